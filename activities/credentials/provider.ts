@@ -1,0 +1,42 @@
+/**
+ * A credential provider mints and removes the short-lived identity behind one access request.
+ * Implementations must be idempotent: Temporal retries activities, so issuing twice for one
+ * request yields one identity, and revoking an identity that is already gone is success.
+ */
+export interface CredentialRequest {
+  /** The access request id (also the Temporal workflow id). Validated by the provider. */
+  requestId: string;
+  /** Target name from gatehouse.yaml. */
+  target: string;
+  /** When the grant ends (ISO 8601). Providers may set a backstop expiry from it. */
+  expiresAt: string;
+}
+
+export interface IssuedCredential {
+  /** Opaque reference to the encrypted secret in the vault; safe for workflow history. */
+  credentialRef: string;
+  /** The identity's name on the data platform (e.g. the Snowflake user), safe to log. */
+  principal: string;
+}
+
+export interface RevokeRequest {
+  requestId: string;
+  target: string;
+  credentialRef?: string;
+}
+
+export interface CredentialProvider {
+  readonly kind: string;
+  issue(request: CredentialRequest): Promise<IssuedCredential>;
+  revoke(request: RevokeRequest): Promise<void>;
+}
+
+/**
+ * Where providers keep the secret half of a credential for the gateway. Values are encrypted
+ * at rest (AES-256-GCM); only the gateway reads them back.
+ */
+export interface SecretVault {
+  put(ref: string, secret: string, ttlMs: number): Promise<void>;
+  get(ref: string): Promise<string | null>;
+  delete(ref: string): Promise<void>;
+}
