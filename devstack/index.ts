@@ -1,1 +1,4 @@
-export {};
+export { ensureTemporalCli, startTemporalServer, MissingPrerequisiteError, TEMPORAL_CLI_MODULE, type TemporalServer } from './temporal';
+export { ensureRedis, startRedisServer, type RedisServer } from './redis';
+export { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
+export { projectRoot, stateDir, toolsDir } from './state';

@@ -1,1 +1,1 @@
-export {};
+export { createAccessWorker, type AccessWorkerOptions } from './create-worker';

@@ -1,1 +1,5 @@
-export {};
+// Deterministic workflow code only: this file is the worker's workflow bundle entry.
+export { accessRequest } from './access-request';
+export * from './messages';
+export * from './search-attributes';
+export * from './types';

@@ -1,3 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startRedisServer, startTemporalServer, stateDir } from '../../devstack';
+
+/**
+ * One Temporal dev server, one private Redis and one workflow bundle for the whole run.
+ * Suites that need none of them run with GATEHOUSE_STACK=none.
+ */
 export default async function globalSetup(): Promise<void> {
-  // The foundation issue fills this in: it starts Temporal and Redis unless GATEHOUSE_STACK=none.
+  if (process.env.GATEHOUSE_STACK === 'none') return;
+  const log = (message: string) => process.stderr.write(`[test stack] ${message}\n`);
+  const dir = stateDir('test', String(process.pid));
+  const g = globalThis as Record<string, unknown>;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const temporal = await startTemporalServer({ dbFile: join(dir, 'temporal.db'), fresh: true, log });
+    process.env.TEMPORAL_ADDRESS = temporal.address;
+    g.__gatehouseTemporal = temporal;
+  }
+  if (!process.env.GATEHOUSE_TEST_REDIS_URL) {
+    const redis = await startRedisServer({ dataDir: dir });
+    process.env.GATEHOUSE_TEST_REDIS_URL = redis.url;
+    g.__gatehouseRedis = redis;
+  }
+  if (!process.env.GATEHOUSE_WORKFLOW_BUNDLE) {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+    const path = join(dir, 'workflow-bundle.js');
+    writeFileSync(path, code);
+    process.env.GATEHOUSE_WORKFLOW_BUNDLE = path;
+  }
+  g.__gatehouseStateDir = dir;
 }
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => process.stderr.write(`${m}\n`), log: noop };

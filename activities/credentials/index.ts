@@ -1,0 +1,3 @@
+export type { CredentialProvider, CredentialRequest, IssuedCredential, RevokeRequest, SecretVault } from './provider';
+export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
+export { createCredentialActivities } from './credential-activities';

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  /** The last lines it printed, for error messages. */
+  tail(): string;
+}
+
+const running = new Set<ManagedProcess>();
+
+/** Starts a child process that is stopped when this process exits, whatever the reason. */
+export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { onLine?: (line: string) => void } = {}): ManagedProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      options.onLine?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const managed: ManagedProcess = {
+    name,
+    child,
+    tail: () => lines.join('\n'),
+    async stop(signal = 'SIGTERM', graceMs = 5_000) {
+      running.delete(managed);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  running.add(managed);
+  return managed;
+}
+
+process.once('exit', () => {
+  for (const p of running) p.child.kill('SIGKILL');
+});
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, proc?: ManagedProcess): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (proc && proc.child.exitCode !== null) {
+      throw new Error(`${proc.name} exited with code ${proc.child.exitCode} while ${what}:\n${proc.tail()}`);
+    }
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms ${what}${lastError ? `: ${(lastError as Error).message}` : ''}${proc ? `\n${proc.tail()}` : ''}`);
+}

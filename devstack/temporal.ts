@@ -1,0 +1,95 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeKeys } from '../workflows';
+import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
+import { stateDir, toolsDir } from './state';
+
+/** The last tag `go install` accepts; later tags carry a replace directive it refuses. */
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+
+export class MissingPrerequisiteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingPrerequisiteError';
+  }
+}
+
+function works(binary: string): boolean {
+  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Finds the Temporal CLI: TEMPORAL_CLI, then PATH, then the tools cache, else builds it with Go. */
+export function ensureTemporalCli(log: (message: string) => void = () => {}): string {
+  const fromEnv = process.env.TEMPORAL_CLI;
+  if (fromEnv) {
+    if (!works(fromEnv)) throw new MissingPrerequisiteError(`TEMPORAL_CLI=${fromEnv} does not run; point it at a temporal binary or unset it`);
+    return fromEnv;
+  }
+  if (works('temporal')) return 'temporal';
+  const bin = join(toolsDir(), 'bin');
+  const cached = join(bin, 'temporal');
+  if (existsSync(cached) && works(cached)) return cached;
+  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new MissingPrerequisiteError(
+      'the Temporal CLI is not installed and Go is not available to build it. Install Go 1.22 or newer ' +
+        '(e.g. apt-get install golang-go) or set TEMPORAL_CLI to a temporal binary.',
+    );
+  }
+  log(`building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${bin}; this takes a few minutes once per machine`);
+  execFileSync('go', ['install', TEMPORAL_CLI_MODULE], { env: { ...process.env, GOBIN: bin }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!works(cached)) throw new MissingPrerequisiteError(`go install finished but ${cached} does not run`);
+  return cached;
+}
+
+export interface TemporalServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface TemporalServerOptions {
+  cli?: string;
+  /** SQLite file; kept across restarts unless `fresh`. */
+  dbFile?: string;
+  fresh?: boolean;
+  ui?: boolean;
+  port?: number;
+  uiPort?: number;
+  log?: (message: string) => void;
+}
+
+/** Starts `temporal server start-dev` with a SQLite file and Gatehouse's search attributes. */
+export async function startTemporalServer(options: TemporalServerOptions = {}): Promise<TemporalServer> {
+  const cli = options.cli ?? ensureTemporalCli(options.log);
+  const dbFile = options.dbFile ?? join(stateDir('temporal'), 'temporal.db');
+  if (options.fresh) rmSync(dbFile, { force: true });
+  const port = options.port ?? (await freePort());
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, '--log-level', 'error'];
+  for (const key of searchAttributeKeys) args.push('--search-attribute', `${key.name}=Keyword`);
+  let uiUrl: string | undefined;
+  if (options.ui) {
+    const uiPort = options.uiPort ?? (await freePort());
+    args.push('--ui-port', String(uiPort));
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+  } else {
+    args.push('--headless');
+  }
+  // The dev server also opens an HTTP port and a metrics port; pin them to free ones.
+  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  const proc = startProcess('temporal', cli, args);
+  const address = `127.0.0.1:${port}`;
+  await waitFor(`waiting for the Temporal dev server on ${address}`, async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    try {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      return searchAttributeKeys.every((k) => customAttributes && k.name in customAttributes) ? true : undefined;
+    } finally {
+      await connection.close();
+    }
+  }, 90_000, proc);
+  return { address, uiUrl, namespace: 'default', process: proc, stop: () => proc.stop('SIGTERM', 10_000) };
+}

@@ -1,0 +1,185 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { evaluateRequest, normalizeSubject, type GatehouseConfig } from '../policy';
+import {
+  accessRequest, approve, decideCommand, decideExtension, deny, extend, requesterKey, reviewCommand, revoke,
+  stateKey, status, targetKey, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
+  type RequestState,
+} from '../workflows';
+import { newRequestId, isRequestId } from './ids';
+
+export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected';
+
+/** Why an access operation did not happen, in words a requester or approver can act on. */
+export class AccessError extends Error {
+  constructor(readonly code: AccessErrorCode, message: string) {
+    super(message);
+    this.name = 'AccessError';
+  }
+}
+
+export interface NewAccessRequest {
+  requester: string;
+  origin: 'slack' | 'api';
+  target: string;
+  durationMs: number;
+  reason: string;
+  ticket?: string;
+  /** Lets a caller choose the id (e.g. derived from an idempotency key). */
+  requestId?: string;
+}
+
+export interface RequestFilter {
+  target?: string;
+  requester?: string;
+  state?: RequestState;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/**
+ * What Slack, the API and the gateway call to start and steer access workflows. Policy is
+ * evaluated here first so a refused request gets an immediate, precise answer.
+ */
+export class AccessClient {
+  constructor(private readonly client: Client, private readonly config: GatehouseConfig, private readonly taskQueue: string) {}
+
+  async request(ask: NewAccessRequest): Promise<{ requestId: string; state: RequestState }> {
+    if (!ask.reason?.trim()) throw new AccessError('invalid', 'a reason is required');
+    const requester = normalizeSubject(ask.requester);
+    const verdict = evaluateRequest(this.config, requester, ask.target, ask.durationMs);
+    if (!verdict.allowed) throw new AccessError('forbidden', verdict.reason);
+    const requestId = ask.requestId ?? newRequestId();
+    if (!isRequestId(requestId)) throw new AccessError('invalid', `"${requestId}" is not a request id`);
+    await this.client.workflow.start(accessRequest, {
+      workflowId: requestId,
+      taskQueue: this.taskQueue,
+      args: [{
+        requestId, requester, origin: ask.origin, target: ask.target, durationMs: ask.durationMs,
+        reason: ask.reason.trim(), ...(ask.ticket ? { ticket: ask.ticket } : {}), policy: verdict.policy,
+      }],
+      typedSearchAttributes: [
+        { key: requesterKey, value: requester },
+        { key: targetKey, value: ask.target },
+        { key: stateKey, value: 'PENDING_APPROVAL' },
+      ],
+    });
+    return { requestId, state: 'PENDING_APPROVAL' };
+  }
+
+  approve(requestId: string, approver: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(approve, { args: [{ approver }] }));
+  }
+
+  deny(requestId: string, approver: string, reason: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(deny, { args: [{ approver, reason }] }));
+  }
+
+  /** Revoking a request that has already ended is harmless; it answers with the final state. */
+  revoke(requestId: string, by: string, reason: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
+      if (['REVOKED', 'ARCHIVED'].includes(finished.state)) return { state: finished.state, detail: 'already revoked' };
+      return undefined;
+    });
+  }
+
+  extend(requestId: string, by: string, durationMs: number, reason: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(extend, { args: [{ by, durationMs, reason }] }));
+  }
+
+  decideExtension(requestId: string, approver: string, approved: boolean, reason?: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(decideExtension, { args: [{ approver, approved, reason }] }));
+  }
+
+  /** The gateway's call for a held command; resolves when someone decides or the wait times out. */
+  reviewCommand(requestId: string, review: CommandReview): Promise<CommandDecision> {
+    return this.update(requestId, (h) => h.executeUpdate(reviewCommand, { args: [review], updateId: review.commandId }));
+  }
+
+  decideCommand(requestId: string, commandId: string, approver: string, approved: boolean, reason?: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(decideCommand, { args: [{ commandId, approver, approved, reason }] }));
+  }
+
+  async status(requestId: string): Promise<AccessStatus> {
+    try {
+      return await this.handle(requestId).query(status);
+    } catch (error) {
+      throw translate(error, requestId);
+    }
+  }
+
+  /** Waits for the workflow to finish and returns its final status. */
+  async result(requestId: string): Promise<AccessStatus> {
+    try {
+      return (await this.handle(requestId).result()) as AccessStatus;
+    } catch (error) {
+      throw translate(error, requestId);
+    }
+  }
+
+  async list(filter: RequestFilter = {}): Promise<{ requestId: string; target?: string; requester?: string; state?: string; startTime: Date }[]> {
+    const clauses = [`WorkflowType = 'accessRequest'`];
+    const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    if (filter.target) clauses.push(`GatehouseTarget = ${quote(filter.target)}`);
+    if (filter.requester) clauses.push(`GatehouseRequester = ${quote(normalizeSubject(filter.requester))}`);
+    if (filter.state) clauses.push(`GatehouseState = ${quote(filter.state)}`);
+    if (filter.from) clauses.push(`StartTime >= ${quote(filter.from.toISOString())}`);
+    if (filter.to) clauses.push(`StartTime < ${quote(filter.to.toISOString())}`);
+    const out = [];
+    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      out.push({
+        requestId: wf.workflowId,
+        target: wf.typedSearchAttributes.get(targetKey),
+        requester: wf.typedSearchAttributes.get(requesterKey),
+        state: wf.typedSearchAttributes.get(stateKey),
+        startTime: wf.startTime,
+      });
+      if (out.length >= (filter.limit ?? 100)) break;
+    }
+    return out;
+  }
+
+  private handle(requestId: string): WorkflowHandle<typeof accessRequest> {
+    if (!isRequestId(requestId)) throw new AccessError('invalid', `"${requestId}" is not a request id (they look like req_ followed by 20 letters and digits)`);
+    return this.client.workflow.getHandle<typeof accessRequest>(requestId);
+  }
+
+  private async update<T>(
+    requestId: string,
+    send: (handle: WorkflowHandle<typeof accessRequest>) => Promise<T>,
+    onClosed?: (finished: AccessStatus) => T | undefined,
+  ): Promise<T> {
+    const handle = this.handle(requestId);
+    try {
+      return await send(handle);
+    } catch (error) {
+      const translated = translate(error, requestId);
+      if (translated instanceof AccessError && translated.code === 'not_found') {
+        // Updates cannot reach a finished workflow; its status still can be read.
+        const finished = await handle.query(status).catch(() => undefined);
+        if (finished) {
+          const answer = onClosed?.(finished);
+          if (answer !== undefined) return answer;
+          throw new AccessError('rejected', `access request ${requestId} is closed (${finished.state.toLowerCase().replace(/_/g, ' ')})`);
+        }
+      }
+      throw translated;
+    }
+  }
+}
+
+function translate(error: unknown, requestId: string): Error {
+  if (error instanceof AccessError) return error;
+  if (error instanceof WorkflowNotFoundError || (error as { name?: string })?.name === 'WorkflowNotFoundError') {
+    return new AccessError('not_found', `no access request ${requestId}`);
+  }
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause as { message?: string } | undefined;
+    return new AccessError('rejected', cause?.message ?? error.message);
+  }
+  const message = (error as Error)?.message ?? String(error);
+  if (/workflow execution already completed/i.test(message)) {
+    return new AccessError('rejected', `access request ${requestId} is closed`);
+  }
+  return error as Error;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { parseDuration } from '../lib';
+
+/** A duration written like "30m" or "8h", turned into milliseconds while validating. */
+export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** A subject ("alice@example.org", "agent:ci-nightly") or a group reference ("group:data-eng"). */
+const principalRef = z.string().min(1).regex(/^[^\s]+$/, 'must not contain spaces');
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lowercase letters, digits and dashes, starting with a letter');
+
+export const sqlClasses = ['read', 'write', 'ddl', 'privilege', 'export', 'multi_statement', 'unparseable'] as const;
+export type SqlClassName = (typeof sqlClasses)[number];
+export const commandVerdicts = ['allow', 'hold', 'deny'] as const;
+export type CommandVerdict = (typeof commandVerdicts)[number];
+
+const upstreamSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('stdio'),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+  }),
+  z.strictObject({
+    type: z.literal('http'),
+    url: z.url(),
+    credentialHeader: z.string().default('X-Gatehouse-Credential'),
+  }),
+]);
+
+const credentialsSchema = z.strictObject({
+  /** Which provider mints the identity ("snowflake"). Its settings are validated by the provider. */
+  provider: z.string().min(1),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+const autoApproveRuleSchema = z.strictObject({
+  requesters: z.array(principalRef).min(1),
+  maxDuration: durationSchema,
+});
+
+const commandsSchema = z.strictObject({
+  /** Tool names a grant may list and call; empty means every tool the upstream offers. */
+  tools: z.array(z.string().min(1)).default([]),
+  /** Argument names that carry SQL, per tool (default: statement, query, sql). */
+  sqlArguments: z.array(z.string().min(1)).default(['statement', 'query', 'sql']),
+  sql: z
+    .strictObject(Object.fromEntries(sqlClasses.map((c) => [c, z.enum(commandVerdicts).optional()])) as Record<SqlClassName, z.ZodOptional<z.ZodEnum<{ allow: 'allow'; hold: 'hold'; deny: 'deny' }>>>)
+    .default({}),
+  rowLimit: z.number().int().positive().default(1000),
+  approvalTimeout: durationSchema.optional(),
+});
+
+export const targetSchema = z.strictObject({
+  name,
+  description: z.string().default(''),
+  upstream: upstreamSchema,
+  credentials: credentialsSchema,
+  scope: z
+    .strictObject({
+      role: z.string().min(1),
+      objects: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
+  maxDuration: durationSchema.optional(),
+  requesters: z.array(principalRef).min(1),
+  approvers: z.strictObject({
+    channel: z.string().min(1),
+    members: z.array(principalRef).min(1),
+  }),
+  autoApprove: z.array(autoApproveRuleSchema).default([]),
+  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000 }),
+  /** Masking policy for this target; the PHI engine validates its shape. */
+  masking: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1),
+  defaults: z
+    .strictObject({
+      maxDuration: durationSchema.default(8 * 3600_000),
+      approvalTimeout: durationSchema.default(30 * 60_000),
+      commandApprovalTimeout: durationSchema.default(5 * 60_000),
+      expiringSoonWarning: durationSchema.default(10 * 60_000),
+    })
+    .default({ maxDuration: 8 * 3600_000, approvalTimeout: 30 * 60_000, commandApprovalTimeout: 5 * 60_000, expiringSoonWarning: 10 * 60_000 }),
+  groups: z.record(name, z.array(principalRef)).default({}),
+  targets: z.array(targetSchema).min(1),
+}).superRefine((config, ctx) => {
+  const seen = new Set<string>();
+  config.targets.forEach((target, index) => {
+    if (seen.has(target.name)) {
+      ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `duplicate target name "${target.name}"` });
+    }
+    seen.add(target.name);
+    const refs = [...target.requesters, ...target.approvers.members, ...target.autoApprove.flatMap((r) => r.requesters)];
+    for (const ref of refs) {
+      if (ref.startsWith('group:') && !(ref.slice(6) in config.groups)) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index], message: `unknown group "${ref.slice(6)}" (define it under groups)` });
+      }
+    }
+    const max = target.maxDuration ?? config.defaults.maxDuration;
+    target.autoApprove.forEach((rule, r) => {
+      if (rule.maxDuration > max) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'autoApprove', r, 'maxDuration'], message: 'is longer than the target\'s maxDuration' });
+      }
+    });
+  });
+});
+
+export type GatehouseConfig = z.output<typeof configSchema>;
+export type TargetConfig = z.output<typeof targetSchema>;

@@ -1,0 +1,88 @@
+// Test doubles for the components other issues deliver (Slack, Snowflake, the archive).
+// They live only under test/.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from '../../lib';
+import type { Archiver, CredentialProvider, Notifier, SecretVault } from '../../activities';
+import type { AccessStatus, Notice, NoticeKind } from '../../workflows';
+
+/** Issues fake identities; its "private key" goes to the vault like the real broker's would. */
+export class FakeCredentialProvider implements CredentialProvider {
+  readonly kind = 'fake';
+  readonly issued = new Map<string, string>();
+  readonly revoked: string[] = [];
+  readonly secrets: string[] = [];
+  revokeFailuresLeft = 0;
+  revokeAttempts = 0;
+  issueFailuresLeft = 0;
+
+  constructor(private readonly vault: SecretVault) {}
+
+  async issue(request: { requestId: string; expiresAt: string }) {
+    if (this.issueFailuresLeft > 0) {
+      this.issueFailuresLeft--;
+      throw new Error('the data platform refused to create the user');
+    }
+    const principal = `GH_${request.requestId.toUpperCase()}`;
+    const credentialRef = `cred_${request.requestId}`;
+    if (!this.issued.has(request.requestId)) {
+      const secret = `-----BEGIN PRIVATE KEY-----${randomBytes(24).toString('base64')}-----END PRIVATE KEY-----`;
+      this.secrets.push(secret);
+      await this.vault.put(credentialRef, secret, Math.max(1_000, Date.parse(request.expiresAt) - Date.now() + 60_000));
+      this.issued.set(request.requestId, principal);
+    }
+    return { credentialRef, principal };
+  }
+
+  async revoke(request: { requestId: string }) {
+    this.revokeAttempts++;
+    if (this.revokeFailuresLeft > 0) {
+      this.revokeFailuresLeft--;
+      throw new Error('the data platform is unreachable');
+    }
+    if (!this.revoked.includes(request.requestId)) this.revoked.push(request.requestId);
+  }
+}
+
+export class RecordingNotifier implements Notifier {
+  readonly notices: Notice[] = [];
+  async notify(notice: Notice) {
+    this.notices.push(notice);
+    return notice.kind === 'requested' ? { thread: { channel: notice.status.policy.approverChannel, ts: '1700000000.000100' } } : {};
+  }
+  kinds(requestId: string): NoticeKind[] {
+    return this.notices.filter((n) => n.status.requestId === requestId).map((n) => n.kind);
+  }
+}
+
+export class MemoryArchiver implements Archiver {
+  readonly archived = new Map<string, AccessStatus>();
+  async archive(status: AccessStatus) {
+    this.archived.set(status.requestId, status);
+    const digest = createHash('sha256').update(JSON.stringify(status)).digest('hex');
+    return { digest, location: `memory://${status.requestId}` };
+  }
+}
+
+/**
+ * The same doubles, but keeping their record in Redis, for workers that run in another process
+ * (the worker-restart tests kill them).
+ */
+export class RedisBackedProvider implements CredentialProvider {
+  readonly kind = 'fake-redis';
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  async issue(request: { requestId: string }) {
+    await this.redis.rpush(`${this.prefix}:issued`, request.requestId);
+    return { credentialRef: `cred_${request.requestId}`, principal: `GH_${request.requestId.toUpperCase()}` };
+  }
+  async revoke(request: { requestId: string }) {
+    await this.redis.rpush(`${this.prefix}:revoked`, `${request.requestId}@${Date.now()}`);
+  }
+}
+
+export class RedisBackedNotifier implements Notifier {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  async notify(notice: Notice) {
+    await this.redis.rpush(`${this.prefix}:notices`, `${notice.status.requestId}:${notice.kind}`);
+    return {};
+  }
+}

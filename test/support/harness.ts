@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { createAccessActivities, CredentialProviders, type CredentialProvider } from '../../activities';
+import { AccessClient, connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
+import { parseConfig, type GatehouseConfig } from '../../policy';
+import { createAccessWorker } from '../../worker';
+import type { AccessStatus, RequestState } from '../../workflows';
+import { FakeCredentialProvider, MemoryArchiver, RecordingNotifier } from './doubles';
+import type { Client } from '@temporalio/client';
+
+export const TEST_CONFIG_YAML = `
+version: 1
+defaults:
+  maxDuration: 1h
+  approvalTimeout: 4s
+  commandApprovalTimeout: 3s
+  expiringSoonWarning: 1s
+groups:
+  clinical-approvers: [alice@example.org, bob@example.org]
+  analysts: [carol@example.org, alice@example.org, agent:ci-nightly]
+targets:
+  - name: clinical
+    description: Clinical warehouse, read-only
+    upstream: { type: stdio, command: node, args: [server.js] }
+    credentials: { provider: fake }
+    scope: { role: CLINICAL_READ, objects: [CLINICAL.PHI.PATIENTS] }
+    maxDuration: 20s
+    requesters: [group:analysts]
+    approvers: { channel: C0APPROVERS, members: [group:clinical-approvers] }
+    autoApprove:
+      - requesters: [agent:ci-nightly]
+        maxDuration: 10s
+`;
+
+export function testConfig(yaml = TEST_CONFIG_YAML): GatehouseConfig {
+  return parseConfig(yaml, 'test-config.yaml');
+}
+
+export function testRedisUrl(): string {
+  const url = process.env.GATEHOUSE_TEST_REDIS_URL;
+  if (!url) throw new Error('GATEHOUSE_TEST_REDIS_URL is not set: run the tests through npm test (the jest global setup starts Redis)');
+  return url;
+}
+
+export interface Harness {
+  access: AccessClient;
+  client: Client;
+  config: GatehouseConfig;
+  grants: GrantStore;
+  vault: RedisSecretVault;
+  redis: Redis;
+  provider: FakeCredentialProvider;
+  notifier: RecordingNotifier;
+  archiver: MemoryArchiver;
+  taskQueue: string;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { config?: GatehouseConfig; provider?: (vault: RedisSecretVault) => CredentialProvider } = {}): Promise<Harness> {
+  const config = options.config ?? testConfig();
+  const redis = connectRedis(testRedisUrl());
+  const grants = new GrantStore(redis, randomBytes(32));
+  const vault = new RedisSecretVault(redis, randomBytes(32));
+  const provider = new FakeCredentialProvider(vault);
+  const chosen = options.provider?.(vault) ?? provider;
+  const notifier = new RecordingNotifier();
+  const archiver = new MemoryArchiver();
+  const providers = new CredentialProviders(config.targets, { fake: () => chosen });
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const address = process.env.TEMPORAL_ADDRESS!;
+  const { worker, connection } = await createAccessWorker({
+    address,
+    taskQueue,
+    activities: createAccessActivities({ notifier, providers, grants, vault, archiver }),
+    workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
+  });
+  const running = worker.run();
+  const client = await connectTemporalClient({ address, namespace: 'default', taskQueue });
+  const access = new AccessClient(client, config, taskQueue);
+  return {
+    access, client, config, grants, vault, redis, provider, notifier, archiver, taskQueue, worker,
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await client.connection.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Polls the workflow's status query until `predicate` holds. */
+export async function waitForStatus(access: AccessClient, requestId: string, predicate: (s: AccessStatus) => boolean, timeoutMs = 30_000): Promise<AccessStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: AccessStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await access.status(requestId);
+    if (predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`status of ${requestId} never matched; last state ${last?.state}\n${JSON.stringify(last?.timeline, null, 1)}`);
+}
+
+export const waitForState = (access: AccessClient, requestId: string, state: RequestState, timeoutMs?: number) =>
+  waitForStatus(access, requestId, (s) => s.state === state, timeoutMs);

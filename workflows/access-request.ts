@@ -1,0 +1,409 @@
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
+import {
+  approve, decideCommand, decideExtension, deny, extend, reviewCommand, revoke, status,
+  type MessageResult, type RevokeInput,
+} from './messages';
+import { approverKey, stateKey } from './search-attributes';
+import type {
+  AccessActivities, AccessRequestInput, AccessStatus, CommandDecision, CommandRecord, NoticeKind,
+  NoticeResult, RequestState,
+} from './types';
+
+const CLOSED_BEFORE_ACCESS: RequestState[] = ['DENIED', 'EXPIRED_UNAPPROVED'];
+const AFTER_REVOCATION: RequestState[] = ['REVOKING', 'REVOKED', 'ARCHIVED'];
+
+// Notifications are best effort: a Slack outage must not block access decisions made elsewhere.
+const { notify } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 6 },
+});
+// Issuing gives up after a few attempts and the request fails (then everything is cleaned up).
+const { issueCredential, activateGrant, extendGrant } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+// Revocation and archival retry until they succeed: no maximumAttempts.
+const { revokeCredential, deactivateGrant, archiveRequest } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
+ * One access request, from the ask to the archive. Durations come from the input (the policy
+ * snapshot), so tests run in seconds and production in hours.
+ */
+export async function accessRequest(input: AccessRequestInput): Promise<AccessStatus> {
+  const now = () => new Date().toISOString();
+  const s: AccessStatus = {
+    requestId: input.requestId,
+    requester: input.requester,
+    origin: input.origin,
+    target: input.target,
+    reason: input.reason,
+    ticket: input.ticket,
+    durationMs: input.durationMs,
+    policy: input.policy,
+    state: 'PENDING_APPROVAL',
+    requestedAt: now(),
+    extensions: [],
+    commands: [],
+    timeline: [],
+  };
+  const record = (type: string, actor?: string, detail?: string) => {
+    s.timeline.push({ at: now(), type, ...(actor ? { actor } : {}), ...(detail ? { detail } : {}) });
+  };
+  record('requested', input.requester, input.reason);
+  const setState = (state: RequestState) => {
+    s.state = state;
+    record('state', undefined, state);
+    upsertSearchAttributes([{ key: stateKey, value: state }]);
+  };
+  const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
+    try {
+      return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      record('notification_failed', undefined, kind);
+      return {};
+    }
+  };
+  const norm = (subject: string) => subject.trim().toLowerCase();
+  const isApprover = (subject: string) => input.policy.approvers.includes(norm(subject));
+  const assertApprover = (subject: string, what: string) => {
+    if (!subject?.trim()) throw new Error('the approver is missing');
+    if (norm(subject) === norm(input.requester)) throw new Error(`you cannot ${what} your own request`);
+    if (!isApprover(subject)) throw new Error(`${subject} is not an approver of ${input.target}`);
+  };
+
+  let revocationAsked: RevokeInput | undefined;
+  let extensionToApply = false;
+  let grantId: string | undefined;
+  let credentialRef: string | undefined;
+  let credentialAttempted = false;
+
+  setHandler(status, () => s);
+
+  // --- approval ---------------------------------------------------------------------------
+  setHandler(
+    approve,
+    (d): MessageResult => {
+      if (!s.decision) {
+        s.decision = { approved: true, by: norm(d.approver), at: now() };
+        record('approved', norm(d.approver));
+        upsertSearchAttributes([{ key: approverKey, value: norm(d.approver) }]);
+      }
+      return { state: s.state, detail: `approved by ${s.decision.by}` };
+    },
+    {
+      validator: (d) => {
+        assertApprover(d.approver, 'approve');
+        if (s.decision && !s.decision.approved) throw new Error(`the request was already denied by ${s.decision.by}`);
+        if (!s.decision && s.state !== 'PENDING_APPROVAL') throw new Error(`the request is ${describe(s.state)}; it can no longer be approved`);
+      },
+    },
+  );
+  setHandler(
+    deny,
+    (d): MessageResult => {
+      if (!s.decision) {
+        s.decision = { approved: false, by: norm(d.approver), at: now(), reason: d.reason };
+        record('denied', norm(d.approver), d.reason);
+        upsertSearchAttributes([{ key: approverKey, value: norm(d.approver) }]);
+      }
+      return { state: s.state, detail: `denied by ${s.decision.by}` };
+    },
+    {
+      validator: (d) => {
+        assertApprover(d.approver, 'deny');
+        if (!d.reason?.trim()) throw new Error('a denial needs a reason');
+        if (s.decision?.approved) throw new Error(`the request was already approved by ${s.decision.by}`);
+        if (!s.decision && s.state !== 'PENDING_APPROVAL') throw new Error(`the request is ${describe(s.state)}; it can no longer be denied`);
+      },
+    },
+  );
+
+  // --- revocation -------------------------------------------------------------------------
+  setHandler(
+    revoke,
+    (r): MessageResult => {
+      if (!revocationAsked && !AFTER_REVOCATION.includes(s.state)) {
+        revocationAsked = { by: norm(r.by), reason: r.reason };
+        record('revocation_requested', norm(r.by), r.reason);
+        return { state: s.state, detail: 'revocation started' };
+      }
+      return { state: s.state, detail: 'already revoked or being revoked' };
+    },
+    {
+      validator: (r) => {
+        if (!r.by?.trim()) throw new Error('who revokes is missing');
+        if (!r.reason?.trim()) throw new Error('a revocation needs a reason');
+        const allowed = norm(r.by) === norm(input.requester) || isApprover(r.by) || r.by.startsWith('system:');
+        if (!allowed) throw new Error(`${r.by} may not revoke this request (only the requester and the approvers of ${input.target})`);
+        if (CLOSED_BEFORE_ACCESS.includes(s.state) || s.state === 'FAILED') {
+          throw new Error(`the request is ${describe(s.state)}; there is nothing to revoke`);
+        }
+      },
+    },
+  );
+
+  // --- extension --------------------------------------------------------------------------
+  const pendingExtension = () => s.extensions.find((e) => e.outcome === 'pending');
+  setHandler(
+    extend,
+    async (e): Promise<MessageResult> => {
+      s.extensions.push({ requestedBy: norm(e.by), requestedAt: now(), durationMs: e.durationMs, reason: e.reason, outcome: 'pending' });
+      record('extension_requested', norm(e.by), `${Math.round(e.durationMs / 1000)}s: ${e.reason}`);
+      await safeNotify('extension_requested');
+      return { state: s.state, detail: 'extension requested; an approver must decide' };
+    },
+    {
+      validator: (e) => {
+        if (norm(e.by ?? '') !== norm(input.requester)) throw new Error('only the requester can ask for an extension');
+        if (s.state !== 'ACTIVE') throw new Error(`the request is ${describe(s.state)}; only an active grant can be extended`);
+        if (!(e.durationMs > 0)) throw new Error('the extension must be a positive duration');
+        if (!e.reason?.trim()) throw new Error('an extension needs a reason');
+        if (pendingExtension()) throw new Error('an extension is already waiting for a decision');
+        const used = Date.parse(s.expiresAt!) - Date.parse(s.activeSince!);
+        const room = input.policy.maxDurationMs - used;
+        if (e.durationMs > room) {
+          throw new Error(`${input.target} allows at most ${Math.round(input.policy.maxDurationMs / 1000)}s in all; at most ${Math.max(0, Math.floor(room / 1000))}s more can be asked`);
+        }
+      },
+    },
+  );
+  setHandler(
+    decideExtension,
+    async (d): Promise<MessageResult> => {
+      const ext = pendingExtension()!;
+      ext.outcome = d.approved ? 'approved' : 'denied';
+      ext.decidedBy = norm(d.approver);
+      ext.decidedAt = now();
+      record(d.approved ? 'extension_approved' : 'extension_denied', norm(d.approver), d.reason);
+      if (d.approved) {
+        s.expiresAt = new Date(Date.parse(s.expiresAt!) + ext.durationMs).toISOString();
+        extensionToApply = true;
+      } else {
+        await safeNotify('extension_decided');
+      }
+      return { state: s.state, detail: d.approved ? `extended until ${s.expiresAt}` : 'extension denied' };
+    },
+    {
+      validator: (d) => {
+        assertApprover(d.approver, 'decide on');
+        if (s.state !== 'ACTIVE') throw new Error(`the request is ${describe(s.state)}; nothing to extend`);
+        if (!pendingExtension()) throw new Error('no extension is waiting for a decision');
+      },
+    },
+  );
+
+  // --- held commands (the gateway asks, an approver decides) -------------------------------
+  setHandler(
+    reviewCommand,
+    async (review): Promise<CommandDecision> => {
+      let command = s.commands.find((c) => c.commandId === review.commandId);
+      if (!command) {
+        command = { ...review, heldAt: now(), outcome: 'pending' };
+        s.commands.push(command);
+        record('command_held', input.requester, `${review.tool} (${review.classes.join(', ')})`);
+        await safeNotify('command_held', review.commandId);
+      }
+      const held = command;
+      const decided = await condition(() => held.outcome !== 'pending' || s.state !== 'ACTIVE', input.policy.commandApprovalTimeoutMs);
+      if (held.outcome === 'pending') {
+        held.outcome = decided ? 'denied' : 'timed_out';
+        held.decidedBy = 'gatehouse';
+        held.decidedAt = now();
+        held.reason = decided ? `the grant is ${describe(s.state)}` : 'no approver decided in time';
+        record(`command_${held.outcome}`, 'gatehouse', held.reason);
+        if (s.state === 'ACTIVE') await safeNotify('command_decided', held.commandId);
+      }
+      return commandDecision(held);
+    },
+    {
+      validator: (review) => {
+        if (s.state !== 'ACTIVE') throw new Error(`the request is ${describe(s.state)}; no command can run`);
+        if (!review?.commandId || !review.tool) throw new Error('a held command needs an id and a tool');
+      },
+    },
+  );
+  setHandler(
+    decideCommand,
+    async (d): Promise<MessageResult> => {
+      const command = s.commands.find((c) => c.commandId === d.commandId)!;
+      if (command.outcome === 'pending') {
+        command.outcome = d.approved ? 'approved' : 'denied';
+        command.decidedBy = norm(d.approver);
+        command.decidedAt = now();
+        command.reason = d.reason;
+        record(`command_${command.outcome}`, norm(d.approver), d.reason);
+        await safeNotify('command_decided', command.commandId);
+      }
+      return { state: s.state, detail: `command ${command.outcome} by ${command.decidedBy}` };
+    },
+    {
+      validator: (d) => {
+        assertApprover(d.approver, 'approve commands of');
+        const command = s.commands.find((c) => c.commandId === d.commandId);
+        if (!command) throw new Error(`no held command ${d.commandId} on this request`);
+        if (command.outcome !== 'pending' && command.decidedBy !== norm(d.approver)) {
+          throw new Error(`the command was already ${command.outcome.replace('_', ' ')}${command.decidedBy ? ` by ${command.decidedBy}` : ''}`);
+        }
+      },
+    },
+  );
+
+  // --- the lifecycle -----------------------------------------------------------------------
+  const revokeEverything = async (by: string, reason: string) => {
+    setState('REVOKING');
+    if (grantId) {
+      await deactivateGrant({ grantId, requestId: s.requestId, target: s.target, reason, at: now() });
+    }
+    if (credentialAttempted) {
+      await revokeCredential({ requestId: s.requestId, target: s.target, ...(credentialRef ? { credentialRef } : {}) });
+    }
+    s.revocation = { by, reason, at: now() };
+    s.revokedAt = now();
+    setState('REVOKED');
+    await safeNotify('revoked');
+  };
+  const archive = async () => {
+    s.archive = await archiveRequest(s);
+    record('archived', undefined, s.archive.digest);
+    if (s.state === 'REVOKED') setState('ARCHIVED');
+    await safeNotify('archived');
+  };
+
+  const lifecycle = async () => {
+    const { thread } = await safeNotify('requested');
+    if (thread) s.thread = thread;
+
+    if (input.policy.autoApproved) {
+      s.decision = { approved: true, by: 'policy:auto-approve', at: now() };
+      record('approved', 'policy:auto-approve');
+    } else {
+      const decided = await condition(() => s.decision !== undefined || revocationAsked !== undefined, input.policy.approvalTimeoutMs);
+      if (!decided) {
+        setState('EXPIRED_UNAPPROVED');
+        await safeNotify('expired_unapproved');
+        return;
+      }
+    }
+    if (!s.decision) {
+      // Withdrawn by the requester (or an approver) before anyone decided.
+      s.revocation = { by: revocationAsked!.by, reason: revocationAsked!.reason, at: now() };
+      setState('REVOKED');
+      await safeNotify('revoked');
+      return;
+    }
+    if (!s.decision.approved) {
+      setState('DENIED');
+      await safeNotify('decided');
+      return;
+    }
+    setState('APPROVED');
+    await safeNotify('decided');
+    if (revocationAsked) return revokeEverything(revocationAsked.by, revocationAsked.reason);
+
+    setState('ISSUING');
+    const expiresAt = new Date(Date.now() + input.durationMs).toISOString();
+    try {
+      credentialAttempted = true;
+      const issued = await issueCredential({ requestId: s.requestId, target: s.target, expiresAt });
+      credentialRef = issued.credentialRef;
+      s.principal = issued.principal;
+      await safeNotify('issued');
+      grantId = `grt_${uuid4().replace(/-/g, '')}`;
+      s.grantId = grantId;
+      s.activeSince = now();
+      s.expiresAt = expiresAt;
+      await activateGrant({
+        grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal,
+        credentialRef: issued.credentialRef, issuedAt: s.activeSince, expiresAt,
+      });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      s.failure = `credential issuance failed: ${rootMessage(error)}`;
+      await CancellationScope.nonCancellable(() => revokeEverything('system:gatehouse', s.failure!));
+      setState('FAILED');
+      await safeNotify('failed');
+      return;
+    }
+    setState('ACTIVE');
+    await safeNotify('active');
+
+    let warned = false;
+    for (;;) {
+      if (revocationAsked) break;
+      if (extensionToApply) {
+        extensionToApply = false;
+        warned = false;
+        await extendGrant({ grantId, credentialRef: credentialRef!, expiresAt: s.expiresAt! });
+        await safeNotify('extension_decided');
+        continue;
+      }
+      const end = Date.parse(s.expiresAt!);
+      const warnAt = end - input.policy.expiringSoonWarningMs;
+      const current = Date.now();
+      if (current >= end) break;
+      if (!warned && current >= warnAt) {
+        warned = true;
+        record('expiring_soon', undefined, s.expiresAt);
+        await safeNotify('expiring_soon');
+        continue;
+      }
+      const wakeAt = !warned && warnAt > current ? warnAt : end;
+      await condition(() => revocationAsked !== undefined || extensionToApply, wakeAt - current);
+    }
+    const asked = revocationAsked as RevokeInput | undefined;
+    await CancellationScope.nonCancellable(() =>
+      asked ? revokeEverything(asked.by, asked.reason) : revokeEverything('system:expiry', 'the grant reached its end'),
+    );
+  };
+
+  try {
+    await lifecycle();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    // Cancelling the workflow must never leave access behind.
+    await CancellationScope.nonCancellable(async () => {
+      record('cancelled', undefined, 'the workflow was cancelled');
+      if (!AFTER_REVOCATION.includes(s.state) && !CLOSED_BEFORE_ACCESS.includes(s.state)) {
+        await revokeEverything('system:cancellation', 'the workflow was cancelled');
+      }
+    });
+  }
+  await CancellationScope.nonCancellable(async () => {
+    await archive();
+    await condition(allHandlersFinished);
+  });
+  return s;
+}
+
+function commandDecision(command: CommandRecord): CommandDecision {
+  return {
+    commandId: command.commandId,
+    approved: command.outcome === 'approved',
+    decidedBy: command.decidedBy ?? 'gatehouse',
+    decidedAt: command.decidedAt ?? '',
+    ...(command.reason ? { reason: command.reason } : {}),
+  };
+}
+
+function describe(state: RequestState): string {
+  return state.toLowerCase().replace(/_/g, ' ');
+}
+
+function rootMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  while (current?.cause) current = current.cause as typeof current;
+  return current?.message ?? String(error);
+}

@@ -1,0 +1,158 @@
+// Shapes that cross the workflow boundary. Nothing secret may appear in any of them:
+// they are all stored in Temporal history.
+
+export const requestStates = [
+  'PENDING_APPROVAL', 'DENIED', 'EXPIRED_UNAPPROVED', 'APPROVED', 'ISSUING', 'ACTIVE',
+  'REVOKING', 'REVOKED', 'ARCHIVED', 'FAILED',
+] as const;
+export type RequestState = (typeof requestStates)[number];
+
+/** The rules that govern one request, fixed when it is made (see policy/evaluate.ts). */
+export interface RequestPolicy {
+  target: string;
+  approverChannel: string;
+  /** Subjects who may decide; never includes the requester. */
+  approvers: string[];
+  maxDurationMs: number;
+  autoApproved: boolean;
+  approvalTimeoutMs: number;
+  commandApprovalTimeoutMs: number;
+  expiringSoonWarningMs: number;
+}
+
+export interface AccessRequestInput {
+  requestId: string;
+  /** The policy subject (verified email or OIDC subject). */
+  requester: string;
+  origin: 'slack' | 'api';
+  target: string;
+  durationMs: number;
+  reason: string;
+  ticket?: string;
+  policy: RequestPolicy;
+}
+
+export interface ThreadRef {
+  channel: string;
+  ts: string;
+}
+
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  actor?: string;
+  detail?: string;
+}
+
+export interface CommandReview {
+  commandId: string;
+  tool: string;
+  /** What the approver is shown: the SQL or arguments, already masked by the gateway. */
+  summary: string;
+  classes: string[];
+  risk: 'low' | 'high';
+}
+
+export interface CommandRecord extends CommandReview {
+  heldAt: string;
+  outcome: 'pending' | 'approved' | 'denied' | 'timed_out';
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+}
+
+export interface CommandDecision {
+  commandId: string;
+  approved: boolean;
+  decidedBy: string;
+  decidedAt: string;
+  reason?: string;
+}
+
+export interface ExtensionRecord {
+  requestedBy: string;
+  requestedAt: string;
+  durationMs: number;
+  reason: string;
+  outcome: 'pending' | 'approved' | 'denied';
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+export interface AccessStatus {
+  requestId: string;
+  requester: string;
+  origin: 'slack' | 'api';
+  target: string;
+  reason: string;
+  ticket?: string;
+  durationMs: number;
+  policy: RequestPolicy;
+  state: RequestState;
+  requestedAt: string;
+  decision?: { approved: boolean; by: string; at: string; reason?: string };
+  grantId?: string;
+  principal?: string;
+  activeSince?: string;
+  expiresAt?: string;
+  revocation?: { by: string; reason: string; at: string };
+  revokedAt?: string;
+  archive?: { digest: string; location: string };
+  failure?: string;
+  thread?: ThreadRef;
+  extensions: ExtensionRecord[];
+  commands: CommandRecord[];
+  timeline: TimelineEvent[];
+}
+
+export type NoticeKind =
+  | 'requested' | 'decided' | 'expired_unapproved' | 'issued' | 'active' | 'command_held'
+  | 'command_decided' | 'expiring_soon' | 'extension_requested' | 'extension_decided'
+  | 'revoked' | 'archived' | 'failed';
+
+export interface Notice {
+  kind: NoticeKind;
+  status: AccessStatus;
+  commandId?: string;
+}
+
+export interface NoticeResult {
+  /** Set by the 'requested' notice: where the rest of the conversation happens. */
+  thread?: ThreadRef;
+}
+
+export interface GrantActivation {
+  grantId: string;
+  requestId: string;
+  target: string;
+  subject: string;
+  principal: string;
+  credentialRef: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface GrantRevocation {
+  grantId: string;
+  requestId: string;
+  target: string;
+  reason: string;
+  at: string;
+}
+
+export interface ArchiveResult {
+  /** SHA-256 chain head of the archive, kept in history so later edits are detectable. */
+  digest: string;
+  location: string;
+}
+
+/** The side effects the access workflow orders; implemented in activities/. */
+export interface AccessActivities {
+  notify(notice: Notice): Promise<NoticeResult>;
+  issueCredential(request: { requestId: string; target: string; expiresAt: string }): Promise<{ credentialRef: string; principal: string }>;
+  revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
+  activateGrant(grant: GrantActivation): Promise<void>;
+  extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean>;
+  deactivateGrant(revocation: GrantRevocation): Promise<void>;
+  archiveRequest(status: AccessStatus): Promise<ArchiveResult>;
+}
