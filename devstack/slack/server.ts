@@ -1,0 +1,235 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Request, type Response } from 'express';
+import { createLogger } from '../../lib';
+import { METHODS, type Args } from './methods';
+import { renderChannel } from './render';
+import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
+
+/**
+ * A local Slack Web API on loopback, answering the official @slack/web-api client unmodified:
+ * `new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl })`.
+ *
+ * Routes:
+ *   POST|GET /api/<method>           the Web API (form-encoded or JSON bodies, bearer or `token` arg)
+ *   POST /commands/<team>/<id>       response_url of a slash command (recorded, then applied)
+ *   POST /actions/<team>/<id>        response_url of a button click or view submission
+ *   GET  /archives/<channel>/p<ts>   where permalinks point: the message's thread as text
+ *   GET  /channels/<id-or-name>      a channel and its threads as text
+ */
+
+export interface FailureSpec {
+  /** 429 (rate limited, with Retry-After) or a 5xx. */
+  status: 429 | 500 | 502 | 503;
+  /** How many of the next calls of the method fail. Default 1. */
+  times?: number;
+  /** Seconds announced in Retry-After for a 429. Default 1. */
+  retryAfterSec?: number;
+  /**
+   * For a 5xx: apply the call first, then answer the error, as when Slack did the work but the
+   * response was lost. A client that blindly retries a chat.postMessage then posts twice.
+   */
+  afterApply?: boolean;
+}
+
+export interface LocalSlackOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  /** Default 127.0.0.1: the local Slack never listens beyond loopback unless asked. */
+  host?: string;
+  seed?: WorkspaceSeed;
+  /** Use an existing workspace instead of building one from `seed`. */
+  workspace?: SlackWorkspace;
+  /** How long a trigger_id stays usable for views.open (Slack: 3000 ms). */
+  triggerTtlMs?: number;
+}
+
+export interface LocalSlack {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** `${url}/api/`: the WebClient's `slackApiUrl`. */
+  apiUrl: string;
+  port: number;
+  workspace: SlackWorkspace;
+  /** The app's bot token (all scopes). */
+  botToken: string;
+  /** The next `spec.times` calls of `method` fail as described. */
+  failNext(method: string, spec: FailureSpec): void;
+  /** Drops injected failures not yet spent. */
+  clearFailures(): void;
+  close(): Promise<void>;
+}
+
+const log = createLogger('devstack.slack');
+
+/** Builds the express app over a workspace (exported for embedding in another server). */
+export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Required<FailureSpec>[]>): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(express.json({ limit: '2mb' }));
+
+  const webApi = (req: Request, res: Response) => {
+    const method = String(req.params.method);
+    const args: Args = { ...(req.query as Args), ...((req.body ?? {}) as Args) };
+    const record: ApiCallRecord = { method, at: new Date().toISOString(), status: 200, ok: false, args: withoutToken(args) };
+    ws.calls.push(record);
+    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      record.status = status;
+      record.ok = body.ok === true;
+      if (typeof body.error === 'string') record.error = body.error;
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.status(status).json(body);
+    };
+
+    const spec = METHODS[method];
+    if (!spec) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
+
+    const injected = takeFailure(failures, method);
+    if (injected?.status === 429) {
+      record.injected = 'rate_limited';
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(injected.retryAfterSec) });
+    }
+
+    let result: Record<string, unknown>;
+    try {
+      const token = bearer(req) ?? (typeof args.token === 'string' ? args.token : undefined);
+      if (!token) throw new SlackApiError('not_authed');
+      if (req.is('application/json') && !bearer(req)) throw new SlackApiError('not_authed');
+      const grant = ws.tokens.get(token);
+      if (!grant) throw new SlackApiError('invalid_auth');
+      if (grant.revoked) throw new SlackApiError('token_revoked');
+      if (spec.scope && !grant.scopes.has(spec.scope)) {
+        throw new SlackApiError('missing_scope', { needed: spec.scope, provided: [...grant.scopes].join(',') });
+      }
+      result = { ok: true, ...spec.handle({ ws, grant, args }) };
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) {
+        log.error({ method, err: error }, 'local slack method failed');
+        return answer(500, { ok: false, error: 'internal_error' });
+      }
+      result = { ok: false, error: error.code, ...error.extra };
+    }
+    if (injected) {
+      // Only afterApply 5xx failures reach here (the others are answered before the handler runs):
+      // the call has taken effect and its answer is "lost".
+      record.injected = 'server_error';
+      return answer(injected.status, { ok: false, error: 'internal_error' });
+    }
+    return answer(200, result);
+  };
+
+  // 5xx failures that must not apply are served before the handler runs.
+  app.all('/api/:method', (req, res, next) => {
+    const method = String(req.params.method);
+    const queue = failures.get(method);
+    const head = queue?.[0];
+    if (head && head.status !== 429 && !head.afterApply) {
+      takeFailure(failures, method);
+      ws.calls.push({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
+      res.status(head.status).json({ ok: false, error: 'internal_error' });
+      return;
+    }
+    next();
+  }, webApi);
+
+  const responseUrl = (req: Request, res: Response) => {
+    const target = ws.responseUrlTarget(String(req.params.id));
+    if (!target) return void res.status(404).send('no_such_response_url');
+    if (target.uses >= 5 || Date.now() - target.issuedAt > 30 * 60_000) return void res.status(404).send('expired_url');
+    target.uses += 1;
+    const body = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>;
+    ws.responses.push({ id: target.id, url: target.url, kind: target.kind, channel: target.channel, user: target.user, at: new Date().toISOString(), body });
+    try {
+      ws.applyResponse(target, body, 'response_url');
+    } catch (error) {
+      if (error instanceof SlackApiError) return void res.status(400).json({ ok: false, error: error.code });
+      throw error;
+    }
+    res.json({ ok: true });
+  };
+  app.post('/commands/:team/:id', responseUrl);
+  app.post('/actions/:team/:id', responseUrl);
+
+  app.get('/archives/:channel/:p', (req, res) => {
+    const channel = ws.channel(String(req.params.channel));
+    const digits = String(req.params.p).replace(/^p/, '');
+    const ts = `${digits.slice(0, -6)}.${digits.slice(-6)}`;
+    if (!channel || !ws.message(channel.id, ts)) return void res.status(404).type('text/plain').send('message not found\n');
+    const threadTs = typeof req.query.thread_ts === 'string' ? req.query.thread_ts : ts;
+    res.type('text/plain').send(renderChannel(ws, channel.id, { onlyThread: threadTs }));
+  });
+
+  app.get('/channels/:ref', (req, res) => {
+    const channel = ws.channel(String(req.params.ref));
+    if (!channel) return void res.status(404).type('text/plain').send('channel not found\n');
+    res.type('text/plain').send(renderChannel(ws, channel.id, { ephemerals: true }));
+  });
+
+  app.get('/', (_req, res) => {
+    res.json({
+      ok: true, team: ws.team, app: ws.app,
+      channels: [...ws.channels.values()].map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
+      users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, email: u.email })),
+    });
+  });
+  return app;
+}
+
+function takeFailure(failures: Map<string, Required<FailureSpec>[]>, method: string): Required<FailureSpec> | undefined {
+  const queue = failures.get(method);
+  const head = queue?.[0];
+  if (!queue || !head) return undefined;
+  head.times -= 1;
+  if (head.times <= 0) queue.shift();
+  return { ...head };
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function withoutToken(args: Args): Args {
+  const { token: _token, ...rest } = args;
+  return rest;
+}
+
+/** Starts the local Slack on loopback. */
+export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<LocalSlack> {
+  const workspace = options.workspace ?? new SlackWorkspace(options.seed);
+  if (options.triggerTtlMs !== undefined) workspace.triggerTtlMs = options.triggerTtlMs;
+  const failures = new Map<string, Required<FailureSpec>[]>();
+  const app = createSlackApi(workspace, failures);
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  server.keepAliveTimeout = 1_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  workspace.baseUrl = url;
+  log.debug({ url }, 'local slack listening');
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    port,
+    workspace,
+    botToken: workspace.botToken,
+    failNext(method, spec) {
+      if (!METHODS[method]) throw new Error(`the local Slack does not implement ${method}; failures can be injected for: ${Object.keys(METHODS).join(', ')}`);
+      const queue = failures.get(method) ?? [];
+      queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false });
+      failures.set(method, queue);
+    },
+    clearFailures() {
+      failures.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
