@@ -489,7 +489,8 @@ export class SlackWorkspace {
       return;
     }
     if ((body.replace_original === true || body.replace_original === 'true') && target.messageTs) {
-      this.updateMessage(target.channel, target.messageTs, this.app.botUserId, { text, blocks }, via);
+      // Unlike chat.update, a replacement is the whole message: blocks not sent are gone.
+      this.updateMessage(target.channel, target.messageTs, this.app.botUserId, { text, blocks: blocks ?? [] }, via);
       return;
     }
     if (!text && !blocks) return;

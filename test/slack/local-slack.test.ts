@@ -1,4 +1,4 @@
-import { DEMO_SEED, renderChannel, startLocalSlack, type LocalSlack } from '../../devstack/slack';
+import { DEMO_SEED, blocksToLines, renderChannel, startLocalSlack, type LocalSlack } from '../../devstack/slack';
 import { slackError, webClient } from './support';
 
 type WebClient = ReturnType<typeof webClient>;
@@ -129,7 +129,7 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     expect(history.messages?.[0]?.text).toBe('Request REQ-T1'); // newest first
     expect(history.messages?.find((m) => m.ts === parent.ts)).toMatchObject({ reply_count: 3, latest_reply: r3.ts });
 
-    const broadcast = await client.chat.postMessage({ channel: approvers, thread_ts: parent.ts, text: 'Revoked by bob', reply_broadcast: true });
+    const broadcast = await client.chat.postMessage({ channel: approvers, thread_ts: parent.ts as string, text: 'Revoked by bob', reply_broadcast: true });
     const after = await client.conversations.history({ channel: approvers, limit: 1 });
     expect(after.messages?.[0]).toMatchObject({ ts: broadcast.ts, subtype: 'thread_broadcast', thread_ts: parent.ts });
   });
@@ -213,7 +213,7 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     expect(slack.workspace.history(opened.channel?.id as string).map((m) => m.text)).toEqual(['Your request was posted: <link>', 'by user id']);
     expect(renderChannel(slack.workspace, opened.channel?.id as string)).toContain('DM with @alice');
     expect(await slackError(client.conversations.open({ users: 'U000NOPE' }))).toBe('user_not_found');
-    expect(await slackError(client.conversations.open({}))).toBe('users_list_not_supplied');
+    expect(await slackError(client.conversations.open({} as never))).toBe('users_list_not_supplied');
   });
 
   test('views.open spends a trigger once for the person it was issued to; views.update honours hash', async () => {
@@ -227,9 +227,9 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     expect(await slackError(client.views.open({ trigger_id: '123.456.abc', view }))).toBe('invalid_trigger_id');
     expect(await slackError(client.views.open({ trigger_id: slack.workspace.issueTrigger(alice), view: { ...view, title: undefined } as never }))).toBe('invalid_arguments');
 
-    const updated = await client.views.update({ view_id: opened.view?.id, hash: opened.view?.hash, view: { ...view, private_metadata: 'C2' } });
+    const updated = await client.views.update({ view_id: opened.view?.id as string, hash: opened.view?.hash, view: { ...view, private_metadata: 'C2' } });
     expect(updated.view?.private_metadata).toBe('C2');
-    expect(await slackError(client.views.update({ view_id: opened.view?.id, hash: opened.view?.hash, view }))).toBe('hash_conflict');
+    expect(await slackError(client.views.update({ view_id: opened.view?.id as string, hash: opened.view?.hash, view }))).toBe('hash_conflict');
     expect(await slackError(client.views.update({ view_id: 'V000NOPE', view }))).toBe('not_found');
   });
 
@@ -273,7 +273,6 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     );
     expect(renderChannel(slack.workspace, 'render', { ephemerals: true })).toContain('    └ (only @alice sees) @gatehouse: You cannot approve your own request.');
     const before = slack.workspace.updates.at(-1)?.before.blocks ?? [];
-    const { blocksToLines } = await import('../../devstack/slack');
     expect(blocksToLines(before)).toEqual([
       '# Access request REQ-9',
       '*alice* wants *analytics* for 1h',
