@@ -1,0 +1,320 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { webApi } from '@slack/bolt';
+import { createLogger, type Logger } from '../../lib';
+
+/**
+ * The Slack poster the notifier activities use: chat.postMessage, chat.update and
+ * chat.postEphemeral, retried deliberately and without duplicate messages.
+ *
+ * Retries. The WebClient's own retries are switched off (`retries: 0`, rate-limited calls
+ * rejected) so that every retry is decided here, where we know what the call does:
+ *  - 429 (or `ratelimited`): Slack refused the call before doing anything. Wait Retry-After, then
+ *    call again. A wait longer than `maxDelayMs` is not slept through: the error is thrown as
+ *    retryable with `retryAfterMs`, for the activity's retry policy to honour.
+ *  - 5xx, `internal_error`/`fatal_error`/`service_unavailable`, a network error or timeout: the
+ *    outcome is UNKNOWN. Slack may have applied the call and lost the answer. Back off
+ *    exponentially (with jitter) and call again, but see below for postMessage.
+ *  - any other `ok: false` (channel_not_found, not_in_channel, invalid_auth, missing_scope, …):
+ *    a permanent answer; thrown at once as non-retryable, with Slack's error code.
+ *
+ * No duplicates. chat.update sets content and is idempotent; retrying it is always safe.
+ * chat.postMessage is not: Slack has no idempotency key for bot posts (client_msg_id is set by
+ * Slack's own clients and is not honoured by the Web API for deduplication). So every message
+ * carries one in its message metadata,
+ *     metadata: { event_type: 'gatehouse_notice', event_payload: { idempotency_key, … } },
+ * and after an attempt whose outcome is unknown, and before each further attempt, the channel
+ * (or the thread) is read back (conversations.history / conversations.replies with
+ * include_all_metadata) looking for that key. If it is there, the earlier attempt was applied:
+ * its ts is returned and nothing is posted again. The caller chooses the key so that it is
+ * stable across activity retries too (e.g. `${requestId}:${noticeKind}`), and passes
+ * `mayAlreadyExist: true` on an activity retry (attempt > 1) so the lookup happens before the
+ * first post as well: a worker that crashed after posting does not post twice either.
+ * The lookup needs the history scope of the channel (channels:history / groups:history /
+ * im:history) and the bot in the channel, both of which a notifier has anyway.
+ *
+ * Ephemerals cannot be read back (Slack keeps no copy). chat.postEphemeral is retried on 429
+ * always, and on an unknown outcome only when `retryUncertainEphemeral` is true (the default):
+ * an ephemeral is a transient hint to one person, and a rare duplicate of it is a lesser harm
+ * than the person never being told why their click did nothing.
+ */
+
+export const IDEMPOTENCY_EVENT_TYPE = 'gatehouse_notice';
+
+export interface SlackTransportOptions {
+  /** Bot token (xoxb-…). Never logged. */
+  token: string;
+  /** The Web API base, default https://slack.com/api/ (the local Slack's `apiUrl` in tests). */
+  apiUrl?: string;
+  /** Attempts per call, the first included. Default 5. */
+  maxAttempts?: number;
+  /** First backoff after an unknown outcome; doubles each time. Default 500 ms. */
+  baseDelayMs?: number;
+  /** The longest wait (Retry-After or backoff) slept through here. Default 30 s. */
+  maxDelayMs?: number;
+  /** Per-request timeout. Default 10 s. */
+  timeoutMs?: number;
+  /** How far back a `mayAlreadyExist` lookup reads a channel. Default 1 hour. */
+  lookbackSec?: number;
+  /** See the module comment. Default true. */
+  retryUncertainEphemeral?: boolean;
+  logger?: Logger;
+  /** For tests: how to wait. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface OutgoingMessage {
+  channel: string;
+  /** Also the notification text and the fallback for screen readers when blocks are given. */
+  text: string;
+  blocks?: unknown[];
+  /** Post as a reply in this thread. */
+  threadTs?: string;
+  replyBroadcast?: boolean;
+  /** Unique per message and stable across retries (e.g. `${requestId}:approved`). */
+  idempotencyKey: string;
+  /** Extra fields for the message metadata (ids, never secrets: metadata is visible to the workspace's apps). */
+  metadata?: Record<string, string | number | boolean>;
+  /** This message may have been posted by an earlier attempt (an activity retry): look first. */
+  mayAlreadyExist?: boolean;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  /** True when an earlier attempt had posted it and no new message was made. */
+  deduplicated: boolean;
+  attempts: number;
+}
+
+export interface MessageEdit {
+  channel: string;
+  ts: string;
+  text: string;
+  /** `[]` removes every block (e.g. the buttons of a closed request). */
+  blocks?: unknown[];
+}
+
+export interface EphemeralNote {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+}
+
+export type SlackTransportErrorCode =
+  | 'rate_limited' | 'outcome_unknown' | 'request_failed' | 'http_error'
+  // Slack's own error codes (channel_not_found, invalid_auth, …) pass through as they are.
+  | (string & {});
+
+export class SlackTransportError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: SlackTransportErrorCode,
+    /** True when calling again later may succeed (the activity should retry). */
+    readonly retryable: boolean,
+    readonly attempts: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`Slack ${method} failed: ${code}${retryable ? ` after ${attempts} attempt(s); retry later` : ''}`);
+    this.name = 'SlackTransportError';
+  }
+}
+
+type Outcome =
+  | { kind: 'not_applied'; code: string; waitMs: number }
+  | { kind: 'unknown'; code: string }
+  | { kind: 'permanent'; code: string };
+
+const UNCERTAIN_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+function classify(error: unknown): Outcome {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  switch (e?.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return { kind: 'not_applied', code: 'rate_limited', waitMs: Math.max(0, (e.retryAfter ?? 1) * 1000) };
+    case webApi.ErrorCode.HTTPError:
+      if ((e.statusCode ?? 0) >= 500) return { kind: 'unknown', code: `http_${e.statusCode}` };
+      return { kind: 'permanent', code: 'http_error' };
+    case webApi.ErrorCode.RequestError:
+      return { kind: 'unknown', code: 'request_failed' };
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      if (code === 'ratelimited') return { kind: 'not_applied', code: 'rate_limited', waitMs: 1000 };
+      if (UNCERTAIN_PLATFORM_ERRORS.has(code)) return { kind: 'unknown', code };
+      return { kind: 'permanent', code };
+    }
+    default:
+      // Anything else (a timeout abort, a socket error surfacing raw) may have reached Slack.
+      return { kind: 'unknown', code: 'request_failed' };
+  }
+}
+
+interface SlackMessageSeen {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+export class SlackTransport {
+  private readonly client: InstanceType<typeof webApi.WebClient>;
+  private readonly log: Logger;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly lookbackSec: number;
+  private readonly retryUncertainEphemeral: boolean;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: SlackTransportOptions) {
+    this.log = options.logger ?? createLogger('notify.slack');
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.lookbackSec = options.lookbackSec ?? 3600;
+    this.retryUncertainEphemeral = options.retryUncertainEphemeral ?? true;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    const quiet = this.log;
+    this.client = new webApi.WebClient(options.token, {
+      slackApiUrl: options.apiUrl ?? 'https://slack.com/api/',
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.timeoutMs ?? 10_000,
+      // The WebClient's own log lines go to debug; our decisions are logged below.
+      logger: {
+        debug: () => {}, info: () => {},
+        warn: (...m: unknown[]) => quiet.debug({ webClient: m.map(String).join(' ') }, 'slack web client'),
+        error: (...m: unknown[]) => quiet.debug({ webClient: m.map(String).join(' ') }, 'slack web client'),
+        setLevel: () => {}, getLevel: () => webApi.LogLevel.WARN, setName: () => {},
+      },
+    });
+  }
+
+  /** Posts once: retried through 429s and 5xx, and never twice (see the module comment). */
+  async postMessage(message: OutgoingMessage): Promise<PostedMessage> {
+    if (!message.idempotencyKey) throw new Error('postMessage needs an idempotencyKey (stable across retries)');
+    const startedSec = Math.floor(Date.now() / 1000);
+    const since = message.mayAlreadyExist ? startedSec - this.lookbackSec : startedSec - 60;
+    const existing = async (): Promise<PostedMessage | undefined> => {
+      const ts = await this.findPosted(message.channel, message.idempotencyKey, { threadTs: message.threadTs, sinceSec: since });
+      return ts ? { channel: message.channel, ts, deduplicated: true, attempts: 0 } : undefined;
+    };
+    if (message.mayAlreadyExist) {
+      const found = await existing();
+      if (found) {
+        this.log.info({ channel: message.channel, ts: found.ts, key: message.idempotencyKey }, 'slack message already posted by an earlier attempt');
+        return found;
+      }
+    }
+    const args = {
+      channel: message.channel,
+      text: message.text,
+      blocks: message.blocks,
+      thread_ts: message.threadTs,
+      reply_broadcast: message.replyBroadcast,
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: { event_type: IDEMPOTENCY_EVENT_TYPE, event_payload: { ...message.metadata, idempotency_key: message.idempotencyKey } },
+    };
+    const { result, attempts, recovered } = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', args, existing);
+    if (recovered) {
+      this.log.info({ channel: message.channel, ts: recovered.ts, key: message.idempotencyKey, attempts }, 'slack message found after an unknown outcome; not posted again');
+      return { ...recovered, attempts };
+    }
+    return { channel: result?.channel ?? message.channel, ts: String(result?.ts), deduplicated: false, attempts };
+  }
+
+  /** Replaces a message's text and blocks (idempotent, so plainly retried). */
+  async update(edit: MessageEdit): Promise<{ channel: string; ts: string }> {
+    const { result } = await this.call<{ channel?: string; ts?: string }>('chat.update', {
+      channel: edit.channel, ts: edit.ts, text: edit.text, blocks: edit.blocks ?? [],
+    });
+    return { channel: result?.channel ?? edit.channel, ts: result?.ts ?? edit.ts };
+  }
+
+  /** A message only `user` sees. */
+  async postEphemeral(note: EphemeralNote): Promise<{ messageTs: string }> {
+    const { result } = await this.call<{ message_ts?: string }>(
+      'chat.postEphemeral',
+      { channel: note.channel, user: note.user, text: note.text, blocks: note.blocks, thread_ts: note.threadTs },
+      this.retryUncertainEphemeral ? undefined : 'stop',
+    );
+    return { messageTs: String(result?.message_ts) };
+  }
+
+  /** The DM channel between the bot and a person (conversations.open). */
+  async openDm(user: string): Promise<string> {
+    const { result } = await this.call<{ channel?: { id?: string } }>('conversations.open', { users: user });
+    return String(result?.channel?.id);
+  }
+
+  async permalink(channel: string, ts: string): Promise<string> {
+    const { result } = await this.call<{ permalink?: string }>('chat.getPermalink', { channel, message_ts: ts });
+    return String(result?.permalink);
+  }
+
+  /** The ts of the message carrying `idempotencyKey`, if the channel (or thread) has it. */
+  async findPosted(channel: string, idempotencyKey: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<string | undefined> {
+    const matches = (m: SlackMessageSeen) =>
+      m.metadata?.event_type === IDEMPOTENCY_EVENT_TYPE && m.metadata.event_payload?.idempotency_key === idempotencyKey;
+    let cursor: string | undefined;
+    for (let pageNo = 0; pageNo < 20; pageNo++) {
+      const method = where.threadTs ? 'conversations.replies' : 'conversations.history';
+      const args: Record<string, unknown> = { channel, include_all_metadata: true, limit: 200, cursor };
+      if (where.threadTs) args.ts = where.threadTs;
+      if (where.sinceSec !== undefined) args.oldest = String(where.sinceSec);
+      const { result } = await this.call<{ messages?: SlackMessageSeen[]; response_metadata?: { next_cursor?: string } }>(method, args);
+      const hit = result?.messages?.find(matches);
+      if (hit?.ts) return hit.ts;
+      cursor = result?.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * One Web API call with deliberate retries. After an unknown outcome, `recover` (if given) is
+   * asked before every further attempt whether the call was applied after all; 'stop' means an
+   * unknown outcome must not be retried.
+   */
+  private async call<T>(
+    method: string,
+    args: Record<string, unknown>,
+    recover?: (() => Promise<PostedMessage | undefined>) | 'stop',
+  ): Promise<{ result?: T; attempts: number; recovered?: PostedMessage }> {
+    let uncertain = false;
+    for (let attempt = 1; ; attempt++) {
+      if (uncertain && typeof recover === 'function') {
+        const recovered = await recover();
+        if (recovered) return { attempts: attempt - 1, recovered };
+      }
+      let outcome: Outcome;
+      try {
+        const result = (await this.client.apiCall(method, args)) as T;
+        if (attempt > 1) this.log.info({ method, attempt }, 'slack call succeeded after retry');
+        return { result, attempts: attempt };
+      } catch (error) {
+        outcome = classify(error);
+      }
+      if (outcome.kind === 'permanent') {
+        this.log.warn({ method, code: outcome.code }, 'slack refused the call');
+        throw new SlackTransportError(method, outcome.code, false, attempt);
+      }
+      if (outcome.kind === 'unknown') {
+        uncertain = true;
+        if (recover === 'stop') throw new SlackTransportError(method, 'outcome_unknown', false, attempt);
+      }
+      const waitMs = outcome.kind === 'not_applied' ? outcome.waitMs : this.backoff(attempt);
+      if (attempt >= this.maxAttempts || waitMs > this.maxDelayMs) {
+        this.log.warn({ method, code: outcome.code, attempt, waitMs }, 'slack call not done; giving up for now');
+        throw new SlackTransportError(method, outcome.kind === 'not_applied' ? 'rate_limited' : 'outcome_unknown', true, attempt, waitMs);
+      }
+      this.log.info({ method, code: outcome.code, attempt, waitMs }, outcome.kind === 'not_applied' ? 'slack rate limited; waiting as told' : 'slack outcome unknown; retrying');
+      await this.sleep(waitMs);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.baseDelayMs * 2 ** (attempt - 1);
+    return Math.min(this.maxDelayMs, Math.round(base / 2 + Math.random() * (base / 2)));
+  }
+}
