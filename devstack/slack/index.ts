@@ -1,3 +1,13 @@
+/**
+ * devstack/slack: a local Slack for development and tests.
+ *
+ *   const slack = await startLocalSlack({ seed: DEMO_SEED });          // Web API on loopback
+ *   const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl });
+ *   const driver = slack.driver({ endpoint: boltUrl, signingSecret }); // plays Slack towards the app
+ *   await driver.command({ user: 'alice', channel: 'general', text: 'analytics 1h why' });
+ *   slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
+ *   console.log(renderChannel(slack.workspace, 'phi-approvers'));
+ */
 export { startLocalSlack, createSlackApi, type LocalSlack, type LocalSlackOptions, type FailureSpec } from './server';
 export {
   SlackWorkspace, SlackApiError, ALL_BOT_SCOPES, tsToMicros,
@@ -11,3 +21,4 @@ export {
 } from './driver';
 export { renderChannel, blocksToLines, type RenderOptions } from './render';
 export { DEMO_SEED } from './seed';
+export { startLocalSlackProcess, type LocalSlackProcess } from './process';

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { createLogger } from '../../lib';
+import { SlackDriver } from './driver';
 import { METHODS, type Args } from './methods';
 import { renderChannel } from './render';
 import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
@@ -57,6 +58,8 @@ export interface LocalSlack {
   failNext(method: string, spec: FailureSpec): void;
   /** Drops injected failures not yet spent. */
   clearFailures(): void;
+  /** A driver that sends signed slash commands, clicks and submissions to the app at `endpoint`. */
+  driver(options: { endpoint: string; signingSecret: string; verificationToken?: string }): SlackDriver;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
     const method = String(req.params.method);
     const args: Args = { ...(req.query as Args), ...((req.body ?? {}) as Args) };
     const record: ApiCallRecord = { method, at: new Date().toISOString(), status: 200, ok: false, args: withoutToken(args) };
-    ws.calls.push(record);
+    ws.recordCall(record);
     const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
       record.status = status;
       record.ok = body.ok === true;
@@ -126,7 +129,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
     const head = queue?.[0];
     if (head && head.status !== 429 && !head.afterApply) {
       takeFailure(failures, method);
-      ws.calls.push({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
+      ws.recordCall({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
       res.status(head.status).json({ ok: false, error: 'internal_error' });
       return;
     }
@@ -166,6 +169,26 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
     res.type('text/plain').send(renderChannel(ws, channel.id, { ephemerals: true }));
   });
 
+  // Control endpoints, for a local Slack running as its own process (same effect as failNext / clearFailures).
+  app.post('/_local/failures', (req, res) => {
+    const body = (req.body ?? {}) as { method?: unknown } & Partial<FailureSpec>;
+    try {
+      queueFailure(failures, String(body.method), {
+        status: Number(body.status) as FailureSpec['status'],
+        times: body.times === undefined ? undefined : Number(body.times),
+        retryAfterSec: body.retryAfterSec === undefined ? undefined : Number(body.retryAfterSec),
+        afterApply: String(body.afterApply) === 'true',
+      });
+      res.json({ ok: true });
+    } catch (error) {
+      res.status(400).json({ ok: false, error: (error as Error).message });
+    }
+  });
+  app.delete('/_local/failures', (_req, res) => {
+    failures.clear();
+    res.json({ ok: true });
+  });
+
   app.get('/', (_req, res) => {
     res.json({
       ok: true, team: ws.team, app: ws.app,
@@ -174,6 +197,15 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
     });
   });
   return app;
+}
+
+/** Queues an injected failure (used by failNext and by POST /_local/failures). */
+function queueFailure(failures: Map<string, Required<FailureSpec>[]>, method: string, spec: FailureSpec): void {
+  if (!METHODS[method]) throw new Error(`the local Slack does not implement ${method}; failures can be injected for: ${Object.keys(METHODS).join(', ')}`);
+  if (![429, 500, 502, 503].includes(spec.status)) throw new Error(`an injected failure is 429, 500, 502 or 503, not ${String(spec.status)}`);
+  const queue = failures.get(method) ?? [];
+  queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false });
+  failures.set(method, queue);
 }
 
 function takeFailure(failures: Map<string, Required<FailureSpec>[]>, method: string): Required<FailureSpec> | undefined {
@@ -218,14 +250,12 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     workspace,
     botToken: workspace.botToken,
     failNext(method, spec) {
-      if (!METHODS[method]) throw new Error(`the local Slack does not implement ${method}; failures can be injected for: ${Object.keys(METHODS).join(', ')}`);
-      const queue = failures.get(method) ?? [];
-      queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false });
-      failures.set(method, queue);
+      queueFailure(failures, method, spec);
     },
     clearFailures() {
       failures.clear();
     },
+    driver: (driverOptions) => new SlackDriver({ workspace, ...driverOptions }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -208,7 +208,9 @@ export class SlackWorkspace {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly updates: MessageUpdate[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  /** Every Web API call, newest last (the oldest are dropped beyond `maxCallRecords`). */
   readonly calls: ApiCallRecord[] = [];
+  maxCallRecords = 10_000;
   /** Milliseconds a trigger_id stays usable (Slack: 3 s). */
   triggerTtlMs = 3_000;
   /** Base URL the permalinks and response_urls point at; set by the server once it listens. */
@@ -257,6 +259,11 @@ export class SlackWorkspace {
     const now = Date.now() * 1000;
     this.lastTsMicros = Math.max(now, this.lastTsMicros + 1);
     return microsToTs(this.lastTsMicros);
+  }
+
+  recordCall(record: ApiCallRecord): void {
+    this.calls.push(record);
+    if (this.calls.length > this.maxCallRecords) this.calls.splice(0, this.calls.length - this.maxCallRecords);
   }
 
   // ---- people and channels --------------------------------------------------------------------
