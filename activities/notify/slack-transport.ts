@@ -63,6 +63,7 @@ export interface SlackTransportOptions {
 }
 
 export interface OutgoingMessage {
+  /** A conversation id (C…, D…), or a person's id (U…) to post in the bot's DM with them. Not a #name. */
   channel: string;
   /** Also the notification text and the fallback for screen readers when blocks are given. */
   text: string;
@@ -90,7 +91,10 @@ export interface MessageEdit {
   channel: string;
   ts: string;
   text: string;
-  /** `[]` removes every block (e.g. the buttons of a closed request). */
+  /**
+   * The new blocks. Omitted (or `[]`): the message becomes text only, so the buttons of a closed
+   * request go away (chat.update itself would keep the old blocks; this transport never does).
+   */
   blocks?: unknown[];
 }
 
@@ -107,6 +111,22 @@ export type SlackTransportErrorCode =
   // Slack's own error codes (channel_not_found, invalid_auth, …) pass through as they are.
   | (string & {});
 
+/** What to do about the Slack errors an operator is likely to meet. */
+const HINTS: Record<string, string> = {
+  not_in_channel: 'invite the Gatehouse app to the channel (/invite @gatehouse)',
+  channel_not_found: 'check the channel id in gatehouse.yaml, and for a private channel invite the app to it',
+  invalid_auth: 'check SLACK_BOT_TOKEN: it is not a valid token for this workspace',
+  not_authed: 'set SLACK_BOT_TOKEN',
+  token_revoked: 'the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN',
+  account_inactive: 'the bot token belongs to a deactivated app or user: reinstall the app',
+  missing_scope: 'add the scope to the Slack app and reinstall it',
+  message_not_found: 'the message was deleted or the ts is wrong',
+  cant_update_message: 'only messages the app posted can be updated',
+  user_not_in_channel: 'an ephemeral can only be shown to a member of the channel',
+  rate_limited: 'Slack is rate limiting this app; retry after the announced wait',
+  outcome_unknown: 'Slack did not confirm the call; retry (posts are deduplicated by idempotency key)',
+};
+
 export class SlackTransportError extends Error {
   constructor(
     readonly method: string,
@@ -115,8 +135,12 @@ export class SlackTransportError extends Error {
     readonly retryable: boolean,
     readonly attempts: number,
     readonly retryAfterMs?: number,
+    /** For missing_scope: the scope Slack asked for. */
+    readonly neededScope?: string,
   ) {
-    super(`Slack ${method} failed: ${code}${retryable ? ` after ${attempts} attempt(s); retry later` : ''}`);
+    const hint = HINTS[code];
+    const scope = neededScope ? ` (needs ${neededScope})` : '';
+    super(`Slack ${method} failed: ${code}${scope} after ${attempts} attempt(s)${hint ? `; ${hint}` : ''}`);
     this.name = 'SlackTransportError';
   }
 }
@@ -124,12 +148,12 @@ export class SlackTransportError extends Error {
 type Outcome =
   | { kind: 'not_applied'; code: string; waitMs: number }
   | { kind: 'unknown'; code: string }
-  | { kind: 'permanent'; code: string };
+  | { kind: 'permanent'; code: string; neededScope?: string };
 
 const UNCERTAIN_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 function classify(error: unknown): Outcome {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; needed?: string } };
   switch (e?.code) {
     case webApi.ErrorCode.RateLimitedError:
       return { kind: 'not_applied', code: 'rate_limited', waitMs: Math.max(0, (e.retryAfter ?? 1) * 1000) };
@@ -142,7 +166,7 @@ function classify(error: unknown): Outcome {
       const code = e.data?.error ?? 'unknown_error';
       if (code === 'ratelimited') return { kind: 'not_applied', code: 'rate_limited', waitMs: 1000 };
       if (UNCERTAIN_PLATFORM_ERRORS.has(code)) return { kind: 'unknown', code };
-      return { kind: 'permanent', code };
+      return { kind: 'permanent', code, neededScope: e.data?.needed };
     }
     default:
       // Anything else (a timeout abort, a socket error surfacing raw) may have reached Slack.
@@ -256,10 +280,12 @@ export class SlackTransport {
   async findPosted(channel: string, idempotencyKey: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<string | undefined> {
     const matches = (m: SlackMessageSeen) =>
       m.metadata?.event_type === IDEMPOTENCY_EVENT_TYPE && m.metadata.event_payload?.idempotency_key === idempotencyKey;
+    // A post addressed to a person (U…/W…) lands in the bot's DM with them; history needs the D… id.
+    const conversation = /^[UW][A-Z0-9]+$/.test(channel) ? await this.openDm(channel) : channel;
     let cursor: string | undefined;
     for (let pageNo = 0; pageNo < 20; pageNo++) {
       const method = where.threadTs ? 'conversations.replies' : 'conversations.history';
-      const args: Record<string, unknown> = { channel, include_all_metadata: true, limit: 200, cursor };
+      const args: Record<string, unknown> = { channel: conversation, include_all_metadata: true, limit: 200, cursor };
       if (where.threadTs) args.ts = where.threadTs;
       if (where.sinceSec !== undefined) args.oldest = String(where.sinceSec);
       const { result } = await this.call<{ messages?: SlackMessageSeen[]; response_metadata?: { next_cursor?: string } }>(method, args);
@@ -297,7 +323,7 @@ export class SlackTransport {
       }
       if (outcome.kind === 'permanent') {
         this.log.warn({ method, code: outcome.code }, 'slack refused the call');
-        throw new SlackTransportError(method, outcome.code, false, attempt);
+        throw new SlackTransportError(method, outcome.code, false, attempt, undefined, outcome.neededScope);
       }
       if (outcome.kind === 'unknown') {
         uncertain = true;

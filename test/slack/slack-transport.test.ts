@@ -157,6 +157,21 @@ describe('SlackTransport: retries without duplicates, against the local Slack', 
     expect(slack.workspace.ephemerals.filter((e) => e.text === 'once')).toHaveLength(1);
   });
 
+  test('errors say what to do next', async () => {
+    const narrow = new SlackTransport({ token: slack.workspace.createToken(['users:read']), apiUrl: slack.apiUrl, logger: pino({ level: 'silent' }) });
+    const error = (await narrow.postMessage({ channel, text: 'x', idempotencyKey: 'REQ-S:request' }).catch((e: unknown) => e)) as SlackTransportError;
+    expect(error).toMatchObject({ code: 'missing_scope', neededScope: 'chat:write', retryable: false });
+    expect(error.message).toBe('Slack chat.postMessage failed: missing_scope (needs chat:write) after 1 attempt(s); add the scope to the Slack app and reinstall it');
+  });
+
+  test('a DM addressed by user id is deduplicated through the DM channel', async () => {
+    slack.failNext('chat.postMessage', { status: 500, afterApply: true });
+    const posted = await transport().postMessage({ channel: alice, text: 'Your request REQ-D is waiting', idempotencyKey: 'REQ-D:dm' });
+    expect(posted.deduplicated).toBe(true);
+    const dm = slack.workspace.openIm(alice).channel.id;
+    expect(countWithKey('REQ-D:dm', dm)).toBe(1);
+  });
+
   test('openDm and permalink', async () => {
     const t = transport();
     const dm = await t.openDm(alice);
