@@ -30,7 +30,16 @@ import { createLogger, type Logger } from '../../lib';
  * `mayAlreadyExist: true` on an activity retry (attempt > 1) so the lookup happens before the
  * first post as well: a worker that crashed after posting does not post twice either.
  * The lookup needs the history scope of the channel (channels:history / groups:history /
- * im:history) and the bot in the channel, both of which a notifier has anyway.
+ * im:history) and the bot in the channel, both of which a notifier has anyway; without them the
+ * lookup fails with Slack's error (e.g. missing_scope) rather than risk a duplicate.
+ *
+ * One race remains: an attempt that timed out may still be in flight inside Slack when the
+ * read-back finds nothing, and land after the retry has posted. So whenever a post followed an
+ * unknown outcome (or `mayAlreadyExist`), the transport waits `settleMs`, reads back every
+ * message with the key, keeps the earliest and deletes the others with chat.delete (an app may
+ * delete its own messages). A copy landing later than that is not caught; with the default
+ * 10 s request timeout and 2 s settle this needs Slack to hold a request for over 12 s and then
+ * apply it, which is the residual risk we accept.
  *
  * Ephemerals cannot be read back (Slack keeps no copy). chat.postEphemeral is retried on 429
  * always, and on an unknown outcome only when `retryUncertainEphemeral` is true (the default):
@@ -57,6 +66,8 @@ export interface SlackTransportOptions {
   lookbackSec?: number;
   /** See the module comment. Default true. */
   retryUncertainEphemeral?: boolean;
+  /** After a post that followed an unknown outcome: how long to let a slow earlier attempt land before the duplicate check. Default 2 s. */
+  settleMs?: number;
   logger?: Logger;
   /** For tests: how to wait. */
   sleep?: (ms: number) => Promise<void>;
@@ -174,6 +185,13 @@ function classify(error: unknown): Outcome {
   }
 }
 
+/** Orders Slack timestamps ("seconds.micros") exactly, without floating point. */
+function compareTs(a: string, b: string): number {
+  const [as = '0', af = ''] = a.split('.');
+  const [bs = '0', bf = ''] = b.split('.');
+  return Number(as) - Number(bs) || Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0'));
+}
+
 interface SlackMessageSeen {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
@@ -187,6 +205,7 @@ export class SlackTransport {
   private readonly maxDelayMs: number;
   private readonly lookbackSec: number;
   private readonly retryUncertainEphemeral: boolean;
+  private readonly settleMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: SlackTransportOptions) {
@@ -196,6 +215,7 @@ export class SlackTransport {
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.lookbackSec = options.lookbackSec ?? 3600;
     this.retryUncertainEphemeral = options.retryUncertainEphemeral ?? true;
+    this.settleMs = options.settleMs ?? 2_000;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
     const quiet = this.log;
     this.client = new webApi.WebClient(options.token, {
@@ -217,15 +237,15 @@ export class SlackTransport {
   async postMessage(message: OutgoingMessage): Promise<PostedMessage> {
     if (!message.idempotencyKey) throw new Error('postMessage needs an idempotencyKey (stable across retries)');
     const startedSec = Math.floor(Date.now() / 1000);
-    const since = message.mayAlreadyExist ? startedSec - this.lookbackSec : startedSec - 60;
+    const where = { threadTs: message.threadTs, sinceSec: message.mayAlreadyExist ? startedSec - this.lookbackSec : startedSec - 60 };
     const existing = async (): Promise<PostedMessage | undefined> => {
-      const ts = await this.findPosted(message.channel, message.idempotencyKey, { threadTs: message.threadTs, sinceSec: since });
-      return ts ? { channel: message.channel, ts, deduplicated: true, attempts: 0 } : undefined;
+      const found = await this.findPosted(message.channel, message.idempotencyKey, where);
+      return found ? { ...found, deduplicated: true, attempts: 0 } : undefined;
     };
     if (message.mayAlreadyExist) {
       const found = await existing();
       if (found) {
-        this.log.info({ channel: message.channel, ts: found.ts, key: message.idempotencyKey }, 'slack message already posted by an earlier attempt');
+        this.log.info({ channel: found.channel, ts: found.ts, key: message.idempotencyKey }, 'slack message already posted by an earlier attempt');
         return found;
       }
     }
@@ -239,12 +259,38 @@ export class SlackTransport {
       unfurl_media: false,
       metadata: { event_type: IDEMPOTENCY_EVENT_TYPE, event_payload: { ...message.metadata, idempotency_key: message.idempotencyKey } },
     };
-    const { result, attempts, recovered } = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', args, existing);
+    const { result, attempts, recovered, uncertain } = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', args, existing);
     if (recovered) {
-      this.log.info({ channel: message.channel, ts: recovered.ts, key: message.idempotencyKey, attempts }, 'slack message found after an unknown outcome; not posted again');
+      this.log.info({ channel: recovered.channel, ts: recovered.ts, key: message.idempotencyKey, attempts }, 'slack message found after an unknown outcome; not posted again');
       return { ...recovered, attempts };
     }
-    return { channel: result?.channel ?? message.channel, ts: String(result?.ts), deduplicated: false, attempts };
+    const posted: PostedMessage = { channel: result?.channel ?? message.channel, ts: String(result?.ts), deduplicated: false, attempts };
+    // An attempt whose outcome was unknown (or an earlier activity attempt) may still land after
+    // our read-back found nothing. Give it time to, then keep the earliest copy only.
+    if (uncertain || message.mayAlreadyExist) return this.settle(posted, message.idempotencyKey, where);
+    return posted;
+  }
+
+  /**
+   * After a post that followed an unknown outcome: wait `settleMs`, read back every message with
+   * the key, keep the earliest and delete the others (a bot's own messages can be deleted).
+   */
+  private async settle(posted: PostedMessage, key: string, where: { threadTs?: string; sinceSec?: number }): Promise<PostedMessage> {
+    await this.sleep(this.settleMs);
+    const copies = await this.findAllPosted(posted.channel, key, where);
+    const [keep, ...extra] = copies.ts;
+    if (!keep || extra.length === 0) return posted;
+    for (const ts of extra) {
+      try {
+        await this.call('chat.delete', { channel: copies.channel, ts });
+      } catch (error) {
+        if ((error as SlackTransportError).code !== 'message_not_found') {
+          this.log.warn({ channel: copies.channel, ts, key, code: (error as SlackTransportError).code }, 'could not delete a duplicate slack message');
+        }
+      }
+    }
+    this.log.warn({ channel: copies.channel, kept: keep, deleted: extra, key }, 'a slow earlier attempt posted too; duplicates deleted');
+    return { channel: copies.channel, ts: keep, deduplicated: keep !== posted.ts, attempts: posted.attempts };
   }
 
   /** Replaces a message's text and blocks (idempotent, so plainly retried). */
@@ -276,12 +322,20 @@ export class SlackTransport {
     return String(result?.permalink);
   }
 
-  /** The ts of the message carrying `idempotencyKey`, if the channel (or thread) has it. */
-  async findPosted(channel: string, idempotencyKey: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<string | undefined> {
+  /** The earliest message carrying `idempotencyKey` in the channel (or thread), if any. */
+  async findPosted(channel: string, idempotencyKey: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<{ channel: string; ts: string } | undefined> {
+    const all = await this.findAllPosted(channel, idempotencyKey, where);
+    const ts = all.ts[0];
+    return ts ? { channel: all.channel, ts } : undefined;
+  }
+
+  /** Every message carrying `idempotencyKey`, earliest first, and the conversation id they are in. */
+  async findAllPosted(channel: string, idempotencyKey: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<{ channel: string; ts: string[] }> {
     const matches = (m: SlackMessageSeen) =>
       m.metadata?.event_type === IDEMPOTENCY_EVENT_TYPE && m.metadata.event_payload?.idempotency_key === idempotencyKey;
     // A post addressed to a person (U…/W…) lands in the bot's DM with them; history needs the D… id.
     const conversation = /^[UW][A-Z0-9]+$/.test(channel) ? await this.openDm(channel) : channel;
+    const found: string[] = [];
     let cursor: string | undefined;
     for (let pageNo = 0; pageNo < 20; pageNo++) {
       const method = where.threadTs ? 'conversations.replies' : 'conversations.history';
@@ -289,12 +343,11 @@ export class SlackTransport {
       if (where.threadTs) args.ts = where.threadTs;
       if (where.sinceSec !== undefined) args.oldest = String(where.sinceSec);
       const { result } = await this.call<{ messages?: SlackMessageSeen[]; response_metadata?: { next_cursor?: string } }>(method, args);
-      const hit = result?.messages?.find(matches);
-      if (hit?.ts) return hit.ts;
+      for (const m of result?.messages ?? []) if (m.ts && matches(m)) found.push(m.ts);
       cursor = result?.response_metadata?.next_cursor || undefined;
-      if (!cursor) return undefined;
+      if (!cursor) break;
     }
-    return undefined;
+    return { channel: conversation, ts: [...new Set(found)].sort(compareTs) };
   }
 
   /**
@@ -306,18 +359,18 @@ export class SlackTransport {
     method: string,
     args: Record<string, unknown>,
     recover?: (() => Promise<PostedMessage | undefined>) | 'stop',
-  ): Promise<{ result?: T; attempts: number; recovered?: PostedMessage }> {
+  ): Promise<{ result?: T; attempts: number; recovered?: PostedMessage; uncertain: boolean }> {
     let uncertain = false;
     for (let attempt = 1; ; attempt++) {
       if (uncertain && typeof recover === 'function') {
         const recovered = await recover();
-        if (recovered) return { attempts: attempt - 1, recovered };
+        if (recovered) return { attempts: attempt - 1, recovered, uncertain };
       }
       let outcome: Outcome;
       try {
         const result = (await this.client.apiCall(method, args)) as T;
         if (attempt > 1) this.log.info({ method, attempt }, 'slack call succeeded after retry');
-        return { result, attempts: attempt };
+        return { result, attempts: attempt, uncertain };
       } catch (error) {
         outcome = classify(error);
       }

@@ -249,6 +249,19 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
 
+  'chat.delete': {
+    scope: 'chat:write',
+    handle: ({ ws, grant, args }) => {
+      const channel = visibleChannel(ws, grant, required(args, 'channel', 'channel_not_found'));
+      const ts = required(args, 'ts', 'message_not_found');
+      const existing = ws.message(channel.id, ts);
+      if (!existing) throw new SlackApiError('message_not_found');
+      if (existing.user !== grant.userId) throw new SlackApiError('cant_delete_message');
+      ws.deleteMessage(channel.id, ts);
+      return { channel: channel.id, ts };
+    },
+  },
+
   'chat.postEphemeral': {
     scope: 'chat:write',
     handle: ({ ws, grant, args }) => {

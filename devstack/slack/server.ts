@@ -31,7 +31,14 @@ export interface FailureSpec {
    * response was lost. A client that blindly retries a chat.postMessage then posts twice.
    */
   afterApply?: boolean;
+  /**
+   * For a 5xx: answer the error at once and apply the call this many ms later, as when Slack is
+   * slow and the client gave up waiting. The race no read-back can close on its own.
+   */
+  applyAfterMs?: number;
 }
+
+type QueuedFailure = Required<FailureSpec>;
 
 export interface LocalSlackOptions {
   /** 0 or absent: a free port. */
@@ -66,7 +73,7 @@ export interface LocalSlack {
 const log = createLogger('devstack.slack');
 
 /** Builds the express app over a workspace (exported for embedding in another server). */
-export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Required<FailureSpec>[]>): express.Express {
+export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedFailure[]>): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
@@ -105,6 +112,18 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
       if (spec.scope && !grant.scopes.has(spec.scope)) {
         throw new SlackApiError('missing_scope', { needed: spec.scope, provided: [...grant.scopes].join(',') });
       }
+      if (injected && injected.applyAfterMs > 0) {
+        const ctx = { ws, grant, args };
+        setTimeout(() => {
+          try {
+            spec.handle(ctx);
+          } catch {
+            // The late call failed as the call itself would have; nothing to answer any more.
+          }
+        }, injected.applyAfterMs).unref();
+        record.injected = 'server_error';
+        return answer(injected.status, { ok: false, error: 'internal_error' });
+      }
       result = { ok: true, ...spec.handle({ ws, grant, args }) };
     } catch (error) {
       if (!(error instanceof SlackApiError)) {
@@ -127,7 +146,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
     const method = String(req.params.method);
     const queue = failures.get(method);
     const head = queue?.[0];
-    if (head && head.status !== 429 && !head.afterApply) {
+    if (head && head.status !== 429 && !head.afterApply && !(head.applyAfterMs > 0)) {
       takeFailure(failures, method);
       ws.recordCall({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
       res.status(head.status).json({ ok: false, error: 'internal_error' });
@@ -178,6 +197,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
         times: body.times === undefined ? undefined : Number(body.times),
         retryAfterSec: body.retryAfterSec === undefined ? undefined : Number(body.retryAfterSec),
         afterApply: String(body.afterApply) === 'true',
+        applyAfterMs: body.applyAfterMs === undefined ? undefined : Number(body.applyAfterMs),
       });
       res.json({ ok: true });
     } catch (error) {
@@ -200,15 +220,15 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, Require
 }
 
 /** Queues an injected failure (used by failNext and by POST /_local/failures). */
-function queueFailure(failures: Map<string, Required<FailureSpec>[]>, method: string, spec: FailureSpec): void {
+function queueFailure(failures: Map<string, QueuedFailure[]>, method: string, spec: FailureSpec): void {
   if (!METHODS[method]) throw new Error(`the local Slack does not implement ${method}; failures can be injected for: ${Object.keys(METHODS).join(', ')}`);
   if (![429, 500, 502, 503].includes(spec.status)) throw new Error(`an injected failure is 429, 500, 502 or 503, not ${String(spec.status)}`);
   const queue = failures.get(method) ?? [];
-  queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false });
+  queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false, applyAfterMs: spec.applyAfterMs ?? 0 });
   failures.set(method, queue);
 }
 
-function takeFailure(failures: Map<string, Required<FailureSpec>[]>, method: string): Required<FailureSpec> | undefined {
+function takeFailure(failures: Map<string, QueuedFailure[]>, method: string): QueuedFailure | undefined {
   const queue = failures.get(method);
   const head = queue?.[0];
   if (!queue || !head) return undefined;
@@ -232,7 +252,7 @@ function withoutToken(args: Args): Args {
 export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<LocalSlack> {
   const workspace = options.workspace ?? new SlackWorkspace(options.seed);
   if (options.triggerTtlMs !== undefined) workspace.triggerTtlMs = options.triggerTtlMs;
-  const failures = new Map<string, Required<FailureSpec>[]>();
+  const failures = new Map<string, QueuedFailure[]>();
   const app = createSlackApi(workspace, failures);
   const host = options.host ?? '127.0.0.1';
   const server: Server = await new Promise((resolve, reject) => {

@@ -208,6 +208,7 @@ export class SlackWorkspace {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly updates: MessageUpdate[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  readonly deletions: Array<{ channel: string; ts: string; at: string; text: string }> = [];
   /** Every Web API call, newest last (the oldest are dropped beyond `maxCallRecords`). */
   readonly calls: ApiCallRecord[] = [];
   maxCallRecords = 10_000;
@@ -426,11 +427,18 @@ export class SlackWorkspace {
     return message;
   }
 
+  /** Removes a message (a reply also leaves its parent's reply list); recorded in `deletions`. */
   deleteMessage(channelId: string, ts: string): void {
     const list = this.messages.get(channelId);
     if (!list) return;
     const index = list.findIndex((m) => m.ts === ts);
-    if (index >= 0) list.splice(index, 1);
+    if (index < 0) return;
+    const [removed] = list.splice(index, 1);
+    if (removed?.threadTs && removed.threadTs !== removed.ts) {
+      const parent = list.find((m) => m.ts === removed.threadTs);
+      if (parent) parent.replies = parent.replies.filter((r) => r !== ts);
+    }
+    if (removed) this.deletions.push({ channel: channelId, ts, at: new Date().toISOString(), text: removed.text });
   }
 
   addEphemeral(e: Omit<EphemeralMessage, 'ts'>): EphemeralMessage {
@@ -443,6 +451,7 @@ export class SlackWorkspace {
 
   /** A trigger_id, as Slack attaches to a slash command or a click, for `userId`. */
   issueTrigger(userId: string): string {
+    for (const [key, t] of this.triggers) if (Date.now() - t.issuedAt > 10 * 60_000) this.triggers.delete(key);
     const id = `${Date.now()}.${randomBytes(5).readUInt32BE(0)}.${randomBytes(16).toString('hex')}`;
     this.triggers.set(id, { userId, issuedAt: Date.now(), used: false });
     return id;

@@ -51,6 +51,15 @@ describe('local Slack failure injection', () => {
     expect(texts).not.toContain('lost');
   });
 
+  test('applyAfterMs answers 5xx at once and applies the call later', async () => {
+    const client = webClient(slack.botToken, slack.apiUrl);
+    slack.failNext('chat.postMessage', { status: 502, applyAfterMs: 100 });
+    await expect(client.chat.postMessage({ channel, text: 'late' })).rejects.toMatchObject({ statusCode: 502 });
+    expect(slack.workspace.history(channel).map((m) => m.text)).not.toContain('late');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.workspace.history(channel).map((m) => m.text)).toContain('late');
+  });
+
   test('failures are per method and queue in order', async () => {
     slack.failNext('chat.update', { status: 500 });
     slack.failNext('chat.update', { status: 429, retryAfterSec: 1 });
@@ -62,6 +71,6 @@ describe('local Slack failure injection', () => {
   });
 
   test('injecting for a method the local Slack lacks is a clear error', () => {
-    expect(() => slack.failNext('chat.delete', { status: 500 })).toThrow(/does not implement chat\.delete/);
+    expect(() => slack.failNext('chat.scheduleMessage', { status: 500 })).toThrow(/does not implement chat\.scheduleMessage/);
   });
 });

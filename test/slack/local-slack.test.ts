@@ -168,6 +168,17 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     expect(await slackError(client.chat.update({ channel: general, ts: human.ts, text: 'x' }))).toBe('cant_update_message');
   });
 
+  test('chat.delete removes the bot\'s own messages (and a reply from its thread)', async () => {
+    const parent = await client.chat.postMessage({ channel: general, text: 'to keep' });
+    const reply = await client.chat.postMessage({ channel: general, thread_ts: parent.ts as string, text: 'to delete' });
+    expect(await client.chat.delete({ channel: general, ts: reply.ts as string })).toMatchObject({ ok: true, channel: general, ts: reply.ts });
+    expect(slack.workspace.message(general, reply.ts as string)).toBeUndefined();
+    expect((await client.conversations.replies({ channel: general, ts: parent.ts as string })).messages?.[0]).toMatchObject({ reply_count: 0 });
+    expect(await slackError(client.chat.delete({ channel: general, ts: reply.ts as string }))).toBe('message_not_found');
+    const human = slack.workspace.addMessage({ channel: general, user: alice, text: 'mine', via: 'seed' });
+    expect(await slackError(client.chat.delete({ channel: general, ts: human.ts }))).toBe('cant_delete_message');
+  });
+
   test('chat.postEphemeral is recorded for one person and never shows in history', async () => {
     const res = await client.chat.postEphemeral({ channel: general, user: alice, text: 'Only you can see this' });
     expect(res.ok).toBe(true);

@@ -20,7 +20,7 @@ describe('the local Slack as its own process', () => {
       await client.chat.postMessage({ channel, text: 'hello from another process' });
       expect(await (await fetch(`${slack.url}/channels/general`)).text()).toContain('@gatehouse: hello from another process');
 
-      const bad = await fetch(`${slack.url}/_local/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'chat.delete', status: 500 }) });
+      const bad = await fetch(`${slack.url}/_local/failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'chat.scheduleMessage', status: 500 }) });
       expect(bad.status).toBe(400);
     } finally {
       await slack.stop();

@@ -59,7 +59,9 @@ describe('SlackTransport: retries without duplicates, against the local Slack', 
     const posted = await transport().postMessage({ channel, text: 'Access request REQ-500', idempotencyKey: 'REQ-500:request' });
     expect(posted).toMatchObject({ deduplicated: false, attempts: 2 });
     expect(countWithKey('REQ-500:request')).toBe(1);
-    expect(waits).toHaveLength(1);
+    // One backoff, then the settle wait before the duplicate check (the outcome of attempt 1 was unknown).
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBe(2000);
   });
 
   test('500 after Slack applied the post: the read-back finds it and nothing is posted again', async () => {
@@ -80,6 +82,19 @@ describe('SlackTransport: retries without duplicates, against the local Slack', 
     expect(reply.deduplicated).toBe(true);
     expect(slack.workspace.thread(channel, parent.ts).map((m) => m.text)).toEqual(['Access request REQ-T', 'Approved by bob']);
     expect(slack.workspace.calls.some((c) => c.method === 'conversations.replies')).toBe(true);
+  });
+
+  test('a slow attempt that lands after the retry posted: the later copy is deleted, the earliest kept', async () => {
+    // Attempt 1 answers 500 at once but Slack applies it 150 ms later; the read-back before the
+    // retry finds nothing, the retry posts, and the late copy lands during the settle wait.
+    slack.failNext('chat.postMessage', { status: 500, applyAfterMs: 150 });
+    const t = new SlackTransport({ token: slack.botToken, apiUrl: slack.apiUrl, baseDelayMs: 10, settleMs: 400, logger: pino({ level: 'silent' }) });
+    const posted = await t.postMessage({ channel, text: 'Access request REQ-SLOW2', idempotencyKey: 'REQ-SLOW2:request' });
+    expect(countWithKey('REQ-SLOW2:request')).toBe(1);
+    const [kept] = slack.workspace.allMessages(channel).filter((m) => m.metadata?.event_payload.idempotency_key === 'REQ-SLOW2:request');
+    expect(posted.ts).toBe(kept?.ts);
+    expect(slack.workspace.deletions.filter((d) => d.text === 'Access request REQ-SLOW2')).toHaveLength(1);
+    expect(slack.workspace.calls.filter((c) => c.method === 'chat.delete' && c.ok)).toHaveLength(1);
   });
 
   test('an activity retry (mayAlreadyExist) finds the message an earlier attempt posted', async () => {
