@@ -18,8 +18,8 @@ import { createLogger, type Logger } from '../../lib';
  *    a permanent answer; thrown at once as non-retryable, with Slack's error code.
  *
  * No duplicates. chat.update sets content and is idempotent; retrying it is always safe.
- * chat.postMessage is not: Slack has no idempotency key for bot posts (client_msg_id is set by
- * Slack's own clients and is not honoured by the Web API for deduplication). So every message
+ * chat.postMessage is not, and Slack documents no idempotency key for it (client_msg_id is what
+ * Slack's own clients set; the Web API documents no deduplication on it). So every message
  * carries one in its message metadata,
  *     metadata: { event_type: 'gatehouse_notice', event_payload: { idempotency_key, … } },
  * and after an attempt whose outcome is unknown, and before each further attempt, the channel
@@ -45,6 +45,16 @@ import { createLogger, type Logger } from '../../lib';
  * always, and on an unknown outcome only when `retryUncertainEphemeral` is true (the default):
  * an ephemeral is a transient hint to one person, and a rare duplicate of it is a lesser harm
  * than the person never being told why their click did nothing.
+ *
+ * In an activity:
+ *     const slack = new SlackTransport({ token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL });
+ *     try {
+ *       const { ts } = await slack.postMessage({ channel, threadTs, text, blocks,
+ *         idempotencyKey: `${requestId}:approved`, mayAlreadyExist: Context.current().info.attempt > 1 });
+ *     } catch (e) {
+ *       if (e instanceof SlackTransportError && !e.retryable) throw ApplicationFailure.nonRetryable(e.message, e.code);
+ *       throw e; // retryable: the activity's retry policy calls again (e.retryAfterMs says how soon)
+ *     }
  */
 
 export const IDEMPOTENCY_EVENT_TYPE = 'gatehouse_notice';
