@@ -50,6 +50,9 @@ export interface Delivery {
   responseUrl?: string;
   /** The trigger_id handed to the app (usable once with views.open, for triggerTtlMs). */
   triggerId?: string;
+  /** How long the app took to answer. Slack gives up after 3 s (`ackWithinLimit` false). */
+  elapsedMs: number;
+  ackWithinLimit: boolean;
   /** Posts the app has made to `responseUrl` so far (wait for them with `waitForResponses`). */
   responses(): ResponseUrlPost[];
 }
@@ -96,6 +99,9 @@ export interface ViewSubmissionInput {
 }
 
 type Obj = Record<string, unknown>;
+
+/** Slack shows the person an error when the app has not answered within 3 seconds. */
+const SLACK_ACK_LIMIT_MS = 3_000;
 
 export class SlackDriver {
   private readonly ws: SlackWorkspace;
@@ -216,8 +222,10 @@ export class SlackDriver {
       accept: 'application/json,*/*',
       ...(options.unsigned ? {} : signSlackRequest(secret, rawBody, timestamp)),
     };
+    const started = Date.now();
     const response = await fetch(this.options.endpoint, { method: 'POST', headers, body: rawBody });
     const text = await response.text();
+    const elapsedMs = Date.now() - started;
     let json: unknown;
     if (text) {
       try {
@@ -233,6 +241,8 @@ export class SlackDriver {
       json,
       rawBody,
       sent,
+      elapsedMs,
+      ackWithinLimit: elapsedMs <= SLACK_ACK_LIMIT_MS,
       responseUrl,
       triggerId: extra.triggerId,
       responses: () => (responseUrl ? this.ws.responses.filter((r) => r.url === responseUrl) : []),

@@ -22,3 +22,4 @@ export {
 export { renderChannel, blocksToLines, type RenderOptions } from './render';
 export { DEMO_SEED } from './seed';
 export { startLocalSlackProcess, type LocalSlackProcess } from './process';
+export { waitForMessage, waitForEphemeral, type MessageMatch } from './wait';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, ExpressReceiver, HTTPReceiver, type SlashCommand } from '@slack/bolt';
-import { DEMO_SEED, SlackDriver, renderChannel, signSlackRequest, startLocalSlack, waitForResponses, type LocalSlack } from '../../devstack/slack';
+import { DEMO_SEED, SlackDriver, renderChannel, signSlackRequest, startLocalSlack, waitForEphemeral, waitForMessage, waitForResponses, type LocalSlack } from '../../devstack/slack';
 import { silentLogger, webClient } from './support';
 
 const signingSecret = 'test-signing-secret-0123456789abcdef';
@@ -106,9 +106,11 @@ describe('signed requests from the local Slack to a real Bolt app (HTTPReceiver,
       team_id: slack.workspace.team.id, api_app_id: slack.workspace.app.id, response_url: delivery.responseUrl,
     });
 
+    expect(delivery.ackWithinLimit).toBe(true);
     const [response] = await waitForResponses(delivery);
     expect(response?.body).toEqual({ response_type: 'in_channel', text: `Request for analytics 1h investigate claim 42 started by <@${received?.user_id}>` });
     expect(renderChannel(slack.workspace, 'general')).toContain('Request for analytics 1h investigate claim 42 started by');
+    await expect(waitForMessage(slack.workspace, 'general', /^Request for analytics 1h investigate/, { timeoutMs: 100 })).resolves.toMatchObject({ via: 'response_url' });
   });
 
   test('the ack body of a slash command comes back on the HTTP answer and shows as an ephemeral', async () => {
@@ -116,6 +118,8 @@ describe('signed requests from the local Slack to a real Bolt app (HTTPReceiver,
     expect(delivery.status).toBe(200);
     expect(delivery.json).toEqual({ response_type: 'ephemeral', text: 'Usage: /access <target> <duration> <reason>' });
     expect(slack.workspace.ephemerals.at(-1)).toMatchObject({ user: slack.workspace.requireUser('bob').id, text: 'Usage: /access <target> <duration> <reason>' });
+    await expect(waitForEphemeral(slack.workspace, 'bob', 'Usage: /access', { timeoutMs: 100 })).resolves.toMatchObject({ via: 'response_url' });
+    await expect(waitForEphemeral(slack.workspace, 'carol', 'Usage', { timeoutMs: 50 })).rejects.toThrow(/an ephemeral to @carol matching Usage; they got: nothing/);
   });
 
   test('a forged signature is refused by Bolt and reaches no listener', async () => {
@@ -222,7 +226,7 @@ describe('the driver against Bolt with ExpressReceiver', () => {
     const server = (await receiver.start(0)) as Server;
     try {
       const { port } = server.address() as AddressInfo;
-      const driver = new SlackDriver({ workspace: slack.workspace, endpoint: `http://127.0.0.1:${port}/slack/events`, signingSecret });
+      const driver = slack.driver({ endpoint: `http://127.0.0.1:${port}/slack/events`, signingSecret });
       expect((await driver.command({ user: 'alice', channel: 'general', text: 'status' })).status).toBe(200);
       expect((await driver.command({ user: 'alice', channel: 'general', text: 'forged' }, { forgeSignature: true })).status).toBe(401);
       expect((await driver.command({ user: 'alice', channel: 'general', text: 'stale' }, { ageSec: 301 })).status).toBe(401);
