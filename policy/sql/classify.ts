@@ -1,0 +1,185 @@
+import { Parser } from 'node-sql-parser';
+import { splitStatements, tokenize, type Token } from './tokenize';
+
+export type SqlClass = 'read' | 'write' | 'ddl' | 'privilege' | 'export' | 'multi_statement' | 'unparseable';
+
+export interface SqlClassification {
+  classes: SqlClass[];
+  statements: number;
+  risk: 'low' | 'high';
+  tables: string[];
+  reason?: string;
+}
+
+const READ = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST', 'LS', 'VALUES']);
+const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE']);
+const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'UNDROP', 'COMMENT', 'RENAME']);
+const PRIVILEGE_OBJECTS = new Set(['USER', 'ROLE', 'DATABASE ROLE', 'NETWORK POLICY', 'SECURITY INTEGRATION']);
+const EXPORT_OBJECTS = new Set(['STAGE', 'EXTERNAL', 'API', 'STORAGE', 'NOTIFICATION', 'PIPE', 'SHARE']);
+/** Session-level statements that do not touch data. */
+const SESSION = new Set(['USE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SET', 'UNSET']);
+
+const MAX_SQL_LENGTH = 1_000_000;
+const parser = new Parser();
+
+function mainKeyword(stmt: Token[]): { word: string; index: number } | undefined {
+  // Skip a leading WITH clause: `WITH a AS (...), b AS (...) <main statement>`.
+  let i = 0;
+  while (stmt[i]?.text === '(') i += 1; // `(SELECT ...)`
+  const first = stmt[i];
+  if (first?.text !== 'WITH') return first?.kind === 'word' ? { word: first.text, index: i } : undefined;
+  for (let j = i + 1; j < stmt.length; j += 1) {
+    const t = stmt[j];
+    if (t && t.depth === 0 && t.kind === 'word' && (READ.has(t.text) || WRITE.has(t.text))) {
+      const prev = stmt[j - 1];
+      if (prev && prev.text === ')') return { word: t.text, index: j };
+    }
+  }
+  return undefined;
+}
+
+function objectAfter(stmt: Token[], index: number): string {
+  // CREATE [OR REPLACE] [TEMPORARY|TRANSIENT|SECURE ...] <object>
+  const skip = new Set(['OR', 'REPLACE', 'IF', 'NOT', 'EXISTS', 'TEMPORARY', 'TEMP', 'TRANSIENT', 'SECURE', 'VOLATILE', 'LOCAL', 'GLOBAL', 'RECURSIVE', 'MATERIALIZED']);
+  let j = index + 1;
+  while (j < stmt.length && skip.has(stmt[j]?.text ?? '')) j += 1;
+  const a = stmt[j]?.text ?? '';
+  const b = stmt[j + 1]?.text ?? '';
+  if (a === 'DATABASE' && b === 'ROLE') return 'DATABASE ROLE';
+  if ((a === 'NETWORK' && b === 'POLICY') || (a === 'SECURITY' && b === 'INTEGRATION')) return `${a} ${b}`;
+  return a;
+}
+
+function has(stmt: Token[], ...seq: string[]): boolean {
+  outer: for (let i = 0; i + seq.length <= stmt.length; i += 1) {
+    for (let k = 0; k < seq.length; k += 1) {
+      const t = stmt[i + k];
+      if (t?.kind !== 'word' || t.text !== seq[k]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+interface StatementResult { classes: Set<SqlClass>; reason?: string; parseable: boolean }
+
+function classifyStatement(stmt: Token[]): StatementResult {
+  const classes = new Set<SqlClass>();
+  const main = mainKeyword(stmt);
+  if (!main) return { classes: new Set(['unparseable']), reason: 'no recognizable statement keyword', parseable: false };
+  const { word, index } = main;
+  const next = stmt[index + 1]?.text ?? '';
+  if (word === 'COPY' || word === 'PUT' || word === 'GET' || word === 'UNLOAD') {
+    classes.add('export');
+    // COPY INTO <table> loads (a write too); COPY INTO @stage or 's3://...' unloads.
+    const target = stmt[index + 2];
+    if (word === 'COPY' && next === 'INTO' && target && target.text !== '@' && target.kind !== 'string') classes.add('write');
+  } else if (word === 'GRANT' || word === 'REVOKE') classes.add('privilege');
+  else if (word === 'USE') classes.add(next === 'ROLE' || next === 'SECONDARY' ? 'privilege' : 'read');
+  else if (DDL.has(word)) {
+    const object = objectAfter(stmt, index);
+    if (PRIVILEGE_OBJECTS.has(object)) classes.add('privilege');
+    else if (EXPORT_OBJECTS.has(object) || has(stmt, 'EXTERNAL', 'FUNCTION')) classes.add('export');
+    else classes.add('ddl');
+  } else if (WRITE.has(word)) classes.add('write');
+  else if (READ.has(word)) classes.add('read');
+  else if (SESSION.has(word)) classes.add('read');
+  else if (word === 'CALL' || word === 'EXECUTE') {
+    classes.add('write');
+    return { classes, reason: `${word} runs code whose effect cannot be known`, parseable: true };
+  } else return { classes: new Set(['unparseable']), reason: `unknown statement ${word}`, parseable: false };
+
+  if (classes.has('read') && word === 'SELECT') {
+    // SELECT ... INTO <table|variable> writes.
+    if (stmt.some((t, i) => i > index && t.depth === 0 && t.text === 'INTO')) classes.add('write');
+  }
+  // Any stage reference or location unload inside an otherwise ordinary statement is export.
+  if (stmt.some((t, i) => t.text === '@' && stmt[i + 1]?.kind === 'word' && stmt[i - 1]?.text !== ':')) {
+    if (!classes.has('export') && (word === 'SELECT' || word === 'LIST' || word === 'LS')) classes.add('export');
+  }
+  return { classes, parseable: true };
+}
+
+function tablesOf(sql: string): string[] | undefined {
+  try {
+    const list = parser.tableList(sql, { database: 'snowflake' });
+    return list.map((entry) => entry.split('::').slice(1).filter((p) => p !== 'null').join('.'));
+  } catch {
+    return undefined;
+  }
+}
+
+function fallbackTables(stmt: Token[]): string[] {
+  const out: string[] = [];
+  const after = new Set(['FROM', 'JOIN', 'INTO', 'UPDATE', 'TABLE']);
+  for (let i = 0; i < stmt.length - 1; i += 1) {
+    const t = stmt[i];
+    if (!t || !after.has(t.text) || t.kind !== 'word') continue;
+    const parts: string[] = [];
+    let j = i + 1;
+    for (let p = stmt[j]; p && (p.kind === 'word' || p.kind === 'quoted'); p = stmt[j]) {
+      parts.push(p.text);
+      if (stmt[j + 1]?.text !== '.') break;
+      j += 2;
+    }
+    if (parts[0] !== undefined && !['SELECT', 'IF'].includes(parts[0])) out.push(parts.join('.'));
+  }
+  return out;
+}
+
+/**
+ * Classifies a SQL text in Snowflake's dialect. Never throws; anything it cannot read is
+ * `unparseable` and high risk, as are several statements in one text.
+ */
+export function classifySql(sql: string): SqlClassification {
+  if (typeof sql !== 'string' || sql.length > MAX_SQL_LENGTH) {
+    return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: `SQL text missing or longer than ${MAX_SQL_LENGTH} characters` };
+  }
+  const lexed = tokenize(sql);
+  if (lexed.error) return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: lexed.error };
+  const statements = splitStatements(lexed.tokens);
+  if (statements.length === 0) return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: 'empty SQL' };
+  const classes = new Set<SqlClass>();
+  const reasons: string[] = [];
+  const tables = new Set<string>();
+  for (const stmt of statements) {
+    const r = classifyStatement(stmt);
+    r.classes.forEach((c) => classes.add(c));
+    if (r.reason) reasons.push(r.reason);
+    fallbackTables(stmt).forEach((t) => tables.add(t));
+  }
+  if (statements.length > 1) {
+    classes.add('multi_statement');
+    reasons.push(`${statements.length} statements in one text`);
+  } else if (classes.size === 1 && classes.has('read') && statements[0] !== undefined && mainKeywordOf(statements[0]) === 'SELECT') {
+    // Cross-check ordinary SELECTs with the real parser; a disagreement fails closed.
+    const parsed = tablesOf(sql);
+    if (parsed === undefined) {
+      classes.add('unparseable');
+      reasons.push('the SQL parser could not read this SELECT');
+    } else parsed.forEach((t) => t && tables.add(t));
+  }
+  const order: SqlClass[] = ['read', 'write', 'ddl', 'privilege', 'export', 'multi_statement', 'unparseable'];
+  const list = order.filter((c) => classes.has(c));
+  const risk = list.length === 1 && list[0] === 'read' ? 'low' : 'high';
+  return { classes: list, statements: statements.length, risk, tables: [...tables], ...(reasons.length ? { reason: reasons.join('; ') } : {}) };
+}
+
+function mainKeywordOf(stmt: Token[]): string | undefined {
+  return mainKeyword(stmt)?.word;
+}
+
+/** True when the (single) statement limits its rows at top level: LIMIT, FETCH FIRST or TOP. */
+export function hasRowLimit(sql: string): boolean {
+  const lexed = tokenize(sql);
+  if (lexed.error) return false;
+  const statements = splitStatements(lexed.tokens);
+  if (statements.length !== 1 || !statements[0]) return false;
+  return statements[0].some((t) => t.depth === 0 && t.kind === 'word' && (t.text === 'LIMIT' || t.text === 'FETCH' || t.text === 'TOP'));
+}
+
+/** Keeps at most `limit` rows; says whether any were dropped. */
+export function applyRowLimit<T>(rows: readonly T[], limit: number): { rows: T[]; truncated: boolean } {
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`row limit must be a non-negative integer, got ${limit}`);
+  return { rows: rows.slice(0, limit), truncated: rows.length > limit };
+}

@@ -1,0 +1,2 @@
+export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification } from './classify';
+export { tokenize, splitStatements, type Token, type Tokenized } from './tokenize';

@@ -1,0 +1,171 @@
+import { applyRowLimit, classifySql, hasRowLimit, type SqlClass } from '../../policy/sql';
+
+const classesOf = (sql: string): SqlClass[] => classifySql(sql).classes;
+
+describe('classifySql: statement kinds', () => {
+  it.each<[string, SqlClass[]]>([
+    ['SELECT a FROM t', ['read']],
+    ['select a from db.sch.t where x = 1 limit 10', ['read']],
+    ['SHOW TABLES', ['read']],
+    ['DESCRIBE TABLE patients', ['read']],
+    ['USE WAREHOUSE wh', ['read']],
+    ['INSERT INTO t VALUES (1)', ['write']],
+    ['UPDATE t SET a = 1', ['write']],
+    ['DELETE FROM t', ['write']],
+    ['MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE', ['write']],
+    ['TRUNCATE TABLE t', ['write']],
+    ['CREATE TABLE t (a INT)', ['ddl']],
+    ['CREATE OR REPLACE TRANSIENT TABLE t (a INT)', ['ddl']],
+    ['ALTER TABLE t ADD COLUMN b INT', ['ddl']],
+    ['DROP TABLE x', ['ddl']],
+    ['GRANT SELECT ON TABLE t TO ROLE r', ['privilege']],
+    ['REVOKE SELECT ON TABLE t FROM ROLE r', ['privilege']],
+    ['CREATE USER bob', ['privilege']],
+    ['ALTER USER bob SET RSA_PUBLIC_KEY = \'x\'', ['privilege']],
+    ['CREATE ROLE r', ['privilege']],
+    ['USE ROLE ACCOUNTADMIN', ['privilege']],
+    ['COPY INTO @my_stage FROM patients', ['export']],
+    ["COPY INTO 's3://bucket/x' FROM patients", ['export']],
+    ['COPY INTO patients FROM @my_stage', ['write', 'export']],
+    ['PUT file:///tmp/x.csv @~', ['export']],
+    ['GET @my_stage file:///tmp/', ['export']],
+    ['CREATE STAGE s URL = \'s3://b\'', ['export']],
+    ['ALTER STAGE s SET URL = \'s3://c\'', ['export']],
+    ['CREATE EXTERNAL FUNCTION f(a INT) RETURNS INT API_INTEGRATION = i AS \'https://x\'', ['export']],
+    ['CREATE EXTERNAL TABLE e LOCATION = @s', ['export']],
+    ['CREATE API INTEGRATION i API_PROVIDER = aws_api_gateway', ['export']],
+    ['SELECT $1 FROM @my_stage', ['read', 'export']],
+    ['WITH x AS (SELECT id FROM t) DELETE FROM t WHERE id IN (SELECT id FROM x)', ['write']],
+    ['WITH x AS (SELECT 1 AS a) SELECT a FROM x', ['read']],
+    ['SELECT a INTO :v FROM t', ['read', 'write']],
+    ['CALL my_proc()', ['write']],
+  ])('%s', (sql, expected) => {
+    expect(classesOf(sql)).toEqual(expected);
+  });
+
+  it('marks only pure reads as low risk', () => {
+    expect(classifySql('SELECT 1').risk).toBe('low');
+    expect(classifySql('DELETE FROM t').risk).toBe('high');
+    expect(classifySql('SELECT 1; SELECT 2').risk).toBe('high');
+    expect(classifySql('SELEKT 1').risk).toBe('high');
+  });
+});
+
+describe('classifySql: separators, comments and literals', () => {
+  it('sees a second statement', () => {
+    const r = classifySql('SELECT 1; DROP TABLE x');
+    expect(r.classes).toEqual(['read', 'ddl', 'multi_statement']);
+    expect(r.statements).toBe(2);
+    expect(r.risk).toBe('high');
+  });
+
+  it('ignores a trailing semicolon and empty statements', () => {
+    expect(classifySql('SELECT 1;').statements).toBe(1);
+    expect(classifySql('SELECT 1;;  ;').classes).toEqual(['read']);
+  });
+
+  it.each([
+    "SELECT 'a;b' AS x",
+    "SELECT 'it''s; DROP TABLE x' AS x",
+    "SELECT 'back\\'slash; DROP TABLE x' AS x",
+    'SELECT 1 /* ; DROP TABLE x */',
+    'SELECT 1 -- ; DROP TABLE x',
+    'SELECT 1 // ; DROP TABLE x',
+    'SELECT "weird;name" FROM t',
+    'SELECT $$ ; DROP TABLE x $$',
+  ])('one statement: %s', (sql) => {
+    const r = classifySql(sql);
+    expect(r.statements).toBe(1);
+    expect(r.classes).not.toContain('ddl');
+    expect(r.classes).not.toContain('multi_statement');
+  });
+
+  it('finds statements hidden after comments', () => {
+    expect(classesOf('/* harmless */ DROP TABLE x')).toEqual(['ddl']);
+    expect(classesOf('-- comment\nDELETE FROM t')).toEqual(['write']);
+    expect(classesOf('SELECT 1 /* x */; /* y */ GRANT ALL ON t TO ROLE r')).toContain('privilege');
+    expect(classesOf('SELECT 1;--\nDROP TABLE x')).toContain('multi_statement');
+  });
+
+  it('is case- and whitespace-insensitive', () => {
+    expect(classesOf('dElEtE\n\tFROM t')).toEqual(['write']);
+    expect(classesOf('  \n select 1')).toEqual(['read']);
+  });
+
+  it('does not treat unicode look-alikes as keywords', () => {
+    // Cyrillic Е in DЕLETE: not a keyword, so unknown → unparseable, never read.
+    expect(classesOf('D\u0415LETE FROM t')).toEqual(['unparseable']);
+    expect(classesOf('SELECT \u00e9t\u00e9 FROM t').includes('write')).toBe(false);
+  });
+
+  it('fails closed on unterminated literals and comments', () => {
+    for (const sql of ["SELECT 'abc", 'SELECT 1 /* open', 'SELECT "x', 'SELECT $$ x']) {
+      const r = classifySql(sql);
+      expect(r.classes).toEqual(['unparseable']);
+      expect(r.risk).toBe('high');
+      expect(r.reason).toMatch(/unterminated/);
+    }
+  });
+
+  it('fails closed on empty and unknown input', () => {
+    expect(classesOf('')).toEqual(['unparseable']);
+    expect(classesOf('   -- only a comment')).toEqual(['unparseable']);
+    expect(classesOf('FROBNICATE t')).toEqual(['unparseable']);
+    expect(classesOf(undefined as unknown as string)).toEqual(['unparseable']);
+  });
+
+  it('cross-checks SELECTs with the SQL parser', () => {
+    expect(classesOf('SELECT FROM WHERE')).toContain('unparseable');
+  });
+
+  it('reads nested subqueries as reads', () => {
+    expect(classesOf('SELECT * FROM (SELECT * FROM (SELECT id FROM t) a) b')).toEqual(['read']);
+    expect(classesOf('(SELECT 1)')).toContain('read');
+  });
+});
+
+describe('classifySql: tables', () => {
+  it('lists the tables', () => {
+    expect(classifySql('SELECT * FROM clinic.patients p JOIN clinic.visits v ON p.id = v.pid').tables).toEqual(
+      expect.arrayContaining(['CLINIC.PATIENTS', 'CLINIC.VISITS']),
+    );
+    expect(classifySql('DELETE FROM notes').tables).toContain('NOTES');
+  });
+});
+
+describe('classifySql: large inputs', () => {
+  it('does not hang on a huge statement', () => {
+    const sql = `SELECT ${Array.from({ length: 20000 }, (_, i) => `c${i}`).join(', ')} FROM t`;
+    const started = Date.now();
+    expect(classifySql(sql).statements).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('does not hang on many statements or deep nesting', () => {
+    const started = Date.now();
+    expect(classifySql('SELECT 1;'.repeat(50000)).classes).toContain('multi_statement');
+    expect(classifySql(`SELECT ${'('.repeat(5000)}1${')'.repeat(5000)}`).risk).toBe('high');
+    expect(classifySql("SELECT '" + ';'.repeat(200000) + "'").statements).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+
+  it('refuses oversized text', () => {
+    expect(classifySql('x'.repeat(1_000_001)).classes).toEqual(['unparseable']);
+  });
+});
+
+describe('row limits', () => {
+  it('tells whether a SELECT has a top-level limit', () => {
+    expect(hasRowLimit('SELECT * FROM t LIMIT 10')).toBe(true);
+    expect(hasRowLimit('SELECT TOP 5 * FROM t')).toBe(true);
+    expect(hasRowLimit('SELECT * FROM t FETCH FIRST 3 ROWS ONLY')).toBe(true);
+    expect(hasRowLimit('SELECT * FROM (SELECT * FROM t LIMIT 1)')).toBe(false);
+    expect(hasRowLimit("SELECT 'LIMIT 5'")).toBe(false);
+  });
+
+  it('applies a limit', () => {
+    expect(applyRowLimit([1, 2, 3], 2)).toEqual({ rows: [1, 2], truncated: true });
+    expect(applyRowLimit([1], 2)).toEqual({ rows: [1], truncated: false });
+    expect(() => applyRowLimit([1], -1)).toThrow(RangeError);
+  });
+});
