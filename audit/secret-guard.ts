@@ -1,0 +1,29 @@
+import { GRANT_TOKEN_PREFIX } from '../lib/grant-store';
+
+const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
+  { name: 'PEM private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { name: 'grant token', pattern: new RegExp(`(?:^|[^A-Za-z0-9])${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`) },
+];
+
+/** Refuses a record that carries a value looking like a secret; fails closed. */
+export class ArchiveSecretError extends Error {
+  readonly code = 'ARCHIVE_SECRET_DETECTED';
+  constructor(readonly kind: string, readonly path: string, readonly seq: number) {
+    super(`refusing to archive record ${seq}: the value at ${path} looks like a ${kind}; secrets never enter an archive — remove or mask it at the source`);
+    this.name = 'ArchiveSecretError';
+  }
+}
+
+/** Throws ArchiveSecretError naming the record and the JSON path (never the value). */
+export function assertNoSecrets(value: unknown, seq: number, path = '$'): void {
+  if (typeof value === 'string') {
+    for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(value)) throw new ArchiveSecretError(name, path, seq);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => assertNoSecrets(v, seq, `${path}[${i}]`));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      assertNoSecrets(k, seq, `${path} (key)`);
+      assertNoSecrets(v, seq, `${path}.${k}`);
+    }
+  }
+}
