@@ -19,6 +19,7 @@ const EXPORT_OBJECTS = new Set(['STAGE', 'EXTERNAL', 'API', 'STORAGE', 'NOTIFICA
 /** Session-level statements that do not touch data. */
 const SESSION = new Set(['USE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SET', 'UNSET']);
 
+const SMUGGLED = new Set(['DROP', 'DELETE', 'INSERT', 'UPDATE', 'MERGE', 'TRUNCATE', 'GRANT', 'REVOKE', 'ALTER', 'CREATE']);
 const MAX_SQL_LENGTH = 1_000_000;
 const parser = new Parser();
 
@@ -83,7 +84,10 @@ function classifyStatement(stmt: Token[]): StatementResult {
     else classes.add('ddl');
   } else if (WRITE.has(word)) classes.add('write');
   else if (READ.has(word)) classes.add('read');
-  else if (SESSION.has(word)) classes.add('read');
+  else if ((word === 'BEGIN' || word === 'START') && next !== '' && !['TRANSACTION', 'WORK', 'NAME'].includes(next)) {
+    // A Snowflake Scripting block (BEGIN ... END) can hold any statement.
+    return { classes: new Set(['unparseable']), reason: 'scripting blocks are not classified', parseable: false };
+  } else if (SESSION.has(word)) classes.add('read');
   else if (word === 'CALL' || word === 'EXECUTE') {
     classes.add('write');
     return { classes, reason: `${word} runs code whose effect cannot be known`, parseable: true };
@@ -92,6 +96,12 @@ function classifyStatement(stmt: Token[]): StatementResult {
   if (classes.has('read') && word === 'SELECT') {
     // SELECT ... INTO <table|variable> writes.
     if (stmt.some((t, i) => i > index && t.depth === 0 && t.text === 'INTO')) classes.add('write');
+  }
+  if (word === 'SELECT') {
+    // Reserved statement words have no business inside a SELECT (Snowflake reserves them); a
+    // parser quirk (e.g. around comments) must not turn `... DROP TABLE x` into a read.
+    const stray = stmt.find((t, i) => i > index && t.kind === 'word' && SMUGGLED.has(t.text));
+    if (stray) return { classes: new Set([...classes, 'unparseable']), reason: `unexpected ${stray.text} inside a SELECT`, parseable: false };
   }
   // Any stage reference or location unload inside an otherwise ordinary statement is export.
   if (stmt.some((t, i) => t.text === '@' && stmt[i + 1]?.kind === 'word' && stmt[i - 1]?.text !== ':')) {

@@ -39,6 +39,15 @@ describe('classifySql: statement kinds', () => {
     ['WITH x AS (SELECT 1 AS a) SELECT a FROM x', ['read']],
     ['SELECT a INTO :v FROM t', ['read', 'write']],
     ['CALL my_proc()', ['write']],
+    ["EXECUTE IMMEDIATE 'DROP TABLE x'", ['write']],
+    ['BEGIN DROP TABLE x END', ['unparseable']],
+    ['BEGIN TRANSACTION', ['read']],
+    ['EXPLAIN SELECT * FROM t', ['read']],
+    ['SHOW GRANTS TO ROLE r', ['read']],
+    ['DECLARE c CURSOR FOR SELECT 1', ['unparseable']],
+    ['SELECT 1 /* /* nested? */ DROP TABLE x */', ['read', 'unparseable']],
+    ['SELECT * FROM t WHERE id IN (SELECT id FROM u) DELETE FROM t', ['read', 'unparseable']],
+    ['SELECT "DROP" FROM t', ['read']],
   ])('%s', (sql, expected) => {
     expect(classesOf(sql)).toEqual(expected);
   });
