@@ -167,7 +167,11 @@ export function classifySql(sql: string): SqlClassification {
     if (parsed === undefined) {
       classes.add('unparseable');
       reasons.push('the SQL parser could not read this SELECT');
-    } else parsed.forEach((t) => t && tables.add(t));
+    } else {
+      // The lexer already named tables Snowflake-style (unquoted upper-cased); add only what it missed.
+      const known = new Set([...tables].map((t) => t.toUpperCase()));
+      parsed.forEach((t) => { if (t && !known.has(t.toUpperCase())) tables.add(t.toUpperCase()); });
+    }
   }
   const order: SqlClass[] = ['read', 'write', 'ddl', 'privilege', 'export', 'multi_statement', 'unparseable'];
   const list = order.filter((c) => classes.has(c));

@@ -139,6 +139,8 @@ describe('classifySql: tables', () => {
       expect.arrayContaining(['CLINIC.PATIENTS', 'CLINIC.VISITS']),
     );
     expect(classifySql('DELETE FROM notes').tables).toContain('NOTES');
+    expect(classifySql('SELECT * FROM clinic.patients p JOIN clinic.visits v ON p.id = v.pid').tables).toHaveLength(2);
+    expect(classifySql('SELECT a FROM (SELECT b FROM "Mixed"."T") x').tables).toEqual(['Mixed.T']);
   });
 });
 
