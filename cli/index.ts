@@ -1,1 +1,3 @@
-export {};
+export { buildProgram } from './program';
+export { runCli } from './run';
+export { EXIT } from './exit-codes';

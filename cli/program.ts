@@ -1,0 +1,16 @@
+import { Command, CommanderError } from 'commander';
+import { registerConfigCommand } from './commands/config';
+import { registerWorkerCommand } from './commands/worker';
+
+/** The `gatehouse` command tree. Each command group registers itself from cli/commands/. */
+export function buildProgram(): Command {
+  const program = new Command('gatehouse')
+    .description('Just-in-time access to PHI in Snowflake for people and AI agents')
+    .showHelpAfterError()
+    .exitOverride();
+  registerWorkerCommand(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+export { CommanderError };

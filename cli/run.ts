@@ -1,0 +1,20 @@
+import { MissingComponentError } from '../worker';
+import { ConfigError } from '../policy';
+import { EXIT } from './exit-codes';
+import { buildProgram, CommanderError } from './program';
+
+/** Runs the command line and turns every failure into a message and an exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`gatehouse: ${(error as Error)?.message ?? String(error)}\n`);
+    if (error instanceof ConfigError || error instanceof MissingComponentError) return EXIT.config;
+    return EXIT.failed;
+  }
+}

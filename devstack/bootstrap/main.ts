@@ -1,0 +1,28 @@
+// Bootstrap modes (called by run.js once node_modules is in place):
+//   test [jest args]  Temporal dev server + private Redis, then jest against them
+//   dev               the stack on embedded defaults, until Ctrl-C
+import { runTests } from './test-mode';
+import { runDevStack } from './dev-mode';
+import { MissingPrerequisiteError } from '../temporal';
+
+async function main(): Promise<number> {
+  const [mode, ...args] = process.argv.slice(2);
+  switch (mode) {
+    case 'test':
+      return runTests(args);
+    case 'dev':
+      return runDevStack(args);
+    default:
+      process.stderr.write(`unknown bootstrap mode "${mode}"; use test or dev\n`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof MissingPrerequisiteError ? error.message : ((error as Error)?.stack ?? String(error));
+    process.stderr.write(`gatehouse bootstrap: ${message}\n`);
+    process.exit(error instanceof MissingPrerequisiteError ? 3 : 1);
+  },
+);

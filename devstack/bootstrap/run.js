@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The one bootstrap step behind `npm test`, `npm run dev` and .ci/run. Plain JavaScript on
+// purpose: it runs before node_modules exists. It installs the dependencies when they are
+// missing or stale, then hands over to main.ts (TypeScript, through tsx) for the rest.
+'use strict';
+const { spawnSync, spawn } = require('node:child_process');
+const { existsSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+const { constants } = require('node:os');
+
+const root = join(__dirname, '..', '..');
+const [mode, ...rest] = process.argv.slice(2);
+
+function fail(message) {
+  process.stderr.write(`gatehouse bootstrap: ${message}\n`);
+  process.exit(2);
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  fail(`Node ${process.versions.node} is too old: Gatehouse needs Node 20.19 or newer (https://nodejs.org or your package manager).`);
+}
+
+/** node_modules is current when npm's own record of the install is newer than the lock file. */
+function dependenciesCurrent() {
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || !existsSync(join(root, 'node_modules', 'tsx'))) return false;
+  return statSync(installed).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs;
+}
+
+if (!dependenciesCurrent()) {
+  process.stderr.write('gatehouse bootstrap: installing dependencies (npm ci)\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.error) fail(`could not run npm (${result.error.message}); install npm with Node.js`);
+  if (result.status !== 0) fail(`npm ci failed with exit code ${result.status}`);
+}
+
+if (!mode) fail('usage: node devstack/bootstrap/run.js <test|dev|stack> [args...]');
+
+const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'main.ts'), mode, ...rest], {
+  cwd: root,
+  stdio: 'inherit',
+});
+// Ctrl-C reaches the whole foreground process group; main.ts stops what it started.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));

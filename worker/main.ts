@@ -1,0 +1,47 @@
+import { createAccessActivities } from '../activities';
+import { connectRedis, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
+import { configPath, loadConfig } from '../policy';
+import { assembleComponents } from './assemble';
+import type { ComponentRegistry } from './components';
+import { createAccessWorker } from './create-worker';
+import { builtInComponents } from './registry';
+import { runUntilSignalled } from './run-worker';
+
+export interface RunWorkerOptions {
+  env?: NodeJS.ProcessEnv;
+  registry?: ComponentRegistry;
+  healthPort?: number;
+}
+
+/**
+ * The worker process: configuration from gatehouse.yaml, keys and addresses from the
+ * environment, every component built before it polls. Runs until SIGINT/SIGTERM.
+ */
+export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const log = createLogger('worker');
+  const config = loadConfig(configPath(env));
+  const secrets = loadGatewaySecrets(env);
+  const redis = connectRedis(env.REDIS_URL);
+  redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
+  try {
+    await waitForRedis(redis);
+    const vault = new RedisSecretVault(redis, secrets.encryptionKey);
+    const grants = new GrantStore(redis, secrets.grantTokenKey);
+    const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
+    const settings = temporalSettings(env);
+    const { worker, connection } = await createAccessWorker({
+      address: settings.address,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      activities: createAccessActivities({ ...components, grants, vault }),
+    });
+    try {
+      await runUntilSignalled(worker, log, options.healthPort);
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

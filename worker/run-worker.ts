@@ -1,0 +1,25 @@
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from '../lib';
+import { startHealthServer } from './health';
+
+/**
+ * Runs a worker until SIGINT/SIGTERM, then lets in-flight activities finish (graceful shutdown).
+ * Workflows in flight simply continue on whichever worker polls next.
+ */
+export async function runUntilSignalled(worker: Worker, log: Logger, healthPort?: number): Promise<void> {
+  const health = healthPort ? await startHealthServer(worker, healthPort) : undefined;
+  if (health) log.info({ url: `http://127.0.0.1:${healthPort}/healthz` }, 'worker health endpoint');
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down the worker gracefully');
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  log.info({ taskQueue: worker.options.taskQueue, namespace: worker.options.namespace }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    health?.close();
+    log.info('worker stopped');
+  }
+}
