@@ -1,5 +1,6 @@
 import { MissingComponentError } from '../worker';
 import { ConfigError } from '../policy';
+import { MissingSecretError } from '../lib';
 import { EXIT } from './exit-codes';
 import { buildProgram, CommanderError } from './program';
 
@@ -14,7 +15,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     process.stderr.write(`gatehouse: ${(error as Error)?.message ?? String(error)}\n`);
-    if (error instanceof ConfigError || error instanceof MissingComponentError) return EXIT.config;
+    if (error instanceof ConfigError || error instanceof MissingComponentError || error instanceof MissingSecretError) return EXIT.config;
     return EXIT.failed;
   }
 }

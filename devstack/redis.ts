@@ -35,7 +35,7 @@ export async function ensureRedis(options: { preferExisting?: boolean; dataDir?:
 }
 
 export async function startRedisServer(options: { dataDir?: string; port?: number } = {}): Promise<RedisServer> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore', env: process.env }).status !== 0) {
     throw new MissingPrerequisiteError('redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL to a reachable Redis');
   }
   const port = options.port ?? (await freePort());

@@ -17,7 +17,7 @@ export class MissingPrerequisiteError extends Error {
 }
 
 function works(binary: string): boolean {
-  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(binary, ['--version'], { stdio: 'ignore', env: process.env }).status === 0;
 }
 
 /** Finds the Temporal CLI: TEMPORAL_CLI, then PATH, then the tools cache, else builds it with Go. */
@@ -31,7 +31,7 @@ export function ensureTemporalCli(log: (message: string) => void = () => {}): st
   const bin = join(toolsDir(), 'bin');
   const cached = join(bin, 'temporal');
   if (existsSync(cached) && works(cached)) return cached;
-  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+  if (spawnSync('go', ['version'], { stdio: 'ignore', env: process.env }).status !== 0) {
     throw new MissingPrerequisiteError(
       'the Temporal CLI is not installed and Go is not available to build it. Install Go 1.22 or newer ' +
         '(e.g. apt-get install golang-go) or set TEMPORAL_CLI to a temporal binary.',

@@ -3,7 +3,7 @@ export { parseDuration, formatDuration } from './duration';
 export { newRequestId, isRequestId, newGrantId, newCommandId } from './ids';
 export { connectRedis, waitForRedis, DEFAULT_REDIS_URL, type Redis } from './redis';
 export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, safeEqual } from './crypto';
-export { loadGatewaySecrets, type GatewaySecrets } from './secrets';
+export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';
 export { GrantStore, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
 export { connectTemporalClient, temporalSettings, DEFAULT_TASK_QUEUE, type TemporalSettings } from './temporal';

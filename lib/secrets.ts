@@ -11,10 +11,18 @@ export interface GatewaySecrets {
   grantTokenKey: Buffer;
 }
 
+/** A key the process needs is not in its environment. */
+export class MissingSecretError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingSecretError';
+  }
+}
+
 export function loadGatewaySecrets(env: NodeJS.ProcessEnv = process.env): GatewaySecrets {
   const missing = ['GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_GRANT_TOKEN_KEY'].filter((name) => !env[name]);
   if (missing.length > 0) {
-    throw new Error(
+    throw new MissingSecretError(
       `missing ${missing.join(' and ')}: set each to 32 random bytes in base64 (openssl rand -base64 32); ` +
         '`npm run dev` generates development keys under .gatehouse/',
     );

@@ -3,7 +3,7 @@ import { connectRedis, createLogger, GrantStore, loadGatewaySecrets, RedisSecret
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
 import type { ComponentRegistry } from './components';
-import { createAccessWorker } from './create-worker';
+import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
 
@@ -11,6 +11,9 @@ export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
   registry?: ComponentRegistry;
   healthPort?: number;
+  /** For tests: a prebuilt workflow bundle and extra worker options. */
+  workflowBundlePath?: string;
+  extra?: AccessWorkerOptions['extra'];
 }
 
 /**
@@ -35,6 +38,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       activities: createAccessActivities({ ...components, grants, vault }),
+      workflowBundlePath: options.workflowBundlePath,
+      extra: options.extra,
     });
     try {
       await runUntilSignalled(worker, log, options.healthPort);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAccessActivities, CredentialProviders, type CredentialProvider } from '../../activities';
 import { AccessClient, connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
@@ -7,6 +7,13 @@ import { createAccessWorker } from '../../worker';
 import type { AccessStatus, RequestState } from '../../workflows';
 import { FakeCredentialProvider, MemoryArchiver, RecordingNotifier } from './doubles';
 import type { Client } from '@temporalio/client';
+
+// The SDK logs every worker state change at INFO; tests want warnings and errors only.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed in this test process
+}
 
 export const TEST_CONFIG_YAML = `
 version: 1

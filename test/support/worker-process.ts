@@ -1,41 +1,19 @@
-// A worker in its own process, with Redis-backed doubles, so tests can kill it (SIGKILL) and
-// start another. Run with tsx; configured entirely through the environment.
-import { createAccessActivities, CredentialProviders } from '../../activities';
-import { connectRedis, createLogger, decodeKey, GrantStore, RedisSecretVault, waitForRedis } from '../../lib';
+// The real worker entry point (runWorker) in its own process, with Redis-backed doubles for the
+// components other issues deliver, so tests can kill it (SIGKILL), stop it (SIGTERM) and start
+// another. Run with tsx; configured entirely through the environment like the real worker.
+import type { ComponentRegistry } from '../../worker';
+import { runWorker } from '../../worker';
+import { MemoryArchiver, RedisBackedNotifier, RedisBackedProvider } from './doubles';
 
-import { createAccessWorker, runUntilSignalled } from '../../worker';
-import { RedisBackedNotifier, RedisBackedProvider, MemoryArchiver } from './doubles';
-import { testConfig } from './harness';
+const prefix = process.env.DOUBLES_PREFIX!;
+const registry: ComponentRegistry = {
+  notifier: ({ redis }) => new RedisBackedNotifier(redis, prefix),
+  providers: { fake: ({ redis }) => () => new RedisBackedProvider(redis, prefix) },
+  archiver: () => new MemoryArchiver(),
+};
+const healthPort = process.env.HEALTH_PORT ? Number(process.env.HEALTH_PORT) : undefined;
 
-async function main() {
-  const env = process.env;
-  const log = createLogger('test-worker');
-  const redis = connectRedis(env.GATEHOUSE_TEST_REDIS_URL);
-  await waitForRedis(redis);
-  const prefix = env.DOUBLES_PREFIX!;
-  const grants = new GrantStore(redis, decodeKey(env.GATEHOUSE_GRANT_TOKEN_KEY!, 'GATEHOUSE_GRANT_TOKEN_KEY'));
-  const vault = new RedisSecretVault(redis, decodeKey(env.GATEHOUSE_ENCRYPTION_KEY!, 'GATEHOUSE_ENCRYPTION_KEY'));
-  const provider = new RedisBackedProvider(redis, prefix);
-  const config = testConfig();
-  const activities = createAccessActivities({
-    notifier: new RedisBackedNotifier(redis, prefix),
-    providers: new CredentialProviders(config.targets, { fake: () => provider }),
-    grants,
-    vault,
-    archiver: new MemoryArchiver(),
-  });
-  const { worker } = await createAccessWorker({
-    address: env.TEMPORAL_ADDRESS!,
-    taskQueue: env.TEMPORAL_TASK_QUEUE!,
-    activities,
-    workflowBundlePath: env.GATEHOUSE_WORKFLOW_BUNDLE,
-    extra: { stickyQueueScheduleToStartTimeout: '1s' },
-  });
-  await runUntilSignalled(worker, log);
-  redis.disconnect();
-}
-
-main().catch((error) => {
+runWorker({ registry, healthPort, extra: { stickyQueueScheduleToStartTimeout: '1s' }, workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE }).catch((error) => {
   process.stderr.write(`${error?.stack ?? error}\n`);
   process.exit(1);
 });

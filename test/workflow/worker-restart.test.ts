@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { AccessClient, connectRedis, connectTemporalClient, decodeKey, GrantStore, waitForRedis, type Redis } from '../../lib';
-import { startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { waitFor, type ManagedProcess } from '../../devstack';
+import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
 import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
 import type { Client } from '@temporalio/client';
 
-const root = join(__dirname, '../..');
-
 describe('a worker killed mid-request', () => {
-  const taskQueue = `restart-${randomBytes(4).toString('hex')}`;
-  const prefix = `doubles:${taskQueue}`;
-  const keys = { GATEHOUSE_GRANT_TOKEN_KEY: randomBytes(32).toString('base64'), GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  const family = workerFamily('restart');
+  const { taskQueue, prefix } = family;
   let client: Client;
   let access: AccessClient;
   let redis: Redis;
@@ -18,16 +14,8 @@ describe('a worker killed mid-request', () => {
   const workers: ManagedProcess[] = [];
 
   const startWorker = async (name: string) => {
-    let ready = false;
-    const proc = startProcess(name, process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support/worker-process.ts')], {
-      cwd: root,
-      env: { ...process.env, ...keys, TEMPORAL_TASK_QUEUE: taskQueue, DOUBLES_PREFIX: prefix, LOG_LEVEL: 'info' },
-      onLine: (line) => {
-        if (line.includes('worker running')) ready = true;
-      },
-    });
+    const proc = await startWorkerProcess(family, name);
     workers.push(proc);
-    await waitFor(`starting ${name}`, async () => (ready ? true : undefined), 60_000, proc);
     return proc;
   };
 
@@ -36,7 +24,7 @@ describe('a worker killed mid-request', () => {
     access = new AccessClient(client, testConfig(), taskQueue);
     redis = connectRedis(testRedisUrl());
     await waitForRedis(redis);
-    grants = new GrantStore(redis, decodeKey(keys.GATEHOUSE_GRANT_TOKEN_KEY, 'key'));
+    grants = new GrantStore(redis, decodeKey(family.env.GATEHOUSE_GRANT_TOKEN_KEY!, 'key'));
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
