@@ -14,6 +14,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `preferred` when nothing listens on it (a stable address for people), else a free port. */
+export function preferredPort(preferred: number): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(freePort()));
+    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
+  });
+}
+
 export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;

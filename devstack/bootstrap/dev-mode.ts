@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { developmentKeys } from '../dev-keys';
-import { startProcess, type ManagedProcess } from '../processes';
+import { preferredPort, startProcess, type ManagedProcess } from '../processes';
 import { ensureRedis } from '../redis';
 import { projectRoot, stateDir } from '../state';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
@@ -27,7 +27,7 @@ function prefixed(name: string) {
  */
 export async function runDevStack(_args: string[]): Promise<number> {
   const cli = ensureTemporalCli(say);
-  const temporal = await startTemporalServer({ cli, ui: true, log: say });
+  const temporal = await startTemporalServer({ cli, ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say });
   const redis = await ensureRedis({ dataDir: stateDir('redis') });
   const config = devConfigPath();
   const env = {
