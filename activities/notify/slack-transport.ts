@@ -217,6 +217,7 @@ export class SlackTransport {
   private readonly retryUncertainEphemeral: boolean;
   private readonly settleMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly channelIds = new Map<string, string>();
 
   constructor(options: SlackTransportOptions) {
     this.log = options.logger ?? createLogger('notify.slack');
@@ -330,6 +331,41 @@ export class SlackTransport {
   async permalink(channel: string, ts: string): Promise<string> {
     const { result } = await this.call<{ permalink?: string }>('chat.getPermalink', { channel, message_ts: ts });
     return String(result?.permalink);
+  }
+
+  /**
+   * A conversation id for a channel written by name in gatehouse.yaml (`phi-approvers` or
+   * `#phi-approvers`); an id (C…, G…, D…) is returned as it is. Needs channels:read and
+   * groups:read, and for a private channel the app in it. Answers are cached per transport.
+   */
+  async channelId(ref: string): Promise<string> {
+    if (/^[CGD][A-Z0-9]{6,}$/.test(ref)) return ref;
+    const name = ref.replace(/^#/, '');
+    const cached = this.channelIds.get(name);
+    if (cached) return cached;
+    let cursor: string | undefined;
+    for (let pageNo = 0; pageNo < 50; pageNo++) {
+      const { result } = await this.call<{ channels?: Array<{ id?: string; name?: string }>; response_metadata?: { next_cursor?: string } }>(
+        'conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor },
+      );
+      for (const c of result?.channels ?? []) if (c.id && c.name) this.channelIds.set(c.name, c.id);
+      const found = this.channelIds.get(name);
+      if (found) return found;
+      cursor = result?.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    throw new SlackTransportError('conversations.list', 'channel_not_found', false, 1);
+  }
+
+  /** The Slack person with this email (users.lookupByEmail, needs users:read.email), if any. */
+  async userIdByEmail(email: string): Promise<string | undefined> {
+    try {
+      const { result } = await this.call<{ user?: { id?: string } }>('users.lookupByEmail', { email });
+      return result?.user?.id;
+    } catch (error) {
+      if (error instanceof SlackTransportError && error.code === 'users_not_found') return undefined;
+      throw error;
+    }
   }
 
   /** The earliest message carrying `idempotencyKey` in the channel (or thread), if any. */

@@ -342,6 +342,33 @@ export const METHODS: Record<string, MethodSpec> = {
     },
   },
 
+  'conversations.list': {
+    handle: ({ ws, grant, args }) => {
+      // Slack needs channels:read for public and groups:read for private channels; a private
+      // channel is listed only to its members.
+      const types = (str(args, 'types') ?? 'public_channel').split(',').map((t) => t.trim());
+      const wanted = new Set<string>();
+      if (types.includes('public_channel')) {
+        requireScope(grant, 'channels:read');
+        wanted.add('public');
+      }
+      if (types.includes('private_channel')) {
+        requireScope(grant, 'groups:read');
+        wanted.add('private');
+      }
+      const channels = [...ws.channels.values()].filter((c) => wanted.has(c.kind) && (c.kind === 'public' || c.members.has(grant.userId)));
+      const { slice, next } = page(channels, args, 100);
+      return {
+        channels: slice.map((c) => ({
+          id: c.id, name: c.name, is_channel: c.kind === 'public', is_group: c.kind === 'private', is_im: false,
+          is_private: c.kind === 'private', is_archived: false, is_member: c.members.has(grant.userId), created: c.created,
+          num_members: c.members.size,
+        })),
+        response_metadata: { next_cursor: next },
+      };
+    },
+  },
+
   'conversations.open': {
     scope: 'im:write',
     handle: ({ ws, grant, args }) => {

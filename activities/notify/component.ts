@@ -1,0 +1,17 @@
+import { MissingComponentError, type ComponentContext } from '../../worker/components';
+import type { Notifier } from './notifier';
+import { SlackNotifier, slackNotifierSettings } from './slack-notifier';
+import { SlackTransport } from './slack-transport';
+
+/**
+ * The worker's notifier: Slack, configured from the environment (SLACK_BOT_TOKEN, and
+ * SLACK_API_URL for the local Slack). Without a token the worker refuses to start and says
+ * which variable to set.
+ */
+export function slackNotifierComponent(context: ComponentContext): Notifier {
+  const found = slackNotifierSettings(context.env);
+  if (!found.ok) throw new MissingComponentError('Slack notifier', found.missing);
+  const logger = context.log.child({ component: 'notify.slack' });
+  const transport = new SlackTransport({ ...found.settings, logger });
+  return new SlackNotifier({ transport, config: context.config, logger });
+}

@@ -1,0 +1,275 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { createLogger, type Logger } from '../../lib';
+import { findTarget, type GatehouseConfig, type TargetConfig } from '../../policy';
+import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workflows/types';
+import type { Notifier } from './notifier';
+import {
+  activeReply, archivedReply, commandMessage, commandOutcome, decidedReply, escapeText, expiredReply, expiringSoonMessage,
+  extensionDecidedReply, extensionMessage, failedReply, issuedReply, reply, requesterDm, requestMessage, revokedReply,
+  systemName, type SlackMessageContent, type TargetFacts, type Who,
+} from './slack-blocks';
+import { SlackTransport, SlackTransportError } from './slack-transport';
+
+export interface SlackNotifierOptions {
+  transport: SlackTransport;
+  /** gatehouse.yaml: the target's description, scope and command policy shown to approvers. */
+  config?: GatehouseConfig;
+  logger?: Logger;
+  /** The activity attempt (1 = first); default from the Temporal activity context. */
+  attempt?: () => number;
+}
+
+/**
+ * Tells people about a request in Slack: the approval request in the target's approvers channel
+ * (the thread), a DM to the requester with a link to it, then one reply per step. The parent is
+ * re-rendered at every lifecycle step, so its buttons fit the state and vanish once it is closed.
+ *
+ * Runs as the workflow's `notify` activity. Every post carries an idempotency key stable across
+ * activity retries (`gatehouse:<request>:<step>`), so a retried activity never posts twice.
+ * Transport errors become activity failures: retryable ones are retried by the workflow's
+ * policy, permanent ones (channel_not_found, invalid_auth, …) fail at once with Slack's code.
+ */
+export class SlackNotifier implements Notifier {
+  private readonly log: Logger;
+  private readonly people = new Map<string, { id?: string; at: number }>();
+
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.log = options.logger ?? createLogger('notify.slack');
+  }
+
+  async notify(notice: Notice): Promise<NoticeResult> {
+    try {
+      return await this.deliver(notice);
+    } catch (error) {
+      if (error instanceof SlackTransportError) {
+        this.log.warn({ requestId: notice.status.requestId, kind: notice.kind, code: error.code }, 'slack notice not delivered');
+        throw ApplicationFailure.create({
+          message: error.message, type: `slack_${error.code}`, nonRetryable: !error.retryable,
+          // Slack said how long to wait (Retry-After): the next attempt honours it.
+          ...(error.retryable && error.retryAfterMs ? { nextRetryDelay: error.retryAfterMs } : {}),
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async deliver(notice: Notice): Promise<NoticeResult> {
+    const s = notice.status;
+    const who = await this.whoFor(s);
+    if (notice.kind === 'requested') return { thread: await this.postRequest(s, who) };
+
+    const thread = s.thread ?? (await this.findThread(s));
+    const facts = this.facts(s);
+    switch (notice.kind) {
+      case 'decided':
+        await this.reply(s, thread, 'decided', decidedReply(s, who));
+        return this.refreshParent(s, thread, who, facts);
+      case 'expired_unapproved':
+        await this.reply(s, thread, 'expired', expiredReply(s));
+        return this.refreshParent(s, thread, who, facts);
+      case 'issued':
+        await this.reply(s, thread, 'issued', issuedReply(s));
+        return {};
+      case 'active':
+        await this.reply(s, thread, 'active', activeReply(s, who));
+        return this.refreshParent(s, thread, who, facts);
+      case 'command_held': {
+        const command = s.commands.find((c) => c.commandId === notice.commandId);
+        if (command) await this.reply(s, thread, `command:${command.commandId}`, commandMessage(s, command, who));
+        return {};
+      }
+      case 'command_decided': {
+        const command = s.commands.find((c) => c.commandId === notice.commandId);
+        if (!command || !thread) return {};
+        // The held command's own message loses its buttons and shows the outcome...
+        const held = await this.options.transport.findPosted(thread.channel, this.key(s, `command:${command.commandId}`), { threadTs: thread.ts, sinceSec: sinceRequested(s) });
+        if (held) await this.options.transport.update({ ...held, ...commandMessage(s, command, who) });
+        // ...and the thread says so, for those who follow it.
+        await this.reply(s, thread, `command-decided:${command.commandId}`, reply(`${commandOutcome(command, who)}: \`${escapeText(command.tool)}\` (${command.commandId})`));
+        return {};
+      }
+      case 'expiring_soon':
+        await this.reply(s, thread, `expiring:${s.expiresAt}`, expiringSoonMessage(s, who));
+        return {};
+      case 'extension_requested': {
+        const index = s.extensions.length - 1;
+        const extension = s.extensions[index];
+        if (extension) await this.reply(s, thread, `extension:${index}`, extensionMessage(s, index, extension, who));
+        return {};
+      }
+      case 'extension_decided': {
+        const index = findLastIndex(s.extensions, (e) => e.outcome !== 'pending');
+        const extension = s.extensions[index];
+        if (!extension || !thread) return {};
+        const asked = await this.options.transport.findPosted(thread.channel, this.key(s, `extension:${index}`), { threadTs: thread.ts, sinceSec: sinceRequested(s) });
+        if (asked) await this.options.transport.update({ ...asked, ...extensionMessage(s, index, extension, who) });
+        await this.reply(s, thread, `extension-decided:${index}`, extensionDecidedReply(s, extension, who));
+        return {};
+      }
+      case 'revoked':
+        await this.reply(s, thread, 'revoked', revokedReply(s, who));
+        return this.refreshParent(s, thread, who, facts);
+      case 'archived':
+        await this.reply(s, thread, 'archived', archivedReply(s));
+        return this.refreshParent(s, thread, who, facts);
+      case 'failed':
+        await this.reply(s, thread, 'failed', failedReply(s));
+        return this.refreshParent(s, thread, who, facts);
+    }
+  }
+
+  /** The approval request in the approvers' channel, and the requester's DM pointing at it. */
+  private async postRequest(s: AccessStatus, who: Who): Promise<ThreadRef> {
+    const { transport } = this.options;
+    const channel = await transport.channelId(s.policy.approverChannel);
+    const posted = await transport.postMessage({
+      channel, ...requestMessage(s, who, this.facts(s)), idempotencyKey: this.key(s, 'requested'),
+      metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+    });
+    const thread = { channel: posted.channel, ts: posted.ts };
+    const requesterId = await this.slackUser(s.requester);
+    if (requesterId) {
+      try {
+        const link = await transport.permalink(thread.channel, thread.ts);
+        await transport.postMessage({
+          channel: requesterId, ...requesterDm(s, link), idempotencyKey: this.key(s, 'requested-dm'),
+          metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+        });
+      } catch (error) {
+        // The approvers have the request; a DM that cannot be delivered must not hold it up.
+        if (!(error instanceof SlackTransportError) || error.retryable) throw error;
+        this.log.warn({ requestId: s.requestId, code: error.code }, 'could not DM the requester');
+      }
+    }
+    return thread;
+  }
+
+  private async reply(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent): Promise<void> {
+    const channel = thread?.channel ?? (await this.options.transport.channelId(s.policy.approverChannel));
+    await this.options.transport.postMessage({
+      channel, threadTs: thread?.ts, ...content, idempotencyKey: this.key(s, step),
+      metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+    });
+  }
+
+  /** Re-renders the parent from the latest state (chat.update is idempotent). */
+  private async refreshParent(s: AccessStatus, thread: ThreadRef | undefined, who: Who, facts: TargetFacts): Promise<NoticeResult> {
+    if (!thread) return {};
+    try {
+      await this.options.transport.update({ ...thread, ...requestMessage(s, who, facts) });
+    } catch (error) {
+      // Someone deleted the request message: the thread replies still tell the story.
+      if (!(error instanceof SlackTransportError) || error.code !== 'message_not_found') throw error;
+      this.log.warn({ requestId: s.requestId }, 'the request message is gone; not updated');
+    }
+    return {};
+  }
+
+  /** When the 'requested' notice failed, the thread may still exist (posted, answer lost). */
+  private async findThread(s: AccessStatus): Promise<ThreadRef | undefined> {
+    const channel = await this.options.transport.channelId(s.policy.approverChannel);
+    return this.options.transport.findPosted(channel, this.key(s, 'requested'), { sinceSec: sinceRequested(s) });
+  }
+
+  private key(s: AccessStatus, step: string): string {
+    return `gatehouse:${s.requestId}:${step}`;
+  }
+
+  private retrying(): boolean {
+    if (this.options.attempt) return this.options.attempt() > 1;
+    try {
+      return Context.current().info.attempt > 1;
+    } catch {
+      return false; // not in an activity (a direct call): nothing earlier to find
+    }
+  }
+
+  private facts(s: AccessStatus): TargetFacts {
+    const target = this.options.config ? findTarget(this.options.config, s.target) : undefined;
+    return target ? targetFacts(target) : {};
+  }
+
+  /** Mentions for the Slack people among the request's subjects (by email), words for the rest. */
+  private async whoFor(s: AccessStatus): Promise<Who> {
+    const subjects = new Set<string>([s.requester]);
+    if (s.decision) subjects.add(s.decision.by);
+    if (s.revocation) subjects.add(s.revocation.by);
+    for (const c of s.commands) if (c.decidedBy) subjects.add(c.decidedBy);
+    for (const e of s.extensions) {
+      subjects.add(e.requestedBy);
+      if (e.decidedBy) subjects.add(e.decidedBy);
+    }
+    const ids = new Map<string, string | undefined>();
+    for (const subject of subjects) ids.set(subject, await this.slackUser(subject));
+    return (subject) => {
+      const id = ids.get(subject);
+      if (id) return `<@${id}>`;
+      return systemName(subject) ?? escapeText(subject);
+    };
+  }
+
+  private async slackUser(subject: string): Promise<string | undefined> {
+    if (!subject.includes('@') || subject.includes(':')) return undefined; // agents and Gatehouse itself
+    const cached = this.people.get(subject);
+    if (cached && Date.now() - cached.at < 10 * 60_000) return cached.id;
+    const id = await this.options.transport.userIdByEmail(subject);
+    this.people.set(subject, { id, at: Date.now() });
+    return id;
+  }
+}
+
+function sinceRequested(s: AccessStatus): number {
+  return Math.floor(Date.parse(s.requestedAt) / 1000) - 60;
+}
+
+function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i] as T)) return i;
+  return -1;
+}
+
+/** What approvers should know about a target before they decide: scope and the command policy. */
+export function targetFacts(target: TargetConfig): TargetFacts {
+  const scope = target.scope
+    ? `role ${target.scope.role}${target.scope.objects.length ? ` on ${target.scope.objects.join(', ')}` : ''}`
+    : undefined;
+  const sql = target.commands.sql as Record<string, string | undefined>;
+  const by = (verdict: string) => Object.keys(sql).filter((k) => sql[k] === verdict);
+  const allowed = by('allow');
+  const held = by('hold');
+  const denied = by('deny');
+  const dangerous = allowed.filter((c) => c !== 'read');
+  const level = dangerous.length ? `HIGH: ${dangerous.join(', ')} run without review` : 'PHI';
+  const parts = [
+    allowed.length ? `allowed: ${allowed.join(', ')}` : '',
+    held.length ? `held for approval: ${held.join(', ')}` : '',
+    denied.length ? `denied: ${denied.join(', ')}` : '',
+    `at most ${target.commands.rowLimit} rows`,
+  ].filter(Boolean);
+  return { description: target.description || undefined, scope, risk: `${level} (${parts.join('; ')})` };
+}
+
+/** The settings the worker's Slack notifier needs, from the environment. */
+export interface SlackNotifierSettings {
+  token: string;
+  apiUrl?: string;
+}
+
+/**
+ * Reads SLACK_BOT_TOKEN (and SLACK_API_URL for a local Slack) or says what is missing; the worker
+ * turns the answer into a refusal to start.
+ */
+export function slackNotifierSettings(env: NodeJS.ProcessEnv): { ok: true; settings: SlackNotifierSettings } | { ok: false; missing: string } {
+  const token = env.SLACK_BOT_TOKEN?.trim();
+  if (!token) {
+    return {
+      ok: false,
+      missing: 'Set SLACK_BOT_TOKEN to the Slack app\'s bot token (xoxb-…); for the local Slack (devstack/slack) also set SLACK_API_URL to its Web API (http://127.0.0.1:<port>/api/). `npm run dev` sets both.',
+    };
+  }
+  const apiUrl = env.SLACK_API_URL?.trim();
+  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) {
+    return { ok: false, missing: `SLACK_API_URL "${apiUrl}" is not a Web API base URL ending in a slash (like http://127.0.0.1:3100/api/).` };
+  }
+  return { ok: true, settings: { token, ...(apiUrl ? { apiUrl } : {}) } };
+}
