@@ -1,1 +1,60 @@
-export {};
+/**
+ * PHI detection and masking: the library the gateway calls on every response before it is
+ * recorded and returned. Pure and synchronous; a thrown MaskingError means "withhold the
+ * response" (fail closed).
+ */
+import type { MaskOptions } from './mask-text';
+import { maskText as maskTextImpl } from './mask-text';
+import { parseMaskingPolicy, type MaskingPolicy } from './policy';
+import { ReportBuilder } from './report';
+import { maskJsonValue } from './structured/json';
+import { maskRowsInto } from './structured/rows';
+import { serializeJson } from './structured/serialize';
+import { scanText as scanTextImpl } from './text/scan';
+import type { Finding, MaskReport } from './types';
+
+export { maskingPolicySchema, defaultMaskingPolicy, parseMaskingPolicy, type MaskingPolicy, type MaskingPolicyInput } from './policy';
+export { entityTypes, operatorNames, validatorBackedTypes, type EntityType, type Finding, type MaskReport, type MaskedLocation, type ColumnDecision, type OperatorName } from './types';
+export { MaskingError, RESTRICTED_ZIP3 } from './operators';
+export { serializeJson } from './structured/serialize';
+export type { MaskOptions } from './mask-text';
+
+/** Finds identifiers in free text without changing it (offsets only, never values). */
+export function scanText(text: string, policy: MaskingPolicy = parseMaskingPolicy({})): Finding[] {
+  return scanTextImpl(text, { minScore: policy.minScore, ignore: policy.ignore });
+}
+
+/** Masks free text, or bytes decoded as UTF-8 (invalid sequences become U+FFFD). */
+export function maskText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions = {}): { text: string; report: MaskReport } {
+  return maskTextImpl(input, policy, options);
+}
+
+/** Masks a SQL result given as column names and row arrays. */
+export function maskRows(columns: readonly string[], rows: readonly (readonly unknown[])[], policy: MaskingPolicy, options: MaskOptions = {}): { rows: unknown[][]; report: MaskReport } {
+  const report = new ReportBuilder(options.maxReportLocations);
+  const masked = maskRowsInto(columns, rows, policy, options, report);
+  return { rows: masked, report: report.build() };
+}
+
+/** Masks any JSON value (records, {columns, rows} tables, MCP results whose text holds JSON). */
+export function maskJson(value: unknown, policy: MaskingPolicy, options: MaskOptions = {}): { value: unknown; report: MaskReport } {
+  const report = new ReportBuilder(options.maxReportLocations);
+  const masked = maskJsonValue(value, policy, options, report);
+  return { value: masked, report: report.build() };
+}
+
+/**
+ * Masks a JSON document given as text and returns text (serialized without recursion, so deep
+ * nesting survives). Text that is not JSON is masked as free text.
+ */
+export function maskJsonText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions = {}): { text: string; report: MaskReport } {
+  const text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return maskTextImpl(text, policy, options);
+  }
+  const { value, report } = maskJson(parsed, policy, options);
+  return { text: serializeJson(value), report };
+}

@@ -1,0 +1,58 @@
+import { looksBinary, toText } from './input';
+import { applyOperator, type OperatorContext } from './operators';
+import type { MaskingPolicy } from './policy';
+import { ReportBuilder } from './report';
+import { findTextTables } from './structured/text-tables';
+import { resolveOverlaps, scanText } from './text/scan';
+import type { EntityType, Finding, MaskReport } from './types';
+
+export interface MaskOptions extends OperatorContext {
+  /** Most locations listed in the report (counts stay exact). Default 1000. */
+  maxReportLocations?: number;
+}
+
+export const BINARY_PLACEHOLDER = '[BINARY DATA WITHHELD]';
+
+/** The operator the policy picks for a type. */
+export function operatorFor(type: EntityType, policy: MaskingPolicy) {
+  return policy.operators[type] ?? policy.defaultOperator;
+}
+
+/** Every finding in a string: free-text detectors plus whole cells of PHI columns in embedded tables. */
+export function findInText(text: string, policy: MaskingPolicy, report?: ReportBuilder, path = 'text'): Finding[] {
+  const free = scanText(text, { minScore: policy.minScore, ignore: policy.ignore });
+  const cells = findTextTables(text, policy, report, path).filter((f) => !policy.ignore.includes(f.type));
+  return cells.length ? resolveOverlaps([...cells, ...free]) : free;
+}
+
+/** Replaces each finding with its operator's output and records it. Findings must not overlap. */
+export function applyFindings(text: string, findings: readonly Finding[], policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): string {
+  if (findings.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const f of findings) {
+    const operator = operatorFor(f.type, policy);
+    parts.push(text.slice(at, f.start), applyOperator(operator, f.type, text.slice(f.start, f.end), context));
+    report.add({ type: f.type, path, start: f.start, end: f.end, operator });
+    at = f.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** Masks one string in place of the report builder the caller owns (used by the structured walkers). */
+export function maskString(value: string, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): string {
+  const text = toText(value);
+  if (policy.binary === 'redact' && looksBinary(text)) {
+    report.binaryValues++;
+    return BINARY_PLACEHOLDER;
+  }
+  return applyFindings(text, findInText(text, policy, report, path), policy, context, report, path);
+}
+
+/** Masks free text (or bytes, decoded as UTF-8): notes, error messages, Markdown or CSV output. */
+export function maskText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions = {}): { text: string; report: MaskReport } {
+  const report = new ReportBuilder(options.maxReportLocations);
+  const text = maskString(typeof input === 'string' ? input : toText(input), policy, options, report, 'text');
+  return { text, report: report.build() };
+}

@@ -1,0 +1,79 @@
+import type { MaskingPolicy } from '../policy';
+import { scanText } from '../text/scan';
+import type { ColumnDecision, EntityType } from '../types';
+import { typeFromColumnName } from './column-names';
+
+export type ColumnClass =
+  | { kind: 'phi'; type: EntityType; reason: ColumnDecision['reason'] }
+  /** Not PHI as a whole: each value goes through free-text detection. */
+  | { kind: 'text' }
+  /** Declared harmless by a policy tag: passed through. */
+  | { kind: 'none' };
+
+/** A policy tag for this column, matched case-insensitively on "table.column" or "column". */
+function policyTag(column: string, policy: MaskingPolicy): MaskingPolicy['columns'][string] | undefined {
+  const lower = column.toLowerCase();
+  const bare = lower.slice(lower.lastIndexOf('.') + 1);
+  for (const [key, tag] of Object.entries(policy.columns)) {
+    const k = key.toLowerCase();
+    if (k === lower || k === bare) return tag;
+  }
+  return undefined;
+}
+
+/** Classifies by policy tag, then by name; sampling is separate because it needs the values. */
+export function classifyByName(column: string, policy: MaskingPolicy): ColumnClass | undefined {
+  const tag = policyTag(column, policy);
+  if (tag === 'none') return { kind: 'none' };
+  if (tag === 'text') return { kind: 'text' };
+  if (tag) return { kind: 'phi', type: tag, reason: 'policy-tag' };
+  const type = typeFromColumnName(column);
+  if (type && !policy.ignore.includes(type)) return { kind: 'phi', type, reason: 'column-name' };
+  return undefined;
+}
+
+/** Up to `count` non-empty values spread evenly over the column. */
+export function sampleValues(values: readonly unknown[], count: number): string[] {
+  const present: string[] = [];
+  const step = Math.max(1, Math.floor(values.length / count));
+  for (let i = 0; i < values.length && present.length < count; i += step) {
+    const v = values[i];
+    if ((typeof v === 'string' && v.trim() !== '') || typeof v === 'number' || typeof v === 'bigint') present.push(String(v));
+  }
+  return present;
+}
+
+/**
+ * The PHI type most sampled values are wholly made of, if at least `threshold` of them are.
+ * Each value is scanned after its column name ("member id: W12345") so labelled detectors see it.
+ */
+export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy): EntityType | undefined {
+  if (samples.length === 0) return undefined;
+  const votes = new Map<EntityType, number>();
+  for (const value of samples) {
+    if (value.length > 200) continue; // long free text is never one identifier
+    const label = column.replace(/[_.]+/g, ' ');
+    const probe = `${label}: ${value}`;
+    const offset = label.length + 2;
+    const covered = new Map<EntityType, number>();
+    for (const f of scanText(probe, { minScore: policy.minScore, ignore: policy.ignore })) {
+      const start = Math.max(f.start, offset);
+      if (f.end > start) covered.set(f.type, (covered.get(f.type) ?? 0) + (f.end - start));
+    }
+    const size = value.replace(/\s/g, '').length || 1;
+    for (const [type, chars] of covered) {
+      if (chars / size >= 0.8) votes.set(type, (votes.get(type) ?? 0) + 1);
+    }
+  }
+  let best: EntityType | undefined;
+  let bestVotes = 0;
+  for (const [type, n] of votes) if (n > bestVotes) [best, bestVotes] = [type, n];
+  return best && bestVotes / samples.length >= policy.sampling.threshold ? best : undefined;
+}
+
+export function classifyColumn(column: string, values: readonly unknown[], policy: MaskingPolicy): ColumnClass {
+  const byName = classifyByName(column, policy);
+  if (byName) return byName;
+  const sampled = classifyBySample(column, sampleValues(values, policy.sampling.rows), policy);
+  return sampled ? { kind: 'phi', type: sampled, reason: 'value-sample' } : { kind: 'text' };
+}

@@ -1,0 +1,166 @@
+import { applyOperator, type OperatorContext } from '../operators';
+import { maskString, operatorFor } from '../mask-text';
+import type { MaskingPolicy } from '../policy';
+import type { ReportBuilder } from '../report';
+import { classifyByName, classifyColumn, type ColumnClass } from './classify';
+import { serializeJson } from './serialize';
+
+/** Strings that hold JSON documents (MCP tool results do) are masked structurally to this depth. */
+const MAX_EMBEDDED_JSON = 3;
+const TEXT: ColumnClass = { kind: 'text' };
+
+type Container = Record<string, unknown> | unknown[];
+interface Frame {
+  src: Container;
+  dst: Container;
+  keys: string[];
+  i: number;
+  path: string;
+  /** Every scalar below is masked as this class (a PHI key's value that is itself an object). */
+  forced?: ColumnClass;
+  /** For an array of records: the class of each key its records use. */
+  elementColumns?: Map<string, ColumnClass>;
+  /** For one record of such an array: the same classes. */
+  recordColumns?: Map<string, ColumnClass>;
+  /** For one row of an array of arrays: the class of each position. */
+  positionColumns?: ColumnClass[];
+  /** For an array of arrays: the classes its rows use. */
+  rowColumns?: ColumnClass[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const pointer = (path: string, key: string) => `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/** Masks one cell of a PHI column, whatever its JSON type (null stays null). */
+export function maskCell(value: unknown, column: Extract<ColumnClass, { kind: 'phi' }>, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): unknown {
+  if (value === null || value === undefined || value === '') return value;
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const operator = operatorFor(column.type, policy);
+  report.add({ type: column.type, path, operator });
+  return applyOperator(operator, column.type, text, context);
+}
+
+/** The column classes of an array of records, from the keys of (a sample of) its records. */
+function recordColumns(records: readonly unknown[], policy: MaskingPolicy, report: ReportBuilder, path: string): Map<string, ColumnClass> | undefined {
+  const sample = records.slice(0, Math.max(policy.sampling.rows, 8));
+  if (sample.length < 2 || !sample.every(isRecord)) return undefined;
+  const keys = new Set<string>();
+  for (const r of sample) for (const k of Object.keys(r)) keys.add(k);
+  const columns = new Map<string, ColumnClass>();
+  for (const key of keys) {
+    const values = records.map((r) => (isRecord(r) ? r[key] : undefined));
+    const decision = classifyColumn(key, values, policy);
+    columns.set(key, decision);
+    if (decision.kind === 'phi') report.column({ path, column: key, type: decision.type, reason: decision.reason });
+  }
+  return columns;
+}
+
+/** Column names next to an array of row arrays: {columns|fields|rowType: [...], rows|data: [[...]]}. */
+function columnNamesFor(owner: Record<string, unknown>): string[] | undefined {
+  const meta = isRecord(owner.resultSetMetaData) ? owner.resultSetMetaData.rowType : undefined;
+  for (const candidate of [owner.columns, owner.fields, owner.rowType, owner.columnNames, meta]) {
+    if (!Array.isArray(candidate) || candidate.length === 0) continue;
+    const names = candidate.map((c) => (typeof c === 'string' ? c : isRecord(c) && typeof c.name === 'string' ? c.name : undefined));
+    if (names.every((n): n is string => n !== undefined)) return names;
+  }
+  return undefined;
+}
+
+function rowColumns(names: string[], rows: unknown[], policy: MaskingPolicy, report: ReportBuilder, path: string): ColumnClass[] {
+  return names.map((name, index) => {
+    const decision = classifyColumn(name, rows.map((r) => (Array.isArray(r) ? r[index] : undefined)), policy);
+    if (decision.kind === 'phi') report.column({ path, column: name, type: decision.type, reason: decision.reason });
+    return decision;
+  });
+}
+
+function maskScalar(value: unknown, column: ColumnClass, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string, embedded: number): unknown {
+  if (column.kind === 'none') return value;
+  if (column.kind === 'phi') return maskCell(value, column, policy, context, report, path);
+  if (typeof value === 'string') {
+    const trimmed = value.trimStart();
+    if (embedded < MAX_EMBEDDED_JSON && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== undefined && typeof parsed === 'object' && parsed !== null) {
+        return serializeJson(maskJsonValue(parsed, policy, context, report, `${path}#json`, embedded + 1));
+      }
+    }
+    return maskString(value, policy, context, report, path);
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1_000_000) {
+    // Seven or more digits can be a phone number, an MRN or an SSN stored as a number.
+    const text = String(value);
+    const masked = maskString(text, policy, context, report, path);
+    return masked === text ? value : masked;
+  }
+  return value;
+}
+
+/**
+ * Masks any JSON value without recursion (deeply nested input cannot overflow the stack).
+ * Keys are classified like column names; arrays of records and {columns, rows} tables are
+ * classified per column, including by sampling values; every other string is free text.
+ */
+export function maskJsonValue(value: unknown, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path = '', embedded = 0): unknown {
+  if (typeof value !== 'object' || value === null) return maskScalar(value, TEXT, policy, context, report, path || '/', embedded);
+  const rootDst: Container = Array.isArray(value) ? [] : {};
+  const stack: Frame[] = [];
+  const rootFrame: Frame = { src: value as Container, dst: rootDst, keys: Array.isArray(value) ? [] : Object.keys(value), i: 0, path };
+  if (Array.isArray(value)) rootFrame.elementColumns = recordColumns(value, policy, report, path || '/');
+  stack.push(rootFrame);
+
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const isArray = Array.isArray(frame.src);
+    const length = isArray ? (frame.src as unknown[]).length : frame.keys.length;
+    if (frame.i >= length) {
+      stack.pop();
+      continue;
+    }
+    const index = frame.i++;
+    const key = isArray ? String(index) : frame.keys[index]!;
+    const child = isArray ? (frame.src as unknown[])[index] : (frame.src as Record<string, unknown>)[key];
+    const childPath = pointer(frame.path, key);
+
+    let column: ColumnClass = TEXT;
+    if (frame.forced) column = frame.forced;
+    else if (isArray && frame.positionColumns) column = frame.positionColumns[index] ?? TEXT;
+    else if (!isArray && frame.recordColumns) column = frame.recordColumns.get(key) ?? TEXT;
+    else if (!isArray) column = classifyByName(key, policy) ?? TEXT;
+
+    let outKey = key;
+    if (!isArray && !frame.forced && column.kind === 'text' && /[A-Za-z0-9]{2}/.test(key) && key.length >= 6) {
+      outKey = maskString(key, policy, context, report, `${childPath}#key`);
+      while (outKey !== key && outKey in (frame.dst as Record<string, unknown>)) outKey += '#';
+    }
+    const put = (v: unknown) => {
+      if (isArray) (frame.dst as unknown[]).push(v);
+      else (frame.dst as Record<string, unknown>)[outKey] = v;
+    };
+
+    if (typeof child === 'object' && child !== null && column.kind !== 'none') {
+      const dst: Container = Array.isArray(child) ? [] : {};
+      put(dst);
+      const extra: Partial<Frame> = {};
+      if (column.kind === 'phi') extra.forced = column;
+      else if (isArray && frame.rowColumns && Array.isArray(child)) extra.positionColumns = frame.rowColumns;
+      else if (isArray && frame.elementColumns && !Array.isArray(child)) extra.recordColumns = frame.elementColumns;
+      else if (!isArray && Array.isArray(child) && child.length > 0 && child.every(Array.isArray)) {
+        const names = columnNamesFor(frame.src as Record<string, unknown>);
+        if (names) extra.rowColumns = rowColumns(names, child, policy, report, childPath);
+      }
+      const nextFrame: Frame = { src: child as Container, dst, keys: Array.isArray(child) ? [] : Object.keys(child), i: 0, path: childPath, ...extra };
+      if (Array.isArray(child) && !extra.forced && !extra.positionColumns && !extra.rowColumns) nextFrame.elementColumns = recordColumns(child, policy, report, childPath);
+      stack.push(nextFrame);
+    } else {
+      put(maskScalar(child, column, policy, context, report, childPath, embedded));
+    }
+  }
+  return rootDst;
+}

@@ -1,0 +1,88 @@
+import { contextWords } from '../context';
+import { eachMatch, finding, type Detector } from '../detector';
+import { DASH, MONTHS, MONTH_ABBREVIATIONS, monthNumber, wordAlternation } from '../patterns';
+import { calendarValid } from '../validators';
+import type { Finding } from '../../types';
+
+const SEP = `(?:[/.]|${DASH})`;
+const MONTH = `(?:${wordAlternation([...MONTHS, ...MONTH_ABBREVIATIONS])})\\.?`;
+const DAY = '(?:[0-3]?\\d)(?:st|nd|rd|th)?';
+const YEAR = '(?:1[89]\\d{2}|2[01]\\d{2})';
+const GAP = '[\\s,]{1,4}';
+
+/** 03/14/2021, 14.03.2021, 3-14-21 (month-first or day-first; either must be a real date). */
+const NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(\\d{1,2})(${SEP})(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\d]|[/.]\\d|${DASH}\\d)`, 'g');
+/** 2021-03-14, 2021/3/14. */
+const YEAR_FIRST = new RegExp(`(?<![\\d/.]|${DASH})(${YEAR})(${SEP})(\\d{1,2})\\2(\\d{1,2})(?!\\d|[/.]\\d)`, 'g');
+/** 03/2021: month and year. */
+const MONTH_YEAR_NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(0?[1-9]|1[0-2])[/](${YEAR})(?![\\d/])`, 'g');
+/** 20210314, only where a date label says so. */
+const COMPACT = new RegExp(`(?<!\\d)(${YEAR})(\\d{2})(\\d{2})(?!\\d)`, 'g');
+/** March 14, 2021 / Mar 14th / March 2021. */
+const MONTH_FIRST = new RegExp(`\\b(${MONTH})(?:${GAP}(${DAY}))?(?:${GAP}(${YEAR}))?(?![\\w])`, 'gi');
+/** 14 March 2021 / 14th of March / 14-Mar-2021. */
+const DAY_FIRST = new RegExp(`(?<![\\w.])(${DAY})(?:[\\s,]{1,3}of)?(?:[\\s,]{1,3}|${DASH})(${MONTH})(?:(?:[\\s,]{1,3}|${DASH})(${YEAR}|\\d{2}(?![\\d:])))?(?![\\w])`, 'gi');
+/** 3/14 without a year, only where a date label says so. */
+const MONTH_DAY = /(?<![\d/.])(0?[1-9]|1[0-2])\/([0-3]?\d)(?![\d/])/g;
+
+const dateContext = contextWords([
+  'date', 'dob', 'd.o.b', 'born', 'birth', 'birthday', 'admitted', 'admission', 'discharged', 'discharge', 'seen', 'visit', 'on',
+  'dated', 'died', 'death', 'deceased', 'expired', 'surgery', 'procedure', 'since', 'until', 'from', 'through', 'follow-up', 'appt',
+  'appointment', 'scheduled', 'dos', 'effective', 'signed', 'collected', 'received',
+]);
+
+const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) + (Number(y) > 40 ? 1900 : 2000));
+
+export const dateDetector: Detector = {
+  name: 'date',
+  patterns: [NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
+  detect(text) {
+    const out: Finding[] = [];
+    const add = (start: number, end: number, score: number) => out.push(finding('DATE', start, end, score));
+    eachMatch(NUMERIC, text, (m) => {
+      const [, a, sep, b, y] = m as unknown as [string, string, string, string, string];
+      const year = fullYear(y);
+      if (y.length === 2 && sep === '.' && !dateContext.before(text, m.index)) return; // version numbers
+      const valid = calendarValid(year, Number(a), Number(b)) || calendarValid(year, Number(b), Number(a));
+      if (valid) add(m.index, m.index + m[0].length, y.length === 4 ? 0.95 : 0.85);
+    });
+    eachMatch(YEAR_FIRST, text, (m) => {
+      if (calendarValid(Number(m[1]), Number(m[3]), Number(m[4]))) add(m.index, m.index + m[0].length, 0.95);
+    });
+    eachMatch(MONTH_YEAR_NUMERIC, text, (m) => add(m.index, m.index + m[0].length, 0.7));
+    eachMatch(COMPACT, text, (m) => {
+      if (calendarValid(Number(m[1]), Number(m[2]), Number(m[3])) && dateContext.before(text, m.index, 24)) add(m.index, m.index + 8, 0.85);
+    });
+    eachMatch(MONTH_FIRST, text, (m) => {
+      const [whole, month, day, year] = m as unknown as [string, string, string | undefined, string | undefined];
+      if (!day && !year) return; // a bare month name ("in March", "may") is not a date element worth masking
+      if (day && !calendarValid(year ? Number(year) : 2000, monthNumber(month), parseInt(day, 10))) {
+        if (!year) return;
+        add(m.index, m.index + whole.length, 0.7); // "March 2021" followed by something else
+        return;
+      }
+      if (/^may$/i.test(month) && month !== 'May' && month !== 'MAY' && !year) return; // "may 5 more days"
+      add(m.index, m.index + whole.length, year ? 0.95 : 0.8);
+    });
+    eachMatch(DAY_FIRST, text, (m) => {
+      const [whole, day, month, year] = m as unknown as [string, string, string, string | undefined];
+      if (/^may\.?$/i.test(month) && !year && month[0] === 'm') return;
+      if (calendarValid(year ? fullYear(year) : 2000, monthNumber(month), parseInt(day, 10))) add(m.index, m.index + whole.length, year ? 0.95 : 0.8);
+    });
+    eachMatch(MONTH_DAY, text, (m) => {
+      if (calendarValid(2000, Number(m[1]), Number(m[2])) && dateContext.before(text, m.index, 20)) add(m.index, m.index + m[0].length, 0.75);
+    });
+    return out;
+  },
+};
+
+/** The four-digit year a date string names, if any (used by the generalize operator). */
+export function yearOf(value: string): string | undefined {
+  const four = /(?<!\d)(1[89]\d{2}|2[01]\d{2})(?!\d)/.exec(value);
+  if (four) return four[1];
+  const numeric = new RegExp(`^\\d{1,2}${SEP}\\d{1,2}${SEP}(\\d{2})$`).exec(value.trim());
+  if (numeric) return String(fullYear(numeric[1]!));
+  const written = /(?:^|[\s,-])(\d{2})$/.exec(value.trim());
+  if (written && /[a-z]/i.test(value)) return String(fullYear(written[1]!));
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { eachMatch, finding, type Detector } from '../detector';
+import { anyCaseAlternation } from '../patterns';
+import type { EntityType, Finding } from '../../types';
+
+/**
+ * Identifiers that have no universal format (record numbers, member ids, licence numbers,
+ * serials...) are recognised by the label in front of them: "MRN: 00123456", "Member ID W123456789".
+ */
+const LABELS: [EntityType, string[]][] = [
+  ['MRN', ['mrn', 'mr#', 'mr #', 'mr no', 'medical record', 'medical record number', 'medical record no', 'med rec', 'record number', 'record no', 'chart', 'chart number', 'chart no', 'patient id', 'patient number', 'pt id', 'hospital number', 'unit number', 'emr', 'ehr id']],
+  ['HEALTH_PLAN_ID', ['member id', 'member number', 'member no', 'member #', 'member', 'subscriber id', 'subscriber', 'policy number', 'policy no', 'policy #', 'policy', 'health plan', 'health plan id', 'plan id', 'insurance id', 'insurance number', 'insurance', 'beneficiary', 'beneficiary id', 'medicaid', 'medicaid id', 'medicare', 'medicare id', 'mbi', 'hicn', 'group number', 'group no', 'group #', 'insured id']],
+  ['ACCOUNT_NUMBER', ['account', 'account number', 'account no', 'account #', 'acct', 'acct no', 'acct #', 'billing account', 'bank account', 'iban', 'invoice', 'routing number', 'guarantor account']],
+  ['LICENSE_NUMBER', ['license', 'license number', 'license no', 'licence', 'licence number', "driver's license", 'drivers license', 'driver license', 'dl', 'dl#', 'dl no', 'lic', 'lic no', 'lic #', 'certificate', 'certificate number', 'cert no', 'passport', 'passport number', 'state license', 'medical license']],
+  ['LICENSE_PLATE', ['license plate', 'licence plate', 'plate', 'plate number', 'plate no', 'tag number', 'registration plate']],
+  ['DEVICE_ID', ['serial', 'serial number', 'serial no', 's/n', 'sn', 'device', 'device id', 'device serial', 'udi', 'imei', 'meid', 'implant', 'pacemaker', 'pump serial', 'model/serial', 'asset tag', 'mac address', 'mac']],
+  ['OTHER_ID', ['id', 'identifier', 'case', 'case number', 'case no', 'claim', 'claim number', 'claim no', 'claim id', 'ref', 'reference', 'reference number', 'ref no', 'confirmation', 'confirmation number', 'ticket', 'employee id', 'badge', 'student id', 'visit id', 'encounter', 'encounter id', 'accession', 'accession number', 'specimen id', 'order number', 'fin', 'csn', 'har']],
+];
+
+/** Between label and value: "number", "no.", "#", colons, spaces, a line break. */
+const JOINER = `[\\s:#.=\\-]{0,4}(?:${anyCaseAlternation(['number', 'num', 'no', 'nbr', 'id', '#'])})?[\\s:#.=\\-]{0,4}`;
+/** The value: 4-25 characters of letters, digits and inner dashes or spaces, at least one digit. */
+const VALUE = '([A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])|[ ](?=\\d)){3,24})';
+
+const PATTERNS = LABELS.map(([type, words]) => ({
+  type,
+  pattern: new RegExp(`(?<![A-Za-z0-9])(?:${anyCaseAlternation(words)})(?![A-Za-z])${JOINER}${VALUE}(?![A-Za-z0-9])`, 'g'),
+}));
+
+function looksLikeId(value: string): boolean {
+  const digits = value.replace(/\D/g, '').length;
+  return digits >= 3 || (digits >= 1 && value.length >= 6 && /[A-Z]/.test(value));
+}
+
+export const labelledIdDetector: Detector = {
+  name: 'labelled-ids',
+  patterns: PATTERNS.map((p) => p.pattern),
+  detect(text) {
+    const out: Finding[] = [];
+    PATTERNS.forEach(({ type, pattern }, priority) => {
+      eachMatch(pattern, text, (m) => {
+        const value = m[1]!.replace(/[ ]+$/, '');
+        if (!looksLikeId(value)) return;
+        const start = m.index + m[0].length - m[1]!.length;
+        // Earlier, more specific label families win ties against the generic "id".
+        out.push(finding(type, start, start + value.length, 0.9 - priority * 0.01));
+      });
+    });
+    return out;
+  },
+};

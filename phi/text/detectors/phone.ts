@@ -1,0 +1,40 @@
+import { contextWords } from '../context';
+import { eachMatch, finding, type Detector } from '../detector';
+import { DASH } from '../patterns';
+import type { EntityType, Finding } from '../../types';
+
+const SEP = `(?:${DASH}|[ .\\u00A0])`;
+const EXT = `(?:\\s{0,2}(?:x|ext\\.?|extension)\\s{0,2}\\d{1,6})?`;
+/** North American numbers: area code and exchange start 2-9 (NANP numbering plan). */
+const NANP = new RegExp(
+  `(?<![\\dA-Za-z+])(?:\\+?1${SEP}{0,2})?(?:\\(\\s?[2-9]\\d{2}\\s?\\)\\s{0,2}|[2-9]\\d{2}${SEP})[2-9]\\d{2}${SEP}\\d{4}(?!\\d|${DASH}\\d)${EXT}`,
+  'g',
+);
+const BARE_TEN = /(?<![\dA-Za-z+-])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\d-])/g;
+const INTERNATIONAL = new RegExp(`\\+[1-9]\\d{0,2}(?:${SEP}\\(?\\d{1,5}\\)?){2,6}(?!\\d)|\\+[1-9]\\d{7,14}(?!\\d)`, 'g');
+
+const phoneContext = contextWords(['phone', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'contact', 'pager', 'home', 'work', 'number', 'reach', 'text', 'whatsapp', 'voicemail', 'callback', 'fax']);
+const faxContext = contextWords(['fax', 'facsimile', 'fx']);
+
+function typeAt(text: string, start: number): EntityType {
+  return faxContext.before(text, start, 24) ? 'FAX' : 'PHONE';
+}
+
+export const phoneDetector: Detector = {
+  name: 'phone',
+  patterns: [NANP, BARE_TEN, INTERNATIONAL],
+  detect(text) {
+    const out: Finding[] = [];
+    eachMatch(NANP, text, (m) => {
+      out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, phoneContext.before(text, m.index) ? 0.95 : 0.8));
+    });
+    eachMatch(BARE_TEN, text, (m) => {
+      if (phoneContext.before(text, m.index, 30)) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.9));
+    });
+    eachMatch(INTERNATIONAL, text, (m) => {
+      const digits = m[0].replace(/\D/g, '').length;
+      if (digits >= 8 && digits <= 15) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.85));
+    });
+    return out;
+  },
+};

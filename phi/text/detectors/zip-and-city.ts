@@ -1,0 +1,60 @@
+import { contextWords } from '../context';
+import { eachMatch, finding, type Detector } from '../detector';
+import { anyCaseAlternation, DASH, STATE_CODES, STATE_NAMES, wordAlternation } from '../patterns';
+import type { Finding } from '../../types';
+
+const STATE = `(?:${wordAlternation([...STATE_CODES, ...STATE_NAMES])})`;
+const ZIP = `(\\d{5}(?:${DASH}\\d{4})?)`;
+/** "Boston, MA 02139", "Austin, Texas 78701-1234": the ZIP after a state. */
+const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\d])`, 'gi');
+/** "zip: 02139", "postal code 02139". */
+const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)[\\s:#.]{0,4}${ZIP}(?!\\d)`, 'gi');
+const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";
+/** "Springfield, IL": capitalized words right before a comma and a state. */
+const CITY_BEFORE_STATE = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2}),[ ]{0,2}(?:${wordAlternation(STATE_CODES)}|${wordAlternation(STATE_NAMES)})(?![A-Za-z])`, 'g');
+/** "City: Springfield", "lives in Springfield". */
+const CITY_LABELLED = new RegExp(
+  `(?<![A-Za-z])(?:${anyCaseAlternation(['city', 'town', 'resides in', 'lives in', 'living in', 'moved to', 'relocated to', 'hometown'])})[\\s:]{1,4}(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})`,
+  'g',
+);
+
+const notCityWords = new Set(['The', 'Patient', 'Apt', 'Suite', 'Unit', 'Room', 'Floor', 'Box', 'And', 'Street', 'St', 'Ave', 'Road']);
+const cityContext = contextWords(['city', 'town']);
+
+export const zipAndCityDetector: Detector = {
+  name: 'zip-and-city',
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_LABELLED],
+  detect(text) {
+    const out: Finding[] = [];
+    eachMatch(ZIP_AFTER_STATE, text, (m) => {
+      const state = m[1]!;
+      const gap = text.slice(Math.max(0, m.index - 3), m.index);
+      // Lower-case two-letter words ("in", "or", "me") are states only after "City, ".
+      if (state.length === 2 && state !== state.toUpperCase() && !gap.includes(',')) return;
+      const zip = m[2]!;
+      const start = m.index + m[0].length - zip.length;
+      out.push(finding('ZIP', start, start + zip.length, 0.95));
+    });
+    eachMatch(ZIP_LABELLED, text, (m) => {
+      const zip = m[1]!;
+      const start = m.index + m[0].length - zip.length;
+      out.push(finding('ZIP', start, start + zip.length, 0.9));
+    });
+    eachMatch(CITY_BEFORE_STATE, text, (m) => {
+      let city = m[1]!;
+      // Keep the trailing words that look like a place: drop a leading street suffix or stop word.
+      const words = city.split(' ');
+      while (words.length > 1 && notCityWords.has(words[0]!)) words.shift();
+      if (notCityWords.has(words[0]!)) return;
+      city = words.join(' ');
+      const start = m.index + m[1]!.length - city.length;
+      out.push(finding('CITY', start, start + city.length, cityContext.before(text, start) ? 0.9 : 0.8));
+    });
+    eachMatch(CITY_LABELLED, text, (m) => {
+      const city = m[1]!;
+      const start = m.index + m[0].length - city.length;
+      out.push(finding('CITY', start, start + city.length, 0.75));
+    });
+    return out;
+  },
+};
