@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { AccessError, type AccessClient, type GrantStore } from '../../lib';
+import { normalizeSubject } from '../../policy';
+import type { AccessStatus, MessageResult } from '../../workflows';
+import { SCOPES, type Principal } from '../auth';
+import { Problem } from '../problem';
+import { defineRoute, type RouteGroup } from '../route';
+import {
+  acceptedResponse, approveBody, extendBody, extensionDecisionBody, idempotencyHeaders, listQuery, listResponse,
+  messageResponse, newAccessRequestBody, reasonBody, requestIdParams, statusQuery, statusResponse,
+} from './access-schemas';
+
+export interface AccessRoutesOptions {
+  access: AccessClient;
+  /** Derives the grant token shown to the requester (the gateway's key). */
+  grants: Pick<GrantStore, 'tokenFor'>;
+  /** The MCP gateway's public base URL; a target's endpoint is `<gatewayUrl>/mcp/<target>`. */
+  gatewayUrl: string;
+  /** How often a long-poll re-reads the workflow's state. */
+  pollIntervalMs?: number;
+}
+
+const BASE = '/v1/access-requests';
+const FINAL = new Set(['DENIED', 'EXPIRED_UNAPPROVED', 'REVOKED', 'ARCHIVED', 'FAILED']);
+
+function linksFor(id: string): Record<string, string> {
+  const self = `${BASE}/${id}`;
+  return {
+    self, wait: `${self}?wait=30`, approve: `${self}/approve`, deny: `${self}/deny`, revoke: `${self}/revoke`,
+    extend: `${self}/extend`,
+  };
+}
+
+/** A request id derived from the caller and their Idempotency-Key: the same pair names the same workflow. */
+export function idempotentRequestId(subject: string, key: string): string {
+  const digest = createHash('sha256').update(`gatehouse-idempotency\0${normalizeSubject(subject)}\0${key}`).digest();
+  let n = BigInt(`0x${digest.toString('hex')}`);
+  let out = '';
+  for (let i = 0; i < 20; i++) {
+    out += '0123456789abcdefghijklmnopqrstuvwxyz'[Number(n % 36n)];
+    n /= 36n;
+  }
+  return `req_${out}`;
+}
+
+function canView(principal: Principal, status: AccessStatus): boolean {
+  const subject = normalizeSubject(principal.subject);
+  return status.requester === subject || status.policy.approvers.includes(subject) || principal.scopes.has(SCOPES.auditRead);
+}
+
+/** The access-request routes: ask, watch, decide, revoke, extend, list. */
+export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
+  const { access, grants } = options;
+  const gatewayUrl = options.gatewayUrl.replace(/\/+$/, '');
+  const pollIntervalMs = options.pollIntervalMs ?? 300;
+
+  const render = (status: AccessStatus, principal: Principal) => {
+    const isRequester = status.requester === normalizeSubject(principal.subject);
+    const grant = isRequester && status.state === 'ACTIVE' && status.grantId && status.expiresAt
+      ? grantFor(status.target, grants.tokenFor(status.grantId), status.expiresAt)
+      : undefined;
+    return {
+      id: status.requestId,
+      state: status.state,
+      target: status.target,
+      requester: status.requester,
+      origin: status.origin,
+      reason: status.reason,
+      ...(status.ticket ? { ticket: status.ticket } : {}),
+      durationMs: status.durationMs,
+      requestedAt: status.requestedAt,
+      ...(status.decision ? { decision: status.decision } : {}),
+      ...(status.activeSince ? { activeSince: status.activeSince } : {}),
+      ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}),
+      ...(status.revocation ? { revocation: status.revocation } : {}),
+      ...(status.failure ? { failure: status.failure } : {}),
+      ...(status.archive ? { archive: status.archive } : {}),
+      extensions: status.extensions.map(({ requestedBy, requestedAt, durationMs, reason, outcome }) => ({ requestedBy, requestedAt, durationMs, reason, outcome })),
+      timeline: status.timeline,
+      ...(grant ? { grant } : {}),
+      links: linksFor(status.requestId),
+    };
+  };
+
+  const grantFor = (target: string, token: string, expiresAt: string) => {
+    const mcpUrl = `${gatewayUrl}/mcp/${encodeURIComponent(target)}`;
+    return {
+      mcpUrl,
+      token,
+      expiresAt,
+      mcpConfig: { mcpServers: { [`gatehouse-${target}`]: { type: 'http', url: mcpUrl, headers: { Authorization: `Bearer ${token}` } } } },
+    };
+  };
+
+  /** Reads a request the caller may see; others get the same 404 as an unknown id. */
+  const visibleStatus = async (id: string, principal: Principal): Promise<AccessStatus> => {
+    const status = await access.status(id);
+    if (!canView(principal, status)) throw new AccessError('not_found', `no access request ${id}`);
+    return status;
+  };
+
+  const message = (id: string, result: MessageResult) => ({ status: 200, body: { id, state: result.state, detail: result.detail } });
+
+  const accepted = (id: string, target: string, replayed: boolean) => ({
+    status: 202,
+    headers: { Location: `${BASE}/${id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+    body: { id, state: 'PENDING_APPROVAL', target, links: linksFor(id) },
+  });
+
+  return {
+    name: 'access-requests',
+    description: 'Ask for time-boxed access to a target, follow it, and decide on it',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: BASE,
+        operationId: 'createAccessRequest',
+        summary: 'Ask for access to a target',
+        description: 'Policy is evaluated at once (403 with the reason when it refuses); approval then happens in Slack or through the approve route.',
+        scopes: [SCOPES.request],
+        body: newAccessRequestBody,
+        headers: idempotencyHeaders,
+        responses: {
+          202: { description: 'The request was accepted and waits for approval', schema: acceptedResponse },
+          409: { description: 'An access request with this id already exists' },
+          422: { description: 'The Idempotency-Key was used before with a different body' },
+        },
+        async handler({ body, headers, principal }) {
+          const subject = normalizeSubject(principal.subject);
+          const key = headers['idempotency-key'];
+          const ask = { requester: subject, origin: 'api' as const, target: body.target, durationMs: body.duration, reason: body.reason, ...(body.ticket ? { ticket: body.ticket } : {}) };
+          if (!key) {
+            const { requestId } = await access.request(ask);
+            return accepted(requestId, body.target, false);
+          }
+          const requestId = idempotentRequestId(subject, key);
+          const replay = async () => {
+            const earlier = await access.status(requestId);
+            const same = earlier.requester === subject && earlier.target === ask.target && earlier.durationMs === ask.durationMs &&
+              earlier.reason === ask.reason.trim() && (earlier.ticket ?? undefined) === (ask.ticket ?? undefined);
+            if (!same) {
+              throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', `the Idempotency-Key "${key}" was already used for a different request (${requestId}); use a new key for a new request`);
+            }
+            return accepted(requestId, body.target, true);
+          };
+          try {
+            return await replay();
+          } catch (error) {
+            if (!(error instanceof AccessError && error.code === 'not_found')) throw error;
+          }
+          try {
+            await access.request({ ...ask, requestId });
+            return accepted(requestId, body.target, false);
+          } catch (error) {
+            if (error instanceof WorkflowExecutionAlreadyStartedError) return replay();
+            throw error;
+          }
+        },
+      }),
+
+      defineRoute({
+        method: 'get',
+        path: BASE,
+        operationId: 'listAccessRequests',
+        summary: 'List access requests (Temporal visibility)',
+        description: 'Callers with access:approve or audit:read see every request; others see their own.',
+        scopes: [SCOPES.request, SCOPES.approve, SCOPES.auditRead],
+        query: listQuery,
+        responses: { 200: { description: 'Matching requests, newest first', schema: listResponse } },
+        async handler({ query, principal }) {
+          const subject = normalizeSubject(principal.subject);
+          const seesAll = principal.scopes.has(SCOPES.approve) || principal.scopes.has(SCOPES.auditRead);
+          if (!seesAll && query.requester && normalizeSubject(query.requester) !== subject) {
+            throw new Problem(403, 'forbidden', 'Not allowed', 'without access:approve or audit:read you can list only your own requests; drop the requester filter');
+          }
+          const rows = await access.list({
+            ...(query.target ? { target: query.target } : {}),
+            requester: seesAll ? query.requester : subject,
+            ...(query.state ? { state: query.state } : {}),
+            ...(query.from ? { from: new Date(query.from) } : {}),
+            ...(query.to ? { to: new Date(query.to) } : {}),
+            limit: query.limit ?? 100,
+          });
+          return {
+            status: 200,
+            body: {
+              items: rows.map((row) => ({
+                id: row.requestId, target: row.target, requester: row.requester, state: row.state,
+                startedAt: row.startTime.toISOString(), links: { self: `${BASE}/${row.requestId}` },
+              })),
+            },
+          };
+        },
+      }),
+
+      defineRoute({
+        method: 'get',
+        path: `${BASE}/:id`,
+        operationId: 'getAccessRequest',
+        summary: 'State and timeline of a request; for its requester while active, the MCP endpoint and grant token',
+        description: 'With ?wait=N the answer is held until the state changes (from `since`, default the current state) or N seconds pass.',
+        scopes: [SCOPES.request, SCOPES.approve, SCOPES.auditRead],
+        params: requestIdParams,
+        query: statusQuery,
+        responses: { 200: { description: 'The request', schema: statusResponse }, 404: { description: 'No such request (or not yours to see)' } },
+        async handler({ params, query, principal, res }) {
+          let status = await visibleStatus(params.id, principal);
+          if (query.wait) {
+            const from = query.since ?? status.state;
+            const deadline = Date.now() + query.wait * 1000;
+            let gone = false;
+            res.once('close', () => {
+              gone = true;
+            });
+            while (status.state === from && !FINAL.has(from) && Date.now() < deadline && !gone) {
+              await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, Math.max(0, deadline - Date.now()))));
+              status = await access.status(params.id);
+            }
+          }
+          return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
+        },
+      }),
+
+      defineRoute({
+        method: 'post',
+        path: `${BASE}/:id/approve`,
+        operationId: 'approveAccessRequest',
+        summary: 'Approve a pending request (an approver of its target, never the requester)',
+        scopes: [SCOPES.approve],
+        params: requestIdParams,
+        body: approveBody,
+        responses: { 200: { description: 'Approved', schema: messageResponse }, 409: { description: 'The workflow refused, with the reason' } },
+        async handler({ params, principal }) {
+          return message(params.id, await access.approve(params.id, normalizeSubject(principal.subject)));
+        },
+      }),
+
+      defineRoute({
+        method: 'post',
+        path: `${BASE}/:id/deny`,
+        operationId: 'denyAccessRequest',
+        summary: 'Deny a pending request, with a reason',
+        scopes: [SCOPES.approve],
+        params: requestIdParams,
+        body: reasonBody,
+        responses: { 200: { description: 'Denied', schema: messageResponse }, 409: { description: 'The workflow refused, with the reason' } },
+        async handler({ params, body, principal }) {
+          return message(params.id, await access.deny(params.id, normalizeSubject(principal.subject), body.reason));
+        },
+      }),
+
+      defineRoute({
+        method: 'post',
+        path: `${BASE}/:id/revoke`,
+        operationId: 'revokeAccessRequest',
+        summary: 'Revoke a grant or withdraw a request (its requester or an approver)',
+        scopes: [SCOPES.request, SCOPES.approve],
+        params: requestIdParams,
+        body: reasonBody,
+        responses: { 200: { description: 'Revocation started (or already done)', schema: messageResponse }, 409: { description: 'The workflow refused, with the reason' } },
+        async handler({ params, body, principal }) {
+          return message(params.id, await access.revoke(params.id, normalizeSubject(principal.subject), body.reason));
+        },
+      }),
+
+      defineRoute({
+        method: 'post',
+        path: `${BASE}/:id/extend`,
+        operationId: 'extendAccessRequest',
+        summary: 'Ask for more time on an active grant (the requester); an approver decides',
+        scopes: [SCOPES.request],
+        params: requestIdParams,
+        body: extendBody,
+        responses: { 200: { description: 'Extension requested', schema: messageResponse }, 409: { description: 'The workflow refused, with the reason' } },
+        async handler({ params, body, principal }) {
+          return message(params.id, await access.extend(params.id, normalizeSubject(principal.subject), body.duration, body.reason));
+        },
+      }),
+
+      defineRoute({
+        method: 'post',
+        path: `${BASE}/:id/extension-decision`,
+        operationId: 'decideExtension',
+        summary: 'Approve or deny the pending extension (an approver of the target)',
+        scopes: [SCOPES.approve],
+        params: requestIdParams,
+        body: extensionDecisionBody,
+        responses: { 200: { description: 'Decided', schema: messageResponse }, 409: { description: 'The workflow refused, with the reason' } },
+        async handler({ params, body, principal }) {
+          return message(params.id, await access.decideExtension(params.id, normalizeSubject(principal.subject), body.approved, body.reason));
+        },
+      }),
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { AccessClient, connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, temporalSettings } from '../lib';
+import { configPath, loadConfig } from '../policy';
+import { createApiApp } from './app';
+import { createOidcVerifier } from './auth';
+import { accessRoutes } from './routes/access';
+import { apiSettings } from './settings';
+
+export interface RunningApi {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export function listen(app: Express, host: string, port: number): Promise<RunningApi> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => {
+      if (error) return reject(error);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        server,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeIdleConnections();
+        }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+/**
+ * The API process: gatehouse.yaml for policy, the gateway's grant-token key, Temporal, and the
+ * OIDC provider from the environment. Runs until SIGINT/SIGTERM.
+ */
+export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const log = createLogger('api');
+  const settings = apiSettings(env);
+  const config = loadConfig(configPath(env));
+  const secrets = loadGatewaySecrets(env);
+  // Only the grant-token derivation is used; no Redis command is ever sent from the API.
+  const grants = new GrantStore(connectRedis(env.REDIS_URL, { lazyConnect: true }), secrets.grantTokenKey);
+  const verifier = createOidcVerifier(settings.oidc);
+  await verifier.ready().catch((error: Error) => {
+    log.warn({ issuer: settings.oidc.issuer, err: error.message }, 'OIDC discovery failed; it is retried on the first request');
+  });
+  const temporal = temporalSettings(env);
+  const client = await connectTemporalClient(temporal);
+  const access = new AccessClient(client, config, temporal.taskQueue);
+  const app = createApiApp({
+    verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
+    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl })],
+  });
+  const running = await listen(app, settings.host, options.port ?? settings.port);
+  log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'API shutting down');
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await running.close();
+  await client.connection.close();
+}

@@ -1,0 +1,89 @@
+// The API on loopback against a real OpenID provider, a real worker and the Temporal dev server.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type OidcSettings, type RunningApi } from '../../api';
+import { startHarness, type Harness } from '../support/harness';
+import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
+
+export const CLIENTS: OidcClient[] = [
+  { clientId: 'carol@example.org', clientSecret: 'carol-secret-0123456789abcdef', scope: 'access:request' },
+  { clientId: 'alice@example.org', clientSecret: 'alice-secret-0123456789abcdef', scope: 'access:request access:approve' },
+  { clientId: 'bob@example.org', clientSecret: 'bob-secret-0123456789abcdef', scope: 'access:approve' },
+  { clientId: 'agent:ci-nightly', clientSecret: 'agent-secret-0123456789abcdef', scope: 'access:request' },
+  { clientId: 'auditor@example.org', clientSecret: 'auditor-secret-0123456789abcdef', scope: 'audit:read' },
+  { clientId: 'mallory@example.org', clientSecret: 'mallory-secret-0123456789abcdef', scope: 'access:request' },
+];
+
+export const GATEWAY_URL = 'http://127.0.0.1:8999';
+
+export interface ApiFixture {
+  harness: Harness;
+  oidc: TestOidcProvider;
+  api: RunningApi;
+  /** Every line the API logged. */
+  logs: string[];
+  tokens: Map<string, string>;
+  token(clientId: string): Promise<string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
+  call(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; type: string; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSettings> = {}): OidcSettings {
+  return {
+    issuer: oidc.issuer,
+    audience: oidc.audience,
+    algorithms: DEFAULT_ALGORITHMS,
+    subjectClaim: 'sub',
+    tokenType: 'at+jwt',
+    clockToleranceSeconds: 5,
+    introspection: { clientId: 'gatehouse-api', clientSecret: 'gatehouse-api-secret' },
+    allowLoopbackHttp: true,
+    ...overrides,
+  };
+}
+
+export async function startApiFixture(): Promise<ApiFixture> {
+  const harness = await startHarness();
+  const oidc = await startOidcProvider({ clients: CLIENTS });
+  const logs: string[] = [];
+  const log = pino({ level: 'debug' }, new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  }));
+  const app = createApiApp({
+    verifier: createOidcVerifier(oidcSettings(oidc)),
+    log,
+    issuer: oidc.issuer,
+    routes: [accessRoutes({ access: harness.access, grants: harness.grants, gatewayUrl: GATEWAY_URL, pollIntervalMs: 100 })],
+  });
+  const api = await listen(app, '127.0.0.1', 0);
+  const tokens = new Map<string, string>();
+  const token = async (clientId: string) => {
+    if (!tokens.has(clientId)) tokens.set(clientId, await oidc.token(clientId));
+    return tokens.get(clientId)!;
+  };
+  return {
+    harness, oidc, api, logs, tokens, token,
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token !== null && options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined = options.raw;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${api.url}${path}`, { method, headers, body });
+      const type = response.headers.get('content-type') ?? '';
+      const text = await response.text();
+      return { status: response.status, type, body: text && /json/.test(type) ? JSON.parse(text) : text, headers: response.headers };
+    },
+    async close() {
+      await api.close();
+      await oidc.close();
+      await harness.close();
+    },
+  };
+}
