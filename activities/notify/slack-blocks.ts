@@ -72,6 +72,11 @@ const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions
 
 /** A short account of where the request stands, for the parent message and `/access status`. */
 export function stateLine(s: AccessStatus, who: Who): string {
+  const line = baseStateLine(s, who);
+  return s.archive ? `${line} · audit archive ${shortDigest(s.archive.digest)}` : line;
+}
+
+function baseStateLine(s: AccessStatus, who: Who): string {
   const d = s.decision;
   switch (s.state) {
     case 'PENDING_APPROVAL':
@@ -89,7 +94,7 @@ export function stateLine(s: AccessStatus, who: Who): string {
       return 'Revoking access';
     case 'REVOKED':
     case 'ARCHIVED':
-      return revokedLine(s, who) + (s.archive ? ` · audit archive ${shortDigest(s.archive.digest)}` : '');
+      return revokedLine(s, who);
     case 'FAILED':
       return `Failed: ${escapeText(s.failure ?? 'unknown error')}. Everything issued was revoked.`;
   }

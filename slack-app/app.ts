@@ -1,0 +1,376 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
+import { escapeText, parseButtonValue, SlackActions, systemName } from '../activities/notify';
+import { AccessError, createLogger, formatDuration, type AccessClient, type Logger } from '../lib';
+import { findTarget, requestableTargets, type GatehouseConfig } from '../policy';
+import type { AccessStatus } from '../workflows';
+import { invalidMessage, parseAccessCommand, usage } from './commands';
+import { SlackIdentity } from './identity';
+import { approverRefusal, decisionRefusal, extendRefusal, revokeRefusal, statusRefusal } from './rules';
+import {
+  decodeContext, denyModal, extendModal, readExtension, readReason, readRequestForm, requestModal, statusList, statusText, Views,
+  type ModalContext,
+} from './views';
+
+export interface SlackAppOptions {
+  /** Bot token (xoxb-…). Never logged, never shown. */
+  botToken: string;
+  /** Verifies every HTTP request's signature (required unless Socket Mode). */
+  signingSecret?: string;
+  /** App-level token (xapp-…): Socket Mode instead of the HTTP receiver. */
+  appToken?: string;
+  /** The Web API base (the local Slack's apiUrl); default Slack's. */
+  apiUrl?: string;
+  access: AccessClient;
+  config: GatehouseConfig;
+  /** The slash command this app answers. Default `/access`. */
+  command?: string;
+  logger?: Logger;
+}
+
+export interface RunningSlackApp {
+  app: App;
+  /** For the HTTP receiver: where Slack must send requests (`…/slack/events`). */
+  url?: string;
+  mode: 'http' | 'socket';
+  stop(): Promise<void>;
+}
+
+const who = (subject: string) => systemName(subject) ?? escapeText(subject);
+
+/** Bolt's logger interface over pino (Bolt's debug chatter stays at debug). */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const line = (...m: unknown[]) => m.map((x) => (typeof x === 'string' ? x : x instanceof Error ? x.message : JSON.stringify(x))).join(' ');
+  return {
+    debug: (...m) => log.debug(line(...m)),
+    info: (...m) => log.info(line(...m)),
+    warn: (...m) => log.warn(line(...m)),
+    error: (...m) => log.error(line(...m)),
+    setLevel: (l) => { level = l; },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/**
+ * The Gatehouse Slack app: `/access` (request, form, status, revoke, help) and the buttons on the
+ * messages the notifier posts. Every listener acks first and works after; every refusal is an
+ * ephemeral that says what was wrong. Requests and decisions go through AccessClient, whose
+ * workflow validators enforce the same rules again.
+ */
+export function createSlackApp(options: SlackAppOptions): App {
+  const log = options.logger ?? createLogger('slack-app');
+  const { access, config } = options;
+  const socketMode = !!options.appToken;
+  if (!socketMode && !options.signingSecret) throw new Error('the Slack app needs a signing secret (SLACK_SIGNING_SECRET) for its HTTP receiver');
+  const logger = boltLogger(log);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+      signingSecret: options.signingSecret!,
+      endpoints: '/slack/events',
+      logger,
+      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); } }],
+    });
+  const app = new App({
+    token: options.botToken,
+    ...(socketMode ? { socketMode: true, appToken: options.appToken } : { receiver }),
+    logger,
+    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), logger },
+  });
+  const identity = new SlackIdentity(app.client);
+
+  /** A message only this person sees, for a command or a click (through the response_url). */
+  const tell = async (respond: RespondFn, text: string) => {
+    await respond({ response_type: 'ephemeral', replace_original: false, text });
+  };
+
+  /** After a modal closed there is no response_url: an ephemeral where they started, else a DM. */
+  const tellAfterModal = async (user: string, context: ModalContext, text: string) => {
+    if (context.channel) {
+      try {
+        await app.client.chat.postEphemeral({ channel: context.channel, user, text });
+        return;
+      } catch (error) {
+        log.debug({ code: (error as { data?: { error?: string } }).data?.error }, 'ephemeral not possible there; sending a DM');
+      }
+    }
+    await app.client.chat.postMessage({ channel: user, text });
+  };
+
+  /** What a person is told when something other than a rule went wrong. */
+  const failure = (error: unknown, what: string): string => {
+    if (error instanceof AccessError) return sentence(error.message);
+    log.error({ err: (error as Error)?.message ?? String(error), what }, 'slack app operation failed');
+    return `Gatehouse could not ${what} just now (its workflow service did not answer). Nothing was changed; try again in a minute.`;
+  };
+
+  /** The person behind a Slack user id, or an ephemeral refusal. */
+  const subjectOf = async (userId: string, refuse: (text: string) => Promise<void>): Promise<string | undefined> => {
+    const found = await identity.resolve(userId);
+    if (found.ok) return found.subject;
+    await refuse(`${found.reason} Gatehouse did nothing.`);
+    return undefined;
+  };
+
+  const loadStatus = async (requestId: string, refuse: (text: string) => Promise<void>): Promise<AccessStatus | undefined> => {
+    try {
+      return await access.status(requestId);
+    } catch (error) {
+      await refuse(failure(error, `look up ${requestId}`));
+      return undefined;
+    }
+  };
+
+  // ---- /access -------------------------------------------------------------------------------
+  app.command(options.command ?? '/access', async ({ command, ack, respond, client }) => {
+    const parsed = parseAccessCommand(command.text ?? '');
+    if (parsed.kind === 'invalid') return void (await ack({ response_type: 'ephemeral', text: invalidMessage(parsed) }));
+    if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: usage() }));
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const subject = await subjectOf(command.user_id, refuse);
+    if (!subject) return;
+
+    switch (parsed.kind) {
+      case 'modal': {
+        const targets = requestableTargets(config, subject);
+        if (targets.length === 0) return refuse(`You (${subject}) may not request any target. Ask the Gatehouse owners to add you to a target's requesters.`);
+        await client.views.open({ trigger_id: command.trigger_id, view: requestModal(targets, config, { channel: command.channel_id }) as never });
+        return;
+      }
+      case 'request': {
+        if (!findTarget(config, parsed.target)) {
+          const mine = requestableTargets(config, subject).map((t) => t.name);
+          return refuse(`There is no target "${parsed.target}". ${mine.length ? `You may request: ${mine.join(', ')}.` : 'You may not request any target.'}\nUse: \`/access <target> <duration> <reason…>\``);
+        }
+        try {
+          const started = await access.request({
+            requester: subject, origin: 'slack', target: parsed.target, durationMs: parsed.durationMs, reason: parsed.reason,
+            ...(parsed.ticket ? { ticket: parsed.ticket } : {}),
+          });
+          const target = findTarget(config, parsed.target)!;
+          const autoApproved = target.autoApprove.length > 0 ? ' (or is approved by policy)' : '';
+          return tell(respond, `Request \`${started.requestId}\` for ${parsed.target} (${formatDuration(parsed.durationMs)}) is waiting for an approver${autoApproved}. You will get a DM with a link to its thread.`);
+        } catch (error) {
+          return refuse(failure(error, 'start the request'));
+        }
+      }
+      case 'status': {
+        if (!parsed.requestId) {
+          try {
+            return tell(respond, statusList(await access.list({ requester: subject, limit: 10 })));
+          } catch (error) {
+            return refuse(failure(error, 'list your requests'));
+          }
+        }
+        const s = await loadStatus(parsed.requestId, refuse);
+        if (!s) return;
+        return tell(respond, statusRefusal(s, subject) ?? statusText(s, who));
+      }
+      case 'revoke': {
+        const s = await loadStatus(parsed.requestId, refuse);
+        if (!s) return;
+        const refusal = revokeRefusal(s, subject);
+        if (refusal) return refuse(refusal);
+        try {
+          await access.revoke(parsed.requestId, subject, parsed.reason ?? `revoked with /access revoke by ${subject}`);
+          return tell(respond, `Revoking \`${parsed.requestId}\`; its thread confirms when access is gone.`);
+        } catch (error) {
+          return refuse(failure(error, `revoke ${parsed.requestId}`));
+        }
+      }
+    }
+  });
+
+  // ---- the request form ------------------------------------------------------------------------
+  app.view(Views.request, async ({ ack, view, body }) => {
+    const read = readRequestForm(view.state.values as never, config);
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.errors }));
+    await ack();
+    const context = decodeContext(view.private_metadata);
+    const refuse = (text: string) => tellAfterModal(body.user.id, context, text);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    try {
+      const started = await access.request({ requester: subject, origin: 'slack', ...read.form });
+      await refuse(`Request \`${started.requestId}\` for ${read.form.target} (${formatDuration(read.form.durationMs)}) is waiting for an approver. You will get a DM with a link to its thread.`);
+    } catch (error) {
+      await refuse(failure(error, 'start the request'));
+    }
+  });
+
+  // ---- Approve / Deny on the request ----------------------------------------------------------------
+  app.action(SlackActions.approve, async ({ ack, body, action, respond }) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const refusal = decisionRefusal(s, subject, 'approve');
+    if (refusal) return refuse(refusal);
+    try {
+      await access.approve(requestId, subject);
+    } catch (error) {
+      await refuse(failure(error, `approve ${requestId}`));
+    }
+  });
+
+  app.action(SlackActions.deny, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const refusal = decisionRefusal(s, subject, 'deny');
+    if (refusal) return refuse(refusal);
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: denyModal(s, { channel }) as never });
+  });
+
+  app.view(Views.deny, async ({ ack, view, body }) => {
+    const read = readReason(view.state.values as never);
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.errors }));
+    await ack();
+    const context = decodeContext(view.private_metadata);
+    const refuse = (text: string) => tellAfterModal(body.user.id, context, text);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject || !context.requestId) return;
+    try {
+      await access.deny(context.requestId, subject, read.reason);
+    } catch (error) {
+      await refuse(failure(error, `deny ${context.requestId}`));
+    }
+  });
+
+  // ---- Revoke now (requester or approver) -----------------------------------------------------------
+  app.action(SlackActions.revoke, async ({ ack, body, action, respond }) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const refusal = revokeRefusal(s, subject);
+    if (refusal) return refuse(refusal);
+    try {
+      await access.revoke(requestId, subject, 'Revoke now, clicked in Slack');
+      await tell(respond, `Revoking \`${requestId}\`; the thread confirms when access is gone.`);
+    } catch (error) {
+      await refuse(failure(error, `revoke ${requestId}`));
+    }
+  });
+
+  // ---- Extend (requester) and the approvers' decision ----------------------------------------------
+  app.action(SlackActions.extend, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const refusal = extendRefusal(s, subject);
+    if (refusal) return refuse(refusal);
+    const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: extendModal(s, { channel }) as never });
+  });
+
+  app.view(Views.extend, async ({ ack, view, body }) => {
+    const read = readExtension(view.state.values as never);
+    if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.errors }));
+    await ack();
+    const context = decodeContext(view.private_metadata);
+    const refuse = (text: string) => tellAfterModal(body.user.id, context, text);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject || !context.requestId) return;
+    try {
+      await access.extend(context.requestId, subject, read.durationMs, read.reason);
+    } catch (error) {
+      await refuse(failure(error, `extend ${context.requestId}`));
+    }
+  });
+
+  const decideExtension = (approved: boolean) => async ({ ack, body, action, respond }: ActionArgs) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const refusal = approverRefusal(s, subject, 'on extensions') ?? (s.extensions.some((e) => e.outcome === 'pending') ? undefined : 'No extension is waiting for a decision any more.');
+    if (refusal) return refuse(refusal);
+    try {
+      await access.decideExtension(requestId, subject, approved, approved ? undefined : 'denied in Slack');
+    } catch (error) {
+      await refuse(failure(error, `decide on the extension of ${requestId}`));
+    }
+  };
+  app.action(SlackActions.approveExtension, decideExtension(true));
+  app.action(SlackActions.denyExtension, decideExtension(false));
+
+  // ---- held commands (the gateway waits on these) ---------------------------------------------------
+  const decideCommand = (approved: boolean) => async ({ ack, body, action, respond }: ActionArgs) => {
+    await ack();
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId, item: commandId } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject || !commandId) return;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return;
+    const command = s.commands.find((c) => c.commandId === commandId);
+    if (!command) return refuse(`There is no held command ${commandId} on ${requestId}.`);
+    if (command.outcome !== 'pending') {
+      const by = command.decidedBy && command.decidedBy !== 'gatehouse' ? ` by ${command.decidedBy}` : '';
+      return refuse(`That command was already ${command.outcome.replace('_', ' ')}${by}; nothing was changed.`);
+    }
+    const refusal = approverRefusal(s, subject, 'on held commands');
+    if (refusal) return refuse(refusal);
+    try {
+      await access.decideCommand(requestId, commandId, subject, approved, approved ? undefined : 'denied in Slack');
+    } catch (error) {
+      await refuse(failure(error, `decide on command ${commandId}`));
+    }
+  };
+  app.action(SlackActions.approveCommand, decideCommand(true));
+  app.action(SlackActions.denyCommand, decideCommand(false));
+
+  app.error(async (error) => {
+    log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
+  });
+  return app;
+}
+
+/** An error message as a sentence: a leading word capitalised (never an email), a full stop. */
+function sentence(message: string): string {
+  const text = /^[a-z]+\s/.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+type ActionArgs = {
+  ack: () => Promise<void>;
+  body: { user: { id: string } };
+  action: unknown;
+  respond: RespondFn;
+};
+
+/** Starts the app: the HTTP receiver on `port` (0 = any free port), or Socket Mode. */
+export async function startSlackApp(options: SlackAppOptions & { port?: number; host?: string }): Promise<RunningSlackApp> {
+  const app = createSlackApp(options);
+  if (options.appToken) {
+    await app.start();
+    return { app, mode: 'socket', stop: async () => { await app.stop(); } };
+  }
+  const host = options.host ?? '127.0.0.1';
+  const server = (await app.start({ port: options.port ?? 3000, host })) as Server;
+  const { port } = server.address() as AddressInfo;
+  return { app, mode: 'http', url: `http://${host}:${port}/slack/events`, stop: async () => { await app.stop(); } };
+}
