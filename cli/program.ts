@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config';
 import { registerWorkerCommand } from './commands/worker';
+import { registerSlackAppCommand } from './commands/slack-app';
 
 /** The `gatehouse` command tree. Each command group registers itself from cli/commands/. */
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommand(program);
   registerConfigCommand(program);
+  registerSlackAppCommand(program);
   return program;
 }
 

@@ -8,7 +8,8 @@
  *   slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
  *   console.log(renderChannel(slack.workspace, 'phi-approvers'));
  */
-export { startLocalSlack, createSlackApi, type LocalSlack, type LocalSlackOptions, type FailureSpec } from './server';
+export { startLocalSlack, createSlackApi, type LocalSlack, type LocalSlackOptions, type FailureSpec, type AppEndpoint } from './server';
+export { serveLocalSlack, type ServeLocalSlackOptions } from './serve';
 export {
   SlackWorkspace, SlackApiError, ALL_BOT_SCOPES, tsToMicros,
   type SlackUser, type SlackChannel, type SlackMessage, type EphemeralMessage, type MessageUpdate, type SlackView,
@@ -20,6 +21,6 @@ export {
   type ViewSubmissionInput, type SignedHeaders,
 } from './driver';
 export { renderChannel, blocksToLines, type RenderOptions } from './render';
-export { DEMO_SEED } from './seed';
+export { DEMO_SEED, seedFromConfig } from './seed';
 export { startLocalSlackProcess, type LocalSlackProcess } from './process';
 export { waitForMessage, waitForEphemeral, type MessageMatch } from './wait';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { createLogger } from '../../lib';
-import { SlackDriver } from './driver';
+import { SlackDriver, type Delivery } from './driver';
 import { METHODS, type Args } from './methods';
 import { renderChannel } from './render';
 import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
@@ -50,6 +50,16 @@ export interface LocalSlackOptions {
   workspace?: SlackWorkspace;
   /** How long a trigger_id stays usable for views.open (Slack: 3000 ms). */
   triggerTtlMs?: number;
+  /**
+   * The app this Slack delivers to, for people driving it by hand (POST /_local/command,
+   * /_local/click, /_local/submit): its request URL and signing secret.
+   */
+  app?: AppEndpoint;
+}
+
+export interface AppEndpoint {
+  endpoint: string;
+  signingSecret: string;
 }
 
 export interface LocalSlack {
@@ -73,7 +83,7 @@ export interface LocalSlack {
 const log = createLogger('devstack.slack');
 
 /** Builds the express app over a workspace (exported for embedding in another server). */
-export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedFailure[]>): express.Express {
+export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedFailure[]>, appEndpoint?: AppEndpoint): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
@@ -209,6 +219,29 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     res.json({ ok: true });
   });
 
+  // Playing a person by hand (the dev stack): signed deliveries to the app, as the driver sends them.
+  const deliver = (handler: (driver: SlackDriver, body: Record<string, unknown>) => Promise<Delivery>) => async (req: Request, res: Response) => {
+    if (!appEndpoint) return void res.status(409).json({ ok: false, error: 'this local Slack delivers to no app: start it with an app URL (--app-url) and SLACK_SIGNING_SECRET' });
+    try {
+      const delivery = await handler(new SlackDriver({ workspace: ws, ...appEndpoint }), (req.body ?? {}) as Record<string, unknown>);
+      res.json({ ok: delivery.status === 200, status: delivery.status, ack: delivery.json ?? (delivery.text || null), elapsedMs: delivery.elapsedMs });
+    } catch (error) {
+      res.status(400).json({ ok: false, error: (error as Error).message });
+    }
+  };
+  app.post('/_local/command', deliver((driver, b) => driver.command({
+    user: String(b.user ?? ''), channel: String(b.channel ?? 'general'), text: String(b.text ?? ''),
+    ...(typeof b.command === 'string' ? { command: b.command } : {}),
+  })));
+  app.post('/_local/click', deliver((driver, b) => {
+    const target = findClickTarget(ws, String(b.action ?? ''), typeof b.requestId === 'string' ? b.requestId : undefined, typeof b.messageTs === 'string' ? b.messageTs : undefined);
+    return driver.clickButton({ user: String(b.user ?? ''), ...target });
+  }));
+  app.post('/_local/submit', deliver((driver, b) => driver.submitView({
+    user: String(b.user ?? ''), ...(typeof b.viewId === 'string' ? { viewId: b.viewId } : {}),
+    values: (b.values && typeof b.values === 'object' ? b.values : {}) as Record<string, string>,
+  })));
+
   app.get('/', (_req, res) => {
     res.json({
       ok: true, team: ws.team, app: ws.app,
@@ -217,6 +250,23 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     });
   });
   return app;
+}
+
+/**
+ * The newest message with a button whose action_id is `action` (or ends with `_<action>`, so
+ * `approve` finds `gatehouse_approve`) and, when given, whose value names `requestId`.
+ */
+function findClickTarget(ws: SlackWorkspace, action: string, requestId?: string, messageTs?: string): { channel: string; messageTs: string; actionId: string; value?: string } {
+  const matches = (id: unknown) => typeof id === 'string' && (id === action || id.endsWith(`_${action}`));
+  const candidates = [...ws.channels.values()].flatMap((c) => ws.allMessages(c.id)).filter((m) => !messageTs || m.ts === messageTs).reverse();
+  for (const m of candidates) {
+    for (const block of (m.blocks ?? []) as Array<{ type?: string; elements?: Array<{ type?: string; action_id?: string; value?: string }> }>) {
+      if (block.type !== 'actions') continue;
+      const button = block.elements?.find((e) => e.type === 'button' && matches(e.action_id) && (!requestId || (e.value ?? '').startsWith(requestId)));
+      if (button) return { channel: m.channel, messageTs: m.ts, actionId: String(button.action_id), ...(button.value ? { value: button.value } : {}) };
+    }
+  }
+  throw new Error(`no message has a "${action}" button${requestId ? ` for ${requestId}` : ''}`);
 }
 
 /** Queues an injected failure (used by failNext and by POST /_local/failures). */
@@ -253,7 +303,7 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const workspace = options.workspace ?? new SlackWorkspace(options.seed);
   if (options.triggerTtlMs !== undefined) workspace.triggerTtlMs = options.triggerTtlMs;
   const failures = new Map<string, QueuedFailure[]>();
-  const app = createSlackApi(workspace, failures);
+  const app = createSlackApi(workspace, failures, options.app);
   const host = options.host ?? '127.0.0.1';
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -1,0 +1,118 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createAccessActivities, CredentialProviders } from '../../activities';
+import { SlackNotifier, slackNotifierComponent } from '../../activities/notify';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { connectRedis, createLogger, GrantStore, RedisSecretVault } from '../../lib';
+import { parseConfig } from '../../policy';
+import { createAccessWorker, MissingComponentError, type ComponentContext } from '../../worker';
+import { FakeCredentialProvider, MemoryArchiver } from '../support/doubles';
+import { SLACK_TEST_CONFIG } from './stack';
+
+const root = join(__dirname, '../..');
+const gatehouse = join(root, 'bin/gatehouse.js');
+const run = promisify(execFile);
+
+describe('running the Slack parts as the dev stack does', () => {
+  test('`gatehouse slack-app` without Slack settings names the variables and exits 3', () => {
+    const env = { ...process.env, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' };
+    const result = spawnSync(process.execPath, [gatehouse, 'slack-app'], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('the Slack app cannot start: set SLACK_BOT_TOKEN (the bot token, xoxb-…) and SLACK_SIGNING_SECRET');
+  });
+
+  test('the worker refuses to start without SLACK_BOT_TOKEN and says what to set', () => {
+    const context = { env: {}, config: parseConfig(SLACK_TEST_CONFIG, 'x.yaml'), log: createLogger('test', 'silent') } as unknown as ComponentContext;
+    expect(() => slackNotifierComponent(context)).toThrow(MissingComponentError);
+    expect(() => slackNotifierComponent(context)).toThrow(/no Slack notifier\. Set SLACK_BOT_TOKEN .*also set SLACK_API_URL/);
+    expect(() => slackNotifierComponent({ ...context, env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'localhost:3100' } })).toThrow(/SLACK_API_URL "localhost:3100" is not a Web API base URL/);
+    expect(slackNotifierComponent({ ...context, env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:3100/api/' } })).toBeInstanceOf(SlackNotifier);
+  });
+
+  test('`gatehouse devstack slack` + `gatehouse slack-app` as processes; a person played with `gatehouse devstack slack-user`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-slack-dev-'));
+    const configFile = join(dir, 'gatehouse.yaml');
+    writeFileSync(configFile, SLACK_TEST_CONFIG);
+    const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
+    const signingSecret = randomBytes(16).toString('hex');
+    const taskQueue = `slack-dev-${randomBytes(6).toString('hex')}`;
+    const env = {
+      ...process.env, SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: '',
+      GATEHOUSE_CONFIG: configFile, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info',
+    };
+    const appPort = await freePort();
+    const appUrl = `http://127.0.0.1:${appPort}/slack/events`;
+    const output: string[] = [];
+    const procs: ManagedProcess[] = [];
+    const redis = connectRedis(process.env.GATEHOUSE_TEST_REDIS_URL!);
+    let stopWorker = async () => {};
+    try {
+      let ready: { url: string; apiUrl: string; channels: Record<string, string>; users: Record<string, string> } | undefined;
+      const slackProc = startProcess('local-slack', process.execPath, [gatehouse, 'devstack', 'slack', '--config', configFile, '--app-url', appUrl], {
+        cwd: root, env, onLine: (line) => {
+          output.push(line);
+          if (line.startsWith('{"url"')) ready = JSON.parse(line) as typeof ready;
+        },
+      });
+      procs.push(slackProc);
+      const slack = await waitFor('the local Slack', async () => ready, 20_000, slackProc);
+      // The workspace follows the policy file: its people, and its approvers channel with the approvers in it.
+      expect(Object.keys(slack.users).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'eve']);
+      expect(slack.channels).toHaveProperty('phi-approvers');
+
+      const appProc = startProcess('slack-app', process.execPath, [gatehouse, 'slack-app', '--port', String(appPort)], {
+        cwd: root, env: { ...env, SLACK_API_URL: slack.apiUrl }, onLine: (line) => output.push(line),
+      });
+      procs.push(appProc);
+      await waitFor('the Slack app', async () => ((await fetch(`http://127.0.0.1:${appPort}/healthz`).catch(() => undefined))?.ok ? true : undefined), 20_000, appProc);
+      expect(output.join('\n')).toContain(`"url":"${appUrl}"`);
+
+      // The worker, with the Slack notifier as `gatehouse worker` builds it, on the same task queue.
+      const config = parseConfig(SLACK_TEST_CONFIG, configFile);
+      const vault = new RedisSecretVault(redis, randomBytes(32));
+      const notifier = slackNotifierComponent({ config, env: { SLACK_BOT_TOKEN: botToken, SLACK_API_URL: slack.apiUrl }, redis, vault, log: createLogger('worker', 'silent') });
+      const { worker, connection } = await createAccessWorker({
+        address: process.env.TEMPORAL_ADDRESS!, taskQueue,
+        activities: createAccessActivities({
+          notifier, providers: new CredentialProviders(config.targets, { fake: () => new FakeCredentialProvider(vault) }),
+          grants: new GrantStore(redis, randomBytes(32)), vault, archiver: new MemoryArchiver(),
+        }),
+        workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
+      });
+      const running = worker.run();
+      stopWorker = async () => {
+        worker.shutdown();
+        await running;
+        await connection.close();
+      };
+
+      const said = await run(process.execPath, [gatehouse, 'devstack', 'slack-user', '--slack', slack.url, 'command', 'carol', 'clinical', '20s', 'dev', 'stack', 'check'], { cwd: root, env });
+      expect(said.stdout).toBe('delivered\n');
+      const channel = async () => (await fetch(`${slack.url}/channels/phi-approvers`)).text();
+      await waitFor('the approval request', async () => ((await channel()).includes('Access request from') ? true : undefined), 15_000);
+      const click = await fetch(`${slack.url}/_local/click`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bob', action: 'approve' }) });
+      expect(await click.json()).toMatchObject({ ok: true, status: 200 });
+      await waitFor('access to be active', async () => ((await channel()).includes('Access is active until') ? true : undefined), 15_000);
+      const shown = await run(process.execPath, [gatehouse, 'devstack', 'slack-show', '--slack', slack.url, 'phi-approvers'], { cwd: root, env });
+      expect(shown.stdout).toContain('└ @gatehouse: :white_check_mark: Approved by <@');
+      const revoke = await fetch(`${slack.url}/_local/click`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'carol', action: 'revoke' }) });
+      expect(await revoke.json()).toMatchObject({ ok: true });
+      await waitFor('the revocation', async () => ((await channel()).includes('Access revoked by') ? true : undefined), 15_000);
+
+      // Neither process printed a secret.
+      const printed = output.join('\n');
+      expect(printed).not.toContain(botToken);
+      expect(printed).not.toContain(signingSecret);
+    } finally {
+      await stopWorker();
+      await Promise.allSettled(procs.map((p) => p.stop()));
+      redis.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
