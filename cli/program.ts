@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config';
 import { registerWorkerCommand } from './commands/worker';
 import { registerSlackAppCommand } from './commands/slack-app';
+import { registerAccessCommands } from './commands/access';
+import { registerApiCommand } from './commands/api';
 
 /** The `gatehouse` command tree. Each command group registers itself from cli/commands/. */
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommand(program);
   registerConfigCommand(program);
+  registerApiCommand(program);
+  registerAccessCommands(program);
   registerSlackAppCommand(program);
   return program;
 }

@@ -1,7 +1,7 @@
 import { MissingComponentError } from '../worker';
 import { ConfigError } from '../policy';
 import { MissingSecretError } from '../lib';
-import { EXIT } from './exit-codes';
+import { CommandFailure, EXIT } from './exit-codes';
 import { buildProgram, CommanderError } from './program';
 
 /** Runs the command line and turns every failure into a message and an exit code. */
@@ -13,6 +13,10 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CommandFailure) {
+      if (error.message) process.stderr.write(`gatehouse: ${error.message}\n`);
+      return error.exitCode;
     }
     process.stderr.write(`gatehouse: ${(error as Error)?.message ?? String(error)}\n`);
     if (error instanceof ConfigError || error instanceof MissingComponentError || error instanceof MissingSecretError) return EXIT.config;

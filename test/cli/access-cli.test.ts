@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CLIENTS, GATEWAY_URL, startApiFixture, type ApiFixture } from '../api/fixture';
+
+// The gatehouse command as a child process (node bin/gatehouse.js ...) against the API on
+// loopback, with credentials from a real OpenID provider.
+
+const BIN = resolve(__dirname, '../../bin/gatehouse.js');
+let f: ApiFixture;
+beforeAll(async () => {
+  f = await startApiFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function credentialsOf(clientId: string): Record<string, string> {
+  const client = CLIENTS.find((c) => c.clientId === clientId)!;
+  return {
+    GATEHOUSE_OIDC_ISSUER: f.oidc.issuer,
+    GATEHOUSE_OIDC_CLIENT_ID: client.clientId,
+    GATEHOUSE_OIDC_CLIENT_SECRET: client.clientSecret,
+    GATEHOUSE_OIDC_RESOURCE: f.oidc.audience,
+  };
+}
+
+function gatehouse(args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, GATEHOUSE_API_URL: f.api.url, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    onStderr?.(stderr);
+  });
+  return new Promise((resolvePromise) => child.on('close', (code) => resolvePromise({ code, stdout, stderr })));
+}
+
+const secrets = () => CLIENTS.map((c) => c.clientSecret);
+
+describe('gatehouse request/approve/status/list/revoke/extend', () => {
+  it('an agent requests with --wait and gets its MCP endpoint and token (auto-approved)', async () => {
+    const run = await gatehouse(['request', '--target', 'clinical', '--duration', '8s', '--reason', 'nightly claims load', '--wait', '--json'], credentialsOf('agent:ci-nightly'));
+    expect(run.stderr).toMatch(/req_[a-z0-9]{20}: /);
+    expect(run.code).toBe(0);
+    const view = JSON.parse(run.stdout);
+    expect(view).toMatchObject({ state: 'ACTIVE', requester: 'agent:ci-nightly', grant: { mcpUrl: `${GATEWAY_URL}/mcp/clinical` } });
+    expect(await f.harness.grants.lookup(view.grant.token)).toMatchObject({ requestId: view.id, subject: 'agent:ci-nightly' });
+    for (const secret of secrets()) expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(run.stderr).not.toContain(view.grant.token);
+
+    const revoked = await gatehouse(['revoke', view.id, '--reason', 'load finished'], credentialsOf('agent:ci-nightly'));
+    expect(revoked).toMatchObject({ code: 0, stdout: `${view.id}: revocation started (active)\n` });
+  });
+
+  it('a person waits while an approver approves from another process; the configuration file gets the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    const file = join(dir, 'mcp.json');
+    let announced: (id: string) => void = () => {};
+    const idSeen = new Promise<string>((r) => { announced = r; });
+    const requesting = gatehouse(
+      ['request', '--target', 'clinical', '--duration', '15s', '--reason', 'chart review', '--ticket', 'INC-7', '--wait', '--mcp-config', file],
+      credentialsOf('carol@example.org'),
+      (stderr) => {
+        const match = /(req_[a-z0-9]{20}): pending approval, waiting for an approver/.exec(stderr);
+        if (match) announced(match[1]!);
+      },
+    );
+    const id = await idSeen;
+    // The approver uses a token given directly.
+    const approved = await gatehouse(['approve', id], { GATEHOUSE_TOKEN: await f.token('alice@example.org') });
+    expect(approved).toMatchObject({ code: 0, stdout: `${id}: approved by alice@example.org (pending approval)\n` });
+    const run = await requesting;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${id}: access to clinical is active`);
+    expect(run.stdout).toContain(`MCP endpoint  ${GATEWAY_URL}/mcp/clinical`);
+    expect(run.stdout).toContain(`MCP client configuration written to ${file}`);
+    expect(run.stdout).not.toMatch(/ghg_/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const config = JSON.parse(readFileSync(file, 'utf8'));
+    const server = config.mcpServers['gatehouse-clinical'];
+    expect(server.url).toBe(`${GATEWAY_URL}/mcp/clinical`);
+    const token = /^Bearer (ghg_.+)$/.exec(server.headers.Authorization)![1]!;
+    expect(await f.harness.grants.lookup(token)).toMatchObject({ requestId: id, subject: 'carol@example.org' });
+
+    const status = await gatehouse(['status', id, '--json'], credentialsOf('carol@example.org'));
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id, state: 'ACTIVE', ticket: 'INC-7', grant: { token } });
+    const human = await gatehouse(['status', id], credentialsOf('bob@example.org'));
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(`${id}  clinical  ACTIVE`);
+    expect(human.stdout).toContain('decision      approved by alice@example.org');
+    expect(human.stdout).not.toContain(token);
+
+    const extended = await gatehouse(['extend', id, '--duration', '2s', '--reason', 'one more chart'], credentialsOf('carol@example.org'));
+    expect(extended).toMatchObject({ code: 0, stdout: `${id}: extension requested; an approver must decide (active)\n` });
+    const decided = await gatehouse(['extend', id, '--approve', '--json'], credentialsOf('bob@example.org'));
+    expect(decided.code).toBe(0);
+    expect(JSON.parse(decided.stdout).detail).toMatch(/^extended until/);
+
+    let listed: Run | undefined;
+    for (let i = 0; i < 30; i++) {
+      listed = await gatehouse(['list', '--target', 'clinical', '--requester', 'carol@example.org', '--json'], credentialsOf('bob@example.org'));
+      if (JSON.parse(listed.stdout).items.some((item: { id: string }) => item.id === id)) break;
+    }
+    expect(listed!.code).toBe(0);
+    expect(JSON.parse(listed!.stdout).items.find((item: { id: string }) => item.id === id)).toMatchObject({ requester: 'carol@example.org', target: 'clinical' });
+
+    const revoked = await gatehouse(['revoke', id, '--reason', 'review done'], credentialsOf('bob@example.org'));
+    expect(revoked.code).toBe(0);
+    await f.harness.access.result(id);
+    expect(await f.harness.grants.lookup(token)).toBeNull();
+  });
+
+  it('exits with codes scripts can rely on', async () => {
+    const carol = credentialsOf('carol@example.org');
+    // 2: the command line (or the body it produced) is wrong.
+    expect((await gatehouse(['request', '--target', 'clinical', '--reason', 'x'], carol)).code).toBe(2);
+    const badDuration = await gatehouse(['request', '--target', 'clinical', '--duration', 'forever', '--reason', 'x'], carol);
+    expect(badDuration).toMatchObject({ code: 2, stderr: expect.stringContaining('"forever" is not a duration') });
+    expect((await gatehouse(['status', 'nope'], carol)).code).toBe(2);
+    // 3: no credentials configured.
+    expect((await gatehouse(['status', 'req_00000000000000000000'])).code).toBe(3);
+    // 4: credentials the API or the provider refuses.
+    const badToken = await gatehouse(['status', 'req_00000000000000000000', '--token', 'not-a-real-token']);
+    expect(badToken).toMatchObject({ code: 4, stderr: expect.stringContaining('not active') });
+    const badSecret = await gatehouse(['list'], { ...carol, GATEHOUSE_OIDC_CLIENT_SECRET: 'wrong-secret-wrong-secret' });
+    expect(badSecret).toMatchObject({ code: 4, stderr: expect.stringContaining('invalid_client') });
+    expect(badSecret.stderr).not.toContain('wrong-secret-wrong-secret');
+    const noScope = await gatehouse(['approve', 'req_00000000000000000000'], carol);
+    expect(noScope.code).toBe(4);
+    // 5: no such request.
+    expect(await gatehouse(['status', 'req_00000000000000000000', '--json'], carol)).toMatchObject({ code: 5 });
+    // 7: the API is not there.
+    expect((await gatehouse(['list', '--api-url', 'http://127.0.0.1:9'], carol)).code).toBe(7);
+
+    // 1: refused by policy or by the workflow.
+    expect(await gatehouse(['request', '--target', 'clinical', '--duration', '2h', '--reason', 'x'], carol)).toMatchObject({
+      code: 1, stderr: expect.stringContaining('longer than clinical allows'),
+    });
+    const pending = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'quick look', '--json'], credentialsOf('alice@example.org'));
+    expect(pending.code).toBe(0);
+    const { id } = JSON.parse(pending.stdout);
+    const own = await gatehouse(['approve', id], credentialsOf('alice@example.org'));
+    expect(own).toMatchObject({ code: 1, stderr: expect.stringContaining('you cannot approve your own request') });
+    // 6: --wait gave up before anyone decided.
+    const gaveUp = await gatehouse(['status', id, '--wait', 'x'], carol);
+    expect(gaveUp.code).toBe(2);
+    const denied = await gatehouse(['deny', id, '--reason', 'not today'], credentialsOf('bob@example.org'));
+    expect(denied.code).toBe(0);
+    const waited = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'will time out', '--wait', '--timeout', '1s'], carol);
+    expect(waited).toMatchObject({ code: 6, stderr: expect.stringContaining('gave up waiting after 1s') });
+    const leftover = /(req_[a-z0-9]{20}) is pending approval/.exec(waited.stderr)![1]!;
+    await f.call('POST', `/v1/access-requests/${leftover}/revoke`, { token: await f.token('carol@example.org'), body: { reason: 'test over' } });
+  });
+});
