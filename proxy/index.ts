@@ -1,1 +1,10 @@
-export {};
+// The MCP gateway: Streamable HTTP per target, a grant check on every request, policy and
+// approval holds on tools/call, row limits, masking and a recording of every exchange.
+export { Gateway, DEFAULT_LIMITS, type GatewayOptions, type GatewayLimits, type GrantLookup, type CredentialSource } from './gateway';
+export { GatewaySession, type CommandReviewer, type SessionLimits } from './session';
+export { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
+export { decideToolCall, toolAllowed, DEFAULT_SQL_VERDICTS, type CommandDecision } from './command-policy';
+export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, type MaskOutcome, type MaskSummary, type MaskContext } from './masking';
+export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
+export { limitRows } from './row-limit';
+export { upstreamEnvironment, openUpstream } from './upstream';

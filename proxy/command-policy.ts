@@ -1,0 +1,78 @@
+import type { CommandVerdict, SqlClassName, TargetConfig } from '../policy';
+import { classifySql, type SqlClass } from '../policy/sql';
+
+/** What the gateway does with one tools/call, and why. Pure: no I/O. */
+export interface CommandDecision {
+  verdict: CommandVerdict;
+  tool: string;
+  /** SQL classes found in the call's SQL arguments (empty when it carries none). */
+  classes: SqlClass[];
+  risk: 'low' | 'high';
+  /** The SQL texts, in argument order, for the approver's summary. */
+  sql: string[];
+  reason: string;
+}
+
+/**
+ * When gatehouse.yaml says nothing about a class: reads pass, changes wait for a human, and what
+ * can move data out of Snowflake or widen privileges is refused.
+ */
+export const DEFAULT_SQL_VERDICTS: Record<SqlClassName, CommandVerdict> = {
+  read: 'allow',
+  write: 'hold',
+  ddl: 'deny',
+  privilege: 'deny',
+  export: 'deny',
+  multi_statement: 'hold',
+  unparseable: 'hold',
+};
+
+const severity: Record<CommandVerdict, number> = { allow: 0, hold: 1, deny: 2 };
+
+export function toolAllowed(target: TargetConfig, tool: string): boolean {
+  return target.commands.tools.length === 0 || target.commands.tools.includes(tool);
+}
+
+/** Decides a tools/call: the tool must be allowed, and every SQL class it carries decides. */
+export function decideToolCall(target: TargetConfig, tool: unknown, args: unknown): CommandDecision {
+  if (typeof tool !== 'string' || tool.length === 0) {
+    return { verdict: 'deny', tool: String(tool ?? ''), classes: [], risk: 'high', sql: [], reason: 'tools/call needs a tool name (params.name)' };
+  }
+  if (!toolAllowed(target, tool)) {
+    return {
+      verdict: 'deny', tool, classes: [], risk: 'high', sql: [],
+      reason: `tool "${tool}" is not allowed on target ${target.name} (allowed: ${target.commands.tools.join(', ')})`,
+    };
+  }
+  const argumentsObject = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const sql: string[] = [];
+  for (const name of target.commands.sqlArguments) {
+    const value = argumentsObject[name];
+    if (value === undefined) continue;
+    // SQL that is not a string cannot be classified: treat it as unparseable (fail closed).
+    sql.push(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  if (sql.length === 0) return { verdict: 'allow', tool, classes: [], risk: 'low', sql, reason: 'no SQL argument' };
+  const classes = new Set<SqlClass>();
+  const reasons: string[] = [];
+  for (const text of sql) {
+    const c = classifySql(text);
+    c.classes.forEach((k) => classes.add(k));
+    if (c.reason) reasons.push(c.reason);
+  }
+  const list = [...classes];
+  let verdict: CommandVerdict = 'allow';
+  const deciding: string[] = [];
+  for (const k of list) {
+    const v = target.commands.sql[k] ?? DEFAULT_SQL_VERDICTS[k];
+    if (severity[v] > severity[verdict]) {
+      verdict = v;
+      deciding.length = 0;
+    }
+    if (v === verdict) deciding.push(k);
+  }
+  const risk = list.length === 1 && list[0] === 'read' ? 'low' : 'high';
+  const words = verdict === 'allow' ? 'allowed' : verdict === 'hold' ? 'held for approval' : 'denied';
+  const reason = `SQL classified as ${list.join(', ')}; ${deciding.join(', ')} is ${words} on target ${target.name}` + (reasons.length ? ` (${reasons.join('; ')})` : '');
+  return { verdict, tool, classes: list, risk, sql, reason };
+}

@@ -1,0 +1,403 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { createLogger, GrantStore, REVOCATION_CHANNEL, type GrantRecord, type Logger, type Redis, type RevocationEvent } from '../lib';
+import type { GatehouseConfig, TargetConfig } from '../policy';
+import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
+import type { ResponseMasker } from './masking';
+import type { GatewayRecorder } from './recording';
+import { GatewaySession, type CommandReviewer } from './session';
+
+export interface GatewayLimits {
+  /** Largest POST body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Sustained JSON-RPC messages per second per grant, and the burst above it. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Live sessions one grant may hold at once. */
+  maxSessionsPerGrant: number;
+  upstreamTimeoutMs: number;
+  holdProgressIntervalMs: number;
+  /** How often live sessions are re-checked against Redis (a backstop to the revocation event). */
+  sweepIntervalMs: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxBodyBytes: 1024 * 1024,
+  messagesPerSecond: 50,
+  messageBurst: 100,
+  maxSessionsPerGrant: 4,
+  upstreamTimeoutMs: 120_000,
+  holdProgressIntervalMs: 2_000,
+  sweepIntervalMs: 5_000,
+};
+
+/** Where the gateway finds grants and credentials: GrantStore and RedisSecretVault implement these. */
+export interface GrantLookup {
+  lookup(token: string): Promise<GrantRecord | null>;
+  lookupByHash(tokenHash: string): Promise<GrantRecord | null>;
+}
+export interface CredentialSource {
+  get(credentialRef: string): Promise<string | null>;
+}
+
+export interface GatewayOptions {
+  config: GatehouseConfig;
+  grants: GrantLookup;
+  vault: CredentialSource;
+  /** A dedicated Redis connection the gateway puts in subscriber mode for revocation events. */
+  revocations?: Redis;
+  /** Masking for a target's results (phi/). Required: there is no unmasked mode. */
+  masker: (target: TargetConfig) => ResponseMasker;
+  recorder: GatewayRecorder;
+  /** The access workflow, for held commands. Without it, held commands are refused. */
+  reviewer?: CommandReviewer;
+  limits?: Partial<GatewayLimits>;
+  /** The gateway's public base URL (for RFC 9728 metadata); default: from the Host header. */
+  publicUrl?: string;
+  /** Authorization servers to advertise in the protected resource metadata. */
+  authorizationServers?: string[];
+  /** Where a person or agent asks for a grant (the Gatehouse API or docs). */
+  accessRequestUrl?: string;
+  log?: Logger;
+}
+
+interface Bucket { tokens: number; at: number }
+
+interface EndedGrant { grantId: string; at: string; reason: string; kind: 'revoked' | 'expired' }
+
+const MCP_PATH = /^\/mcp\/([a-z][a-z0-9-]{0,62})\/?$/;
+const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource\/mcp\/([a-z][a-z0-9-]{0,62})\/?$/;
+const MEMORY = 10_000;
+
+/**
+ * The MCP gateway: one Streamable HTTP endpoint per target (/mcp/<target>). Every HTTP request
+ * is authenticated against Redis before anything else happens; sessions are bound to the grant
+ * that began them; revocation cuts them.
+ */
+export class Gateway {
+  readonly limits: GatewayLimits;
+  private readonly log: Logger;
+  private readonly server: Server;
+  private readonly sessions = new Map<string, GatewaySession>();
+  private readonly starting = new Set<GatewaySession>();
+  private readonly buckets = new Map<string, Bucket>();
+  /** Grants this gateway saw end, by token hash, so their holders get a precise answer. */
+  private readonly endedGrants = new Map<string, EndedGrant>();
+  private readonly endedSessions = new Map<string, string>();
+  private readonly targets: Map<string, TargetConfig>;
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.log = options.log ?? createLogger('gateway');
+    this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        this.log.error({ err: (error as Error).message }, 'unhandled gateway error');
+        if (!res.headersSent) this.sendError(res, new GatewayError(GatewayErrorCode.Unavailable, 'the gateway failed on this request; nothing was forwarded', 500));
+        else res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
+    if (this.options.revocations) await this.subscribe(this.options.revocations);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.sweepTimer = setInterval(() => void this.sweep(), this.limits.sweepIntervalMs);
+    this.sweepTimer.unref();
+    return { url: `http://${host}:${address.port}`, port: address.port };
+  }
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await Promise.all([...this.sessions.values(), ...this.starting].map((s) => s.end('closed', 'the gateway is shutting down')));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Live sessions, for ops and tests. No secrets. */
+  liveSessions(): { sessionId: string; grantId: string; target: string; upstreamPid: number | null }[] {
+    return [...this.sessions.values()].map((s) => ({ sessionId: s.sessionId ?? '', grantId: s.grant.grantId, target: s.target, upstreamPid: s.upstreamPid() }));
+  }
+
+  /** Cuts every session of a grant (the revocation event calls this). */
+  async revoke(event: Pick<RevocationEvent, 'grantId' | 'reason'> & { at?: string }): Promise<number> {
+    const at = event.at ?? new Date().toISOString();
+    const cut = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === event.grantId);
+    for (const s of cut) this.remember(this.endedGrants, s.tokenHash, { grantId: event.grantId, at, reason: event.reason, kind: 'revoked' });
+    for (const [hash, seen] of this.knownGrants) {
+      if (seen === event.grantId) this.remember(this.endedGrants, hash, { grantId: event.grantId, at, reason: event.reason, kind: 'revoked' });
+    }
+    await Promise.all(cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)));
+    if (cut.length) this.log.info({ grantId: event.grantId, sessions: cut.length }, 'revoked grant: sessions cut');
+    return cut.length;
+  }
+
+  private readonly knownGrants = new Map<string, string>();
+
+  private async subscribe(redis: Redis): Promise<void> {
+    redis.on('message', (channel: string, payload: string) => {
+      if (channel !== REVOCATION_CHANNEL) return;
+      try {
+        const event = JSON.parse(payload) as RevocationEvent;
+        if (typeof event.grantId === 'string') void this.revoke(event);
+      } catch {
+        this.log.warn('ignored a malformed revocation event');
+      }
+    });
+    // After a reconnect, revocations sent meanwhile were missed: check every live session now.
+    redis.on('ready', () => void this.sweep());
+    await redis.subscribe(REVOCATION_CHANNEL);
+  }
+
+  /** Re-checks each live session's grant; ends those whose grant is gone. Redis errors leave them (requests still fail closed). */
+  private async sweep(): Promise<void> {
+    const byHash = new Map<string, GatewaySession[]>();
+    for (const s of this.sessions.values()) byHash.set(s.tokenHash, [...(byHash.get(s.tokenHash) ?? []), s]);
+    for (const [hash, list] of byHash) {
+      try {
+        const grant = await this.options.grants.lookupByHash(hash);
+        if (!grant) {
+          const first = list[0]!;
+          const expired = Date.parse(first.grant.expiresAt) <= Date.now();
+          this.remember(this.endedGrants, hash, { grantId: first.grant.grantId, at: new Date().toISOString(), reason: expired ? 'its time ran out' : 'the grant record is gone', kind: expired ? 'expired' : 'revoked' });
+          await Promise.all(list.map((s) => s.end(expired ? 'expired' : 'revoked', `grant ${first.grant.grantId} is no longer active`)));
+        }
+      } catch {
+        return;
+      }
+    }
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const metadata = METADATA_PATH.exec(url.pathname);
+    if (metadata && req.method === 'GET') return this.protectedResourceMetadata(req, res, metadata[1]!);
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, sessions: this.sessions.size }));
+      return;
+    }
+    const match = MCP_PATH.exec(url.pathname);
+    if (!match) {
+      this.sendError(res, new GatewayError(GatewayErrorCode.InvalidRequest, `nothing at ${url.pathname}: MCP endpoints are /mcp/<target> (targets: ${[...this.targets.keys()].join(', ')})`, 404));
+      return;
+    }
+    const target = this.targets.get(match[1]!);
+    if (!target) {
+      this.sendError(res, new GatewayError(GatewayErrorCode.InvalidRequest, `no target "${match[1]}" (targets: ${[...this.targets.keys()].join(', ')})`, 404));
+      return;
+    }
+    try {
+      await this.handleMcp(req, res, target);
+    } catch (error) {
+      if (error instanceof GatewayError) this.sendError(res, error);
+      else throw error;
+    }
+  }
+
+  private async handleMcp(req: IncomingMessage, res: ServerResponse, target: TargetConfig): Promise<void> {
+    if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
+      throw new GatewayError(GatewayErrorCode.InvalidRequest, `method ${req.method} is not allowed: use POST to send, GET to listen, DELETE to end a session`, 405, { allow: 'GET, POST, DELETE' });
+    }
+    // The body is read before authentication only to bound it; nothing in it is acted on before the grant check.
+    const body = req.method === 'POST' ? await this.readBody(req) : undefined;
+    const { grant, tokenHash } = await this.authenticate(req, target);
+
+    const sessionHeader = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
+    if (sessionId) {
+      const session = this.sessions.get(sessionId);
+      if (!session) {
+        const ended = this.endedSessions.get(sessionId);
+        throw new GatewayError(GatewayErrorCode.SessionNotFound, ended
+          ? `session ${sessionId} has ended (${ended}); start a new session`
+          : `no session ${sessionId} on this gateway (it ended, or never existed); start a new session with initialize`, 404);
+      }
+      if (session.tokenHash !== tokenHash) {
+        throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} was started with another grant; a grant token is bound to the sessions it began`, 403);
+      }
+      if (session.target !== target.name) {
+        throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} belongs to target ${session.target}, not ${target.name}`, 403);
+      }
+      session.refreshGrant(grant);
+      if (body !== undefined) this.takeRate(grant.grantId, Array.isArray(body) ? body.length : 1);
+      await session.transport.handleRequest(req, res, body);
+      return;
+    }
+    if (req.method !== 'POST' || !(isInitializeRequest(body) || (Array.isArray(body) && body.some(isInitializeRequest)))) {
+      const id = isJSONRPCRequest(body) ? body.id : null;
+      throw new GatewayError(GatewayErrorCode.InvalidRequest, 'Mcp-Session-Id header is required: start a session with an initialize request first', 400, {}, id);
+    }
+    this.takeRate(grant.grantId, 1);
+    const live = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === grant.grantId).length;
+    if (live >= this.limits.maxSessionsPerGrant) {
+      throw new GatewayError(GatewayErrorCode.TooManySessions, `grant ${grant.grantId} already has ${live} live sessions (at most ${this.limits.maxSessionsPerGrant}); end one (DELETE) before starting another`, 429);
+    }
+    await this.startSession(req, res, target, grant, tokenHash, body);
+  }
+
+  private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
+    let credential: string | null = null;
+    try {
+      credential = await this.options.vault.get(grant.credentialRef);
+    } catch {
+      throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
+    }
+    if (!credential) {
+      throw new GatewayError(GatewayErrorCode.GrantInactive, `the credential of grant ${grant.grantId} is no longer available (revoked or expired); request access again`, 401);
+    }
+    const session: GatewaySession = new GatewaySession({
+      target, grant, tokenHash,
+      masker: this.options.masker(target),
+      recorder: this.options.recorder,
+      ...(this.options.reviewer ? { reviewer: this.options.reviewer } : {}),
+      limits: this.limits,
+      log: this.log,
+      onInitialized: (s) => {
+        this.starting.delete(s);
+        if (s.sessionId) this.sessions.set(s.sessionId, s);
+      },
+      onEnded: (s) => {
+        this.starting.delete(s);
+        if (s.sessionId) {
+          this.sessions.delete(s.sessionId);
+          this.remember(this.endedSessions, s.sessionId, `${s.ended?.reason}: ${s.ended?.detail}`);
+        }
+      },
+    });
+    this.starting.add(session);
+    try {
+      await session.startUpstream(credential);
+    } catch (error) {
+      await session.end('error', 'the upstream MCP server could not be started');
+      this.log.error({ target: target.name, err: (error as Error).message }, 'upstream did not start');
+      throw new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${target.name} could not be started; try again or tell an operator`, 502);
+    }
+    await session.transport.handleRequest(req, res, body);
+  }
+
+  /** The grant check every HTTP request goes through, against Redis, before anything else. */
+  private async authenticate(req: IncomingMessage, target: TargetConfig): Promise<{ grant: GrantRecord; tokenHash: string }> {
+    const challenge = (error?: string, description?: string) => ({
+      'www-authenticate': `Bearer realm="gatehouse", resource_metadata="${this.metadataUrl(req, target.name)}"` +
+        (error ? `, error="${error}", error_description="${description?.replace(/"/g, "'")}"` : ''),
+    });
+    const header = req.headers.authorization;
+    if (!header) {
+      throw new GatewayError(GatewayErrorCode.GrantRequired, `Authorization: Bearer <grant token> is required for ${target.name}; request access (${this.options.accessRequestUrl ?? 'gatehouse request, or /access in Slack'}) to get one`, 401, challenge());
+    }
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) {
+      throw new GatewayError(GatewayErrorCode.GrantRequired, 'the Authorization header must be "Bearer <grant token>"', 401, challenge('invalid_request', 'malformed Authorization header'));
+    }
+    const token = m[1]!;
+    const tokenHash = GrantStore.hashToken(token);
+    let grant: GrantRecord | null;
+    try {
+      grant = await this.options.grants.lookup(token);
+    } catch {
+      throw new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' });
+    }
+    if (!grant) {
+      const ended = this.endedGrants.get(tokenHash);
+      const description = ended
+        ? `grant ${ended.grantId} was ${ended.kind} at ${ended.at} (${ended.reason}); request access again`
+        : 'the grant token is not active: it is unknown, expired or revoked; request access again';
+      throw new GatewayError(GatewayErrorCode.GrantInactive, description, 401, challenge('invalid_token', description));
+    }
+    if (grant.target !== target.name) {
+      throw new GatewayError(GatewayErrorCode.WrongTarget, `this grant is for target ${grant.target}, not ${target.name}; use /mcp/${grant.target} or request access to ${target.name}`, 403,
+        challenge('insufficient_scope', `grant is for ${grant.target}`));
+    }
+    this.remember(this.knownGrants, tokenHash, grant.grantId);
+    return { grant, tokenHash };
+  }
+
+  private takeRate(grantId: string, messages: number): void {
+    const now = Date.now();
+    const bucket = this.buckets.get(grantId) ?? { tokens: this.limits.messageBurst, at: now };
+    bucket.tokens = Math.min(this.limits.messageBurst, bucket.tokens + ((now - bucket.at) / 1000) * this.limits.messagesPerSecond);
+    bucket.at = now;
+    if (bucket.tokens < messages) {
+      this.remember(this.buckets, grantId, bucket);
+      const wait = Math.ceil((messages - bucket.tokens) / this.limits.messagesPerSecond);
+      throw new GatewayError(GatewayErrorCode.RateLimited, `too many messages for grant ${grantId}: at most ${this.limits.messagesPerSecond} per second (burst ${this.limits.messageBurst}); retry in ${wait} s`, 429, { 'retry-after': String(wait) });
+    }
+    bucket.tokens -= messages;
+    this.remember(this.buckets, grantId, bucket);
+  }
+
+  private async readBody(req: IncomingMessage): Promise<unknown> {
+    const max = this.limits.maxBodyBytes;
+    const tooLarge = () => new GatewayError(GatewayErrorCode.BodyTooLarge, `the request body is larger than ${max} bytes; send smaller messages`, 413);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      req.resume();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > max) {
+        req.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new GatewayError(GatewayErrorCode.ParseError, `the body is not valid JSON: ${(error as Error).message}`, 400);
+    }
+  }
+
+  private baseUrl(req: IncomingMessage): string {
+    return (this.options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+  }
+
+  private metadataUrl(req: IncomingMessage, target: string): string {
+    return `${this.baseUrl(req)}/.well-known/oauth-protected-resource/mcp/${target}`;
+  }
+
+  /** RFC 9728 protected resource metadata, at the path-inserted well-known location. */
+  private protectedResourceMetadata(req: IncomingMessage, res: ServerResponse, name: string): void {
+    const target = this.targets.get(name);
+    if (!target) {
+      this.sendError(res, new GatewayError(GatewayErrorCode.InvalidRequest, `no target "${name}"`, 404));
+      return;
+    }
+    const doc = {
+      resource: `${this.baseUrl(req)}/mcp/${target.name}`,
+      ...(this.options.authorizationServers?.length ? { authorization_servers: this.options.authorizationServers } : {}),
+      bearer_methods_supported: ['header'],
+      resource_name: `Gatehouse: ${target.description || target.name}`,
+      ...(this.options.accessRequestUrl ? { resource_documentation: this.options.accessRequestUrl } : {}),
+    };
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(JSON.stringify(doc));
+  }
+
+  private sendError(res: ServerResponse, error: GatewayError): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.writeHead(error.httpStatus, { 'content-type': 'application/json', ...error.headers });
+    res.end(JSON.stringify(jsonRpcError(error.id ?? null, error.code, error.message)));
+  }
+
+  private remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MEMORY) map.delete(map.keys().next().value as K);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The gateway's narrow view of the PHI engine (phi/): everything a client receives passes
+ * through a ResponseMasker first. An exception means "could not mask": the gateway then
+ * withholds the response (fail closed), it never passes it through.
+ */
+export interface MaskSummary {
+  /** How many values of each PHI type were replaced; never the values themselves. */
+  counts: Record<string, number>;
+  total: number;
+}
+
+export interface MaskOutcome<T> {
+  masked: T;
+  report: MaskSummary;
+}
+
+export interface MaskContext {
+  target: string;
+  /** What is being masked: "result" of a tools/call, "arguments" for the recording, ... */
+  part: 'result' | 'arguments' | 'notification' | 'summary';
+  method: string;
+}
+
+export interface ResponseMasker {
+  mask<T>(value: T, context: MaskContext): MaskOutcome<T> | Promise<MaskOutcome<T>>;
+}
+
+export const emptyMaskSummary = (): MaskSummary => ({ counts: {}, total: 0 });
+
+/** The recording's form of a summary: one entry per PHI type with a positive count. */
+export function maskedEntries(summary: MaskSummary): { type: string; count: number }[] {
+  return Object.entries(summary.counts).filter(([, count]) => count > 0).map(([type, count]) => ({ type, count }));
+}
+
+export function mergeSummaries(...summaries: MaskSummary[]): MaskSummary {
+  const counts: Record<string, number> = {};
+  let total = 0;
+  for (const s of summaries) {
+    for (const [type, count] of Object.entries(s.counts)) counts[type] = (counts[type] ?? 0) + count;
+    total += s.total;
+  }
+  return { counts, total };
+}

@@ -1,0 +1,45 @@
+/**
+ * Row limits on tool results, as a backstop to the upstream's own: a table result carries its
+ * rows in structuredContent.rows, and its text rendering is the same object as JSON. Both are cut
+ * to the limit and marked truncated.
+ */
+export function limitRows(result: Record<string, unknown>, limit: number): { result: Record<string, unknown>; rows?: number } {
+  let rows: number | undefined;
+  let out = result;
+  const structured = result.structuredContent;
+  if (isTable(structured)) {
+    const cut = cutTable(structured, limit);
+    rows = cut.rows.length;
+    out = { ...out, structuredContent: cut };
+  }
+  if (Array.isArray(result.content)) {
+    let changed = false;
+    const content = (result.content as unknown[]).map((item) => {
+      const text = (item as { type?: unknown; text?: unknown }).text;
+      if ((item as { type?: unknown }).type !== 'text' || typeof text !== 'string' || !text.startsWith('{') || !text.includes('"rows"')) return item;
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (!isTable(parsed) || parsed.rows.length <= limit) return item;
+        changed = true;
+        const cut = cutTable(parsed, limit);
+        rows ??= cut.rows.length;
+        return { ...(item as object), text: JSON.stringify(cut) };
+      } catch {
+        return item;
+      }
+    });
+    if (changed) out = { ...out, content };
+  }
+  return rows === undefined ? { result: out } : { result: out, rows };
+}
+
+interface Table { rows: unknown[]; [key: string]: unknown }
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { rows?: unknown }).rows);
+}
+
+function cutTable(table: Table, limit: number): Table {
+  if (table.rows.length <= limit) return table;
+  return { ...table, rows: table.rows.slice(0, limit), truncated: true, rowLimit: limit };
+}

@@ -1,0 +1,185 @@
+// Test support for the gateway: real Redis, real grant store and vault, a real MCP client over
+// loopback HTTP. The masker and the recorder are test doubles built from the gateway's own
+// interfaces (phi/ and audit/ provide the real ones).
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Redis } from '../../lib';
+import { parseConfig, type GatehouseConfig } from '../../policy';
+import {
+  Gateway, type CommandReviewer, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
+} from '../../proxy';
+
+export const everythingServer = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+
+export const GATEWAY_TEST_CONFIG = `
+version: 1
+defaults: { commandApprovalTimeout: 3s }
+groups:
+  approvers: [alice@example.org, bob@example.org]
+targets:
+  - name: everything
+    description: server-everything, all tools
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+  - name: sql-echo
+    description: echo's message treated as SQL, to exercise the SQL policy without Snowflake
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+    commands:
+      tools: [echo, get-sum]
+      sqlArguments: [message]
+      sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: hold }
+      rowLimit: 5
+`;
+
+/** Masks SSNs and MRNs in every string; throws on a marker, to prove the gateway fails closed. */
+export class TestMasker implements ResponseMasker {
+  static readonly FAIL_MARKER = 'PLEASE-FAIL-MASKING';
+  calls = 0;
+  mask<T>(value: T, _context: MaskContext): MaskOutcome<T> {
+    this.calls += 1;
+    const counts: Record<string, number> = {};
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        if (v.includes(TestMasker.FAIL_MARKER)) throw new Error('the masking engine failed');
+        return v
+          .replace(/\b\d{3}-\d{2}-\d{4}\b/g, () => { counts.SSN = (counts.SSN ?? 0) + 1; return '[SSN]'; })
+          .replace(/\bMRN-\d{6,}\b/g, () => { counts.MRN = (counts.MRN ?? 0) + 1; return '[MRN]'; });
+      }
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return v;
+    };
+    const masked = walk(value) as T;
+    return { masked, report: { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) } };
+  }
+}
+
+export interface RecordedEntry { requestId: string; type: 'session_start' | 'request' | 'response' | 'session_end'; [k: string]: unknown }
+
+/** Keeps entries in memory; `failing` makes every write reject (the recording is down). */
+export class MemoryRecorder implements GatewayRecorder {
+  readonly entries: RecordedEntry[] = [];
+  failing = false;
+  private add(requestId: string, type: RecordedEntry['type'], entry: object): Promise<string> {
+    if (this.failing) return Promise.reject(new Error('RECORDING_UNAVAILABLE: the recording is down'));
+    this.entries.push({ requestId, type, at: new Date().toISOString(), ...entry });
+    return Promise.resolve(String(this.entries.length));
+  }
+  sessionStart(requestId: string, entry: object) { return this.add(requestId, 'session_start', entry); }
+  request(requestId: string, entry: object) { return this.add(requestId, 'request', entry); }
+  response(requestId: string, entry: object) { return this.add(requestId, 'response', entry); }
+  sessionEnd(requestId: string, entry: object) { return this.add(requestId, 'session_end', entry); }
+  of(requestId: string): RecordedEntry[] { return this.entries.filter((e) => e.requestId === requestId); }
+}
+
+export function testRedisUrl(): string {
+  const url = process.env.GATEHOUSE_TEST_REDIS_URL;
+  if (!url) throw new Error('GATEHOUSE_TEST_REDIS_URL is not set: run through jest (its global setup starts Redis)');
+  return url;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  config: GatehouseConfig;
+  grants: GrantStore;
+  vault: RedisSecretVault;
+  redis: Redis;
+  masker: TestMasker;
+  recorder: MemoryRecorder;
+  /** Activates a grant and stores its credential; returns the token a client would be given. */
+  grant(target: string, options?: { ttlMs?: number; requestId?: string; credential?: string }): Promise<{ token: string; grant: GrantRecord; credential: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(options: {
+  config?: string; redisUrl?: string; reviewer?: CommandReviewer; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
+} = {}): Promise<TestGateway> {
+  const config = parseConfig(options.config ?? GATEWAY_TEST_CONFIG, 'gateway-test.yaml');
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const redis = connectRedis(redisUrl);
+  const subscriber = connectRedis(redisUrl);
+  for (const r of [redis, subscriber]) r.on('error', () => {});
+  await Promise.all([redis, subscriber].map((r) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())))));
+  const grants = options.grants ?? new GrantStore(redis, randomBytes(32));
+  const vault = options.vault ?? new RedisSecretVault(redis, randomBytes(32));
+  const masker = new TestMasker();
+  const recorder = new MemoryRecorder();
+  const gateway = new Gateway({
+    config, grants, vault, revocations: subscriber, masker: () => masker, recorder,
+    ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+    limits: { holdProgressIntervalMs: 200, ...options.limits },
+    accessRequestUrl: 'https://gatehouse.example.org/requests',
+  });
+  const { url } = await gateway.listen(0);
+  return {
+    gateway, url, config, grants, vault, redis, masker, recorder,
+    async grant(target, o = {}) {
+      const grantId = newGrantId();
+      const requestId = o.requestId ?? newRequestId();
+      const credential = o.credential ?? `-----BEGIN PRIVATE KEY-----${randomBytes(24).toString('base64')}-----END PRIVATE KEY-----`;
+      const now = Date.now();
+      const grant: GrantRecord = {
+        grantId, requestId, target, subject: 'carol@example.org', principal: `GH_${requestId.toUpperCase()}`,
+        credentialRef: `cred_${requestId}`, issuedAt: new Date(now).toISOString(), expiresAt: new Date(now + (o.ttlMs ?? 60_000)).toISOString(),
+      };
+      await vault.put(grant.credentialRef, credential, (o.ttlMs ?? 60_000) + 60_000);
+      await grants.activate(grant);
+      return { token: grants.tokenFor(grantId), grant, credential };
+    },
+    async close() {
+      await gateway.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** The official MCP client, over Streamable HTTP, with a grant token. */
+export async function connectClient(url: string, target: string, token: string | undefined, name = 'gateway-test'): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp/${target}`), {
+    requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  });
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {}, roots: {} } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** A raw HTTP call to the gateway, for the bad-input cases the official client never makes. */
+export async function rawPost(url: string, target: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+  const res = await fetch(`${url}/mcp/${target}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export const initializeBody = (id: number | string = 1) => ({
+  jsonrpc: '2.0', id, method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+});
+
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
