@@ -7,7 +7,7 @@ const AGE_AFTER = new RegExp(
   `(?<![\\d.])(\\d{2,3})(?:\\s{0,2}|${DASH})(?:years?|yrs?|y\\.?\\s?o\\.?|y/o|yo|year${DASH}old|years${DASH}old)(?![a-z])`,
   'gi',
 );
-const AGE_BEFORE = /\b(?:age|aged|ages|age:)[\s:]{0,3}(\d{2,3})(?![\d.])/gi;
+const AGE_BEFORE = /\b(?:age|aged|ages)[\s:]{0,3}(\d{2,3})(?!\d|\.\d)/gi;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
 

@@ -8,20 +8,23 @@ const SEP = `(?:[/.]|${DASH})`;
 const MONTH = `(?:${wordAlternation([...MONTHS, ...MONTH_ABBREVIATIONS])})\\.?`;
 const DAY = '(?:[0-3]?\\d)(?:st|nd|rd|th)?';
 const YEAR = '(?:1[89]\\d{2}|2[01]\\d{2})';
-const GAP = '[\\s,]{1,4}';
+/** Between month, day and year; exports that strip spaces glue month words to numbers ("24Dec1963", "May2010"). */
+const GAP_OR_NONE = '[\\s,]{0,4}';
 
 /** 03/14/2021, 14.03.2021, 3-14-21 (month-first or day-first; either must be a real date). */
-const NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(\\d{1,2})(${SEP})(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\d]|[/.]\\d|${DASH}\\d)`, 'g');
+const NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(\\d{1,2})(${SEP})(\\d{1,2})(${SEP})(\\d{4}|\\d{2})(?![\\d]|[/.]\\d|${DASH}\\d)`, 'g');
 /** 2021-03-14, 2021/3/14. */
-const YEAR_FIRST = new RegExp(`(?<![\\d/.]|${DASH})(${YEAR})(${SEP})(\\d{1,2})\\2(\\d{1,2})(?!\\d|[/.]\\d)`, 'g');
+const YEAR_FIRST = new RegExp(`(?<![\\d/.]|${DASH})(${YEAR})(${SEP})(\\d{1,2})(${SEP})(\\d{1,2})(?!\\d|[/.]\\d)`, 'g');
 /** 03/2021: month and year. */
 const MONTH_YEAR_NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(0?[1-9]|1[0-2])[/](${YEAR})(?![\\d/])`, 'g');
 /** 20210314, only where a date label says so. */
 const COMPACT = new RegExp(`(?<!\\d)(${YEAR})(\\d{2})(\\d{2})(?!\\d)`, 'g');
+/** 15081991 / 08151991 (day or month first), only where a date label says so. */
+const COMPACT_YEAR_LAST = new RegExp(`(?<!\\d)(\\d{2})(\\d{2})(${YEAR})(?!\\d)`, 'g');
 /** March 14, 2021 / Mar 14th / March 2021. */
-const MONTH_FIRST = new RegExp(`\\b(${MONTH})(?:${GAP}(${DAY}))?(?:${GAP}(${YEAR}))?(?![\\w])`, 'gi');
+const MONTH_FIRST = new RegExp(`\\b(${MONTH})(?:${GAP_OR_NONE}(${DAY}))?(?:${GAP_OR_NONE}(${YEAR}))?(?![\\w])`, 'gi');
 /** 14 March 2021 / 14th of March / 14-Mar-2021. */
-const DAY_FIRST = new RegExp(`(?<![\\w.])(${DAY})(?:[\\s,]{1,3}of)?(?:[\\s,]{1,3}|${DASH})(${MONTH})(?:(?:[\\s,]{1,3}|${DASH})(${YEAR}|\\d{2}(?![\\d:])))?(?![\\w])`, 'gi');
+const DAY_FIRST = new RegExp(`(?<![\\w.])(${DAY})(?:[\\s,]{1,3}of)?(?:[\\s,]{0,3}|${DASH})(${MONTH})(?:(?:[\\s,]{0,3}|${DASH})(${YEAR}|\\d{2}(?![\\d:])))?(?![\\w])`, 'gi');
 /** 3/14 without a year, only where a date label says so. */
 const MONTH_DAY = /(?<![\d/.])(0?[1-9]|1[0-2])\/([0-3]?\d)(?![\d/])/g;
 
@@ -31,27 +34,36 @@ const dateContext = contextWords([
   'appointment', 'scheduled', 'dos', 'effective', 'signed', 'collected', 'received',
 ]);
 
+/** "03/14-2021" is not a date; a hyphen and a unicode dash are the same separator. */
+const isDash = (s: string) => s !== '/' && s !== '.';
+const sameSeparator = (a: string, b: string) => a === b || (isDash(a) && isDash(b));
+
 const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) + (Number(y) > 40 ? 1900 : 2000));
 
 export const dateDetector: Detector = {
   name: 'date',
-  patterns: [NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
+  patterns: [NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
   detect(text) {
     const out: Finding[] = [];
     const add = (start: number, end: number, score: number) => out.push(finding('DATE', start, end, score));
     eachMatch(NUMERIC, text, (m) => {
-      const [, a, sep, b, y] = m as unknown as [string, string, string, string, string];
+      const [, a, sep, b, sep2, y] = m as unknown as [string, string, string, string, string, string];
+      if (!sameSeparator(sep, sep2)) return;
       const year = fullYear(y);
       if (y.length === 2 && sep === '.' && !dateContext.before(text, m.index)) return; // version numbers
       const valid = calendarValid(year, Number(a), Number(b)) || calendarValid(year, Number(b), Number(a));
       if (valid) add(m.index, m.index + m[0].length, y.length === 4 ? 0.95 : 0.85);
     });
     eachMatch(YEAR_FIRST, text, (m) => {
-      if (calendarValid(Number(m[1]), Number(m[3]), Number(m[4]))) add(m.index, m.index + m[0].length, 0.95);
+      if (sameSeparator(m[2]!, m[4]!) && calendarValid(Number(m[1]), Number(m[3]), Number(m[5]))) add(m.index, m.index + m[0].length, 0.95);
     });
     eachMatch(MONTH_YEAR_NUMERIC, text, (m) => add(m.index, m.index + m[0].length, 0.7));
     eachMatch(COMPACT, text, (m) => {
       if (calendarValid(Number(m[1]), Number(m[2]), Number(m[3])) && dateContext.before(text, m.index, 24)) add(m.index, m.index + 8, 0.85);
+    });
+    eachMatch(COMPACT_YEAR_LAST, text, (m) => {
+      const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if ((calendarValid(year, a, b) || calendarValid(year, b, a)) && dateContext.before(text, m.index, 24)) add(m.index, m.index + 8, 0.85);
     });
     eachMatch(MONTH_FIRST, text, (m) => {
       const [whole, month, day, year] = m as unknown as [string, string, string | undefined, string | undefined];

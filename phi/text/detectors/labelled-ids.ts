@@ -18,8 +18,8 @@ const LABELS: [EntityType, string[]][] = [
 
 /** Between label and value: "number", "no.", "#", colons, spaces, a line break. */
 const JOINER = `[\\s:#.=\\-]{0,4}(?:${anyCaseAlternation(['number', 'num', 'no', 'nbr', 'id', '#'])})?[\\s:#.=\\-]{0,4}`;
-/** The value: 4-25 characters of letters, digits and inner dashes or spaces, at least one digit. */
-const VALUE = '([A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])|[ ](?=\\d)){3,24})';
+/** The value: 4-25 letters and digits, with inner dashes, slashes, dots, or spaces between digit groups. */
+const VALUE = '([A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])|(?<=\\d)[ ](?=\\d)){3,24})';
 
 const PATTERNS = LABELS.map(([type, words]) => ({
   type,
@@ -39,8 +39,12 @@ export const labelledIdDetector: Detector = {
     PATTERNS.forEach(({ type, pattern }, priority) => {
       eachMatch(pattern, text, (m) => {
         const value = m[1]!.replace(/[ ]+$/, '');
-        if (!looksLikeId(value)) return;
         const start = m.index + m[0].length - m[1]!.length;
+        if (!looksLikeId(value)) {
+          // "pacemaker serial number X1": the rejected value may itself be the next label.
+          pattern.lastIndex = start;
+          return;
+        }
         // Earlier, more specific label families win ties against the generic "id".
         out.push(finding(type, start, start + value.length, 0.9 - priority * 0.01));
       });

@@ -37,6 +37,9 @@ const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'md', 'phd', 'rn', 'np'
 /** Labels whose next words are a name: "Patient:", "Name -", "daughter", "seen by". */
 const NAME_LABEL = /(?:^|[^a-z])(?:name|patient|pt|patient name|full name|legal name|preferred name|son|daughter|wife|husband|spouse|partner|mother|father|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|aunt|uncle|niece|nephew|cousin|guardian|caregiver|emergency contact|contact|next of kin|nok|poa|accompanied by|seen by|attending|attending physician|provider|physician|pcp|referring|referred by|signed by|electronically signed by|dictated by|cc|nurse|rn|np|pa|md|surgeon|resident|author|guarantor|insured|subscriber|employer|mr|mrs|ms|dr)[\s:,.()#-]{0,4}$/;
 
+/** "Drug name:", "file name:" label things, not people. */
+const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
+
 const TOKEN = /[A-Za-z][A-Za-z'’-]{0,30}/g;
 
 interface Token {
@@ -66,7 +69,11 @@ function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean
 }
 
 const isInitial = (t: Token, text: string) => t.text.length === 1 && /[A-Z]/.test(t.text) && text[t.end] === '.';
-const nameLike = (t: Token) => t.capitalised && t.text.length >= 2 && !COMMON_WORDS.has(t.lower);
+/** Acronyms ("DEA", "ICU") and tokens glued to digits ("MP3821990") are not names. */
+const acronym = (t: Token) => t.text.length <= 3 && t.text === t.text.toUpperCase() && !FIRST_NAMES.has(t.lower) && !LAST_NAMES.has(t.lower);
+let currentText = '';
+const gluedToDigit = (t: Token) => /\d/.test(currentText[t.end] ?? '');
+const nameLike = (t: Token) => t.capitalised && t.text.length >= 2 && !COMMON_WORDS.has(t.lower) && !acronym(t) && !gluedToDigit(t);
 const knownFirst = (t: Token) => FIRST_NAMES.has(t.lower) && !COMMON_WORDS.has(t.lower);
 const knownLast = (t: Token) => LAST_NAMES.has(t.lower) && !COMMON_WORDS.has(t.lower);
 
@@ -74,6 +81,7 @@ export const personNameDetector: Detector = {
   name: 'person-name',
   patterns: [TOKEN, NAME_LABEL],
   detect(text) {
+    currentText = text;
     const tokens = tokenize(text);
     const isName = new Uint8Array(tokens.length);
     const score = new Float32Array(tokens.length);
@@ -82,11 +90,13 @@ export const personNameDetector: Detector = {
       score[i] = Math.max(score[i]!, s);
     };
     /** Marks up to three name-like tokens from i on (middle initials included). */
-    const markRun = (i: number, s: number, lowerCaseOk: boolean) => {
+    const markRun = (i: number, s: number, lowerCaseOk: boolean, labelled = false) => {
       let count = 0;
       for (let j = i; j < tokens.length && count < 4; j++) {
         const t = tokens[j]!;
         if (j > i && !adjacent(text, tokens[j - 1]!, t, true)) break;
+        // A comma ends the name unless it is "Last, First".
+        if (j > i && text.slice(tokens[j - 1]!.end, t.start).includes(',') && !(count === 1 && (knownFirst(t) || (labelled && nameLike(t))))) break;
         const ok = isInitial(t, text) || nameLike(t) || (lowerCaseOk && t.text.length >= 2 && (knownFirst(t) || knownLast(t)));
         if (!ok || (count > 0 && SUFFIXES.has(t.lower))) break;
         mark(j, s);
@@ -96,14 +106,18 @@ export const personNameDetector: Detector = {
 
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const next = tokens[i + 1];
       const prev = tokens[i - 1];
+      const next = tokens[i + 1];
       // A title right before: "Mrs. Okafor", "Dr Lin".
-      if (prev && TITLES.has(prev.lower) && adjacent(text, prev, t) && (nameLike(t) || isInitial(t, text))) markRun(i, 0.9, false);
+      // (Any capitalised word after a title is a name: "Dr. West", "Mrs. May".)
+      if (prev && TITLES.has(prev.lower) && adjacent(text, prev, t) && (nameLike(t) || isInitial(t, text) || (t.capitalised && !TITLES.has(t.lower) && !acronym(t)))) {
+        mark(i, 0.9);
+        if (next && adjacent(text, t, next)) markRun(i + 1, 0.9, false);
+      }
       // A label right before: "Patient: Jane Roe", "daughter Maria".
       if (!isName[i] && (nameLike(t) || knownFirst(t) || knownLast(t))) {
         const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
-        if (NAME_LABEL.test(before)) markRun(i, 0.85, true);
+        if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) markRun(i, 0.85, true, true);
       }
       if (!next) continue;
       const nextOk = adjacent(text, t, next);

@@ -8,7 +8,7 @@ const ZIP = `(\\d{5}(?:${DASH}\\d{4})?)`;
 /** "Boston, MA 02139", "Austin, Texas 78701-1234": the ZIP after a state. */
 const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\d])`, 'gi');
 /** "zip: 02139", "postal code 02139". */
-const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)[\\s:#.]{0,4}${ZIP}(?!\\d)`, 'gi');
+const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)(?:[\\s:#.=]|${DASH}){0,4}${ZIP}(?!\\d)`, 'gi');
 const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";
 /** "Springfield, IL": capitalized words right before a comma and a state. */
 const CITY_BEFORE_STATE = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2}),[ ]{0,2}(?:${wordAlternation(STATE_CODES)}|${wordAlternation(STATE_NAMES)})(?![A-Za-z])`, 'g');
