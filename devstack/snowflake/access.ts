@@ -1,0 +1,61 @@
+import { SnowflakeError } from './errors';
+
+/**
+ * What a SELECT reads, found by DuckDB's own parser (`json_serialize_sql`), so the tables we
+ * check are exactly the tables DuckDB will bind: joins, subqueries, set operations, CTE bodies
+ * and lateral joins all appear as BASE_TABLE nodes. A name that refers to a CTE in scope is not
+ * a table. Table functions (read_csv, duckdb_tables, ...) would reach past the catalog and are
+ * refused outright.
+ */
+export interface TableRef {
+  catalog: string;
+  schema: string;
+  table: string;
+}
+
+type Node = Record<string, unknown>;
+
+export function referencedTables(ast: unknown): TableRef[] {
+  const out: TableRef[] = [];
+  const visit = (node: unknown, ctes: ReadonlySet<string>) => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, ctes);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const n = node as Node;
+    let scope = ctes;
+    const cteMap = (n.cte_map as { map?: { key: string; value: unknown }[] } | undefined)?.map;
+    if (cteMap && cteMap.length > 0) {
+      scope = new Set([...ctes, ...cteMap.map((e) => e.key.toUpperCase())]);
+    }
+    if (n.type === 'TABLE_FUNCTION') {
+      const fn = (n.function as Node | undefined)?.function_name;
+      throw new SnowflakeError('002140', `SQL compilation error:\nUnknown function ${String(fn ?? '').toUpperCase()}`, '42601');
+    }
+    if (n.type === 'BASE_TABLE' && typeof n.table_name === 'string') {
+      const ref = { catalog: String(n.catalog_name ?? '').toUpperCase(), schema: String(n.schema_name ?? '').toUpperCase(), table: n.table_name.toUpperCase() };
+      if (!(ref.catalog === '' && ref.schema === '' && scope.has(ref.table))) out.push(ref);
+    }
+    for (const [key, value] of Object.entries(n)) {
+      if (value !== null && typeof value === 'object') visit(value, key === 'cte_map' ? scope : scope);
+    }
+  };
+  visit(ast, new Set());
+  return out;
+}
+
+/** db.schema.table for a reference, resolved against the session's current database and schema. */
+export function resolveTable(ref: TableRef, database: string | undefined, schema: string | undefined): string {
+  if (ref.catalog && ref.schema) return `${ref.catalog}.${ref.schema}.${ref.table}`;
+  if (ref.schema) {
+    if (!database) throw noCurrent('database');
+    return `${database}.${ref.schema}.${ref.table}`;
+  }
+  if (!database || !schema) throw noCurrent(database ? 'schema' : 'database');
+  return `${database}.${schema}.${ref.table}`;
+}
+
+function noCurrent(what: string): SnowflakeError {
+  return new SnowflakeError('090105', `Cannot perform SELECT. This session does not have a current ${what}. Call 'USE ${what.toUpperCase()}', or use a qualified name.`, '22000');
+}

@@ -1,0 +1,440 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { referencedTables, resolveTable } from './access';
+import { canSeeSchema, executeAccountStatement, isAccountStatement, status, type AccountContext, type AccountSession, type StatementResult } from './account';
+import { Catalog } from './catalog';
+import { column, encoderFor, type Cell } from './encode';
+import { SnowflakeError } from './errors';
+import { splitStatements, toDuckDbDialect, tokenize, type Token } from './lexer';
+import { TokenCursor } from './parser';
+
+export type { StatementResult } from './account';
+
+/** One Snowflake session's state and its own DuckDB connection (current catalog, temp macros). */
+export interface EngineSession extends AccountSession {
+  readonly conn: DuckDBConnection;
+  /** Serialises statements on the connection. */
+  queue: Promise<unknown>;
+}
+
+/** A bind value as the driver sends it: `{ type: 'FIXED', value: '42' }`; arrays for array binds. */
+export interface Binding {
+  type: string;
+  value: string | null | (string | null)[];
+}
+
+const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, ddl: 0x6000, transaction: 0x5000 } as const;
+
+const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLit = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * The SQL side of the local Snowflake: account statements against the catalog, everything else
+ * in DuckDB after the session's role is checked against every table the statement touches.
+ * Each Snowflake database is its own DuckDB file in the data folder, attached under its name.
+ */
+export class Engine {
+  private constructor(
+    readonly catalog: Catalog,
+    private readonly dataDir: string,
+    private readonly instance: DuckDBInstance,
+    private readonly internal: DuckDBConnection,
+  ) {}
+
+  static async open(dataDir: string, account: string): Promise<Engine> {
+    mkdirSync(join(dataDir, 'databases'), { recursive: true });
+    const catalog = new Catalog(dataDir, account);
+    const instance = await DuckDBInstance.create(join(dataDir, 'gatehouse.duckdb'));
+    const internal = await instance.connect();
+    const engine = new Engine(catalog, dataDir, instance, internal);
+    await internal.run(`SET TimeZone = 'UTC'`);
+    for (const name of catalog.databases) await engine.attach(name);
+    return engine;
+  }
+
+  private databaseFile(name: string): string {
+    return join(this.dataDir, 'databases', `${Buffer.from(name).toString('hex')}.duckdb`);
+  }
+
+  private async attach(name: string): Promise<void> {
+    await this.internal.run(`ATTACH IF NOT EXISTS ${quoteLit(this.databaseFile(name))} AS ${quoteId(name)}`);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.internal.run('CHECKPOINT');
+      for (const name of this.catalog.databases) await this.internal.run(`CHECKPOINT ${quoteId(name)}`).catch(() => undefined);
+    } finally {
+      this.internal.closeSync();
+      this.instance.closeSync();
+    }
+  }
+
+  async openSession(state: AccountSession): Promise<EngineSession> {
+    const conn = await this.instance.connect();
+    const session: EngineSession = { ...state, conn, queue: Promise.resolve() };
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await this.applySession(session);
+    return session;
+  }
+
+  closeSession(session: EngineSession): void {
+    session.conn.closeSync();
+  }
+
+  /** Mirrors the Snowflake session into its DuckDB connection: current schema and context functions. */
+  private async applySession(session: EngineSession): Promise<void> {
+    if (session.database) {
+      await session.conn.run(`USE ${quoteId(session.database)}.${quoteId(session.schema ?? 'PUBLIC')}`);
+    }
+    const macros: [string, string | undefined][] = [
+      ['current_user', session.user],
+      ['current_role', session.role],
+      ['current_database', session.database],
+      ['current_schema', session.schema],
+      ['current_warehouse', session.warehouse],
+      ['current_account', this.catalog.account],
+    ];
+    const statements = macros.map(([name, value]) => `CREATE OR REPLACE TEMP MACRO ${name}() AS ${value === undefined ? 'NULL::VARCHAR' : quoteLit(value)}`);
+    statements.push(
+      `CREATE OR REPLACE TEMP MACRO parse_json(x) AS json(x)`,
+      `CREATE OR REPLACE TEMP MACRO to_variant(x) AS to_json(x)`,
+      `CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END`,
+      `CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CAST(x AS VARCHAR)`,
+      `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
+    );
+    await session.conn.run(statements.join(';\n'));
+  }
+
+  /** Runs one request's SQL text in a session, statement by statement in order. */
+  execute(session: EngineSession, sqlText: string, bindings?: Record<string, Binding>): Promise<StatementResult> {
+    const run = session.queue.then(() => this.executeNow(session, sqlText, bindings));
+    session.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async executeNow(session: EngineSession, sqlText: string, bindings?: Record<string, Binding>): Promise<StatementResult> {
+    const statements = splitStatements(sqlText);
+    if (statements.length === 0) throw new SnowflakeError('000900', 'SQL compilation error:\nEmpty SQL statement.', '42000');
+    if (statements.length > 1) {
+      throw new SnowflakeError('000008', `Actual statement count ${statements.length} did not match the desired statement count 1.`, '0A000');
+    }
+    const sql = statements[0]!;
+    const tokens = tokenize(sql);
+    const roles = this.catalog.inheritedRoles(session.role);
+    if (isAccountStatement(tokens)) return executeAccountStatement(this.accountContext(session, roles), tokens, sql);
+    const binds = bindValues(bindings);
+    const first = tokens[0]!;
+    const word = first.kind === 'word' ? first.value : first.value === '(' ? 'SELECT' : '';
+    switch (word) {
+      case 'SELECT':
+      case 'WITH':
+      case 'VALUES':
+        return this.select(session, roles, sql, binds);
+      case 'DESC':
+      case 'DESCRIBE':
+        return this.describe(session, roles, tokens, sql);
+      case 'INSERT':
+      case 'UPDATE':
+      case 'DELETE':
+      case 'TRUNCATE':
+        return this.dml(session, roles, word, tokens, sql, binds);
+      case 'CREATE':
+      case 'DROP':
+      case 'ALTER':
+        return this.tableDdl(session, roles, tokens, sql);
+      case 'BEGIN':
+      case 'COMMIT':
+      case 'ROLLBACK':
+        await this.duck(session.conn, sql.replace(/\s+(WORK|TRANSACTION)\s*$/i, ''), []);
+        return status('Statement executed successfully.', STATEMENT_TYPE.transaction);
+      default:
+        throw SnowflakeError.syntax(`line 1 at position 0 unexpected '${first.text}'.`);
+    }
+  }
+
+  private accountContext(session: EngineSession, roles: Set<string>): AccountContext {
+    return {
+      catalog: this.catalog,
+      session,
+      roles,
+      createDatabase: async (name) => {
+        await this.attach(name);
+        await this.internal.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(name)}."PUBLIC"`);
+      },
+      createSchema: async (database, schema) => {
+        await this.internal.run(`CREATE SCHEMA ${quoteId(database)}.${quoteId(schema)}`);
+      },
+      dropDatabase: async (name) => {
+        await this.internal.run(`DETACH ${quoteId(name)}`);
+        rmSync(this.databaseFile(name), { force: true });
+        rmSync(`${this.databaseFile(name)}.wal`, { force: true });
+      },
+      dropSchema: async (database, schema) => {
+        await this.internal.run(`DROP SCHEMA ${quoteId(database)}.${quoteId(schema)} CASCADE`);
+      },
+      schemaExists: (database, schema) => this.schemaExists(database, schema),
+      listTables: (database, schema) => this.listTables(database, schema),
+      applySession: () => this.applySession(session),
+    };
+  }
+
+  async schemaExists(database: string, schema: string): Promise<boolean> {
+    const reader = await this.internal.runAndReadAll(
+      `SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND upper(schema_name) = $2`,
+      [database, schema.toUpperCase()],
+    );
+    return reader.currentRowCount > 0;
+  }
+
+  async listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW' }[]> {
+    const reader = await this.internal.runAndReadAll(
+      `SELECT upper(table_name), 'TABLE' FROM duckdb_tables() WHERE database_name = $1 AND upper(schema_name) = $2
+       UNION ALL SELECT upper(view_name), 'VIEW' FROM duckdb_views() WHERE database_name = $1 AND upper(schema_name) = $2 AND NOT internal
+       ORDER BY 1`,
+      [database, schema.toUpperCase()],
+    );
+    return reader.getRows().map((r) => ({ name: String(r[0]), kind: r[1] === 'VIEW' ? 'VIEW' : 'TABLE' }));
+  }
+
+  /** The tables a SELECT (or any query text) reads, from DuckDB's parser. */
+  private async tablesRead(sql: string): Promise<import('./access').TableRef[]> {
+    const reader = await this.internal.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+    const parsed = JSON.parse(String(reader.getRows()[0]![0])) as { error: boolean; error_type?: string; error_message?: string; statements?: unknown[] };
+    if (parsed.error) {
+      if (parsed.error_type === 'parser') throw SnowflakeError.syntax(parsed.error_message ?? '');
+      throw SnowflakeError.unsupported(parsed.error_message ?? 'statement');
+    }
+    if ((parsed.statements?.length ?? 0) !== 1) throw new SnowflakeError('000008', 'Actual statement count did not match the desired statement count 1.', '0A000');
+    return referencedTables(parsed.statements);
+  }
+
+  private checkTable(session: EngineSession, roles: Set<string>, fq: string, privilege: string): void {
+    if (this.catalog.isAdmin(roles)) return;
+    const [database, schema] = fq.split('.') as [string, string];
+    const visible = this.catalog.hasAny(roles, 'TABLE', fq) && canSeeSchema({ catalog: this.catalog, roles }, `${database}.${schema}`);
+    if (!visible) throw SnowflakeError.notFound('Object', fq);
+    if (!this.catalog.has(roles, privilege, 'TABLE', fq)) throw SnowflakeError.insufficientPrivileges(`table '${fq.split('.')[2]}'`);
+  }
+
+  private async checkReads(session: EngineSession, roles: Set<string>, duckSql: string): Promise<void> {
+    for (const ref of await this.tablesRead(duckSql)) {
+      this.checkTable(session, roles, resolveTable(ref, session.database, session.schema), 'SELECT');
+    }
+  }
+
+  private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
+    const duckSql = toDuckDbDialect(sql);
+    await this.checkReads(session, roles, duckSql);
+    return this.query(session.conn, duckSql, binds[0] ?? []);
+  }
+
+  private async query(conn: DuckDBConnection, sql: string, values: DuckDBValue[]): Promise<StatementResult> {
+    const reader = await this.duck(conn, sql, values);
+    const names = reader.columnNames();
+    const encoders = reader.columnTypes().map((type, i) => encoderFor(names[i]!.toUpperCase(), type));
+    const rowset: Cell[][] = reader.getRows().map((row) => row.map((value, i) => (value === null ? null : encoders[i]!.encode(value))));
+    return { rowtype: encoders.map((e) => e.rowType), rowset, statementTypeId: STATEMENT_TYPE.select };
+  }
+
+  /** Runs SQL on DuckDB, translating its errors into Snowflake's codes. */
+  private async duck(conn: DuckDBConnection, sql: string, values: DuckDBValue[]) {
+    try {
+      return await conn.runAndReadAll(sql, values.length ? values : undefined);
+    } catch (error) {
+      throw translateDuckError(error as Error);
+    }
+  }
+
+  private async describe(session: EngineSession, roles: Set<string>, tokens: Token[], sql: string): Promise<StatementResult> {
+    const c = new TokenCursor(tokens, sql);
+    c.identifier();
+    if (!c.acceptWords('TABLE')) c.acceptWords('VIEW');
+    const parts = c.qualifiedName('table name');
+    c.end();
+    const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    if (!this.catalog.isAdmin(roles)) {
+      const [database, schema] = fq.split('.') as [string, string];
+      if (!this.catalog.hasAny(roles, 'TABLE', fq) || !canSeeSchema({ catalog: this.catalog, roles }, `${database}.${schema}`)) throw SnowflakeError.notFound('Object', fq);
+    }
+    const reader = await this.duck(this.internal, `DESCRIBE ${fq.split('.').map(quoteId).join('.')}`, []);
+    const rows = reader.getRows().map((r): Cell[] => [String(r[0]), snowflakeTypeName(String(r[1])), 'COLUMN', r[2] === 'NO' ? 'N' : 'Y', r[4] === null ? null : String(r[4]), r[3] === 'PRI' ? 'Y' : 'N', 'N']);
+    return { rowtype: ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'unique key'].map((n) => column(n, 'text')), rowset: rows, statementTypeId: 0x4000 };
+  }
+
+  private async dml(session: EngineSession, roles: Set<string>, word: string, tokens: Token[], sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
+    const c = new TokenCursor(tokens, sql);
+    c.identifier();
+    let privilege: string;
+    let label: string;
+    let typeId: number;
+    if (word === 'INSERT') {
+      c.acceptWords('OVERWRITE');
+      c.expectWords('INTO');
+      [privilege, label, typeId] = ['INSERT', 'number of rows inserted', STATEMENT_TYPE.insert];
+    } else if (word === 'UPDATE') {
+      [privilege, label, typeId] = ['UPDATE', 'number of rows updated', STATEMENT_TYPE.update];
+    } else if (word === 'DELETE') {
+      c.expectWords('FROM');
+      [privilege, label, typeId] = ['DELETE', 'number of rows deleted', STATEMENT_TYPE.delete];
+    } else {
+      c.acceptWords('TABLE');
+      [privilege, label, typeId] = ['TRUNCATE', 'status', STATEMENT_TYPE.ddl];
+    }
+    const parts = c.qualifiedName('table name');
+    const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    this.checkTable(session, roles, fq, privilege);
+    const duckSql = toDuckDbDialect(sql);
+    if (!this.catalog.isAdmin(roles)) {
+      const rest = tokens.slice(tokens.indexOf(c.peek() ?? tokens[tokens.length - 1]!));
+      const nested = rest.findIndex((t) => t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
+      if (nested >= 0) {
+        if (word !== 'INSERT') throw SnowflakeError.unsupported(`subqueries in ${word} on the local endpoint`);
+        await this.checkReads(session, roles, toDuckDbDialect(sql.slice(rest[nested]!.start)));
+      }
+      if (rest.some((t) => t.kind === 'word' && (t.value === 'USING' || (word === 'UPDATE' && t.value === 'FROM')))) {
+        throw SnowflakeError.unsupported(`${word} with other tables on the local endpoint`);
+      }
+    }
+    if (word === 'TRUNCATE') {
+      await this.duck(session.conn, duckSql, []);
+      return status(`Statement executed successfully.`, typeId);
+    }
+    let count = 0n;
+    const runs = binds.length ? binds : [[]];
+    if (runs.length > 1) await this.duck(session.conn, 'BEGIN TRANSACTION', []);
+    try {
+      for (const values of runs) {
+        const reader = await this.duck(session.conn, duckSql, values);
+        const value = reader.getRows()[0]?.[0];
+        count += typeof value === 'bigint' ? value : BigInt(Number(value ?? 0));
+      }
+      if (runs.length > 1) await this.duck(session.conn, 'COMMIT', []);
+    } catch (error) {
+      if (runs.length > 1) await this.duck(session.conn, 'ROLLBACK', []).catch(() => undefined);
+      throw error;
+    }
+    return { rowtype: [column(label, 'fixed')], rowset: [[count.toString()]], statementTypeId: typeId };
+  }
+
+  /** CREATE/DROP/ALTER TABLE and VIEW: the schema's owner (or CREATE TABLE/VIEW on it) only. */
+  private async tableDdl(session: EngineSession, roles: Set<string>, tokens: Token[], sql: string): Promise<StatementResult> {
+    const c = new TokenCursor(tokens, sql);
+    const verb = c.identifier();
+    if (verb === 'CREATE') c.acceptWords('OR', 'REPLACE');
+    if (c.isWord('TEMP') || c.isWord('TEMPORARY') || c.isWord('VOLATILE') || c.isWord('LOCAL') || c.isWord('GLOBAL')) {
+      throw SnowflakeError.unsupported('temporary tables on the local endpoint');
+    }
+    c.acceptWords('TRANSIENT');
+    c.acceptWords('SECURE');
+    const kind = c.acceptWords('TABLE') ? 'TABLE' : c.acceptWords('VIEW') ? 'VIEW' : c.fail('expected TABLE or VIEW');
+    if (verb === 'CREATE') c.acceptWords('IF', 'NOT', 'EXISTS');
+    else if (verb === 'DROP') c.acceptWords('IF', 'EXISTS');
+    const parts = c.qualifiedName(`${kind.toLowerCase()} name`);
+    const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    const [database, schema] = fq.split('.') as [string, string];
+    const schemaName = `${database}.${schema}`;
+    const admin = this.catalog.isAdmin(roles);
+    const schemaOwner = this.catalog.ownerOf('SCHEMA', schemaName);
+    if (verb === 'CREATE') {
+      const allowed = admin || (!!schemaOwner && roles.has(schemaOwner)) || this.catalog.has(roles, `CREATE ${kind}`, 'SCHEMA', schemaName);
+      if (!allowed) {
+        if (!canSeeSchema({ catalog: this.catalog, roles }, schemaName)) throw SnowflakeError.notFound('Schema', schemaName);
+        throw SnowflakeError.insufficientPrivileges(`schema '${schema}'`);
+      }
+      const asIndex = tokens.findIndex((t, k) => t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH') && tokens[k - 1]?.value === 'AS');
+      if (asIndex >= 0 && !admin) await this.checkReads(session, roles, toDuckDbDialect(sql.slice(tokens[asIndex]!.start)));
+    } else {
+      const owner = this.catalog.ownerOf('TABLE', fq);
+      if (!admin && !(owner && roles.has(owner))) {
+        if (!this.catalog.hasAny(roles, 'TABLE', fq)) {
+          if (verb === 'DROP' && tokens.some((t) => t.value === 'EXISTS')) return status('Drop statement executed successfully.');
+          throw SnowflakeError.notFound(kind === 'TABLE' ? 'Table' : 'View', fq);
+        }
+        throw SnowflakeError.insufficientPrivileges(`${kind.toLowerCase()} '${parts[parts.length - 1]}'`);
+      }
+    }
+    await this.duck(session.conn, toDuckDbDialect(sql), []);
+    if (verb === 'CREATE') {
+      const previous = this.catalog.ownerOf('TABLE', fq);
+      if (previous && previous !== session.role) this.catalog.revokePrivilege('OWNERSHIP', 'TABLE', fq, previous);
+      this.catalog.grantPrivilege('OWNERSHIP', 'TABLE', fq, session.role, session.role);
+      return status(`${kind === 'TABLE' ? 'Table' : 'View'} ${parts[parts.length - 1]} successfully created.`);
+    }
+    if (verb === 'DROP') {
+      this.catalog.dropObject('TABLE', fq);
+      return status(`${parts[parts.length - 1]} successfully dropped.`);
+    }
+    return status('Statement executed successfully.');
+  }
+
+  /** Runs SQL as ACCOUNTADMIN without a login (seeding, bootstrap). */
+  async admin(sql: string[]): Promise<void> {
+    const session = await this.openSession({ user: 'SYSTEM', role: 'ACCOUNTADMIN', params: {} });
+    try {
+      for (const statement of sql) await this.execute(session, statement);
+    } finally {
+      this.closeSession(session);
+    }
+  }
+
+  /** Raw DuckDB access for bulk loading (seed data). */
+  get loader(): DuckDBConnection {
+    return this.internal;
+  }
+}
+
+function snowflakeTypeName(duck: string): string {
+  if (/^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT)$/.test(duck)) return 'NUMBER(38,0)';
+  if (duck.startsWith('DECIMAL')) return duck.replace('DECIMAL', 'NUMBER');
+  if (duck === 'VARCHAR') return 'VARCHAR(16777216)';
+  if (duck === 'DOUBLE' || duck === 'FLOAT') return 'FLOAT';
+  if (duck === 'TIMESTAMP') return 'TIMESTAMP_NTZ(9)';
+  if (duck === 'TIMESTAMP WITH TIME ZONE') return 'TIMESTAMP_LTZ(9)';
+  if (duck === 'JSON') return 'VARIANT';
+  if (duck === 'BLOB') return 'BINARY(8388608)';
+  return duck;
+}
+
+function bindValues(bindings: Record<string, Binding> | undefined): DuckDBValue[][] {
+  if (!bindings) return [];
+  const keys = Object.keys(bindings).sort((a, b) => Number(a) - Number(b));
+  if (keys.length === 0) return [];
+  if (keys.some((k, i) => Number(k) !== i + 1)) throw new SnowflakeError('002049', 'SQL compilation error: bind variables must be numbered 1..n.', '22000');
+  const first = bindings[keys[0]!]!;
+  const convert = (type: string, value: string | null): DuckDBValue => {
+    if (value === null) return null;
+    switch (type) {
+      case 'FIXED':
+        return /^-?\d+$/.test(value) ? BigInt(value) : Number(value);
+      case 'REAL':
+        return Number(value);
+      case 'BOOLEAN':
+        return /^(true|1)$/i.test(value);
+      default:
+        return value;
+    }
+  };
+  if (Array.isArray(first.value)) {
+    const rows = first.value.length;
+    return Array.from({ length: rows }, (_, r) => keys.map((k) => convert(bindings[k]!.type, (bindings[k]!.value as (string | null)[])[r] ?? null)));
+  }
+  return [keys.map((k) => convert(bindings[k]!.type, bindings[k]!.value as string | null))];
+}
+
+function translateDuckError(error: Error): SnowflakeError {
+  const message = error.message;
+  const firstLine = message.split('\n')[0] ?? message;
+  if (/^Parser Error/.test(message)) return SnowflakeError.syntax(firstLine.replace(/^Parser Error: /, ''));
+  if (/^Catalog Error/.test(message)) {
+    const match = /with name "?([^"!\s]+)"? does not exist/.exec(firstLine);
+    return new SnowflakeError('002003', `SQL compilation error:\nObject '${match?.[1]?.toUpperCase() ?? 'unknown'}' does not exist or not authorized.`, '02000');
+  }
+  if (/^Binder Error/.test(message)) return new SnowflakeError('000904', `SQL compilation error: ${firstLine.replace(/^Binder Error: /, '')}`, '42000');
+  if (/^Conversion Error/.test(message)) return new SnowflakeError('100038', firstLine.replace(/^Conversion Error: /, ''), '22018');
+  if (/^Constraint Error/.test(message)) return new SnowflakeError('100072', firstLine.replace(/^Constraint Error: /, ''), '22000');
+  if (/^Invalid Input Error/.test(message)) return new SnowflakeError('100069', firstLine.replace(/^Invalid Input Error: /, ''), '22000');
+  if (/^(Permission|IO) Error/.test(message)) return SnowflakeError.insufficientPrivileges('the requested resource');
+  return new SnowflakeError('100000', `SQL execution error: ${firstLine}`, '22000');
+}
