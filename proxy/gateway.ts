@@ -245,12 +245,9 @@ export class Gateway {
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
-    let credential: string | null = null;
-    try {
-      credential = await this.options.vault.get(grant.credentialRef);
-    } catch {
+    const credential = await this.options.vault.get(grant.credentialRef).catch(() => {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
-    }
+    });
     if (!credential) {
       throw new GatewayError(GatewayErrorCode.GrantInactive, `the credential of grant ${grant.grantId} is no longer available (revoked or expired); request access again`, 401);
     }

@@ -37,16 +37,16 @@ targets:
       rowLimit: 5
 `;
 
-/** Masks SSNs and MRNs in every string; throws on a marker, to prove the gateway fails closed. */
+/** Masks SSNs and MRNs in every string; throws on a marker in a result, to prove the gateway fails closed. */
 export class TestMasker implements ResponseMasker {
   static readonly FAIL_MARKER = 'PLEASE-FAIL-MASKING';
   calls = 0;
-  mask<T>(value: T, _context: MaskContext): MaskOutcome<T> {
+  mask<T>(value: T, context: MaskContext): MaskOutcome<T> {
     this.calls += 1;
     const counts: Record<string, number> = {};
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') {
-        if (v.includes(TestMasker.FAIL_MARKER)) throw new Error('the masking engine failed');
+        if (context.part === 'result' && v.includes(TestMasker.FAIL_MARKER)) throw new Error('the masking engine failed');
         return v
           .replace(/\b\d{3}-\d{2}-\d{4}\b/g, () => { counts.SSN = (counts.SSN ?? 0) + 1; return '[SSN]'; })
           .replace(/\bMRN-\d{6,}\b/g, () => { counts.MRN = (counts.MRN ?? 0) + 1; return '[MRN]'; });

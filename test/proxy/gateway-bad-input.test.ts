@@ -1,0 +1,187 @@
+import { tmpdir } from 'node:os';
+import { McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { startRedisServer, type RedisServer } from '../../devstack';
+import { connectClient, initializeBody, rawPost, startTestGateway, TestMasker, type TestGateway } from './support';
+
+const protocol = { 'mcp-protocol-version': '2025-06-18' };
+
+describe('gateway: every bad input gets a precise error and loses nothing', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway({ limits: { maxBodyBytes: 64 * 1024 } }); });
+  afterAll(async () => { await gw.close(); });
+
+  test('no token, a malformed header, an unknown token: 401 with WWW-Authenticate pointing at the RFC 9728 metadata', async () => {
+    const missing = await rawPost(gw.url, 'everything', initializeBody());
+    expect(missing.status).toBe(401);
+    expect(missing.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32010, message: expect.stringContaining('Authorization: Bearer <grant token> is required') } });
+    const challenge = missing.headers.get('www-authenticate')!;
+    expect(challenge).toMatch(/^Bearer realm="gatehouse", resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp\/everything"$/);
+
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)![1]!;
+    const metadata = await (await fetch(metadataUrl)).json();
+    expect(metadata).toEqual({
+      resource: `${gw.url}/mcp/everything`, bearer_methods_supported: ['header'],
+      resource_name: 'Gatehouse: server-everything, all tools', resource_documentation: 'https://gatehouse.example.org/requests',
+    });
+
+    const malformed = await rawPost(gw.url, 'everything', initializeBody(), { authorization: 'Basic abc' });
+    expect(malformed.status).toBe(401);
+    expect(malformed.headers.get('www-authenticate')).toContain('error="invalid_request"');
+
+    const unknown = await rawPost(gw.url, 'everything', initializeBody(), { authorization: 'Bearer ghg_not-a-real-token' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.json).toMatchObject({ error: { code: -32011, message: expect.stringContaining('not active') } });
+    expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
+
+    // The official client surfaces the same refusal.
+    await expect(connectClient(gw.url, 'everything', undefined)).rejects.toThrow(/-32010.*Authorization: Bearer <grant token> is required/);
+  });
+
+  test('an expired grant is refused, also mid-session, and the session is ended', async () => {
+    const { token, grant } = await gw.grant('everything', { ttlMs: 1_500 });
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    await new Promise((r) => setTimeout(r, 1_700));
+    await expect(client.ping()).rejects.toThrow(/not active|expired|has ended/);
+    expect(gw.gateway.liveSessions().some((s) => s.grantId === grant.grantId)).toBe(false);
+    const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
+    expect(fresh.status).toBe(401);
+    await client.close();
+  });
+
+  test('a token for another target is refused with the target it is for', async () => {
+    const { token } = await gw.grant('sql-echo');
+    const res = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ error: { code: -32012, message: 'this grant is for target sql-echo, not everything; use /mcp/sql-echo or request access to everything' } });
+  });
+
+  test('a token replayed on a session another grant began is refused; both sessions keep working', async () => {
+    const a = await gw.grant('everything');
+    const b = await gw.grant('everything');
+    const ca = await connectClient(gw.url, 'everything', a.token);
+    const cb = await connectClient(gw.url, 'everything', b.token);
+    const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 7, method: 'tools/list' }, { authorization: `Bearer ${a.token}`, 'mcp-session-id': cb.transport.sessionId!, ...protocol });
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ error: { code: -32013, message: expect.stringContaining('was started with another grant') } });
+    await expect(ca.client.ping()).resolves.toEqual({});
+    await expect(cb.client.ping()).resolves.toEqual({});
+    await Promise.all([ca.client.close(), cb.client.close()]);
+  });
+
+  test('malformed JSON, invalid JSON-RPC, unknown session, unknown method, oversized body; the session goes on', async () => {
+    const { token } = await gw.grant('everything');
+    const { client, transport } = await connectClient(gw.url, 'everything', token);
+    const auth = { authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId!, ...protocol };
+
+    const notJson = await rawPost(gw.url, 'everything', '{"jsonrpc": "2.0", "id": 1, "method": ', auth);
+    expect(notJson.status).toBe(400);
+    expect(notJson.json).toMatchObject({ error: { code: -32700, message: expect.stringContaining('not valid JSON') } });
+
+    const notRpc = await rawPost(gw.url, 'everything', { hello: 'world' }, auth);
+    expect(notRpc.status).toBe(400);
+    expect(notRpc.json).toMatchObject({ error: { code: -32700, message: expect.stringContaining('Invalid JSON-RPC message') } });
+
+    const unknownSession = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 2, method: 'ping' }, { ...auth, 'mcp-session-id': '00000000-0000-4000-8000-000000000000' });
+    expect(unknownSession.status).toBe(404);
+    expect(unknownSession.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('start a new session with initialize') } });
+
+    const big = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x'.repeat(70_000) } } }, auth);
+    expect(big.status).toBe(413);
+    expect(big.json).toMatchObject({ error: { code: -32052, message: 'the request body is larger than 65536 bytes; send smaller messages' } });
+
+    const unknownMethod = client.request({ method: 'no/such/method', params: {} }, z.object({}).passthrough());
+    await expect(unknownMethod).rejects.toMatchObject({ code: -32601 });
+    await expect(unknownMethod).rejects.toBeInstanceOf(McpError);
+
+    const echo = await client.callTool({ name: 'echo', arguments: { message: 'still here' } });
+    expect(echo.content).toEqual([{ type: 'text', text: 'Echo: still here' }]);
+    await client.close();
+  });
+
+  test('masking: PHI never reaches the client or the recording; a masking failure withholds the response', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    const echo = await client.callTool({ name: 'echo', arguments: { message: 'patient MRN-0012345 ssn 123-45-6789' } });
+    expect(echo.content).toEqual([{ type: 'text', text: 'Echo: patient [MRN] ssn [SSN]' }]);
+    await expect(client.callTool({ name: 'echo', arguments: { message: `x ${TestMasker.FAIL_MARKER}` } })).rejects.toMatchObject({
+      code: -32040, message: expect.stringContaining('withheld: PHI masking failed'),
+    });
+    const recorded = JSON.stringify(gw.recorder.of(grant.requestId));
+    expect(recorded).not.toContain('123-45-6789');
+    expect(recorded).not.toContain('MRN-0012345');
+    expect(gw.recorder.of(grant.requestId)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'request', tool: 'echo', arguments: { message: 'patient [MRN] ssn [SSN]' }, masked: [{ type: 'SSN', count: 1 }, { type: 'MRN', count: 1 }] }),
+      expect.objectContaining({ type: 'response', outcome: 'ok', masked: [{ type: 'SSN', count: 1 }, { type: 'MRN', count: 1 }] }),
+      expect.objectContaining({ type: 'response', outcome: 'withheld', error: expect.objectContaining({ code: -32040 }) }),
+    ]));
+    await client.close();
+  });
+
+  test('no access without a record: when the recording fails, nothing is forwarded or returned', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    const before = gw.masker.calls;
+    gw.recorder.failing = true;
+    try {
+      await expect(client.callTool({ name: 'echo', arguments: { message: 'unrecorded' } })).rejects.toMatchObject({
+        code: -32020, message: expect.stringContaining('the session recording did not take it'),
+      });
+      // Only the arguments were masked (for the record that failed); no result ever came back.
+      expect(gw.masker.calls).toBe(before + 1);
+    } finally {
+      gw.recorder.failing = false;
+    }
+    await expect(client.callTool({ name: 'echo', arguments: { message: 'recorded again' } })).resolves.toBeDefined();
+    expect(JSON.stringify(gw.recorder.of(grant.requestId))).not.toContain('unrecorded');
+    await client.close();
+  });
+});
+
+describe('gateway: limits', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway({ limits: { messagesPerSecond: 2, messageBurst: 6, maxSessionsPerGrant: 1, upstreamTimeoutMs: 400 } }); });
+  afterAll(async () => { await gw.close(); });
+
+  test('concurrent sessions per grant, message rate per grant, upstream timeout', async () => {
+    const { token } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    const second = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
+    expect(second.status).toBe(429);
+    expect(second.json).toMatchObject({ error: { code: -32051, message: expect.stringContaining('already has 1 live sessions (at most 1)') } });
+
+    await expect(client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 2, steps: 2 } })).rejects.toMatchObject({
+      code: -32060, message: expect.stringContaining('the upstream MCP server did not answer tools/call within 400 ms'),
+    });
+    let limited: unknown;
+    for (let i = 0; i < 10 && !limited; i++) await client.ping().catch((e: unknown) => { limited = e; });
+    expect(String((limited as Error).message)).toMatch(/-32050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
+    await client.close();
+  });
+});
+
+describe('gateway: fail closed when Redis stops mid-session', () => {
+  let redis: RedisServer;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    redis = await startRedisServer({ dataDir: tmpdir() });
+    gw = await startTestGateway({ redisUrl: redis.url });
+  });
+  afterAll(async () => { await gw.close(); await redis.stop().catch(() => undefined); });
+
+  test('every request is refused with 503 while the grant cannot be checked', async () => {
+    const { token } = await gw.grant('everything');
+    const { client, transport } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    await redis.stop();
+    const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' } } } satisfies JSONRPCMessage,
+      { authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId!, ...protocol });
+    expect(res.status).toBe(503);
+    expect(res.json).toMatchObject({ error: { code: -32020, message: expect.stringContaining('the grant store (Redis) did not answer') } });
+    await expect(client.ping()).rejects.toThrow(/-32020.*the grant store \(Redis\) did not answer/);
+    const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
+    expect(fresh.status).toBe(503);
+    await client.close();
+  });
+});
