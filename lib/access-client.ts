@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Wor
 import { evaluateRequest, normalizeSubject, type GatehouseConfig } from '../policy';
 import {
   accessRequest, approve, decideCommand, decideExtension, deny, extend, requesterKey, reviewCommand, revoke,
-  stateKey, status, targetKey, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
+  sessionStarted, stateKey, status, targetKey, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
   type RequestState,
 } from '../workflows';
 import { newRequestId, isRequestId } from './ids';
@@ -98,6 +98,15 @@ export class AccessClient {
 
   decideCommand(requestId: string, commandId: string, approver: string, approved: boolean, reason?: string): Promise<MessageResult> {
     return this.update(requestId, (h) => h.executeUpdate(decideCommand, { args: [{ commandId, approver, approved, reason }] }));
+  }
+
+  /** The gateway's word that an MCP session opened on the grant; the request's Slack thread says so. */
+  async sessionStarted(requestId: string, session: { sessionId: string; client?: string }): Promise<void> {
+    try {
+      await this.handle(requestId).signal(sessionStarted, session);
+    } catch (error) {
+      throw translate(error, requestId);
+    }
   }
 
   async status(requestId: string): Promise<AccessStatus> {

@@ -9,7 +9,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import {
-  approve, decideCommand, decideExtension, deny, extend, reviewCommand, revoke, status,
+  approve, decideCommand, decideExtension, deny, extend, reviewCommand, revoke, sessionStarted, status,
   type MessageResult, type RevokeInput,
 } from './messages';
 import { approverKey, stateKey } from './search-attributes';
@@ -260,6 +260,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       },
     },
   );
+
+  // --- sessions (the gateway says one opened; the thread hears of it) ---------------------
+  setHandler(sessionStarted, async (session) => {
+    if (s.state !== 'ACTIVE' || !session?.sessionId) return;
+    record('session_started', input.requester, `${session.sessionId}${session.client ? ` (${session.client})` : ''}`);
+    await safeNotify('session_started');
+  });
 
   // --- the lifecycle -----------------------------------------------------------------------
   const revokeEverything = async (by: string, reason: string) => {

@@ -108,7 +108,7 @@ export interface AccessStatus {
 export type NoticeKind =
   | 'requested' | 'decided' | 'expired_unapproved' | 'issued' | 'active' | 'command_held'
   | 'command_decided' | 'expiring_soon' | 'extension_requested' | 'extension_decided'
-  | 'revoked' | 'archived' | 'failed';
+  | 'revoked' | 'archived' | 'failed' | 'session_started';
 
 export interface Notice {
   kind: NoticeKind;

@@ -193,6 +193,11 @@ export function activeReply(s: AccessStatus, who: Who): SlackMessageContent {
   };
 }
 
+/** The gateway opened an MCP session on the grant (`detail`: the session id and the client). */
+export function sessionReply(s: AccessStatus, detail: string, who: Who): SlackMessageContent {
+  return reply(`:electric_plug: ${who(s.requester)} started an MCP session through the gateway: \`${escapeText(detail)}\`. Every exchange is recorded; PHI is masked.`);
+}
+
 /** A held command, with its own buttons until someone (or the timeout) decides. */
 export function commandMessage(s: AccessStatus, c: CommandRecord, who: Who): SlackMessageContent {
   const head = `${c.risk === 'high' ? ':warning: ' : ''}${who(s.requester)}'s session wants to run \`${escapeText(c.tool)}\` (${c.classes.map(escapeText).join(', ') || 'unclassified'}). It is held until an approver decides:`;

@@ -6,7 +6,7 @@ import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workfl
 import type { Notifier } from './notifier';
 import {
   activeReply, archivedReply, commandMessage, commandOutcome, decidedReply, escapeText, expiredReply, expiringSoonMessage,
-  extensionDecidedReply, extensionMessage, failedReply, issuedReply, reply, requesterDm, requestMessage, revokedReply,
+  extensionDecidedReply, extensionMessage, failedReply, issuedReply, reply, requesterDm, requestMessage, revokedReply, sessionReply,
   systemName, type SlackMessageContent, type TargetFacts, type Who,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
@@ -74,6 +74,11 @@ export class SlackNotifier implements Notifier {
       case 'active':
         await this.reply(s, thread, 'active', activeReply(s, who));
         return this.refreshParent(s, thread, who, facts);
+      case 'session_started': {
+        const opened = [...s.timeline].reverse().find((e) => e.type === 'session_started');
+        if (opened?.detail) await this.reply(s, thread, `session:${opened.detail}`, sessionReply(s, opened.detail, who));
+        return {};
+      }
       case 'command_held': {
         const command = s.commands.find((c) => c.commandId === notice.commandId);
         if (command) await this.reply(s, thread, `command:${command.commandId}`, commandMessage(s, command, who));

@@ -102,6 +102,10 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(lines(liveParent)).toContain('[Revoke now → gatehouse_revoke (danger)]');
     expect(lines(liveParent)).not.toContain('gatehouse_approve');
 
+    // The gateway opens a session on the grant and says so; the thread hears of it.
+    await stack.access.sessionStarted(requestId, { sessionId: 'mcp-7f3a', client: 'claude-code 1.2' });
+    await waitForMessage(ws(), 'phi-approvers', `<@${carol}> started an MCP session through the gateway: \`mcp-7f3a (claude-code 1.2)\``, { threadTs: parent.ts, timeoutMs: 15_000 });
+
     // The gateway holds a write; an approver approves it from its own message in the thread.
     const commandId = newCommandId();
     const review = stack.access.reviewCommand(requestId, {
@@ -127,7 +131,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     await waitForMessage(ws(), 'phi-approvers', (m) => m.ts === parent.ts && buttons(m) === 0 && m.text.includes('audit archive'), { timeoutMs: 10_000 });
 
     const story = thread(parent).map((m) => m.text);
-    const order = ['Approved by', 'Credential issued', 'Access is active', 'Held command', 'Approved by', 'Access revoked by', 'Audit archive written'];
+    const order = ['Approved by', 'Credential issued', 'Access is active', 'started an MCP session', 'Held command', 'Approved by', 'Access revoked by', 'Audit archive written'];
     let at = 0;
     for (const step of order) {
       const found = story.findIndex((t, i) => i >= at && t.includes(step));
