@@ -19,6 +19,7 @@ export interface LocalSnowflakeOptions {
   /** Seed the synthetic health dataset on first start (skipped when the folder is already seeded). */
   seed?: { seed: number; patients: number } | false;
   sessionTokenValiditySeconds?: number;
+  masterTokenValiditySeconds?: number;
 }
 
 export interface LocalSnowflake extends SnowflakeEndpoint {
@@ -61,6 +62,7 @@ export async function startLocalSnowflake(options: LocalSnowflakeOptions): Promi
       port: options.port,
       host: options.host,
       sessionTokenValiditySeconds: options.sessionTokenValiditySeconds,
+      masterTokenValiditySeconds: options.masterTokenValiditySeconds,
     });
     return {
       ...endpoint,

@@ -31,6 +31,8 @@ export interface SnowflakeEndpoint {
   engine: Engine;
   /** Live sessions (for tests): user name of each. */
   sessionUsers(): string[];
+  /** Counters for tests and the benchmark. */
+  readonly stats: { logins: number; renewals: number; queries: number };
   close(): Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
   const byMasterToken = new Map<string, LiveSession>();
   const results = new Map<string, StoredResult>();
   let nextSessionId = 1;
+  const stats = { logins: 0, renewals: 0, queries: 0 };
 
   const fail = (error: { code: string; message: string; sqlState?: string }, data: Record<string, unknown> = {}) => ({
     success: false,
@@ -195,6 +198,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     issueTokens(live);
     bySessionToken.set(live.sessionToken, live);
     byMasterToken.set(live.masterToken, live);
+    stats.logins++;
     return {
       success: true,
       code: null,
@@ -271,6 +275,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
 
   async function query(live: LiveSession, body: Record<string, unknown>) {
     const queryId = randomUUID();
+    stats.queries++;
     const sqlText = typeof body.sqlText === 'string' ? body.sqlText : '';
     try {
       const result = await engine.execute(live.engine, sqlText, body.bindings as Record<string, Binding> | undefined);
@@ -299,6 +304,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
       issueTokens(live);
       bySessionToken.set(live.sessionToken, live);
       byMasterToken.set(live.masterToken, live);
+      stats.renewals++;
       return {
         success: true, code: null, message: null,
         data: { sessionToken: live.sessionToken, validityInSecondsST: sessionValidity, masterToken: live.masterToken, validityInSecondsMT: masterValidity, sessionId: live.id },
@@ -376,6 +382,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     account: catalog.account,
     engine,
     sessionUsers: () => [...bySessionToken.values()].map((s) => s.engine.user),
+    stats,
     async close() {
       for (const live of [...bySessionToken.values()]) endSession(live);
       server.closeAllConnections();
