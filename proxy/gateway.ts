@@ -20,6 +20,8 @@ export interface GatewayLimits {
   holdProgressIntervalMs: number;
   /** How often live sessions are re-checked against Redis (a backstop to the revocation event). */
   sweepIntervalMs: number;
+  /** A session with no HTTP request for this long is ended (clients that vanish without DELETE). */
+  sessionIdleMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   upstreamTimeoutMs: 120_000,
   holdProgressIntervalMs: 2_000,
   sweepIntervalMs: 5_000,
+  sessionIdleMs: 15 * 60_000,
 };
 
 /** Where the gateway finds grants and credentials: GrantStore and RedisSecretVault implement these. */
@@ -159,7 +162,14 @@ export class Gateway {
   /** Re-checks each live session's grant; ends those whose grant is gone. Redis errors leave them (requests still fail closed). */
   private async sweep(): Promise<void> {
     const byHash = new Map<string, GatewaySession[]>();
-    for (const s of this.sessions.values()) byHash.set(s.tokenHash, [...(byHash.get(s.tokenHash) ?? []), s]);
+    const now = Date.now();
+    for (const s of [...this.sessions.values()]) {
+      if (now - s.lastActivity > this.limits.sessionIdleMs) {
+        await s.end('closed', `no request for ${Math.round(this.limits.sessionIdleMs / 1000)} s`);
+        continue;
+      }
+      byHash.set(s.tokenHash, [...(byHash.get(s.tokenHash) ?? []), s]);
+    }
     for (const [hash, list] of byHash) {
       try {
         const grant = await this.options.grants.lookupByHash(hash);
@@ -228,6 +238,7 @@ export class Gateway {
         throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} belongs to target ${session.target}, not ${target.name}`, 403);
       }
       session.refreshGrant(grant);
+      session.lastActivity = Date.now();
       if (body !== undefined) this.takeRate(grant.grantId, Array.isArray(body) ? body.length : 1);
       await session.transport.handleRequest(req, res, body);
       return;

@@ -66,6 +66,8 @@ export class GatewaySession {
   readonly grant: GrantRecord;
   readonly tokenHash: string;
   readonly createdAt = Date.now();
+  /** When the client last sent an HTTP request on this session (the gateway ends idle sessions). */
+  lastActivity = Date.now();
   ended?: { reason: EndReason; detail: string; at: string };
   private upstream?: UpstreamHandle;
   private readonly pending = new Map<RequestId, Pending>();
@@ -172,6 +174,7 @@ export class GatewaySession {
 
   private fromClient(message: JSONRPCMessage): void {
     if (this.ended) return;
+    this.lastActivity = Date.now();
     if (isJSONRPCRequest(message)) {
       this.handleRequest(message).catch((error: unknown) => {
         this.deps.log.error({ err: (error as Error).message, method: message.method }, 'request failed in the gateway');
@@ -340,6 +343,7 @@ export class GatewaySession {
 
   private async answer(message: JSONRPCMessage, id: RequestId, pending: Pending): Promise<void> {
     const sessionId = this.sessionId ?? '';
+    this.lastActivity = Date.now();
     const durationMs = Math.max(0, performance.now() - pending.startedAt);
     if (isJSONRPCErrorResponse(message)) {
       const masked = await this.mask(message.error, 'result', pending.method);

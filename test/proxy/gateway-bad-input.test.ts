@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { startRedisServer, type RedisServer } from '../../devstack';
-import { connectClient, initializeBody, rawPost, startTestGateway, TestMasker, type TestGateway } from './support';
+import { connectClient, eventually, initializeBody, rawPost, startTestGateway, TestMasker, type TestGateway } from './support';
 
 const protocol = { 'mcp-protocol-version': '2025-06-18' };
 
@@ -141,7 +141,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
 
 describe('gateway: limits', () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startTestGateway({ limits: { messagesPerSecond: 2, messageBurst: 6, maxSessionsPerGrant: 1, upstreamTimeoutMs: 400 } }); });
+  beforeAll(async () => { gw = await startTestGateway({ limits: { messagesPerSecond: 2, messageBurst: 6, maxSessionsPerGrant: 1, upstreamTimeoutMs: 2_500 } }); });
   afterAll(async () => { await gw.close(); });
 
   test('concurrent sessions per grant, message rate per grant, upstream timeout', async () => {
@@ -151,12 +151,28 @@ describe('gateway: limits', () => {
     expect(second.status).toBe(429);
     expect(second.json).toMatchObject({ error: { code: -32051, message: expect.stringContaining('already has 1 live sessions (at most 1)') } });
 
-    await expect(client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 2, steps: 2 } })).rejects.toMatchObject({
-      code: -32060, message: expect.stringContaining('the upstream MCP server did not answer tools/call within 400 ms'),
+    await expect(client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } })).rejects.toMatchObject({
+      code: -32060, message: expect.stringContaining('the upstream MCP server did not answer tools/call within 2500 ms'),
     });
     let limited: unknown;
     for (let i = 0; i < 10 && !limited; i++) await client.ping().catch((e: unknown) => { limited = e; });
     expect(String((limited as Error).message)).toMatch(/-32050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
+    await client.close();
+  });
+});
+
+describe('gateway: idle sessions', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway({ limits: { sweepIntervalMs: 100, sessionIdleMs: 1_000 } }); });
+  afterAll(async () => { await gw.close(); });
+
+  test('a session nobody uses (a client that vanished without DELETE) is ended and its upstream stopped', async () => {
+    const { token } = await gw.grant('everything');
+    const { client, transport } = await connectClient(gw.url, 'everything', token);
+    const sessionId = transport.sessionId!;
+    await eventually(() => gw.gateway.liveSessions().length === 0, 'the idle session to end');
+    const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId, ...protocol });
+    expect(res.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('has ended (closed: no request for 1 s)') } });
     await client.close();
   });
 });

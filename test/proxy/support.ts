@@ -183,3 +183,9 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** Ends the session at the gateway (DELETE), then closes the client; a bare close() leaves the session to time out. */
+export async function endSession(c: { client: Client; transport: StreamableHTTPClientTransport }): Promise<void> {
+  await c.transport.terminateSession().catch(() => undefined);
+  await c.client.close();
+}
