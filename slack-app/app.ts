@@ -74,11 +74,13 @@ export function createSlackApp(options: SlackAppOptions): App {
       logger,
       customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); } }],
     });
+  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), logger };
   const app = new App({
     token: options.botToken,
-    ...(socketMode ? { socketMode: true, appToken: options.appToken } : { receiver }),
+    // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+    ...(socketMode ? { socketMode: true, appToken: options.appToken, installerOptions: { clientOptions } } : { receiver }),
     logger,
-    clientOptions: { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), logger },
+    clientOptions,
   });
   const identity = new SlackIdentity(app.client);
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { messageJson } from './methods';
+import type { SocketModeHub } from './socket-mode';
 import type { ResponseUrlPost, SlackView, SlackWorkspace } from './workspace';
 
 /**
@@ -60,8 +61,13 @@ export interface Delivery {
 export interface SlackDriverOptions {
   workspace: SlackWorkspace;
   /** The app's request URL, e.g. http://127.0.0.1:3000/slack/events. */
-  endpoint: string;
-  signingSecret: string;
+  endpoint?: string;
+  signingSecret?: string;
+  /**
+   * Socket Mode instead: envelopes to the app connected to the local Slack (the payloads are the
+   * same; signatures do not apply, the app authenticated with its app-level token).
+   */
+  socket?: SocketModeHub;
   /** Slack's deprecated verification token, sent as `token` in payloads. */
   verificationToken?: string;
 }
@@ -214,6 +220,8 @@ export class SlackDriver {
   }
 
   private async deliver(rawBody: string, sent: Obj, options: DeliveryOptions, extra: { responseUrl?: string; triggerId?: string }): Promise<Delivery> {
+    if (this.options.socket) return this.deliverOverSocket(this.options.socket, rawBody, sent, extra);
+    if (!this.options.endpoint || !this.options.signingSecret) throw new Error('the driver needs an endpoint and a signing secret (or a Socket Mode hub)');
     const timestamp = Math.floor(Date.now() / 1000) - (options.ageSec ?? 0);
     const secret = options.forgeSignature ? `forged-${randomBytes(8).toString('hex')}` : this.options.signingSecret;
     const headers: Record<string, string> = {
@@ -243,6 +251,25 @@ export class SlackDriver {
       sent,
       elapsedMs,
       ackWithinLimit: elapsedMs <= SLACK_ACK_LIMIT_MS,
+      responseUrl,
+      triggerId: extra.triggerId,
+      responses: () => (responseUrl ? this.ws.responses.filter((r) => r.url === responseUrl) : []),
+    };
+  }
+
+  /** The same payloads as envelopes over Socket Mode; the ack's payload plays the HTTP answer's body. */
+  private async deliverOverSocket(hub: SocketModeHub, rawBody: string, sent: Obj, extra: { responseUrl?: string; triggerId?: string }): Promise<Delivery> {
+    const isCommand = typeof sent.command === 'string';
+    const ack = await hub.deliver(isCommand ? 'slash_commands' : 'interactive', sent, isCommand || sent.type === 'view_submission');
+    const responseUrl = extra.responseUrl;
+    return {
+      status: 200,
+      text: ack.payload ? JSON.stringify(ack.payload) : '',
+      json: ack.payload,
+      rawBody,
+      sent,
+      elapsedMs: ack.elapsedMs,
+      ackWithinLimit: ack.elapsedMs <= SLACK_ACK_LIMIT_MS,
       responseUrl,
       triggerId: extra.triggerId,
       responses: () => (responseUrl ? this.ws.responses.filter((r) => r.url === responseUrl) : []),

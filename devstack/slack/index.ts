@@ -24,3 +24,4 @@ export { renderChannel, blocksToLines, type RenderOptions } from './render';
 export { DEMO_SEED, seedFromConfig } from './seed';
 export { startLocalSlackProcess, type LocalSlackProcess } from './process';
 export { waitForMessage, waitForEphemeral, type MessageMatch } from './wait';
+export { SocketModeHub, type SocketAck } from './socket-mode';

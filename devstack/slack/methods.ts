@@ -201,6 +201,15 @@ export const METHODS: Record<string, MethodSpec> = {
     handle: ({ args }) => ({ args: Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'token')) }),
   },
 
+  'apps.connections.open': {
+    // Only an app-level token (xapp-…) carries connections:write; a bot token gets missing_scope.
+    scope: 'connections:write',
+    handle: ({ ws }) => {
+      if (!ws.socketMode) throw new SlackApiError('socket_mode_unavailable');
+      return { url: ws.socketMode.openConnection() };
+    },
+  },
+
   'auth.test': {
     handle: ({ ws, grant }) => {
       const user = ws.users.get(grant.userId);

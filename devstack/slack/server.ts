@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { createLogger } from '../../lib';
 import { SlackDriver, type Delivery } from './driver';
+import { SocketModeHub } from './socket-mode';
 import { METHODS, type Args } from './methods';
 import { renderChannel } from './render';
 import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
@@ -71,12 +72,19 @@ export interface LocalSlack {
   workspace: SlackWorkspace;
   /** The app's bot token (all scopes). */
   botToken: string;
+  /** An app-level token (xapp-…, connections:write) for an app in Socket Mode. */
+  appToken: string;
+  /** Socket Mode: the apps connected over WebSocket and the envelopes sent to them. */
+  socketMode: SocketModeHub;
   /** The next `spec.times` calls of `method` fail as described. */
   failNext(method: string, spec: FailureSpec): void;
   /** Drops injected failures not yet spent. */
   clearFailures(): void;
-  /** A driver that sends signed slash commands, clicks and submissions to the app at `endpoint`. */
-  driver(options: { endpoint: string; signingSecret: string; verificationToken?: string }): SlackDriver;
+  /**
+   * A driver that sends signed slash commands, clicks and submissions to the app at `endpoint`,
+   * or (`{ socketMode: true }`) as envelopes to the app connected over Socket Mode.
+   */
+  driver(options: { endpoint: string; signingSecret: string; verificationToken?: string } | { socketMode: true }): SlackDriver;
   close(): Promise<void>;
 }
 
@@ -309,6 +317,10 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   server.keepAliveTimeout = 1_000;
+  const socketMode = new SocketModeHub(workspace);
+  workspace.socketMode = socketMode;
+  server.on('upgrade', socketMode.handleUpgrade);
+  const appToken = workspace.createToken(['connections:write'], 'xapp');
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   workspace.baseUrl = url;
@@ -319,15 +331,18 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     port,
     workspace,
     botToken: workspace.botToken,
+    appToken,
+    socketMode,
     failNext(method, spec) {
       queueFailure(failures, method, spec);
     },
     clearFailures() {
       failures.clear();
     },
-    driver: (driverOptions) => new SlackDriver({ workspace, ...driverOptions }),
+    driver: (driverOptions) => new SlackDriver('socketMode' in driverOptions ? { workspace, socket: socketMode } : { workspace, ...driverOptions }),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socketMode.closeAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -216,6 +216,8 @@ export class SlackWorkspace {
   triggerTtlMs = 3_000;
   /** Base URL the permalinks and response_urls point at; set by the server once it listens. */
   baseUrl = 'http://localhost';
+  /** Socket Mode, once the server runs (apps.connections.open asks it for a URL). */
+  socketMode?: { openConnection(): string };
 
   private readonly messages = new Map<string, SlackMessage[]>();
   private readonly triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();

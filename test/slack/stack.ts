@@ -91,7 +91,7 @@ export interface SlackStack {
  * signed HTTP, the real worker and workflow on the test Temporal server with the Slack notifier,
  * Redis. Only the credential provider and the archiver are doubles.
  */
-export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string } = {}): Promise<SlackStack> {
+export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean } = {}): Promise<SlackStack> {
   const config = parseConfig(options.configYaml ?? SLACK_TEST_CONFIG, 'slack-test-config.yaml');
   const slack = await startLocalSlack({ seed: options.seed ?? SLACK_TEST_SEED });
   const redisUrl = process.env.GATEHOUSE_TEST_REDIS_URL;
@@ -123,10 +123,11 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   const client = await connectTemporalClient({ address, namespace: 'default', taskQueue });
   const access = new AccessClient(client, config, taskQueue);
   const app = await startSlackApp({
-    botToken: slack.botToken, signingSecret: SIGNING_SECRET, apiUrl: slack.apiUrl, access, config, port: 0,
+    botToken: slack.botToken, apiUrl: slack.apiUrl, access, config, port: 0,
+    ...(options.socketMode ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }),
     logger: createLogger('slack-app', process.env.SLACK_TEST_LOG ?? 'silent'),
   });
-  const driver = slack.driver({ endpoint: app.url!, signingSecret: SIGNING_SECRET });
+  const driver = options.socketMode ? slack.driver({ socketMode: true }) : slack.driver({ endpoint: app.url!, signingSecret: SIGNING_SECRET });
   return {
     slack, driver, app, access, client, config, provider, archiver, notices, redis, worker,
     async close() {
