@@ -1,6 +1,9 @@
 export { createAccessActivities, type AccessActivityDeps } from './access-activities';
-export { CredentialProviders, MissingProviderError, type ProviderFactory } from './credentials';
-export type { CredentialProvider, CredentialRequest, IssuedCredential, RevokeRequest, SecretVault } from './credentials';
+export {
+  CredentialProviders, MissingProviderError, ensureReconcileSchedule, readSnowflakeCredential, snowflakeProviderFactory, brokerSetupStatements,
+  SnowflakeClient, credentialRefFor, RECONCILE_SCHEDULE_ID, type ProviderFactory, type SnowflakeCredential, type KeyPairLogin,
+} from './credentials';
+export type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './credentials';
 export type { Notifier } from './notify/notifier';
 export type { Archiver } from './archive/archiver';
 export { createGrantActivities } from './grants/grant-activities';

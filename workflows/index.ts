@@ -3,3 +3,4 @@ export { accessRequest } from './access-request';
 export * from './messages';
 export * from './search-attributes';
 export * from './types';
+export { credentialReconciliation } from './reconcile';

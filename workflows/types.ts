@@ -156,3 +156,10 @@ export interface AccessActivities {
   deactivateGrant(revocation: GrantRevocation): Promise<void>;
   archiveRequest(status: AccessStatus): Promise<ArchiveResult>;
 }
+
+/** What one credential provider's reconciliation found (principals only, never secrets). */
+export interface ReconcileReport {
+  target: string;
+  checked: number;
+  revoked: string[];
+}

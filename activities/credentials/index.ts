@@ -1,3 +1,8 @@
-export type { CredentialProvider, CredentialRequest, IssuedCredential, RevokeRequest, SecretVault } from './provider';
+export type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './provider';
 export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
-export { createCredentialActivities } from './credential-activities';
+export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';
+export { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
+export {
+  snowflakeProviderFactory, SnowflakeCredentialProvider, SnowflakeClient, withClient, readSnowflakeCredential, credentialRefFor,
+  brokerSetupStatements, parseSnowflakeSettings, principalFor, type SnowflakeCredential, type SnowflakeSettings, type KeyPairLogin, type BrokerSetup,
+} from './snowflake';

@@ -29,6 +29,20 @@ export interface CredentialProvider {
   readonly kind: string;
   issue(request: CredentialRequest): Promise<IssuedCredential>;
   revoke(request: RevokeRequest): Promise<void>;
+  /**
+   * Optional: revoke every identity this provider made whose request is no longer active
+   * (`isActive` says), so a lost revocation cannot leave a live credential.
+   */
+  reconcile?(isActive: (requestId: string) => Promise<boolean>): Promise<ReconcileReport>;
+}
+
+/** What one provider's reconciliation found; principals only, never secrets. */
+export interface ReconcileReport {
+  target: string;
+  /** Identities the provider made that it found on the platform. */
+  checked: number;
+  /** Identities revoked because their request is no longer active. */
+  revoked: string[];
 }
 
 /**

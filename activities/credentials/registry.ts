@@ -28,6 +28,11 @@ export class CredentialProviders {
     }
   }
 
+  /** Every target's provider (reconciliation walks them all). */
+  all(): CredentialProvider[] {
+    return [...this.byTarget.values()];
+  }
+
   for(target: string): CredentialProvider {
     const provider = this.byTarget.get(target);
     if (!provider) throw new Error(`no credential provider for target "${target}" (is it in gatehouse.yaml?)`);

@@ -5,3 +5,4 @@ export { Catalog, publicKeyFingerprint, normalizePublicKey, type UserRecord } fr
 export { SnowflakeError } from './errors';
 export { seedHealthData, type SeedOptions } from './seed';
 export { runLocalSnowflake, type SnowflakeProcessOptions } from './main';
+export { bootstrapLocalBroker, type LocalBrokerOptions } from './broker';

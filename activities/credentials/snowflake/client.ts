@@ -1,0 +1,71 @@
+import snowflake from 'snowflake-sdk';
+
+let configured = false;
+
+/** The driver logs to the console by default; Gatehouse wants errors only, and never secrets. */
+function configureDriver(): void {
+  if (configured) return;
+  snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
+  configured = true;
+}
+
+export interface KeyPairLogin {
+  account: string;
+  accessUrl?: string;
+  username: string;
+  /** PEM (PKCS#8). Held only in memory for the connection. */
+  privateKey: string;
+  role?: string;
+  warehouse?: string;
+  database?: string;
+  schema?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/** A key-pair (SNOWFLAKE_JWT) connection to Snowflake or the local endpoint, promise-shaped. */
+export class SnowflakeClient {
+  private constructor(private readonly connection: snowflake.Connection) {}
+
+  static async connect(login: KeyPairLogin): Promise<SnowflakeClient> {
+    configureDriver();
+    const connection = snowflake.createConnection({
+      account: login.account,
+      ...(login.accessUrl ? { accessUrl: login.accessUrl } : {}),
+      username: login.username,
+      authenticator: 'SNOWFLAKE_JWT',
+      privateKey: login.privateKey,
+      ...(login.role ? { role: login.role } : {}),
+      ...(login.warehouse ? { warehouse: login.warehouse } : {}),
+      ...(login.database ? { database: login.database } : {}),
+      ...(login.schema ? { schema: login.schema } : {}),
+      application: 'Gatehouse',
+    } as snowflake.ConnectionOptions);
+    await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+    return new SnowflakeClient(connection);
+  }
+
+  execute(sqlText: string, binds?: (string | number | boolean | null)[]): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        ...(binds ? { binds: binds as snowflake.Binds } : {}),
+        complete: (error, _statement, rows) => (error ? reject(error) : resolve((rows ?? []) as Row[])),
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.connection.destroy(() => resolve()));
+  }
+}
+
+/** Opens a client, runs `work`, always closes it. */
+export async function withClient<T>(login: KeyPairLogin, work: (client: SnowflakeClient) => Promise<T>): Promise<T> {
+  const client = await SnowflakeClient.connect(login);
+  try {
+    return await work(client);
+  } finally {
+    await client.close();
+  }
+}

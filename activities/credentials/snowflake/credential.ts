@@ -1,0 +1,35 @@
+import type { SecretVault } from '../provider';
+import type { KeyPairLogin } from './client';
+
+/**
+ * What the broker stores in the vault for the gateway: everything needed to open a key-pair
+ * connection as the issued user. Encrypted at rest (AES-256-GCM, the reference bound as AAD);
+ * only the credentialRef ever leaves the worker.
+ */
+export interface SnowflakeCredential extends KeyPairLogin {
+  kind: 'snowflake';
+  /** The request the user was issued for. */
+  requestId: string;
+  /** When the grant ends (ISO 8601). */
+  expiresAt: string;
+}
+
+/** The vault reference for a request's Snowflake credential (deterministic, so retries overwrite). */
+export function credentialRefFor(requestId: string): string {
+  return `snowflake:${requestId}`;
+}
+
+/**
+ * For the gateway: the issued credential behind a reference, or null when it is gone (revoked
+ * or expired). Connect with `SnowflakeClient.connect(credential)` or pass the same fields to
+ * `snowflake.createConnection({ ...fields, authenticator: 'SNOWFLAKE_JWT' })`.
+ */
+export async function readSnowflakeCredential(vault: Pick<SecretVault, 'get'>, credentialRef: string): Promise<SnowflakeCredential | null> {
+  const sealed = await vault.get(credentialRef);
+  if (sealed === null) return null;
+  const value = JSON.parse(sealed) as SnowflakeCredential;
+  if (value.kind !== 'snowflake' || typeof value.privateKey !== 'string' || typeof value.username !== 'string') {
+    throw new Error(`vault entry ${credentialRef} is not a Snowflake credential`);
+  }
+  return value;
+}

@@ -1,0 +1,32 @@
+import type { SecretVault } from '../provider';
+import type { ProviderFactory } from '../registry';
+import { SnowflakeCredentialProvider } from './provider';
+import { parseSnowflakeSettings } from './settings';
+
+export { SnowflakeCredentialProvider } from './provider';
+export { SnowflakeClient, withClient, type KeyPairLogin, type Row } from './client';
+export { credentialRefFor, readSnowflakeCredential, type SnowflakeCredential } from './credential';
+export { brokerSetupStatements, type BrokerSetup } from './bootstrap';
+export { principalFor, requestIdOf, commentFor, requestIdFromComment, COMMENT_MARKER } from './names';
+export { parseSnowflakeSettings, snowflakeSettingsSchema, UNQUOTED_IDENTIFIER, type SnowflakeSettings } from './settings';
+
+/**
+ * The provider factory the worker registers as `snowflake`: settings validated per target, the
+ * broker key read from the environment variable the settings name. Any gap stops the worker
+ * at start with the target's name in the message.
+ */
+export function snowflakeProviderFactory(deps: { env: NodeJS.ProcessEnv; vault: SecretVault }): ProviderFactory {
+  return (target, settings) => {
+    const parsed = parseSnowflakeSettings(target, settings);
+    const raw = deps.env[parsed.brokerPrivateKeyEnv];
+    if (!raw || !raw.trim()) {
+      throw new Error(
+        `target "${target}": the Snowflake broker's private key is missing; set ${parsed.brokerPrivateKeyEnv} to the PEM private key of ${parsed.brokerUser} ` +
+          `(brokerPrivateKeyEnv in its credentials.settings names the variable)`,
+      );
+    }
+    // Keys pasted into one-line environment variables often carry literal "\n".
+    const pem = raw.includes('\\n') && !raw.includes('\n') ? raw.replace(/\\n/g, '\n') : raw;
+    return new SnowflakeCredentialProvider(target, parsed, pem, deps.vault);
+  };
+}

@@ -1,0 +1,131 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
+import { withClient, type KeyPairLogin, type Row, type SnowflakeClient } from './client';
+import { credentialRefFor, type SnowflakeCredential } from './credential';
+import { COMMENT_MARKER, commentFor, literal, principalFor, requestIdFromComment, requestIdOf } from './names';
+import type { SnowflakeSettings } from './settings';
+
+/** How long the gateway's copy of the key outlives the grant (revocation removes it earlier). */
+const VAULT_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Mints and removes ephemeral Snowflake users for one target, against real Snowflake or the
+ * local endpoint with the same statements. Every identifier in a statement comes from the
+ * validated settings or from a validated request id; every literal from validated values.
+ */
+export class SnowflakeCredentialProvider implements CredentialProvider {
+  readonly kind = 'snowflake';
+
+  constructor(
+    readonly target: string,
+    private readonly settings: SnowflakeSettings,
+    private readonly brokerKey: string,
+    private readonly vault: SecretVault,
+  ) {
+    try {
+      createPrivateKey({ key: brokerKey, format: 'pem' });
+    } catch {
+      throw new Error(`target "${target}": the broker private key in ${settings.brokerPrivateKeyEnv} is not a PEM private key`);
+    }
+  }
+
+  private broker<T>(work: (client: SnowflakeClient) => Promise<T>): Promise<T> {
+    const s = this.settings;
+    return withClient({ account: s.account, accessUrl: s.accessUrl, username: s.brokerUser, privateKey: this.brokerKey, role: s.brokerRole }, work);
+  }
+
+  private async findUser(client: SnowflakeClient, principal: string): Promise<Row | undefined> {
+    // The name is validated (GH_REQ_ + 20 of A-Z0-9); LIKE's `_` also matches itself, and the
+    // exact comparison below drops any other match.
+    const rows = await client.execute(`SHOW USERS LIKE ${literal(principal)}`);
+    return rows.find((r) => r.name === principal);
+  }
+
+  async issue(request: CredentialRequest): Promise<IssuedCredential> {
+    const principal = principalFor(request.requestId);
+    const comment = commentFor(request.requestId, request.target, request.expiresAt);
+    const s = this.settings;
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const publicKeyBody = publicKey.toString('base64');
+    const defaults = [
+      `DEFAULT_ROLE = ${s.targetRole}`,
+      ...(s.warehouse ? [`DEFAULT_WAREHOUSE = ${s.warehouse}`] : []),
+      ...(s.database ? [`DEFAULT_NAMESPACE = ${literal(`${s.database}${s.schema ? `.${s.schema}` : ''}`)}`] : []),
+    ].join(' ');
+    await this.broker(async (client) => {
+      const existing = await this.findUser(client, principal);
+      if (existing && requestIdFromComment(String(existing.comment ?? '')) !== request.requestId) {
+        throw ApplicationFailure.nonRetryable(`Snowflake user ${principal} exists but was not created by Gatehouse for ${request.requestId}; refusing to take it over`, 'ForeignUser');
+      }
+      if (!existing) {
+        // IF NOT EXISTS: a retried activity whose first attempt created the user does not fail here.
+        await client.execute(
+          `CREATE USER IF NOT EXISTS ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} ` +
+            `DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`,
+        );
+      }
+      // Always (re)set the key: on a retry the user keeps one key, the one the vault gets below.
+      await client.execute(`ALTER USER ${principal} SET RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} COMMENT = ${literal(comment)}`);
+      await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
+    });
+    const credential: SnowflakeCredential = {
+      kind: 'snowflake',
+      requestId: request.requestId,
+      expiresAt: request.expiresAt,
+      account: s.account,
+      ...(s.accessUrl ? { accessUrl: s.accessUrl } : {}),
+      username: principal,
+      privateKey,
+      role: s.targetRole,
+      ...(s.warehouse ? { warehouse: s.warehouse } : {}),
+      ...(s.database ? { database: s.database } : {}),
+      ...(s.schema ? { schema: s.schema } : {}),
+    };
+    const credentialRef = credentialRefFor(request.requestId);
+    const ttl = Math.max(60_000, Date.parse(request.expiresAt) - Date.now() + VAULT_MARGIN_MS);
+    await this.vault.put(credentialRef, JSON.stringify(credential), ttl);
+    return { credentialRef, principal };
+  }
+
+  /** Disable (ends live sessions at once), then drop. A user already gone is success. */
+  async revoke(request: RevokeRequest): Promise<void> {
+    const principal = principalFor(request.requestId);
+    await this.broker(async (client) => {
+      await client.execute(`ALTER USER IF EXISTS ${principal} SET DISABLED = TRUE`);
+      await client.execute(`DROP USER IF EXISTS ${principal}`);
+    });
+    await this.vault.delete(credentialRefFor(request.requestId));
+  }
+
+  /**
+   * Revokes every broker-made user whose request is no longer active, so a lost revocation
+   * cannot leave a live credential. Users without the marker, or whose name and marker
+   * disagree, are left alone (and reported by name only).
+   */
+  async reconcile(isActive: (requestId: string) => Promise<boolean>): Promise<ReconcileReport> {
+    const users = await this.broker((client) => client.execute(`SHOW USERS LIKE 'GH_REQ_%'`));
+    const ours = users.filter((u) => {
+      const requestId = requestIdOf(String(u.name));
+      return requestId !== undefined && String(u.comment ?? '').startsWith(COMMENT_MARKER) && requestIdFromComment(String(u.comment)) === requestId;
+    });
+    const revoked: string[] = [];
+    for (const user of ours) {
+      const requestId = requestIdOf(String(user.name))!;
+      if (await isActive(requestId)) continue;
+      await this.revoke({ requestId, target: this.target });
+      revoked.push(String(user.name));
+    }
+    return { target: this.target, checked: ours.length, revoked };
+  }
+
+  /** For the gateway and tests: the login an issued credential gives. */
+  static loginOf(credential: SnowflakeCredential): KeyPairLogin {
+    const { account, accessUrl, username, privateKey, role, warehouse, database, schema } = credential;
+    return { account, accessUrl, username, privateKey, role, warehouse, database, schema };
+  }
+}
