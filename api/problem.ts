@@ -98,6 +98,13 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     if (error instanceof Problem) problem = error;
     else if (error instanceof AccessError) problem = fromAccessError(error);
     else if (error && typeof error === 'object' && 'type' in error) problem = fromBodyParserError(error as never);
+    else if ((error as { name?: string })?.name === 'ServiceError') {
+      // Temporal could not be reached or refused the call: nothing happened, the client may retry.
+      log.warn({ err: (error as Error).message, method: req.method, path: req.path }, 'workflow service unavailable');
+      problem = new Problem(503, 'workflow-service-unavailable', 'Workflow service unavailable', 'the workflow service (Temporal) did not answer; nothing was changed, try again shortly', {
+        headers: { 'Retry-After': '5' },
+      });
+    }
     if (!problem) {
       log.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message, stack: (error as Error)?.stack }, method: req.method, path: req.path }, 'request failed');
       problem = new Problem(500, 'internal', 'Internal error', 'the request could not be completed; it has been logged, try again later');

@@ -6,7 +6,7 @@ import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
 import { accessRoutes } from './routes/access';
-import { apiSettings } from './settings';
+import { apiSettings, ApiSettingsError } from './settings';
 
 export interface RunningApi {
   url: string;
@@ -45,7 +45,12 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const secrets = loadGatewaySecrets(env);
   // Only the grant-token derivation is used; no Redis command is ever sent from the API.
   const grants = new GrantStore(connectRedis(env.REDIS_URL, { lazyConnect: true }), secrets.grantTokenKey);
-  const verifier = createOidcVerifier(settings.oidc);
+  let verifier;
+  try {
+    verifier = createOidcVerifier(settings.oidc);
+  } catch (error) {
+    throw new ApiSettingsError((error as Error).message);
+  }
   await verifier.ready().catch((error: Error) => {
     log.warn({ issuer: settings.oidc.issuer, err: error.message }, 'OIDC discovery failed; it is retried on the first request');
   });

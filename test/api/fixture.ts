@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type OidcSettings, type RunningApi } from '../../api';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, testConfig, TEST_CONFIG_YAML, type Harness } from '../support/harness';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
 
 export const CLIENTS: OidcClient[] = [
@@ -15,6 +15,9 @@ export const CLIENTS: OidcClient[] = [
 ];
 
 export const GATEWAY_URL = 'http://127.0.0.1:8999';
+
+/** The shared test policy, with time for an approver (a separate process in the CLI tests) to decide. */
+export const API_TEST_CONFIG_YAML = TEST_CONFIG_YAML.replace('approvalTimeout: 4s', 'approvalTimeout: 2m');
 
 export interface ApiFixture {
   harness: Harness;
@@ -44,7 +47,7 @@ export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSett
 }
 
 export async function startApiFixture(): Promise<ApiFixture> {
-  const harness = await startHarness();
+  const harness = await startHarness({ config: testConfig(API_TEST_CONFIG_YAML) });
   const oidc = await startOidcProvider({ clients: CLIENTS });
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, new Writable({

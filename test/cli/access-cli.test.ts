@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CLIENTS, GATEWAY_URL, startApiFixture, type ApiFixture } from '../api/fixture';
+import { GrantStore } from '../../lib';
+import { API_TEST_CONFIG_YAML, CLIENTS, GATEWAY_URL, startApiFixture, type ApiFixture } from '../api/fixture';
 
 // The gatehouse command as a child process (node bin/gatehouse.js ...) against the API on
 // loopback, with credentials from a real OpenID provider.
@@ -148,14 +150,70 @@ describe('gatehouse request/approve/status/list/revoke/extend', () => {
     const { id } = JSON.parse(pending.stdout);
     const own = await gatehouse(['approve', id], credentialsOf('alice@example.org'));
     expect(own).toMatchObject({ code: 1, stderr: expect.stringContaining('you cannot approve your own request') });
-    // 6: --wait gave up before anyone decided.
-    const gaveUp = await gatehouse(['status', id, '--wait', 'x'], carol);
-    expect(gaveUp.code).toBe(2);
     const denied = await gatehouse(['deny', id, '--reason', 'not today'], credentialsOf('bob@example.org'));
-    expect(denied.code).toBe(0);
+    expect(denied).toMatchObject({ code: 0, stdout: expect.stringContaining(`${id}: denied by bob@example.org`) });
+    const again = await gatehouse(['approve', id], credentialsOf('bob@example.org'));
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/already denied by bob@example.org|is closed \(denied\)/) });
+    expect((await gatehouse(['status', id, '--wait', 'x'], carol)).code).toBe(2);
+    // 6: --wait gave up before anyone decided.
     const waited = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'will time out', '--wait', '--timeout', '1s'], carol);
     expect(waited).toMatchObject({ code: 6, stderr: expect.stringContaining('gave up waiting after 1s') });
     const leftover = /(req_[a-z0-9]{20}) is pending approval/.exec(waited.stderr)![1]!;
     await f.call('POST', `/v1/access-requests/${leftover}/revoke`, { token: await f.token('carol@example.org'), body: { reason: 'test over' } });
+  });
+});
+
+describe('gatehouse api', () => {
+  it('runs the API from its environment, serves the CLI, derives grant tokens with the gateway key, and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-api-'));
+    const configFile = join(dir, 'gatehouse.yaml');
+    writeFileSync(configFile, API_TEST_CONFIG_YAML);
+    const grantTokenKey = randomBytes(32);
+    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
+    const missing = await gatehouse(['api'], {});
+    expect(missing).toMatchObject({ code: 3, stderr: expect.stringContaining('missing GATEHOUSE_OIDC_ISSUER and GATEHOUSE_OIDC_AUDIENCE') });
+
+    const child = spawn(process.execPath, [BIN, 'api', '--port', '0'], {
+      env: {
+        ...base,
+        GATEHOUSE_CONFIG: configFile,
+        GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        GATEHOUSE_GRANT_TOKEN_KEY: grantTokenKey.toString('base64'),
+        GATEHOUSE_OIDC_ISSUER: f.oidc.issuer,
+        GATEHOUSE_OIDC_AUDIENCE: f.oidc.audience,
+        GATEHOUSE_GATEWAY_URL: 'http://127.0.0.1:8998',
+        TEMPORAL_TASK_QUEUE: f.harness.taskQueue,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    const url = await new Promise<string>((resolvePromise, reject) => {
+      child.stdout.on('data', (d) => {
+        logs += d;
+        const line = logs.split('\n').find((l) => l.includes('"API listening"'));
+        if (line) resolvePromise(JSON.parse(line).url);
+      });
+      child.stderr.on('data', (d) => { logs += d; });
+      child.once('exit', (code) => reject(new Error(`gatehouse api exited with ${code}:\n${logs}`)));
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const anonymous = await fetch(`${url}/v1/access-requests`);
+      expect([anonymous.status, anonymous.headers.get('content-type')]).toEqual([401, 'application/problem+json; charset=utf-8']);
+
+      const run = await gatehouse(['request', '--api-url', url, '--target', 'clinical', '--duration', '5s', '--reason', 'smoke test', '--wait', '--json'], credentialsOf('agent:ci-nightly'));
+      expect(run.code).toBe(0);
+      const view = JSON.parse(run.stdout);
+      expect(view.grant.mcpUrl).toBe('http://127.0.0.1:8998/mcp/clinical');
+      const { grantId } = await f.harness.access.status(view.id);
+      expect(view.grant.token).toBe(new GrantStore(f.harness.redis, grantTokenKey).tokenFor(grantId!));
+      await f.harness.access.revoke(view.id, 'agent:ci-nightly', 'test over');
+      expect(logs).toContain('"path":"/v1/access-requests"');
+      expect(logs).not.toContain(view.grant.token);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });

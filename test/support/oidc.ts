@@ -31,11 +31,11 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string } = {}): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string; port?: number } = {}): Promise<TestOidcProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'gatehouse-test-key', use: 'sig', alg: 'RS256' };
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const audience = options.audience ?? 'https://gatehouse.test/api';
   const opaqueAudience = 'https://gatehouse.test/api-opaque';
