@@ -42,7 +42,7 @@ export function buildOpenApiDocument(groups: RouteGroup[], info: { issuer?: stri
       for (const [status, response] of Object.entries(route.responses)) {
         responses[status] = {
           description: response.description,
-          ...(response.schema ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } } : {}),
+          ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: jsonSchema(response.schema, 'output') } } } : {}),
         };
       }
       if (route.body || route.params || route.query) responses['400'] ??= { description: 'The request is malformed or fails validation', ...problem };

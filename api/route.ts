@@ -10,6 +10,8 @@ type Nothing = z.ZodObject<Record<string, never>>;
 export interface RouteResponse {
   description: string;
   schema?: z.ZodType;
+  /** Default application/json; a handler that streams something else writes to `res` itself. */
+  contentType?: string;
 }
 
 export interface HandlerInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, H extends AnyObject> {
@@ -54,7 +56,8 @@ export interface RouteDefinition<
   body?: B;
   headers?: H;
   responses: Record<number, RouteResponse>;
-  handler(input: HandlerInput<P, Q, B, H>): Promise<HandlerResult> | HandlerResult;
+  /** Returns the JSON answer, or writes to `res` itself (downloads, streams) and returns nothing. */
+  handler(input: HandlerInput<P, Q, B, H>): Promise<HandlerResult | void> | HandlerResult | void;
 }
 
 /** Keeps a route's schema types attached to its handler. */
@@ -112,6 +115,7 @@ export function mountRoute(router: Router, route: RouteDefinition, verifier: Tok
     } as HandlerInput<AnyObject, AnyObject, z.ZodType, AnyObject>;
     const result = await route.handler(input);
     if (res.headersSent) return;
+    if (!result) throw new Error(`route ${route.operationId} neither answered nor returned a result`);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     res.status(result.status).json(result.body);
   });
