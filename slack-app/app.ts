@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { escapeText, parseButtonValue, SlackActions, systemName } from '../activities/notify';
 import { AccessError, createLogger, formatDuration, type AccessClient, type Logger } from '../lib';
-import { findTarget, requestableTargets, type GatehouseConfig } from '../policy';
+import { evaluateRequest, findTarget, requestableTargets, type GatehouseConfig } from '../policy';
 import type { AccessStatus } from '../workflows';
 import { invalidMessage, parseAccessCommand, usage } from './commands';
 import { SlackIdentity } from './identity';
@@ -117,6 +117,17 @@ export function createSlackApp(options: SlackAppOptions): App {
     return undefined;
   };
 
+  /** Opens a modal on a trigger (valid for 3 s); a refusal says what to do when Slack says no. */
+  const openModal = async (triggerId: string, view: Record<string, unknown>, refuse: (text: string) => Promise<void>) => {
+    try {
+      await app.client.views.open({ trigger_id: triggerId, view: view as never });
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+      log.warn({ code }, 'could not open a modal');
+      await refuse(`Slack did not let Gatehouse open the form (${code}); Slack allows 3 seconds for it. Please try again.`);
+    }
+  };
+
   const loadStatus = async (requestId: string, refuse: (text: string) => Promise<void>): Promise<AccessStatus | undefined> => {
     try {
       return await access.status(requestId);
@@ -126,8 +137,17 @@ export function createSlackApp(options: SlackAppOptions): App {
     }
   };
 
+  /** What the requester is told once the workflow has started. */
+  const startedMessage = (requestId: string, target: string, durationMs: number, subject: string) => {
+    const verdict = evaluateRequest(config, subject, target, durationMs);
+    const next = verdict.allowed && verdict.policy.autoApproved
+      ? 'is approved by policy; the credential is being issued'
+      : 'is waiting for an approver';
+    return `Request \`${requestId}\` for ${target} (${formatDuration(durationMs)}) ${next}. You will get a DM with a link to its thread.`;
+  };
+
   // ---- /access -------------------------------------------------------------------------------
-  app.command(options.command ?? '/access', async ({ command, ack, respond, client }) => {
+  app.command(options.command ?? '/access', async ({ command, ack, respond }) => {
     const parsed = parseAccessCommand(command.text ?? '');
     if (parsed.kind === 'invalid') return void (await ack({ response_type: 'ephemeral', text: invalidMessage(parsed) }));
     if (parsed.kind === 'help') return void (await ack({ response_type: 'ephemeral', text: usage() }));
@@ -140,8 +160,7 @@ export function createSlackApp(options: SlackAppOptions): App {
       case 'modal': {
         const targets = requestableTargets(config, subject);
         if (targets.length === 0) return refuse(`You (${subject}) may not request any target. Ask the Gatehouse owners to add you to a target's requesters.`);
-        await client.views.open({ trigger_id: command.trigger_id, view: requestModal(targets, config, { channel: command.channel_id }) as never });
-        return;
+        return openModal(command.trigger_id, requestModal(targets, config, { channel: command.channel_id }), refuse);
       }
       case 'request': {
         if (!findTarget(config, parsed.target)) {
@@ -153,9 +172,7 @@ export function createSlackApp(options: SlackAppOptions): App {
             requester: subject, origin: 'slack', target: parsed.target, durationMs: parsed.durationMs, reason: parsed.reason,
             ...(parsed.ticket ? { ticket: parsed.ticket } : {}),
           });
-          const target = findTarget(config, parsed.target)!;
-          const autoApproved = target.autoApprove.length > 0 ? ' (or is approved by policy)' : '';
-          return tell(respond, `Request \`${started.requestId}\` for ${parsed.target} (${formatDuration(parsed.durationMs)}) is waiting for an approver${autoApproved}. You will get a DM with a link to its thread.`);
+          return tell(respond, startedMessage(started.requestId, parsed.target, parsed.durationMs, subject));
         } catch (error) {
           return refuse(failure(error, 'start the request'));
         }
@@ -198,7 +215,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     if (!subject) return;
     try {
       const started = await access.request({ requester: subject, origin: 'slack', ...read.form });
-      await refuse(`Request \`${started.requestId}\` for ${read.form.target} (${formatDuration(read.form.durationMs)}) is waiting for an approver. You will get a DM with a link to its thread.`);
+      await refuse(startedMessage(started.requestId, read.form.target, read.form.durationMs, subject));
     } catch (error) {
       await refuse(failure(error, 'start the request'));
     }
@@ -222,7 +239,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     }
   });
 
-  app.action(SlackActions.deny, async ({ ack, body, action, respond, client }) => {
+  app.action(SlackActions.deny, async ({ ack, body, action, respond }) => {
     await ack();
     const refuse = (text: string) => tell(respond, text);
     const { requestId } = parseButtonValue((action as { value?: string }).value);
@@ -233,7 +250,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     const refusal = decisionRefusal(s, subject, 'deny');
     if (refusal) return refuse(refusal);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
-    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: denyModal(s, { channel }) as never });
+    await openModal((body as { trigger_id: string }).trigger_id, denyModal(s, { channel }), refuse);
   });
 
   app.view(Views.deny, async ({ ack, view, body }) => {
@@ -271,7 +288,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
 
   // ---- Extend (requester) and the approvers' decision ----------------------------------------------
-  app.action(SlackActions.extend, async ({ ack, body, action, respond, client }) => {
+  app.action(SlackActions.extend, async ({ ack, body, action, respond }) => {
     await ack();
     const refuse = (text: string) => tell(respond, text);
     const { requestId } = parseButtonValue((action as { value?: string }).value);
@@ -282,7 +299,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     const refusal = extendRefusal(s, subject);
     if (refusal) return refuse(refusal);
     const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
-    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: extendModal(s, { channel }) as never });
+    await openModal((body as { trigger_id: string }).trigger_id, extendModal(s, { channel }), refuse);
   });
 
   app.view(Views.extend, async ({ ack, view, body }) => {

@@ -152,6 +152,19 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(seen).not.toContain(GRANT_TOKEN_PREFIX);
   });
 
+  test('auto-approved by policy: no buttons to press; the grant runs out by itself and the thread says so', async () => {
+    const delivery = await stack.driver.command({ user: 'eve', channel: 'general', text: 'clinical 3s nightly check' });
+    const [answer] = await waitForResponses(delivery, 1, 15_000);
+    expect(answer?.body.text).toMatch(/^Request `req_[a-z0-9]{20}` for clinical \(3 seconds\) is approved by policy; the credential is being issued\./);
+    const requestId = /req_[a-z0-9]{20}/.exec(String(answer?.body.text))![0];
+    const parent = await parentOf(requestId);
+    expect(lines(parent)).not.toContain('gatehouse_approve');
+    await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts, timeoutMs: 20_000 });
+    const story = thread(parent).map((m) => m.text).join('\n');
+    expect(story).toContain(':white_check_mark: Approved automatically by policy.');
+    expect(story).toContain('Access revoked by Gatehouse (the grant reached its end): the grant reached its end.');
+  });
+
   test('the modal: targets limited to what the person may request, errors shown in the form, then a request', async () => {
     const opened = await stack.driver.command({ user: 'carol', channel: 'general', text: '' });
     expect(opened.status).toBe(200);

@@ -39,6 +39,9 @@ targets:
     maxDuration: 40s
     requesters: [group:analysts]
     approvers: { channel: phi-approvers, members: [group:phi-approvers] }
+    autoApprove:
+      - requesters: [eve@example.org]
+        maxDuration: 3s
     commands:
       sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny }
       rowLimit: 200
