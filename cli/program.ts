@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config';
+import { registerDevstackCommand } from './commands/devstack';
 import { registerWorkerCommand } from './commands/worker';
 import { registerSlackAppCommand } from './commands/slack-app';
 import { registerAccessCommands } from './commands/access';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommand(program);
   registerConfigCommand(program);
+  registerDevstackCommand(program);
   registerApiCommand(program);
   registerAccessCommands(program);
   registerSlackAppCommand(program);

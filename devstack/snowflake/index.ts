@@ -6,3 +6,4 @@ export { SnowflakeError } from './errors';
 export { seedHealthData, type SeedOptions } from './seed';
 export { runLocalSnowflake, type SnowflakeProcessOptions } from './main';
 export { bootstrapLocalBroker, type LocalBrokerOptions } from './broker';
+export { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from './process';

@@ -1,12 +1,17 @@
+import { writeFileSync } from 'node:fs';
 import { createLogger } from '../../lib';
+import { bootstrapLocalBroker } from './broker';
 import { startLocalSnowflake } from './local';
 
 /**
  * The local Snowflake as its own process (what `gatehouse devstack snowflake` runs):
  *   npx tsx devstack/snowflake/main.ts --port 8085 --data DIR [--seed 42 --patients 200] [--account gatehouse-dev]
- * Prints one JSON line ({ url, account, adminUser, adminPasswordFile }) when it listens. The ADMIN
- * password comes from GATEHOUSE_SNOWFLAKE_ADMIN_PASSWORD or is generated into DATA/admin-password;
- * it is never printed.
+ *       [--broker-key-file FILE]
+ * Prints one JSON line ({ url, account, adminUser, adminPasswordFile, brokerKeyFile? }) when it
+ * listens. The ADMIN password comes from GATEHOUSE_SNOWFLAKE_ADMIN_PASSWORD or is generated into
+ * DATA/admin-password; with --broker-key-file the credential broker (GATEHOUSE_BROKER, role
+ * GATEHOUSE_BROKER_ROLE, owning CLINICAL_ANALYST) is bootstrapped with a fresh key pair whose
+ * private key is written to FILE (0600). No secret is ever printed.
  */
 export interface SnowflakeProcessOptions {
   port: number;
@@ -15,6 +20,7 @@ export interface SnowflakeProcessOptions {
   patients?: number;
   account?: string;
   host?: string;
+  brokerKeyFile?: string;
 }
 
 export async function runLocalSnowflake(options: SnowflakeProcessOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -26,7 +32,12 @@ export async function runLocalSnowflake(options: SnowflakeProcessOptions, env: N
     adminPassword: env.GATEHOUSE_SNOWFLAKE_ADMIN_PASSWORD,
     seed: { seed: options.seed ?? 42, patients: options.patients ?? 200 },
   });
-  process.stdout.write(`${JSON.stringify({ url: sf.url, account: sf.account, adminUser: sf.adminUser, adminPasswordFile: `${options.data}/admin-password` })}\n`);
+  if (options.brokerKeyFile) {
+    const broker = await bootstrapLocalBroker({ url: sf.url, account: sf.account, adminUser: sf.adminUser, adminPassword: sf.adminPassword });
+    writeFileSync(options.brokerKeyFile, broker.privateKey, { mode: 0o600 });
+  }
+  const ready = { url: sf.url, account: sf.account.toLowerCase(), adminUser: sf.adminUser, adminPasswordFile: `${options.data}/admin-password`, brokerKeyFile: options.brokerKeyFile };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -52,6 +63,7 @@ if (require.main === module) {
     seed: flag('seed') === undefined ? undefined : Number(flag('seed')),
     patients: flag('patients') === undefined ? undefined : Number(flag('patients')),
     account: flag('account'),
+    brokerKeyFile: flag('broker-key-file'),
   })
     .then(() => process.exit(0))
     .catch((error: unknown) => {
