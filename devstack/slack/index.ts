@@ -10,6 +10,7 @@
  */
 export { startLocalSlack, createSlackApi, type LocalSlack, type LocalSlackOptions, type FailureSpec, type AppEndpoint } from './server';
 export { serveLocalSlack, type ServeLocalSlackOptions } from './serve';
+export { planSlackDev, type SlackDevPlan, type LocalSlackIndex } from './dev';
 export {
   SlackWorkspace, SlackApiError, ALL_BOT_SCOPES, tsToMicros,
   type SlackUser, type SlackChannel, type SlackMessage, type EphemeralMessage, type MessageUpdate, type SlackView,

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createAccessActivities, CredentialProviders } from '../../activities';
 import { SlackNotifier, slackNotifierComponent } from '../../activities/notify';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { planSlackDev } from '../../devstack/slack';
 import { connectRedis, createLogger, GrantStore, RedisSecretVault } from '../../lib';
 import { parseConfig } from '../../policy';
 import { createAccessWorker, MissingComponentError, type ComponentContext } from '../../worker';
@@ -33,48 +34,40 @@ describe('running the Slack parts as the dev stack does', () => {
     expect(slackNotifierComponent({ ...context, env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:3100/api/' } })).toBeInstanceOf(SlackNotifier);
   });
 
-  test('`gatehouse devstack slack` + `gatehouse slack-app` as processes; a person played with `gatehouse devstack slack-user`', async () => {
+  test('`gatehouse devstack slack` + `gatehouse slack-app` as processes, planned as the dev stack plans them; a person played with `gatehouse devstack slack-user`', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-slack-dev-'));
     const configFile = join(dir, 'gatehouse.yaml');
     writeFileSync(configFile, SLACK_TEST_CONFIG);
-    const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
-    const signingSecret = randomBytes(16).toString('hex');
+    const plan = await planSlackDev(configFile, { localSlack: await freePort(), app: await freePort() });
+    const botToken = plan.env.SLACK_BOT_TOKEN!;
+    const signingSecret = plan.env.SLACK_SIGNING_SECRET!;
     const taskQueue = `slack-dev-${randomBytes(6).toString('hex')}`;
-    const env = {
-      ...process.env, SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: '',
-      GATEHOUSE_CONFIG: configFile, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info',
-    };
-    const appPort = await freePort();
-    const appUrl = `http://127.0.0.1:${appPort}/slack/events`;
+    const env = { ...process.env, ...plan.env, SLACK_APP_TOKEN: '', GATEHOUSE_CONFIG: configFile, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' };
     const output: string[] = [];
     const procs: ManagedProcess[] = [];
     const redis = connectRedis(process.env.GATEHOUSE_TEST_REDIS_URL!);
     let stopWorker = async () => {};
     try {
-      let ready: { url: string; apiUrl: string; channels: Record<string, string>; users: Record<string, string> } | undefined;
-      const slackProc = startProcess('local-slack', process.execPath, [gatehouse, 'devstack', 'slack', '--config', configFile, '--app-url', appUrl], {
-        cwd: root, env, onLine: (line) => {
-          output.push(line);
-          if (line.startsWith('{"url"')) ready = JSON.parse(line) as typeof ready;
-        },
-      });
+      const slackProc = startProcess('local-slack', process.execPath, [gatehouse, ...plan.localSlackArgs], { cwd: root, env, onLine: (line) => output.push(line) });
       procs.push(slackProc);
-      const slack = await waitFor('the local Slack', async () => ready, 20_000, slackProc);
+      const index = await plan.ready();
       // The workspace follows the policy file: its people, and its approvers channel with the approvers in it.
-      expect(Object.keys(slack.users).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'eve']);
-      expect(slack.channels).toHaveProperty('phi-approvers');
+      expect(index.users.filter((u) => u.email).map((u) => u.name).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'eve']);
+      expect(index.channels.map((c) => c.name)).toContain('phi-approvers');
+      const slack = { url: plan.localSlackUrl, apiUrl: plan.env.SLACK_API_URL! };
+      const described = plan.describe(index).join('\n');
+      expect(described).toContain(`local Slack ${plan.localSlackUrl} (approvers: #phi-approvers; people: alice, bob, carol, dave, eve)`);
+      expect(described).not.toContain(botToken);
 
-      const appProc = startProcess('slack-app', process.execPath, [gatehouse, 'slack-app', '--port', String(appPort)], {
-        cwd: root, env: { ...env, SLACK_API_URL: slack.apiUrl }, onLine: (line) => output.push(line),
-      });
+      const appProc = startProcess('slack-app', process.execPath, [gatehouse, ...plan.appArgs], { cwd: root, env, onLine: (line) => output.push(line) });
       procs.push(appProc);
-      await waitFor('the Slack app', async () => ((await fetch(`http://127.0.0.1:${appPort}/healthz`).catch(() => undefined))?.ok ? true : undefined), 20_000, appProc);
-      expect(output.join('\n')).toContain(`"url":"${appUrl}"`);
+      await waitFor('the Slack app', async () => ((await fetch(plan.appUrl.replace('/slack/events', '/healthz')).catch(() => undefined))?.ok ? true : undefined), 20_000, appProc);
+      expect(output.join('\n')).toContain(`"url":"${plan.appUrl}"`);
 
       // The worker, with the Slack notifier as `gatehouse worker` builds it, on the same task queue.
       const config = parseConfig(SLACK_TEST_CONFIG, configFile);
       const vault = new RedisSecretVault(redis, randomBytes(32));
-      const notifier = slackNotifierComponent({ config, env: { SLACK_BOT_TOKEN: botToken, SLACK_API_URL: slack.apiUrl }, redis, vault, log: createLogger('worker', 'silent') });
+      const notifier = slackNotifierComponent({ config, env, redis, vault, log: createLogger('worker', 'silent') });
       const { worker, connection } = await createAccessWorker({
         address: process.env.TEMPORAL_ADDRESS!, taskQueue,
         activities: createAccessActivities({
