@@ -8,3 +8,4 @@ export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, t
 export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
 export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream } from './upstream';
+export { PhiMasker } from './phi-masker';
