@@ -40,9 +40,11 @@ export function buildOpenApiDocument(groups: RouteGroup[], info: { issuer?: stri
       const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const responses: Record<string, JsonSchema> = {};
       for (const [status, response] of Object.entries(route.responses)) {
+        const isError = Number(status) >= 400;
         responses[status] = {
           description: response.description,
           ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: jsonSchema(response.schema, 'output') } } } : {}),
+          ...(isError && !response.schema ? problem : {}),
         };
       }
       if (route.body || route.params || route.query) responses['400'] ??= { description: 'The request is malformed or fails validation', ...problem };

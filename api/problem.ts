@@ -27,7 +27,7 @@ export class Problem extends Error {
 }
 
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string().describe('a URI naming the kind of problem'),
     title: z.string(),
     status: z.number().int(),
@@ -35,7 +35,7 @@ export const problemSchema = z
     instance: z.string().optional(),
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+  .describe('RFC 9457 problem details');
 
 const ACCESS_STATUS: Record<AccessErrorCode, [number, string]> = {
   invalid: [400, 'Invalid request'],

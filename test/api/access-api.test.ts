@@ -263,6 +263,11 @@ describe('OpenAPI', () => {
       '/healthz', '/v1/openapi.json', '/v1/access-requests/{id}/approve', '/v1/access-requests/{id}/deny',
       '/v1/access-requests/{id}/revoke', '/v1/access-requests/{id}/extend', '/v1/access-requests/{id}/extension-decision',
     ]));
+    // Every $ref points into this document's components.
+    const refs = [...JSON.stringify(body).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((ref) => !ref!.startsWith('#/components/schemas/') || !(ref!.split('/').pop()! in body.components.schemas))).toEqual([]);
+    expect(body.components.schemas.Problem).toMatchObject({ type: 'object', required: ['type', 'title', 'status', 'detail'] });
     expect((await f.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
   });
 });
