@@ -74,7 +74,8 @@ export function createSlackApp(options: SlackAppOptions): App {
       logger,
       customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); } }],
     });
-  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), logger };
+  // A person is waiting on every call: a few quick retries, not the client's default half hour.
+  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), logger, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 } };
   const app = new App({
     token: options.botToken,
     // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
@@ -111,7 +112,14 @@ export function createSlackApp(options: SlackAppOptions): App {
 
   /** The person behind a Slack user id, or an ephemeral refusal. */
   const subjectOf = async (userId: string, refuse: (text: string) => Promise<void>): Promise<string | undefined> => {
-    const found = await identity.resolve(userId);
+    let found;
+    try {
+      found = await identity.resolve(userId);
+    } catch (error) {
+      log.warn({ code: (error as { data?: { error?: string } }).data?.error ?? (error as Error).message }, 'users.info failed');
+      await refuse('Gatehouse could not look up your Slack account just now (users.info failed). Nothing was changed; try again in a minute.');
+      return undefined;
+    }
     if (found.ok) return found.subject;
     await refuse(`${found.reason} Gatehouse did nothing.`);
     return undefined;

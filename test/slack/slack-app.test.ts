@@ -278,6 +278,14 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(answers['zed:']).toBe('You (zed@example.org) may not request any target. Ask the Gatehouse owners to add you to a target\'s requesters.');
   });
 
+  test('when Slack cannot say who someone is (users.info failing), they are told, and nothing starts', async () => {
+    stack.slack.failNext('users.info', { status: 500, times: 3 });
+    const delivery = await stack.driver.command({ user: 'dave', channel: 'general', text: 'billing 10m month end' });
+    expect(delivery.ackWithinLimit).toBe(true);
+    const [answer] = await waitForResponses(delivery, 1, 15_000);
+    expect(answer?.body.text).toBe('Gatehouse could not look up your Slack account just now (users.info failed). Nothing was changed; try again in a minute.');
+  });
+
   test('every bad /access form is answered with what was wrong and the right form', async () => {
     const cases: Array<[string, string]> = [
       ['clinical', 'Say for how long you need clinical, and why.\nUse: `/access <target> <duration> <reason…> [ticket:ABC-123]'],
