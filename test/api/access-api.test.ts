@@ -94,6 +94,8 @@ describe('an agent asks, an approver approves through the API, the agent gets it
     const alice = await f.token('alice@example.org');
     const bob = await f.token('bob@example.org');
     const { body } = await f.call('POST', '/v1/access-requests', { token: alice, body: ask() });
+    // A long-poll with nothing happening answers at its limit, with the unchanged state.
+    expect((await f.call('GET', `/v1/access-requests/${body.id}?wait=1`, { token: alice })).body.state).toBe('PENDING_APPROVAL');
     expectProblem(await f.call('POST', `/v1/access-requests/${body.id}/approve`, { token: alice }), 409, /you cannot approve your own request/);
     expectProblem(await f.call('POST', `/v1/access-requests/${body.id}/deny`, { token: bob, body: {} }), 400, /\/body\/reason/);
     const denied = await f.call('POST', `/v1/access-requests/${body.id}/deny`, { token: bob, body: { reason: 'use the de-identified mart' } });
