@@ -19,6 +19,9 @@ export { MaskingError, RESTRICTED_ZIP3 } from './operators';
 export { serializeJson } from './structured/serialize';
 export type { MaskOptions } from './mask-text';
 
+/** Per-call options: a fresh token memo, so no value outlives the call. */
+const perCall = (options: MaskOptions): MaskOptions => ({ ...options, tokenMemo: new Map() });
+
 /** Finds identifiers in free text without changing it (offsets only, never values). */
 export function scanText(text: string, policy: MaskingPolicy = parseMaskingPolicy({})): Finding[] {
   return scanTextImpl(text, { minScore: policy.minScore, ignore: policy.ignore });
@@ -26,20 +29,20 @@ export function scanText(text: string, policy: MaskingPolicy = parseMaskingPolic
 
 /** Masks free text, or bytes decoded as UTF-8 (invalid sequences become U+FFFD). */
 export function maskText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions = {}): { text: string; report: MaskReport } {
-  return maskTextImpl(input, policy, options);
+  return maskTextImpl(input, policy, perCall(options));
 }
 
 /** Masks a SQL result given as column names and row arrays. */
 export function maskRows(columns: readonly string[], rows: readonly (readonly unknown[])[], policy: MaskingPolicy, options: MaskOptions = {}): { rows: unknown[][]; report: MaskReport } {
   const report = new ReportBuilder(options.maxReportLocations);
-  const masked = maskRowsInto(columns, rows, policy, options, report);
+  const masked = maskRowsInto(columns, rows, policy, perCall(options), report);
   return { rows: masked, report: report.build() };
 }
 
 /** Masks any JSON value (records, {columns, rows} tables, MCP results whose text holds JSON). */
 export function maskJson(value: unknown, policy: MaskingPolicy, options: MaskOptions = {}): { value: unknown; report: MaskReport } {
   const report = new ReportBuilder(options.maxReportLocations);
-  const masked = maskJsonValue(value, policy, options, report);
+  const masked = maskJsonValue(value, policy, perCall(options), report);
   return { value: masked, report: report.build() };
 }
 

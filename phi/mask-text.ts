@@ -11,6 +11,8 @@ export interface MaskOptions extends OperatorContext {
   maxReportLocations?: number;
 }
 
+const SHORT_NUMBER = /^[+-]?\d{1,4}(?:[.,]\d{1,4})?$/;
+
 export const BINARY_PLACEHOLDER = '[BINARY DATA WITHHELD]';
 
 /** The operator the policy picks for a type. */
@@ -42,12 +44,16 @@ export function applyFindings(text: string, findings: readonly Finding[], policy
 
 /** Masks one string in place of the report builder the caller owns (used by the structured walkers). */
 export function maskString(value: string, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): string {
+  // Three characters, or a short plain number ("12", "98.6"), cannot hold any identifier the
+  // detectors know without a label, and a label would make the string longer.
+  if (value.length < 4 || SHORT_NUMBER.test(value)) return toText(value);
   const text = toText(value);
   if (policy.binary === 'redact' && looksBinary(text)) {
     report.binaryValues++;
     return BINARY_PLACEHOLDER;
   }
-  return applyFindings(text, findInText(text, policy, report, path), policy, context, report, path);
+  const findings = text.length <= 64 && !text.includes('\n') ? report.remembered(text, () => findInText(text, policy)) : findInText(text, policy, report, path);
+  return applyFindings(text, findings, policy, context, report, path);
 }
 
 /** Masks free text (or bytes, decoded as UTF-8): notes, error messages, Markdown or CSV output. */

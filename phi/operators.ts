@@ -11,6 +11,8 @@ export const RESTRICTED_ZIP3 = new Set(['036', '059', '063', '102', '203', '556'
 export interface OperatorContext {
   /** Secret for deterministic tokens; required when a policy picks `tokenize`. */
   tokenKey?: string | Uint8Array;
+  /** Tokens already computed in this call (values repeat: one patient, many rows). */
+  tokenMemo?: Map<string, string>;
 }
 
 export class MaskingError extends Error {
@@ -69,8 +71,13 @@ export function tokenize(type: EntityType, value: string, context: OperatorConte
   if (!context.tokenKey || context.tokenKey.length < 16) {
     throw new MaskingError('missing-token-key', 'the masking policy asks for tokenize but no token key of at least 16 bytes was given (set it in the gateway secrets)');
   }
-  const digest = createHmac('sha256', context.tokenKey).update(`${type}\u0000${canonical(type, value)}`).digest('hex');
-  return `<${type}:${digest.slice(0, 16)}>`;
+  const input = `${type}\u0000${canonical(type, value)}`;
+  const known = context.tokenMemo?.get(input);
+  if (known) return known;
+  const digest = createHmac('sha256', context.tokenKey).update(input).digest('hex');
+  const token = `<${type}:${digest.slice(0, 16)}>`;
+  if (context.tokenMemo && context.tokenMemo.size < 50_000) context.tokenMemo.set(input, token);
+  return token;
 }
 
 /** Keeps what Safe Harbor allows: the year of a date, "90+" for an age, three ZIP digits. */

@@ -1,4 +1,6 @@
-import type { ColumnDecision, EntityType, MaskedLocation, MaskReport } from './types';
+import type { ColumnDecision, EntityType, Finding, MaskedLocation, MaskReport } from './types';
+
+const MEMO_MAX_ENTRIES = 20_000;
 
 /** Collects what masking did. Counts are always exact; the location list is capped. */
 export class ReportBuilder {
@@ -8,6 +10,19 @@ export class ReportBuilder {
   private total = 0;
   private truncated = false;
   binaryValues = 0;
+  /**
+   * Findings of short strings already scanned in this masking call (result columns repeat the
+   * same values). It lives and dies with this builder, so no value outlasts the call.
+   */
+  private readonly memo = new Map<string, Finding[]>();
+
+  remembered(text: string, scan: () => Finding[]): Finding[] {
+    const known = this.memo.get(text);
+    if (known) return known;
+    const found = scan();
+    if (this.memo.size < MEMO_MAX_ENTRIES) this.memo.set(text, found);
+    return found;
+  }
 
   constructor(private readonly maxLocations = 1000) {}
 
@@ -16,6 +31,11 @@ export class ReportBuilder {
     this.total++;
     if (this.locations.length < this.maxLocations) this.locations.push(location);
     else this.truncated = true;
+  }
+
+  /** False once the location list is full: callers can skip building location paths. */
+  get wantsLocations(): boolean {
+    return this.locations.length < this.maxLocations;
   }
 
   column(decision: ColumnDecision): void {

@@ -50,7 +50,12 @@ export function sampleValues(values: readonly unknown[], count: number): string[
 export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy): EntityType | undefined {
   if (samples.length === 0) return undefined;
   const votes = new Map<EntityType, number>();
-  for (const value of samples) {
+  const needed = Math.ceil(samples.length * policy.sampling.threshold);
+  let leader = 0;
+  for (let s = 0; s < samples.length; s++) {
+    // Stop as soon as no type can still reach the threshold.
+    if (leader + (samples.length - s) < needed) return undefined;
+    const value = samples[s]!;
     if (value.length > 200) continue; // long free text is never one identifier
     const label = column.replace(/[_.]+/g, ' ');
     const probe = `${label}: ${value}`;
@@ -62,7 +67,10 @@ export function classifyBySample(column: string, samples: readonly string[], pol
     }
     const size = value.replace(/\s/g, '').length || 1;
     for (const [type, chars] of covered) {
-      if (chars / size >= 0.8) votes.set(type, (votes.get(type) ?? 0) + 1);
+      if (chars / size < 0.8) continue;
+      const n = (votes.get(type) ?? 0) + 1;
+      votes.set(type, n);
+      leader = Math.max(leader, n);
     }
   }
   let best: EntityType | undefined;

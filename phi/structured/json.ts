@@ -29,7 +29,7 @@ interface Frame {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pointer = (path: string, key: string) => `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const pointer = (path: string, key: string) => `${path}/${key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`;
 
 /** Masks one cell of a PHI column, whatever its JSON type (null stays null). */
 export function maskCell(value: unknown, column: Extract<ColumnClass, { kind: 'phi' }>, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): unknown {
@@ -126,7 +126,8 @@ export function maskJsonValue(value: unknown, policy: MaskingPolicy, context: Op
     const index = frame.i++;
     const key = isArray ? String(index) : frame.keys[index]!;
     const child = isArray ? (frame.src as unknown[])[index] : (frame.src as Record<string, unknown>)[key];
-    const childPath = pointer(frame.path, key);
+    // Paths are built only while the report still lists locations, or for containers.
+    const childPath = report.wantsLocations || (typeof child === 'object' && child !== null) ? pointer(frame.path, key) : '';
 
     let column: ColumnClass = TEXT;
     if (frame.forced) column = frame.forced;
@@ -135,32 +136,30 @@ export function maskJsonValue(value: unknown, policy: MaskingPolicy, context: Op
     else if (!isArray) column = classifyByName(key, policy) ?? TEXT;
 
     let outKey = key;
-    if (!isArray && !frame.forced && column.kind === 'text' && /[A-Za-z0-9]{2}/.test(key) && key.length >= 6) {
+    if (!isArray && !frame.forced && column.kind === 'text' && key.length >= 6 && /[A-Za-z0-9]{2}/.test(key)) {
       outKey = maskString(key, policy, context, report, `${childPath}#key`);
       while (outKey !== key && outKey in (frame.dst as Record<string, unknown>)) outKey += '#';
     }
-    const put = (v: unknown) => {
-      if (isArray) (frame.dst as unknown[]).push(v);
-      else (frame.dst as Record<string, unknown>)[outKey] = v;
-    };
 
+    let out: unknown;
     if (typeof child === 'object' && child !== null && column.kind !== 'none') {
       const dst: Container = Array.isArray(child) ? [] : {};
-      put(dst);
-      const extra: Partial<Frame> = {};
-      if (column.kind === 'phi') extra.forced = column;
-      else if (isArray && frame.rowColumns && Array.isArray(child)) extra.positionColumns = frame.rowColumns;
-      else if (isArray && frame.elementColumns && !Array.isArray(child)) extra.recordColumns = frame.elementColumns;
+      out = dst;
+      const next: Frame = { src: child as Container, dst, keys: Array.isArray(child) ? [] : Object.keys(child), i: 0, path: childPath };
+      if (column.kind === 'phi') next.forced = column;
+      else if (isArray && frame.rowColumns && Array.isArray(child)) next.positionColumns = frame.rowColumns;
+      else if (isArray && frame.elementColumns && !Array.isArray(child)) next.recordColumns = frame.elementColumns;
       else if (!isArray && Array.isArray(child) && child.length > 0 && child.every(Array.isArray)) {
         const names = columnNamesFor(frame.src as Record<string, unknown>);
-        if (names) extra.rowColumns = rowColumns(names, child, policy, report, childPath);
+        if (names) next.rowColumns = rowColumns(names, child, policy, report, childPath);
       }
-      const nextFrame: Frame = { src: child as Container, dst, keys: Array.isArray(child) ? [] : Object.keys(child), i: 0, path: childPath, ...extra };
-      if (Array.isArray(child) && !extra.forced && !extra.positionColumns && !extra.rowColumns) nextFrame.elementColumns = recordColumns(child, policy, report, childPath);
-      stack.push(nextFrame);
+      if (Array.isArray(child) && !next.forced && !next.positionColumns && !next.rowColumns) next.elementColumns = recordColumns(child, policy, report, childPath);
+      stack.push(next);
     } else {
-      put(maskScalar(child, column, policy, context, report, childPath, embedded));
+      out = maskScalar(child, column, policy, context, report, childPath, embedded);
     }
+    if (isArray) (frame.dst as unknown[]).push(out);
+    else (frame.dst as Record<string, unknown>)[outKey] = out;
   }
   return rootDst;
 }

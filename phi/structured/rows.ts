@@ -18,7 +18,7 @@ export function maskRowsInto(columns: readonly string[], rows: readonly (readonl
   return rows.map((row, r) =>
     row.map((cell, c) => {
       const column = classes[c] ?? { kind: 'text' as const };
-      const path = `/rows/${r}/${columns[c] ?? c}`;
+      const path = report.wantsLocations ? `/rows/${r}/${columns[c] ?? c}` : '';
       if (column.kind === 'phi') return maskCell(cell, column, policy, context, report, path);
       if (column.kind === 'none') return cell;
       if (typeof cell === 'string') return maskString(cell, policy, context, report, path);

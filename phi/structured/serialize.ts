@@ -1,8 +1,18 @@
 /**
- * JSON.stringify without recursion, so a document nested a million levels deep serializes
- * instead of overflowing the stack. Output matches JSON.stringify(value) for JSON values.
+ * JSON.stringify, falling back to a version without recursion when the document is nested too
+ * deeply for the stack. Output matches JSON.stringify(value) for JSON values.
  */
 export function serializeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    // Only nesting deeper than the stack allows is handled here; anything else is rethrown.
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return serializeIteratively(value);
+}
+
+function serializeIteratively(value: unknown): string {
   const out: string[] = [];
   type Frame = { kind: 'array'; items: unknown[]; i: number } | { kind: 'object'; entries: [string, unknown][]; i: number };
   const stack: Frame[] = [];

@@ -1,9 +1,32 @@
 import type { EntityType, Finding } from '../types';
 
+/** What a string contains, measured in one pass, so detectors that cannot match are skipped. */
+export interface TextFeatures {
+  digit: boolean;
+  upper: boolean;
+  at: boolean;
+  colon: boolean;
+}
+
+export function textFeatures(text: string): TextFeatures {
+  const f: TextFeatures = { digit: false, upper: false, at: false, colon: false };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) f.digit = true;
+    else if (c >= 65 && c <= 90) f.upper = true;
+    else if (c === 64) f.at = true;
+    else if (c === 58) f.colon = true;
+    if (f.digit && f.upper && f.at && f.colon) break;
+  }
+  return f;
+}
+
 export interface Detector {
   name: string;
   /** Every regex the detector runs, so the safety test can check each one. */
   patterns: readonly RegExp[];
+  /** False when the text cannot hold a match (e.g. no digit for a number detector). */
+  applies?(features: TextFeatures): boolean;
   detect(text: string): Finding[];
 }
 

@@ -1,5 +1,5 @@
 import type { EntityType, Finding } from '../types';
-import type { Detector } from './detector';
+import { textFeatures, type Detector } from './detector';
 import { ageDetector } from './detectors/age';
 import { checksummedIdDetector } from './detectors/checksummed-ids';
 import { dateDetector } from './detectors/date';
@@ -42,7 +42,9 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
   const minScore = options.minScore ?? 0.5;
   const ignore = new Set(options.ignore ?? []);
   const all: Finding[] = [];
+  const features = textFeatures(text);
   for (const detector of detectors) {
+    if (detector.applies && !detector.applies(features)) continue;
     for (const f of detector.detect(text)) {
       if (f.score >= minScore && !ignore.has(f.type) && f.end > f.start) all.push(f);
     }

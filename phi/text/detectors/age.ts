@@ -14,6 +14,7 @@ const isOver89 = (n: number) => n > 89 && n < 130;
 export const ageDetector: Detector = {
   name: 'age',
   patterns: [AGE_AFTER, AGE_BEFORE],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     for (const pattern of [AGE_AFTER, AGE_BEFORE]) {

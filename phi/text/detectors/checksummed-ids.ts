@@ -17,6 +17,7 @@ const vinContext = contextWords(['vin', 'vehicle', 'chassis']);
 export const checksummedIdDetector: Detector = {
   name: 'checksummed-ids',
   patterns: [DEA, NPI, VIN, IMEI, MAC],
+  applies: (f) => f.digit || f.colon,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(DEA, text, (m) => {

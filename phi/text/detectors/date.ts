@@ -43,6 +43,7 @@ const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) 
 export const dateDetector: Detector = {
   name: 'date',
   patterns: [NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     const add = (start: number, end: number, score: number) => out.push(finding('DATE', start, end, score));

@@ -3,11 +3,13 @@ import { ipv4Valid, ipv6Valid } from '../validators';
 import type { Finding } from '../../types';
 
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)/g;
-const IPV6_CANDIDATE = /(?<![0-9A-Fa-f:.])[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![0-9A-Fa-f:.])/g;
+// A colon within the first five characters: IPv6 groups have at most four hex digits.
+const IPV6_CANDIDATE = /(?<![0-9A-Fa-f:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}(?![0-9A-Fa-f:.])/g;
 
 export const ipAddressDetector: Detector = {
   name: 'ip-address',
   patterns: [IPV4, IPV6_CANDIDATE],
+  applies: (f) => f.digit || f.colon,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(IPV4, text, (m) => {

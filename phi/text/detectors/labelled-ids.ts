@@ -34,6 +34,7 @@ function looksLikeId(value: string): boolean {
 export const labelledIdDetector: Detector = {
   name: 'labelled-ids',
   patterns: PATTERNS.map((p) => p.pattern),
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     PATTERNS.forEach(({ type, pattern }, priority) => {

@@ -8,6 +8,7 @@ const CARD = new RegExp(`(?<![\\d])\\d(?:(?:${DASH}|[ \\u00A0])?\\d){12,18}(?!\\
 export const paymentCardDetector: Detector = {
   name: 'payment-card',
   patterns: [CARD],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(CARD, text, (m) => {

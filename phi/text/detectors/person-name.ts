@@ -37,10 +37,16 @@ const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'md', 'phd', 'rn', 'np'
 /** Labels whose next words are a name: "Patient:", "Name -", "daughter", "seen by". */
 const NAME_LABEL = /(?:^|[^a-z])(?:name|patient|pt|patient name|full name|legal name|preferred name|son|daughter|wife|husband|spouse|partner|mother|father|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|aunt|uncle|niece|nephew|cousin|guardian|caregiver|emergency contact|contact|next of kin|nok|poa|accompanied by|seen by|attending|attending physician|provider|physician|pcp|referring|referred by|signed by|electronically signed by|dictated by|nurse|surgeon|resident|author|guarantor|insured|subscriber|employer|driver|sincerely|regards|verified by|witnessed by)[\s:,.()#-]{0,4}$/;
 
+/** Last words of the labels above: a cheap test before running NAME_LABEL. */
+const LABEL_LAST_WORDS = new Set(
+  NAME_LABEL.source
+    .slice(NAME_LABEL.source.indexOf('(?:', 10) + 3, NAME_LABEL.source.indexOf(')['))
+    .split('|')
+    .map((label) => label.split(' ').pop()!),
+);
+
 /** "Drug name:", "file name:" label things, not people. */
 const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
-
-const TOKEN = /[A-Za-z][A-Za-z'’-]{0,30}/g;
 
 interface Token {
   text: string;
@@ -50,13 +56,36 @@ interface Token {
   capitalised: boolean;
 }
 
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Apostrophes and hyphens inside a name: O'Hara, Smith-Jones. */
+const isJoiner = (c: number) => c === 39 || c === 45 || c === 0x2019;
+
+/**
+ * The words that can take part in a name: capitalised ones and dictionary names in any case.
+ * Other words are skipped without allocating a token (this is the detector's hot loop); skipping
+ * them is safe because every rule also requires the words of a name to be adjacent.
+ */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(text)) !== null) {
-    const value = m[0].replace(/['’-]+$/, '');
-    tokens.push({ text: value, lower: value.toLowerCase(), start: m.index, end: m.index + value.length, capitalised: /^[A-Z]/.test(value) });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isLetter(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && j - i < 31 && (isLetter(text.charCodeAt(j)) || isJoiner(text.charCodeAt(j)))) j++;
+    let end = j;
+    while (end > i + 1 && isJoiner(text.charCodeAt(end - 1))) end--;
+    const capitalised = c <= 90;
+    if (capitalised || end - i >= 3) {
+      const value = text.slice(i, end);
+      const lower = value.toLowerCase();
+      if (capitalised || FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)) tokens.push({ text: value, lower, start: i, end, capitalised });
+    }
+    i = j;
   }
   return tokens;
 }
@@ -66,6 +95,15 @@ function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean
   const gap = text.slice(a.end, b.start);
   if (gap.length === 0 || gap.length > 4) return false;
   return allowComma ? /^[ \t]*,?[ \t\n]*$/.test(gap) && gap.length <= 3 : /^[ \t.]{1,3}$|^[ \t]*\n[ \t]*$/.test(gap);
+}
+
+/** The lower-case word that ends at most four separator characters before `at`. */
+function wordBefore(text: string, at: number): string {
+  let end = at;
+  while (end > 0 && at - end < 4 && !isLetter(text.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && end - start < 30 && isLetter(text.charCodeAt(start - 1))) start--;
+  return text.slice(start, end).toLowerCase();
 }
 
 const isInitial = (t: Token, text: string) => t.text.length === 1 && /[A-Z]/.test(t.text) && text[t.end] === '.';
@@ -79,7 +117,7 @@ const knownLast = (t: Token) => LAST_NAMES.has(t.lower) && !COMMON_WORDS.has(t.l
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [TOKEN, NAME_LABEL],
+  patterns: [NAME_LABEL, THING_NAME_LABEL],
   detect(text) {
     currentText = text;
     const tokens = tokenize(text);
@@ -116,8 +154,11 @@ export const personNameDetector: Detector = {
       }
       // A label right before: "Patient: Jane Roe", "daughter Maria".
       if (!isName[i] && (nameLike(t) || knownFirst(t) || knownLast(t))) {
-        const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
-        if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) markRun(i, 0.85, true, true);
+        // The regex runs only when the word before could end a label (most words cannot).
+        if (LABEL_LAST_WORDS.has(wordBefore(text, t.start))) {
+          const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
+          if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) markRun(i, 0.85, true, true);
+        }
       }
       if (!next) continue;
       const nextOk = adjacent(text, t, next);

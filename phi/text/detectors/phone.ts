@@ -23,6 +23,7 @@ function typeAt(text: string, start: number): EntityType {
 export const phoneDetector: Detector = {
   name: 'phone',
   patterns: [NANP, BARE_TEN, INTERNATIONAL],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(NANP, text, (m) => {

@@ -14,6 +14,7 @@ const LABEL_JUST_BEFORE = /(?:ssn|ss ?#|social[\s-]{1,3}security|soc\.? ?sec\.?|
 export const ssnDetector: Detector = {
   name: 'ssn',
   patterns: [SEPARATED, BARE],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(SEPARATED, text, (m) => {

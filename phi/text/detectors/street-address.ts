@@ -40,6 +40,7 @@ const PO_BOX = /\b[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb][Oo][Xx]\s{1,3}\d{1,8}\b/g;
 export const streetAddressDetector: Detector = {
   name: 'street-address',
   patterns: [STREET, STREET_LOWER, PO_BOX],
+  applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     for (const pattern of [STREET, STREET_LOWER, PO_BOX]) {

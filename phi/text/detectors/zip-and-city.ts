@@ -26,6 +26,7 @@ const cityContext = contextWords(['city', 'town']);
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
   patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED],
+  applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
     eachMatch(ZIP_AFTER_STATE, text, (m) => {
