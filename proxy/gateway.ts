@@ -89,12 +89,15 @@ export class Gateway {
   private readonly endedGrants = new Map<string, EndedGrant>();
   private readonly endedSessions = new Map<string, string>();
   private readonly targets: Map<string, TargetConfig>;
+  /** One masker per target, built up front so an invalid masking policy stops the gateway at start. */
+  private readonly maskers: Map<string, ResponseMasker>;
   private sweepTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.log = options.log ?? createLogger('gateway');
     this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
+    this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.log.error({ err: (error as Error).message }, 'unhandled gateway error');
@@ -264,7 +267,7 @@ export class Gateway {
     }
     const session: GatewaySession = new GatewaySession({
       target, grant, tokenHash,
-      masker: this.options.masker(target),
+      masker: this.maskers.get(target.name)!,
       recorder: this.options.recorder,
       ...(this.options.reviewer ? { reviewer: this.options.reviewer } : {}),
       limits: this.limits,

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Redis } from '../../lib';
-import { parseConfig, type GatehouseConfig } from '../../policy';
+import { parseConfig, type GatehouseConfig, type TargetConfig } from '../../policy';
 import {
   Gateway, type CommandReviewer, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
 } from '../../proxy';
@@ -99,7 +99,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: {
-  config?: string; redisUrl?: string; reviewer?: CommandReviewer; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
+  config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
 } = {}): Promise<TestGateway> {
   const config = parseConfig(options.config ?? GATEWAY_TEST_CONFIG, 'gateway-test.yaml');
   const redisUrl = options.redisUrl ?? testRedisUrl();
@@ -112,7 +112,7 @@ export async function startTestGateway(options: {
   const masker = new TestMasker();
   const recorder = new MemoryRecorder();
   const gateway = new Gateway({
-    config, grants, vault, revocations: subscriber, masker: () => masker, recorder,
+    config, grants, vault, revocations: subscriber, masker: options.masker ?? (() => masker), recorder,
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',

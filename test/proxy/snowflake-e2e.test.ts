@@ -1,0 +1,149 @@
+import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CredentialProvider, SecretVault } from '../../activities';
+import { PhiMasker } from '../../proxy';
+import { connectAdmin, newKeyPair, type Driver } from '../snowflake/support';
+import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
+import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
+
+/** A minimal broker for the test: one SERVICE user with a fresh key pair per request, dropped on revoke. */
+class LocalSnowflakeProvider implements CredentialProvider {
+  readonly kind = 'snowflake-test';
+  constructor(private readonly vault: SecretVault, private readonly admin: () => Driver) {}
+  async issue(request: { requestId: string; expiresAt: string }) {
+    const principal = `GH_${request.requestId.toUpperCase()}`;
+    const keys = newKeyPair();
+    await this.admin().query(`CREATE USER IF NOT EXISTS ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = '${keys.publicKey}' DEFAULT_ROLE = CLINICAL_ANALYST`);
+    await this.admin().query(`GRANT ROLE CLINICAL_ANALYST TO USER ${principal}`);
+    const credentialRef = `cred_${request.requestId}`;
+    await this.vault.put(credentialRef, keys.privateKey, Date.parse(request.expiresAt) - Date.now() + 60_000);
+    return { credentialRef, principal };
+  }
+  async revoke(request: { requestId: string }) {
+    await this.admin().query(`DROP USER IF EXISTS GH_${request.requestId.toUpperCase()}`);
+  }
+}
+
+const config = (fx: SnowflakeFixture) => `
+version: 1
+groups:
+  approvers: [alice@example.org, bob@example.org]
+targets:
+  - name: clinical
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify(snowflakeServerArgs)} }
+    credentials:
+      provider: snowflake
+      settings: { account: ${fx.sf.account.toLowerCase()}, accessUrl: ${JSON.stringify(fx.sf.url)}, warehouse: ANALYTICS_WH, database: CLINICAL, schema: PHI }
+    scope: { role: CLINICAL_ANALYST }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+    commands:
+      tools: [run_snowflake_query, list_objects, describe_object]
+      sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: hold }
+      rowLimit: 20
+    masking: {}
+`;
+
+interface Table { columns: string[]; rows: unknown[][]; rowCount: number; truncated: boolean }
+
+describe('gateway end to end: MCP client -> gateway -> reference server -> local Snowflake', () => {
+  let fx: SnowflakeFixture;
+  let admin: Driver;
+  let h: Harness;
+  let gw: TestGateway;
+  let requestId: string;
+  let token: string;
+  let session: Awaited<ReturnType<typeof connectClient>>;
+  const seen: CallToolResult[] = [];
+
+  beforeAll(async () => {
+    fx = await startSnowflakeFixture();
+    admin = await connectAdmin(fx.sf);
+    h = await startHarness({ provider: (vault) => new LocalSnowflakeProvider(vault, () => admin) });
+    // The real PHI engine, not the test double.
+    gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target) });
+    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 20_000, reason: 'chart review' }));
+    await h.access.approve(requestId, 'alice@example.org');
+    token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
+    session = await connectClient(gw.url, 'clinical', token);
+  });
+  afterAll(async () => {
+    if (session) await endSession(session);
+    await h?.access.revoke(requestId, 'carol@example.org', 'test over').catch(() => undefined);
+    await gw?.close();
+    await h?.close();
+    await admin?.close();
+    await fx?.close();
+  });
+
+  const query = async (statement: string) => {
+    const result = (await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement } })) as CallToolResult;
+    seen.push(result);
+    return { result, table: result.structuredContent as unknown as Table };
+  };
+
+  test('a query runs as the grant\'s own Snowflake user; PHI columns come back masked', async () => {
+    const who = await query('SELECT CURRENT_USER() AS U, CURRENT_ROLE() AS R');
+    expect(who.table.rows).toEqual([[`GH_${requestId.toUpperCase()}`, 'CLINICAL_ANALYST']]);
+    const raw = await admin.query('SELECT MRN, FIRST_NAME, LAST_NAME, SSN, PHONE FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 5');
+    const { table, result } = await query('SELECT MRN, FIRST_NAME, LAST_NAME, SSN, PHONE, STATE FROM PATIENTS ORDER BY PATIENT_ID LIMIT 5');
+    expect(table.columns).toEqual(['MRN', 'FIRST_NAME', 'LAST_NAME', 'SSN', 'PHONE', 'STATE']);
+    expect(table.rows[0]!.slice(0, 5)).toEqual(['[MRN]', '[NAME]', '[NAME]', '[SSN]', '[PHONE]']);
+    const text = JSON.stringify(result);
+    for (const row of raw) for (const value of Object.values(row)) expect(text).not.toContain(String(value));
+  });
+
+  test('PHI inside free-text notes is masked too', async () => {
+    const raw = await admin.query(`SELECT n.NOTE_TEXT, p.FIRST_NAME, p.LAST_NAME, p.MRN FROM CLINICAL.PHI.CLINICAL_NOTES n JOIN CLINICAL.PHI.PATIENTS p USING (PATIENT_ID) ORDER BY NOTE_ID LIMIT 5`);
+    const { result } = await query('SELECT NOTE_TEXT FROM CLINICAL_NOTES ORDER BY NOTE_ID LIMIT 5');
+    const text = JSON.stringify(result);
+    expect(text).toMatch(/\[(NAME|MRN|DATE|PHONE|SSN)\]/);
+    for (const r of raw) {
+      if (String(r.NOTE_TEXT).includes(String(r.MRN))) expect(text).not.toContain(String(r.MRN));
+      if (String(r.NOTE_TEXT).includes(`${r.FIRST_NAME} ${r.LAST_NAME}`)) expect(text).not.toContain(`${r.FIRST_NAME} ${r.LAST_NAME}`);
+    }
+  });
+
+  test('row limits: the target\'s limit reaches the server, which cuts and says so', async () => {
+    const { table } = await query('SELECT PATIENT_ID FROM PATIENTS');
+    expect(table).toMatchObject({ rowCount: 120, truncated: true });
+    expect(table.rows).toHaveLength(20);
+  });
+
+  test('an export is denied; a write is held and approved; a write is held and denied; unparseable SQL is held', async () => {
+    await expect(query("COPY INTO @exports/patients FROM CLINICAL.PHI.PATIENTS")).rejects.toMatchObject({ code: -32030 });
+
+    const approved = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: "INSERT INTO CLINICAL.PHI.CORRECTIONS VALUES (1, 'allergy list updated')" } }, CallToolResultSchema)
+      .then((r) => r, (e: unknown) => e);
+    let held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
+    expect(held).toMatchObject({ tool: 'run_snowflake_query', classes: ['write'] });
+    await h.access.decideCommand(requestId, held.commandId, 'bob@example.org', true);
+    expect(await approved).toMatchObject({ structuredContent: { columns: ['number of rows inserted'], rows: [[1]] } });
+    expect(await admin.query('SELECT NOTE FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ NOTE: 'allergy list updated' }]);
+
+    const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }).then((r) => r, (e: unknown) => e);
+    held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
+    await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'not without a ticket');
+    expect(await denied).toMatchObject({ code: -32031, message: expect.stringContaining('denied by alice@example.org') });
+    expect(await admin.query('SELECT COUNT(*) AS N FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ N: 1 }]);
+
+    const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }).then((r) => r, (e: unknown) => e);
+    held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
+    expect(held.classes).toContain('unparseable');
+    expect(held.risk).toBe('high');
+    await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'rewrite it');
+    expect(await odd).toMatchObject({ code: -32031 });
+  });
+
+  test('the recording holds what the client saw, masked, and no raw PHI or secret', async () => {
+    const entries = gw.recorder.of(requestId);
+    const results = entries.filter((e) => e.type === 'response' && e.outcome === 'ok').map((e) => e.result);
+    for (const r of seen) expect(results).toContainEqual(r);
+    const raw = await admin.query('SELECT MRN, SSN, PHONE, EMAIL FROM CLINICAL.PHI.PATIENTS');
+    const recorded = JSON.stringify(entries);
+    for (const row of raw) for (const value of Object.values(row)) if (value) expect(recorded).not.toContain(String(value));
+    expect(recorded).not.toContain('PRIVATE KEY');
+    expect(recorded).not.toContain(token);
+    expect(entries.filter((e) => e.type === 'request' && e.verdict === 'hold').map((e) => e.classes)).toEqual([['write'], ['write'], expect.arrayContaining(['unparseable'])]);
+  });
+});
