@@ -1,4 +1,4 @@
-import { DuckDBDecimalType, DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDecimalType, DuckDBStructType, DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 /**
  * DuckDB results in Snowflake's JSON result format, which the driver decodes column by column:
@@ -126,6 +126,16 @@ export function encoderFor(name: string, type: DuckDBType): { rowType: RowType; 
     case DuckDBTypeId.ARRAY:
       return { rowType: column(name, 'array'), encode: (v) => JSON.stringify(toJsonValue(v)) };
     case DuckDBTypeId.STRUCT:
+      if (isTimestampTz(type)) {
+        return {
+          rowType: column(name, 'timestamp_tz'),
+          encode: (v) => {
+            const { sf_tz_utc: utc, sf_tz_offset: offset } = (v as unknown as { entries: { sf_tz_utc: { micros: bigint } | null; sf_tz_offset: number } }).entries;
+            return `${epochText(utc!.micros, 1_000_000n)} ${offset + 1440}`;
+          },
+        };
+      }
+      return { rowType: column(name, 'object'), encode: (v) => JSON.stringify(toJsonValue(v)) };
     case DuckDBTypeId.MAP:
       return { rowType: column(name, 'object'), encode: (v) => JSON.stringify(toJsonValue(v)) };
     case DuckDBTypeId.VARIANT:
@@ -135,7 +145,12 @@ export function encoderFor(name: string, type: DuckDBType): { rowType: RowType; 
   }
 }
 
-/** A TIMESTAMP_TZ value: seconds.fraction and the offset index (minutes + 1440). */
-export function timestampTzText(epochMs: number, offsetMinutes: number): string {
-  return `${epochText(BigInt(epochMs) * 1_000_000n, 1_000_000_000n)} ${offsetMinutes + 1440}`;
+/**
+ * DuckDB has no timestamp that keeps its offset, so TO_TIMESTAMP_TZ() (a macro, see engine.ts)
+ * returns STRUCT(sf_tz_utc TIMESTAMPTZ, sf_tz_offset INTEGER), sent to the driver as Snowflake's
+ * TIMESTAMP_TZ: "seconds.fraction offsetIndex" with the offset in minutes + 1440.
+ */
+function isTimestampTz(type: DuckDBType): boolean {
+  const names = (type as DuckDBStructType).entryNames;
+  return Array.isArray(names) && names.length === 2 && names[0] === 'sf_tz_utc' && names[1] === 'sf_tz_offset';
 }

@@ -103,6 +103,11 @@ export class Engine {
       `CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END`,
       `CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CAST(x AS VARCHAR)`,
       `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
+      // TIMESTAMP_TZ keeps its offset: a struct the encoder recognises (see encode.ts).
+      `CREATE OR REPLACE TEMP MACRO to_timestamp_tz(s) AS {'sf_tz_utc': CAST(s AS TIMESTAMPTZ), 'sf_tz_offset': CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[+-]\\d\\d:?\\d\\d$')
+         THEN (CASE WHEN regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 1) = '-' THEN -1 ELSE 1 END)
+           * (CAST(regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 2) AS INTEGER) * 60 + CAST(regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 3) AS INTEGER))
+         ELSE 0 END}`,
     );
     await session.conn.run(statements.join(';\n'));
   }

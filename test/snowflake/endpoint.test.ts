@@ -32,6 +32,7 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
       42 AS I, -7::NUMBER(38,0) AS NEG, 12345.67::NUMBER(10,2) AS DEC, 1.25::DOUBLE AS R, 'héllo ''q''' AS T, TRUE AS B, FALSE AS B2,
       '2024-02-29'::DATE AS D, '1969-07-20'::DATE AS OLD, '13:14:15.5'::TIME AS TM,
       '2024-01-02 03:04:05.123'::TIMESTAMP_NTZ AS NTZ, '2024-01-02 03:04:05.123+02:00'::TIMESTAMP_LTZ AS LTZ,
+      TO_TIMESTAMP_TZ('2024-01-02 03:04:05.123-05:30') AS TZ,
       PARSE_JSON('{"a":[1,2],"b":"x"}') AS V, [1, 2, 3] AS ARR, {'k': 'v', 'n': 1} AS OBJ, TO_BINARY('CAFE') AS BIN, NULL AS N`);
     const r = row!;
     expect(r.I).toBe(42);
@@ -46,6 +47,9 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     expect(String(r.TM)).toBe('13:14:15');
     expect((r.NTZ as Date).toISOString()).toBe('2024-01-02T03:04:05.123Z');
     expect((r.LTZ as Date).toISOString()).toBe('2024-01-02T01:04:05.123Z');
+    expect((r.TZ as Date).toISOString()).toBe('2024-01-02T08:34:05.123Z');
+    expect((r.TZ as unknown as { getTimezone(): number }).getTimezone()).toBe(-330);
+    expect(JSON.stringify(r.TZ)).toBe('"2024-01-02 03:04:05.123 -0530"');
     expect(r.V).toEqual({ a: [1, 2], b: 'x' });
     expect(r.ARR).toEqual([1, 2, 3]);
     expect(r.OBJ).toEqual({ k: 'v', n: 1 });
