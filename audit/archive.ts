@@ -31,6 +31,8 @@ export const archiveManifestSchema = z.object({
   firstAt: z.string().nullable(),
   lastAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Until when the store must keep the archive unchanged (HIPAA: six years). Signed with the rest. */
+  retainUntil: z.string().optional(),
 });
 export type ArchiveManifest = z.infer<typeof archiveManifestSchema>;
 
@@ -67,6 +69,8 @@ export interface BuildArchiveInput {
   recording: readonly RecordingEntry[];
   signingKey: KeyInput;
   now?: () => Date;
+  /** ISO time until which the archive must be retained; recorded in the signed manifest. */
+  retainUntil?: string;
 }
 
 /**
@@ -105,6 +109,7 @@ export function buildArchive(input: BuildArchiveInput): Archive {
     firstAt: records[0]?.at ?? null,
     lastAt: records[records.length - 1]?.at ?? null,
     createdAt: (input.now ?? (() => new Date()))().toISOString(),
+    ...(input.retainUntil ? { retainUntil: input.retainUntil } : {}),
   };
   return { records, manifest: signManifest(manifest, key) };
 }

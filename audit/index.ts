@@ -8,6 +8,17 @@ export { parseArchive } from './parse';
 export { canonicalJson, GENESIS_HASH } from './canonical';
 export { loadSigningKey, loadVerifyKey, publicKeyPem, keyId, generateArchiveKeys, type KeyInput } from './keys';
 export { assertNoSecrets, ArchiveSecretError } from './secret-guard';
-export { FolderArchiveStore, ArchiveStoreError, RECORDS_FILE, MANIFEST_FILE, type ArchiveStore } from './store';
+export { FolderArchiveStore, ArchiveStoreError, RECORDS_FILE, MANIFEST_FILE, RETENTION_FILE, ARCHIVE_ID, checkArchiveId, type ArchiveStore, type PutOptions } from './store';
 export { verifyArchive, type VerificationReport, type VerificationProblem, type ProblemKind, type VerifyOptions } from './verify';
 export { replaySteps, type ReplayStep } from './replay';
+export { lifecycleEvents } from './lifecycle';
+export {
+  SessionRecorder, RecordingLog, RecordingError, recordingKey, recordingSealKey, RECORDING_FIELD,
+  recordingEntrySchema, sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, maskedSchema,
+  type SessionRecordingEntry, type SessionRecordingInput, type MalformedRecordingEntry, type StoredRecordingEntry,
+  type RecordingErrorCode,
+} from './recording';
+export {
+  archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, ArchiveConfigError, DEFAULT_RETENTION_MS, DEV_SIGNING_KEY_FILE,
+  type ArchiveSettings, type ArchiveStoreSettings, type ObjectLockMode, type SigningKeySource,
+} from './settings';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createAccessActivities, CredentialProviders, type CredentialProvider } from '../../activities';
+import { createAccessActivities, CredentialProviders, type Archiver, type CredentialProvider } from '../../activities';
 import { AccessClient, connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { createAccessWorker } from '../../worker';
@@ -64,7 +64,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { config?: GatehouseConfig; provider?: (vault: RedisSecretVault) => CredentialProvider } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  config?: GatehouseConfig;
+  provider?: (vault: RedisSecretVault) => CredentialProvider;
+  /** A real archiver instead of the in-memory double (`harness.archiver` then stays unused). */
+  archiver?: (redis: Redis) => Archiver;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = options.config ?? testConfig();
   const redis = connectRedis(testRedisUrl());
   const grants = new GrantStore(redis, randomBytes(32));
@@ -79,7 +86,7 @@ export async function startHarness(options: { config?: GatehouseConfig; provider
   const { worker, connection } = await createAccessWorker({
     address,
     taskQueue,
-    activities: createAccessActivities({ notifier, providers, grants, vault, archiver }),
+    activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
   });
   const running = worker.run();

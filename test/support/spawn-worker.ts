@@ -33,11 +33,14 @@ export function workerFamily(name: string): WorkerFamily {
   };
 }
 
-/** Starts test/support/worker-process.ts (the real runWorker) and waits until it polls. */
-export async function startWorkerProcess(family: WorkerFamily, name: string, extraEnv: Record<string, string> = {}): Promise<ManagedProcess & { output: string[] }> {
+/**
+ * Starts test/support/worker-process.ts (the real runWorker) and waits until it polls. `script`
+ * picks another entry point under test/support/ (e.g. audit-worker-process.ts).
+ */
+export async function startWorkerProcess(family: WorkerFamily, name: string, extraEnv: Record<string, string> = {}, script = 'worker-process.ts'): Promise<ManagedProcess & { output: string[] }> {
   let ready = false;
   const output: string[] = [];
-  const proc = startProcess(name, process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support/worker-process.ts')], {
+  const proc = startProcess(name, process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support', script)], {
     cwd: root,
     env: { ...process.env, ...family.env, ...extraEnv },
     onLine: (line) => {

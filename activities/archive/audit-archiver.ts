@@ -1,0 +1,99 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  ArchiveStoreError, buildArchive, lifecycleEvents, RecordingLog, serializeArchive, verifyArchive,
+  signedManifestSchema, type ArchiveStore, type LifecycleEvent, type RecordingEntry, type VerificationReport,
+} from '../../audit';
+import type { Logger } from '../../lib';
+import type { AccessStatus, ArchiveResult } from '../../workflows/types';
+import type { Archiver } from './archiver';
+
+/** An archive in the store does not verify right after it was written (or on a retry). */
+export class ArchiveVerificationError extends Error {
+  constructor(readonly requestId: string, readonly report: VerificationReport) {
+    super(`the archive of ${requestId} does not verify: ${report.problems.map((p) => p.message).join('; ')}; the recording is kept in Redis`);
+    this.name = 'ArchiveVerificationError';
+  }
+}
+
+export interface AuditArchiverOptions {
+  store: ArchiveStore;
+  recordings: RecordingLog;
+  signingKey: KeyObject;
+  /** How long archives are kept (HIPAA: six years). */
+  retentionMs: number;
+  log?: Pick<Logger, 'info' | 'warn'>;
+  now?: () => Date;
+  /**
+   * Masks PHI in free text people typed (a request's reason, a denial's reason, a held command's
+   * summary) before it is archived. The gateway masks the recording itself; this is for the
+   * lifecycle. Give it the PHI engine's text masker.
+   */
+  maskFreeText?: (text: string) => string;
+}
+
+const FREE_TEXT_FIELDS = new Set(['reason', 'detail', 'summary', 'failure']);
+
+function maskFields(value: unknown, mask: (text: string) => string, key?: string): unknown {
+  if (typeof value === 'string') return key !== undefined && FREE_TEXT_FIELDS.has(key) ? mask(value) : value;
+  if (Array.isArray(value)) return value.map((v) => maskFields(v, mask));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskFields(v, mask, k)]));
+  }
+  return value;
+}
+
+/**
+ * The audit archiver: seals the session recording, writes it with the lifecycle events as a
+ * hash-chained, signed archive, reads it back and verifies it, and only then deletes the
+ * recording from Redis. Safe to retry at any point: a complete archive already in the store is
+ * verified and its head returned, never rewritten.
+ */
+export class AuditArchiver implements Archiver {
+  private readonly publicKey: KeyObject;
+
+  constructor(private readonly options: AuditArchiverOptions) {
+    this.publicKey = createPublicKey(options.signingKey);
+  }
+
+  async archive(status: AccessStatus): Promise<ArchiveResult> {
+    const { store, recordings } = this.options;
+    const requestId = status.requestId;
+    const now = (this.options.now ?? (() => new Date()))();
+    if (!(await store.exists(requestId))) {
+      // No entry may arrive after we read: a gateway still writing gets RECORDING_SEALED.
+      await recordings.seal(requestId);
+      const stored = await recordings.read(requestId);
+      const recording: RecordingEntry[] = stored.map(({ streamId, entry }) => ({ ...entry, streamId }));
+      const retainUntil = new Date(now.getTime() + this.options.retentionMs).toISOString();
+      const archive = buildArchive({
+        requestId,
+        events: this.options.maskFreeText
+          ? lifecycleEvents(status, now.toISOString()).map((e) => maskFields(e, this.options.maskFreeText!) as LifecycleEvent)
+          : lifecycleEvents(status, now.toISOString()),
+        recording,
+        signingKey: this.options.signingKey,
+        now: () => now,
+        retainUntil,
+      });
+      try {
+        await store.put(requestId, serializeArchive(archive), { retainUntil });
+      } catch (error) {
+        // Another attempt finished first; fall through to verifying what it wrote.
+        if (!(error instanceof ArchiveStoreError && error.code === 'ARCHIVE_EXISTS')) throw error;
+      }
+    }
+    const files = await store.get(requestId);
+    const report = verifyArchive(files, { publicKey: this.publicKey });
+    if (!report.ok) throw new ArchiveVerificationError(requestId, report);
+    const location = store.locate(requestId);
+    // Everything the recording held is in a verified archive now (sealed before it was read).
+    const held = await recordings.length(requestId);
+    const archived = signedManifestSchema.parse(JSON.parse(files.manifest)).manifest.recordings;
+    if (held > archived) {
+      throw new Error(`the recording of ${requestId} holds ${held} entries but its archive only ${archived}; the recording is kept for an operator to look at`);
+    }
+    await recordings.delete(requestId);
+    this.options.log?.info({ requestId, head: report.head, records: report.records, location, deletedRecordingEntries: held }, 'request archived');
+    return { digest: report.head, location };
+  }
+}

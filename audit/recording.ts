@@ -1,0 +1,235 @@
+// The session recording: the contract between the gateway (proxy/), which writes every exchange
+// before it forwards a request and before it answers, and the archiver, which reads it once the
+// request has ended. One Redis Stream per access request; one stream entry per exchange step.
+import { z } from 'zod';
+import type { Redis } from '../lib';
+import { canonicalJson } from './canonical';
+import { assertNoSecrets } from './secret-guard';
+
+/** The Redis Stream that holds the recording of one access request. */
+export function recordingKey(requestId: string): string {
+  return `gatehouse:recording:${requestId}`;
+}
+
+/** Set by the archiver before it reads: from then on the recording accepts no more entries. */
+export function recordingSealKey(requestId: string): string {
+  return `gatehouse:recording:${requestId}:sealed`;
+}
+
+/** The one stream field that carries an entry, as JSON. */
+export const RECORDING_FIELD = 'entry';
+
+const iso = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 timestamp');
+const jsonRpcId = z.union([z.string(), z.number(), z.null()]);
+
+/** What the masking engine changed in a payload: a PHI type and how many values it replaced. */
+export const maskedSchema = z.strictObject({ type: z.string().min(1), count: z.number().int().positive() });
+
+/** A client connected to the gateway with a grant token (the token itself is never recorded). */
+export const sessionStartSchema = z.strictObject({
+  type: z.literal('session_start'),
+  at: iso,
+  sessionId: z.string().min(1),
+  grantId: z.string().min(1),
+  /** Who holds the grant (the requester's subject). */
+  subject: z.string().min(1),
+  target: z.string().min(1),
+  client: z.strictObject({ name: z.string(), version: z.string().optional() }).optional(),
+  transport: z.enum(['streamable-http', 'sse', 'stdio']).optional(),
+});
+
+/**
+ * A request from the client, written BEFORE the gateway forwards it (or refuses it). Arguments
+ * are recorded as the gateway forwards them, after masking any PHI the client sent.
+ */
+export const requestEntrySchema = z.strictObject({
+  type: z.literal('request'),
+  at: iso,
+  sessionId: z.string().min(1),
+  /** The JSON-RPC id, to pair the request with its response. */
+  messageId: jsonRpcId,
+  method: z.string().min(1),
+  tool: z.string().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  /** SQL classes of the statement, when the call carries SQL (policy/sql). */
+  classes: z.array(z.string()).optional(),
+  /** The gateway's decision: forwarded, held for an approver, or refused. */
+  verdict: z.enum(['allow', 'hold', 'deny']),
+  /** For a held command: the id of the approval asked of the workflow. */
+  commandId: z.string().optional(),
+  reason: z.string().optional(),
+  masked: z.array(maskedSchema).default([]),
+});
+
+/** The answer the client got, written BEFORE the gateway returns it; always the masked form. */
+export const responseEntrySchema = z.strictObject({
+  type: z.literal('response'),
+  at: iso,
+  sessionId: z.string().min(1),
+  messageId: jsonRpcId,
+  /** ok: the upstream answered; error: it failed; denied: policy or an approver refused; withheld: masking or recording failed, nothing was returned. */
+  outcome: z.enum(['ok', 'error', 'denied', 'withheld']),
+  result: z.unknown().optional(),
+  error: z.strictObject({ code: z.number().int(), message: z.string() }).optional(),
+  masked: z.array(maskedSchema).default([]),
+  rows: z.number().int().nonnegative().optional(),
+  /** Time from the request entry to this one, as the gateway measured it. */
+  durationMs: z.number().nonnegative().optional(),
+});
+
+export const sessionEndSchema = z.strictObject({
+  type: z.literal('session_end'),
+  at: iso,
+  sessionId: z.string().min(1),
+  /** closed: the client left; revoked: the grant ended and the gateway cut the session; error: the connection failed. */
+  reason: z.enum(['closed', 'revoked', 'expired', 'error']),
+  detail: z.string().optional(),
+});
+
+export const recordingEntrySchema = z.discriminatedUnion('type', [sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema]);
+/** One step of a session recording, as stored and as archived. */
+export type SessionRecordingEntry = z.output<typeof recordingEntrySchema>;
+export type SessionRecordingInput = z.input<typeof recordingEntrySchema>;
+
+/** An entry the archiver could not parse; archived as found (after the secret check) and flagged. */
+export interface MalformedRecordingEntry {
+  type: 'malformed';
+  at: string;
+  streamId: string;
+  raw: string;
+  problem: string;
+}
+
+export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE';
+
+/** The recording did not take the entry. The gateway must then withhold the exchange (fail closed). */
+export class RecordingError extends Error {
+  constructor(readonly code: RecordingErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RecordingError';
+  }
+}
+
+// XADD only while the seal is absent, atomically: a late write after archival would be lost.
+const APPEND_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
+return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
+
+type Omit2<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An entry without its discriminator and, optionally, without its timestamp (the recorder adds both). */
+type Without<T extends { type: string; at: string }> = Omit2<T, 'type' | 'at'> & { at?: string };
+
+/**
+ * What the gateway calls. Every method resolves once Redis has the entry, or rejects with a
+ * RecordingError — and then the gateway must not forward the request or return the response.
+ */
+export class SessionRecorder {
+  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+
+  sessionStart(requestId: string, entry: Without<z.input<typeof sessionStartSchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'session_start' } as SessionRecordingInput);
+  }
+
+  /** Call before forwarding (or refusing) a client request. */
+  request(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
+  }
+
+  /** Call with the masked response before returning it to the client. */
+  response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
+  }
+
+  sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'session_end' } as SessionRecordingInput);
+  }
+
+  /** Validates, refuses secrets, and appends; resolves with the stream entry id. */
+  async append(requestId: string, input: SessionRecordingInput): Promise<string> {
+    const parsed = recordingEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
+      throw new RecordingError('RECORDING_INVALID', `the ${String((input as { type?: unknown }).type)} entry for ${requestId} is not a valid recording entry: ${issues}`);
+    }
+    try {
+      assertNoSecrets(parsed.data, 0);
+    } catch (error) {
+      throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} was refused: ${(error as Error).message}`);
+    }
+    let json: string;
+    try {
+      json = canonicalJson(parsed.data);
+    } catch (error) {
+      throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} cannot be serialized as JSON: ${(error as Error).message}`);
+    }
+    try {
+      return (await this.redis.eval(APPEND_SCRIPT, 2, recordingKey(requestId), recordingSealKey(requestId), RECORDING_FIELD, json)) as string;
+    } catch (error) {
+      if (/SEALED/.test((error as Error)?.message ?? '')) {
+        throw new RecordingError('RECORDING_SEALED', `the recording of ${requestId} is closed: the request has ended and is being archived; refuse the exchange`);
+      }
+      throw new RecordingError('RECORDING_UNAVAILABLE', `cannot record for ${requestId}: Redis did not take the entry (${(error as Error)?.message ?? error}); refuse the exchange`, { cause: error });
+    }
+  }
+}
+
+/** An entry as read back, with its stream id. */
+export interface StoredRecordingEntry {
+  streamId: string;
+  entry: SessionRecordingEntry | MalformedRecordingEntry;
+}
+
+/** Milliseconds part of a Redis stream id, as an ISO time (the time Redis took the entry). */
+function streamIdTime(streamId: string): string {
+  const millis = Number(streamId.split('-')[0]);
+  return Number.isFinite(millis) ? new Date(millis).toISOString() : new Date(0).toISOString();
+}
+
+/** What the archiver uses: read a whole recording, seal it, and delete it once archived. */
+export class RecordingLog {
+  constructor(private readonly redis: Redis, private readonly pageSize = 500) {}
+
+  /**
+   * Closes the recording to new entries; kept for `sealTtlSeconds` after the recording is
+   * deleted, so a late write from a gateway fails instead of starting a stream nobody archives.
+   */
+  async seal(requestId: string, sealTtlSeconds = 30 * 24 * 3600): Promise<void> {
+    await this.redis.set(recordingSealKey(requestId), new Date().toISOString(), 'EX', sealTtlSeconds);
+  }
+
+  async isSealed(requestId: string): Promise<boolean> {
+    return (await this.redis.exists(recordingSealKey(requestId))) === 1;
+  }
+
+  /** Every entry in stream order. Entries that do not parse are returned as `malformed`, never dropped. */
+  async read(requestId: string): Promise<StoredRecordingEntry[]> {
+    const out: StoredRecordingEntry[] = [];
+    let start = '-';
+    for (;;) {
+      const page = await this.redis.xrange(recordingKey(requestId), start, '+', 'COUNT', this.pageSize);
+      for (const [streamId, fields] of page) out.push({ streamId, entry: parseStreamEntry(streamId, fields) });
+      if (page.length < this.pageSize) return out;
+      start = `(${page[page.length - 1]![0]}`;
+    }
+  }
+
+  async length(requestId: string): Promise<number> {
+    return this.redis.xlen(recordingKey(requestId));
+  }
+
+  async delete(requestId: string): Promise<void> {
+    await this.redis.del(recordingKey(requestId));
+  }
+}
+
+function parseStreamEntry(streamId: string, fields: string[]): SessionRecordingEntry | MalformedRecordingEntry {
+  const index = fields.indexOf(RECORDING_FIELD);
+  const raw = index >= 0 && index % 2 === 0 ? fields[index + 1] ?? '' : JSON.stringify(fields);
+  try {
+    const parsed = recordingEntrySchema.safeParse(JSON.parse(raw));
+    if (parsed.success) return parsed.data;
+    return { type: 'malformed', at: streamIdTime(streamId), streamId, raw, problem: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  } catch (error) {
+    return { type: 'malformed', at: streamIdTime(streamId), streamId, raw, problem: `not JSON: ${(error as Error).message}` };
+  }
+}
