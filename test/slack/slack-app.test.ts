@@ -145,6 +145,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
 
     // Nothing secret reached Slack: no token, signing secret, key material or grant token.
     const seen = everythingSlackSaw(stack.slack);
+    expect(seen).not.toContain(stack.botToken);
     expect(seen).not.toContain(stack.slack.botToken);
     expect(seen).not.toContain(SIGNING_SECRET);
     expect(seen).not.toContain('PRIVATE KEY');

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createAccessActivities, CredentialProviders } from '../../activities';
@@ -76,6 +79,8 @@ export const SIGNING_SECRET = `test-signing-${randomBytes(12).toString('hex')}`;
 
 export interface SlackStack {
   slack: LocalSlack;
+  /** The bot token the app and the notifier use (the manifest's scopes). */
+  botToken: string;
   driver: SlackDriver;
   app: RunningSlackApp;
   access: AccessClient;
@@ -97,6 +102,8 @@ export interface SlackStack {
 export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean } = {}): Promise<SlackStack> {
   const config = parseConfig(options.configYaml ?? SLACK_TEST_CONFIG, 'slack-test-config.yaml');
   const slack = await startLocalSlack({ seed: options.seed ?? SLACK_TEST_SEED });
+  // The bot token has exactly the scopes slack-app/manifest.yaml asks for: the tests prove they suffice.
+  const botToken = slack.workspace.createToken(manifestScopes());
   const redisUrl = process.env.GATEHOUSE_TEST_REDIS_URL;
   if (!redisUrl) throw new Error('GATEHOUSE_TEST_REDIS_URL is not set: run through jest (its global setup starts Redis)');
   const redis = connectRedis(redisUrl);
@@ -106,7 +113,7 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   const archiver = new MemoryArchiver();
   const notices = new RecordingNotifier();
   const quiet = createLogger('slack-test', 'silent');
-  const transport = new SlackTransport({ token: slack.botToken, apiUrl: slack.apiUrl, baseDelayMs: 50, settleMs: 200, logger: quiet });
+  const transport = new SlackTransport({ token: botToken, apiUrl: slack.apiUrl, baseDelayMs: 50, settleMs: 200, logger: quiet });
   const slackNotifier = new SlackNotifier({ transport, config, logger: quiet });
   const notifier = {
     async notify(notice: Parameters<SlackNotifier['notify']>[0]) {
@@ -126,13 +133,13 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   const client = await connectTemporalClient({ address, namespace: 'default', taskQueue });
   const access = new AccessClient(client, config, taskQueue);
   const app = await startSlackApp({
-    botToken: slack.botToken, apiUrl: slack.apiUrl, access, config, port: 0,
+    botToken, apiUrl: slack.apiUrl, access, config, port: 0,
     ...(options.socketMode ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }),
     logger: createLogger('slack-app', process.env.SLACK_TEST_LOG ?? 'silent'),
   });
   const driver = options.socketMode ? slack.driver({ socketMode: true }) : slack.driver({ endpoint: app.url!, signingSecret: SIGNING_SECRET });
   return {
-    slack, driver, app, access, client, config, provider, archiver, notices, redis, worker,
+    slack, botToken, driver, app, access, client, config, provider, archiver, notices, redis, worker,
     async close() {
       await app.stop();
       worker.shutdown();
@@ -146,6 +153,12 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
 }
 
 export { DEMO_SEED };
+
+/** The bot scopes the app manifest declares. */
+export function manifestScopes(): string[] {
+  const manifest = parseYaml(readFileSync(join(__dirname, '../../slack-app/manifest.yaml'), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
+  return manifest.oauth_config.scopes.bot;
+}
 
 /** Everything the workspace recorded, as one string, to look for secrets in. */
 export function everythingSlackSaw(slack: LocalSlack): string {
