@@ -89,6 +89,26 @@ describe('SlackNotifier', () => {
     await expect(fresh.notify({ kind: 'requested', status: s })).rejects.toMatchObject({ type: 'slack_rate_limited', nonRetryable: false, nextRetryDelay: 120_000 });
   });
 
+  test('a held command nobody decided: its message loses its buttons and says why; the thread says so too', async () => {
+    const s = status();
+    const { thread } = await notifier.notify({ kind: 'requested', status: s });
+    const command = { commandId: 'cmd_0123456789abcdef', tool: 'run_snowflake_query', summary: 'DELETE FROM PATIENTS WHERE MRN = ***', classes: ['write'], risk: 'high' as const, heldAt: new Date().toISOString() };
+    const active = { ...s, thread, state: 'ACTIVE' as const, decision: { approved: true, by: 'bob@example.org', at: '' }, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    await notifier.notify({ kind: 'command_held', status: { ...active, commands: [{ ...command, outcome: 'pending' }] }, commandId: command.commandId });
+    const [held] = withKey(`gatehouse:${s.requestId}:command:${command.commandId}`);
+    expect(blocksToLines(held!.blocks ?? []).join('\n')).toContain('gatehouse_command_deny');
+    await notifier.notify({
+      kind: 'command_decided', commandId: command.commandId,
+      status: { ...active, commands: [{ ...command, outcome: 'timed_out', decidedBy: 'gatehouse', decidedAt: '', reason: 'no approver decided in time' }] },
+    });
+    const after = blocksToLines(slack.workspace.message(held!.channel, held!.ts)!.blocks ?? []).join('\n');
+    expect(after).not.toContain('→');
+    expect(after).toContain(':no_entry: Denied: no approver decided in time');
+    expect(withKey(`gatehouse:${s.requestId}:command-decided:${command.commandId}`).map((m) => m.text)).toEqual([
+      ':no_entry: Denied: no approver decided in time: `run_snowflake_query` (cmd_0123456789abcdef)',
+    ]);
+  });
+
   test('the parent message: buttons fit the state, and user text cannot mention anyone', () => {
     const who = (subject: string) => subject;
     const pending = requestMessage(status({ reason: 'hi <!here> & <@U1>' }), who);
