@@ -7,5 +7,5 @@ export { decideToolCall, toolAllowed, DEFAULT_SQL_VERDICTS, type CommandDecision
 export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, type MaskOutcome, type MaskSummary, type MaskContext } from './masking';
 export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
 export { limitRows } from './row-limit';
-export { upstreamEnvironment, openUpstream } from './upstream';
+export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
 export { PhiMasker } from './phi-masker';

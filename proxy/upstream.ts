@@ -17,20 +17,57 @@ export function upstreamEnvironment(target: TargetConfig, grant: GrantRecord, cr
   env.GATEHOUSE_ROW_LIMIT = String(target.commands.rowLimit);
   if (target.credentials.provider === 'snowflake') {
     const s = target.credentials.settings as Record<string, unknown>;
-    const put = (name: string, value: unknown) => { if (typeof value === 'string' && value) env[name] = value; };
-    put('SNOWFLAKE_ACCOUNT', s.account);
-    put('SNOWFLAKE_ACCESS_URL', s.accessUrl);
-    put('SNOWFLAKE_ROLE', target.scope?.role ?? s.targetRole);
-    put('SNOWFLAKE_WAREHOUSE', s.warehouse);
-    put('SNOWFLAKE_DATABASE', s.database);
-    put('SNOWFLAKE_SCHEMA', s.schema);
-    env.SNOWFLAKE_USER = grant.principal;
-    env.SNOWFLAKE_PRIVATE_KEY = credential;
+    const login = snowflakeLogin(credential);
+    const put = (name: string, ...values: unknown[]) => {
+      const value = values.find((v) => typeof v === 'string' && v.length > 0);
+      if (typeof value === 'string') env[name] = value;
+    };
+    put('SNOWFLAKE_ACCOUNT', login.account, s.account);
+    put('SNOWFLAKE_ACCESS_URL', login.accessUrl, s.accessUrl);
+    put('SNOWFLAKE_ROLE', login.role, target.scope?.role, s.targetRole);
+    put('SNOWFLAKE_WAREHOUSE', login.warehouse, s.warehouse);
+    put('SNOWFLAKE_DATABASE', login.database, s.database);
+    put('SNOWFLAKE_SCHEMA', login.schema, s.schema);
+    env.SNOWFLAKE_USER = login.username ?? grant.principal;
+    env.SNOWFLAKE_PRIVATE_KEY = login.privateKey;
     env.SNOWFLAKE_ROW_LIMIT = String(target.commands.rowLimit);
   } else {
     env.GATEHOUSE_CREDENTIAL = credential;
   }
   return env;
+}
+
+interface SnowflakeLogin {
+  privateKey: string;
+  username?: string;
+  account?: string;
+  accessUrl?: string;
+  role?: string;
+  warehouse?: string;
+  database?: string;
+  schema?: string;
+}
+
+/**
+ * What the Snowflake broker (activities/credentials/snowflake) stores in the vault: a JSON
+ * login (kind "snowflake", username, privateKey, account, role, ...). A bare PEM key is accepted
+ * too (then the grant's principal is the user).
+ */
+export function snowflakeLogin(credential: string): SnowflakeLogin {
+  const text = credential.trim();
+  if (!text.startsWith('{')) return { privateKey: credential };
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error('the stored Snowflake credential is not valid JSON');
+  }
+  if (parsed.kind !== 'snowflake' || typeof parsed.privateKey !== 'string') throw new Error('the stored credential is not a Snowflake login');
+  const pick = (k: string) => (typeof parsed[k] === 'string' ? { [k]: parsed[k] as string } : {});
+  return {
+    privateKey: parsed.privateKey, ...pick('username'), ...pick('account'), ...pick('accessUrl'), ...pick('role'),
+    ...pick('warehouse'), ...pick('database'), ...pick('schema'),
+  };
 }
 
 export interface UpstreamHandle {

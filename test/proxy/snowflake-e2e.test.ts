@@ -1,28 +1,11 @@
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { CredentialProvider, SecretVault } from '../../activities';
+import { snowflakeProviderFactory } from '../../activities';
+import { bootstrapLocalBroker } from '../../devstack/snowflake';
 import { PhiMasker } from '../../proxy';
-import { connectAdmin, newKeyPair, type Driver } from '../snowflake/support';
+import { connectAdmin, type Driver } from '../snowflake/support';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
-
-/** A minimal broker for the test: one SERVICE user with a fresh key pair per request, dropped on revoke. */
-class LocalSnowflakeProvider implements CredentialProvider {
-  readonly kind = 'snowflake-test';
-  constructor(private readonly vault: SecretVault, private readonly admin: () => Driver) {}
-  async issue(request: { requestId: string; expiresAt: string }) {
-    const principal = `GH_${request.requestId.toUpperCase()}`;
-    const keys = newKeyPair();
-    await this.admin().query(`CREATE USER IF NOT EXISTS ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = '${keys.publicKey}' DEFAULT_ROLE = CLINICAL_ANALYST`);
-    await this.admin().query(`GRANT ROLE CLINICAL_ANALYST TO USER ${principal}`);
-    const credentialRef = `cred_${request.requestId}`;
-    await this.vault.put(credentialRef, keys.privateKey, Date.parse(request.expiresAt) - Date.now() + 60_000);
-    return { credentialRef, principal };
-  }
-  async revoke(request: { requestId: string }) {
-    await this.admin().query(`DROP USER IF EXISTS GH_${request.requestId.toUpperCase()}`);
-  }
-}
 
 const config = (fx: SnowflakeFixture) => `
 version: 1
@@ -59,7 +42,10 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
   beforeAll(async () => {
     fx = await startSnowflakeFixture();
     admin = await connectAdmin(fx.sf);
-    h = await startHarness({ provider: (vault) => new LocalSnowflakeProvider(vault, () => admin) });
+    // The real credential broker mints the grant's SERVICE user on the local Snowflake.
+    const broker = await bootstrapLocalBroker({ url: fx.sf.url, account: fx.sf.account.toLowerCase(), adminUser: fx.sf.adminUser, adminPassword: fx.sf.adminPassword });
+    const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
+    h = await startHarness({ provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
     // The real PHI engine, not the test double.
     gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target) });
     ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 20_000, reason: 'chart review' }));
@@ -85,6 +71,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
   test('a query runs as the grant\'s own Snowflake user; PHI columns come back masked', async () => {
     const who = await query('SELECT CURRENT_USER() AS U, CURRENT_ROLE() AS R');
     expect(who.table.rows).toEqual([[`GH_${requestId.toUpperCase()}`, 'CLINICAL_ANALYST']]);
+    expect(JSON.stringify(who.result)).not.toContain('PRIVATE KEY');
     const raw = await admin.query('SELECT MRN, FIRST_NAME, LAST_NAME, SSN, PHONE FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 5');
     const { table, result } = await query('SELECT MRN, FIRST_NAME, LAST_NAME, SSN, PHONE, STATE FROM PATIENTS ORDER BY PATIENT_ID LIMIT 5');
     expect(table.columns).toEqual(['MRN', 'FIRST_NAME', 'LAST_NAME', 'SSN', 'PHONE', 'STATE']);
