@@ -6,7 +6,7 @@ import type { Finding } from '../../types';
 const STATE = `(?:${wordAlternation([...STATE_CODES, ...STATE_NAMES])})`;
 const ZIP = `(\\d{5}(?:${DASH}\\d{4})?)`;
 /** "Boston, MA 02139", "Austin, Texas 78701-1234": the ZIP after a state. */
-const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\d])`, 'gi');
+const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\dA-Za-z])`, 'gi');
 /** "zip: 02139", "postal code 02139". */
 const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)(?:[\\s:#.=]|${DASH}){0,4}${ZIP}(?!\\d)`, 'gi');
 const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";

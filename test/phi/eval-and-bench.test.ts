@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The eval gates the build: it exits 1 when recall falls below the floors recorded in
+ * phi/eval/run.ts. The bench runs in its quick mode only to prove it works; its figures are
+ * printed, never asserted (timing on a shared machine is not a test).
+ */
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+function run(script: string, ...args: string[]) {
+  return spawnSync(tsx, [script, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
+describe('eval:phi and bench:phi', () => {
+  it('eval:phi passes its recall floors and prints precision, recall and F2 per type', () => {
+    const result = run('phi/eval/run.ts');
+    expect(result.stdout).toMatch(/OVERALL \(micro\)/);
+    expect(result.stdout).toMatch(/SSN\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+    expect(result.stdout).toContain('PASS against floors');
+    expect(result.status).toBe(0);
+  });
+
+  it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
+    const result = run('bench/phi/run.ts', '--quick');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/structured\s+[\d.]+ MB\/s\s+baseline JSON\.parse \+ JSON\.stringify\s+[\d.]+ MB\/s\s+ratio [\d.]+/);
+    expect(result.stdout).toMatch(/free text\s+[\d.]+ MB\/s/);
+  });
+});
