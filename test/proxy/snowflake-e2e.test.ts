@@ -1,5 +1,6 @@
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { snowflakeProviderFactory } from '../../activities';
+import { RecordingLog, SessionRecorder } from '../../audit';
 import { bootstrapLocalBroker } from '../../devstack/snowflake';
 import { PhiMasker } from '../../proxy';
 import { connectAdmin, type Driver } from '../snowflake/support';
@@ -29,7 +30,7 @@ targets:
 
 interface Table { columns: string[]; rows: unknown[][]; rowCount: number; truncated: boolean }
 
-describe('gateway end to end: MCP client -> gateway -> reference server -> local Snowflake', () => {
+describe('gateway end to end: MCP client -> gateway -> reference server -> local Snowflake, recorded by audit/', () => {
   let fx: SnowflakeFixture;
   let admin: Driver;
   let h: Harness;
@@ -47,7 +48,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
     h = await startHarness({ provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
     // The real PHI engine, not the test double.
-    gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target) });
+    gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target), recorder: new SessionRecorder(h.redis) });
     ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 20_000, reason: 'chart review' }));
     await h.access.approve(requestId, 'alice@example.org');
     token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
@@ -123,7 +124,10 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
   });
 
   test('the recording holds what the client saw, masked, and no raw PHI or secret', async () => {
-    const entries = gw.recorder.of(requestId);
+    // Read back from the Redis Stream the archiver reads (audit/ RecordingLog).
+    const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry as unknown as Record<string, unknown>);
+    expect(entries.some((e) => e.type === 'malformed')).toBe(false);
+    expect(entries[0]).toMatchObject({ type: 'session_start', subject: 'carol@example.org', target: 'clinical', transport: 'streamable-http' });
     const results = entries.filter((e) => e.type === 'response' && e.outcome === 'ok').map((e) => e.result);
     for (const r of seen) expect(results).toContainEqual(r);
     const raw = await admin.query('SELECT MRN, SSN, PHONE, EMAIL FROM CLINICAL.PHI.PATIENTS');

@@ -99,7 +99,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: {
-  config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
+  config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; recorder?: GatewayRecorder; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
 } = {}): Promise<TestGateway> {
   const config = parseConfig(options.config ?? GATEWAY_TEST_CONFIG, 'gateway-test.yaml');
   const redisUrl = options.redisUrl ?? testRedisUrl();
@@ -112,7 +112,7 @@ export async function startTestGateway(options: {
   const masker = new TestMasker();
   const recorder = new MemoryRecorder();
   const gateway = new Gateway({
-    config, grants, vault, revocations: subscriber, masker: options.masker ?? (() => masker), recorder,
+    config, grants, vault, revocations: subscriber, masker: options.masker ?? (() => masker), recorder: options.recorder ?? recorder,
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',
