@@ -2,7 +2,7 @@ export { ensureTemporalCli, startTemporalServer, MissingPrerequisiteError, TEMPO
 export { ensureRedis, startRedisServer, type RedisServer } from './redis';
 export { freePort, preferredPort, startProcess, waitFor, type ManagedProcess } from './processes';
 export { projectRoot, stateDir, toolsDir } from './state';
-export {
-  startLocalSnowflake, startLocalSnowflakeProcess, bootstrapLocalBroker, DEFAULT_ACCOUNT as LOCAL_SNOWFLAKE_ACCOUNT,
-  type LocalSnowflake, type LocalSnowflakeProcess,
-} from './snowflake';
+// Only the process launcher here: the endpoint itself (DuckDB, snowflake-sdk) loads from
+// './snowflake' when used, not with every import of devstack/ (the test stack's global setup).
+export { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from './snowflake/process';
+export type { LocalSnowflake } from './snowflake';

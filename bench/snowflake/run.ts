@@ -30,6 +30,7 @@ async function rate(seconds: number, run: () => Promise<number>): Promise<{ qps:
 }
 
 async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   snowflake.configure({ logLevel: 'OFF' } as Parameters<typeof snowflake.configure>[0]);
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sf-'));
   const sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 1, patients: 1000 } });

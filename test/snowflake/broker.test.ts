@@ -1,3 +1,4 @@
+import './quiet';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';

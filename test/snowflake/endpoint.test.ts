@@ -1,3 +1,4 @@
+import './quiet';
 import { gzipSync } from 'node:zlib';
 import { rmSync } from 'node:fs';
 import { startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
@@ -98,6 +99,18 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     await new Promise((r) => setTimeout(r, 2_300));
     expect(await admin.query('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
     expect(sf.stats.renewals).toBeGreaterThan(before);
+  });
+
+  test('heartbeat, asynchronous execution, query status and results by query id', async () => {
+    expect(await admin.connection.isValidAsync()).toBe(true);
+    const queryId = await new Promise<string>((resolve, reject) =>
+      admin.connection.execute({ sqlText: 'SELECT COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS', asyncExec: true, complete: (e, stmt) => (e ? reject(e) : resolve(stmt.getQueryId())) }),
+    );
+    expect(await admin.connection.getQueryStatus(queryId)).toBe('SUCCESS');
+    const rows = await new Promise<unknown[]>((resolve, reject) => {
+      void admin.connection.getResultsFromQueryId({ queryId, complete: (e: unknown, _s: unknown, r?: unknown[]) => (e ? reject(e) : resolve(r ?? [])) } as never);
+    });
+    expect(rows).toEqual([{ N: 30 }]);
   });
 
   test('key-pair login is verified for real: the right key logs in, any other key is 390144', async () => {

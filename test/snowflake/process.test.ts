@@ -1,3 +1,4 @@
+import './quiet';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from '../../devstack/snowflake';

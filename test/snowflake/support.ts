@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import './quiet';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,15 +11,7 @@ export function tempDir(prefix = 'gatehouse-sf-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A fresh RSA key pair (generated at run time, never committed). */
-export function newKeyPair(): { publicKey: string; privateKey: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  return { publicKey: publicKey.toString('base64'), privateKey };
-}
+export { newKeyPair } from './keys';
 
 export type Rows = Record<string, unknown>[];
 
