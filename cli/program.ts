@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerConfigCommand } from './commands/config';
+import { registerGatewayCommand } from './commands/gateway';
 import { registerDevstackCommand } from './commands/devstack';
 import { registerWorkerCommand } from './commands/worker';
 import { registerSlackAppCommand } from './commands/slack-app';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommand(program);
   registerConfigCommand(program);
+  registerGatewayCommand(program);
   registerDevstackCommand(program);
   registerApiCommand(program);
   registerAccessCommands(program);

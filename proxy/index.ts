@@ -9,3 +9,4 @@ export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, S
 export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
 export { PhiMasker } from './phi-masker';
+export { startGatewayProcess, runGateway, DEFAULT_GATEWAY_PORT, type RunGatewayOptions, type RunningGateway } from './run';

@@ -1,0 +1,90 @@
+import { createHmac } from 'node:crypto';
+import { SessionRecorder } from '../audit';
+import {
+  AccessClient, connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
+  type Logger,
+} from '../lib';
+import { configPath, loadConfig, type GatehouseConfig } from '../policy';
+import { Gateway, type GatewayLimits } from './gateway';
+import { PhiMasker } from './phi-masker';
+
+export const DEFAULT_GATEWAY_PORT = 8788;
+
+export interface RunGatewayOptions {
+  env?: NodeJS.ProcessEnv;
+  port?: number;
+  host?: string;
+  config?: GatehouseConfig;
+  limits?: Partial<GatewayLimits>;
+  log?: Logger;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway process: gatehouse.yaml for targets and policy; keys, Redis and Temporal from the
+ * environment. Every component must answer before it listens: no Redis, no Temporal, no keys,
+ * an invalid masking policy — it refuses to start.
+ */
+export async function startGatewayProcess(options: RunGatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger('gateway');
+  const config = options.config ?? loadConfig(configPath(env));
+  const secrets = loadGatewaySecrets(env);
+  const redis = connectRedis(env.REDIS_URL);
+  const subscriber = connectRedis(env.REDIS_URL);
+  for (const r of [redis, subscriber]) r.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
+  const cleanups: (() => Promise<void> | void)[] = [() => redis.disconnect(), () => subscriber.disconnect()];
+  try {
+    await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
+    const temporal = temporalSettings(env);
+    const client = await connectTemporalClient(temporal).catch((error: unknown) => {
+      throw new Error(`cannot reach Temporal at ${temporal.address} (TEMPORAL_ADDRESS): held commands need the access workflow; ${(error as Error).message}`, { cause: error });
+    });
+    cleanups.push(() => client.connection.close());
+    // Deterministic masking tokens (policy `tokenize`) need a key only the gateway holds.
+    const maskingKey = createHmac('sha256', secrets.encryptionKey).update('gatehouse masking tokens').digest();
+    const gateway = new Gateway({
+      config,
+      grants: new GrantStore(redis, secrets.grantTokenKey),
+      vault: new RedisSecretVault(redis, secrets.encryptionKey),
+      revocations: subscriber,
+      masker: (target) => new PhiMasker(target, maskingKey),
+      recorder: new SessionRecorder(redis),
+      reviewer: new AccessClient(client, config, temporal.taskQueue),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(env.GATEHOUSE_GATEWAY_PUBLIC_URL ? { publicUrl: env.GATEHOUSE_GATEWAY_PUBLIC_URL } : {}),
+      ...(env.GATEHOUSE_AUTHORIZATION_SERVERS ? { authorizationServers: env.GATEHOUSE_AUTHORIZATION_SERVERS.split(/[\s,]+/).filter(Boolean) } : {}),
+      ...(env.GATEHOUSE_ACCESS_REQUEST_URL ? { accessRequestUrl: env.GATEHOUSE_ACCESS_REQUEST_URL } : {}),
+      log,
+    });
+    const port = options.port ?? Number(env.GATEHOUSE_GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT);
+    const host = options.host ?? env.GATEHOUSE_GATEWAY_HOST ?? '127.0.0.1';
+    const { url } = await gateway.listen(port, host);
+    log.info({ url, targets: config.targets.map((t) => `${url}/mcp/${t.name}`) }, 'gateway listening');
+    return {
+      gateway, url,
+      async close() {
+        await gateway.close();
+        for (const c of cleanups.reverse()) await c();
+      },
+    };
+  } catch (error) {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then ends every session (recording each end) and exits. */
+export async function runGateway(options: RunGatewayOptions = {}): Promise<void> {
+  const running = await startGatewayProcess(options);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+}
