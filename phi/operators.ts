@@ -71,12 +71,12 @@ export function tokenize(type: EntityType, value: string, context: OperatorConte
   if (!context.tokenKey || context.tokenKey.length < 16) {
     throw new MaskingError('missing-token-key', 'the masking policy asks for tokenize but no token key of at least 16 bytes was given (set it in the gateway secrets)');
   }
-  const input = `${type}\u0000${canonical(type, value)}`;
-  const known = context.tokenMemo?.get(input);
+  const memoKey = `${type}\u0000${value}`;
+  const known = context.tokenMemo?.get(memoKey);
   if (known) return known;
-  const digest = createHmac('sha256', context.tokenKey).update(input).digest('hex');
+  const digest = createHmac('sha256', context.tokenKey).update(`${type}\u0000${canonical(type, value)}`).digest('hex');
   const token = `<${type}:${digest.slice(0, 16)}>`;
-  if (context.tokenMemo && context.tokenMemo.size < 50_000) context.tokenMemo.set(input, token);
+  if (context.tokenMemo && context.tokenMemo.size < 50_000) context.tokenMemo.set(memoKey, token);
   return token;
 }
 

@@ -45,31 +45,33 @@ export function sampleValues(values: readonly unknown[], count: number): string[
 
 /**
  * The PHI type most sampled values are wholly made of, if at least `threshold` of them are.
- * Each value is scanned after its column name ("member id: W12345") so labelled detectors see it.
+ * Each value is scanned after its column name ("member id W12345") so labelled detectors see it.
  */
 export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy): EntityType | undefined {
   if (samples.length === 0) return undefined;
   const votes = new Map<EntityType, number>();
   const needed = Math.ceil(samples.length * policy.sampling.threshold);
+  const label = column.replace(/[_.]+/g, ' ');
+  const scanOptions = { minScore: policy.minScore, ignore: policy.ignore };
   let leader = 0;
   for (let s = 0; s < samples.length; s++) {
     // Stop as soon as no type can still reach the threshold.
     if (leader + (samples.length - s) < needed) return undefined;
     const value = samples[s]!;
     if (value.length > 200) continue; // long free text is never one identifier
-    const label = column.replace(/[_.]+/g, ' ');
-    const probe = `${label}: ${value}`;
-    const offset = label.length + 2;
-    const covered = new Map<EntityType, number>();
-    for (const f of scanText(probe, { minScore: policy.minScore, ignore: policy.ignore })) {
-      const start = Math.max(f.start, offset);
-      if (f.end > start) covered.set(f.type, (covered.get(f.type) ?? 0) + (f.end - start));
-    }
+    // A space, not a colon, joins label and value: a colon would wake the IPv6 detector.
+    const probe = `${label} ${value}`;
+    const offset = label.length + 1;
     const size = value.replace(/\s/g, '').length || 1;
-    for (const [type, chars] of covered) {
+    const findings = scanText(probe, scanOptions);
+    for (const f of findings) {
+      // Sum what findings of this type cover of the value; vote once per type.
+      if (findings.find((g) => g.type === f.type) !== f) continue;
+      let chars = 0;
+      for (const g of findings) if (g.type === f.type) chars += Math.max(0, g.end - Math.max(g.start, offset));
       if (chars / size < 0.8) continue;
-      const n = (votes.get(type) ?? 0) + 1;
-      votes.set(type, n);
+      const n = (votes.get(f.type) ?? 0) + 1;
+      votes.set(f.type, n);
       leader = Math.max(leader, n);
     }
   }

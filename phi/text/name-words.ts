@@ -1,0 +1,62 @@
+/**
+ * Word lists the person-name detector reasons with. Not names themselves (those come from
+ * dictionaries.ts) but the words around and between them.
+ */
+
+/** Capitalised words that are far more often ordinary words than names in clinical text. */
+export const COMMON_WORDS = new Set(
+  `the a an and or but if of in on at to for with from by as is was are were be been has have had he she they it his her
+  their this that these those there then than when where who which what why how not no yes all any some each every
+  patient pt patients name date dob mrn phone fax email address city state zip street avenue road drive lane suite apt
+  mr mrs ms dr doctor nurse md rn np do pa phd hospital clinic center medical health care unit room floor department
+  history present illness chief complaint assessment plan diagnosis impression note notes report reports denies
+  admitted discharged seen follow up today tomorrow yesterday morning evening night monday tuesday wednesday thursday
+  friday saturday sunday january february march april may june july august september october november december
+  will can may might must should would could shall please per via see call called calls contact emergency family
+  mother father son daughter wife husband brother sister spouse guardian friend neighbor
+  blood pressure heart rate pain fever cough labs lab test tests result results normal abnormal negative positive
+  medication medications meds allergies allergy insurance member policy account id number no new old left right
+  north south east west primary secondary general internal family emergency regional memorial university saint st
+  county general community surgery surgical oncology cardiology radiology pharmacy laboratory services
+  signed electronically reviewed attending resident provider physician referring referred by
+  mg ml daily twice bid tid prn po iv er icu ed or ct mri ekg ecg cbc bmp
+  vital vitals signs exam review systems social past surgical medications`.split(/\s+/),
+);
+
+/** First names that are also everyday words: only a title, a label or a surname makes them names. */
+export const AMBIGUOUS_FIRST = new Set([
+  'will', 'may', 'june', 'april', 'mark', 'bill', 'grant', 'hope', 'faith', 'joy', 'art', 'guy', 'chase',
+  'drew', 'dawn', 'ray', 'rose', 'sue', 'pat', 'an', 'major', 'christian', 'king', 'page', 'gay', 'long',
+  'young', 'case', 'miles', 'sunny', 'summer', 'autumn', 'lane', 'lee', 'dale', 'glen', 'cliff', 'rich',
+  'frank', 'earl', 'don', 'jack', 'sky', 'star', 'angel', 'crystal', 'ruby', 'amber', 'ivy', 'hazel', 'holly',
+  'iris', 'olive', 'pearl', 'violet', 'daisy', 'heather', 'jasmine', 'lily', 'penny', 'bob', 'cherry', 'mercy',
+  'patience', 'prudence', 'trinity', 'destiny', 'harmony', 'charity', 'honor', 'justice', 'liberty', 'precious',
+  'genesis', 'eve', 'nelson', 'carter', 'cooper', 'hunter', 'parker', 'mason', 'taylor', 'tanner', 'porter',
+  'baker', 'fisher', 'ward', 'wade', 'reed', 'rod', 'gene', 'jean', 'bud', 'buck', 'sal', 'val', 'gus', 'ben',
+  'tom', 'van', 'vin', 'les', 'al', 'ed', 'jo', 'ty', 'port', 'lake', 'mount', 'fort', 'north', 'south', 'east',
+  'west', 'new', 'saint', 'san', 'santa', 'paris', 'florence', 'austin', 'dallas', 'houston', 'georgia',
+  'virginia', 'carolina', 'indiana', 'montana', 'dakota', 'nevada', 'sydney', 'chelsea', 'camden', 'lincoln',
+  'jackson', 'madison', 'orlando', 'phoenix', 'denver', 'tyler', 'aurora', 'helena', 'augusta'
+]);
+
+export const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sr', 'jr', 'rev', 'sister', 'nurse', 'mister', 'madam']);
+export const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'md', 'phd', 'rn', 'np', 'do', 'dds', 'pa']);
+/** Labels whose next words are a name: "Patient:", "Name -", "daughter", "seen by". */
+export const NAME_LABELS = [
+  'name', 'patient', 'pt', 'patient name', 'full name', 'legal name', 'preferred name', 'son', 'daughter',
+  'wife', 'husband', 'spouse', 'partner', 'mother', 'father', 'mom', 'dad', 'brother', 'sister', 'grandson',
+  'granddaughter', 'grandmother', 'grandfather', 'aunt', 'uncle', 'niece', 'nephew', 'cousin', 'guardian',
+  'caregiver', 'emergency contact', 'contact', 'next of kin', 'nok', 'poa', 'accompanied by', 'seen by',
+  'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed by',
+  'electronically signed by', 'dictated by', 'nurse', 'surgeon', 'resident', 'author', 'guarantor', 'insured',
+  'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by'
+];
+
+export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#-]{0,4}$`);
+
+/** Last words of the labels: a cheap test before running NAME_LABEL. */
+export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((label) => label.split(' ').pop()!));
+
+/** "Drug name:", "file name:" label things, not people. */
+export const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
+
