@@ -163,6 +163,20 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     }
   });
 
+  test('SHOW TABLES and DESCRIBE TABLE list only what the role may see', async () => {
+    const me = await connectWithKey(sf, 'ANALYST_1', analyst.privateKey);
+    try {
+      expect((await me.query('SHOW TABLES IN SCHEMA CLINICAL.PHI')).map((t) => t.name)).toEqual(['CLINICAL_NOTES', 'DIAGNOSES', 'ENCOUNTERS', 'PATIENTS']);
+      expect(await errorCode(me.query('SHOW TABLES IN SCHEMA CLINICAL.BILLING'))).toBe('002003');
+      const columns = await me.query('DESCRIBE TABLE PATIENTS');
+      expect(columns.find((c) => c.name === 'SSN')).toMatchObject({ type: 'VARCHAR(16777216)', kind: 'COLUMN' });
+      expect(columns.find((c) => c.name === 'PATIENT_ID')).toMatchObject({ type: 'NUMBER(38,0)', 'primary key': 'Y' });
+      expect(await errorCode(me.query('DESCRIBE TABLE CLINICAL.BILLING.CLAIMS'))).toBe('002003');
+    } finally {
+      await me.close();
+    }
+  });
+
   test('a grant through the role hierarchy applies; revoking it takes effect on the next statement', async () => {
     await admin.query('CREATE ROLE CLAIMS_READER');
     await admin.query('GRANT ROLE BILLING_ANALYST TO ROLE CLAIMS_READER');
