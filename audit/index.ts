@@ -22,3 +22,8 @@ export {
   archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, ArchiveConfigError, DEFAULT_RETENTION_MS, DEV_SIGNING_KEY_FILE,
   type ArchiveSettings, type ArchiveStoreSettings, type ObjectLockMode, type SigningKeySource,
 } from './settings';
+export { TemporalHistory, HistoryError, type HistorySource, type RequestHistory } from './history';
+export {
+  sessionCommands, describeRequest, replayText, buildEvidencePack, toCsv,
+  type CommandSummary, type EvidenceItem, type EvidencePack,
+} from './evidence';

@@ -45,7 +45,8 @@ export const sessionStartSchema = z.strictObject({
 export const requestEntrySchema = z.strictObject({
   type: z.literal('request'),
   at: iso,
-  sessionId: z.string().min(1),
+  /** Empty when the gateway refused the message before a session existed. */
+  sessionId: z.string(),
   /** The JSON-RPC id, to pair the request with its response. */
   messageId: jsonRpcId,
   method: z.string().min(1),
@@ -65,7 +66,8 @@ export const requestEntrySchema = z.strictObject({
 export const responseEntrySchema = z.strictObject({
   type: z.literal('response'),
   at: iso,
-  sessionId: z.string().min(1),
+  /** Empty when the gateway refused the message before a session existed. */
+  sessionId: z.string(),
   messageId: jsonRpcId,
   /** ok: the upstream answered; error: it failed; denied: policy or an approver refused; withheld: masking or recording failed, nothing was returned. */
   outcome: z.enum(['ok', 'error', 'denied', 'withheld']),

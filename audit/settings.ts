@@ -99,7 +99,7 @@ export interface SigningKeySource {
  * made once in `devKeyDir` (mode 0600) and reused — never for production, where the public key
  * must be published and kept.
  */
-export function archiveSigningKey(env: NodeJS.ProcessEnv, devKeyDir: string): SigningKeySource {
+export function archiveSigningKey(env: NodeJS.ProcessEnv, devKeyDir: string, options: { create?: boolean } = {}): SigningKeySource {
   const load = (text: string, source: string): SigningKeySource => {
     try {
       return { key: loadSigningKey(text), source, development: false };
@@ -112,6 +112,11 @@ export function archiveSigningKey(env: NodeJS.ProcessEnv, devKeyDir: string): Si
     return load(readKeyFile(env.GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE, 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE'), `GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE (${env.GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE})`);
   }
   const file = path.join(devKeyDir, DEV_SIGNING_KEY_FILE);
+  if (!existsSync(file) && options.create === false) {
+    throw new ArchiveConfigError(
+      `no archive key to verify with: set GATEHOUSE_ARCHIVE_PUBLIC_KEY (or _FILE) to the published archive public key, or GATEHOUSE_ARCHIVE_SIGNING_KEY; no development key exists at ${file}`,
+    );
+  }
   if (!existsSync(file)) {
     mkdirSync(devKeyDir, { recursive: true });
     try {
@@ -140,6 +145,6 @@ export function archiveVerifyKey(env: NodeJS.ProcessEnv, devKeyDir: string): { k
   if (env.GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE) {
     return load(readKeyFile(env.GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE, 'GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE'), `GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE (${env.GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE})`);
   }
-  const signing = archiveSigningKey(env, devKeyDir);
+  const signing = archiveSigningKey(env, devKeyDir, { create: false });
   return { key: createPublicKey(signing.key), source: `the public half of ${signing.source}` };
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit';
 import { registerConfigCommand } from './commands/config';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerDevstackCommand } from './commands/devstack';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerConfigCommand(program);
   registerGatewayCommand(program);
+  registerAuditCommand(program);
   registerDevstackCommand(program);
   registerApiCommand(program);
   registerAccessCommands(program);

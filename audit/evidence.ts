@@ -1,0 +1,223 @@
+// What ops and auditors read: one request told from start to end, a session replayed step by
+// step, and the evidence pack for a period. Pure functions over workflow history and archives.
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import type { AccessStatus } from '../workflows/types';
+import type { Archive, ArchiveRecord } from './archive';
+import { canonicalJson } from './canonical';
+import { keyId, publicKeyPem } from './keys';
+import type { RequestHistory } from './history';
+import { replaySteps } from './replay';
+import type { VerificationReport } from './verify';
+
+/** One command of a session: the request entry, its answer, and what was masked. */
+export interface CommandSummary {
+  at: string;
+  sessionId: string;
+  messageId: unknown;
+  method: string;
+  tool?: string;
+  statement?: string;
+  classes: string[];
+  verdict: string;
+  commandId?: string;
+  /** For a held command: the approver's decision from the workflow. */
+  decision?: { outcome: string; by?: string; at?: string; reason?: string };
+  outcome: string;
+  rows?: number;
+  masked: { type: string; count: number }[];
+  answeredAt?: string;
+}
+
+/** Pairs each request entry of the recording with its response (same session and message id). */
+export function sessionCommands(records: readonly ArchiveRecord[], status?: AccessStatus): CommandSummary[] {
+  const out: CommandSummary[] = [];
+  const open = new Map<string, CommandSummary>();
+  const key = (b: Record<string, unknown>) => `${String(b.sessionId)}\u0000${JSON.stringify(b.messageId ?? null)}`;
+  for (const r of records) {
+    if (r.kind !== 'recording') continue;
+    const b = r.body;
+    if (b.type === 'request') {
+      const args = (b.arguments ?? {}) as Record<string, unknown>;
+      const statement = ['statement', 'query', 'sql'].map((k) => args[k]).find((v) => typeof v === 'string') as string | undefined;
+      const held = b.commandId ? status?.commands.find((c) => c.commandId === b.commandId) : undefined;
+      const summary: CommandSummary = {
+        at: r.at, sessionId: String(b.sessionId), messageId: b.messageId, method: String(b.method),
+        ...(typeof b.tool === 'string' ? { tool: b.tool } : {}),
+        ...(statement ? { statement } : {}),
+        classes: Array.isArray(b.classes) ? (b.classes as string[]) : [],
+        verdict: String(b.verdict),
+        ...(typeof b.commandId === 'string' ? { commandId: b.commandId } : {}),
+        ...(held ? { decision: { outcome: held.outcome, by: held.decidedBy, at: held.decidedAt, reason: held.reason } } : {}),
+        outcome: b.verdict === 'deny' ? 'denied' : 'no answer recorded',
+        masked: Array.isArray(b.masked) ? [...(b.masked as { type: string; count: number }[])] : [],
+      };
+      out.push(summary);
+      open.set(key(b), summary);
+    } else if (b.type === 'response') {
+      const summary = open.get(key(b));
+      if (!summary) continue;
+      open.delete(key(b));
+      summary.outcome = String(b.outcome);
+      summary.answeredAt = r.at;
+      if (typeof b.rows === 'number') summary.rows = b.rows;
+      for (const m of (Array.isArray(b.masked) ? b.masked : []) as { type: string; count: number }[]) {
+        const same = summary.masked.find((x) => x.type === m.type);
+        if (same) same.count += m.count;
+        else summary.masked.push({ ...m });
+      }
+    }
+  }
+  return out;
+}
+
+const maskedText = (masked: { type: string; count: number }[]) => (masked.length ? masked.map((m) => `${m.count} ${m.type}`).join(', ') : 'nothing');
+const one = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** `gatehouse audit show`: who asked, why, who decided, the credential's life, every command, the end. */
+export function describeRequest(history: RequestHistory, archive?: Archive, report?: VerificationReport): string {
+  const s = history.status;
+  const lines: string[] = [];
+  lines.push(`Access request ${s.requestId}  (${s.state}${history.workflowStatus !== 'COMPLETED' ? `, workflow ${history.workflowStatus}` : ''})`);
+  lines.push(`  asked        ${s.requestedAt} by ${s.requester} (${s.origin}) for ${s.target}, ${Math.round(s.durationMs / 1000)}s`);
+  lines.push(`  reason       ${one(s.reason)}${s.ticket ? `  [ticket ${s.ticket}]` : ''}`);
+  if (s.decision) {
+    lines.push(`  ${s.decision.approved ? 'approved' : 'denied  '}     ${s.decision.at} by ${s.decision.by}${s.decision.reason ? `: ${one(s.decision.reason)}` : ''}`);
+  } else {
+    lines.push(`  decision     none${s.state === 'EXPIRED_UNAPPROVED' ? ' (no approver decided in time)' : ''}`);
+  }
+  if (s.principal) {
+    lines.push(`  credential   ${s.principal}: active ${s.activeSince ?? '?'} until ${s.revokedAt ?? '(not revoked yet)'} (approved end ${s.expiresAt ?? '?'})`);
+  } else {
+    lines.push('  credential   none was issued');
+  }
+  for (const e of s.extensions) {
+    lines.push(`  extension    ${e.requestedAt} +${Math.round(e.durationMs / 1000)}s asked by ${e.requestedBy}: ${e.outcome}${e.decidedBy ? ` by ${e.decidedBy}` : ''}`);
+  }
+  const commands = archive ? sessionCommands(archive.records, s) : [];
+  if (archive) {
+    lines.push(`  commands     ${commands.length}`);
+    for (const c of commands) {
+      const what = c.statement ? one(c.statement) : c.tool ?? c.method;
+      const held = c.decision ? `; held, ${c.decision.outcome}${c.decision.by ? ` by ${c.decision.by}` : ''}` : '';
+      lines.push(`    ${c.at}  ${c.tool ?? c.method}  ${c.verdict}${held} -> ${c.outcome}${c.rows !== undefined ? `, ${c.rows} rows` : ''}; masked ${maskedText(c.masked)}`);
+      if (what !== (c.tool ?? c.method)) lines.push(`        ${what}`);
+    }
+  } else {
+    for (const c of s.commands) lines.push(`    held ${c.heldAt}  ${c.tool}: ${c.outcome}${c.decidedBy ? ` by ${c.decidedBy}` : ''}  ${one(c.summary)}`);
+    lines.push('  commands     (no archive yet: the session recording is still in Redis)');
+  }
+  if (s.revocation) lines.push(`  ended        ${s.revocation.at} by ${s.revocation.by}: ${one(s.revocation.reason)}`);
+  else if (s.failure) lines.push(`  ended        failed: ${one(s.failure)}`);
+  if (s.archive) {
+    lines.push(`  archive      ${s.archive.location}`);
+    lines.push(`  head         ${s.archive.digest} (from workflow history)`);
+  }
+  if (report) lines.push(`  verified     ${report.ok ? `yes: chain, signature (key ${report.signedBy}) and head match` : `NO: ${report.problems.map((p) => p.message).join('; ')}`}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `gatehouse audit replay`: the session as it happened, with time since the first step. */
+export function replayText(archive: Archive, options: { includeEvents?: boolean } = {}): string {
+  const steps = replaySteps(archive, options);
+  if (steps.length === 0) return 'the session recording is empty: no client connected during the grant\n';
+  const clock = (ms: number) => {
+    const s = Math.floor(ms / 1000);
+    return `+${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
+  };
+  return steps.map((step) => {
+    const e = step.entry;
+    const kind = String(e.kind === 'event' ? `event:${String(e.type)}` : e.type);
+    let what: string;
+    if (e.type === 'session_start') what = `session ${String(e.sessionId)} by ${String(e.subject)}${e.client ? ` with ${(e.client as { name: string }).name}` : ''}`;
+    else if (e.type === 'request') {
+      const args = e.arguments ? ` ${canonicalJson(e.arguments)}` : '';
+      what = `${String(e.method)}${e.tool ? ` ${String(e.tool)}` : ''}${args} -> ${String(e.verdict)}${e.reason ? ` (${String(e.reason)})` : ''}`;
+    } else if (e.type === 'response') {
+      const body = e.error ? ` ${canonicalJson(e.error)}` : e.result !== undefined ? ` ${canonicalJson(e.result)}` : '';
+      what = `${String(e.outcome)}${body}; masked ${maskedText((e.masked ?? []) as { type: string; count: number }[])}`;
+    } else if (e.type === 'session_end') what = `session ${String(e.sessionId)} ${String(e.reason)}${e.detail ? `: ${String(e.detail)}` : ''}`;
+    else what = [e.actor, e.detail].filter(Boolean).map(String).join(': ');
+    return `${String(step.step).padStart(4)}  ${clock(step.offsetMs)}  ${step.at}  ${kind.padEnd(14)} ${what}`;
+  }).join('\n') + '\n';
+}
+
+// ------------------------------------------------------------------------------------------
+// The evidence pack
+
+export interface EvidenceItem {
+  history: RequestHistory;
+  archive?: Archive;
+  report?: VerificationReport;
+  /** Why there is no archive or report (not archived yet, not found, unreadable). */
+  note?: string;
+}
+
+export interface EvidencePack {
+  /** File name -> content. */
+  files: Record<string, string>;
+  summary: { from: string; to: string; requests: number; verified: number; failed: number; notArchived: number };
+}
+
+/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  const cell = (value: unknown): string => {
+    let text = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function buildEvidencePack(input: { from: Date; to: Date; items: EvidenceItem[]; generatedAt?: Date; signingKey?: KeyObject }): EvidencePack {
+  const { items } = input;
+  const period = { from: input.from.toISOString(), to: input.to.toISOString(), rule: 'requests whose workflow started at or after "from" and before "to"' };
+  const requests = items.map(({ history: h }) => {
+    const s = h.status;
+    return [s.requestId, h.startTime.toISOString(), s.requestedAt, s.requester, s.origin, s.target, s.durationMs, s.reason, s.ticket, s.state,
+      s.decision ? (s.decision.approved ? 'approved' : 'denied') : 'none', s.decision?.by, s.decision?.at, s.principal, s.activeSince, s.expiresAt, s.revokedAt,
+      s.revocation?.by, s.revocation?.reason, s.failure, s.archive?.digest];
+  });
+  const decisions: unknown[][] = [];
+  const commands: unknown[][] = [];
+  const archives: unknown[][] = [];
+  const verification: unknown[] = [];
+  let verified = 0;
+  let failed = 0;
+  let notArchived = 0;
+  for (const { history: h, archive, report, note } of items) {
+    const s = h.status;
+    if (s.decision) decisions.push([s.requestId, 'access', s.decision.at, s.decision.by, s.decision.approved ? 'approved' : 'denied', s.decision.reason, '']);
+    for (const e of s.extensions) decisions.push([s.requestId, 'extension', e.decidedAt ?? e.requestedAt, e.decidedBy, e.outcome, e.reason, `${Math.round(e.durationMs / 1000)}s`]);
+    for (const c of s.commands) decisions.push([s.requestId, 'command', c.decidedAt ?? c.heldAt, c.decidedBy, c.outcome, c.reason, c.commandId]);
+    if (s.revocation) decisions.push([s.requestId, 'revocation', s.revocation.at, s.revocation.by, 'revoked', s.revocation.reason, '']);
+    if (archive) {
+      for (const c of sessionCommands(archive.records, s)) {
+        commands.push([s.requestId, c.at, c.sessionId, c.method, c.tool, c.statement, c.classes.join(' '), c.verdict, c.commandId, c.decision?.outcome, c.decision?.by, c.outcome, c.rows, maskedText(c.masked)]);
+      }
+    }
+    const m = archive?.manifest.manifest;
+    archives.push([s.requestId, s.archive?.digest, m?.head, s.archive?.location, m?.records, m?.createdAt, m?.retainUntil, report ? (report.ok ? 'verified' : 'FAILED') : 'not verified', report?.problems.map((p) => p.kind).join(' ') ?? note]);
+    if (!report) notArchived += 1;
+    else if (report.ok) verified += 1;
+    else failed += 1;
+    verification.push({
+      requestId: s.requestId, historyHead: s.archive?.digest ?? null, ok: report?.ok ?? null,
+      ...(report ? { head: report.head, records: report.records, signedBy: report.signedBy ?? null, problems: report.problems } : { note: note ?? 'no archive' }),
+    });
+  }
+  const files: Record<string, string> = {
+    'requests.csv': toCsv(['request_id', 'started_at', 'requested_at', 'requester', 'origin', 'target', 'duration_ms', 'reason', 'ticket', 'state', 'decision', 'decided_by', 'decided_at', 'principal', 'active_since', 'expires_at', 'revoked_at', 'revoked_by', 'revocation_reason', 'failure', 'archive_head'], requests),
+    'decisions.csv': toCsv(['request_id', 'kind', 'at', 'by', 'outcome', 'reason', 'detail'], decisions),
+    'commands.csv': toCsv(['request_id', 'at', 'session_id', 'method', 'tool', 'statement', 'classes', 'verdict', 'command_id', 'held_outcome', 'held_decided_by', 'outcome', 'rows', 'masked'], commands),
+    'archives.csv': toCsv(['request_id', 'history_head', 'archive_head', 'location', 'records', 'archived_at', 'retain_until', 'verification', 'problems'], archives),
+    'requests.json': `${JSON.stringify({ period, requests: items.map((i) => ({ startedAt: i.history.startTime.toISOString(), workflowStatus: i.history.workflowStatus, status: i.history.status, commands: i.archive ? sessionCommands(i.archive.records, i.history.status) : null })) }, null, 2)}\n`,
+    'verification.json': `${JSON.stringify({ period, summary: { requests: items.length, verified, failed, notArchived }, archives: verification }, null, 2)}\n`,
+  };
+  const generatedAt = (input.generatedAt ?? new Date()).toISOString();
+  const digests = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, createHash('sha256').update(text, 'utf8').digest('hex')]));
+  const manifest = { format: 'gatehouse-evidence/1', period, generatedAt, requests: items.length, files: digests };
+  files['manifest.json'] = `${JSON.stringify(input.signingKey
+    ? { manifest, signature: sign(null, Buffer.from(canonicalJson(manifest), 'utf8'), input.signingKey).toString('base64'), keyId: keyId(input.signingKey), publicKey: publicKeyPem(input.signingKey) }
+    : { manifest }, null, 2)}\n`;
+  return { files, summary: { from: period.from, to: period.to, requests: items.length, verified, failed, notArchived } };
+}
