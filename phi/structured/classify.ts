@@ -44,7 +44,8 @@ export function sampleValues(values: readonly unknown[], count: number): string[
 }
 
 /**
- * The PHI type most sampled values are wholly made of, if at least `threshold` of them are.
+ * A PHI type that at least `threshold` of the sampled values are wholly made of (the first to
+ * get there), or undefined. Sampling stops as soon as the answer is certain either way.
  * Each value is scanned after its column name ("member id W12345") so labelled detectors see it.
  */
 export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy): EntityType | undefined {
@@ -73,12 +74,11 @@ export function classifyBySample(column: string, samples: readonly string[], pol
       const n = (votes.get(f.type) ?? 0) + 1;
       votes.set(f.type, n);
       leader = Math.max(leader, n);
+      // Enough cells are this type whatever the rest hold: the column is PHI.
+      if (n >= needed) return f.type;
     }
   }
-  let best: EntityType | undefined;
-  let bestVotes = 0;
-  for (const [type, n] of votes) if (n > bestVotes) [best, bestVotes] = [type, n];
-  return best && bestVotes / samples.length >= policy.sampling.threshold ? best : undefined;
+  return undefined;
 }
 
 export function classifyColumn(column: string, values: readonly unknown[], policy: MaskingPolicy): ColumnClass {

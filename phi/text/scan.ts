@@ -54,28 +54,45 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
 
 export function resolveOverlaps(findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
-  const byStrength = [...findings].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  // One flag per character already claimed. Each detector's own matches do not overlap, so the
-  // checks below add up to a few passes over the text, never one pass per pair of findings.
-  let offset = Infinity;
-  let last = 0;
-  for (const f of findings) {
-    offset = Math.min(offset, f.start);
-    last = Math.max(last, f.end);
+  const byStart = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Finding[] = [];
+  // Findings that overlap one another form a cluster; a lone finding is kept as it is.
+  let cluster: Finding[] = [byStart[0]!];
+  let clusterEnd = byStart[0]!.end;
+  for (let i = 1; i <= byStart.length; i++) {
+    const f = byStart[i];
+    if (f && f.start < clusterEnd) {
+      cluster.push(f);
+      clusterEnd = Math.max(clusterEnd, f.end);
+      continue;
+    }
+    if (cluster.length === 1) kept.push(cluster[0]!);
+    else for (const winner of resolveCluster(cluster)) kept.push(winner);
+    if (f) {
+      cluster = [f];
+      clusterEnd = f.end;
+    }
   }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Within overlapping findings, the strongest claims its characters first (higher score, then
+ * longer). One flag per character of the cluster keeps this linear in the cluster's size.
+ */
+function resolveCluster(cluster: Finding[]): Finding[] {
+  const offset = cluster[0]!.start;
+  let last = 0;
+  for (const f of cluster) last = Math.max(last, f.end);
   const claimed = new Uint8Array(last - offset);
   const kept: Finding[] = [];
-  for (const f of byStrength) {
+  cluster.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  for (const f of cluster) {
     let free = true;
-    for (let i = f.start - offset; i < f.end - offset; i++) {
-      if (claimed[i]) {
-        free = false;
-        break;
-      }
-    }
+    for (let i = f.start - offset; i < f.end - offset && free; i++) if (claimed[i]) free = false;
     if (!free) continue;
     claimed.fill(1, f.start - offset, f.end - offset);
     kept.push(f);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
 }
