@@ -27,3 +27,4 @@ export {
   sessionCommands, describeRequest, replayText, buildEvidencePack, toCsv,
   type CommandSummary, type EvidenceItem, type EvidencePack,
 } from './evidence';
+export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';

@@ -1,5 +1,5 @@
 import {
-  archiveSettingsFromEnv, archiveSigningKey, FolderArchiveStore, RecordingLog,
+  archiveSettingsFromEnv, archiveSigningKey, FolderArchiveStore, RecordingLog, S3ArchiveStore, s3Client,
   type ArchiveSettings, type ArchiveStore, type ArchiveStoreSettings, type SigningKeySource,
 } from '../../audit';
 import { stateDir } from '../../devstack';
@@ -12,7 +12,7 @@ export function createArchiveStore(settings: ArchiveStoreSettings): ArchiveStore
     case 'folder':
       return new FolderArchiveStore(settings.path);
     case 's3':
-      throw new Error('the S3 archive store is not available in this build; set GATEHOUSE_ARCHIVE_STORE=folder');
+      return new S3ArchiveStore(s3Client(settings), { bucket: settings.bucket, prefix: settings.prefix, objectLock: settings.objectLock });
   }
 }
 
