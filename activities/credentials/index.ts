@@ -3,6 +3,6 @@ export { CredentialProviders, MissingProviderError, type ProviderFactory } from 
 export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';
 export { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
 export {
-  snowflakeProviderFactory, SnowflakeCredentialProvider, SnowflakeClient, withClient, readSnowflakeCredential, credentialRefFor,
+  snowflakeProviderFactory, SnowflakeCredentialProvider, SnowflakeClient, withClient, readSnowflakeCredential, connectIssued, credentialRefFor,
   brokerSetupStatements, parseSnowflakeSettings, principalFor, type SnowflakeCredential, type SnowflakeSettings, type KeyPairLogin, type BrokerSetup,
 } from './snowflake';

@@ -79,8 +79,9 @@ export class Engine {
     return session;
   }
 
+  /** Closes the session's connection once any statement still running on it has finished. */
   closeSession(session: EngineSession): void {
-    session.conn.closeSync();
+    void session.queue.finally(() => session.conn.closeSync());
   }
 
   /** Mirrors the Snowflake session into its DuckDB connection: current schema and context functions. */

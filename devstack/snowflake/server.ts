@@ -376,6 +376,11 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // Sessions whose client vanished without deleting them end when their master token expires.
+  const sweeper = setInterval(() => {
+    for (const live of [...bySessionToken.values()]) if (live.masterExpiresAt <= Date.now()) endSession(live);
+  }, 30_000);
+  sweeper.unref();
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
@@ -384,6 +389,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     sessionUsers: () => [...bySessionToken.values()].map((s) => s.engine.user),
     stats,
     async close() {
+      clearInterval(sweeper);
       for (const live of [...bySessionToken.values()]) endSession(live);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,7 @@
 import './quiet';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { credentialRefFor, ensureReconcileSchedule, readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
+import { connectIssued, credentialRefFor, ensureReconcileSchedule, readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
 import type { SnowflakeCredentialProvider } from '../../activities/credentials/snowflake';
 import { bootstrapLocalBroker, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { newRequestId } from '../../lib';
@@ -56,6 +56,10 @@ describe('the access workflow with a Snowflake target on the local endpoint', ()
     const session = await connectWithKey(sf, credential.username, credential.privateKey, { role: credential.role, database: credential.database, schema: credential.schema });
     expect((await session.query('SELECT COUNT(*) AS N FROM PATIENTS'))[0]).toEqual({ N: 12 });
     expect(await errorCode(session.query('SELECT * FROM CLINICAL.BILLING.CLAIMS'))).toBe('002003');
+    // What the gateway does: connect by reference, never seeing more than the reference in history.
+    const gateway = (await connectIssued(h.vault, credentialRefFor(requestId)))!;
+    expect(await gateway.execute('SELECT CURRENT_ROLE() AS R')).toEqual([{ R: 'CLINICAL_ANALYST' }]);
+    await gateway.close();
 
     await h.access.revoke(requestId, 'carol@example.org', 'finished early');
     const done = await waitForState(h.access, requestId, 'ARCHIVED');

@@ -1,5 +1,5 @@
 import type { SecretVault } from '../provider';
-import type { KeyPairLogin } from './client';
+import { SnowflakeClient, type KeyPairLogin } from './client';
 
 /**
  * What the broker stores in the vault for the gateway: everything needed to open a key-pair
@@ -32,4 +32,15 @@ export async function readSnowflakeCredential(vault: Pick<SecretVault, 'get'>, c
     throw new Error(`vault entry ${credentialRef} is not a Snowflake credential`);
   }
   return value;
+}
+
+/**
+ * For the gateway: a key-pair connection as the issued user behind `credentialRef`, or null when
+ * the credential is gone. The caller closes it (`client.close()`).
+ */
+export async function connectIssued(vault: Pick<SecretVault, 'get'>, credentialRef: string): Promise<SnowflakeClient | null> {
+  const credential = await readSnowflakeCredential(vault, credentialRef);
+  if (!credential) return null;
+  const { account, accessUrl, username, privateKey, role, warehouse, database, schema } = credential;
+  return SnowflakeClient.connect({ account, accessUrl, username, privateKey, role, warehouse, database, schema });
 }

@@ -5,7 +5,7 @@ import { parseSnowflakeSettings } from './settings';
 
 export { SnowflakeCredentialProvider } from './provider';
 export { SnowflakeClient, withClient, type KeyPairLogin, type Row } from './client';
-export { credentialRefFor, readSnowflakeCredential, type SnowflakeCredential } from './credential';
+export { connectIssued, credentialRefFor, readSnowflakeCredential, type SnowflakeCredential } from './credential';
 export { brokerSetupStatements, type BrokerSetup } from './bootstrap';
 export { principalFor, requestIdOf, commentFor, requestIdFromComment, COMMENT_MARKER } from './names';
 export { parseSnowflakeSettings, snowflakeSettingsSchema, UNQUOTED_IDENTIFIER, type SnowflakeSettings } from './settings';
