@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import '../../activities/credentials/snowflake/quiet-driver';
 import snowflake from 'snowflake-sdk';
 import { brokerSetupStatements } from '../../activities/credentials/snowflake/bootstrap';
 

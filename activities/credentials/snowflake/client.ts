@@ -1,3 +1,4 @@
+import './quiet-driver';
 import snowflake from 'snowflake-sdk';
 
 let configured = false;
@@ -5,8 +6,6 @@ let configured = false;
 /** The driver logs to the console by default; Gatehouse wants errors only, and never secrets. */
 function configureDriver(): void {
   if (configured) return;
-  // The driver bundles the AWS SDK (stage uploads we never use), which warns about Node 20 on load.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
   configured = true;
 }
