@@ -278,6 +278,10 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     stats.queries++;
     const sqlText = typeof body.sqlText === 'string' ? body.sqlText : '';
     try {
+      // describeOnly must not change anything: only queries run (their rows dropped), nothing else does.
+      if (body.describeOnly === true && !/^\s*(\(|select\b|with\b|values\b|show\b|desc)/i.test(sqlText)) {
+        return { success: true, code: null, message: null, data: resultData(queryId, live, { rowtype: [], rowset: [], statementTypeId: 0x6000 }) };
+      }
       const result = await engine.execute(live.engine, sqlText, body.bindings as Record<string, Binding> | undefined);
       const shown = body.describeOnly === true ? { ...result, rowset: [] } : result;
       results.set(queryId, { result: shown, session: live.engine, finishedAt: Date.now() });

@@ -70,6 +70,11 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     expect(await admin.query('SELECT NAME FROM SCRATCH.PUBLIC.T WHERE ID = ?', [2])).toEqual([{ NAME: 'two' }]);
     const updated = await admin.statement('UPDATE SCRATCH.PUBLIC.T SET NAME = ? WHERE ID >= ?', ['many', 2]);
     expect(updated.statement.getNumUpdatedRows()).toBe(2);
+    // describeOnly never changes data.
+    await new Promise<void>((resolve, reject) =>
+      admin.connection.execute({ sqlText: 'DELETE FROM SCRATCH.PUBLIC.T', describeOnly: true, complete: (e) => (e ? reject(e) : resolve()) }),
+    );
+    expect(await admin.query('SELECT COUNT(*) AS N FROM SCRATCH.PUBLIC.T')).toEqual([{ N: 3 }]);
   });
 
   test('errors come back in Snowflake\'s shape with its codes', async () => {
