@@ -17,6 +17,8 @@ export function limitRows(result: Record<string, unknown>, limit: number): { res
     const content = (result.content as unknown[]).map((item) => {
       const text = (item as { type?: unknown; text?: unknown }).text;
       if ((item as { type?: unknown }).type !== 'text' || typeof text !== 'string' || !text.startsWith('{') || !text.includes('"rows"')) return item;
+      // Cheap bound before parsing: N rows need N-1 row separators, so fewer separators than the limit cannot exceed it.
+      if ((text.match(ROW_SEPARATOR)?.length ?? 0) < limit) return item;
       try {
         const parsed: unknown = JSON.parse(text);
         if (!isTable(parsed) || parsed.rows.length <= limit) return item;
@@ -32,6 +34,8 @@ export function limitRows(result: Record<string, unknown>, limit: number): { res
   }
   return rows === undefined ? { result: out } : { result: out, rows };
 }
+
+const ROW_SEPARATOR = /\]\s*,\s*\[|\}\s*,\s*\{/g;
 
 interface Table { rows: unknown[]; [key: string]: unknown }
 

@@ -1,0 +1,42 @@
+// The benchmark's gateway, in its own process: real Redis (grant check on every request and the
+// session recording through audit/), the target's HTTP upstream, masking off (identity) or on
+// (the real phi/ engine). Prints its URL on stdout.
+import { SessionRecorder } from '../../audit';
+import { connectRedis, createLogger, GrantStore, RedisSecretVault, waitForRedis } from '../../lib';
+import { parseConfig } from '../../policy';
+import { Gateway, PhiMasker, type ResponseMasker } from '../../proxy';
+
+const identity: ResponseMasker = { mask: (value) => ({ masked: value, report: { counts: {}, total: 0 } }) };
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const config = parseConfig(`
+version: 1
+groups: { approvers: [alice@example.org] }
+targets:
+  - name: bench
+    upstream: { type: http, url: ${JSON.stringify(env.BENCH_UPSTREAM_URL)} }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0BENCH, members: [group:approvers] }
+    commands: { tools: [payload] }
+`, 'bench.yaml');
+  const redis = connectRedis(env.REDIS_URL);
+  const subscriber = connectRedis(env.REDIS_URL);
+  await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
+  const gateway = new Gateway({
+    config,
+    grants: new GrantStore(redis, Buffer.from(env.BENCH_TOKEN_KEY!, 'base64')),
+    vault: new RedisSecretVault(redis, Buffer.from(env.BENCH_ENCRYPTION_KEY!, 'base64')),
+    revocations: subscriber,
+    masker: (target) => (env.BENCH_MASKING === 'on' ? new PhiMasker(target) : identity),
+    recorder: env.BENCH_RECORDING === 'off' ? { sessionStart: async () => '', request: async () => '', response: async () => '', sessionEnd: async () => '' } : new SessionRecorder(redis),
+    limits: { messagesPerSecond: 1e9, messageBurst: 1e9, maxSessionsPerGrant: 10_000 },
+    log: createLogger('bench-gateway', 'error'),
+  });
+  const { url } = await gateway.listen(0);
+  process.stdout.write(`${JSON.stringify({ url })}\n`);
+  process.once('SIGTERM', () => process.exit(0));
+}
+
+void main();
