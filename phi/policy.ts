@@ -17,7 +17,7 @@ const operator = z.enum(operatorNames);
  *     VISIT_COUNT: none              #   declared harmless: passed through unscanned
  *   ignore: []                       # types never masked (minimum-necessary exceptions)
  *   minScore: 0.5                    # free-text findings below this confidence are kept as is
- *   sampling: { rows: 32, threshold: 0.5 }
+ *   sampling: { rows: 16, threshold: 0.5 }
  *   binary: redact                   # binary-looking strings: withheld whole (or "scan")
  * ```
  */
@@ -30,11 +30,11 @@ export const maskingPolicySchema = z.strictObject({
   sampling: z
     .strictObject({
       /** How many non-empty cells of an unclassified column are scanned to classify it. */
-      rows: z.number().int().min(1).max(1000).default(32),
+      rows: z.number().int().min(1).max(1000).default(16),
       /** Share of sampled cells that must be one PHI type for the whole column to be masked. */
       threshold: z.number().gt(0).max(1).default(0.5),
     })
-    .default({ rows: 32, threshold: 0.5 }),
+    .default({ rows: 16, threshold: 0.5 }),
   binary: z.enum(['redact', 'scan']).default('redact'),
 });
 

@@ -20,7 +20,7 @@ export class ReportBuilder {
     const known = this.memo.get(text);
     if (known) return known;
     const found = scan();
-    if (this.memo.size < MEMO_MAX_ENTRIES) this.memo.set(text, found);
+    if (this.memo.size < MEMO_MAX_ENTRIES && text.length <= 128) this.memo.set(text, found);
     return found;
   }
 

@@ -29,24 +29,18 @@ function throughput(bytes: number, run: () => void, rounds: number): number {
   return bytes / 1e6 / (best / 1000);
 }
 
+/**
+ * Payloads of distinct values (no table or note is repeated, so per-call memos gain nothing a
+ * real response would not give them): SQL-style {columns, rows} results as an MCP tool returns
+ * them, arrays of records, and clinical notes.
+ */
 function buildPayloads(targetBytes: number): { json: string; text: string } {
-  const corpus = generateCorpus({ notes: 400, tables: 40 });
-  const records = corpus.tables.flatMap((t) => t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i]]))));
-  // One SQL-style result per table, as an MCP tool would return it.
-  const results: unknown[] = [];
-  let size = 0;
-  while (size < targetBytes) {
-    for (const t of corpus.tables) {
-      const result = { columns: t.columns, rows: t.rows };
-      results.push(result);
-      size += JSON.stringify(result).length;
-    }
-    results.push({ records: records.slice(0, 200) });
-  }
-  let text = '';
-  const notes = corpus.notes.map((n) => n.text).join('\n');
-  while (text.length < targetBytes / 2) text += notes;
-  return { json: JSON.stringify(results), text };
+  const tables = Math.ceil(targetBytes / 4_000);
+  const corpus = generateCorpus({ notes: Math.ceil(targetBytes / 2 / 260), tables });
+  const results: unknown[] = corpus.tables.map((t, i) =>
+    i % 4 === 3 ? { records: t.rows.map((row) => Object.fromEntries(t.columns.map((c, k) => [c, row[k]]))) } : { columns: t.columns, rows: t.rows },
+  );
+  return { json: JSON.stringify(results), text: corpus.notes.map((n) => n.text).join('\n') };
 }
 
 function main(): void {

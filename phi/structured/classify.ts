@@ -1,6 +1,7 @@
 import type { MaskingPolicy } from '../policy';
 import { scanText } from '../text/scan';
-import type { ColumnDecision, EntityType } from '../types';
+import type { ReportBuilder } from '../report';
+import type { ColumnDecision, EntityType, Finding } from '../types';
 import { typeFromColumnName } from './column-names';
 
 export type ColumnClass =
@@ -32,6 +33,8 @@ export function classifyByName(column: string, policy: MaskingPolicy): ColumnCla
   return undefined;
 }
 
+const HAS_IDENTIFIER_MARK = /[0-9A-Z@]/;
+
 /** Up to `count` non-empty values spread evenly over the column. */
 export function sampleValues(values: readonly unknown[], count: number): string[] {
   const present: string[] = [];
@@ -48,7 +51,7 @@ export function sampleValues(values: readonly unknown[], count: number): string[
  * get there), or undefined. Sampling stops as soon as the answer is certain either way.
  * Each value is scanned after its column name ("member id W12345") so labelled detectors see it.
  */
-export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy): EntityType | undefined {
+export function classifyBySample(column: string, samples: readonly string[], policy: MaskingPolicy, report?: ReportBuilder): EntityType | undefined {
   if (samples.length === 0) return undefined;
   const votes = new Map<EntityType, number>();
   const needed = Math.ceil(samples.length * policy.sampling.threshold);
@@ -60,11 +63,14 @@ export function classifyBySample(column: string, samples: readonly string[], pol
     if (leader + (samples.length - s) < needed) return undefined;
     const value = samples[s]!;
     if (value.length > 200) continue; // long free text is never one identifier
+    // Lower-case words without digits or "@" ("open", "pending") are no identifier's whole value.
+    if (!HAS_IDENTIFIER_MARK.test(value)) continue;
     // A space, not a colon, joins label and value: a colon would wake the IPv6 detector.
     const probe = `${label} ${value}`;
     const offset = label.length + 1;
     const size = value.replace(/\s/g, '').length || 1;
-    const findings = scanText(probe, scanOptions);
+    const scan = (): Finding[] => scanText(probe, scanOptions);
+    const findings = report ? report.remembered(probe, scan) : scan();
     for (const f of findings) {
       // Sum what findings of this type cover of the value; vote once per type.
       if (findings.find((g) => g.type === f.type) !== f) continue;
@@ -81,9 +87,9 @@ export function classifyBySample(column: string, samples: readonly string[], pol
   return undefined;
 }
 
-export function classifyColumn(column: string, values: readonly unknown[], policy: MaskingPolicy): ColumnClass {
+export function classifyColumn(column: string, values: readonly unknown[], policy: MaskingPolicy, report?: ReportBuilder): ColumnClass {
   const byName = classifyByName(column, policy);
   if (byName) return byName;
-  const sampled = classifyBySample(column, sampleValues(values, policy.sampling.rows), policy);
+  const sampled = classifyBySample(column, sampleValues(values, policy.sampling.rows), policy, report);
   return sampled ? { kind: 'phi', type: sampled, reason: 'value-sample' } : { kind: 'text' };
 }

@@ -49,7 +49,7 @@ function recordColumns(records: readonly unknown[], policy: MaskingPolicy, repor
   const columns = new Map<string, ColumnClass>();
   for (const key of keys) {
     const values = records.map((r) => (isRecord(r) ? r[key] : undefined));
-    const decision = classifyColumn(key, values, policy);
+    const decision = classifyColumn(key, values, policy, report);
     columns.set(key, decision);
     if (decision.kind === 'phi') report.column({ path, column: key, type: decision.type, reason: decision.reason });
   }
@@ -69,7 +69,7 @@ function columnNamesFor(owner: Record<string, unknown>): string[] | undefined {
 
 function rowColumns(names: string[], rows: unknown[], policy: MaskingPolicy, report: ReportBuilder, path: string): ColumnClass[] {
   return names.map((name, index) => {
-    const decision = classifyColumn(name, rows.map((r) => (Array.isArray(r) ? r[index] : undefined)), policy);
+    const decision = classifyColumn(name, rows.map((r) => (Array.isArray(r) ? r[index] : undefined)), policy, report);
     if (decision.kind === 'phi') report.column({ path, column: name, type: decision.type, reason: decision.reason });
     return decision;
   });

@@ -11,7 +11,7 @@ import { maskCell, maskJsonValue } from './json';
  */
 export function maskRowsInto(columns: readonly string[], rows: readonly (readonly unknown[])[], policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder): unknown[][] {
   const classes = columns.map((name, index) => {
-    const decision = classifyColumn(name, rows.map((r) => r[index]), policy);
+    const decision = classifyColumn(name, rows.map((r) => r[index]), policy, report);
     if (decision.kind === 'phi') report.column({ path: '/rows', column: name, type: decision.type, reason: decision.reason });
     return decision;
   });

@@ -80,7 +80,7 @@ function tableFindings(text: string, header: Cell[], rows: Row[], policy: Maskin
   header.forEach((h, col) => {
     const name = text.slice(h.start, h.end);
     const values = rows.map((r) => (r.cells[col] ? text.slice(r.cells[col]!.start, r.cells[col]!.end) : ''));
-    const decision = classifyColumn(name, values, policy);
+    const decision = classifyColumn(name, values, policy, report);
     if (decision.kind !== 'phi') return;
     report?.column({ path, column: name, type: decision.type, reason: decision.reason });
     for (const r of rows) {
