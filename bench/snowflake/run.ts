@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import '../../activities/credentials/snowflake/quiet-driver';
 import snowflake from 'snowflake-sdk';
 import { startLocalSnowflake } from '../../devstack/snowflake';
 
@@ -30,7 +31,6 @@ async function rate(seconds: number, run: () => Promise<number>): Promise<{ qps:
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   snowflake.configure({ logLevel: 'OFF' } as Parameters<typeof snowflake.configure>[0]);
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sf-'));
   const sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 1, patients: 1000 } });
