@@ -220,9 +220,16 @@ export class Gateway {
     if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
       throw new GatewayError(GatewayErrorCode.InvalidRequest, `method ${req.method} is not allowed: use POST to send, GET to listen, DELETE to end a session`, 405, { allow: 'GET, POST, DELETE' });
     }
-    // The body is read before authentication only to bound it; nothing in it is acted on before the grant check.
+    // The grant is checked before the body is even read: an unauthenticated caller gets nothing parsed.
+    let auth: { grant: GrantRecord; tokenHash: string };
+    try {
+      auth = await this.authenticate(req, target);
+    } catch (error) {
+      req.resume();
+      throw error;
+    }
+    const { grant, tokenHash } = auth;
     const body = req.method === 'POST' ? await this.readBody(req) : undefined;
-    const { grant, tokenHash } = await this.authenticate(req, target);
 
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
