@@ -38,8 +38,12 @@ function canonical(type: EntityType, value: string): string {
     .trim();
 }
 
+const LABELS = new Map<EntityType, string>();
+
 export function redact(type: EntityType): string {
-  return `[${type}]`;
+  let label = LABELS.get(type);
+  if (!label) LABELS.set(type, (label = `[${type}]`));
+  return label;
 }
 
 /** Keeps the last four letters or digits and the separators: "***-**-6789". */

@@ -28,6 +28,16 @@ interface Frame {
   rowColumns?: ColumnClass[];
 }
 
+/** First non-blank character is "{" or "[". */
+function startsLikeJson(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 123 || c === 91) return true;
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return false;
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const pointer = (path: string, key: string) => `${path}/${key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`;
 
@@ -79,8 +89,7 @@ function maskScalar(value: unknown, column: ColumnClass, policy: MaskingPolicy, 
   if (column.kind === 'none') return value;
   if (column.kind === 'phi') return maskCell(value, column, policy, context, report, path);
   if (typeof value === 'string') {
-    const trimmed = value.trimStart();
-    if (embedded < MAX_EMBEDDED_JSON && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
+    if (embedded < MAX_EMBEDDED_JSON && startsLikeJson(value)) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(value);
