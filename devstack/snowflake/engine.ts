@@ -293,14 +293,18 @@ export class Engine {
     this.checkTable(session, roles, fq, privilege);
     const duckSql = toDuckDbDialect(sql);
     if (!this.catalog.isAdmin(roles)) {
-      const rest = tokens.slice(tokens.indexOf(c.peek() ?? tokens[tokens.length - 1]!));
-      const nested = rest.findIndex((t) => t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
-      if (nested >= 0) {
-        if (word !== 'INSERT') throw SnowflakeError.unsupported(`subqueries in ${word} on the local endpoint`);
-        await this.checkReads(session, roles, toDuckDbDialect(sql.slice(rest[nested]!.start)));
-      }
-      if (rest.some((t) => t.kind === 'word' && (t.value === 'USING' || (word === 'UPDATE' && t.value === 'FROM')))) {
-        throw SnowflakeError.unsupported(`${word} with other tables on the local endpoint`);
+      const restAt = c.peek() ? tokens.indexOf(c.peek()!) : tokens.length;
+      if (word === 'INSERT') {
+        const nested = tokens.findIndex((t, k) => k >= restAt && t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
+        if (nested >= 0) await this.checkReads(session, roles, toDuckDbDialect(sql.slice(tokens[nested]!.start)));
+      } else if (word === 'UPDATE' || word === 'DELETE') {
+        // Every other table the statement reads (subqueries, USING/FROM lists) needs SELECT:
+        // DuckDB parses an equivalent SELECT and lists them, as for queries.
+        const probe = word === 'UPDATE' ? updateProbe(tokens, sql) : deleteProbe(tokens, restAt, sql);
+        for (const ref of await this.tablesRead(toDuckDbDialect(probe))) {
+          const other = resolveTable(ref, session.database, session.schema);
+          if (other !== fq) this.checkTable(session, roles, other, 'SELECT');
+        }
       }
     }
     if (word === 'TRUNCATE') {
@@ -389,6 +393,51 @@ export class Engine {
   get loader(): DuckDBConnection {
     return this.internal;
   }
+}
+
+/** Indexes of the top-level (outside parentheses) tokens for which `match` holds. */
+function topLevel(tokens: Token[], from: number, match: (t: Token) => boolean): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.kind === 'punct' && t.value === '(') depth++;
+    else if (t.kind === 'punct' && t.value === ')') depth--;
+    else if (depth === 0 && match(t)) out.push(k);
+  }
+  return out;
+}
+
+const isWord = (...words: string[]) => (t: Token) => t.kind === 'word' && words.includes(t.value);
+
+/** DELETE FROM t [USING a, b] [WHERE c]  ->  SELECT 1 FROM t [, a, b] [WHERE c] */
+function deleteProbe(tokens: Token[], restAt: number, sql: string): string {
+  const fromToken = tokens[1]!;
+  const using = topLevel(tokens, restAt, isWord('USING'))[0];
+  if (using === undefined) return `SELECT 1 FROM ${sql.slice(fromToken.end)}`;
+  return `SELECT 1 FROM ${sql.slice(fromToken.end, tokens[using]!.start)}, ${sql.slice(tokens[using]!.end)}`;
+}
+
+/** UPDATE t SET a = e1, b = e2 [FROM x] [WHERE c]  ->  SELECT (e1), (e2) FROM t [, x] [WHERE c] */
+function updateProbe(tokens: Token[], sql: string): string {
+  const set = topLevel(tokens, 1, isWord('SET'))[0];
+  if (set === undefined) throw SnowflakeError.syntax('expected SET in UPDATE');
+  const from = topLevel(tokens, set + 1, isWord('FROM'))[0];
+  const where = topLevel(tokens, set + 1, isWord('WHERE'))[0];
+  const assignmentsEnd = from ?? where ?? tokens.length;
+  const commas = topLevel(tokens, set + 1, (t) => t.kind === 'punct' && t.value === ',').filter((k) => k < assignmentsEnd);
+  const bounds = [set, ...commas, assignmentsEnd];
+  const expressions: string[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const eq = topLevel(tokens, bounds[i]! + 1, (t) => t.kind === 'punct' && t.value === '=').find((k) => k < bounds[i + 1]!);
+    if (eq === undefined) throw SnowflakeError.syntax('expected column = value in UPDATE ... SET');
+    const end = bounds[i + 1]! < tokens.length ? tokens[bounds[i + 1]!]!.start : sql.length;
+    expressions.push(`(${sql.slice(tokens[eq]!.end, end)})`);
+  }
+  const target = sql.slice(tokens[0]!.end, tokens[set]!.start);
+  const fromList = from === undefined ? '' : `, ${sql.slice(tokens[from]!.end, where === undefined ? sql.length : tokens[where]!.start)}`;
+  const condition = where === undefined ? '' : ` ${sql.slice(tokens[where]!.start)}`;
+  return `SELECT ${expressions.join(', ')} FROM ${target}${fromList}${condition}`;
 }
 
 function snowflakeTypeName(duck: string): string {

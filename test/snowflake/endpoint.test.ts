@@ -168,6 +168,31 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     }
   });
 
+  test('writes need the privilege on the target and SELECT on every other table they read', async () => {
+    await admin.query('CREATE SCHEMA IF NOT EXISTS CLINICAL.WORK');
+    await admin.query('CREATE TABLE CLINICAL.WORK.COHORT (PATIENT_ID NUMBER(38,0), LABEL VARCHAR)');
+    await admin.query('GRANT USAGE ON SCHEMA CLINICAL.WORK TO ROLE CLINICAL_ANALYST');
+    await admin.query('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE CLINICAL.WORK.COHORT TO ROLE CLINICAL_ANALYST');
+    const me = await connectWithKey(sf, 'ANALYST_1', analyst.privateKey);
+    try {
+      expect((await me.statement('INSERT INTO CLINICAL.WORK.COHORT SELECT PATIENT_ID, MRN FROM PATIENTS WHERE PATIENT_ID <= 5')).statement.getNumUpdatedRows()).toBe(5);
+      expect((await me.statement("UPDATE CLINICAL.WORK.COHORT SET LABEL = (SELECT MAX(LAST_NAME) FROM PATIENTS) WHERE PATIENT_ID IN (SELECT PATIENT_ID FROM ENCOUNTERS)")).statement.getNumUpdatedRows()).toBe(5);
+      expect((await me.statement('DELETE FROM CLINICAL.WORK.COHORT c USING PATIENTS p WHERE c.PATIENT_ID = p.PATIENT_ID AND p.PATIENT_ID = 1')).statement.getNumUpdatedRows()).toBe(1);
+      const denied = [
+        'INSERT INTO CLINICAL.WORK.COHORT SELECT PATIENT_ID, MEMBER_ID FROM CLINICAL.BILLING.CLAIMS',
+        'UPDATE CLINICAL.WORK.COHORT SET LABEL = (SELECT MAX(MEMBER_ID) FROM CLINICAL.BILLING.CLAIMS)',
+        'UPDATE CLINICAL.WORK.COHORT SET LABEL = x.MEMBER_ID FROM CLINICAL.BILLING.CLAIMS x WHERE x.PATIENT_ID = COHORT.PATIENT_ID',
+        'UPDATE CLINICAL.WORK.COHORT SET LABEL = \'x\' WHERE PATIENT_ID IN (SELECT PATIENT_ID FROM CLINICAL.BILLING.CLAIMS)',
+        'DELETE FROM CLINICAL.WORK.COHORT WHERE PATIENT_ID IN (WITH c AS (SELECT * FROM CLINICAL.BILLING.CLAIMS) SELECT PATIENT_ID FROM c)',
+        'DELETE FROM CLINICAL.WORK.COHORT USING CLINICAL.BILLING.CLAIMS x WHERE x.PATIENT_ID = COHORT.PATIENT_ID',
+      ];
+      for (const sql of denied) expect([sql, await errorCode(me.query(sql))]).toEqual([sql, '002003']);
+      expect((await me.query('SELECT COUNT(*) AS N FROM CLINICAL.WORK.COHORT'))[0]).toEqual({ N: 4 });
+    } finally {
+      await me.close();
+    }
+  });
+
   test('SHOW TABLES and DESCRIBE TABLE list only what the role may see', async () => {
     const me = await connectWithKey(sf, 'ANALYST_1', analyst.privateKey);
     try {
