@@ -28,3 +28,4 @@ export {
   type CommandSummary, type EvidenceItem, type EvidencePack,
 } from './evidence';
 export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';
+export { AuditReader, type AuditView } from './reader';

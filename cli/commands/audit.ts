@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { createArchiveStore } from '../../activities/archive';
 import {
-  archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, buildEvidencePack, describeRequest, loadVerifyKey, MANIFEST_FILE,
+  archiveSettingsFromEnv, archiveSigningKey, AuditReader, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
   parseArchive, RECORDS_FILE, replaySteps, replayText, sessionCommands, TemporalHistory, verifyArchive,
   type ArchiveFiles, type ArchiveStore, type EvidenceItem, type HistorySource, type VerificationReport,
 } from '../../audit';
@@ -177,16 +177,13 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
       const to = parseInstant(options.to, '--to');
       if (to <= from) throw new Error(`--to (${to.toISOString()}) must be after --from (${from.toISOString()})`);
       await withContext(env, { publicKey: options.publicKey }, async (ctx) => {
-        const ids = await ctx.history.startedBetween(from, to);
-        const items: EvidenceItem[] = [];
-        for (const id of ids) items.push(await evidenceFor(ctx, id));
         let signingKey: KeyObject | undefined;
         try {
           signingKey = archiveSigningKey(env, stateDir('keys'), { create: false }).key;
         } catch {
           signingKey = undefined; // the pack is then unsigned; the file digests are still listed
         }
-        const pack = buildEvidencePack({ from, to, items, ...(signingKey ? { signingKey } : {}) });
+        const pack = await new AuditReader({ history: ctx.history, store: ctx.store, verifyKey: ctx.verifyKey }).export(from, to, signingKey);
         const out = path.resolve(options.out ?? `gatehouse-evidence-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}`);
         await mkdir(out, { recursive: true });
         for (const [name, text] of Object.entries(pack.files)) await writeFile(path.join(out, name), text, { flag: 'wx' });
@@ -197,18 +194,6 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
     });
 }
 
-async function evidenceFor(ctx: AuditContext, requestId: string, known?: Awaited<ReturnType<HistorySource['get']>>): Promise<EvidenceItem> {
-  const history = known ?? (await ctx.history.get(requestId));
-  if (!(await ctx.store.exists(requestId))) {
-    return { history, note: history.status.archive ? `history names ${history.status.archive.location} but the store has no archive for ${requestId}` : `not archived yet (state ${history.status.state})` };
-  }
-  const files = await ctx.store.get(requestId);
-  const report = verifyArchive(files, { publicKey: ctx.verifyKey(), ...(history.status.archive ? { expectedHead: history.status.archive.digest } : {}) });
-  let archive;
-  try {
-    archive = parseArchive(files);
-  } catch (error) {
-    return { history, report, note: `the archive cannot be read: ${(error as Error).message}` };
-  }
-  return { history, archive, report };
+function evidenceFor(ctx: AuditContext, requestId: string, known?: Awaited<ReturnType<HistorySource['get']>>): Promise<EvidenceItem> {
+  return new AuditReader({ history: ctx.history, store: ctx.store, verifyKey: ctx.verifyKey }).evidence(requestId, known);
 }

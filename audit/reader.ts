@@ -1,0 +1,77 @@
+import type { KeyObject } from 'node:crypto';
+import { parseArchive } from './parse';
+import { buildEvidencePack, sessionCommands, type CommandSummary, type EvidenceItem, type EvidencePack } from './evidence';
+import type { HistorySource, RequestHistory } from './history';
+import { replaySteps, type ReplayStep } from './replay';
+import type { ArchiveStore } from './store';
+import type { ArchiveManifest } from './archive';
+import { verifyArchive, type VerificationReport } from './verify';
+
+export interface AuditView {
+  requestId: string;
+  workflowStatus: string;
+  status: RequestHistory['status'];
+  commands: CommandSummary[] | null;
+  archive: { location: string; head: string; manifest: ArchiveManifest; signedBy?: string } | null;
+  verification: VerificationReport | null;
+  note: string | null;
+}
+
+/**
+ * What the CLI and the API read for auditors: workflow history joined with the verified
+ * archive. Every archive is verified against the trusted key and the head in history.
+ */
+export class AuditReader {
+  constructor(private readonly options: { history: HistorySource; store: ArchiveStore; verifyKey: () => KeyObject }) {}
+
+  async evidence(requestId: string, known?: RequestHistory): Promise<EvidenceItem> {
+    const { store } = this.options;
+    const history = known ?? (await this.options.history.get(requestId));
+    if (!(await store.exists(requestId))) {
+      return {
+        history,
+        note: history.status.archive
+          ? `history names ${history.status.archive.location} but the store has no archive for ${requestId}`
+          : `not archived yet (state ${history.status.state})`,
+      };
+    }
+    const files = await store.get(requestId);
+    const report = verifyArchive(files, { publicKey: this.options.verifyKey(), ...(history.status.archive ? { expectedHead: history.status.archive.digest } : {}) });
+    try {
+      return { history, archive: parseArchive(files), report };
+    } catch (error) {
+      return { history, report, note: `the archive cannot be read: ${(error as Error).message}` };
+    }
+  }
+
+  async view(requestId: string): Promise<AuditView> {
+    const item = await this.evidence(requestId);
+    const m = item.archive?.manifest;
+    return {
+      requestId: item.history.requestId,
+      workflowStatus: item.history.workflowStatus,
+      status: item.history.status,
+      commands: item.archive ? sessionCommands(item.archive.records, item.history.status) : null,
+      archive: m ? { location: this.options.store.locate(requestId), head: m.manifest.head, manifest: m.manifest, ...(item.report?.signedBy ? { signedBy: item.report.signedBy } : {}) } : null,
+      verification: item.report ?? null,
+      note: item.note ?? null,
+    };
+  }
+
+  async recording(requestId: string, options: { includeEvents?: boolean } = {}): Promise<{ requestId: string; steps: ReplayStep[] | null; verification: VerificationReport | null; note: string | null }> {
+    const item = await this.evidence(requestId);
+    return {
+      requestId,
+      steps: item.archive ? replaySteps(item.archive, options) : null,
+      verification: item.report ?? null,
+      note: item.note ?? null,
+    };
+  }
+
+  async export(from: Date, to: Date, signingKey?: KeyObject): Promise<EvidencePack> {
+    const ids = await this.options.history.startedBetween(from, to);
+    const items: EvidenceItem[] = [];
+    for (const id of ids) items.push(await this.evidence(id));
+    return buildEvidencePack({ from, to, items, ...(signingKey ? { signingKey } : {}) });
+  }
+}

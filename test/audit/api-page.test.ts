@@ -1,0 +1,142 @@
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { chromium, type Browser } from 'playwright-core';
+import { AuditArchiver } from '../../activities/archive';
+import { createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
+import { auditRoutes } from '../../api/routes/audit';
+import { AuditReader, canonicalJson, FolderArchiveStore, generateArchiveKeys, RecordingLog, SessionRecorder, TemporalHistory } from '../../audit';
+import type { Redis } from '../../lib';
+import { oidcSettings } from '../api/fixture';
+import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc';
+
+const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+const keys = generateArchiveKeys();
+
+describe('the audit API (audit:read) and the browser audit page', () => {
+  let h: Harness;
+  let oidc: TestOidcProvider;
+  let api: RunningApi;
+  let root: string;
+  let browser: Browser | undefined;
+  let requestId: string;
+  let startedAt: Date;
+
+  const call = async (route: string, token?: string) => {
+    const res = await fetch(`${api.url}${route}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'gatehouse-archives-'));
+    const store = new FolderArchiveStore(root);
+    h = await startHarness({
+      archiver: (redis: Redis) => new AuditArchiver({ store, recordings: new RecordingLog(redis), signingKey: createPrivateKey(keys.privateKeyPem), retentionMs: 86_400_000 }),
+    });
+    oidc = await startOidcProvider({ clients: [
+      { clientId: 'auditor@example.org', clientSecret: 'auditor-secret-0123456789abcdef', scope: 'audit:read' },
+      { clientId: 'carol@example.org', clientSecret: 'carol-secret-0123456789abcdef', scope: 'access:request' },
+    ] });
+    const log = pino({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
+    const reader = new AuditReader({ history: new TemporalHistory(h.client), store, verifyKey: () => createPublicKey(keys.publicKeyPem) });
+    const app = createApiApp({
+      verifier: createOidcVerifier(oidcSettings(oidc)), log, issuer: oidc.issuer,
+      routes: [auditRoutes({ reader, publicKey: createPublicKey(keys.publicKeyPem), signingKey: createPrivateKey(keys.privateKeyPem) })],
+    });
+    api = await listen(app, '127.0.0.1', 0);
+
+    startedAt = new Date();
+    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 15_000, reason: 'quarterly readmission review', ticket: 'AUD-9' }));
+    await h.access.approve(requestId, 'bob@example.org');
+    const active = await waitForState(h.access, requestId, 'ACTIVE');
+    const recorder = new SessionRecorder(h.redis);
+    await recorder.sessionStart(requestId, { sessionId: 'sess-web', grantId: active.grantId!, subject: 'carol@example.org', target: 'clinical', client: { name: 'cursor' } });
+    await recorder.request(requestId, { sessionId: 'sess-web', messageId: 1, method: 'tools/call', tool: 'run_snowflake_query', verdict: 'allow', classes: ['read'], arguments: { statement: 'SELECT patient_name, dob FROM ENCOUNTERS LIMIT 2' } });
+    await recorder.response(requestId, { sessionId: 'sess-web', messageId: 1, outcome: 'ok', result: { rows: [{ PATIENT_NAME: '[NAME]', DOB: '[DATE]' }] }, rows: 2, masked: [{ type: 'NAME', count: 2 }, { type: 'DATE', count: 2 }] });
+    await recorder.sessionEnd(requestId, { sessionId: 'sess-web', reason: 'revoked' });
+    await h.access.revoke(requestId, 'carol@example.org', 'review done');
+    await waitForStatus(h.access, requestId, (s) => s.state === 'ARCHIVED');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await oidc?.close();
+    await h?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('routes: evidence, recording and export need audit:read; the public key is public', async () => {
+    const auditor = await oidc.token('auditor@example.org');
+    const carol = await oidc.token('carol@example.org');
+    expect((await call(`/v1/audit/requests/${requestId}`)).status).toBe(401);
+    expect((await call(`/v1/audit/requests/${requestId}`, carol)).status).toBe(403);
+
+    const view = await call(`/v1/audit/requests/${requestId}`, auditor);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ requestId, status: { state: 'ARCHIVED', decision: { by: 'bob@example.org' } }, verification: { ok: true }, archive: { head: view.body.status.archive.digest } });
+    expect(view.body.commands).toEqual([expect.objectContaining({ tool: 'run_snowflake_query', outcome: 'ok', rows: 2, masked: [{ type: 'NAME', count: 2 }, { type: 'DATE', count: 2 }] })]);
+
+    const rec = await call(`/v1/audit/requests/${requestId}/recording`, auditor);
+    expect(rec.body.steps.map((s: { entry: { type: string } }) => s.entry.type)).toEqual(['session_start', 'request', 'response', 'session_end']);
+    expect((await call('/v1/audit/requests/req_aaaaaaaaaaaaaaaaaaaa', auditor)).status).toBe(404);
+    expect((await call('/v1/audit/requests/nope', auditor)).status).toBe(400);
+
+    const pack = await call(`/v1/audit/export?from=${encodeURIComponent(startedAt.toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`, auditor);
+    expect(pack.status).toBe(200);
+    expect(pack.body.summary).toMatchObject({ failed: 0 }); // other suites' requests may share the period
+    expect(pack.body.files['requests.csv']).toContain(requestId);
+    expect((await call('/v1/audit/export?from=2026-02-01&to=2026-01-01', auditor)).status).toBe(400);
+
+    const key = await call('/v1/audit/public-key');
+    expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKey: keys.publicKeyPem });
+    const signed = JSON.parse(pack.body.files['manifest.json']);
+    expect(verify(null, Buffer.from(canonicalJson(signed.manifest)), createPublicKey(key.body.publicKey), Buffer.from(signed.signature, 'base64'))).toBe(true);
+  });
+
+  test('the page shows the timeline and replays the session in headless Chromium', async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${api.url}/audit?request=${requestId}`);
+    await page.fill('#token', await oidc.token('auditor@example.org'));
+    await page.click('#load');
+    await page.waitForSelector(`body[data-loaded="${requestId}"]`);
+    expect(await page.textContent('#verified')).toBe('archive verified');
+    const timeline = await page.locator('#timeline tr').allTextContents();
+    expect(timeline.some((t) => t.includes('approved') && t.includes('bob@example.org'))).toBe(true);
+    expect(await page.textContent('#commands')).toContain('2 NAME, 2 DATE');
+
+    expect(await page.locator('#replay li.shown').count()).toBe(0);
+    await page.click('#step');
+    await page.click('#step');
+    expect(await page.locator('#replay li.shown').count()).toBe(2);
+    await page.click('#play');
+    const total = await page.locator('#replay li').count();
+    await page.waitForSelector(`#replay li.shown:nth-child(${total})`);
+    expect(await page.textContent('#replay-position')).toBe(`${total} / ${total}`);
+    expect(await page.textContent('#replay')).toContain('tools/call run_snowflake_query');
+
+    const shot = path.join(root, 'audit-page.png');
+    const png = await page.screenshot({ path: shot, fullPage: true });
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1200);
+    // A rendered page compresses far worse than a blank one.
+    expect(png.length).toBeGreaterThan(30_000);
+    if (process.env.GATEHOUSE_KEEP_SCREENSHOT) await writeFile(process.env.GATEHOUSE_KEEP_SCREENSHOT, png);
+
+    await page.fill('#token', 'not-a-token');
+    await page.click('#load');
+    await page.waitForSelector('#error:not(:empty)');
+    expect(await page.textContent('#error')).toMatch(/^Unauthorized|^Invalid|401/i);
+    expect(errors).toEqual([]);
+  });
+});
