@@ -1,3 +1,6 @@
+import { createPrivateKey } from 'node:crypto';
+import { MissingSecretError } from '../../../lib/secrets';
+import { ConfigError, configPath } from '../../../policy';
 import type { SecretVault } from '../provider';
 import type { ProviderFactory } from '../registry';
 import { SnowflakeCredentialProvider } from './provider';
@@ -17,16 +20,27 @@ export { parseSnowflakeSettings, snowflakeSettingsSchema, UNQUOTED_IDENTIFIER, t
  */
 export function snowflakeProviderFactory(deps: { env: NodeJS.ProcessEnv; vault: SecretVault }): ProviderFactory {
   return (target, settings) => {
-    const parsed = parseSnowflakeSettings(target, settings);
+    let parsed;
+    try {
+      parsed = parseSnowflakeSettings(target, settings);
+    } catch (error) {
+      // The worker exits with the configuration code (3) and the file's name.
+      throw new ConfigError(configPath(deps.env), [(error as Error).message]);
+    }
     const raw = deps.env[parsed.brokerPrivateKeyEnv];
     if (!raw || !raw.trim()) {
-      throw new Error(
+      throw new MissingSecretError(
         `target "${target}": the Snowflake broker's private key is missing; set ${parsed.brokerPrivateKeyEnv} to the PEM private key of ${parsed.brokerUser} ` +
           `(brokerPrivateKeyEnv in its credentials.settings names the variable)`,
       );
     }
     // Keys pasted into one-line environment variables often carry literal "\n".
     const pem = raw.includes('\\n') && !raw.includes('\n') ? raw.replace(/\\n/g, '\n') : raw;
+    try {
+      createPrivateKey({ key: pem, format: 'pem' });
+    } catch {
+      throw new MissingSecretError(`target "${target}": the broker private key in ${parsed.brokerPrivateKeyEnv} is not a PEM private key`);
+    }
     return new SnowflakeCredentialProvider(target, parsed, pem, deps.vault);
   };
 }
