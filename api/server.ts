@@ -6,6 +6,7 @@ import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
 import { accessRoutes } from './routes/access';
+import { auditRoutesFromEnv } from './routes/audit';
 import { apiSettings, ApiSettingsError } from './settings';
 
 export interface RunningApi {
@@ -59,7 +60,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const access = new AccessClient(client, config, temporal.taskQueue);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
-    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl })],
+    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client)],
   });
   const running = await listen(app, settings.host, options.port ?? settings.port);
   log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');

@@ -1,9 +1,14 @@
 // The audit routes (audit:read): a request's evidence, its session replay, the evidence pack for
-// a period, the archive public key, and the browser audit page. Register with
-// `auditRoutes({...})` in the `routes` array of api/server.ts.
+// a period, the archive public key, and the browser audit page. `auditRoutesFromEnv` builds
+// them from the same environment the worker's archiver reads (see audit/settings.ts).
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { HistoryError, keyId, publicKeyPem, type AuditReader } from '../../audit';
+import type { Client } from '@temporalio/client';
+import { createArchiveStore } from '../../activities/archive';
+import {
+  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, AuditReader, HistoryError, keyId, publicKeyPem, TemporalHistory,
+} from '../../audit';
+import { stateDir } from '../../devstack';
 import { isRequestId } from '../../lib';
 import { SCOPES } from '../auth';
 import { Problem } from '../problem';
@@ -12,10 +17,10 @@ import { AUDIT_PAGE_HTML, AUDIT_PAGE_SCRIPT } from './audit-page';
 
 export interface AuditRoutesOptions {
   reader: AuditReader;
-  /** The archive public key, published so anyone can verify archives and evidence packs. */
-  publicKey: KeyObject;
-  /** Signs evidence packs, when the API holds the archive key. */
-  signingKey?: KeyObject;
+  /** The archive public key, published so anyone can verify archives and evidence packs. Read when first needed. */
+  publicKey: () => KeyObject;
+  /** Signs evidence packs, when the API holds the archive key (else packs list file digests unsigned). */
+  signingKey?: () => KeyObject | undefined;
   /** Longest period one export may cover (default 366 days). */
   maxExportMs?: number;
 }
@@ -40,12 +45,25 @@ const viewSchema = z.looseObject({
 const recordingSchema = z.looseObject({ requestId: z.string(), steps: z.array(z.looseObject({ step: z.number(), at: z.string(), offsetMs: z.number() })).nullable(), verification: verificationSchema.nullable(), note: z.string().nullable() });
 const exportSchema = z.looseObject({ summary: z.looseObject({ requests: z.number() }), files: z.record(z.string(), z.string()) });
 
+function unavailable(error: unknown): never {
+  if (error instanceof ArchiveConfigError) throw new Problem(503, 'audit-unavailable', 'Audit unavailable', error.message);
+  throw error;
+}
+
+function key<T>(get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    return unavailable(error);
+  }
+}
+
 async function orNotFound<T>(id: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
     if (error instanceof HistoryError && error.code === 'NOT_FOUND') throw new Problem(404, 'not-found', 'Not found', `no access request ${id}`);
-    throw error;
+    return unavailable(error);
   }
 }
 
@@ -82,7 +100,7 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
           if (query.to.getTime() - query.from.getTime() > maxExportMs) {
             throw new Problem(400, 'period-too-long', 'Period too long', `one export covers at most ${Math.round(maxExportMs / 86_400_000)} days; split the period`);
           }
-          const pack = await reader.export(query.from, query.to, options.signingKey);
+          const pack = await reader.export(query.from, query.to, options.signingKey ? key(options.signingKey) : undefined).catch(unavailable);
           return { status: 200, body: pack, headers: { 'cache-control': 'no-store' } };
         },
       }),
@@ -90,7 +108,10 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
         method: 'get', path: '/v1/audit/public-key', operationId: 'getArchivePublicKey', tags: ['audit'], public: true,
         summary: 'The Ed25519 public key archives and evidence packs are signed with',
         responses: { 200: { description: 'Key id and SPKI PEM', schema: z.object({ keyId: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string() }) } },
-        handler: () => ({ status: 200, body: { keyId: keyId(options.publicKey), algorithm: 'Ed25519', publicKey: publicKeyPem(options.publicKey) } }),
+        handler: () => {
+          const publicKey = key(options.publicKey);
+          return { status: 200, body: { keyId: keyId(publicKey), algorithm: 'Ed25519', publicKey: publicKeyPem(publicKey) } };
+        },
       }),
       defineRoute({
         method: 'get', path: '/audit', operationId: 'auditPage', tags: ['audit'], public: true,
@@ -110,4 +131,21 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
       }),
     ],
   };
+}
+
+/** The audit routes configured like the worker's archiver: store, keys and Temporal history. */
+export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client): RouteGroup {
+  const settings = archiveSettingsFromEnv(env, { folder: stateDir('archives') });
+  const store = createArchiveStore(settings.store);
+  const keys = stateDir('keys');
+  let verifyKey: KeyObject | undefined;
+  const publicKey = () => (verifyKey ??= archiveVerifyKey(env, keys).key);
+  const signingKey = () => {
+    try {
+      return archiveSigningKey(env, keys, { create: false }).key;
+    } catch {
+      return undefined;
+    }
+  };
+  return auditRoutes({ reader: new AuditReader({ history: new TemporalHistory(client), store, verifyKey: publicKey }), publicKey, signingKey });
 }

@@ -46,7 +46,7 @@ describe('the audit API (audit:read) and the browser audit page', () => {
     const reader = new AuditReader({ history: new TemporalHistory(h.client), store, verifyKey: () => createPublicKey(keys.publicKeyPem) });
     const app = createApiApp({
       verifier: createOidcVerifier(oidcSettings(oidc)), log, issuer: oidc.issuer,
-      routes: [auditRoutes({ reader, publicKey: createPublicKey(keys.publicKeyPem), signingKey: createPrivateKey(keys.privateKeyPem) })],
+      routes: [auditRoutes({ reader, publicKey: () => createPublicKey(keys.publicKeyPem), signingKey: () => createPrivateKey(keys.privateKeyPem) })],
     });
     api = await listen(app, '127.0.0.1', 0);
 
