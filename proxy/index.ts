@@ -10,3 +10,4 @@ export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
 export { PhiMasker } from './phi-masker';
 export { startGatewayProcess, runGateway, DEFAULT_GATEWAY_PORT, type RunGatewayOptions, type RunningGateway } from './run';
+export { NodeHttpClientTransport } from './http-upstream';

@@ -1,8 +1,8 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { GrantRecord } from '../lib';
 import type { TargetConfig } from '../policy';
+import { NodeHttpClientTransport } from './http-upstream';
 
 /**
  * The environment a stdio upstream starts with: a minimal base (PATH, HOME, ... from the SDK,
@@ -90,8 +90,6 @@ export function openUpstream(target: TargetConfig, grant: GrantRecord, credentia
     transport.stderr?.on('data', (chunk: Buffer) => onStderr?.(chunk.toString('utf8')));
     return { transport, pid: () => transport.pid };
   }
-  const transport = new StreamableHTTPClientTransport(new URL(upstream.url), {
-    requestInit: { headers: { [upstream.credentialHeader]: credential, 'X-Gatehouse-Principal': grant.principal } },
-  });
+  const transport = new NodeHttpClientTransport(new URL(upstream.url), { [upstream.credentialHeader]: credential, 'X-Gatehouse-Principal': grant.principal });
   return { transport, pid: () => null };
 }
