@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';
 import { RecordingError, RecordingLog, recordingKey, RECORDING_FIELD, SessionRecorder } from '../../audit';
+import type { GatewayRecorder } from '../../proxy';
 import { testRedisUrl } from '../support/harness';
 
 describe('the session recording (Redis Stream contract)', () => {
@@ -54,6 +55,11 @@ describe('the session recording (Redis Stream contract)', () => {
     await log.delete(requestId);
     expect(await log.length(requestId)).toBe(0);
     expect(await log.isSealed(requestId)).toBe(true);
+  });
+
+  test('SessionRecorder is the recorder the gateway (proxy/) takes', () => {
+    const forGateway: GatewayRecorder = recorder; // a type check: compiles only while the two agree
+    expect(typeof forGateway.request).toBe('function');
   });
 
   test('Redis unavailable: the append fails closed', async () => {

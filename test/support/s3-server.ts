@@ -30,7 +30,7 @@ export async function ensureVersitygw(): Promise<string> {
   const dir = path.join(toolsDir(), 'versitygw-v1.8.0');
   const binary = path.join(dir, 'versitygw');
   if (existsSync(binary)) return binary;
-  const go = process.env.GO ?? (await onPath('go'));
+  const go = process.env.GO ?? (await onPath('go')) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) throw new Error(`the S3 tests need versitygw: set GATEHOUSE_VERSITYGW, put versitygw on PATH, or install Go so the tests can run: go install ${VERSITYGW_MODULE}`);
   await mkdir(dir, { recursive: true });
   await run(go, ['install', VERSITYGW_MODULE], { env: { ...process.env, GOBIN: dir }, maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 });
