@@ -1,5 +1,5 @@
-import { createAccessActivities } from '../activities';
-import { connectRedis, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
+import { createAccessActivities, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../activities';
+import { connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
 import type { ComponentRegistry } from './components';
@@ -41,6 +41,18 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       workflowBundlePath: options.workflowBundlePath,
       extra: options.extra,
     });
+    // A lost revocation must not leave a live identity: reconcile on a schedule, one per task queue.
+    const client = await connectTemporalClient(settings);
+    try {
+      const scheduleId = await ensureReconcileSchedule(client, {
+        taskQueue: settings.taskQueue,
+        every: env.GATEHOUSE_RECONCILE_EVERY ?? '5m',
+        scheduleId: `${RECONCILE_SCHEDULE_ID}:${settings.taskQueue}`,
+      });
+      log.info({ scheduleId }, 'credential reconciliation scheduled');
+    } finally {
+      await client.connection.close();
+    }
     try {
       await runUntilSignalled(worker, log, options.healthPort);
     } finally {

@@ -5,6 +5,8 @@ import { preferredPort, startProcess, type ManagedProcess } from '../processes';
 import { ensureRedis } from '../redis';
 import { projectRoot, stateDir } from '../state';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
+import { planSlackDev } from '../slack';
+import { startLocalSnowflakeProcess } from '../snowflake';
 import { stopOnSignals } from './signals';
 
 const say = (message: string) => process.stdout.write(`[gatehouse] ${message}\n`);
@@ -30,8 +32,20 @@ export async function runDevStack(_args: string[]): Promise<number> {
   const temporal = await startTemporalServer({ cli, ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say });
   const redis = await ensureRedis({ dataDir: stateDir('redis') });
   const config = devConfigPath();
+  const snowflakePort = await preferredPort(8085);
+  if (snowflakePort !== 8085) say(`port 8085 is taken: the local Snowflake listens on ${snowflakePort}; point accessUrl in ${config} at it`);
+  const snowflakeDir = stateDir('snowflake');
+  const snowflake = await startLocalSnowflakeProcess({
+    dataDir: snowflakeDir,
+    port: snowflakePort,
+    brokerKeyFile: join(snowflakeDir, 'broker.pem'),
+    onLine: prefixed('snowflake'),
+  });
+  const slack = await planSlackDev(config);
   const env = {
     ...process.env,
+    ...slack.env,
+    GATEHOUSE_SNOWFLAKE_BROKER_KEY: snowflake.brokerPrivateKey ?? '',
     ...developmentKeys(),
     TEMPORAL_ADDRESS: temporal.address,
     REDIS_URL: redis.url,
@@ -39,6 +53,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
   };
   say(`Temporal  ${temporal.address}   UI ${temporal.uiUrl}`);
   say(`Redis     ${redis.url}${redis.process ? ' (private, data in .gatehouse/redis)' : ' (from REDIS_URL)'}`);
+  say(`Snowflake ${snowflake.url} (local, account ${snowflake.account}, data in .gatehouse/snowflake)`);
   say(`config    ${config}`);
 
   const children: ManagedProcess[] = [];
@@ -54,8 +69,15 @@ export async function runDevStack(_args: string[]): Promise<number> {
     proc.child.once('exit', (code) => exitedEarly(name, code));
     children.push(proc);
   };
-  start('worker', ['worker']);
-  say('still to come: the local Snowflake, the local Slack and the Slack app, the REST API and the MCP gateway');
+  // The local Slack first: the app and the worker's notifier post to it.
+  start('slack', slack.localSlackArgs);
+  const slackIndex = await Promise.race([slack.ready(), ended.then(() => undefined)]);
+  if (slackIndex) {
+    start('slack-app', slack.appArgs);
+    start('worker', ['worker']);
+    slack.describe(slackIndex).forEach(say);
+  }
+  say('still to come in this command: the REST API and the MCP gateway');
   say('press Ctrl-C to stop');
 
   const interrupted = new Promise<number>((resolve) => {
@@ -68,7 +90,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
   const code = await Promise.race([ended, interrupted]);
   exitedEarly = () => {};
   await Promise.allSettled(children.map((c) => c.stop('SIGTERM', 10_000)));
-  await Promise.allSettled([temporal.stop(), redis.stop()]);
+  await Promise.allSettled([temporal.stop(), redis.stop(), snowflake.stop()]);
   say('stopped');
   return code;
 }
