@@ -83,8 +83,8 @@ function tokenize(text: string): Token[] {
 
 /** Only spaces (and at most one line break, or a comma when allowed) between two tokens. */
 function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean {
+  if (b.start === a.end || b.start - a.end > 4) return false;
   const gap = text.slice(a.end, b.start);
-  if (gap.length === 0 || gap.length > 4) return false;
   return allowComma ? gap.length <= 3 && /^[ \t]*,?[ \t\n]*$/.test(gap) : /^[ \t.]{1,3}$|^[ \t]*\n[ \t]*$/.test(gap);
 }
 
