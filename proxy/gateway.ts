@@ -285,6 +285,9 @@ export class Gateway {
       },
       onEnded: (s) => {
         this.starting.delete(s);
+        if (s.ended?.reason === 'expired') {
+          this.remember(this.endedGrants, s.tokenHash, { grantId: s.grant.grantId, at: s.grant.expiresAt, reason: 'its time ran out', kind: 'expired' });
+        }
         if (s.sessionId) {
           this.sessions.delete(s.sessionId);
           this.remember(this.endedSessions, s.sessionId, `${s.ended?.reason}: ${s.ended?.detail}`);

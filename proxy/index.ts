@@ -8,6 +8,6 @@ export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, t
 export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
 export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
-export { PhiMasker } from './phi-masker';
+export { PhiMasker, CATALOG_TOOLS } from './phi-masker';
 export { startGatewayProcess, runGateway, DEFAULT_GATEWAY_PORT, type RunGatewayOptions, type RunningGateway } from './run';
 export { NodeHttpClientTransport } from './http-upstream';

@@ -19,6 +19,8 @@ export interface MaskContext {
   /** What is being masked: "result" of a tools/call, "arguments" for the recording, ... */
   part: 'result' | 'arguments' | 'notification' | 'summary';
   method: string;
+  /** The tool whose result or arguments these are (tools/call only). */
+  tool?: string;
 }
 
 export interface ResponseMasker {

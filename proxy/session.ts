@@ -210,7 +210,7 @@ export class GatewaySession {
     if (request.method === 'tools/call') {
       decision = decideToolCall(this.deps.target, params.name, params.arguments);
       if (params.arguments !== undefined) {
-        const masked = await this.mask(params.arguments, 'arguments', request.method);
+        const masked = await this.mask(params.arguments, 'arguments', request.method, decision.tool);
         if (!masked) {
           await this.sendToClient(jsonRpcError(request.id, GatewayErrorCode.Withheld, 'the arguments could not be checked for PHI, so the call was not forwarded'));
           return;
@@ -371,7 +371,7 @@ export class GatewaySession {
     }
     let report: MaskSummary = emptyMaskSummary();
     if (!UNMASKED_RESULTS.has(pending.method)) {
-      const masked = await this.mask(result, 'result', pending.method);
+      const masked = await this.mask(result, 'result', pending.method, pending.tool);
       if (!masked) {
         await this.refuse(id, pending.startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
         return;
@@ -416,9 +416,9 @@ export class GatewaySession {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async mask<T>(value: T, part: MaskContext['part'], method: string): Promise<{ masked: T; report: MaskSummary } | undefined> {
+  private async mask<T>(value: T, part: MaskContext['part'], method: string, tool?: string): Promise<{ masked: T; report: MaskSummary } | undefined> {
     try {
-      const out = await this.deps.masker.mask(value, { target: this.target, part, method });
+      const out = await this.deps.masker.mask(value, { target: this.target, part, method, ...(tool ? { tool } : {}) });
       return { masked: out.masked, report: mergeSummaries(out.report) };
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message, method, part }, 'masking failed; withholding');

@@ -47,6 +47,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     expect(gw.gateway.liveSessions().some((s) => s.grantId === grant.grantId)).toBe(false);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(401);
+    expect(fresh.json).toMatchObject({ error: { code: -32011, message: `grant ${grant.grantId} was expired at ${grant.expiresAt} (its time ran out); request access again` } });
     await client.close();
   });
 

@@ -92,6 +92,15 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     }
   });
 
+  test('list_objects and describe_object pass through (no SQL argument, tools allowed)', async () => {
+    const tables = (await session.client.callTool({ name: 'list_objects', arguments: { object_type: 'table', database_name: 'CLINICAL', schema_name: 'PHI' } })) as CallToolResult;
+    const t = tables.structuredContent as unknown as Table;
+    expect(t.rows.map((r) => r[t.columns.indexOf('name')])).toEqual(expect.arrayContaining(['PATIENTS', 'CLINICAL_NOTES']));
+    const described = (await session.client.callTool({ name: 'describe_object', arguments: { target_object: 'CLINICAL.PHI.PATIENTS' } })) as CallToolResult;
+    expect((described.structuredContent as unknown as Table).rows.map((r) => r[0])).toEqual(expect.arrayContaining(['MRN', 'SSN']));
+    seen.push(tables, described);
+  });
+
   test('row limits: the target\'s limit reaches the server, which cuts and says so', async () => {
     const { table } = await query('SELECT PATIENT_ID FROM PATIENTS');
     expect(table).toMatchObject({ rowCount: 120, truncated: true });
