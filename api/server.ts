@@ -60,7 +60,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const access = new AccessClient(client, config, temporal.taskQueue);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
-    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client)],
+    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client, config)],
   });
   const running = await listen(app, settings.host, options.port ?? settings.port);
   log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');

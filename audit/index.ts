@@ -11,7 +11,7 @@ export { assertNoSecrets, ArchiveSecretError } from './secret-guard';
 export { FolderArchiveStore, ArchiveStoreError, RECORDS_FILE, MANIFEST_FILE, RETENTION_FILE, ARCHIVE_ID, checkArchiveId, type ArchiveStore, type PutOptions } from './store';
 export { verifyArchive, type VerificationReport, type VerificationProblem, type ProblemKind, type VerifyOptions } from './verify';
 export { replaySteps, type ReplayStep } from './replay';
-export { lifecycleEvents } from './lifecycle';
+export { lifecycleEvents, maskFreeTextFields } from './lifecycle';
 export {
   SessionRecorder, RecordingLog, RecordingError, recordingKey, recordingSealKey, RECORDING_FIELD,
   recordingEntrySchema, sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, maskedSchema,

@@ -51,3 +51,21 @@ export function lifecycleEvents(status: AccessStatus, archivedAt: string): Lifec
   };
   return [request, ...timeline, outcome];
 }
+
+/** Fields where people type free text (a reason, a held command's summary, a failure). */
+const FREE_TEXT_FIELDS = new Set(['reason', 'detail', 'summary', 'failure']);
+// System-made values in those fields (timestamps, digests, state names) are not typed by people.
+const SYSTEM_VALUE = /^(?:\d{4}-\d\d-\d\dT[\d:.]+Z|[0-9a-f]{64}|[A-Z_]+)$/;
+
+/**
+ * A copy of `value` with every free-text field passed through `mask` (the PHI engine): what a
+ * requester or approver typed may name a patient; archives and evidence packs carry it masked.
+ */
+export function maskFreeTextFields<T>(value: T, mask: (text: string) => string, key?: string): T {
+  if (typeof value === 'string') return (key !== undefined && FREE_TEXT_FIELDS.has(key) && !SYSTEM_VALUE.test(value) ? mask(value) : value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskFreeTextFields(v, mask)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskFreeTextFields(v, mask, k)])) as T;
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { maskFreeTextFields } from './lifecycle';
 import { parseArchive } from './parse';
 import { buildEvidencePack, sessionCommands, type CommandSummary, type EvidenceItem, type EvidencePack } from './evidence';
 import type { HistorySource, RequestHistory } from './history';
@@ -22,11 +23,18 @@ export interface AuditView {
  * archive. Every archive is verified against the trusted key and the head in history.
  */
 export class AuditReader {
-  constructor(private readonly options: { history: HistorySource; store: ArchiveStore; verifyKey: () => KeyObject }) {}
+  constructor(private readonly options: {
+    history: HistorySource;
+    store: ArchiveStore;
+    verifyKey: () => KeyObject;
+    /** Masks PHI typed into free text of the workflow status (reasons ...), as the archiver does. */
+    maskFreeText?: (text: string, target: string) => string;
+  }) {}
 
   async evidence(requestId: string, known?: RequestHistory): Promise<EvidenceItem> {
-    const { store } = this.options;
-    const history = known ?? (await this.options.history.get(requestId));
+    const { store, maskFreeText } = this.options;
+    const raw = known ?? (await this.options.history.get(requestId));
+    const history = maskFreeText ? { ...raw, status: maskFreeTextFields(raw.status, (text) => maskFreeText(text, raw.status.target)) } : raw;
     if (!(await store.exists(requestId))) {
       return {
         history,

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  ArchiveStoreError, buildArchive, lifecycleEvents, RecordingLog, serializeArchive, verifyArchive,
-  signedManifestSchema, type ArchiveStore, type LifecycleEvent, type RecordingEntry, type VerificationReport,
+  ArchiveStoreError, buildArchive, lifecycleEvents, maskFreeTextFields, RecordingLog, serializeArchive, verifyArchive,
+  signedManifestSchema, type ArchiveStore, type RecordingEntry, type VerificationReport,
 } from '../../audit';
 import type { Logger } from '../../lib';
 import type { AccessStatus, ArchiveResult } from '../../workflows/types';
@@ -28,18 +28,7 @@ export interface AuditArchiverOptions {
    * summary) before it is archived. The gateway masks the recording itself; this is for the
    * lifecycle. Give it the PHI engine's text masker.
    */
-  maskFreeText?: (text: string) => string;
-}
-
-const FREE_TEXT_FIELDS = new Set(['reason', 'detail', 'summary', 'failure']);
-
-function maskFields(value: unknown, mask: (text: string) => string, key?: string): unknown {
-  if (typeof value === 'string') return key !== undefined && FREE_TEXT_FIELDS.has(key) ? mask(value) : value;
-  if (Array.isArray(value)) return value.map((v) => maskFields(v, mask));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskFields(v, mask, k)]));
-  }
-  return value;
+  maskFreeText?: (text: string, target: string) => string;
 }
 
 /**
@@ -68,7 +57,7 @@ export class AuditArchiver implements Archiver {
       const archive = buildArchive({
         requestId,
         events: this.options.maskFreeText
-          ? lifecycleEvents(status, now.toISOString()).map((e) => maskFields(e, this.options.maskFreeText!) as LifecycleEvent)
+          ? lifecycleEvents(status, now.toISOString()).map((e) => maskFreeTextFields(e, (text) => this.options.maskFreeText!(text, status.target)))
           : lifecycleEvents(status, now.toISOString()),
         recording,
         signingKey: this.options.signingKey,

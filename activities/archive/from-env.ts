@@ -4,6 +4,8 @@ import {
 } from '../../audit';
 import { stateDir } from '../../devstack';
 import type { Logger, Redis } from '../../lib';
+import { maskText, parseMaskingPolicy, type MaskingPolicy } from '../../phi';
+import type { GatehouseConfig } from '../../policy';
 import { AuditArchiver } from './audit-archiver';
 
 /** The archive store the settings name. */
@@ -32,12 +34,32 @@ export function archiveSetup(env: NodeJS.ProcessEnv): ArchiveSetup {
   return { settings, store: createArchiveStore(settings.store), signing: archiveSigningKey(env, stateDir('keys')) };
 }
 
+/**
+ * Masks PHI that people typed into free text (reasons, held-command summaries) with the PHI
+ * engine and the target's `masking:` policy, before it is archived.
+ */
+export function freeTextMasker(config: Pick<GatehouseConfig, 'targets'>): (text: string, target: string) => string {
+  const policies = new Map<string, MaskingPolicy>();
+  const fallback = parseMaskingPolicy({});
+  for (const t of config.targets) {
+    try {
+      policies.set(t.name, parseMaskingPolicy(t.masking));
+    } catch {
+      // an invalid policy stops the gateway; here the default policy still masks
+    }
+  }
+  return (text, target) => maskText(text, policies.get(target) ?? fallback).text;
+}
+
 /** The worker's archiver (registered in worker/registry.ts). */
-export function createAuditArchiver(context: { env: NodeJS.ProcessEnv; redis: Redis; log: Logger }): AuditArchiver {
+export function createAuditArchiver(context: { config: Pick<GatehouseConfig, 'targets'>; env: NodeJS.ProcessEnv; redis: Redis; log: Logger }): AuditArchiver {
   const { settings, store, signing } = archiveSetup(context.env);
   if (signing.development) {
     context.log.warn({ key: signing.source }, 'archives are signed with a development key; set GATEHOUSE_ARCHIVE_SIGNING_KEY (Ed25519 PEM) in production and publish its public key');
   }
   context.log.info({ store: settings.store.type, location: store.locate('req_example').replace(/req_example$/, ''), retentionDays: Math.round(settings.retentionMs / 86_400_000) }, 'audit archiver ready');
-  return new AuditArchiver({ store, recordings: new RecordingLog(context.redis), signingKey: signing.key, retentionMs: settings.retentionMs, log: context.log });
+  return new AuditArchiver({
+    store, recordings: new RecordingLog(context.redis), signingKey: signing.key, retentionMs: settings.retentionMs, log: context.log,
+    maskFreeText: freeTextMasker(context.config),
+  });
 }

@@ -4,11 +4,12 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { createArchiveStore } from '../../activities/archive';
+import { createArchiveStore, freeTextMasker } from '../../activities/archive';
 import {
   ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, AuditReader, HistoryError, keyId, publicKeyPem, TemporalHistory,
 } from '../../audit';
 import { stateDir } from '../../devstack';
+import type { GatehouseConfig } from '../../policy';
 import { isRequestId } from '../../lib';
 import { SCOPES } from '../auth';
 import { Problem } from '../problem';
@@ -133,8 +134,8 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
   };
 }
 
-/** The audit routes configured like the worker's archiver: store, keys and Temporal history. */
-export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client): RouteGroup {
+/** The audit routes configured like the worker's archiver: store, keys, Temporal history, PHI masking of free text. */
+export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client, config: Pick<GatehouseConfig, 'targets'> = { targets: [] }): RouteGroup {
   const settings = archiveSettingsFromEnv(env, { folder: stateDir('archives') });
   const store = createArchiveStore(settings.store);
   const keys = stateDir('keys');
@@ -147,5 +148,6 @@ export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client): Rout
       return undefined;
     }
   };
-  return auditRoutes({ reader: new AuditReader({ history: new TemporalHistory(client), store, verifyKey: publicKey }), publicKey, signingKey });
+  const reader = new AuditReader({ history: new TemporalHistory(client), store, verifyKey: publicKey, maskFreeText: freeTextMasker(config) });
+  return auditRoutes({ reader, publicKey, signingKey });
 }

@@ -4,14 +4,15 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
-import { createArchiveStore } from '../../activities/archive';
+import { createArchiveStore, freeTextMasker } from '../../activities/archive';
 import {
   archiveSettingsFromEnv, archiveSigningKey, AuditReader, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
   parseArchive, RECORDS_FILE, replaySteps, replayText, sessionCommands, TemporalHistory, verifyArchive,
-  type ArchiveFiles, type ArchiveStore, type EvidenceItem, type HistorySource, type VerificationReport,
+  type ArchiveFiles, type ArchiveStore, type HistorySource, type VerificationReport,
 } from '../../audit';
 import { stateDir } from '../../devstack';
 import { connectTemporalClient, temporalSettings } from '../../lib';
+import { configPath, loadConfig, type GatehouseConfig } from '../../policy';
 
 /** Raised for an audit finding (a failed verification): exit code 1, the report already printed. */
 export class AuditFailure extends Error {
@@ -24,8 +25,18 @@ export class AuditFailure extends Error {
 interface AuditContext {
   store: ArchiveStore;
   history: HistorySource;
+  reader: AuditReader;
   verifyKey(): KeyObject;
   close(): Promise<void>;
+}
+
+/** gatehouse.yaml's targets, for their masking policies; without a readable config the default policy masks. */
+function targetsFor(env: NodeJS.ProcessEnv): { targets: GatehouseConfig['targets'] } {
+  try {
+    return loadConfig(configPath(env));
+  } catch {
+    return { targets: [] };
+  }
 }
 
 /** Everything the audit commands read, from the same environment the worker uses. */
@@ -39,10 +50,12 @@ export async function auditContext(env: NodeJS.ProcessEnv, options: { publicKey?
     : { get: async (id) => new TemporalHistory(await connect()).get(id), startedBetween: async (f, t) => new TemporalHistory(await connect()).startedBetween(f, t) };
   let key: KeyObject | undefined;
   const publicKey = options.publicKey ? loadVerifyKey(await readFile(options.publicKey, 'utf8')) : undefined;
+  const verifyKey = () => (key ??= publicKey ?? archiveVerifyKey(env, stateDir('keys')).key);
   return {
     store,
     history,
-    verifyKey: () => (key ??= publicKey ?? archiveVerifyKey(env, stateDir('keys')).key),
+    reader: new AuditReader({ history, store, verifyKey, maskFreeText: freeTextMasker(targetsFor(env)) }),
+    verifyKey,
     close: async () => { await client?.connection.close(); },
   };
 }
@@ -130,8 +143,8 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
     .option('--json', 'print status, commands and verification as JSON')
     .action(async (requestId: string, options: { publicKey?: string; json?: boolean }) => {
       await withContext(env, { publicKey: options.publicKey }, async (ctx) => {
-        const history = await ctx.history.get(requestId);
-        const item = await evidenceFor(ctx, history.requestId, history);
+        const item = await ctx.reader.evidence(requestId);
+        const history = item.history;
         if (options.json) {
           print(`${JSON.stringify({ status: history.status, workflowStatus: history.workflowStatus, commands: item.archive ? sessionCommands(item.archive.records, history.status) : null, verification: item.report ?? null, note: item.note ?? null }, null, 2)}\n`);
         } else {
@@ -183,7 +196,7 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
         } catch {
           signingKey = undefined; // the pack is then unsigned; the file digests are still listed
         }
-        const pack = await new AuditReader({ history: ctx.history, store: ctx.store, verifyKey: ctx.verifyKey }).export(from, to, signingKey);
+        const pack = await ctx.reader.export(from, to, signingKey);
         const out = path.resolve(options.out ?? `gatehouse-evidence-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}`);
         await mkdir(out, { recursive: true });
         for (const [name, text] of Object.entries(pack.files)) await writeFile(path.join(out, name), text, { flag: 'wx' });
@@ -192,8 +205,4 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
         if (s.failed > 0) throw new AuditFailure(`${s.failed} archive(s) in the period do not verify; see verification.json`);
       });
     });
-}
-
-function evidenceFor(ctx: AuditContext, requestId: string, known?: Awaited<ReturnType<HistorySource['get']>>): Promise<EvidenceItem> {
-  return new AuditReader({ history: ctx.history, store: ctx.store, verifyKey: ctx.verifyKey }).evidence(requestId, known);
 }

@@ -2,13 +2,13 @@ import { mkdtemp, readFile, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { AuditArchiver, ArchiveVerificationError } from '../../activities/archive';
+import { AuditArchiver, ArchiveVerificationError, freeTextMasker } from '../../activities/archive';
 import {
   buildArchive, FolderArchiveStore, generateArchiveKeys, MANIFEST_FILE, parseArchive, RecordingLog, SessionRecorder, serializeArchive, verifyArchive,
 } from '../../audit';
 import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';
 import type { AccessStatus } from '../../workflows';
-import { startHarness, testRedisUrl, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { startHarness, testConfig, testRedisUrl, waitForState, waitForStatus, type Harness } from '../support/harness';
 
 // PHI seeded in the (simulated) upstream's data. The gateway masks it before recording; the
 // requester also typed some of it into the reason, which the archiver masks with the PHI engine
@@ -115,6 +115,24 @@ describe('the audit archiver, retried and interrupted', () => {
   });
   const archiver = (store: FolderArchiveStore) =>
     new AuditArchiver({ store, recordings: new RecordingLog(h.redis), signingKey: createPrivateKey(keys.privateKeyPem), retentionMs: 1_000 });
+
+  test('PHI typed into free text (reason, revocation) is masked by the PHI engine; system values are kept', async () => {
+    const store = new FolderArchiveStore(root);
+    const requestId = newRequestId();
+    const typed = 'follow-up for SSN 123-45-6789, reach jdoe@example.com or 617-555-0142';
+    const s = status(requestId);
+    s.reason = typed;
+    s.timeline.push({ at: '2026-01-01T10:00:01.000Z', type: 'expiring_soon', detail: '2026-01-01T11:00:00.000Z' });
+    s.revocation = { by: 'carol@example.org', reason: `done; patient DOB 03/14/1961`, at: '2026-01-01T10:30:00.000Z' };
+    const archiver = new AuditArchiver({
+      store, recordings: new RecordingLog(h.redis), signingKey: createPrivateKey(keys.privateKeyPem), retentionMs: 1_000, maskFreeText: freeTextMasker(testConfig()),
+    });
+    await archiver.archive(s);
+    const text = (await store.get(requestId)).records;
+    for (const value of ['123-45-6789', 'jdoe@example.com', '617-555-0142', '03/14/1961']) expect(text).not.toContain(value);
+    expect(text).toContain('follow-up for SSN [SSN]');
+    expect(text).toContain('"detail":"2026-01-01T11:00:00.000Z"');
+  });
 
   test('a retry after the archive was written returns the same head and writes nothing new', async () => {
     const store = new FolderArchiveStore(root);

@@ -8,7 +8,7 @@ import { runCli } from '../../cli';
 import type { Redis } from '../../lib';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 
-const PHI = { name: 'Ramona Seedvalue', ssn: '987-65-4329' };
+const PHI = { name: 'Ramona Seedvalue', ssn: '536-22-1847' };
 const keys = generateArchiveKeys();
 
 /** Runs `gatehouse ...` in this process and captures what it prints. */
@@ -33,8 +33,8 @@ describe('gatehouse audit verify | show | replay | export', () => {
   const ids: string[] = [];
   const marks: Date[] = [];
 
-  const oneRequest = async (label: string) => {
-    const { requestId } = await h.access.request({ requester: 'agent:ci-nightly', origin: 'api', target: 'clinical', durationMs: 10_000, reason: `nightly ${label}` });
+  const oneRequest = async (label: string, typed = '') => {
+    const { requestId } = await h.access.request({ requester: 'agent:ci-nightly', origin: 'api', target: 'clinical', durationMs: 10_000, reason: `nightly ${label}${typed}` });
     const active = await waitForState(h.access, requestId, 'ACTIVE');
     const recorder = new SessionRecorder(h.redis);
     await recorder.sessionStart(requestId, { sessionId: `s-${label}`, grantId: active.grantId!, subject: 'agent:ci-nightly', target: 'clinical', client: { name: 'ci' } });
@@ -57,7 +57,7 @@ describe('gatehouse audit verify | show | replay | export', () => {
     marks.push(new Date());
     await oneRequest('b');
     marks.push(new Date());
-    await oneRequest('c');
+    await oneRequest('c', ` (patient SSN ${PHI.ssn})`); // PHI typed by a person: masked in the export
     marks.push(new Date());
     for (const id of ids) await waitForStatus(h.access, id, (s) => s.state === 'ARCHIVED');
   });
@@ -155,6 +155,7 @@ describe('gatehouse audit verify | show | replay | export', () => {
     // Nothing secret and no seeded PHI in the pack.
     const text = (await Promise.all((await readdir(all)).map((f) => readFile(path.join(all, f), 'utf8')))).join('\n');
     for (const value of Object.values(PHI)) expect(text).not.toContain(value);
+    expect(text).toContain('nightly c (patient SSN [SSN])');
     for (const secret of h.provider.secrets) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/PRIVATE KEY|ghg_/);
   });
