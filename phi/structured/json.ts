@@ -44,7 +44,7 @@ const pointer = (path: string, key: string) => `${path}/${key.includes('~') || k
 /** Masks one cell of a PHI column, whatever its JSON type (null stays null). */
 export function maskCell(value: unknown, column: Extract<ColumnClass, { kind: 'phi' }>, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string): unknown {
   if (value === null || value === undefined || value === '') return value;
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? serializeJson(value) : String(value);
   const operator = operatorFor(column.type, policy);
   report.add({ type: column.type, path, operator });
   return applyOperator(operator, column.type, text, context);
