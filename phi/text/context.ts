@@ -1,11 +1,10 @@
 /**
  * Context words: the label or phrase that tells a reader what a number is ("MRN", "fax",
- * "member id"). Detectors look a short distance before (and sometimes after) a candidate.
+ * "member id"). Detectors look a short distance before a candidate.
  */
 export interface ContextMatcher {
   /** True when one of the words ends within `window` characters before `start`. */
   before(text: string, start: number, window?: number): boolean;
-  after(text: string, end: number, window?: number): boolean;
 }
 
 export function contextWords(words: readonly string[]): ContextMatcher {
@@ -15,9 +14,6 @@ export function contextWords(words: readonly string[]): ContextMatcher {
   return {
     before(text, start, window = 40) {
       return pattern.test(text.slice(Math.max(0, start - window), start).toLowerCase());
-    },
-    after(text, end, window = 24) {
-      return pattern.test(text.slice(end, end + window).toLowerCase());
     },
   };
 }

@@ -47,8 +47,3 @@ export function eachMatch(pattern: RegExp, text: string, onMatch: (match: RegExp
 export function finding(type: EntityType, start: number, end: number, score: number): Finding {
   return { type, start, end, score };
 }
-
-/** Start and end of capture group `group` (the pattern needs the `d` flag). */
-export function groupSpan(match: RegExpExecArray, group: number): [number, number] | undefined {
-  return match.indices?.[group] as [number, number] | undefined;
-}

@@ -7,8 +7,6 @@
 
 /** ASCII hyphen plus the unicode dashes people paste from word processors. */
 export const DASH = '[\\-\\u2010-\\u2015\\u2212\\uFE63\\uFF0D]';
-/** A separator inside a number: one dash, dot, slash-free space, or nothing is handled by `?`. */
-export const NUM_SEP = `(?:${DASH}|[ .\\u00A0])`;
 
 /** US state and territory postal codes (USPS). */
 export const STATE_CODES = [
