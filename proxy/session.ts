@@ -354,7 +354,7 @@ export class GatewaySession {
       const error = masked.masked;
       const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, {
         sessionId, messageId: id, outcome: 'error', error: { code: error.code, message: error.message }, masked: maskedEntries(masked.report), durationMs,
-      }), 'the response was withheld: it could not be recorded');
+      }), 'the response was withheld: it could not be recorded', pending.startedAt);
       if (ok) await this.sendToClient({ jsonrpc: '2.0', id, error });
       return;
     }
@@ -381,7 +381,7 @@ export class GatewaySession {
     }
     const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, {
       sessionId, messageId: id, outcome: 'ok', result, masked: maskedEntries(report), ...(rows !== undefined ? { rows } : {}), durationMs,
-    }), 'the response was withheld: it could not be recorded');
+    }), 'the response was withheld: it could not be recorded', pending.startedAt);
     if (ok) await this.sendToClient({ jsonrpc: '2.0', id, result } as JSONRPCMessage);
   }
 
@@ -426,15 +426,24 @@ export class GatewaySession {
     }
   }
 
-  /** Runs a recording write; on failure answers the client with an error and returns false. */
-  private async record(id: RequestId, write: () => Promise<unknown>, refusal = 'the request was refused: the session recording did not take it, and nothing is forwarded without a record'): Promise<boolean> {
+  /**
+   * Runs a recording write; on failure answers the client with an error and returns false. A
+   * response that could not be recorded is withheld, and that (without the payload) is recorded
+   * if the recording will take it.
+   */
+  private async record(id: RequestId, write: () => Promise<unknown>, refusal = 'the request was refused: the session recording did not take it, and nothing is forwarded without a record', startedAt?: number): Promise<boolean> {
     try {
       await write();
       return true;
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; refusing');
-      this.forget(id);
-      await this.sendToClient(jsonRpcError(id, GatewayErrorCode.Unavailable, `${refusal} (${(error as Error).message})`));
+      const message = `${refusal} (${(error as Error).message})`;
+      if (startedAt !== undefined) {
+        await this.refuse(id, startedAt, GatewayErrorCode.Unavailable, message, 'withheld');
+      } else {
+        this.forget(id);
+        await this.sendToClient(jsonRpcError(id, GatewayErrorCode.Unavailable, message));
+      }
       return false;
     }
   }

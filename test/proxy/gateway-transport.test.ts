@@ -1,5 +1,7 @@
-import { CallToolResultSchema, LoggingMessageNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, eventually, initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
+import { CallToolResultSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { SessionRecorder } from '../../audit';
+import { connectRedis, waitForRedis } from '../../lib';
+import { connectClient, endSession, eventually, initializeBody, rawPost, startTestGateway, testRedisUrl, type TestGateway } from './support';
 
 describe('gateway: the official MCP client through /mcp/<target> to server-everything', () => {
   let gw: TestGateway;
@@ -64,6 +66,25 @@ describe('gateway: the official MCP client through /mcp/<target> to server-every
     }
   });
 
+  test('requests the upstream starts (sampling) reach the client, masked, and the answer goes back', async () => {
+    const { token } = await gw.grant('everything');
+    const { client, transport } = await connectClient(gw.url, 'everything', token);
+    const prompts: string[] = [];
+    client.setRequestHandler(CreateMessageRequestSchema, (request) => {
+      prompts.push(JSON.stringify(request.params.messages));
+      return { model: 'test-model', role: 'assistant', content: { type: 'text', text: 'a sampled answer' } };
+    });
+    try {
+      const result = await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'summarize MRN-0012345', maxTokens: 10 } });
+      expect(JSON.stringify(result.content)).toContain('a sampled answer');
+      expect(prompts).toHaveLength(1);
+      expect(prompts[0]).toContain('summarize [MRN]');
+    } finally {
+      await transport.terminateSession();
+      await client.close();
+    }
+  });
+
   test('the upstream gets the ephemeral credential in its environment; the client and the recording never see it', async () => {
     const { token, grant, credential } = await gw.grant('everything');
     const { client, transport } = await connectClient(gw.url, 'everything', token);
@@ -120,3 +141,28 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe('gateway with the audit/ recorder: a leaky upstream tool cannot hand out the credential', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    const redis = connectRedis(testRedisUrl());
+    await waitForRedis(redis);
+    gw = await startTestGateway({ recorder: new SessionRecorder(redis) });
+    const close = gw.close;
+    gw.close = async () => { await close(); redis.disconnect(); };
+  });
+  afterAll(async () => { await gw.close(); });
+
+  test('get-env would show the private key: the recording refuses it, so the response is withheld', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const c = await connectClient(gw.url, 'everything', token);
+    await expect(c.client.callTool({ name: 'get-env', arguments: {} })).rejects.toMatchObject({
+      code: -32020, message: expect.stringMatching(/the response was withheld: it could not be recorded .*looks like a PEM private key/),
+    });
+    await expect(c.client.callTool({ name: 'echo', arguments: { message: 'fine' } })).resolves.toBeDefined();
+    await endSession(c);
+    const entries = (await gw.redis.xrange(`gatehouse:recording:${grant.requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as Record<string, unknown>);
+    expect(JSON.stringify(entries)).not.toContain('PRIVATE KEY');
+    expect(entries).toContainEqual(expect.objectContaining({ type: 'response', messageId: 1, outcome: 'withheld', error: expect.objectContaining({ code: -32020 }) }));
+  });
+});
