@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,27 @@ import { AccessClient, connectRedis, connectTemporalClient, waitForRedis, type R
 import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
 import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
 import type { Client } from '@temporalio/client';
+
+/**
+ * SIGKILL for the worker and its children: the worker runs under tsx, which runs the real
+ * worker as a child process that a SIGKILL of tsx alone would leave running (and polling).
+ */
+async function killWorker(proc: ManagedProcess): Promise<void> {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(proc.child.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    // no children (pgrep exits 1)
+  }
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await proc.stop('SIGKILL');
+}
 
 describe('a worker killed between revocation and archival', () => {
   const family = workerFamily('audit-restart');
@@ -26,7 +48,7 @@ describe('a worker killed between revocation and archival', () => {
     await waitForRedis(redis);
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await Promise.all(workers.map((w) => killWorker(w)));
     await client.connection.close();
     redis.disconnect();
     await rm(root, { recursive: true, force: true });
@@ -51,7 +73,7 @@ describe('a worker killed between revocation and archival', () => {
     // Revoked; the archive activity has been tried (the gate is shut) — now the worker dies.
     await waitForStatus(access, requestId, (s) => s.state === 'REVOKED');
     await waitFor('an archive attempt', async () => ((await redis.lrange(`${prefix}:archive-attempts`, 0, -1)).includes(requestId) ? true : undefined), 30_000);
-    await first.stop('SIGKILL');
+    await killWorker(first);
     const recordings = new RecordingLog(redis);
     expect(await recordings.length(requestId)).toBe(3);
     // The gateway may still append until the archiver seals the recording.
