@@ -162,6 +162,38 @@ describe('gateway: limits', () => {
   });
 });
 
+describe('gateway: an upstream that does not come up', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ config: `
+version: 1
+groups: { approvers: [alice@example.org] }
+targets:
+  - name: broken
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: [-e, "process.exit(3)"] }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+  - name: missing
+    upstream: { type: stdio, command: /nonexistent/mcp-server }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+` });
+  });
+  afterAll(async () => { await gw.close(); });
+
+  test('a server that exits at once, or cannot be spawned, fails initialize with a clear error and leaves no session', async () => {
+    const broken = await gw.grant('broken');
+    await expect(connectClient(gw.url, 'broken', broken.token)).rejects.toThrow(/-32061.*the upstream MCP server closed the connection/);
+    const missing = await gw.grant('missing');
+    const res = await rawPost(gw.url, 'missing', initializeBody(), { authorization: `Bearer ${missing.token}` });
+    expect(res.status).toBe(502);
+    expect(res.json).toMatchObject({ error: { code: -32061, message: 'the upstream MCP server for missing could not be started; try again or tell an operator' } });
+    expect(gw.gateway.liveSessions()).toEqual([]);
+  });
+});
+
 describe('gateway: idle sessions', () => {
   let gw: TestGateway;
   beforeAll(async () => { gw = await startTestGateway({ limits: { sweepIntervalMs: 100, sessionIdleMs: 1_000 } }); });
