@@ -4,6 +4,7 @@
  * response" (fail closed).
  */
 import type { MaskOptions } from './mask-text';
+import type { OperatorContext } from './operators';
 import { maskText as maskTextImpl } from './mask-text';
 import { parseMaskingPolicy, type MaskingPolicy } from './policy';
 import { ReportBuilder } from './report';
@@ -20,7 +21,7 @@ export { serializeJson } from './structured/serialize';
 export type { MaskOptions } from './mask-text';
 
 /** Per-call options: a fresh token memo, so no value outlives the call. */
-const perCall = (options: MaskOptions): MaskOptions => ({ ...options, tokenMemo: new Map() });
+const perCall = (options: MaskOptions): MaskOptions & OperatorContext => ({ ...options, tokenMemo: new Map() });
 
 /** Finds identifiers in free text without changing it (offsets only, never values). */
 export function scanText(text: string, policy: MaskingPolicy = parseMaskingPolicy({})): Finding[] {
@@ -56,7 +57,7 @@ export function maskJsonText(input: string | Uint8Array, policy: MaskingPolicy, 
   try {
     parsed = JSON.parse(text);
   } catch {
-    return maskTextImpl(text, policy, options);
+    return maskTextImpl(text, policy, perCall(options));
   }
   const { value, report } = maskJson(parsed, policy, options);
   return { text: serializeJson(value), report };

@@ -6,7 +6,7 @@ import { findTextTables } from './structured/text-tables';
 import { resolveOverlaps, scanText } from './text/scan';
 import type { EntityType, Finding, MaskReport } from './types';
 
-export interface MaskOptions extends OperatorContext {
+export interface MaskOptions extends Pick<OperatorContext, 'tokenKey'> {
   /** Most locations listed in the report (counts stay exact). Default 1000. */
   maxReportLocations?: number;
 }
@@ -57,7 +57,7 @@ export function maskString(value: string, policy: MaskingPolicy, context: Operat
 }
 
 /** Masks free text (or bytes, decoded as UTF-8): notes, error messages, Markdown or CSV output. */
-export function maskText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions = {}): { text: string; report: MaskReport } {
+export function maskText(input: string | Uint8Array, policy: MaskingPolicy, options: MaskOptions & OperatorContext = {}): { text: string; report: MaskReport } {
   const report = new ReportBuilder(options.maxReportLocations);
   const text = maskString(typeof input === 'string' ? input : toText(input), policy, options, report, 'text');
   return { text, report: report.build() };

@@ -7,7 +7,7 @@ import { detectors } from '../../phi/text/scan';
  *    bounded by a constant that depends on the pattern alone, so a scan is linear in the input.
  * 2. Empirically, through the whole masking pipeline, on adversarial inputs built to make backtracking engines struggle, eight times
  *    the input costs about eight times the CPU time. A quadratic pattern would cost 64 times; the
- *    bound of 24 leaves room for a busy machine without letting a quadratic one through.
+ *    bound of 32 leaves room for a busy machine without letting a quadratic one through.
  */
 
 /** Unbounded quantifiers outside character classes and escapes. */
@@ -105,7 +105,7 @@ describe('regular expressions stay linear', () => {
     const mask = (text: string) => maskText(text, policy);
     mask(small); // warm up the JIT
     const ratio = cpuMicros(() => mask(large)) / cpuMicros(() => mask(small));
-    expect(ratio).toBeLessThan(24);
+    expect(ratio).toBeLessThan(32);
   });
 
   it('the whole pipeline (tables in text included) on a megabyte of adversarial text', () => {
