@@ -1,11 +1,12 @@
 import {
-  archiveSettingsFromEnv, archiveSigningKey, FolderArchiveStore, RecordingLog, S3ArchiveStore, s3Client,
+  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, FolderArchiveStore, RecordingLog, S3ArchiveStore, s3Client,
   type ArchiveSettings, type ArchiveStore, type ArchiveStoreSettings, type SigningKeySource,
 } from '../../audit';
 import { stateDir } from '../../devstack';
 import type { Logger, Redis } from '../../lib';
 import { maskText, parseMaskingPolicy, type MaskingPolicy } from '../../phi';
 import type { GatehouseConfig } from '../../policy';
+import { MissingComponentError } from '../../worker/components';
 import { AuditArchiver } from './audit-archiver';
 
 /** The archive store the settings name. */
@@ -53,7 +54,15 @@ export function freeTextMasker(config: Pick<GatehouseConfig, 'targets'>): (text:
 
 /** The worker's archiver (registered in worker/registry.ts). */
 export function createAuditArchiver(context: { config: Pick<GatehouseConfig, 'targets'>; env: NodeJS.ProcessEnv; redis: Redis; log: Logger }): AuditArchiver {
-  const { settings, store, signing } = archiveSetup(context.env);
+  let setup: ArchiveSetup;
+  try {
+    setup = archiveSetup(context.env);
+  } catch (error) {
+    // The worker refuses to start (exit 3) rather than end requests it cannot archive.
+    if (error instanceof ArchiveConfigError) throw new MissingComponentError('archiver', error.message);
+    throw error;
+  }
+  const { settings, store, signing } = setup;
   if (signing.development) {
     context.log.warn({ key: signing.source }, 'archives are signed with a development key; set GATEHOUSE_ARCHIVE_SIGNING_KEY (Ed25519 PEM) in production and publish its public key');
   }

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { createArchiveStore, freeTextMasker } from '../../activities/archive';
 import {
-  archiveSettingsFromEnv, archiveSigningKey, AuditReader, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
+  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, AuditReader, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
   parseArchive, RECORDS_FILE, replaySteps, replayText, sessionCommands, TemporalHistory, verifyArchive,
   type ArchiveFiles, type ArchiveStore, type HistorySource, type VerificationReport,
 } from '../../audit';
 import { stateDir } from '../../devstack';
 import { connectTemporalClient, temporalSettings } from '../../lib';
+import { CommandFailure, EXIT } from '../exit-codes';
 import { configPath, loadConfig, type GatehouseConfig } from '../../policy';
 
 /** Raised for an audit finding (a failed verification): exit code 1, the report already printed. */
@@ -93,12 +94,17 @@ function parseInstant(value: string, what: string): Date {
   return date;
 }
 
+/** Runs a command with its context; archive configuration problems exit 3 (EXIT.config), like other configuration errors. */
 async function withContext<T>(env: NodeJS.ProcessEnv, options: { publicKey?: string; temporal?: boolean }, run: (ctx: AuditContext) => Promise<T>): Promise<T> {
-  const ctx = await auditContext(env, options);
+  let ctx: AuditContext | undefined;
   try {
+    ctx = await auditContext(env, options);
     return await run(ctx);
+  } catch (error) {
+    if (error instanceof ArchiveConfigError) throw new CommandFailure(EXIT.config, error.message);
+    throw error;
   } finally {
-    await ctx.close();
+    await ctx?.close();
   }
 }
 

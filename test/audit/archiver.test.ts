@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { AuditArchiver, ArchiveVerificationError, freeTextMasker } from '../../activities/archive';
+import { AuditArchiver, ArchiveVerificationError, createAuditArchiver, freeTextMasker } from '../../activities/archive';
 import {
   buildArchive, FolderArchiveStore, generateArchiveKeys, MANIFEST_FILE, parseArchive, RecordingLog, SessionRecorder, serializeArchive, verifyArchive,
 } from '../../audit';
@@ -132,6 +132,14 @@ describe('the audit archiver, retried and interrupted', () => {
     for (const value of ['123-45-6789', 'jdoe@example.com', '617-555-0142', '03/14/1961']) expect(text).not.toContain(value);
     expect(text).toContain('follow-up for SSN [SSN]');
     expect(text).toContain('"detail":"2026-01-01T11:00:00.000Z"');
+  });
+
+  test('a misconfigured archive stops the worker at start (missing component, exit 3)', () => {
+    const log = { info: () => undefined, warn: () => undefined } as never;
+    expect(() => createAuditArchiver({ config: testConfig(), env: { GATEHOUSE_ARCHIVE_STORE: 's3' }, redis: h.redis, log }))
+      .toThrow(/cannot start the worker: no archiver\. GATEHOUSE_ARCHIVE_STORE is "s3" but GATEHOUSE_ARCHIVE_S3_BUCKET is not set/);
+    expect(() => createAuditArchiver({ config: testConfig(), env: { GATEHOUSE_ARCHIVE_SIGNING_KEY: 'not a key' }, redis: h.redis, log }))
+      .toThrow(/GATEHOUSE_ARCHIVE_SIGNING_KEY is not an Ed25519 private key/);
   });
 
   test('a retry after the archive was written returns the same head and writes nothing new', async () => {

@@ -163,5 +163,13 @@ describe('gatehouse audit verify | show | replay | export', () => {
   test('bad input gets a clear error', async () => {
     expect((await gatehouse('audit', 'export', '--from', 'yesterday', '--to', '2026-01-01')).err).toMatch(/--from "yesterday" is not a date/);
     expect((await gatehouse('audit', 'show', 'req_doesnotexist000000')).err).toMatch(/no access request req_doesnotexist000000/);
+    process.env.GATEHOUSE_ARCHIVE_STORE = 'nfs';
+    try {
+      const misconfigured = await gatehouse('audit', 'verify', ids[0]!);
+      expect(misconfigured.code).toBe(3);
+      expect(misconfigured.err).toMatch(/GATEHOUSE_ARCHIVE_STORE is "nfs"; use "folder" or "s3"/);
+    } finally {
+      delete process.env.GATEHOUSE_ARCHIVE_STORE;
+    }
   });
 });
