@@ -1,6 +1,6 @@
-import { maskJson, parseMaskingPolicy, type MaskingPolicy } from '../phi';
+import { maskJson, parseMaskingPolicy, type MaskingPolicy, type MaskReport } from '../phi';
 import type { TargetConfig } from '../policy';
-import type { MaskContext, MaskOutcome, ResponseMasker } from './masking';
+import type { MaskContext, MaskOutcome, MaskSummary, ResponseMasker } from './masking';
 
 /** Tools of the reference server whose results are catalog metadata (SHOW / DESCRIBE). */
 export const CATALOG_TOOLS = ['list_objects', 'describe_object'];
@@ -40,9 +40,44 @@ export class PhiMasker implements ResponseMasker {
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
     // their free-text columns (comment, ...) are still scanned.
     const policy = context?.part === 'result' && context.tool && this.catalogTools.has(context.tool) ? this.catalogPolicy : this.policy;
-    const { value: masked, report } = maskJson(value, policy, this.tokenKey === undefined ? {} : { tokenKey: this.tokenKey });
-    const counts: Record<string, number> = {};
-    for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
-    return { masked: masked as T, report: { counts, total: report.total } };
+    const options = this.tokenKey === undefined ? {} : { tokenKey: this.tokenKey };
+    const twin = textTwinOfStructured(value);
+    if (twin) {
+      // The text is the structured result as JSON (the reference server's shape): mask the table
+      // once and write its text from the masked table, instead of masking the same data twice.
+      const { value: masked, report } = maskJson(twin.rest, policy, options);
+      const structured = (masked as { structuredContent: unknown }).structuredContent;
+      const text = JSON.stringify(structured);
+      const content = twin.content.map((item, i) => (twin.twins.has(i) ? { ...(item as object), text } : (masked as { content: unknown[] }).content[twin.order.indexOf(i)]));
+      return { masked: { ...(masked as object), content } as T, report: summary(report) };
+    }
+    const { value: masked, report } = maskJson(value, policy, options);
+    return { masked: masked as T, report: summary(report) };
   }
+}
+
+function summary(report: MaskReport): MaskSummary {
+  const counts: Record<string, number> = {};
+  for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
+  return { counts, total: report.total };
+}
+
+/**
+ * When a tool result carries structuredContent and text items that are exactly its JSON, returns
+ * the result without those items (to mask) and where they were; otherwise undefined.
+ */
+function textTwinOfStructured(value: unknown): { rest: Record<string, unknown>; content: unknown[]; twins: Set<number>; order: number[] } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const result = value as Record<string, unknown>;
+  if (!result.structuredContent || typeof result.structuredContent !== 'object' || !Array.isArray(result.content)) return undefined;
+  const json = JSON.stringify(result.structuredContent);
+  const twins = new Set<number>();
+  result.content.forEach((item, i) => {
+    const it = item as { type?: unknown; text?: unknown };
+    if (it && it.type === 'text' && it.text === json) twins.add(i);
+  });
+  if (twins.size === 0) return undefined;
+  const order = result.content.map((_, i) => i).filter((i) => !twins.has(i));
+  const content = result.content as unknown[];
+  return { rest: { ...result, content: order.map((i) => content[i]) }, content, twins, order };
 }

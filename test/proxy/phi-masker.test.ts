@@ -21,6 +21,17 @@ describe('PhiMasker (phi/ behind the gateway)', () => {
     expect(JSON.stringify(out.masked)).not.toContain('123-45-6789');
   });
 
+  test('a text item that is the structured result as JSON is masked once, written from the masked table, and counted once', () => {
+    const table = { columns: ['MRN', 'NOTE'], rows: [['00123456', 'Seen by Dr. Maria Gonzalez, call 617-555-0100']] };
+    const value = { content: [{ type: 'text', text: JSON.stringify(table) }, { type: 'text', text: 'SSN 123-45-6789 noted' }], structuredContent: table };
+    const out = masker.mask(value, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'run_snowflake_query' });
+    expect(JSON.parse(out.masked.content[0]!.text)).toEqual(out.masked.structuredContent);
+    expect(out.masked.content[1]).toEqual({ type: 'text', text: 'SSN [SSN] noted' });
+    expect(JSON.stringify(out.masked)).not.toMatch(/00123456|Gonzalez|617-555-0100|123-45-6789/);
+    const separately = masker.mask({ structuredContent: table }, { target: 'clinical', part: 'result', method: 'tools/call' });
+    expect(out.report.counts.MRN).toBe(separately.report.counts.MRN);
+  });
+
   test('an invalid masking policy stops the gateway at start, naming the target', () => {
     expect(() => new PhiMasker({ name: 'clinical', masking: { defaultOperator: 'shred' } })).toThrow(/^target clinical: the masking policy is invalid/);
   });
