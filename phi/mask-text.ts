@@ -24,7 +24,7 @@ export function operatorFor(type: EntityType, policy: MaskingPolicy) {
 export function findInText(text: string, policy: MaskingPolicy, report?: ReportBuilder, path = 'text'): Finding[] {
   const free = scanText(text, { minScore: policy.minScore, ignore: policy.ignore });
   const cells = findTextTables(text, policy, report, path).filter((f) => !policy.ignore.includes(f.type));
-  return cells.length ? resolveOverlaps([...cells, ...free]) : free;
+  return cells.length ? resolveOverlaps(text, [...cells, ...free]) : free;
 }
 
 /** Replaces each finding with its operator's output and records it. Findings must not overlap. */

@@ -47,7 +47,7 @@ export const NAME_LABELS = [
   'wife', 'husband', 'spouse', 'partner', 'mother', 'father', 'mom', 'dad', 'brother', 'sister', 'grandson',
   'granddaughter', 'grandmother', 'grandfather', 'aunt', 'uncle', 'niece', 'nephew', 'cousin', 'guardian',
   'caregiver', 'emergency contact', 'contact', 'next of kin', 'nok', 'poa', 'accompanied by', 'seen by',
-  'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed by',
+  'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed', 'signed by',
   'electronically signed by', 'dictated by', 'nurse', 'surgeon', 'resident', 'author', 'guarantor', 'insured',
   'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by'
 ];

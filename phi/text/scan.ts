@@ -49,10 +49,10 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
       if (f.score >= minScore && !ignore.has(f.type) && f.end > f.start) all.push(f);
     }
   }
-  return resolveOverlaps(all);
+  return resolveOverlaps(text, all);
 }
 
-export function resolveOverlaps(findings: Finding[]): Finding[] {
+export function resolveOverlaps(text: string, findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
   const byStart = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Finding[] = [];
@@ -67,7 +67,7 @@ export function resolveOverlaps(findings: Finding[]): Finding[] {
       continue;
     }
     if (cluster.length === 1) kept.push(cluster[0]!);
-    else for (const winner of resolveCluster(cluster)) kept.push(winner);
+    else for (const winner of resolveCluster(text, cluster)) kept.push(winner);
     if (f) {
       cluster = [f];
       clusterEnd = f.end;
@@ -76,11 +76,15 @@ export function resolveOverlaps(findings: Finding[]): Finding[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+
 /**
  * Within overlapping findings, the strongest claims its characters first (higher score, then
- * longer). One flag per character of the cluster keeps this linear in the cluster's size.
+ * longer). A weaker finding keeps the parts nobody claimed, so every character any detector
+ * flagged is still masked (the union is masked; only the type label is decided here). One flag
+ * per character of the cluster keeps this linear in the cluster's size.
  */
-function resolveCluster(cluster: Finding[]): Finding[] {
+function resolveCluster(text: string, cluster: Finding[]): Finding[] {
   const offset = cluster[0]!.start;
   let last = 0;
   for (const f of cluster) last = Math.max(last, f.end);
@@ -88,11 +92,24 @@ function resolveCluster(cluster: Finding[]): Finding[] {
   const kept: Finding[] = [];
   cluster.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
   for (const f of cluster) {
-    let free = true;
-    for (let i = f.start - offset; i < f.end - offset && free; i++) if (claimed[i]) free = false;
-    if (!free) continue;
-    claimed.fill(1, f.start - offset, f.end - offset);
-    kept.push(f);
+    let i = f.start - offset;
+    const end = f.end - offset;
+    while (i < end) {
+      while (i < end && claimed[i]) i++;
+      let j = i;
+      while (j < end && !claimed[j]) j++;
+      if (j - i === f.end - f.start) kept.push(f);
+      else if (j > i) {
+        // A remainder is trimmed to its letters and digits ("Dr. " becomes "Dr").
+        let from = i + offset;
+        let to = j + offset;
+        while (from < to && !isWordChar(text.charCodeAt(from))) from++;
+        while (to > from && !isWordChar(text.charCodeAt(to - 1))) to--;
+        if (to > from) kept.push({ ...f, start: from, end: to });
+      }
+      claimed.fill(1, i, j);
+      i = j;
+    }
   }
   return kept;
 }

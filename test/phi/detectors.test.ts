@@ -1,4 +1,4 @@
-import { scanText } from '../../phi/text/scan';
+import { detectors, scanText } from '../../phi/text/scan';
 import type { EntityType } from '../../phi/types';
 
 /** The [type, matched text] pairs scanText finds. */
@@ -84,6 +84,29 @@ describe('overlaps and context', () => {
 
   it('the stronger finding wins an overlap (IMEI beats a Luhn-valid card reading)', () => {
     expect(found('Phone IMEI 370681351876650')).toEqual([['DEVICE_ID', '370681351876650']]);
+  });
+
+  it('a credential that is also a state code does not turn a clinician into a city', () => {
+    expect(found('Signed: J. Patel, MD 12/03/2023')).toContainEqual(['NAME', 'J. Patel']);
+  });
+
+  it('every character any detector flags stays masked after overlaps are resolved', () => {
+    const texts = [
+      'Dr. Lee, PA will call 617-555-0142 from 1 Main St, Boston, MA 02139',
+      'Patient: Maria Okafor (MRN 00482913) DOB 03/14/1931, SSN 123-45-6789, IMEI 370681351876650',
+      'Member ID: W123456789, Acct #: 55501234, card 4111 1111 1111 1111, VIN 1HGCM82633A004352',
+    ];
+    for (const text of texts) {
+      const final = scanText(text);
+      for (const detector of detectors) {
+        for (const f of detector.detect(text).filter((x) => x.score >= 0.5)) {
+          for (let i = f.start; i < f.end; i++) {
+            if (!/[A-Za-z0-9]/.test(text[i]!)) continue;
+            expect({ text, at: i, covered: final.some((g) => g.start <= i && i < g.end) }).toEqual({ text, at: i, covered: true });
+          }
+        }
+      }
+    }
   });
 
   it('labels written across a line break still count', () => {

@@ -85,7 +85,8 @@ function tokenize(text: string): Token[] {
 function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean {
   if (b.start === a.end || b.start - a.end > 4) return false;
   const gap = text.slice(a.end, b.start);
-  return allowComma ? gap.length <= 3 && /^[ \t]*,?[ \t\n]*$/.test(gap) : /^[ \t.]{1,3}$|^[ \t]*\n[ \t]*$/.test(gap);
+  // (A dot may open the gap: it ends an initial, "J. Patel".)
+  return allowComma ? /^\.?[ \t]*,?[ \t\n]*$/.test(gap) : /^[ \t.]{1,3}$|^[ \t]*\n[ \t]*$/.test(gap);
 }
 
 /** The lower-case word that ends at most four separator characters before `at`. */
@@ -149,7 +150,7 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
     }
     // A label right before: "Patient: Jane Roe", "daughter Maria". The label regex runs only
     // when the word before could end a label (most words cannot).
-    if (!marks.isName[i] && (t.nameLike || t.knownFirst || t.knownLast) && LABEL_LAST_WORDS.has(wordBefore(text, t.start))) {
+    if (!marks.isName[i] && (t.nameLike || t.initial || t.knownFirst || t.knownLast) && LABEL_LAST_WORDS.has(wordBefore(text, t.start))) {
       const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
       if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
     }

@@ -51,7 +51,10 @@ export const zipAndCityDetector: Detector = {
       if (notCityWords.has(words[0]!)) return;
       city = words.join(' ');
       const start = m.index + m[1]!.length - city.length;
-      out.push(finding('CITY', start, start + city.length, cityContext.before(text, start) ? 0.9 : 0.8));
+      // "J. Patel, MD" / "Lee, PA": credentials that are also state codes; without a ZIP after
+      // them the words are more likely a clinician's name (the name detector decides).
+      const credential = /(?:MD|PA)$/.test(m[0]) && !/^[\s,]{0,3}\d{5}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
+      out.push(finding('CITY', start, start + city.length, credential ? 0.6 : cityContext.before(text, start) ? 0.9 : 0.8));
     });
     eachMatch(CITY_LABELLED, text, (m) => {
       const city = m[1]!;
