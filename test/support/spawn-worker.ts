@@ -40,7 +40,7 @@ export function workerFamily(name: string): WorkerFamily {
 export async function startWorkerProcess(family: WorkerFamily, name: string, extraEnv: Record<string, string> = {}, script = 'worker-process.ts'): Promise<ManagedProcess & { output: string[] }> {
   let ready = false;
   const output: string[] = [];
-  const proc = startProcess(name, process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support', script)], {
+  const proc = startProcess(name, process.execPath, ['--import', 'tsx', join(root, 'test/support', script)], {
     cwd: root,
     env: { ...process.env, ...family.env, ...extraEnv },
     onLine: (line) => {
