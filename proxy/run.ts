@@ -40,7 +40,9 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
   for (const r of [redis, subscriber]) r.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
   const cleanups: (() => Promise<void> | void)[] = [() => redis.disconnect(), () => subscriber.disconnect()];
   try {
-    await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
+    await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]).catch((error: unknown) => {
+      throw new Error(`cannot reach Redis at ${withoutPassword(env.REDIS_URL ?? 'redis://127.0.0.1:6379')} (REDIS_URL): without it no grant can be checked, so the gateway does not start; ${(error as Error).message}`, { cause: error });
+    });
     const temporal = temporalSettings(env);
     const client = await connectTemporalClient(temporal).catch((error: unknown) => {
       throw new Error(`cannot reach Temporal at ${temporal.address} (TEMPORAL_ADDRESS): held commands need the access workflow; ${(error as Error).message}`, { cause: error });
@@ -76,6 +78,17 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
   } catch (error) {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
     throw error;
+  }
+}
+
+/** A URL as it may be shown: any password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
   }
 }
 
