@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Redis } from '../../lib';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Logger, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig, type TargetConfig } from '../../policy';
 import {
   Gateway, type CommandReviewer, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
@@ -99,7 +99,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(options: {
-  config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; recorder?: GatewayRecorder; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
+  config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; recorder?: GatewayRecorder; log?: Logger; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
 } = {}): Promise<TestGateway> {
   const config = parseConfig(options.config ?? GATEWAY_TEST_CONFIG, 'gateway-test.yaml');
   const redisUrl = options.redisUrl ?? testRedisUrl();
@@ -116,6 +116,7 @@ export async function startTestGateway(options: {
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',
+    ...(options.log ? { log: options.log } : {}),
   });
   const { url } = await gateway.listen(0);
   return {
