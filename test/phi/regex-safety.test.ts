@@ -104,7 +104,11 @@ describe('regular expressions stay linear', () => {
     const policy = parseMaskingPolicy({ binary: 'scan' });
     const mask = (text: string) => maskText(text, policy);
     mask(small); // warm up the JIT
-    const ratio = cpuMicros(() => mask(large)) / cpuMicros(() => mask(small));
+    // A busy machine can spoil one measurement; a quadratic pattern spoils all three.
+    let ratio = Infinity;
+    for (let attempt = 0; attempt < 3 && ratio >= 32; attempt++) {
+      ratio = Math.min(ratio, cpuMicros(() => mask(large)) / cpuMicros(() => mask(small)));
+    }
     expect(ratio).toBeLessThan(32);
   });
 
