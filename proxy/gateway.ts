@@ -132,6 +132,11 @@ export class Gateway {
     return [...this.sessions.values()].map((s) => ({ sessionId: s.sessionId ?? '', grantId: s.grant.grantId, target: s.target, upstreamPid: s.upstreamPid() }));
   }
 
+  /** Sessions whose initialize is still under way (their upstream is already running). */
+  startingSessions(): number {
+    return this.starting.size;
+  }
+
   /** Cuts every session of a grant (the revocation event calls this). */
   async revoke(event: Pick<RevocationEvent, 'grantId' | 'reason'> & { at?: string }): Promise<number> {
     const at = event.at ?? new Date().toISOString();
@@ -303,6 +308,8 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${target.name} could not be started; try again or tell an operator`, 502);
     }
     await session.transport.handleRequest(req, res, body);
+    // The transport answered without starting a session (e.g. a wrong Accept header): stop the upstream.
+    if (!session.sessionId) await session.end('error', 'the initialize request was rejected');
   }
 
   /** The grant check every HTTP request goes through, against Redis, before anything else. */

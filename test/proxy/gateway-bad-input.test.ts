@@ -84,6 +84,11 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     expect(notRpc.status).toBe(400);
     expect(notRpc.json).toMatchObject({ error: { code: -32700, message: expect.stringContaining('Invalid JSON-RPC message') } });
 
+    const notAcceptable = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}`, accept: 'application/json' });
+    expect(notAcceptable.status).toBe(406);
+    expect(notAcceptable.json).toMatchObject({ error: { message: expect.stringContaining('Client must accept both application/json and text/event-stream') } });
+    expect(gw.gateway.startingSessions()).toBe(0); // the upstream started for it was stopped
+
     const unknownSession = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 2, method: 'ping' }, { ...auth, 'mcp-session-id': '00000000-0000-4000-8000-000000000000' });
     expect(unknownSession.status).toBe(404);
     expect(unknownSession.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('start a new session with initialize') } });
