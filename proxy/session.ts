@@ -356,6 +356,8 @@ export class GatewaySession {
         sessionId, messageId: id, outcome: 'error', error: { code: error.code, message: error.message }, masked: maskedEntries(masked.report), durationMs,
       }), 'the response was withheld: it could not be recorded', pending.startedAt);
       if (ok) await this.sendToClient({ jsonrpc: '2.0', id, error });
+      // A session whose initialize failed is of no use to anyone: stop its upstream now.
+      if (pending.method === 'initialize') await this.end('error', `the upstream refused initialize: ${error.message}`);
       return;
     }
     if (!isJSONRPCResultResponse(message)) return;
