@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { startRedisServer, type RedisServer } from '../../devstack';
@@ -218,13 +220,18 @@ describe('gateway: idle sessions', () => {
 describe('gateway: fail closed when Redis stops mid-session', () => {
   let redis: RedisServer;
   let gw: TestGateway;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-gw-redis-'));
   beforeAll(async () => {
-    redis = await startRedisServer({ dataDir: tmpdir() });
+    redis = await startRedisServer({ dataDir });
     gw = await startTestGateway({ redisUrl: redis.url });
   });
-  afterAll(async () => { await gw.close(); await redis.stop().catch(() => undefined); });
+  afterAll(async () => {
+    await gw.close();
+    await redis.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-  test('every request is refused with 503 while the grant cannot be checked', async () => {
+  test('every request is refused with 503 while the grant cannot be checked; when Redis is back, the session goes on', async () => {
     const { token } = await gw.grant('everything');
     const { client, transport } = await connectClient(gw.url, 'everything', token);
     await client.ping();
@@ -236,6 +243,12 @@ describe('gateway: fail closed when Redis stops mid-session', () => {
     await expect(client.ping()).rejects.toThrow(/-32020.*the grant store \(Redis\) did not answer/);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(503);
+
+    // Same port, same data (append-only file): the grant is still there and nothing was lost.
+    redis = await startRedisServer({ dataDir, port: redis.port! });
+    await eventually(() => client.ping().then(() => true, () => false), 'the session to answer again once Redis is back', 15_000);
+    const echo = await client.callTool({ name: 'echo', arguments: { message: 'back' } });
+    expect(echo.content).toEqual([{ type: 'text', text: 'Echo: back' }]);
     await client.close();
   });
 });
