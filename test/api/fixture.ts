@@ -46,8 +46,8 @@ export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSett
   };
 }
 
-export async function startApiFixture(): Promise<ApiFixture> {
-  const harness = await startHarness({ config: testConfig(API_TEST_CONFIG_YAML) });
+export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiFixture> {
+  const harness = await startHarness({ config: testConfig(yaml) });
   const oidc = await startOidcProvider({ clients: CLIENTS });
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, new Writable({

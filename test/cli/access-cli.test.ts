@@ -12,7 +12,8 @@ import { API_TEST_CONFIG_YAML, CLIENTS, GATEWAY_URL, startApiFixture, type ApiFi
 const BIN = resolve(__dirname, '../../bin/gatehouse.js');
 let f: ApiFixture;
 beforeAll(async () => {
-  f = await startApiFixture();
+  // Grants long enough to outlast a chain of CLI processes on a loaded machine; the tests revoke them.
+  f = await startApiFixture(API_TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 10m'));
 });
 afterAll(async () => {
   await f?.close();
@@ -66,7 +67,7 @@ describe('gatehouse request/approve/status/list/revoke/extend', () => {
     let announced: (id: string) => void = () => {};
     const idSeen = new Promise<string>((r) => { announced = r; });
     const requesting = gatehouse(
-      ['request', '--target', 'clinical', '--duration', '15s', '--reason', 'chart review', '--ticket', 'INC-7', '--wait', '--mcp-config', file],
+      ['request', '--target', 'clinical', '--duration', '5m', '--reason', 'chart review', '--ticket', 'INC-7', '--wait', '--mcp-config', file],
       credentialsOf('carol@example.org'),
       (stderr) => {
         const match = /(req_[a-z0-9]{20}): pending approval, waiting for an approver/.exec(stderr);
