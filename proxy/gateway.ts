@@ -181,6 +181,8 @@ export class Gateway {
     for (const [hash, list] of byHash) {
       try {
         const grant = await this.options.grants.lookupByHash(hash);
+        // An extended grant moves the end of its sessions, even of those only listening on GET.
+        if (grant) list.forEach((s) => s.refreshGrant(grant));
         if (!grant) {
           const first = list[0]!;
           const expired = Date.parse(first.grant.expiresAt) <= Date.now();

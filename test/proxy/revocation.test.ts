@@ -58,3 +58,19 @@ describe('gateway: revocation cuts live sessions', () => {
     await client.close();
   });
 });
+
+describe('gateway: grant extension', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway({ limits: { sweepIntervalMs: 200 } }); });
+  afterAll(async () => { await gw.close(); });
+
+  test('an extended grant keeps its sessions past the old end', async () => {
+    const { token, grant } = await gw.grant('everything', { ttlMs: 2_000 });
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await gw.grants.extend(grant.grantId, new Date(Date.now() + 60_000).toISOString());
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(gw.gateway.liveSessions().map((s) => s.grantId)).toContain(grant.grantId);
+    await expect(client.ping()).resolves.toEqual({});
+    await client.close();
+  });
+});
