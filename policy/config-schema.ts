@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../lib';
+import { maskingPolicySchema } from '../phi';
 
 /** A duration written like "30m" or "8h", turned into milliseconds while validating. */
 export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -77,8 +78,8 @@ export const targetSchema = z.strictObject({
   }),
   autoApprove: z.array(autoApproveRuleSchema).default([]),
   commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000 }),
-  /** Masking policy for this target; the PHI engine validates its shape. */
-  masking: z.record(z.string(), z.unknown()).default({}),
+  /** Masking policy for this target (see phi/README.md). prefault, not default: zod 4 applies the inner defaults only then. */
+  masking: maskingPolicySchema.prefault({}),
 });
 
 export const configSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { CommandVerdict, SqlClassName, TargetConfig } from '../policy';
-import { classifySql, type SqlClass } from '../policy/sql';
+import { classifySql, type SqlClass } from '../policy';
 
 /** What the gateway does with one tools/call, and why. Pure: no I/O. */
 export interface CommandDecision {

@@ -25,7 +25,8 @@ export class PhiMasker implements ResponseMasker {
   private readonly catalogPolicy: MaskingPolicy;
   private readonly catalogTools: Set<string>;
 
-  constructor(target: Pick<TargetConfig, 'name' | 'masking'>, private readonly tokenKey?: Uint8Array | string, catalogTools: readonly string[] = CATALOG_TOOLS) {
+  /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
+  constructor(target: Pick<TargetConfig, 'name'> & { masking: unknown }, private readonly tokenKey?: Uint8Array | string, catalogTools: readonly string[] = CATALOG_TOOLS) {
     try {
       this.policy = parseMaskingPolicy(target.masking);
     } catch (error) {
