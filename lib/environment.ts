@@ -107,6 +107,7 @@ const worker: ServiceEnvironment = {
     v('GATEHOUSE_SNOWFLAKE_BROKER_KEY', 'PEM (PKCS#8) private key of the Snowflake broker user. This is the default name; each snowflake target\'s credentials.settings.brokerPrivateKeyEnv may name another variable, which the worker then needs instead.', {
       required: true, secret: true, indirect: true,
     }),
+    v('SNOWFLAKE_DISABLE_PLATFORM_DETECTION', '`true` stops snowflake-sdk from probing cloud metadata endpoints for telemetry when it loads (the image sets it).', { indirect: true }),
     v('GATEHOUSE_RECONCILE_EVERY', 'Interval of the credential reconciliation schedule (drops Snowflake users whose revocation was lost).', { default: '5m' }),
     ...ARCHIVE_STORE, SIGNING_KEY, SIGNING_KEY_FILE,
     // Read by the shared audit settings (archiveVerifyKey) but not by the worker's archiver, which
