@@ -1,15 +1,18 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { expandPrincipals, loadConfig } from '../../policy';
 import { developmentKeys } from '../dev-keys';
-import { preferredPort, startProcess, type ManagedProcess } from '../processes';
+import { clientEnvFile, developmentClients, startOidcProvider, writeClientEnvFiles } from '../oidc';
+import { preferredPort, startProcess, waitFor, type ManagedProcess } from '../processes';
 import { ensureRedis } from '../redis';
-import { projectRoot, stateDir } from '../state';
-import { ensureTemporalCli, startTemporalServer } from '../temporal';
 import { planSlackDev } from '../slack';
 import { startLocalSnowflakeProcess } from '../snowflake';
+import { projectRoot, stateDir } from '../state';
+import { ensureTemporalCli, startTemporalServer } from '../temporal';
 import { stopOnSignals } from './signals';
 
 const say = (message: string) => process.stdout.write(`[gatehouse] ${message}\n`);
+const DEV_AUDIENCE = 'https://gatehouse.local/api';
 
 /** The configuration the dev stack runs: GATEHOUSE_CONFIG, else ./gatehouse.yaml, else the example. */
 function devConfigPath(): string {
@@ -19,78 +22,146 @@ function devConfigPath(): string {
 }
 
 function prefixed(name: string) {
-  return (line: string) => process.stdout.write(`[${name.padEnd(8)}] ${line}\n`);
+  return (line: string) => process.stdout.write(`[${name.padEnd(9)}] ${line}\n`);
 }
 
+const answers = (url: string) => async () => ((await fetch(url).catch(() => undefined))?.ok ? true : undefined);
+
 /**
- * Runs the stack on embedded defaults until Ctrl-C: Temporal dev server (with its UI, SQLite in
- * .gatehouse/temporal), Redis (REDIS_URL or a private one with data in .gatehouse/redis) and the
- * worker. Every process it starts is stopped when it ends.
+ * Runs the whole stack on embedded defaults until Ctrl-C: the Temporal dev server (UI, SQLite in
+ * .gatehouse/temporal), Redis (REDIS_URL or a private one), the local Snowflake, the local Slack,
+ * a local OpenID provider, then the worker, the Slack app, the REST API and the MCP gateway, each
+ * with prefixed logs. SLACK_BOT_TOKEN or GATEHOUSE_OIDC_ISSUER in the environment replace the
+ * local Slack or the local OpenID provider. Every process it starts is stopped when it ends,
+ * also when start-up fails half way.
  */
 export async function runDevStack(_args: string[]): Promise<number> {
-  const cli = ensureTemporalCli(say);
-  const temporal = await startTemporalServer({ cli, ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say });
-  const redis = await ensureRedis({ dataDir: stateDir('redis') });
-  const config = devConfigPath();
-  const snowflakePort = await preferredPort(8085);
-  if (snowflakePort !== 8085) say(`port 8085 is taken: the local Snowflake listens on ${snowflakePort}; point accessUrl in ${config} at it`);
-  const snowflakeDir = stateDir('snowflake');
-  const snowflake = await startLocalSnowflakeProcess({
-    dataDir: snowflakeDir,
-    port: snowflakePort,
-    brokerKeyFile: join(snowflakeDir, 'broker.pem'),
-    onLine: prefixed('snowflake'),
-  });
-  const slack = await planSlackDev(config);
-  const env = {
-    ...process.env,
-    ...slack.env,
-    GATEHOUSE_SNOWFLAKE_BROKER_KEY: snowflake.brokerPrivateKey ?? '',
-    ...developmentKeys(),
-    TEMPORAL_ADDRESS: temporal.address,
-    REDIS_URL: redis.url,
-    GATEHOUSE_CONFIG: config,
-  };
-  say(`Temporal  ${temporal.address}   UI ${temporal.uiUrl}`);
-  say(`Redis     ${redis.url}${redis.process ? ' (private, data in .gatehouse/redis)' : ' (from REDIS_URL)'}`);
-  say(`Snowflake ${snowflake.url} (local, account ${snowflake.account}, data in .gatehouse/snowflake)`);
-  say(`config    ${config}`);
-
+  const cleanups: (() => Promise<unknown>)[] = [];
   const children: ManagedProcess[] = [];
-  let exitedEarly: (name: string, code: number | null) => void = () => {};
-  const ended = new Promise<number>((resolve) => {
-    exitedEarly = (name, code) => {
-      say(`${name} exited with code ${code}; stopping the stack`);
-      resolve(code === 0 ? 1 : (code ?? 1));
-    };
+  let interrupted: NodeJS.Signals | undefined;
+  let wake: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (wake = resolve));
+  // The handler stays until everything is stopped: Ctrl-C reaches this process twice (from the
+  // terminal and forwarded by run.js), and a second signal without a handler would end it mid-cleanup.
+  const release = stopOnSignals((signal) => {
+    if (!interrupted) say(`${signal}: stopping`);
+    interrupted = signal;
+    wake(0);
   });
-  const start = (name: string, args: string[]) => {
-    const proc = startProcess(name, process.execPath, [join(projectRoot, 'bin', 'gatehouse.js'), ...args], { cwd: projectRoot, env, onLine: prefixed(name) });
-    proc.child.once('exit', (code) => exitedEarly(name, code));
-    children.push(proc);
+  const stopAll = async () => {
+    await Promise.allSettled(children.reverse().map((c) => c.stop('SIGTERM', 10_000)));
+    await Promise.allSettled(cleanups.reverse().map((stop) => stop()));
   };
-  // The local Slack first: the app and the worker's notifier post to it.
-  start('slack', slack.localSlackArgs);
-  const slackIndex = await Promise.race([slack.ready(), ended.then(() => undefined)]);
-  if (slackIndex) {
-    start('slack-app', slack.appArgs);
-    start('worker', ['worker']);
-    slack.describe(slackIndex).forEach(say);
+  try {
+    const code = await Promise.race([startEverything(), done]);
+    await stopAll();
+    say('stopped');
+    return code;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  } finally {
+    release();
   }
-  say('still to come in this command: the REST API and the MCP gateway');
-  say('press Ctrl-C to stop');
 
-  const interrupted = new Promise<number>((resolve) => {
-    const release = stopOnSignals((signal) => {
-      release();
-      say(`${signal}: stopping`);
-      resolve(0);
+  async function startEverything(): Promise<number> {
+    const step = async <T>(work: Promise<T>): Promise<T> => {
+      const value = await work;
+      if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+      return value;
+    };
+    const configFile = devConfigPath();
+    const config = loadConfig(configFile);
+    const temporal = await step(startTemporalServer({ cli: ensureTemporalCli(say), ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say }));
+    cleanups.push(() => temporal.stop());
+    const redis = await step(ensureRedis({ dataDir: stateDir('redis') }));
+    cleanups.push(() => redis.stop());
+
+    const snowflakePort = await preferredPort(8085);
+    if (snowflakePort !== 8085) say(`port 8085 is taken: the local Snowflake listens on ${snowflakePort}; point accessUrl in ${configFile} at it`);
+    const snowflakeDir = stateDir('snowflake');
+    const snowflake = await step(startLocalSnowflakeProcess({ dataDir: snowflakeDir, port: snowflakePort, brokerKeyFile: join(snowflakeDir, 'broker.pem'), onLine: prefixed('snowflake') }));
+    cleanups.push(() => snowflake.stop());
+
+    const apiPort = await preferredPort(8080);
+    const gatewayPort = await preferredPort(8788);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const oidcDir = stateDir('oidc');
+    let oidcEnv: Record<string, string> = {};
+    if (!process.env.GATEHOUSE_OIDC_ISSUER) {
+      const clients = developmentClients(config, oidcDir);
+      const oidc = await step(startOidcProvider({ clients, audience: DEV_AUDIENCE, port: await preferredPort(8070) }));
+      cleanups.push(() => oidc.close());
+      writeClientEnvFiles(oidcDir, clients, { issuer: oidc.issuer, audience: DEV_AUDIENCE, apiUrl });
+      oidcEnv = { GATEHOUSE_OIDC_ISSUER: oidc.issuer, GATEHOUSE_OIDC_AUDIENCE: DEV_AUDIENCE };
+      say(`OIDC      ${oidc.issuer} (local; a client per subject in the config, credentials in ${relative(projectRoot, oidcDir)}/clients/)`);
+    }
+
+    const slack = process.env.SLACK_BOT_TOKEN ? undefined : await planSlackDev(configFile);
+    const shared = {
+      ...process.env,
+      ...developmentKeys(),
+      ...slack?.env,
+      ...oidcEnv,
+      TEMPORAL_ADDRESS: temporal.address,
+      REDIS_URL: redis.url,
+      GATEHOUSE_CONFIG: configFile,
+    };
+    // Only the worker holds the broker's key; the gateway and the API never see it.
+    const workerEnv = { ...shared, GATEHOUSE_SNOWFLAKE_BROKER_KEY: snowflake.brokerPrivateKey ?? '' };
+    const start = (name: string, args: string[], env: NodeJS.ProcessEnv = shared, watch?: (line: string) => void) => {
+      const print = prefixed(name);
+      const onLine = (line: string) => {
+        print(line);
+        watch?.(line);
+      };
+      const proc = startProcess(name, process.execPath, [join(projectRoot, 'bin', 'gatehouse.js'), ...args], { cwd: projectRoot, env, onLine });
+      proc.child.once('exit', (code) => {
+        if (!interrupted) {
+          say(`${name} exited with code ${code}; stopping the stack`);
+          wake(code === 0 || code === null ? 1 : code);
+        }
+      });
+      children.push(proc);
+      return proc;
+    };
+
+    say(`Temporal  ${temporal.address}   UI ${temporal.uiUrl}`);
+    say(`Redis     ${redis.url}${redis.process ? ' (private, data in .gatehouse/redis)' : ' (from REDIS_URL)'}`);
+    say(`Snowflake ${snowflake.url} (local, account ${snowflake.account}, data in .gatehouse/snowflake)`);
+    say(`config    ${configFile}`);
+
+    let slackLines: string[] = [];
+    if (slack) {
+      // The local Slack first: the app and the worker's notifier post to it.
+      start('slack', slack.localSlackArgs);
+      slackLines = slack.describe(await step(slack.ready()));
+    }
+    let workerRunning = false;
+    const worker = start('worker', ['worker'], workerEnv, (line) => {
+      if (line.includes('worker running')) workerRunning = true;
     });
-  });
-  const code = await Promise.race([ended, interrupted]);
-  exitedEarly = () => {};
-  await Promise.allSettled(children.map((c) => c.stop('SIGTERM', 10_000)));
-  await Promise.allSettled([temporal.stop(), redis.stop(), snowflake.stop()]);
-  say('stopped');
-  return code;
+    const slackApp = start('slack-app', slack?.appArgs ?? ['slack-app']);
+    const api = start('api', ['api'], { ...shared, GATEHOUSE_API_PORT: String(apiPort), GATEHOUSE_GATEWAY_URL: gatewayUrl });
+    const gateway = start('gateway', ['gateway'], { ...shared, GATEHOUSE_GATEWAY_PORT: String(gatewayPort), GATEHOUSE_ACCESS_REQUEST_URL: `${apiUrl}/v1/access-requests` });
+
+    await step(waitFor('the worker', async () => (workerRunning ? true : undefined), 120_000, worker));
+    if (slack) await step(waitFor('the Slack app', answers(slack.appUrl.replace(/\/slack\/events$/, '/healthz')), 60_000, slackApp));
+    await step(waitFor('the REST API', answers(`${apiUrl}/healthz`), 60_000, api));
+    await step(waitFor('the MCP gateway', answers(`${gatewayUrl}/healthz`), 60_000, gateway));
+
+    const someone = expandPrincipals(config, config.targets[0]?.requesters ?? []).find((s) => s !== '*') ?? 'someone@example.org';
+    say('ready:');
+    say(`  Temporal UI   ${temporal.uiUrl}`);
+    say(`  REST API      ${apiUrl}  (OpenAPI ${apiUrl}/v1/openapi.json)`);
+    say(`  audit page    ${apiUrl}/audit`);
+    for (const target of config.targets) say(`  MCP endpoint  ${gatewayUrl}/mcp/${target.name}`);
+    slackLines.forEach(say);
+    if (!process.env.GATEHOUSE_OIDC_ISSUER) {
+      say(`  ask as an agent: source ${relative(projectRoot, clientEnvFile(oidcDir, someone))} && npx gatehouse request --target ${config.targets[0]?.name} --duration 30m --reason "..." --wait`);
+    }
+    say('press Ctrl-C to stop');
+    return done;
+  }
 }

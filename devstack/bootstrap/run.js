@@ -38,7 +38,8 @@ if (!dependenciesCurrent()) {
 
 if (!mode) fail('usage: node devstack/bootstrap/run.js <test|dev|stack> [args...]');
 
-const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'main.ts'), mode, ...rest], {
+// node --import tsx (not the tsx CLI): one process, so signals reach main.ts exactly as sent.
+const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'main.ts'), mode, ...rest], {
   cwd: root,
   stdio: 'inherit',
 });

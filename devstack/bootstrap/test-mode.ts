@@ -29,7 +29,7 @@ export async function runTests(jestArgs: string[]): Promise<number> {
   });
   const release = stopOnSignals((signal) => jest.kill(signal));
   const code = await new Promise<number>((resolve) => jest.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
-  release();
   await cleanup();
+  release();
   return code;
 }

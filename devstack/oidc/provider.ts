@@ -1,0 +1,118 @@
+// A real OpenID provider (panva's oidc-provider) on loopback, for the dev stack and the API and
+// CLI tests: client-credentials grant, RFC 9068 JWT access tokens for the Gatehouse API resource,
+// and introspection. Its signing key is generated at start, so tests can also forge tokens with it
+// (expired, wrong audience, wrong issuer) and with keys it does not know.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import Provider from 'oidc-provider';
+
+export const API_SCOPES = ['access:request', 'access:approve', 'audit:read'] as const;
+
+export interface OidcClient {
+  /** Also the token's `sub`: client-credentials tokens are issued to the client itself. */
+  clientId: string;
+  clientSecret: string;
+  /** Scopes this client may ask for (space separated). */
+  scope: string;
+}
+
+export interface TestOidcProvider {
+  issuer: string;
+  /** The resource indicator and `aud` of tokens for the Gatehouse API. */
+  audience: string;
+  /** A resource whose tokens are opaque (checked through introspection). */
+  opaqueAudience: string;
+  clients: OidcClient[];
+  /** A real access token from the token endpoint (client-credentials grant). */
+  token(clientId: string, options?: { scope?: string; resource?: string }): Promise<string>;
+  /** Signs arbitrary claims with the provider's own key (or another key). */
+  sign(payload: JWTPayload, options?: { header?: Record<string, unknown>; key?: CryptoKey }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string; port?: number } = {}): Promise<TestOidcProvider> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'gatehouse-test-key', use: 'sig', alg: 'RS256' };
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const audience = options.audience ?? 'https://gatehouse.test/api';
+  const opaqueAudience = 'https://gatehouse.test/api-opaque';
+  const clients = options.clients ?? [];
+
+  // The in-memory adapter is what a test wants; silence the provider's notice about it.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('in-memory adapter')) warn(...args);
+  };
+  const provider = new Provider(issuer, {
+    clients: [
+      ...clients.map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        scope: c.scope,
+      })),
+      // The API's own client, for introspection.
+      { client_id: 'gatehouse-api', client_secret: 'gatehouse-api-secret', grant_types: [], redirect_uris: [], response_types: [] },
+    ],
+    jwks: { keys: [jwk] },
+    ttl: { ClientCredentials: 600 },
+    scopes: [...API_SCOPES],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => ({
+          scope: API_SCOPES.join(' '),
+          audience: resource,
+          accessTokenTTL: 600,
+          accessTokenFormat: resource === opaqueAudience ? 'opaque' : 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+  });
+  console.warn = warn;
+  server.on('request', provider.callback());
+
+  const sign = async (payload: JWTPayload, signOptions: { header?: Record<string, unknown>; key?: CryptoKey } = {}) =>
+    new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid, ...signOptions.header })
+      .sign(signOptions.key ?? privateKey);
+
+  return {
+    issuer,
+    audience,
+    opaqueAudience,
+    clients,
+    sign,
+    async token(clientId, tokenOptions = {}) {
+      const client = clients.find((c) => c.clientId === clientId);
+      if (!client) throw new Error(`no test client ${clientId}`);
+      const body = new URLSearchParams({ grant_type: 'client_credentials', scope: tokenOptions.scope ?? client.scope, resource: tokenOptions.resource ?? audience });
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`,
+        },
+        body,
+      });
+      const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
+      if (!json.access_token) throw new Error(`token endpoint refused: ${json.error}: ${json.error_description}`);
+      return json.access_token;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

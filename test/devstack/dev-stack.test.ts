@@ -1,0 +1,72 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import Redis from 'ioredis';
+import { waitFor } from '../../devstack';
+
+const root = join(__dirname, '../..');
+
+/** Processes still alive in a process group (ps exits 1 when there are none). */
+function groupMembers(pgid: number): string[] {
+  const ps = spawnSync('ps', ['-o', 'pid=,stat=,args=', '-g', String(pgid)], { encoding: 'utf8' });
+  // Zombies (stat Z) have ended; they only wait for a parent that is itself gone.
+  return ps.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.split(/\s+/)[1]?.startsWith('Z'));
+}
+
+describe('npm run dev: the stack on embedded defaults', () => {
+  test('every component answers, and Ctrl-C stops all of them', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'gatehouse-dev-stack-'));
+    const lines: string[] = [];
+    const stack = spawn(process.execPath, [join(root, 'devstack/bootstrap/run.js'), 'dev'], {
+      cwd: root,
+      detached: true, // its own process group, like a terminal's foreground job
+      env: { ...process.env, GATEHOUSE_STATE_DIR: state, GATEHOUSE_CONFIG: '', REDIS_URL: '', SLACK_BOT_TOKEN: '', GATEHOUSE_OIDC_ISSUER: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n'));
+    stack.stdout!.on('data', collect);
+    stack.stderr!.on('data', collect);
+    const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
+    const said = (pattern: RegExp) => lines.map((l) => pattern.exec(l)).find(Boolean);
+    try {
+      await waitFor('the dev stack to be ready', async () => (said(/press Ctrl-C to stop/) ? true : undefined), 240_000);
+      const url = (label: string) => said(new RegExp(`\\[gatehouse\\]\\s+${label}\\s+(http://[^\\s]+)`))?.[1];
+
+      const temporalAddress = said(/\[gatehouse\] Temporal\s+(127\.0\.0\.1:\d+)/)![1]!;
+      const connection = await Connection.connect({ address: temporalAddress });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+
+      const redis = new Redis(said(/\[gatehouse\] Redis\s+(redis:\/\/[^\s]+)/)![1]!, { lazyConnect: true });
+      await redis.connect();
+      expect(await redis.ping()).toBe('PONG');
+      redis.disconnect();
+
+      const api = url('REST API')!;
+      expect((await fetch(`${api}/healthz`)).status).toBe(200);
+      expect((await fetch(`${api}/v1/openapi.json`)).status).toBe(200);
+      expect((await fetch(`${api}/v1/access-requests`)).status).toBe(401);
+      const mcp = url('MCP endpoint')!;
+      expect((await fetch(`${new URL(mcp).origin}/healthz`)).status).toBe(200);
+      expect((await fetch(mcp, { method: 'POST' })).status).toBe(401);
+      expect((await fetch(url('Temporal UI')!)).status).toBe(200);
+      const oidc = url('OIDC')!;
+      expect(await (await fetch(`${oidc}/.well-known/openid-configuration`)).json()).toMatchObject({ issuer: oidc });
+      expect((await fetch(`${url('Snowflake')}/session/heartbeat`, { method: 'POST' })).status).toBeLessThan(500);
+      expect((await fetch(url('Slack\\s+local Slack')!)).status).toBe(200);
+      expect((await fetch(url('Slack app')!.replace(/\/slack\/events$/, '/healthz'))).status).toBe(200);
+      expect(lines.some((l) => l.includes('"msg":"worker running"'))).toBe(true);
+    } finally {
+      process.kill(-stack.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
+      await waitFor('every process of the stack to end', async () => (groupMembers(stack.pid!).length === 0 ? true : undefined), 30_000).catch(() => undefined);
+      expect(groupMembers(stack.pid!)).toEqual([]);
+      rmSync(state, { recursive: true, force: true });
+    }
+    expect(lines).toContain('[gatehouse] stopped');
+    // Development keys and made-up Slack secrets are never printed.
+    expect(lines.join('\n')).not.toMatch(/xoxb-|BEGIN (RSA )?PRIVATE KEY|GATEHOUSE_ENCRYPTION_KEY=/);
+  });
+});
