@@ -260,6 +260,14 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  test('every $ is a substitution (${...}) or escaped ($$): compose would interpolate a bare $NAME', () => {
+    const bare = read('docker-compose.yml').split('\n')
+      .map((line, i) => ({ line, n: i + 1 }))
+      .filter(({ line }) => !line.trimStart().startsWith('#') && /(?<!\$)\$(?![{$])/.test(line.replace(/\$\$/g, '')))
+      .map(({ n, line }) => `${n}: ${line.trim()}`);
+    expect(bare).toEqual([]);
+  });
+
   test('the services share the keys, the namespace and the task queue', () => {
     const raw = Object.fromEntries(services.map((name) => [name, rawEnvironment(service(name))]));
     for (const variable of ['GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_GRANT_TOKEN_KEY', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_ADDRESS']) {
