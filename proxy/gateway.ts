@@ -288,7 +288,13 @@ export class Gateway {
       log: this.log,
       onInitialized: (s) => {
         this.starting.delete(s);
-        if (s.sessionId) this.sessions.set(s.sessionId, s);
+        if (s.sessionId) {
+          this.sessions.set(s.sessionId, s);
+          // Best effort: the thread's "session started" reply must not hold up or fail the session.
+          this.options.reviewer?.sessionStarted?.(s.grant.requestId, { sessionId: s.sessionId }).catch((error: Error) => {
+            this.log.warn({ requestId: s.grant.requestId, err: error.message }, 'could not tell the request that a session started');
+          });
+        }
       },
       onEnded: (s) => {
         this.starting.delete(s);

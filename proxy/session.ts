@@ -15,6 +15,8 @@ import { openUpstream, type UpstreamHandle } from './upstream';
 
 /** The access workflow's per-command Update, as the gateway needs it (AccessClient implements it). */
 export interface CommandReviewer {
+  /** Tells the request's workflow (and so its Slack thread) that an MCP session opened. */
+  sessionStarted?(requestId: string, session: { sessionId: string; client?: string }): Promise<void>;
   reviewCommand(requestId: string, review: { commandId: string; tool: string; summary: string; classes: string[]; risk: 'low' | 'high' }):
     Promise<{ commandId: string; approved: boolean; decidedBy: string; decidedAt: string; reason?: string }>;
 }

@@ -51,6 +51,8 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const { client } = c;
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name).sort()).toEqual(['echo', 'get-sum']);
+    // The session's start reaches the request's timeline (and so its Slack thread).
+    await waitForStatus(h.access, requestId, (s) => s.timeline.some((e) => e.type === 'session_started' && e.detail?.startsWith(c.transport.sessionId ?? '?')));
     await expect(client.callTool({ name: 'get-env', arguments: {} })).rejects.toMatchObject({
       code: -32030, message: expect.stringContaining('tool "get-env" is not allowed on target clinical (allowed: echo, get-sum)'),
     });
