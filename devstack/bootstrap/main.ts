@@ -11,7 +11,7 @@ async function main(): Promise<number> {
       return runTests(args);
     case 'dev':
       // Loaded on demand: the dev stack pulls in the OpenID provider, which tests do not need.
-      return (await import('./dev-mode')).runDevStack(args);
+      return (await import('./dev-mode.js')).runDevStack(args);
     default:
       process.stderr.write(`unknown bootstrap mode "${mode}"; use test or dev\n`);
       return 2;
