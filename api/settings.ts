@@ -19,7 +19,8 @@ export interface ApiSettings {
 }
 
 export const DEFAULT_API_PORT = 8080;
-export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8090';
+/** The gateway's own default address (proxy/run.ts DEFAULT_GATEWAY_PORT). */
+export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8788';
 
 /** Reads the API's settings from the environment (see README, "The REST API"). */
 export function apiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
