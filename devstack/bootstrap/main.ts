@@ -12,6 +12,8 @@ async function main(): Promise<number> {
     case 'dev':
       // Loaded on demand: the dev stack pulls in the OpenID provider, which tests do not need.
       return (await import('./dev-mode.js')).runDevStack(args);
+    case 'demo':
+      return (await import('../demo/index.js')).runDemo(args);
     default:
       process.stderr.write(`unknown bootstrap mode "${mode}"; use test or dev\n`);
       return 2;

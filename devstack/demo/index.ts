@@ -1,0 +1,57 @@
+// `npm run demo`: the whole story against the embedded stack, narrated. Exit 0 only when every
+// step behaved as described.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopOnSignals } from '../bootstrap/signals';
+import { currentStep, DemoFailure, say, scrubbed } from './narrator';
+import { startStack, type DemoStack } from './stack';
+import { tellStory } from './story';
+
+export const DEMO_CONFIG = join(__dirname, 'gatehouse.demo.yaml');
+
+export async function runDemo(_args: string[]): Promise<number> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
+  let stack: DemoStack | undefined;
+  let interrupted: NodeJS.Signals | undefined;
+  const release = stopOnSignals((signal) => {
+    interrupted = signal;
+    say(`${signal}: stopping the stack`);
+    void stack?.stop();
+  });
+  let failed = false;
+  try {
+    say('Starting the embedded stack (Temporal, Redis, local Snowflake, local Slack, OpenID provider, worker, Slack app, REST API, MCP gateway)');
+    say(`with the demo policy ${DEMO_CONFIG} and a fresh state folder ${stateDir}.`);
+    stack = await startStack(stateDir, DEMO_CONFIG);
+    say(`The stack is up: REST API ${stack.api}, MCP gateway ${stack.mcp}, local Slack ${stack.localSlack}/channels/phi-access-approvals.`);
+    if (interrupted) throw new DemoFailure(`interrupted by ${interrupted}`);
+    await tellStory(stack, stateDir);
+    say('Every step behaved as described.');
+  } catch (error) {
+    failed = true;
+    const message = error instanceof DemoFailure ? error.message : `step ${currentStep()}: ${(error as Error)?.stack ?? String(error)}`;
+    process.stderr.write(`${scrubbed(`[demo] FAILED ${message}`)}\n`);
+    if (stack) {
+      const tail = readFileSync(stack.logFile, 'utf8').split('\n').slice(-60).join('\n');
+      process.stderr.write(`[demo] the stack's last lines (full log: ${stack.logFile}):\n${scrubbed(tail)}\n`);
+    }
+  } finally {
+    if (stack) {
+      say('Stopping the stack.');
+      const code = await stack.stop();
+      if (code !== 0) {
+        failed = true;
+        process.stderr.write(`[demo] FAILED the stack exited with code ${code} when stopped\n`);
+      }
+    }
+    release();
+  }
+  if (failed) {
+    say(`The state folder is kept for a look: ${stateDir}`);
+    return 1;
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+  say('Demo complete.');
+  return 0;
+}

@@ -1,0 +1,59 @@
+// Playing people in the local Slack: typing /access and clicking buttons (the local Slack signs
+// and delivers them to the Slack app as Slack would), and reading a channel as text.
+
+export class LocalSlackPeople {
+  constructor(private readonly url: string) {}
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as { ok?: boolean; error?: string; ack?: unknown; status?: number };
+    if (!answer.ok) throw new Error(`the local Slack refused ${path} ${JSON.stringify(body)}: ${answer.error ?? `the app answered ${answer.status}`}`);
+    return answer.ack;
+  }
+
+  /** `who` types `/access <text>` in `channel`. */
+  command(who: string, text: string, channel = 'general'): Promise<unknown> {
+    return this.post('/_local/command', { user: who, channel, text });
+  }
+
+  /** `who` clicks the newest `action` button (approve, command_approve, ...) for `requestId`. */
+  click(who: string, action: string, requestId: string): Promise<unknown> {
+    return this.post('/_local/click', { user: who, action, requestId });
+  }
+
+  async channel(name: string): Promise<string> {
+    const response = await fetch(`${this.url}/channels/${encodeURIComponent(name)}`);
+    if (!response.ok) throw new Error(`the local Slack has no channel #${name}`);
+    return response.text();
+  }
+
+  /** Waits until the channel's text satisfies `test`; returns the text (or the last one seen). */
+  async waitForChannel(name: string, test: (text: string) => boolean, timeoutMs: number): Promise<{ ok: boolean; text: string }> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.channel(name);
+      if (test(text)) return { ok: true, text };
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return { ok: false, text };
+  }
+}
+
+/** The lines of a thread about one request (the local Slack renders threads indented under the parent). */
+export function linesAbout(text: string, needle: string): string[] {
+  return text.split('\n').filter((l) => l.includes(needle));
+}
+
+/**
+ * One request's thread in a channel's text: the top-level message that names the request, and
+ * its replies (the lines up to the next top-level message).
+ */
+export function threadOf(text: string, requestId: string): string {
+  const blocks: string[][] = [];
+  for (const line of text.split('\n').slice(1)) {
+    if (/^ {2}\S/.test(line) || blocks.length === 0) blocks.push([line]);
+    else blocks[blocks.length - 1]!.push(line);
+  }
+  return blocks.filter((b) => b.some((l) => l.includes(requestId))).map((b) => b.join('\n')).join('\n');
+}

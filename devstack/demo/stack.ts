@@ -1,0 +1,108 @@
+// Starts `run.js dev` as a child process in its own process group (as a terminal would), reads
+// where everything listens from what it prints, and stops it with SIGINT.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '../processes';
+import { projectRoot } from '../state';
+
+export interface DemoStack {
+  lines: string[];
+  api: string;
+  mcp: string;
+  oidc: string;
+  temporal: string;
+  localSlack: string;
+  snowflake: string;
+  logFile: string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The demo's config is copied into the state folder. When port 8085 is taken, the dev stack's
+ * Snowflake listens elsewhere and says so before any service reads the config: the copy's
+ * accessUrl is then pointed at the port really used.
+ */
+export async function startStack(stateDir: string, configTemplate: string, timeoutMs = 240_000): Promise<DemoStack> {
+  const configFile = join(stateDir, 'gatehouse.demo.yaml');
+  writeFileSync(configFile, readFileSync(configTemplate, 'utf8'));
+  const logFile = join(stateDir, 'stack.log');
+  const log = createWriteStream(logFile);
+  const lines: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'devstack/bootstrap/run.js'), 'dev'], {
+    cwd: projectRoot,
+    detached: true,
+    env: { ...process.env, GATEHOUSE_STATE_DIR: stateDir, GATEHOUSE_CONFIG: configFile, REDIS_URL: '', SLACK_BOT_TOKEN: '', GATEHOUSE_OIDC_ISSUER: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let pending = '';
+  const collect = (chunk: Buffer) => {
+    log.write(chunk);
+    const parts = (pending + chunk.toString('utf8')).split('\n');
+    pending = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      const moved = /\[gatehouse\] port 8085 is taken: the local Snowflake listens on (\d+)/.exec(line);
+      if (moved) {
+        writeFileSync(configFile, readFileSync(configFile, 'utf8').replace('accessUrl: http://127.0.0.1:8085', `accessUrl: http://127.0.0.1:${moved[1]}`));
+      }
+    }
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    exitCode = code;
+    log.end();
+    resolve(code);
+  }));
+  let stopping: Promise<number | null> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (exitCode === undefined) {
+        try {
+          process.kill(-child.pid!, 'SIGINT');
+        } catch {
+          /* already gone */
+        }
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }, 45_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      return exitCode ?? null;
+    })();
+    return stopping;
+  };
+  const said = (pattern: RegExp) => lines.map((l) => pattern.exec(l)).find(Boolean);
+  try {
+    await waitFor('the dev stack to be ready', async () => {
+      if (exitCode !== undefined) throw new Error(`the dev stack exited with code ${exitCode} while starting`);
+      return said(/press Ctrl-C to stop/) ? true : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const need = (pattern: RegExp, what: string) => {
+    const match = said(pattern)?.[1];
+    if (!match) throw new Error(`the dev stack did not print ${what}`);
+    return match;
+  };
+  return {
+    lines,
+    api: need(/\[gatehouse\]\s+REST API\s+(http:\/\/\S+)/, 'the REST API URL'),
+    mcp: need(/\[gatehouse\]\s+MCP endpoint\s+(http:\/\/\S+)/, 'the MCP endpoint'),
+    oidc: need(/\[gatehouse\] OIDC\s+(http:\/\/\S+)/, 'the OpenID provider'),
+    temporal: need(/\[gatehouse\] Temporal\s+(127\.0\.0\.1:\d+)/, 'the Temporal address'),
+    localSlack: need(/\[gatehouse\] Slack\s+local Slack\s+(http:\/\/\S+)/, 'the local Slack'),
+    snowflake: need(/\[gatehouse\] Snowflake\s+(http:\/\/\S+)/, 'the local Snowflake'),
+    logFile,
+    stop,
+  };
+}
