@@ -1,6 +1,6 @@
 // `npm run demo`: the whole story against the embedded stack, narrated. Exit 0 only when every
 // step behaved as described.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopOnSignals } from '../bootstrap/signals';
@@ -23,7 +23,16 @@ export async function runDemo(_args: string[]): Promise<number> {
   try {
     say('Starting the embedded stack (Temporal, Redis, local Snowflake, local Slack, OpenID provider, worker, Slack app, REST API, MCP gateway)');
     say(`with the demo policy ${DEMO_CONFIG} and a fresh state folder ${stateDir}.`);
-    stack = await startStack(stateDir, DEMO_CONFIG);
+    try {
+      stack = await startStack(stateDir, DEMO_CONFIG);
+    } catch (error) {
+      // Another stack may have taken a port between the check and the listen: one more try.
+      if (interrupted) throw error;
+      say(`The stack did not start (${(error as Error).message.split('\n')[0]}); trying once more.`);
+      rmSync(stateDir, { recursive: true, force: true });
+      mkdirSync(stateDir, { recursive: true });
+      stack = await startStack(stateDir, DEMO_CONFIG);
+    }
     say(`The stack is up: REST API ${stack.api}, MCP gateway ${stack.mcp}, local Slack ${stack.localSlack}/channels/phi-access-approvals.`);
     if (interrupted) throw new DemoFailure(`interrupted by ${interrupted}`);
     await tellStory(stack, stateDir);
