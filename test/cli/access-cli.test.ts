@@ -58,7 +58,9 @@ describe('gatehouse request/approve/status/list/revoke/extend', () => {
     expect(run.stderr).not.toContain(view.grant.token);
 
     const revoked = await gatehouse(['revoke', view.id, '--reason', 'load finished'], credentialsOf('agent:ci-nightly'));
-    expect(revoked).toMatchObject({ code: 0, stdout: `${view.id}: revocation started (active)\n` });
+    // An auto-approved grant is short (policy caps it at 10 s): on a slow machine it may already have ended.
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(new RegExp(`^${view.id}: (revocation started \\(active\\)|already revoked( or being revoked)? \\((revoking|revoked|archived)\\))\n$`));
   });
 
   it('a person waits while an approver approves from another process; the configuration file gets the token', async () => {

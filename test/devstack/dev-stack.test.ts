@@ -68,5 +68,5 @@ describe('npm run dev: the stack on embedded defaults', () => {
     expect(lines).toContain('[gatehouse] stopped');
     // Development keys and made-up Slack secrets are never printed.
     expect(lines.join('\n')).not.toMatch(/xoxb-|BEGIN (RSA )?PRIVATE KEY|GATEHOUSE_ENCRYPTION_KEY=/);
-  });
+  }, 360_000);
 });

@@ -11,8 +11,9 @@ export class FakeCredentialProvider implements CredentialProvider {
   readonly issued = new Map<string, string>();
   readonly revoked: string[] = [];
   readonly secrets: string[] = [];
-  revokeFailuresLeft = 0;
-  revokeAttempts = 0;
+  /** Per request, so a slower test's revocation cannot use up another test's failures. */
+  readonly revokeFailures = new Map<string, number>();
+  readonly revokeAttempts = new Map<string, number>();
   issueFailuresLeft = 0;
 
   constructor(private readonly vault: SecretVault) {}
@@ -34,9 +35,10 @@ export class FakeCredentialProvider implements CredentialProvider {
   }
 
   async revoke(request: { requestId: string }) {
-    this.revokeAttempts++;
-    if (this.revokeFailuresLeft > 0) {
-      this.revokeFailuresLeft--;
+    this.revokeAttempts.set(request.requestId, (this.revokeAttempts.get(request.requestId) ?? 0) + 1);
+    const failures = this.revokeFailures.get(request.requestId) ?? 0;
+    if (failures > 0) {
+      this.revokeFailures.set(request.requestId, failures - 1);
       throw new Error('the data platform is unreachable');
     }
     if (!this.revoked.includes(request.requestId)) this.revoked.push(request.requestId);
