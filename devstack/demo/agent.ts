@@ -24,12 +24,13 @@ export function readClientEnv(file: string): ClientCredentials {
 
 /** The client-credentials grant, as any OAuth client sends it (client_secret_basic, RFC 8707 resource). */
 export async function clientCredentialsToken(c: ClientCredentials, scope: string): Promise<string> {
-  const discovery = (await (await fetch(`${c.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+  const discovery = (await (await fetch(`${c.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(15_000) })).json()) as { token_endpoint: string };
   const basic = Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64');
   const response = await fetch(discovery.token_endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: c.audience }),
+    signal: AbortSignal.timeout(15_000),
   });
   const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!json.access_token) throw new Error(`the OpenID provider refused the client-credentials grant for ${c.clientId}: ${json.error}: ${json.error_description}`);
@@ -60,6 +61,10 @@ export class ApiAgent {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
+      // A long-poll waits at most 20 s: an answer later than this means the API is stuck.
+      signal: AbortSignal.timeout(45_000),
+    }).catch((error: unknown) => {
+      throw new Error(`${method} ${path}: the REST API did not answer (${(error as Error).message})`);
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -9,6 +9,22 @@ import { startStack, type DemoStack } from './stack';
 import { tellStory } from './story';
 
 export const DEMO_CONFIG = join(__dirname, 'gatehouse.demo.yaml');
+/** The story takes about a minute (most of it waiting for the 45 s grant to expire). */
+const STORY_DEADLINE_MS = 240_000;
+const START_TIMEOUT_MS = 180_000;
+
+/** Fails with the step that was running when the time ran out, rather than hanging. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DemoFailure(`step ${currentStep()}: did not finish; the demo gave up after ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function runDemo(_args: string[]): Promise<number> {
   const stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
@@ -24,18 +40,18 @@ export async function runDemo(_args: string[]): Promise<number> {
     say('Starting the embedded stack (Temporal, Redis, local Snowflake, local Slack, OpenID provider, worker, Slack app, REST API, MCP gateway)');
     say(`with the demo policy ${DEMO_CONFIG} and a fresh state folder ${stateDir}.`);
     try {
-      stack = await startStack(stateDir, DEMO_CONFIG);
+      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS);
     } catch (error) {
       // Another stack may have taken a port between the check and the listen: one more try.
       if (interrupted) throw error;
       say(`The stack did not start (${(error as Error).message.split('\n')[0]}); trying once more.`);
       rmSync(stateDir, { recursive: true, force: true });
       mkdirSync(stateDir, { recursive: true });
-      stack = await startStack(stateDir, DEMO_CONFIG);
+      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS);
     }
     say(`The stack is up: REST API ${stack.api}, MCP gateway ${stack.mcp}, local Slack ${stack.localSlack}/channels/phi-access-approvals.`);
     if (interrupted) throw new DemoFailure(`interrupted by ${interrupted}`);
-    await tellStory(stack, stateDir);
+    await withDeadline(tellStory(stack, stateDir), STORY_DEADLINE_MS);
     say('Every step behaved as described.');
   } catch (error) {
     failed = true;

@@ -5,7 +5,7 @@ export class LocalSlackPeople {
   constructor(private readonly url: string) {}
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
     const answer = (await response.json()) as { ok?: boolean; error?: string; ack?: unknown; status?: number };
     if (!answer.ok) throw new Error(`the local Slack refused ${path} ${JSON.stringify(body)}: ${answer.error ?? `the app answered ${answer.status}`}`);
     return answer.ack;
@@ -22,7 +22,7 @@ export class LocalSlackPeople {
   }
 
   async channel(name: string): Promise<string> {
-    const response = await fetch(`${this.url}/channels/${encodeURIComponent(name)}`);
+    const response = await fetch(`${this.url}/channels/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(15_000) });
     if (!response.ok) throw new Error(`the local Slack has no channel #${name}`);
     return response.text();
   }

@@ -2,6 +2,7 @@
 // where everything listens from what it prints, and stops it with SIGINT.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../processes';
 import { projectRoot } from '../state';
@@ -18,6 +19,25 @@ export interface DemoStack {
   stop(): Promise<number | null>;
 }
 
+/** The ports `npm run dev` prefers: Temporal, its UI, Snowflake, API, gateway, OIDC, local Slack, Slack app. */
+const WELL_KNOWN_PORTS = [7233, 8233, 8085, 8080, 8788, 8070, 3100, 3000];
+
+/**
+ * Listens on the dev stack's well-known ports while the demo's stack starts, so that it takes
+ * free ports instead: the demo never races a developer's `npm run dev` (or the dev-stack test,
+ * when jest runs both at once) for the same port. Ports already taken are left alone.
+ */
+async function holdWellKnownPorts(): Promise<() => Promise<void>> {
+  const held = await Promise.all(WELL_KNOWN_PORTS.map((port) => new Promise<Server | undefined>((resolve) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  })));
+  return async () => {
+    await Promise.all(held.map((server) => server && new Promise<void>((resolve) => server.close(() => resolve()))));
+  };
+}
+
 /**
  * The demo's config is copied into the state folder. When port 8085 is taken, the dev stack's
  * Snowflake listens elsewhere and says so before any service reads the config: the copy's
@@ -27,6 +47,7 @@ export async function startStack(stateDir: string, configTemplate: string, timeo
   const configFile = join(stateDir, 'gatehouse.demo.yaml');
   writeFileSync(configFile, readFileSync(configTemplate, 'utf8'));
   const logFile = join(stateDir, 'stack.log');
+  const releasePorts = await holdWellKnownPorts();
   const log = createWriteStream(logFile);
   const lines: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'devstack/bootstrap/run.js'), 'dev'], {
@@ -81,13 +102,15 @@ export async function startStack(stateDir: string, configTemplate: string, timeo
   };
   const said = (pattern: RegExp) => lines.map((l) => pattern.exec(l)).find(Boolean);
   try {
-    await waitFor('the dev stack to be ready', async () => {
+    await waitFor('the dev stack to say where it listens', async () => {
       if (exitCode !== undefined) throw new Error(`the dev stack exited with code ${exitCode} while starting`);
       return said(/press Ctrl-C to stop/) ? true : undefined;
     }, timeoutMs);
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    await releasePorts();
   }
   const need = (pattern: RegExp, what: string) => {
     const match = said(pattern)?.[1];

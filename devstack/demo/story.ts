@@ -151,7 +151,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     const fresh = await fetch(grant.mcpUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'claims-etl-agent', version: '1.0.0' } } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'claims-etl-agent', version: '1.0.0' } } }),      signal: AbortSignal.timeout(20_000),
     });
     const freshBody = (await fresh.json().catch(() => ({}))) as { error?: { code?: number; message?: string } };
     expectThat(fresh.status === 401, `a new session with the expired token got HTTP ${fresh.status}, not 401`);
