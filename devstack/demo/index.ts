@@ -30,9 +30,10 @@ export async function runDemo(_args: string[]): Promise<number> {
   const stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
   let stack: DemoStack | undefined;
   let interrupted: NodeJS.Signals | undefined;
+  // Ctrl-C reaches this process twice (from the terminal and forwarded by run.js): say it once.
   const release = stopOnSignals((signal) => {
+    if (!interrupted) say(`${signal}: stopping the stack`);
     interrupted = signal;
-    say(`${signal}: stopping the stack`);
     void stack?.stop();
   });
   let failed = false;
@@ -40,14 +41,14 @@ export async function runDemo(_args: string[]): Promise<number> {
     say('Starting the embedded stack (Temporal, Redis, local Snowflake, local Slack, OpenID provider, worker, Slack app, REST API, MCP gateway)');
     say(`with the demo policy ${DEMO_CONFIG} and a fresh state folder ${stateDir}.`);
     try {
-      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS);
+      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS, () => interrupted !== undefined);
     } catch (error) {
       // Another stack may have taken a port between the check and the listen: one more try.
       if (interrupted) throw error;
       say(`The stack did not start (${(error as Error).message.split('\n')[0]}); trying once more.`);
       rmSync(stateDir, { recursive: true, force: true });
       mkdirSync(stateDir, { recursive: true });
-      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS);
+      stack = await startStack(stateDir, DEMO_CONFIG, START_TIMEOUT_MS, () => interrupted !== undefined);
     }
     say(`The stack is up: REST API ${stack.api}, MCP gateway ${stack.mcp}, local Slack ${stack.localSlack}/channels/phi-access-approvals.`);
     if (interrupted) throw new DemoFailure(`interrupted by ${interrupted}`);
@@ -55,22 +56,30 @@ export async function runDemo(_args: string[]): Promise<number> {
     say('Every step behaved as described.');
   } catch (error) {
     failed = true;
-    const message = error instanceof DemoFailure ? error.message : `step ${currentStep()}: ${(error as Error)?.stack ?? String(error)}`;
-    process.stderr.write(`${scrubbed(`[demo] FAILED ${message}`)}\n`);
-    if (stack) {
-      const tail = readFileSync(stack.logFile, 'utf8').split('\n').slice(-60).join('\n');
-      process.stderr.write(`[demo] the stack's last lines (full log: ${stack.logFile}):\n${scrubbed(tail)}\n`);
+    if (interrupted) {
+      process.stderr.write(`[demo] interrupted by ${interrupted} during step ${currentStep()}\n`);
+    } else {
+      const message = error instanceof DemoFailure ? error.message : `step ${currentStep()}: ${(error as Error)?.stack ?? String(error)}`;
+      process.stderr.write(`${scrubbed(`[demo] FAILED ${message}`)}\n`);
+      if (stack) {
+        const tail = readFileSync(stack.logFile, 'utf8').split('\n').slice(-60).join('\n');
+        process.stderr.write(`[demo] the stack's last lines (full log: ${stack.logFile}):\n${scrubbed(tail)}\n`);
+      }
     }
   } finally {
     if (stack) {
       say('Stopping the stack.');
       const code = await stack.stop();
-      if (code !== 0) {
+      if (code !== 0 && !interrupted) {
         failed = true;
         process.stderr.write(`[demo] FAILED the stack exited with code ${code} when stopped\n`);
       }
     }
     release();
+  }
+  if (interrupted) {
+    rmSync(stateDir, { recursive: true, force: true });
+    return 130;
   }
   if (failed) {
     say(`The state folder is kept for a look: ${stateDir}`);

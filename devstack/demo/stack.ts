@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { waitFor } from '../processes';
 import { projectRoot } from '../state';
 
 export interface DemoStack {
@@ -43,7 +42,7 @@ async function holdWellKnownPorts(): Promise<() => Promise<void>> {
  * Snowflake listens elsewhere and says so before any service reads the config: the copy's
  * accessUrl is then pointed at the port really used.
  */
-export async function startStack(stateDir: string, configTemplate: string, timeoutMs = 240_000): Promise<DemoStack> {
+export async function startStack(stateDir: string, configTemplate: string, timeoutMs = 240_000, interrupted: () => boolean = () => false): Promise<DemoStack> {
   const configFile = join(stateDir, 'gatehouse.demo.yaml');
   writeFileSync(configFile, readFileSync(configTemplate, 'utf8'));
   const logFile = join(stateDir, 'stack.log');
@@ -102,10 +101,13 @@ export async function startStack(stateDir: string, configTemplate: string, timeo
   };
   const said = (pattern: RegExp) => lines.map((l) => pattern.exec(l)).find(Boolean);
   try {
-    await waitFor('the dev stack to say where it listens', async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (!said(/press Ctrl-C to stop/)) {
       if (exitCode !== undefined) throw new Error(`the dev stack exited with code ${exitCode} while starting`);
-      return said(/press Ctrl-C to stop/) ? true : undefined;
-    }, timeoutMs);
+      if (interrupted()) throw new Error('interrupted while the stack was starting');
+      if (Date.now() > deadline) throw new Error(`the dev stack was not ready after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } catch (error) {
     await stop();
     throw error;
