@@ -10,8 +10,18 @@ const SECRET_FIELDS = [
 ];
 const redactPaths = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]);
 
+/**
+ * JSON lines by default (for log shippers); GATEHOUSE_LOG_FORMAT=pretty prints one readable line
+ * per event (the dev stack sets it). Redaction applies before either format.
+ */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, redact: { paths: redactPaths, censor: '[redacted]' } });
+  const pretty = process.env.GATEHOUSE_LOG_FORMAT === 'pretty';
+  return pino({
+    name,
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: false, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true } } } : {}),
+  });
 }
 
 export type { Logger };

@@ -3,6 +3,7 @@ import { connectRedis, connectTemporalClient, createLogger, GrantStore, loadGate
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
 import type { ComponentRegistry } from './components';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
@@ -23,6 +24,7 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const log = createLogger('worker');
+  quietSdkLogs();
   const config = loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
   const redis = connectRedis(env.REDIS_URL);
@@ -60,5 +62,14 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     }
   } finally {
     redis.disconnect();
+  }
+}
+
+/** The SDK logs every state change and the workflow bundle's contents at INFO; keep warnings. */
+function quietSdkLogs(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // a runtime is already installed in this process (tests); keep it
   }
 }

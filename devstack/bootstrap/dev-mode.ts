@@ -107,6 +107,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
       TEMPORAL_ADDRESS: temporal.address,
       REDIS_URL: redis.url,
       GATEHOUSE_CONFIG: configFile,
+      GATEHOUSE_LOG_FORMAT: process.env.GATEHOUSE_LOG_FORMAT ?? 'pretty',
     };
     // Only the worker holds the broker's key; the gateway and the API never see it.
     const workerEnv = { ...shared, GATEHOUSE_SNOWFLAKE_BROKER_KEY: snowflake.brokerPrivateKey ?? '' };

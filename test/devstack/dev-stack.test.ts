@@ -57,7 +57,8 @@ describe('npm run dev: the stack on embedded defaults', () => {
       expect((await fetch(`${url('Snowflake')}/session/heartbeat`, { method: 'POST' })).status).toBeLessThan(500);
       expect((await fetch(url('Slack\\s+local Slack')!)).status).toBe(200);
       expect((await fetch(url('Slack app')!.replace(/\/slack\/events$/, '/healthz'))).status).toBe(200);
-      expect(lines.some((l) => l.includes('"msg":"worker running"'))).toBe(true);
+      // Readable log lines (pino-pretty), prefixed by component.
+      expect(lines.some((l) => /^\[worker\s*\] \[\d\d:\d\d:\d\d\] INFO \(worker\): worker running/.test(l))).toBe(true);
     } finally {
       process.kill(-stack.pid!, 'SIGINT');
       expect(await exited).toBe(0);
