@@ -55,6 +55,7 @@ const v = (name: string, description: string, extra: Partial<Omit<EnvVariable, '
 
 const CONFIG = v('GATEHOUSE_CONFIG', 'Path of gatehouse.yaml (targets, policy, masking). Holds no secrets.', { default: './gatehouse.yaml' });
 const LOG_LEVEL = v('LOG_LEVEL', 'pino log level (fatal, error, warn, info, debug, trace).', { default: 'info' });
+const LOG_FORMAT = v('GATEHOUSE_LOG_FORMAT', 'json (one JSON object per line, for log shippers) or pretty (one readable line; the dev stack uses it).', { default: 'json' });
 const TEMPORAL = [
   v('TEMPORAL_ADDRESS', 'Temporal frontend host:port.', { default: '127.0.0.1:7233' }),
   v('TEMPORAL_NAMESPACE', 'Temporal namespace; the Gatehouse search attributes must be registered in it.', { default: 'default' }),
@@ -101,7 +102,7 @@ const worker: ServiceEnvironment = {
   command: 'worker',
   description: 'Temporal worker: the access workflow and every side effect (Slack thread, Snowflake users, grants, archives).',
   variables: [
-    CONFIG, ...TEMPORAL, REDIS_URL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, STATE_DIR,
+    CONFIG, ...TEMPORAL, REDIS_URL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, LOG_FORMAT, STATE_DIR,
     v('SLACK_BOT_TOKEN', 'Bot token (xoxb-...) the notifier posts approval threads with; without it the worker refuses to start.', { required: true, secret: true }),
     v('SLACK_API_URL', 'Web API base ending in a slash, only for a local Slack (devstack/slack); unset for real Slack.'),
     v('GATEHOUSE_SNOWFLAKE_BROKER_KEY', 'PEM (PKCS#8) private key of the Snowflake broker user. This is the default name; each snowflake target\'s credentials.settings.brokerPrivateKeyEnv may name another variable, which the worker then needs instead.', {
@@ -127,7 +128,7 @@ const api: ServiceEnvironment = {
   command: 'api',
   description: 'REST API for agents and ops (OIDC bearer tokens), the audit routes and the /audit page.',
   variables: [
-    CONFIG, ...TEMPORAL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, STATE_DIR,
+    CONFIG, ...TEMPORAL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, LOG_FORMAT, STATE_DIR,
     v('REDIS_URL', 'Read but unused: the API derives grant tokens and sends no Redis command (lazy connection).', { secret: true, default: 'redis://127.0.0.1:6379' }),
     v('GATEHOUSE_OIDC_ISSUER', 'Issuer of the OIDC provider; discovery at <issuer>/.well-known/openid-configuration (https except on loopback).', { required: true }),
     v('GATEHOUSE_OIDC_AUDIENCE', 'The `aud` every bearer token must carry (the API\'s resource identifier).', { required: true }),
@@ -155,7 +156,7 @@ const slackApp: ServiceEnvironment = {
   command: 'slack-app',
   description: 'Slack app (Bolt): /access, the approval buttons and modals; HTTP receiver on /slack/events or Socket Mode.',
   variables: [
-    CONFIG, ...TEMPORAL, LOG_LEVEL,
+    CONFIG, ...TEMPORAL, LOG_LEVEL, LOG_FORMAT,
     v('SLACK_BOT_TOKEN', 'Bot token (xoxb-...).', { required: true, secret: true }),
     v('SLACK_SIGNING_SECRET', 'Verifies Slack\'s requests to the HTTP receiver (Basic Information -> Signing Secret).', { secret: true }),
     v('SLACK_APP_TOKEN', 'App-level token (xapp-..., connections:write): Socket Mode instead of the HTTP receiver.', { secret: true }),
@@ -175,7 +176,7 @@ const gateway: ServiceEnvironment = {
   command: 'gateway',
   description: 'MCP gateway: /mcp/<target> on Streamable HTTP; grant check, policy, approval hold, masking, recording.',
   variables: [
-    CONFIG, ...TEMPORAL, REDIS_URL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL,
+    CONFIG, ...TEMPORAL, REDIS_URL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, LOG_FORMAT,
     v('GATEHOUSE_GATEWAY_HOST', 'Listen address; 0.0.0.0 in a container.', { default: '127.0.0.1' }),
     v('GATEHOUSE_GATEWAY_PORT', 'Listen port.', { default: '8788' }),
     v('GATEHOUSE_GATEWAY_PUBLIC_URL', 'Base URL clients use (RFC 9728 protected-resource metadata); default from the Host header. Set it behind a load balancer.'),
