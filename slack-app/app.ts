@@ -145,6 +145,29 @@ export function createSlackApp(options: SlackAppOptions): App {
     }
   };
 
+  /**
+   * The common start of a button click, after the ack: who clicked (verified email), which request
+   * (and item, for held commands), its current status, and whether `rule` lets this person act.
+   * Anything that fails is answered to the clicker, and the click ends there.
+   */
+  const clickOn = async (
+    { body, action, respond }: ActionArgs,
+    rule: (s: AccessStatus, subject: string, item?: string) => string | undefined,
+  ) => {
+    const refuse = (text: string) => tell(respond, text);
+    const { requestId, item } = parseButtonValue((action as { value?: string }).value);
+    const subject = await subjectOf(body.user.id, refuse);
+    if (!subject) return undefined;
+    const s = await loadStatus(requestId, refuse);
+    if (!s) return undefined;
+    const refusal = rule(s, subject, item);
+    if (refusal) {
+      await refuse(refusal);
+      return undefined;
+    }
+    return { requestId, item, subject, s, refuse };
+  };
+
   /** What the requester is told once the workflow has started. */
   const startedMessage = (requestId: string, target: string, durationMs: number, subject: string) => {
     const verdict = evaluateRequest(config, subject, target, durationMs);
@@ -230,16 +253,11 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
 
   // ---- Approve / Deny on the request ----------------------------------------------------------------
-  app.action(SlackActions.approve, async ({ ack, body, action, respond }) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const refusal = decisionRefusal(s, subject, 'approve');
-    if (refusal) return refuse(refusal);
+  app.action(SlackActions.approve, async (args) => {
+    await args.ack();
+    const click = await clickOn(args, (s, subject) => decisionRefusal(s, subject, 'approve'));
+    if (!click) return;
+    const { requestId, subject, refuse } = click;
     try {
       await access.approve(requestId, subject);
     } catch (error) {
@@ -247,18 +265,12 @@ export function createSlackApp(options: SlackAppOptions): App {
     }
   });
 
-  app.action(SlackActions.deny, async ({ ack, body, action, respond }) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const refusal = decisionRefusal(s, subject, 'deny');
-    if (refusal) return refuse(refusal);
-    const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
-    await openModal((body as { trigger_id: string }).trigger_id, denyModal(s, { channel }), refuse);
+  app.action(SlackActions.deny, async (args) => {
+    await args.ack();
+    const click = await clickOn(args, (s, subject) => decisionRefusal(s, subject, 'deny'));
+    if (!click) return;
+    const channel = (args.body as { channel?: { id?: string } }).channel?.id ?? '';
+    await openModal((args.body as { trigger_id: string }).trigger_id, denyModal(click.s, { channel }), click.refuse);
   });
 
   app.view(Views.deny, async ({ ack, view, body }) => {
@@ -277,37 +289,26 @@ export function createSlackApp(options: SlackAppOptions): App {
   });
 
   // ---- Revoke now (requester or approver) -----------------------------------------------------------
-  app.action(SlackActions.revoke, async ({ ack, body, action, respond }) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const refusal = revokeRefusal(s, subject);
-    if (refusal) return refuse(refusal);
+  app.action(SlackActions.revoke, async (args) => {
+    await args.ack();
+    const click = await clickOn(args, revokeRefusal);
+    if (!click) return;
+    const { requestId, subject, refuse } = click;
     try {
       await access.revoke(requestId, subject, 'Revoke now, clicked in Slack');
-      await tell(respond, `Revoking \`${requestId}\`; the thread confirms when access is gone.`);
+      await refuse(`Revoking \`${requestId}\`; the thread confirms when access is gone.`);
     } catch (error) {
       await refuse(failure(error, `revoke ${requestId}`));
     }
   });
 
   // ---- Extend (requester) and the approvers' decision ----------------------------------------------
-  app.action(SlackActions.extend, async ({ ack, body, action, respond }) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const refusal = extendRefusal(s, subject);
-    if (refusal) return refuse(refusal);
-    const channel = (body as { channel?: { id?: string } }).channel?.id ?? '';
-    await openModal((body as { trigger_id: string }).trigger_id, extendModal(s, { channel }), refuse);
+  app.action(SlackActions.extend, async (args) => {
+    await args.ack();
+    const click = await clickOn(args, extendRefusal);
+    if (!click) return;
+    const channel = (args.body as { channel?: { id?: string } }).channel?.id ?? '';
+    await openModal((args.body as { trigger_id: string }).trigger_id, extendModal(click.s, { channel }), click.refuse);
   });
 
   app.view(Views.extend, async ({ ack, view, body }) => {
@@ -325,16 +326,12 @@ export function createSlackApp(options: SlackAppOptions): App {
     }
   });
 
-  const decideExtension = (approved: boolean) => async ({ ack, body, action, respond }: ActionArgs) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const refusal = approverRefusal(s, subject, 'on extensions') ?? (s.extensions.some((e) => e.outcome === 'pending') ? undefined : 'No extension is waiting for a decision any more.');
-    if (refusal) return refuse(refusal);
+  const decideExtension = (approved: boolean) => async (args: ActionArgs) => {
+    await args.ack();
+    const click = await clickOn(args, (s, subject) =>
+      approverRefusal(s, subject, 'on extensions') ?? (s.extensions.some((e) => e.outcome === 'pending') ? undefined : 'No extension is waiting for a decision any more.'));
+    if (!click) return;
+    const { requestId, subject, refuse } = click;
     try {
       await access.decideExtension(requestId, subject, approved, approved ? undefined : 'denied in Slack');
     } catch (error) {
@@ -345,22 +342,20 @@ export function createSlackApp(options: SlackAppOptions): App {
   app.action(SlackActions.denyExtension, decideExtension(false));
 
   // ---- held commands (the gateway waits on these) ---------------------------------------------------
-  const decideCommand = (approved: boolean) => async ({ ack, body, action, respond }: ActionArgs) => {
-    await ack();
-    const refuse = (text: string) => tell(respond, text);
-    const { requestId, item: commandId } = parseButtonValue((action as { value?: string }).value);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject || !commandId) return;
-    const s = await loadStatus(requestId, refuse);
-    if (!s) return;
-    const command = s.commands.find((c) => c.commandId === commandId);
-    if (!command) return refuse(`There is no held command ${commandId} on ${requestId}.`);
-    if (command.outcome !== 'pending') {
-      const by = command.decidedBy && command.decidedBy !== 'gatehouse' ? ` by ${command.decidedBy}` : '';
-      return refuse(`That command was already ${command.outcome.replace('_', ' ')}${by}; nothing was changed.`);
-    }
-    const refusal = approverRefusal(s, subject, 'on held commands');
-    if (refusal) return refuse(refusal);
+  const decideCommand = (approved: boolean) => async (args: ActionArgs) => {
+    await args.ack();
+    const click = await clickOn(args, (s, subject, commandId) => {
+      if (!commandId) return 'That button does not name a held command; nothing was changed.';
+      const command = s.commands.find((c) => c.commandId === commandId);
+      if (!command) return `There is no held command ${commandId} on ${s.requestId}.`;
+      if (command.outcome !== 'pending') {
+        const by = command.decidedBy && command.decidedBy !== 'gatehouse' ? ` by ${command.decidedBy}` : '';
+        return `That command was already ${command.outcome.replace('_', ' ')}${by}; nothing was changed.`;
+      }
+      return approverRefusal(s, subject, 'on held commands');
+    });
+    if (!click?.item) return;
+    const { requestId, item: commandId, subject, refuse } = click;
     try {
       await access.decideCommand(requestId, commandId, subject, approved, approved ? undefined : 'denied in Slack');
     } catch (error) {
