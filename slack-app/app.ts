@@ -168,6 +168,22 @@ export function createSlackApp(options: SlackAppOptions): App {
     return { requestId, item, subject, s, refuse };
   };
 
+  /**
+   * The common end of a valid modal submission (after the ack): who submitted, which request the
+   * modal was opened for, then `act`; a refusal is told where the modal was opened from.
+   */
+  const actOnSubmission = async (userId: string, metadata: string, what: string, act: (requestId: string, subject: string) => Promise<unknown>) => {
+    const context = decodeContext(metadata);
+    const refuse = (text: string) => tellAfterModal(userId, context, text);
+    const subject = await subjectOf(userId, refuse);
+    if (!subject || !context.requestId) return;
+    try {
+      await act(context.requestId, subject);
+    } catch (error) {
+      await refuse(failure(error, `${what} ${context.requestId}`));
+    }
+  };
+
   /** What the requester is told once the workflow has started. */
   const startedMessage = (requestId: string, target: string, durationMs: number, subject: string) => {
     const verdict = evaluateRequest(config, subject, target, durationMs);
@@ -277,15 +293,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     const read = readReason(view.state.values as never);
     if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.errors }));
     await ack();
-    const context = decodeContext(view.private_metadata);
-    const refuse = (text: string) => tellAfterModal(body.user.id, context, text);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject || !context.requestId) return;
-    try {
-      await access.deny(context.requestId, subject, read.reason);
-    } catch (error) {
-      await refuse(failure(error, `deny ${context.requestId}`));
-    }
+    await actOnSubmission(body.user.id, view.private_metadata, 'deny', (requestId, subject) => access.deny(requestId, subject, read.reason));
   });
 
   // ---- Revoke now (requester or approver) -----------------------------------------------------------
@@ -315,15 +323,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     const read = readExtension(view.state.values as never);
     if (!read.ok) return void (await ack({ response_action: 'errors', errors: read.errors }));
     await ack();
-    const context = decodeContext(view.private_metadata);
-    const refuse = (text: string) => tellAfterModal(body.user.id, context, text);
-    const subject = await subjectOf(body.user.id, refuse);
-    if (!subject || !context.requestId) return;
-    try {
-      await access.extend(context.requestId, subject, read.durationMs, read.reason);
-    } catch (error) {
-      await refuse(failure(error, `extend ${context.requestId}`));
-    }
+    await actOnSubmission(body.user.id, view.private_metadata, 'extend', (requestId, subject) => access.extend(requestId, subject, read.durationMs, read.reason));
   });
 
   const decideExtension = (approved: boolean) => async (args: ActionArgs) => {
