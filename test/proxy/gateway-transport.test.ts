@@ -1,7 +1,7 @@
 import { CallToolResultSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { SessionRecorder } from '../../audit';
 import { connectRedis, waitForRedis } from '../../lib';
-import { connectClient, endSession, eventually, initializeBody, rawPost, startTestGateway, testRedisUrl, type TestGateway } from './support';
+import { alive, connectClient, endSession, eventually, initializeBody, rawPost, startTestGateway, testRedisUrl, type TestGateway } from './support';
 
 describe('gateway: the official MCP client through /mcp/<target> to server-everything', () => {
   let gw: TestGateway;
@@ -132,15 +132,6 @@ describe('gateway: the official MCP client through /mcp/<target> to server-every
     expect(ok.headers.get('mcp-session-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('gateway with the audit/ recorder: a leaky upstream tool cannot hand out the credential', () => {
   let gw: TestGateway;

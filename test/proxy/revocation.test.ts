@@ -1,14 +1,5 @@
 import { GrantStore } from '../../lib';
-import { connectClient, eventually, initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, connectClient, eventually, initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
 
 describe('gateway: revocation cuts live sessions', () => {
   let gw: TestGateway;

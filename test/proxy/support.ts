@@ -190,3 +190,13 @@ export async function endSession(c: { client: Client; transport: StreamableHTTPC
   await c.transport.terminateSession().catch(() => undefined);
   await c.client.close();
 }
+
+/** Whether a process (e.g. an upstream the gateway spawned) is still running. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
