@@ -8,19 +8,23 @@ export interface Tally {
   /** Predicted findings that mostly lie on a gold identifier of the same type. */
   correct: number;
   predicted: number;
+  /** Gold identifiers with every character but spaces masked, whatever the type (strict span recall). */
+  strict: number;
 }
 
-export const emptyTally = (): Tally => ({ found: 0, gold: 0, correct: 0, predicted: 0 });
+export const emptyTally = (): Tally => ({ found: 0, gold: 0, correct: 0, predicted: 0, strict: 0 });
 
 export function add(into: Tally, other: Tally): void {
   into.found += other.found;
   into.gold += other.gold;
   into.correct += other.correct;
   into.predicted += other.predicted;
+  into.strict += other.strict;
 }
 
 export const precision = (t: Tally) => (t.predicted === 0 ? 1 : t.correct / t.predicted);
 export const recall = (t: Tally) => (t.gold === 0 ? 1 : t.found / t.gold);
+export const strictRecall = (t: Tally) => (t.gold === 0 ? 1 : t.strict / t.gold);
 /** F-beta with beta 2: recall weighs four times as much as precision (a leak costs more than an extra mask). */
 export function f2(t: Tally): number {
   const p = precision(t);
@@ -52,13 +56,19 @@ export function scoreDocument(text: string, gold: readonly GoldSpan[], predicted
     anyType.gold++;
     let typed = true;
     let masked = true;
+    let strict = true;
     for (let i = g.start; i < g.end; i++) {
+      if (predType[i] === undefined && !/\s/.test(text[i]!)) strict = false;
       if (!isAlnum(text[i]!)) continue;
       if (predType[i] !== g.type) typed = false;
       if (predType[i] === undefined) masked = false;
     }
     if (typed) t.found++;
     if (masked) anyType.found++;
+    if (strict) {
+      t.strict++;
+      anyType.strict++;
+    }
   }
   for (const f of predicted) {
     const t = tally(f.type);
