@@ -19,6 +19,7 @@ export { entityTypes, operatorNames, validatorBackedTypes, type EntityType, type
 export { MaskingError, RESTRICTED_ZIP3 } from './operators';
 export { serializeJson } from './structured/serialize';
 export type { MaskOptions } from './mask-text';
+export * from './lineage';
 
 /** Per-call options: a fresh token memo, so no value outlives the call. */
 const perCall = (options: MaskOptions): MaskOptions & OperatorContext => ({ ...options, tokenMemo: new Map() });

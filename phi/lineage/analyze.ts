@@ -1,0 +1,495 @@
+import { Parser } from 'node-sql-parser';
+import { findTables, norm, qualified, unknownColumnClass, type CatalogTable, type ColumnClass, type PhiCatalog } from './catalog';
+import { isKnownFunction, NON_REVEALING_AGGREGATES } from './functions';
+
+/** One source column an output or a predicate depends on. */
+export interface SourceRef {
+  /** DATABASE.SCHEMA.TABLE.COLUMN */
+  column: string;
+  class: ColumnClass;
+}
+
+/**
+ * One way an output column (or a predicate) depends on data: a resolved source column, or
+ * something the analysis could not resolve (`unresolved` says what), reached through `path`
+ * (functions and operators, outermost first).
+ */
+export interface Use {
+  source?: SourceRef;
+  unresolved?: string;
+  path: string[];
+  /** Only inside an allow-listed aggregate that cannot reveal a value (COUNT of a plain column). */
+  aggregated: boolean;
+  /** A plain column compared with `=` to another plain column (an equality join). */
+  equality?: boolean;
+}
+
+export interface ColumnLineage {
+  name: string;
+  /** The expression is exactly one source column (through aliases, subqueries and CTEs). */
+  exact: boolean;
+  uses: Use[];
+}
+
+export const predicateClauses = ['WHERE', 'JOIN ON', 'JOIN USING', 'GROUP BY', 'HAVING', 'ORDER BY', 'QUALIFY'] as const;
+export type PredicateClause = (typeof predicateClauses)[number];
+export interface PredicateUse extends Use {
+  clause: PredicateClause;
+}
+
+export type QueryLineage =
+  /** `columns` undefined: the output column list itself is unknown (`*` over an unknown object). */
+  | { kind: 'query'; columns?: ColumnLineage[]; columnsUnknown?: string; predicates: PredicateUse[] }
+  /** SHOW, DESCRIBE, USE, writes: no result column is computed from table data. */
+  | { kind: 'metadata'; statement: string }
+  | { kind: 'unanalysable'; reason: string };
+
+const parser = new Parser();
+const METADATA = new Set(['SHOW', 'DESCRIBE', 'DESC', 'USE', 'LIST', 'LS', 'EXPLAIN']);
+const WRITES = new Set(['insert', 'update', 'delete', 'replace']);
+const FLATTEN_COLUMNS = ['SEQ', 'KEY', 'PATH', 'INDEX', 'VALUE', 'THIS'];
+const MAX_SQL = 200_000;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- node-sql-parser's AST is loosely typed; every shape is checked where read */
+type Node = any;
+
+class Unanalysable extends Error {}
+
+/** What is known about one relation of a FROM clause. */
+interface Relation {
+  alias: string;
+  /** A column by name; `strict` = only columns the relation is known to have. */
+  lookup(column: string, strict: boolean): ColumnLineage | undefined;
+  /** The columns `*` expands to, in order; a string says why they are unknown. */
+  star(): ColumnLineage[] | string;
+}
+
+interface Scope {
+  relations: Relation[];
+  ctes: Map<string, ColumnLineage[] | string>;
+  parent?: Scope;
+}
+
+interface Context {
+  catalog: PhiCatalog;
+  predicates: PredicateUse[];
+  /** column_ref nodes that are one side of a column = column comparison. */
+  equalities: WeakSet<object>;
+  depth: number;
+}
+
+/** The first keyword after comments and whitespace. */
+function firstKeyword(sql: string): string {
+  const stripped = sql.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+  return (/^[A-Za-z]+/.exec(stripped)?.[0] ?? '').toUpperCase();
+}
+
+/**
+ * The lineage of every result column of one SQL statement, and every source column its
+ * predicates touch. Pure: the catalog is the only knowledge of the warehouse it uses.
+ */
+export function analyzeSql(sql: string, catalog: PhiCatalog): QueryLineage {
+  if (typeof sql !== 'string' || sql.trim() === '') return { kind: 'unanalysable', reason: 'no SQL text' };
+  if (sql.length > MAX_SQL) return { kind: 'unanalysable', reason: `the SQL is longer than ${MAX_SQL} characters` };
+  const keyword = firstKeyword(sql);
+  if (METADATA.has(keyword)) {
+    if (/;\s*\S/.test(sql)) return { kind: 'unanalysable', reason: 'more than one statement' };
+    return { kind: 'metadata', statement: keyword };
+  }
+  let ast: Node;
+  try {
+    ast = parser.astify(sql, { database: 'snowflake' });
+  } catch (error) {
+    return { kind: 'unanalysable', reason: `the SQL parser (Snowflake dialect) could not parse it: ${String((error as Error).message).slice(0, 160)}` };
+  }
+  if (Array.isArray(ast)) {
+    if (ast.length !== 1) return { kind: 'unanalysable', reason: 'more than one statement' };
+    ast = ast[0];
+  }
+  if (!ast || typeof ast !== 'object') return { kind: 'unanalysable', reason: 'the parser returned no statement' };
+  if (WRITES.has(ast.type)) return { kind: 'metadata', statement: String(ast.type).toUpperCase() };
+  if (ast.type !== 'select') return { kind: 'unanalysable', reason: `a ${String(ast.type).toUpperCase()} statement is not a query the analysis understands` };
+  const context: Context = { catalog, predicates: [], equalities: new WeakSet(), depth: 0 };
+  try {
+    const columns = analyzeSetExpression(ast, undefined, context);
+    if (typeof columns === 'string') return { kind: 'query', columnsUnknown: columns, predicates: context.predicates };
+    return { kind: 'query', columns, predicates: context.predicates };
+  } catch (error) {
+    if (error instanceof Unanalysable) return { kind: 'unanalysable', reason: error.message };
+    return { kind: 'unanalysable', reason: `the analysis failed: ${(error as Error).message}` };
+  }
+}
+
+/** A SELECT and the SELECTs chained to it by UNION / INTERSECT / EXCEPT / MINUS. */
+function analyzeSetExpression(ast: Node, parent: Scope | undefined, context: Context): ColumnLineage[] | string {
+  if (++context.depth > 64) throw new Unanalysable('the query nests deeper than 64 levels');
+  try {
+    let result = analyzeSelect(ast, parent, context);
+    for (let next = ast._next; next; next = next._next) {
+      const branch = analyzeSelect(next, parent, context);
+      if (typeof result === 'string') continue;
+      if (typeof branch === 'string') {
+        result = branch;
+        continue;
+      }
+      if (branch.length !== result.length) {
+        result = `the branches of ${String(ast.set_op ?? 'a set operation').toUpperCase()} have different column counts`;
+        continue;
+      }
+      result = result.map((c, i) => ({ name: c.name, exact: false, uses: [...c.uses, ...branch[i]!.uses] }));
+    }
+    return result;
+  } finally {
+    context.depth--;
+  }
+}
+
+function identifierOf(value: Node): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    if (typeof value.value === 'string') return value.value;
+    if (value.expr && typeof value.expr.value === 'string') return value.expr.value;
+    if (value.type === 'column_ref') return identifierOf(value.column);
+  }
+  return undefined;
+}
+
+function catalogRelation(alias: string, tables: CatalogTable[]): Relation {
+  const first = tables[0]!;
+  const columnOf = (t: CatalogTable, c: { name: string; class: ColumnClass }): ColumnLineage => ({
+    name: norm(c.name), exact: true, uses: [{ source: { column: qualified(t, c.name), class: c.class }, path: [], aggregated: false }],
+  });
+  return {
+    alias,
+    lookup(column, strict) {
+      const name = norm(column);
+      const found = tables.flatMap((t) => t.columns.filter((c) => norm(c.name) === name).map((c) => columnOf(t, c)));
+      if (found.length === 1) return found[0];
+      if (found.length > 1) return { name, exact: false, uses: found.flatMap((f) => f.uses) };
+      if (strict) return undefined;
+      return columnOf(first, { name, class: unknownColumnClass(name) });
+    },
+    star() {
+      if (tables.some((t) => t.partial || t.columns.length === 0)) return `the PHI catalog does not list every column of ${qualified(first)}`;
+      const names = first.columns.map((c) => norm(c.name)).join(',');
+      if (tables.some((t) => t.columns.map((c) => norm(c.name)).join(',') !== names)) {
+        return `"${first.name}" names several tables with different columns (qualify it as DATABASE.SCHEMA.TABLE)`;
+      }
+      return first.columns.map((c) => this.lookup(c.name, true)!);
+    },
+  };
+}
+
+function derivedRelation(alias: string, columns: ColumnLineage[] | string): Relation {
+  return {
+    alias,
+    lookup(column) {
+      if (typeof columns === 'string') return { name: norm(column), exact: false, uses: [{ unresolved: columns, path: [], aggregated: false }] };
+      const name = norm(column);
+      const found = columns.filter((c) => norm(c.name) === name);
+      if (found.length === 1) return found[0];
+      if (found.length > 1) return { name, exact: false, uses: found.flatMap((c) => c.uses) };
+      return undefined;
+    },
+    star: () => columns,
+  };
+}
+
+function unknownRelation(alias: string, why: string): Relation {
+  return {
+    alias,
+    lookup: (column) => ({ name: norm(column), exact: false, uses: [{ unresolved: why, path: [], aggregated: false }] }),
+    star: () => why,
+  };
+}
+
+function tableRelation(item: Node, scope: Scope, context: Context): Relation {
+  const name = String(item.table);
+  const hasSchema = item.schema !== undefined && item.schema !== null;
+  const database = hasSchema ? item.db ?? undefined : undefined;
+  const schema = hasSchema ? item.schema : item.db ?? undefined;
+  const alias = norm(item.as ?? name);
+  if (!schema && !database) {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const cte = s.ctes.get(norm(name));
+      if (cte !== undefined) return derivedRelation(alias, cte);
+    }
+  }
+  const tables = findTables(context.catalog, { name, ...(schema ? { schema } : {}), ...(database ? { database } : {}) });
+  const shown = [database, schema, name].filter(Boolean).join('.');
+  if (tables.length === 0) return unknownRelation(alias, `${norm(shown)} is not in the PHI catalog (an unknown table or a view whose definition is not known)`);
+  return catalogRelation(alias, tables);
+}
+
+function flattenRelation(alias: string, input: Node, scope: Scope, context: Context): Relation {
+  const uses = walk(input, scope, ['FLATTEN'], false, context);
+  const columns = FLATTEN_COLUMNS.map((name) => ({ name, exact: false, uses }));
+  return derivedRelation(alias, columns);
+}
+
+function fromItem(item: Node, scope: Scope, context: Context): Relation {
+  if (typeof item.table === 'string' && !item.expr) return tableRelation(item, scope, context);
+  const alias = norm(item.as ?? `#${scope.relations.length}`);
+  const expr = item.expr;
+  if (expr?.ast) return derivedRelation(alias, analyzeSetExpression(expr.ast, scope, context));
+  if (expr?.type === 'flatten') return flattenRelation(alias, expr.args?.input?.value, scope, context);
+  if (expr?.type === 'function' && /^table$/i.test(functionName(expr)) && expr.args?.value?.length === 1 && expr.args.value[0]?.type === 'flatten') {
+    return flattenRelation(alias, expr.args.value[0].args?.input?.value, scope, context);
+  }
+  const what = expr?.type === 'function' ? `table function ${functionName(expr)}` : `a ${String(expr?.type ?? item.type ?? 'FROM')} source`;
+  // Its arguments may read PHI too; they are unresolved anyway.
+  return unknownRelation(alias, `${what} is not one the analysis understands`);
+}
+
+function analyzeSelect(ast: Node, parent: Scope | undefined, context: Context): ColumnLineage[] | string {
+  if (!ast || ast.type !== 'select') throw new Unanalysable(`a ${String(ast?.type ?? 'missing')} query block is not understood`);
+  const scope: Scope = { relations: [], ctes: new Map(), ...(parent ? { parent } : {}) };
+  for (const cte of ast.with ?? []) {
+    const name = norm(identifierOf(cte.name) ?? '');
+    if (!cte.stmt?.ast) throw new Unanalysable(`the CTE ${name} is not a query the analysis understands`);
+    if (cte.recursive) throw new Unanalysable(`the recursive CTE ${name} is not analysed`);
+    let columns = analyzeSetExpression(cte.stmt.ast, scope, context);
+    const renamed: string[] | undefined = Array.isArray(cte.columns) ? cte.columns.map((c: Node) => norm(identifierOf(c) ?? '')) : undefined;
+    if (renamed && typeof columns !== 'string') {
+      if (renamed.length !== columns.length) columns = `the CTE ${name} names ${renamed.length} columns for ${columns.length}`;
+      else columns = columns.map((c, i) => ({ ...c, name: renamed[i]! }));
+    }
+    scope.ctes.set(name, columns);
+  }
+  const joins: { clause: PredicateClause; expr: Node }[] = [];
+  for (const item of ast.from ?? []) {
+    const relation = fromItem(item, scope, context);
+    if (item.on) joins.push({ clause: 'JOIN ON', expr: item.on });
+    if (Array.isArray(item.using)) {
+      for (const u of item.using) {
+        const column = identifierOf(u) ?? '';
+        const left = scope.relations.flatMap((r) => r.lookup(column, true)?.uses ?? []);
+        const right = relation.lookup(column, false)?.uses ?? [];
+        for (const use of [...left, ...right]) context.predicates.push({ ...use, clause: 'JOIN USING', equality: use.path.length === 0 });
+      }
+    }
+    scope.relations.push(relation);
+  }
+  for (const j of joins) predicate(j.expr, j.clause, scope, undefined, context);
+
+  const columns: ColumnLineage[] = [];
+  let unknown: string | undefined;
+  (ast.columns ?? []).forEach((item: Node, i: number) => {
+    const expr = item.expr ?? item;
+    if (expr?.type === 'column_ref' && identifierOf(expr.column) === '*') {
+      const expanded = expandStar(expr, scope);
+      if (typeof expanded === 'string') unknown ??= expanded;
+      else columns.push(...expanded);
+      return;
+    }
+    const uses = walk(expr, scope, [], false, context);
+    const exact = isPlainColumn(expr) && uses.length === 1 && !uses[0]!.unresolved && uses[0]!.path.length === 0 && resolvesExactly(expr, scope);
+    const name = item.as ? norm(identifierOf(item.as) ?? String(item.as)) : plainName(expr) ?? `COLUMN_${i + 1}`;
+    columns.push({ name, exact, uses });
+  });
+  // GROUP BY, HAVING, ORDER BY and QUALIFY may name an output column by alias or position.
+  const aliases = columns;
+  if (ast.where) predicate(ast.where, 'WHERE', scope, undefined, context);
+  for (const g of ast.groupby?.columns ?? []) predicate(g, 'GROUP BY', scope, aliases, context);
+  if (ast.having) predicate(ast.having, 'HAVING', scope, aliases, context);
+  if (ast.qualify) predicate(ast.qualify, 'QUALIFY', scope, aliases, context);
+  for (const o of ast.orderby ?? []) predicate(o.expr ?? o, 'ORDER BY', scope, aliases, context);
+  if (ast.window) predicate(ast.window, 'QUALIFY', scope, aliases, context);
+  return unknown ?? columns;
+}
+
+function expandStar(expr: Node, scope: Scope): ColumnLineage[] | string {
+  const suffix = expr.suffix;
+  let exclude: Set<string> | undefined;
+  if (suffix) {
+    const kind = functionName(suffix).toUpperCase();
+    if (kind !== 'EXCLUDE') return `SELECT * ${kind} is not analysed`;
+    exclude = new Set((suffix.args?.value ?? []).map((c: Node) => norm(identifierOf(c.column) ?? identifierOf(c) ?? '')));
+  }
+  let relations = scope.relations;
+  if (expr.table) {
+    const alias = norm(String(expr.table));
+    relations = scope.relations.filter((r) => r.alias === alias);
+    if (relations.length === 0) return `${alias}.* names no table of the FROM clause`;
+  }
+  if (relations.length === 0) return 'SELECT * without a FROM clause';
+  const out: ColumnLineage[] = [];
+  for (const r of relations) {
+    const columns = r.star();
+    if (typeof columns === 'string') return columns;
+    out.push(...columns.filter((c) => !exclude?.has(norm(c.name))));
+  }
+  return out;
+}
+
+function isPlainColumn(expr: Node): boolean {
+  return expr?.type === 'column_ref' || expr?.type === 'double_quote_string';
+}
+
+function plainName(expr: Node): string | undefined {
+  if (expr?.type === 'column_ref') return norm(identifierOf(expr.column) ?? '');
+  if (expr?.type === 'double_quote_string') return norm(String(expr.value));
+  return undefined;
+}
+
+/** A plain column whose relation column is itself exact (a derived table's computed column is not). */
+function resolvesExactly(expr: Node, scope: Scope): boolean {
+  const { table, column } = refParts(expr);
+  if (column === undefined) return false;
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const candidates = table ? s.relations.filter((r) => r.alias === norm(table)) : s.relations;
+    const found = candidates.map((r) => r.lookup(column, !table)).filter((c): c is ColumnLineage => c !== undefined);
+    if (found.length) return found.length === 1 && found[0]!.exact;
+  }
+  return false;
+}
+
+function refParts(expr: Node): { table?: string; column?: string; path: boolean } {
+  if (expr?.type === 'double_quote_string') return { column: String(expr.value), path: false };
+  const column = identifierOf(expr?.column);
+  const table = expr?.table ? identifierOf(expr.table) : undefined;
+  // `x:field` is column x with a path; the parser reads it as table x, column field.
+  if (Array.isArray(expr?.notations) && expr.notations.includes(':')) return { ...(table ? { column: table } : {}), path: true };
+  return { ...(table ? { table } : {}), ...(column !== undefined ? { column } : {}), path: false };
+}
+
+function functionName(node: Node): string {
+  const parts = node?.name?.name;
+  if (Array.isArray(parts)) return parts.map((p: Node) => String(p?.value ?? '')).join('.');
+  if (typeof node?.name === 'string') return node.name;
+  return '';
+}
+
+function resolveColumn(expr: Node, scope: Scope, aliases: ColumnLineage[] | undefined): ColumnLineage | string {
+  const { table, column, path } = refParts(expr);
+  if (column === undefined || column === '*') return 'a column the analysis could not name';
+  const name = norm(column);
+  const viaAlias = !table && aliases ? aliases.filter((c) => norm(c.name) === name) : [];
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    let found: ColumnLineage[];
+    if (table) {
+      const relation = s.relations.find((r) => r.alias === norm(table));
+      if (!relation) continue;
+      const c = relation.lookup(column, false);
+      found = c ? [c] : [];
+      if (!found.length) return `${norm(table)}.${name} is not a column of ${norm(table)}`;
+    } else {
+      found = s.relations.map((r) => r.lookup(column, true)).filter((c): c is ColumnLineage => c !== undefined);
+      if (!found.length && !viaAlias.length) {
+        const unknown = s.relations.find((r) => typeof r.star() === 'string');
+        if (unknown) found = [unknown.lookup(column, false)!];
+        else if (s.relations.length === 1 && s === scope) found = [s.relations[0]!.lookup(column, false)!].filter(Boolean);
+      }
+    }
+    if (s === scope) found = [...found, ...viaAlias];
+    if (found.length) {
+      const merged = found.length === 1 ? found[0]! : { name, exact: false, uses: found.flatMap((f) => f.uses) };
+      return path ? { ...merged, exact: false, uses: merged.uses.map((u) => ({ ...u, path: ['GET_PATH', ...u.path] })) } : merged;
+    }
+  }
+  if (viaAlias.length) return { name, exact: false, uses: viaAlias.flatMap((a) => a.uses) };
+  return `the column ${table ? `${norm(table)}.` : ''}${name} could not be resolved`;
+}
+
+const prefixed = (uses: Use[], path: string[], aggregated: boolean, equality: boolean): Use[] =>
+  uses.map((u) => ({ ...u, path: [...path, ...u.path], aggregated: u.aggregated || (aggregated && u.path.length === 0), ...(equality ? { equality: true } : {}) }));
+
+/** Every data dependency of an expression. */
+function walk(node: Node, scope: Scope, path: string[], aggregated: boolean, context: Context, aliases?: ColumnLineage[]): Use[] {
+  if (node === null || node === undefined || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((n) => walk(n, scope, path, aggregated, context, aliases));
+  const sub = node.ast ?? (node.type === 'select' ? node : undefined);
+  if (sub) {
+    const columns = analyzeSetExpression(sub, scope, context);
+    if (typeof columns === 'string') return [{ unresolved: columns, path: [...path, 'SUBQUERY'], aggregated: false }];
+    return columns.flatMap((c) => prefixed(c.uses, [...path, 'SUBQUERY'], false, false));
+  }
+  switch (node.type) {
+    case 'column_ref':
+    case 'double_quote_string': {
+      const resolved = resolveColumn(node, scope, aliases);
+      if (typeof resolved === 'string') return [{ unresolved: resolved, path, aggregated: false }];
+      return prefixed(resolved.uses, path, aggregated, context.equalities.has(node));
+    }
+    case 'var':
+      return [{ unresolved: `${String(node.prefix ?? '')}${String(node.name ?? '')} (a positional column or variable) is not analysed`, path, aggregated: false }];
+    case 'star':
+      return [];
+    case 'aggr_func':
+    case 'window_func':
+    case 'function':
+    case 'flatten': {
+      const name = (node.type === 'flatten' ? 'FLATTEN' : functionName(node)).toUpperCase();
+      const out: Use[] = [];
+      if (!isKnownFunction(name)) out.push({ unresolved: `${name || 'an unnamed function'} is not a function the analysis knows (UDF, external or new built-in)`, path: [...path, name], aggregated: false });
+      const args = node.args;
+      const starArgument = JSON.stringify(args ?? null).includes('"column":"*"');
+      if (starArgument) out.push({ unresolved: `${name}(*) depends on every column in scope`, path: [...path, name], aggregated: false });
+      const countsOnly = NON_REVEALING_AGGREGATES.has(name) && isPlainArgument(node.type === 'aggr_func' ? args?.expr : args) && !node.over;
+      out.push(...walk(args, scope, [...path, name], countsOnly, context, aliases));
+      out.push(...walk(node.over, scope, [...path, name, 'OVER'], false, context, aliases));
+      if (node.type === 'window_func' || node.type === 'aggr_func') {
+        for (const key of Object.keys(node)) {
+          if (!['type', 'name', 'args', 'over', 'loc'].includes(key)) out.push(...walk(node[key], scope, [...path, name], false, context, aliases));
+        }
+      }
+      return out;
+    }
+    case 'binary_expr':
+    case 'unary_expr':
+      if (context.equalities.has(node.left)) return [...walk(node.left, scope, path, false, context, aliases), ...walk(node.right, scope, path, false, context, aliases)];
+      return [...walk(node.left, scope, [...path, String(node.operator)], false, context, aliases), ...walk(node.right, scope, [...path, String(node.operator)], false, context, aliases),
+        ...walk(node.expr, scope, [...path, String(node.operator)], false, context, aliases)];
+    case 'cast':
+      return walk(node.expr, scope, [...path, 'CAST'], false, context, aliases);
+    case 'case':
+      return [...walk(node.expr, scope, [...path, 'CASE'], false, context, aliases), ...walk(node.args, scope, [...path, 'CASE'], false, context, aliases)];
+    case 'extract':
+      return walk(node.args, scope, [...path, 'EXTRACT'], false, context, aliases);
+    default: {
+      const label = typeof node.type === 'string' && !['expr', 'expr_list', 'when', 'else'].includes(node.type) ? [String(node.type).toUpperCase()] : [];
+      const out: Use[] = [];
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'loc' || key === 'type' || value === null || typeof value !== 'object') continue;
+        out.push(...walk(value, scope, [...path, ...label], aggregated, context, aliases));
+      }
+      return out;
+    }
+  }
+}
+
+function isPlainArgument(expr: Node): boolean {
+  if (!expr) return false;
+  if (expr.type === 'star') return true;
+  if (expr.type === 'expr_list') return (expr.value ?? []).every(isPlainArgument);
+  return isPlainColumn(expr) && !(Array.isArray(expr.notations) && expr.notations.includes(':'));
+}
+
+function markEqualities(node: Node, context: Context): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((n) => markEqualities(n, context));
+    return;
+  }
+  if (node.ast) return;
+  if (node.type === 'binary_expr' && node.operator === '=' && isPlainColumn(node.left) && isPlainColumn(node.right)) {
+    context.equalities.add(node.left);
+    context.equalities.add(node.right);
+    return;
+  }
+  if (node.type === 'binary_expr' && (node.operator === 'AND' || node.operator === 'OR')) {
+    markEqualities(node.left, context);
+    markEqualities(node.right, context);
+  }
+}
+
+function predicate(expr: Node, clause: PredicateClause, scope: Scope, aliases: ColumnLineage[] | undefined, context: Context): void {
+  if (expr?.type === 'number' && aliases) {
+    const column = aliases[Number(expr.value) - 1];
+    const uses = column ? column.uses : [{ unresolved: `${clause} position ${String(expr.value)} is not an output column`, path: [], aggregated: false }];
+    context.predicates.push(...uses.map((u) => ({ ...u, clause })));
+    return;
+  }
+  markEqualities(expr, context);
+  context.predicates.push(...walk(expr, scope, [], false, context, aliases).map((u) => ({ ...u, clause })));
+}

@@ -1,0 +1,88 @@
+import { ReportBuilder } from '../report';
+import { maskRowsInto } from '../structured/rows';
+import { applyOperator, redact, type OperatorContext } from '../operators';
+import type { MaskingPolicy } from '../policy';
+import type { EntityType, MaskReport, OperatorName } from '../types';
+import type { ColumnPlan, MaskingPlan } from './plan';
+
+/** What lineage masking did to one result, safe to record: per column its action, sources and rule; never a value. */
+export interface LineageReport {
+  counts: Partial<Record<EntityType, number>>;
+  total: number;
+  plan: 'columns' | 'whole';
+  columns: Omit<ColumnPlan, 'index'>[];
+  /** Set when the plan was for another column count than the result had (then every column was masked). */
+  mismatch?: string;
+}
+
+export interface MaskedTable {
+  rows: unknown[][];
+  report: LineageReport;
+  /** The appearance layer's report for the columns it scanned. */
+  scan?: MaskReport;
+}
+
+function maskCell(value: unknown, type: EntityType, operator: OperatorName, keepNull: boolean, context: OperatorContext): unknown {
+  if (value === null || value === undefined) return keepNull ? value : redact(type);
+  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return applyOperator(operator, type, text, context);
+}
+
+/**
+ * Masks a SQL result by its plan. Positional: column i of the result is output column i of the
+ * statement the gateway forwarded (the names are the client's to choose). A result whose column
+ * count differs from the plan is masked whole.
+ */
+export function maskTableByPlan(columns: readonly string[], rows: readonly (readonly unknown[])[], plan: Exclude<MaskingPlan, { kind: 'metadata' }>, policy: MaskingPolicy, options: { tokenKey?: string | Uint8Array } = {}): MaskedTable {
+  const context: OperatorContext = { ...options, tokenMemo: new Map() };
+  const counts: Partial<Record<EntityType, number>> = {};
+  let total = 0;
+  const count = (type: EntityType, n: number) => {
+    if (n) {
+      counts[type] = (counts[type] ?? 0) + n;
+      total += n;
+    }
+  };
+  let columnPlans: ColumnPlan[] | undefined = plan.kind === 'columns' ? plan.columns : undefined;
+  let mismatch: string | undefined;
+  if (columnPlans && columnPlans.length !== columns.length) {
+    mismatch = `the statement has ${columnPlans.length} output columns but the result has ${columns.length}`;
+    columnPlans = undefined;
+  }
+  if (!columnPlans) {
+    const type = plan.kind === 'whole' ? plan.type : (plan.columns.find((c) => c.type)?.type ?? 'SSN');
+    const operator = plan.kind === 'whole' ? plan.operator : 'redact';
+    const reason = plan.kind === 'whole' ? plan.reason : `every column masked as ${type}: ${mismatch}`;
+    const masked = rows.map((row) => row.map((cell) => maskCell(cell, type, operator, false, context)));
+    count(type, rows.reduce((n, r) => n + r.length, 0));
+    return {
+      rows: masked,
+      report: { counts, total, plan: 'whole', columns: columns.map((name) => ({ name, action: 'mask', type, operator, rule: 'unresolved', sources: [], reason })), ...(mismatch ? { mismatch } : {}) },
+    };
+  }
+  const scanIndexes = columnPlans.filter((c) => c.action === 'scan').map((c) => c.index);
+  let scanned: { rows: unknown[][]; report: MaskReport } | undefined;
+  if (scanIndexes.length) {
+    // The second layer: appearance-based detection on free text. Output names are the client's,
+    // so a `none` tag on a name must not let free text through unscanned.
+    const columnsPolicy = Object.fromEntries(Object.entries(policy.columns).filter(([, v]) => v !== 'none'));
+    const builder = new ReportBuilder();
+    const scannedRows = maskRowsInto(scanIndexes.map((i) => columns[i]!), rows.map((r) => scanIndexes.map((i) => r[i])), { ...policy, columns: columnsPolicy }, context, builder);
+    scanned = { rows: scannedRows, report: builder.build() };
+  }
+  const masked = rows.map((row, r) => row.map((cell, c) => {
+    const p = columnPlans![c]!;
+    if (p.action === 'pass') return cell;
+    if (p.action === 'scan') return scanned!.rows[r]![scanIndexes.indexOf(c)];
+    return maskCell(cell, p.type!, p.operator!, p.rule === 'phi-source', context);
+  }));
+  for (const p of columnPlans) {
+    if (p.action === 'mask') count(p.type!, rows.filter((r) => p.rule !== 'phi-source' || (r[p.index] !== null && r[p.index] !== undefined)).length);
+  }
+  if (scanned) for (const [type, n] of Object.entries(scanned.report.counts)) count(type as EntityType, n ?? 0);
+  return {
+    rows: masked,
+    report: { counts, total, plan: 'columns', columns: columnPlans.map(({ index: _index, ...rest }) => rest) },
+    ...(scanned ? { scan: scanned.report } : {}),
+  };
+}

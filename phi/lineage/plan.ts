@@ -1,0 +1,167 @@
+import type { MaskingPolicy } from '../policy';
+import type { EntityType, OperatorName } from '../types';
+import { analyzeSql, type ColumnLineage, type PredicateClause, type QueryLineage, type Use } from './analyze';
+import { isPhi, strictest, strictestInScope, type PhiCatalog } from './catalog';
+import { APPEARANCE_PRESERVING } from './functions';
+
+/** Why a result column is treated the way it is. */
+export type LineageRule =
+  | 'all-sources-none'        // passed through: every source is proven harmless
+  | 'counted-only'            // PHI only inside COUNT / APPROX_COUNT_DISTINCT of plain columns
+  | 'free-text'               // free text as it is stored: scanned by the appearance layer
+  | 'phi-source'              // exactly a PHI column
+  | 'derived-from-phi'        // computed from PHI: masked whole
+  | 'derived-from-free-text'  // free text transformed so the scan could miss it: masked whole
+  | 'unresolved';             // something the analysis could not resolve: strictest type in scope
+
+export interface ColumnPlan {
+  /** Position in the result (masking is positional; names are the client's to choose). */
+  index: number;
+  name: string;
+  action: 'pass' | 'scan' | 'mask';
+  type?: EntityType;
+  operator?: OperatorName;
+  rule: LineageRule;
+  /** Fully qualified source columns with how they were reached ("CLINICAL.PHI.PATIENTS.SSN via REPLACE"). */
+  sources: string[];
+  /** One sentence for the masking report and the recording (never a value). */
+  reason: string;
+}
+
+export type MaskingPlan =
+  | { kind: 'columns'; columns: ColumnPlan[]; touchesPhi: boolean }
+  /** Every column of the result masked as one type: the output columns could not be told apart. */
+  | { kind: 'whole'; type: EntityType; operator: OperatorName; reason: string; touchesPhi: true }
+  /** Not a query over table data (SHOW, DESCRIBE, a write's count): the appearance layer decides. */
+  | { kind: 'metadata'; statement: string; touchesPhi: false };
+
+const MAX_SOURCES_LISTED = 8;
+
+function describe(use: Use): string {
+  const via = use.path.filter((p) => p !== '').join(' > ');
+  if (use.source) return `${use.source.column}${via ? ` via ${via}` : ''}`;
+  return `unresolved: ${use.unresolved ?? 'unknown'}`;
+}
+
+/** The operator for a masked column: `generalize` and `partial` only on the stored value itself. */
+function operatorFor(type: EntityType, policy: MaskingPolicy, exact: boolean): OperatorName {
+  const chosen = policy.operators[type] ?? policy.defaultOperator;
+  if (!exact && (chosen === 'generalize' || chosen === 'partial')) return 'redact';
+  return chosen;
+}
+
+const listed = (uses: Use[]) => {
+  const all = [...new Set(uses.map(describe))];
+  return all.length > MAX_SOURCES_LISTED ? [...all.slice(0, MAX_SOURCES_LISTED), `and ${all.length - MAX_SOURCES_LISTED} more`] : all;
+};
+
+/** The rule of the issue, for one output column. */
+export function planColumn(column: ColumnLineage, index: number, policy: MaskingPolicy, scopeType: EntityType): ColumnPlan {
+  const counted = column.uses.filter((u) => u.aggregated);
+  const revealing = column.uses.filter((u) => !u.aggregated);
+  const unresolved = revealing.filter((u) => !u.source);
+  const phi = revealing.filter((u) => u.source && isPhi(u.source.class) && !policy.ignore.includes(u.source.class as EntityType));
+  const text = revealing.filter((u) => u.source?.class === 'text');
+  const base = { index, name: column.name };
+  if (unresolved.length) {
+    const type = strictest([scopeType, ...phi.map((u) => u.source!.class as EntityType)])!;
+    const sources = listed([...unresolved, ...phi]);
+    return { ...base, action: 'mask', type, operator: operatorFor(type, policy, false), rule: 'unresolved', sources, reason: `masked as ${type}, the strictest PHI type in scope: ${unresolved.map(describe)[0]}` };
+  }
+  if (phi.length) {
+    const type = strictest(phi.map((u) => u.source!.class as EntityType))!;
+    const exact = column.exact && phi.length === 1 && phi[0]!.path.length === 0 && revealing.length === 1;
+    const sources = listed(phi);
+    return exact
+      ? { ...base, action: 'mask', type, operator: operatorFor(type, policy, true), rule: 'phi-source', sources, reason: `the PHI column ${sources[0]} (${type})` }
+      : { ...base, action: 'mask', type, operator: operatorFor(type, policy, false), rule: 'derived-from-phi', sources, reason: `derived from ${sources.join(', ')}; masked whole as ${type}` };
+  }
+  if (text.length) {
+    const hidden = text.filter((u) => u.path.some((p) => !APPEARANCE_PRESERVING.has(p)));
+    const sources = listed(text);
+    if (hidden.length) {
+      return { ...base, action: 'mask', type: scopeType, operator: operatorFor(scopeType, policy, false), rule: 'derived-from-free-text', sources,
+        reason: `derived from free text ${listed(hidden).join(', ')} in a way a scan could miss; masked as ${scopeType}, the strictest PHI type in scope` };
+    }
+    return { ...base, action: 'scan', rule: 'free-text', sources, reason: `free text from ${sources.join(', ')}: scanned for identifiers` };
+  }
+  if (counted.length) {
+    return { ...base, action: 'pass', rule: 'counted-only', sources: listed(counted), reason: 'PHI only counted (COUNT / APPROX_COUNT_DISTINCT of plain columns): no value can come out' };
+  }
+  return { ...base, action: 'pass', rule: 'all-sources-none', sources: listed(column.uses), reason: column.uses.length ? 'every source column is classified none' : 'computed from constants only' };
+}
+
+/** From lineage to what the masker does with each result column. */
+export function planFromLineage(lineage: QueryLineage, catalog: PhiCatalog, policy: MaskingPolicy): MaskingPlan {
+  const scopeType = strictestInScope(catalog);
+  const whole = (reason: string): MaskingPlan => ({ kind: 'whole', type: scopeType, operator: operatorFor(scopeType, policy, false), reason, touchesPhi: true });
+  if (lineage.kind === 'metadata') return { kind: 'metadata', statement: lineage.statement, touchesPhi: false };
+  if (lineage.kind === 'unanalysable') return whole(`every column masked as ${scopeType}, the strictest PHI type in scope: ${lineage.reason}`);
+  if (!lineage.columns) return whole(`every column masked as ${scopeType}, the strictest PHI type in scope: ${lineage.columnsUnknown ?? 'the result columns are unknown'}`);
+  const columns = lineage.columns.map((c, i) => planColumn(c, i, policy, scopeType));
+  const touches = (u: Use) => !u.source || isPhi(u.source.class) || u.source.class === 'text';
+  const touchesPhi = lineage.columns.some((c) => c.uses.some(touches)) || lineage.predicates.some(touches);
+  return { kind: 'columns', columns, touchesPhi };
+}
+
+/** The masking plan of one SQL statement. */
+export function planSql(sql: string, catalog: PhiCatalog, policy: MaskingPolicy): MaskingPlan {
+  return planFromLineage(analyzeSql(sql, catalog), catalog, policy);
+}
+
+export type PredicateVerdict = 'allow' | 'hold' | 'deny';
+
+/** Direct identifiers wait for a human when a query filters, joins, groups or sorts on them; dates and places do not. */
+export const DEFAULT_PHI_PREDICATES: Partial<Record<EntityType, PredicateVerdict>> = {
+  SSN: 'hold', NAME: 'hold', PHONE: 'hold', FAX: 'hold', EMAIL: 'hold', STREET_ADDRESS: 'hold', MRN: 'hold', HEALTH_PLAN_ID: 'hold',
+  ACCOUNT_NUMBER: 'hold', CARD_NUMBER: 'hold', LICENSE_NUMBER: 'hold', DEA_NUMBER: 'hold', NPI: 'hold', VIN: 'hold',
+  LICENSE_PLATE: 'hold', DEVICE_ID: 'hold', URL: 'hold', IP_ADDRESS: 'hold', OTHER_ID: 'hold',
+  DATE: 'allow', AGE: 'allow', ZIP: 'allow', CITY: 'allow',
+};
+
+export interface PredicateDecision {
+  verdict: PredicateVerdict;
+  /** The PHI columns the predicates touch, with the clause ("CLINICAL.PHI.PATIENTS.SSN in WHERE"); no values. */
+  touched: { column: string; type: EntityType | 'unresolved'; clause: PredicateClause; verdict: PredicateVerdict }[];
+  reason: string;
+}
+
+const severity: Record<PredicateVerdict, number> = { allow: 0, hold: 1, deny: 2 };
+
+/**
+ * What a query's predicates (WHERE, JOIN, GROUP BY, HAVING, ORDER BY, QUALIFY) do with PHI,
+ * under the target's `phiPredicates`. Equality joins between plain identifier columns pass;
+ * PHI only counted passes; anything the analysis cannot resolve is judged as the strictest type.
+ */
+export function decidePredicates(sql: string, catalog: PhiCatalog, policy: MaskingPolicy & { phiPredicates?: Partial<Record<EntityType | 'default', PredicateVerdict>> }): PredicateDecision {
+  const lineage = analyzeSql(sql, catalog);
+  const settings = { ...DEFAULT_PHI_PREDICATES, ...(policy.phiPredicates ?? {}) };
+  const verdictOf = (type: EntityType): PredicateVerdict => settings[type] ?? (policy.phiPredicates?.default as PredicateVerdict | undefined) ?? 'hold';
+  const scopeType = strictestInScope(catalog);
+  if (lineage.kind === 'metadata') return { verdict: 'allow', touched: [], reason: `${lineage.statement} reads no table data` };
+  if (lineage.kind === 'unanalysable') {
+    const verdict = verdictOf(scopeType);
+    return { verdict, touched: [{ column: 'the whole statement', type: 'unresolved', clause: 'WHERE', verdict }], reason: `its predicates could not be analysed (${lineage.reason}); judged as ${scopeType}` };
+  }
+  const touched: PredicateDecision['touched'] = [];
+  for (const use of lineage.predicates) {
+    if (use.aggregated) continue;
+    if (!use.source) {
+      const verdict = verdictOf(scopeType);
+      touched.push({ column: use.unresolved ?? 'unresolved', type: 'unresolved', clause: use.clause, verdict });
+      continue;
+    }
+    const cls = use.source.class;
+    if (!isPhi(cls) || policy.ignore.includes(cls)) continue;
+    const equalityJoin = use.equality === true && use.path.length === 0;
+    const verdict = equalityJoin ? 'allow' : verdictOf(cls);
+    touched.push({ column: use.source.column, type: cls, clause: use.clause, verdict });
+  }
+  let verdict: PredicateVerdict = 'allow';
+  for (const t of touched) if (severity[t.verdict] > severity[verdict]) verdict = t.verdict;
+  const deciding = [...new Set(touched.filter((t) => t.verdict === verdict && verdict !== 'allow').map((t) => `${t.column} (${t.type}) in ${t.clause}`))];
+  const reason = verdict === 'allow'
+    ? touched.length ? 'its predicates touch PHI only in ways the policy allows (equality joins, dates)' : 'its predicates touch no PHI column'
+    : `its predicates touch ${deciding.join(', ')}`;
+  return { verdict, touched, reason };
+}
