@@ -1,8 +1,11 @@
 import type { CommandVerdict, SqlClassName, TargetConfig } from '../policy';
 import { classifySql, type SqlClass } from '../policy';
 
-/** What the gateway does with one tools/call, and why. Pure: no I/O. */
-export interface CommandDecision {
+/**
+ * Policy's ruling on one tools/call (allow / hold / deny) and why. Pure: no I/O. Not to be
+ * confused with the workflow's CommandDecision, which is an approver's decision on a held call.
+ */
+export interface ToolCallRuling {
   verdict: CommandVerdict;
   tool: string;
   /** SQL classes found in the call's SQL arguments (empty when it carries none). */
@@ -34,7 +37,7 @@ export function toolAllowed(target: TargetConfig, tool: string): boolean {
 }
 
 /** Decides a tools/call: the tool must be allowed, and every SQL class it carries decides. */
-export function decideToolCall(target: TargetConfig, tool: unknown, args: unknown): CommandDecision {
+export function decideToolCall(target: TargetConfig, tool: unknown, args: unknown): ToolCallRuling {
   if (typeof tool !== 'string' || tool.length === 0) {
     return { verdict: 'deny', tool: String(tool ?? ''), classes: [], risk: 'high', sql: [], reason: 'tools/call needs a tool name (params.name)' };
   }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger, GrantStore, REVOCATION_CHANNEL, type GrantRecord, type Logger, type Redis, type RevocationEvent } from '../lib';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
@@ -60,6 +60,8 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** Authorization servers to advertise in the protected resource metadata. */
   authorizationServers?: string[];
+  /** The gateway's own OAuth authorization server (proxy/oauth): answers its paths, advertised by default. */
+  authorizationServer?: { handle(req: IncomingMessage, res: ServerResponse, issuer: string): Promise<boolean> };
   /** Where a person or agent asks for a grant (the Gatehouse API or docs). */
   accessRequestUrl?: string;
   log?: Logger;
@@ -199,6 +201,7 @@ export class Gateway {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    if (await this.options.authorizationServer?.handle(req, res, this.baseUrl(req))) return;
     const metadata = METADATA_PATH.exec(url.pathname);
     if (metadata && req.method === 'GET') return this.protectedResourceMetadata(req, res, metadata[1]!);
     if (url.pathname === '/healthz' && req.method === 'GET') {
@@ -257,7 +260,18 @@ export class Gateway {
       session.refreshGrant(grant);
       session.lastActivity = Date.now();
       if (body !== undefined) this.takeRate(grant.grantId, Array.isArray(body) ? body.length : 1);
-      await session.transport.handleRequest(req, res, body);
+      const ids = requestsIn(body).map((r) => r.id);
+      const taken = session.claimIds(ids);
+      if (taken !== undefined) {
+        // Refused before the transport sees it, so the pending request keeps its id (and its answer).
+        const refusal = await session.refuseReusedId(requestsIn(body).find((r) => r.id === taken)!);
+        throw new GatewayError(refusal.code as GatewayErrorCode, refusal.message, 409, {}, taken);
+      }
+      try {
+        await session.transport.handleRequest(req, res, body);
+      } finally {
+        session.releaseIds(ids);
+      }
       return;
     }
     if (req.method !== 'POST' || !(isInitializeRequest(body) || (Array.isArray(body) && body.some(isInitializeRequest)))) {
@@ -414,7 +428,8 @@ export class Gateway {
     }
     const doc = {
       resource: `${this.baseUrl(req)}/mcp/${target.name}`,
-      ...(this.options.authorizationServers?.length ? { authorization_servers: this.options.authorizationServers } : {}),
+      ...(this.options.authorizationServers?.length ? { authorization_servers: this.options.authorizationServers }
+        : this.options.authorizationServer ? { authorization_servers: [this.baseUrl(req)] } : {}),
       bearer_methods_supported: ['header'],
       resource_name: `Gatehouse: ${target.description || target.name}`,
       ...(this.options.accessRequestUrl ? { resource_documentation: this.options.accessRequestUrl } : {}),
@@ -436,4 +451,10 @@ export class Gateway {
     map.set(key, value);
     if (map.size > MEMORY) map.delete(map.keys().next().value as K);
   }
+}
+
+/** The JSON-RPC requests in a POST body (one message or a batch). */
+function requestsIn(body: unknown): JSONRPCRequest[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.filter((m): m is JSONRPCRequest => isJSONRPCRequest(m));
 }

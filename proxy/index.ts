@@ -3,7 +3,8 @@
 export { Gateway, DEFAULT_LIMITS, type GatewayOptions, type GatewayLimits, type GrantLookup, type CredentialSource } from './gateway';
 export { GatewaySession, type CommandReviewer, type SessionLimits } from './session';
 export { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
-export { decideToolCall, toolAllowed, DEFAULT_SQL_VERDICTS, type CommandDecision } from './command-policy';
+export { decideToolCall, toolAllowed, DEFAULT_SQL_VERDICTS, type ToolCallRuling } from './command-policy';
+export { decideRequest, decideResponse, shapeResult, maskContextFor, type ForwardedCall, type RequestOutcome, type ResponseOutcome, type RequestFacts } from './decisions';
 export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, type MaskOutcome, type MaskSummary, type MaskContext } from './masking';
 export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
 export { limitRows } from './row-limit';

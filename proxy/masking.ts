@@ -21,6 +21,8 @@ export interface MaskContext {
   method: string;
   /** The tool whose result or arguments these are (tools/call only). */
   tool?: string;
+  /** The forwarded call's arguments (tools/call only), from the gateway's own record of what it forwarded. */
+  arguments?: Record<string, unknown>;
 }
 
 export interface ResponseMasker {

@@ -1,4 +1,5 @@
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { maskedSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
 
 /**
  * What the gateway writes to the session recording (one Redis Stream per access request; the
@@ -15,43 +16,12 @@ export interface GatewayRecorder {
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
 }
 
-export interface MaskedCount { type: string; count: number }
+// The entry shapes are audit/'s zod schemas (the one definition), without the fields the
+// recorder adds itself (type, at).
+type Entry<S extends z.ZodType> = Omit<z.input<S>, 'type' | 'at'>;
 
-export interface SessionStartEntry {
-  sessionId: string;
-  grantId: string;
-  subject: string;
-  target: string;
-  client?: { name: string; version?: string };
-  transport?: 'streamable-http';
-}
-
-export interface RequestEntry {
-  sessionId: string;
-  messageId: RequestId | null;
-  method: string;
-  tool?: string;
-  arguments?: Record<string, unknown>;
-  classes?: string[];
-  verdict: 'allow' | 'hold' | 'deny';
-  commandId?: string;
-  reason?: string;
-  masked?: MaskedCount[];
-}
-
-export interface ResponseEntry {
-  sessionId: string;
-  messageId: RequestId | null;
-  outcome: 'ok' | 'error' | 'denied' | 'withheld';
-  result?: unknown;
-  error?: { code: number; message: string };
-  masked?: MaskedCount[];
-  rows?: number;
-  durationMs?: number;
-}
-
-export interface SessionEndEntry {
-  sessionId: string;
-  reason: 'closed' | 'revoked' | 'expired' | 'error';
-  detail?: string;
-}
+export type MaskedCount = z.input<typeof maskedSchema>;
+export type SessionStartEntry = Entry<typeof sessionStartSchema>;
+export type RequestEntry = Entry<typeof requestEntrySchema>;
+export type ResponseEntry = Entry<typeof responseEntrySchema>;
+export type SessionEndEntry = Entry<typeof sessionEndSchema>;

@@ -6,11 +6,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { newCommandId, type GrantRecord, type Logger } from '../lib';
 import type { TargetConfig } from '../policy';
-import { decideToolCall, toolAllowed, type CommandDecision } from './command-policy';
+import type { ToolCallRuling } from './command-policy';
+import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
-import { emptyMaskSummary, maskedEntries, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
-import { limitRows } from './row-limit';
 import { openUpstream, type UpstreamHandle } from './upstream';
 
 /** The access workflow's per-command Update, as the gateway needs it (AccessClient implements it). */
@@ -41,18 +41,18 @@ export interface SessionDeps {
   onEnded(session: GatewaySession): void;
 }
 
-/** Responses of these methods carry no data from the warehouse; everything else is masked. */
-const UNMASKED_RESULTS = new Set(['initialize', 'ping', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'logging/setLevel']);
 /** Upstream notifications whose params can carry data. */
 const MASKED_NOTIFICATIONS = new Set(['notifications/message', 'notifications/progress']);
 const SUMMARY_LIMIT = 2_000;
 
+/** A request id the session has taken: being decided, held for an approver, or forwarded. */
 interface Pending {
-  method: string;
-  tool?: string;
+  state: 'deciding' | 'held' | 'forwarded';
   startedAt: number;
+  /** What the gateway forwarded (or will, once approved): fixed, the client cannot change it. */
+  call?: ForwardedCall;
+  commandId?: string;
   timer?: NodeJS.Timeout;
-  progressToken?: string | number;
 }
 
 type EndReason = SessionEndEntry['reason'];
@@ -73,6 +73,8 @@ export class GatewaySession {
   ended?: { reason: EndReason; detail: string; at: string };
   private upstream?: UpstreamHandle;
   private readonly pending = new Map<RequestId, Pending>();
+  /** Ids the gateway let through for a POST the transport is delivering. */
+  private readonly claimed = new Set<RequestId>();
   private readonly progressOwners = new Map<string | number, RequestId>();
   private readonly holds = new Set<NodeJS.Timeout>();
   private expiryTimer?: NodeJS.Timeout;
@@ -174,12 +176,44 @@ export class GatewaySession {
 
   // ---- client -> upstream -------------------------------------------------------------------
 
+  /**
+   * Claims request ids for a POST before the transport sees it (synchronously, so two POSTs
+   * racing with one id cannot both pass). Returns the first id already taken, claiming nothing then.
+   */
+  claimIds(ids: RequestId[]): RequestId | undefined {
+    const taken = ids.find((id, i) => this.pending.has(id) || this.claimed.has(id) || ids.indexOf(id) !== i);
+    if (taken !== undefined) return taken;
+    ids.forEach((id) => this.claimed.add(id));
+    return undefined;
+  }
+
+  /** Releases claims the transport never delivered (it refused the POST). */
+  releaseIds(ids: RequestId[]): void {
+    ids.forEach((id) => this.claimed.delete(id));
+  }
+
+  /** Records a request refused because its id is taken (the gateway refuses it before the transport). */
+  async refuseReusedId(request: JSONRPCRequest): Promise<{ code: number; message: string }> {
+    const startedAt = performance.now();
+    const outcome = decideRequest({ target: this.deps.target, sessionId: this.sessionId ?? '', request, idInUse: true, commandId: '', startedAt });
+    const refusal = outcome.kind === 'refuse' ? outcome.refusal : { code: GatewayErrorCode.InvalidRequest, message: 'request id in use' };
+    await this.deps.recorder.request(this.grant.requestId, outcome.entry).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a refused request'));
+    await this.recordRefusal(request.id, startedAt, refusal.code, refusal.message, 'denied');
+    return refusal;
+  }
+
   private fromClient(message: JSONRPCMessage): void {
     if (this.ended) return;
     this.lastActivity = Date.now();
     if (isJSONRPCRequest(message)) {
-      this.handleRequest(message).catch((error: unknown) => {
+      const startedAt = performance.now();
+      // Decided now, in the same tick the message arrived: a second request with the same id can
+      // never replace this one's entry (and with it the masking policy of its answer).
+      const idInUse = !this.claimed.delete(message.id) && this.pending.has(message.id);
+      if (!idInUse) this.pending.set(message.id, { state: 'deciding', startedAt });
+      this.handleRequest(message, idInUse, startedAt).catch((error: unknown) => {
         this.deps.log.error({ err: (error as Error).message, method: message.method }, 'request failed in the gateway');
+        if (!idInUse) this.forget(message.id);
         void this.sendToClient(jsonRpcError(message.id, GatewayErrorCode.Unavailable, 'the gateway could not process this request; nothing was forwarded'));
       });
       return;
@@ -192,14 +226,10 @@ export class GatewaySession {
     void this.sendUpstream(message);
   }
 
-  private async handleRequest(request: JSONRPCRequest): Promise<void> {
-    const startedAt = performance.now();
+  private async handleRequest(request: JSONRPCRequest, idInUse: boolean, startedAt: number): Promise<void> {
     const sessionId = this.sessionId ?? '';
     const params = (request.params ?? {}) as Record<string, unknown>;
-    let decision: CommandDecision | undefined;
-    let recordedArgs: Record<string, unknown> | undefined;
-    let argsReport = emptyMaskSummary();
-    if (request.method === 'initialize') {
+    if (request.method === 'initialize' && !idInUse) {
       const clientInfo = params.clientInfo as { name?: unknown; version?: unknown } | undefined;
       const ok = await this.record(request.id, () => this.deps.recorder.sessionStart(this.grant.requestId, {
         sessionId, grantId: this.grant.grantId, subject: this.grant.subject, target: this.target, transport: 'streamable-http',
@@ -209,61 +239,54 @@ export class GatewaySession {
       }));
       if (!ok) return;
     }
-    if (request.method === 'tools/call') {
-      decision = decideToolCall(this.deps.target, params.name, params.arguments);
-      if (params.arguments !== undefined) {
-        const masked = await this.mask(params.arguments, 'arguments', request.method, decision.tool);
-        if (!masked) {
-          await this.sendToClient(jsonRpcError(request.id, GatewayErrorCode.Withheld, 'the arguments could not be checked for PHI, so the call was not forwarded'));
-          return;
-        }
-        recordedArgs = (masked.masked && typeof masked.masked === 'object' ? masked.masked : { value: masked.masked }) as Record<string, unknown>;
-        argsReport = masked.report;
-      }
+    let maskedArguments: RequestFacts['maskedArguments'];
+    if (!idInUse && request.method === 'tools/call' && params.arguments && typeof params.arguments === 'object' && !Array.isArray(params.arguments)) {
+      const masked = await this.mask(params.arguments as Record<string, unknown>, { target: this.target, part: 'arguments', method: request.method, ...(typeof params.name === 'string' ? { tool: params.name } : {}) });
+      maskedArguments = masked ? { value: masked.masked, report: masked.report } : 'failed';
     }
-    const commandId = decision?.verdict === 'hold' ? newCommandId() : undefined;
-    const recorded = await this.record(request.id, () => this.deps.recorder.request(this.grant.requestId, {
-      sessionId, messageId: request.id, method: request.method,
-      ...(decision ? { tool: decision.tool } : {}),
-      ...(recordedArgs ? { arguments: recordedArgs } : {}),
-      ...(decision && decision.classes.length ? { classes: decision.classes } : {}),
-      verdict: decision?.verdict ?? 'allow',
-      ...(commandId ? { commandId } : {}),
-      ...(decision && decision.verdict !== 'allow' ? { reason: decision.reason } : {}),
-      masked: maskedEntries(argsReport),
-    }));
+    const outcome = decideRequest({
+      target: this.deps.target, sessionId, request, idInUse, commandId: newCommandId(), startedAt,
+      ...(maskedArguments !== undefined ? { maskedArguments } : {}),
+    });
+    const recorded = await this.record(request.id, () => this.deps.recorder.request(this.grant.requestId, outcome.entry), undefined, undefined, !idInUse);
     if (!recorded) return;
-
-    if (decision?.verdict === 'deny') {
-      await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByPolicy, `denied by policy: ${decision.reason}`);
+    if (outcome.kind === 'refuse') {
+      if (idInUse) {
+        // The id belongs to the request already pending: answer this one without touching that one.
+        await this.recordRefusal(request.id, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
+        await this.sendToClient(jsonRpcError(request.id, outcome.refusal.code, outcome.refusal.message));
+        return;
+      }
+      await this.refuse(request.id, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
       return;
     }
-    if (decision?.verdict === 'hold' && commandId) {
-      const go = await this.hold(request, decision, commandId, startedAt);
+    if (outcome.kind === 'hold') {
+      const go = await this.hold(request, outcome.call, outcome.ruling, outcome.commandId);
       if (!go) return;
     }
-    this.forward(request, decision?.tool, startedAt);
+    this.forward(request, outcome.call);
   }
 
   /** Asks the access workflow; tells the client it is waiting; true when an approver approved. */
-  private async hold(request: JSONRPCRequest, decision: CommandDecision, commandId: string, startedAt: number): Promise<boolean> {
+  private async hold(request: JSONRPCRequest, call: ForwardedCall, ruling: ToolCallRuling, commandId: string): Promise<boolean> {
+    const startedAt = call.startedAt;
     const reviewer = this.deps.reviewer;
     if (!reviewer) {
-      await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByPolicy, `held for approval (${decision.reason}), but this gateway has no connection to the access workflow; ask an operator to configure TEMPORAL_ADDRESS`);
+      await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByPolicy, `held for approval (${ruling.reason}), but this gateway has no connection to the access workflow; ask an operator to configure TEMPORAL_ADDRESS`);
       return false;
     }
-    const summaryText = decision.sql.join(';\n').slice(0, SUMMARY_LIMIT);
-    const summary = await this.mask(summaryText, 'summary', 'tools/call');
+    const summaryText = ruling.sql.join(';\n').slice(0, SUMMARY_LIMIT);
+    const summary = await this.mask(summaryText, maskContextFor(this.target, call, 'summary'));
     if (!summary) {
       await this.refuse(request.id, startedAt, GatewayErrorCode.Withheld, 'the held command could not be masked for the approvers, so it was not sent for approval');
       return false;
     }
-    const progressToken = ((request.params as { _meta?: { progressToken?: string | number } } | undefined)?._meta)?.progressToken;
+    const progressToken = call.progressToken;
     let tick = 0;
     const notify = () => {
       tick += 1;
       const waited = Math.round((performance.now() - startedAt) / 1000);
-      const text = `held for approval (${decision.classes.join(', ')}): waiting for an approver in the request's Slack thread, ${waited}s so far (command ${commandId})`;
+      const text = `held for approval (${ruling.classes.join(', ')}): waiting for an approver in the request's Slack thread, ${waited}s so far (command ${commandId})`;
       const note: JSONRPCNotification = progressToken !== undefined
         ? { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: tick, message: text } }
         : { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'gatehouse', data: text } };
@@ -272,16 +295,14 @@ export class GatewaySession {
     notify();
     const timer = setInterval(notify, this.deps.limits.holdProgressIntervalMs);
     this.holds.add(timer);
-    this.pending.set(request.id, { method: request.method, tool: decision.tool, startedAt, ...(progressToken !== undefined ? { progressToken } : {}) });
+    const waiting: Pending = { state: 'held', startedAt, call, commandId };
+    this.pending.set(request.id, waiting);
     try {
       const answer = await reviewer.reviewCommand(this.grant.requestId, {
-        commandId, tool: decision.tool, summary: String(summary.masked), classes: decision.classes, risk: decision.risk,
+        commandId, tool: ruling.tool, summary: String(summary.masked), classes: ruling.classes, risk: ruling.risk,
       });
-      if (this.ended || !this.pending.has(request.id)) return false;
-      if (answer.approved) {
-        this.pending.delete(request.id);
-        return true;
-      }
+      if (this.ended || this.pending.get(request.id) !== waiting) return false;
+      if (answer.approved) return true;
       const timedOut = answer.decidedBy === 'gatehouse' && /in time/.test(answer.reason ?? '');
       if (timedOut) {
         await this.refuse(request.id, startedAt, GatewayErrorCode.ApprovalTimedOut, `no approver decided in time on command ${commandId}; it was not run. Ask in the request's Slack thread and try again`);
@@ -300,19 +321,18 @@ export class GatewaySession {
     }
   }
 
-  private forward(request: JSONRPCRequest, tool: string | undefined, startedAt: number): void {
-    const progressToken = ((request.params as { _meta?: { progressToken?: string | number } } | undefined)?._meta)?.progressToken;
-    const pending: Pending = { method: request.method, ...(tool ? { tool } : {}), startedAt, ...(progressToken !== undefined ? { progressToken } : {}) };
+  private forward(request: JSONRPCRequest, call: ForwardedCall): void {
+    const pending: Pending = { state: 'forwarded', startedAt: call.startedAt, call };
     pending.timer = setTimeout(() => {
       if (this.pending.get(request.id) !== pending) return;
       this.forget(request.id);
       void this.sendUpstream({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: request.id, reason: 'gateway timeout' } });
-      void this.refuse(request.id, startedAt, GatewayErrorCode.UpstreamTimeout,
+      void this.refuse(request.id, call.startedAt, GatewayErrorCode.UpstreamTimeout,
         `the upstream MCP server did not answer ${request.method} within ${this.deps.limits.upstreamTimeoutMs} ms`, 'error');
     }, this.deps.limits.upstreamTimeoutMs);
     pending.timer.unref();
     this.pending.set(request.id, pending);
-    if (progressToken !== undefined) this.progressOwners.set(progressToken, request.id);
+    if (call.progressToken !== undefined) this.progressOwners.set(call.progressToken, request.id);
     void this.sendUpstream(request);
   }
 
@@ -320,7 +340,7 @@ export class GatewaySession {
     const p = this.pending.get(id);
     if (!p) return;
     if (p.timer) clearTimeout(p.timer);
-    if (p.progressToken !== undefined) this.progressOwners.delete(p.progressToken);
+    if (p.call?.progressToken !== undefined) this.progressOwners.delete(p.call.progressToken);
     this.pending.delete(id);
   }
 
@@ -332,9 +352,12 @@ export class GatewaySession {
       const id = message.id;
       if (id === undefined) return;
       const pending = this.pending.get(id);
-      if (!pending) return; // answered already (timeout, cancellation): drop the late answer
+      // Only an answer to what the gateway forwarded counts; anything else (answered already,
+      // timed out, cancelled, still being decided) is dropped.
+      if (!pending || pending.state !== 'forwarded' || !pending.call) return;
+      const call = pending.call;
       this.forget(id);
-      this.answer(message, id, pending).catch((error: unknown) => {
+      this.answer(message, call).catch((error: unknown) => {
         this.deps.log.error({ err: (error as Error).message }, 'could not return a response');
         void this.sendToClient(jsonRpcError(id, GatewayErrorCode.Withheld, 'the response was withheld: the gateway could not process it'));
       });
@@ -343,49 +366,40 @@ export class GatewaySession {
     this.relay(message).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not relay an upstream message'));
   }
 
-  private async answer(message: JSONRPCMessage, id: RequestId, pending: Pending): Promise<void> {
+  private async answer(message: JSONRPCMessage, call: ForwardedCall): Promise<void> {
     const sessionId = this.sessionId ?? '';
+    const id = call.id;
     this.lastActivity = Date.now();
-    const durationMs = Math.max(0, performance.now() - pending.startedAt);
+    const durationMs = Math.max(0, performance.now() - call.startedAt);
     if (isJSONRPCErrorResponse(message)) {
-      const masked = await this.mask(message.error, 'result', pending.method);
-      if (!masked) {
-        await this.refuse(id, pending.startedAt, GatewayErrorCode.Withheld, 'the upstream answered with an error that could not be checked for PHI; it was withheld', 'withheld');
+      const masked = await this.mask(message.error, maskContextFor(this.target, call, 'result'));
+      const error = masked?.masked ?? message.error;
+      const outcome = decideResponse({ sessionId, call, durationMs, answer: { error }, masked: masked ? masked.report : 'failed' });
+      if (outcome.kind === 'withhold') {
+        await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
         return;
       }
-      const error = masked.masked;
-      const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, {
-        sessionId, messageId: id, outcome: 'error', error: { code: error.code, message: error.message }, masked: maskedEntries(masked.report), durationMs,
-      }), 'the response was withheld: it could not be recorded', pending.startedAt);
+      const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded', call.startedAt);
       if (ok) await this.sendToClient({ jsonrpc: '2.0', id, error });
       // A session whose initialize failed is of no use to anyone: stop its upstream now.
-      if (pending.method === 'initialize') await this.end('error', `the upstream refused initialize: ${error.message}`);
+      if (call.method === 'initialize') await this.end('error', `the upstream refused initialize: ${error.message}`);
       return;
     }
     if (!isJSONRPCResultResponse(message)) return;
-    let result = message.result as Record<string, unknown>;
-    let rows: number | undefined;
-    if (pending.method === 'tools/list' && Array.isArray(result.tools)) {
-      result = { ...result, tools: (result.tools as { name?: unknown }[]).filter((t) => typeof t.name === 'string' && toolAllowed(this.deps.target, t.name)) };
+    const shaped = shapeResult(this.deps.target, call, message.result as Record<string, unknown>);
+    let result = shaped.result;
+    let report: MaskSummary | 'failed' | undefined;
+    if (shaped.mask) {
+      const masked = await this.mask(result, maskContextFor(this.target, call, 'result'));
+      if (masked) result = masked.masked;
+      report = masked ? masked.report : 'failed';
     }
-    if (pending.method === 'tools/call') {
-      const limited = limitRows(result, this.deps.target.commands.rowLimit);
-      result = limited.result;
-      rows = limited.rows;
+    const outcome = decideResponse({ sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, ...(report !== undefined ? { masked: report } : {}) });
+    if (outcome.kind === 'withhold') {
+      await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
+      return;
     }
-    let report: MaskSummary = emptyMaskSummary();
-    if (!UNMASKED_RESULTS.has(pending.method)) {
-      const masked = await this.mask(result, 'result', pending.method, pending.tool);
-      if (!masked) {
-        await this.refuse(id, pending.startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
-        return;
-      }
-      result = masked.masked;
-      report = masked.report;
-    }
-    const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, {
-      sessionId, messageId: id, outcome: 'ok', result, masked: maskedEntries(report), ...(rows !== undefined ? { rows } : {}), durationMs,
-    }), 'the response was withheld: it could not be recorded', pending.startedAt);
+    const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded', call.startedAt);
     if (ok) await this.sendToClient({ jsonrpc: '2.0', id, result } as JSONRPCMessage);
   }
 
@@ -399,33 +413,34 @@ export class GatewaySession {
         if (token !== undefined) relatedRequestId = this.progressOwners.get(token);
       }
       if (MASKED_NOTIFICATIONS.has(message.method) && message.params) {
-        const masked = await this.mask(message.params, 'notification', message.method);
+        const masked = await this.mask(message.params, { target: this.target, part: 'notification', method: message.method });
         if (!masked) return; // cannot mask: the notification is dropped, never passed through
         out = { ...message, params: masked.masked };
       }
     } else if (isJSONRPCRequest(message)) {
       // sampling, elicitation, roots: shown to the client (and its human), so masked too.
       if (message.params) {
-        const masked = await this.mask(message.params, 'notification', message.method);
+        const masked = await this.mask(message.params, { target: this.target, part: 'notification', method: message.method });
         if (!masked) {
           await this.sendUpstream(jsonRpcError(message.id, GatewayErrorCode.Withheld, 'the gateway could not mask this request; it was not shown to the client'));
           return;
         }
         out = { ...message, params: masked.masked };
       }
-      if (this.pending.size === 1) relatedRequestId = [...this.pending.keys()][0];
+      const forwarded = [...this.pending.entries()].filter(([, p]) => p.state === 'forwarded');
+      if (forwarded.length === 1) relatedRequestId = forwarded[0]![0];
     }
     await this.transport.send(out, relatedRequestId !== undefined ? { relatedRequestId } : undefined);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async mask<T>(value: T, part: MaskContext['part'], method: string, tool?: string): Promise<{ masked: T; report: MaskSummary } | undefined> {
+  private async mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
     try {
-      const out = await this.deps.masker.mask(value, { target: this.target, part, method, ...(tool ? { tool } : {}) });
+      const out = await this.deps.masker.mask(value, context);
       return { masked: out.masked, report: mergeSummaries(out.report) };
     } catch (error) {
-      this.deps.log.error({ err: (error as Error).message, method, part }, 'masking failed; withholding');
+      this.deps.log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
       return undefined;
     }
   }
@@ -433,9 +448,10 @@ export class GatewaySession {
   /**
    * Runs a recording write; on failure answers the client with an error and returns false. A
    * response that could not be recorded is withheld, and that (without the payload) is recorded
-   * if the recording will take it.
+   * if the recording will take it. `owned`: the id is this request's own pending entry (false for
+   * a request refused because its id was taken: the other request's entry stays).
    */
-  private async record(id: RequestId, write: () => Promise<unknown>, refusal = 'the request was refused: the session recording did not take it, and nothing is forwarded without a record', startedAt?: number): Promise<boolean> {
+  private async record(id: RequestId, write: () => Promise<unknown>, refusal = 'the request was refused: the session recording did not take it, and nothing is forwarded without a record', startedAt?: number, owned = true): Promise<boolean> {
     try {
       await write();
       return true;
@@ -445,7 +461,7 @@ export class GatewaySession {
       if (startedAt !== undefined) {
         await this.refuse(id, startedAt, GatewayErrorCode.Unavailable, message, 'withheld');
       } else {
-        this.forget(id);
+        if (owned) this.forget(id);
         await this.sendToClient(jsonRpcError(id, GatewayErrorCode.Unavailable, message));
       }
       return false;
@@ -455,11 +471,15 @@ export class GatewaySession {
   /** Answers a request with an error and records that answer (best effort: it carries no data). */
   private async refuse(id: RequestId, startedAt: number, code: number, message: string, outcome: 'denied' | 'error' | 'withheld' = 'denied'): Promise<void> {
     this.forget(id);
+    await this.recordRefusal(id, startedAt, code, message, outcome);
+    await this.sendToClient(jsonRpcError(id, code, message));
+  }
+
+  private async recordRefusal(id: RequestId, startedAt: number, code: number, message: string, outcome: 'denied' | 'error' | 'withheld'): Promise<void> {
     await this.deps.recorder.response(this.grant.requestId, {
       sessionId: this.sessionId ?? '', messageId: id, outcome, error: { code, message }, masked: [],
       durationMs: Math.max(0, performance.now() - startedAt),
     }).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a refusal'));
-    await this.sendToClient(jsonRpcError(id, code, message));
   }
 
   private async sendToClient(message: JSONRPCMessage): Promise<void> {

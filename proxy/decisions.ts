@@ -1,0 +1,164 @@
+import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { TargetConfig } from '../policy';
+import { decideToolCall, toolAllowed, type ToolCallRuling } from './command-policy';
+import { GatewayErrorCode } from './errors';
+import { maskedEntries, type MaskContext, type MaskSummary } from './masking';
+import type { RequestEntry, ResponseEntry } from './recording';
+import { limitRows } from './row-limit';
+
+// Where the gateway decides: a request or a result goes in, an outcome comes out (forward / hold
+// / refuse; send / withhold) with the entry to record. No I/O here: the session carries outcomes
+// out (agentgateway's guardrails returning Pass / Mutated / Reject are the model).
+
+/**
+ * What the gateway itself forwarded, fixed at forward time. A result is masked with the policy
+ * chosen from this record, never from anything the client can send later.
+ */
+export interface ForwardedCall {
+  readonly id: RequestId;
+  readonly method: string;
+  /** tools/call only: the tool the gateway forwarded. */
+  readonly tool?: string;
+  /** tools/call only: the arguments the gateway forwarded (unmasked; they never leave the gateway). */
+  readonly arguments?: Readonly<Record<string, unknown>>;
+  readonly progressToken?: string | number;
+  readonly startedAt: number;
+}
+
+/** Responses of these methods carry no data from the warehouse; everything else is masked. */
+export const UNMASKED_RESULTS: ReadonlySet<string> = new Set([
+  'initialize', 'ping', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'logging/setLevel',
+]);
+
+export type Refusal = { code: number; message: string };
+
+export type RequestOutcome =
+  | { kind: 'forward'; call: ForwardedCall; entry: RequestEntry }
+  | { kind: 'hold'; call: ForwardedCall; ruling: ToolCallRuling; commandId: string; entry: RequestEntry }
+  | { kind: 'refuse'; refusal: Refusal; entry: RequestEntry; outcome: 'denied' | 'withheld' };
+
+export interface RequestFacts {
+  target: TargetConfig;
+  sessionId: string;
+  request: JSONRPCRequest;
+  /** True when the session already has a request with this id that is not answered. */
+  idInUse: boolean;
+  /** The call's arguments masked for the recording; 'failed' when the masker threw. */
+  maskedArguments?: { value: Record<string, unknown>; report: MaskSummary } | 'failed';
+  /** The id a hold would get (made by the caller, so this stays pure). */
+  commandId: string;
+  startedAt: number;
+}
+
+/** Decides one client request. */
+export function decideRequest(facts: RequestFacts): RequestOutcome {
+  const { request, sessionId, target } = facts;
+  const base = { sessionId, messageId: request.id, method: request.method };
+  if (facts.idInUse) {
+    const message = `request id ${JSON.stringify(request.id)} is already used by a request of this session that has not been answered; use a new id for every request`;
+    return { kind: 'refuse', outcome: 'denied', refusal: { code: GatewayErrorCode.InvalidRequest, message }, entry: { ...base, verdict: 'deny', reason: message, masked: [] } };
+  }
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const progressToken = progressTokenOf(request);
+  const call = (extra: { tool?: string; arguments?: Record<string, unknown> } = {}): ForwardedCall => Object.freeze({
+    id: request.id, method: request.method, startedAt: facts.startedAt,
+    ...(extra.tool !== undefined ? { tool: extra.tool } : {}),
+    ...(extra.arguments !== undefined ? { arguments: deepFreeze(structuredClone(extra.arguments)) } : {}),
+    ...(progressToken !== undefined ? { progressToken } : {}),
+  });
+  if (request.method !== 'tools/call') return { kind: 'forward', call: call(), entry: { ...base, verdict: 'allow', masked: [] } };
+
+  const ruling = decideToolCall(target, params.name, params.arguments);
+  const args = isObject(params.arguments) ? params.arguments : undefined;
+  if (params.arguments !== undefined && !args) {
+    const message = 'tools/call arguments must be an object (params.arguments)';
+    return { kind: 'refuse', outcome: 'denied', refusal: { code: GatewayErrorCode.InvalidRequest, message }, entry: { ...base, tool: ruling.tool, verdict: 'deny', reason: message, masked: [] } };
+  }
+  if (facts.maskedArguments === 'failed') {
+    const message = 'the arguments could not be checked for PHI, so the call was not forwarded';
+    return { kind: 'refuse', outcome: 'withheld', refusal: { code: GatewayErrorCode.Withheld, message }, entry: { ...base, tool: ruling.tool, verdict: 'deny', reason: message, masked: [] } };
+  }
+  const entry: RequestEntry = {
+    ...base, tool: ruling.tool,
+    ...(facts.maskedArguments ? { arguments: facts.maskedArguments.value } : {}),
+    ...(ruling.classes.length ? { classes: ruling.classes } : {}),
+    verdict: ruling.verdict,
+    ...(ruling.verdict === 'hold' ? { commandId: facts.commandId } : {}),
+    ...(ruling.verdict !== 'allow' ? { reason: ruling.reason } : {}),
+    masked: facts.maskedArguments ? maskedEntries(facts.maskedArguments.report) : [],
+  };
+  if (ruling.verdict === 'deny') {
+    return { kind: 'refuse', outcome: 'denied', refusal: { code: GatewayErrorCode.DeniedByPolicy, message: `denied by policy: ${ruling.reason}` }, entry };
+  }
+  const forwarded = call({ tool: ruling.tool, ...(args ? { arguments: args } : {}) });
+  if (ruling.verdict === 'hold') return { kind: 'hold', call: forwarded, ruling, commandId: facts.commandId, entry };
+  return { kind: 'forward', call: forwarded, entry };
+}
+
+/** What masking a part of a call is told: the tool and arguments come from the forwarded record only. */
+export function maskContextFor(target: string, call: ForwardedCall, part: MaskContext['part']): MaskContext {
+  return {
+    target, part, method: call.method,
+    ...(call.tool !== undefined ? { tool: call.tool } : {}),
+    ...(call.arguments !== undefined ? { arguments: call.arguments as Record<string, unknown> } : {}),
+  };
+}
+
+/** A result before masking: listings filtered to allowed tools, tables cut to the row limit. */
+export function shapeResult(target: TargetConfig, call: ForwardedCall, result: Record<string, unknown>): { result: Record<string, unknown>; rows?: number; mask: boolean } {
+  let out = result;
+  let rows: number | undefined;
+  if (call.method === 'tools/list' && Array.isArray(out.tools)) {
+    out = { ...out, tools: (out.tools as { name?: unknown }[]).filter((t) => typeof t.name === 'string' && toolAllowed(target, t.name)) };
+  }
+  if (call.method === 'tools/call') {
+    const limited = limitRows(out, target.commands.rowLimit);
+    out = limited.result;
+    rows = limited.rows;
+  }
+  return { result: out, ...(rows !== undefined ? { rows } : {}), mask: !UNMASKED_RESULTS.has(call.method) };
+}
+
+export type ResponseOutcome =
+  | { kind: 'send'; entry: ResponseEntry }
+  | { kind: 'withhold'; refusal: Refusal; entry: ResponseEntry };
+
+/** Decides what becomes of an upstream answer once it was shaped and (maybe) masked. */
+export function decideResponse(input: {
+  sessionId: string;
+  call: ForwardedCall;
+  durationMs: number;
+  answer: { result: unknown; rows?: number } | { error: { code: number; message: string } };
+  /** The mask outcome's report; 'failed' when masking threw; undefined when the result needs none. */
+  masked?: MaskSummary | 'failed';
+}): ResponseOutcome {
+  const base = { sessionId: input.sessionId, messageId: input.call.id, durationMs: input.durationMs };
+  if (input.masked === 'failed') {
+    const message = 'error' in input.answer
+      ? 'the upstream answered with an error that could not be checked for PHI; it was withheld'
+      : 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)';
+    return { kind: 'withhold', refusal: { code: GatewayErrorCode.Withheld, message }, entry: { ...base, outcome: 'withheld', error: { code: GatewayErrorCode.Withheld, message }, masked: [] } };
+  }
+  const masked = input.masked ? maskedEntries(input.masked) : [];
+  if ('error' in input.answer) {
+    return { kind: 'send', entry: { ...base, outcome: 'error', error: { code: input.answer.error.code, message: input.answer.error.message }, masked } };
+  }
+  return { kind: 'send', entry: { ...base, outcome: 'ok', result: input.answer.result, masked, ...(input.answer.rows !== undefined ? { rows: input.answer.rows } : {}) } };
+}
+
+export function progressTokenOf(request: JSONRPCRequest): string | number | undefined {
+  const token = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
+  return typeof token === 'string' || typeof token === 'number' ? token : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
