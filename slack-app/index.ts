@@ -9,3 +9,7 @@ export { parseAccessCommand, invalidMessage, usage, FORMS, type AccessCommand } 
 export { SlackIdentity, type Identity } from './identity';
 export { decisionRefusal, approverRefusal, revokeRefusal, extendRefusal, statusRefusal } from './rules';
 export { Views, Inputs, requestModal, denyModal, extendModal, readRequestForm, readReason, readExtension, statusText, statusList } from './views';
+export {
+  registerListeners, accessCommand, approveClicked, denyClicked, revokeClicked, extendClicked, extensionDecided, commandDecided,
+  requestSubmitted, denySubmitted, extendSubmitted, type ListenerContext, type ListenerClient, type ActionArgs, type ViewArgs, type CommandArgs,
+} from './listeners';

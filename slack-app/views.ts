@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../lib';
-import { stateLine, utcTime, type Who } from '../activities/notify';
+import { stateLine, utcTime, type Who } from '../lib/slack';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import type { AccessStatus } from '../workflows';
 

@@ -5,7 +5,5 @@ export {
 } from './slack-transport';
 export { SlackNotifier, slackNotifierSettings, targetFacts, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
 export { slackNotifierComponent } from './component';
-export {
-  SlackActions, buttonValue, parseButtonValue, requestMessage, stateLine, escapeText, codeBlock, utcTime, isFinal, systemName,
-  type SlackActionId, type Who, type TargetFacts, type SlackMessageContent,
-} from './slack-blocks';
+// The Slack vocabulary (action ids, button values, escaping, state lines) lives in lib/slack.
+export { requestMessage, codeBlock, type TargetFacts, type SlackMessageContent } from './slack-blocks';

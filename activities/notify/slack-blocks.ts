@@ -1,37 +1,16 @@
-import { formatDuration } from '../../lib/duration';
+import { formatDuration } from '../../lib';
+import { buttonValue, escapeText, isLive, SlackActions, stateLine, utcTime, type StateLineSource, type Who } from '../../lib/slack';
 import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from '../../workflows/types';
 
 /**
  * What Gatehouse posts in Slack, as plain functions from a request's state to Block Kit. The
- * notifier posts them; the Slack app (slack-app/) listens for the buttons by these action ids.
- * Nothing secret is ever an input here: AccessStatus holds no token or key (workflows/types.ts).
+ * notifier posts them; the Slack app (slack-app/) listens for the buttons by the action ids both
+ * take from lib/slack. Nothing secret is ever an input here: AccessStatus holds no token or key
+ * (workflows/types.ts).
  */
 
-/** The action_id of every button Gatehouse puts on a message: the contract with slack-app/. */
-export const SlackActions = {
-  approve: 'gatehouse_approve',
-  deny: 'gatehouse_deny',
-  revoke: 'gatehouse_revoke',
-  extend: 'gatehouse_extend',
-  approveExtension: 'gatehouse_extension_approve',
-  denyExtension: 'gatehouse_extension_deny',
-  approveCommand: 'gatehouse_command_approve',
-  denyCommand: 'gatehouse_command_deny',
-} as const;
-export type SlackActionId = (typeof SlackActions)[keyof typeof SlackActions];
-
-/** Button values: the request id, and for a command or an extension the item after a slash. */
-export function buttonValue(requestId: string, item?: string | number): string {
-  return item === undefined ? requestId : `${requestId}/${item}`;
-}
-
-export function parseButtonValue(value: string | undefined): { requestId: string; item?: string } {
-  const [requestId = '', item] = (value ?? '').split('/', 2);
-  return item === undefined ? { requestId } : { requestId, item };
-}
-
-/** How a subject is shown: a mention for a Slack person, readable words for the rest. */
-export type Who = (subject: string) => string;
+/** Pins that a request's status is what lib/slack's state lines read (fails to compile if not). */
+export const asStateLineSource = (s: AccessStatus): StateLineSource => s;
 
 /** What the approvers are told about the target beside the request itself (from gatehouse.yaml). */
 export interface TargetFacts {
@@ -47,20 +26,10 @@ export interface SlackMessageContent {
 
 type Block = Record<string, unknown>;
 
-/** Slack mrkdwn: user text must not become mentions (<!channel>), links or formatting tricks. */
-export function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** A code block whose content cannot close it early. */
 export function codeBlock(value: string, maxChars = 2500): string {
   const clipped = value.length > maxChars ? `${value.slice(0, maxChars)}\n… (${value.length - maxChars} more characters)` : value;
   return `\`\`\`${escapeText(clipped).replace(/```/g, '`\u200b``')}\`\`\``;
-}
-
-export function utcTime(iso: string | undefined): string {
-  if (!iso) return '?';
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
@@ -69,53 +38,6 @@ const button = (text: string, actionId: string, value: string, style?: 'primary'
   type: 'button', action_id: actionId, text: { type: 'plain_text', text, emoji: false }, value, ...(style ? { style } : {}),
 });
 const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions', block_id: blockId, elements });
-
-/** A short account of where the request stands, for the parent message and `/access status`. */
-export function stateLine(s: AccessStatus, who: Who): string {
-  const line = baseStateLine(s, who);
-  return s.archive ? `${line} · audit archive ${shortDigest(s.archive.digest)}` : line;
-}
-
-function baseStateLine(s: AccessStatus, who: Who): string {
-  const d = s.decision;
-  switch (s.state) {
-    case 'PENDING_APPROVAL':
-      return s.policy.autoApproved ? 'Auto-approved by policy; issuing the credential' : `Waiting for an approver (the request expires after ${formatDuration(s.policy.approvalTimeoutMs)} without a decision)`;
-    case 'DENIED':
-      return `Denied by ${who(d?.by ?? '?')}${d?.reason ? `: ${escapeText(d.reason)}` : ''}`;
-    case 'EXPIRED_UNAPPROVED':
-      return 'Expired: no approver decided in time. Nothing was granted.';
-    case 'APPROVED':
-    case 'ISSUING':
-      return `Approved by ${who(d?.by ?? '?')}; issuing the credential`;
-    case 'ACTIVE':
-      return `Active until ${utcTime(s.expiresAt)} (approved by ${who(d?.by ?? '?')})`;
-    case 'REVOKING':
-      return 'Revoking access';
-    case 'REVOKED':
-    case 'ARCHIVED':
-      return revokedLine(s, who);
-    case 'FAILED':
-      return `Failed: ${escapeText(s.failure ?? 'unknown error')}. Everything issued was revoked.`;
-  }
-}
-
-function revokedLine(s: AccessStatus, who: Who): string {
-  if (!s.revocation) return s.state === 'ARCHIVED' ? 'Closed' : 'Revoked';
-  if (!s.decision) return `Withdrawn by ${who(s.revocation.by)} before anyone decided: ${escapeText(s.revocation.reason)}`;
-  return `Revoked by ${who(s.revocation.by)}: ${escapeText(s.revocation.reason)}`;
-}
-
-function shortDigest(digest: string): string {
-  return `sha256:${digest.slice(0, 16)}…`;
-}
-
-const FINAL: RequestState[] = ['DENIED', 'EXPIRED_UNAPPROVED', 'REVOKED', 'ARCHIVED', 'FAILED'];
-const LIVE: RequestState[] = ['APPROVED', 'ISSUING', 'ACTIVE'];
-
-export function isFinal(state: RequestState): boolean {
-  return FINAL.includes(state);
-}
 
 /**
  * The approval request in the approvers' channel (the thread's parent). It is re-rendered from
@@ -143,7 +65,7 @@ export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {
       button('Approve', SlackActions.approve, buttonValue(s.requestId), 'primary'),
       button('Deny', SlackActions.deny, buttonValue(s.requestId), 'danger'),
     ]));
-  } else if (LIVE.includes(s.state)) {
+  } else if (isLive(s.state)) {
     blocks.push(actions('live', [button('Revoke now', SlackActions.revoke, buttonValue(s.requestId), 'danger')]));
   }
   const text = `${s.origin === 'api' ? 'Agent' : 'Access'} request ${s.requestId} for ${s.target}: ${stateLine(s, who)}`;
@@ -152,7 +74,7 @@ export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {
 
 function statusIcon(state: RequestState): string {
   if (state === 'PENDING_APPROVAL') return ':hourglass_flowing_sand:';
-  if (LIVE.includes(state)) return ':large_green_circle:';
+  if (isLive(state)) return ':large_green_circle:';
   if (state === 'FAILED') return ':x:';
   return ':white_circle:';
 }
@@ -282,13 +204,4 @@ export function expiredReply(s: AccessStatus): SlackMessageContent {
 
 export function failedReply(s: AccessStatus): SlackMessageContent {
   return reply(`:x: The request failed: ${escapeText(s.failure ?? 'unknown error')}. Anything issued has been revoked.`);
-}
-
-/** `Who` for subjects Gatehouse itself uses. */
-export function systemName(subject: string): string | undefined {
-  if (subject === 'gatehouse' || subject === 'system:gatehouse') return 'Gatehouse';
-  if (subject === 'system:expiry') return 'Gatehouse (expiry)';
-  if (subject === 'system:cancellation') return 'Gatehouse (cancellation)';
-  if (subject.startsWith('policy:')) return 'policy';
-  return undefined;
 }

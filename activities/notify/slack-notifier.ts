@@ -3,11 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createLogger, type Logger } from '../../lib';
 import { findTarget, type GatehouseConfig, type TargetConfig } from '../../policy';
 import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workflows/types';
+import { escapeText, systemName, type Who } from '../../lib/slack';
 import type { Notifier } from './notifier';
 import {
-  activeReply, archivedReply, commandMessage, commandOutcome, decidedReply, escapeText, expiredReply, expiringSoonMessage,
+  activeReply, archivedReply, commandMessage, commandOutcome, decidedReply, expiredReply, expiringSoonMessage,
   extensionDecidedReply, extensionMessage, failedReply, issuedReply, reply, requesterDm, requestMessage, revokedReply, sessionReply,
-  systemName, type SlackMessageContent, type TargetFacts, type Who,
+  type SlackMessageContent, type TargetFacts,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
 

@@ -1,4 +1,4 @@
-import { SlackActions } from '../../activities/notify';
+import { SlackActions } from '../../lib/slack';
 import { blocksToLines, renderChannel, waitForEphemeral, waitForMessage, waitForResponses, type SlackMessage } from '../../devstack/slack';
 import { GRANT_TOKEN_PREFIX, newCommandId } from '../../lib';
 import { Inputs, Views } from '../../slack-app';

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { requestMessage, SlackNotifier, SlackTransport, stateLine } from '../../activities/notify';
+import { requestMessage, SlackNotifier, SlackTransport } from '../../activities/notify';
+import { stateLine } from '../../lib/slack';
 import { blocksToLines, startLocalSlack, type LocalSlack } from '../../devstack/slack';
 import { newRequestId } from '../../lib';
 import { parseConfig } from '../../policy';

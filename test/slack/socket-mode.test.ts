@@ -1,4 +1,4 @@
-import { SlackActions } from '../../activities/notify';
+import { SlackActions } from '../../lib/slack';
 import { waitForMessage, waitForResponses, type SlackMessage } from '../../devstack/slack';
 import { everythingSlackSaw, startSlackStack, type SlackStack } from './stack';
 
