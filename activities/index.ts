@@ -5,5 +5,6 @@ export {
 } from './credentials';
 export type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './credentials';
 export type { Notifier } from './notify/notifier';
-export type { Archiver } from './archive/archiver';
+export { SlackNotifier, slackNotifierSettings, SlackTransport } from './notify';
+export { AuditArchiver, ArchiveVerificationError, type Archiver, type AuditArchiverOptions } from './archive';
 export { createGrantActivities } from './grants/grant-activities';

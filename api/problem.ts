@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { AccessError, type AccessErrorCode, type Logger } from '../lib';
+import { AccessError, type AccessErrorCode } from '../access';
+import type { Logger } from '../lib';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://gatehouse.dev/problems/';

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { AccessClient, connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, temporalSettings } from '../lib';
+import { AccessClient } from '../access';
+import { connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, temporalSettings } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';

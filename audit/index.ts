@@ -29,3 +29,5 @@ export {
 } from './evidence';
 export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';
 export { AuditReader, type AuditView } from './reader';
+export { createArchiveStore, archiveSetup, type ArchiveSetup } from './archive-setup';
+export { freeTextMasker } from './free-text';

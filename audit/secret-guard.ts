@@ -1,4 +1,4 @@
-import { GRANT_TOKEN_PREFIX } from '../lib/grant-store';
+import { GRANT_TOKEN_PREFIX } from '../lib';
 
 const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
   { name: 'PEM private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKey } from '../lib';
-import { stateDir } from './state';
+import { generateKey, stateDir } from '../lib';
 
 const KEY_NAMES = ['GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_GRANT_TOKEN_KEY'] as const;
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
 import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
-import { stateDir } from './state';
+import { stateDir } from '../lib';
 import { MissingPrerequisiteError } from './temporal';
 
 export interface RedisServer {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeKeys } from '../workflows';
 import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
-import { stateDir, toolsDir } from './state';
+import { stateDir } from '../lib';
+import { toolsDir } from './state';
 
 /** The last tag `go install` accepts; later tags carry a replace directive it refuses. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';

@@ -3,7 +3,7 @@
  * it (lib/secrets.ts, lib/temporal.ts, lib/redis.ts, lib/logger.ts, policy/load-config.ts,
  * worker/main.ts, activities/notify/slack-notifier.ts, activities/credentials/snowflake/,
  * audit/settings.ts, api/settings.ts, api/routes/audit.ts, slack-app/run.ts, proxy/run.ts,
- * devstack/state.ts). docker-compose.yml, docs/deployment.md and the tests use it:
+ * lib/state.ts). docker-compose.yml, docs/deployment.md and the tests use it:
  * test/deploy/environment.test.ts fails when code in a service's folders reads a GATEHOUSE_,
  * SLACK_, TEMPORAL_ or REDIS_ variable this file does not list, and test/deploy/compose.test.ts
  * checks docker-compose.yml against it.
@@ -25,7 +25,7 @@ export interface EnvVariable {
   default?: string;
   /**
    * Read by a library, through a name held elsewhere (the AWS SDK's chain, gatehouse.yaml's
-   * `brokerPrivateKeyEnv`) or outside the service's folders (devstack/state.ts), so no
+   * `brokerPrivateKeyEnv`) or outside the service's folders (lib/state.ts, for the gateway), so no
    * `env.NAME` for it appears in the service's `sources`.
    */
   indirect?: boolean;
@@ -148,7 +148,7 @@ const api: ServiceEnvironment = {
   requiredOneOf: [['GATEHOUSE_ARCHIVE_PUBLIC_KEY', 'GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE', 'GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE']],
   uses: ['temporal'],
   listens: { portOption: '--port', portVariable: 'GATEHOUSE_API_PORT', hostVariable: 'GATEHOUSE_API_HOST', defaultPort: 8080, defaultHost: '127.0.0.1', healthPath: '/healthz' },
-  sources: ['api', 'audit', 'policy', 'phi', 'lib', 'activities/archive', 'cli/commands/api.ts'],
+  sources: ['api', 'access', 'audit', 'policy', 'phi', 'lib', 'cli/commands/api.ts'],
 };
 
 const slackApp: ServiceEnvironment = {
@@ -168,7 +168,7 @@ const slackApp: ServiceEnvironment = {
   uses: ['temporal'],
   listens: { portOption: '--port', portVariable: 'SLACK_APP_PORT', hostOption: '--host', hostVariable: 'SLACK_APP_HOST', defaultPort: 3000, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   // Of lib/ only what it imports: it holds no gateway key and opens no Redis connection.
-  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'lib/access-client.ts', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
+  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'access', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
 };
 
 const gateway: ServiceEnvironment = {
@@ -186,8 +186,12 @@ const gateway: ServiceEnvironment = {
   requiredOneOf: [],
   uses: ['temporal', 'redis'],
   listens: { portOption: '--port', portVariable: 'GATEHOUSE_GATEWAY_PORT', hostOption: '--host', hostVariable: 'GATEHOUSE_GATEWAY_HOST', defaultPort: 8788, defaultHost: '127.0.0.1', healthPath: '/healthz' },
-  // Of audit/ only the session recorder: the gateway writes recordings, never archives.
-  sources: ['proxy', 'policy', 'phi', 'lib', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts'],
+  // Of audit/ only the session recorder: the gateway writes recordings, never archives. Of lib/
+  // all but the state folder (lib/state.ts), which only the archive and the dev stack use.
+  sources: [
+    'proxy', 'policy', 'phi', 'access', 'lib/crypto.ts', 'lib/duration.ts', 'lib/grant-store.ts', 'lib/ids.ts', 'lib/logger.ts', 'lib/redis.ts',
+    'lib/secrets.ts', 'lib/temporal.ts', 'lib/vault.ts', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts',
+  ],
 };
 
 /** Every Gatehouse service, by name. */

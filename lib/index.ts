@@ -7,5 +7,5 @@ export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './s
 export { RedisSecretVault } from './vault';
 export { GrantStore, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
 export { connectTemporalClient, temporalSettings, DEFAULT_TASK_QUEUE, type TemporalSettings } from './temporal';
-export { AccessClient, AccessError, type AccessErrorCode, type NewAccessRequest, type RequestFilter } from './access-client';
 export { SERVICE_ENVIRONMENT, serviceVariable, missingEnvironment, type EnvVariable, type ServiceEnvironment, type ServiceName } from './environment';
+export { projectRoot, stateDir } from './state';

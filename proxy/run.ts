@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { AccessClient } from '../access';
 import { SessionRecorder } from '../audit';
 import {
-  AccessClient, connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
+  connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
   type Logger,
 } from '../lib';
 import { configPath, loadConfig, type GatehouseConfig } from '../policy';

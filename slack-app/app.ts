@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { AccessClient } from '../lib';
+import type { AccessClient } from '../access';
 import { createLogger, type Logger } from '../lib';
 import type { GatehouseConfig } from '../policy';
 import { SlackIdentity } from './identity';

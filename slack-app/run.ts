@@ -1,4 +1,5 @@
-import { AccessClient, connectTemporalClient, createLogger, MissingSecretError, temporalSettings } from '../lib';
+import { AccessClient } from '../access';
+import { connectTemporalClient, createLogger, MissingSecretError, temporalSettings } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { startSlackApp, type RunningSlackApp } from './app';
 

@@ -5,3 +5,5 @@ export { runWorker, type RunWorkerOptions } from './main';
 export { assembleComponents } from './assemble';
 export { builtInComponents } from './registry';
 export { MissingComponentError, type ComponentContext, type ComponentRegistry, type WorkerComponents } from './components';
+export { createAuditArchiver } from './archiver';
+export { slackNotifierComponent } from './notifier';

@@ -1,7 +1,7 @@
-import { createAuditArchiver } from '../activities/archive';
-import { slackNotifierComponent } from '../activities/notify/component';
-import { snowflakeProviderFactory } from '../activities/credentials/snowflake';
+import { snowflakeProviderFactory } from '../activities';
+import { createAuditArchiver } from './archiver';
 import type { ComponentRegistry } from './components';
+import { slackNotifierComponent } from './notifier';
 
 /**
  * The implementations this build ships; gatehouse.yaml and the environment choose among them.

@@ -4,6 +4,5 @@ export {
   type SlackTransportOptions, type SlackTransportErrorCode, type OutgoingMessage, type PostedMessage, type MessageEdit, type EphemeralNote,
 } from './slack-transport';
 export { SlackNotifier, slackNotifierSettings, targetFacts, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
-export { slackNotifierComponent } from './component';
 // The Slack vocabulary (action ids, button values, escaping, state lines) lives in lib/slack.
 export { requestMessage, codeBlock, type TargetFacts, type SlackMessageContent } from './slack-blocks';

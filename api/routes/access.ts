@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { AccessError, type AccessClient, type GrantStore } from '../../lib';
+import { AccessError, type AccessClient } from '../../access';
+import type { GrantStore } from '../../lib';
 import { normalizeSubject } from '../../policy';
 import type { AccessStatus, MessageResult } from '../../workflows';
 import { SCOPES, type Principal } from '../auth';

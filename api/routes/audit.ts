@@ -4,13 +4,11 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { createArchiveStore, freeTextMasker } from '../../activities/archive';
 import {
-  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, AuditReader, HistoryError, keyId, publicKeyPem, TemporalHistory,
+  ArchiveConfigError, archiveSettingsFromEnv, createArchiveStore, freeTextMasker, archiveSigningKey, archiveVerifyKey, AuditReader, HistoryError, keyId, publicKeyPem, TemporalHistory,
 } from '../../audit';
-import { stateDir } from '../../devstack';
 import type { GatehouseConfig } from '../../policy';
-import { isRequestId } from '../../lib';
+import { isRequestId, stateDir } from '../../lib';
 import { SCOPES } from '../auth';
 import { Problem } from '../problem';
 import { defineRoute, type RouteGroup } from '../route';

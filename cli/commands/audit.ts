@@ -4,14 +4,12 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
-import { createArchiveStore, freeTextMasker } from '../../activities/archive';
 import {
-  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, AuditReader, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
+  ArchiveConfigError, archiveSettingsFromEnv, archiveSigningKey, AuditReader, createArchiveStore, freeTextMasker, archiveVerifyKey, describeRequest, loadVerifyKey, MANIFEST_FILE,
   parseArchive, RECORDS_FILE, replaySteps, replayText, sessionCommands, TemporalHistory, verifyArchive,
   type ArchiveFiles, type ArchiveStore, type HistorySource, type VerificationReport,
 } from '../../audit';
-import { stateDir } from '../../devstack';
-import { connectTemporalClient, temporalSettings } from '../../lib';
+import { connectTemporalClient, stateDir, temporalSettings } from '../../lib';
 import { CommandFailure, EXIT } from '../exit-codes';
 import { configPath, loadConfig, type GatehouseConfig } from '../../policy';
 

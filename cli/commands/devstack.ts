@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runLocalSnowflake } from '../../devstack/snowflake';
+import { registerDevstackSlackCommands } from './devstack-slack';
 
 function parsePortOrAny(value: string): number {
   const port = Number(value);
@@ -29,4 +30,5 @@ export function registerDevstackCommand(program: Command): void {
     .action(async (options: { port: number; data: string; seed: number; patients: number; account: string; brokerKeyFile?: string }) => {
       await runLocalSnowflake({ ...options });
     });
+  registerDevstackSlackCommands(devstack);
 }

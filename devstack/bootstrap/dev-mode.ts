@@ -7,7 +7,7 @@ import { preferredPort, startProcess, waitFor, type ManagedProcess } from '../pr
 import { ensureRedis } from '../redis';
 import { planSlackDev } from '../slack';
 import { startLocalSnowflakeProcess } from '../snowflake';
-import { projectRoot, stateDir } from '../state';
+import { projectRoot, stateDir } from '../../lib';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
 import { stopOnSignals } from './signals';
 

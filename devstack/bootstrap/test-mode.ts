@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedisServer } from '../redis';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
-import { projectRoot, stateDir } from '../state';
+import { projectRoot, stateDir } from '../../lib';
 import { stopOnSignals } from './signals';
 
 const log = (message: string) => process.stderr.write(`[test stack] ${message}\n`);

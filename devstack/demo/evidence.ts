@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import snowflake from 'snowflake-sdk';
-import { projectRoot } from '../state';
+import { projectRoot } from '../../lib';
 import { secret } from './narrator';
 
 snowflake.configure({ logLevel: 'OFF' } as Parameters<typeof snowflake.configure>[0]);

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../state';
+import { projectRoot } from '../../lib';
 
 export interface DemoStack {
   lines: string[];

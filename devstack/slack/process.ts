@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, waitFor, type ManagedProcess } from '../processes';
-import { projectRoot } from '../state';
+import { projectRoot } from '../../lib';
 
 export interface LocalSlackProcess {
   url: string;

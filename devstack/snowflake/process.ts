@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, waitFor, type ManagedProcess } from '../processes';
-import { projectRoot } from '../state';
+import { projectRoot } from '../../lib';
 
 export interface LocalSnowflakeProcess {
   /** accessUrl for the driver. */

@@ -1,4 +1,4 @@
-import type { AccessClient } from '../../lib';
+import type { AccessClient } from '../../access';
 import type { Logger } from '../../lib';
 import type { GatehouseConfig } from '../../policy';
 import type { SlackIdentity } from '../identity';

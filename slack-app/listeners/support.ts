@@ -1,4 +1,4 @@
-import { AccessError } from '../../lib';
+import { AccessError } from '../../access';
 import { formatDuration } from '../../lib';
 import { escapeText, parseButtonValue, systemName } from '../../lib/slack';
 import { evaluateRequest } from '../../policy';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
-import { AuditArchiver } from '../../activities/archive';
+import { AuditArchiver } from '../../activities';
 import { createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
 import { auditRoutes } from '../../api/routes/audit';
 import { AuditReader, canonicalJson, FolderArchiveStore, generateArchiveKeys, RecordingLog, SessionRecorder, TemporalHistory } from '../../audit';

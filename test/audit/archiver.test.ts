@@ -2,8 +2,10 @@ import { mkdtemp, readFile, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { AuditArchiver, ArchiveVerificationError, createAuditArchiver, freeTextMasker } from '../../activities/archive';
+import { AuditArchiver, ArchiveVerificationError } from '../../activities';
+import { createAuditArchiver } from '../../worker';
 import {
+  freeTextMasker,
   buildArchive, FolderArchiveStore, generateArchiveKeys, MANIFEST_FILE, parseArchive, RecordingLog, SessionRecorder, serializeArchive, verifyArchive,
 } from '../../audit';
 import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';

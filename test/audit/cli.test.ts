@@ -2,7 +2,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditArchiver } from '../../activities/archive';
+import { AuditArchiver } from '../../activities';
 import { buildArchive, FolderArchiveStore, generateArchiveKeys, RecordingLog, RECORDS_FILE, serializeArchive, SessionRecorder } from '../../audit';
 import { runCli } from '../../cli';
 import type { Redis } from '../../lib';

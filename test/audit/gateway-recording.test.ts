@@ -4,7 +4,7 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditArchiver } from '../../activities/archive';
+import { AuditArchiver } from '../../activities';
 import { FolderArchiveStore, generateArchiveKeys, parseArchive, RecordingLog, replaySteps, sessionCommands, SessionRecorder, verifyArchive } from '../../audit';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
 import type { AccessStatus } from '../../workflows';

@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AuditArchiver, createArchiveStore } from '../../activities/archive';
+import { AuditArchiver } from '../../activities';
 import {
-  archiveSettingsFromEnv, buildArchive, generateArchiveKeys, parseArchive, RecordingLog, S3ArchiveStore, serializeArchive, SessionRecorder, verifyArchive,
+  archiveSettingsFromEnv, createArchiveStore, buildArchive, generateArchiveKeys, parseArchive, RecordingLog, S3ArchiveStore, serializeArchive, SessionRecorder, verifyArchive,
 } from '../../audit';
 import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';
 import type { AccessStatus } from '../../workflows';

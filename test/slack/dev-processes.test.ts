@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAccessActivities, CredentialProviders } from '../../activities';
-import { SlackNotifier, slackNotifierComponent } from '../../activities/notify';
+import { SlackNotifier } from '../../activities/notify';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
 import { planSlackDev } from '../../devstack/slack';
 import { connectRedis, createLogger, GrantStore, RedisSecretVault } from '../../lib';
 import { parseConfig } from '../../policy';
-import { createAccessWorker, MissingComponentError, type ComponentContext } from '../../worker';
+import { createAccessWorker, MissingComponentError, slackNotifierComponent, type ComponentContext } from '../../worker';
 import { FakeCredentialProvider, MemoryArchiver } from '../support/doubles';
 import { SLACK_TEST_CONFIG } from './stack';
 

@@ -1,4 +1,4 @@
-import { AccessError, type AccessClient } from '../../lib';
+import { AccessError, type AccessClient } from '../../access';
 import { createLogger } from '../../lib';
 import { SlackActions } from '../../lib/slack';
 import { parseConfig } from '../../policy';

@@ -2,9 +2,7 @@
 // production) and Redis-backed doubles for Slack and Snowflake. The archiver sits behind a gate
 // the test opens: until then every archive attempt fails, so a test can kill the worker after
 // revocation and before archival.
-import { createAuditArchiver } from '../../activities/archive';
-import type { ComponentRegistry } from '../../worker';
-import { runWorker } from '../../worker';
+import { createAuditArchiver, runWorker, type ComponentRegistry } from '../../worker';
 import { RedisBackedNotifier, RedisBackedProvider } from './doubles';
 
 const prefix = process.env.DOUBLES_PREFIX!;

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startRedisServer, startTemporalServer, stateDir } from '../../devstack';
+import { startRedisServer, startTemporalServer } from '../../devstack';
+import { stateDir } from '../../lib';
 
 /**
  * One Temporal dev server, one private Redis and one workflow bundle for the whole run.

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAccessActivities, CredentialProviders, type Archiver, type CredentialProvider } from '../../activities';
-import { AccessClient, connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
+import { AccessClient } from '../../access';
+import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { createAccessWorker } from '../../worker';
 import type { AccessStatus, RequestState } from '../../workflows';

@@ -1,4 +1,5 @@
-import { AccessClient, connectRedis, connectTemporalClient, decodeKey, GrantStore, waitForRedis, type Redis } from '../../lib';
+import { AccessClient } from '../../access';
+import { connectRedis, connectTemporalClient, decodeKey, GrantStore, waitForRedis, type Redis } from '../../lib';
 import { waitFor, type ManagedProcess } from '../../devstack';
 import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
 import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';

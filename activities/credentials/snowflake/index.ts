@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { MissingSecretError } from '../../../lib/secrets';
+import { MissingSecretError } from '../../../lib';
 import { ConfigError, configPath } from '../../../policy';
 import type { SecretVault } from '../provider';
 import type { ProviderFactory } from '../registry';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { isRequestId } from '../../../lib/ids';
+import { isRequestId } from '../../../lib';
 
 /** Every user the broker creates is named GH_<REQUEST ID> and carries this marker in its COMMENT. */
 export const USER_PREFIX = 'GH_';

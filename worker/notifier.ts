@@ -1,7 +1,5 @@
-import { MissingComponentError, type ComponentContext } from '../../worker/components';
-import type { Notifier } from './notifier';
-import { SlackNotifier, slackNotifierSettings } from './slack-notifier';
-import { SlackTransport } from './slack-transport';
+import { SlackNotifier, slackNotifierSettings, SlackTransport, type Notifier } from '../activities';
+import { MissingComponentError, type ComponentContext } from './components';
 
 /**
  * The worker's notifier: Slack, configured from the environment (SLACK_BOT_TOKEN, and

@@ -2,10 +2,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Wor
 import { evaluateRequest, normalizeSubject, type GatehouseConfig } from '../policy';
 import {
   accessRequest, approve, decideCommand, decideExtension, deny, extend, requesterKey, reviewCommand, revoke,
-  sessionStarted, stateKey, status, targetKey, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
+  sessionStarted, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
   type RequestState,
 } from '../workflows';
-import { newRequestId, isRequestId } from './ids';
+import { newRequestId, isRequestId } from '../lib';
 
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected';
 
@@ -17,16 +17,11 @@ export class AccessError extends Error {
   }
 }
 
-export interface NewAccessRequest {
-  requester: string;
-  origin: 'slack' | 'api';
-  target: string;
-  durationMs: number;
-  reason: string;
-  ticket?: string;
-  /** Lets a caller choose the id (e.g. derived from an idempotency key). */
-  requestId?: string;
-}
+/**
+ * A request as Slack or the API asks it: the workflow's input without the policy, which is
+ * evaluated here. `requestId` lets a caller choose the id (e.g. derived from an idempotency key).
+ */
+export type NewAccessRequest = Omit<AccessRequestInput, 'requestId' | 'policy'> & { requestId?: string };
 
 export interface RequestFilter {
   target?: string;

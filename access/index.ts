@@ -1,0 +1,1 @@
+export { AccessClient, AccessError, type AccessErrorCode, type NewAccessRequest, type RequestFilter } from './access-client';
