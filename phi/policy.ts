@@ -3,6 +3,9 @@ import { entityTypes, operatorNames } from './types';
 
 const entityType = z.enum(entityTypes);
 const operator = z.enum(operatorNames);
+const columnClass = z.union([entityType, z.literal('text'), z.literal('none')]);
+/** DATABASE.SCHEMA.TABLE.COLUMN, each part a Snowflake identifier (unquoted). */
+const FQ_COLUMN = /^[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*){3}$/;
 
 /**
  * The `masking:` block of a target in gatehouse.yaml.
@@ -36,6 +39,13 @@ export const maskingPolicySchema = z.strictObject({
     })
     .default({ rows: 16, threshold: 0.5 }),
   binary: z.enum(['redact', 'scan']).default('redact'),
+  /**
+   * The PHI catalog pinned by a reviewer: a class per fully qualified source column
+   * (`CLINICAL.PHI.PATIENTS.SSN: SSN`). It wins over Snowflake's tags and over discovery.
+   */
+  catalog: z.record(z.string().regex(FQ_COLUMN, 'use DATABASE.SCHEMA.TABLE.COLUMN'), columnClass).default({}),
+  /** What a query whose WHERE / JOIN / GROUP BY / HAVING / ORDER BY / QUALIFY touches a PHI type gets (see phi/lineage). */
+  phiPredicates: z.partialRecord(z.enum([...entityTypes, 'default']), z.enum(['allow', 'hold', 'deny'])).default({}),
 });
 
 export type MaskingPolicyInput = z.input<typeof maskingPolicySchema>;

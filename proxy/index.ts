@@ -9,6 +9,7 @@ export { emptyMaskSummary, maskedEntries, mergeSummaries, type ResponseMasker, t
 export type { GatewayRecorder, RequestEntry, ResponseEntry, SessionStartEntry, SessionEndEntry, MaskedCount } from './recording';
 export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
-export { PhiMasker, CATALOG_TOOLS } from './phi-masker';
+export { PhiMasker, CATALOG_TOOLS, MASKING_META_KEY, type CatalogSource, type PhiMaskerOptions } from './phi-masker';
+export { RedisCatalogStore } from './catalog-store';
 export { startGatewayProcess, runGateway, DEFAULT_GATEWAY_PORT, type RunGatewayOptions, type RunningGateway } from './run';
 export { NodeHttpClientTransport } from './http-upstream';

@@ -1,5 +1,9 @@
-import { maskJson, parseMaskingPolicy, type MaskingPolicy, type MaskReport } from '../phi';
+import {
+  applyConfigTags, maskJson, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
+  type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
+} from '../phi';
 import type { TargetConfig } from '../policy';
+import { maskErrorText } from './error-masking';
 import type { MaskContext, MaskOutcome, MaskSummary, ResponseMasker } from './masking';
 
 /** Tools of the reference server whose results are catalog metadata (SHOW / DESCRIBE). */
@@ -13,10 +17,34 @@ const CATALOG_COLUMNS = [
 // Never "rows", "columns", "content" or "text": those are the keys of the result itself, and
 // declaring one harmless would pass a whole table through unscanned (a test guards this).
 
+/** Where the masker reads the discovered catalog of a target (the gateway's Redis cache); undefined = none yet. */
+export interface CatalogSource {
+  get(target: string): PhiCatalog | undefined | Promise<PhiCatalog | undefined>;
+}
+
+export interface PhiMaskerOptions {
+  /** The discovered catalog; gatehouse.yaml's `masking.catalog` tags are applied over it. */
+  catalog?: CatalogSource;
+  /** Argument names that carry SQL (the target's `commands.sqlArguments`). */
+  sqlArguments?: readonly string[];
+}
+
+/** The key of a tool result's _meta where the masking report (sources and rule per column, no values) goes. */
+export const MASKING_META_KEY = 'gatehouse/masking';
+const ROW_LIMIT_NOTE = /^showing \d+ of \d+ rows \(row limit \d+\); add a LIMIT or a narrower WHERE$/;
+
+interface Table { columns: string[]; rows: unknown[][] }
+const isTable = (v: unknown): v is Table & Record<string, unknown> => {
+  const t = v as Table | undefined;
+  return !!t && typeof t === 'object' && Array.isArray(t.columns) && Array.isArray(t.rows) && t.columns.every((c) => typeof c === 'string') && t.rows.every(Array.isArray);
+};
+
 /**
- * The PHI engine (phi/) behind the gateway's ResponseMasker: every value (MCP results with
- * content text, structuredContent tables, JSON inside text, arguments for the recording) is
- * masked with the target's `masking:` policy. The engine throws when it cannot mask; the
+ * The PHI engine (phi/) behind the gateway's ResponseMasker. A SQL result is masked by
+ * provenance: the statement the gateway itself forwarded (MaskContext.arguments) is analysed
+ * against the PHI catalog, and each result column is passed, scanned or masked whole by what it
+ * is computed from. Everything else (catalog listings, non-SQL tools, notifications, arguments
+ * for the recording) is masked by appearance. The engine throws when it cannot mask; the
  * gateway then withholds the response.
  */
 export class PhiMasker implements ResponseMasker {
@@ -24,43 +52,183 @@ export class PhiMasker implements ResponseMasker {
   /** The same policy, with the catalog columns of SHOW / DESCRIBE output declared harmless. */
   private readonly catalogPolicy: MaskingPolicy;
   private readonly catalogTools: Set<string>;
+  private readonly sqlArguments: readonly string[];
+  private readonly target: string;
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
-  constructor(target: Pick<TargetConfig, 'name'> & { masking: unknown }, private readonly tokenKey?: Uint8Array | string, catalogTools: readonly string[] = CATALOG_TOOLS) {
+  constructor(
+    target: Pick<TargetConfig, 'name'> & { masking: unknown; commands?: { sqlArguments?: readonly string[] } },
+    private readonly tokenKey?: Uint8Array | string,
+    catalogTools: readonly string[] = CATALOG_TOOLS,
+    private readonly options: PhiMaskerOptions = {},
+  ) {
     try {
       this.policy = parseMaskingPolicy(target.masking);
     } catch (error) {
       throw new Error(`target ${target.name}: the masking policy is invalid: ${(error as Error).message}`, { cause: error });
     }
+    this.target = target.name;
     const catalogColumns = Object.fromEntries(CATALOG_COLUMNS.map((c) => [c, 'none' as const]));
     this.catalogPolicy = { ...this.policy, columns: { ...catalogColumns, ...this.policy.columns } };
     this.catalogTools = new Set(catalogTools);
+    this.sqlArguments = options.sqlArguments ?? target.commands?.sqlArguments ?? ['statement', 'query', 'sql'];
   }
 
-  mask<T>(value: T, context?: MaskContext): MaskOutcome<T> {
+  /** The catalog in force: discovered (if any) with gatehouse.yaml's tags over it. */
+  async catalog(): Promise<PhiCatalog> {
+    const discovered = (await this.options.catalog?.get(this.target)) ?? { target: this.target, tables: [] };
+    return applyConfigTags(discovered, this.policy.catalog);
+  }
+
+  /** The SQL texts of a forwarded call, or undefined when it carries none. */
+  private sqlOf(context: MaskContext | undefined): string[] | undefined {
+    const args = context?.arguments;
+    if (!args || context.method !== 'tools/call') return undefined;
+    const sql = this.sqlArguments.filter((k) => args[k] !== undefined).map((k) => (typeof args[k] === 'string' ? (args[k] as string) : JSON.stringify(args[k])));
+    return sql.length ? sql : undefined;
+  }
+
+  async mask<T>(value: T, context?: MaskContext): Promise<MaskOutcome<T>> {
+    const sql = context?.part === 'result' ? this.sqlOf(context) : undefined;
+    if (sql) return this.maskSqlResult(value, sql);
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
-    // their free-text columns (comment, ...) are still scanned.
+    // their free-text columns (comment, ...) are still scanned. Never for a call that carried SQL.
     const policy = context?.part === 'result' && context.tool && this.catalogTools.has(context.tool) ? this.catalogPolicy : this.policy;
-    const options = this.tokenKey === undefined ? {} : { tokenKey: this.tokenKey };
+    return this.byAppearance(value, policy);
+  }
+
+  private get maskOptions() {
+    return this.tokenKey === undefined ? {} : { tokenKey: this.tokenKey };
+  }
+
+  private byAppearance<T>(value: T, policy: MaskingPolicy): MaskOutcome<T> {
     const twin = textTwinOfStructured(value);
     if (twin) {
       // The text is the structured result as JSON (the reference server's shape): mask the table
       // once and write its text from the masked table, instead of masking the same data twice.
-      const { value: masked, report } = maskJson(twin.rest, policy, options);
+      const { value: masked, report } = maskJson(twin.rest, policy, this.maskOptions);
       const structured = (masked as { structuredContent: unknown }).structuredContent;
       const text = JSON.stringify(structured);
       const content = twin.content.map((item, i) => (twin.twins.has(i) ? { ...(item as object), text } : (masked as { content: unknown[] }).content[twin.order.indexOf(i)]));
       return { masked: { ...(masked as object), content } as T, report: summary(report) };
     }
-    const { value: masked, report } = maskJson(value, policy, options);
+    const { value: masked, report } = maskJson(value, policy, this.maskOptions);
     return { masked: masked as T, report: summary(report) };
   }
+
+  private async maskSqlResult<T>(value: T, sql: string[]): Promise<MaskOutcome<T>> {
+    const catalog = await this.catalog();
+    // Several SQL arguments in one call: each could be what ran; the strictest plan of any decides.
+    const plans = sql.map((s) => planSql(s, catalog, this.policy));
+    const plan: MaskingPlan = plans.length === 1 ? plans[0]! : plans.find((p) => p.kind === 'whole') ?? planSql('', catalog, this.policy);
+    const touchesPhi = plans.some((p) => p.touchesPhi);
+    if (plan.kind === 'metadata') return this.byAppearance(value, this.policy);
+    if (isErrorShaped(value)) return this.maskError(value, touchesPhi);
+    const result = value as Record<string, unknown>;
+    const reports: MaskSummary[] = [];
+    let lineage: LineageReport | undefined;
+    const maskTable = (table: Table & Record<string, unknown>) => {
+      const out = maskTableByPlan(table.columns, table.rows, plan, this.policy, this.maskOptions);
+      lineage = out.report;
+      reports.push({ counts: out.report.counts as Record<string, number>, total: out.report.total });
+      return { ...table, rows: out.rows };
+    };
+    let structured: unknown = result.structuredContent;
+    if (isTable(structured)) structured = maskTable(structured);
+    else if (structured !== undefined) {
+      // A structured result that is not a table: every string in it masked as the plan's strictest type.
+      structured = this.withheld(structured, reports, plan);
+    }
+    const structuredJson = isTable(result.structuredContent) ? JSON.stringify(result.structuredContent) : undefined;
+    const content = Array.isArray(result.content) ? result.content.map((item) => {
+      const it = item as { type?: unknown; text?: unknown };
+      if (!it || it.type !== 'text' || typeof it.text !== 'string') return this.withheld(item, reports, plan);
+      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: JSON.stringify(structured) };
+      if (ROW_LIMIT_NOTE.test(it.text)) return item;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(it.text);
+      } catch {
+        parsed = undefined;
+      }
+      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed)) };
+      // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
+      return this.withheld(item, reports, plan);
+    }) : result.content;
+    const rest = Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'content' && k !== 'structuredContent' && k !== '_meta'));
+    const { value: others, report: othersReport } = maskJson(rest, this.policy, this.maskOptions);
+    reports.push(summary(othersReport));
+    const meta = {
+      ...(result._meta && typeof result._meta === 'object' ? (maskJson(result._meta, this.policy, this.maskOptions).value as object) : {}),
+      [MASKING_META_KEY]: lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' },
+    };
+    const masked = {
+      ...(others as object),
+      ...(content !== undefined ? { content } : {}),
+      ...(structured !== undefined ? { structuredContent: structured } : {}),
+      _meta: meta,
+    };
+    return { masked: masked as T, report: merge(reports) };
+  }
+
+  /** A part of a SQL result that is not the table: every string replaced with the strictest label of the plan. */
+  private withheld(value: unknown, reports: MaskSummary[], plan: Exclude<MaskingPlan, { kind: 'metadata' }>): unknown {
+    const type = plan.kind === 'whole' ? plan.type : plan.columns.find((c) => c.action === 'mask')?.type;
+    if (!type) {
+      const { value: masked, report } = maskJson(value, this.policy, this.maskOptions);
+      reports.push(summary(report));
+      return masked;
+    }
+    const { value: masked, report } = maskJson(value, { ...this.policy, columns: {}, minScore: 0 }, this.maskOptions);
+    reports.push(summary(report));
+    const label = `[${type}]`;
+    const strip = (v: unknown): unknown => {
+      if (typeof v === 'string') return v === 'text' ? v : label;
+      if (Array.isArray(v)) return v.map(strip);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'type' ? x : strip(x)]));
+      return v;
+    };
+    return strip(masked);
+  }
+
+  private maskError<T>(value: T, touchesPhi: boolean): MaskOutcome<T> {
+    const reports: MaskSummary[] = [];
+    const text = (s: string) => {
+      const out = maskErrorText(s, touchesPhi, (t) => maskText(t, this.policy, this.maskOptions));
+      reports.push(out.report);
+      return out.text;
+    };
+    const walk = (v: unknown, key?: string): unknown => {
+      if (typeof v === 'string') return key === 'type' ? v : text(v);
+      if (Array.isArray(v)) return v.map((x) => walk(x));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+      return v;
+    };
+    return { masked: walk(value) as T, report: merge(reports) };
+  }
+}
+
+/** A tools/call result with isError, or a JSON-RPC error object ({ code, message }). */
+function isErrorShaped(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return v.isError === true || (typeof v.code === 'number' && typeof v.message === 'string');
 }
 
 function summary(report: MaskReport): MaskSummary {
   const counts: Record<string, number> = {};
   for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
   return { counts, total: report.total };
+}
+
+function merge(reports: MaskSummary[]): MaskSummary {
+  const counts: Record<string, number> = {};
+  let total = 0;
+  for (const r of reports) {
+    for (const [type, n] of Object.entries(r.counts)) counts[type] = (counts[type] ?? 0) + n;
+    total += r.total;
+  }
+  return { counts, total };
 }
 
 /**

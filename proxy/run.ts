@@ -7,6 +7,7 @@ import {
 } from '../lib';
 import { configPath, loadConfig, type GatehouseConfig } from '../policy';
 import { Gateway, type GatewayLimits } from './gateway';
+import { RedisCatalogStore } from './catalog-store';
 import { PhiMasker } from './phi-masker';
 
 export const DEFAULT_GATEWAY_PORT = 8788;
@@ -51,12 +52,14 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
     cleanups.push(() => client.connection.close());
     // Deterministic masking tokens (policy `tokenize`) need a key only the gateway holds.
     const maskingKey = createHmac('sha256', secrets.encryptionKey).update('gatehouse masking tokens').digest();
+    const catalogs = new RedisCatalogStore(redis);
     const gateway = new Gateway({
       config,
       grants: new GrantStore(redis, secrets.grantTokenKey),
       vault: new RedisSecretVault(redis, secrets.encryptionKey),
       revocations: subscriber,
-      masker: (target) => new PhiMasker(target, maskingKey),
+      // Lineage masking reads the discovered PHI catalog (`gatehouse catalog discover`) from Redis.
+      masker: (target) => new PhiMasker(target, maskingKey, undefined, { catalog: catalogs }),
       recorder: new SessionRecorder(redis),
       reviewer: new AccessClient(client, config, temporal.taskQueue),
       ...(options.limits ? { limits: options.limits } : {}),

@@ -1,4 +1,5 @@
-import type { EntityType } from '../types';
+import { z } from 'zod';
+import { entityTypes, type EntityType } from '../types';
 import { typeFromColumnName } from '../structured/column-names';
 
 /** What one source column holds: a PHI type, free text that may hold PHI (scan it), or proven harmless. */
@@ -111,3 +112,22 @@ export function diffCatalogs(before: PhiCatalog, after: PhiCatalog): { column: s
   for (const [k, v] of b) if (!a.has(k)) out.push({ column: k, after: v });
   return out.sort((x, y) => x.column.localeCompare(y.column));
 }
+
+const classSchema = z.union([z.enum(entityTypes), z.literal('text'), z.literal('none')]);
+/** A stored catalog (the gateway's cache, `gatehouse catalog show`): validated on every read; a bad one is not used. */
+export const phiCatalogSchema = z.strictObject({
+  target: z.string().min(1),
+  discoveredAt: z.string().optional(),
+  tables: z.array(z.strictObject({
+    database: z.string().min(1),
+    schema: z.string().min(1),
+    name: z.string().min(1),
+    partial: z.boolean().optional(),
+    columns: z.array(z.strictObject({
+      name: z.string().min(1),
+      class: classSchema,
+      source: z.enum(['config', 'snowflake-tag', 'discovered-name', 'discovered-sample', 'discovered-type', 'unknown-column']),
+      dataType: z.string().optional(),
+    })),
+  })),
+});

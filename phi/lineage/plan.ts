@@ -133,10 +133,10 @@ const severity: Record<PredicateVerdict, number> = { allow: 0, hold: 1, deny: 2 
  * under the target's `phiPredicates`. Equality joins between plain identifier columns pass;
  * PHI only counted passes; anything the analysis cannot resolve is judged as the strictest type.
  */
-export function decidePredicates(sql: string, catalog: PhiCatalog, policy: MaskingPolicy & { phiPredicates?: Partial<Record<EntityType | 'default', PredicateVerdict>> }): PredicateDecision {
+export function decidePredicates(sql: string, catalog: PhiCatalog, policy: MaskingPolicy): PredicateDecision {
   const lineage = analyzeSql(sql, catalog);
   const settings = { ...DEFAULT_PHI_PREDICATES, ...(policy.phiPredicates ?? {}) };
-  const verdictOf = (type: EntityType): PredicateVerdict => settings[type] ?? (policy.phiPredicates?.default as PredicateVerdict | undefined) ?? 'hold';
+  const verdictOf = (type: EntityType): PredicateVerdict => policy.phiPredicates?.[type] ?? settings[type] ?? policy.phiPredicates?.default ?? 'hold';
   const scopeType = strictestInScope(catalog);
   if (lineage.kind === 'metadata') return { verdict: 'allow', touched: [], reason: `${lineage.statement} reads no table data` };
   if (lineage.kind === 'unanalysable') {

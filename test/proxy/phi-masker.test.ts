@@ -5,34 +5,86 @@ describe('PhiMasker (phi/ behind the gateway)', () => {
   const table = { columns: ['name', 'comment'], rows: [['Maria Gonzalez', 'call 617-555-0100 about MRN 00123456']] };
   const result = { content: [{ type: 'text', text: JSON.stringify(table) }], structuredContent: table };
 
-  test('a "name" column in query results is masked; in catalog listings it is an object name, while free text is still scanned', () => {
-    const data = masker.mask(result, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'run_snowflake_query' });
+  test('a "name" column in query results is masked; in catalog listings it is an object name, while free text is still scanned', async () => {
+    const data = await masker.mask(result, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'run_snowflake_query' });
     expect(data.masked.structuredContent.rows[0]![0]).toBe('[NAME]');
     const listing = { columns: ['name', 'comment'], rows: [['PATIENTS', 'call 617-555-0100 about MRN 00123456']] };
-    const catalog = masker.mask({ content: [{ type: 'text', text: JSON.stringify(listing) }], structuredContent: listing },
+    const catalog = await masker.mask({ content: [{ type: 'text', text: JSON.stringify(listing) }], structuredContent: listing },
       { target: 'clinical', part: 'result', method: 'tools/call', tool: 'list_objects' });
     expect(catalog.masked.structuredContent.rows[0]).toEqual(['PATIENTS', 'call [PHONE] about MRN [MRN]']);
     expect(JSON.parse(catalog.masked.content[0]!.text)).toEqual(catalog.masked.structuredContent);
   });
 
-  test('catalog listings with a "rows" column (SHOW TABLES) still get every cell of other columns scanned', () => {
+  test('catalog listings with a "rows" column (SHOW TABLES) still get every cell of other columns scanned', async () => {
     const show = { columns: ['name', 'rows', 'comment'], rows: [['PATIENTS', 120, 'owner SSN 123-45-6789']] };
-    const out = masker.mask({ content: [{ type: 'text', text: JSON.stringify(show) }], structuredContent: show }, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'list_objects' });
+    const out = await masker.mask({ content: [{ type: 'text', text: JSON.stringify(show) }], structuredContent: show }, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'list_objects' });
     expect(JSON.stringify(out.masked)).not.toContain('123-45-6789');
   });
 
-  test('a text item that is the structured result as JSON is masked once, written from the masked table, and counted once', () => {
+  test('a text item that is the structured result as JSON is masked once, written from the masked table, and counted once', async () => {
     const table = { columns: ['MRN', 'NOTE'], rows: [['00123456', 'Seen by Dr. Maria Gonzalez, call 617-555-0100']] };
     const value = { content: [{ type: 'text', text: JSON.stringify(table) }, { type: 'text', text: 'SSN 123-45-6789 noted' }], structuredContent: table };
-    const out = masker.mask(value, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'run_snowflake_query' });
+    const out = await masker.mask(value, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'run_snowflake_query' });
     expect(JSON.parse(out.masked.content[0]!.text)).toEqual(out.masked.structuredContent);
     expect(out.masked.content[1]).toEqual({ type: 'text', text: 'SSN [SSN] noted' });
     expect(JSON.stringify(out.masked)).not.toMatch(/00123456|Gonzalez|617-555-0100|123-45-6789/);
-    const separately = masker.mask({ structuredContent: table }, { target: 'clinical', part: 'result', method: 'tools/call' });
+    const separately = await masker.mask({ structuredContent: table }, { target: 'clinical', part: 'result', method: 'tools/call' });
     expect(out.report.counts.MRN).toBe(separately.report.counts.MRN);
   });
 
-  test('an invalid masking policy stops the gateway at start, naming the target', () => {
+  test('an invalid masking policy stops the gateway at start, naming the target', async () => {
     expect(() => new PhiMasker({ name: 'clinical', masking: { defaultOperator: 'shred' } })).toThrow(/^target clinical: the masking policy is invalid/);
+  });
+});
+
+describe('PhiMasker: SQL results by provenance', () => {
+  const masking = {
+    operators: { DATE: 'generalize' },
+    catalog: {
+      'CLINICAL.PHI.PATIENTS.PATIENT_ID': 'none', 'CLINICAL.PHI.PATIENTS.SSN': 'SSN', 'CLINICAL.PHI.PATIENTS.LAST_NAME': 'NAME',
+      'CLINICAL.PHI.PATIENTS.STATE': 'none', 'CLINICAL.PHI.PATIENTS.DATE_OF_BIRTH': 'DATE',
+    },
+  };
+  const masker = new PhiMasker({ name: 'clinical', masking });
+  const context = (statement: string, tool = 'run_snowflake_query') => ({ target: 'clinical', part: 'result' as const, method: 'tools/call', tool, arguments: { statement } });
+  const resultOf = (columns: string[], rows: unknown[][], note?: string) => {
+    const table = { columns, rows, rowCount: rows.length, truncated: false, rowLimit: 20 };
+    return { content: [{ type: 'text', text: JSON.stringify(table) }, ...(note ? [{ type: 'text', text: note }] : [])], structuredContent: table };
+  };
+
+  test('a transformed PHI column is masked whole, by position, whatever it is called; the report says why', async () => {
+    const out = await masker.mask(resultOf(['STATE', 'ICD10'], [['NY', '987654321'], ['CA', '123456789']]), context("SELECT STATE, REVERSE(REPLACE(SSN, '-', '')) AS ICD10 FROM CLINICAL.PHI.PATIENTS"));
+    expect(out.masked.structuredContent.rows).toEqual([['NY', '[SSN]'], ['CA', '[SSN]']]);
+    expect(JSON.parse(out.masked.content[0]!.text)).toEqual(out.masked.structuredContent);
+    const meta = (out.masked as unknown as { _meta: Record<string, { columns: { reason: string }[] }> })._meta['gatehouse/masking']!;
+    expect(meta.columns[1]!.reason).toBe('derived from CLINICAL.PHI.PATIENTS.SSN via REVERSE > REPLACE; masked whole as SSN');
+    expect(out.report.counts).toEqual({ SSN: 2 });
+  });
+
+  test('a query result never gets the catalog tools\' relaxed columns, even under a catalog tool\'s name', async () => {
+    const out = await masker.mask(resultOf(['name'], [['Smith']]), context('SELECT LAST_NAME AS name FROM CLINICAL.PHI.PATIENTS', 'list_objects'));
+    expect(out.masked.structuredContent.rows).toEqual([['[NAME]']]);
+  });
+
+  test('an unknown table masks every column as the strictest type in scope; a text item that is not the table is withheld', async () => {
+    const out = await masker.mask({ content: [{ type: 'text', text: 'Smith,123-45-6789' }] }, context('SELECT * FROM CLINICAL.PHI.SHADOW'));
+    expect(JSON.stringify(out.masked)).not.toMatch(/Smith|6789/);
+    const table = await masker.mask(resultOf(['A', 'B'], [['x', 1]]), context('SELECT * FROM CLINICAL.PHI.SHADOW'));
+    expect(table.masked.structuredContent.rows).toEqual([['[SSN]', '[SSN]']]);
+  });
+
+  test('errors: a value inside a known Snowflake template is replaced when the SQL touched PHI, whatever it looks like', async () => {
+    const error = { isError: true, content: [{ type: 'text', text: "Snowflake error 100038 (SQL state 22018): Numeric value 'Zyx Qwerty' is not recognized" }] };
+    const out = await masker.mask(error, context('SELECT LAST_NAME::NUMBER FROM CLINICAL.PHI.PATIENTS'));
+    expect(out.masked.content[0]!.text).toBe("Snowflake error 100038 (SQL state 22018): Numeric value '[VALUE WITHHELD]' is not recognized");
+    const rpc = await masker.mask({ code: -32603, message: "Could not convert string 'Zyx Qwerty' to INT32" }, context('SELECT LAST_NAME::NUMBER FROM CLINICAL.PHI.PATIENTS'));
+    expect(rpc.masked.message).toBe("Could not convert string '[VALUE WITHHELD]' to INT32");
+    const harmless = await masker.mask(error, context('SELECT STATE::NUMBER FROM CLINICAL.PHI.PATIENTS'));
+    expect(harmless.masked.content[0]!.text).toContain('Zyx Qwerty');
+  });
+
+  test('SHOW through the query tool is masked by appearance', async () => {
+    const out = await masker.mask(resultOf(['name', 'comment'], [['PATIENTS', 'SSN 123-45-6789']]), context('SHOW TABLES'));
+    expect(JSON.stringify(out.masked)).not.toContain('123-45-6789');
   });
 });
