@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runLocalSnowflake } from '../../devstack/snowflake';
 import { registerDevstackSlackCommands } from './devstack-slack';
 
 function parsePortOrAny(value: string): number {
@@ -28,6 +27,9 @@ export function registerDevstackCommand(program: Command): void {
     .option('--account <name>', 'account identifier clients connect with', 'gatehouse-dev')
     .option('--broker-key-file <file>', 'bootstrap the credential broker and write its private key here (0600)')
     .action(async (options: { port: number; data: string; seed: number; patients: number; account: string; brokerKeyFile?: string }) => {
+      // Loaded here, not at import: DuckDB's native library is only mapped when the stand-in runs,
+      // so `--help` and every other command never load it (a crash seen at exit right after install).
+      const { runLocalSnowflake } = await import('../../devstack/snowflake/index.js');
       await runLocalSnowflake({ ...options });
     });
   registerDevstackSlackCommands(devstack);

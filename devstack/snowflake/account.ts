@@ -1,6 +1,7 @@
 import type { Catalog, ObjectType, UserRecord, UserType } from './catalog';
 import { normalizePublicKey } from './catalog';
 import { column, type Cell, type RowType } from './encode';
+import { INHERITED_PARAMETERS, STATEMENT_TIMEOUT, timeoutValue } from './control';
 import { SnowflakeError } from './errors';
 import type { Token } from './lexer';
 import { TokenCursor } from './parser';
@@ -64,7 +65,7 @@ export function isAccountStatement(tokens: Token[]): boolean {
   const [a, b, c, d] = tokens.map((t) => (t.kind === 'word' ? t.value : ''));
   const objectWord = (w: string | undefined) => ['USER', 'ROLE', 'DATABASE', 'SCHEMA', 'WAREHOUSE'].includes(w ?? '');
   if (a === 'CREATE') return objectWord(b) || (b === 'OR' && c === 'REPLACE' && objectWord(d));
-  if (a === 'ALTER') return b === 'USER' || b === 'SESSION' || b === 'WAREHOUSE';
+  if (a === 'ALTER') return b === 'USER' || b === 'SESSION' || b === 'WAREHOUSE' || b === 'ACCOUNT';
   if (a === 'DROP') return objectWord(b);
   if (a === 'GRANT' || a === 'REVOKE' || a === 'USE' || a === 'SHOW') return true;
   return false;
@@ -82,6 +83,7 @@ export async function executeAccountStatement(ctx: AccountContext, tokens: Token
   }
   if (c.acceptWords('ALTER', 'USER')) return alterUser(ctx, c);
   if (c.acceptWords('ALTER', 'SESSION')) return alterSession(ctx, c);
+  if (c.acceptWords('ALTER', 'ACCOUNT')) return alterAccount(ctx, c);
   if (c.acceptWords('ALTER', 'WAREHOUSE')) return status('Statement executed successfully.');
   if (c.acceptWords('DROP')) return drop(ctx, c);
   if (c.acceptWords('GRANT')) return grant(ctx, c, true);
@@ -127,9 +129,13 @@ function parseUserProperties(c: TokenCursor): UserProps['set'] {
   const set: UserProps['set'] = {};
   while (!c.done) {
     const key = c.identifier('property name');
-    if (!USER_PROPERTIES.has(key)) c.fail(`unknown user property ${key}`);
+    if (!USER_PROPERTIES.has(key) && !INHERITED_PARAMETERS.has(key)) c.fail(`unknown user property ${key}`);
     c.expectPunct('=');
     const value = c.value();
+    if (INHERITED_PARAMETERS.has(key)) {
+      set.parameters = { ...set.parameters, [key]: timeoutValue(value) };
+      continue;
+    }
     switch (key) {
       case 'TYPE': {
         const type = String(value).toUpperCase();
@@ -201,11 +207,16 @@ async function alterUser(ctx: AccountContext, c: TokenCursor): Promise<Statement
   if (!ownsUser(ctx, user)) throw SnowflakeError.insufficientPrivileges(`user '${name}'`);
   if (c.acceptWords('SET')) {
     const set = parseUserProperties(c);
+    if (set.parameters) set.parameters = { ...user.parameters, ...set.parameters };
     ctx.catalog.updateUser(name, set);
   } else if (c.acceptWords('UNSET')) {
     const fields: string[] = [];
     do {
       const key = c.identifier('property name');
+      if (INHERITED_PARAMETERS.has(key)) {
+        ctx.catalog.setUserParameter(name, key, undefined);
+        continue;
+      }
       const field = { RSA_PUBLIC_KEY: 'rsaPublicKey', RSA_PUBLIC_KEY_2: 'rsaPublicKey2', DEFAULT_ROLE: 'defaultRole', DEFAULT_WAREHOUSE: 'defaultWarehouse', DAYS_TO_EXPIRY: 'daysToExpiry', COMMENT: 'comment', PASSWORD: 'passwordHash' }[key];
       if (!field) c.fail(`cannot UNSET ${key}`);
       fields.push(field);
@@ -550,7 +561,8 @@ async function alterSession(ctx: AccountContext, c: TokenCursor): Promise<Statem
     do {
       const key = c.identifier('parameter name');
       c.expectPunct('=');
-      ctx.session.params[key] = c.value();
+      const value = c.value();
+      ctx.session.params[key] = key === STATEMENT_TIMEOUT ? timeoutValue(value) : value;
     } while (c.acceptPunct(',') || (!c.done && c.peek()?.kind === 'word'));
   } else if (c.acceptWords('UNSET')) {
     do delete ctx.session.params[c.identifier('parameter name')];
@@ -558,6 +570,25 @@ async function alterSession(ctx: AccountContext, c: TokenCursor): Promise<Statem
   } else {
     c.fail('expected SET or UNSET');
   }
+  c.end();
+  return status('Statement executed successfully.');
+}
+
+/** ALTER ACCOUNT SET/UNSET of the parameters a session inherits (ACCOUNTADMIN only, as in Snowflake). */
+async function alterAccount(ctx: AccountContext, c: TokenCursor): Promise<StatementResult> {
+  if (!ctx.roles.has('ACCOUNTADMIN')) throw SnowflakeError.insufficientPrivileges('account');
+  const set = c.acceptWords('SET');
+  if (!set && !c.acceptWords('UNSET')) c.fail('expected SET or UNSET');
+  do {
+    const key = c.identifier('parameter name');
+    if (!INHERITED_PARAMETERS.has(key)) c.fail(`parameter ${key} is not supported on the local endpoint`);
+    if (set) {
+      c.expectPunct('=');
+      ctx.catalog.setAccountParameter(key, timeoutValue(c.value()));
+    } else {
+      ctx.catalog.setAccountParameter(key, undefined);
+    }
+  } while (c.acceptPunct(','));
   c.end();
   return status('Statement executed successfully.');
 }

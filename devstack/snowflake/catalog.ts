@@ -27,6 +27,8 @@ export interface UserRecord {
   comment?: string;
   owner: string;
   createdOn: string;
+  /** Session parameters set on the user (ALTER USER ... SET STATEMENT_TIMEOUT_IN_SECONDS = n). */
+  parameters?: Record<string, string | number | boolean>;
 }
 
 export interface RoleRecord {
@@ -66,6 +68,8 @@ interface CatalogState {
   databases: string[];
   warehouses: string[];
   seeded?: { seed: number; patients: number };
+  /** Account-level parameters (ALTER ACCOUNT SET ...). */
+  parameters?: Record<string, string | number | boolean>;
 }
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'USERADMIN', 'SYSADMIN', 'PUBLIC'] as const;
@@ -146,6 +150,28 @@ export class Catalog {
 
   get seeded() {
     return this.state.seeded;
+  }
+
+  get accountParameters(): Readonly<Record<string, string | number | boolean>> {
+    return this.state.parameters ?? {};
+  }
+
+  setAccountParameter(name: string, value: string | number | boolean | undefined): void {
+    const parameters = { ...this.state.parameters };
+    if (value === undefined) delete parameters[name];
+    else parameters[name] = value;
+    this.state.parameters = parameters;
+    this.save();
+  }
+
+  setUserParameter(user: string, name: string, value: string | number | boolean | undefined): void {
+    const record = this.user(user);
+    if (!record) throw SnowflakeError.notFound('User', user);
+    const parameters = { ...record.parameters };
+    if (value === undefined) delete parameters[name];
+    else parameters[name] = value;
+    record.parameters = parameters;
+    this.save();
   }
 
   markSeeded(seed: number, patients: number): void {

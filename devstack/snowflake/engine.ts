@@ -4,9 +4,11 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { referencedTables, resolveTable } from './access';
 import { canSeeSchema, executeAccountStatement, isAccountStatement, status, type AccountContext, type AccountSession, type StatementResult } from './account';
 import { Catalog } from './catalog';
+import { RunningStatement, statementTimeoutSeconds } from './control';
 import { column, encoderFor, type Cell } from './encode';
 import { SnowflakeError } from './errors';
-import { splitStatements, toDuckDbDialect, tokenize, type Token } from './lexer';
+import { translate } from './dialect';
+import { splitStatements, tokenize, type Token } from './lexer';
 import { TokenCursor } from './parser';
 
 export type { StatementResult } from './account';
@@ -16,6 +18,19 @@ export interface EngineSession extends AccountSession {
   readonly conn: DuckDBConnection;
   /** Serialises statements on the connection. */
   queue: Promise<unknown>;
+  /** Statements queued or running on the session (cancel and timeout stop them). */
+  statements: Set<RunningStatement>;
+  /** The statement running on the connection now. */
+  active?: RunningStatement;
+}
+
+export interface ExecuteOptions {
+  /** The driver's requestId (statement.cancel() names the statement by it). */
+  requestId?: string;
+  /** Statement-level parameters from the request (MULTI_STATEMENT_COUNT, STATEMENT_TIMEOUT_IN_SECONDS). */
+  parameters?: Record<string, string | number | boolean>;
+  /** Called once the statement is queued, with the handle that stops it. */
+  onQueued?: (statement: RunningStatement) => void;
 }
 
 /** A bind value as the driver sends it: `{ type: 'FIXED', value: '42' }`; arrays for array binds. */
@@ -42,6 +57,8 @@ export class Engine {
     private readonly internal: DuckDBConnection,
   ) {}
 
+  private readonly sessions = new Set<EngineSession>();
+
   static async open(dataDir: string, account: string): Promise<Engine> {
     mkdirSync(join(dataDir, 'databases'), { recursive: true });
     const catalog = new Catalog(dataDir, account);
@@ -62,8 +79,10 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    // Running statements are interrupted first: a checkpoint would otherwise wait for a runaway query.
+    await Promise.all([...this.sessions].map((session) => this.closeSession(session)));
     try {
-      await this.internal.run('CHECKPOINT');
+      await this.internal.run('CHECKPOINT').catch(() => undefined);
       for (const name of this.catalog.databases) await this.internal.run(`CHECKPOINT ${quoteId(name)}`).catch(() => undefined);
     } finally {
       this.internal.closeSync();
@@ -73,15 +92,41 @@ export class Engine {
 
   async openSession(state: AccountSession): Promise<EngineSession> {
     const conn = await this.instance.connect();
-    const session: EngineSession = { ...state, conn, queue: Promise.resolve() };
+    const session: EngineSession = { ...state, conn, queue: Promise.resolve(), statements: new Set() };
+    this.sessions.add(session);
     await conn.run(`SET TimeZone = 'UTC'`);
+    // https://docs.snowflake.com/en/sql-reference/constructs/order-by : NULLs sort as the largest
+    // values, so they come last ascending and first descending.
+    await conn.run(`SET default_null_order = 'nulls_last_on_asc_first_on_desc'`);
     await this.applySession(session);
     return session;
   }
 
-  /** Closes the session's connection once any statement still running on it has finished. */
-  closeSession(session: EngineSession): void {
-    void session.queue.finally(() => session.conn.closeSync());
+  /** Cancels what runs on the session (DuckDB interrupts it) and closes its connection once it has stopped. */
+  closeSession(session: EngineSession): Promise<void> {
+    if (!this.sessions.delete(session)) return session.queue.then(() => undefined);
+    this.cancel(session);
+    session.queue = session.queue.finally(() => session.conn.closeSync());
+    return session.queue.then(() => undefined);
+  }
+
+  /** Statements queued or running in every session (tests watch a cancel take effect). */
+  runningStatements(): number {
+    let n = 0;
+    for (const session of this.sessions) n += session.statements.size;
+    return n;
+  }
+
+  /** Stops the session's statement with this requestId (every statement when none is given); false if none matched. */
+  cancel(session: EngineSession, requestId?: string): boolean {
+    let found = false;
+    for (const statement of session.statements) {
+      if (requestId === undefined || statement.requestId === requestId) {
+        statement.stop('cancel');
+        found = true;
+      }
+    }
+    return found;
   }
 
   /** Mirrors the Snowflake session into its DuckDB connection: current schema and context functions. */
@@ -101,9 +146,13 @@ export class Engine {
     statements.push(
       `CREATE OR REPLACE TEMP MACRO parse_json(x) AS json(x)`,
       `CREATE OR REPLACE TEMP MACRO to_variant(x) AS to_json(x)`,
-      `CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END`,
-      `CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CAST(x AS VARCHAR)`,
-      `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
+      // https://docs.snowflake.com/en/sql-reference/operators-arithmetic : division by zero is an error (100051).
+      `CREATE OR REPLACE TEMP MACRO sf_nonzero(x) AS CASE WHEN x = 0 THEN error('Division by zero') ELSE x END`,
+      `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
+      `CREATE OR REPLACE TEMP MACRO current_session() AS ${quoteLit(String(session.user))}`,
+      `CREATE OR REPLACE TEMP MACRO current_version() AS '9.10.0'`,
+      `CREATE OR REPLACE TEMP MACRO current_region() AS 'LOCAL'`,
+      `CREATE OR REPLACE TEMP MACRO current_available_roles() AS ${quoteLit(JSON.stringify([...this.catalog.inheritedRoles(session.role)]))}`,
       // TIMESTAMP_TZ keeps its offset: a struct the encoder recognises (see encode.ts).
       `CREATE OR REPLACE TEMP MACRO to_timestamp_tz(s) AS {'sf_tz_utc': CAST(s AS TIMESTAMPTZ), 'sf_tz_offset': CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[+-]\\d\\d:?\\d\\d$')
          THEN (CASE WHEN regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 1) = '-' THEN -1 ELSE 1 END)
@@ -114,8 +163,26 @@ export class Engine {
   }
 
   /** Runs one request's SQL text in a session, statement by statement in order. */
-  execute(session: EngineSession, sqlText: string, bindings?: Record<string, Binding>): Promise<StatementResult> {
-    const run = session.queue.then(() => this.executeNow(session, sqlText, bindings));
+  execute(session: EngineSession, sqlText: string, bindings?: Record<string, Binding>, options: ExecuteOptions = {}): Promise<StatementResult> {
+    const statement = new RunningStatement(options.requestId);
+    session.statements.add(statement);
+    options.onQueued?.(statement);
+    const run = session.queue.then(async () => {
+      try {
+        statement.check();
+        const timeout = statementTimeoutSeconds(options.parameters, session.params, this.catalog.user(session.user)?.parameters, this.catalog.accountParameters);
+        statement.start(timeout, () => session.conn.interrupt());
+        session.active = statement;
+        return await this.executeNow(session, sqlText, bindings);
+      } catch (error) {
+        statement.check();
+        throw error;
+      } finally {
+        statement.finish();
+        session.active = undefined;
+        session.statements.delete(statement);
+      }
+    });
     session.queue = run.catch(() => undefined);
     return run;
   }
@@ -231,7 +298,7 @@ export class Engine {
   }
 
   private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
-    const duckSql = toDuckDbDialect(sql);
+    const duckSql = translate(sql);
     await this.checkReads(session, roles, duckSql);
     return this.query(session.conn, duckSql, binds[0] ?? []);
   }
@@ -246,6 +313,7 @@ export class Engine {
 
   /** Runs SQL on DuckDB, translating its errors into Snowflake's codes. */
   private async duck(conn: DuckDBConnection, sql: string, values: DuckDBValue[]) {
+    for (const session of this.sessions) if (session.conn === conn) session.active?.check();
     try {
       return await conn.runAndReadAll(sql, values.length ? values : undefined);
     } catch (error) {
@@ -291,17 +359,17 @@ export class Engine {
     const parts = c.qualifiedName('table name');
     const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
     this.checkTable(session, roles, fq, privilege);
-    const duckSql = toDuckDbDialect(sql);
+    const duckSql = translate(sql);
     if (!this.catalog.isAdmin(roles)) {
       const restAt = c.peek() ? tokens.indexOf(c.peek()!) : tokens.length;
       if (word === 'INSERT') {
         const nested = tokens.findIndex((t, k) => k >= restAt && t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
-        if (nested >= 0) await this.checkReads(session, roles, toDuckDbDialect(sql.slice(tokens[nested]!.start)));
+        if (nested >= 0) await this.checkReads(session, roles, translate(sql.slice(tokens[nested]!.start)));
       } else if (word === 'UPDATE' || word === 'DELETE') {
         // Every other table the statement reads (subqueries, USING/FROM lists) needs SELECT:
         // DuckDB parses an equivalent SELECT and lists them, as for queries.
         const probe = word === 'UPDATE' ? updateProbe(tokens, sql) : deleteProbe(tokens, restAt, sql);
-        for (const ref of await this.tablesRead(toDuckDbDialect(probe))) {
+        for (const ref of await this.tablesRead(translate(probe))) {
           const other = resolveTable(ref, session.database, session.schema);
           if (other !== fq) this.checkTable(session, roles, other, 'SELECT');
         }
@@ -354,7 +422,7 @@ export class Engine {
         throw SnowflakeError.insufficientPrivileges(`schema '${schema}'`);
       }
       const asIndex = tokens.findIndex((t, k) => t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH') && tokens[k - 1]?.value === 'AS');
-      if (asIndex >= 0 && !admin) await this.checkReads(session, roles, toDuckDbDialect(sql.slice(tokens[asIndex]!.start)));
+      if (asIndex >= 0 && !admin) await this.checkReads(session, roles, translate(sql.slice(tokens[asIndex]!.start)));
     } else {
       const owner = this.catalog.ownerOf('TABLE', fq);
       if (!admin && !(owner && roles.has(owner))) {
@@ -365,7 +433,7 @@ export class Engine {
         throw SnowflakeError.insufficientPrivileges(`${kind.toLowerCase()} '${parts[parts.length - 1]}'`);
       }
     }
-    await this.duck(session.conn, toDuckDbDialect(sql), []);
+    await this.duck(session.conn, translate(sql), []);
     if (verb === 'CREATE') {
       const previous = this.catalog.ownerOf('TABLE', fq);
       if (previous && previous !== session.role) this.catalog.revokePrivilege('OWNERSHIP', 'TABLE', fq, previous);
@@ -385,7 +453,7 @@ export class Engine {
     try {
       for (const statement of sql) await this.execute(session, statement);
     } finally {
-      this.closeSession(session);
+      await this.closeSession(session);
     }
   }
 

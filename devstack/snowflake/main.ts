@@ -43,8 +43,18 @@ export async function runLocalSnowflake(options: SnowflakeProcessOptions, env: N
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // Closing interrupts running statements first; should DuckDB still not let go, exit anyway:
+  // a stopped dev stack must never hang on a runaway query.
+  const deadline = setTimeout(() => {
+    createLogger('devstack.snowflake').error({ afterMs: STOP_DEADLINE_MS }, 'local snowflake did not close in time; exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
   await sf.close();
+  clearTimeout(deadline);
 }
+
+const STOP_DEADLINE_MS = 2_500;
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { StatementResult } from './account';
 import type { UserRecord } from './catalog';
 import { Engine, type Binding, type EngineSession } from './engine';
+import type { RunningStatement } from './control';
 import { SnowflakeError, TOKEN_ERRORS } from './errors';
 
 /**
@@ -46,7 +47,8 @@ interface LiveSession {
 }
 
 interface StoredResult {
-  result: StatementResult;
+  /** The answer, or the error the statement failed with (getQueryStatus reports it). */
+  result: StatementResult | SnowflakeError;
   session: EngineSession;
   finishedAt: number;
 }
@@ -145,7 +147,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
   const endSession = (live: LiveSession) => {
     bySessionToken.delete(live.sessionToken);
     byMasterToken.delete(live.masterToken);
-    engine.closeSession(live.engine);
+    void engine.closeSession(live.engine);
   };
 
   const issueTokens = (live: Pick<LiveSession, 'sessionToken' | 'masterToken' | 'sessionExpiresAt' | 'masterExpiresAt'>) => {
@@ -273,30 +275,48 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     };
   }
 
-  async function query(live: LiveSession, body: Record<string, unknown>) {
+  /** Statements still running, by query id (for /queries/{id}/abort-request). */
+  const runningByQueryId = new Map<string, { live: LiveSession; statement: RunningStatement }>();
+
+  const remember = (queryId: string, stored: StoredResult) => {
+    results.set(queryId, stored);
+    if (results.size > 200) results.delete(results.keys().next().value!);
+  };
+
+  async function query(live: LiveSession, body: Record<string, unknown>, requestId: string | undefined, onQueued: (statement: RunningStatement) => void) {
     const queryId = randomUUID();
     stats.queries++;
     const sqlText = typeof body.sqlText === 'string' ? body.sqlText : '';
+    const parameters = body.parameters && typeof body.parameters === 'object' ? (body.parameters as Record<string, string | number | boolean>) : undefined;
     try {
       // describeOnly must not change anything: only queries run (their rows dropped), nothing else does.
       if (body.describeOnly === true && !/^\s*(\(|select\b|with\b|values\b|show\b|desc)/i.test(sqlText)) {
         return { success: true, code: null, message: null, data: resultData(queryId, live, { rowtype: [], rowset: [], statementTypeId: 0x6000 }) };
       }
-      const result = await engine.execute(live.engine, sqlText, body.bindings as Record<string, Binding> | undefined);
+      const result = await engine.execute(live.engine, sqlText, body.bindings as Record<string, Binding> | undefined, {
+        requestId,
+        parameters,
+        onQueued: (statement) => {
+          runningByQueryId.set(queryId, { live, statement });
+          onQueued(statement);
+        },
+      }).finally(() => runningByQueryId.delete(queryId));
       const shown = body.describeOnly === true ? { ...result, rowset: [] } : result;
-      results.set(queryId, { result: shown, session: live.engine, finishedAt: Date.now() });
-      if (results.size > 200) results.delete(results.keys().next().value!);
+      remember(queryId, { result: shown, session: live.engine, finishedAt: Date.now() });
       if (body.asyncExec === true) {
         return { success: true, code: '333334', message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.', data: { queryId, getResultUrl: `/queries/${queryId}/result` } };
       }
       return { success: true, code: null, message: null, data: resultData(queryId, live, shown) };
     } catch (error) {
-      if (error instanceof SnowflakeError) return fail(error, { queryId });
+      if (error instanceof SnowflakeError) {
+        remember(queryId, { result: error, session: live.engine, finishedAt: Date.now() });
+        return fail(error, { queryId });
+      }
       throw error;
     }
   }
 
-  async function route(req: IncomingMessage, url: URL, body: Record<string, unknown>): Promise<unknown> {
+  async function route(req: IncomingMessage, url: URL, body: Record<string, unknown>, onQueued: (statement: RunningStatement) => void): Promise<unknown> {
     const path = url.pathname;
     if (req.method === 'POST' && path === '/session/v1/login-request') return login(body, url.searchParams);
     if (req.method === 'POST' && path === '/session/token-request') {
@@ -324,18 +344,34 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     if (!('engine' in live)) return live;
     if (req.method === 'POST' && path === '/session/heartbeat') return { success: true, code: null, message: null, data: null };
     if (req.method === 'POST' && path === '/telemetry/send') return { success: true, code: null, message: null, data: 'Log Received' };
-    if (req.method === 'POST' && path === '/queries/v1/query-request') return query(live, body);
-    if (req.method === 'POST' && (path === '/queries/v1/abort-request' || /^\/queries\/[^/]+\/abort-request$/.test(path))) return { success: true, code: null, message: null, data: null };
+    if (req.method === 'POST' && path === '/queries/v1/query-request') return query(live, body, url.searchParams.get('requestId') ?? undefined, onQueued);
+    if (req.method === 'POST' && path === '/queries/v1/abort-request') {
+      // statement.cancel() before the query id is known names the statement by its requestId.
+      if (typeof body.requestId === 'string' && body.requestId) engine.cancel(live.engine, body.requestId);
+      return { success: true, code: null, message: null, data: null };
+    }
+    const abortMatch = /^\/queries\/([^/]+)\/abort-request$/.exec(path);
+    if (req.method === 'POST' && abortMatch) {
+      const running = runningByQueryId.get(abortMatch[1]!);
+      if (running && running.live === live) running.statement.stop('cancel');
+      return { success: true, code: null, message: null, data: null };
+    }
     const resultMatch = /^\/queries\/([0-9a-f-]{36})\/result$/.exec(path);
     if (req.method === 'GET' && resultMatch) {
       const stored = results.get(resultMatch[1]!);
       if (!stored || stored.session !== live.engine) return fail({ code: '000709', message: `Statement ${resultMatch[1]} not found`, sqlState: '02000' });
+      if (stored.result instanceof SnowflakeError) return fail(stored.result, { queryId: resultMatch[1] });
       return { success: true, code: null, message: null, data: resultData(resultMatch[1]!, live, stored.result) };
     }
     const monitorMatch = /^\/monitoring\/queries\/([0-9a-f-]{36})$/.exec(path);
     if (req.method === 'GET' && monitorMatch) {
       const stored = results.get(monitorMatch[1]!);
-      const queries = stored && stored.session === live.engine ? [{ id: monitorMatch[1], status: 'SUCCESS', state: 'SUCCEEDED', errorCode: null, errorMessage: null, endTime: stored.finishedAt }] : [];
+      // getQueryStatus() reads status; a failed statement reports FAILED_WITH_ERROR and its error.
+      const failed = stored?.result instanceof SnowflakeError ? stored.result : undefined;
+      const queries =
+        stored && stored.session === live.engine
+          ? [{ id: monitorMatch[1], status: failed ? (failed.code === '000604' || failed.code === '000630' ? 'ABORTED' : 'FAILED_WITH_ERROR') : 'SUCCESS', state: failed ? 'FAILED' : 'SUCCEEDED', errorCode: failed ? Number(failed.code) : null, errorMessage: failed?.message ?? null, endTime: stored.finishedAt }]
+          : [];
       return { success: true, code: null, message: null, data: { queries } };
     }
     return undefined;
@@ -364,7 +400,16 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
               return;
             }
           }
-          const answer = await route(req, url, body);
+          // A client that goes away (destroyed connection, killed process) stops its running statement.
+          let statement: RunningStatement | undefined;
+          const onClose = () => {
+            if (!res.writableEnded) statement?.stop('cancel');
+          };
+          res.once('close', onClose);
+          const answer = await route(req, url, body, (s) => {
+            statement = s;
+          });
+          res.off('close', onClose);
           if (answer === undefined) send(404, { success: false, code: '404', message: `no route for ${req.method} ${url.pathname}`, data: null });
           else send(200, answer);
         } catch (error) {

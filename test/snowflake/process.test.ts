@@ -1,8 +1,15 @@
 import './quiet';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from '../../devstack/snowflake';
-import { connectWithKey, tempDir } from './support';
+import { connect, connectWithKey, tempDir } from './support';
+
+/** CPU seconds a process has used so far (utime + stime from /proc, in clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 describe('gatehouse devstack snowflake (its own process)', () => {
   const dir = tempDir();
@@ -24,6 +31,23 @@ describe('gatehouse devstack snowflake (its own process)', () => {
     expect(printed).not.toContain(sf.adminPassword);
     await sf.stop();
     expect(sf.process.child.exitCode).toBe(0);
+    sf = undefined;
+  });
+
+  test('SIGTERM while a runaway query runs: the process exits within 3 s', async () => {
+    sf = await startLocalSnowflakeProcess({ dataDir: join(dir, 'runaway'), patients: 2, seed: 1 });
+    const admin = await connect(sf, { username: sf.adminUser, password: sf.adminPassword });
+    admin.connection.execute({ sqlText: 'SELECT COUNT(*) FROM TABLE(GENERATOR(ROWCOUNT => 10000000000000))', complete: () => undefined });
+    const pid = sf.process.child.pid!;
+    // Wait until the query visibly burns CPU in the child.
+    const before = cpuSeconds(pid);
+    for (let attempt = 0; attempt < 100 && cpuSeconds(pid) - before < 0.5; attempt++) await sleep(100);
+    expect(cpuSeconds(pid) - before).toBeGreaterThanOrEqual(0.5);
+    const exited = new Promise<number | null>((resolve) => sf!.process.child.once('exit', (code) => resolve(code)));
+    sf.process.child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(3_000).then(() => 'still running' as const)]);
+    expect(code).toBe(0);
+    admin.connection.destroy(() => undefined);
     sf = undefined;
   });
 });

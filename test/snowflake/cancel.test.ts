@@ -1,0 +1,155 @@
+import './quiet';
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type snowflake from 'snowflake-sdk';
+import { startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
+import { connect, connectAdmin, errorCode, tempDir, type Driver } from './support';
+
+// A query that would run for hours: DuckDB counts 10^13 generated rows.
+const RUNAWAY = 'SELECT COUNT(*) AS N FROM TABLE(GENERATOR(ROWCOUNT => 10000000000000))';
+const WINDOW_MS = 1_500;
+
+/** CPU milliseconds this process (the in-process stand-in's DuckDB threads included) uses over a window. */
+async function cpuOver(ms = WINDOW_MS): Promise<number> {
+  const start = process.cpuUsage();
+  await sleep(ms);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+interface Started {
+  statement: snowflake.RowStatement;
+  outcome: Promise<{ code?: string; message: string; sqlState?: string }>;
+}
+
+/** Starts a statement without awaiting it; outcome settles with the error it ends with. */
+function start(driver: Driver, sqlText: string): Started {
+  let statement!: snowflake.RowStatement;
+  const outcome = new Promise<{ code?: string; message: string; sqlState?: string }>((resolve, reject) => {
+    statement = driver.connection.execute({
+      sqlText,
+      complete: (error) => (error ? resolve(error as { code?: string; message: string; sqlState?: string }) : reject(new Error('the runaway query finished'))),
+    });
+  });
+  return { statement, outcome };
+}
+
+describe('runaway statements stop: statement.cancel(), STATEMENT_TIMEOUT_IN_SECONDS, a destroyed connection', () => {
+  let sf: LocalSnowflake;
+  let admin: Driver;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    sf = await startLocalSnowflake({ dataDir: dir, seed: false, adminPassword: 'cancel-admin-pw' });
+    admin = await connectAdmin(sf);
+    await admin.query(`CREATE USER WORKER PASSWORD = 'worker-pw-1' DEFAULT_ROLE = PUBLIC`);
+    await admin.query(`CREATE USER NEWCOMER PASSWORD = 'newcomer-pw-1' DEFAULT_ROLE = PUBLIC`);
+    await admin.query('GRANT ROLE PUBLIC TO USER WORKER');
+    await admin.query('GRANT ROLE PUBLIC TO USER NEWCOMER');
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await sf?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Waits until the runaway burns CPU (so the measurement after stopping it can fail). */
+  async function burning(): Promise<number> {
+    let busy = 0;
+    for (let attempt = 0; attempt < 10 && busy < WINDOW_MS * 0.15; attempt++) busy = await cpuOver();
+    expect(busy).toBeGreaterThan(WINDOW_MS * 0.15);
+    return busy;
+  }
+
+  test('statement.cancel() stops the query: 000604 "SQL execution canceled", and the CPU goes quiet', async () => {
+    const run = start(admin, RUNAWAY);
+    let busy: number;
+    try {
+      busy = await burning();
+    } finally {
+      await new Promise<void>((resolve, reject) => run.statement.cancel((error) => (error ? reject(error) : resolve())));
+    }
+    const error = await run.outcome;
+    expect(error.code).toBe('000604');
+    expect(error.message).toBe('SQL execution canceled');
+    expect(await cpuOver()).toBeLessThan(busy / 3);
+    // The session is usable afterwards (DuckDB's interrupt does not linger).
+    expect(await admin.query('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
+  });
+
+  test('a session STATEMENT_TIMEOUT_IN_SECONDS stops the query with 000630 and its own wording', async () => {
+    const driver = await connect(sf, { username: 'WORKER', password: 'worker-pw-1' });
+    try {
+      await driver.query('ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1');
+      const run = start(driver, RUNAWAY);
+      const error = await run.outcome;
+      expect(error.code).toBe('000630');
+      expect(error.message).toBe('Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.');
+      // With nothing running, this process is close to idle.
+      expect(await cpuOver()).toBeLessThan(WINDOW_MS / 4);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('ALTER USER ... SET STATEMENT_TIMEOUT_IN_SECONDS applies to the user\'s sessions; the session value overrides it', async () => {
+    await admin.query('ALTER USER WORKER SET STATEMENT_TIMEOUT_IN_SECONDS = 1');
+    const driver = await connect(sf, { username: 'WORKER', password: 'worker-pw-1' });
+    try {
+      const first = await start(driver, RUNAWAY).outcome;
+      expect(first.code).toBe('000630');
+      expect(first.message).toContain('timeout of 1 second(s)');
+      await driver.query('ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 2');
+      const second = await start(driver, RUNAWAY).outcome;
+      expect(second.message).toContain('timeout of 2 second(s)');
+      await driver.query('ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS');
+      expect((await start(driver, RUNAWAY).outcome).message).toContain('timeout of 1 second(s)');
+    } finally {
+      await driver.close();
+      await admin.query('ALTER USER WORKER UNSET STATEMENT_TIMEOUT_IN_SECONDS');
+    }
+  });
+
+  test('ALTER ACCOUNT SET STATEMENT_TIMEOUT_IN_SECONDS is the fallback for users without their own', async () => {
+    await admin.query('ALTER ACCOUNT SET STATEMENT_TIMEOUT_IN_SECONDS = 1');
+    const driver = await connect(sf, { username: 'NEWCOMER', password: 'newcomer-pw-1' });
+    try {
+      expect((await start(driver, RUNAWAY).outcome).code).toBe('000630');
+      // Only ACCOUNTADMIN changes account parameters.
+      expect(await errorCode(driver.query('ALTER ACCOUNT SET STATEMENT_TIMEOUT_IN_SECONDS = 0'))).toBe('003001');
+    } finally {
+      await driver.close();
+      await admin.query('ALTER ACCOUNT UNSET STATEMENT_TIMEOUT_IN_SECONDS');
+    }
+  });
+
+  test('bad timeout values and unauthorised changes are refused', async () => {
+    for (const value of ['-1', "'soon'", '604801', '1.5']) {
+      expect(await errorCode(admin.query(`ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = ${value}`))).toBe('002041');
+    }
+    expect(await errorCode(admin.query('ALTER USER WORKER SET STATEMENT_TIMEOUT_IN_SECONDS = -5'))).toBe('002041');
+    const driver = await connect(sf, { username: 'WORKER', password: 'worker-pw-1' });
+    try {
+      // A user cannot lift the limit an administrator set on it (it does not own itself).
+      expect(await errorCode(driver.query('ALTER USER WORKER SET STATEMENT_TIMEOUT_IN_SECONDS = 0'))).toBe('003001');
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('destroying the connection cancels its running query', async () => {
+    const driver = await connect(sf, { username: 'WORKER', password: 'worker-pw-1' });
+    const run = start(driver, RUNAWAY);
+    run.outcome.catch(() => undefined);
+    let busy: number;
+    try {
+      busy = await burning();
+    } finally {
+      await driver.close();
+    }
+    // The stand-in stops the query as the session ends; measure once the engine says so.
+    for (let attempt = 0; attempt < 50 && sf.engine.runningStatements() > 0; attempt++) await sleep(100);
+    expect(sf.engine.runningStatements()).toBe(0);
+    expect(await cpuOver()).toBeLessThan(busy / 3);
+  });
+});
