@@ -60,7 +60,21 @@ const TEMPORAL = [
   v('TEMPORAL_ADDRESS', 'Temporal frontend host:port.', { default: '127.0.0.1:7233' }),
   v('TEMPORAL_NAMESPACE', 'Temporal namespace; the Gatehouse search attributes must be registered in it.', { default: 'default' }),
   v('TEMPORAL_TASK_QUEUE', 'Task queue of the access workflow; the same value for every service of one deployment.', { default: 'gatehouse-access' }),
+  // lib/temporal.ts: TLS and API keys towards a Temporal cluster or Temporal Cloud (the names the Temporal CLI and SDKs use).
+  v('TEMPORAL_TLS', '`true` connects with TLS (system CAs unless a CA file is given); implied by any TEMPORAL_TLS_* file or TEMPORAL_API_KEY.', { default: 'false' }),
+  v('TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'PEM file of the CA that signed the Temporal frontend\'s certificate (a private CA); unset: the system CAs.'),
+  v('TEMPORAL_TLS_SERVER_NAME', 'The name the frontend\'s certificate carries, when it differs from the host of TEMPORAL_ADDRESS.'),
+  v('TEMPORAL_TLS_CLIENT_CERT_PATH', 'mTLS: PEM file of this service\'s client certificate (checked at start: readable, not expired, matching its key).'),
+  v('TEMPORAL_TLS_CLIENT_KEY_PATH', 'mTLS: PEM file of the client certificate\'s private key (a mounted secret).'),
+  v('TEMPORAL_API_KEY', 'API key (Temporal Cloud), sent as authorization: Bearer on every call; turns TLS on.', { secret: true }),
+  // lib/payload-codec.ts: client-side encryption of every workflow payload.
+  v('GATEHOUSE_PAYLOAD_KEYS', 'keyId:base64key[,keyId:base64key...]: AES-256-GCM keys of the Temporal payload codec (32 bytes each). The first encrypts; the others only decrypt (rotation: put a new key first, keep the old ones while histories written with them are kept). The same value in every service and for `gatehouse audit`. Required unless GATEHOUSE_PAYLOAD_ENCRYPTION=off.', {
+    secret: true,
+  }),
+  v('GATEHOUSE_PAYLOAD_ENCRYPTION', '`off` stores workflow payloads in plaintext (only for a Temporal inside your compliance boundary); then GATEHOUSE_PAYLOAD_KEYS must be unset.', { default: 'on' }),
 ];
+/** Payload encryption is on unless an operator turns it off explicitly: keys, or `off`. */
+const PAYLOAD_KEYS_OR_OFF = ['GATEHOUSE_PAYLOAD_KEYS', 'GATEHOUSE_PAYLOAD_ENCRYPTION'] as const;
 const REDIS_URL = v('REDIS_URL', 'Redis URL (grants, encrypted credentials, revocation events, session recordings); may carry the password (redis://:password@host:6379), so it is treated as a secret.', {
   secret: true, default: 'redis://127.0.0.1:6379',
 });
@@ -116,7 +130,7 @@ const worker: ServiceEnvironment = {
     { ...PUBLIC_KEY, description: `Not needed by the worker (it verifies with the public half of its signing key). ${PUBLIC_KEY.description}` },
     { ...PUBLIC_KEY_FILE, description: `Not needed by the worker. ${PUBLIC_KEY_FILE.description}` },
   ],
-  requiredOneOf: [['GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE']],
+  requiredOneOf: [['GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE'], PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal', 'redis'],
   // `--health-port` only, on 127.0.0.1: a probe inside the container (or pod), never published.
   listens: { portOption: '--health-port', defaultHost: '127.0.0.1', healthPath: '/healthz' },
@@ -145,7 +159,7 @@ const api: ServiceEnvironment = {
     v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Optional here: when set, the API signs evidence exports with it. Prefer giving the API only the public key.', { secret: true }),
     SIGNING_KEY_FILE, PUBLIC_KEY, PUBLIC_KEY_FILE,
   ],
-  requiredOneOf: [['GATEHOUSE_ARCHIVE_PUBLIC_KEY', 'GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE', 'GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE']],
+  requiredOneOf: [['GATEHOUSE_ARCHIVE_PUBLIC_KEY', 'GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE', 'GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE'], PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal'],
   listens: { portOption: '--port', portVariable: 'GATEHOUSE_API_PORT', hostVariable: 'GATEHOUSE_API_HOST', defaultPort: 8080, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   sources: ['api', 'access', 'audit', 'policy', 'phi', 'lib', 'cli/commands/api.ts'],
@@ -164,7 +178,7 @@ const slackApp: ServiceEnvironment = {
     v('SLACK_APP_HOST', 'HTTP receiver address; 0.0.0.0 in a container.', { default: '127.0.0.1' }),
     v('SLACK_APP_PORT', 'HTTP receiver port.', { default: '3000' }),
   ],
-  requiredOneOf: [['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']],
+  requiredOneOf: [['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'], PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal'],
   listens: { portOption: '--port', portVariable: 'SLACK_APP_PORT', hostOption: '--host', hostVariable: 'SLACK_APP_HOST', defaultPort: 3000, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   // Of lib/ only what it imports: it holds no gateway key and opens no Redis connection.
@@ -183,7 +197,7 @@ const gateway: ServiceEnvironment = {
     v('GATEHOUSE_AUTHORIZATION_SERVERS', 'Authorization servers advertised in the metadata (comma or space separated).'),
     v('GATEHOUSE_ACCESS_REQUEST_URL', 'Where a client without a grant is told to ask for one (401 answers).'),
   ],
-  requiredOneOf: [],
+  requiredOneOf: [PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal', 'redis'],
   listens: { portOption: '--port', portVariable: 'GATEHOUSE_GATEWAY_PORT', hostOption: '--host', hostVariable: 'GATEHOUSE_GATEWAY_HOST', defaultPort: 8788, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   // Of audit/ only the session recorder: the gateway writes recordings, never archives. Of lib/

@@ -6,6 +6,12 @@ export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, saf
 export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';
 export { GrantStore, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
-export { connectTemporalClient, temporalSettings, DEFAULT_TASK_QUEUE, type TemporalSettings } from './temporal';
+export {
+  connectTemporalClient, temporalSettings, temporalConnectionOptions, temporalDataConverter, explainTemporalConnectError, diagnoseTemporalConnectError, TemporalConfigError,
+  DEFAULT_TASK_QUEUE, type TemporalSettings, type TemporalTls,
+} from './temporal';
+export {
+  EncryptionCodec, PayloadKeyring, PayloadCodecError, parsePayloadKeys, generatePayloadKey, sealPayload, openPayload, isSealed, ENCRYPTED_ENCODING, type PayloadKey,
+} from './payload-codec';
 export { SERVICE_ENVIRONMENT, serviceVariable, missingEnvironment, type EnvVariable, type ServiceEnvironment, type ServiceName } from './environment';
 export { projectRoot, stateDir } from './state';

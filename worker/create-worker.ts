@@ -1,9 +1,10 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { diagnoseTemporalConnectError, temporalConnectionOptions, temporalDataConverter, type TemporalSettings } from '../lib';
 import type { AccessActivities } from '../workflows';
 
 export interface AccessWorkerOptions {
-  address: string;
-  namespace?: string;
+  /** Address, namespace, TLS, API key and payload keys (temporalSettings(env)); the same codec as every client. */
+  temporal: Omit<TemporalSettings, 'taskQueue'>;
   taskQueue: string;
   activities: AccessActivities;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows/ is bundled at start. */
@@ -12,12 +13,18 @@ export interface AccessWorkerOptions {
 }
 
 export async function createAccessWorker(options: AccessWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(temporalConnectionOptions(options.temporal));
+  } catch (error) {
+    throw await diagnoseTemporalConnectError(error, options.temporal);
+  }
   const worker = await Worker.create({
     connection,
-    namespace: options.namespace ?? 'default',
+    namespace: options.temporal.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    dataConverter: temporalDataConverter(options.temporal),
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),

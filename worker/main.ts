@@ -27,6 +27,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   quietSdkLogs();
   const config = loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
+  // TLS files and payload keys are checked before anything connects.
+  const settings = temporalSettings(env);
   const redis = connectRedis(env.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
   try {
@@ -34,10 +36,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const vault = new RedisSecretVault(redis, secrets.encryptionKey);
     const grants = new GrantStore(redis, secrets.grantTokenKey);
     const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
-    const settings = temporalSettings(env);
     const { worker, connection } = await createAccessWorker({
-      address: settings.address,
-      namespace: settings.namespace,
+      temporal: settings,
       taskQueue: settings.taskQueue,
       activities: createAccessActivities({ ...components, grants, vault }),
       workflowBundlePath: options.workflowBundlePath,

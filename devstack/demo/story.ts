@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { join } from 'node:path';
 import { ApiAgent, clientCredentialsToken, readClientEnv, type RequestView } from './agent';
+import { storedDevelopmentKey } from '../dev-keys';
 import { connectAdmin, gatehouse, userNames, type SnowflakeAdmin } from './evidence';
 import { detail, expectThat, masked, ok, say, scrubbed, step } from './narrator';
 import { LocalSlackPeople, threadOf } from './slack';
@@ -32,7 +33,11 @@ const errorOf = async (work: Promise<unknown>): Promise<{ code?: number; message
 
 export async function tellStory(stack: DemoStack, stateDir: string): Promise<void> {
   const slack = new LocalSlackPeople(stack.localSlack);
-  const cliEnv = { GATEHOUSE_STATE_DIR: stateDir, TEMPORAL_ADDRESS: stack.temporal, GATEHOUSE_CONFIG: join(stateDir, 'gatehouse.demo.yaml') };
+  // The audit commands read workflow history, encrypted with the stack's payload key.
+  const cliEnv = {
+    GATEHOUSE_STATE_DIR: stateDir, TEMPORAL_ADDRESS: stack.temporal, GATEHOUSE_CONFIG: join(stateDir, 'gatehouse.demo.yaml'),
+    GATEHOUSE_PAYLOAD_KEYS: storedDevelopmentKey(stateDir, 'GATEHOUSE_PAYLOAD_KEYS') ?? '',
+  };
   let admin: SnowflakeAdmin | undefined;
   let mcp: { client: Client; transport: StreamableHTTPClientTransport } | undefined;
   try {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { FolderArchiveStore, generateArchiveKeys, parseArchive, RecordingLog, SessionRecorder, verifyArchive } from '../../audit';
 import { waitFor, type ManagedProcess } from '../../devstack';
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, temporalSettings, waitForRedis, type Redis } from '../../lib';
 import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
 import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
 import type { Client } from '@temporalio/client';
@@ -43,7 +43,7 @@ describe('a worker killed between revocation and archival', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'gatehouse-archives-'));
-    client = await connectTemporalClient({ address: process.env.TEMPORAL_ADDRESS!, namespace: 'default', taskQueue });
+    client = await connectTemporalClient({ ...temporalSettings(), taskQueue });
     access = new AccessClient(client, testConfig(), taskQueue);
     redis = connectRedis(testRedisUrl());
     await waitForRedis(redis);

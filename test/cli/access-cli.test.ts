@@ -32,7 +32,7 @@ function credentialsOf(clientId: string): Record<string, string> {
 }
 
 function gatehouse(args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_') || name === 'GATEHOUSE_PAYLOAD_KEYS'));
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, GATEHOUSE_API_URL: f.api.url, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -172,7 +172,7 @@ describe('gatehouse api', () => {
     const configFile = join(dir, 'gatehouse.yaml');
     writeFileSync(configFile, API_TEST_CONFIG_YAML);
     const grantTokenKey = randomBytes(32);
-    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
+    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_') || name === 'GATEHOUSE_PAYLOAD_KEYS'));
     const missing = await gatehouse(['api'], {});
     expect(missing).toMatchObject({ code: 3, stderr: expect.stringContaining('missing GATEHOUSE_OIDC_ISSUER and GATEHOUSE_OIDC_AUDIENCE') });
 

@@ -91,8 +91,8 @@ describe('the environment registry (lib/environment.ts)', () => {
   });
 
   test('missingEnvironment names required variables and unmet alternatives', () => {
-    expect(missingEnvironment('slack-app', {})).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN']);
-    expect(missingEnvironment('slack-app', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' })).toEqual([]);
-    expect(missingEnvironment('gateway', { GATEHOUSE_ENCRYPTION_KEY: 'k' })).toEqual(['GATEHOUSE_GRANT_TOKEN_KEY']);
+    expect(missingEnvironment('slack-app', {})).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN', 'GATEHOUSE_PAYLOAD_KEYS or GATEHOUSE_PAYLOAD_ENCRYPTION']);
+    expect(missingEnvironment('slack-app', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', GATEHOUSE_PAYLOAD_KEYS: 'k1:x' })).toEqual([]);
+    expect(missingEnvironment('gateway', { GATEHOUSE_ENCRYPTION_KEY: 'k', GATEHOUSE_PAYLOAD_ENCRYPTION: 'off' })).toEqual(['GATEHOUSE_GRANT_TOKEN_KEY']);
   });
 });

@@ -12,7 +12,7 @@ describe('the gateway process (gatehouse gateway)', () => {
   const configFile = join(dir, 'gatehouse.yaml');
   writeFileSync(configFile, GATEWAY_TEST_CONFIG);
   const keys = { GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: randomBytes(32).toString('base64') };
-  const env = () => ({ ...keys, GATEHOUSE_CONFIG: configFile, REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, LOG_LEVEL: 'silent' });
+  const env = () => ({ ...keys, GATEHOUSE_CONFIG: configFile, REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent' });
 
   test('is registered in the CLI', () => {
     const command = buildProgram().commands.find((c) => c.name() === 'gateway');

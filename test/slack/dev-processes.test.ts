@@ -8,7 +8,7 @@ import { createAccessActivities, CredentialProviders } from '../../activities';
 import { SlackNotifier } from '../../activities/notify';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
 import { planSlackDev } from '../../devstack/slack';
-import { connectRedis, createLogger, GrantStore, RedisSecretVault } from '../../lib';
+import { connectRedis, createLogger, GrantStore, RedisSecretVault, temporalSettings } from '../../lib';
 import { parseConfig } from '../../policy';
 import { createAccessWorker, MissingComponentError, slackNotifierComponent, type ComponentContext } from '../../worker';
 import { FakeCredentialProvider, MemoryArchiver } from '../support/doubles';
@@ -69,7 +69,7 @@ describe('running the Slack parts as the dev stack does', () => {
       const vault = new RedisSecretVault(redis, randomBytes(32));
       const notifier = slackNotifierComponent({ config, env, redis, vault, log: createLogger('worker', 'silent') });
       const { worker, connection } = await createAccessWorker({
-        address: process.env.TEMPORAL_ADDRESS!, taskQueue,
+        temporal: temporalSettings(), taskQueue,
         activities: createAccessActivities({
           notifier, providers: new CredentialProviders(config.targets, { fake: () => new FakeCredentialProvider(vault) }),
           grants: new GrantStore(redis, randomBytes(32)), vault, archiver: new MemoryArchiver(),

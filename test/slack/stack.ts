@@ -8,7 +8,7 @@ import { createAccessActivities, CredentialProviders } from '../../activities';
 import { SlackNotifier, SlackTransport } from '../../activities/notify';
 import { DEMO_SEED, startLocalSlack, type LocalSlack, type SlackDriver, type WorkspaceSeed } from '../../devstack/slack';
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, createLogger, GrantStore, RedisSecretVault, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, createLogger, GrantStore, RedisSecretVault, temporalSettings, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { startSlackApp, type RunningSlackApp } from '../../slack-app';
 import { createAccessWorker } from '../../worker';
@@ -123,15 +123,15 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
     },
   };
   const taskQueue = `slack-${randomBytes(6).toString('hex')}`;
-  const address = process.env.TEMPORAL_ADDRESS!;
+  const temporal = { ...temporalSettings(), taskQueue };
   const { worker, connection } = await createAccessWorker({
-    address,
+    temporal,
     taskQueue,
     activities: createAccessActivities({ notifier, providers: new CredentialProviders(config.targets, { fake: () => provider }), grants, vault, archiver }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
   });
   const running = worker.run();
-  const client = await connectTemporalClient({ address, namespace: 'default', taskQueue });
+  const client = await connectTemporalClient(temporal);
   const access = new AccessClient(client, config, taskQueue);
   const app = await startSlackApp({
     botToken, apiUrl: slack.apiUrl, access, config, port: 0,

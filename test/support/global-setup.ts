@@ -2,13 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startRedisServer, startTemporalServer } from '../../devstack';
-import { stateDir } from '../../lib';
+import { generatePayloadKey, stateDir } from '../../lib';
 
 /**
  * One Temporal dev server, one private Redis and one workflow bundle for the whole run.
  * Suites that need none of them run with GATEHOUSE_STACK=none.
  */
 export default async function globalSetup(): Promise<void> {
+  // Workflow payloads are encrypted in the test stack as in production; every client, worker
+  // and spawned service of the run shares this key (test/support/history.ts decodes with it).
+  process.env.GATEHOUSE_PAYLOAD_KEYS ??= generatePayloadKey('test');
   if (process.env.GATEHOUSE_STACK === 'none') return;
   const log = (message: string) => process.stderr.write(`[test stack] ${message}\n`);
   const dir = stateDir('test', String(process.pid));

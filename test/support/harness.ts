@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAccessActivities, CredentialProviders, type Archiver, type CredentialProvider } from '../../activities';
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, temporalSettings, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { createAccessWorker } from '../../worker';
 import type { AccessStatus, RequestState } from '../../workflows';
@@ -83,15 +83,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const archiver = new MemoryArchiver();
   const providers = new CredentialProviders(config.targets, { fake: () => chosen });
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
-  const address = process.env.TEMPORAL_ADDRESS!;
+  // The test stack's address and payload keys (global-setup.ts), on a queue of its own.
+  const temporal = { ...temporalSettings(), taskQueue };
   const { worker, connection } = await createAccessWorker({
-    address,
+    temporal,
     taskQueue,
     activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
   });
   const running = worker.run();
-  const client = await connectTemporalClient({ address, namespace: 'default', taskQueue });
+  const client = await connectTemporalClient(temporal);
   const access = new AccessClient(client, config, taskQueue);
   return {
     access, client, config, grants, vault, redis, provider, notifier, archiver, taskQueue, worker,

@@ -1,5 +1,5 @@
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, decodeKey, GrantStore, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, decodeKey, GrantStore, temporalSettings, waitForRedis, type Redis } from '../../lib';
 import { waitFor, type ManagedProcess } from '../../devstack';
 import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
 import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
@@ -21,7 +21,7 @@ describe('a worker killed mid-request', () => {
   };
 
   beforeAll(async () => {
-    client = await connectTemporalClient({ address: process.env.TEMPORAL_ADDRESS!, namespace: 'default', taskQueue });
+    client = await connectTemporalClient({ ...temporalSettings(), taskQueue });
     access = new AccessClient(client, testConfig(), taskQueue);
     redis = connectRedis(testRedisUrl());
     await waitForRedis(redis);
