@@ -39,7 +39,12 @@ export const AMBIGUOUS_FIRST = new Set([
   'jackson', 'madison', 'orlando', 'phoenix', 'denver', 'tyler', 'aurora', 'helena', 'augusta'
 ]);
 
-export const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sr', 'jr', 'rev', 'sister', 'nurse', 'mister', 'madam']);
+export const TITLES = new Set([
+  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sr', 'jr', 'rev', 'sister', 'nurse', 'mister', 'madam',
+  // Other languages: Spanish, Portuguese, French, German, Italian, Dutch, Polish, Nordic, Russian.
+  'sra', 'srta', 'don', 'doña', 'dona', 'dra', 'm', 'mme', 'mlle', 'herr', 'frau', 'signor', 'signora', 'sig', 'dott', 'dhr', 'mevr',
+  'pan', 'pani', 'hr', 'fru', 'г-н', 'г-жа', 'господин', 'госпожа', 'д-р',
+]);
 export const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'md', 'phd', 'rn', 'np', 'do', 'dds', 'pa']);
 /** Labels whose next words are a name: "Patient:", "Name -", "daughter", "seen by". */
 export const NAME_LABELS = [
@@ -49,7 +54,10 @@ export const NAME_LABELS = [
   'caregiver', 'emergency contact', 'contact', 'next of kin', 'nok', 'poa', 'accompanied by', 'seen by',
   'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed', 'signed by',
   'electronically signed by', 'dictated by', 'nurse', 'surgeon', 'resident', 'author', 'guarantor', 'insured',
-  'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by'
+  'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by',
+  // Other languages (lower case; NFKC has already turned a full-width colon into ":").
+  'paciente', 'patientin', 'nom du patient', 'nom', 'nombre', 'nome', 'pasient', 'potilas', 'pacjent', 'hasta',
+  'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל'
 ];
 
 export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#-]{0,4}$`);

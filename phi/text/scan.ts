@@ -12,7 +12,11 @@ import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
 import { urlDetector } from './detectors/url';
+import { spelledOutDetector } from './detectors/spelled-out';
 import { zipAndCityDetector } from './detectors/zip-and-city';
+import { dropClinicalTerms } from './clinical-terms';
+import { decodedFindings } from './decoders';
+import { normalizeForDetection } from './normalize';
 
 export const detectors: readonly Detector[] = [
   emailDetector,
@@ -28,6 +32,7 @@ export const detectors: readonly Detector[] = [
   streetAddressDetector,
   labelledIdDetector,
   personNameDetector,
+  spelledOutDetector,
 ];
 
 export interface ScanOptions {
@@ -37,19 +42,39 @@ export interface ScanOptions {
   ignore?: readonly EntityType[];
 }
 
-/** Every identifier in text, overlaps resolved (higher score wins, then the longer span). */
+/**
+ * Every identifier in text, overlaps resolved (higher score wins, then the longer span). The text
+ * is normalised first (normalize.ts) and encoded tokens are decoded and scanned (decoders.ts);
+ * offsets always refer to the text as given.
+ */
 export function scanText(text: string, options: ScanOptions = {}): Finding[] {
+  return scanAt(text, options, 0);
+}
+
+function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
   const minScore = options.minScore ?? 0.5;
   const ignore = new Set(options.ignore ?? []);
+  const normalized = normalizeForDetection(text);
+  const view = normalized.text;
   const all: Finding[] = [];
-  const features = textFeatures(text);
+  const features = textFeatures(view);
   for (const detector of detectors) {
     if (detector.applies && !detector.applies(features)) continue;
-    for (const f of detector.detect(text)) {
+    for (const f of detector.detect(view)) {
       if (f.score >= minScore && !ignore.has(f.type) && f.end > f.start) all.push(f);
     }
   }
-  return resolveOverlaps(text, all);
+  if (features.digit || features.upper) {
+    for (const f of decodedFindings(view, (inner, d) => scanAt(inner, options, d), depth)) {
+      if (f.score >= minScore && !ignore.has(f.type)) all.push(f);
+    }
+  }
+  const resolved = resolveOverlaps(view, dropClinicalTerms(view, all));
+  if (view === text) return resolved;
+  return resolved.map((f) => {
+    const [start, end] = normalized.toOriginal(f.start, f.end);
+    return { ...f, start, end };
+  });
 }
 
 export function resolveOverlaps(text: string, findings: Finding[]): Finding[] {

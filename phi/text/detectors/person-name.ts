@@ -1,4 +1,4 @@
-import { FIRST_NAMES, LAST_NAMES } from '../dictionaries';
+import { CJK_FAMILY_NAMES, FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { finding, type Detector } from '../detector';
 import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, NAME_LABEL, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
 import type { Finding } from '../../types';
@@ -18,6 +18,8 @@ interface Token {
   capitalised: boolean;
   knownFirst: boolean;
   knownLast: boolean;
+  /** In the world names list (see dictionaries.ts). */
+  worldName: boolean;
   /** Capitalised, not an everyday word, not an acronym ("DEA"), not glued to digits ("MP382"). */
   nameLike: boolean;
   /** "J." */
@@ -25,17 +27,34 @@ interface Token {
   acronym: boolean;
 }
 
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const UNICODE_LETTER = /[\p{L}\p{M}]/u;
+/** Letters of every script (and combining marks, so "José" written with U+0301 stays one word). */
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && UNICODE_LETTER.test(String.fromCharCode(c)));
+/** Han, kana and Hangul: scripts that write a name without spaces. */
+const isCjk = (c: number) => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff);
+/** Upper case, or a script without case (Arabic, Hebrew, CJK...), where any word may be a name. */
+function capitalisedAt(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if (c < 128) return c <= 90;
+  const first = value[0]!;
+  return first !== first.toLowerCase() || first.toLowerCase() === first.toUpperCase();
+}
+const hasCase = (value: string) => value.toLowerCase() !== value.toUpperCase();
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** Apostrophes and hyphens inside a name: O'Hara, Smith-Jones. */
 const isJoiner = (c: number) => c === 39 || c === 45 || c === 0x2019;
 
 function makeToken(text: string, value: string, lower: string, start: number, end: number): Token {
-  const capitalised = value.charCodeAt(0) <= 90;
+  const capitalised = capitalisedAt(value);
   const common = COMMON_WORDS.has(lower);
-  const knownFirst = FIRST_NAMES.has(lower) && !common;
-  const knownLast = LAST_NAMES.has(lower) && !common;
-  const acronym = value.length <= 3 && value === value.toUpperCase() && !FIRST_NAMES.has(lower) && !LAST_NAMES.has(lower);
+  const folded = foldName(lower);
+  const knownFirst = (FIRST_NAMES.has(lower) || FIRST_NAMES.has(folded)) && !common;
+  const cjkFamily = isCjk(value.charCodeAt(0)) && value.length >= 2 && value.length <= 5 && CJK_FAMILY_NAMES.has(value[0]!);
+  // The world list has every culture's names but also words ("Later", "Mo"): on its own it is
+  // evidence only for a word with letters outside ASCII; otherwise it needs a named neighbour.
+  const worldName = value.length >= 3 && WORLD_NAMES.has(folded) && !common && value !== value.toUpperCase();
+  const knownLast = (LAST_NAMES.has(lower) || LAST_NAMES.has(folded) || (worldName && folded !== lower) || cjkFamily) && !common;
+  const acronym = value.length <= 3 && hasCase(value) && value === value.toUpperCase() && !FIRST_NAMES.has(lower) && !LAST_NAMES.has(lower);
   const gluedToDigit = isDigit(text.charCodeAt(end));
   return {
     text: value,
@@ -45,6 +64,7 @@ function makeToken(text: string, value: string, lower: string, start: number, en
     capitalised,
     knownFirst,
     knownLast,
+    worldName,
     nameLike: capitalised && value.length >= 2 && !common && !acronym && !gluedToDigit,
     initial: value.length === 1 && capitalised && text[end] === '.',
     acronym,
@@ -67,14 +87,22 @@ function tokenize(text: string): Token[] {
       continue;
     }
     let j = i + 1;
+    if (isCjk(c)) {
+      // A CJK name is two to five characters of a longer run; only a run that short is a word here.
+      while (j < n && j - i < 31 && isCjk(text.charCodeAt(j))) j++;
+      if (j - i <= 6) tokens.push(makeToken(text, text.slice(i, j), text.slice(i, j), i, j));
+      i = j;
+      continue;
+    }
     while (j < n && j - i < 31 && (isLetter(text.charCodeAt(j)) || isJoiner(text.charCodeAt(j)))) j++;
     let end = j;
     while (end > i + 1 && isJoiner(text.charCodeAt(end - 1))) end--;
-    const capitalised = c <= 90;
+    const value = c < 128 ? '' : text.slice(i, end);
+    const capitalised = c < 128 ? c <= 90 : capitalisedAt(value);
     if (capitalised || end - i >= 3) {
-      const value = text.slice(i, end);
-      const lower = value.toLowerCase();
-      if (capitalised || FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)) tokens.push(makeToken(text, value, lower, i, end));
+      const word = value || text.slice(i, end);
+      const lower = word.toLowerCase();
+      if (capitalised || FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)) tokens.push(makeToken(text, word, lower, i, end));
     }
     i = j;
   }
@@ -82,9 +110,16 @@ function tokenize(text: string): Token[] {
 }
 
 /** Only spaces (and at most one line break, or a comma when allowed) between two tokens. */
+/** Lower-case particles inside a name: "María de Jesús", "Ludwig van Beethoven", "Omar bin Laden". */
+const PARTICLE_GAP = /^[ \t](?:de|del|de la|de las|de los|della|di|da|dos|das|do|du|van|von|van der|van den|der|den|ter|ten|le|la|y|e|bin|binti|ibn|al|el|ben|bint)[ \t]$/;
+
 function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean {
-  if (b.start === a.end || b.start - a.end > 4) return false;
+  if (b.start === a.end) return false;
+  if (b.start - a.end > 4) return b.start - a.end <= 12 && a.capitalised && b.capitalised && PARTICLE_GAP.test(text.slice(a.end, b.start));
   const gap = text.slice(a.end, b.start);
+  if (gap.length >= 3 && PARTICLE_GAP.test(gap)) return a.capitalised && b.capitalised;
+  // A dot ends a sentence unless it ends an initial or a title ("J. Patel", "Dr. Lin").
+  if (gap.charCodeAt(0) === 46 && a.text.length > 1 && !TITLES.has(a.lower)) return false;
   // (A dot may open the gap: it ends an initial, "J. Patel".)
   return allowComma ? /^\.?[ \t]*,?[ \t\n]*$/.test(gap) : /^[ \t.]{1,3}$|^[ \t]*\n[ \t]*$/.test(gap);
 }
@@ -96,6 +131,19 @@ function wordBefore(text: string, at: number): string {
   let start = end;
   while (start > 0 && end - start < 30 && isLetter(text.charCodeAt(start - 1))) start--;
   return text.slice(start, end).toLowerCase();
+}
+
+/** True when only spaces stand between `at` and the start of the text, a line, or a sentence. */
+function sentenceStart(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i < 0 || text[i] === '\n' || ((text[i] === '.' || text[i] === '!' || text[i] === '?') && i < at - 1);
+}
+
+/** A sentence end or a line break (without a colon) right before `at`: the label belongs to another sentence. */
+function sentenceBreakBefore(text: string, at: number): boolean {
+  const gap = text.slice(Math.max(0, at - 4), at);
+  return !gap.includes(':') && !gap.includes(',') && (/\.\s/.test(gap) || gap.includes('\n'));
 }
 
 /** Which tokens are names, and how sure. */
@@ -150,7 +198,7 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
     }
     // A label right before: "Patient: Jane Roe", "daughter Maria". The label regex runs only
     // when the word before could end a label (most words cannot).
-    if (!marks.isName[i] && (t.nameLike || t.initial || t.knownFirst || t.knownLast) && LABEL_LAST_WORDS.has(wordBefore(text, t.start))) {
+    if (!marks.isName[i] && (t.nameLike || t.initial || t.knownFirst || t.knownLast) && LABEL_LAST_WORDS.has(wordBefore(text, t.start)) && !sentenceBreakBefore(text, t.start)) {
       const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
       if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
     }
@@ -163,8 +211,13 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
       // Known first + known last, in any case: "maria garcia".
       marks.mark(i, 0.8);
       marks.mark(i + 1, 0.8);
-    } else if (nextAdjacent && t.nameLike && next.capitalised && next.knownLast && !AMBIGUOUS_FIRST.has(t.lower)) {
-      // Capitalised word + known last name: "Okafor Smith".
+    } else if (nextAdjacent && t.nameLike && next.capitalised && next.knownLast && !AMBIGUOUS_FIRST.has(t.lower) && (t.knownLast || !sentenceStart(text, t.start))) {
+      // Capitalised word + known last name: "Okafor Smith" (not "Later Okafor" at a sentence start).
+      marks.mark(i, 0.7);
+      marks.mark(i + 1, 0.7);
+    }
+    // Two names of the world list side by side: "Vildan Özberk", "Chapal Bandopadhyay".
+    if (!marks.isName[i] && nextAdjacent && t.capitalised && next.capitalised && (t.knownFirst || t.worldName) && (next.worldName || next.knownLast) && !AMBIGUOUS_FIRST.has(t.lower)) {
       marks.mark(i, 0.7);
       marks.mark(i + 1, 0.7);
     }

@@ -13,7 +13,7 @@ const NANP = new RegExp(
 const BARE_TEN = new RegExp(`(?<![\\dA-Za-z+-])(?:\\+?1)?[2-9]\\d{2}[2-9]\\d{6}(?![\\d-])${EXT}`, 'g');
 const INTERNATIONAL = new RegExp(`\\+[1-9]\\d{0,2}(?:${SEP}\\(?\\d{1,5}\\)?){2,6}(?!\\d)|\\+[1-9]\\d{7,14}(?!\\d)`, 'g');
 
-const phoneContext = contextWords(['phone', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'called', 'call back', 'contact', 'pager', 'home', 'work', 'reach', 'reached', 'reached at', 'text', 'texted', 'whatsapp', 'voicemail', 'callback', 'fax', 'dial']);
+const phoneContext = contextWords(['phone', 'number', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'called', 'call back', 'contact', 'pager', 'home', 'work', 'reach', 'reached', 'reached at', 'text', 'texted', 'whatsapp', 'voicemail', 'callback', 'fax', 'dial']);
 const faxContext = contextWords(['fax', 'facsimile', 'fx']);
 
 function typeAt(text: string, start: number): EntityType {

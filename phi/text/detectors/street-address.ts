@@ -1,7 +1,9 @@
 import { CHANCE_STREET_SUFFIXES } from '../dictionaries';
 import { eachMatch, finding, type Detector } from '../detector';
-import { anyCaseAlternation } from '../patterns';
+import { anyCaseAlternation, DASH } from '../patterns';
 import type { Finding } from '../../types';
+
+const DASH_OR_SPACE = `(?:${DASH}|[ \\t])`;
 
 /**
  * Street suffixes: the common part of USPS Publication 28, appendix C1 (full words and standard
@@ -37,14 +39,95 @@ const STREET = new RegExp(
 const STREET_LOWER = new RegExp(`(?<![\\w-])\\d{2,6}[ \\t]{1,3}(?:[nsew]\\.?[ \\t]{1,3})?(?:[a-z][a-z'-]{1,29}[ \\t]{1,3}){1,2}(?:${SUFFIX})s?(?![A-Za-z])\\.?${UNIT}`, 'g');
 const PO_BOX = /\b[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb][Oo][Xx]\s{1,3}\d{1,8}\b/g;
 
+/**
+ * The rest of the world writes the street type first ("12 Rue Saint-Denis", "Calle Luna 45",
+ * "Via Roma 12", "ul. Długa 5"), glues it to the name ("Hauptstraße 5", "Storgatan 3") or numbers
+ * its roads ("4410 State Route 9", "RR 2 Box 15"). Names are words in any script; small
+ * lower-case particles ("de la", "del", "von") may sit between them.
+ */
+const TYPE_FIRST = anyCaseAlternation([
+  'rue', 'calle', 'avenida', 'av', 'avda', 'via', 'viale', 'vicolo', 'piazza', 'piazzale', 'corso', 'largo', 'rua', 'travessa', 'praça',
+  'praca', 'plaza', 'paseo', 'camino', 'carrera', 'carretera', 'calzada', 'ul', 'ulica', 'aleja', 'al', 'boulevard', 'bd', 'chemin',
+  'allée', 'allee', 'impasse', 'place', 'quai', 'cours', 'rambla', 'ronda', 'passeig', 'carrer', 'strada', 'ulitsa', 'prospekt',
+  'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố',
+]);
+const GLUED_TYPE = `(?:${anyCaseAlternation(['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'])})`;
+const NAME_WORD = "[\\p{Lu}\\p{Lt}\\p{Lo}][\\p{L}\\p{M}'’.-]{0,29}";
+const PARTICLE = "(?:de|del|de la|de las|de los|da|do|dos|das|di|della|delle|dei|des|du|la|le|les|von|van|der|den|am|an|im|zum|zur|y|e|d'|l')";
+const NAME_WORDS = `(?:${NAME_WORD}|\\d{1,3}(?:er|e|º|ª|°)?)(?:[ \\t]{1,2}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORD}){0,4}`;
+const HOUSE = '\\d{1,5}[A-Za-z]?(?:[/-]\\d{1,4})?';
+const WORLD_UNIT = `(?:,?[ \\t]{1,2}(?:${anyCaseAlternation(['piso', 'planta', 'puerta', 'dpto', 'depto', 'etage', 'étage', 'stock', 'top', 'apt', 'apartment', 'suite', 'unit', 'ste', 'bloco', 'andar', 'kv', 'lgh'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}|,?[ \\t]{1,2}\\d{1,3}(?:º|ª|°|o|a|er|e|eme|ème)[ \\t]{0,2}(?:[A-Z](?![\\p{L}])|${anyCaseAlternation(['étage', 'etage', 'piso', 'andar'])})|,?[ \\t]{1,2}#[A-Za-z0-9-]{1,6})?`;
+/** "12 Rue Saint-Denis", "12, rue de la Paix" */
+const NUMBER_THEN_TYPE = new RegExp(`(?<![\\p{L}\\p{N}-])${HOUSE},?[ \\t]{1,3}(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS}${WORLD_UNIT}`, 'gu');
+/** "Calle Luna 45", "Avenida Paulista, 1578", "ul. Długa 5" */
+const TYPE_THEN_NUMBER = new RegExp(`(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS},?[ \\t]{1,3}(?:n[º°o]\\.?[ \\t]?)?${HOUSE}(?![\\p{L}\\p{N}])${WORLD_UNIT}`, 'gu');
+/**
+ * "Hauptstraße 5", "Sihlfeldstrasse 12", "Södra Skolvägen 9", "Berliner Straße 5": the type is
+ * found first (a regex that starts at the name would retry at every letter), then the name is
+ * taken backwards: the word it is glued to and up to two capitalised words (particles between).
+ */
+const GLUED_THEN_NUMBER = new RegExp(`${GLUED_TYPE}[ \\t]{1,3}${HOUSE}(?![\\p{L}\\p{N}])${WORLD_UNIT}`, 'gu');
+const LETTER = /[\p{L}\p{M}'’-]/u;
+const UPPER = /[\p{Lu}\p{Lt}]/u;
+const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'da', 'do', 'dos', 'das', 'di', 'della', 'des', 'du', 'le', 'les', 'von', 'van', 'der', 'den', 'am', 'an', 'im', 'zum', 'zur']);
+
+/** Where a glued street name starts, reading back from its type at `at` (-1: no name). */
+function gluedNameStart(text: string, at: number): number {
+  let start = at;
+  while (start > 0 && at - start < 30 && LETTER.test(text[start - 1]!)) start--;
+  if (start === at && !(at > 0 && text[at - 1] === ' ' && UPPER.test(text[at]!))) return start < at ? start : -1;
+  if (start === at) start = at; // "Berliner Straße": the type is its own word
+  let words = 0;
+  for (;;) {
+    let gap = start;
+    while (gap > 0 && start - gap < 2 && (text[gap - 1] === ' ' || text[gap - 1] === '\t')) gap--;
+    if (gap === start || gap === 0) break;
+    let word = gap;
+    while (word > 0 && gap - word < 30 && LETTER.test(text[word - 1]!)) word--;
+    if (word === gap) break;
+    const value = text.slice(word, gap);
+    if (PARTICLES.has(value)) {
+      start = word;
+      continue;
+    }
+    if (!UPPER.test(value[0]!) || words >= 2) break;
+    start = word;
+    words++;
+  }
+  // A particle cannot start the name unless it is all there is before the type.
+  return start;
+}
+
+/** "4410 State Route 9", "12 Highway 101", "300 County Road 12", "RR 2 Box 15", "HC 60 Box 123" */
+const NUMBERED_ROAD = new RegExp(
+  `(?<![\\w-])\\d{1,6}[ \\t]{1,3}(?:[NSEW]\\.?[ \\t]{1,2})?(?:${anyCaseAlternation(['state route', 'state road', 'state highway', 'us highway', 'us route', 'u.s. highway', 'u.s. route', 'county road', 'county route', 'farm to market road', 'ranch road', 'route', 'rte', 'highway', 'hwy', 'interstate', 'sr', 'cr', 'fm', 'us'])})\\.?[ \\t]{0,2}${DASH_OR_SPACE}?\\d{1,4}[A-Za-z]?(?![\\p{L}\\p{N}])${WORLD_UNIT}|(?<![\\p{L}\\p{N}])(?:RR|R\\.R\\.|[Rr]ural [Rr]oute|HC|H\\.C\\.|[Hh]ighway [Cc]ontract|[Ss]tar [Rr]oute)[ \\t]{0,2}\\d{1,3},?[ \\t]{1,2}[Bb]ox[ \\t]{1,2}\\d{1,5}(?!\\d)${WORLD_UNIT}`,
+  'gu',
+);
+const PO_BOX_WORLD = /(?<![\w])(?:[Pp]\.?[ \t]?[Oo]\.?[ \t]{0,2}[Bb]ox|[Pp]ost [Oo]ffice [Bb]ox|[Aa]partado(?: [Pp]ostal)?|[Cc]aixa [Pp]ostal|[Cc]asilla|[Pp]ostfach|[Bb]o[iî]te [Pp]ostale)[ \t]{1,3}#?\d{1,8}(?!\d)/g;
+const PO_BOX_UNIT = new RegExp(`${PO_BOX_WORLD.source}${WORLD_UNIT}`, 'gu');
+
+const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, GLUED_THEN_NUMBER, NUMBERED_ROAD, PO_BOX_UNIT];
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 export const streetAddressDetector: Detector = {
   name: 'street-address',
-  patterns: [STREET, STREET_LOWER, PO_BOX],
+  patterns: ALL,
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
-    for (const pattern of [STREET, STREET_LOWER, PO_BOX]) {
-      eachMatch(pattern, text, (m) => out.push(finding('STREET_ADDRESS', m.index, m.index + m[0].length, 0.85)));
+    for (const pattern of ALL) {
+      // A street-type-first form outranks the name detector reading "Calle Luna" as a person.
+      const score = pattern === STREET || pattern === STREET_LOWER || pattern === PO_BOX ? 0.85 : 0.9;
+      eachMatch(pattern, text, (m) => {
+        let start = m.index;
+        if (pattern === TYPE_THEN_NUMBER && start > 0 && WORD_CHAR.test(text[start - 1]!)) return;
+        if (pattern === GLUED_THEN_NUMBER) {
+          start = gluedNameStart(text, m.index);
+          if (start < 0) return;
+        }
+        out.push(finding('STREET_ADDRESS', start, m.index + m[0].length, score));
+      });
     }
     return out;
   },

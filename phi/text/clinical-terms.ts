@@ -1,0 +1,70 @@
+import type { Finding } from '../types';
+
+/**
+ * Clinical words that look like people: eponymous signs and syndromes ("Marcus Gunn pupil",
+ * "Grey Turner sign"), and institutions named after people or places ("Virginia Mason",
+ * "Charlotte Hungerford Hospital", "Grace Hospice"). A NAME found only by the dictionaries (no
+ * title, no label: score below 0.85) is dropped when it is one of these terms or is followed by
+ * a clinical head word. "Dr. Henry Ford" and "Patient: Virginia Mason" stay names.
+ */
+const KNOWN_TERMS = [
+  'Marcus Gunn', 'Grey Turner', 'Argyll Robertson', 'Sister Mary Joseph', 'Austin Flint', 'Graham Steell', 'Braxton Hicks',
+  'Lou Gehrig', 'Holmes-Adie', 'Cheyne-Stokes', 'Wolff-Parkinson-White', 'Guillain-Barré', 'Guillain-Barre', 'Stevens-Johnson',
+  'Ehlers-Danlos', 'Osgood-Schlatter', 'Legg-Calvé-Perthes', 'Mallory-Weiss', 'Swan-Ganz', 'Child-Pugh', 'Roux-en-Y',
+  'Creutzfeldt-Jakob', 'Charcot-Marie-Tooth', 'Henoch-Schönlein', 'Lambert-Eaton', 'Dubin-Johnson', 'Crigler-Najjar',
+  'Virginia Mason', 'Charlotte Hungerford', 'Johns Hopkins', 'Sloan Kettering', 'Kaiser Permanente', 'Henry Ford', 'Beth Israel',
+  'Fred Hutchinson', 'Baylor Scott', 'St. Jude', 'Saint Jude', 'Cedars-Sinai', 'Mount Sinai', 'Dana-Farber', 'MD Anderson',
+  'Barnes-Jewish', 'Physical Therapy', 'Occupational Therapy', 'Speech Therapy', 'Grace Hospice', 'Good Samaritan',
+  'Mass General', 'Mayo Clinic', 'Cleveland Clinic', "Brigham and Women's", 'Lahey', 'Ochsner', 'Geisinger', 'Scripps',
+  'Intermountain', 'Vanderbilt', 'Shriners', 'Providence St. Joseph', 'Sutter Health', 'Mercy Hospital', 'Emory Healthcare',
+];
+
+/** Words after a name that make it a clinical term or an institution. */
+const HEADS = new Set(
+  `sign signs pupil pupils syndrome disease diseases test tests maneuver manoeuvre murmur nodule nodules node nodes lesion
+  lesions fracture triad pentad score scale criteria classification phenomenon catheter procedure operation repair
+  contractions palsy lymphoma sarcoma tumor tumour cyst contracture position breathing respiration spots encephalopathy
+  thyroiditis point reflex block pattern esophagus diverticulum tear papules lines line hump foot ulcer hernia bypass law rule
+  equation formula incision approach technique retractor forceps tube stain body bodies cell cells gland glands duct canal
+  space ligament nerve artery fascia membrane aphasia angle triangle staging grade anomaly malformation deformity dystrophy
+  hospital hospice clinic clinics healthcare health medical center centre institute university college foundation children
+  memorial cancer infirmary rehabilitation rehab nursing pharmacy laboratories labs therapy`.split(/\s+/),
+);
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const KNOWN = new RegExp(`(?<![\\p{L}])(?:${KNOWN_TERMS.map(escape).sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}])`, 'giu');
+const NEXT_WORD = /^(?:['’]s)?[ \t]{1,3}([\p{L}]{2,20})/u;
+const WORDS = /[\p{L}]+/gu;
+
+/** 0: no known term overlaps; 1: one does; 2: one does and starts before it ("Sister Mary Joseph"). */
+function knownTermOver(text: string, f: Finding): 0 | 1 | 2 {
+  const from = Math.max(0, f.start - 40);
+  const window = text.slice(from, f.end + 40);
+  KNOWN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = KNOWN.exec(window)) !== null) {
+    const start = from + m.index;
+    if (start < f.end && start + m[0].length > f.start) return start < f.start ? 2 : 1;
+  }
+  return 0;
+}
+
+/** True when a weakly evidenced NAME is a clinical term, not a person. */
+export function isClinicalTerm(text: string, f: Finding): boolean {
+  if (f.type !== 'NAME') return false;
+  // A title inside the term ("Sister Mary Joseph nodule") is no evidence of a person.
+  const known = knownTermOver(text, f);
+  if (known === 2 || (known === 1 && f.score < 0.85)) return true;
+  if (f.score >= 0.85) return false;
+  const next = NEXT_WORD.exec(text.slice(f.end, f.end + 30));
+  if (next && HEADS.has(next[1]!.toLowerCase())) return true;
+  // "Duke Cancer Institute", "Emory Healthcare": the head word is inside the finding.
+  const words = text.slice(f.start, f.end).match(WORDS) ?? [];
+  return words.length > 1 && words.slice(1).some((w) => HEADS.has(w.toLowerCase()));
+}
+
+export function dropClinicalTerms(text: string, findings: Finding[]): Finding[] {
+  let any = false;
+  for (const f of findings) if (f.type === 'NAME') any = true;
+  return any ? findings.filter((f) => !isClinicalTerm(text, f)) : findings;
+}

@@ -1,0 +1,130 @@
+/**
+ * What detection reads instead of the raw text: NFKC (full-width digits and letters, ligatures,
+ * non-breaking hyphens), invisible characters dropped (zero-width, bidi controls, soft hyphens),
+ * and a line break that splits a digit group after a dash or a dot ("287-65-\n4321") closed up.
+ * `toOriginal` maps every finding back, so the masker replaces the characters that were really
+ * there, the invisible ones inside a value included.
+ */
+export interface NormalizedText {
+  text: string;
+  /** Original offsets of a finding's start and end (end exclusive); identity when nothing changed. */
+  toOriginal(start: number, end: number): [number, number];
+}
+
+/** Zero-width characters, bidi controls and marks, word joiner, BOM, soft hyphen, Mongolian vowel separator. */
+export const isInvisible = (c: number) =>
+  c === 0x00ad || c === 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c === 0xfeff;
+const isDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
+const isBreakJoin = (c: number) => c === 45 || c === 46 || c === 0x2010 || c === 0x2011 || c === 0x2013 || c === 0x2212 || c === 0xff0d;
+const isBlank = (c: number) => c === 10 || c === 13 || c === 32 || c === 9;
+
+const identity: NormalizedText['toOriginal'] = (start, end) => [start, end];
+
+/**
+ * One stretch of the normalised text: `length` characters from `at` that come from the original
+ * characters [`from`, `from + fromLength`). Copied stretches map one to one; a replacement (NFKC
+ * turned one character into several, or several into one) maps every character to all of it.
+ */
+interface Segment {
+  at: number;
+  from: number;
+  length: number;
+  fromLength: number;
+  copied: boolean;
+}
+
+/** A line break inside a digit group: after "65-" (a digit then a dash or dot), before a digit. */
+function joinedBreakEnd(text: string, i: number): number {
+  if (i < 2 || !isBreakJoin(text.charCodeAt(i - 1)) || !isDigit(text.charCodeAt(i - 2))) return -1;
+  let j = i;
+  while (j < text.length && j - i < 6 && isBlank(text.charCodeAt(j))) j++;
+  return j < text.length && isDigit(text.charCodeAt(j)) ? j : -1;
+}
+
+export function normalizeForDetection(text: string): NormalizedText {
+  const n = text.length;
+  const segments: Segment[] = [];
+  const parts: string[] = [];
+  let out = 0; // length of the normalised text so far
+  let copyFrom = 0; // start of the pending copied stretch
+  const flush = (to: number) => {
+    if (to > copyFrom) {
+      segments.push({ at: out, from: copyFrom, length: to - copyFrom, fromLength: to - copyFrom, copied: true });
+      parts.push(text.slice(copyFrom, to));
+      out += to - copyFrom;
+    }
+  };
+  const replace = (from: number, to: number, value: string) => {
+    flush(from);
+    if (value.length) {
+      segments.push({ at: out, from, length: value.length, fromLength: to - from, copied: false });
+      parts.push(value);
+      out += value.length;
+    }
+    copyFrom = to;
+  };
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 10 || c === 13) {
+        const end = joinedBreakEnd(text, i);
+        if (end > 0) {
+          replace(i, end, '');
+          i = end;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (isInvisible(c)) {
+      replace(i, i + 1, '');
+      i++;
+      continue;
+    }
+    // A run of visible non-ASCII characters: most runs are already NFKC and are copied as they are.
+    let j = i + 1;
+    while (j < n && j - i < 256 && text.charCodeAt(j) >= 0x80 && !isInvisible(text.charCodeAt(j))) j++;
+    if (j < n && text.charCodeAt(j - 1) >= 0xd800 && text.charCodeAt(j - 1) <= 0xdbff) j++;
+    const run = text.slice(i, j);
+    if (run.normalize('NFKC') !== run) {
+      while (i < j) {
+        const width = text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && i + 1 < j ? 2 : 1;
+        const raw = text.slice(i, i + width);
+        const normalized = raw.normalize('NFKC');
+        if (normalized !== raw) replace(i, i + width, normalized);
+        i += width;
+      }
+    }
+    i = j;
+  }
+  if (segments.length === 0) return { text, toOriginal: identity };
+  flush(n);
+  const normalized = parts.join('');
+
+  const find = (offset: number): Segment => {
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid]!.at <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return segments[lo]!;
+  };
+  return {
+    text: normalized,
+    toOriginal(start, end) {
+      if (start >= out) return [n, n];
+      const first = find(start);
+      let from = first.copied ? first.from + (start - first.at) : first.from;
+      const last = find(Math.max(start, end - 1));
+      let to = last.copied ? last.from + (Math.max(start, end - 1) - last.at) + 1 : last.from + last.fromLength;
+      // Invisible characters hugging a value belong to it (a bidi embedding around an SSN).
+      while (from > 0 && isInvisible(text.charCodeAt(from - 1))) from--;
+      while (to < n && isInvisible(text.charCodeAt(to))) to++;
+      return [from, to];
+    },
+  };
+}
