@@ -31,7 +31,12 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string; port?: number } = {}): Promise<TestOidcProvider> {
+/** A person who can sign in with the authorization code flow (any password; the provider's dev login page). */
+export interface OidcPerson { email: string; name?: string; emailVerified?: boolean }
+/** A relying party people sign in to (the gateway's authorization server). */
+export interface OidcRelyingParty { clientId: string; clientSecret: string; redirectUris: string[] }
+
+export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string; port?: number; people?: OidcPerson[]; relyingParties?: OidcRelyingParty[] } = {}): Promise<TestOidcProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: 'gatehouse-test-key', use: 'sig', alg: 'RS256' };
   const server: Server = createServer();
@@ -58,12 +63,24 @@ export async function startOidcProvider(options: { clients?: OidcClient[]; audie
       })),
       // The API's own client, for introspection.
       { client_id: 'gatehouse-api', client_secret: 'gatehouse-api-secret', grant_types: [], redirect_uris: [], response_types: [] },
+      ...(options.relyingParties ?? []).map((rp) => ({
+        client_id: rp.clientId, client_secret: rp.clientSecret, redirect_uris: rp.redirectUris,
+        grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post',
+      })),
     ],
+    // People sign in on the provider's own development login page (any password): known people get a verified email.
+    findAccount: (_ctx: unknown, sub: string) => {
+      const person = (options.people ?? []).find((p) => p.email.toLowerCase() === sub.toLowerCase());
+      return { accountId: sub, claims: () => ({ sub, email: sub, email_verified: person ? person.emailVerified ?? true : false, ...(person?.name ? { name: person.name } : {}) }) };
+    },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
     jwks: { keys: [jwk] },
-    ttl: { ClientCredentials: 600 },
+    ttl: { ClientCredentials: 600, AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Grant: 600, Interaction: 600, Session: 3600 },
     scopes: [...API_SCOPES],
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: Boolean(options.relyingParties?.length) },
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: async () => true },
       resourceIndicators: {
