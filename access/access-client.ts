@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { evaluateRequest, normalizeSubject, type GatehouseConfig } from '../policy';
 import {
-  accessRequest, approve, decideCommand, decideExtension, deny, extend, requesterKey, reviewCommand, revoke,
-  sessionStarted, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type MessageResult,
+  accessRequest, approve, decideCommand, decideExtension, deny, extend, holdCommand, requesterKey, revoke, withdrawCommand,
+  sessionStarted, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
   type RequestState,
 } from '../workflows';
 import { newRequestId, isRequestId } from '../lib';
@@ -86,9 +86,29 @@ export class AccessClient {
     return this.update(requestId, (h) => h.executeUpdate(decideExtension, { args: [{ approver, approved, reason }] }));
   }
 
-  /** The gateway's call for a held command; resolves when someone decides or the wait times out. */
-  reviewCommand(requestId: string, review: CommandReview): Promise<CommandDecision> {
-    return this.update(requestId, (h) => h.executeUpdate(reviewCommand, { args: [review], updateId: review.commandId }));
+  /** The gateway's call for a held command: registered at once; the decision comes through Redis (CommandBoard). */
+  holdCommand(requestId: string, review: CommandReview): Promise<HeldCommand> {
+    return this.update(requestId, (h) => h.executeUpdate(holdCommand, { args: [review], updateId: review.commandId }));
+  }
+
+  /** The client cancelled the held call or ended its session. */
+  withdrawCommand(requestId: string, commandId: string, reason: string): Promise<MessageResult> {
+    return this.update(requestId, (h) => h.executeUpdate(withdrawCommand, { args: [{ commandId, reason }] }));
+  }
+
+  /** Holds a command and waits for its decision by reading the workflow's status (for callers without Redis). */
+  async reviewCommand(requestId: string, review: CommandReview, pollMs = 250): Promise<CommandDecision> {
+    await this.holdCommand(requestId, review);
+    for (;;) {
+      const command = (await this.status(requestId)).commands.find((c) => c.commandId === review.commandId);
+      if (command && command.outcome !== 'pending') {
+        return {
+          commandId: command.commandId, approved: command.outcome === 'approved', outcome: command.outcome,
+          decidedBy: command.decidedBy ?? 'gatehouse', decidedAt: command.decidedAt ?? '', ...(command.reason ? { reason: command.reason } : {}),
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   decideCommand(requestId: string, commandId: string, approver: string, approved: boolean, reason?: string): Promise<MessageResult> {

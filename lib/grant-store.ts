@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { CommandBoard } from './command-board';
 import { hmacBase64Url, sha256Hex } from './crypto';
 
 export const REVOCATION_CHANNEL = 'gatehouse:revocations';
@@ -33,6 +34,11 @@ export interface RevocationEvent {
  */
 export class GrantStore {
   constructor(private readonly redis: Redis, private readonly tokenKey: Buffer) {}
+
+  /** Held commands of these grants, on the same Redis. */
+  commandBoard(): CommandBoard {
+    return new CommandBoard(this.redis);
+  }
 
   tokenFor(grantId: string): string {
     return GRANT_TOKEN_PREFIX + hmacBase64Url(this.tokenKey, grantId);

@@ -6,6 +6,7 @@ export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, saf
 export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';
 export { GrantStore, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
+export { CommandBoard, COMMAND_DECISION_CHANNEL, callFingerprint, type BoardDecision, type HeldCall } from './command-board';
 export {
   connectTemporalClient, temporalSettings, temporalConnectionOptions, temporalDataConverter, explainTemporalConnectError, diagnoseTemporalConnectError, TemporalConfigError,
   DEFAULT_TASK_QUEUE, type TemporalSettings, type TemporalTls,

@@ -57,6 +57,8 @@ const commandsSchema = z.strictObject({
     .default({}),
   rowLimit: z.number().int().positive().default(1000),
   approvalTimeout: durationSchema.optional(),
+  /** Held commands one grant may have waiting for an approver at once. */
+  maxHeld: z.number().int().min(1).max(50).default(3),
 });
 
 export const targetSchema = z.strictObject({
@@ -77,7 +79,7 @@ export const targetSchema = z.strictObject({
     members: z.array(principalRef).min(1),
   }),
   autoApprove: z.array(autoApproveRuleSchema).default([]),
-  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000 }),
+  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000, maxHeld: 3 }),
   /** Masking policy for this target (see phi/README.md). prefault, not default: zod 4 applies the inner defaults only then. */
   masking: maskingPolicySchema.prefault({}),
 });

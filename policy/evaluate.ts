@@ -71,6 +71,7 @@ export function evaluateRequest(config: GatehouseConfig, subject: string, target
       autoApproved,
       approvalTimeoutMs: config.defaults.approvalTimeout,
       commandApprovalTimeoutMs: target.commands.approvalTimeout ?? config.defaults.commandApprovalTimeout,
+      maxHeldCommands: target.commands.maxHeld,
       expiringSoonWarningMs: config.defaults.expiringSoonWarning,
     },
   };

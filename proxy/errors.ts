@@ -25,6 +25,8 @@ export const GatewayErrorCode = {
   DeniedByApprover: -32031,
   /** No approver decided on the held command in time. */
   ApprovalTimedOut: -32032,
+  /** The grant already has as many held commands waiting as its target allows. */
+  TooManyHolds: -32033,
   /** Masking failed: the response is withheld. */
   Withheld: -32040,
   RateLimited: -32050,

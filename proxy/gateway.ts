@@ -6,7 +6,8 @@ import type { GatehouseConfig, TargetConfig } from '../policy';
 import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
 import type { ResponseMasker } from './masking';
 import type { GatewayRecorder } from './recording';
-import { GatewaySession, type CommandReviewer } from './session';
+import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held-commands';
+import { GatewaySession } from './session';
 
 export interface GatewayLimits {
   /** Largest POST body accepted, in bytes. */
@@ -53,8 +54,10 @@ export interface GatewayOptions {
   /** Masking for a target's results (phi/). Required: there is no unmasked mode. */
   masker: (target: TargetConfig) => ResponseMasker;
   recorder: GatewayRecorder;
-  /** The access workflow, for held commands. Without it, held commands are refused. */
+  /** The access workflow, for held commands. Without it (or without `commands`), held commands are refused. */
   reviewer?: CommandReviewer;
+  /** Decisions on held commands (Redis); they arrive on the `revocations` connection's channel. */
+  commands?: DecisionBoard;
   limits?: Partial<GatewayLimits>;
   /** The gateway's public base URL (for RFC 9728 metadata); default: from the Host header. */
   publicUrl?: string;
@@ -94,12 +97,16 @@ export class Gateway {
   /** One masker per target, built up front so an invalid masking policy stops the gateway at start. */
   private readonly maskers: Map<string, ResponseMasker>;
   private sweepTimer?: NodeJS.Timeout;
+  private readonly waiter?: DecisionWaiter;
+  /** Held calls waiting per grant in this gateway (the workflow keeps the cap across gateways too). */
+  private readonly holdsWaiting = new Map<string, number>();
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.log = options.log ?? createLogger('gateway');
     this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
+    if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.log.error({ err: (error as Error).message }, 'unhandled gateway error');
@@ -112,6 +119,7 @@ export class Gateway {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
     if (this.options.revocations) await this.subscribe(this.options.revocations);
+    if (this.options.revocations && this.waiter) await this.waiter.listen(this.options.revocations);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());
@@ -298,6 +306,20 @@ export class Gateway {
       masker: this.maskers.get(target.name)!,
       recorder: this.options.recorder,
       ...(this.options.reviewer ? { reviewer: this.options.reviewer } : {}),
+      ...(this.options.commands && this.waiter ? { decisions: { board: this.options.commands, waiter: this.waiter } } : {}),
+      holdSlots: {
+        take: (grantId, max) => {
+          const n = this.holdsWaiting.get(grantId) ?? 0;
+          if (n >= max) return false;
+          this.holdsWaiting.set(grantId, n + 1);
+          return true;
+        },
+        release: (grantId) => {
+          const n = (this.holdsWaiting.get(grantId) ?? 1) - 1;
+          if (n <= 0) this.holdsWaiting.delete(grantId);
+          else this.holdsWaiting.set(grantId, n);
+        },
+      },
       limits: this.limits,
       log: this.log,
       onInitialized: (s) => {

@@ -1,7 +1,8 @@
 // The MCP gateway: Streamable HTTP per target, a grant check on every request, policy and
 // approval holds on tools/call, row limits, masking and a recording of every exchange.
 export { Gateway, DEFAULT_LIMITS, type GatewayOptions, type GatewayLimits, type GrantLookup, type CredentialSource } from './gateway';
-export { GatewaySession, type CommandReviewer, type SessionLimits } from './session';
+export { GatewaySession, type SessionLimits } from './session';
+export { DecisionWaiter, heldResult, deniedResult, threadLink, type CommandReviewer, type HeldCommand, type AnnouncedDecision, type DecisionBoard } from './held-commands';
 export { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
 export { decideToolCall, toolAllowed, DEFAULT_SQL_VERDICTS, type ToolCallRuling } from './command-policy';
 export { decideRequest, decideResponse, shapeResult, maskContextFor, type ForwardedCall, type RequestOutcome, type ResponseOutcome, type RequestFacts } from './decisions';

@@ -7,6 +7,7 @@ import {
 } from '../lib';
 import { configPath, loadConfig, type GatehouseConfig } from '../policy';
 import { Gateway, type GatewayLimits } from './gateway';
+import type { DecisionBoard } from './held-commands';
 import { RedisCatalogStore } from './catalog-store';
 import { PhiMasker } from './phi-masker';
 
@@ -53,9 +54,11 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
     // Deterministic masking tokens (policy `tokenize`) need a key only the gateway holds.
     const maskingKey = createHmac('sha256', secrets.encryptionKey).update('gatehouse masking tokens').digest();
     const catalogs = new RedisCatalogStore(redis);
+    const grants = new GrantStore(redis, secrets.grantTokenKey);
     const gateway = new Gateway({
       config,
-      grants: new GrantStore(redis, secrets.grantTokenKey),
+      grants,
+      commands: grants.commandBoard() as DecisionBoard,
       vault: new RedisSecretVault(redis, secrets.encryptionKey),
       revocations: subscriber,
       // Lineage masking reads the discovered PHI catalog (`gatehouse catalog discover`) from Redis.

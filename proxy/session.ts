@@ -10,16 +10,9 @@ import type { ToolCallRuling } from './command-policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
-
-/** The access workflow's per-command Update, as the gateway needs it (AccessClient implements it). */
-export interface CommandReviewer {
-  /** Tells the request's workflow (and so its Slack thread) that an MCP session opened. */
-  sessionStarted?(requestId: string, session: { sessionId: string; client?: string }): Promise<void>;
-  reviewCommand(requestId: string, review: { commandId: string; tool: string; summary: string; classes: string[]; risk: 'low' | 'high' }):
-    Promise<{ commandId: string; approved: boolean; decidedBy: string; decidedAt: string; reason?: string }>;
-}
 
 export interface SessionLimits {
   /** How long the gateway waits for the upstream's answer before it answers with an error. */
@@ -35,6 +28,10 @@ export interface SessionDeps {
   masker: ResponseMasker;
   recorder: GatewayRecorder;
   reviewer?: CommandReviewer;
+  /** Where decisions on held commands arrive (Redis); without it, held commands are refused. */
+  decisions?: { board: DecisionBoard; waiter: DecisionWaiter };
+  /** Held calls of one grant waiting in this gateway: take a slot before holding (false = at the limit). */
+  holdSlots: { take(grantId: string, max: number): boolean; release(grantId: string): void };
   limits: SessionLimits;
   log: Logger;
   onInitialized(session: GatewaySession): void;
@@ -53,6 +50,8 @@ interface Pending {
   call?: ForwardedCall;
   commandId?: string;
   timer?: NodeJS.Timeout;
+  /** A held call the client waits on: aborting withdraws it. */
+  withdraw?: AbortController;
 }
 
 type EndReason = SessionEndEntry['reason'];
@@ -136,6 +135,10 @@ export class GatewaySession {
     const code = reason === 'closed' ? GatewayErrorCode.SessionEnded : reason === 'error' ? GatewayErrorCode.UpstreamFailed : GatewayErrorCode.SessionEnded;
     const pending = [...this.pending.entries()];
     this.pending.clear();
+    // Held calls nobody will wait for any more: the workflow (and so Slack) hears of it before the
+    // session is gone. A revoked or expired grant's workflow refuses its holds itself.
+    const withdrawals = pending.filter(([, p]) => p.withdraw && p.commandId)
+      .map(([, p]) => (reason === 'closed' || reason === 'error' ? this.withdraw(p, `withdrawn by the client: ${detail}`) : (p.withdraw!.abort(new Error(detail)), Promise.resolve())));
     await Promise.all(pending.map(async ([id, p]) => {
       if (p.timer) clearTimeout(p.timer);
       await this.sendToClient(jsonRpcError(id, code, `the session ended before the answer came: ${detail}`)).catch(() => undefined);
@@ -143,6 +146,7 @@ export class GatewaySession {
     this.killUpstream();
     const sessionId = this.sessionId;
     const closing = [
+      ...withdrawals,
       this.transport.close().catch(() => undefined),
       this.upstream?.transport.close().catch(() => undefined),
     ];
@@ -221,6 +225,13 @@ export class GatewaySession {
     // Notifications (initialized, cancelled, progress) and answers to the upstream's own requests.
     if (isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+      const p = id !== undefined ? this.pending.get(id) : undefined;
+      if (p?.withdraw) {
+        // Held, never forwarded: the upstream has nothing to cancel; the workflow and Slack hear of it.
+        this.forget(id!);
+        void this.withdraw(p, 'withdrawn by the client (it cancelled the call)');
+        return;
+      }
       if (id !== undefined) this.forget(id);
     }
     void this.sendUpstream(message);
@@ -248,6 +259,12 @@ export class GatewaySession {
       target: this.deps.target, sessionId, request, idInUse, commandId: newCommandId(), startedAt,
       ...(maskedArguments !== undefined ? { maskedArguments } : {}),
     });
+    let plan: HoldPlan | undefined;
+    if (outcome.kind === 'hold') {
+      plan = await this.planHold(outcome.call, outcome.commandId);
+      outcome.entry.commandId = plan.commandId;
+      if (plan.kind !== 'new') outcome.entry.reason = `${outcome.entry.reason ?? ''}; the same call is held as ${plan.commandId} (${plan.kind === 'run' ? `approved by ${plan.decision.decidedBy}` : plan.kind === 'denied' ? `denied by ${plan.decision.decidedBy}` : 'still waiting'})`;
+    }
     const recorded = await this.record(request.id, () => this.deps.recorder.request(this.grant.requestId, outcome.entry), undefined, undefined, !idInUse);
     if (!recorded) return;
     if (outcome.kind === 'refuse') {
@@ -260,65 +277,154 @@ export class GatewaySession {
       await this.refuse(request.id, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
       return;
     }
-    if (outcome.kind === 'hold') {
-      const go = await this.hold(request, outcome.call, outcome.ruling, outcome.commandId);
+    if (outcome.kind === 'hold' && plan) {
+      const go = await this.hold(request, outcome.call, outcome.ruling, plan);
       if (!go) return;
     }
     this.forward(request, outcome.call);
   }
 
-  /** Asks the access workflow; tells the client it is waiting; true when an approver approved. */
-  private async hold(request: JSONRPCRequest, call: ForwardedCall, ruling: ToolCallRuling, commandId: string): Promise<boolean> {
+  /**
+   * Whether this exact call (grant, tool, arguments) is held already: approved and unused (it
+   * runs now, once), denied (answered with who and why), still waiting (no second hold), or new.
+   */
+  private async planHold(call: ForwardedCall, commandId: string): Promise<HoldPlan> {
+    const board = this.deps.decisions?.board;
+    if (!board) return { kind: 'new', commandId };
+    const heldCall = this.heldCall(call);
+    const prior = await board.heldCall(heldCall);
+    if (!prior) return { kind: 'new', commandId };
+    const decision = await board.decision(prior);
+    if (!decision) return { kind: 'attach', commandId: prior };
+    await board.forgetCall(heldCall, prior);
+    if (decision.approved && Date.parse(decision.validUntil) > Date.now() && await board.useApproval(prior, decision.validUntil)) {
+      return { kind: 'run', commandId: prior, decision };
+    }
+    if (!decision.approved && decision.outcome === 'denied') return { kind: 'denied', commandId: prior, decision };
+    return { kind: 'new', commandId };
+  }
+
+  private heldCall(call: ForwardedCall) {
+    return { grantId: this.grant.grantId, tool: call.tool ?? '', arguments: call.arguments ?? {} };
+  }
+
+  /**
+   * Carries out a hold. Without a progress token the client cannot wait: it is answered at once
+   * with a tool result saying where and by when the command is decided. With one, it waits for
+   * the decision (announced through Redis) with progress notifications. True = run it now.
+   */
+  private async hold(request: JSONRPCRequest, call: ForwardedCall, ruling: ToolCallRuling, plan: HoldPlan): Promise<boolean> {
     const startedAt = call.startedAt;
+    const { commandId } = plan;
+    if (plan.kind === 'run') return true;
+    if (plan.kind === 'denied') {
+      if (call.progressToken === undefined) {
+        await this.answerWith(request.id, startedAt, deniedResult(plan.decision));
+      } else {
+        await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByApprover, deniedText(plan.decision));
+      }
+      return false;
+    }
     const reviewer = this.deps.reviewer;
-    if (!reviewer) {
+    const decisions = this.deps.decisions;
+    if (!reviewer || !decisions) {
       await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByPolicy, `held for approval (${ruling.reason}), but this gateway has no connection to the access workflow; ask an operator to configure TEMPORAL_ADDRESS`);
       return false;
     }
-    const summaryText = ruling.sql.join(';\n').slice(0, SUMMARY_LIMIT);
-    const summary = await this.mask(summaryText, maskContextFor(this.target, call, 'summary'));
-    if (!summary) {
-      await this.refuse(request.id, startedAt, GatewayErrorCode.Withheld, 'the held command could not be masked for the approvers, so it was not sent for approval');
+    const max = this.deps.target.commands.maxHeld ?? 3;
+    if (!this.deps.holdSlots.take(this.grant.grantId, max)) {
+      await this.refuse(request.id, startedAt, GatewayErrorCode.TooManyHolds,
+        `grant ${this.grant.grantId} already has ${max} held commands waiting for an approver (at most ${max} on ${this.target}); wait for a decision, or cancel a waiting call, before sending another command that needs approval`);
       return false;
     }
-    const progressToken = call.progressToken;
+    let waiting: Pending | undefined;
+    try {
+      const summaryText = ruling.sql.join(';\n').slice(0, SUMMARY_LIMIT);
+      const summary = await this.mask(summaryText, maskContextFor(this.target, call, 'summary'));
+      if (!summary) {
+        await this.refuse(request.id, startedAt, GatewayErrorCode.Withheld, 'the held command could not be masked for the approvers, so it was not sent for approval');
+        return false;
+      }
+      let held;
+      try {
+        held = await reviewer.holdCommand(this.grant.requestId, { commandId, tool: ruling.tool, summary: String(summary.masked), classes: ruling.classes, risk: ruling.risk });
+      } catch (error) {
+        const message = (error as Error).message;
+        const full = /already wait for an approver/.test(message);
+        await this.refuse(request.id, startedAt, full ? GatewayErrorCode.TooManyHolds : GatewayErrorCode.Unavailable,
+          full ? message : `the command was held for approval but could not be put to an approver: ${message}`);
+        return false;
+      }
+      const heldCall = this.heldCall(call);
+      await decisions.board.rememberCall(heldCall, commandId, held.decideBy).catch(() => undefined);
+      if (call.progressToken === undefined) {
+        await this.answerWith(request.id, startedAt, heldResult({ held, tool: ruling.tool, classes: ruling.classes, target: this.target, again: plan.kind === 'attach' }));
+        return false;
+      }
+      if (this.ended || this.pending.get(request.id)?.state !== 'deciding') return false;
+      waiting = { state: 'held', startedAt, call, commandId, withdraw: new AbortController() };
+      this.pending.set(request.id, waiting);
+      const decision = await this.waitForDecision(request, call, ruling, waiting);
+      if (!decision || this.ended || this.pending.get(request.id) !== waiting) return false;
+      await decisions.board.forgetCall(heldCall, commandId).catch(() => undefined);
+      if (decision.approved) {
+        if (await decisions.board.useApproval(commandId, decision.validUntil)) return true;
+        await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByApprover, `command ${commandId} was approved, but that approval was already used by an identical call; it runs once`);
+        return false;
+      }
+      const [code, text] = refusalOf(decision);
+      await this.refuse(request.id, startedAt, code, text);
+      return false;
+    } finally {
+      this.deps.holdSlots.release(this.grant.grantId);
+    }
+  }
+
+  /** Progress notifications until the decision arrives; undefined when the client withdrew. */
+  private async waitForDecision(request: JSONRPCRequest, call: ForwardedCall, ruling: ToolCallRuling, waiting: Pending): Promise<AnnouncedDecision | undefined> {
+    const progressToken = call.progressToken!;
     let tick = 0;
     const notify = () => {
       tick += 1;
-      const waited = Math.round((performance.now() - startedAt) / 1000);
-      const text = `held for approval (${ruling.classes.join(', ')}): waiting for an approver in the request's Slack thread, ${waited}s so far (command ${commandId})`;
-      const note: JSONRPCNotification = progressToken !== undefined
-        ? { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: tick, message: text } }
-        : { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'gatehouse', data: text } };
+      const waited = Math.round((performance.now() - call.startedAt) / 1000);
+      const text = `held for approval (${ruling.classes.join(', ')}): waiting for an approver in the request's Slack thread, ${waited}s so far (command ${waiting.commandId})`;
+      const note: JSONRPCNotification = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: tick, message: text } };
       void this.transport.send(note, { relatedRequestId: request.id }).catch(() => undefined);
     };
     notify();
     const timer = setInterval(notify, this.deps.limits.holdProgressIntervalMs);
     this.holds.add(timer);
-    const waiting: Pending = { state: 'held', startedAt, call, commandId };
-    this.pending.set(request.id, waiting);
     try {
-      const answer = await reviewer.reviewCommand(this.grant.requestId, {
-        commandId, tool: ruling.tool, summary: String(summary.masked), classes: ruling.classes, risk: ruling.risk,
-      });
-      if (this.ended || this.pending.get(request.id) !== waiting) return false;
-      if (answer.approved) return true;
-      const timedOut = answer.decidedBy === 'gatehouse' && /in time/.test(answer.reason ?? '');
-      if (timedOut) {
-        await this.refuse(request.id, startedAt, GatewayErrorCode.ApprovalTimedOut, `no approver decided in time on command ${commandId}; it was not run. Ask in the request's Slack thread and try again`);
-      } else {
-        await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByApprover,
-          `denied by ${answer.decidedBy} at ${answer.decidedAt}${answer.reason ? `: ${answer.reason}` : ''} (command ${commandId})`);
-      }
-      return false;
-    } catch (error) {
-      if (this.ended) return false;
-      await this.refuse(request.id, startedAt, GatewayErrorCode.Unavailable, `the command was held for approval but could not be put to an approver: ${(error as Error).message}`);
-      return false;
+      return await this.deps.decisions!.waiter.wait(waiting.commandId!, waiting.withdraw!.signal);
+    } catch {
+      return undefined;
     } finally {
       clearInterval(timer);
       this.holds.delete(timer);
     }
+  }
+
+  /** The client gave up on a held call (cancel, DELETE): the workflow records it, Slack says so. */
+  private async withdraw(p: Pending, reason: string): Promise<void> {
+    if (!p.withdraw || !p.commandId || p.withdraw.signal.aborted) return;
+    p.withdraw.abort(new Error(reason));
+    if (p.call) await this.deps.decisions?.board.forgetCall(this.heldCall(p.call), p.commandId).catch(() => undefined);
+    await this.deps.reviewer?.withdrawCommand(this.grant.requestId, p.commandId, reason).catch((error: unknown) => {
+      this.deps.log.warn({ commandId: p.commandId, err: (error as Error).message }, 'could not withdraw a held command');
+    });
+  }
+
+  /** Answers a request with a tool result the gateway made (a held or denied call), recorded first. */
+  private async answerWith(id: RequestId, startedAt: number, result: Record<string, unknown>): Promise<void> {
+    this.forget(id);
+    await this.recorder().response(this.grant.requestId, {
+      sessionId: this.sessionId ?? '', messageId: id, outcome: 'denied', result, masked: [], durationMs: Math.max(0, performance.now() - startedAt),
+    }).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a held answer'));
+    await this.sendToClient({ jsonrpc: '2.0', id, result } as JSONRPCMessage);
+  }
+
+  private recorder(): GatewayRecorder {
+    return this.deps.recorder;
   }
 
   private forward(request: JSONRPCRequest, call: ForwardedCall): void {
@@ -501,5 +607,21 @@ export class GatewaySession {
         await this.refuse(id, p.startedAt, GatewayErrorCode.UpstreamFailed, `the upstream MCP server could not be reached: ${(error as Error).message}`, 'error');
       }
     }
+  }
+}
+
+type HoldPlan =
+  | { kind: 'new' | 'attach'; commandId: string }
+  | { kind: 'run' | 'denied'; commandId: string; decision: AnnouncedDecision };
+
+function refusalOf(decision: AnnouncedDecision): [number, string] {
+  const who = `${decision.decidedBy} at ${decision.decidedAt}${decision.reason ? `: ${decision.reason}` : ''}`;
+  switch (decision.outcome) {
+    case 'timed_out':
+      return [GatewayErrorCode.ApprovalTimedOut, `no approver decided in time on command ${decision.commandId}; it was not run. Ask in the request's Slack thread and try again`];
+    case 'withdrawn':
+      return [GatewayErrorCode.DeniedByApprover, `command ${decision.commandId} was withdrawn (${who}); it was not run`];
+    default:
+      return [GatewayErrorCode.DeniedByApprover, `denied by ${who} (command ${decision.commandId})`];
   }
 }

@@ -9,14 +9,19 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import {
-  approve, decideCommand, decideExtension, deny, extend, reviewCommand, revoke, sessionStarted, status,
+  approve, decideCommand, decideExtension, deny, extend, holdCommand, revoke, sessionStarted, status, withdrawCommand,
   type MessageResult, type RevokeInput,
 } from './messages';
 import { approverKey, stateKey } from './search-attributes';
 import type {
-  AccessActivities, AccessRequestInput, AccessStatus, CommandDecision, CommandRecord, NoticeKind,
+  AccessActivities, AccessRequestInput, AccessStatus, CommandDecision, CommandRecord, HeldCommand, NoticeKind,
   NoticeResult, RequestState,
 } from './types';
+
+/** Held commands one grant may have waiting at once, when the policy does not say. */
+export const DEFAULT_MAX_HELD_COMMANDS = 3;
+/** How long an approval stays usable by the client's call (the waiting call, or an identical re-call). */
+const APPROVAL_VALIDITY_MS = 10 * 60_000;
 
 const CLOSED_BEFORE_ACCESS: RequestState[] = ['DENIED', 'EXPIRED_UNAPPROVED'];
 const AFTER_REVOCATION: RequestState[] = ['REVOKING', 'REVOKED', 'ARCHIVED'];
@@ -30,6 +35,11 @@ const { notify } = proxyActivities<AccessActivities>({
 const { issueCredential, activateGrant, extendGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+// The gateway waits on this announcement: short, retried quickly and for as long as the command can matter.
+const { announceCommandDecision } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 30 },
 });
 // Revocation and archival retry until they succeed: no maximumAttempts.
 const { revokeCredential, deactivateGrant, archiveRequest } = proxyActivities<AccessActivities>({
@@ -72,7 +82,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
     } catch (error) {
       if (isCancellation(error)) throw error;
-      record('notification_failed', undefined, kind);
+      // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
+      record('notification_failed', undefined, `${kind}: ${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}`);
       return {};
     }
   };
@@ -206,38 +217,81 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   );
 
   // --- held commands (the gateway asks, an approver decides) -------------------------------
+  // holdCommand answers at once; the decision goes to the gateway through Redis (announce), so a
+  // held command never occupies an in-flight Update slot that revoke, approve or extend needs.
+  const maxHeld = input.policy.maxHeldCommands ?? DEFAULT_MAX_HELD_COMMANDS;
+  const pendingCommands = () => s.commands.filter((c) => c.outcome === 'pending');
+  const decideBy = (command: CommandRecord) => new Date(Date.parse(command.heldAt) + input.policy.commandApprovalTimeoutMs).toISOString();
+  const heldCommand = (command: CommandRecord): HeldCommand => ({
+    commandId: command.commandId, heldAt: command.heldAt, decideBy: decideBy(command),
+    approvers: input.policy.approvers, channel: input.policy.approverChannel, ...(s.thread ? { thread: s.thread } : {}),
+  });
+  const watchCommand = async (held: CommandRecord) => {
+    void safeNotify('command_held', held.commandId);
+    const left = Math.max(0, Date.parse(decideBy(held)) - Date.now());
+    const decided = await condition(() => held.outcome !== 'pending' || s.state !== 'ACTIVE', left);
+    if (held.outcome === 'pending') {
+      held.outcome = decided ? 'denied' : 'timed_out';
+      held.decidedBy = 'gatehouse';
+      held.decidedAt = now();
+      held.reason = decided ? `the grant is ${describe(s.state)}` : 'no approver decided in time';
+      record(`command_${held.outcome}`, 'gatehouse', held.reason);
+      if (s.state === 'ACTIVE') void safeNotify('command_decided', held.commandId);
+    }
+    const validUntil = new Date(Math.min(Date.now() + APPROVAL_VALIDITY_MS, Date.parse(s.expiresAt ?? now()))).toISOString();
+    try {
+      await announceCommandDecision({ ...commandDecision(held), requestId: s.requestId, validUntil });
+    } catch (error) {
+      if (!isCancellation(error)) record('announcement_failed', undefined, held.commandId);
+    }
+  };
   setHandler(
-    reviewCommand,
-    async (review): Promise<CommandDecision> => {
-      let command = s.commands.find((c) => c.commandId === review.commandId);
-      if (!command) {
-        command = { ...review, heldAt: now(), outcome: 'pending' };
-        s.commands.push(command);
-        record('command_held', input.requester, `${review.tool} (${review.classes.join(', ')})`);
-        await safeNotify('command_held', review.commandId);
-      }
-      const held = command;
-      const decided = await condition(() => held.outcome !== 'pending' || s.state !== 'ACTIVE', input.policy.commandApprovalTimeoutMs);
-      if (held.outcome === 'pending') {
-        held.outcome = decided ? 'denied' : 'timed_out';
-        held.decidedBy = 'gatehouse';
-        held.decidedAt = now();
-        held.reason = decided ? `the grant is ${describe(s.state)}` : 'no approver decided in time';
-        record(`command_${held.outcome}`, 'gatehouse', held.reason);
-        if (s.state === 'ACTIVE') await safeNotify('command_decided', held.commandId);
-      }
-      return commandDecision(held);
+    holdCommand,
+    (review): HeldCommand => {
+      const existing = s.commands.find((c) => c.commandId === review.commandId);
+      if (existing) return heldCommand(existing);
+      const command: CommandRecord = { ...review, heldAt: now(), outcome: 'pending' };
+      s.commands.push(command);
+      record('command_held', input.requester, `${review.tool} (${review.classes.join(', ')})`);
+      void watchCommand(command);
+      return heldCommand(command);
     },
     {
       validator: (review) => {
         if (s.state !== 'ACTIVE') throw new Error(`the request is ${describe(s.state)}; no command can run`);
         if (!review?.commandId || !review.tool) throw new Error('a held command needs an id and a tool');
+        if (s.commands.some((c) => c.commandId === review.commandId)) return;
+        const waiting = pendingCommands();
+        if (waiting.length >= maxHeld) {
+          throw new Error(`${waiting.length} commands of this grant already wait for an approver (at most ${maxHeld} on ${input.target}): ${waiting.map((c) => c.commandId).join(', ')}; wait for a decision, or cancel one of those calls`);
+        }
+      },
+    },
+  );
+  setHandler(
+    withdrawCommand,
+    (w): MessageResult => {
+      const command = s.commands.find((c) => c.commandId === w.commandId)!;
+      if (command.outcome === 'pending') {
+        command.outcome = 'withdrawn';
+        command.decidedBy = 'client';
+        command.decidedAt = now();
+        command.reason = w.reason;
+        record('command_withdrawn', input.requester, w.reason);
+        void safeNotify('command_decided', command.commandId);
+      }
+      return { state: s.state, detail: `command ${command.outcome.replace('_', ' ')}` };
+    },
+    {
+      validator: (w) => {
+        if (!w?.commandId || !w.reason?.trim()) throw new Error('a withdrawal needs a command id and a reason');
+        if (!s.commands.some((c) => c.commandId === w.commandId)) throw new Error(`no held command ${w.commandId} on this request`);
       },
     },
   );
   setHandler(
     decideCommand,
-    async (d): Promise<MessageResult> => {
+    (d): MessageResult => {
       const command = s.commands.find((c) => c.commandId === d.commandId)!;
       if (command.outcome === 'pending') {
         command.outcome = d.approved ? 'approved' : 'denied';
@@ -245,7 +299,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
         command.decidedAt = now();
         command.reason = d.reason;
         record(`command_${command.outcome}`, norm(d.approver), d.reason);
-        await safeNotify('command_decided', command.commandId);
+        void safeNotify('command_decided', command.commandId);
       }
       return { state: s.state, detail: `command ${command.outcome} by ${command.decidedBy}` };
     },
@@ -254,6 +308,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
         assertApprover(d.approver, 'approve commands of');
         const command = s.commands.find((c) => c.commandId === d.commandId);
         if (!command) throw new Error(`no held command ${d.commandId} on this request`);
+        if (command.outcome === 'withdrawn') throw new Error(`this command is stale: it was withdrawn by the client at ${command.decidedAt}; nobody waits for it`);
         if (command.outcome !== 'pending' && command.decidedBy !== norm(d.approver)) {
           throw new Error(`the command was already ${command.outcome.replace('_', ' ')}${command.decidedBy ? ` by ${command.decidedBy}` : ''}`);
         }
@@ -399,6 +454,7 @@ function commandDecision(command: CommandRecord): CommandDecision {
   return {
     commandId: command.commandId,
     approved: command.outcome === 'approved',
+    ...(command.outcome !== 'pending' ? { outcome: command.outcome } : {}),
     decidedBy: command.decidedBy ?? 'gatehouse',
     decidedAt: command.decidedAt ?? '',
     ...(command.reason ? { reason: command.reason } : {}),

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AccessStatus, CommandDecision, CommandReview, RequestState } from './types';
+import type { AccessStatus, CommandReview, HeldCommand, RequestState } from './types';
 
 // The access workflow's interface. Updates (not signals) wherever the caller must learn
 // whether its message was accepted: their validators reject with a reason.
@@ -10,6 +10,7 @@ export interface ExtendInput { by: string; durationMs: number; reason: string }
 export interface ExtensionDecisionInput { approver: string; approved: boolean; reason?: string }
 export interface CommandDecisionInput { commandId: string; approver: string; approved: boolean; reason?: string }
 export interface MessageResult { state: RequestState; detail: string }
+export interface WithdrawCommandInput { commandId: string; reason: string }
 export interface SessionStartedInput { sessionId: string; client?: string }
 
 export const approve = defineUpdate<MessageResult, [DecisionInput]>('approve');
@@ -17,8 +18,14 @@ export const deny = defineUpdate<MessageResult, [DecisionInput]>('deny');
 export const revoke = defineUpdate<MessageResult, [RevokeInput]>('revoke');
 export const extend = defineUpdate<MessageResult, [ExtendInput]>('extend');
 export const decideExtension = defineUpdate<MessageResult, [ExtensionDecisionInput]>('decideExtension');
-/** Called by the gateway for a held command; resolves when a human decides or the wait times out. */
-export const reviewCommand = defineUpdate<CommandDecision, [CommandReview]>('reviewCommand');
+/**
+ * Called by the gateway for a held command: registers it and answers at once (where, who, by
+ * when). The decision reaches the gateway through Redis, never through a long-running Update:
+ * Temporal caps in-flight Updates per workflow, and revoke must never queue behind holds.
+ */
+export const holdCommand = defineUpdate<HeldCommand, [CommandReview]>('holdCommand');
+/** The client cancelled the call or ended its session: nobody waits for the command any more. */
+export const withdrawCommand = defineUpdate<MessageResult, [WithdrawCommandInput]>('withdrawCommand');
 export const decideCommand = defineUpdate<MessageResult, [CommandDecisionInput]>('decideCommand');
 export const status = defineQuery<AccessStatus>('status');
 /** The gateway's word that an MCP session opened on the active grant (a signal: it does not wait). */

@@ -1,5 +1,6 @@
 // Shapes that cross the workflow boundary. Nothing secret may appear in any of them:
 // they are all stored in Temporal history.
+import type { GrantRecord, RevocationEvent } from '../lib';
 
 export const requestStates = [
   'PENDING_APPROVAL', 'DENIED', 'EXPIRED_UNAPPROVED', 'APPROVED', 'ISSUING', 'ACTIVE',
@@ -18,6 +19,8 @@ export interface RequestPolicy {
   approvalTimeoutMs: number;
   commandApprovalTimeoutMs: number;
   expiringSoonWarningMs: number;
+  /** Commands of this grant that may wait for an approver at once (default 3). */
+  maxHeldCommands?: number;
 }
 
 export interface AccessRequestInput {
@@ -53,20 +56,43 @@ export interface CommandReview {
   risk: 'low' | 'high';
 }
 
+export type CommandOutcome = 'pending' | 'approved' | 'denied' | 'timed_out' | 'withdrawn';
+
 export interface CommandRecord extends CommandReview {
   heldAt: string;
-  outcome: 'pending' | 'approved' | 'denied' | 'timed_out';
+  outcome: CommandOutcome;
   decidedBy?: string;
   decidedAt?: string;
   reason?: string;
 }
 
+/** The workflow's answer to holdCommand: where and by when an approver decides. */
+export interface HeldCommand {
+  commandId: string;
+  heldAt: string;
+  /** Without a decision by then, the command is refused (timed_out). */
+  decideBy: string;
+  /** Who may decide (never the requester). */
+  approvers: string[];
+  /** The request's Slack thread, where the approvers are asked. */
+  thread?: ThreadRef;
+  channel: string;
+}
+
+/** An approver's (or Gatehouse's) decision on one held command. */
 export interface CommandDecision {
   commandId: string;
   approved: boolean;
+  outcome?: Exclude<CommandOutcome, 'pending'>;
   decidedBy: string;
   decidedAt: string;
   reason?: string;
+}
+
+/** A decision as the workflow announces it to the gateway (Redis), valid until validUntil. */
+export interface AnnouncedDecision extends CommandDecision {
+  requestId: string;
+  validUntil: string;
 }
 
 export interface ExtensionRecord {
@@ -121,24 +147,8 @@ export interface NoticeResult {
   thread?: ThreadRef;
 }
 
-export interface GrantActivation {
-  grantId: string;
-  requestId: string;
-  target: string;
-  subject: string;
-  principal: string;
-  credentialRef: string;
-  issuedAt: string;
-  expiresAt: string;
-}
-
-export interface GrantRevocation {
-  grantId: string;
-  requestId: string;
-  target: string;
-  reason: string;
-  at: string;
-}
+/** The grant record and the revocation event are the grant store's (lib/grant-store.ts): the gateway reads what the workflow writes. */
+export type { GrantRecord, RevocationEvent };
 
 export interface ArchiveResult {
   /** SHA-256 chain head of the archive, kept in history so later edits are detectable. */
@@ -151,9 +161,11 @@ export interface AccessActivities {
   notify(notice: Notice): Promise<NoticeResult>;
   issueCredential(request: { requestId: string; target: string; expiresAt: string }): Promise<{ credentialRef: string; principal: string }>;
   revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
-  activateGrant(grant: GrantActivation): Promise<void>;
+  activateGrant(grant: GrantRecord): Promise<void>;
   extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean>;
-  deactivateGrant(revocation: GrantRevocation): Promise<void>;
+  deactivateGrant(revocation: RevocationEvent): Promise<void>;
+  /** Tells the gateway (through Redis) how a held command was decided; it waits on nothing else. */
+  announceCommandDecision(decision: AnnouncedDecision): Promise<void>;
   archiveRequest(status: AccessStatus): Promise<ArchiveResult>;
 }
 

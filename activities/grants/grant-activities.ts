@@ -1,7 +1,8 @@
 import type { GrantStore, RedisSecretVault } from '../../lib';
-import type { GrantActivation, GrantRevocation } from '../../workflows/types';
+import type { AnnouncedDecision, GrantActivation, GrantRevocation } from '../../workflows/types';
 
 export function createGrantActivities(grants: GrantStore, vault: RedisSecretVault) {
+  const board = grants.commandBoard();
   return {
     async activateGrant(grant: GrantActivation): Promise<void> {
       await grants.activate(grant);
@@ -13,6 +14,10 @@ export function createGrantActivities(grants: GrantStore, vault: RedisSecretVaul
     },
     async deactivateGrant(revocation: GrantRevocation): Promise<void> {
       await grants.deactivate(revocation);
+    },
+    /** The workflow's decision on a held command, for the gateway waiting on it. */
+    async announceCommandDecision(decision: AnnouncedDecision): Promise<void> {
+      await board.announce(decision);
     },
   };
 }

@@ -146,6 +146,8 @@ export function commandOutcome(c: CommandRecord, who: Who): string {
       return `:no_entry: Denied by ${who(c.decidedBy ?? '?')}${c.reason ? `: ${escapeText(c.reason)}` : ''}`;
     case 'timed_out':
       return ':no_entry: Denied: no approver decided in time';
+    case 'withdrawn':
+      return `:leftwards_arrow_with_hook: Withdrawn by the client${c.decidedAt ? ` at ${utcTime(c.decidedAt)}` : ''}; nothing to decide`;
   }
 }
 

@@ -75,7 +75,10 @@ export async function finishSignIn(url: string, provider: TestOAuthProvider, cod
 export async function startRedirectReceiver(): Promise<{ url: string; received: URLSearchParams[]; close(): Promise<void> }> {
   const received: URLSearchParams[] = [];
   const server = createServer((req, res) => {
-    received.push(new URL(req.url ?? '/', 'http://x').searchParams);
+    const url = new URL(req.url ?? '/', 'http://x');
+    // Only the redirect itself (the browser also asks this origin for /favicon.ico).
+    if (url.pathname !== '/callback') return void res.writeHead(404).end();
+    received.push(url.searchParams);
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>done</title><p id="done">You can close this window.</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

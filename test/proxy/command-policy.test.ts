@@ -1,7 +1,7 @@
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { parseConfig } from '../../policy';
 import { decideToolCall, limitRows } from '../../proxy';
-import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { startHarness, testConfig, TEST_CONFIG_YAML, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { connectClient, endSession, everythingServer, startTestGateway, type TestGateway } from './support';
 
 // The harness's workflow knows target "clinical"; here its upstream is server-everything, whose
@@ -30,9 +30,10 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
   let requestId: string;
   let token: string;
   beforeAll(async () => {
-    h = await startHarness();
+    // Long enough for every step on a loaded machine; the last test revokes it.
+    h = await startHarness({ config: testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 3m')) });
     gw = await startTestGateway({ config: CONFIG, reviewer: h.access, grants: h.grants, vault: h.vault });
-    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 20_000, reason: 'claims fix' }));
+    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 150_000, reason: 'claims fix' }));
     await h.access.approve(requestId, 'alice@example.org');
     const status = await waitForState(h.access, requestId, 'ACTIVE');
     token = h.grants.tokenFor(status.grantId!);
@@ -101,7 +102,8 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
     // The denial can reach the client before decideCommand returns: observe the outcome from the start.
-    const outcome = client.callTool({ name: 'echo', arguments: { message: 'DELETE FROM clinical.phi.encounters' } }).then(() => undefined, (error: unknown) => error);
+    const outcome = client.callTool({ name: 'echo', arguments: { message: 'DELETE FROM clinical.phi.encounters' } }, CallToolResultSchema, { onprogress: () => undefined })
+      .then(() => undefined, (error: unknown) => error);
     const held = await heldCommand();
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'deletes need a change ticket');
     const error = await outcome;
@@ -113,7 +115,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
   test('unparseable SQL is held; nobody decides, so it times out denied', async () => {
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
-    await expect(client.callTool({ name: 'echo', arguments: { message: 'SELEC * FORM patients' } }, CallToolResultSchema, { timeout: 30_000 })).rejects.toMatchObject({
+    await expect(client.callTool({ name: 'echo', arguments: { message: 'SELEC * FORM patients' } }, CallToolResultSchema, { timeout: 30_000, onprogress: () => undefined })).rejects.toMatchObject({
       code: -32032, message: expect.stringContaining('no approver decided in time'),
     });
     await endSession(c);

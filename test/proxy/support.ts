@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Logger, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig, type TargetConfig } from '../../policy';
 import {
-  Gateway, type CommandReviewer, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
+  Gateway, type CommandReviewer, type DecisionBoard, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
 } from '../../proxy';
 
 export const everythingServer = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -114,6 +114,7 @@ export async function startTestGateway(options: {
   const gateway = new Gateway({
     config, grants, vault, revocations: subscriber, masker: options.masker ?? (() => masker), recorder: options.recorder ?? recorder,
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+    commands: grants.commandBoard() as DecisionBoard,
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',
     ...(options.log ? { log: options.log } : {}),

@@ -1,0 +1,276 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eventually } from '../proxy/support';
+import { waitForState } from '../support/harness';
+import { signInAtProvider, startMetadataDocumentServer, startRedirectReceiver } from './client';
+import { startOAuthStack, type OAuthStack } from './stack';
+
+const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+const verifier = () => randomBytes(32).toString('base64url');
+const challengeOf = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+/**
+ * Every way a hostile or broken client can get the flow wrong ends with a precise OAuth error
+ * and nothing issued: codes, verifiers, resources, redirect URIs, client metadata documents,
+ * registrations, requests that are denied or expire, forms from elsewhere.
+ */
+describe('the authorization server refuses bad input precisely and issues nothing', () => {
+  let stack: OAuthStack;
+  let browser: Browser;
+  let receiver: Awaited<ReturnType<typeof startRedirectReceiver>>;
+  let docs: Awaited<ReturnType<typeof startMetadataDocumentServer>>;
+  let clientId: string;
+  let carolRequest: string;
+  const contexts: BrowserContext[] = [];
+  let base: string;
+  let resource: string;
+
+  beforeAll(async () => {
+    receiver = await startRedirectReceiver();
+    docs = await startMetadataDocumentServer(() => [receiver.url]);
+    stack = await startOAuthStack({ as: { metadataFetch: { ca: [docs.ca], timeoutMs: 1_000 } } });
+    base = stack.gatewayUrl;
+    resource = `${base}/mcp/everything`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const registered = await post('/oauth/register', { client_name: 'bad-input client', redirect_uris: [receiver.url] });
+    expect(registered.status).toBe(201);
+    clientId = registered.body.client_id;
+    // Carol holds an active grant on "everything", so a sign-in can reuse it (no approval needed per code).
+    ({ requestId: carolRequest } = await stack.access.request({ requester: 'carol@example.org', origin: 'api', target: 'everything', durationMs: 20 * 60_000, reason: 'bad input tests' }));
+    await stack.access.approve(carolRequest, 'alice@example.org');
+    await waitForState(stack.access, carolRequest, 'ACTIVE');
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.access.revoke(carolRequest, 'carol@example.org', 'tests over').catch(() => undefined);
+    await stack?.close();
+    await docs?.close();
+    await receiver?.close();
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
+  async function post(path: string, body: unknown, form = false): Promise<{ status: number; body: any; headers: Headers }> {
+    const res = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+      body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => undefined), headers: res.headers };
+  }
+
+  function authorizeUrl(params: Record<string, string | undefined>): string {
+    const url = new URL(`${base}/oauth/authorize`);
+    const all: Record<string, string | undefined> = { response_type: 'code', client_id: clientId, redirect_uri: receiver.url, code_challenge: challengeOf(verifier()), code_challenge_method: 'S256', state: 'st-1', resource, ...params };
+    for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+    return url.href;
+  }
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  /** A real code: carol signs in and reuses her active grant. */
+  async function codeFor(params: Record<string, string | undefined>): Promise<string> {
+    const seen = receiver.received.length;
+    const page = await newPage();
+    await page.goto(authorizeUrl(params), { waitUntil: 'domcontentloaded' });
+    await signInAtProvider(page, 'carol@example.org');
+    await page.locator('button', { hasText: 'Use my active access' }).first().click();
+    const answer = await eventually(() => receiver.received[seen]!, 'the redirect with a code');
+    expect(answer.get('error')).toBeNull();
+    return answer.get('code')!;
+  }
+
+  const token = (params: Record<string, string>) => post('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, redirect_uri: receiver.url, resource, ...params }, true);
+  const noTokenIn = (body: unknown) => expect(JSON.stringify(body)).not.toContain('ghg_');
+
+  test('metadata: RFC 8414 and RFC 9728 say where everything is; the resource names its authorization server', async () => {
+    const as = await (await fetch(`${base}/.well-known/oauth-authorization-server`)).json();
+    expect(as).toMatchObject({
+      issuer: base, authorization_endpoint: `${base}/oauth/authorize`, token_endpoint: `${base}/oauth/token`, registration_endpoint: `${base}/oauth/register`,
+      code_challenge_methods_supported: ['S256'], client_id_metadata_document_supported: true, response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code'], token_endpoint_auth_methods_supported: ['none'], authorization_response_iss_parameter_supported: true,
+    });
+    const prm = await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp/everything`)).json();
+    expect(prm).toMatchObject({ resource, authorization_servers: [base] });
+    const challenge = (await fetch(resource, { method: 'POST', body: '{}' })).headers.get('www-authenticate');
+    expect(challenge).toContain(`resource_metadata="${base}/.well-known/oauth-protected-resource/mcp/everything"`);
+  });
+
+  test('wrong PKCE verifier: invalid_grant, and the code is burnt (the right verifier cannot follow)', async () => {
+    const v = verifier();
+    const code = await codeFor({ code_challenge: challengeOf(v) });
+    const wrong = await token({ code, code_verifier: verifier() });
+    expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('code_verifier does not match') } });
+    noTokenIn(wrong.body);
+    const right = await token({ code, code_verifier: v });
+    expect(right).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } });
+    noTokenIn(right.body);
+  });
+
+  test('a reused code: the second exchange is invalid_grant', async () => {
+    const v = verifier();
+    const code = await codeFor({ code_challenge: challengeOf(v) });
+    const first = await token({ code, code_verifier: v });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ token_type: 'Bearer', access_token: stack.grants.tokenFor((await stack.access.status(carolRequest)).grantId!) });
+    expect(first.body.refresh_token).toBeUndefined();
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const again = await token({ code, code_verifier: v });
+    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } });
+    expect(await token({ code: 'made-up-code', code_verifier: v })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('unknown or expired') } });
+  });
+
+  test('a code for one target cannot be exchanged for another, and the token works only on its own target', async () => {
+    const v = verifier();
+    const code = await codeFor({ code_challenge: challengeOf(v) });
+    const other = await token({ code, code_verifier: v, resource: `${base}/mcp/other` });
+    expect(other).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: expect.stringContaining(`issued for ${resource}`) } });
+    noTokenIn(other.body);
+    const v2 = verifier();
+    const good = await token({ code: await codeFor({ code_challenge: challengeOf(v2) }), code_verifier: v2 });
+    const onOther = await fetch(`${base}/mcp/other`, { method: 'POST', headers: { authorization: `Bearer ${good.body.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    expect(onOther.status).toBe(403);
+  });
+
+  test('a code for another client, a different redirect_uri, a missing resource, a refresh grant: precise errors', async () => {
+    const v = verifier();
+    const code = await codeFor({ code_challenge: challengeOf(v) });
+    const otherClient = (await post('/oauth/register', { redirect_uris: [receiver.url] })).body.client_id as string;
+    expect(await token({ code, code_verifier: v, client_id: otherClient })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('another client') } });
+    const v2 = verifier();
+    const code2 = await codeFor({ code_challenge: challengeOf(v2) });
+    expect(await token({ code: code2, code_verifier: v2, redirect_uri: `${receiver.url}?x=1` })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('redirect_uri') } });
+    const v3 = verifier();
+    const code3 = await codeFor({ code_challenge: challengeOf(v3) });
+    const noResource = await post('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, redirect_uri: receiver.url, code: code3, code_verifier: v3 }, true);
+    expect(noResource).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: expect.stringContaining('resource is required') } });
+    expect(await token({ grant_type: 'refresh_token', refresh_token: 'x' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(await token({ code: 'x', code_verifier: v, client_id: 'nobody' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await post('/oauth/token', { grant_type: 'authorization_code' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  });
+
+  test('/authorize: a wrong or missing resource, plain PKCE, no PKCE, another response type are sent back as errors with state and iss', async () => {
+    const back = async (params: Record<string, string | undefined>) => {
+      const res = await fetch(authorizeUrl(params), { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      const location = new URL(res.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe(receiver.url);
+      expect(location.searchParams.get('state')).toBe('st-1');
+      expect(location.searchParams.get('iss')).toBe(base);
+      expect(location.searchParams.get('code')).toBeNull();
+      return { error: location.searchParams.get('error'), description: location.searchParams.get('error_description') };
+    };
+    expect(await back({ resource: 'https://evil.example/mcp/everything' })).toMatchObject({ error: 'invalid_target' });
+    expect(await back({ resource: `${base}/mcp/nope` })).toMatchObject({ error: 'invalid_target' });
+    expect(await back({ resource: undefined })).toMatchObject({ error: 'invalid_target', description: expect.stringContaining('resource is required') });
+    expect(await back({ code_challenge_method: 'plain' })).toMatchObject({ error: 'invalid_request', description: expect.stringContaining('S256') });
+    expect(await back({ code_challenge: undefined, code_challenge_method: undefined })).toMatchObject({ error: 'invalid_request', description: expect.stringContaining('PKCE') });
+    expect(await back({ response_type: 'token' })).toMatchObject({ error: 'unsupported_response_type' });
+  });
+
+  test('an unregistered redirect URI or an unknown client is shown an error page, never redirected to (no open redirect)', async () => {
+    for (const params of [{ redirect_uri: 'https://evil.example/callback' }, { redirect_uri: `${receiver.url}/../evil` }, { redirect_uri: undefined }, { client_id: 'ghc_unknown' }, { client_id: undefined }]) {
+      const res = await fetch(authorizeUrl(params), { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
+    const page = await (await fetch(authorizeUrl({ redirect_uri: 'https://evil.example/callback' }))).text();
+    expect(page).toContain('is not a redirect URI registered for');
+    // A loopback redirect may change its port (RFC 8252 §7.3), nothing else.
+    const otherPort = receiver.url.replace(/:\d+\//, ':1/');
+    expect((await fetch(authorizeUrl({ redirect_uri: otherPort }), { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(authorizeUrl({ redirect_uri: receiver.url.replace('127.0.0.1', 'localhost') }), { redirect: 'manual' })).status).toBe(400);
+  });
+
+  test('client metadata documents that are slow, huge, redirect or name another client: invalid_client, nothing issued', async () => {
+    const refused = async (path: string, expected: string) => {
+      const res = await fetch(authorizeUrl({ client_id: docs.url(path), redirect_uri: receiver.url }), { redirect: 'manual' });
+      const body = await res.text();
+      expect({ status: res.status, location: res.headers.get('location'), says: body.includes(expected) ? expected : body }).toEqual({ status: 400, location: null, says: expected });
+    };
+    await refused('/slow/client.json', 'did not arrive within 1000 ms');
+    await refused('/huge/client.json', 'is larger than 5120 bytes');
+    await refused('/moved/client.json', 'answered with a redirect (HTTP 302)');
+    await refused('/other-id/client.json', 'names client_id');
+    const res = await fetch(authorizeUrl({ client_id: docs.url('/good/client.json') }), { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(new RegExp(`^${stack.oidc.issuer}`));
+  });
+
+  test('dynamic registration: bad redirect URIs and metadata are refused with RFC 7591 errors', async () => {
+    const cases: [unknown, string][] = [
+      [{ redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['https://app.example/cb#frag'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: [] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['https://app.example/cb'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://app.example/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
+      ['not an object', 'invalid_client_metadata'],
+    ];
+    for (const [body, error] of cases) expect({ body, answer: (await post('/oauth/register', body)).body?.error }).toEqual({ body, answer: error });
+    const ok = await post('/oauth/register', { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'client_secret_basic' });
+    expect(ok).toMatchObject({ status: 201, body: { token_endpoint_auth_method: 'none' } });
+    expect(ok.body.client_secret).toBeUndefined();
+  });
+
+  test('a denied request and an expired request end at the client with access_denied and the reason', async () => {
+    const runUntilDecided = async (login: string, decide: (requestId: string) => Promise<unknown>) => {
+      const seen = receiver.received.length;
+      const page = await newPage();
+      await page.goto(authorizeUrl({ resource: login === 'eve@example.org' ? resource : `${base}/mcp/other` }), { waitUntil: 'domcontentloaded' });
+      await signInAtProvider(page, login);
+      await page.locator('#reason').fill('please');
+      await page.locator('button', { hasText: 'Request access' }).click();
+      const requestId = (await page.locator('main strong').innerText()).trim();
+      await decide(requestId);
+      const answer = await eventually(() => receiver.received[seen]!, 'the redirect with the error', 40_000);
+      expect(answer.get('code')).toBeNull();
+      expect(answer.get('state')).toBe('st-1');
+      return { error: answer.get('error'), description: answer.get('error_description'), requestId };
+    };
+    const denied = await runUntilDecided('carol@example.org', (id) => stack.access.deny(id, 'bob@example.org', 'use the de-identified mart'));
+    expect(denied).toMatchObject({ error: 'access_denied', description: expect.stringContaining('denied by bob@example.org: use the de-identified mart') });
+    // Nobody decides within the approval timeout (12 s in the test policy).
+    const expired = await runUntilDecided('eve@example.org', async () => undefined);
+    expect(expired).toMatchObject({ error: 'access_denied', description: expect.stringContaining('expired: nobody approved it') });
+    expect((await stack.as.trailOf(expired.requestId)).map((e) => e.type)).toContain('refused');
+  });
+
+  test('policy is the same as everywhere: someone who may not ask sees why; an unverified email cannot sign in', async () => {
+    const page = await newPage();
+    await page.goto(authorizeUrl({}), { waitUntil: 'domcontentloaded' });
+    await signInAtProvider(page, 'zed@example.org');
+    await page.locator('#reason').fill('curious');
+    await page.locator('button', { hasText: 'Request access' }).click();
+    expect(await page.locator('[role="alert"]').innerText()).toContain('zed@example.org may not request access to everything');
+
+    const seen = receiver.received.length;
+    const mallory = await newPage();
+    await mallory.goto(authorizeUrl({}), { waitUntil: 'domcontentloaded' });
+    await signInAtProvider(mallory, 'mallory@example.org');
+    const answer = await eventually(() => receiver.received[seen]!, 'the redirect with the error');
+    expect(answer.get('error')).toBe('access_denied');
+    expect(answer.get('error_description')).toContain('not verified');
+  });
+
+  test('forms from elsewhere, without the browser cookie or the CSRF token, are refused', async () => {
+    const page = await newPage();
+    await page.goto(authorizeUrl({}), { waitUntil: 'domcontentloaded' });
+    await signInAtProvider(page, 'carol@example.org');
+    await page.locator('#reason').waitFor();
+    const action = new URL(page.url()).pathname;
+    const cookie = (await page.context().cookies()).find((c) => c.name.startsWith('gh_oauth_'))!;
+    const send = (headers: Record<string, string>, body: string) => fetch(base + action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    expect((await send({}, 'action=request&reason=x&duration=30m')).status).toBe(403);
+    expect((await send({ cookie: `${cookie.name}=${cookie.value}` }, 'action=request&reason=x&duration=30m&csrf=wrong')).status).toBe(403);
+    expect((await send({ cookie: `${cookie.name}=${cookie.value}`, origin: 'https://evil.example' }, 'action=request&reason=x&duration=30m')).status).toBe(403);
+    // Another browser cannot pick up the page either.
+    expect((await fetch(base + action)).status).toBe(403);
+  });
+});
