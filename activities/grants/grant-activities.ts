@@ -1,10 +1,10 @@
-import type { GrantStore, RedisSecretVault } from '../../lib';
-import type { AnnouncedDecision, GrantActivation, GrantRevocation } from '../../workflows/types';
+import type { GrantRecord, GrantStore, RedisSecretVault, RevocationEvent } from '../../lib';
+import type { AnnouncedDecision } from '../../workflows/types';
 
 export function createGrantActivities(grants: GrantStore, vault: RedisSecretVault) {
   const board = grants.commandBoard();
   return {
-    async activateGrant(grant: GrantActivation): Promise<void> {
+    async activateGrant(grant: GrantRecord): Promise<void> {
       await grants.activate(grant);
     },
     async extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean> {
@@ -12,7 +12,7 @@ export function createGrantActivities(grants: GrantStore, vault: RedisSecretVaul
       if (extended) await vault.expireAt(change.credentialRef, Date.parse(change.expiresAt));
       return extended;
     },
-    async deactivateGrant(revocation: GrantRevocation): Promise<void> {
+    async deactivateGrant(revocation: RevocationEvent): Promise<void> {
       await grants.deactivate(revocation);
     },
     /** The workflow's decision on a held command, for the gateway waiting on it. */
