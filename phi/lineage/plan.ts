@@ -8,6 +8,7 @@ import { APPEARANCE_PRESERVING } from './functions';
 export type LineageRule =
   | 'all-sources-none'        // passed through: every source is proven harmless
   | 'counted-only'            // PHI only inside COUNT / APPROX_COUNT_DISTINCT of plain columns
+  | 'year-of-date'            // YEAR(date) where the policy generalizes dates to their year anyway
   | 'free-text'               // free text as it is stored: scanned by the appearance layer
   | 'phi-source'              // exactly a PHI column
   | 'derived-from-phi'        // computed from PHI: masked whole
@@ -67,6 +68,11 @@ export function planColumn(column: ColumnLineage, index: number, policy: Masking
     const type = strictest([scopeType, ...phi.map((u) => u.source!.class as EntityType)])!;
     const sources = listed([...unresolved, ...phi]);
     return { ...base, action: 'mask', type, operator: operatorFor(type, policy, false), rule: 'unresolved', sources, reason: `masked as ${type}, the strictest PHI type in scope: ${unresolved.map(describe)[0]}` };
+  }
+  // YEAR(d) of a DATE whose policy operator is generalize reveals exactly what generalize shows.
+  if (phi.length && !text.length && policy.operators.DATE === 'generalize' && phi.every((u) => u.source!.class === 'DATE' && u.path.length === 1 && u.path[0] === 'YEAR')) {
+    const sources = listed(phi);
+    return { ...base, action: 'pass', rule: 'year-of-date', sources, reason: `the year of ${sources.join(', ')}: what the policy's generalize operator shows for DATE` };
   }
   if (phi.length) {
     const type = strictest(phi.map((u) => u.source!.class as EntityType))!;

@@ -24,7 +24,7 @@ describe('lineage: each construct, per output column (SQL alone, no server)', ()
     ['SUBSTR pieces', 'SELECT SUBSTR(SSN, 1, 3) a, SUBSTR(SSN, 5, 2) b, RIGHT(SSN, 4) c FROM PATIENTS', ['mask:SSN', 'mask:SSN', 'mask:SSN']],
     ['LOWER / UPPER', 'SELECT LOWER(FIRST_NAME), UPPER(EMAIL) FROM PATIENTS', ['mask:NAME', 'mask:EMAIL']],
     ['hashes and encodings', 'SELECT MD5(SSN), SHA2(SSN, 256), HEX_ENCODE(SSN), BASE64_ENCODE(PHONE) FROM PATIENTS', ['mask:SSN', 'mask:SSN', 'mask:SSN', 'mask:PHONE']],
-    ['date parts', 'SELECT YEAR(DATE_OF_BIRTH), MONTH(DATE_OF_BIRTH), DAY(DATE_OF_BIRTH), DATEDIFF(day, DATE_OF_BIRTH, CURRENT_DATE()) FROM PATIENTS', ['mask:DATE', 'mask:DATE', 'mask:DATE', 'mask:DATE']],
+    ['date parts', 'SELECT YEAR(DATE_OF_BIRTH) + 0, MONTH(DATE_OF_BIRTH), DAY(DATE_OF_BIRTH), DATEDIFF(day, DATE_OF_BIRTH, CURRENT_DATE()) FROM PATIENTS', ['mask:DATE', 'mask:DATE', 'mask:DATE', 'mask:DATE']],
     ['EXTRACT', 'SELECT EXTRACT(YEAR FROM DATE_OF_BIRTH) FROM PATIENTS', ['mask:DATE']],
     ['casts and arithmetic', 'SELECT SSN::NUMBER + 1, TRY_CAST(REPLACE(SSN, \'-\', \'\') AS INT) * 2 FROM PATIENTS', ['mask:SSN', 'mask:SSN']],
     ['TRANSLATE', "SELECT TRANSLATE(SSN, '0123456789', 'abcdefghij') FROM PATIENTS", ['mask:SSN']],
@@ -63,13 +63,21 @@ describe('lineage: each construct, per output column (SQL alone, no server)', ()
   });
 
   test('generalize and partial only where the expression is exactly the source column', () => {
-    const [dob, year, ssn, piece] = columns('SELECT DATE_OF_BIRTH, YEAR(DATE_OF_BIRTH), SSN, SUBSTR(SSN, 1, 5) FROM PATIENTS');
+    const [dob, year, ssn, piece] = columns('SELECT DATE_OF_BIRTH, MONTH(DATE_OF_BIRTH), SSN, SUBSTR(SSN, 1, 5) FROM PATIENTS');
     expect(dob).toMatchObject({ operator: 'generalize', rule: 'phi-source' });
     expect(year).toMatchObject({ operator: 'redact', rule: 'derived-from-phi' });
     expect(ssn).toMatchObject({ operator: 'partial', rule: 'phi-source' });
     expect(piece).toMatchObject({ operator: 'redact', rule: 'derived-from-phi' });
     const [name] = columns('SELECT REVERSE(FIRST_NAME) FROM PATIENTS');
     expect(name).toMatchObject({ operator: 'tokenize' });
+  });
+
+  test('YEAR of a date passes only where the policy generalizes dates to the year anyway', () => {
+    expect(columns('SELECT YEAR(ENCOUNTER_DATE), COUNT(*) FROM ENCOUNTERS GROUP BY 1').map((c) => c.rule)).toEqual(['year-of-date', 'all-sources-none']);
+    expect(columns('SELECT YEAR(ENCOUNTER_DATE) + 0, MONTH(ENCOUNTER_DATE) FROM ENCOUNTERS').map(brief)).toEqual(['mask:DATE', 'mask:DATE']);
+    const redacting = parseMaskingPolicy({});
+    const plan = planSql('SELECT YEAR(ENCOUNTER_DATE) FROM ENCOUNTERS', catalog, redacting);
+    expect(plan.kind === 'columns' && plan.columns[0]).toMatchObject({ action: 'mask', type: 'DATE' });
   });
 
   test('the report names sources and the path, never a value', () => {

@@ -1,0 +1,239 @@
+// Hostile and legitimate queries through the real gateway, the reference Snowflake MCP server and
+// the local Snowflake, as a broker-issued user; true values read as ADMIN. The catalog is built
+// by discovery (the broker's read) and cached in Redis, with a reviewer's pins from gatehouse.yaml.
+import { createHash } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { snowflakeProviderFactory } from '../../activities';
+import { RecordingLog, SessionRecorder } from '../../audit';
+import { bootstrapLocalBroker } from '../../devstack/snowflake';
+import { discoverCatalog, type PhiCatalog } from '../../phi';
+import { MASKING_META_KEY, PhiMasker, RedisCatalogStore } from '../../proxy';
+import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
+import { connectClient, endSession, startTestGateway, type TestGateway } from '../proxy/support';
+import { connectAdmin, type Driver } from '../snowflake/support';
+import { startHarness, TEST_CONFIG_YAML, testConfig, waitForState, type Harness } from '../support/harness';
+import { hostileQueries } from './hostile-queries';
+
+const config = (fx: SnowflakeFixture) => `
+version: 1
+groups:
+  approvers: [alice@example.org, bob@example.org]
+targets:
+  - name: clinical
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify(snowflakeServerArgs)} }
+    credentials:
+      provider: snowflake
+      settings: { account: ${fx.sf.account.toLowerCase()}, accessUrl: ${JSON.stringify(fx.sf.url)}, warehouse: ANALYTICS_WH, database: CLINICAL, schema: PHI }
+    scope: { role: CLINICAL_ANALYST }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+    commands:
+      tools: [run_snowflake_query, list_objects, describe_object]
+      sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: allow }
+      rowLimit: 500
+    masking:
+      operators: { DATE: generalize }
+      phiPredicates: { default: allow }
+      catalog:
+        CLINICAL.PHI.PATIENTS.PATIENT_ID: none
+        CLINICAL.PHI.ENCOUNTERS.PATIENT_ID: none
+        CLINICAL.PHI.DIAGNOSES.PATIENT_ID: none
+        CLINICAL.PHI.CLINICAL_NOTES.PATIENT_ID: none
+        CLINICAL.PHI.PATIENTS.STATE: none
+        CLINICAL.PHI.ENCOUNTERS.ENCOUNTER_TYPE: none
+        CLINICAL.PHI.DIAGNOSES.ICD10_CODE: none
+`;
+
+interface Table { columns: string[]; rows: unknown[][] }
+const LABEL = /^(\[[A-Z_]+\]|<[A-Z_]+:[0-9a-f]{16}>)$/;
+
+/** Every form a value could be recovered from: as is, reversed, without separators, hex, base64, hashes. */
+function recoverableForms(values: string[]): { exact: Set<string>; inside: string[] } {
+  const exact = new Set<string>();
+  const add = (s: string) => {
+    if (s.length < 4) return;
+    const lower = s.toLowerCase();
+    exact.add(lower);
+    exact.add([...lower].reverse().join(''));
+    for (const algorithm of ['md5', 'sha1', 'sha256']) exact.add(createHash(algorithm).update(s).digest('hex'));
+    exact.add(Buffer.from(s).toString('hex'));
+    exact.add(Buffer.from(s).toString('base64').toLowerCase());
+  };
+  for (const v of values) {
+    add(v);
+    add(v.toUpperCase());
+    add(v.replace(/[^A-Za-z0-9@.]/g, ''));
+    const digits = v.replace(/\D/g, '');
+    if (digits.length >= 5) add(digits);
+    if (digits.length >= 7) exact.add(String(Number(digits))); // shorter ones (a ZIP 01952) would read as years
+  }
+  // Long forms are also looked for inside cells (a prefix, a concatenation, a JSON array).
+  return { exact, inside: [...exact].filter((f) => f.length >= 7) };
+}
+
+describe('PHI by provenance: hostile queries through the real gateway', () => {
+  let fx: SnowflakeFixture;
+  let admin: Driver;
+  let h: Harness;
+  let gw: TestGateway;
+  let requestId: string;
+  let session: Awaited<ReturnType<typeof connectClient>>;
+  let truth: { exact: Set<string>; inside: string[]; names: Set<string> };
+  let catalog: PhiCatalog;
+
+  beforeAll(async () => {
+    fx = await startSnowflakeFixture();
+    admin = await connectAdmin(fx.sf);
+    const broker = await bootstrapLocalBroker({ url: fx.sf.url, account: fx.sf.account.toLowerCase(), adminUser: fx.sf.adminUser, adminPassword: fx.sf.adminPassword });
+    const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
+    h = await startHarness({ config: testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 10m')), provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
+    // Discovery: the catalog of the target's scope, classified by tags, names, samples and types.
+    const query = async (sql: string) => {
+      const rows = await admin.query(sql);
+      return { columns: rows[0] ? Object.keys(rows[0]) : [], rows: rows.map((r) => Object.values(r)) };
+    };
+    ({ catalog } = await discoverCatalog(query, { target: 'clinical', scope: ['CLINICAL.PHI'] }));
+    const store = new RedisCatalogStore(h.redis);
+    await store.put(catalog);
+    gw = await startTestGateway({
+      config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, recorder: new SessionRecorder(h.redis),
+      masker: (target) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: store }),
+    });
+    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 600_000, reason: 'lineage suite' }));
+    await h.access.approve(requestId, 'alice@example.org');
+    const token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
+    session = await connectClient(gw.url, 'clinical', token);
+
+    const patients = await admin.query('SELECT * FROM CLINICAL.PHI.PATIENTS');
+    const phiColumns = ['MRN', 'FIRST_NAME', 'LAST_NAME', 'DATE_OF_BIRTH', 'SSN', 'ADDRESS', 'PHONE', 'EMAIL', 'INSURANCE_MEMBER_ID', 'ZIP'];
+    const values = patients.flatMap((p) => phiColumns.map((c) => p[c]).filter((v) => v !== null && v !== undefined).map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v))));
+    truth = { ...recoverableForms(values), names: new Set(patients.flatMap((p) => [String(p.FIRST_NAME), String(p.LAST_NAME)]).map((n) => n.toLowerCase()).filter((n) => n.length >= 3)) };
+  }, 240_000);
+
+  afterAll(async () => {
+    if (session) await endSession(session);
+    await h?.access.revoke(requestId, 'carol@example.org', 'test over').catch(() => undefined);
+    await gw?.close();
+    await h?.close();
+    await admin?.close();
+    await fx?.close();
+  });
+
+  const run = async (statement: string) => (await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement } })) as CallToolResult;
+
+  /** Raw or recoverable PHI anywhere in what the client got (cells, text, errors). */
+  function leaks(result: CallToolResult): string[] {
+    const found: string[] = [];
+    const strings: string[] = [];
+    const collect = (v: unknown) => {
+      if (v === null || v === undefined) return;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') strings.push(String(v));
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    collect(result.structuredContent);
+    for (const item of result.content ?? []) if (item.type === 'text') {
+      strings.push(item.text);
+      try {
+        collect(JSON.parse(item.text));
+      } catch {
+        // free text: checked as a whole
+      }
+    }
+    for (const s of strings) {
+      const lower = s.toLowerCase();
+      if (truth.exact.has(lower)) found.push(`exact: ${s.slice(0, 40)}`);
+      for (const f of truth.inside) if (lower.includes(f)) found.push(`inside: ${f.slice(0, 40)}`);
+      for (const word of lower.split(/[^a-z]+/)) if (truth.names.has(word) || truth.names.has([...word].reverse().join(''))) found.push(`name: ${word}`);
+    }
+    return [...new Set(found)];
+  }
+
+  test('discovery classified the scope, and the reviewer\'s pins win', () => {
+    const cls = (table: string, column: string) => catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.class;
+    expect(cls('PATIENTS', 'SSN')).toBe('SSN');
+    expect(cls('PATIENTS', 'LAST_NAME')).toBe('NAME');
+    expect(cls('PATIENTS', 'DATE_OF_BIRTH')).toBe('DATE');
+    expect(cls('CLINICAL_NOTES', 'NOTE_TEXT')).toBe('text');
+    expect(cls('PATIENTS', 'PATIENT_ID')).toBe('MRN'); // by name; pinned to none in gatehouse.yaml
+  });
+
+  test(`${hostileQueries.length} hostile queries: zero raw values, zero recoverable, every PHI-derived cell masked`, async () => {
+    expect(hostileQueries.length).toBeGreaterThanOrEqual(80);
+    const failures: string[] = [];
+    let refused = 0;
+    let masked = 0;
+    for (const q of hostileQueries) {
+      let result: CallToolResult;
+      try {
+        result = await run(q.sql);
+      } catch (error) {
+        refused++; // a JSON-RPC error (denied, held): nothing came back
+        const text = String((error as Error).message);
+        if (leaks({ content: [{ type: 'text', text }] } as CallToolResult).length) failures.push(`${q.family}: ${q.sql}\n  error leaks`);
+        continue;
+      }
+      const found = leaks(result);
+      if (found.length) failures.push(`${q.family}: ${q.sql}\n  ${found.slice(0, 3).join('; ')}`);
+      if (result.isError) {
+        refused++;
+        continue;
+      }
+      const table = result.structuredContent as unknown as Table;
+      for (const row of table.rows) {
+        row.forEach((cell, i) => {
+          if (q.pass?.includes(i)) return;
+          if (cell === null && table.rows.length > 0) return;
+          if (typeof cell !== 'string' || !LABEL.test(cell)) failures.push(`${q.family}: ${q.sql}\n  column ${i} came back unmasked: ${JSON.stringify(cell).slice(0, 30)}`);
+        });
+      }
+      masked++;
+      const meta = (result._meta as Record<string, { columns?: { reason: string }[] }> | undefined)?.[MASKING_META_KEY];
+      if (!meta) failures.push(`${q.family}: no masking report`);
+    }
+    console.log(`hostile queries: ${hostileQueries.length}, answered and masked: ${masked}, refused or failed in Snowflake: ${refused}, leaks: ${failures.length}`);
+    expect([...new Set(failures)]).toEqual([]);
+    expect(masked).toBeGreaterThan(60); // most families run on the local Snowflake and come back masked
+    expect(refused + masked).toBe(hostileQueries.length);
+  }, 600_000);
+
+  test('errors that echo a value are masked when the SQL touched PHI', async () => {
+    const raw = await admin.query('SELECT LAST_NAME FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 1');
+    const result = await run('SELECT CAST(LAST_NAME AS INT) FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 1');
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0]!.text;
+    expect(text).not.toContain(String(raw[0]!.LAST_NAME));
+  });
+
+  test('the analyst queries stay useful, with the results ADMIN gets', async () => {
+    const same = async (sql: string, adminSql = sql) => {
+      const result = await run(sql);
+      expect(result.isError).toBeFalsy();
+      const got = (result.structuredContent as unknown as Table).rows;
+      const want = (await admin.query(adminSql)).map((r) => Object.values(r).map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+      expect(got).toEqual(want);
+      return got;
+    };
+    expect(await same('SELECT COUNT(*) FROM CLINICAL.PHI.PATIENTS')).toEqual([[120]]);
+    await same('SELECT STATE, COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS GROUP BY STATE ORDER BY STATE');
+    await same('SELECT ENCOUNTER_TYPE, COUNT(*) AS N FROM CLINICAL.PHI.ENCOUNTERS GROUP BY ENCOUNTER_TYPE ORDER BY ENCOUNTER_TYPE');
+    await same('SELECT e.ENCOUNTER_TYPE, COUNT(DISTINCT p.PATIENT_ID) AS PATIENTS FROM CLINICAL.PHI.PATIENTS p JOIN CLINICAL.PHI.ENCOUNTERS e ON p.PATIENT_ID = e.PATIENT_ID GROUP BY 1 ORDER BY 1');
+    await same('SELECT YEAR(ENCOUNTER_DATE) AS Y, COUNT(*) AS N FROM CLINICAL.PHI.ENCOUNTERS GROUP BY 1 ORDER BY 1');
+    await same('SELECT d.ICD10_CODE, COUNT(*) AS N FROM CLINICAL.PHI.DIAGNOSES d JOIN CLINICAL.PHI.ENCOUNTERS e ON d.ENCOUNTER_ID = e.ENCOUNTER_ID GROUP BY 1 ORDER BY 2 DESC, 1');
+    await same('SELECT COUNT(DISTINCT SSN) AS SSNS, COUNT(EMAIL) AS EMAILS FROM CLINICAL.PHI.PATIENTS');
+    await same('SELECT PATIENT_ID, COUNT(*) AS VISITS FROM CLINICAL.PHI.ENCOUNTERS GROUP BY PATIENT_ID ORDER BY VISITS DESC, PATIENT_ID LIMIT 10');
+    // A date column as stored is generalized to its year (the policy's operator); a PHI column as stored is redacted.
+    const dob = await run('SELECT PATIENT_ID, DATE_OF_BIRTH, SSN FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3');
+    const years = (await admin.query('SELECT YEAR(DATE_OF_BIRTH) AS Y FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3')).map((r) => String(r.Y));
+    expect((dob.structuredContent as unknown as Table).rows).toEqual([[1, years[0], '[SSN]'], [2, years[1], '[SSN]'], [3, years[2], '[SSN]']]);
+  });
+
+  test('the recording and the archive hold why each column was masked (sources and rule), never a value', async () => {
+    await run("SELECT REPLACE(SSN, '-', '') AS ICD10 FROM CLINICAL.PHI.PATIENTS LIMIT 2");
+    const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry as unknown as Record<string, unknown>);
+    expect(JSON.stringify(entries)).toContain('derived from CLINICAL.PHI.PATIENTS.SSN via REPLACE; masked whole as SSN');
+    const responses = entries.filter((e) => e.type === 'response');
+    expect(responses.length).toBeGreaterThan(hostileQueries.length);
+    for (const e of responses) expect(leaks((e.result ?? { content: [{ type: 'text', text: JSON.stringify(e.error ?? null) }] }) as CallToolResult)).toEqual([]);
+  });
+});
