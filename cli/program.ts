@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit';
+import { registerCatalogCommand } from './commands/catalog';
 import { registerConfigCommand } from './commands/config';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerDevstackCommand } from './commands/devstack';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerGatewayCommand(program);
   registerAuditCommand(program);
+  registerCatalogCommand(program);
   registerDevstackCommand(program);
   registerApiCommand(program);
   registerAccessCommands(program);
