@@ -13,6 +13,7 @@ import { maskRowsInto } from './structured/rows';
 import { serializeJson } from './structured/serialize';
 import { scanText as scanTextImpl } from './text/scan';
 import type { Finding, MaskReport } from './types';
+import { looksLikeSql as looksLikeSqlImpl, maskSqlText as maskSqlTextImpl } from './sql-text';
 
 export { maskingPolicySchema, defaultMaskingPolicy, parseMaskingPolicy, type MaskingPolicy, type MaskingPolicyInput } from './policy';
 export { entityTypes, operatorNames, validatorBackedTypes, type EntityType, type Finding, type MaskReport, type MaskedLocation, type ColumnDecision, type OperatorName } from './types';
@@ -20,6 +21,7 @@ export { MaskingError, RESTRICTED_ZIP3 } from './operators';
 export { serializeJson } from './structured/serialize';
 export type { MaskOptions } from './mask-text';
 export * from './lineage';
+export { maskSqlText, looksLikeSql, type MaskedSql } from './sql-text';
 
 /** Per-call options: a fresh token memo, so no value outlives the call. */
 const perCall = (options: MaskOptions): MaskOptions & OperatorContext => ({ ...options, tokenMemo: new Map() });
@@ -62,4 +64,13 @@ export function maskJsonText(input: string | Uint8Array, policy: MaskingPolicy, 
   }
   const { value, report } = maskJson(parsed, policy, options);
   return { text: serializeJson(value), report };
+}
+
+/**
+ * Text the audit trail records or shows (a held command's summary, a reason): SQL is masked as
+ * SQL (maskSqlText: keywords and identifiers readable, literals replaced), anything else as free
+ * text under the policy.
+ */
+export function maskRecordedText(text: string, policy: MaskingPolicy, options: MaskOptions = {}): string {
+  return looksLikeSqlImpl(text) ? maskSqlTextImpl(text).text : maskTextImpl(text, policy, perCall(options)).text;
 }

@@ -84,9 +84,17 @@ export function tokenize(type: EntityType, value: string, context: OperatorConte
   return token;
 }
 
-/** Keeps what Safe Harbor allows: the year of a date, "90+" for an age, three ZIP digits. */
-export function generalize(type: EntityType, value: string): string {
-  if (type === 'DATE') return yearOf(value) ?? redact(type);
+/**
+ * Keeps what Safe Harbor allows: the year of a date, "90+" for an age, three ZIP digits. A year
+ * that implies an age of 90 or more (it lies 90 years or more before `now`) is itself an element
+ * "indicative of such age" and becomes "90+" too (45 CFR 164.514(b)(2)(i)(C)).
+ */
+export function generalize(type: EntityType, value: string, now: Date = new Date()): string {
+  if (type === 'DATE') {
+    const year = yearOf(value);
+    if (year === undefined) return redact(type);
+    return now.getUTCFullYear() - Number(year) >= 90 ? '90+' : year;
+  }
   if (type === 'AGE') {
     const age = Number(value.replace(/\D/g, ''));
     return Number.isFinite(age) && value.trim() !== '' && age <= 89 ? value : '90+';

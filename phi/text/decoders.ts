@@ -11,8 +11,10 @@ export const MAX_TOKEN = 16_384;
 export const MAX_DEPTH = 2;
 const MAX_DECODED_BYTES = 1 << 20;
 
-const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,16384}={0,2}(?![A-Za-z0-9+/=_-])/g;
-const HEX = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,8192}(?![0-9A-Za-z])/g;
+// No lookahead at the end: a token longer than the bound is recognised in the callback (the next
+// character continues it) and skipped, so a long run costs one pass, not one retry per position.
+const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,16384}={0,2}/g;
+const HEX = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,8192}/g;
 const PERCENT = /[^\s"'<>]{0,256}%[0-9A-Fa-f]{2}[^\s"'<>]{0,4096}/g;
 
 export const decoderPatterns: readonly RegExp[] = [BASE64, HEX, PERCENT];
@@ -47,6 +49,13 @@ function decodePercent(token: string): string | undefined {
   }
 }
 
+function stillEncoded(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 16) return false;
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(t) && decodeBase64(t) !== undefined) return true;
+  return /^(?:[0-9a-fA-F]{2})+$/.test(t) && printable(Buffer.from(t, 'hex')) !== undefined;
+}
+
 type Scan = (text: string, depth: number) => Finding[];
 
 /** Findings for encoded tokens whose decoded text holds PHI (the whole token is masked). */
@@ -58,7 +67,12 @@ export function decodedFindings(text: string, scan: Scan, depth: number): Findin
     if (!decoded || decoded.length < 9 || budget <= 0) return;
     budget -= decoded.length;
     const inner = scan(decoded, depth + 1);
-    if (inner.length === 0) return;
+    if (inner.length === 0) {
+      // At the depth bound, an encoding that still decodes to text is withheld whole: nesting
+      // one level deeper must not be a way around the scan.
+      if (depth + 1 >= MAX_DEPTH && stillEncoded(decoded)) out.push({ type: 'OTHER_ID', start, end, score: 0.6 });
+      return;
+    }
     let best = inner[0]!;
     for (const f of inner) if (f.score > best.score) best = f;
     out.push({ type: best.type, start, end, score: best.score });
@@ -68,7 +82,12 @@ export function decodedFindings(text: string, scan: Scan, depth: number): Findin
   for (const pattern of decoderPatterns) {
     pattern.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = pattern.exec(text)) !== null && tokens.length < 1000) tokens.push({ kind: pattern, token: m[0], start: m.index });
+    if (pattern === PERCENT && !text.includes('%')) continue;
+    while ((m = pattern.exec(text)) !== null && tokens.length < 1000) {
+      const next = text.charCodeAt(m.index + m[0].length);
+      if (pattern !== PERCENT && (Number.isNaN(next) ? false : /[A-Za-z0-9+/=_-]/.test(String.fromCharCode(next)))) continue;
+      tokens.push({ kind: pattern, token: m[0], start: m.index });
+    }
   }
   for (const { kind, token, start } of tokens) {
     if (budget <= 0) break;

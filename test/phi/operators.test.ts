@@ -32,7 +32,11 @@ describe('operators', () => {
   });
 
   it('generalize keeps the year of a date, 90+ for ages, three ZIP digits', () => {
-    expect(generalize('DATE', '03/14/1931')).toBe('1931');
+    expect(generalize('DATE', '03/14/1951', new Date('2026-06-01'))).toBe('1951');
+    expect(generalize('DATE', '03/14/1931', new Date('2026-06-01'))).toBe('90+');
+    // The year alone may mean 89 or 90: the boundary year is already 90+.
+    expect(generalize('DATE', '1936-12-31', new Date('2026-01-02'))).toBe('90+');
+    expect(generalize('DATE', '1937-01-01', new Date('2026-01-02'))).toBe('1937');
     expect(generalize('DATE', 'March 3, 2024')).toBe('2024');
     expect(generalize('DATE', '3/4/21')).toBe('2021');
     expect(generalize('DATE', '14-Mar-31')).toBe('2031');

@@ -14,7 +14,9 @@ const GAP_OR_NONE = '[\\s,]{0,4}';
 /** 03/14/2021, 14.03.2021, 3-14-21 (month-first or day-first; either must be a real date). */
 const NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(\\d{1,2})(${SEP})(\\d{1,2})(${SEP})(\\d{4}|\\d{2})(?![\\d]|[/.]\\d|${DASH}\\d)`, 'g');
 /** 2021-03-14, 2021/3/14. */
-const YEAR_FIRST = new RegExp(`(?<![\\d/.]|${DASH})(${YEAR})(${SEP})(\\d{1,2})(${SEP})(\\d{1,2})(?!\\d|[/.]\\d)`, 'g');
+/** An ISO time after a year-first date belongs to it: "2024-01-01T00:00:00.000Z" is one date, not "[DATE]T00:00:00.000Z". */
+const ISO_TIME = '(?:[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:[.,]\\d{1,9})?)?(?:Z|[+-](?:[01]\\d):?[0-5]\\d)?(?!\\d))?';
+const YEAR_FIRST = new RegExp(`(?<![\\d/.]|${DASH})(${YEAR})(${SEP})(\\d{1,2})(${SEP})(\\d{1,2})${ISO_TIME}(?!\\d|[/.]\\d)`, 'g');
 /** 03/2021: month and year. */
 const MONTH_YEAR_NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(0?[1-9]|1[0-2])[/](${YEAR})(?![\\d/])`, 'g');
 /** 20210314, only where a date label says so. */

@@ -176,7 +176,8 @@ class NameMarks {
         // A comma ends the name unless it is "Last, First".
         if (text.slice(previous.end, t.start).includes(',') && !(count === 1 && (t.knownFirst || (labelled && t.nameLike)))) break;
       }
-      const ok = t.initial || t.nameLike || (lowerCaseOk && t.text.length >= 2 && (t.knownFirst || t.knownLast));
+      // Inside a labelled name, a short capitalised word of the world list ("Nguyễn Văn An") belongs to it.
+      const ok = t.initial || t.nameLike || (lowerCaseOk && t.text.length >= 2 && (t.knownFirst || t.knownLast)) || (labelled && count > 0 && t.capitalised && WORLD_NAMES.has(foldName(t.lower)));
       if (!ok || (count > 0 && SUFFIXES.has(t.lower))) break;
       this.mark(j, score);
       count++;
