@@ -3,4 +3,4 @@ export type { GatehouseConfig, TargetConfig, SqlClassName, CommandVerdict } from
 export { loadConfig, parseConfig, configPath, ConfigError, DEFAULT_CONFIG_PATH } from './load-config';
 export { evaluateRequest, expandPrincipals, isPrincipal, findTarget, requestableTargets, normalizeSubject } from './evaluate';
 export type { Evaluation } from './evaluate';
-export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification } from './sql';
+export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification, type ClassifyOptions } from './sql';

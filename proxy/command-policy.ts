@@ -59,7 +59,7 @@ export function decideToolCall(target: TargetConfig, tool: unknown, args: unknow
   const classes = new Set<SqlClass>();
   const reasons: string[] = [];
   for (const text of sql) {
-    const c = classifySql(text);
+    const c = classifySql(text, { systemFunctions: target.commands.systemFunctions ?? [] });
     c.classes.forEach((k) => classes.add(k));
     if (c.reason) reasons.push(c.reason);
   }

@@ -11,7 +11,7 @@ export interface SqlClassification {
   reason?: string;
 }
 
-const READ = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST', 'LS', 'VALUES']);
+const READ = new Set(['SELECT', 'SHOW', 'DESCRIBE', 'DESC', 'LIST', 'LS', 'VALUES']);
 const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE']);
 const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'UNDROP', 'COMMENT', 'RENAME']);
 const PRIVILEGE_OBJECTS = new Set(['USER', 'ROLE', 'DATABASE ROLE', 'NETWORK POLICY', 'SECURITY INTEGRATION']);
@@ -64,12 +64,62 @@ function has(stmt: Token[], ...seq: string[]): boolean {
 
 interface StatementResult { classes: Set<SqlClass>; reason?: string; parseable: boolean }
 
-function classifyStatement(stmt: Token[]): StatementResult {
+export interface ClassifyOptions {
+  /** SYSTEM$ functions known to be harmless (e.g. SYSTEM$TYPEOF); every other one is held. */
+  systemFunctions?: readonly string[];
+}
+
+/** Words EXPLAIN may carry before the statement it explains. */
+const EXPLAIN_OPTIONS = new Set(['USING', 'TEXT', 'JSON', 'TABULAR', 'ANALYZE', 'VERBOSE']);
+
+/**
+ * What every statement is checked for, whatever its kind: a stage reference (`@~`, `@%table`,
+ * `@name`) reads or writes files outside the warehouse's access control (export); a SYSTEM$
+ * function can cancel queries, end sessions or send mail (held, unless allow-listed).
+ */
+function checkEverywhere(stmt: Token[], options: ClassifyOptions): { classes: SqlClass[]; reasons: string[] } {
+  const classes: SqlClass[] = [];
+  const reasons: string[] = [];
+  if (stmt.some((t, i) => t.kind === 'punct' && t.text === '@' && stmt[i - 1]?.text !== ':')) {
+    classes.push('export');
+    reasons.push('references a stage (@...)');
+  }
+  const allowed = new Set((options.systemFunctions ?? []).map((f) => f.toUpperCase()));
+  const system = [...new Set(stmt.filter((t) => t.kind === 'word' && t.text.startsWith('SYSTEM$') && !allowed.has(t.text)).map((t) => t.text))];
+  if (system.length) {
+    classes.push('write');
+    reasons.push(`calls ${system.join(', ')}: a system function whose effect the gateway cannot bound`);
+  }
+  return { classes, reasons };
+}
+
+function classifyStatement(stmt: Token[], options: ClassifyOptions = {}): StatementResult {
+  const own = classifyStatementKind(stmt, options);
+  const everywhere = checkEverywhere(stmt, options);
+  if (everywhere.classes.length === 0) return own;
+  const reason = [own.reason, ...everywhere.reasons].filter(Boolean).join('; ');
+  return { classes: new Set([...own.classes, ...everywhere.classes]), reason, parseable: own.parseable };
+}
+
+function classifyStatementKind(stmt: Token[], options: ClassifyOptions): StatementResult {
   const classes = new Set<SqlClass>();
   const main = mainKeyword(stmt);
   if (!main) return { classes: new Set(['unparseable']), reason: 'no recognizable statement keyword', parseable: false };
   const { word, index } = main;
   const next = stmt[index + 1]?.text ?? '';
+  if (word === 'EXPLAIN') {
+    // EXPLAIN [USING fmt] [ANALYZE] <statement>: judged as what it explains; anything but a plain SELECT is held.
+    let k = index + 1;
+    while (k < stmt.length && EXPLAIN_OPTIONS.has(stmt[k]?.text ?? '')) k += 1;
+    const inner = stmt.slice(k);
+    const explained = classifyStatementKind(inner, options);
+    const innerWord = mainKeyword(inner)?.word;
+    if (innerWord === 'SELECT' && explained.classes.size === 1 && explained.classes.has('read')) return explained;
+    const out = new Set(explained.classes);
+    if (!out.has('unparseable')) out.add('write');
+    out.delete('read');
+    return { classes: out, reason: [`EXPLAIN of ${innerWord ? `a ${innerWord}` : 'an unknown'} statement`, explained.reason].filter(Boolean).join('; '), parseable: explained.parseable };
+  }
   if (word === 'COPY' || word === 'PUT' || word === 'GET' || word === 'UNLOAD') {
     classes.add('export');
     // COPY INTO <table> loads (a write too); COPY INTO @stage or 's3://...' unloads.
@@ -102,10 +152,6 @@ function classifyStatement(stmt: Token[]): StatementResult {
     // parser quirk (e.g. around comments) must not turn `... DROP TABLE x` into a read.
     const stray = stmt.find((t, i) => i > index && t.kind === 'word' && SMUGGLED.has(t.text));
     if (stray) return { classes: new Set([...classes, 'unparseable']), reason: `unexpected ${stray.text} inside a SELECT`, parseable: false };
-  }
-  // Any stage reference or location unload inside an otherwise ordinary statement is export.
-  if (stmt.some((t, i) => t.text === '@' && stmt[i + 1]?.kind === 'word' && stmt[i - 1]?.text !== ':')) {
-    if (!classes.has('export') && (word === 'SELECT' || word === 'LIST' || word === 'LS')) classes.add('export');
   }
   return { classes, parseable: true };
 }
@@ -141,7 +187,7 @@ function fallbackTables(stmt: Token[]): string[] {
  * Classifies a SQL text in Snowflake's dialect. Never throws; anything it cannot read is
  * `unparseable` and high risk, as are several statements in one text.
  */
-export function classifySql(sql: string): SqlClassification {
+export function classifySql(sql: string, options: ClassifyOptions = {}): SqlClassification {
   if (typeof sql !== 'string' || sql.length > MAX_SQL_LENGTH) {
     return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: `SQL text missing or longer than ${MAX_SQL_LENGTH} characters` };
   }
@@ -153,7 +199,7 @@ export function classifySql(sql: string): SqlClassification {
   const reasons: string[] = [];
   const tables = new Set<string>();
   for (const stmt of statements) {
-    const r = classifyStatement(stmt);
+    const r = classifyStatement(stmt, options);
     r.classes.forEach((c) => classes.add(c));
     if (r.reason) reasons.push(r.reason);
     fallbackTables(stmt).forEach((t) => tables.add(t));

@@ -1,2 +1,2 @@
-export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification } from './classify';
+export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification, type ClassifyOptions } from './classify';
 export { tokenize, splitStatements, type Token, type Tokenized } from './tokenize';
