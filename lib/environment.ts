@@ -196,6 +196,13 @@ const gateway: ServiceEnvironment = {
     v('GATEHOUSE_GATEWAY_PUBLIC_URL', 'Base URL clients use (RFC 9728 protected-resource metadata); default from the Host header. Set it behind a load balancer.'),
     v('GATEHOUSE_AUTHORIZATION_SERVERS', 'Authorization servers advertised in the metadata (comma or space separated).'),
     v('GATEHOUSE_ACCESS_REQUEST_URL', 'Where a client without a grant is told to ask for one (401 answers).'),
+    // proxy/oauth: the gateway's own OAuth authorization server (sign-in from any MCP client).
+    v('GATEHOUSE_OAUTH_ISSUER', 'OpenID provider where people sign in to MCP clients; set, it turns the gateway\'s authorization server on (then GATEHOUSE_GATEWAY_PUBLIC_URL is required).'),
+    v('GATEHOUSE_OAUTH_CLIENT_ID', 'The gateway\'s client at that provider (redirect URI <public url>/oauth/callback).'),
+    v('GATEHOUSE_OAUTH_CLIENT_SECRET', 'That client\'s secret.', { secret: true }),
+    v('GATEHOUSE_OAUTH_SUBJECT_CLAIM', 'Claim that names the person to policy (email must then be verified).', { default: 'email' }),
+    v('GATEHOUSE_OAUTH_DEVELOPMENT', '`true` (dev stack only): http issuer, client metadata documents on loopback, issuer from the Host header.', { default: 'false' }),
+    v('GATEHOUSE_TRUST_PROXY', '`true` behind a load balancer: X-Forwarded-For counts for the registration rate limit.', { default: 'false' }),
   ],
   requiredOneOf: [PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal', 'redis'],

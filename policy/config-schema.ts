@@ -86,6 +86,20 @@ export const targetSchema = z.strictObject({
   masking: maskingPolicySchema.prefault({}),
 });
 
+/** A pre-registered public client (PKCE, no secret); redirect URIs are matched exactly (loopback: any port). */
+const oauthClientSchema = z.strictObject({
+  clientId: z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits and . _ : -').refine((id) => !id.startsWith('ghc_'), 'ghc_ is reserved for dynamic registrations'),
+  name: z.string().max(200).optional(),
+  redirectUris: z.array(z.string().refine((uri) => {
+    try {
+      const url = new URL(uri);
+      return !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)) || /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/i.test(url.protocol));
+    } catch {
+      return false;
+    }
+  }, 'must be https, http on loopback, or a private-use scheme (RFC 8252), without a fragment')).min(1),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   defaults: z
@@ -98,6 +112,8 @@ export const configSchema = z.strictObject({
     .default({ maxDuration: 8 * 3600_000, approvalTimeout: 30 * 60_000, commandApprovalTimeout: 5 * 60_000, expiringSoonWarning: 10 * 60_000 }),
   groups: z.record(name, z.array(principalRef)).default({}),
   targets: z.array(targetSchema).min(1),
+  /** MCP clients known in advance to the gateway's OAuth authorization server (proxy/oauth). */
+  oauth: z.strictObject({ clients: z.array(oauthClientSchema).default([]) }).optional(),
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
   config.targets.forEach((target, index) => {

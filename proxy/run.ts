@@ -9,6 +9,7 @@ import { configPath, loadConfig, type GatehouseConfig } from '../policy';
 import { Gateway, type GatewayLimits } from './gateway';
 import type { DecisionBoard } from './held-commands';
 import { RedisCatalogStore } from './catalog-store';
+import { AuthorizationServer, oauthFromEnvironment } from './oauth';
 import { PhiMasker } from './phi-masker';
 
 export const DEFAULT_GATEWAY_PORT = 8788;
@@ -38,6 +39,7 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
   const log = options.log ?? createLogger('gateway');
   const config = options.config ?? loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
+  const oauth = oauthFromEnvironment(env, config);
   const redis = connectRedis(env.REDIS_URL);
   const subscriber = connectRedis(env.REDIS_URL);
   for (const r of [redis, subscriber]) r.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
@@ -55,6 +57,11 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
     const maskingKey = createHmac('sha256', secrets.encryptionKey).update('gatehouse masking tokens').digest();
     const catalogs = new RedisCatalogStore(redis);
     const grants = new GrantStore(redis, secrets.grantTokenKey);
+    const access = new AccessClient(client, config, temporal.taskQueue);
+    // Sign-in from any MCP client (proxy/oauth): the same access client, so the same policy, approvers and auto-approval.
+    const authorizationServer = oauth && new AuthorizationServer({
+      config, redis, access, grants, log, signIn: oauth.signIn, clients: oauth.clients, development: oauth.development, trustProxy: oauth.trustProxy,
+    });
     const gateway = new Gateway({
       config,
       grants,
@@ -64,7 +71,8 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
       // Lineage masking reads the discovered PHI catalog (`gatehouse catalog discover`) from Redis.
       masker: (target) => new PhiMasker(target, maskingKey, undefined, { catalog: catalogs }),
       recorder: new SessionRecorder(redis),
-      reviewer: new AccessClient(client, config, temporal.taskQueue),
+      reviewer: access,
+      ...(authorizationServer ? { authorizationServer } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(env.GATEHOUSE_GATEWAY_PUBLIC_URL ? { publicUrl: env.GATEHOUSE_GATEWAY_PUBLIC_URL } : {}),
       ...(env.GATEHOUSE_AUTHORIZATION_SERVERS ? { authorizationServers: env.GATEHOUSE_AUTHORIZATION_SERVERS.split(/[\s,]+/).filter(Boolean) } : {}),

@@ -8,3 +8,4 @@ export { fetchClientMetadataDocument, addressProblem, DEFAULT_METADATA_FETCH, ty
 export type { SignInSettings } from './sign-in';
 export type { AuthorizationTrail, TrailEvent } from './trail';
 export type { AccessPort, GrantPort } from './authorize';
+export { oauthFromEnvironment, type OAuthEnvironment } from './settings';
