@@ -59,6 +59,8 @@ const commandsSchema = z.strictObject({
   approvalTimeout: durationSchema.optional(),
   /** Held commands one grant may have waiting for an approver at once. */
   maxHeld: z.number().int().min(1).max(50).default(3),
+  /** Longest one statement of an issued user may run (Snowflake STATEMENT_TIMEOUT_IN_SECONDS). */
+  statementTimeout: durationSchema.default(5 * 60_000),
   /** SYSTEM$ functions that are harmless here (they read metadata only); every other SYSTEM$ call is held. */
   systemFunctions: z.array(z.string().regex(/^SYSTEM\$[A-Za-z0-9_]+$/, 'a SYSTEM$ function name, e.g. SYSTEM$TYPEOF')).default(['SYSTEM$TYPEOF']),
 });
@@ -81,7 +83,7 @@ export const targetSchema = z.strictObject({
     members: z.array(principalRef).min(1),
   }),
   autoApprove: z.array(autoApproveRuleSchema).default([]),
-  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000, maxHeld: 3, systemFunctions: ['SYSTEM$TYPEOF'] }),
+  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000, maxHeld: 3, systemFunctions: ['SYSTEM$TYPEOF'], statementTimeout: 5 * 60_000 }),
   /** Masking policy for this target (see phi/README.md). prefault, not default: zod 4 applies the inner defaults only then. */
   masking: maskingPolicySchema.prefault({}),
 });

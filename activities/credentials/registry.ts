@@ -1,7 +1,13 @@
 import type { CredentialProvider } from './provider';
 
+/** What the target's `commands:` policy asks of every credential a provider issues. */
+export interface IssuedCredentialLimits {
+  /** Longest a statement of the issued user may run (Snowflake: STATEMENT_TIMEOUT_IN_SECONDS). */
+  statementTimeoutMs?: number;
+}
+
 /** Builds a provider for one target from that target's `credentials.settings`. */
-export type ProviderFactory = (target: string, settings: Record<string, unknown>) => CredentialProvider;
+export type ProviderFactory = (target: string, settings: Record<string, unknown>, limits?: IssuedCredentialLimits) => CredentialProvider;
 
 export class MissingProviderError extends Error {
   constructor(readonly target: string, readonly provider: string, available: string[]) {
@@ -20,11 +26,15 @@ export class MissingProviderError extends Error {
 export class CredentialProviders {
   private readonly byTarget = new Map<string, CredentialProvider>();
 
-  constructor(targets: { name: string; credentials: { provider: string; settings: Record<string, unknown> } }[], factories: Record<string, ProviderFactory>) {
+  constructor(
+    targets: { name: string; credentials: { provider: string; settings: Record<string, unknown> }; commands?: { statementTimeout?: number } }[],
+    factories: Record<string, ProviderFactory>,
+  ) {
     for (const target of targets) {
       const factory = factories[target.credentials.provider];
       if (!factory) throw new MissingProviderError(target.name, target.credentials.provider, Object.keys(factories));
-      this.byTarget.set(target.name, factory(target.name, target.credentials.settings));
+      const limits = target.commands?.statementTimeout ? { statementTimeoutMs: target.commands.statementTimeout } : {};
+      this.byTarget.set(target.name, factory(target.name, target.credentials.settings, limits));
     }
   }
 

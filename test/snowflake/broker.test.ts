@@ -76,6 +76,20 @@ describe('the Snowflake credential broker against the local endpoint', () => {
     await provider.revoke({ requestId, target: 'clinical', credentialRef: issued.credentialRef });
   });
 
+  test('an issued user\'s runaway statement ends at the target\'s commands.statementTimeout (STATEMENT_TIMEOUT_IN_SECONDS)', async () => {
+    const timed = snowflakeProviderFactory({ env, vault })('clinical', settings(), { statementTimeoutMs: 1_000 }) as SnowflakeCredentialProvider;
+    const requestId = newRequestId();
+    const issued = await timed.issue({ requestId, target: 'clinical', expiresAt: expiresAt() });
+    const me = await loginAs(await credentialOf(issued.credentialRef));
+    try {
+      const error = await me.query('SELECT COUNT(*) AS N FROM TABLE(GENERATOR(ROWCOUNT => 10000000000000))').then(() => undefined, (e: { code?: string }) => e);
+      expect(error?.code).toBe('000630');
+    } finally {
+      await me.close();
+      await timed.revoke({ requestId, target: 'clinical', credentialRef: issued.credentialRef });
+    }
+  });
+
   test('issuing twice for one request yields one user, and the vault holds the key that works', async () => {
     const requestId = newRequestId();
     const first = await provider.issue({ requestId, target: 'clinical', expiresAt: expiresAt() });

@@ -19,7 +19,7 @@ export { parseSnowflakeSettings, snowflakeSettingsSchema, UNQUOTED_IDENTIFIER, t
  * at start with the target's name in the message.
  */
 export function snowflakeProviderFactory(deps: { env: NodeJS.ProcessEnv; vault: SecretVault }): ProviderFactory {
-  return (target, settings) => {
+  return (target, settings, limits = {}) => {
     let parsed;
     try {
       parsed = parseSnowflakeSettings(target, settings);
@@ -41,6 +41,6 @@ export function snowflakeProviderFactory(deps: { env: NodeJS.ProcessEnv; vault: 
     } catch {
       throw new MissingSecretError(`target "${target}": the broker private key in ${parsed.brokerPrivateKeyEnv} is not a PEM private key`);
     }
-    return new SnowflakeCredentialProvider(target, parsed, pem, deps.vault);
+    return new SnowflakeCredentialProvider(target, parsed, pem, deps.vault, limits);
   };
 }

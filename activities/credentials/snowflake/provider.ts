@@ -1,10 +1,14 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
+import type { IssuedCredentialLimits } from '../registry';
 import { withClient, type KeyPairLogin, type Row, type SnowflakeClient } from './client';
 import { credentialRefFor, type SnowflakeCredential } from './credential';
 import { COMMENT_MARKER, commentFor, literal, principalFor, requestIdFromComment, requestIdOf } from './names';
 import type { SnowflakeSettings } from './settings';
+
+/** When the target's policy names no statement timeout. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
 
 /** How long the gateway's copy of the key outlives the grant (revocation removes it earlier). */
 const VAULT_MARGIN_MS = 5 * 60_000;
@@ -22,6 +26,7 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     private readonly settings: SnowflakeSettings,
     private readonly brokerKey: string,
     private readonly vault: SecretVault,
+    private readonly limits: IssuedCredentialLimits = {},
   ) {
     try {
       createPrivateKey({ key: brokerKey, format: 'pem' });
@@ -52,8 +57,11 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
     const publicKeyBody = publicKey.toString('base64');
+    // A runaway statement (an agent's accidental cross join) ends at the target's statementTimeout (default 5 min).
+    const timeoutSeconds = Math.max(1, Math.ceil((this.limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) / 1000));
     const defaults = [
       `DEFAULT_ROLE = ${s.targetRole}`,
+      `STATEMENT_TIMEOUT_IN_SECONDS = ${timeoutSeconds}`,
       ...(s.warehouse ? [`DEFAULT_WAREHOUSE = ${s.warehouse}`] : []),
       ...(s.database ? [`DEFAULT_NAMESPACE = ${literal(`${s.database}${s.schema ? `.${s.schema}` : ''}`)}`] : []),
     ].join(' ');
