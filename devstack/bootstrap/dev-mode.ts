@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expandPrincipals, loadConfig } from '../../policy';
@@ -89,9 +90,14 @@ export async function runDevStack(_args: string[]): Promise<number> {
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const oidcDir = stateDir('oidc');
     let oidcEnv: Record<string, string> = {};
+    let gatewayOAuthEnv: Record<string, string> = {};
     if (!process.env.GATEHOUSE_OIDC_ISSUER) {
       const clients = developmentClients(config, oidcDir);
-      const oidc = await step(startOidcProvider({ clients, audience: DEV_AUDIENCE, port: await preferredPort(8070) }));
+      // People sign in to MCP clients through the gateway (proxy/oauth): everyone the policy names by email, any password.
+      const gatewayRp = { clientId: 'gatehouse-gateway', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${gatewayUrl}/oauth/callback`] };
+      const people = clients.filter((c) => c.clientId.includes('@')).map((c) => ({ email: c.clientId }));
+      const oidc = await step(startOidcProvider({ clients, audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp] }));
+      gatewayOAuthEnv = { GATEHOUSE_OAUTH_ISSUER: oidc.issuer, GATEHOUSE_OAUTH_CLIENT_ID: gatewayRp.clientId, GATEHOUSE_OAUTH_CLIENT_SECRET: gatewayRp.clientSecret, GATEHOUSE_OAUTH_DEVELOPMENT: 'true', GATEHOUSE_GATEWAY_PUBLIC_URL: gatewayUrl };
       cleanups.push(() => oidc.close());
       writeClientEnvFiles(oidcDir, clients, { issuer: oidc.issuer, audience: DEV_AUDIENCE, apiUrl });
       oidcEnv = { GATEHOUSE_OIDC_ISSUER: oidc.issuer, GATEHOUSE_OIDC_AUDIENCE: DEV_AUDIENCE };
@@ -145,7 +151,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
     });
     const slackApp = start('slack-app', slack?.appArgs ?? ['slack-app']);
     const api = start('api', ['api'], { ...shared, GATEHOUSE_API_PORT: String(apiPort), GATEHOUSE_GATEWAY_URL: gatewayUrl });
-    const gateway = start('gateway', ['gateway'], { ...shared, GATEHOUSE_GATEWAY_PORT: String(gatewayPort), GATEHOUSE_ACCESS_REQUEST_URL: `${apiUrl}/v1/access-requests` });
+    const gateway = start('gateway', ['gateway'], { ...shared, GATEHOUSE_GATEWAY_PORT: String(gatewayPort), GATEHOUSE_ACCESS_REQUEST_URL: `${apiUrl}/v1/access-requests`, ...gatewayOAuthEnv });
 
     await step(waitFor('the worker', async () => (workerRunning ? true : undefined), 120_000, worker));
     if (slack) await step(waitFor('the Slack app', answers(slack.appUrl.replace(/\/slack\/events$/, '/healthz')), 60_000, slackApp));
@@ -158,6 +164,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
     say(`  REST API      ${apiUrl}  (OpenAPI ${apiUrl}/v1/openapi.json)`);
     say(`  audit page    ${apiUrl}/audit`);
     for (const target of config.targets) say(`  MCP endpoint  ${gatewayUrl}/mcp/${target.name}`);
+    if (gatewayOAuthEnv.GATEHOUSE_OAUTH_ISSUER) say('  sign in from any MCP client with just that URL (as anyone the policy names, any password)');
     slackLines.forEach(say);
     if (!process.env.GATEHOUSE_OIDC_ISSUER) {
       say(`  ask as an agent: source ${relative(projectRoot, clientEnvFile(oidcDir, someone))} && npx gatehouse request --target ${config.targets[0]?.name} --duration 30m --reason "..." --wait`);
