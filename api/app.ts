@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../lib';
 import type { TokenVerifier } from './auth';
 import { buildOpenApiDocument } from './openapi';
@@ -12,6 +12,8 @@ export interface ApiAppOptions {
   routes: RouteGroup[];
   /** Largest JSON body accepted (default 16 KiB). */
   bodyLimitBytes?: number;
+  /** Run before the body parser (the codec server's CORS and its larger body limit). */
+  middleware?: RequestHandler[];
   /** For the OpenAPI document. */
   issuer?: string;
   publicUrl?: string;
@@ -66,6 +68,7 @@ export function createApiApp(options: ApiAppOptions): Express {
     });
     next();
   });
+  for (const handler of options.middleware ?? []) app.use(handler);
   app.use(express.json({ limit: options.bodyLimitBytes ?? 16 * 1024, strict: true, type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router({ strict: false, caseSensitive: true });

@@ -9,5 +9,6 @@ export { Problem, problemSchema, PROBLEM_CONTENT_TYPE, type FieldError } from '.
 export { buildOpenApiDocument } from './openapi';
 export { accessRoutes, idempotentRequestId, type AccessRoutesOptions } from './routes/access';
 export { auditRoutes, auditRoutesFromEnv, type AuditRoutesOptions } from './routes/audit';
+export { codecRoutes, codecMiddleware, codecCorsOrigins, type CodecRoutesOptions } from './routes/codec';
 export { apiSettings, ApiSettingsError, DEFAULT_API_PORT, DEFAULT_GATEWAY_URL, type ApiSettings } from './settings';
 export { runApi, listen, type RunningApi } from './server';

@@ -8,6 +8,7 @@ import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
 import { accessRoutes } from './routes/access';
 import { auditRoutesFromEnv } from './routes/audit';
+import { codecCorsOrigins, codecMiddleware, codecRoutes } from './routes/codec';
 import { apiSettings, ApiSettingsError } from './settings';
 
 export interface RunningApi {
@@ -57,11 +58,22 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
     log.warn({ issuer: settings.oidc.issuer, err: error.message }, 'OIDC discovery failed; it is retried on the first request');
   });
   const temporal = temporalSettings(env);
+  let corsOrigins: string[];
+  try {
+    corsOrigins = codecCorsOrigins(env.GATEHOUSE_CODEC_CORS_ORIGINS);
+  } catch (error) {
+    throw new ApiSettingsError((error as Error).message);
+  }
   const client = await connectTemporalClient(temporal);
   const access = new AccessClient(client, config, temporal.taskQueue);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
-    routes: [accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client, config)],
+    routes: [
+      accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client, config),
+      // The Temporal UI decodes history here, for people with audit:read.
+      ...(temporal.payloadKeys === 'off' ? [] : [codecRoutes({ keys: temporal.payloadKeys, namespace: temporal.namespace })]),
+    ],
+    middleware: [codecMiddleware(corsOrigins)],
   });
   const running = await listen(app, settings.host, options.port ?? settings.port);
   log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');
