@@ -84,6 +84,12 @@ export const targetSchema = z.strictObject({
   }),
   autoApprove: z.array(autoApproveRuleSchema).default([]),
   commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000, maxHeld: 3, systemFunctions: ['SYSTEM$TYPEOF'], statementTimeout: 5 * 60_000 }),
+  /** Gateway sessions of one grant: how many at once, when an idle one ends, when a new one may evict it. */
+  sessions: z.strictObject({
+    perGrant: z.number().int().min(1).max(100).optional(),
+    idleTimeout: durationSchema.optional(),
+    evictIdleAfter: durationSchema.optional(),
+  }).optional(),
   /** Masking policy for this target (see phi/README.md). prefault, not default: zod 4 applies the inner defaults only then. */
   masking: maskingPolicySchema.prefault({}),
 });

@@ -15,13 +15,15 @@ export interface GatewayLimits {
   /** Sustained JSON-RPC messages per second per grant, and the burst above it. */
   messagesPerSecond: number;
   messageBurst: number;
-  /** Live sessions one grant may hold at once. */
+  /** Live sessions one grant may hold at once (a target's `sessions.perGrant` overrides it). */
   maxSessionsPerGrant: number;
+  /** At the limit, a new session evicts the grant's least recently used one idle this long (`sessions.evictIdleAfter`). */
+  evictIdleAfterMs: number;
   upstreamTimeoutMs: number;
   holdProgressIntervalMs: number;
   /** How often live sessions are re-checked against Redis (a backstop to the revocation event). */
   sweepIntervalMs: number;
-  /** A session with no HTTP request for this long is ended (clients that vanish without DELETE). */
+  /** A session with no HTTP request for this long is ended (clients that vanish without DELETE; `sessions.idleTimeout`). */
   sessionIdleMs: number;
 }
 
@@ -29,11 +31,14 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   maxBodyBytes: 1024 * 1024,
   messagesPerSecond: 50,
   messageBurst: 100,
-  maxSessionsPerGrant: 4,
+  // Desktop clients open a session per launch (mcp-remote two) and rarely DELETE: room for a few
+  // restarts, and the least recently used idle session makes way for a new one.
+  maxSessionsPerGrant: 8,
+  evictIdleAfterMs: 60_000,
   upstreamTimeoutMs: 120_000,
   holdProgressIntervalMs: 2_000,
   sweepIntervalMs: 5_000,
-  sessionIdleMs: 15 * 60_000,
+  sessionIdleMs: 10 * 60_000,
 };
 
 /** Where the gateway finds grants and credentials: GrantStore and RedisSecretVault implement these. */
@@ -182,8 +187,9 @@ export class Gateway {
     const byHash = new Map<string, GatewaySession[]>();
     const now = Date.now();
     for (const s of [...this.sessions.values()]) {
-      if (now - s.lastActivity > this.limits.sessionIdleMs) {
-        await s.end('closed', `no request for ${Math.round(this.limits.sessionIdleMs / 1000)} s`);
+      const idleMs = this.sessionLimits(this.targets.get(s.target)).idleMs;
+      if (now - s.lastActivity > idleMs) {
+        await s.end('closed', `no request for ${Math.round(idleMs / 1000)} s`);
         continue;
       }
       byHash.set(s.tokenHash, [...(byHash.get(s.tokenHash) ?? []), s]);
@@ -287,11 +293,38 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.InvalidRequest, 'Mcp-Session-Id header is required: start a session with an initialize request first', 400, {}, id);
     }
     this.takeRate(grant.grantId, 1);
-    const live = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === grant.grantId).length;
-    if (live >= this.limits.maxSessionsPerGrant) {
-      throw new GatewayError(GatewayErrorCode.TooManySessions, `grant ${grant.grantId} already has ${live} live sessions (at most ${this.limits.maxSessionsPerGrant}); end one (DELETE) before starting another`, 429);
-    }
+    await this.makeRoom(grant, target);
     await this.startSession(req, res, target, grant, tokenHash, body);
+  }
+
+  /** Per-target session limits over the gateway's defaults. */
+  private sessionLimits(target: TargetConfig | undefined): { perGrant: number; idleMs: number; evictAfterMs: number } {
+    return {
+      perGrant: target?.sessions?.perGrant ?? this.limits.maxSessionsPerGrant,
+      idleMs: target?.sessions?.idleTimeout ?? this.limits.sessionIdleMs,
+      evictAfterMs: target?.sessions?.evictIdleAfter ?? this.limits.evictIdleAfterMs,
+    };
+  }
+
+  /**
+   * A grant at its session limit: the least recently used session idle for long enough makes way
+   * (desktop clients restart without DELETE); otherwise 429 with when to retry.
+   */
+  private async makeRoom(grant: GrantRecord, target: TargetConfig): Promise<void> {
+    const limits = this.sessionLimits(target);
+    const live = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === grant.grantId);
+    if (live.length < limits.perGrant) return;
+    const lru = [...this.sessions.values()].filter((s) => s.grant.grantId === grant.grantId).sort((a, b) => a.lastActivity - b.lastActivity)[0];
+    const idle = lru ? Date.now() - lru.lastActivity : 0;
+    if (lru && idle >= limits.evictAfterMs) {
+      this.log.info({ grantId: grant.grantId, sessionId: lru.sessionId, idleMs: idle }, 'evicting the least recently used idle session');
+      await lru.end('closed', `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was the least recently used (idle ${Math.round(idle / 1000)} s)`);
+      return;
+    }
+    const retry = Math.max(1, Math.ceil(((lru ? limits.evictAfterMs - idle : limits.evictAfterMs)) / 1000));
+    throw new GatewayError(GatewayErrorCode.TooManySessions,
+      `grant ${grant.grantId} already has ${live.length} live sessions (at most ${limits.perGrant}) on ${target.name}, all used in the last ${Math.round(limits.evictAfterMs / 1000)} s; end one (DELETE) or retry in ${retry} s, when the least recently used one may be evicted`,
+      429, { 'retry-after': String(retry) });
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
