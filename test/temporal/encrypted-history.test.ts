@@ -70,7 +70,7 @@ describe('workflow history with the payload codec on (the test stack\'s default)
     await h?.close();
   });
 
-  test('the raw history read with `temporal workflow show` holds none of the reason, ticket, people or SQL', () => {
+  test('the raw history read with the Temporal CLI (workflow show) holds none of the reason, ticket, people or SQL', () => {
     const history = JSON.parse(raw) as unknown;
     const payloads = payloadsOf(history);
     const sealed = payloads.filter((p) => p.encoding === 'binary/encrypted');
@@ -87,7 +87,7 @@ describe('workflow history with the payload codec on (the test stack\'s default)
     expect(plain.map((p) => p.text).join('\n')).not.toContain(COMMAND_APPROVER);
   });
 
-  test('`gatehouse audit show` still reads it with the payload keys; with other keys it names the key it lacks', async () => {
+  test('gatehouse audit show still reads it with the payload keys; with other keys it names the key it lacks', async () => {
     const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
     const env = { ...base, GATEHOUSE_STATE_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-codec-')), GATEHOUSE_CONFIG: '/nonexistent.yaml', LOG_LEVEL: 'warn' };
     const shown = await gatehouse(['audit', 'show', '--json', requestId], { ...env, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS });
