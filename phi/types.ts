@@ -72,5 +72,5 @@ export interface ColumnDecision {
   path: string;
   column: string;
   type: EntityType;
-  reason: 'policy-tag' | 'column-name' | 'value-sample';
+  reason: 'policy-tag' | 'column-name' | 'value-sample' | 'value-shape' | 'identifier-in-phi-table';
 }

@@ -3,6 +3,7 @@ import { scanText } from '../text/scan';
 import type { ReportBuilder } from '../report';
 import type { ColumnDecision, EntityType, Finding } from '../types';
 import { typeFromColumnName } from './column-names';
+import { identifierShaped, typeFromValueShape } from './value-shapes';
 
 export type ColumnClass =
   | { kind: 'phi'; type: EntityType; reason: ColumnDecision['reason'] }
@@ -90,6 +91,27 @@ export function classifyBySample(column: string, samples: readonly string[], pol
 export function classifyColumn(column: string, values: readonly unknown[], policy: MaskingPolicy, report?: ReportBuilder): ColumnClass {
   const byName = classifyByName(column, policy);
   if (byName) return byName;
-  const sampled = classifyBySample(column, sampleValues(values, policy.sampling.rows), policy, report);
-  return sampled ? { kind: 'phi', type: sampled, reason: 'value-sample' } : { kind: 'text' };
+  const samples = sampleValues(values, policy.sampling.rows);
+  const sampled = classifyBySample(column, samples, policy, report);
+  if (sampled) return { kind: 'phi', type: sampled, reason: 'value-sample' };
+  const shaped = typeFromValueShape(samples, policy.sampling.threshold);
+  return shaped && !policy.ignore.includes(shaped) ? { kind: 'phi', type: shaped, reason: 'value-shape' } : { kind: 'text' };
+}
+
+/**
+ * The table-level rule: in a table that holds PHI, a column of high-cardinality codes nobody
+ * tagged or named (an unlabelled MRN, a member id) is an identifier too. Changes `classes` in
+ * place and returns the columns it turned into PHI.
+ */
+export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: number) => readonly unknown[], policy: MaskingPolicy): number[] {
+  if (!classes.some((c) => c.kind === 'phi') || policy.ignore.includes('OTHER_ID')) return [];
+  const changed: number[] = [];
+  classes.forEach((c, i) => {
+    if (c.kind !== 'text') return;
+    if (identifierShaped(sampleValues(valuesOf(i), policy.sampling.rows))) {
+      classes[i] = { kind: 'phi', type: 'OTHER_ID', reason: 'identifier-in-phi-table' };
+      changed.push(i);
+    }
+  });
+  return changed;
 }

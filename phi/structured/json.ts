@@ -2,7 +2,7 @@ import { applyOperator, type OperatorContext } from '../operators';
 import { maskString, operatorFor } from '../mask-text';
 import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
-import { classifyByName, classifyColumn, type ColumnClass } from './classify';
+import { classifyByName, classifyColumn, identifiersInPhiTable, type ColumnClass } from './classify';
 import { serializeJson } from './serialize';
 
 /** Strings that hold JSON documents (MCP tool results do) are masked structurally to this depth. */
@@ -56,13 +56,16 @@ function recordColumns(records: readonly unknown[], policy: MaskingPolicy, repor
   if (sample.length < 2 || !sample.every(isRecord)) return undefined;
   const keys = new Set<string>();
   for (const r of sample) for (const k of Object.keys(r)) keys.add(k);
+  const names = [...keys];
+  const valuesOf = (index: number) => records.map((r) => (isRecord(r) ? r[names[index]!] : undefined));
+  const classes = names.map((key, index) => classifyColumn(key, valuesOf(index), policy, report));
+  identifiersInPhiTable(classes, valuesOf, policy);
   const columns = new Map<string, ColumnClass>();
-  for (const key of keys) {
-    const values = records.map((r) => (isRecord(r) ? r[key] : undefined));
-    const decision = classifyColumn(key, values, policy, report);
+  names.forEach((key, index) => {
+    const decision = classes[index]!;
     columns.set(key, decision);
     if (decision.kind === 'phi') report.column({ path, column: key, type: decision.type, reason: decision.reason });
-  }
+  });
   return columns;
 }
 
@@ -78,11 +81,13 @@ function columnNamesFor(owner: Record<string, unknown>): string[] | undefined {
 }
 
 function rowColumns(names: string[], rows: unknown[], policy: MaskingPolicy, report: ReportBuilder, path: string): ColumnClass[] {
-  return names.map((name, index) => {
-    const decision = classifyColumn(name, rows.map((r) => (Array.isArray(r) ? r[index] : undefined)), policy, report);
-    if (decision.kind === 'phi') report.column({ path, column: name, type: decision.type, reason: decision.reason });
-    return decision;
+  const valuesOf = (index: number) => rows.map((r) => (Array.isArray(r) ? r[index] : undefined));
+  const classes = names.map((name, index) => classifyColumn(name, valuesOf(index), policy, report));
+  identifiersInPhiTable(classes, valuesOf, policy);
+  classes.forEach((decision, index) => {
+    if (decision.kind === 'phi') report.column({ path, column: names[index]!, type: decision.type, reason: decision.reason });
   });
+  return classes;
 }
 
 function maskScalar(value: unknown, column: ColumnClass, policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder, path: string, embedded: number): unknown {

@@ -2,7 +2,7 @@ import type { OperatorContext } from '../operators';
 import { maskString } from '../mask-text';
 import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
-import { classifyColumn } from './classify';
+import { classifyColumn, identifiersInPhiTable, type ColumnClass } from './classify';
 import { maskCell, maskJsonValue } from './json';
 
 /**
@@ -10,10 +10,10 @@ import { maskCell, maskJsonValue } from './json';
  * sampled values); every cell of a PHI column is masked, other string cells are scanned as text.
  */
 export function maskRowsInto(columns: readonly string[], rows: readonly (readonly unknown[])[], policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder): unknown[][] {
-  const classes = columns.map((name, index) => {
-    const decision = classifyColumn(name, rows.map((r) => r[index]), policy, report);
-    if (decision.kind === 'phi') report.column({ path: '/rows', column: name, type: decision.type, reason: decision.reason });
-    return decision;
+  const classes: ColumnClass[] = columns.map((name, index) => classifyColumn(name, rows.map((r) => r[index]), policy, report));
+  identifiersInPhiTable(classes, (index) => rows.map((r) => r[index]), policy);
+  classes.forEach((decision, index) => {
+    if (decision.kind === 'phi') report.column({ path: '/rows', column: columns[index]!, type: decision.type, reason: decision.reason });
   });
   return rows.map((row, r) =>
     row.map((cell, c) => {

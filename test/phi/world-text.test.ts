@@ -208,3 +208,37 @@ describe('timestamps are one date', () => {
     expect(mask('at 2024-01-01 10:22:01+02:00.')).toBe('at [DATE].');
   });
 });
+
+describe('structured data whose column names say nothing', () => {
+  const { maskRows } = jest.requireActual('../../phi') as typeof import('../../phi');
+  const header = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11'];
+  const people = [
+    ['María', 'García López', 'Springfield', '02115-4021', 'MRN00482913', 'W123456789', '287-65-4321', '1950-03-04', 'Inpatient', 3, 'stable'],
+    ['Øyvind', 'Haugen', 'Port Gary', '02139', 'MRN00482914', 'W223456789', '287-65-4322', '1951-03-04', 'Outpatient', 1, 'stable'],
+    ['Jean', 'Smith-Jones', 'Lakeville', '10001', 'MRN00482915', 'W323456789', '287-65-4323', '1952-03-04', 'Inpatient', 2, 'improving'],
+    ['Nguyen', 'Tran', 'Eastham', '94110', 'MRN00482916', 'W423456789', '287-65-4324', '1953-03-04', 'Outpatient', 5, 'stable'],
+    ['Ahmed', 'Khan', 'Brookfield', '60601', 'MRN00482917', 'W523456789', '287-65-4325', '1954-03-04', 'Inpatient', 4, 'stable'],
+  ];
+
+  it('names, cities, bare ZIPs and unlabelled identifiers are masked; categories and counts stay', () => {
+    const { rows, report } = maskRows(header, people, policy);
+    const classified = new Map(report.columns.map((c) => [c.column, c.type]));
+    expect(classified.get('c1')).toBe('NAME');
+    expect(classified.get('c2')).toBe('NAME');
+    expect(classified.get('c3')).toBe('CITY');
+    expect(classified.get('c4')).toBe('ZIP');
+    expect(classified.get('c5')).toBeDefined();
+    expect(classified.get('c6')).toBeDefined();
+    for (const row of rows) {
+      expect(row.slice(0, 8).every((cell, i) => cell !== people[0]![i] || i > 7)).toBe(true);
+      expect(row[8]).toMatch(/patient$/);
+      expect(typeof row[9]).toBe('number');
+    }
+    expect(JSON.stringify(rows)).not.toMatch(/García|Haugen|Smith-Jones|02115|MRN0048|W1234/);
+  });
+
+  it('a table without PHI keeps its codes (identifiers are PHI only beside PHI)', () => {
+    const { rows } = maskRows(['c1', 'c2'], [['SKU-10021', 'Widget'], ['SKU-10022', 'Gadget'], ['SKU-10023', 'Gizmo']], policy);
+    expect(rows[0]![0]).toBe('SKU-10021');
+  });
+});

@@ -1,0 +1,51 @@
+import { FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../text/dictionaries';
+import type { EntityType } from '../types';
+
+/**
+ * Classification from the values alone, for columns whose names say nothing (`c1`, `c2`, JSON
+ * from an MCP server that is not the Snowflake one). Each rule needs most sampled values to
+ * agree, so one odd cell decides nothing:
+ *   - NAME: short runs of capitalised words in any script ("Smith-Jones", "García López"), most
+ *     of them holding a word of the name dictionaries;
+ *   - CITY: capitalised place names, most with a place-name word ("Port", "Lake", "-ville"...);
+ *   - ZIP: five digits, or ZIP+4 ("02115-4021");
+ *   - identifiers (see `identifierShaped`): high-cardinality codes with digits, which are PHI
+ *     in a table that holds PHI (rows.ts, json.ts decide that at table level).
+ */
+const NAME_CELL = /^[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}){0,3}$/u;
+const ZIP_CELL = /^\d{5}(?:-\d{4})?$/;
+const CODE_CELL = /^(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,24}$/;
+const PLACE_WORDS = new Set(['port', 'lake', 'east', 'west', 'north', 'south', 'new', 'fort', 'mount', 'saint', 'st', 'san', 'santa', 'los', 'las', 'el', 'la', 'le', 'bad', 'sankt', 'city', 'town', 'village', 'springs', 'falls', 'beach', 'heights', 'valley', 'park', 'hills']);
+const PLACE_ENDINGS = /(?:ville|ton|burg|burgh|borough|boro|field|ford|mouth|side|stad|chester|shire|view|land|haven|berg|bury|port|wood|dale|furt|heim|hausen|dorf|ino|ano|polis|grad|sk|ovo|evo|ice|ów|worth|ham|ley|ing)$/;
+
+function share(samples: readonly string[], test: (v: string) => boolean): number {
+  let n = 0;
+  for (const s of samples) if (test(s)) n++;
+  return n / samples.length;
+}
+
+const words = (cell: string) => cell.split(/[ ,-]+/).filter(Boolean).map((w) => foldName(w.toLowerCase()));
+const isKnownName = (w: string) => FIRST_NAMES.has(w) || LAST_NAMES.has(w) || WORLD_NAMES.has(w);
+
+/** A type the sampled values share by their shape alone, or undefined. */
+export function typeFromValueShape(samples: readonly string[], threshold: number): EntityType | undefined {
+  if (samples.length < 3) return undefined;
+  const trimmed = samples.map((s) => s.trim());
+  if (share(trimmed, (v) => ZIP_CELL.test(v)) >= threshold) return 'ZIP';
+  if (share(trimmed, (v) => NAME_CELL.test(v)) < threshold) return undefined;
+  const distinct = new Set(trimmed).size / trimmed.length;
+  if (distinct < 0.5) return undefined; // a category ("Inpatient", "Outpatient"), not people
+  const named = share(trimmed, (v) => words(v).some(isKnownName));
+  const placed = share(trimmed, (v) => words(v).some((w) => PLACE_WORDS.has(w) || PLACE_ENDINGS.test(w)));
+  if (placed >= 0.5 && placed >= named) return 'CITY';
+  if (named >= 0.6) return 'NAME';
+  return undefined;
+}
+
+/** High-cardinality codes with a digit (MRNs, member ids): PHI when the table holds PHI. */
+export function identifierShaped(samples: readonly string[]): boolean {
+  if (samples.length < 3) return false;
+  const trimmed = samples.map((s) => s.trim());
+  if (share(trimmed, (v) => CODE_CELL.test(v)) < 0.9) return false;
+  return new Set(trimmed).size / trimmed.length >= 0.9;
+}
