@@ -1,5 +1,5 @@
 import {
-  applyConfigTags, maskJson, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
+  applyConfigTags, looksLikeSql, maskJson, maskSqlText, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
   type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import type { TargetConfig } from '../policy';
@@ -80,6 +80,10 @@ export class PhiMasker implements ResponseMasker {
     return applyConfigTags(discovered, this.policy.catalog);
   }
 
+  phiCatalog(): Promise<PhiCatalog> {
+    return this.catalog();
+  }
+
   /** The SQL texts of a forwarded call, or undefined when it carries none. */
   private sqlOf(context: MaskContext | undefined): string[] | undefined {
     const args = context?.arguments;
@@ -89,6 +93,19 @@ export class PhiMasker implements ResponseMasker {
   }
 
   async mask<T>(value: T, context?: MaskContext): Promise<MaskOutcome<T>> {
+    // The agent's SQL (a held command's summary, the recorded arguments) is evidence: masked as
+    // SQL, so auditors and approvers read its identifiers and keywords, never its literals.
+    if (context?.part === 'summary' && typeof value === 'string' && looksLikeSql(value)) return sqlAsEvidence(value) as MaskOutcome<T>;
+    if (context?.part === 'arguments' && value && typeof value === 'object' && !Array.isArray(value)) {
+      const args = value as Record<string, unknown>;
+      const sqlKeys = this.sqlArguments.filter((k) => typeof args[k] === 'string');
+      if (sqlKeys.length) {
+        const rest = this.byAppearance(Object.fromEntries(Object.entries(args).filter(([k]) => !sqlKeys.includes(k))), this.policy);
+        const sqlParts = sqlKeys.map((k) => [k, sqlAsEvidence(args[k] as string)] as const);
+        const masked = { ...(rest.masked as object), ...Object.fromEntries(sqlParts.map(([k, o]) => [k, o.masked])) };
+        return { masked: masked as T, report: merge([rest.report, ...sqlParts.map(([, o]) => o.report)]) };
+      }
+    }
     const sql = context?.part === 'result' ? this.sqlOf(context) : undefined;
     if (sql) return this.maskSqlResult(value, sql);
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
@@ -206,6 +223,17 @@ export class PhiMasker implements ResponseMasker {
     };
     return { masked: walk(value) as T, report: merge(reports) };
   }
+}
+
+/** SQL text masked as SQL (phi's maskSqlText), with a count per placeholder type for the recording. */
+function sqlAsEvidence(sql: string): MaskOutcome<string> {
+  const { text } = maskSqlText(sql);
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/'\[([A-Z_]+)\]'|\/\*\[(NUMBER)\]\*\//g)) {
+    const type = m[1] ?? m[2]!;
+    counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return { masked: text, report: { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) } };
 }
 
 /** A tools/call result with isError, or a JSON-RPC error object ({ code, message }). */
