@@ -29,7 +29,9 @@ export function registerDevstackCommand(program: Command): void {
     .action(async (options: { port: number; data: string; seed: number; patients: number; account: string; brokerKeyFile?: string }) => {
       // Loaded here, not at import: DuckDB's native library is only mapped when the stand-in runs,
       // so `--help` and every other command never load it (a crash seen at exit right after install).
-      const { runLocalSnowflake } = await import('../../devstack/snowflake/index.js');
+      // require, not import(): bin/gatehouse.js runs the sources through tsx's CommonJS hook, which an import() bypasses.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runLocalSnowflake } = require('../../devstack/snowflake') as typeof import('../../devstack/snowflake');
       await runLocalSnowflake({ ...options });
     });
   registerDevstackSlackCommands(devstack);
