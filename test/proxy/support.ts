@@ -171,20 +171,7 @@ export const initializeBody = (id: number | string = 1) => ({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
 });
 
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
+export { eventually } from '../support/eventually';
 
 /** Ends the session at the gateway (DELETE), then closes the client; a bare close() leaves the session to time out. */
 export async function endSession(c: { client: Client; transport: StreamableHTTPClientTransport }): Promise<void> {

@@ -2,6 +2,7 @@ import './quiet';
 import { gzipSync } from 'node:zlib';
 import { rmSync } from 'node:fs';
 import { startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
+import { eventually } from '../support/eventually';
 import { connect, connectAdmin, connectWithKey, errorCode, newKeyPair, tempDir, type Driver } from './support';
 
 describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', () => {
@@ -101,9 +102,11 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
 
   test('session tokens are renewed with the master token when they expire', async () => {
     const before = sf.stats.renewals;
-    await new Promise((r) => setTimeout(r, 2_300));
-    expect(await admin.query('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
-    expect(sf.stats.renewals).toBeGreaterThan(before);
+    // Every query succeeds, before and after the session token expires; one after it renews.
+    await eventually(async () => {
+      expect(await admin.query('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
+      return sf.stats.renewals > before;
+    }, 'the session token to expire and be renewed');
   });
 
   test('heartbeat, asynchronous execution, query status and results by query id', async () => {
@@ -240,8 +243,7 @@ describe('the local Snowflake endpoint, through the unmodified snowflake-sdk', (
     expect(await errorCode(live.query('SELECT 1'))).not.toBe('undefined');
     expect(await errorCode(connectWithKey(sf, 'SHORT_LIVED', keys.privateKey))).toBe('390102');
     await admin.query('ALTER USER SHORT_LIVED SET DISABLED = FALSE DAYS_TO_EXPIRY = 0.00001');
-    await new Promise((r) => setTimeout(r, 1_100));
-    expect(await errorCode(connectWithKey(sf, 'SHORT_LIVED', keys.privateKey))).toBe('390102');
+    await eventually(async () => (await errorCode(connectWithKey(sf, 'SHORT_LIVED', keys.privateKey))) === '390102', 'the expired user to be refused (390102)');
     await admin.query('DROP USER SHORT_LIVED');
     expect(await errorCode(connectWithKey(sf, 'SHORT_LIVED', keys.privateKey))).toBe('390144');
     await admin.query('DROP USER IF EXISTS SHORT_LIVED');

@@ -7,6 +7,7 @@ import { parseConfig, type GatehouseConfig } from '../../policy';
 import { createAccessWorker } from '../../worker';
 import type { AccessStatus, RequestState } from '../../workflows';
 import { FakeCredentialProvider, MemoryArchiver, RecordingNotifier } from './doubles';
+import { eventually, PATIENCE_MS } from './eventually';
 import type { Client } from '@temporalio/client';
 
 // The SDK logs every worker state change at INFO; tests want warnings and errors only.
@@ -107,15 +108,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Polls the workflow's status query until `predicate` holds. */
-export async function waitForStatus(access: AccessClient, requestId: string, predicate: (s: AccessStatus) => boolean, timeoutMs = 30_000): Promise<AccessStatus> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForStatus(access: AccessClient, requestId: string, predicate: (s: AccessStatus) => boolean, timeoutMs = PATIENCE_MS): Promise<AccessStatus> {
   let last: AccessStatus | undefined;
-  while (Date.now() < deadline) {
-    last = await access.status(requestId);
-    if (predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return await eventually(async () => {
+      last = await access.status(requestId);
+      return predicate(last) && last;
+    }, `the status of ${requestId} to match`, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last state ${last?.state}\n${JSON.stringify(last?.timeline, null, 1)}`, { cause: error });
   }
-  throw new Error(`status of ${requestId} never matched; last state ${last?.state}\n${JSON.stringify(last?.timeline, null, 1)}`);
 }
 
 export const waitForState = (access: AccessClient, requestId: string, state: RequestState, timeoutMs?: number) =>
