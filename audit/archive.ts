@@ -1,6 +1,7 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson, GENESIS_HASH, sha256Hex } from './canonical';
+import { sha256Hex } from '../lib';
+import { canonicalJson, GENESIS_HASH } from './canonical';
 import { keyId, loadSigningKey, publicKeyPem, type KeyInput } from './keys';
 import { assertNoSecrets } from './secret-guard';
 

@@ -1,4 +1,5 @@
 import { generateKeyPair, UnsecuredJWT } from 'jose';
+import { eventually } from '../support/eventually';
 import { waitForState } from '../support/harness';
 import { createOidcVerifier } from '../../api';
 import { GATEWAY_URL, oidcSettings, startApiFixture, type ApiFixture } from './fixture';
@@ -118,16 +119,13 @@ describe('an agent asks, an approver approves through the API, the agent gets it
   it('lists requests through Temporal visibility, each caller only what they may see', async () => {
     const agent = await f.token('agent:ci-nightly');
     const { body } = await f.call('POST', '/v1/access-requests', { token: agent, body: ask({ duration: '3s', reason: 'nightly load' }) });
-    const find = async (token: string, query: string) => {
-      for (let i = 0; i < 50; i++) {
-        const listed = await f.call('GET', `/v1/access-requests?${query}`, { token });
-        expect(listed.status).toBe(200);
-        const hit = listed.body.items.find((item: { id: string }) => item.id === body.id);
-        if (hit) return { hit, items: listed.body.items };
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return { hit: undefined, items: [] };
-    };
+    // Visibility is eventually consistent: the new request shows in a list after a moment.
+    const find = (token: string, query: string) => eventually(async () => {
+      const listed = await f.call('GET', `/v1/access-requests?${query}`, { token });
+      expect(listed.status).toBe(200);
+      const hit = listed.body.items.find((item: { id: string }) => item.id === body.id);
+      return hit && { hit, items: listed.body.items };
+    }, `${body.id} in the list for ${query}`);
     const own = await find(agent, 'target=clinical');
     expect(own.hit).toMatchObject({ target: 'clinical', requester: 'agent:ci-nightly', links: { self: `/v1/access-requests/${body.id}` } });
     expect(own.items.every((i: { requester: string }) => i.requester === 'agent:ci-nightly')).toBe(true);

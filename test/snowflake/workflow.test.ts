@@ -5,6 +5,7 @@ import { connectIssued, credentialRefFor, ensureReconcileSchedule, readSnowflake
 import type { SnowflakeCredentialProvider } from '../../activities/credentials/snowflake';
 import { bootstrapLocalBroker, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { newRequestId } from '../../lib';
+import { eventually } from '../support/eventually';
 import { historyText } from '../support/history';
 import { startHarness, waitForState, type Harness } from '../support/harness';
 import { connectAdmin, connectWithKey, errorCode, tempDir, type Driver } from './support';
@@ -95,11 +96,7 @@ describe('the access workflow with a Snowflake target on the local endpoint', ()
     const schedule = h.client.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
-      const deadline = Date.now() + 30_000;
-      while ((await admin.query(`SHOW USERS LIKE '${orphan.principal}'`)).length > 0) {
-        if (Date.now() > deadline) throw new Error('the orphan was never reconciled');
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await eventually(async () => (await admin.query(`SHOW USERS LIKE '${orphan.principal}'`)).length === 0, 'the orphan to be reconciled');
       expect(await admin.query(`SHOW USERS LIKE '${active.principal}'`)).toHaveLength(1);
       expect(await h.vault.get(orphan.credentialRef)).toBeNull();
     } finally {

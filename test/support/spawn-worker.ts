@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, waitFor, type ManagedProcess } from '../../devstack';
 import { TEST_CONFIG_YAML, testRedisUrl } from './harness';
+import { PATIENCE_MS } from './eventually';
 
 const root = join(__dirname, '../..');
 
@@ -48,6 +49,7 @@ export async function startWorkerProcess(family: WorkerFamily, name: string, ext
       if (line.includes('worker running')) ready = true;
     },
   });
-  await waitFor(`starting ${name}`, async () => (ready ? true : undefined), 60_000, proc);
+  // A worker process loads the SDK and connects before it polls: minutes on a loaded machine.
+  await waitFor(`starting ${name}`, async () => (ready ? true : undefined), 2 * PATIENCE_MS, proc);
   return Object.assign(proc, { output });
 }
