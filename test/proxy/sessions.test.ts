@@ -19,7 +19,7 @@ describe('gateway: sessions per grant that fit desktop clients', () => {
     const c = await eventually(async () => {
       await b.client.ping();
       const res = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
-      return res.status === 200 ? res : undefined;
+      return res.status === 200 && res;
     }, 'a new session once the idle one can be evicted', 30_000);
     expect(c.headers.get('mcp-session-id')).toBeTruthy();
     const live = gw.gateway.liveSessions().filter((s) => s.grantId === grant.grantId).map((s) => s.sessionId);
