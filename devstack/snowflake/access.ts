@@ -29,7 +29,7 @@ export function referencedTables(ast: unknown): TableRef[] {
     let scope = ctes;
     const cteMap = (n.cte_map as { map?: { key: string; value: unknown }[] } | undefined)?.map;
     if (cteMap && cteMap.length > 0) {
-      scope = new Set([...ctes, ...cteMap.map((e) => e.key.toUpperCase())]);
+      scope = new Set([...ctes, ...cteMap.map((e) => e.key)]);
     }
     if (n.type === 'TABLE_FUNCTION') {
       const fn = String((n.function as Node | undefined)?.function_name ?? '');
@@ -40,7 +40,9 @@ export function referencedTables(ast: unknown): TableRef[] {
       }
     }
     if (n.type === 'BASE_TABLE' && typeof n.table_name === 'string') {
-      const ref = { catalog: String(n.catalog_name ?? '').toUpperCase(), schema: String(n.schema_name ?? '').toUpperCase(), table: n.table_name.toUpperCase() };
+      // Names arrive as Snowflake resolves them: unquoted ones were upper-cased by the translation
+      // (dialect.ts), quoted ones keep their case ("patients" is not PATIENTS).
+      const ref = { catalog: String(n.catalog_name ?? ''), schema: String(n.schema_name ?? ''), table: n.table_name };
       if (!(ref.catalog === '' && ref.schema === '' && scope.has(ref.table))) out.push(ref);
     }
     for (const [key, value] of Object.entries(n)) {

@@ -41,7 +41,7 @@ export interface AccountContext {
   dropSchema(database: string, schema: string): Promise<void>;
   schemaExists(database: string, schema: string): Promise<boolean>;
   /** Tables and views in a schema (upper-case names). */
-  listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW' }[]>;
+  listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW'; rows?: number }[]>;
   applySession(): Promise<void>;
 }
 
@@ -685,9 +685,16 @@ async function show(ctx: AccountContext, c: TokenCursor): Promise<StatementResul
     c.end();
     if (!database || !catalog.databases.includes(database) || !canSeeDatabase(ctx, database)) throw SnowflakeError.notFound('Database', database ?? '(none)');
     const schemas = catalog.privileges().filter((p) => p.objectType === 'SCHEMA' && p.objectName.startsWith(`${database}.`)).map((p) => p.objectName);
-    const rows = [...new Set(schemas)].filter((s) => canSeeSchema(ctx, s) && (!like || like.test(s.split('.')[1]!))).map((s): Cell[] => [s.split('.')[1]!, database!]);
-    return table(['name', 'database_name'], rows);
+    // https://docs.snowflake.com/en/sql-reference/sql/show-schemas : every database has INFORMATION_SCHEMA.
+    const names = [...[...new Set(schemas)].filter((s) => canSeeSchema(ctx, s)).map((s) => s.split('.')[1]!), 'INFORMATION_SCHEMA'].filter((n) => !like || like.test(n));
+    const rows = names.map((name): Cell[] => [
+      null, name, 'N', name === ctx.session.schema && database === ctx.session.database ? 'Y' : 'N', database!,
+      name === 'INFORMATION_SCHEMA' ? '' : (catalog.ownerOf('SCHEMA', `${database}.${name}`) ?? ''),
+      name === 'INFORMATION_SCHEMA' ? 'Views describing the contents of schemas in this database' : null, '', '1', name === 'INFORMATION_SCHEMA' ? '' : 'ROLE',
+    ]);
+    return table(['created_on', 'name', 'is_default', 'is_current', 'database_name', 'owner', 'comment', 'options', 'retention_time', 'owner_role_type'], rows);
   }
+  const what = c.isWord('TABLES') ? 'TABLES' : c.isWord('VIEWS') ? 'VIEWS' : 'OBJECTS';
   if (c.acceptWords('TABLES') || c.acceptWords('VIEWS') || c.acceptWords('OBJECTS')) {
     const like = likePattern(c);
     let scope = ctx.session.database && ctx.session.schema ? `${ctx.session.database}.${ctx.session.schema}` : undefined;
@@ -700,9 +707,20 @@ async function show(ctx: AccountContext, c: TokenCursor): Promise<StatementResul
     const [database, schema] = scope!.split('.') as [string, string];
     if (!catalog.databases.includes(database) || !canSeeSchema(ctx, scope!)) throw SnowflakeError.notFound('Schema', scope!);
     const tables = await ctx.listTables(database, schema);
-    const rows = tables
-      .filter((t) => catalog.hasAny(ctx.roles, 'TABLE', `${scope}.${t.name}`) && (!like || like.test(t.name)))
-      .map((t): Cell[] => [t.name, database, schema, t.kind]);
+    const visible = tables.filter((t) => catalog.hasAny(ctx.roles, 'TABLE', `${scope}.${t.name}`) && (!like || like.test(t.name)));
+    if (what === 'TABLES' || what === 'VIEWS') {
+      // https://docs.snowflake.com/en/sql-reference/sql/show-tables (and show-views): Snowflake's columns, in its order.
+      const owner = (t: { name: string }) => catalog.ownerOf('TABLE', `${scope}.${t.name}`) ?? '';
+      if (what === 'VIEWS') {
+        const rows = visible.filter((t) => t.kind === 'VIEW').map((t): Cell[] => [null, t.name, '', database, schema, owner(t), null, null, 'false', 'false', owner(t) ? 'ROLE' : '', 'false']);
+        return table(['created_on', 'name', 'reserved', 'database_name', 'schema_name', 'owner', 'comment', 'text', 'is_secure', 'is_materialized', 'owner_role_type', 'change_tracking'], rows);
+      }
+      const rows = visible.filter((t) => t.kind === 'TABLE').map((t): Cell[] => [
+        null, t.name, database, schema, 'TABLE', null, '', t.rows === undefined ? null : String(t.rows), null, owner(t), '1', 'OFF', 'OFF', 'N', null, owner(t) ? 'ROLE' : '', 'N', null, 'N', 'N', 'N',
+      ]);
+      return table(['created_on', 'name', 'database_name', 'schema_name', 'kind', 'comment', 'cluster_by', 'rows', 'bytes', 'owner', 'retention_time', 'automatic_clustering', 'change_tracking', 'is_external', 'enable_schema_evolution', 'owner_role_type', 'is_event', 'budget', 'is_hybrid', 'is_iceberg', 'is_dynamic'], rows);
+    }
+    const rows = visible.map((t): Cell[] => [t.name, database, schema, t.kind]);
     return table(['name', 'database_name', 'schema_name', 'kind'], rows);
   }
   if (c.acceptWords('WAREHOUSES')) {

@@ -49,6 +49,7 @@ const TYPE_NAMES: Record<string, string> = {
   NVARCHAR2: 'VARCHAR',
   CHAR_VARYING: 'VARCHAR',
 };
+const STRING_TYPES = ['STRING', 'VARCHAR', 'TEXT', 'CHAR'];
 const DECIMAL_TYPES = new Set(['NUMBER', 'NUMERIC', 'DECIMAL']);
 const LENGTH_ONLY = new Set(['VARCHAR', 'STRING', 'TEXT', 'CHAR', 'CHARACTER', 'NCHAR', 'NVARCHAR', 'NVARCHAR2', 'BINARY', 'VARBINARY', 'TIMESTAMP_NTZ', 'TIMESTAMP_LTZ', 'TIMESTAMP_TZ', 'TIMESTAMP', 'DATETIME', 'TIME']);
 
@@ -147,7 +148,7 @@ export class Rewriter {
       }
       if (t.value === 'TOP' && prev?.kind === 'word' && (prev.value === 'SELECT' || prev.value === 'DISTINCT') && this.is(k + 1, 'number')) return this.top(k, to);
       if (t.value === 'VALUES' && prev?.kind === 'word' && (prev.value === 'FROM' || prev.value === 'JOIN') && this.punct(k + 1, '(')) return this.fromValues(k);
-      if (t.value === 'RLIKE' || (t.value === 'REGEXP' && prev && prev.kind !== 'punct')) return this.rlike(k, to);
+      if ((t.value === 'RLIKE' || (t.value === 'REGEXP' && prev && prev.kind !== 'punct')) && !this.punct(k + 1, '(')) return this.rlike(k, to);
       if (this.punct(k + 1, '(') && !(prev?.kind === 'punct' && prev.value === '.')) {
         const call = this.call(k);
         if (call) return this.postfix(call, to);
@@ -165,11 +166,13 @@ export class Rewriter {
       else if (t.kind === 'punct' && t.value === '(') end = this.close(k) + 1;
       if (end > k && end < to && this.hasPostfix(end)) return this.postfix([this.range(k, end), end], to);
     }
-    return [t.text, k + 1];
+    // Unquoted identifiers resolve upper-case in Snowflake; DuckDB keeps what it is given (and is
+    // case-insensitive for keywords and functions), so upper-casing every word is safe.
+    return [t.kind === 'word' ? t.value : t.text, k + 1];
   }
 
   private hasPostfix(k: number): boolean {
-    return (this.punct(k, ':') && this.isPathStart(k)) || (this.punct(k, '::') && this.word(k + 1, 'TIMESTAMP_TZ'));
+    return (this.punct(k, ':') && this.isPathStart(k)) || (this.punct(k, '::') && this.word(k + 1, 'TIMESTAMP_TZ', ...STRING_TYPES));
   }
 
   /** Applies `:` paths and `::TIMESTAMP_TZ` casts that follow an operand. */
@@ -178,7 +181,8 @@ export class Rewriter {
     let j = k;
     while (j < to && this.hasPostfix(j)) {
       if (this.punct(j, '::')) {
-        out = `to_timestamp_tz(${out})`;
+        // A VARIANT cast to a string reads the string itself, not its JSON text (sf_varchar in engine.ts).
+        out = this.word(j + 1, 'TIMESTAMP_TZ') ? `to_timestamp_tz(${out})` : `sf_varchar(${out})`;
         j += 2;
         if (this.punct(j, '(')) j = this.close(j) + 1;
       } else {
@@ -303,10 +307,10 @@ export class Rewriter {
     let columns = Array.from({ length: width }, (_, i) => `COLUMN${i + 1}`);
     if (this.word(j, 'AS')) j++;
     if ((this.is(j, 'word') && !CLAUSE_WORDS.has(this.tokens[j]!.value) && !['WHERE', 'GROUP', 'ORDER', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'LATERAL'].includes(this.tokens[j]!.value)) || this.is(j, 'quoted')) {
-      alias = this.tokens[j]!.text;
+      alias = this.tokens[j]!.kind === 'word' ? this.tokens[j]!.value : this.tokens[j]!.text;
       j++;
       if (this.punct(j, '(')) {
-        columns = this.args(j).map((a) => a.raw);
+        columns = this.args(j).map((a) => a.text);
         j = this.close(j) + 1;
       }
     }

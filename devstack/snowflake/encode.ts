@@ -77,6 +77,8 @@ export function toJsonValue(value: DuckDBValue): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   const v = value as unknown as Record<string, unknown>;
+  // DECIMAL inside an array or object is a JSON number, as Snowflake's ARRAY_AGG gives it.
+  if (typeof v.value === 'bigint' && typeof v.scale === 'number' && typeof v.width === 'number') return Number(decimalText(v.value, v.scale));
   if (Array.isArray(v.items)) return (v.items as DuckDBValue[]).map(toJsonValue);
   if (v.entries && typeof v.entries === 'object' && !Array.isArray(v.entries)) {
     return Object.fromEntries(Object.entries(v.entries as Record<string, DuckDBValue>).map(([k, x]) => [k, toJsonValue(x)]));

@@ -2,12 +2,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { referencedTables, resolveTable } from './access';
-import { canSeeSchema, executeAccountStatement, isAccountStatement, status, type AccountContext, type AccountSession, type StatementResult } from './account';
+import { canSeeDatabase, canSeeSchema, executeAccountStatement, isAccountStatement, status, type AccountContext, type AccountSession, type StatementResult } from './account';
 import { Catalog } from './catalog';
 import { RunningStatement, statementTimeoutSeconds } from './control';
 import { column, encoderFor, type Cell } from './encode';
+import { translateDuckError } from './duck-errors';
 import { SnowflakeError } from './errors';
 import { translate } from './dialect';
+import { findInformationSchema, materialize } from './information-schema';
 import { splitStatements, tokenize, type Token } from './lexer';
 import { TokenCursor } from './parser';
 
@@ -22,6 +24,8 @@ export interface EngineSession extends AccountSession {
   statements: Set<RunningStatement>;
   /** The statement running on the connection now. */
   active?: RunningStatement;
+  /** Temporary tables of this session (db.schema.name as they resolve), visible to it alone. */
+  temporary: Set<string>;
 }
 
 export interface ExecuteOptions {
@@ -39,7 +43,7 @@ export interface Binding {
   value: string | null | (string | null)[];
 }
 
-const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, ddl: 0x6000, transaction: 0x5000 } as const;
+const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, ddl: 0x6000, transaction: 0x5000 } as const;
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLit = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -92,7 +96,7 @@ export class Engine {
 
   async openSession(state: AccountSession): Promise<EngineSession> {
     const conn = await this.instance.connect();
-    const session: EngineSession = { ...state, conn, queue: Promise.resolve(), statements: new Set() };
+    const session: EngineSession = { ...state, conn, queue: Promise.resolve(), statements: new Set(), temporary: new Set() };
     this.sessions.add(session);
     await conn.run(`SET TimeZone = 'UTC'`);
     // https://docs.snowflake.com/en/sql-reference/constructs/order-by : NULLs sort as the largest
@@ -148,13 +152,15 @@ export class Engine {
       `CREATE OR REPLACE TEMP MACRO to_variant(x) AS to_json(x)`,
       // https://docs.snowflake.com/en/sql-reference/operators-arithmetic : division by zero is an error (100051).
       `CREATE OR REPLACE TEMP MACRO sf_nonzero(x) AS CASE WHEN x = 0 THEN error('Division by zero') ELSE x END`,
+      // https://docs.snowflake.com/en/sql-reference/data-types-semistructured#casting : a VARIANT string cast to VARCHAR is the string.
+      `CREATE OR REPLACE TEMP MACRO sf_varchar(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(CAST(x AS JSON), '$') ELSE CAST(x AS VARCHAR) END`,
       `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
       `CREATE OR REPLACE TEMP MACRO current_session() AS ${quoteLit(String(session.user))}`,
       `CREATE OR REPLACE TEMP MACRO current_version() AS '9.10.0'`,
       `CREATE OR REPLACE TEMP MACRO current_region() AS 'LOCAL'`,
       `CREATE OR REPLACE TEMP MACRO current_available_roles() AS ${quoteLit(JSON.stringify([...this.catalog.inheritedRoles(session.role)]))}`,
       // TIMESTAMP_TZ keeps its offset: a struct the encoder recognises (see encode.ts).
-      `CREATE OR REPLACE TEMP MACRO to_timestamp_tz(s) AS {'sf_tz_utc': CAST(s AS TIMESTAMPTZ), 'sf_tz_offset': CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[+-]\\d\\d:?\\d\\d$')
+      `CREATE OR REPLACE TEMP MACRO to_timestamp_tz(s) AS {'sf_tz_utc': CAST(regexp_replace(CAST(s AS VARCHAR), '\\s+([+-]\\d\\d:?\\d\\d)$', '\\1') AS TIMESTAMPTZ), 'sf_tz_offset': CASE WHEN regexp_matches(CAST(s AS VARCHAR), '[+-]\\d\\d:?\\d\\d$')
          THEN (CASE WHEN regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 1) = '-' THEN -1 ELSE 1 END)
            * (CAST(regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 2) AS INTEGER) * 60 + CAST(regexp_extract(CAST(s AS VARCHAR), '([+-])(\\d\\d):?(\\d\\d)$', 3) AS INTEGER))
          ELSE 0 END}`,
@@ -217,6 +223,8 @@ export class Engine {
       case 'DROP':
       case 'ALTER':
         return this.tableDdl(session, roles, tokens, sql);
+      case 'MERGE':
+        return this.merge(session, roles, tokens, sql);
       case 'BEGIN':
       case 'COMMIT':
       case 'ROLLBACK':
@@ -261,22 +269,23 @@ export class Engine {
     return reader.currentRowCount > 0;
   }
 
-  async listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW' }[]> {
+  async listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW'; rows?: number }[]> {
+    // Names as stored: unquoted names were upper-cased when created, quoted ones keep their case.
     const reader = await this.internal.runAndReadAll(
-      `SELECT upper(table_name), 'TABLE' FROM duckdb_tables() WHERE database_name = $1 AND upper(schema_name) = $2
-       UNION ALL SELECT upper(view_name), 'VIEW' FROM duckdb_views() WHERE database_name = $1 AND upper(schema_name) = $2 AND NOT internal
+      `SELECT table_name, 'TABLE', estimated_size FROM duckdb_tables() WHERE database_name = $1 AND upper(schema_name) = $2
+       UNION ALL SELECT view_name, 'VIEW', NULL FROM duckdb_views() WHERE database_name = $1 AND upper(schema_name) = $2 AND NOT internal
        ORDER BY 1`,
       [database, schema.toUpperCase()],
     );
-    return reader.getRows().map((r) => ({ name: String(r[0]), kind: r[1] === 'VIEW' ? 'VIEW' : 'TABLE' }));
+    return reader.getRows().map((r) => ({ name: String(r[0]), kind: r[1] === 'VIEW' ? 'VIEW' : 'TABLE', rows: r[2] === null ? undefined : Number(r[2]) }));
   }
 
   /** The tables a SELECT (or any query text) reads, from DuckDB's parser. */
   private async tablesRead(sql: string): Promise<import('./access').TableRef[]> {
     const reader = await this.internal.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
-    const parsed = JSON.parse(String(reader.getRows()[0]![0])) as { error: boolean; error_type?: string; error_message?: string; statements?: unknown[] };
+    const parsed = JSON.parse(String(reader.getRows()[0]![0])) as { error: boolean; error_type?: string; error_message?: string; position?: string; statements?: unknown[] };
     if (parsed.error) {
-      if (parsed.error_type === 'parser') throw SnowflakeError.syntax(parsed.error_message ?? '');
+      if (parsed.error_type === 'parser') throw translateDuckError(new Error(`Parser Error: ${parsed.error_message ?? ''}`), sql, parsed.position === undefined ? undefined : Number(parsed.position));
       throw SnowflakeError.unsupported(parsed.error_message ?? 'statement');
     }
     if ((parsed.statements?.length ?? 0) !== 1) throw new SnowflakeError('000008', 'Actual statement count did not match the desired statement count 1.', '0A000');
@@ -284,7 +293,7 @@ export class Engine {
   }
 
   private checkTable(session: EngineSession, roles: Set<string>, fq: string, privilege: string): void {
-    if (this.catalog.isAdmin(roles)) return;
+    if (this.catalog.isAdmin(roles) || session.temporary.has(fq)) return;
     const [database, schema] = fq.split('.') as [string, string];
     const visible = this.catalog.hasAny(roles, 'TABLE', fq) && canSeeSchema({ catalog: this.catalog, roles }, `${database}.${schema}`);
     if (!visible) throw SnowflakeError.notFound('Object', fq);
@@ -293,31 +302,71 @@ export class Engine {
 
   private async checkReads(session: EngineSession, roles: Set<string>, duckSql: string): Promise<void> {
     for (const ref of await this.tablesRead(duckSql)) {
-      this.checkTable(session, roles, resolveTable(ref, session.database, session.schema), 'SELECT');
+      const fq = resolveTable(ref, session.database, session.schema);
+      if (session.temporary.has(fq)) continue;
+      this.checkTable(session, roles, fq, 'SELECT');
+      // DuckDB matches names case-insensitively; Snowflake does not ("patients" is not PATIENTS).
+      if (!(await this.objectExists(fq))) throw SnowflakeError.notFound('Object', fq);
     }
   }
 
-  private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
-    const duckSql = translate(sql);
-    await this.checkReads(session, roles, duckSql);
-    return this.query(session.conn, duckSql, binds[0] ?? []);
+  /** The statement with its INFORMATION_SCHEMA views replaced by this session's temporary copies. */
+  private async withInformationSchema(session: EngineSession, roles: Set<string>, sql: string): Promise<string> {
+    const tokens = tokenize(sql);
+    const refs = findInformationSchema(tokens, session.database);
+    if (refs.length === 0) return sql;
+    const admin = this.catalog.isAdmin(roles);
+    const ctx = { catalog: this.catalog, roles };
+    const can = {
+      schema: (db: string, schema: string) => admin || canSeeSchema(ctx, `${db}.${schema}`),
+      table: (db: string, schema: string, name: string) => admin || (this.catalog.hasAny(roles, 'TABLE', `${db}.${schema}.${name}`) && canSeeSchema(ctx, `${db}.${schema}`)),
+      owner: (type: 'TABLE' | 'SCHEMA', name: string) => this.catalog.ownerOf(type, name) ?? null,
+    };
+    let out = sql;
+    for (let i = refs.length - 1; i >= 0; i--) {
+      const ref = refs[i]!;
+      if (!this.catalog.databases.includes(ref.database) || !(admin || canSeeDatabase(ctx, ref.database))) throw SnowflakeError.notFound('Database', ref.database);
+      const name = `SF_INFORMATION_SCHEMA_${ref.view}_${i}`;
+      await materialize(ref, name, this.internal, session.conn, can);
+      session.temporary.add(`TEMP.MAIN.${name}`);
+      out = `${out.slice(0, tokens[ref.from]!.start)}TEMP.MAIN."${name}"${out.slice(tokens[ref.to - 1]!.end)}`;
+    }
+    return out;
   }
 
-  private async query(conn: DuckDBConnection, sql: string, values: DuckDBValue[]): Promise<StatementResult> {
-    const reader = await this.duck(conn, sql, values);
+  /** Whether a table or view exists under exactly this (case-sensitive) name. */
+  private async objectExists(fq: string): Promise<boolean> {
+    const [database, schema, name] = fq.split('.') as [string, string, string];
+    const reader = await this.internal.runAndReadAll(
+      `SELECT 1 FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3
+       UNION ALL SELECT 1 FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3`,
+      [database, schema, name],
+    );
+    return reader.currentRowCount > 0;
+  }
+
+  private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
+    const duckSql = translate(await this.withInformationSchema(session, roles, sql));
+    await this.checkReads(session, roles, duckSql);
+    return this.query(session.conn, duckSql, binds[0] ?? [], sql);
+  }
+
+  private async query(conn: DuckDBConnection, sql: string, values: DuckDBValue[], original = sql): Promise<StatementResult> {
+    const reader = await this.duck(conn, sql, values, original);
     const names = reader.columnNames();
-    const encoders = reader.columnTypes().map((type, i) => encoderFor(names[i]!.toUpperCase(), type));
+    const quoted = quotedNames(original);
+    const encoders = reader.columnTypes().map((type, i) => encoderFor(resultName(names[i]!, quoted), type));
     const rowset: Cell[][] = reader.getRows().map((row) => row.map((value, i) => (value === null ? null : encoders[i]!.encode(value))));
     return { rowtype: encoders.map((e) => e.rowType), rowset, statementTypeId: STATEMENT_TYPE.select };
   }
 
   /** Runs SQL on DuckDB, translating its errors into Snowflake's codes. */
-  private async duck(conn: DuckDBConnection, sql: string, values: DuckDBValue[]) {
+  private async duck(conn: DuckDBConnection, sql: string, values: DuckDBValue[], original = sql) {
     for (const session of this.sessions) if (session.conn === conn) session.active?.check();
     try {
       return await conn.runAndReadAll(sql, values.length ? values : undefined);
     } catch (error) {
-      throw translateDuckError(error as Error);
+      throw translateDuckError(error as Error, original);
     }
   }
 
@@ -358,7 +407,7 @@ export class Engine {
     }
     const parts = c.qualifiedName('table name');
     const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
-    this.checkTable(session, roles, fq, privilege);
+    if (!session.temporary.has(fq)) this.checkTable(session, roles, fq, privilege);
     const duckSql = translate(sql);
     if (!this.catalog.isAdmin(roles)) {
       const restAt = c.peek() ? tokens.indexOf(c.peek()!) : tokens.length;
@@ -400,10 +449,10 @@ export class Engine {
   private async tableDdl(session: EngineSession, roles: Set<string>, tokens: Token[], sql: string): Promise<StatementResult> {
     const c = new TokenCursor(tokens, sql);
     const verb = c.identifier();
-    if (verb === 'CREATE') c.acceptWords('OR', 'REPLACE');
-    if (c.isWord('TEMP') || c.isWord('TEMPORARY') || c.isWord('VOLATILE') || c.isWord('LOCAL') || c.isWord('GLOBAL')) {
-      throw SnowflakeError.unsupported('temporary tables on the local endpoint');
-    }
+    const orReplace = verb === 'CREATE' && c.acceptWords('OR', 'REPLACE');
+    if (!c.acceptWords('LOCAL')) c.acceptWords('GLOBAL');
+    const temporary = c.acceptWords('TEMP') || c.acceptWords('TEMPORARY') || c.acceptWords('VOLATILE');
+    if (temporary) return this.temporaryTable(session, roles, c, tokens, sql, orReplace);
     c.acceptWords('TRANSIENT');
     c.acceptWords('SECURE');
     const kind = c.acceptWords('TABLE') ? 'TABLE' : c.acceptWords('VIEW') ? 'VIEW' : c.fail('expected TABLE or VIEW');
@@ -411,6 +460,11 @@ export class Engine {
     else if (verb === 'DROP') c.acceptWords('IF', 'EXISTS');
     const parts = c.qualifiedName(`${kind.toLowerCase()} name`);
     const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    if (verb === 'DROP' && session.temporary.has(fq)) {
+      await this.duck(session.conn, `DROP TABLE TEMP.MAIN.${quoteId(fq.split('.')[2]!)}`, []);
+      session.temporary.delete(fq);
+      return status(`${parts[parts.length - 1]} successfully dropped.`);
+    }
     const [database, schema] = fq.split('.') as [string, string];
     const schemaName = `${database}.${schema}`;
     const admin = this.catalog.isAdmin(roles);
@@ -445,6 +499,56 @@ export class Engine {
       return status(`${parts[parts.length - 1]} successfully dropped.`);
     }
     return status('Statement executed successfully.');
+  }
+
+  /**
+   * CREATE TEMPORARY TABLE: lives in this session only (DuckDB's temp catalog of its connection),
+   * found by its unqualified name, dropped with the session.
+   * https://docs.snowflake.com/en/user-guide/tables-temp-transient : visible only to the session
+   * that created it, and it takes precedence over a permanent table of the same name.
+   */
+  private async temporaryTable(session: EngineSession, roles: Set<string>, c: TokenCursor, tokens: Token[], sql: string, orReplace: boolean): Promise<StatementResult> {
+    c.expectWords('TABLE');
+    const ifNotExists = c.acceptWords('IF', 'NOT', 'EXISTS');
+    const parts = c.qualifiedName('table name');
+    const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    const [database, schema, name] = fq.split('.') as [string, string, string];
+    if (!this.catalog.isAdmin(roles) && !canSeeSchema({ catalog: this.catalog, roles }, `${database}.${schema}`)) throw SnowflakeError.notFound('Schema', `${database}.${schema}`);
+    const restAt = c.peek() ? tokens.indexOf(c.peek()!) : tokens.length;
+    const asIndex = tokens.findIndex((t, k) => k >= restAt && t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
+    if (asIndex >= 0) await this.checkReads(session, roles, translate(sql.slice(tokens[asIndex]!.start)));
+    const rest = restAt < tokens.length ? translate(sql.slice(tokens[restAt]!.start)) : '';
+    await this.duck(session.conn, `CREATE ${orReplace ? 'OR REPLACE ' : ''}TEMP TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteId(name)} ${rest}`, [], sql);
+    session.temporary.add(fq);
+    return status(`Table ${name} successfully created.`);
+  }
+
+  /**
+   * MERGE INTO target USING source ON ... WHEN [NOT] MATCHED THEN UPDATE/DELETE/INSERT
+   * (https://docs.snowflake.com/en/sql-reference/sql/merge): the target needs the privilege of
+   * every action it names, the source SELECT. Answers Snowflake's per-action row counts.
+   */
+  private async merge(session: EngineSession, roles: Set<string>, tokens: Token[], sql: string): Promise<StatementResult> {
+    const c = new TokenCursor(tokens, sql);
+    c.expectWords('MERGE');
+    c.expectWords('INTO');
+    const parts = c.qualifiedName('table name');
+    const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
+    const using = topLevel(tokens, 0, isWord('USING'))[0];
+    const on = topLevel(tokens, 0, isWord('ON'))[0];
+    if (using === undefined || on === undefined) throw SnowflakeError.syntax('line 1 at position 0 unexpected end of MERGE (expected USING ... ON ...).');
+    const actions = new Set(topLevel(tokens, on, isWord('UPDATE', 'DELETE', 'INSERT')).map((k) => tokens[k]!.value));
+    if (!session.temporary.has(fq)) for (const action of actions) this.checkTable(session, roles, fq, action);
+    if (!this.catalog.isAdmin(roles)) await this.checkReads(session, roles, translate(`SELECT 1 FROM ${sql.slice(tokens[using]!.end, tokens[on]!.start)}`));
+    const reader = await this.duck(session.conn, `${translate(sql)} RETURNING merge_action`, [], sql);
+    const counts = { INSERT: 0, UPDATE: 0, DELETE: 0 };
+    for (const row of reader.getRows()) {
+      const action = String(row[0]) as keyof typeof counts;
+      if (action in counts) counts[action]++;
+    }
+    const labels: [keyof typeof counts, string][] = [['INSERT', 'number of rows inserted'], ['UPDATE', 'number of rows updated'], ['DELETE', 'number of rows deleted']];
+    const shown = labels.filter(([action]) => actions.has(action));
+    return { rowtype: shown.map(([, label]) => column(label, 'fixed')), rowset: [shown.map(([action]) => String(counts[action]))], statementTypeId: STATEMENT_TYPE.merge };
   }
 
   /** Runs SQL as ACCOUNTADMIN without a login (seeding, bootstrap). */
@@ -546,18 +650,21 @@ function bindValues(bindings: Record<string, Binding> | undefined): DuckDBValue[
   return [keys.map((k) => convert(bindings[k]!.type, bindings[k]!.value as string | null))];
 }
 
-function translateDuckError(error: Error): SnowflakeError {
-  const message = error.message;
-  const firstLine = message.split('\n')[0] ?? message;
-  if (/^Parser Error/.test(message)) return SnowflakeError.syntax(firstLine.replace(/^Parser Error: /, ''));
-  if (/^Catalog Error/.test(message)) {
-    const match = /with name "?([^"!\s]+)"? does not exist/.exec(firstLine);
-    return new SnowflakeError('002003', `SQL compilation error:\nObject '${match?.[1]?.toUpperCase() ?? 'unknown'}' does not exist or not authorized.`, '02000');
+/** Quoted identifiers as written (their case is kept in result column names, as in Snowflake). */
+function quotedNames(sql: string): Set<string> {
+  try {
+    return new Set(tokenize(sql).filter((t) => t.kind === 'quoted').map((t) => t.value));
+  } catch {
+    return new Set();
   }
-  if (/^Binder Error/.test(message)) return new SnowflakeError('000904', `SQL compilation error: ${firstLine.replace(/^Binder Error: /, '')}`, '42000');
-  if (/^Conversion Error/.test(message)) return new SnowflakeError('100038', firstLine.replace(/^Conversion Error: /, ''), '22018');
-  if (/^Constraint Error/.test(message)) return new SnowflakeError('100072', firstLine.replace(/^Constraint Error: /, ''), '22000');
-  if (/^Invalid Input Error/.test(message)) return new SnowflakeError('100069', firstLine.replace(/^Invalid Input Error: /, ''), '22000');
-  if (/^(Permission|IO) Error/.test(message)) return SnowflakeError.insufficientPrivileges('the requested resource');
-  return new SnowflakeError('100000', `SQL execution error: ${firstLine}`, '22000');
+}
+
+/**
+ * A result column's name as Snowflake gives it: unquoted names upper-case, quoted ones as written.
+ * DuckDB names COUNT(*) count_star().
+ */
+function resultName(name: string, quoted: Set<string>): string {
+  if (quoted.has(name)) return name;
+  if (/^count_star\(\)$/i.test(name)) return 'COUNT(*)';
+  return name.toUpperCase();
 }

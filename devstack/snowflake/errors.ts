@@ -14,7 +14,7 @@ export class SnowflakeError extends Error {
   }
 
   static notFound(kind: string, name: string): SnowflakeError {
-    return new SnowflakeError('002003', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`, '02000');
+    return new SnowflakeError('002003', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`, '42S02');
   }
 
   static insufficientPrivileges(detail: string): SnowflakeError {

@@ -248,7 +248,8 @@ export const FUNCTION_RULES: Record<string, Rule> = {
     arity(call, 2, 3);
     if (call.args.length === 3) return `timezone(${a(call, 1)}, timezone(${a(call, 0)}, CAST(${a(call, 2)} AS TIMESTAMP)))`;
     // Two arguments: a TIMESTAMP_TZ in the target zone (its offset kept, see to_timestamp_tz in engine.ts).
-    const instant = `CAST(${a(call, 1)} AS TIMESTAMPTZ)`;
+    const value = a(call, 1);
+    const instant = /^to_timestamp_tz\(/.test(value) ? `(${value}).sf_tz_utc` : `CAST(${value} AS TIMESTAMPTZ)`;
     return `{'sf_tz_utc': ${instant}, 'sf_tz_offset': CAST((epoch(timezone(${a(call, 0)}, ${instant})) - epoch(${instant})) / 60 AS INTEGER)}`;
   },
   // https://docs.snowflake.com/en/sql-reference/functions/regexp_like : the pattern matches the whole subject

@@ -6,7 +6,9 @@ import type { StatementResult } from './account';
 import type { UserRecord } from './catalog';
 import { Engine, type Binding, type EngineSession } from './engine';
 import type { RunningStatement } from './control';
+import { column } from './encode';
 import { SnowflakeError, TOKEN_ERRORS } from './errors';
+import { splitStatements } from './lexer';
 
 /**
  * The Snowflake REST protocol the unmodified snowflake-sdk speaks, on loopback HTTP:
@@ -293,6 +295,22 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
       if (body.describeOnly === true && !/^\s*(\(|select\b|with\b|values\b|show\b|desc)/i.test(sqlText)) {
         return { success: true, code: null, message: null, data: resultData(queryId, live, { rowtype: [], rowset: [], statementTypeId: 0x6000 }) };
       }
+      const multi = multiStatements(sqlText, parameters?.MULTI_STATEMENT_COUNT ?? live.engine.params.MULTI_STATEMENT_COUNT);
+      if (multi) {
+        // https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-execute#executing-a-batch-of-sql-statements-multi-statement-support
+        // Each statement runs in order with its own query id; the answer lists them (resultIds)
+        // and the driver fetches each result by id (statement.hasNext() / NextResult()).
+        const ids: string[] = [];
+        for (const statement of multi) {
+          const id = randomUUID();
+          const result = await engine.execute(live.engine, statement, undefined, { requestId, parameters, onQueued });
+          remember(id, { result, session: live.engine, finishedAt: Date.now() });
+          ids.push(id);
+        }
+        const summary = { rowtype: [column('multiple statement execution', 'text')], rowset: [['Multiple statements executed successfully.']], statementTypeId: 0x1000 };
+        remember(queryId, { result: summary, session: live.engine, finishedAt: Date.now() });
+        return { success: true, code: null, message: null, data: { ...resultData(queryId, live, summary), resultIds: ids.join(','), resultTypes: ids.map(() => '4096').join(',') } };
+      }
       const result = await engine.execute(live.engine, sqlText, body.bindings as Record<string, Binding> | undefined, {
         requestId,
         parameters,
@@ -444,4 +462,22 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The statements of a multi-statement request, when MULTI_STATEMENT_COUNT allows more than one
+ * (0 = any number, n = exactly n, else 000008); undefined for an ordinary single statement.
+ */
+function multiStatements(sqlText: string, count: string | number | boolean | undefined): string[] | undefined {
+  if (count === undefined || Number(count) === 1) return undefined;
+  let statements: string[];
+  try {
+    statements = splitStatements(sqlText);
+  } catch {
+    return undefined;
+  }
+  if (Number(count) !== 0 && Number(count) !== statements.length) {
+    throw new SnowflakeError('000008', `Actual statement count ${statements.length} did not match the desired statement count ${Number(count)}.`, '0A000');
+  }
+  return statements.length > 1 ? statements : undefined;
 }
