@@ -1,7 +1,9 @@
 import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { PhiCatalog } from '../phi';
 import type { TargetConfig } from '../policy';
 import { decideToolCall, toolAllowed, type ToolCallRuling } from './command-policy';
 import { GatewayErrorCode } from './errors';
+import { withPhiPredicates } from './phi-predicates';
 import { maskedEntries, type MaskContext, type MaskSummary } from './masking';
 import type { RequestEntry, ResponseEntry } from './recording';
 import { limitRows } from './row-limit';
@@ -48,6 +50,8 @@ export interface RequestFacts {
   /** The id a hold would get (made by the caller, so this stays pure). */
   commandId: string;
   startedAt: number;
+  /** The target's PHI catalog: predicates on PHI raise the ruling (masking.phiPredicates). */
+  phiCatalog?: PhiCatalog;
 }
 
 /** Decides one client request. */
@@ -68,7 +72,8 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
   });
   if (request.method !== 'tools/call') return { kind: 'forward', call: call(), entry: { ...base, verdict: 'allow', masked: [] } };
 
-  const ruling = decideToolCall(target, params.name, params.arguments);
+  const policyRuling = decideToolCall(target, params.name, params.arguments);
+  const ruling = facts.phiCatalog ? withPhiPredicates(policyRuling, target, facts.phiCatalog) : policyRuling;
   const args = isObject(params.arguments) ? params.arguments : undefined;
   if (params.arguments !== undefined && !args) {
     const message = 'tools/call arguments must be an object (params.arguments)';

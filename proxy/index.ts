@@ -12,5 +12,6 @@ export { limitRows } from './row-limit';
 export { upstreamEnvironment, openUpstream, snowflakeLogin } from './upstream';
 export { PhiMasker, CATALOG_TOOLS, MASKING_META_KEY, type CatalogSource, type PhiMaskerOptions } from './phi-masker';
 export { RedisCatalogStore } from './catalog-store';
+export { withPhiPredicates, type PhiAwareRuling } from './phi-predicates';
 export { startGatewayProcess, runGateway, DEFAULT_GATEWAY_PORT, type RunGatewayOptions, type RunningGateway } from './run';
 export { NodeHttpClientTransport } from './http-upstream';

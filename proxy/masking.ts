@@ -1,3 +1,5 @@
+import type { PhiCatalog } from '../phi';
+
 /**
  * The gateway's narrow view of the PHI engine (phi/): everything a client receives passes
  * through a ResponseMasker first. An exception means "could not mask": the gateway then
@@ -27,6 +29,8 @@ export interface MaskContext {
 
 export interface ResponseMasker {
   mask<T>(value: T, context: MaskContext): MaskOutcome<T> | Promise<MaskOutcome<T>>;
+  /** The PHI catalog in force for the target (lineage masking); a masker without one judges no predicates. */
+  phiCatalog?(): Promise<PhiCatalog>;
 }
 
 export const emptyMaskSummary = (): MaskSummary => ({ counts: {}, total: 0 });

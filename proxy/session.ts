@@ -7,6 +7,7 @@ import {
 import { newCommandId, type GrantRecord, type Logger } from '../lib';
 import type { TargetConfig } from '../policy';
 import type { ToolCallRuling } from './command-policy';
+import type { PhiAwareRuling } from './phi-predicates';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
@@ -255,9 +256,12 @@ export class GatewaySession {
       const masked = await this.mask(params.arguments as Record<string, unknown>, { target: this.target, part: 'arguments', method: request.method, ...(typeof params.name === 'string' ? { tool: params.name } : {}) });
       maskedArguments = masked ? { value: masked.masked, report: masked.report } : 'failed';
     }
+    // The catalog lineage masking uses also judges PHI in predicates (a Redis read: it fails closed like masking).
+    const phiCatalog = request.method === 'tools/call' && !idInUse ? await this.deps.masker.phiCatalog?.() : undefined;
     const outcome = decideRequest({
       target: this.deps.target, sessionId, request, idInUse, commandId: newCommandId(), startedAt,
       ...(maskedArguments !== undefined ? { maskedArguments } : {}),
+      ...(phiCatalog ? { phiCatalog } : {}),
     });
     let plan: HoldPlan | undefined;
     if (outcome.kind === 'hold') {
@@ -339,7 +343,8 @@ export class GatewaySession {
     }
     let waiting: Pending | undefined;
     try {
-      const summaryText = ruling.sql.join(';\n').slice(0, SUMMARY_LIMIT);
+      const phiColumns = (ruling as PhiAwareRuling).phiColumns;
+      const summaryText = `${phiColumns?.length ? `PHI in predicates: ${phiColumns.join(', ')}\n` : ''}${ruling.sql.join(';\n')}`.slice(0, SUMMARY_LIMIT);
       const summary = await this.mask(summaryText, maskContextFor(this.target, call, 'summary'));
       if (!summary) {
         await this.refuse(request.id, startedAt, GatewayErrorCode.Withheld, 'the held command could not be masked for the approvers, so it was not sent for approval');
