@@ -57,7 +57,8 @@ describe('gateway: grant extension', () => {
   afterAll(async () => { await gw.close(); });
 
   test('an extended grant keeps its sessions past the old end', async () => {
-    const { token, grant } = await gw.grant('everything', { ttlMs: 2_000 });
+    // Eight seconds: the client must connect and the extension land before the old end, also on a loaded machine.
+    const { token, grant } = await gw.grant('everything', { ttlMs: 8_000 });
     const { client } = await connectClient(gw.url, 'everything', token);
     await gw.grants.extend(grant.grantId, new Date(Date.now() + 60_000).toISOString());
     // The point is that time goes by: past the old end, with several sweeps (200 ms) since.
