@@ -11,7 +11,8 @@ export interface QueryResult {
 }
 
 export interface SqlRunner {
-  run(sql: string): Promise<QueryResult>;
+  /** `signal` aborts when the client cancels the call: the running statement is cancelled in Snowflake. */
+  run(sql: string, signal?: AbortSignal): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
@@ -70,11 +71,12 @@ export class SnowflakeRunner implements SqlRunner {
     return this.connection;
   }
 
-  async run(sql: string): Promise<QueryResult> {
+  async run(sql: string, signal?: AbortSignal): Promise<QueryResult> {
     const connection = await this.connect();
     const limit = this.settings.rowLimit;
+    if (signal?.aborted) throw new SnowflakeQueryError('the client cancelled the call before the statement started');
     return new Promise<QueryResult>((resolve, reject) => {
-      connection.execute({
+      const statement = connection.execute({
         sqlText: sql,
         streamResult: true,
         parameters: { STATEMENT_TIMEOUT_IN_SECONDS: this.settings.statementTimeoutSeconds },
@@ -97,6 +99,11 @@ export class SnowflakeRunner implements SqlRunner {
             .on('end', () => resolve({ columns, rows, rowCount: total, truncated: total > limit, rowLimit: limit }));
         },
       });
+      // A cancelled call stops the statement in Snowflake, not only the wait for it.
+      signal?.addEventListener('abort', () => {
+        statement.cancel(() => undefined);
+        reject(new SnowflakeQueryError('the client cancelled the call; the statement was cancelled'));
+      }, { once: true });
     });
   }
 

@@ -80,9 +80,9 @@ export function createSnowflakeMcpServer(runner: SqlRunner): McpServer {
     inputSchema: { statement: z.string().min(1).describe('One SQL statement in Snowflake\'s dialect') },
     outputSchema: tableOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
-  }, async ({ statement }) => {
+  }, async ({ statement }, extra) => {
     try {
-      const result = await runner.run(statement);
+      const result = await runner.run(statement, extra.signal);
       return tableResult(result, result.truncated ? `showing ${result.rows.length} of ${result.rowCount} rows (row limit ${result.rowLimit}); add a LIMIT or a narrower WHERE` : undefined);
     } catch (error) {
       return failure(error);
