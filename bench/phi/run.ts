@@ -9,6 +9,7 @@
  * >= 5 MB/s free text.
  */
 import { maskJsonText, maskText, parseMaskingPolicy } from '../../phi';
+import { scanText } from '../../phi/text/scan';
 import { generateCorpus } from '../../phi/eval/corpus';
 
 const quick = process.argv.includes('--quick');
@@ -59,6 +60,10 @@ function main(): void {
   const free = throughput(textBytes, () => void maskText(text, redactAll, options), rounds);
   const freeTokens = throughput(textBytes, () => void maskText(text, tokenizing, options), rounds);
   const freeBaseline = throughput(textBytes, () => void text.replace(/\b\d{3}-\d{2}-\d{4}\b/g, '[SSN]'), rounds);
+  // Issue 17's layers around the detectors (normalisation with an offset map, decoders, clinical
+  // allow-list) on and off, in the same run: what they cost.
+  const detectorsOnly = throughput(textBytes, () => void scanText(text, { layers: false }), rounds);
+  const withLayers = throughput(textBytes, () => void scanText(text), rounds);
 
   const row = (name: string, mbps: number, base: number, baseName: string, target: number) =>
     console.log(
@@ -69,6 +74,8 @@ function main(): void {
   row('structured, tokenizing', structuredTokens, structuredBaseline, 'JSON.parse + JSON.stringify', TARGETS.structured);
   row('free text', free, freeBaseline, 'one SSN regex replace', TARGETS.freeText);
   row('free text, tokenizing', freeTokens, freeBaseline, 'one SSN regex replace', TARGETS.freeText);
+  row('free text, detectors only', detectorsOnly, freeBaseline, 'one SSN regex replace', TARGETS.freeText);
+  row('free text, scan + layers', withLayers, detectorsOnly, 'detectors only (same run)', TARGETS.freeText);
 }
 
 main();

@@ -40,6 +40,8 @@ export interface ScanOptions {
   minScore?: number;
   /** Types not to report. */
   ignore?: readonly EntityType[];
+  /** False: the detectors alone, without normalisation, decoders or the clinical allow-list (for the bench only). */
+  layers?: boolean;
 }
 
 /**
@@ -54,7 +56,8 @@ export function scanText(text: string, options: ScanOptions = {}): Finding[] {
 function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
   const minScore = options.minScore ?? 0.5;
   const ignore = new Set(options.ignore ?? []);
-  const normalized = normalizeForDetection(text);
+  const layers = options.layers !== false;
+  const normalized = layers ? normalizeForDetection(text) : { text, toOriginal: (start: number, end: number): [number, number] => [start, end] };
   const view = normalized.text;
   const all: Finding[] = [];
   const features = textFeatures(view);
@@ -64,12 +67,12 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
       if (f.score >= minScore && !ignore.has(f.type) && f.end > f.start) all.push(f);
     }
   }
-  if (features.digit || features.upper) {
+  if (layers && (features.digit || features.upper)) {
     for (const f of decodedFindings(view, (inner, d) => scanAt(inner, options, d), depth)) {
       if (f.score >= minScore && !ignore.has(f.type)) all.push(f);
     }
   }
-  const resolved = resolveOverlaps(view, dropClinicalTerms(view, all));
+  const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, all) : all);
   if (view === text) return resolved;
   return resolved.map((f) => {
     const [start, end] = normalized.toOriginal(f.start, f.end);

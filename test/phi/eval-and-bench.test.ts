@@ -18,6 +18,12 @@ describe('eval:phi and bench:phi', () => {
     const result = run('phi/eval/run.ts');
     expect(result.stdout).toMatch(/OVERALL \(micro\)/);
     expect(result.stdout).toMatch(/SSN\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+    // Issue 17: the second held-out set, per-locale name recall, strict span recall and the
+    // PHI-free clinical corpus are reported and held to their floors.
+    expect(result.stdout).toMatch(/Held-out set 2 .*: 300 documents/);
+    expect(result.stdout).toMatch(/Name recall per locale[\s\S]*zh_CN\s+\d+ names\s+recall [\d.]+\s+strict [\d.]+/);
+    expect(result.stdout).toMatch(/PHI-free clinical corpus: \d{3,} sentences, \d+ chars, \d+ masked/);
+    expect(result.stdout).toMatch(/type\s+gold\s+found\s+pred\s+precision\s+recall\s+F2\s+strict/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
   });
@@ -27,5 +33,6 @@ describe('eval:phi and bench:phi', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/structured\s+[\d.]+ MB\/s\s+baseline JSON\.parse \+ JSON\.stringify\s+[\d.]+ MB\/s\s+ratio [\d.]+/);
     expect(result.stdout).toMatch(/free text\s+[\d.]+ MB\/s/);
+    expect(result.stdout).toMatch(/free text, detectors only\s+[\d.]+ MB\/s/);
   });
 });
