@@ -8,8 +8,8 @@ export { runSlackApp, slackAppSettings, type SlackAppSettings } from './run';
 export { parseAccessCommand, invalidMessage, usage, FORMS, type AccessCommand } from './commands';
 export { SlackIdentity, type Identity } from './identity';
 export { decisionRefusal, approverRefusal, revokeRefusal, extendRefusal, statusRefusal } from './rules';
-export { Views, Inputs, requestModal, denyModal, extendModal, readRequestForm, readReason, readExtension, statusText, statusList } from './views';
+export { Views, Inputs, targetOptions, requestModal, denyModal, extendModal, readRequestForm, readReason, readExtension, statusText, statusList } from './views';
 export {
   registerListeners, accessCommand, approveClicked, denyClicked, revokeClicked, extendClicked, extensionDecided, commandDecided,
-  requestSubmitted, denySubmitted, extendSubmitted, type ListenerContext, type ListenerClient, type ActionArgs, type ViewArgs, type CommandArgs,
+  requestSubmitted, denySubmitted, extendSubmitted, targetSuggestions, type ListenerContext, type ListenerClient, type ActionArgs, type ViewArgs, type CommandArgs,
 } from './listeners';

@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../lib';
-import { stateLine, utcTime, type Who } from '../lib/slack';
+import { clip, inert, plainWords, stateLine, utcTime, type Who } from '../lib/slack';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import type { AccessStatus } from '../workflows';
 
@@ -51,8 +51,38 @@ export function decodeContext(privateMetadata: string | undefined): ModalContext
   }
 }
 
-/** `/access` alone: the request form, its target picker limited to what this person may request. */
+/** A static select holds at most 100 options (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element). */
+export const STATIC_OPTIONS_MAX = 100;
+const OPTION_TEXT_MAX = 75; // option text and description (https://docs.slack.dev/reference/block-kit/composition-objects/option-object)
+export const OPTION_VALUE_MAX = 150;
+
+/** One target in the picker: its name, and its description and longest duration, clipped whole-character. */
+export function targetOption(t: TargetConfig, config: GatehouseConfig): Record<string, unknown> {
+  const most = `up to ${formatDuration(t.maxDuration ?? config.defaults.maxDuration)}`;
+  const room = OPTION_TEXT_MAX - most.length - 2;
+  const description = t.description ? `${clip(t.description, room, plainWords).text}; ${most}` : most;
+  return { text: plain(clip(t.name, OPTION_TEXT_MAX, plainWords).text), value: t.name, description: plain(description) };
+}
+
+/** The options an external select offers for what the person typed (at most 100; names first, then descriptions). */
+export function targetOptions(targets: TargetConfig[], config: GatehouseConfig, query: string): Array<Record<string, unknown>> {
+  const q = query.trim().toLowerCase();
+  const requestable = targets.filter((t) => t.name.length <= OPTION_VALUE_MAX);
+  const byName = requestable.filter((t) => t.name.toLowerCase().includes(q));
+  const byDescription = requestable.filter((t) => !byName.includes(t) && (t.description ?? '').toLowerCase().includes(q));
+  return [...byName, ...byDescription].slice(0, STATIC_OPTIONS_MAX).map((t) => targetOption(t, config));
+}
+
+/**
+ * `/access` alone: the request form, its target picker limited to what this person may request.
+ * Up to 100 targets it is a static select; past that a searchable external select, whose options
+ * the app's `options` listener answers (listeners/options/targets.ts), so no target is dropped.
+ */
 export function requestModal(targets: TargetConfig[], config: GatehouseConfig, context: ModalContext): Record<string, unknown> {
+  const offered = targets.filter((t) => t.name.length <= OPTION_VALUE_MAX);
+  const picker = offered.length > STATIC_OPTIONS_MAX
+    ? { type: 'external_select', action_id: 'value', placeholder: plain(`Type to search ${offered.length} targets`), min_query_length: 0 }
+    : { type: 'static_select', action_id: 'value', placeholder: plain('What do you need?'), options: offered.map((t) => targetOption(t, config)) };
   return {
     type: 'modal',
     callback_id: Views.request,
@@ -63,14 +93,7 @@ export function requestModal(targets: TargetConfig[], config: GatehouseConfig, c
     blocks: [
       {
         type: 'input', block_id: Inputs.target, label: plain('Target'),
-        element: {
-          type: 'static_select', action_id: 'value', placeholder: plain('What do you need?'),
-          options: targets.slice(0, 100).map((t) => ({
-            text: plain(t.name),
-            value: t.name,
-            description: plain(`${t.description ? `${t.description.slice(0, 45)}; ` : ''}up to ${formatDuration(t.maxDuration ?? config.defaults.maxDuration)}`.slice(0, 75)),
-          })),
-        },
+        element: picker,
       },
       textInput(Inputs.duration, 'Duration', { placeholder: 'e.g. 30m, 2h', hint: 'As short as the work allows; each target has a maximum.' }),
       textInput(Inputs.reason, 'Reason', { multiline: true, placeholder: 'What you will do, and why it needs PHI', maxLength: 1000 }),
@@ -129,7 +152,7 @@ export function denyModal(s: AccessStatus, context: ModalContext): Record<string
     submit: plain('Deny'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Deny ${s.requester}'s request for *${s.target}* (${formatDuration(s.durationMs)})?` } },
+      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: `Deny ${clip(s.requester, 300, inert).text}'s request for *${clip(s.target, 300, inert).text}* (${formatDuration(s.durationMs)})?` } },
       textInput(Inputs.reason, 'Why?', { multiline: true, placeholder: 'The requester sees this', maxLength: 1000 }),
     ],
   };
@@ -152,7 +175,7 @@ export function extendModal(s: AccessStatus, context: ModalContext): Record<stri
     submit: plain('Ask'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Access to *${s.target}* ends at ${utcTime(s.expiresAt)}. At most ${formatDuration(room)} more can be asked.` } },
+      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: `Access to *${clip(s.target, 300, inert).text}* ends at ${utcTime(s.expiresAt)}. At most ${formatDuration(room)} more can be asked.` } },
       textInput(Inputs.duration, 'How much more?', { placeholder: 'e.g. 30m' }),
       textInput(Inputs.reason, 'Why?', { multiline: true, maxLength: 1000 }),
     ],
@@ -176,7 +199,7 @@ export function readExtension(values: StateValues): { ok: true; durationMs: numb
 /** `/access status <id>`. */
 export function statusText(s: AccessStatus, who: Who): string {
   const lines = [
-    `*${s.requestId}*: ${s.target} for ${formatDuration(s.durationMs)}, asked by ${who(s.requester)} at ${utcTime(s.requestedAt)}`,
+    `*${s.requestId}*: ${clip(s.target, 300, inert).text} for ${formatDuration(s.durationMs)}, asked by ${who(s.requester)} at ${utcTime(s.requestedAt)}`,
     `State: *${s.state.toLowerCase().replace(/_/g, ' ')}*. ${stateLine(s, who)}`,
   ];
   if (s.thread) lines.push(`Thread: in the approvers' channel (<#${s.thread.channel}>).`);

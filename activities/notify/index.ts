@@ -5,4 +5,8 @@ export {
 } from './slack-transport';
 export { SlackNotifier, slackNotifierSettings, targetFacts, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
 // The Slack vocabulary (action ids, button values, escaping, state lines) lives in lib/slack.
-export { requestMessage, codeBlock, type TargetFacts, type SlackMessageContent } from './slack-blocks';
+export {
+  requestMessage, reducedMessage, requesterDm, notDeliveredDm, decidedReply, issuedReply, activeReply, sessionReply, commandMessage, commandOutcome,
+  commandDecidedReply, expiringSoonMessage, extensionMessage, extensionDecidedReply, revokedReply, archivedReply, expiredReply, failedReply,
+  fullTextMessages, codeBlock, BLOCK_TEXT_MAX, FIELD_TEXT_MAX, type TargetFacts, type SlackMessageContent, type FullText,
+} from './slack-blocks';

@@ -1,5 +1,7 @@
 import { formatDuration } from '../../lib';
-import { buttonValue, escapeText, isLive, SlackActions, stateLine, utcTime, type StateLineSource, type Who } from '../../lib/slack';
+import {
+  buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, lookAlikes, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
+} from '../../lib/slack';
 import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from '../../workflows/types';
 
 /**
@@ -7,6 +9,14 @@ import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from 
  * notifier posts them; the Slack app (slack-app/) listens for the buttons by the action ids both
  * take from lib/slack. Nothing secret is ever an input here: AccessStatus holds no token or key
  * (workflows/types.ts).
+ *
+ * Two rules hold for every builder:
+ * - Nothing exceeds a Block Kit limit, whatever the input: text is escaped first, then clipped as
+ *   sent (lib/slack `clip`), and what was clipped is returned in `full`, which the notifier posts
+ *   in the thread so all of it stays readable.
+ * - People's and agents' words are data: plain_text (no mrkdwn, no emoji codes) or `inert()`
+ *   inline in verbatim mrkdwn; never in the top-level `text`. Decision lines (bold, emoji) come
+ *   only from here, and nothing user text can produce looks like them.
  */
 
 /** Pins that a request's status is what lib/slack's state lines read (fails to compile if not). */
@@ -19,25 +29,88 @@ export interface TargetFacts {
   risk?: string;
 }
 
+/** A text shown clipped in the message, in full in the thread. */
+export interface FullText {
+  label: string;
+  text: string;
+  /** Shown as a code block (SQL) rather than plain text. */
+  code?: boolean;
+}
+
 export interface SlackMessageContent {
   text: string;
   blocks: unknown[];
+  /** Texts the blocks show clipped: the notifier posts them whole in the thread. */
+  full?: FullText[];
 }
 
 type Block = Record<string, unknown>;
 
-/** A code block whose content cannot close it early. */
-export function codeBlock(value: string, maxChars = 2500): string {
-  const clipped = value.length > maxChars ? `${value.slice(0, maxChars)}\n… (${value.length - maxChars} more characters)` : value;
-  return `\`\`\`${escapeText(clipped).replace(/```/g, '`\u200b``')}\`\`\``;
-}
+/** Block Kit limits the builders stay within (devstack/slack/block-kit.ts cites the pages). */
+export const BLOCK_TEXT_MAX = 3000;
+export const FIELD_TEXT_MAX = 2000;
+const INLINE_MAX = 200;
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
+const plain = (text: string) => ({ type: 'plain_text', text: text || ' ', emoji: false });
+const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
+const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
 const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block => ({
   type: 'button', action_id: actionId, text: { type: 'plain_text', text, emoji: false }, value, ...(style ? { style } : {}),
 });
 const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions', block_id: blockId, elements });
+
+/** A short value inline in the product's words: inert, clipped. */
+export const short = (value: string, max = INLINE_MAX): string => clip(value, max, inert).text;
+
+/** A short value as inline code (names keep their underscores), clipped. */
+export const code = (value: string, max = INLINE_MAX): string => `\`${clip(value, max, inlineCode).text}\``;
+
+/**
+ * Someone's words under a label of Gatehouse's: the label in mrkdwn, the words in a plain_text
+ * section (clipped, with the whole text added to `full`).
+ */
+function quoted(label: string, raw: string, full: FullText[], fullLabel = label): Block[] {
+  const clipped = clip(raw, BLOCK_TEXT_MAX, plainWords);
+  if (clipped.omitted) full.push({ label: fullLabel, text: raw });
+  return [context(`*${label}*`), { type: 'section', text: plain(clipped.text) }];
+}
+
+/** A code block whose content cannot close it early, mention, link or format, clipped as sent. */
+export function codeBlock(value: string, max = BLOCK_TEXT_MAX): { text: string; omitted: number } {
+  const frame = '```\n\n```';
+  const clipped = clip(value, max - frame.length, codeEncode);
+  return { text: `\`\`\`\n${clipped.text}\n\`\`\``, omitted: clipped.omitted };
+}
+
+/** Inside a code block: escaped, and no run of backticks can form (a zero-width space after each). */
+function codeEncode(text: string): string {
+  return escapeText(text).replace(/`/g, '`\u200b');
+}
+
+/** The whole of each clipped text, as thread replies of at most 40 blocks of plain text or code. */
+export function fullTextMessages(requestId: string, full: FullText): SlackMessageContent[] {
+  const pieces = full.code ? chunks(full.text, BLOCK_TEXT_MAX - 8, codeEncode).map((c) => `\`\`\`\n${c}\n\`\`\``) : chunks(full.text, BLOCK_TEXT_MAX, plainWords);
+  const perMessage = 40;
+  const out: SlackMessageContent[] = [];
+  for (let i = 0; i < pieces.length; i += perMessage) {
+    const part = out.length + 1;
+    const of = Math.ceil(pieces.length / perMessage);
+    out.push({
+      text: `The full ${full.label.toLowerCase()} of ${requestId}${of > 1 ? ` (part ${part} of ${of})` : ''}`,
+      blocks: [
+        context(`*The full ${escapeText(full.label.toLowerCase())}*${of > 1 ? ` (part ${part} of ${of})` : ''}, as written:`),
+        ...pieces.slice(i, i + perMessage).map((text) => (full.code ? section(text) : { type: 'section', text: plain(text) })),
+      ],
+    });
+  }
+  return out;
+}
+
+const STATE_WORDS: Record<RequestState, string> = {
+  PENDING_APPROVAL: 'waiting for an approver', DENIED: 'denied', EXPIRED_UNAPPROVED: 'expired without a decision', APPROVED: 'approved',
+  ISSUING: 'approved, issuing the credential', ACTIVE: 'active', REVOKING: 'revoking', REVOKED: 'revoked', ARCHIVED: 'closed', FAILED: 'failed',
+};
 
 /**
  * The approval request in the approvers' channel (the thread's parent). It is re-rendered from
@@ -45,21 +118,23 @@ const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions
  * now while access is live, none once the request is closed.
  */
 export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {}): SlackMessageContent {
-  const headline = `${s.origin === 'api' ? 'Agent' : 'Access'} request from ${who(s.requester)} for *${escapeText(s.target)}*`;
+  const full: FullText[] = [];
+  const kind = s.origin === 'api' ? 'Agent' : 'Access';
   const fields = [
     `*Requester*\n${who(s.requester)}${s.origin === 'api' ? ' (REST API)' : ''}`,
-    `*Target*\n${escapeText(s.target)}${facts.description ? ` (${escapeText(facts.description)})` : ''}`,
-    `*Scope*\n${escapeText(facts.scope ?? 'as configured for the target')}`,
+    `*Target*\n${short(s.target)}`,
     `*Duration*\n${formatDuration(s.durationMs)}`,
-    `*Ticket*\n${s.ticket ? escapeText(s.ticket) : 'none'}`,
-    `*Risk*\n${escapeText(facts.risk ?? 'PHI')}`,
+    `*Ticket*\n${s.ticket ? short(s.ticket, 100) : 'none'}`,
+    `*Risk*\n${short(facts.risk ?? 'PHI', FIELD_TEXT_MAX - 10)}`,
   ];
   const blocks: Block[] = [
-    section(headline),
-    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
-    section(`*Reason*\n${escapeText(s.reason)}`),
-    context(`${statusIcon(s.state)} ${stateLine(s, who)} · ${s.requestId}`),
+    section(`${kind} request from ${who(s.requester)} for *${short(s.target)}*`),
+    { type: 'section', fields: fields.map((text) => mrkdwn(text)) },
   ];
+  if (facts.description) blocks.push(...quoted('Target description (gatehouse.yaml)', facts.description, full, 'Target description'));
+  blocks.push(...quoted('Scope', facts.scope ?? 'as configured for the target', full));
+  blocks.push(...quoted(`Reason, as written by the ${s.origin === 'api' ? 'agent' : 'requester'}`, s.reason, full, 'Reason'));
+  blocks.push(context(`${statusIcon(s.state)} *Status:* ${stateLine(s, who)} · ${s.requestId}`));
   if (s.state === 'PENDING_APPROVAL' && !s.policy.autoApproved) {
     blocks.push(actions('decision', [
       button('Approve', SlackActions.approve, buttonValue(s.requestId), 'primary'),
@@ -68,8 +143,29 @@ export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {
   } else if (isLive(s.state)) {
     blocks.push(actions('live', [button('Revoke now', SlackActions.revoke, buttonValue(s.requestId), 'danger')]));
   }
-  const text = `${s.origin === 'api' ? 'Agent' : 'Access'} request ${s.requestId} for ${s.target}: ${stateLine(s, who)}`;
-  return { text, blocks };
+  const text = `${kind} request ${s.requestId} for ${short(s.target, 100)}: ${STATE_WORDS[s.state]}`;
+  return { text, blocks, ...(full.length ? { full } : {}) };
+}
+
+/**
+ * What is left when Slack refused the full message: Gatehouse's own words, the buttons, and where
+ * to read the rest. Nothing in it comes from user text, so Slack cannot refuse it for its content.
+ */
+export function reducedMessage(content: SlackMessageContent, requestId: string, slackError: string): SlackMessageContent {
+  const buttons = content.blocks.filter((b) => (b as Block).type === 'actions');
+  return {
+    text: content.text,
+    blocks: [
+      section(escapeText(content.text)),
+      context(`Slack refused the full message (${slackCode(slackError)}). Read it with \`/access status ${requestId}\` or the REST API (GET /v1/requests/${requestId}).`),
+      ...buttons,
+    ],
+  };
+}
+
+/** Slack's error code as inline code (codes are letters and underscores; anything else is dropped). */
+function slackCode(code: string): string {
+  return `\`${code.replace(/[^A-Za-z0-9_.]/g, '').slice(0, 80)}\``;
 }
 
 function statusIcon(state: RequestState): string {
@@ -81,15 +177,36 @@ function statusIcon(state: RequestState): string {
 
 /** The requester's DM: where the conversation is. */
 export function requesterDm(s: AccessStatus, link: string): SlackMessageContent {
-  const text = s.policy.autoApproved
-    ? `Your request ${s.requestId} for ${s.target} (${formatDuration(s.durationMs)}) is approved by policy. Follow it here: ${link}`
-    : `Your request ${s.requestId} for ${s.target} (${formatDuration(s.durationMs)}) was sent to its approvers. Follow it here: ${link}`;
-  return { text, blocks: [section(escapeText(text).replace(escapeText(link), `<${link}|the request's thread>`))] };
+  const what = s.policy.autoApproved ? 'is approved by policy' : 'was sent to its approvers';
+  const head = `Your request ${s.requestId} for ${short(s.target, 100)} (${formatDuration(s.durationMs)}) ${what}.`;
+  return { text: `${head} Follow it here: ${link}`, blocks: [section(`${head} Follow it in <${link}|the request's thread>.`)] };
 }
 
-/** A plain reply in the thread. */
-export function reply(text: string): SlackMessageContent {
-  return { text, blocks: [section(text)] };
+/** The requester's DM when the approvers could not be asked: nobody can approve it in Slack. */
+export function notDeliveredDm(s: AccessStatus, slackError: string): SlackMessageContent {
+  const text = `Your request ${s.requestId} for ${short(s.target, 100)} could not be posted to its approvers: Slack refused it (${slackCode(slackError)}). `
+    + `Nobody can approve it in Slack, so it will expire unless you withdraw it (/access revoke ${s.requestId}) and ask again with a shorter reason, or ask the Gatehouse owners.`;
+  return { text, blocks: [section(`:warning: ${text}`)] };
+}
+
+/** A plain reply in the thread (Gatehouse's own words, with inert values in them). */
+export function reply(text: string, more: Block[] = [], full: FullText[] = []): SlackMessageContent {
+  return { text: topLevel(text), blocks: [section(text), ...more], ...(full.length ? { full } : {}) };
+}
+
+/**
+ * The top-level `text` (notifications, screen readers) of a reply: its mrkdwn, with the values
+ * Gatehouse showed as inline code made inert too, since a notification may not keep the code.
+ */
+function topLevel(text: string): string {
+  return text.replace(/`([^`]*)`/g, (_m, inner: string) => lookAlikes(inner));
+}
+
+/** A reason someone typed, under a decision line of Gatehouse's. */
+function withReason(line: string, label: string, reason: string | undefined): SlackMessageContent {
+  if (!reason) return reply(line);
+  const full: FullText[] = [];
+  return reply(line, quoted(label, reason, full), full);
 }
 
 export function decidedReply(s: AccessStatus, who: Who): SlackMessageContent {
@@ -98,11 +215,11 @@ export function decidedReply(s: AccessStatus, who: Who): SlackMessageContent {
   if (d.by.startsWith('policy:')) return reply(':white_check_mark: Approved automatically by policy.');
   return d.approved
     ? reply(`:white_check_mark: Approved by ${who(d.by)}.`)
-    : reply(`:no_entry: Denied by ${who(d.by)}: ${escapeText(d.reason ?? '')}`);
+    : withReason(`:no_entry: Denied by ${who(d.by)}.`, 'Reason given', d.reason);
 }
 
 export function issuedReply(s: AccessStatus): SlackMessageContent {
-  return reply(`:key: Credential issued: a temporary identity \`${escapeText(s.principal ?? '?')}\` scoped to ${escapeText(s.target)}. Only the gateway holds its key.`);
+  return reply(`:key: Credential issued: a temporary identity ${code(s.principal ?? '?')} scoped to ${short(s.target)}. Only the gateway holds its key.`);
 }
 
 export function activeReply(s: AccessStatus, who: Who): SlackMessageContent {
@@ -117,13 +234,16 @@ export function activeReply(s: AccessStatus, who: Who): SlackMessageContent {
 
 /** The gateway opened an MCP session on the grant (`detail`: the session id and the client). */
 export function sessionReply(s: AccessStatus, detail: string, who: Who): SlackMessageContent {
-  return reply(`:electric_plug: ${who(s.requester)} started an MCP session through the gateway: \`${escapeText(detail)}\`. Every exchange is recorded; PHI is masked.`);
+  return reply(`:electric_plug: ${who(s.requester)} started an MCP session through the gateway: ${code(detail, 300)}. Every exchange is recorded; PHI is masked.`);
 }
 
 /** A held command, with its own buttons until someone (or the timeout) decides. */
 export function commandMessage(s: AccessStatus, c: CommandRecord, who: Who): SlackMessageContent {
-  const head = `${c.risk === 'high' ? ':warning: ' : ''}${who(s.requester)}'s session wants to run \`${escapeText(c.tool)}\` (${c.classes.map(escapeText).join(', ') || 'unclassified'}). It is held until an approver decides:`;
-  const blocks: Block[] = [section(head), section(codeBlock(c.summary))];
+  const classes = c.classes.map((x) => short(x, 40)).join(', ') || 'unclassified';
+  const head = `${c.risk === 'high' ? ':warning: ' : ''}${who(s.requester)}'s session wants to run ${code(c.tool)} (${short(classes, 400)}). It is held until an approver decides:`;
+  const sql = codeBlock(c.summary);
+  const full: FullText[] = sql.omitted ? [{ label: `Command ${c.commandId}`, text: c.summary, code: true }] : [];
+  const blocks: Block[] = [section(head), section(sql.text)];
   if (c.outcome === 'pending') {
     blocks.push(context(`Held at ${utcTime(c.heldAt)} · the gateway denies it if nobody decides within ${formatDuration(s.policy.commandApprovalTimeoutMs)} · ${c.commandId}`));
     blocks.push(actions(`command-${c.commandId}`, [
@@ -132,10 +252,12 @@ export function commandMessage(s: AccessStatus, c: CommandRecord, who: Who): Sla
     ]));
   } else {
     blocks.push(context(`${commandOutcome(c, who)} · ${c.commandId}`));
+    if (c.reason) blocks.push(...quoted('Reason given', c.reason, full));
   }
-  return { text: `Held command ${c.commandId} (${c.tool}) on ${s.requestId}: ${c.outcome.replace('_', ' ')}`, blocks };
+  return { text: `Held command ${c.commandId} on ${s.requestId}: ${c.outcome.replace('_', ' ')}`, blocks, ...(full.length ? { full } : {}) };
 }
 
+/** Gatehouse's line for a held command's outcome (the reason, someone's words, is shown apart). */
 export function commandOutcome(c: CommandRecord, who: Who): string {
   switch (c.outcome) {
     case 'pending':
@@ -143,19 +265,24 @@ export function commandOutcome(c: CommandRecord, who: Who): string {
     case 'approved':
       return `:white_check_mark: Approved by ${who(c.decidedBy ?? '?')}`;
     case 'denied':
-      return `:no_entry: Denied by ${who(c.decidedBy ?? '?')}${c.reason ? `: ${escapeText(c.reason)}` : ''}`;
+      return `:no_entry: Denied by ${who(c.decidedBy ?? '?')}`;
     case 'timed_out':
       return ':no_entry: Denied: no approver decided in time';
-    case 'withdrawn':
-      return `:leftwards_arrow_with_hook: Withdrawn by the client${c.decidedAt ? ` at ${utcTime(c.decidedAt)}` : ''}; nothing to decide`;
+    default:
+      return `:white_circle: ${escapeText(String(c.outcome).replace('_', ' '))}`;
   }
+}
+
+/** The thread's note that a held command was decided. */
+export function commandDecidedReply(c: CommandRecord, who: Who): SlackMessageContent {
+  return withReason(`${commandOutcome(c, who)}: ${code(c.tool)} (${c.commandId})`, 'Reason given', c.reason);
 }
 
 export function expiringSoonMessage(s: AccessStatus, who: Who): SlackMessageContent {
   return {
     text: `Access for ${s.requestId} ends at ${utcTime(s.expiresAt)}.`,
     blocks: [
-      section(`:alarm_clock: ${who(s.requester)}, access to ${escapeText(s.target)} ends at *${utcTime(s.expiresAt)}*. Ask for more time, or end it now.`),
+      section(`:alarm_clock: ${who(s.requester)}, access to ${short(s.target)} ends at *${utcTime(s.expiresAt)}*. Ask for more time, or end it now.`),
       actions('expiring', [
         button('Extend', SlackActions.extend, buttonValue(s.requestId)),
         button('Revoke now', SlackActions.revoke, buttonValue(s.requestId), 'danger'),
@@ -165,8 +292,11 @@ export function expiringSoonMessage(s: AccessStatus, who: Who): SlackMessageCont
 }
 
 export function extensionMessage(s: AccessStatus, index: number, e: ExtensionRecord, who: Who): SlackMessageContent {
-  const head = `${who(e.requestedBy)} asks for *${formatDuration(e.durationMs)}* more: ${escapeText(e.reason)}`;
-  const blocks: Block[] = [section(`:hourglass: ${head}`)];
+  const full: FullText[] = [];
+  const blocks: Block[] = [
+    section(`:hourglass: ${who(e.requestedBy)} asks for *${formatDuration(e.durationMs)}* more.`),
+    ...quoted('Reason, as written', e.reason, full, 'Extension reason'),
+  ];
   if (e.outcome === 'pending') {
     blocks.push(actions(`extension-${index}`, [
       button('Approve extension', SlackActions.approveExtension, buttonValue(s.requestId, index), 'primary'),
@@ -175,7 +305,7 @@ export function extensionMessage(s: AccessStatus, index: number, e: ExtensionRec
   } else {
     blocks.push(context(`${e.outcome === 'approved' ? ':white_check_mark: Approved' : ':no_entry: Denied'} by ${who(e.decidedBy ?? '?')}`));
   }
-  return { text: `Extension of ${formatDuration(e.durationMs)} for ${s.requestId}: ${e.outcome}`, blocks };
+  return { text: `Extension of ${formatDuration(e.durationMs)} for ${s.requestId}: ${e.outcome}`, blocks, ...(full.length ? { full } : {}) };
 }
 
 export function extensionDecidedReply(s: AccessStatus, e: ExtensionRecord, who: Who): SlackMessageContent {
@@ -189,14 +319,14 @@ export function revokedReply(s: AccessStatus, who: Who): SlackMessageContent {
   if (!r) return reply(':white_circle: Access revoked.');
   const by = r.by === 'system:expiry' ? 'Gatehouse (the grant reached its end)' : who(r.by);
   const what = s.decision ? 'Access revoked' : 'Request withdrawn';
-  const done = s.principal ? ` The temporary identity \`${escapeText(s.principal)}\` is dropped and live sessions are cut.` : '';
-  return reply(`:white_circle: ${what} by ${by}: ${escapeText(r.reason)}.${done}`);
+  const done = s.principal ? ` The temporary identity ${code(s.principal)} is dropped and live sessions are cut.` : '';
+  return withReason(`:white_circle: ${what} by ${by}.${done}`, 'Reason given', r.reason);
 }
 
 export function archivedReply(s: AccessStatus): SlackMessageContent {
   const a = s.archive;
   return reply(a
-    ? `:file_cabinet: Audit archive written: \`sha256:${escapeText(a.digest)}\` at \`${escapeText(a.location)}\`. The digest is kept in the workflow history, so a later edit of the archive is detectable.`
+    ? `:file_cabinet: Audit archive written: ${code(`sha256:${a.digest}`)} at ${code(a.location, 500)}. The digest is kept in the workflow history, so a later edit of the archive is detectable.`
     : ':file_cabinet: Audit archive written.');
 }
 
@@ -205,5 +335,5 @@ export function expiredReply(s: AccessStatus): SlackMessageContent {
 }
 
 export function failedReply(s: AccessStatus): SlackMessageContent {
-  return reply(`:x: The request failed: ${escapeText(s.failure ?? 'unknown error')}. Anything issued has been revoked.`);
+  return withReason(':x: The request failed. Anything issued has been revoked.', 'What went wrong', s.failure ?? 'unknown error');
 }

@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createLogger, type Logger } from '../../lib';
 import { findTarget, type GatehouseConfig, type TargetConfig } from '../../policy';
 import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workflows/types';
-import { escapeText, systemName, type Who } from '../../lib/slack';
+import { subjectName, type Who } from '../../lib/slack';
 import type { Notifier } from './notifier';
 import {
-  activeReply, archivedReply, commandMessage, commandOutcome, decidedReply, expiredReply, expiringSoonMessage,
-  extensionDecidedReply, extensionMessage, failedReply, issuedReply, reply, requesterDm, requestMessage, revokedReply, sessionReply,
-  type SlackMessageContent, type TargetFacts,
+  activeReply, archivedReply, commandDecidedReply, commandMessage, decidedReply, expiredReply, expiringSoonMessage,
+  extensionDecidedReply, extensionMessage, failedReply, fullTextMessages, issuedReply, notDeliveredDm, reducedMessage, requesterDm,
+  requestMessage, revokedReply, sessionReply, type SlackMessageContent, type TargetFacts,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
 
@@ -90,9 +90,9 @@ export class SlackNotifier implements Notifier {
         if (!command || !thread) return {};
         // The held command's own message loses its buttons and shows the outcome...
         const held = await this.options.transport.findPosted(thread.channel, this.key(s, `command:${command.commandId}`), { threadTs: thread.ts, sinceSec: sinceRequested(s) });
-        if (held) await this.options.transport.update({ ...held, ...commandMessage(s, command, who) });
+        if (held) await this.updateMessage(s, held, commandMessage(s, command, who));
         // ...and the thread says so, for those who follow it.
-        await this.reply(s, thread, `command-decided:${command.commandId}`, reply(`${commandOutcome(command, who)}: \`${escapeText(command.tool)}\` (${command.commandId})`));
+        await this.reply(s, thread, `command-decided:${command.commandId}`, commandDecidedReply(command, who));
         return {};
       }
       case 'expiring_soon':
@@ -109,7 +109,7 @@ export class SlackNotifier implements Notifier {
         const extension = s.extensions[index];
         if (!extension || !thread) return {};
         const asked = await this.options.transport.findPosted(thread.channel, this.key(s, `extension:${index}`), { threadTs: thread.ts, sinceSec: sinceRequested(s) });
-        if (asked) await this.options.transport.update({ ...asked, ...extensionMessage(s, index, extension, who) });
+        if (asked) await this.updateMessage(s, asked, extensionMessage(s, index, extension, who));
         await this.reply(s, thread, `extension-decided:${index}`, extensionDecidedReply(s, extension, who));
         return {};
       }
@@ -129,17 +129,27 @@ export class SlackNotifier implements Notifier {
   private async postRequest(s: AccessStatus, who: Who): Promise<ThreadRef> {
     const { transport } = this.options;
     const channel = await transport.channelId(s.policy.approverChannel);
-    const posted = await transport.postMessage({
-      channel, ...requestMessage(s, who, this.facts(s)), idempotencyKey: this.key(s, 'requested'),
-      metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
-    });
-    const thread = { channel: posted.channel, ts: posted.ts };
     const requesterId = await this.slackUser(s.requester);
+    const content = requestMessage(s, who, this.facts(s));
+    let posted;
+    try {
+      posted = await this.refusable(s, 'requested', content, (c) => transport.postMessage({
+        channel, text: c.text, blocks: c.blocks, idempotencyKey: this.key(s, 'requested'),
+        metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+      }));
+    } catch (error) {
+      // Nobody can approve what the approvers never saw: the requester hears it at once.
+      if (error instanceof SlackTransportError && !error.retryable && requesterId) await this.tellRequester(s, requesterId, error.code);
+      throw error;
+    }
+    const thread = { channel: posted.channel, ts: posted.ts };
+    await this.postFullTexts(s, thread, 'requested', content);
     if (requesterId) {
       try {
         const link = await transport.permalink(thread.channel, thread.ts);
+        const dm = requesterDm(s, link);
         await transport.postMessage({
-          channel: requesterId, ...requesterDm(s, link), idempotencyKey: this.key(s, 'requested-dm'),
+          channel: requesterId, text: dm.text, blocks: dm.blocks, idempotencyKey: this.key(s, 'requested-dm'),
           metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
         });
       } catch (error) {
@@ -153,17 +163,76 @@ export class SlackNotifier implements Notifier {
 
   private async reply(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent): Promise<void> {
     const channel = thread?.channel ?? (await this.options.transport.channelId(s.policy.approverChannel));
-    await this.options.transport.postMessage({
-      channel, threadTs: thread?.ts, ...content, idempotencyKey: this.key(s, step),
+    await this.refusable(s, step, content, (c) => this.options.transport.postMessage({
+      channel, threadTs: thread?.ts, text: c.text, blocks: c.blocks, idempotencyKey: this.key(s, step),
       metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
-    });
+    }));
+    await this.postFullTexts(s, thread ?? { channel, ts: '' }, step, content);
+  }
+
+  private async updateMessage(s: AccessStatus, where: ThreadRef, content: SlackMessageContent): Promise<void> {
+    await this.refusable(s, 'update', content, (c) => this.options.transport.update({ ...where, text: c.text, blocks: c.blocks }));
+  }
+
+  /**
+   * Sends `content`; when Slack refuses it for what it holds (invalid_blocks, msg_too_long, …), sends
+   * the reduced message (Gatehouse's words, the buttons, where to read the rest). A second refusal
+   * is logged at error level with Slack's error and thrown: the workflow records it.
+   */
+  private async refusable<T>(s: AccessStatus, step: string, content: SlackMessageContent, send: (c: SlackMessageContent) => Promise<T>): Promise<T> {
+    try {
+      return await send(content);
+    } catch (error) {
+      if (!(error instanceof SlackTransportError) || !REFUSED_CONTENT.has(error.code)) throw error;
+      this.log.warn({ requestId: s.requestId, step, code: error.code, messages: error.slackMessages }, 'slack refused the message; sending the reduced one');
+      try {
+        return await send(reducedMessage(content, s.requestId, error.code));
+      } catch (again) {
+        const code = again instanceof SlackTransportError ? again.code : (again as Error).message;
+        this.log.error({ requestId: s.requestId, step, code, messages: again instanceof SlackTransportError ? again.slackMessages : undefined }, 'slack refused the reduced message too; the notice is not delivered');
+        throw again;
+      }
+    }
+  }
+
+  /** What a message showed clipped, whole in the thread (best effort: the message itself is out). */
+  private async postFullTexts(s: AccessStatus, thread: ThreadRef, step: string, content: SlackMessageContent): Promise<void> {
+    if (!content.full?.length || !thread.ts) return;
+    let n = 0;
+    for (const full of content.full) {
+      for (const message of fullTextMessages(s.requestId, full)) {
+        n += 1;
+        try {
+          await this.options.transport.postMessage({
+            channel: thread.channel, threadTs: thread.ts, text: message.text, blocks: message.blocks,
+            idempotencyKey: this.key(s, `${step}:full:${n}`), metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+          });
+        } catch (error) {
+          if (!(error instanceof SlackTransportError) || error.retryable) throw error;
+          this.log.error({ requestId: s.requestId, step, code: error.code, messages: error.slackMessages }, 'slack refused the full text of a clipped message');
+        }
+      }
+    }
+  }
+
+  /** A DM to the requester: the approvers could not be asked in Slack. */
+  private async tellRequester(s: AccessStatus, requesterId: string, code: string): Promise<void> {
+    const dm = notDeliveredDm(s, code);
+    try {
+      await this.options.transport.postMessage({
+        channel: requesterId, text: dm.text, blocks: dm.blocks, idempotencyKey: this.key(s, 'not-delivered-dm'),
+        metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+      });
+    } catch (error) {
+      this.log.error({ requestId: s.requestId, code: (error as SlackTransportError).code }, 'could not tell the requester that the approvers were not asked');
+    }
   }
 
   /** Re-renders the parent from the latest state (chat.update is idempotent). */
   private async refreshParent(s: AccessStatus, thread: ThreadRef | undefined, who: Who, facts: TargetFacts): Promise<NoticeResult> {
     if (!thread) return {};
     try {
-      await this.options.transport.update({ ...thread, ...requestMessage(s, who, facts) });
+      await this.updateMessage(s, thread, requestMessage(s, who, facts));
     } catch (error) {
       // Someone deleted the request message: the thread replies still tell the story.
       if (!(error instanceof SlackTransportError) || error.code !== 'message_not_found') throw error;
@@ -211,7 +280,7 @@ export class SlackNotifier implements Notifier {
     return (subject) => {
       const id = ids.get(subject);
       if (id) return `<@${id}>`;
-      return systemName(subject) ?? escapeText(subject);
+      return subjectName(subject);
     };
   }
 
@@ -224,6 +293,9 @@ export class SlackNotifier implements Notifier {
     return id;
   }
 }
+
+/** Slack's answers that say the message itself was wrong: a smaller one may pass. */
+const REFUSED_CONTENT = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'invalid_arguments', 'no_text', 'invalid_attachments', 'too_many_attachments']);
 
 function sinceRequested(s: AccessStatus): number {
   return Math.floor(Date.parse(s.requestedAt) / 1000) - 60;

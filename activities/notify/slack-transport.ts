@@ -164,17 +164,20 @@ export class SlackTransportError extends Error {
     super(`Slack ${method} failed: ${code}${scope} after ${attempts} attempt(s)${hint ? `; ${hint}` : ''}`);
     this.name = 'SlackTransportError';
   }
+
+  /** What Slack said beside the code (invalid_blocks: each problem with its json-pointer). */
+  slackMessages?: string[];
 }
 
 type Outcome =
   | { kind: 'not_applied'; code: string; waitMs: number }
   | { kind: 'unknown'; code: string }
-  | { kind: 'permanent'; code: string; neededScope?: string };
+  | { kind: 'permanent'; code: string; neededScope?: string; messages?: string[] };
 
 const UNCERTAIN_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 function classify(error: unknown): Outcome {
-  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; needed?: string } };
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string; needed?: string; response_metadata?: { messages?: string[] } } };
   switch (e?.code) {
     case webApi.ErrorCode.RateLimitedError:
       return { kind: 'not_applied', code: 'rate_limited', waitMs: Math.max(0, (e.retryAfter ?? 1) * 1000) };
@@ -187,7 +190,7 @@ function classify(error: unknown): Outcome {
       const code = e.data?.error ?? 'unknown_error';
       if (code === 'ratelimited') return { kind: 'not_applied', code: 'rate_limited', waitMs: 1000 };
       if (UNCERTAIN_PLATFORM_ERRORS.has(code)) return { kind: 'unknown', code };
-      return { kind: 'permanent', code, neededScope: e.data?.needed };
+      return { kind: 'permanent', code, neededScope: e.data?.needed, messages: e.data?.response_metadata?.messages };
     }
     default:
       // Anything else (a timeout abort, a socket error surfacing raw) may have reached Slack.
@@ -421,8 +424,10 @@ export class SlackTransport {
         outcome = classify(error);
       }
       if (outcome.kind === 'permanent') {
-        this.log.warn({ method, code: outcome.code }, 'slack refused the call');
-        throw new SlackTransportError(method, outcome.code, false, attempt, undefined, outcome.neededScope);
+        this.log.warn({ method, code: outcome.code, messages: outcome.messages }, 'slack refused the call');
+        const refused = new SlackTransportError(method, outcome.code, false, attempt, undefined, outcome.neededScope);
+        if (outcome.messages) refused.slackMessages = outcome.messages;
+        throw refused;
       }
       if (outcome.kind === 'unknown') {
         uncertain = true;

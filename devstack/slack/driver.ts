@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { optionsProblems } from './block-kit';
 import { messageJson } from './methods';
 import type { SocketModeHub } from './socket-mode';
 import type { ResponseUrlPost, SlackView, SlackWorkspace } from './workspace';
@@ -214,6 +215,36 @@ export class SlackDriver {
     return delivery;
   }
 
+  /**
+   * A person types into an external select (`block_suggestion`): the app answers with options,
+   * which are checked as Slack checks them (at most 100, each a valid option object); an answer
+   * Slack would refuse throws with the problems.
+   */
+  async suggestOptions(input: { user: string; blockId: string; actionId?: string; value?: string; viewId?: string }, options: DeliveryOptions = {}): Promise<{ delivery: Delivery; options: Obj[] }> {
+    const user = this.ws.requireUser(input.user);
+    const view = input.viewId ? this.ws.views.get(input.viewId) : this.ws.latestView(user.id);
+    if (!view) throw new Error(`no modal is open for @${user.name}`);
+    const payload: Obj = {
+      type: 'block_suggestion',
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.ws.team.id },
+      container: { type: 'view', view_id: view.id },
+      api_app_id: this.ws.app.id,
+      token: this.verificationToken,
+      block_id: input.blockId,
+      action_id: input.actionId ?? 'value',
+      value: input.value ?? '',
+      team: { id: this.ws.team.id, domain: this.ws.team.domain },
+      view: viewPayload(this.ws, view),
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const delivery = await this.deliverPayload(payload, options, {});
+    const answer = (delivery.json ?? {}) as Obj;
+    const problems = optionsProblems(answer);
+    if (problems.length) throw new Error(`Slack would show no options: ${problems.join('; ')}`);
+    return { delivery, options: Array.isArray(answer.options) ? (answer.options as Obj[]) : [] };
+  }
+
   private deliverPayload(payload: Obj, options: DeliveryOptions, extra: { responseUrl?: string; triggerId?: string }): Promise<Delivery> {
     const rawBody = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return this.deliver(rawBody, payload, options, extra);
@@ -260,7 +291,7 @@ export class SlackDriver {
   /** The same payloads as envelopes over Socket Mode; the ack's payload plays the HTTP answer's body. */
   private async deliverOverSocket(hub: SocketModeHub, rawBody: string, sent: Obj, extra: { responseUrl?: string; triggerId?: string }): Promise<Delivery> {
     const isCommand = typeof sent.command === 'string';
-    const ack = await hub.deliver(isCommand ? 'slash_commands' : 'interactive', sent, isCommand || sent.type === 'view_submission');
+    const ack = await hub.deliver(isCommand ? 'slash_commands' : 'interactive', sent, isCommand || sent.type === 'view_submission' || sent.type === 'block_suggestion');
     const responseUrl = extra.responseUrl;
     return {
       status: 200,
@@ -346,6 +377,9 @@ function elementState(element: Obj, given: string | string[] | Record<string, un
     case 'static_select':
     case 'radio_buttons':
       return { type, selected_option: typeof given === 'string' ? option(given) : null };
+    case 'external_select':
+      // The chosen option came from the app's own suggestions (suggestOptions).
+      return { type, selected_option: typeof given === 'string' ? { text: { type: 'plain_text', text: given }, value: given } : null };
     case 'multi_static_select':
     case 'checkboxes':
       return { type, selected_options: (Array.isArray(given) ? given : given ? [given] : []).map(option) };

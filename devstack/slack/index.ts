@@ -22,6 +22,7 @@ export {
   type ViewSubmissionInput, type SignedHeaders,
 } from './driver';
 export { renderChannel, blocksToLines, type RenderOptions } from './render';
+export { LIMITS as BLOCK_KIT_LIMITS, messageBlockProblems, viewProblems, optionsProblems } from './block-kit';
 export { DEMO_SEED, seedFromConfig } from './seed';
 export { startLocalSlackProcess, type LocalSlackProcess } from './process';
 export { waitForMessage, waitForEphemeral, type MessageMatch } from './wait';

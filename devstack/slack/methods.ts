@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LIMITS, messageBlockProblems, viewProblems } from './block-kit';
 import {
   SlackApiError, tsToMicros,
   type SlackChannel, type SlackMessage, type SlackUser, type SlackView, type SlackWorkspace, type TokenGrant,
@@ -158,7 +159,23 @@ function validView(view: unknown): Record<string, unknown> {
   if (v.type === 'modal' && (typeof v.title !== 'object' || v.title === null)) problems.push('[ERROR] missing required field: title [json-pointer:/view]');
   if (!Array.isArray(v.blocks)) problems.push('[ERROR] missing required field: blocks [json-pointer:/view]');
   if (problems.length) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: problems } });
+  const limits = viewProblems(v);
+  if (limits.length) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: limits } });
   return v;
+}
+
+/** Slack's answer to blocks it would not show: invalid_blocks, each problem with its json-pointer. */
+export function checkBlocks(blocks: unknown[] | undefined): void {
+  if (blocks === undefined) return;
+  const problems = messageBlockProblems(blocks);
+  if (problems.length) {
+    throw new SlackApiError('invalid_blocks', { errors: problems.map((m) => m.replace(/^\[ERROR\] /, '')), response_metadata: { messages: problems } });
+  }
+}
+
+/** Top-level text past Slack's limit: msg_too_long. */
+export function checkText(text: string | undefined): void {
+  if (text !== undefined && text.length > LIMITS.messageText) throw new SlackApiError('msg_too_long');
 }
 
 function page<T>(items: T[], args: Args, defaultLimit: number): { slice: T[]; next: string } {
@@ -191,6 +208,8 @@ function messageContent(args: Args): { text: string; blocks?: unknown[]; attachm
   const attachments = structured<unknown[]>(args, 'attachments', 'invalid_attachments');
   if (blocks !== undefined && !Array.isArray(blocks)) throw new SlackApiError('invalid_blocks');
   if (text === undefined && !blocks?.length && !attachments?.length) throw new SlackApiError('no_text');
+  checkText(text);
+  checkBlocks(blocks);
   return { text: text ?? '', blocks, attachments };
 }
 
@@ -253,6 +272,9 @@ export const METHODS: Record<string, MethodSpec> = {
       const text = str(args, 'text');
       const blocks = structured<unknown[]>(args, 'blocks', 'invalid_blocks');
       if (text === undefined && blocks === undefined) throw new SlackApiError('no_text');
+      if (blocks !== undefined && !Array.isArray(blocks)) throw new SlackApiError('invalid_blocks');
+      checkText(text);
+      checkBlocks(blocks);
       const message = ws.updateMessage(channel.id, ts, grant.userId, { text, blocks }, 'api');
       return { channel: channel.id, ts, text: message.text, message: messageJson(ws, message) };
     },

@@ -4,7 +4,7 @@ import express, { type Request, type Response } from 'express';
 import { createLogger } from '../../lib';
 import { SlackDriver, type Delivery } from './driver';
 import { SocketModeHub } from './socket-mode';
-import { METHODS, type Args } from './methods';
+import { checkBlocks, checkText, METHODS, type Args } from './methods';
 import { renderChannel } from './render';
 import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
 
@@ -21,8 +21,10 @@ import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed }
  */
 
 export interface FailureSpec {
-  /** 429 (rate limited, with Retry-After) or a 5xx. */
-  status: 429 | 500 | 502 | 503;
+  /** 429 (rate limited, with Retry-After), a 5xx, or 200 with `error` (a refusal). */
+  status: 200 | 429 | 500 | 502 | 503;
+  /** With status 200: the call does nothing and answers `{ ok: false, error }` (e.g. invalid_blocks), as Slack refuses. */
+  error?: string;
   /** How many of the next calls of the method fail. Default 1. */
   times?: number;
   /** Seconds announced in Retry-After for a 429. Default 1. */
@@ -39,7 +41,7 @@ export interface FailureSpec {
   applyAfterMs?: number;
 }
 
-type QueuedFailure = Required<FailureSpec>;
+type QueuedFailure = Required<Omit<FailureSpec, 'error'>> & { error?: string };
 
 export interface LocalSlackOptions {
   /** 0 or absent: a free port. */
@@ -118,6 +120,10 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
       record.injected = 'rate_limited';
       return answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(injected.retryAfterSec) });
     }
+    if (injected?.status === 200) {
+      record.injected = 'refused';
+      return answer(200, { ok: false, error: injected.error ?? 'invalid_arguments' });
+    }
 
     let result: Record<string, unknown>;
     try {
@@ -164,7 +170,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const method = String(req.params.method);
     const queue = failures.get(method);
     const head = queue?.[0];
-    if (head && head.status !== 429 && !head.afterApply && !(head.applyAfterMs > 0)) {
+    if (head && head.status !== 429 && head.status !== 200 && !head.afterApply && !(head.applyAfterMs > 0)) {
       takeFailure(failures, method);
       ws.recordCall({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
       res.status(head.status).json({ ok: false, error: 'internal_error' });
@@ -181,6 +187,8 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const body = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>;
     ws.responses.push({ id: target.id, url: target.url, kind: target.kind, channel: target.channel, user: target.user, at: new Date().toISOString(), body });
     try {
+      checkText(typeof body.text === 'string' ? body.text : undefined);
+      checkBlocks(Array.isArray(body.blocks) ? body.blocks : undefined);
       ws.applyResponse(target, body, 'response_url');
     } catch (error) {
       if (error instanceof SlackApiError) return void res.status(400).json({ ok: false, error: error.code });
@@ -215,6 +223,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
         times: body.times === undefined ? undefined : Number(body.times),
         retryAfterSec: body.retryAfterSec === undefined ? undefined : Number(body.retryAfterSec),
         afterApply: String(body.afterApply) === 'true',
+        ...(typeof body.error === 'string' ? { error: body.error } : {}),
         applyAfterMs: body.applyAfterMs === undefined ? undefined : Number(body.applyAfterMs),
       });
       res.json({ ok: true });
@@ -280,9 +289,13 @@ function findClickTarget(ws: SlackWorkspace, action: string, requestId?: string,
 /** Queues an injected failure (used by failNext and by POST /_local/failures). */
 function queueFailure(failures: Map<string, QueuedFailure[]>, method: string, spec: FailureSpec): void {
   if (!METHODS[method]) throw new Error(`the local Slack does not implement ${method}; failures can be injected for: ${Object.keys(METHODS).join(', ')}`);
-  if (![429, 500, 502, 503].includes(spec.status)) throw new Error(`an injected failure is 429, 500, 502 or 503, not ${String(spec.status)}`);
+  if (![200, 429, 500, 502, 503].includes(spec.status)) throw new Error(`an injected failure is 200 (with an error), 429, 500, 502 or 503, not ${String(spec.status)}`);
+  if (spec.status === 200 && !spec.error) throw new Error('an injected 200 needs the error Slack answers with (like invalid_blocks)');
   const queue = failures.get(method) ?? [];
-  queue.push({ status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false, applyAfterMs: spec.applyAfterMs ?? 0 });
+  queue.push({
+    status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false, applyAfterMs: spec.applyAfterMs ?? 0,
+    ...(spec.error ? { error: spec.error } : {}),
+  });
   failures.set(method, queue);
 }
 

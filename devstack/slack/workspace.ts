@@ -145,7 +145,7 @@ export interface ApiCallRecord {
   error?: string;
   /** The call's arguments with the token removed. */
   args: Record<string, unknown>;
-  injected?: 'rate_limited' | 'server_error';
+  injected?: 'rate_limited' | 'server_error' | 'refused';
 }
 
 export interface UserSeed {

@@ -1,7 +1,7 @@
 /**
  * lib/slack: the Slack vocabulary the notifier (activities/notify) and the app (slack-app) share:
- * action ids, button values, text escaping and state lines. No I/O; imports only lib.
+ * action ids, button values, text escaping and clipping, state lines. No I/O; imports only lib.
  */
-export { SlackActions, buttonValue, parseButtonValue, systemName, utcTime, type SlackActionId, type Who } from './vocabulary';
-export { escapeText } from './text';
+export { SlackActions, buttonValue, parseButtonValue, systemName, subjectName, utcTime, type SlackActionId, type Who } from './vocabulary';
+export { escapeText, defang, inert, lookAlikes, inlineCode, plainWords, clip, chunks, type Clipped } from './text';
 export { stateLine, isFinal, isLive, type StateLineSource } from './state-line';

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration';
-import { escapeText } from './text';
+import { clip, inert } from './text';
 import { utcTime, type Who } from './vocabulary';
 
 /**
@@ -41,7 +41,7 @@ function baseStateLine(s: StateLineSource, who: Who): string {
     case 'PENDING_APPROVAL':
       return s.policy.autoApproved ? 'Auto-approved by policy; issuing the credential' : `Waiting for an approver (the request expires after ${formatDuration(s.policy.approvalTimeoutMs)} without a decision)`;
     case 'DENIED':
-      return `Denied by ${who(d?.by ?? '?')}${d?.reason ? `: ${escapeText(d.reason)}` : ''}`;
+      return `Denied by ${who(d?.by ?? '?')}${d?.reason ? `: ${words(d.reason)}` : ''}`;
     case 'EXPIRED_UNAPPROVED':
       return 'Expired: no approver decided in time. Nothing was granted.';
     case 'APPROVED':
@@ -55,14 +55,19 @@ function baseStateLine(s: StateLineSource, who: Who): string {
     case 'ARCHIVED':
       return revokedLine(s, who);
     case 'FAILED':
-      return `Failed: ${escapeText(s.failure ?? 'unknown error')}. Everything issued was revoked.`;
+      return `Failed: ${words(s.failure ?? 'unknown error')}. Everything issued was revoked.`;
   }
 }
 
 function revokedLine(s: StateLineSource, who: Who): string {
   if (!s.revocation) return s.state === 'ARCHIVED' ? 'Closed' : 'Revoked';
-  if (!s.decision) return `Withdrawn by ${who(s.revocation.by)} before anyone decided: ${escapeText(s.revocation.reason)}`;
-  return `Revoked by ${who(s.revocation.by)}: ${escapeText(s.revocation.reason)}`;
+  if (!s.decision) return `Withdrawn by ${who(s.revocation.by)} before anyone decided: ${words(s.revocation.reason)}`;
+  return `Revoked by ${who(s.revocation.by)}: ${words(s.revocation.reason)}`;
+}
+
+/** Someone's words inside the line: inert (no formatting, mention or link) and short. */
+function words(text: string): string {
+  return clip(text, 300, inert).text;
 }
 
 function shortDigest(digest: string): string {

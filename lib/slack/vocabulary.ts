@@ -1,3 +1,5 @@
+import { clip, inert } from './text';
+
 /**
  * The words the notifier (activities/notify) and the app (slack-app) share: the buttons' action
  * ids and how their values are written and read, and how Gatehouse's own subjects are named.
@@ -37,6 +39,14 @@ export function systemName(subject: string): string | undefined {
   if (subject === 'system:cancellation') return 'Gatehouse (cancellation)';
   if (subject.startsWith('policy:')) return 'policy';
   return undefined;
+}
+
+/**
+ * How a subject that is not a Slack person is named in mrkdwn: Gatehouse's own names, else the
+ * subject itself (an agent's, from its token) inert and short. Never a mention, link or format.
+ */
+export function subjectName(subject: string): string {
+  return systemName(subject) ?? clip(subject, 200, inert).text;
 }
 
 /** An ISO instant as people read it in Slack: `2026-01-02 03:04:05 UTC`. */

@@ -6,6 +6,7 @@ import * as revoke from './actions/revoke';
 import * as access from './commands/access';
 import type { ListenerContext } from './context';
 import * as denyView from './views/deny';
+import * as targetOptions from './options/targets';
 import * as extendView from './views/extend';
 import * as requestView from './views/request';
 
@@ -14,7 +15,7 @@ import * as requestView from './views/request';
  * `register(app, ctx)` and its handler, which a test can call with a fake ack and client.
  */
 export function registerListeners(app: App, ctx: ListenerContext): void {
-  for (const listener of [access, requestView, decision, denyView, revoke, extension, extendView, command]) listener.register(app, ctx);
+  for (const listener of [access, requestView, targetOptions, decision, denyView, revoke, extension, extendView, command]) listener.register(app, ctx);
 }
 
 export type { ListenerContext, ListenerClient, ActionArgs, ViewArgs } from './context';
@@ -26,3 +27,4 @@ export { commandDecided } from './actions/command';
 export { requestSubmitted } from './views/request';
 export { denySubmitted } from './views/deny';
 export { extendSubmitted } from './views/extend';
+export { targetSuggestions, type OptionsArgs } from './options/targets';

@@ -1,6 +1,6 @@
 import { AccessError } from '../../access';
 import { formatDuration } from '../../lib';
-import { escapeText, parseButtonValue, systemName } from '../../lib/slack';
+import { parseButtonValue, subjectName } from '../../lib/slack';
 import { evaluateRequest } from '../../policy';
 import type { AccessStatus } from '../../workflows';
 import { decodeContext, type ModalContext } from '../views';
@@ -8,7 +8,7 @@ import type { ActionArgs, ListenerClient, ListenerContext, RespondFn } from './c
 
 /** The help every listener shares: who someone is, refusals in words, modals, clicks. */
 
-export const who = (subject: string) => systemName(subject) ?? escapeText(subject);
+export const who = subjectName;
 
 export type Refuse = (text: string) => Promise<void>;
 

@@ -3,7 +3,7 @@ import { createLogger } from '../../lib';
 import { SlackActions } from '../../lib/slack';
 import { parseConfig } from '../../policy';
 import {
-  accessCommand, approveClicked, commandDecided, denyClicked, denySubmitted, SlackIdentity, type ListenerClient, type ListenerContext,
+  accessCommand, approveClicked, commandDecided, denyClicked, denySubmitted, SlackIdentity, targetSuggestions, type ListenerClient, type ListenerContext,
 } from '../../slack-app';
 import type { AccessStatus } from '../../workflows';
 
@@ -113,4 +113,29 @@ test('/access help answers in the ack; bad text says what was wrong', async () =
   await accessCommand(f.ctx)({ command: { text: 'DROP TABLE', user_id: 'U_CAROL', channel_id: 'C1', trigger_id: 'T' }, ack, respond: f.respond, client: f.client });
   expect(answers).toHaveLength(2);
   expect(JSON.stringify(answers[1])).toMatch(/neither a command/);
+});
+
+test('the target picker past 100 targets: only what this person may request, matching what they typed, at most 100', async () => {
+  const many = parseConfig(`
+version: 1
+groups:
+  analysts: [carol@example.org]
+targets:
+${Array.from({ length: 150 }, (_, i) => `  - name: ward-${String(i).padStart(3, '0')}
+    description: ${i % 2 ? 'oncology' : 'cardiology'} notes
+    upstream: { type: stdio, command: node, args: [server.js] }
+    credentials: { provider: fake }
+    requesters: [${i === 149 ? 'bob@example.org' : 'group:analysts'}]
+    approvers: { channel: phi-approvers, members: [bob@example.org] }`).join('\n')}
+`, 'many.yaml');
+  const f = fakes();
+  const ctx = { ...f.ctx, config: many };
+  const answers: Array<{ options: Array<{ value: string }> }> = [];
+  const ack = async (a: { options: Array<Record<string, unknown>> }) => { answers.push(a as never); };
+  await targetSuggestions(ctx)({ ack, body: { user: { id: 'U_CAROL' }, value: '' } });
+  await targetSuggestions(ctx)({ ack, body: { user: { id: 'U_CAROL' }, value: 'ward-14' } });
+  await targetSuggestions(ctx)({ ack, body: { user: { id: 'U_NOBODY' }, value: 'ward' } });
+  expect(answers[0]!.options).toHaveLength(100);
+  expect(answers[1]!.options.map((o) => o.value)).toEqual(['ward-140', 'ward-141', 'ward-142', 'ward-143', 'ward-144', 'ward-145', 'ward-146', 'ward-147', 'ward-148']);
+  expect(answers[2]!.options).toEqual([]);
 });
