@@ -4,7 +4,7 @@ import { RecordingLog, SessionRecorder } from '../../audit';
 import { bootstrapLocalBroker } from '../../devstack/snowflake';
 import { PhiMasker } from '../../proxy';
 import { connectAdmin, type Driver } from '../snowflake/support';
-import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { startHarness, TEST_CONFIG_YAML, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
@@ -25,7 +25,19 @@ targets:
       tools: [run_snowflake_query, list_objects, describe_object]
       sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: hold }
       rowLimit: 20
-    masking: {}
+    masking:
+      # The reviewer's pins (gatehouse catalog show): lineage masking decides by them; tables it does not know are masked whole.
+      catalog:
+        CLINICAL.PHI.PATIENTS.PATIENT_ID: none
+        CLINICAL.PHI.PATIENTS.MRN: MRN
+        CLINICAL.PHI.PATIENTS.FIRST_NAME: NAME
+        CLINICAL.PHI.PATIENTS.LAST_NAME: NAME
+        CLINICAL.PHI.PATIENTS.SSN: SSN
+        CLINICAL.PHI.PATIENTS.PHONE: PHONE
+        CLINICAL.PHI.PATIENTS.EMAIL: EMAIL
+        CLINICAL.PHI.PATIENTS.STATE: none
+        CLINICAL.PHI.CLINICAL_NOTES.NOTE_ID: none
+        CLINICAL.PHI.CLINICAL_NOTES.NOTE_TEXT: text
 `;
 
 interface Table { columns: string[]; rows: unknown[][]; rowCount: number; truncated: boolean }
@@ -46,10 +58,11 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     // The real credential broker mints the grant's SERVICE user on the local Snowflake.
     const broker = await bootstrapLocalBroker({ url: fx.sf.url, account: fx.sf.account.toLowerCase(), adminUser: fx.sf.adminUser, adminPassword: fx.sf.adminPassword });
     const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
-    h = await startHarness({ provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
+    // A grant that outlasts the upstream's start on a loaded machine (20 s expired before the first answer).
+    h = await startHarness({ config: testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 10m')), provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
     // The real PHI engine, not the test double.
     gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target), recorder: new SessionRecorder(h.redis) });
-    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 20_000, reason: 'chart review' }));
+    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 180_000, reason: 'chart review' }));
     await h.access.approve(requestId, 'alice@example.org');
     token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
     session = await connectClient(gw.url, 'clinical', token);
