@@ -72,12 +72,27 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
       if (f.score >= minScore && !ignore.has(f.type)) all.push(f);
     }
   }
+  if (layers) citiesAfterAddresses(view, all);
   const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, all) : all);
   if (view === text) return resolved;
   return resolved.map((f) => {
     const [start, end] = normalized.toOriginal(f.start, f.end);
     return { ...f, start, end };
   });
+}
+
+/** ", Cerdañola del Vallés" closing the line after a street address: the city of that address, in any country. */
+const CITY_AFTER = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
+
+function citiesAfterAddresses(text: string, findings: Finding[]): void {
+  const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS');
+  for (const a of addresses) {
+    const m = CITY_AFTER.exec(text.slice(a.end, a.end + 120));
+    if (m) {
+      const start = a.end + m[0].indexOf(m[1]!);
+      findings.push({ type: 'CITY', start, end: start + m[1]!.length, score: 0.8 });
+    }
+  }
 }
 
 export function resolveOverlaps(text: string, findings: Finding[]): Finding[] {

@@ -58,6 +58,10 @@ describe('addresses of the world', () => {
     expect(covered).toHaveLength(1);
   });
 
+  it('the city closing the line after a foreign address is masked too', () => {
+    expect(mask('Mail to Calle Luna 45, Cerdañola del Vallés\nNext')).toBe('Mail to [STREET_ADDRESS], [CITY]\nNext');
+  });
+
   it('blood pressure and drug doses are not addresses', () => {
     expect(typesIn('BP 135/80, HR 88. Via oral route 2 times daily.')).not.toContain('STREET_ADDRESS');
   });
