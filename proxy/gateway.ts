@@ -105,6 +105,8 @@ export class Gateway {
   private readonly waiter?: DecisionWaiter;
   /** Held calls waiting per grant in this gateway (the workflow keeps the cap across gateways too). */
   private readonly holdsWaiting = new Map<string, number>();
+  /** The address each session's initialize came from (an unauthenticated DELETE must match it). */
+  private readonly startedFrom = new WeakMap<GatewaySession, string>();
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -244,6 +246,7 @@ export class Gateway {
     if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
       throw new GatewayError(GatewayErrorCode.InvalidRequest, `method ${req.method} is not allowed: use POST to send, GET to listen, DELETE to end a session`, 405, { allow: 'GET, POST, DELETE' });
     }
+    if (req.method === 'DELETE' && !req.headers.authorization && await this.endWithoutToken(req, res, target)) return;
     // The grant is checked before the body is even read: an unauthenticated caller gets nothing parsed.
     let auth: { grant: GrantRecord; tokenHash: string };
     try {
@@ -295,6 +298,24 @@ export class Gateway {
     this.takeRate(grant.grantId, 1);
     await this.makeRoom(grant, target);
     await this.startSession(req, res, target, grant, tokenHash, body);
+  }
+
+  /**
+   * Some clients (mcp-go) send DELETE without the Authorization header. Ending a session grants
+   * nothing, so it is honoured without the token, but the session id alone is not enough: the
+   * DELETE must come from the address that started the session. Anything else gets the usual 401.
+   */
+  private async endWithoutToken(req: IncomingMessage, res: ServerResponse, target: TargetConfig): Promise<boolean> {
+    const header = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(header) ? header[0] : header;
+    const session = sessionId ? this.sessions.get(sessionId) : undefined;
+    if (!session || session.target !== target.name) return false;
+    const from = req.socket.remoteAddress;
+    if (!from || this.startedFrom.get(session) !== from) return false;
+    req.resume();
+    await session.end('closed', 'the client ended the session (DELETE without a grant token, from the address that started it)');
+    res.writeHead(200).end();
+    return true;
   }
 
   /** Per-target session limits over the gateway's defaults. */
@@ -377,6 +398,7 @@ export class Gateway {
       },
     });
     this.starting.add(session);
+    if (req.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
     try {
       await session.startUpstream(credential);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { endSession, connectClient, eventually, initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
 
 describe('gateway: sessions per grant that fit desktop clients', () => {
@@ -31,5 +32,35 @@ describe('gateway: sessions per grant that fit desktop clients', () => {
     expect(ended).toMatchObject({ reason: 'closed', detail: expect.stringContaining('evicted') });
     await a.client.close();
     await endSession(b);
+  });
+});
+
+describe('gateway: DELETE without Authorization (mcp-go sends it so)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway(); });
+  afterAll(async () => { await gw.close(); });
+
+  /** A DELETE with no Authorization header, optionally from another loopback address. */
+  const bareDelete = (sessionId: string, localAddress?: string) => new Promise<number>((resolve, reject) => {
+    const url = new URL(`${gw.url}/mcp/everything`);
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'DELETE', headers: { 'mcp-session-id': sessionId }, ...(localAddress ? { localAddress } : {}) }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+  test('honoured from the address that started the session; from another address, or for an unknown session, 401 and the session lives', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const c = await connectClient(gw.url, 'everything', token);
+    const sessionId = c.transport.sessionId!;
+    expect(await bareDelete('00000000-0000-0000-0000-000000000000')).toBe(401);
+    expect(await bareDelete(sessionId, '127.0.0.2')).toBe(401);
+    await expect(c.client.ping()).resolves.toEqual({});
+    expect(await bareDelete(sessionId)).toBe(200);
+    expect(gw.gateway.liveSessions().some((s) => s.sessionId === sessionId)).toBe(false);
+    expect(gw.recorder.of(grant.requestId).find((e) => e.type === 'session_end' && e.sessionId === sessionId)).toMatchObject({ reason: 'closed', detail: expect.stringContaining('DELETE without a grant token') });
+    await c.client.close();
   });
 });
