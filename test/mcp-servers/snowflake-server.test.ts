@@ -59,7 +59,7 @@ describe('the reference Snowflake MCP server on the local Snowflake (stdio, key-
   test('Snowflake\'s errors come back as tool errors with its code; identifiers cannot smuggle SQL', async () => {
     const denied = await call('run_snowflake_query', { statement: 'SELECT * FROM CLINICAL.BILLING.CLAIMS' });
     expect(denied.result.isError).toBe(true);
-    expect(denied.text).toMatch(/^Snowflake error 002003 \(SQL state 02000\): [^]*does not exist or not authorized/);
+    expect(denied.text).toMatch(/^Snowflake error 002003 \(SQL state 42S02\): [^]*does not exist or not authorized/);
     const injected = await call('describe_object', { target_object: 'PATIENTS; DROP TABLE PATIENTS' });
     expect(injected).toMatchObject({ result: { isError: true } });
     expect(injected.text).toContain('is not a Snowflake identifier');
