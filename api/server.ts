@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AccessClient } from '../access';
-import { connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, temporalSettings } from '../lib';
+import { connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, temporalSettings, type ListenerTls } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
@@ -17,14 +18,20 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export function listen(app: Express, host: string, port: number): Promise<RunningApi> {
+/** Plain HTTP behind a TLS-terminating load balancer; with `tls`, HTTPS with HSTS on every answer. */
+export function listen(app: Express, host: string, port: number, tls?: ListenerTls): Promise<RunningApi> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) => {
-      if (error) return reject(error);
+    const server: Server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
+        res.setHeader('strict-transport-security', HSTS);
+        app(req, res);
+      })
+      : createHttpServer(app);
+    server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve({
-        url: `http://${shownHost}:${address.port}`,
+        url: `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
         server,
         close: () => new Promise<void>((done) => {
           server.close(() => done());
@@ -59,8 +66,10 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   });
   const temporal = temporalSettings(env);
   let corsOrigins: string[];
+  let tls: ListenerTls | undefined;
   try {
     corsOrigins = codecCorsOrigins(env.GATEHOUSE_CODEC_CORS_ORIGINS);
+    tls = listenerTls('GATEHOUSE_API_TLS', env.GATEHOUSE_API_TLS_CERT_FILE, env.GATEHOUSE_API_TLS_KEY_FILE);
   } catch (error) {
     throw new ApiSettingsError((error as Error).message);
   }
@@ -75,7 +84,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
     ],
     middleware: [codecMiddleware(corsOrigins)],
   });
-  const running = await listen(app, settings.host, options.port ?? settings.port);
+  const running = await listen(app, settings.host, options.port ?? settings.port, tls);
   log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -155,6 +155,8 @@ const api: ServiceEnvironment = {
     v('GATEHOUSE_API_PORT', 'Listen port.', { default: '8080' }),
     v('GATEHOUSE_API_PUBLIC_URL', 'The URL clients use to reach the API (servers[0] of the OpenAPI document).'),
     v('GATEHOUSE_GATEWAY_URL', 'The gateway\'s public base URL; a target\'s MCP endpoint is <url>/mcp/<target>.', { default: 'http://127.0.0.1:8788' }),
+    v('GATEHOUSE_API_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the API\'s own listener, with HSTS; unset behind a TLS-terminating load balancer.'),
+    v('GATEHOUSE_API_TLS_KEY_FILE', 'PEM private key of GATEHOUSE_API_TLS_CERT_FILE (a mounted secret).'),
     v('GATEHOUSE_CODEC_CORS_ORIGINS', 'Origins of the Temporal UI allowed to call the codec server (/codec/decode) from a browser, comma separated (https://temporal-ui.example.org).'),
     ...ARCHIVE_STORE,
     v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Optional here: when set, the API signs evidence exports with it. Prefer giving the API only the public key.', { secret: true }),

@@ -14,5 +14,6 @@ export {
 export {
   EncryptionCodec, PayloadKeyring, PayloadCodecError, parsePayloadKeys, generatePayloadKey, sealPayload, openPayload, isSealed, ENCRYPTED_ENCODING, type PayloadKey,
 } from './payload-codec';
+export { listenerTls, ListenerTlsError, HSTS, type ListenerTls } from './listener-tls';
 export { SERVICE_ENVIRONMENT, serviceVariable, missingEnvironment, type EnvVariable, type ServiceEnvironment, type ServiceName } from './environment';
 export { projectRoot, stateDir } from './state';
