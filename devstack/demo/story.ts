@@ -111,6 +111,14 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     expectThat(leaked.length === 0, `the answer carries PHI unmasked: ${leaked.length} value(s) from the table appear as they are stored`);
     expectThat(/\[NAME\]/.test(answerText) && /\[SSN\]/.test(answerText), 'the answer has no [NAME] and [SSN] placeholders where the names and SSNs were');
     ok(`${raw.length} rows came back; names, SSNs and MRNs are masked ([NAME], [SSN], ...), none of the stored values reached the agent.`);
+    // The same SSNs, disguised: masking decides by what a column is computed from, not by its name or look.
+    const disguised = "SELECT REVERSE(REPLACE(SSN, '-', '')) AS ICD10_CODE FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3";
+    detail(`The agent tries to disguise the SSNs: ${disguised}`);
+    const sneaky = (await client.callTool({ name: 'run_snowflake_query', arguments: { statement: disguised } })) as ToolText & { _meta?: Record<string, unknown> };
+    const why = ((sneaky._meta?.['gatehouse/masking'] as { columns?: { reason?: string }[] } | undefined)?.columns ?? [])[0]?.reason;
+    const reversed = raw.map((r) => [...String(r.SSN).replace(/-/g, '')].reverse().join(''));
+    expectThat(!sneaky.isError && !reversed.some((v) => textOf(sneaky).includes(v)) && /\[SSN\]/.test(textOf(sneaky)) && !!why, `the disguised SSNs came back unmasked or without a reason: ${textOf(sneaky).slice(0, 300)}`);
+    ok(`masked whole by lineage, whatever the column is called: ${why}`);
 
     // 6 ─ a write is held, approved in the thread, and run
     const write = "UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'North Campus Clinic' WHERE ENCOUNTER_ID = 1";
