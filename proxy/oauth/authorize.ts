@@ -197,12 +197,14 @@ export class AuthorizationFlow {
     const max = target.maxDuration ?? this.d.config.defaults.maxDuration;
     const durations = DURATIONS.map((v) => ({ v, ms: parseDuration(v) })).filter((x) => x.ms <= max);
     if (!durations.some((x) => x.ms === max)) durations.push({ v: formatDuration(max), ms: max });
-    const active = await this.d.access.list({ target: pending.target, requester: pending.subject!, state: 'ACTIVE', limit: 5 }).catch(() => []);
-    const activeGrants: { requestId: string; expiresAt: string }[] = [];
-    for (const a of active) {
-      const s = await this.d.access.status(a.requestId).catch(() => null);
-      if (s?.state === 'ACTIVE' && s.requester === pending.subject && s.expiresAt) activeGrants.push({ requestId: a.requestId, expiresAt: s.expiresAt });
-    }
+    const active = await within(this.d.access.list({ target: pending.target, requester: pending.subject!, state: 'ACTIVE', limit: 10 }), 3_000).catch(() => null) ?? [];
+    // Each offer is checked against the workflow and this gateway's grant store; a workflow that does not answer is not offered.
+    const checked = await Promise.all(active.map(async (a) => {
+      const s = await within(this.d.access.status(a.requestId), 2_000).catch(() => null);
+      const live = s?.grantId ? await this.d.grants.get(s.grantId).catch(() => null) : null;
+      return s?.state === 'ACTIVE' && s.requester === pending.subject && s.expiresAt && live ? { requestId: a.requestId, expiresAt: s.expiresAt } : null;
+    }));
+    const activeGrants = checked.filter((g): g is { requestId: string; expiresAt: string } => g !== null);
     requestPage(res, {
       action: `${OAUTH_PATHS.authorize}/${pending.id}`, csrf: pending.csrf,
       target: { name: target.name, description: target.description },
@@ -290,6 +292,13 @@ export class AuthorizationFlow {
   private event(type: TrailEvent['type'], pending: PendingAuthorization, detail?: string): TrailEvent {
     return { at: new Date().toISOString(), type, clientId: pending.client.id, ...(pending.subject ? { actor: pending.subject } : {}), ...(detail ? { detail } : {}) };
   }
+}
+
+/** The answer, or null when it does not come within `ms` (the page must not hang on a workflow nobody serves). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function targetOf(resource: string, issuer: string, config: GatehouseConfig): string | null {

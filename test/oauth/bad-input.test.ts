@@ -28,7 +28,7 @@ describe('the authorization server refuses bad input precisely and issues nothin
   beforeAll(async () => {
     receiver = await startRedirectReceiver();
     docs = await startMetadataDocumentServer(() => [receiver.url]);
-    stack = await startOAuthStack({ as: { metadataFetch: { ca: [docs.ca], timeoutMs: 1_000 } } });
+    stack = await startOAuthStack({ as: { metadataFetch: { ca: [docs.ca], timeoutMs: 1_000 }, clients: [{ clientId: 'desktop-app', name: 'Desktop app', redirectUris: [receiver.url] }] } });
     base = stack.gatewayUrl;
     resource = `${base}/mcp/everything`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -78,7 +78,8 @@ describe('the authorization server refuses bad input precisely and issues nothin
     const page = await newPage();
     await page.goto(authorizeUrl(params), { waitUntil: 'domcontentloaded' });
     await signInAtProvider(page, 'carol@example.org');
-    await page.locator('button', { hasText: 'Use my active access' }).first().click();
+    // Temporal visibility is shared with other suites: pick this suite's own request.
+    await page.locator('button', { hasText: `Use my active access ${carolRequest}` }).click();
     const answer = await eventually(() => receiver.received[seen]!, 'the redirect with a code');
     expect(answer.get('error')).toBeNull();
     return answer.get('code')!;
@@ -98,6 +99,16 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(prm).toMatchObject({ resource, authorization_servers: [base] });
     const challenge = (await fetch(resource, { method: 'POST', body: '{}' })).headers.get('www-authenticate');
     expect(challenge).toContain(`resource_metadata="${base}/.well-known/oauth-protected-resource/mcp/everything"`);
+  });
+
+  test('a pre-registered client (gatehouse.yaml oauth.clients) is known first, with its own redirect URIs', async () => {
+    const v = verifier();
+    const code = await codeFor({ client_id: 'desktop-app', code_challenge: challengeOf(v) });
+    const answer = await token({ code, code_verifier: v, client_id: 'desktop-app' });
+    expect(answer).toMatchObject({ status: 200, body: { token_type: 'Bearer', access_token: expect.stringMatching(/^ghg_/) } });
+    const elsewhere = await fetch(authorizeUrl({ client_id: 'desktop-app', redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });
+    expect(elsewhere.status).toBe(400);
+    expect((await stack.as.trailOf(carolRequest)).some((e) => e.type === 'token_issued' && e.clientId === 'desktop-app' && e.actor === 'carol@example.org')).toBe(true);
   });
 
   test('wrong PKCE verifier: invalid_grant, and the code is burnt (the right verifier cannot follow)', async () => {

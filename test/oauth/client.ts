@@ -134,7 +134,8 @@ export async function signInAtProvider(page: Page, login: string): Promise<void>
   await page.waitForLoadState('domcontentloaded');
   const consent = page.locator('button:has-text("Continue")');
   if (await consent.count()) {
-    await consent.press('Enter');
+    await consent.focus();
+    await page.keyboard.press('Enter');
     await page.waitForLoadState('domcontentloaded');
   }
 }

@@ -21,6 +21,8 @@ describe('sign in from an MCP client with nothing but the URL', () => {
   const contexts: BrowserContext[] = [];
   const connections: McpConnection[] = [];
   let mcpUrl: string;
+  /** Carol's active request after the first test (the second test reuses it). */
+  let activeRequest = '';
 
   beforeAll(async () => {
     receiver = await startRedirectReceiver();
@@ -31,6 +33,8 @@ describe('sign in from an MCP client with nothing but the URL', () => {
   });
   afterAll(async () => {
     for (const c of connections) await c.transport.close().catch(() => undefined);
+    // Leave no active grant behind for other suites' pages to offer.
+    if (activeRequest) await stack?.access.revoke(activeRequest, 'carol@example.org', 'tests over').catch(() => undefined);
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await stack?.close();
@@ -128,6 +132,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(again).toBe('redirect');
     const second = await authorize(provider.authorizationUrl!, { login: 'carol@example.org', reason: 'one more look', approver: 'alice' });
     expect(second.requestId).not.toBe(requestId);
+    activeRequest = second.requestId;
     const reconnected = await finishSignIn(mcpUrl, provider, second.params.get('code')!);
     connections.push(reconnected);
     expect((await reconnected.client.listTools()).tools.length).toBeGreaterThan(0);
@@ -141,10 +146,11 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     const page = await newPage();
     await page.goto(provider.authorizationUrl!.href, { waitUntil: 'domcontentloaded' });
     await signInAtProvider(page, 'carol@example.org');
-    const reuse = page.locator('button', { hasText: 'Use my active access' });
-    await reuse.first().waitFor();
+    // Temporal visibility is shared with other suites: pick this suite's own request.
+    const reuse = page.locator('button', { hasText: `Use my active access ${activeRequest}` });
+    await reuse.waitFor();
     expect(await page.locator('main').innerText()).toContain('Older MCP client');
-    await reuse.first().focus();
+    await reuse.focus();
     await page.keyboard.press('Enter');
     const params = await untilRedirected(page, seen);
     const mcp = await finishSignIn(mcpUrl, provider, params.get('code')!);
