@@ -1,6 +1,6 @@
 import { formatDuration } from '../../lib';
 import {
-  buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, lookAlikes, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
+  buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
 } from '../../lib/slack';
 import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from '../../workflows/types';
 
@@ -191,15 +191,7 @@ export function notDeliveredDm(s: AccessStatus, slackError: string): SlackMessag
 
 /** A plain reply in the thread (Gatehouse's own words, with inert values in them). */
 export function reply(text: string, more: Block[] = [], full: FullText[] = []): SlackMessageContent {
-  return { text: topLevel(text), blocks: [section(text), ...more], ...(full.length ? { full } : {}) };
-}
-
-/**
- * The top-level `text` (notifications, screen readers) of a reply: its mrkdwn, with the values
- * Gatehouse showed as inline code made inert too, since a notification may not keep the code.
- */
-function topLevel(text: string): string {
-  return text.replace(/`([^`]*)`/g, (_m, inner: string) => lookAlikes(inner));
+  return { text, blocks: [section(text), ...more], ...(full.length ? { full } : {}) };
 }
 
 /** A reason someone typed, under a decision line of Gatehouse's. */
