@@ -122,8 +122,10 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
 
   test('an export is denied; a write is held and approved; a write is held and denied; unparseable SQL is held', async () => {
     await expect(query("COPY INTO @exports/patients FROM CLINICAL.PHI.PATIENTS")).rejects.toMatchObject({ code: -32030 });
+    // With a progress token the client waits for the decision (the other hold style answers at once: holds.test.ts).
+    const waiting = { onprogress: () => undefined, timeout: 120_000 };
 
-    const approved = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: "INSERT INTO CLINICAL.PHI.CORRECTIONS VALUES (1, 'allergy list updated')" } }, CallToolResultSchema)
+    const approved = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: "INSERT INTO CLINICAL.PHI.CORRECTIONS VALUES (1, 'allergy list updated')" } }, CallToolResultSchema, waiting)
       .then((r) => r, (e: unknown) => e);
     let held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     expect(held).toMatchObject({ tool: 'run_snowflake_query', classes: ['write'] });
@@ -131,13 +133,13 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     expect(await approved).toMatchObject({ structuredContent: { columns: ['number of rows inserted'], rows: [[1]] } });
     expect(await admin.query('SELECT NOTE FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ NOTE: 'allergy list updated' }]);
 
-    const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }).then((r) => r, (e: unknown) => e);
+    const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
     held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'not without a ticket');
     expect(await denied).toMatchObject({ code: -32031, message: expect.stringContaining('denied by alice@example.org') });
     expect(await admin.query('SELECT COUNT(*) AS N FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ N: 1 }]);
 
-    const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }).then((r) => r, (e: unknown) => e);
+    const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
     held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     expect(held.classes).toContain('unparseable');
     expect(held.risk).toBe('high');
