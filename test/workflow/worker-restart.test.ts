@@ -2,7 +2,7 @@ import { AccessClient } from '../../access';
 import { connectRedis, connectTemporalClient, decodeKey, GrantStore, temporalSettings, waitForRedis, type Redis } from '../../lib';
 import { waitFor, type ManagedProcess } from '../../devstack';
 import { startWorkerProcess, workerFamily } from '../support/spawn-worker';
-import { testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
+import { TEST_CONFIG_YAML, testConfig, testRedisUrl, waitForState, waitForStatus } from '../support/harness';
 import type { Client } from '@temporalio/client';
 
 describe('a worker killed mid-request', () => {
@@ -22,7 +22,9 @@ describe('a worker killed mid-request', () => {
 
   beforeAll(async () => {
     client = await connectTemporalClient({ ...temporalSettings(), taskQueue });
-    access = new AccessClient(client, testConfig(), taskQueue);
+    // The approval must outlast a worker's start on a loaded machine: this test is about restarts,
+    // not about the approval deadline (access-lifecycle covers that).
+    access = new AccessClient(client, testConfig(TEST_CONFIG_YAML.replace('approvalTimeout: 4s', 'approvalTimeout: 90s')), taskQueue);
     redis = connectRedis(testRedisUrl());
     await waitForRedis(redis);
     grants = new GrantStore(redis, decodeKey(family.env.GATEHOUSE_GRANT_TOKEN_KEY!, 'key'));
