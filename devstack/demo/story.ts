@@ -33,10 +33,11 @@ const errorOf = async (work: Promise<unknown>): Promise<{ code?: number; message
 
 export async function tellStory(stack: DemoStack, stateDir: string): Promise<void> {
   const slack = new LocalSlackPeople(stack.localSlack);
-  // The audit commands read workflow history, encrypted with the stack's payload key.
+  // The audit commands read workflow history, encrypted with the stack's payload key: the one in
+  // the environment when there is one (it wins for the stack too, see developmentKeys), else the stored one.
   const cliEnv = {
     GATEHOUSE_STATE_DIR: stateDir, TEMPORAL_ADDRESS: stack.temporal, GATEHOUSE_CONFIG: join(stateDir, 'gatehouse.demo.yaml'),
-    GATEHOUSE_PAYLOAD_KEYS: storedDevelopmentKey(stateDir, 'GATEHOUSE_PAYLOAD_KEYS') ?? '',
+    GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS || storedDevelopmentKey(stateDir, 'GATEHOUSE_PAYLOAD_KEYS') || '',
   };
   let admin: SnowflakeAdmin | undefined;
   let mcp: { client: Client; transport: StreamableHTTPClientTransport } | undefined;
