@@ -4,7 +4,7 @@ import {
 } from '../phi';
 import type { TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
-import type { MaskContext, MaskOutcome, MaskSummary, ResponseMasker } from './masking';
+import { mergeSummaries, type MaskContext, type MaskOutcome, type MaskSummary, type ResponseMasker } from './masking';
 
 /** Tools of the reference server whose results are catalog metadata (SHOW / DESCRIBE). */
 export const CATALOG_TOOLS = ['list_objects', 'describe_object'];
@@ -103,7 +103,7 @@ export class PhiMasker implements ResponseMasker {
         const rest = this.byAppearance(Object.fromEntries(Object.entries(args).filter(([k]) => !sqlKeys.includes(k))), this.policy);
         const sqlParts = sqlKeys.map((k) => [k, sqlAsEvidence(args[k] as string)] as const);
         const masked = { ...(rest.masked as object), ...Object.fromEntries(sqlParts.map(([k, o]) => [k, o.masked])) };
-        return { masked: masked as T, report: merge([rest.report, ...sqlParts.map(([, o]) => o.report)]) };
+        return { masked: masked as T, report: mergeSummaries(rest.report, ...sqlParts.map(([, o]) => o.report)) };
       }
     }
     const sql = context?.part === 'result' ? this.sqlOf(context) : undefined;
@@ -185,7 +185,7 @@ export class PhiMasker implements ResponseMasker {
       ...(structured !== undefined ? { structuredContent: structured } : {}),
       _meta: meta,
     };
-    return { masked: masked as T, report: merge(reports) };
+    return { masked: masked as T, report: mergeSummaries(...reports) };
   }
 
   /** A part of a SQL result that is not the table: every string replaced with the strictest label of the plan. */
@@ -221,7 +221,7 @@ export class PhiMasker implements ResponseMasker {
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
       return v;
     };
-    return { masked: walk(value) as T, report: merge(reports) };
+    return { masked: walk(value) as T, report: mergeSummaries(...reports) };
   }
 }
 
@@ -247,16 +247,6 @@ function summary(report: MaskReport): MaskSummary {
   const counts: Record<string, number> = {};
   for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
   return { counts, total: report.total };
-}
-
-function merge(reports: MaskSummary[]): MaskSummary {
-  const counts: Record<string, number> = {};
-  let total = 0;
-  for (const r of reports) {
-    for (const [type, n] of Object.entries(r.counts)) counts[type] = (counts[type] ?? 0) + n;
-    total += r.total;
-  }
-  return { counts, total };
 }
 
 /**
