@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readLimitedBody } from './http-body';
 import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger, GrantStore, REVOCATION_CHANNEL, type GrantRecord, type Logger, type Redis, type RevocationEvent } from '../lib';
 import type { GatehouseConfig, TargetConfig } from '../policy';
@@ -465,22 +466,7 @@ export class Gateway {
   private async readBody(req: IncomingMessage): Promise<unknown> {
     const max = this.limits.maxBodyBytes;
     const tooLarge = () => new GatewayError(GatewayErrorCode.BodyTooLarge, `the request body is larger than ${max} bytes; send smaller messages`, 413);
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) {
-      req.resume();
-      throw tooLarge();
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > max) {
-        req.resume();
-        throw tooLarge();
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readLimitedBody(req, max, tooLarge);
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {

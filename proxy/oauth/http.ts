@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimitedBody } from '../http-body';
 import { OAuthError } from './errors';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -16,23 +17,8 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
 }
 
 /** Reads an application/x-www-form-urlencoded (or JSON, with `json`) body of at most `max` bytes. */
-export async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) {
-    req.resume();
-    throw new OAuthError('invalid_request', `the request body is larger than ${max} bytes`, 413);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      req.resume();
-      throw new OAuthError('invalid_request', `the request body is larger than ${max} bytes`, 413);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
+  return readLimitedBody(req, max, () => new OAuthError('invalid_request', `the request body is larger than ${max} bytes`, 413));
 }
 
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
