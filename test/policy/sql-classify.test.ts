@@ -145,19 +145,47 @@ describe('classifySql: tables', () => {
 });
 
 describe('classifySql: large inputs', () => {
-  it('does not hang on a huge statement', () => {
-    const sql = `SELECT ${Array.from({ length: 20000 }, (_, i) => `c${i}`).join(', ')} FROM t`;
-    const started = Date.now();
-    expect(classifySql(sql).statements).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5000);
+  /** CPU microseconds of `times` runs in one batch, best of three (one busy moment cannot decide). */
+  function cpuMicros(run: () => void, times: number): number {
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const start = process.cpuUsage();
+      for (let r = 0; r < times; r++) run();
+      const used = process.cpuUsage(start);
+      best = Math.min(best, used.user + used.system);
+    }
+    return Math.max(best, 1);
+  }
+
+  /**
+   * Equal amounts of work, no clock bound: `large` once against `small` (1/8 of it) eight times.
+   * A linear classifier measures about 1, a quadratic one about 8; the bound of 4 leaves room for
+   * garbage collection on a loaded machine and still catches a quadratic path.
+   */
+  function workRatio(small: string, large: string, check: (sql: string) => void): number {
+    check(small); // warm up the JIT
+    let ratio = Infinity;
+    for (let attempt = 0; attempt < 3 && ratio >= 4; attempt++) {
+      ratio = Math.min(ratio, cpuMicros(() => check(large), 1) / cpuMicros(() => check(small), 8));
+    }
+    return ratio;
+  }
+  const columns = (n: number) => `SELECT ${Array.from({ length: n }, (_, i) => `c${i}`).join(', ')} FROM t`;
+
+  it('a huge statement costs in proportion to its size', () => {
+    expect(classifySql(columns(20_000)).statements).toBe(1);
+    expect(workRatio(columns(2_500), columns(20_000), (sql) => expect(classifySql(sql).statements).toBe(1))).toBeLessThan(4);
   });
 
-  it('does not hang on many statements or deep nesting', () => {
-    const started = Date.now();
-    expect(classifySql('SELECT 1;'.repeat(50000)).classes).toContain('multi_statement');
+  it('many statements, deep nesting and long literals cost in proportion to their size', () => {
+    expect(classifySql('SELECT 1;'.repeat(50_000)).classes).toContain('multi_statement');
     expect(classifySql(`SELECT ${'('.repeat(5000)}1${')'.repeat(5000)}`).risk).toBe('high');
-    expect(classifySql("SELECT '" + ';'.repeat(200000) + "'").statements).toBe(1);
-    expect(Date.now() - started).toBeLessThan(10000);
+    expect(classifySql("SELECT '" + ';'.repeat(200_000) + "'").statements).toBe(1);
+    expect(workRatio('SELECT 1;'.repeat(6_250), 'SELECT 1;'.repeat(50_000), (sql) => expect(classifySql(sql).classes).toContain('multi_statement'))).toBeLessThan(4);
+    const nested = (n: number) => `SELECT ${'('.repeat(n)}1${')'.repeat(n)}`;
+    expect(workRatio(nested(625), nested(5000), (sql) => expect(classifySql(sql).risk).toBe('high'))).toBeLessThan(4);
+    const literal = (n: number) => "SELECT '" + ';'.repeat(n) + "'";
+    expect(workRatio(literal(25_000), literal(200_000), (sql) => expect(classifySql(sql).statements).toBe(1))).toBeLessThan(4);
   });
 
   it('refuses oversized text', () => {
