@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../lib';
-import { clip, inert, plainWords, stateLine, utcTime, type Who } from '../lib/slack';
+import { clip, inert, plainLength, plainWords, stateLine, utcTime, type Who } from '../lib/slack';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import type { AccessStatus } from '../workflows';
 
@@ -60,8 +60,8 @@ export const OPTION_VALUE_MAX = 150;
 export function targetOption(t: TargetConfig, config: GatehouseConfig): Record<string, unknown> {
   const most = `up to ${formatDuration(t.maxDuration ?? config.defaults.maxDuration)}`;
   const room = OPTION_TEXT_MAX - most.length - 2;
-  const description = t.description ? `${clip(t.description, room, plainWords).text}; ${most}` : most;
-  return { text: plain(clip(t.name, OPTION_TEXT_MAX, plainWords).text), value: t.name, description: plain(description) };
+  const description = t.description ? `${clip(t.description, room, plainWords, plainLength).text}; ${most}` : most;
+  return { text: plain(clip(t.name, OPTION_TEXT_MAX, plainWords, plainLength).text), value: t.name, description: plain(description) };
 }
 
 /** The options an external select offers for what the person typed (at most 100; names first, then descriptions). */

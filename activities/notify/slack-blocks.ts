@@ -1,6 +1,6 @@
 import { formatDuration } from '../../lib';
 import {
-  buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
+  buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainLength, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
 } from '../../lib/slack';
 import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from '../../workflows/types';
 
@@ -71,7 +71,7 @@ export const code = (value: string, max = INLINE_MAX): string => `\`${clip(value
  * section (clipped, with the whole text added to `full`).
  */
 function quoted(label: string, raw: string, full: FullText[], fullLabel = label): Block[] {
-  const clipped = clip(raw, BLOCK_TEXT_MAX, plainWords);
+  const clipped = clip(raw, BLOCK_TEXT_MAX, plainWords, plainLength);
   if (clipped.omitted) full.push({ label: fullLabel, text: raw });
   return [context(`*${label}*`), { type: 'section', text: plain(clipped.text) }];
 }
@@ -90,7 +90,7 @@ function codeEncode(text: string): string {
 
 /** The whole of each clipped text, as thread replies of at most 40 blocks of plain text or code. */
 export function fullTextMessages(requestId: string, full: FullText): SlackMessageContent[] {
-  const pieces = full.code ? chunks(full.text, BLOCK_TEXT_MAX - 8, codeEncode).map((c) => `\`\`\`\n${c}\n\`\`\``) : chunks(full.text, BLOCK_TEXT_MAX, plainWords);
+  const pieces = full.code ? chunks(full.text, BLOCK_TEXT_MAX - 8, codeEncode).map((c) => `\`\`\`\n${c}\n\`\`\``) : chunks(full.text, BLOCK_TEXT_MAX, plainWords, plainLength);
   const perMessage = 40;
   const out: SlackMessageContent[] = [];
   for (let i = 0; i < pieces.length; i += perMessage) {

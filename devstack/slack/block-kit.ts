@@ -5,7 +5,13 @@
  * `[ERROR] <what> [json-pointer:<where>]` in response_metadata.messages.
  *
  * Lengths are counted in UTF-16 code units (JavaScript's length): never fewer than the characters
- * Slack counts, so nothing accepted here is too long there.
+ * Slack counts, so nothing accepted here is too long there. plain_text is counted as Slack stores
+ * it, with `&`, `<` and `>` escaped (an interaction payload returns a plain_text `Answer & 1` as
+ * `Answer &amp; 1`, slackapi/bolt-python#513): a plain_text of 3,000 `&` may be 15,000 characters
+ * to Slack, so it is refused here. mrkdwn is counted as sent: the app escapes it itself
+ * (ESCAPING https://docs.slack.dev/messaging/formatting-message-text#escaping: `&`, `<`, `>` are
+ * control characters "for special parsing in text objects"; plain_text is not parsed, and the
+ * TEXT page accepts formatting markup only "when type is mrkdwn").
  *
  * Sources (one per limit below):
  *   BLOCKS     https://docs.slack.dev/reference/block-kit/blocks (50 blocks a message, 100 a view; block_id 255, unique)
@@ -73,6 +79,9 @@ function maxLength(p: Problems, path: string, value: unknown, max: number): void
   if (value.length > max) p.add(path, `must be less than ${max + 1} characters`);
 }
 
+/** plain_text as Slack stores it: `&`, `<`, `>` as entities (see the module comment). */
+const asStored = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** A text object; `plainOnly` where Slack requires plain_text. */
 function textObject(p: Problems, path: string, t: unknown, max: number, { plainOnly = false, required = true } = {}): void {
   if (t === undefined && !required) return;
@@ -81,7 +90,9 @@ function textObject(p: Problems, path: string, t: unknown, max: number, { plainO
   if (plainOnly && t.type !== 'plain_text') return p.add(`${path}/type`, 'must be plain_text');
   if (typeof t.text !== 'string') return p.add(`${path}/text`, 'must be a string');
   if (t.text.length < 1) p.add(`${path}/text`, 'must be more than 0 characters');
-  maxLength(p, `${path}/text`, t.text, Math.min(max, LIMITS.text));
+  const limit = Math.min(max, LIMITS.text);
+  if (t.text.length <= limit && t.type === 'plain_text' && asStored(t.text).length > limit) p.add(`${path}/text`, `must be less than ${limit + 1} characters (plain_text counted as Slack stores it, & < > escaped)`);
+  else maxLength(p, `${path}/text`, t.text, limit);
   if (t.emoji !== undefined && t.type !== 'plain_text') p.add(`${path}/emoji`, 'is only allowed on plain_text');
   if (t.verbatim !== undefined && t.type !== 'mrkdwn') p.add(`${path}/verbatim`, 'is only allowed on mrkdwn');
 }

@@ -76,6 +76,25 @@ test('clip: escapes first, cuts between whole graphemes, counts what it left out
   }
 });
 
+test('plain_text carries user words as written; mrkdwn escapes them; lengths fit however Slack counts', () => {
+  // https://docs.slack.dev/messaging/formatting-message-text#escaping: & < > are escaped where they
+  // would be parsed (mrkdwn); plain_text is not parsed, so an entity there would be shown as typed.
+  const message = requestMessage(edgeStatus({ reason: 'fish & chips <3 >_<', target: 'a&b' }), mention);
+  const texts = textObjects(message.blocks);
+  expect(texts.find((t) => t.type === 'plain_text' && t.text.includes('fish'))?.text).toBe('fish & chips <3 >_<');
+  for (const t of texts.filter((x) => x.type === 'mrkdwn')) expect(t.text).not.toMatch(/&(?!amp;|lt;|gt;)|<(?![@#!]|https?:)/);
+  expect(texts.filter((t) => t.type === 'mrkdwn').map((t) => t.text).join('')).toContain('a&amp;b');
+  // 1,000 `&`: clipped so that even escaped (as Slack stores plain_text) the section holds 3,000.
+  const clipped = requestMessage(edgeStatus({ reason: AMPERSANDS }), mention);
+  const reason = textObjects(clipped.blocks).find((t) => t.type === 'plain_text' && t.text.startsWith('&'))!;
+  expect(reason.text).toMatch(/^&{595}… \(405 more characters\)$/);
+  expect(messageBlockProblems(clipped.blocks)).toEqual([]);
+  // The local Slack counts plain_text as Slack stores it: 3,000 raw `&` is refused.
+  expect(messageBlockProblems([{ type: 'section', text: { type: 'plain_text', text: '&'.repeat(3000) } }])).toEqual([
+    '[ERROR] must be less than 3001 characters (plain_text counted as Slack stores it, & < > escaped) [json-pointer:/blocks/0/text/text]',
+  ]);
+});
+
 describe('injection: the approver\'s message shows user text as data', () => {
   const s = edgeStatus({ reason: FORGED_APPROVAL, origin: 'api', requester: 'agent:ci-bot' });
   const active = { ...s, state: 'ACTIVE' as const, decision: { approved: true, by: 'bob@example.org', at: now() }, expiresAt: now(), activeSince: now() };
