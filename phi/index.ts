@@ -9,6 +9,7 @@ import { maskText as maskTextImpl } from './mask-text';
 import { parseMaskingPolicy, type MaskingPolicy } from './policy';
 import { ReportBuilder } from './report';
 import { maskJsonValue } from './structured/json';
+import { maskJsonSchemaValue } from './structured/json-schema';
 import { maskRowsInto } from './structured/rows';
 import { serializeJson } from './structured/serialize';
 import { scanText as scanTextImpl } from './text/scan';
@@ -47,6 +48,17 @@ export function maskRows(columns: readonly string[], rows: readonly (readonly un
 export function maskJson(value: unknown, policy: MaskingPolicy, options: MaskOptions = {}): { value: unknown; report: MaskReport } {
   const report = new ReportBuilder(options.maxReportLocations);
   const masked = maskJsonValue(value, policy, perCall(options), report);
+  return { value: masked, report: report.build() };
+}
+
+/**
+ * Masks a JSON Schema (a tool's inputSchema, an elicitation's requestedSchema): keywords, types
+ * and property names stay; default / const / enum / examples are masked as the class their
+ * property's name announces, else by content; descriptions and titles are scanned as free text.
+ */
+export function maskJsonSchema(schema: unknown, policy: MaskingPolicy, options: MaskOptions = {}): { value: unknown; report: MaskReport } {
+  const report = new ReportBuilder(options.maxReportLocations);
+  const masked = maskJsonSchemaValue(schema, policy, perCall(options), report);
   return { value: masked, report: report.build() };
 }
 

@@ -27,10 +27,10 @@ export interface ForwardedCall {
   readonly startedAt: number;
 }
 
-/** Responses of these methods carry no data from the warehouse; everything else is masked. */
-export const UNMASKED_RESULTS: ReadonlySet<string> = new Set([
-  'initialize', 'ping', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'logging/setLevel',
-]);
+/**
+ * Every result is masked, listings and initialize too: a server writes their descriptions, names
+ * and schemas, and the masker knows which of their fields are protocol structure (mcp-structure.ts).
+ */
 
 export type Refusal = { code: number; message: string };
 
@@ -110,7 +110,7 @@ export function maskContextFor(target: string, call: ForwardedCall, part: MaskCo
 }
 
 /** A result before masking: listings filtered to allowed tools, tables cut to the row limit. */
-export function shapeResult(target: TargetConfig, call: ForwardedCall, result: Record<string, unknown>): { result: Record<string, unknown>; rows?: number; mask: boolean } {
+export function shapeResult(target: TargetConfig, call: ForwardedCall, result: Record<string, unknown>): { result: Record<string, unknown>; rows?: number } {
   let out = result;
   let rows: number | undefined;
   if (call.method === 'tools/list' && Array.isArray(out.tools)) {
@@ -121,7 +121,7 @@ export function shapeResult(target: TargetConfig, call: ForwardedCall, result: R
     out = limited.result;
     rows = limited.rows;
   }
-  return { result: out, ...(rows !== undefined ? { rows } : {}), mask: !UNMASKED_RESULTS.has(call.method) };
+  return { result: out, ...(rows !== undefined ? { rows } : {}) };
 }
 
 export type ResponseOutcome =

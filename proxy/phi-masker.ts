@@ -1,9 +1,10 @@
 import {
-  applyConfigTags, looksLikeSql, maskJson, maskSqlText, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
+  applyConfigTags, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
   type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import type { TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
+import { maskResultFields, maskServerMessageFields, type FieldMaskers } from './mcp-structure';
 import { mergeSummaries, type MaskContext, type MaskOutcome, type MaskSummary, type ResponseMasker } from './masking';
 
 /** Tools of the reference server whose results are catalog metadata (SHOW / DESCRIBE). */
@@ -111,6 +112,9 @@ export class PhiMasker implements ResponseMasker {
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
     // their free-text columns (comment, ...) are still scanned. Never for a call that carried SQL.
     const policy = context?.part === 'result' && context.tool && this.catalogTools.has(context.tool) ? this.catalogPolicy : this.policy;
+    // Protocol messages are masked field by field (mcp-structure.ts): structure stays, data is masked.
+    if (context?.part === 'result') return this.byStructure(value, policy, (f) => maskResultFields(context.method, value, f));
+    if (context?.part === 'notification') return this.byStructure(value, policy, (f) => maskServerMessageFields(context.method, value, f));
     return this.byAppearance(value, policy);
   }
 
@@ -118,17 +122,37 @@ export class PhiMasker implements ResponseMasker {
     return this.tokenKey === undefined ? {} : { tokenKey: this.tokenKey };
   }
 
+  /** Masks a protocol message through its field map; each field's masking is reported once. */
+  private byStructure<T>(value: T, policy: MaskingPolicy, walk: (f: FieldMaskers) => T): MaskOutcome<T> {
+    const reports: MaskSummary[] = [];
+    const options = this.maskOptions;
+    const uriPolicy: MaskingPolicy = { ...policy, ignore: [...new Set([...policy.ignore, 'URL' as const])] };
+    const data = (v: unknown) => {
+      const { value: masked, report } = maskJson(v, policy, options);
+      reports.push(summary(report));
+      return masked;
+    };
+    const fields: FieldMaskers = {
+      text: (s) => data(s) as string,
+      data,
+      uri: (s) => {
+        const { value: masked, report } = maskJson(s, uriPolicy, options);
+        reports.push(summary(report));
+        return masked as string;
+      },
+      schema: (v) => {
+        const { value: masked, report } = maskJsonSchema(v, policy, options);
+        reports.push(summary(report));
+        return masked;
+      },
+      // Images, audio and blobs cannot be read by the text detectors: withheld unless the policy
+      // says `binary: scan`, and then only while the scan finds nothing in them.
+      binary: (s) => (policy.binary === 'scan' && maskJson(s, policy, options).value === s ? s : undefined),
+    };
+    return { masked: walk(fields), report: mergeSummaries(...reports) };
+  }
+
   private byAppearance<T>(value: T, policy: MaskingPolicy): MaskOutcome<T> {
-    const twin = textTwinOfStructured(value);
-    if (twin) {
-      // The text is the structured result as JSON (the reference server's shape): mask the table
-      // once and write its text from the masked table, instead of masking the same data twice.
-      const { value: masked, report } = maskJson(twin.rest, policy, this.maskOptions);
-      const structured = (masked as { structuredContent: unknown }).structuredContent;
-      const text = JSON.stringify(structured);
-      const content = twin.content.map((item, i) => (twin.twins.has(i) ? { ...(item as object), text } : (masked as { content: unknown[] }).content[twin.order.indexOf(i)]));
-      return { masked: { ...(masked as object), content } as T, report: summary(report) };
-    }
     const { value: masked, report } = maskJson(value, policy, this.maskOptions);
     return { masked: masked as T, report: summary(report) };
   }
@@ -247,24 +271,4 @@ function summary(report: MaskReport): MaskSummary {
   const counts: Record<string, number> = {};
   for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
   return { counts, total: report.total };
-}
-
-/**
- * When a tool result carries structuredContent and text items that are exactly its JSON, returns
- * the result without those items (to mask) and where they were; otherwise undefined.
- */
-function textTwinOfStructured(value: unknown): { rest: Record<string, unknown>; content: unknown[]; twins: Set<number>; order: number[] } | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const result = value as Record<string, unknown>;
-  if (!result.structuredContent || typeof result.structuredContent !== 'object' || !Array.isArray(result.content)) return undefined;
-  const json = JSON.stringify(result.structuredContent);
-  const twins = new Set<number>();
-  result.content.forEach((item, i) => {
-    const it = item as { type?: unknown; text?: unknown };
-    if (it && it.type === 'text' && it.text === json) twins.add(i);
-  });
-  if (twins.size === 0) return undefined;
-  const order = result.content.map((_, i) => i).filter((i) => !twins.has(i));
-  const content = result.content as unknown[];
-  return { rest: { ...result, content: order.map((i) => content[i]) }, content, twins, order };
 }

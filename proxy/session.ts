@@ -39,8 +39,6 @@ export interface SessionDeps {
   onEnded(session: GatewaySession): void;
 }
 
-/** Upstream notifications whose params can carry data. */
-const MASKED_NOTIFICATIONS = new Set(['notifications/message', 'notifications/progress']);
 const SUMMARY_LIMIT = 2_000;
 
 /** A request id the session has taken: being decided, held for an approver, or forwarded. */
@@ -499,13 +497,11 @@ export class GatewaySession {
     if (!isJSONRPCResultResponse(message)) return;
     const shaped = shapeResult(this.deps.target, call, message.result as Record<string, unknown>);
     let result = shaped.result;
-    let report: MaskSummary | 'failed' | undefined;
-    if (shaped.mask) {
-      const masked = await this.mask(result, maskContextFor(this.target, call, 'result'));
-      if (masked) result = masked.masked;
-      report = masked ? masked.report : 'failed';
-    }
-    const outcome = decideResponse({ sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, ...(report !== undefined ? { masked: report } : {}) });
+    // Every result is masked (listings and initialize too: mcp-structure.ts keeps their structure).
+    const masked = await this.mask(result, maskContextFor(this.target, call, 'result'));
+    if (masked) result = masked.masked;
+    const report: MaskSummary | 'failed' = masked ? masked.report : 'failed';
+    const outcome = decideResponse({ sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, masked: report });
     if (outcome.kind === 'withhold') {
       await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
       return;
@@ -523,7 +519,8 @@ export class GatewaySession {
         const token = (message.params as { progressToken?: string | number } | undefined)?.progressToken;
         if (token !== undefined) relatedRequestId = this.progressOwners.get(token);
       }
-      if (MASKED_NOTIFICATIONS.has(message.method) && message.params) {
+      // Every notification's params: the masker knows which of their fields are structure.
+      if (message.params) {
         const masked = await this.mask(message.params, { target: this.target, part: 'notification', method: message.method });
         if (!masked) return; // cannot mask: the notification is dropped, never passed through
         out = { ...message, params: masked.masked };

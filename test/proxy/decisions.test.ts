@@ -92,14 +92,12 @@ describe('results', () => {
       .toEqual({ target: 'wh', part: 'result', method: 'resources/read' });
   });
 
-  test('shapeResult: tools/list filtered and not masked, tables cut to the row limit and masked', () => {
+  test('shapeResult: tools/list filtered to allowed tools, tables cut to the row limit', () => {
     const list = shapeResult(target, forwarded({ jsonrpc: '2.0', id: 1, method: 'tools/list' } as JSONRPCRequest), { tools: [{ name: 'run_query' }, { name: 'get_env' }, { name: 7 }] });
-    expect(list).toEqual({ result: { tools: [{ name: 'run_query' }] }, mask: false });
+    expect(list).toEqual({ result: { tools: [{ name: 'run_query' }] } });
     const table = { structuredContent: { columns: ['a'], rows: [[1], [2], [3]] } };
     const cut = shapeResult(target, forwarded(call(2, 'run_query', { statement: 'SELECT a FROM t' })), table);
-    expect(cut.mask).toBe(true);
     expect(cut.rows).toBe(2);
-    expect(shapeResult(target, forwarded({ jsonrpc: '2.0', id: 3, method: 'resources/read', params: {} } as JSONRPCRequest), {}).mask).toBe(true);
   });
 
   test.each([
