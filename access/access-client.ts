@@ -1,13 +1,13 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { evaluateRequest, normalizeSubject, type GatehouseConfig } from '../policy';
+import { evaluateRequest, findTarget, isPrincipal, normalizeSubject, type GatehouseConfig } from '../policy';
 import {
   accessRequest, approve, decideCommand, decideExtension, deny, extend, holdCommand, requesterKey, revoke, withdrawCommand,
   sessionStarted, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
   type RequestState,
 } from '../workflows';
-import { newRequestId, isRequestId } from '../lib';
+import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations } from '../lib';
 
-export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected';
+export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
 /** Why an access operation did not happen, in words a requester or approver can act on. */
 export class AccessError extends Error {
@@ -36,8 +36,21 @@ export interface RequestFilter {
  * What Slack, the API and the gateway call to start and steer access workflows. Policy is
  * evaluated here first so a refused request gets an immediate, precise answer.
  */
+export interface AccessClientOptions {
+  /**
+   * Cuts grants in Redis directly (fast path of revoke). Every entry point that revokes (API,
+   * Slack app) passes it; without it a revoke takes effect when the workflow's activity runs.
+   */
+  revocations?: Pick<GrantRevocations, 'grantOf' | 'cut'>;
+}
+
 export class AccessClient {
-  constructor(private readonly client: Client, private readonly config: GatehouseConfig, private readonly taskQueue: string) {}
+  constructor(
+    private readonly client: Client,
+    private readonly config: GatehouseConfig,
+    private readonly taskQueue: string,
+    private readonly options: AccessClientOptions = {},
+  ) {}
 
   async request(ask: NewAccessRequest): Promise<{ requestId: string; state: RequestState }> {
     if (!ask.reason?.trim()) throw new AccessError('invalid', 'a reason is required');
@@ -70,12 +83,55 @@ export class AccessClient {
     return this.update(requestId, (h) => h.executeUpdate(deny, { args: [{ approver, reason }] }));
   }
 
-  /** Revoking a request that has already ended is harmless; it answers with the final state. */
-  revoke(requestId: string, by: string, reason: string): Promise<MessageResult> {
-    return this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
+  /**
+   * Revoking a request that has already ended is harmless; it answers with the final state.
+   *
+   * Revocation always wins, so it does not wait for the workflow: the grant is cut in Redis first
+   * (when the caller may revoke it by the policy in force: its requester, an approver of its
+   * target, or the system), then the workflow is told (the durable path: Snowflake user, Slack,
+   * archive), then the grant is cut again, covering a grant the workflow activated meanwhile and a
+   * caller only the workflow's policy snapshot knows. When this returns, the token is refused.
+   * A cut that Redis refused is reported (`unavailable`) even though the workflow accepted.
+   */
+  async revoke(requestId: string, by: string, reason: string): Promise<MessageResult> {
+    this.handle(requestId);
+    if (!by?.trim()) throw new AccessError('invalid', 'who revokes is missing');
+    if (!reason?.trim()) throw new AccessError('invalid', 'a revocation needs a reason');
+    const revocations = this.options.revocations;
+    const why = `revoked by ${normalizeSubject(by)}: ${reason.trim()}`;
+    let cutFailure: Error | undefined;
+    if (revocations) {
+      try {
+        const grant = await revocations.grantOf(requestId);
+        if (grant && this.mayRevoke(grant, by)) await revocations.cut(requestId, why);
+      } catch (error) {
+        cutFailure = error as Error;
+      }
+    }
+    const answer = await this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
       if (['REVOKED', 'ARCHIVED'].includes(finished.state)) return { state: finished.state, detail: 'already revoked' };
       return undefined;
     });
+    if (revocations) {
+      try {
+        await revocations.cut(requestId, why);
+        cutFailure = undefined;
+      } catch (error) {
+        cutFailure = error as Error;
+      }
+    }
+    if (cutFailure) {
+      throw new AccessError('unavailable', `the revocation of ${requestId} was accepted and the workflow completes it, but the grant could not be cut at once (the grant store did not answer: ${cutFailure.message}); the token may keep working until the workflow cuts it`);
+    }
+    return answer;
+  }
+
+  /** The workflow's own rule (requester, approver, system), by the policy in force. */
+  private mayRevoke(grant: GrantRecord, by: string): boolean {
+    const who = normalizeSubject(by);
+    if (who.startsWith('system:') || who === normalizeSubject(grant.subject)) return true;
+    const target = findTarget(this.config, grant.target);
+    return target !== undefined && isPrincipal(this.config, who, target.approvers.members);
   }
 
   extend(requestId: string, by: string, durationMs: number, reason: string): Promise<MessageResult> {

@@ -43,6 +43,7 @@ const ACCESS_STATUS: Record<AccessErrorCode, [number, string]> = {
   forbidden: [403, 'Not allowed by policy'],
   not_found: [404, 'Not found'],
   rejected: [409, 'Rejected by the access workflow'],
+  unavailable: [503, 'A service Gatehouse needs did not answer'],
 };
 
 export function fromAccessError(error: AccessError): Problem {

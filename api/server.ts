@@ -53,8 +53,11 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const settings = apiSettings(env);
   const config = loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
-  // Only the grant-token derivation is used; no Redis command is ever sent from the API.
-  const grants = new GrantStore(connectRedis(env.REDIS_URL, { lazyConnect: true }), secrets.grantTokenKey);
+  // The grant-token derivation, and revocation's fast path: a revoke cuts the grant in Redis
+  // before the workflow hears of it (AccessClient.revoke).
+  const redis = connectRedis(env.REDIS_URL);
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis connection error (revocations fall back to the workflow)'));
+  const grants = new GrantStore(redis, secrets.grantTokenKey);
   let verifier;
   try {
     verifier = createOidcVerifier(settings.oidc);
@@ -74,7 +77,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
     throw new ApiSettingsError((error as Error).message);
   }
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, temporal.taskQueue);
+  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations() });
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
     routes: [
@@ -96,4 +99,5 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   });
   await running.close();
   await client.connection.close();
+  redis.disconnect();
 }

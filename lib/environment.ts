@@ -143,7 +143,7 @@ const api: ServiceEnvironment = {
   description: 'REST API for agents and ops (OIDC bearer tokens), the audit routes and the /audit page.',
   variables: [
     CONFIG, ...TEMPORAL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, LOG_FORMAT, STATE_DIR,
-    v('REDIS_URL', 'Read but unused: the API derives grant tokens and sends no Redis command (lazy connection).', { secret: true, default: 'redis://127.0.0.1:6379' }),
+    v('REDIS_URL', 'Grants: a revoke cuts the grant here at once, before the workflow revokes the rest.', { secret: true, default: 'redis://127.0.0.1:6379' }),
     v('GATEHOUSE_OIDC_ISSUER', 'Issuer of the OIDC provider; discovery at <issuer>/.well-known/openid-configuration (https except on loopback).', { required: true }),
     v('GATEHOUSE_OIDC_AUDIENCE', 'The `aud` every bearer token must carry (the API\'s resource identifier).', { required: true }),
     v('GATEHOUSE_OIDC_ALGORITHMS', 'JWS allow-list; none and HS* are refused.', { default: 'RS256,PS256,ES256,EdDSA' }),
@@ -163,7 +163,7 @@ const api: ServiceEnvironment = {
     SIGNING_KEY_FILE, PUBLIC_KEY, PUBLIC_KEY_FILE,
   ],
   requiredOneOf: [['GATEHOUSE_ARCHIVE_PUBLIC_KEY', 'GATEHOUSE_ARCHIVE_PUBLIC_KEY_FILE', 'GATEHOUSE_ARCHIVE_SIGNING_KEY', 'GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE'], PAYLOAD_KEYS_OR_OFF],
-  uses: ['temporal'],
+  uses: ['temporal', 'redis'],
   listens: { portOption: '--port', portVariable: 'GATEHOUSE_API_PORT', hostVariable: 'GATEHOUSE_API_HOST', defaultPort: 8080, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   sources: ['api', 'access', 'audit', 'policy', 'phi', 'lib', 'cli/commands/api.ts'],
 };
@@ -180,12 +180,13 @@ const slackApp: ServiceEnvironment = {
     v('SLACK_API_URL', 'Web API base, only for a local Slack (devstack/slack).'),
     v('SLACK_APP_HOST', 'HTTP receiver address; 0.0.0.0 in a container.', { default: '127.0.0.1' }),
     v('SLACK_APP_PORT', 'HTTP receiver port.', { default: '3000' }),
+    v('REDIS_URL', 'Grants: "Revoke now" and /access revoke cut the grant here at once, before the workflow revokes the rest. Nothing else.', { secret: true, default: 'redis://127.0.0.1:6379' }),
   ],
   requiredOneOf: [['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'], PAYLOAD_KEYS_OR_OFF],
-  uses: ['temporal'],
+  uses: ['temporal', 'redis'],
   listens: { portOption: '--port', portVariable: 'SLACK_APP_PORT', hostOption: '--host', hostVariable: 'SLACK_APP_HOST', defaultPort: 3000, defaultHost: '127.0.0.1', healthPath: '/healthz' },
-  // Of lib/ only what it imports: it holds no gateway key and opens no Redis connection.
-  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'access', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
+  // Of lib/ only what it imports: it holds no gateway key; its Redis connection only cuts revoked grants.
+  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'lib/redis.ts', 'lib/grant-store.ts', 'access', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
 };
 
 const gateway: ServiceEnvironment = {

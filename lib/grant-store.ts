@@ -5,6 +5,10 @@ import { hmacBase64Url, sha256Hex } from './crypto';
 export const REVOCATION_CHANNEL = 'gatehouse:revocations';
 const GRANT_BY_TOKEN = 'gatehouse:grant:';
 const TOKEN_BY_GRANT = 'gatehouse:grant-id:';
+const GRANT_BY_REQUEST = 'gatehouse:grant-of-request:';
+const REVOKED_REQUEST = 'gatehouse:revoked-request:';
+/** How long a revoked request stays marked, so that a grant still being issued can never come alive. */
+const REVOKED_MARK_MS = 7 * 24 * 60 * 60_000;
 export const GRANT_TOKEN_PREFIX = 'ghg_';
 
 /** What the gateway needs to know about an active grant. Nothing secret lives here. */
@@ -48,17 +52,23 @@ export class GrantStore {
     return sha256Hex(token);
   }
 
-  /** Stores the grant so that it disappears exactly at its end. Idempotent. */
-  async activate(grant: GrantRecord): Promise<void> {
+  /**
+   * Stores the grant so that it disappears exactly at its end. Idempotent. Returns false (and
+   * stores nothing) when the request was revoked already: a cut always wins over an activation.
+   */
+  async activate(grant: GrantRecord): Promise<boolean> {
     const endsAt = Date.parse(grant.expiresAt);
     if (!(endsAt > Date.now())) throw new Error(`grant ${grant.grantId} ends in the past (${grant.expiresAt})`);
     const tokenHash = GrantStore.hashToken(this.tokenFor(grant.grantId));
-    await this.redis
-      .multi()
-      .set(GRANT_BY_TOKEN + tokenHash, JSON.stringify(grant), 'PXAT', endsAt)
-      .set(TOKEN_BY_GRANT + grant.grantId, tokenHash, 'PXAT', endsAt)
-      .exec()
-      .then(assertExecOk);
+    const stored = await this.redis.eval(ACTIVATE_UNLESS_REVOKED, 4,
+      REVOKED_REQUEST + grant.requestId, GRANT_BY_TOKEN + tokenHash, TOKEN_BY_GRANT + grant.grantId, GRANT_BY_REQUEST + grant.requestId,
+      JSON.stringify(grant), tokenHash, grant.grantId, String(endsAt));
+    return stored === 1;
+  }
+
+  /** Revocations of these grants, on the same Redis. */
+  revocations(): GrantRevocations {
+    return new GrantRevocations(this.redis);
   }
 
   /** Moves the end of an active grant; returns false when the grant is already gone. */
@@ -73,6 +83,7 @@ export class GrantStore {
       .multi()
       .set(GRANT_BY_TOKEN + tokenHash, JSON.stringify(grant), 'PXAT', endsAt, 'XX')
       .set(TOKEN_BY_GRANT + grantId, tokenHash, 'PXAT', endsAt, 'XX')
+      .set(GRANT_BY_REQUEST + grant.requestId, grantId, 'PXAT', endsAt, 'XX')
       .exec()
       .then(assertExecOk);
     return true;
@@ -99,7 +110,8 @@ export class GrantStore {
   /** Removes the grant and tells every gateway to cut its sessions. Idempotent. */
   async deactivate(event: RevocationEvent): Promise<void> {
     const tokenHash = await this.redis.get(TOKEN_BY_GRANT + event.grantId);
-    const multi = this.redis.multi().del(TOKEN_BY_GRANT + event.grantId);
+    const multi = this.redis.multi().del(TOKEN_BY_GRANT + event.grantId).set(REVOKED_REQUEST + event.requestId, event.reason, 'PX', REVOKED_MARK_MS);
+    multi.eval(DELETE_IF_EQUAL, 1, GRANT_BY_REQUEST + event.requestId, event.grantId);
     if (tokenHash) multi.del(GRANT_BY_TOKEN + tokenHash);
     await multi.publish(REVOCATION_CHANNEL, JSON.stringify(event)).exec().then(assertExecOk);
   }
@@ -109,6 +121,69 @@ export class GrantStore {
     return this.redis.pttl(TOKEN_BY_GRANT + grantId);
   }
 }
+
+/**
+ * Cuts grants straight in Redis, without waiting for the access workflow: `revoke` marks the
+ * request revoked and deletes its grant in one atomic step, so the next request with the token
+ * is refused the moment `cut` returns, and an activation still under way (the workflow issuing)
+ * can no longer store it. The workflow's own revocation stays the durable path (Snowflake user,
+ * archive); this is the fast one. Needs no token key: the Slack app and the API hold none.
+ */
+export class GrantRevocations {
+  constructor(private readonly redis: Redis) {}
+
+  /** The active grant of an access request, or null (not issued yet, revoked, or ended). */
+  async grantOf(requestId: string): Promise<GrantRecord | null> {
+    const grantId = await this.redis.get(GRANT_BY_REQUEST + requestId);
+    if (!grantId) return null;
+    const tokenHash = await this.redis.get(TOKEN_BY_GRANT + grantId);
+    const raw = tokenHash ? await this.redis.get(GRANT_BY_TOKEN + tokenHash) : null;
+    return raw ? (JSON.parse(raw) as GrantRecord) : null;
+  }
+
+  /**
+   * Marks the request revoked, deletes its grant (if one is active) and tells every gateway to cut
+   * its sessions, in one Redis script. Returns the grant id that was cut, or null when none was
+   * active. Idempotent. Throws when Redis cannot answer.
+   */
+  async cut(requestId: string, reason: string, at = new Date().toISOString()): Promise<string | null> {
+    const cut = await this.redis.eval(CUT_REQUEST, 2, REVOKED_REQUEST + requestId, GRANT_BY_REQUEST + requestId,
+      requestId, reason, at, String(REVOKED_MARK_MS), GRANT_BY_TOKEN, TOKEN_BY_GRANT, REVOCATION_CHANNEL);
+    return typeof cut === 'string' ? cut : null;
+  }
+
+  async isRevoked(requestId: string): Promise<boolean> {
+    return (await this.redis.exists(REVOKED_REQUEST + requestId)) === 1;
+  }
+}
+
+// KEYS: revoked mark, grant by token, token by grant, grant by request. ARGV: record, token hash, grant id, end (ms).
+const ACTIVATE_UNLESS_REVOKED = `
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+redis.call('set', KEYS[2], ARGV[1], 'PXAT', ARGV[4])
+redis.call('set', KEYS[3], ARGV[2], 'PXAT', ARGV[4])
+redis.call('set', KEYS[4], ARGV[3], 'PXAT', ARGV[4])
+return 1`;
+
+// KEYS: revoked mark, grant by request. ARGV: request id, reason, at, mark ms, key prefixes, channel.
+// The grant's own keys are derived from what the request key names (same Redis, no cluster).
+const CUT_REQUEST = `
+redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[4])
+local grantId = redis.call('get', KEYS[2])
+if not grantId then return false end
+local tokenKey = ARGV[6] .. grantId
+local tokenHash = redis.call('get', tokenKey)
+local target = ''
+if tokenHash then
+  local raw = redis.call('get', ARGV[5] .. tokenHash)
+  if raw then target = cjson.decode(raw).target or '' end
+  redis.call('del', ARGV[5] .. tokenHash)
+end
+redis.call('del', tokenKey, KEYS[2])
+redis.call('publish', ARGV[7], cjson.encode({ grantId = grantId, requestId = ARGV[1], target = target, reason = ARGV[2], at = ARGV[3] }))
+return grantId`;
+
+const DELETE_IF_EQUAL = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 function assertExecOk(results: [Error | null, unknown][] | null): void {
   if (!results) throw new Error('Redis transaction was aborted');

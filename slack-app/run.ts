@@ -1,5 +1,5 @@
 import { AccessClient } from '../access';
-import { connectTemporalClient, createLogger, MissingSecretError, temporalSettings } from '../lib';
+import { connectRedis, connectTemporalClient, createLogger, GrantRevocations, MissingSecretError, temporalSettings } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { startSlackApp, type RunningSlackApp } from './app';
 
@@ -47,12 +47,16 @@ export async function runSlackApp(options: { env?: NodeJS.ProcessEnv; port?: num
   const config = loadConfig(configPath(env));
   const temporal = temporalSettings(env);
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, temporal.taskQueue);
+  // Revocation's fast path: "Revoke now" and /access revoke cut the grant in Redis before the workflow hears of it.
+  const redis = connectRedis(env.REDIS_URL);
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis connection error (revocations fall back to the workflow)'));
+  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: new GrantRevocations(redis) });
   let running: RunningSlackApp;
   try {
     running = await startSlackApp({ ...settings, access, config, logger: log });
   } catch (error) {
     await client.connection.close();
+    redis.disconnect();
     throw error;
   }
   if (running.mode === 'socket') log.info({ mode: 'socket' }, 'slack app connected (Socket Mode)');
@@ -67,5 +71,6 @@ export async function runSlackApp(options: { env?: NodeJS.ProcessEnv; port?: num
   });
   await running.stop();
   await client.connection.close();
+  redis.disconnect();
   log.info('slack app stopped');
 }

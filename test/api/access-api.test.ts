@@ -77,6 +77,8 @@ describe('an agent asks, an approver approves through the API, the agent gets it
 
     const revoked = await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'done' } });
     expect(revoked.status).toBe(200);
+    // By order, not by time: once the API answered, the token is refused (cut in Redis before the workflow ran).
+    expect(await f.harness.grants.lookup(grant.token)).toBeNull();
     await waitForState(f.harness.access, id, 'ARCHIVED');
     expect(await f.harness.grants.lookup(grant.token)).toBeNull();
     const after = await f.call('GET', `/v1/access-requests/${id}`, { token: carol });

@@ -1,6 +1,6 @@
 import { SlackActions } from '../../lib/slack';
 import { blocksToLines, renderChannel, waitForEphemeral, waitForMessage, waitForResponses, type SlackMessage } from '../../devstack/slack';
-import { GRANT_TOKEN_PREFIX, newCommandId } from '../../lib';
+import { GRANT_TOKEN_PREFIX, GrantRevocations, newCommandId } from '../../lib';
 import { Inputs, Views } from '../../slack-app';
 import type { AccessStatus, RequestState } from '../../workflows';
 import { everythingSlackSaw, SIGNING_SECRET, startSlackStack, type SlackStack } from './stack';
@@ -123,8 +123,13 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(lines(ws().message(held.channel, held.ts)!)).toContain(`Approved by <@${id('bob')}>`);
 
     // The requester revokes now; everything is closed and archived.
+    const revocations = new GrantRevocations(stack.redis);
+    expect(await revocations.grantOf(requestId)).not.toBeNull();
     const revoke = await click('carol', ws().message(parent.channel, parent.ts)!, SlackActions.revoke);
     expect(revoke.status).toBe(200);
+    // By order: the answer "Revoking ..." is sent once the revoke returned, and by then the grant is gone from Redis.
+    await waitForEphemeral(ws(), 'carol', new RegExp(`^Revoking \`${requestId}\``));
+    expect(await revocations.grantOf(requestId)).toBeNull();
     const archived = await waitForState(requestId, ['ARCHIVED']);
     expect(archived.revocation).toMatchObject({ by: 'carol@example.org' });
     await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts, timeoutMs: 15_000 });

@@ -132,7 +132,8 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   });
   const running = worker.run();
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, taskQueue);
+  // With revocation's fast path, as slack-app/run.ts builds it.
+  const access = new AccessClient(client, config, taskQueue, { revocations: grants.revocations() });
   const app = await startSlackApp({
     botToken, apiUrl: slack.apiUrl, access, config, port: 0,
     ...(options.socketMode ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }),

@@ -94,7 +94,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const running = worker.run();
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, taskQueue);
+  // With revocation's fast path, as the API and the Slack app run it.
+  const access = new AccessClient(client, config, taskQueue, { revocations: grants.revocations() });
   return {
     access, client, config, grants, vault, redis, provider, notifier, archiver, taskQueue, worker,
     async close() {
