@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from '../lib';
-import { clip, inert, plainLength, plainWords, stateLine, utcTime, type Who } from '../lib/slack';
+import { clip, inert, inlineCode, plainLength, plainWords, stateLine, utcTime, type Who } from '../lib/slack';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import type { AccessStatus } from '../workflows';
 
@@ -203,6 +203,11 @@ export function statusText(s: AccessStatus, who: Who): string {
     `State: *${s.state.toLowerCase().replace(/_/g, ' ')}*. ${stateLine(s, who)}`,
   ];
   if (s.thread) lines.push(`Thread: in the approvers' channel (<#${s.thread.channel}>).`);
+  const unasked = s.timeline.find((e) => e.type === 'notification_failed' && e.detail?.startsWith('requested:'));
+  if (unasked && !s.thread) {
+    const what = clip(unasked.detail!.replace(/^requested:\s*(the approvers were not asked in Slack:\s*)?/, ''), 600, inlineCode).text;
+    lines.push(`:warning: The approvers were not asked in Slack: \`${what}\`.${s.state === 'PENDING_APPROVAL' ? ` Nobody can approve it there: withdraw it with \`/access revoke ${s.requestId}\` and ask again, or ask the Gatehouse owners.` : ''}`);
+  }
   return lines.join('\n');
 }
 

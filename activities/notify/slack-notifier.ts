@@ -43,6 +43,11 @@ export class SlackNotifier implements Notifier {
     try {
       return await this.deliver(notice);
     } catch (error) {
+      if (error instanceof NoticeRefused) {
+        // The workflow keeps this message in the request's timeline: the status, the API, the CLI
+        // and `/access status` all say that (and why) nobody was told.
+        throw ApplicationFailure.create({ message: error.message, type: `slack_${error.code}`, nonRetryable: true });
+      }
       if (error instanceof SlackTransportError) {
         this.log.warn({ requestId: notice.status.requestId, kind: notice.kind, code: error.code }, 'slack notice not delivered');
         throw ApplicationFailure.create({
@@ -139,7 +144,12 @@ export class SlackNotifier implements Notifier {
       }));
     } catch (error) {
       // Nobody can approve what the approvers never saw: the requester hears it at once.
-      if (error instanceof SlackTransportError && !error.retryable && requesterId) await this.tellRequester(s, requesterId, error.code);
+      const code = error instanceof NoticeRefused ? error.code : error instanceof SlackTransportError && !error.retryable ? error.code : undefined;
+      if (code) {
+        const told = requesterId ? await this.tellRequester(s, requesterId, code) : false;
+        const why = error instanceof NoticeRefused ? error.message : `Slack answered ${code}`;
+        throw new NoticeRefused(code, `the approvers were not asked in Slack: ${why}; ${told ? 'the requester was told by DM' : 'the requester could not be told in Slack'}`);
+      }
       throw error;
     }
     const thread = { channel: posted.channel, ts: posted.ts };
@@ -188,9 +198,10 @@ export class SlackNotifier implements Notifier {
       try {
         return await send(reducedMessage(content, s.requestId, error.code));
       } catch (again) {
-        const code = again instanceof SlackTransportError ? again.code : (again as Error).message;
-        this.log.error({ requestId: s.requestId, step, code, messages: again instanceof SlackTransportError ? again.slackMessages : undefined }, 'slack refused the reduced message too; the notice is not delivered');
-        throw again;
+        if (!(again instanceof SlackTransportError) || again.retryable) throw again;
+        this.log.error({ requestId: s.requestId, step, code: again.code, messages: again.slackMessages }, 'slack refused the reduced message too; the notice is not delivered');
+        const where = again.slackMessages?.[0] ? `: ${again.slackMessages[0].slice(0, 300)}` : '';
+        throw new NoticeRefused(again.code, `Slack refused the ${step} message (${error.code}) and its reduced form (${again.code}${where})`);
       }
     }
   }
@@ -215,16 +226,18 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** A DM to the requester: the approvers could not be asked in Slack. */
-  private async tellRequester(s: AccessStatus, requesterId: string, code: string): Promise<void> {
+  /** A DM to the requester: the approvers could not be asked in Slack. True when it was delivered. */
+  private async tellRequester(s: AccessStatus, requesterId: string, code: string): Promise<boolean> {
     const dm = notDeliveredDm(s, code);
     try {
       await this.options.transport.postMessage({
         channel: requesterId, text: dm.text, blocks: dm.blocks, idempotencyKey: this.key(s, 'not-delivered-dm'),
         metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
       });
+      return true;
     } catch (error) {
       this.log.error({ requestId: s.requestId, code: (error as SlackTransportError).code }, 'could not tell the requester that the approvers were not asked');
+      return false;
     }
   }
 
@@ -291,6 +304,14 @@ export class SlackNotifier implements Notifier {
     const id = await this.options.transport.userIdByEmail(subject);
     this.people.set(subject, { id, at: Date.now() });
     return id;
+  }
+}
+
+/** Slack refused a notice and its reduced form: final (retrying sends the same refused message). */
+class NoticeRefused extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'NoticeRefused';
   }
 }
 
