@@ -1,4 +1,5 @@
 import { SnowflakeError } from './errors';
+import { snowflakeName } from './identifiers';
 
 /**
  * What a SELECT reads, found by DuckDB's own parser (`json_serialize_sql`), so the tables we
@@ -42,8 +43,9 @@ export function referencedTables(ast: unknown): TableRef[] {
     if (n.type === 'BASE_TABLE' && typeof n.table_name === 'string') {
       // Names arrive as Snowflake resolves them: unquoted ones were upper-cased by the translation
       // (dialect.ts), quoted ones keep their case ("patients" is not PATIENTS).
+      // DuckDB holds them under their stored names (identifiers.ts): back to Snowflake's spelling.
       const ref = { catalog: String(n.catalog_name ?? ''), schema: String(n.schema_name ?? ''), table: n.table_name };
-      if (!(ref.catalog === '' && ref.schema === '' && scope.has(ref.table))) out.push(ref);
+      if (!(ref.catalog === '' && ref.schema === '' && scope.has(ref.table))) out.push({ catalog: snowflakeName(ref.catalog), schema: snowflakeName(ref.schema), table: snowflakeName(ref.table) });
     }
     for (const [key, value] of Object.entries(n)) {
       if (value !== null && typeof value === 'object') visit(value, key === 'cte_map' ? scope : scope);

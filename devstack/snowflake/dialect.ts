@@ -1,6 +1,7 @@
 import { SnowflakeError } from './errors';
 import { tokenize, type Token } from './lexer';
 import { FUNCTION_RULES, type Call } from './functions';
+import { duckId } from './identifiers';
 
 /**
  * Snowflake SQL to DuckDB SQL, token by token, keeping the text between tokens as written.
@@ -168,7 +169,8 @@ export class Rewriter {
     }
     // Unquoted identifiers resolve upper-case in Snowflake; DuckDB keeps what it is given (and is
     // case-insensitive for keywords and functions), so upper-casing every word is safe.
-    return [t.kind === 'word' ? t.value : t.text, k + 1];
+    // Quoted identifiers keep their case: stored under a name DuckDB cannot confuse with another case (identifiers.ts).
+    return [t.kind === 'word' ? t.value : t.kind === 'quoted' ? duckId(t.value) : t.text, k + 1];
   }
 
   private hasPostfix(k: number): boolean {
@@ -307,7 +309,7 @@ export class Rewriter {
     let columns = Array.from({ length: width }, (_, i) => `COLUMN${i + 1}`);
     if (this.word(j, 'AS')) j++;
     if ((this.is(j, 'word') && !CLAUSE_WORDS.has(this.tokens[j]!.value) && !['WHERE', 'GROUP', 'ORDER', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'LATERAL'].includes(this.tokens[j]!.value)) || this.is(j, 'quoted')) {
-      alias = this.tokens[j]!.kind === 'word' ? this.tokens[j]!.value : this.tokens[j]!.text;
+      alias = this.tokens[j]!.kind === 'word' ? this.tokens[j]!.value : duckId(this.tokens[j]!.value);
       j++;
       if (this.punct(j, '(')) {
         columns = this.args(j).map((a) => a.text);

@@ -1,5 +1,6 @@
 import { SnowflakeError } from './errors';
 import { tokenize } from './lexer';
+import { snowflakeName } from './identifiers';
 
 /**
  * DuckDB's errors in Snowflake's codes, SQL states and wording, so a client (or an agent)
@@ -9,7 +10,8 @@ import { tokenize } from './lexer';
  * Snowflake returns for these cases (002003 42S02, 000904 invalid identifier, 100038 ...).
  */
 export function translateDuckError(error: Error, sql: string, position?: number): SnowflakeError {
-  const message = error.message;
+  // Names in DuckDB's messages are stored names (identifiers.ts): shown as the client spelled them.
+  const message = snowflakeName(error.message);
   const firstLine = message.split('\n')[0] ?? message;
   const body = firstLine.replace(/^[A-Za-z ]+ Error: /, '');
   if (/^INTERRUPT Error/.test(message)) return new SnowflakeError('000604', 'SQL execution canceled', '57014');
@@ -30,7 +32,8 @@ export function translateDuckError(error: Error, sql: string, position?: number)
   }
   if (/^Binder Error/.test(message)) {
     const column = /Referenced column "([^"]+)" (?:not found|was not found)/.exec(body)?.[1] ?? /does not have a column named "([^"]+)"/.exec(body)?.[1];
-    if (column) return new SnowflakeError('000904', `SQL compilation error: error ${where(sql, column)}\ninvalid identifier '${column}'`, '42000');
+    // Snowflake shows a name that is not all upper-case in its quotes: invalid identifier '"abc"'.
+    if (column) return new SnowflakeError('000904', `SQL compilation error: error ${where(sql, column)}\ninvalid identifier '${column === column.toUpperCase() ? column : `"${column}"`}'`, '42000');
     if (/Could not choose a best candidate function|No function matches/.test(body)) {
       const fn = /function call "([^"(]+)\(/.exec(body)?.[1] ?? /function "([^"(]+)\(/.exec(body)?.[1] ?? '';
       return new SnowflakeError('001044', `SQL compilation error: error line 1 at position 0\nInvalid argument types for function '${fn.toUpperCase()}'`, '22023');

@@ -7,9 +7,11 @@ import { Catalog } from './catalog';
 import { RunningStatement, statementTimeoutSeconds } from './control';
 import { column, encoderFor, type Cell } from './encode';
 import { translateDuckError } from './duck-errors';
+import { duckId, duckName, resultColumnName, snowflakeName } from './identifiers';
 import { SnowflakeError } from './errors';
 import { translate } from './dialect';
 import { findInformationSchema, materialize } from './information-schema';
+import { resultNullability, type ColumnsOf } from './nullability';
 import { splitStatements, tokenize, type Token } from './lexer';
 import { TokenCursor } from './parser';
 
@@ -45,7 +47,6 @@ export interface Binding {
 
 const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, ddl: 0x6000, transaction: 0x5000 } as const;
 
-const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLit = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
@@ -79,7 +80,7 @@ export class Engine {
   }
 
   private async attach(name: string): Promise<void> {
-    await this.internal.run(`ATTACH IF NOT EXISTS ${quoteLit(this.databaseFile(name))} AS ${quoteId(name)}`);
+    await this.internal.run(`ATTACH IF NOT EXISTS ${quoteLit(this.databaseFile(name))} AS ${duckId(name)}`);
   }
 
   async close(): Promise<void> {
@@ -87,7 +88,7 @@ export class Engine {
     await Promise.all([...this.sessions].map((session) => this.closeSession(session)));
     try {
       await this.internal.run('CHECKPOINT').catch(() => undefined);
-      for (const name of this.catalog.databases) await this.internal.run(`CHECKPOINT ${quoteId(name)}`).catch(() => undefined);
+      for (const name of this.catalog.databases) await this.internal.run(`CHECKPOINT ${duckId(name)}`).catch(() => undefined);
     } finally {
       this.internal.closeSync();
       this.instance.closeSync();
@@ -136,7 +137,7 @@ export class Engine {
   /** Mirrors the Snowflake session into its DuckDB connection: current schema and context functions. */
   private async applySession(session: EngineSession): Promise<void> {
     if (session.database) {
-      await session.conn.run(`USE ${quoteId(session.database)}.${quoteId(session.schema ?? 'PUBLIC')}`);
+      await session.conn.run(`USE ${duckId(session.database)}.${duckId(session.schema ?? 'PUBLIC')}`);
     }
     const macros: [string, string | undefined][] = [
       ['current_user', session.user],
@@ -154,6 +155,8 @@ export class Engine {
       `CREATE OR REPLACE TEMP MACRO sf_nonzero(x) AS CASE WHEN x = 0 THEN error('Division by zero') ELSE x END`,
       // https://docs.snowflake.com/en/sql-reference/data-types-semistructured#casting : a VARIANT string cast to VARCHAR is the string.
       `CREATE OR REPLACE TEMP MACRO sf_varchar(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(CAST(x AS JSON), '$') ELSE CAST(x AS VARCHAR) END`,
+      // https://docs.snowflake.com/en/sql-reference/functions/dateadd : a date part (day or larger) added to a DATE is a DATE.
+      `CREATE OR REPLACE TEMP MACRO sf_dateadd(x DATE, i INTERVAL) AS CAST(x + i AS DATE), (x TIMESTAMP, i INTERVAL) AS x + i, (x TIMESTAMPTZ, i INTERVAL) AS x + i, (x VARCHAR, i INTERVAL) AS CAST(x AS TIMESTAMP) + i`,
       `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
       `CREATE OR REPLACE TEMP MACRO current_session() AS ${quoteLit(String(session.user))}`,
       `CREATE OR REPLACE TEMP MACRO current_version() AS '9.10.0'`,
@@ -242,18 +245,18 @@ export class Engine {
       roles,
       createDatabase: async (name) => {
         await this.attach(name);
-        await this.internal.run(`CREATE SCHEMA IF NOT EXISTS ${quoteId(name)}."PUBLIC"`);
+        await this.internal.run(`CREATE SCHEMA IF NOT EXISTS ${duckId(name)}."PUBLIC"`);
       },
       createSchema: async (database, schema) => {
-        await this.internal.run(`CREATE SCHEMA ${quoteId(database)}.${quoteId(schema)}`);
+        await this.internal.run(`CREATE SCHEMA ${duckId(database)}.${duckId(schema)}`);
       },
       dropDatabase: async (name) => {
-        await this.internal.run(`DETACH ${quoteId(name)}`);
+        await this.internal.run(`DETACH ${duckId(name)}`);
         rmSync(this.databaseFile(name), { force: true });
         rmSync(`${this.databaseFile(name)}.wal`, { force: true });
       },
       dropSchema: async (database, schema) => {
-        await this.internal.run(`DROP SCHEMA ${quoteId(database)}.${quoteId(schema)} CASCADE`);
+        await this.internal.run(`DROP SCHEMA ${duckId(database)}.${duckId(schema)} CASCADE`);
       },
       schemaExists: (database, schema) => this.schemaExists(database, schema),
       listTables: (database, schema) => this.listTables(database, schema),
@@ -263,8 +266,8 @@ export class Engine {
 
   async schemaExists(database: string, schema: string): Promise<boolean> {
     const reader = await this.internal.runAndReadAll(
-      `SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND upper(schema_name) = $2`,
-      [database, schema.toUpperCase()],
+      `SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2`,
+      [duckName(database), duckName(schema)],
     );
     return reader.currentRowCount > 0;
   }
@@ -272,16 +275,21 @@ export class Engine {
   async listTables(database: string, schema: string): Promise<{ name: string; kind: 'TABLE' | 'VIEW'; rows?: number }[]> {
     // Names as stored: unquoted names were upper-cased when created, quoted ones keep their case.
     const reader = await this.internal.runAndReadAll(
-      `SELECT table_name, 'TABLE', estimated_size FROM duckdb_tables() WHERE database_name = $1 AND upper(schema_name) = $2
-       UNION ALL SELECT view_name, 'VIEW', NULL FROM duckdb_views() WHERE database_name = $1 AND upper(schema_name) = $2 AND NOT internal
+      `SELECT table_name, 'TABLE', estimated_size FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2
+       UNION ALL SELECT view_name, 'VIEW', NULL FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND NOT internal
        ORDER BY 1`,
-      [database, schema.toUpperCase()],
+      [duckName(database), duckName(schema)],
     );
-    return reader.getRows().map((r) => ({ name: String(r[0]), kind: r[1] === 'VIEW' ? 'VIEW' : 'TABLE', rows: r[2] === null ? undefined : Number(r[2]) }));
+    return reader.getRows().map((r) => ({ name: snowflakeName(String(r[0])), kind: r[1] === 'VIEW' ? 'VIEW' : 'TABLE', rows: r[2] === null ? undefined : Number(r[2]) }));
   }
 
   /** The tables a SELECT (or any query text) reads, from DuckDB's parser. */
   private async tablesRead(sql: string): Promise<import('./access').TableRef[]> {
+    return referencedTables(await this.parse(sql));
+  }
+
+  /** DuckDB's parse tree of one statement (json_serialize_sql), or Snowflake's error for it. */
+  private async parse(sql: string): Promise<unknown[]> {
     const reader = await this.internal.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
     const parsed = JSON.parse(String(reader.getRows()[0]![0])) as { error: boolean; error_type?: string; error_message?: string; position?: string; statements?: unknown[] };
     if (parsed.error) {
@@ -289,7 +297,7 @@ export class Engine {
       throw SnowflakeError.unsupported(parsed.error_message ?? 'statement');
     }
     if ((parsed.statements?.length ?? 0) !== 1) throw new SnowflakeError('000008', 'Actual statement count did not match the desired statement count 1.', '0A000');
-    return referencedTables(parsed.statements);
+    return parsed.statements!;
   }
 
   private checkTable(session: EngineSession, roles: Set<string>, fq: string, privilege: string): void {
@@ -300,8 +308,8 @@ export class Engine {
     if (!this.catalog.has(roles, privilege, 'TABLE', fq)) throw SnowflakeError.insufficientPrivileges(`table '${fq.split('.')[2]}'`);
   }
 
-  private async checkReads(session: EngineSession, roles: Set<string>, duckSql: string): Promise<void> {
-    for (const ref of await this.tablesRead(duckSql)) {
+  private async checkReads(session: EngineSession, roles: Set<string>, duckSql: string, parsed?: unknown[]): Promise<void> {
+    for (const ref of parsed ? referencedTables(parsed) : await this.tablesRead(duckSql)) {
       const fq = resolveTable(ref, session.database, session.schema);
       if (session.temporary.has(fq)) continue;
       this.checkTable(session, roles, fq, 'SELECT');
@@ -340,22 +348,45 @@ export class Engine {
     const reader = await this.internal.runAndReadAll(
       `SELECT 1 FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3
        UNION ALL SELECT 1 FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3`,
-      [database, schema, name],
+      [duckName(database), duckName(schema), duckName(name)],
     );
     return reader.currentRowCount > 0;
   }
 
   private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
     const duckSql = translate(await this.withInformationSchema(session, roles, sql));
-    await this.checkReads(session, roles, duckSql);
-    return this.query(session.conn, duckSql, binds[0] ?? [], sql);
+    const parsed = await this.parse(duckSql);
+    await this.checkReads(session, roles, duckSql, parsed);
+    const result = await this.query(session.conn, duckSql, binds[0] ?? [], sql);
+    const nullable = resultNullability(parsed[0], await this.columnsOf(session, parsed));
+    if (nullable?.length === result.rowtype.length) result.rowtype.forEach((column, i) => (column.nullable = nullable[i]!));
+    return result;
+  }
+
+  /** The declared columns (and NOT NULL) of every table and view a parsed query reads, by DuckDB name. */
+  private async columnsOf(session: EngineSession, parsed: unknown[]): Promise<ColumnsOf> {
+    const refs = referencedTables(parsed);
+    const names = [...new Set(refs.map((r) => duckName(r.table)))];
+    const reader = names.length === 0 ? undefined : await session.conn.runAndReadAll(
+      `SELECT database_name, schema_name, table_name, column_name, is_nullable FROM duckdb_columns() WHERE table_name IN (${names.map(quoteLit).join(', ')}) ORDER BY column_index`,
+    );
+    const byTable = new Map<string, { name: string; nullable: boolean }[]>();
+    for (const [db, schema, table, name, nullable] of reader?.getRows() ?? []) {
+      const key = db === 'temp' ? `temp:${snowflakeName(String(table))}` : [db, schema, table].map((p) => snowflakeName(String(p))).join('.');
+      if (!byTable.has(key)) byTable.set(key, []);
+      byTable.get(key)!.push({ name: String(name), nullable: nullable !== false });
+    }
+    return (ref) => {
+      const fq = resolveTable({ catalog: snowflakeName(ref.catalog), schema: snowflakeName(ref.schema), table: snowflakeName(ref.table) }, session.database, session.schema);
+      const temp = ref.catalog.toUpperCase() === 'TEMP' || session.temporary.has(fq);
+      return byTable.get(temp ? `temp:${fq.split('.')[2]}` : fq);
+    };
   }
 
   private async query(conn: DuckDBConnection, sql: string, values: DuckDBValue[], original = sql): Promise<StatementResult> {
     const reader = await this.duck(conn, sql, values, original);
     const names = reader.columnNames();
-    const quoted = quotedNames(original);
-    const encoders = reader.columnTypes().map((type, i) => encoderFor(resultName(names[i]!, quoted), type));
+    const encoders = reader.columnTypes().map((type, i) => encoderFor(resultName(names[i]!), type));
     const rowset: Cell[][] = reader.getRows().map((row) => row.map((value, i) => (value === null ? null : encoders[i]!.encode(value))));
     return { rowtype: encoders.map((e) => e.rowType), rowset, statementTypeId: STATEMENT_TYPE.select };
   }
@@ -381,8 +412,8 @@ export class Engine {
       const [database, schema] = fq.split('.') as [string, string];
       if (!this.catalog.hasAny(roles, 'TABLE', fq) || !canSeeSchema({ catalog: this.catalog, roles }, `${database}.${schema}`)) throw SnowflakeError.notFound('Object', fq);
     }
-    const reader = await this.duck(this.internal, `DESCRIBE ${fq.split('.').map(quoteId).join('.')}`, []);
-    const rows = reader.getRows().map((r): Cell[] => [String(r[0]), snowflakeTypeName(String(r[1])), 'COLUMN', r[2] === 'NO' ? 'N' : 'Y', r[4] === null ? null : String(r[4]), r[3] === 'PRI' ? 'Y' : 'N', 'N']);
+    const reader = await this.duck(this.internal, `DESCRIBE ${fq.split('.').map(duckId).join('.')}`, []);
+    const rows = reader.getRows().map((r): Cell[] => [snowflakeName(String(r[0])), snowflakeTypeName(String(r[1])), 'COLUMN', r[2] === 'NO' ? 'N' : 'Y', r[4] === null ? null : String(r[4]), r[3] === 'PRI' ? 'Y' : 'N', 'N']);
     return { rowtype: ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'unique key'].map((n) => column(n, 'text')), rowset: rows, statementTypeId: 0x4000 };
   }
 
@@ -461,7 +492,7 @@ export class Engine {
     const parts = c.qualifiedName(`${kind.toLowerCase()} name`);
     const fq = resolveTable({ catalog: parts.length === 3 ? parts[0]! : '', schema: parts.length >= 2 ? parts[parts.length - 2]! : '', table: parts[parts.length - 1]! }, session.database, session.schema);
     if (verb === 'DROP' && session.temporary.has(fq)) {
-      await this.duck(session.conn, `DROP TABLE TEMP.MAIN.${quoteId(fq.split('.')[2]!)}`, []);
+      await this.duck(session.conn, `DROP TABLE TEMP.MAIN.${duckId(fq.split('.')[2]!)}`, []);
       session.temporary.delete(fq);
       return status(`${parts[parts.length - 1]} successfully dropped.`);
     }
@@ -518,7 +549,7 @@ export class Engine {
     const asIndex = tokens.findIndex((t, k) => k >= restAt && t.kind === 'word' && (t.value === 'SELECT' || t.value === 'WITH'));
     if (asIndex >= 0) await this.checkReads(session, roles, translate(sql.slice(tokens[asIndex]!.start)));
     const rest = restAt < tokens.length ? translate(sql.slice(tokens[restAt]!.start)) : '';
-    await this.duck(session.conn, `CREATE ${orReplace ? 'OR REPLACE ' : ''}TEMP TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteId(name)} ${rest}`, [], sql);
+    await this.duck(session.conn, `CREATE ${orReplace ? 'OR REPLACE ' : ''}TEMP TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${duckId(name)} ${rest}`, [], sql);
     session.temporary.add(fq);
     return status(`Table ${name} successfully created.`);
   }
@@ -650,21 +681,8 @@ function bindValues(bindings: Record<string, Binding> | undefined): DuckDBValue[
   return [keys.map((k) => convert(bindings[k]!.type, bindings[k]!.value as string | null))];
 }
 
-/** Quoted identifiers as written (their case is kept in result column names, as in Snowflake). */
-function quotedNames(sql: string): Set<string> {
-  try {
-    return new Set(tokenize(sql).filter((t) => t.kind === 'quoted').map((t) => t.value));
-  } catch {
-    return new Set();
-  }
-}
-
-/**
- * A result column's name as Snowflake gives it: unquoted names upper-case, quoted ones as written.
- * DuckDB names COUNT(*) count_star().
- */
-function resultName(name: string, quoted: Set<string>): string {
-  if (quoted.has(name)) return name;
+/** A result column's name as Snowflake gives it (identifiers.ts); DuckDB names COUNT(*) count_star(). */
+function resultName(name: string): string {
   if (/^count_star\(\)$/i.test(name)) return 'COUNT(*)';
-  return name.toUpperCase();
+  return resultColumnName(name);
 }

@@ -68,11 +68,6 @@ const INTERVAL_OF: Record<string, (n: string) => string> = {
   microsecond: (n) => `to_microseconds(CAST(${n} AS BIGINT))`,
 };
 
-/** Whether an argument is visibly a DATE (so DATEADD with a date part keeps it a DATE, as Snowflake does). */
-function isDateExpression(raw: string): boolean {
-  return /(::\s*DATE|^DATE\s*'.*'|^CURRENT_DATE(\(\))?|^TO_DATE\s*\(.*\)|^DATE\s*\(.*\)|AS\s+DATE\s*\))$/i.test(raw.trim());
-}
-
 // https://docs.snowflake.com/en/sql-reference/functions-conversion#date-and-time-formats-in-conversion-functions
 const FORMAT_ELEMENTS: [RegExp, string][] = [
   [/^YYYY/i, '%Y'], [/^YY/i, '%y'], [/^MMMM/i, '%B'], [/^MON/i, '%b'], [/^MM/i, '%m'], [/^DD/i, '%d'], [/^DY/i, '%a'],
@@ -307,8 +302,12 @@ function dateAdd(call: Call): string {
   const part = datePart(call, 0);
   const interval = INTERVAL_OF[part];
   if (!interval) throw SnowflakeError.unsupported(`DATEADD by ${part}`);
-  const sum = `(${a(call, 2)} + ${interval(a(call, 1))})`;
-  return ['year', 'quarter', 'month', 'week', 'day'].includes(part) && isDateExpression(call.args[2]!.raw) ? `CAST(${sum} AS DATE)` : sum;
+  // A date part added to a DATE gives a DATE, to a timestamp a timestamp (sf_dateadd in engine.ts
+  // picks by the argument's type, whatever the expression); smaller parts always give a timestamp.
+  const arg = call.args[2]!;
+  const value = arg.tokens.length === 1 && arg.tokens[0]!.kind === 'bind' ? `CAST(${arg.text} AS TIMESTAMP)` : arg.text;
+  if (['year', 'quarter', 'month', 'week', 'day'].includes(part)) return `sf_dateadd(${value}, ${interval(a(call, 1))})`;
+  return `(${value} + ${interval(a(call, 1))})`;
 }
 
 function castTimestampTz(call: Call, tryIt: boolean): string | undefined {

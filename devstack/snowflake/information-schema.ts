@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Token } from './lexer';
+import { duckName, snowflakeName } from './identifiers';
 
 /**
  * INFORMATION_SCHEMA.TABLES, COLUMNS, SCHEMATA and VIEWS of a database, qualified
@@ -97,18 +98,21 @@ export async function materialize(ref: InformationSchemaRef, name: string, inter
 
 async function rowsOf(ref: InformationSchemaRef, internal: DuckDBConnection, can: Visibility): Promise<Value[][]> {
   const db = ref.database;
+  // Names come back in Snowflake's spelling (identifiers.ts).
+  const names = (row: unknown[], ...at: number[]) => row.map((v, i) => (at.includes(i) && v !== null ? snowflakeName(String(v)) : v));
   if (ref.view === 'SCHEMATA') {
-    const reader = await internal.runAndReadAll(`SELECT schema_name FROM duckdb_schemas() WHERE database_name = $1 AND NOT internal ORDER BY 1`, [db]);
-    const schemas = reader.getRows().map((r) => String(r[0])).filter((s) => can.schema(db, s));
+    const reader = await internal.runAndReadAll(`SELECT schema_name FROM duckdb_schemas() WHERE database_name = $1 AND NOT internal ORDER BY 1`, [duckName(db)]);
+    const schemas = reader.getRows().map((r) => snowflakeName(String(r[0]))).filter((s) => can.schema(db, s));
     return [...schemas, 'INFORMATION_SCHEMA'].map((s) => [db, s, s === 'INFORMATION_SCHEMA' ? null : can.owner('SCHEMA', `${db}.${s}`), 'NO', 'NO', 1, null, null, s === 'INFORMATION_SCHEMA' ? 'Views describing the contents of schemas in this database' : null]);
   }
   if (ref.view === 'COLUMNS') {
     const reader = await internal.runAndReadAll(
       `SELECT schema_name, table_name, column_name, column_index, column_default, is_nullable, data_type, comment FROM duckdb_columns() WHERE database_name = $1 AND NOT internal ORDER BY 1, 2, 4`,
-      [db],
+      [duckName(db)],
     );
     return reader
       .getRows()
+      .map((r) => names(r, 0, 1, 2))
       .filter((r) => can.table(db, String(r[0]), String(r[1])))
       .map((r) => {
         const type = snowflakeColumnType(String(r[6]));
@@ -118,9 +122,9 @@ async function rowsOf(ref: InformationSchemaRef, internal: DuckDBConnection, can
   const reader = await internal.runAndReadAll(
     `SELECT schema_name, table_name, 'BASE TABLE' AS kind, estimated_size, comment, NULL AS sql FROM duckdb_tables() WHERE database_name = $1 AND NOT internal
      UNION ALL SELECT schema_name, view_name, 'VIEW', NULL, comment, sql FROM duckdb_views() WHERE database_name = $1 AND NOT internal ORDER BY 1, 2`,
-    [db],
+    [duckName(db)],
   );
-  const visible = reader.getRows().filter((r) => can.table(db, String(r[0]), String(r[1])));
+  const visible = reader.getRows().map((r) => names(r, 0, 1)).filter((r) => can.table(db, String(r[0]), String(r[1])));
   if (ref.view === 'VIEWS') {
     return visible.filter((r) => r[2] === 'VIEW').map((r) => [db, String(r[0]), String(r[1]), can.owner('TABLE', `${db}.${r[0]}.${r[1]}`), r[5] === null ? null : String(r[5]), 'NO', null, null, r[4] === null ? null : String(r[4])]);
   }
