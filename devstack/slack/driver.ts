@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { eventually } from '../../lib/eventually';
 import { optionsProblems } from './block-kit';
+import { SLACK_WAIT_MS } from './wait';
 import { messageJson } from './methods';
 import type { SocketModeHub } from './socket-mode';
 import type { ResponseUrlPost, SlackView, SlackWorkspace } from './workspace';
@@ -309,14 +311,12 @@ export class SlackDriver {
 }
 
 /** Waits until the app has posted `count` times to a delivery's response_url (Bolt's respond() is async). */
-export async function waitForResponses(delivery: Delivery, count = 1, timeoutMs = 5_000): Promise<ResponseUrlPost[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const responses = delivery.responses();
-    if (responses.length >= count) return responses;
-    if (Date.now() > deadline) throw new Error(`expected ${count} response_url post(s) within ${timeoutMs} ms, got ${responses.length}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export async function waitForResponses(delivery: Delivery, count = 1, timeoutMs = SLACK_WAIT_MS): Promise<ResponseUrlPost[]> {
+  return eventually(
+    () => { const responses = delivery.responses(); return responses.length >= count && responses; },
+    () => `${count} response_url post(s); got ${delivery.responses().length}`,
+    { timeoutMs },
+  );
 }
 
 function findButton(blocks: unknown[], actionId: string, value?: string): { blockId: string; button: Obj } | undefined {

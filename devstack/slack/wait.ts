@@ -1,3 +1,4 @@
+import { eventually } from '../../lib/eventually';
 import type { EphemeralMessage, SlackMessage, SlackWorkspace } from './workspace';
 
 export type MessageMatch<T> = string | RegExp | ((message: T) => boolean);
@@ -8,14 +9,14 @@ function matcher<T extends { text: string }>(match: MessageMatch<T>): (m: T) => 
   return (m) => match.test(m.text);
 }
 
-async function poll<T>(what: () => string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/**
+ * How long a wait for the app gives it by default. A satisfied wait returns at once, so this only
+ * bounds a failure; it is generous because on a loaded machine a workflow's post can take seconds.
+ */
+export const SLACK_WAIT_MS = 30_000;
+
+function poll<T>(what: () => string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  return eventually(() => probe() ?? false, what, { timeoutMs }) as Promise<T>;
 }
 
 /**
@@ -35,7 +36,7 @@ export function waitForMessage(
   return poll(
     () => `a message matching ${String(match)} in ${channelRef}; it has: ${candidates().map((m) => JSON.stringify(m.text)).join(', ') || 'nothing'}`,
     () => candidates().find(test),
-    options.timeoutMs ?? 10_000,
+    options.timeoutMs ?? SLACK_WAIT_MS,
   );
 }
 
@@ -52,6 +53,6 @@ export function waitForEphemeral(
   return poll(
     () => `an ephemeral to @${user.name} matching ${String(match)}; they got: ${mine().map((e) => JSON.stringify(e.text)).join(', ') || 'nothing'}`,
     () => mine().find(test),
-    options.timeoutMs ?? 10_000,
+    options.timeoutMs ?? SLACK_WAIT_MS,
   );
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { App, ExpressReceiver, HTTPReceiver, type SlashCommand } from '@slack/bolt';
 import { DEMO_SEED, SlackDriver, renderChannel, signSlackRequest, startLocalSlack, waitForEphemeral, waitForMessage, waitForResponses, type LocalSlack } from '../../devstack/slack';
 import { silentLogger, webClient } from './support';
+import { eventually } from '../support/eventually';
 
 const signingSecret = 'test-signing-secret-0123456789abcdef';
 
@@ -183,7 +184,7 @@ describe('signed requests from the local Slack to a real Bolt app (HTTPReceiver,
   test('/access alone opens a modal through views.open; its submission reaches app.view with the entered values', async () => {
     const delivery = await driver.command({ user: 'alice', channel: 'general', text: '' });
     expect(delivery.status).toBe(200);
-    const view = await waitFor(() => slack.workspace.latestView(slack.workspace.requireUser('alice').id));
+    const view = await eventually(() => slack.workspace.latestView(slack.workspace.requireUser('alice').id), "alice's modal");
     expect(view.callbackId).toBe('request_modal');
 
     const refused = await driver.submitView({ user: 'alice', values: { target: 'analytics', reason: 'hm' } });
@@ -207,7 +208,7 @@ describe('signed requests from the local Slack to a real Bolt app (HTTPReceiver,
 
   test('the driver refuses values for inputs the modal does not have', async () => {
     await driver.command({ user: 'carol', channel: 'general', text: '' });
-    await waitFor(() => slack.workspace.latestView(slack.workspace.requireUser('carol').id));
+    await eventually(() => slack.workspace.latestView(slack.workspace.requireUser('carol').id), "carol's modal");
     await expect(driver.submitView({ user: 'carol', values: { ticket: 'SEC-1' } })).rejects.toThrow(/no input block\(s\) ticket/);
     await expect(driver.submitView({ user: 'carol', values: { target: 'payroll' } })).rejects.toThrow(/"payroll" is not an option/);
   });
@@ -237,13 +238,3 @@ describe('the driver against Bolt with ExpressReceiver', () => {
     }
   });
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

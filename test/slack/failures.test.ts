@@ -1,5 +1,6 @@
 import { DEMO_SEED, startLocalSlack, type LocalSlack } from '../../devstack/slack';
 import { slackError, webClient } from './support';
+import { eventually } from '../support/eventually';
 
 describe('local Slack failure injection', () => {
   let slack: LocalSlack;
@@ -56,8 +57,7 @@ describe('local Slack failure injection', () => {
     slack.failNext('chat.postMessage', { status: 502, applyAfterMs: 100 });
     await expect(client.chat.postMessage({ channel, text: 'late' })).rejects.toMatchObject({ statusCode: 502 });
     expect(slack.workspace.history(channel).map((m) => m.text)).not.toContain('late');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(slack.workspace.history(channel).map((m) => m.text)).toContain('late');
+    await eventually(() => slack.workspace.history(channel).some((m) => m.text === 'late'), 'the late post to be applied');
   });
 
   test('failures are per method and queue in order', async () => {

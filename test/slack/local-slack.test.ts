@@ -1,5 +1,6 @@
 import { DEMO_SEED, blocksToLines, renderChannel, startLocalSlack, type LocalSlack } from '../../devstack/slack';
 import { slackError, webClient } from './support';
+import { clockPasses } from '../support/eventually';
 
 type WebClient = ReturnType<typeof webClient>;
 
@@ -249,7 +250,7 @@ describe('local Slack Web API (official @slack/web-api client)', () => {
     const ttl = ws.triggerTtlMs;
     ws.triggerTtlMs = 10;
     const trigger = ws.issueTrigger(alice);
-    await new Promise((r) => setTimeout(r, 30));
+    await clockPasses(Date.now() + ws.triggerTtlMs);
     try {
       expect(await slackError(client.views.open({ trigger_id: trigger, view: { type: 'modal', title: { type: 'plain_text', text: 't' }, blocks: [] } }))).toBe('expired_trigger_id');
     } finally {

@@ -4,6 +4,7 @@ import { GRANT_TOKEN_PREFIX, GrantRevocations, newCommandId } from '../../lib';
 import { Inputs, Views } from '../../slack-app';
 import type { AccessStatus, RequestState } from '../../workflows';
 import { everythingSlackSaw, SIGNING_SECRET, startSlackStack, type SlackStack } from './stack';
+import { eventually } from '../support/eventually';
 
 /**
  * The Slack app end to end: real Bolt over signed HTTP from the local Slack's driver, the real
@@ -24,20 +25,18 @@ describe('the Slack app and the Slack notifier, end to end', () => {
   });
 
   const keyOf = (m: SlackMessage) => m.metadata?.event_payload.idempotency_key;
-  const parentOf = (requestId: string) => waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:requested`, { timeoutMs: 15_000 });
+  const parentOf = (requestId: string) => waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:requested`);
   const thread = (parent: SlackMessage) => ws().thread(parent.channel, parent.ts).slice(1);
   const lines = (m: SlackMessage) => blocksToLines(m.blocks ?? []).join('\n');
   const buttons = (m: SlackMessage) => (m.blocks ?? []).filter((b) => (b as { type?: string }).type === 'actions').length;
 
-  async function waitForState(requestId: string, states: RequestState[] | ((s: AccessStatus) => boolean), timeoutMs = 20_000): Promise<AccessStatus> {
-    const deadline = Date.now() + timeoutMs;
+  async function waitForState(requestId: string, states: RequestState[] | ((s: AccessStatus) => boolean)): Promise<AccessStatus> {
     const done = typeof states === 'function' ? states : (s: AccessStatus) => states.includes(s.state);
-    for (;;) {
-      const s = await stack.access.status(requestId);
-      if (done(s)) return s;
-      if (Date.now() > deadline) throw new Error(`${requestId} is ${s.state}, not what was awaited; timeline ${JSON.stringify(s.timeline)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let last: AccessStatus | undefined;
+    return eventually(async () => {
+      last = await stack.access.status(requestId);
+      return done(last) && last;
+    }, () => `${requestId} to reach the awaited state; it is ${last?.state}, timeline ${JSON.stringify(last?.timeline)}`);
   }
 
   /** `/access …` as `user`; answers the request id from the app's ephemeral answer. */
@@ -84,17 +83,17 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(shown).toContain('[Approve → gatehouse_approve (primary)] [Deny → gatehouse_deny (danger)]');
 
     // The requester's DM links to the thread.
-    const dm = await poll(() => {
+    const dm = await eventually(() => {
       const im = [...ws().channels.values()].find((c) => c.kind === 'im' && c.imUser === carol);
       return im ? ws().allMessages(im.id).find((m) => m.text.includes(requestId)) : undefined;
-    });
+    }, "the requester's DM");
     expect(dm.text).toContain(`${stack.slack.url}/archives/${parent.channel}/p${parent.ts.replace('.', '')}`);
 
     // An approver approves in the thread.
     const approved = await click('bob', parent, SlackActions.approve);
     expect(approved.status).toBe(200);
     expect(approved.ackWithinLimit).toBe(true);
-    await waitForMessage(ws(), 'phi-approvers', 'Access is active until', { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws(), 'phi-approvers', 'Access is active until', { threadTs: parent.ts });
     const active = await waitForState(requestId, ['ACTIVE']);
     expect(active.decision).toMatchObject({ approved: true, by: 'bob@example.org' });
     const liveParent = ws().message(parent.channel, parent.ts)!;
@@ -104,14 +103,14 @@ describe('the Slack app and the Slack notifier, end to end', () => {
 
     // The gateway opens a session on the grant and says so; the thread hears of it.
     await stack.access.sessionStarted(requestId, { sessionId: 'mcp-7f3a', client: 'claude-code 1.2' });
-    await waitForMessage(ws(), 'phi-approvers', `<@${carol}> started an MCP session through the gateway: \`mcp-7f3a (claude-code 1.2)\``, { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws(), 'phi-approvers', `<@${carol}> started an MCP session through the gateway: \`mcp-7f3a (claude-code 1.2)\``, { threadTs: parent.ts });
 
     // The gateway holds a write; an approver approves it from its own message in the thread.
     const commandId = newCommandId();
     const review = stack.access.reviewCommand(requestId, {
       commandId, tool: 'run_snowflake_query', summary: "UPDATE PATIENTS SET PHONE = '***' WHERE MRN = '***'", classes: ['write'], risk: 'high',
     });
-    const held = await waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:command:${commandId}`, { threadTs: parent.ts, timeoutMs: 15_000 });
+    const held = await waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:command:${commandId}`, { threadTs: parent.ts });
     expect(lines(held)).toContain("```\nUPDATE PATIENTS SET PHONE = '***' WHERE MRN = '***'\n```");
     expect(lines(held)).toContain('[Approve command → gatehouse_command_approve (primary)] [Deny command → gatehouse_command_deny (danger)]');
     const selfDecision = await click('carol', held, SlackActions.approveCommand);
@@ -132,8 +131,8 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(await revocations.grantOf(requestId)).toBeNull();
     const archived = await waitForState(requestId, ['ARCHIVED']);
     expect(archived.revocation).toMatchObject({ by: 'carol@example.org' });
-    await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts, timeoutMs: 15_000 });
-    await waitForMessage(ws(), 'phi-approvers', (m) => m.ts === parent.ts && buttons(m) === 0 && lines(m).includes('audit archive'), { timeoutMs: 10_000 });
+    await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts });
+    await waitForMessage(ws(), 'phi-approvers', (m) => m.ts === parent.ts && buttons(m) === 0 && lines(m).includes('audit archive'));
 
     const story = thread(parent).map((m) => m.text);
     const order = ['Approved by', 'Credential issued', 'Access is active', 'started an MCP session', 'Held command', 'Approved by', 'Access revoked by', 'Audit archive written'];
@@ -165,7 +164,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const requestId = /req_[a-z0-9]{20}/.exec(String(answer?.body.text))![0];
     const parent = await parentOf(requestId);
     expect(lines(parent)).not.toContain('gatehouse_approve');
-    await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts, timeoutMs: 20_000 });
+    await waitForMessage(ws(), 'phi-approvers', 'Audit archive written', { threadTs: parent.ts });
     const story = thread(parent).map((m) => m.text).join('\n');
     expect(story).toContain(':white_check_mark: Approved automatically by policy.');
     expect(story).toContain('Access revoked by Gatehouse (the grant reached its end).');
@@ -175,7 +174,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const opened = await stack.driver.command({ user: 'carol', channel: 'general', text: '' });
     expect(opened.status).toBe(200);
     expect(opened.ackWithinLimit).toBe(true);
-    const view = await poll(() => ws().latestView(id('carol')));
+    const view = await eventually(() => ws().latestView(id('carol')), "carol's modal");
     expect(view.callbackId).toBe(Views.request);
     const blocks = view.definition.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>;
     expect(blocks.find((b) => b.block_id === Inputs.target)?.element?.options?.map((o) => o.value)).toEqual(['clinical']);
@@ -188,7 +187,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const submitted = await stack.driver.submitView({ user: 'carol', values: { target: 'clinical', duration: '20s', reason: 'monthly audit sample', ticket: 'AUD-7' } });
     expect(submitted.status).toBe(200);
     expect(ws().views.get(view.id)?.closed).toBe(true);
-    const answer = await waitForEphemeral(ws(), 'carol', /Request `req_[a-z0-9]{20}` for clinical \(20 seconds\)/, { timeoutMs: 15_000 });
+    const answer = await waitForEphemeral(ws(), 'carol', /Request `req_[a-z0-9]{20}` for clinical \(20 seconds\)/);
     const requestId = /req_[a-z0-9]{20}/.exec(answer.text)![0];
     const parent = await parentOf(requestId);
     expect(lines(parent)).toContain('monthly audit sample');
@@ -203,13 +202,13 @@ describe('the Slack app and the Slack notifier, end to end', () => {
 
     const deny = await click('bob', parent, SlackActions.deny);
     expect(deny.ackWithinLimit).toBe(true);
-    const modal = await poll(() => ws().latestView(id('bob')));
+    const modal = await eventually(() => ws().latestView(id('bob')), "bob's modal");
     expect(modal.callbackId).toBe(Views.deny);
     const empty = await stack.driver.submitView({ user: 'bob', viewId: modal.id, values: { reason: '  ' } });
     expect(empty.json).toEqual({ response_action: 'errors', errors: { reason: 'A reason is required.' } });
     await stack.driver.submitView({ user: 'bob', viewId: modal.id, values: { reason: 'use the de-identified mart instead' } });
 
-    const denied = await waitForMessage(ws(), 'phi-approvers', `:no_entry: Denied by <@${id('bob')}>.`, { threadTs: parent.ts, timeoutMs: 15_000 });
+    const denied = await waitForMessage(ws(), 'phi-approvers', `:no_entry: Denied by <@${id('bob')}>.`, { threadTs: parent.ts });
     // The reason is the approver's words: shown as plain text under Gatehouse's decision line.
     expect(denied.blocks).toContainEqual({ type: 'section', text: { type: 'plain_text', text: 'use the de-identified mart instead', emoji: false } });
     expect((await waitForState(requestId, (s) => !!s.archive)).decision).toMatchObject({ approved: false, reason: 'use the de-identified mart instead' });
@@ -237,7 +236,7 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const before = refusals();
     const carolsDeny = await click('carol', parent, SlackActions.deny);
     expect(carolsDeny.status).toBe(200);
-    await poll(() => (refusals() > before ? true : undefined));
+    await eventually(() => refusals() > before, "carol's refusal");
     expect(ws().latestView(id('carol'))?.callbackId).not.toBe(Views.deny);
     // The workflow refuses the same, whoever calls it.
     await expect(stack.access.approve(requestId, 'alice@example.org')).rejects.toThrow('you cannot approve your own request');
@@ -247,14 +246,14 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const [first, second] = await Promise.all([click('bob', parent, SlackActions.approve), click('bob', parent, SlackActions.approve)]);
     expect([first.status, second.status]).toEqual([200, 200]);
     await waitForState(requestId, ['ACTIVE']);
-    await waitForMessage(ws(), 'phi-approvers', 'Access is active until', { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws(), 'phi-approvers', 'Access is active until', { threadTs: parent.ts });
     expect(thread(parent).filter((m) => m.text.includes('Approved by'))).toHaveLength(1);
 
     // `/access revoke` by the requester.
     const revoke = await stack.driver.command({ user: 'alice', channel: 'general', text: `revoke ${requestId} done early` });
     const [answer] = await waitForResponses(revoke, 1, 15_000);
     expect(answer?.body.text).toContain(`Revoking \`${requestId}\``);
-    const revoked = await waitForMessage(ws(), 'phi-approvers', `Access revoked by <@${id('alice')}>.`, { threadTs: parent.ts, timeoutMs: 15_000 });
+    const revoked = await waitForMessage(ws(), 'phi-approvers', `Access revoked by <@${id('alice')}>.`, { threadTs: parent.ts });
     expect(lines(revoked)).toContain('done early');
   });
 
@@ -338,33 +337,23 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     const requestId = await ask('eve', 'clinical 12s long query');
     const parent = await parentOf(requestId);
     await click('bob', parent, SlackActions.approve);
-    const warning = await waitForMessage(ws(), 'phi-approvers', (m) => String(keyOf(m)).startsWith(`gatehouse:${requestId}:expiring:`), { threadTs: parent.ts, timeoutMs: 15_000 });
+    const warning = await waitForMessage(ws(), 'phi-approvers', (m) => String(keyOf(m)).startsWith(`gatehouse:${requestId}:expiring:`), { threadTs: parent.ts });
     expect(lines(warning)).toContain('[Extend → gatehouse_extend]');
 
     await click('bob', warning, SlackActions.extend);
     await waitForEphemeral(ws(), 'bob', `Only the requester (eve@example.org) can ask to extend ${requestId}.`);
     await click('eve', warning, SlackActions.extend);
-    const modal = await poll(() => (ws().latestView(id('eve'))?.callbackId === Views.extend ? ws().latestView(id('eve')) : undefined));
+    const modal = await eventually(() => (ws().latestView(id('eve'))?.callbackId === Views.extend ? ws().latestView(id('eve')) : undefined), "eve's extend modal");
     await stack.driver.submitView({ user: 'eve', viewId: modal.id, values: { duration: '10s', reason: 'the query is still running' } });
-    const asked = await waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:extension:0`, { threadTs: parent.ts, timeoutMs: 10_000 });
+    const asked = await waitForMessage(ws(), 'phi-approvers', (m) => keyOf(m) === `gatehouse:${requestId}:extension:0`, { threadTs: parent.ts });
     expect(lines(asked)).toContain('asks for *10 seconds* more.');
     expect(lines(asked)).toContain('the query is still running');
     await click('alice', asked, SlackActions.approveExtension);
-    await waitForMessage(ws(), 'phi-approvers', 'Extension approved by', { threadTs: parent.ts, timeoutMs: 10_000 });
+    await waitForMessage(ws(), 'phi-approvers', 'Extension approved by', { threadTs: parent.ts });
     const s = await stack.access.status(requestId);
     expect(s.extensions[0]).toMatchObject({ outcome: 'approved', decidedBy: 'alice@example.org' });
     expect(buttons(ws().message(asked.channel, asked.ts)!)).toBe(0);
     await click('bob', ws().message(parent.channel, parent.ts)!, SlackActions.revoke);
-    await waitForMessage(ws(), 'phi-approvers', `Access revoked by <@${id('bob')}>`, { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws(), 'phi-approvers', `Access revoked by <@${id('bob')}>`, { threadTs: parent.ts });
   });
 });
-
-async function poll<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -29,12 +29,12 @@ describe('the Slack app in Socket Mode', () => {
     const asked = await stack.driver.command({ user: 'carol', channel: 'general', text: 'clinical 30s socket mode check' });
     const [answer] = await waitForResponses(asked, 1, 15_000);
     const requestId = /req_[a-z0-9]{20}/.exec(String(answer?.body.text))![0];
-    const parent = await waitForMessage(ws, 'phi-approvers', (m: SlackMessage) => m.metadata?.event_payload.idempotency_key === `gatehouse:${requestId}:requested`, { timeoutMs: 15_000 });
+    const parent = await waitForMessage(ws, 'phi-approvers', (m: SlackMessage) => m.metadata?.event_payload.idempotency_key === `gatehouse:${requestId}:requested`);
     const click = await stack.driver.clickButton({ user: 'bob', channel: 'phi-approvers', messageTs: parent.ts, actionId: SlackActions.approve });
     expect(click.ackWithinLimit).toBe(true);
-    await waitForMessage(ws, 'phi-approvers', 'Access is active until', { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws, 'phi-approvers', 'Access is active until', { threadTs: parent.ts });
     await stack.driver.clickButton({ user: 'carol', channel: 'phi-approvers', messageTs: parent.ts, actionId: SlackActions.revoke });
-    await waitForMessage(ws, 'phi-approvers', 'Access revoked by', { threadTs: parent.ts, timeoutMs: 15_000 });
+    await waitForMessage(ws, 'phi-approvers', 'Access revoked by', { threadTs: parent.ts });
     expect(everythingSlackSaw(stack.slack)).not.toContain(stack.slack.appToken);
   });
 });

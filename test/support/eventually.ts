@@ -1,3 +1,7 @@
+import { eventually as eventuallyWithin, type EventuallyOptions, type Truthy } from '../../lib/eventually';
+
+export type { EventuallyOptions, Truthy };
+
 /**
  * How long a test waits, by default, for something that must happen. Generous on purpose: on a
  * loaded machine (two suites at once on two cores) a Temporal round trip or a process start
@@ -6,40 +10,14 @@
  */
 export const PATIENCE_MS = Number(process.env.GATEHOUSE_TEST_PATIENCE_MS) || 60_000;
 
-export interface EventuallyOptions {
-  /** Give up after this long (default PATIENCE_MS). */
-  timeoutMs?: number;
-  /** First pause between checks; it doubles up to 250 ms so a long wait does not flood what it polls. */
-  intervalMs?: number;
-}
-
 /**
- * Checks `check` until it returns something truthy, and returns that. A falsy value or a thrown
- * error means "not yet"; when the time runs out the error names `what` and the last failure.
- * The one way a test waits for a condition (no fixed sleeps where a condition can be awaited).
+ * Checks `check` until it returns something truthy, and returns that (lib/eventually.ts), waiting
+ * at most PATIENCE_MS unless told otherwise. The one way a test waits for a condition: no fixed
+ * sleeps where a condition can be awaited.
  */
-/** What `eventually` hands back: the check's value, known not to be falsy. */
-export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
-
-export async function eventually<T>(check: () => T | Promise<T>, what: string, options: EventuallyOptions | number = {}): Promise<Truthy<T>> {
-  const { timeoutMs = PATIENCE_MS, intervalMs = 25 } = typeof options === 'number' ? { timeoutMs: options } : options;
-  const deadline = Date.now() + timeoutMs;
-  let pause = intervalMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as Truthy<T>;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
-    pause = Math.min(pause * 2, 250);
-  }
-  const why = last instanceof Error ? `: ${last.message}` : last === undefined ? '' : `: ${String(last)}`;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+export function eventually<T>(check: () => T | Promise<T>, what: string | (() => string), options: EventuallyOptions | number = {}): Promise<Truthy<T>> {
+  const resolved = typeof options === 'number' ? { timeoutMs: options } : options;
+  return eventuallyWithin(check, what, { ...resolved, timeoutMs: resolved.timeoutMs ?? PATIENCE_MS });
 }
 
 /**

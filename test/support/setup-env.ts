@@ -1,0 +1,5 @@
+// Loaded into every test file before it runs (jest.config.js setupFiles).
+// snowflake-sdk probes cloud metadata endpoints (AWS IMDS, Azure, GCP) for telemetry when it
+// connects; on a machine outside a cloud each probe waits for a timeout and may finish after its
+// suite has been torn down. The production image turns it off the same way.
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
