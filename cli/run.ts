@@ -1,6 +1,6 @@
 import { MissingComponentError } from '../worker';
 import { ConfigError } from '../policy';
-import { MissingSecretError, TemporalConfigError } from '../lib';
+import { ListenerTlsError, MissingSecretError, TemporalConfigError } from '../lib';
 import { CommandFailure, EXIT } from './exit-codes';
 import { buildProgram, CommanderError } from './program';
 
@@ -19,7 +19,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     process.stderr.write(`gatehouse: ${(error as Error)?.message ?? String(error)}\n`);
-    if (error instanceof ConfigError || error instanceof MissingComponentError || error instanceof MissingSecretError || error instanceof TemporalConfigError) return EXIT.config;
+    if (error instanceof ConfigError || error instanceof MissingComponentError || error instanceof MissingSecretError || error instanceof TemporalConfigError || error instanceof ListenerTlsError) return EXIT.config;
     return EXIT.failed;
   }
 }

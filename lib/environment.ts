@@ -181,12 +181,14 @@ const slackApp: ServiceEnvironment = {
     v('SLACK_APP_HOST', 'HTTP receiver address; 0.0.0.0 in a container.', { default: '127.0.0.1' }),
     v('SLACK_APP_PORT', 'HTTP receiver port.', { default: '3000' }),
     v('REDIS_URL', 'Grants: "Revoke now" and /access revoke cut the grant here at once, before the workflow revokes the rest. Nothing else.', { secret: true, default: 'redis://127.0.0.1:6379' }),
+    v('SLACK_APP_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the HTTP receiver itself, with HSTS; unset behind a TLS-terminating load balancer or in Socket Mode.'),
+    v('SLACK_APP_TLS_KEY_FILE', 'PEM private key of SLACK_APP_TLS_CERT_FILE (a mounted secret).'),
   ],
   requiredOneOf: [['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'], PAYLOAD_KEYS_OR_OFF],
   uses: ['temporal', 'redis'],
   listens: { portOption: '--port', portVariable: 'SLACK_APP_PORT', hostOption: '--host', hostVariable: 'SLACK_APP_HOST', defaultPort: 3000, defaultHost: '127.0.0.1', healthPath: '/healthz' },
   // Of lib/ only what it imports: it holds no gateway key; its Redis connection only cuts revoked grants.
-  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'lib/redis.ts', 'lib/grant-store.ts', 'access', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
+  sources: ['slack-app', 'policy', 'activities/notify', 'lib/temporal.ts', 'lib/redis.ts', 'lib/grant-store.ts', 'lib/listener-tls.ts', 'access', 'lib/logger.ts', 'lib/ids.ts', 'lib/duration.ts', 'cli/commands/slack-app.ts'],
 };
 
 const gateway: ServiceEnvironment = {
@@ -198,6 +200,8 @@ const gateway: ServiceEnvironment = {
     v('GATEHOUSE_GATEWAY_HOST', 'Listen address; 0.0.0.0 in a container.', { default: '127.0.0.1' }),
     v('GATEHOUSE_GATEWAY_PORT', 'Listen port.', { default: '8788' }),
     v('GATEHOUSE_GATEWAY_PUBLIC_URL', 'Base URL clients use (RFC 9728 protected-resource metadata); default from the Host header. Set it behind a load balancer.'),
+    v('GATEHOUSE_GATEWAY_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the gateway\'s own listener, with HSTS; unset behind a TLS-terminating load balancer.'),
+    v('GATEHOUSE_GATEWAY_TLS_KEY_FILE', 'PEM private key of GATEHOUSE_GATEWAY_TLS_CERT_FILE (a mounted secret).'),
     v('GATEHOUSE_AUTHORIZATION_SERVERS', 'Authorization servers advertised in the metadata (comma or space separated).'),
     v('GATEHOUSE_ACCESS_REQUEST_URL', 'Where a client without a grant is told to ask for one (401 answers).'),
     // proxy/oauth: the gateway's own OAuth authorization server (sign-in from any MCP client).
@@ -215,7 +219,7 @@ const gateway: ServiceEnvironment = {
   // all but the state folder (lib/state.ts), which only the archive and the dev stack use.
   sources: [
     'proxy', 'policy', 'phi', 'access', 'lib/crypto.ts', 'lib/duration.ts', 'lib/grant-store.ts', 'lib/ids.ts', 'lib/logger.ts', 'lib/redis.ts',
-    'lib/secrets.ts', 'lib/temporal.ts', 'lib/vault.ts', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts',
+    'lib/secrets.ts', 'lib/temporal.ts', 'lib/listener-tls.ts', 'lib/vault.ts', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts',
   ],
 };
 

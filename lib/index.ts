@@ -9,8 +9,9 @@ export { GrantStore, GrantRevocations, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, t
 export { CommandBoard, COMMAND_DECISION_CHANNEL, callFingerprint, type BoardDecision, type HeldCall } from './command-board';
 export {
   connectTemporalClient, temporalSettings, temporalConnectionOptions, temporalDataConverter, explainTemporalConnectError, diagnoseTemporalConnectError, TemporalConfigError,
-  DEFAULT_TASK_QUEUE, type TemporalSettings, type TemporalTls,
+  DEFAULT_TASK_QUEUE, ENCODED_FAILURE_CONVERTER_PATH, type TemporalSettings, type TemporalTls,
 } from './temporal';
+export { ENCODED_FAILURES_MARKER } from './failure-converter';
 export {
   EncryptionCodec, PayloadKeyring, PayloadCodecError, parsePayloadKeys, generatePayloadKey, sealPayload, openPayload, isSealed, ENCRYPTED_ENCODING, type PayloadKey,
 } from './payload-codec';

@@ -161,9 +161,15 @@ export function temporalConnectionOptions(settings: Pick<TemporalSettings, 'addr
   return { address: settings.address, tls, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) };
 }
 
-/** The data converter every client and worker of one deployment must share. */
+/** The module the SDK loads as the failure converter when payloads are encrypted (lib/failure-converter.ts). */
+export const ENCODED_FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * The data converter every client and worker of one deployment must share: with payload keys,
+ * every payload encrypted, and failure messages and stack traces moved into an encrypted payload.
+ */
 export function temporalDataConverter(settings: Pick<TemporalSettings, 'payloadKeys'>): DataConverter {
-  return settings.payloadKeys === 'off' ? {} : { payloadCodecs: [new EncryptionCodec(settings.payloadKeys)] };
+  return settings.payloadKeys === 'off' ? {} : { payloadCodecs: [new EncryptionCodec(settings.payloadKeys)], failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH };
 }
 
 /**

@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readLimitedBody } from './http-body';
 import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { createLogger, GrantStore, REVOCATION_CHANNEL, type GrantRecord, type Logger, type Redis, type RevocationEvent } from '../lib';
+import { createLogger, GrantStore, HSTS, REVOCATION_CHANNEL, type GrantRecord, type ListenerTls, type Logger, type Redis, type RevocationEvent } from '../lib';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
 import type { ResponseMasker } from './masking';
 import type { GatewayRecorder } from './recording';
 import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held-commands';
 import { GatewaySession } from './session';
+import { foreignOrigin, originRules, type OriginRules } from './request-origin';
 
 export interface GatewayLimits {
   /** Largest POST body accepted, in bytes. */
@@ -65,7 +67,7 @@ export interface GatewayOptions {
   /** Decisions on held commands (Redis); they arrive on the `revocations` connection's channel. */
   commands?: DecisionBoard;
   limits?: Partial<GatewayLimits>;
-  /** The gateway's public base URL (for RFC 9728 metadata); default: from the Host header. */
+  /** The gateway's public base URL (RFC 9728 metadata, Host/Origin checks); else gatehouse.yaml's gateway.publicUrl; else loopback only. */
   publicUrl?: string;
   /** Authorization servers to advertise in the protected resource metadata. */
   authorizationServers?: string[];
@@ -73,6 +75,8 @@ export interface GatewayOptions {
   authorizationServer?: { handle(req: IncomingMessage, res: ServerResponse, issuer: string): Promise<boolean> };
   /** Where a person or agent asks for a grant (the Gatehouse API or docs). */
   accessRequestUrl?: string;
+  /** Serve HTTPS with this certificate (no TLS-terminating load balancer in front), HSTS on every answer; unset: plain HTTP. */
+  tls?: ListenerTls;
   log?: Logger;
 }
 
@@ -108,20 +112,26 @@ export class Gateway {
   private readonly holdsWaiting = new Map<string, number>();
   /** The address each session's initialize came from (an unauthenticated DELETE must match it). */
   private readonly startedFrom = new WeakMap<GatewaySession, string>();
+  /** The Host and Origin values this gateway answers to (DNS-rebinding protection). */
+  private readonly origins: OriginRules;
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.origins = originRules(options.config.gateway, options.publicUrl);
     this.log = options.log ?? createLogger('gateway');
     this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
-    this.server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
         this.log.error({ err: (error as Error).message }, 'unhandled gateway error');
         if (!res.headersSent) this.sendError(res, new GatewayError(GatewayErrorCode.Unavailable, 'the gateway failed on this request; nothing was forwarded', 500));
         else res.end();
       });
-    });
+    };
+    // With TLS the port speaks nothing else: a plain-HTTP client fails its handshake, no answer is sent in clear.
+    this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handle) : createServer(handle);
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -135,7 +145,7 @@ export class Gateway {
     const address = this.server.address() as AddressInfo;
     this.sweepTimer = setInterval(() => void this.sweep(), this.limits.sweepIntervalMs);
     this.sweepTimer.unref();
-    return { url: `http://${host}:${address.port}`, port: address.port };
+    return { url: `${this.scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`, port: address.port };
   }
 
   async close(): Promise<void> {
@@ -218,6 +228,13 @@ export class Gateway {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    // Before anything else (tokens, metadata, sign-in): a Host or Origin that is not the gateway's.
+    const foreign = url.pathname === '/healthz' ? undefined : foreignOrigin(req.headers, this.origins);
+    if (foreign) {
+      this.log.warn({ path: url.pathname }, 'refused a request for a foreign Host or Origin');
+      this.sendError(res, new GatewayError(GatewayErrorCode.ForeignOrigin, foreign, 403));
+      return;
+    }
     if (await this.options.authorizationServer?.handle(req, res, this.baseUrl(req))) return;
     const metadata = METADATA_PATH.exec(url.pathname);
     if (metadata && req.method === 'GET') return this.protectedResourceMetadata(req, res, metadata[1]!);
@@ -474,8 +491,13 @@ export class Gateway {
     }
   }
 
+  private get scheme(): 'http' | 'https' {
+    return this.options.tls ? 'https' : 'http';
+  }
+
   private baseUrl(req: IncomingMessage): string {
-    return (this.options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+    // Without a public URL only loopback Hosts get this far (request-origin.ts): nothing foreign is reflected.
+    return (this.origins.publicUrl ?? `${this.scheme}://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
   }
 
   private metadataUrl(req: IncomingMessage, target: string): string {

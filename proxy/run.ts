@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { AccessClient } from '../access';
 import { SessionRecorder } from '../audit';
 import {
-  connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
+  connectRedis, connectTemporalClient, createLogger, GrantStore, listenerTls, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
   type Logger,
 } from '../lib';
 import { configPath, loadConfig, type GatehouseConfig } from '../policy';
@@ -40,6 +40,8 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
   const config = options.config ?? loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
   const oauth = oauthFromEnvironment(env, config);
+  // Checked before anything connects: a missing, expired or mismatched certificate stops the start.
+  const tls = listenerTls('GATEHOUSE_GATEWAY_TLS', env.GATEHOUSE_GATEWAY_TLS_CERT_FILE, env.GATEHOUSE_GATEWAY_TLS_KEY_FILE);
   const redis = connectRedis(env.REDIS_URL);
   const subscriber = connectRedis(env.REDIS_URL);
   for (const r of [redis, subscriber]) r.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
@@ -77,12 +79,13 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
       ...(env.GATEHOUSE_GATEWAY_PUBLIC_URL ? { publicUrl: env.GATEHOUSE_GATEWAY_PUBLIC_URL } : {}),
       ...(env.GATEHOUSE_AUTHORIZATION_SERVERS ? { authorizationServers: env.GATEHOUSE_AUTHORIZATION_SERVERS.split(/[\s,]+/).filter(Boolean) } : {}),
       ...(env.GATEHOUSE_ACCESS_REQUEST_URL ? { accessRequestUrl: env.GATEHOUSE_ACCESS_REQUEST_URL } : {}),
+      ...(tls ? { tls } : {}),
       log,
     });
     const port = options.port ?? Number(env.GATEHOUSE_GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT);
     const host = options.host ?? env.GATEHOUSE_GATEWAY_HOST ?? '127.0.0.1';
     const { url } = await gateway.listen(port, host);
-    log.info({ url, targets: config.targets.map((t) => `${url}/mcp/${t.name}`) }, 'gateway listening');
+    log.info({ url, tls: Boolean(tls), targets: config.targets.map((t) => `${url}/mcp/${t.name}`) }, 'gateway listening');
     return {
       gateway, url,
       async close() {

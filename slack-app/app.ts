@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { AccessClient } from '../access';
-import { createLogger, type Logger } from '../lib';
+import { createLogger, HSTS, type ListenerTls, type Logger } from '../lib';
 import type { GatehouseConfig } from '../policy';
 import { SlackIdentity } from './identity';
 import { registerListeners } from './listeners';
@@ -20,6 +20,8 @@ export interface SlackAppOptions {
   config: GatehouseConfig;
   /** The slash command this app answers. Default `/access`. */
   command?: string;
+  /** HTTPS on the HTTP receiver itself (no TLS-terminating load balancer in front), HSTS on every answer. Not with Socket Mode. */
+  tls?: ListenerTls;
   logger?: Logger;
 }
 
@@ -58,6 +60,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   const { access, config } = options;
   const socketMode = !!options.appToken;
   if (!socketMode && !options.signingSecret) throw new Error('the Slack app needs a signing secret (SLACK_SIGNING_SECRET) for its HTTP receiver');
+  if (socketMode && options.tls) throw new Error('SLACK_APP_TLS_CERT_FILE and SLACK_APP_TLS_KEY_FILE are for the HTTP receiver; Socket Mode (SLACK_APP_TOKEN) opens no listener: unset one or the other');
   const logger = boltLogger(log);
   const receiver = socketMode
     ? undefined
@@ -91,7 +94,11 @@ export async function startSlackApp(options: SlackAppOptions & { port?: number; 
     return { app, mode: 'socket', stop: async () => { await app.stop(); } };
   }
   const host = options.host ?? '127.0.0.1';
-  const server = (await app.start({ port: options.port ?? 3000, host })) as Server;
+  // With a certificate Bolt's receiver serves HTTPS only (its server options carry cert and key).
+  const tls = options.tls ? { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } : {};
+  const server = (await app.start({ port: options.port ?? 3000, host }, tls)) as Server;
+  if (options.tls) server.prependListener('request', (_req, res) => { res.setHeader('strict-transport-security', HSTS); });
   const { port } = server.address() as AddressInfo;
-  return { app, mode: 'http', url: `http://${host}:${port}/slack/events`, stop: async () => { await app.stop(); } };
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { app, mode: 'http', url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/slack/events`, stop: async () => { await app.stop(); } };
 }

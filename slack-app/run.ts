@@ -1,5 +1,5 @@
 import { AccessClient } from '../access';
-import { connectRedis, connectTemporalClient, createLogger, GrantRevocations, MissingSecretError, temporalSettings } from '../lib';
+import { connectRedis, connectTemporalClient, createLogger, GrantRevocations, listenerTls, MissingSecretError, temporalSettings, type ListenerTls } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { startSlackApp, type RunningSlackApp } from './app';
 
@@ -10,6 +10,8 @@ export interface SlackAppSettings {
   apiUrl?: string;
   port: number;
   host: string;
+  /** HTTPS on the receiver (SLACK_APP_TLS_CERT_FILE and SLACK_APP_TLS_KEY_FILE). */
+  tls?: ListenerTls;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface SlackAppSettings {
  *   SLACK_APP_TOKEN       app-level token (xapp-…): run in Socket Mode instead
  *   SLACK_API_URL         the Web API base, for the local Slack (default Slack's)
  *   SLACK_APP_PORT, SLACK_APP_HOST   where the HTTP receiver listens (3000, 127.0.0.1)
+ *   SLACK_APP_TLS_CERT_FILE, SLACK_APP_TLS_KEY_FILE   HTTPS on the receiver itself, with HSTS
  */
 export function slackAppSettings(env: NodeJS.ProcessEnv, overrides: { port?: number; host?: string } = {}): SlackAppSettings {
   const botToken = env.SLACK_BOT_TOKEN?.trim();
@@ -32,10 +35,13 @@ export function slackAppSettings(env: NodeJS.ProcessEnv, overrides: { port?: num
   }
   const port = overrides.port ?? Number(env.SLACK_APP_PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new MissingSecretError(`SLACK_APP_PORT "${env.SLACK_APP_PORT}" is not a TCP port`);
+  const tls = listenerTls('SLACK_APP_TLS', env.SLACK_APP_TLS_CERT_FILE, env.SLACK_APP_TLS_KEY_FILE);
+  if (tls && appToken) throw new MissingSecretError('SLACK_APP_TLS_CERT_FILE and SLACK_APP_TLS_KEY_FILE are for the HTTP receiver; Socket Mode (SLACK_APP_TOKEN) opens no listener: unset one or the other');
   return {
     botToken: botToken!, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}),
     ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
     port, host: overrides.host ?? env.SLACK_APP_HOST ?? '127.0.0.1',
+    ...(tls ? { tls } : {}),
   };
 }
 

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { diagnoseTemporalConnectError, temporalConnectionOptions, temporalDataConverter, type TemporalSettings } from '../lib';
+import {
+  diagnoseTemporalConnectError, ENCODED_FAILURE_CONVERTER_PATH, ENCODED_FAILURES_MARKER, temporalConnectionOptions, temporalDataConverter, type TemporalSettings,
+} from '../lib';
 import type { AccessActivities } from '../workflows';
 
 export interface AccessWorkerOptions {
@@ -7,12 +10,28 @@ export interface AccessWorkerOptions {
   temporal: Omit<TemporalSettings, 'taskQueue'>;
   taskQueue: string;
   activities: AccessActivities;
-  /** A prebuilt workflow bundle (tests build it once); otherwise workflows/ is bundled at start. */
+  /**
+   * A prebuilt workflow bundle (tests build it once); otherwise workflows/ is bundled at start.
+   * With payload encryption it must be built with `failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH`.
+   */
   workflowBundlePath?: string;
   extra?: Partial<WorkerOptions>;
 }
 
+/**
+ * Workflow failures are converted inside the bundle: a bundle built without the encoding failure
+ * converter would write failure messages to history in plaintext while payloads are encrypted.
+ */
+export function checkWorkflowBundle(path: string, temporal: Pick<TemporalSettings, 'payloadKeys'>): void {
+  if (temporal.payloadKeys === 'off') return;
+  if (!readFileSync(path, 'utf8').includes(ENCODED_FAILURES_MARKER)) {
+    throw new Error(`the workflow bundle ${path} was built without Gatehouse's failure converter, so workflow failures would reach Temporal in plaintext; ` +
+      `build it with bundleWorkflowCode({ workflowsPath, failureConverterPath: ${JSON.stringify(ENCODED_FAILURE_CONVERTER_PATH)} }) or let the worker bundle workflows/ itself`);
+  }
+}
+
 export async function createAccessWorker(options: AccessWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  if (options.workflowBundlePath) checkWorkflowBundle(options.workflowBundlePath, options.temporal);
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(options.temporal));

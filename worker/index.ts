@@ -1,4 +1,4 @@
-export { createAccessWorker, type AccessWorkerOptions } from './create-worker';
+export { createAccessWorker, checkWorkflowBundle, type AccessWorkerOptions } from './create-worker';
 export { runUntilSignalled } from './run-worker';
 export { startHealthServer } from './health';
 export { runWorker, type RunWorkerOptions } from './main';

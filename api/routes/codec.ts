@@ -67,6 +67,9 @@ export function codecRoutes(options: CodecRoutesOptions): RouteGroup {
   };
 }
 
+/** The request headers the Temporal UI's codec client sends (ui: src/lib/services/data-encoder.ts). */
+export const CODEC_REQUEST_HEADERS = 'authorization, authorization-extras, content-type, x-namespace';
+
 /**
  * CORS for the Temporal UI (a browser on another origin) on /codec, and a body limit that fits
  * history payloads. Only the listed origins are answered; credentials (the bearer token) allowed.
@@ -80,7 +83,8 @@ export function codecMiddleware(origins: readonly string[]): RequestHandler {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
       res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-namespace');
+      // The UI sends these (passAccessToken adds the ID token as Authorization-Extras, which the API ignores).
+      res.setHeader('access-control-allow-headers', CODEC_REQUEST_HEADERS);
       res.setHeader('access-control-max-age', '600');
       res.vary('origin');
     }

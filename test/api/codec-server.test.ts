@@ -82,10 +82,12 @@ describe('the codec server (/codec/decode, /codec/encode) for the Temporal UI', 
   });
 
   test('CORS preflight: the UI\'s origin is allowed, any other is refused and gets no CORS headers', async () => {
-    const preflight = (origin: string) => fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-namespace' } });
+    // What the Temporal UI asks with passAccessToken: its access token, its ID token (Authorization-Extras), the namespace.
+    const preflight = (origin: string) => fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,authorization-extras,content-type,x-namespace' } });
     const ok = await preflight(UI);
     expect(ok.status).toBe(204);
-    expect(ok.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-namespace');
+    expect(ok.headers.get('access-control-allow-origin')).toBe(UI);
+    expect(ok.headers.get('access-control-allow-headers')).toBe('authorization, authorization-extras, content-type, x-namespace');
     expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
     const evil = await preflight('https://evil.example.com');
     expect(evil.status).toBe(403);

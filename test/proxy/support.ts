@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type Logger, type Redis } from '../../lib';
+import type { FetchLike } from '../support/https-fetch';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type ListenerTls, type Logger, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig, type TargetConfig } from '../../policy';
 import {
   Gateway, type CommandReviewer, type DecisionBoard, type GatewayLimits, type GatewayRecorder, type MaskContext, type MaskOutcome, type ResponseMasker,
@@ -100,6 +101,7 @@ export interface TestGateway {
 
 export async function startTestGateway(options: {
   config?: string; redisUrl?: string; reviewer?: CommandReviewer; masker?: (target: TargetConfig) => ResponseMasker; recorder?: GatewayRecorder; log?: Logger; limits?: Partial<GatewayLimits>; grants?: GrantStore; vault?: RedisSecretVault;
+  tls?: ListenerTls;
 } = {}): Promise<TestGateway> {
   const config = parseConfig(options.config ?? GATEWAY_TEST_CONFIG, 'gateway-test.yaml');
   const redisUrl = options.redisUrl ?? testRedisUrl();
@@ -118,6 +120,7 @@ export async function startTestGateway(options: {
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',
     ...(options.log ? { log: options.log } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   const { url } = await gateway.listen(0);
   return {
@@ -144,9 +147,10 @@ export async function startTestGateway(options: {
 }
 
 /** The official MCP client, over Streamable HTTP, with a grant token. */
-export async function connectClient(url: string, target: string, token: string | undefined, name = 'gateway-test'): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+export async function connectClient(url: string, target: string, token: string | undefined, name = 'gateway-test', fetch?: FetchLike): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp/${target}`), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+    ...(fetch ? { fetch } : {}),
   });
   const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {}, roots: {} } });
   await client.connect(transport);

@@ -8,7 +8,7 @@ import { createAccessActivities, CredentialProviders } from '../../activities';
 import { SlackNotifier, SlackTransport } from '../../activities/notify';
 import { DEMO_SEED, startLocalSlack, type LocalSlack, type SlackDriver, type WorkspaceSeed } from '../../devstack/slack';
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, createLogger, GrantStore, RedisSecretVault, temporalSettings, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, createLogger, GrantStore, RedisSecretVault, temporalSettings, type ListenerTls, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { startSlackApp, type RunningSlackApp } from '../../slack-app';
 import { createAccessWorker } from '../../worker';
@@ -100,7 +100,7 @@ export interface SlackStack {
  * signed HTTP, the real worker and workflow on the test Temporal server with the Slack notifier,
  * Redis. Only the credential provider and the archiver are doubles.
  */
-export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean } = {}): Promise<SlackStack> {
+export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean; tls?: ListenerTls } = {}): Promise<SlackStack> {
   const config = parseConfig(options.configYaml ?? SLACK_TEST_CONFIG, 'slack-test-config.yaml');
   const slack = await startLocalSlack({ seed: options.seed ?? SLACK_TEST_SEED });
   // The bot token has exactly the scopes slack-app/manifest.yaml asks for: the tests prove they suffice.
@@ -137,6 +137,7 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   const app = await startSlackApp({
     botToken, apiUrl: slack.apiUrl, access, config, port: 0,
     ...(options.socketMode ? { appToken: slack.appToken } : { signingSecret: SIGNING_SECRET }),
+    ...(options.tls ? { tls: options.tls } : {}),
     logger: createLogger('slack-app', process.env.SLACK_TEST_LOG ?? 'silent'),
   });
   const driver = options.socketMode ? slack.driver({ socketMode: true }) : slack.driver({ endpoint: app.url!, signingSecret: SIGNING_SECRET });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startRedisServer, startTemporalServer } from '../../devstack';
-import { generatePayloadKey, stateDir } from '../../lib';
+import { ENCODED_FAILURE_CONVERTER_PATH, generatePayloadKey, stateDir } from '../../lib';
 
 /**
  * One Temporal dev server, one private Redis and one workflow bundle for the whole run.
@@ -27,7 +27,8 @@ export default async function globalSetup(): Promise<void> {
     g.__gatehouseRedis = redis;
   }
   if (!process.env.GATEHOUSE_WORKFLOW_BUNDLE) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+    // Workflow failures are encoded inside the bundle (lib/failure-converter.ts), as in production.
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH, logger: quietLogger });
     const path = join(dir, 'workflow-bundle.js');
     writeFileSync(path, code);
     process.env.GATEHOUSE_WORKFLOW_BUNDLE = path;
