@@ -108,6 +108,28 @@ const oauthClientSchema = z.strictObject({
   }, 'must be https, http on loopback, or a private-use scheme (RFC 8252), without a fragment')).min(1),
 });
 
+/** An origin as browsers send it: scheme, host and port only. */
+const originSchema = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'must be an origin: http(s)://host[:port], without path, query or fragment');
+
+/** Where the gateway is reached, and from where (DNS-rebinding protection, see proxy/request-origin.ts). */
+const gatewaySchema = z.strictObject({
+  /** The gateway's public base URL; GATEHOUSE_GATEWAY_PUBLIC_URL, when set, must be the same. */
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Browser origins besides the public URL's own that may call the gateway. */
+  allowedOrigins: z.array(originSchema).default([]),
+  /** Host header values besides the public URL's host that the gateway answers to (an internal name). */
+  allowedHosts: z.array(z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i, 'must be host or host:port')).default([]),
+  /** Loopback hosts and origins (localhost, 127.0.0.1, [::1]) on any port; default: only when there is no public URL or it is itself on loopback (development). */
+  allowLoopback: z.boolean().optional(),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   defaults: z
@@ -122,6 +144,7 @@ export const configSchema = z.strictObject({
   targets: z.array(targetSchema).min(1),
   /** MCP clients known in advance to the gateway's OAuth authorization server (proxy/oauth). */
   oauth: z.strictObject({ clients: z.array(oauthClientSchema).default([]) }).optional(),
+  gateway: gatewaySchema.prefault({}),
 }).superRefine((config, ctx) => {
   const seen = new Set<string>();
   config.targets.forEach((target, index) => {

@@ -17,6 +17,8 @@ export const GatewayErrorCode = {
   SessionNotFound: -32014,
   /** The session was cut because its grant was revoked or ended. */
   SessionEnded: -32015,
+  /** The request's Host or Origin is not one the gateway answers to (DNS-rebinding protection): 403. */
+  ForeignOrigin: -32016,
   /** A component the gateway must consult (Redis, the recording, the workflow) did not answer. */
   Unavailable: -32020,
   /** Policy refuses the tool or the SQL class. */
