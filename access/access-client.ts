@@ -2,8 +2,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type Wor
 import { evaluateRequest, findTarget, isPrincipal, normalizeSubject, type GatehouseConfig } from '../policy';
 import {
   accessRequest, approve, decideCommand, decideExtension, deny, extend, holdCommand, requesterKey, revoke, withdrawCommand,
-  sessionStarted, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
-  type RequestState,
+  sessionStarted, signInSteps, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
+  type RequestState, type SignInStep,
 } from '../workflows';
 import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations } from '../lib';
 
@@ -65,6 +65,7 @@ export class AccessClient {
       args: [{
         requestId, requester, origin: ask.origin, target: ask.target, durationMs: ask.durationMs,
         reason: ask.reason.trim(), ...(ask.ticket ? { ticket: ask.ticket } : {}), policy: verdict.policy,
+        ...(ask.origin === 'oauth' && ask.signIn ? { signIn: ask.signIn } : {}),
       }],
       typedSearchAttributes: [
         { key: requesterKey, value: requester },
@@ -175,6 +176,15 @@ export class AccessClient {
   async sessionStarted(requestId: string, session: { sessionId: string; client?: string }): Promise<void> {
     try {
       await this.handle(requestId).signal(sessionStarted, session);
+    } catch (error) {
+      throw translate(error, requestId);
+    }
+  }
+
+  /** The gateway's authorization server: steps of an OAuth sign-in, kept in the request's timeline (and so its archive). */
+  async signInSteps(requestId: string, steps: SignInStep[]): Promise<void> {
+    try {
+      await this.handle(requestId).signal(signInSteps, { steps });
     } catch (error) {
       throw translate(error, requestId);
     }

@@ -70,6 +70,7 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
   return out;
 }
 
+const ORIGIN_WORDS: Record<string, string> = { slack: 'Slack', api: 'REST API', oauth: 'OAuth sign-in from an MCP client' };
 const maskedText = (masked: { type: string; count: number }[]) => (masked.length ? masked.map((m) => `${m.count} ${m.type}`).join(', ') : 'nothing');
 const one = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -78,7 +79,16 @@ export function describeRequest(history: RequestHistory, archive?: Archive, repo
   const s = history.status;
   const lines: string[] = [];
   lines.push(`Access request ${s.requestId}  (${s.state}${history.workflowStatus !== 'COMPLETED' ? `, workflow ${history.workflowStatus}` : ''})`);
-  lines.push(`  asked        ${s.requestedAt} by ${s.requester} (${s.origin}) for ${s.target}, ${Math.round(s.durationMs / 1000)}s`);
+  lines.push(`  asked        ${s.requestedAt} by ${s.requester} (${ORIGIN_WORDS[s.origin] ?? s.origin}) for ${s.target}, ${Math.round(s.durationMs / 1000)}s`);
+  if (s.client) {
+    const c = s.client;
+    lines.push(`  client       ${one(c.name)} (${c.nameVerified ? 'verified name' : 'name claimed, not verified'}), ${c.kind.replace('_', ' ')} client ${c.clientId}`);
+    lines.push(`               verified: ${c.verified}; returned to ${c.redirectOrigin}`);
+    if (c.impersonates) lines.push(`               WARNING: the name looks like ${c.impersonates}, which this client is not`);
+  }
+  const signIn = s.timeline.filter((e) => e.type.startsWith('oauth_'));
+  if (signIn.length) lines.push(`  sign-in      ${signIn.length} steps`);
+  for (const e of signIn) lines.push(`    ${e.at}  ${e.type.slice('oauth_'.length)}${e.actor ? ` ${e.actor}` : ''}${e.client ? ` [client ${e.client}]` : ''}${e.detail ? `: ${one(e.detail)}` : ''}`);
   lines.push(`  reason       ${one(s.reason)}${s.ticket ? `  [ticket ${s.ticket}]` : ''}`);
   if (s.decision) {
     lines.push(`  ${s.decision.approved ? 'approved' : 'denied  '}     ${s.decision.at} by ${s.decision.by}${s.decision.reason ? `: ${one(s.decision.reason)}` : ''}`);

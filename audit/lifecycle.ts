@@ -13,6 +13,8 @@ export function lifecycleEvents(status: AccessStatus, archivedAt: string): Lifec
     requestId: status.requestId,
     requester: status.requester,
     origin: status.origin,
+    // An OAuth sign-in: which client, what Gatehouse verified about it and what it only claimed.
+    ...(status.client ? { client: { ...status.client } } : {}),
     target: status.target,
     reason: status.reason,
     ...(status.ticket ? { ticket: status.ticket } : {}),
@@ -28,6 +30,7 @@ export function lifecycleEvents(status: AccessStatus, archivedAt: string): Lifec
     at: e.at,
     type: e.type,
     ...(e.actor ? { actor: e.actor } : {}),
+    ...(e.client ? { client: e.client } : {}),
     ...(e.detail ? { detail: e.detail } : {}),
   }));
   const outcome: LifecycleEvent = {

@@ -9,19 +9,23 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import {
-  approve, decideCommand, decideExtension, deny, extend, holdCommand, revoke, sessionStarted, status, withdrawCommand,
+  approve, decideCommand, decideExtension, deny, extend, holdCommand, revoke, sessionStarted, signInSteps, status, withdrawCommand,
   type MessageResult, type RevokeInput,
 } from './messages';
 import { approverKey, stateKey } from './search-attributes';
-import type {
-  AccessActivities, AccessRequestInput, AccessStatus, CommandDecision, CommandRecord, HeldCommand, NoticeKind,
-  NoticeResult, RequestState,
+import {
+  SIGN_IN_TIMELINE_PREFIX, signInStepTypes,
+  type AccessActivities, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandRecord, type HeldCommand, type NoticeKind,
+  type NoticeResult, type RequestState, type SignInStep,
 } from './types';
 
 /** Held commands one grant may have waiting at once, when the policy does not say. */
 export const DEFAULT_MAX_HELD_COMMANDS = 3;
 /** How long an approval stays usable by the client's call (the waiting call, or an identical re-call). */
 const APPROVAL_VALIDITY_MS = 10 * 60_000;
+
+/** Sign-in steps one request keeps at most (each reuse of its grant by a sign-in adds a few). */
+const MAX_SIGN_IN_STEPS = 200;
 
 const CLOSED_BEFORE_ACCESS: RequestState[] = ['DENIED', 'EXPIRED_UNAPPROVED'];
 const AFTER_REVOCATION: RequestState[] = ['REVOKING', 'REVOKED', 'ARCHIVED'];
@@ -57,6 +61,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     requestId: input.requestId,
     requester: input.requester,
     origin: input.origin,
+    ...(input.signIn ? { client: input.signIn.client } : {}),
     target: input.target,
     reason: input.reason,
     ticket: input.ticket,
@@ -71,6 +76,19 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   const record = (type: string, actor?: string, detail?: string) => {
     s.timeline.push({ at: now(), type, ...(actor ? { actor } : {}), ...(detail ? { detail } : {}) });
   };
+  // An OAuth sign-in's first steps (client identified, signed in, request started) came before the request.
+  let signInStepCount = 0;
+  const recordSignIn = (steps: SignInStep[]) => {
+    for (const step of steps.filter(isSignInStep)) {
+      if (signInStepCount >= MAX_SIGN_IN_STEPS) return;
+      signInStepCount += 1;
+      s.timeline.push({
+        at: step.at, type: SIGN_IN_TIMELINE_PREFIX + step.type, client: step.clientId.slice(0, 300),
+        ...(step.actor ? { actor: step.actor.slice(0, 200) } : {}), ...(step.detail ? { detail: step.detail.slice(0, 500) } : {}),
+      });
+    }
+  };
+  recordSignIn(input.signIn?.steps ?? []);
   record('requested', input.requester, input.reason);
   const setState = (state: RequestState) => {
     s.state = state;
@@ -323,6 +341,11 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     await safeNotify('session_started');
   });
 
+  // --- OAuth sign-in steps (the gateway's authorization server reports them) ---------------
+  setHandler(signInSteps, (message) => {
+    if (Array.isArray(message?.steps)) recordSignIn(message.steps.slice(0, 20));
+  });
+
   // --- the lifecycle -----------------------------------------------------------------------
   const revokeEverything = async (by: string, reason: string) => {
     setState('REVOKING');
@@ -448,6 +471,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     await condition(allHandlersFinished);
   });
   return s;
+}
+
+/** A well-formed sign-in step (the signal comes from the gateway; its shape is checked, not trusted). */
+function isSignInStep(step: SignInStep): boolean {
+  return typeof step === 'object' && step !== null && (signInStepTypes as readonly string[]).includes(step.type)
+    && typeof step.at === 'string' && !Number.isNaN(Date.parse(step.at)) && typeof step.clientId === 'string' && step.clientId.length > 0
+    && (step.actor === undefined || typeof step.actor === 'string') && (step.detail === undefined || typeof step.detail === 'string');
 }
 
 function commandDecision(command: CommandRecord): CommandDecision {

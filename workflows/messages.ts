@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AccessStatus, CommandReview, HeldCommand, RequestState } from './types';
+import type { AccessStatus, CommandReview, HeldCommand, RequestState, SignInStep } from './types';
 
 // The access workflow's interface. Updates (not signals) wherever the caller must learn
 // whether its message was accepted: their validators reject with a reason.
@@ -12,6 +12,7 @@ export interface CommandDecisionInput { commandId: string; approver: string; app
 export interface MessageResult { state: RequestState; detail: string }
 export interface WithdrawCommandInput { commandId: string; reason: string }
 export interface SessionStartedInput { sessionId: string; client?: string }
+export interface SignInStepsInput { steps: SignInStep[] }
 
 export const approve = defineUpdate<MessageResult, [DecisionInput]>('approve');
 export const deny = defineUpdate<MessageResult, [DecisionInput]>('deny');
@@ -30,3 +31,9 @@ export const decideCommand = defineUpdate<MessageResult, [CommandDecisionInput]>
 export const status = defineQuery<AccessStatus>('status');
 /** The gateway's word that an MCP session opened on the active grant (a signal: it does not wait). */
 export const sessionStarted = defineSignal<[SessionStartedInput]>('sessionStarted');
+/**
+ * The gateway's authorization server records the steps of an OAuth sign-in on the request it
+ * belongs to (code issued, token issued, a grant reused from another client...). A signal: the
+ * sign-in does not wait on it; the workflow keeps the steps in its timeline, hence the archive.
+ */
+export const signInSteps = defineSignal<[SignInStepsInput]>('signInSteps');

@@ -23,16 +23,55 @@ export interface RequestPolicy {
   maxHeldCommands?: number;
 }
 
+/** Where a request was asked: Slack, the REST API, or an OAuth sign-in from an MCP client at the gateway. */
+export type RequestOrigin = 'slack' | 'api' | 'oauth';
+
+/**
+ * The MCP client a person signed in with (origin 'oauth'), as the approvers must read it: what
+ * Gatehouse checked itself apart from what the client merely claims about itself.
+ */
+export interface SignInClient {
+  clientId: string;
+  /** How the gateway knows the client. Only 'preregistered' names were set by Gatehouse's owners. */
+  kind: 'preregistered' | 'metadata_document' | 'dynamic';
+  /** The client's name: set in gatehouse.yaml when preregistered; otherwise only what the client claims. */
+  name: string;
+  nameVerified: boolean;
+  /** What Gatehouse itself checked about the client, in words (e.g. the host its metadata document came from). */
+  verified: string;
+  /** Where the authorization code went back to (the redirect URI's origin). */
+  redirectOrigin: string;
+  /** Set when the claimed name looks like a preregistered client's name but the client is not that one. */
+  impersonates?: string;
+}
+
+/** One step of an OAuth sign-in at the gateway. Nothing secret: no code, token, state or verifier. */
+export interface SignInStep {
+  at: string;
+  type: SignInStepType;
+  actor?: string;
+  clientId: string;
+  detail?: string;
+}
+export const signInStepTypes = [
+  'client_identified', 'authorization_started', 'signed_in', 'request_started', 'grant_reused', 'code_issued', 'token_issued', 'token_refused', 'refused', 'cancelled',
+] as const;
+export type SignInStepType = (typeof signInStepTypes)[number];
+/** Timeline entries of sign-in steps are named `oauth_<step>`. */
+export const SIGN_IN_TIMELINE_PREFIX = 'oauth_';
+
 export interface AccessRequestInput {
   requestId: string;
   /** The policy subject (verified email or OIDC subject). */
   requester: string;
-  origin: 'slack' | 'api';
+  origin: RequestOrigin;
   target: string;
   durationMs: number;
   reason: string;
   ticket?: string;
   policy: RequestPolicy;
+  /** origin 'oauth': the client signed in with and the sign-in's steps so far (they precede the request). */
+  signIn?: { client: SignInClient; steps: SignInStep[] };
 }
 
 export interface ThreadRef {
@@ -45,6 +84,8 @@ export interface TimelineEvent {
   type: string;
   actor?: string;
   detail?: string;
+  /** Sign-in steps (`oauth_*`): the OAuth client_id they were taken with. */
+  client?: string;
 }
 
 export interface CommandReview {
@@ -108,7 +149,9 @@ export interface ExtensionRecord {
 export interface AccessStatus {
   requestId: string;
   requester: string;
-  origin: 'slack' | 'api';
+  origin: RequestOrigin;
+  /** origin 'oauth': the MCP client the requester signed in with. */
+  client?: SignInClient;
   target: string;
   reason: string;
   ticket?: string;

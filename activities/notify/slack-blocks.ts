@@ -2,7 +2,7 @@ import { formatDuration } from '../../lib';
 import {
   buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainLength, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
 } from '../../lib/slack';
-import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState } from '../../workflows/types';
+import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState, SignInClient } from '../../workflows/types';
 
 /**
  * What Gatehouse posts in Slack, as plain functions from a request's state to Block Kit. The
@@ -119,9 +119,10 @@ const STATE_WORDS: Record<RequestState, string> = {
  */
 export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {}): SlackMessageContent {
   const full: FullText[] = [];
-  const kind = s.origin === 'api' ? 'Agent' : 'Access';
+  const kind = s.origin === 'api' ? 'Agent' : s.origin === 'oauth' ? 'Sign-in' : 'Access';
+  const via = s.origin === 'api' ? ' (REST API)' : s.origin === 'oauth' ? ' (signed in at the OpenID provider, from an MCP client)' : '';
   const fields = [
-    `*Requester*\n${who(s.requester)}${s.origin === 'api' ? ' (REST API)' : ''}`,
+    `*Requester*\n${who(s.requester)}${via}`,
     `*Target*\n${short(s.target)}`,
     `*Duration*\n${formatDuration(s.durationMs)}`,
     `*Ticket*\n${s.ticket ? short(s.ticket, 100) : 'none'}`,
@@ -131,6 +132,7 @@ export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {
     section(`${kind} request from ${who(s.requester)} for *${short(s.target)}*`),
     { type: 'section', fields: fields.map((text) => mrkdwn(text)) },
   ];
+  if (s.client) blocks.push(...clientBlocks(s.client));
   if (facts.description) blocks.push(...quoted('Target description (gatehouse.yaml)', facts.description, full, 'Target description'));
   blocks.push(...quoted('Scope', facts.scope ?? 'as configured for the target', full));
   blocks.push(...quoted(`Reason, as written by the ${s.origin === 'api' ? 'agent' : 'requester'}`, s.reason, full, 'Reason'));
@@ -146,6 +148,32 @@ export function requestMessage(s: AccessStatus, who: Who, facts: TargetFacts = {
   const text = `${kind} request ${s.requestId} for ${short(s.target, 100)}: ${STATE_WORDS[s.state]}`;
   return { text, blocks, ...(full.length ? { full } : {}) };
 }
+
+/**
+ * The MCP client of an OAuth sign-in, with what Gatehouse verified apart from what the client
+ * only claims: anyone can register a client under any name, so an unverified name is labelled as
+ * a claim, and one that looks like a preregistered client's name is flagged.
+ */
+function clientBlocks(c: SignInClient): Block[] {
+  const blocks: Block[] = [
+    context('*MCP client (OAuth sign-in)*: what Gatehouse verified, and what the client only claims'),
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Name ${c.nameVerified ? '(verified: gatehouse.yaml)' : '(claimed by the client, not verified)'}*\n${short(c.name)}`),
+        mrkdwn(`*Client id (${c.kind.replace('_', ' ')})*\n${code(c.clientId, 300)}`),
+        mrkdwn(`*Verified by Gatehouse*\n${short(c.verified, 600)}`),
+        mrkdwn(`*Code returned to*\n${short(c.redirectOrigin, 300)}`),
+      ],
+    },
+  ];
+  if (c.impersonates) {
+    blocks.push(section(`:warning: *The claimed name looks like ${short(c.impersonates)}, but this is not that client.* Approve only if you expected ${unverifiedClient(c)}.`));
+  }
+  return blocks;
+}
+
+const unverifiedClient = (c: SignInClient) => (c.kind === 'metadata_document' ? `a client from ${short(new URL(c.clientId).host)}` : 'a self-registered client');
 
 /**
  * What is left when Slack refused the full message: Gatehouse's own words, the buttons, and where

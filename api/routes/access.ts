@@ -67,6 +67,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
       target: status.target,
       requester: status.requester,
       origin: status.origin,
+      ...(status.client ? { client: status.client } : {}),
       reason: status.reason,
       ...(status.ticket ? { ticket: status.ticket } : {}),
       durationMs: status.durationMs,

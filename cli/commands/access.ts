@@ -23,6 +23,8 @@ interface RequestView {
   state: string;
   target: string;
   requester: string;
+  origin?: string;
+  client?: { clientId: string; kind: string; name: string; nameVerified: boolean; verified: string; redirectOrigin: string; impersonates?: string };
   reason: string;
   ticket?: string;
   durationMs: number;
@@ -31,7 +33,7 @@ interface RequestView {
   expiresAt?: string;
   revocation?: { by: string; reason: string; at: string };
   failure?: string;
-  timeline: { at: string; type: string; actor?: string; detail?: string }[];
+  timeline: { at: string; type: string; actor?: string; detail?: string; client?: string }[];
   grant?: Grant;
 }
 interface MessageView { id: string; state: string; detail: string }
@@ -67,6 +69,8 @@ function duration(value: string, what: string): number {
   }
 }
 
+const ORIGIN_WORDS: Record<string, string> = { slack: 'Slack', api: 'the REST API', oauth: 'OAuth sign-in from an MCP client' };
+
 const describeState = (state: string) => state.toLowerCase().replace(/_/g, ' ');
 
 function printGrant(view: RequestView, mcpConfigFile?: string): void {
@@ -84,7 +88,13 @@ function printGrant(view: RequestView, mcpConfigFile?: string): void {
 
 function printView(view: RequestView): void {
   out(`${view.id}  ${view.target}  ${view.state}`);
-  out(`requester     ${view.requester}`);
+  out(`requester     ${view.requester}${view.origin ? ` (via ${ORIGIN_WORDS[view.origin] ?? view.origin})` : ''}`);
+  if (view.client) {
+    const c = view.client;
+    out(`client        ${c.name} (${c.nameVerified ? 'verified name' : 'name claimed by the client, not verified'}), ${c.kind.replace('_', ' ')} client ${c.clientId}`);
+    out(`              verified: ${c.verified}; returns to ${c.redirectOrigin}`);
+    if (c.impersonates) out(`              WARNING: the name looks like ${c.impersonates}, which this client is not`);
+  }
   out(`reason        ${view.reason}${view.ticket ? ` (${view.ticket})` : ''}`);
   if (view.decision) out(`decision      ${view.decision.approved ? 'approved' : 'denied'} by ${view.decision.by}${view.decision.reason ? `: ${view.decision.reason}` : ''}`);
   if (view.expiresAt && !view.grant) out(`expires       ${view.expiresAt}`);
@@ -93,7 +103,7 @@ function printView(view: RequestView): void {
   printGrant(view);
   out('timeline');
   for (const event of view.timeline) {
-    out(`  ${event.at}  ${event.type}${event.actor ? ` ${event.actor}` : ''}${event.detail ? ` — ${event.detail}` : ''}`);
+    out(`  ${event.at}  ${event.type}${event.actor ? ` ${event.actor}` : ''}${event.client ? ` [client ${event.client}]` : ''}${event.detail ? ` — ${event.detail}` : ''}`);
   }
 }
 

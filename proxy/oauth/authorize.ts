@@ -4,6 +4,7 @@ import { formatDuration, parseDuration, safeEqual, type GrantRecord, type Logger
 import { findTarget, type GatehouseConfig } from '../../policy';
 import type { AccessStatus } from '../../workflows';
 import type { ClientRegistry, OAuthClient } from './clients';
+import { signInClient } from './client-identity';
 import { OAuthError } from './errors';
 import { cookies, readForm, redirect } from './http';
 import { OAUTH_PATHS } from './metadata';
@@ -15,7 +16,7 @@ import { randomToken, type OAuthStore } from './store';
 import type { AuthorizationTrail, TrailEvent } from './trail';
 
 /** What the flow needs of the access workflow: the same client Slack and the API use. */
-export type AccessPort = Pick<AccessClient, 'request' | 'status' | 'list'>;
+export type AccessPort = Pick<AccessClient, 'request' | 'status' | 'list' | 'signInSteps'>;
 export interface GrantPort {
   get(grantId: string): Promise<GrantRecord | null>;
   tokenFor(grantId: string): string;
@@ -79,12 +80,14 @@ export class AuthorizationFlow {
 
     const browserSecret = randomToken();
     const { url: signInUrl, checks } = await this.d.signIn.start(issuer + OAUTH_PATHS.callback);
+    const identity = signInClient(client, redirectUri, this.d.clients.known);
     const pending: PendingAuthorization = {
-      id: randomToken(24), issuer, client: { id: client.clientId, name: client.clientName, kind: client.kind },
+      id: randomToken(24), issuer, client: { id: client.clientId, name: client.clientName, kind: client.kind }, identity,
       redirectUri, ...(state !== undefined ? { state } : {}), codeChallenge: challenge, resource, target,
       browserHash: sha256(browserSecret), csrf: randomToken(), signIn: checks, trail: [], createdAt: new Date().toISOString(),
     };
-    pending.trail.push(this.event('authorization_started', pending, `${client.clientName} (${client.kind.replace('_', ' ')}) for ${target}, returning to ${new URL(redirectUri).origin}`));
+    pending.trail.push(this.event('client_identified', pending, identityLine(identity)));
+    pending.trail.push(this.event('authorization_started', pending, `for ${target}, returning to ${identity.redirectOrigin}`));
     await this.d.store.put('pending', pending.id, pending, this.d.pendingTtlMs);
     await this.d.store.put('signin', checks.state, pending.id, this.d.pendingTtlMs);
     redirect(res, signInUrl, { 'set-cookie': this.cookie(pending, browserSecret) });
@@ -161,7 +164,7 @@ export class AuthorizationFlow {
       if (!status || status.requester !== pending.subject || status.target !== pending.target || status.state !== 'ACTIVE') {
         return this.form(res, pending, `${requestId.slice(0, 40)} is not an active access of yours to ${pending.target}`);
       }
-      return this.attach(res, pending, requestId, 'grant_reused', `reuses ${requestId}, active until ${status.expiresAt}`);
+      return this.attach(res, pending, requestId, [...pending.trail, this.event('grant_reused', pending, `reuses ${requestId}, active until ${status.expiresAt}; ${identityLine(pending.identity)}`)]);
     }
     if (action !== 'request') return errorPage(res, 400, 'Invalid form', 'unknown action');
     const values = { duration: form.get('duration') ?? '', reason: (form.get('reason') ?? '').trim(), ticket: (form.get('ticket') ?? '').trim() };
@@ -173,22 +176,25 @@ export class AuthorizationFlow {
     }
     if (values.reason.length > 500 || values.ticket.length > 100) return this.form(res, pending, 'the reason (500) or ticket (100 characters) is too long', values);
     try {
+      // The sign-in's steps so far travel in the request itself: the workflow's timeline begins with them.
+      const steps = [...pending.trail, this.event('request_started', pending, `${formatDuration(durationMs)} asked through ${pending.client.name} (${pending.client.id})`)];
       const started = await this.d.access.request({
-        requester: pending.subject!, origin: 'api', target: pending.target, durationMs, reason: values.reason, ...(values.ticket ? { ticket: values.ticket } : {}),
+        requester: pending.subject!, origin: 'oauth', target: pending.target, durationMs, reason: values.reason, ...(values.ticket ? { ticket: values.ticket } : {}),
+        signIn: { client: pending.identity, steps },
       });
-      return this.attach(res, pending, started.requestId, 'request_started', `${formatDuration(durationMs)} requested through ${pending.client.name} (${pending.client.id})`);
+      return this.attach(res, pending, started.requestId);
     } catch (error) {
       if (error instanceof AccessError) return this.form(res, pending, error.message, values);
       throw error;
     }
   }
 
-  private async attach(res: ServerResponse, pending: PendingAuthorization, requestId: string, type: TrailEvent['type'], detail: string): Promise<void> {
+  /** The sign-in now follows `requestId`; `steps` not yet filed (a reused grant's request) are recorded on it first. */
+  private async attach(res: ServerResponse, pending: PendingAuthorization, requestId: string, steps: TrailEvent[] = []): Promise<void> {
+    if (steps.length) await this.d.trail.record(requestId, steps, { required: true });
     pending.requestId = requestId;
-    const trail = [...pending.trail, this.event(type, pending, detail)];
     pending.trail = [];
     await this.d.store.update('pending', pending.id, pending);
-    await this.d.trail.record(requestId, trail);
     redirect(res, `${OAUTH_PATHS.authorize}/${pending.id}`);
   }
 
@@ -208,7 +214,10 @@ export class AuthorizationFlow {
     requestPage(res, {
       action: `${OAUTH_PATHS.authorize}/${pending.id}`, csrf: pending.csrf,
       target: { name: target.name, description: target.description },
-      client: { name: pending.client.name, id: pending.client.id, redirectHost: new URL(pending.redirectUri).origin, kind: pending.client.kind },
+      client: {
+        name: pending.client.name, id: pending.client.id, redirectHost: new URL(pending.redirectUri).origin, kind: pending.client.kind,
+        nameVerified: pending.identity.nameVerified, verified: pending.identity.verified, ...(pending.identity.impersonates ? { impersonates: pending.identity.impersonates } : {}),
+      },
       subject: pending.subject!,
       durations: durations.map((x) => ({ value: x.v, label: formatDuration(x.ms) })),
       activeGrants,
@@ -231,7 +240,14 @@ export class AuthorizationFlow {
       if (outcome.code) await this.d.store.delete('code', sha256(outcome.code));
       return (await this.d.store.get<Completion>('completion', pending.id)) ?? completion;
     }
-    await this.d.trail.record(pending.requestId!, [this.event(outcome.code ? 'code_issued' : 'refused', pending, outcome.line)]);
+    try {
+      await this.d.trail.record(pending.requestId!, [this.event(outcome.code ? 'code_issued' : 'refused', pending, outcome.line)], { required: Boolean(outcome.code) });
+    } catch (error) {
+      // No code without a record: the code is withdrawn and the page polls again.
+      await this.d.store.delete('code', sha256(outcome.code!));
+      await this.d.store.delete('completion', pending.id);
+      throw error;
+    }
     return completion;
   }
 
@@ -247,7 +263,7 @@ export class AuthorizationFlow {
           target: pending.target, requestId: status.requestId, grantId: grant.grantId, subject: pending.subject!,
         };
         await this.d.store.put('code', sha256(code), issued, this.d.codeTtlMs);
-        return { code, next: responseUrl(pending, { code }), line: `Returning you to ${pending.client.name}.` };
+        return { code, next: responseUrl(pending, { code }), line: `Returning you to ${pending.client.name} at ${pending.identity.redirectOrigin}.` };
       }
       case 'DENIED':
         return refuse(`request ${status.requestId} was denied by ${status.decision?.by ?? 'an approver'}${status.decision?.reason ? `: ${status.decision.reason}` : ''}`);
@@ -292,6 +308,12 @@ export class AuthorizationFlow {
   private event(type: TrailEvent['type'], pending: PendingAuthorization, detail?: string): TrailEvent {
     return { at: new Date().toISOString(), type, clientId: pending.client.id, ...(pending.subject ? { actor: pending.subject } : {}), ...(detail ? { detail } : {}) };
   }
+}
+
+/** The client as the timeline says it: name (verified or claimed), kind, what was checked. */
+function identityLine(c: PendingAuthorization['identity']): string {
+  const name = c.nameVerified ? `"${c.name}" (verified name)` : `"${c.name}" (name claimed by the client, not verified)`;
+  return `${name}, ${c.kind.replace('_', ' ')} client ${c.clientId}; verified: ${c.verified}${c.impersonates ? `; WARNING: the name looks like ${c.impersonates}, which this client is not` : ''}`;
 }
 
 /** The answer, or null when it does not come within `ms` (the page must not hang on a workflow nobody serves). */

@@ -10,6 +10,11 @@ export interface OAuthClient {
   clientName: string;
   redirectUris: string[];
   kind: 'preregistered' | 'metadata_document' | 'dynamic';
+  /** Dynamic clients: when and from which address they registered themselves. */
+  registeredAt?: string;
+  registeredFrom?: string;
+  /** Metadata document clients: when the document was fetched. */
+  fetchedAt?: string;
 }
 
 export interface RegistrationLimits {
@@ -24,6 +29,17 @@ export interface RegistrationLimits {
 export const DEFAULT_REGISTRATION_LIMITS: RegistrationLimits = { perIpPerHour: 20, unusedExpiryMs: 7 * 24 * 3600_000, documentCacheMs: 5 * 60_000 };
 
 const DYNAMIC_PREFIX = 'ghc_';
+
+/**
+ * Why a client name cannot be shown to approvers, or null. A name is the client's own claim and
+ * lands in Slack, history and the archive: no control or bidirectional-override characters (which
+ * reorder what a reader sees), nothing shaped like a grant token (the archive refuses those).
+ */
+export function clientNameProblem(name: string): string | null {
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)) return 'client_name has control or invisible formatting characters (e.g. bidirectional overrides); use plain text';
+  if (/ghg_/i.test(name)) return 'client_name may not contain "ghg_" (the grant token prefix)';
+  return null;
+}
 
 /** RFC 7591 §2 metadata a registration may send; unknown members are ignored, as §3.1 allows. */
 const registrationSchema = z.object({
@@ -55,6 +71,11 @@ export class ClientRegistry {
     this.preregistered = new Map(preregistered.map((c) => [c.clientId, { clientId: c.clientId, clientName: c.name ?? c.clientId, redirectUris: c.redirectUris, kind: 'preregistered' }]));
   }
 
+  /** The clients gatehouse.yaml names: their names are the only verified ones. */
+  get known(): OAuthClient[] {
+    return [...this.preregistered.values()];
+  }
+
   async resolve(clientId: string | null): Promise<OAuthClient> {
     if (!clientId) throw new OAuthError('invalid_request', 'client_id is required');
     const known = this.preregistered.get(clientId);
@@ -77,7 +98,9 @@ export class ClientRegistry {
     const cached = await this.store.get<OAuthClient>('document', cacheId);
     if (cached) return cached;
     const doc = await fetchClientMetadataDocument(clientId, this.fetchLimits);
-    const client: OAuthClient = { clientId, clientName: doc.client_name ?? new URL(clientId).host, redirectUris: doc.redirect_uris, kind: 'metadata_document' };
+    const nameProblem = doc.client_name ? clientNameProblem(doc.client_name) : null;
+    if (nameProblem) throw new OAuthError('invalid_client', `client_id ${clientId.slice(0, 200)}: the metadata document's ${nameProblem}`, 401);
+    const client: OAuthClient = { clientId, clientName: doc.client_name?.trim() || new URL(clientId).host, redirectUris: doc.redirect_uris, kind: 'metadata_document', fetchedAt: new Date().toISOString() };
     await this.store.put('document', cacheId, client, this.limits.documentCacheMs);
     return client;
   }
@@ -95,6 +118,8 @@ export class ClientRegistry {
       throw new OAuthError(code, `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const meta = parsed.data;
+    const nameProblem = meta.client_name ? clientNameProblem(meta.client_name) : null;
+    if (nameProblem) throw new OAuthError('invalid_client_metadata', nameProblem);
     const badUri = meta.redirect_uris.map(redirectUriProblem).find(Boolean);
     if (badUri) throw new OAuthError('invalid_redirect_uri', badUri);
     const grants = meta.grant_types ?? ['authorization_code'];
@@ -107,6 +132,8 @@ export class ClientRegistry {
       clientName: meta.client_name?.trim() || 'unnamed MCP client',
       redirectUris: meta.redirect_uris,
       kind: 'dynamic',
+      registeredAt: new Date().toISOString(),
+      registeredFrom: ip,
     };
     await this.store.put('client', client.clientId, client, this.limits.unusedExpiryMs);
     // Public client: whatever authentication method was asked for, the answer is none (PKCE binds the code).

@@ -6,6 +6,7 @@ export { authorizationServerMetadata, resourceFor, OAUTH_PATHS } from './metadat
 export { matchRedirectUri, redirectUriProblem } from './redirect-uri';
 export { fetchClientMetadataDocument, addressProblem, DEFAULT_METADATA_FETCH, type MetadataFetchLimits } from './client-metadata-document';
 export type { SignInSettings } from './sign-in';
-export type { AuthorizationTrail, TrailEvent } from './trail';
+export { WorkflowAuthorizationTrail, type AuthorizationTrail, type TrailEvent } from './trail';
+export { signInClient, skeleton } from './client-identity';
 export type { AccessPort, GrantPort } from './authorize';
 export { oauthFromEnvironment, type OAuthEnvironment } from './settings';

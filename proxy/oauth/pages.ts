@@ -44,7 +44,7 @@ export interface RequestPageModel {
   action: string;
   csrf: string;
   target: { name: string; description: string };
-  client: { name: string; id: string; redirectHost: string; kind: string };
+  client: { name: string; id: string; redirectHost: string; kind: string; nameVerified: boolean; verified: string; impersonates?: string };
   subject: string;
   durations: { value: string; label: string }[];
   activeGrants: { requestId: string; expiresAt: string }[];
@@ -59,8 +59,10 @@ export function requestPage(res: ServerResponse, model: RequestPageModel): void 
 <button type="submit">Use my active access ${escapeHtml(g.requestId)} (until ${escapeHtml(g.expiresAt)})</button></form>`).join('');
   sendPage(res, model.error ? 400 : 200, `Access to ${target.name}`, () => `<h1>Access to ${escapeHtml(target.name)}</h1>
 <p>${escapeHtml(target.description || target.name)}</p>
-<dl><dt>Signed in as</dt><dd>${escapeHtml(model.subject)}</dd><dt>Application</dt><dd>${escapeHtml(client.name)} <span class="muted">(${escapeHtml(client.id)}, ${escapeHtml(client.kind.replace('_', ' '))})</span></dd>
+<dl><dt>Signed in as</dt><dd>${escapeHtml(model.subject)}</dd><dt>Application</dt><dd>${escapeHtml(client.name)} <span class="muted">(${client.nameVerified ? 'verified name' : 'name claimed by the application, not verified'}; ${escapeHtml(client.id)}, ${escapeHtml(client.kind.replace('_', ' '))})</span></dd>
+<dt>Verified</dt><dd>${escapeHtml(client.verified)}</dd>
 <dt>Returns to</dt><dd>${escapeHtml(client.redirectHost)}</dd></dl>
+${client.impersonates ? `<p class="error" role="alert">This application calls itself by a name that looks like ${escapeHtml(client.impersonates)}, but it is not that application. Continue only if you started it yourself.</p>` : ''}
 ${model.error ? `<p class="error" role="alert" id="problem">${escapeHtml(model.error)}</p>` : ''}
 ${reuse ? `<h2>You already have access</h2>${reuse}<h2>Or ask again</h2>` : ''}
 <form method="post" action="${escapeHtml(model.action)}">

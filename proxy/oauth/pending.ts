@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SignInClient } from '../../workflows';
 import type { SignInChecks } from './sign-in';
 import type { TrailEvent } from './trail';
 
@@ -7,6 +8,8 @@ export interface PendingAuthorization {
   id: string;
   issuer: string;
   client: { id: string; name: string; kind: string };
+  /** What the approvers are told about the client: verified apart from claimed. */
+  identity: SignInClient;
   redirectUri: string;
   state?: string;
   codeChallenge: string;

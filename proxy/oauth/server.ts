@@ -11,7 +11,7 @@ import { errorPage } from './pages';
 import { SignIn, type SignInSettings } from './sign-in';
 import { OAuthStore } from './store';
 import { exchangeCode } from './token';
-import { RedisAuthorizationTrail, type AuthorizationTrail } from './trail';
+import { WorkflowAuthorizationTrail, type AuthorizationTrail } from './trail';
 
 export interface AuthorizationServerOptions {
   config: GatehouseConfig;
@@ -57,7 +57,7 @@ export class AuthorizationServer {
       { ...DEFAULT_METADATA_FETCH, allowHttp: dev, allowLoopback: dev, ...options.metadataFetch },
       { ...DEFAULT_REGISTRATION_LIMITS, ...options.registration },
     );
-    this.trail = options.trail ?? new RedisAuthorizationTrail(options.redis, this.log);
+    this.trail = options.trail ?? new WorkflowAuthorizationTrail(options.access, this.log);
     const config = options.config;
     this.flow = new AuthorizationFlow({
       config, store: this.store, clients: this.clients, signIn: new SignIn(options.signIn), access: options.access, grants: options.grants,
@@ -67,7 +67,7 @@ export class AuthorizationServer {
     });
   }
 
-  /** The steps of OAuth sign-ins recorded for a request. */
+  /** The steps of OAuth sign-ins recorded for a request (from its workflow's timeline). */
   trailOf(requestId: string) {
     return this.trail.read(requestId);
   }

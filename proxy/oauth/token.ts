@@ -40,24 +40,35 @@ export async function exchangeCode(
   if (!code) throw new OAuthError('invalid_request', 'code is required');
   const codeHash = sha256(code);
   const issued = await deps.store.take<IssuedCode>('code', codeHash);
+  const at = () => new Date().toISOString();
   if (!issued) {
-    const used = await deps.store.get<{ requestId: string }>('used-code', codeHash);
+    const used = await deps.store.get<{ requestId: string; clientId: string; subject: string }>('used-code', codeHash);
+    if (used) {
+      // A code presented twice is either a client bug or a stolen code being replayed: the request's record says so.
+      await deps.trail.record(used.requestId, [{ at: at(), type: 'token_refused', actor: used.subject, clientId, detail: `an authorization code already exchanged was presented again by client ${clientId.slice(0, 200)} (replay); refused` }]);
+    }
     throw new OAuthError('invalid_grant', used ? 'the authorization code was already used; codes are single-use: sign in again' : 'the authorization code is unknown or expired (codes live 60 seconds); sign in again');
   }
-  await deps.store.put('used-code', codeHash, { requestId: issued.requestId }, deps.usedCodeMemoryMs);
-  if (issued.clientId !== clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
-  if (form.get('redirect_uri') !== issued.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
+  await deps.store.put('used-code', codeHash, { requestId: issued.requestId, clientId: issued.clientId, subject: issued.subject }, deps.usedCodeMemoryMs);
+  // Past this point the code was real: every refusal is recorded on its request, then answered.
+  const refuse = async (error: OAuthError): Promise<never> => {
+    await deps.trail.record(issued.requestId, [{ at: at(), type: 'token_refused', actor: issued.subject, clientId: issued.clientId, detail: `${error.error}: ${error.description} (presented by client ${clientId.slice(0, 200)})` }]);
+    throw error;
+  };
+  if (issued.clientId !== clientId) return refuse(new OAuthError('invalid_grant', 'the authorization code was issued to another client'));
+  if (form.get('redirect_uri') !== issued.redirectUri) return refuse(new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request'));
   const verifier = form.get('code_verifier') ?? '';
-  if (!VERIFIER.test(verifier)) throw new OAuthError('invalid_grant', 'code_verifier is missing or malformed (43 to 128 characters of A-Z a-z 0-9 - . _ ~)');
-  if (!safeEqual(s256(verifier), issued.codeChallenge)) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256)');
+  if (!VERIFIER.test(verifier)) return refuse(new OAuthError('invalid_grant', 'code_verifier is missing or malformed (43 to 128 characters of A-Z a-z 0-9 - . _ ~)'));
+  if (!safeEqual(s256(verifier), issued.codeChallenge)) return refuse(new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256)'));
   const resource = form.get('resource');
-  if (!resource) throw new OAuthError('invalid_target', `resource is required (RFC 8707): ${issued.resource}`);
-  if (resource !== issued.resource) throw new OAuthError('invalid_target', `the code was issued for ${issued.resource}, not ${resource.slice(0, 300)}`);
+  if (!resource) return refuse(new OAuthError('invalid_target', `resource is required (RFC 8707): ${issued.resource}`));
+  if (resource !== issued.resource) return refuse(new OAuthError('invalid_target', `the code was issued for ${issued.resource}, not ${resource.slice(0, 300)}`));
   const grant = await deps.grants.get(issued.grantId);
   const remainingMs = grant ? Date.parse(grant.expiresAt) - Date.now() : 0;
   if (!grant || grant.target !== issued.target || remainingMs < 1000) {
-    throw new OAuthError('invalid_grant', `the access (request ${issued.requestId}) has ended; sign in again to ask for new access`);
+    return refuse(new OAuthError('invalid_grant', `the access (request ${issued.requestId}) has ended; sign in again to ask for new access`));
   }
-  await deps.trail.record(issued.requestId, [{ at: new Date().toISOString(), type: 'token_issued', actor: issued.subject, clientId, detail: `for ${issued.resource}, ${Math.floor(remainingMs / 1000)} s left on grant ${grant.grantId}` }]);
+  // No token without a record: when the request cannot take the step, the exchange fails (server_error).
+  await deps.trail.record(issued.requestId, [{ at: at(), type: 'token_issued', actor: issued.subject, clientId, detail: `for ${issued.resource}, ${Math.floor(remainingMs / 1000)} s left on grant ${grant.grantId}` }], { required: true });
   return { access_token: deps.grants.tokenFor(grant.grantId), token_type: 'Bearer', expires_in: Math.floor(remainingMs / 1000) };
 }

@@ -1,35 +1,38 @@
-import type { Logger, Redis } from '../../lib';
+import type { AccessClient } from '../../access';
+import type { Logger } from '../../lib';
+import { SIGN_IN_TIMELINE_PREFIX, type SignInStep, type TimelineEvent } from '../../workflows';
 
-/** One step of an OAuth sign-in, as the request's audit trail keeps it. Nothing secret. */
-export interface TrailEvent {
-  at: string;
-  type: 'authorization_started' | 'signed_in' | 'request_started' | 'grant_reused' | 'code_issued' | 'token_issued' | 'refused' | 'cancelled';
-  /** Who: the signed-in person, once known. */
-  actor?: string;
-  clientId: string;
-  detail?: string;
-}
+/** One step of an OAuth sign-in, as the request's timeline keeps it. Nothing secret. */
+export type TrailEvent = SignInStep;
 
-const TRAIL = 'gatehouse:oauth:trail:';
-const KEEP_MS = 400 * 24 * 3600_000;
-
-/** Where the steps of a sign-in are recorded, per access request. */
+/** Where the steps of a sign-in are recorded: the access request's own workflow (its timeline, hence its archive). */
 export interface AuthorizationTrail {
-  record(requestId: string, events: TrailEvent[]): Promise<void>;
-  read(requestId: string): Promise<TrailEvent[]>;
+  /**
+   * Files the steps under the request. `required` steps (a code or token issued, a grant reused)
+   * fail the step when they cannot be recorded: no access without a record. Others (refusals)
+   * are logged when the request has already closed.
+   */
+  record(requestId: string, events: TrailEvent[], options?: { required?: boolean }): Promise<void>;
+  /** The sign-in steps in the request's timeline. */
+  read(requestId: string): Promise<TimelineEvent[]>;
 }
 
-/** The trail in Redis (a list per request, kept past the archive's reach) and in the log. */
-export class RedisAuthorizationTrail implements AuthorizationTrail {
-  constructor(private readonly redis: Redis, private readonly log: Logger) {}
+/** The trail in the request workflow (the signInSteps signal), and in the log. */
+export class WorkflowAuthorizationTrail implements AuthorizationTrail {
+  constructor(private readonly access: Pick<AccessClient, 'signInSteps' | 'status'>, private readonly log: Logger) {}
 
-  async record(requestId: string, events: TrailEvent[]): Promise<void> {
+  async record(requestId: string, events: TrailEvent[], options: { required?: boolean } = {}): Promise<void> {
     if (!events.length) return;
     for (const e of events) this.log.info({ requestId, oauth: e.type, actor: e.actor, clientId: e.clientId, detail: e.detail }, 'oauth sign-in step');
-    await this.redis.multi().rpush(TRAIL + requestId, ...events.map((e) => JSON.stringify(e))).pexpire(TRAIL + requestId, KEEP_MS).exec();
+    try {
+      await this.access.signInSteps(requestId, events);
+    } catch (error) {
+      if (options.required) throw error;
+      this.log.warn({ requestId, steps: events.map((e) => e.type), err: (error as Error).message }, 'oauth sign-in steps not recorded on the request (it has closed); logged only');
+    }
   }
 
-  async read(requestId: string): Promise<TrailEvent[]> {
-    return (await this.redis.lrange(TRAIL + requestId, 0, -1)).map((raw) => JSON.parse(raw) as TrailEvent);
+  async read(requestId: string): Promise<TimelineEvent[]> {
+    return (await this.access.status(requestId)).timeline.filter((e) => e.type.startsWith(SIGN_IN_TIMELINE_PREFIX));
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually } from '../proxy/support';
+import { waitForMessage } from '../../devstack/slack';
 import { waitForState } from '../support/harness';
 import { signInAtProvider, startMetadataDocumentServer, startRedirectReceiver } from './client';
 import { startOAuthStack, type OAuthStack } from './stack';
@@ -108,7 +109,8 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(answer).toMatchObject({ status: 200, body: { token_type: 'Bearer', access_token: expect.stringMatching(/^ghg_/) } });
     const elsewhere = await fetch(authorizeUrl({ client_id: 'desktop-app', redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });
     expect(elsewhere.status).toBe(400);
-    expect((await stack.as.trailOf(carolRequest)).some((e) => e.type === 'token_issued' && e.clientId === 'desktop-app' && e.actor === 'carol@example.org')).toBe(true);
+    expect((await stack.as.trailOf(carolRequest)).some((e) => e.type === 'oauth_token_issued' && e.client === 'desktop-app' && e.actor === 'carol@example.org')).toBe(true);
+    expect((await stack.as.trailOf(carolRequest)).some((e) => e.type === 'oauth_client_identified' && e.client === 'desktop-app' && e.detail?.includes('"Desktop app" (verified name)'))).toBe(true);
   });
 
   test('wrong PKCE verifier: invalid_grant, and the code is burnt (the right verifier cannot follow)', async () => {
@@ -132,6 +134,9 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(first.headers.get('cache-control')).toBe('no-store');
     const again = await token({ code, code_verifier: v });
     expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } });
+    noTokenIn(again.body);
+    // The replay is on the request's record, for its approvers and auditors.
+    await eventually(async () => (await stack.as.trailOf(carolRequest)).some((e) => e.type === 'oauth_token_refused' && e.detail?.includes('presented again') && e.detail.includes('(replay)')) || undefined, 'the replay on the record');
     expect(await token({ code: 'made-up-code', code_verifier: v })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('unknown or expired') } });
   });
 
@@ -154,7 +159,12 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(await token({ code, code_verifier: v, client_id: otherClient })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('another client') } });
     const v2 = verifier();
     const code2 = await codeFor({ code_challenge: challengeOf(v2) });
-    expect(await token({ code: code2, code_verifier: v2, redirect_uri: `${receiver.url}?x=1` })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('redirect_uri') } });
+    // A swapped redirect_uri (an attacker's listener that caught the code): refused, the code burnt, the attempt on the record.
+    const swapped = await token({ code: code2, code_verifier: v2, redirect_uri: `${receiver.url}?x=1` });
+    expect(swapped).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('redirect_uri') } });
+    noTokenIn(swapped.body);
+    expect(await token({ code: code2, code_verifier: v2 })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } });
+    await eventually(async () => (await stack.as.trailOf(carolRequest)).some((e) => e.type === 'oauth_token_refused' && e.detail?.includes('redirect_uri does not match')) || undefined, 'the swapped redirect_uri on the record');
     const v3 = verifier();
     const code3 = await codeFor({ code_challenge: challengeOf(v3) });
     const noResource = await post('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, redirect_uri: receiver.url, code: code3, code_verifier: v3 }, true);
@@ -223,6 +233,9 @@ describe('the authorization server refuses bad input precisely and issues nothin
       [{ redirect_uris: ['https://app.example/cb'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
       ['not an object', 'invalid_client_metadata'],
+      // A right-to-left override makes "Desktop app\u202Egnp.exe" read differently from what it is.
+      [{ redirect_uris: ['https://app.example/cb'], client_name: 'Desktop app\u202Egnp.exe' }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://app.example/cb'], client_name: 'ghg_notatoken_x' }, 'invalid_client_metadata'],
     ];
     for (const [body, error] of cases) expect({ body, answer: (await post('/oauth/register', body)).body?.error }).toEqual({ body, answer: error });
     const ok = await post('/oauth/register', { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'client_secret_basic' });
@@ -250,7 +263,40 @@ describe('the authorization server refuses bad input precisely and issues nothin
     // Nobody decides within the approval timeout (12 s in the test policy).
     const expired = await runUntilDecided('eve@example.org', async () => undefined);
     expect(expired).toMatchObject({ error: 'access_denied', description: expect.stringContaining('expired: nobody approved it') });
-    expect((await stack.as.trailOf(expired.requestId)).map((e) => e.type)).toContain('refused');
+    // The sign-in's steps are in the request's timeline; the refusal sent to the client follows the workflow's end (logged).
+    const expiredStatus = await stack.access.result(expired.requestId);
+    expect(expiredStatus.origin).toBe('oauth');
+    expect(expiredStatus.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['oauth_signed_in', 'oauth_request_started', 'requested']));
+  });
+
+  test('a client that registers the name of a pre-registered client: the approver sees the name is claimed and looks like another client', async () => {
+    // "Desktop app" is pre-registered; this one registers itself as "Desktоp  App" (a Cyrillic о, another space and case).
+    const lookalike = await post('/oauth/register', { client_name: 'Desktоp  App', redirect_uris: [receiver.url] });
+    expect(lookalike.status).toBe(201);
+    const page = await newPage();
+    await page.goto(authorizeUrl({ client_id: lookalike.body.client_id }), { waitUntil: 'domcontentloaded' });
+    await signInAtProvider(page, 'carol@example.org');
+    // The person is warned on the page too.
+    await page.locator('#reason').waitFor();
+    expect(await page.locator('main').innerText()).toContain('looks like Desktop app (pre-registered client desktop-app), but it is not that application');
+    await page.locator('#reason').fill('lookalike check');
+    await page.locator('button', { hasText: 'Request access' }).click();
+    const requestId = (await page.locator('main strong').innerText()).trim();
+    try {
+      const status = await stack.access.status(requestId);
+      expect(status.client).toMatchObject({ clientId: lookalike.body.client_id, kind: 'dynamic', name: 'Desktоp  App', nameVerified: false, impersonates: 'Desktop app (pre-registered client desktop-app)' });
+      expect(status.client?.verified).toContain('nothing: registered itself dynamically from');
+      const message = await waitForMessage(stack.slack.workspace, 'phi-approvers', (m) => m.metadata?.event_payload.idempotency_key === `gatehouse:${requestId}:requested`, { timeoutMs: 20_000 });
+      const shown = JSON.stringify(message.blocks);
+      expect(shown).toContain('Name (claimed by the client, not verified)');
+      expect(shown).toContain('The claimed name looks like Desktop app (pre-registered client desktop-app), but this is not that client.');
+      expect(shown).toContain('nothing: registered itself dynamically');
+      // The pre-registered client itself is shown verified, with no warning.
+      const real = await fetch(authorizeUrl({ client_id: 'desktop-app' }), { redirect: 'manual' });
+      expect(real.status).toBe(303);
+    } finally {
+      await stack.access.revoke(requestId, 'carol@example.org', 'lookalike test over').catch(() => undefined);
+    }
   });
 
   test('policy is the same as everywhere: someone who may not ask sees why; an unverified email cannot sign in', async () => {

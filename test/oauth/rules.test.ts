@@ -1,5 +1,5 @@
 import { parseConfig } from '../../policy';
-import { addressProblem, DEFAULT_METADATA_FETCH, fetchClientMetadataDocument, matchRedirectUri, oauthFromEnvironment, redirectUriProblem } from '../../proxy/oauth';
+import { addressProblem, DEFAULT_METADATA_FETCH, fetchClientMetadataDocument, matchRedirectUri, oauthFromEnvironment, redirectUriProblem, signInClient, skeleton } from '../../proxy/oauth';
 
 const OAUTH_TEST_CONFIG = `
 version: 1
@@ -73,5 +73,19 @@ describe('authorization server rules', () => {
     expect(() => parseConfig(withClients('    - { clientId: ghc_taken, redirectUris: ["https://a.example/cb"] }\n'), 'x.yaml')).toThrow(/reserved/);
     expect(() => parseConfig(withClients('    - { clientId: app, redirectUris: ["http://a.example/cb"] }\n'), 'x.yaml')).toThrow(/loopback/);
     expect(() => parseConfig(withClients('    - { clientId: app, redirectUris: [] }\n'), 'x.yaml')).toThrow();
+  });
+
+  test('a client as approvers read it: verified apart from claimed; a look-alike of a pre-registered name is flagged', () => {
+    const known = [{ clientId: 'claude-desktop', clientName: 'Claude Desktop', redirectUris: ['http://127.0.0.1/cb'], kind: 'preregistered' as const }];
+    expect(signInClient(known[0]!, 'http://127.0.0.1:5000/cb', known)).toMatchObject({ nameVerified: true, verified: expect.stringContaining('gatehouse.yaml'), redirectOrigin: 'http://127.0.0.1:5000' });
+    const dynamic = (name: string) => signInClient({ clientId: 'ghc_x', clientName: name, redirectUris: [], kind: 'dynamic', registeredFrom: '203.0.113.7' }, 'https://evil.example/cb', known);
+    for (const name of ['Claude Desktop', 'claude desktop', 'CLAUDE-DESKTOP', 'Сlaude Desktop' /* Cyrillic С */, 'C1aude Desktop', 'Claude Desktop (official)', 'Ｃｌａｕｄｅ Ｄｅｓｋｔｏｐ', 'Gatehouse', 'Gatehouse SSO']) {
+      expect({ name, flagged: dynamic(name).impersonates }).toEqual({ name, flagged: expect.any(String) });
+    }
+    for (const name of ['Cursor', 'VS Code', 'Claude', 'My notebook client']) expect({ name, flagged: dynamic(name).impersonates }).toEqual({ name, flagged: undefined });
+    expect(dynamic('Claude Desktop')).toMatchObject({ nameVerified: false, verified: expect.stringContaining('nothing: registered itself dynamically from 203.0.113.7'), redirectOrigin: 'https://evil.example' });
+    const document = signInClient({ clientId: 'https://claude.evil.example/client.json', clientName: 'Claude Desktop', redirectUris: [], kind: 'metadata_document' }, 'http://127.0.0.1/cb', known);
+    expect(document).toMatchObject({ nameVerified: false, verified: expect.stringContaining('fetched from claude.evil.example'), impersonates: 'Claude Desktop (pre-registered client claude-desktop)' });
+    expect(skeleton('rn')).toBe(skeleton('m'));
   });
 });

@@ -1,7 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { SlackMessage } from '../../devstack/slack';
 import { GRANT_TOKEN_PREFIX } from '../../lib';
 import { eventually } from '../proxy/support';
+import { historyText } from '../support/history';
 import { askWithKeyboard, connectWithOAuth, finishSignIn, signInAtProvider, startMetadataDocumentServer, startRedirectReceiver, TestOAuthProvider, type McpConnection } from './client';
 import { RP, startOAuthStack, type OAuthStack } from './stack';
 
@@ -55,7 +57,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
   }
 
   /** The person's part: sign in, ask for access with the keyboard, wait for the approval in Slack. */
-  async function authorize(authorizationUrl: URL, ask: { login: string; reason: string; ticket?: string; approver?: string }): Promise<{ params: URLSearchParams; requestId: string; page: Page }> {
+  async function authorize(authorizationUrl: URL, ask: { login: string; reason: string; ticket?: string; approver?: string }): Promise<{ params: URLSearchParams; requestId: string; page: Page; approvalMessage: SlackMessage }> {
     const seen = receiver.received.length;
     const page = await newPage();
     await page.goto(authorizationUrl.href, { waitUntil: 'domcontentloaded' });
@@ -70,9 +72,9 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(requestId).toMatch(/^req_[a-z0-9]{20}$/);
     // The page says what is happening, live.
     await page.locator('#steps', { hasText: 'Waiting for approval in #phi-approvers' }).waitFor();
-    await stack.approveInSlack(requestId, ask.approver ?? 'bob');
+    const approvalMessage = await stack.approveInSlack(requestId, ask.approver ?? 'bob');
     const params = await untilRedirected(page, seen);
-    return { params, requestId, page };
+    return { params, requestId, page, approvalMessage };
   }
 
   const text = (r: CallToolResult) => JSON.stringify(r.content);
@@ -89,7 +91,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(asked.searchParams.get('resource')).toBe(mcpUrl);
     expect(asked.searchParams.get('code_challenge_method')).toBe('S256');
 
-    const { params, requestId } = await authorize(asked, { login: 'carol@example.org', reason: 'readmission review', ticket: 'CHG-42' });
+    const { params, requestId, approvalMessage } = await authorize(asked, { login: 'carol@example.org', reason: 'readmission review', ticket: 'CHG-42' });
     expect(params.get('error')).toBeNull();
     expect(params.get('state')).toBe(provider.lastState);
     expect(params.get('iss')).toBe(stack.gatewayUrl);
@@ -115,10 +117,32 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(text(echoed)).toContain('[SSN]');
     expect(text(echoed)).not.toContain('123-45-6789');
 
-    // Every step is in the request's trail: who signed in, from which client.
+    // The request says it came from an OAuth sign-in, with which client, verified apart from claimed.
+    expect(status.origin).toBe('oauth');
+    expect(status.client).toMatchObject({
+      clientId: metadataUrl, kind: 'metadata_document', name: 'Metadata document client', nameVerified: false,
+      verified: expect.stringContaining(`fetched from ${new URL(metadataUrl).host}`), redirectOrigin: new URL(receiver.url).origin,
+    });
+    expect(status.client?.impersonates).toBeUndefined();
+    // Every step is in the request's own timeline (the workflow is the record): who signed in, from which client.
     const trail = await stack.as.trailOf(requestId);
-    expect(trail.map((e) => e.type)).toEqual(['authorization_started', 'signed_in', 'request_started', 'code_issued', 'token_issued']);
-    expect(trail.filter((e) => e.type !== 'authorization_started').every((e) => e.actor === 'carol@example.org' && e.clientId === metadataUrl)).toBe(true);
+    expect(trail.map((e) => e.type)).toEqual(['oauth_client_identified', 'oauth_authorization_started', 'oauth_signed_in', 'oauth_request_started', 'oauth_code_issued', 'oauth_token_issued']);
+    expect(trail.every((e) => e.client === metadataUrl)).toBe(true);
+    expect(trail.filter((e) => !['oauth_client_identified', 'oauth_authorization_started'].includes(e.type)).every((e) => e.actor === 'carol@example.org')).toBe(true);
+    // The sign-in precedes the request, the approval comes between the request and the code.
+    const types = status.timeline.map((e) => e.type);
+    expect(types.indexOf('oauth_request_started')).toBeLessThan(types.indexOf('requested'));
+    expect(types.indexOf('approved')).toBeLessThan(types.indexOf('oauth_code_issued'));
+    // The approvers were told in Slack: a sign-in, which client, and that its name is a claim.
+    const approval = JSON.stringify(approvalMessage.blocks);
+    expect(approval).toContain('signed in at the OpenID provider, from an MCP client');
+    expect(approval).toContain('Name (claimed by the client, not verified)');
+    expect(approval).toContain(`only that host is verified`);
+
+    // Nothing secret in the workflow's history: no code, token, verifier, state or the gateway's client secret.
+    const history = historyText(await stack.temporal.workflow.getHandle(requestId).fetchHistory());
+    expect(history).toContain('oauth_token_issued');
+    for (const secret of [params.get('code')!, provider.saved!.access_token, provider.verifier, provider.lastState!, RP.clientSecret]) expect(history).not.toContain(secret);
 
     // Revocation: the next call fails at once with 401, and the client starts a fresh authorization.
     await stack.access.revoke(requestId, 'carol@example.org', 'done for today');
@@ -156,6 +180,10 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     const mcp = await finishSignIn(mcpUrl, provider, params.get('code')!);
     connections.push(mcp);
     expect((await mcp.client.listTools()).tools.map((t) => t.name)).toContain('echo');
+    // The reused request's timeline now holds this sign-in too, under this client's id.
+    const steps = (await stack.as.trailOf(activeRequest)).filter((e) => e.client === provider.info?.client_id);
+    expect(steps.map((e) => e.type)).toEqual(['oauth_client_identified', 'oauth_authorization_started', 'oauth_signed_in', 'oauth_grant_reused', 'oauth_code_issued', 'oauth_token_issued']);
+    expect(steps[0]?.detail).toContain('"Older MCP client" (name claimed by the client, not verified)');
     // Nothing secret in what the gateway and the authorization server logged.
     const logs = stack.logs.join('\n');
     expect(logs).not.toContain(provider.saved!.access_token);

@@ -61,6 +61,8 @@ export interface OAuthStack {
   slack: LocalSlack;
   driver: SlackDriver;
   access: AccessClient;
+  /** The Temporal client (for reading a request's history). */
+  temporal: Client;
   grants: GrantStore;
   redis: Redis;
   config: GatehouseConfig;
@@ -127,7 +129,7 @@ export async function startOAuthStack(options: { as?: Partial<AuthorizationServe
   await gateway.listen(port);
 
   return {
-    gatewayUrl, gateway, as, oidc, slack, driver, access, grants, redis, config, masker, recorder, logs,
+    gatewayUrl, gateway, as, oidc, slack, driver, access, temporal: client, grants, redis, config, masker, recorder, logs,
     async approveInSlack(requestId, approver) {
       const parent = await waitForMessage(slack.workspace, 'phi-approvers', (m) => m.metadata?.event_payload.idempotency_key === `gatehouse:${requestId}:requested`, { timeoutMs: 20_000 });
       const clicked = await driver.clickButton({ user: approver, channel: 'phi-approvers', messageTs: parent.ts, actionId: SlackActions.approve });
