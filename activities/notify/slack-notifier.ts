@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createLogger, type Logger } from '../../lib';
 import { findTarget, type GatehouseConfig, type TargetConfig } from '../../policy';
 import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workflows/types';
-import { subjectName, type Who } from '../../lib/slack';
+import { scopeText, subjectName, type Who } from '../../lib/slack';
 import type { Notifier } from './notifier';
 import {
   activeReply, archivedReply, commandDecidedReply, commandMessage, decidedReply, expiredReply, expiringSoonMessage,
@@ -329,9 +329,7 @@ function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
 
 /** What approvers should know about a target before they decide: scope and the command policy. */
 export function targetFacts(target: TargetConfig): TargetFacts {
-  const scope = target.scope
-    ? `role ${target.scope.role}${target.scope.objects.length ? ` on ${target.scope.objects.join(', ')}` : ''}`
-    : undefined;
+  const scope = target.scope ? scopeText(target.scope) : undefined;
   const sql = target.commands.sql as Record<string, string | undefined>;
   const by = (verdict: string) => Object.keys(sql).filter((k) => sql[k] === verdict);
   const allowed = by('allow');
