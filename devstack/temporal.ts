@@ -60,6 +60,8 @@ export interface TemporalServerOptions {
   ui?: boolean;
   port?: number;
   uiPort?: number;
+  /** The UI's remote codec endpoint (`…/codec`; the UI posts to `/decode` under it), so it shows history decoded. */
+  uiCodecEndpoint?: string;
   log?: (message: string) => void;
 }
 
@@ -75,6 +77,7 @@ export async function startTemporalServer(options: TemporalServerOptions = {}): 
   if (options.ui) {
     const uiPort = options.uiPort ?? (await freePort());
     args.push('--ui-port', String(uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
     uiUrl = `http://127.0.0.1:${uiPort}`;
   } else {
     args.push('--headless');

@@ -10,10 +10,13 @@ import { planSlackDev } from '../slack';
 import { startLocalSnowflakeProcess } from '../snowflake';
 import { projectRoot, stateDir } from '../../lib';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
+import { startCodecRelay } from '../codec-relay';
 import { stopOnSignals } from './signals';
 
 const say = (message: string) => process.stdout.write(`[gatehouse] ${message}\n`);
 const DEV_AUDIENCE = 'https://gatehouse.local/api';
+/** The local provider's client the codec relay uses in place of a signed-in Temporal UI. */
+const DEV_UI_CLIENT = 'dev-temporal-ui';
 
 /** The configuration the dev stack runs: GATEHOUSE_CONFIG, else ./gatehouse.yaml, else the example. */
 function devConfigPath(): string {
@@ -73,7 +76,15 @@ export async function runDevStack(_args: string[]): Promise<number> {
     };
     const configFile = devConfigPath();
     const config = loadConfig(configFile);
-    const temporal = await step(startTemporalServer({ cli: ensureTemporalCli(say), ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say }));
+    // The UI decodes history through the codec relay (devstack/codec-relay.ts) and the API's codec
+    // route, as the local provider's `dev-temporal-ui` client with audit:read. With another OpenID
+    // provider the relay has no token to use: the UI then shows ciphertext (docs/deployment.md).
+    const uiPort = await preferredPort(8233);
+    const relayPort = process.env.GATEHOUSE_OIDC_ISSUER ? undefined : await preferredPort(8234);
+    const uiCodecEndpoint = relayPort === undefined ? undefined : `http://127.0.0.1:${relayPort}/codec`;
+    const temporal = await step(startTemporalServer({
+      cli: ensureTemporalCli(say), ui: true, port: await preferredPort(7233), uiPort, ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}), log: say,
+    }));
     cleanups.push(() => temporal.stop());
     const redis = await step(ensureRedis({ dataDir: stateDir('redis') }));
     cleanups.push(() => redis.stop());
@@ -90,18 +101,26 @@ export async function runDevStack(_args: string[]): Promise<number> {
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const oidcDir = stateDir('oidc');
     let oidcEnv: Record<string, string> = {};
+    let codecLine = '  codec         none: the Temporal UI shows ciphertext (GATEHOUSE_OIDC_ISSUER is set; see docs/deployment.md for the UI\'s own sign-in)';
     let gatewayOAuthEnv: Record<string, string> = {};
     if (!process.env.GATEHOUSE_OIDC_ISSUER) {
       const clients = developmentClients(config, oidcDir);
       // People sign in to MCP clients through the gateway (proxy/oauth): everyone the policy names by email, any password.
       const gatewayRp = { clientId: 'gatehouse-gateway', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${gatewayUrl}/oauth/callback`] };
       const people = clients.filter((c) => c.clientId.includes('@')).map((c) => ({ email: c.clientId }));
-      const oidc = await step(startOidcProvider({ clients, audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp] }));
+      const uiClient = { clientId: DEV_UI_CLIENT, clientSecret: randomBytes(24).toString('base64url'), scope: 'audit:read' };
+      const oidc = await step(startOidcProvider({ clients: [...clients, uiClient], audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp] }));
       gatewayOAuthEnv = { GATEHOUSE_OAUTH_ISSUER: oidc.issuer, GATEHOUSE_OAUTH_CLIENT_ID: gatewayRp.clientId, GATEHOUSE_OAUTH_CLIENT_SECRET: gatewayRp.clientSecret, GATEHOUSE_OAUTH_DEVELOPMENT: 'true', GATEHOUSE_GATEWAY_PUBLIC_URL: gatewayUrl };
       cleanups.push(() => oidc.close());
       writeClientEnvFiles(oidcDir, clients, { issuer: oidc.issuer, audience: DEV_AUDIENCE, apiUrl });
       oidcEnv = { GATEHOUSE_OIDC_ISSUER: oidc.issuer, GATEHOUSE_OIDC_AUDIENCE: DEV_AUDIENCE };
       say(`OIDC      ${oidc.issuer} (local; a client per subject in the config, credentials in ${relative(projectRoot, oidcDir)}/clients/)`);
+      if (relayPort !== undefined) {
+        const uiOrigins = [temporal.uiUrl!, `http://localhost:${uiPort}`];
+        const relay = await step(startCodecRelay({ codecUrl: `${apiUrl}/codec`, origins: uiOrigins, token: () => oidc.token(DEV_UI_CLIENT), port: relayPort }));
+        cleanups.push(() => relay.close());
+        codecLine = `  codec         ${relay.url}  (the Temporal UI decodes history through it: ${apiUrl}/codec as ${DEV_UI_CLIENT}, audit:read)`;
+      }
     }
 
     const slack = process.env.SLACK_BOT_TOKEN ? undefined : await planSlackDev(configFile);
@@ -161,6 +180,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
     const someone = expandPrincipals(config, config.targets[0]?.requesters ?? []).find((s) => s !== '*') ?? 'someone@example.org';
     say('ready:');
     say(`  Temporal UI   ${temporal.uiUrl}`);
+    say(codecLine);
     say(`  REST API      ${apiUrl}  (OpenAPI ${apiUrl}/v1/openapi.json)`);
     say(`  audit page    ${apiUrl}/audit`);
     for (const target of config.targets) say(`  MCP endpoint  ${gatewayUrl}/mcp/${target.name}`);

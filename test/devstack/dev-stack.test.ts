@@ -56,7 +56,24 @@ describe('npm run dev: the stack on embedded defaults', () => {
       const mcp = url('MCP endpoint')!;
       expect((await fetch(`${new URL(mcp).origin}/healthz`)).status).toBe(200);
       expect((await fetch(mcp, { method: 'POST' })).status).toBe(401);
-      expect((await fetch(url('Temporal UI')!)).status).toBe(200);
+      const ui = url('Temporal UI')!;
+      expect((await fetch(ui)).status).toBe(200);
+      // The UI decodes history: its settings name the codec endpoint, which reaches the API's codec
+      // route with an audit:read token (encode, then decode, from the UI's origin as the browser does).
+      const codec = url('codec')!;
+      const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+      expect(settings.Codec?.Endpoint).toBe(codec);
+      const typed = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"check claim for Jane Doe"').toString('base64') };
+      const codecCall = (operation: string, body: unknown, origin = ui) => fetch(`${codec}/${operation}`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default' }, body: JSON.stringify(body),
+      });
+      const encoded = await codecCall('encode', { payloads: [typed] });
+      expect({ status: encoded.status, cors: encoded.headers.get('access-control-allow-origin') }).toEqual({ status: 200, cors: ui });
+      const sealed = (await encoded.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+      expect(Buffer.from(sealed.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
+      expect(((await (await codecCall('decode', sealed)).json()) as typeof sealed).payloads[0]!.data).toBe(typed.data);
+      // Another web page the developer visits cannot use it.
+      expect((await codecCall('decode', sealed, 'https://evil.example.com')).status).toBe(403);
       const oidc = url('OIDC')!;
       expect(await (await fetch(`${oidc}/.well-known/openid-configuration`)).json()).toMatchObject({ issuer: oidc });
       expect((await fetch(`${url('Snowflake')}/session/heartbeat`, { method: 'POST' })).status).toBeLessThan(500);
