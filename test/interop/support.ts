@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
+import { everythingServer, startTestGateway, type TestGateway } from '../proxy/support';
+
+// The gateway as third-party MCP clients meet it: the real access workflow, Redis and
+// server-everything (its echo "message" is declared SQL, so a write is held and an MRN is masked).
+const upstream = `{ type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }`;
+export const INTEROP_CONFIG = `
+version: 1
+defaults: { maxDuration: 1h, approvalTimeout: 30s, commandApprovalTimeout: 60s, expiringSoonWarning: 1s }
+groups:
+  approvers: [alice@example.org, bob@example.org]
+targets:
+  - name: clinical
+    upstream: ${upstream}
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+    maxDuration: 10m
+    commands:
+      tools: [echo]
+      sqlArguments: [message]
+      approvalTimeout: 60s
+      maxHeld: 3
+`;
+
+/** What every client is asked to send; the MRN must come back masked. */
+export const INTEROP_CALLS = {
+  read: "SELECT name FROM clinical.phi.patients WHERE mrn = 'MRN-0012345'",
+  write: "UPDATE clinical.phi.patients SET city = 'Boston' WHERE mrn = 'MRN-0012345'",
+  waitedWrite: "UPDATE clinical.phi.patients SET city = 'Salem' WHERE mrn = 'MRN-0067890'",
+  cancelledWrite: "DELETE FROM clinical.phi.encounters WHERE id = 7",
+};
+
+export interface InteropStack {
+  h: Harness;
+  gw: TestGateway;
+  requestId: string;
+  token: string;
+  url: string;
+  pendingIds(): Promise<string[]>;
+  /** Approves the one pending command that is not `except` (the hold a client waits on). */
+  approveWaiting(except: string[]): Promise<string>;
+  /** Waits until the workflow records `commandId`'s withdrawal by the client and Slack hears of it. */
+  withdrawn(predicate: (reason: string) => boolean): Promise<{ commandId: string; reason: string }>;
+  close(): Promise<void>;
+}
+
+export async function startInteropStack(): Promise<InteropStack> {
+  const h = await startHarness({ config: testConfig(INTEROP_CONFIG) });
+  const gw = await startTestGateway({ config: INTEROP_CONFIG, reviewer: h.access, grants: h.grants, vault: h.vault });
+  const { requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 5 * 60_000, reason: 'interop' });
+  await h.access.approve(requestId, 'alice@example.org');
+  const token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
+  const pendingIds = async () => (await h.access.status(requestId)).commands.filter((c) => c.outcome === 'pending').map((c) => c.commandId);
+  return {
+    h, gw, requestId, token, url: `${gw.url}/mcp/clinical`, pendingIds,
+    async approveWaiting(except) {
+      const status = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending' && !except.includes(c.commandId)));
+      const waiting = status.commands.find((c) => c.outcome === 'pending' && !except.includes(c.commandId))!;
+      await h.access.decideCommand(requestId, waiting.commandId, 'bob@example.org', true);
+      return waiting.commandId;
+    },
+    async withdrawn(predicate) {
+      const status = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'withdrawn' && predicate(c.reason ?? '')));
+      const command = status.commands.find((c) => c.outcome === 'withdrawn' && predicate(c.reason ?? ''))!;
+      return { commandId: command.commandId, reason: command.reason ?? '' };
+    },
+    async close() {
+      await h.access.revoke(requestId, 'carol@example.org', 'interop over').catch(() => undefined);
+      await gw.close();
+      await h.close();
+    },
+  };
+}
+
+/** The Go toolchain: GO, else /usr/local/go/bin/go, else `go` on PATH; undefined when truly absent. */
+export function goToolchain(): string | undefined {
+  const candidates = [process.env.GO, '/usr/local/go/bin/go', 'go'].filter((c): c is string => Boolean(c));
+  for (const candidate of candidates) {
+    try {
+      execFileSync(candidate, ['version'], { stdio: 'ignore' });
+      return candidate;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+/** Builds test/interop/go-client (its own go.mod and go.sum) into a cache folder; returns the binary. */
+export function buildGoClient(go: string): string {
+  const out = join(process.env.GATEHOUSE_CACHE_DIR ?? join(homedir(), '.cache', 'gatehouse'), 'interop');
+  mkdirSync(out, { recursive: true });
+  const binary = join(out, 'gatehouse-interop-go-client');
+  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, 'go-client'), stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  if (!existsSync(binary)) throw new Error(`go build wrote no ${binary}`);
+  return binary;
+}
