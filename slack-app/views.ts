@@ -196,11 +196,16 @@ export function readExtension(values: StateValues): { ok: true; durationMs: numb
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, durationMs, reason };
 }
 
+/** How much of a reason `/access status` shows (the rest: the REST API or `gatehouse status`). */
+const STATUS_REASON_MAX = 2500;
+
 /** `/access status <id>`. */
 export function statusText(s: AccessStatus, who: Who): string {
   const lines = [
     `*${s.requestId}*: ${clip(s.target, 300, inert).text} for ${formatDuration(s.durationMs)}, asked by ${who(s.requester)} at ${utcTime(s.requestedAt)}`,
     `State: *${s.state.toLowerCase().replace(/_/g, ' ')}*. ${stateLine(s, who)}`,
+    // The requester's words, inert (the approvers read them here when Slack refused the request message).
+    `Reason${s.ticket ? ` (${clip(s.ticket, 100, inert).text})` : ''}: ${clip(s.reason, STATUS_REASON_MAX, inert).text}`,
   ];
   if (s.thread) lines.push(`Thread: in the approvers' channel (<#${s.thread.channel}>).`);
   const unasked = s.timeline.find((e) => e.type === 'notification_failed' && e.detail?.startsWith('requested:'));

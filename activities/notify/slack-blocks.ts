@@ -185,7 +185,7 @@ export function reducedMessage(content: SlackMessageContent, requestId: string, 
     text: content.text,
     blocks: [
       section(escapeText(content.text)),
-      context(`Slack refused the full message (${slackCode(slackError)}). Read it with \`/access status ${requestId}\` or the REST API (GET /v1/requests/${requestId}).`),
+      context(`Slack refused the full message (${slackCode(slackError)}). Read it with \`/access status ${requestId}\`, \`gatehouse status ${requestId}\` or the REST API (\`GET /v1/access-requests/${requestId}\`).`),
       ...buttons,
     ],
   };

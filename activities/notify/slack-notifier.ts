@@ -69,17 +69,14 @@ export class SlackNotifier implements Notifier {
     const facts = this.facts(s);
     switch (notice.kind) {
       case 'decided':
-        await this.reply(s, thread, 'decided', decidedReply(s, who));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'decided', decidedReply(s, who), who, facts);
       case 'expired_unapproved':
-        await this.reply(s, thread, 'expired', expiredReply(s));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'expired', expiredReply(s), who, facts);
       case 'issued':
         await this.reply(s, thread, 'issued', issuedReply(s));
         return {};
       case 'active':
-        await this.reply(s, thread, 'active', activeReply(s, who));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'active', activeReply(s, who), who, facts);
       case 'session_started': {
         const opened = [...s.timeline].reverse().find((e) => e.type === 'session_started');
         if (opened?.detail) await this.reply(s, thread, `session:${opened.detail}`, sessionReply(s, opened.detail, who));
@@ -119,14 +116,11 @@ export class SlackNotifier implements Notifier {
         return {};
       }
       case 'revoked':
-        await this.reply(s, thread, 'revoked', revokedReply(s, who));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'revoked', revokedReply(s, who), who, facts);
       case 'archived':
-        await this.reply(s, thread, 'archived', archivedReply(s));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'archived', archivedReply(s), who, facts);
       case 'failed':
-        await this.reply(s, thread, 'failed', failedReply(s));
-        return this.refreshParent(s, thread, who, facts);
+        return this.replyAndRefresh(s, thread, 'failed', failedReply(s), who, facts);
     }
   }
 
@@ -239,6 +233,23 @@ export class SlackNotifier implements Notifier {
       this.log.error({ requestId: s.requestId, code: (error as SlackTransportError).code }, 'could not tell the requester that the approvers were not asked');
       return false;
     }
+  }
+
+  /**
+   * A step's reply in the thread, then the parent re-rendered. The parent is refreshed even when
+   * the reply fails: a decided or closed request must never keep live Approve/Deny or Revoke
+   * buttons because its reply was refused. The reply's failure is thrown afterwards.
+   */
+  private async replyAndRefresh(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent, who: Who, facts: TargetFacts): Promise<NoticeResult> {
+    let failed: { error: unknown } | undefined;
+    try {
+      await this.reply(s, thread, step, content);
+    } catch (error) {
+      failed = { error };
+    }
+    const result = await this.refreshParent(s, thread, who, facts);
+    if (failed) throw failed.error;
+    return result;
   }
 
   /** Re-renders the parent from the latest state (chat.update is idempotent). */
