@@ -79,7 +79,8 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     expect(shown).toContain('30 seconds');
     expect(shown).toContain('INC-9');
     expect(shown).toMatch(/\*Risk\*\nPHI \(allowed: read; held for approval: write; denied: ddl, privilege, export; at most 200 rows\)/);
-    expect(shown).toContain('investigate claim 4411 &lt;!channel&gt;'); // no mention smuggled in through the reason
+    // No mention smuggled in through the reason: it is plain_text, which Slack does not parse, shown as typed.
+    expect(parent.blocks).toContainEqual({ type: 'section', text: { type: 'plain_text', text: 'investigate claim 4411 <!channel>', emoji: false } });
     expect(shown).toContain('[Approve → gatehouse_approve (primary)] [Deny → gatehouse_deny (danger)]');
 
     // The requester's DM links to the thread.
