@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSnowflakeTarget } from './sql-tools';
 import { parseDuration } from '../lib';
 import { maskingPolicySchema } from '../phi';
 
@@ -50,8 +51,10 @@ const autoApproveRuleSchema = z.strictObject({
 const commandsSchema = z.strictObject({
   /** Tool names a grant may list and call; empty means every tool the upstream offers. */
   tools: z.array(z.string().min(1)).default([]),
-  /** Argument names that carry SQL, per tool (default: statement, query, sql). */
-  sqlArguments: z.array(z.string().min(1)).default(['statement', 'query', 'sql']),
+  /** Per tool, the arguments that carry SQL ([] declares a tool that carries none); see sql-tools.ts. */
+  sqlTools: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+  /** Arguments that carry SQL in every tool not under sqlTools. Unset: none, or statement/query/sql on a Snowflake target. */
+  sqlArguments: z.array(z.string().min(1)).optional(),
   sql: z
     .strictObject(Object.fromEntries(sqlClasses.map((c) => [c, z.enum(commandVerdicts).optional()])) as Record<SqlClassName, z.ZodOptional<z.ZodEnum<{ allow: 'allow'; hold: 'hold'; deny: 'deny' }>>>)
     .default({}),
@@ -83,7 +86,7 @@ export const targetSchema = z.strictObject({
     members: z.array(principalRef).min(1),
   }),
   autoApprove: z.array(autoApproveRuleSchema).default([]),
-  commands: commandsSchema.default({ tools: [], sqlArguments: ['statement', 'query', 'sql'], sql: {}, rowLimit: 1000, maxHeld: 3, systemFunctions: ['SYSTEM$TYPEOF'], statementTimeout: 5 * 60_000 }),
+  commands: commandsSchema.default({ tools: [], sqlTools: {}, sql: {}, rowLimit: 1000, maxHeld: 3, systemFunctions: ['SYSTEM$TYPEOF'], statementTimeout: 5 * 60_000 }),
   /** Gateway sessions of one grant: how many at once, when an idle one ends, when a new one may evict it. */
   sessions: z.strictObject({
     perGrant: z.number().int().min(1).max(100).optional(),
@@ -157,6 +160,16 @@ export const configSchema = z.strictObject({
       if (ref.startsWith('group:') && !(ref.slice(6) in config.groups)) {
         ctx.addIssue({ code: 'custom', path: ['targets', index], message: `unknown group "${ref.slice(6)}" (define it under groups)` });
       }
+    }
+    for (const tool of Object.keys(target.commands.sqlTools)) {
+      if (target.commands.tools.length > 0 && !target.commands.tools.includes(tool)) {
+        ctx.addIssue({ code: 'custom', path: ['targets', index, 'commands', 'sqlTools', tool], message: `names tool "${tool}", which commands.tools does not allow (allowed: ${target.commands.tools.join(', ')})` });
+      }
+    }
+    // A Snowflake target runs SQL: switching its classification off entirely is refused (fail closed).
+    const declaresSql = Object.values(target.commands.sqlTools).some((args) => args.length > 0) || (target.commands.sqlArguments?.length ?? 0) > 0;
+    if (isSnowflakeTarget(target) && target.commands.sqlArguments?.length === 0 && !declaresSql) {
+      ctx.addIssue({ code: 'custom', path: ['targets', index, 'commands', 'sqlArguments'], message: 'is empty on a Snowflake target, so none of its SQL would be classified: name the SQL tool and argument under commands.sqlTools (e.g. run_snowflake_query: [statement])' });
     }
     const max = target.maxDuration ?? config.defaults.maxDuration;
     target.autoApprove.forEach((rule, r) => {

@@ -4,3 +4,4 @@ export { loadConfig, parseConfig, configPath, ConfigError, DEFAULT_CONFIG_PATH }
 export { evaluateRequest, expandPrincipals, isPrincipal, findTarget, requestableTargets, normalizeSubject } from './evaluate';
 export type { Evaluation } from './evaluate';
 export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification, type ClassifyOptions } from './sql';
+export { sqlArgumentsFor, isSnowflakeTarget, SNOWFLAKE_SQL_ARGUMENTS, type SqlDeclaringTarget } from './sql-tools';

@@ -1,5 +1,5 @@
 import type { CommandVerdict, SqlClassName, TargetConfig } from '../policy';
-import { classifySql, type SqlClass } from '../policy';
+import { classifySql, sqlArgumentsFor, type SqlClass } from '../policy';
 
 /**
  * Policy's ruling on one tools/call (allow / hold / deny) and why. Pure: no I/O. Not to be
@@ -49,7 +49,8 @@ export function decideToolCall(target: TargetConfig, tool: unknown, args: unknow
   }
   const argumentsObject = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const sql: string[] = [];
-  for (const name of target.commands.sqlArguments) {
+  // Only the arguments this target declares as SQL for this tool (policy/sql-tools.ts).
+  for (const name of sqlArgumentsFor(target, tool)) {
     const value = argumentsObject[name];
     if (value === undefined) continue;
     // SQL that is not a string cannot be classified: treat it as unparseable (fail closed).

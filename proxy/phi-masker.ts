@@ -2,7 +2,7 @@ import {
   applyConfigTags, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
   type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
-import type { TargetConfig } from '../policy';
+import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
 import { maskResultFields, maskServerMessageFields, type FieldMaskers } from './mcp-structure';
 import { mergeSummaries, type MaskContext, type MaskOutcome, type MaskSummary, type ResponseMasker } from './masking';
@@ -26,7 +26,7 @@ export interface CatalogSource {
 export interface PhiMaskerOptions {
   /** The discovered catalog; gatehouse.yaml's `masking.catalog` tags are applied over it. */
   catalog?: CatalogSource;
-  /** Argument names that carry SQL (the target's `commands.sqlArguments`). */
+  /** Argument names that carry SQL in every tool; default: what the target declares (policy sqlArgumentsFor). */
   sqlArguments?: readonly string[];
 }
 
@@ -53,12 +53,12 @@ export class PhiMasker implements ResponseMasker {
   /** The same policy, with the catalog columns of SHOW / DESCRIBE output declared harmless. */
   private readonly catalogPolicy: MaskingPolicy;
   private readonly catalogTools: Set<string>;
-  private readonly sqlArguments: readonly string[];
+  private readonly sqlTarget: SqlDeclaringTarget;
   private readonly target: string;
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
   constructor(
-    target: Pick<TargetConfig, 'name'> & { masking: unknown; commands?: { sqlArguments?: readonly string[] } },
+    target: Pick<TargetConfig, 'name'> & { masking: unknown } & SqlDeclaringTarget,
     private readonly tokenKey?: Uint8Array | string,
     catalogTools: readonly string[] = CATALOG_TOOLS,
     private readonly options: PhiMaskerOptions = {},
@@ -72,7 +72,12 @@ export class PhiMasker implements ResponseMasker {
     const catalogColumns = Object.fromEntries(CATALOG_COLUMNS.map((c) => [c, 'none' as const]));
     this.catalogPolicy = { ...this.policy, columns: { ...catalogColumns, ...this.policy.columns } };
     this.catalogTools = new Set(catalogTools);
-    this.sqlArguments = options.sqlArguments ?? target.commands?.sqlArguments ?? ['statement', 'query', 'sql'];
+    this.sqlTarget = { ...(target.commands ? { commands: target.commands } : {}), ...(target.credentials !== undefined ? { credentials: target.credentials } : {}) };
+  }
+
+  /** The arguments of a tool that carry SQL on this target. */
+  private sqlArgumentsOf(tool: string | undefined): readonly string[] {
+    return this.options.sqlArguments ?? sqlArgumentsFor(this.sqlTarget, tool);
   }
 
   /** The catalog in force: discovered (if any) with gatehouse.yaml's tags over it. */
@@ -89,7 +94,7 @@ export class PhiMasker implements ResponseMasker {
   private sqlOf(context: MaskContext | undefined): string[] | undefined {
     const args = context?.arguments;
     if (!args || context.method !== 'tools/call') return undefined;
-    const sql = this.sqlArguments.filter((k) => args[k] !== undefined).map((k) => (typeof args[k] === 'string' ? (args[k] as string) : JSON.stringify(args[k])));
+    const sql = this.sqlArgumentsOf(context.tool).filter((k) => args[k] !== undefined).map((k) => (typeof args[k] === 'string' ? (args[k] as string) : JSON.stringify(args[k])));
     return sql.length ? sql : undefined;
   }
 
@@ -99,7 +104,7 @@ export class PhiMasker implements ResponseMasker {
     if (context?.part === 'summary' && typeof value === 'string' && looksLikeSql(value)) return sqlAsEvidence(value) as MaskOutcome<T>;
     if (context?.part === 'arguments' && value && typeof value === 'object' && !Array.isArray(value)) {
       const args = value as Record<string, unknown>;
-      const sqlKeys = this.sqlArguments.filter((k) => typeof args[k] === 'string');
+      const sqlKeys = this.sqlArgumentsOf(context.tool).filter((k) => typeof args[k] === 'string');
       if (sqlKeys.length) {
         const rest = this.byAppearance(Object.fromEntries(Object.entries(args).filter(([k]) => !sqlKeys.includes(k))), this.policy);
         const sqlParts = sqlKeys.map((k) => [k, sqlAsEvidence(args[k] as string)] as const);

@@ -11,6 +11,7 @@ targets:
     credentials: { provider: fake }
     requesters: [carol@example.org]
     approvers: { channel: C0APPROVERS, members: [alice@example.org] }
+    commands: { sqlTools: { run_snowflake_query: [statement] } }
     masking:
       phiPredicates: { DATE: deny }
 `, 'test.yaml');
