@@ -146,7 +146,10 @@ export function replayText(archive: Archive, options: { includeEvents?: boolean 
       const body = e.error ? ` ${canonicalJson(e.error)}` : e.result !== undefined ? ` ${canonicalJson(e.result)}` : '';
       what = `${String(e.outcome)}${body}; masked ${maskedText((e.masked ?? []) as { type: string; count: number }[])}`;
     } else if (e.type === 'session_end') what = `session ${String(e.sessionId)} ${String(e.reason)}${e.detail ? `: ${String(e.detail)}` : ''}`;
-    else what = [e.actor, e.detail].filter(Boolean).map(String).join(': ');
+    else if (e.type === 'refusals') {
+      const counts = (e.counts as { status: number; code: number; kind: string; count: number }[]).map((c) => `${c.count} ${c.kind} (${c.status}/${c.code})`).join(', ');
+      what = `${String(e.total)} refused ${String(e.from)} .. ${String(e.to)}: ${counts}`;
+    } else what = [e.actor, e.detail].filter(Boolean).map(String).join(': ');
     return `${String(step.step).padStart(4)}  ${clock(step.offsetMs)}  ${step.at}  ${kind.padEnd(14)} ${what}`;
   }).join('\n') + '\n';
 }

@@ -88,7 +88,33 @@ export const sessionEndSchema = z.strictObject({
   detail: z.string().optional(),
 });
 
-export const recordingEntrySchema = z.discriminatedUnion('type', [sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema]);
+/** How many refusals of one kind a window counted (HTTP status, JSON-RPC code, the gateway's word for it). */
+export const refusalCountSchema = z.strictObject({
+  status: z.number().int().min(100).max(599),
+  code: z.number().int(),
+  /** e.g. too_many_sessions, rate_limited, wrong_target, session_mismatch, grant_inactive, id_in_use, too_many_holds. */
+  kind: z.string().min(1).max(64),
+  count: z.number().int().positive(),
+  /** What the first refusal of this kind in the window said (it names no token and no PHI). */
+  example: z.string().max(500).optional(),
+});
+
+/**
+ * Requests the gateway refused on a grant, counted over a window rather than one entry each: a
+ * hostile agent sending 100,000 bad requests writes one entry per window, not 100,000, and the
+ * archive still shows how many of each kind, when, and what they were told.
+ */
+export const refusalsSchema = z.strictObject({
+  type: z.literal('refusals'),
+  at: iso,
+  /** The first and last refusal counted in this entry. */
+  from: iso,
+  to: iso,
+  total: z.number().int().positive(),
+  counts: z.array(refusalCountSchema).min(1).max(64),
+});
+
+export const recordingEntrySchema = z.discriminatedUnion('type', [sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema]);
 /** One step of a session recording, as stored and as archived. */
 export type SessionRecordingEntry = z.output<typeof recordingEntrySchema>;
 export type SessionRecordingInput = z.input<typeof recordingEntrySchema>;
@@ -144,6 +170,11 @@ export class SessionRecorder {
 
   sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
     return this.append(requestId, { ...entry, type: 'session_end' } as SessionRecordingInput);
+  }
+
+  /** Refusals counted over a window (the gateway aggregates them; see refusalsSchema). */
+  refusals(requestId: string, entry: Without<z.input<typeof refusalsSchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'refusals' } as SessionRecordingInput);
   }
 
   /** Validates, refuses secrets, and appends; resolves with the stream entry id. */

@@ -9,6 +9,7 @@ import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
 import type { ResponseMasker } from './masking';
 import type { GatewayRecorder } from './recording';
 import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held-commands';
+import { RefusalTally, type RefusedGrant } from './refusals';
 import { GatewaySession } from './session';
 import { foreignOrigin, originRules, type OriginRules } from './request-origin';
 
@@ -28,6 +29,8 @@ export interface GatewayLimits {
   sweepIntervalMs: number;
   /** A session with no HTTP request for this long is ended (clients that vanish without DELETE; `sessions.idleTimeout`). */
   sessionIdleMs: number;
+  /** Refusals of a grant are counted over this window and recorded as one entry (proxy/refusals.ts). */
+  refusalWindowMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -42,6 +45,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   holdProgressIntervalMs: 2_000,
   sweepIntervalMs: 5_000,
   sessionIdleMs: 10 * 60_000,
+  refusalWindowMs: 5_000,
 };
 
 /** Where the gateway finds grants and credentials: GrantStore and RedisSecretVault implement these. */
@@ -82,7 +86,22 @@ export interface GatewayOptions {
 
 interface Bucket { tokens: number; at: number }
 
-interface EndedGrant { grantId: string; at: string; reason: string; kind: 'revoked' | 'expired' }
+interface EndedGrant { grantId: string; at: string; reason: string; kind: 'revoked' | 'expired'; requestId?: string }
+
+/** The gateway's word for each refusal it counts against a grant (4xx answers only; 5xx are its own failures). */
+const REFUSAL_KINDS: Partial<Record<number, string>> = {
+  [GatewayErrorCode.GrantInactive]: 'grant_inactive',
+  [GatewayErrorCode.WrongTarget]: 'wrong_target',
+  [GatewayErrorCode.SessionMismatch]: 'session_mismatch',
+  [GatewayErrorCode.SessionNotFound]: 'session_not_found',
+  [GatewayErrorCode.RateLimited]: 'rate_limited',
+  [GatewayErrorCode.TooManySessions]: 'too_many_sessions',
+  [GatewayErrorCode.BodyTooLarge]: 'body_too_large',
+  [GatewayErrorCode.InvalidRequest]: 'invalid_request',
+  [GatewayErrorCode.ParseError]: 'parse_error',
+  [GatewayErrorCode.TooManyHolds]: 'too_many_holds',
+  [GatewayErrorCode.DeniedByPolicy]: 'denied_by_policy',
+};
 
 const MCP_PATH = /^\/mcp\/([a-z][a-z0-9-]{0,62})\/?$/;
 const METADATA_PATH = /^\/\.well-known\/oauth-protected-resource\/mcp\/([a-z][a-z0-9-]{0,62})\/?$/;
@@ -114,6 +133,10 @@ export class Gateway {
   private readonly startedFrom = new WeakMap<GatewaySession, string>();
   /** The Host and Origin values this gateway answers to (DNS-rebinding protection). */
   private readonly origins: OriginRules;
+  /** Refusals counted per grant and recorded in windows (a flood writes a few entries, not one each). */
+  readonly refusals: RefusalTally;
+  /** The grant an HTTP request was made on, once known: its refusal counts against that grant. */
+  private readonly grantOfRequest = new WeakMap<IncomingMessage, RefusedGrant>();
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -122,6 +145,7 @@ export class Gateway {
     this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
+    this.refusals = new RefusalTally(options.recorder, this.log, this.limits.refusalWindowMs);
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
@@ -153,6 +177,7 @@ export class Gateway {
     await Promise.all([...this.sessions.values(), ...this.starting].map((s) => s.end('closed', 'the gateway is shutting down')));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.refusals.close();
   }
 
   /** Live sessions, for ops and tests. No secrets. */
@@ -166,12 +191,16 @@ export class Gateway {
   }
 
   /** Cuts every session of a grant (the revocation event calls this). */
-  async revoke(event: Pick<RevocationEvent, 'grantId' | 'reason'> & { at?: string }): Promise<number> {
+  async revoke(event: Pick<RevocationEvent, 'grantId' | 'reason'> & { at?: string; requestId?: string }): Promise<number> {
     const at = event.at ?? new Date().toISOString();
     const cut = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === event.grantId);
-    for (const s of cut) this.remember(this.endedGrants, s.tokenHash, { grantId: event.grantId, at, reason: event.reason, kind: 'revoked' });
+    const requestId = cut[0]?.grant.requestId ?? (typeof event.requestId === 'string' ? event.requestId : undefined);
+    const ended: EndedGrant = { grantId: event.grantId, at, reason: event.reason, kind: 'revoked', ...(requestId ? { requestId } : {}) };
+    for (const s of cut) this.remember(this.endedGrants, s.tokenHash, ended);
+    // What was refused so far goes into the recording now, before the archiver seals it.
+    void this.refusals.flush(event.grantId);
     for (const [hash, seen] of this.knownGrants) {
-      if (seen === event.grantId) this.remember(this.endedGrants, hash, { grantId: event.grantId, at, reason: event.reason, kind: 'revoked' });
+      if (seen === event.grantId) this.remember(this.endedGrants, hash, ended);
     }
     await Promise.all(cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)));
     if (cut.length) this.log.info({ grantId: event.grantId, sessions: cut.length }, 'revoked grant: sessions cut');
@@ -255,8 +284,9 @@ export class Gateway {
     try {
       await this.handleMcp(req, res, target);
     } catch (error) {
-      if (error instanceof GatewayError) this.sendError(res, error);
-      else throw error;
+      if (!(error instanceof GatewayError)) throw error;
+      this.countRefusal(req, error);
+      this.sendError(res, error);
     }
   }
 
@@ -394,6 +424,11 @@ export class Gateway {
       },
       limits: this.limits,
       log: this.log,
+      // Refused inside the session (a JSON-RPC error on a 200: policy, too many holds, id in use): counted too.
+      onRefused: (code, message, kind) => this.refusals.note(
+        { grantId: grant.grantId, requestId: grant.requestId },
+        { status: 200, code, kind: kind ?? REFUSAL_KINDS[code] ?? `jsonrpc_${-code}`, message },
+      ),
       onInitialized: (s) => {
         this.starting.delete(s);
         if (s.sessionId) {
@@ -429,6 +464,14 @@ export class Gateway {
     if (!session.sessionId) await session.end('error', 'the initialize request was rejected');
   }
 
+  /** A refusal on a known grant is counted against it (and recorded in its window); 5xx are not refusals. */
+  private countRefusal(req: IncomingMessage, error: GatewayError): void {
+    const grant = this.grantOfRequest.get(req);
+    if (!grant || error.httpStatus < 400 || error.httpStatus >= 500) return;
+    const kind = REFUSAL_KINDS[error.code] ?? `http_${error.httpStatus}`;
+    this.refusals.note(grant, { status: error.httpStatus, code: error.code, kind: error.httpStatus === 409 ? 'id_in_use' : kind, message: error.message });
+  }
+
   /** The grant check every HTTP request goes through, against Redis, before anything else. */
   private async authenticate(req: IncomingMessage, target: TargetConfig): Promise<{ grant: GrantRecord; tokenHash: string }> {
     const challenge = (error?: string, description?: string) => ({
@@ -453,11 +496,14 @@ export class Gateway {
     }
     if (!grant) {
       const ended = this.endedGrants.get(tokenHash);
+      // A grant this gateway saw end: its holder's attempts still count against it (best effort: the recording may be sealed).
+      if (ended?.requestId) this.grantOfRequest.set(req, { grantId: ended.grantId, requestId: ended.requestId });
       const description = ended
         ? `grant ${ended.grantId} was ${ended.kind} at ${ended.at} (${ended.reason}); request access again`
         : 'the grant token is not active: it is unknown, expired or revoked; request access again';
       throw new GatewayError(GatewayErrorCode.GrantInactive, description, 401, challenge('invalid_token', description));
     }
+    this.grantOfRequest.set(req, { grantId: grant.grantId, requestId: grant.requestId });
     if (grant.target !== target.name) {
       throw new GatewayError(GatewayErrorCode.WrongTarget, `this grant is for target ${grant.target}, not ${target.name}; use /mcp/${grant.target} or request access to ${target.name}`, 403,
         challenge('insufficient_scope', `grant is for ${grant.target}`));

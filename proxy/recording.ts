@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { maskedSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
+import type { maskedSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
 
 /**
  * What the gateway writes to the session recording (one Redis Stream per access request; the
@@ -14,6 +14,8 @@ export interface GatewayRecorder {
   /** The masked response, before it is returned. */
   response(requestId: string, entry: ResponseEntry): Promise<unknown>;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
+  /** Refusals of the grant counted over a window (proxy/refusals.ts aggregates them). */
+  refusals?(requestId: string, entry: RefusalsEntry): Promise<unknown>;
 }
 
 // The entry shapes are audit/'s zod schemas (the one definition), without the fields the
@@ -25,3 +27,4 @@ export type SessionStartEntry = Entry<typeof sessionStartSchema>;
 export type RequestEntry = Entry<typeof requestEntrySchema>;
 export type ResponseEntry = Entry<typeof responseEntrySchema>;
 export type SessionEndEntry = Entry<typeof sessionEndSchema>;
+export type RefusalsEntry = Entry<typeof refusalsSchema>;

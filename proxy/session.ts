@@ -37,6 +37,8 @@ export interface SessionDeps {
   log: Logger;
   onInitialized(session: GatewaySession): void;
   onEnded(session: GatewaySession): void;
+  /** A request this session refused (policy, too many holds, id in use), for the grant's refusal count. */
+  onRefused?(code: number, message: string, kind?: 'id_in_use'): void;
 }
 
 const SUMMARY_LIMIT = 2_000;
@@ -201,7 +203,7 @@ export class GatewaySession {
     const outcome = decideRequest({ target: this.deps.target, sessionId: this.sessionId ?? '', request, idInUse: true, commandId: '', startedAt });
     const refusal = outcome.kind === 'refuse' ? outcome.refusal : { code: GatewayErrorCode.InvalidRequest, message: 'request id in use' };
     await this.deps.recorder.request(this.grant.requestId, outcome.entry).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a refused request'));
-    await this.recordRefusal(request.id, startedAt, refusal.code, refusal.message, 'denied');
+    await this.recordRefusal(request.id, startedAt, refusal.code, refusal.message, 'denied', 'no');
     return refusal;
   }
 
@@ -272,7 +274,7 @@ export class GatewaySession {
     if (outcome.kind === 'refuse') {
       if (idInUse) {
         // The id belongs to the request already pending: answer this one without touching that one.
-        await this.recordRefusal(request.id, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
+        await this.recordRefusal(request.id, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome, 'id_in_use');
         await this.sendToClient(jsonRpcError(request.id, outcome.refusal.code, outcome.refusal.message));
         return;
       }
@@ -583,7 +585,9 @@ export class GatewaySession {
     await this.sendToClient(jsonRpcError(id, code, message));
   }
 
-  private async recordRefusal(id: RequestId, startedAt: number, code: number, message: string, outcome: 'denied' | 'error' | 'withheld'): Promise<void> {
+  /** `counted`: 'no' where the gateway counts the refusal itself (the 409 of a reused id). */
+  private async recordRefusal(id: RequestId, startedAt: number, code: number, message: string, outcome: 'denied' | 'error' | 'withheld', counted: 'yes' | 'no' | 'id_in_use' = 'yes'): Promise<void> {
+    if (outcome === 'denied' && counted !== 'no') this.deps.onRefused?.(code, message, counted === 'id_in_use' ? counted : undefined);
     await this.deps.recorder.response(this.grant.requestId, {
       sessionId: this.sessionId ?? '', messageId: id, outcome, error: { code, message }, masked: [],
       durationMs: Math.max(0, performance.now() - startedAt),

@@ -115,6 +115,7 @@ export const AUDIT_PAGE_SCRIPT = `'use strict';
     else if (e.type === 'request') what = e.method + (e.tool ? ' ' + e.tool : '') + (e.arguments ? ' ' + JSON.stringify(e.arguments) : '') + ' → ' + e.verdict;
     else if (e.type === 'response') what = 'answer ' + e.outcome + (e.rows !== undefined ? ', ' + e.rows + ' rows' : '') + '; masked ' + masked(e.masked);
     else if (e.type === 'session_end') what = 'session ' + e.sessionId + ' ended: ' + e.reason;
+    else if (e.type === 'refusals') what = e.total + ' requests refused (' + e.counts.map(function (c) { return c.count + ' ' + c.kind + ' ' + c.status; }).join(', ') + ') from ' + e.from + ' to ' + e.to;
     else what = e.type + ' ' + JSON.stringify(e);
     var secs = (s.offsetMs / 1000).toFixed(3);
     return '+' + secs + 's  ' + s.at + '  ' + what;

@@ -139,6 +139,9 @@ describe('held commands: styles that fit real clients, withdrawal, the per-grant
     await expect(c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 4' } })).rejects.toMatchObject({
       code: -32033, message: expect.stringMatching(/3 commands of this grant already wait for an approver \(at most 3 on clinical\)/),
     });
+    // Counted against the grant (and recorded in its next refusals window).
+    const grantId = (await h.access.status(requestId)).grantId!;
+    expect(gw.gateway.refusals.counted(grantId)).toMatchObject({ too_many_holds: 1 });
     // With progress tokens too (the gateway's own count), and a decision frees a slot.
     await denyAllPending();
     expect(text(await c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 5' } }))).toMatch(/^Held for approval/);

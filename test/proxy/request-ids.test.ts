@@ -65,6 +65,8 @@ describe('gateway: request ids an agent reuses cannot switch the masking policy'
     expect(JSON.stringify(recorded)).not.toContain('MRN-0012345');
     const refused = recorded.filter((e) => e.type === 'request' && e.verdict === 'deny' && String(e.reason).includes('already used'));
     expect(refused).toHaveLength(12);
+    // Counted against the grant as id_in_use (a 409 before the transport, or a JSON-RPC error inside the session).
+    expect(gw.gateway.refusals.counted(grant.grantId)).toEqual({ id_in_use: 12 });
     for (const r of refused) {
       expect(recorded.some((e) => e.type === 'response' && e.messageId === r.messageId && e.outcome === 'denied')).toBe(true);
     }
@@ -80,6 +82,7 @@ describe('gateway: request ids an agent reuses cannot switch the masking policy'
     const res = await rawPost(gw.url, 'everything', batch, session);
     expect(res.status).toBe(409);
     expect(res.json).toMatchObject({ id: 7, error: { code: -32600, message: expect.stringContaining('request id 7 is already used') } });
+    expect(gw.gateway.refusals.counted(grant.grantId)).toEqual({ id_in_use: 1 });
     expect(gw.recorder.of(grant.requestId).filter((e) => e.type === 'request' && e.method === 'tools/call').map((e) => e.verdict)).toEqual(['deny']);
   });
 

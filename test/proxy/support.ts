@@ -61,7 +61,7 @@ export class TestMasker implements ResponseMasker {
   }
 }
 
-export interface RecordedEntry { requestId: string; type: 'session_start' | 'request' | 'response' | 'session_end'; [k: string]: unknown }
+export interface RecordedEntry { requestId: string; type: 'session_start' | 'request' | 'response' | 'session_end' | 'refusals'; [k: string]: unknown }
 
 /** Keeps entries in memory; `failing` makes every write reject (the recording is down). */
 export class MemoryRecorder implements GatewayRecorder {
@@ -76,6 +76,7 @@ export class MemoryRecorder implements GatewayRecorder {
   request(requestId: string, entry: object) { return this.add(requestId, 'request', entry); }
   response(requestId: string, entry: object) { return this.add(requestId, 'response', entry); }
   sessionEnd(requestId: string, entry: object) { return this.add(requestId, 'session_end', entry); }
+  refusals(requestId: string, entry: object) { return this.add(requestId, 'refusals', entry); }
   of(requestId: string): RecordedEntry[] { return this.entries.filter((e) => e.requestId === requestId); }
 }
 
