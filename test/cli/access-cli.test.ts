@@ -61,6 +61,8 @@ describe('gatehouse request/approve/status/list/revoke/extend', () => {
     // An auto-approved grant is short (policy caps it at 10 s): on a slow machine it may already have ended.
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(new RegExp(`^${view.id}: (revocation started \\(active\\)|already revoked( or being revoked)? \\((revoking|revoked|archived)\\))\n$`));
+    // By order: once `gatehouse revoke` has exited, the token is refused (cut in Redis before the workflow ran).
+    expect(await f.harness.grants.lookup(view.grant.token)).toBeNull();
   });
 
   it('a person waits while an approver approves from another process; the configuration file gets the token', async () => {
