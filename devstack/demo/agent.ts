@@ -44,12 +44,13 @@ export interface RequestView {
   target: string;
   requester: string;
   origin: string;
+  client?: { clientId: string; kind: string; name: string; nameVerified: boolean; verified: string; redirectOrigin: string; impersonates?: string };
   decision?: { approved: boolean; by: string; at: string };
   expiresAt?: string;
   revocation?: { by: string; reason: string; at: string };
   failure?: string;
   archive?: { digest: string; location: string };
-  timeline: { at: string; type: string; actor?: string; detail?: string }[];
+  timeline: { at: string; type: string; actor?: string; detail?: string; client?: string }[];
   grant?: Grant;
 }
 

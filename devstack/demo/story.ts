@@ -1,12 +1,15 @@
 // The story, step by step. Each step narrates what happens, then checks it happened.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiAgent, clientCredentialsToken, readClientEnv, type RequestView } from './agent';
 import { storedDevelopmentKey } from '../dev-keys';
 import { connectAdmin, gatehouse, userNames, type SnowflakeAdmin } from './evidence';
 import { detail, expectThat, masked, ok, say, scrubbed, step } from './narrator';
+import { DemoOAuthProvider, pageText, ScriptedBrowser, startRedirectReceiver } from './sign-in';
 import { LocalSlackPeople, threadOf } from './slack';
 import type { DemoStack } from './stack';
 
@@ -194,12 +197,108 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     detail(scrubbed(show.stdout.trimEnd()));
     expectThat(/COPY INTO|export/i.test(show.stdout) && /UPDATE/i.test(show.stdout), 'the audit summary does not list the held write and the denied export');
     ok('the summary names the approver, the held write and its approval, the denied export, the expiry and the revocation.');
+
+    // 13 ─ a person signs in from an MCP client that knows nothing but the URL
+    await signInWithNothingButTheUrl(stack, slack, stateDir, cliEnv);
   } finally {
     if (mcp) {
       await mcp.transport.terminateSession().catch(() => undefined);
       await mcp.client.close().catch(() => undefined);
     }
     await admin?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Step 13: an MCP client given only the gateway's URL. The official SDK discovers the gateway's
+ * authorization server and registers; the person signs in at the OpenID provider and asks on the
+ * gateway's page; an approver approves in Slack; the client gets its token and queries, masked.
+ * The request says it came from an OAuth sign-in, by which client, with every step on its record.
+ */
+async function signInWithNothingButTheUrl(stack: DemoStack, slack: LocalSlackPeople, stateDir: string, cliEnv: Record<string, string>): Promise<void> {
+  const mcpUrl = `${stack.mcp.replace(/\/mcp\/.*$/, '')}/mcp/${TARGET}`;
+  step(13, `A person (${PERSON}) gives an MCP client nothing but the URL ${mcpUrl}: it finds the gateway's authorization server, registers, and sends her to sign in.`);
+  const receiver = await startRedirectReceiver();
+  const provider = new DemoOAuthProvider(receiver.url, "Carol's notebook (MCP client)");
+  let connection: { client: Client; transport: StreamableHTTPClientTransport } | undefined;
+  const connect = async (): Promise<'signed-in' | 'sign-in needed'> => {
+    const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
+    const client = new Client({ name: 'carols-notebook', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      connection = { client, transport };
+      return 'signed-in';
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      if (error instanceof UnauthorizedError) return 'sign-in needed';
+      throw error;
+    }
+  };
+  try {
+    expectThat(await connect() === 'sign-in needed' && provider.authorizationUrl, 'the MCP client was not sent to sign in');
+    const asked = provider.authorizationUrl!;
+    expectThat(asked.href.startsWith(`${new URL(mcpUrl).origin}/oauth/authorize`) && asked.searchParams.get('resource') === mcpUrl,
+      `the client was sent to ${asked.origin}${asked.pathname} for ${asked.searchParams.get('resource')}, not the gateway's authorization server for ${mcpUrl}`);
+    ok(`registered as ${provider.info?.client_id} (dynamic registration); sent to ${asked.origin}${asked.pathname} with PKCE S256 and resource=${mcpUrl}.`);
+
+    const browser = new ScriptedBrowser();
+    let page = await browser.open(asked.href);
+    page = await browser.submit(page, { login: `${PERSON}@example.org`, password: 'any password' }, (f) => /name="login"/.test(f));
+    if (/name="prompt" value="consent"/.test(page.html)) page = await browser.submit(page, {}, (f) => /value="consent"/.test(f));
+    expectThat(/Access to /.test(pageText(page)), `after signing in, the browser is at ${page.url} (${page.status}): ${pageText(page).slice(0, 300)}`);
+    detail(`the gateway's page: ${pageText(page).replace(/ Why \(approvers see this\)[\s\S]*$/, '').slice(0, 400)}`);
+    page = await browser.submit(page, { duration: '1m', reason: 'review readmissions for ticket CLM-4412', ticket: 'CLM-4412' }, (f) => /name="action" value="request"/.test(f));
+    const requestId = (pageText(page).match(REQUEST_ID) ?? [])[0];
+    expectThat(requestId, `the gateway's page shows no request: ${pageText(page).slice(0, 300)}`);
+    ok(`signed in at the OpenID provider as ${PERSON}@example.org and asked on the gateway's page: ${requestId}; the page says "${pageText(page).match(/Waiting for approval in #\S+ \([^)]*\)\./)?.[0] ?? pageText(page).slice(0, 120)}"`);
+
+    const shown = await slack.waitForChannel(CHANNEL, (t) => /Approve/.test(threadOf(t, requestId!)) && /claimed by the client/.test(threadOf(t, requestId!)), 30_000);
+    expectThat(shown.ok, `the approval message for ${requestId} does not show the sign-in's client as claimed:\n${threadOf(shown.text, requestId!)}`);
+    ok(`the approvers see in #${CHANNEL} that it is a sign-in from an MCP client, its name "Carol's notebook (MCP client)" only claimed, and what Gatehouse verified.`);
+    await slack.click(APPROVER, 'approve', requestId!);
+    // The page (no script: it refreshes) sends the browser back to the client once access is active.
+    const progressUrl = page.url;
+    expectThat(progressUrl.includes('/oauth/authorize/'), `after asking, the browser is at ${progressUrl}, not the gateway's progress page`);
+    let back: URLSearchParams | undefined;
+    for (let i = 0; i < 60 && !back; i++) {
+      page = await browser.open(progressUrl);
+      if (page.url.startsWith(receiver.url)) back = await receiver.next(5_000);
+      else await new Promise((r) => setTimeout(r, 1_000));
+    }
+    expectThat(back?.get('code'), `the browser was not sent back with a code: ${back ? back.toString() : pageText(page).slice(0, 300)}`);
+    await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(back!.get('code')!);
+    expectThat(await connect() === 'signed-in', 'the MCP client could not connect with the token it received');
+    const query = 'SELECT FIRST_NAME, SSN FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 2';
+    const answer = (await connection!.client.callTool({ name: 'run_snowflake_query', arguments: { statement: query } })) as ToolText;
+    expectThat(!answer.isError && /\[NAME\]/.test(textOf(answer)) && /\[SSN\]/.test(textOf(answer)), `the signed-in client's query failed or came back unmasked: ${textOf(answer).slice(0, 300)}`);
+    ok(`${APPROVER} approved; the client exchanged its code for a token (${provider.saved?.expires_in} s, the grant's own time) and queried: ${textOf(answer).replace(/\s+/g, ' ').slice(0, 160)}`);
+
+    const carol = new ApiAgent(stack.api, await clientCredentialsToken(readClientEnv(join(stateDir, 'oidc', 'clients', `${PERSON}@example.org.env`)), 'access:request'));
+    const view = await carol.view(requestId!);
+    const steps = view.timeline.filter((e) => e.type.startsWith('oauth_')).map((e) => e.type.replace('oauth_', ''));
+    expectThat(view.origin === 'oauth' && view.client?.kind === 'dynamic' && view.client.nameVerified === false, `the API says origin ${view.origin}, client ${JSON.stringify(view.client)}`);
+    expectThat(['signed_in', 'request_started', 'code_issued', 'token_issued'].every((t) => steps.includes(t)), `the request's timeline has the sign-in steps ${steps.join(', ')}`);
+    ok(`the API says origin "oauth", client ${view.client!.clientId} "${view.client!.name}" (claimed; verified: ${view.client!.verified.split(';')[0]}); the request's own timeline has the sign-in: ${steps.join(' → ')}.`);
+    const revoked = await carol.call<{ state?: string }>('POST', `/v1/access-requests/${requestId}/revoke`, { reason: 'done with the notebook' });
+    expectThat(revoked.status === 200, `revoking ${requestId} answered ${revoked.status}: ${JSON.stringify(revoked.body)}`);
+    const refused = await fetch(mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}', signal: AbortSignal.timeout(20_000) });
+    expectThat(refused.status === 401, `after the revoke, the signed-in client's token got HTTP ${refused.status}, not 401`);
+    ok(`${PERSON} revoked it; the client's token now gets HTTP 401, and its next connection would start a new sign-in (a new request).`);
+
+    // The sign-in is in the archive and in `gatehouse audit show`, with nothing secret.
+    const archived = await carol.waitFor(requestId!, (v) => v.state === 'ARCHIVED' || v.state === 'FAILED', 90_000);
+    expectThat(archived.state === 'ARCHIVED' && archived.archive, `${requestId} is ${archived.state}, not ARCHIVED`);
+    const records = readFileSync(join(archived.archive!.location, 'records.jsonl'), 'utf8');
+    expectThat(/"origin":"oauth"/.test(records) && records.includes('"type":"oauth_token_issued"') && records.includes(provider.info!.client_id),
+      `the archive of ${requestId} does not hold the sign-in (origin oauth, its steps, the client id)`);
+    expectThat(!records.includes(provider.saved!.access_token) && !records.includes(back!.get('code')!), `the archive of ${requestId} holds the token or the code`);
+    const show = await gatehouse(['audit', 'show', requestId!], cliEnv);
+    expectThat(show.code === 0 && /OAuth sign-in from an MCP client/.test(show.stdout) && /sign-in +\d+ steps/.test(show.stdout), `gatehouse audit show ${requestId} exited ${show.code} or does not show the sign-in: ${show.stdout}${show.stderr}`);
+    detail(scrubbed(show.stdout.split('\n').filter((l) => /asked|client|verified:|sign-in|^\s+\S+Z\s+(client_identified|authorization_started|signed_in|request_started|code_issued|token_issued)/.test(l)).join('\n')));
+    ok(`the archive and gatehouse audit show hold the sign-in (origin, client, every step) and neither the code nor the token.`);
+  } finally {
+    if (connection) await connection.client.close().catch(() => undefined);
+    await receiver.close();
   }
 }
 

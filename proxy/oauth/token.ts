@@ -43,8 +43,9 @@ export async function exchangeCode(
   const at = () => new Date().toISOString();
   if (!issued) {
     const used = await deps.store.get<{ requestId: string; clientId: string; subject: string }>('used-code', codeHash);
-    if (used) {
-      // A code presented twice is either a client bug or a stolen code being replayed: the request's record says so.
+    // A code presented twice is either a client bug or a stolen code being replayed: the request's record says so,
+    // once per code (a flood of replays must not grow the workflow's history; later ones are only answered).
+    if (used && (await deps.store.put('replay-noted', codeHash, true, deps.usedCodeMemoryMs, { onlyNew: true }))) {
       await deps.trail.record(used.requestId, [{ at: at(), type: 'token_refused', actor: used.subject, clientId, detail: `an authorization code already exchanged was presented again by client ${clientId.slice(0, 200)} (replay); refused` }]);
     }
     throw new OAuthError('invalid_grant', used ? 'the authorization code was already used; codes are single-use: sign in again' : 'the authorization code is unknown or expired (codes live 60 seconds); sign in again');

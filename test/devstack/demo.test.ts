@@ -17,6 +17,7 @@ const STEPS = [
   /^\[demo\] 10\. Gatehouse revoked the Snowflake identity/,
   /^\[demo\] 11\. The worker archives the request/,
   /^\[demo\] 12\. The audit summary of req_[a-z0-9]{20}/,
+  /^\[demo\] 13\. A person \(carol\.analyst\) gives an MCP client nothing but the URL /,
 ];
 
 describe('npm run demo', () => {
@@ -59,6 +60,8 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/a new session gets HTTP 401/);
     expect(stdout).toMatch(/GH_REQ_[A-Z0-9]{20} no longer exists in Snowflake/);
     expect(stdout).toMatch(/the archive verifies/);
+    expect(stdout).toMatch(/the API says origin "oauth", client ghc_\S+ "Carol's notebook \(MCP client\)" \(claimed; /);
+    expect(stdout).toMatch(/the client's token now gets HTTP 401/);
     expect(stdout).toContain('[demo] Every step behaved as described.');
     expect(stdout).toContain('[demo] Demo complete.');
     // Grant tokens, OIDC tokens, keys and Slack tokens are never printed.
