@@ -1,9 +1,9 @@
 export type { Notifier } from './notifier';
 export {
   SlackTransport, SlackTransportError, IDEMPOTENCY_EVENT_TYPE,
-  type SlackTransportOptions, type SlackTransportErrorCode, type OutgoingMessage, type PostedMessage, type MessageEdit, type EphemeralNote,
+  type SlackTransportOptions, type SlackTransportErrorCode, type OutgoingMessage, type PostedMessage, type MessageEdit, type EphemeralNote, type FileShare,
 } from './slack-transport';
-export { SlackNotifier, slackNotifierSettings, targetFacts, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
+export { SlackNotifier, slackNotifierSettings, targetFacts, fullTextFileName, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
 // The Slack vocabulary (action ids, button values, escaping, state lines) lives in lib/slack.
 export {
   requestMessage, reducedMessage, requesterDm, notDeliveredDm, decidedReply, issuedReply, activeReply, sessionReply, commandMessage, commandOutcome,

@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createLogger, type Logger } from '../../lib';
 import { findTarget, type GatehouseConfig, type TargetConfig } from '../../policy';
 import type { AccessStatus, Notice, NoticeResult, ThreadRef } from '../../workflows/types';
-import { scopeText, subjectName, type Who } from '../../lib/slack';
+import { escapeText, scopeText, subjectName, type Who } from '../../lib/slack';
 import type { Notifier } from './notifier';
 import {
   activeReply, archivedReply, commandDecidedReply, commandMessage, decidedReply, expiredReply, expiringSoonMessage,
   extensionDecidedReply, extensionMessage, failedReply, fullTextMessages, issuedReply, notDeliveredDm, reducedMessage, requesterDm,
-  requestMessage, revokedReply, sessionReply, type SlackMessageContent, type TargetFacts,
+  requestMessage, revokedReply, sessionReply, type FullText, type SlackMessageContent, type TargetFacts,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
 
@@ -200,23 +200,45 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** What a message showed clipped, whole in the thread (best effort: the message itself is out). */
+  /**
+   * What a message showed clipped, whole in the thread (best effort: the message itself is out):
+   * a file per text (Slack shows a file's content as written, searchable, downloadable), or, where
+   * files cannot be shared (no files:write on an older install), thread replies of plain text.
+   */
   private async postFullTexts(s: AccessStatus, thread: ThreadRef, step: string, content: SlackMessageContent): Promise<void> {
     if (!content.full?.length || !thread.ts) return;
-    let n = 0;
-    for (const full of content.full) {
-      for (const message of fullTextMessages(s.requestId, full)) {
-        n += 1;
+    for (const [index, full] of content.full.entries()) {
+      if (await this.shareFullText(s, thread, step, full)) continue;
+      for (const [n, message] of fullTextMessages(s.requestId, full).entries()) {
         try {
           await this.options.transport.postMessage({
             channel: thread.channel, threadTs: thread.ts, text: message.text, blocks: message.blocks,
-            idempotencyKey: this.key(s, `${step}:full:${n}`), metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
+            idempotencyKey: this.key(s, `${step}:full:${index + 1}.${n + 1}`), metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
           });
         } catch (error) {
           if (!(error instanceof SlackTransportError) || error.retryable) throw error;
           this.log.error({ requestId: s.requestId, step, code: error.code, messages: error.slackMessages }, 'slack refused the full text of a clipped message');
         }
       }
+    }
+  }
+
+  /** One clipped text as a file in the thread; false when Slack will not take files from this app. */
+  private async shareFullText(s: AccessStatus, thread: ThreadRef, step: string, full: FullText): Promise<boolean> {
+    const { transport } = this.options;
+    const filename = fullTextFileName(s.requestId, step, full);
+    try {
+      if (this.retrying() && (await transport.findFile(thread.channel, filename, { threadTs: thread.ts, sinceSec: sinceRequested(s) }))) return true;
+      await transport.uploadFile({
+        channel: thread.channel, threadTs: thread.ts, filename, title: `${full.label} of ${s.requestId}`, content: full.text,
+        initialComment: `The full ${escapeText(full.label.toLowerCase())} of ${s.requestId}, as written (a message shows at most 3,000 characters of it).`,
+        ...(full.code ? { snippetType: 'sql' } : {}),
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof SlackTransportError) || error.retryable) throw error;
+      this.log.warn({ requestId: s.requestId, step, code: error.code, neededScope: error.neededScope }, 'could not share the full text as a file; posting it as thread replies');
+      return false;
     }
   }
 
@@ -316,6 +338,12 @@ export class SlackNotifier implements Notifier {
     this.people.set(subject, { id, at: Date.now() });
     return id;
   }
+}
+
+/** The file name of a clipped text: unique per request, step and text, so a retry finds it. */
+export function fullTextFileName(requestId: string, step: string, full: FullText): string {
+  const slug = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return `${requestId}-${slug(step)}-${slug(full.label)}.${full.code ? 'sql' : 'txt'}`;
 }
 
 /** Slack refused a notice and its reduced form: final (retrying sends the same refused message). */

@@ -100,6 +100,21 @@ export interface OutgoingMessage {
   mayAlreadyExist?: boolean;
 }
 
+/** A text shared as a file in a conversation (a thread reply with threadTs). */
+export interface FileShare {
+  channel: string;
+  threadTs?: string;
+  /** Also how a retry finds it again in the thread: unique per text. */
+  filename: string;
+  title: string;
+  /** The file's content: shown as written (Slack does not parse a file). */
+  content: string;
+  /** The message introducing it (mrkdwn: the caller escapes). */
+  initialComment: string;
+  /** e.g. 'sql' (files.getUploadURLExternal's snippet_type). */
+  snippetType?: string;
+}
+
 export interface PostedMessage {
   channel: string;
   ts: string;
@@ -208,6 +223,7 @@ function compareTs(a: string, b: string): number {
 interface SlackMessageSeen {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  files?: Array<{ id?: string; name?: string }>;
 }
 
 export class SlackTransport {
@@ -219,6 +235,7 @@ export class SlackTransport {
   private readonly lookbackSec: number;
   private readonly retryUncertainEphemeral: boolean;
   private readonly settleMs: number;
+  private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly channelIds = new Map<string, string>();
 
@@ -230,13 +247,14 @@ export class SlackTransport {
     this.lookbackSec = options.lookbackSec ?? 3600;
     this.retryUncertainEphemeral = options.retryUncertainEphemeral ?? true;
     this.settleMs = options.settleMs ?? 2_000;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
     const quiet = this.log;
     this.client = new webApi.WebClient(options.token, {
       slackApiUrl: options.apiUrl ?? 'https://slack.com/api/',
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: this.timeoutMs,
       // The WebClient's own log lines go to debug; our decisions are logged below.
       logger: {
         debug: () => {}, info: () => {},
@@ -323,6 +341,60 @@ export class SlackTransport {
       this.retryUncertainEphemeral ? undefined : 'stop',
     );
     return { messageTs: String(result?.message_ts) };
+  }
+
+  /**
+   * Shares a text as a file (files.getUploadURLExternal, the bytes POSTed to its upload URL, then
+   * files.completeUploadExternal into the conversation). Needs files:write. Each step is retried
+   * like any call; a retried share asks `findFile` first (a file message carries no metadata, so
+   * it is found by its name in the thread).
+   */
+  async uploadFile(share: FileShare): Promise<{ fileId: string }> {
+    const bytes = Buffer.from(share.content, 'utf8');
+    const { result: target } = await this.call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', {
+      filename: share.filename, length: bytes.length, ...(share.snippetType ? { snippet_type: share.snippetType } : {}),
+    });
+    if (!target?.upload_url || !target.file_id) throw new SlackTransportError('files.getUploadURLExternal', 'no_upload_url', false, 1);
+    await this.sendBytes(target.upload_url, bytes);
+    await this.call('files.completeUploadExternal', {
+      files: JSON.stringify([{ id: target.file_id, title: share.title }]),
+      channel_id: share.channel, ...(share.threadTs ? { thread_ts: share.threadTs } : {}), initial_comment: share.initialComment,
+    });
+    return { fileId: target.file_id };
+  }
+
+  /** The message in the thread (or channel) sharing a file of this name, if any. */
+  async findFile(channel: string, filename: string, where: { threadTs?: string; sinceSec?: number } = {}): Promise<{ channel: string; ts: string } | undefined> {
+    const method = where.threadTs ? 'conversations.replies' : 'conversations.history';
+    let cursor: string | undefined;
+    for (let pageNo = 0; pageNo < 20; pageNo++) {
+      const args: Record<string, unknown> = { channel, limit: 200, cursor, ...(where.threadTs ? { ts: where.threadTs } : {}), ...(where.sinceSec !== undefined ? { oldest: String(where.sinceSec) } : {}) };
+      const { result } = await this.call<{ messages?: SlackMessageSeen[]; response_metadata?: { next_cursor?: string } }>(method, args);
+      const found = (result?.messages ?? []).find((m) => m.files?.some((f) => f.name === filename));
+      if (found?.ts) return { channel, ts: found.ts };
+      cursor = result?.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  /** The upload URL's POST: retried on 5xx and network errors (a re-sent upload replaces the bytes). */
+  private async sendBytes(url: string, bytes: Buffer): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let status: number;
+      try {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes, signal: AbortSignal.timeout(this.timeoutMs) });
+        status = response.status;
+        await response.arrayBuffer();
+        if (response.ok) return;
+      } catch {
+        status = 0;
+      }
+      if ((status > 0 && status < 500) || attempt >= this.maxAttempts) {
+        throw new SlackTransportError('files upload', status ? `http_${status}` : 'request_failed', status === 0 || status >= 500, attempt);
+      }
+      await this.sleep(this.backoff(attempt));
+    }
   }
 
   /** The DM channel between the bot and a person (conversations.open). */

@@ -14,7 +14,7 @@ export { planSlackDev, type SlackDevPlan, type LocalSlackIndex } from './dev';
 export {
   SlackWorkspace, SlackApiError, ALL_BOT_SCOPES, tsToMicros,
   type SlackUser, type SlackChannel, type SlackMessage, type EphemeralMessage, type MessageUpdate, type SlackView,
-  type ResponseUrlPost, type ApiCallRecord, type WorkspaceSeed, type UserSeed, type ChannelSeed, type MessageMetadata,
+  type ResponseUrlPost, type ApiCallRecord, type WorkspaceSeed, type UserSeed, type ChannelSeed, type MessageMetadata, type SlackFile,
 } from './workspace';
 export {
   SlackDriver, signSlackRequest, waitForResponses,

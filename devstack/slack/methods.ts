@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LIMITS, messageBlockProblems, viewProblems } from './block-kit';
 import {
   SlackApiError, tsToMicros,
-  type SlackChannel, type SlackMessage, type SlackUser, type SlackView, type SlackWorkspace, type TokenGrant,
+  type SlackChannel, type SlackFile, type SlackMessage, type SlackUser, type SlackView, type SlackWorkspace, type TokenGrant,
 } from './workspace';
 
 /**
@@ -101,6 +101,13 @@ export function messageJson(ws: SlackWorkspace, m: SlackMessage, { includeMetada
   if (m.attachments) out.attachments = m.attachments;
   if (m.edited) out.edited = m.edited;
   if (m.metadata && includeMetadata) out.metadata = m.metadata;
+  if (m.files?.length) {
+    out.files = m.files.map((f) => {
+      const file = ws.files.get(f.id);
+      return file ? fileJson(ws, file) : { id: f.id, name: f.name, title: f.title, mode: 'tombstone' };
+    });
+    out.upload = true;
+  }
   if (m.threadTs) {
     out.thread_ts = m.threadTs;
     if (m.threadTs === m.ts) {
@@ -118,6 +125,13 @@ export function messageJson(ws: SlackWorkspace, m: SlackMessage, { includeMetada
     }
   }
   return out;
+}
+
+function fileJson(ws: SlackWorkspace, f: SlackFile): Record<string, unknown> {
+  return {
+    id: f.id, created: Math.floor(Date.parse(f.createdAt) / 1000), name: f.name, title: f.title, mimetype: 'text/plain', filetype: f.snippetType ?? 'text',
+    user: f.uploadedBy, size: f.content?.length ?? 0, mode: 'snippet', is_external: false, url_private: `${ws.baseUrl}/files/${f.id}/${encodeURIComponent(f.name)}`,
+  };
 }
 
 export function userJson(u: SlackUser, { withEmail }: { withEmail: boolean }): Record<string, unknown> {
@@ -258,6 +272,51 @@ export const METHODS: Record<string, MethodSpec> = {
         replyBroadcast: bool(args, 'reply_broadcast'), via: 'api',
       });
       return { channel: channel.id, ts: message.ts, message: messageJson(ws, message) };
+    },
+  },
+
+  // The two-step upload (https://docs.slack.dev/reference/methods/files.getUploadURLExternal,
+  // https://docs.slack.dev/reference/methods/files.completeUploadExternal): a URL to POST the bytes
+  // to, then the file shared in a conversation (a thread reply with thread_ts) as a message.
+  'files.getUploadURLExternal': {
+    scope: 'files:write',
+    handle: ({ ws, grant, args }) => {
+      const filename = required(args, 'filename');
+      const length = int(args, 'length', 0);
+      if (length < 1) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] length must be a positive integer'] } });
+      const id = ws.newId('F');
+      ws.files.set(id, { id, name: filename, title: filename, length, snippetType: str(args, 'snippet_type'), uploadedBy: grant.userId, createdAt: new Date().toISOString(), completed: false });
+      return { upload_url: `${ws.baseUrl}/upload/v1/${id}`, file_id: id };
+    },
+  },
+
+  'files.completeUploadExternal': {
+    scope: 'files:write',
+    handle: ({ ws, grant, args }) => {
+      const list = structured<Array<{ id?: unknown; title?: unknown }>>(args, 'files');
+      if (!Array.isArray(list) || list.length === 0) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: files'] } });
+      const files = list.map((entry) => {
+        const file = typeof entry?.id === 'string' ? ws.files.get(entry.id) : undefined;
+        if (!file || file.uploadedBy !== grant.userId || file.completed) throw new SlackApiError('file_not_found');
+        // Slack finishes only files whose bytes arrived, as many as were announced.
+        if (!file.content || file.content.length !== file.length) throw new SlackApiError('file_upload_size_mismatch');
+        if (typeof entry.title === 'string' && entry.title) file.title = entry.title;
+        return file;
+      });
+      const channelRef = str(args, 'channel_id');
+      if (channelRef) {
+        const channel = visibleChannel(ws, grant, channelRef);
+        if (!channel.members.has(grant.userId)) throw new SlackApiError('not_in_channel');
+        const comment = str(args, 'initial_comment');
+        checkText(comment);
+        const bot = ws.users.get(grant.userId);
+        ws.addMessage({
+          channel: channel.id, user: grant.userId, botId: bot?.botId, appId: bot?.botId ? ws.app.id : undefined, text: comment ?? '',
+          threadTs: str(args, 'thread_ts'), via: 'api', files: files.map((f) => ({ id: f.id, name: f.name, title: f.title })),
+        });
+      }
+      for (const f of files) f.completed = true;
+      return { files: files.map((f) => fileJson(ws, f)) };
     },
   },
 

@@ -62,7 +62,7 @@ function author(ws: SlackWorkspace, userId: string): string {
 
 function renderMessage(ws: SlackWorkspace, m: SlackMessage, options: RenderOptions): string[] {
   const head = `${options.timestamps ? `[${m.ts}] ` : ''}${author(ws, m.user)}:`;
-  const body = m.blocks?.length ? blocksToLines(m.blocks) : m.text.split('\n');
+  const body = [...(m.blocks?.length ? blocksToLines(m.blocks) : m.text.split('\n')), ...(m.files ?? []).map((f) => `(file: ${f.title} — ${f.name})`)];
   const tail = [m.edited ? '(edited)' : '', m.replyBroadcast ? '(also sent to the channel)' : ''].filter(Boolean).join(' ');
   return withHead(head, body, tail);
 }

@@ -14,6 +14,7 @@ import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed }
  *
  * Routes:
  *   POST|GET /api/<method>           the Web API (form-encoded or JSON bodies, bearer or `token` arg)
+ *   POST /upload/v1/<file id>        a file's bytes (the upload URL of files.getUploadURLExternal)
  *   POST /commands/<team>/<id>       response_url of a slash command (recorded, then applied)
  *   POST /actions/<team>/<id>        response_url of a button click or view submission
  *   GET  /archives/<channel>/p<ts>   where permalinks point: the message's thread as text
@@ -196,6 +197,13 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     }
     res.json({ ok: true });
   };
+  // The upload URL files.getUploadURLExternal hands out: the file's bytes, raw (Slack also takes multipart).
+  app.post('/upload/v1/:id', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
+    const file = ws.files.get(String(req.params.id));
+    if (!file || file.completed) return void res.status(404).send('no_such_upload');
+    file.content = Buffer.isBuffer(req.body) ? req.body : Buffer.from(String(req.body ?? ''));
+    res.status(200).send(`OK - ${file.content.length}`);
+  });
   app.post('/commands/:team/:id', responseUrl);
   app.post('/actions/:team/:id', responseUrl);
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 /** Every scope the local bot token is granted unless a test asks for a narrower token. */
 export const ALL_BOT_SCOPES: readonly string[] = [
   'chat:write', 'chat:write.public', 'users:read', 'users:read.email', 'im:write', 'im:history',
-  'channels:history', 'groups:history', 'channels:read', 'groups:read', 'commands',
+  'channels:history', 'groups:history', 'channels:read', 'groups:read', 'commands', 'files:write',
 ];
 
 export interface SlackUser {
@@ -67,6 +67,24 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
   /** How the message arrived: the Web API or an `in_channel` response_url post. */
   via: 'api' | 'response_url' | 'seed';
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: Array<{ id: string; name: string; title: string }>;
+}
+
+/** A file uploaded through files.getUploadURLExternal (its bytes posted to the upload URL). */
+export interface SlackFile {
+  id: string;
+  name: string;
+  title: string;
+  /** The size announced to files.getUploadURLExternal. */
+  length: number;
+  snippetType?: string;
+  uploadedBy: string;
+  createdAt: string;
+  /** The bytes posted to the upload URL; absent until then. */
+  content?: Buffer;
+  /** Shared in a conversation (files.completeUploadExternal). */
+  completed: boolean;
 }
 
 export interface EphemeralMessage {
@@ -205,6 +223,7 @@ export class SlackWorkspace {
   readonly channels = new Map<string, SlackChannel>();
   readonly tokens = new Map<string, TokenGrant>();
   readonly views = new Map<string, SlackView>();
+  readonly files = new Map<string, SlackFile>();
   readonly ephemerals: EphemeralMessage[] = [];
   readonly updates: MessageUpdate[] = [];
   readonly responses: ResponseUrlPost[] = [];
