@@ -383,8 +383,8 @@ async function drop(ctx: AccountContext, c: TokenCursor): Promise<StatementResul
   return c.fail('expected USER, ROLE, DATABASE, SCHEMA or WAREHOUSE');
 }
 
-const OBJECT_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'USAGE', 'OWNERSHIP', 'MONITOR', 'OPERATE', 'CREATE TABLE', 'CREATE VIEW', 'CREATE SCHEMA', 'ALL']);
-const ACCOUNT_PRIVILEGES = new Set(['CREATE USER', 'CREATE ROLE', 'MANAGE GRANTS', 'CREATE DATABASE', 'CREATE WAREHOUSE']);
+const OBJECT_PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'USAGE', 'OWNERSHIP', 'MONITOR', 'OPERATE', 'CREATE TABLE', 'CREATE VIEW', 'CREATE SCHEMA', 'CREATE TAG', 'APPLY', 'ALL']);
+const ACCOUNT_PRIVILEGES = new Set(['CREATE USER', 'CREATE ROLE', 'MANAGE GRANTS', 'CREATE DATABASE', 'CREATE WAREHOUSE', 'APPLY TAG']);
 
 async function grant(ctx: AccountContext, c: TokenCursor, granting: boolean): Promise<StatementResult> {
   const toWord = granting ? 'TO' : 'FROM';
@@ -470,6 +470,12 @@ async function grant(ctx: AccountContext, c: TokenCursor, granting: boolean): Pr
       const exists = ctx.catalog.databases.includes(database) && (await ctx.listTables(database, schema)).some((t) => t.name === name);
       if (!exists) throw SnowflakeError.notFound(word === 'TABLE' ? 'Table' : 'View', full);
       objectNames = [full];
+    } else if (word === 'TAG') {
+      // https://docs.snowflake.com/en/user-guide/object-tagging/introduction : APPLY on a tag lets a role set it on objects it owns.
+      objectType = 'TAG';
+      const full = qualify(ctx, c.qualifiedName('tag name'), 3);
+      if (!ctx.catalog.tag(full)) throw SnowflakeError.notFound('Tag', full);
+      objectNames = [full];
     } else if (word === 'WAREHOUSE') {
       objectType = 'WAREHOUSE';
       const name = c.identifier('warehouse name');
@@ -491,7 +497,7 @@ async function grant(ctx: AccountContext, c: TokenCursor, granting: boolean): Pr
   }
   for (const objectName of objectNames) {
     for (const p of privileges) {
-      const expanded = p === 'ALL' ? (objectType === 'TABLE' ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] : ['USAGE']) : [p];
+      const expanded = p === 'ALL' ? (objectType === 'TABLE' ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] : objectType === 'TAG' ? ['APPLY'] : ['USAGE']) : [p];
       for (const privilege of expanded) {
         if (privilege === 'OWNERSHIP' && granting) {
           const previous = ctx.catalog.ownerOf(objectType, objectName);

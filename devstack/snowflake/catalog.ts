@@ -46,7 +46,26 @@ export interface RoleGrant {
   createdOn: string;
 }
 
-export type ObjectType = 'ACCOUNT' | 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW' | 'WAREHOUSE';
+export type ObjectType = 'ACCOUNT' | 'DATABASE' | 'SCHEMA' | 'TABLE' | 'VIEW' | 'WAREHOUSE' | 'TAG';
+
+/** A tag: a schema-level object (https://docs.snowflake.com/en/user-guide/object-tagging/introduction). */
+export interface TagRecord {
+  /** DB.SCHEMA.NAME */
+  name: string;
+  allowedValues?: string[];
+  comment?: string;
+  createdOn: string;
+}
+
+/** A tag set on a table (or view) or on one of its columns, with its value. */
+export interface TagReference {
+  /** DB.SCHEMA.NAME of the tag. */
+  tag: string;
+  /** DB.SCHEMA.TABLE the tag is on, or whose column it is on. */
+  object: string;
+  column?: string;
+  value: string;
+}
 
 export interface PrivilegeGrant {
   privilege: string;
@@ -70,6 +89,8 @@ interface CatalogState {
   seeded?: { seed: number; patients: number };
   /** Account-level parameters (ALTER ACCOUNT SET ...). */
   parameters?: Record<string, string | number | boolean>;
+  tags?: TagRecord[];
+  tagReferences?: TagReference[];
 }
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'USERADMIN', 'SYSADMIN', 'PUBLIC'] as const;
@@ -329,8 +350,59 @@ export class Catalog {
     this.save();
   }
 
+  tag(name: string): TagRecord | undefined {
+    return this.state.tags?.find((t) => t.name === name);
+  }
+
+  tags(): readonly TagRecord[] {
+    return this.state.tags ?? [];
+  }
+
+  /** Creates (or replaces: its references go) a tag; the caller owns it. */
+  createTag(tag: Omit<TagRecord, 'createdOn'>, owner: string): void {
+    this.dropTag(tag.name);
+    (this.state.tags ??= []).push({ ...tag, createdOn: new Date().toISOString() });
+    this.grantPrivilege('OWNERSHIP', 'TAG', tag.name, owner, owner);
+  }
+
+  updateTag(name: string, change: Partial<Pick<TagRecord, 'allowedValues' | 'comment'>>): void {
+    const tag = this.tag(name);
+    if (!tag) return;
+    Object.assign(tag, change);
+    if (change.allowedValues === undefined && 'allowedValues' in change) delete tag.allowedValues;
+    this.save();
+  }
+
+  dropTag(name: string): void {
+    if (!this.tag(name)) return;
+    this.state.tags = this.tags().filter((t) => t.name !== name);
+    this.state.tagReferences = this.tagReferences().filter((r) => r.tag !== name);
+    this.dropObject('TAG', name);
+  }
+
+  tagReferences(): readonly TagReference[] {
+    return this.state.tagReferences ?? [];
+  }
+
+  /** Sets a tag's value on a table or column (replacing the value it had there). */
+  setTag(tag: string, object: string, column: string | undefined, value: string): void {
+    this.state.tagReferences = this.tagReferences().filter((r) => !(r.tag === tag && r.object === object && r.column === column));
+    this.state.tagReferences.push({ tag, object, ...(column === undefined ? {} : { column }), value });
+    this.save();
+  }
+
+  unsetTag(tag: string, object: string, column: string | undefined): void {
+    this.state.tagReferences = this.tagReferences().filter((r) => !(r.tag === tag && r.object === object && r.column === column));
+    this.save();
+  }
+
   dropObject(objectType: ObjectType, objectName: string): void {
     const prefix = `${objectName}.`;
+    if (objectType === 'TABLE' || objectType === 'VIEW') this.state.tagReferences = this.tagReferences().filter((r) => r.object !== objectName);
+    if (objectType === 'DATABASE' || objectType === 'SCHEMA') {
+      this.state.tags = this.tags().filter((t) => !t.name.startsWith(prefix));
+      this.state.tagReferences = this.tagReferences().filter((r) => !r.object.startsWith(prefix) && !r.tag.startsWith(prefix));
+    }
     this.state.privileges = this.state.privileges.filter((p) => !(p.objectName === objectName || (objectType !== 'TABLE' && objectType !== 'VIEW' && p.objectName.startsWith(prefix))));
     if (objectType === 'DATABASE') this.state.databases = this.state.databases.filter((d) => d !== objectName);
     if (objectType === 'WAREHOUSE') this.state.warehouses = this.state.warehouses.filter((w) => w !== objectName);

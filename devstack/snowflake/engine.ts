@@ -10,7 +10,8 @@ import { translateDuckError } from './duck-errors';
 import { duckId, duckName, resultColumnName, snowflakeName } from './identifiers';
 import { SnowflakeError } from './errors';
 import { translate } from './dialect';
-import { findInformationSchema, materialize } from './information-schema';
+import { fillTemporaryTable, findInformationSchema, materialize } from './information-schema';
+import { executeTagStatement, findTagCalls, getTag, isTagStatement, TAG_REFERENCE_COLUMNS, tagReferenceRows, type TagContext } from './tags';
 import { resultNullability, type ColumnsOf } from './nullability';
 import { splitStatements, tokenize, type Token } from './lexer';
 import { TokenCursor } from './parser';
@@ -205,6 +206,7 @@ export class Engine {
     const sql = statements[0]!;
     const tokens = tokenize(sql);
     const roles = this.catalog.inheritedRoles(session.role);
+    if (isTagStatement(tokens)) return executeTagStatement(this.tagContext(session, roles), tokens, sql);
     if (isAccountStatement(tokens)) return executeAccountStatement(this.accountContext(session, roles), tokens, sql);
     const binds = bindValues(bindings);
     const first = tokens[0]!;
@@ -262,6 +264,55 @@ export class Engine {
       listTables: (database, schema) => this.listTables(database, schema),
       applySession: () => this.applySession(session),
     };
+  }
+
+  private tagContext(session: EngineSession, roles: Set<string>): TagContext {
+    return {
+      catalog: this.catalog,
+      session,
+      roles,
+      schemaExists: (database, schema) => this.schemaExists(database, schema),
+      columnsOf: async (fq) => {
+        const [database, schema, name] = fq.split('.') as [string, string, string];
+        const reader = await this.internal.runAndReadAll(
+          `SELECT column_name FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
+          [duckName(database), duckName(schema), duckName(name)],
+        );
+        const columns = reader.getRows().map((r) => snowflakeName(String(r[0])));
+        return columns.length ? columns : undefined;
+      },
+    };
+  }
+
+  /**
+   * The statement with SYSTEM$GET_TAG(...) replaced by its value and TABLE(INFORMATION_SCHEMA.TAG_REFERENCES...(...))
+   * by a temporary table of its rows, worked out from the catalog for this session's role (tags.ts).
+   */
+  private async withTagCalls(session: EngineSession, roles: Set<string>, sql: string): Promise<string> {
+    const tokens = tokenize(sql);
+    const calls = findTagCalls(tokens, session);
+    if (calls.length === 0) return sql;
+    const ctx = this.tagContext(session, roles);
+    let out = sql;
+    for (let i = calls.length - 1; i >= 0; i--) {
+      const call = calls[i]!;
+      let replacement: string;
+      if (call.kind === 'GET_TAG') {
+        const value = await getTag(ctx, call.args[0]!, call.args[1]!, call.args[2]!);
+        replacement = value === null ? 'CAST(NULL AS VARCHAR)' : quoteLit(value);
+      } else {
+        const database = call.database;
+        if (!database) throw new SnowflakeError('090105', `Cannot perform SELECT. This session does not have a current database. Call 'USE DATABASE', or use a qualified name.`, '22000');
+        if (!this.catalog.databases.includes(database) || !(this.catalog.isAdmin(roles) || canSeeDatabase({ catalog: this.catalog, roles }, database))) throw SnowflakeError.notFound('Database', database);
+        const rows = await tagReferenceRows(ctx, call.kind, call.args[0]!, call.args[1]!);
+        const name = `SF_${call.kind}_${i}`;
+        await fillTemporaryTable(session.conn, name, TAG_REFERENCE_COLUMNS.map((c) => [c, 'VARCHAR']), rows);
+        session.temporary.add(`TEMP.MAIN.${name}`);
+        replacement = `TEMP.MAIN."${name}"`;
+      }
+      out = `${out.slice(0, tokens[call.from]!.start)}${replacement}${out.slice(tokens[call.to - 1]!.end)}`;
+    }
+    return out;
   }
 
   async schemaExists(database: string, schema: string): Promise<boolean> {
@@ -354,7 +405,7 @@ export class Engine {
   }
 
   private async select(session: EngineSession, roles: Set<string>, sql: string, binds: DuckDBValue[][]): Promise<StatementResult> {
-    const duckSql = translate(await this.withInformationSchema(session, roles, sql));
+    const duckSql = translate(await this.withInformationSchema(session, roles, await this.withTagCalls(session, roles, sql)));
     const parsed = await this.parse(duckSql);
     await this.checkReads(session, roles, duckSql, parsed);
     const result = await this.query(session.conn, duckSql, binds[0] ?? [], sql);

@@ -87,8 +87,11 @@ const literal = (v: Value): string => (v === null ? 'NULL' : typeof v === 'numbe
 
 /** Fills temp.main.<name> in the session's connection with the view's rows for the database. */
 export async function materialize(ref: InformationSchemaRef, name: string, internal: DuckDBConnection, session: DuckDBConnection, can: Visibility): Promise<void> {
-  const rows = await rowsOf(ref, internal, can);
-  const columns = COLUMNS_OF[ref.view];
+  await fillTemporaryTable(session, name, COLUMNS_OF[ref.view], await rowsOf(ref, internal, can));
+}
+
+/** temp.main.<name> in the session's connection, (re)created with these columns and rows. */
+export async function fillTemporaryTable(session: DuckDBConnection, name: string, columns: [string, string][], rows: Value[][]): Promise<void> {
   await session.run(`CREATE OR REPLACE TEMP TABLE "${name}" (${columns.map(([c, t]) => `"${c}" ${t}`).join(', ')})`);
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);

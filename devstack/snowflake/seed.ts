@@ -133,4 +133,41 @@ export async function seedHealthData(engine: Engine, options: SeedOptions): Prom
     'GRANT ROLE CLINICAL_ANALYST TO ROLE SYSADMIN',
     'GRANT ROLE BILLING_ANALYST TO ROLE SYSADMIN',
   ]);
+  await engine.admin(phiTagStatements());
+}
+
+/**
+ * The PHI columns carry a GATEHOUSE_PHI tag, as a data-governance team would set it
+ * (https://docs.snowflake.com/en/user-guide/object-tagging/introduction), so Gatehouse's catalog
+ * discovery reads their class from Snowflake (TAG_REFERENCES_ALL_COLUMNS) before it guesses.
+ */
+export const PHI_TAG = 'CLINICAL.GOVERNANCE.GATEHOUSE_PHI';
+export const SEEDED_PHI_TAGS: Record<string, string> = {
+  'CLINICAL.PHI.PATIENTS.MRN': 'MRN',
+  'CLINICAL.PHI.PATIENTS.FIRST_NAME': 'NAME',
+  'CLINICAL.PHI.PATIENTS.LAST_NAME': 'NAME',
+  'CLINICAL.PHI.PATIENTS.DATE_OF_BIRTH': 'DATE',
+  'CLINICAL.PHI.PATIENTS.SSN': 'SSN',
+  'CLINICAL.PHI.PATIENTS.ADDRESS': 'STREET_ADDRESS',
+  'CLINICAL.PHI.PATIENTS.CITY': 'CITY',
+  'CLINICAL.PHI.PATIENTS.ZIP': 'ZIP',
+  'CLINICAL.PHI.PATIENTS.PHONE': 'PHONE',
+  'CLINICAL.PHI.PATIENTS.EMAIL': 'EMAIL',
+  'CLINICAL.PHI.PATIENTS.INSURANCE_MEMBER_ID': 'HEALTH_PLAN_ID',
+  'CLINICAL.PHI.ENCOUNTERS.ENCOUNTER_DATE': 'DATE',
+  'CLINICAL.PHI.DIAGNOSES.DIAGNOSED_ON': 'DATE',
+  'CLINICAL.PHI.CLINICAL_NOTES.NOTE_TEXT': 'text',
+  'CLINICAL.BILLING.CLAIMS.MEMBER_ID': 'HEALTH_PLAN_ID',
+};
+
+function phiTagStatements(): string[] {
+  const values = [...new Set(Object.values(SEEDED_PHI_TAGS)), 'none'].map((v) => `'${v}'`).join(', ');
+  return [
+    'CREATE SCHEMA IF NOT EXISTS CLINICAL.GOVERNANCE',
+    `CREATE TAG IF NOT EXISTS ${PHI_TAG} ALLOWED_VALUES ${values} COMMENT = 'Gatehouse PHI class of a column: a PHI type, text (scan it) or none'`,
+    ...Object.entries(SEEDED_PHI_TAGS).map(([qualified, value]) => {
+      const at = qualified.lastIndexOf('.');
+      return `ALTER TABLE ${qualified.slice(0, at)} MODIFY COLUMN ${qualified.slice(at + 1)} SET TAG ${PHI_TAG} = '${value}'`;
+    }),
+  ];
 }

@@ -89,7 +89,10 @@ export async function discoverCatalog(query: CatalogQuery, options: DiscoveryOpt
     const columns = described.rows.map((r) => ({ name: String(r[nameAt]), dataType: String(r[typeAt] ?? '') }));
     const tags = new Map<string, ColumnClass>();
     try {
-      const found = await query(`SELECT COLUMN_NAME, TAG_NAME, TAG_VALUE FROM TABLE(${quote(database)}.INFORMATION_SCHEMA.TAG_REFERENCES_ALL_COLUMNS('${[database, schema, name].join('.')}', 'table'))`);
+      // https://docs.snowflake.com/en/sql-reference/functions/tag_references_all_columns : every tag on every
+      // column, set on it or inherited from the table; the object name is an identifier inside a string.
+      const objectName = fq(database, schema, name).replace(/'/g, "''");
+      const found = await query(`SELECT COLUMN_NAME, TAG_NAME, TAG_VALUE FROM TABLE(${quote(database)}.INFORMATION_SCHEMA.TAG_REFERENCES_ALL_COLUMNS('${objectName}', 'table'))`);
       const [c, t, v] = ['COLUMN_NAME', 'TAG_NAME', 'TAG_VALUE'].map((k) => found.columns.indexOf(k)) as [number, number, number];
       for (const row of found.rows) {
         const cls = classFromTag(String(row[t]), String(row[v] ?? ''));

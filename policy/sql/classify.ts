@@ -129,6 +129,11 @@ function classifyStatementKind(stmt: Token[], options: ClassifyOptions): Stateme
   else if (word === 'USE') classes.add(next === 'ROLE' || next === 'SECONDARY' ? 'privilege' : 'read');
   else if (DDL.has(word)) {
     const object = objectAfter(stmt, index);
+    // Tags carry the data classification the gateway's PHI catalog reads (SYSTEM$GET_TAG, TAG_REFERENCES):
+    // creating, changing or removing one is a governance change, judged like a grant.
+    if (object === 'TAG' || has(stmt, 'SET', 'TAG') || has(stmt, 'UNSET', 'TAG')) {
+      return { classes: new Set(['privilege']), reason: 'changes object tags (the data classification PHI masking reads)', parseable: true };
+    }
     if (PRIVILEGE_OBJECTS.has(object)) classes.add('privilege');
     else if (EXPORT_OBJECTS.has(object) || has(stmt, 'EXTERNAL', 'FUNCTION')) classes.add('export');
     else classes.add('ddl');

@@ -156,6 +156,29 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
     expect(cls('PATIENTS', 'DATE_OF_BIRTH')).toBe('DATE');
     expect(cls('CLINICAL_NOTES', 'NOTE_TEXT')).toBe('text');
     expect(cls('PATIENTS', 'PATIENT_ID')).toBe('MRN'); // by name; pinned to none in gatehouse.yaml
+    // The seeded PHI columns carry GATEHOUSE_PHI tags, which discovery reads before names and samples.
+    const source = (table: string, column: string) => catalog.tables.find((t) => t.name === table)?.columns.find((c) => c.name === column)?.source;
+    expect(source('PATIENTS', 'SSN')).toBe('snowflake-tag');
+    expect(source('CLINICAL_NOTES', 'NOTE_TEXT')).toBe('snowflake-tag');
+    expect(source('PATIENTS', 'PATIENT_ID')).toBe('discovered-name');
+  });
+
+  test('a hostile agent with a read grant cannot rewrite the tags discovery reads: denied at the gateway (privilege), the tags unchanged', async () => {
+    const tag = 'CLINICAL.GOVERNANCE.GATEHOUSE_PHI';
+    const attempts = [
+      `ALTER TABLE CLINICAL.PHI.PATIENTS MODIFY COLUMN SSN UNSET TAG ${tag}`,
+      `ALTER TABLE CLINICAL.PHI.PATIENTS MODIFY COLUMN SSN SET TAG ${tag} = 'none'`,
+      `alter table patients alter column last_name set tag ${tag.toLowerCase()} = 'none'`,
+      `ALTER TABLE CLINICAL.PHI.PATIENTS SET TAG ${tag} = 'none'`,
+      `ALTER TAG ${tag} UNSET ALLOWED_VALUES`,
+      `DROP TAG ${tag}`,
+      `CREATE OR REPLACE TAG ${tag}`,
+      `/* harmless */ ALTER TABLE CLINICAL.PHI.PATIENTS MODIFY COLUMN SSN UNSET TAG ${tag}`,
+      `SELECT 1; ALTER TABLE CLINICAL.PHI.PATIENTS MODIFY COLUMN SSN UNSET TAG ${tag}`,
+    ];
+    for (const statement of attempts) await expect(run(statement)).rejects.toThrow(/privilege is denied/);
+    const after = await admin.query(`SELECT SYSTEM$GET_TAG('${tag}', 'CLINICAL.PHI.PATIENTS.SSN', 'COLUMN') AS SSN, SYSTEM$GET_TAG('${tag}', 'CLINICAL.PHI.PATIENTS.LAST_NAME', 'COLUMN') AS LAST_NAME`);
+    expect(after).toEqual([{ SSN: 'SSN', LAST_NAME: 'NAME' }]);
   });
 
   test(`${hostileQueries.length} hostile queries: zero raw values, zero recoverable, every PHI-derived cell masked`, async () => {

@@ -24,6 +24,14 @@ describe('classifySql: statement kinds', () => {
     ['ALTER USER bob SET RSA_PUBLIC_KEY = \'x\'', ['privilege']],
     ['CREATE ROLE r', ['privilege']],
     ['USE ROLE ACCOUNTADMIN', ['privilege']],
+    // Tags hold the data classification the PHI catalog reads: changing one is judged like a grant.
+    ['ALTER TABLE CLINICAL.PHI.PATIENTS MODIFY COLUMN SSN UNSET TAG CLINICAL.GOVERNANCE.GATEHOUSE_PHI', ['privilege']],
+    ["alter table patients alter column ssn set tag gatehouse_phi = 'none'", ['privilege']],
+    ["ALTER TABLE patients SET TAG gatehouse_phi = 'none'", ['privilege']],
+    ["ALTER VIEW v UNSET TAG t", ['privilege']],
+    ["CREATE OR REPLACE TAG CLINICAL.GOVERNANCE.GATEHOUSE_PHI ALLOWED_VALUES 'none'", ['privilege']],
+    ["ALTER TAG gatehouse_phi DROP ALLOWED_VALUES 'SSN'", ['privilege']],
+    ['DROP TAG CLINICAL.GOVERNANCE.GATEHOUSE_PHI', ['privilege']],
     ['COPY INTO @my_stage FROM patients', ['export']],
     ["COPY INTO 's3://bucket/x' FROM patients", ['export']],
     ['COPY INTO patients FROM @my_stage', ['write', 'export']],
@@ -239,5 +247,13 @@ describe('classifySql: what a hostile agent tries on real Snowflake', () => {
 
   it('a string or an email address is not a stage', () => {
     expect(classesOf("SELECT 'ship @~ now', email FROM t WHERE email = 'a@b.org'")).toEqual(['read']);
+  });
+});
+
+describe('classifySql: reading tags', () => {
+  it('SYSTEM$GET_TAG is held like any SYSTEM$ function unless the target allow-lists it (it only reads)', () => {
+    const sql = "SELECT SYSTEM$GET_TAG('GATEHOUSE_PHI', 'PATIENTS.SSN', 'COLUMN')";
+    expect(classesOf(sql)).toEqual(['read', 'write']);
+    expect(classifySql(sql, { systemFunctions: ['SYSTEM$GET_TAG'] }).classes).toEqual(['read']);
   });
 });
