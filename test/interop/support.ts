@@ -91,12 +91,12 @@ export function goToolchain(): string | undefined {
   return undefined;
 }
 
-/** Builds test/interop/go-client (its own go.mod and go.sum) into a cache folder; returns the binary. */
-export function buildGoClient(go: string): string {
+/** Builds a client under test/interop/ (its own go.mod and go.sum) into a cache folder; returns the binary. */
+export function buildGoClient(go: string, folder: 'go-client' | 'mcp-go-client' = 'go-client'): string {
   const out = join(process.env.GATEHOUSE_CACHE_DIR ?? join(homedir(), '.cache', 'gatehouse'), 'interop');
   mkdirSync(out, { recursive: true });
-  const binary = join(out, 'gatehouse-interop-go-client');
-  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, 'go-client'), stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  const binary = join(out, `gatehouse-interop-${folder}`);
+  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, folder), stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
   if (!existsSync(binary)) throw new Error(`go build wrote no ${binary}`);
   return binary;
 }
