@@ -356,10 +356,15 @@ export class SlackTransport {
     });
     if (!target?.upload_url || !target.file_id) throw new SlackTransportError('files.getUploadURLExternal', 'no_upload_url', false, 1);
     await this.sendBytes(target.upload_url, bytes);
+    // After an unknown outcome, the share may have happened: look for it before finishing again.
+    const shared = async (): Promise<PostedMessage | undefined> => {
+      const found = await this.findFile(share.channel, share.filename, { threadTs: share.threadTs, sinceSec: Math.floor(Date.now() / 1000) - this.lookbackSec });
+      return found ? { ...found, deduplicated: true, attempts: 0 } : undefined;
+    };
     await this.call('files.completeUploadExternal', {
       files: JSON.stringify([{ id: target.file_id, title: share.title }]),
       channel_id: share.channel, ...(share.threadTs ? { thread_ts: share.threadTs } : {}), initial_comment: share.initialComment,
-    });
+    }, shared);
     return { fileId: target.file_id };
   }
 

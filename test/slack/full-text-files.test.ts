@@ -43,6 +43,17 @@ describe('the full text of clipped fields, as a file in the thread', () => {
     expect(replies(thread!.channel, thread!.ts).filter((m) => m.files?.length)).toHaveLength(1);
   });
 
+  test('Slack shares the file but its answer is lost (503 after applying): found in the thread, not shared again, no fallback replies', async () => {
+    const s = edgeStatus({ reason: AMPERSANDS });
+    slack.failNext('files.completeUploadExternal', { status: 503, afterApply: true });
+    const { thread } = await notifier(slack.botToken).notify({ kind: 'requested', status: s });
+    const shown = replies(thread!.channel, thread!.ts);
+    expect(shown.filter((m) => m.files?.length)).toHaveLength(1);
+    expect(shown.filter((m) => m.text.startsWith(`The full reason of ${s.requestId}`))).toHaveLength(1);
+    expect(slack.workspace.calls.filter((c) => c.method === 'files.completeUploadExternal' && String(c.args.files).includes(shown.find((m) => m.files?.length)!.files![0]!.id)).map((c) => c.injected ?? c.status)).toEqual(['server_error']);
+    slack.clearFailures();
+  });
+
   test('an install without files:write: the full text comes as plain-text thread replies instead', async () => {
     const token = slack.workspace.createToken(ALL_BOT_SCOPES.filter((x) => x !== 'files:write'));
     const s = edgeStatus({ reason: AMPERSANDS });
