@@ -73,6 +73,15 @@ const IDENTIFIERS: Case[] = [
   { sql: "SELECT TABLE_NAME FROM SCRATCH.INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = 'PAIRS' ORDER BY 1", rows: [{ TABLE_NAME: 'PAIRS' }, { TABLE_NAME: 'pairs' }], doc: `${DOCS}/sql-reference/info-schema/tables` },
   { sql: 'SELECT 1 AS "x", 2 AS "X", 3 AS x2 FROM SCRATCH.PUBLIC.NN LIMIT 1', rows: [{ x: 1, X: 2, X2: 3 }], doc: `${ID}#double-quoted-identifiers` },
   { sql: 'SELECT t."v" FROM (SELECT 1 AS "v", 2 AS V) t', rows: [{ v: 1 }], doc: `${ID}#double-quoted-identifiers` },
+  // Databases and schemas too.
+  { sql: 'CREATE DATABASE "lowdb"', rows: [{ status: 'Database lowdb successfully created.' }], doc: `${ID}#double-quoted-identifiers` },
+  { sql: 'CREATE SCHEMA "lowdb"."sch"', rows: [{ status: 'Schema sch successfully created.' }], doc: `${ID}#double-quoted-identifiers` },
+  { sql: 'CREATE TABLE "lowdb"."sch"."t" ("x" NUMBER, Y NUMBER)', rows: [{ status: 'Table t successfully created.' }], doc: `${ID}#double-quoted-identifiers` },
+  { sql: 'INSERT INTO "lowdb"."sch"."t" VALUES (1, 2)', rows: [{ 'number of rows inserted': 1 }], doc: `${ID}#double-quoted-identifiers` },
+  { sql: 'SELECT "x", y FROM "lowdb"."sch"."t"', rows: [{ x: 1, Y: 2 }], doc: `${ID}#double-quoted-identifiers` },
+  { sql: 'SELECT TABLE_SCHEMA, TABLE_NAME FROM "lowdb".INFORMATION_SCHEMA.TABLES', rows: [{ TABLE_SCHEMA: 'sch', TABLE_NAME: 't' }], doc: `${DOCS}/sql-reference/info-schema/tables` },
+  { sql: 'SELECT COUNT(*) FROM lowdb.sch.t', error: { code: '002003' }, doc: `${ID}#unquoted-identifiers` },
+  { sql: 'USE SCHEMA CLINICAL.PHI', rows: [{ status: 'Statement executed successfully.' }], doc: `${DOCS}/sql-reference/sql/use-schema` },
 ];
 
 // DATEADD/TIMESTAMPADD: a date part (day or larger) added to a DATE gives a DATE, whatever the DATE
