@@ -33,15 +33,40 @@ const upstreamSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http'),
     url: z.url(),
-    credentialHeader: z.string().default('X-Gatehouse-Credential'),
+    /** Gone: an HTTP upstream gets a credential only as `credentials.delivery` says. */
+    credentialHeader: z.never({ error: 'moved: say how the upstream receives its credential with credentials.delivery: { header: <name>, format: "{credential}" }' }).optional(),
   }),
 ]);
 
-const credentialsSchema = z.strictObject({
-  /** Which provider mints the identity ("snowflake"). Its settings are validated by the provider. */
+/** Headers the gateway itself sets on the way to an HTTP upstream; a credential never replaces them. */
+export const RESERVED_UPSTREAM_HEADERS = ['host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'];
+
+/**
+ * How the upstream receives the grant's credential, and nothing else is sent:
+ * `{ env: NAME }` (stdio: one environment variable) or `{ header: NAME, format: "Bearer {credential}" }` (http).
+ */
+const deliverySchema = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
+  z.strictObject({
+    header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+      .refine((h) => !RESERVED_UPSTREAM_HEADERS.includes(h.toLowerCase()), 'is a header the gateway sets itself; choose another (e.g. Authorization or X-Api-Key)'),
+    format: z.string().default('{credential}')
+      .refine((f) => f.split('{credential}').length === 2, 'must contain {credential} exactly once')
+      .refine((f) => !/[\r\n\0]/.test(f), 'must be one line'),
+    /** The Snowflake provider's credential is a live private key: sending it over HTTP needs this, set to true. */
+    sendPrivateKey: z.boolean().default(false),
+  }),
+]);
+
+const credentialsObjectSchema = z.strictObject({
+  /** Which provider mints the identity ("snowflake"; "none": the upstream needs no credential). Its settings are validated by the provider. */
   provider: z.string().min(1),
   settings: z.record(z.string(), z.unknown()).default({}),
+  /** How the upstream receives the credential (default on stdio: the Snowflake connection variables, or GATEHOUSE_CREDENTIAL; on http: nothing, so it must be said). */
+  delivery: deliverySchema.optional(),
 });
+/** `credentials: none` is short for `{ provider: none }`: no identity is minted and nothing is delivered. */
+const credentialsSchema = z.preprocess((value) => (value === 'none' ? { provider: 'none' } : value), credentialsObjectSchema);
 
 const autoApproveRuleSchema = z.strictObject({
   requesters: z.array(principalRef).min(1),
@@ -171,6 +196,7 @@ export const configSchema = z.strictObject({
     if (isSnowflakeTarget(target) && target.commands.sqlArguments?.length === 0 && !declaresSql) {
       ctx.addIssue({ code: 'custom', path: ['targets', index, 'commands', 'sqlArguments'], message: 'is empty on a Snowflake target, so none of its SQL would be classified: name the SQL tool and argument under commands.sqlTools (e.g. run_snowflake_query: [statement])' });
     }
+    credentialProblems(target).forEach(([path, message]) => ctx.addIssue({ code: 'custom', path: ['targets', index, ...path], message }));
     const max = target.maxDuration ?? config.defaults.maxDuration;
     target.autoApprove.forEach((rule, r) => {
       if (rule.maxDuration > max) {
@@ -182,3 +208,31 @@ export const configSchema = z.strictObject({
 
 export type GatehouseConfig = z.output<typeof configSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
+
+/** Where a target's credential would go, checked: each problem as [path under the target, message]. */
+function credentialProblems(target: z.output<typeof targetSchema>): [(string | number)[], string][] {
+  const { provider, delivery, settings } = target.credentials;
+  const upstream = target.upstream;
+  if (provider === 'none') {
+    const problems: [(string | number)[], string][] = [];
+    if (delivery) problems.push([['credentials', 'delivery'], 'a target with credentials: none has no credential to deliver; remove delivery']);
+    if (Object.keys(settings).length) problems.push([['credentials', 'settings'], 'a target with credentials: none takes no settings']);
+    return problems;
+  }
+  if (upstream.type === 'stdio') {
+    return delivery && 'header' in delivery ? [[['credentials', 'delivery'], 'a stdio upstream receives its credential in its environment: use delivery: { env: NAME }']] : [];
+  }
+  if (!delivery) {
+    return [[['credentials', 'delivery'], `the http upstream would receive no credential, so provider "${provider}" would mint one for nothing: say how it receives it (delivery: { header: Authorization, format: "Bearer {credential}" }) or use credentials: none`]];
+  }
+  if ('env' in delivery) return [[['credentials', 'delivery'], 'an http upstream has no environment: use delivery: { header: NAME, format: "..." }']];
+  const problems: [(string | number)[], string][] = [];
+  if (provider === 'snowflake' && !delivery.sendPrivateKey) {
+    problems.push([['credentials', 'delivery', 'sendPrivateKey'], "the snowflake provider's credential is a live private key; it goes to an http upstream only when this target says so: sendPrivateKey: true"]);
+  }
+  const url = new URL(upstream.url);
+  if (url.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    problems.push([['upstream', 'url'], 'a credential is sent to this upstream, so it must use https (plain http only on loopback)']);
+  }
+  return problems;
+}

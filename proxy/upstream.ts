@@ -7,15 +7,20 @@ import { NodeHttpClientTransport } from './http-upstream';
 /**
  * The environment a stdio upstream starts with: a minimal base (PATH, HOME, ... from the SDK,
  * never the gateway's own environment and its keys), the target's configured variables, and the
- * grant's ephemeral credential. For the snowflake provider the connection settings are spelled
- * the way mcp-servers/snowflake reads them.
+ * grant's ephemeral credential where `credentials.delivery` says (`{ env: NAME }`). Without a
+ * delivery: the snowflake provider's login as the connection variables mcp-servers/snowflake
+ * reads, any other provider's credential as GATEHOUSE_CREDENTIAL; `credentials: none`: nothing.
  */
-export function upstreamEnvironment(target: TargetConfig, grant: GrantRecord, credential: string): Record<string, string> {
+export function upstreamEnvironment(target: TargetConfig, grant: GrantRecord, credential: string | undefined): Record<string, string> {
   const env: Record<string, string> = { ...(target.upstream.type === 'stdio' ? target.upstream.env : {}) };
   env.GATEHOUSE_TARGET = target.name;
   env.GATEHOUSE_PRINCIPAL = grant.principal;
   env.GATEHOUSE_ROW_LIMIT = String(target.commands.rowLimit);
-  if (target.credentials.provider === 'snowflake') {
+  const delivery = target.credentials.delivery;
+  if (credential === undefined || target.credentials.provider === 'none') return env;
+  if (delivery && 'env' in delivery) {
+    env[delivery.env] = credential;
+  } else if (target.credentials.provider === 'snowflake') {
     const s = target.credentials.settings as Record<string, unknown>;
     const login = snowflakeLogin(credential);
     const put = (name: string, ...values: unknown[]) => {
@@ -76,8 +81,20 @@ export interface UpstreamHandle {
   pid(): number | null;
 }
 
-/** Opens the target's upstream for one session; the credential goes only there. */
-export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string, onStderr?: (chunk: string) => void): UpstreamHandle {
+/**
+ * The headers an HTTP upstream gets: the credential in the one header `credentials.delivery`
+ * names, in its format; nothing when the target says no delivery (or has credentials: none).
+ * The configuration refuses a Snowflake key over HTTP unless the target says sendPrivateKey.
+ */
+export function upstreamHeaders(target: TargetConfig, credential: string | undefined): Record<string, string> {
+  const delivery = target.credentials.delivery;
+  if (credential === undefined || target.credentials.provider === 'none' || !delivery || !('header' in delivery)) return {};
+  if (target.credentials.provider === 'snowflake' && !delivery.sendPrivateKey) return {};
+  return { [delivery.header]: delivery.format.replace('{credential}', () => credential) };
+}
+
+/** Opens the target's upstream for one session; the credential goes only there, only as configured. */
+export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): UpstreamHandle {
   const upstream = target.upstream;
   if (upstream.type === 'stdio') {
     const transport = new StdioClientTransport({
@@ -90,6 +107,6 @@ export function openUpstream(target: TargetConfig, grant: GrantRecord, credentia
     transport.stderr?.on('data', (chunk: Buffer) => onStderr?.(chunk.toString('utf8')));
     return { transport, pid: () => transport.pid };
   }
-  const transport = new NodeHttpClientTransport(new URL(upstream.url), { [upstream.credentialHeader]: credential, 'X-Gatehouse-Principal': grant.principal });
+  const transport = new NodeHttpClientTransport(new URL(upstream.url), upstreamHeaders(target, credential));
   return { transport, pid: () => null };
 }

@@ -1,5 +1,6 @@
 export type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './provider';
 export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
+export { NoCredentialProvider, NO_CREDENTIALS } from './none';
 export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';
 export { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
 export {

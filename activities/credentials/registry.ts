@@ -1,3 +1,4 @@
+import { NO_CREDENTIALS, NoCredentialProvider } from './none';
 import type { CredentialProvider } from './provider';
 
 /** What the target's `commands:` policy asks of every credential a provider issues. */
@@ -21,7 +22,8 @@ export class MissingProviderError extends Error {
 
 /**
  * One provider per target, built up front: a target whose provider is unknown or misconfigured
- * stops the worker at start-up instead of failing the first request hours later.
+ * stops the worker at start-up instead of failing the first request hours later. A target with
+ * `credentials: none` gets the built-in NoCredentialProvider: no factory is asked, nothing minted.
  */
 export class CredentialProviders {
   private readonly byTarget = new Map<string, CredentialProvider>();
@@ -31,6 +33,10 @@ export class CredentialProviders {
     factories: Record<string, ProviderFactory>,
   ) {
     for (const target of targets) {
+      if (target.credentials.provider === NO_CREDENTIALS) {
+        this.byTarget.set(target.name, new NoCredentialProvider(target.name));
+        continue;
+      }
       const factory = factories[target.credentials.provider];
       if (!factory) throw new MissingProviderError(target.name, target.credentials.provider, Object.keys(factories));
       const limits = target.commands?.statementTimeout ? { statementTimeoutMs: target.commands.statementTimeout } : {};

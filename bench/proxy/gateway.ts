@@ -16,7 +16,7 @@ groups: { approvers: [alice@example.org] }
 targets:
   - name: bench
     upstream: { type: http, url: ${JSON.stringify(env.BENCH_UPSTREAM_URL)} }
-    credentials: { provider: fake }
+    credentials: none
     requesters: [carol@example.org]
     approvers: { channel: C0BENCH, members: [group:approvers] }
     commands: { tools: [payload] }

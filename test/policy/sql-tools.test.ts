@@ -9,14 +9,14 @@ import { decideToolCall, MASKING_META_KEY, PhiMasker } from '../../proxy';
 
 const target = (name: string, credentials: string, commands = '') => `
   - name: ${name}
-    upstream: { type: http, url: 'https://mcp.example.org/mcp' }
+    upstream: { type: stdio, command: node, args: [server.js] }
     credentials: ${credentials}
     requesters: [carol@example.org]
     approvers: { channel: C0APPROVERS, members: [alice@example.org] }
 ${commands ? `    commands:\n${commands.split('\n').map((l) => `      ${l}`).join('\n')}\n` : ''}`;
 const config = (...targets: string[]) => `version: 1\ntargets:${targets.join('')}`;
 const SNOWFLAKE = '{ provider: snowflake, settings: { account: ACME } }';
-const OTHER = '{ provider: fake }';
+const OTHER = 'none';
 
 function targetOf(yaml: string): TargetConfig {
   return parseConfig(yaml, 'gatehouse.yaml').targets[0]!;
