@@ -397,10 +397,11 @@ export class Gateway {
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
-    const credential = await this.options.vault.get(grant.credentialRef).catch(() => {
+    // credentials: none — nothing was minted, so nothing is fetched and nothing is delivered.
+    const credential = target.credentials.provider === 'none' ? undefined : await this.options.vault.get(grant.credentialRef).catch(() => {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
     });
-    if (!credential) {
+    if (credential === null || credential === '') {
       throw new GatewayError(GatewayErrorCode.GrantInactive, `the credential of grant ${grant.grantId} is no longer available (revoked or expired); request access again`, 401);
     }
     const session: GatewaySession = new GatewaySession({

@@ -107,7 +107,7 @@ export class GatewaySession {
   }
 
   /** Starts the upstream with the grant's credential; it is held nowhere else in the session. */
-  async startUpstream(credential: string): Promise<void> {
+  async startUpstream(credential: string | undefined): Promise<void> {
     const handle = openUpstream(this.deps.target, this.grant, credential, (chunk) => this.deps.log.debug({ target: this.target, bytes: chunk.length }, 'upstream stderr'));
     this.upstream = handle;
     handle.transport.onmessage = (message) => this.fromUpstream(message);
