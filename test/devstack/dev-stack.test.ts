@@ -1,10 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
+import { chromium } from 'playwright-core';
+import { AccessClient } from '../../access';
 import { waitFor } from '../../devstack';
+import { connectTemporalClient, temporalSettings } from '../../lib';
+import { expandPrincipals, loadConfig } from '../../policy';
+
+const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A POST with a Host header of the caller's choosing (fetch sets its own). */
+function postWithHost(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end('{"payloads":[]}');
+  });
+}
 
 const root = join(__dirname, '../..');
 
@@ -72,8 +91,37 @@ describe('npm run dev: the stack on embedded defaults', () => {
       const sealed = (await encoded.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
       expect(Buffer.from(sealed.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
       expect(((await (await codecCall('decode', sealed)).json()) as typeof sealed).payloads[0]!.data).toBe(typed.data);
-      // Another web page the developer visits cannot use it.
+      // Another web page the developer visits cannot use it, nor can one that rebinds a name to loopback.
       expect((await codecCall('decode', sealed, 'https://evil.example.com')).status).toBe(403);
+      expect(await postWithHost(`${codec}/decode`, `evil.example.com:${new URL(codec).port}`)).toBe(403);
+      // In a real browser the UI shows a request's input decoded: the reason and ticket as typed.
+      const config = loadConfig(said(/\[gatehouse\] config\s+(\S+)/)![1]!);
+      const target = config.targets[0]!;
+      // The stack's payload keys: the environment's when set (the test stack sets them), else the ones it made.
+      const payloadKeys = process.env.GATEHOUSE_PAYLOAD_KEYS || /^GATEHOUSE_PAYLOAD_KEYS=(.+)$/m.exec(readFileSync(join(state, 'keys', 'dev.env'), 'utf8'))![1]!;
+      const temporal = temporalSettings({ TEMPORAL_ADDRESS: temporalAddress, GATEHOUSE_PAYLOAD_KEYS: payloadKeys });
+      const client = await connectTemporalClient(temporal);
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      try {
+        const requester = expandPrincipals(config, target.requesters).find((s) => s !== '*')!;
+        const reason = 'check claim for Jane Doe DOB 3/4/1950 in the UI';
+        const { requestId } = await new AccessClient(client, config, temporal.taskQueue).request({ requester, origin: 'api', target: target.name, durationMs: 600_000, reason, ticket: 'INC-4242' });
+        const page = await browser.newPage();
+        const decodes: number[] = [];
+        page.on('response', (r) => { if (r.url().startsWith(`${codec}/decode`)) decodes.push(r.status()); });
+        await page.goto(`${ui}/namespaces/default/workflows/${requestId}`, { waitUntil: 'load' });
+        // Runs in the page (no DOM types here); the UI's CSP forbids evaluating a string.
+        const shows = (text: string) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(text);
+        await page.waitForFunction(shows, reason, { timeout: 60_000 }).catch(async (error: Error) => {
+          throw new Error(`the UI at ${page.url()} does not show the reason (decode answers: ${decodes.join(', ') || 'none'}); it shows:\n${(await page.locator('body').innerText()).slice(0, 1500)}`, { cause: error });
+        });
+        expect(await page.locator('body').innerText()).toContain('INC-4242');
+        expect(decodes.length).toBeGreaterThan(0);
+        expect(decodes.every((status) => status === 200)).toBe(true);
+      } finally {
+        await browser.close();
+        await client.connection.close();
+      }
       const oidc = url('OIDC')!;
       expect(await (await fetch(`${oidc}/.well-known/openid-configuration`)).json()).toMatchObject({ issuer: oidc });
       expect((await fetch(`${url('Snowflake')}/session/heartbeat`, { method: 'POST' })).status).toBeLessThan(500);
