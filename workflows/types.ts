@@ -54,7 +54,7 @@ export interface SignInStep {
   detail?: string;
 }
 export const signInStepTypes = [
-  'client_identified', 'authorization_started', 'signed_in', 'request_started', 'grant_reused', 'code_issued', 'token_issued', 'token_refused', 'refused', 'cancelled',
+  'client_identified', 'authorization_started', 'signed_in', 'request_started', 'grant_reused', 'code_issued', 'token_issued', 'token_refreshed', 'token_refused', 'refused', 'cancelled',
 ] as const;
 export type SignInStepType = (typeof signInStepTypes)[number];
 /** Timeline entries of sign-in steps are named `oauth_<step>`. */

@@ -25,6 +25,7 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   tokens() { return this.saved; }
   saveTokens(tokens: OAuthTokens) {
     secret(tokens.access_token);
+    if (tokens.refresh_token) secret(tokens.refresh_token);
     this.saved = tokens;
   }
   redirectToAuthorization(url: URL) { this.authorizationUrl = url; }

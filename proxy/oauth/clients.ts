@@ -142,7 +142,7 @@ export class ClientRegistry {
       client_id_issued_at: Math.floor(Date.now() / 1000),
       client_name: client.clientName,
       redirect_uris: client.redirectUris,
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     };

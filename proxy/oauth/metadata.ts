@@ -16,7 +16,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     registration_endpoint: issuer + OAUTH_PATHS.register,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none'],
     client_id_metadata_document_supported: true,

@@ -3,32 +3,35 @@ import type { GrantPort } from './authorize';
 import type { ClientRegistry } from './clients';
 import { OAuthError } from './errors';
 import { s256, sha256, type IssuedCode } from './pending';
-import type { OAuthStore } from './store';
+import { issueRefreshToken, refreshGrant } from './refresh';
+import { randomToken, type OAuthStore } from './store';
 import type { AuthorizationTrail } from './trail';
 
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
+  /** Rotating, single-use, never beyond the grant's end (refresh.ts). */
+  refresh_token: string;
 }
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
- * POST /oauth/token (authorization_code only). The code is taken before anything is checked,
- * so a wrong verifier, client, redirect URI or resource burns it: it cannot be tried again.
- * The answer is the grant token itself: audience-bound to one target by the grant, valid exactly
- * as long as the grant (an extension lengthens it, a revocation ends it at once), no refresh token.
+ * POST /oauth/token: authorization_code, and refresh_token (refresh.ts). The code is taken before
+ * anything is checked, so a wrong verifier, client, redirect URI or resource burns it: it cannot be
+ * tried again. The answer is the grant token itself: audience-bound to one target by the grant,
+ * valid exactly as long as the grant (an extension lengthens it, a revocation ends it at once),
+ * with a refresh token that never outlives the grant.
  */
 export async function exchangeCode(
   form: URLSearchParams,
   deps: { store: OAuthStore; clients: ClientRegistry; grants: GrantPort; trail: AuthorizationTrail; usedCodeMemoryMs: number },
 ): Promise<TokenResponse> {
   const grantType = form.get('grant_type');
-  if (grantType === 'refresh_token') {
-    throw new OAuthError('unsupported_grant_type', 'no refresh tokens: a token lasts exactly as long as its grant; when it ends, sign in again (a new access request)');
+  if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+    throw new OAuthError('unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported; use authorization_code (or refresh_token)`);
   }
-  if (grantType !== 'authorization_code') throw new OAuthError('unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported; use authorization_code`);
   const clientId = form.get('client_id');
   if (!clientId) throw new OAuthError('invalid_client', 'client_id is required (public clients authenticate with PKCE, token_endpoint_auth_method none)', 401);
   if (form.has('client_secret')) throw new OAuthError('invalid_client', 'this server has no client secrets; send client_id and code_verifier only', 401);
@@ -36,6 +39,7 @@ export async function exchangeCode(
     if (error instanceof OAuthError) throw new OAuthError('invalid_client', error.description, 401);
     throw error;
   });
+  if (grantType === 'refresh_token') return refreshGrant(form, clientId, deps);
   const code = form.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is required');
   const codeHash = sha256(code);
@@ -71,5 +75,8 @@ export async function exchangeCode(
   }
   // No token without a record: when the request cannot take the step, the exchange fails (server_error).
   await deps.trail.record(issued.requestId, [{ at: at(), type: 'token_issued', actor: issued.subject, clientId, detail: `for ${issued.resource}, ${Math.floor(remainingMs / 1000)} s left on grant ${grant.grantId}` }], { required: true });
-  return { access_token: deps.grants.tokenFor(grant.grantId), token_type: 'Bearer', expires_in: Math.floor(remainingMs / 1000) };
+  const refreshToken = await issueRefreshToken(deps.store, {
+    family: randomToken(12), requestId: issued.requestId, grantId: grant.grantId, clientId, subject: issued.subject, resource: issued.resource, target: issued.target, count: 0,
+  }, grant);
+  return { access_token: deps.grants.tokenFor(grant.grantId), token_type: 'Bearer', expires_in: Math.floor(remainingMs / 1000), refresh_token: refreshToken };
 }

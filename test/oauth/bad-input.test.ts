@@ -94,7 +94,7 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(as).toMatchObject({
       issuer: base, authorization_endpoint: `${base}/oauth/authorize`, token_endpoint: `${base}/oauth/token`, registration_endpoint: `${base}/oauth/register`,
       code_challenge_methods_supported: ['S256'], client_id_metadata_document_supported: true, response_types_supported: ['code'],
-      grant_types_supported: ['authorization_code'], token_endpoint_auth_methods_supported: ['none'], authorization_response_iss_parameter_supported: true,
+      grant_types_supported: ['authorization_code', 'refresh_token'], token_endpoint_auth_methods_supported: ['none'], authorization_response_iss_parameter_supported: true,
     });
     const prm = await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp/everything`)).json();
     expect(prm).toMatchObject({ resource, authorization_servers: [base] });
@@ -130,7 +130,7 @@ describe('the authorization server refuses bad input precisely and issues nothin
     const first = await token({ code, code_verifier: v });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ token_type: 'Bearer', access_token: stack.grants.tokenFor((await stack.access.status(carolRequest)).grantId!) });
-    expect(first.body.refresh_token).toBeUndefined();
+    expect(first.body.refresh_token).toMatch(/^ghr_/);
     expect(first.headers.get('cache-control')).toBe('no-store');
     const replays = async () => (await stack.as.trailOf(carolRequest)).filter((e) => e.type === 'oauth_token_refused' && e.detail?.includes('presented again') && e.detail.includes('(replay)')).length;
     const before = await replays();
@@ -145,6 +145,43 @@ describe('the authorization server refuses bad input precisely and issues nothin
     await stack.access.status(carolRequest);
     expect(await replays()).toBe(recorded);
     expect(await token({ code: 'made-up-code', code_verifier: v })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('unknown or expired') } });
+  });
+
+  test('refresh tokens rotate, never outlive the grant, and a replayed or stolen one ends the chain, on the record', async () => {
+    const v = verifier();
+    const first = await token({ code: await codeFor({ code_challenge: challengeOf(v) }), code_verifier: v });
+    expect(first.status).toBe(200);
+    const rt1 = first.body.refresh_token as string;
+    const refresh = (refreshToken: string, extra: Record<string, string> = {}) => token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+    const second = await refresh(rt1);
+    expect(second).toMatchObject({ status: 200, body: { token_type: 'Bearer', access_token: first.body.access_token, refresh_token: expect.stringMatching(/^ghr_/) } });
+    expect(second.body.refresh_token).not.toBe(rt1);
+    expect(second.body.expires_in).toBeLessThanOrEqual(first.body.expires_in);
+    expect(second.headers.get('cache-control')).toBe('no-store');
+    const rt2 = second.body.refresh_token as string;
+    // Too soon: refused, and the token is not spent.
+    expect(await refresh(rt2)).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringContaining('at most once every 10 seconds') } });
+    // The used rt1 again (a stolen copy): refused, and the whole chain ends — rt2 no longer works either.
+    const replay = await refresh(rt1);
+    expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } });
+    noTokenIn(replay.body);
+    expect(await refresh(rt2)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('chain was ended') } });
+    const trail = await eventually(async () => {
+      const steps = await stack.as.trailOf(carolRequest);
+      return steps.some((e) => e.type === 'oauth_token_refused' && e.detail?.includes('replay or theft')) ? steps : undefined;
+    }, 'the replayed refresh token on the record');
+    expect(trail.some((e) => e.type === 'oauth_token_refreshed' && e.client === clientId && e.detail?.startsWith('refresh 1 of at most 20'))).toBe(true);
+
+    // A refresh token presented by another client: refused, the chain ended.
+    const v2 = verifier();
+    const other = await token({ code: await codeFor({ code_challenge: challengeOf(v2) }), code_verifier: v2 });
+    const otherClient = (await post('/oauth/register', { redirect_uris: [receiver.url] })).body.client_id as string;
+    expect(await refresh(other.body.refresh_token, { client_id: otherClient })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('another client') } });
+    expect(await refresh(other.body.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    // For another resource: refused.
+    const v3 = verifier();
+    const third = await token({ code: await codeFor({ code_challenge: challengeOf(v3) }), code_verifier: v3 });
+    expect(await refresh(third.body.refresh_token, { resource: `${base}/mcp/other` })).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
   });
 
   test('a code for one target cannot be exchanged for another, and the token works only on its own target', async () => {
@@ -176,7 +213,8 @@ describe('the authorization server refuses bad input precisely and issues nothin
     const code3 = await codeFor({ code_challenge: challengeOf(v3) });
     const noResource = await post('/oauth/token', { grant_type: 'authorization_code', client_id: clientId, redirect_uri: receiver.url, code: code3, code_verifier: v3 }, true);
     expect(noResource).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: expect.stringContaining('resource is required') } });
-    expect(await token({ grant_type: 'refresh_token', refresh_token: 'x' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(await token({ grant_type: 'refresh_token', refresh_token: 'x' })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('unknown or expired') } });
+    expect(await token({ grant_type: 'client_credentials' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
     expect(await token({ code: 'x', code_verifier: v, client_id: 'nobody' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     expect(await post('/oauth/token', { grant_type: 'authorization_code' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });

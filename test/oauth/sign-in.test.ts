@@ -99,13 +99,13 @@ describe('sign in from an MCP client with nothing but the URL', () => {
 
     const mcp = await finishSignIn(mcpUrl, provider, params.get('code')!);
     connections.push(mcp);
-    // The token is the grant's own token: it lasts as long as the grant, and there is no refresh token.
+    // The token is the grant's own token: it lasts as long as the grant; the refresh token never outlives it.
     const status = await stack.access.status(requestId);
     expect(status).toMatchObject({ state: 'ACTIVE', requester: 'carol@example.org', target: 'everything', reason: 'readmission review', ticket: 'CHG-42' });
     expect(status.decision).toMatchObject({ approved: true, by: 'bob@example.org' });
     expect(provider.saved?.access_token).toBe(stack.grants.tokenFor(status.grantId!));
     expect(provider.saved?.access_token.startsWith(GRANT_TOKEN_PREFIX)).toBe(true);
-    expect(provider.saved?.refresh_token).toBeUndefined();
+    expect(provider.saved?.refresh_token).toMatch(/^ghr_/);
     // expires_in is the grant's remaining time when the token was issued: at most the 30 minutes asked, at least what is left now.
     const remaining = Math.floor((Date.parse(status.expiresAt!) - Date.now()) / 1000);
     expect(provider.saved?.expires_in).toBeLessThanOrEqual(30 * 60);
@@ -139,14 +139,40 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(approval).toContain('Name (claimed by the client, not verified)');
     expect(approval).toContain(`only that host is verified`);
 
+    // An extension approved in Slack's stead (the API's call): a refresh tells the client the new end, same token.
+    await stack.access.extend(requestId, 'carol@example.org', 30 * 60_000, 'the review runs longer');
+    await stack.access.decideExtension(requestId, 'alice@example.org', true);
+    const extended = await eventually(async () => {
+      const s = await stack.access.status(requestId);
+      const grant = s.grantId ? await stack.grants.get(s.grantId) : null;
+      return grant && Date.parse(grant.expiresAt) - Date.now() > 31 * 60_000 ? grant : undefined;
+    }, 'the extension to reach the grant');
+    const refreshed = await fetch(`${stack.gatewayUrl}/oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: provider.saved!.refresh_token!, client_id: metadataUrl }).toString(),
+    });
+    const renewed = (await refreshed.json()) as { access_token: string; expires_in: number; refresh_token: string };
+    expect(refreshed.status).toBe(200);
+    expect(renewed.access_token).toBe(provider.saved!.access_token);
+    expect(renewed.expires_in).toBeGreaterThan(31 * 60);
+    expect(renewed.expires_in).toBeLessThanOrEqual(Math.ceil((Date.parse(extended.expiresAt) - Date.now()) / 1000) + 1);
+    provider.saveTokens({ ...provider.saved!, ...renewed });
+
     // Nothing secret in the workflow's history: no code, token, verifier, state or the gateway's client secret.
     const history = historyText(await stack.temporal.workflow.getHandle(requestId).fetchHistory());
     expect(history).toContain('oauth_token_issued');
-    for (const secret of [params.get('code')!, provider.saved!.access_token, provider.verifier, provider.lastState!, RP.clientSecret]) expect(history).not.toContain(secret);
+    expect(history).toContain('"type":"token_refreshed"');
+    for (const secret of [params.get('code')!, provider.saved!.access_token, provider.saved!.refresh_token!, renewed.refresh_token, provider.verifier, provider.lastState!, RP.clientSecret]) expect(history).not.toContain(secret);
 
     // Revocation: the next call fails at once with 401, and the client starts a fresh authorization.
     await stack.access.revoke(requestId, 'carol@example.org', 'done for today');
     await eventually(async () => (await fetch(mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json' }, body: '{}' })).status === 401 || undefined, 'the token to be refused');
+    // Its refresh token ends with the grant: no new token for a revoked access.
+    const late = await fetch(`${stack.gatewayUrl}/oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: renewed.refresh_token, client_id: metadataUrl }).toString(),
+    });
+    expect({ status: late.status, body: await late.json() }).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: expect.stringContaining('has ended') } });
     provider.authorizationUrl = undefined;
     await expect(mcp.client.callTool({ name: 'echo', arguments: { message: 'again' } })).rejects.toThrow();
     // The old connection is done (its stream would start authorizations of its own otherwise).
