@@ -3,7 +3,10 @@
  * define it). The gateway masks what a server sends to a client; this module decides, per field,
  * which masking applies, so the masked message still has the shape its schema demands:
  *
- * - keep: protocol structure (`type`, `role`, `mimeType`, ids, tokens, cursors, counts, flags).
+ * - keep: protocol structure (`type`, `role`, `mimeType`, ids, tokens, cursors, counts, flags):
+ *   numbers and flags pass; strings pass unless a checksum-backed identifier (SSN, card, NPI, DEA,
+ *   VIN, IP, e-mail) is found in them, which is masked even if that breaks the message (a hostile
+ *   server cannot park an SSN in a cursor or a task id).
  * - text: words a person reads (text blocks, descriptions, titles, names of tools, resources
  *   and prompts, log messages): scanned by their own content, never forced by the key they sit
  *   under, so "Blob Resource 1" stays and "Maria Gonzalez" in a description does not.
@@ -19,6 +22,8 @@
  */
 
 export interface FieldMaskers {
+  /** A string of protocol structure (id, cursor, version): kept unless it holds a checksum-backed identifier. */
+  opaque(value: string): string;
   text(value: string): string;
   uri(value: string): string;
   data(value: unknown): unknown;
@@ -41,14 +46,22 @@ const META_STRUCTURE = new Set(['progressToken', 'io.modelcontextprotocol/relate
 
 const meta: Walker = (value, f) => {
   if (!isRecord(value)) return f.data(value);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, META_STRUCTURE.has(k) ? v : f.data(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, META_STRUCTURE.has(k) ? keep(v, f) : f.data(v)]));
 };
+
+/** Structure: every string inside checked as opaque, everything else as it is. */
+function keep(value: unknown, f: FieldMaskers, depth = 0): unknown {
+  if (typeof value === 'string') return f.opaque(value);
+  if (depth > 16 || value === null || typeof value !== 'object') return depth > 16 ? f.data(value) : value;
+  if (Array.isArray(value)) return value.map((v) => keep(v, f, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keep(v, f, depth + 1)]));
+}
 
 function apply(role: Role, value: unknown, f: FieldMaskers): unknown {
   if (value === undefined) return value;
   switch (role) {
     case 'keep':
-      return value;
+      return keep(value, f);
     case 'text':
       return typeof value === 'string' ? f.text(value) : f.data(value);
     case 'uri':
@@ -146,7 +159,7 @@ const callToolResult: Walker = (value, f) => {
 };
 
 const implementation = shape({ name: 'text', title: 'text', version: 'keep', websiteUrl: 'uri', description: 'text', icons });
-const capabilities: Walker = (value, f) => (isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'experimental' ? f.data(v) : v])) : f.data(value));
+const capabilities: Walker = (value, f) => (isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'experimental' ? f.data(v) : keep(v, f)])) : f.data(value));
 
 const promptMessage = shape({ role: 'keep', content: contentBlock });
 const samplingMessage = shape({ role: 'keep', content: oneOrList(contentBlock) });

@@ -1,5 +1,5 @@
 import {
-  applyConfigTags, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
+  applyConfigTags, entityTypes, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
   type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
@@ -132,12 +132,20 @@ export class PhiMasker implements ResponseMasker {
     const reports: MaskSummary[] = [];
     const options = this.maskOptions;
     const uriPolicy: MaskingPolicy = { ...policy, ignore: [...new Set([...policy.ignore, 'URL' as const])] };
+    // Structure strings (ids, cursors, versions): only identifiers a checksum or hard rule proves.
+    const opaquePolicy: MaskingPolicy = { ...policy, binary: 'scan', ignore: entityTypes.filter((t) => !validatorBackedTypes.includes(t) || policy.ignore.includes(t)) };
     const data = (v: unknown) => {
       const { value: masked, report } = maskJson(v, policy, options);
       reports.push(summary(report));
       return masked;
     };
     const fields: FieldMaskers = {
+      opaque: (s) => {
+        if (s.length < 5) return s;
+        const { text, report } = maskText(s, opaquePolicy, options);
+        reports.push(summary(report));
+        return text;
+      },
       text: (s) => data(s) as string,
       data,
       uri: (s) => {

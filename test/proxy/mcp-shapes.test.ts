@@ -210,6 +210,20 @@ describe('structure stays, data inside it is masked', () => {
     expect(progress).toEqual({ progressToken: 4_155_550_100, progress: 1, message: 'done' });
   });
 
+  test('structure strings (cursors, ids, versions, mime types) pass as they are, unless they hide a checksum-backed identifier', async () => {
+    const page = await mask('tools/list', { tools: [], nextCursor: 'eyJvZmZzZXQiOjEwfQ==' });
+    expect(page.nextCursor).toBe('eyJvZmZzZXQiOjEwfQ==');
+    const init = await mask('initialize', { protocolVersion: '2025-11-25', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'ehr', version: '2.4.1-rc.1+build.20260102' } });
+    expect(init).toEqual({ protocolVersion: '2025-11-25', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'ehr', version: '2.4.1-rc.1+build.20260102' } });
+    const hostile = await mask('tools/list', { tools: [], nextCursor: 'ssn=123-45-6789' });
+    expect(hostile.nextCursor).toBe('ssn=[SSN]');
+    const parked = await mask('tasks/get', { ...task, taskId: 'maria.gonzalez@example.com', statusMessage: 'working' });
+    expect(parked.taskId).toBe('[EMAIL]');
+    expect(parked.createdAt).toBe(task.createdAt);
+    const mime = await mask('resources/read', { contents: [{ uri: 'file:///a', mimeType: 'text/plain; patient=123-45-6789', text: 'ok' }] });
+    expect(mime.contents[0]!.mimeType).toBe('text/plain; patient=[SSN]');
+  });
+
   test('hostile shapes: an unknown method, an unknown content type and an unknown field are masked as data; a too-deep schema is refused', async () => {
     const unknown = await mask('vendor/export', { rows: [{ name: 'Zyx Qwerty' }] });
     expect(leaksIn(unknown)).toEqual([]);
