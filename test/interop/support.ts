@@ -96,7 +96,9 @@ export function buildGoClient(go: string, folder: 'go-client' | 'mcp-go-client' 
   const out = join(process.env.GATEHOUSE_CACHE_DIR ?? join(homedir(), '.cache', 'gatehouse'), 'interop');
   mkdirSync(out, { recursive: true });
   const binary = join(out, `gatehouse-interop-${folder}`);
-  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, folder), stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  // Go needs a home for its module and build caches; CI's environment may not set HOME.
+  const env = { ...process.env, HOME: process.env.HOME || homedir() };
+  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, folder), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
   if (!existsSync(binary)) throw new Error(`go build wrote no ${binary}`);
   return binary;
 }
