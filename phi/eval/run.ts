@@ -16,8 +16,11 @@ import { add, emptyTally, f2, precision, recall, scoreDocument, strictRecall, ty
 export const FLOORS = {
   /** Micro-averaged recall over every free-text identifier, typed (reached 0.997). */
   freeTextRecall: 0.99,
-  /** The same on the held-out styles (reached 0.988). */
-  heldOutRecall: 0.98,
+  /** The same on the held-out styles, set 1 (0.988; issue 17's third round reached 0.999). */
+  heldOutRecall: 0.995,
+  /** Set 1: strict span recall (0.993 -> 1.000) and precision (0.969 -> 0.999) in issue 17's third round. */
+  heldOutStrictRecall: 0.995,
+  heldOutPrecision: 0.98,
   /** Recall on each validator-backed type (checksums and hard formats). */
   validatorBackedRecall: 0.99,
   freeTextF2: 0.95,
@@ -30,17 +33,19 @@ export const FLOORS = {
    * tuning: typed recall 0.167, strict 0.160, precision 0.902. Floors at what issue 17 reached:
    * strict 0.982 overall, 1.000 addresses, 0.935 names; precision 0.990.
    */
-  worldStrictRecall: 0.98,
+  worldStrictRecall: 0.995,
   worldAddressStrictRecall: 0.99,
-  worldNameStrictRecall: 0.93,
-  worldPrecision: 0.98,
+  /** 0.935 -> 1.000 in the third round (subjects of person verbs, agents of "by", labelled runs). */
+  worldNameStrictRecall: 0.99,
+  worldPrecision: 0.99,
   /**
    * Third held-out set, the unseen one (held-out-3.ts), never tuned on. First run, written before
    * the third round of issue 17 tuned anything (detectors of commit 9180211): typed recall 0.265,
    * strict 0.259, precision 0.960 (any type 0.991), names strict 0.238. The floor only catches a
-   * regression; a gain here must come from changes made for sets 1 and 2.
+   * regression; a gain here must come from changes made for sets 1 and 2. After the third
+   * round's changes for sets 1 and 2: strict 0.289, names strict 0.314, precision 0.971.
    */
-  thirdStrictRecall: 0.25,
+  thirdStrictRecall: 0.28,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -53,8 +58,8 @@ function printMisses(label: string, text: string, gold: readonly { type: EntityT
   if (!showMisses) return;
   const masked = new Uint8Array(text.length);
   for (const f of found) masked.fill(1, f.start, f.end);
-  const onGold = new Uint8Array(text.length);
-  for (const g of gold) onGold.fill(1, g.start, g.end);
+  const goldType: (EntityType | undefined)[] = new Array(text.length);
+  for (const g of gold) goldType.fill(g.type, g.start, g.end);
   for (const g of gold) {
     let whole = true;
     for (let i = g.start; i < g.end; i++) if (!masked[i] && !/\s/.test(text[i]!)) whole = false;
@@ -65,8 +70,8 @@ function printMisses(label: string, text: string, gold: readonly { type: EntityT
   }
   for (const f of found) {
     let off = 0;
-    for (let i = f.start; i < f.end; i++) if (!onGold[i]) off++;
-    if (off * 2 > f.end - f.start) console.log(`  FP   ${label} ${f.type} ${JSON.stringify(text.slice(f.start, f.end))} in ${JSON.stringify(text.slice(Math.max(0, f.start - 30), f.end + 30))}`);
+    for (let i = f.start; i < f.end; i++) if (goldType[i] !== f.type) off++;
+    if (off * 2 > f.end - f.start) console.log(`  FP   ${label} ${f.type}${goldType[f.start] ? ` (gold ${goldType[f.start]})` : ''} ${JSON.stringify(text.slice(f.start, f.end))} in ${JSON.stringify(text.slice(Math.max(0, f.start - 30), f.end + 30))}`);
   }
 }
 const fmt = (n: number) => n.toFixed(3);
@@ -220,6 +225,8 @@ function main(): number {
   // Floors.
   if (recall(overall) < FLOORS.freeTextRecall) failures.push(`free-text recall ${fmt(recall(overall))} < ${FLOORS.freeTextRecall}`);
   if (recall(heldOverall) < FLOORS.heldOutRecall) failures.push(`held-out recall ${fmt(recall(heldOverall))} < ${FLOORS.heldOutRecall}`);
+  if (strictRecall(heldAny) < FLOORS.heldOutStrictRecall) failures.push(`held-out strict recall ${fmt(strictRecall(heldAny))} < ${FLOORS.heldOutStrictRecall}`);
+  if (precision(heldOverall) < FLOORS.heldOutPrecision) failures.push(`held-out precision ${fmt(precision(heldOverall))} < ${FLOORS.heldOutPrecision}`);
   if (f2(overall) < FLOORS.freeTextF2) failures.push(`free-text F2 ${fmt(f2(overall))} < ${FLOORS.freeTextF2}`);
   for (const type of validatorBackedTypes) {
     const t = byType.get(type);

@@ -62,6 +62,16 @@ export const NAME_LABELS = [
 
 export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#-]{0,4}$`);
 
+/** One-word labels ("driver", "paciente"): words that introduce a name and are not part of it. */
+export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((label) => !label.includes(' ') && label.length > 3 && !['sister', 'nurse'].includes(label)));
+
+/**
+ * Verbs whose subject in a clinical note is a person ("... denies fever", "... was admitted"):
+ * the predicate is the evidence that the capitalised words before it are a name.
+ */
+export const PERSON_PREDICATE =
+  /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|transferred|brought|found|started|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen|taking))(?![\p{L}])/u;
+
 /** Last words of the labels: a cheap test before running NAME_LABEL. */
 export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((label) => label.split(' ').pop()!));
 

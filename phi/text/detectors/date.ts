@@ -36,6 +36,25 @@ const dateContext = contextWords([
   'appointment', 'scheduled', 'dos', 'effective', 'signed', 'collected', 'received',
 ]);
 
+/**
+ * The timestamp that opens a log record ("ERROR 2026-01-01 request failed", "2026-01-01T10:22:01Z
+ * WARN ...") says when a system wrote the line, not a date of a person's life. It is left readable
+ * only in that exact shape (at the start of a line, next to a log level) and only when its year is
+ * this one or the one before or after: a birth date or an old admission date dressed as a log
+ * line is still masked, and so is every other date on the line.
+ */
+const LOG_LEVEL = '(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|NOTICE|CRITICAL)';
+const LOG_BEFORE = new RegExp(`(?:^|\\n)[ \\t]{0,4}\\[?${LOG_LEVEL}\\]?:?[ \\t]{1,2}\\[?$`);
+const LOG_AFTER = new RegExp(`^\\]?[ \\t]{1,2}\\[?${LOG_LEVEL}(?![A-Za-z])`);
+const LINE_START = /(?:^|\n)[ \t]{0,4}\[?$/;
+function isLogTimestamp(text: string, start: number, end: number, year: number): boolean {
+  const now = new Date().getUTCFullYear();
+  if (year < now - 1 || year > now + 1) return false;
+  const before = text.slice(Math.max(0, start - 16), start);
+  if (LOG_BEFORE.test(before)) return true;
+  return LINE_START.test(before) && LOG_AFTER.test(text.slice(end, end + 12));
+}
+
 /** "03/14-2021" is not a date; a hyphen and a unicode dash are the same separator. */
 const isDash = (s: string) => s !== '/' && s !== '.';
 const sameSeparator = (a: string, b: string) => a === b || (isDash(a) && isDash(b));
@@ -44,7 +63,7 @@ const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) 
 
 export const dateDetector: Detector = {
   name: 'date',
-  patterns: [NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
+  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -58,7 +77,9 @@ export const dateDetector: Detector = {
       if (valid) add(m.index, m.index + m[0].length, y.length === 4 ? 0.95 : 0.85);
     });
     eachMatch(YEAR_FIRST, text, (m) => {
-      if (sameSeparator(m[2]!, m[4]!) && calendarValid(Number(m[1]), Number(m[3]), Number(m[5]))) add(m.index, m.index + m[0].length, 0.95);
+      if (!sameSeparator(m[2]!, m[4]!) || !calendarValid(Number(m[1]), Number(m[3]), Number(m[5]))) return;
+      if (isLogTimestamp(text, m.index, m.index + m[0].length, Number(m[1]))) return;
+      add(m.index, m.index + m[0].length, 0.95);
     });
     eachMatch(MONTH_YEAR_NUMERIC, text, (m) => add(m.index, m.index + m[0].length, 0.7));
     eachMatch(COMPACT, text, (m) => {

@@ -1,6 +1,6 @@
 import { CJK_FAMILY_NAMES, FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { finding, type Detector } from '../detector';
-import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, NAME_LABEL, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
+import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
 import type { Finding } from '../../types';
 
 /**
@@ -25,6 +25,8 @@ interface Token {
   /** "J." */
   initial: boolean;
   acronym: boolean;
+  /** A given or family name of the dictionaries even when it is also a word ("Will", "August", "West"). */
+  dictionaryName: boolean;
 }
 
 const UNICODE_LETTER = /[\p{L}\p{M}]/u;
@@ -46,7 +48,8 @@ const isJoiner = (c: number) => c === 39 || c === 45 || c === 0x2019;
 
 function makeToken(text: string, value: string, lower: string, start: number, end: number): Token {
   const capitalised = capitalisedAt(value);
-  const common = COMMON_WORDS.has(lower);
+  // A label word ("Driver", "Paciente") introduces a name; it is not one unless a title says so.
+  const common = COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower);
   const folded = foldName(lower);
   const knownFirst = (FIRST_NAMES.has(lower) || FIRST_NAMES.has(folded)) && !common;
   const cjkFamily = isCjk(value.charCodeAt(0)) && value.length >= 2 && value.length <= 5 && CJK_FAMILY_NAMES.has(value[0]!);
@@ -68,6 +71,7 @@ function makeToken(text: string, value: string, lower: string, start: number, en
     nameLike: capitalised && value.length >= 2 && !common && !acronym && !gluedToDigit,
     initial: value.length === 1 && capitalised && text[end] === '.',
     acronym,
+    dictionaryName: capitalised && value.length >= 2 && !acronym && (FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)),
   };
 }
 
@@ -113,10 +117,11 @@ function tokenize(text: string): Token[] {
 /** Lower-case particles inside a name: "María de Jesús", "Ludwig van Beethoven", "Omar bin Laden". */
 const PARTICLE_GAP = /^[ \t](?:de|del|de la|de las|de los|della|di|da|dos|das|do|du|van|von|van der|van den|der|den|ter|ten|le|la|y|e|bin|binti|ibn|al|el|ben|bint)[ \t]$/;
 
-function adjacent(text: string, a: Token, b: Token, allowComma = false): boolean {
+function adjacent(text: string, a: Token, b: Token, allowComma = false, allowLineBreak = true): boolean {
   if (b.start === a.end) return false;
   if (b.start - a.end > 4) return b.start - a.end <= 12 && a.capitalised && b.capitalised && PARTICLE_GAP.test(text.slice(a.end, b.start));
   const gap = text.slice(a.end, b.start);
+  if (!allowLineBreak && gap.includes('\n')) return false;
   if (gap.length >= 3 && PARTICLE_GAP.test(gap)) return a.capitalised && b.capitalised;
   // A dot ends a sentence unless it ends an initial or a title ("J. Patel", "Dr. Lin").
   if (gap.charCodeAt(0) === 46 && a.text.length > 1 && !TITLES.has(a.lower)) return false;
@@ -146,6 +151,9 @@ function sentenceBreakBefore(text: string, at: number): boolean {
   return !gap.includes(':') && !gap.includes(',') && (/\.\s/.test(gap) || gap.includes('\n'));
 }
 
+/** After a word: punctuation, the end of a line or of the text, or another capitalised word. */
+const ENDS_WRAPPED_NAME = /^(?:[,.;:)]|[ \t]{0,2}(?:\n|$)|[ \t]\p{Lu})/u;
+
 /** Which tokens are names, and how sure. */
 class NameMarks {
   readonly isName: Uint8Array;
@@ -173,11 +181,21 @@ class NameMarks {
       if (j > i) {
         const previous = tokens[j - 1]!;
         if (!adjacent(text, previous, t, true)) break;
+        // A label or a title names what follows on its line; a name wrapped onto the next line
+        // ends there ("Patient: John\nSmith, 45"), a sentence does not ("Patient: 王伟\nCall back at").
+        if (labelled && text.slice(previous.end, t.start).includes('\n') && !ENDS_WRAPPED_NAME.test(text.slice(t.end, t.end + 3))) break;
         // A comma ends the name unless it is "Last, First".
         if (text.slice(previous.end, t.start).includes(',') && !(count === 1 && (t.knownFirst || (labelled && t.nameLike)))) break;
       }
       // Inside a labelled name, a short capitalised word of the world list ("Nguyễn Văn An") belongs to it.
-      const ok = t.initial || t.nameLike || (lowerCaseOk && t.text.length >= 2 && (t.knownFirst || t.knownLast)) || (labelled && count > 0 && t.capitalised && WORLD_NAMES.has(foldName(t.lower)));
+      // After a label or a title, a dictionary name that is also a word is the name ("signed by:
+      // Will Reilly", "Dr. Zion West").
+      const ok =
+        t.initial ||
+        t.nameLike ||
+        (lowerCaseOk && t.text.length >= 2 && (t.knownFirst || t.knownLast)) ||
+        (labelled && t.dictionaryName && !LABEL_WORDS.has(t.lower)) ||
+        (labelled && count > 0 && t.capitalised && WORLD_NAMES.has(foldName(t.lower)));
       if (!ok || (count > 0 && SUFFIXES.has(t.lower))) break;
       this.mark(j, score);
       count++;
@@ -194,17 +212,19 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
     if (prev && prev.capitalised && TITLES.has(prev.lower) && /^\.?[ \t]{1,2}$/.test(text.slice(prev.end, t.start))) {
       if (t.nameLike || t.initial || (t.capitalised && !TITLES.has(t.lower) && !t.acronym)) {
         marks.mark(i, 0.9);
-        if (next && adjacent(text, t, next)) marks.markRun(i + 1, 0.9, false);
+        if (next && adjacent(text, t, next, false, false)) marks.markRun(i + 1, 0.9, false, true);
       }
     }
     // A label right before: "Patient: Jane Roe", "daughter Maria". The label regex runs only
     // when the word before could end a label (most words cannot).
-    if (!marks.isName[i] && (t.nameLike || t.initial || t.knownFirst || t.knownLast) && LABEL_LAST_WORDS.has(wordBefore(text, t.start)) && !sentenceBreakBefore(text, t.start)) {
+    // (Also over a token a weaker rule marked: the label's run must reach the whole name.)
+    if (marks.score[i]! < 0.85 && (t.nameLike || t.initial || t.knownFirst || t.knownLast || t.dictionaryName) && LABEL_LAST_WORDS.has(wordBefore(text, t.start)) && !sentenceBreakBefore(text, t.start)) {
       const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
       if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
     }
     if (!next) continue;
-    const nextAdjacent = adjacent(text, t, next);
+    // Dictionary evidence alone does not reach over a line break ("... Madrid\nBorn on the").
+    const nextAdjacent = adjacent(text, t, next, false, false);
     if (nextAdjacent && t.knownFirst && t.capitalised && !AMBIGUOUS_FIRST.has(t.lower) && (next.nameLike || next.initial)) {
       // Known first name + capitalised word: "Maria Okafor".
       marks.markRun(i, 0.75, false);
@@ -227,6 +247,55 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
       marks.mark(i, 0.8);
       marks.mark(i + 1, 0.8);
     }
+  }
+}
+
+/**
+ * The subject of a verb only people are subjects of: "Veikko Niemi denies fever", "Trịnh Nhã Uyên
+ * reports ...". Two to four capitalised words that are not everyday words, on one line, right
+ * before the verb; one word alone needs a dictionary to back it ("Okafor reports", not
+ * "Radiology reports").
+ */
+function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks): void {
+  // Names other rules found: "Mr. Okafor came in. Later Okafor reported pain." — the subject is
+  // the known name; the sentence's first word before it is not part of it.
+  const known = new Set<string>();
+  tokens.forEach((t, k) => {
+    if (marks.isName[k]) known.add(t.lower);
+  });
+  for (let j = 0; j < tokens.length; j++) {
+    const last = tokens[j]!;
+    if (!last.nameLike || !PERSON_PREDICATE.test(text.slice(last.end, last.end + 24))) continue;
+    let i = j;
+    while (i > 0 && j - i < 3 && (tokens[i - 1]!.nameLike || tokens[i - 1]!.initial) && adjacent(text, tokens[i - 1]!, tokens[i]!, false, false)) {
+      const previous = tokens[i - 1]!;
+      if (known.has(tokens[i]!.lower) && !known.has(previous.lower) && sentenceStart(text, previous.start)) break;
+      i--;
+    }
+    if (i === j && !(last.knownLast || last.knownFirst || last.worldName || known.has(last.lower))) continue;
+    // A phrase that opens with an everyday capitalised word is a department or a thing ("Social
+    // Work reports", "Blood Bank reports"); a title or label before a name is handled above.
+    const before = tokens[i - 1];
+    if (before && before.capitalised && !before.nameLike && !TITLES.has(before.lower) && !LABEL_WORDS.has(before.lower) && adjacent(text, before, tokens[i]!, false, false)) continue;
+    for (let k = i; k <= j; k++) marks.mark(k, 0.75);
+  }
+}
+
+/**
+ * The agent of a passive verb of human action: "verified at check-in by Reanna Wiza." Two or
+ * three capitalised words that are not everyday words after "by", closing the clause. ("caused
+ * by", "covered by" take no person.)
+ */
+const BY_AGENT =
+  /(?:^|[^\p{L}])(?:seen|verified|signed|reviewed|examined|performed|dictated|entered|completed|witnessed|approved|ordered|prescribed|accompanied|interpreted|transcribed|checked|documented|visited|evaluated|assessed|treated|discharged|admitted|called|contacted|brought|driven|collected|administered|obtained|translated)[^\n.;]{0,30}[ \t]by[ \t]{1,2}$/u;
+function agentsAfterBy(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.nameLike || marks.isName[i] || !BY_AGENT.test(text.slice(Math.max(0, t.start - 40), t.start))) continue;
+    let j = i;
+    while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
+    if (j === i || !/^(?:[.,;:)]|[ \t]*(?:\n|$))/.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
+    for (let k = i; k <= j; k++) marks.mark(k, 0.75);
   }
 }
 
@@ -262,12 +331,14 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, THING_NAME_LABEL],
+  patterns: [NAME_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
     const marks = new NameMarks(text, tokens);
     applyRules(text, tokens, marks);
+    subjectsOfPersonVerbs(text, tokens, marks);
+    agentsAfterBy(text, tokens, marks);
     propagate(tokens, marks);
     return findingsOf(text, tokens, marks);
   },

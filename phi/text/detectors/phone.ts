@@ -16,13 +16,30 @@ const INTERNATIONAL = new RegExp(`\\+[1-9]\\d{0,2}(?:${SEP}\\(?\\d{1,5}\\)?){2,6
 const phoneContext = contextWords(['phone', 'number', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'called', 'call back', 'contact', 'pager', 'home', 'work', 'reach', 'reached', 'reached at', 'text', 'texted', 'whatsapp', 'voicemail', 'callback', 'fax', 'dial']);
 const faxContext = contextWords(['fax', 'facsimile', 'fx']);
 
+const PHONE_LABEL = /(?:^|[^a-z])(?:phone|ph|tel|telephone|cell|mobile|home|work|pager)[^a-z]/g;
+const FAX_LABEL = /(?:^|[^a-z])(?:fax|facsimile|fx)[^a-z]/g;
+
+function lastIndex(pattern: RegExp, text: string): number {
+  pattern.lastIndex = 0;
+  let at = -1;
+  let m: RegExpExecArray | null;
+  while ((m = pattern.exec(text)) !== null) {
+    at = m.index;
+    pattern.lastIndex = m.index + 1;
+  }
+  return at;
+}
+
+/** FAX when a fax label is the nearest label before the number ("tel. X / fax Y": X is a phone). */
 function typeAt(text: string, start: number): EntityType {
-  return faxContext.before(text, start, 24) ? 'FAX' : 'PHONE';
+  if (!faxContext.before(text, start, 24)) return 'PHONE';
+  const window = text.slice(Math.max(0, start - 24), start).toLowerCase();
+  return lastIndex(FAX_LABEL, window) >= lastIndex(PHONE_LABEL, window) ? 'FAX' : 'PHONE';
 }
 
 export const phoneDetector: Detector = {
   name: 'phone',
-  patterns: [NANP, BARE_TEN, INTERNATIONAL],
+  patterns: [NANP, BARE_TEN, INTERNATIONAL, PHONE_LABEL, FAX_LABEL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];

@@ -23,7 +23,7 @@ const USPS_SUFFIXES = [
   'Rue', 'Run', 'Shoal', 'Shore', 'Shores', 'Skyway', 'Spring', 'Springs', 'Spur', 'Square', 'Sq', 'Station', 'Stravenue', 'Stream',
   'Street', 'St', 'Streets', 'Summit', 'Terrace', 'Ter', 'Throughway', 'Trace', 'Track', 'Trafficway', 'Trail', 'Trl', 'Trailer',
   'Tunnel', 'Turnpike', 'Tpke', 'Underpass', 'Union', 'Valley', 'Viaduct', 'View', 'Views', 'Village', 'Ville', 'Vista', 'Walk',
-  'Wall', 'Way', 'Well', 'Wells',
+  'Wall', 'Way', 'Well', 'Wells', 'Via',
 ];
 const SUFFIX = anyCaseAlternation([...USPS_SUFFIXES, ...CHANCE_STREET_SUFFIXES]);
 
@@ -36,7 +36,8 @@ const STREET = new RegExp(
   'g',
 );
 /** all lower-case "1200 main st": a number of two digits or more, one or two words, a suffix. */
-const STREET_LOWER = new RegExp(`(?<![\\w-])\\d{2,6}[ \\t]{1,3}(?:[nsew]\\.?[ \\t]{1,3})?(?:[a-z][a-z'-]{1,29}[ \\t]{1,3}){1,2}(?:${SUFFIX})s?(?![A-Za-z])\\.?${UNIT}`, 'g');
+/** (Not "1950 in Lake ...": a function word is no street name.) */
+const STREET_LOWER = new RegExp(`(?<![\\w-])\\d{2,6}[ \\t]{1,3}(?:[nsew]\\.?[ \\t]{1,3})?(?!(?:in|on|at|of|to|by|for|from|and|or|the|near|since|until|with)[ \\t])(?:[a-z][a-z'-]{1,29}[ \\t]{1,3}){1,2}(?:${SUFFIX})s?(?![A-Za-z])\\.?${UNIT}`, 'g');
 const PO_BOX = /\b[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb][Oo][Xx]\s{1,3}\d{1,8}\b/g;
 
 /**
