@@ -24,6 +24,8 @@ export interface ForwardedCall {
   /** tools/call only: the arguments the gateway forwarded (unmasked; they never leave the gateway). */
   readonly arguments?: Readonly<Record<string, unknown>>;
   readonly progressToken?: string | number;
+  /** completion/complete only: the name of the argument whose values are being completed. */
+  readonly completing?: string;
   readonly startedAt: number;
 }
 
@@ -64,12 +66,18 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
   }
   const params = (request.params ?? {}) as Record<string, unknown>;
   const progressToken = progressTokenOf(request);
-  const call = (extra: { tool?: string; arguments?: Record<string, unknown> } = {}): ForwardedCall => Object.freeze({
+  const call = (extra: { tool?: string; arguments?: Record<string, unknown>; completing?: string } = {}): ForwardedCall => Object.freeze({
     id: request.id, method: request.method, startedAt: facts.startedAt,
+    ...(extra.completing !== undefined ? { completing: extra.completing } : {}),
     ...(extra.tool !== undefined ? { tool: extra.tool } : {}),
     ...(extra.arguments !== undefined ? { arguments: deepFreeze(structuredClone(extra.arguments)) } : {}),
     ...(progressToken !== undefined ? { progressToken } : {}),
   });
+  if (request.method === 'completion/complete') {
+    // The suggested values are values of this argument: its name classifies them when masked.
+    const name = isObject(params.argument) && typeof params.argument.name === 'string' ? params.argument.name : undefined;
+    return { kind: 'forward', call: call(name !== undefined ? { completing: name } : {}), entry: { ...base, verdict: 'allow', masked: [] } };
+  }
   if (request.method !== 'tools/call') return { kind: 'forward', call: call(), entry: { ...base, verdict: 'allow', masked: [] } };
 
   const policyRuling = decideToolCall(target, params.name, params.arguments);
@@ -106,6 +114,7 @@ export function maskContextFor(target: string, call: ForwardedCall, part: MaskCo
     target, part, method: call.method,
     ...(call.tool !== undefined ? { tool: call.tool } : {}),
     ...(call.arguments !== undefined ? { arguments: call.arguments as Record<string, unknown> } : {}),
+    ...(call.completing !== undefined ? { completing: call.completing } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface MaskContext {
   tool?: string;
   /** The forwarded call's arguments (tools/call only), from the gateway's own record of what it forwarded. */
   arguments?: Record<string, unknown>;
+  /** completion/complete only: the argument whose suggested values these are, from the forwarded record. */
+  completing?: string;
 }
 
 export interface ResponseMasker {

@@ -32,6 +32,8 @@ export interface FieldMaskers {
   binary(value: string): string | undefined;
   /** A tool result's structuredContent, masked once (its JSON twin in a text block follows it). */
   structured?(value: unknown): unknown;
+  /** A suggested value of the argument being completed (masked as that argument's values). */
+  completionValue?(value: unknown): unknown;
 }
 
 type Walker = (value: unknown, f: FieldMaskers) => unknown;
@@ -184,7 +186,7 @@ const RESULTS: Record<string, Walker> = {
     nextCursor: 'keep',
   }),
   'resources/read': shape({ contents: list(resourceContents) }),
-  'completion/complete': shape({ completion: shape({ values: list('data'), total: 'keep', hasMore: 'keep' }) }),
+  'completion/complete': shape({ completion: shape({ values: list((v, f) => (f.completionValue ?? f.data)(v)), total: 'keep', hasMore: 'keep' }) }),
   'tasks/get': shape(taskFields),
   'tasks/cancel': shape(taskFields),
   'tasks/list': shape({ tasks: list(task), nextCursor: 'keep' }),

@@ -118,7 +118,18 @@ export class PhiMasker implements ResponseMasker {
     // their free-text columns (comment, ...) are still scanned. Never for a call that carried SQL.
     const policy = context?.part === 'result' && context.tool && this.catalogTools.has(context.tool) ? this.catalogPolicy : this.policy;
     // Protocol messages are masked field by field (mcp-structure.ts): structure stays, data is masked.
-    if (context?.part === 'result') return this.byStructure(value, policy, (f) => maskResultFields(context.method, value, f));
+    if (context?.part === 'result') {
+      const completing = context.completing;
+      return this.byStructure(value, policy, (f) => maskResultFields(context.method, value, completing === undefined ? f : {
+        // As a one-cell column named after the argument: `patient_name` makes every value a NAME.
+        // The client chose that name, so it may only add masking: a value it leaves as it is
+        // (a name the policy declares `none`) is still masked by its own content.
+        ...f, completionValue: (v) => {
+          const keyed = Object.values(f.data({ [completing]: [v] }) as Record<string, unknown[]>)[0]![0];
+          return keyed !== v ? keyed : f.data(v);
+        },
+      }));
+    }
     if (context?.part === 'notification') return this.byStructure(value, policy, (f) => maskServerMessageFields(context.method, value, f));
     return this.byAppearance(value, policy);
   }

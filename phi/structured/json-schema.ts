@@ -111,9 +111,12 @@ function walkProperties(map: Record<string, unknown>, w: Walk, path: string, dep
   return out;
 }
 
-/** A value the schema holds for its property: by the property's class, else by its own content. */
+/**
+ * A value the schema holds for its property: by the property's PHI class, else by its own content.
+ * A property name the policy declares `none` still gets its values scanned: the server chose the
+ * name, so it may add masking but never switch it off.
+ */
 function maskData(value: unknown, w: Walk, column: ColumnClass | undefined, path: string): unknown {
-  if (column?.kind === 'none') return value;
   if (column?.kind === 'phi') return maskCell(value, column, w.policy, w.context, w.report, path);
   return maskJsonValue(value, w.policy, w.context, w.report, path);
 }

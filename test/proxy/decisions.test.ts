@@ -90,6 +90,9 @@ describe('results', () => {
     expect(maskContextFor('wh', c, 'result')).toEqual({ target: 'wh', part: 'result', method: 'tools/call', tool: 'run_query', arguments: { statement: 'SELECT name FROM p' } });
     expect(maskContextFor('wh', forwarded({ jsonrpc: '2.0', id: 2, method: 'resources/read', params: { uri: 'x' } } as JSONRPCRequest), 'result'))
       .toEqual({ target: 'wh', part: 'result', method: 'resources/read' });
+    // completion/complete: the argument being completed (its values are masked as that argument's).
+    const completion = { jsonrpc: '2.0', id: 3, method: 'completion/complete', params: { ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'patient_name', value: 'Ma' } } } as JSONRPCRequest;
+    expect(maskContextFor('wh', forwarded(completion), 'result')).toEqual({ target: 'wh', part: 'result', method: 'completion/complete', completing: 'patient_name' });
   });
 
   test('shapeResult: tools/list filtered to allowed tools, tables cut to the row limit', () => {

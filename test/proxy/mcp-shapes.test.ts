@@ -168,6 +168,11 @@ describe('structure stays, data inside it is masked', () => {
     expect(p.contact!.enum).toEqual(['[PHONE]', '[EMAIL]']);
     expect(p.contact!.enumNames).toEqual(['Phone [PHONE]', 'Mail [EMAIL]']);
     expect(p.ssn!.oneOf).toEqual([{ const: '[SSN]', title: 'SSN [SSN]' }]);
+    // A property named after a column the policy declares harmless: its default is still scanned.
+    const declared = new PhiMasker({ name: 'ehr', masking: { columns: { patient_id: 'none' } } });
+    const smuggled = await declared.mask({ mode: 'form', message: 'm', requestedSchema: { type: 'object', properties: { patient_id: { type: 'string', default: 'SSN 123-45-6789' } } } },
+      { target: 'ehr', part: 'notification', method: 'elicitation/create' });
+    expect(smuggled.masked.requestedSchema.properties.patient_id).toEqual({ type: 'string', default: 'SSN [SSN]' });
     const visits = (p.visits!.items as { enum: string[] }).enum;
     expect(visits[0]).not.toContain('00123456');
     expect(visits[1]).toBe('routine');
@@ -208,6 +213,19 @@ describe('structure stays, data inside it is masked', () => {
     expect(out._meta).toEqual({ progressToken: 4_155_550_100, 'example.com/patient': 'Patient [NAME], SSN [SSN], call [PHONE], [EMAIL]' });
     const progress = await mask('notifications/progress', { progressToken: 4_155_550_100, progress: 1, message: 'done' }, 'notification');
     expect(progress).toEqual({ progressToken: 4_155_550_100, progress: 1, message: 'done' });
+  });
+
+  test('completion values are masked as values of the argument being completed (from the forwarded request), else by content', async () => {
+    const values = { completion: { values: ['Zyx Qwerty', 'Qwerty Zyx'], total: 2, hasMore: false } };
+    const named = await masker.mask(values, { target: 'ehr', part: 'result', method: 'completion/complete', completing: 'patient_name' });
+    expect(named.masked.completion.values).toEqual(['[NAME]', '[NAME]']);
+    expect(mcp.CompleteResultSchema.safeParse(named.masked).success).toBe(true);
+    const plain = await masker.mask(values, { target: 'ehr', part: 'result', method: 'completion/complete', completing: 'language' });
+    expect(plain.masked.completion.values).toEqual(['Zyx Qwerty', 'Qwerty Zyx']);
+    // The agent names the argument: a name the policy declares harmless passes nothing unscanned.
+    const declared = new PhiMasker({ name: 'ehr', masking: { columns: { language: 'none' } } });
+    const steered = await declared.mask({ completion: { values: ['SSN 123-45-6789'] } }, { target: 'ehr', part: 'result', method: 'completion/complete', completing: 'language' });
+    expect(steered.masked.completion.values).toEqual(['SSN [SSN]']);
   });
 
   test('structure strings (cursors, ids, versions, mime types) pass as they are, unless they hide a checksum-backed identifier', async () => {
