@@ -32,11 +32,34 @@ export interface ManagedProcess {
   tail(): string;
 }
 
-const running = new Set<ManagedProcess>();
+/** Live children, and whether each has a process group of its own. */
+const running = new Map<ManagedProcess, boolean>();
+let supervising = false;
+
+/**
+ * From now on every process started here gets its own process group, so a terminal's Ctrl-C
+ * reaches only this process (the supervisor), which stops its children itself in dependency
+ * order: without it Redis and Temporal got the same SIGINT as the gateway and stopped while the
+ * gateway was still recording the end of its sessions. The supervisor must handle SIGINT/SIGTERM.
+ */
+export function superviseChildProcesses(): void {
+  supervising = true;
+}
+
+/** Signals a child, or its whole process group when it has one of its own (what it started goes too). */
+function signal(child: ChildProcess, ownGroup: boolean, sig: NodeJS.Signals): void {
+  try {
+    if (ownGroup && child.pid) process.kill(-child.pid, sig);
+    else child.kill(sig);
+  } catch {
+    // already gone
+  }
+}
 
 /** Starts a child process that is stopped when this process exits, whatever the reason. */
 export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { onLine?: (line: string) => void } = {}): ManagedProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, ...options });
+  const ownGroup = options.detached ?? supervising;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, ...options, detached: ownGroup });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -53,21 +76,23 @@ export function startProcess(name: string, command: string, args: string[], opti
     name,
     child,
     tail: () => lines.join('\n'),
-    async stop(signal = 'SIGTERM', graceMs = 5_000) {
+    async stop(sig = 'SIGTERM', graceMs = 5_000) {
       running.delete(managed);
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      // The process itself is asked to stop (it ends what it started); only a hard kill takes its group.
+      child.kill(sig);
+      const timer = setTimeout(() => signal(child, ownGroup, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
   };
-  running.add(managed);
+  running.set(managed, ownGroup);
   return managed;
 }
 
+// A process group of its own is not ended by a terminal: it ends when this process does, whatever the reason.
 process.once('exit', () => {
-  for (const p of running) p.child.kill('SIGKILL');
+  for (const [p, ownGroup] of running) signal(p.child, ownGroup, 'SIGKILL');
 });
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, proc?: ManagedProcess): Promise<T> {

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { expandPrincipals, loadConfig } from '../../policy';
 import { developmentKeys } from '../dev-keys';
 import { clientEnvFile, developmentClients, startOidcProvider, writeClientEnvFiles } from '../oidc';
-import { preferredPort, startProcess, waitFor, type ManagedProcess } from '../processes';
+import { preferredPort, startProcess, superviseChildProcesses, waitFor, type ManagedProcess } from '../processes';
 import { ensureRedis } from '../redis';
 import { planSlackDev } from '../slack';
 import { startLocalSnowflakeProcess } from '../snowflake';
@@ -12,6 +12,7 @@ import { projectRoot, stateDir } from '../../lib';
 import { ensureTemporalCli, startTemporalServer } from '../temporal';
 import { startCodecRelay } from '../codec-relay';
 import { stopOnSignals } from './signals';
+import { stopInOrder } from './shutdown';
 
 const say = (message: string) => process.stdout.write(`[gatehouse] ${message}\n`);
 const DEV_AUDIENCE = 'https://gatehouse.local/api';
@@ -52,9 +53,12 @@ export async function runDevStack(_args: string[]): Promise<number> {
     interrupted = signal;
     wake(0);
   });
-  const stopAll = async () => {
-    await Promise.allSettled(children.reverse().map((c) => c.stop('SIGTERM', 10_000)));
-    await Promise.allSettled(cleanups.reverse().map((stop) => stop()));
+  // Ctrl-C reaches only this process; it stops the others in dependency order (./shutdown.ts).
+  superviseChildProcesses();
+  let stopping = false;
+  const stopAll = () => {
+    stopping = true;
+    return stopInOrder(children, cleanups, say);
   };
   try {
     const code = await Promise.race([startEverything(), done]);
@@ -144,7 +148,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
       };
       const proc = startProcess(name, process.execPath, [join(projectRoot, 'bin', 'gatehouse.js'), ...args], { cwd: projectRoot, env, onLine });
       proc.child.once('exit', (code) => {
-        if (!interrupted) {
+        if (!interrupted && !stopping) {
           say(`${name} exited with code ${code}; stopping the stack`);
           wake(code === 0 || code === null ? 1 : code);
         }
