@@ -342,8 +342,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   });
 
   // --- OAuth sign-in steps (the gateway's authorization server reports them) ---------------
-  setHandler(signInSteps, (message) => {
-    if (Array.isArray(message?.steps)) recordSignIn(message.steps.slice(0, 20));
+  setHandler(signInSteps, async (message) => {
+    if (!Array.isArray(message?.steps)) return;
+    const before = signInStepCount;
+    recordSignIn(message.steps.slice(0, 20));
+    // A person handed this live grant to another MCP client: the approvers' thread hears of it.
+    const added = s.timeline.filter((e) => e.type.startsWith(SIGN_IN_TIMELINE_PREFIX)).slice(before);
+    if (s.state === 'ACTIVE' && added.some((e) => e.type === `${SIGN_IN_TIMELINE_PREFIX}grant_reused`)) await safeNotify('grant_reused');
   });
 
   // --- the lifecycle -----------------------------------------------------------------------
@@ -400,6 +405,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
 
     setState('ISSUING');
     const expiresAt = new Date(Date.now() + input.durationMs).toISOString();
+    // Undefined in histories from before the activity answered; false only when a cut came first.
+    let stored: boolean | undefined;
     try {
       credentialAttempted = true;
       const issued = await issueCredential({ requestId: s.requestId, target: s.target, expiresAt });
@@ -410,10 +417,10 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       s.grantId = grantId;
       s.activeSince = now();
       s.expiresAt = expiresAt;
-      await activateGrant({
+      stored = (await activateGrant({
         grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal,
         credentialRef: issued.credentialRef, issuedAt: s.activeSince, expiresAt,
-      });
+      })) ?? undefined;
     } catch (error) {
       if (isCancellation(error)) throw error;
       s.failure = `credential issuance failed: ${rootMessage(error)}`;
@@ -422,8 +429,15 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       await safeNotify('failed');
       return;
     }
-    setState('ACTIVE');
-    await safeNotify('active');
+    if (stored === false) {
+      // The request was revoked in the grant store before its grant could be stored (revocation's
+      // fast path; its message to this workflow may still be on its way, or lost): never active.
+      record('activation_refused', 'gatehouse', 'the request was revoked in the grant store before its grant was stored');
+      revocationAsked ??= { by: 'system:gatehouse', reason: 'revoked in the grant store before the grant was stored' };
+    } else {
+      setState('ACTIVE');
+      await safeNotify('active');
+    }
 
     let warned = false;
     for (;;) {

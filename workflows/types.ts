@@ -177,7 +177,7 @@ export interface AccessStatus {
 export type NoticeKind =
   | 'requested' | 'decided' | 'expired_unapproved' | 'issued' | 'active' | 'command_held'
   | 'command_decided' | 'expiring_soon' | 'extension_requested' | 'extension_decided'
-  | 'revoked' | 'archived' | 'failed' | 'session_started';
+  | 'revoked' | 'archived' | 'failed' | 'session_started' | 'grant_reused';
 
 export interface Notice {
   kind: NoticeKind;
@@ -204,7 +204,8 @@ export interface AccessActivities {
   notify(notice: Notice): Promise<NoticeResult>;
   issueCredential(request: { requestId: string; target: string; expiresAt: string }): Promise<{ credentialRef: string; principal: string }>;
   revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
-  activateGrant(grant: GrantRecord): Promise<void>;
+  /** False: the request was revoked in the grant store first (revocation's fast path), nothing was stored. */
+  activateGrant(grant: GrantRecord): Promise<boolean>;
   extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean>;
   deactivateGrant(revocation: RevocationEvent): Promise<void>;
   /** Tells the gateway (through Redis) how a held command was decided; it waits on nothing else. */

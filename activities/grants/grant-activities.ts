@@ -4,8 +4,8 @@ import type { AnnouncedDecision } from '../../workflows/types';
 export function createGrantActivities(grants: GrantStore, vault: RedisSecretVault) {
   const board = grants.commandBoard();
   return {
-    async activateGrant(grant: GrantRecord): Promise<void> {
-      await grants.activate(grant);
+    async activateGrant(grant: GrantRecord): Promise<boolean> {
+      return grants.activate(grant);
     },
     async extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean> {
       const extended = await grants.extend(change.grantId, change.expiresAt);

@@ -95,6 +95,21 @@ describe('AccessClient.revoke: the grant is dead in Redis when revoke returns', 
     expect(done.grantId).toBeUndefined();
   });
 
+  test('a cut in Redis that the workflow never heard of (its message lost) still wins: the grant is never stored, the rest is revoked', async () => {
+    const { requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 15_000, reason: 'lost message' });
+    // Only the fast path ran (as if the revoke's Update never reached the workflow).
+    await h.grants.revocations().cut(requestId, 'revoked by carol@example.org: lost message');
+    await h.access.approve(requestId, 'alice@example.org');
+    const done = await waitForState(h.access, requestId, 'ARCHIVED');
+    expect(done.timeline.map((e) => e.type)).toContain('activation_refused');
+    expect(done.timeline.filter((e) => e.type === 'state').map((e) => e.detail)).not.toContain('ACTIVE');
+    expect(done.revocation).toMatchObject({ by: 'system:gatehouse' });
+    expect(await h.grants.lookup(h.grants.tokenFor(done.grantId!))).toBeNull();
+    expect(h.notifier.kinds(requestId)).not.toContain('active');
+    // The credential issued for it was revoked too.
+    expect(h.provider.revoked).toContain(requestId);
+  });
+
   test('when Redis refuses the cut, the workflow is still told and the caller hears that the token may live on', async () => {
     const { requestId, token } = await activeRequest();
     const broken = new AccessClient(h.client, h.config, h.taskQueue, {
