@@ -82,4 +82,24 @@ describe('mcp-remote through the gateway', () => {
   test('the token never reaches the bridge\'s output', () => {
     expect(stderr).not.toContain(stack.token);
   });
+
+  test('a desktop restart: mcp-remote ends without DELETE, its sessions stay until they idle out; the relaunched bridge connects', async () => {
+    const grantId = (await stack.h.access.status(stack.requestId)).grantId!;
+    const live = () => stack.gw.gateway.liveSessions().filter((s) => s.grantId === grantId).length;
+    const before = live();
+    expect(before).toBeGreaterThanOrEqual(1);
+    await client.close();
+    // No DELETE came: the sessions are still there (the gateway's idle timeout and eviction deal with them).
+    expect(live()).toBe(before);
+    const relaunched = new Client({ name: 'desktop-app', version: '1.0.0' });
+    await relaunched.connect(new StdioClientTransport({
+      command: process.execPath,
+      args: [proxyScript, stack.url, '--header-file', join(dir, 'headers.txt'), '--transport', 'http-only'],
+      env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'auth') },
+      stderr: 'pipe',
+    }));
+    expect(text(await relaunched.callTool({ name: 'echo', arguments: { message: INTEROP_CALLS.read } }))).toContain("'[MRN]'");
+    expect(live()).toBeGreaterThan(before);
+    await relaunched.close();
+  });
 });
