@@ -102,6 +102,8 @@ export const statusResponse = z.object({
   expiresAt: z.string().optional(),
   revocation: z.object({ by: z.string(), reason: z.string(), at: z.string() }).optional(),
   failure: z.string().optional(),
+  approversNotAsked: z.object({ at: z.string(), reason: z.string().describe("why, with Slack's error") }).optional()
+    .describe('Slack refused the approval request: nobody was asked, so it expires unapproved unless withdrawn (POST …/revoke) and asked again'),
   archive: z.object({ digest: z.string(), location: z.string() }).optional(),
   extensions: z.array(z.object({ requestedBy: z.string(), requestedAt: z.string(), durationMs: z.number(), reason: z.string(), outcome: z.string() })),
   timeline: z.array(z.object({ at: z.string(), type: z.string(), actor: z.string().optional(), detail: z.string().optional(), client: z.string().optional().describe('oauth_* steps: the client_id') })),

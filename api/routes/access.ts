@@ -50,6 +50,17 @@ function canView(principal: Principal, status: AccessStatus): boolean {
   return status.requester === subject || status.policy.approvers.includes(subject) || principal.scopes.has(SCOPES.auditRead);
 }
 
+/**
+ * Slack refused the approval request (and its reduced form): nobody was asked, and the request
+ * will expire unless withdrawn. The workflow records it in the timeline (notification_failed,
+ * "requested: …", Slack's error in it); the API states it as a field an agent can act on.
+ */
+function notAsked(status: AccessStatus): { at: string; reason: string } | undefined {
+  if (status.thread) return undefined;
+  const event = status.timeline.find((e) => e.type === 'notification_failed' && e.detail?.startsWith('requested:'));
+  return event ? { at: event.at, reason: event.detail!.replace(/^requested:\s*(the approvers were not asked in Slack:\s*)?/, '') } : undefined;
+}
+
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   const { access, grants } = options;
@@ -77,6 +88,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
       ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}),
       ...(status.revocation ? { revocation: status.revocation } : {}),
       ...(status.failure ? { failure: status.failure } : {}),
+      ...(notAsked(status) ? { approversNotAsked: notAsked(status) } : {}),
       ...(status.archive ? { archive: status.archive } : {}),
       extensions: status.extensions.map(({ requestedBy, requestedAt, durationMs, reason, outcome }) => ({ requestedBy, requestedAt, durationMs, reason, outcome })),
       timeline: status.timeline,
@@ -201,7 +213,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
         path: `${BASE}/:id`,
         operationId: 'getAccessRequest',
         summary: 'State and timeline of a request; for its requester while active, the MCP endpoint and grant token',
-        description: 'With ?wait=N the answer is held until the state changes (from `since`, default the current state) or N seconds pass.',
+        description: 'With ?wait=N the answer is held until the state changes (from `since`, default the current state), the approvers turn out not to have been asked (`approversNotAsked`), or N seconds pass.',
         scopes: [SCOPES.request, SCOPES.approve, SCOPES.auditRead],
         params: requestIdParams,
         query: statusQuery,
@@ -210,12 +222,14 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           let status = await visibleStatus(params.id, principal);
           if (query.wait) {
             const from = query.since ?? status.state;
+            const toldAlready = !!notAsked(status);
             const deadline = Date.now() + query.wait * 1000;
             let gone = false;
             res.once('close', () => {
               gone = true;
             });
-            while (status.state === from && !FINAL.has(from) && Date.now() < deadline && !gone) {
+            // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
+            while (status.state === from && !FINAL.has(from) && Date.now() < deadline && !gone && (toldAlready || !notAsked(status))) {
               await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, Math.max(0, deadline - Date.now()))));
               status = await access.status(params.id);
             }

@@ -33,6 +33,7 @@ interface RequestView {
   expiresAt?: string;
   revocation?: { by: string; reason: string; at: string };
   failure?: string;
+  approversNotAsked?: { at: string; reason: string };
   timeline: { at: string; type: string; actor?: string; detail?: string; client?: string }[];
   grant?: Grant;
 }
@@ -100,6 +101,7 @@ function printView(view: RequestView): void {
   if (view.expiresAt && !view.grant) out(`expires       ${view.expiresAt}`);
   if (view.revocation) out(`revoked       by ${view.revocation.by}: ${view.revocation.reason}`);
   if (view.failure) out(`failure       ${view.failure}`);
+  if (view.approversNotAsked) out(`warning       the approvers were not asked in Slack: ${view.approversNotAsked.reason}`);
   printGrant(view);
   out('timeline');
   for (const event of view.timeline) {
@@ -177,7 +179,11 @@ function registerRequest(program: Command): void {
         return;
       }
       const progress = new Progress(process.stderr);
-      const view = await waitUntil(client, accepted.id, (v) => v.state === 'ACTIVE' || FINAL.includes(v.state), timeoutMs, progress);
+      const view = await waitUntil(client, accepted.id, (v) => v.state === 'ACTIVE' || FINAL.includes(v.state) || (v.state === 'PENDING_APPROVAL' && !!v.approversNotAsked), timeoutMs, progress);
+      if (view.state === 'PENDING_APPROVAL' && view.approversNotAsked) {
+        // Nobody can approve it: waiting on would only reach its expiry.
+        throw new CommandFailure(EXIT.failed, `${view.id}: the approvers were not asked in Slack (${view.approversNotAsked.reason}), so nobody can approve it; withdraw it with: gatehouse revoke ${view.id} --reason "…", then ask again`);
+      }
       const written = view.state === 'ACTIVE' && view.grant && options.mcpConfig ? writeMcpConfig(options.mcpConfig, view.grant) : undefined;
       if (options.json) printJson(written ? { ...view, grant: { ...view.grant, token: undefined, mcpConfig: undefined, mcpConfigFile: written } } : view);
       else if (view.state === 'ACTIVE') {

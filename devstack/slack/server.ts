@@ -40,9 +40,15 @@ export interface FailureSpec {
    * slow and the client gave up waiting. The race no read-back can close on its own.
    */
   applyAfterMs?: number;
+  /**
+   * Only calls with an argument whose value (a form value, or JSON for a structured one) contains
+   * this text fail, e.g. `:requested"` for the approval request's idempotency key in its metadata;
+   * other calls of the method pass untouched and leave the failure queued. Default: every call.
+   */
+  matching?: string;
 }
 
-type QueuedFailure = Required<Omit<FailureSpec, 'error'>> & { error?: string };
+type QueuedFailure = Required<Omit<FailureSpec, 'error' | 'matching'>> & { error?: string; matching?: string };
 
 export interface LocalSlackOptions {
   /** 0 or absent: a free port. */
@@ -116,7 +122,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const spec = METHODS[method];
     if (!spec) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
 
-    const injected = takeFailure(failures, method);
+    const injected = takeFailure(failures, method, args);
     if (injected?.status === 429) {
       record.injected = 'rate_limited';
       return answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(injected.retryAfterSec) });
@@ -171,8 +177,9 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const method = String(req.params.method);
     const queue = failures.get(method);
     const head = queue?.[0];
-    if (head && head.status !== 429 && head.status !== 200 && !head.afterApply && !(head.applyAfterMs > 0)) {
-      takeFailure(failures, method);
+    const args: Args = { ...(req.query as Args), ...((req.body ?? {}) as Args) };
+    if (head && head.status !== 429 && head.status !== 200 && !head.afterApply && !(head.applyAfterMs > 0) && matches(head, args)) {
+      takeFailure(failures, method, args);
       ws.recordCall({ method, at: new Date().toISOString(), status: head.status, ok: false, error: 'internal_error', args: withoutToken({ ...(req.query as Args), ...((req.body ?? {}) as Args) }), injected: 'server_error' });
       res.status(head.status).json({ ok: false, error: 'internal_error' });
       return;
@@ -233,6 +240,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
         afterApply: String(body.afterApply) === 'true',
         ...(typeof body.error === 'string' ? { error: body.error } : {}),
         applyAfterMs: body.applyAfterMs === undefined ? undefined : Number(body.applyAfterMs),
+        ...(typeof body.matching === 'string' ? { matching: body.matching } : {}),
       });
       res.json({ ok: true });
     } catch (error) {
@@ -303,14 +311,21 @@ function queueFailure(failures: Map<string, QueuedFailure[]>, method: string, sp
   queue.push({
     status: spec.status, times: spec.times ?? 1, retryAfterSec: spec.retryAfterSec ?? 1, afterApply: spec.afterApply ?? false, applyAfterMs: spec.applyAfterMs ?? 0,
     ...(spec.error ? { error: spec.error } : {}),
+    ...(spec.matching !== undefined ? { matching: spec.matching } : {}),
   });
   failures.set(method, queue);
 }
 
-function takeFailure(failures: Map<string, QueuedFailure[]>, method: string): QueuedFailure | undefined {
+function matches(failure: QueuedFailure, args: Args): boolean {
+  const { matching } = failure;
+  if (matching === undefined) return true;
+  return Object.values(withoutToken(args)).some((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '').includes(matching));
+}
+
+function takeFailure(failures: Map<string, QueuedFailure[]>, method: string, args: Args): QueuedFailure | undefined {
   const queue = failures.get(method);
   const head = queue?.[0];
-  if (!queue || !head) return undefined;
+  if (!queue || !head || !matches(head, args)) return undefined;
   head.times -= 1;
   if (head.times <= 0) queue.shift();
   return { ...head };

@@ -70,6 +70,15 @@ describe('local Slack failure injection', () => {
     expect((await client.chat.update({ channel, ts: posted.ts as string, text: 'y' })).ok).toBe(true);
   });
 
+  test('matching: only calls with an argument containing the text fail; the others pass and leave the failure queued', async () => {
+    slack.failNext('chat.postMessage', { status: 200, error: 'invalid_blocks', matching: 'the one' });
+    expect((await post('another post')).status).toBe(200);
+    expect(await (await post('the one to refuse')).json()).toEqual({ ok: false, error: 'invalid_blocks' });
+    expect(await (await post('the one again')).json()).toMatchObject({ ok: true });
+    expect(slack.workspace.history(channel).map((m) => m.text)).toEqual(expect.arrayContaining(['another post', 'the one again']));
+    expect(slack.workspace.history(channel).map((m) => m.text)).not.toContain('the one to refuse');
+  });
+
   test('injecting for a method the local Slack lacks is a clear error', () => {
     expect(() => slack.failNext('chat.scheduleMessage', { status: 500 })).toThrow(/does not implement chat\.scheduleMessage/);
   });

@@ -7,7 +7,7 @@ import { createLogger, GrantStore } from '../../lib';
 import { oidcSettings } from '../api/fixture';
 import { eventually } from '../support/eventually';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
-import { startSlackStack, type SlackStack } from './stack';
+import { SLACK_TEST_CONFIG, startSlackStack, type SlackStack } from './stack';
 
 /**
  * Issue 23: a refused notification is never silent. Everything real: the local Slack (strict
@@ -18,6 +18,8 @@ import { startSlackStack, type SlackStack } from './stack';
  */
 
 const BIN = resolve(__dirname, '../../bin/gatehouse.js');
+/** The approval request's idempotency key ends so in its metadata (the requester's DM is `:requested-dm`). */
+const APPROVAL_REQUEST = ':requested"';
 const CAROL: OidcClient = { clientId: 'carol@example.org', clientSecret: `carol-${randomBytes(12).toString('hex')}`, scope: 'access:request' };
 
 describe('Slack refuses the approval request: the request and its requester know', () => {
@@ -26,7 +28,8 @@ describe('Slack refuses the approval request: the request and its requester know
   let api: RunningApi;
 
   beforeAll(async () => {
-    stack = await startSlackStack();
+    // Time to withdraw the request before it would expire (8 s in the shared test policy), on a loaded machine too.
+    stack = await startSlackStack({ configYaml: SLACK_TEST_CONFIG.replace('approvalTimeout: 8s', 'approvalTimeout: 3m') });
     oidc = await startOidcProvider({ clients: [CAROL] });
     const app = createApiApp({
       verifier: createOidcVerifier(oidcSettings(oidc)),
@@ -62,8 +65,8 @@ describe('Slack refuses the approval request: the request and its requester know
   }
 
   test('the request message and its reduced form refused (invalid_blocks): timeline, API, CLI, /access status and a DM say so', async () => {
-    // Slack refuses the next two posts: the full approval request, then the reduced one.
-    stack.slack.failNext('chat.postMessage', { status: 200, error: 'invalid_blocks', times: 2 });
+    // Slack refuses the next two approval-request posts (the full one, then the reduced one); other posts pass.
+    stack.slack.failNext('chat.postMessage', { status: 200, error: 'invalid_blocks', times: 2, matching: APPROVAL_REQUEST });
     const delivery = await stack.driver.command({ user: 'carol', channel: 'general', text: 'clinical 20s quarterly readmission audit' });
     expect(delivery.status).toBe(200);
     const [answer] = await waitForResponses(delivery, 1);
@@ -100,19 +103,41 @@ describe('Slack refuses the approval request: the request and its requester know
     const token = await oidc.token(CAROL.clientId);
     const response = await fetch(`${api.url}/v1/access-requests/${requestId}`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    const view = await response.json() as { timeline: Array<{ type: string; detail?: string }> };
+    const view = await response.json() as { state: string; approversNotAsked?: { at: string; reason: string }; timeline: Array<{ type: string; detail?: string }> };
+    expect(view.state).toBe('PENDING_APPROVAL');
+    expect(view.approversNotAsked).toEqual({ at: refused.at, reason: 'Slack refused the requested message (invalid_blocks) and its reduced form (invalid_blocks); the requester was told by DM' });
     expect(view.timeline).toContainEqual(expect.objectContaining({ type: 'notification_failed', detail: refused.detail }));
 
     // The CLI.
     const cli = await gatehouse(['status', requestId]);
     expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`warning       the approvers were not asked in Slack: ${view.approversNotAsked!.reason}`);
     expect(cli.stdout).toContain(`notification_failed — ${refused.detail}`);
 
-    // Nobody could approve it: it expires unapproved (8 s in the test policy), and nothing was granted.
+    // Carol withdraws it as the DM says; nothing was ever granted.
+    await stack.driver.command({ user: 'carol', channel: 'general', text: `revoke ${requestId} asking again with a shorter reason` });
     const closed = await eventually(async () => {
       const s = await stack.access.status(requestId);
-      return s.state === 'EXPIRED_UNAPPROVED' && s;
-    }, `${requestId} to expire unapproved`);
+      return ['REVOKED', 'ARCHIVED'].includes(s.state) && s;
+    }, `${requestId} to be withdrawn`);
+    expect(closed.decision).toBeUndefined();
+    expect(closed.grantId).toBeUndefined();
+  });
+
+  test('`gatehouse request --wait`: when Slack refuses the approval request the command stops waiting and says what to do (exit 1)', async () => {
+    stack.slack.failNext('chat.postMessage', { status: 200, error: 'invalid_blocks', times: 2, matching: APPROVAL_REQUEST });
+    const run = await gatehouse(['request', '--target', 'clinical', '--duration', '20s', '--reason', 'nightly reconciliation', '--wait', '--timeout', '5m']);
+    expect(run.code).toBe(1);
+    const id = /(req_[a-z0-9]{20}): the approvers were not asked in Slack/.exec(run.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(run.stderr).toContain(`${id}: the approvers were not asked in Slack (Slack refused the requested message (invalid_blocks) and its reduced form (invalid_blocks); the requester was told by DM), so nobody can approve it; withdraw it with: gatehouse revoke ${id}`);
+    // Withdrawn as told: nothing was ever granted.
+    const withdrawn = await gatehouse(['revoke', id!, '--reason', 'asking again with a shorter reason']);
+    expect(withdrawn.code).toBe(0);
+    const closed = await eventually(async () => {
+      const s = await stack.access.status(id!);
+      return ['REVOKED', 'ARCHIVED'].includes(s.state) && s;
+    }, `${id} to be withdrawn`);
     expect(closed.decision).toBeUndefined();
     expect(closed.grantId).toBeUndefined();
   });
