@@ -104,6 +104,8 @@ export function createOidcVerifier(settings: OidcSettings): TokenVerifier {
   const principalFrom = (claims: JWTPayload & { scope?: unknown; scp?: unknown; client_id?: unknown }, tokenKind: Principal['tokenKind']): Principal => {
     const subject = claims[settings.subjectClaim];
     if (typeof subject !== 'string' || !subject.trim()) throw invalidToken(`the token has no "${settings.subjectClaim}" claim to identify the caller`);
+    // system:... names Gatehouse itself (expiry, cancellation); the workflow lets it revoke anything.
+    if (/^\s*system:/i.test(subject)) throw invalidToken(`the token's "${settings.subjectClaim}" claim starts with "system:", which Gatehouse reserves for itself; the identity provider must give this caller another subject`);
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : Array.isArray(claims.scp) ? claims.scp.map(String) : [];
     return { subject, scopes: new Set(scopes.filter(Boolean)), clientId: typeof claims.client_id === 'string' ? claims.client_id : undefined, tokenKind };
   };

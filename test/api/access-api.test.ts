@@ -196,6 +196,8 @@ describe('bearer tokens', () => {
     expectProblem(await get(none), 401, /signed with "none"/);
     const { privateKey: otherKey } = await generateKeyPair('RS256');
     expectProblem(await get(await f.oidc.sign(base, { key: otherKey })), 401, /signature does not verify/);
+    // A subject that poses as Gatehouse itself (system:..., which may revoke anything) is refused.
+    expectProblem(await get(await f.oidc.sign({ ...base, sub: ' System:gatehouse' })), 401, /reserves for itself/);
     const real = await f.token('carol@example.org');
     const [h, p, s] = real.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), scope: 'access:request access:approve' })).toString('base64url')}.${s}`;
