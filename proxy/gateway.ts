@@ -11,6 +11,7 @@ import type { GatewayRecorder } from './recording';
 import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held-commands';
 import { RefusalTally, type RefusedGrant } from './refusals';
 import { GatewaySession } from './session';
+import { seconds, sessionToEvict } from './session-room';
 import { foreignOrigin, originRules, type OriginRules } from './request-origin';
 
 export interface GatewayLimits {
@@ -23,6 +24,8 @@ export interface GatewayLimits {
   maxSessionsPerGrant: number;
   /** At the limit, a new session evicts the grant's least recently used one idle this long (`sessions.evictIdleAfter`). */
   evictIdleAfterMs: number;
+  /** At the limit, a session with no HTTP request open and nothing pending this long was abandoned and makes way at once (proxy/session-room.ts). */
+  evictAbandonedAfterMs: number;
   upstreamTimeoutMs: number;
   holdProgressIntervalMs: number;
   /** How often live sessions are re-checked against Redis (a backstop to the revocation event). */
@@ -41,6 +44,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   // restarts, and the least recently used idle session makes way for a new one.
   maxSessionsPerGrant: 8,
   evictIdleAfterMs: 60_000,
+  evictAbandonedAfterMs: 2_000,
   upstreamTimeoutMs: 120_000,
   holdProgressIntervalMs: 2_000,
   sweepIntervalMs: 5_000,
@@ -131,6 +135,8 @@ export class Gateway {
   private readonly holdsWaiting = new Map<string, number>();
   /** The address each session's initialize came from (an unauthenticated DELETE must match it). */
   private readonly startedFrom = new WeakMap<GatewaySession, string>();
+  /** HTTP exchanges open per session (POSTs being answered, GET streams): none means its client left. */
+  private readonly openRequests = new WeakMap<GatewaySession, number>();
   /** The Host and Origin values this gateway answers to (DNS-rebinding protection). */
   private readonly origins: OriginRules;
   /** Refusals counted per grant and recorded in windows (a flood writes a few entries, not one each). */
@@ -333,6 +339,7 @@ export class Gateway {
         throw new GatewayError(refusal.code as GatewayErrorCode, refusal.message, 409, {}, taken);
       }
       try {
+        this.holdOpen(session, res);
         await session.transport.handleRequest(req, res, body);
       } finally {
         session.releaseIds(ids);
@@ -376,24 +383,39 @@ export class Gateway {
   }
 
   /**
-   * A grant at its session limit: the least recently used session idle for long enough makes way
-   * (desktop clients restart without DELETE); otherwise 429 with when to retry.
+   * A grant at its session limit: an abandoned session (nothing open, nothing pending) or one idle
+   * for long enough makes way (clients end or restart without DELETE; session-room.ts); otherwise
+   * 429 with when to retry.
    */
   private async makeRoom(grant: GrantRecord, target: TargetConfig): Promise<void> {
     const limits = this.sessionLimits(target);
     const live = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === grant.grantId);
     if (live.length < limits.perGrant) return;
-    const lru = [...this.sessions.values()].filter((s) => s.grant.grantId === grant.grantId).sort((a, b) => a.lastActivity - b.lastActivity)[0];
-    const idle = lru ? Date.now() - lru.lastActivity : 0;
-    if (lru && idle >= limits.evictAfterMs) {
-      this.log.info({ grantId: grant.grantId, sessionId: lru.sessionId, idleMs: idle }, 'evicting the least recently used idle session');
-      await lru.end('closed', `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was the least recently used (idle ${Math.round(idle / 1000)} s)`);
+    const now = Date.now();
+    const candidates = [...this.sessions.values()].filter((s) => s.grant.grantId === grant.grantId)
+      .map((session) => ({ session, lastActivity: session.lastActivity, openRequests: this.openRequests.get(session) ?? 0, pendingCalls: session.pendingCalls }));
+    const rules = { evictAbandonedAfterMs: this.limits.evictAbandonedAfterMs, evictIdleAfterMs: limits.evictAfterMs };
+    const eviction = sessionToEvict(candidates, rules, now);
+    if (eviction) {
+      const { session, why, idleMs } = eviction;
+      this.log.info({ grantId: grant.grantId, sessionId: session.session.sessionId, idleMs, why }, 'a new session takes the place of an unused one');
+      await session.session.end('closed', why === 'abandoned'
+        ? `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was abandoned (no request open, nothing pending, last used ${seconds(idleMs)} s ago, no DELETE came)`
+        : `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was the least recently used (idle ${Math.round(idleMs / 1000)} s)`);
       return;
     }
-    const retry = Math.max(1, Math.ceil(((lru ? limits.evictAfterMs - idle : limits.evictAfterMs)) / 1000));
+    // When the first of them may make way, if nothing is sent on it meanwhile.
+    const waits = candidates.filter((c) => c.pendingCalls === 0).map((c) => (c.openRequests ? limits.evictAfterMs : this.limits.evictAbandonedAfterMs) - (now - c.lastActivity));
+    const retry = Math.max(1, Math.ceil((waits.length ? Math.min(...waits) : limits.evictAfterMs) / 1000));
     throw new GatewayError(GatewayErrorCode.TooManySessions,
-      `grant ${grant.grantId} already has ${live.length} live sessions (at most ${limits.perGrant}) on ${target.name}, all used in the last ${Math.round(limits.evictAfterMs / 1000)} s; end one (DELETE) or retry in ${retry} s, when the least recently used one may be evicted`,
+      `grant ${grant.grantId} already has ${live.length} live sessions (at most ${limits.perGrant}) on ${target.name}, all in use: a session makes way once nothing is open or pending on it for ${seconds(this.limits.evictAbandonedAfterMs)} s, or once it has sent no request for ${seconds(limits.evictAfterMs)} s; end one (DELETE) or retry in ${retry} s`,
       429, { 'retry-after': String(retry) });
+  }
+
+  /** Counts an HTTP exchange open on a session until its response ends: a session with none was left by its client. */
+  private holdOpen(session: GatewaySession, res: ServerResponse): void {
+    this.openRequests.set(session, (this.openRequests.get(session) ?? 0) + 1);
+    res.once('close', () => this.openRequests.set(session, Math.max(0, (this.openRequests.get(session) ?? 1) - 1)));
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
@@ -460,6 +482,7 @@ export class Gateway {
       this.log.error({ target: target.name, err: (error as Error).message }, 'upstream did not start');
       throw new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${target.name} could not be started; try again or tell an operator`, 502);
     }
+    this.holdOpen(session, res);
     await session.transport.handleRequest(req, res, body);
     // The transport answered without starting a session (e.g. a wrong Accept header): stop the upstream.
     if (!session.sessionId) await session.end('error', 'the initialize request was rejected');

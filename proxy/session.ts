@@ -101,6 +101,11 @@ export class GatewaySession {
     return this.deps.target.name;
   }
 
+  /** Client requests not answered yet (forwarded, or held for an approver). */
+  get pendingCalls(): number {
+    return this.pending.size;
+  }
+
   /** Process id of a stdio upstream; null for HTTP upstreams or before start. */
   upstreamPid(): number | null {
     return this.upstream?.pid() ?? null;
