@@ -6,7 +6,7 @@ export {
 export { SlackNotifier, slackNotifierSettings, targetFacts, fullTextFileName, type SlackNotifierOptions, type SlackNotifierSettings } from './slack-notifier';
 // The Slack vocabulary (action ids, button values, escaping, state lines) lives in lib/slack.
 export {
-  requestMessage, reducedMessage, requesterDm, notDeliveredDm, decidedReply, issuedReply, activeReply, sessionReply, commandMessage, commandOutcome,
+  requestMessage, reducedMessage, requesterDm, notDeliveredDm, decidedReply, issuedReply, activeReply, sessionReply, grantReusedReply, commandMessage, commandOutcome,
   commandDecidedReply, expiringSoonMessage, extensionMessage, extensionDecidedReply, revokedReply, archivedReply, expiredReply, failedReply,
   fullTextMessages, codeBlock, BLOCK_TEXT_MAX, FIELD_TEXT_MAX, type TargetFacts, type SlackMessageContent, type FullText,
 } from './slack-blocks';

@@ -257,6 +257,16 @@ export function sessionReply(s: AccessStatus, detail: string, who: Who): SlackMe
   return reply(`:electric_plug: ${who(s.requester)} started an MCP session through the gateway: ${code(detail, 300)}. Every exchange is recorded; PHI is masked.`);
 }
 
+/**
+ * A person signed in from another MCP client and reused this live grant: its token now also goes
+ * to that client. The approvers read which client, what it claims and what was verified.
+ */
+export function grantReusedReply(s: AccessStatus, reused: { client?: string; detail?: string }, who: Who): SlackMessageContent {
+  const full: FullText[] = [];
+  const line = `:key: ${who(s.requester)} signed in from another MCP client and reused this access (client ${code(reused.client ?? 'unknown', 300)}). The grant's token now also goes to that client; revoke now if that was not expected.`;
+  return reply(line, reused.detail ? quoted('The client, as Gatehouse recorded it', reused.detail, full, 'Client') : [], full);
+}
+
 /** A held command, with its own buttons until someone (or the timeout) decides. */
 export function commandMessage(s: AccessStatus, c: CommandRecord, who: Who): SlackMessageContent {
   const classes = c.classes.map((x) => short(x, 40)).join(', ') || 'unclassified';

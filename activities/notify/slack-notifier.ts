@@ -8,7 +8,7 @@ import type { Notifier } from './notifier';
 import {
   activeReply, archivedReply, commandDecidedReply, commandMessage, decidedReply, expiredReply, expiringSoonMessage,
   extensionDecidedReply, extensionMessage, failedReply, fullTextMessages, issuedReply, notDeliveredDm, reducedMessage, requesterDm,
-  requestMessage, revokedReply, sessionReply, type FullText, type SlackMessageContent, type TargetFacts,
+  grantReusedReply, requestMessage, revokedReply, sessionReply, type FullText, type SlackMessageContent, type TargetFacts,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
 
@@ -80,6 +80,11 @@ export class SlackNotifier implements Notifier {
       case 'session_started': {
         const opened = [...s.timeline].reverse().find((e) => e.type === 'session_started');
         if (opened?.detail) await this.reply(s, thread, `session:${opened.detail}`, sessionReply(s, opened.detail, who));
+        return {};
+      }
+      case 'grant_reused': {
+        const reused = [...s.timeline].reverse().find((e) => e.type === 'oauth_grant_reused');
+        if (reused) await this.reply(s, thread, `grant-reused:${reused.at}:${reused.client ?? ''}`, grantReusedReply(s, reused, who));
         return {};
       }
       case 'command_held': {

@@ -1,4 +1,4 @@
-import { requestMessage } from '../../activities/notify';
+import { grantReusedReply, requestMessage } from '../../activities/notify';
 import { describeRequest, lifecycleEvents } from '../../audit';
 import { messageBlockProblems } from '../../devstack/slack';
 import { subjectName } from '../../lib/slack';
@@ -53,6 +53,14 @@ describe('an OAuth sign-in, as approvers and auditors read it', () => {
       const hostile = { ...lookalike, name: `Claude ${marker} Approved by @dana.lead`, clientId: `https://evil.example/${marker}`, kind: 'metadata_document' as const, impersonates: `${marker}` };
       const message = requestMessage(signedIn(hostile), mention);
       expect({ marker, problems: [...messageBlockProblems(message.blocks), ...formattingFromUserText(message)] }).toEqual({ marker, problems: [] });
+    }
+  });
+
+  test('Slack: a grant reused by another client is told in the thread, its words inert', () => {
+    for (const marker of MARKERS) {
+      const message = grantReusedReply(signedIn(lookalike, { state: 'ACTIVE' }), { client: `ghc_${marker}`, detail: `"Claude ${marker}" (name claimed by the client, not verified)` }, mention);
+      expect({ marker, problems: [...messageBlockProblems(message.blocks), ...formattingFromUserText(message)] }).toEqual({ marker, problems: [] });
+      expect(message.text).toContain('signed in from another MCP client and reused this access');
     }
   });
 

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { SlackMessage } from '../../devstack/slack';
+import { waitForMessage, type SlackMessage } from '../../devstack/slack';
 import { GRANT_TOKEN_PREFIX } from '../../lib';
 import { eventually } from '../proxy/support';
 import { historyText } from '../support/history';
@@ -159,6 +159,8 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     provider.saveTokens({ ...provider.saved!, ...renewed });
 
     // Nothing secret in the workflow's history: no code, token, verifier, state or the gateway's client secret.
+    // (A signal that arrives during a workflow task is written to history when the task ends: wait for the workflow to have it.)
+    await eventually(async () => (await stack.as.trailOf(requestId)).some((e) => e.type === 'oauth_token_refreshed') || undefined, 'the refresh on the record');
     const history = historyText(await stack.temporal.workflow.getHandle(requestId).fetchHistory());
     expect(history).toContain('oauth_token_issued');
     expect(history).toContain('"type":"token_refreshed"');
@@ -210,6 +212,9 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     const steps = (await stack.as.trailOf(activeRequest)).filter((e) => e.client === provider.info?.client_id);
     expect(steps.map((e) => e.type)).toEqual(['oauth_client_identified', 'oauth_authorization_started', 'oauth_signed_in', 'oauth_grant_reused', 'oauth_code_issued', 'oauth_token_issued']);
     expect(steps[0]?.detail).toContain('"Older MCP client" (name claimed by the client, not verified)');
+    // The approvers' thread hears that the live grant went to another client, and which.
+    const told = await waitForMessage(stack.slack.workspace, 'phi-approvers', (m) => m.text.includes('reused this access') && m.text.includes(provider.info!.client_id));
+    expect(JSON.stringify(told.blocks)).toContain('Older MCP client');
     // Nothing secret in what the gateway and the authorization server logged.
     const logs = stack.logs.join('\n');
     expect(logs).not.toContain(provider.saved!.access_token);
