@@ -19,6 +19,19 @@ const EXPORT_OBJECTS = new Set(['STAGE', 'EXTERNAL', 'API', 'STORAGE', 'NOTIFICA
 /** Session-level statements that do not touch data. */
 const SESSION = new Set(['USE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SET', 'UNSET']);
 
+/**
+ * Session parameters that only change how values are shown or read in: an `ALTER SESSION` that
+ * sets or unsets nothing else is session housekeeping. Any other parameter (a statement timeout,
+ * rows per result set, a query tag, identifier case rules the masking's lineage relies on) would
+ * lift a limit Gatehouse put on the issued user, so it is judged like a grant (docs.snowflake.com
+ * sql-reference/parameters: STATEMENT_TIMEOUT_IN_SECONDS may be set per session).
+ */
+const DISPLAY_PARAMETERS = new Set([
+  'TIMEZONE', 'DATE_OUTPUT_FORMAT', 'DATE_INPUT_FORMAT', 'TIME_OUTPUT_FORMAT', 'TIME_INPUT_FORMAT', 'TIMESTAMP_OUTPUT_FORMAT',
+  'TIMESTAMP_INPUT_FORMAT', 'TIMESTAMP_LTZ_OUTPUT_FORMAT', 'TIMESTAMP_NTZ_OUTPUT_FORMAT', 'TIMESTAMP_TZ_OUTPUT_FORMAT', 'TIMESTAMP_TYPE_MAPPING',
+  'BINARY_INPUT_FORMAT', 'BINARY_OUTPUT_FORMAT', 'WEEK_START', 'WEEK_OF_YEAR_POLICY', 'JSON_INDENT', 'GEOGRAPHY_OUTPUT_FORMAT', 'GEOMETRY_OUTPUT_FORMAT',
+]);
+
 const SMUGGLED = new Set(['DROP', 'DELETE', 'INSERT', 'UPDATE', 'MERGE', 'TRUNCATE', 'GRANT', 'REVOKE', 'ALTER', 'CREATE']);
 const MAX_SQL_LENGTH = 1_000_000;
 const parser = new Parser();
@@ -134,6 +147,7 @@ function classifyStatementKind(stmt: Token[], options: ClassifyOptions): Stateme
     if (object === 'TAG' || has(stmt, 'SET', 'TAG') || has(stmt, 'UNSET', 'TAG')) {
       return { classes: new Set(['privilege']), reason: 'changes object tags (the data classification PHI masking reads)', parseable: true };
     }
+    if (word === 'ALTER' && object === 'SESSION') return classifyAlterSession(stmt, index);
     if (PRIVILEGE_OBJECTS.has(object)) classes.add('privilege');
     else if (EXPORT_OBJECTS.has(object) || has(stmt, 'EXTERNAL', 'FUNCTION')) classes.add('export');
     else classes.add('ddl');
@@ -159,6 +173,23 @@ function classifyStatementKind(stmt: Token[], options: ClassifyOptions): Stateme
     if (stray) return { classes: new Set([...classes, 'unparseable']), reason: `unexpected ${stray.text} inside a SELECT`, parseable: false };
   }
   return { classes, parseable: true };
+}
+
+/** `ALTER SESSION SET p = v [, ...]` / `UNSET p [, ...]`: housekeeping when every p only changes display. */
+function classifyAlterSession(stmt: Token[], index: number): StatementResult {
+  const verb = stmt[index + 2]?.text;
+  const names: string[] = [];
+  for (let i = index + 3; i < stmt.length; i += 1) {
+    const t = stmt[i];
+    const before = stmt[i - 1]?.text;
+    if (!t || (i !== index + 3 && before !== ',')) continue;
+    // A quoted or otherwise odd name is never taken for a display parameter.
+    names.push(t.kind === 'word' && t.depth === 0 ? t.text : `unrecognised name ${t.text}`);
+  }
+  const lifted = names.filter((n) => !DISPLAY_PARAMETERS.has(n));
+  if ((verb === 'SET' || verb === 'UNSET') && names.length > 0 && lifted.length === 0) return { classes: new Set(['read']), parseable: true };
+  const what = lifted.length > 0 ? lifted.join(', ') : 'an unrecognised session change';
+  return { classes: new Set(['privilege']), reason: `ALTER SESSION changes ${what}, which can lift a limit set on the issued user`, parseable: true };
 }
 
 function tablesOf(sql: string): string[] | undefined {

@@ -257,3 +257,32 @@ describe('classifySql: reading tags', () => {
     expect(classifySql(sql, { systemFunctions: ['SYSTEM$GET_TAG'] }).classes).toEqual(['read']);
   });
 });
+
+describe('classifySql: ALTER SESSION cannot lift the limits set on the issued user', () => {
+  test.each([
+    "ALTER SESSION SET TIMEZONE = 'UTC'",
+    "alter session set date_output_format = 'YYYY-MM-DD', week_start = 1",
+    'ALTER SESSION UNSET TIMEZONE',
+  ])('display parameters are session housekeeping: %s', (sql) => {
+    expect(classifySql(sql).classes).toEqual(['read']);
+  });
+
+  test.each([
+    'ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 0',
+    'alter session set statement_timeout_in_seconds=172800',
+    "ALTER SESSION SET TIMEZONE = 'UTC', STATEMENT_TIMEOUT_IN_SECONDS = 0",
+    'ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS',
+    `ALTER SESSION SET TIMEZONE = 'UTC', "STATEMENT_TIMEOUT_IN_SECONDS" = 0`,
+    `ALTER SESSION SET "TIMEZONE" = 'UTC'`,
+    'ALTER SESSION SET ROWS_PER_RESULTSET = 0',
+    "ALTER SESSION SET QUERY_TAG = 'gatehouse:someone-else'",
+    'ALTER SESSION SET QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE',
+    'ALTER SESSION /* housekeeping */ SET STATEMENT_QUEUED_TIMEOUT_IN_SECONDS = 0',
+    'ALTER SESSION',
+  ])('anything else is judged like a grant (denied by default): %s', (sql) => {
+    const result = classifySql(sql);
+    expect(result.classes).toContain('privilege');
+    expect(result.classes).not.toContain('read');
+    expect(result.risk).toBe('high');
+  });
+});
