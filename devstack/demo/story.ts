@@ -273,12 +273,18 @@ async function signInWithNothingButTheUrl(stack: DemoStack, slack: LocalSlackPeo
     expectThat(!answer.isError && /\[NAME\]/.test(textOf(answer)) && /\[SSN\]/.test(textOf(answer)), `the signed-in client's query failed or came back unmasked: ${textOf(answer).slice(0, 300)}`);
     ok(`${APPROVER} approved; the client exchanged its code for a token (${provider.saved?.expires_in} s, the grant's own time) and queried: ${textOf(answer).replace(/\s+/g, ' ').slice(0, 160)}`);
 
-    const carol = new ApiAgent(stack.api, await clientCredentialsToken(readClientEnv(join(stateDir, 'oidc', 'clients', `${PERSON}@example.org.env`)), 'access:request'));
+    const carolToken = await clientCredentialsToken(readClientEnv(join(stateDir, 'oidc', 'clients', `${PERSON}@example.org.env`)), 'access:request');
+    const carol = new ApiAgent(stack.api, carolToken);
     const view = await carol.view(requestId!);
     const steps = view.timeline.filter((e) => e.type.startsWith('oauth_')).map((e) => e.type.replace('oauth_', ''));
     expectThat(view.origin === 'oauth' && view.client?.kind === 'dynamic' && view.client.nameVerified === false, `the API says origin ${view.origin}, client ${JSON.stringify(view.client)}`);
     expectThat(['signed_in', 'request_started', 'code_issued', 'token_issued'].every((t) => steps.includes(t)), `the request's timeline has the sign-in steps ${steps.join(', ')}`);
     ok(`the API says origin "oauth", client ${view.client!.clientId} "${view.client!.name}" (claimed; verified: ${view.client!.verified.split(';')[0]}); the request's own timeline has the sign-in: ${steps.join(' → ')}.`);
+    const status = await gatehouse(['status', requestId!], { GATEHOUSE_API_URL: stack.api, GATEHOUSE_TOKEN: carolToken });
+    const said = status.stdout.split('\n').filter((l) => /^(requester|client|\s+verified:)/.test(l));
+    expectThat(status.code === 0 && /via OAuth sign-in from an MCP client/.test(status.stdout) && /^client +Carol's notebook \(MCP client\) \(name claimed by the client, not verified\)/m.test(status.stdout),
+      `gatehouse status ${requestId} exited ${status.code} or does not say it came from an OAuth sign-in and which client: ${status.stdout}${status.stderr}`);
+    detail(`gatehouse status ${requestId}:\n${scrubbed(said.join('\n'))}`);
     const revoked = await carol.call<{ state?: string }>('POST', `/v1/access-requests/${requestId}/revoke`, { reason: 'done with the notebook' });
     expectThat(revoked.status === 200, `revoking ${requestId} answered ${revoked.status}: ${JSON.stringify(revoked.body)}`);
     const refused = await fetch(mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}', signal: AbortSignal.timeout(20_000) });

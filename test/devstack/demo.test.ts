@@ -62,6 +62,8 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/the archive verifies/);
     expect(stdout).toMatch(/the API says origin "oauth", client ghc_\S+ "Carol's notebook \(MCP client\)" \(claimed; /);
     expect(stdout).toMatch(/the client's token now gets HTTP 401/);
+    expect(stdout).toMatch(/requester +carol\.analyst@example\.org \(via OAuth sign-in from an MCP client\)/);
+    expect(stdout).toContain('ok: the archive and gatehouse audit show hold the sign-in (origin, client, every step) and neither the code nor the token.');
     expect(stdout).toContain('[demo] Every step behaved as described.');
     expect(stdout).toContain('[demo] Demo complete.');
     // Grant tokens, OIDC tokens, keys and Slack tokens are never printed.
