@@ -13,7 +13,8 @@ export interface OAuthEnvironment {
  * GATEHOUSE_OAUTH_ISSUER turns the authorization server on (the OpenID provider where people
  * sign in; the gateway is its client GATEHOUSE_OAUTH_CLIENT_ID / _SECRET, redirect URI
  * <public url>/oauth/callback). Outside development the issuer of the gateway's own tokens
- * must not come from a Host header, so GATEHOUSE_GATEWAY_PUBLIC_URL is then required.
+ * must not come from a Host header, so a public URL (GATEHOUSE_GATEWAY_PUBLIC_URL or gatehouse.yaml's
+ * gateway.publicUrl) is then required.
  */
 export function oauthFromEnvironment(env: NodeJS.ProcessEnv, config: GatehouseConfig): OAuthEnvironment | undefined {
   const issuer = env.GATEHOUSE_OAUTH_ISSUER?.trim();
@@ -24,8 +25,8 @@ export function oauthFromEnvironment(env: NodeJS.ProcessEnv, config: GatehouseCo
     throw new Error('GATEHOUSE_OAUTH_ISSUER is set, so GATEHOUSE_OAUTH_CLIENT_ID and GATEHOUSE_OAUTH_CLIENT_SECRET are required: the gateway\'s client at that OpenID provider (redirect URI <public url>/oauth/callback)');
   }
   const development = env.GATEHOUSE_OAUTH_DEVELOPMENT === 'true';
-  if (!development && !env.GATEHOUSE_GATEWAY_PUBLIC_URL) {
-    throw new Error('the OAuth authorization server needs GATEHOUSE_GATEWAY_PUBLIC_URL (its issuer and the resource URLs must not come from a Host header); set it to the URL clients use, e.g. https://gatehouse.example.org');
+  if (!development && !env.GATEHOUSE_GATEWAY_PUBLIC_URL && !config.gateway?.publicUrl) {
+    throw new Error('the OAuth authorization server needs GATEHOUSE_GATEWAY_PUBLIC_URL or gateway.publicUrl in gatehouse.yaml (its issuer and the resource URLs must not come from a Host header); set it to the URL clients use, e.g. https://gatehouse.example.org');
   }
   let url: URL;
   try {

@@ -63,6 +63,9 @@ describe('authorization server rules', () => {
     expect(() => oauthFromEnvironment(full, config)).toThrow(/GATEHOUSE_GATEWAY_PUBLIC_URL/);
     expect(() => oauthFromEnvironment({ ...full, GATEHOUSE_GATEWAY_PUBLIC_URL: 'https://gw.example.org', GATEHOUSE_OAUTH_ISSUER: 'http://login.example.org' }, config)).toThrow(/must use https/);
     expect(oauthFromEnvironment({ ...full, GATEHOUSE_GATEWAY_PUBLIC_URL: 'https://gw.example.org' }, config)).toMatchObject({ development: false, signIn: { issuer: 'https://login.example.org', allowHttp: false } });
+    // The public URL may come from gatehouse.yaml instead (gateway.publicUrl, issue 22).
+    const withPublicUrl = parseConfig(`${OAUTH_TEST_CONFIG}\ngateway: { publicUrl: 'https://gw.example.org' }\n`, 'oauth-test.yaml');
+    expect(oauthFromEnvironment(full, withPublicUrl)).toMatchObject({ development: false });
     expect(oauthFromEnvironment({ ...full, GATEHOUSE_OAUTH_ISSUER: 'http://127.0.0.1:9000', GATEHOUSE_OAUTH_DEVELOPMENT: 'true' }, config)).toMatchObject({ development: true, signIn: { allowHttp: true } });
   });
 
