@@ -18,3 +18,4 @@ export {
 export { listenerTls, ListenerTlsError, HSTS, type ListenerTls } from './listener-tls';
 export { SERVICE_ENVIRONMENT, serviceVariable, missingEnvironment, type EnvVariable, type ServiceEnvironment, type ServiceName } from './environment';
 export { projectRoot, stateDir } from './state';
+export { RedisCatalogRecords, catalogNamespace, DEFAULT_CATALOG_NAMESPACE } from './catalog-store';

@@ -5,3 +5,4 @@ export { evaluateRequest, expandPrincipals, isPrincipal, findTarget, requestable
 export type { Evaluation } from './evaluate';
 export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification, type ClassifyOptions } from './sql';
 export { sqlArgumentsFor, isSnowflakeTarget, SNOWFLAKE_SQL_ARGUMENTS, type SqlDeclaringTarget } from './sql-tools';
+export { catalogScopeOf } from './catalog-scope';

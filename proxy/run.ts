@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { AccessClient } from '../access';
 import { SessionRecorder } from '../audit';
 import {
-  connectRedis, connectTemporalClient, createLogger, GrantStore, listenerTls, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
+  catalogNamespace, connectRedis, connectTemporalClient, createLogger, GrantStore, listenerTls, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis,
   type Logger,
 } from '../lib';
 import { configPath, loadConfig, type GatehouseConfig } from '../policy';
@@ -57,7 +57,7 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
     cleanups.push(() => client.connection.close());
     // Deterministic masking tokens (policy `tokenize`) need a key only the gateway holds.
     const maskingKey = createHmac('sha256', secrets.encryptionKey).update('gatehouse masking tokens').digest();
-    const catalogs = new RedisCatalogStore(redis);
+    const catalogs = new RedisCatalogStore(redis, 30_000, { namespace: catalogNamespace(env) });
     const grants = new GrantStore(redis, secrets.grantTokenKey);
     const access = new AccessClient(client, config, temporal.taskQueue);
     // Sign-in from any MCP client (proxy/oauth): the same access client, so the same policy, approvers and auto-approval.

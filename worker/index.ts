@@ -7,3 +7,4 @@ export { builtInComponents } from './registry';
 export { MissingComponentError, type ComponentContext, type ComponentRegistry, type WorkerComponents } from './components';
 export { createAuditArchiver } from './archiver';
 export { slackNotifierComponent } from './notifier';
+export { catalogReaderOf } from './catalog-reader';

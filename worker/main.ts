@@ -1,5 +1,8 @@
-import { createAccessActivities, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../activities';
-import { connectRedis, connectTemporalClient, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
+import {
+  CATALOG_REFRESH_SCHEDULE_ID, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID,
+} from '../activities';
+import { catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
+import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
 import type { ComponentRegistry } from './components';
@@ -36,10 +39,16 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const vault = new RedisSecretVault(redis, secrets.encryptionKey);
     const grants = new GrantStore(redis, secrets.grantTokenKey);
     const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
+    // PHI catalogs: re-discovered by a reader the broker mints per target, stored where the gateway reads them.
+    const catalogs = new RedisCatalogRecords(redis, parseStoredCatalog, catalogNamespace(env));
+    const activities = {
+      ...createAccessActivities({ ...components, grants, vault }),
+      ...createCatalogActivities({ targets: config.targets, providers: components.providers, catalogs, log }),
+    };
     const { worker, connection } = await createAccessWorker({
       temporal: settings,
       taskQueue: settings.taskQueue,
-      activities: createAccessActivities({ ...components, grants, vault }),
+      activities,
       workflowBundlePath: options.workflowBundlePath,
       extra: options.extra,
     });
@@ -52,6 +61,12 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
         scheduleId: `${RECONCILE_SCHEDULE_ID}:${settings.taskQueue}`,
       });
       log.info({ scheduleId }, 'credential reconciliation scheduled');
+      const catalogSchedule = await ensureCatalogRefreshSchedule(client, {
+        taskQueue: settings.taskQueue,
+        ...(env.GATEHOUSE_CATALOG_REFRESH_EVERY ? { every: env.GATEHOUSE_CATALOG_REFRESH_EVERY } : {}),
+        scheduleId: `${CATALOG_REFRESH_SCHEDULE_ID}:${settings.taskQueue}`,
+      });
+      log.info({ scheduleId: catalogSchedule }, 'PHI catalog refresh scheduled');
     } finally {
       await client.connection.close();
     }

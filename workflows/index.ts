@@ -4,3 +4,4 @@ export * from './messages';
 export * from './search-attributes';
 export * from './types';
 export { credentialReconciliation } from './reconcile';
+export { catalogRefresh, type CatalogRefreshRequest } from './catalog-refresh';

@@ -1,4 +1,4 @@
-export type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './provider';
+export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './provider';
 export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
 export { NoCredentialProvider, NO_CREDENTIALS } from './none';
 export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';

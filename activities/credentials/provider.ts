@@ -34,6 +34,11 @@ export interface CredentialProvider {
    * (`isActive` says), so a lost revocation cannot leave a live credential.
    */
   reconcile?(isActive: (requestId: string) => Promise<boolean>): Promise<ReconcileReport>;
+  /**
+   * Optional: runs `work` with a reader holding the target's role (for PHI catalog discovery),
+   * minted for the occasion and removed after; providers without it cannot discover a catalog.
+   */
+  readCatalog?<T>(work: (query: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }>) => Promise<T>): Promise<T>;
 }
 
 /** What one provider's reconciliation found; principals only, never secrets. */
@@ -54,3 +59,6 @@ export interface SecretVault {
   get(ref: string): Promise<string | null>;
   delete(ref: string): Promise<void>;
 }
+
+/** Runs catalog discovery as a reader with the target's role (CredentialProvider.readCatalog bound to one target). */
+export type CatalogReader = <T>(work: (query: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }>) => Promise<T>) => Promise<T>;

@@ -396,6 +396,12 @@ export class Catalog {
     this.save();
   }
 
+  /** A replaced table is a new table: the old one's tags do not carry over (CREATE OR REPLACE). */
+  dropTagReferencesOf(objectName: string): void {
+    this.state.tagReferences = this.tagReferences().filter((r) => r.object !== objectName);
+    this.save();
+  }
+
   dropObject(objectType: ObjectType, objectName: string): void {
     const prefix = `${objectName}.`;
     if (objectType === 'TABLE' || objectType === 'VIEW') this.state.tagReferences = this.tagReferences().filter((r) => r.object !== objectName);

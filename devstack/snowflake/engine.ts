@@ -572,6 +572,8 @@ export class Engine {
     await this.duck(session.conn, translate(sql), []);
     if (verb === 'CREATE') {
       const previous = this.catalog.ownerOf('TABLE', fq);
+      // https://docs.snowflake.com/en/sql-reference/sql/create-table : OR REPLACE drops the table and creates a new one, without its tags.
+      if (previous && orReplace) this.catalog.dropTagReferencesOf(fq);
       if (previous && previous !== session.role) this.catalog.revokePrivilege('OWNERSHIP', 'TABLE', fq, previous);
       this.catalog.grantPrivilege('OWNERSHIP', 'TABLE', fq, session.role, session.role);
       return status(`${kind === 'TABLE' ? 'Table' : 'View'} ${parts[parts.length - 1]} successfully created.`);

@@ -7,6 +7,7 @@ import { startSnowflakeFixture, snowflakeServerArgs, type SnowflakeFixture } fro
 import { testRedisUrl } from '../proxy/support';
 import { connectAdmin, connectWithKey, errorCode } from '../snowflake/support';
 
+const NAMESPACE = `test-catalog-cli-${process.pid}-${Date.now()}`;
 let fx: SnowflakeFixture;
 let dir: string;
 let configFile: string;
@@ -31,7 +32,6 @@ targets:
     approvers: { channel: C0APPROVERS, members: [alice@example.org] }
     masking:
       catalog: { CLINICAL.PHI.PATIENTS.PATIENT_ID: none }
-  # Its own target (and so its own stored catalog: other suites read target clinical's from the same Redis).
   - name: intake
     upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify(snowflakeServerArgs)} }
     credentials:
@@ -51,16 +51,20 @@ async function gatehouse(...args: string[]): Promise<{ code: number; stdout: str
   let stderr = '';
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true; });
   const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
-  const before = process.env.REDIS_URL;
+  const before = { REDIS_URL: process.env.REDIS_URL, GATEHOUSE_CATALOG_NAMESPACE: process.env.GATEHOUSE_CATALOG_NAMESPACE };
   process.env.REDIS_URL = testRedisUrl();
+  // This suite's own catalogs: the gateway suite reads target clinical's from the same Redis.
+  process.env.GATEHOUSE_CATALOG_NAMESPACE = NAMESPACE;
   try {
     const code = await runCli(args);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
-    if (before === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = before;
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 

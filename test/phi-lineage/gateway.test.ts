@@ -93,7 +93,8 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
       return { columns: rows[0] ? Object.keys(rows[0]) : [], rows: rows.map((r) => Object.values(r)) };
     };
     ({ catalog } = await discoverCatalog(query, { target: 'clinical', scope: ['CLINICAL.PHI'] }));
-    const store = new RedisCatalogStore(h.redis);
+    // Its own namespace: other suites (catalog-cli, catalog-refresh) store target clinical's catalog in the same Redis.
+    const store = new RedisCatalogStore(h.redis, 30_000, { namespace: `test-gateway-${process.pid}-${Date.now()}` });
     await store.put(catalog);
     gw = await startTestGateway({
       config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, recorder: new SessionRecorder(h.redis),

@@ -56,6 +56,20 @@ export class SnowflakeClient {
     });
   }
 
+  /** The result as a table: column names in order and rows as arrays (what catalog discovery reads). */
+  table(sqlText: string): Promise<{ columns: string[]; rows: unknown[][] }> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        complete: (error, statement, rows) => {
+          if (error) return reject(error);
+          const columns = (statement.getColumns() ?? []).map((c) => c.getName());
+          resolve({ columns, rows: ((rows ?? []) as Row[]).map((r) => columns.map((c) => r[c])) });
+        },
+      });
+    });
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.connection.destroy(() => resolve()));
   }

@@ -43,3 +43,23 @@ export function literal(value: string): string {
   if ([...value].some((ch) => ch === "'" || ch === '\\' || ch.charCodeAt(0) < 0x20)) throw new Error('refusing to build a literal from a value with quotes, backslashes or control characters');
   return `'${value}'`;
 }
+
+/**
+ * The short-lived user the broker mints to read a target's catalog: GH_CAT_ + 20 of A-Z0-9,
+ * its COMMENT carrying the marker, the target and when it may be dropped by reconciliation.
+ */
+export const CATALOG_READER_PREFIX = 'GH_CAT_';
+const CATALOG_READER = /^GH_CAT_[A-Z0-9]{20}$/;
+export const isCatalogReader = (principal: string): boolean => CATALOG_READER.test(principal);
+
+export function catalogReaderComment(target: string, expiresAt: Date): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(target)) throw ApplicationFailure.nonRetryable(`target name ${JSON.stringify(target)} cannot go into a Snowflake comment`, 'InvalidTarget');
+  return `${COMMENT_MARKER} catalog-reader target=${target} expires=${expiresAt.toISOString()}`;
+}
+
+/** When a catalog reader's COMMENT says it may go, or undefined when the comment is not ours. */
+export function catalogReaderExpiry(comment: string | null | undefined): number | undefined {
+  const match = /^gatehouse-broker catalog-reader target=[A-Za-z0-9-]+ expires=(\S+)$/.exec(comment ?? '');
+  const at = match ? Date.parse(match[1]!) : NaN;
+  return Number.isFinite(at) ? at : undefined;
+}

@@ -1,14 +1,20 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomInt } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
 import type { IssuedCredentialLimits } from '../registry';
 import { withClient, type KeyPairLogin, type Row, type SnowflakeClient } from './client';
 import { credentialRefFor, type SnowflakeCredential } from './credential';
-import { COMMENT_MARKER, commentFor, literal, principalFor, requestIdFromComment, requestIdOf } from './names';
+import {
+  CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
+} from './names';
 import type { SnowflakeSettings } from './settings';
+import type { CatalogQuery } from '../../../phi';
 
 /** When the target's policy names no statement timeout. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
+
+/** A catalog reader outlives its discovery by this much at most: reconciliation drops it after. */
+const CATALOG_READER_LIFETIME_MS = 30 * 60_000;
 
 /** How long the gateway's copy of the key outlives the grant (revocation removes it earlier). */
 const VAULT_MARGIN_MS = 5 * 60_000;
@@ -45,6 +51,53 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     // exact comparison below drops any other match.
     const rows = await client.execute(`SHOW USERS LIKE ${literal(principal)}`);
     return rows.find((r) => r.name === principal);
+  }
+
+  /**
+   * Reads the target's catalog as the target's role, with no standing secret for it: the broker
+   * (which itself holds no data privilege) mints a SERVICE user GH_CAT_… with a fresh key pair
+   * that lives only in this process's memory, grants it the target role, runs `work` as it, then
+   * disables and drops it, whatever `work` did. A reader that outlives a crash is dropped by
+   * reconciliation once its COMMENT's expiry passed (and by DAYS_TO_EXPIRY in any case).
+   */
+  async readCatalog<T>(work: (query: CatalogQuery) => Promise<T>): Promise<T> {
+    const s = this.settings;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    const principal = CATALOG_READER_PREFIX + Array.from({ length: 20 }, () => alphabet[randomInt(alphabet.length)]).join('');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const comment = catalogReaderComment(this.target, new Date(Date.now() + CATALOG_READER_LIFETIME_MS));
+    try {
+      await this.broker(async (client) => {
+        await client.execute(
+          `CREATE USER ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKey.toString('base64'))} DEFAULT_ROLE = ${s.targetRole} ` +
+            `STATEMENT_TIMEOUT_IN_SECONDS = 300${s.warehouse ? ` DEFAULT_WAREHOUSE = ${s.warehouse}` : ''} DAYS_TO_EXPIRY = 1 COMMENT = ${literal(comment)}`,
+        );
+        await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
+      });
+    } catch (error) {
+      await this.dropReader(principal).catch(() => undefined);
+      throw new Error(`target "${this.target}": the broker ${s.brokerUser} (role ${s.brokerRole}) could not mint a catalog reader with role ${s.targetRole}: ${(error as Error).message}` +
+        ' (the broker needs CREATE USER on the account and ownership of the target role; see activities/credentials/snowflake/bootstrap.ts)', { cause: error });
+    }
+    try {
+      return await withClient(
+        { account: s.account, accessUrl: s.accessUrl, username: principal, privateKey, role: s.targetRole, warehouse: s.warehouse, database: s.database, schema: s.schema },
+        (reader) => work((sql) => reader.table(sql)),
+      );
+    } finally {
+      await this.dropReader(principal);
+    }
+  }
+
+  private dropReader(principal: string): Promise<void> {
+    return this.broker(async (client) => {
+      await client.execute(`ALTER USER IF EXISTS ${principal} SET DISABLED = TRUE`);
+      await client.execute(`DROP USER IF EXISTS ${principal}`);
+    });
   }
 
   async issue(request: CredentialRequest): Promise<IssuedCredential> {
@@ -122,6 +175,15 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
       return requestId !== undefined && String(u.comment ?? '').startsWith(COMMENT_MARKER) && requestIdFromComment(String(u.comment)) === requestId;
     });
     const revoked: string[] = [];
+    // Catalog readers left by a crashed discovery: dropped once their COMMENT's expiry passed.
+    const readers = await this.broker((client) => client.execute(`SHOW USERS LIKE 'GH_CAT_%'`));
+    for (const reader of readers) {
+      const name = String(reader.name);
+      const expiry = catalogReaderExpiry(String(reader.comment ?? ''));
+      if (!isCatalogReader(name) || expiry === undefined || expiry > Date.now()) continue;
+      await this.dropReader(name);
+      revoked.push(name);
+    }
     for (const user of ours) {
       const requestId = requestIdOf(String(user.name))!;
       if (await isActive(requestId)) continue;
