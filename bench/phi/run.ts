@@ -8,11 +8,40 @@
  * machine inflates them less than wall-clock time would. Targets: >= 20 MB/s structured,
  * >= 5 MB/s free text.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { maskJsonText, maskText, parseMaskingPolicy } from '../../phi';
 import { scanText } from '../../phi/text/scan';
 import { generateCorpus } from '../../phi/eval/corpus';
 
 const quick = process.argv.includes('--quick');
+/**
+ * The engine before issue 17's third round (commit 9180211), measured in the same run as today's
+ * on the same payload: `--against <rev>` picks another commit, `--against none` skips it. Its phi/
+ * is extracted with `git archive` under .gatehouse/ (phi/ imports nothing else of the project).
+ */
+const againstArg = process.argv.indexOf('--against');
+const AGAINST = againstArg > 0 ? process.argv[againstArg + 1]! : '9180211';
+
+type PhiModule = typeof import('../../phi');
+function loadBaseline(rev: string): PhiModule | undefined {
+  if (rev === 'none' || !/^[0-9a-f]{7,40}$/.test(rev)) return undefined;
+  const root = join(__dirname, '..', '..');
+  const dir = join(root, '.gatehouse', 'bench-baseline', rev);
+  try {
+    if (!existsSync(join(dir, 'phi', 'index.ts'))) {
+      mkdirSync(dir, { recursive: true });
+      const archive = execFileSync('git', ['archive', rev, 'phi'], { cwd: root, maxBuffer: 64 << 20 });
+      execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(join(dir, 'phi', 'index.ts')) as PhiModule;
+  } catch (error) {
+    console.log(`(no baseline ${rev}: ${(error as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
 /** The default policy (every type redacted) and one that tokenizes names (an HMAC per name). */
 const redactAll = parseMaskingPolicy({});
 const tokenizing = parseMaskingPolicy({ operators: { NAME: 'tokenize', MRN: 'tokenize', DATE: 'generalize' } });
@@ -62,6 +91,9 @@ function main(): void {
   const freeBaseline = throughput(textBytes, () => void text.replace(/\b\d{3}-\d{2}-\d{4}\b/g, '[SSN]'), rounds);
   // Issue 17's layers around the detectors (normalisation with an offset map, decoders, clinical
   // allow-list) on and off, in the same run: what they cost.
+  const baseline = loadBaseline(AGAINST);
+  const before = baseline ? throughput(textBytes, () => void baseline.maskText(text, baseline.parseMaskingPolicy({}), options), rounds) : undefined;
+  const beforeScan = baseline ? throughput(textBytes, () => void baseline.scanText(text), rounds) : undefined;
   const detectorsOnly = throughput(textBytes, () => void scanText(text, { layers: false }), rounds);
   const withLayers = throughput(textBytes, () => void scanText(text), rounds);
 
@@ -76,6 +108,10 @@ function main(): void {
   row('free text, tokenizing', freeTokens, freeBaseline, 'one SSN regex replace', TARGETS.freeText);
   row('free text, detectors only', detectorsOnly, freeBaseline, 'one SSN regex replace', TARGETS.freeText);
   row('free text, scan + layers', withLayers, detectorsOnly, 'detectors only (same run)', TARGETS.freeText);
+  if (before !== undefined && beforeScan !== undefined) {
+    row('free text, now', free, before, `same at ${AGAINST} (same run)`, TARGETS.freeText);
+    row('scanText, now', withLayers, beforeScan, `same at ${AGAINST} (same run)`, TARGETS.freeText);
+  }
 }
 
 main();

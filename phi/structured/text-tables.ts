@@ -100,9 +100,24 @@ function isMarkdownRule(text: string, start: number, end: number): boolean {
 
 const HEADER_CELL = /^[A-Za-z_][A-Za-z0-9_ .#/()-]{0,63}$/;
 
+/**
+ * Words with a number of three digits or more: a value ("BP 135/88", "6628 Nicholas Bypass"), not a
+ * column name. An identifier-shaped name with digits ("field100", "c_2024") is still a name.
+ */
+const VALUE_DIGITS = /\d{3}/;
+const WORDS_OR_RATIO = /[ /]/;
+
+/**
+ * A header line: two or more short names. Prose with commas ("BP 135/88, HR 72") is no header:
+ * a cell holding a number of three digits or more is a value, so the line is a sentence.
+ */
 function isHeader(text: string, starts: number[], ends: number[]): boolean {
   if (starts.length < 2) return false;
-  for (let c = 0; c < starts.length; c++) if (ends[c]! - starts[c]! > 64 || !HEADER_CELL.test(text.slice(starts[c], ends[c]))) return false;
+  for (let c = 0; c < starts.length; c++) {
+    if (ends[c]! - starts[c]! > 64) return false;
+    const cell = text.slice(starts[c], ends[c]);
+    if (!HEADER_CELL.test(cell) || (VALUE_DIGITS.test(cell) && WORDS_OR_RATIO.test(cell))) return false;
+  }
   return true;
 }
 

@@ -15,9 +15,27 @@ const MAX_DECODED_BYTES = 1 << 20;
 // character continues it) and skipped, so a long run costs one pass, not one retry per position.
 const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,16384}={0,2}/g;
 const HEX = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,8192}/g;
-const PERCENT = /[^\s"'<>]{0,256}%[0-9A-Fa-f]{2}[^\s"'<>]{0,4096}/g;
+/** An escape; the token around it is found by hand (a regex starting with a run retries at every position). */
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
+const PERCENT_BEFORE = 256;
+const PERCENT_AFTER = 4096;
+const isTokenChar = (c: number) => !(c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 34 || c === 39 || c === 60 || c === 62 || c === 0xa0 || Number.isNaN(c));
 
-export const decoderPatterns: readonly RegExp[] = [BASE64, HEX, PERCENT];
+export const decoderPatterns: readonly RegExp[] = [BASE64, HEX, PERCENT_ESCAPE];
+
+/** Tokens (runs without spaces, quotes or angle brackets) holding a percent escape. */
+function percentTokens(text: string, onToken: (token: string, start: number) => void): void {
+  PERCENT_ESCAPE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PERCENT_ESCAPE.exec(text)) !== null) {
+    let start = m.index;
+    while (start > 0 && m.index - start < PERCENT_BEFORE && isTokenChar(text.charCodeAt(start - 1))) start--;
+    let end = m.index + 3;
+    while (end < text.length && end - m.index - 3 < PERCENT_AFTER && isTokenChar(text.charCodeAt(end))) end++;
+    onToken(text.slice(start, end), start);
+    PERCENT_ESCAPE.lastIndex = end;
+  }
+}
 
 /** Printable: valid UTF-8, no control characters other than tab and line breaks, some letters or digits. */
 function printable(bytes: Buffer): string | undefined {
@@ -56,6 +74,9 @@ function stillEncoded(text: string): boolean {
   return /^(?:[0-9a-fA-F]{2})+$/.test(t) && printable(Buffer.from(t, 'hex')) !== undefined;
 }
 
+/** A base64 or hex character right after a match: the run is longer than the bound, skipped whole. */
+const continuesToken = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+
 type Scan = (text: string, depth: number) => Finding[];
 
 /** Findings for encoded tokens whose decoded text holds PHI (the whole token is masked). */
@@ -79,16 +100,17 @@ export function decodedFindings(text: string, scan: Scan, depth: number): Findin
   };
   // Tokens are collected before any is decoded: the nested scan runs these same global regexes.
   const tokens: { kind: RegExp; token: string; start: number }[] = [];
-  for (const pattern of decoderPatterns) {
+  for (const pattern of [BASE64, HEX]) {
     pattern.lastIndex = 0;
     let m: RegExpExecArray | null;
-    if (pattern === PERCENT && !text.includes('%')) continue;
     while ((m = pattern.exec(text)) !== null && tokens.length < 1000) {
-      const next = text.charCodeAt(m.index + m[0].length);
-      if (pattern !== PERCENT && (Number.isNaN(next) ? false : /[A-Za-z0-9+/=_-]/.test(String.fromCharCode(next)))) continue;
+      if (continuesToken(text.charCodeAt(m.index + m[0].length))) continue;
       tokens.push({ kind: pattern, token: m[0], start: m.index });
     }
   }
+  if (text.includes('%')) percentTokens(text, (token, start) => {
+    if (tokens.length < 1000) tokens.push({ kind: PERCENT_ESCAPE, token, start });
+  });
   for (const { kind, token, start } of tokens) {
     if (budget <= 0) break;
     if (kind === BASE64) tryToken(start, start + token.length, decodeBase64(token));

@@ -144,3 +144,28 @@ describe('street addresses', () => {
     expect(mask('lives at 1200 main st apt 4')).not.toMatch(/1200|main st/);
   });
 });
+
+describe('the faster paths give the same answers (issue 17 throughput)', () => {
+  it('a flood of distinct words (the word cache empties itself) changes no answer', () => {
+    const flood = Array.from({ length: 60_000 }, (_, k) => `Zq${k.toString(36)}`).join(' ');
+    expect(scanText(`${flood}.\nPatient: Veikko Niemi`, policy).some((f) => f.type === 'NAME')).toBe(true);
+    expect(mask('Patient: Veikko Niemi, Will Reilly signed.')).not.toMatch(/Veikko|Niemi/);
+    expect(found('Veikko Niemi denies fever.')).toEqual(found('Veikko Niemi denies fever.'));
+  });
+
+  it('percent-encoded values are decoded wherever the escape sits in its token', () => {
+    for (const text of ['GET /lookup?ssn=287%2D65%2D4321 404', 'q=%32%38%37-65-4321', '"287-65-4321%20"', 'x 287%2D65%2D4321']) {
+      expect(mask(text)).not.toMatch(/287|4321/);
+    }
+  });
+
+  it('prose lines with commas and numbers are not a table (no column is masked by a "header" like "BP 135/88")', () => {
+    const text = 'BP 135/88, HR 72, afebrile\nBP 142/80, HR 80, afebrile\n';
+    expect(mask(text)).toBe(text);
+  });
+
+  it('a real CSV in text, even with digits in its column names, is still classified by column', () => {
+    const masked = mask('name_100,city_200\nVeikko Niemi,Helsinki\nAyse Yilmaz,Ankara\n');
+    expect(masked).not.toMatch(/Helsinki|Ankara/);
+  });
+});

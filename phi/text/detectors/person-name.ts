@@ -46,32 +46,85 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** Apostrophes and hyphens inside a name: O'Hara, Smith-Jones. */
 const isJoiner = (c: number) => c === 39 || c === 45 || c === 0x2019;
 
-function makeToken(text: string, value: string, lower: string, start: number, end: number): Token {
+/** What a word is, whatever its position: computed once per distinct word (see wordInfo). */
+interface WordInfo {
+  lower: string;
+  capitalised: boolean;
+  knownFirst: boolean;
+  knownLast: boolean;
+  worldName: boolean;
+  acronym: boolean;
+  common: boolean;
+  dictionaryName: boolean;
+}
+
+// Module-local aliases: an imported binding read in the hot loop is a property lookup each time.
+const firstNames = FIRST_NAMES;
+const lastNames = LAST_NAMES;
+const worldNames = WORLD_NAMES;
+const commonWords = COMMON_WORDS;
+const labelWords = LABEL_WORDS;
+const cjkFamilyNames = CJK_FAMILY_NAMES;
+
+function describeWord(value: string, lower: string): WordInfo {
   const capitalised = capitalisedAt(value);
   // A label word ("Driver", "Paciente") introduces a name; it is not one unless a title says so.
-  const common = COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower);
+  const common = commonWords.has(lower) || labelWords.has(lower);
   const folded = foldName(lower);
-  const knownFirst = (FIRST_NAMES.has(lower) || FIRST_NAMES.has(folded)) && !common;
-  const cjkFamily = isCjk(value.charCodeAt(0)) && value.length >= 2 && value.length <= 5 && CJK_FAMILY_NAMES.has(value[0]!);
+  const first = firstNames.has(lower) || firstNames.has(folded);
+  const last = lastNames.has(lower) || lastNames.has(folded);
+  const cjkFamily = isCjk(value.charCodeAt(0)) && value.length >= 2 && value.length <= 5 && cjkFamilyNames.has(value[0]!);
   // The world list has every culture's names but also words ("Later", "Mo"): on its own it is
   // evidence only for a word with letters outside ASCII; otherwise it needs a named neighbour.
-  const worldName = value.length >= 3 && WORLD_NAMES.has(folded) && !common && value !== value.toUpperCase();
-  const knownLast = (LAST_NAMES.has(lower) || LAST_NAMES.has(folded) || (worldName && folded !== lower) || cjkFamily) && !common;
-  const acronym = value.length <= 3 && hasCase(value) && value === value.toUpperCase() && !FIRST_NAMES.has(lower) && !LAST_NAMES.has(lower);
+  const worldName = value.length >= 3 && worldNames.has(folded) && !common && value !== value.toUpperCase();
+  const exactDictionary = firstNames.has(lower) || lastNames.has(lower);
+  const acronym = value.length <= 3 && hasCase(value) && value === value.toUpperCase() && !exactDictionary;
+  return {
+    lower,
+    capitalised,
+    knownFirst: first && !common,
+    knownLast: (last || (worldName && folded !== lower) || cjkFamily) && !common,
+    worldName,
+    acronym,
+    common,
+    dictionaryName: capitalised && value.length >= 2 && !acronym && exactDictionary,
+  };
+}
+
+/**
+ * Distinct words seen recently and what they are (null: a lower-case word that is no dictionary
+ * name, so never a token). Clinical text repeats its words, so most lookups end here. Bounded: a
+ * flood of distinct words empties it, it never grows past WORD_CACHE_MAX entries, and a cached
+ * answer is the one describeWord gives, so results never depend on what was seen before.
+ */
+const WORD_CACHE_MAX = 50_000;
+const wordCache = new Map<string, WordInfo | null>();
+
+function wordInfo(word: string): WordInfo | null {
+  let info = wordCache.get(word);
+  if (info !== undefined) return info;
+  const lower = word.toLowerCase();
+  info = capitalisedAt(word) || firstNames.has(lower) || lastNames.has(lower) ? describeWord(word, lower) : null;
+  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+  wordCache.set(word, info);
+  return info;
+}
+
+function makeToken(text: string, value: string, info: WordInfo, start: number, end: number): Token {
   const gluedToDigit = isDigit(text.charCodeAt(end));
   return {
     text: value,
-    lower,
+    lower: info.lower,
     start,
     end,
-    capitalised,
-    knownFirst,
-    knownLast,
-    worldName,
-    nameLike: capitalised && value.length >= 2 && !common && !acronym && !gluedToDigit,
-    initial: value.length === 1 && capitalised && text[end] === '.',
-    acronym,
-    dictionaryName: capitalised && value.length >= 2 && !acronym && (FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)),
+    capitalised: info.capitalised,
+    knownFirst: info.knownFirst,
+    knownLast: info.knownLast,
+    worldName: info.worldName,
+    nameLike: info.capitalised && value.length >= 2 && !info.common && !info.acronym && !gluedToDigit,
+    initial: value.length === 1 && info.capitalised && text.charCodeAt(end) === 46,
+    acronym: info.acronym,
+    dictionaryName: info.dictionaryName,
   };
 }
 
@@ -94,19 +147,22 @@ function tokenize(text: string): Token[] {
     if (isCjk(c)) {
       // A CJK name is two to five characters of a longer run; only a run that short is a word here.
       while (j < n && j - i < 31 && isCjk(text.charCodeAt(j))) j++;
-      if (j - i <= 6) tokens.push(makeToken(text, text.slice(i, j), text.slice(i, j), i, j));
+      if (j - i <= 6) {
+        const word = text.slice(i, j);
+        const info = wordInfo(word);
+        if (info) tokens.push(makeToken(text, word, info, i, j));
+      }
       i = j;
       continue;
     }
     while (j < n && j - i < 31 && (isLetter(text.charCodeAt(j)) || isJoiner(text.charCodeAt(j)))) j++;
     let end = j;
     while (end > i + 1 && isJoiner(text.charCodeAt(end - 1))) end--;
-    const value = c < 128 ? '' : text.slice(i, end);
-    const capitalised = c < 128 ? c <= 90 : capitalisedAt(value);
-    if (capitalised || end - i >= 3) {
-      const word = value || text.slice(i, end);
-      const lower = word.toLowerCase();
-      if (capitalised || FIRST_NAMES.has(lower) || LAST_NAMES.has(lower)) tokens.push(makeToken(text, word, lower, i, end));
+    // A lower-case ASCII word of one or two letters is never a token: no slice, no lookup.
+    if (c >= 128 || c <= 90 || end - i >= 3) {
+      const word = text.slice(i, end);
+      const info = wordInfo(word);
+      if (info) tokens.push(makeToken(text, word, info, i, end));
     }
     i = j;
   }
@@ -288,10 +344,18 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
  */
 const BY_AGENT =
   /(?:^|[^\p{L}])(?:seen|verified|signed|reviewed|examined|performed|dictated|entered|completed|witnessed|approved|ordered|prescribed|accompanied|interpreted|transcribed|checked|documented|visited|evaluated|assessed|treated|discharged|admitted|called|contacted|brought|driven|collected|administered|obtained|translated)[^\n.;]{0,30}[ \t]by[ \t]{1,2}$/u;
+/** "by " or "by  " right before `at` (a cheap test before BY_AGENT). */
+function endsWithBy(text: string, at: number): boolean {
+  let k = at - 1;
+  if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
+  if (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9) k--;
+  return text.charCodeAt(k - 1) === 121 && text.charCodeAt(k - 2) === 98;
+}
+
 function agentsAfterBy(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i]!;
-    if (!t.nameLike || marks.isName[i] || !BY_AGENT.test(text.slice(Math.max(0, t.start - 40), t.start))) continue;
+    if (!t.nameLike || marks.isName[i] || !endsWithBy(text, t.start) || !BY_AGENT.test(text.slice(Math.max(0, t.start - 40), t.start))) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
     if (j === i || !/^(?:[.,;:)]|[ \t]*(?:\n|$))/.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;

@@ -61,7 +61,7 @@ const WORLD_UNIT = `(?:,?[ \\t]{1,2}(?:${anyCaseAlternation(['piso', 'planta', '
 /** "12 Rue Saint-Denis", "12, rue de la Paix" */
 const NUMBER_THEN_TYPE = new RegExp(`(?<![\\p{L}\\p{N}-])${HOUSE},?[ \\t]{1,3}(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS}${WORLD_UNIT}`, 'gu');
 /** "Calle Luna 45", "Avenida Paulista, 1578", "ul. Długa 5" */
-const TYPE_THEN_NUMBER = new RegExp(`(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS},?[ \\t]{1,3}(?:n[º°o]\\.?[ \\t]?)?${HOUSE}(?![\\p{L}\\p{N}])${WORLD_UNIT}`, 'gu');
+const TYPE_THEN_NUMBER = new RegExp(`(?<![A-Za-z0-9])(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS},?[ \\t]{1,3}(?:n[º°o]\\.?[ \\t]?)?${HOUSE}(?![\\p{L}\\p{N}])${WORLD_UNIT}`, 'gu');
 /**
  * "Hauptstraße 5", "Sihlfeldstrasse 12", "Södra Skolvägen 9", "Berliner Straße 5": the type is
  * found first (a regex that starts at the name would retry at every letter), then the name is
