@@ -137,6 +137,8 @@ export class Gateway {
   private readonly startedFrom = new WeakMap<GatewaySession, string>();
   /** HTTP exchanges open per session (POSTs being answered, GET streams): none means its client left. */
   private readonly openRequests = new WeakMap<GatewaySession, number>();
+  /** Per grant, places promised to initializes under way (counted against the limit until their session counts itself). */
+  private readonly promised = new Map<string, number>();
   /** The Host and Origin values this gateway answers to (DNS-rebinding protection). */
   private readonly origins: OriginRules;
   /** Refusals counted per grant and recorded in windows (a flood writes a few entries, not one each). */
@@ -351,8 +353,12 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.InvalidRequest, 'Mcp-Session-Id header is required: start a session with an initialize request first', 400, {}, id);
     }
     this.takeRate(grant.grantId, 1);
-    await this.makeRoom(grant, target);
-    await this.startSession(req, res, target, grant, tokenHash, body);
+    const counted = await this.makeRoom(grant, target);
+    try {
+      await this.startSession(req, res, target, grant, tokenHash, body, counted);
+    } finally {
+      counted();
+    }
   }
 
   /**
@@ -387,28 +393,44 @@ export class Gateway {
    * for long enough makes way (clients end or restart without DELETE; session-room.ts); otherwise
    * 429 with when to retry.
    */
-  private async makeRoom(grant: GrantRecord, target: TargetConfig): Promise<void> {
+  private async makeRoom(grant: GrantRecord, target: TargetConfig): Promise<() => void> {
     const limits = this.sessionLimits(target);
-    const live = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === grant.grantId);
-    if (live.length < limits.perGrant) return;
+    // Counted without an await in between, so concurrent initializes cannot all pass the same check:
+    // live sessions, ones starting, and the places already promised to initializes under way.
+    const mine = (s: GatewaySession) => s.grant.grantId === grant.grantId && !s.ended;
+    const live = [...this.sessions.values(), ...this.starting].filter(mine);
+    const promised = this.promised.get(grant.grantId) ?? 0;
+    const promise = () => {
+      this.promised.set(grant.grantId, (this.promised.get(grant.grantId) ?? 0) + 1);
+      let kept = false;
+      return () => {
+        if (kept) return;
+        kept = true;
+        const n = (this.promised.get(grant.grantId) ?? 1) - 1;
+        if (n <= 0) this.promised.delete(grant.grantId);
+        else this.promised.set(grant.grantId, n);
+      };
+    };
+    if (live.length + promised < limits.perGrant) return promise();
     const now = Date.now();
-    const candidates = [...this.sessions.values()].filter((s) => s.grant.grantId === grant.grantId)
+    const candidates = [...this.sessions.values()].filter(mine)
       .map((session) => ({ session, lastActivity: session.lastActivity, openRequests: this.openRequests.get(session) ?? 0, pendingCalls: session.pendingCalls }));
     const rules = { evictAbandonedAfterMs: this.limits.evictAbandonedAfterMs, evictIdleAfterMs: limits.evictAfterMs };
     const eviction = sessionToEvict(candidates, rules, now);
     if (eviction) {
       const { session, why, idleMs } = eviction;
+      const counted = promise();
       this.log.info({ grantId: grant.grantId, sessionId: session.session.sessionId, idleMs, why }, 'a new session takes the place of an unused one');
       await session.session.end('closed', why === 'abandoned'
         ? `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was abandoned (no request open, nothing pending, last used ${seconds(idleMs)} s ago, no DELETE came)`
         : `evicted: grant ${grant.grantId} reached ${limits.perGrant} sessions and this one was the least recently used (idle ${Math.round(idleMs / 1000)} s)`);
-      return;
+      return counted;
     }
     // When the first of them may make way, if nothing is sent on it meanwhile.
     const waits = candidates.filter((c) => c.pendingCalls === 0).map((c) => (c.openRequests ? limits.evictAfterMs : this.limits.evictAbandonedAfterMs) - (now - c.lastActivity));
     const retry = Math.max(1, Math.ceil((waits.length ? Math.min(...waits) : limits.evictAfterMs) / 1000));
     throw new GatewayError(GatewayErrorCode.TooManySessions,
-      `grant ${grant.grantId} already has ${live.length} live sessions (at most ${limits.perGrant}) on ${target.name}, all in use: a session makes way once nothing is open or pending on it for ${seconds(this.limits.evictAbandonedAfterMs)} s, or once it has sent no request for ${seconds(limits.evictAfterMs)} s; end one (DELETE) or retry in ${retry} s`,
+      `grant ${grant.grantId} already has ${live.length + promised} live sessions (at most ${limits.perGrant}) on ${target.name}, all in use: a session makes way once nothing is open or pending on it for ${seconds(this.limits.evictAbandonedAfterMs)} s, or once it has sent no request for ${seconds(limits.evictAfterMs)} s; end one (DELETE) or retry in ${retry} s`,
       429, { 'retry-after': String(retry) });
   }
 
@@ -418,7 +440,7 @@ export class Gateway {
     res.once('close', () => this.openRequests.set(session, Math.max(0, (this.openRequests.get(session) ?? 1) - 1)));
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown): Promise<void> {
+  private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown, counted: () => void): Promise<void> {
     // credentials: none — nothing was minted, so nothing is fetched and nothing is delivered.
     const credential = target.credentials.provider === 'none' ? undefined : await this.options.vault.get(grant.credentialRef).catch(() => {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
@@ -474,6 +496,7 @@ export class Gateway {
       },
     });
     this.starting.add(session);
+    counted(); // the session now counts itself
     if (req.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
     try {
       await session.startUpstream(credential);

@@ -63,3 +63,18 @@ describe('gateway: sessions abandoned without DELETE', () => {
     await Promise.all(held.slice(1).map((c) => endSession(c)));
   });
 });
+
+describe('gateway: the session limit under concurrent initializes', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ limits: { maxSessionsPerGrant: PER_GRANT, evictAbandonedAfterMs: 60_000, evictIdleAfterMs: 60_000 } });
+  });
+  afterAll(async () => { await gw.close(); });
+
+  test('a hostile agent firing 12 initializes at once gets exactly the limit: the check and the count have no await between them', async () => {
+    const { token, grant } = await gw.grant('everything', { ttlMs: 120_000 });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` })));
+    expect(answers.map((a) => a.status).sort()).toEqual([...Array(PER_GRANT).fill(200), ...Array(12 - PER_GRANT).fill(429)]);
+    expect(gw.gateway.liveSessions().filter((s) => s.grantId === grant.grantId)).toHaveLength(PER_GRANT);
+  });
+});
