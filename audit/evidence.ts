@@ -70,7 +70,6 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
   return out;
 }
 
-const ORIGIN_WORDS: Record<string, string> = { slack: 'Slack', api: 'REST API', oauth: 'OAuth sign-in from an MCP client' };
 const maskedText = (masked: { type: string; count: number }[]) => (masked.length ? masked.map((m) => `${m.count} ${m.type}`).join(', ') : 'nothing');
 const one = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -79,7 +78,7 @@ export function describeRequest(history: RequestHistory, archive?: Archive, repo
   const s = history.status;
   const lines: string[] = [];
   lines.push(`Access request ${s.requestId}  (${s.state}${history.workflowStatus !== 'COMPLETED' ? `, workflow ${history.workflowStatus}` : ''})`);
-  lines.push(`  asked        ${s.requestedAt} by ${s.requester} (${ORIGIN_WORDS[s.origin] ?? s.origin}) for ${s.target}, ${Math.round(s.durationMs / 1000)}s`);
+  lines.push(`  asked        ${s.requestedAt} by ${s.requester} (${s.origin}${s.origin === 'oauth' ? ': OAuth sign-in from an MCP client' : ''}) for ${s.target}, ${Math.round(s.durationMs / 1000)}s`);
   if (s.client) {
     const c = s.client;
     lines.push(`  client       ${one(c.name)} (${c.nameVerified ? 'verified name' : 'name claimed, not verified'}), ${c.kind.replace('_', ' ')} client ${c.clientId}`);

@@ -72,7 +72,7 @@ describe('an OAuth sign-in, as approvers and auditors read it', () => {
       ['oauth_client_identified', lookalike.clientId], ['oauth_signed_in', lookalike.clientId], ['oauth_request_started', lookalike.clientId],
     ]);
     const shown = describeRequest({ requestId: status.requestId, status, workflowStatus: 'COMPLETED', startTime: new Date() });
-    expect(shown).toContain('(OAuth sign-in from an MCP client)');
+    expect(shown).toContain('by carol@example.org (oauth: OAuth sign-in from an MCP client) for clinical');
     expect(shown).toContain(`client       Claude Desktop (name claimed, not verified), dynamic client ${lookalike.clientId}`);
     expect(shown).toContain('WARNING: the name looks like Claude Desktop (pre-registered client claude-desktop)');
     expect(shown).toContain('sign-in      3 steps');
