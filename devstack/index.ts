@@ -6,3 +6,4 @@ export { toolsDir } from './state';
 // './snowflake' when used, not with every import of devstack/ (the test stack's global setup).
 export { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from './snowflake/process';
 export type { LocalSnowflake } from './snowflake';
+export { fetchWithOwnSignal, type McpFetch } from './mcp-client-fetch';

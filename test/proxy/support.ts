@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '../support/https-fetch';
+import { fetchWithOwnSignal } from '../../devstack';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type ListenerTls, type Logger, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig, type TargetConfig } from '../../policy';
 import {
@@ -147,11 +148,12 @@ export async function startTestGateway(options: {
   };
 }
 
-/** The official MCP client, over Streamable HTTP, with a grant token. */
+/** The official MCP client, over Streamable HTTP, with a grant token (`fetch`: another fetch underneath, e.g. one trusting a private CA). */
 export async function connectClient(url: string, target: string, token: string | undefined, name = 'gateway-test', fetch?: FetchLike): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp/${target}`), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
-    ...(fetch ? { fetch } : {}),
+    // Each exchange on its own AbortSignal: the SDK's one signal would collect a listener per call.
+    fetch: fetchWithOwnSignal(fetch),
   });
   const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {}, roots: {} } });
   await client.connect(transport);
