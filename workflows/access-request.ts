@@ -24,6 +24,8 @@ export const DEFAULT_MAX_HELD_COMMANDS = 3;
 /** How long an approval stays usable by the client's call (the waiting call, or an identical re-call). */
 const APPROVAL_VALIDITY_MS = 10 * 60_000;
 
+/** How long a denied or expired OAuth sign-in's request waits for the refusal its browser is sent, before archiving. */
+const SIGN_IN_REFUSAL_WAIT_MS = 30_000;
 /** Sign-in steps one request keeps at most (each reuse of its grant by a sign-in adds a few). */
 const MAX_SIGN_IN_STEPS = 200;
 
@@ -481,6 +483,11 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     });
   }
   await CancellationScope.nonCancellable(async () => {
+    // A sign-in's browser learns of a denial or expiry on its next poll (about a second): the
+    // refusal it is sent is worth a short wait, so the archive holds the sign-in to its end.
+    if (input.origin === 'oauth' && CLOSED_BEFORE_ACCESS.includes(s.state)) {
+      await condition(() => s.timeline.some((e) => e.type === `${SIGN_IN_TIMELINE_PREFIX}refused`), SIGN_IN_REFUSAL_WAIT_MS);
+    }
     await archive();
     await condition(allHandlersFinished);
   });

@@ -308,10 +308,15 @@ describe('the authorization server refuses bad input precisely and issues nothin
     // Nobody decides within the approval timeout (12 s in the test policy).
     const expired = await runUntilDecided('eve@example.org', async () => undefined);
     expect(expired).toMatchObject({ error: 'access_denied', description: expect.stringContaining('expired: nobody approved it') });
-    // The sign-in's steps are in the request's timeline; the refusal sent to the client follows the workflow's end (logged).
-    const expiredStatus = await stack.access.result(expired.requestId);
-    expect(expiredStatus.origin).toBe('oauth');
-    expect(expiredStatus.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['oauth_signed_in', 'oauth_request_started', 'requested']));
+    // The sign-in's steps are in the request's timeline, to the refusal the client was sent: the workflow waits for it before archiving.
+    for (const { requestId, state } of [{ requestId: denied.requestId, state: 'DENIED' }, { requestId: expired.requestId, state: 'EXPIRED_UNAPPROVED' }]) {
+      const final = await stack.access.result(requestId);
+      expect(final.origin).toBe('oauth');
+      const types = final.timeline.map((e) => e.type);
+      expect(types).toEqual(expect.arrayContaining(['oauth_signed_in', 'oauth_request_started', 'requested', 'oauth_refused', 'archived']));
+      expect(types.indexOf('oauth_refused')).toBeLessThan(types.indexOf('archived'));
+      expect(final.timeline.find((e) => e.type === 'state' && e.detail === state)).toBeDefined();
+    }
   });
 
   test('a client that registers the name of a pre-registered client: the approver sees the name is claimed and looks like another client', async () => {
