@@ -1,14 +1,26 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializedNotification, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/** Where an SSE stream stopped: its last event id and the reconnection delay the server asked for (`retry:`). */
+interface StreamPosition { lastEventId?: string; retryMs?: number }
+
+/** A stream the upstream closed is resumed at most this many times in a row without a new event. */
+const RESUMES_WITHOUT_PROGRESS = 5;
+/** Bounds on the server's `retry:` (a hostile upstream cannot make the gateway spin or stall). */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 30_000;
+const RETRY_DEFAULT_MS = 1_000;
 
 /**
  * The client side of Streamable HTTP towards an upstream MCP server, on node:http with a
  * keep-alive agent (the SDK's transport goes through fetch and web streams, which cost the gateway
  * more CPU per call than the rest of its work together). It moves messages and nothing else:
  * POST each message, read a JSON or SSE answer, keep the session id and protocol version, listen
- * on GET for server-initiated messages, DELETE the session on close.
+ * on GET for server-initiated messages, DELETE the session on close. A stream the upstream closes
+ * before it has answered (SEP-1699 polling: an event id, a `retry:`, then the close) is resumed
+ * with GET and `Last-Event-ID` after the delay the server asked for, until the answers came.
  */
 export class NodeHttpClientTransport implements Transport {
   onclose?: () => void;
@@ -46,7 +58,8 @@ export class NodeHttpClientTransport implements Transport {
     }
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('text/event-stream')) {
-      void this.readEvents(res);
+      const awaiting = new Set<RequestId>(isJSONRPCRequest(message) ? [message.id] : []);
+      void this.follow(res, awaiting);
       return;
     }
     const text = await readAll(res);
@@ -86,13 +99,44 @@ export class NodeHttpClientTransport implements Transport {
         return;
       }
       this.listening = res;
-      void this.readEvents(res);
+      void this.follow(res, undefined);
     }, (error: unknown) => this.onerror?.(error as Error));
   }
 
-  private async readEvents(res: IncomingMessage): Promise<void> {
+  /**
+   * Reads a stream to its end, then resumes it while it owes something: a POST stream until every
+   * request it carried is answered, the GET stream for as long as the session lives. Resuming needs
+   * an event id from the upstream (no id, nothing to resume from: the upstream timeout answers).
+   */
+  private async follow(first: IncomingMessage, awaiting: Set<RequestId> | undefined): Promise<void> {
+    const position: StreamPosition = {};
+    let res: IncomingMessage | undefined = first;
+    let idle = 0;
+    while (res) {
+      const before = position.lastEventId;
+      await this.readEvents(res, position, awaiting);
+      idle = position.lastEventId !== before ? 0 : idle + 1;
+      const owes = awaiting ? awaiting.size > 0 : true;
+      if (this.closed || !owes || position.lastEventId === undefined || idle > RESUMES_WITHOUT_PROGRESS) return;
+      const delay = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, position.retryMs ?? RETRY_DEFAULT_MS));
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      if (this.closed) return;
+      res = await this.call('GET', { accept: 'text/event-stream', 'last-event-id': position.lastEventId }).then((next) => {
+        if (next.statusCode === 200 && String(next.headers['content-type'] ?? '').includes('text/event-stream')) return next;
+        next.resume();
+        return undefined;
+      }, (error: unknown) => {
+        this.onerror?.(error as Error);
+        return undefined;
+      });
+      if (res && !awaiting) this.listening = res;
+    }
+  }
+
+  private async readEvents(res: IncomingMessage, position: StreamPosition, awaiting?: Set<RequestId>): Promise<void> {
     let buffer = '';
     let data: string[] = [];
+    let eventId: string | undefined;
     try {
       res.setEncoding('utf8');
       for await (const chunk of res as AsyncIterable<string>) {
@@ -102,17 +146,28 @@ export class NodeHttpClientTransport implements Transport {
           const line = buffer.slice(0, newline).replace(/\r$/, '');
           buffer = buffer.slice(newline + 1);
           if (line === '') {
+            // An event (even one without data: a priming event) moves the position on.
+            if (eventId !== undefined) position.lastEventId = eventId || undefined;
+            eventId = undefined;
             if (data.length) {
               const payload = data.join('\n');
               data = [];
               try {
-                this.deliver(JSON.parse(payload) as JSONRPCMessage);
+                const message = JSON.parse(payload) as JSONRPCMessage;
+                if (awaiting && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined) awaiting.delete(message.id);
+                this.deliver(message);
               } catch (error) {
                 this.onerror?.(new Error(`the upstream sent an event that is not JSON: ${(error as Error).message}`));
               }
             }
           } else if (line.startsWith('data:')) {
-            data.push(line.slice(line[5] === ' ' ? 6 : 5));
+            data.push(field(line, 5));
+          } else if (line.startsWith('id:')) {
+            const id = field(line, 3);
+            if (!id.includes('\0')) eventId = id;
+          } else if (line.startsWith('retry:')) {
+            const retry = field(line, 6);
+            if (/^\d{1,9}$/.test(retry)) position.retryMs = Number(retry);
           }
         }
       }
@@ -138,6 +193,11 @@ export class NodeHttpClientTransport implements Transport {
       req.end(body);
     });
   }
+}
+
+/** An SSE field's value: after the name and its colon, one leading space dropped. */
+function field(line: string, nameLength: number): string {
+  return line.slice(line[nameLength] === ' ' ? nameLength + 1 : nameLength);
 }
 
 async function readAll(res: IncomingMessage): Promise<string> {

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
+
+/**
+ * SEP-1699 polling through the gateway: the conformance suite's reference server answers
+ * `test_reconnection` by closing the call's SSE stream (after an event id and `retry: 5000`) and
+ * sending the result only to a client that comes back with Last-Event-ID. The gateway resumes the
+ * upstream stream so, and the client gets its answer; before, it waited for the upstream timeout.
+ */
+describe('gateway: an HTTP upstream that closes its stream and expects polling (SEP-1699)', () => {
+  let server: ManagedProcess;
+  let gw: TestGateway;
+  const said: string[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const url = `http://localhost:${port}/mcp`;
+    server = startProcess('everything-server', process.execPath, ['--import', 'tsx', join(__dirname, '../conformance/everything-server.ts')], {
+      cwd: join(__dirname, '../..'), env: { ...process.env, PORT: String(port) }, onLine: (line) => said.push(line),
+    });
+    await waitFor('the reference server', async () => ((await fetch(url).catch(() => undefined))?.status === 400 ? true : undefined), 60_000, server);
+    gw = await startTestGateway({
+      config: `
+version: 1
+groups: { approvers: [alice@example.org] }
+targets:
+  - name: reference
+    description: the conformance suite's reference server
+    upstream: { type: http, url: ${JSON.stringify(url)} }
+    credentials: none
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+`,
+      limits: { upstreamTimeoutMs: 30_000 },
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await gw?.close();
+    await server?.stop();
+  });
+
+  test('the call whose stream the upstream closed is answered: the gateway came back with Last-Event-ID after the retry the server asked for', async () => {
+    const { token } = await gw.grant('reference', { ttlMs: 120_000 });
+    const c = await connectClient(gw.url, 'reference', token);
+    const result = await c.client.callTool({ name: 'test_reconnection', arguments: {} }, undefined, { timeout: 25_000 });
+    expect(result.content).toEqual([{ type: 'text', text: expect.stringContaining('Reconnection test completed successfully') }]);
+    expect(said.some((l) => /Client reconnecting with Last-Event-ID: \S+::/.test(l))).toBe(true);
+    // An ordinary call on the same session still works after the resume.
+    expect((await c.client.callTool({ name: 'test_simple_text', arguments: {} })).content).toEqual([{ type: 'text', text: expect.any(String) }]);
+    await endSession(c);
+  });
+});
