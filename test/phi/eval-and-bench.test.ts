@@ -38,5 +38,8 @@ describe('eval:phi and bench:phi', () => {
     expect(result.stdout).toMatch(/structured\s+[\d.]+ MB\/s\s+baseline JSON\.parse \+ JSON\.stringify\s+[\d.]+ MB\/s\s+ratio [\d.]+/);
     expect(result.stdout).toMatch(/free text\s+[\d.]+ MB\/s/);
     expect(result.stdout).toMatch(/free text, detectors only\s+[\d.]+ MB\/s/);
+    // Issue 17: before and after in the same run (the engine at the recorded commit, extracted by
+    // git archive), or a line saying why that baseline is missing.
+    expect(result.stdout).toMatch(/free text, now\s+[\d.]+ MB\/s\s+baseline same at [0-9a-f]{7,40} \(same run\)\s+[\d.]+ MB\/s\s+ratio [\d.]+|\(no baseline [0-9a-f]+:/);
   });
 });
