@@ -6,7 +6,8 @@ import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
 import type { ComponentRegistry } from './components';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { sdkLogger } from './sdk-logger';
 import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
@@ -27,7 +28,7 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const log = createLogger('worker');
-  quietSdkLogs();
+  quietSdkLogs(log);
   const config = loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
   // TLS files and payload keys are checked before anything connects.
@@ -80,10 +81,13 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   }
 }
 
-/** The SDK logs every state change and the workflow bundle's contents at INFO; keep warnings. */
-function quietSdkLogs(): void {
+/**
+ * The SDK logs every state change and the workflow bundle's contents at INFO; keep warnings, and
+ * keep a failed activity's own words (which may quote SQL or a patient's name) out of them.
+ */
+function quietSdkLogs(log: ReturnType<typeof createLogger>): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: sdkLogger(log) });
   } catch {
     // a runtime is already installed in this process (tests); keep it
   }
