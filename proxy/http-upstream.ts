@@ -8,6 +8,8 @@ interface StreamPosition { lastEventId?: string; retryMs?: number }
 
 /** A stream the upstream closed is resumed at most this many times in a row without a new event. */
 const RESUMES_WITHOUT_PROGRESS = 5;
+/** ... and at most this many times in all: an upstream that keeps closing with fresh ids never answers. */
+export const RESUMES_PER_STREAM = 20;
 /** Bounds on the server's `retry:` (a hostile upstream cannot make the gateway spin or stall). */
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 30_000;
@@ -112,12 +114,13 @@ export class NodeHttpClientTransport implements Transport {
     const position: StreamPosition = {};
     let res: IncomingMessage | undefined = first;
     let idle = 0;
+    let resumes = 0;
     while (res) {
       const before = position.lastEventId;
       await this.readEvents(res, position, awaiting);
       idle = position.lastEventId !== before ? 0 : idle + 1;
       const owes = awaiting ? awaiting.size > 0 : true;
-      if (this.closed || !owes || position.lastEventId === undefined || idle > RESUMES_WITHOUT_PROGRESS) return;
+      if (this.closed || !owes || position.lastEventId === undefined || idle > RESUMES_WITHOUT_PROGRESS || resumes++ >= RESUMES_PER_STREAM) return;
       const delay = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, position.retryMs ?? RETRY_DEFAULT_MS));
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
       if (this.closed) return;

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { NodeHttpClientTransport, RESUMES_PER_STREAM } from '../../proxy/http-upstream';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
 /**
@@ -49,5 +51,35 @@ targets:
     // An ordinary call on the same session still works after the resume.
     expect((await c.client.callTool({ name: 'test_simple_text', arguments: {} })).content).toEqual([{ type: 'text', text: expect.any(String) }]);
     await endSession(c);
+  });
+});
+
+describe('gateway: a hostile upstream that keeps closing its stream with fresh event ids', () => {
+  test('is resumed a bounded number of times (retry: 0 is raised to 100 ms), then left to the upstream timeout', async () => {
+    let gets = 0;
+    const hostile = createServer((req, res) => {
+      if (req.method === 'GET') {
+        gets++;
+      }
+      req.resume();
+      // A fresh id every time and retry: 0, then the stream ends: no answer ever comes.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' }).end(`id: ${gets}-${Date.now()}\nretry: 0\ndata:\n\n`);
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = hostile.address() as { port: number };
+    const transport = new NodeHttpClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
+    try {
+      await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', arguments: {} } });
+      await waitFor('the resumes to stop', async () => {
+        const before = gets;
+        await new Promise((r) => setTimeout(r, 500));
+        return gets === before && gets > 0 ? true : undefined;
+      }, 20_000);
+      expect(gets).toBe(RESUMES_PER_STREAM);
+    } finally {
+      await transport.close();
+      hostile.closeAllConnections();
+      await new Promise<void>((resolve) => hostile.close(() => resolve()));
+    }
   });
 });
