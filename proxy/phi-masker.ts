@@ -32,6 +32,8 @@ export interface PhiMaskerOptions {
 
 /** The key of a tool result's _meta where the masking report (sources and rule per column, no values) goes. */
 export const MASKING_META_KEY = 'gatehouse/masking';
+/** Plans kept per catalog object (see PhiMasker.planOf). */
+const PLAN_CACHE_SIZE = 256;
 const ROW_LIMIT_NOTE = /^showing \d+ of \d+ rows \(row limit \d+\); add a LIMIT or a narrower WHERE$/;
 
 interface Table { columns: string[]; rows: unknown[][] }
@@ -52,6 +54,9 @@ export class PhiMasker implements ResponseMasker {
   readonly policy: MaskingPolicy;
   /** The same policy, with the catalog columns of SHOW / DESCRIBE output declared harmless. */
   private readonly catalogPolicy: MaskingPolicy;
+  private readonly noCatalog: PhiCatalog;
+  private readonly applied = new WeakMap<PhiCatalog, PhiCatalog>();
+  private readonly plans = new WeakMap<PhiCatalog, Map<string, MaskingPlan>>();
   private readonly catalogTools: Set<string>;
   private readonly sqlTarget: SqlDeclaringTarget;
   private readonly target: string;
@@ -69,6 +74,7 @@ export class PhiMasker implements ResponseMasker {
       throw new Error(`target ${target.name}: the masking policy is invalid: ${(error as Error).message}`, { cause: error });
     }
     this.target = target.name;
+    this.noCatalog = { target: target.name, tables: [] };
     const catalogColumns = Object.fromEntries(CATALOG_COLUMNS.map((c) => [c, 'none' as const]));
     this.catalogPolicy = { ...this.policy, columns: { ...catalogColumns, ...this.policy.columns } };
     this.catalogTools = new Set(catalogTools);
@@ -82,8 +88,34 @@ export class PhiMasker implements ResponseMasker {
 
   /** The catalog in force: discovered (if any) with gatehouse.yaml's tags over it. */
   async catalog(): Promise<PhiCatalog> {
-    const discovered = (await this.options.catalog?.get(this.target)) ?? { target: this.target, tables: [] };
-    return applyConfigTags(discovered, this.policy.catalog);
+    const discovered = (await this.options.catalog?.get(this.target)) ?? this.noCatalog;
+    let applied = this.applied.get(discovered);
+    if (!applied) {
+      applied = applyConfigTags(discovered, this.policy.catalog);
+      this.applied.set(discovered, applied);
+    }
+    return applied;
+  }
+
+  /**
+   * The plan of one SQL text against the catalog in force. Plans are a pure function of the SQL,
+   * the catalog and this target's policy, so they are kept per catalog object (a refreshed
+   * catalog is a new object and starts empty) and per exact SQL text; at most PLAN_CACHE_SIZE per
+   * catalog, so an agent sending endless distinct SQL only evicts its own plans.
+   */
+  private planOf(sql: string, catalog: PhiCatalog): MaskingPlan {
+    let plans = this.plans.get(catalog);
+    if (!plans) {
+      plans = new Map();
+      this.plans.set(catalog, plans);
+    }
+    let plan = plans.get(sql);
+    if (!plan) {
+      plan = planSql(sql, catalog, this.policy);
+      if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
+      plans.set(sql, plan);
+    }
+    return plan;
   }
 
   phiCatalog(): Promise<PhiCatalog> {
@@ -184,7 +216,7 @@ export class PhiMasker implements ResponseMasker {
   private async maskSqlResult<T>(value: T, sql: string[]): Promise<MaskOutcome<T>> {
     const catalog = await this.catalog();
     // Several SQL arguments in one call: each could be what ran; the strictest plan of any decides.
-    const plans = sql.map((s) => planSql(s, catalog, this.policy));
+    const plans = sql.map((s) => this.planOf(s, catalog));
     const plan: MaskingPlan = plans.length === 1 ? plans[0]! : plans.find((p) => p.kind === 'whole') ?? planSql('', catalog, this.policy);
     const touchesPhi = plans.some((p) => p.touchesPhi);
     if (plan.kind === 'metadata') return this.byAppearance(value, this.policy);

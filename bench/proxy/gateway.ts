@@ -1,10 +1,11 @@
 // The benchmark's gateway, in its own process: real Redis (grant check on every request and the
-// session recording through audit/), the target's HTTP upstream, masking off (identity) or on
-// (the real phi/ engine). Prints its URL on stdout.
+// session recording through audit/), the target's HTTP upstream, masking off (identity), on
+// (the real phi/ engine by appearance) or catalog (lineage masking: the tool declares its SQL
+// argument and the PHI catalog stored in Redis decides per column). Prints its URL on stdout.
 import { SessionRecorder } from '../../audit';
-import { connectRedis, createLogger, GrantStore, RedisSecretVault, waitForRedis } from '../../lib';
+import { catalogNamespace, connectRedis, createLogger, GrantStore, RedisSecretVault, waitForRedis } from '../../lib';
 import { parseConfig } from '../../policy';
-import { Gateway, PhiMasker, type ResponseMasker } from '../../proxy';
+import { Gateway, PhiMasker, RedisCatalogStore, type ResponseMasker } from '../../proxy';
 
 const identity: ResponseMasker = { mask: (value) => ({ masked: value, report: { counts: {}, total: 0 } }) };
 
@@ -19,7 +20,7 @@ targets:
     credentials: none
     requesters: [carol@example.org]
     approvers: { channel: C0BENCH, members: [group:approvers] }
-    commands: { tools: [payload] }
+    commands: { tools: [payload]${env.BENCH_MASKING === 'catalog' ? ', sqlTools: { payload: [statement] }' : ''} }
 `, 'bench.yaml');
   const redis = connectRedis(env.REDIS_URL);
   const subscriber = connectRedis(env.REDIS_URL);
@@ -29,7 +30,9 @@ targets:
     grants: new GrantStore(redis, Buffer.from(env.BENCH_TOKEN_KEY!, 'base64')),
     vault: new RedisSecretVault(redis, Buffer.from(env.BENCH_ENCRYPTION_KEY!, 'base64')),
     revocations: subscriber,
-    masker: (target) => (env.BENCH_MASKING === 'on' ? new PhiMasker(target) : identity),
+    masker: (target) => (env.BENCH_MASKING === 'on' ? new PhiMasker(target)
+      : env.BENCH_MASKING === 'catalog' ? new PhiMasker(target, undefined, undefined, { catalog: new RedisCatalogStore(redis, 30_000, { namespace: catalogNamespace(env) }) })
+        : identity),
     recorder: env.BENCH_RECORDING === 'off' ? { sessionStart: async () => '', request: async () => '', response: async () => '', sessionEnd: async () => '' } : new SessionRecorder(redis),
     limits: { messagesPerSecond: 1e9, messageBurst: 1e9, maxSessionsPerGrant: 10_000 },
     log: createLogger('bench-gateway', 'error'),
