@@ -169,3 +169,15 @@ describe('the faster paths give the same answers (issue 17 throughput)', () => {
     expect(masked).not.toMatch(/Helsinki|Ankara/);
   });
 });
+
+describe('lower-case dictionary names after the prefix filter', () => {
+  it('"maria garcia" in lower case is still a name; so is one with letters outside a-z', () => {
+    expect(mask('spoke with maria garcia today')).not.toMatch(/maria|garcia/);
+    expect(mask('Patient: josé garcía')).not.toMatch(/jos|garc/);
+  });
+
+  it('ordinary lower-case words stay', () => {
+    const text = 'the patient tolerated the procedure and was discharged with instructions';
+    expect(mask(text)).toBe(text);
+  });
+});

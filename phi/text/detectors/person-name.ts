@@ -100,11 +100,38 @@ function describeWord(value: string, lower: string): WordInfo {
 const WORD_CACHE_MAX = 50_000;
 const wordCache = new Map<string, WordInfo | null>();
 
+/**
+ * The three-letter beginnings (a-z) of every dictionary name, one bit each: a lower-case word
+ * whose beginning has no bit is no name. A word not beginning with three a-z letters is looked up.
+ */
+const NAME_PREFIXES = (() => {
+  const bits = new Uint8Array(26 * 26 * 26);
+  const add = (name: string) => {
+    const a = name.charCodeAt(0) - 97;
+    const b = name.charCodeAt(1) - 97;
+    const c = name.charCodeAt(2) - 97;
+    if (a >= 0 && a < 26 && b >= 0 && b < 26 && c >= 0 && c < 26) bits[a * 676 + b * 26 + c] = 1;
+  };
+  for (const name of FIRST_NAMES) add(name);
+  for (const name of LAST_NAMES) add(name);
+  return bits;
+})();
+
+function mayStartName(text: string, at: number): boolean {
+  const a = text.charCodeAt(at) - 97;
+  const b = text.charCodeAt(at + 1) - 97;
+  const c = text.charCodeAt(at + 2) - 97;
+  if (a < 0 || a >= 26 || b < 0 || b >= 26 || c < 0 || c >= 26) return true;
+  return NAME_PREFIXES[a * 676 + b * 26 + c] === 1;
+}
+
 function wordInfo(word: string): WordInfo | null {
   let info = wordCache.get(word);
   if (info !== undefined) return info;
   const lower = word.toLowerCase();
-  info = capitalisedAt(word) || firstNames.has(lower) || lastNames.has(lower) ? describeWord(word, lower) : null;
+  // A lower-case name with accents ("josé garcía") is looked up folded, as a capitalised one is.
+  const folded = foldName(lower);
+  info = capitalisedAt(word) || firstNames.has(lower) || lastNames.has(lower) || (folded !== lower && (firstNames.has(folded) || lastNames.has(folded))) ? describeWord(word, lower) : null;
   if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
   wordCache.set(word, info);
   return info;
@@ -158,8 +185,9 @@ function tokenize(text: string): Token[] {
     while (j < n && j - i < 31 && (isLetter(text.charCodeAt(j)) || isJoiner(text.charCodeAt(j)))) j++;
     let end = j;
     while (end > i + 1 && isJoiner(text.charCodeAt(end - 1))) end--;
-    // A lower-case ASCII word of one or two letters is never a token: no slice, no lookup.
-    if (c >= 128 || c <= 90 || end - i >= 3) {
+    // A lower-case ASCII word is a token only as a dictionary name: one of one or two letters never
+    // is, nor one whose first three letters start no name (no slice, no lookup).
+    if (c >= 128 || c <= 90 || (end - i >= 3 && mayStartName(text, i))) {
       const word = text.slice(i, end);
       const info = wordInfo(word);
       if (info) tokens.push(makeToken(text, word, info, i, end));
