@@ -1,6 +1,7 @@
 // The session recording: the contract between the gateway (proxy/), which writes every exchange
 // before it forwards a request and before it answers, and the archiver, which reads it once the
 // request has ended. One Redis Stream per access request; one stream entry per exchange step.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Redis } from '../lib';
 import { canonicalJson } from './canonical';
@@ -142,6 +143,8 @@ export class RecordingError extends Error {
 const APPEND_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
+/** The script is sent once per Redis (EVALSHA), not with every entry of every call. */
+const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
 
 type Omit2<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An entry without its discriminator and, optionally, without its timestamp (the recorder adds both). */
@@ -196,12 +199,22 @@ export class SessionRecorder {
       throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} cannot be serialized as JSON: ${(error as Error).message}`);
     }
     try {
-      return (await this.redis.eval(APPEND_SCRIPT, 2, recordingKey(requestId), recordingSealKey(requestId), RECORDING_FIELD, json)) as string;
+      return await this.appendOnce(recordingKey(requestId), recordingSealKey(requestId), json);
     } catch (error) {
       if (/SEALED/.test((error as Error)?.message ?? '')) {
         throw new RecordingError('RECORDING_SEALED', `the recording of ${requestId} is closed: the request has ended and is being archived; refuse the exchange`);
       }
       throw new RecordingError('RECORDING_UNAVAILABLE', `cannot record for ${requestId}: Redis did not take the entry (${(error as Error)?.message ?? error}); refuse the exchange`, { cause: error });
+    }
+  }
+
+  /** One atomic append: by its hash; the script itself only when this Redis does not know it yet (NOSCRIPT after a restart or SCRIPT FLUSH). */
+  private async appendOnce(key: string, sealKey: string, json: string): Promise<string> {
+    try {
+      return (await this.redis.evalsha(APPEND_SHA, 2, key, sealKey, RECORDING_FIELD, json)) as string;
+    } catch (error) {
+      if (!/NOSCRIPT/.test((error as Error)?.message ?? '')) throw error;
+      return (await this.redis.eval(APPEND_SCRIPT, 2, key, sealKey, RECORDING_FIELD, json)) as string;
     }
   }
 }

@@ -57,6 +57,18 @@ describe('the session recording (Redis Stream contract)', () => {
     expect(await log.isSealed(requestId)).toBe(true);
   });
 
+  test('a Redis that forgot the append script (SCRIPT FLUSH, a restart) is given it again: entries still land, a seal still refuses', async () => {
+    const requestId = newRequestId();
+    await recorder.request(requestId, { sessionId: 's1', messageId: 1, method: 'tools/call', verdict: 'allow' });
+    await redis.script('FLUSH');
+    await recorder.response(requestId, { sessionId: 's1', messageId: 1, outcome: 'ok', result: { ok: true } });
+    expect((await log.read(requestId)).map((r) => r.entry.type)).toEqual(['request', 'response']);
+    await log.seal(requestId, 60);
+    await redis.script('FLUSH');
+    await expect(recorder.request(requestId, { sessionId: 's1', messageId: 2, method: 'tools/call', verdict: 'allow' })).rejects.toMatchObject({ code: 'RECORDING_SEALED' });
+    expect(await log.length(requestId)).toBe(2);
+  });
+
   test('SessionRecorder is the recorder the gateway (proxy/) takes', () => {
     const forGateway: GatewayRecorder = recorder; // a type check: compiles only while the two agree
     expect(typeof forGateway.request).toBe('function');
