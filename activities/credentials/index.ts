@@ -1,6 +1,6 @@
 export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './provider';
 export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
-export { NoCredentialProvider, NO_CREDENTIALS } from './none';
+export { NoCredentialProvider, NO_CREDENTIALS, GRANT_ONLY_PRINCIPAL } from './none';
 export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';
 export { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
 export {

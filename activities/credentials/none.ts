@@ -3,6 +3,9 @@ import type { CredentialProvider, CredentialRequest, IssuedCredential } from './
 /** The provider name of `credentials: none` in gatehouse.yaml. */
 export const NO_CREDENTIALS = 'none';
 
+/** How a grant without a credential names its holder: the grant itself, not an identity anywhere. */
+export const GRANT_ONLY_PRINCIPAL = 'grant:';
+
 /**
  * For targets whose upstream needs no credential (`credentials: none`): the grant is still
  * requested, approved, recorded and revoked, but no identity is minted anywhere and nothing is
@@ -14,7 +17,7 @@ export class NoCredentialProvider implements CredentialProvider {
   constructor(readonly target: string) {}
 
   issue(request: CredentialRequest): Promise<IssuedCredential> {
-    return Promise.resolve({ credentialRef: `none:${request.requestId}`, principal: `grant:${request.requestId}` });
+    return Promise.resolve({ credentialRef: `none:${request.requestId}`, principal: `${GRANT_ONLY_PRINCIPAL}${request.requestId}` });
   }
 
   revoke(): Promise<void> {

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../lib';
+import { GRANT_ONLY_PRINCIPAL } from '../credentials';
 import {
   buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainLength, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
 } from '../../lib/slack';
@@ -239,6 +240,9 @@ export function decidedReply(s: AccessStatus, who: Who): SlackMessageContent {
 }
 
 export function issuedReply(s: AccessStatus): SlackMessageContent {
+  if (s.principal?.startsWith(GRANT_ONLY_PRINCIPAL)) {
+    return reply(`:key: Grant issued for ${short(s.target)}: its upstream needs no credential, so none was minted; the gateway admits only this grant's token.`);
+  }
   return reply(`:key: Credential issued: a temporary identity ${code(s.principal ?? '?')} scoped to ${short(s.target)}. Only the gateway holds its key.`);
 }
 

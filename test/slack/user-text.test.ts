@@ -1,5 +1,5 @@
 import {
-  activeReply, commandDecidedReply, commandMessage, decidedReply, extensionMessage, failedReply, fullTextMessages, requestMessage, revokedReply, sessionReply,
+  activeReply, commandDecidedReply, issuedReply, commandMessage, decidedReply, extensionMessage, failedReply, fullTextMessages, requestMessage, revokedReply, sessionReply,
   targetFacts, type SlackMessageContent,
 } from '../../activities/notify';
 import { messageBlockProblems, viewProblems } from '../../devstack/slack';
@@ -33,6 +33,8 @@ function everything(t: () => string): Array<{ name: string; content: SlackMessag
     { name: 'request (denied)', content: requestMessage(decided, mention, targetFacts(target)) },
     { name: 'decided', content: decidedReply(decided, mention) },
     { name: 'active', content: activeReply(active, mention) },
+    { name: 'issued', content: issuedReply(active) },
+    { name: 'issued (no credential)', content: issuedReply({ ...active, principal: `grant:${t()}` }) },
     { name: 'session', content: sessionReply(active, t(), mention) },
     { name: 'command held', content: commandMessage(active, command, mention) },
     { name: 'command decided', content: commandMessage(active, decidedCommand, mention) },
@@ -132,4 +134,13 @@ describe('injection: the approver\'s message shows user text as data', () => {
     const shown = statusText({ ...s, target: '*x* <!here> :tada:', state: 'DENIED', decision: { approved: false, by: 'bob@example.org', at: now(), reason: MARKERS.join(' ') } }, mention);
     for (const m of MARKERS) expect(shown).not.toContain(m);
   });
+});
+
+test("a target without credentials is not told a key was minted: the reply says no credential was needed", () => {
+  const base = edgeStatus({ reason: 'check', origin: 'api' });
+  const minted = issuedReply({ ...base, principal: 'GH_REQ_ABC' });
+  const none = issuedReply({ ...base, principal: `grant:${base.requestId}` });
+  expect(minted.text).toContain('Only the gateway holds its key');
+  expect(none.text).toContain('needs no credential, so none was minted');
+  expect(none.text).not.toContain('holds its key');
 });
