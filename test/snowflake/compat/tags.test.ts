@@ -103,6 +103,10 @@ const SEEDED_AND_HOSTILE: Case[] = [
   { sql: 'DROP TABLE CLINICAL.PHI.ANALYST_NOTES', rows: [{ status: 'ANALYST_NOTES successfully dropped.' }], doc: `${DOCS}/sql-reference/sql/drop-table` },
   { sql: 'CREATE TABLE CLINICAL.PHI.ANALYST_NOTES (NOTE STRING)', rows: [{ status: 'Table ANALYST_NOTES successfully created.' }], doc: `${DOCS}/sql-reference/sql/create-table` },
   { sql: `SELECT SYSTEM$GET_TAG('${PHI_TAG}', 'CLINICAL.PHI.ANALYST_NOTES.NOTE', 'COLUMN') AS V`, rows: [{ V: null }], doc: GET_TAG },
+  // CREATE OR REPLACE drops the table and creates a new one: the old one's tags do not carry over.
+  { sql: `ALTER TABLE CLINICAL.PHI.ANALYST_NOTES MODIFY COLUMN NOTE SET TAG ${PHI_TAG} = 'NAME'`, rows: [{ status: 'Statement executed successfully.' }], doc: ALTER_TABLE_TAG },
+  { sql: 'CREATE OR REPLACE TABLE CLINICAL.PHI.ANALYST_NOTES (NOTE STRING)', rows: [{ status: 'Table ANALYST_NOTES successfully created.' }], doc: `${DOCS}/sql-reference/sql/create-table` },
+  { sql: `SELECT SYSTEM$GET_TAG('${PHI_TAG}', 'CLINICAL.PHI.ANALYST_NOTES.NOTE', 'COLUMN') AS V`, rows: [{ V: null }], doc: GET_TAG },
 ];
 
 describe('object tagging through the unmodified snowflake-sdk', () => {
