@@ -30,6 +30,10 @@ describe('the subject of a verb only people are subjects of', () => {
     'Social Work reports housing is stable.',
     'Blood Bank reports two units crossmatched.',
     'Tool Call was admitted to the queue by the gateway.',
+    'Heparin Drip was started at 18 units/kg.',
+    'Background Job was started by the scheduler.',
+    'Access Denied was found in the log.',
+    'Specimen Container was brought to lab.',
   ])('%s: departments and protocol words before the verb stay readable', (text) => {
     expect(found(text).filter((f) => f.startsWith('NAME'))).toEqual([]);
   });
