@@ -146,17 +146,20 @@ const task = shape(taskFields);
 
 /**
  * A tool result: the text block that is structuredContent's own JSON is written from the masked
- * structuredContent (masked once, counted once), never masked a second time on its own.
+ * structuredContent (masked once, counted once), never masked a second time on its own. Each
+ * field is walked once: content and structuredContent here, the other fields by their roles.
+ * A content that is not a list (a server breaking the schema) is masked as data, never passed.
  */
 const callToolResult: Walker = (value, f) => {
   if (!isRecord(value)) return f.data(value);
   if (isRecord(value.task)) return shape({ task })(value, f);
-  const twin = value.structuredContent !== undefined ? JSON.stringify(value.structuredContent) : undefined;
-  const structured = value.structuredContent === undefined ? undefined : (f.structured ?? f.data)(value.structuredContent);
-  const content = Array.isArray(value.content)
-    ? value.content.map((block) => (isRecord(block) && block.type === 'text' && block.text === twin ? { ...block, text: JSON.stringify(structured) } : contentBlock(block, f)))
-    : value.content;
-  const rest = shape({ isError: 'keep', content: 'keep', structuredContent: 'keep' })(value, f) as Record<string, unknown>;
+  const { content: rawContent, structuredContent: rawStructured, ...others } = value;
+  const twin = rawStructured !== undefined ? JSON.stringify(rawStructured) : undefined;
+  const structured = rawStructured === undefined ? undefined : (f.structured ?? f.data)(rawStructured);
+  const content = Array.isArray(rawContent)
+    ? rawContent.map((block) => (isRecord(block) && block.type === 'text' && block.text === twin ? { ...block, text: JSON.stringify(structured) } : contentBlock(block, f)))
+    : apply('data', rawContent, f);
+  const rest = shape({ isError: 'keep' })(others, f) as Record<string, unknown>;
   return { ...rest, ...(content !== undefined ? { content } : {}), ...(structured !== undefined ? { structuredContent: structured } : {}) };
 };
 

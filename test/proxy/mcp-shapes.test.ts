@@ -191,6 +191,20 @@ describe('structure stays, data inside it is masked', () => {
     expect(list.resources[0]).toMatchObject({ uri: 'https://ehr.example.org/patients/[SSN]', name: 'Blob Resource 1' });
   });
 
+  test('a tool result whose content is not a list (a hostile server breaking the schema) is masked as data, never passed through', async () => {
+    for (const content of [PATIENT, { type: 'text', text: PATIENT }, { rows: [[PATIENT]] }]) {
+      const out = await masker.mask({ content, isError: false }, { target: 'ehr', part: 'result', method: 'tools/call' });
+      expect(leaksIn(out.masked)).toEqual([]);
+      expect(out.masked).toMatchObject({ isError: false });
+    }
+  });
+
+  test('each value of a tool result is masked and counted once (issue 18: no second pass over content the result is built from)', async () => {
+    const out = await masker.mask({ content: [text(PATIENT)] }, { target: 'ehr', part: 'result', method: 'tools/call' });
+    expect(out.masked).toEqual({ content: [text('Patient [NAME], SSN [SSN], call [PHONE], [EMAIL]')] });
+    expect(out.report.counts).toEqual({ NAME: 1, SSN: 1, PHONE: 1, EMAIL: 1 });
+  });
+
   test('a text block that is the structuredContent\'s JSON is written from the masked structuredContent', async () => {
     const structured = { record: { name: 'Zyx Qwerty', ssn: '123-45-6789' } };
     const out = await mask('tools/call', { content: [text(JSON.stringify(structured))], structuredContent: structured });
