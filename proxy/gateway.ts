@@ -12,6 +12,7 @@ import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held
 import { RefusalTally, type RefusedGrant } from './refusals';
 import { GatewaySession } from './session';
 import { seconds, sessionToEvict } from './session-room';
+import { RedisEventStore } from './event-store';
 import { foreignOrigin, originRules, type OriginRules } from './request-origin';
 
 export interface GatewayLimits {
@@ -72,6 +73,8 @@ export interface GatewayOptions {
   recorder: GatewayRecorder;
   /** The access workflow, for held commands. Without it (or without `commands`), held commands are refused. */
   reviewer?: CommandReviewer;
+  /** Redis for the client-facing SSE event store (Last-Event-ID resume); without it, streams carry no event ids. */
+  events?: Redis;
   /** Decisions on held commands (Redis); they arrive on the `revocations` connection's channel. */
   commands?: DecisionBoard;
   limits?: Partial<GatewayLimits>;
@@ -469,6 +472,7 @@ export class Gateway {
       },
       limits: this.limits,
       log: this.log,
+      ...(this.options.events ? { eventStore: new RedisEventStore(this.options.events, this.sessionLimits(target).idleMs) } : {}),
       // Refused inside the session (a JSON-RPC error on a 200: policy, too many holds, id in use): counted too.
       onRefused: (code, message, kind) => this.refusals.note(
         { grantId: grant.grantId, requestId: grant.requestId },

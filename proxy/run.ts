@@ -73,6 +73,8 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
       // Lineage masking reads the discovered PHI catalog (`gatehouse catalog discover`) from Redis.
       masker: (target) => new PhiMasker(target, maskingKey, undefined, { catalog: catalogs }),
       recorder: new SessionRecorder(redis),
+      // Client-facing SSE events carry ids and can be resumed with Last-Event-ID (on this gateway).
+      events: redis,
       reviewer: access,
       ...(authorizationServer ? { authorizationServer } : {}),
       ...(options.limits ? { limits: options.limits } : {}),

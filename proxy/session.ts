@@ -12,6 +12,7 @@ import { decideRequest, decideResponse, maskContextFor, shapeResult, type Forwar
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
+import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
 
@@ -37,6 +38,8 @@ export interface SessionDeps {
   log: Logger;
   onInitialized(session: GatewaySession): void;
   onEnded(session: GatewaySession): void;
+  /** Where the client-facing SSE events are kept for Last-Event-ID (Redis); without it, streams carry no ids. */
+  eventStore?: RedisEventStore;
   /** A request this session refused (policy, too many holds, id in use), for the grant's refusal count. */
   onRefused?(code: number, message: string, kind?: 'id_in_use'): void;
 }
@@ -87,6 +90,7 @@ export class GatewaySession {
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => deps.onInitialized(this),
       onsessionclosed: () => this.end('closed', 'the client ended the session (DELETE)'),
+      ...(deps.eventStore ? { eventStore: deps.eventStore } : {}),
     });
     this.transport.onmessage = (message) => this.fromClient(message);
     this.transport.onerror = (error) => deps.log.debug({ err: error.message }, 'client transport error');
@@ -150,6 +154,7 @@ export class GatewaySession {
       await this.sendToClient(jsonRpcError(id, code, `the session ended before the answer came: ${detail}`)).catch(() => undefined);
     }));
     this.killUpstream();
+    void this.deps.eventStore?.drop().catch(() => undefined);
     const sessionId = this.sessionId;
     const closing = [
       ...withdrawals,

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Redis } from '../lib';
+
+/** Events kept per session (the oldest go first), and how long after the last one. */
+const MAX_EVENTS = 1_000;
+
+/**
+ * One session's client-facing SSE events, in Redis (a capped stream that expires with the
+ * session's idle time): every event the gateway sends a client carries an id, so a client whose
+ * connection dropped comes back with Last-Event-ID and gets what it missed, in order. Only what
+ * the transport sends reaches it: messages already masked and recorded. Event ids carry a random
+ * tag of their session: an id from another session (a hostile agent guessing) replays nothing.
+ */
+export class RedisEventStore implements EventStore {
+  private readonly tag = randomBytes(12).toString('base64url');
+  private readonly key = `gatehouse:sse:${this.tag}`;
+
+  constructor(private readonly redis: Redis, private readonly ttlMs: number) {}
+
+  async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+    const id = await this.redis.xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message));
+    await this.redis.pexpire(this.key, this.ttlMs);
+    return `${this.tag}_${id}`;
+  }
+
+  async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
+    const id = this.own(eventId);
+    if (!id) return undefined;
+    const [entry] = await this.redis.xrange(this.key, id, id);
+    return entry ? field(entry[1], 's') : undefined;
+  }
+
+  async replayEventsAfter(lastEventId: EventId, { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> }): Promise<StreamId> {
+    const id = this.own(lastEventId);
+    const [entry] = id ? await this.redis.xrange(this.key, id, id) : [];
+    const streamId = entry && field(entry[1], 's');
+    if (!id || !streamId) throw new Error('unknown Last-Event-ID: not an event of this session, or it is too old');
+    for (const [next, fields] of await this.redis.xrange(this.key, `(${id}`, '+')) {
+      if (field(fields, 's') !== streamId) continue;
+      const message = JSON.parse(field(fields, 'm') ?? '{}') as JSONRPCMessage;
+      if (Object.keys(message).length) await send(`${this.tag}_${next}`, message);
+    }
+    return streamId;
+  }
+
+  /** Deletes the session's events (its end). */
+  async drop(): Promise<void> {
+    await this.redis.del(this.key);
+  }
+
+  /** The Redis id inside an event id of this session, else undefined. */
+  private own(eventId: EventId): string | undefined {
+    const match = /^([A-Za-z0-9_-]{16})_(\d{1,20}-\d{1,20})$/.exec(eventId);
+    return match && match[1] === this.tag ? match[2] : undefined;
+  }
+}
+
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
