@@ -20,8 +20,10 @@ export class RedisEventStore implements EventStore {
   constructor(private readonly redis: Redis, private readonly ttlMs: number) {}
 
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
-    const id = await this.redis.xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message));
-    await this.redis.pexpire(this.key, this.ttlMs);
+    // One round trip: the event and the key's new expiry together.
+    const replies = await this.redis.multi().xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message)).pexpire(this.key, this.ttlMs).exec();
+    const [error, id] = replies?.[0] ?? [new Error('the event store (Redis) did not answer')];
+    if (error || typeof id !== 'string') throw error ?? new Error('the event store (Redis) gave no event id');
     return `${this.tag}_${id}`;
   }
 
