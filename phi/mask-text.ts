@@ -22,7 +22,7 @@ export function operatorFor(type: EntityType, policy: MaskingPolicy) {
 
 /** Every finding in a string: free-text detectors plus whole cells of PHI columns in embedded tables. */
 export function findInText(text: string, policy: MaskingPolicy, report?: ReportBuilder, path = 'text'): Finding[] {
-  const free = scanText(text, { minScore: policy.minScore, ignore: policy.ignore });
+  const free = scanText(text, { minScore: policy.minScore, ignore: policy.ignore, publicHosts: policy.publicHosts });
   const cells = findTextTables(text, policy, report, path).filter((f) => !policy.ignore.includes(f.type));
   return cells.length ? resolveOverlaps(text, [...cells, ...free]) : free;
 }

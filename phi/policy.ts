@@ -22,8 +22,11 @@ const FQ_COLUMN = /^[A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*){3}$/;
  *   minScore: 0.5                    # free-text findings below this confidence are kept as is
  *   sampling: { rows: 16, threshold: 0.5 }
  *   binary: redact                   # binary-looking strings: withheld whole (or "scan")
+ *   publicHosts: []                  # links to these hosts (public docs) are kept unless they carry a query
  * ```
  */
+const PUBLIC_HOST = /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
 export const maskingPolicySchema = z.strictObject({
   defaultOperator: operator.default('redact'),
   operators: z.partialRecord(entityType, operator).default({}),
@@ -39,6 +42,12 @@ export const maskingPolicySchema = z.strictObject({
     })
     .default({ rows: 16, threshold: 0.5 }),
   binary: z.enum(['redact', 'scan']).default('redact'),
+  /**
+   * Hosts whose links are public documentation, not data (`modelcontextprotocol.io`, or
+   * `*.example.org` for every subdomain): an http(s) link to one, without credentials or a query
+   * string, is kept. Anything the detectors find inside it (an SSN in the path) is still masked.
+   */
+  publicHosts: z.array(z.string().regex(PUBLIC_HOST, 'use a host name such as docs.example.org or *.example.org')).max(200).default([]),
   /**
    * The PHI catalog pinned by a reviewer: a class per fully qualified source column
    * (`CLINICAL.PHI.PATIENTS.SSN: SSN`). It wins over Snowflake's tags and over discovery.

@@ -57,7 +57,7 @@ export function classifyBySample(column: string, samples: readonly string[], pol
   const votes = new Map<EntityType, number>();
   const needed = Math.ceil(samples.length * policy.sampling.threshold);
   const label = column.replace(/[_.]+/g, ' ');
-  const scanOptions = { minScore: policy.minScore, ignore: policy.ignore };
+  const scanOptions = { minScore: policy.minScore, ignore: policy.ignore, publicHosts: policy.publicHosts };
   let leader = 0;
   for (let s = 0; s < samples.length; s++) {
     // Stop as soon as no type can still reach the threshold.

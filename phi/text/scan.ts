@@ -11,7 +11,7 @@ import { personNameDetector } from './detectors/person-name';
 import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
-import { urlDetector } from './detectors/url';
+import { isPublicLink, urlDetector } from './detectors/url';
 import { spelledOutDetector } from './detectors/spelled-out';
 import { zipAndCityDetector } from './detectors/zip-and-city';
 import { dropClinicalTerms } from './clinical-terms';
@@ -42,6 +42,8 @@ export interface ScanOptions {
   ignore?: readonly EntityType[];
   /** False: the detectors alone, without normalisation, decoders or the clinical allow-list (for the bench only). */
   layers?: boolean;
+  /** Hosts whose plain links are public documentation (the masking policy's publicHosts). */
+  publicHosts?: readonly string[];
 }
 
 /**
@@ -73,7 +75,8 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
     }
   }
   if (layers) citiesAfterAddresses(view, all);
-  const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, all) : all);
+  const kept = options.publicHosts?.length ? all.filter((f) => !(f.type === 'URL' && isPublicLink(view.slice(f.start, f.end), options.publicHosts!))) : all;
+  const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, kept) : kept);
   if (view === text) return resolved;
   return resolved.map((f) => {
     const [start, end] = normalized.toOriginal(f.start, f.end);

@@ -16,3 +16,19 @@ export const urlDetector: Detector = {
     return out;
   },
 };
+
+/**
+ * A link to public documentation: http(s), on one of `hosts` (exact, or `*.` for subdomains),
+ * with no user name or password and no query string (where a link would carry a record's values).
+ */
+export function isPublicLink(link: string, hosts: readonly string[]): boolean {
+  let url: URL;
+  try {
+    url = new URL(/^www\./i.test(link) ? `https://${link}` : link);
+  } catch {
+    return false;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search) return false;
+  const host = url.hostname.toLowerCase();
+  return hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) && host.length > h.length - 1 : host === h));
+}
