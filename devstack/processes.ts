@@ -14,8 +14,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `preferred` when nothing listens on it (a stable address for people), else a free port. */
+/**
+ * `preferred` when nothing listens on it (a stable address for people), else a free port.
+ * GATEHOUSE_DEV_PORTS=any skips the preferred ones: stacks started at the same moment (tests,
+ * two suites at once) would both find 8080 free and then both bind it.
+ */
 export function preferredPort(preferred: number): Promise<number> {
+  if (process.env.GATEHOUSE_DEV_PORTS === 'any') return freePort();
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();

@@ -104,6 +104,7 @@ const ARCHIVE_STORE = [
   v('AWS_SECRET_ACCESS_KEY', 'S3 credentials (AWS SDK default chain); prefer an instance or task role.', { secret: true, indirect: true }),
   v('AWS_SESSION_TOKEN', 'S3 temporary credentials (AWS SDK default chain).', { secret: true, indirect: true }),
 ];
+const CATALOG_NAMESPACE = v('GATEHOUSE_CATALOG_NAMESPACE', 'Redis key prefix of the stored PHI catalogs and their change log (the worker writes them, the gateway and the API read them); the same value in all three.', { default: 'gatehouse' });
 const SIGNING_KEY = v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Ed25519 private key that signs archive manifests (PKCS#8 PEM, or the 32-byte seed in base64 or hex). Only the worker needs it.', { secret: true });
 const SIGNING_KEY_FILE = v('GATEHOUSE_ARCHIVE_SIGNING_KEY_FILE', 'A file holding GATEHOUSE_ARCHIVE_SIGNING_KEY (e.g. a mounted secret).');
 const PUBLIC_KEY = v('GATEHOUSE_ARCHIVE_PUBLIC_KEY', 'The published Ed25519 public key archives are verified against (SPKI PEM or 32 raw bytes in base64/hex).');
@@ -124,6 +125,8 @@ const worker: ServiceEnvironment = {
     }),
     v('SNOWFLAKE_DISABLE_PLATFORM_DETECTION', '`true` stops snowflake-sdk from probing cloud metadata endpoints for telemetry when it loads (the image sets it).', { indirect: true }),
     v('GATEHOUSE_RECONCILE_EVERY', 'Interval of the credential reconciliation schedule (drops Snowflake users whose revocation was lost).', { default: '5m' }),
+    v('GATEHOUSE_CATALOG_REFRESH_EVERY', 'Interval of the PHI catalog refresh schedule (re-discovers every target; never lowers a column\'s protection without a pin).', { default: '6h' }),
+    CATALOG_NAMESPACE,
     ...ARCHIVE_STORE, SIGNING_KEY, SIGNING_KEY_FILE,
     // Read by the shared audit settings (archiveVerifyKey) but not by the worker's archiver, which
     // verifies each archive with the public half of its own signing key.
@@ -157,6 +160,7 @@ const api: ServiceEnvironment = {
     v('GATEHOUSE_GATEWAY_URL', 'The gateway\'s public base URL; a target\'s MCP endpoint is <url>/mcp/<target>.', { default: 'http://127.0.0.1:8788' }),
     v('GATEHOUSE_API_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the API\'s own listener, with HSTS; unset behind a TLS-terminating load balancer.'),
     v('GATEHOUSE_API_TLS_KEY_FILE', 'PEM private key of GATEHOUSE_API_TLS_CERT_FILE (a mounted secret).'),
+    CATALOG_NAMESPACE,
     v('GATEHOUSE_CODEC_CORS_ORIGINS', 'Origins of the Temporal UI allowed to call the codec server (/codec/decode) from a browser, comma separated (https://temporal-ui.example.org).'),
     ...ARCHIVE_STORE,
     v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Optional here: when set, the API signs evidence exports with it. Prefer giving the API only the public key.', { secret: true }),
@@ -210,6 +214,7 @@ const gateway: ServiceEnvironment = {
     v('GATEHOUSE_OAUTH_CLIENT_SECRET', 'That client\'s secret.', { secret: true }),
     v('GATEHOUSE_OAUTH_SUBJECT_CLAIM', 'Claim that names the person to policy (email must then be verified).', { default: 'email' }),
     v('GATEHOUSE_OAUTH_DEVELOPMENT', '`true` (dev stack only): http issuer, client metadata documents on loopback, issuer from the Host header.', { default: 'false' }),
+    CATALOG_NAMESPACE,
     v('GATEHOUSE_TRUST_PROXY', '`true` behind a load balancer: X-Forwarded-For counts for the registration rate limit.', { default: 'false' }),
   ],
   requiredOneOf: [PAYLOAD_KEYS_OR_OFF],
@@ -219,7 +224,7 @@ const gateway: ServiceEnvironment = {
   // all but the state folder (lib/state.ts), which only the archive and the dev stack use.
   sources: [
     'proxy', 'policy', 'phi', 'access', 'lib/crypto.ts', 'lib/duration.ts', 'lib/grant-store.ts', 'lib/ids.ts', 'lib/logger.ts', 'lib/redis.ts',
-    'lib/secrets.ts', 'lib/temporal.ts', 'lib/listener-tls.ts', 'lib/vault.ts', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts',
+    'lib/secrets.ts', 'lib/temporal.ts', 'lib/listener-tls.ts', 'lib/vault.ts', 'lib/catalog-store.ts', 'audit/recording.ts', 'audit/secret-guard.ts', 'audit/canonical.ts', 'cli/commands/gateway.ts',
   ],
 };
 
