@@ -34,6 +34,8 @@ const DISPLAY_PARAMETERS = new Set([
 
 const SMUGGLED = new Set(['DROP', 'DELETE', 'INSERT', 'UPDATE', 'MERGE', 'TRUNCATE', 'GRANT', 'REVOKE', 'ALTER', 'CREATE']);
 const MAX_SQL_LENGTH = 1_000_000;
+/** No analyst query nests this deep; beyond it a text is refused the same way on every machine. */
+const MAX_NESTING = 200;
 const parser = new Parser();
 
 function mainKeyword(stmt: Token[]): { word: string; index: number } | undefined {
@@ -229,6 +231,10 @@ export function classifySql(sql: string, options: ClassifyOptions = {}): SqlClas
   }
   const lexed = tokenize(sql);
   if (lexed.error) return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: lexed.error };
+  // Whether the parser reads a deeply nested text would otherwise depend on the stack it runs on.
+  if (lexed.tokens.some((t) => t.depth > MAX_NESTING)) {
+    return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: `parentheses nested deeper than ${MAX_NESTING} levels` };
+  }
   const statements = splitStatements(lexed.tokens);
   if (statements.length === 0) return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: 'empty SQL' };
   const classes = new Set<SqlClass>();

@@ -94,8 +94,13 @@ describe('npm run dev: Ctrl-C stops the stack in dependency order', () => {
         expect((await client.callTool({ name: 'echo', arguments: { message: `hello ${i}` } })).content).toEqual([{ type: 'text', text: `Echo: hello ${i}` }]);
         sessionIds.push(transport.sessionId!);
       }
-      const inFlight = clients[0]!.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, undefined, { timeout: 120_000 });
+      // In flight means the upstream is working on it: its first progress notification came back
+      // (sent before that, on a loaded machine the POST may not have reached the gateway yet).
+      let progressed: () => void = () => undefined;
+      const working = new Promise<void>((resolve) => (progressed = resolve));
+      const inFlight = clients[0]!.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, undefined, { timeout: 120_000, onprogress: () => progressed() });
       inFlight.catch(() => undefined);
+      await Promise.race([working, inFlight]);
       const processes = descendants(stack.pid!);
       expect(processes.length).toBeGreaterThan(8);
 

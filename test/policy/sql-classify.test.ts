@@ -286,3 +286,16 @@ describe('classifySql: ALTER SESSION cannot lift the limits set on the issued us
     expect(result.risk).toBe('high');
   });
 });
+
+describe('classifySql: nesting', () => {
+  const nested = (n: number) => `SELECT ${'('.repeat(n)}1${')'.repeat(n)}`;
+  test('up to 200 levels is read as what it is; deeper is refused whatever stack the parser would have', () => {
+    expect(classifySql(nested(50)).classes).toEqual(['read']);
+    expect(classifySql(nested(200)).reason ?? '').not.toContain('nested deeper');
+    for (const n of [201, 625, 5000]) {
+      const result = classifySql(nested(n));
+      expect(result).toMatchObject({ classes: ['unparseable'], risk: 'high' });
+      expect(result.reason).toBe('parentheses nested deeper than 200 levels');
+    }
+  });
+});
