@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { eventually } from '../support/eventually';
-import { buildGoClient, goToolchain, INTEROP_CALLS, startInteropStack, type InteropStack } from './support';
+import { buildGoClient, goToolchain, runGoClient, startInteropStack, type InteropStack } from './support';
 
 // The official Go SDK (github.com/modelcontextprotocol/go-sdk, test/interop/go-client) through the
 // gateway: initialize, list, a masked read, a held write in both styles (answered at once without
@@ -24,20 +23,10 @@ describeWithGo('the official Go MCP SDK through the gateway', () => {
   afterAll(async () => { await stack?.close(); });
 
   test('initialize, list, masked read, both hold styles, cancel withdraws, DELETE ends the session', async () => {
-    const child = spawn(binary, [], {
-      env: {
-        PATH: process.env.PATH ?? '', GATEHOUSE_MCP_URL: stack.url, GATEHOUSE_GRANT_TOKEN: stack.token,
-        INTEROP_READ: INTEROP_CALLS.read, INTEROP_WRITE: INTEROP_CALLS.write,
-        INTEROP_WAITED_WRITE: INTEROP_CALLS.waitedWrite, INTEROP_CANCELLED_WRITE: INTEROP_CALLS.cancelledWrite,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const { child, exited, stderr } = runGoClient(binary, stack);
     const steps: Step[] = [];
     const reactions: Promise<unknown>[] = [];
     let heldId = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for await (const line of createInterface({ input: child.stdout })) {
       const step = JSON.parse(line) as Step;
       steps.push(step);
@@ -49,7 +38,7 @@ describeWithGo('the official Go MCP SDK through the gateway', () => {
         reactions.push(stack.withdrawn((reason) => /cancelled the call/.test(reason)).then((w) => { child.stdin.end('close\n'); return w; }, (error: Error) => { child.stdin.end('close\n'); throw error; }));
       }
     }
-    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: await exited, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
     process.stderr.write(`[interop go-sdk] ${JSON.stringify(steps)}\n`);
     const [, withdrawn] = (await Promise.all(reactions)) as [string, { commandId: string; reason: string }];
     const by = (name: string) => steps.find((s) => s.step === name);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { buildGoClient, goToolchain, INTEROP_CALLS, startInteropStack, type InteropStack } from './support';
+import { buildGoClient, goToolchain, runGoClient, startInteropStack, type InteropStack } from './support';
 
 // mcp-go (github.com/mark3labs/mcp-go, test/interop/mcp-go-client) through the gateway, as it
 // behaves: initialize, list, a masked read, a held write in both styles; a cancelled call only
@@ -24,22 +23,12 @@ describeWithGo('mcp-go (github.com/mark3labs/mcp-go) through the gateway', () =>
   afterAll(async () => { await stack?.close(); });
 
   test('initialize, list, masked read, both hold styles; its token-less DELETE ends the session and withdraws what it waited on', async () => {
-    const child = spawn(binary, [], {
-      env: {
-        PATH: process.env.PATH ?? '', GATEHOUSE_MCP_URL: stack.url, GATEHOUSE_GRANT_TOKEN: stack.token,
-        INTEROP_READ: INTEROP_CALLS.read, INTEROP_WRITE: INTEROP_CALLS.write,
-        INTEROP_WAITED_WRITE: INTEROP_CALLS.waitedWrite, INTEROP_CANCELLED_WRITE: INTEROP_CALLS.cancelledWrite,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const { child, exited, stderr } = runGoClient(binary, stack);
     const steps: Step[] = [];
     const reactions: Promise<unknown>[] = [];
     let heldId = '';
     let approvedId = '';
     let beforeClose: { commandId: string; outcome: string }[] = [];
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for await (const line of createInterface({ input: child.stdout })) {
       const step = JSON.parse(line) as Step;
       steps.push(step);
@@ -51,7 +40,7 @@ describeWithGo('mcp-go (github.com/mark3labs/mcp-go) through the gateway', () =>
         }).finally(() => child.stdin.end('close\n')));
       }
     }
-    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: await exited, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
     await Promise.all(reactions);
     process.stderr.write(`[interop mcp-go] ${JSON.stringify(steps)}\n`);
     const by = (name: string) => steps.find((s) => s.step === name);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +101,27 @@ export function buildGoClient(go: string, folder: 'go-client' | 'mcp-go-client' 
   execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, folder), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
   if (!existsSync(binary)) throw new Error(`go build wrote no ${binary}`);
   return binary;
+}
+
+/** A Go interop client started against the stack, told what to send; `stderr()` is what it said there. */
+export interface GoClientRun {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts a client built by `buildGoClient` with the stack's URL, token and INTEROP_CALLS (and nothing else of this environment). */
+export function runGoClient(binary: string, stack: InteropStack): GoClientRun {
+  const child = spawn(binary, [], {
+    env: {
+      PATH: process.env.PATH ?? '', GATEHOUSE_MCP_URL: stack.url, GATEHOUSE_GRANT_TOKEN: stack.token,
+      INTEROP_READ: INTEROP_CALLS.read, INTEROP_WRITE: INTEROP_CALLS.write,
+      INTEROP_WAITED_WRITE: INTEROP_CALLS.waitedWrite, INTEROP_CANCELLED_WRITE: INTEROP_CALLS.cancelledWrite,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
 }
