@@ -68,3 +68,25 @@ export async function runCase(stand: CompatStand, c: Case): Promise<void> {
   if (c.rows) expect(rows).toEqual(c.rows);
   if (c.check) await c.check(rows, driver);
 }
+
+/**
+ * One suite over a fresh stand-in (with a SCRATCH database to create things in): each group of
+ * cases a describe block, its cases run in the order given.
+ */
+export function describeCompat(title: string, groups: Record<string, readonly Case[]>): void {
+  describe(title, () => {
+    let stand: CompatStand;
+    beforeAll(async () => {
+      stand = await startCompat();
+      await stand.admin.query('CREATE DATABASE IF NOT EXISTS SCRATCH');
+    });
+    afterAll(async () => {
+      await stand?.close();
+    });
+    for (const [group, cases] of Object.entries(groups)) {
+      describe(group, () => {
+        test.each(cases.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
+      });
+    }
+  });
+}

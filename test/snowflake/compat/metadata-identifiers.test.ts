@@ -1,6 +1,6 @@
 import '../quiet';
 import type { Driver } from '../support';
-import { runCase, startCompat, type Case, type CompatStand } from './cases';
+import { describeCompat, type Case } from './cases';
 
 const DOCS = 'https://docs.snowflake.com/en';
 
@@ -114,23 +114,8 @@ const DATES: Case[] = [
   { sql: "SELECT DATEADD(month, 1, '2024-01-31 10:00:00'::TIMESTAMP_NTZ) AS T", check: (r) => expect((r[0]!.T as Date).toISOString()).toBe('2024-02-29T10:00:00.000Z'), doc: DA },
 ];
 
-describe('result metadata, quoted identifiers and DATEADD on DATE columns through the unmodified snowflake-sdk', () => {
-  let stand: CompatStand;
-  beforeAll(async () => {
-    stand = await startCompat();
-    await stand.admin.query('CREATE DATABASE IF NOT EXISTS SCRATCH');
-  });
-  afterAll(async () => {
-    await stand?.close();
-  });
-
-  describe('rowType nullable (in order)', () => {
-    test.each(RESULT_METADATA.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('quoted identifiers (in order)', () => {
-    test.each(IDENTIFIERS.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('DATEADD on DATE columns (in order)', () => {
-    test.each(DATES.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
+describeCompat('result metadata, quoted identifiers and DATEADD on DATE columns through the unmodified snowflake-sdk', {
+  'rowType nullable (in order)': RESULT_METADATA,
+  'quoted identifiers (in order)': IDENTIFIERS,
+  'DATEADD on DATE columns (in order)': DATES,
 });

@@ -1,5 +1,5 @@
 import '../quiet';
-import { runCase, startCompat, type Case, type CompatStand } from './cases';
+import { describeCompat, type Case } from './cases';
 
 const DOCS = 'https://docs.snowflake.com/en';
 const CREATE_TAG = `${DOCS}/sql-reference/sql/create-tag`;
@@ -109,20 +109,7 @@ const SEEDED_AND_HOSTILE: Case[] = [
   { sql: `SELECT SYSTEM$GET_TAG('${PHI_TAG}', 'CLINICAL.PHI.ANALYST_NOTES.NOTE', 'COLUMN') AS V`, rows: [{ V: null }], doc: GET_TAG },
 ];
 
-describe('object tagging through the unmodified snowflake-sdk', () => {
-  let stand: CompatStand;
-  beforeAll(async () => {
-    stand = await startCompat();
-    await stand.admin.query('CREATE DATABASE IF NOT EXISTS SCRATCH');
-  });
-  afterAll(async () => {
-    await stand?.close();
-  });
-
-  describe('tags (in order)', () => {
-    test.each(TAGGING.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('seeded PHI tags and a read-only role (in order)', () => {
-    test.each(SEEDED_AND_HOSTILE.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
+describeCompat('object tagging through the unmodified snowflake-sdk', {
+  'tags (in order)': TAGGING,
+  'seeded PHI tags and a read-only role (in order)': SEEDED_AND_HOSTILE,
 });

@@ -1,5 +1,5 @@
 import '../quiet';
-import { runCase, startCompat, type Case, type CompatStand } from './cases';
+import { describeCompat, type Case } from './cases';
 
 const DOCS = 'https://docs.snowflake.com/en';
 
@@ -142,26 +142,9 @@ const STATEMENTS: Case[] = [
   },
 ];
 
-describe('Snowflake types, discovery, errors and statements through the unmodified snowflake-sdk', () => {
-  let stand: CompatStand;
-  beforeAll(async () => {
-    stand = await startCompat();
-    await stand.admin.query('CREATE DATABASE IF NOT EXISTS SCRATCH');
-  });
-  afterAll(async () => {
-    await stand?.close();
-  });
-
-  describe('types', () => {
-    test.each(TYPES.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('INFORMATION_SCHEMA and SHOW', () => {
-    test.each(DISCOVERY.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('errors', () => {
-    test.each(ERRORS.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
-  describe('statements (in order)', () => {
-    test.each(STATEMENTS.map((c) => [c.sql, c] as const))('%s', async (_sql, c) => runCase(stand, c));
-  });
+describeCompat('Snowflake types, discovery, errors and statements through the unmodified snowflake-sdk', {
+  'types': TYPES,
+  'INFORMATION_SCHEMA and SHOW': DISCOVERY,
+  'errors': ERRORS,
+  'statements (in order)': STATEMENTS,
 });
