@@ -5,6 +5,8 @@ export interface GoldSpan {
   type: EntityType;
   start: number;
   end: number;
+  /** The locale that produced the value, where a set reports recall per locale (names). */
+  locale?: string;
 }
 
 export interface LabelledDocument {
@@ -24,8 +26,8 @@ export class DocumentBuilder {
     return this;
   }
 
-  entity(type: EntityType, value: string): this {
-    this.spans.push({ type, start: this.length, end: this.length + value.length });
+  entity(type: EntityType, value: string, locale?: string): this {
+    this.spans.push({ type, start: this.length, end: this.length + value.length, ...(locale ? { locale } : {}) });
     return this.text(value);
   }
 

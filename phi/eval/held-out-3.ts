@@ -1,5 +1,5 @@
-import type { EntityType } from '../types';
-import type { WorldDocument, WorldSpan } from './held-out-world';
+import { DocumentBuilder } from './document';
+import type { WorldDocument } from './held-out-world';
 
 /**
  * The third held-out set, the unseen one. Sets 1 (held-out.ts) and 2 (held-out-world.ts) have
@@ -175,24 +175,6 @@ class Rng {
   }
 }
 
-class Builder {
-  private parts: string[] = [];
-  private length = 0;
-  readonly spans: WorldSpan[] = [];
-  text(value: string): this {
-    this.parts.push(value);
-    this.length += value.length;
-    return this;
-  }
-  entity(type: EntityType, value: string, locale?: string): this {
-    this.spans.push({ type, start: this.length, end: this.length + value.length, ...(locale ? { locale } : {}) });
-    return this.text(value);
-  }
-  build(): WorldDocument {
-    return { text: this.parts.join(''), spans: this.spans };
-  }
-}
-
 const stripMarks = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ı/g, 'i').replace(/ł/g, 'l').replace(/Ł/g, 'L').replace(/đ/g, 'd').replace(/Đ/g, 'D');
 
 class Names {
@@ -224,7 +206,7 @@ class Names {
 
 const spellSsnDigits = (s: string, digits: string) => s.replace(/\d/g, (d) => digits[Number(d)]!);
 
-type Template = (b: Builder, r: Rng, n: Names) => void;
+type Template = (b: DocumentBuilder, r: Rng, n: Names) => void;
 
 const templates: Template[] = [
   // Names without titles, in running text.
@@ -319,7 +301,7 @@ export function generateThirdHeldOut(count = 300, seed = THIRD_SEED): WorldDocum
   const r = new Rng(seed);
   const names = new Names(r);
   return Array.from({ length: count }, () => {
-    const b = new Builder();
+    const b = new DocumentBuilder();
     const k = r.int(3, 6);
     for (let i = 0; i < k; i++) {
       if (r.next() < 0.3) b.text(r.pick(fillers));

@@ -1,6 +1,5 @@
 import { Faker, ar, da, de, de_CH, en, es, es_MX, fa, fi, fr, hr, it, ja, ko, nb_NO, pl, pt_BR, ru, sv, tr, uk, vi, zh_CN, en_IN, type LocaleDefinition } from '@faker-js/faker';
-import type { EntityType } from '../types';
-import type { GoldSpan, LabelledDocument } from './document';
+import { DocumentBuilder, type GoldSpan, type LabelledDocument } from './document';
 
 /**
  * The second held-out set: names and places of the whole world, non-English address forms and
@@ -13,33 +12,11 @@ import type { GoldSpan, LabelledDocument } from './document';
  */
 export const WORLD_SEED = 4242;
 
-/** A labelled span that also says which locale produced it (for per-locale name recall). */
-export interface WorldSpan extends GoldSpan {
-  locale?: string;
-}
-export interface WorldDocument extends LabelledDocument {
-  spans: WorldSpan[];
-}
+/** A labelled span that says which locale produced it (for per-locale name recall). */
+export type WorldSpan = GoldSpan;
+export type WorldDocument = LabelledDocument;
 
 const LOCALES: Record<string, LocaleDefinition> = { es, es_MX, vi, nb_NO, sv, da, fi, ru, uk, pl, hr, ar, fa, en_IN, zh_CN, ja, ko, fr, de, de_CH, it, pt_BR, tr };
-
-class Builder {
-  private parts: string[] = [];
-  private length = 0;
-  readonly spans: WorldSpan[] = [];
-  text(value: string): this {
-    this.parts.push(value);
-    this.length += value.length;
-    return this;
-  }
-  entity(type: EntityType, value: string, locale?: string): this {
-    this.spans.push({ type, start: this.length, end: this.length + value.length, ...(locale ? { locale } : {}) });
-    return this.text(value);
-  }
-  build(): WorldDocument {
-    return { text: this.parts.join(''), spans: this.spans };
-  }
-}
 
 class World {
   readonly fakers = new Map<string, Faker>();
@@ -146,7 +123,7 @@ function base64(s: string): string {
   return Buffer.from(s, 'utf8').toString('base64');
 }
 
-type Template = (b: Builder, w: World) => void;
+type Template = (b: DocumentBuilder, w: World) => void;
 
 const templates: Template[] = [
   // Names of the world, with the context clinical notes give them.
@@ -252,7 +229,7 @@ export function generateWorldHeldOut(count = 300, seed = WORLD_SEED): WorldDocum
   faker.seed(seed);
   const w = new World(faker);
   return Array.from({ length: count }, () => {
-    const b = new Builder();
+    const b = new DocumentBuilder();
     const n = w.int(3, 6);
     for (let i = 0; i < n; i++) {
       if (w.f.number.float({ min: 0, max: 1 }) < 0.25) b.text(w.pick(fillers));
