@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureIntervalSchedule } from '../interval-schedule';
 
 export const CATALOG_REFRESH_SCHEDULE_ID = 'gatehouse-phi-catalog-refresh';
 export const CATALOG_REFRESH_WORKFLOW = 'catalogRefresh';
@@ -19,21 +20,9 @@ export interface CatalogScheduleOptions {
 export async function ensureCatalogRefreshSchedule(client: Client, options: CatalogScheduleOptions): Promise<string> {
   const every = options.every ?? DEFAULT_CATALOG_REFRESH_EVERY;
   if (!/^\d+(ms|s|m|h|d)$/.test(every)) throw new Error(`the catalog refresh interval ${JSON.stringify(every)} is not a duration such as 6h, 30m or 90s (GATEHOUSE_CATALOG_REFRESH_EVERY)`);
-  const scheduleId = options.scheduleId ?? CATALOG_REFRESH_SCHEDULE_ID;
-  const spec = { intervals: [{ every: every as `${number}m` }] };
-  const action = {
-    type: 'startWorkflow' as const, workflowType: CATALOG_REFRESH_WORKFLOW, taskQueue: options.taskQueue,
-    args: [{ trigger: 'schedule' }] as [{ trigger: string }], workflowId: `${scheduleId}-run`,
-  };
-  try {
-    await client.schedule.create({
-      scheduleId, spec, action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
-      memo: { purpose: 're-discover every target\'s PHI catalog; never lowers a column\'s protection without review' },
-    });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
-  return scheduleId;
+  return ensureIntervalSchedule(client, {
+    scheduleId: options.scheduleId ?? CATALOG_REFRESH_SCHEDULE_ID, every, workflowType: CATALOG_REFRESH_WORKFLOW, taskQueue: options.taskQueue,
+    args: [{ trigger: 'schedule' }],
+    purpose: 're-discover every target\'s PHI catalog; never lowers a column\'s protection without review',
+  });
 }

@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureIntervalSchedule } from '../interval-schedule';
 
 export const RECONCILE_SCHEDULE_ID = 'gatehouse-credential-reconciliation';
 export const RECONCILE_WORKFLOW = 'credentialReconciliation';
@@ -15,24 +16,8 @@ export interface ReconcileScheduleOptions {
  * worker's task queue. Overlapping runs are skipped; idempotent, so every worker start may call it.
  */
 export async function ensureReconcileSchedule(client: Client, options: ReconcileScheduleOptions): Promise<string> {
-  const scheduleId = options.scheduleId ?? RECONCILE_SCHEDULE_ID;
-  const spec = { intervals: [{ every: (options.every ?? '5m') as `${number}m` }] };
-  const action = { type: 'startWorkflow' as const, workflowType: RECONCILE_WORKFLOW, taskQueue: options.taskQueue, args: [] as [] };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action: { ...action, workflowId: `${scheduleId}-run` },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
-      memo: { purpose: 'revoke identities whose access request is no longer active' },
-    });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({
-      ...previous,
-      spec,
-      action: { ...action, workflowId: `${scheduleId}-run` },
-    }));
-  }
-  return scheduleId;
+  return ensureIntervalSchedule(client, {
+    scheduleId: options.scheduleId ?? RECONCILE_SCHEDULE_ID, every: options.every ?? '5m', workflowType: RECONCILE_WORKFLOW, taskQueue: options.taskQueue,
+    args: [], purpose: 'revoke identities whose access request is no longer active',
+  });
 }
