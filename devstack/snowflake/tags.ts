@@ -250,6 +250,16 @@ async function visibleTable(ctx: TagContext, parts: string[], kind: string): Pro
   return { fq, columns };
 }
 
+/** `db.schema.table.column` (or shorter, resolved against the session) of a table the role may see. */
+async function visibleColumn(ctx: TagContext, objectName: string): Promise<{ fq: string; columnName: string }> {
+  const parts = namePartsOf(objectName);
+  if (parts.length < 2) throw SnowflakeError.syntax(`invalid column name '${objectName}'.`);
+  const columnName = parts.pop()!;
+  const { fq, columns } = await visibleTable(ctx, parts, 'Table');
+  if (!columns.includes(columnName)) throw new SnowflakeError('000904', `SQL compilation error:\ninvalid identifier '${columnName}'`, '42000');
+  return { fq, columnName };
+}
+
 /**
  * SYSTEM$GET_TAG('tag', 'object', 'TABLE' | 'COLUMN') (https://docs.snowflake.com/en/sql-reference/functions/system_get_tag):
  * the value set on that object or column, NULL when none. Needs USAGE on the tag's schema and the
@@ -263,11 +273,7 @@ export async function getTag(ctx: TagContext, tagName: string, objectName: strin
     return ctx.catalog.tagReferences().find((r) => r.tag === tag && r.object === fq && r.column === undefined)?.value ?? null;
   }
   if (kind === 'COLUMN') {
-    const parts = namePartsOf(objectName);
-    if (parts.length < 2) throw SnowflakeError.syntax(`invalid column name '${objectName}'.`);
-    const columnName = parts.pop()!;
-    const { fq, columns } = await visibleTable(ctx, parts, 'Table');
-    if (!columns.includes(columnName)) throw new SnowflakeError('000904', `SQL compilation error:\ninvalid identifier '${columnName}'`, '42000');
+    const { fq, columnName } = await visibleColumn(ctx, objectName);
     return ctx.catalog.tagReferences().find((r) => r.tag === tag && r.object === fq && r.column === columnName)?.value ?? null;
   }
   throw SnowflakeError.unsupported(`SYSTEM$GET_TAG on the ${kind} domain`);
@@ -306,11 +312,7 @@ export async function tagReferenceRows(ctx: TagContext, fn: 'TAG_REFERENCES' | '
     return refs.filter((r) => r.object === fq && r.column === undefined).map((r) => referenceRow(r, 'TABLE', 'MANUAL', 'TABLE', null));
   }
   if (kind === 'COLUMN') {
-    const parts = namePartsOf(objectName);
-    if (parts.length < 2) throw SnowflakeError.syntax(`invalid column name '${objectName}'.`);
-    const columnName = parts.pop()!;
-    const { fq, columns } = await visibleTable(ctx, parts, 'Table');
-    if (!columns.includes(columnName)) throw new SnowflakeError('000904', `SQL compilation error:\ninvalid identifier '${columnName}'`, '42000');
+    const { fq, columnName } = await visibleColumn(ctx, objectName);
     return columnRows(refs, fq, columnName);
   }
   throw SnowflakeError.unsupported(`TAG_REFERENCES on the ${kind} domain`);
