@@ -232,7 +232,7 @@ export function classifySql(sql: string, options: ClassifyOptions = {}): SqlClas
   const lexed = tokenize(sql);
   if (lexed.error) return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: lexed.error };
   // Whether the parser reads a deeply nested text would otherwise depend on the stack it runs on.
-  if (lexed.tokens.some((t) => t.depth > MAX_NESTING)) {
+  if (lexed.maxDepth > MAX_NESTING) {
     return { classes: ['unparseable'], statements: 0, risk: 'high', tables: [], reason: `parentheses nested deeper than ${MAX_NESTING} levels` };
   }
   const statements = splitStatements(lexed.tokens);

@@ -14,6 +14,8 @@ export interface Token {
 
 export interface Tokenized {
   tokens: Token[];
+  /** The deepest parenthesis nesting seen. */
+  maxDepth: number;
   /** Set when the input ends inside a string, quoted identifier or block comment. */
   error?: string;
 }
@@ -24,6 +26,7 @@ const isWordPart = (c: string): boolean => /[\p{L}\p{N}_$]/u.test(c);
 export function tokenize(sql: string): Tokenized {
   const tokens: Token[] = [];
   let depth = 0;
+  let maxDepth = 0;
   let i = 0;
   const n = sql.length;
   while (i < n) {
@@ -37,14 +40,14 @@ export function tokenize(sql: string): Tokenized {
     }
     if (c === '/' && next === '*') {
       const end = sql.indexOf('*/', i + 2);
-      if (end === -1) return { tokens, error: 'unterminated block comment' };
+      if (end === -1) return { tokens, maxDepth, error: 'unterminated block comment' };
       i = end + 2;
       continue;
     }
     if (c === "'") {
       let j = i + 1;
       for (;;) {
-        if (j >= n) return { tokens, error: 'unterminated string literal' };
+        if (j >= n) return { tokens, maxDepth, error: 'unterminated string literal' };
         if (sql.charAt(j) === '\\') { j += 2; continue; }
         if (sql.charAt(j) === "'") {
           if (sql.charAt(j + 1) === "'") { j += 2; continue; }
@@ -58,7 +61,7 @@ export function tokenize(sql: string): Tokenized {
     }
     if (c === '$' && next === '$') {
       const end = sql.indexOf('$$', i + 2);
-      if (end === -1) return { tokens, error: 'unterminated $$ string' };
+      if (end === -1) return { tokens, maxDepth, error: 'unterminated $$ string' };
       tokens.push({ kind: 'string', text: sql.slice(i, end + 2), depth });
       i = end + 2;
       continue;
@@ -66,7 +69,7 @@ export function tokenize(sql: string): Tokenized {
     if (c === '"') {
       let j = i + 1;
       for (;;) {
-        if (j >= n) return { tokens, error: 'unterminated quoted identifier' };
+        if (j >= n) return { tokens, maxDepth, error: 'unterminated quoted identifier' };
         if (sql.charAt(j) === '"') {
           if (sql.charAt(j + 1) === '"') { j += 2; continue; }
           break;
@@ -92,12 +95,12 @@ export function tokenize(sql: string): Tokenized {
       continue;
     }
     if (c === ';') { tokens.push({ kind: 'semicolon', text: ';', depth }); i += 1; continue; }
-    if (c === '(') { tokens.push({ kind: 'punct', text: c, depth }); depth += 1; i += 1; continue; }
+    if (c === '(') { tokens.push({ kind: 'punct', text: c, depth }); depth += 1; maxDepth = Math.max(maxDepth, depth); i += 1; continue; }
     if (c === ')') { depth = Math.max(0, depth - 1); tokens.push({ kind: 'punct', text: c, depth }); i += 1; continue; }
     tokens.push({ kind: 'punct', text: c, depth });
     i += 1;
   }
-  return { tokens };
+  return { tokens, maxDepth };
 }
 
 /** Splits tokens into statements on top-level semicolons; empty statements are dropped. */
