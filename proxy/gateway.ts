@@ -14,6 +14,7 @@ import { GatewaySession } from './session';
 import { seconds, sessionToEvict } from './session-room';
 import { RedisEventStore } from './event-store';
 import { foreignOrigin, originRules, type OriginRules } from './request-origin';
+import { GrantCache } from './grant-cache';
 
 export interface GatewayLimits {
   /** Largest POST body accepted, in bytes. */
@@ -148,6 +149,8 @@ export class Gateway {
   readonly refusals: RefusalTally;
   /** The grant an HTTP request was made on, once known: its refusal counts against that grant. */
   private readonly grantOfRequest = new WeakMap<IncomingMessage, RefusedGrant>();
+  /** Grant checks, cached while the revocation channel is followed (grant-cache.ts: fail closed, 1 s bound). */
+  private readonly grantCache: GrantCache;
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -157,6 +160,7 @@ export class Gateway {
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
     this.refusals = new RefusalTally(options.recorder, this.log, this.limits.refusalWindowMs);
+    this.grantCache = new GrantCache(options.grants);
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
@@ -206,6 +210,7 @@ export class Gateway {
     const at = event.at ?? new Date().toISOString();
     const cut = [...this.sessions.values(), ...this.starting].filter((s) => s.grant.grantId === event.grantId);
     const requestId = cut[0]?.grant.requestId ?? (typeof event.requestId === 'string' ? event.requestId : undefined);
+    this.grantCache.forgetGrant(event.grantId);
     const ended: EndedGrant = { grantId: event.grantId, at, reason: event.reason, kind: 'revoked', ...(requestId ? { requestId } : {}) };
     for (const s of cut) this.remember(this.endedGrants, s.tokenHash, ended);
     // What was refused so far goes into the recording now, before the archiver seals it.
@@ -233,6 +238,7 @@ export class Gateway {
     // After a reconnect, revocations sent meanwhile were missed: check every live session now.
     redis.on('ready', () => void this.sweep());
     await redis.subscribe(REVOCATION_CHANNEL);
+    this.grantCache.follow(redis);
   }
 
   /** Re-checks each live session's grant; ends those whose grant is gone. Redis errors leave them (requests still fail closed). */
@@ -254,6 +260,7 @@ export class Gateway {
         if (grant) list.forEach((s) => s.refreshGrant(grant));
         if (!grant) {
           const first = list[0]!;
+          this.grantCache.forgetGrant(first.grant.grantId);
           const expired = Date.parse(first.grant.expiresAt) <= Date.now();
           this.remember(this.endedGrants, hash, { grantId: first.grant.grantId, at: new Date().toISOString(), reason: expired ? 'its time ran out' : 'the grant record is gone', kind: expired ? 'expired' : 'revoked' });
           await Promise.all(list.map((s) => s.end(expired ? 'expired' : 'revoked', `grant ${first.grant.grantId} is no longer active`)));
@@ -541,7 +548,7 @@ export class Gateway {
     const tokenHash = GrantStore.hashToken(token);
     let grant: GrantRecord | null;
     try {
-      grant = await this.options.grants.lookup(token);
+      grant = await this.grantCache.lookup(token);
     } catch {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' });
     }

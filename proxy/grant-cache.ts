@@ -1,0 +1,113 @@
+import { GrantStore, GRANT_TOKEN_PREFIX, REVOCATION_CHANNEL, type GrantRecord, type Redis } from '../lib';
+
+/** Where grants are read from (GrantStore implements it). */
+export interface GrantSource {
+  lookupByHash(tokenHash: string): Promise<GrantRecord | null>;
+}
+
+/** A grant read from Redis is trusted this long at most (DESIGN: a revocation cuts within 1 s whatever path it took). */
+export const GRANT_CACHE_MAX_AGE_MS = 1_000;
+const MAX_ENTRIES = 10_000;
+
+interface Entry { grant: GrantRecord; readAt: number; endsAt: number }
+
+/**
+ * The gateway's grant check without a Redis round trip on every request, fail closed:
+ * - a revocation event (the channel every cut publishes on) drops the grant's entries in the
+ *   same tick it arrives, before anything else is done with it;
+ * - a hit first lets the I/O already received run (setImmediate): an event that reached this
+ *   process before the request did is applied before the request is let through, so the first
+ *   request after a revocation returns is refused (on one host; across hosts, by the event's
+ *   delivery, within the 1 s bound);
+ * - entries are used only while the revocation subscription is live: a dropped connection
+ *   (events may be lost) empties the cache and turns it off until the channel is subscribed again;
+ * - an entry is at most GRANT_CACHE_MAX_AGE_MS old, so a record removed without an event (by
+ *   hand, a lost message) is caught within the same bound; and a grant that ends within that
+ *   time is always read from Redis (an extension is seen at once, expiry is exact);
+ * - a token that is unknown, revoked or expired is never cached: every such request asks Redis.
+ */
+export class GrantCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Bumped on every invalidation, so a read that was in flight meanwhile is not cached. */
+  private epoch = 0;
+  private live = false;
+
+  constructor(private readonly source: GrantSource, private readonly maxAgeMs = GRANT_CACHE_MAX_AGE_MS) {}
+
+  /**
+   * Listens for revocations on a Redis connection in subscriber mode (the gateway's). Call after
+   * its SUBSCRIBE to the revocation channel was confirmed: the cache is live from then on.
+   */
+  follow(subscriber: Redis): void {
+    subscriber.on('message', (channel: string, payload: string) => {
+      if (channel !== REVOCATION_CHANNEL) return;
+      let grantId: unknown;
+      try {
+        grantId = (JSON.parse(payload) as { grantId?: unknown }).grantId;
+      } catch {
+        grantId = undefined;
+      }
+      // An event this cache cannot read names no grant it could keep: forget them all.
+      if (typeof grantId === 'string') this.forgetGrant(grantId);
+      else this.clear();
+    });
+    const off = () => {
+      this.live = false;
+      this.clear();
+    };
+    subscriber.on('close', off);
+    subscriber.on('end', off);
+    subscriber.on('reconnecting', off);
+    subscriber.on('ready', () => {
+      // ioredis resubscribes by itself; live again only once the server confirmed it.
+      subscriber.subscribe(REVOCATION_CHANNEL).then(() => {
+        if (subscriber.status === 'ready') this.live = true;
+      }, off);
+    });
+    this.live = subscriber.status === 'ready';
+  }
+
+  /** The active grant a token stands for, or null. Throws when Redis cannot answer (and nothing is cached). */
+  async lookup(token: string): Promise<GrantRecord | null> {
+    if (!token.startsWith(GRANT_TOKEN_PREFIX)) return null;
+    return this.lookupByHash(GrantStore.hashToken(token));
+  }
+
+  async lookupByHash(tokenHash: string): Promise<GrantRecord | null> {
+    const now = Date.now();
+    const hit = this.live ? this.entries.get(tokenHash) : undefined;
+    if (hit && now - hit.readAt < this.maxAgeMs && hit.endsAt - now > this.maxAgeMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.live && this.entries.get(tokenHash) === hit) return hit.grant;
+    }
+    const epoch = this.epoch;
+    const grant = await this.source.lookupByHash(tokenHash);
+    if (grant && this.live && epoch === this.epoch) this.remember(tokenHash, grant, now);
+    else if (!grant) this.entries.delete(tokenHash);
+    return grant;
+  }
+
+  /** Entries held (ops, tests). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drops a grant's entries (its revocation event, or the gateway learned it ended). */
+  forgetGrant(grantId: string): void {
+    this.epoch += 1;
+    for (const [hash, entry] of this.entries) if (entry.grant.grantId === grantId) this.entries.delete(hash);
+  }
+
+  clear(): void {
+    this.epoch += 1;
+    this.entries.clear();
+  }
+
+  private remember(tokenHash: string, grant: GrantRecord, readAt: number): void {
+    const endsAt = Date.parse(grant.expiresAt);
+    if (!Number.isFinite(endsAt)) return;
+    this.entries.delete(tokenHash);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(tokenHash, { grant: Object.freeze({ ...grant }), readAt, endsAt });
+  }
+}

@@ -1,0 +1,182 @@
+// The gateway's grant check is cached only as far as revocation allows (proxy/grant-cache.ts):
+// an event drops the grant before the next request, a lost connection turns the cache off,
+// a record removed without an event is caught within the 1 s bound. Real Redis, real gateway.
+import { randomBytes } from 'node:crypto';
+import { connectRedis, GrantStore, newGrantId, newRequestId, REVOCATION_CHANNEL, type GrantRecord, type Redis } from '../../lib';
+import { GrantCache, GRANT_CACHE_MAX_AGE_MS } from '../../proxy/grant-cache';
+import { clockPasses } from '../support/eventually';
+import { connectClient, startTestGateway, testRedisUrl, type TestGateway } from './support';
+
+const ready = (r: Redis) => new Promise<void>((resolve) => (r.status === 'ready' ? resolve() : r.once('ready', () => resolve())));
+
+/** Counts the reads that reach Redis. */
+class CountingSource {
+  reads = 0;
+  constructor(private readonly store: GrantStore) {}
+  lookupByHash(hash: string): Promise<GrantRecord | null> {
+    this.reads += 1;
+    return this.store.lookupByHash(hash);
+  }
+}
+
+describe('GrantCache', () => {
+  let redis: Redis;
+  let subscriber: Redis;
+  let store: GrantStore;
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    subscriber = connectRedis(testRedisUrl());
+    for (const r of [redis, subscriber]) r.on('error', () => {});
+    await Promise.all([ready(redis), ready(subscriber)]);
+    await subscriber.subscribe(REVOCATION_CHANNEL);
+    store = new GrantStore(redis, randomBytes(32));
+  });
+  afterAll(() => {
+    redis.disconnect();
+    subscriber.disconnect();
+  });
+
+  async function activeGrant(ttlMs = 60_000): Promise<{ grant: GrantRecord; token: string }> {
+    const requestId = newRequestId();
+    const grant: GrantRecord = {
+      grantId: newGrantId(), requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`,
+      issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + ttlMs).toISOString(),
+    };
+    await store.activate(grant);
+    return { grant, token: store.tokenFor(grant.grantId) };
+  }
+
+  test('a followed cache reads a live grant from Redis about once per bound, not once per check', async () => {
+    const source = new CountingSource(store);
+    const cache = new GrantCache(source);
+    cache.follow(subscriber);
+    const { grant, token } = await activeGrant();
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) expect((await cache.lookup(token))?.grantId).toBe(grant.grantId);
+    const bounds = Math.ceil((Date.now() - started) / GRANT_CACHE_MAX_AGE_MS);
+    expect(source.reads).toBeLessThanOrEqual(bounds + 1);
+  });
+
+  test('a revocation event drops the grant: the next check after the cut is refused', async () => {
+    const cache = new GrantCache(store);
+    cache.follow(subscriber);
+    for (let i = 0; i < 10; i++) {
+      const { grant, token } = await activeGrant();
+      expect(await cache.lookup(token)).not.toBeNull();
+      expect(await cache.lookup(token)).not.toBeNull();
+      if (i % 2) await store.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: grant.target, reason: 'test', at: new Date().toISOString() });
+      else await store.revocations().cut(grant.requestId, 'test');
+      expect(await cache.lookup(token)).toBeNull();
+    }
+  });
+
+  test('without a followed revocation channel nothing is cached (every check asks Redis)', async () => {
+    const source = new CountingSource(store);
+    const cache = new GrantCache(source);
+    const { token } = await activeGrant();
+    for (let i = 0; i < 5; i++) await cache.lookup(token);
+    expect(source.reads).toBe(5);
+  });
+
+  test('a lost subscription empties the cache and turns it off until it is subscribed again', async () => {
+    const own = connectRedis(testRedisUrl());
+    own.on('error', () => {});
+    await ready(own);
+    await own.subscribe(REVOCATION_CHANNEL);
+    const source = new CountingSource(store);
+    const cache = new GrantCache(source);
+    cache.follow(own);
+    const { grant, token } = await activeGrant();
+    await cache.lookup(token);
+    expect(cache.size).toBe(1);
+    // The connection drops; meanwhile the record goes (its event would be lost).
+    own.disconnect(true);
+    await new Promise<void>((resolve) => own.once('reconnecting', () => resolve()));
+    expect(cache.size).toBe(0);
+    await redis.del(`gatehouse:grant:${GrantStore.hashToken(token)}`);
+    expect(await cache.lookup(token)).toBeNull();
+    // Back and subscribed: cached again.
+    await ready(own);
+    await store.activate({ ...grant, grantId: grant.grantId }).catch(() => undefined);
+    let reads = -1;
+    for (let i = 0; i < 50 && reads !== source.reads; i++) {
+      reads = source.reads;
+      await cache.lookup(token);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(cache.size).toBe(1);
+    own.disconnect();
+  });
+
+  test('a record removed without an event is caught within the bound; unknown tokens are never cached', async () => {
+    const source = new CountingSource(store);
+    const cache = new GrantCache(source);
+    cache.follow(subscriber);
+    const { token } = await activeGrant();
+    expect(await cache.lookup(token)).not.toBeNull();
+    await redis.del(`gatehouse:grant:${GrantStore.hashToken(token)}`);
+    await clockPasses(Date.now() + GRANT_CACHE_MAX_AGE_MS + 20);
+    expect(await cache.lookup(token)).toBeNull();
+    const before = source.reads;
+    for (let i = 0; i < 3; i++) expect(await cache.lookup(token)).toBeNull();
+    expect(source.reads - before).toBe(3);
+    expect(await cache.lookup('not-a-grant-token')).toBeNull();
+  });
+
+  test('a grant about to end is read from Redis on every check (an extension is seen at once)', async () => {
+    const source = new CountingSource(store);
+    const cache = new GrantCache(source);
+    cache.follow(subscriber);
+    const { grant, token } = await activeGrant(GRANT_CACHE_MAX_AGE_MS / 2 + 60_000);
+    await store.extend(grant.grantId, new Date(Date.now() + GRANT_CACHE_MAX_AGE_MS / 2).toISOString());
+    for (let i = 0; i < 3; i++) await cache.lookup(token);
+    expect(source.reads).toBe(3);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await store.extend(grant.grantId, later);
+    expect((await cache.lookup(token))?.expiresAt).toBe(later);
+  });
+
+  test('a message on the channel that names no grant (garbage) empties the cache', async () => {
+    const cache = new GrantCache(store);
+    cache.follow(subscriber);
+    const { token } = await activeGrant();
+    await cache.lookup(token);
+    expect(cache.size).toBe(1);
+    await redis.publish(REVOCATION_CHANNEL, '{not json');
+    await clockPasses(Date.now() + 50);
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('gateway: cached grant checks stay fail closed', () => {
+  let gw: TestGateway;
+  beforeAll(async () => { gw = await startTestGateway(); });
+  afterAll(async () => { await gw.close(); });
+
+  test('calls on a session do not read the grant from Redis each time', async () => {
+    const { token } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    const gets = async () => Number(/cmdstat_get:calls=(\d+)/.exec(await gw.redis.info('commandstats'))?.[1] ?? 0);
+    const before = await gets();
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) await client.ping();
+    const bounds = Math.ceil((Date.now() - started) / GRANT_CACHE_MAX_AGE_MS);
+    // Other suites share this Redis: the bound is generous, but far below one GET per call.
+    expect(await gets() - before).toBeLessThan(Math.min(40, 2 * bounds + 10));
+    await client.close();
+  });
+
+  test('the first call after a revocation returns is refused (event path, both cuts), on a warm cache', async () => {
+    for (let i = 0; i < 6; i++) {
+      const { token, grant } = await gw.grant('everything');
+      const { client } = await connectClient(gw.url, 'everything', token);
+      await client.ping();
+      await client.ping();
+      if (i % 2) await gw.grants.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
+      else await gw.grants.revocations().cut(grant.requestId, 'revoked in a test');
+      await expect(client.ping()).rejects.toThrow(/-32011|session .* has ended|-32015/);
+      await client.close().catch(() => undefined);
+    }
+  });
+});
