@@ -37,6 +37,8 @@ export const sessionStartSchema = z.strictObject({
   target: z.string().min(1),
   client: z.strictObject({ name: z.string(), version: z.string().optional() }).optional(),
   transport: z.enum(['streamable-http', 'sse', 'stdio']).optional(),
+  /** The session was begun on another gateway process (or before a restart) and carried on here: same id, same recording. */
+  resumed: z.literal(true).optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,10 @@ import { GatewaySession } from './session';
 import { seconds, sessionToEvict } from './session-room';
 import { RedisEventStore } from './event-store';
 import { foreignOrigin, originRules, type OriginRules } from './request-origin';
+import { classifyEra, ModernEndpoint } from './modern';
 import { GrantCache } from './grant-cache';
+import { SessionDirectory, type SessionRecord } from './session-directory';
+import { initializeParams, resumedStart } from './session-resume';
 
 export interface GatewayLimits {
   /** Largest POST body accepted, in bytes. */
@@ -78,6 +82,8 @@ export interface GatewayOptions {
   events?: Redis;
   /** Decisions on held commands (Redis); they arrive on the `revocations` connection's channel. */
   commands?: DecisionBoard;
+  /** Redis for 2026-07-28 clients' per-grant state (recording session, rate, holds' requestState), shared by replicas; without it they are refused. */
+  state?: Redis;
   limits?: Partial<GatewayLimits>;
   /** The gateway's public base URL (RFC 9728 metadata, Host/Origin checks); else gatehouse.yaml's gateway.publicUrl; else loopback only. */
   publicUrl?: string;
@@ -149,8 +155,14 @@ export class Gateway {
   readonly refusals: RefusalTally;
   /** The grant an HTTP request was made on, once known: its refusal counts against that grant. */
   private readonly grantOfRequest = new WeakMap<IncomingMessage, RefusedGrant>();
+  /** 2026-07-28 clients: stateless, per request (proxy/modern). */
+  private readonly modern: ModernEndpoint;
   /** Grant checks, cached while the revocation channel is followed (grant-cache.ts: fail closed, 1 s bound). */
   private readonly grantCache: GrantCache;
+  /** 2025-era sessions in Redis, so any gateway sharing it carries a session on after a restart or on another replica (with `events`). */
+  private readonly directory?: SessionDirectory;
+  /** Resumes under way, by session and token: a client's concurrent requests wait for the same one. */
+  private readonly resuming = new Map<string, Promise<GatewaySession | undefined>>();
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -160,7 +172,17 @@ export class Gateway {
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
     this.refusals = new RefusalTally(options.recorder, this.log, this.limits.refusalWindowMs);
+    this.modern = new ModernEndpoint({
+      ...(options.state ? { state: options.state } : {}),
+      masker: (target) => this.maskers.get(target.name)!,
+      recorder: options.recorder, vault: options.vault,
+      ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+      ...(options.commands ? { board: options.commands } : {}),
+      limits: this.limits, log: this.log,
+      onRefused: (grant, code, message) => this.refusals.note({ grantId: grant.grantId, requestId: grant.requestId }, { status: 200, code, kind: REFUSAL_KINDS[code] ?? `jsonrpc_${-code}`, message }),
+    });
     this.grantCache = new GrantCache(options.grants);
+    if (options.events) this.directory = new SessionDirectory(options.events, randomUUID());
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
@@ -177,6 +199,10 @@ export class Gateway {
   async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string; port: number }> {
     if (this.options.revocations) await this.subscribe(this.options.revocations);
     if (this.options.revocations && this.waiter) await this.waiter.listen(this.options.revocations);
+    // Another gateway took over one of this gateway's sessions (its client came back there): let it go.
+    if (this.options.revocations && this.directory) {
+      await this.directory.listen(this.options.revocations, ({ sessionId }) => void this.sessions.get(sessionId)?.end('closed', 'the session moved to another gateway (its client came back there)', true));
+    }
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());
@@ -189,7 +215,12 @@ export class Gateway {
 
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await Promise.all([...this.sessions.values(), ...this.starting].map((s) => s.end('closed', 'the gateway is shutting down')));
+    // Initialized sessions stay resumable on any gateway sharing Redis (session-directory.ts).
+    const resumable = (s: GatewaySession) => !!this.directory && !!s.sessionId && this.sessions.has(s.sessionId);
+    await Promise.all([...this.sessions.values(), ...this.starting].map((s) => resumable(s)
+      ? s.end('closed', 'the gateway is shutting down; the client may resume the session on another gateway', true)
+      : s.end('closed', 'the gateway is shutting down')));
+    await this.modern.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.refusals.close();
@@ -218,7 +249,7 @@ export class Gateway {
     for (const [hash, seen] of this.knownGrants) {
       if (seen === event.grantId) this.remember(this.endedGrants, hash, ended);
     }
-    await Promise.all(cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)));
+    await Promise.all([...cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)), this.modern.revoke(event.grantId)]);
     if (cut.length) this.log.info({ grantId: event.grantId, sessions: cut.length }, 'revoked grant: sessions cut');
     return cut.length;
   }
@@ -245,6 +276,7 @@ export class Gateway {
   private async sweep(): Promise<void> {
     const byHash = new Map<string, GatewaySession[]>();
     const now = Date.now();
+    await this.modern.closeIdle(this.limits.sessionIdleMs);
     for (const s of [...this.sessions.values()]) {
       const idleMs = this.sessionLimits(this.targets.get(s.target)).idleMs;
       if (now - s.lastActivity > idleMs) {
@@ -323,11 +355,14 @@ export class Gateway {
     }
     const { grant, tokenHash } = auth;
     const body = req.method === 'POST' ? await this.readBody(req) : undefined;
+    // A 2026-07-28 request (its `_meta` envelope says so) is served on its own, without a session.
+    const era = classifyEra(req.method ?? '', req.headers, body);
+    if (era.kind !== 'legacy') return this.modern.handle(req, res, target, grant, era);
 
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     if (sessionId) {
-      const session = this.sessions.get(sessionId);
+      const session = this.sessions.get(sessionId) ?? await this.resume(sessionId, target, grant, tokenHash);
       if (!session) {
         const ended = this.endedSessions.get(sessionId);
         throw new GatewayError(GatewayErrorCode.SessionNotFound, ended
@@ -341,6 +376,7 @@ export class Gateway {
         throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} belongs to target ${session.target}, not ${target.name}`, 403);
       }
       session.refreshGrant(grant);
+      this.directory?.touch(sessionId, this.sessionLimits(target).idleMs);
       session.lastActivity = Date.now();
       if (body !== undefined) this.takeRate(grant.grantId, Array.isArray(body) ? body.length : 1);
       const ids = requestsIn(body).map((r) => r.id);
@@ -450,7 +486,59 @@ export class Gateway {
     res.once('close', () => this.openRequests.set(session, Math.max(0, (this.openRequests.get(session) ?? 1) - 1)));
   }
 
+  /**
+   * A session this gateway does not hold, found in the directory: carried on here when the token
+   * is the one that began it (the grant itself was checked already, as on every request) and the
+   * target is the same. The upstream is re-opened and re-initialized; the client's Last-Event-ID
+   * then replays from the session's event store. Undefined when no gateway knows the session.
+   */
+  private async resume(sessionId: string, target: TargetConfig, grant: GrantRecord, tokenHash: string): Promise<GatewaySession | undefined> {
+    const directory = this.directory;
+    if (!directory || !SessionDirectory.isSessionId(sessionId)) return undefined;
+    const key = `${sessionId} ${tokenHash}`;
+    const under = this.resuming.get(key);
+    if (under) return under;
+    const resuming = (async () => {
+      const found = await directory.find(sessionId).catch(() => {
+        throw new GatewayError(GatewayErrorCode.Unavailable, 'the session directory (Redis) did not answer; retry', 503, { 'retry-after': '5' });
+      });
+      if (!found) return undefined;
+      // Checked before the session is taken: a stolen id with another token must not disturb its holder.
+      if (found.tokenHash !== tokenHash || found.grantId !== grant.grantId || found.subject !== grant.subject) {
+        throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} was started with another grant; a grant token is bound to the sessions it began`, 403);
+      }
+      if (found.target !== target.name) {
+        throw new GatewayError(GatewayErrorCode.SessionMismatch, `session ${sessionId} belongs to target ${found.target}, not ${target.name}`, 403);
+      }
+      const counted = await this.makeRoom(grant, target);
+      try {
+        const record = await directory.claim(sessionId, this.sessionLimits(target).idleMs);
+        if (!record) return undefined;
+        const session = await this.openSession(undefined, target, grant, tokenHash, counted, record.initialize, record);
+        this.log.info({ sessionId, grantId: grant.grantId, target: target.name }, 'resumed a session another gateway began');
+        return session;
+      } finally {
+        counted();
+      }
+    })();
+    this.resuming.set(key, resuming);
+    try {
+      return await resuming;
+    } finally {
+      this.resuming.delete(key);
+    }
+  }
+
   private async startSession(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, tokenHash: string, body: unknown, counted: () => void): Promise<void> {
+    const session = await this.openSession(req, target, grant, tokenHash, counted, initializeParams(body));
+    this.holdOpen(session, res);
+    await session.transport.handleRequest(req, res, body);
+    // The transport answered without starting a session (e.g. a wrong Accept header): stop the upstream.
+    if (!session.sessionId) await session.end('error', 'the initialize request was rejected');
+  }
+
+  /** A session with its upstream running: a new one (the client's initialize comes next), or one `resumed` from the directory. */
+  private async openSession(req: IncomingMessage | undefined, target: TargetConfig, grant: GrantRecord, tokenHash: string, counted: () => void, initialize: Record<string, unknown>, resumed?: SessionRecord): Promise<GatewaySession> {
     // credentials: none — nothing was minted, so nothing is fetched and nothing is delivered.
     const credential = target.credentials.provider === 'none' ? undefined : await this.options.vault.get(grant.credentialRef).catch(() => {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
@@ -458,6 +546,7 @@ export class Gateway {
     if (credential === null || credential === '') {
       throw new GatewayError(GatewayErrorCode.GrantInactive, `the credential of grant ${grant.grantId} is no longer available (revoked or expired); request access again`, 401);
     }
+    const events = this.options.events ? new RedisEventStore(this.options.events, this.sessionLimits(target).idleMs, resumed?.events) : undefined;
     const session: GatewaySession = new GatewaySession({
       target, grant, tokenHash,
       masker: this.maskers.get(target.name)!,
@@ -479,7 +568,8 @@ export class Gateway {
       },
       limits: this.limits,
       log: this.log,
-      ...(this.options.events ? { eventStore: new RedisEventStore(this.options.events, this.sessionLimits(target).idleMs) } : {}),
+      ...(events ? { eventStore: events } : {}),
+      ...(resumed ? { resumed: { sessionId: resumed.sessionId, initialize: resumed.initialize } } : {}),
       // Refused inside the session (a JSON-RPC error on a 200: policy, too many holds, id in use): counted too.
       onRefused: (code, message, kind) => this.refusals.note(
         { grantId: grant.grantId, requestId: grant.requestId },
@@ -489,6 +579,14 @@ export class Gateway {
         this.starting.delete(s);
         if (s.sessionId) {
           this.sessions.set(s.sessionId, s);
+          const record: SessionRecord = {
+            sessionId: s.sessionId, target: target.name, grantId: grant.grantId, requestId: grant.requestId, tokenHash, subject: grant.subject,
+            initialize, ...(events ? { events: events.tag } : {}), startedAt: new Date(s.createdAt).toISOString(),
+          };
+          // Best effort: without it the session still works here, it only cannot be resumed elsewhere.
+          this.directory?.save(record, this.sessionLimits(target).idleMs).catch((error: Error) => {
+            this.log.warn({ sessionId: s.sessionId, err: error.message }, 'could not keep the session resumable in Redis');
+          });
           // Best effort: the thread's "session started" reply must not hold up or fail the session.
           this.options.reviewer?.sessionStarted?.(s.grant.requestId, { sessionId: s.sessionId }).catch((error: Error) => {
             this.log.warn({ requestId: s.grant.requestId, err: error.message }, 'could not tell the request that a session started');
@@ -501,14 +599,23 @@ export class Gateway {
           this.remember(this.endedGrants, s.tokenHash, { grantId: s.grant.grantId, at: s.grant.expiresAt, reason: 'its time ran out', kind: 'expired' });
         }
         if (s.sessionId) {
-          this.sessions.delete(s.sessionId);
+          if (this.sessions.get(s.sessionId) === s) this.sessions.delete(s.sessionId);
+          if (s.ended?.resumable) this.directory?.release(s.sessionId);
+          else this.directory?.forget(s.sessionId).catch((error: Error) => this.log.warn({ sessionId: s.sessionId, err: error.message }, 'could not remove an ended session from Redis'));
           this.remember(this.endedSessions, s.sessionId, `${s.ended?.reason}: ${s.ended?.detail}`);
         }
       },
     });
     this.starting.add(session);
     counted(); // the session now counts itself
-    if (req.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
+    if (req?.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
+    if (resumed) {
+      // Recorded before the upstream hears anything: the same recording, marked as carried on here.
+      await this.options.recorder.sessionStart(grant.requestId, resumedStart(resumed)).catch(async (error: Error) => {
+        await session.end('error', 'the resumed session could not be recorded');
+        throw new GatewayError(GatewayErrorCode.Unavailable, `session ${resumed.sessionId} cannot be resumed: the session recording did not take it (${error.message}), and nothing is forwarded without a record`, 503);
+      });
+    }
     try {
       await session.startUpstream(credential);
     } catch (error) {
@@ -516,10 +623,11 @@ export class Gateway {
       this.log.error({ target: target.name, err: (error as Error).message }, 'upstream did not start');
       throw new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${target.name} could not be started; try again or tell an operator`, 502);
     }
-    this.holdOpen(session, res);
-    await session.transport.handleRequest(req, res, body);
-    // The transport answered without starting a session (e.g. a wrong Accept header): stop the upstream.
-    if (!session.sessionId) await session.end('error', 'the initialize request was rejected');
+    if (resumed) {
+      this.starting.delete(session);
+      this.sessions.set(resumed.sessionId, session);
+    }
+    return session;
   }
 
   /** A refusal on a known grant is counted against it (and recorded in its window); 5xx are not refusals. */
@@ -632,7 +740,7 @@ export class Gateway {
       return;
     }
     res.writeHead(error.httpStatus, { 'content-type': 'application/json', ...error.headers });
-    res.end(JSON.stringify(jsonRpcError(error.id ?? null, error.code, error.message)));
+    res.end(JSON.stringify(jsonRpcError(error.id ?? null, error.code, error.message, error.data)));
   }
 
   private remember<K, V>(map: Map<K, V>, key: K, value: V): void {

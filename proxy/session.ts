@@ -15,6 +15,8 @@ import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type Comm
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
+import { askClientsToRetryAfter } from './client-retry';
+import { adoptSessionId, reinitializeUpstream, type ResumedSession } from './session-resume';
 
 export interface SessionLimits {
   /** How long the gateway waits for the upstream's answer before it answers with an error. */
@@ -42,6 +44,8 @@ export interface SessionDeps {
   eventStore?: RedisEventStore;
   /** A request this session refused (policy, too many holds, id in use), for the grant's refusal count. */
   onRefused?(code: number, message: string, kind?: 'id_in_use'): void;
+  /** A session another gateway process began, carried on here (session-resume.ts): no initialize comes from the client. */
+  resumed?: ResumedSession;
 }
 
 const SUMMARY_LIMIT = 2_000;
@@ -73,7 +77,8 @@ export class GatewaySession {
   readonly createdAt = Date.now();
   /** When the client last sent an HTTP request on this session (the gateway ends idle sessions). */
   lastActivity = Date.now();
-  ended?: { reason: EndReason; detail: string; at: string };
+  /** `resumable`: this gateway let the session go (it stopped, or another took the session over); its events stay for the next holder. */
+  ended?: { reason: EndReason; detail: string; at: string; resumable?: boolean };
   private upstream?: UpstreamHandle;
   private readonly pending = new Map<RequestId, Pending>();
   /** Ids the gateway let through for a POST the transport is delivering. */
@@ -94,6 +99,7 @@ export class GatewaySession {
     });
     this.transport.onmessage = (message) => this.fromClient(message);
     this.transport.onerror = (error) => deps.log.debug({ err: error.message }, 'client transport error');
+    if (deps.resumed) adoptSessionId(this.transport, deps.resumed.sessionId);
     this.scheduleExpiry(deps.grant.expiresAt);
   }
 
@@ -119,12 +125,19 @@ export class GatewaySession {
   async startUpstream(credential: string | undefined): Promise<void> {
     const handle = openUpstream(this.deps.target, this.grant, credential, (chunk) => this.deps.log.debug({ target: this.target, bytes: chunk.length }, 'upstream stderr'));
     this.upstream = handle;
-    handle.transport.onmessage = (message) => this.fromUpstream(message);
     handle.transport.onerror = (error) => this.deps.log.debug({ err: error.message }, 'upstream transport error');
     handle.transport.onclose = () => {
       if (!this.ended) void this.end('error', 'the upstream MCP server closed the connection');
     };
-    await handle.transport.start();
+    if (this.deps.resumed) {
+      // A re-opened upstream learns the session as the client began it, before any message of the client's reaches it.
+      await handle.transport.start();
+      await reinitializeUpstream(handle.transport, this.deps.resumed.initialize, this.deps.limits.upstreamTimeoutMs);
+      handle.transport.onmessage = (message) => this.fromUpstream(message);
+    } else {
+      handle.transport.onmessage = (message) => this.fromUpstream(message);
+      await handle.transport.start();
+    }
     this.started = true;
   }
 
@@ -136,10 +149,14 @@ export class GatewaySession {
     }
   }
 
-  /** Ends the session: pending calls are answered, the recording is closed, the upstream is stopped. Idempotent. */
-  async end(reason: EndReason, detail: string): Promise<void> {
+  /**
+   * Ends the session: pending calls are answered, the recording is closed, the upstream is stopped. Idempotent.
+   * `resumable`: only this gateway's part ends (it stops, or another gateway took the session over); the
+   * session's events stay in Redis, and the client may carry on elsewhere.
+   */
+  async end(reason: EndReason, detail: string, resumable = false): Promise<void> {
     if (this.ended) return;
-    this.ended = { reason, detail, at: new Date().toISOString() };
+    this.ended = { reason, detail, at: new Date().toISOString(), ...(resumable ? { resumable } : {}) };
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.holds.forEach((t) => clearInterval(t));
     const code = reason === 'closed' ? GatewayErrorCode.SessionEnded : reason === 'error' ? GatewayErrorCode.UpstreamFailed : GatewayErrorCode.SessionEnded;
@@ -154,7 +171,7 @@ export class GatewaySession {
       await this.sendToClient(jsonRpcError(id, code, `the session ended before the answer came: ${detail}`)).catch(() => undefined);
     }));
     this.killUpstream();
-    void this.deps.eventStore?.drop().catch(() => undefined);
+    if (!resumable) void this.deps.eventStore?.drop().catch(() => undefined);
     const sessionId = this.sessionId;
     const closing = [
       ...withdrawals,

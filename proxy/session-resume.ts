@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { SessionStartEntry } from './recording';
+import type { SessionRecord } from './session-directory';
+
+/** What a gateway carries on when it takes over a session: its id and the client's initialize. */
+export interface ResumedSession {
+  sessionId: string;
+  /** The client's initialize params, as it sent them when the session began. */
+  initialize: Record<string, unknown>;
+}
+
+/**
+ * Makes a fresh client-facing transport answer for a session that was initialized elsewhere
+ * (another gateway process), so its GET, POST and DELETE pass the transport's session check.
+ * SDK 1.x has no public way to do this (modelcontextprotocol/typescript-sdk#1882 asks for one);
+ * the transport keeps the state in two plain fields of its web-standard core. If an SDK update
+ * moves them, this throws and the resume is refused (the client starts a new session): it never
+ * half-adopts.
+ */
+export function adoptSessionId(transport: StreamableHTTPServerTransport, sessionId: string): void {
+  const core = (transport as unknown as { _webStandardTransport?: Record<string, unknown> })._webStandardTransport;
+  if (!core || core._initialized !== false || core.sessionId !== undefined) {
+    throw new Error('this MCP SDK version does not let a gateway adopt a session begun elsewhere (see proxy/session-resume.ts)');
+  }
+  core.sessionId = sessionId;
+  core._initialized = true;
+  if (transport.sessionId !== sessionId) throw new Error('the MCP SDK transport did not take the adopted session id');
+}
+
+/**
+ * The initialize handshake with a re-opened upstream, on the gateway's own request id: the
+ * client's original params go up, the answer stays in the gateway (the client negotiated long
+ * ago), then `notifications/initialized`. Anything else the upstream says meanwhile is dropped.
+ * Rejects when the upstream refuses or does not answer in time.
+ */
+export async function reinitializeUpstream(upstream: Transport, initialize: Record<string, unknown>, timeoutMs: number): Promise<void> {
+  const id = `gatehouse-resume-${randomUUID()}`;
+  const answered = new Promise<JSONRPCMessage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the upstream MCP server did not answer initialize within ${timeoutMs} ms`)), timeoutMs);
+    timer.unref();
+    upstream.onmessage = (message) => {
+      if ((isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id === id) {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    };
+  });
+  await upstream.send({ jsonrpc: '2.0', id, method: 'initialize', params: initialize });
+  const answer = await answered;
+  if (isJSONRPCErrorResponse(answer)) throw new Error(`the upstream MCP server refused initialize: ${answer.error.message}`);
+  await upstream.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+}
+
+/** The params of the initialize request in a POST body (one message or a batch); {} when there is none. */
+export function initializeParams(body: unknown): Record<string, unknown> {
+  const messages = Array.isArray(body) ? body : [body];
+  const initialize = messages.find((m): m is { params: Record<string, unknown> } => isInitializeRequest(m));
+  return initialize ? { ...initialize.params } : {};
+}
+
+/** The recording's entry for a session carried on by this gateway: the same session, marked resumed. */
+export function resumedStart(record: SessionRecord): SessionStartEntry {
+  const clientInfo = record.initialize.clientInfo as { name?: unknown; version?: unknown } | undefined;
+  return {
+    sessionId: record.sessionId, grantId: record.grantId, subject: record.subject, target: record.target, transport: 'streamable-http', resumed: true,
+    ...(clientInfo && typeof clientInfo.name === 'string'
+      ? { client: { name: clientInfo.name, ...(typeof clientInfo.version === 'string' ? { version: clientInfo.version } : {}) } }
+      : {}),
+  };
+}
