@@ -15,7 +15,6 @@ import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type Comm
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
-import { askClientsToRetryAfter } from './client-retry';
 import { adoptSessionId, reinitializeUpstream, type ResumedSession } from './session-resume';
 
 export interface SessionLimits {
