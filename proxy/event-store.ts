@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Redis } from '../lib';
 
 /** Events kept per session (the oldest go first), and how long after the last one. */
 const MAX_EVENTS = 1_000;
+/** What storeEvent returns for an event it does not keep: the transport then sends it without an id (as with no store). */
+const NOT_KEPT = undefined as unknown as EventId;
 const TAG = /^[A-Za-z0-9_-]{16}$/;
 
 /**
@@ -25,7 +27,24 @@ export class RedisEventStore implements EventStore {
     this.key = `gatehouse:sse:${this.tag}`;
   }
 
+  /** Streams on which the client holds an event id (a cursor), the most recent MAX_EVENTS. */
+  private readonly cursors = new Set<StreamId>();
+
+  /**
+   * Replay sends what came after an id the client holds, on that id's stream (Streamable HTTP,
+   * resumability): only events a client could ever ask for are written. A priming event (the
+   * SDK's, for 2025-11-25 clients) is empty: its id names its stream, nothing is stored. An
+   * answer that opens a stream (no priming, no notification before it) leaves its client with no
+   * id on that stream, so nobody can ask for it again: sent without an id, not stored. That is
+   * a plain tools/call of a client that did not ask for resumability: no Redis write at all.
+   */
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+    if (Object.keys(message).length === 0) {
+      this.holdsCursor(streamId);
+      return `${this.tag}_p${Buffer.from(streamId, 'utf8').toString('base64url')}`;
+    }
+    if (!this.cursors.has(streamId) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) return NOT_KEPT;
+    this.holdsCursor(streamId);
     // One round trip: the event and the key's new expiry together.
     const replies = await this.redis.multi().xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message)).pexpire(this.key, this.ttlMs).exec();
     const [error, id] = replies?.[0] ?? [new Error('the event store (Redis) did not answer')];
@@ -34,6 +53,8 @@ export class RedisEventStore implements EventStore {
   }
 
   async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
+    const primed = this.primedStream(eventId);
+    if (primed) return primed;
     const id = this.own(eventId);
     if (!id) return undefined;
     const [entry] = await this.redis.xrange(this.key, id, id);
@@ -41,11 +62,14 @@ export class RedisEventStore implements EventStore {
   }
 
   async replayEventsAfter(lastEventId: EventId, { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> }): Promise<StreamId> {
-    const id = this.own(lastEventId);
-    const [entry] = id ? await this.redis.xrange(this.key, id, id) : [];
-    const streamId = entry && field(entry[1], 's');
+    const primed = this.primedStream(lastEventId);
+    const id = primed ? '-' : this.own(lastEventId);
+    const [entry] = id && !primed ? await this.redis.xrange(this.key, id, id) : [];
+    const streamId = primed ?? (entry && field(entry[1], 's'));
     if (!id || !streamId) throw new Error('unknown Last-Event-ID: not an event of this session, or it is too old');
-    for (const [next, fields] of await this.redis.xrange(this.key, `(${id}`, '+')) {
+    // The client holds an id on this stream: what comes on it from now on is kept (it may drop again).
+    this.holdsCursor(streamId);
+    for (const [next, fields] of await this.redis.xrange(this.key, primed ? '-' : `(${id}`, '+')) {
       if (field(fields, 's') !== streamId) continue;
       const message = JSON.parse(field(fields, 'm') ?? '{}') as JSONRPCMessage;
       if (Object.keys(message).length) await send(`${this.tag}_${next}`, message);
@@ -56,6 +80,18 @@ export class RedisEventStore implements EventStore {
   /** Deletes the session's events (its end). */
   async drop(): Promise<void> {
     await this.redis.del(this.key);
+  }
+
+  private holdsCursor(streamId: StreamId): void {
+    this.cursors.delete(streamId);
+    this.cursors.add(streamId);
+    if (this.cursors.size > MAX_EVENTS) this.cursors.delete(this.cursors.values().next().value!);
+  }
+
+  /** The stream a priming event id of this session names, else undefined. */
+  private primedStream(eventId: EventId): StreamId | undefined {
+    const match = /^([A-Za-z0-9_-]{16})_p([A-Za-z0-9_-]{1,200})$/.exec(eventId);
+    return match && match[1] === this.tag ? Buffer.from(match[2]!, 'base64url').toString('utf8') : undefined;
   }
 
   /** The Redis id inside an event id of this session, else undefined. */

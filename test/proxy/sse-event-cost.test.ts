@@ -1,0 +1,182 @@
+// The client-facing SSE event store writes only what a client could ever ask for again
+// (proxy/event-store.ts): a priming event costs no Redis write and still resumes; an answer that
+// opens its stream is sent without an id and not stored. Real Redis; the gateway process as
+// deployed (events on) for the end-to-end cases.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request, type IncomingMessage } from 'node:http';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
+import { parseConfig } from '../../policy';
+import { startGatewayProcess, type RunningGateway } from '../../proxy';
+import { RedisEventStore } from '../../proxy/event-store';
+import { eventually, GATEWAY_TEST_CONFIG, initializeBody, rawPost, testRedisUrl } from './support';
+
+const answer = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: `answer ${id}` }] } });
+const progress: JSONRPCMessage = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'p', progress: 1 } };
+
+describe('RedisEventStore: only events a client can resume to are written', () => {
+  let redis: Redis;
+  let writes: string[];
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    await waitForRedis(redis);
+  });
+  afterAll(() => redis.disconnect());
+
+  /** A store whose Redis writes (MULTI ... EXEC) are counted. */
+  function store(): RedisEventStore {
+    writes = [];
+    const counting = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop === 'multi') return () => { writes.push('multi'); return target.multi(); };
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    return new RedisEventStore(counting, 60_000);
+  }
+
+  async function replay(events: RedisEventStore, lastEventId: string): Promise<{ streamId: string; sent: JSONRPCMessage[] }> {
+    const sent: JSONRPCMessage[] = [];
+    const streamId = await events.replayEventsAfter(lastEventId, { send: async (_id, message) => { sent.push(message); } });
+    return { streamId, sent };
+  }
+
+  test('an answer that opens its stream is not stored and gets no id (a plain call: no Redis write)', async () => {
+    const events = store();
+    for (let i = 0; i < 20; i++) expect(await events.storeEvent(randomUUID(), answer(i))).toBeUndefined();
+    expect(writes).toEqual([]);
+  });
+
+  test('a priming event is not written, names its stream, and the answer after it is replayed from its id', async () => {
+    const events = store();
+    const stream = randomUUID();
+    const priming = await events.storeEvent(stream, {} as JSONRPCMessage);
+    expect(priming).toMatch(/^[A-Za-z0-9_-]{16}_p[A-Za-z0-9_-]+$/);
+    expect(writes).toEqual([]);
+    expect(await events.getStreamIdForEventId(priming)).toBe(stream);
+    const id = await events.storeEvent(stream, answer(7));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{16}_\d+-\d+$/);
+    expect(writes).toHaveLength(1);
+    // Another stream's events are not replayed on this one.
+    await events.storeEvent(randomUUID(), {} as JSONRPCMessage);
+    expect(await replay(events, priming)).toEqual({ streamId: stream, sent: [answer(7)] });
+  });
+
+  test('after a notification with an id, the answer on the same stream is stored and replayed', async () => {
+    const events = store();
+    const stream = randomUUID();
+    const first = await events.storeEvent(stream, progress);
+    await events.storeEvent(stream, answer(3));
+    expect(writes).toHaveLength(2);
+    expect(await replay(events, first)).toEqual({ streamId: stream, sent: [answer(3)] });
+  });
+
+  test('a priming id of another session, a forged or malformed one, replays nothing', async () => {
+    const mine = store();
+    const theirs = store();
+    const stream = randomUUID();
+    const foreign = await theirs.storeEvent(stream, {} as JSONRPCMessage);
+    await theirs.storeEvent(stream, answer(1));
+    expect(await mine.getStreamIdForEventId(foreign)).toBeUndefined();
+    await expect(replay(mine, foreign)).rejects.toThrow(/unknown Last-Event-ID/);
+    for (const forged of ['', '_p', `${'A'.repeat(16)}_p`, `${'A'.repeat(16)}_p${'A'.repeat(300)}`, '../../etc', `${foreign}\n`]) {
+      expect(await mine.getStreamIdForEventId(forged)).toBeUndefined();
+      await expect(replay(mine, forged)).rejects.toThrow(/unknown Last-Event-ID/);
+    }
+  });
+});
+
+/** Opens a request and returns its response; the caller reads or destroys it. */
+function open(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, resolve);
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+/** Reads SSE events until one satisfies `until`; returns every event read. */
+async function readEvents(res: IncomingMessage, until: (e: { id?: string; data: string }) => boolean): Promise<{ id?: string; data: string }[]> {
+  const seen: { id?: string; data: string }[] = [];
+  let buffer = '';
+  let current: { id?: string; data: string } = { data: '' };
+  res.setEncoding('utf8');
+  for await (const chunk of res as AsyncIterable<string>) {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).replace(/\r$/, '');
+      buffer = buffer.slice(nl + 1);
+      if (line === '') {
+        if (current.data || current.id) seen.push(current);
+        const done = seen.length > 0 && until(seen[seen.length - 1]!);
+        current = { data: '' };
+        if (done) return seen;
+      } else if (line.startsWith('id:')) current.id = line.slice(3).trim();
+      else if (line.startsWith('data:')) current.data += line.slice(5).trim();
+    }
+  }
+  return seen;
+}
+
+describe('gateway (events on, as deployed): SSE ids only where they can be used', () => {
+  let gateway: RunningGateway;
+  let redis: Redis;
+  let token: string;
+  const keys = { GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: randomBytes(32).toString('base64') };
+
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({
+      env: { ...keys, REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:1', GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent' },
+      port: 0, config: parseConfig(GATEWAY_TEST_CONFIG),
+    });
+    redis = connectRedis(testRedisUrl());
+    await waitForRedis(redis);
+    const grants = new GrantStore(redis, Buffer.from(keys.GATEHOUSE_GRANT_TOKEN_KEY, 'base64'));
+    const vault = new RedisSecretVault(redis, Buffer.from(keys.GATEHOUSE_ENCRYPTION_KEY, 'base64'));
+    const requestId = newRequestId();
+    const grantId = newGrantId();
+    await vault.put(`cred_${requestId}`, 'not-a-real-key', 120_000);
+    await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+    token = grants.tokenFor(grantId);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await gateway?.close();
+  });
+
+  async function session(protocolVersion: string): Promise<Record<string, string>> {
+    const init = await rawPost(gateway.url, 'everything', { ...initializeBody(), params: { ...initializeBody().params, protocolVersion } }, { authorization: `Bearer ${token}` });
+    const headers = { authorization: `Bearer ${token}`, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': protocolVersion, accept: 'application/json, text/event-stream' };
+    (await open(`${gateway.url}/mcp/everything`, 'POST', headers, { jsonrpc: '2.0', method: 'notifications/initialized' })).resume();
+    return headers;
+  }
+
+  test('a 2025-06-18 client\'s plain call: its answer comes without an event id (nothing to resume, nothing stored)', async () => {
+    const headers = await session('2025-06-18');
+    const res = await open(`${gateway.url}/mcp/everything`, 'POST', headers, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hello' } } });
+    const seen = await readEvents(res, (e) => e.data.includes('"id":2'));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.id).toBeUndefined();
+    expect(seen[0]!.data).toContain('hello');
+  });
+
+  test('a 2025-11-25 client whose stream drops after the priming event gets the answer by Last-Event-ID', async () => {
+    const headers = await session('2025-11-25');
+    const url = `${gateway.url}/mcp/everything`;
+    const call = await open(url, 'POST', headers, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'trigger-long-running-operation', arguments: { duration: 1, steps: 1 } } });
+    const [priming] = await readEvents(call, (e) => !!e.id);
+    expect(priming!.id).toMatch(/_p[A-Za-z0-9_-]+$/);
+    call.destroy();
+    // 409 until the gateway has seen the old connection go (the stream is still mapped).
+    const resumed = await eventually(async () => {
+      const res = await open(url, 'GET', { ...headers, accept: 'text/event-stream', 'last-event-id': priming!.id! });
+      if (res.statusCode === 409) res.resume();
+      return res.statusCode === 409 ? undefined : res;
+    }, 'the dropped stream to be let go');
+    expect(resumed.statusCode).toBe(200);
+    const replayed = await readEvents(resumed, (e) => e.data.includes('"id":3'));
+    expect(replayed[replayed.length - 1]!.data).toContain('Long running operation completed');
+    resumed.destroy();
+  });
+});
