@@ -3,36 +3,19 @@
 // by discovery (the broker's read) and cached in Redis, with a reviewer's pins from gatehouse.yaml.
 import { createHash } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { snowflakeProviderFactory } from '../../activities';
-import { RecordingLog, SessionRecorder } from '../../audit';
-import { bootstrapLocalBroker } from '../../devstack/snowflake';
+import { RecordingLog } from '../../audit';
 import { discoverCatalog, type PhiCatalog } from '../../phi';
 import { MASKING_META_KEY, PhiMasker, RedisCatalogStore } from '../../proxy';
-import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
-import { connectClient, endSession, startTestGateway, type TestGateway } from '../proxy/support';
-import { connectAdmin, type Driver } from '../snowflake/support';
-import { startHarness, TEST_CONFIG_YAML, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
+import type { connectClient } from '../proxy/support';
+import { clinicalTargetYaml, startSnowflakeStack, type SnowflakeStack } from '../proxy/snowflake-stack';
+import type { Driver } from '../snowflake/support';
+import { waitForStatus, type Harness } from '../support/harness';
 import { hostileQueries } from './hostile-queries';
 
-const config = (fx: SnowflakeFixture) => `
-version: 1
-groups:
-  approvers: [alice@example.org, bob@example.org]
-targets:
-  - name: clinical
-    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify(snowflakeServerArgs)} }
-    credentials:
-      provider: snowflake
-      settings: { account: ${fx.sf.account.toLowerCase()}, accessUrl: ${JSON.stringify(fx.sf.url)}, warehouse: ANALYTICS_WH, database: CLINICAL, schema: PHI }
-    scope: { role: CLINICAL_ANALYST }
-    requesters: [carol@example.org]
-    approvers: { channel: C0APPROVERS, members: [group:approvers] }
-    commands:
-      tools: [run_snowflake_query, list_objects, describe_object]
+const COMMANDS = `      tools: [run_snowflake_query, list_objects, describe_object]
       sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: allow }
-      rowLimit: 500
-    masking:
-      operators: { DATE: generalize }
+      rowLimit: 500`;
+const MASKING = `      operators: { DATE: generalize }
       phiPredicates: { default: allow }
       catalog:
         CLINICAL.PHI.PATIENTS.PATIENT_ID: none
@@ -41,8 +24,7 @@ targets:
         CLINICAL.PHI.CLINICAL_NOTES.PATIENT_ID: none
         CLINICAL.PHI.PATIENTS.STATE: none
         CLINICAL.PHI.ENCOUNTERS.ENCOUNTER_TYPE: none
-        CLINICAL.PHI.DIAGNOSES.ICD10_CODE: none
-`;
+        CLINICAL.PHI.DIAGNOSES.ICD10_CODE: none`;
 
 interface Table { columns: string[]; rows: unknown[][] }
 const LABEL = /^(\[[A-Z_]+\]|<[A-Z_]+:[0-9a-f]{16}>)$/;
@@ -72,38 +54,32 @@ function recoverableForms(values: string[]): { exact: Set<string>; inside: strin
 }
 
 describe('PHI by provenance: hostile queries through the real gateway', () => {
-  let fx: SnowflakeFixture;
+  let stack: SnowflakeStack;
   let admin: Driver;
   let h: Harness;
-  let gw: TestGateway;
   let requestId: string;
   let session: Awaited<ReturnType<typeof connectClient>>;
   let truth: { exact: Set<string>; inside: string[]; names: Set<string> };
   let catalog: PhiCatalog;
 
   beforeAll(async () => {
-    fx = await startSnowflakeFixture();
-    admin = await connectAdmin(fx.sf);
-    const broker = await bootstrapLocalBroker({ url: fx.sf.url, account: fx.sf.account.toLowerCase(), adminUser: fx.sf.adminUser, adminPassword: fx.sf.adminPassword });
-    const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
-    h = await startHarness({ config: testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 10m')), provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
-    // Discovery: the catalog of the target's scope, classified by tags, names, samples and types.
-    const query = async (sql: string) => {
-      const rows = await admin.query(sql);
-      return { columns: rows[0] ? Object.keys(rows[0]) : [], rows: rows.map((r) => Object.values(r)) };
-    };
-    ({ catalog } = await discoverCatalog(query, { target: 'clinical', scope: ['CLINICAL.PHI'] }));
-    // Its own namespace: other suites (catalog-cli, catalog-refresh) store target clinical's catalog in the same Redis.
-    const store = new RedisCatalogStore(h.redis, 30_000, { namespace: `test-gateway-${process.pid}-${Date.now()}` });
-    await store.put(catalog);
-    gw = await startTestGateway({
-      config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, recorder: new SessionRecorder(h.redis),
-      masker: (target) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: store }),
+    stack = await startSnowflakeStack({
+      config: (fx) => clinicalTargetYaml(fx, { commands: COMMANDS, masking: MASKING }),
+      durationMs: 600_000, reason: 'lineage suite',
+      masker: async ({ h: harness, admin: asAdmin }) => {
+        // Discovery: the catalog of the target's scope, classified by tags, names, samples and types.
+        const query = async (sql: string) => {
+          const rows = await asAdmin.query(sql);
+          return { columns: rows[0] ? Object.keys(rows[0]) : [], rows: rows.map((r) => Object.values(r)) };
+        };
+        ({ catalog } = await discoverCatalog(query, { target: 'clinical', scope: ['CLINICAL.PHI'] }));
+        // Its own namespace: other suites (catalog-cli, catalog-refresh) store target clinical's catalog in the same Redis.
+        const store = new RedisCatalogStore(harness.redis, 30_000, { namespace: `test-gateway-${process.pid}-${Date.now()}` });
+        await store.put(catalog);
+        return (target) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: store });
+      },
     });
-    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 600_000, reason: 'lineage suite' }));
-    await h.access.approve(requestId, 'alice@example.org');
-    const token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
-    session = await connectClient(gw.url, 'clinical', token);
+    ({ admin, h, requestId, session } = stack);
 
     const patients = await admin.query('SELECT * FROM CLINICAL.PHI.PATIENTS');
     const phiColumns = ['MRN', 'FIRST_NAME', 'LAST_NAME', 'DATE_OF_BIRTH', 'SSN', 'ADDRESS', 'PHONE', 'EMAIL', 'INSURANCE_MEMBER_ID', 'ZIP'];
@@ -112,12 +88,7 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
   }, 240_000);
 
   afterAll(async () => {
-    if (session) await endSession(session);
-    await h?.access.revoke(requestId, 'carol@example.org', 'test over').catch(() => undefined);
-    await gw?.close();
-    await h?.close();
-    await admin?.close();
-    await fx?.close();
+    await stack?.close();
   });
 
   const run = async (statement: string) => (await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement } })) as CallToolResult;

@@ -1,33 +1,16 @@
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { snowflakeProviderFactory } from '../../activities';
-import { RecordingLog, SessionRecorder } from '../../audit';
-import { bootstrapLocalBroker } from '../../devstack/snowflake';
+import { RecordingLog } from '../../audit';
 import { PhiMasker } from '../../proxy';
-import { connectAdmin, type Driver } from '../snowflake/support';
-import { startHarness, TEST_CONFIG_YAML, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
-import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from '../mcp-servers/support';
-import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
+import type { Driver } from '../snowflake/support';
+import { waitForStatus, type Harness } from '../support/harness';
+import type { connectClient } from './support';
+import { clinicalTargetYaml, startSnowflakeStack, type SnowflakeStack } from './snowflake-stack';
 
-const config = (fx: SnowflakeFixture) => `
-version: 1
-groups:
-  approvers: [alice@example.org, bob@example.org]
-targets:
-  - name: clinical
-    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify(snowflakeServerArgs)} }
-    credentials:
-      provider: snowflake
-      settings: { account: ${fx.sf.account.toLowerCase()}, accessUrl: ${JSON.stringify(fx.sf.url)}, warehouse: ANALYTICS_WH, database: CLINICAL, schema: PHI }
-    scope: { role: CLINICAL_ANALYST }
-    requesters: [carol@example.org]
-    approvers: { channel: C0APPROVERS, members: [group:approvers] }
-    commands:
-      tools: [run_snowflake_query, list_objects, describe_object]
+const COMMANDS = `      tools: [run_snowflake_query, list_objects, describe_object]
       sql: { read: allow, write: hold, ddl: deny, privilege: deny, export: deny, multi_statement: hold, unparseable: hold }
-      rowLimit: 20
-    masking:
-      # The reviewer's pins (gatehouse catalog show): lineage masking decides by them; tables it does not know are masked whole.
-      catalog:
+      rowLimit: 20`;
+// The reviewer's pins (gatehouse catalog show): lineage masking decides by them; tables it does not know are masked whole.
+const MASKING = `      catalog:
         CLINICAL.PHI.PATIENTS.PATIENT_ID: none
         CLINICAL.PHI.PATIENTS.MRN: MRN
         CLINICAL.PHI.PATIENTS.FIRST_NAME: NAME
@@ -37,43 +20,30 @@ targets:
         CLINICAL.PHI.PATIENTS.EMAIL: EMAIL
         CLINICAL.PHI.PATIENTS.STATE: none
         CLINICAL.PHI.CLINICAL_NOTES.NOTE_ID: none
-        CLINICAL.PHI.CLINICAL_NOTES.NOTE_TEXT: text
-`;
+        CLINICAL.PHI.CLINICAL_NOTES.NOTE_TEXT: text`;
 
 interface Table { columns: string[]; rows: unknown[][]; rowCount: number; truncated: boolean }
 
 describe('gateway end to end: MCP client -> gateway -> reference server -> local Snowflake, recorded by audit/', () => {
-  let fx: SnowflakeFixture;
+  let stack: SnowflakeStack;
   let admin: Driver;
   let h: Harness;
-  let gw: TestGateway;
   let requestId: string;
   let token: string;
   let session: Awaited<ReturnType<typeof connectClient>>;
   const seen: CallToolResult[] = [];
 
   beforeAll(async () => {
-    fx = await startSnowflakeFixture();
-    admin = await connectAdmin(fx.sf);
-    // The real credential broker mints the grant's SERVICE user on the local Snowflake.
-    const broker = await bootstrapLocalBroker({ url: fx.sf.url, account: fx.sf.account.toLowerCase(), adminUser: fx.sf.adminUser, adminPassword: fx.sf.adminPassword });
-    const settings = { account: fx.sf.account.toLowerCase(), accessUrl: fx.sf.url, brokerUser: broker.brokerUser, brokerRole: broker.brokerRole, targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI' };
-    // A grant that outlasts the upstream's start on a loaded machine (20 s expired before the first answer).
-    h = await startHarness({ config: testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 10m')), provider: (vault) => snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: broker.privateKey }, vault })('clinical', settings) });
     // The real PHI engine, not the test double.
-    gw = await startTestGateway({ config: config(fx), reviewer: h.access, grants: h.grants, vault: h.vault, masker: (target) => new PhiMasker(target), recorder: new SessionRecorder(h.redis) });
-    ({ requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 180_000, reason: 'chart review' }));
-    await h.access.approve(requestId, 'alice@example.org');
-    token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
-    session = await connectClient(gw.url, 'clinical', token);
+    stack = await startSnowflakeStack({
+      config: (fx) => clinicalTargetYaml(fx, { commands: COMMANDS, masking: MASKING }),
+      masker: async () => (target) => new PhiMasker(target),
+      durationMs: 180_000, reason: 'chart review',
+    });
+    ({ admin, h, requestId, token, session } = stack);
   });
   afterAll(async () => {
-    if (session) await endSession(session);
-    await h?.access.revoke(requestId, 'carol@example.org', 'test over').catch(() => undefined);
-    await gw?.close();
-    await h?.close();
-    await admin?.close();
-    await fx?.close();
+    await stack?.close();
   });
 
   const query = async (statement: string) => {
