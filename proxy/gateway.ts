@@ -14,7 +14,7 @@ import { RefusalTally, type RefusedGrant } from './refusals';
 import { GatewaySession } from './session';
 import { seconds, sessionToEvict } from './session-room';
 import { RedisEventStore } from './event-store';
-import { foreignOrigin, originRules, type OriginRules } from './request-origin';
+import { corsFor, foreignOrigin, originRules, type OriginRules } from './request-origin';
 import { SessionDirectory, type SessionRecord } from './session-directory';
 import { initializeParams, resumedStart } from './session-resume';
 import { GrantCache } from './grant-cache';
@@ -148,6 +148,8 @@ export class Gateway {
   private readonly promised = new Map<string, number>();
   /** The Host and Origin values this gateway answers to (DNS-rebinding protection). */
   private readonly origins: OriginRules;
+  /** CORS for browser clients on the allowed origins (request-origin.ts); true = it answered a preflight. */
+  private readonly cors: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Refusals counted per grant and recorded in windows (a flood writes a few entries, not one each). */
   readonly refusals: RefusalTally;
   /** The grant an HTTP request was made on, once known: its refusal counts against that grant. */
@@ -162,6 +164,7 @@ export class Gateway {
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.origins = originRules(options.config.gateway, options.publicUrl);
+    this.cors = corsFor(this.origins);
     this.log = options.log ?? createLogger('gateway');
     this.targets = new Map(options.config.targets.map((t) => [t.name, t]));
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
@@ -298,6 +301,7 @@ export class Gateway {
       this.sendError(res, new GatewayError(GatewayErrorCode.ForeignOrigin, foreign, 403));
       return;
     }
+    if (await this.cors(req, res)) return;
     if (await this.options.authorizationServer?.handle(req, res, this.baseUrl(req))) return;
     const metadata = METADATA_PATH.exec(url.pathname);
     if (metadata && req.method === 'GET') return this.protectedResourceMetadata(req, res, metadata[1]!);

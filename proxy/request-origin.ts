@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import cors from 'cors';
 import type { GatehouseConfig } from '../policy';
 
 /**
@@ -81,15 +82,7 @@ export function foreignOrigin(headers: IncomingHttpHeaders, rules: OriginRules):
   }
   const origin = headers.origin;
   if (origin === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    parsed = undefined;
-  }
-  const originOk = !!parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
-    (rules.origins.has(parsed.origin) || (rules.allowLoopback && isLoopbackName(parsed.hostname)));
-  if (!originOk) {
+  if (!allowedOrigin(origin, rules)) {
     return `refused: requests from the web origin "${clip(origin)}" are not allowed; ${where}. ` +
       'Cross-origin calls are refused to prevent DNS rebinding; add a trusted origin to gateway.allowedOrigins in gatehouse.yaml';
   }
@@ -100,4 +93,43 @@ export function foreignOrigin(headers: IncomingHttpHeaders, rules: OriginRules):
 function clip(value: string): string {
   const printable = value.replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 100 ? `${printable.slice(0, 100)}…` : printable;
+}
+
+/** What a browser page may send the gateway besides the CORS-safelisted headers: auth, both protocol eras' headers, resume. */
+export const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'];
+/** What its script may read: the session id, the OAuth challenge, the negotiated version, when to retry. */
+export const CORS_EXPOSED_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate', 'Mcp-Protocol-Version', 'Retry-After'];
+
+/**
+ * CORS for browser MCP clients (the Inspector in a browser, web agents), with the `cors`
+ * middleware. It runs after `foreignOrigin`, so only an origin the gateway allows gets here; that
+ * origin is echoed, never `*`, and no credentials (cookies) are ever allowed: the gateway reads
+ * only the bearer token, which a page must send itself. Returns true when it answered a preflight.
+ */
+export function corsFor(rules: OriginRules): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const handler = cors({
+    origin: (origin, callback) => callback(null, !!origin && allowedOrigin(origin, rules)),
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    credentials: false,
+    maxAge: 600,
+    // The gateway answers the preflight itself (below), so the middleware always hands back.
+    preflightContinue: true,
+  });
+  return (req, res) => new Promise<boolean>((resolve, reject) => handler(req, res, (error) => {
+    if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+    const preflight = req.method === 'OPTIONS' && typeof req.headers.origin === 'string' && typeof req.headers['access-control-request-method'] === 'string';
+    if (preflight) res.writeHead(204, { 'content-length': '0' }).end();
+    resolve(preflight);
+  }));
+}
+
+function allowedOrigin(origin: string, rules: OriginRules): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && (rules.origins.has(url.origin) || (rules.allowLoopback && isLoopbackName(url.hostname)));
+  } catch {
+    return false;
+  }
 }
