@@ -1,5 +1,5 @@
 import type { CommandVerdict, SqlClassName, TargetConfig } from '../policy';
-import { classifySql, sqlArgumentsFor, type SqlClass } from '../policy';
+import { classifySql, sqlArgumentsFor, type SqlClass, type SqlClassification } from '../policy';
 
 /**
  * Policy's ruling on one tools/call (allow / hold / deny) and why. Pure: no I/O. Not to be
@@ -32,6 +32,33 @@ export const DEFAULT_SQL_VERDICTS: Record<SqlClassName, CommandVerdict> = {
 
 const severity: Record<CommandVerdict, number> = { allow: 0, hold: 1, deny: 2 };
 
+/** Classifications kept per target (see classified). */
+const CLASSIFICATION_CACHE_SIZE = 256;
+const classifications = new WeakMap<TargetConfig, Map<string, Readonly<SqlClassification>>>();
+
+/**
+ * A SQL text's classification on a target. A pure function of the text and the target's
+ * system-function allow-list (a config object never changes in place: a reload is a new object),
+ * so it is kept per target and exact text: a session repeating a query parses it once. At most
+ * CLASSIFICATION_CACHE_SIZE per target, oldest first, so an agent sending endless distinct SQL
+ * only evicts entries; what it gets is the same classification either way.
+ */
+function classified(target: TargetConfig, text: string): Readonly<SqlClassification> {
+  let cache = classifications.get(target);
+  if (!cache) {
+    cache = new Map();
+    classifications.set(target, cache);
+  }
+  let c = cache.get(text);
+  if (!c) {
+    const fresh = classifySql(text, { systemFunctions: target.commands.systemFunctions ?? [] });
+    c = Object.freeze({ ...fresh, classes: Object.freeze([...fresh.classes]) as SqlClass[], tables: Object.freeze([...fresh.tables]) as string[] });
+    if (cache.size >= CLASSIFICATION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(text, c);
+  }
+  return c;
+}
+
 export function toolAllowed(target: TargetConfig, tool: string): boolean {
   return target.commands.tools.length === 0 || target.commands.tools.includes(tool);
 }
@@ -60,7 +87,7 @@ export function decideToolCall(target: TargetConfig, tool: unknown, args: unknow
   const classes = new Set<SqlClass>();
   const reasons: string[] = [];
   for (const text of sql) {
-    const c = classifySql(text, { systemFunctions: target.commands.systemFunctions ?? [] });
+    const c = classified(target, text);
     c.classes.forEach((k) => classes.add(k));
     if (c.reason) reasons.push(c.reason);
   }
