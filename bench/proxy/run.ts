@@ -1,15 +1,21 @@
 /**
- * npm run bench:proxy [-- --quick] — the same MCP client workload (tools/call returning ~10 KB)
- * direct to the upstream and through the gateway, at concurrency 1, 16 and 64, in one run, with
- * masking off (identity masker), on (phi/ by appearance) and catalog (lineage masking by the PHI
- * catalog in force: the SQL names the source table, columns proven `none` pass unscanned,
- * DESCRIPTION is `text` and scanned). Upstream and gateway each run in their own process;
- * the clients run here. Prints added latency p50/p99 and the throughput ratio (gateway / direct).
- * Targets without masking: added p50 <= 1 ms, p99 <= 5 ms, throughput >= 80 % of direct.
+ * npm run bench:proxy [-- --quick] [-- --before <git rev>] [-- --heap <calls>] — the same MCP
+ * client workload (tools/call returning ~10 KB) direct to the upstream and through the gateway,
+ * at concurrency 1, 16 and 64, in one run, with masking off (identity masker), on (phi/ by
+ * appearance) and catalog (lineage masking by the PHI catalog in force: the SQL names the source
+ * table, columns proven `none` pass unscanned, DESCRIPTION is `text` and scanned). Upstream and
+ * gateway each run in their own process, configured as deployed (recording and SSE event store
+ * on); the clients run here. Prints added latency p50/p99, the throughput ratio (gateway /
+ * direct) and the gateway's CPU per call (the headline: throughput is noisy on a shared machine).
+ * --before <rev>: the gateway of that commit (its proxy/, this bench's gateway.ts) is measured in
+ * the same run, beside this tree's, against the same direct baseline.
+ * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
+ * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
+ * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,10 +28,22 @@ import type { PhiCatalog } from '../../phi';
 import { MASKING_META_KEY, RedisCatalogStore } from '../../proxy';
 
 const quick = process.argv.includes('--quick');
+const argument = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const before = argument('--before');
+const heapCalls = Number(argument('--heap') ?? 0);
+const ROOT = join(__dirname, '../..');
 const LEVELS = [1, 16, 64];
 const WINDOW_MS = quick ? 1_000 : 3_000;
 const WARMUP_MS = quick ? 300 : 1_000;
-const TARGETS = { addedP50Ms: 1, addedP99Ms: 5, throughputRatio: 0.8 };
+const GOALS = {
+  off: { cpuMs: 0.8, ratio: 0.8 },
+  on: { cpuMs: 1.5, ratio: 0.7 },
+  catalog: { cpuMs: 1.5, ratio: 0.8 },
+  addedP99AtC1Ms: 5,
+};
 /** What the payload stands for, as the agent would have asked it (lineage masking plans from it). */
 const STATEMENT = 'SELECT WARD, ICD10_CODE, DESCRIPTION, ADMISSIONS, AVG_LENGTH_OF_STAY, READMISSION_RATE FROM BENCH.PUBLIC.WARD_STATS';
 /** The catalog in force for masking=catalog: identifiers-free statistics proven `none`, free text `text`. */
@@ -39,15 +57,47 @@ const CATALOG: PhiCatalog = {
 };
 const tsx = pathToFileURL(join(__dirname, '../../node_modules/tsx/dist/loader.mjs')).href;
 
-function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+interface Started { child: ChildProcess; url: string; nextLine(): Promise<string> }
+
+/** Starts bench/proxy/<script> of a source tree (this one, or the --before commit's) in its own process. */
+function startChild(script: string, env: Record<string, string>, tree = ROOT): Promise<Started> {
   // BENCH_PROFILE_DIR=dir writes a CPU profile of the gateway process there (for finding hot spots).
-  const profile = process.env.BENCH_PROFILE_DIR && script === 'gateway.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', tsx, join(__dirname, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const gateway = script === 'gateway.ts';
+  const profile = process.env.BENCH_PROFILE_DIR && gateway ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...(gateway ? ['--expose-gc'] : []), '--import', tsx, join(tree, 'bench/proxy', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else queue.push(line);
+  });
+  const nextLine = () => new Promise<string>((resolve) => {
+    const line = queue.shift();
+    if (line !== undefined) resolve(line);
+    else waiting.push(resolve);
+  });
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url }));
+    void nextLine().then((line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url, nextLine }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+/** The --before commit's tree, with node_modules linked and this bench's gateway.ts (the same configuration on its proxy/). */
+function beforeTree(rev: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-before-'));
+  const tar = execFileSync('git', ['archive', '--format=tar', rev], { cwd: ROOT, maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  copyFileSync(join(__dirname, 'gateway.ts'), join(dir, 'bench/proxy/gateway.ts'));
+  return dir;
+}
+
+/** The gateway's heap after a full GC (bench gateway.ts answers SIGUSR2). */
+async function heapOf(gw: Started): Promise<{ heapUsed: number; sessions: number }> {
+  const line = gw.nextLine();
+  gw.child.kill('SIGUSR2');
+  return JSON.parse(await line) as { heapUsed: number; sessions: number };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -127,10 +177,37 @@ async function checkLineage(url: string, token: string): Promise<void> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+interface Measured { calls: number; seconds: number; p50: number; p99: number; cpuPerCall: number }
+
+function summarize(sample: Sample, cpuOf: string): Measured {
+  return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls };
+}
+
+/** One session, `calls` calls twice over: the gateway's heap after GC at the start and after each round. */
+async function heapCheck(gw: Started, url: string, token: string, calls: number): Promise<string> {
+  const client = await connect(url, token);
+  const call = async (n: number) => {
+    for (let i = 0; i < n; i++) await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
+  };
+  await call(500);
+  const start = await heapOf(gw);
+  await call(calls);
+  const middle = await heapOf(gw);
+  await call(calls);
+  const end = await heapOf(gw);
+  await client.close();
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
+  const perThousand = (a: number, b: number) => (((b - a) / calls) * 1000 / 1024).toFixed(1);
+  return `heap after GC, one session: ${mb(start.heapUsed)} MB after 500 warm-up calls, ${mb(middle.heapUsed)} MB after ${calls} more, ${mb(end.heapUsed)} MB after ${calls} more ` +
+    `(${perThousand(start.heapUsed, middle.heapUsed)} then ${perThousand(middle.heapUsed, end.heapUsed)} KB per 1,000 calls; live sessions ${end.sessions})`;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-proxy-'));
   const redis = await startRedisServer({ dataDir: dir });
   const children: ChildProcess[] = [];
+  const beforeDir = before ? beforeTree(before) : undefined;
+  const beforeRev = before ? execFileSync('git', ['rev-parse', '--short', before], { cwd: ROOT, encoding: 'utf8' }).trim() : undefined;
   try {
     const tokenKey = randomBytes(32);
     const encryptionKey = randomBytes(32);
@@ -147,44 +224,66 @@ async function main(): Promise<void> {
     const upstream = await startChild('upstream.ts', {});
     children.push(upstream.child);
     const rows: string[] = [];
+    const table: string[] = [];
     const verdicts: string[] = [];
-    for (const masking of (process.env.BENCH_MASKING_ONLY ? process.env.BENCH_MASKING_ONLY.split(',') : ['off', 'on', 'catalog']) as ('off' | 'on' | 'catalog')[]) {
-      const gw = await startChild('gateway.ts', { GATEHOUSE_CATALOG_NAMESPACE: 'bench', REDIS_URL: redis.url, BENCH_UPSTREAM_URL: upstream.url, BENCH_TOKEN_KEY: tokenKey.toString('base64'), BENCH_ENCRYPTION_KEY: encryptionKey.toString('base64'), BENCH_MASKING: masking, BENCH_RECORDING: process.env.BENCH_RECORDING ?? 'on' });
-      children.push(gw.child);
-      if (masking === 'catalog') await checkLineage(`${gw.url}/mcp/bench`, token);
-      for (const c of LEVELS) {
-        const direct = await workload(upstream.url, c, undefined, { upstream: upstream.child });
-        const through = await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child });
-        await conn.del(`gatehouse:recording:${requestId}`); // keep Redis small between rounds
-        const added50 = pct(through.latencies, 50) - pct(direct.latencies, 50);
-        const added99 = pct(through.latencies, 99) - pct(direct.latencies, 99);
-        const ratio = through.calls / through.seconds / (direct.calls / direct.seconds);
-        rows.push([
-          `masking ${masking.padEnd(7)}`, `c=${String(c).padStart(2)}`,
-          `direct p50 ${pct(direct.latencies, 50).toFixed(2)} p99 ${pct(direct.latencies, 99).toFixed(2)} ms ${(direct.calls / direct.seconds).toFixed(0)}/s`,
-          `gateway p50 ${pct(through.latencies, 50).toFixed(2)} p99 ${pct(through.latencies, 99).toFixed(2)} ms ${(through.calls / through.seconds).toFixed(0)}/s`,
-          `added p50 ${added50.toFixed(2)} ms p99 ${added99.toFixed(2)} ms`, `throughput ${(ratio * 100).toFixed(0)} %`,
-          `CPU per call: gateway ${(through.cpuMs.gateway! / through.calls).toFixed(2)} ms, upstream ${(direct.cpuMs.upstream! / direct.calls).toFixed(2)} ms`,
-        ].join(' | '));
-        if (masking === 'catalog' && c === 16) {
-          verdicts.push(`masking by the catalog, c=16: throughput ${(ratio * 100).toFixed(0)} % of direct (goal >= ${TARGETS.throughputRatio * 100} %, issue 14)`);
-        }
-        if (masking === 'off') {
-          const ok = added50 <= TARGETS.addedP50Ms && added99 <= TARGETS.addedP99Ms && ratio >= TARGETS.throughputRatio;
-          verdicts.push(`c=${c}: ${ok ? 'meets' : 'misses'} the targets (added p50 <= ${TARGETS.addedP50Ms} ms, p99 <= ${TARGETS.addedP99Ms} ms, throughput >= ${TARGETS.throughputRatio * 100} %)`);
-        }
-        process.stdout.write(`${rows[rows.length - 1]}\n`);
+    const loads: string[] = [];
+    const modes = (process.env.BENCH_MASKING_ONLY ? process.env.BENCH_MASKING_ONLY.split(',') : ['off', 'on', 'catalog']) as ('off' | 'on' | 'catalog')[];
+    for (const masking of modes) {
+      const env = { GATEHOUSE_CATALOG_NAMESPACE: 'bench', REDIS_URL: redis.url, BENCH_UPSTREAM_URL: upstream.url, BENCH_TOKEN_KEY: tokenKey.toString('base64'), BENCH_ENCRYPTION_KEY: encryptionKey.toString('base64'), BENCH_MASKING: masking, BENCH_RECORDING: process.env.BENCH_RECORDING ?? 'on' };
+      const gateways: { name: string; gw: Started }[] = [];
+      if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', env, beforeDir) });
+      gateways.push({ name: 'this tree', gw: await startChild('gateway.ts', env) });
+      children.push(...gateways.map((g) => g.gw.child));
+      if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token);
+      if (heapCalls > 0) {
+        for (const { name, gw } of gateways) verdicts.push(`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`);
+        for (const { gw } of gateways) await stopChild(gw.child);
+        continue;
       }
-      await stopChild(gw.child);
+      for (const c of LEVELS) {
+        loads.push(loadavg()[0]!.toFixed(1));
+        const direct = summarize(await workload(upstream.url, c, undefined, { upstream: upstream.child }), 'upstream');
+        const line: string[] = [`| ${masking} | ${c} |`];
+        const cpu: number[] = [];
+        for (const { name, gw } of gateways) {
+          const through = summarize(await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }), 'gateway');
+          await conn.del(`gatehouse:recording:${requestId}`); // keep Redis small between rounds
+          const ratio = through.calls / through.seconds / (direct.calls / direct.seconds);
+          cpu.push(through.cpuPerCall);
+          rows.push([
+            `masking ${masking.padEnd(7)}`, `c=${String(c).padStart(2)}`, name.padEnd(15),
+            `direct p50 ${direct.p50.toFixed(2)} p99 ${direct.p99.toFixed(2)} ms ${(direct.calls / direct.seconds).toFixed(0)}/s`,
+            `gateway p50 ${through.p50.toFixed(2)} p99 ${through.p99.toFixed(2)} ms ${(through.calls / through.seconds).toFixed(0)}/s`,
+            `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms p99 ${(through.p99 - direct.p99).toFixed(2)} ms`, `throughput ${(ratio * 100).toFixed(0)} %`,
+            `CPU per call: gateway ${through.cpuPerCall.toFixed(2)} ms, upstream ${direct.cpuPerCall.toFixed(2)} ms`,
+          ].join(' | '));
+          process.stdout.write(`${rows[rows.length - 1]}\n`);
+          line.push(` ${(ratio * 100).toFixed(0)} % | ${through.cpuPerCall.toFixed(2)} ms | ${(through.p99 - direct.p99).toFixed(1)} ms |`);
+          if (name === 'this tree') {
+            const goal = GOALS[masking];
+            if (c === 16) verdicts.push(`masking ${masking}, c=16: ${through.cpuPerCall <= goal.cpuMs && ratio >= goal.ratio ? 'meets' : 'misses'} the goal (CPU per call ${through.cpuPerCall.toFixed(2)} ms <= ${goal.cpuMs} ms, throughput ${(ratio * 100).toFixed(0)} % >= ${goal.ratio * 100} % of direct)`);
+            if (c === 1) verdicts.push(`masking ${masking}, c=1: p99 added ${(through.p99 - direct.p99).toFixed(2)} ms (goal <= ${GOALS.addedP99AtC1Ms} ms)`);
+          }
+        }
+        if (cpu.length === 2) line.push(` ${(cpu[1]! / cpu[0]!).toFixed(2)} |`);
+        table.push(line.join(''));
+      }
+      for (const { gw } of gateways) await stopChild(gw.child);
     }
-    process.stdout.write(`\nbench:proxy — tools/call of ~10 KB, ${WINDOW_MS / 1000} s per measurement, upstream and gateway in their own processes, Redis recording on (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs)\n`);
-    for (const r of rows) process.stdout.write(`  ${r}\n`);
+    if (heapCalls <= 0) {
+      process.stdout.write(`\nbench:proxy — tools/call of ~10 KB, ${WINDOW_MS / 1000} s per measurement, upstream and gateway in their own processes, recording and SSE event store on (load average at each level ${loads.join(', ')}; at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs)\n`);
+      for (const r of rows) process.stdout.write(`  ${r}\n`);
+      const heads = beforeDir ? [`before ${beforeRev}`, 'this tree'] : ['this tree'];
+      process.stdout.write(`\n| masking | c | ${heads.map((h) => `${h}: % of direct | ${h}: gateway CPU/call | ${h}: p99 added`).join(' | ')} |${beforeDir ? ' CPU/call after ÷ before |' : ''}\n`);
+      process.stdout.write(`|${' --- |'.repeat(2 + heads.length * 3 + (beforeDir ? 1 : 0))}\n${table.join('\n')}\n`);
+    }
     process.stdout.write(`\nverdicts:\n${verdicts.map((v) => `  ${v}`).join('\n')}\n`);
     conn.disconnect();
   } finally {
     await Promise.all(children.map(stopChild));
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (beforeDir) rmSync(beforeDir, { recursive: true, force: true });
   }
 }
 
