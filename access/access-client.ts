@@ -9,19 +9,29 @@ import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations } fr
 
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
+/** Which part of Gatehouse failed to answer (code `unavailable`), so the message blames the right one. */
+export type UnavailableComponent = 'worker' | 'grant-store';
+
 /** Why an access operation did not happen, in words a requester or approver can act on. */
 export class AccessError extends Error {
-  constructor(readonly code: AccessErrorCode, message: string) {
+  constructor(readonly code: AccessErrorCode, message: string, readonly component?: UnavailableComponent) {
     super(message);
     this.name = 'AccessError';
   }
 }
 
+/** gRPC's DEADLINE_EXCEEDED: on a query, Temporal answered that no worker processed it in time. */
+const GRPC_DEADLINE_EXCEEDED = 4;
+
 /**
  * A request as Slack or the API asks it: the workflow's input without the policy, which is
  * evaluated here. `requestId` lets a caller choose the id (e.g. derived from an idempotency key).
  */
-export type NewAccessRequest = Omit<AccessRequestInput, 'requestId' | 'policy'> & { requestId?: string };
+export type NewAccessRequest = Omit<AccessRequestInput, 'requestId' | 'policy' | 'acceptedAt'> & {
+  requestId?: string;
+  /** When the entry point accepted the request (its own clock, never the requester's word); default now. */
+  acceptedAt?: Date;
+};
 
 export interface RequestFilter {
   target?: string;
@@ -59,6 +69,8 @@ export class AccessClient {
     if (!verdict.allowed) throw new AccessError('forbidden', verdict.reason);
     const requestId = ask.requestId ?? newRequestId();
     if (!isRequestId(requestId)) throw new AccessError('invalid', `"${requestId}" is not a request id`);
+    const acceptedAt = ask.acceptedAt ?? new Date();
+    if (!(acceptedAt instanceof Date) || Number.isNaN(acceptedAt.getTime())) throw new AccessError('invalid', 'the acceptance time is not a date');
     await this.client.workflow.start(accessRequest, {
       workflowId: requestId,
       taskQueue: this.taskQueue,
@@ -66,6 +78,7 @@ export class AccessClient {
         requestId, requester, origin: ask.origin, target: ask.target, durationMs: ask.durationMs,
         reason: ask.reason.trim(), ...(ask.ticket ? { ticket: ask.ticket } : {}), policy: verdict.policy,
         ...(ask.origin === 'oauth' && ask.signIn ? { signIn: ask.signIn } : {}),
+        acceptedAt: acceptedAt.toISOString(),
       }],
       typedSearchAttributes: [
         { key: requesterKey, value: requester },
@@ -122,7 +135,7 @@ export class AccessClient {
       }
     }
     if (cutFailure) {
-      throw new AccessError('unavailable', `the revocation of ${requestId} was accepted and the workflow completes it, but the grant could not be cut at once (the grant store did not answer: ${cutFailure.message}); the token may keep working until the workflow cuts it`);
+      throw new AccessError('unavailable', `the revocation of ${requestId} was accepted and the workflow completes it, but the grant could not be cut at once (the grant store did not answer: ${cutFailure.message}); the token may keep working until the workflow cuts it`, 'grant-store');
     }
     return answer;
   }
@@ -194,7 +207,7 @@ export class AccessClient {
     try {
       return await this.handle(requestId).query(status);
     } catch (error) {
-      throw translate(error, requestId);
+      throw translateQueryError(error, requestId);
     }
   }
 
@@ -256,6 +269,19 @@ export class AccessClient {
       throw translated;
     }
   }
+}
+
+/**
+ * Temporal answers a query it could not get a worker to process with DEADLINE_EXCEEDED: Temporal
+ * is up, the workers are busy (or none runs). That is not "Temporal did not answer".
+ */
+function translateQueryError(error: unknown, requestId: string): Error {
+  const cause = (error as { name?: string; cause?: { code?: number } })?.name === 'ServiceError' ? (error as { cause?: { code?: number } }).cause : undefined;
+  if (cause?.code === GRPC_DEADLINE_EXCEEDED) {
+    return new AccessError('unavailable',
+      `the Gatehouse worker did not answer a status query about ${requestId} in time (Temporal is up and holds the request; the workers are busy or none is running); nothing was changed, try again shortly`, 'worker');
+  }
+  return translate(error, requestId);
 }
 
 function translate(error: unknown, requestId: string): Error {

@@ -47,6 +47,9 @@ const ACCESS_STATUS: Record<AccessErrorCode, [number, string]> = {
 };
 
 export function fromAccessError(error: AccessError): Problem {
+  if (error.code === 'unavailable' && error.component === 'worker') {
+    return new Problem(503, 'worker-unavailable', 'Gatehouse worker did not answer', error.message, { headers: { 'Retry-After': '5' } });
+  }
   const [status, title] = ACCESS_STATUS[error.code];
   return new Problem(status, error.code === 'rejected' ? 'rejected' : error.code.replace('_', '-'), title, error.message);
 }
@@ -103,6 +106,7 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
     else if ((error as { name?: string })?.name === 'ServiceError') {
       // Temporal could not be reached or refused the call: nothing happened, the client may retry.
       log.warn({ err: (error as Error).message, method: req.method, path: req.path }, 'workflow service unavailable');
+      // (A query no worker answered in time arrives as an AccessError naming the worker: AccessClient.status.)
       problem = new Problem(503, 'workflow-service-unavailable', 'Workflow service unavailable', 'the workflow service (Temporal) did not answer; nothing was changed, try again shortly', {
         headers: { 'Retry-After': '5' },
       });

@@ -3,7 +3,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AccessClient } from '../access';
-import { connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, temporalSettings, type ListenerTls } from '../lib';
+import {
+  connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, RequestChangeFeed, temporalSettings, type ListenerTls,
+} from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
@@ -58,6 +60,11 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const redis = connectRedis(env.REDIS_URL);
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis connection error (revocations fall back to the workflow)'));
   const grants = new GrantStore(redis, secrets.grantTokenKey);
+  // Long-polls wake on the worker's change events (a connection in subscriber mode of its own).
+  const subscriber = connectRedis(env.REDIS_URL);
+  subscriber.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis subscriber connection error (long-polls answer at their deadline until it is back)'));
+  const changes = new RequestChangeFeed(subscriber);
+  changes.start().catch((error: Error) => log.warn({ err: error.message }, 'could not subscribe to request changes; long-polls answer at their deadline'));
   let verifier;
   try {
     verifier = createOidcVerifier(settings.oidc);
@@ -81,7 +88,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
     routes: [
-      accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl }), auditRoutesFromEnv(env, client, config),
+      accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl, changes }), auditRoutesFromEnv(env, client, config),
       // The Temporal UI decodes history here, for people with audit:read.
       ...(temporal.payloadKeys === 'off' ? [] : [codecRoutes({ keys: temporal.payloadKeys, namespace: temporal.namespace })]),
     ],
@@ -100,4 +107,5 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   await running.close();
   await client.connection.close();
   redis.disconnect();
+  subscriber.disconnect();
 }

@@ -6,6 +6,7 @@ export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, saf
 export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';
 export { GrantStore, GrantRevocations, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
+export { RequestChangeFeed, RequestChangePublisher, REQUEST_CHANGE_CHANNEL, type ChangeWaiter, type RequestChange } from './request-changes';
 export { CommandBoard, COMMAND_DECISION_CHANNEL, callFingerprint, type BoardDecision, type HeldCall } from './command-board';
 export {
   connectTemporalClient, temporalSettings, temporalConnectionOptions, temporalDataConverter, explainTemporalConnectError, diagnoseTemporalConnectError, TemporalConfigError,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import {
-  diagnoseTemporalConnectError, ENCODED_FAILURE_CONVERTER_PATH, ENCODED_FAILURES_MARKER, temporalConnectionOptions, temporalDataConverter, type TemporalSettings,
+  diagnoseTemporalConnectError, ENCODED_FAILURE_CONVERTER_PATH, ENCODED_FAILURES_MARKER, temporalConnectionOptions, temporalDataConverter, type RequestChange, type TemporalSettings,
 } from '../lib';
-import type { AccessActivities } from '../workflows';
+import type { AccessActivities, RequestChangeSinks } from '../workflows';
 
 export interface AccessWorkerOptions {
   /** Address, namespace, TLS, API key and payload keys (temporalSettings(env)); the same codec as every client. */
@@ -15,6 +15,11 @@ export interface AccessWorkerOptions {
    * With payload encryption it must be built with `failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH`.
    */
   workflowBundlePath?: string;
+  /**
+   * Where request changes are announced (RequestChangePublisher: Redis pub/sub), for the API's
+   * long-polls. Without it they are dropped, and long-polls answer at their deadline.
+   */
+  requestChanges?: { publish(change: RequestChange): void };
   extra?: Partial<WorkerOptions>;
 }
 
@@ -38,6 +43,11 @@ export async function createAccessWorker(options: AccessWorkerOptions): Promise<
   } catch (error) {
     throw await diagnoseTemporalConnectError(error, options.temporal);
   }
+  const publish = options.requestChanges;
+  const sinks: InjectedSinks<RequestChangeSinks> = {
+    // Not during replay: a change is announced once, when it happens.
+    requestChanges: { changed: { fn: (_info, change) => publish?.publish(change), callDuringReplay: false } },
+  };
   const worker = await Worker.create({
     connection,
     namespace: options.temporal.namespace,
@@ -47,6 +57,7 @@ export async function createAccessWorker(options: AccessWorkerOptions): Promise<
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
+    sinks,
     ...options.extra,
   });
   return { worker, connection };

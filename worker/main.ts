@@ -1,7 +1,9 @@
 import {
   CATALOG_REFRESH_SCHEDULE_ID, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID,
 } from '../activities';
-import { catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, temporalSettings, waitForRedis } from '../lib';
+import {
+  catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
+} from '../lib';
 import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
@@ -51,6 +53,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       taskQueue: settings.taskQueue,
       activities,
       workflowBundlePath: options.workflowBundlePath,
+      requestChanges: new RequestChangePublisher(redis, log),
       extra: options.extra,
     });
     // A lost revocation must not leave a live identity: reconcile on a schedule, one per task queue.

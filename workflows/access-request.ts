@@ -3,16 +3,20 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
   approve, decideCommand, decideExtension, deny, extend, holdCommand, revoke, sessionStarted, signInSteps, status, withdrawCommand,
   type MessageResult, type RevokeInput,
 } from './messages';
+import { announceChange } from './request-changes';
 import { approverKey, stateKey } from './search-attributes';
+import { acceptanceTime, expiringSoonLeadMs, START_DELAY_SHOWN_MS } from './timing';
 import {
   SIGN_IN_TIMELINE_PREFIX, signInStepTypes,
   type AccessActivities, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandRecord, type HeldCommand, type NoticeKind,
@@ -59,6 +63,8 @@ const { revokeCredential, deactivateGrant, archiveRequest } = proxyActivities<Ac
  */
 export async function accessRequest(input: AccessRequestInput): Promise<AccessStatus> {
   const now = () => new Date().toISOString();
+  const startedAt = now();
+  const requestedAt = acceptanceTime(input.acceptedAt, workflowInfo().startTime, startedAt);
   const s: AccessStatus = {
     requestId: input.requestId,
     requester: input.requester,
@@ -70,7 +76,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     durationMs: input.durationMs,
     policy: input.policy,
     state: 'PENDING_APPROVAL',
-    requestedAt: now(),
+    requestedAt,
+    startedAt,
     extensions: [],
     commands: [],
     timeline: [],
@@ -91,11 +98,15 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     }
   };
   recordSignIn(input.signIn?.steps ?? []);
-  record('requested', input.requester, input.reason);
+  s.timeline.push({ at: requestedAt, type: 'requested', actor: input.requester, ...(input.reason ? { detail: input.reason } : {}) });
+  // A busy worker can start the workflow well after the request was accepted: the auditor sees both.
+  const startDelayMs = Date.parse(startedAt) - Date.parse(requestedAt);
+  if (startDelayMs >= START_DELAY_SHOWN_MS) record('started', undefined, `${(startDelayMs / 1000).toFixed(1)}s after the request was accepted`);
   const setState = (state: RequestState) => {
     s.state = state;
     record('state', undefined, state);
     upsertSearchAttributes([{ key: stateKey, value: state }]);
+    announceChange({ requestId: s.requestId, state, kind: 'state' });
   };
   const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
     try {
@@ -104,6 +115,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       if (isCancellation(error)) throw error;
       // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
       record('notification_failed', undefined, `${kind}: ${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}`);
+      if (kind === 'requested') announceChange({ requestId: s.requestId, state: s.state, kind: 'approvers_not_asked' });
       return {};
     }
   };
@@ -452,7 +464,9 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
         continue;
       }
       const end = Date.parse(s.expiresAt!);
-      const warnAt = end - input.policy.expiringSoonWarningMs;
+      // Histories from before the rule warned at the policy's lead whatever the grant's length.
+      const lead = patched('expiring-soon-lead') ? expiringSoonLeadMs(end - Date.parse(s.activeSince!), input.policy.expiringSoonWarningMs) : input.policy.expiringSoonWarningMs;
+      const warnAt = end - lead;
       const current = Date.now();
       if (current >= end) break;
       if (!warned && current >= warnAt) {

@@ -5,3 +5,4 @@ export * from './search-attributes';
 export * from './types';
 export { credentialReconciliation } from './reconcile';
 export { catalogRefresh, type CatalogRefreshRequest } from './catalog-refresh';
+export type { RequestChangeSinks } from './request-changes';

@@ -72,6 +72,12 @@ export interface AccessRequestInput {
   policy: RequestPolicy;
   /** origin 'oauth': the client signed in with and the sign-in's steps so far (they precede the request). */
   signIn?: { client: SignInClient; steps: SignInStep[] };
+  /**
+   * When the API, the Slack app or the gateway accepted the request (ISO 8601), stamped by
+   * AccessClient, never taken from the requester. It is what `requestedAt` means; missing in
+   * histories from before it existed (then the workflow's start counts).
+   */
+  acceptedAt?: string;
 }
 
 export interface ThreadRef {
@@ -158,7 +164,10 @@ export interface AccessStatus {
   durationMs: number;
   policy: RequestPolicy;
   state: RequestState;
+  /** When the request was accepted (the 202 of the API, the Slack app's answer). */
   requestedAt: string;
+  /** When the workflow first ran; a busy worker can make it later than requestedAt. */
+  startedAt?: string;
   decision?: { approved: boolean; by: string; at: string; reason?: string };
   grantId?: string;
   principal?: string;

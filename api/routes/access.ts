@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { AccessError, type AccessClient } from '../../access';
-import type { GrantStore } from '../../lib';
+import type { ChangeWaiter, GrantStore } from '../../lib';
 import { normalizeSubject } from '../../policy';
 import type { AccessStatus, MessageResult } from '../../workflows';
 import { SCOPES, type Principal } from '../auth';
@@ -18,7 +18,12 @@ export interface AccessRoutesOptions {
   grants: Pick<GrantStore, 'tokenFor'>;
   /** The MCP gateway's public base URL; a target's endpoint is `<gatewayUrl>/mcp/<target>`. */
   gatewayUrl: string;
-  /** How often a long-poll re-reads the workflow's state. */
+  /**
+   * Where long-polls learn that a request changed (the worker's events in Redis): a waiting
+   * long-poll then reads the status once per change instead of querying the workflow over and over.
+   */
+  changes?: { watch(requestId: string): ChangeWaiter };
+  /** Without `changes` only: how often a long-poll re-reads the workflow's state. */
   pollIntervalMs?: number;
 }
 
@@ -61,11 +66,28 @@ function notAsked(status: AccessStatus): { at: string; reason: string } | undefi
   return event ? { at: event.at, reason: event.detail!.replace(/^requested:\s*(the approvers were not asked in Slack:\s*)?/, '') } : undefined;
 }
 
+/** Wakes every `intervalMs` as if something changed (the long-poll then re-reads the status). */
+function pollingWaiter(requestId: string, intervalMs: number): ChangeWaiter {
+  let closed = false;
+  return {
+    async next(timeoutMs) {
+      if (closed || timeoutMs <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, timeoutMs)));
+      return closed ? false : { requestId, state: '', kind: 'state' };
+    },
+    close() {
+      closed = true;
+    },
+  };
+}
+
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   const { access, grants } = options;
   const gatewayUrl = options.gatewayUrl.replace(/\/+$/, '');
   const pollIntervalMs = options.pollIntervalMs ?? 300;
+  // Without a change feed (callers that run no Redis subscriber), a waiter wakes on a timer instead.
+  const watch = (requestId: string): ChangeWaiter => options.changes?.watch(requestId) ?? pollingWaiter(requestId, pollIntervalMs);
 
   const render = (status: AccessStatus, principal: Principal) => {
     const isRequester = status.requester === normalizeSubject(principal.subject);
@@ -83,6 +105,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
       ...(status.ticket ? { ticket: status.ticket } : {}),
       durationMs: status.durationMs,
       requestedAt: status.requestedAt,
+      ...(status.startedAt ? { startedAt: status.startedAt } : {}),
       ...(status.decision ? { decision: status.decision } : {}),
       ...(status.activeSince ? { activeSince: status.activeSince } : {}),
       ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}),
@@ -141,9 +164,13 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           422: { description: 'The Idempotency-Key was used before with a different body' },
         },
         async handler({ body, headers, principal }) {
+          // The acceptance time is this API's clock at arrival; the body cannot carry one (the schema is strict).
+          const acceptedAt = new Date();
           const subject = normalizeSubject(principal.subject);
           const key = headers['idempotency-key'];
-          const ask = { requester: subject, origin: 'api' as const, target: body.target, durationMs: body.duration, reason: body.reason, ...(body.ticket ? { ticket: body.ticket } : {}) };
+          const ask = {
+            requester: subject, origin: 'api' as const, target: body.target, durationMs: body.duration, reason: body.reason, ...(body.ticket ? { ticket: body.ticket } : {}), acceptedAt,
+          };
           if (!key) {
             const { requestId } = await access.request(ask);
             return accepted(requestId, body.target, false);
@@ -219,22 +246,32 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
         query: statusQuery,
         responses: { 200: { description: 'The request', schema: statusResponse }, 404: { description: 'No such request (or not yours to see)' } },
         async handler({ params, query, principal, res }) {
-          let status = await visibleStatus(params.id, principal);
-          if (query.wait) {
-            const from = query.since ?? status.state;
-            const toldAlready = !!notAsked(status);
-            const deadline = Date.now() + query.wait * 1000;
-            let gone = false;
-            res.once('close', () => {
-              gone = true;
-            });
-            // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
-            while (status.state === from && !FINAL.has(from) && Date.now() < deadline && !gone && (toldAlready || !notAsked(status))) {
-              await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, Math.max(0, deadline - Date.now()))));
-              status = await access.status(params.id);
+          // Watching starts before the first read, so a change between the read and the wait still wakes it.
+          const waiter = query.wait ? watch(params.id) : undefined;
+          try {
+            let status = await visibleStatus(params.id, principal);
+            if (waiter) {
+              const from = query.since ?? status.state;
+              const toldAlready = !!notAsked(status);
+              const deadline = Date.now() + query.wait! * 1000;
+              let gone = false;
+              res.once('close', () => {
+                gone = true;
+                waiter.close();
+              });
+              // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
+              while (status.state === from && !FINAL.has(from) && !gone && (toldAlready || !notAsked(status))) {
+                const change = await waiter.next(deadline - Date.now());
+                if (!change || gone) break;
+                // A repeat of the state already read (a duplicate, or anyone's stray PUBLISH) needs no new read.
+                if (change.kind === 'state' && change.state === status.state) continue;
+                status = await access.status(params.id);
+              }
             }
+            return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
+          } finally {
+            waiter?.close();
           }
-          return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
         },
       }),
 

@@ -1,8 +1,11 @@
 // The API on loopback against a real OpenID provider, a real worker and the Temporal dev server.
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
+import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type OidcSettings, type RunningApi } from '../../api';
-import { startHarness, testConfig, TEST_CONFIG_YAML, type Harness } from '../support/harness';
+import { connectRedis, RequestChangeFeed, temporalDataConverter, temporalSettings, type Redis } from '../../lib';
+import { startHarness, testConfig, testRedisUrl, TEST_CONFIG_YAML, type Harness } from '../support/harness';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
 
 export const CLIENTS: OidcClient[] = [
@@ -26,6 +29,10 @@ export interface ApiFixture {
   /** Every line the API logged. */
   logs: string[];
   tokens: Map<string, string>;
+  /** Workflow queries the API has sent so far (status reads), counted by a client interceptor. */
+  queries(): number;
+  /** The feed the API's long-polls wait on (the worker's change events in Redis). */
+  changes: RequestChangeFeed;
   token(clientId: string): Promise<string>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
   call(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; type: string; body: any; headers: Headers }>;
@@ -48,6 +55,20 @@ export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSett
 
 export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiFixture> {
   const harness = await startHarness({ config: testConfig(yaml) });
+  // The API's own Temporal client, as in runApi, with every query it sends counted.
+  let queries = 0;
+  const counter: WorkflowClientInterceptor = {
+    query(input, next) {
+      queries += 1;
+      return next(input);
+    },
+  };
+  const settings = temporalSettings();
+  const apiClient = new Client({ connection: harness.client.connection, namespace: settings.namespace, dataConverter: temporalDataConverter(settings), interceptors: { workflow: [counter] } });
+  const access = new AccessClient(apiClient, harness.config, harness.taskQueue, { revocations: harness.grants.revocations() });
+  const subscriber: Redis = connectRedis(testRedisUrl());
+  const changes = new RequestChangeFeed(subscriber);
+  await changes.start();
   const oidc = await startOidcProvider({ clients: CLIENTS });
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, new Writable({
@@ -60,7 +81,7 @@ export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiF
     verifier: createOidcVerifier(oidcSettings(oidc)),
     log,
     issuer: oidc.issuer,
-    routes: [accessRoutes({ access: harness.access, grants: harness.grants, gatewayUrl: GATEWAY_URL, pollIntervalMs: 100 })],
+    routes: [accessRoutes({ access, grants: harness.grants, gatewayUrl: GATEWAY_URL, changes })],
   });
   const api = await listen(app, '127.0.0.1', 0);
   const tokens = new Map<string, string>();
@@ -69,7 +90,8 @@ export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiF
     return tokens.get(clientId)!;
   };
   return {
-    harness, oidc, api, logs, tokens, token,
+    harness, oidc, api, logs, tokens, token, changes,
+    queries: () => queries,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== null && options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -85,6 +107,7 @@ export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiF
     },
     async close() {
       await api.close();
+      subscriber.disconnect();
       await oidc.close();
       await harness.close();
     },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createAccessActivities, CredentialProviders, type Archiver, type CredentialProvider } from '../../activities';
 import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, temporalSettings, type Redis } from '../../lib';
+import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, RequestChangePublisher, temporalSettings, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
 import { createAccessWorker } from '../../worker';
 import type { AccessStatus, RequestState } from '../../workflows';
@@ -91,6 +91,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
+    // As the worker process does: request changes announced in Redis for the API's long-polls.
+    requestChanges: new RequestChangePublisher(redis),
   });
   const running = worker.run();
   const client = await connectTemporalClient(temporal);

@@ -1,0 +1,129 @@
+import type { Logger } from './logger';
+import type { Redis } from './redis';
+
+/** Where the worker announces that an access request changed (Redis pub/sub). */
+export const REQUEST_CHANGE_CHANNEL = 'gatehouse:request-changes';
+
+/**
+ * A wake-up, not a status: nothing in it is trusted or shown. Whoever waits reads the workflow's
+ * status once when it arrives, so a forged or lost event can delay an answer, never change it.
+ */
+export interface RequestChange {
+  requestId: string;
+  /** The state after the change. */
+  state: string;
+  /** What changed: the state, or the approvers turned out not to have been asked. */
+  kind: 'state' | 'approvers_not_asked';
+}
+
+/**
+ * The worker's side: one PUBLISH per change, fire and forget (the workflow never waits on it). A
+ * lost event costs a waiting long-poll its wake-up, not its answer: it answers at its deadline and
+ * the client's next long-poll reads the state afresh.
+ */
+export class RequestChangePublisher {
+  constructor(private readonly redis: Redis, private readonly log?: Pick<Logger, 'warn'>) {}
+
+  publish(change: RequestChange): void {
+    this.redis.publish(REQUEST_CHANGE_CHANNEL, JSON.stringify(change)).catch((error: Error) => {
+      this.log?.warn({ err: error.message, requestId: change.requestId }, 'a request change could not be announced in Redis; waiting long-polls answer at their deadline');
+    });
+  }
+}
+
+/** One waiter's view of the feed: resolves on the next change of its request, or false at the deadline. */
+export interface ChangeWaiter {
+  next(timeoutMs: number): Promise<RequestChange | false>;
+  close(): void;
+}
+
+/**
+ * The API's side: one subscriber connection for every waiting long-poll, events handed out by
+ * request id. When the connection comes back after a drop, every waiter is woken once (events may
+ * have been missed meanwhile), so it re-reads the status instead of waiting for nothing.
+ */
+export class RequestChangeFeed {
+  private readonly waiters = new Map<string, Set<(change: RequestChange) => void>>();
+  private subscribed?: Promise<void>;
+
+  constructor(private readonly subscriber: Redis) {}
+
+  /** Subscribes once; later calls wait on the same subscription. */
+  start(): Promise<void> {
+    this.subscribed ??= (async () => {
+      this.subscriber.on('message', (channel: string, payload: string) => {
+        if (channel === REQUEST_CHANGE_CHANNEL) this.deliver(payload);
+      });
+      let dropped = false;
+      this.subscriber.on('close', () => {
+        dropped = true;
+      });
+      this.subscriber.on('ready', () => {
+        if (!dropped) return;
+        dropped = false;
+        for (const [requestId, set] of this.waiters) for (const wake of set) wake({ requestId, state: '', kind: 'state' });
+      });
+      // The connection fails fast while it is not ready (connectRedis): subscribe once it is; it resubscribes itself after a drop.
+      if (this.subscriber.status !== 'ready') await new Promise<void>((resolve) => this.subscriber.once('ready', () => resolve()));
+      await this.subscriber.subscribe(REQUEST_CHANGE_CHANNEL);
+    })();
+    return this.subscribed;
+  }
+
+  /** How many long-polls wait right now (for tests and health). */
+  get waiting(): number {
+    let n = 0;
+    for (const set of this.waiters.values()) n += set.size;
+    return n;
+  }
+
+  /** Start watching before reading the status, so a change between the read and the wait is not missed. */
+  watch(requestId: string): ChangeWaiter {
+    const queue: RequestChange[] = [];
+    let wakeUp: (() => void) | undefined;
+    let closed = false;
+    const wake = (change: RequestChange) => {
+      queue.push(change);
+      wakeUp?.();
+    };
+    let set = this.waiters.get(requestId);
+    if (!set) this.waiters.set(requestId, (set = new Set()));
+    const mine = set;
+    mine.add(wake);
+    return {
+      next: async (timeoutMs) => {
+        if (queue.length === 0 && !closed && timeoutMs > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => wakeUp?.(), timeoutMs);
+            wakeUp = () => {
+              clearTimeout(timer);
+              wakeUp = undefined;
+              resolve();
+            };
+          });
+        }
+        return closed ? false : (queue.shift() ?? false);
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        mine.delete(wake);
+        if (mine.size === 0 && this.waiters.get(requestId) === mine) this.waiters.delete(requestId);
+        wakeUp?.();
+      },
+    };
+  }
+
+  private deliver(payload: string): void {
+    let change: RequestChange;
+    try {
+      change = JSON.parse(payload) as RequestChange;
+    } catch {
+      return;
+    }
+    if (typeof change?.requestId !== 'string') return;
+    const set = this.waiters.get(change.requestId);
+    if (!set) return;
+    for (const wake of set) wake({ requestId: change.requestId, state: String(change.state), kind: change.kind === 'approvers_not_asked' ? change.kind : 'state' });
+  }
+}

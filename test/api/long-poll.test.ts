@@ -1,0 +1,170 @@
+// Long-polls wait on the worker's change events (Redis), not on repeated workflow queries; the
+// acceptance time is the API's; an error names the component that did not answer.
+import { Client, Connection } from '@temporalio/client';
+import { AccessClient } from '../../access';
+import { accessRoutes, createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
+import { freePort } from '../../devstack';
+import { createLogger, REQUEST_CHANGE_CHANNEL, temporalDataConverter, temporalSettings } from '../../lib';
+import { eventually } from '../support/eventually';
+import { GATEWAY_URL, oidcSettings, startApiFixture, type ApiFixture } from './fixture';
+
+let f: ApiFixture;
+beforeAll(async () => {
+  f = await startApiFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+const ask = (overrides: Record<string, unknown> = {}) => ({ target: 'clinical', duration: '15s', reason: 'claims reconciliation', ...overrides });
+
+async function pending(): Promise<{ id: string; carol: string }> {
+  const carol = await f.token('carol@example.org');
+  const created = await f.call('POST', '/v1/access-requests', { token: carol, body: ask() });
+  expect(created.status).toBe(202);
+  return { id: created.body.id, carol };
+}
+
+describe('a long-poll waits on change events, not on queries', () => {
+  it('sends no status query while it waits and one when the state changes', async () => {
+    const { id, carol } = await pending();
+    const before = f.queries();
+    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=PENDING_APPROVAL`, { token: carol });
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    // The first read (who may see it, what state it is in) is the only query so far.
+    const whileWaiting = f.queries();
+    expect(whileWaiting - before).toBe(1);
+    // A polling long-poll (every 300 ms, as before) would have queried several times by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(f.queries()).toBe(whileWaiting);
+
+    const approved = await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
+    expect(approved.status).toBe(200);
+    const changed = await waiting;
+    expect(changed.status).toBe(200);
+    expect(changed.body.state).not.toBe('PENDING_APPROVAL');
+    // The change woke it: one read to answer with (a second at most, had two changes raced).
+    expect(f.queries() - whileWaiting).toBeGreaterThanOrEqual(1);
+    expect(f.queries() - whileWaiting).toBeLessThanOrEqual(2);
+    expect(f.changes.waiting).toBe(0);
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+
+  it('is not fooled by a forged change event: it reads the real state and keeps waiting', async () => {
+    const { id, carol } = await pending();
+    let answered = false;
+    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30`, { token: carol }).finally(() => {
+      answered = true;
+    });
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    const whileWaiting = f.queries();
+    // Anyone who can PUBLISH in Redis claims the request is active.
+    await f.harness.redis.publish(REQUEST_CHANGE_CHANNEL, JSON.stringify({ requestId: id, state: 'ACTIVE', kind: 'state' }));
+    await f.harness.redis.publish(REQUEST_CHANGE_CHANNEL, '{not json');
+    await eventually(() => f.queries() > whileWaiting, 'the forged event to cause one read');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    expect(f.changes.waiting).toBeGreaterThan(0);
+
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
+    const answer = await waiting;
+    expect(answer.body.state).toBe('REVOKED');
+    expect(answer.body.grant).toBeUndefined();
+  });
+
+  it('answers at its limit with the unchanged state when nothing happens, without a query per interval', async () => {
+    const { id, carol } = await pending();
+    const before = f.queries();
+    const answer = await f.call('GET', `/v1/access-requests/${id}?wait=2`, { token: carol });
+    expect(answer.body.state).toBe('PENDING_APPROVAL');
+    expect(f.queries() - before).toBe(1);
+    expect(f.changes.waiting).toBe(0);
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+
+  it('stops waiting when the client goes away', async () => {
+    const { id, carol } = await pending();
+    const controller = new AbortController();
+    const call = fetch(`${f.api.url}/v1/access-requests/${id}?wait=30`, { headers: { authorization: `Bearer ${carol}` }, signal: controller.signal }).catch(() => undefined);
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    controller.abort();
+    await call;
+    await eventually(() => f.changes.waiting === 0, 'the waiter to be dropped');
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+});
+
+describe('the acceptance time is the API\'s', () => {
+  it('is requestedAt, between the POST and its 202', async () => {
+    const carol = await f.token('carol@example.org');
+    const sent = Date.now();
+    const created = await f.call('POST', '/v1/access-requests', { token: carol, body: ask() });
+    const answered = Date.now();
+    const { body } = await f.call('GET', `/v1/access-requests/${created.body.id}`, { token: carol });
+    expect(Date.parse(body.requestedAt)).toBeGreaterThanOrEqual(sent - 5);
+    expect(Date.parse(body.requestedAt)).toBeLessThanOrEqual(answered);
+    expect(Date.parse(body.startedAt)).toBeGreaterThanOrEqual(Date.parse(body.requestedAt));
+    expect(body.timeline[0]).toMatchObject({ type: 'requested', at: body.requestedAt, actor: 'carol@example.org' });
+    await f.call('POST', `/v1/access-requests/${created.body.id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+
+  it('cannot be set by the client: the field is refused and starts nothing', async () => {
+    const carol = await f.token('carol@example.org');
+    for (const field of ['acceptedAt', 'requestedAt', 'startedAt']) {
+      const refused = await f.call('POST', '/v1/access-requests', { token: carol, body: ask({ [field]: '2020-01-01T00:00:00.000Z' }) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toMatch(new RegExp(`unknown field\\(s\\): ${field}`));
+    }
+    // Nor through a header that looks like one.
+    const sneaky = await f.call('POST', '/v1/access-requests', { token: carol, body: ask(), headers: { 'X-Accepted-At': '2020-01-01T00:00:00Z', Date: 'Wed, 01 Jan 2020 00:00:00 GMT' } });
+    expect(sneaky.status).toBe(202);
+    const { body } = await f.call('GET', `/v1/access-requests/${sneaky.body.id}`, { token: carol });
+    expect(Date.parse(body.requestedAt)).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
+    await f.call('POST', `/v1/access-requests/${sneaky.body.id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+});
+
+describe('an error names the component that did not answer', () => {
+  let idleApi: RunningApi;
+  let deadApi: RunningApi;
+  let deadConnection: Connection;
+  let stuckId: string;
+
+  beforeAll(async () => {
+    const settings = temporalSettings();
+    const dataConverter = temporalDataConverter(settings);
+    // A request on a task queue no worker polls: Temporal is up and holds it, no worker answers its queries.
+    const idle = new AccessClient(f.harness.client, f.harness.config, `${f.harness.taskQueue}-nobody`);
+    stuckId = (await idle.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 5_000, reason: 'nobody works this queue' })).requestId;
+    // A Temporal address nothing listens on.
+    deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const dead = new AccessClient(new Client({ connection: deadConnection, namespace: settings.namespace, dataConverter }), f.harness.config, f.harness.taskQueue);
+    const app = (access: AccessClient) => createApiApp({
+      verifier: createOidcVerifier(oidcSettings(f.oidc)), log: createLogger('long-poll-test', 'silent'), issuer: f.oidc.issuer,
+      routes: [accessRoutes({ access, grants: f.harness.grants, gatewayUrl: GATEWAY_URL, changes: f.changes })],
+    });
+    idleApi = await listen(app(idle), '127.0.0.1', 0);
+    deadApi = await listen(app(dead), '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    await idleApi?.close();
+    await deadApi?.close();
+    await deadConnection?.close().catch(() => undefined);
+    await f.harness.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
+  });
+
+  it('says the worker did not answer when Temporal is up, and Temporal when it is not', async () => {
+    const carol = await f.token('carol@example.org');
+    const get = (api: RunningApi) => fetch(`${api.url}/v1/access-requests/${stuckId}`, { headers: { authorization: `Bearer ${carol}` } })
+      .then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() as { type: string; detail: string } }));
+    const [busy, down] = await Promise.all([get(idleApi), get(deadApi)]);
+    expect(busy.status).toBe(503);
+    expect(busy.retryAfter).toBe('5');
+    expect(busy.body.type).toMatch(/\/worker-unavailable$/);
+    expect(busy.body.detail).toMatch(/the Gatehouse worker did not answer a status query about req_\w+ in time \(Temporal is up/);
+    expect(busy.body.detail).not.toMatch(/Temporal\) did not answer/);
+    expect(down.status).toBe(503);
+    expect(down.body.type).toMatch(/\/workflow-service-unavailable$/);
+    expect(down.body.detail).toMatch(/the workflow service \(Temporal\) did not answer/);
+  });
+});
