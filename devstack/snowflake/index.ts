@@ -7,3 +7,4 @@ export { seedHealthData, type SeedOptions } from './seed';
 export { runLocalSnowflake, type SnowflakeProcessOptions } from './main';
 export { bootstrapLocalBroker, type LocalBrokerOptions } from './broker';
 export { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from './process';
+export { HISTORY_FILE, parseHistory, type HistoryEvent } from './history-log';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from './engine';
+import { historyFile } from './history-log';
 import { seedHealthData } from './seed';
 import { startSnowflakeEndpoint, type SnowflakeEndpoint } from './server';
 
@@ -20,6 +21,8 @@ export interface LocalSnowflakeOptions {
   seed?: { seed: number; patients: number } | false;
   sessionTokenValiditySeconds?: number;
   masterTokenValiditySeconds?: number;
+  /** Records every login and statement as a JSON line here (./history-log.ts). */
+  historyFile?: string;
 }
 
 export interface LocalSnowflake extends SnowflakeEndpoint {
@@ -63,6 +66,7 @@ export async function startLocalSnowflake(options: LocalSnowflakeOptions): Promi
       host: options.host,
       sessionTokenValiditySeconds: options.sessionTokenValiditySeconds,
       masterTokenValiditySeconds: options.masterTokenValiditySeconds,
+      ...(options.historyFile ? { history: historyFile(options.historyFile) } : {}),
     });
     return {
       ...endpoint,

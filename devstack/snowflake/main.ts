@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../../lib';
 import { bootstrapLocalBroker } from './broker';
+import { HISTORY_FILE } from './history-log';
 import { startLocalSnowflake } from './local';
 
 /**
@@ -11,7 +13,8 @@ import { startLocalSnowflake } from './local';
  * listens. The ADMIN password comes from GATEHOUSE_SNOWFLAKE_ADMIN_PASSWORD or is generated into
  * DATA/admin-password; with --broker-key-file the credential broker (GATEHOUSE_BROKER, role
  * GATEHOUSE_BROKER_ROLE, owning CLINICAL_ANALYST) is bootstrapped with a fresh key pair whose
- * private key is written to FILE (0600). No secret is ever printed.
+ * private key is written to FILE (0600). No secret is ever printed. Logins and statements are
+ * recorded in DATA/query-history.jsonl (./history-log.ts).
  */
 export interface SnowflakeProcessOptions {
   port: number;
@@ -31,6 +34,7 @@ export async function runLocalSnowflake(options: SnowflakeProcessOptions, env: N
     account: options.account,
     adminPassword: env.GATEHOUSE_SNOWFLAKE_ADMIN_PASSWORD,
     seed: { seed: options.seed ?? 42, patients: options.patients ?? 200 },
+    historyFile: join(options.data, HISTORY_FILE),
   });
   if (options.brokerKeyFile) {
     const broker = await bootstrapLocalBroker({ url: sf.url, account: sf.account, adminUser: sf.adminUser, adminPassword: sf.adminPassword });

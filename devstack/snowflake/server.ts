@@ -8,6 +8,7 @@ import { Engine, type Binding, type EngineSession } from './engine';
 import type { RunningStatement } from './control';
 import { column } from './encode';
 import { SnowflakeError, TOKEN_ERRORS } from './errors';
+import type { HistoryLog } from './history-log';
 import { splitStatements } from './lexer';
 
 /**
@@ -24,6 +25,8 @@ export interface SnowflakeEndpointOptions {
   /** Session token lifetime; short values let tests exercise renewal. */
   sessionTokenValiditySeconds?: number;
   masterTokenValiditySeconds?: number;
+  /** Where logins and statements are recorded as they happen (./history-log.ts). */
+  history?: HistoryLog;
 }
 
 export interface SnowflakeEndpoint {
@@ -188,6 +191,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     } else if (user.defaultRole && catalog.role(user.defaultRole) && catalog.userHasRole(user.name, user.defaultRole)) {
       role = user.defaultRole;
     }
+    options.history?.({ kind: 'login', at: new Date().toISOString(), user: user.name, role });
     const engineSession = await engine.openSession({ user: user.name, role, params: {} });
     const roles = catalog.inheritedRoles(role);
     const [nsDb, nsSchema] = (user.defaultNamespace ?? '').split('.');
@@ -289,6 +293,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     const queryId = randomUUID();
     stats.queries++;
     const sqlText = typeof body.sqlText === 'string' ? body.sqlText : '';
+    options.history?.({ kind: 'query', at: new Date().toISOString(), user: live.engine.user, role: live.engine.role, queryId, sqlText });
     const parameters = body.parameters && typeof body.parameters === 'object' ? (body.parameters as Record<string, string | number | boolean>) : undefined;
     try {
       // describeOnly must not change anything: only queries run (their rows dropped), nothing else does.

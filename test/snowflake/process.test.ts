@@ -2,7 +2,7 @@ import './quiet';
 import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { startLocalSnowflakeProcess, type LocalSnowflakeProcess } from '../../devstack/snowflake';
+import { HISTORY_FILE, parseHistory, startLocalSnowflakeProcess, type LocalSnowflakeProcess } from '../../devstack/snowflake';
 import { connect, connectWithKey, tempDir } from './support';
 
 /** CPU seconds a process has used so far (utime + stime from /proc, in clock ticks of 10 ms). */
@@ -32,6 +32,25 @@ describe('gatehouse devstack snowflake (its own process)', () => {
     await sf.stop();
     expect(sf.process.child.exitCode).toBe(0);
     sf = undefined;
+  });
+
+  test('records every login and statement in DATA/query-history.jsonl before it runs; a SIGKILL loses none', async () => {
+    const data = join(dir, 'history');
+    sf = await startLocalSnowflakeProcess({ dataDir: data, patients: 2, seed: 1, brokerKeyFile: join(dir, 'history.pem') });
+    const broker = await connectWithKey(sf, 'GATEHOUSE_BROKER', sf.brokerPrivateKey!, { role: 'GATEHOUSE_BROKER_ROLE' });
+    await broker.query("SELECT 'first' AS A");
+    await broker.query("SELECT 'second' AS A");
+    await broker.query("ALTER USER GH_NOBODY SET PASSWORD = 'hunter2''s-secret'").catch(() => undefined);
+    sf.process.child.kill('SIGKILL');
+    await new Promise((resolve) => sf!.process.child.once('exit', resolve));
+    sf = undefined;
+    const events = parseHistory(readFileSync(join(data, HISTORY_FILE), 'utf8')).filter((e) => e.user === 'GATEHOUSE_BROKER');
+    expect(events.map((e) => (e.kind === 'query' ? e.sqlText : e.kind)).filter((t) => t === 'login' || /first|second/.test(t))).toEqual(['login', "SELECT 'first' AS A", "SELECT 'second' AS A"]);
+    expect(events.every((e) => e.role === 'GATEHOUSE_BROKER_ROLE' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    const text = readFileSync(join(data, HISTORY_FILE), 'utf8');
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain("PASSWORD = '****'");
+    expect(parseHistory('{"kind":"query","at":"x"\n{"kind":"login","at":"2026-01-01T00:00:00Z","user":"U","role":"R"}\n')).toEqual([{ kind: 'login', at: '2026-01-01T00:00:00Z', user: 'U', role: 'R' }]);
   });
 
   test('SIGTERM while a runaway query runs: the process exits within 3 s', async () => {
