@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import '../../activities/credentials/snowflake/quiet-driver';
 import snowflake from 'snowflake-sdk';
 import { brokerSetupStatements } from '../../activities/credentials/snowflake/bootstrap';
@@ -11,22 +11,27 @@ export interface LocalBrokerOptions {
   brokerUser?: string;
   brokerRole?: string;
   targetRoles?: string[];
+  /** The broker's key to keep (PEM); without it a fresh pair is made. */
+  privateKey?: string;
 }
 
 /**
  * Bootstraps the credential broker on a local Snowflake, exactly as an operator would on real
  * Snowflake (brokerSetupStatements, run as SECURITYADMIN over the driver): a fresh key pair,
  * the broker role and user. Returns the broker's private key (PEM) for the worker's
- * GATEHOUSE_SNOWFLAKE_BROKER_KEY; re-running rotates the key.
+ * GATEHOUSE_SNOWFLAKE_BROKER_KEY; re-running rotates the key unless `privateKey` is given.
  */
 export async function bootstrapLocalBroker(options: LocalBrokerOptions): Promise<{ brokerUser: string; brokerRole: string; privateKey: string }> {
   const brokerUser = options.brokerUser ?? 'GATEHOUSE_BROKER';
   const brokerRole = options.brokerRole ?? 'GATEHOUSE_BROKER_ROLE';
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  // A restarted local Snowflake keeps the broker's key: the worker that holds it goes on working.
+  const { publicKey, privateKey } = options.privateKey
+    ? { privateKey: options.privateKey, publicKey: createPublicKey(options.privateKey).export({ type: 'spki', format: 'der' }) }
+    : generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
   const statements = brokerSetupStatements({ brokerUser, brokerRole, targetRoles: options.targetRoles ?? ['CLINICAL_ANALYST'], publicKey: publicKey.toString('base64') });
   const connection = snowflake.createConnection({ account: options.account, accessUrl: options.url, username: options.adminUser, password: options.adminPassword } as snowflake.ConnectionOptions);
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../lib';
 import { bootstrapLocalBroker } from './broker';
@@ -37,7 +37,9 @@ export async function runLocalSnowflake(options: SnowflakeProcessOptions, env: N
     historyFile: join(options.data, HISTORY_FILE),
   });
   if (options.brokerKeyFile) {
-    const broker = await bootstrapLocalBroker({ url: sf.url, account: sf.account, adminUser: sf.adminUser, adminPassword: sf.adminPassword });
+    // Restarted on the same data folder (a crash, the chaos run): the broker keeps its key.
+    const kept = existsSync(options.brokerKeyFile) ? readFileSync(options.brokerKeyFile, 'utf8') : undefined;
+    const broker = await bootstrapLocalBroker({ url: sf.url, account: sf.account, adminUser: sf.adminUser, adminPassword: sf.adminPassword, ...(kept ? { privateKey: kept } : {}) });
     writeFileSync(options.brokerKeyFile, broker.privateKey, { mode: 0o600 });
   }
   const ready = { url: sf.url, account: sf.account.toLowerCase(), adminUser: sf.adminUser, adminPasswordFile: `${options.data}/admin-password`, brokerKeyFile: options.brokerKeyFile };

@@ -34,7 +34,7 @@ describe('gatehouse devstack snowflake (its own process)', () => {
     sf = undefined;
   });
 
-  test('records every login and statement in DATA/query-history.jsonl before it runs; a SIGKILL loses none', async () => {
+  test('records every login and statement in DATA/query-history.jsonl before it runs; a SIGKILL loses none; a restart keeps the broker key', async () => {
     const data = join(dir, 'history');
     sf = await startLocalSnowflakeProcess({ dataDir: data, patients: 2, seed: 1, brokerKeyFile: join(dir, 'history.pem') });
     const broker = await connectWithKey(sf, 'GATEHOUSE_BROKER', sf.brokerPrivateKey!, { role: 'GATEHOUSE_BROKER_ROLE' });
@@ -47,6 +47,15 @@ describe('gatehouse devstack snowflake (its own process)', () => {
     const events = parseHistory(readFileSync(join(data, HISTORY_FILE), 'utf8')).filter((e) => e.user === 'GATEHOUSE_BROKER');
     expect(events.map((e) => (e.kind === 'query' ? e.sqlText : e.kind)).filter((t) => t === 'login' || /first|second/.test(t))).toEqual(['login', "SELECT 'first' AS A", "SELECT 'second' AS A"]);
     expect(events.every((e) => e.role === 'GATEHOUSE_BROKER_ROLE' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    // Restarted on the same folder, it keeps the broker's key: a worker holding it goes on working.
+    const key = readFileSync(join(dir, 'history.pem'), 'utf8');
+    sf = await startLocalSnowflakeProcess({ dataDir: data, patients: 2, seed: 1, brokerKeyFile: join(dir, 'history.pem') });
+    expect(sf.brokerPrivateKey).toBe(key);
+    const again = await connectWithKey(sf, 'GATEHOUSE_BROKER', key, { role: 'GATEHOUSE_BROKER_ROLE' });
+    expect(await again.query('SELECT CURRENT_USER() AS U')).toEqual([{ U: 'GATEHOUSE_BROKER' }]);
+    await again.close();
+    await sf.stop();
+    sf = undefined;
     const text = readFileSync(join(data, HISTORY_FILE), 'utf8');
     expect(text).not.toContain('hunter2');
     expect(text).toContain("PASSWORD = '****'");
