@@ -31,7 +31,10 @@ export function preferredPort(preferred: number): Promise<number> {
 
 export interface ManagedProcess {
   readonly name: string;
+  /** The running child; a new one after each restart (see superviseChildProcesses). */
   readonly child: ChildProcess;
+  /** How many times it was started again after it ended on its own. */
+  readonly restarts: number;
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
   /** The last lines it printed, for error messages. */
   tail(): string;
@@ -40,15 +43,20 @@ export interface ManagedProcess {
 /** Live children, and whether each has a process group of its own. */
 const running = new Map<ManagedProcess, boolean>();
 let supervising = false;
+let restartDelayMs: number | undefined;
 
 /**
  * From now on every process started here gets its own process group, so a terminal's Ctrl-C
  * reaches only this process (the supervisor), which stops its children itself in dependency
  * order: without it Redis and Temporal got the same SIGINT as the gateway and stopped while the
  * gateway was still recording the end of its sessions. The supervisor must handle SIGINT/SIGTERM.
+ * With `restartAfterMs`, a process that ends without being asked to (a crash, a kill) is started
+ * again with the same command after that pause, as systemd or Kubernetes would: the chaos run
+ * (bench/chaos) kills parts of the stack and counts on them coming back.
  */
-export function superviseChildProcesses(): void {
+export function superviseChildProcesses(options: { restartAfterMs?: number } = {}): void {
   supervising = true;
+  restartDelayMs = options.restartAfterMs;
 }
 
 /** Signals a child, or its whole process group when it has one of its own (what it started goes too). */
@@ -64,7 +72,7 @@ function signal(child: ChildProcess, ownGroup: boolean, sig: NodeJS.Signals): vo
 /** Starts a child process that is stopped when this process exits, whatever the reason. */
 export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { onLine?: (line: string) => void } = {}): ManagedProcess {
   const ownGroup = options.detached ?? supervising;
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, ...options, detached: ownGroup });
+  const restartAfterMs = restartDelayMs;
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -74,14 +82,38 @@ export function startProcess(name: string, command: string, args: string[], opti
       options.onLine?.(line);
     }
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  let restarts = 0;
+  let child!: ChildProcess;
+  let exited!: Promise<void>;
+  const launch = () => {
+    child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, ...options, detached: ownGroup });
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (restartAfterMs === undefined) return;
+    child.once('exit', (code, sig) => {
+      if (stopping) return;
+      options.onLine?.(`[supervisor] ${name} ended (${sig ?? `code ${code}`}); starting it again in ${restartAfterMs} ms`);
+      setTimeout(() => {
+        if (stopping) return;
+        restarts++;
+        launch();
+      }, restartAfterMs).unref();
+    });
+  };
+  launch();
   const managed: ManagedProcess = {
     name,
-    child,
+    get child() {
+      return child;
+    },
+    get restarts() {
+      return restarts;
+    },
     tail: () => lines.join('\n'),
     async stop(sig = 'SIGTERM', graceMs = 5_000) {
+      stopping = true;
       running.delete(managed);
       if (child.exitCode !== null || child.signalCode !== null) return;
       // The process itself is asked to stop (it ends what it started); only a hard kill takes its group.

@@ -18,6 +18,8 @@ const say = (message: string) => process.stdout.write(`[gatehouse] ${message}\n`
 const DEV_AUDIENCE = 'https://gatehouse.local/api';
 /** The local provider's client the codec relay uses in place of a signed-in Temporal UI. */
 const DEV_UI_CLIENT = 'dev-temporal-ui';
+/** With GATEHOUSE_DEV_RESTART=1, how long a crashed part stays down before it starts again. */
+const RESTART_AFTER_MS = 1_000;
 
 /** The configuration the dev stack runs: GATEHOUSE_CONFIG, else ./gatehouse.yaml, else the example. */
 function devConfigPath(): string {
@@ -54,7 +56,9 @@ export async function runDevStack(_args: string[]): Promise<number> {
     wake(0);
   });
   // Ctrl-C reaches only this process; it stops the others in dependency order (./shutdown.ts).
-  superviseChildProcesses();
+  // GATEHOUSE_DEV_RESTART=1 starts a part that ends on its own again instead of stopping the stack.
+  const restart = process.env.GATEHOUSE_DEV_RESTART === '1';
+  superviseChildProcesses(restart ? { restartAfterMs: RESTART_AFTER_MS } : {});
   let stopping = false;
   const stopAll = () => {
     stopping = true;
@@ -148,7 +152,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
       };
       const proc = startProcess(name, process.execPath, [join(projectRoot, 'bin', 'gatehouse.js'), ...args], { cwd: projectRoot, env, onLine });
       proc.child.once('exit', (code) => {
-        if (!interrupted && !stopping) {
+        if (!interrupted && !stopping && !restart) {
           say(`${name} exited with code ${code}; stopping the stack`);
           wake(code === 0 || code === null ? 1 : code);
         }
