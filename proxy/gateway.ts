@@ -347,7 +347,7 @@ export class Gateway {
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     if (sessionId) {
-      const session = this.sessions.get(sessionId) ?? await this.resume(sessionId, target, grant, tokenHash);
+      const session = this.sessions.get(sessionId) ?? await this.resume(req, sessionId, target, grant, tokenHash);
       if (!session) {
         const ended = this.endedSessions.get(sessionId);
         throw new GatewayError(GatewayErrorCode.SessionNotFound, ended
@@ -477,7 +477,7 @@ export class Gateway {
    * target is the same. The upstream is re-opened and re-initialized; the client's Last-Event-ID
    * then replays from the session's event store. Undefined when no gateway knows the session.
    */
-  private async resume(sessionId: string, target: TargetConfig, grant: GrantRecord, tokenHash: string): Promise<GatewaySession | undefined> {
+  private async resume(req: IncomingMessage, sessionId: string, target: TargetConfig, grant: GrantRecord, tokenHash: string): Promise<GatewaySession | undefined> {
     const directory = this.directory;
     if (!directory || !SessionDirectory.isSessionId(sessionId)) return undefined;
     const key = `${sessionId} ${tokenHash}`;
@@ -499,7 +499,7 @@ export class Gateway {
       try {
         const record = await directory.claim(sessionId, this.sessionLimits(target).idleMs);
         if (!record) return undefined;
-        const session = await this.openSession(undefined, target, grant, tokenHash, counted, record.initialize, record);
+        const session = await this.openSession(req, target, grant, tokenHash, counted, record.initialize, record);
         this.log.info({ sessionId, grantId: grant.grantId, target: target.name }, 'resumed a session another gateway began');
         return session;
       } finally {
@@ -523,7 +523,7 @@ export class Gateway {
   }
 
   /** A session with its upstream running: a new one (the client's initialize comes next), or one `resumed` from the directory. */
-  private async openSession(req: IncomingMessage | undefined, target: TargetConfig, grant: GrantRecord, tokenHash: string, counted: () => void, initialize: Record<string, unknown>, resumed?: SessionRecord): Promise<GatewaySession> {
+  private async openSession(req: IncomingMessage, target: TargetConfig, grant: GrantRecord, tokenHash: string, counted: () => void, initialize: Record<string, unknown>, resumed?: SessionRecord): Promise<GatewaySession> {
     // credentials: none — nothing was minted, so nothing is fetched and nothing is delivered.
     const credential = target.credentials.provider === 'none' ? undefined : await this.options.vault.get(grant.credentialRef).catch(() => {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the credential store (Redis) did not answer; access is refused until it does', 503);
@@ -593,7 +593,8 @@ export class Gateway {
     });
     this.starting.add(session);
     counted(); // the session now counts itself
-    if (req?.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
+    // The address that began (or resumed) the session: an unauthenticated DELETE must come from it.
+    if (req.socket.remoteAddress) this.startedFrom.set(session, req.socket.remoteAddress);
     if (resumed) {
       // Recorded before the upstream hears anything: the same recording, marked as carried on here.
       await this.options.recorder.sessionStart(grant.requestId, resumedStart(resumed)).catch(async (error: Error) => {

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type ClientRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SessionRecorder } from '../../audit';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type GrantRecord, type Redis } from '../../lib';
 import { parseConfig } from '../../policy';
-import { Gateway, type DecisionBoard } from '../../proxy';
+import { freePort, startProcess, waitFor } from '../../devstack';
+import { Gateway, startGatewayProcess, type DecisionBoard } from '../../proxy';
 import { eventually } from '../support/eventually';
 import { GATEWAY_TEST_CONFIG, initializeBody, rawPost, TestMasker, testRedisUrl } from './support';
 
@@ -248,7 +252,8 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
   test('hostile: a revoked or expired grant\'s session cannot be resumed', async () => {
     const a = await startGateway();
     const revoked = await grant();
-    const expiring = await grant('carol@example.org', 4_000);
+    // Long enough to outlive the set-up on a loaded machine; the test then waits for the expiry itself.
+    const expiring = await grant('carol@example.org', 20_000);
     const r = await session(a.url, revoked.token);
     const e = await session(a.url, expiring.token);
     await a.gateway.close(); // both left resumable
@@ -287,6 +292,35 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
     // Its own session was carried on regardless, and works.
     expect((await rawPost(b.url, 'everything', echo(3, 'mine'), mine.headers)).text).toContain('Echo: mine');
     await b.gateway.close();
+  }, 120_000);
+
+  test('gateway A is killed (SIGKILL: no goodbye, no session end): `gatehouse gateway` B on the same Redis carries the session on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-resume-'));
+    writeFileSync(join(dir, 'gatehouse.yaml'), GATEWAY_TEST_CONFIG);
+    const env = {
+      ...process.env, GATEHOUSE_ENCRYPTION_KEY: vaultKey.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: tokenKey.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
+      REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
+    };
+    const port = await freePort();
+    // Its own process group, so the kill takes its stdio upstreams too, as a crashed container's would go.
+    const a = startProcess('gateway A', process.execPath, [join(__dirname, '../../bin/gatehouse.js'), 'gateway', '--port', String(port)], { env, detached: true });
+    const aUrl = `http://127.0.0.1:${port}`;
+    await waitFor('gateway A to listen', async () => ((await fetch(`${aUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, a);
+    const { token, grant: g } = await grant();
+    const s = await session(aUrl, token);
+    expect((await rawPost(aUrl, 'everything', echo(2, 'on A'), s.headers)).text).toContain('Echo: on A');
+    process.kill(-a.child.pid!, 'SIGKILL');
+    await a.stop();
+
+    const { GATEHOUSE_CONFIG: _file, ...rest } = env;
+    const b = await startGatewayProcess({ env: rest, port: 0, config: parseConfig(GATEWAY_TEST_CONFIG) });
+    try {
+      expect((await rawPost(b.url, 'everything', echo(3, 'on B'), s.headers)).text).toContain('Echo: on B');
+      const steps = (await recording(g.requestId)).map((e) => (e.type === 'session_start' && e.resumed ? 'resumed' : e.type));
+      expect(steps).toEqual(['session_start', 'request', 'response', 'request', 'response', 'resumed', 'request', 'response']);
+    } finally {
+      await b.close();
+    }
   }, 120_000);
 
   test('bad input: a session id that is not one the gateway hands out is never looked up or resumed', async () => {
