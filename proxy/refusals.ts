@@ -25,6 +25,15 @@ interface Window {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * Refused in-band (a JSON-RPC error on a 200, inside a session) or for a reused id (409): the
+ * session has recorded the request and its refusal as entries of their own, so the window does
+ * not count it again (it would be in the recording twice). It still counts for `counted`.
+ */
+export function recordedAlone(refusal: Pick<Refusal, 'status'>): boolean {
+  return refusal.status === 200 || refusal.status === 409;
+}
+
 /** Kinds one window keeps apart; more are folded into "other" (the entry's size stays bounded). */
 const MAX_KINDS = 16;
 const EXAMPLE_CHARS = 500;
@@ -50,6 +59,13 @@ export class RefusalTally {
   ) {}
 
   note(grant: RefusedGrant, refusal: Refusal, at = new Date()): void {
+    const totals = this.totals.get(grant.grantId) ?? new Map<string, number>();
+    totals.set(refusal.kind, (totals.get(refusal.kind) ?? 0) + 1);
+    if (!this.totals.has(grant.grantId)) {
+      if (this.totals.size >= this.maxGrants) this.totals.delete(this.totals.keys().next().value as string);
+      this.totals.set(grant.grantId, totals);
+    }
+    if (recordedAlone(refusal)) return;
     const when = at.toISOString();
     let window = this.windows.get(grant.grantId);
     if (!window) {
@@ -65,15 +81,9 @@ export class RefusalTally {
     const count = window.counts.get(kind);
     if (count) count.count += 1;
     else window.counts.set(kind, { status: refusal.status, code: refusal.code, kind, count: 1, example: refusal.message.slice(0, EXAMPLE_CHARS) });
-    const totals = this.totals.get(grant.grantId) ?? new Map<string, number>();
-    totals.set(refusal.kind, (totals.get(refusal.kind) ?? 0) + 1);
-    if (!this.totals.has(grant.grantId)) {
-      if (this.totals.size >= this.maxGrants) this.totals.delete(this.totals.keys().next().value as string);
-      this.totals.set(grant.grantId, totals);
-    }
   }
 
-  /** Refusals counted for a grant since this gateway started, by kind (for ops and tests). */
+  /** Refusals counted for a grant since this gateway started, by kind, those recorded alone included (for ops and tests). */
   counted(grantId: string): Record<string, number> {
     return Object.fromEntries(this.totals.get(grantId) ?? []);
   }
