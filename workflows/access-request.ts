@@ -33,6 +33,14 @@ const SIGN_IN_REFUSAL_WAIT_MS = 30_000;
 /** Sign-in steps one request keeps at most (each reuse of its grant by a sign-in adds a few). */
 const MAX_SIGN_IN_STEPS = 200;
 
+/**
+ * How often, at most, the thread's session reply is updated while sessions keep starting on a
+ * grant (the first session is told at once). Slack allows about one post a second per channel.
+ */
+export const SESSION_NOTICE_INTERVAL_MS = 5_000;
+/** Workflows started before sessions were told in one reply per grant keep one reply per session. */
+const COALESCED_SESSION_NOTICES = 'coalesced-session-notices';
+
 const CLOSED_BEFORE_ACCESS: RequestState[] = ['DENIED', 'EXPIRED_UNAPPROVED'];
 const AFTER_REVOCATION: RequestState[] = ['REVOKING', 'REVOKED', 'ARCHIVED'];
 
@@ -348,11 +356,40 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     },
   );
 
-  // --- sessions (the gateway says one opened; the thread hears of it) ---------------------
+  // --- sessions (the gateway says one opened; the thread hears of it, in one reply per grant) ---
+  // The first session is told at once; later ones update that reply, at most once per interval,
+  // with the count so far. One announcer runs at a time and reads the latest count when it sends,
+  // so a client reconnecting in a loop costs a chat.update every few seconds, not a post each.
+  let sessionsShown = 0;
+  let announcingSessions = false;
+  const announceSessions = async () => {
+    if (announcingSessions) return;
+    announcingSessions = true;
+    try {
+      while (s.sessions && s.sessions.count > sessionsShown) {
+        const first = !s.sessions.reply && sessionsShown === 0;
+        // Revocation cuts the wait short: the final count is shown without delaying anything.
+        if (!first) await condition(() => s.state !== 'ACTIVE', SESSION_NOTICE_INTERVAL_MS);
+        const count = s.sessions.count;
+        const { posted } = await safeNotify(first ? 'session_started' : 'sessions_updated');
+        if (posted) s.sessions.reply = posted;
+        sessionsShown = count;
+      }
+    } finally {
+      announcingSessions = false;
+    }
+  };
   setHandler(sessionStarted, async (session) => {
     if (s.state !== 'ACTIVE' || !session?.sessionId) return;
-    record('session_started', input.requester, `${session.sessionId}${session.client ? ` (${session.client})` : ''}`);
-    await safeNotify('session_started');
+    const detail = `${session.sessionId}${session.client ? ` (${session.client})` : ''}`;
+    record('session_started', input.requester, detail);
+    if (!patched(COALESCED_SESSION_NOTICES)) {
+      await safeNotify('session_started');
+      return;
+    }
+    const at = now();
+    s.sessions = { ...s.sessions, count: (s.sessions?.count ?? 0) + 1, firstAt: s.sessions?.firstAt ?? at, lastAt: at, last: detail };
+    await announceSessions();
   });
 
   // --- OAuth sign-in steps (the gateway's authorization server reports them) ---------------

@@ -178,15 +178,32 @@ export interface AccessStatus {
   archive?: { digest: string; location: string };
   failure?: string;
   thread?: ThreadRef;
+  /** The MCP sessions opened on the grant, which the thread shows in one reply kept up to date. */
+  sessions?: SessionsSummary;
   extensions: ExtensionRecord[];
   commands: CommandRecord[];
   timeline: TimelineEvent[];
 }
 
+/**
+ * How many MCP sessions the gateway opened on a grant, and the latest. Each one is also in the
+ * timeline; this is what the thread's one session reply shows (a client reconnecting a dozen
+ * times is one reply saying 12, not twelve replies).
+ */
+export interface SessionsSummary {
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  /** The latest session: its id and client, as the gateway reported them. */
+  last: string;
+  /** The thread reply that shows them, once posted (it is updated in place). */
+  reply?: ThreadRef;
+}
+
 export type NoticeKind =
   | 'requested' | 'decided' | 'expired_unapproved' | 'issued' | 'active' | 'command_held'
   | 'command_decided' | 'expiring_soon' | 'extension_requested' | 'extension_decided'
-  | 'revoked' | 'archived' | 'failed' | 'session_started' | 'grant_reused';
+  | 'revoked' | 'archived' | 'failed' | 'session_started' | 'sessions_updated' | 'grant_reused';
 
 export interface Notice {
   kind: NoticeKind;
@@ -197,6 +214,8 @@ export interface Notice {
 export interface NoticeResult {
   /** Set by the 'requested' notice: where the rest of the conversation happens. */
   thread?: ThreadRef;
+  /** Set by a notice whose message is later updated in place (the session reply): where it is. */
+  posted?: ThreadRef;
 }
 
 /** The grant record and the revocation event are the grant store's (lib/grant-store.ts): the gateway reads what the workflow writes. */

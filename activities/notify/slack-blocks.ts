@@ -3,7 +3,7 @@ import { GRANT_ONLY_PRINCIPAL } from '../credentials';
 import {
   buttonValue, chunks, clip, escapeText, inert, inlineCode, isLive, plainLength, plainWords, SlackActions, stateLine, utcTime, type StateLineSource, type Who,
 } from '../../lib/slack';
-import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState, SignInClient } from '../../workflows/types';
+import type { AccessStatus, CommandRecord, ExtensionRecord, RequestState, SessionsSummary, SignInClient } from '../../workflows/types';
 
 /**
  * What Gatehouse posts in Slack, as plain functions from a request's state to Block Kit. The
@@ -259,6 +259,22 @@ export function activeReply(s: AccessStatus, who: Who): SlackMessageContent {
 /** The gateway opened an MCP session on the grant (`detail`: the session id and the client). */
 export function sessionReply(s: AccessStatus, detail: string, who: Who): SlackMessageContent {
   return reply(`:electric_plug: ${who(s.requester)} started an MCP session through the gateway: ${code(detail, 300)}. Every exchange is recorded; PHI is masked.`);
+}
+
+/**
+ * The thread's one reply about the MCP sessions on the grant: the first session's words as they
+ * always were, then the count, the latest session and when it was seen, updated in place.
+ */
+export function sessionsReply(s: AccessStatus, sessions: SessionsSummary, who: Who): SlackMessageContent {
+  if (sessions.count <= 1) return sessionReply(s, sessions.last, who);
+  const line = `:electric_plug: ${who(s.requester)} has started *${sessions.count} MCP sessions* through the gateway on this access. Every exchange is recorded; PHI is masked.`;
+  return {
+    text: `${sessions.count} MCP sessions started on ${s.requestId}; the latest at ${utcTime(sessions.lastAt)}`,
+    blocks: [
+      section(line),
+      context(`Latest: ${code(sessions.last, 300)}, last seen ${utcTime(sessions.lastAt)} · first ${utcTime(sessions.firstAt)} · this reply is updated as sessions start`),
+    ],
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Notifier } from './notifier';
 import {
   activeReply, archivedReply, commandDecidedReply, commandMessage, decidedReply, expiredReply, expiringSoonMessage,
   extensionDecidedReply, extensionMessage, failedReply, fullTextMessages, issuedReply, notDeliveredDm, reducedMessage, requesterDm,
-  grantReusedReply, requestMessage, revokedReply, sessionReply, type FullText, type SlackMessageContent, type TargetFacts,
+  grantReusedReply, requestMessage, revokedReply, sessionReply, sessionsReply, type FullText, type SlackMessageContent, type TargetFacts,
 } from './slack-blocks';
 import { SlackTransport, SlackTransportError } from './slack-transport';
 
@@ -78,10 +78,16 @@ export class SlackNotifier implements Notifier {
       case 'active':
         return this.replyAndRefresh(s, thread, 'active', activeReply(s, who), who, facts);
       case 'session_started': {
-        const opened = [...s.timeline].reverse().find((e) => e.type === 'session_started');
-        if (opened?.detail) await this.reply(s, thread, `session:${opened.detail}`, sessionReply(s, opened.detail, who));
-        return {};
+        if (!s.sessions) {
+          // A workflow from before sessions were coalesced: one reply per session, as it began.
+          const opened = [...s.timeline].reverse().find((e) => e.type === 'session_started');
+          if (opened?.detail) await this.reply(s, thread, `session:${opened.detail}`, sessionReply(s, opened.detail, who));
+          return {};
+        }
+        return { posted: await this.reply(s, thread, SESSIONS_STEP, sessionsReply(s, s.sessions, who)) };
       }
+      case 'sessions_updated':
+        return this.updateSessions(s, thread, who);
       case 'grant_reused': {
         const reused = [...s.timeline].reverse().find((e) => e.type === 'oauth_grant_reused');
         if (reused) await this.reply(s, thread, `grant-reused:${reused.at}:${reused.client ?? ''}`, grantReusedReply(s, reused, who));
@@ -170,13 +176,35 @@ export class SlackNotifier implements Notifier {
     return thread;
   }
 
-  private async reply(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent): Promise<void> {
+  private async reply(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent): Promise<ThreadRef> {
     const channel = thread?.channel ?? (await this.options.transport.channelId(s.policy.approverChannel));
-    await this.refusable(s, step, content, (c) => this.options.transport.postMessage({
+    const posted = await this.refusable(s, step, content, (c) => this.options.transport.postMessage({
       channel, threadTs: thread?.ts, text: c.text, blocks: c.blocks, idempotencyKey: this.key(s, step),
       metadata: { request_id: s.requestId }, mayAlreadyExist: this.retrying(),
     }));
     await this.postFullTexts(s, thread ?? { channel, ts: '' }, step, content);
+    return { channel: posted.channel, ts: posted.ts };
+  }
+
+  /**
+   * The thread's one session reply, updated with the count so far (chat.update sets the whole
+   * message, so a retried or replayed update changes nothing twice). Where the first post was
+   * lost, it is found by its idempotency key, or posted now.
+   */
+  private async updateSessions(s: AccessStatus, thread: ThreadRef | undefined, who: Who): Promise<NoticeResult> {
+    const sessions = s.sessions;
+    if (!sessions) return {};
+    const content = sessionsReply(s, sessions, who);
+    const reply = sessions.reply ?? (thread ? await this.options.transport.findPosted(thread.channel, this.key(s, SESSIONS_STEP), { threadTs: thread.ts, sinceSec: sinceRequested(s) }) : undefined);
+    if (!reply) return { posted: await this.reply(s, thread, SESSIONS_STEP, content) };
+    try {
+      await this.updateMessage(s, reply, content);
+    } catch (error) {
+      // Someone deleted the reply: the count is posted again rather than lost.
+      if (!(error instanceof SlackTransportError) || error.code !== 'message_not_found') throw error;
+      return { posted: await this.reply(s, thread, `${SESSIONS_STEP}:${sessions.count}`, content) };
+    }
+    return { posted: reply };
   }
 
   private async updateMessage(s: AccessStatus, where: ThreadRef, content: SlackMessageContent): Promise<void> {
@@ -350,6 +378,9 @@ export function fullTextFileName(requestId: string, step: string, full: FullText
   const slug = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
   return `${requestId}-${slug(step)}-${slug(full.label)}.${full.code ? 'sql' : 'txt'}`;
 }
+
+/** The step (idempotency key) of the thread's one session reply per request. */
+const SESSIONS_STEP = 'sessions';
 
 /** Slack refused a notice and its reduced form: final (retrying sends the same refused message). */
 class NoticeRefused extends Error {

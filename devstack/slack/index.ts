@@ -22,6 +22,9 @@ export {
   type ViewSubmissionInput, type SignedHeaders,
 } from './driver';
 export { renderChannel, blocksToLines, type RenderOptions } from './render';
+export { channelMessagesHtml, channelPage, type ChannelHtmlOptions } from './channel-html';
+export { blocksHtml, textObjectHtml } from './block-kit-html';
+export { mrkdwnHtml, plainTextHtml, escapeHtml, type MentionNames } from './mrkdwn';
 export { LIMITS as BLOCK_KIT_LIMITS, messageBlockProblems, viewProblems, optionsProblems } from './block-kit';
 export { DEMO_SEED, seedFromConfig } from './seed';
 export { startLocalSlackProcess, type LocalSlackProcess } from './process';

@@ -6,6 +6,7 @@ import { SlackDriver, type Delivery } from './driver';
 import { SocketModeHub } from './socket-mode';
 import { checkBlocks, checkText, METHODS, type Args } from './methods';
 import { renderChannel } from './render';
+import { channelViewRoutes, pageDriverSource } from './channel-view';
 import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed } from './workspace';
 
 /**
@@ -18,7 +19,8 @@ import { SlackApiError, SlackWorkspace, type ApiCallRecord, type WorkspaceSeed }
  *   POST /commands/<team>/<id>       response_url of a slash command (recorded, then applied)
  *   POST /actions/<team>/<id>        response_url of a button click or view submission
  *   GET  /archives/<channel>/p<ts>   where permalinks point: the message's thread as text
- *   GET  /channels/<id-or-name>      a channel and its threads as text
+ *   GET  /channels/<id-or-name>      a channel and its threads: a live page with working buttons for
+ *                                    browsers, text for everyone else (channel-view.ts)
  */
 
 export interface FailureSpec {
@@ -87,6 +89,11 @@ export interface LocalSlack {
   socketMode: SocketModeHub;
   /** The next `spec.times` calls of `method` fail as described. */
   failNext(method: string, spec: FailureSpec): void;
+  /**
+   * The app that clicks in the channel view (and /_local/command, /_local/click, /_local/submit)
+   * are delivered to, when it was not known at start (the app starts after its Slack); undefined: none.
+   */
+  deliverTo(app: AppEndpoint | undefined): void;
   /** Drops injected failures not yet spent. */
   clearFailures(): void;
   /**
@@ -100,7 +107,8 @@ export interface LocalSlack {
 const log = createLogger('devstack.slack');
 
 /** Builds the express app over a workspace (exported for embedding in another server). */
-export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedFailure[]>, appEndpoint?: AppEndpoint): express.Express {
+export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedFailure[]>, appEndpoint?: AppEndpoint | (() => AppEndpoint | undefined)): express.Express {
+  const currentApp = typeof appEndpoint === 'function' ? appEndpoint : () => appEndpoint;
   const app = express();
   app.disable('x-powered-by');
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
@@ -220,14 +228,13 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const ts = `${digits.slice(0, -6)}.${digits.slice(-6)}`;
     if (!channel || !ws.message(channel.id, ts)) return void res.status(404).type('text/plain').send('message not found\n');
     const threadTs = typeof req.query.thread_ts === 'string' ? req.query.thread_ts : ts;
+    // A person following a permalink lands on the message in the channel view.
+    if (req.accepts(['text/plain', 'text/html']) === 'text/html') return void res.redirect(303, `/channels/${encodeURIComponent(channel.id)}#m-${ts.replace('.', '-')}`);
     res.type('text/plain').send(renderChannel(ws, channel.id, { onlyThread: threadTs }));
   });
 
-  app.get('/channels/:ref', (req, res) => {
-    const channel = ws.channel(String(req.params.ref));
-    if (!channel) return void res.status(404).type('text/plain').send('channel not found\n');
-    res.type('text/plain').send(renderChannel(ws, channel.id, { ephemerals: true }));
-  });
+  // The channel view: HTML for browsers (clickable buttons, live), text for everyone else.
+  app.use(channelViewRoutes(ws, pageDriverSource(ws, currentApp)));
 
   // Control endpoints, for a local Slack running as its own process (same effect as failNext / clearFailures).
   app.post('/_local/failures', (req, res) => {
@@ -254,6 +261,7 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
 
   // Playing a person by hand (the dev stack): signed deliveries to the app, as the driver sends them.
   const deliver = (handler: (driver: SlackDriver, body: Record<string, unknown>) => Promise<Delivery>) => async (req: Request, res: Response) => {
+    const appEndpoint = currentApp();
     if (!appEndpoint) return void res.status(409).json({ ok: false, error: 'this local Slack delivers to no app: start it with an app URL (--app-url) and SLACK_SIGNING_SECRET' });
     try {
       const delivery = await handler(new SlackDriver({ workspace: ws, ...appEndpoint }), (req.body ?? {}) as Record<string, unknown>);
@@ -347,7 +355,8 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const workspace = options.workspace ?? new SlackWorkspace(options.seed);
   if (options.triggerTtlMs !== undefined) workspace.triggerTtlMs = options.triggerTtlMs;
   const failures = new Map<string, QueuedFailure[]>();
-  const app = createSlackApi(workspace, failures, options.app);
+  let appEndpoint = options.app;
+  const app = createSlackApi(workspace, failures, () => appEndpoint);
   const host = options.host ?? '127.0.0.1';
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -374,6 +383,9 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
     },
     clearFailures() {
       failures.clear();
+    },
+    deliverTo(endpoint) {
+      appEndpoint = endpoint;
     },
     driver: (driverOptions) => new SlackDriver('socketMode' in driverOptions ? { workspace, socket: socketMode } : { workspace, ...driverOptions }),
     close: () =>

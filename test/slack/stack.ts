@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createAccessActivities, CredentialProviders } from '../../activities';
 import { SlackNotifier, SlackTransport } from '../../activities/notify';
@@ -100,7 +100,7 @@ export interface SlackStack {
  * signed HTTP, the real worker and workflow on the test Temporal server with the Slack notifier,
  * Redis. Only the credential provider and the archiver are doubles.
  */
-export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean; tls?: ListenerTls } = {}): Promise<SlackStack> {
+export async function startSlackStack(options: { seed?: WorkspaceSeed; configYaml?: string; socketMode?: boolean; tls?: ListenerTls; workerOptions?: Partial<WorkerOptions> } = {}): Promise<SlackStack> {
   const config = parseConfig(options.configYaml ?? SLACK_TEST_CONFIG, 'slack-test-config.yaml');
   const slack = await startLocalSlack({ seed: options.seed ?? SLACK_TEST_SEED });
   // The bot token has exactly the scopes slack-app/manifest.yaml asks for: the tests prove they suffice.
@@ -129,6 +129,7 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
     taskQueue,
     activities: createAccessActivities({ notifier, providers: new CredentialProviders(config.targets, { fake: () => provider }), grants, vault, archiver }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
+    ...(options.workerOptions ? { extra: options.workerOptions } : {}),
   });
   const running = worker.run();
   const client = await connectTemporalClient(temporal);
