@@ -3,7 +3,7 @@ import { scanText } from '../text/scan';
 import type { ReportBuilder } from '../report';
 import type { ColumnDecision, EntityType, Finding } from '../types';
 import { typeFromColumnName } from './column-names';
-import { identifierShaped, typeFromValueShape } from './value-shapes';
+import { identifierShaped, nameShaped, typeFromValueShape } from './value-shapes';
 
 export type ColumnClass =
   | { kind: 'phi'; type: EntityType; reason: ColumnDecision['reason'] }
@@ -100,16 +100,25 @@ export function classifyColumn(column: string, values: readonly unknown[], polic
 
 /**
  * The table-level rule: in a table that holds PHI, a column of high-cardinality codes nobody
- * tagged or named (an unlabelled MRN, a member id) is an identifier too. Changes `classes` in
+ * tagged or named (an unlabelled MRN, a member id) is an identifier too, and a column of distinct
+ * proper nouns no dictionary knows under a header that says nothing (`c2`, `field_b`) is a name
+ * (under "medication" it is drugs). Changes `classes` in
  * place and returns the columns it turned into PHI.
  */
-export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: number) => readonly unknown[], policy: MaskingPolicy): number[] {
+/** A header that says nothing: `c1`, `col_3`, `field_b`, `v2`, `x`, `A`, empty. */
+const SAYS_NOTHING = /^(?:(?:c|col|column|field|fld|f|v|var|value|attr|prop|item|key)[ _-]?(?:\d{1,3}|[a-z])?|[a-z]{1,2}\d{0,3}|\d{1,3})$/i;
+
+export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: number) => readonly unknown[], policy: MaskingPolicy, columnNames?: readonly string[]): number[] {
   if (!classes.some((c) => c.kind === 'phi') || policy.ignore.includes('OTHER_ID')) return [];
   const changed: number[] = [];
   classes.forEach((c, i) => {
     if (c.kind !== 'text') return;
-    if (identifierShaped(sampleValues(valuesOf(i), policy.sampling.rows))) {
+    const samples = sampleValues(valuesOf(i), policy.sampling.rows);
+    if (identifierShaped(samples)) {
       classes[i] = { kind: 'phi', type: 'OTHER_ID', reason: 'identifier-in-phi-table' };
+      changed.push(i);
+    } else if (columnNames && SAYS_NOTHING.test(columnNames[i]!.trim()) && !policy.ignore.includes('NAME') && nameShaped(samples)) {
+      classes[i] = { kind: 'phi', type: 'NAME', reason: 'identifier-in-phi-table' };
       changed.push(i);
     }
   });

@@ -59,7 +59,7 @@ function recordColumns(records: readonly unknown[], policy: MaskingPolicy, repor
   const names = [...keys];
   const valuesOf = (index: number) => records.map((r) => (isRecord(r) ? r[names[index]!] : undefined));
   const classes = names.map((key, index) => classifyColumn(key, valuesOf(index), policy, report));
-  identifiersInPhiTable(classes, valuesOf, policy);
+  identifiersInPhiTable(classes, valuesOf, policy, names);
   const columns = new Map<string, ColumnClass>();
   names.forEach((key, index) => {
     const decision = classes[index]!;
@@ -83,7 +83,7 @@ function columnNamesFor(owner: Record<string, unknown>): string[] | undefined {
 function rowColumns(names: string[], rows: unknown[], policy: MaskingPolicy, report: ReportBuilder, path: string): ColumnClass[] {
   const valuesOf = (index: number) => rows.map((r) => (Array.isArray(r) ? r[index] : undefined));
   const classes = names.map((name, index) => classifyColumn(name, valuesOf(index), policy, report));
-  identifiersInPhiTable(classes, valuesOf, policy);
+  identifiersInPhiTable(classes, valuesOf, policy, names);
   classes.forEach((decision, index) => {
     if (decision.kind === 'phi') report.column({ path, column: names[index]!, type: decision.type, reason: decision.reason });
   });

@@ -11,7 +11,7 @@ import { maskCell, maskJsonValue } from './json';
  */
 export function maskRowsInto(columns: readonly string[], rows: readonly (readonly unknown[])[], policy: MaskingPolicy, context: OperatorContext, report: ReportBuilder): unknown[][] {
   const classes: ColumnClass[] = columns.map((name, index) => classifyColumn(name, rows.map((r) => r[index]), policy, report));
-  identifiersInPhiTable(classes, (index) => rows.map((r) => r[index]), policy);
+  identifiersInPhiTable(classes, (index) => rows.map((r) => r[index]), policy, columns);
   classes.forEach((decision, index) => {
     if (decision.kind === 'phi') report.column({ path: '/rows', column: columns[index]!, type: decision.type, reason: decision.reason });
   });

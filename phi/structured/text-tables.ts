@@ -1,7 +1,7 @@
 import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
 import type { Finding } from '../types';
-import { classifyColumn } from './classify';
+import { classifyColumn, identifiersInPhiTable, type ColumnClass } from './classify';
 
 /**
  * Tables inside text: Markdown pipe tables and CSV/TSV blocks with a header row. Columns are
@@ -144,13 +144,23 @@ function delimiterOf(text: string, start: number, end: number): string {
 
 function tableFindings(text: string, table: Table, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): void {
   const { width, rows } = table;
+  const sampled: string[][] = [];
+  const classes: ColumnClass[] = [];
   for (let col = 0; col < width; col++) {
     const name = text.slice(table.header.starts[col], table.header.ends[col]);
     // Only the cells sampling will look at are cut out of the text.
     const step = Math.max(1, Math.floor(rows / policy.sampling.rows));
     const values: string[] = [];
     for (let r = 0; r < rows && values.length < policy.sampling.rows; r += step) values.push(text.slice(table.starts[r * width + col], table.ends[r * width + col]));
-    const decision = classifyColumn(name, values, policy, report);
+    sampled.push(values);
+    classes.push(classifyColumn(name, values, policy, report));
+  }
+  // Headers that say nothing (c1, c2...): the table-level rule finds unlabelled ids and names.
+  const headers = Array.from({ length: width }, (_, col) => text.slice(table.header.starts[col], table.header.ends[col]));
+  identifiersInPhiTable(classes, (col) => sampled[col]!, policy, headers);
+  for (let col = 0; col < width; col++) {
+    const name = text.slice(table.header.starts[col], table.header.ends[col]);
+    const decision = classes[col]!;
     if (decision.kind !== 'phi') continue;
     report?.column({ path, column: name, type: decision.type, reason: decision.reason });
     for (let r = 0; r < rows; r++) {

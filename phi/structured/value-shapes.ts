@@ -1,4 +1,5 @@
 import { FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../text/dictionaries';
+import { COMMON_WORDS } from '../text/name-words';
 import type { EntityType } from '../types';
 
 /**
@@ -40,6 +41,20 @@ export function typeFromValueShape(samples: readonly string[], threshold: number
   if (placed >= 0.5 && placed >= named) return 'CITY';
   if (named >= 0.6) return 'NAME';
   return undefined;
+}
+
+/**
+ * People's names no dictionary knows ("Wanjiru Kamau", "ENKHJARGAL DASHDAVAA", "Okafor"): short
+ * runs of capitalised words, nearly all distinct, none an everyday word ("Inpatient", "Follow Up").
+ * Said only of a column of a table that already holds PHI, where a column of distinct proper
+ * nouns is far more likely people than anything else (unknown means protected).
+ */
+export function nameShaped(samples: readonly string[]): boolean {
+  if (samples.length < 3) return false;
+  const trimmed = samples.map((s) => s.trim()).filter(Boolean);
+  if (trimmed.length < 3 || share(trimmed, (v) => NAME_CELL.test(v)) < 0.9) return false;
+  if (new Set(trimmed).size / trimmed.length < 0.9) return false;
+  return !trimmed.some((v) => words(v).some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w)));
 }
 
 /** High-cardinality codes with a digit (MRNs, member ids): PHI when the table holds PHI. */

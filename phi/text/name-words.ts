@@ -31,7 +31,7 @@ export const AMBIGUOUS_FIRST = new Set([
   'frank', 'earl', 'don', 'jack', 'sky', 'star', 'angel', 'crystal', 'ruby', 'amber', 'ivy', 'hazel', 'holly',
   'iris', 'olive', 'pearl', 'violet', 'daisy', 'heather', 'jasmine', 'lily', 'penny', 'bob', 'cherry', 'mercy',
   'patience', 'prudence', 'trinity', 'destiny', 'harmony', 'charity', 'honor', 'justice', 'liberty', 'precious',
-  'genesis', 'eve', 'nelson', 'carter', 'cooper', 'hunter', 'parker', 'mason', 'taylor', 'tanner', 'porter',
+  'genesis', 'eve', 'read', 'open', 'see', 'nelson', 'carter', 'cooper', 'hunter', 'parker', 'mason', 'taylor', 'tanner', 'porter',
   'baker', 'fisher', 'ward', 'wade', 'reed', 'rod', 'gene', 'jean', 'bud', 'buck', 'sal', 'val', 'gus', 'ben',
   'tom', 'van', 'vin', 'les', 'al', 'ed', 'jo', 'ty', 'port', 'lake', 'mount', 'fort', 'north', 'south', 'east',
   'west', 'new', 'saint', 'san', 'santa', 'paris', 'florence', 'austin', 'dallas', 'houston', 'georgia',
@@ -55,12 +55,15 @@ export const NAME_LABELS = [
   'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed', 'signed by',
   'electronically signed by', 'dictated by', 'nurse', 'surgeon', 'resident', 'author', 'guarantor', 'insured',
   'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by',
+  // Whom a note says the team talked to, visited or thanked.
+  'spoke with', 'spoke to', 'discussed with', 'plan with', 'obtained from', 'present for', 'visited by', 'thanks',
+  'interpreter', 'carer', 'visitor',
   // Other languages (lower case; NFKC has already turned a full-width colon into ":").
   'paciente', 'patientin', 'nom du patient', 'nom', 'nombre', 'nome', 'pasient', 'potilas', 'pacjent', 'hasta',
   'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל'
 ];
 
-export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#-]{0,4}$`);
+export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#=-]{0,4}$`);
 
 /** One-word labels ("driver", "paciente"): words that introduce a name and are not part of it. */
 export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((label) => !label.includes(' ') && label.length > 3 && !['sister', 'nurse'].includes(label)));
@@ -73,7 +76,7 @@ export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((labe
  * at a sentence start is masked, an over-mask accepted because a leaked name costs more).
  */
 export const PERSON_PREDICATE =
-  /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen))(?![\p{L}])/u;
+  /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen)|checked in|left a (?:voicemail|message)|- no[ -]show)(?![\p{L}])/u;
 
 /** Last words of the labels: a cheap test before running NAME_LABEL. */
 export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((label) => label.split(' ').pop()!));

@@ -8,6 +8,7 @@ import { ipAddressDetector } from './detectors/ip-address';
 import { labelledIdDetector } from './detectors/labelled-ids';
 import { paymentCardDetector } from './detectors/payment-card';
 import { personNameDetector } from './detectors/person-name';
+import { nameLinesDetector } from './detectors/name-lines';
 import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
@@ -32,6 +33,7 @@ export const detectors: readonly Detector[] = [
   streetAddressDetector,
   labelledIdDetector,
   personNameDetector,
+  nameLinesDetector,
   spelledOutDetector,
 ];
 
@@ -84,16 +86,29 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
   });
 }
 
-/** ", Cerdañola del Vallés" closing the line after a street address: the city of that address, in any country. */
+/** ", Cerdañola del Vallés" closing the line after a street address: the city of that address, in any country (or a postcode and a city). */
 const CITY_AFTER = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
+/** ", 00-514 Warszawa", ", 1015 CJ Amsterdam", ", W2 4BH London": a postcode of any country, then its city. */
+const POSTCODE_CITY_AFTER = /^,?[ \t]{1,2}(\d{3,7}|\d{2}-\d{3}|\d{3}[ -]\d{2,4}|\d{4}[ ]?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d)(?:[ \t]{1,2}(\p{L}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3}))?[ \t]*(?=\n|$|[,;.(])/u;
 
 function citiesAfterAddresses(text: string, findings: Finding[]): void {
   const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS');
   for (const a of addresses) {
-    const m = CITY_AFTER.exec(text.slice(a.end, a.end + 120));
+    const after = text.slice(a.end, a.end + 120);
+    const m = CITY_AFTER.exec(after);
     if (m) {
       const start = a.end + m[0].indexOf(m[1]!);
       findings.push({ type: 'CITY', start, end: start + m[1]!.length, score: 0.8 });
+      continue;
+    }
+    const p = POSTCODE_CITY_AFTER.exec(after);
+    if (p) {
+      const zip = a.end + p[0].indexOf(p[1]!);
+      findings.push({ type: 'ZIP', start: zip, end: zip + p[1]!.length, score: 0.8 });
+      if (p[2]) {
+        const city = zip + p[1]!.length + p[0].slice(p[0].indexOf(p[1]!) + p[1]!.length).indexOf(p[2]);
+        findings.push({ type: 'CITY', start: city, end: city + p[2].length, score: 0.8 });
+      }
     }
   }
 }
@@ -149,7 +164,7 @@ function resolveCluster(text: string, cluster: Finding[]): Finding[] {
         // A remainder is trimmed to its letters and digits ("Dr. " becomes "Dr").
         let from = i + offset;
         let to = j + offset;
-        while (from < to && !isWordChar(text.charCodeAt(from))) from++;
+        while (from < to && !isWordChar(text.charCodeAt(from)) && text.charCodeAt(from) !== 43) from++;
         while (to > from && !isWordChar(text.charCodeAt(to - 1))) to--;
         if (to > from) kept.push({ ...f, start: from, end: to });
       }

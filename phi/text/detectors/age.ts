@@ -8,12 +8,18 @@ const AGE_AFTER = new RegExp(
   'gi',
 );
 const AGE_BEFORE = /\b(?:age|aged|ages)[\s:]{0,3}(\d{2,3})(?!\d|\.\d)/gi;
+/**
+ * An age with its unit glued or hyphenated ("104yo", "93y", "103-yr-old") or in another
+ * language ("96 años", "93 Jahre", "91 ans", "92岁"): the unit goes with the number, since
+ * "[AGE]yo" still reads as an age over 89 to nobody, but "104yo" with its number kept would.
+ */
+const AGE_UNIT = /(?<![\d.])(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[ \u00a0](?:Jahre|Jahren|años|anos|ans|anni|jaar|år|lat|vuotta|yaşında|éves|ετών|лет|года)|[ ]?(?:岁|歳|세))(?![\p{L}\d])/gu;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
 
 export const ageDetector: Detector = {
   name: 'age',
-  patterns: [AGE_AFTER, AGE_BEFORE],
+  patterns: [AGE_AFTER, AGE_BEFORE, AGE_UNIT],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -24,6 +30,9 @@ export const ageDetector: Detector = {
         out.push(finding('AGE', start, start + m[1]!.length, 0.9));
       });
     }
+    eachMatch(AGE_UNIT, text, (m) => {
+      if (isOver89(Number(m[1]))) out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
+    });
     return out;
   },
 };

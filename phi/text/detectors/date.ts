@@ -28,6 +28,18 @@ const MONTH_FIRST = new RegExp(`\\b(${MONTH})(?:${GAP_OR_NONE}(${DAY}))?(?:${GAP
 /** 14 March 2021 / 14th of March / 14-Mar-2021. */
 const DAY_FIRST = new RegExp(`(?<![\\w.])(${DAY})(?:[\\s,]{1,3}of)?(?:[\\s,]{0,3}|${DASH})(${MONTH})(?:(?:[\\s,]{0,3}|${DASH})(${YEAR}|\\d{2}(?![\\d:])))?(?![\\w])`, 'gi');
 /** 3/14 without a year, only where a date label says so. */
+/** "6 août 1991", "7. Juni 1989", "3 de marzo de 1950": day, a month of another language, year. */
+const WORLD_MONTHS = [
+  'janvier', 'février', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'aout', 'septembre', 'octobre', 'novembre', 'décembre', 'decembre',
+  'januar', 'jänner', 'februar', 'märz', 'maerz', 'juni', 'juli', 'oktober', 'dezember',
+  'enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre', 'noviembre', 'diciembre',
+  'gennaio', 'febbraio', 'aprile', 'maggio', 'giugno', 'luglio', 'settembre', 'ottobre', 'dicembre',
+  'janeiro', 'fevereiro', 'março', 'maio', 'junho', 'julho', 'setembro', 'outubro', 'dezembro',
+  'januari', 'februari', 'maart', 'mei', 'augustus',
+];
+const WORLD_DAY_MONTH_YEAR = new RegExp(`(?<![\\p{L}\\d])(?:[0-3]?\\d)\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?(?:${WORLD_MONTHS.join('|')})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)`, 'giu');
+/** "1943年11月6日", "1943년 11월 6일": CJK dates. */
+const CJK_DATE = /(?<!\d)(?:1[89]\d{2}|2[01]\d{2})[ ]?[年년][ ]?[01]?\d[ ]?[月월][ ]?[0-3]?\d[ ]?[日일]/gu;
 const MONTH_DAY = /(?<![\d/.])(0?[1-9]|1[0-2])\/([0-3]?\d)(?![\d/])/g;
 
 const dateContext = contextWords([
@@ -63,7 +75,7 @@ const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) 
 
 export const dateDetector: Detector = {
   name: 'date',
-  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, MONTH_DAY],
+  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, WORLD_DAY_MONTH_YEAR, CJK_DATE, MONTH_DAY],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -105,6 +117,8 @@ export const dateDetector: Detector = {
       if (/^may\.?$/i.test(month) && !year && month[0] === 'm') return;
       if (calendarValid(year ? fullYear(year) : 2000, monthNumber(month), parseInt(day, 10))) add(m.index, m.index + whole.length, year ? 0.95 : 0.8);
     });
+    eachMatch(WORLD_DAY_MONTH_YEAR, text, (m) => add(m.index, m.index + m[0].length, 0.85));
+    eachMatch(CJK_DATE, text, (m) => add(m.index, m.index + m[0].length, 0.9));
     eachMatch(MONTH_DAY, text, (m) => {
       if (calendarValid(2000, Number(m[1]), Number(m[2])) && dateContext.before(text, m.index, 20)) add(m.index, m.index + m[0].length, 0.75);
     });

@@ -7,7 +7,7 @@ import type { EntityType, Finding } from '../../types';
  * serials...) are recognised by the label in front of them: "MRN: 00123456", "Member ID W123456789".
  */
 const LABELS: [EntityType, string[]][] = [
-  ['MRN', ['mrn', 'mr#', 'mr #', 'mr no', 'medical record', 'medical record number', 'medical record no', 'med rec', 'record number', 'record no', 'chart', 'chart number', 'chart no', 'patient id', 'patient number', 'pt id', 'hospital number', 'unit number', 'emr', 'ehr id']],
+  ['MRN', ['mrn', 'mr#', 'mr #', 'mr no', 'medical record', 'medical record number', 'medical record no', 'med rec', 'record number', 'record no', 'chart', 'chart number', 'chart no', 'patient id', 'patient number', 'pt id', 'hospital number', 'hospital no', 'hospital #', 'hosp no', 'uhid', 'unit number', 'emr', 'ehr id']],
   ['HEALTH_PLAN_ID', ['member id', 'member number', 'member no', 'member #', 'member', 'subscriber id', 'subscriber', 'policy number', 'policy no', 'policy #', 'policy', 'health plan', 'health plan id', 'plan id', 'insurance id', 'insurance number', 'insurance', 'beneficiary', 'beneficiary id', 'medicaid', 'medicaid id', 'medicare', 'medicare id', 'mbi', 'hicn', 'group number', 'group no', 'group #', 'insured id']],
   ['ACCOUNT_NUMBER', ['account', 'account number', 'account no', 'account #', 'acct', 'acct no', 'acct #', 'billing account', 'bank account', 'iban', 'invoice', 'routing number', 'guarantor account']],
   ['LICENSE_NUMBER', ['license', 'license number', 'license no', 'licence', 'licence number', "driver's license", 'drivers license', 'driver license', 'dl', 'dl#', 'dl no', 'lic', 'lic no', 'lic #', 'certificate', 'certificate number', 'cert no', 'passport', 'passport number', 'state license', 'medical license']],

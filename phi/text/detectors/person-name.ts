@@ -403,6 +403,27 @@ function propagate(tokens: Token[], marks: NameMarks): void {
   });
 }
 
+/**
+ * A Markdown heading ("## Easter Egg") or list item ("- Blue Moon"): title case, where a capital
+ * letter is no evidence of a name. (A bare cell such as "Maria Okafor" is not one: data cells are
+ * where names live.)
+ */
+const HEADING_OR_ITEM = /^[ \t]{0,6}(?:#{1,6}|[-*+•]|\d{1,3}[.)])[ \t]{1,4}$/;
+function inTitleCaseLine(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && at - start < 200 && text.charCodeAt(start - 1) !== 10) start--;
+  return HEADING_OR_ITEM.test(text.slice(start, at));
+}
+
+/** Every word a name of the dictionaries ("- Jane Doe"): in title case, only that is evidence. */
+function allDictionaryNames(tokens: Token[], i: number, j: number): boolean {
+  for (let k = i; k <= j; k++) {
+    const t = tokens[k]!;
+    if (!(t.initial || t.knownFirst || t.knownLast)) return false;
+  }
+  return true;
+}
+
 /** Neighbouring name tokens become one finding. */
 function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] {
   const out: Finding[] = [];
@@ -415,7 +436,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
       best = Math.max(best, marks.score[j]!);
     }
     const last = tokens[j]!;
-    out.push(finding('NAME', tokens[i]!.start, last.initial ? last.end + 1 : last.end, best));
+    if (best >= 0.85 || !inTitleCaseLine(text, tokens[i]!.start) || allDictionaryNames(tokens, i, j)) out.push(finding('NAME', tokens[i]!.start, last.initial ? last.end + 1 : last.end, best));
     i = j;
   }
   return out;

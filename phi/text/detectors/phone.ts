@@ -13,6 +13,8 @@ const NANP = new RegExp(
 const BARE_TEN = new RegExp(`(?<![\\dA-Za-z+-])(?:\\+?1)?[2-9]\\d{2}[2-9]\\d{6}(?![\\d-])${EXT}`, 'g');
 const INTERNATIONAL = new RegExp(`\\+[1-9]\\d{0,2}(?:${SEP}\\(?\\d{1,5}\\)?){2,6}(?!\\d)|\\+[1-9]\\d{7,14}(?!\\d)`, 'g');
 
+/** "Tel 040-3331357", "WhatsApp: 045 1557292": a national number with a trunk 0, only after a phone word. */
+const TRUNK_ZERO = /(?<![\dA-Za-z+\-/.])0\d{1,4}[-. /]\d{3,8}(?:[- ]\d{2,4})?(?![\d\-/.])/g;
 const phoneContext = contextWords(['phone', 'number', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'called', 'call back', 'contact', 'pager', 'home', 'work', 'reach', 'reached', 'reached at', 'text', 'texted', 'whatsapp', 'voicemail', 'callback', 'fax', 'dial']);
 const faxContext = contextWords(['fax', 'facsimile', 'fx']);
 
@@ -39,7 +41,7 @@ function typeAt(text: string, start: number): EntityType {
 
 export const phoneDetector: Detector = {
   name: 'phone',
-  patterns: [NANP, BARE_TEN, INTERNATIONAL, PHONE_LABEL, FAX_LABEL],
+  patterns: [NANP, BARE_TEN, INTERNATIONAL, TRUNK_ZERO, PHONE_LABEL, FAX_LABEL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -52,6 +54,10 @@ export const phoneDetector: Detector = {
     eachMatch(INTERNATIONAL, text, (m) => {
       const digits = m[0].replace(/\D/g, '').length;
       if (digits >= 8 && digits <= 15) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.85));
+    });
+    eachMatch(TRUNK_ZERO, text, (m) => {
+      const digits = m[0].replace(/\D/g, '').length;
+      if (digits >= 8 && digits <= 12 && phoneContext.before(text, m.index, 30)) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.85));
     });
     return out;
   },

@@ -109,11 +109,33 @@ const PO_BOX_UNIT = new RegExp(`${PO_BOX_WORLD.source}${WORLD_UNIT}`, 'gu');
 
 const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, GLUED_THEN_NUMBER, NUMBERED_ROAD, PO_BOX_UNIT];
 
+/**
+ * What follows an address label is the address, in whatever form its country writes it ("Address:
+ * H.No. 5-9-22/1, Road No. 3, Banjara Hills", "Lives at Flat 3, 27 Kensington Gardens Square"):
+ * the rest of the line, up to where the sentence goes on (" at 7 am", " with her husband"). It
+ * must hold a digit (house, flat, plot or postcode), so "lives at home" is no address.
+ */
+const LABELLED_ADDRESS =
+  /(?<![\p{L}\p{N}_])(?:home address|mailing address|postal address|street address|address|mailing|lives at|living at|resides at|residing at|pick (?:her|him|them|me) up from|picked up from|deliver to)(?![\p{L}\p{N}_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/giu;
+const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|\.[ \t]{1,2}\p{Lu}|[.,]?[ \t]{0,8}$/u;
+
+function labelledAddress(text: string, out: Finding[]): void {
+  eachMatch(LABELLED_ADDRESS, text, (m) => {
+    let value = m[1]!;
+    const end = ADDRESS_ENDS.exec(value);
+    if (end) value = value.slice(0, end.index);
+    value = value.replace(/[ \t.,:;]+$/, '');
+    if (value.length < 4 || !/\d/.test(value) || /@|https?:|www\./i.test(value)) return;
+    const start = m.index + m[0].length - m[1]!.length;
+    out.push(finding('STREET_ADDRESS', start, start + value.length, 0.75));
+  });
+}
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export const streetAddressDetector: Detector = {
   name: 'street-address',
-  patterns: ALL,
+  patterns: [...ALL, LABELLED_ADDRESS, ADDRESS_ENDS],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -130,6 +152,7 @@ export const streetAddressDetector: Detector = {
         out.push(finding('STREET_ADDRESS', start, m.index + m[0].length, score));
       });
     }
+    labelledAddress(text, out);
     return out;
   },
 };

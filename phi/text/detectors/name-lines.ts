@@ -1,0 +1,186 @@
+import { eachMatch, finding, type Detector } from '../detector';
+import { COMMON_WORDS, LABEL_WORDS, SUFFIXES, TITLES } from '../name-words';
+import type { Finding } from '../../types';
+
+/**
+ * Names that the place in a line gives away, whatever the words are (no dictionary knows most of
+ * the world's names): the rest of a line after "Name:" or "NOK -"; the display name before an
+ * e-mail address; the name after "Dear" or under "Best regards,". Plus two shapes no clinical
+ * sentence has: a run of a few words in another script inside Latin text ("Thanks, ธนพล
+ * วงศ์สวัสดิ์"), and a word spelled out letter by letter ("N o k u t h u l a", "D-L-A-M-I-N-I"),
+ * which is how an agent smuggles a name past a dictionary.
+ */
+
+/** One to five words of letters in any script, with inner apostrophes, dots and hyphens. */
+const WORDS = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\t]{0,2})[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}){0,4}";
+
+/** A line that is a label and a name: "Name: agus santoso", "patient_name=P. Sharma", "NOK - Ní Bhriain". */
+const LABELLED_LINE = new RegExp(
+  `(?:^|\\n)[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${WORDS})[ \\t]{0,4}(?=\\n|$|[(;])`,
+  'giu',
+);
+/** Labels whose line may hold a name in lower case; after "Patient:" or "Contact:" a name is capitalised. */
+const LOWER_CASE_OK = /^(?:\n|[ \t])*(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|nok|next[ _]of[ _]kin|caregiver|carer)/i;
+
+/** "Dear Ms Rezaei,", "Hi Ji-hoon,": a greeting and a name, ended by a comma. */
+const GREETING = new RegExp(`(?:^|\\n)[ \\t]{0,8}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,:!]`, 'giu');
+/** "Best regards,\nKato Amilakhvari", "Thanks, Joost": a sign-off and the name under or after it. */
+const SIGN_OFF = new RegExp(
+  `(?:^|\\n)[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$)`,
+  'giu',
+);
+/** "From: "Piotr Tchaikovsky" <piotr@...>", "To: Lili Arakelyan <lili@...>": the display name of an address. */
+const DISPLAY_NAME = new RegExp(`(?<=(?:^|\\n|[:,])[ \\t]{0,3}"?)(${WORDS})"?[ \\t]{0,2}<[^\\s<>@]{1,64}@`, 'gu');
+
+const NOT_NAMES = new Set(['sir', 'madam', 'sir or madam', 'colleague', 'colleagues', 'team', 'all', 'everyone', 'there', 'doctor', 'friends', 'both', 'again', 'you', 'so much', 'for', 'in advance']);
+/** Lower-case particles inside a name ("Joost van Dijk", "Khadija bint Saleh"). */
+const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'della', 'di', 'da', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'ter', 'ten', 'le', 'y', 'e', 'bin', 'binti', 'bint', 'ibn', 'al', 'el', 'ben', 'ap', 'ní', 'nic', 'mac', 'ó']);
+const isUpper = (w: string) => w[0] !== w[0]!.toLowerCase() || w[0]!.toLowerCase() === w[0]!.toUpperCase();
+
+/** The words of a candidate that make it no name, or the start after a leading title. */
+function nameStart(value: string, capitalisedOnly: boolean): number {
+  const words = value.split(/[ \t,]+/).filter(Boolean);
+  if (words.length === 0 || NOT_NAMES.has(value.toLowerCase())) return -1;
+  let common = 0;
+  for (const w of words) {
+    const lower = w.toLowerCase().replace(/[.'’]+$/, '');
+    if (COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower) || NOT_NAMES.has(lower)) common++;
+    if (capitalisedOnly && !isUpper(w) && !PARTICLES.has(w)) return -1;
+  }
+  if (common * 2 >= words.length + (TITLES.has(words[0]!.toLowerCase().replace(/\.$/, '')) ? 1 : 0)) return -1;
+  // A title opening the name is kept out of it ("Dear Dr Okafor" masks "Okafor").
+  const first = words[0]!.toLowerCase().replace(/\.$/, '');
+  if (TITLES.has(first) && words.length > 1) {
+    const at = value.indexOf(words[1]!, words[0]!.length);
+    return at;
+  }
+  return 0;
+}
+
+const TRAILING_WORD = /[ \t,]{1,3}([\p{L}.-]{1,6})$/u;
+
+/** "Family present: Ana Lima and Wiremu Ngata": each name of a list is a candidate of its own. */
+const AND = /[ \t]{1,2}(?:and|&)[ \t]{1,2}/giu;
+
+function addValue(out: Finding[], m: RegExpExecArray, capitalisedOnly: boolean, score: number): void {
+  const whole = m[1]!;
+  const base = m.index + m[0].indexOf(whole);
+  let from = 0;
+  AND.lastIndex = 0;
+  for (let a = AND.exec(whole); a; a = AND.exec(whole)) {
+    addName(out, whole.slice(from, a.index), base + from, capitalisedOnly, score);
+    from = a.index + a[0].length;
+  }
+  addName(out, whole.slice(from), base + from, capitalisedOnly, score);
+}
+
+function addName(out: Finding[], raw: string, at: number, capitalisedOnly: boolean, score: number): void {
+  let value = raw.replace(/[ \t,.]+$/, '');
+  // Credentials after the name ("Julien Ziemann, RN", "Ana Ruiz MD PhD") are not part of it.
+  for (let cut = TRAILING_WORD.exec(value); cut && SUFFIXES.has(cut[1]!.toLowerCase().replace(/\./g, '')); cut = TRAILING_WORD.exec(value)) value = value.slice(0, cut.index).replace(/[ \t,.]+$/, '');
+  const from = nameStart(value, capitalisedOnly);
+  if (from < 0) return;
+  const start = at + from;
+  const end = at + value.length;
+  if (end > start) out.push(finding('NAME', start, end, score));
+}
+
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Letters of scripts other than Latin (Latin-1 and Latin Extended, Vietnamese and IPA count as Latin). */
+const OTHER_LETTER = /[\p{L}\p{M}]/u;
+function otherScriptLetter(c: number): boolean {
+  if (c < 0x370) return false;
+  if (c >= 0x1e00 && c <= 0x1eff) return false;
+  if (c >= 0x2000 && c <= 0x2e7f) return false;
+  return OTHER_LETTER.test(String.fromCharCode(c));
+}
+
+/** A few words in another script inside a line of Latin text: the name of a person (or place) written in its own script. */
+function islandsOfOtherScripts(text: string, out: Finding[]): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!otherScriptLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let words = 1;
+    let end: number;
+    let j = i;
+    for (;;) {
+      while (j < n && j - start < 80 && (otherScriptLetter(text.charCodeAt(j)) || (text.charCodeAt(j) >= 0x300 && text.charCodeAt(j) <= 0x36f))) j++;
+      end = j;
+      // One space, a hyphen or a middle dot between words of the island.
+      const gap = text.charCodeAt(j);
+      if ((gap === 32 || gap === 45 || gap === 0xb7 || gap === 0x30fb) && j + 1 < n && otherScriptLetter(text.charCodeAt(j + 1))) {
+        words++;
+        j++;
+        continue;
+      }
+      break;
+    }
+    i = Math.max(end, start + 1);
+    if (words > 4 || end - start < 2) continue;
+    // A label ("Пациент:", "患者：") introduces a name; it is not one.
+    const after = text.charCodeAt(end);
+    if (after === 58 || after === 0xff1a) continue;
+    if (LABEL_WORDS.has(text.slice(start, end).toLowerCase())) continue;
+    // Latin letters on the same line: the island is a name in a Latin-script note, not prose.
+    let lineStart = start;
+    while (lineStart > 0 && start - lineStart < 200 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+    let lineEnd = end;
+    while (lineEnd < n && lineEnd - end < 200 && text.charCodeAt(lineEnd) !== 10) lineEnd++;
+    let latin = false;
+    for (let k = lineStart; k < lineEnd && !latin; k++) if (isAsciiLetter(text.charCodeAt(k))) latin = true;
+    if (!latin) continue;
+    out.push(finding('NAME', start, end, 0.7));
+  }
+}
+
+const isLetterAt = (text: string, k: number) => {
+  const c = text.charCodeAt(k);
+  return isAsciiLetter(c) || (c >= 0xc0 && OTHER_LETTER.test(text[k]!));
+};
+const isAlnumAt = (text: string, k: number) => k >= 0 && k < text.length && (isLetterAt(text, k) || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57));
+
+/** "N o k u t h u l a", "D.L.A.M.I.N.I", "S-O-K": five letters or more, one at a time. */
+function spelledLetters(text: string, out: Finding[]): void {
+  const n = text.length;
+  for (let i = 0; i + 2 < n; i++) {
+    const sep = text.charCodeAt(i + 1);
+    if ((sep !== 32 && sep !== 46 && sep !== 45) || !isLetterAt(text, i) || isAlnumAt(text, i - 1) || !isLetterAt(text, i + 2)) continue;
+    let letters = 1;
+    let last = i;
+    let k = i + 1;
+    for (;;) {
+      // A separator: ". ", "-", one space, or a few spaces between words.
+      let g = k;
+      while (g < n && g - k < 4 && (text.charCodeAt(g) === 32 || text.charCodeAt(g) === 46 || text.charCodeAt(g) === 45)) g++;
+      if (g === k || g >= n || !isLetterAt(text, g) || isAlnumAt(text, g + 1)) break;
+      letters++;
+      last = g;
+      k = g + 1;
+    }
+    if (letters >= 5) {
+      const end = text.charCodeAt(last + 1) === 46 ? last + 2 : last + 1;
+      out.push(finding('NAME', i, end, 0.7));
+      i = last;
+    }
+  }
+}
+
+export const nameLinesDetector: Detector = {
+  name: 'name-lines',
+  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME],
+  detect(text) {
+    const out: Finding[] = [];
+    eachMatch(LABELLED_LINE, text, (m) => addValue(out, m, !LOWER_CASE_OK.test(m[0]), 0.85));
+    eachMatch(GREETING, text, (m) => addValue(out, m, true, 0.85));
+    eachMatch(SIGN_OFF, text, (m) => addValue(out, m, true, 0.85));
+    if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
+    islandsOfOtherScripts(text, out);
+    spelledLetters(text, out);
+    return out;
+  },
+};
