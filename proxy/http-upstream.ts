@@ -1,7 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId, type Transport,
+} from '@modelcontextprotocol/client';
+import { modernHeaders, modernVersionOf } from './upstream-era';
 
 /** Where an SSE stream stopped: its last event id and the reconnection delay the server asked for (`retry:`). */
 interface StreamPosition { lastEventId?: string; retryMs?: number }
@@ -15,6 +17,13 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 30_000;
 const RETRY_DEFAULT_MS = 1_000;
 
+/** An HTTP answer that is not a success and carries no JSON-RPC answer to the request: its status is era evidence. */
+export class UpstreamHttpError extends Error {
+  constructor(readonly status: number, body: string) {
+    super(`the upstream answered HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
 /**
  * The client side of Streamable HTTP towards an upstream MCP server, on node:http with a
  * keep-alive agent (the SDK's transport goes through fetch and web streams, which cost the gateway
@@ -22,18 +31,29 @@ const RETRY_DEFAULT_MS = 1_000;
  * POST each message, read a JSON or SSE answer, keep the session id and protocol version, listen
  * on GET for server-initiated messages, DELETE the session on close. A stream the upstream closes
  * before it has answered (SEP-1699 polling: an event id, a `retry:`, then the close) is resumed
- * with GET and `Last-Event-ID` after the delay the server asked for, until the answers came.
+ * with GET and `Last-Event-ID` after the delay the server asked for, until the answers came; the
+ * delay itself is reported (`onretry`) so the client-facing stream can ask its client for the same.
+ *
+ * A message that carries the 2026-07-28 envelope (`_meta["io.modelcontextprotocol/protocolVersion"]`)
+ * is sent the modern way: no session id, the standard headers (`MCP-Protocol-Version`,
+ * `Mcp-Method`, `Mcp-Name`) mirrored from the body, a JSON-RPC error in a 4xx body delivered as
+ * the answer, and `notifications/cancelled` carried out by closing that request's stream.
  */
 export class NodeHttpClientTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /** The reconnection delay (ms, bounded) the upstream asked for with SSE `retry:`, each time it changes. */
+  onretry?: (ms: number) => void;
   sessionId?: string;
   private protocolVersion?: string;
   private readonly agent: HttpAgent;
   private readonly request: typeof httpRequest;
   private listening?: IncomingMessage;
   private closed = false;
+  private retryMs?: number;
+  /** Modern requests in flight: closing one's response is how the 2026-07-28 revision cancels it. */
+  private readonly inflight = new Map<RequestId, { abort(): void }>();
 
   constructor(private readonly url: URL, private readonly headers: Record<string, string> = {}) {
     const secure = url.protocol === 'https:';
@@ -45,26 +65,44 @@ export class NodeHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error('the upstream connection is closed');
+    const modern = modernVersionOf(message);
+    if (modern && isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
+      const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+      if (id !== undefined) this.inflight.get(id)?.abort();
+      return;
+    }
     const body = JSON.stringify(message);
-    const res = await this.call('POST', { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': String(Buffer.byteLength(body)) }, body);
-    const sessionId = res.headers['mcp-session-id'];
-    if (typeof sessionId === 'string') this.sessionId = sessionId;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': String(Buffer.byteLength(body)) };
+    const requestId = isJSONRPCRequest(message) ? message.id : undefined;
+    const res = await this.call('POST', modern ? { ...headers, ...modernHeaders(message, modern) } : headers, body, modern ? requestId : undefined);
+    if (!modern) {
+      const sessionId = res.headers['mcp-session-id'];
+      if (typeof sessionId === 'string') this.sessionId = sessionId;
+    }
     if (res.statusCode === 202) {
       res.resume();
-      if (isInitializedNotification(message)) this.listen();
+      if (!modern && isJSONRPCNotification(message) && message.method === 'notifications/initialized') this.listen();
       return;
     }
     if (!res.statusCode || res.statusCode >= 300) {
       const text = await readAll(res);
-      throw new Error(`the upstream answered HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+      // The 2026-07-28 revision answers a request it refuses with 4xx and a JSON-RPC error for it.
+      const answer = modern && requestId !== undefined ? errorAnswer(text, requestId) : undefined;
+      if (answer) {
+        this.forgetInflight(requestId);
+        this.deliver(answer);
+        return;
+      }
+      this.forgetInflight(requestId);
+      throw new UpstreamHttpError(res.statusCode ?? 0, text);
     }
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('text/event-stream')) {
-      const awaiting = new Set<RequestId>(isJSONRPCRequest(message) ? [message.id] : []);
-      void this.follow(res, awaiting);
+      const awaiting = new Set<RequestId>(requestId !== undefined ? [requestId] : []);
+      void this.follow(res, awaiting).finally(() => this.forgetInflight(requestId));
       return;
     }
-    const text = await readAll(res);
+    const text = await readAll(res).finally(() => this.forgetInflight(requestId));
     if (!text) return;
     try {
       const parsed = JSON.parse(text) as JSONRPCMessage | JSONRPCMessage[];
@@ -78,6 +116,8 @@ export class NodeHttpClientTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.listening?.destroy();
+    this.inflight.forEach((request) => request.abort());
+    this.inflight.clear();
     if (this.sessionId) {
       await this.call('DELETE', {}).then((res) => res.resume(), () => undefined);
     }
@@ -91,6 +131,10 @@ export class NodeHttpClientTransport implements Transport {
       if (typeof version === 'string') this.protocolVersion = version;
     }
     this.onmessage?.(message);
+  }
+
+  private forgetInflight(id: RequestId | undefined): void {
+    if (id !== undefined) this.inflight.delete(id);
   }
 
   /** The GET stream for messages the upstream starts (notifications, sampling, elicitation). */
@@ -170,7 +214,10 @@ export class NodeHttpClientTransport implements Transport {
             if (!id.includes('\0')) eventId = id;
           } else if (line.startsWith('retry:')) {
             const retry = field(line, 6);
-            if (/^\d{1,9}$/.test(retry)) position.retryMs = Number(retry);
+            if (/^\d{1,9}$/.test(retry)) {
+              position.retryMs = Number(retry);
+              this.reportRetry(position.retryMs);
+            }
           }
         }
       }
@@ -179,22 +226,46 @@ export class NodeHttpClientTransport implements Transport {
     }
   }
 
-  private call(method: string, headers: Record<string, string>, body?: string): Promise<IncomingMessage> {
+  /** Bounded as the gateway's own resumes are, and only when it changes. */
+  private reportRetry(ms: number): void {
+    const bounded = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, ms));
+    if (bounded === this.retryMs) return;
+    this.retryMs = bounded;
+    this.onretry?.(bounded);
+  }
+
+  /** `inflightId`: a modern request, cancelled by closing its exchange (`notifications/cancelled`). */
+  private call(method: string, headers: Record<string, string>, body?: string, inflightId?: RequestId): Promise<IncomingMessage> {
+    const modern = headers['mcp-protocol-version'] !== undefined;
     const options: RequestOptions = {
       method,
       agent: this.agent,
       headers: {
         ...this.headers,
+        ...(!modern && this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
+        ...(!modern && this.protocolVersion ? { 'mcp-protocol-version': this.protocolVersion } : {}),
         ...headers,
-        ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
-        ...(this.protocolVersion ? { 'mcp-protocol-version': this.protocolVersion } : {}),
       },
     };
     return new Promise((resolve, reject) => {
-      const req = this.request(this.url, options, resolve);
+      const req = this.request(this.url, options, (res) => {
+        if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => { res.destroy(); req.destroy(); } });
+        resolve(res);
+      });
+      if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => req.destroy(new Error('cancelled by the client')) });
       req.on('error', reject);
       req.end(body);
     });
+  }
+}
+
+/** A JSON-RPC error answering `id` in an HTTP error body, if that is what the body is. */
+function errorAnswer(text: string, id: RequestId): JSONRPCMessage | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return isJSONRPCErrorResponse(parsed) && parsed.id === id ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,6 +15,7 @@ import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type Comm
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
+import { askClientsToRetryAfter } from './client-retry';
 import { adoptSessionId, reinitializeUpstream, type ResumedSession } from './session-resume';
 
 export interface SessionLimits {
@@ -128,6 +129,8 @@ export class GatewaySession {
     handle.transport.onclose = () => {
       if (!this.ended) void this.end('error', 'the upstream MCP server closed the connection');
     };
+    // The reconnection delay an HTTP upstream asks for (SSE retry:) is what this session's client is asked for too.
+    handle.onRetry((ms) => askClientsToRetryAfter(this.transport, ms));
     if (this.deps.resumed) {
       // A re-opened upstream learns the session as the client began it, before any message of the client's reaches it.
       await handle.transport.start();

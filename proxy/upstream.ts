@@ -1,8 +1,10 @@
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { GrantRecord } from '../lib';
 import type { TargetConfig } from '../policy';
 import { NodeHttpClientTransport } from './http-upstream';
+import type { UpstreamEra } from './upstream-era';
+import { UpstreamSessionTransport } from './upstream-session';
 
 /**
  * The environment a stdio upstream starts with: a minimal base (PATH, HOME, ... from the SDK,
@@ -76,9 +78,14 @@ export function snowflakeLogin(credential: string): SnowflakeLogin {
 }
 
 export interface UpstreamHandle {
+  /** The upstream as a 2025-era session speaks to it, whatever era it speaks itself (upstream-session.ts). */
   transport: Transport;
   /** Process id of a stdio upstream (for tests and ops). */
   pid(): number | null;
+  /** The upstream's era once the session's `initialize` decided it. */
+  era(): UpstreamEra | undefined;
+  /** Calls back with the SSE reconnection delay an HTTP upstream asked for (`retry:`), each time it changes. */
+  onRetry(listener: (ms: number) => void): void;
 }
 
 /**
@@ -95,6 +102,17 @@ export function upstreamHeaders(target: TargetConfig, credential: string | undef
 
 /** Opens the target's upstream for one session; the credential goes only there, only as configured. */
 export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): UpstreamHandle {
+  const channel = openChannel(target, grant, credential, onStderr);
+  const transport = new UpstreamSessionTransport(channel.transport, { target: target.name, transport: target.upstream.type });
+  return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry };
+}
+
+/**
+ * The raw channel to the target's upstream, era-blind: stdio (a process with the credential in its
+ * environment) or Streamable HTTP (the credential in its one header). For callers that speak
+ * either era themselves (upstream-caller.ts) and for the session transport above.
+ */
+export function openChannel(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): Omit<UpstreamHandle, 'era'> {
   const upstream = target.upstream;
   if (upstream.type === 'stdio') {
     const transport = new StdioClientTransport({
@@ -105,8 +123,13 @@ export function openUpstream(target: TargetConfig, grant: GrantRecord, credentia
     });
     // Drain stderr so a chatty server never blocks; what it says may only reach debug logs.
     transport.stderr?.on('data', (chunk: Buffer) => onStderr?.(chunk.toString('utf8')));
-    return { transport, pid: () => transport.pid };
+    return { transport, pid: () => transport.pid, onRetry: () => undefined };
   }
   const transport = new NodeHttpClientTransport(new URL(upstream.url), upstreamHeaders(target, credential));
-  return { transport, pid: () => null };
+  return {
+    transport, pid: () => null,
+    onRetry: (listener) => {
+      transport.onretry = listener;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // The reference Snowflake MCP server on stdio: `tsx mcp-servers/snowflake/main.ts`, started by the
-// gateway once per session with the grant's ephemeral identity in its environment.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+// gateway with the grant's ephemeral identity in its environment. It speaks both MCP eras: the
+// opening exchange decides (server/discover at 2026-07-28: stateless requests; initialize: a 2025 session).
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { SnowflakeRunner } from './runner';
 import { createSnowflakeMcpServer } from './server';
 import { SettingsError, settingsFromEnv } from './settings';
@@ -16,16 +17,14 @@ async function main(): Promise<void> {
   // The key lives in this process's memory only; children and diagnostics do not inherit it.
   delete process.env.SNOWFLAKE_PRIVATE_KEY;
   const runner = new SnowflakeRunner(settings);
-  const server = createSnowflakeMcpServer(runner);
-  const transport = new StdioServerTransport();
   const stop = async () => {
     await runner.close().catch(() => undefined);
     process.exit(0);
   };
-  transport.onclose = () => void stop();
+  serveStdio(() => createSnowflakeMcpServer(runner), { onerror: (error) => process.stderr.write(`gatehouse-snowflake: ${error.message}\n`) });
   process.stdin.on('end', () => void stop());
+  process.stdin.on('close', () => void stop());
   process.on('SIGTERM', () => void stop());
-  await server.connect(transport);
 }
 
 void main();

@@ -1,5 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer, type CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { SnowflakeQueryError, type QueryResult, type SqlRunner } from './runner';
 
@@ -58,17 +57,17 @@ function failure(error: unknown): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: `the query failed: ${(error as Error)?.message ?? String(error)}` }] };
 }
 
-const tableOutput = {
+const tableOutput = z.object({
   columns: z.array(z.string()),
   rows: z.array(z.array(z.unknown())),
   rowCount: z.number().int(),
   truncated: z.boolean(),
   rowLimit: z.number().int(),
-};
+});
 
 /**
- * The reference Snowflake MCP server. Tool names and shapes follow Snowflake-Labs' MCP server
- * where it makes sense. It trusts the gateway in front of it for policy; Snowflake's role grants
+ * The reference Snowflake MCP server (one instance per connection: main.ts serves it to clients of
+ * both MCP eras). Tool names and shapes follow Snowflake-Labs' MCP server where it makes sense. It trusts the gateway in front of it for policy; Snowflake's role grants
  * bound what it can reach; its row limit bounds what it returns.
  */
 export function createSnowflakeMcpServer(runner: SqlRunner): McpServer {
@@ -77,12 +76,12 @@ export function createSnowflakeMcpServer(runner: SqlRunner): McpServer {
   server.registerTool('run_snowflake_query', {
     title: 'Run a Snowflake SQL statement',
     description: 'Runs one SQL statement in Snowflake with the session\'s role and returns its rows (columns + rows), up to the row limit.',
-    inputSchema: { statement: z.string().min(1).describe('One SQL statement in Snowflake\'s dialect') },
+    inputSchema: z.object({ statement: z.string().min(1).describe('One SQL statement in Snowflake\'s dialect') }),
     outputSchema: tableOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
-  }, async ({ statement }, extra) => {
+  }, async ({ statement }, ctx) => {
     try {
-      const result = await runner.run(statement, extra.signal);
+      const result = await runner.run(statement, ctx.mcpReq.signal);
       return tableResult(result, result.truncated ? `showing ${result.rows.length} of ${result.rowCount} rows (row limit ${result.rowLimit}); add a LIMIT or a narrower WHERE` : undefined);
     } catch (error) {
       return failure(error);
@@ -92,11 +91,11 @@ export function createSnowflakeMcpServer(runner: SqlRunner): McpServer {
   server.registerTool('list_objects', {
     title: 'List Snowflake objects',
     description: 'Lists databases, schemas, tables or views the session\'s role can see, optionally within a database and schema.',
-    inputSchema: {
+    inputSchema: z.object({
       object_type: z.enum(objectTypes).describe('What to list'),
       database_name: z.string().min(1).optional(),
       schema_name: z.string().min(1).optional(),
-    },
+    }),
     outputSchema: tableOutput,
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async ({ object_type, database_name, schema_name }) => {
@@ -110,7 +109,7 @@ export function createSnowflakeMcpServer(runner: SqlRunner): McpServer {
   server.registerTool('describe_object', {
     title: 'Describe a Snowflake table or view',
     description: 'Columns of a table or view: name, type, nullability, default, keys.',
-    inputSchema: { target_object: z.string().min(1).describe('NAME, SCHEMA.NAME or DATABASE.SCHEMA.NAME') },
+    inputSchema: z.object({ target_object: z.string().min(1).describe('NAME, SCHEMA.NAME or DATABASE.SCHEMA.NAME') }),
     outputSchema: tableOutput,
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, async ({ target_object }) => {

@@ -1,0 +1,329 @@
+import { randomBytes } from 'node:crypto';
+import {
+  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
+  type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
+} from '@modelcontextprotocol/client';
+import type { GrantRecord } from '../lib';
+import type { TargetConfig } from '../policy';
+import { GatewayErrorCode } from './errors';
+import { openChannel } from './upstream';
+import { isPlainObject, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, readProbeAnswer, withEnvelope, type DiscoverAdvertisement, type ProbeVerdict, type RequestEnvelope, type UpstreamEra } from './upstream-era';
+import { legacyResult, probeEra } from './upstream-session';
+
+/** The input a call needs before it can finish: the 2026-07-28 revision's `input_required`, keys and state opaque. */
+export interface InputRequired {
+  inputRequests?: Record<string, { method: string; params?: Record<string, unknown> }>;
+  requestState?: string;
+}
+
+/** What one call through the upstream came to. */
+export type UpstreamAnswer =
+  | { result: Record<string, unknown> }
+  | { error: { code: number; message: string; data?: unknown } }
+  | { inputRequired: InputRequired };
+
+export interface UpstreamCallOptions {
+  timeoutMs: number;
+  /** What the stateless client said about itself on this request: a modern upstream hears it (a legacy one heard the gateway's at initialize). */
+  envelope?: RequestEnvelope;
+  /** The client's retry after an `inputRequired` answer: the state exactly as it was given, and its answers. */
+  retry?: { requestState: string; inputResponses?: Record<string, unknown> };
+  /** Notifications the upstream sends while this call runs (progress, log messages). */
+  onNotification?(notification: JSONRPCNotification): void;
+}
+
+/** The gateway as a client of the upstream, for 2026-07-28 clients; who the client is, and its grant, the gateway already checked. */
+export const GATEWAY_CLIENT_INFO = { name: 'gatehouse-gateway', version: '1' };
+/** What a legacy upstream is told the gateway can answer: each is carried to the stateless client as an input round. */
+const GATEWAY_CAPABILITIES = { elicitation: {}, sampling: {}, roots: {} };
+/** A parked input round waits this long for the client's retry, then the upstream's request is refused. */
+const ROUND_TTL_MS = 10 * 60_000;
+
+interface Waiting {
+  method: string;
+  name?: string;
+  resolve?(answer: UpstreamAnswer): void;
+  /** The upstream answered while the client was away answering an input round. */
+  settled?: UpstreamAnswer;
+  onNotification?(notification: JSONRPCNotification): void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Round {
+  callId: string;
+  upstreamRequestId: RequestId;
+  key: string;
+  /** The upstream's request, as the client is asked it. */
+  request: { method: string; params?: Record<string, unknown> };
+  expiry: NodeJS.Timeout;
+}
+
+/**
+ * A target's upstream for stateless (2026-07-28) clients, of either era, behind one `call`:
+ *
+ * - a **modern** upstream is called statelessly: each request carries the client's envelope, an
+ *   `input_required` answer is handed back as it came (the client answers the upstream itself);
+ * - a **legacy** (2025) upstream keeps its session here, initialized by the gateway; message ids
+ *   toward it are the gateway's. When it asks for input in the middle of a call
+ *   (`elicitation/create`, `sampling/createMessage`, `roots/list`) the call answers `inputRequired`
+ *   with that request under a random handle (the `requestState`); the client's retry with the
+ *   handle answers the upstream's request and waits on the same call, so the upstream ran it once.
+ *   A handle is good once, for the same method and name, within 10 minutes, in this process.
+ *
+ * What comes back is the upstream's, unmasked: the gateway masks and records it (an input request
+ * is shown to a person: mask it like any message a server sends).
+ */
+export class UpstreamCaller {
+  /** A 2025-style description of the upstream (protocolVersion, capabilities, serverInfo, instructions). */
+  initialized: Record<string, unknown> = {};
+  era: UpstreamEra = 'legacy';
+  discover?: DiscoverAdvertisement;
+  private next = 0;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly rounds = new Map<string, Round>();
+  private probe?: { id: string; settle(verdict: ProbeVerdict): void };
+  private initializeId?: string;
+  private closed = false;
+  private closedBecause = 'closed by the gateway';
+
+  private constructor(private readonly channel: ReturnType<typeof openChannel>, private readonly target: string) {}
+
+  /** Opens the target's upstream with the grant's credential and learns its era (server/discover, else initialize). */
+  static async open(target: TargetConfig, grant: GrantRecord, credential: string | undefined, options: { timeoutMs: number; onStderr?(chunk: string): void; onGone?(why: string): void }): Promise<UpstreamCaller> {
+    const caller = new UpstreamCaller(openChannel(target, grant, credential, options.onStderr), target.name);
+    caller.onGone = options.onGone;
+    try {
+      await caller.start(target.upstream.type, options.timeoutMs);
+    } catch (error) {
+      await caller.close();
+      throw error;
+    }
+    return caller;
+  }
+
+  private onGone?: (why: string) => void;
+
+  private async start(transport: 'stdio' | 'http', timeoutMs: number): Promise<void> {
+    const t = this.channel.transport;
+    t.onmessage = (message) => this.fromUpstream(message);
+    t.onclose = () => this.gone('the upstream MCP server closed the connection');
+    t.onerror = () => undefined;
+    await t.start();
+    const verdict = await probeEra(t, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: GATEWAY_CAPABILITIES }, { transport, probeTimeoutMs: Math.min(timeoutMs, 10_000) }, (probe) => {
+      this.probe = probe;
+    });
+    this.probe = undefined;
+    if (verdict.era === 'unusable') throw new Error(`the upstream MCP server of target ${this.target} cannot be used: ${verdict.reason}`);
+    if (verdict.era === 'modern') {
+      this.era = 'modern';
+      this.discover = verdict.discover;
+      this.initialized = {
+        protocolVersion: MODERN_PROTOCOL_VERSION, capabilities: verdict.discover.capabilities,
+        serverInfo: verdict.discover.serverInfo ?? { name: this.target, version: 'unknown' },
+        ...(verdict.discover.instructions ? { instructions: verdict.discover.instructions } : {}),
+      };
+      return;
+    }
+    const id = this.nextId();
+    this.initializeId = id;
+    const answer = await this.exchange(id, { jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: LEGACY_PROTOCOL_VERSIONS[0]!, capabilities: GATEWAY_CAPABILITIES, clientInfo: GATEWAY_CLIENT_INFO } }, { method: 'initialize' }, timeoutMs);
+    this.initializeId = undefined;
+    const result = 'result' in answer ? answer.result : undefined;
+    if (!result || typeof result.protocolVersion !== 'string' || !isPlainObject(result.capabilities)) {
+      const said = 'error' in answer ? `${answer.error.code}: ${answer.error.message.slice(0, 200)}` : 'a result that is not an InitializeResult';
+      throw new Error(`the upstream MCP server of target ${this.target} speaks neither MCP era: it did not answer server/discover (2026-07-28), and initialize (2025) answered ${said}`);
+    }
+    this.initialized = result;
+    await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  }
+
+  async call(method: string, params: Record<string, unknown> | undefined, options: UpstreamCallOptions): Promise<UpstreamAnswer> {
+    if (this.closed) return { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} is gone (${this.closedBecause}); try again` } };
+    const { _meta, inputResponses: _responses, requestState: _state, ...rest } = params ?? {};
+    const meta = isPlainObject(_meta) ? Object.fromEntries(Object.entries(_meta).filter(([k]) => !k.startsWith('io.modelcontextprotocol/'))) : {};
+    const body: Record<string, unknown> = { ...rest, ...(Object.keys(meta).length ? { _meta: meta } : {}) };
+    const name = typeof body.name === 'string' ? body.name : typeof body.uri === 'string' ? body.uri : undefined;
+    if (this.era === 'modern') {
+      const id = this.nextId();
+      const retried = options.retry ? { ...(options.retry.inputResponses ? { inputResponses: options.retry.inputResponses } : {}), requestState: options.retry.requestState } : {};
+      const request = withEnvelope({ jsonrpc: '2.0', id, method, params: { ...body, ...retried } } as JSONRPCRequest, { clientInfo: GATEWAY_CLIENT_INFO, ...options.envelope });
+      return this.exchange(id, request, { method, ...(name !== undefined ? { name } : {}), ...(options.onNotification ? { onNotification: options.onNotification } : {}) }, options.timeoutMs);
+    }
+    if (options.retry) return this.resume(method, name, options);
+    const id = this.nextId();
+    return this.exchange(id, { jsonrpc: '2.0', id, method, params: body } as JSONRPCRequest, { method, ...(name !== undefined ? { name } : {}), ...(options.onNotification ? { onNotification: options.onNotification } : {}) }, options.timeoutMs);
+  }
+
+  pid(): number | null {
+    return this.channel.pid();
+  }
+
+  async close(): Promise<void> {
+    const pid = this.channel.pid();
+    this.gone('closed by the gateway');
+    await this.channel.transport.close().catch(() => undefined);
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  private nextId(): string {
+    this.next += 1;
+    return `gh-${this.next}`;
+  }
+
+  /** Sends one request and waits for its answer (or an input round of a legacy upstream). */
+  private exchange(id: string, request: JSONRPCRequest, waiting: Waiting, timeoutMs: number): Promise<UpstreamAnswer> {
+    return new Promise<UpstreamAnswer>((resolve) => {
+      this.waiting.set(id, waiting);
+      this.wait(id, waiting, resolve, timeoutMs, request.method);
+      this.channel.transport.send(request).catch((error: Error) => {
+        this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} could not be reached: ${error.message}` } });
+      });
+    });
+  }
+
+  private wait(id: string, waiting: Waiting, resolve: (answer: UpstreamAnswer) => void, timeoutMs: number, method: string): void {
+    waiting.resolve = resolve;
+    if (waiting.timer) clearTimeout(waiting.timer);
+    waiting.timer = setTimeout(() => {
+      if (this.waiting.get(id) !== waiting || waiting.resolve !== resolve) return;
+      this.waiting.delete(id);
+      this.dropRounds(id);
+      void this.channel.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'gateway timeout' } }).catch(() => undefined);
+      resolve({ error: { code: GatewayErrorCode.UpstreamTimeout, message: `the upstream MCP server of target ${this.target} did not answer ${method} within ${timeoutMs} ms` } });
+    }, timeoutMs);
+    waiting.timer.unref();
+  }
+
+  /** The client's retry of a legacy upstream's input round: its answer goes to the parked request; the call is waited on again. */
+  private resume(method: string, name: string | undefined, options: UpstreamCallOptions): Promise<UpstreamAnswer> | UpstreamAnswer {
+    const handle = options.retry!.requestState;
+    const round = this.rounds.get(handle);
+    const waiting = round ? this.waiting.get(round.callId) : undefined;
+    if (!round || !waiting || waiting.method !== method || waiting.name !== name) {
+      return { error: { code: JSONRPC_ERRORS.InvalidParams, message: 'requestState names no input round of this call here: it expired, was used already, belongs to another request, or was answered by another gateway process; send the request again without it' } };
+    }
+    const response = options.retry!.inputResponses?.[round.key];
+    if (response === undefined || !isPlainObject(response)) {
+      // The answer is missing: ask again with the same handle (the revision says so).
+      return { inputRequired: { inputRequests: { [round.key]: round.request }, requestState: handle } };
+    }
+    clearTimeout(round.expiry);
+    this.rounds.delete(handle);
+    void this.channel.transport.send({ jsonrpc: '2.0', id: round.upstreamRequestId, result: response } as JSONRPCMessage).catch(() => undefined);
+    if (options.onNotification) waiting.onNotification = options.onNotification;
+    if (waiting.settled) {
+      this.waiting.delete(round.callId);
+      return waiting.settled;
+    }
+    return new Promise<UpstreamAnswer>((resolve) => this.wait(round.callId, waiting, resolve, options.timeoutMs, method));
+  }
+
+  private finish(id: string, answer: UpstreamAnswer): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    if (!waiting.resolve) {
+      waiting.settled = answer; // the client is answering an input round; its retry takes this
+      return;
+    }
+    this.waiting.delete(id);
+    if (waiting.timer) clearTimeout(waiting.timer);
+    waiting.resolve(answer);
+  }
+
+  private fromUpstream(message: JSONRPCMessage): void {
+    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+      const id = message.id;
+      if (this.probe && id === this.probe.id) {
+        this.probe.settle(readProbeAnswer(message));
+        return;
+      }
+      if (typeof id !== 'string') return;
+      if (isJSONRPCErrorResponse(message)) {
+        this.finish(id, { error: message.error });
+        return;
+      }
+      const result = message.result as Record<string, unknown>;
+      if (this.era !== 'modern' || id === this.initializeId) {
+        this.finish(id, { result });
+        return;
+      }
+      if (result.resultType === 'complete') {
+        this.finish(id, { result: legacyResult(result) });
+      } else if (result.resultType === 'input_required') {
+        const { inputRequests, requestState } = result;
+        const valid = (inputRequests === undefined || isPlainObject(inputRequests)) && (requestState === undefined || typeof requestState === 'string') && (inputRequests !== undefined || requestState !== undefined);
+        this.finish(id, valid
+          ? { inputRequired: { ...(inputRequests ? { inputRequests: inputRequests as InputRequired['inputRequests'] } : {}), ...(requestState !== undefined ? { requestState: requestState as string } : {}) } }
+          : { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} asked for input in a form the 2026-07-28 revision does not define; the call was stopped` } });
+      } else {
+        this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} answered with ${result.resultType === undefined ? 'no resultType' : `resultType ${JSON.stringify(result.resultType).slice(0, 40)}`}, which the 2026-07-28 revision does not define; the answer was withheld` } });
+      }
+      return;
+    }
+    if (isJSONRPCRequest(message)) {
+      this.serverRequest(message);
+      return;
+    }
+    if (isJSONRPCNotification(message)) {
+      // Request-related notifications: to the one call running, if exactly one (the link is per grant).
+      const running = [...this.waiting.values()].filter((w) => w.resolve);
+      if (running.length === 1) running[0]!.onNotification?.(message);
+    }
+  }
+
+  /** A legacy upstream asks for input during a call: the call answers with an input round under a fresh handle. */
+  private serverRequest(request: JSONRPCRequest): void {
+    const refuse = (why: string) => void this.channel.transport.send({ jsonrpc: '2.0', id: request.id, error: { code: JSONRPC_ERRORS.MethodNotFound, message: why } } as JSONRPCMessage).catch(() => undefined);
+    if (request.method === 'ping') {
+      void this.channel.transport.send({ jsonrpc: '2.0', id: request.id, result: {} } as JSONRPCMessage).catch(() => undefined);
+      return;
+    }
+    if (this.era === 'modern') return refuse('the 2026-07-28 revision has no server-to-client requests');
+    if (!['elicitation/create', 'sampling/createMessage', 'roots/list'].includes(request.method)) return refuse(`${request.method} is not something the gateway asks its clients`);
+    // The call it belongs to: the only one running (stdio carries no other link between them).
+    const running = [...this.waiting].filter(([, w]) => w.resolve && w.method !== 'initialize');
+    if (running.length !== 1) return refuse(running.length === 0 ? 'no call of this client is running' : 'the gateway cannot tell which of several running calls this request belongs to, so it asks nobody');
+    const [callId, waiting] = running[0]!;
+    const handle = randomBytes(24).toString('base64url');
+    const key = request.method === 'elicitation/create' ? 'elicitation' : request.method === 'sampling/createMessage' ? 'sampling' : 'roots';
+    const expiry = setTimeout(() => {
+      if (!this.rounds.delete(handle)) return;
+      refuse('the client did not answer in time');
+    }, ROUND_TTL_MS);
+    expiry.unref();
+    const round: Round = { callId, upstreamRequestId: request.id, key, expiry, request: { method: request.method, ...(request.params ? { params: request.params as Record<string, unknown> } : {}) } };
+    this.rounds.set(handle, round);
+    const resolve = waiting.resolve!;
+    waiting.resolve = undefined;
+    if (waiting.timer) clearTimeout(waiting.timer);
+    resolve({ inputRequired: { inputRequests: { [key]: round.request }, requestState: handle } });
+  }
+
+  private dropRounds(callId: string): void {
+    for (const [handle, round] of this.rounds) {
+      if (round.callId !== callId) continue;
+      clearTimeout(round.expiry);
+      this.rounds.delete(handle);
+    }
+  }
+
+  private gone(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closedBecause = why;
+    this.probe?.settle({ era: 'unusable', reason: why });
+    for (const [id] of this.waiting) this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} went away before answering (${why})` } });
+    for (const [, w] of this.waiting) w.settled ??= { error: { code: GatewayErrorCode.UpstreamFailed, message: why } };
+    this.rounds.forEach((r) => clearTimeout(r.expiry));
+    this.rounds.clear();
+    this.onGone?.(why);
+  }
+}
