@@ -38,6 +38,16 @@ export const GatewayErrorCode = {
   UpstreamFailed: -32061,
   ParseError: -32700,
   InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  // The 2026-07-28 revision's own codes (proxy/modern). HeaderMismatch shares -32020 with
+  // Unavailable: the spec took it; the HTTP status (400 against 503) tells them apart.
+  /** Mcp-Method / Mcp-Name / MCP-Protocol-Version headers missing or disagreeing with the body. */
+  HeaderMismatch: -32020,
+  /** A modern request needs a client capability it did not declare. */
+  MissingClientCapability: -32021,
+  /** A protocol version the gateway does not speak (the error data lists those it does). */
+  UnsupportedProtocolVersion: -32022,
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
@@ -50,6 +60,8 @@ export class GatewayError extends Error {
     readonly headers: Record<string, string> = {},
     /** The JSON-RPC id of the refused request, when it could be read. */
     readonly id: RequestId | null = null,
+    /** Structured error data (e.g. the supported protocol versions). */
+    readonly data?: unknown,
   ) {
     super(message);
     this.name = 'GatewayError';

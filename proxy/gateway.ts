@@ -15,6 +15,7 @@ import { GatewaySession } from './session';
 import { seconds, sessionToEvict } from './session-room';
 import { RedisEventStore } from './event-store';
 import { corsFor, foreignOrigin, originRules, type OriginRules } from './request-origin';
+import { classifyEra, ModernEndpoint } from './modern';
 import { SessionDirectory, type SessionRecord } from './session-directory';
 import { initializeParams, resumedStart } from './session-resume';
 import { GrantCache } from './grant-cache';
@@ -81,6 +82,8 @@ export interface GatewayOptions {
   events?: Redis;
   /** Decisions on held commands (Redis); they arrive on the `revocations` connection's channel. */
   commands?: DecisionBoard;
+  /** Redis for 2026-07-28 clients' per-grant state (recording session, rate, holds' requestState), shared by replicas; without it they are refused. */
+  state?: Redis;
   limits?: Partial<GatewayLimits>;
   /** The gateway's public base URL (RFC 9728 metadata, Host/Origin checks); else gatehouse.yaml's gateway.publicUrl; else loopback only. */
   publicUrl?: string;
@@ -154,6 +157,8 @@ export class Gateway {
   readonly refusals: RefusalTally;
   /** The grant an HTTP request was made on, once known: its refusal counts against that grant. */
   private readonly grantOfRequest = new WeakMap<IncomingMessage, RefusedGrant>();
+  /** 2026-07-28 clients: stateless, per request (proxy/modern). */
+  private readonly modern: ModernEndpoint;
   /** 2025-era sessions in Redis, so any gateway sharing it carries a session on after a restart or on another replica (with `events`). */
   private readonly directory?: SessionDirectory;
   /** Resumes under way, by session and token: a client's concurrent requests wait for the same one. */
@@ -170,6 +175,15 @@ export class Gateway {
     this.maskers = new Map(options.config.targets.map((t) => [t.name, options.masker(t)]));
     if (options.commands) this.waiter = new DecisionWaiter(options.commands, this.log);
     this.refusals = new RefusalTally(options.recorder, this.log, this.limits.refusalWindowMs);
+    this.modern = new ModernEndpoint({
+      ...(options.state ? { state: options.state } : {}),
+      masker: (target) => this.maskers.get(target.name)!,
+      recorder: options.recorder, vault: options.vault,
+      ...(options.reviewer ? { reviewer: options.reviewer } : {}),
+      ...(options.commands ? { board: options.commands } : {}),
+      limits: this.limits, log: this.log,
+      onRefused: (grant, code, message) => this.refusals.note({ grantId: grant.grantId, requestId: grant.requestId }, { status: 200, code, kind: REFUSAL_KINDS[code] ?? `jsonrpc_${-code}`, message }),
+    });
     if (options.events) this.directory = new SessionDirectory(options.events, randomUUID());
     this.grantCache = new GrantCache(options.grants);
     const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -209,6 +223,7 @@ export class Gateway {
     await Promise.all([...this.sessions.values(), ...this.starting].map((s) => resumable(s)
       ? s.end('closed', 'the gateway is shutting down; the client may resume the session on another gateway', true)
       : s.end('closed', 'the gateway is shutting down')));
+    await this.modern.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.refusals.close();
@@ -237,7 +252,7 @@ export class Gateway {
     for (const [hash, seen] of this.knownGrants) {
       if (seen === event.grantId) this.remember(this.endedGrants, hash, ended);
     }
-    await Promise.all(cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)));
+    await Promise.all([...cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)), this.modern.revoke(event.grantId)]);
     if (cut.length) this.log.info({ grantId: event.grantId, sessions: cut.length }, 'revoked grant: sessions cut');
     return cut.length;
   }
@@ -264,6 +279,7 @@ export class Gateway {
   private async sweep(): Promise<void> {
     const byHash = new Map<string, GatewaySession[]>();
     const now = Date.now();
+    await this.modern.closeIdle(this.limits.sessionIdleMs);
     for (const s of [...this.sessions.values()]) {
       const idleMs = this.sessionLimits(this.targets.get(s.target)).idleMs;
       if (now - s.lastActivity > idleMs) {
@@ -343,6 +359,9 @@ export class Gateway {
     }
     const { grant, tokenHash } = auth;
     const body = req.method === 'POST' ? await this.readBody(req) : undefined;
+    // A 2026-07-28 request (its `_meta` envelope says so) is served on its own, without a session.
+    const era = classifyEra(req.method ?? '', req.headers, body);
+    if (era.kind !== 'legacy') return this.modern.handle(req, res, target, grant, era);
 
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
@@ -726,7 +745,7 @@ export class Gateway {
       return;
     }
     res.writeHead(error.httpStatus, { 'content-type': 'application/json', ...error.headers });
-    res.end(JSON.stringify(jsonRpcError(error.id ?? null, error.code, error.message)));
+    res.end(JSON.stringify(jsonRpcError(error.id ?? null, error.code, error.message, error.data)));
   }
 
   private remember<K, V>(map: Map<K, V>, key: K, value: V): void {

@@ -75,6 +75,8 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
       recorder: new SessionRecorder(redis),
       // Client-facing SSE events carry ids and can be resumed with Last-Event-ID (on this gateway).
       events: redis,
+      // 2026-07-28 clients' per-grant state (recording session, rate, holds): any replica serves any request.
+      state: redis,
       reviewer: access,
       ...(authorizationServer ? { authorizationServer } : {}),
       ...(options.limits ? { limits: options.limits } : {}),

@@ -119,6 +119,7 @@ export async function startTestGateway(options: {
     config, grants, vault, revocations: subscriber, masker: options.masker ?? (() => masker), recorder: options.recorder ?? recorder,
     ...(options.reviewer ? { reviewer: options.reviewer } : {}),
     commands: grants.commandBoard() as DecisionBoard,
+    state: redis,
     limits: { holdProgressIntervalMs: 200, ...options.limits },
     accessRequestUrl: 'https://gatehouse.example.org/requests',
     ...(options.log ? { log: options.log } : {}),

@@ -1,0 +1,205 @@
+import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { newCommandId, type GrantRecord, type Logger } from '../../lib';
+import type { TargetConfig } from '../../policy';
+import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import type { CommandReviewer, DecisionBoard } from '../held-commands';
+import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
+import type { GatewayRecorder } from '../recording';
+import { GrantState } from './grant-state';
+import type { UpstreamAnswer, UpstreamLink } from './grant-upstreams';
+import { planModernHold } from './holds';
+import { MODERN_PROTOCOL_VERSIONS } from './era';
+import { completeResult, envelopeOf, forLegacyUpstream, inputRequiredResult, isObject, retryOf } from './wire';
+
+/** Methods a 2026-era client may send that the gateway forwards (after policy) to the target's server. */
+const FORWARDED = new Set(['tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete']);
+
+export interface ExchangeDeps {
+  target: TargetConfig;
+  grant: GrantRecord;
+  masker: ResponseMasker;
+  recorder: GatewayRecorder;
+  state: GrantState;
+  upstream(): Promise<UpstreamLink>;
+  reviewer?: CommandReviewer;
+  board?: DecisionBoard;
+  upstreamTimeoutMs: number;
+  log: Logger;
+  /** A refusal the gateway answered in-band (policy, holds), for the grant's refusal count. */
+  onRefused?(code: number, message: string): void;
+}
+
+export type JsonRpcAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<string, unknown> } | { jsonrpc: '2.0'; id: RequestId; error: { code: number; message: string; data?: unknown } };
+
+/**
+ * One 2026-era request through the checkpoint, start to answer: the same decisions as a 2025
+ * session (decisions.ts: policy, holds, row limits, masking) and the same recording, keyed by
+ * grant instead of by session. Nothing is kept in the process between requests but the
+ * upstream link; holds and the recording's session are in Redis (GrantState).
+ */
+export class ModernExchange {
+  private readonly sessionId: string;
+
+  constructor(private readonly deps: ExchangeDeps) {
+    this.sessionId = GrantState.recordingSession(deps.grant.grantId);
+  }
+
+  async answer(raw: JSONRPCRequest): Promise<JsonRpcAnswer> {
+    const startedAt = performance.now();
+    const envelope = envelopeOf(raw);
+    const { grant, target } = this.deps;
+    // The recording's one session for this grant, started by whichever replica came first.
+    await this.deps.state.startRecordingOnce(grant, () => this.deps.recorder.sessionStart(grant.requestId, {
+      sessionId: this.sessionId, grantId: grant.grantId, subject: grant.subject, target: target.name, transport: 'streamable-http',
+      ...(envelope.client ? { client: envelope.client } : {}),
+    })).catch((error: unknown) => {
+      throw new GatewayError(GatewayErrorCode.Unavailable, `the request was refused: the session recording did not take its start, and nothing is forwarded without a record (${(error as Error).message})`, 503, {}, raw.id);
+    });
+    if (raw.method === 'server/discover') return this.discover(raw, startedAt);
+    if (!FORWARDED.has(raw.method)) {
+      const message = raw.method === 'subscriptions/listen'
+        ? 'subscriptions/listen is not offered by this gateway: lists carry ttlMs 0, so list again when you need them fresh'
+        : `method ${raw.method} is not one the gateway serves in the ${MODERN_PROTOCOL_VERSIONS.join(', ')} revision (server/discover, ${[...FORWARDED].join(', ')})`;
+      return this.refuse(raw, startedAt, GatewayErrorCode.MethodNotFound, message, 'denied', true);
+    }
+    const request = forLegacyUpstream(raw);
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    let maskedArguments: RequestFacts['maskedArguments'];
+    if (request.method === 'tools/call' && isObject(params.arguments)) {
+      const masked = await this.mask(params.arguments, { target: target.name, part: 'arguments', method: request.method, ...(typeof params.name === 'string' ? { tool: params.name } : {}) });
+      maskedArguments = masked ? { value: masked.masked, report: masked.report } : 'failed';
+    }
+    const phiCatalog = request.method === 'tools/call' ? await this.deps.masker.phiCatalog?.() : undefined;
+    const outcome = decideRequest({
+      target, sessionId: this.sessionId, request, idInUse: false, commandId: newCommandId(), startedAt,
+      ...(maskedArguments !== undefined ? { maskedArguments } : {}),
+      ...(phiCatalog ? { phiCatalog } : {}),
+    });
+    let hold: Awaited<ReturnType<typeof planModernHold>> | undefined;
+    if (outcome.kind === 'hold') {
+      hold = await planModernHold({
+        target, grant, state: this.deps.state,
+        ...(this.deps.reviewer ? { reviewer: this.deps.reviewer } : {}),
+        ...(this.deps.board ? { board: this.deps.board } : {}),
+        maskSummary: async (text) => {
+          const masked = await this.mask(text, maskContextFor(target.name, outcome.call, 'summary'));
+          return masked ? String(masked.masked) : undefined;
+        },
+      }, { call: outcome.call, ruling: outcome.ruling, commandId: outcome.commandId, envelope, retry: retryOf(raw) });
+      if (hold.commandId) outcome.entry.commandId = hold.commandId;
+      if (hold.kind === 'refuse') outcome.entry.verdict = 'deny';
+      if (hold.kind !== 'refuse' || hold.commandId) outcome.entry.reason = `${outcome.entry.reason ?? ''}; ${hold.kind === 'run' ? `approved, runs once as ${hold.commandId}` : hold.kind === 'answer' ? `${hold.note} as ${hold.commandId}` : hold.message}`;
+    }
+    await this.record(raw.id, () => this.deps.recorder.request(grant.requestId, outcome.entry));
+    if (outcome.kind === 'refuse') return this.refuse(raw, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
+    if (hold?.kind === 'refuse') return this.refuse(raw, startedAt, hold.code, hold.message, 'denied');
+    if (hold?.kind === 'answer') {
+      await this.deps.recorder.response(grant.requestId, { sessionId: this.sessionId, messageId: raw.id, outcome: 'denied', result: hold.result, masked: [], durationMs: this.since(startedAt) })
+        .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a held answer'));
+      return { jsonrpc: '2.0', id: raw.id, result: hold.result.resultType === 'input_required' ? hold.result : completeResult(raw.method, hold.result) };
+    }
+    return this.forward(raw, request, outcome.call);
+  }
+
+  /** server/discover: the gateway's versions, and the upstream's capabilities as far as the gateway serves them. */
+  private async discover(request: JSONRPCRequest, startedAt: number): Promise<JsonRpcAnswer> {
+    await this.record(request.id, () => this.deps.recorder.request(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: request.id, method: request.method, verdict: 'allow', masked: [] }));
+    const link = await this.deps.upstream();
+    const call: ForwardedCall = Object.freeze({ id: request.id, method: 'initialize', startedAt });
+    // Masked as an initialize result: the server wrote its instructions and names (mcp-structure.ts knows the rest).
+    const masked = await this.mask(link.initialized, maskContextFor(this.deps.target.name, call, 'result'));
+    if (!masked) return this.refuse(request, startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
+    const upstream = masked.masked;
+    const capabilities = isObject(upstream.capabilities) ? upstream.capabilities : {};
+    const served = Object.fromEntries(['tools', 'resources', 'prompts', 'completions']
+      .filter((k) => isObject(capabilities[k]))
+      // No subscriptions/listen stream yet: nothing is announced as changing.
+      .map((k) => [k, k === 'completions' ? {} : { listChanged: false }]));
+    const result = {
+      supportedVersions: [...MODERN_PROTOCOL_VERSIONS],
+      capabilities: served,
+      ...(typeof upstream.instructions === 'string' ? { instructions: upstream.instructions } : {}),
+    };
+    const outcome = decideResponse({ sessionId: this.sessionId, call: { ...call, method: request.method }, durationMs: this.since(startedAt), answer: { result }, masked: masked.report });
+    await this.record(request.id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
+    return { jsonrpc: '2.0', id: request.id, result: completeResult('server/discover', result) };
+  }
+
+  private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall): Promise<JsonRpcAnswer> {
+    const id = raw.id;
+    let answer: UpstreamAnswer;
+    try {
+      const link = await this.deps.upstream();
+      // A retry of the upstream's own input round (not a gateway hold: those are answered before) goes back to it.
+      const { requestState, inputResponses } = retryOf(raw);
+      const retry = requestState !== undefined && !GrantState.isHoldState(requestState) ? { requestState, ...(inputResponses ? { inputResponses } : {}) } : undefined;
+      answer = await link.call(request.method, request.params as Record<string, unknown> | undefined, { timeoutMs: this.deps.upstreamTimeoutMs, ...(retry ? { retry } : {}) });
+    } catch (error) {
+      const e = error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${this.deps.target.name} could not be started; try again or tell an operator`, 502);
+      if (!(error instanceof GatewayError)) this.deps.log.error({ target: this.deps.target.name, err: (error as Error).message }, 'upstream did not start');
+      return this.refuse(request, call.startedAt, e.code, e.message, 'error');
+    }
+    const durationMs = this.since(call.startedAt);
+    if ('inputRequired' in answer) {
+      // The upstream asks the client something (elicitation, sampling, roots): a person reads it, so it is masked and recorded like a result.
+      const asked = await this.mask(answer.inputRequired.inputRequests ?? {}, { target: this.deps.target.name, part: 'notification', method: 'elicitation/create' });
+      if (!asked) return this.refuse(request, call.startedAt, GatewayErrorCode.Withheld, 'the upstream asked for input that could not be checked for PHI; it was not shown', 'withheld');
+      const result = inputRequiredResult(asked.masked, answer.inputRequired.requestState ?? '');
+      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result }, masked: asked.report });
+      await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
+      return { jsonrpc: '2.0', id, result };
+    }
+    if ('error' in answer) {
+      const masked = await this.mask(answer.error, maskContextFor(this.deps.target.name, call, 'result'));
+      const error = masked?.masked ?? answer.error;
+      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { error }, masked: masked ? masked.report : 'failed' });
+      if (outcome.kind === 'withhold') return this.refuse(request, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
+      await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
+      return { jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } };
+    }
+    const shaped = shapeResult(this.deps.target, call, answer.result);
+    const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result'));
+    const report: MaskSummary | 'failed' = masked ? masked.report : 'failed';
+    const result = masked ? masked.masked : shaped.result;
+    const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, masked: report });
+    if (outcome.kind === 'withhold') return this.refuse(request, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
+    await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
+    return { jsonrpc: '2.0', id, result: completeResult(request.method, result) };
+  }
+
+  private async mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+    try {
+      const out = await this.deps.masker.mask(value, context);
+      return { masked: out.masked, report: mergeSummaries(out.report) };
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
+      return undefined;
+    }
+  }
+
+  /** A recording write; when it fails the exchange stops with 503 (nothing forwarded, nothing returned unrecorded). */
+  private async record(id: RequestId, write: () => Promise<unknown>, refusal = 'the request was refused: the session recording did not take it, and nothing is forwarded without a record'): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message }, 'recording failed; refusing');
+      throw new GatewayError(GatewayErrorCode.Unavailable, `${refusal} (${(error as Error).message})`, 503, {}, id);
+    }
+  }
+
+  /** An in-band JSON-RPC error, recorded (best effort: it carries no data) and counted as a refusal when it is one. */
+  private async refuse(request: JSONRPCRequest, startedAt: number, code: number, message: string, outcome: 'denied' | 'error' | 'withheld', recordRequestToo = false): Promise<JsonRpcAnswer> {
+    if (recordRequestToo) {
+      await this.deps.recorder.request(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: request.id, method: request.method, verdict: 'deny', reason: message, masked: [] }).catch(() => undefined);
+    }
+    if (outcome === 'denied') this.deps.onRefused?.(code, message);
+    await this.deps.recorder.response(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: request.id, outcome, error: { code, message }, masked: [], durationMs: this.since(startedAt) })
+      .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a refusal'));
+    return { jsonrpc: '2.0', id: request.id, error: { code, message } };
+  }
+
+  private since(startedAt: number): number {
+    return Math.max(0, performance.now() - startedAt);
+  }
+}
