@@ -51,7 +51,8 @@ export async function planSlackDev(configPath: string, ports: { localSlack?: num
     appArgs: ['slack-app', '--port', String(appPort)],
     localSlackUrl,
     appUrl,
-    ready: (timeoutMs = 20_000) =>
+    // As long as the stack waits for its other parts: a loaded machine starts node processes slowly.
+    ready: (timeoutMs = 90_000) =>
       waitFor('the local Slack to answer', async () => {
         const response = await fetch(`${localSlackUrl}/`).catch(() => undefined);
         return response?.ok ? ((await response.json()) as LocalSlackIndex) : undefined;
@@ -66,7 +67,7 @@ export async function planSlackDev(configPath: string, ports: { localSlack?: num
         `Slack app ${appUrl} (signed requests; tokens made up for this run, never printed)`,
         `          act as someone: npx gatehouse devstack slack-user${flag} command ${someone} <target> 1h <reason>`,
         `          click:          npx gatehouse devstack slack-user${flag} click <person> approve [request id]`,
-        `          read a channel: ${localSlackUrl}/channels/${(approvers[0] ?? '#general').slice(1)}`,
+        `          in a browser:   ${localSlackUrl}/channels/${(approvers[0] ?? '#general').slice(1)} (the channel as Slack shows it; choose who you are, then click Approve)`,
       ];
     },
   };
