@@ -12,13 +12,15 @@ const lettersOf = (s: string) => s.replace(/[^\p{L}]/gu, '').toLowerCase();
 /** No run of four letters of the name survives, whatever was put between its letters. */
 function expectNoPartOf(masked: string, name: string): void {
   const plain = lettersOf(masked);
-  const letters = lettersOf(name);
-  for (let i = 0; i + 4 <= letters.length; i++) expect(plain).not.toContain(letters.slice(i, i + 4));
+  for (const word of name.split(/\s+/)) {
+    const letters = lettersOf(word);
+    for (let i = 0; i + 4 <= letters.length; i++) expect(plain).not.toContain(letters.slice(i, i + 4));
+  }
 }
 
 describe('hostile spellings of a name (what an agent can ask the model for)', () => {
   it.each([
-    ['letters spaced', 'assistant: N o k u t h u l a   D l a m i n i\n', 'Nokuthula Dlamini'],
+    ['letters spaced', 'assistant: N o k u t h u l a   D l a m i n i\n', 'NokuthulaDlamini'],
     ['letters spaced, no word gap', 'assistant: W a n j i r u K a m a u', 'Wanjiru Kamau'],
     ['letters dotted', 'Spelled out: O.T.I.E.N.O W.A.M.B.U.I', 'Otieno Wambui'],
     ['letters hyphenated', 'bot: letters only -> S-I-Y-A-B-O-N-G-A M-T-H-E-T-H-W-A\n', 'Siyabonga Mthethwa'],
@@ -153,5 +155,19 @@ describe('CSV and TSV in text whose headers say nothing', () => {
     expect(mask(products)).toBe(products);
     // A header that names its content keeps its drugs readable beside PHI.
     expect(mask('dob,medication\n1957-03-04,Eliquis\n1961-11-02,Keytruda\n1970-01-15,Humira\n')).toBe('dob,medication\n[DATE],Eliquis\n[DATE],Keytruda\n[DATE],Humira\n');
+  });
+});
+
+describe('subjects with particles and possessives', () => {
+  it.each([
+    ['17:20 Femke van Dijk checked in\n', 'Femke Dijk'],
+    ["Aino Laaksonen's glucose log reviewed; no hypoglycaemia.", 'Aino Laaksonen'],
+    ['Family present: Dang Minh Tuan and Makoa Kahananui and Femke van der Berg.\n', 'Dang Minh Tuan Makoa Kahananui Femke Berg'],
+  ])('%s', (text, name) => {
+    expectNoPartOf(mask(text), name);
+  });
+
+  it("a one-word possessive and a department's stay readable", () => {
+    for (const text of ["Crohn's disease, quiescent.", "Cardiology's note reviewed.", "Mayo Clinic's records pending."]) expect(mask(text)).toBe(text);
   });
 });

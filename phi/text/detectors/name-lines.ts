@@ -14,9 +14,12 @@ import type { Finding } from '../../types';
 /** One to five words of letters in any script, with inner apostrophes, dots and hyphens. */
 const WORDS = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\t]{0,2})[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}){0,4}";
 
+/** Up to thirteen words: a list of names ("A B and C D E"), split at "and" below. */
+const LIST = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\t]{0,2})[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}){0,12}";
+
 /** A line that is a label and a name: "Name: agus santoso", "patient_name=P. Sharma", "NOK - Ní Bhriain". */
 const LABELLED_LINE = new RegExp(
-  `(?:^|\\n)[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${WORDS})[ \\t]{0,4}(?=\\n|$|[(;])`,
+  `(?:^|\\n)[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${LIST})[ \\t]{0,4}(?=\\n|$|[(;])`,
   'giu',
 );
 /** Labels whose line may hold a name in lower case; after "Patient:" or "Contact:" a name is capitalised. */

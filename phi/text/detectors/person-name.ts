@@ -125,10 +125,17 @@ function mayStartName(text: string, at: number): boolean {
   return NAME_PREFIXES[a * 676 + b * 26 + c] === 1;
 }
 
+/** Lower-case particles are the gap inside a name ("Femke van Dijk"), never a word of it. */
+const PARTICLE_WORDS = new Set(['de', 'del', 'la', 'las', 'los', 'della', 'di', 'da', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'ter', 'ten', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ben', 'bint']);
+
 function wordInfo(word: string): WordInfo | null {
   let info = wordCache.get(word);
   if (info !== undefined) return info;
   const lower = word.toLowerCase();
+  if (lower === word && PARTICLE_WORDS.has(word)) {
+    wordCache.set(word, null);
+    return null;
+  }
   // A lower-case name with accents ("josé garcía") is looked up folded, as a capitalised one is.
   const folded = foldName(lower);
   info = capitalisedAt(word) || firstNames.has(lower) || lastNames.has(lower) || (folded !== lower && (firstNames.has(folded) || lastNames.has(folded))) ? describeWord(word, lower) : null;
@@ -340,6 +347,9 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
  * before the verb; one word alone needs a dictionary to back it ("Okafor reports", not
  * "Radiology reports").
  */
+/** What follows a possessive ("Laaksonen's glucose"): a lower-case noun. */
+const POSSESSIVE = /^[ \t]{1,2}\p{Ll}/u;
+
 function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks): void {
   // Names other rules found: "Mr. Okafor came in. Later Okafor reported pain." — the subject is
   // the known name; the sentence's first word before it is not part of it.
@@ -349,14 +359,18 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
   });
   for (let j = 0; j < tokens.length; j++) {
     const last = tokens[j]!;
-    if (!last.nameLike || !PERSON_PREDICATE.test(text.slice(last.end, last.end + 24))) continue;
+    if (!last.nameLike) continue;
+    const after = text.slice(last.end, last.end + 24);
+    // "Aino Laaksonen's glucose log": a possessive of two or three such words is a person's too.
+    const possessive = (last.text.endsWith("'s") || last.text.endsWith('’s')) && POSSESSIVE.test(after);
+    if (!possessive && !PERSON_PREDICATE.test(after)) continue;
     let i = j;
     while (i > 0 && j - i < 3 && (tokens[i - 1]!.nameLike || tokens[i - 1]!.initial) && adjacent(text, tokens[i - 1]!, tokens[i]!, false, false)) {
       const previous = tokens[i - 1]!;
       if (known.has(tokens[i]!.lower) && !known.has(previous.lower) && sentenceStart(text, previous.start)) break;
       i--;
     }
-    if (i === j && !(last.knownLast || last.knownFirst || last.worldName || known.has(last.lower))) continue;
+    if (i === j && (possessive || !(last.knownLast || last.knownFirst || last.worldName || known.has(last.lower)))) continue;
     // A phrase that opens with an everyday capitalised word is a department or a thing ("Social
     // Work reports", "Blood Bank reports"); a title or label before a name is handled above.
     const before = tokens[i - 1];
@@ -444,7 +458,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME],
+  patterns: [NAME_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME, POSSESSIVE],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
