@@ -26,6 +26,8 @@ export interface SessionMoved { sessionId: string; owner: string }
 
 export const SESSION_MOVED_CHANNEL = 'gatehouse:mcp-session-moved';
 const PREFIX = 'gatehouse:mcp-session:';
+/** A record's largest size: initialize params are a few hundred bytes; a client padding them gets no resumable session, not a big Redis key. */
+const MAX_RECORD_BYTES = 32 * 1024;
 /** Session ids the gateway hands out are UUIDs; anything else is never looked up. */
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -55,9 +57,12 @@ export class SessionDirectory {
     return SESSION_ID.test(value);
   }
 
+  /** Rejects a record larger than MAX_RECORD_BYTES (a client's initialize params are its own to fill): that session is not resumable. */
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
     const key = PREFIX + record.sessionId;
-    await this.redis.multi().hset(key, 'record', JSON.stringify(record), 'owner', this.owner).pexpire(key, ttlMs).exec();
+    const json = JSON.stringify(record);
+    if (Buffer.byteLength(json) > MAX_RECORD_BYTES) throw new Error(`the session's initialize params are larger than ${MAX_RECORD_BYTES} bytes; it is not kept for resuming`);
+    await this.redis.multi().hset(key, 'record', json, 'owner', this.owner).pexpire(key, ttlMs).exec();
     this.touched.set(record.sessionId, Date.now());
   }
 

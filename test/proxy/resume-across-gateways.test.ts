@@ -323,6 +323,22 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
     }
   }, 120_000);
 
+  test('hostile: initialize params padded past 32 KB make a working session that is not kept for resuming (no big Redis key)', async () => {
+    const a = await startGateway();
+    const { token } = await grant();
+    const padded = { ...initializeBody(), params: { ...initializeBody().params, clientInfo: { name: 'x'.repeat(40_000), version: '1' } } };
+    const init = await rawPost(a.url, 'everything', padded, { authorization: `Bearer ${token}` });
+    expect(init.status).toBe(200);
+    const id = init.headers.get('mcp-session-id')!;
+    const headers = { authorization: `Bearer ${token}`, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' };
+    expect((await rawPost(a.url, 'everything', echo(2, 'works here'), headers)).text).toContain('Echo: works here');
+    expect(await redis.exists(`gatehouse:mcp-session:${id}`)).toBe(0);
+    const b = await startGateway();
+    expect((await rawPost(b.url, 'everything', echo(3, 'elsewhere'), headers)).status).toBe(404);
+    await a.gateway.close();
+    await b.gateway.close();
+  }, 60_000);
+
   test('bad input: a session id that is not one the gateway hands out is never looked up or resumed', async () => {
     const b = await startGateway();
     const { token } = await grant();
