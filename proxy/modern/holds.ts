@@ -133,7 +133,8 @@ async function askToComeBack(deps: ModernHoldDeps, request: HoldRequest, command
   const text = (tool.content[0] as { text: string }).text;
   const message = text.replace(/Once it is approved, call the same tool again[^\n]*/, 'Once an approver has decided, continue: the gateway then runs the call once if it was approved, or says who denied it and why.');
   const params = byUrl
-    ? { mode: 'url', elicitationId: commandId, url, message }
+    // 2026-07-28 URL mode has no elicitationId (the revision removed it with notifications/elicitation/complete).
+    ? { mode: 'url', url, message }
     : { mode: 'form', message, requestedSchema: { type: 'object', properties: {} } };
   return { kind: 'answer', commandId, result: inputRequiredResult({ [APPROVAL_INPUT]: { method: 'elicitation/create', params } }, state), note: again ? 'still held' : 'held' };
 }
