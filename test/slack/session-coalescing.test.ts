@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import { blocksToLines, waitForMessage, waitForResponses, type SlackMessage } from '../../devstack/slack';
 import { temporalDataConverter, temporalSettings } from '../../lib';
 import type { AccessStatus } from '../../workflows';
@@ -73,6 +76,17 @@ describe('MCP session starts are one reply per grant in the approvers\' thread',
     // The whole history replays with today's workflow code: deterministic, and replay runs no activity.
     const history = await stack.client.workflow.getHandle(requestId).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(temporalSettings()) }, history, requestId);
+  });
+
+  test('a history recorded before coalescing (one notice per session, 2 sessions) still replays with today\'s code', async () => {
+    // Recorded with the workflow code of 23bad41~1 (payload encryption off, test data only): a
+    // request made ACTIVE, then two sessions, each its own session_started notice. Running
+    // requests like it must not fail on deploy; patched() keeps their old path on replay.
+    const bytes = Buffer.from(readFileSync(join(__dirname, 'fixtures/sessions-before-coalescing.history.b64'), 'utf8').trim(), 'base64');
+    const history = temporal.api.history.v1.History.decode(bytes);
+    const notices = history.events?.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify') ?? [];
+    expect(notices.length).toBeGreaterThanOrEqual(5);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter({ payloadKeys: 'off' }) }, history, 'req_5nmh6etisuvm67g6ys2i');
   });
 
   test('the first post answered with a lost 500 (posted, answer lost) is not posted twice by the retry; the count still arrives', async () => {
