@@ -28,6 +28,15 @@ function devConfigPath(): string {
   return existsSync(own) ? own : join(projectRoot, 'gatehouse.example.yaml');
 }
 
+/** Worker processes of the dev stack: GATEHOUSE_DEV_WORKERS (1 to 4), default 1. */
+export function devWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GATEHOUSE_DEV_WORKERS;
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 4) throw new Error(`GATEHOUSE_DEV_WORKERS must be a whole number from 1 to 4, not "${raw}"`);
+  return n;
+}
+
 function prefixed(name: string) {
   return (line: string) => process.stdout.write(`[${name.padEnd(9)}] ${line}\n`);
 }
@@ -176,6 +185,9 @@ export async function runDevStack(_args: string[]): Promise<number> {
     const worker = start('worker', ['worker'], workerEnv, (line) => {
       if (line.includes('worker running')) workerRunning = true;
     });
+    // GATEHOUSE_DEV_WORKERS=2 runs more worker processes on the same task queue: Temporal spreads
+    // workflow and activity tasks over them (where the machine has the cores for it).
+    for (let i = 2; i <= devWorkerCount(); i++) start(`worker-${i}`, ['worker'], workerEnv);
     const slackApp = start('slack-app', slack?.appArgs ?? ['slack-app']);
     const api = start('api', ['api'], { ...shared, GATEHOUSE_API_PORT: String(apiPort), GATEHOUSE_GATEWAY_URL: gatewayUrl });
     const gateway = start('gateway', ['gateway'], { ...shared, GATEHOUSE_GATEWAY_PORT: String(gatewayPort), GATEHOUSE_ACCESS_REQUEST_URL: `${apiUrl}/v1/access-requests`, ...gatewayOAuthEnv });

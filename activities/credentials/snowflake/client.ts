@@ -70,6 +70,11 @@ export class SnowflakeClient {
     });
   }
 
+  /** False once the session is gone (closed, expired, or its login failed). */
+  isUp(): boolean {
+    return this.connection.isUp();
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.connection.destroy(() => resolve()));
   }

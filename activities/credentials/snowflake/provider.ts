@@ -2,8 +2,10 @@ import { createPrivateKey, generateKeyPairSync, randomInt } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
 import type { IssuedCredentialLimits } from '../registry';
+import { BrokerSession } from './broker-session';
 import { withClient, type KeyPairLogin, type Row, type SnowflakeClient } from './client';
 import { credentialRefFor, type SnowflakeCredential } from './credential';
+import { KeyPairPool } from './key-pool';
 import {
   CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
 } from './names';
@@ -26,6 +28,8 @@ const VAULT_MARGIN_MS = 5 * 60_000;
  */
 export class SnowflakeCredentialProvider implements CredentialProvider {
   readonly kind = 'snowflake';
+  private readonly session: BrokerSession;
+  private readonly keys = new KeyPairPool();
 
   constructor(
     readonly target: string,
@@ -39,11 +43,17 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     } catch {
       throw new Error(`target "${target}": the broker private key in ${settings.brokerPrivateKeyEnv} is not a PEM private key`);
     }
+    this.session = new BrokerSession({ account: settings.account, accessUrl: settings.accessUrl, username: settings.brokerUser, privateKey: brokerKey, role: settings.brokerRole });
   }
 
+  /** Runs broker statements on the target's one long-lived broker session. */
   private broker<T>(work: (client: SnowflakeClient) => Promise<T>): Promise<T> {
-    const s = this.settings;
-    return withClient({ account: s.account, accessUrl: s.accessUrl, username: s.brokerUser, privateKey: this.brokerKey, role: s.brokerRole }, work);
+    return this.session.run(work);
+  }
+
+  /** Closes the broker session (worker shutdown, tests). */
+  close(): Promise<void> {
+    return this.session.close();
   }
 
   private async findUser(client: SnowflakeClient, principal: string): Promise<Row | undefined> {
@@ -104,12 +114,8 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     const principal = principalFor(request.requestId);
     const comment = commentFor(request.requestId, request.target, request.expiresAt);
     const s = this.settings;
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'der' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
-    const publicKeyBody = publicKey.toString('base64');
+    const { publicKeyDer, privateKeyPem: privateKey } = await this.keys.take();
+    const publicKeyBody = publicKeyDer.toString('base64');
     // A runaway statement (an agent's accidental cross join) ends at the target's statementTimeout (default 5 min).
     const timeoutSeconds = Math.max(1, Math.ceil((this.limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) / 1000));
     const defaults = [
