@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
+import { MODERN } from './modern-support';
+import { GATEWAY_TEST_CONFIG, testRedisUrl } from './support';
+
+// No sticky routing for 2026-07-28 clients: two `gatehouse gateway` processes share Redis (and
+// nothing else); a plain round-robin in front of them sends one modern client's requests to
+// both. Every request is served, and the recording is one: one session start, every entry in it.
+describe('a modern client spread over two gateway processes sharing Redis', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-modern-replicas-'));
+  writeFileSync(join(dir, 'gatehouse.yaml'), GATEWAY_TEST_CONFIG);
+  const keys = { vault: randomBytes(32), token: randomBytes(32) };
+  const env = () => ({
+    ...process.env, GATEHOUSE_ENCRYPTION_KEY: keys.vault.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: keys.token.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
+    REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
+  });
+  const gateways: { process: ManagedProcess; url: string }[] = [];
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    await waitForRedis(redis);
+    for (const name of ['gateway A', 'gateway B']) {
+      const port = await freePort();
+      const child = startProcess(name, process.execPath, [join(__dirname, '../../bin/gatehouse.js'), 'gateway', '--port', String(port)], { env: env(), detached: true });
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(`${name} to listen`, async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, child);
+      gateways.push({ process: child, url });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(gateways.map((g) => g.process.stop()));
+    redis?.disconnect();
+  });
+
+  test('discover, list and masked calls alternate between the processes; one recording session, nothing unmasked in it', async () => {
+    const grants = new GrantStore(redis, keys.token);
+    const vault = new RedisSecretVault(redis, keys.vault);
+    const requestId = newRequestId();
+    const grantId = newGrantId();
+    await vault.put(`cred_${requestId}`, 'not-a-real-key', 120_000);
+    await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+
+    // The load balancer: each HTTP request to the next gateway, no affinity of any kind.
+    const served: { A: number[]; B: number[] } = { A: [], B: [] };
+    let next = 0;
+    const roundRobin = async (input: string | URL | Request, init?: RequestInit) => {
+      const which = next++ % 2 === 0 ? 'A' : 'B';
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const target = new URL(gateways[which === 'A' ? 0 : 1]!.url);
+      url.host = target.host;
+      const res = await fetch(url, init);
+      served[which].push(res.status);
+      return res;
+    };
+    const transport = new StreamableHTTPClientTransport(new URL(`${gateways[0]!.url}/mcp/everything`), {
+      requestInit: { headers: { Authorization: `Bearer ${grants.tokenFor(grantId)}` } },
+      fetch: roundRobin as typeof fetch,
+    });
+    const client = new Client({ name: 'spread-client', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });
+    await client.connect(transport);
+    expect(client.getProtocolEra()).toBe('modern');
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('echo');
+    for (const n of [1, 2, 3, 4]) {
+      const echoed = await client.callTool({ name: 'echo', arguments: { message: `call ${n}: SSN 123-45-678${n}` } });
+      expect(echoed.content).toEqual([{ type: 'text', text: `Echo: call ${n}: SSN [SSN]` }]);
+    }
+    await client.close();
+    // Both processes answered, every time with 200.
+    expect(served.A.length).toBeGreaterThanOrEqual(3);
+    expect(served.B.length).toBeGreaterThanOrEqual(3);
+    expect([...served.A, ...served.B].every((s) => s === 200)).toBe(true);
+
+    const stream = await redis.xrange(`gatehouse:recording:${requestId}`, '-', '+');
+    const entries = stream.map(([, fields]) => JSON.parse(fields[1]!) as { type: string; sessionId?: string; method?: string });
+    expect(entries.filter((e) => e.type === 'session_start')).toHaveLength(1);
+    expect(new Set(entries.map((e) => e.sessionId))).toEqual(new Set([`${grantId}.stateless`]));
+    expect(entries.filter((e) => e.type === 'request' && e.method === 'tools/call')).toHaveLength(4);
+    expect(entries.filter((e) => e.type === 'response')).toHaveLength(entries.filter((e) => e.type === 'request').length);
+    expect(JSON.stringify(stream)).not.toMatch(/123-45-678\d/);
+  }, 120_000);
+});
