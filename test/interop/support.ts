@@ -92,7 +92,7 @@ export function goToolchain(): string | undefined {
 }
 
 /** Builds a client under test/interop/ (its own go.mod and go.sum) into a cache folder; returns the binary. */
-export function buildGoClient(go: string, folder: 'go-client' | 'mcp-go-client' = 'go-client'): string {
+export function buildGoClient(go: string, folder: 'go-client' | 'go-modern-client' | 'mcp-go-client' = 'go-client'): string {
   const out = join(process.env.GATEHOUSE_CACHE_DIR ?? join(homedir(), '.cache', 'gatehouse'), 'interop');
   mkdirSync(out, { recursive: true });
   const binary = join(out, `gatehouse-interop-${folder}`);
