@@ -12,7 +12,7 @@ const FOLDERS = [
   'access', 'activities', 'api', 'audit', 'bench', 'cli', 'devstack', 'lib', 'mcp-servers', 'phi', 'policy', 'proxy', 'slack-app', 'worker', 'workflows',
 ];
 /** Sub-folders that are doors of their own (an index.ts that other folders may import). */
-const SUB_FOLDER_DOORS = ['lib/slack', 'devstack/slack', 'devstack/snowflake'];
+const SUB_FOLDER_DOORS = ['lib/slack', 'devstack/slack', 'devstack/snowflake', 'api/console'];
 
 const except = (...names) => FOLDERS.filter((f) => !names.includes(f));
 const ENTRY_POINTS = ['api', 'slack-app', 'proxy', 'worker', 'cli'];

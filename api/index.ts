@@ -8,7 +8,8 @@ export { defineRoute, mountRoute, type RouteDefinition, type RouteGroup, type Ha
 export { Problem, problemSchema, PROBLEM_CONTENT_TYPE, type FieldError } from './problem';
 export { buildOpenApiDocument } from './openapi';
 export { accessRoutes, idempotentRequestId, type AccessRoutesOptions } from './routes/access';
-export { auditRoutes, auditRoutesFromEnv, type AuditRoutesOptions } from './routes/audit';
+export { auditRoutes, auditRoutesFromEnv, auditReaderFromEnv, type AuditRoutesOptions } from './routes/audit';
+export { createConsoleRouter, consoleSettings, ConsoleSettingsError, type ConsoleOptions, type ConsoleSettings } from './console';
 export { codecRoutes, codecMiddleware, codecCorsOrigins, type CodecRoutesOptions } from './routes/codec';
 export { apiSettings, ApiSettingsError, DEFAULT_API_PORT, DEFAULT_GATEWAY_URL, type ApiSettings } from './settings';
 export { runApi, listen, type RunningApi } from './server';

@@ -10,7 +10,9 @@ import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
 import { createOidcVerifier } from './auth';
 import { accessRoutes } from './routes/access';
-import { auditRoutesFromEnv } from './routes/audit';
+import { auditReaderFromEnv, auditRoutes, type AuditRoutesOptions } from './routes/audit';
+import { RequestIndex } from '../audit';
+import { consoleSettings, createConsoleRouter, type ConsoleSettings } from './console';
 import { codecCorsOrigins, codecMiddleware, codecRoutes } from './routes/codec';
 import { apiSettings, ApiSettingsError } from './settings';
 
@@ -83,19 +85,30 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   } catch (error) {
     throw new ApiSettingsError((error as Error).message);
   }
+  let consoleConfig: ConsoleSettings | undefined;
+  try {
+    consoleConfig = consoleSettings(env, { issuer: settings.oidc.issuer, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}) });
+  } catch (error) {
+    throw new ApiSettingsError((error as Error).message);
+  }
   const client = await connectTemporalClient(temporal);
   const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations() });
+  const audit: Pick<AuditRoutesOptions, 'reader' | 'publicKey' | 'signingKey'> = auditReaderFromEnv(env, client, config);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,
     routes: [
-      accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl, changes }), auditRoutesFromEnv(env, client, config),
+      accessRoutes({ access, grants, gatewayUrl: settings.gatewayUrl, changes }), auditRoutes(audit),
       // The Temporal UI decodes history here, for people with audit:read.
       ...(temporal.payloadKeys === 'off' ? [] : [codecRoutes({ keys: temporal.payloadKeys, namespace: temporal.namespace })]),
     ],
-    middleware: [codecMiddleware(corsOrigins)],
+    middleware: [
+      codecMiddleware(corsOrigins),
+      // Auditors in a browser: sign-in with the OpenID provider, then HTML pages (api/console/).
+      ...(consoleConfig ? [createConsoleRouter({ settings: consoleConfig, redis, config, reader: audit.reader, index: new RequestIndex(client, temporal.namespace), signingKey: audit.signingKey, log })] : []),
+    ],
   });
   const running = await listen(app, settings.host, options.port ?? settings.port, tls);
-  log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl }, 'API listening');
+  log.info({ url: running.url, issuer: settings.oidc.issuer, audience: settings.oidc.audience, gateway: settings.gatewayUrl, console: consoleConfig ? `${consoleConfig.publicUrl}/console` : 'off (GATEHOUSE_CONSOLE_CLIENT_ID unset)' }, 'API listening');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'API shutting down');

@@ -20,6 +20,8 @@ export interface CommandSummary {
   classes: string[];
   verdict: string;
   commandId?: string;
+  /** Why the gateway held or refused it, as it told the client. */
+  reason?: string;
   /** For a held command: the approver's decision from the workflow. */
   decision?: { outcome: string; by?: string; at?: string; reason?: string };
   outcome: string;
@@ -28,8 +30,12 @@ export interface CommandSummary {
   answeredAt?: string;
 }
 
-/** Pairs each request entry of the recording with its response (same session and message id). */
-export function sessionCommands(records: readonly ArchiveRecord[], status?: AccessStatus): CommandSummary[] {
+/**
+ * Pairs each request entry of the recording with its response (same session and message id).
+ * `sqlArguments` names a tool's SQL-carrying arguments (the target's policy); without it,
+ * statement / query / sql.
+ */
+export function sessionCommands(records: readonly ArchiveRecord[], status?: AccessStatus, sqlArguments?: (tool: string | undefined) => readonly string[]): CommandSummary[] {
   const out: CommandSummary[] = [];
   const open = new Map<string, CommandSummary>();
   const key = (b: Record<string, unknown>) => `${String(b.sessionId)}\u0000${JSON.stringify(b.messageId ?? null)}`;
@@ -38,7 +44,8 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
     const b = r.body;
     if (b.type === 'request') {
       const args = (b.arguments ?? {}) as Record<string, unknown>;
-      const statement = ['statement', 'query', 'sql'].map((k) => args[k]).find((v) => typeof v === 'string') as string | undefined;
+      const names = sqlArguments?.(typeof b.tool === 'string' ? b.tool : undefined) ?? ['statement', 'query', 'sql'];
+      const statement = names.map((k) => args[k]).find((v) => typeof v === 'string') as string | undefined;
       const held = b.commandId ? status?.commands.find((c) => c.commandId === b.commandId) : undefined;
       const summary: CommandSummary = {
         at: r.at, sessionId: String(b.sessionId), messageId: b.messageId, method: String(b.method),
@@ -47,6 +54,7 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
         classes: Array.isArray(b.classes) ? (b.classes as string[]) : [],
         verdict: String(b.verdict),
         ...(typeof b.commandId === 'string' ? { commandId: b.commandId } : {}),
+        ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
         ...(held ? { decision: { outcome: held.outcome, by: held.decidedBy, at: held.decidedAt, reason: held.reason } } : {}),
         outcome: b.verdict === 'deny' ? 'denied' : 'no answer recorded',
         masked: Array.isArray(b.masked) ? [...(b.masked as { type: string; count: number }[])] : [],
@@ -134,23 +142,28 @@ export function replayText(archive: Archive, options: { includeEvents?: boolean 
     return `+${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}`;
   };
   return steps.map((step) => {
-    const e = step.entry;
-    const kind = String(e.kind === 'event' ? `event:${String(e.type)}` : e.type);
-    let what: string;
-    if (e.type === 'session_start') what = `session ${String(e.sessionId)} by ${String(e.subject)}${e.client ? ` with ${(e.client as { name: string }).name}` : ''}`;
-    else if (e.type === 'request') {
-      const args = e.arguments ? ` ${canonicalJson(e.arguments)}` : '';
-      what = `${String(e.method)}${e.tool ? ` ${String(e.tool)}` : ''}${args} -> ${String(e.verdict)}${e.reason ? ` (${String(e.reason)})` : ''}`;
-    } else if (e.type === 'response') {
-      const body = e.error ? ` ${canonicalJson(e.error)}` : e.result !== undefined ? ` ${canonicalJson(e.result)}` : '';
-      what = `${String(e.outcome)}${body}; masked ${maskedText((e.masked ?? []) as { type: string; count: number }[])}`;
-    } else if (e.type === 'session_end') what = `session ${String(e.sessionId)} ${String(e.reason)}${e.detail ? `: ${String(e.detail)}` : ''}`;
-    else if (e.type === 'refusals') {
-      const counts = (e.counts as { status: number; code: number; kind: string; count: number }[]).map((c) => `${c.count} ${c.kind} (${c.status}/${c.code})`).join(', ');
-      what = `${String(e.total)} refused ${String(e.from)} .. ${String(e.to)}: ${counts}`;
-    } else what = [e.actor, e.detail].filter(Boolean).map(String).join(': ');
+    const { kind, what } = describeStep(step.entry);
     return `${String(step.step).padStart(4)}  ${clock(step.offsetMs)}  ${step.at}  ${kind.padEnd(14)} ${what}`;
   }).join('\n') + '\n';
+}
+
+/** One replay step in words: its kind (`request`, `event:approved` ...) and what happened. */
+export function describeStep(e: Record<string, unknown>): { kind: string; what: string } {
+  const kind = String(e.kind === 'event' ? `event:${String(e.type)}` : e.type);
+  let what: string;
+  if (e.type === 'session_start') what = `session ${String(e.sessionId)} by ${String(e.subject)}${e.client ? ` with ${(e.client as { name: string }).name}` : ''}`;
+  else if (e.type === 'request') {
+    const args = e.arguments ? ` ${canonicalJson(e.arguments)}` : '';
+    what = `${String(e.method)}${e.tool ? ` ${String(e.tool)}` : ''}${args} -> ${String(e.verdict)}${e.reason ? ` (${String(e.reason)})` : ''}`;
+  } else if (e.type === 'response') {
+    const body = e.error ? ` ${canonicalJson(e.error)}` : e.result !== undefined ? ` ${canonicalJson(e.result)}` : '';
+    what = `${String(e.outcome)}${body}; masked ${maskedText((e.masked ?? []) as { type: string; count: number }[])}`;
+  } else if (e.type === 'session_end') what = `session ${String(e.sessionId)} ${String(e.reason)}${e.detail ? `: ${String(e.detail)}` : ''}`;
+  else if (e.type === 'refusals') {
+    const counts = (e.counts as { status: number; code: number; kind: string; count: number }[]).map((c) => `${c.count} ${c.kind} (${c.status}/${c.code})`).join(', ');
+    what = `${String(e.total)} refused ${String(e.from)} .. ${String(e.to)}: ${counts}`;
+  } else what = [e.actor, e.detail].filter(Boolean).map(String).join(': ');
+  return { kind, what };
 }
 
 // ------------------------------------------------------------------------------------------

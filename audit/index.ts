@@ -24,10 +24,12 @@ export {
 } from './settings';
 export { TemporalHistory, HistoryError, type HistorySource, type RequestHistory } from './history';
 export {
-  sessionCommands, describeRequest, replayText, buildEvidencePack, toCsv,
+  sessionCommands, describeRequest, describeStep, replayText, buildEvidencePack, toCsv,
   type CommandSummary, type EvidenceItem, type EvidencePack,
 } from './evidence';
 export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';
 export { AuditReader, type AuditView } from './reader';
 export { createArchiveStore, archiveSetup, type ArchiveSetup } from './archive-setup';
 export { freeTextMasker } from './free-text';
+export { findingsOf } from './findings';
+export { RequestIndex, PageTokenError, visibilityQuery, visibilityLiteral, type RequestFilters, type RequestRow, type RequestPage } from './request-index';

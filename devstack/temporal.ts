@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
 import { searchAttributeKeys } from '../workflows';
 import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
 import { stateDir } from '../lib';
@@ -44,6 +45,11 @@ export function ensureTemporalCli(log: (message: string) => void = () => {}): st
   return cached;
 }
 
+/** How the Temporal CLI names each search attribute type (`--search-attribute Name=Type`). */
+export const CLI_SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, string> = {
+  KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime',
+};
+
 export interface TemporalServer {
   address: string;
   uiUrl?: string;
@@ -72,7 +78,7 @@ export async function startTemporalServer(options: TemporalServerOptions = {}): 
   if (options.fresh) rmSync(dbFile, { force: true });
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, '--log-level', 'error'];
-  for (const key of searchAttributeKeys) args.push('--search-attribute', `${key.name}=Keyword`);
+  for (const key of searchAttributeKeys) args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`);
   let uiUrl: string | undefined;
   if (options.ui) {
     const uiPort = options.uiPort ?? (await freePort());

@@ -143,7 +143,7 @@ const worker: ServiceEnvironment = {
 const api: ServiceEnvironment = {
   service: 'api',
   command: 'api',
-  description: 'REST API for agents and ops (OIDC bearer tokens), the audit routes and the /audit page.',
+  description: 'REST API for agents and ops (OIDC bearer tokens), the audit routes and the audit console (/console).',
   variables: [
     CONFIG, ...TEMPORAL, ENCRYPTION_KEY, GRANT_TOKEN_KEY, LOG_LEVEL, LOG_FORMAT, STATE_DIR,
     v('REDIS_URL', 'Grants: a revoke cuts the grant here at once, before the workflow revokes the rest.', { secret: true, default: 'redis://127.0.0.1:6379' }),
@@ -161,6 +161,14 @@ const api: ServiceEnvironment = {
     v('GATEHOUSE_API_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the API\'s own listener, with HSTS; unset behind a TLS-terminating load balancer.'),
     v('GATEHOUSE_API_TLS_KEY_FILE', 'PEM private key of GATEHOUSE_API_TLS_CERT_FILE (a mounted secret).'),
     CATALOG_NAMESPACE,
+    v('GATEHOUSE_CONSOLE_CLIENT_ID', 'The audit console\'s client id at the OpenID provider (authorization code + PKCE); unset: no console.'),
+    v('GATEHOUSE_CONSOLE_CLIENT_SECRET', 'The audit console\'s client secret.', { secret: true }),
+    v('GATEHOUSE_CONSOLE_ISSUER', 'The OpenID provider auditors sign in at.', { default: 'GATEHOUSE_OIDC_ISSUER' }),
+    v('GATEHOUSE_CONSOLE_PUBLIC_URL', 'The origin browsers reach the API at; the provider returns people to <url>/console/callback (https except on loopback).', { default: 'GATEHOUSE_API_PUBLIC_URL' }),
+    v('GATEHOUSE_CONSOLE_SUBJECT_CLAIM', 'The ID token claim that names the person (email must be verified).', { default: 'email' }),
+    v('GATEHOUSE_CONSOLE_GROUPS_CLAIM', 'The ID token claim listing the person\'s groups (matched against idp-group: entries of audit.readers).', { default: 'groups' }),
+    v('GATEHOUSE_CONSOLE_SCOPES', 'Scopes asked at sign-in.', { default: 'openid email profile groups' }),
+    v('GATEHOUSE_CONSOLE_SESSION_TTL', 'A console session ends this long after sign-in (1m to 7d).', { default: '8h' }),
     v('GATEHOUSE_CODEC_CORS_ORIGINS', 'Origins of the Temporal UI allowed to call the codec server (/codec/decode) from a browser, comma separated (https://temporal-ui.example.org).'),
     ...ARCHIVE_STORE,
     v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Optional here: when set, the API signs evidence exports with it. Prefer giving the API only the public key.', { secret: true }),

@@ -173,7 +173,18 @@ export const configSchema = z.strictObject({
   /** MCP clients known in advance to the gateway's OAuth authorization server (proxy/oauth). */
   oauth: z.strictObject({ clients: z.array(oauthClientSchema).default([]) }).optional(),
   gateway: gatewaySchema.prefault({}),
+  /** Who may read every request's evidence in the audit console (audit:read). */
+  audit: z.strictObject({
+    /** Subjects, group:<a group above>, or idp-group:<a value of the OpenID provider's groups claim>. */
+    readers: z.array(principalRef).default([]),
+  }).prefault({}),
 }).superRefine((config, ctx) => {
+  config.audit.readers.forEach((ref, index) => {
+    if (ref.startsWith('group:') && !(ref.slice(6) in config.groups)) {
+      ctx.addIssue({ code: 'custom', path: ['audit', 'readers', index], message: `unknown group "${ref.slice(6)}" (define it under groups, or write idp-group:${ref.slice(6)} for a group of the OpenID provider)` });
+    }
+    if (ref === '*') ctx.addIssue({ code: 'custom', path: ['audit', 'readers', index], message: '"*" would let anyone who can sign in read every request; name the auditors' });
+  });
   const seen = new Set<string>();
   config.targets.forEach((target, index) => {
     if (seen.has(target.name)) {

@@ -6,3 +6,4 @@ export type { Evaluation } from './evaluate';
 export { classifySql, hasRowLimit, applyRowLimit, type SqlClass, type SqlClassification, type ClassifyOptions } from './sql';
 export { sqlArgumentsFor, isSnowflakeTarget, SNOWFLAKE_SQL_ARGUMENTS, type SqlDeclaringTarget } from './sql-tools';
 export { catalogScopeOf } from './catalog-scope';
+export { mayReadAudit, IDP_GROUP_PREFIX } from './audit-readers';

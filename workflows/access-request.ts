@@ -16,7 +16,7 @@ import {
   type MessageResult, type RevokeInput,
 } from './messages';
 import { announceChange } from './request-changes';
-import { approverKey, stateKey } from './search-attributes';
+import { approverKey, findingsKey, stateKey } from './search-attributes';
 import { acceptanceTime, expiringSoonLeadMs, START_DELAY_SHOWN_MS } from './timing';
 import {
   SIGN_IN_TIMELINE_PREFIX, signInStepTypes,
@@ -431,7 +431,9 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     await safeNotify('revoked');
   };
   const archive = async () => {
-    s.archive = await archiveRequest(s);
+    const archived = await archiveRequest(s);
+    s.archive = { digest: archived.digest, location: archived.location };
+    if (archived.findings?.length && patched('archive-findings')) upsertSearchAttributes([{ key: findingsKey, value: archived.findings }]);
     record('archived', undefined, s.archive.digest);
     if (s.state === 'REVOKED') setState('ARCHIVED');
     await safeNotify('archived');

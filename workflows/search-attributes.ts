@@ -5,5 +5,7 @@ export const requesterKey = defineSearchAttributeKey('GatehouseRequester', Searc
 export const targetKey = defineSearchAttributeKey('GatehouseTarget', SearchAttributeType.KEYWORD);
 export const stateKey = defineSearchAttributeKey('GatehouseState', SearchAttributeType.KEYWORD);
 export const approverKey = defineSearchAttributeKey('GatehouseApprover', SearchAttributeType.KEYWORD);
+/** What the archived session held: `held` (a command waited for an approver), `denied` (a command was refused or a held one not approved), `masked` (PHI was masked). Set when the request is archived. */
+export const findingsKey = defineSearchAttributeKey('GatehouseFindings', SearchAttributeType.KEYWORD_LIST);
 
-export const searchAttributeKeys = [requesterKey, targetKey, stateKey, approverKey];
+export const searchAttributeKeys = [requesterKey, targetKey, stateKey, approverKey, findingsKey];

@@ -225,7 +225,12 @@ export interface ArchiveResult {
   /** SHA-256 chain head of the archive, kept in history so later edits are detectable. */
   digest: string;
   location: string;
+  /** What the archived session held, for finding it (the GatehouseFindings search attribute); not kept in the status. */
+  findings?: ArchiveFinding[];
 }
+
+export const archiveFindings = ['held', 'denied', 'masked'] as const;
+export type ArchiveFinding = (typeof archiveFindings)[number];
 
 /** The side effects the access workflow orders; implemented in activities/. */
 export interface AccessActivities {

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  ArchiveStoreError, buildArchive, lifecycleEvents, maskFreeTextFields, RecordingLog, serializeArchive, verifyArchive,
+  ArchiveStoreError, buildArchive, findingsOf, lifecycleEvents, maskFreeTextFields, parseArchive, RecordingLog, serializeArchive, verifyArchive,
   signedManifestSchema, type ArchiveStore, type RecordingEntry, type VerificationReport,
 } from '../../audit';
 import type { Logger } from '../../lib';
@@ -83,6 +83,6 @@ export class AuditArchiver implements Archiver {
     }
     await recordings.delete(requestId);
     this.options.log?.info({ requestId, head: report.head, records: report.records, location, deletedRecordingEntries: held }, 'request archived');
-    return { digest: report.head, location };
+    return { digest: report.head, location, findings: findingsOf(parseArchive(files).records, status) };
   }
 }

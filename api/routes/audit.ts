@@ -1,5 +1,5 @@
 // The audit routes (audit:read): a request's evidence, its session replay, the evidence pack for
-// a period, the archive public key, and the browser audit page. `auditRoutesFromEnv` builds
+// a period, the archive public key (the browser console is api/console/). `auditRoutesFromEnv` builds
 // them from the same environment the worker's archiver reads (see audit/settings.ts).
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
@@ -12,7 +12,6 @@ import { isRequestId, stateDir } from '../../lib';
 import { SCOPES } from '../auth';
 import { Problem } from '../problem';
 import { defineRoute, type RouteGroup } from '../route';
-import { AUDIT_PAGE_HTML, AUDIT_PAGE_SCRIPT } from './audit-page';
 
 export interface AuditRoutesOptions {
   reader: AuditReader;
@@ -114,26 +113,18 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
       }),
       defineRoute({
         method: 'get', path: '/audit', operationId: 'auditPage', tags: ['audit'], public: true,
-        summary: 'The audit page: a request\'s timeline and its session replay (data is fetched with your audit:read token)',
-        responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+        summary: 'The audit console moved to /console (sign in with the OpenID provider; no token to paste)',
+        responses: { 308: { description: 'Redirect to /console' } },
         handler: ({ res }) => {
-          res.status(200).type('html').set({ 'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:", 'cache-control': 'no-store' }).send(AUDIT_PAGE_HTML);
-        },
-      }),
-      defineRoute({
-        method: 'get', path: '/audit/app.js', operationId: 'auditPageScript', tags: ['audit'], public: true,
-        summary: 'The audit page\'s script',
-        responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
-        handler: ({ res }) => {
-          res.status(200).type('text/javascript').set('cache-control', 'no-store').send(AUDIT_PAGE_SCRIPT);
+          res.redirect(308, '/console');
         },
       }),
     ],
   };
 }
 
-/** The audit routes configured like the worker's archiver: store, keys, Temporal history, PHI masking of free text. */
-export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client, config: Pick<GatehouseConfig, 'targets'> = { targets: [] }): RouteGroup {
+/** The audit reader and keys configured like the worker's archiver: store, keys, Temporal history, PHI masking of free text. */
+export function auditReaderFromEnv(env: NodeJS.ProcessEnv, client: Client, config: Pick<GatehouseConfig, 'targets'> = { targets: [] }): Pick<AuditRoutesOptions, 'reader' | 'publicKey' | 'signingKey'> {
   const settings = archiveSettingsFromEnv(env, { folder: stateDir('archives') });
   const store = createArchiveStore(settings.store);
   const keys = stateDir('keys');
@@ -147,5 +138,10 @@ export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client, confi
     }
   };
   const reader = new AuditReader({ history: new TemporalHistory(client), store, verifyKey: publicKey, maskFreeText: freeTextMasker(config) });
-  return auditRoutes({ reader, publicKey, signingKey });
+  return { reader, publicKey, signingKey };
+}
+
+/** The audit routes configured like the worker's archiver. */
+export function auditRoutesFromEnv(env: NodeJS.ProcessEnv, client: Client, config: Pick<GatehouseConfig, 'targets'> = { targets: [] }): RouteGroup {
+  return auditRoutes(auditReaderFromEnv(env, client, config));
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expandPrincipals, loadConfig } from '../../policy';
 import { developmentKeys } from '../dev-keys';
-import { clientEnvFile, developmentClients, startOidcProvider, writeClientEnvFiles } from '../oidc';
+import { clientEnvFile, developmentClients, developmentPeople, startOidcProvider, writeClientEnvFiles } from '../oidc';
 import { preferredPort, startProcess, superviseChildProcesses, waitFor, type ManagedProcess } from '../processes';
 import { ensureRedis } from '../redis';
 import { planSlackDev } from '../slack';
@@ -120,17 +120,21 @@ export async function runDevStack(_args: string[]): Promise<number> {
     let oidcEnv: Record<string, string> = {};
     let codecLine = '  codec         none: the Temporal UI shows ciphertext (GATEHOUSE_OIDC_ISSUER is set; see docs/deployment.md for the UI\'s own sign-in)';
     let gatewayOAuthEnv: Record<string, string> = {};
+    let consoleEnv: Record<string, string> = {};
     if (!process.env.GATEHOUSE_OIDC_ISSUER) {
       const clients = developmentClients(config, oidcDir);
       // People sign in to MCP clients through the gateway (proxy/oauth): everyone the policy names by email, any password.
       const gatewayRp = { clientId: 'gatehouse-gateway', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${gatewayUrl}/oauth/callback`] };
-      const people = clients.filter((c) => c.clientId.includes('@')).map((c) => ({ email: c.clientId }));
+      const people = developmentPeople(config, clients);
       const uiClient = { clientId: DEV_UI_CLIENT, clientSecret: randomBytes(24).toString('base64url'), scope: 'audit:read' };
-      const oidc = await step(startOidcProvider({ clients: [...clients, uiClient], audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp] }));
+      // Auditors sign in to the audit console (api/console) as its relying party.
+      const consoleRp = { clientId: 'gatehouse-console', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${apiUrl}/console/callback`] };
+      const oidc = await step(startOidcProvider({ clients: [...clients, uiClient], audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp, consoleRp] }));
       gatewayOAuthEnv = { GATEHOUSE_OAUTH_ISSUER: oidc.issuer, GATEHOUSE_OAUTH_CLIENT_ID: gatewayRp.clientId, GATEHOUSE_OAUTH_CLIENT_SECRET: gatewayRp.clientSecret, GATEHOUSE_OAUTH_DEVELOPMENT: 'true', GATEHOUSE_GATEWAY_PUBLIC_URL: gatewayUrl };
       cleanups.push(() => oidc.close());
       writeClientEnvFiles(oidcDir, clients, { issuer: oidc.issuer, audience: DEV_AUDIENCE, apiUrl });
       oidcEnv = { GATEHOUSE_OIDC_ISSUER: oidc.issuer, GATEHOUSE_OIDC_AUDIENCE: DEV_AUDIENCE };
+      consoleEnv = { GATEHOUSE_CONSOLE_CLIENT_ID: consoleRp.clientId, GATEHOUSE_CONSOLE_CLIENT_SECRET: consoleRp.clientSecret, GATEHOUSE_CONSOLE_PUBLIC_URL: apiUrl };
       say(`OIDC      ${oidc.issuer} (local; a client per subject in the config, credentials in ${relative(projectRoot, oidcDir)}/clients/)`);
       if (relayPort !== undefined) {
         const uiOrigins = [temporal.uiUrl!, `http://localhost:${uiPort}`];
@@ -189,7 +193,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
     // workflow and activity tasks over them (where the machine has the cores for it).
     for (let i = 2; i <= devWorkerCount(); i++) start(`worker-${i}`, ['worker'], workerEnv);
     const slackApp = start('slack-app', slack?.appArgs ?? ['slack-app']);
-    const api = start('api', ['api'], { ...shared, GATEHOUSE_API_PORT: String(apiPort), GATEHOUSE_GATEWAY_URL: gatewayUrl });
+    const api = start('api', ['api'], { ...shared, ...consoleEnv, GATEHOUSE_API_PORT: String(apiPort), GATEHOUSE_GATEWAY_URL: gatewayUrl });
     const gateway = start('gateway', ['gateway'], { ...shared, GATEHOUSE_GATEWAY_PORT: String(gatewayPort), GATEHOUSE_ACCESS_REQUEST_URL: `${apiUrl}/v1/access-requests`, ...gatewayOAuthEnv });
 
     await step(waitFor('the worker', async () => (workerRunning ? true : undefined), 120_000, worker));
@@ -202,7 +206,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
     say(`  Temporal UI   ${temporal.uiUrl}`);
     say(codecLine);
     say(`  REST API      ${apiUrl}  (OpenAPI ${apiUrl}/v1/openapi.json)`);
-    say(`  audit page    ${apiUrl}/audit`);
+    say(`  audit console ${apiUrl}/console${consoleEnv.GATEHOUSE_CONSOLE_CLIENT_ID ? '  (sign in as an audit reader of the config, any password)' : ' (off: set GATEHOUSE_CONSOLE_CLIENT_ID and _SECRET for your provider)'}`);
     for (const target of config.targets) say(`  MCP endpoint  ${gatewayUrl}/mcp/${target.name}`);
     if (gatewayOAuthEnv.GATEHOUSE_OAUTH_ISSUER) say('  sign in from any MCP client with just that URL (as anyone the policy names, any password)');
     slackLines.forEach(say);

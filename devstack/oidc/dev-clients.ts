@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandPrincipals, type GatehouseConfig } from '../../policy';
-import { API_SCOPES, type OidcClient } from './provider';
+import { API_SCOPES, type OidcClient, type OidcPerson } from './provider';
 
 /**
  * One client-credentials client per subject named in gatehouse.yaml (requesters, approvers and
@@ -47,4 +47,18 @@ export function writeClientEnvFiles(dir: string, clients: OidcClient[], env: { i
     ];
     writeFileSync(clientEnvFile(dir, client.clientId), `${lines.join('\n')}\n`, { mode: 0o600 });
   }
+}
+
+/**
+ * The people who can sign in at the local provider (any password): everyone the policy names by
+ * email, and the audit readers. Each is listed in the groups of gatehouse.yaml they belong to, as
+ * the provider's `groups` claim, so idp-group: readers work in development too.
+ */
+export function developmentPeople(config: GatehouseConfig, clients: OidcClient[]): OidcPerson[] {
+  const emails = new Set(clients.map((c) => c.clientId).filter((id) => id.includes('@')));
+  for (const subject of expandPrincipals(config, config.audit.readers.filter((r) => !r.startsWith('idp-group:')))) if (subject.includes('@')) emails.add(subject);
+  return [...emails].sort().map((email) => ({
+    email,
+    groups: Object.keys(config.groups).filter((group) => expandPrincipals(config, [`group:${group}`]).includes(email)),
+  }));
 }

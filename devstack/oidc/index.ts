@@ -1,2 +1,2 @@
 export { startOidcProvider, API_SCOPES, type OidcClient, type OidcPerson, type OidcRelyingParty, type TestOidcProvider } from './provider';
-export { developmentClients, writeClientEnvFiles, clientEnvFile } from './dev-clients';
+export { developmentClients, developmentPeople, writeClientEnvFiles, clientEnvFile } from './dev-clients';

@@ -32,7 +32,7 @@ export interface TestOidcProvider {
 }
 
 /** A person who can sign in with the authorization code flow (any password; the provider's dev login page). */
-export interface OidcPerson { email: string; name?: string; emailVerified?: boolean }
+export interface OidcPerson { email: string; name?: string; emailVerified?: boolean; /** The `groups` claim (scope groups). */ groups?: string[] }
 /** A relying party people sign in to (the gateway's authorization server). */
 export interface OidcRelyingParty { clientId: string; clientSecret: string; redirectUris: string[] }
 
@@ -71,9 +71,9 @@ export async function startOidcProvider(options: { clients?: OidcClient[]; audie
     // People sign in on the provider's own development login page (any password): known people get a verified email.
     findAccount: (_ctx: unknown, sub: string) => {
       const person = (options.people ?? []).find((p) => p.email.toLowerCase() === sub.toLowerCase());
-      return { accountId: sub, claims: () => ({ sub, email: sub, email_verified: person ? person.emailVerified ?? true : false, ...(person?.name ? { name: person.name } : {}) }) };
+      return { accountId: sub, claims: () => ({ sub, email: sub, email_verified: person ? person.emailVerified ?? true : false, ...(person?.name ? { name: person.name } : {}), ...(person?.groups ? { groups: person.groups } : {}) }) };
     },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     jwks: { keys: [jwk] },

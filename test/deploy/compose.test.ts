@@ -15,6 +15,7 @@ import { slackAppSettings } from '../../slack-app';
 import { DEFAULT_TASK_QUEUE } from '../../lib';
 import { SERVICE_ENVIRONMENT, missingEnvironment, serviceVariable, type ServiceName } from '../../lib/environment';
 import { searchAttributeKeys } from '../../workflows';
+import { CLI_SEARCH_ATTRIBUTE_TYPES } from '../../devstack/temporal';
 import { loadConfig } from '../../policy';
 import { parseSnowflakeSettings } from '../../activities/credentials/snowflake/settings';
 
@@ -326,10 +327,9 @@ describe('docker-compose.yml', () => {
     const script = commandOf(setup).join(' ');
     expect(rawEnvironment(setup).NAMESPACE).toBe(rawEnvironment(service('worker')).TEMPORAL_NAMESPACE);
     for (const key of code.searchAttributeKeys) {
-      expect(key.type).toBe('KEYWORD');
-      expect(script).toContain(key.name);
+      expect(script).toContain(`${key.name}:${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`);
     }
-    expect(script).toContain('--type Keyword');
+    expect(script).toContain('--type "$$type"');
   });
 
   test('Redis persists (append-only file on a volume), never evicts, and needs a password', () => {
