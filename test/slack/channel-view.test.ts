@@ -6,6 +6,7 @@ import { channelMessagesHtml, startLocalSlack, type LocalSlack, type SlackMessag
 import { escapeText, inert } from '../../lib/slack';
 import { SLACK_TEST_SEED } from './stack';
 import { silentLogger } from './support';
+import { eventually } from '../support/eventually';
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const signingSecret = 'channel-view-signing-secret-0123456789';
@@ -302,5 +303,35 @@ describe('the channel view renders Block Kit like Slack, and its buttons work', 
     expect(html).not.toMatch(/<script|<img|<iframe|\son\w+="|href="javascript:/i);
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
     expect(html).toContain('&lt;https://evil.example/steal|click to approve&gt;');
+  });
+
+  test('with the app connected over Socket Mode (no request URL), a click in the view reaches it as an envelope', async () => {
+    const local = await startLocalSlack({ seed: SLACK_TEST_SEED });
+    const clientOptions = { slackApiUrl: local.apiUrl };
+    const socketApp = new App({ token: local.botToken, appToken: local.appToken, socketMode: true, logger: silentLogger, clientOptions, installerOptions: { clientOptions } });
+    const seen: string[] = [];
+    socketApp.action('demo_approve', async ({ ack, body, client }) => {
+      await ack();
+      if (body.type !== 'block_actions' || !body.message || !body.channel) return;
+      seen.push(body.user.id);
+      await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: 'approved', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Approved by <@${body.user.id}>` } }] });
+    });
+    try {
+      await socketApp.start();
+      await eventually(() => local.socketMode.connected === 1, 'the app to connect over Socket Mode');
+      const channel = local.workspace.requireChannel('phi-approvers').id;
+      const posted = await socketApp.client.chat.postMessage({ channel, text: 'request', blocks: approvalBlocks(local.workspace.requireUser('carol').id, 'over socket mode') as never });
+      const answer = await fetch(`${local.url}/channels/phi-approvers/click`, {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: local.url },
+        body: JSON.stringify({ user: 'bob', messageTs: posted.ts, actionId: 'demo_approve', value: 'req_demo_1' }),
+      }).then((r) => r.json() as Promise<{ ok: boolean }>);
+      expect(answer.ok).toBe(true);
+      await eventually(() => local.workspace.message(channel, posted.ts!)?.edited, 'the app to update the message');
+      expect(seen).toEqual([local.workspace.requireUser('bob').id]);
+      expect(local.workspace.message(channel, posted.ts!)?.text).toBe('approved');
+    } finally {
+      await socketApp.stop();
+      await local.close();
+    }
   });
 });
