@@ -200,6 +200,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
 
     // 13 ─ a person signs in from an MCP client that knows nothing but the URL
     await signInWithNothingButTheUrl(stack, slack, stateDir, cliEnv);
+    say(`Read ${agentRequest} in the audit console: ${stack.api}/console/requests/${agentRequest} (sign in as omar.privacy@example.org, any password)`);
   } finally {
     if (mcp) {
       await mcp.transport.terminateSession().catch(() => undefined);
