@@ -55,15 +55,22 @@ export const NAME_LABELS = [
   'attending', 'attending physician', 'provider', 'physician', 'pcp', 'referring', 'referred by', 'signed', 'signed by',
   'electronically signed by', 'dictated by', 'nurse', 'surgeon', 'resident', 'author', 'guarantor', 'insured',
   'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by',
-  // Whom a note says the team talked to, visited or thanked.
-  'spoke with', 'spoke to', 'discussed with', 'plan with', 'obtained from', 'present for', 'visited by', 'thanks',
-  'interpreter', 'carer', 'visitor',
+  // Whom a note thanked or who was there (multi-word sentence labels are SENTENCE_LABEL's).
+  'thanks', 'interpreter', 'carer', 'visitor',
   // Other languages (lower case; NFKC has already turned a full-width colon into ":").
   'paciente', 'patientin', 'nom du patient', 'nom', 'nombre', 'nome', 'pasient', 'potilas', 'pacjent', 'hasta',
   'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל'
 ];
 
 export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#=-]{0,4}$`);
+
+/**
+ * Sentence labels whose last word is an everyday one ("with", "from", "for"): whom the team spoke
+ * with, obtained consent from, interpreted for. A small regex of their own, so the long NAME_LABEL
+ * does not run after every "with" of a note.
+ */
+export const SENTENCE_LABEL = /(?:spoke (?:with|to)|discussed (?:the plan )?with|plan with|obtained from|present for|visited by)[\s:,.()#=-]{0,4}$/;
+export const SENTENCE_LABEL_LAST_WORDS: ReadonlySet<string> = new Set(['with', 'to', 'from', 'for', 'by']);
 
 /** One-word labels ("driver", "paciente"): words that introduce a name and are not part of it. */
 export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((label) => !label.includes(' ') && label.length > 3 && !['sister', 'nurse'].includes(label)));

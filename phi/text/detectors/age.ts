@@ -13,7 +13,9 @@ const AGE_BEFORE = /\b(?:age|aged|ages)[\s:]{0,3}(\d{2,3})(?!\d|\.\d)/gi;
  * language ("96 años", "93 Jahre", "91 ans", "92岁"): the unit goes with the number, since
  * "[AGE]yo" still reads as an age over 89 to nobody, but "104yo" with its number kept would.
  */
-const AGE_UNIT = /(?<![\d.])(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[ \u00a0](?:Jahre|Jahren|años|anos|ans|anni|jaar|år|lat|vuotta|yaşında|éves|ετών|лет|года)|[ ]?(?:岁|歳|세))(?![\p{L}\d])/gu;
+// (Lookarounds are checked in the callback: a lookbehind here would run at every position.)
+const AGE_UNIT = /(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[ \u00a0](?:Jahre|Jahren|años|anos|ans|anni|jaar|år|lat|vuotta|yaşında|éves|ετών|лет|года)|[ ]?(?:岁|歳|세))(?![A-Za-z0-9\u00c0-\u024f])/g;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
 
@@ -31,7 +33,10 @@ export const ageDetector: Detector = {
       });
     }
     eachMatch(AGE_UNIT, text, (m) => {
-      if (isOver89(Number(m[1]))) out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
+      const before = text.charCodeAt(m.index - 1);
+      const after = text[m.index + m[0].length];
+      if (!isOver89(Number(m[1])) || (before >= 48 && before <= 57) || before === 46 || (after !== undefined && LETTER_OR_DIGIT.test(after))) return;
+      out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
     });
     return out;
   },

@@ -37,7 +37,10 @@ const WORLD_MONTHS = [
   'janeiro', 'fevereiro', 'março', 'maio', 'junho', 'julho', 'setembro', 'outubro', 'dezembro',
   'januari', 'februari', 'maart', 'mei', 'augustus',
 ];
-const WORLD_DAY_MONTH_YEAR = new RegExp(`(?<![\\p{L}\\d])(?:[0-3]?\\d)\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?(?:${WORLD_MONTHS.join('|')})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)`, 'giu');
+// (No lookbehind and no u flag: both cost at every position; the callback checks the character before.)
+const WORLD_MONTH_WORDS: ReadonlySet<string> = new Set(WORLD_MONTHS);
+const WORLD_DAY_MONTH_YEAR = new RegExp(`[0-3]?\\d\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?([A-Za-zéûçäëåø]{3,10})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)`, 'g');
+const LETTER_OR_DIGIT_BEFORE = /[\p{L}\p{N}]/u;
 /** "1943年11月6日", "1943년 11월 6일": CJK dates. */
 const CJK_DATE = /(?<!\d)(?:1[89]\d{2}|2[01]\d{2})[ ]?[年년][ ]?[01]?\d[ ]?[月월][ ]?[0-3]?\d[ ]?[日일]/gu;
 const MONTH_DAY = /(?<![\d/.])(0?[1-9]|1[0-2])\/([0-3]?\d)(?![\d/])/g;
@@ -117,8 +120,10 @@ export const dateDetector: Detector = {
       if (/^may\.?$/i.test(month) && !year && month[0] === 'm') return;
       if (calendarValid(year ? fullYear(year) : 2000, monthNumber(month), parseInt(day, 10))) add(m.index, m.index + whole.length, year ? 0.95 : 0.8);
     });
-    eachMatch(WORLD_DAY_MONTH_YEAR, text, (m) => add(m.index, m.index + m[0].length, 0.85));
-    eachMatch(CJK_DATE, text, (m) => add(m.index, m.index + m[0].length, 0.9));
+    eachMatch(WORLD_DAY_MONTH_YEAR, text, (m) => {
+      if (WORLD_MONTH_WORDS.has(m[1]!.toLowerCase()) && (m.index === 0 || !LETTER_OR_DIGIT_BEFORE.test(text[m.index - 1]!))) add(m.index, m.index + m[0].length, 0.85);
+    });
+    if (text.includes('年') || text.includes('년')) eachMatch(CJK_DATE, text, (m) => add(m.index, m.index + m[0].length, 0.9));
     eachMatch(MONTH_DAY, text, (m) => {
       if (calendarValid(2000, Number(m[1]), Number(m[2])) && dateContext.before(text, m.index, 20)) add(m.index, m.index + m[0].length, 0.75);
     });

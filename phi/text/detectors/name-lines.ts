@@ -19,18 +19,18 @@ const LIST = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\t
 
 /** A line that is a label and a name: "Name: agus santoso", "patient_name=P. Sharma", "NOK - Ní Bhriain". */
 const LABELLED_LINE = new RegExp(
-  `(?:^|\\n)[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${LIST})[ \\t]{0,4}(?=\\n|$|[(;])`,
-  'giu',
+  `[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${LIST})[ \\t]{0,4}(?=\\n|$|[(;])`,
+  'iuy',
 );
 /** Labels whose line may hold a name in lower case; after "Patient:" or "Contact:" a name is capitalised. */
 const LOWER_CASE_OK = /^(?:\n|[ \t])*(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|nok|next[ _]of[ _]kin|caregiver|carer)/i;
 
 /** "Dear Ms Rezaei,", "Hi Ji-hoon,": a greeting and a name, ended by a comma. */
-const GREETING = new RegExp(`(?:^|\\n)[ \\t]{0,8}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,:!]`, 'giu');
+const GREETING = new RegExp(`[ \\t]{0,8}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,:!]`, 'iuy');
 /** "Best regards,\nKato Amilakhvari", "Thanks, Joost": a sign-off and the name under or after it. */
 const SIGN_OFF = new RegExp(
-  `(?:^|\\n)[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$)`,
-  'giu',
+  `[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$)`,
+  'iuy',
 );
 /** "From: "Piotr Tchaikovsky" <piotr@...>", "To: Lili Arakelyan <lili@...>": the display name of an address. */
 const DISPLAY_NAME = new RegExp(`(?<=(?:^|\\n|[:,])[ \\t]{0,3}"?)(${WORDS})"?[ \\t]{0,2}<[^\\s<>@]{1,64}@`, 'gu');
@@ -173,14 +173,42 @@ function spelledLetters(text: string, out: Finding[]): void {
   }
 }
 
+/**
+ * The label, greeting and sign-off patterns are tried at line starts only (sticky), so their cost
+ * follows the number of lines, not of characters.
+ */
+function linesOpeningWithWords(text: string, out: Finding[]): void {
+  for (let at = 0; at < text.length; ) {
+    let k = at;
+    while (k < text.length && k - at < 8 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    const c = text.charCodeAt(k) | 0x20;
+    // Every label, greeting and sign-off opens with a letter of these, or "--".
+    if ((c >= 97 && c <= 122 && LINE_OPENERS.has(c)) || c === 0x2d) {
+      for (const [pattern, capitalisedOnly] of LINE_PATTERNS) {
+        pattern.lastIndex = at;
+        const m = pattern.exec(text);
+        if (m) addValue(out, m, capitalisedOnly ?? !LOWER_CASE_OK.test(m[0]), 0.85);
+      }
+    }
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+}
+const LINE_OPENERS = new Set([...'pfnlcegivdhtrmbkswy'].map((ch) => ch.charCodeAt(0)));
+/** Each pattern, and whether its name must be capitalised (undefined: the label decides). */
+const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
+  [LABELLED_LINE, undefined],
+  [GREETING, true],
+  [SIGN_OFF, true],
+];
+
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
   patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME],
   detect(text) {
     const out: Finding[] = [];
-    eachMatch(LABELLED_LINE, text, (m) => addValue(out, m, !LOWER_CASE_OK.test(m[0]), 0.85));
-    eachMatch(GREETING, text, (m) => addValue(out, m, true, 0.85));
-    eachMatch(SIGN_OFF, text, (m) => addValue(out, m, true, 0.85));
+    linesOpeningWithWords(text, out);
     if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
     islandsOfOtherScripts(text, out);
     spelledLetters(text, out);

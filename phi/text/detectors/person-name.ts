@@ -1,6 +1,6 @@
 import { CJK_FAMILY_NAMES, FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { finding, type Detector } from '../detector';
-import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
+import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SENTENCE_LABEL, SENTENCE_LABEL_LAST_WORDS, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
 import type { Finding } from '../../types';
 
 /**
@@ -309,9 +309,14 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
     // A label right before: "Patient: Jane Roe", "daughter Maria". The label regex runs only
     // when the word before could end a label (most words cannot).
     // (Also over a token a weaker rule marked: the label's run must reach the whole name.)
-    if (marks.score[i]! < 0.85 && (t.nameLike || t.initial || t.knownFirst || t.knownLast || t.dictionaryName) && LABEL_LAST_WORDS.has(wordBefore(text, t.start)) && !sentenceBreakBefore(text, t.start)) {
-      const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
-      if (NAME_LABEL.test(before) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
+    if (marks.score[i]! < 0.85 && (t.nameLike || t.initial || t.knownFirst || t.knownLast || t.dictionaryName)) {
+      const word = wordBefore(text, t.start);
+      const named = LABEL_LAST_WORDS.has(word);
+      const sentence = SENTENCE_LABEL_LAST_WORDS.has(word) && t.capitalised;
+      if ((named || sentence) && !sentenceBreakBefore(text, t.start)) {
+        const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
+        if (((named && NAME_LABEL.test(before)) || (sentence && SENTENCE_LABEL.test(before))) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
+      }
     }
     if (!next) continue;
     // Dictionary evidence alone does not reach over a line break ("... Madrid\nBorn on the").
@@ -458,7 +463,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME, POSSESSIVE],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME, POSSESSIVE],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];

@@ -115,20 +115,35 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
  * the rest of the line, up to where the sentence goes on (" at 7 am", " with her husband"). It
  * must hold a digit (house, flat, plot or postcode), so "lives at home" is no address.
  */
-const LABELLED_ADDRESS =
-  /(?<![\p{L}\p{N}_])(?:home address|mailing address|postal address|street address|address|mailing|lives at|living at|resides at|residing at|pick (?:her|him|them|me) up from|picked up from|deliver to)(?![\p{L}\p{N}_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/giu;
-const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|\.[ \t]{1,2}\p{Lu}|[.,]?[ \t]{0,8}$/u;
+const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
+/** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
+const LABEL_STEMS = ['ddress', 'DDRESS', 'ailing', 'AILING', 'ives at', 'iving at', 'esides at', 'esiding at', 'up from'];
+const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<=\p{L}{4})\.[ \t]{1,2}\p{Lu}|[.,]?[ \t]{0,8}$/u;
+/** The label starts a word. */
+const WORD_BEFORE = /[\p{L}\p{N}_]/u;
 
 function labelledAddress(text: string, out: Finding[]): void {
-  eachMatch(LABELLED_ADDRESS, text, (m) => {
+  const starts = new Set<number>();
+  for (const stem of LABEL_STEMS) {
+    for (let at = text.indexOf(stem); at >= 0; at = text.indexOf(stem, at + stem.length)) {
+      // Back to the start of the label's first word ("a|ddress", "l|ives at", "up from").
+      const start = stem === 'up from' ? at : at - 1;
+      if (start < 0 || (start > 0 && WORD_BEFORE.test(text[start - 1]!))) continue;
+      starts.add(start);
+    }
+  }
+  for (const start of starts) {
+    LABELLED_ADDRESS.lastIndex = start;
+    const m = LABELLED_ADDRESS.exec(text);
+    if (!m) continue;
     let value = m[1]!;
     const end = ADDRESS_ENDS.exec(value);
     if (end) value = value.slice(0, end.index);
     value = value.replace(/[ \t.,:;]+$/, '');
-    if (value.length < 4 || !/\d/.test(value) || /@|https?:|www\./i.test(value)) return;
-    const start = m.index + m[0].length - m[1]!.length;
-    out.push(finding('STREET_ADDRESS', start, start + value.length, 0.75));
-  });
+    if (value.length < 4 || !/\d/.test(value) || /@|https?:|www\./i.test(value)) continue;
+    const from = start + m[0].length - m[1]!.length;
+    out.push(finding('STREET_ADDRESS', from, from + value.length, 0.75));
+  }
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
