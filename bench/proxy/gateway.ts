@@ -26,7 +26,7 @@ targets:
     commands: { tools: [payload]${env.BENCH_MASKING === 'catalog' ? ', sqlTools: { payload: [statement] }' : ''} }
 `, 'bench.yaml');
   const maskingKey = randomBytes(32);
-  const redis = connectRedis(env.REDIS_URL);
+  const redis = connectRedis(env.REDIS_URL, env.BENCH_AUTOPIPELINE === 'on' ? { enableAutoPipelining: true } : {});
   const subscriber = connectRedis(env.REDIS_URL);
   await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
   const gateway = new Gateway({

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fetchWithOwnSignal, startRedisServer } from '../../devstack';
-import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis } from '../../lib';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import type { PhiCatalog } from '../../phi';
 import { MASKING_META_KEY, RedisCatalogStore } from '../../proxy';
 
@@ -115,7 +115,14 @@ async function connect(url: string, token?: string): Promise<Client> {
   return client;
 }
 
-interface Sample { latencies: number[]; calls: number; seconds: number; cpuMs: Record<string, number> }
+interface Sample { latencies: number[]; calls: number; seconds: number; cpuMs: Record<string, number>; redis: Record<string, number> }
+
+/** Commands Redis has run so far, by name (INFO commandstats). */
+async function redisCommands(redis: Redis): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
 function cpuMsOf(pid: number | undefined): number {
@@ -128,7 +135,7 @@ function cpuMsOf(pid: number | undefined): number {
 }
 
 /** `concurrency` clients, each calling in a loop; measured after a warm-up. */
-async function workload(url: string, concurrency: number, token: string | undefined, watch: Record<string, ChildProcess>): Promise<Sample> {
+async function workload(url: string, concurrency: number, token: string | undefined, watch: Record<string, ChildProcess>, redis: Redis): Promise<Sample> {
   const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(url, token)));
   const latencies: number[] = [];
   let measuring = false;
@@ -144,11 +151,16 @@ async function workload(url: string, concurrency: number, token: string | undefi
   });
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const cpuBefore = Object.fromEntries(Object.entries(watch).map(([name, child]) => [name, cpuMsOf(child.pid)]));
+  const redisBefore = await redisCommands(redis);
   measuring = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, WINDOW_MS));
   measuring = false;
   const cpuMs = Object.fromEntries(Object.entries(watch).map(([name, child]) => [name, cpuMsOf(child.pid) - cpuBefore[name]!]));
+  const redisAfter = await redisCommands(redis);
+  const calls = latencies.length;
+  // Per call, without the two INFO calls of the measurement itself.
+  const redisPerCall = Object.fromEntries(Object.entries(redisAfter).map(([k, n]) => [k, (n - (redisBefore[k] ?? 0) - (k === 'info' ? 1 : 0)) / Math.max(1, calls)]).filter(([, n]) => (n as number) > 0.005));
   const seconds = (performance.now() - start) / 1000;
   stop = true;
   await Promise.all(loops);
@@ -156,7 +168,7 @@ async function workload(url: string, concurrency: number, token: string | undefi
     await (c.transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
     await c.close();
   }));
-  return { latencies: latencies.sort((a, b) => a - b), calls: latencies.length, seconds, cpuMs };
+  return { latencies: latencies.sort((a, b) => a - b), calls: latencies.length, seconds, cpuMs, redis: redisPerCall };
 }
 
 /** The catalog run must measure lineage masking, not a fallback: `none` columns pass, DESCRIPTION is scanned. */
@@ -176,10 +188,12 @@ async function checkLineage(url: string, token: string): Promise<void> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-interface Measured { calls: number; seconds: number; p50: number; p99: number; cpuPerCall: number }
+interface Measured { calls: number; seconds: number; p50: number; p99: number; cpuPerCall: number; redisPerCall: number; redis: string }
 
 function summarize(sample: Sample, cpuOf: string): Measured {
-  return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls };
+  const redisPerCall = Object.values(sample.redis).reduce((a, b) => a + b, 0);
+  const redis = Object.entries(sample.redis).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ');
+  return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls, redisPerCall, redis };
 }
 
 /** One session, `calls` calls twice over: the gateway's heap after GC at the start and after each round. */
@@ -241,11 +255,11 @@ async function main(): Promise<void> {
       }
       for (const c of LEVELS) {
         loads.push(loadavg()[0]!.toFixed(1));
-        const direct = summarize(await workload(upstream.url, c, undefined, { upstream: upstream.child }), 'upstream');
+        const direct = summarize(await workload(upstream.url, c, undefined, { upstream: upstream.child }, conn), 'upstream');
         const line: string[] = [`| ${masking} | ${c} |`];
         const cpu: number[] = [];
         for (const { name, gw } of gateways) {
-          const through = summarize(await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }), 'gateway');
+          const through = summarize(await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }, conn), 'gateway');
           await conn.del(`gatehouse:recording:${requestId}`); // keep Redis small between rounds
           const ratio = through.calls / through.seconds / (direct.calls / direct.seconds);
           cpu.push(through.cpuPerCall);
@@ -255,9 +269,10 @@ async function main(): Promise<void> {
             `gateway p50 ${through.p50.toFixed(2)} p99 ${through.p99.toFixed(2)} ms ${(through.calls / through.seconds).toFixed(0)}/s`,
             `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms p99 ${(through.p99 - direct.p99).toFixed(2)} ms`, `throughput ${(ratio * 100).toFixed(0)} %`,
             `CPU per call: gateway ${through.cpuPerCall.toFixed(2)} ms, upstream ${direct.cpuPerCall.toFixed(2)} ms`,
+            `Redis commands per call ${through.redisPerCall.toFixed(2)} (${through.redis})`,
           ].join(' | '));
           process.stdout.write(`${rows[rows.length - 1]}\n`);
-          line.push(` ${(ratio * 100).toFixed(0)} % | ${through.cpuPerCall.toFixed(2)} ms | ${(through.p99 - direct.p99).toFixed(1)} ms |`);
+          line.push(` ${(ratio * 100).toFixed(0)} % | ${through.cpuPerCall.toFixed(2)} ms | ${through.redisPerCall.toFixed(2)} | ${(through.p99 - direct.p99).toFixed(1)} ms |`);
           if (name === 'this tree') {
             const goal = GOALS[masking];
             if (c === 16) verdicts.push(`masking ${masking}, c=16: ${through.cpuPerCall <= goal.cpuMs && ratio >= goal.ratio ? 'meets' : 'misses'} the goal (CPU per call ${through.cpuPerCall.toFixed(2)} ms <= ${goal.cpuMs} ms, throughput ${(ratio * 100).toFixed(0)} % >= ${goal.ratio * 100} % of direct)`);
@@ -273,8 +288,8 @@ async function main(): Promise<void> {
       process.stdout.write(`\nbench:proxy — tools/call of ~10 KB, ${WINDOW_MS / 1000} s per measurement, upstream and gateway in their own processes, recording and SSE event store on (load average at each level ${loads.join(', ')}; at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs)\n`);
       for (const r of rows) process.stdout.write(`  ${r}\n`);
       const heads = beforeDir ? [`before ${beforeRev}`, 'this tree'] : ['this tree'];
-      process.stdout.write(`\n| masking | c | ${heads.map((h) => `${h}: % of direct | ${h}: gateway CPU/call | ${h}: p99 added`).join(' | ')} |${beforeDir ? ' CPU/call after ÷ before |' : ''}\n`);
-      process.stdout.write(`|${' --- |'.repeat(2 + heads.length * 3 + (beforeDir ? 1 : 0))}\n${table.join('\n')}\n`);
+      process.stdout.write(`\n| masking | c | ${heads.map((h) => `${h}: % of direct | ${h}: gateway CPU/call | ${h}: Redis commands/call | ${h}: p99 added`).join(' | ')} |${beforeDir ? ' CPU/call after ÷ before |' : ''}\n`);
+      process.stdout.write(`|${' --- |'.repeat(2 + heads.length * 4 + (beforeDir ? 1 : 0))}\n${table.join('\n')}\n`);
     }
     process.stdout.write(`\nverdicts:\n${verdicts.map((v) => `  ${v}`).join('\n')}\n`);
     conn.disconnect();
