@@ -1,21 +1,28 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { qualifiedName, showStatement } from '../../mcp-servers/snowflake';
-import { snowflakeServerArgs, startSnowflakeFixture, type SnowflakeFixture } from './support';
+import { connectSnowflakeServer, snowflakeServerArgs, startSnowflakeFixture, type Era, type SnowflakeFixture } from './support';
 
 interface Table { columns: string[]; rows: unknown[][]; rowCount: number; truncated: boolean; rowLimit: number }
 
-describe('the reference Snowflake MCP server on the local Snowflake (stdio, key-pair auth)', () => {
+// One server, both MCP eras: a 2025 client opens with initialize and keeps a session; a
+// 2026-07-28 client opens with server/discover and sends every request on its own.
+describe.each<Era>(['legacy', 'modern'])('the reference Snowflake MCP server on the local Snowflake (stdio, key-pair auth), %s era', (era) => {
   let fx: SnowflakeFixture;
   let client: Client;
   beforeAll(async () => {
     fx = await startSnowflakeFixture(50);
-    client = new Client({ name: 'sf-test', version: '1' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: snowflakeServerArgs, env: fx.env, stderr: 'pipe' }));
+    client = await connectSnowflakeServer(fx, era);
   });
   afterAll(async () => {
     await client?.close();
     await fx?.close();
+  });
+
+  test('speaks the era its client opened with', () => {
+    expect(client.getProtocolEra()).toBe(era);
+    expect(client.getNegotiatedProtocolVersion()).toBe(era === 'modern' ? '2026-07-28' : '2025-11-25');
+    expect(client.getServerVersion()).toMatchObject({ name: 'gatehouse-snowflake' });
   });
 
   const call = async (name: string, args: Record<string, unknown>) => {

@@ -1,9 +1,21 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { connectAdmin, newKeyPair, tempDir } from '../snowflake/support';
 
 export const snowflakeServerArgs = [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../../mcp-servers/snowflake/main.ts')];
+
+/** The MCP era a client opens with: 2025 (`initialize`, a session) or 2026-07-28 (`server/discover`, stateless). */
+export type Era = 'legacy' | 'modern';
+
+/** The v2 client on the reference server over stdio with the fixture's identity, pinned to one era. */
+export async function connectSnowflakeServer(fx: SnowflakeFixture, era: Era, name = 'sf-test'): Promise<Client> {
+  const client = new Client({ name, version: '1' }, { versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' } });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: snowflakeServerArgs, env: fx.env, stderr: 'pipe' }));
+  return client;
+}
 
 export interface SnowflakeFixture {
   sf: LocalSnowflake;
