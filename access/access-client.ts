@@ -52,7 +52,14 @@ export interface AccessClientOptions {
    * Slack app) passes it; without it a revoke takes effect when the workflow's activity runs.
    */
   revocations?: Pick<GrantRevocations, 'grantOf' | 'cut'>;
+  /** Once the grant is cut, how long a revoke waits for the workflow's answer before answering itself (default 1 s). */
+  revokeAnswerWithinMs?: number;
 }
+
+/** DESIGN.md: nothing may delay a revoke by more than a second. */
+const REVOKE_ANSWER_WITHIN_MS = 1_000;
+
+const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
 export class AccessClient {
   constructor(
@@ -114,18 +121,29 @@ export class AccessClient {
     const revocations = this.options.revocations;
     const why = `revoked by ${normalizeSubject(by)}: ${reason.trim()}`;
     let cutFailure: Error | undefined;
+    let cutFirst = false;
     if (revocations) {
       try {
         const grant = await revocations.grantOf(requestId);
-        if (grant && this.mayRevoke(grant, by)) await revocations.cut(requestId, why);
+        if (grant && this.mayRevoke(grant, by)) {
+          await revocations.cut(requestId, why);
+          cutFirst = true;
+        }
       } catch (error) {
         cutFailure = error as Error;
       }
     }
-    const answer = await this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
+    const told = this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
       if (['REVOKED', 'ARCHIVED'].includes(finished.state)) return { state: finished.state, detail: 'already revoked' };
       return undefined;
     });
+    // Revocation always wins, also over a busy worker: once the grant is cut, the caller does not wait
+    // long for the workflow to take the message; it completes the revocation when it does.
+    const answer = cutFirst ? await Promise.race([told, delay(this.options.revokeAnswerWithinMs ?? REVOKE_ANSWER_WITHIN_MS)]) : await told;
+    if (answer === undefined) {
+      told.then(() => revocations?.cut(requestId, why)).catch(() => undefined);
+      return { state: 'REVOKING', detail: 'the grant is cut: its token is refused from now on; the workflow, busy, completes the revocation (Snowflake user, Slack thread, archive)' };
+    }
     if (revocations) {
       try {
         await revocations.cut(requestId, why);
