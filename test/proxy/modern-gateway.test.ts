@@ -136,3 +136,23 @@ describe('the gateway speaks 2026-07-28 statelessly next to the 2025 sessions', 
     expect(after.status).toBe(401);
   });
 });
+
+describe('the rate of a grant is counted in Redis for every gateway', () => {
+  test('two gateways on one Redis share a grant\'s bucket: the burst is spent across both, then 429 with Retry-After', async () => {
+    const a = await startTestGateway({ limits: { messagesPerSecond: 0.01, messageBurst: 3 } });
+    const b = await startTestGateway({ limits: { messagesPerSecond: 0.01, messageBurst: 3 }, grants: a.grants, vault: a.vault });
+    try {
+      const { token } = await a.grant('everything');
+      const statuses = [];
+      for (const gw of [a, b, a, b]) statuses.push((await modernPost(gw.url, 'everything', token, { method: 'tools/list' })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await modernPost(a.url, 'everything', token, { method: 'tools/list' });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited.json?.error?.message).toMatch(/too many messages for grant/);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
