@@ -148,9 +148,21 @@ const isLetterAt = (text: string, k: number) => {
 const isAlnumAt = (text: string, k: number) => k >= 0 && k < text.length && (isLetterAt(text, k) || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57));
 
 /** "N o k u t h u l a", "D.L.A.M.I.N.I", "S-O-K": five letters or more, one at a time. */
+/** Five letters, each followed by a separator: where a spelled word may start (verified below). */
+const SPELLED_HINT = /[^\s\d.-][ .-]{1,4}[^\s\d.-][ .-]{1,4}[^\s\d.-][ .-]{1,4}[^\s\d.-][ .-]{1,4}[^\s\d.-](?![^\s\d.-])/g;
+
 function spelledLetters(text: string, out: Finding[]): void {
+  SPELLED_HINT.lastIndex = 0;
+  for (let m = SPELLED_HINT.exec(text); m; m = SPELLED_HINT.exec(text)) {
+    const end = spelledFrom(text, m.index, out);
+    SPELLED_HINT.lastIndex = Math.max(end, m.index + 1);
+  }
+}
+
+/** Verifies a spelled word from `from` on; returns where scanning may resume. */
+function spelledFrom(text: string, from: number, out: Finding[]): number {
   const n = text.length;
-  for (let i = 0; i + 2 < n; i++) {
+  for (let i = from; i + 2 < n && i < from + 2; i++) {
     const sep = text.charCodeAt(i + 1);
     if ((sep !== 32 && sep !== 46 && sep !== 45) || !isLetterAt(text, i) || isAlnumAt(text, i - 1) || !isLetterAt(text, i + 2)) continue;
     let letters = 1;
@@ -168,9 +180,10 @@ function spelledLetters(text: string, out: Finding[]): void {
     if (letters >= 5) {
       const end = text.charCodeAt(last + 1) === 46 ? last + 2 : last + 1;
       out.push(finding('NAME', i, end, 0.7));
-      i = last;
+      return end;
     }
   }
+  return from + 1;
 }
 
 /**
@@ -205,7 +218,7 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
 
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME],
+  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);

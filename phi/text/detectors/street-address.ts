@@ -117,21 +117,19 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
  */
 const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
 /** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
-const LABEL_STEMS = ['ddress', 'DDRESS', 'ailing', 'AILING', 'ives at', 'iving at', 'esides at', 'esiding at', 'up from'];
+const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from/g;
 const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<=\p{L}{4})\.[ \t]{1,2}\p{Lu}|[.,]?[ \t]{0,8}$/u;
 /** The label starts a word. */
 const WORD_BEFORE = /[\p{L}\p{N}_]/u;
 
 function labelledAddress(text: string, out: Finding[]): void {
   const starts = new Set<number>();
-  for (const stem of LABEL_STEMS) {
-    for (let at = text.indexOf(stem); at >= 0; at = text.indexOf(stem, at + stem.length)) {
-      // Back to the start of the label's first word ("a|ddress", "l|ives at", "up from").
-      const start = stem === 'up from' ? at : at - 1;
-      if (start < 0 || (start > 0 && WORD_BEFORE.test(text[start - 1]!))) continue;
-      starts.add(start);
-    }
-  }
+  eachMatch(LABEL_STEMS, text, (m) => {
+    // Back to the start of the label's first word ("a|ddress", "l|ives at", "up from").
+    const start = m[0] === 'up from' ? m.index : m.index - 1;
+    if (start < 0 || (start > 0 && WORD_BEFORE.test(text[start - 1]!))) return;
+    starts.add(start);
+  });
   for (const start of starts) {
     LABELLED_ADDRESS.lastIndex = start;
     const m = LABELLED_ADDRESS.exec(text);
@@ -150,7 +148,7 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export const streetAddressDetector: Detector = {
   name: 'street-address',
-  patterns: [...ALL, LABELLED_ADDRESS, ADDRESS_ENDS],
+  patterns: [...ALL, LABELLED_ADDRESS, LABEL_STEMS, ADDRESS_ENDS],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
