@@ -40,6 +40,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if previous and previous ~= ARGV[1] then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return redis.call('HGET', KEYS[1], 'record')`;
 
+// Deletes the session only while this gateway holds it.
+const FORGET = `
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /**
  * The 2025-era sessions of every gateway replica, in Redis (one hash per session, expiring with
  * the session's idle time): written when a session starts, refreshed while it is used, deleted
@@ -90,10 +95,10 @@ export class SessionDirectory {
     void this.redis.pexpire(PREFIX + sessionId, ttlMs).catch(() => undefined);
   }
 
-  /** The session really ended: nobody may resume it. */
+  /** The session really ended here: nobody may resume it (unless another gateway took it over meanwhile: then it is that one's). */
   async forget(sessionId: string): Promise<void> {
     this.touched.delete(sessionId);
-    await this.redis.del(PREFIX + sessionId);
+    await this.redis.eval(FORGET, 1, PREFIX + sessionId, this.owner);
   }
 
   /** This gateway let the session go (stopped, or another took it): the record stays for the next holder. */

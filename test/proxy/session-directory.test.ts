@@ -40,6 +40,9 @@ describe('SessionDirectory (real Redis)', () => {
     await eventually(() => heard.length === 1 || undefined, 'the holder to hear that the session moved');
     expect(heard).toEqual([{ sessionId: r.sessionId, owner: 'gateway-b' }]);
     expect(await redis.hget(`gatehouse:mcp-session:${r.sessionId}`, 'owner')).toBe('gateway-b');
+    // The old holder ending its copy late (idle sweep racing the takeover) does not end the new holder's session.
+    await a.forget(r.sessionId);
+    expect(await b.find(r.sessionId)).toEqual(r);
     await b.forget(r.sessionId);
     expect(await a.find(r.sessionId)).toBeUndefined();
     expect(await a.claim(r.sessionId, 60_000)).toBeUndefined();
