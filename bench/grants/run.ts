@@ -1,0 +1,201 @@
+/**
+ * npx tsx bench/grants/run.ts [--n 10,100,500] — grants at scale through the whole dev stack
+ * (`npm run dev` in a private state folder: Temporal dev server, Redis, local Snowflake, local
+ * Slack, OIDC, worker, API). N auto-approved agent requests at once through the REST API, each
+ * long-polled to ACTIVE, then revoked, then followed to its archive. Prints, per N: grants ACTIVE
+ * per second, p50/p95 to ACTIVE, revoke p50/p95/max (the POST …/revoke), CPU seconds per grant of
+ * the worker and of the Temporal server (/proc/<pid>/stat), and the Snowflake users left (SHOW
+ * USERS as ADMIN). The load average is printed with it: compare runs made the same way.
+ * BENCH_PROFILE_DIR=dir writes a CPU profile of the worker there (bench/grants/cpu-profile.mjs), after the last N.
+ * BENCH_WORKERS=2 runs the stack with two worker processes (GATEHOUSE_DEV_WORKERS).
+ * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import snowflake from 'snowflake-sdk';
+import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/demo/agent';
+import { startStack } from '../../devstack/demo/stack';
+import { clientEnvFile } from '../../devstack/oidc/dev-clients';
+import { projectRoot } from '../../lib';
+
+const AGENT = 'agent:claims-etl';
+const TARGET = 'clinical-readonly';
+const GOAL = { grantsPerSecond: 10, p95ToActiveS: 12, workerCpuPerGrantS: 0.08, revokeP95S: 2 };
+
+function levels(): number[] {
+  const at = process.argv.indexOf('--n');
+  const raw = at >= 0 ? process.argv[at + 1] ?? '' : '10,100';
+  return raw.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/** The stack's processes by role: those started with its private state folder in their environment. */
+function stackProcesses(stateDir: string): { worker: number[]; temporal: number[] } {
+  const out = { worker: [] as number[], temporal: [] as number[] };
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`GATEHOUSE_STATE_DIR=${stateDir}`)) continue;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.endsWith('gatehouse.js')) && argv.includes('worker')) out.worker.push(pid);
+      if (argv[0]?.endsWith('temporal') && argv.includes('server')) out.temporal.push(pid);
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) the processes have used so far. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
+const quantile = (values: number[], q: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+};
+
+async function snowflakeUsersLeft(url: string, stateDir: string): Promise<string[]> {
+  snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
+  const password = readFileSync(join(stateDir, 'snowflake', 'admin-password'), 'utf8').trim();
+  const connection = snowflake.createConnection({ account: 'gatehouse-dev', accessUrl: url, username: 'ADMIN', password, role: 'ACCOUNTADMIN' } as snowflake.ConnectionOptions);
+  await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+  try {
+    const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => connection.execute({
+      sqlText: "SHOW USERS LIKE 'GH_%'",
+      complete: (error, _statement, result) => (error ? reject(error) : resolve((result ?? []) as Record<string, unknown>[])),
+    }));
+    return rows.map((r) => String(r.name));
+  } finally {
+    await new Promise<void>((resolve) => connection.destroy(() => resolve()));
+  }
+}
+
+interface Outcome { toActiveS: number; revokeS: number; toArchivedS: number; state: string; unavailable: number }
+interface View { state: string; failure?: string }
+
+/** A client as the API asks it to behave: long-polls from the state it saw, and after a 503 waits Retry-After and asks again. */
+async function follow(agent: ApiAgent, id: string, done: (state: string) => boolean, timeoutMs: number, counts: { unavailable: number }): Promise<View> {
+  const deadline = Date.now() + timeoutMs;
+  let view: View | undefined;
+  while (Date.now() < deadline) {
+    const query = view ? `?wait=20&since=${view.state}` : '';
+    const answer = await agent.call<View>('GET', `/v1/access-requests/${id}${query}`);
+    if (answer.status === 503) {
+      counts.unavailable += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      continue;
+    }
+    if (answer.status !== 200) throw new Error(`GET ${id} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    view = answer.body;
+    if (done(view.state)) return view;
+  }
+  throw new Error(`${id} did not get there in ${timeoutMs / 1000} s (last state ${view?.state})`);
+}
+
+async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Outcome> {
+  const created = await agent.call<{ id: string }>('POST', '/v1/access-requests', { target: TARGET, duration: '30m', reason: `bench grant ${i}` });
+  if (created.status !== 202) throw new Error(`POST answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const id = created.body.id;
+  const counts = { unavailable: 0 };
+  let revokeS = NaN;
+  const revoke = async () => {
+    const revokeAt = Date.now();
+    for (;;) {
+      const revoked = await agent.call('POST', `/v1/access-requests/${id}/revoke`, { reason: 'bench over' });
+      if (revoked.status === 503) {
+        counts.unavailable += 1;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
+      revokeS = (Date.now() - revokeAt) / 1000;
+      if (revoked.status !== 200) throw new Error(`revoke of ${id} answered ${revoked.status}: ${JSON.stringify(revoked.body)}`);
+      return;
+    }
+  };
+  let active: View;
+  try {
+    active = await follow(agent, id, (state) => !['PENDING_APPROVAL', 'APPROVED', 'ISSUING'].includes(state), 300_000, counts);
+  } catch (error) {
+    await revoke().catch(() => undefined);
+    throw error;
+  }
+  const toActiveS = (Date.now() - started) / 1000;
+  if (active.state !== 'ACTIVE') throw new Error(`${id} ended ${active.state}: ${active.failure ?? ''}`);
+  await revoke();
+  const done = await follow(agent, id, (state) => state === 'ARCHIVED' || state === 'FAILED', 300_000, counts);
+  return { toActiveS, revokeS, toArchivedS: (Date.now() - started) / 1000, state: done.state, unavailable: counts.unavailable };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-grants-'));
+  const profile = process.env.BENCH_PROFILE_DIR;
+  if (profile) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(__dirname, 'cpu-profile.mjs')).href}`.trim();
+  process.env.GATEHOUSE_DEV_PORTS = 'any';
+  if (process.env.BENCH_WORKERS) process.env.GATEHOUSE_DEV_WORKERS = process.env.BENCH_WORKERS;
+  process.env.GATEHOUSE_LOG_FORMAT ??= 'json';
+  const stack = await startStack(dir, join(projectRoot, 'gatehouse.example.yaml'));
+  delete process.env.NODE_OPTIONS;
+  try {
+    const credentials = readClientEnv(clientEnvFile(join(dir, 'oidc'), AGENT));
+    const agent = new ApiAgent(stack.api, await clientCredentialsToken(credentials, 'access:request'));
+    const pids = stackProcesses(dir);
+    if (pids.worker.length === 0 || pids.temporal.length === 0) throw new Error(`could not find the worker (${pids.worker}) or Temporal (${pids.temporal}) under the stack`);
+    console.log(`# grants bench — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
+    // One grant first: the worker's first workflow task and the broker's first login are not what we measure.
+    await oneGrant(agent, 0, Date.now());
+    console.log('| N | grants ACTIVE/s | p50 to ACTIVE | p95 | revoke p50 / p95 / max | to archive p95 | worker CPU s/grant | Temporal CPU s/grant | failed | 503s retried | Snowflake users left | load avg (1 min) |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    const results: { n: number; perSecond: number; p95: number; workerCpu: number; revokeP95: number }[] = [];
+    for (const n of levels()) {
+      const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal) };
+      const started = Date.now();
+      const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneGrant(agent, i + 1, started)));
+      const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal };
+      const ok = settled.flatMap((s) => (s.status === 'fulfilled' && s.value.state === 'ARCHIVED' ? [s.value] : []));
+      const failures = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
+      const toActive = ok.map((o) => o.toActiveS);
+      const perSecond = ok.length / Math.max(...toActive);
+      const revoke = ok.map((o) => o.revokeS);
+      const left = await snowflakeUsersLeft(stack.snowflake, dir);
+      const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+      console.log(`| ${n} | ${f(perSecond)} | ${f(quantile(toActive, 0.5), 1)} s | ${f(quantile(toActive, 0.95), 1)} s | ${f(quantile(revoke, 0.5))} / ${f(quantile(revoke, 0.95))} / ${f(Math.max(...revoke))} s | ` +
+        `${f(quantile(ok.map((o) => o.toArchivedS), 0.95), 1)} s | ${f(cpu.worker / n, 3)} | ${f(cpu.temporal / n, 3)} | ${n - ok.length} | ${ok.reduce((sum, o) => sum + o.unavailable, 0)} | ${left.length} | ${loadavg()[0]!.toFixed(2)} |`);
+      for (const failure of [...new Set(failures)].slice(0, 5)) console.log(`  failure: ${failure}`);
+      results.push({ n, perSecond, p95: quantile(toActive, 0.95), workerCpu: cpu.worker / n, revokeP95: quantile(revoke, 0.95) });
+    }
+    if (profile) {
+      for (const pid of pids.worker) process.kill(pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      console.log(`worker CPU profile(s) in ${profile}`);
+    }
+    const at100 = results.find((r) => r.n === 100);
+    if (at100) {
+      console.log(`goal at N=100: ${f2(at100.perSecond)} grants/s (goal >= ${GOAL.grantsPerSecond}), p95 ${f2(at100.p95)} s (<= ${GOAL.p95ToActiveS}), ` +
+        `worker ${at100.workerCpu.toFixed(3)} s/grant (<= ${GOAL.workerCpuPerGrantS}), revoke p95 ${f2(at100.revokeP95)} s (<= ${GOAL.revokeP95S})`);
+    }
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f2 = (x: number) => x.toFixed(2);
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
