@@ -10,7 +10,7 @@ import type { ToolCallRuling } from './command-policy';
 import type { PhiAwareRuling } from './phi-predicates';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
-import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { maskedEntries, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
@@ -85,6 +85,8 @@ export class GatewaySession {
   private readonly claimed = new Set<RequestId>();
   private readonly progressOwners = new Map<string | number, RequestId>();
   private readonly holds = new Set<NodeJS.Timeout>();
+  /** Requests the upstream asked of the client (elicitation, sampling, roots) still unanswered: their answers are recorded. */
+  private readonly asked = new Set<RequestId>();
   private expiryTimer?: NodeJS.Timeout;
   private started = false;
 
@@ -264,7 +266,34 @@ export class GatewaySession {
       }
       if (id !== undefined) this.forget(id);
     }
+    if ((isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined && this.asked.delete(message.id)) {
+      void this.answerUpstream(message);
+      return;
+    }
     void this.sendUpstream(message);
+  }
+
+  /**
+   * The client's answer to what the upstream asked it (a person's elicitation answer, a sampling
+   * result): recorded, masked, before it goes to the upstream; no record, no answer (the upstream
+   * hears the gateway refused it).
+   */
+  private async answerUpstream(message: JSONRPCMessage & { id?: RequestId }): Promise<void> {
+    const id = message.id!;
+    const error = isJSONRPCErrorResponse(message) ? { code: message.error.code, message: String(message.error.message) } : undefined;
+    const masked = error ? undefined : await this.mask((message as { result: unknown }).result, { target: this.target, part: 'arguments', method: 'response' });
+    try {
+      if (!error && !masked) throw new Error('the answer could not be masked for the recording');
+      await this.deps.recorder.response(this.grant.requestId, {
+        sessionId: this.sessionId ?? '', messageId: upstreamMessageId(id), outcome: error ? 'error' : 'ok',
+        ...(error ? { error } : { result: masked!.masked }), masked: masked ? maskedEntries(masked.report) : [],
+      });
+    } catch (cause) {
+      this.deps.log.error({ err: (cause as Error).message }, 'could not record the client\'s answer to the upstream; not sent');
+      await this.sendUpstream(jsonRpcError(id, GatewayErrorCode.Unavailable, 'the gateway could not record the client\'s answer, so it was not passed on'));
+      return;
+    }
+    await this.sendUpstream(message);
   }
 
   private async handleRequest(request: JSONRPCRequest, idInUse: boolean, startedAt: number): Promise<void> {
@@ -558,6 +587,7 @@ export class GatewaySession {
       }
     } else if (isJSONRPCRequest(message)) {
       // sampling, elicitation, roots: shown to the client (and its human), so masked too.
+      let report: MaskSummary | undefined;
       if (message.params) {
         const masked = await this.mask(message.params, { target: this.target, part: 'notification', method: message.method });
         if (!masked) {
@@ -565,9 +595,25 @@ export class GatewaySession {
           return;
         }
         out = { ...message, params: masked.masked };
+        report = masked.report;
       }
       const forwarded = [...this.pending.entries()].filter(([, p]) => p.state === 'forwarded');
       if (forwarded.length === 1) relatedRequestId = forwarded[0]![0];
+      // Recorded before the client sees it, as what it is: the upstream asking (a hostile one may
+      // ask a person for what the grant does not cover); its id is the upstream's, so marked apart.
+      try {
+        await this.deps.recorder.request(this.grant.requestId, {
+          sessionId: this.sessionId ?? '', messageId: upstreamMessageId(message.id), method: message.method, verdict: 'allow',
+          reason: `asked of the client by the upstream MCP server${relatedRequestId !== undefined ? ` during request ${String(relatedRequestId)}` : ''}`,
+          ...((out as JSONRPCRequest).params ? { arguments: (out as JSONRPCRequest).params as Record<string, unknown> } : {}),
+          masked: report ? maskedEntries(report) : [],
+        });
+      } catch (error) {
+        this.deps.log.error({ err: (error as Error).message }, 'could not record a request of the upstream; not shown');
+        await this.sendUpstream(jsonRpcError(message.id, GatewayErrorCode.Unavailable, 'the gateway could not record this request, so it was not shown to the client'));
+        return;
+      }
+      this.asked.add(message.id);
     }
     await this.transport.send(out, relatedRequestId !== undefined ? { relatedRequestId } : undefined);
   }
@@ -643,6 +689,11 @@ export class GatewaySession {
       }
     }
   }
+}
+
+/** In the recording, the id of a request the upstream sent (it may equal one of the client's). */
+function upstreamMessageId(id: RequestId): string {
+  return `upstream:${String(id)}`;
 }
 
 type HoldPlan =

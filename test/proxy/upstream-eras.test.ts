@@ -87,8 +87,8 @@ targets:${target('modern-stdio', stdio([tsx, modernUpstream, 'stdio'], { MODERN_
     expect(JSON.stringify(runs)).not.toContain(token);
   });
 
-  test('its input_required becomes an elicitation the 2025 client answers (masked on the way: a hostile upstream asking with PHI shows none), and the retry carries the answer and the state', async () => {
-    const { token } = await gw.grant('modern-stdio');
+  test('its input_required becomes an elicitation the 2025 client answers (masked on the way: a hostile upstream asking with PHI shows none; question and answer recorded), and the retry carries the answer and the state', async () => {
+    const { token, grant } = await gw.grant('modern-stdio');
     const c = await connectClient(gw.url, 'modern-stdio', token);
     const asked: unknown[] = [];
     c.client.setRequestHandler(ElicitRequestSchema, (request) => {
@@ -101,6 +101,13 @@ targets:${target('modern-stdio', stdio([tsx, modernUpstream, 'stdio'], { MODERN_
     expect(JSON.stringify(asked)).toContain('[SSN]');
     expect(JSON.stringify(asked)).not.toContain('123-45-6789');
     expect(JSON.stringify(asked)).not.toContain('MRN-0099999');
+    // The recording has the upstream's question (masked, marked as the upstream's) and the client's answer.
+    const recorded = gw.recorder.of(grant.requestId);
+    const question = recorded.find((e) => e.type === 'request' && e.method === 'elicitation/create');
+    expect(question).toMatchObject({ messageId: expect.stringMatching(/^upstream:gatehouse-input-/), verdict: 'allow', reason: expect.stringContaining('asked of the client by the upstream') });
+    expect(JSON.stringify(question)).toContain('[SSN]');
+    expect(JSON.stringify(recorded)).not.toContain('123-45-6789');
+    expect(recorded.find((e) => e.type === 'response' && e.messageId === question?.messageId)).toMatchObject({ outcome: 'ok', result: { action: 'accept', content: { release: true } } });
     await endSession(c);
     const runs = upstreamLog(stdioLog).filter((e) => e.tool === 'release_chart');
     expect(runs.map((r) => [r.answer, r.requestState])).toEqual([[null, null], [{ release: true }, 'round-for-MRN-0099999']]);
