@@ -44,15 +44,18 @@ export const FLOORS = {
    * the third round of issue 17 tuned anything (detectors of commit 9180211): typed recall 0.265,
    * strict 0.259, precision 0.960 (any type 0.991), names strict 0.238. The floor only catches a
    * regression; a gain here must come from changes made for sets 1 and 2. After the third
-   * round's changes for sets 1 and 2: strict 0.289, names strict 0.314, precision 0.971.
+   * round's changes for sets 1 and 2: strict 0.289, names strict 0.314, precision 0.971. The
+   * fourth round tuned on it (set 4 took over as the unseen set): strict 0.974, names 0.991,
+   * precision 0.987 typed / 0.999 any type.
    */
-  thirdStrictRecall: 0.28,
+  thirdStrictRecall: 0.97,
   /**
    * Fourth held-out set (held-out-4.ts), frozen before the fourth round and never tuned on. First
    * run (detectors of commit 9b71962): strict 0.372, precision 0.963 any type, names strict 0.280.
-   * The floor only catches a regression.
+   * After the fourth round (tuned on set 3 only): strict 0.578, precision 0.971 any type, names
+   * strict 0.559. The floor only catches a regression.
    */
-  fourthStrictRecall: 0.37,
+  fourthStrictRecall: 0.57,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -158,7 +161,7 @@ function main(): number {
   const worldTypes = world.byType;
   const worldAny = world.any;
   // Third held-out set, the unseen one (see held-out-3.ts): reported and held to its own floors.
-  console.log('\nHeld-out set 3 first run, before any tuning it could inform: typed recall 0.265, strict 0.259, precision 0.960, names strict 0.238.');
+  console.log('\nHeld-out set 3 first run, before any tuning it could inform: typed recall 0.265, strict 0.259, precision 0.960, names strict 0.238 (tuned on in the fourth round).');
   const third = scoreWorldSet(`Held-out set 3 (unseen: names without titles in own scripts and romanised, other address forms and obfuscations): %d documents, seed ${THIRD_SEED}`, generateThirdHeldOut());
 
   console.log('\nHeld-out set 4 first run, frozen before the fourth round: strict 0.372, precision 0.935 typed / 0.963 any type, names strict 0.280.');

@@ -111,6 +111,11 @@ describe('numbers, addresses and dates written the other ways', () => {
     expect(scanText('IP address: 10.0.0.12').map((f) => f.type)).toEqual(['IP_ADDRESS']);
   });
 
+  it('a MAC address label is no street, and a US state after a labelled address stays', () => {
+    expect(scanText('MAC address a5:b0:13:5d:7e:b4. Telehealth session from IP 22.48.165.112.').map((f) => f.type)).not.toContain('STREET_ADDRESS');
+    expect(mask('Lives at 12 Main St, Springfield, IL 62704. Mrs. Kunde reports improved sleep.')).toBe('Lives at [STREET_ADDRESS], [CITY], IL [ZIP]. Mrs. [NAME] reports improved sleep.');
+  });
+
   it('"a @ b.com" is still no e-mail', () => {
     expect(scanText('a @ b.com').length).toBe(0);
   });

@@ -118,7 +118,9 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
 const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
 /** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
 const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from/g;
-const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<=\p{L}{4})\.[ \t]{1,2}\p{Lu}|[.,]?[ \t]{0,8}$/u;
+const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<!(?:^|[\s.,])\p{L}{1,3})\.[ \t]{1,2}\p{Lu}|,[ \t]{1,2}[^,\n]{2,40},[ \t]{1,2}[A-Z]{2}\.?[ \t]{1,2}\d{5}|[.,]?[ \t]{0,8}$/u;
+/** "MAC address", "IP address", "e-mail address" label no street. (A US ", City, ST 12345" after the street is zip-and-city's: the state stays.) */
+const NOT_STREET_LABEL = /(?:mac|ip|ipv4|ipv6|e-?mail|web|hardware|memory|wallet|server|host)[ \t_-]{1,2}$/i;
 /** The label starts a word. */
 const WORD_BEFORE = /[\p{L}\p{N}_]/u;
 
@@ -131,6 +133,7 @@ function labelledAddress(text: string, out: Finding[]): void {
     starts.add(start);
   });
   for (const start of starts) {
+    if (NOT_STREET_LABEL.test(text.slice(Math.max(0, start - 12), start))) continue;
     LABELLED_ADDRESS.lastIndex = start;
     const m = LABELLED_ADDRESS.exec(text);
     if (!m) continue;
@@ -148,7 +151,7 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export const streetAddressDetector: Detector = {
   name: 'street-address',
-  patterns: [...ALL, LABELLED_ADDRESS, LABEL_STEMS, ADDRESS_ENDS],
+  patterns: [...ALL, LABELLED_ADDRESS, LABEL_STEMS, ADDRESS_ENDS, NOT_STREET_LABEL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
