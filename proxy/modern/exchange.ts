@@ -134,7 +134,13 @@ export class ModernExchange {
       // A retry of the upstream's own input round (not a gateway hold: those are answered before) goes back to it.
       const { requestState, inputResponses } = retryOf(raw);
       const retry = requestState !== undefined && !GrantState.isHoldState(requestState) ? { requestState, ...(inputResponses ? { inputResponses } : {}) } : undefined;
-      answer = await link.call(request.method, request.params as Record<string, unknown> | undefined, { timeoutMs: this.deps.upstreamTimeoutMs, ...(retry ? { retry } : {}) });
+      // A 2026 upstream hears what the client said of itself on this request; a 2025 one heard the gateway's at initialize.
+      const envelope = envelopeOf(raw);
+      answer = await link.call(request.method, request.params as Record<string, unknown> | undefined, {
+        timeoutMs: this.deps.upstreamTimeoutMs,
+        envelope: { clientCapabilities: envelope.capabilities, ...(envelope.client ? { clientInfo: { version: '', ...envelope.client } } : {}) },
+        ...(retry ? { retry } : {}),
+      });
     } catch (error) {
       const e = error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${this.deps.target.name} could not be started; try again or tell an operator`, 502);
       if (!(error instanceof GatewayError)) this.deps.log.error({ target: this.deps.target.name, err: (error as Error).message }, 'upstream did not start');
@@ -143,10 +149,17 @@ export class ModernExchange {
     const durationMs = this.since(call.startedAt);
     if ('inputRequired' in answer) {
       // The upstream asks the client something (elicitation, sampling, roots): a person reads it, so it is masked and recorded like a result.
-      const asked = await this.mask(answer.inputRequired.inputRequests ?? {}, { target: this.deps.target.name, part: 'notification', method: 'elicitation/create' });
-      if (!asked) return this.refuse(request, call.startedAt, GatewayErrorCode.Withheld, 'the upstream asked for input that could not be checked for PHI; it was not shown', 'withheld');
-      const result = inputRequiredResult(asked.masked, answer.inputRequired.requestState ?? '');
-      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result }, masked: asked.report });
+      const asked: Record<string, { method: string; params?: Record<string, unknown> }> = {};
+      const reports: MaskSummary[] = [];
+      for (const [key, input] of Object.entries(answer.inputRequired.inputRequests ?? {})) {
+        // Each as the server request it stands for (mcp-structure.ts knows their fields).
+        const masked = input.params ? await this.mask(input.params, { target: this.deps.target.name, part: 'notification', method: input.method }) : { masked: undefined, report: undefined };
+        if (!masked) return this.refuse(request, call.startedAt, GatewayErrorCode.Withheld, 'the upstream asked for input that could not be checked for PHI; it was not shown', 'withheld');
+        asked[key] = { method: input.method, ...(masked.masked ? { params: masked.masked } : {}) };
+        if (masked.report) reports.push(masked.report);
+      }
+      const result = inputRequiredResult(asked, answer.inputRequired.requestState ?? '');
+      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result }, masked: mergeSummaries(...reports) });
       await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
       return { jsonrpc: '2.0', id, result };
     }

@@ -33,6 +33,26 @@ describe('the gateway speaks 2026-07-28 statelessly next to the 2025 sessions', 
     await client.close();
   });
 
+  test('a 2025 upstream asking for input mid-call: the modern client answers an input round, the call finishes once', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const asked: Record<string, unknown>[] = [];
+    const { client } = await connectV2(gw.url, 'everything', token, {
+      era: 'modern',
+      onElicit: async (params) => {
+        asked.push(params);
+        return { action: 'accept', content: { name: 'Jane Roe', check: true, email: 'jane@example.org' } };
+      },
+    });
+    const result = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ message: expect.stringContaining('Please provide inputs'), requestedSchema: { type: 'object' } });
+    // The round was recorded: the input_required answer, then the retry and its result.
+    const calls = gw.recorder.of(grant.requestId).filter((e) => e.type === 'request' && e.method === 'tools/call');
+    expect(calls).toHaveLength(2);
+    await client.close();
+  });
+
   test('the v2 client in 2025 mode gets a session exactly as before, on the same endpoint', async () => {
     const { token } = await gw.grant('everything');
     const { client, transport } = await connectV2(gw.url, 'everything', token, { era: 'legacy' });
