@@ -516,7 +516,9 @@ export class Gateway {
       }
       const counted = await this.makeRoom(grant, target);
       try {
-        const record = await directory.claim(sessionId, this.sessionLimits(target).idleMs);
+        const record = await directory.claim(sessionId, this.sessionLimits(target).idleMs).catch(() => {
+          throw new GatewayError(GatewayErrorCode.Unavailable, 'the session directory (Redis) did not answer; retry', 503, { 'retry-after': '5' });
+        });
         if (!record) return undefined;
         const session = await this.openSession(req, target, grant, tokenHash, counted, record.initialize, record);
         this.log.info({ sessionId, grantId: grant.grantId, target: target.name }, 'resumed a session another gateway began');
