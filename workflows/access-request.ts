@@ -305,6 +305,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       if (existing) return heldCommand(existing);
       const command: CommandRecord = { ...review, heldAt: now(), outcome: 'pending' };
       s.commands.push(command);
+      // Findable while the grant is live; the archive sets the full findings at the end.
+      if (s.commands.length === 1 && patched('held-finding')) upsertSearchAttributes([{ key: findingsKey, value: ['held'] }]);
       record('command_held', input.requester, `${review.tool} (${review.classes.join(', ')})`);
       void watchCommand(command);
       return heldCommand(command);

@@ -146,6 +146,9 @@ describe('the audit console in headless Chromium', () => {
     const held = await c.client.callTool({ name: 'echo', arguments: write });
     expect(JSON.stringify(held.content)).toMatch(/Held for approval/);
     const pending = await waitForStatus(h.access, requestId, (s) => s.commands.some((x) => x.outcome === 'pending'));
+    // Findable by "had held commands" while the grant is still live.
+    const index = new RequestIndex(h.client);
+    await eventually(async () => (await index.find({ requester: 'carol@example.org', findings: ['held'] })).rows.some((r) => r.requestId === requestId && r.state === 'ACTIVE'), 'the live request under had held commands');
     await h.access.decideCommand(requestId, pending.commands[0]!.commandId, 'alice@example.org', true, 'ticket CHG-7');
     await eventually(async () => !(JSON.stringify((await c.client.callTool({ name: 'echo', arguments: write })).content).includes('held')), 'the approved write to run');
     await endSession(c);
