@@ -51,8 +51,17 @@ const { notify } = proxyActivities<AccessActivities>({
   retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 6 },
 });
 // Issuing gives up after a few attempts and the request fails (then everything is cleaned up).
-const { issueCredential, activateGrant, extendGrant } = proxyActivities<AccessActivities>({
+const { activateGrant, extendGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+});
+// Issuing and revoking a credential heartbeat (activities/credentials): a worker that dies while
+// running one is noticed within HEARTBEAT_TIMEOUT and the work retried on another worker, not
+// after the 2 minutes of startToCloseTimeout (the chaos run saw a revoked identity live that long).
+const HEARTBEAT_TIMEOUT = '10s';
+const { issueCredential } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
 });
 // The gateway waits on this announcement: short, retried quickly and for as long as the command can matter.
@@ -61,9 +70,14 @@ const { announceCommandDecision } = proxyActivities<AccessActivities>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 30 },
 });
 // Revocation and archival retry until they succeed: no maximumAttempts.
-const { revokeCredential, deactivateGrant, archiveRequest } = proxyActivities<AccessActivities>({
+const { deactivateGrant, archiveRequest } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+const { revokeCredential } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 // The grant store's writes are one fast, idempotent Redis script each: local activities, run in the
 // workflow task that orders them (no activity task round trip through Temporal), retried the same way.

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { stateKey, type RequestState } from '../../workflows';
 import type { CredentialProviders } from './registry';
 import type { ReconcileReport, SecretVault } from './provider';
 
@@ -10,21 +11,52 @@ import type { ReconcileReport, SecretVault } from './provider';
  */
 export type RequestActivity = (requestId: string) => Promise<boolean>;
 
-/** The default check, through the Temporal client the worker gives every activity. */
+/** States in which a request no longer holds its grant, though its workflow may still run (revoking, archiving). */
+const GRANT_OVER: ReadonlySet<string> = new Set<RequestState>(['REVOKING', 'REVOKED', 'ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED']);
+
+/**
+ * The default check, through the Temporal client the worker gives every activity: the workflow
+ * runs and its state (the GatehouseState search attribute) is not past the grant. A workflow
+ * stuck in REVOKING (its worker died mid-revocation) no longer protects its identity.
+ */
 export const workflowIsRunning: RequestActivity = async (requestId) => {
   try {
     const description = await Context.current().client.workflow.getHandle(requestId).describe();
-    return description.status.name === 'RUNNING';
+    if (description.status.name !== 'RUNNING') return false;
+    const state = description.typedSearchAttributes.get(stateKey);
+    return state === undefined || !GRANT_OVER.has(state);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
 };
 
+/**
+ * Runs `work` while heartbeating every 2 s: with a heartbeatTimeout on the activity, Temporal
+ * notices within seconds that the worker running it died and retries it on another, instead of
+ * after the whole startToCloseTimeout (minutes during which a revoked identity still logs in).
+ */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  let context: Context | undefined;
+  try {
+    context = Context.current();
+  } catch {
+    return work(); // called outside an activity (tests)
+  }
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+const HEARTBEAT_EVERY_MS = 2_000;
+
 export function createCredentialActivities(providers: CredentialProviders, vault: SecretVault, isActive: RequestActivity = workflowIsRunning) {
   return {
     async issueCredential(request: { requestId: string; target: string; expiresAt: string }) {
-      return providers.for(request.target).issue(request);
+      return heartbeating(() => providers.for(request.target).issue(request));
     },
     async revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void> {
       let provider;
@@ -34,7 +66,7 @@ export function createCredentialActivities(providers: CredentialProviders, vault
         // Retrying cannot help while the target is unknown to this worker; an operator must act.
         throw ApplicationFailure.retryable((error as Error).message, 'MissingProvider');
       }
-      await provider.revoke(request);
+      await heartbeating(() => provider.revoke(request));
       if (request.credentialRef) await vault.delete(request.credentialRef);
     },
     /** Run by the reconciliation schedule: revokes identities whose request is no longer active. */

@@ -76,8 +76,23 @@ export class RedisBackedProvider implements CredentialProvider {
     await this.redis.rpush(`${this.prefix}:issued`, request.requestId);
     return { credentialRef: `cred_${request.requestId}`, principal: `GH_${request.requestId.toUpperCase()}` };
   }
+  /** While `<prefix>:hold-revoke:<id>` exists, revoking that request hangs (a worker killed mid-revocation). */
   async revoke(request: { requestId: string }) {
+    await this.redis.rpush(`${this.prefix}:revoke-started`, request.requestId);
+    while (await this.redis.exists(`${this.prefix}:hold-revoke:${request.requestId}`)) await new Promise((resolve) => setTimeout(resolve, 200));
     await this.redis.rpush(`${this.prefix}:revoked`, `${request.requestId}@${Date.now()}`);
+  }
+
+  /** Revokes (never held) every issued identity whose request `isActive` says is over; records which in `<prefix>:reconciled`. */
+  async reconcile(isActive: (requestId: string) => Promise<boolean>) {
+    const issued = [...new Set(await this.redis.lrange(`${this.prefix}:issued`, 0, -1))];
+    const revoked: string[] = [];
+    for (const requestId of issued) {
+      if (await isActive(requestId)) continue;
+      await this.redis.rpush(`${this.prefix}:reconciled`, requestId);
+      revoked.push(`GH_${requestId.toUpperCase()}`);
+    }
+    return { target: 'clinical', checked: issued.length, revoked };
   }
 }
 
