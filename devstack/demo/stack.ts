@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../../lib';
 
 export interface DemoStack {
+  /** The supervisor (`run.js dev`); every part of the stack runs below it. */
+  pid: number;
   lines: string[];
   api: string;
   mcp: string;
@@ -120,6 +122,7 @@ export async function startStack(stateDir: string, configTemplate: string, timeo
     return match;
   };
   return {
+    pid: child.pid!,
     lines,
     api: need(/\[gatehouse\]\s+REST API\s+(http:\/\/\S+)/, 'the REST API URL'),
     mcp: need(/\[gatehouse\]\s+MCP endpoint\s+(http:\/\/\S+)/, 'the MCP endpoint'),

@@ -1,0 +1,155 @@
+// One chaos run: the dev stack with a short-grant policy and a supervisor that restarts what is
+// killed, agents driving it, seeded faults, a settle period, then the invariants.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { auditContext } from '../../cli/commands/audit';
+import { ApiAgent, clientCredentialsToken, readClientEnv, type ClientCredentials } from '../../devstack/demo/agent';
+import { connectAdmin, userNames } from '../../devstack/demo/evidence';
+import { startStack, type DemoStack } from '../../devstack/demo/stack';
+import { storedDevelopmentKey } from '../../devstack/dev-keys';
+import { projectRoot } from '../../lib';
+import { drive, TARGET, type DriverStats } from './driver';
+import { inject, planFaults, type FaultEvent, type FaultKind } from './faults';
+import { checkInvariants, type Findings, type RequestEvidence } from './invariants';
+import { IdentityObserver } from './observer';
+import { Random } from './random';
+
+export interface ChaosOptions {
+  seed: number;
+  durationMs: number;
+  faults: number;
+  concurrency: number;
+  grantSeconds: number;
+  reconcileSeconds: number;
+  kinds?: readonly FaultKind[];
+  stateDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  options: ChaosOptions;
+  stats: DriverStats;
+  faults: FaultEvent[];
+  findings: Findings;
+  identitySamples: number;
+  stateDir: string;
+}
+
+const AGENT = 'agent:claims-etl';
+
+/** The demo's policy with short grants, auto-approval for the agent and quick command timeouts. */
+function chaosPolicy(stateDir: string, grantSeconds: number): string {
+  type Yaml = Record<string, unknown>;
+  const config = parse(readFileSync(join(projectRoot, 'devstack/demo/gatehouse.demo.yaml'), 'utf8')) as Yaml & { defaults: Yaml; targets: Yaml[] };
+  config.defaults = { ...config.defaults, commandApprovalTimeout: '20s', expiringSoonWarning: '5s' };
+  const target = config.targets.find((t) => t.name === TARGET)!;
+  target.maxDuration = `${grantSeconds * 2}s`;
+  target.autoApprove = [{ requesters: [AGENT], maxDuration: `${grantSeconds * 2}s` }];
+  const file = join(stateDir, 'chaos-policy.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function collectEvidence(stack: DemoStack, stateDir: string, requestIds: string[]): Promise<RequestEvidence[]> {
+  const env = {
+    ...process.env, GATEHOUSE_STATE_DIR: stateDir, TEMPORAL_ADDRESS: stack.temporal, GATEHOUSE_CONFIG: join(stateDir, 'gatehouse.demo.yaml'),
+    GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS || storedDevelopmentKey(stateDir, 'GATEHOUSE_PAYLOAD_KEYS') || '',
+  };
+  const saved = process.env.GATEHOUSE_STATE_DIR;
+  process.env.GATEHOUSE_STATE_DIR = stateDir;
+  const ctx = await auditContext(env);
+  try {
+    const out: RequestEvidence[] = [];
+    for (const requestId of requestIds) {
+      try {
+        const item = await ctx.reader.evidence(requestId);
+        const archiveText = item.archive ? JSON.stringify(item.archive.records) : undefined;
+        const headOk = !item.history.status.archive || item.archive?.manifest.manifest.head === item.history.status.archive.digest;
+        out.push({
+          requestId, status: item.history.status, ...(archiveText !== undefined ? { archiveText } : {}),
+          verified: Boolean(item.report?.ok) && headOk,
+          ...(item.report && !item.report.ok ? { problem: item.report.problems.map((p) => p.message).join('; ') } : item.note ? { problem: item.note } : {}),
+        });
+      } catch (error) {
+        out.push({ requestId, problem: (error as Error).message });
+      }
+    }
+    return out;
+  } finally {
+    await ctx.close();
+    if (saved === undefined) delete process.env.GATEHOUSE_STATE_DIR;
+    else process.env.GATEHOUSE_STATE_DIR = saved;
+  }
+}
+
+const TERMINAL = new Set(['ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED']);
+
+/** Waits until every request is terminal and Snowflake lists no grant identity, or the deadline. */
+async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    await sleep(5_000);
+    try {
+      const api = new ApiAgent(credentials.apiUrl, await clientCredentialsToken(credentials, 'access:request'));
+      const states = await Promise.all(requestIds.map(async (id) => (await api.view(id)).state));
+      const users = await observer.sample();
+      if (states.every((s) => TERMINAL.has(s)) && users?.length === 0) return true;
+    } catch {
+      // a part is still coming back: try again
+    }
+  }
+  return false;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`[chaos] ${line}\n`));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-chaos-'));
+  const random = new Random(options.seed);
+  // The stack's supervisor restarts what a fault kills; the worker reconciles identities often.
+  process.env.GATEHOUSE_DEV_RESTART = '1';
+  process.env.GATEHOUSE_RECONCILE_EVERY = `${options.reconcileSeconds}s`;
+  log(`seed ${options.seed}; state in ${stateDir}; starting the stack`);
+  const stack = await startStack(stateDir, chaosPolicy(stateDir, options.grantSeconds), 300_000);
+  const observer = new IdentityObserver(stack.snowflake, stateDir);
+  const faults: FaultEvent[] = [];
+  try {
+    log(`stack ready (pid ${stack.pid}); driving ${options.concurrency} agents for ${options.durationMs / 1000} s with ${options.faults} faults`);
+    observer.start();
+    const started = Date.now();
+    const until = started + options.durationMs;
+    const plan = planFaults(new Random(options.seed ^ 0x5eed), options.faults, options.durationMs, options.kinds);
+    const injecting = (async () => {
+      for (const fault of plan) {
+        await sleep(Math.max(0, started + fault.offsetMs - Date.now()));
+        const done = await inject(fault.kind, stack.pid, stateDir, random);
+        const event: FaultEvent = { at: new Date().toISOString(), offsetMs: Date.now() - started, kind: fault.kind, ...done };
+        faults.push(event);
+        log(`fault ${faults.length}/${plan.length} at +${Math.round(event.offsetMs / 1000)} s: ${fault.kind}${done.note ? ` (${done.note})` : ''}`);
+      }
+    })();
+    const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
+    const stats = await drive({ credentials, localSlack: stack.localSlack, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds });
+    await injecting;
+    // Settle: every grant ends, revocation and reconciliation run, archives are written.
+    const settleMs = (options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
+    log(`driving done: ${stats.requests.length} requests; settling (at most ${settleMs / 1000} s)`);
+    const settled = await settle(credentials, stats.requests, observer, Date.now() + settleMs);
+    log(settled ? 'settled: every request is terminal and no grant identity is left' : 'not settled in time: checking what is there');
+    await observer.stop();
+    const admin = await connectAdmin(stack.snowflake, stateDir);
+    const usersLeft = (await userNames(admin)).filter((n) => n.startsWith('GH_REQ_'));
+    await admin.close();
+    const evidence = await collectEvidence(stack, stateDir, stats.requests);
+    const findings = checkInvariants({
+      evidence, stats, snowflakeDataDir: join(stateDir, 'snowflake'), usersLeft, lastSeen: observer.lastSeen,
+      outliveBoundMs: (options.reconcileSeconds + 15) * 1000, cutToleranceMs: 2_000,
+    });
+    return { options, stats, faults, findings, identitySamples: observer.samples, stateDir };
+  } finally {
+    await observer.stop();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,155 @@
+// The load: agents asking through the REST API, each grant used through the gateway with the
+// official MCP client (reads, held writes that a person approves or denies in the local Slack or
+// leaves to time out, refused exports), then revoked early, extended, or left to expire.
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ApiAgent, clientCredentialsToken, type ClientCredentials, type RequestView } from '../../devstack/demo/agent';
+import { LocalSlackPeople } from '../../devstack/demo/slack';
+import type { Random } from './random';
+
+export const TARGET = 'clinical-readonly';
+export const APPROVER = 'omar.privacy';
+
+export interface DriverStats {
+  requests: string[];
+  /** Requests that became ACTIVE (their grants were used). */
+  active: number;
+  sessions: number;
+  calls: { sent: number; answered: number; failed: number };
+  held: { approved: number; denied: number; leftToTimeOut: number };
+  exportsRefused: number;
+  endings: { revokedEarly: number; extensionAsked: number; leftToExpire: number };
+  /** Every statement an agent sent, by the marker in its column alias (bench/chaos/invariants.ts). */
+  markers: Map<string, string>;
+  errors: Map<string, number>;
+}
+
+export function emptyStats(): DriverStats {
+  return {
+    requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
+    exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, markers: new Map(), errors: new Map(),
+  };
+}
+
+/** Error messages are counted by their first words: faults make many, and the table says which. */
+function count(stats: DriverStats, what: string, error: unknown): void {
+  const message = `${what}: ${((error as Error)?.message ?? String(error)).replace(/req_[a-z0-9]+/g, 'req_…').replace(/\d+/g, 'N').slice(0, 160)}`;
+  stats.errors.set(message, (stats.errors.get(message) ?? 0) + 1);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A query whose column alias names it, so it can be found in Snowflake's history and in the archive. */
+function markedRead(stats: DriverStats, requestId: string): string {
+  const marker = `CHAOS_${randomBytes(6).toString('hex').toUpperCase()}`;
+  stats.markers.set(marker, requestId);
+  return `SELECT COUNT(*) AS ${marker} FROM CLINICAL.PHI.ENCOUNTERS`;
+}
+
+/** As MCP clients do: a gateway that is restarting is tried again a few times. */
+async function connectWithRetries(url: string, token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  for (let attempt = 1; ; attempt++) {
+    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const client = new Client({ name: 'chaos-agent', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      return { client, transport };
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      if (attempt >= 4 || !/fetch failed|ECONNREFUSED|socket hang up/.test((error as Error).message)) throw error;
+      await sleep(3_000);
+    }
+  }
+}
+
+interface Agent { credentials: ClientCredentials; slack: LocalSlackPeople; random: Random; stats: DriverStats; until: number; grantSeconds: number }
+
+async function oneGrant(agent: Agent): Promise<void> {
+  const { stats, random } = agent;
+  const api = new ApiAgent(agent.credentials.apiUrl, await clientCredentialsToken(agent.credentials, 'access:request'));
+  const asked = await api.call<{ id?: string }>('POST', '/v1/access-requests',
+    { target: TARGET, duration: `${agent.grantSeconds}s`, reason: 'chaos run: claims reconciliation' },
+    { 'Idempotency-Key': `chaos-${randomBytes(8).toString('hex')}` });
+  if (asked.status !== 202 || !asked.body.id) throw new Error(`POST /v1/access-requests answered ${asked.status}`);
+  const id = asked.body.id;
+  stats.requests.push(id);
+  const view: RequestView = await api.waitFor(id, (v) => !['PENDING_APPROVAL', 'APPROVED', 'ISSUING'].includes(v.state), 120_000);
+  if (view.state !== 'ACTIVE' || !view.grant) return;
+  stats.active++;
+  const grant = view.grant;
+  const ending = random.pick(['revoke', 'extend', 'expire'] as const);
+  const sessions = random.between(1, 2);
+  for (let s = 0; s < sessions && Date.now() < Date.parse(grant.expiresAt); s++) {
+    let session: Awaited<ReturnType<typeof connectWithRetries>> | undefined;
+    try {
+      session = await connectWithRetries(grant.mcpUrl, grant.token);
+      const { client } = session;
+      stats.sessions++;
+      const steps = random.between(2, 5);
+      for (let i = 0; i < steps; i++) {
+        const what = random.next();
+        stats.calls.sent++;
+        try {
+          if (what < 0.6) {
+            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, undefined, { timeout: 30_000 });
+          } else if (what < 0.85) {
+            // A held write: answered at once with "pending"; a person decides (or nobody does).
+            const decision = random.pick(['approve', 'deny', 'none'] as const);
+            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: `UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'Chaos Clinic' WHERE ENCOUNTER_ID = ${random.between(1, 50)}` } }, undefined, { timeout: 30_000 });
+            if (decision === 'none') stats.held.leftToTimeOut++;
+            else {
+              await sleep(500);
+              await agent.slack.click(APPROVER, decision === 'approve' ? 'command_approve' : 'command_deny', id);
+              stats.held[decision === 'approve' ? 'approved' : 'denied']++;
+            }
+          } else {
+            // Refused by policy: as a tool error or a JSON-RPC error, never run.
+            const refused = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, undefined, { timeout: 30_000 })
+              .then((r) => Boolean(r.isError), (error: unknown) => {
+                if (/denied by policy/.test((error as Error).message)) return true;
+                throw error;
+              });
+            if (refused) stats.exportsRefused++;
+          }
+          stats.calls.answered++;
+        } catch (error) {
+          stats.calls.failed++;
+          count(stats, 'call', error);
+        }
+      }
+    } catch (error) {
+      count(stats, 'session', error);
+    } finally {
+      await session?.transport.terminateSession().catch(() => undefined);
+      await session?.client.close().catch(() => undefined);
+    }
+  }
+  if (ending === 'revoke') {
+    const answer = await api.call('POST', `/v1/access-requests/${id}/revoke`, { reason: 'chaos run: done early' });
+    if (answer.status < 300) stats.endings.revokedEarly++;
+    else count(stats, 'revoke', new Error(`answered ${answer.status}`));
+  } else if (ending === 'extend') {
+    const answer = await api.call('POST', `/v1/access-requests/${id}/extend`, { duration: '15s', reason: 'chaos run: a little longer' });
+    if (answer.status < 300) stats.endings.extensionAsked++;
+    else count(stats, 'extend', new Error(`answered ${answer.status}`));
+  } else {
+    stats.endings.leftToExpire++;
+  }
+}
+
+/** `concurrency` agents, each asking for one grant after another until `until`. */
+export async function drive(options: { credentials: ClientCredentials; localSlack: string; random: Random; concurrency: number; until: number; grantSeconds: number }): Promise<DriverStats> {
+  const stats = emptyStats();
+  const slack = new LocalSlackPeople(options.localSlack);
+  await Promise.all(Array.from({ length: options.concurrency }, async (_, n) => {
+    await sleep(n * 700);
+    while (Date.now() < options.until) {
+      await oneGrant({ credentials: options.credentials, slack, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds }).catch(async (error: unknown) => {
+        count(stats, 'request', error);
+        await sleep(2_000);
+      });
+    }
+  }));
+  return stats;
+}

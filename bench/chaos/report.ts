@@ -1,0 +1,42 @@
+import type { ChaosResult } from './chaos';
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'none');
+
+/** The table bench/README.md quotes: what ran, what was injected, and each invariant's violations. */
+export function chaosTable(result: ChaosResult): string {
+  const { stats, faults, findings, options } = result;
+  const byKind = new Map<string, number>();
+  for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  const lines = [
+    `chaos run: seed ${options.seed}, ${options.durationMs / 1000} s, ${options.concurrency} agents, ${options.grantSeconds} s grants, reconciliation every ${options.reconcileSeconds} s`,
+    '',
+    '| load | count |',
+    '| --- | --- |',
+    `| requests | ${stats.requests.length} |`,
+    `| became ACTIVE | ${stats.active} |`,
+    `| MCP sessions | ${stats.sessions} |`,
+    `| calls sent / answered / failed | ${stats.calls.sent} / ${stats.calls.answered} / ${stats.calls.failed} |`,
+    `| held writes approved / denied / left to time out | ${stats.held.approved} / ${stats.held.denied} / ${stats.held.leftToTimeOut} |`,
+    `| exports refused | ${stats.exportsRefused} |`,
+    `| revoked early / extension asked / left to expire | ${stats.endings.revokedEarly} / ${stats.endings.extensionAsked} / ${stats.endings.leftToExpire} |`,
+    '',
+    '| fault | count |',
+    '| --- | --- |',
+    ...[...byKind].sort().map(([kind, n]) => `| ${kind} | ${n} |`),
+    `| total | ${faults.length} |`,
+    '',
+    '| invariant | checked | violations |',
+    '| --- | --- | --- |',
+    ...findings.invariants.map((i) => `| ${i.name} | ${i.checked} | ${i.violations.length} |`),
+    '',
+    `longest time an identity was seen after its grant ended: ${seconds(findings.longestOutlivedMs)} (sampled every 2 s, ${result.identitySamples} samples)`,
+    `latest statement start after its grant ended: ${seconds(findings.latestAfterEndMs)}`,
+  ];
+  const violations = findings.invariants.flatMap((i) => i.violations.slice(0, 10).map((v) => `  ${i.name}: ${v}`));
+  if (violations.length) lines.push('', 'violations (first 10 of each):', ...violations);
+  const errors = [...stats.errors].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  if (errors.length) lines.push('', 'errors the agents saw (expected under faults; most frequent first):', ...errors.map(([m, n]) => `  ${n} × ${m}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export const violationCount = (result: ChaosResult) => result.findings.invariants.reduce((n, i) => n + i.violations.length, 0);

@@ -1,0 +1,79 @@
+// The chaos run's checks must be able to fail: each invariant is shown a violation it must catch.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyStats } from '../../bench/chaos/driver';
+import { planFaults } from '../../bench/chaos/faults';
+import { checkInvariants, type RequestEvidence } from '../../bench/chaos/invariants';
+import { Random } from '../../bench/chaos/random';
+import { HISTORY_FILE } from '../../devstack/snowflake';
+import type { AccessStatus } from '../../workflows';
+
+const T0 = Date.parse('2026-11-29T10:00:00Z');
+const iso = (offsetS: number) => new Date(T0 + offsetS * 1000).toISOString();
+
+function status(requestId: string, over: Partial<AccessStatus> = {}): AccessStatus {
+  return {
+    requestId, requester: 'agent:claims-etl', origin: 'api', target: 'clinical-readonly', reason: 'r', durationMs: 30_000,
+    state: 'ARCHIVED', requestedAt: iso(0), decision: { approved: true, by: 'auto', at: iso(1) }, expiresAt: iso(31),
+    extensions: [], commands: [], timeline: [], ...over,
+  } as AccessStatus;
+}
+
+function run(evidence: RequestEvidence[], history: object[], extra: { usersLeft?: string[]; lastSeen?: Map<string, number>; markers?: [string, string][] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-chaos-inv-'));
+  writeFileSync(join(dir, HISTORY_FILE), history.map((h) => JSON.stringify(h)).join('\n'));
+  const stats = emptyStats();
+  for (const [m, r] of extra.markers ?? []) stats.markers.set(m, r);
+  const findings = checkInvariants({ evidence, stats, snowflakeDataDir: dir, usersLeft: extra.usersLeft ?? [], lastSeen: extra.lastSeen ?? new Map(), outliveBoundMs: 25_000, cutToleranceMs: 2_000 });
+  return Object.fromEntries(findings.invariants.map((i) => [i.name.split(' ').slice(0, 4).join(' '), i.violations]));
+}
+
+const query = (user: string, offsetS: number, sqlText: string) => ({ kind: 'query', at: iso(offsetS), user, role: 'CLINICAL_ANALYST', queryId: 'q', sqlText });
+
+describe('chaos invariants', () => {
+  const A = 'req_aaaaaaaaaaaaaaaaaaaa';
+  const userA = `GH_${A.toUpperCase()}`;
+
+  test('a clean run has no violations', () => {
+    const found = run([{ requestId: A, status: status(A), archiveText: '... AS CHAOS_0123456789AB ...', verified: true }],
+      [query(userA, 5, 'SELECT COUNT(*) AS CHAOS_0123456789AB FROM T')], { markers: [['CHAOS_0123456789AB', A]], lastSeen: new Map([[userA, T0 + 32_000]]) });
+    expect(Object.values(found).flat()).toEqual([]);
+  });
+
+  test('each kind of violation is caught', () => {
+    const found = run([
+      { requestId: A, status: status(A, { state: 'ACTIVE' }), archiveText: 'nothing', verified: false, problem: 'chain broken at record 3' },
+    ], [
+      query(userA, -5, 'SELECT 1'), // before the approval
+      query(userA, 40, 'SELECT COUNT(*) AS CHAOS_0123456789AB FROM T'), // after the end, and not archived
+    ], { markers: [['CHAOS_0123456789AB', A]], usersLeft: [userA], lastSeen: new Map([[userA, T0 + 90_000]]) });
+    expect(found['every request reached a']).toEqual([`${A} is ACTIVE`]);
+    expect(found['every archive verifies (chain,']).toEqual([`${A}: chain broken at record 3`]);
+    expect(found['no Snowflake identity outlives']).toEqual([`${userA} still exists after the settle period`, `${userA} was seen 59 s after its grant ended`]);
+    expect(found['no statement reaches Snowflake']).toEqual([
+      `${userA} ran a statement before its grant was approved (${iso(-5)})`,
+      `${userA} ran a statement 9000 ms after its grant ended: SELECT COUNT(*) AS CHAOS_0123456789AB FROM T`,
+    ]);
+    expect(found['every statement that reached']).toEqual([`${A}: CHAOS_0123456789AB ran in Snowflake but is not in the archive`]);
+  });
+
+  test('a revocation ends the grant before its expiry; statements of other users are not counted', () => {
+    const found = run([{ requestId: A, status: status(A, { revocation: { by: 'x', reason: 'y', at: iso(10) } }), archiveText: '', verified: true }],
+      [query(userA, 15, 'SELECT 2'), query('GATEHOUSE_BROKER', 50, 'DROP USER X'), query('ADMIN', 60, 'SHOW USERS')]);
+    expect(found['no statement reaches Snowflake']).toEqual([`${userA} ran a statement 5000 ms after its grant ended: SELECT 2`]);
+  });
+
+  test('a request without a status (its workflow unknown) is a violation, not skipped', () => {
+    expect(run([{ requestId: A, problem: 'workflow not found' }], [])['every request reached a']).toEqual([`${A}: no status (workflow not found)`]);
+  });
+
+  test('faults are planned from the seed alone, in time order', () => {
+    const a = planFaults(new Random(42), 50, 300_000);
+    expect(planFaults(new Random(42), 50, 300_000)).toEqual(a);
+    expect(planFaults(new Random(43), 50, 300_000)).not.toEqual(a);
+    expect(a).toHaveLength(50);
+    expect(a.every((f, i) => i === 0 || a[i - 1]!.offsetMs <= f.offsetMs)).toBe(true);
+    expect(new Set(a.map((f) => f.kind)).size).toBeGreaterThan(5);
+  });
+});
