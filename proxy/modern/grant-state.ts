@@ -34,6 +34,9 @@ return wait`;
  * holds handed out as `requestState`. Nothing here lives in the process.
  */
 export class GrantState {
+  /** Grants whose recording start this process has seen stored: it never goes back, so no Redis round trip per request. */
+  private readonly started = new Set<string>();
+
   constructor(private readonly redis: Redis) {}
 
   /** The recording's session id of a grant's 2026-era traffic: one per grant, whichever replica serves it. */
@@ -47,6 +50,13 @@ export class GrantState {
    * lands before it; if the write fails, the claim is released and the error propagates.
    */
   async startRecordingOnce(grant: GrantRecord, write: () => Promise<unknown>): Promise<void> {
+    if (this.started.has(grant.grantId)) return;
+    await this.claimRecordingStart(grant, write);
+    if (this.started.size >= 10_000) this.started.clear();
+    this.started.add(grant.grantId);
+  }
+
+  private async claimRecordingStart(grant: GrantRecord, write: () => Promise<unknown>): Promise<void> {
     const key = `${PREFIX}recording:${grant.grantId}`;
     const until = Date.parse(grant.expiresAt) + 3_600_000;
     const claimed = await this.redis.set(key, 'starting', 'PXAT', until, 'NX');
@@ -65,7 +75,7 @@ export class GrantState {
       const state = await this.redis.get(key);
       if (state === 'started') return;
       // Released by a replica whose write failed: claim it ourselves.
-      if (state === null) return this.startRecordingOnce(grant, write);
+      if (state === null) return this.claimRecordingStart(grant, write);
       if (Date.now() > deadline) throw new Error('another gateway replica is still starting this grant\'s recording');
       await new Promise((r) => setTimeout(r, 50));
     }
