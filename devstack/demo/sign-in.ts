@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthClientProvider, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
 import { secret } from './narrator';
 
 /** What a desktop MCP client keeps per server, in memory. Tokens are registered as secrets (never printed). */
@@ -14,6 +13,7 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   saved?: OAuthTokens;
   authorizationUrl?: URL;
   private verifier = '';
+  private discovery?: OAuthDiscoveryState;
   constructor(private readonly redirect: string, private readonly name: string) {}
   get redirectUrl() { return this.redirect; }
   get clientMetadata(): OAuthClientMetadata {
@@ -31,6 +31,9 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   redirectToAuthorization(url: URL) { this.authorizationUrl = url; }
   saveCodeVerifier(verifier: string) { this.verifier = secret(verifier); }
   codeVerifier() { return this.verifier; }
+  /** Which authorization server the redirect was for, so the callback is checked against it (SEP-2352). */
+  saveDiscoveryState(state: OAuthDiscoveryState) { this.discovery = state; }
+  discoveryState() { return this.discovery; }
 }
 
 /** The loopback redirect URI: the one redirect of the sign-in lands here. */

@@ -1,8 +1,5 @@
 // The story, step by step. Each step narrates what happens, then checks it happened.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiAgent, clientCredentialsToken, readClientEnv, type RequestView } from './agent';
@@ -44,6 +41,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
   };
   let admin: SnowflakeAdmin | undefined;
   let mcp: { client: Client; transport: StreamableHTTPClientTransport } | undefined;
+  let modern: Client | undefined;
   try {
     admin = await connectAdmin(stack.snowflake, stateDir);
     // So that the approved write can really run: in this demo's own fresh Snowflake, the scoped
@@ -94,14 +92,22 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     ok(`${PERSON}'s request ${personRequest} was approved in its thread as well.`);
 
     // 4 ─ the official MCP client connects and lists tools
-    step(4, 'The agent connects to the gateway with the official MCP client (Streamable HTTP, "Authorization: Bearer <grant token>") and lists the tools.');
+    step(4, 'The agent connects to the gateway with the official MCP client (Streamable HTTP, "Authorization: Bearer <grant token>") and lists the tools; a second agent on the same grant speaks the 2026-07-28 revision.');
     const transport = new StreamableHTTPClientTransport(new URL(grant.mcpUrl), { requestInit: { headers: { Authorization: `Bearer ${grant.token}` } } });
     const client = new Client({ name: 'claims-etl-agent', version: '1.0.0' });
     await client.connect(transport);
     mcp = { client, transport };
     const tools = (await client.listTools()).tools.map((t) => t.name).sort();
     expectThat(['describe_object', 'list_objects', 'run_snowflake_query'].every((t) => tools.includes(t)), `the gateway listed ${tools.join(', ')}; expected run_snowflake_query, list_objects, describe_object`);
-    ok(`tools: ${tools.join(', ')}`);
+    ok(`tools: ${tools.join(', ')} (2025-era session ${transport.sessionId ? 'with an Mcp-Session-Id' : 'without a session id'}).`);
+    // The same SDK in 'auto' mode opens with server/discover and, offered 2026-07-28, keeps no session.
+    modern = new Client({ name: 'claims-etl-agent-2026', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    const modernTransport = new StreamableHTTPClientTransport(new URL(grant.mcpUrl), { requestInit: { headers: { Authorization: `Bearer ${grant.token}` } } });
+    await modern.connect(modernTransport);
+    expectThat(modern.getProtocolEra() === 'modern' && modern.getNegotiatedProtocolVersion() === '2026-07-28', `the second agent negotiated ${modern.getNegotiatedProtocolVersion()} (${modern.getProtocolEra()} era), not 2026-07-28`);
+    const modernTools = (await modern.listTools()).tools.map((t) => t.name).sort();
+    expectThat(modernTools.join() === tools.join() && !modernTransport.sessionId, `the 2026-07-28 agent listed ${modernTools.join(', ')}${modernTransport.sessionId ? ' and got a session id' : ''}`);
+    ok(`the second agent speaks 2026-07-28 (server/discover, no session, every request authorised on its own) and sees the same tools.`);
 
     // 5 ─ a query whose PHI comes back masked
     const query = 'SELECT PATIENT_ID, MRN, FIRST_NAME, LAST_NAME, SSN, DATE_OF_BIRTH, CITY FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3';
@@ -115,6 +121,10 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     expectThat(leaked.length === 0, `the answer carries PHI unmasked: ${leaked.length} value(s) from the table appear as they are stored`);
     expectThat(/\[NAME\]/.test(answerText) && /\[SSN\]/.test(answerText), 'the answer has no [NAME] and [SSN] placeholders where the names and SSNs were');
     ok(`${raw.length} rows came back; names, SSNs and MRNs are masked ([NAME], [SSN], ...), none of the stored values reached the agent.`);
+    const modernAnswer = (await modern.callTool({ name: 'run_snowflake_query', arguments: { statement: query } })) as ToolText;
+    const modernLeaked = raw.flatMap((r) => [r.FIRST_NAME, r.LAST_NAME, r.SSN, r.MRN].map(String)).filter((v) => v && textOf(modernAnswer).includes(v));
+    expectThat(!modernAnswer.isError && modernLeaked.length === 0 && /\[SSN\]/.test(textOf(modernAnswer)), `the 2026-07-28 agent's query failed or leaked ${modernLeaked.length} value(s): ${textOf(modernAnswer).slice(0, 300)}`);
+    ok('the 2026-07-28 agent ran the same query statelessly: the same rows, masked the same way.');
     // The same SSNs, disguised: masking decides by what a column is computed from, not by its name or look.
     const disguised = "SELECT REVERSE(REPLACE(SSN, '-', '')) AS ICD10_CODE FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3";
     detail(`The agent tries to disguise the SSNs: ${disguised}`);
@@ -128,7 +138,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     const write = "UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'North Campus Clinic' WHERE ENCOUNTER_ID = 1";
     step(6, `The agent sends a write: ${write}. The gateway holds it and asks the approvers in the request's thread.`);
     const progress: string[] = [];
-    const held = client.callTool({ name: 'run_snowflake_query', arguments: { statement: write } }, CallToolResultSchema, {
+    const held = client.callTool({ name: 'run_snowflake_query', arguments: { statement: write } }, {
       onprogress: (p) => progress.push(p.message ?? `${p.progress}`), resetTimeoutOnProgress: true, timeout: 60_000, maxTotalTimeout: 150_000,
     }).then((r) => ({ result: r as ToolText }), (error: unknown) => ({ error: error as Error & { code?: number } }));
     const heldShown = await slack.waitForChannel(CHANNEL, (t) => /gatehouse_command_approve/.test(threadOf(t, agentRequest)), 30_000);
@@ -162,7 +172,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
 
     // 9 ─ the gateway refuses the next call
     step(9, 'The agent tries one more query on its session, then opens a new one with the same token.');
-    const cut = await errorOf(client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT 1' } }, CallToolResultSchema, { timeout: 20_000 }));
+    const cut = await errorOf(client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT 1' } }, { timeout: 20_000 }));
     expectThat(cut, 'the call on the old session succeeded after the grant expired');
     ok(`the old session is refused: ${cut!.code ?? ''} ${cut!.message}`.replace(/\s+/g, ' '));
     const fresh = await fetch(grant.mcpUrl, {
@@ -206,6 +216,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
       await mcp.transport.terminateSession().catch(() => undefined);
       await mcp.client.close().catch(() => undefined);
     }
+    await modern?.close().catch(() => undefined);
     await admin?.close().catch(() => undefined);
   }
 }
@@ -267,7 +278,8 @@ async function signInWithNothingButTheUrl(stack: DemoStack, slack: LocalSlackPeo
       else await new Promise((r) => setTimeout(r, 1_000));
     }
     expectThat(back?.get('code'), `the browser was not sent back with a code: ${back ? back.toString() : pageText(page).slice(0, 300)}`);
-    await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(back!.get('code')!);
+    // The whole callback: the code and the authorization server's iss, which the client checks (RFC 9207).
+    await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(back!);
     expectThat(await connect() === 'signed-in', 'the MCP client could not connect with the token it received');
     const query = 'SELECT FIRST_NAME, SSN FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 2';
     const answer = (await connection!.client.callTool({ name: 'run_snowflake_query', arguments: { statement: query } })) as ToolText;
