@@ -39,7 +39,7 @@ const upstreamSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Headers the gateway itself sets on the way to an HTTP upstream; a credential never replaces them. */
-export const RESERVED_UPSTREAM_HEADERS = ['host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'];
+export const RESERVED_UPSTREAM_HEADERS = ['host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'mcp-method', 'mcp-name'];
 
 /**
  * How the upstream receives the grant's credential, and nothing else is sent:

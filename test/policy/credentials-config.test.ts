@@ -87,6 +87,9 @@ describe('credentials: bad input is refused with its path and what to do', () =>
     [HTTPS, "{ provider: vendor, delivery: { header: Authorization, format: 'Bearer token' } }", /^targets\[0\]\.credentials\.delivery\.format: must contain \{credential\} exactly once$/],
     [HTTPS, "{ provider: vendor, delivery: { header: Authorization, format: \"{credential}\\r\\nX-Admin: 1\" } }", /^targets\[0\]\.credentials\.delivery\.format: must be one line$/],
     [HTTPS, '{ provider: vendor, delivery: { header: Mcp-Session-Id } }', /^targets\[0\]\.credentials\.delivery\.header: is a header the gateway sets itself/],
+    // The 2026-07-28 routing headers mirror the body; a credential must never stand in for them.
+    [HTTPS, '{ provider: vendor, delivery: { header: Mcp-Method } }', /^targets\[0\]\.credentials\.delivery\.header: is a header the gateway sets itself/],
+    [HTTPS, '{ provider: vendor, delivery: { header: MCP-NAME } }', /^targets\[0\]\.credentials\.delivery\.header: is a header the gateway sets itself/],
     [HTTPS, "{ provider: vendor, delivery: { header: 'X Api' } }", /^targets\[0\]\.credentials\.delivery\.header: must be an HTTP header name$/],
     [STDIO, "{ provider: vendor, delivery: { env: '1BAD' } }", /^targets\[0\]\.credentials\.delivery\.env: must be an environment variable name$/],
     ["{ type: http, url: 'https://mcp.example.org/mcp', credentialHeader: X-Gatehouse-Credential }", 'none', /^targets\[0\]\.upstream\.credentialHeader: moved: say how the upstream receives its credential with credentials\.delivery/],
