@@ -1,4 +1,5 @@
 import type { PhiCatalog } from '../phi';
+import type { Logger } from '../lib';
 
 /**
  * The gateway's narrow view of the PHI engine (phi/): everything a client receives passes
@@ -50,4 +51,18 @@ export function mergeSummaries(...summaries: MaskSummary[]): MaskSummary {
     total += s.total;
   }
   return { counts, total };
+}
+
+/**
+ * Masks `value` and merges its report, or, when the masker throws, logs why and answers
+ * undefined: the caller withholds the message (fail closed, never the unmasked value).
+ */
+export async function maskOrWithhold<T>(masker: ResponseMasker, log: Logger, value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+  try {
+    const out = await masker.mask(value, context);
+    return { masked: out.masked, report: mergeSummaries(out.report) };
+  } catch (error) {
+    log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
+    return undefined;
+  }
 }

@@ -10,7 +10,7 @@ import type { ToolCallRuling } from './command-policy';
 import type { PhiAwareRuling } from './phi-predicates';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
-import { maskedEntries, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { maskOrWithhold, maskedEntries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, SessionEndEntry } from './recording';
@@ -620,14 +620,8 @@ export class GatewaySession {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private async mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
-    try {
-      const out = await this.deps.masker.mask(value, context);
-      return { masked: out.masked, report: mergeSummaries(out.report) };
-    } catch (error) {
-      this.deps.log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
-      return undefined;
-    }
+  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+    return maskOrWithhold(this.deps.masker, this.deps.log, value, context);
   }
 
   /**

@@ -4,7 +4,7 @@ import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
-import { mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
+import { maskOrWithhold, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
 import type { GatewayRecorder } from '../recording';
 import { GrantState } from './grant-state';
 import type { UpstreamAnswer, UpstreamLink } from './grant-upstreams';
@@ -181,14 +181,8 @@ export class ModernExchange {
     return { jsonrpc: '2.0', id, result: completeResult(request.method, result) };
   }
 
-  private async mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
-    try {
-      const out = await this.deps.masker.mask(value, context);
-      return { masked: out.masked, report: mergeSummaries(out.report) };
-    } catch (error) {
-      this.deps.log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
-      return undefined;
-    }
+  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+    return maskOrWithhold(this.deps.masker, this.deps.log, value, context);
   }
 
   /** A recording write; when it fails the exchange stops with 503 (nothing forwarded, nothing returned unrecorded). */
