@@ -108,8 +108,9 @@ describe('the gateway records refusals on a grant in its session recording (real
     // At least the 300 floods (the first client's own background traffic may be rate limited too).
     expect(counted.too_many_sessions! + counted.rate_limited!).toBeGreaterThanOrEqual(300);
     const total = Object.values(counted).reduce((a, b) => a + b, 0);
-    // Nothing written per refusal: the stream did not grow with the flood.
-    expect(await log.length(record.requestId)).toBe(before);
+    // Nothing written per refusal: the stream did not grow with the flood (the first client's own
+    // late traffic, its initialized notification and stream, may still add an entry or two).
+    expect(await log.length(record.requestId) - before).toBeLessThan(10);
     await gw.gateway.refusals.flush(record.grantId);
     const stored = await log.read(record.requestId);
     const refusals = stored.map((s) => s.entry).filter((e) => e.type === 'refusals');
