@@ -81,6 +81,9 @@ function pollingWaiter(requestId: string, intervalMs: number): ChangeWaiter {
   };
 }
 
+/** A long-poll re-reads the state this often when no change event came (events can be lost). */
+const SAFETY_READ_MS = 5_000;
+
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   const { access, grants } = options;
@@ -261,8 +264,16 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
               });
               // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
               while (status.state === from && !FINAL.has(from) && !gone && (toldAlready || !notAsked(status))) {
-                const change = await waiter.next(deadline - Date.now());
-                if (!change || gone) break;
+                const left = deadline - Date.now();
+                if (left <= 0) break;
+                const change = await waiter.next(Math.min(left, SAFETY_READ_MS));
+                if (gone) break;
+                // Pub/sub delivers at most once (a Redis or subscriber restart, a worker that announces
+                // nothing): without news for SAFETY_READ_MS the state is read again all the same.
+                if (!change) {
+                  if (Date.now() < deadline) status = await access.status(params.id);
+                  continue;
+                }
                 // A repeat of the state already read (a duplicate, or anyone's stray PUBLISH) needs no new read.
                 if (change.kind === 'state' && change.state === status.state) continue;
                 status = await access.status(params.id);

@@ -78,7 +78,15 @@ describe('workflow history with the payload codec on (the test stack\'s default)
     // Inputs, results, update arguments and results, activity inputs and results: all sealed.
     expect(sealed.length).toBeGreaterThan(20);
     // Only search attributes are plaintext, by Temporal's design, and only the documented ones.
-    for (const p of plain) expect(p.path).toMatch(/\/searchAttributes\/indexedFields\/Gatehouse(Requester|Target|State|Approver)$/);
+    // Also plaintext: the ids of patched() markers (Temporal writes them itself, not through the codec).
+    for (const p of plain.filter((q) => q.path.endsWith('/markerRecordedEventAttributes/details/patch-data/payloads/0'))) {
+      expect(JSON.parse(p.text)).toEqual({ id: expect.stringMatching(/^[a-z][a-z0-9-]*$/), deprecated: false });
+    }
+    // And a local activity's marker metadata (which activity, attempt, times); its result is sealed.
+    for (const p of plain.filter((q) => q.path.endsWith('/markerRecordedEventAttributes/details/data/payloads/0'))) {
+      expect(Object.keys(JSON.parse(p.text) as object).every((k) => ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'].includes(k))).toBe(true);
+    }
+    for (const p of plain.filter((q) => !/\/markerRecordedEventAttributes\/details\/(patch-data|data)\/payloads\/0$/.test(q.path))) expect(p.path).toMatch(/\/searchAttributes\/indexedFields\/(Gatehouse(Requester|Target|State|Approver|Findings)|TemporalChangeVersion)$/);
     const readable = `${raw}\n${plain.map((p) => p.text).join('\n')}`;
     for (const typed of TYPED) expect({ typed, found: readable.includes(typed) }).toEqual({ typed, found: false });
     // People appear only as search attribute values (workforce identities, findable in the UI), never elsewhere.
