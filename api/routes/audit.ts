@@ -45,6 +45,8 @@ const exportSchema = z.looseObject({ summary: z.looseObject({ requests: z.number
 
 function unavailable(error: unknown): never {
   if (error instanceof ArchiveConfigError) throw new Problem(503, 'audit-unavailable', 'Audit unavailable', error.message);
+  // A running request whose worker does not answer: no pack rather than one silently missing it.
+  if (error instanceof HistoryError && error.code === 'UNREADABLE') throw new Problem(503, 'request-unreadable', 'A request cannot be read', error.message);
   throw error;
 }
 
