@@ -12,6 +12,7 @@ import { clinicalSentences } from './clinical-corpus';
 import { generateWorldHeldOut, WORLD_SEED, type WorldDocument } from './held-out-world';
 import { generateThirdHeldOut, THIRD_SEED } from './held-out-3';
 import { generateFourthHeldOut, FOURTH_SEED } from './held-out-4';
+import { generateFifthHeldOut, FIFTH_SEED } from './held-out-5';
 import { add, emptyTally, f2, precision, recall, scoreDocument, strictRecall, type Tally } from './score';
 
 export const FLOORS = {
@@ -56,6 +57,13 @@ export const FLOORS = {
    * strict 0.559. The floor only catches a regression.
    */
   fourthStrictRecall: 0.57,
+  /**
+   * Fifth held-out set (held-out-5.ts), written blind and frozen before the fifth round changed
+   * any detector; its misses are never listed. First run (detectors of commit a83e32e): strict
+   * 0.446, precision 0.886 typed / 0.919 any type, names strict 0.460. The floor only catches a
+   * regression.
+   */
+  fifthStrictRecall: 0.44,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -98,14 +106,20 @@ function printTable(title: string, byType: Map<EntityType, Tally>, overall: Tall
 }
 
 /** Scores a set whose name spans carry their locale; prints per-type and per-locale figures. */
-function scoreWorldSet(title: string, docs: readonly WorldDocument[], find: (text: string) => Finding[] = (text) => scanText(text, { minScore: policy.minScore })): { byType: Map<EntityType, Tally>; any: Tally } {
+function scoreWorldSet(
+  title: string,
+  docs: readonly WorldDocument[],
+  find: (text: string) => Finding[] = (text) => scanText(text, { minScore: policy.minScore }),
+  /** A blind set never lists its misses: reading them would be tuning on it. */
+  blind = false,
+): { byType: Map<EntityType, Tally>; any: Tally } {
   const byType = new Map<EntityType, Tally>();
   const any = emptyTally();
   const byLocale = new Map<string, Tally>();
   for (const doc of docs) {
     const findings = find(doc.text);
     scoreDocument(doc.text, doc.spans, findings, byType, any);
-    printMisses(title.slice(0, 14), doc.text, doc.spans, findings);
+    if (!blind) printMisses(title.slice(0, 14), doc.text, doc.spans, findings);
     for (const span of doc.spans) {
       if (span.type !== 'NAME' || !span.locale) continue;
       let t = byLocale.get(span.locale);
@@ -168,6 +182,10 @@ function main(): number {
   // Fourth held-out set, frozen before the fourth round (see held-out-4.ts): scored through the
   // maskText path (findInText), since it holds CSV, TSV and Markdown tables. Reported; never tuned on.
   const fourth = scoreWorldSet(`Held-out set 4 (frozen: chats, e-mails, SOAP, CSV/TSV, JSON, HL7, letters, Markdown; hostile spellings): %d documents, seed ${FOURTH_SEED}`, generateFourthHeldOut(), (text) => findInText(text, policy));
+
+  console.log('\nHeld-out set 5 first run, written blind before the fifth round: see phi/README.md "Measuring". Its misses are never listed.');
+  // Fifth held-out set, the blind one (see held-out-5.ts): reported, never tuned on, never looked into.
+  const fifth = scoreWorldSet(`Held-out set 5 (blind: CDA XML, YAML, logs, vCard/iCal, SQL, fixed-width, PDF text, dictation, SMS, fax, tickets, labels; other hostile spellings): %d documents, seed ${FIFTH_SEED}`, generateFifthHeldOut(), (text) => findInText(text, policy), true);
 
   // PHI-free clinical text: every character changed is over-masking.
   const sentences = clinicalSentences();
@@ -257,6 +275,7 @@ function main(): number {
   if (precision(worldAny) < FLOORS.worldPrecision) failures.push(`held-out 2 precision ${fmt(precision(worldAny))} < ${FLOORS.worldPrecision}`);
   if (strictRecall(third.any) < FLOORS.thirdStrictRecall) failures.push(`held-out 3 strict recall ${fmt(strictRecall(third.any))} < ${FLOORS.thirdStrictRecall}`);
   if (strictRecall(fourth.any) < FLOORS.fourthStrictRecall) failures.push(`held-out 4 strict recall ${fmt(strictRecall(fourth.any))} < ${FLOORS.fourthStrictRecall}`);
+  if (strictRecall(fifth.any) < FLOORS.fifthStrictRecall) failures.push(`held-out 5 strict recall ${fmt(strictRecall(fifth.any))} < ${FLOORS.fifthStrictRecall}`);
   if (clinicalChanged > FLOORS.clinicalCharsChanged) failures.push(`clinical corpus ${(clinicalChanged * 100).toFixed(2)} % changed > ${FLOORS.clinicalCharsChanged * 100} %`);
 
   console.log(`\n${failures.length ? 'FAIL' : 'PASS'} against floors ${JSON.stringify(FLOORS)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
