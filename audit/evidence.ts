@@ -5,7 +5,7 @@ import type { AccessStatus } from '../workflows/types';
 import type { Archive, ArchiveRecord } from './archive';
 import { canonicalJson } from './canonical';
 import { keyId, publicKeyPem } from './keys';
-import type { RequestHistory } from './history';
+import type { RequestHistory, VisibleRequest } from './history';
 import { replaySteps } from './replay';
 import type { VerificationReport } from './verify';
 
@@ -177,10 +177,17 @@ export interface EvidenceItem {
   note?: string;
 }
 
+/** A request of the period whose status could not be read: listed from visibility, marked unreadable, counted. */
+export interface UnreadableRequest extends VisibleRequest {
+  /** Why it could not be read. */
+  problem: string;
+}
+
 export interface EvidencePack {
   /** File name -> content. */
   files: Record<string, string>;
-  summary: { from: string; to: string; requests: number; verified: number; failed: number; notArchived: number };
+  /** `requests` counts every request of the period, the unreadable ones included. */
+  summary: { from: string; to: string; requests: number; verified: number; failed: number; notArchived: number; unreadable: number };
 }
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
@@ -193,15 +200,22 @@ export function toCsv(header: string[], rows: unknown[][]): string {
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-export function buildEvidencePack(input: { from: Date; to: Date; items: EvidenceItem[]; generatedAt?: Date; signingKey?: KeyObject }): EvidencePack {
+export function buildEvidencePack(input: { from: Date; to: Date; items: EvidenceItem[]; unreadable?: UnreadableRequest[]; generatedAt?: Date; signingKey?: KeyObject }): EvidencePack {
   const { items } = input;
+  const unreadable = input.unreadable ?? [];
+  const total = items.length + unreadable.length;
+  const unreadableMark = (u: UnreadableRequest) => `UNREADABLE: ${u.problem}`;
   const period = { from: input.from.toISOString(), to: input.to.toISOString(), rule: 'requests whose workflow started at or after "from" and before "to"' };
   const requests = items.map(({ history: h }) => {
     const s = h.status;
     return [s.requestId, h.startTime.toISOString(), s.requestedAt, s.requester, s.origin, s.target, s.durationMs, s.reason, s.ticket, s.state,
       s.decision ? (s.decision.approved ? 'approved' : 'denied') : 'none', s.decision?.by, s.decision?.at, s.principal, s.activeSince, s.expiresAt, s.revokedAt,
-      s.revocation?.by, s.revocation?.reason, s.failure, s.archive?.digest];
+      s.revocation?.by, s.revocation?.reason, s.failure, s.archive?.digest, 'yes'];
   });
+  // What visibility holds of each unreadable request, in the same columns; the rest stays empty, never guessed.
+  for (const u of unreadable) {
+    requests.push([u.requestId, u.startTime.toISOString(), '', u.requester, '', u.target, '', '', '', u.state, '', u.approver, '', '', '', '', '', '', '', '', '', unreadableMark(u)]);
+  }
   const decisions: unknown[][] = [];
   const commands: unknown[][] = [];
   const archives: unknown[][] = [];
@@ -230,19 +244,36 @@ export function buildEvidencePack(input: { from: Date; to: Date; items: Evidence
       ...(report ? { head: report.head, records: report.records, signedBy: report.signedBy ?? null, problems: report.problems } : { note: note ?? 'no archive' }),
     });
   }
+  for (const u of unreadable) {
+    archives.push([u.requestId, '', '', '', '', '', '', 'UNREADABLE', u.problem]);
+    verification.push({ requestId: u.requestId, historyHead: null, ok: null, unreadable: true, note: unreadableMark(u) });
+  }
+  const visible = (u: UnreadableRequest) => ({
+    requestId: u.requestId, startedAt: u.startTime.toISOString(), ...(u.closeTime ? { closedAt: u.closeTime.toISOString() } : {}), workflowStatus: u.workflowStatus,
+    taskQueue: u.taskQueue, requester: u.requester ?? null, target: u.target ?? null, state: u.state ?? null, approver: u.approver ?? null, searchAttributes: u.searchAttributes,
+  });
   const files: Record<string, string> = {
-    'requests.csv': toCsv(['request_id', 'started_at', 'requested_at', 'requester', 'origin', 'target', 'duration_ms', 'reason', 'ticket', 'state', 'decision', 'decided_by', 'decided_at', 'principal', 'active_since', 'expires_at', 'revoked_at', 'revoked_by', 'revocation_reason', 'failure', 'archive_head'], requests),
+    'requests.csv': toCsv(['request_id', 'started_at', 'requested_at', 'requester', 'origin', 'target', 'duration_ms', 'reason', 'ticket', 'state', 'decision', 'decided_by', 'decided_at', 'principal', 'active_since', 'expires_at', 'revoked_at', 'revoked_by', 'revocation_reason', 'failure', 'archive_head', 'readable'], requests),
     'decisions.csv': toCsv(['request_id', 'kind', 'at', 'by', 'outcome', 'reason', 'detail'], decisions),
     'commands.csv': toCsv(['request_id', 'at', 'session_id', 'method', 'tool', 'statement', 'classes', 'verdict', 'command_id', 'held_outcome', 'held_decided_by', 'outcome', 'rows', 'masked'], commands),
     'archives.csv': toCsv(['request_id', 'history_head', 'archive_head', 'location', 'records', 'archived_at', 'retain_until', 'verification', 'problems'], archives),
-    'requests.json': `${JSON.stringify({ period, requests: items.map((i) => ({ startedAt: i.history.startTime.toISOString(), workflowStatus: i.history.workflowStatus, status: i.history.status, commands: i.archive ? sessionCommands(i.archive.records, i.history.status) : null })) }, null, 2)}\n`,
-    'verification.json': `${JSON.stringify({ period, summary: { requests: items.length, verified, failed, notArchived }, archives: verification }, null, 2)}\n`,
+    'requests.json': `${JSON.stringify({ period, requests: [
+      ...items.map((i) => ({ readable: true, startedAt: i.history.startTime.toISOString(), workflowStatus: i.history.workflowStatus, status: i.history.status, commands: i.archive ? sessionCommands(i.archive.records, i.history.status) : null })),
+      // status holds only what visibility says (id, requester, target, state): the request's own status could not be read.
+      ...unreadable.map((u) => ({
+        readable: false, problem: u.problem, startedAt: u.startTime.toISOString(), workflowStatus: u.workflowStatus,
+        status: { requestId: u.requestId, requester: u.requester ?? null, target: u.target ?? null, state: u.state ?? null }, commands: null, visibility: visible(u),
+      })),
+    ] }, null, 2)}\n`,
+    'verification.json': `${JSON.stringify({ period, summary: { requests: total, verified, failed, notArchived, unreadable: unreadable.length }, archives: verification }, null, 2)}\n`,
+    'unreadable.csv': toCsv(['request_id', 'started_at', 'workflow_status', 'task_queue', 'requester', 'target', 'state', 'approver', 'search_attributes', 'problem'],
+      unreadable.map((u) => [u.requestId, u.startTime.toISOString(), u.workflowStatus, u.taskQueue, u.requester, u.target, u.state, u.approver, u.searchAttributes, u.problem])),
   };
   const generatedAt = (input.generatedAt ?? new Date()).toISOString();
   const digests = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, createHash('sha256').update(text, 'utf8').digest('hex')]));
-  const manifest = { format: 'gatehouse-evidence/1', period, generatedAt, requests: items.length, files: digests };
+  const manifest = { format: 'gatehouse-evidence/1', period, generatedAt, requests: total, unreadable: unreadable.length, files: digests };
   files['manifest.json'] = `${JSON.stringify(input.signingKey
     ? { manifest, signature: sign(null, Buffer.from(canonicalJson(manifest), 'utf8'), input.signingKey).toString('base64'), keyId: keyId(input.signingKey), publicKey: publicKeyPem(input.signingKey) }
     : { manifest }, null, 2)}\n`;
-  return { files, summary: { from: period.from, to: period.to, requests: items.length, verified, failed, notArchived } };
+  return { files, summary: { from: period.from, to: period.to, requests: total, verified, failed, notArchived, unreadable: unreadable.length } };
 }

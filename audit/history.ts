@@ -1,5 +1,6 @@
-import type { Client } from '@temporalio/client';
-import { status as statusQuery, type AccessStatus } from '../workflows';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { approverKey, requesterKey, stateKey, status as statusQuery, targetKey, type AccessStatus } from '../workflows';
 
 /** A request as Temporal keeps it: its status, and whether the workflow has finished. */
 export interface RequestHistory {
@@ -19,11 +20,48 @@ export interface HistorySource {
   startedBetween(from: Date, to: Date): Promise<string[]>;
 }
 
+/**
+ * What Temporal visibility holds of a request whose status cannot be read (e.g. a running one
+ * whose worker is gone): enough to name it in an evidence pack, never to vouch for it.
+ */
+export interface VisibleRequest {
+  requestId: string;
+  /** RUNNING, COMPLETED ... as Temporal describes the workflow. */
+  workflowStatus: string;
+  startTime: Date;
+  closeTime?: Date;
+  taskQueue: string;
+  requester?: string;
+  target?: string;
+  /** The request's state as last set in its search attributes. */
+  state?: string;
+  approver?: string;
+  /** Every search attribute visibility holds for it, by name. */
+  searchAttributes: Record<string, unknown>;
+}
+
 export class HistoryError extends Error {
-  constructor(readonly code: 'NOT_FOUND' | 'UNREADABLE', message: string) {
+  constructor(readonly code: 'NOT_FOUND' | 'UNREADABLE', message: string, readonly visible?: VisibleRequest) {
     super(message);
     this.name = 'HistoryError';
   }
+}
+
+function visibleOf(requestId: string, d: WorkflowExecutionDescription): VisibleRequest {
+  const attributes = d.typedSearchAttributes;
+  const searchAttributes = Object.fromEntries(attributes.getAll()
+    .map((pair) => [pair.key.name, pair.value instanceof Date ? pair.value.toISOString() : pair.value] as const)
+    .sort(([a], [b]) => a.localeCompare(b)));
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const requester = text(attributes.get(requesterKey));
+  const target = text(attributes.get(targetKey));
+  const state = text(attributes.get(stateKey));
+  const approver = text(attributes.get(approverKey));
+  return {
+    requestId, workflowStatus: d.status.name, startTime: d.startTime, ...(d.closeTime ? { closeTime: d.closeTime } : {}), taskQueue: d.taskQueue,
+    ...(requester ? { requester } : {}), ...(target ? { target } : {}), ...(state ? { state } : {}), ...(approver ? { approver } : {}),
+    searchAttributes,
+  };
 }
 
 const quote = (d: Date) => `'${d.toISOString()}'`;
@@ -33,7 +71,8 @@ const quote = (d: Date) => `'${d.toISOString()}'`;
  * history without a worker; a running one is asked with the status query (a worker must poll).
  */
 export class TemporalHistory implements HistorySource {
-  constructor(private readonly client: Client) {}
+  /** `queryTimeoutMs`: how long a running request's worker has to answer its status query (default 10 s). */
+  constructor(private readonly client: Client, private readonly options: { queryTimeoutMs?: number } = {}) {}
 
   async get(requestId: string): Promise<RequestHistory> {
     const handle = this.client.workflow.getHandle(requestId);
@@ -46,12 +85,26 @@ export class TemporalHistory implements HistorySource {
     }
     const workflowStatus = description.status.name;
     let status: AccessStatus;
+    if (workflowStatus !== 'COMPLETED' && !(await this.polled(description.taskQueue))) {
+      // Nobody would answer the status query; asking would only wait for its deadline.
+      throw new HistoryError('UNREADABLE', `cannot read the status of ${requestId} (${workflowStatus}): no worker polls its task queue "${description.taskQueue}"`, visibleOf(requestId, description));
+    }
     try {
-      status = workflowStatus === 'COMPLETED' ? ((await handle.result()) as AccessStatus) : await handle.query(statusQuery);
+      status = workflowStatus === 'COMPLETED' ? ((await handle.result()) as AccessStatus) : await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () => handle.query(statusQuery));
     } catch (error) {
-      throw new HistoryError('UNREADABLE', `cannot read the status of ${requestId} (${workflowStatus}): ${(error as Error).message}`);
+      throw new HistoryError('UNREADABLE', `cannot read the status of ${requestId} (${workflowStatus}): ${(error as Error).message}`, visibleOf(requestId, description));
     }
     return { requestId, status, workflowStatus, startTime: description.startTime, ...(description.closeTime ? { closeTime: description.closeTime } : {}) };
+  }
+
+  /** Whether a worker polls this workflow task queue now (Temporal keeps pollers seen in the last minute or so). */
+  private async polled(taskQueue: string): Promise<boolean> {
+    try {
+      const answer = await this.client.workflowService.describeTaskQueue({ namespace: this.client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW });
+      return (answer.pollers ?? []).length > 0;
+    } catch {
+      return true; // cannot tell: let the query decide
+    }
   }
 
   async startedBetween(from: Date, to: Date): Promise<string[]> {

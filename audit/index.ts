@@ -22,10 +22,10 @@ export {
   archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, ArchiveConfigError, DEFAULT_RETENTION_MS, DEV_SIGNING_KEY_FILE,
   type ArchiveSettings, type ArchiveStoreSettings, type ObjectLockMode, type SigningKeySource,
 } from './settings';
-export { TemporalHistory, HistoryError, type HistorySource, type RequestHistory } from './history';
+export { TemporalHistory, HistoryError, type HistorySource, type RequestHistory, type VisibleRequest } from './history';
 export {
   sessionCommands, describeRequest, describeStep, replayText, buildEvidencePack, toCsv,
-  type CommandSummary, type EvidenceItem, type EvidencePack,
+  type CommandSummary, type EvidenceItem, type EvidencePack, type UnreadableRequest,
 } from './evidence';
 export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';
 export { AuditReader, type AuditView } from './reader';

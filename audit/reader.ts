@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { maskFreeTextFields } from './lifecycle';
 import { parseArchive } from './parse';
-import { buildEvidencePack, sessionCommands, type CommandSummary, type EvidenceItem, type EvidencePack } from './evidence';
-import type { HistorySource, RequestHistory } from './history';
+import { buildEvidencePack, sessionCommands, type CommandSummary, type EvidenceItem, type EvidencePack, type UnreadableRequest } from './evidence';
+import { HistoryError, type HistorySource, type RequestHistory } from './history';
 import { replaySteps, type ReplayStep } from './replay';
 import type { ArchiveStore } from './store';
 import type { ArchiveManifest } from './archive';
@@ -76,10 +76,23 @@ export class AuditReader {
     };
   }
 
+  /**
+   * The evidence pack of [from, to). A request whose status cannot be read (a running one whose
+   * worker is gone) is listed from what visibility holds of it, marked unreadable and counted,
+   * never left out; anything else that fails (Temporal down, the store) fails the export.
+   */
   async export(from: Date, to: Date, signingKey?: KeyObject): Promise<EvidencePack> {
     const ids = await this.options.history.startedBetween(from, to);
     const items: EvidenceItem[] = [];
-    for (const id of ids) items.push(await this.evidence(id));
-    return buildEvidencePack({ from, to, items, ...(signingKey ? { signingKey } : {}) });
+    const unreadable: UnreadableRequest[] = [];
+    for (const id of ids) {
+      try {
+        items.push(await this.evidence(id));
+      } catch (error) {
+        if (!(error instanceof HistoryError && error.code === 'UNREADABLE' && error.visible)) throw error;
+        unreadable.push({ ...error.visible, problem: error.message });
+      }
+    }
+    return buildEvidencePack({ from, to, items, unreadable, ...(signingKey ? { signingKey } : {}) });
   }
 }

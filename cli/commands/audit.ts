@@ -206,6 +206,7 @@ export function registerAuditCommand(program: Command, env: NodeJS.ProcessEnv = 
         for (const [name, text] of Object.entries(pack.files)) await writeFile(path.join(out, name), text, { flag: 'wx' });
         const s = pack.summary;
         print(`evidence for ${s.from} to ${s.to} (end excluded) written to ${out}: ${s.requests} request(s); archives verified ${s.verified}, FAILED ${s.failed}, not archived ${s.notArchived}\n`);
+        if (s.unreadable > 0) print(`${s.unreadable} request(s) could not be read (no worker answered for them): listed from Temporal visibility in unreadable.csv and marked UNREADABLE in requests.csv\n`);
         if (s.failed > 0) throw new AuditFailure(`${s.failed} archive(s) in the period do not verify; see verification.json`);
       });
     });

@@ -8,7 +8,8 @@ import { AuditArchiver } from '../../activities';
 import { createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
 import { auditRoutes } from '../../api/routes/audit';
 import { AuditReader, canonicalJson, FolderArchiveStore, generateArchiveKeys, RecordingLog, SessionRecorder, TemporalHistory } from '../../audit';
-import type { Redis } from '../../lib';
+import { newRequestId, type Redis } from '../../lib';
+import { requesterKey, stateKey, targetKey } from '../../workflows';
 import { oidcSettings } from '../api/fixture';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc';
@@ -82,23 +83,46 @@ describe('the audit API (audit:read)', () => {
     expect((await call('/v1/audit/requests/req_aaaaaaaaaaaaaaaaaaaa', auditor)).status).toBe(404);
     expect((await call('/v1/audit/requests/nope', auditor)).status).toBe(400);
 
-    const pack = await call(`/v1/audit/export?from=${encodeURIComponent(startedAt.toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`, auditor);
-    if (pack.status === 200) {
+    // A request no worker will ever answer for (its queue has no poller): its status cannot be read.
+    const unreadableId = newRequestId();
+    const orphan = await h.client.workflow.start('accessRequest', {
+      taskQueue: 'gatehouse-test-nobody-polls', workflowId: unreadableId, args: [],
+      typedSearchAttributes: [{ key: requesterKey, value: 'mallory@example.org' }, { key: targetKey, value: 'clinical' }, { key: stateKey, value: 'ACTIVE' }],
+    });
+    try {
+      const pack = await call(`/v1/audit/export?from=${encodeURIComponent(startedAt.toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}`, auditor);
+      // Never refused whole, never silently missing it: the pack lists it from visibility, marked, and counts it.
+      expect(pack.status).toBe(200);
       expect(pack.body.summary).toMatchObject({ failed: 0 }); // other suites' requests may share the period
-      expect(pack.body.files['requests.csv']).toContain(requestId);
-    } else {
-      // In the whole suite the period may hold another suite's request, still running with no worker
-      // left to answer: the pack is refused with a 503 that names it, never made without it.
-      expect(pack.status).toBe(503);
-      expect(JSON.stringify(pack.body)).toMatch(/cannot read the status of req_\w+ \(RUNNING\)/);
-      expect(JSON.stringify(pack.body)).not.toContain(requestId);
+      expect(pack.body.summary.unreadable).toBeGreaterThanOrEqual(1);
+      const files = pack.body.files as Record<string, string>;
+      expect(files['requests.csv']).toContain(requestId);
+      const line = files['requests.csv']!.split('\r\n').find((l) => l.startsWith(`${unreadableId},`));
+      expect(line).toMatch(/^req_\w+,[^,]+,,mallory@example\.org,,clinical,,,,ACTIVE,.*,"?UNREADABLE: cannot read the status of req_\w+ \(RUNNING\)/);
+      expect(files['requests.csv']!.split('\r\n').find((l) => l.startsWith(`${requestId},`))).toMatch(/,yes$/);
+      const unreadable = files['unreadable.csv']!.split('\r\n').find((l) => l.startsWith(`${unreadableId},`));
+      expect(unreadable).toMatch(/,RUNNING,gatehouse-test-nobody-polls,mallory@example\.org,clinical,ACTIVE,,/);
+      expect(unreadable).toContain('GatehouseRequester');
+      const listed = JSON.parse(files['requests.json']!).requests.find((r: { status: { requestId: string } }) => r.status.requestId === unreadableId);
+      expect(listed).toMatchObject({ readable: false, workflowStatus: 'RUNNING', status: { requester: 'mallory@example.org', target: 'clinical', state: 'ACTIVE' }, commands: null });
+      const verification = JSON.parse(files['verification.json']!);
+      expect(verification.archives).toEqual(expect.arrayContaining([expect.objectContaining({ requestId: unreadableId, ok: null, unreadable: true })]));
+      expect(verification.summary).toEqual({ requests: pack.body.summary.requests, verified: pack.body.summary.verified, failed: 0, notArchived: pack.body.summary.notArchived, unreadable: pack.body.summary.unreadable });
+      // The signed report counts it: the manifest's count covers every request, unreadable included.
+      const signed = JSON.parse(files['manifest.json']!);
+      expect(signed.manifest).toMatchObject({ requests: pack.body.summary.requests, unreadable: pack.body.summary.unreadable });
+      expect(pack.body.summary.requests).toBe(files['requests.csv']!.trim().split('\r\n').length - 1);
+      const key = await call('/v1/audit/public-key');
+      expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKey: keys.publicKeyPem });
+      expect(verify(null, Buffer.from(canonicalJson(signed.manifest)), createPublicKey(key.body.publicKey), Buffer.from(signed.signature, 'base64'))).toBe(true);
+      // Its own page still says it cannot be read (503, named), never a 500.
+      const alone = await call(`/v1/audit/requests/${unreadableId}`, auditor);
+      expect(alone.status).toBe(503);
+      expect(alone.body.detail).toContain(unreadableId);
+    } finally {
+      await orphan.terminate('test over');
     }
     expect((await call('/v1/audit/export?from=2026-02-01&to=2026-01-01', auditor)).status).toBe(400);
-
-    const key = await call('/v1/audit/public-key');
-    expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKey: keys.publicKeyPem });
-    const signed = JSON.parse(pack.body.files['manifest.json']);
-    expect(verify(null, Buffer.from(canonicalJson(signed.manifest)), createPublicKey(key.body.publicKey), Buffer.from(signed.signature, 'base64'))).toBe(true);
   });
 
   test('the old token-pasting page sends browsers to the audit console', async () => {
