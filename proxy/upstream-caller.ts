@@ -30,7 +30,15 @@ export interface UpstreamCallOptions {
   retry?: { requestState: string; inputResponses?: Record<string, unknown> };
   /** Notifications the upstream sends while this call runs (progress, log messages). */
   onNotification?(notification: JSONRPCNotification): void;
+  /**
+   * The client gave up on the call (closed its stream, or said so): the upstream is sent
+   * `notifications/cancelled` and the call answers at once with an error (REQUEST_CANCELLED).
+   */
+  signal?: AbortSignal;
 }
+
+/** The error a call cancelled by its client answers with (the gateway's record only; the client left). */
+export const REQUEST_CANCELLED = -32800;
 
 /** The gateway as a client of the upstream, for 2026-07-28 clients; who the client is, and its grant, the gateway already checked. */
 export const GATEWAY_CLIENT_INFO = { name: 'gatehouse-gateway', version: '1' };
@@ -46,6 +54,8 @@ interface Waiting {
   /** The upstream answered while the client was away answering an input round. */
   settled?: UpstreamAnswer;
   onNotification?(notification: JSONRPCNotification): void;
+  /** The client's progressToken: the upstream was given the call's own id instead, and its progress is mapped back. */
+  progressToken?: string | number;
   timer?: NodeJS.Timeout;
 }
 
@@ -141,17 +151,30 @@ export class UpstreamCaller {
     if (this.closed) return { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} is gone (${this.closedBecause}); try again` } };
     const { _meta, inputResponses: _responses, requestState: _state, ...rest } = params ?? {};
     const meta = isPlainObject(_meta) ? Object.fromEntries(Object.entries(_meta).filter(([k]) => !k.startsWith('io.modelcontextprotocol/'))) : {};
-    const body: Record<string, unknown> = { ...rest, ...(Object.keys(meta).length ? { _meta: meta } : {}) };
-    const name = typeof body.name === 'string' ? body.name : typeof body.uri === 'string' ? body.uri : undefined;
+    // The client's progress token never reaches the upstream: the call's own id stands in for it,
+    // so progress finds its call even when several of the grant's calls share the link.
+    const token = meta.progressToken;
+    const progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+    delete meta.progressToken;
+    const bodyFor = (id: string): Record<string, unknown> => {
+      const m = progressToken !== undefined ? { ...meta, progressToken: id } : meta;
+      return { ...rest, ...(Object.keys(m).length ? { _meta: m } : {}) };
+    };
+    const name = typeof rest.name === 'string' ? rest.name : typeof rest.uri === 'string' ? rest.uri : undefined;
+    const waiting = (): Waiting => ({
+      method, ...(name !== undefined ? { name } : {}),
+      ...(options.onNotification ? { onNotification: options.onNotification } : {}),
+      ...(progressToken !== undefined ? { progressToken } : {}),
+    });
     if (this.era === 'modern') {
       const id = this.nextId();
       const retried = options.retry ? { ...(options.retry.inputResponses ? { inputResponses: options.retry.inputResponses } : {}), requestState: options.retry.requestState } : {};
-      const request = withEnvelope({ jsonrpc: '2.0', id, method, params: { ...body, ...retried } } as JSONRPCRequest, { clientInfo: GATEWAY_CLIENT_INFO, ...options.envelope });
-      return this.exchange(id, request, { method, ...(name !== undefined ? { name } : {}), ...(options.onNotification ? { onNotification: options.onNotification } : {}) }, options.timeoutMs);
+      const request = withEnvelope({ jsonrpc: '2.0', id, method, params: { ...bodyFor(id), ...retried } } as JSONRPCRequest, { clientInfo: GATEWAY_CLIENT_INFO, ...options.envelope });
+      return this.exchange(id, request, waiting(), options.timeoutMs, options.signal);
     }
-    if (options.retry) return this.resume(method, name, options);
+    if (options.retry) return this.resume(method, name, options, progressToken);
     const id = this.nextId();
-    return this.exchange(id, { jsonrpc: '2.0', id, method, params: body } as JSONRPCRequest, { method, ...(name !== undefined ? { name } : {}), ...(options.onNotification ? { onNotification: options.onNotification } : {}) }, options.timeoutMs);
+    return this.exchange(id, { jsonrpc: '2.0', id, method, params: bodyFor(id) } as JSONRPCRequest, waiting(), options.timeoutMs, options.signal);
   }
 
   pid(): number | null {
@@ -179,18 +202,32 @@ export class UpstreamCaller {
   }
 
   /** Sends one request and waits for its answer (or an input round of a legacy upstream). */
-  private exchange(id: string, request: JSONRPCRequest, waiting: Waiting, timeoutMs: number): Promise<UpstreamAnswer> {
+  private exchange(id: string, request: JSONRPCRequest, waiting: Waiting, timeoutMs: number, signal?: AbortSignal): Promise<UpstreamAnswer> {
+    // Cancelled before it was sent: the upstream never hears of it.
+    if (signal?.aborted) return Promise.resolve(cancelledAnswer(signal));
     return new Promise<UpstreamAnswer>((resolve) => {
       this.waiting.set(id, waiting);
-      this.wait(id, waiting, resolve, timeoutMs, request.method);
+      this.wait(id, waiting, resolve, timeoutMs, request.method, signal);
       this.channel.transport.send(request).catch((error: Error) => {
         this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} could not be reached: ${error.message}` } });
       });
     });
   }
 
-  private wait(id: string, waiting: Waiting, resolve: (answer: UpstreamAnswer) => void, timeoutMs: number, method: string): void {
+  private wait(id: string, waiting: Waiting, resolve: (answer: UpstreamAnswer) => void, timeoutMs: number, method: string, signal?: AbortSignal): void {
     waiting.resolve = resolve;
+    if (signal) {
+      const cancel = () => {
+        if (this.waiting.get(id) !== waiting || waiting.resolve !== resolve) return;
+        this.waiting.delete(id);
+        if (waiting.timer) clearTimeout(waiting.timer);
+        this.dropRounds(id);
+        void this.channel.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'the client cancelled the request' } }).catch(() => undefined);
+        resolve(cancelledAnswer(signal));
+      };
+      if (signal.aborted) queueMicrotask(cancel);
+      else signal.addEventListener('abort', cancel, { once: true });
+    }
     if (waiting.timer) clearTimeout(waiting.timer);
     waiting.timer = setTimeout(() => {
       if (this.waiting.get(id) !== waiting || waiting.resolve !== resolve) return;
@@ -203,7 +240,7 @@ export class UpstreamCaller {
   }
 
   /** The client's retry of a legacy upstream's input round: its answer goes to the parked request; the call is waited on again. */
-  private resume(method: string, name: string | undefined, options: UpstreamCallOptions): Promise<UpstreamAnswer> | UpstreamAnswer {
+  private resume(method: string, name: string | undefined, options: UpstreamCallOptions, progressToken?: string | number): Promise<UpstreamAnswer> | UpstreamAnswer {
     const handle = options.retry!.requestState;
     const round = this.rounds.get(handle);
     const waiting = round ? this.waiting.get(round.callId) : undefined;
@@ -219,11 +256,14 @@ export class UpstreamCaller {
     this.rounds.delete(handle);
     void this.channel.transport.send({ jsonrpc: '2.0', id: round.upstreamRequestId, result: response } as JSONRPCMessage).catch(() => undefined);
     if (options.onNotification) waiting.onNotification = options.onNotification;
+    // The retry is the client's request now: its progress goes under the retry's token.
+    if (progressToken !== undefined) waiting.progressToken = progressToken;
+    else delete waiting.progressToken;
     if (waiting.settled) {
       this.waiting.delete(round.callId);
       return waiting.settled;
     }
-    return new Promise<UpstreamAnswer>((resolve) => this.wait(round.callId, waiting, resolve, options.timeoutMs, method));
+    return new Promise<UpstreamAnswer>((resolve) => this.wait(round.callId, waiting, resolve, options.timeoutMs, method, options.signal));
   }
 
   private finish(id: string, answer: UpstreamAnswer): void {
@@ -273,7 +313,14 @@ export class UpstreamCaller {
       return;
     }
     if (isJSONRPCNotification(message)) {
-      // Request-related notifications: to the one call running, if exactly one (the link is per grant).
+      if (message.method === 'notifications/progress') {
+        // Progress names its call by the token the gateway gave (the call's id); the client hears its own token.
+        const params = isPlainObject(message.params) ? message.params : {};
+        const call = typeof params.progressToken === 'string' ? this.waiting.get(params.progressToken) : undefined;
+        if (call?.resolve && call.progressToken !== undefined) call.onNotification?.({ ...message, params: { ...params, progressToken: call.progressToken } });
+        return;
+      }
+      // Other request-related notifications (log lines): to the one call running, if exactly one (the link is per grant).
       const running = [...this.waiting.values()].filter((w) => w.resolve);
       if (running.length === 1) running[0]!.onNotification?.(message);
     }
@@ -326,4 +373,9 @@ export class UpstreamCaller {
     this.rounds.clear();
     this.onGone?.(why);
   }
+}
+
+function cancelledAnswer(signal: AbortSignal): UpstreamAnswer {
+  const why = signal.reason instanceof Error ? signal.reason.message : 'the client cancelled the request';
+  return { error: { code: REQUEST_CANCELLED, message: `cancelled: ${why}` } };
 }

@@ -9,6 +9,8 @@ import { labelledIdDetector } from './detectors/labelled-ids';
 import { paymentCardDetector } from './detectors/payment-card';
 import { personNameDetector } from './detectors/person-name';
 import { nameLinesDetector } from './detectors/name-lines';
+import { hl7FieldsDetector } from './detectors/hl7-fields';
+import { nameKeysDetector } from './detectors/name-keys';
 import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
@@ -35,6 +37,8 @@ export const detectors: readonly Detector[] = [
   personNameDetector,
   nameLinesDetector,
   spelledOutDetector,
+  hl7FieldsDetector,
+  nameKeysDetector,
 ];
 
 export interface ScanOptions {

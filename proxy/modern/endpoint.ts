@@ -5,6 +5,7 @@ import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
 import type { ResponseMasker } from '../masking';
 import type { GatewayRecorder } from '../recording';
+import { AnswerStream } from './answer-stream';
 import type { Era } from './era';
 import { ModernExchange } from './exchange';
 import { GrantState } from './grant-state';
@@ -32,6 +33,8 @@ export interface ModernEndpointOptions {
 export class ModernEndpoint {
   private readonly state?: GrantState;
   private readonly upstreams: GrantUpstreams;
+  /** Requests running in this process, by grant and the client's id: what a `notifications/cancelled` can reach. */
+  private readonly running = new Map<string, Set<AnswerStream>>();
 
   constructor(private readonly options: ModernEndpointOptions) {
     if (options.state) this.state = new GrantState(options.state);
@@ -49,11 +52,23 @@ export class ModernEndpoint {
     if (wait > 0) {
       throw new GatewayError(GatewayErrorCode.RateLimited, `too many messages for grant ${grant.grantId}: at most ${this.options.limits.messagesPerSecond} per second (burst ${this.options.limits.messageBurst}); retry in ${wait} s`, 429, { 'retry-after': String(wait) });
     }
-    // A notification asks for nothing: accepted, and there is nothing to carry it to (no stream in the stateless era).
+    // A notification asks for nothing. `notifications/cancelled` reaches the grant's own running
+    // request of that id in this process (closing the stream is the revision's way; this is the other).
     if (era.kind === 'modern-notification') {
+      if (era.message.method === 'notifications/cancelled') {
+        const requestId = (era.message.params as { requestId?: unknown } | undefined)?.requestId;
+        if (typeof requestId === 'string' || typeof requestId === 'number') {
+          for (const stream of this.running.get(runningKey(grant.grantId, requestId)) ?? []) stream.cancel('the client sent notifications/cancelled');
+        }
+      }
       res.writeHead(202).end();
       return;
     }
+    const stream = new AnswerStream(res, AnswerStream.accepts(req));
+    const key = runningKey(grant.grantId, era.message.id);
+    const running = this.running.get(key) ?? new Set<AnswerStream>();
+    running.add(stream);
+    this.running.set(key, running);
     const exchange = new ModernExchange({
       target, grant, state,
       masker: this.options.masker(target),
@@ -64,9 +79,18 @@ export class ModernEndpoint {
       upstreamTimeoutMs: this.options.limits.upstreamTimeoutMs,
       log: this.options.log,
       onRefused: (code, message) => this.options.onRefused?.(grant, code, message),
+      stream,
     });
-    const answer = await exchange.answer(era.message);
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer));
+    try {
+      stream.finish(await exchange.answer(era.message));
+    } catch (error) {
+      // Refused after the stream began: the refusal is its last event (the HTTP status is sent already).
+      if (error instanceof GatewayError && stream.fail(error, era.message.id)) return;
+      throw error;
+    } finally {
+      running.delete(stream);
+      if (!running.size && this.running.get(key) === running) this.running.delete(key);
+    }
   }
 
   /** The grant ended (revoked or expired): its upstream link closes now. */
@@ -98,4 +122,8 @@ export class ModernEndpoint {
     }
     return credential;
   }
+}
+
+function runningKey(grantId: string, id: string | number): string {
+  return `${grantId}\u0000${typeof id}:${String(id)}`;
 }

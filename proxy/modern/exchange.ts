@@ -1,4 +1,4 @@
-import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { newCommandId, type GrantRecord, type Logger } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
@@ -6,11 +6,16 @@ import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
 import { maskOrWithhold, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
 import type { GatewayRecorder } from '../recording';
+import { REQUEST_CANCELLED } from '../upstream-caller';
+import type { AnswerStream } from './answer-stream';
 import { GrantState } from './grant-state';
 import type { UpstreamAnswer, UpstreamLink } from './grant-upstreams';
 import { planModernHold } from './holds';
 import { MODERN_PROTOCOL_VERSIONS } from './era';
 import { completeResult, envelopeOf, forLegacyUpstream, inputRequiredResult, isObject, retryOf } from './wire';
+
+/** What an upstream may say about a request while it runs that the client hears (on its stream). */
+const RELAYED = new Set(['notifications/progress', 'notifications/message']);
 
 /** Methods a 2026-era client may send that the gateway forwards (after policy) to the target's server. */
 const FORWARDED = new Set(['tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete']);
@@ -28,6 +33,8 @@ export interface ExchangeDeps {
   log: Logger;
   /** A refusal the gateway answered in-band (policy, holds), for the grant's refusal count. */
   onRefused?(code: number, message: string): void;
+  /** The request's HTTP answer: its notifications go there (masked) while it runs; it says when the client gave up. */
+  stream?: Pick<AnswerStream, 'notify' | 'open' | 'cancelled'>;
 }
 
 export type JsonRpcAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<string, unknown> } | { jsonrpc: '2.0'; id: RequestId; error: { code: number; message: string; data?: unknown } };
@@ -40,6 +47,10 @@ export type JsonRpcAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<stri
  */
 export class ModernExchange {
   private readonly sessionId: string;
+  /** Notifications on their way to the client, in order; the answer waits for them. */
+  private relaying: Promise<void> = Promise.resolve();
+  /** What masking found in the notifications relayed so far (it goes into the answer's record). */
+  private readonly relayedReports: MaskSummary[] = [];
 
   constructor(private readonly deps: ExchangeDeps) {
     this.sessionId = GrantState.recordingSession(deps.grant.grantId);
@@ -128,24 +139,32 @@ export class ModernExchange {
 
   private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall): Promise<JsonRpcAnswer> {
     const id = raw.id;
+    const stream = this.deps.stream;
     let answer: UpstreamAnswer;
     try {
       const link = await this.deps.upstream();
+      // The client left while the gateway decided: nothing is forwarded.
+      if (stream?.cancelled.aborted) return this.cancelled(raw, call, false);
       // A retry of the upstream's own input round (not a gateway hold: those are answered before) goes back to it.
       const { requestState, inputResponses } = retryOf(raw);
       const retry = requestState !== undefined && !GrantState.isHoldState(requestState) ? { requestState, ...(inputResponses ? { inputResponses } : {}) } : undefined;
       // A 2026 upstream hears what the client said of itself on this request; a 2025 one heard the gateway's at initialize.
       const envelope = envelopeOf(raw);
+      // Log lines are asked for only when the client can hear them (it takes a stream and named a level).
+      const logLevel = stream?.open ? envelope.logLevel : undefined;
       answer = await link.call(request.method, request.params as Record<string, unknown> | undefined, {
         timeoutMs: this.deps.upstreamTimeoutMs,
-        envelope: { clientCapabilities: envelope.capabilities, ...(envelope.client ? { clientInfo: { version: '', ...envelope.client } } : {}) },
+        envelope: { clientCapabilities: envelope.capabilities, ...(envelope.client ? { clientInfo: { version: '', ...envelope.client } } : {}), ...(logLevel ? { logLevel } : {}) },
         ...(retry ? { retry } : {}),
+        ...(stream ? { signal: stream.cancelled, onNotification: (n: JSONRPCNotification) => this.relay(n) } : {}),
       });
     } catch (error) {
       const e = error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${this.deps.target.name} could not be started; try again or tell an operator`, 502);
       if (!(error instanceof GatewayError)) this.deps.log.error({ target: this.deps.target.name, err: (error as Error).message }, 'upstream did not start');
       return this.refuse(request, call.startedAt, e.code, e.message, 'error');
     }
+    await this.relaying;
+    if (stream?.cancelled.aborted && 'error' in answer && answer.error.code === REQUEST_CANCELLED) return this.cancelled(raw, call, true);
     const durationMs = this.since(call.startedAt);
     if ('inputRequired' in answer) {
       // The upstream asks the client something (elicitation, sampling, roots): a person reads it, so it is masked and recorded like a result.
@@ -173,12 +192,45 @@ export class ModernExchange {
     }
     const shaped = shapeResult(this.deps.target, call, answer.result);
     const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result'));
-    const report: MaskSummary | 'failed' = masked ? masked.report : 'failed';
+    const report: MaskSummary | 'failed' = masked ? mergeSummaries(masked.report, ...this.relayedReports) : 'failed';
     const result = masked ? masked.masked : shaped.result;
     const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, masked: report });
     if (outcome.kind === 'withhold') return this.refuse(request, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
     await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
     return { jsonrpc: '2.0', id, result: completeResult(request.method, result) };
+  }
+
+  /**
+   * A notification of the running request (progress, a log line) to the client's stream, masked
+   * like a result: a server puts patients in what it says while it works. One that cannot be
+   * masked is dropped, never passed on; a client that takes JSON only hears none.
+   */
+  private relay(notification: JSONRPCNotification): void {
+    const stream = this.deps.stream;
+    if (!stream?.open || !RELAYED.has(notification.method)) return;
+    this.relaying = this.relaying.then(async () => {
+      if (!notification.params) {
+        stream.notify(notification);
+        return;
+      }
+      const masked = await this.mask(notification.params, { target: this.deps.target.name, part: 'notification', method: notification.method });
+      if (!masked) return;
+      this.relayedReports.push(masked.report);
+      stream.notify({ ...notification, params: masked.masked });
+    }).catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not relay a notification; dropped'));
+  }
+
+  /**
+   * The client gave up on the request (closed its stream, or sent notifications/cancelled): the
+   * upstream call, if it was sent, was cancelled; the record says so. Nothing reaches the client.
+   */
+  private async cancelled(raw: JSONRPCRequest, call: ForwardedCall, forwarded: boolean): Promise<JsonRpcAnswer> {
+    const reason = this.deps.stream?.cancelled.reason;
+    const why = reason instanceof Error ? reason.message : 'the client cancelled the request';
+    const message = `cancelled: ${why}; ${forwarded ? 'the upstream MCP server was told to stop (notifications/cancelled)' : 'nothing was forwarded'}`;
+    await this.deps.recorder.response(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: raw.id, outcome: 'error', error: { code: REQUEST_CANCELLED, message }, masked: [], durationMs: this.since(call.startedAt) })
+      .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a cancellation'));
+    return { jsonrpc: '2.0', id: raw.id, error: { code: REQUEST_CANCELLED, message } };
   }
 
   private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {

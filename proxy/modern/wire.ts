@@ -6,6 +6,7 @@ import {
 // The 2026-07-28 wire shapes the gateway writes and reads; no I/O here.
 
 const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY, CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY];
+const LOG_LEVELS = new Set(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']);
 const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read', 'server/discover']);
 
 /** The gateway's own identity, stamped on every modern result (the upstream's stays in discover's serverInfo). */
@@ -14,6 +15,8 @@ export const GATEWAY_INFO = { name: 'gatehouse-gateway', version: '1' } as const
 export interface ClientEnvelope {
   capabilities: Record<string, unknown>;
   client?: { name: string; version?: string };
+  /** The log level the client asked for on this request (absent: the server sends it no log lines). */
+  logLevel?: string;
 }
 
 /** What the request's `_meta` envelope says about the client (already validated by the classifier). */
@@ -23,7 +26,9 @@ export function envelopeOf(request: JSONRPCRequest): ClientEnvelope {
   const info = meta[CLIENT_INFO_META_KEY];
   const client = isObject(info) && typeof info.name === 'string'
     ? { name: info.name, ...(typeof info.version === 'string' ? { version: info.version } : {}) } : undefined;
-  return { capabilities, ...(client ? { client } : {}) };
+  const level = meta[LOG_LEVEL_META_KEY];
+  const logLevel = typeof level === 'string' && LOG_LEVELS.has(level) ? level : undefined;
+  return { capabilities, ...(client ? { client } : {}), ...(logLevel ? { logLevel } : {}) };
 }
 
 /** Whether the client declared URL-mode (or, with `form`, form-mode) elicitation on this request. */
