@@ -23,16 +23,33 @@ export type SqlClassName = (typeof sqlClasses)[number];
 export const commandVerdicts = ['allow', 'hold', 'deny'] as const;
 export type CommandVerdict = (typeof commandVerdicts)[number];
 
+/** The MCP eras an upstream may be pinned to (`upstream.era`); `auto` asks it with `server/discover`. */
+export const upstreamEraSettings = ['auto', '2025', '2026-07-28'] as const;
+export type UpstreamEraSetting = (typeof upstreamEraSettings)[number];
+
+/**
+ * `upstream.era`: `auto` (default) probes the server with `server/discover` and remembers the
+ * answer for a while; `2025` opens a session with `initialize` and never probes; `2026-07-28`
+ * requires the modern revision and refuses a server that does not speak it. YAML reads `2025` as a
+ * number and some writers turn a date into one: both are read as the setting they spell.
+ */
+const upstreamEraSchema = z.preprocess(
+  (value) => (typeof value === 'number' ? String(value) : value instanceof Date ? value.toISOString().slice(0, 10) : value),
+  z.enum(upstreamEraSettings, { error: (issue) => `must be one of auto, 2025 or 2026-07-28 (the MCP era the upstream server speaks; auto asks it), not ${JSON.stringify(issue.input) ?? 'nothing'}` }),
+).default('auto');
+
 const upstreamSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('stdio'),
     command: z.string().min(1),
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
+    era: upstreamEraSchema,
   }),
   z.strictObject({
     type: z.literal('http'),
     url: z.url(),
+    era: upstreamEraSchema,
     /** Gone: an HTTP upstream gets a credential only as `credentials.delivery` says. */
     credentialHeader: z.never({ error: 'moved: say how the upstream receives its credential with credentials.delivery: { header: <name>, format: "{credential}" }' }).optional(),
   }),

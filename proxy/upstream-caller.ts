@@ -7,7 +7,11 @@ import type { GrantRecord } from '../lib';
 import type { TargetConfig } from '../policy';
 import { GatewayErrorCode } from './errors';
 import { openChannel } from './upstream';
-import { isPlainObject, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, readProbeAnswer, withEnvelope, type DiscoverAdvertisement, type ProbeVerdict, type RequestEnvelope, type UpstreamEra } from './upstream-era';
+import { UpstreamHttpError } from './http-upstream';
+import {
+  decideEra, isPlainObject, rememberLegacy, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSION, readProbeAnswer, suggestsEraChange, upstreamEras, withEnvelope,
+  type DiscoverAdvertisement, type EraTarget, type ProbeVerdict, type RequestEnvelope, type UpstreamEra, type UpstreamEraCache,
+} from './upstream-era';
 import { legacyResult, probeEra } from './upstream-session';
 
 /** The input a call needs before it can finish: the 2026-07-28 revision's `input_required`, keys and state opaque. */
@@ -96,19 +100,34 @@ export class UpstreamCaller {
   private closed = false;
   private closedBecause = 'closed by the gateway';
 
-  private constructor(private readonly channel: ReturnType<typeof openChannel>, private readonly target: string) {}
+  private readonly target: string;
+  /** The era came from the cache: an answer that suggests the upstream changed drops it. */
+  private remembered = false;
 
-  /** Opens the target's upstream with the grant's credential and learns its era (server/discover, else initialize). */
-  static async open(target: TargetConfig, grant: GrantRecord, credential: string | undefined, options: { timeoutMs: number; onStderr?(chunk: string): void; onGone?(why: string): void }): Promise<UpstreamCaller> {
-    const caller = new UpstreamCaller(openChannel(target, grant, credential, options.onStderr), target.name);
-    caller.onGone = options.onGone;
-    try {
-      await caller.start(target.upstream.type, options.timeoutMs);
-    } catch (error) {
-      await caller.close();
-      throw error;
+  private constructor(private readonly channel: ReturnType<typeof openChannel>, private readonly config: EraTarget, private readonly eras: UpstreamEraCache) {
+    this.target = config.name;
+  }
+
+  /**
+   * Opens the target's upstream with the grant's credential and learns its era: `upstream.era`,
+   * else a remembered probe, else `server/discover` (then initialize for a 2025 server). When a
+   * remembered era turns out wrong (the upstream changed), it is forgotten and the upstream opened
+   * once more with a fresh probe.
+   */
+  static async open(target: TargetConfig, grant: GrantRecord, credential: string | undefined, options: { timeoutMs: number; onStderr?(chunk: string): void; onGone?(why: string): void; eras?: UpstreamEraCache }): Promise<UpstreamCaller> {
+    const eras = options.eras ?? upstreamEras;
+    for (let attempt = 1; ; attempt += 1) {
+      const caller = new UpstreamCaller(openChannel(target, grant, credential, options.onStderr), target, eras);
+      caller.onGone = options.onGone;
+      try {
+        await caller.start(target.upstream.type, options.timeoutMs);
+        return caller;
+      } catch (error) {
+        await caller.close();
+        if (!caller.remembered || attempt > 1) throw error;
+        eras.forget(target);
+      }
     }
-    return caller;
   }
 
   private onGone?: (why: string) => void;
@@ -119,10 +138,11 @@ export class UpstreamCaller {
     t.onclose = () => this.gone('the upstream MCP server closed the connection');
     t.onerror = () => undefined;
     await t.start();
-    const verdict = await probeEra(t, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: GATEWAY_CAPABILITIES }, { transport, probeTimeoutMs: Math.min(timeoutMs, 10_000) }, (probe) => {
+    const verdict = await decideEra(this.config, () => probeEra(t, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: GATEWAY_CAPABILITIES }, { transport, probeTimeoutMs: Math.min(timeoutMs, 10_000) }, (probe) => {
       this.probe = probe;
-    });
+    }), this.eras);
     this.probe = undefined;
+    this.remembered = verdict.remembered === true;
     if (verdict.era === 'unusable') throw new Error(`the upstream MCP server of target ${this.target} cannot be used: ${verdict.reason}`);
     if (verdict.era === 'modern') {
       this.era = 'modern';
@@ -141,9 +161,11 @@ export class UpstreamCaller {
     const result = 'result' in answer ? answer.result : undefined;
     if (!result || typeof result.protocolVersion !== 'string' || !isPlainObject(result.capabilities)) {
       const said = 'error' in answer ? `${answer.error.code}: ${answer.error.message.slice(0, 200)}` : 'a result that is not an InitializeResult';
+      if (this.config.upstream.era === '2025') throw new Error(`the upstream MCP server of target ${this.target} is pinned to the 2025 era (upstream.era), but initialize answered ${said}; set upstream.era to auto or 2026-07-28 if it speaks the modern revision`);
       throw new Error(`the upstream MCP server of target ${this.target} speaks neither MCP era: it did not answer server/discover (2026-07-28), and initialize (2025) answered ${said}`);
     }
     this.initialized = result;
+    rememberLegacy(this.config, verdict, this.eras);
     await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
 
@@ -181,9 +203,9 @@ export class UpstreamCaller {
     return this.channel.pid();
   }
 
-  async close(): Promise<void> {
+  async close(why = 'closed by the gateway'): Promise<void> {
     const pid = this.channel.pid();
-    this.gone('closed by the gateway');
+    this.gone(why);
     await this.channel.transport.close().catch(() => undefined);
     if (pid) {
       try {
@@ -209,7 +231,9 @@ export class UpstreamCaller {
       this.waiting.set(id, waiting);
       this.wait(id, waiting, resolve, timeoutMs, request.method, signal);
       this.channel.transport.send(request).catch((error: Error) => {
+        const changed = error instanceof UpstreamHttpError && suggestsEraChange({ httpStatus: error.status });
         this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} could not be reached: ${error.message}` } });
+        if (changed) this.eraChanged();
       });
     });
   }
@@ -288,6 +312,7 @@ export class UpstreamCaller {
       if (typeof id !== 'string') return;
       if (isJSONRPCErrorResponse(message)) {
         this.finish(id, { error: message.error });
+        if (this.era === 'modern' && suggestsEraChange({ code: message.error.code })) this.eraChanged();
         return;
       }
       const result = message.result as Record<string, unknown>;
@@ -305,6 +330,7 @@ export class UpstreamCaller {
           : { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} asked for input in a form the 2026-07-28 revision does not define; the call was stopped` } });
       } else {
         this.finish(id, { error: { code: GatewayErrorCode.UpstreamFailed, message: `the upstream MCP server of target ${this.target} answered with ${result.resultType === undefined ? 'no resultType' : `resultType ${JSON.stringify(result.resultType).slice(0, 40)}`}, which the 2026-07-28 revision does not define; the answer was withheld` } });
+        if (suggestsEraChange(result)) this.eraChanged();
       }
       return;
     }
@@ -352,6 +378,16 @@ export class UpstreamCaller {
     waiting.resolve = undefined;
     if (waiting.timer) clearTimeout(waiting.timer);
     resolve({ inputRequired: { inputRequests: { [key]: round.request }, requestState: handle } });
+  }
+
+  /**
+   * The upstream answered like a server of another era than it spoke when this link opened (a
+   * redeployed HTTP server, a changed command): what is remembered of it is dropped and the link
+   * closed, so the grant's next request opens a new one, probed again.
+   */
+  private eraChanged(): void {
+    this.eras.forget(this.config);
+    void this.close(`it answered like a server of another MCP era than it spoke when the gateway opened it; the next request asks it again`);
   }
 
   private dropRounds(callId: string): void {

@@ -2,6 +2,7 @@ import {
   CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
   LOG_LEVEL_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY, type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
+import type { TargetConfig } from '../policy';
 
 /**
  * The two eras of MCP as an upstream speaks them (the specification's "Versioning"): `legacy`
@@ -137,4 +138,117 @@ export function discoverRequest(id: string, envelope: RequestEnvelope): JSONRPCM
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---- which era a target's upstream speaks: its setting, else a remembered probe ----------------
+
+/** What the era decision needs of a target: its name (errors name it) and its upstream (the setting, and what to key on). */
+export type EraTarget = Pick<TargetConfig, 'name' | 'upstream'>;
+
+/** A verdict worth remembering: the upstream spoke one era or the other. */
+export type KnownEra = Exclude<ProbeVerdict, { era: 'unusable' }>;
+
+/** How long a probe's answer is trusted (the specification lets a server change; a deploy may). */
+export const ERA_CACHE_LIFETIME_MS = 10 * 60_000;
+
+/**
+ * The answers of `server/discover` probes, per target, for a bounded time: every upstream opened
+ * for a target within the lifetime (one per 2025 session, one per grant for modern clients) skips
+ * the probe, which for a silent 2025 stdio server costs the whole probe timeout. Keyed by the
+ * target's name and its upstream's configuration (a reloaded config with another command or URL
+ * is another upstream). An answer that suggests the upstream changed (`forget`) drops it at once.
+ * Probe answers carry no secret: the server's advertisement, never the grant's credential.
+ */
+export class UpstreamEraCache {
+  private readonly entries = new Map<string, { verdict: KnownEra; expiresAt: number }>();
+  /** Probes sent per key (for ops and tests: a cached target is not probed again). */
+  private readonly probeCounts = new Map<string, number>();
+
+  constructor(public lifetimeMs = ERA_CACHE_LIFETIME_MS, private readonly now: () => number = Date.now) {}
+
+  get(target: EraTarget): KnownEra | undefined {
+    const key = eraKey(target);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.verdict;
+  }
+
+  remember(target: EraTarget, verdict: KnownEra): void {
+    this.entries.set(eraKey(target), { verdict, expiresAt: this.now() + this.lifetimeMs });
+  }
+
+  /** Drops what is known of the target's upstream; true when something was known. */
+  forget(target: EraTarget): boolean {
+    return this.entries.delete(eraKey(target));
+  }
+
+  countProbe(target: EraTarget): void {
+    const key = eraKey(target);
+    this.probeCounts.set(key, (this.probeCounts.get(key) ?? 0) + 1);
+  }
+
+  probes(target: EraTarget): number {
+    return this.probeCounts.get(eraKey(target)) ?? 0;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.probeCounts.clear();
+  }
+}
+
+function eraKey(target: EraTarget): string {
+  const { era: _era, ...upstream } = target.upstream;
+  return `${target.name}\0${JSON.stringify(upstream)}`;
+}
+
+/** The gateway process's cache of upstream eras. */
+export const upstreamEras = new UpstreamEraCache();
+
+/** A decided era, and whether it came from the cache (then a failure that suggests a change re-probes). */
+export type EraDecision = ProbeVerdict & { remembered?: boolean };
+
+/**
+ * Which era to speak to the target's upstream, per its `upstream.era`:
+ * - `2025`: a session, no probe;
+ * - `2026-07-28`: a remembered modern answer, else the probe; a server that answers as a 2025 one
+ *   is refused (fail closed: no fallback to a session the operator ruled out);
+ * - `auto`: a remembered answer, else the probe.
+ * The probe runs on the caller's own channel (`probe`). A DiscoverResult is remembered at once; a
+ * 2025 answer only once `initialize` proved it (the caller calls `rememberLegacy`), so a server
+ * that speaks neither era is never remembered as one; an unusable answer never is.
+ */
+export async function decideEra(target: EraTarget, probe: () => Promise<ProbeVerdict>, cache: UpstreamEraCache = upstreamEras): Promise<EraDecision> {
+  const setting = target.upstream.era;
+  if (setting === '2025') return { era: 'legacy', evidence: 'upstream.era: 2025 in the configuration' };
+  const known = cache.get(target);
+  if (known && (setting === 'auto' || known.era === 'modern')) return { ...known, remembered: true };
+  cache.countProbe(target);
+  const verdict = await probe();
+  if (verdict.era === 'legacy' && setting === '2026-07-28') {
+    return { era: 'unusable', reason: `the configuration pins it to the 2026-07-28 revision (upstream.era), but it answered as a 2025-era server (${verdict.evidence}); upgrade the server or set upstream.era to 2025 or auto` };
+  }
+  if (verdict.era === 'modern') cache.remember(target, verdict);
+  return verdict;
+}
+
+/** A 2025 verdict that `initialize` proved: remembered when it came from a probe (not from the setting or the cache). */
+export function rememberLegacy(target: EraTarget, decision: EraDecision, cache: UpstreamEraCache = upstreamEras): void {
+  if (decision.era === 'legacy' && !decision.remembered && target.upstream.era === 'auto') cache.remember(target, decision);
+}
+
+/**
+ * Whether an upstream's answer suggests it is no longer the era remembered for it: a modern
+ * upstream answering without a resultType or refusing the version, or an HTTP refusal (4xx other
+ * than 401/403) of a request it took before. Then the remembered era is dropped and the next
+ * upstream opened for the target probes again.
+ */
+export function suggestsEraChange(answer: { resultType?: unknown } | { code: number } | { httpStatus: number }): boolean {
+  if ('httpStatus' in answer) return answer.httpStatus >= 400 && answer.httpStatus < 500 && answer.httpStatus !== 401 && answer.httpStatus !== 403 && answer.httpStatus !== 429;
+  if ('code' in answer) return answer.code === MODERN_ERROR_CODES.UnsupportedProtocolVersion || answer.code === MODERN_ERROR_CODES.HeaderMismatch;
+  return answer.resultType === undefined;
 }

@@ -6,8 +6,8 @@ import {
 import { GatewayErrorCode } from './errors';
 import { UpstreamHttpError } from './http-upstream';
 import {
-  discoverRequest, isPlainObject, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, readProbeAnswer, withEnvelope,
-  type DiscoverAdvertisement, type ProbeVerdict, type RequestEnvelope, type UpstreamEra,
+  decideEra, discoverRequest, isPlainObject, rememberLegacy, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, readProbeAnswer, suggestsEraChange, upstreamEras, withEnvelope,
+  type DiscoverAdvertisement, type EraDecision, type EraTarget, type ProbeVerdict, type RequestEnvelope, type UpstreamEra, type UpstreamEraCache,
 } from './upstream-era';
 
 export interface UpstreamSessionOptions {
@@ -17,8 +17,10 @@ export interface UpstreamSessionOptions {
   transport: 'stdio' | 'http';
   /** How long the `server/discover` probe may take. */
   probeTimeoutMs?: number;
-  /** A verdict known beforehand (configuration, an earlier probe of the same upstream): no probe. */
-  era?: UpstreamEra;
+  /** The target's configuration: its `upstream.era` and the remembered probe decide the era (upstream-era.ts); without it, every session probes. */
+  config?: EraTarget;
+  /** Where probes are remembered (default: the process's cache). */
+  eras?: UpstreamEraCache;
 }
 
 /** Input rounds one call may take before the gateway gives up on it (the SDK's legacy shim allows 8). */
@@ -60,10 +62,12 @@ export class UpstreamSessionTransport implements Transport {
   private readonly calls = new Map<RequestId, ModernCall>();
   private readonly byClientId = new Map<RequestId, ModernCall>();
   private readonly inputs = new Map<RequestId, { call: ModernCall; key: string }>();
+  /** The era came from what was remembered of the target: an answer that suggests a change forgets it. */
+  private remembered = false;
+  /** The 2025 verdict that initialize is to prove (then remembered for the target). */
+  private legacyVerdict?: EraDecision;
 
-  constructor(private readonly inner: Transport, private readonly options: UpstreamSessionOptions) {
-    if (options.era) this.era = options.era;
-  }
+  constructor(private readonly inner: Transport, private readonly options: UpstreamSessionOptions) {}
 
   get sessionId(): string | undefined {
     return this.inner.sessionId;
@@ -106,9 +110,11 @@ export class UpstreamSessionTransport implements Transport {
       ...(params.clientInfo && typeof params.clientInfo.name === 'string' ? { clientInfo: params.clientInfo } : {}),
       ...(isPlainObject(params.capabilities) ? { clientCapabilities: params.capabilities } : {}),
     };
-    const verdict: ProbeVerdict = this.era === 'modern' ? await this.runProbe() : this.era === 'legacy' ? { era: 'legacy', evidence: 'configured' } : await this.runProbe();
+    const verdict = this.options.config ? await decideEra(this.options.config, () => this.runProbe(), this.options.eras ?? upstreamEras) : await this.runProbe();
+    this.remembered = 'remembered' in verdict && verdict.remembered === true;
     if (verdict.era === 'legacy') {
       this.era = 'legacy';
+      this.legacyVerdict = verdict;
       this.legacyInitialize = request.id;
       await this.inner.send(request);
       return;
@@ -170,6 +176,7 @@ export class UpstreamSessionTransport implements Transport {
       await this.inner.send(withEnvelope(request, this.envelope));
     } catch (error) {
       this.forget(call);
+      if (error instanceof UpstreamHttpError && suggestsEraChange({ httpStatus: error.status })) this.forgetEra();
       throw error;
     }
   }
@@ -214,6 +221,7 @@ export class UpstreamSessionTransport implements Transport {
     if (!call) return;
     if (isJSONRPCErrorResponse(message)) {
       this.forget(call);
+      if (suggestsEraChange({ code: message.error.code })) this.forgetEra();
       this.onmessage?.({ ...message, id: call.clientId });
       return;
     }
@@ -224,6 +232,7 @@ export class UpstreamSessionTransport implements Transport {
     }
     this.forget(call);
     if (result.resultType !== 'complete') {
+      if (suggestsEraChange(result)) this.forgetEra();
       this.deliverError(call.clientId, `the upstream MCP server of target ${this.options.target} answered ${call.request.method} with ${result.resultType === undefined ? 'no resultType' : `resultType ${JSON.stringify(result.resultType).slice(0, 40)}`}, which the 2026-07-28 revision does not define; the answer was withheld`);
       return;
     }
@@ -236,10 +245,21 @@ export class UpstreamSessionTransport implements Transport {
     this.legacyInitialize = undefined;
     const result = isJSONRPCResultResponse(message) ? (message.result as Record<string, unknown>) : undefined;
     if (result && typeof result.protocolVersion === 'string' && isPlainObject(result.capabilities)) {
+      if (this.options.config && this.legacyVerdict) rememberLegacy(this.options.config, this.legacyVerdict, this.options.eras ?? upstreamEras);
       this.onmessage?.(message);
       return;
     }
     const said = isJSONRPCErrorResponse(message) ? `${message.error.code}: ${String(message.error.message).slice(0, 200)}` : 'a result that is not an InitializeResult';
+    if (this.remembered) {
+      // It answered server/discover as a 2025 server a while ago; now initialize fails: it may have changed.
+      this.forgetEra();
+      this.deliverError(id, `the upstream MCP server of target ${this.options.target} no longer answers initialize as it did (${said}); the gateway will ask it which era it speaks on the next connection: try again`);
+      return;
+    }
+    if (this.options.config?.upstream.era === '2025') {
+      this.deliverError(id, `the upstream MCP server of target ${this.options.target} is pinned to the 2025 era (upstream.era), but initialize answered ${said}; ask an operator to check the setting`);
+      return;
+    }
     this.deliverError(id, `the upstream MCP server of target ${this.options.target} speaks neither MCP era: it did not answer server/discover (2026-07-28), and initialize (2025) answered ${said}; ask an operator to check it`);
   }
 
@@ -295,6 +315,11 @@ export class UpstreamSessionTransport implements Transport {
     await this.sendModern(call, { ...call.request, id: call.upstreamId, params }).catch((error: unknown) => {
       this.deliverError(call.clientId, `the upstream MCP server of target ${this.options.target} could not be reached: ${(error as Error).message}`);
     });
+  }
+
+  /** The next session of the target probes its upstream again. */
+  private forgetEra(): void {
+    if (this.options.config) (this.options.eras ?? upstreamEras).forget(this.options.config);
   }
 
   private forget(call: ModernCall): void {

@@ -103,7 +103,7 @@ export function upstreamHeaders(target: TargetConfig, credential: string | undef
 /** Opens the target's upstream for one session; the credential goes only there, only as configured. */
 export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): UpstreamHandle {
   const channel = openChannel(target, grant, credential, onStderr);
-  const transport = new UpstreamSessionTransport(channel.transport, { target: target.name, transport: target.upstream.type });
+  const transport = new UpstreamSessionTransport(channel.transport, { target: target.name, transport: target.upstream.type, config: target });
   return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry };
 }
 
