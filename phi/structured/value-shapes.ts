@@ -14,6 +14,8 @@ import type { EntityType } from '../types';
  *     in a table that holds PHI (rows.ts, json.ts decide that at table level).
  */
 const NAME_CELL = /^[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}){0,3}$/u;
+/** The same in any case: dictation and exports write names in lower case or capitals ("pilar andrade", "MKHIZE, Nqobile"). */
+const NAME_CELL_ANY_CASE = /^[\p{L}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{L}][\p{L}\p{M}'’.-]{0,29}){0,3}$/u;
 const ZIP_CELL = /^\d{5}(?:-\d{4})?$/;
 const CODE_CELL = /^(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,24}$/;
 const PLACE_WORDS = new Set(['port', 'lake', 'east', 'west', 'north', 'south', 'new', 'fort', 'mount', 'saint', 'st', 'san', 'santa', 'los', 'las', 'el', 'la', 'le', 'bad', 'sankt', 'city', 'town', 'village', 'springs', 'falls', 'beach', 'heights', 'valley', 'park', 'hills']);
@@ -50,16 +52,16 @@ export function typeFromValueShape(samples: readonly string[], threshold: number
  * nouns is far more likely people than anything else (unknown means protected).
  */
 export function nameShaped(samples: readonly string[]): boolean {
-  if (samples.length < 3) return false;
+  // Two rows are enough here: the table already holds PHI and the header says nothing.
   const trimmed = samples.map((s) => s.trim()).filter(Boolean);
-  if (trimmed.length < 3 || share(trimmed, (v) => NAME_CELL.test(v)) < 0.9) return false;
+  if (trimmed.length < 2 || share(trimmed, (v) => NAME_CELL_ANY_CASE.test(v)) < 0.9) return false;
   if (new Set(trimmed).size / trimmed.length < 0.9) return false;
   return !trimmed.some((v) => words(v).some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w)));
 }
 
 /** High-cardinality codes with a digit (MRNs, member ids): PHI when the table holds PHI. */
 export function identifierShaped(samples: readonly string[]): boolean {
-  if (samples.length < 3) return false;
+  if (samples.length < 2) return false;
   const trimmed = samples.map((s) => s.trim());
   if (share(trimmed, (v) => CODE_CELL.test(v)) < 0.9) return false;
   return new Set(trimmed).size / trimmed.length >= 0.9;

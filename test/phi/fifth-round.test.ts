@@ -63,3 +63,16 @@ describe('JSON keys that name a person', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('tables of two rows under headers that say nothing', () => {
+  it('a column of distinct names in any case is NAME when the table holds PHI', () => {
+    const text = 'rows below\nc1,c2,c3\npilar andrade,1987-12-10,MR7930665\nMKHIZE Nqobile,1974-03-24,MR6917893\n';
+    const masked = mask(text);
+    for (const v of ['pilar', 'andrade', 'MKHIZE', 'Nqobile', 'MR7930665', '1974-03-24']) expect(masked).not.toContain(v);
+  });
+
+  it('a table without PHI keeps its words', () => {
+    const text = 'c1,c2,c3\nmetformin,oral,daily\nlisinopril,oral,nightly\n';
+    expect(mask(text)).toBe(text);
+  });
+});
