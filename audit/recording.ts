@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Redis } from '../lib';
 import { canonicalJson } from './canonical';
-import { assertNoSecrets } from './secret-guard';
+import { assertNoSecrets, mayHoldSecrets } from './secret-guard';
 
 /** The Redis Stream that holds the recording of one access request. */
 export function recordingKey(requestId: string): string {
@@ -148,6 +148,28 @@ return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
 /** The script is sent once per Redis (EVALSHA), not with every entry of every call. */
 const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
 
+// The entry, then (only once it is in) a companion entry on another capped stream, whose expiry is
+// renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
+// A sealed recording or a failed XADD stops the script before the companion is written.
+const APPEND_WITH_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
+local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
+local also = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 5))
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return {id, also}`;
+const APPEND_WITH_SHA = createHash('sha1').update(APPEND_WITH_SCRIPT).digest('hex');
+
+/**
+ * What is written with an entry, in the same atomic step and only if the entry was: an entry of
+ * another capped stream (`fields`: name, value, name, value…) whose key expires `ttlMs` after it.
+ */
+export interface CompanionAppend {
+  key: string;
+  fields: string[];
+  maxLength: number;
+  ttlMs: number;
+}
+
 type Omit2<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An entry without its discriminator and, optionally, without its timestamp (the recorder adds both). */
 type Without<T extends { type: string; at: string }> = Omit2<T, 'type' | 'at'> & { at?: string };
@@ -182,17 +204,33 @@ export class SessionRecorder {
     return this.append(requestId, { ...entry, type: 'refusals' } as SessionRecordingInput);
   }
 
+  /**
+   * The response entry and, in the same Redis round trip, what must follow it (the SSE event that
+   * carries the response to the client): the companion is written only if the entry was taken.
+   * Resolves with the companion's stream id; rejects like `response` (then neither was written).
+   */
+  async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend): Promise<string> {
+    if (!Number.isInteger(companion.maxLength) || companion.maxLength < 1 || !Number.isInteger(companion.ttlMs) || companion.ttlMs < 1 || companion.fields.length === 0 || companion.fields.length % 2) {
+      throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry)`);
+    }
+    const json = this.serialize(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
+    const [, also] = await this.store(requestId, () => this.evalOnce(APPEND_WITH_SHA, APPEND_WITH_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
+      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), ...companion.fields])) as [string, string];
+    return also;
+  }
+
   /** Validates, refuses secrets, and appends; resolves with the stream entry id. */
   async append(requestId: string, input: SessionRecordingInput): Promise<string> {
+    const json = this.serialize(requestId, input);
+    return await this.store(requestId, () => this.evalOnce(APPEND_SHA, APPEND_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
+  }
+
+  /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
+  private serialize(requestId: string, input: SessionRecordingInput): string {
     const parsed = recordingEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
       throw new RecordingError('RECORDING_INVALID', `the ${String((input as { type?: unknown }).type)} entry for ${requestId} is not a valid recording entry: ${issues}`);
-    }
-    try {
-      assertNoSecrets(parsed.data, 0);
-    } catch (error) {
-      throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} was refused: ${(error as Error).message}`);
     }
     let json: string;
     try {
@@ -200,8 +238,19 @@ export class SessionRecorder {
     } catch (error) {
       throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} cannot be serialized as JSON: ${(error as Error).message}`);
     }
+    // One pass over the text; the walk that names the path only when the text hints at a secret.
     try {
-      return await this.appendOnce(recordingKey(requestId), recordingSealKey(requestId), json);
+      if (mayHoldSecrets(json)) assertNoSecrets(parsed.data, 0);
+    } catch (error) {
+      throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} was refused: ${(error as Error).message}`);
+    }
+    return json;
+  }
+
+  /** Runs a write of the recording; a sealed recording or a Redis failure becomes the RecordingError the gateway refuses on. */
+  private async store(requestId: string, write: () => Promise<unknown>): Promise<unknown> {
+    try {
+      return await write();
     } catch (error) {
       if (/SEALED/.test((error as Error)?.message ?? '')) {
         throw new RecordingError('RECORDING_SEALED', `the recording of ${requestId} is closed: the request has ended and is being archived; refuse the exchange`);
@@ -210,13 +259,13 @@ export class SessionRecorder {
     }
   }
 
-  /** One atomic append: by its hash; the script itself only when this Redis does not know it yet (NOSCRIPT after a restart or SCRIPT FLUSH). */
-  private async appendOnce(key: string, sealKey: string, json: string): Promise<string> {
+  /** One atomic script: by its hash; the script itself only when this Redis does not know it yet (NOSCRIPT after a restart or SCRIPT FLUSH). */
+  private async evalOnce(sha: string, script: string, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return (await this.redis.evalsha(APPEND_SHA, 2, key, sealKey, RECORDING_FIELD, json)) as string;
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!/NOSCRIPT/.test((error as Error)?.message ?? '')) throw error;
-      return (await this.redis.eval(APPEND_SCRIPT, 2, key, sealKey, RECORDING_FIELD, json)) as string;
+      return await this.redis.eval(script, keys.length, ...keys, ...args);
     }
   }
 }

@@ -5,6 +5,17 @@ const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
   { name: 'grant token', pattern: new RegExp(`(?:^|[^A-Za-z0-9])${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`) },
 ];
 
+/**
+ * What each secret above contains character for character in JSON text (JSON escapes none of
+ * these characters, in values or in keys): a JSON text without any of them carries no secret.
+ */
+const SECRET_HINTS: RegExp[] = [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, new RegExp(`${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`)];
+
+/** False when `json` (JSON.stringify or canonical JSON of a value) cannot hold a secret; true means: walk it with assertNoSecrets. */
+export function mayHoldSecrets(json: string): boolean {
+  return SECRET_HINTS.some((hint) => hint.test(json));
+}
+
 /** Refuses a record that carries a value looking like a secret; fails closed. */
 export class ArchiveSecretError extends Error {
   readonly code = 'ARCHIVE_SECRET_DETECTED';

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Redis } from '../lib';
+import type { CompanionAppend } from './recording';
+
+/** A response's recording write, handed to the event store: with the response's event when one is kept, alone when none is. */
+export type CarriedRecording = (event?: CompanionAppend) => Promise<unknown>;
 
 /** Events kept per session (the oldest go first), and how long after the last one. */
 const MAX_EVENTS = 1_000;
@@ -29,6 +33,23 @@ export class RedisEventStore implements EventStore {
 
   /** Streams on which the client holds an event id (a cursor), the most recent MAX_EVENTS. */
   private readonly cursors = new Set<StreamId>();
+  /** Responses (by object identity, as the gateway hands them to the transport) whose recording this store writes. */
+  private readonly carried = new WeakMap<JSONRPCMessage, CarriedRecording>();
+
+  /**
+   * The next storeEvent of this very message object first writes its recording: with its event in
+   * one atomic write when the event is kept, alone otherwise; a failed recording fails storeEvent,
+   * and the transport then sends nothing (it stores an event before it writes it). Identity, not
+   * the JSON-RPC id, ties the two: nothing a client sends can pick which recording goes with what.
+   */
+  carry(message: JSONRPCMessage, record: CarriedRecording): void {
+    this.carried.set(message, record);
+  }
+
+  /** Takes back a carried recording storeEvent did not write; false when storeEvent took it. */
+  release(message: JSONRPCMessage): boolean {
+    return this.carried.delete(message);
+  }
 
   /**
    * Replay sends what came after an id the client holds, on that id's stream (Streamable HTTP,
@@ -43,9 +64,26 @@ export class RedisEventStore implements EventStore {
       this.holdsCursor(streamId);
       return `${this.tag}_p${Buffer.from(streamId, 'utf8').toString('base64url')}`;
     }
-    if (!this.cursors.has(streamId) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) return NOT_KEPT;
+    const record = this.carried.get(message);
+    this.carried.delete(message);
+    if (!this.cursors.has(streamId) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) {
+      if (record) await record();
+      return NOT_KEPT;
+    }
     this.holdsCursor(streamId);
-    // One round trip: the event and the key's new expiry together.
+    if (record) {
+      // One round trip: the recording entry, then the event and the key's new expiry (only if the entry was taken).
+      const id = await record({ key: this.key, fields: ['s', streamId, 'm', JSON.stringify(message)], maxLength: MAX_EVENTS, ttlMs: this.ttlMs });
+      if (typeof id !== 'string') throw new Error('the recording gave no event id');
+      return `${this.tag}_${id}`;
+    }
+    // One round trip: the event and the key's new expiry together. An error answer carries no data:
+    // when Redis cannot keep it (it is down), it still goes out, without an id, rather than leave its client waiting.
+    if (isJSONRPCErrorResponse(message)) return this.keep(streamId, message).catch(() => NOT_KEPT);
+    return this.keep(streamId, message);
+  }
+
+  private async keep(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const replies = await this.redis.multi().xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message)).pexpire(this.key, this.ttlMs).exec();
     const [error, id] = replies?.[0] ?? [new Error('the event store (Redis) did not answer')];
     if (error || typeof id !== 'string') throw error ?? new Error('the event store (Redis) gave no event id');

@@ -13,6 +13,12 @@ export interface GatewayRecorder {
   request(requestId: string, entry: RequestEntry): Promise<unknown>;
   /** The masked response, before it is returned. */
   response(requestId: string, entry: ResponseEntry): Promise<unknown>;
+  /**
+   * The masked response and, in the same atomic write and only if the entry was taken, the SSE
+   * event that carries it (proxy/event-store.ts): one Redis round trip instead of two. Resolves
+   * with the companion's stream id.
+   */
+  responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend): Promise<string>;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
   /** Refusals of the grant counted over a window (proxy/refusals.ts aggregates them). */
   refusals?(requestId: string, entry: RefusalsEntry): Promise<unknown>;
@@ -28,3 +34,12 @@ export type RequestEntry = Entry<typeof requestEntrySchema>;
 export type ResponseEntry = Entry<typeof responseEntrySchema>;
 export type SessionEndEntry = Entry<typeof sessionEndSchema>;
 export type RefusalsEntry = Entry<typeof refusalsSchema>;
+
+/** A write that follows a recording entry in the same atomic step (audit/ SessionRecorder.responseWith). */
+export interface CompanionAppend {
+  key: string;
+  /** name, value, name, value… */
+  fields: string[];
+  maxLength: number;
+  ttlMs: number;
+}

@@ -13,7 +13,7 @@ import { GatewayErrorCode, jsonRpcError } from './errors';
 import { maskOrWithhold, maskedEntries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
-import type { GatewayRecorder, SessionEndEntry } from './recording';
+import type { GatewayRecorder, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
 import { askClientsToRetryAfter } from './client-retry';
 import { adoptSessionId, reinitializeUpstream, type ResumedSession } from './session-resume';
@@ -548,8 +548,7 @@ export class GatewaySession {
         await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
         return;
       }
-      const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded', call.startedAt);
-      if (ok) await this.sendToClient({ jsonrpc: '2.0', id, error });
+      await this.recordAndSend(id, outcome.entry, { jsonrpc: '2.0', id, error }, call.startedAt);
       // A session whose initialize failed is of no use to anyone: stop its upstream now.
       if (call.method === 'initialize') await this.end('error', `the upstream refused initialize: ${error.message}`);
       return;
@@ -566,8 +565,47 @@ export class GatewaySession {
       await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
       return;
     }
-    const ok = await this.record(id, () => this.deps.recorder.response(this.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded', call.startedAt);
-    if (ok) await this.sendToClient({ jsonrpc: '2.0', id, result } as JSONRPCMessage);
+    await this.recordAndSend(id, outcome.entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
+  }
+
+  /**
+   * Records a response, then sends it: no record, no answer (it is withheld, and that refusal is
+   * recorded if the recording takes it). With an event store the record and the SSE event that
+   * carries the response are one atomic Redis write, made when the transport stores the event,
+   * before it writes anything to the client.
+   */
+  private async recordAndSend(id: RequestId, entry: ResponseEntry, message: JSONRPCMessage, startedAt: number): Promise<void> {
+    const { recorder, eventStore, log } = this.deps;
+    const requestId = this.grant.requestId;
+    if (!eventStore || !recorder.responseWith) {
+      const ok = await this.record(id, () => recorder.response(requestId, entry), WITHHELD_UNRECORDED, startedAt);
+      if (ok) await this.sendToClient(message);
+      return;
+    }
+    let recording: Promise<unknown> | undefined;
+    eventStore.carry(message, (event) => (recording = event ? recorder.responseWith!(requestId, entry, event) : recorder.response(requestId, entry)));
+    try {
+      await this.transport.send(message);
+    } catch (error) {
+      if (eventStore.release(message)) {
+        // Refused before any event was stored (the client's stream is gone): nothing was sent; the record stays complete.
+        await recorder.response(requestId, entry).catch((cause: unknown) => log.error({ err: (cause as Error).message }, 'could not record a response the client did not take'));
+        return;
+      }
+      const failed = await recording!.then(() => undefined, (cause: unknown) => cause as Error);
+      if (failed) {
+        log.error({ err: failed.message }, 'recording failed; refusing');
+        await this.refuse(id, startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${failed.message})`, 'withheld');
+        return;
+      }
+      log.debug({ err: (error as Error).message }, 'client went away before the answer');
+      return;
+    }
+    // The transport stores every response's event before writing it; should one ever skip that, the record still comes (late) and says so.
+    if (eventStore.release(message)) {
+      log.error({ id }, 'a response left without passing the event store; recording it after the fact');
+      await recorder.response(requestId, entry).catch((cause: unknown) => log.error({ err: (cause as Error).message }, 'could not record a response'));
+    }
   }
 
   /** Notifications and requests the upstream starts: masked where they can carry data. */
@@ -684,6 +722,8 @@ export class GatewaySession {
     }
   }
 }
+
+const WITHHELD_UNRECORDED = 'the response was withheld: it could not be recorded';
 
 /** In the recording, the id of a request the upstream sent (it may equal one of the client's). */
 function upstreamMessageId(id: RequestId): string {

@@ -3,9 +3,14 @@
 // opens its stream is sent without an id and not stored. Real Redis; the gateway process as
 // deployed (events on) for the end-to-end cases.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request, type IncomingMessage } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
+import { RecordingLog } from '../../audit';
+import { startRedisServer, type RedisServer } from '../../devstack';
 import { parseConfig } from '../../policy';
 import { startGatewayProcess, type RunningGateway } from '../../proxy';
 import { RedisEventStore } from '../../proxy/event-store';
@@ -71,6 +76,41 @@ describe('RedisEventStore: only events a client can resume to are written', () =
     expect(await replay(events, first)).toEqual({ streamId: stream, sent: [answer(3)] });
   });
 
+  test('a response whose recording the store carries: its event goes with the record (no MULTI of its own); no record, no event', async () => {
+    const events = store();
+    const stream = randomUUID();
+    const priming = await events.storeEvent(stream, {} as JSONRPCMessage);
+    const recorded: { key: string; fields: string[] }[] = [];
+    const kept = answer(8);
+    events.carry(kept, async (event) => {
+      recorded.push(event!);
+      return (await redis.multi().xadd(event!.key, '*', ...event!.fields).pexpire(event!.key, event!.ttlMs).exec())![0]![1];
+    });
+    const id = await events.storeEvent(stream, kept);
+    expect(writes).toEqual([]);
+    expect(recorded).toHaveLength(1);
+    expect(events.release(kept)).toBe(false);
+    expect(await replay(events, priming)).toEqual({ streamId: stream, sent: [answer(8)] });
+    expect(id).toMatch(/^[A-Za-z0-9_-]{16}_\d+-\d+$/);
+
+    // The recording fails: storeEvent fails (the transport then writes nothing) and nothing is replayable.
+    const refused = answer(9);
+    events.carry(refused, () => Promise.reject(new Error('RECORDING_SEALED')));
+    await expect(events.storeEvent(stream, refused)).rejects.toThrow(/RECORDING_SEALED/);
+    expect((await replay(events, priming)).sent).toEqual([answer(8)]);
+
+    // A response that opens its stream keeps no event: the recording is still written, alone.
+    let alone: unknown = 'not called';
+    const plain = answer(10);
+    events.carry(plain, async (event) => { alone = event; return 'x'; });
+    expect(await events.storeEvent(randomUUID(), plain)).toBeUndefined();
+    expect(alone).toBeUndefined();
+    // Only that very object carries it: an equal message from elsewhere does not.
+    const twin = answer(11);
+    events.carry(answer(11), () => Promise.reject(new Error('must not run')));
+    await expect(events.storeEvent(stream, twin)).resolves.toMatch(/_\d+-\d+$/);
+  });
+
   test('a priming id of another session, a forged or malformed one, replays nothing', async () => {
     const mine = store();
     const theirs = store();
@@ -119,6 +159,36 @@ async function readEvents(res: IncomingMessage, until: (e: { id?: string; data: 
   return seen;
 }
 
+type GatewayKeys = { GATEHOUSE_ENCRYPTION_KEY: string; GATEHOUSE_GRANT_TOKEN_KEY: string };
+
+/** An active grant on `everything` (its credential in the vault); its token and access request. */
+async function activeGrant(redis: Redis, keys: GatewayKeys): Promise<{ token: string; requestId: string }> {
+  const grants = new GrantStore(redis, Buffer.from(keys.GATEHOUSE_GRANT_TOKEN_KEY, 'base64'));
+  const vault = new RedisSecretVault(redis, Buffer.from(keys.GATEHOUSE_ENCRYPTION_KEY, 'base64'));
+  const requestId = newRequestId();
+  const grantId = newGrantId();
+  await vault.put(`cred_${requestId}`, 'not-a-real-key', 120_000);
+  await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+  return { token: grants.tokenFor(grantId), requestId };
+}
+
+/** An initialized session of `protocolVersion`: the headers of its later requests. */
+async function openSession(url: string, protocolVersion: string, token: string): Promise<Record<string, string>> {
+  const init = await rawPost(url, 'everything', { ...initializeBody(), params: { ...initializeBody().params, protocolVersion } }, { authorization: `Bearer ${token}` });
+  const headers = { authorization: `Bearer ${token}`, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': protocolVersion, accept: 'application/json, text/event-stream' };
+  (await open(`${url}/mcp/everything`, 'POST', headers, { jsonrpc: '2.0', method: 'notifications/initialized' })).resume();
+  return headers;
+}
+
+/** A call that answers after `seconds` (server-everything's long-running operation), as request `id`. */
+const slowCall = (id: number, seconds: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'trigger-long-running-operation', arguments: { duration: seconds, steps: 1 } } });
+const COMPLETED = 'Long running operation completed';
+
+/** Waits until the request entry of message `id` is in the recording (it is written before forwarding). */
+async function requestRecorded(redis: Redis, requestId: string, id: number): Promise<void> {
+  await eventually(async () => (await new RecordingLog(redis).read(requestId)).some((r) => r.entry.type === 'request' && (r.entry as { messageId?: unknown }).messageId === id), `request ${id} to be recorded`);
+}
+
 describe('gateway (events on, as deployed): SSE ids only where they can be used', () => {
   let gateway: RunningGateway;
   let redis: Redis;
@@ -132,24 +202,15 @@ describe('gateway (events on, as deployed): SSE ids only where they can be used'
     });
     redis = connectRedis(testRedisUrl());
     await waitForRedis(redis);
-    const grants = new GrantStore(redis, Buffer.from(keys.GATEHOUSE_GRANT_TOKEN_KEY, 'base64'));
-    const vault = new RedisSecretVault(redis, Buffer.from(keys.GATEHOUSE_ENCRYPTION_KEY, 'base64'));
-    const requestId = newRequestId();
-    const grantId = newGrantId();
-    await vault.put(`cred_${requestId}`, 'not-a-real-key', 120_000);
-    await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
-    token = grants.tokenFor(grantId);
+    ({ token } = await activeGrant(redis, keys));
   });
   afterAll(async () => {
     redis?.disconnect();
     await gateway?.close();
   });
 
-  async function session(protocolVersion: string): Promise<Record<string, string>> {
-    const init = await rawPost(gateway.url, 'everything', { ...initializeBody(), params: { ...initializeBody().params, protocolVersion } }, { authorization: `Bearer ${token}` });
-    const headers = { authorization: `Bearer ${token}`, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': protocolVersion, accept: 'application/json, text/event-stream' };
-    (await open(`${gateway.url}/mcp/everything`, 'POST', headers, { jsonrpc: '2.0', method: 'notifications/initialized' })).resume();
-    return headers;
+  async function session(protocolVersion: string, as = token): Promise<Record<string, string>> {
+    return openSession(gateway.url, protocolVersion, as);
   }
 
   test('a 2025-06-18 client\'s plain call: its answer comes without an event id (nothing to resume, nothing stored)', async () => {
@@ -178,5 +239,70 @@ describe('gateway (events on, as deployed): SSE ids only where they can be used'
     const replayed = await readEvents(resumed, (e) => e.data.includes('"id":3'));
     expect(replayed[replayed.length - 1]!.data).toContain('Long running operation completed');
     resumed.destroy();
+  });
+
+  test('the recording closes while a call runs: the answer is withheld, and resuming from the priming id replays the refusal, never the result', async () => {
+    // A hostile agent drops its stream hoping to fetch, by Last-Event-ID, an answer the recording never took.
+    const grant = await activeGrant(redis, keys);
+    const headers = await session('2025-11-25', grant.token);
+    const url = `${gateway.url}/mcp/everything`;
+    const call = await open(url, 'POST', headers, slowCall(4, 3));
+    const [priming] = await readEvents(call, (e) => !!e.id);
+    call.destroy();
+    await requestRecorded(redis, grant.requestId, 4);
+    await new RecordingLog(redis).seal(grant.requestId);
+    const resumed = await eventually(async () => {
+      const res = await open(url, 'GET', { ...headers, accept: 'text/event-stream', 'last-event-id': priming!.id! });
+      if (res.statusCode === 409) res.resume();
+      return res.statusCode === 409 ? undefined : res;
+    }, 'the dropped stream to be let go');
+    const replayed = await readEvents(resumed, (e) => e.data.includes('"id":4'));
+    resumed.destroy();
+    const answer = JSON.parse(replayed[replayed.length - 1]!.data) as { error?: { code: number; message: string } };
+    expect(answer.error).toMatchObject({ code: -32020, message: expect.stringContaining('could not be recorded') });
+    expect(replayed.map((e) => e.data).join('\n')).not.toContain(COMPLETED);
+    // Nor is the result anywhere in the session's stored events.
+    const tag = priming!.id!.slice(0, 16);
+    expect(JSON.stringify(await redis.xrange(`gatehouse:sse:${tag}`, '-', '+'))).not.toContain(COMPLETED);
+  });
+});
+
+describe('gateway as deployed (auto-pipelined Redis): Redis stops while a call runs', () => {
+  let server: RedisServer;
+  let gateway: RunningGateway;
+  let redis: Redis;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-pipelined-'));
+  const keys = { GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: randomBytes(32).toString('base64') };
+
+  beforeAll(async () => {
+    server = await startRedisServer({ dataDir });
+    gateway = await startGatewayProcess({
+      env: { ...keys, REDIS_URL: server.url, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:1', GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent' },
+      port: 0, config: parseConfig(GATEWAY_TEST_CONFIG),
+    });
+    redis = connectRedis(server.url);
+    redis.on('error', () => undefined);
+    await waitForRedis(redis);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await gateway?.close();
+    await server?.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // 2025-11-25: the answer's record and event would be one script; 2025-06-18: the record alone. Either way the
+  // refusal still reaches the client (an error carries no data: sent without an event id when Redis cannot keep it).
+  test.each(['2025-06-18', '2025-11-25'])('a %s client: the answer that could not be recorded is withheld, and the client is told', async (protocolVersion) => {
+    const grant = await activeGrant(redis, keys);
+    const headers = await openSession(gateway.url, protocolVersion, grant.token);
+    const call = await open(`${gateway.url}/mcp/everything`, 'POST', headers, slowCall(5, 2));
+    await requestRecorded(redis, grant.requestId, 5);
+    await server.stop();
+    const seen = await readEvents(call, (e) => e.data.includes('"id":5'));
+    expect(seen.map((e) => e.data).join('\n')).not.toContain(COMPLETED);
+    expect(JSON.parse(seen[seen.length - 1]!.data)).toMatchObject({ id: 5, error: { code: -32020, message: expect.stringContaining('could not be recorded') } });
+    server = await startRedisServer({ dataDir, port: server.port! });
+    await waitForRedis(redis, 15_000);
   });
 });
