@@ -42,7 +42,9 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
   const oauth = oauthFromEnvironment(env, config);
   // Checked before anything connects: a missing, expired or mismatched certificate stops the start.
   const tls = listenerTls('GATEHOUSE_GATEWAY_TLS', env.GATEHOUSE_GATEWAY_TLS_CERT_FILE, env.GATEHOUSE_GATEWAY_TLS_KEY_FILE);
-  const redis = connectRedis(env.REDIS_URL);
+  // Commands issued in one tick (by many sessions at once) leave in one socket write: each loopback
+  // write costs more than the JavaScript around it. Each command still answers (and fails) alone.
+  const redis = connectRedis(env.REDIS_URL, { enableAutoPipelining: true });
   const subscriber = connectRedis(env.REDIS_URL);
   for (const r of [redis, subscriber]) r.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
   const cleanups: (() => Promise<void> | void)[] = [() => redis.disconnect(), () => subscriber.disconnect()];

@@ -26,7 +26,8 @@ targets:
     commands: { tools: [payload]${env.BENCH_MASKING === 'catalog' ? ', sqlTools: { payload: [statement] }' : ''} }
 `, 'bench.yaml');
   const maskingKey = randomBytes(32);
-  const redis = connectRedis(env.REDIS_URL, env.BENCH_AUTOPIPELINE === 'on' ? { enableAutoPipelining: true } : {});
+  // As proxy/run.ts deploys it (auto-pipelining on); BENCH_AUTOPIPELINE=off measures without.
+  const redis = connectRedis(env.REDIS_URL, env.BENCH_AUTOPIPELINE === 'off' ? {} : { enableAutoPipelining: true });
   const subscriber = connectRedis(env.REDIS_URL);
   await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
   const gateway = new Gateway({
