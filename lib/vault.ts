@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { decrypt, encrypt } from './crypto';
+import { redisDataSince } from './redis-data-since';
 
 const KEY_PREFIX = 'gatehouse:vault:';
 
@@ -13,6 +14,8 @@ export class RedisSecretVault {
 
   async put(ref: string, secret: string, ttlMs: number): Promise<void> {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error(`vault ttl must be positive, got ${ttlMs}`);
+    // A credential is stored before its grant starts: from here on the grant's data is in this Redis.
+    await redisDataSince(this.redis);
     await this.redis.set(KEY_PREFIX + ref, encrypt(secret, this.key, ref), 'PX', Math.ceil(ttlMs));
   }
 

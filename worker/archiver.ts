@@ -1,5 +1,6 @@
 import { AuditArchiver } from '../activities';
 import { ArchiveConfigError, archiveSetup, freeTextMasker, RecordingLog, type ArchiveSetup } from '../audit';
+import { redisDataSince } from '../lib';
 import { MissingComponentError, type ComponentContext } from './components';
 
 /** The worker's archiver: store, signing key and retention from the environment (audit/settings.ts). */
@@ -20,5 +21,6 @@ export function createAuditArchiver(context: Pick<ComponentContext, 'config' | '
   return new AuditArchiver({
     store, recordings: new RecordingLog(context.redis), signingKey: signing.key, retentionMs: settings.retentionMs, log: context.log,
     maskFreeText: freeTextMasker(context.config),
+    redisDataSince: () => redisDataSince(context.redis),
   });
 }

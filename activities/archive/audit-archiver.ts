@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
-  ArchiveStoreError, buildArchive, findingsOf, lifecycleEvents, maskFreeTextFields, parseArchive, RecordingLog, serializeArchive, verifyArchive,
+  ArchiveStoreError, buildArchive, type LifecycleEvent, findingsOf, lifecycleEvents, maskFreeTextFields, parseArchive, RecordingLog, serializeArchive, verifyArchive,
   signedManifestSchema, type ArchiveStore, type RecordingEntry, type VerificationReport,
 } from '../../audit';
 import type { Logger } from '../../lib';
@@ -29,6 +29,24 @@ export interface AuditArchiverOptions {
    * lifecycle. Give it the PHI engine's text masker.
    */
   maskFreeText?: (text: string, target: string) => string;
+  /**
+   * Since when the Redis that holds the recordings holds data (lib's `redisDataSince`). A grant
+   * that became active before that time had its recording in a Redis that lost its data: the
+   * archive then says so with a `recording_gap` event rather than pass for complete.
+   */
+  redisDataSince?: () => Promise<number>;
+}
+
+/** The event that tells an auditor the recording may miss what was recorded before Redis lost its data. */
+export function recordingGapEvent(status: Pick<AccessStatus, 'activeSince'>, dataSinceMs: number): LifecycleEvent | undefined {
+  const activeSince = status.activeSince ? Date.parse(status.activeSince) : NaN;
+  if (!(activeSince < dataSinceMs)) return undefined;
+  const since = new Date(dataSinceMs).toISOString();
+  return {
+    at: since, type: 'recording_gap',
+    detail: `Redis lost its data (it came back empty: no persistence, or a failover to a replica without it) after this grant became active at ${status.activeSince}; ` +
+      `its data begins at ${since}, so whatever the gateway recorded for this grant before then is missing from this archive`,
+  };
 }
 
 /**
@@ -54,11 +72,17 @@ export class AuditArchiver implements Archiver {
       const stored = await recordings.read(requestId);
       const recording: RecordingEntry[] = stored.map(({ streamId, entry }) => ({ ...entry, streamId }));
       const retainUntil = new Date(now.getTime() + this.options.retentionMs).toISOString();
+      const events = this.options.maskFreeText
+        ? lifecycleEvents(status, now.toISOString()).map((e) => maskFreeTextFields(e, (text) => this.options.maskFreeText!(text, status.target)))
+        : lifecycleEvents(status, now.toISOString());
+      const gap = this.options.redisDataSince ? recordingGapEvent(status, await this.options.redisDataSince()) : undefined;
+      if (gap) {
+        events.splice(events.length - 1, 0, gap);
+        this.options.log?.warn({ requestId, activeSince: status.activeSince, redisDataSince: gap.at }, 'the recording may be incomplete: Redis lost its data while the grant was active; the archive says so');
+      }
       const archive = buildArchive({
         requestId,
-        events: this.options.maskFreeText
-          ? lifecycleEvents(status, now.toISOString()).map((e) => maskFreeTextFields(e, (text) => this.options.maskFreeText!(text, status.target)))
-          : lifecycleEvents(status, now.toISOString()),
+        events,
         recording,
         signingKey: this.options.signingKey,
         now: () => now,
