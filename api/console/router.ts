@@ -3,7 +3,7 @@
 // stylesheet from this origin, under a CSP that allows nothing else.
 import type { KeyObject } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { buildEvidencePack, HistoryError, PageTokenError, type AuditReader, type RequestIndex } from '../../audit';
+import { buildEvidencePack, evidencePackZip, HistoryError, PageTokenError, type AuditReader, type EvidencePack, type RequestIndex } from '../../audit';
 import { isRequestId, safeEqual, type Logger, type Redis } from '../../lib';
 import { mayReadAudit, sqlArgumentsFor, type GatehouseConfig } from '../../policy';
 import { CONSOLE_CSS, CONSOLE_SCRIPT } from './assets';
@@ -176,6 +176,16 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
         fail(res, 404, 'No such request', [`There is no access request ${id}.`], session);
         return undefined;
       }
+      if (error instanceof HistoryError && error.code === 'UNREADABLE') {
+        const v = error.visible;
+        log.warn({ requestId: id, err: error.message }, 'console: a request cannot be read');
+        fail(res, 503, 'Request cannot be read', [
+          `The status of ${id} cannot be read now: ${error.message.slice(0, 300)}.`,
+          ...(v ? [`Temporal visibility holds: ${v.workflowStatus}, started ${v.startTime.toISOString()}, requester ${v.requester ?? '?'}, target ${v.target ?? '?'}, state ${v.state ?? '?'}.`] : []),
+          'Its evidence pack and the period export list it as unreadable. Try again when its worker runs.',
+        ], session);
+        return undefined;
+      }
       throw error;
     }
   };
@@ -196,8 +206,13 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
     const start = item.history.startTime;
     const pack = buildEvidencePack({ from: start, to: new Date(start.getTime() + 1), items: [item], ...(signingKeyOf() ? { signingKey: signingKeyOf()! } : {}) });
     log.info({ subject: session.subject, requestId: id }, 'console: evidence pack of a request downloaded');
-    res.status(200).type('application/json').attachment(`gatehouse-evidence-${id}.json`).send(`${JSON.stringify(pack, null, 2)}\n`);
+    sendZip(res, pack, `gatehouse-evidence-${id}`);
   }));
+
+  /** The pack as a zip download whose files sit in a folder of the same name. */
+  const sendZip = (res: Response, pack: EvidencePack, name: string) => {
+    res.status(200).type('application/zip').attachment(`${name}.zip`).send(evidencePackZip(pack, name));
+  };
 
   const signingKeyOf = () => {
     try {
@@ -233,8 +248,9 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
       return;
     }
     const pack = await reader.export(from, to, signingKeyOf());
+    if (pack.summary.unreadable > 0) log.warn({ subject: session.subject, unreadable: pack.summary.unreadable }, 'console: exported a pack listing requests whose status could not be read');
     log.info({ subject: session.subject, from: from.toISOString(), to: to.toISOString(), requests: pack.summary.requests }, 'console: evidence pack exported');
-    res.status(200).type('application/json').attachment(`gatehouse-evidence-${day(from)}-to-${day(toDay!)}.json`).send(`${JSON.stringify(pack, null, 2)}\n`);
+    sendZip(res, pack, `gatehouse-evidence-${day(from)}-to-${day(toDay!)}`);
   }));
 
   router.use('/console', (req, res) => {

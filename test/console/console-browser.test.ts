@@ -2,12 +2,14 @@
 // workflow, the real gateway (server-everything's echo declared SQL) recording through the real
 // SessionRecorder, archived by the real archiver; the API with the console; a real OpenID
 // provider (oidc-provider) on loopback where people sign in on its login page.
+import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AuditArchiver } from '../../activities';
@@ -15,7 +17,8 @@ import { createApiApp, createOidcVerifier, listen, type RunningApi } from '../..
 import { createConsoleRouter, consoleSettings } from '../../api/console';
 import { auditRoutes } from '../../api/routes/audit';
 import { AuditReader, canonicalJson, FolderArchiveStore, generateArchiveKeys, RecordingLog, RequestIndex, SessionRecorder, TemporalHistory } from '../../audit';
-import type { Redis } from '../../lib';
+import { newRequestId, type Redis } from '../../lib';
+import { requesterKey, stateKey, targetKey } from '../../workflows';
 import { startOidcProvider, type TestOidcProvider } from '../../devstack/oidc';
 import { oidcSettings } from '../api/fixture';
 import { signInAtProvider } from '../oauth/client';
@@ -85,6 +88,20 @@ const UNLABELLED_SCRIPT = `Array.from(document.querySelectorAll('input:not([type
 
 /** The page as structure: landmarks, headings, labelled controls, table columns, buttons (no pixels, no data). */
 const outline = (page: Page) => page.evaluate(OUTLINE_SCRIPT) as Promise<string[]>;
+/** A downloaded zip, unpacked by the system's unzip: its one folder's name and files. */
+async function unzipped(file: string): Promise<{ folder: string; files: Record<string, string> }> {
+  const out = await mkdtemp(path.join(tmpdir(), 'gatehouse-console-zip-'));
+  try {
+    await promisify(execFile)('unzip', ['-q', file, '-d', out]);
+    const [folder, ...others] = await readdir(out);
+    expect(others).toEqual([]);
+    const names = await readdir(path.join(out, folder!));
+    return { folder: folder!, files: Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(out, folder!, n), 'utf8')] as const))) };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
 /** Form controls no label names (each must have one). */
 const unlabelled = (page: Page) => page.evaluate(UNLABELLED_SCRIPT) as Promise<string[]>;
 
@@ -97,6 +114,7 @@ describe('the audit console in headless Chromium', () => {
   let browser: Browser;
   let requestId: string;
   let tamperedId: string;
+  let unreadableId: string;
   const logs: string[] = [];
   let skewMs = 0;
 
@@ -165,10 +183,18 @@ describe('the audit console in headless Chromium', () => {
     await chmod(records, 0o644);
     await writeFile(records, (await readFile(records, 'utf8')).replace('second look', 'first look'));
 
+    // A request no worker will ever answer for (its task queue has no poller): its status cannot be read.
+    unreadableId = newRequestId();
+    await h.client.workflow.start('accessRequest', {
+      taskQueue: 'gatehouse-console-nobody-polls', workflowId: unreadableId, args: [],
+      typedSearchAttributes: [{ key: requesterKey, value: 'mallory@example.org' }, { key: targetKey, value: 'clinical' }, { key: stateKey, value: 'ACTIVE' }],
+    });
+
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   }, 240_000);
 
   afterAll(async () => {
+    if (unreadableId) await h.client.workflow.getHandle(unreadableId).terminate('test over').catch(() => undefined);
     await browser?.close();
     await api?.close();
     await oidc?.close();
@@ -274,37 +300,39 @@ describe('the audit console in headless Chromium', () => {
       'button "Start over"', 'button "Previous step"', 'button "Next step"', 'button "Play"',
     ]);
 
-    // The request's evidence pack, signed.
+    // The request's evidence pack, signed, as a zip.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#evidence-download')]);
-    const pack = JSON.parse(await readFile((await download.path())!, 'utf8')) as { summary: { requests: number; verified: number }; files: Record<string, string> };
-    expect(pack.summary).toMatchObject({ requests: 1, verified: 1 });
-    expect(pack.files['commands.csv']).toContain(',echo,,export,deny,');
-    const signed = JSON.parse(pack.files['manifest.json']!);
+    expect(download.suggestedFilename()).toBe(`gatehouse-evidence-${requestId}.zip`);
+    const one = await unzipped((await download.path())!);
+    expect(one.folder).toBe(`gatehouse-evidence-${requestId}`);
+    expect(JSON.parse(one.files['verification.json']!).summary).toMatchObject({ requests: 1, verified: 1, unreadable: 0 });
+    expect(one.files['commands.csv']).toContain(',echo,,export,deny,');
+    const signed = JSON.parse(one.files['manifest.json']!);
     expect(verify(null, Buffer.from(canonicalJson(signed.manifest)), createPublicKey(keys.publicKeyPem), Buffer.from(signed.signature, 'base64'))).toBe(true);
 
-    // A period's pack from the export page.
+    // A period's pack from the export page: never refused whole for a request no worker answers for.
     await page.click('nav a:has-text("Export evidence")');
     const today = new Date().toISOString().slice(0, 10);
     await page.fill('#e-from', today);
     await page.fill('#e-to', today);
     expect(await unlabelled(page)).toEqual([]);
-    const answered = page.waitForResponse((r) => r.url().includes('/console/export/pack'));
-    const downloaded = page.waitForEvent('download').catch(() => undefined);
-    await page.click('#export-download');
-    const answer = await answered;
-    if (answer.status() === 200) {
-      const exported = (await downloaded)!;
-      const period = JSON.parse(await readFile((await exported.path())!, 'utf8')) as { summary: { requests: number; failed: number }; files: Record<string, string> };
-      expect(period.files['requests.csv']).toContain(requestId);
-      expect(period.files['verification.json']).toContain(tamperedId);
-      expect(period.summary.failed).toBeGreaterThanOrEqual(1);
-    } else {
-      // In the whole suite the day also holds other suites' requests, still running with no worker
-      // left to answer their status query: the pack is refused whole rather than made incomplete,
-      // and the log names the request it could not read (a known gap: it should list it instead).
-      expect(answer.status()).toBe(503);
-      expect(logs.some((l) => /cannot read the status of req_\w+ \(RUNNING\)/.test(l) && !l.includes(requestId))).toBe(true);
-    }
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.click('#export-download')]);
+    expect(exported.suggestedFilename()).toBe(`gatehouse-evidence-${today}-to-${today}.zip`);
+    const period = await unzipped((await exported.path())!);
+    const summary = JSON.parse(period.files['verification.json']!).summary as { requests: number; failed: number; unreadable: number };
+    expect(period.files['requests.csv']).toContain(requestId);
+    expect(period.files['verification.json']).toContain(tamperedId);
+    expect(summary.failed).toBeGreaterThanOrEqual(1);
+    // The unreadable request is named, marked, and counted in the signed manifest.
+    expect(period.files['requests.csv']!.split('\r\n').find((l) => l.startsWith(`${unreadableId},`))).toMatch(/mallory@example\.org,,clinical,.*UNREADABLE: cannot read the status/);
+    expect(period.files['unreadable.csv']).toContain(`${unreadableId},`);
+    expect(summary.unreadable).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(period.files['manifest.json']!).manifest).toMatchObject({ requests: summary.requests, unreadable: summary.unreadable });
+
+    // Its own page says plainly that it cannot be read, with what visibility holds.
+    const alone = await page.goto(`${api.url}/console/requests/${unreadableId}`);
+    expect(alone?.status()).toBe(503);
+    expect(await page.textContent('main')).toMatch(/cannot be read now[\s\S]*requester mallory@example\.org, target clinical, state ACTIVE/);
 
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
@@ -381,7 +409,7 @@ describe('the audit console in headless Chromium', () => {
     expect(bad?.headers()['content-security-policy']).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     expect(bad?.headers()['x-frame-options']).toBe('DENY');
     const token = await page.goto(`${api.url}/console?page=${'A'.repeat(40)}`);
-    const failed = logs.filter((l) => l.includes('page failed') && !(l.includes('"path":"/export/pack"') && l.includes('"code":"UNREADABLE"')));
+    const failed = logs.filter((l) => l.includes('page failed'));
     expect({ status: token?.status(), failed }).toEqual({ status: 400, failed: [] });
     expect(await page.textContent('#filter-problems')).toMatch(/page link/);
     expect((await page.goto(`${api.url}/console/requests/nope`))?.status()).toBe(400);

@@ -102,6 +102,6 @@ ${steps.length ? html`<div class="replay-controls" hidden>
     return html`<li class="shown" data-offset="${step.offsetMs}"><span class="offset">+${(step.offsetMs / 1000).toFixed(3)} s</span> <code>${kind}</code> ${what}</li>`;
   })}</ol>` : html`<p>Nothing to replay${archive ? ': no client connected during the grant' : ' until the request is archived'}.</p>`}
 </section>`;
-  const downloads = html`<p class="downloads"><a id="evidence-download" href="${consoleHref(`/console/requests/${id}/evidence`)}" download>Download the evidence pack of this request</a></p>`;
+  const downloads = html`<p class="downloads"><a id="evidence-download" href="${consoleHref(`/console/requests/${id}/evidence`)}" download>Download the evidence pack of this request (zip)</a></p>`;
   return html`${verificationPanel(item.report, s.archive?.digest, item.note)}${downloads}${story}${commandTable}${timeline}${replay}`;
 }
