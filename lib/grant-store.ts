@@ -7,6 +7,7 @@ const GRANT_BY_TOKEN = 'gatehouse:grant:';
 const TOKEN_BY_GRANT = 'gatehouse:grant-id:';
 const GRANT_BY_REQUEST = 'gatehouse:grant-of-request:';
 const REVOKED_REQUEST = 'gatehouse:revoked-request:';
+const STARTED_GRANT = 'gatehouse:grant-started:';
 /** How long a revoked request stays marked, so that a grant still being issued can never come alive. */
 const REVOKED_MARK_MS = 7 * 24 * 60 * 60_000;
 export const GRANT_TOKEN_PREFIX = 'ghg_';
@@ -22,6 +23,15 @@ export interface GrantRecord {
   issuedAt: string;
   expiresAt: string;
 }
+
+/** A grant about to be stored: its time box is set by the store, when it is stored. */
+export type GrantStart = Omit<GrantRecord, 'issuedAt' | 'expiresAt'> & {
+  /** The approved duration, counted from the moment the grant is stored (access is possible from then on). */
+  durationMs: number;
+};
+
+/** What storing a grant did: nothing (the request was revoked first), or the time box it stored. */
+export type StartedGrant = { stored: false } | { stored: true; issuedAt: string; expiresAt: string };
 
 export interface RevocationEvent {
   grantId: string;
@@ -64,6 +74,27 @@ export class GrantStore {
       REVOKED_REQUEST + grant.requestId, GRANT_BY_TOKEN + tokenHash, TOKEN_BY_GRANT + grant.grantId, GRANT_BY_REQUEST + grant.requestId,
       JSON.stringify(grant), tokenHash, grant.grantId, String(endsAt));
     return stored === 1;
+  }
+
+  /**
+   * Stores the grant with its time box starting now: access is possible from this moment, so the
+   * approved duration counts from here, however long issuing took (a grant whose end was fixed
+   * before issuing could end before it was stored, and the request failed). Idempotent: a retry
+   * of a grant already started returns the time box it got the first time (kept for as long as
+   * a revoked mark, even after the grant ended), never a later one. Stores nothing and returns
+   * `{ stored: false }` when the request was revoked already: a cut always wins over an activation.
+   */
+  async start(grant: GrantStart, nowMs = Date.now()): Promise<StartedGrant> {
+    const { durationMs, ...rest } = grant;
+    if (!Number.isSafeInteger(durationMs) || durationMs <= 0) throw new Error(`grant ${grant.grantId}: the duration must be a positive number of ms, got ${durationMs}`);
+    const record: GrantRecord = { ...rest, issuedAt: new Date(nowMs).toISOString(), expiresAt: new Date(nowMs + durationMs).toISOString() };
+    const tokenHash = GrantStore.hashToken(this.tokenFor(grant.grantId));
+    const stored = await this.redis.eval(START_UNLESS_REVOKED, 5,
+      REVOKED_REQUEST + grant.requestId, GRANT_BY_TOKEN + tokenHash, TOKEN_BY_GRANT + grant.grantId, GRANT_BY_REQUEST + grant.requestId, STARTED_GRANT + grant.grantId,
+      JSON.stringify(record), tokenHash, grant.grantId, String(nowMs + durationMs), String(REVOKED_MARK_MS));
+    if (typeof stored !== 'string') return { stored: false };
+    const started = JSON.parse(stored) as GrantRecord;
+    return { stored: true, issuedAt: started.issuedAt, expiresAt: started.expiresAt };
   }
 
   /** Revocations of these grants, on the same Redis. */
@@ -164,6 +195,18 @@ redis.call('set', KEYS[2], ARGV[1], 'PXAT', ARGV[4])
 redis.call('set', KEYS[3], ARGV[2], 'PXAT', ARGV[4])
 redis.call('set', KEYS[4], ARGV[3], 'PXAT', ARGV[4])
 return 1`;
+
+// KEYS: revoked mark, grant by token, token by grant, grant by request, started mark.
+// ARGV: record, token hash, grant id, end (ms), started mark ms. Returns the record stored (or stored before), or nil when revoked.
+const START_UNLESS_REVOKED = `
+if redis.call('exists', KEYS[1]) == 1 then return false end
+local earlier = redis.call('get', KEYS[5])
+if earlier then return earlier end
+redis.call('set', KEYS[2], ARGV[1], 'PXAT', ARGV[4])
+redis.call('set', KEYS[3], ARGV[2], 'PXAT', ARGV[4])
+redis.call('set', KEYS[4], ARGV[3], 'PXAT', ARGV[4])
+redis.call('set', KEYS[5], ARGV[1], 'PX', ARGV[5])
+return ARGV[1]`;
 
 // KEYS: revoked mark, grant by request. ARGV: request id, reason, at, mark ms, key prefixes, channel.
 // The grant's own keys are derived from what the request key names (same Redis, no cluster).

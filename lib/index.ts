@@ -5,7 +5,7 @@ export { connectRedis, waitForRedis, DEFAULT_REDIS_URL, type Redis } from './red
 export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, safeEqual } from './crypto';
 export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';
-export { GrantStore, GrantRevocations, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type RevocationEvent } from './grant-store';
+export { GrantStore, GrantRevocations, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type GrantStart, type RevocationEvent, type StartedGrant } from './grant-store';
 export { RequestChangeFeed, RequestChangePublisher, REQUEST_CHANGE_CHANNEL, type ChangeWaiter, type RequestChange } from './request-changes';
 export { CommandBoard, COMMAND_DECISION_CHANNEL, callFingerprint, type BoardDecision, type HeldCall } from './command-board';
 export {

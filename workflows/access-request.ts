@@ -91,6 +91,11 @@ const localRevocation = proxyLocalActivities<AccessActivities>({
 });
 /** Histories from before the grant store's writes ran as local activities replay them as activities. */
 const LOCAL_GRANT_STORE = 'local-grant-store';
+/**
+ * Histories from before a grant's time box started when the grant was stored fixed its end before
+ * issuing (a slow issuance could leave a short grant ending in the past, and the request failed).
+ */
+const GRANT_TIME_FROM_ACTIVATION = 'grant-time-from-activation';
 
 /**
  * One access request, from the ask to the archive. Durations come from the input (the policy
@@ -487,6 +492,9 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     if (revocationAsked) return revokeEverything(revocationAsked.by, revocationAsked.reason);
 
     setState('ISSUING');
+    const timeFromActivation = patched(GRANT_TIME_FROM_ACTIVATION);
+    // The provider's backstop (the identity's comment, the vault's first TTL); the grant's own end
+    // is set when it is stored, so the approved duration is what the requester gets.
     const expiresAt = new Date(Date.now() + input.durationMs).toISOString();
     // Undefined in histories from before the activity answered; false only when a cut came first.
     let stored: boolean | undefined;
@@ -498,13 +506,20 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       await safeNotify('issued');
       grantId = `grt_${uuid4().replace(/-/g, '')}`;
       s.grantId = grantId;
-      s.activeSince = now();
-      s.expiresAt = expiresAt;
-      const activate = patched(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
-      stored = (await activate({
-        grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal,
-        credentialRef: issued.credentialRef, issuedAt: s.activeSince, expiresAt,
-      })) ?? undefined;
+      const grant = { grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal, credentialRef: issued.credentialRef };
+      if (timeFromActivation) {
+        const started = await localActivation.startGrant({ ...grant, durationMs: input.durationMs });
+        stored = started.stored;
+        if (started.stored) {
+          s.activeSince = started.issuedAt;
+          s.expiresAt = started.expiresAt;
+        }
+      } else {
+        s.activeSince = now();
+        s.expiresAt = expiresAt;
+        const activate = patched(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
+        stored = (await activate({ ...grant, issuedAt: s.activeSince, expiresAt })) ?? undefined;
+      }
     } catch (error) {
       if (isCancellation(error)) throw error;
       s.failure = `credential issuance failed: ${rootMessage(error)}`;

@@ -1,6 +1,6 @@
 // Shapes that cross the workflow boundary. Nothing secret may appear in any of them:
 // they are all stored in Temporal history.
-import type { GrantRecord, RevocationEvent } from '../lib';
+import type { GrantRecord, GrantStart, RevocationEvent, StartedGrant } from '../lib';
 
 export const requestStates = [
   'PENDING_APPROVAL', 'DENIED', 'EXPIRED_UNAPPROVED', 'APPROVED', 'ISSUING', 'ACTIVE',
@@ -219,7 +219,7 @@ export interface NoticeResult {
 }
 
 /** The grant record and the revocation event are the grant store's (lib/grant-store.ts): the gateway reads what the workflow writes. */
-export type { GrantRecord, RevocationEvent };
+export type { GrantRecord, GrantStart, RevocationEvent, StartedGrant };
 
 export interface ArchiveResult {
   /** SHA-256 chain head of the archive, kept in history so later edits are detectable. */
@@ -239,6 +239,8 @@ export interface AccessActivities {
   revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
   /** False: the request was revoked in the grant store first (revocation's fast path), nothing was stored. */
   activateGrant(grant: GrantRecord): Promise<boolean>;
+  /** Stores the grant with its time box counted from that moment (the approved duration is what the requester gets). */
+  startGrant(grant: GrantStart): Promise<StartedGrant>;
   extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean>;
   deactivateGrant(revocation: RevocationEvent): Promise<void>;
   /** Tells the gateway (through Redis) how a held command was decided; it waits on nothing else. */

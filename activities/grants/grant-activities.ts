@@ -1,4 +1,4 @@
-import type { GrantRecord, GrantStore, RedisSecretVault, RevocationEvent } from '../../lib';
+import type { GrantRecord, GrantStart, GrantStore, RedisSecretVault, RevocationEvent, StartedGrant } from '../../lib';
 import type { AnnouncedDecision } from '../../workflows/types';
 
 export function createGrantActivities(grants: GrantStore, vault: RedisSecretVault) {
@@ -6,6 +6,15 @@ export function createGrantActivities(grants: GrantStore, vault: RedisSecretVaul
   return {
     async activateGrant(grant: GrantRecord): Promise<boolean> {
       return grants.activate(grant);
+    },
+    /**
+     * Stores the grant; its time box starts now (GrantStore.start). The secret the provider put in
+     * the vault lives exactly as long as the grant, however long issuing and storing took.
+     */
+    async startGrant(grant: GrantStart): Promise<StartedGrant> {
+      const started = await grants.start(grant);
+      if (started.stored) await vault.expireAt(grant.credentialRef, Date.parse(started.expiresAt));
+      return started;
     },
     async extendGrant(change: { grantId: string; credentialRef: string; expiresAt: string }): Promise<boolean> {
       const extended = await grants.extend(change.grantId, change.expiresAt);
