@@ -24,6 +24,8 @@ export interface ChaosOptions {
   grantSeconds: number;
   reconcileSeconds: number;
   kinds?: readonly FaultKind[];
+  /** The longest settle period (default: two grants, two reconciliation passes and a minute). */
+  settleSeconds?: number;
   stateDir?: string;
   log?: (line: string) => void;
 }
@@ -40,7 +42,7 @@ export interface ChaosResult {
 const AGENT = 'agent:claims-etl';
 
 /** The demo's policy with short grants, auto-approval for the agent and quick command timeouts. */
-function chaosPolicy(stateDir: string, grantSeconds: number): string {
+export function chaosPolicy(stateDir: string, grantSeconds: number): string {
   type Yaml = Record<string, unknown>;
   const config = parse(readFileSync(join(projectRoot, 'devstack/demo/gatehouse.demo.yaml'), 'utf8')) as Yaml & { defaults: Yaml; targets: Yaml[] };
   config.defaults = { ...config.defaults, commandApprovalTimeout: '20s', expiringSoonWarning: '5s' };
@@ -54,7 +56,7 @@ function chaosPolicy(stateDir: string, grantSeconds: number): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function collectEvidence(stack: DemoStack, stateDir: string, requestIds: string[]): Promise<RequestEvidence[]> {
+export async function collectEvidence(stack: DemoStack, stateDir: string, requestIds: string[]): Promise<RequestEvidence[]> {
   const env = {
     ...process.env, GATEHOUSE_STATE_DIR: stateDir, TEMPORAL_ADDRESS: stack.temporal, GATEHOUSE_CONFIG: join(stateDir, 'gatehouse.demo.yaml'),
     GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS || storedDevelopmentKey(stateDir, 'GATEHOUSE_PAYLOAD_KEYS') || '',
@@ -89,7 +91,7 @@ async function collectEvidence(stack: DemoStack, stateDir: string, requestIds: s
 const TERMINAL = new Set(['ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED']);
 
 /** Waits until every request is terminal and Snowflake lists no grant identity, or the deadline. */
-async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number): Promise<boolean> {
+export async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number): Promise<boolean> {
   while (Date.now() < deadline) {
     await sleep(5_000);
     try {
@@ -134,7 +136,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const stats = await drive({ credentials, localSlack: stack.localSlack, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds });
     await injecting;
     // Settle: every grant ends, revocation and reconciliation run, archives are written.
-    const settleMs = (options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
+    const settleMs = (options.settleSeconds ?? options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
     log(`driving done: ${stats.requests.length} requests; settling (at most ${settleMs / 1000} s)`);
     const settled = await settle(credentials, stats.requests, observer, Date.now() + settleMs);
     log(settled ? 'settled: every request is terminal and no grant identity is left' : 'not settled in time: checking what is there');

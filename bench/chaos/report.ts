@@ -31,6 +31,7 @@ export function chaosTable(result: ChaosResult): string {
     '',
     `longest time an identity was seen after its grant ended: ${seconds(findings.longestOutlivedMs)} (sampled every 2 s, ${result.identitySamples} samples)`,
     `latest statement start after its grant ended: ${seconds(findings.latestAfterEndMs)}`,
+    `statements lost with Redis's data and declared in their archive (recording_gap): ${findings.declaredLost.length}`,
   ];
   const violations = findings.invariants.flatMap((i) => i.violations.slice(0, 10).map((v) => `  ${i.name}: ${v}`));
   if (violations.length) lines.push('', 'violations (first 10 of each):', ...violations);

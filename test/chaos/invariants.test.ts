@@ -55,7 +55,24 @@ describe('chaos invariants', () => {
       `${userA} ran a statement before its grant was approved (${iso(-5)})`,
       `${userA} ran a statement 9000 ms after its grant ended: SELECT COUNT(*) AS CHAOS_0123456789AB FROM T`,
     ]);
-    expect(found['every statement that reached']).toEqual([`${A}: CHAOS_0123456789AB ran in Snowflake but is not in the archive`]);
+    expect(found['every statement that reached']).toEqual([`${A}: CHAOS_0123456789AB ran in Snowflake but is not in the archive, which does not say why`]);
+  });
+
+  test('a statement missing from an archive that declares a recording gap is counted as declared, not as silent loss; one without is a violation', () => {
+    const B = 'req_bbbbbbbbbbbbbbbbbbbb';
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-chaos-inv-'));
+    writeFileSync(join(dir, HISTORY_FILE), [query(userA, 5, 'SELECT 1 AS LOAD_0123456789AB'), query(`GH_${B.toUpperCase()}`, 5, 'SELECT 1 AS CHAOS_BA9876543210')].map((h) => JSON.stringify(h)).join('\n'));
+    const findings = checkInvariants({
+      evidence: [
+        { requestId: A, status: status(A), archiveText: '[{"type":"recording_gap","detail":"Redis lost its data"}]', verified: true },
+        { requestId: B, status: status(B), archiveText: '[{"type":"request"}]', verified: true },
+      ],
+      stats: { markers: new Map([['LOAD_0123456789AB', A], ['CHAOS_BA9876543210', B]]) }, snowflakeDataDir: dir, usersLeft: [], lastSeen: new Map(), outliveBoundMs: 25_000, cutToleranceMs: 2_000,
+    });
+    expect(findings.declaredLost).toEqual([`${A}: LOAD_0123456789AB`]);
+    expect(findings.invariants.find((i) => i.name.startsWith('every statement that reached'))).toMatchObject({
+      checked: 2, violations: [`${B}: CHAOS_BA9876543210 ran in Snowflake but is not in the archive, which does not say why`],
+    });
   });
 
   test('a revocation ends the grant before its expiry; statements of other users are not counted', () => {
