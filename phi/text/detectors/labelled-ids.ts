@@ -1,4 +1,4 @@
-import { eachMatch, finding, type Detector } from '../detector';
+import { finding, type Detector } from '../detector';
 import { anyCaseAlternation } from '../patterns';
 import type { EntityType, Finding } from '../../types';
 
@@ -26,6 +26,13 @@ const PATTERNS = LABELS.map(([type, words]) => ({
   pattern: new RegExp(`(?<![A-Za-z0-9])(?:${anyCaseAlternation(words)})(?![A-Za-z])${JOINER}${VALUE}(?![A-Za-z0-9])`, 'g'),
 }));
 
+/**
+ * Where any label may start, one pass for all families (each family's own pattern then runs
+ * sticky at those places only, instead of seven passes over the whole text).
+ */
+const ANY_LABEL = new RegExp(`(?<![A-Za-z0-9])(?:${anyCaseAlternation(LABELS.flatMap(([, words]) => words))})(?![A-Za-z])`, 'g');
+const STICKY = PATTERNS.map(({ type, pattern }) => ({ type, pattern: new RegExp(pattern.source, 'y') }));
+
 function looksLikeId(value: string): boolean {
   const digits = value.replace(/\D/g, '').length;
   return digits >= 3 || (digits >= 1 && value.length >= 6 && /[A-Z]/.test(value));
@@ -33,22 +40,38 @@ function looksLikeId(value: string): boolean {
 
 export const labelledIdDetector: Detector = {
   name: 'labelled-ids',
-  patterns: PATTERNS.map((p) => p.pattern),
+  patterns: [...PATTERNS.map((p) => p.pattern), ANY_LABEL, ...STICKY.map((p) => p.pattern)],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
-    PATTERNS.forEach(({ type, pattern }, priority) => {
-      eachMatch(pattern, text, (m) => {
-        const value = m[1]!.replace(/[ ]+$/, '');
-        const start = m.index + m[0].length - m[1]!.length;
+    // Every position where some label starts; a label inside a longer one ("id" in "patient id")
+    // starts elsewhere and is found when the scan resumes one character on.
+    const starts: number[] = [];
+    ANY_LABEL.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = ANY_LABEL.exec(text)) !== null) {
+      starts.push(m.index);
+      ANY_LABEL.lastIndex = m.index + 1;
+    }
+    STICKY.forEach(({ type, pattern }, priority) => {
+      // Where the whole-text pattern would resume after a match or a rejected value.
+      let resume = 0;
+      for (const at of starts) {
+        if (at < resume) continue;
+        pattern.lastIndex = at;
+        const match = pattern.exec(text);
+        if (!match) continue;
+        const value = match[1]!.replace(/[ ]+$/, '');
+        const start = match.index + match[0].length - match[1]!.length;
         if (!looksLikeId(value)) {
           // "pacemaker serial number X1": the rejected value may itself be the next label.
-          pattern.lastIndex = start;
-          return;
+          resume = start;
+          continue;
         }
+        resume = match.index + match[0].length;
         // Earlier, more specific label families win ties against the generic "id".
         out.push(finding(type, start, start + value.length, 0.9 - priority * 0.01));
-      });
+      }
     });
     return out;
   },
