@@ -10,6 +10,7 @@
  * --before <rev>: the gateway of that commit (its proxy/, this bench's gateway.ts) is measured in
  * the same run, beside this tree's, against the same direct baseline.
  * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
+ * --heap <calls> --syscalls: also the gateway's socket syscalls per call over that run (strace -c).
  * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
  * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
@@ -33,6 +34,8 @@ const argument = (name: string) => {
 };
 const before = argument('--before');
 const heapCalls = Number(argument('--heap') ?? 0);
+/** With --heap: the gateway's socket syscalls per call over the one-session run (strace -c attached to it; load-independent). */
+const syscalls = process.argv.includes('--syscalls');
 const ROOT = join(__dirname, '../..');
 const LEVELS = [1, 16, 64];
 const WINDOW_MS = quick ? 1_000 : 3_000;
@@ -90,6 +93,26 @@ function beforeTree(rev: string): string {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   copyFileSync(join(__dirname, 'gateway.ts'), join(dir, 'bench/proxy/gateway.ts'));
   return dir;
+}
+
+/** strace -c attached to a running process (all its threads); stop() gives its write/read syscalls per call. */
+async function traceSyscalls(pid: number): Promise<{ stop(calls: number): Promise<string> }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-strace-')), 'summary.txt');
+  const strace = spawn('strace', ['-f', '-c', '-e', 'trace=write,writev,read,readv,sendto,recvfrom', '-o', file, '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    strace.stderr!.on('data', (chunk: Buffer) => { if (/attached/i.test(chunk.toString())) resolve(); });
+    strace.once('exit', (code) => reject(new Error(`strace exited with ${code} (is it installed, and may it attach?)`)));
+  });
+  return {
+    async stop(calls: number) {
+      const exited = new Promise((resolve) => strace.once('exit', resolve));
+      strace.kill('SIGINT');
+      await exited;
+      const counts: Record<string, number> = {};
+      for (const m of readFileSync(file, 'utf8').matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$/gm)) counts[m[2]!] = Number(m[1]);
+      return `syscalls per call (strace, ${calls} calls): ${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / calls).toFixed(2)}`).join(', ')}`;
+    },
+  };
 }
 
 /** The gateway's heap after a full GC (bench gateway.ts answers SIGUSR2). */
@@ -244,12 +267,17 @@ async function main(): Promise<void> {
     for (const masking of modes) {
       const env = { GATEHOUSE_CATALOG_NAMESPACE: 'bench', REDIS_URL: redis.url, BENCH_UPSTREAM_URL: upstream.url, BENCH_TOKEN_KEY: tokenKey.toString('base64'), BENCH_ENCRYPTION_KEY: encryptionKey.toString('base64'), BENCH_MASKING: masking, BENCH_RECORDING: process.env.BENCH_RECORDING ?? 'on' };
       const gateways: { name: string; gw: Started }[] = [];
-      if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', env, beforeDir) });
+      // The older tree as it was deployed: without auto-pipelining (proxy/run.ts turned it on in 9d08d7d) unless BENCH_AUTOPIPELINE says otherwise.
+      if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', { BENCH_AUTOPIPELINE: process.env.BENCH_AUTOPIPELINE ?? 'off', ...env }, beforeDir) });
       gateways.push({ name: 'this tree', gw: await startChild('gateway.ts', env) });
       children.push(...gateways.map((g) => g.gw.child));
       if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token);
       if (heapCalls > 0) {
-        for (const { name, gw } of gateways) verdicts.push(`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`);
+        for (const { name, gw } of gateways) {
+          const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;
+          verdicts.push(`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`);
+          if (trace) verdicts.push(`masking ${masking}, ${name}: ${await trace.stop(500 + 2 * heapCalls)}`);
+        }
         for (const { gw } of gateways) await stopChild(gw.child);
         continue;
       }
