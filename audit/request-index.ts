@@ -79,55 +79,114 @@ const toDate = (ts: Timestamp | null | undefined): Date | undefined => {
 };
 const STATUS_NAMES: Record<number, string> = { 1: 'RUNNING', 2: 'COMPLETED', 3: 'FAILED', 4: 'CANCELLED', 5: 'TERMINATED', 6: 'CONTINUED_AS_NEW', 7: 'TIMED_OUT' };
 
+type RawExecution = NonNullable<Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']>[number];
+
+function rowOf(raw: RawExecution): RequestRow {
+  const attributes = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
+  const closeTime = toDate(raw.closeTime as Timestamp);
+  return {
+    requestId: raw.execution?.workflowId ?? '',
+    startTime: toDate(raw.startTime as Timestamp) ?? new Date(0),
+    ...(closeTime ? { closeTime } : {}),
+    workflowStatus: STATUS_NAMES[Number(raw.status)] ?? 'UNKNOWN',
+    requester: attributes.get(requesterKey),
+    target: attributes.get(targetKey),
+    state: attributes.get(stateKey),
+    approver: attributes.get(approverKey),
+    findings: attributes.get(findingsKey) ?? [],
+  };
+}
+
+/** Where a page starts: just after the request (startTime, requestId) that ended the page before. */
+interface Cursor { t: number; id: string }
+
+const CURSOR_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+function encodeCursor(row: RequestRow): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: row.startTime.getTime(), id: row.requestId }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(page: string): Cursor {
+  if (page.length > MAX_PAGE_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(page)) throw new PageTokenError('the page link is malformed; start again from the first page');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(page, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  const c = value as { v?: unknown; t?: unknown; id?: unknown } | undefined;
+  if (!c || typeof c !== 'object' || c.v !== 1 || !Number.isSafeInteger(c.t) || (c.t as number) < 0 || typeof c.id !== 'string' || !CURSOR_ID.test(c.id)) {
+    throw new PageTokenError('the page link is out of date or was edited; start again from the first page');
+  }
+  return { t: c.t as number, id: c.id };
+}
+
+/** Newest first: later start, then (same millisecond) the larger id. */
+const newestFirst = (a: RequestRow, b: RequestRow) => b.startTime.getTime() - a.startTime.getTime() || (a.requestId < b.requestId ? 1 : a.requestId > b.requestId ? -1 : 0);
+
 /**
- * Requests in visibility's order (open ones first, then the most recently closed), one page per
- * call. Search attributes are never encrypted, so a page is read without the payload codec.
+ * Requests strictly newest first by start time, open and closed together, one page per call.
+ * Visibility has no ORDER BY (the SQL stores list open workflows by start time, newest first,
+ * then closed ones by close time), so a page is the merge of two scans, each stopped as soon
+ * as nothing later in it can belong to the page:
+ * - open requests arrive by start time, newest first: the first pageSize+1 after the cursor;
+ * - closed ones arrive by close time, newest first, and a request closes after it starts: once a
+ *   row closed before the (pageSize+1)-th start collected so far, no later row can enter.
+ * The page link is a keyset cursor (start time and id of the page's last row), so a page reads
+ * about pageSize rows of each kind, never the whole list. Should a store return rows out of
+ * that order, the scan notices and reads on to the end (correct, slower).
+ * Search attributes are never encrypted, so a page is read without the payload codec.
  */
 export class RequestIndex {
   constructor(private readonly client: Client, private readonly namespace = client.options.namespace) {}
 
   async find(filters: RequestFilters, options: { pageSize?: number; page?: string } = {}): Promise<RequestPage> {
-    let nextPageToken: Buffer | undefined;
-    if (options.page) {
-      if (options.page.length > MAX_PAGE_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(options.page)) throw new PageTokenError('the page link is malformed; start again from the first page');
-      nextPageToken = Buffer.from(options.page, 'base64url');
-    }
-    let response;
-    try {
-      response = await this.client.workflowService.listWorkflowExecutions({
-        namespace: this.namespace, query: visibilityQuery(filters), pageSize: options.pageSize ?? 50, ...(nextPageToken ? { nextPageToken } : {}),
-      });
-    } catch (error) {
-      // Visibility answers a token it cannot read with INVALID_ARGUMENT, INTERNAL or UNKNOWN depending on the store:
-      // when the same search works without the token, the token was the problem.
-      if (nextPageToken && (await this.answers(filters))) throw new PageTokenError('the page link is out of date or was edited; start again from the first page');
-      throw error;
-    }
-    const rows = (response.executions ?? []).map((raw): RequestRow => {
-      const attributes = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
-      const closeTime = toDate(raw.closeTime as Timestamp);
-      return {
-        requestId: raw.execution?.workflowId ?? '',
-        startTime: toDate(raw.startTime as Timestamp) ?? new Date(0),
-        ...(closeTime ? { closeTime } : {}),
-        workflowStatus: STATUS_NAMES[Number(raw.status)] ?? 'UNKNOWN',
-        requester: attributes.get(requesterKey),
-        target: attributes.get(targetKey),
-        state: attributes.get(stateKey),
-        approver: attributes.get(approverKey),
-        findings: attributes.get(findingsKey) ?? [],
-      };
-    });
-    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
-    return { rows, ...(token ? { next: token } : {}) };
+    const pageSize = options.pageSize ?? 50;
+    const after = options.page ? decodeCursor(options.page) : undefined;
+    // Visibility keeps start times finer than a millisecond: the bound is one millisecond past the cursor, the rest is exact here.
+    const upper = after ? new Date(after.t + 1) : undefined;
+    const query = visibilityQuery({ ...filters, ...(upper && (!filters.to || upper < filters.to) ? { to: upper } : {}) });
+    const isAfterCursor = (r: RequestRow) => !after || r.startTime.getTime() < after.t || (r.startTime.getTime() === after.t && r.requestId < after.id);
+    const want = pageSize + 1;
+    const [open, closed] = await Promise.all([
+      this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime),
+      this.scan(`${query} AND ExecutionStatus != 'Running'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime),
+    ]);
+    const seen = new Set<string>();
+    // A request that closed between the two scans may be in both.
+    const merged = [...open, ...closed].filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
+    const rows = merged.slice(0, pageSize);
+    return { rows, ...(merged.length > pageSize && rows.length ? { next: encodeCursor(rows[rows.length - 1]!) } : {}) };
   }
 
-  private async answers(filters: RequestFilters): Promise<boolean> {
-    try {
-      await this.client.workflowService.listWorkflowExecutions({ namespace: this.namespace, query: visibilityQuery(filters), pageSize: 1 });
-      return true;
-    } catch {
-      return false;
+  /**
+   * The `want` newest rows of a visibility scan whose rows come ordered by `orderedBy` (newest
+   * first) where orderedBy(row) >= row.startTime: stops once a row's orderedBy falls below the
+   * want-th start collected.
+   */
+  private async scan(query: string, want: number, keep: (r: RequestRow) => boolean, orderedBy: (r: RequestRow) => Date): Promise<RequestRow[]> {
+    const found: RequestRow[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    let previous = Infinity;
+    let ordered = true;
+    for (;;) {
+      const response = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.namespace, query, pageSize: Math.min(1000, want * 2), ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      for (const raw of response.executions ?? []) {
+        const row = rowOf(raw);
+        const order = orderedBy(row).getTime();
+        if (order > previous) ordered = false;
+        previous = order;
+        if (keep(row)) found.push(row);
+        if (ordered && found.length >= want) {
+          found.sort(newestFirst);
+          found.length = want;
+          if (order < found[want - 1]!.startTime.getTime()) return found;
+        }
+      }
+      nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
+      if (!nextPageToken) return found.sort(newestFirst).slice(0, want);
     }
   }
 

@@ -44,7 +44,7 @@ export function findPage(input: { form: FindQuery; targets: string[]; page?: Req
   const results = page
     ? html`<section aria-labelledby="results-heading">
   <h2 id="results-heading">Requests</h2>
-  <p id="result-count">${input.total !== undefined ? `${input.total} request${input.total === 1 ? '' : 's'} match` : ''}${form.page ? ' (a later page)' : ''}. Open requests come first, then the most recently ended.</p>
+  <p id="result-count">${input.total !== undefined ? `${input.total} request${input.total === 1 ? '' : 's'} match` : ''}${form.page ? ' (a later page)' : ''}. Newest first, by when the request started.</p>
   ${rows.length === 0 ? html`<p id="no-results">No request matches these filters.</p>` : html`<table id="requests">
     <caption class="visually-hidden">Requests matching the filters</caption>
     <thead><tr><th scope="col">Request</th><th scope="col">Started</th><th scope="col">Requester</th><th scope="col">Target</th><th scope="col">State</th><th scope="col">Approver</th><th scope="col">Findings</th></tr></thead>
