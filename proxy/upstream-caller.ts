@@ -41,6 +41,16 @@ export interface UpstreamCallOptions {
   signal?: AbortSignal;
 }
 
+/** What a server says when something changed, outside any request: a `subscriptions/listen` stream carries them. */
+export const CHANGE_NOTIFICATIONS: ReadonlySet<string> = new Set(['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed', 'notifications/resources/updated']);
+
+/** Someone listening for the upstream's change notifications (a client's `subscriptions/listen`). */
+export interface ChangeWatcher {
+  onChange(notification: JSONRPCNotification): void;
+  /** The upstream went away: nothing more will come. */
+  onGone?(why: string): void;
+}
+
 /** The error a call cancelled by its client answers with (the gateway's record only; the client left). */
 export const REQUEST_CANCELLED = -32800;
 
@@ -95,6 +105,7 @@ export class UpstreamCaller {
   private next = 0;
   private readonly waiting = new Map<string, Waiting>();
   private readonly rounds = new Map<string, Round>();
+  private readonly watchers = new Set<ChangeWatcher>();
   private probe?: { id: string; settle(verdict: ProbeVerdict): void };
   private initializeId?: string;
   private closed = false;
@@ -197,6 +208,22 @@ export class UpstreamCaller {
     if (options.retry) return this.resume(method, name, options, progressToken);
     const id = this.nextId();
     return this.exchange(id, { jsonrpc: '2.0', id, method, params: bodyFor(id) } as JSONRPCRequest, waiting(), options.timeoutMs, options.signal);
+  }
+
+  /**
+   * Hears the upstream's change notifications (list_changed, resources/updated) until the returned
+   * function is called. A 2025-era upstream sends them unasked (resources/updated after
+   * resources/subscribe); they are never handed to a running call.
+   */
+  watch(watcher: ChangeWatcher): () => void {
+    if (this.closed) {
+      queueMicrotask(() => watcher.onGone?.(this.closedBecause));
+      return () => undefined;
+    }
+    this.watchers.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+    };
   }
 
   pid(): number | null {
@@ -346,6 +373,10 @@ export class UpstreamCaller {
         if (call?.resolve && call.progressToken !== undefined) call.onNotification?.({ ...message, params: { ...params, progressToken: call.progressToken } });
         return;
       }
+      if (CHANGE_NOTIFICATIONS.has(message.method)) {
+        for (const watcher of [...this.watchers]) watcher.onChange(message);
+        return;
+      }
       // Other request-related notifications (log lines): to the one call running, if exactly one (the link is per grant).
       const running = [...this.waiting.values()].filter((w) => w.resolve);
       if (running.length === 1) running[0]!.onNotification?.(message);
@@ -407,6 +438,8 @@ export class UpstreamCaller {
     for (const [, w] of this.waiting) w.settled ??= { error: { code: GatewayErrorCode.UpstreamFailed, message: why } };
     this.rounds.forEach((r) => clearTimeout(r.expiry));
     this.rounds.clear();
+    for (const watcher of [...this.watchers]) watcher.onGone?.(why);
+    this.watchers.clear();
     this.onGone?.(why);
   }
 }

@@ -33,6 +33,8 @@ export interface ModernEndpointOptions {
 export class ModernEndpoint {
   private readonly state?: GrantState;
   private readonly upstreams: GrantUpstreams;
+  /** Open subscriptions/listen streams of this process, by grant: revocation, expiry and shutdown end them. */
+  private readonly listens = new Map<string, Set<AbortController>>();
   /** Requests running in this process, by grant and the client's id: what a `notifications/cancelled` can reach. */
   private readonly running = new Map<string, Set<AnswerStream>>();
 
@@ -65,6 +67,7 @@ export class ModernEndpoint {
       return;
     }
     const stream = new AnswerStream(res, AnswerStream.accepts(req));
+    const listening = era.message.method === 'subscriptions/listen' ? this.openListen(grant) : undefined;
     const key = runningKey(grant.grantId, era.message.id);
     const running = this.running.get(key) ?? new Set<AnswerStream>();
     running.add(stream);
@@ -80,6 +83,7 @@ export class ModernEndpoint {
       log: this.options.log,
       onRefused: (code, message) => this.options.onRefused?.(grant, code, message),
       stream,
+      ...(listening ? { ended: listening.signal } : {}),
     });
     try {
       stream.finish(await exchange.answer(era.message));
@@ -88,14 +92,40 @@ export class ModernEndpoint {
       if (error instanceof GatewayError && stream.fail(error, era.message.id)) return;
       throw error;
     } finally {
+      listening?.close();
       running.delete(stream);
       if (!running.size && this.running.get(key) === running) this.running.delete(key);
     }
   }
 
-  /** The grant ended (revoked or expired): its upstream link closes now. */
+  /** The grant ended (revoked or expired): its listen streams end now (fail closed), then its upstream link closes. */
   async revoke(grantId: string): Promise<void> {
+    for (const listen of this.listens.get(grantId) ?? []) listen.abort(new Error(`grant ${grantId} was revoked`));
     await this.upstreams.close(grantId);
+  }
+
+  /**
+   * A listen stream's end signal, aborted on revocation (revoke), at the grant's expiry, or when
+   * the gateway stops; at most MAX_LISTENS per grant in this process (a client cannot pile up streams).
+   */
+  private openListen(grant: GrantRecord): { signal: AbortSignal; close(): void } {
+    const open = this.listens.get(grant.grantId) ?? new Set<AbortController>();
+    if (open.size >= MAX_LISTENS) {
+      throw new GatewayError(GatewayErrorCode.TooManySessions, `grant ${grant.grantId} already has ${open.size} subscriptions/listen streams open on this gateway (at most ${MAX_LISTENS}); close one, or use one stream with a wider filter`, 429);
+    }
+    const controller = new AbortController();
+    open.add(controller);
+    this.listens.set(grant.grantId, open);
+    const expiry = setTimeout(() => controller.abort(new Error(`grant ${grant.grantId} expired at ${grant.expiresAt}`)), Math.min(Math.max(0, Date.parse(grant.expiresAt) - Date.now()), 2_147_483_647));
+    expiry.unref();
+    return {
+      signal: controller.signal,
+      close: () => {
+        clearTimeout(expiry);
+        open.delete(controller);
+        if (!open.size && this.listens.get(grant.grantId) === open) this.listens.delete(grant.grantId);
+      },
+    };
   }
 
   async closeIdle(idleMs: number): Promise<void> {
@@ -103,6 +133,7 @@ export class ModernEndpoint {
   }
 
   async close(): Promise<void> {
+    for (const listen of [...this.listens.values()].flatMap((set) => [...set])) listen.abort(new Error('the gateway is shutting down'));
     await this.upstreams.closeAll();
   }
 
@@ -123,6 +154,9 @@ export class ModernEndpoint {
     return credential;
   }
 }
+
+/** Listen streams one grant may hold open on one gateway process. */
+const MAX_LISTENS = 4;
 
 function runningKey(grantId: string, id: string | number): string {
   return `${grantId}\u0000${typeof id}:${String(id)}`;

@@ -4,13 +4,14 @@ import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
-import { maskOrWithhold, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
+import { maskedEntries, maskOrWithhold, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
 import type { GatewayRecorder } from '../recording';
 import { REQUEST_CANCELLED } from '../upstream-caller';
 import type { AnswerStream } from './answer-stream';
 import { GrantState } from './grant-state';
 import type { UpstreamAnswer, UpstreamLink } from './grant-upstreams';
 import { planModernHold } from './holds';
+import { readFilter, runListen } from './listen';
 import { MODERN_PROTOCOL_VERSIONS } from './era';
 import { completeResult, envelopeOf, forLegacyUpstream, inputRequiredResult, isObject, retryOf } from './wire';
 
@@ -35,6 +36,8 @@ export interface ExchangeDeps {
   onRefused?(code: number, message: string): void;
   /** The request's HTTP answer: its notifications go there (masked) while it runs; it says when the client gave up. */
   stream?: Pick<AnswerStream, 'notify' | 'open' | 'cancelled'>;
+  /** Aborts when the grant ends or the gateway stops: what ends a `subscriptions/listen` stream. */
+  ended?: AbortSignal;
 }
 
 export type JsonRpcAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<string, unknown> } | { jsonrpc: '2.0'; id: RequestId; error: { code: number; message: string; data?: unknown } };
@@ -68,10 +71,9 @@ export class ModernExchange {
       throw new GatewayError(GatewayErrorCode.Unavailable, `the request was refused: the session recording did not take its start, and nothing is forwarded without a record (${(error as Error).message})`, 503, {}, raw.id);
     });
     if (raw.method === 'server/discover') return this.discover(raw, startedAt);
+    if (raw.method === 'subscriptions/listen') return this.listen(raw, startedAt);
     if (!FORWARDED.has(raw.method)) {
-      const message = raw.method === 'subscriptions/listen'
-        ? 'subscriptions/listen is not offered by this gateway: lists carry ttlMs 0, so list again when you need them fresh'
-        : `method ${raw.method} is not one the gateway serves in the ${MODERN_PROTOCOL_VERSIONS.join(', ')} revision (server/discover, ${[...FORWARDED].join(', ')})`;
+      const message = `method ${raw.method} is not one the gateway serves in the ${MODERN_PROTOCOL_VERSIONS.join(', ')} revision (server/discover, subscriptions/listen, ${[...FORWARDED].join(', ')})`;
       return this.refuse(raw, startedAt, GatewayErrorCode.MethodNotFound, message, 'denied', true);
     }
     const request = forLegacyUpstream(raw);
@@ -113,6 +115,37 @@ export class ModernExchange {
     return this.forward(raw, request, outcome.call);
   }
 
+  /**
+   * subscriptions/listen: recorded like a request (its filter masked), then a stream until the
+   * client closes it or the grant ends (listen.ts). Only for a client that takes a stream.
+   */
+  private async listen(raw: JSONRPCRequest, startedAt: number): Promise<JsonRpcAnswer> {
+    const filter = readFilter(raw.params);
+    if (typeof filter === 'string') return this.refuse(raw, startedAt, GatewayErrorCode.InvalidParams, filter, 'error', true);
+    const { stream, ended } = this.deps;
+    if (!stream?.open || !ended) {
+      return this.refuse(raw, startedAt, GatewayErrorCode.InvalidRequest, 'subscriptions/listen is answered with a stream of notifications: send it with Accept: text/event-stream', 'error', true);
+    }
+    const masked = await this.mask({ notifications: filter }, { target: this.deps.target.name, part: 'arguments', method: raw.method });
+    if (!masked) return this.refuse(raw, startedAt, GatewayErrorCode.Withheld, 'the subscription could not be checked for PHI, so it was not opened', 'withheld', true);
+    await this.record(raw.id, () => this.deps.recorder.request(this.deps.grant.requestId, {
+      sessionId: this.sessionId, messageId: raw.id, method: raw.method, verdict: 'allow', arguments: masked.masked, masked: maskedEntries(masked.report),
+    }));
+    let link: UpstreamLink;
+    try {
+      link = await this.deps.upstream();
+    } catch (error) {
+      const e = error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.UpstreamFailed, `the upstream MCP server for ${this.deps.target.name} could not be started; try again or tell an operator`, 502);
+      return this.refuse(raw, startedAt, e.code, e.message, 'error');
+    }
+    return runListen({
+      target: this.deps.target, grant: this.deps.grant, recorder: this.deps.recorder, log: this.deps.log, sessionId: this.sessionId,
+      link, stream, ended, timeoutMs: this.deps.upstreamTimeoutMs,
+      mask: (value, context) => this.mask(value, context),
+      since: () => this.since(startedAt),
+    }, raw, filter);
+  }
+
   /** server/discover: the gateway's versions, and the upstream's capabilities as far as the gateway serves them. */
   private async discover(request: JSONRPCRequest, startedAt: number): Promise<JsonRpcAnswer> {
     await this.record(request.id, () => this.deps.recorder.request(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: request.id, method: request.method, verdict: 'allow', masked: [] }));
@@ -123,10 +156,12 @@ export class ModernExchange {
     if (!masked) return this.refuse(request, startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
     const upstream = masked.masked;
     const capabilities = isObject(upstream.capabilities) ? upstream.capabilities : {};
+    // What subscriptions/listen can carry: a 2025-era upstream's change notifications (listen.ts).
+    const relays = link.era === 'legacy';
+    const flag = (k: string, f: string) => relays && (capabilities[k] as Record<string, unknown>)[f] === true;
     const served = Object.fromEntries(['tools', 'resources', 'prompts', 'completions']
       .filter((k) => isObject(capabilities[k]))
-      // No subscriptions/listen stream yet: nothing is announced as changing.
-      .map((k) => [k, k === 'completions' ? {} : { listChanged: false }]));
+      .map((k) => [k, k === 'completions' ? {} : { listChanged: flag(k, 'listChanged'), ...(k === 'resources' ? { subscribe: flag(k, 'subscribe') } : {}) }]));
     const result = {
       supportedVersions: [...MODERN_PROTOCOL_VERSIONS],
       capabilities: served,

@@ -1,8 +1,8 @@
 import type { GrantRecord, Logger } from '../../lib';
 import type { TargetConfig } from '../../policy';
-import { UpstreamCaller, type UpstreamAnswer, type UpstreamCallOptions } from '../upstream-caller';
+import { UpstreamCaller, type ChangeWatcher, type UpstreamAnswer, type UpstreamCallOptions } from '../upstream-caller';
 
-export type { UpstreamAnswer, UpstreamCallOptions };
+export type { ChangeWatcher, UpstreamAnswer, UpstreamCallOptions };
 
 /**
  * How the modern path reaches a target's MCP server for one grant: the upstream side's stateless
@@ -10,7 +10,7 @@ export type { UpstreamAnswer, UpstreamCallOptions };
  * keeps its session inside the caller, initialized by the gateway, with the gateway's own message
  * ids (clients' ids never reach it), so many stateless requests of one grant share it.
  */
-export type UpstreamLink = Pick<UpstreamCaller, 'initialized' | 'call' | 'pid' | 'close'>;
+export type UpstreamLink = Pick<UpstreamCaller, 'initialized' | 'era' | 'call' | 'watch' | 'pid' | 'close'>;
 
 /** The upstream links of this gateway process, one per grant; closed when the grant ends, idles or the gateway stops. */
 export class GrantUpstreams {

@@ -1,0 +1,167 @@
+import { SERVER_INFO_META_KEY, SUBSCRIPTION_ID_META_KEY, type JSONRPCNotification, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/server';
+import type { GrantRecord, Logger } from '../../lib';
+import type { TargetConfig } from '../../policy';
+import { GatewayErrorCode } from '../errors';
+import { maskedEntries, mergeSummaries, type MaskContext, type MaskSummary } from '../masking';
+import type { GatewayRecorder } from '../recording';
+import type { AnswerStream } from './answer-stream';
+import type { UpstreamLink } from './grant-upstreams';
+import { GATEWAY_INFO, isObject } from './wire';
+
+/** The notification filter of `subscriptions/listen`, as the client asked and as the gateway honours it. */
+export interface SubscriptionFilter {
+  toolsListChanged?: boolean;
+  promptsListChanged?: boolean;
+  resourcesListChanged?: boolean;
+  resourceSubscriptions?: string[];
+}
+
+const MAX_URIS = 100;
+const MAX_URI_LENGTH = 2_048;
+const LIST_CHANGED: Readonly<Record<string, keyof SubscriptionFilter>> = {
+  'notifications/tools/list_changed': 'toolsListChanged',
+  'notifications/prompts/list_changed': 'promptsListChanged',
+  'notifications/resources/list_changed': 'resourcesListChanged',
+};
+
+export type ListenAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<string, unknown> } | { jsonrpc: '2.0'; id: RequestId; error: { code: number; message: string } };
+
+export interface ListenDeps {
+  target: TargetConfig;
+  grant: GrantRecord;
+  recorder: GatewayRecorder;
+  log: Logger;
+  sessionId: string;
+  link: UpstreamLink;
+  stream: Pick<AnswerStream, 'notify' | 'open' | 'cancelled'>;
+  /** Aborts when the grant ends (revoked, or the gateway stops): the reason says which. */
+  ended: AbortSignal;
+  timeoutMs: number;
+  mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined>;
+  since(): number;
+}
+
+/** Reads the client's filter; a string when it is not one (the client is told what is wrong). */
+export function readFilter(params: unknown): SubscriptionFilter | string {
+  const notifications = isObject(params) ? params.notifications : undefined;
+  if (!isObject(notifications)) return 'subscriptions/listen needs params.notifications, an object saying which notifications to send (toolsListChanged, promptsListChanged, resourcesListChanged, resourceSubscriptions)';
+  const filter: SubscriptionFilter = {};
+  for (const key of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
+    const value = notifications[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') return `params.notifications.${key} must be true or false`;
+    filter[key] = value;
+  }
+  const uris = notifications.resourceSubscriptions;
+  if (uris !== undefined) {
+    if (!Array.isArray(uris) || uris.some((u) => typeof u !== 'string' || u.length === 0 || u.length > MAX_URI_LENGTH)) {
+      return `params.notifications.resourceSubscriptions must be a list of resource URIs (each 1 to ${MAX_URI_LENGTH} characters)`;
+    }
+    if (uris.length > MAX_URIS) return `params.notifications.resourceSubscriptions names ${uris.length} resources; at most ${MAX_URIS} per subscription`;
+    filter.resourceSubscriptions = [...new Set(uris as string[])];
+  }
+  return filter;
+}
+
+/**
+ * One client's `subscriptions/listen` stream, from its acknowledgement to its end: the upstream's
+ * change notifications the client asked for and the upstream can send (a 2025-era upstream's
+ * list_changed, and resources/updated after resources/subscribe), masked like any message a
+ * server sends, each stamped with the subscription's id. It ends when the client closes it, the
+ * grant ends (revoked or expired: fail closed, at once), the upstream goes away, or the gateway
+ * stops; its end is recorded with what was delivered.
+ */
+export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filter: SubscriptionFilter): Promise<ListenAnswer> {
+  const { link, stream, ended } = deps;
+  const id = request.id;
+  const honoured = await honour(deps, filter);
+  const stamp = (params: Record<string, unknown> = {}) => ({ ...params, _meta: { ...(isObject(params._meta) ? params._meta : {}), [SUBSCRIPTION_ID_META_KEY]: id } });
+  const delivered: Record<string, number> = {};
+  const reports: MaskSummary[] = [];
+  let relaying: Promise<void> = Promise.resolve();
+
+  let finish!: (why: { kind: 'client' | 'ended' | 'gone'; reason: string }) => void;
+  const done = new Promise<{ kind: 'client' | 'ended' | 'gone'; reason: string }>((resolve) => {
+    finish = resolve;
+  });
+  const reasonOf = (signal: AbortSignal) => (signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'ended'));
+  const onClient = () => finish({ kind: 'client', reason: reasonOf(stream.cancelled) });
+  const onEnded = () => finish({ kind: 'ended', reason: reasonOf(ended) });
+  stream.cancelled.addEventListener('abort', onClient, { once: true });
+  ended.addEventListener('abort', onEnded, { once: true });
+  if (stream.cancelled.aborted) onClient();
+  if (ended.aborted) onEnded();
+
+  const unwatch = link.watch({
+    onChange: (notification) => {
+      if (!wanted(honoured, notification)) return;
+      relaying = relaying.then(async () => {
+        if (!stream.open || ended.aborted) return;
+        // A URI names what changed, and a server can put a patient in it: masked like any notification.
+        const masked = notification.params ? await deps.mask(notification.params, { target: deps.target.name, part: 'notification', method: notification.method }) : { masked: undefined, report: undefined };
+        if (!masked || ended.aborted) return;
+        if (masked.report) reports.push(masked.report);
+        delivered[notification.method] = (delivered[notification.method] ?? 0) + 1;
+        stream.notify({ jsonrpc: '2.0', method: notification.method, params: stamp(masked.masked ?? {}) } as JSONRPCNotification);
+      }).catch((error: unknown) => deps.log.error({ err: (error as Error).message }, 'could not relay a change notification; dropped'));
+    },
+    onGone: (why) => finish({ kind: 'gone', reason: why }),
+  });
+  if (!ended.aborted && !stream.cancelled.aborted) {
+    stream.notify({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: stamp({ notifications: honoured }) } as JSONRPCNotification);
+  }
+
+  const end = await done;
+  unwatch();
+  stream.cancelled.removeEventListener('abort', onClient);
+  ended.removeEventListener('abort', onEnded);
+  await relaying;
+  // What the upstream was asked to send for this stream alone, it is asked to stop (best effort: it may be gone).
+  for (const uri of honoured.resourceSubscriptions ?? []) {
+    void link.call('resources/unsubscribe', { uri }, { timeoutMs: deps.timeoutMs }).catch(() => undefined);
+  }
+  const revoked = end.kind === 'ended' && /revoked|expired/.test(end.reason);
+  const answer: ListenAnswer = end.kind === 'ended' && !revoked
+    ? { jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: id, [SERVER_INFO_META_KEY]: GATEWAY_INFO } } }
+    : { jsonrpc: '2.0', id, error: { code: revoked ? GatewayErrorCode.GrantInactive : end.kind === 'gone' ? GatewayErrorCode.UpstreamFailed : GatewayErrorCode.InvalidRequest, message: `the subscription ended: ${end.reason}` } };
+  const summary = mergeSummaries(...reports);
+  await deps.recorder.response(deps.grant.requestId, {
+    sessionId: deps.sessionId, messageId: id, outcome: 'result' in answer ? 'ok' : revoked ? 'denied' : 'error',
+    ...('result' in answer ? { result: { delivered } } : { error: answer.error }),
+    masked: maskedEntries(summary), durationMs: deps.since(),
+  }).catch((error: unknown) => deps.log.error({ err: (error as Error).message }, 'could not record the end of a subscription'));
+  return answer;
+}
+
+/**
+ * The part of the filter the gateway can keep: what the upstream announces. A 2026-07-28
+ * upstream's own listen stream is not relayed yet, so nothing is honoured for it (the
+ * acknowledgement says so, as the revision lets a server do). Resources are subscribed upstream
+ * one by one; one the upstream refuses is left out.
+ */
+async function honour(deps: ListenDeps, filter: SubscriptionFilter): Promise<SubscriptionFilter> {
+  if (deps.link.era !== 'legacy') return {};
+  const capabilities = isObject(deps.link.initialized.capabilities) ? deps.link.initialized.capabilities : {};
+  const announces = (kind: string, flag: string) => isObject(capabilities[kind]) && (capabilities[kind] as Record<string, unknown>)[flag] === true;
+  const honoured: SubscriptionFilter = {};
+  if (filter.toolsListChanged && announces('tools', 'listChanged')) honoured.toolsListChanged = true;
+  if (filter.promptsListChanged && announces('prompts', 'listChanged')) honoured.promptsListChanged = true;
+  if (filter.resourcesListChanged && announces('resources', 'listChanged')) honoured.resourcesListChanged = true;
+  if (filter.resourceSubscriptions?.length && announces('resources', 'subscribe')) {
+    const subscribed: string[] = [];
+    for (const uri of filter.resourceSubscriptions) {
+      const answer = await deps.link.call('resources/subscribe', { uri }, { timeoutMs: deps.timeoutMs });
+      if ('result' in answer) subscribed.push(uri);
+    }
+    if (subscribed.length) honoured.resourceSubscriptions = subscribed;
+  }
+  return honoured;
+}
+
+function wanted(filter: SubscriptionFilter, notification: JSONRPCNotification): boolean {
+  const flag = LIST_CHANGED[notification.method];
+  if (flag) return filter[flag] === true;
+  if (notification.method !== 'notifications/resources/updated') return false;
+  const uri = isObject(notification.params) ? notification.params.uri : undefined;
+  return typeof uri === 'string' && (filter.resourceSubscriptions ?? []).includes(uri);
+}
