@@ -10,7 +10,7 @@
  * --before <rev>: the gateway of that commit (its proxy/, this bench's gateway.ts) is measured in
  * the same run, beside this tree's, against the same direct baseline.
  * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
- * --heap <calls> --syscalls: also the gateway's socket syscalls per call over that run (strace -c).
+ * --syscalls: the gateway's socket syscalls per call at each level (or over the --heap run), by strace -c.
  * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
  * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
@@ -34,7 +34,7 @@ const argument = (name: string) => {
 };
 const before = argument('--before');
 const heapCalls = Number(argument('--heap') ?? 0);
-/** With --heap: the gateway's socket syscalls per call over the one-session run (strace -c attached to it; load-independent). */
+/** The gateway's socket syscalls per call (strace -c attached to it: load-independent, but it slows the gateway, so CPU and throughput of that run mean nothing). */
 const syscalls = process.argv.includes('--syscalls');
 const ROOT = join(__dirname, '../..');
 const LEVELS = [1, 16, 64];
@@ -138,7 +138,7 @@ async function connect(url: string, token?: string): Promise<Client> {
   return client;
 }
 
-interface Sample { latencies: number[]; calls: number; seconds: number; cpuMs: Record<string, number>; redis: Record<string, number> }
+interface Sample { latencies: number[]; calls: number; seconds: number; cpuMs: Record<string, number>; redis: Record<string, number>; /** Every call, warm-up and wind-down included. */ allCalls: number }
 
 /** Commands Redis has run so far, by name (INFO commandstats). */
 async function redisCommands(redis: Redis): Promise<Record<string, number>> {
@@ -161,6 +161,7 @@ function cpuMsOf(pid: number | undefined): number {
 async function workload(url: string, concurrency: number, token: string | undefined, watch: Record<string, ChildProcess>, redis: Redis): Promise<Sample> {
   const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(url, token)));
   const latencies: number[] = [];
+  let allCalls = 0;
   let measuring = false;
   let stop = false;
   const loops = clients.map(async (client) => {
@@ -169,6 +170,7 @@ async function workload(url: string, concurrency: number, token: string | undefi
       const result = await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
       const dt = performance.now() - t0;
       if (!(result.content as { text: string }[])[0]?.text.length) throw new Error('empty result');
+      allCalls += 1;
       if (measuring) latencies.push(dt);
     }
   });
@@ -191,7 +193,7 @@ async function workload(url: string, concurrency: number, token: string | undefi
     await (c.transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
     await c.close();
   }));
-  return { latencies: latencies.sort((a, b) => a - b), calls: latencies.length, seconds, cpuMs, redis: redisPerCall };
+  return { latencies: latencies.sort((a, b) => a - b), calls: latencies.length, seconds, cpuMs, redis: redisPerCall, allCalls };
 }
 
 /** The catalog run must measure lineage masking, not a fallback: `none` columns pass, DESCRIPTION is scanned. */
@@ -287,7 +289,10 @@ async function main(): Promise<void> {
         const line: string[] = [`| ${masking} | ${c} |`];
         const cpu: number[] = [];
         for (const { name, gw } of gateways) {
-          const through = summarize(await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }, conn), 'gateway');
+          const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;
+          const sample = await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }, conn);
+          if (trace) verdicts.push(`masking ${masking}, c=${c}, ${name}: ${await trace.stop(sample.allCalls)}`);
+          const through = summarize(sample, 'gateway');
           await conn.del(`gatehouse:recording:${requestId}`); // keep Redis small between rounds
           const ratio = through.calls / through.seconds / (direct.calls / direct.seconds);
           cpu.push(through.cpuPerCall);
