@@ -76,3 +76,22 @@ describe('tables of two rows under headers that say nothing', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('where a line says a name is', () => {
+  it.each([
+    ['the speaker of a chat line after its time', '[08:02] Gurpreet Kaur Sandhu: when is my son allowed in', ['Gurpreet', 'Sandhu']],
+    ['a signed name with credentials and a date after it', 'Plan agreed.\n-- OYGA DOVUDOVA, RN 1980/11/06\n', ['OYGA', 'DOVUDOVA']],
+    ['the words before a date-of-birth label', 'Re: Ms Xasan, Faadumo Cabdi, DOB 18-DEC-2009\n', ['Xasan', 'Faadumo', 'Cabdi']],
+    ['a name with DOB in brackets', 'Seen: N. Khuzwayo (DOB 02-SEP-1971)', ['Khuzwayo']],
+  ])('%s is masked', (_what, text, values) => {
+    const masked = mask(text);
+    for (const v of values) expect(masked).not.toContain(v);
+  });
+
+  it.each([
+    ['a chat handle in lower case', '[09:14] clerk: callback after 5\n'],
+    ['a chat line that is no speaker', '[09:14] BP stable\n'],
+  ])('%s stays readable', (_what, text) => {
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -29,11 +29,19 @@ const LOWER_CASE_OK = /^(?:\n|[ \t])*(?:patient[ _]?name|pt[ _]?name|full[ _]?na
 const GREETING = new RegExp(`[ \\t]{0,8}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,:!]`, 'iuy');
 /** "Best regards,\nKato Amilakhvari", "Thanks, Joost": a sign-off and the name under or after it. */
 const SIGN_OFF = new RegExp(
-  `[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$)`,
+  `[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$|\\d)`,
   'iuy',
 );
 /** "From: "Piotr Tchaikovsky" <piotr@...>", "To: Lili Arakelyan <lili@...>": the display name of an address. */
 const DISPLAY_NAME = new RegExp(`(?<=(?:^|\\n|[:,])[ \\t]{0,3}"?)(${WORDS})"?[ \\t]{0,2}<[^\\s<>@]{1,64}@`, 'gu');
+
+/** "[08:02] Gurpreet Kaur Sandhu: when is...", "09:14 Aigerim Zhaksylykova: thanks": the speaker of a chat line after its time. */
+const CHAT_SPEAKER = new RegExp(`[ \\t]{0,8}\\[?\\d{1,2}:\\d{2}(?::\\d{2})?\\]?[ \\t]{1,3}(${WORDS})[ \\t]{0,2}:[ \\t]`, 'uy');
+/**
+ * "Re: Ms Xasan, Faadumo Cabdi, DOB 18-DEC-2009", "N. Khuzwayo (DOB 02-SEP-1971)": the words
+ * right before a date-of-birth label, from the start of a line, a colon or a bracket.
+ */
+const NAME_BEFORE_DOB = new RegExp(`(?<=(?:^|\\n|[:(])[ \\t]{0,3})(${WORDS})[ \\t]{0,2}[,(][ \\t]{0,2}(?:DOB|D\\.O\\.B\\.?|[Dd]ate of birth|born)(?![\\p{L}])`, 'gu');
 
 const NOT_NAMES = new Set(['sir', 'madam', 'sir or madam', 'colleague', 'colleagues', 'team', 'all', 'everyone', 'there', 'doctor', 'friends', 'both', 'again', 'you', 'so much', 'for', 'in advance']);
 /** Lower-case particles inside a name ("Joost van Dijk", "Khadija bint Saleh"). */
@@ -196,6 +204,12 @@ function linesOpeningWithWords(text: string, out: Finding[]): void {
     while (k < text.length && k - at < 8 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
     const c = text.charCodeAt(k) | 0x20;
     // Every label, greeting and sign-off opens with a letter of these, or "--".
+    const first = text.charCodeAt(k);
+    if (first === 0x5b || (first >= 48 && first <= 57)) {
+      CHAT_SPEAKER.lastIndex = at;
+      const m = CHAT_SPEAKER.exec(text);
+      if (m) addValue(out, m, true, 0.85);
+    }
     if ((c >= 97 && c <= 122 && LINE_OPENERS.has(c)) || c === 0x2d) {
       for (const [pattern, capitalisedOnly] of LINE_PATTERNS) {
         pattern.lastIndex = at;
@@ -218,11 +232,12 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
 
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT],
+  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, NAME_BEFORE_DOB],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);
     if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
+    if (text.includes('DOB') || text.includes('D.O.B') || text.includes('of birth') || text.includes('born')) eachMatch(NAME_BEFORE_DOB, text, (m) => addValue(out, m, true, 0.85));
     islandsOfOtherScripts(text, out);
     spelledLetters(text, out);
     return out;
