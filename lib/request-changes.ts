@@ -35,6 +35,13 @@ export class RequestChangePublisher {
 export interface ChangeWaiter {
   next(timeoutMs: number): Promise<RequestChange | false>;
   close(): void;
+  /**
+   * Resolves once events of this request are really being received (the feed's SUBSCRIBE is
+   * confirmed), true, or false after `timeoutMs`. A waiter reads the state only after this: an
+   * event published before the subscription is in place is never delivered, and a read made
+   * before it cannot see the change that event announced either.
+   */
+  ready?(timeoutMs: number): Promise<boolean>;
 }
 
 /**
@@ -45,6 +52,9 @@ export interface ChangeWaiter {
 export class RequestChangeFeed {
   private readonly waiters = new Map<string, Set<(change: RequestChange) => void>>();
   private subscribed?: Promise<void>;
+  /** Whether events are being received right now, and who waits for that. */
+  private live = false;
+  private readonly untilLive = new Set<() => void>();
 
   constructor(private readonly subscriber: Redis) {}
 
@@ -57,17 +67,46 @@ export class RequestChangeFeed {
       let dropped = false;
       this.subscriber.on('close', () => {
         dropped = true;
+        this.live = false;
       });
       this.subscriber.on('ready', () => {
         if (!dropped) return;
         dropped = false;
-        for (const [requestId, set] of this.waiters) for (const wake of set) wake({ requestId, state: '', kind: 'state' });
+        // ioredis emits 'ready' before it sends its own SUBSCRIBE again: a waiter woken now would read
+        // the state while events are still not delivered, and miss one published in between. Our
+        // SUBSCRIBE is answered after ioredis's (one connection, in order): wake the waiters then.
+        this.subscriber.subscribe(REQUEST_CHANGE_CHANNEL).then(() => {
+          this.setLive();
+          for (const [requestId, set] of this.waiters) for (const wake of set) wake({ requestId, state: '', kind: 'state' });
+        }, () => undefined);
       });
       // The connection fails fast while it is not ready (connectRedis): subscribe once it is; it resubscribes itself after a drop.
       if (this.subscriber.status !== 'ready') await new Promise<void>((resolve) => this.subscriber.once('ready', () => resolve()));
       await this.subscriber.subscribe(REQUEST_CHANGE_CHANNEL);
+      this.setLive();
     })();
     return this.subscribed;
+  }
+
+  private setLive(): void {
+    this.live = true;
+    for (const resolve of this.untilLive) resolve();
+    this.untilLive.clear();
+  }
+
+  /** Resolves true once events are received (the subscription is confirmed), false after `timeoutMs`. */
+  whenLive(timeoutMs: number): Promise<boolean> {
+    if (this.live) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const done = (live: boolean) => {
+        clearTimeout(timer);
+        this.untilLive.delete(onLive);
+        resolve(live);
+      };
+      const onLive = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.untilLive.add(onLive);
+    });
   }
 
   /** How many long-polls wait right now (for tests and health). */
@@ -91,6 +130,7 @@ export class RequestChangeFeed {
     const mine = set;
     mine.add(wake);
     return {
+      ready: (timeoutMs) => this.whenLive(timeoutMs),
       next: async (timeoutMs) => {
         if (queue.length === 0 && !closed && timeoutMs > 0) {
           await new Promise<void>((resolve) => {

@@ -83,6 +83,8 @@ function pollingWaiter(requestId: string, intervalMs: number): ChangeWaiter {
 
 /** A long-poll re-reads the state this often when no change event came (events can be lost). */
 const SAFETY_READ_MS = 5_000;
+/** How long a long-poll waits for the change feed's subscription before reading the state anyway. */
+const SUBSCRIBED_WAIT_MS = 2_000;
 
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
@@ -252,6 +254,9 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           // Watching starts before the first read, so a change between the read and the wait still wakes it.
           const waiter = query.wait ? watch(params.id) : undefined;
           try {
+            // …and once the feed delivers events (an API just started, or just reconnected to Redis):
+            // a read before that could miss a change whose event is then lost. Bounded: the safety re-read remains.
+            if (waiter?.ready) await waiter.ready(Math.min(query.wait! * 1000, SUBSCRIBED_WAIT_MS));
             let status = await visibleStatus(params.id, principal);
             if (waiter) {
               const from = query.since ?? status.state;
