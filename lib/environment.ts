@@ -169,6 +169,7 @@ const api: ServiceEnvironment = {
     v('GATEHOUSE_CONSOLE_GROUPS_CLAIM', 'The ID token claim listing the person\'s groups (matched against idp-group: entries of audit.readers).', { default: 'groups' }),
     v('GATEHOUSE_CONSOLE_SCOPES', 'Scopes asked at sign-in.', { default: 'openid email profile groups' }),
     v('GATEHOUSE_CONSOLE_SESSION_TTL', 'A console session ends this long after sign-in (1m to 7d).', { default: '8h' }),
+    v('GATEHOUSE_CONSOLE_IDLE_TIMEOUT', 'A console session also ends after this long without a page read (1m up to the session TTL).', { default: '30m' }),
     v('GATEHOUSE_CODEC_CORS_ORIGINS', 'Origins of the Temporal UI allowed to call the codec server (/codec/decode) from a browser, comma separated (https://temporal-ui.example.org).'),
     ...ARCHIVE_STORE,
     v('GATEHOUSE_ARCHIVE_SIGNING_KEY', 'Optional here: when set, the API signs evidence exports with it. Prefer giving the API only the public key.', { secret: true }),

@@ -35,6 +35,14 @@ export interface ConsoleOptions {
 
 export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/**
+ * The console's CSP. The sign-out form's answer redirects to the provider's end_session_endpoint,
+ * and browsers hold a form's redirects to form-action too: the provider's origin is allowed there, nothing else.
+ */
+export function consoleCsp(providerOrigin?: string): string {
+  return providerOrigin ? CONSOLE_CSP.replace("form-action 'self'", `form-action 'self' ${providerOrigin}`) : CONSOLE_CSP;
+}
+
 const RETURN_PATH = /^\/console(?:\/[A-Za-z0-9_/-]*)?(?:\?[A-Za-z0-9_.~%&=+:@-]*)?$/;
 /** Where to go after signing in: only a path of this console, never another site. */
 export function safeReturnPath(value: unknown): string {
@@ -47,14 +55,15 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
   const { settings, config, reader, index, log } = options;
   const pageSize = options.pageSize ?? 50;
   const maxExportMs = options.maxExportMs ?? 366 * 86_400_000;
-  const sessions = new ConsoleSessions(options.redis, { ttlMs: settings.sessionTtlMs, secure: settings.secureCookies, ...(options.now ? { now: options.now } : {}) });
+  const sessions = new ConsoleSessions(options.redis, { ttlMs: settings.sessionTtlMs, idleMs: settings.idleTimeoutMs, secure: settings.secureCookies, ...(options.now ? { now: options.now } : {}) });
   const signIn = new ConsoleSignIn(settings);
   const targets = config.targets.map((t) => t.name);
   const router = express.Router({ caseSensitive: true, strict: false });
+  const csp = consoleCsp(new URL(settings.issuer).origin);
 
   router.use('/console', (_req, res, next) => {
     res.set({
-      'content-security-policy': CONSOLE_CSP, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY',
+      'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY',
       'referrer-policy': 'same-origin', 'cache-control': 'no-store', 'cross-origin-opener-policy': 'same-origin',
     });
     next();
@@ -115,8 +124,8 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
       return;
     }
     try {
-      const person = await signIn.finish(new URL(req.originalUrl, settings.publicUrl), pending);
-      await sessions.create(res, person);
+      const { idToken, ...person } = await signIn.finish(new URL(req.originalUrl, settings.publicUrl), pending);
+      await sessions.create(res, person, idToken);
       log.info({ subject: person.subject, auditor: mayReadAudit(config, person) }, 'console: signed in');
       res.redirect(303, pending.returnTo);
     } catch (error) {
@@ -134,8 +143,10 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
       return;
     }
     await sessions.end(req, res);
-    log.info({ subject: session.subject }, 'console: signed out');
-    res.redirect(303, '/console/signed-out');
+    // Then at the provider too, when it offers that: else its single sign-on would sign the browser straight back in.
+    const atProvider = await signIn.endSessionUrl(session.idTokenHint);
+    log.info({ subject: session.subject, atProvider: Boolean(atProvider) }, 'console: signed out');
+    res.redirect(303, atProvider ?? '/console/signed-out');
   });
 
   router.get('/console/signed-out', (_req, res) => {

@@ -9,7 +9,12 @@ export interface ConsoleSession extends SignedInPerson {
   /** Sent back with every form that changes something (sign-out). */
   csrf: string;
   signedInAt: string;
+  /** The absolute end, whatever happens. */
   expiresAt: string;
+  /** The last page read; the session ends when it is older than the idle timeout. */
+  lastSeenAt: string;
+  /** The provider's ID token, kept only as id_token_hint for ending the provider's session at sign-out (never shown or logged). */
+  idTokenHint?: string;
 }
 
 interface PendingSignIn extends SignInChecks {
@@ -21,6 +26,8 @@ const SESSION_KEY = (id: string) => `gatehouse:console:session:${sha256Hex(id)}`
 const PENDING_KEY = (state: string) => `gatehouse:console:sign-in:${sha256Hex(state)}`;
 /** A sign-in not completed by then must start again. */
 const PENDING_TTL_S = 600;
+/** The idle clock is moved at most this often (one Redis write per session per period, not per page). */
+const TOUCH_EVERY_MS = 15_000;
 
 export interface CookieNames { session: string; signIn: string }
 
@@ -44,7 +51,7 @@ export function readCookie(req: Request, name: string): string | undefined {
 export class ConsoleSessions {
   readonly cookies: CookieNames;
 
-  constructor(private readonly redis: Redis, private readonly options: { ttlMs: number; secure: boolean; now?: () => number }) {
+  constructor(private readonly redis: Redis, private readonly options: { ttlMs: number; idleMs: number; secure: boolean; now?: () => number }) {
     this.cookies = cookieNames(options.secure);
   }
 
@@ -75,23 +82,42 @@ export class ConsoleSessions {
     return raw ? (JSON.parse(raw) as PendingSignIn) : undefined;
   }
 
-  async create(res: Response, person: SignedInPerson): Promise<ConsoleSession> {
+  async create(res: Response, person: SignedInPerson, idTokenHint?: string): Promise<ConsoleSession> {
     const id = randomBytes(32).toString('base64url');
     const now = this.now();
-    const session: ConsoleSession = { ...person, csrf: randomBytes(24).toString('base64url'), signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + this.options.ttlMs).toISOString() };
-    await this.redis.set(SESSION_KEY(id), JSON.stringify(session), 'PX', this.options.ttlMs);
+    const session: ConsoleSession = {
+      ...person, csrf: randomBytes(24).toString('base64url'), signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + this.options.ttlMs).toISOString(),
+      lastSeenAt: new Date(now).toISOString(), ...(idTokenHint ? { idTokenHint } : {}),
+    };
+    await this.store(id, session, now);
     this.setCookie(res, this.cookies.session, id, this.options.ttlMs);
     return session;
   }
 
-  /** The browser's live session, or undefined (none, unknown, or expired). */
+  /** Kept in Redis until the sooner of its idle end and its absolute end. */
+  private async store(id: string, session: ConsoleSession, now: number): Promise<void> {
+    const ttl = Math.min(this.options.idleMs, Date.parse(session.expiresAt) - now);
+    if (ttl > 0) await this.redis.set(SESSION_KEY(id), JSON.stringify(session), 'PX', ttl);
+  }
+
+  /** The browser's live session, or undefined (none, unknown, expired, or idle too long); reading it counts as activity. */
   async current(req: Request): Promise<ConsoleSession | undefined> {
     const id = readCookie(req, this.cookies.session);
     if (!id) return undefined;
     const raw = await this.redis.get(SESSION_KEY(id));
     if (!raw) return undefined;
     const session = JSON.parse(raw) as ConsoleSession;
-    return Date.parse(session.expiresAt) > this.now() ? session : undefined;
+    const now = this.now();
+    const lastSeen = Date.parse(session.lastSeenAt ?? session.signedInAt);
+    if (!(Date.parse(session.expiresAt) > now) || !(now - lastSeen < this.options.idleMs)) {
+      await this.redis.del(SESSION_KEY(id));
+      return undefined;
+    }
+    if (now - lastSeen >= TOUCH_EVERY_MS) {
+      session.lastSeenAt = new Date(now).toISOString();
+      await this.store(id, session, now);
+    }
+    return session;
   }
 
   async end(req: Request, res: Response): Promise<void> {

@@ -16,6 +16,8 @@ export interface ConsoleSettings {
   scopes: string;
   /** A session ends this long after sign-in, whatever happens (default 8h). */
   sessionTtlMs: number;
+  /** A session also ends after this long without a page read (default 30m, at most the session TTL). */
+  idleTimeoutMs: number;
   /** Cookies are Secure (and __Host- prefixed) unless the console is served over http on loopback. */
   secureCookies: boolean;
 }
@@ -61,12 +63,20 @@ export function consoleSettings(env: NodeJS.ProcessEnv, defaults: { issuer?: str
     throw new ConsoleSettingsError(`GATEHOUSE_CONSOLE_SESSION_TTL: ${(error as Error).message}`);
   }
   if (sessionTtlMs < 60_000 || sessionTtlMs > 7 * 86_400_000) throw new ConsoleSettingsError('GATEHOUSE_CONSOLE_SESSION_TTL must be between 1m and 7d');
+  let idleTimeoutMs: number;
+  try {
+    idleTimeoutMs = parseDuration(env.GATEHOUSE_CONSOLE_IDLE_TIMEOUT ?? '30m');
+  } catch (error) {
+    throw new ConsoleSettingsError(`GATEHOUSE_CONSOLE_IDLE_TIMEOUT: ${(error as Error).message}`);
+  }
+  if (idleTimeoutMs < 60_000 || idleTimeoutMs > sessionTtlMs) throw new ConsoleSettingsError(`GATEHOUSE_CONSOLE_IDLE_TIMEOUT must be between 1m and the session TTL (${env.GATEHOUSE_CONSOLE_SESSION_TTL ?? '8h'})`);
   return {
     issuer, clientId, clientSecret, publicUrl: url.origin,
     subjectClaim: env.GATEHOUSE_CONSOLE_SUBJECT_CLAIM ?? 'email',
     groupsClaim: env.GATEHOUSE_CONSOLE_GROUPS_CLAIM ?? 'groups',
     scopes: env.GATEHOUSE_CONSOLE_SCOPES ?? 'openid email profile groups',
     sessionTtlMs,
+    idleTimeoutMs,
     secureCookies: url.protocol === 'https:',
   };
 }

@@ -50,12 +50,33 @@ export class ConsoleSignIn {
     return { url: url.href, checks };
   }
 
-  async finish(callbackUrl: URL, checks: SignInChecks): Promise<SignedInPerson> {
+  /**
+   * Where to send the browser to end the provider's session too (OpenID RP-Initiated Logout), or
+   * undefined when the provider advertises no end_session_endpoint or cannot be reached.
+   */
+  async endSessionUrl(idTokenHint: string | undefined): Promise<string | undefined> {
+    let config: oidc.Configuration;
+    try {
+      config = await this.config();
+    } catch {
+      return undefined;
+    }
+    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    return oidc.buildEndSessionUrl(config, {
+      post_logout_redirect_uri: `${this.settings.publicUrl}/console/signed-out`,
+      ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
+    }).href;
+  }
+
+  /** Who signed in, and the ID token (for id_token_hint at sign-out). */
+  async finish(callbackUrl: URL, checks: SignInChecks): Promise<SignedInPerson & { idToken?: string }> {
     const config = await this.config();
     let claims: oidc.IDToken | undefined;
+    let idToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { expectedState: checks.state, expectedNonce: checks.nonce, pkceCodeVerifier: checks.codeVerifier, idTokenExpected: true });
       claims = tokens.claims();
+      idToken = tokens.id_token;
     } catch (error) {
       const e = error as { error?: string; error_description?: string; message: string };
       throw new SignInError(`sign-in at the identity provider did not complete: ${e.error_description ?? e.error ?? e.message}`);
@@ -69,6 +90,7 @@ export class ConsoleSignIn {
       subject: subject.trim().toLowerCase(),
       ...(typeof claims?.name === 'string' ? { name: claims.name.slice(0, 200) } : {}),
       groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string').slice(0, 500) : [],
+      ...(idToken ? { idToken } : {}),
     };
   }
 }

@@ -128,7 +128,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
       const people = developmentPeople(config, clients);
       const uiClient = { clientId: DEV_UI_CLIENT, clientSecret: randomBytes(24).toString('base64url'), scope: 'audit:read' };
       // Auditors sign in to the audit console (api/console) as its relying party.
-      const consoleRp = { clientId: 'gatehouse-console', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${apiUrl}/console/callback`] };
+      const consoleRp = { clientId: 'gatehouse-console', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [`${apiUrl}/console/callback`], postLogoutRedirectUris: [`${apiUrl}/console/signed-out`] };
       const oidc = await step(startOidcProvider({ clients: [...clients, uiClient], audience: DEV_AUDIENCE, port: await preferredPort(8070), people, relyingParties: [gatewayRp, consoleRp] }));
       gatewayOAuthEnv = { GATEHOUSE_OAUTH_ISSUER: oidc.issuer, GATEHOUSE_OAUTH_CLIENT_ID: gatewayRp.clientId, GATEHOUSE_OAUTH_CLIENT_SECRET: gatewayRp.clientSecret, GATEHOUSE_OAUTH_DEVELOPMENT: 'true', GATEHOUSE_GATEWAY_PUBLIC_URL: gatewayUrl };
       cleanups.push(() => oidc.close());

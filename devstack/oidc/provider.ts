@@ -34,7 +34,8 @@ export interface TestOidcProvider {
 /** A person who can sign in with the authorization code flow (any password; the provider's dev login page). */
 export interface OidcPerson { email: string; name?: string; emailVerified?: boolean; /** The `groups` claim (scope groups). */ groups?: string[] }
 /** A relying party people sign in to (the gateway's authorization server). */
-export interface OidcRelyingParty { clientId: string; clientSecret: string; redirectUris: string[] }
+/** A web client people sign in to; postLogoutRedirectUris: where the provider may return a browser after ending its session there (RP-Initiated Logout). */
+export interface OidcRelyingParty { clientId: string; clientSecret: string; redirectUris: string[]; postLogoutRedirectUris?: string[] }
 
 export async function startOidcProvider(options: { clients?: OidcClient[]; audience?: string; port?: number; people?: OidcPerson[]; relyingParties?: OidcRelyingParty[] } = {}): Promise<TestOidcProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -64,7 +65,7 @@ export async function startOidcProvider(options: { clients?: OidcClient[]; audie
       // The API's own client, for introspection.
       { client_id: 'gatehouse-api', client_secret: 'gatehouse-api-secret', grant_types: [], redirect_uris: [], response_types: [] },
       ...(options.relyingParties ?? []).map((rp) => ({
-        client_id: rp.clientId, client_secret: rp.clientSecret, redirect_uris: rp.redirectUris,
+        client_id: rp.clientId, client_secret: rp.clientSecret, redirect_uris: rp.redirectUris, post_logout_redirect_uris: rp.postLogoutRedirectUris ?? [],
         grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post',
       })),
     ],

@@ -137,7 +137,7 @@ describe('the audit console in headless Chromium', () => {
         { email: 'zed@example.org', groups: ['security-audit'] },
         { email: 'carol@example.org', groups: ['analysts'] },
       ],
-      relyingParties: [{ ...CONSOLE_RP, redirectUris: [`${apiUrl}/console/callback`] }],
+      relyingParties: [{ ...CONSOLE_RP, redirectUris: [`${apiUrl}/console/callback`], postLogoutRedirectUris: [`${apiUrl}/console/signed-out`] }],
     });
     const log = pino({ level: 'info' }, new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }));
     const reader = new AuditReader({ history: new TemporalHistory(h.client), store, verifyKey: () => createPublicKey(keys.publicKeyPem) });
@@ -362,7 +362,7 @@ describe('the audit console in headless Chromium', () => {
     await zed.context.close();
   });
 
-  test('sign-out needs the page\'s CSRF token; after it, and after expiry, the console asks to sign in again', async () => {
+  test('sign-out needs the page\'s CSRF token and ends the provider\'s session too; sessions end after 30 idle minutes and after 8 hours', async () => {
     const { context, page } = await signedIn('priya@example.org');
     const forged = await context.request.post(`${api.url}/console/sign-out`, { form: { csrf: 'guessed-token-0123456789' } });
     expect(forged.status()).toBe(403);
@@ -373,31 +373,65 @@ describe('the audit console in headless Chromium', () => {
     const sessionCookie = async () => (await context.cookies(api.url)).find((c) => c.name === 'gatehouse-console');
     const before = await sessionCookie();
     expect(before).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
-    // Which pages the browser went through: after sign-out (and after expiry) the console sends it to the provider again.
+    // Which pages the browser went through.
     const visited: string[] = [];
     page.on('request', (r) => {
       if (r.isNavigationRequest()) visited.push(r.url());
     });
-    await page.click('button:has-text("Sign out")');
-    await page.waitForURL(`${api.url}/console/signed-out`);
-    expect(await sessionCookie()).toBeUndefined();
-    visited.length = 0;
-    await page.goto(`${api.url}/console`);
-    // The provider still knows her (single sign-on), so it sends her straight back with a new session.
-    await page.waitForURL(`${api.url}/console`);
-    expect(visited.some((u) => u.startsWith(`${oidc.issuer}/auth`))).toBe(true);
-    const after = await sessionCookie();
-    expect(after?.value).not.toBe(before?.value);
-
-    skewMs = 9 * 3600_000;
-    try {
+    const signInAgain = async () => {
       visited.length = 0;
       await page.goto(`${api.url}/console`);
       await page.waitForURL(`${api.url}/console`);
-      expect(visited.some((u) => u.startsWith(`${oidc.issuer}/auth`))).toBe(true);
+      return visited.some((u) => u.startsWith(`${oidc.issuer}/auth`));
+    };
+
+    // Activity keeps the session: 20 minutes idle, then 25 more after a page read, is never 30 in a row.
+    try {
+      skewMs = 20 * 60_000;
+      expect(await signInAgain()).toBe(false);
+      skewMs = 45 * 60_000;
+      expect(await signInAgain()).toBe(false);
+      // 31 minutes without a page read: the console asks the provider again (which still knows her: single sign-on).
+      skewMs = 76 * 60_000;
+      expect(await signInAgain()).toBe(true);
+      expect((await sessionCookie())?.value).not.toBe(before?.value);
+      // And 8 hours after sign-in, whatever the activity: a page every 25 minutes until then.
+      const signedInAt = skewMs;
+      for (let t = signedInAt + 25 * 60_000; ; t += 25 * 60_000) {
+        skewMs = t;
+        const asked = await signInAgain();
+        if (t - signedInAt >= 8 * 3600_000) {
+          expect({ after: t - signedInAt, asked }).toEqual({ after: t - signedInAt, asked: true });
+          break;
+        }
+        expect({ after: t - signedInAt, asked }).toEqual({ after: t - signedInAt, asked: false });
+      }
     } finally {
       skewMs = 0;
     }
+    expect(await signInAgain()).toBe(false);
+
+    // Sign-out ends the console's session, then the provider's (RP-initiated logout), which asks her to confirm.
+    visited.length = 0;
+    await page.click('button:has-text("Sign out")');
+    await page.waitForURL((url) => url.href.startsWith(`${oidc.issuer}/session/end`));
+    expect(await sessionCookie()).toBeUndefined();
+    const endSession = new URL(visited.find((u) => u.startsWith(`${oidc.issuer}/session/end`))!);
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${api.url}/console/signed-out`);
+    expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    await page.click('button:has-text("Yes, sign me out")');
+    await page.waitForURL(`${api.url}/console/signed-out`);
+    expect(await page.textContent('main')).toContain('You are signed out');
+    // The provider no longer knows her: the console's sign-in now stops at the provider's login page.
+    await page.goto(`${api.url}/console`);
+    await page.waitForURL((url) => url.href.startsWith(oidc.issuer));
+    await page.waitForSelector('input[name="login"]');
+    expect(page.url().startsWith(`${api.url}/console`)).toBe(false);
+    await signInAtProvider(page, 'priya@example.org');
+    await page.waitForURL(`${api.url}/console`);
+    expect(await page.textContent('#signed-in-as')).toContain('priya@example.org');
+    // Nothing of the ID token in the log.
+    expect(logs.join('')).not.toContain(endSession.searchParams.get('id_token_hint')!);
     await context.close();
   });
 
@@ -406,7 +440,8 @@ describe('the audit console in headless Chromium', () => {
     const bad = await page.goto(`${api.url}/console?state=HACKED&requester=${encodeURIComponent("x' OR 'a'='a")}`);
     expect(bad?.status()).toBe(400);
     expect(await page.textContent('#filter-problems')).toMatch(/"requester" must be a subject[\s\S]*"state" must be one of/);
-    expect(bad?.headers()['content-security-policy']).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    // The provider's origin is allowed as a form target only: the sign-out form's answer redirects there.
+    expect(bad?.headers()['content-security-policy']).toBe(`default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self' ${new URL(oidc.issuer).origin}; frame-ancestors 'none'; base-uri 'none'`);
     expect(bad?.headers()['x-frame-options']).toBe('DENY');
     const token = await page.goto(`${api.url}/console?page=${'A'.repeat(40)}`);
     const failed = logs.filter((l) => l.includes('page failed'));

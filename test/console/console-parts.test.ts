@@ -79,7 +79,8 @@ describe('console settings', () => {
   const base = { GATEHOUSE_CONSOLE_CLIENT_ID: 'gatehouse-console', GATEHOUSE_CONSOLE_CLIENT_SECRET: 's3cret-s3cret' };
   test('off without a client id; https gets Secure cookies; loopback http does not', () => {
     expect(consoleSettings({}, { issuer: 'https://idp.example.org' })).toBeUndefined();
-    expect(consoleSettings(base, { issuer: 'https://idp.example.org', publicUrl: 'https://gatehouse.example.org' })).toMatchObject({ secureCookies: true, publicUrl: 'https://gatehouse.example.org', sessionTtlMs: 8 * 3600_000, subjectClaim: 'email' });
+    expect(consoleSettings(base, { issuer: 'https://idp.example.org', publicUrl: 'https://gatehouse.example.org' })).toMatchObject({ secureCookies: true, publicUrl: 'https://gatehouse.example.org', sessionTtlMs: 8 * 3600_000, idleTimeoutMs: 30 * 60_000, subjectClaim: 'email' });
+    expect(consoleSettings({ ...base, GATEHOUSE_CONSOLE_IDLE_TIMEOUT: '10m' }, { issuer: 'https://idp.example.org', publicUrl: 'https://g.example.org' })).toMatchObject({ idleTimeoutMs: 10 * 60_000 });
     expect(consoleSettings({ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'http://127.0.0.1:8080' }, { issuer: 'http://127.0.0.1:8070' })).toMatchObject({ secureCookies: false });
   });
   test.each([
@@ -89,6 +90,9 @@ describe('console settings', () => {
     [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://gatehouse.example.org/console' }, /without a path/],
     [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://g.example.org', GATEHOUSE_CONSOLE_ISSUER: 'http://idp.example.org' }, /provider .* must use https/],
     [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://g.example.org', GATEHOUSE_CONSOLE_SESSION_TTL: '30d' }, /between 1m and 7d/],
+    [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://g.example.org', GATEHOUSE_CONSOLE_IDLE_TIMEOUT: '9h' }, /IDLE_TIMEOUT must be between 1m and the session TTL \(8h\)/],
+    [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://g.example.org', GATEHOUSE_CONSOLE_IDLE_TIMEOUT: '10s' }, /IDLE_TIMEOUT must be between 1m/],
+    [{ ...base, GATEHOUSE_CONSOLE_PUBLIC_URL: 'https://g.example.org', GATEHOUSE_CONSOLE_IDLE_TIMEOUT: 'forever' }, /GATEHOUSE_CONSOLE_IDLE_TIMEOUT: /],
   ])('refuses %j', (env, message) => {
     expect(() => consoleSettings(env, { issuer: 'https://idp.example.org' })).toThrow(ConsoleSettingsError);
     expect(() => consoleSettings(env, { issuer: 'https://idp.example.org' })).toThrow(message);
