@@ -95,3 +95,18 @@ describe('where a line says a name is', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('phones in national and URI forms', () => {
+  it.each([
+    ['a trunk-0 number in three groups', 'callback 020 7996 4253 after 5', '7996 4253'],
+    ['an area code in brackets with a trunk 0', 'callback (06) 4168 3632 after 5', '4168 3632'],
+    ['a tel: URI, scheme included', 'Mobile: tel:+49-30-4053354', 'tel:+49'],
+    ['a North American number with a slash', 'reached on 881/315-3505.', '315-3505'],
+  ])('%s is masked', (_what, text, value) => {
+    expect(mask(text)).not.toContain(value);
+  });
+
+  it.each([['a dose ratio and a count', 'Given 0.5 mg 2 doses, 100 125 150 mcg titration'], ['blood pressure', 'BP 120/80 then 135/85']])('%s stays readable', (_what, text) => {
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -7,7 +7,7 @@ const SEP = `(?:${DASH}|[ .\\u00A0])`;
 const EXT = `(?:\\s{0,2}(?:x|ext\\.?|extension)\\s{0,2}\\d{1,6})?`;
 /** North American numbers: area code and exchange start 2-9 (NANP numbering plan). */
 const NANP = new RegExp(
-  `(?<![\\dA-Za-z+])(?:\\+?1${SEP}{0,2})?(?:\\(\\s?[2-9]\\d{2}\\s?\\)\\s{0,2}|[2-9]\\d{2}${SEP})[2-9]\\d{2}${SEP}\\d{4}(?!\\d|${DASH}\\d)${EXT}`,
+  `(?<![\\dA-Za-z+])(?:\\+?1${SEP}{0,2})?(?:\\(\\s?[2-9]\\d{2}\\s?\\)\\s{0,2}|[2-9]\\d{2}(?:${SEP}|/))[2-9]\\d{2}${SEP}\\d{4}(?!\\d|${DASH}\\d)${EXT}`,
   'g',
 );
 const BARE_TEN = new RegExp(`(?<![\\dA-Za-z+-])(?:\\+?1)?[2-9]\\d{2}[2-9]\\d{6}(?![\\d-])${EXT}`, 'g');
@@ -15,6 +15,13 @@ const INTERNATIONAL = new RegExp(`\\+[1-9]\\d{0,2}(?:${SEP}\\(?\\d{1,5}\\)?){2,6
 
 /** "Tel 040-3331357", "WhatsApp: 045 1557292": a national number with a trunk 0, only after a phone word. */
 const TRUNK_ZERO = /(?<![\dA-Za-z+\-/.])0\d{1,4}[-. /]\d{3,8}(?:[- ]\d{2,4})?(?![\d\-/.])/g;
+/**
+ * A national number with its trunk 0 written in three groups ("020 7996 4253", "(06) 4168 3632",
+ * "0161 496 0018"): the grouping is a phone's, so no phone word is needed.
+ */
+const TRUNK_GROUPED = /(?<![\dA-Za-z+\-/.])(?:\(0\d{1,4}\)|0\d{1,4})[ \u00A0]\d{3,4}[ \u00A0]\d{3,4}(?![\d\-/.])/g;
+/** A tel: URI (RFC 3966), scheme included: "tel:+49-30-4053354". */
+const TEL_URI = /(?<![A-Za-z])[Tt][Ee][Ll]:\+?\d[\d().-]{5,24}\d(?![\d])/g;
 const phoneContext = contextWords(['phone', 'number', 'ph', 'tel', 'telephone', 'cell', 'mobile', 'call', 'called', 'call back', 'contact', 'pager', 'home', 'work', 'reach', 'reached', 'reached at', 'text', 'texted', 'whatsapp', 'voicemail', 'callback', 'fax', 'dial']);
 const faxContext = contextWords(['fax', 'facsimile', 'fx']);
 
@@ -41,7 +48,7 @@ function typeAt(text: string, start: number): EntityType {
 
 export const phoneDetector: Detector = {
   name: 'phone',
-  patterns: [NANP, BARE_TEN, INTERNATIONAL, TRUNK_ZERO, PHONE_LABEL, FAX_LABEL],
+  patterns: [NANP, BARE_TEN, INTERNATIONAL, TRUNK_ZERO, PHONE_LABEL, FAX_LABEL, TRUNK_GROUPED, TEL_URI],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -59,6 +66,11 @@ export const phoneDetector: Detector = {
       const digits = m[0].replace(/\D/g, '').length;
       if (digits >= 8 && digits <= 12 && phoneContext.before(text, m.index, 30)) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.85));
     });
+    eachMatch(TRUNK_GROUPED, text, (m) => {
+      const digits = m[0].replace(/\D/g, '').length;
+      if (digits >= 9 && digits <= 12) out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, phoneContext.before(text, m.index, 30) ? 0.9 : 0.8));
+    });
+    if (text.includes(':')) eachMatch(TEL_URI, text, (m) => out.push(finding(typeAt(text, m.index), m.index, m.index + m[0].length, 0.95)));
     return out;
   },
 };
