@@ -1,5 +1,5 @@
 import type { JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { newCommandId, type GrantRecord, type Logger } from '../../lib';
+import { callFingerprint, newCommandId, type GrantRecord, type Logger } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
 import { GatewayError, GatewayErrorCode } from '../errors';
@@ -10,7 +10,7 @@ import { REQUEST_CANCELLED } from '../upstream-caller';
 import type { AnswerStream } from './answer-stream';
 import { GrantState } from './grant-state';
 import type { UpstreamAnswer, UpstreamLink } from './grant-upstreams';
-import { planModernHold } from './holds';
+import { planModernHold, type ModernHoldOutcome } from './holds';
 import { readFilter, runListen } from './listen';
 import { MODERN_PROTOCOL_VERSIONS } from './era';
 import { completeResult, envelopeOf, forLegacyUpstream, inputRequiredResult, isObject, retryOf } from './wire';
@@ -102,7 +102,7 @@ export class ModernExchange {
       }, { call: outcome.call, ruling: outcome.ruling, commandId: outcome.commandId, envelope, retry: retryOf(raw) });
       if (hold.commandId) outcome.entry.commandId = hold.commandId;
       if (hold.kind === 'refuse') outcome.entry.verdict = 'deny';
-      if (hold.kind !== 'refuse' || hold.commandId) outcome.entry.reason = `${outcome.entry.reason ?? ''}; ${hold.kind === 'run' ? `approved, runs once as ${hold.commandId}` : hold.kind === 'answer' ? `${hold.note} as ${hold.commandId}` : hold.message}`;
+      if (hold.kind !== 'refuse' || hold.commandId) outcome.entry.reason = `${outcome.entry.reason ?? ''}; ${holdNote(hold)}`;
     }
     await this.record(raw.id, () => this.deps.recorder.request(grant.requestId, outcome.entry));
     if (outcome.kind === 'refuse') return this.refuse(raw, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
@@ -112,7 +112,9 @@ export class ModernExchange {
         .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a held answer'));
       return { jsonrpc: '2.0', id: raw.id, result: hold.result.resultType === 'input_required' ? hold.result : completeResult(raw.method, hold.result) };
     }
-    return this.forward(raw, request, outcome.call);
+    // An approved command (its run, or the client's answer to its upstream's input round) runs as that command.
+    const held = hold?.kind === 'run' ? { commandId: hold.commandId } : hold?.kind === 'continue' ? { commandId: hold.commandId, continues: true, ...(hold.upstreamState !== undefined ? { upstreamState: hold.upstreamState } : {}) } : undefined;
+    return this.forward(raw, request, outcome.call, held);
   }
 
   /**
@@ -172,7 +174,7 @@ export class ModernExchange {
     return { jsonrpc: '2.0', id: request.id, result: completeResult('server/discover', result) };
   }
 
-  private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall): Promise<JsonRpcAnswer> {
+  private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall, held?: { commandId: string; continues?: boolean; upstreamState?: string }): Promise<JsonRpcAnswer> {
     const id = raw.id;
     const stream = this.deps.stream;
     let answer: UpstreamAnswer;
@@ -182,7 +184,9 @@ export class ModernExchange {
       if (stream?.cancelled.aborted) return this.cancelled(raw, call, false);
       // A retry of the upstream's own input round (not a gateway hold: those are answered before) goes back to it.
       const { requestState, inputResponses } = retryOf(raw);
-      const retry = requestState !== undefined && !GrantState.isHoldState(requestState) ? { requestState, ...(inputResponses ? { inputResponses } : {}) } : undefined;
+      // An approved command's round carries the upstream's state the gateway kept for it (gh2.); a gateway state never reaches the upstream.
+      const upstreamState = held?.continues ? held.upstreamState : requestState;
+      const retry = upstreamState !== undefined && !GrantState.isHoldState(upstreamState) && !GrantState.isRoundState(upstreamState) ? { requestState: upstreamState, ...(inputResponses ? { inputResponses } : {}) } : undefined;
       // A 2026 upstream hears what the client said of itself on this request; a 2025 one heard the gateway's at initialize.
       const envelope = envelopeOf(raw);
       // Log lines are asked for only when the client can hear them (it takes a stream and named a level).
@@ -212,7 +216,16 @@ export class ModernExchange {
         asked[key] = { method: input.method, ...(masked.masked ? { params: masked.masked } : {}) };
         if (masked.report) reports.push(masked.report);
       }
-      const result = inputRequiredResult(asked, answer.inputRequired.requestState ?? '');
+      // An approved command's round is the gateway's to carry on (gh2.: this grant, this exact call, once), so
+      // the client's answer continues that run instead of asking for a new approval.
+      const state = held
+        ? await this.deps.state.putRound({
+          grantId: this.deps.grant.grantId, commandId: held.commandId, tool: call.tool ?? '',
+          fingerprint: callFingerprint({ grantId: this.deps.grant.grantId, tool: call.tool ?? '', arguments: call.arguments ?? {} }),
+          ...(answer.inputRequired.requestState !== undefined ? { upstreamState: answer.inputRequired.requestState } : {}),
+        }, this.deps.grant)
+        : answer.inputRequired.requestState ?? '';
+      const result = inputRequiredResult(asked, state);
       const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result }, masked: mergeSummaries(...reports) });
       await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
       return { jsonrpc: '2.0', id, result };
@@ -295,5 +308,15 @@ export class ModernExchange {
 
   private since(startedAt: number): number {
     return Math.max(0, performance.now() - startedAt);
+  }
+}
+
+/** How the recording's request entry names what became of a held call. */
+function holdNote(hold: ModernHoldOutcome): string {
+  switch (hold.kind) {
+    case 'run': return `approved, runs once as ${hold.commandId}`;
+    case 'continue': return `approved command ${hold.commandId} goes on with the client's answer to its input round`;
+    case 'answer': return `${hold.note} as ${hold.commandId}`;
+    case 'refuse': return hold.message;
   }
 }

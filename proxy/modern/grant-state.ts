@@ -5,6 +5,20 @@ const PREFIX = 'gatehouse:modern:';
 /** How long a replica waits for another one to finish writing the recording's start. */
 const START_WAIT_MS = 5_000;
 
+/**
+ * An approved held command whose upstream asked for input (an input round) before it finished:
+ * the client answers it and retries with the gateway's `requestState` (gh2.), which carries the
+ * upstream's own state on, for the same grant and the exact same call, once.
+ */
+export interface HeldRound {
+  grantId: string;
+  commandId: string;
+  fingerprint: string;
+  tool: string;
+  /** The upstream's requestState for this round, when it gave one. */
+  upstreamState?: string;
+}
+
 /** A held call as the gateway handed it to the client in `requestState`: bound to a grant and to the exact call. */
 export interface HoldHandle {
   grantId: string;
@@ -97,6 +111,30 @@ export class GrantState {
     const id = `gh1.${randomBytes(24).toString('base64url')}`;
     await this.redis.set(`${PREFIX}hold:${id}`, JSON.stringify(handle), 'PXAT', Date.parse(grant.expiresAt) + 60_000);
     return id;
+  }
+
+  /** Whether an echoed `requestState` is an approved command's input round (gh2.). */
+  static isRoundState(requestState: string | undefined): requestState is string {
+    return typeof requestState === 'string' && requestState.startsWith('gh2.');
+  }
+
+  /** Stores an approved command's input round under a fresh unguessable id, until the grant ends. */
+  async putRound(round: HeldRound, grant: GrantRecord): Promise<string> {
+    const id = `gh2.${randomBytes(24).toString('base64url')}`;
+    await this.redis.set(`${PREFIX}round:${id}`, JSON.stringify(round), 'PXAT', Date.parse(grant.expiresAt) + 60_000);
+    return id;
+  }
+
+  /** The round behind an echoed gh2. state, without using it; null for anything the gateway did not hand out. */
+  async round(requestState: string): Promise<HeldRound | null> {
+    if (!/^gh2\.[A-Za-z0-9_-]{32}$/.test(requestState)) return null;
+    const raw = await this.redis.get(`${PREFIX}round:${requestState}`);
+    return raw ? (JSON.parse(raw) as HeldRound) : null;
+  }
+
+  /** Uses a round: true for exactly one caller (a replayed or concurrent retry gets false). */
+  async useRound(requestState: string): Promise<boolean> {
+    return (await this.redis.del(`${PREFIX}round:${requestState}`)) === 1;
   }
 
   /** The handle behind an echoed `requestState`; null for anything the gateway did not hand out (or that expired). */

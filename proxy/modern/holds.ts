@@ -20,6 +20,8 @@ export const APPROVAL_INPUT = 'gatehouse_approval';
  */
 export type ModernHoldOutcome =
   | { kind: 'run'; commandId: string }
+  /** The approved command's upstream asked for input; the client answered: its run goes on (no new approval). */
+  | { kind: 'continue'; commandId: string; upstreamState?: string }
   | { kind: 'answer'; commandId: string; result: Record<string, unknown>; note: string }
   | { kind: 'refuse'; commandId?: string; code: number; message: string };
 
@@ -48,6 +50,7 @@ export async function planModernHold(deps: ModernHoldDeps, request: HoldRequest)
     return { kind: 'refuse', code: GatewayErrorCode.DeniedByPolicy, message: `held for approval (${request.ruling.reason}), but this gateway has no connection to the access workflow; ask an operator to configure TEMPORAL_ADDRESS` };
   }
   const heldCall = { grantId: deps.grant.grantId, tool: request.call.tool ?? '', arguments: request.call.arguments ?? {} };
+  if (GrantState.isRoundState(request.retry.requestState)) return continued(deps, request.retry.requestState, heldCall);
   if (GrantState.isHoldState(request.retry.requestState)) return retried(deps, board, reviewer, request, heldCall);
 
   // No requestState: the identical call may already be held (a client without elicitation calls again, as in 2025).
@@ -72,6 +75,27 @@ export async function planModernHold(deps: ModernHoldDeps, request: HoldRequest)
   }
   await board.rememberCall(heldCall, request.commandId, held.decideBy).catch(() => undefined);
   return askToComeBack(deps, request, request.commandId, held, false);
+}
+
+/**
+ * The client answered the input round of an approved command's run (gh2.): only its own grant's
+ * round of this exact call, once. The approval was used when the run began; this carries it on.
+ */
+async function continued(deps: ModernHoldDeps, requestState: string, heldCall: { grantId: string; tool: string; arguments: unknown }): Promise<ModernHoldOutcome> {
+  const round = await deps.state.round(requestState);
+  if (!round) {
+    return { kind: 'refuse', code: GatewayErrorCode.InvalidParams, message: 'requestState names no input round of an approved command here (it was used already, expired with the grant, or was never handed out); nothing was run. Call the tool again to have it held anew' };
+  }
+  if (round.grantId !== deps.grant.grantId) {
+    return { kind: 'refuse', code: GatewayErrorCode.InvalidParams, message: 'requestState belongs to a command of another grant; a grant can only continue its own commands. Nothing was run' };
+  }
+  if (round.fingerprint !== callFingerprint(heldCall)) {
+    return { kind: 'refuse', commandId: round.commandId, code: GatewayErrorCode.InvalidParams, message: `the answer to command ${round.commandId}'s input round must repeat the approved ${round.tool} call exactly (same tool, same arguments); nothing was run` };
+  }
+  if (!await deps.state.useRound(requestState)) {
+    return { kind: 'refuse', commandId: round.commandId, code: GatewayErrorCode.DeniedByApprover, message: `the input round of command ${round.commandId} was answered already: the approved command runs once. Call the tool again to have it held anew` };
+  }
+  return { kind: 'continue', commandId: round.commandId, ...(round.upstreamState !== undefined ? { upstreamState: round.upstreamState } : {}) };
 }
 
 /** The client came back with a `requestState`: only its own grant's hold of this exact call counts. */
