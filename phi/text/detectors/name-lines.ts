@@ -39,9 +39,31 @@ const DISPLAY_NAME = new RegExp(`(?<=(?:^|\\n|[:,])[ \\t]{0,3}"?)(${WORDS})"?[ \
 const CHAT_SPEAKER = new RegExp(`[ \\t]{0,8}\\[?\\d{1,2}:\\d{2}(?::\\d{2})?\\]?[ \\t]{1,3}(${WORDS})[ \\t]{0,2}:[ \\t]`, 'uy');
 /**
  * "Re: Ms Xasan, Faadumo Cabdi, DOB 18-DEC-2009", "N. Khuzwayo (DOB 02-SEP-1971)": the words
- * right before a date-of-birth label, from the start of a line, a colon or a bracket.
+ * right before a date-of-birth label, from the start of a line, a colon or a bracket. Found from
+ * each label backwards (the label is rare; a pattern tried at every position is not).
  */
-const NAME_BEFORE_DOB = new RegExp(`(?<=(?:^|\\n|[:(])[ \\t]{0,3})(${WORDS})[ \\t]{0,2}[,(][ \\t]{0,2}(?:DOB|D\\.O\\.B\\.?|[Dd]ate of birth|born)(?![\\p{L}])`, 'gu');
+const DOB_LABEL = /DOB|D\.O\.B|[Dd]ate of birth|born/g;
+const NAME_BEFORE_DOB = new RegExp(`[ \\t]{0,3}(${WORDS})[ \\t]{0,2}[,(][ \\t]{0,2}(?:DOB|D\\.O\\.B\\.?|[Dd]ate of birth|born)(?![\\p{L}])`, 'uy');
+
+function namesBeforeDob(text: string, out: Finding[]): void {
+  eachMatch(DOB_LABEL, text, (label) => {
+    // Back over the separator (", " or " (") to where the name would end...
+    let p = label.index;
+    while (p > 0 && label.index - p < 2 && (text.charCodeAt(p - 1) === 32 || text.charCodeAt(p - 1) === 9)) p--;
+    if (p === 0 || (text.charCodeAt(p - 1) !== 44 && text.charCodeAt(p - 1) !== 40)) return;
+    // ...then to the start of its line, a colon or a bracket.
+    let s = p - 1;
+    while (s > 0 && p - s < 200) {
+      const c = text.charCodeAt(s - 1);
+      if (c === 10 || c === 58 || c === 40) break;
+      s--;
+    }
+    if (s > 0 && p - s >= 200) return;
+    NAME_BEFORE_DOB.lastIndex = s;
+    const m = NAME_BEFORE_DOB.exec(text);
+    if (m) addValue(out, m, true, 0.85);
+  });
+}
 
 const NOT_NAMES = new Set(['sir', 'madam', 'sir or madam', 'colleague', 'colleagues', 'team', 'all', 'everyone', 'there', 'doctor', 'friends', 'both', 'again', 'you', 'so much', 'for', 'in advance']);
 /** Lower-case particles inside a name ("Joost van Dijk", "Khadija bint Saleh"). */
@@ -232,12 +254,12 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
 
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, NAME_BEFORE_DOB],
+  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);
     if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
-    if (text.includes('DOB') || text.includes('D.O.B') || text.includes('of birth') || text.includes('born')) eachMatch(NAME_BEFORE_DOB, text, (m) => addValue(out, m, true, 0.85));
+    namesBeforeDob(text, out);
     islandsOfOtherScripts(text, out);
     spelledLetters(text, out);
     return out;
