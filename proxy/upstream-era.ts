@@ -3,6 +3,7 @@ import {
   LOG_LEVEL_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY, type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
 import type { TargetConfig } from '../policy';
+import { SPEC_ERROR_CODES } from './errors';
 
 /**
  * The two eras of MCP as an upstream speaks them (the specification's "Versioning"): `legacy`
@@ -20,8 +21,8 @@ export const LEGACY_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26
 /** JSON-RPC's own error codes the upstream side answers with. */
 export const JSONRPC_ERRORS = { InvalidRequest: -32600, MethodNotFound: -32601, InvalidParams: -32602 } as const;
 
-/** Error codes only the modern revision defines (HeaderMismatch, MissingRequiredClientCapability, UnsupportedProtocolVersion). */
-export const MODERN_ERROR_CODES = { HeaderMismatch: -32020, MissingRequiredClientCapability: -32021, UnsupportedProtocolVersion: -32022 } as const;
+/** Error codes only the modern revision defines (HeaderMismatch, MissingRequiredClientCapability, UnsupportedProtocolVersion): the table in errors.ts. */
+export const MODERN_ERROR_CODES = SPEC_ERROR_CODES;
 
 /** What a modern request says about its sender: the gateway fills it per request (no session remembers it). */
 export interface RequestEnvelope {

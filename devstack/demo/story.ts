@@ -159,7 +159,7 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     const exportSql = 'COPY INTO @exfil_stage FROM CLINICAL.PHI.PATIENTS';
     step(7, `The agent tries to export: ${exportSql}`);
     const denied = await errorOf(client.callTool({ name: 'run_snowflake_query', arguments: { statement: exportSql } }));
-    expectThat(denied?.code === -32030, `the export was not denied by policy (-32030): ${denied ? `${denied.code} ${denied.message}` : 'it ran'}`);
+    expectThat(denied?.code === -31030, `the export was not denied by policy (-31030): ${denied ? `${denied.code} ${denied.message}` : 'it ran'}`);
     ok(`denied by the gateway (${denied!.code}): ${denied!.message}`);
 
     // 8 ─ the grant expires

@@ -56,7 +56,7 @@ describe('npm run demo', () => {
       from = at + 1;
     }
     expect(stdout).toMatch(/\[NAME\]/);
-    expect(stdout).toMatch(/denied by the gateway \(-32030\)/);
+    expect(stdout).toMatch(/denied by the gateway \(-31030\)/);
     expect(stdout).toMatch(/a new session gets HTTP 401/);
     expect(stdout).toMatch(/GH_REQ_[A-Z0-9]{20} no longer exists in Snowflake/);
     expect(stdout).toMatch(/the archive verifies/);

@@ -45,7 +45,7 @@ describe('gateway: sessions abandoned without DELETE', () => {
       const refused = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(refused.json).toMatchObject({ error: { code: -32051, message: expect.stringMatching(/already has 3 live sessions \(at most 3\) on everything, all in use: a session makes way once nothing is open or pending on it for 0\.3 s, or once it has sent no request for 60 s; end one \(DELETE\) or retry in \d+ s/) } });
+      expect(refused.json).toMatchObject({ error: { code: -31051, message: expect.stringMatching(/already has 3 live sessions \(at most 3\) on everything, all in use: a session makes way once nothing is open or pending on it for 0\.3 s, or once it has sent no request for 60 s; end one \(DELETE\) or retry in \d+ s/) } });
     }
     expect(liveOf(grant.grantId).map((s) => s.sessionId).sort()).toEqual(held.map((c) => c.transport.sessionId).sort());
     await Promise.all(held.map((c) => c.client.ping()));

@@ -55,7 +55,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     // The session's start reaches the request's timeline (and so its Slack thread).
     await waitForStatus(h.access, requestId, (s) => s.timeline.some((e) => e.type === 'session_started' && e.detail?.startsWith(c.transport.sessionId ?? '?')));
     await expect(client.callTool({ name: 'get-env', arguments: {} })).rejects.toMatchObject({
-      code: -32030, message: expect.stringContaining('tool "get-env" is not allowed on target clinical (allowed: echo, get-sum)'),
+      code: -31030, message: expect.stringContaining('tool "get-env" is not allowed on target clinical (allowed: echo, get-sum)'),
     });
     await endSession(c);
   });
@@ -66,13 +66,13 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const read = await client.callTool({ name: 'echo', arguments: { message: 'SELECT mrn FROM clinical.phi.patients LIMIT 5' } });
     expect(read.content).toEqual([{ type: 'text', text: 'Echo: SELECT mrn FROM clinical.phi.patients LIMIT 5' }]);
     await expect(client.callTool({ name: 'echo', arguments: { message: "COPY INTO @exfil FROM clinical.phi.patients" } })).rejects.toMatchObject({
-      code: -32030, message: expect.stringContaining('denied by policy: SQL classified as export; export is denied on target clinical'),
+      code: -31030, message: expect.stringContaining('denied by policy: SQL classified as export; export is denied on target clinical'),
     });
     await expect(client.callTool({ name: 'echo', arguments: { message: 'DROP TABLE clinical.phi.patients' } })).rejects.toMatchObject({
-      code: -32030, message: expect.stringContaining('ddl is denied'),
+      code: -31030, message: expect.stringContaining('ddl is denied'),
     });
     await expect(client.callTool({ name: 'echo', arguments: { message: 'GRANT ROLE accountadmin TO USER mallory' } })).rejects.toMatchObject({
-      code: -32030, message: expect.stringContaining('privilege is denied'),
+      code: -31030, message: expect.stringContaining('privilege is denied'),
     });
     await endSession(c);
   });
@@ -107,7 +107,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const held = await heldCommand();
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'deletes need a change ticket');
     const error = await outcome;
-    expect(error).toMatchObject({ code: -32031, message: expect.stringMatching(/denied by alice@example.org at .*: deletes need a change ticket \(command cmd_\w+\)/) });
+    expect(error).toMatchObject({ code: -31031, message: expect.stringMatching(/denied by alice@example.org at .*: deletes need a change ticket \(command cmd_\w+\)/) });
     expect((error as Error).message).toContain(held.commandId);
     await endSession(c);
   });
@@ -116,7 +116,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
     await expect(client.callTool({ name: 'echo', arguments: { message: 'SELEC * FORM patients' } }, CallToolResultSchema, { timeout: 30_000, onprogress: () => undefined })).rejects.toMatchObject({
-      code: -32032, message: expect.stringContaining('no approver decided in time'),
+      code: -31032, message: expect.stringContaining('no approver decided in time'),
     });
     await endSession(c);
   });
@@ -126,7 +126,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     await c.client.ping();
     await h.access.revoke(requestId, 'carol@example.org', 'work done');
     await waitForStatus(h.access, requestId, () => gw.gateway.liveSessions().length === 0);
-    await expect(c.client.ping()).rejects.toThrow(/-32011.*was revoked at .*work done/);
+    await expect(c.client.ping()).rejects.toThrow(/-31011.*was revoked at .*work done/);
     expect(gw.recorder.of(requestId).filter((e) => e.type === 'session_end' && e.reason === 'revoked')).toHaveLength(1);
     await c.client.close();
   });

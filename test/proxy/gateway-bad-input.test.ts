@@ -16,7 +16,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
   test('no token, a malformed header, an unknown token: 401 with WWW-Authenticate pointing at the RFC 9728 metadata', async () => {
     const missing = await rawPost(gw.url, 'everything', initializeBody());
     expect(missing.status).toBe(401);
-    expect(missing.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32010, message: expect.stringContaining('Authorization: Bearer <grant token> is required') } });
+    expect(missing.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -31010, message: expect.stringContaining('Authorization: Bearer <grant token> is required') } });
     const challenge = missing.headers.get('www-authenticate')!;
     expect(challenge).toMatch(/^Bearer realm="gatehouse", resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp\/everything"$/);
 
@@ -33,11 +33,11 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
 
     const unknown = await rawPost(gw.url, 'everything', initializeBody(), { authorization: 'Bearer ghg_not-a-real-token' });
     expect(unknown.status).toBe(401);
-    expect(unknown.json).toMatchObject({ error: { code: -32011, message: expect.stringContaining('not active') } });
+    expect(unknown.json).toMatchObject({ error: { code: -31011, message: expect.stringContaining('not active') } });
     expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
     // The official client surfaces the same refusal.
-    await expect(connectClient(gw.url, 'everything', undefined)).rejects.toThrow(/-32010.*Authorization: Bearer <grant token> is required/);
+    await expect(connectClient(gw.url, 'everything', undefined)).rejects.toThrow(/-31010.*Authorization: Bearer <grant token> is required/);
   });
 
   test('an expired grant is refused, also mid-session, and the session is ended', async () => {
@@ -46,12 +46,12 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     const { client } = await connectClient(gw.url, 'everything', token);
     await client.ping();
     const refusal = await eventually(() => client.ping().then(() => undefined, (error: Error) => error), 'the grant to run out');
-    // Refused at the grant check (-32011), or cut mid-request by the sweep (-32015).
-    expect(refusal.message).toMatch(/-32011.*(not active|expired|has ended)|-32015.*the grant ended/);
+    // Refused at the grant check (-31011), or cut mid-request by the sweep (-31015).
+    expect(refusal.message).toMatch(/-31011.*(not active|expired|has ended)|-31015.*the grant ended/);
     expect(gw.gateway.liveSessions().some((s) => s.grantId === grant.grantId)).toBe(false);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(401);
-    expect(fresh.json).toMatchObject({ error: { code: -32011, message: `grant ${grant.grantId} was expired at ${grant.expiresAt} (its time ran out); request access again` } });
+    expect(fresh.json).toMatchObject({ error: { code: -31011, message: `grant ${grant.grantId} was expired at ${grant.expiresAt} (its time ran out); request access again` } });
     await client.close();
   });
 
@@ -59,7 +59,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     const { token } = await gw.grant('sql-echo');
     const res = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(res.status).toBe(403);
-    expect(res.json).toMatchObject({ error: { code: -32012, message: 'this grant is for target sql-echo, not everything; use /mcp/sql-echo or request access to everything' } });
+    expect(res.json).toMatchObject({ error: { code: -31012, message: 'this grant is for target sql-echo, not everything; use /mcp/sql-echo or request access to everything' } });
   });
 
   test('a token replayed on a session another grant began is refused; both sessions keep working', async () => {
@@ -69,7 +69,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     const cb = await connectClient(gw.url, 'everything', b.token);
     const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 7, method: 'tools/list' }, { authorization: `Bearer ${a.token}`, 'mcp-session-id': cb.transport.sessionId!, ...protocol });
     expect(res.status).toBe(403);
-    expect(res.json).toMatchObject({ error: { code: -32013, message: expect.stringContaining('was started with another grant') } });
+    expect(res.json).toMatchObject({ error: { code: -31013, message: expect.stringContaining('was started with another grant') } });
     await expect(ca.client.ping()).resolves.toEqual({});
     await expect(cb.client.ping()).resolves.toEqual({});
     await Promise.all([ca.client.close(), cb.client.close()]);
@@ -95,11 +95,11 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
 
     const unknownSession = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 2, method: 'ping' }, { ...auth, 'mcp-session-id': '00000000-0000-4000-8000-000000000000' });
     expect(unknownSession.status).toBe(404);
-    expect(unknownSession.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('start a new session with initialize') } });
+    expect(unknownSession.json).toMatchObject({ error: { code: -31014, message: expect.stringContaining('start a new session with initialize') } });
 
     const big = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x'.repeat(70_000) } } }, auth);
     expect(big.status).toBe(413);
-    expect(big.json).toMatchObject({ error: { code: -32052, message: 'the request body is larger than 65536 bytes; send smaller messages' } });
+    expect(big.json).toMatchObject({ error: { code: -31052, message: 'the request body is larger than 65536 bytes; send smaller messages' } });
 
     const unknownMethod = client.request({ method: 'no/such/method', params: {} }, z.object({}).passthrough());
     await expect(unknownMethod).rejects.toMatchObject({ code: -32601 });
@@ -116,7 +116,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     const echo = await client.callTool({ name: 'echo', arguments: { message: 'patient MRN-0012345 ssn 123-45-6789' } });
     expect(echo.content).toEqual([{ type: 'text', text: 'Echo: patient [MRN] ssn [SSN]' }]);
     await expect(client.callTool({ name: 'echo', arguments: { message: `x ${TestMasker.FAIL_MARKER}` } })).rejects.toMatchObject({
-      code: -32040, message: expect.stringContaining('withheld: PHI masking failed'),
+      code: -31040, message: expect.stringContaining('withheld: PHI masking failed'),
     });
     const recorded = JSON.stringify(gw.recorder.of(grant.requestId));
     expect(recorded).not.toContain('123-45-6789');
@@ -124,7 +124,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     expect(gw.recorder.of(grant.requestId)).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'request', tool: 'echo', arguments: { message: 'patient [MRN] ssn [SSN]' }, masked: [{ type: 'SSN', count: 1 }, { type: 'MRN', count: 1 }] }),
       expect.objectContaining({ type: 'response', outcome: 'ok', masked: [{ type: 'SSN', count: 1 }, { type: 'MRN', count: 1 }] }),
-      expect.objectContaining({ type: 'response', outcome: 'withheld', error: expect.objectContaining({ code: -32040 }) }),
+      expect.objectContaining({ type: 'response', outcome: 'withheld', error: expect.objectContaining({ code: -31040 }) }),
     ]));
     await client.close();
   });
@@ -136,7 +136,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     gw.recorder.failing = true;
     try {
       await expect(client.callTool({ name: 'echo', arguments: { message: 'unrecorded' } })).rejects.toMatchObject({
-        code: -32020, message: expect.stringContaining('the session recording did not take it'),
+        code: -31020, message: expect.stringContaining('the session recording did not take it'),
       });
       // Only the arguments were masked (for the record that failed); no result ever came back.
       expect(gw.masker.calls).toBe(before + 1);
@@ -160,15 +160,15 @@ describe('gateway: limits', () => {
     const { client } = await connectClient(gw.url, 'everything', token);
     const second = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(second.status).toBe(429);
-    expect(second.json).toMatchObject({ error: { code: -32051, message: expect.stringContaining('already has 1 live sessions (at most 1)') } });
+    expect(second.json).toMatchObject({ error: { code: -31051, message: expect.stringContaining('already has 1 live sessions (at most 1)') } });
 
     await expect(client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } })).rejects.toMatchObject({
-      code: -32060, message: expect.stringContaining('the upstream MCP server did not answer tools/call within 10000 ms'),
+      code: -31060, message: expect.stringContaining('the upstream MCP server did not answer tools/call within 10000 ms'),
     });
     // Twelve at once: the bucket (burst 6, 2 per second) cannot refill between them, however slow the machine.
     const pings = await Promise.all(Array.from({ length: 12 }, () => client.ping().then(() => undefined, (e: unknown) => e)));
     const limited = pings.find((e) => e !== undefined);
-    expect(String((limited as Error).message)).toMatch(/-32050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
+    expect(String((limited as Error).message)).toMatch(/-31050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
     await client.close();
   });
 });
@@ -196,11 +196,11 @@ targets:
 
   test('a server that exits at once, or cannot be spawned, fails initialize with a clear error and leaves no session', async () => {
     const broken = await gw.grant('broken');
-    await expect(connectClient(gw.url, 'broken', broken.token)).rejects.toThrow(/-32061.*the upstream MCP server closed the connection/);
+    await expect(connectClient(gw.url, 'broken', broken.token)).rejects.toThrow(/-31061.*the upstream MCP server closed the connection/);
     const missing = await gw.grant('missing');
     const res = await rawPost(gw.url, 'missing', initializeBody(), { authorization: `Bearer ${missing.token}` });
     expect(res.status).toBe(502);
-    expect(res.json).toMatchObject({ error: { code: -32061, message: 'the upstream MCP server for missing could not be started; try again or tell an operator' } });
+    expect(res.json).toMatchObject({ error: { code: -31061, message: 'the upstream MCP server for missing could not be started; try again or tell an operator' } });
     expect(gw.gateway.liveSessions()).toEqual([]);
   });
 });
@@ -217,7 +217,7 @@ describe('gateway: idle sessions', () => {
     const sessionId = transport.sessionId!;
     await eventually(() => gw.gateway.liveSessions().length === 0, 'the idle session to end');
     const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId, ...protocol });
-    expect(res.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('has ended (closed: no request for 15 s)') } });
+    expect(res.json).toMatchObject({ error: { code: -31014, message: expect.stringContaining('has ended (closed: no request for 15 s)') } });
     await client.close();
   });
 });
@@ -244,8 +244,8 @@ describe('gateway: fail closed when Redis stops mid-session', () => {
     const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' } } } satisfies JSONRPCMessage,
       { authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId!, ...protocol });
     expect(res.status).toBe(503);
-    expect(res.json).toMatchObject({ error: { code: -32020, message: expect.stringContaining('the grant store (Redis) did not answer') } });
-    await expect(client.ping()).rejects.toThrow(/-32020.*the grant store \(Redis\) did not answer/);
+    expect(res.json).toMatchObject({ error: { code: -31020, message: expect.stringContaining('the grant store (Redis) did not answer') } });
+    await expect(client.ping()).rejects.toThrow(/-31020.*the grant store \(Redis\) did not answer/);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(503);
 

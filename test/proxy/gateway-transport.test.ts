@@ -118,7 +118,7 @@ describe('gateway: the official MCP client through /mcp/<target> to server-every
     await eventually(() => !alive(pid!), 'the upstream process to exit');
     const res = await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 5, method: 'ping' }, { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' });
     expect(res.status).toBe(404);
-    expect(res.json).toMatchObject({ error: { code: -32014, message: expect.stringContaining('has ended (closed') } });
+    expect(res.json).toMatchObject({ error: { code: -31014, message: expect.stringContaining('has ended (closed') } });
     expect(gw.recorder.of(grant.requestId).at(-1)).toMatchObject({ type: 'session_end', reason: 'closed' });
   });
 
@@ -148,12 +148,12 @@ describe('gateway with the audit/ recorder: a leaky upstream tool cannot hand ou
     const { token, grant } = await gw.grant('everything');
     const c = await connectClient(gw.url, 'everything', token);
     await expect(c.client.callTool({ name: 'get-env', arguments: {} })).rejects.toMatchObject({
-      code: -32020, message: expect.stringMatching(/the response was withheld: it could not be recorded .*looks like a PEM private key/),
+      code: -31020, message: expect.stringMatching(/the response was withheld: it could not be recorded .*looks like a PEM private key/),
     });
     await expect(c.client.callTool({ name: 'echo', arguments: { message: 'fine' } })).resolves.toBeDefined();
     await endSession(c);
     const entries = (await gw.redis.xrange(`gatehouse:recording:${grant.requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as Record<string, unknown>);
     expect(JSON.stringify(entries)).not.toContain('PRIVATE KEY');
-    expect(entries).toContainEqual(expect.objectContaining({ type: 'response', messageId: 1, outcome: 'withheld', error: expect.objectContaining({ code: -32020 }) }));
+    expect(entries).toContainEqual(expect.objectContaining({ type: 'response', messageId: 1, outcome: 'withheld', error: expect.objectContaining({ code: -31020 }) }));
   });
 });

@@ -175,7 +175,7 @@ describe('gateway: cached grant checks stay fail closed', () => {
       await client.ping();
       if (i % 2) await gw.grants.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
       else await gw.grants.revocations().cut(grant.requestId, 'revoked in a test');
-      await expect(client.ping()).rejects.toThrow(/-32011|session .* has ended|-32015/);
+      await expect(client.ping()).rejects.toThrow(/-31011|session .* has ended|-31015/);
       await client.close().catch(() => undefined);
     }
   });

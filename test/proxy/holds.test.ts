@@ -137,7 +137,7 @@ describe('held commands: styles that fit real clients, withdrawal, the per-grant
     const c = await connectClient(gw.url, 'clinical', token);
     for (const n of [1, 2, 3]) expect(text(await c.client.callTool({ name: 'echo', arguments: { message: `UPDATE t SET a = ${n}` } }))).toMatch(/^Held for approval/);
     await expect(c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 4' } })).rejects.toMatchObject({
-      code: -32033, message: expect.stringMatching(/3 commands of this grant already wait for an approver \(at most 3 on clinical\)/),
+      code: -31033, message: expect.stringMatching(/3 commands of this grant already wait for an approver \(at most 3 on clinical\)/),
     });
     // Counted against the grant (and recorded in its next refusals window).
     const grantId = (await h.access.status(requestId)).grantId!;

@@ -98,7 +98,7 @@ describe('the gateway speaks 2026-07-28 statelessly next to the 2025 sessions', 
     const { token } = await gw.grant('sql-echo');
     const denied = await modernPost(gw.url, 'sql-echo', token, { method: 'tools/call', params: { name: 'echo', arguments: { message: 'DROP TABLE patients' } } });
     expect(denied.status).toBe(200);
-    expect(denied.json?.error).toMatchObject({ code: -32030, message: expect.stringMatching(/denied by policy/) });
+    expect(denied.json?.error).toMatchObject({ code: -31030, message: expect.stringMatching(/denied by policy/) });
   });
 
   test('bad input: unknown versions list the supported ones, a missing envelope key, a stale session id, a batch, no grant', async () => {

@@ -129,7 +129,7 @@ describe('held commands in the 2026-07-28 era: input_required, one run after app
     const ran = await retry(5);
     expect(ran.json?.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'Echo: UPDATE t SET a = 1' }] });
     const replayed = await retry(6);
-    expect(replayed.json?.error).toMatchObject({ code: -32031, message: expect.stringMatching(/already used: it runs once/) });
+    expect(replayed.json?.error).toMatchObject({ code: -31031, message: expect.stringMatching(/already used: it runs once/) });
     const forged = await modernPost(gw.url, 'clinical', token, { id: 7, method: 'tools/call', params: { name: 'echo', arguments: args, requestState: 'gh1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
     expect(forged.json?.error?.message).toMatch(/requestState is not one this gateway handed out/);
     await h.access.revoke(other.requestId, 'carol@example.org', 'test over').catch(() => undefined);

@@ -16,7 +16,7 @@ describe('RefusalTally: counting without writing per request', () => {
     const tally = new RefusalTally(recorder, quiet, 60_000);
     for (let i = 0; i < 100_000; i++) {
       const kind = i % 4 === 0 ? 'too_many_sessions' : i % 4 === 1 ? 'rate_limited' : i % 4 === 2 ? 'wrong_target' : 'id_in_use';
-      tally.note(grant, { status: kind === 'wrong_target' ? 403 : kind === 'id_in_use' ? 409 : 429, code: -32051, kind, message: `refused ${kind} #${i}` });
+      tally.note(grant, { status: kind === 'wrong_target' ? 403 : kind === 'id_in_use' ? 409 : 429, code: -31051, kind, message: `refused ${kind} #${i}` });
     }
     // Nothing written while counting: the flood costs no Redis write at all.
     expect(recorder.entries).toHaveLength(0);
@@ -52,9 +52,9 @@ describe('RefusalTally: counting without writing per request', () => {
   test('a window closes by itself and the next refusals open a new one', async () => {
     const recorder = new MemoryRecorder();
     const tally = new RefusalTally(recorder, quiet, 50);
-    tally.note(grant, { status: 429, code: -32050, kind: 'rate_limited', message: 'slow down' });
+    tally.note(grant, { status: 429, code: -31050, kind: 'rate_limited', message: 'slow down' });
     await eventually(() => recorder.entries.length === 1, 'the first window written');
-    tally.note(grant, { status: 429, code: -32050, kind: 'rate_limited', message: 'slow down' });
+    tally.note(grant, { status: 429, code: -31050, kind: 'rate_limited', message: 'slow down' });
     await eventually(() => recorder.entries.length === 2, 'the second window written');
     expect(recorder.entries.map((e) => e.total)).toEqual([1, 1]);
     await tally.close();
@@ -64,7 +64,7 @@ describe('RefusalTally: counting without writing per request', () => {
     const recorder = new MemoryRecorder();
     recorder.failing = true;
     const tally = new RefusalTally(recorder, quiet, 60_000);
-    tally.note(grant, { status: 429, code: -32051, kind: 'too_many_sessions', message: 'full' });
+    tally.note(grant, { status: 429, code: -31051, kind: 'too_many_sessions', message: 'full' });
     await expect(tally.close()).resolves.toBeUndefined();
     expect(tally.counted(grant.grantId)).toEqual({ too_many_sessions: 1 });
   });
@@ -119,8 +119,8 @@ describe('the gateway records refusals on a grant in its session recording (real
     expect(refusals[0]).toMatchObject({
       total,
       counts: expect.arrayContaining([
-        expect.objectContaining({ kind: 'too_many_sessions', status: 429, code: -32051, count: counted.too_many_sessions, example: expect.stringContaining('already has 1 live sessions (at most 1)') }),
-        expect.objectContaining({ kind: 'rate_limited', status: 429, code: -32050, count: counted.rate_limited, example: expect.stringContaining('too many messages for grant') }),
+        expect.objectContaining({ kind: 'too_many_sessions', status: 429, code: -31051, count: counted.too_many_sessions, example: expect.stringContaining('already has 1 live sessions (at most 1)') }),
+        expect.objectContaining({ kind: 'rate_limited', status: 429, code: -31050, count: counted.rate_limited, example: expect.stringContaining('too many messages for grant') }),
         expect.objectContaining({ kind: 'wrong_target', status: 403, count: 1 }),
         expect.objectContaining({ kind: 'session_not_found', status: 404, count: 1 }),
       ]),
@@ -133,7 +133,7 @@ describe('the gateway records refusals on a grant in its session recording (real
     expect(verifyArchive(serializeArchive(archive)).ok).toBe(true);
     const replay = replayText(archive);
     expect(replay).toMatch(new RegExp(`refusals\\s+${total} refused \\S+ \\.\\. \\S+: `));
-    for (const part of [`${counted.too_many_sessions} too_many_sessions (429/-32051)`, `${counted.rate_limited} rate_limited (429/-32050)`, '1 wrong_target (403/-32012)', '1 session_not_found (404/-32014)']) {
+    for (const part of [`${counted.too_many_sessions} too_many_sessions (429/-31051)`, `${counted.rate_limited} rate_limited (429/-31050)`, '1 wrong_target (403/-31012)', '1 session_not_found (404/-31014)']) {
       expect(replay).toContain(part);
     }
     await first.client.close();

@@ -238,7 +238,7 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
     for (const url of [b.url, a.url]) {
       const res = await rawPost(url, 'everything', echo(7, 'stolen'), stolen);
       expect(res.status).toBe(403);
-      expect(res.json).toMatchObject({ error: { code: -32013, message: expect.stringContaining('started with another grant') } });
+      expect(res.json).toMatchObject({ error: { code: -31013, message: expect.stringContaining('started with another grant') } });
     }
     expect(b.gateway.liveSessions()).toEqual([]);
     expect(a.gateway.liveSessions().map((x) => x.sessionId)).toEqual([s.id]);

@@ -23,13 +23,13 @@ describe('gateway: revocation cuts live sessions', () => {
     const started = Date.now();
     await gw.grants.deactivate({ grantId: revoked.grant.grantId, requestId: revoked.grant.requestId, target: 'everything', reason: 'revoked by dana.lead@example.org', at: new Date().toISOString() });
 
-    await expect(inFlight).rejects.toMatchObject({ code: -32015, message: expect.stringContaining(`grant ${revoked.grant.grantId} was revoked: revoked by dana.lead@example.org`) });
+    await expect(inFlight).rejects.toMatchObject({ code: -31015, message: expect.stringContaining(`grant ${revoked.grant.grantId} was revoked: revoked by dana.lead@example.org`) });
     await eventually(() => gw.gateway.liveSessions().every((s) => s.grantId !== revoked.grant.grantId), 'the sessions to end');
     await eventually(() => pids.every((pid) => !alive(pid)), 'the upstream processes to exit');
     process.stdout.write(`revocation: in-flight call answered and upstreams stopped ${Date.now() - started} ms after the event\n`);
 
     // Further requests get a clear answer, on the old session and for a new one.
-    await expect(a2.client.ping()).rejects.toThrow(new RegExp(`-32011.*grant ${revoked.grant.grantId} was revoked at .*revoked by dana.lead@example.org`));
+    await expect(a2.client.ping()).rejects.toThrow(new RegExp(`-31011.*grant ${revoked.grant.grantId} was revoked at .*revoked by dana.lead@example.org`));
     const again = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${revoked.token}` });
     expect(again.status).toBe(401);
     expect(again.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -47,7 +47,7 @@ describe('gateway: revocation cuts live sessions', () => {
     // Delete the record without publishing, as if the event were lost.
     await gw.redis.del(`gatehouse:grant:${GrantStore.hashToken(token)}`);
     await clockPasses(Date.now() + GRANT_CACHE_MAX_AGE_MS + 20);
-    await expect(client.ping()).rejects.toThrow(/-32011/);
+    await expect(client.ping()).rejects.toThrow(/-31011/);
     expect(grant.grantId).toBeDefined();
     await client.close();
   });

@@ -20,24 +20,24 @@ describe('gateway logs carry no secret', () => {
     const masked = await c.client.callTool({ name: 'echo', arguments: { message: 'SSN 123-45-6789' } });
     expect(JSON.stringify(masked.content)).toContain('[SSN]');
 
-    await expect(c.client.callTool({ name: 'echo', arguments: { message: TestMasker.FAIL_MARKER } })).rejects.toMatchObject({ code: -32040 });
+    await expect(c.client.callTool({ name: 'echo', arguments: { message: TestMasker.FAIL_MARKER } })).rejects.toMatchObject({ code: -31040 });
 
     gw.recorder.failing = true;
     try {
-      await expect(c.client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toMatchObject({ code: -32020 });
+      await expect(c.client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toMatchObject({ code: -31020 });
     } finally {
       gw.recorder.failing = false;
     }
 
-    await expect(c.client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } })).rejects.toMatchObject({ code: -32060 });
+    await expect(c.client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } })).rejects.toMatchObject({ code: -31060 });
 
     const wrongTarget = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${other.token}` });
-    expect(wrongTarget).toMatchObject({ status: 403, json: { error: { code: -32012 } } });
+    expect(wrongTarget).toMatchObject({ status: 403, json: { error: { code: -31012 } } });
     const forged = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}x` });
-    expect(forged).toMatchObject({ status: 401, json: { error: { code: -32011 } } });
+    expect(forged).toMatchObject({ status: 401, json: { error: { code: -31011 } } });
 
     await gw.grants.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: 'everything', reason: 'done', at: new Date().toISOString() });
-    await expect(c.client.ping()).rejects.toThrow(/-3201[15]/);
+    await expect(c.client.ping()).rejects.toThrow(/-3101[15]/);
     await eventually(() => !gw.gateway.liveSessions().some((s) => s.grantId === grant.grantId), 'the revoked session to be cut');
     await endSession(c).catch(() => undefined);
 

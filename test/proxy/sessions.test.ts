@@ -14,7 +14,7 @@ describe('gateway: sessions per grant that fit desktop clients', () => {
     const refused = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(refused.json).toMatchObject({ error: { code: -32051, message: expect.stringMatching(/already has 2 live sessions \(at most 2\) on everything, all in use: .* or once it has sent no request for 5 s; end one \(DELETE\) or retry in \d+ s/) } });
+    expect(refused.json).toMatchObject({ error: { code: -31051, message: expect.stringMatching(/already has 2 live sessions \(at most 2\) on everything, all in use: .* or once it has sent no request for 5 s; end one \(DELETE\) or retry in \d+ s/) } });
 
     // b keeps working; a (never used again) becomes the least recently used idle session.
     const c = await eventually(async () => {

@@ -91,7 +91,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
   });
 
   test('an export is denied; a write is held and approved; a write is held and denied; unparseable SQL is held', async () => {
-    await expect(query("COPY INTO @exports/patients FROM CLINICAL.PHI.PATIENTS")).rejects.toMatchObject({ code: -32030 });
+    await expect(query("COPY INTO @exports/patients FROM CLINICAL.PHI.PATIENTS")).rejects.toMatchObject({ code: -31030 });
     // With a progress token the client waits for the decision (the other hold style answers at once: holds.test.ts).
     const waiting = { onprogress: () => undefined, timeout: 120_000 };
 
@@ -106,7 +106,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
     held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'not without a ticket');
-    expect(await denied).toMatchObject({ code: -32031, message: expect.stringContaining('denied by alice@example.org') });
+    expect(await denied).toMatchObject({ code: -31031, message: expect.stringContaining('denied by alice@example.org') });
     expect(await admin.query('SELECT COUNT(*) AS N FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ N: 1 }]);
 
     const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
@@ -114,7 +114,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     expect(held.classes).toContain('unparseable');
     expect(held.risk).toBe('high');
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'rewrite it');
-    expect(await odd).toMatchObject({ code: -32031 });
+    expect(await odd).toMatchObject({ code: -31031 });
   });
 
   test('the recording holds what the client saw, masked, and no raw PHI or secret', async () => {

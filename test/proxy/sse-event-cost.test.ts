@@ -259,7 +259,7 @@ describe('gateway (events on, as deployed): SSE ids only where they can be used'
     const replayed = await readEvents(resumed, (e) => e.data.includes('"id":4'));
     resumed.destroy();
     const answer = JSON.parse(replayed[replayed.length - 1]!.data) as { error?: { code: number; message: string } };
-    expect(answer.error).toMatchObject({ code: -32020, message: expect.stringContaining('could not be recorded') });
+    expect(answer.error).toMatchObject({ code: -31020, message: expect.stringContaining('could not be recorded') });
     expect(replayed.map((e) => e.data).join('\n')).not.toContain(COMPLETED);
     // Nor is the result anywhere in the session's stored events.
     const tag = priming!.id!.slice(0, 16);
@@ -301,7 +301,7 @@ describe('gateway as deployed (auto-pipelined Redis): Redis stops while a call r
     await server.stop();
     const seen = await readEvents(call, (e) => e.data.includes('"id":5'));
     expect(seen.map((e) => e.data).join('\n')).not.toContain(COMPLETED);
-    expect(JSON.parse(seen[seen.length - 1]!.data)).toMatchObject({ id: 5, error: { code: -32020, message: expect.stringContaining('could not be recorded') } });
+    expect(JSON.parse(seen[seen.length - 1]!.data)).toMatchObject({ id: 5, error: { code: -31020, message: expect.stringContaining('could not be recorded') } });
     server = await startRedisServer({ dataDir, port: server.port! });
     await waitForRedis(redis, 15_000);
   });
