@@ -215,7 +215,7 @@ const gateway: ServiceEnvironment = {
     v('GATEHOUSE_GATEWAY_PUBLIC_URL', 'Base URL clients use (RFC 9728 protected-resource metadata); default from the Host header. Set it behind a load balancer.'),
     v('GATEHOUSE_GATEWAY_TLS_CERT_FILE', 'PEM certificate (chain) for HTTPS on the gateway\'s own listener, with HSTS; unset behind a TLS-terminating load balancer.'),
     v('GATEHOUSE_GATEWAY_TLS_KEY_FILE', 'PEM private key of GATEHOUSE_GATEWAY_TLS_CERT_FILE (a mounted secret).'),
-    v('GATEHOUSE_AUTHORIZATION_SERVERS', 'Authorization servers advertised in the metadata (comma or space separated).'),
+    v('GATEHOUSE_AUTHORIZATION_SERVERS', 'Refused (the gateway does not start): it accepts only its own grant tokens, so it advertises only its own authorization server (GATEHOUSE_OAUTH_ISSUER).'),
     v('GATEHOUSE_ACCESS_REQUEST_URL', 'Where a client without a grant is told to ask for one (401 answers).'),
     // proxy/oauth: the gateway's own OAuth authorization server (sign-in from any MCP client).
     v('GATEHOUSE_OAUTH_ISSUER', 'OpenID provider where people sign in to MCP clients; set, it turns the gateway\'s authorization server on (then GATEHOUSE_GATEWAY_PUBLIC_URL is required).'),

@@ -87,9 +87,12 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   /** The gateway's public base URL (RFC 9728 metadata, Host/Origin checks); else gatehouse.yaml's gateway.publicUrl; else loopback only. */
   publicUrl?: string;
-  /** Authorization servers to advertise in the protected resource metadata. */
-  authorizationServers?: string[];
-  /** The gateway's own OAuth authorization server (proxy/oauth): answers its paths, advertised by default. */
+  /**
+   * The gateway's own OAuth authorization server (proxy/oauth): answers its paths, and is the only
+   * one the protected resource metadata names. The gateway accepts no other tokens than the grant
+   * tokens it issues, and MCP 2026-07-28 (RFC 9728) lets a resource advertise only authorization
+   * servers whose tokens it accepts: without it the metadata names none.
+   */
   authorizationServer?: { handle(req: IncomingMessage, res: ServerResponse, issuer: string): Promise<boolean> };
   /** Where a person or agent asks for a grant (the Gatehouse API or docs). */
   accessRequestUrl?: string;
@@ -280,6 +283,8 @@ export class Gateway {
     const byHash = new Map<string, GatewaySession[]>();
     const now = Date.now();
     await this.modern.closeIdle(this.limits.sessionIdleMs);
+    // Listen streams whose grant is gone (a revocation event missed, e.g. across a Redis reconnect) end now.
+    await this.modern.sweepListens((hash) => this.options.grants.lookupByHash(hash));
     for (const s of [...this.sessions.values()]) {
       const idleMs = this.sessionLimits(this.targets.get(s.target)).idleMs;
       if (now - s.lastActivity > idleMs) {
@@ -361,7 +366,7 @@ export class Gateway {
     const body = req.method === 'POST' ? await this.readBody(req) : undefined;
     // A 2026-07-28 request (its `_meta` envelope says so) is served on its own, without a session.
     const era = classifyEra(req.method ?? '', req.headers, body);
-    if (era.kind !== 'legacy') return this.modern.handle(req, res, target, grant, era);
+    if (era.kind !== 'legacy') return this.modern.handle(req, res, target, grant, era, tokenHash);
 
     const sessionHeader = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
@@ -732,8 +737,7 @@ export class Gateway {
     }
     const doc = {
       resource: `${this.baseUrl(req)}/mcp/${target.name}`,
-      ...(this.options.authorizationServers?.length ? { authorization_servers: this.options.authorizationServers }
-        : this.options.authorizationServer ? { authorization_servers: [this.baseUrl(req)] } : {}),
+      ...(this.options.authorizationServer ? { authorization_servers: [this.baseUrl(req)] } : {}),
       bearer_methods_supported: ['header'],
       resource_name: `Gatehouse: ${target.description || target.name}`,
       ...(this.options.accessRequestUrl ? { resource_documentation: this.options.accessRequestUrl } : {}),

@@ -12,6 +12,14 @@ import { RedisCatalogStore } from './catalog-store';
 import { AuthorizationServer, oauthFromEnvironment } from './oauth';
 import { PhiMasker } from './phi-masker';
 
+/**
+ * GATEHOUSE_AUTHORIZATION_SERVERS once named other authorization servers (the OpenID provider) in
+ * the protected resource metadata. Their tokens are never accepted here (only grant tokens are), so
+ * a client sent there signed in for a token the gateway refuses; MCP 2026-07-28 (RFC 9728) names
+ * only authorization servers whose tokens the resource accepts. The gateway now refuses to start.
+ */
+export const ADVERTISED_SERVERS_REFUSED = 'GATEHOUSE_AUTHORIZATION_SERVERS is not accepted any more: the gateway accepts only the grant tokens its own authorization server issues, and MCP 2026-07-28 (RFC 9728) lets it advertise only authorization servers whose tokens it accepts; a client sent to another one would sign in for a token the gateway refuses. Unset it; to let MCP clients sign in, turn on the gateway\'s own authorization server (GATEHOUSE_OAUTH_ISSUER, GATEHOUSE_OAUTH_CLIENT_ID, GATEHOUSE_OAUTH_CLIENT_SECRET; docs/deployment.md), which the metadata then names.';
+
 export const DEFAULT_GATEWAY_PORT = 8788;
 
 export interface RunGatewayOptions {
@@ -36,6 +44,7 @@ export interface RunningGateway {
  */
 export async function startGatewayProcess(options: RunGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
+  if (env.GATEHOUSE_AUTHORIZATION_SERVERS) throw new Error(ADVERTISED_SERVERS_REFUSED);
   const log = options.log ?? createLogger('gateway');
   const config = options.config ?? loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
@@ -83,7 +92,6 @@ export async function startGatewayProcess(options: RunGatewayOptions = {}): Prom
       ...(authorizationServer ? { authorizationServer } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(env.GATEHOUSE_GATEWAY_PUBLIC_URL ? { publicUrl: env.GATEHOUSE_GATEWAY_PUBLIC_URL } : {}),
-      ...(env.GATEHOUSE_AUTHORIZATION_SERVERS ? { authorizationServers: env.GATEHOUSE_AUTHORIZATION_SERVERS.split(/[\s,]+/).filter(Boolean) } : {}),
       ...(env.GATEHOUSE_ACCESS_REQUEST_URL ? { accessRequestUrl: env.GATEHOUSE_ACCESS_REQUEST_URL } : {}),
       ...(tls ? { tls } : {}),
       log,

@@ -7,7 +7,7 @@ import type { ClientRegistry, OAuthClient } from './clients';
 import { signInClient } from './client-identity';
 import { OAuthError } from './errors';
 import { cookies, readForm, redirect } from './http';
-import { OAUTH_PATHS } from './metadata';
+import { canonicalResource, OAUTH_PATHS } from './metadata';
 import { errorPage, progressPage, requestPage } from './pages';
 import { cookieName, responseUrl, sha256, type Completion, type IssuedCode, type PendingAuthorization } from './pending';
 import { matchRedirectUri } from './redirect-uri';
@@ -75,7 +75,9 @@ export class AuthorizationFlow {
     if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) return back('invalid_request', 'code_challenge is not a base64url SHA-256 value');
     const resource = q.get('resource');
     if (!resource) return back('invalid_target', 'resource is required (RFC 8707): the MCP endpoint URL of the target, e.g. ' + `${issuer}/mcp/<target>`);
-    const target = targetOf(resource, issuer, this.d.config);
+    const canonical = canonicalResource(resource);
+    if (!canonical) return back('invalid_target', `${resource.slice(0, 300)} is not a resource indicator: an absolute https (or loopback http) URI without a fragment or credentials, e.g. ${issuer}/mcp/<target> (RFC 8707)`);
+    const target = targetOf(canonical, issuer, this.d.config);
     if (!target) return back('invalid_target', `${resource.slice(0, 300)} is not an MCP endpoint of this gateway (${this.d.config.targets.map((t) => `${issuer}/mcp/${t.name}`).join(', ')})`);
 
     const browserSecret = randomToken();
@@ -83,7 +85,7 @@ export class AuthorizationFlow {
     const identity = signInClient(client, redirectUri, this.d.clients.known);
     const pending: PendingAuthorization = {
       id: randomToken(24), issuer, client: { id: client.clientId, name: client.clientName, kind: client.kind }, identity,
-      redirectUri, ...(state !== undefined ? { state } : {}), codeChallenge: challenge, resource, target,
+      redirectUri, ...(state !== undefined ? { state } : {}), codeChallenge: challenge, resource: canonical, target,
       browserHash: sha256(browserSecret), csrf: randomToken(), signIn: checks, trail: [], createdAt: new Date().toISOString(),
     };
     pending.trail.push(this.event('client_identified', pending, identityLine(identity)));
@@ -323,8 +325,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The target a canonical resource indicator names on this gateway (issuer compared in canonical form too). */
 function targetOf(resource: string, issuer: string, config: GatehouseConfig): string | null {
-  const prefix = `${issuer}/mcp/`;
+  const prefix = `${canonicalResource(issuer) ?? issuer}/mcp/`;
   if (!resource.startsWith(prefix)) return null;
   const name = resource.slice(prefix.length);
   return config.targets.some((t) => t.name === name) ? name : null;

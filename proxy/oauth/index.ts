@@ -2,7 +2,7 @@
 // and the sign-in becomes an access request (see README.md beside this file).
 export { AuthorizationServer, type AuthorizationServerOptions } from './server';
 export { OAuthError, type OAuthErrorCode } from './errors';
-export { authorizationServerMetadata, resourceFor, OAUTH_PATHS } from './metadata';
+export { authorizationServerMetadata, canonicalResource, resourceFor, sameResource, OAUTH_PATHS } from './metadata';
 export { matchRedirectUri, redirectUriProblem } from './redirect-uri';
 export { fetchClientMetadataDocument, addressProblem, DEFAULT_METADATA_FETCH, type MetadataFetchLimits } from './client-metadata-document';
 export type { SignInSettings } from './sign-in';

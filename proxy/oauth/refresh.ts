@@ -1,6 +1,7 @@
 import type { GrantRecord } from '../../lib';
 import type { GrantPort } from './authorize';
 import { OAuthError } from './errors';
+import { sameResource } from './metadata';
 import { sha256 } from './pending';
 import { randomToken, type OAuthStore } from './store';
 import type { AuthorizationTrail } from './trail';
@@ -93,7 +94,7 @@ export async function refreshGrant(form: URLSearchParams, clientId: string, deps
   const remainingMs = grant ? Date.parse(grant.expiresAt) - Date.now() : 0;
   await deps.store.put('refresh-used', hash, chain, Math.max(remainingMs, 0) + AFTER_END_MS);
   const resource = form.get('resource');
-  if (resource !== null && resource !== chain.resource) throw new OAuthError('invalid_target', `the refresh token is for ${chain.resource}, not ${resource.slice(0, 300)}`);
+  if (resource !== null && !sameResource(resource, chain.resource)) throw new OAuthError('invalid_target', `the refresh token is for ${chain.resource}, not ${resource.slice(0, 300)}`);
   if (!grant || grant.target !== chain.target || remainingMs < 1000) throw new OAuthError('invalid_grant', ended);
   const next: RefreshChain = { ...chain, count: chain.count + 1 };
   // No token without a record.

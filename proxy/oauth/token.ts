@@ -2,6 +2,7 @@ import { safeEqual } from '../../lib';
 import type { GrantPort } from './authorize';
 import type { ClientRegistry } from './clients';
 import { OAuthError } from './errors';
+import { sameResource } from './metadata';
 import { s256, sha256, type IssuedCode } from './pending';
 import { issueRefreshToken, refreshGrant } from './refresh';
 import { randomToken, type OAuthStore } from './store';
@@ -67,7 +68,7 @@ export async function exchangeCode(
   if (!safeEqual(s256(verifier), issued.codeChallenge)) return refuse(new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256)'));
   const resource = form.get('resource');
   if (!resource) return refuse(new OAuthError('invalid_target', `resource is required (RFC 8707): ${issued.resource}`));
-  if (resource !== issued.resource) return refuse(new OAuthError('invalid_target', `the code was issued for ${issued.resource}, not ${resource.slice(0, 300)}`));
+  if (!sameResource(resource, issued.resource)) return refuse(new OAuthError('invalid_target', `the code was issued for ${issued.resource}, not ${resource.slice(0, 300)}`));
   const grant = await deps.grants.get(issued.grantId);
   const remainingMs = grant ? Date.parse(grant.expiresAt) - Date.now() : 0;
   if (!grant || grant.target !== issued.target || remainingMs < 1000) {

@@ -366,6 +366,56 @@ describe('the authorization server refuses bad input precisely and issues nothin
     expect(answer.get('error_description')).toContain('not verified');
   });
 
+  test('MCP 2026-07-28 resource indicators: an upper-case scheme names the same resource, the code is bound to the canonical form; a fragment, credentials or another path spelling are refused', async () => {
+    const upper = resource.replace(/^http:/, 'HTTP:');
+    expect(upper).not.toBe(resource);
+    const v = verifier();
+    const code = await codeFor({ code_challenge: challengeOf(v), resource: upper });
+    // Exchanged with the canonical spelling (or the upper-case one): the same resource.
+    const issued = await token({ code, code_verifier: v, resource });
+    expect(issued).toMatchObject({ status: 200, body: { token_type: 'Bearer', access_token: expect.stringMatching(/^ghg_/) } });
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: issued.body.refresh_token, resource: upper });
+    expect(refreshed).toMatchObject({ status: 200, body: { access_token: issued.body.access_token } });
+    const back = async (value: string) => {
+      const res = await fetch(authorizeUrl({ resource: value }), { redirect: 'manual' });
+      const location = new URL(res.headers.get('location')!);
+      expect(location.searchParams.get('iss')).toBe(base);
+      return { error: location.searchParams.get('error'), description: location.searchParams.get('error_description') };
+    };
+    expect(await back(`${resource}#frag`)).toMatchObject({ error: 'invalid_target', description: expect.stringContaining('not a resource indicator') });
+    expect(await back(resource.replace('://', '://carol@'))).toMatchObject({ error: 'invalid_target', description: expect.stringContaining('not a resource indicator') });
+    expect(await back(resource.replace('/mcp/', '/MCP/'))).toMatchObject({ error: 'invalid_target', description: expect.stringContaining('is not an MCP endpoint of this gateway') });
+    expect(await back(resource.replace('/mcp/', '/x/../mcp/'))).toMatchObject({ error: 'invalid_target' });
+  });
+
+  test('MCP 2026-07-28 / RFC 9728: the metadata names only the gateway\'s own authorization server, under the exact issuer its RFC 8414 metadata states; challenges point at the metadata; a token in the query string is no token', async () => {
+    const prm = await (await fetch(`${base}/.well-known/oauth-protected-resource/mcp/everything`)).json() as { resource: string; authorization_servers: string[] };
+    expect(prm.resource).toBe(resource);
+    expect(prm.authorization_servers).toEqual([base]);
+    for (const server of prm.authorization_servers) {
+      const metadata = await (await fetch(`${server}/.well-known/oauth-authorization-server`)).json() as { issuer: string };
+      expect(metadata.issuer).toBe(server); // byte for byte: clients compare it so (RFC 8414 §3.3)
+    }
+    const metadataUrl = `resource_metadata="${base}/.well-known/oauth-protected-resource/mcp/everything"`;
+    const mcp = (headers: Record<string, string>, url = resource) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const none = await mcp({});
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toContain(metadataUrl);
+    const stale = await mcp({ authorization: 'Bearer ghg_not-a-grant' });
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(stale.headers.get('www-authenticate')).toContain(metadataUrl);
+    // Tokens travel in the Authorization header only (OAuth 2.1 §5.1.1): one in the URL is ignored, so the request has none.
+    const v = verifier();
+    const good = await token({ code: await codeFor({ code_challenge: challengeOf(v) }), code_verifier: v });
+    const inQuery = await mcp({}, `${resource}?access_token=${encodeURIComponent(good.body.access_token)}`);
+    expect(inQuery.status).toBe(401);
+    // A grant for another target: refused with a challenge that names that target's metadata.
+    const elsewhere = await mcp({ authorization: `Bearer ${good.body.access_token}` }, `${base}/mcp/other`);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.headers.get('www-authenticate')).toContain(`resource_metadata="${base}/.well-known/oauth-protected-resource/mcp/other"`);
+  });
+
   test('forms from elsewhere, without the browser cookie or the CSRF token, are refused', async () => {
     const page = await newPage();
     await page.goto(authorizeUrl({}), { waitUntil: 'domcontentloaded' });

@@ -1,5 +1,6 @@
 import { parseConfig } from '../../policy';
-import { addressProblem, DEFAULT_METADATA_FETCH, fetchClientMetadataDocument, matchRedirectUri, oauthFromEnvironment, redirectUriProblem, signInClient, skeleton } from '../../proxy/oauth';
+import { ADVERTISED_SERVERS_REFUSED, startGatewayProcess } from '../../proxy/run';
+import { addressProblem, canonicalResource, DEFAULT_METADATA_FETCH, fetchClientMetadataDocument, matchRedirectUri, oauthFromEnvironment, redirectUriProblem, signInClient, skeleton } from '../../proxy/oauth';
 
 const OAUTH_TEST_CONFIG = `
 version: 1
@@ -90,5 +91,19 @@ describe('authorization server rules', () => {
     const document = signInClient({ clientId: 'https://claude.evil.example/client.json', clientName: 'Claude Desktop', redirectUris: [], kind: 'metadata_document' }, 'http://127.0.0.1/cb', known);
     expect(document).toMatchObject({ nameVerified: false, verified: expect.stringContaining('fetched from claude.evil.example'), impersonates: 'Claude Desktop (pre-registered client claude-desktop)' });
     expect(skeleton('rn')).toBe(skeleton('m'));
+  });
+
+  test('resource indicators (MCP 2026-07-28 "Canonical Server URI"): scheme and host compared in lower case, the rest exactly; fragments and credentials are not resource indicators', () => {
+    expect(canonicalResource('HTTPS://Gateway.Example.ORG/mcp/everything')).toBe('https://gateway.example.org/mcp/everything');
+    expect(canonicalResource('https://gateway.example.org:8443/mcp/Everything')).toBe('https://gateway.example.org:8443/mcp/Everything');
+    expect(canonicalResource('https://gateway.example.org/mcp/x/../everything')).toBe('https://gateway.example.org/mcp/x/../everything');
+    for (const bad of ['gateway.example.org/mcp/x', 'https://gateway.example.org/mcp/x#f', 'https://user@gateway.example.org/mcp/x', 'ftp://gateway.example.org/mcp/x', 'https:///mcp/x', '']) {
+      expect({ bad, canonical: canonicalResource(bad) }).toEqual({ bad, canonical: null });
+    }
+  });
+
+  test('GATEHOUSE_AUTHORIZATION_SERVERS is refused at start: the metadata may name only an authorization server whose tokens the gateway accepts (its own)', async () => {
+    await expect(startGatewayProcess({ env: { GATEHOUSE_AUTHORIZATION_SERVERS: 'https://idp.example.org' } })).rejects.toThrow(ADVERTISED_SERVERS_REFUSED);
+    expect(ADVERTISED_SERVERS_REFUSED).toMatch(/GATEHOUSE_OAUTH_ISSUER/);
   });
 });
