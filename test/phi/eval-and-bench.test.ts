@@ -28,8 +28,16 @@ describe('eval:phi and bench:phi', () => {
     expect(result.stdout).toMatch(/Name recall per locale[\s\S]*zh_CN\s+\d+ names\s+recall [\d.]+\s+strict [\d.]+/);
     expect(result.stdout).toMatch(/PHI-free clinical corpus: \d{3,} sentences, \d+ chars, \d+ masked/);
     expect(result.stdout).toMatch(/type\s+gold\s+found\s+pred\s+precision\s+recall\s+F2\s+strict/);
+    // Issue 17's fifth round: the blind fifth set is scored and held to its floor.
+    expect(result.stdout).toMatch(/Held-out set 5 \(blind.*: 300 documents/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
+  });
+
+  it('eval:phi --misses never lists what the blind fifth set misses (reading them would be tuning on it)', () => {
+    const result = run('phi/eval/run.ts', '--misses');
+    expect(result.stdout).toMatch(/MISS Held-out set 4 /);
+    expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 5/);
   });
 
   it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
