@@ -1,7 +1,9 @@
 // The client-facing SSE event store writes only what a client could ever ask for again
 // (proxy/event-store.ts): a priming event costs no Redis write and still resumes; an answer that
-// opens its stream is sent without an id and not stored. Real Redis; the gateway process as
-// deployed (events on) for the end-to-end cases.
+// opens its stream is sent without an id and not stored; a kept answer's event is written in the
+// same Redis script as its record (never without it). Real Redis; the gateway process as deployed
+// (events on, auto-pipelined Redis) for the end-to-end cases, including a sealed recording and a
+// Redis that stops mid-call.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
