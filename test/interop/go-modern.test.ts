@@ -1,11 +1,15 @@
 import { createInterface } from 'node:readline';
-import { buildGoClient, goToolchain, runGoClient, startInteropStack, type InteropStack } from './support';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildGoClient, goToolchain, INTEROP_CALLS, runGoClient, startInteropStack, type InteropStack } from './support';
 
 // The official Go SDK v1.8 (test/interop/go-modern-client) through the gateway without pinning a
 // version: it opens with server/discover at 2026-07-28 and, offered that revision, speaks it
 // statelessly (no initialize, no Mcp-Session-Id, the version on every request); list and a masked
-// read follow. Before issue 24 its probe got 400 and it fell back to initialize. Only a machine
-// without any Go toolchain skips, and says so.
+// read follow, then two held writes in the revision's own encoding: the gateway answers
+// input_required (an elicitation saying who decides, where, until when), the SDK asks its handler,
+// which waits until the test has decided in the access workflow, and retries with the
+// requestState: approved runs once, denied says who and why. Before issue 24 its probe got 400 and
+// it fell back to initialize. Only a machine without any Go toolchain skips, and says so.
 const go = goToolchain();
 if (!go) process.stderr.write('[interop] SKIPPED: no Go toolchain (GO, /usr/local/go/bin/go or go on PATH); the Go SDK client cannot be built\n');
 const describeWithGo = go ? describe : describe.skip;
@@ -21,10 +25,30 @@ describeWithGo('the official Go MCP SDK v1.8 negotiating 2026-07-28 through the 
   }, 400_000);
   afterAll(async () => { await stack?.close(); });
 
-  test('discover at 2026-07-28, stateless list and masked read, nothing of a session', async () => {
+  test('discover at 2026-07-28, stateless list and masked read, a held write approved and one denied through input_required, nothing of a session', async () => {
     const { child, exited, stderr } = runGoClient(binary, stack);
     const steps: Step[] = [];
-    for await (const line of createInterface({ input: child.stdout })) steps.push(JSON.parse(line) as Step);
+    // The first held command is approved, the second denied; each only once its elicitation reached the client.
+    const decided = new Map<string, boolean>();
+    const reactions: Promise<unknown>[] = [];
+    const react = async (step: Step) => {
+      const commandId = /command (cmd_\w+)/i.exec(String(step.message))?.[1];
+      if (!commandId) throw new Error(`the held answer names no command: ${String(step.message)}`);
+      if (decided.has(commandId)) {
+        await sleep(500); // the decision is on its way to this gateway's board: let the SDK retry once more
+      } else {
+        const approve = decided.size === 0;
+        decided.set(commandId, approve);
+        await stack.h.access.decideCommand(stack.requestId, commandId, 'bob@example.org', approve, approve ? undefined : 'no writes to patients today');
+      }
+      child.stdin.write('continue\n');
+    };
+    for await (const line of createInterface({ input: child.stdout })) {
+      const step = JSON.parse(line) as Step;
+      steps.push(step);
+      if (step.step === 'held') reactions.push(react(step));
+    }
+    await Promise.all(reactions);
     process.stderr.write(`[interop go-sdk modern] ${JSON.stringify(steps)}\n`);
     expect({ code: await exited, stderr: stderr(), failed: steps.find((s) => s.step === 'failed') }).toEqual({ code: 0, stderr: '', failed: undefined });
     const by = (name: string) => steps.find((s) => s.step === name);
@@ -34,6 +58,17 @@ describeWithGo('the official Go MCP SDK v1.8 negotiating 2026-07-28 through the 
     expect(by('list')?.tools).toEqual(expect.arrayContaining(['echo']));
     expect(by('read')).toMatchObject({ isError: false, text: "Echo: SELECT name FROM clinical.phi.patients WHERE mrn = '[MRN]'" });
     expect(String(by('read')?.text)).not.toContain('MRN-0012345');
+    // The held writes: form elicitation (the Go client declares form mode only) saying who decides and where.
+    const held = steps.filter((s) => s.step === 'held');
+    expect(held[0]).toMatchObject({ mode: 'form', message: expect.stringMatching(/held for approval/i) });
+    expect(String(held[0]?.message)).not.toContain('MRN-0012345');
+    expect([...decided.values()]).toEqual([true, false]);
+    expect(by('approved')).toMatchObject({ isError: false, text: "Echo: UPDATE clinical.phi.patients SET city = 'Boston' WHERE mrn = '[MRN]'" });
+    expect(by('denied')).toMatchObject({ isError: true, text: expect.stringMatching(/^Denied: command cmd_\w+ was denied by bob@example\.org at .*: no writes to patients today\. It was not run\.$/) });
+    const [approvedId, deniedId] = [...decided.keys()];
+    const commands = (await stack.h.access.status(stack.requestId)).commands;
+    expect(commands.find((c) => c.commandId === approvedId)?.outcome).toBe('approved');
+    expect(commands.find((c) => c.commandId === deniedId)?.outcome).toBe('denied');
     // Every request after the discover is a POST at 2026-07-28: no initialize, no GET stream, no DELETE.
     const requests = by('closed')?.requests as string[];
     expect(requests.every((r) => /^POST \S+ 2026-07-28$/.test(r))).toBe(true);
@@ -42,5 +77,10 @@ describeWithGo('the official Go MCP SDK v1.8 negotiating 2026-07-28 through the 
     const recorded = stack.gw.recorder.of(stack.requestId).filter((e) => e.type === 'request');
     expect(JSON.stringify(recorded)).toContain('tools/call');
     expect(JSON.stringify(recorded)).not.toContain('MRN-0012345');
-  }, 180_000);
+    // The approved write reached the upstream once; the denied one never did.
+    const responses = stack.gw.recorder.of(stack.requestId).filter((e) => e.type === 'response');
+    expect(responses.filter((e) => JSON.stringify(e).includes("SET city = 'Boston'")).length).toBe(1);
+    expect(JSON.stringify(responses)).not.toContain("SET city = 'Salem'");
+    expect(INTEROP_CALLS.waitedWrite).toContain("SET city = 'Salem'");
+  }, 240_000);
 });

@@ -3,10 +3,17 @@
 // the SDK opens with server/discover at its latest revision (2026-07-28) and speaks it statelessly
 // when the server offers it, falling back to initialize otherwise. One line of JSON per step.
 //
+// The held writes use the revision's own mechanism: the gateway answers a held tools/call with an
+// input_required result (an elicitation telling who decides, where, until when); the SDK hands it
+// to the elicitation handler below, which says "held" and waits for a line on stdin (the test
+// decides in the access workflow, then writes one), and the SDK retries the call with the
+// requestState: the gateway then runs it once (approved) or says who denied it and why.
+//
 //	GATEHOUSE_MCP_URL=http://127.0.0.1:PORT/mcp/TARGET GATEHOUSE_GRANT_TOKEN=ghg_... go-modern-client
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,7 +74,17 @@ func run() error {
 	ctx := context.Background()
 	var mu sync.Mutex
 	var seen []string
-	client := mcp.NewClient(&mcp.Implementation{Name: "gatehouse-interop-go-sdk-modern", Version: "1.0.0"}, nil)
+	stdin := bufio.NewScanner(os.Stdin)
+	rounds := 0
+	elicit := func(ctx context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+		rounds++
+		say("held", map[string]any{"mode": req.Params.Mode, "message": req.Params.Message, "round": rounds})
+		if !stdin.Scan() {
+			return &mcp.ElicitResult{Action: "cancel"}, nil
+		}
+		return &mcp.ElicitResult{Action: "accept", Content: map[string]any{}}, nil
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: "gatehouse-interop-go-sdk-modern", Version: "1.0.0"}, &mcp.ClientOptions{ElicitationHandler: elicit})
 	transport := &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearer{token, http.DefaultTransport, &mu, &seen}}, MaxRetries: -1}
 	session, err := client.Connect(ctx, transport, nil)
 	if err != nil {
@@ -94,6 +111,20 @@ func run() error {
 		return fmt.Errorf("read: %w", err)
 	}
 	say("read", map[string]any{"text": text(read), "isError": read.IsError})
+
+	if write := os.Getenv("INTEROP_WRITE"); write != "" {
+		approved, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"message": write}})
+		if err != nil {
+			return fmt.Errorf("held write: %w", err)
+		}
+		say("approved", map[string]any{"text": text(approved), "isError": approved.IsError, "rounds": rounds})
+		rounds = 0
+		denied, err := session.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"message": os.Getenv("INTEROP_WAITED_WRITE")}})
+		if err != nil {
+			return fmt.Errorf("denied write: %w", err)
+		}
+		say("denied", map[string]any{"text": text(denied), "isError": denied.IsError, "rounds": rounds})
+	}
 
 	if err := session.Close(); err != nil {
 		return fmt.Errorf("close: %w", err)
