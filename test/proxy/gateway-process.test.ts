@@ -48,6 +48,32 @@ describe('the gateway process (gatehouse gateway)', () => {
     }
   });
 
+  test('as deployed (auto-pipelined command connection): the first call after a revocation returns is refused, on a warm session', async () => {
+    const running = await startGatewayProcess({ env: env(), port: 0 });
+    const redis = connectRedis(testRedisUrl());
+    try {
+      await waitForRedis(redis);
+      const grants = new GrantStore(redis, Buffer.from(keys.GATEHOUSE_GRANT_TOKEN_KEY, 'base64'));
+      const vault = new RedisSecretVault(redis, Buffer.from(keys.GATEHOUSE_ENCRYPTION_KEY, 'base64'));
+      for (let i = 0; i < 4; i++) {
+        const requestId = newRequestId();
+        const grantId = newGrantId();
+        await vault.put(`cred_${requestId}`, 'not-a-real-key', 60_000);
+        await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() });
+        const c = await connectClient(running.url, 'everything', grants.tokenFor(grantId));
+        // Several calls in flight at once: their Redis commands share pipelined writes.
+        await Promise.all([c.client.ping(), c.client.callTool({ name: 'echo', arguments: { message: 'a' } }), c.client.callTool({ name: 'echo', arguments: { message: 'b' } })]);
+        if (i % 2) await grants.deactivate({ grantId, requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
+        else await grants.revocations().cut(requestId, 'revoked in a test');
+        await expect(c.client.callTool({ name: 'echo', arguments: { message: 'after' } })).rejects.toThrow(/-31011|session .* has ended|-31015/);
+        await c.client.close().catch(() => undefined);
+      }
+    } finally {
+      redis.disconnect();
+      await running.close();
+    }
+  });
+
   test('refuses to start without its keys', async () => {
     const { GATEHOUSE_ENCRYPTION_KEY: _omit, ...rest } = env();
     await expect(startGatewayProcess({ env: rest, port: 0 })).rejects.toThrow('missing GATEHOUSE_ENCRYPTION_KEY');
