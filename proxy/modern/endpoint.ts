@@ -35,6 +35,8 @@ export class ModernEndpoint {
   private readonly upstreams: GrantUpstreams;
   /** Open subscriptions/listen streams of this process, by grant: revocation, expiry and shutdown end them. */
   private readonly listens = new Map<string, Set<AbortController>>();
+  /** The token hash each listening grant was presented with (the sweep looks the grant up by it). */
+  private readonly listenTokens = new Map<string, string>();
   /** Requests running in this process, by grant and the client's id: what a `notifications/cancelled` can reach. */
   private readonly running = new Map<string, Set<AnswerStream>>();
 
@@ -43,7 +45,7 @@ export class ModernEndpoint {
     this.upstreams = new GrantUpstreams(options.log, options.limits.upstreamTimeoutMs);
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, era: Exclude<Era, { kind: 'legacy' }>): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, target: TargetConfig, grant: GrantRecord, era: Exclude<Era, { kind: 'legacy' }>, tokenHash?: string): Promise<void> {
     const state = this.state;
     if (!state) {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'this gateway has no shared state store (Redis) for 2026-07-28 requests, so it does not serve them; use the 2025 revision (initialize) or ask an operator', 503, {}, era.kind === 'modern' ? era.message.id : null);
@@ -67,7 +69,7 @@ export class ModernEndpoint {
       return;
     }
     const stream = new AnswerStream(res, AnswerStream.accepts(req));
-    const listening = era.message.method === 'subscriptions/listen' ? this.openListen(grant) : undefined;
+    const listening = era.message.method === 'subscriptions/listen' ? this.openListen(grant, tokenHash) : undefined;
     const key = runningKey(grant.grantId, era.message.id);
     const running = this.running.get(key) ?? new Set<AnswerStream>();
     running.add(stream);
@@ -108,7 +110,7 @@ export class ModernEndpoint {
    * A listen stream's end signal, aborted on revocation (revoke), at the grant's expiry, or when
    * the gateway stops; at most MAX_LISTENS per grant in this process (a client cannot pile up streams).
    */
-  private openListen(grant: GrantRecord): { signal: AbortSignal; close(): void } {
+  private openListen(grant: GrantRecord, tokenHash: string | undefined): { signal: AbortSignal; close(): void } {
     const open = this.listens.get(grant.grantId) ?? new Set<AbortController>();
     if (open.size >= MAX_LISTENS) {
       throw new GatewayError(GatewayErrorCode.TooManySessions, `grant ${grant.grantId} already has ${open.size} subscriptions/listen streams open on this gateway (at most ${MAX_LISTENS}); close one, or use one stream with a wider filter`, 429);
@@ -116,6 +118,7 @@ export class ModernEndpoint {
     const controller = new AbortController();
     open.add(controller);
     this.listens.set(grant.grantId, open);
+    if (tokenHash) this.listenTokens.set(grant.grantId, tokenHash);
     const expiry = setTimeout(() => controller.abort(new Error(`grant ${grant.grantId} expired at ${grant.expiresAt}`)), Math.min(Math.max(0, Date.parse(grant.expiresAt) - Date.now()), 2_147_483_647));
     expiry.unref();
     return {
@@ -123,13 +126,35 @@ export class ModernEndpoint {
       close: () => {
         clearTimeout(expiry);
         open.delete(controller);
-        if (!open.size && this.listens.get(grant.grantId) === open) this.listens.delete(grant.grantId);
+        if (!open.size && this.listens.get(grant.grantId) === open) {
+          this.listens.delete(grant.grantId);
+          this.listenTokens.delete(grant.grantId);
+        }
       },
     };
   }
 
+  /**
+   * Re-checks the grant of every open listen stream (the gateway's sweep): one whose grant is gone
+   * ends now, as on a revocation event. A lookup that fails leaves the stream (like a 2025 session);
+   * the revocation event and the expiry timer still end it.
+   */
+  async sweepListens(lookupByHash: (tokenHash: string) => Promise<GrantRecord | null>): Promise<void> {
+    for (const [grantId, hash] of [...this.listenTokens]) {
+      let grant: GrantRecord | null;
+      try {
+        grant = await lookupByHash(hash);
+      } catch {
+        return;
+      }
+      if (grant) continue;
+      for (const listen of this.listens.get(grantId) ?? []) listen.abort(new Error(`grant ${grantId} is no longer active (revoked or expired)`));
+    }
+  }
+
   async closeIdle(idleMs: number): Promise<void> {
-    await this.upstreams.closeIdle(idleMs);
+    // A grant listening for changes keeps its upstream link: the stream needs it.
+    await this.upstreams.closeIdle(idleMs, (grantId) => this.listens.has(grantId));
   }
 
   async close(): Promise<void> {

@@ -52,10 +52,10 @@ export class GrantUpstreams {
     await known.link.then((l) => l.close(), () => undefined);
   }
 
-  /** Closes links unused for `idleMs`. */
-  async closeIdle(idleMs: number): Promise<void> {
+  /** Closes links unused for `idleMs`, except those `inUse` says something still holds (a listen stream). */
+  async closeIdle(idleMs: number, inUse: (grantId: string) => boolean = () => false): Promise<void> {
     const now = Date.now();
-    await Promise.all([...this.links].filter(([, l]) => now - l.lastUsed > idleMs).map(([grantId]) => this.close(grantId)));
+    await Promise.all([...this.links].filter(([grantId, l]) => now - l.lastUsed > idleMs && !inUse(grantId)).map(([grantId]) => this.close(grantId)));
   }
 
   async closeAll(): Promise<void> {

@@ -120,7 +120,7 @@ export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filte
   for (const uri of honoured.resourceSubscriptions ?? []) {
     void link.call('resources/unsubscribe', { uri }, { timeoutMs: deps.timeoutMs }).catch(() => undefined);
   }
-  const revoked = end.kind === 'ended' && /revoked|expired/.test(end.reason);
+  const revoked = end.kind === 'ended' && /revoked|expired|no longer active/.test(end.reason);
   const answer: ListenAnswer = end.kind === 'ended' && !revoked
     ? { jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: id, [SERVER_INFO_META_KEY]: GATEWAY_INFO } } }
     : { jsonrpc: '2.0', id, error: { code: revoked ? GatewayErrorCode.GrantInactive : end.kind === 'gone' ? GatewayErrorCode.UpstreamFailed : GatewayErrorCode.InvalidRequest, message: `the subscription ended: ${end.reason}` } };

@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
+import { GrantStore } from '../../lib';
 import { GatewayErrorCode } from '../../proxy';
 import { connectV2, envelope, MODERN } from './modern-support';
 import { eventually, startTestGateway, type TestGateway } from './support';
@@ -22,7 +23,7 @@ async function rawListen(url: string, token: string, id: number, notifications: 
 describe('subscriptions/listen: one stream of masked change notifications per listen, ended when the grant ends', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ limits: { upstreamTimeoutMs: 30_000 } });
+    gw = await startTestGateway({ limits: { upstreamTimeoutMs: 30_000, sweepIntervalMs: 500 } });
   });
   afterAll(async () => {
     await gw?.close();
@@ -70,6 +71,18 @@ describe('subscriptions/listen: one stream of masked change notifications per li
     expect(events[0]).toMatchObject({ method: 'notifications/subscriptions/acknowledged', params: { notifications: { toolsListChanged: true }, _meta: { 'io.modelcontextprotocol/subscriptionId': 5 } } });
     expect(events.at(-1)).toMatchObject({ id: 5, error: { code: GatewayErrorCode.GrantInactive, message: expect.stringContaining('expired') } });
     expect(gw.recorder.of(grant.requestId).find((e) => e.type === 'response' && e.messageId === 5)).toMatchObject({ outcome: 'denied' });
+  });
+
+  test('a revocation event that never arrived: the gateway\'s sweep finds the grant gone and ends the stream (fail closed)', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const res = await rawListen(gw.url, token, 6, { toolsListChanged: true });
+    expect(res.status).toBe(200);
+    // The grant's record disappears with no event on the revocation channel (as if it was published while this gateway's subscriber was reconnecting).
+    await gw.redis.del(`gatehouse:grant:${GrantStore.hashToken(token)}`);
+    const text = await res.text();
+    const last = text.split('\n\n').filter((e) => e.includes('data: ')).map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as Record<string, unknown>).at(-1);
+    expect(last).toMatchObject({ id: 6, error: { code: GatewayErrorCode.GrantInactive, message: expect.stringContaining('no longer active') } });
+    expect(gw.recorder.of(grant.requestId).find((e) => e.type === 'response' && e.messageId === 6)).toMatchObject({ outcome: 'denied' });
   });
 
   test('bad input and hostile use: no stream without Accept: text/event-stream, a malformed filter, more than four streams per grant', async () => {
