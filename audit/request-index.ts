@@ -121,14 +121,17 @@ function decodeCursor(page: string): Cursor {
   return { t: c.t as number, id: c.id };
 }
 
+/** Every status a closed workflow can have, as visibility queries name them. */
+const CLOSED_STATUSES = ['Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut', 'ContinuedAsNew'] as const;
+
 /** Newest first: later start, then (same millisecond) the larger id. */
 const newestFirst = (a: RequestRow, b: RequestRow) => b.startTime.getTime() - a.startTime.getTime() || (a.requestId < b.requestId ? 1 : a.requestId > b.requestId ? -1 : 0);
 
 /**
  * Requests strictly newest first by start time, open and closed together, one page per call.
  * Visibility has no ORDER BY (the SQL stores list open workflows by start time, newest first,
- * then closed ones by close time), so a page is the merge of two scans, each stopped as soon
- * as nothing later in it can belong to the page:
+ * then closed ones by close time), so a page is the merge of scans, one per status, each stopped
+ * as soon as nothing later in it can belong to the page:
  * - open requests arrive by start time, newest first: the first pageSize+1 after the cursor;
  * - closed ones arrive by close time, newest first, and a request closes after it starts: once a
  *   row closed before the (pageSize+1)-th start collected so far, no later row can enter.
@@ -148,13 +151,14 @@ export class RequestIndex {
     const query = visibilityQuery({ ...filters, ...(upper && (!filters.to || upper < filters.to) ? { to: upper } : {}) });
     const isAfterCursor = (r: RequestRow) => !after || r.startTime.getTime() < after.t || (r.startTime.getTime() === after.t && r.requestId < after.id);
     const want = pageSize + 1;
-    const [open, closed] = await Promise.all([
+    // One scan per status: each is an index seek in SQL visibility (by_status), where "!= 'Running'" would read past every open row.
+    const scans = await Promise.all([
       this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime),
-      this.scan(`${query} AND ExecutionStatus != 'Running'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime),
+      ...CLOSED_STATUSES.map((status) => this.scan(`${query} AND ExecutionStatus = '${status}'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime)),
     ]);
     const seen = new Set<string>();
-    // A request that closed between the two scans may be in both.
-    const merged = [...open, ...closed].filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
+    // A request that closed between the scans may be in two.
+    const merged = scans.flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
     const rows = merged.slice(0, pageSize);
     return { rows, ...(merged.length > pageSize && rows.length ? { next: encodeCursor(rows[rows.length - 1]!) } : {}) };
   }
