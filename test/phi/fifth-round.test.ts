@@ -110,3 +110,13 @@ describe('phones in national and URI forms', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('dates with the month in Roman numerals', () => {
+  it.each(['13/XII/1942', '4.III.1957', '2-iv-2001'])('%s is masked', (date) => {
+    expect(mask(`seen ${date} in clinic`)).toBe('seen [DATE] in clinic');
+  });
+
+  it.each(['take 2 x 2000 mg', 'grade II/III lesion', 'stage 3-IV-2020x'])('"%s" stays readable', (text) => {
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -42,6 +42,9 @@ const WORLD_MONTH_WORDS: ReadonlySet<string> = new Set(WORLD_MONTHS);
 const WORLD_DAY_MONTH_YEAR = new RegExp(`[0-3]?\\d\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?([A-Za-zéûçäëåø]{3,10})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)`, 'g');
 const LETTER_OR_DIGIT_BEFORE = /[\p{L}\p{N}]/u;
 /** "1943年11月6日", "1943년 11월 6일": CJK dates. */
+/** "13/XII/1942", "4.III.1957", "2-iv-2001" (never spaces: "2 x 2000 mg" is a dose): a month in Roman numerals, as Polish, Romanian, Italian and Czech records write it. */
+const ROMAN_MONTH_DATE = /(?<![\dA-Za-z/.])([0-3]?\d)([/.-])(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I|xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\2((?:1[89]|20)\d{2})(?![\dA-Za-z])/g;
+const ROMAN_MONTHS = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
 const CJK_DATE = /(?<!\d)(?:1[89]\d{2}|2[01]\d{2})[ ]?[年년][ ]?[01]?\d[ ]?[月월][ ]?[0-3]?\d[ ]?[日일]/gu;
 const MONTH_DAY = /(?<![\d/.])(0?[1-9]|1[0-2])\/([0-3]?\d)(?![\d/])/g;
 
@@ -78,7 +81,7 @@ const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) 
 
 export const dateDetector: Detector = {
   name: 'date',
-  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, WORLD_DAY_MONTH_YEAR, CJK_DATE, MONTH_DAY],
+  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, WORLD_DAY_MONTH_YEAR, CJK_DATE, MONTH_DAY, ROMAN_MONTH_DATE],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -122,6 +125,9 @@ export const dateDetector: Detector = {
     });
     eachMatch(WORLD_DAY_MONTH_YEAR, text, (m) => {
       if (WORLD_MONTH_WORDS.has(m[1]!.toLowerCase()) && (m.index === 0 || !LETTER_OR_DIGIT_BEFORE.test(text[m.index - 1]!))) add(m.index, m.index + m[0].length, 0.85);
+    });
+    eachMatch(ROMAN_MONTH_DATE, text, (m) => {
+      if (calendarValid(Number(m[4]), ROMAN_MONTHS.indexOf(m[3]!.toLowerCase()) + 1, Number(m[1]))) add(m.index, m.index + m[0].length, 0.9);
     });
     if (text.includes('年') || text.includes('년')) eachMatch(CJK_DATE, text, (m) => add(m.index, m.index + m[0].length, 0.9));
     eachMatch(MONTH_DAY, text, (m) => {
