@@ -192,6 +192,13 @@ export class Gateway {
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
+        // A client that gave up (its own timeout) before its request was read: nothing was
+        // forwarded and nobody is left to answer; not a gateway failure.
+        if (req.aborted || (error as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
+          this.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'the client went away before its request was read; nothing was forwarded');
+          if (!res.writableEnded) res.destroy();
+          return;
+        }
         this.log.error({ err: (error as Error).message }, 'unhandled gateway error');
         if (!res.headersSent) this.sendError(res, new GatewayError(GatewayErrorCode.Unavailable, 'the gateway failed on this request; nothing was forwarded', 500));
         else res.end();
