@@ -244,12 +244,15 @@ export function rememberLegacy(target: EraTarget, decision: EraDecision, cache: 
 
 /**
  * Whether an upstream's answer suggests it is no longer the era remembered for it: a modern
- * upstream answering without a resultType or refusing the version, or an HTTP refusal (4xx other
- * than 401/403) of a request it took before. Then the remembered era is dropped and the next
- * upstream opened for the target probes again.
+ * upstream answering without a resultType, refusing the version (-32022), or refusing a stateless
+ * request the way a 2025 server does over HTTP (400 without a session, 404, 405). Then the
+ * remembered era is dropped and the next upstream opened for the target probes again.
+ * Deliberately not: answers an agent can provoke with what it sends (an unknown tool, bad
+ * arguments, a body too large, a header/body mismatch of a tool's own parameter headers), which
+ * would otherwise let it make every link of the target re-probe and its own link churn.
  */
 export function suggestsEraChange(answer: { resultType?: unknown } | { code: number } | { httpStatus: number }): boolean {
-  if ('httpStatus' in answer) return answer.httpStatus >= 400 && answer.httpStatus < 500 && answer.httpStatus !== 401 && answer.httpStatus !== 403 && answer.httpStatus !== 429;
-  if ('code' in answer) return answer.code === MODERN_ERROR_CODES.UnsupportedProtocolVersion || answer.code === MODERN_ERROR_CODES.HeaderMismatch;
+  if ('httpStatus' in answer) return answer.httpStatus === 400 || answer.httpStatus === 404 || answer.httpStatus === 405;
+  if ('code' in answer) return answer.code === MODERN_ERROR_CODES.UnsupportedProtocolVersion;
   return answer.resultType === undefined;
 }

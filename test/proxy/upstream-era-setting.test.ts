@@ -117,6 +117,26 @@ describe('the era of a target\'s upstream: setting, remembered probe, fail close
     expect(text(await b.call('tools/call', { name: 'lookup', arguments: { mrn: 'M-1' } }, { timeoutMs: 20_000 }))).toBe('patient M-1 has SSN 123-45-6789');
   });
 
+  test('a hostile agent cannot make the gateway forget the era or drop its link with what it sends: unknown tools, bad arguments, odd names are answered, the link stays', async () => {
+    const eras = new UpstreamEraCache();
+    const caller = await open('modern-http', eras);
+    const target = byName.get('modern-http')!;
+    const answers = [
+      await caller.call('tools/call', { name: 'drop_everything', arguments: {} }, { timeoutMs: 20_000 }),
+      await caller.call('tools/call', { name: 'lookup', arguments: { mrn: 42 } }, { timeoutMs: 20_000 }),
+      await caller.call('tools/call', { name: '=?base64?bG9va3Vw?=', arguments: { mrn: 'M-9' } }, { timeoutMs: 20_000 }),
+      await caller.call('tools/call', { name: 'lööküp\r\nMcp-Method: tools/list', arguments: {} }, { timeoutMs: 20_000 }),
+      await caller.call('no/such/method', {}, { timeoutMs: 20_000 }),
+      // Over the upstream's body limit (the v2 SDK's 4 MiB): its HTTP 413 is not era evidence.
+      await caller.call('tools/call', { name: 'lookup', arguments: { mrn: 'M'.repeat(5 * 1024 * 1024) } }, { timeoutMs: 20_000 }),
+    ];
+    // Each is refused (a JSON-RPC error, or a tool result marked isError): none ran, none looked like another era.
+    for (const answer of answers) expect({ answer, refused: 'error' in answer || (answer as { result?: { isError?: boolean } }).result?.isError === true }).toEqual({ answer, refused: true });
+    expect(eras.get(target)).toMatchObject({ era: 'modern' });
+    expect(text(await caller.call('tools/call', { name: 'lookup', arguments: { mrn: 'M-9' } }, { timeoutMs: 20_000 }))).toBe('patient M-9 has SSN 123-45-6789');
+    expect(eras.probes(target)).toBe(1);
+  });
+
   test('the answer is trusted for a bounded time: past its lifetime the next link probes again', async () => {
     let now = 1_000_000;
     const eras = new UpstreamEraCache(60_000, () => now);
