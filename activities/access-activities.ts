@@ -5,6 +5,7 @@ import { createCredentialActivities } from './credentials/credential-activities'
 import type { CredentialProviders } from './credentials/registry';
 import { createGrantActivities } from './grants/grant-activities';
 import type { Notifier } from './notify/notifier';
+import { statusReader, type StatusSnapshots } from './status';
 
 export interface AccessActivityDeps {
   notifier: Notifier;
@@ -12,14 +13,21 @@ export interface AccessActivityDeps {
   grants: GrantStore;
   vault: RedisSecretVault;
   archiver: Archiver;
+  /** The statuses this worker's workflows hand over (worker/create-worker.ts); without it every notice asks by query. */
+  snapshots?: StatusSnapshots;
 }
 
 /** Every side effect the access workflow orders, bound to their implementations. */
 export function createAccessActivities(deps: AccessActivityDeps): AccessActivities {
+  const read = statusReader(deps.snapshots);
   return {
-    notify: (notice) => deps.notifier.notify(notice),
+    async notify(notice) {
+      if ('status' in notice) return deps.notifier.notify(notice);
+      const { kind, commandId } = notice;
+      return deps.notifier.notify({ kind, status: await read(notice), ...(commandId ? { commandId } : {}) });
+    },
     ...createCredentialActivities(deps.providers, deps.vault),
     ...createGrantActivities(deps.grants, deps.vault),
-    archiveRequest: (status) => deps.archiver.archive(status),
+    archiveRequest: async (order) => deps.archiver.archive('state' in order ? order : await read(order)),
   };
 }

@@ -8,6 +8,7 @@ export type { Notifier } from './notify/notifier';
 export { SlackNotifier, slackNotifierSettings, SlackTransport } from './notify';
 export { AuditArchiver, ArchiveVerificationError, type Archiver, type AuditArchiverOptions } from './archive';
 export { createGrantActivities } from './grants/grant-activities';
+export { StatusSnapshots, statusReader, type StatusReader } from './status';
 export {
   createCatalogActivities, refreshTargetCatalog, ensureCatalogRefreshSchedule, CATALOG_REFRESH_SCHEDULE_ID, DEFAULT_CATALOG_REFRESH_EVERY,
   type CatalogRefreshReport, type CatalogRefreshDeps,

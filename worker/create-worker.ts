@@ -3,7 +3,7 @@ import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from
 import {
   diagnoseTemporalConnectError, ENCODED_FAILURE_CONVERTER_PATH, ENCODED_FAILURES_MARKER, temporalConnectionOptions, temporalDataConverter, type RequestChange, type TemporalSettings,
 } from '../lib';
-import type { AccessActivities, RequestChangeSinks } from '../workflows';
+import type { AccessActivities, AccessStatus, RequestChangeSinks, StatusSnapshotSinks } from '../workflows';
 
 export interface AccessWorkerOptions {
   /** Address, namespace, TLS, API key and payload keys (temporalSettings(env)); the same codec as every client. */
@@ -20,6 +20,8 @@ export interface AccessWorkerOptions {
    * long-polls. Without it they are dropped, and long-polls answer at their deadline.
    */
   requestChanges?: { publish(change: RequestChange): void };
+  /** Where the workflows' status snapshots go (the same StatusSnapshots the notify and archive activities read). */
+  statusSnapshots?: { put(status: AccessStatus, seq: number): void };
   extra?: Partial<WorkerOptions>;
 }
 
@@ -44,9 +46,12 @@ export async function createAccessWorker(options: AccessWorkerOptions): Promise<
     throw await diagnoseTemporalConnectError(error, options.temporal);
   }
   const publish = options.requestChanges;
-  const sinks: InjectedSinks<RequestChangeSinks> = {
+  const snapshots = options.statusSnapshots;
+  const sinks: InjectedSinks<RequestChangeSinks & StatusSnapshotSinks> = {
     // Not during replay: a change is announced once, when it happens.
     requestChanges: { changed: { fn: (_info, change) => publish?.publish(change), callDuringReplay: false } },
+    // Not during replay either: an activity finding no snapshot of its order asks the workflow instead.
+    statusSnapshots: { latest: { fn: (_info, status, seq) => snapshots?.put(status, seq), callDuringReplay: false } },
   };
   const worker = await Worker.create({
     connection,

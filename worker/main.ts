@@ -1,5 +1,5 @@
 import {
-  CATALOG_REFRESH_SCHEDULE_ID, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID,
+  CATALOG_REFRESH_SCHEDULE_ID, StatusSnapshots, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID,
 } from '../activities';
 import {
   catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
@@ -44,8 +44,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
     // PHI catalogs: re-discovered by a reader the broker mints per target, stored where the gateway reads them.
     const catalogs = new RedisCatalogRecords(redis, parseStoredCatalog, catalogNamespace(env));
+    // The statuses the workflows hand over for their notices and archive (not copied through history).
+    const statusSnapshots = new StatusSnapshots();
     const activities = {
-      ...createAccessActivities({ ...components, grants, vault }),
+      ...createAccessActivities({ ...components, grants, vault, snapshots: statusSnapshots }),
       ...createCatalogActivities({ targets: config.targets, providers: components.providers, catalogs, log }),
     };
     const { worker, connection } = await createAccessWorker({
@@ -54,6 +56,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       activities,
       workflowBundlePath: options.workflowBundlePath,
       requestChanges: new RequestChangePublisher(redis, log),
+      statusSnapshots,
       extra: options.extra,
     });
     // A lost revocation must not leave a live identity: reconcile on a schedule, one per task queue.

@@ -16,11 +16,12 @@ import {
   type MessageResult, type RevokeInput,
 } from './messages';
 import { announceChange } from './request-changes';
+import { shareStatus } from './status-snapshots';
 import { approverKey, findingsKey, stateKey } from './search-attributes';
 import { acceptanceTime, expiringSoonLeadMs, START_DELAY_SHOWN_MS } from './timing';
 import {
   SIGN_IN_TIMELINE_PREFIX, signInStepTypes,
-  type AccessActivities, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandRecord, type HeldCommand, type NoticeKind,
+  type AccessActivities, type AccessRequestInput, type AccessStatus, type ArchiveOrder, type CommandDecision, type CommandRecord, type HeldCommand, type NoticeKind,
   type NoticeResult, type RequestState, type SignInStep,
 } from './types';
 
@@ -96,6 +97,8 @@ const LOCAL_GRANT_STORE = 'local-grant-store';
  * issuing (a slow issuance could leave a short grant ending in the past, and the request failed).
  */
 const GRANT_TIME_FROM_ACTIVATION = 'grant-time-from-activation';
+/** Histories from before notices and the archive were ordered by request id carry the whole status in each. */
+const ORDERS_BY_ID = 'orders-by-id';
 
 /**
  * One access request, from the ask to the archive. Durations come from the input (the policy
@@ -148,9 +151,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     upsertSearchAttributes([{ key: stateKey, value: state }]);
     announceChange({ requestId: s.requestId, state, kind: 'state' });
   };
+  // Status snapshots handed to the worker so far (see safeNotify and archive).
+  let snapshots = 0;
   const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
     try {
-      return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
+      if (!patched(ORDERS_BY_ID)) return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
+      shareStatus(s, ++snapshots);
+      return await notify({ kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}) });
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
@@ -452,7 +459,12 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     await safeNotify('revoked');
   };
   const archive = async () => {
-    const archived = await archiveRequest(s);
+    let order: AccessStatus | ArchiveOrder = s;
+    if (patched(ORDERS_BY_ID)) {
+      shareStatus(s, ++snapshots);
+      order = { requestId: s.requestId, seq: snapshots };
+    }
+    const archived = await archiveRequest(order);
     s.archive = { digest: archived.digest, location: archived.location };
     if (archived.findings?.length && patched('archive-findings')) upsertSearchAttributes([{ key: findingsKey, value: archived.findings }]);
     record('archived', undefined, s.archive.digest);

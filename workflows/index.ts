@@ -6,3 +6,4 @@ export * from './types';
 export { credentialReconciliation } from './reconcile';
 export { catalogRefresh, type CatalogRefreshRequest } from './catalog-refresh';
 export type { RequestChangeSinks } from './request-changes';
+export type { StatusSnapshotSinks } from './status-snapshots';

@@ -211,6 +211,25 @@ export interface Notice {
   commandId?: string;
 }
 
+/**
+ * A notice as the workflow orders it: which request, what happened. The activity reads the status
+ * where it lives (the worker's latest snapshot, else the workflow's status query), so the whole
+ * status with its timeline is not copied into history once per notice.
+ */
+export interface NoticeOrder {
+  kind: NoticeKind;
+  requestId: string;
+  /** Which of the workflow's status snapshots this order follows (a worker's snapshot counts only when it is that one). */
+  seq: number;
+  commandId?: string;
+}
+
+/** The archive as the workflow orders it: the activity reads the status as a notice does. */
+export interface ArchiveOrder {
+  requestId: string;
+  seq: number;
+}
+
 export interface NoticeResult {
   /** Set by the 'requested' notice: where the rest of the conversation happens. */
   thread?: ThreadRef;
@@ -234,7 +253,8 @@ export type ArchiveFinding = (typeof archiveFindings)[number];
 
 /** The side effects the access workflow orders; implemented in activities/. */
 export interface AccessActivities {
-  notify(notice: Notice): Promise<NoticeResult>;
+  /** A Notice carrying the whole status comes from histories recorded before notices were ordered by id. */
+  notify(notice: NoticeOrder | Notice): Promise<NoticeResult>;
   issueCredential(request: { requestId: string; target: string; expiresAt: string }): Promise<{ credentialRef: string; principal: string }>;
   revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
   /** False: the request was revoked in the grant store first (revocation's fast path), nothing was stored. */
@@ -245,7 +265,8 @@ export interface AccessActivities {
   deactivateGrant(revocation: RevocationEvent): Promise<void>;
   /** Tells the gateway (through Redis) how a held command was decided; it waits on nothing else. */
   announceCommandDecision(decision: AnnouncedDecision): Promise<void>;
-  archiveRequest(status: AccessStatus): Promise<ArchiveResult>;
+  /** The whole status comes from histories recorded before the archive was ordered by id. */
+  archiveRequest(order: ArchiveOrder | AccessStatus): Promise<ArchiveResult>;
 }
 
 /** What one credential provider's reconciliation found (principals only, never secrets). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createAccessActivities, CredentialProviders, type Archiver, type CredentialProvider } from '../../activities';
+import { createAccessActivities, CredentialProviders, StatusSnapshots, type Archiver, type CredentialProvider } from '../../activities';
 import { AccessClient } from '../../access';
 import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, RequestChangePublisher, temporalSettings, type Redis } from '../../lib';
 import { parseConfig, type GatehouseConfig } from '../../policy';
@@ -71,6 +71,8 @@ export interface HarnessOptions {
   provider?: (vault: RedisSecretVault) => CredentialProvider;
   /** A real archiver instead of the in-memory double (`harness.archiver` then stays unused). */
   archiver?: (redis: Redis) => Archiver;
+  /** False: the worker keeps no status snapshots, so notices and the archive read the status by query. */
+  statusSnapshots?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -86,10 +88,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   // The test stack's address and payload keys (global-setup.ts), on a queue of its own.
   const temporal = { ...temporalSettings(), taskQueue };
+  // As the worker process does: the workflows' status snapshots for notices and the archive.
+  const snapshots = options.statusSnapshots === false ? undefined : new StatusSnapshots();
   const { worker, connection } = await createAccessWorker({
     temporal,
     taskQueue,
-    activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver }),
+    statusSnapshots: snapshots,
+    activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver, snapshots }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
     // As the worker process does: request changes announced in Redis for the API's long-polls.
     requestChanges: new RequestChangePublisher(redis),

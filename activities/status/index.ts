@@ -1,0 +1,1 @@
+export { StatusSnapshots, statusReader, type StatusReader } from './status-reader';
