@@ -54,7 +54,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       temporal: settings,
       taskQueue: settings.taskQueue,
       activities,
-      workflowBundlePath: options.workflowBundlePath,
+      // GATEHOUSE_WORKER_BUNDLE: a prebuilt workflow bundle (bench:grants runs an earlier revision's workflows with it).
+      workflowBundlePath: options.workflowBundlePath ?? (env.GATEHOUSE_WORKER_BUNDLE || undefined),
       requestChanges: new RequestChangePublisher(redis, log),
       statusSnapshots,
       extra: options.extra,

@@ -8,6 +8,8 @@
  * USERS as ADMIN). The load average is printed with it: compare runs made the same way.
  * BENCH_PROFILE_DIR=dir writes a CPU profile of the worker there (bench/grants/cpu-profile.mjs), after the last N.
  * BENCH_WORKERS=2 runs the stack with two worker processes (GATEHOUSE_DEV_WORKERS).
+ * --before <rev> first runs every N with that revision's workflow code (its bundle, today's activities) on a
+ * fresh stack, then with this tree's, and prints the ratios after ÷ before: the same run, the same way.
  * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/
 import { startStack } from '../../devstack/demo/stack';
 import { clientEnvFile } from '../../devstack/oidc/dev-clients';
 import { projectRoot } from '../../lib';
+import { workflowBundleAt } from './workflow-bundle-at';
 
 const AGENT = 'agent:claims-etl';
 const TARGET = 'clinical-readonly';
@@ -140,8 +143,33 @@ async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Ou
   return { toActiveS, revokeS, toArchivedS: (Date.now() - started) / 1000, state: done.state, unavailable: counts.unavailable };
 }
 
+interface LevelResult { n: number; perSecond: number; p50: number; p95: number; workerCpu: number; temporalCpu: number; revokeP95: number; failed: number; load: number }
+
 async function main(): Promise<void> {
+  const at = process.argv.indexOf('--before');
+  const before = at >= 0 ? process.argv[at + 1] : undefined;
+  if (!before) {
+    await runStack('this tree');
+    return;
+  }
+  // The same run: the earlier revision's workflow code first, then this tree's, each on a fresh stack.
+  const bundle = await workflowBundleAt(before);
+  const earlier = await runStack(`workflows of ${before}`, bundle);
+  const now = await runStack('this tree');
+  console.log(`\n| N | grants ACTIVE/s after ÷ before | p50 to ACTIVE | p95 | worker CPU/grant | Temporal CPU/grant | revoke p95 | failed before → after | load before / after |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const a of now) {
+    const b = earlier.find((r) => r.n === a.n);
+    if (!b) continue;
+    const r = (x: number, y: number) => (Number.isFinite(x / y) ? (x / y).toFixed(2) : '–');
+    console.log(`| ${a.n} | ${r(a.perSecond, b.perSecond)} | ${r(a.p50, b.p50)} | ${r(a.p95, b.p95)} | ${r(a.workerCpu, b.workerCpu)} | ${r(a.temporalCpu, b.temporalCpu)} | ${r(a.revokeP95, b.revokeP95)} | ${b.failed} → ${a.failed} | ${b.load.toFixed(1)} / ${a.load.toFixed(1)} |`);
+  }
+}
+
+async function runStack(label: string, workflowBundle?: string): Promise<LevelResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-grants-'));
+  if (workflowBundle) process.env.GATEHOUSE_WORKER_BUNDLE = workflowBundle;
+  else delete process.env.GATEHOUSE_WORKER_BUNDLE;
   const profile = process.env.BENCH_PROFILE_DIR;
   if (profile) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(__dirname, 'cpu-profile.mjs')).href}`.trim();
   process.env.GATEHOUSE_DEV_PORTS = 'any';
@@ -154,12 +182,12 @@ async function main(): Promise<void> {
     const agent = new ApiAgent(stack.api, await clientCredentialsToken(credentials, 'access:request'));
     const pids = stackProcesses(dir);
     if (pids.worker.length === 0 || pids.temporal.length === 0) throw new Error(`could not find the worker (${pids.worker}) or Temporal (${pids.temporal}) under the stack`);
-    console.log(`# grants bench — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
+    console.log(`# grants bench (${label}) — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
     // One grant first: the worker's first workflow task and the broker's first login are not what we measure.
     await oneGrant(agent, 0, Date.now());
     console.log('| N | grants ACTIVE/s | p50 to ACTIVE | p95 | revoke p50 / p95 / max | to archive p95 | worker CPU s/grant | Temporal CPU s/grant | failed | 503s retried | Snowflake users left | load avg (1 min) |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    const results: { n: number; perSecond: number; p95: number; workerCpu: number; revokeP95: number }[] = [];
+    const results: LevelResult[] = [];
     for (const n of levels()) {
       const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal) };
       const started = Date.now();
@@ -175,7 +203,10 @@ async function main(): Promise<void> {
       console.log(`| ${n} | ${f(perSecond)} | ${f(quantile(toActive, 0.5), 1)} s | ${f(quantile(toActive, 0.95), 1)} s | ${f(quantile(revoke, 0.5))} / ${f(quantile(revoke, 0.95))} / ${f(Math.max(...revoke))} s | ` +
         `${f(quantile(ok.map((o) => o.toArchivedS), 0.95), 1)} s | ${f(cpu.worker / n, 3)} | ${f(cpu.temporal / n, 3)} | ${n - ok.length} | ${ok.reduce((sum, o) => sum + o.unavailable, 0)} | ${left.length} | ${loadavg()[0]!.toFixed(2)} |`);
       for (const failure of [...new Set(failures)].slice(0, 5)) console.log(`  failure: ${failure}`);
-      results.push({ n, perSecond, p95: quantile(toActive, 0.95), workerCpu: cpu.worker / n, revokeP95: quantile(revoke, 0.95) });
+      results.push({
+        n, perSecond, p50: quantile(toActive, 0.5), p95: quantile(toActive, 0.95), workerCpu: cpu.worker / n, temporalCpu: cpu.temporal / n,
+        revokeP95: quantile(revoke, 0.95), failed: n - ok.length, load: loadavg()[0]!,
+      });
     }
     if (profile) {
       for (const pid of pids.worker) process.kill(pid, 'SIGUSR2');
@@ -187,6 +218,7 @@ async function main(): Promise<void> {
       console.log(`goal at N=100: ${f2(at100.perSecond)} grants/s (goal >= ${GOAL.grantsPerSecond}), p95 ${f2(at100.p95)} s (<= ${GOAL.p95ToActiveS}), ` +
         `worker ${at100.workerCpu.toFixed(3)} s/grant (<= ${GOAL.workerCpuPerGrantS}), revoke p95 ${f2(at100.revokeP95)} s (<= ${GOAL.revokeP95S})`);
     }
+    return results;
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
