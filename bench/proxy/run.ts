@@ -11,6 +11,7 @@
  * the same run, beside this tree's, against the same direct baseline.
  * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
  * --syscalls: the gateway's socket syscalls per call at each level (or over the --heap run), by strace -c.
+ * --heap <calls> --before <rev> --together: both gateways' sessions at the same time (the same load), CPU per call of each.
  * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
  * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
@@ -36,6 +37,8 @@ const before = argument('--before');
 const heapCalls = Number(argument('--heap') ?? 0);
 /** The gateway's socket syscalls per call (strace -c attached to it: load-independent, but it slows the gateway, so CPU and throughput of that run mean nothing). */
 const syscalls = process.argv.includes('--syscalls');
+/** With --heap and --before: both gateways' sessions run at the same time, so both see the same load (CPU per call comparable). */
+const together = process.argv.includes('--together');
 const ROOT = join(__dirname, '../..');
 const LEVELS = [1, 16, 64];
 const WINDOW_MS = quick ? 1_000 : 3_000;
@@ -229,15 +232,18 @@ async function heapCheck(gw: Started, url: string, token: string, calls: number)
   };
   await call(500);
   const start = await heapOf(gw);
+  const cpuStart = cpuMsOf(gw.child.pid);
   await call(calls);
   const middle = await heapOf(gw);
   await call(calls);
+  const cpuPerCall = (cpuMsOf(gw.child.pid) - cpuStart) / (2 * calls);
   const end = await heapOf(gw);
   await client.close();
   const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
   const perThousand = (a: number, b: number) => (((b - a) / calls) * 1000 / 1024).toFixed(1);
   return `heap after GC, one session: ${mb(start.heapUsed)} MB after 500 warm-up calls, ${mb(middle.heapUsed)} MB after ${calls} more, ${mb(end.heapUsed)} MB after ${calls} more ` +
-    `(${perThousand(start.heapUsed, middle.heapUsed)} then ${perThousand(middle.heapUsed, end.heapUsed)} KB per 1,000 calls; live sessions ${end.sessions})`;
+    `(${perThousand(start.heapUsed, middle.heapUsed)} then ${perThousand(middle.heapUsed, end.heapUsed)} KB per 1,000 calls; live sessions ${end.sessions}); ` +
+    `gateway CPU per call ${cpuPerCall.toFixed(2)} ms over the ${2 * calls} calls`;
 }
 
 async function main(): Promise<void> {
@@ -275,11 +281,14 @@ async function main(): Promise<void> {
       children.push(...gateways.map((g) => g.gw.child));
       if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token);
       if (heapCalls > 0) {
-        for (const { name, gw } of gateways) {
+        const check = async ({ name, gw }: { name: string; gw: Started }) => {
           const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;
-          verdicts.push(`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`);
-          if (trace) verdicts.push(`masking ${masking}, ${name}: ${await trace.stop(500 + 2 * heapCalls)}`);
-        }
+          const lines = [`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`];
+          if (trace) lines.push(`masking ${masking}, ${name}: ${await trace.stop(500 + 2 * heapCalls)}`);
+          return lines;
+        };
+        if (together) for (const lines of await Promise.all(gateways.map(check))) verdicts.push(...lines);
+        else for (const g of gateways) verdicts.push(...await check(g));
         for (const { gw } of gateways) await stopChild(gw.child);
         continue;
       }
