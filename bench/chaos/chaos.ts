@@ -92,13 +92,19 @@ const TERMINAL = new Set(['ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED'])
 
 /** Waits until every request is terminal and Snowflake lists no grant identity, or the deadline. */
 export async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number): Promise<boolean> {
+  // A terminal state stays terminal: only the others are asked again (hundreds of requests each
+  // asked every 5 s keep a busy API answering 503, and one 503 would spoil the whole round).
+  const open = new Set(requestIds);
   while (Date.now() < deadline) {
     await sleep(5_000);
     try {
       const api = new ApiAgent(credentials.apiUrl, await clientCredentialsToken(credentials, 'access:request'));
-      const states = await Promise.all(requestIds.map(async (id) => (await api.view(id)).state));
+      for (const id of [...open]) {
+        const state = await api.view(id).then((v) => v.state, () => undefined);
+        if (state && TERMINAL.has(state)) open.delete(id);
+      }
       const users = await observer.sample();
-      if (states.every((s) => TERMINAL.has(s)) && users?.length === 0) return true;
+      if (open.size === 0 && users?.length === 0) return true;
     } catch {
       // a part is still coming back: try again
     }
