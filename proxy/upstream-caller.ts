@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
+  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, SUBSCRIPTION_ID_META_KEY,
   type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
 } from '@modelcontextprotocol/client';
 import type { GrantRecord } from '../lib';
@@ -106,6 +106,8 @@ export class UpstreamCaller {
   private readonly waiting = new Map<string, Waiting>();
   private readonly rounds = new Map<string, Round>();
   private readonly watchers = new Set<ChangeWatcher>();
+  /** This link's own subscriptions/listen streams on a 2026-07-28 upstream, by the gateway's request id. */
+  private readonly subscriptions = new Map<string, { acknowledged(honoured: Record<string, unknown>): void; watcher: ChangeWatcher }>();
   private probe?: { id: string; settle(verdict: ProbeVerdict): void };
   private initializeId?: string;
   private closed = false;
@@ -226,6 +228,45 @@ export class UpstreamCaller {
     };
   }
 
+  /**
+   * A 2026-07-28 upstream's own `subscriptions/listen` stream for `filter`: resolves with what it
+   * acknowledged and a close() (notifications/cancelled), or with why not (a 2025-era upstream
+   * sends changes unasked: use watch()). Its notifications, their subscription id taken off, go to
+   * the watcher; its end (the upstream's listen result or error, the upstream gone) to onGone.
+   */
+  subscribe(filter: Record<string, unknown>, watcher: ChangeWatcher, timeoutMs: number): Promise<{ honoured: Record<string, unknown>; close(): void } | { error: string }> {
+    if (this.era !== 'modern') return Promise.resolve({ error: 'a 2025-era upstream has no subscriptions/listen; its changes come unasked (watch)' });
+    if (this.closed) return Promise.resolve({ error: `the upstream MCP server of target ${this.target} is gone (${this.closedBecause})` });
+    const id = this.nextId();
+    const close = () => {
+      if (this.subscriptions.delete(id)) void this.channel.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'the client closed its subscription' } }).catch(() => undefined);
+    };
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        close();
+        resolve({ error: `the upstream MCP server of target ${this.target} did not acknowledge subscriptions/listen within ${timeoutMs} ms` });
+      }, timeoutMs);
+      timer.unref();
+      this.subscriptions.set(id, {
+        acknowledged: (honoured) => {
+          clearTimeout(timer);
+          resolve({ honoured, close });
+        },
+        watcher: {
+          onChange: watcher.onChange,
+          onGone: (why) => {
+            clearTimeout(timer);
+            this.subscriptions.delete(id);
+            resolve({ error: why });
+            watcher.onGone?.(why);
+          },
+        },
+      });
+      const request = withEnvelope({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { notifications: filter } } as JSONRPCRequest, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: {} });
+      this.channel.transport.send(request).catch((error: Error) => this.subscriptions.get(id)?.watcher.onGone?.(`the upstream could not be reached: ${error.message}`));
+    });
+  }
+
   pid(): number | null {
     return this.channel.pid();
   }
@@ -337,6 +378,12 @@ export class UpstreamCaller {
         return;
       }
       if (typeof id !== 'string') return;
+      const subscription = this.subscriptions.get(id);
+      if (subscription) {
+        // A listen stream's answer is its end (graceful result, or an error).
+        subscription.watcher.onGone?.(isJSONRPCErrorResponse(message) ? `the upstream refused or ended the subscription: ${message.error.message.slice(0, 200)}` : 'the upstream ended the subscription');
+        return;
+      }
       if (isJSONRPCErrorResponse(message)) {
         this.finish(id, { error: message.error });
         if (this.era === 'modern' && suggestsEraChange({ code: message.error.code })) this.eraChanged();
@@ -366,6 +413,18 @@ export class UpstreamCaller {
       return;
     }
     if (isJSONRPCNotification(message)) {
+      const params = isPlainObject(message.params) ? message.params : {};
+      const meta = isPlainObject(params._meta) ? params._meta : {};
+      const subscription = typeof meta[SUBSCRIPTION_ID_META_KEY] === 'string' ? this.subscriptions.get(meta[SUBSCRIPTION_ID_META_KEY]) : undefined;
+      if (subscription) {
+        // The upstream's stamp names the gateway's request; the client's stream gets its own.
+        const { [SUBSCRIPTION_ID_META_KEY]: _ours, ...rest } = meta;
+        const unstamped = { ...params, ...(Object.keys(rest).length ? { _meta: rest } : {}) };
+        if (!Object.keys(rest).length) delete unstamped._meta;
+        if (message.method === 'notifications/subscriptions/acknowledged') subscription.acknowledged(isPlainObject(params.notifications) ? params.notifications : {});
+        else subscription.watcher.onChange({ ...message, params: unstamped });
+        return;
+      }
       if (message.method === 'notifications/progress') {
         // Progress names its call by the token the gateway gave (the call's id); the client hears its own token.
         const params = isPlainObject(message.params) ? message.params : {};
@@ -440,6 +499,8 @@ export class UpstreamCaller {
     this.rounds.clear();
     for (const watcher of [...this.watchers]) watcher.onGone?.(why);
     this.watchers.clear();
+    for (const subscription of [...this.subscriptions.values()]) subscription.watcher.onGone?.(why);
+    this.subscriptions.clear();
     this.onGone?.(why);
   }
 }

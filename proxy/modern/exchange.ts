@@ -158,9 +158,8 @@ export class ModernExchange {
     if (!masked) return this.refuse(request, startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
     const upstream = masked.masked;
     const capabilities = isObject(upstream.capabilities) ? upstream.capabilities : {};
-    // What subscriptions/listen can carry: a 2025-era upstream's change notifications (listen.ts).
-    const relays = link.era === 'legacy';
-    const flag = (k: string, f: string) => relays && (capabilities[k] as Record<string, unknown>)[f] === true;
+    // What subscriptions/listen can carry (listen.ts): the upstream's own change notifications, as it announces them.
+    const flag = (k: string, f: string) => (capabilities[k] as Record<string, unknown>)[f] === true;
     const served = Object.fromEntries(['tools', 'resources', 'prompts', 'completions']
       .filter((k) => isObject(capabilities[k]))
       .map((k) => [k, k === 'completions' ? {} : { listChanged: flag(k, 'listChanged'), ...(k === 'resources' ? { subscribe: flag(k, 'subscribe') } : {}) }]));

@@ -5,7 +5,7 @@ import { GatewayErrorCode } from '../errors';
 import { maskedEntries, mergeSummaries, type MaskContext, type MaskSummary } from '../masking';
 import type { GatewayRecorder } from '../recording';
 import type { AnswerStream } from './answer-stream';
-import type { UpstreamLink } from './grant-upstreams';
+import type { ChangeWatcher, UpstreamLink } from './grant-upstreams';
 import { GATEWAY_INFO, isObject } from './wire';
 
 /** The notification filter of `subscriptions/listen`, as the client asked and as the gateway honours it. */
@@ -72,9 +72,9 @@ export function readFilter(params: unknown): SubscriptionFilter | string {
  * stops; its end is recorded with what was delivered.
  */
 export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filter: SubscriptionFilter): Promise<ListenAnswer> {
-  const { link, stream, ended } = deps;
+  const { stream, ended } = deps;
   const id = request.id;
-  const honoured = await honour(deps, filter);
+  let honoured: SubscriptionFilter = {};
   const stamp = (params: Record<string, unknown> = {}) => ({ ...params, _meta: { ...(isObject(params._meta) ? params._meta : {}), [SUBSCRIPTION_ID_META_KEY]: id } });
   const delivered: Record<string, number> = {};
   const reports: MaskSummary[] = [];
@@ -92,7 +92,7 @@ export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filte
   if (stream.cancelled.aborted) onClient();
   if (ended.aborted) onEnded();
 
-  const unwatch = link.watch({
+  const watcher: ChangeWatcher = {
     onChange: (notification) => {
       if (!wanted(honoured, notification)) return;
       relaying = relaying.then(async () => {
@@ -106,41 +106,53 @@ export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filte
       }).catch((error: unknown) => deps.log.error({ err: (error as Error).message }, 'could not relay a change notification; dropped'));
     },
     onGone: (why) => finish({ kind: 'gone', reason: why }),
-  });
+  };
+  const upstream = await honour(deps, filter, watcher);
+  honoured = upstream.honoured;
   if (!ended.aborted && !stream.cancelled.aborted) {
     stream.notify({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: stamp({ notifications: honoured }) } as JSONRPCNotification);
   }
 
   const end = await done;
-  unwatch();
+  upstream.stop();
   stream.cancelled.removeEventListener('abort', onClient);
   ended.removeEventListener('abort', onEnded);
   await relaying;
-  // What the upstream was asked to send for this stream alone, it is asked to stop (best effort: it may be gone).
-  for (const uri of honoured.resourceSubscriptions ?? []) {
-    void link.call('resources/unsubscribe', { uri }, { timeoutMs: deps.timeoutMs }).catch(() => undefined);
-  }
   const revoked = end.kind === 'ended' && /revoked|expired|no longer active/.test(end.reason);
-  const answer: ListenAnswer = end.kind === 'ended' && !revoked
-    ? { jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: id, [SERVER_INFO_META_KEY]: GATEWAY_INFO } } }
-    : { jsonrpc: '2.0', id, error: { code: revoked ? GatewayErrorCode.GrantInactive : end.kind === 'gone' ? GatewayErrorCode.UpstreamFailed : GatewayErrorCode.InvalidRequest, message: `the subscription ended: ${end.reason}` } };
+  // The client closing its stream, or the gateway stopping, ends it gracefully; a grant's end or a lost upstream does not.
+  const graceful = end.kind === 'client' || (end.kind === 'ended' && !revoked);
+  const error = graceful ? undefined : { code: revoked ? GatewayErrorCode.GrantInactive : GatewayErrorCode.UpstreamFailed, message: `the subscription ended: ${end.reason}` };
+  const answer: ListenAnswer = error
+    ? { jsonrpc: '2.0', id, error }
+    : { jsonrpc: '2.0', id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: id, [SERVER_INFO_META_KEY]: GATEWAY_INFO } } };
   const summary = mergeSummaries(...reports);
   await deps.recorder.response(deps.grant.requestId, {
-    sessionId: deps.sessionId, messageId: id, outcome: 'result' in answer ? 'ok' : revoked ? 'denied' : 'error',
-    ...('result' in answer ? { result: { delivered } } : { error: answer.error }),
+    sessionId: deps.sessionId, messageId: id, outcome: !error ? 'ok' : revoked ? 'denied' : 'error',
+    ...(error ? { error } : { result: { delivered, ended: end.reason } }),
     masked: maskedEntries(summary), durationMs: deps.since(),
-  }).catch((error: unknown) => deps.log.error({ err: (error as Error).message }, 'could not record the end of a subscription'));
+  }).catch((e: unknown) => deps.log.error({ err: (e as Error).message }, 'could not record the end of a subscription'));
   return answer;
 }
 
 /**
- * The part of the filter the gateway can keep: what the upstream announces. A 2026-07-28
- * upstream's own listen stream is not relayed yet, so nothing is honoured for it (the
- * acknowledgement says so, as the revision lets a server do). Resources are subscribed upstream
- * one by one; one the upstream refuses is left out.
+ * The part of the filter the gateway can keep, and where its notifications come from. A 2026-07-28
+ * upstream is asked with its own subscriptions/listen (what it acknowledges, within what the client
+ * asked, is honoured; if it refuses, nothing is, as the revision lets a server say). A 2025-era
+ * upstream sends changes unasked: what it announces is honoured, and resources are subscribed
+ * upstream one by one (one it refuses is left out). stop() undoes what was asked upstream for this
+ * stream (best effort: the upstream may be gone).
  */
-async function honour(deps: ListenDeps, filter: SubscriptionFilter): Promise<SubscriptionFilter> {
-  if (deps.link.era !== 'legacy') return {};
+async function honour(deps: ListenDeps, filter: SubscriptionFilter, watcher: ChangeWatcher): Promise<{ honoured: SubscriptionFilter; stop(): void }> {
+  const { link } = deps;
+  if (link.era === 'modern') {
+    const subscription = await link.subscribe({ ...filter }, watcher, deps.timeoutMs);
+    if ('error' in subscription) {
+      deps.log.warn({ target: deps.target.name, why: subscription.error }, 'the upstream did not open subscriptions/listen; nothing honoured');
+      return { honoured: {}, stop: () => undefined };
+    }
+    return { honoured: within(filter, subscription.honoured), stop: subscription.close };
+  }
+  const unwatch = link.watch(watcher);
   const capabilities = isObject(deps.link.initialized.capabilities) ? deps.link.initialized.capabilities : {};
   const announces = (kind: string, flag: string) => isObject(capabilities[kind]) && (capabilities[kind] as Record<string, unknown>)[flag] === true;
   const honoured: SubscriptionFilter = {};
@@ -155,7 +167,25 @@ async function honour(deps: ListenDeps, filter: SubscriptionFilter): Promise<Sub
     }
     if (subscribed.length) honoured.resourceSubscriptions = subscribed;
   }
-  return honoured;
+  return {
+    honoured,
+    stop: () => {
+      unwatch();
+      for (const uri of honoured.resourceSubscriptions ?? []) void link.call('resources/unsubscribe', { uri }, { timeoutMs: deps.timeoutMs }).catch(() => undefined);
+    },
+  };
+}
+
+/** What an upstream acknowledged, kept only where the client asked for it (an upstream may not widen a filter). */
+function within(asked: SubscriptionFilter, acknowledged: Record<string, unknown>): SubscriptionFilter {
+  const out: SubscriptionFilter = {};
+  for (const key of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
+    if (asked[key] && acknowledged[key] === true) out[key] = true;
+  }
+  const uris = Array.isArray(acknowledged.resourceSubscriptions) ? acknowledged.resourceSubscriptions : [];
+  const kept = (asked.resourceSubscriptions ?? []).filter((u) => uris.includes(u));
+  if (kept.length) out.resourceSubscriptions = kept;
+  return out;
 }
 
 function wanted(filter: SubscriptionFilter, notification: JSONRPCNotification): boolean {

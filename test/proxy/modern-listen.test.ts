@@ -62,7 +62,8 @@ describe('subscriptions/listen: one stream of masked change notifications per li
   });
 
   test('a grant that expires ends its stream at its expiry (fail closed)', async () => {
-    const { token, grant } = await gw.grant('everything', { ttlMs: 4_000 });
+    // 10 s: long enough that the grant outlives set-up on a loaded machine.
+    const { token, grant } = await gw.grant('everything', { ttlMs: 10_000 });
     const res = await rawListen(gw.url, token, 5, { toolsListChanged: true });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     // The stream ends by itself: read to its end.
