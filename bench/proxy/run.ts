@@ -11,7 +11,7 @@
  * the same run, beside this tree's, against the same direct baseline.
  * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
  * --syscalls: the gateway's socket syscalls per call at each level (or over the --heap run), by strace -c.
- * --heap <calls> --before <rev> --together: both gateways' sessions at the same time (the same load), CPU per call of each.
+ * --heap <calls> --before <rev> --together [--clients 16]: both gateways' sessions at the same time (the same load), CPU per call of each.
  * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
  * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
@@ -39,6 +39,8 @@ const heapCalls = Number(argument('--heap') ?? 0);
 const syscalls = process.argv.includes('--syscalls');
 /** With --heap and --before: both gateways' sessions run at the same time, so both see the same load (CPU per call comparable). */
 const together = process.argv.includes('--together');
+/** With --heap: that many sessions share the calls, each calling in a loop (default 1). */
+const heapClients = Math.max(1, Number(argument('--clients') ?? 1));
 const ROOT = join(__dirname, '../..');
 const LEVELS = [1, 16, 64];
 const WINDOW_MS = quick ? 1_000 : 3_000;
@@ -226,9 +228,15 @@ function summarize(sample: Sample, cpuOf: string): Measured {
 
 /** One session, `calls` calls twice over: the gateway's heap after GC at the start and after each round. */
 async function heapCheck(gw: Started, url: string, token: string, calls: number): Promise<string> {
-  const client = await connect(url, token);
+  const clients = await Promise.all(Array.from({ length: heapClients }, () => connect(url, token)));
   const call = async (n: number) => {
-    for (let i = 0; i < n; i++) await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
+    let left = n;
+    await Promise.all(clients.map(async (client) => {
+      while (left > 0) {
+        left -= 1;
+        await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
+      }
+    }));
   };
   await call(500);
   const start = await heapOf(gw);
@@ -238,10 +246,10 @@ async function heapCheck(gw: Started, url: string, token: string, calls: number)
   await call(calls);
   const cpuPerCall = (cpuMsOf(gw.child.pid) - cpuStart) / (2 * calls);
   const end = await heapOf(gw);
-  await client.close();
+  await Promise.all(clients.map((c) => c.close()));
   const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
   const perThousand = (a: number, b: number) => (((b - a) / calls) * 1000 / 1024).toFixed(1);
-  return `heap after GC, one session: ${mb(start.heapUsed)} MB after 500 warm-up calls, ${mb(middle.heapUsed)} MB after ${calls} more, ${mb(end.heapUsed)} MB after ${calls} more ` +
+  return `heap after GC, ${heapClients} session(s): ${mb(start.heapUsed)} MB after 500 warm-up calls, ${mb(middle.heapUsed)} MB after ${calls} more, ${mb(end.heapUsed)} MB after ${calls} more ` +
     `(${perThousand(start.heapUsed, middle.heapUsed)} then ${perThousand(middle.heapUsed, end.heapUsed)} KB per 1,000 calls; live sessions ${end.sessions}); ` +
     `gateway CPU per call ${cpuPerCall.toFixed(2)} ms over the ${2 * calls} calls`;
 }
