@@ -22,12 +22,13 @@ const publish = (requestId: string, state: string) => publisher.publish(REQUEST_
 describe('the request change feed', () => {
   it('a change published before the subscription is answered is lost; a waiter that waits for ready gets every later one', async () => {
     const feed = new RequestChangeFeed(subscriber);
-    const started = feed.start();
     const early = newRequestId();
     const tooEarly = feed.watch(early);
-    // What a long-poll did when it read the state right after watch(): the event it relies on can be gone.
+    // What a long-poll did when it read the state right after watch(), before the feed had subscribed
+    // (an API just started): the event it relies on is gone. Published here before SUBSCRIBE is even sent.
+    expect(await tooEarly.ready!(100)).toBe(false);
     await publish(early, 'ACTIVE');
-    await started;
+    await feed.start();
     expect(await tooEarly.next(300)).toBe(false);
     tooEarly.close();
 
