@@ -152,13 +152,15 @@ export class RequestIndex {
     const isAfterCursor = (r: RequestRow) => !after || r.startTime.getTime() < after.t || (r.startTime.getTime() === after.t && r.requestId < after.id);
     const want = pageSize + 1;
     // One scan per status: each is an index seek in SQL visibility (by_status), where "!= 'Running'" would read past every open row.
-    const scans = await Promise.all([
-      this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime),
-      ...CLOSED_STATUSES.map((status) => this.scan(`${query} AND ExecutionStatus = '${status}'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime)),
-    ]);
+    const open = await this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime);
+    // With a full page of open requests, a closed one started before the oldest of them cannot be on the page:
+    // the closed scans read only the rest (else requests closed in another order than they started are all read).
+    const floor = open.length >= want ? open[want - 1]!.startTime : undefined;
+    const closedQuery = floor && (!filters.from || floor > filters.from) ? `${query} AND StartTime >= ${visibilityLiteral(floor.toISOString())}` : query;
+    const closed = await Promise.all(CLOSED_STATUSES.map((status) => this.scan(`${closedQuery} AND ExecutionStatus = '${status}'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime)));
     const seen = new Set<string>();
     // A request that closed between the scans may be in two.
-    const merged = scans.flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
+    const merged = [open, ...closed].flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
     const rows = merged.slice(0, pageSize);
     return { rows, ...(merged.length > pageSize && rows.length ? { next: encodeCursor(rows[rows.length - 1]!) } : {}) };
   }

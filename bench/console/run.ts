@@ -3,8 +3,10 @@
  * page reads 10,000 requests from Temporal visibility (a private dev server, fresh SQLite file).
  * The requests are access-request workflows started with their search attributes (requester,
  * target, state, findings) on a queue no worker polls: visibility is what is measured, not the
- * workflow. Timed: the first page with its count and HTML, a filtered page, and paging through
- * 20 pages with visibility's page tokens. Baseline, in the same run on the same data: reading
+ * workflow. A third of them (every third, newest first) are then closed, so the list mixes open
+ * and closed requests and their close order differs from their start order (the list is newest
+ * first by start time: a scan of each, merged). Timed: the first page with its count and HTML, a
+ * filtered page, and paging through 20 pages with the list's page links. Baseline, in the same run on the same data: reading
  * every matching request at once (what a console that loads everything would do). Prints the
  * ratios; no assertion on time.
  */
@@ -42,6 +44,19 @@ async function median(times: number, run: () => Promise<unknown>): Promise<numbe
   return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
 }
 
+const ids: string[] = [];
+
+/** Closes every third request, newest first: close order is then the reverse of start order. */
+async function closeAThird(client: Client): Promise<number> {
+  const chosen = ids.filter((_, i) => i % 3 === 0).reverse();
+  let next = 0;
+  const one = async () => {
+    while (next < chosen.length) await client.workflow.getHandle(chosen[next++]!).terminate('bench: closed');
+  };
+  await Promise.all(Array.from({ length: 16 }, one));
+  return chosen.length;
+}
+
 async function seed(client: Client): Promise<void> {
   let next = 0;
   const started = Date.now();
@@ -49,8 +64,10 @@ async function seed(client: Client): Promise<void> {
     while (next < REQUESTS) {
       const i = next++;
       const findings = [i % 7 === 0 ? 'held' : '', i % 11 === 0 ? 'denied' : '', i % 3 === 0 ? 'masked' : ''].filter(Boolean);
+      const workflowId = newRequestId();
+      ids[i] = workflowId;
       await client.workflow.start('accessRequest', {
-        taskQueue: 'bench-console-nobody-polls', workflowId: newRequestId(), args: [],
+        taskQueue: 'bench-console-nobody-polls', workflowId, args: [],
         typedSearchAttributes: [
           { key: requesterKey, value: REQUESTERS[i % REQUESTERS.length]! },
           { key: targetKey, value: TARGETS[i % TARGETS.length]! },
@@ -72,14 +89,17 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: temporal.namespace });
     process.stdout.write(`seeding ${REQUESTS} access requests into visibility\n`);
     await seed(client);
+    const closed = await closeAThird(client);
+    process.stdout.write(`  closed ${closed} of them, newest first\n`);
     const index = new RequestIndex(client);
     const all: RequestFilters = {};
+    const count = async (query: string) => Number((await client.workflowService.countWorkflowExecutions({ namespace: temporal.namespace, query })).count ?? 0);
     await (async () => {
       for (let i = 0; i < 120; i++) {
-        if ((await index.count(all)) >= REQUESTS) return;
+        if ((await index.count(all)) >= REQUESTS && (await count("WorkflowType = 'accessRequest' AND ExecutionStatus != 'Running'")) >= closed) return;
         await new Promise((r) => setTimeout(r, 500));
       }
-      throw new Error('visibility did not list every seeded request within a minute');
+      throw new Error('visibility did not list every seeded and closed request within a minute');
     })();
 
     const firstPage = async (query: Record<string, string>) => {
