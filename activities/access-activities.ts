@@ -1,7 +1,7 @@
 import type { GrantStore, RedisSecretVault } from '../lib';
 import type { AccessActivities } from '../workflows/types';
 import type { Archiver } from './archive/archiver';
-import { createCredentialActivities } from './credentials/credential-activities';
+import { createCredentialActivities, requestHoldsGrant } from './credentials/credential-activities';
 import type { CredentialProviders } from './credentials/registry';
 import { createGrantActivities } from './grants/grant-activities';
 import type { Notifier } from './notify/notifier';
@@ -26,7 +26,7 @@ export function createAccessActivities(deps: AccessActivityDeps): AccessActiviti
       const { kind, commandId } = notice;
       return deps.notifier.notify({ kind, status: await read(notice), ...(commandId ? { commandId } : {}) });
     },
-    ...createCredentialActivities(deps.providers, deps.vault),
+    ...createCredentialActivities(deps.providers, deps.vault, requestHoldsGrant(deps.grants.revocations())),
     ...createGrantActivities(deps.grants, deps.vault),
     archiveRequest: async (order) => deps.archiver.archive('state' in order ? order : await read(order)),
   };

@@ -32,6 +32,29 @@ export const workflowIsRunning: RequestActivity = async (requestId) => {
 };
 
 /**
+ * `workflowIsRunning`, and for a request ACTIVE in Temporal also its grant record in Redis: the
+ * record expires exactly at the grant's end (or is cut by a revoke), while the workflow's expiry
+ * timer can fire minutes late (the chaos run, issue 19: a Temporal server killed as the timer came
+ * due fired it ~5 minutes after, and the identity lived as long). A request ACTIVE without its
+ * record no longer protects its identity. Redis not answering throws: the pass is retried.
+ */
+export function requestHoldsGrant(grants: { grantOf(requestId: string): Promise<unknown> }): RequestActivity {
+  return async (requestId) => {
+    try {
+      const description = await Context.current().client.workflow.getHandle(requestId).describe();
+      if (description.status.name !== 'RUNNING') return false;
+      const state = description.typedSearchAttributes.get(stateKey);
+      if (state !== undefined && GRANT_OVER.has(state)) return false;
+      if (state !== 'ACTIVE') return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+    return (await grants.grantOf(requestId)) !== null;
+  };
+}
+
+/**
  * Runs `work` while heartbeating every 2 s: with a heartbeatTimeout on the activity, Temporal
  * notices within seconds that the worker running it died and retries it on another, instead of
  * after the whole startToCloseTimeout (minutes during which a revoked identity still logs in).
