@@ -14,7 +14,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import snowflake from 'snowflake-sdk';
 import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/demo/agent';
@@ -154,8 +154,14 @@ async function main(): Promise<void> {
   }
   // The same run: the earlier revision's workflow code first, then this tree's, each on a fresh stack.
   const bundle = await workflowBundleAt(before);
-  const earlier = await runStack(`workflows of ${before}`, bundle);
-  const now = await runStack('this tree');
+  let earlier: LevelResult[];
+  let now: LevelResult[];
+  try {
+    earlier = await runStack(`workflows of ${before}`, bundle);
+    now = await runStack('this tree');
+  } finally {
+    rmSync(dirname(bundle), { recursive: true, force: true });
+  }
   console.log(`\n| N | grants ACTIVE/s after ÷ before | p50 to ACTIVE | p95 | worker CPU/grant | Temporal CPU/grant | revoke p95 | failed before → after | load before / after |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const a of now) {
