@@ -70,6 +70,8 @@ interface Waiting {
   onNotification?(notification: JSONRPCNotification): void;
   /** The client's progressToken: the upstream was given the call's own id instead, and its progress is mapped back. */
   progressToken?: string | number;
+  /** What the call's client said it can answer (its request envelope); absent when it said nothing. */
+  clientCapabilities?: Record<string, unknown>;
   timer?: NodeJS.Timeout;
 }
 
@@ -200,6 +202,7 @@ export class UpstreamCaller {
       method, ...(name !== undefined ? { name } : {}),
       ...(options.onNotification ? { onNotification: options.onNotification } : {}),
       ...(progressToken !== undefined ? { progressToken } : {}),
+      ...(options.envelope?.clientCapabilities ? { clientCapabilities: options.envelope.clientCapabilities } : {}),
     });
     if (this.era === 'modern') {
       const id = this.nextId();
@@ -455,8 +458,12 @@ export class UpstreamCaller {
     const running = [...this.waiting].filter(([, w]) => w.resolve && w.method !== 'initialize');
     if (running.length !== 1) return refuse(running.length === 0 ? 'no call of this client is running' : 'the gateway cannot tell which of several running calls this request belongs to, so it asks nobody');
     const [callId, waiting] = running[0]!;
-    const handle = randomBytes(24).toString('base64url');
     const key = request.method === 'elicitation/create' ? 'elicitation' : request.method === 'sampling/createMessage' ? 'sampling' : 'roots';
+    // A legacy server may ask unprompted (server-everything asks roots/list once it starts): a
+    // client that declared it cannot answer is not turned into an input round it would fail; the
+    // upstream hears what such a client would say, and the call runs on.
+    if (waiting.clientCapabilities && !isPlainObject(waiting.clientCapabilities[key])) return refuse(`the client of the running call did not declare ${key}`);
+    const handle = randomBytes(24).toString('base64url');
     const expiry = setTimeout(() => {
       if (!this.rounds.delete(handle)) return;
       refuse('the client did not answer in time');

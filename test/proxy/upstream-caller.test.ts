@@ -80,6 +80,18 @@ describe('UpstreamCaller: the upstream for stateless clients, of either era', ()
     expect(text(await caller.call('tools/call', { name: 'lookup', arguments: { mrn: 'M-7' } }, { timeoutMs: 20_000 }))).toBe('patient M-7 has SSN 123-45-6789');
   });
 
+  test('a 2025 upstream that asks for what the call\'s client did not declare (roots) is told no, and the call runs on instead of becoming an input round the client cannot answer', async () => {
+    const caller = await open('legacy');
+    const withoutRoots = await caller.call('tools/call', { name: 'list_roots', arguments: {} }, { timeoutMs: 20_000, envelope: { clientInfo: { name: 'no-roots', version: '1' }, clientCapabilities: { elicitation: {} } } });
+    expect(text(withoutRoots)).toMatch(/^no roots: .*did not declare roots/);
+    // A client that declared roots is asked, as before.
+    const withRoots = await caller.call('tools/call', { name: 'list_roots', arguments: {} }, { timeoutMs: 20_000, envelope: { clientInfo: { name: 'roots', version: '1' }, clientCapabilities: { roots: {} } } });
+    expect(withRoots).toEqual({ inputRequired: { inputRequests: { roots: { method: 'roots/list' } }, requestState: expect.any(String) } });
+    const { requestState } = (withRoots as { inputRequired: { requestState: string } }).inputRequired;
+    const done = await caller.call('tools/call', { name: 'list_roots', arguments: {} }, { timeoutMs: 20_000, envelope: { clientCapabilities: { roots: {} } }, retry: { requestState, inputResponses: { roots: { roots: [{ uri: 'file:///work' }] } } } });
+    expect(text(done)).toBe('roots: 1');
+  });
+
   test('a 2026-07-28 upstream is called statelessly with the client\'s envelope; its input_required comes back as it came, and the retry goes to it', async () => {
     const caller = await open('modern');
     expect(caller.era).toBe('modern');
