@@ -77,7 +77,8 @@ describe('the gateway records refusals on a grant in its session recording (real
     redis = connectRedis(testRedisUrl());
     gw = await startTestGateway({
       recorder: new SessionRecorder(redis),
-      limits: { maxSessionsPerGrant: 1, evictIdleAfterMs: 10 * 60_000, refusalWindowMs: 60 * 60_000 },
+      // One message a second refills the burst: the flood spends it however slowly a loaded machine delivers it.
+      limits: { maxSessionsPerGrant: 1, evictIdleAfterMs: 10 * 60_000, refusalWindowMs: 60 * 60_000, messagesPerSecond: 1 },
     });
   });
   afterAll(async () => {
