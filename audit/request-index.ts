@@ -141,7 +141,19 @@ const newestFirst = (a: RequestRow, b: RequestRow) => b.startTime.getTime() - a.
  * Search attributes are never encrypted, so a page is read without the payload codec.
  */
 export class RequestIndex {
-  constructor(private readonly client: Client, private readonly namespace = client.options.namespace) {}
+  /**
+   * How many times a page's worth of rows a closed scan reads in close-time order before it
+   * turns to start-time windows (rows closed in another order than they started: a bulk
+   * termination closes old requests last).
+   */
+  private readonly readAhead: number;
+  /** The first start-time window's width; each next one is twice as wide. */
+  private readonly firstWindowMs: number;
+
+  constructor(private readonly client: Client, private readonly namespace = client.options.namespace, options: { readAhead?: number; firstWindowMs?: number } = {}) {
+    this.readAhead = options.readAhead ?? 4;
+    this.firstWindowMs = options.firstWindowMs ?? 60 * 60_000;
+  }
 
   async find(filters: RequestFilters, options: { pageSize?: number; page?: string } = {}): Promise<RequestPage> {
     const pageSize = options.pageSize ?? 50;
@@ -152,12 +164,13 @@ export class RequestIndex {
     const isAfterCursor = (r: RequestRow) => !after || r.startTime.getTime() < after.t || (r.startTime.getTime() === after.t && r.requestId < after.id);
     const want = pageSize + 1;
     // One scan per status: each is an index seek in SQL visibility (by_status), where "!= 'Running'" would read past every open row.
-    const open = await this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime);
+    const { rows: open } = await this.scan(`${query} AND ExecutionStatus = 'Running'`, want, isAfterCursor, (r) => r.startTime);
     // With a full page of open requests, a closed one started before the oldest of them cannot be on the page:
     // the closed scans read only the rest (else requests closed in another order than they started are all read).
     const floor = open.length >= want ? open[want - 1]!.startTime : undefined;
+    const ceiling = Math.min(upper?.getTime() ?? Infinity, filters.to?.getTime() ?? Infinity);
     const closedQuery = floor && (!filters.from || floor > filters.from) ? `${query} AND StartTime >= ${visibilityLiteral(floor.toISOString())}` : query;
-    const closed = await Promise.all(CLOSED_STATUSES.map((status) => this.scan(`${closedQuery} AND ExecutionStatus = '${status}'`, want, isAfterCursor, (r) => r.closeTime ?? r.startTime)));
+    const closed = await Promise.all(CLOSED_STATUSES.map((status) => this.closedScan(`${closedQuery} AND ExecutionStatus = '${status}'`, want, isAfterCursor, ceiling)));
     const seen = new Set<string>();
     // A request that closed between the scans may be in two.
     const merged = [open, ...closed].flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
@@ -166,21 +179,51 @@ export class RequestIndex {
   }
 
   /**
+   * The `want` newest closed rows of `query`. Visibility gives them by close time, which usually
+   * follows start time closely, so the ordered scan stops early; when it has read `readAhead`
+   * pages' worth without being able to stop (old requests closed last), the rest is read by
+   * start-time windows, newest first, doubling in width, each read whole: rows read stay about
+   * proportional to the page, not to the list.
+   */
+  private async closedScan(query: string, want: number, keep: (r: RequestRow) => boolean, ceiling: number): Promise<RequestRow[]> {
+    const first = await this.scan(query, want, keep, (r) => r.closeTime ?? r.startTime, want * this.readAhead);
+    if (first.complete) return first.rows;
+    const found: RequestRow[] = [];
+    // From the query's upper bound (the cursor, the range's end), or now: start times are never in the future.
+    let end = Math.min(ceiling, Date.now() + 60_000);
+    let width = this.firstWindowMs;
+    for (;;) {
+      const start = end - width;
+      const window = `${query} AND StartTime < ${visibilityLiteral(new Date(end).toISOString())} AND StartTime >= ${visibilityLiteral(new Date(start).toISOString())}`;
+      const { rows } = await this.scan(window, want - found.length, keep, (r) => r.closeTime ?? r.startTime);
+      found.push(...rows);
+      if (found.length >= want) break;
+      const older = `${query} AND StartTime < ${visibilityLiteral(new Date(start).toISOString())}`;
+      if ((await this.countQuery(older)) === 0) break;
+      end = start;
+      width *= 2;
+    }
+    return found.sort(newestFirst).slice(0, want);
+  }
+
+  /**
    * The `want` newest rows of a visibility scan whose rows come ordered by `orderedBy` (newest
    * first) where orderedBy(row) >= row.startTime: stops once a row's orderedBy falls below the
-   * want-th start collected.
+   * want-th start collected (complete), or after reading `budget` rows (not complete).
    */
-  private async scan(query: string, want: number, keep: (r: RequestRow) => boolean, orderedBy: (r: RequestRow) => Date): Promise<RequestRow[]> {
+  private async scan(query: string, want: number, keep: (r: RequestRow) => boolean, orderedBy: (r: RequestRow) => Date, budget = Infinity): Promise<{ rows: RequestRow[]; complete: boolean }> {
     const found: RequestRow[] = [];
     let nextPageToken: Uint8Array | undefined;
     let previous = Infinity;
     let ordered = true;
+    let read = 0;
     for (;;) {
       const response = await this.client.workflowService.listWorkflowExecutions({
         namespace: this.namespace, query, pageSize: Math.min(1000, want * 2), ...(nextPageToken ? { nextPageToken } : {}),
       });
       for (const raw of response.executions ?? []) {
         const row = rowOf(raw);
+        read++;
         const order = orderedBy(row).getTime();
         if (order > previous) ordered = false;
         previous = order;
@@ -188,18 +231,23 @@ export class RequestIndex {
         if (ordered && found.length >= want) {
           found.sort(newestFirst);
           found.length = want;
-          if (order < found[want - 1]!.startTime.getTime()) return found;
+          if (order < found[want - 1]!.startTime.getTime()) return { rows: found, complete: true };
         }
       }
+      if (read >= budget) return { rows: [], complete: false };
       nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
-      if (!nextPageToken) return found.sort(newestFirst).slice(0, want);
+      if (!nextPageToken) return { rows: found.sort(newestFirst).slice(0, want), complete: true };
     }
+  }
+
+  private async countQuery(query: string): Promise<number> {
+    const answer = await this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query });
+    const count = answer.count as { toNumber(): number } | number | null | undefined;
+    return typeof count === 'number' ? count : count?.toNumber() ?? 0;
   }
 
   /** How many requests match (visibility's count, eventually consistent like the list). */
   async count(filters: RequestFilters): Promise<number> {
-    const answer = await this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query: visibilityQuery(filters) });
-    const count = answer.count as { toNumber(): number } | number | null | undefined;
-    return typeof count === 'number' ? count : count?.toNumber() ?? 0;
+    return this.countQuery(visibilityQuery(filters));
   }
 }

@@ -62,6 +62,21 @@ describe('the request list, newest first', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.startTime.getTime()).toBeGreaterThan(rows[i]!.startTime.getTime());
   });
 
+  test('when close order says nothing (old requests closed last, as a bulk termination does), closed requests are read by start-time windows and the order is the same', async () => {
+    // No read-ahead in close order, and a first window of 1 ms: every page goes through the doubling windows.
+    const index = new RequestIndex(client, undefined, { readAhead: 0, firstWindowMs: 1 });
+    const expected = [...ids].reverse();
+    for (const size of [1, 2, 3, 7, 50]) {
+      const pages = await walk(index, size);
+      expect(pages.flat().map((r) => r.requestId)).toEqual(expected);
+      expect(pages).toHaveLength(Math.ceil(ids.length / size));
+    }
+    const all = (await index.find({ requester })).rows;
+    const ranged = await index.find({ requester, from: all[4]!.startTime, to: new Date(all[1]!.startTime.getTime() + 1) }, { pageSize: 2 });
+    const next = await index.find({ requester, from: all[4]!.startTime, to: new Date(all[1]!.startTime.getTime() + 1) }, { pageSize: 2, page: ranged.next! });
+    expect([...ranged.rows, ...next.rows].map((r) => r.requestId)).toEqual([ids[5], ids[4], ids[3], ids[2]]);
+  });
+
   test('a time range still applies and the order holds within it', async () => {
     const index = new RequestIndex(client);
     const all = (await index.find({ requester })).rows;
