@@ -147,12 +147,12 @@ export class RequestIndex {
    * termination closes old requests last).
    */
   private readonly readAhead: number;
-  /** The first start-time window's width; each next one is twice as wide. */
+  /** Where the search for a closed scan's window starts: this far below the page's top, doubled until enough rows lie above. */
   private readonly firstWindowMs: number;
 
   constructor(private readonly client: Client, private readonly namespace = client.options.namespace, options: { readAhead?: number; firstWindowMs?: number } = {}) {
     this.readAhead = options.readAhead ?? 4;
-    this.firstWindowMs = options.firstWindowMs ?? 60 * 60_000;
+    this.firstWindowMs = options.firstWindowMs ?? 1000;
   }
 
   async find(filters: RequestFilters, options: { pageSize?: number; page?: string } = {}): Promise<RequestPage> {
@@ -180,30 +180,46 @@ export class RequestIndex {
 
   /**
    * The `want` newest closed rows of `query`. Visibility gives them by close time, which usually
-   * follows start time closely, so the ordered scan stops early; when it has read `readAhead`
-   * pages' worth without being able to stop (old requests closed last), the rest is read by
-   * start-time windows, newest first, doubling in width, each read whole: rows read stay about
-   * proportional to the page, not to the list.
+   * follows start time closely, so the ordered scan stops early. When it has read `readAhead`
+   * pages' worth without being able to stop (old requests closed last: a bulk termination), the
+   * start time above which enough rows lie is found by counting (visibility counts without
+   * sending rows), and only that window is read: rows read stay about proportional to the page.
    */
   private async closedScan(query: string, want: number, keep: (r: RequestRow) => boolean, ceiling: number): Promise<RequestRow[]> {
-    const first = await this.scan(query, want, keep, (r) => r.closeTime ?? r.startTime, want * this.readAhead);
+    const byClose = (r: RequestRow) => r.closeTime ?? r.startTime;
+    const first = await this.scan(query, want, keep, byClose, want * this.readAhead);
     if (first.complete) return first.rows;
-    const found: RequestRow[] = [];
-    // From the query's upper bound (the cursor, the range's end), or now: start times are never in the future.
-    let end = Math.min(ceiling, Date.now() + 60_000);
-    let width = this.firstWindowMs;
-    for (;;) {
-      const start = end - width;
-      const window = `${query} AND StartTime < ${visibilityLiteral(new Date(end).toISOString())} AND StartTime >= ${visibilityLiteral(new Date(start).toISOString())}`;
-      const { rows } = await this.scan(window, want - found.length, keep, (r) => r.closeTime ?? r.startTime);
-      found.push(...rows);
-      if (found.length >= want) break;
-      const older = `${query} AND StartTime < ${visibilityLiteral(new Date(start).toISOString())}`;
-      if ((await this.countQuery(older)) === 0) break;
-      end = start;
-      width *= 2;
+    // The query bounds the top already (cursor, range); start times are never in the future.
+    const end = Math.min(ceiling, Date.now() + 60_000);
+    // Counted rows at the cursor's millisecond may be on an earlier page: ask for more until the window holds `want` kept ones.
+    for (let need = want; ; need *= 2) {
+      const lower = await this.startHolding(query, end, need);
+      const { rows } = await this.scan(lower === undefined ? query : `${query} AND StartTime >= ${visibilityLiteral(new Date(lower).toISOString())}`, want, keep, byClose);
+      if (rows.length >= want || lower === undefined) return rows;
     }
-    return found.sort(newestFirst).slice(0, want);
+  }
+
+  /**
+   * A start time t such that at least `need` rows of `query` started at or after t, and not many
+   * more (widened from `firstWindowMs` below `end` by doubling, then narrowed by halving), found
+   * with counts only; undefined when the query holds fewer than `need` rows in all.
+   */
+  private async startHolding(query: string, end: number, need: number): Promise<number | undefined> {
+    const since = (t: number) => this.countQuery(`${query} AND StartTime >= ${visibilityLiteral(new Date(t).toISOString())}`);
+    if ((await this.countQuery(query)) < need) return undefined;
+    let width = this.firstWindowMs;
+    while ((await since(end - width)) < need) {
+      width *= 2;
+      if (end - width <= 0) return undefined;
+    }
+    let lo = end - width;
+    let hi = end - width / 2;
+    for (let i = 0; i < 12 && hi - lo > 1; i++) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((await since(mid)) >= need) lo = mid;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**

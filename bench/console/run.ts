@@ -6,7 +6,8 @@
  * workflow. A third of them (every third, newest first) are then closed, so the list mixes open
  * and closed requests and their close order differs from their start order (the list is newest
  * first by start time: a scan of each, merged). Timed: the first page with its count and HTML, a
- * filtered page, and paging through 20 pages with the list's page links. Baseline, in the same run on the same data: reading
+ * filtered page, and paging through 20 pages with the list's page links; then again after a bulk
+ * termination (all but the newest 10 closed, the oldest last). Baseline, in the same run on the same data: reading
  * every matching request at once (what a console that loads everything would do). Prints the
  * ratios; no assertion on time.
  */
@@ -52,6 +53,20 @@ async function closeAThird(client: Client): Promise<number> {
   let next = 0;
   const one = async () => {
     while (next < chosen.length) await client.workflow.getHandle(chosen[next++]!).terminate('bench: closed');
+  };
+  await Promise.all(Array.from({ length: 16 }, one));
+  return chosen.length;
+}
+
+/**
+ * Closes every request still open but the newest `keep`, newest first, as a bulk termination
+ * would: fewer than a page stays open and close order says nothing about start order.
+ */
+async function closeTheRest(client: Client, keep: number): Promise<number> {
+  const chosen = ids.filter((_, i) => i % 3 !== 0).slice(0, -keep).reverse();
+  let next = 0;
+  const one = async () => {
+    while (next < chosen.length) await client.workflow.getHandle(chosen[next++]!).terminate('bench: bulk termination');
   };
   await Promise.all(Array.from({ length: 16 }, one));
   return chosen.length;
@@ -134,6 +149,18 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${REQUESTS} requests in visibility; medians of ${REPEAT} runs (the machine is shared: compare ratios, not milliseconds)\n`);
     process.stdout.write(`  baseline: every request at once (${REQUESTS} rows)   ${baseline.toFixed(1)} ms\n`);
     for (const [name, ms] of Object.entries(results)) {
+      process.stdout.write(`  ${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / baseline).toFixed(3)} of the baseline\n`);
+    }
+
+    // A bulk termination: all but 10 closed, the oldest last.
+    const bulk = await closeTheRest(client, 10);
+    process.stdout.write(`\nbulk termination: ${bulk} more closed, newest first; 10 stay open\n`);
+    for (let i = 0; i < 240 && (await count("WorkflowType = 'accessRequest' AND ExecutionStatus = 'Running'")) > 10; i++) await new Promise((r) => setTimeout(r, 500));
+    const afterBulk = {
+      'first page, no filter (50 rows + count + HTML)': await median(REPEAT, () => firstPage({})),
+      '20 pages through page tokens (1,000 rows)': await median(REPEAT, () => walk(20)),
+    };
+    for (const [name, ms] of Object.entries(afterBulk)) {
       process.stdout.write(`  ${name.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / baseline).toFixed(3)} of the baseline\n`);
     }
   } finally {
