@@ -29,7 +29,7 @@ export {
 } from './evidence';
 export { S3ArchiveStore, s3Client, type S3ArchiveStoreOptions } from './s3-store';
 export { AuditReader, type AuditView } from './reader';
-export { evidencePackZip, zipFiles, crc32 } from './evidence-zip';
+export { evidencePackZip, zipFiles } from './evidence-zip';
 export { createArchiveStore, archiveSetup, type ArchiveSetup } from './archive-setup';
 export { freeTextMasker } from './free-text';
 export { findingsOf } from './findings';
