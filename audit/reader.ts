@@ -8,6 +8,9 @@ import type { ArchiveStore } from './store';
 import type { ArchiveManifest } from './archive';
 import { verifyArchive, type VerificationReport } from './verify';
 
+/** Requests a period's export reads at once. */
+const EXPORT_READERS = 8;
+
 export interface AuditView {
   requestId: string;
   workflowStatus: string;
@@ -83,16 +86,24 @@ export class AuditReader {
    */
   async export(from: Date, to: Date, signingKey?: KeyObject): Promise<EvidencePack> {
     const ids = await this.options.history.startedBetween(from, to);
-    const items: EvidenceItem[] = [];
-    const unreadable: UnreadableRequest[] = [];
-    for (const id of ids) {
-      try {
-        items.push(await this.evidence(id));
-      } catch (error) {
-        if (!(error instanceof HistoryError && error.code === 'UNREADABLE' && error.visible)) throw error;
-        unreadable.push({ ...error.visible, problem: error.message });
+    const read: ({ item: EvidenceItem } | { unreadable: UnreadableRequest })[] = new Array(ids.length);
+    // A few requests at a time, in the period's order: a period of thousands, some of them
+    // unreadable (each waits out its status query), is not read one after the other.
+    let next = 0;
+    const reader = async () => {
+      while (next < ids.length) {
+        const at = next++;
+        try {
+          read[at] = { item: await this.evidence(ids[at]!) };
+        } catch (error) {
+          if (!(error instanceof HistoryError && error.code === 'UNREADABLE' && error.visible)) throw error;
+          read[at] = { unreadable: { ...error.visible, problem: error.message } };
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(EXPORT_READERS, ids.length) }, reader));
+    const items = read.flatMap((r) => ('item' in r ? [r.item] : []));
+    const unreadable = read.flatMap((r) => ('unreadable' in r ? [r.unreadable] : []));
     return buildEvidencePack({ from, to, items, unreadable, ...(signingKey ? { signingKey } : {}) });
   }
 }
