@@ -65,8 +65,19 @@ async function closeAThird(client: Client): Promise<number> {
 async function closeTheRest(client: Client, keep: number): Promise<number> {
   const chosen = ids.filter((_, i) => i % 3 !== 0).slice(0, -keep).reverse();
   let next = 0;
+  // A loaded dev server may refuse a terminate now and then: each is tried again a few times.
+  const terminate = async (id: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.workflow.getHandle(id).terminate('bench: bulk termination');
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
   const one = async () => {
-    while (next < chosen.length) await client.workflow.getHandle(chosen[next++]!).terminate('bench: bulk termination');
+    while (next < chosen.length) await terminate(chosen[next++]!);
   };
   await Promise.all(Array.from({ length: 16 }, one));
   return chosen.length;
