@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const CLI = require.resolve('@modelcontextprotocol/conformance/dist/index.js');
 
-export interface ScenarioOutcome { scenario: string; passed: number; failed: number; warnings: number; errors: string[]; warned: string[]; ms: number }
+export interface ScenarioOutcome { scenario: string; passed: number; failed: number; warnings: number; errors: string[]; warned: string[]; startedAt: number; ms: number }
 
 /** The server scenarios of the suite's active set (`conformance list`). */
 export function serverScenarios(node: string): string[] {
@@ -21,9 +21,10 @@ export function serverScenarios(node: string): string[] {
 
 /** One scenario against one URL; its checks are read from the suite's own checks.json. */
 export function runScenario(node: string, url: string, scenario: string, outDir: string, timeoutMs = 60_000): Promise<ScenarioOutcome> {
-  const dir = join(outDir, scenario);
+  const startedAt = Date.now();
+  // One folder per run: a scenario run again never reads the first run's checks.json.
+  const dir = join(outDir, scenario, String(startedAt));
   mkdirSync(dir, { recursive: true });
-  const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(node, [CLI, 'server', '--url', url, '--scenario', scenario, '-o', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -34,13 +35,13 @@ export function runScenario(node: string, url: string, scenario: string, outDir:
       clearTimeout(timer);
       const run = existsSync(dir) ? readdirSync(dir).find((d) => existsSync(join(dir, d, 'checks.json'))) : undefined;
       if (!run) {
-        resolve({ scenario, passed: 0, failed: 1, warnings: 0, warned: [], errors: [`no checks.json (timed out or crashed): ${output.slice(-400)}`], ms: Date.now() - started });
+        resolve({ scenario, passed: 0, failed: 1, warnings: 0, warned: [], errors: [`no checks.json (timed out or crashed): ${output.slice(-2000)}`], startedAt, ms: Date.now() - startedAt });
         return;
       }
       const checks = JSON.parse(readFileSync(join(dir, run, 'checks.json'), 'utf8')) as { id: string; status: string; errorMessage?: string; description?: string }[];
       const failed = checks.filter((c) => c.status === 'FAILURE');
       // Warnings (SHOULDs) count as neither; the table shows them.
-      resolve({ scenario, passed: checks.filter((c) => c.status === 'SUCCESS').length, failed: failed.length, warnings: checks.filter((c) => c.status === 'WARNING').length, warned: checks.filter((c) => c.status === 'WARNING').map((c) => `${c.id}: ${c.errorMessage ?? c.description ?? ''}`), errors: failed.map((c) => `${c.id}: ${c.errorMessage ?? ''}`), ms: Date.now() - started });
+      resolve({ scenario, passed: checks.filter((c) => c.status === 'SUCCESS').length, failed: failed.length, warnings: checks.filter((c) => c.status === 'WARNING').length, warned: checks.filter((c) => c.status === 'WARNING').map((c) => `${c.id}: ${c.errorMessage ?? c.description ?? ''}`), errors: failed.map((c) => `${c.id}: ${c.errorMessage ?? ''}`), startedAt, ms: Date.now() - startedAt });
     });
   });
 }
