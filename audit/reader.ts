@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { inParallel } from '../lib';
 import { maskFreeTextFields } from './lifecycle';
 import { parseArchive } from './parse';
 import { buildEvidencePack, sessionCommands, type CommandSummary, type EvidenceItem, type EvidencePack, type UnreadableRequest } from './evidence';
@@ -86,22 +87,16 @@ export class AuditReader {
    */
   async export(from: Date, to: Date, signingKey?: KeyObject): Promise<EvidencePack> {
     const ids = await this.options.history.startedBetween(from, to);
-    const read: ({ item: EvidenceItem } | { unreadable: UnreadableRequest })[] = new Array(ids.length);
     // A few requests at a time, in the period's order: a period of thousands, some of them
     // unreadable (each waits out its status query), is not read one after the other.
-    let next = 0;
-    const reader = async () => {
-      while (next < ids.length) {
-        const at = next++;
-        try {
-          read[at] = { item: await this.evidence(ids[at]!) };
-        } catch (error) {
-          if (!(error instanceof HistoryError && error.code === 'UNREADABLE' && error.visible)) throw error;
-          read[at] = { unreadable: { ...error.visible, problem: error.message } };
-        }
+    const read = await inParallel(ids, EXPORT_READERS, async (id): Promise<{ item: EvidenceItem } | { unreadable: UnreadableRequest }> => {
+      try {
+        return { item: await this.evidence(id) };
+      } catch (error) {
+        if (!(error instanceof HistoryError && error.code === 'UNREADABLE' && error.visible)) throw error;
+        return { unreadable: { ...error.visible, problem: error.message } };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(EXPORT_READERS, ids.length) }, reader));
+    });
     const items = read.flatMap((r) => ('item' in r ? [r.item] : []));
     const unreadable = read.flatMap((r) => ('unreadable' in r ? [r.unreadable] : []));
     return buildEvidencePack({ from, to, items, unreadable, ...(signingKey ? { signingKey } : {}) });

@@ -20,4 +20,5 @@ export { listenerTls, ListenerTlsError, HSTS, type ListenerTls } from './listene
 export { SERVICE_ENVIRONMENT, serviceVariable, missingEnvironment, type EnvVariable, type ServiceEnvironment, type ServiceName } from './environment';
 export { projectRoot, stateDir } from './state';
 export { RedisCatalogRecords, catalogNamespace, DEFAULT_CATALOG_NAMESPACE } from './catalog-store';
+export { inParallel } from './in-parallel';
 export { redisDataSince, REDIS_DATA_SINCE_KEY } from './redis-data-since';

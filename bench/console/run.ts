@@ -18,7 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { findPage, parseFindQuery } from '../../api/console';
 import { RequestIndex, type RequestFilters } from '../../audit';
 import { startTemporalServer } from '../../devstack';
-import { newRequestId } from '../../lib';
+import { inParallel, newRequestId } from '../../lib';
 import { findingsKey, requesterKey, stateKey, targetKey } from '../../workflows';
 
 const arg = (name: string, fallback: number) => {
@@ -50,11 +50,7 @@ const ids: string[] = [];
 /** Closes every third request, newest first: close order is then the reverse of start order. */
 async function closeAThird(client: Client): Promise<number> {
   const chosen = ids.filter((_, i) => i % 3 === 0).reverse();
-  let next = 0;
-  const one = async () => {
-    while (next < chosen.length) await client.workflow.getHandle(chosen[next++]!).terminate('bench: closed');
-  };
-  await Promise.all(Array.from({ length: 16 }, one));
+  await inParallel(chosen, 16, (id) => client.workflow.getHandle(id).terminate('bench: closed'));
   return chosen.length;
 }
 
@@ -64,7 +60,6 @@ async function closeAThird(client: Client): Promise<number> {
  */
 async function closeTheRest(client: Client, keep: number): Promise<number> {
   const chosen = ids.filter((_, i) => i % 3 !== 0).slice(0, -keep).reverse();
-  let next = 0;
   // A loaded dev server may refuse a terminate now and then: each is tried again a few times.
   const terminate = async (id: string) => {
     for (let attempt = 1; ; attempt++) {
@@ -76,35 +71,27 @@ async function closeTheRest(client: Client, keep: number): Promise<number> {
       }
     }
   };
-  const one = async () => {
-    while (next < chosen.length) await terminate(chosen[next++]!);
-  };
-  await Promise.all(Array.from({ length: 16 }, one));
+  await inParallel(chosen, 16, terminate);
   return chosen.length;
 }
 
 async function seed(client: Client): Promise<void> {
-  let next = 0;
   const started = Date.now();
-  const one = async () => {
-    while (next < REQUESTS) {
-      const i = next++;
-      const findings = [i % 7 === 0 ? 'held' : '', i % 11 === 0 ? 'denied' : '', i % 3 === 0 ? 'masked' : ''].filter(Boolean);
-      const workflowId = newRequestId();
-      ids[i] = workflowId;
-      await client.workflow.start('accessRequest', {
-        taskQueue: 'bench-console-nobody-polls', workflowId, args: [],
-        typedSearchAttributes: [
-          { key: requesterKey, value: REQUESTERS[i % REQUESTERS.length]! },
-          { key: targetKey, value: TARGETS[i % TARGETS.length]! },
-          { key: stateKey, value: STATES[i % STATES.length]! },
-          ...(findings.length ? [{ key: findingsKey, value: findings }] : []),
-        ],
-      });
-      if ((i + 1) % 2000 === 0) process.stdout.write(`  seeded ${i + 1} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, one));
+  await inParallel(Array.from({ length: REQUESTS }, (_, i) => i), 16, async (i) => {
+    const findings = [i % 7 === 0 ? 'held' : '', i % 11 === 0 ? 'denied' : '', i % 3 === 0 ? 'masked' : ''].filter(Boolean);
+    const workflowId = newRequestId();
+    ids[i] = workflowId;
+    await client.workflow.start('accessRequest', {
+      taskQueue: 'bench-console-nobody-polls', workflowId, args: [],
+      typedSearchAttributes: [
+        { key: requesterKey, value: REQUESTERS[i % REQUESTERS.length]! },
+        { key: targetKey, value: TARGETS[i % TARGETS.length]! },
+        { key: stateKey, value: STATES[i % STATES.length]! },
+        ...(findings.length ? [{ key: findingsKey, value: findings }] : []),
+      ],
+    });
+    if ((i + 1) % 2000 === 0) process.stdout.write(`  seeded ${i + 1} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  });
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // The REST half of the load: auto-approved access requests through the API, followed to ACTIVE as a
 // client is asked to (long-polls; after a 503 wait Retry-After and ask again), then revoked.
 import { randomBytes } from 'node:crypto';
+import { inParallel } from '../../lib';
 import { ApiAgent, clientCredentialsToken, type ClientCredentials, type RequestView } from '../../devstack/demo/agent';
 
 export const TARGET = 'clinical-readonly';
@@ -101,18 +102,13 @@ export async function revoke(api: Api, id: string, reason: string): Promise<numb
 /** `n` requests with at most `inFlight` being asked at once; each is revoked once ACTIVE. */
 export async function askMany(api: Api, n: number, inFlight: number, duration: string): Promise<{ outcomes: RequestOutcome[]; t0: number }> {
   const t0 = Date.now();
-  const outcomes: RequestOutcome[] = [];
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, async () => {
-    while (next < n) {
-      const i = next++;
-      const { view, ...outcome } = await askOne(api, duration, `load bench request ${i}`, t0);
-      outcomes.push(outcome);
-      if (view && outcome.id) {
-        await revoke(api, outcome.id, 'load bench: done');
-        outcome.httpCalls++;
-      }
+  const outcomes = await inParallel(Array.from({ length: n }, (_, i) => i), inFlight, async (i) => {
+    const { view, ...outcome } = await askOne(api, duration, `load bench request ${i}`, t0);
+    if (view && outcome.id) {
+      await revoke(api, outcome.id, 'load bench: done');
+      outcome.httpCalls++;
     }
-  }));
+    return outcome;
+  });
   return { outcomes, t0 };
 }

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
-import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, GrantStore, inParallel, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import { parseConfig } from '../../policy';
 import { startGatewayProcess, type RunningGateway } from '../../proxy';
 import { testRedisUrl } from '../proxy/support';
 import { ensureNode22 } from './node22';
-import { headerAddingPassThrough, inParallel, runScenario, serverScenarios, table, type ScenarioOutcome } from './suite';
+import { headerAddingPassThrough, runScenario, serverScenarios, table, type ScenarioOutcome } from './suite';
 
 const root = join(__dirname, '../..');
 /** Scenarios run side by side per endpoint; through the gateway all share one grant (8 sessions at most). */

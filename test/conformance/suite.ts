@@ -46,19 +46,6 @@ export function runScenario(node: string, url: string, scenario: string, outDir:
   });
 }
 
-/** Runs `work` over `items`, at most `width` at a time, results in the items' order. */
-export async function inParallel<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  }));
-  return results;
-}
-
 /**
  * The suite cannot send headers: this pass-through adds the grant token and forwards everything
  * else as it came (Host and Origin too, so the gateway's DNS-rebinding checks still see the
