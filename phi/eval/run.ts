@@ -13,6 +13,7 @@ import { generateWorldHeldOut, WORLD_SEED, type WorldDocument } from './held-out
 import { generateThirdHeldOut, THIRD_SEED } from './held-out-3';
 import { generateFourthHeldOut, FOURTH_SEED } from './held-out-4';
 import { generateFifthHeldOut, FIFTH_SEED } from './held-out-5';
+import { generateSixthHeldOut, SIXTH_SEED } from './held-out-6';
 import { add, emptyTally, f2, precision, recall, scoreDocument, strictRecall, type Tally } from './score';
 
 export const FLOORS = {
@@ -66,6 +67,13 @@ export const FLOORS = {
    * regression.
    */
   fifthStrictRecall: 0.44,
+  /**
+   * Sixth held-out set (held-out-6.ts), written blind at the start of the sixth round and frozen
+   * before any detector of that round changed; its misses are never listed. First run (detectors
+   * of commit dc97ad1): strict 0.486, precision 0.907 typed / 0.950 any type, names strict 0.512.
+   * The floor only catches a regression.
+   */
+  sixthStrictRecall: 0.48,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -189,6 +197,10 @@ function main(): number {
   // Fifth held-out set, the blind one (see held-out-5.ts): reported, never tuned on, never looked into.
   const fifth = scoreWorldSet(`Held-out set 5 (blind: CDA XML, YAML, logs, vCard/iCal, SQL, fixed-width, PDF text, dictation, SMS, fax, tickets, labels; other hostile spellings): %d documents, seed ${FIFTH_SEED}`, generateFifthHeldOut(), (text) => findInText(text, policy), true);
 
+  console.log('\nHeld-out set 6 first run, written blind before the sixth round (detectors of dc97ad1): strict 0.486, precision 0.907 typed / 0.950 any type, names strict 0.512. Its misses are never listed.');
+  // Sixth held-out set, the blind one from the sixth round on (see held-out-6.ts): never tuned on, never looked into.
+  const sixth = scoreWorldSet(`Held-out set 6 (blind: DICOM, X12, FHIR, HTML, e-mail headers, Spanish/German/French notes, handover, voicemail, consent, wristbands, clinic lists; other hostile spellings): %d documents, seed ${SIXTH_SEED}`, generateSixthHeldOut(), (text) => findInText(text, policy), true);
+
   // PHI-free clinical text: every character changed is over-masking.
   const sentences = clinicalSentences();
   let clinicalChars = 0;
@@ -278,6 +290,7 @@ function main(): number {
   if (strictRecall(third.any) < FLOORS.thirdStrictRecall) failures.push(`held-out 3 strict recall ${fmt(strictRecall(third.any))} < ${FLOORS.thirdStrictRecall}`);
   if (strictRecall(fourth.any) < FLOORS.fourthStrictRecall) failures.push(`held-out 4 strict recall ${fmt(strictRecall(fourth.any))} < ${FLOORS.fourthStrictRecall}`);
   if (strictRecall(fifth.any) < FLOORS.fifthStrictRecall) failures.push(`held-out 5 strict recall ${fmt(strictRecall(fifth.any))} < ${FLOORS.fifthStrictRecall}`);
+  if (strictRecall(sixth.any) < FLOORS.sixthStrictRecall) failures.push(`held-out 6 strict recall ${fmt(strictRecall(sixth.any))} < ${FLOORS.sixthStrictRecall}`);
   if (clinicalChanged > FLOORS.clinicalCharsChanged) failures.push(`clinical corpus ${(clinicalChanged * 100).toFixed(2)} % changed > ${FLOORS.clinicalCharsChanged * 100} %`);
 
   console.log(`\n${failures.length ? 'FAIL' : 'PASS'} against floors ${JSON.stringify(FLOORS)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
