@@ -2,7 +2,8 @@
  * Makes the client-facing SSE streams ask for the reconnection delay an HTTP upstream asked the
  * gateway for (its `retry:`), so a client whose connection drops comes back when the server wanted.
  *
- * The SDK's Streamable HTTP server transports write `retry:` in each stream's priming event from
+ * The SDK's Streamable HTTP server transports (v2: @modelcontextprotocol/node's, wrapping
+ * /server's web-standard one; 1.x the same) write `retry:` in each stream's priming event from
  * their `retryInterval` option, fixed at construction, before the upstream has said anything; there
  * is no public setter, so the value is set on the (web-standard) transport the Node one wraps.
  * Streams opened afterwards carry it. Returns false when the transport has no such field (an SDK

@@ -1,4 +1,4 @@
-import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/server';
 import type { PhiCatalog } from '../phi';
 import type { TargetConfig } from '../policy';
 import { decideToolCall, toolAllowed, type ToolCallRuling } from './command-policy';

@@ -1,4 +1,4 @@
-import type { JSONRPCErrorResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCErrorResponse, RequestId } from '@modelcontextprotocol/server';
 
 /**
  * Every JSON-RPC error code the gateway answers with, one meaning each, in both eras (2025

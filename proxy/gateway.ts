@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readLimitedBody } from './http-body';
-import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/server';
 import { createLogger, GrantStore, HSTS, REVOCATION_CHANNEL, type GrantRecord, type ListenerTls, type Logger, type Redis, type RevocationEvent } from '../lib';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';

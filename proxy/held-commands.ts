@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { AccessClient } from '../access';
 import { COMMAND_DECISION_CHANNEL, type CommandBoard, type Logger, type Redis } from '../lib';
 

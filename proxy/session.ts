@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import {
   isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
   type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import { newCommandId, type GrantRecord, type Logger } from '../lib';
 import type { TargetConfig } from '../policy';
 import type { ToolCallRuling } from './command-policy';
@@ -71,7 +71,7 @@ type EndReason = SessionEndEntry['reason'];
  * Message ids pass through unchanged: client and upstream ids live in separate directions.
  */
 export class GatewaySession {
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: NodeStreamableHTTPServerTransport;
   readonly grant: GrantRecord;
   readonly tokenHash: string;
   readonly createdAt = Date.now();
@@ -93,7 +93,7 @@ export class GatewaySession {
   constructor(private readonly deps: SessionDeps) {
     this.grant = { ...deps.grant };
     this.tokenHash = deps.tokenHash;
-    this.transport = new StreamableHTTPServerTransport({
+    this.transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => deps.onInitialized(this),
       onsessionclosed: () => this.end('closed', 'the client ended the session (DELETE)'),
