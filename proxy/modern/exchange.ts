@@ -1,4 +1,4 @@
-import type { JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/server';
 import { callFingerprint, newCommandId, type GrantRecord, type Logger } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
@@ -108,9 +108,8 @@ export class ModernExchange {
     if (outcome.kind === 'refuse') return this.refuse(raw, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
     if (hold?.kind === 'refuse') return this.refuse(raw, startedAt, hold.code, hold.message, 'denied');
     if (hold?.kind === 'answer') {
-      await this.deps.recorder.response(grant.requestId, { sessionId: this.sessionId, messageId: raw.id, outcome: 'denied', result: hold.result, masked: [], durationMs: this.since(startedAt) })
-        .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a held answer'));
-      return { jsonrpc: '2.0', id: raw.id, result: hold.result.resultType === 'input_required' ? hold.result : completeResult(raw.method, hold.result) };
+      // Recorded as the approval's answer (denied: nothing ran), its summary masked already (holds.ts).
+      return this.respond(raw, outcome.call, { result: hold.result }, undefined, 'denied');
     }
     // An approved command (its run, or the client's answer to its upstream's input round) runs as that command.
     const held = hold?.kind === 'run' ? { commandId: hold.commandId } : hold?.kind === 'continue' ? { commandId: hold.commandId, continues: true, ...(hold.upstreamState !== undefined ? { upstreamState: hold.upstreamState } : {}) } : undefined;
@@ -168,13 +167,10 @@ export class ModernExchange {
       capabilities: served,
       ...(typeof upstream.instructions === 'string' ? { instructions: upstream.instructions } : {}),
     };
-    const outcome = decideResponse({ sessionId: this.sessionId, call: { ...call, method: request.method }, durationMs: this.since(startedAt), answer: { result }, masked: masked.report });
-    await this.record(request.id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
-    return { jsonrpc: '2.0', id: request.id, result: completeResult('server/discover', result) };
+    return this.respond(request, { ...call, method: request.method }, { result }, masked.report);
   }
 
   private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall, held?: { commandId: string; continues?: boolean; upstreamState?: string }): Promise<JsonRpcAnswer> {
-    const id = raw.id;
     const stream = this.deps.stream;
     let answer: UpstreamAnswer;
     try {
@@ -203,7 +199,6 @@ export class ModernExchange {
     }
     await this.relaying;
     if (stream?.cancelled.aborted && 'error' in answer && answer.error.code === REQUEST_CANCELLED) return this.cancelled(raw, call, true);
-    const durationMs = this.since(call.startedAt);
     if ('inputRequired' in answer) {
       // The upstream asks the client something (elicitation, sampling, roots): a person reads it, so it is masked and recorded like a result.
       const asked: Record<string, { method: string; params?: Record<string, unknown> }> = {};
@@ -224,27 +219,47 @@ export class ModernExchange {
           ...(answer.inputRequired.requestState !== undefined ? { upstreamState: answer.inputRequired.requestState } : {}),
         }, this.deps.grant)
         : answer.inputRequired.requestState ?? '';
-      const result = inputRequiredResult(asked, state);
-      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result }, masked: mergeSummaries(...reports) });
-      await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
-      return { jsonrpc: '2.0', id, result };
+      return this.respond(raw, call, { result: inputRequiredResult(asked, state) }, mergeSummaries(...reports));
     }
     if ('error' in answer) {
       const masked = await this.mask(answer.error, maskContextFor(this.deps.target.name, call, 'result'));
-      const error = masked?.masked ?? answer.error;
-      const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { error }, masked: masked ? masked.report : 'failed' });
-      if (outcome.kind === 'withhold') return this.refuse(request, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
-      await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
-      return { jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } };
+      return this.respond(raw, call, { error: masked?.masked ?? answer.error }, masked ? masked.report : 'failed');
     }
     const shaped = shapeResult(this.deps.target, call, answer.result);
     const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result'));
     const report: MaskSummary | 'failed' = masked ? mergeSummaries(masked.report, ...this.relayedReports) : 'failed';
     const result = masked ? masked.masked : shaped.result;
-    const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, masked: report });
-    if (outcome.kind === 'withhold') return this.refuse(request, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
-    await this.record(id, () => this.deps.recorder.response(this.deps.grant.requestId, outcome.entry), 'the response was withheld: it could not be recorded');
-    return { jsonrpc: '2.0', id, result: completeResult(request.method, result) };
+    return this.respond(raw, call, { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, report);
+  }
+
+  /**
+   * The one way an answer leaves the exchange, as a 2025 session's does (session.ts recordAndSend):
+   * decided from what masking reported (decisions.ts: withheld when masking failed, the masked
+   * counts, the duration since the request), recorded, then returned. No record, no answer: the
+   * answer is withheld, that withholding recorded if the recording takes it, and the client gets
+   * 503 (the revision's HTTP status for "try again"; a 2025 session says it in-band). A 2025
+   * session writes the record and its SSE event in one step (recorder.responseWith); a 2026-era
+   * answer has no resumable event to write with it (the revision dropped SSE resumption).
+   * `as` records a gateway answer that is not the upstream's (a hold's) under its own outcome.
+   */
+  private async respond(raw: JSONRPCRequest, call: ForwardedCall, answer: { result: Record<string, unknown>; rows?: number } | { error: { code: number; message: string; data?: unknown } }, masked: MaskSummary | 'failed' | undefined, as?: 'denied'): Promise<JsonRpcAnswer> {
+    const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs: this.since(call.startedAt), answer, masked });
+    if (outcome.kind === 'withhold') return this.refuse(raw, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
+    try {
+      await this.deps.recorder.response(this.deps.grant.requestId, as ? { ...outcome.entry, outcome: as } : outcome.entry);
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message }, 'recording failed; the response is withheld');
+      const message = `${WITHHELD_UNRECORDED} (${(error as Error).message})`;
+      await this.refuse(raw, call.startedAt, GatewayErrorCode.Unavailable, message, 'withheld');
+      throw new GatewayError(GatewayErrorCode.Unavailable, message, 503, {}, raw.id);
+    }
+    if ('error' in answer) {
+      const { code, message, data } = answer.error;
+      return { jsonrpc: '2.0', id: raw.id, error: { code, message, ...(data !== undefined ? { data } : {}) } };
+    }
+    // A result that asks for input is the revision's own shape already; every other one is complete.
+    const result = answer.result.resultType === 'input_required' ? answer.result : completeResult(raw.method, answer.result);
+    return { jsonrpc: '2.0', id: raw.id, result };
   }
 
   /**
@@ -275,9 +290,7 @@ export class ModernExchange {
     const reason = this.deps.stream?.cancelled.reason;
     const why = reason instanceof Error ? reason.message : 'the client cancelled the request';
     const message = `cancelled: ${why}; ${forwarded ? 'the upstream MCP server was told to stop (notifications/cancelled)' : 'nothing was forwarded'}`;
-    await this.deps.recorder.response(this.deps.grant.requestId, { sessionId: this.sessionId, messageId: raw.id, outcome: 'error', error: { code: REQUEST_CANCELLED, message }, masked: [], durationMs: this.since(call.startedAt) })
-      .catch((error: unknown) => this.deps.log.error({ err: (error as Error).message }, 'could not record a cancellation'));
-    return { jsonrpc: '2.0', id: raw.id, error: { code: REQUEST_CANCELLED, message } };
+    return this.refuse(raw, call.startedAt, REQUEST_CANCELLED, message, 'error');
   }
 
   private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
@@ -309,6 +322,8 @@ export class ModernExchange {
     return Math.max(0, performance.now() - startedAt);
   }
 }
+
+const WITHHELD_UNRECORDED = 'the response was withheld: it could not be recorded';
 
 /** How the recording's request entry names what became of a held call. */
 function holdNote(hold: ModernHoldOutcome): string {
