@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditArchiver } from '../../activities';
 import { buildArchive, FolderArchiveStore, generateArchiveKeys, RecordingLog, RECORDS_FILE, serializeArchive, SessionRecorder } from '../../audit';
-import { runCli } from '../../cli';
 import type { Redis } from '../../lib';
+import { runGatehouse } from '../support/cli';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 
 const PHI = { name: 'Ramona Seedvalue', ssn: '536-22-1847' };
@@ -13,17 +13,8 @@ const keys = generateArchiveKeys();
 
 /** Runs `gatehouse ...` in this process and captures what it prints. */
 async function gatehouse(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { err += String(chunk); return true; });
-  try {
-    const code = await runCli(args);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, stdout, stderr } = await runGatehouse(args);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('gatehouse audit verify | show | replay | export', () => {

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../cli';
+import { runGatehouse } from '../support/cli';
 import { startSnowflakeFixture, snowflakeServerArgs, type SnowflakeFixture } from '../mcp-servers/support';
 import { testRedisUrl } from '../proxy/support';
 import { connectAdmin, connectWithKey, errorCode } from '../snowflake/support';
@@ -46,27 +46,8 @@ afterAll(async () => {
   await fx?.close();
 });
 
-async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
-  const before = { REDIS_URL: process.env.REDIS_URL, GATEHOUSE_CATALOG_NAMESPACE: process.env.GATEHOUSE_CATALOG_NAMESPACE };
-  process.env.REDIS_URL = testRedisUrl();
-  // This suite's own catalogs: the gateway suite reads target clinical's from the same Redis.
-  process.env.GATEHOUSE_CATALOG_NAMESPACE = NAMESPACE;
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [name, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
+// This suite's own catalogs: the gateway suite reads target clinical's from the same Redis.
+const gatehouse = (...args: string[]) => runGatehouse(args, { REDIS_URL: testRedisUrl(), GATEHOUSE_CATALOG_NAMESPACE: NAMESPACE });
 
 test('discover reads the scope as the reader, stores it; show prints it with the pins; diff sees no change; no value is printed', async () => {
   const reader = ['--config', configFile, '--user', fx.user, '--private-key-file', keyFile, '--role', 'CLINICAL_ANALYST'];

@@ -9,7 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import {
   createCatalogActivities, CredentialProviders, ensureCatalogRefreshSchedule, snowflakeProviderFactory, SnowflakeClient, type CatalogRefreshReport,
 } from '../../activities';
-import { runCli } from '../../cli';
+import { runGatehouse } from '../support/cli';
 import { bootstrapLocalBroker } from '../../devstack/snowflake';
 import { connectRedis, connectTemporalClient, createLogger, RedisCatalogRecords, RedisSecretVault, temporalSettings, type Redis } from '../../lib';
 import { parseStoredCatalog, type PhiCatalog } from '../../phi';
@@ -48,29 +48,8 @@ const yaml = (pins = '') => {
     target('billing', 'BILLING_ANALYST', 'CLINICAL.BILLING')}\n`;
 };
 
-async function gatehouse(env: Record<string, string | undefined>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true; });
-  const all = { REDIS_URL: testRedisUrl(), GATEHOUSE_CATALOG_NAMESPACE: NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, ...env };
-  const before = Object.fromEntries(Object.keys(all).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(all)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+const gatehouse = (env: Record<string, string | undefined>, ...args: string[]) =>
+  runGatehouse(args, { REDIS_URL: testRedisUrl(), GATEHOUSE_CATALOG_NAMESPACE: NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, ...env });
 
 const readers = async () => (await admin.query("SHOW USERS LIKE 'GH_CAT_%'")).map((u) => u.name);
 const classOf = (c: PhiCatalog | undefined, table: string, column: string) => c?.tables.find((t) => t.name === table)?.columns.find((col) => col.name === column)?.class;
