@@ -10,6 +10,7 @@ import type { Era } from './era';
 import { ModernExchange } from './exchange';
 import { GrantState } from './grant-state';
 import { GrantUpstreams } from './grant-upstreams';
+import { RemoteCancels, type RemoteCancel } from './remote-cancels';
 
 export interface ModernEndpointOptions {
   /** Shared state (Redis) every replica reads: without it 2026-era requests are refused (fail closed). */
@@ -39,9 +40,14 @@ export class ModernEndpoint {
   private readonly listenTokens = new Map<string, string>();
   /** Requests running in this process, by grant and the client's id: what a `notifications/cancelled` can reach. */
   private readonly running = new Map<string, Set<AnswerStream>>();
+  /** Cancels between replicas: a client's cancel may land on one that does not run its request (remote-cancels.ts). */
+  private readonly remote?: RemoteCancels;
 
   constructor(private readonly options: ModernEndpointOptions) {
-    if (options.state) this.state = new GrantState(options.state);
+    if (options.state) {
+      this.state = new GrantState(options.state);
+      this.remote = new RemoteCancels(options.state, options.log, (cancel) => this.cancelHere(cancel));
+    }
     this.upstreams = new GrantUpstreams(options.log, options.limits.upstreamTimeoutMs);
   }
 
@@ -57,14 +63,9 @@ export class ModernEndpoint {
       throw new GatewayError(GatewayErrorCode.RateLimited, `too many messages for grant ${grant.grantId}: at most ${this.options.limits.messagesPerSecond} per second (burst ${this.options.limits.messageBurst}); retry in ${wait} s`, 429, { 'retry-after': String(wait) });
     }
     // A notification asks for nothing. `notifications/cancelled` reaches the grant's own running
-    // request of that id in this process (closing the stream is the revision's way; this is the other).
+    // request of that id, on this replica or another (closing the stream is the revision's way; this is the other).
     if (era.kind === 'modern-notification') {
-      if (era.message.method === 'notifications/cancelled') {
-        const requestId = (era.message.params as { requestId?: unknown } | undefined)?.requestId;
-        if (typeof requestId === 'string' || typeof requestId === 'number') {
-          for (const stream of this.running.get(runningKey(grant.grantId, requestId)) ?? []) stream.cancel('the client sent notifications/cancelled');
-        }
-      }
+      if (era.message.method === 'notifications/cancelled') await this.cancel(grant, era.message.params);
       res.writeHead(202).end();
       return;
     }
@@ -74,6 +75,13 @@ export class ModernEndpoint {
     const running = this.running.get(key) ?? new Set<AnswerStream>();
     running.add(stream);
     this.running.set(key, running);
+    // Reachable by a cancel sent to another replica: this one follows those cancels, and notes the
+    // request in Redis for as long as it may run (a listen stream ends by its client closing it).
+    let noted: (() => Promise<void>) | undefined;
+    if (this.remote && !listening) {
+      await this.remote.listen();
+      noted = await this.remote.running(grant.grantId, era.message.id, this.options.limits.upstreamTimeoutMs + NOTE_MARGIN_MS);
+    }
     const exchange = new ModernExchange({
       target, grant, state,
       masker: this.options.masker(target),
@@ -97,7 +105,43 @@ export class ModernEndpoint {
       listening?.close();
       running.delete(stream);
       if (!running.size && this.running.get(key) === running) this.running.delete(key);
+      await noted?.();
     }
+  }
+
+  /**
+   * A client's `notifications/cancelled`: the grant's own request of that id is cancelled where it
+   * runs, here or on another replica (through Redis). The grant is the one the cancel's token was
+   * checked for, so a cancel never reaches another grant's request, whatever id it names. The
+   * grant's recording holds the cancel and what it reached (its reason, the client's words, is
+   * not kept: it could carry PHI).
+   */
+  private async cancel(grant: GrantRecord, params: unknown): Promise<void> {
+    const requestId = (params as { requestId?: unknown } | undefined)?.requestId;
+    if (typeof requestId !== 'string' && typeof requestId !== 'number') return;
+    const here = this.cancelHere({ grantId: grant.grantId, requestId, subject: grant.subject, via: this.remote?.replica ?? 'this gateway', replica: this.remote?.replica ?? 'this gateway' });
+    let reached: string | undefined = here ? `cancels request ${String(requestId)}, running on this replica (${this.remote?.replica ?? 'this gateway'})` : undefined;
+    if (!here && this.remote) {
+      try {
+        const replica = await this.remote.send({ grantId: grant.grantId, requestId, subject: grant.subject });
+        if (replica) reached = `cancels request ${String(requestId)}, sent from replica ${this.remote.replica} to replica ${replica}, which runs it`;
+      } catch (error) {
+        this.options.log.warn({ grantId: grant.grantId, err: (error as Error).message }, 'could not pass a cancel to other gateway replicas');
+      }
+    }
+    const reason = reached ?? `no request ${String(requestId)} of grant ${grant.grantId} runs on any gateway replica; ignored (a cancel reaches only its own grant's requests)`;
+    await this.options.recorder.request(grant.requestId, {
+      sessionId: GrantState.recordingSession(grant.grantId), messageId: `cancel:${String(requestId)}`, method: 'notifications/cancelled', verdict: reached ? 'allow' : 'deny', reason, masked: [],
+    }).catch((error: unknown) => this.options.log.error({ err: (error as Error).message }, 'could not record a cancel'));
+  }
+
+  /** Cancels the grant's requests of that id running in this process; false when none runs here. */
+  private cancelHere(cancel: RemoteCancel): boolean {
+    const streams = this.running.get(runningKey(cancel.grantId, cancel.requestId));
+    if (!streams?.size) return false;
+    const where = cancel.via === cancel.replica ? `this gateway replica (${cancel.replica})` : `gateway replica ${cancel.via}, which passed it to this one (${cancel.replica}) that runs the request`;
+    for (const stream of streams) stream.cancel(`the client (${cancel.subject}) sent notifications/cancelled to ${where}`);
+    return true;
   }
 
   /** The grant ended (revoked or expired): its listen streams end now (fail closed), then its upstream link closes. */
@@ -158,6 +202,7 @@ export class ModernEndpoint {
   }
 
   async close(): Promise<void> {
+    await this.remote?.close();
     for (const listen of [...this.listens.values()].flatMap((set) => [...set])) listen.abort(new Error('the gateway is shutting down'));
     await this.upstreams.closeAll();
   }
@@ -179,6 +224,9 @@ export class ModernEndpoint {
     return credential;
   }
 }
+
+/** How much longer than the upstream timeout a running request stays noted for remote cancels (deciding, masking, recording). */
+const NOTE_MARGIN_MS = 30_000;
 
 /** Listen streams one grant may hold open on one gateway process. */
 const MAX_LISTENS = 4;
