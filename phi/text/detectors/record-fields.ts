@@ -1,0 +1,184 @@
+import { eachMatch, finding, type Detector } from '../detector';
+import type { EntityType, Finding } from '../../types';
+
+/**
+ * Records pasted into text whose field names say what the value is, in the syntaxes clinical
+ * systems export: XML elements and HL7 CDA attributes (`<family>Kilabuk</family>`,
+ * `<birthTime value="19420307"/>`, `<telecom value="tel:..."/>`), vCard and iCalendar properties
+ * (RFC 6350 `N:`, `FN:`, `ADR:`, `TEL:`, `BDAY:`; RFC 5545 `ATTENDEE;CN=`), logfmt
+ * (`patient="..." dob=...`), YAML and labelled lines (`town: Wien`), and JSON keys other than
+ * names (those are name-keys.ts). The field decides, whatever the value looks like: a name no
+ * dictionary knows, a foreign postcode, a compact date. One vocabulary of field names serves
+ * every syntax; only names that mean one thing in a record count ("name" and "code" also name
+ * drugs and diagnoses, and stay with the other detectors).
+ */
+const FIELDS: Record<string, EntityType> = {};
+const add = (type: EntityType, keys: string) => {
+  for (const k of keys.split(' ')) FIELDS[k] = type;
+};
+// Keys are compared lower case with "_", "-" and "." removed.
+add('NAME', 'given family givenname givennames familyname firstname lastname surname middlename fullname patientname ptname displayname legalname maidenname');
+add('DATE', 'birthdate birthtime dob dateofbirth born bday');
+add('STREET_ADDRESS', 'streetaddressline streetaddress street addressline addressline1 addressline2 line1 line2 addr1 addr2 homeaddress');
+add('CITY', 'city town locality');
+add('ZIP', 'postalcode postcode zip zipcode');
+add('PHONE', 'phone telephone tel mobile cellphone homephone');
+add('MRN', 'mrn medicalrecordnumber');
+/** logfmt only (`patient=...`): in a log line the key names the person, in prose "patient:" opens a sentence. */
+const LOG_ONLY: Record<string, EntityType> = { patient: 'NAME', pt: 'NAME' };
+
+const normKey = (key: string) => key.toLowerCase().replace(/[-_.]/g, '');
+
+/** `<key attrs>value</key>` (value without markup, at most 120 characters). */
+const XML_ELEMENT = /<([A-Za-z][\w.-]{0,40})(?:\s[^<>]{0,200})?>([^<>\n]{1,120})<\/\1>/g;
+/** `<key value="...">` (HL7 CDA data types carry the value in an attribute). */
+const XML_VALUE_ATTR = /<([A-Za-z][\w.-]{0,40})\s[^<>]{0,200}?\bvalue="([^"<>]{1,120})"/g;
+/** CDA `<id root="..." extension="...">`: an instance identifier of the record (II data type). */
+const CDA_ID = /<id\s[^<>]{0,200}?\bextension="([^"<>]{1,60})"/g;
+/** CDA PN: the `<name>` of a person element (patient, assignedPerson, guardianPerson...) is a person's name. */
+const CDA_PERSON_NAME = /<(?:patient|assignedPerson|guardianPerson|relatedPerson|associatedPerson|informationRecipient|intendedRecipient|person)\b[^<>]{0,200}>[ \t\r\n]{0,20}<name\b[^<>]{0,100}>([^<>\n]{1,120})<\/name>/g;
+/** A vCard or iCalendar content line: name, parameters, value. */
+const CONTENT_LINE = /^(FN|N|ADR|TEL|BDAY|ATTENDEE|ORGANIZER)((?:;[^:\n]{0,200})?):([^\n\r]{0,300})/gm;
+/** logfmt `key=value` or `key="value"`. */
+const LOGFMT = /(?<![\w.-])([A-Za-z][\w.-]{0,40})=(?:"([^"\n]{1,120})"|([^\s"]{1,120}))/g;
+/** YAML or labelled line `key: value` (indentation and a list dash allowed), value to the line end. */
+const KEY_LINE = /^[ \t]{0,12}(?:-[ \t]{1,3})?([A-Za-z][\w.-]{0,40})[ \t]{0,3}:[ \t]{1,3}(?!\|)([^\n\r]{1,120})/gm;
+const VALUE_END = /[ \t]{2}|\t| \(|[.;] (?=\p{Lu}\p{Ll}|\p{Ll})/u;
+const VALUE_END_SHORT = /[ \t]{2}|\t| \(|, |[.;] /u;
+/** JSON `"key": "value"`. */
+const JSON_PAIR = /"([A-Za-z][\w.-]{0,40})"[ \t]{0,3}:[ \t]{0,3}(\[[ \t]{0,3})?"((?:[^"\\\n]|\\.){1,120})"/g;
+
+/** A value that can be a person's name: letters (any script), marks, spaces, dots, apostrophes, hyphens; 1-6 words. */
+const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’. _-]{0,79}$/u;
+const MAX_NAME_WORDS = 6;
+
+function acceptable(type: EntityType, value: string): boolean {
+  if (!/[\p{L}\p{N}]/u.test(value)) return false;
+  if (type === 'NAME') return NAME_SHAPE.test(value) && value.split(/[ _]+/).length <= MAX_NAME_WORDS;
+  if (type === 'DATE' || type === 'PHONE' || type === 'MRN' || type === 'ZIP') return /\d/.test(value);
+  return true;
+}
+
+function push(out: Finding[], type: EntityType, text: string, start: number, end: number): void {
+  // Trim spaces and quotes around the value.
+  while (start < end && /[\s'"]/.test(text[start]!)) start++;
+  while (end > start && /[\s'",;]/.test(text[end - 1]!)) end--;
+  if (end <= start) return;
+  const value = text.slice(start, end);
+  if (!acceptable(type, value)) return;
+  out.push(finding(type, start, end, 0.9));
+}
+
+// vCard components (RFC 6350 6.2.2 N, 6.3.1 ADR): which component holds what.
+const N_COMPONENTS: readonly (EntityType | null)[] = ['NAME', 'NAME', 'NAME', null, null];
+const ADR_COMPONENTS: readonly (EntityType | null)[] = ['STREET_ADDRESS', 'STREET_ADDRESS', 'STREET_ADDRESS', 'CITY', null, 'ZIP', null];
+
+function contentLine(out: Finding[], text: string, m: RegExpExecArray): void {
+  const prop = m[1]!;
+  const params = m[2] ?? '';
+  const valueStart = m.index + prop.length + params.length + 1;
+  const value = m[3]!;
+  if (prop === 'ATTENDEE' || prop === 'ORGANIZER') {
+    const cn = /;CN=("?)([^;:"\n]{1,120})\1/.exec(params);
+    if (cn) {
+      const start = m.index + prop.length + cn.index + cn[0].indexOf(cn[2]!);
+      push(out, 'NAME', text, start, start + cn[2]!.length);
+    }
+    return;
+  }
+  if (prop === 'FN') return push(out, 'NAME', text, valueStart, valueStart + value.length);
+  if (prop === 'TEL') return push(out, 'PHONE', text, valueStart + (value.startsWith('tel:') ? 4 : 0), valueStart + value.length);
+  if (prop === 'BDAY') return push(out, 'DATE', text, valueStart, valueStart + value.length);
+  const components = prop === 'N' ? N_COMPONENTS : ADR_COMPONENTS;
+  let at = 0;
+  for (let k = 0; k < components.length && at <= value.length; k++) {
+    let next = value.indexOf(';', at);
+    if (next < 0) next = value.length;
+    const type = components[k];
+    if (type && next > at) {
+      // Several values in one component are comma-separated.
+      let part = at;
+      while (part < next) {
+        let comma = value.indexOf(',', part);
+        if (comma < 0 || comma > next) comma = next;
+        push(out, type, text, valueStart + part, valueStart + comma);
+        part = comma + 1;
+      }
+    }
+    at = next + 1;
+  }
+}
+
+export const recordFieldsDetector: Detector = {
+  name: 'record-fields',
+  patterns: [XML_ELEMENT, CDA_PERSON_NAME, XML_VALUE_ATTR, CDA_ID, CONTENT_LINE, LOGFMT, KEY_LINE, JSON_PAIR],
+  detect(text) {
+    const out: Finding[] = [];
+    if (text.includes('</')) {
+      eachMatch(XML_ELEMENT, text, (m) => {
+        const type = FIELDS[normKey(m[1]!)];
+        if (!type) return;
+        const start = m.index + m[0].indexOf('>') + 1;
+        push(out, type, text, start, start + m[2]!.length);
+      });
+    }
+    if (text.includes('<name')) {
+      eachMatch(CDA_PERSON_NAME, text, (m) => {
+        const start = m.index + m[0].length - '</name>'.length - m[1]!.length;
+        push(out, 'NAME', text, start, start + m[1]!.length);
+      });
+    }
+    if (text.includes('value="')) {
+      eachMatch(XML_VALUE_ATTR, text, (m) => {
+        const key = normKey(m[1]!);
+        const value = m[2]!;
+        const start = m.index + m[0].length - 1 - value.length;
+        if (key === 'telecom') {
+          const scheme = /^(tel|fax):/.exec(value);
+          if (scheme) push(out, scheme[1] === 'fax' ? 'FAX' : 'PHONE', text, start + scheme[0].length, start + value.length);
+          return;
+        }
+        const type = FIELDS[key];
+        if (type) push(out, type, text, start, start + value.length);
+      });
+    }
+    if (text.includes('extension="')) {
+      eachMatch(CDA_ID, text, (m) => {
+        const start = m.index + m[0].length - 1 - m[1]!.length;
+        push(out, 'MRN', text, start, start + m[1]!.length);
+      });
+    }
+    if (text.includes('BEGIN:VCARD') || text.includes('BEGIN:VEVENT')) eachMatch(CONTENT_LINE, text, (m) => contentLine(out, text, m));
+    if (text.includes('=')) {
+      eachMatch(LOGFMT, text, (m) => {
+        const key = normKey(m[1]!);
+        const type = FIELDS[key] ?? LOG_ONLY[key];
+        if (!type) return;
+        const value = m[2] ?? m[3]!;
+        const start = m.index + m[0].length - value.length - (m[2] ? 1 : 0);
+        push(out, type, text, start, start + value.length);
+      });
+    }
+    if (text.includes(':')) {
+      eachMatch(KEY_LINE, text, (m) => {
+        const type = FIELDS[normKey(m[1]!)];
+        if (!type) return;
+        const start = m.index + m[0].length - m[2]!.length;
+        // A value ends where a second column or a remark starts ("  Fax:", " (mobile)").
+        // A sentence after the value ("DOB: 23.06.1925. Will continue...") is not the field's.
+        const cut = m[2]!.search(type === 'STREET_ADDRESS' || type === 'NAME' ? VALUE_END : VALUE_END_SHORT);
+        push(out, type, text, start, start + (cut > 0 ? cut : m[2]!.length));
+      });
+    }
+    if (text.includes('"')) {
+      eachMatch(JSON_PAIR, text, (m) => {
+        const type = FIELDS[normKey(m[1]!)];
+        // Names in JSON are name-keys.ts's.
+        if (!type || type === 'NAME') return;
+        const start = m.index + m[0].length - 1 - m[3]!.length;
+        push(out, type, text, start, start + m[3]!.length);
+      });
+    }
+    return out;
+  },
+};
