@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
 /** The one AbortSignal the SDK's client transport passes to every fetch of a session. */

@@ -1,8 +1,8 @@
-import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { Progress } from '@modelcontextprotocol/client';
 import { parseConfig } from '../../policy';
 import { decideToolCall, limitRows } from '../../proxy';
 import { startHarness, testConfig, TEST_CONFIG_YAML, waitForState, waitForStatus, type Harness } from '../support/harness';
-import { connectClient, endSession, everythingServer, startTestGateway, type TestGateway } from './support';
+import { connectClient, endSession, everythingServer, failureOf, startTestGateway, type TestGateway } from './support';
 
 // The harness's workflow knows target "clinical"; here its upstream is server-everything, whose
 // echo tool's "message" argument is declared a SQL argument, so the SQL policy runs end to end.
@@ -81,7 +81,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
     const progress: Progress[] = [];
-    const call = client.callTool({ name: 'echo', arguments: { message: "UPDATE clinical.phi.patients SET city = 'Boston' WHERE mrn = 'MRN-0012345'" } }, CallToolResultSchema, {
+    const call = client.callTool({ name: 'echo', arguments: { message: "UPDATE clinical.phi.patients SET city = 'Boston' WHERE mrn = 'MRN-0012345'" } }, {
       onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true,
     });
     const held = await heldCommand();
@@ -102,7 +102,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
     // The denial can reach the client before decideCommand returns: observe the outcome from the start.
-    const outcome = client.callTool({ name: 'echo', arguments: { message: 'DELETE FROM clinical.phi.encounters' } }, CallToolResultSchema, { onprogress: () => undefined })
+    const outcome = client.callTool({ name: 'echo', arguments: { message: 'DELETE FROM clinical.phi.encounters' } }, { onprogress: () => undefined })
       .then(() => undefined, (error: unknown) => error);
     const held = await heldCommand();
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'deletes need a change ticket');
@@ -115,7 +115,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
   test('unparseable SQL is held; nobody decides, so it times out denied', async () => {
     const c = await connectClient(gw.url, 'clinical', token);
     const { client } = c;
-    await expect(client.callTool({ name: 'echo', arguments: { message: 'SELEC * FORM patients' } }, CallToolResultSchema, { timeout: 30_000, onprogress: () => undefined })).rejects.toMatchObject({
+    await expect(client.callTool({ name: 'echo', arguments: { message: 'SELEC * FORM patients' } }, { timeout: 30_000, onprogress: () => undefined })).rejects.toMatchObject({
       code: -31032, message: expect.stringContaining('no approver decided in time'),
     });
     await endSession(c);
@@ -126,7 +126,7 @@ describe('gateway: tools/list filtering, SQL policy and held commands through th
     await c.client.ping();
     await h.access.revoke(requestId, 'carol@example.org', 'work done');
     await waitForStatus(h.access, requestId, () => gw.gateway.liveSessions().length === 0);
-    await expect(c.client.ping()).rejects.toThrow(/-31011.*was revoked at .*work done/);
+    expect(await failureOf(c.client.ping())).toMatch(/-31011.*was revoked at .*work done/);
     expect(gw.recorder.of(requestId).filter((e) => e.type === 'session_end' && e.reason === 'revoked')).toHaveLength(1);
     await c.client.close();
   });

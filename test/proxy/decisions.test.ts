@@ -1,4 +1,4 @@
-import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCRequest } from '@modelcontextprotocol/server';
 import { parseConfig } from '../../policy';
 import { decideRequest, decideResponse, GatewayErrorCode, maskContextFor, shapeResult, type RequestFacts } from '../../proxy';
 

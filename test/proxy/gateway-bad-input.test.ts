@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { McpError, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { startRedisServer, type RedisServer } from '../../devstack';
-import { connectClient, eventually, initializeBody, rawPost, startTestGateway, TestMasker, type TestGateway } from './support';
+import { connectClient, eventually, failureOf, failureText, initializeBody, rawPost, startTestGateway, TestMasker, type TestGateway } from './support';
 
 const protocol = { 'mcp-protocol-version': '2025-06-18' };
 
@@ -37,7 +37,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     expect(unknown.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
     // The official client surfaces the same refusal.
-    await expect(connectClient(gw.url, 'everything', undefined)).rejects.toThrow(/-31010.*Authorization: Bearer <grant token> is required/);
+    expect(await failureOf(connectClient(gw.url, 'everything', undefined))).toMatch(/-31010.*Authorization: Bearer <grant token> is required/);
   });
 
   test('an expired grant is refused, also mid-session, and the session is ended', async () => {
@@ -47,7 +47,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
     await client.ping();
     const refusal = await eventually(() => client.ping().then(() => undefined, (error: Error) => error), 'the grant to run out');
     // Refused at the grant check (-31011), or cut mid-request by the sweep (-31015).
-    expect(refusal.message).toMatch(/-31011.*(not active|expired|has ended)|-31015.*the grant ended/);
+    expect(failureText(refusal)).toMatch(/-31011.*(not active|expired|has ended)|-31015.*the grant ended/);
     expect(gw.gateway.liveSessions().some((s) => s.grantId === grant.grantId)).toBe(false);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(401);
@@ -103,7 +103,7 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
 
     const unknownMethod = client.request({ method: 'no/such/method', params: {} }, z.object({}).passthrough());
     await expect(unknownMethod).rejects.toMatchObject({ code: -32601 });
-    await expect(unknownMethod).rejects.toBeInstanceOf(McpError);
+    await expect(unknownMethod).rejects.toBeInstanceOf(ProtocolError);
 
     const echo = await client.callTool({ name: 'echo', arguments: { message: 'still here' } });
     expect(echo.content).toEqual([{ type: 'text', text: 'Echo: still here' }]);
@@ -168,7 +168,7 @@ describe('gateway: limits', () => {
     // Twelve at once: the bucket (burst 6, 2 per second) cannot refill between them, however slow the machine.
     const pings = await Promise.all(Array.from({ length: 12 }, () => client.ping().then(() => undefined, (e: unknown) => e)));
     const limited = pings.find((e) => e !== undefined);
-    expect(String((limited as Error).message)).toMatch(/-31050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
+    expect(failureText(limited)).toMatch(/-31050.*too many messages for grant .* at most 2 per second \(burst 6\)/s);
     await client.close();
   });
 });
@@ -196,7 +196,7 @@ targets:
 
   test('a server that exits at once, or cannot be spawned, fails initialize with a clear error and leaves no session', async () => {
     const broken = await gw.grant('broken');
-    await expect(connectClient(gw.url, 'broken', broken.token)).rejects.toThrow(/-31061.*the upstream MCP server closed the connection/);
+    expect(await failureOf(connectClient(gw.url, 'broken', broken.token))).toMatch(/-31061.*the upstream MCP server closed the connection/);
     const missing = await gw.grant('missing');
     const res = await rawPost(gw.url, 'missing', initializeBody(), { authorization: `Bearer ${missing.token}` });
     expect(res.status).toBe(502);
@@ -245,7 +245,7 @@ describe('gateway: fail closed when Redis stops mid-session', () => {
       { authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId!, ...protocol });
     expect(res.status).toBe(503);
     expect(res.json).toMatchObject({ error: { code: -31020, message: expect.stringContaining('the grant store (Redis) did not answer') } });
-    await expect(client.ping()).rejects.toThrow(/-31020.*the grant store \(Redis\) did not answer/);
+    expect(await failureOf(client.ping())).toMatch(/-31020.*the grant store \(Redis\) did not answer/);
     const fresh = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
     expect(fresh.status).toBe(503);
 

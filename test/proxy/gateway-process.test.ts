@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildProgram } from '../../cli/program';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis } from '../../lib';
 import { startGatewayProcess } from '../../proxy';
-import { connectClient, endSession, GATEWAY_TEST_CONFIG, testRedisUrl } from './support';
+import { connectClient, endSession, failureOf, GATEWAY_TEST_CONFIG, testRedisUrl } from './support';
 
 describe('the gateway process (gatehouse gateway)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-gw-'));
@@ -65,7 +65,7 @@ describe('the gateway process (gatehouse gateway)', () => {
         await Promise.all([c.client.ping(), c.client.callTool({ name: 'echo', arguments: { message: 'a' } }), c.client.callTool({ name: 'echo', arguments: { message: 'b' } })]);
         if (i % 2) await grants.deactivate({ grantId, requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
         else await grants.revocations().cut(requestId, 'revoked in a test');
-        await expect(c.client.callTool({ name: 'echo', arguments: { message: 'after' } })).rejects.toThrow(/-31011|session .* has ended|-31015/);
+        expect(await failureOf(c.client.callTool({ name: 'echo', arguments: { message: 'after' } }))).toMatch(/-31011|session .* has ended|-31015/);
         await c.client.close().catch(() => undefined);
       }
     } finally {

@@ -1,4 +1,4 @@
-import { CallToolResultSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { Progress } from '@modelcontextprotocol/client';
 import { SessionRecorder } from '../../audit';
 import { connectRedis, waitForRedis } from '../../lib';
 import { alive, connectClient, endSession, eventually, initializeBody, rawPost, startTestGateway, testRedisUrl, type TestGateway } from './support';
@@ -34,14 +34,14 @@ describe('gateway: the official MCP client through /mcp/<target> to server-every
       expect(prompt.messages.length).toBeGreaterThan(0);
 
       const progress: Progress[] = [];
-      const long = await client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.4, steps: 3 } }, CallToolResultSchema, {
+      const long = await client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.4, steps: 3 } }, {
         onprogress: (p) => progress.push(p),
       });
       expect(JSON.stringify(long.content)).toMatch(/completed/i);
       expect(progress.map((p) => p.progress)).toEqual([1, 2, 3]);
 
       const logs: unknown[] = [];
-      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { logs.push(n.params); });
+      client.setNotificationHandler('notifications/message', (n) => { logs.push(n.params); });
       await client.setLoggingLevel('debug');
       await client.callTool({ name: 'toggle-simulated-logging', arguments: {} });
       await eventually(() => logs.length > 0, 'a logging notification through the standalone stream');
@@ -70,7 +70,7 @@ describe('gateway: the official MCP client through /mcp/<target> to server-every
     const { token } = await gw.grant('everything');
     const { client, transport } = await connectClient(gw.url, 'everything', token);
     const prompts: string[] = [];
-    client.setRequestHandler(CreateMessageRequestSchema, (request) => {
+    client.setRequestHandler('sampling/createMessage', (request) => {
       prompts.push(JSON.stringify(request.params.messages));
       return { model: 'test-model', role: 'assistant', content: { type: 'text', text: 'a sampled answer' } };
     });

@@ -1,4 +1,4 @@
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { connectClient, endSession, eventually, everythingServer, initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
 
@@ -111,7 +111,7 @@ describe('held commands: styles that fit real clients, withdrawal, the per-grant
   test('a client that cancels a held call withdraws it: the workflow records it, Slack hears, a late click is stale', async () => {
     const c = await connectClient(gw.url, 'clinical', token);
     const abort = new AbortController();
-    const call = c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 1' } }, CallToolResultSchema, { onprogress: () => undefined, signal: abort.signal })
+    const call = c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 1' } }, { onprogress: () => undefined, signal: abort.signal })
       .then(() => 'answered', () => 'cancelled');
     const held = await waitForStatus(h.access, requestId, (s) => s.commands.some((x) => x.outcome === 'pending')).then((s) => s.commands.find((x) => x.outcome === 'pending')!);
     abort.abort('the user pressed Escape');
@@ -125,7 +125,7 @@ describe('held commands: styles that fit real clients, withdrawal, the per-grant
 
   test('a client that ends its session (DELETE) withdraws the holds it waits on', async () => {
     const c = await connectClient(gw.url, 'clinical', token);
-    const call = c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 2' } }, CallToolResultSchema, { onprogress: () => undefined }).catch(() => 'ended');
+    const call = c.client.callTool({ name: 'echo', arguments: { message: 'UPDATE t SET a = 2' } }, { onprogress: () => undefined }).catch(() => 'ended');
     const held = await waitForStatus(h.access, requestId, (s) => s.commands.some((x) => x.outcome === 'pending')).then((s) => s.commands.find((x) => x.outcome === 'pending')!);
     await c.transport.terminateSession();
     await waitForStatus(h.access, requestId, (s) => s.commands.some((x) => x.commandId === held.commandId && x.outcome === 'withdrawn' && /withdrawn by the client/.test(x.reason ?? '')));
@@ -169,7 +169,7 @@ describe('revocation nothing can queue behind', () => {
     const sessions = await Promise.all([0, 1, 2].map(() => connectClient(gw.url, 'flood', token)));
     // 15 holds, each a client waiting with a progress token (Temporal's default cap is 10 in-flight Updates per workflow).
     const calls = Array.from({ length: 15 }, (_, i) => sessions[i % 3]!.client
-      .callTool({ name: 'echo', arguments: { message: `UPDATE t SET a = ${i}` } }, CallToolResultSchema, { onprogress: () => undefined, timeout: 120_000 })
+      .callTool({ name: 'echo', arguments: { message: `UPDATE t SET a = ${i}` } }, { onprogress: () => undefined, timeout: 120_000 })
       .then(() => 'ran', (e: Error) => e.message));
     await waitForStatus(h.access, requestId, (s) => s.commands.filter((c) => c.outcome === 'pending').length === 15);
 
@@ -184,7 +184,7 @@ describe('revocation nothing can queue behind', () => {
     await expect(timed('decideCommand', () => h.access.decideCommand(requestId, pending[0]!.commandId, 'bob@example.org', true))).resolves.toMatchObject({ detail: expect.stringContaining('approved') });
     // More holds keep arriving while the revoke is on its way (each refused at the cap or held).
     const more = Array.from({ length: 6 }, (_, i) => sessions[i % 3]!.client
-      .callTool({ name: 'echo', arguments: { message: `UPDATE t SET b = ${i}` } }, CallToolResultSchema, { onprogress: () => undefined, timeout: 120_000 })
+      .callTool({ name: 'echo', arguments: { message: `UPDATE t SET b = ${i}` } }, { onprogress: () => undefined, timeout: 120_000 })
       .then(() => 'ran', (e: Error) => e.message));
     await expect(timed('revoke', () => h.access.revoke(requestId, 'carol@example.org', 'flooded'))).resolves.toMatchObject({ detail: 'revocation started' });
     // By order, not by time: the moment revoke has returned, the very next request with the token is

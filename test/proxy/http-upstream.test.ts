@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
-/** An HTTP MCP upstream that remembers the headers each request came with, by path (/mcp/<target>). */
+/** A 2025-era HTTP MCP upstream (v2 SDK, sessions) that remembers the headers each request came with, by path (/mcp/<target>). */
 async function startHttpUpstream(): Promise<{ url: string; headers: IncomingHttpHeaders[]; byPath: Map<string, IncomingHttpHeaders[]>; server: Server }> {
   const headers: IncomingHttpHeaders[] = [];
   const byPath = new Map<string, IncomingHttpHeaders[]>();
-  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const transports = new Map<string, NodeStreamableHTTPServerTransport>();
   const server = createServer(async (req, res) => {
     headers.push(req.headers);
     byPath.set(req.url ?? '', [...(byPath.get(req.url ?? '') ?? []), req.headers]);
@@ -21,7 +20,7 @@ async function startHttpUpstream(): Promise<{ url: string; headers: IncomingHttp
     const id = req.headers['mcp-session-id'] as string | undefined;
     let transport = id ? transports.get(id) : undefined;
     if (!transport && isInitializeRequest(body)) {
-      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => { transports.set(sid, created); } });
+      const created: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => { transports.set(sid, created); } });
       transport = created;
       const mcp = new McpServer({ name: 'http-upstream', version: '1' });
       mcp.registerTool('lookup', { inputSchema: { mrn: z.string() } }, ({ mrn }) => ({ content: [{ type: 'text', text: `patient ${mrn} has SSN 123-45-6789` }] }));

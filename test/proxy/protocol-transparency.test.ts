@@ -1,4 +1,4 @@
-import { CallToolResultSchema, ElicitRequestSchema, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitRequest } from '@modelcontextprotocol/client';
 import { PhiMasker } from '../../proxy';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
@@ -19,12 +19,12 @@ describe('protocol structure through the gateway (server-everything, PhiMasker)'
     const { token } = await gw.grant('everything');
     const c = await connectClient(gw.url, 'everything', token);
     const asked: ElicitRequest['params'][] = [];
-    // The SDK client validates the request against ElicitRequestSchema before this handler runs.
-    c.client.setRequestHandler(ElicitRequestSchema, (request) => {
+    // The SDK client validates the request against ElicitRequestSchema (its schema for 'elicitation/create') before this handler runs.
+    c.client.setRequestHandler('elicitation/create', (request) => {
       asked.push(request.params);
       return { action: 'accept', content: { name: 'Test User', check: true, integer: 7 } };
     });
-    const result = await c.client.callTool({ name: 'trigger-elicitation-request', arguments: {} }, CallToolResultSchema);
+    const result = await c.client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
     expect(result.isError).not.toBe(true);
     expect(asked).toHaveLength(1);
     const schema = (asked[0] as { requestedSchema: { properties: Record<string, Record<string, unknown>> } }).requestedSchema;
@@ -39,7 +39,7 @@ describe('protocol structure through the gateway (server-everything, PhiMasker)'
   test('resource links keep their names and URIs; the tool listing keeps its schemas', async () => {
     const { token } = await gw.grant('everything');
     const c = await connectClient(gw.url, 'everything', token);
-    const links = await c.client.callTool({ name: 'get-resource-links', arguments: { count: 2 } }, CallToolResultSchema);
+    const links = await c.client.callTool({ name: 'get-resource-links', arguments: { count: 2 } });
     const named = (links.content as { type: string; name?: string; uri?: string }[]).filter((b) => b.type === 'resource_link');
     expect(named.map((b) => b.name)).toEqual(['Blob Resource 1', 'Text Resource 2']);
     expect(named.every((b) => typeof b.uri === 'string' && b.uri.startsWith('demo://resource/'))).toBe(true);

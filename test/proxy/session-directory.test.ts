@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
 import { SessionDirectory, type SessionMoved, type SessionRecord } from '../../proxy/session-directory';
 import { adoptSessionId, initializeParams, reinitializeUpstream, resumedStart } from '../../proxy/session-resume';
@@ -93,7 +92,7 @@ describe('SessionDirectory (real Redis)', () => {
 
 describe('session-resume', () => {
   test('adoptSessionId makes a fresh transport answer for the session; a transport that has a session already is refused', () => {
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
     const id = randomUUID();
     adoptSessionId(transport, id);
     expect(transport.sessionId).toBe(id);

@@ -45,7 +45,7 @@ targets:
   test('the call whose stream the upstream closed is answered: the gateway came back with Last-Event-ID after the retry the server asked for', async () => {
     const { token } = await gw.grant('reference', { ttlMs: 120_000 });
     const c = await connectClient(gw.url, 'reference', token);
-    const result = await c.client.callTool({ name: 'test_reconnection', arguments: {} }, undefined, { timeout: 25_000 });
+    const result = await c.client.callTool({ name: 'test_reconnection', arguments: {} }, { timeout: 25_000 });
     expect(result.content).toEqual([{ type: 'text', text: expect.stringContaining('Reconnection test completed successfully') }]);
     expect(said.some((l) => /Client reconnecting with Last-Event-ID: \S+::/.test(l))).toBe(true);
     // An ordinary call on the same session still works after the resume.

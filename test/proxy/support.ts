@@ -2,8 +2,7 @@
 // loopback HTTP. The masker and the recorder are test doubles built from the gateway's own
 // interfaces (phi/ and audit/ provide the real ones).
 import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { FetchLike } from '../support/https-fetch';
 import { fetchWithOwnSignal } from '../../devstack';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, type GrantRecord, type ListenerTls, type Logger, type Redis } from '../../lib';
@@ -149,14 +148,19 @@ export async function startTestGateway(options: {
   };
 }
 
-/** The official MCP client, over Streamable HTTP, with a grant token (`fetch`: another fetch underneath, e.g. one trusting a private CA). */
+/**
+ * The official MCP client (the v2 TypeScript SDK) in 2025 mode, over Streamable HTTP, with a grant
+ * token (`fetch`: another fetch underneath, e.g. one trusting a private CA). The era is pinned to
+ * 'legacy' (initialize, a session): these tests exercise the session era; modern-support.ts
+ * connects the same client at 2026-07-28.
+ */
 export async function connectClient(url: string, target: string, token: string | undefined, name = 'gateway-test', fetch?: FetchLike): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp/${target}`), {
     requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
     // Each exchange on its own AbortSignal: the SDK's one signal would collect a listener per call.
     fetch: fetchWithOwnSignal(fetch),
   });
-  const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {}, roots: {} } });
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: {}, roots: {} }, versionNegotiation: { mode: 'legacy' } });
   await client.connect(transport);
   return { client, transport };
 }
@@ -180,6 +184,21 @@ export const initializeBody = (id: number | string = 1) => ({
 });
 
 export { eventually } from '../support/eventually';
+
+/**
+ * A client failure as one line, "<code> <message>": the v2 client raises a JSON-RPC error as a
+ * ProtocolError whose message no longer starts with "MCP error <code>:" (v1 did), and an HTTP
+ * refusal as an SdkHttpError; the gateway's codes are matched the same way for either.
+ */
+export function failureText(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return `${typeof e?.code === 'number' ? `${e.code} ` : ''}${String(e?.message ?? error)}`;
+}
+
+/** How `call` failed, as failureText; fails the test if it succeeded. */
+export async function failureOf(call: Promise<unknown>): Promise<string> {
+  return call.then(() => { throw new Error('expected the call to fail, it succeeded'); }, failureText);
+}
 
 /** Ends the session at the gateway (DELETE), then closes the client; a bare close() leaves the session to time out. */
 export async function endSession(c: { client: Client; transport: StreamableHTTPClientTransport }): Promise<void> {

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startProcess, waitFor, type ManagedProcess } from '../../devstack';
 import { connectClient, endSession, startTestGateway, type TestGateway } from './support';
 
@@ -91,7 +90,7 @@ targets:${target('modern-stdio', stdio([tsx, modernUpstream, 'stdio'], { MODERN_
     const { token, grant } = await gw.grant('modern-stdio');
     const c = await connectClient(gw.url, 'modern-stdio', token);
     const asked: unknown[] = [];
-    c.client.setRequestHandler(ElicitRequestSchema, (request) => {
+    c.client.setRequestHandler('elicitation/create', (request) => {
       asked.push(request.params);
       return { action: 'accept', content: { release: true } };
     });
