@@ -17,9 +17,14 @@ const WORDS = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\
 /** Up to thirteen words: a list of names ("A B and C D E"), split at "and" below. */
 const LIST = "[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}(?:(?:[ \\t]{1,3}|,[ \\t]{0,2})[\\p{L}\\p{M}][\\p{L}\\p{M}'’.\\-]{0,30}){0,12}";
 
-/** A line that is a label and a name: "Name: agus santoso", "patient_name=P. Sharma", "NOK - Ní Bhriain". */
+/**
+ * A line that is a label and a name: "Name: agus santoso", "patient_name=P. Sharma", "NOK - Ní
+ * Bhriain", and the header lines of a fax or memo ("To: ...", "From: ...", "Re: ...", "Attn: ..."),
+ * where a capitalised value is a person (lower case is not: "Re: follow-up"). The value ends at
+ * the line's end or at a gap of two spaces before the next column ("To: X   Fax: ...").
+ */
 const LABELLED_LINE = new RegExp(
-  `[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${LIST})[ \\t]{0,4}(?=\\n|$|[(;])`,
+  `[ \\t]{0,8}(?:patient[ _]?name|pt[ _]?name|full[ _]?name|legal[ _]?name|name|patient|pt|nok|next[ _]of[ _]kin|caregiver|carer|emergency[ _]contact|guardian|contact|interpreter|visitor|family present|to|from|re|attn|attention)[ \\t]{0,3}(?:[:=]|[-–][ \\t])[ \\t]{0,3}(${LIST})[ \\t]{0,4}(?=\\n|$|[(;]|[ \\t]{2})`,
   'iuy',
 );
 /** Labels whose line may hold a name in lower case; after "Patient:" or "Contact:" a name is capitalised. */
@@ -27,6 +32,8 @@ const LOWER_CASE_OK = /^(?:\n|[ \t])*(?:patient[ _]?name|pt[ _]?name|full[ _]?na
 
 /** "Dear Ms Rezaei,", "Hi Ji-hoon,": a greeting and a name, ended by a comma. */
 const GREETING = new RegExp(`[ \\t]{0,8}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,:!]`, 'iuy');
+/** The same greeting after a colon inside a line: "SMS to +44...: Hi Wisline, your appointment...". */
+const GREETING_AFTER_COLON = new RegExp(`:[ \\t]{1,3}(?:dear|hi|hello|hey)[ \\t]{1,3}(${WORDS})[ \\t]{0,2}[,!]`, 'giu');
 /** "Best regards,\nKato Amilakhvari", "Thanks, Joost": a sign-off and the name under or after it. */
 const SIGN_OFF = new RegExp(
   `[ \\t]{0,8}(?:thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|best wishes|sincerely|yours sincerely|yours faithfully|yours truly|cheers|respectfully|--)[ \\t]{0,2}[,!.]?[ \\t]{0,4}(?:\\n[ \\t]{0,4}){0,2}(${WORDS})[ \\t]{0,3}(?=\\n|$|\\d)`,
@@ -244,7 +251,7 @@ function linesOpeningWithWords(text: string, out: Finding[]): void {
     at = nl + 1;
   }
 }
-const LINE_OPENERS = new Set([...'pfnlcegivdhtrmbkswy'].map((ch) => ch.charCodeAt(0)));
+const LINE_OPENERS = new Set([...'pfnlcegivdhtrmbkswya'].map((ch) => ch.charCodeAt(0)));
 /** Each pattern, and whether its name must be capitalised (undefined: the label decides). */
 const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
   [LABELLED_LINE, undefined],
@@ -254,11 +261,12 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
 
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB],
+  patterns: [LABELLED_LINE, GREETING, GREETING_AFTER_COLON, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);
     if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
+    if (text.includes(':')) eachMatch(GREETING_AFTER_COLON, text, (m) => addValue(out, m, true, 0.85));
     namesBeforeDob(text, out);
     islandsOfOtherScripts(text, out);
     spelledLetters(text, out);

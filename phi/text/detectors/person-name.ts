@@ -405,7 +405,31 @@ function agentsAfterBy(text: string, tokens: Token[], marks: NameMarks): void {
     if (!t.nameLike || marks.isName[i] || !endsWithBy(text, t.start) || !BY_AGENT.test(text.slice(Math.max(0, t.start - 40), t.start))) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
-    if (j === i || !/^(?:[.,;:)]|[ \t]*(?:\n|$))/.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
+    if (j === i || !CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
+    for (let k = i; k <= j; k++) marks.mark(k, 0.75);
+  }
+}
+
+/** Where a name after a cue must end: punctuation, a bracketed remark (" (Geriatrics)"), the line's end. */
+const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]*(?:\n|$))/;
+
+/**
+ * A relative or carer named after the word for them: "accompanied by her daughter Anahit
+ * Hovhannisyan,", "NOK: son Tigran.", "lives with her husband Dieunel (retired)". One to three
+ * capitalised words that are not everyday words, right after the noun, closing the clause.
+ */
+const KIN_NOUN =
+  /(?:^|[^\p{L}])(?:daughter|son|husband|wife|spouse|partner|mother|father|mum|mom|dad|sister|brother|niece|nephew|granddaughter|grandson|grandmother|grandfather|aunt|uncle|cousin|guardian|carer|caregiver|neighbour|neighbor|fiancée?|widow|widower|stepson|stepdaughter|daughter-in-law|son-in-law)[ \t]{1,2}$/iu;
+function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.nameLike || marks.isName[i]) continue;
+    const gap = text.charCodeAt(t.start - 1);
+    if (gap !== 32 && gap !== 9) continue;
+    if (!KIN_NOUN.test(text.slice(Math.max(0, t.start - 20), t.start))) continue;
+    let j = i;
+    while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
+    if (!CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
     for (let k = i; k <= j; k++) marks.mark(k, 0.75);
   }
 }
@@ -463,7 +487,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, ENDS_WRAPPED_NAME, POSSESSIVE],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, KIN_NOUN, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
@@ -471,6 +495,7 @@ export const personNameDetector: Detector = {
     applyRules(text, tokens, marks);
     subjectsOfPersonVerbs(text, tokens, marks);
     agentsAfterBy(text, tokens, marks);
+    namesAfterKin(text, tokens, marks);
     propagate(tokens, marks);
     return findingsOf(text, tokens, marks);
   },

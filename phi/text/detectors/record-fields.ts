@@ -17,7 +17,7 @@ const add = (type: EntityType, keys: string) => {
   for (const k of keys.split(' ')) FIELDS[k] = type;
 };
 // Keys are compared lower case with "_", "-" and "." removed.
-add('NAME', 'given family givenname givennames familyname firstname lastname surname middlename fullname patientname ptname displayname legalname maidenname');
+add('NAME', 'given family givenname givennames familyname firstname lastname surname middlename fullname patientname ptname legalname maidenname');
 add('DATE', 'birthdate birthtime dob dateofbirth born bday');
 add('STREET_ADDRESS', 'streetaddressline streetaddress street addressline addressline1 addressline2 line1 line2 addr1 addr2 homeaddress');
 add('CITY', 'city town locality');
