@@ -40,7 +40,7 @@ describe.each<[string, EntityType, [string, string][], string[]]>([
     ['DOB 15081991', '15081991'],
     ['DOB 2024‐03‐03', '2024‐03‐03'],
   ], ['in 2019', 'version 1.2.21', 'BP 120/80', '02/30/2020', 'you may 5 times', 'in March', 'ratio 3/4']],
-  ['age', 'AGE', [['a 93-year-old woman', '93'], ['Age: 101.', '101'], ['95 y/o', '95']], ['a 45-year-old', 'age 89', '90 mg', 'aged 2 weeks']],
+  ['age', 'AGE', [['a 93-year-old woman', '93-year-old'], ['Age: 101.', '101'], ['95 y/o', '95 y/o']], ['a 45-year-old', 'age 89', '90 mg', 'aged 2 weeks']],
   ['ZIP', 'ZIP', [['Boston, MA 02139', '02139'], ['Austin, Texas 78701-1234', '78701-1234'], ['zip - 02139', '02139']], ['invoice 02139', 'Boston, ma 02139x', 'in 02139 cases']],
   ['city', 'CITY', [['Springfield, IL 62704', 'Springfield'], ['lives in Port Irisville', 'Port Irisville'], ['Boston MA 02118', 'Boston']], ['The, IL']],
   ['street address', 'STREET_ADDRESS', [

@@ -411,7 +411,7 @@ function agentsAfterBy(text: string, tokens: Token[], marks: NameMarks): void {
 }
 
 /** Where a name after a cue must end: punctuation, a bracketed remark (" (Geriatrics)"), the line's end. */
-const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]*(?:\n|$))/;
+const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]{0,2}(?:\n|$))/;
 
 /**
  * A relative or carer named after the word for them: "accompanied by her daughter Anahit
