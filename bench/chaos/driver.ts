@@ -2,8 +2,7 @@
 // official MCP client (reads, held writes that a person approves or denies in the local Slack or
 // leaves to time out, refused exports), then revoked early, extended, or left to expire.
 import { randomBytes } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiAgent, clientCredentialsToken, type ClientCredentials, type RequestView } from '../../devstack/demo/agent';
 import { LocalSlackPeople } from '../../devstack/demo/slack';
 import type { Random } from './random';
@@ -51,7 +50,8 @@ function markedRead(stats: DriverStats, requestId: string): string {
 async function connectWithRetries(url: string, token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   for (let attempt = 1; ; attempt++) {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
-    const client = new Client({ name: 'chaos-agent', version: '1.0.0' });
+    // The v2 client in 2025 mode (a session per grant, as the chaos runs were measured with).
+    const client = new Client({ name: 'chaos-agent', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
     try {
       await client.connect(transport);
       return { client, transport };
@@ -92,11 +92,11 @@ async function oneGrant(agent: Agent): Promise<void> {
         stats.calls.sent++;
         try {
           if (what < 0.6) {
-            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, undefined, { timeout: 30_000 });
+            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, { timeout: 30_000 });
           } else if (what < 0.85) {
             // A held write: answered at once with "pending"; a person decides (or nobody does).
             const decision = random.pick(['approve', 'deny', 'none'] as const);
-            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: `UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'Chaos Clinic' WHERE ENCOUNTER_ID = ${random.between(1, 50)}` } }, undefined, { timeout: 30_000 });
+            await client.callTool({ name: 'run_snowflake_query', arguments: { statement: `UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'Chaos Clinic' WHERE ENCOUNTER_ID = ${random.between(1, 50)}` } }, { timeout: 30_000 });
             if (decision === 'none') stats.held.leftToTimeOut++;
             else {
               await sleep(500);
@@ -105,7 +105,7 @@ async function oneGrant(agent: Agent): Promise<void> {
             }
           } else {
             // Refused by policy: as a tool error or a JSON-RPC error, never run.
-            const refused = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, undefined, { timeout: 30_000 })
+            const refused = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, { timeout: 30_000 })
               .then((r) => Boolean(r.isError), (error: unknown) => {
                 if (/denied by policy/.test((error as Error).message)) return true;
                 throw error;

@@ -2,9 +2,7 @@
 // gateway with the official clients (the v1 SDK's 2025 session, or the v2 SDK pinned to 2026-07-28),
 // until a deadline. Every read's marker is kept with its request id, so the archives can be checked.
 import { randomBytes } from 'node:crypto';
-import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 export type Era = '2025' | '2026-07-28';
 
@@ -37,21 +35,22 @@ async function open(grant: SessionGrant, era: Era, name: string): Promise<Caller
   const headers = { Authorization: `Bearer ${grant.token}` };
   if (era === '2025') {
     const transport = new StreamableHTTPClientTransport(new URL(grant.mcpUrl), { requestInit: { headers } });
-    const client = new Client({ name, version: '1.0.0' });
+    // The v2 client pinned to the 2025 era: initialize, a session.
+    const client = new Client({ name, version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
     await client.connect(transport, { timeout: OPEN_TIMEOUT_MS }).catch(async (error: unknown) => {
       await client.close().catch(() => undefined);
       throw error;
     });
     return {
-      call: async (statement) => (await client.callTool({ name: 'run_snowflake_query', arguments: { statement } }, undefined, { timeout: 60_000 })) as { isError?: boolean },
+      call: async (statement) => (await client.callTool({ name: 'run_snowflake_query', arguments: { statement } }, { timeout: 60_000 })) as { isError?: boolean },
       close: async () => {
         await transport.terminateSession().catch(() => undefined);
         await client.close().catch(() => undefined);
       },
     };
   }
-  const transport = new TransportV2(new URL(grant.mcpUrl), { requestInit: { headers } });
-  const client = new ClientV2({ name, version: '2.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const transport = new StreamableHTTPClientTransport(new URL(grant.mcpUrl), { requestInit: { headers } });
+  const client = new Client({ name, version: '2.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
   await client.connect(transport, { timeout: OPEN_TIMEOUT_MS }).catch(async (error: unknown) => {
     await client.close().catch(() => undefined);
     throw error;

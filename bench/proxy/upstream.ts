@@ -1,10 +1,9 @@
-// The benchmark's upstream: a Streamable HTTP MCP server with one tool that returns ~10 KB.
+// The benchmark's upstream: a 2025-era (sessions) Streamable HTTP MCP server (the v2 SDK) with one tool that returns ~10 KB.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest, McpServer } from '@modelcontextprotocol/server';
 
 /** A table of ~10 KB: ward statistics, the shape a warehouse query returns (no identifiers). */
 export function payload(): { columns: string[]; rows: unknown[][] } {
@@ -24,7 +23,7 @@ function newServer(): McpServer {
 }
 
 async function main(): Promise<void> {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const transports = new Map<string, NodeStreamableHTTPServerTransport>();
   const http = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
     const id = req.headers['mcp-session-id'] as string | undefined;
     let transport = id ? transports.get(id) : undefined;
     if (!transport && req.method === 'POST' && isInitializeRequest(body)) {
-      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      const created: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (sid) => { transports.set(sid, created); },
         onsessionclosed: (sid) => { transports.delete(sid); },

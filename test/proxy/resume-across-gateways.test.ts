@@ -4,8 +4,7 @@ import { createServer, request, type ClientRequest, type Server } from 'node:htt
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SessionRecorder } from '../../audit';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type GrantRecord, type Redis } from '../../lib';
 import { parseConfig } from '../../policy';
@@ -150,7 +149,8 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
       // Reconnects queue at the front while the gateways change; a few attempts are plenty.
       reconnectionOptions: { initialReconnectionDelay: 100, maxReconnectionDelay: 1_000, reconnectionDelayGrowFactor: 1.5, maxRetries: 10 },
     });
-    const client = new Client({ name: 'resume-test', version: '1.0.0' });
+    // The v2 client in 2025 mode: SSE resumption (Last-Event-ID) belongs to the session era.
+    const client = new Client({ name: 'resume-test', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
     try {
       await client.connect(transport);
       const sessionId = transport.sessionId!;
@@ -160,7 +160,7 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
       const progress: number[] = [];
       let first: () => void = () => undefined;
       const started = new Promise<void>((resolve) => (first = resolve));
-      const long = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 2, steps: 4 } }, undefined, {
+      const long = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 2, steps: 4 } }, {
         timeout: 120_000, onprogress: (p) => { progress.push(p.progress); first(); },
       });
       long.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { RecordingLog } from '../../audit';
 import { PhiMasker } from '../../proxy';
 import type { Driver } from '../snowflake/support';
@@ -95,7 +95,7 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     // With a progress token the client waits for the decision (the other hold style answers at once: holds.test.ts).
     const waiting = { onprogress: () => undefined, timeout: 120_000 };
 
-    const approved = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: "INSERT INTO CLINICAL.PHI.CORRECTIONS VALUES (1, 'allergy list updated')" } }, CallToolResultSchema, waiting)
+    const approved = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: "INSERT INTO CLINICAL.PHI.CORRECTIONS VALUES (1, 'allergy list updated')" } }, waiting)
       .then((r) => r, (e: unknown) => e);
     let held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     expect(held).toMatchObject({ tool: 'run_snowflake_query', classes: ['write'] });
@@ -103,13 +103,13 @@ describe('gateway end to end: MCP client -> gateway -> reference server -> local
     expect(await approved).toMatchObject({ structuredContent: { columns: ['number of rows inserted'], rows: [[1]] } });
     expect(await admin.query('SELECT NOTE FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ NOTE: 'allergy list updated' }]);
 
-    const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
+    const denied = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'DELETE FROM CLINICAL.PHI.CORRECTIONS' } }, waiting).then((r) => r, (e: unknown) => e);
     held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     await h.access.decideCommand(requestId, held.commandId, 'alice@example.org', false, 'not without a ticket');
     expect(await denied).toMatchObject({ code: -31031, message: expect.stringContaining('denied by alice@example.org') });
     expect(await admin.query('SELECT COUNT(*) AS N FROM CLINICAL.PHI.CORRECTIONS')).toEqual([{ N: 1 }]);
 
-    const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }, CallToolResultSchema, waiting).then((r) => r, (e: unknown) => e);
+    const odd = session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT FROM WHERE (' } }, waiting).then((r) => r, (e: unknown) => e);
     held = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending')).then((s) => s.commands.find((c) => c.outcome === 'pending')!);
     expect(held.classes).toContain('unparseable');
     expect(held.risk).toBe('high');

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/client';
 import { startProcess, waitFor, type ManagedProcess } from '../../devstack';
 import { newGrantId, newRequestId, type GrantRecord } from '../../lib';
 import { ConfigError, parseConfig, type TargetConfig } from '../../policy';
@@ -219,7 +219,8 @@ describe('the era of a target\'s upstream: setting, remembered probe, fail close
       const t = byName.get(name)!;
       const handle = openUpstream(t, grantFor(name), undefined);
       (handle.transport as unknown as { options: { eras: UpstreamEraCache } }).options.eras = eras;
-      const client = new Client({ name: 'era-session-test', version: '1' });
+      // A 2025 client (initialize, a session) on the gateway's session transport, whatever the upstream's era.
+      const client = new Client({ name: 'era-session-test', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
       await client.connect(handle.transport);
       return { client, handle };
     };
