@@ -1,5 +1,5 @@
 import type { GrantStore, RedisSecretVault } from '../lib';
-import type { AccessActivities } from '../workflows/types';
+import type { AccessActivities, NoticeResult } from '../workflows/types';
 import type { Archiver } from './archive/archiver';
 import { createCredentialActivities, requestHoldsGrant } from './credentials/credential-activities';
 import type { CredentialProviders } from './credentials/registry';
@@ -23,8 +23,16 @@ export function createAccessActivities(deps: AccessActivityDeps): AccessActiviti
   return {
     async notify(notice) {
       if ('status' in notice) return deps.notifier.notify(notice);
-      const { kind, commandId } = notice;
-      return deps.notifier.notify({ kind, status: await read(notice), ...(commandId ? { commandId } : {}) });
+      const { kind, commandId, earlier = [] } = notice;
+      let status = await read(notice);
+      let result: NoticeResult = {};
+      // Each step has its own idempotency key in the notifier: a retry of the whole posts nothing twice.
+      for (const step of earlier) {
+        const told = await deps.notifier.notify({ kind: step, status });
+        if (told.thread) status = { ...status, thread: told.thread };
+        result = { ...result, ...told };
+      }
+      return { ...result, ...(await deps.notifier.notify({ kind, status, ...(commandId ? { commandId } : {}) })) };
     },
     ...createCredentialActivities(deps.providers, deps.vault, requestHoldsGrant(deps.grants.revocations())),
     ...createGrantActivities(deps.grants, deps.vault),

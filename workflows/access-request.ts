@@ -99,6 +99,8 @@ const LOCAL_GRANT_STORE = 'local-grant-store';
 const GRANT_TIME_FROM_ACTIVATION = 'grant-time-from-activation';
 /** Histories from before notices and the archive were ordered by request id carry the whole status in each. */
 const ORDERS_BY_ID = 'orders-by-id';
+/** Workflows started before an auto-approved request's first two notices, and 'issued' with 'active', went out as one each. */
+const FEWER_NOTICES = 'fewer-notices';
 
 /**
  * One access request, from the ask to the archive. Durations come from the input (the policy
@@ -153,16 +155,19 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   };
   // Status snapshots handed to the worker so far (see safeNotify and archive).
   let snapshots = 0;
+  // Notices held back to go out with the next one, in one activity (FEWER_NOTICES).
+  const owed: NoticeKind[] = [];
   const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
+    const earlier = owed.splice(0);
     try {
       if (!patched(ORDERS_BY_ID)) return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
       shareStatus(s, ++snapshots);
-      return await notify({ kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}) });
+      return await notify({ kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}), ...(earlier.length ? { earlier } : {}) });
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
-      record('notification_failed', undefined, `${kind}: ${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}`);
-      if (kind === 'requested') announceChange({ requestId: s.requestId, state: s.state, kind: 'approvers_not_asked' });
+      record('notification_failed', undefined, `${[...earlier, kind].join('+')}: ${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}`);
+      if (kind === 'requested' || earlier.includes('requested')) announceChange({ requestId: s.requestId, state: s.state, kind: 'approvers_not_asked' });
       return {};
     }
   };
@@ -473,8 +478,15 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   };
 
   const lifecycle = async () => {
-    const { thread } = await safeNotify('requested');
-    if (thread) s.thread = thread;
+    // Notices that can wait a moment for the next one go with it: an auto-approved request is posted
+    // already approved, and 'issued' goes with 'active' (or whatever comes next).
+    const fewerNotices = patched(FEWER_NOTICES);
+    if (fewerNotices && input.policy.autoApproved) {
+      owed.push('requested');
+    } else {
+      const { thread } = await safeNotify('requested');
+      if (thread) s.thread = thread;
+    }
 
     if (input.policy.autoApproved) {
       s.decision = { approved: true, by: 'policy:auto-approve', at: now() };
@@ -500,7 +512,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       return;
     }
     setState('APPROVED');
-    await safeNotify('decided');
+    const told = await safeNotify('decided');
+    if (told.thread) s.thread = told.thread;
     if (revocationAsked) return revokeEverything(revocationAsked.by, revocationAsked.reason);
 
     setState('ISSUING');
@@ -515,7 +528,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       const issued = await issueCredential({ requestId: s.requestId, target: s.target, expiresAt });
       credentialRef = issued.credentialRef;
       s.principal = issued.principal;
-      await safeNotify('issued');
+      if (fewerNotices) owed.push('issued');
+      else await safeNotify('issued');
       grantId = `grt_${uuid4().replace(/-/g, '')}`;
       s.grantId = grantId;
       const grant = { grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal, credentialRef: issued.credentialRef };

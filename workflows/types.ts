@@ -222,6 +222,12 @@ export interface NoticeOrder {
   /** Which of the workflow's status snapshots this order follows (a worker's snapshot counts only when it is that one). */
   seq: number;
   commandId?: string;
+  /**
+   * Notices owed from just before, delivered first and in order in the same activity (an
+   * auto-approved request's 'requested' with its 'decided'; 'issued' with 'active'): one activity
+   * and one workflow task per grant fewer each. The result merges theirs ('requested' gives the thread).
+   */
+  earlier?: NoticeKind[];
 }
 
 /** The archive as the workflow orders it: the activity reads the status as a notice does. */
