@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, type CallToolResult } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { eventually } from '../support/eventually';
 import { INTEROP_CALLS, startInteropStack, type InteropStack } from './support';
+
+/** The desktop app: the v2 client in 2025 mode (initialize over stdio), as desktop apps speak to mcp-remote today. */
+const DESKTOP = { versionNegotiation: { mode: 'legacy' as const } };
 
 // mcp-remote (npm, pinned in package.json) as desktop clients run it: a stdio server the desktop
 // app starts, bridging to the gateway over Streamable HTTP with the grant token from a header file
@@ -31,7 +33,7 @@ describe('mcp-remote through the gateway', () => {
       stderr: 'pipe',
     });
     transport.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    client = new Client({ name: 'desktop-app', version: '1.0.0' });
+    client = new Client({ name: 'desktop-app', version: '1.0.0' }, DESKTOP);
     await client.connect(transport);
   }, 120_000);
   afterAll(async () => {
@@ -55,7 +57,7 @@ describe('mcp-remote through the gateway', () => {
     const heldId = /command (cmd_\w+)/i.exec(text(held))![1]!;
 
     const progress: string[] = [];
-    const waited = client.callTool({ name: 'echo', arguments: { message: INTEROP_CALLS.waitedWrite } }, CallToolResultSchema, {
+    const waited = client.callTool({ name: 'echo', arguments: { message: INTEROP_CALLS.waitedWrite } }, {
       onprogress: (p) => { progress.push(p.message ?? ''); }, timeout: 120_000,
     });
     await stack.approveWaiting([heldId]);
@@ -68,7 +70,7 @@ describe('mcp-remote through the gateway', () => {
   test('a cancelled held call (notifications/cancelled through the bridge) is withdrawn; a late click is stale', async () => {
     const abort = new AbortController();
     const progress: string[] = [];
-    const call = client.callTool({ name: 'echo', arguments: { message: INTEROP_CALLS.cancelledWrite } }, CallToolResultSchema, {
+    const call = client.callTool({ name: 'echo', arguments: { message: INTEROP_CALLS.cancelledWrite } }, {
       onprogress: (p) => { progress.push(p.message ?? ''); }, signal: abort.signal, timeout: 120_000,
     }).then(() => 'answered', () => 'cancelled');
     await eventually(() => progress.length > 0, 'a progress notification for the held call');
@@ -91,7 +93,7 @@ describe('mcp-remote through the gateway', () => {
     await client.close();
     // No DELETE came: the sessions are still there (the gateway's idle timeout and eviction deal with them).
     expect(live()).toBe(before);
-    const relaunched = new Client({ name: 'desktop-app', version: '1.0.0' });
+    const relaunched = new Client({ name: 'desktop-app', version: '1.0.0' }, DESKTOP);
     await relaunched.connect(new StdioClientTransport({
       command: process.execPath,
       args: [proxyScript, stack.url, '--header-file', join(dir, 'headers.txt'), '--transport', 'http-only'],

@@ -1,4 +1,4 @@
-// The client side of the sign-in, as an MCP application has it: the official SDK's
+// The client side of the sign-in, as an MCP application has it: the official (v2) SDK's
 // OAuthClientProvider, a loopback redirect receiver, an https server for a client ID metadata
 // document, and a headless browser for the person.
 import 'reflect-metadata';
@@ -7,10 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as x509 from '@peculiar/x509';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthTokens,
+} from '@modelcontextprotocol/client';
 import type { Page } from 'playwright-core';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -49,7 +48,8 @@ export type McpConnection = { client: Client; transport: StreamableHTTPClientTra
 /** Connects knowing only the URL. Answers the connection, or 'redirect' when a person must sign in first. */
 export async function connectWithOAuth(url: string, provider: TestOAuthProvider): Promise<McpConnection | 'redirect'> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
-  const client = new Client({ name: 'oauth-test', version: '1.0.0' });
+  // The v2 client in 2025 mode: the sign-in ends in a session, as these tests were written for.
+  const client = new Client({ name: 'oauth-test', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
   try {
     await client.connect(transport);
     return { client, transport };
@@ -62,10 +62,14 @@ export async function connectWithOAuth(url: string, provider: TestOAuthProvider)
   }
 }
 
-/** After the browser came back with a code: the SDK exchanges it (finishAuth), then connects again. */
-export async function finishSignIn(url: string, provider: TestOAuthProvider, code: string): Promise<McpConnection> {
+/**
+ * After the browser came back with a code: the SDK exchanges it (finishAuth), then connects again.
+ * The v2 SDK takes the whole callback and checks its `iss` against the issuer it discovered
+ * (RFC 9207; the gateway's authorization server advertises it) before it redeems the code.
+ */
+export async function finishSignIn(url: string, provider: TestOAuthProvider, callback: URLSearchParams): Promise<McpConnection> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
-  await transport.finishAuth(code);
+  await transport.finishAuth(callback);
   const connected = await connectWithOAuth(url, provider);
   if (connected === 'redirect') throw new Error('still asked to sign in after finishAuth');
   return connected;

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { waitForMessage, type SlackMessage } from '../../devstack/slack';
 import { GRANT_TOKEN_PREFIX } from '../../lib';
@@ -97,7 +97,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     expect(params.get('iss')).toBe(stack.gatewayUrl);
     expect(docs.fetches).toContain('/good/desktop-client.json');
 
-    const mcp = await finishSignIn(mcpUrl, provider, params.get('code')!);
+    const mcp = await finishSignIn(mcpUrl, provider, params);
     connections.push(mcp);
     // The token is the grant's own token: it lasts as long as the grant; the refresh token never outlives it.
     const status = await stack.access.status(requestId);
@@ -186,7 +186,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     const second = await authorize(provider.authorizationUrl!, { login: 'carol@example.org', reason: 'one more look', approver: 'alice' });
     expect(second.requestId).not.toBe(requestId);
     activeRequest = second.requestId;
-    const reconnected = await finishSignIn(mcpUrl, provider, second.params.get('code')!);
+    const reconnected = await finishSignIn(mcpUrl, provider, second.params);
     connections.push(reconnected);
     expect((await reconnected.client.listTools()).tools.length).toBeGreaterThan(0);
   });
@@ -206,7 +206,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     await reuse.focus();
     await page.keyboard.press('Enter');
     const params = await untilRedirected(page, seen);
-    const mcp = await finishSignIn(mcpUrl, provider, params.get('code')!);
+    const mcp = await finishSignIn(mcpUrl, provider, params);
     connections.push(mcp);
     expect((await mcp.client.listTools()).tools.map((t) => t.name)).toContain('echo');
     // The reused request's timeline now holds this sign-in too, under this client's id.
