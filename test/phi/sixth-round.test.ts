@@ -128,6 +128,13 @@ describe('names given away by the words around them', () => {
   });
 });
 
+describe('"discharged to" labels an address', () => {
+  it('masks the street it names, and not a bed or a ward', () => {
+    expect(mask('Discharged to Laugavegur 28b,\n101 Reykjavík, on 2026-03-04.')).not.toContain('Laugavegur');
+    expect(mask('Discharged to bed 12 on ward 4.')).toBe('Discharged to bed 12 on ward 4.');
+  });
+});
+
 describe('eponyms and institutions stay readable next to the new cues', () => {
   it.each([
     'Marcus Gunn pupil on the left; Grey Turner sign absent.',

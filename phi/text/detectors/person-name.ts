@@ -418,15 +418,15 @@ const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]{0,2}(?:\n|$))/;
  * Hovhannisyan,", "NOK: son Tigran.", "lives with her husband Dieunel (retired)". One to three
  * capitalised words that are not everyday words, right after the noun, closing the clause.
  */
-const KIN_NOUN =
-  /(?:^|[^\p{L}])(?:daughter|son|husband|wife|spouse|partner|mother|father|mum|mom|dad|sister|brother|niece|nephew|granddaughter|grandson|grandmother|grandfather|aunt|uncle|cousin|guardian|carer|caregiver|neighbour|neighbor|fiancée?|widow|widower|stepson|stepdaughter|daughter-in-law|son-in-law)[ \t]{1,2}$/iu;
+const KIN_NOUNS = new Set(
+  'daughter son husband wife spouse partner mother father mum mom dad sister brother niece nephew granddaughter grandson grandmother grandfather aunt uncle cousin guardian carer caregiver neighbour neighbor fiance fiancee fiancée widow widower stepson stepdaughter daughter-in-law son-in-law'.split(' '),
+);
 function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (!t.nameLike || marks.isName[i]) continue;
     const gap = text.charCodeAt(t.start - 1);
-    if (gap !== 32 && gap !== 9) continue;
-    if (!KIN_NOUN.test(text.slice(Math.max(0, t.start - 20), t.start))) continue;
+    if ((gap !== 32 && gap !== 9) || !isLetter(text.charCodeAt(t.start - 2)) || !KIN_NOUNS.has(wordBefore(text, t.start))) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
     if (!CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
@@ -487,7 +487,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, KIN_NOUN, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];

@@ -39,8 +39,25 @@ const CDA_ID = /<id\s[^<>]{0,200}?\bextension="([^"<>]{1,60})"/g;
 const CDA_PERSON_NAME = /<(?:patient|assignedPerson|guardianPerson|relatedPerson|associatedPerson|informationRecipient|intendedRecipient|person)\b[^<>]{0,200}>[ \t\r\n]{0,20}<name\b[^<>]{0,100}>([^<>\n]{1,120})<\/name>/g;
 /** A vCard or iCalendar content line: name, parameters, value. */
 const CONTENT_LINE = /^(FN|N|ADR|TEL|BDAY|ATTENDEE|ORGANIZER)((?:;[^:\n]{0,200})?):([^\n\r]{0,300})/gm;
-/** logfmt `key=value` or `key="value"`. */
-const LOGFMT = /(?<![\w.-])([A-Za-z][\w.-]{0,40})=(?:"([^"\n]{1,120})"|([^\s"]{1,120}))/g;
+/** logfmt value after `key=`: `"value"` or a bare token (found from each "=", the key read backwards). */
+const LOGFMT_VALUE = /"([^"\n]{1,120})"|([^\s"]{1,120})/y;
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+
+/** logfmt `key=value` or `key="value"`: each "=" found with indexOf, its key read backwards (a pattern tried at every letter is not cheap). */
+function logfmtFields(text: string, out: Finding[]): void {
+  for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+    let k = eq;
+    while (k > 0 && eq - k <= 41 && isKeyChar(text.charCodeAt(k - 1))) k--;
+    if (k === eq || eq - k > 41 || (k > 0 && isKeyChar(text.charCodeAt(k - 1)))) continue;
+    const type = FIELDS[normKey(text.slice(k, eq))] ?? LOG_ONLY[normKey(text.slice(k, eq))];
+    if (!type) continue;
+    LOGFMT_VALUE.lastIndex = eq + 1;
+    const v = LOGFMT_VALUE.exec(text);
+    if (!v) continue;
+    const start = eq + 1 + (v[1] !== undefined ? 1 : 0);
+    push(out, type, text, start, start + (v[1] ?? v[2]!).length);
+  }
+}
 /** YAML or labelled line `key: value` (indentation and a list dash allowed), value to the line end. */
 const KEY_LINE = /^[ \t]{0,12}(?:-[ \t]{1,3})?([A-Za-z][\w.-]{0,40})[ \t]{0,3}:[ \t]{1,3}(?!\|)([^\n\r]{1,120})/gm;
 const VALUE_END = /[ \t]{2}|\t| \(|[.;] (?=\p{Lu}\p{Ll}|\p{Ll})/u;
@@ -111,7 +128,7 @@ function contentLine(out: Finding[], text: string, m: RegExpExecArray): void {
 
 export const recordFieldsDetector: Detector = {
   name: 'record-fields',
-  patterns: [XML_ELEMENT, CDA_PERSON_NAME, XML_VALUE_ATTR, CDA_ID, CONTENT_LINE, LOGFMT, KEY_LINE, JSON_PAIR],
+  patterns: [XML_ELEMENT, CDA_PERSON_NAME, XML_VALUE_ATTR, CDA_ID, CONTENT_LINE, LOGFMT_VALUE, KEY_LINE, JSON_PAIR],
   detect(text) {
     const out: Finding[] = [];
     if (text.includes('</')) {
@@ -149,16 +166,7 @@ export const recordFieldsDetector: Detector = {
       });
     }
     if (text.includes('BEGIN:VCARD') || text.includes('BEGIN:VEVENT')) eachMatch(CONTENT_LINE, text, (m) => contentLine(out, text, m));
-    if (text.includes('=')) {
-      eachMatch(LOGFMT, text, (m) => {
-        const key = normKey(m[1]!);
-        const type = FIELDS[key] ?? LOG_ONLY[key];
-        if (!type) return;
-        const value = m[2] ?? m[3]!;
-        const start = m.index + m[0].length - value.length - (m[2] ? 1 : 0);
-        push(out, type, text, start, start + value.length);
-      });
-    }
+    logfmtFields(text, out);
     if (text.includes(':')) {
       eachMatch(KEY_LINE, text, (m) => {
         const type = FIELDS[normKey(m[1]!)];

@@ -113,16 +113,19 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
  * What follows an address label is the address, in whatever form its country writes it ("Address:
  * H.No. 5-9-22/1, Road No. 3, Banjara Hills", "Lives at Flat 3, 27 Kensington Gardens Square"):
  * the rest of the line, up to where the sentence goes on (" at 7 am", " with her husband"). It
- * must hold a digit (house, flat, plot or postcode), so "lives at home" is no address.
+ * must hold a digit (house, flat, plot or postcode), so "lives at home" is no address. "Discharged
+ * to" is such a label too ("Discharged to Laugavegur 28b,"); "moved to" is not (it takes a city and state).
  */
-const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
+const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from|discharged to)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
 /** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
-const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from/g;
+const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from|ischarged to/g;
 const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<!(?:^|[\s.,])\p{L}{1,3})\.[ \t]{1,2}\p{Lu}|,[ \t]{1,2}[^,\n]{2,40},[ \t]{1,2}[A-Z]{2}\.?[ \t]{1,2}\d{5}|[.,]?[ \t]{0,8}$/u;
 /** "MAC address", "IP address", "e-mail address" label no street. (A US ", City, ST 12345" after the street is zip-and-city's: the state stays.) */
 const NOT_STREET_LABEL = /(?:mac|ip|ipv4|ipv6|e-?mail|web|hardware|memory|wallet|server|host)[ \t_-]{1,2}$/i;
 /** The label starts a word. */
 const WORD_BEFORE = /[\p{L}\p{N}_]/u;
+const MOVE_LABEL = /^discharged/i;
+const NOT_A_PLACE = /^(?:the[ \t])?(?:room|rm|bed|bay|ward|icu|unit|floor|level|stage|step|day|week|month|dose|tier|grade|phase|line|plan|option|level|cohort|arm|group|theatre|or|pacu)\b|^\d+(?:[ \t]*(?:mg|mcg|ml|units?|%|hours?|days?))?$/i;
 
 function labelledAddress(text: string, out: Finding[]): void {
   const starts = new Set<number>();
@@ -142,6 +145,8 @@ function labelledAddress(text: string, out: Finding[]): void {
     if (end) value = value.slice(0, end.index);
     value = value.replace(/[ \t.,:;]+$/, '');
     if (value.length < 4 || !/\d/.test(value) || /@|https?:|www\./i.test(value)) continue;
+    // After "discharged to" a number is as often a bed, a room or a ward as a house.
+    if (MOVE_LABEL.test(m[0]) && NOT_A_PLACE.test(value)) continue;
     const from = start + m[0].length - m[1]!.length;
     out.push(finding('STREET_ADDRESS', from, from + value.length, 0.75));
   }
