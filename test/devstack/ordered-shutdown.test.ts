@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { parse, stringify } from 'yaml';
 import { startRedisServer, waitFor } from '../../devstack';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis } from '../../lib';
@@ -88,7 +87,8 @@ describe('npm run dev: Ctrl-C stops the stack in dependency order', () => {
       const sessionIds: string[] = [];
       for (let i = 0; i < SESSIONS; i++) {
         const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
-        const client = new Client({ name: `shutdown-${i}`, version: '1.0.0' });
+        // 2025 mode (a session each): the shutdown ends sessions the recording must close.
+        const client = new Client({ name: `shutdown-${i}`, version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
         await client.connect(transport);
         clients.push(client);
         expect((await client.callTool({ name: 'echo', arguments: { message: `hello ${i}` } })).content).toEqual([{ type: 'text', text: `Echo: hello ${i}` }]);
@@ -98,7 +98,7 @@ describe('npm run dev: Ctrl-C stops the stack in dependency order', () => {
       // (sent before that, on a loaded machine the POST may not have reached the gateway yet).
       let progressed: () => void = () => undefined;
       const working = new Promise<void>((resolve) => (progressed = resolve));
-      const inFlight = clients[0]!.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, undefined, { timeout: 120_000, onprogress: () => progressed() });
+      const inFlight = clients[0]!.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, { timeout: 120_000, onprogress: () => progressed() });
       inFlight.catch(() => undefined);
       await Promise.race([working, inFlight]);
       const processes = descendants(stack.pid!);

@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, type CallToolResult } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { chromium, type Browser } from 'playwright-core';
 import { eventually } from '../proxy/support';
 import { askWithKeyboard, signInAtProvider } from './client';
 import { startOAuthStack, type OAuthStack } from './stack';
+
+/** The desktop app: the v2 client in 2025 mode (initialize over stdio), as desktop apps speak to mcp-remote today. */
+const DESKTOP = { versionNegotiation: { mode: 'legacy' as const } };
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const proxyScript = require.resolve('mcp-remote/dist/proxy.js');
@@ -49,7 +51,7 @@ describe('mcp-remote signs in through the gateway with nothing but the URL', () 
       stderr: 'pipe',
     });
     transport.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    client = new Client({ name: 'desktop-app', version: '1.0.0' });
+    client = new Client({ name: 'desktop-app', version: '1.0.0' }, DESKTOP);
     const connected = client.connect(transport).then(() => 'connected', (error: Error) => `failed: ${error.message}`);
 
     const url = await eventually(() => /Please authorize this client by visiting:\s*(\S+)/.exec(stderr)?.[1], 'mcp-remote to print the sign-in URL', 60_000);

@@ -2,7 +2,7 @@
 // the local Snowflake, as a broker-issued user; true values read as ADMIN. The catalog is built
 // by discovery (the broker's read) and cached in Redis, with a reviewer's pins from gatehouse.yaml.
 import { createHash } from 'node:crypto';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { RecordingLog } from '../../audit';
 import { discoverCatalog, type PhiCatalog } from '../../phi';
 import { MASKING_META_KEY, PhiMasker, RedisCatalogStore } from '../../proxy';
