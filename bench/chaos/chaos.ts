@@ -10,7 +10,8 @@ import { connectAdmin, userNames } from '../../devstack/demo/evidence';
 import { startStack, type DemoStack } from '../../devstack/demo/stack';
 import { storedDevelopmentKey } from '../../devstack/dev-keys';
 import { projectRoot } from '../../lib';
-import { drive, TARGET, type DriverStats } from './driver';
+import { LocalSlackPeople } from '../../devstack/demo/slack';
+import { drive, PERSON, TARGET, type DriverStats } from './driver';
 import { inject, planFaults, type FaultEvent, type FaultKind } from './faults';
 import { checkInvariants, type Findings, type RequestEvidence } from './invariants';
 import { IdentityObserver } from './observer';
@@ -21,6 +22,8 @@ export interface ChaosOptions {
   durationMs: number;
   faults: number;
   concurrency: number;
+  /** People asking in the local Slack beside the agents (default 1). */
+  people?: number;
   grantSeconds: number;
   reconcileSeconds: number;
   kinds?: readonly FaultKind[];
@@ -90,8 +93,12 @@ export async function collectEvidence(stack: DemoStack, stateDir: string, reques
 
 const TERMINAL = new Set(['ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED']);
 
-/** Waits until every request is terminal and Snowflake lists no grant identity, or the deadline. */
-export async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number): Promise<boolean> {
+/**
+ * Waits until every request is terminal and Snowflake lists no grant identity, or the deadline.
+ * The agent's token sees its own requests only: a person's are read as the person reads them,
+ * with `/access status` in the local Slack (`people`).
+ */
+export async function settle(credentials: ClientCredentials, requestIds: string[], observer: IdentityObserver, deadline: number, people?: { ids: readonly string[]; state(id: string): Promise<string | undefined> }): Promise<boolean> {
   // A terminal state stays terminal: only the others are asked again (hundreds of requests each
   // asked every 5 s keep a busy API answering 503, and one 503 would spoil the whole round).
   const open = new Set(requestIds);
@@ -99,8 +106,9 @@ export async function settle(credentials: ClientCredentials, requestIds: string[
     await sleep(5_000);
     try {
       const api = new ApiAgent(credentials.apiUrl, await clientCredentialsToken(credentials, 'access:request'));
+      const asked = new Set(people?.ids ?? []);
       for (const id of [...open]) {
-        const state = await api.view(id).then((v) => v.state, () => undefined);
+        const state = asked.has(id) ? await people!.state(id).catch(() => undefined) : await api.view(id).then((v) => v.state, () => undefined);
         if (state && TERMINAL.has(state)) open.delete(id);
       }
       const users = await observer.sample();
@@ -124,7 +132,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const observer = new IdentityObserver(stack.snowflake, stateDir);
   const faults: FaultEvent[] = [];
   try {
-    log(`stack ready (pid ${stack.pid}); driving ${options.concurrency} agents for ${options.durationMs / 1000} s with ${options.faults} faults`);
+    log(`stack ready (pid ${stack.pid}); driving ${options.concurrency} agents and ${options.people ?? 1} person(s) in Slack for ${options.durationMs / 1000} s with ${options.faults} faults`);
     observer.start();
     const started = Date.now();
     const until = started + options.durationMs;
@@ -139,12 +147,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     })();
     const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
-    const stats = await drive({ credentials, localSlack: stack.localSlack, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds });
+    const stats = await drive({ credentials, localSlack: stack.localSlack, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds, people: options.people ?? 1 });
     await injecting;
     // Settle: every grant ends, revocation and reconciliation run, archives are written.
     const settleMs = (options.settleSeconds ?? options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
     log(`driving done: ${stats.requests.length} requests; settling (at most ${settleMs / 1000} s)`);
-    const settled = await settle(credentials, stats.requests, observer, Date.now() + settleMs);
+    const slack = new LocalSlackPeople(stack.localSlack);
+    const settled = await settle(credentials, stats.requests, observer, Date.now() + settleMs, { ids: stats.people.requests, state: (id) => slack.state(PERSON, id) });
     log(settled ? 'settled: every request is terminal and no grant identity is left' : 'not settled in time: checking what is there');
     await observer.stop();
     const admin = await connectAdmin(stack.snowflake, stateDir);

@@ -9,6 +9,8 @@ import type { Random } from './random';
 
 export const TARGET = 'clinical-readonly';
 export const APPROVER = 'omar.privacy';
+/** The person who asks in Slack (an analyst of the demo policy; approvers decide in the thread). */
+export const PERSON = 'carol.analyst';
 
 export interface DriverStats {
   requests: string[];
@@ -19,6 +21,8 @@ export interface DriverStats {
   held: { approved: number; denied: number; leftToTimeOut: number };
   exportsRefused: number;
   endings: { revokedEarly: number; extensionAsked: number; leftToExpire: number };
+  /** Requests a person asked with /access in the local Slack, and what the approver did in the thread. */
+  people: { requests: string[]; approved: number; denied: number; revokedInSlack: number };
   /** Every statement an agent sent, by the marker in its column alias (bench/chaos/invariants.ts). */
   markers: Map<string, string>;
   errors: Map<string, number>;
@@ -27,7 +31,8 @@ export interface DriverStats {
 export function emptyStats(): DriverStats {
   return {
     requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
-    exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, markers: new Map(), errors: new Map(),
+    exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, people: { requests: [], approved: 0, denied: 0, revokedInSlack: 0 },
+    markers: new Map(), errors: new Map(),
   };
 }
 
@@ -46,18 +51,22 @@ function markedRead(stats: DriverStats, requestId: string): string {
   return `SELECT COUNT(*) AS ${marker} FROM CLINICAL.PHI.ENCOUNTERS`;
 }
 
-/** As MCP clients do: a gateway that is restarting is tried again a few times. */
+/**
+ * As MCP clients do: a gateway that is restarting is tried again a few times. A gateway killed
+ * while it answered `initialize` leaves the client waiting on a stream that never resumes (the new
+ * process has no such session): the handshake gets 15 s, then a new session is started.
+ */
 async function connectWithRetries(url: string, token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   for (let attempt = 1; ; attempt++) {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
     // The v2 client in 2025 mode (a session per grant, as the chaos runs were measured with).
     const client = new Client({ name: 'chaos-agent', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
     try {
-      await client.connect(transport);
+      await client.connect(transport, { timeout: 15_000 });
       return { client, transport };
     } catch (error) {
       await client.close().catch(() => undefined);
-      if (attempt >= 4 || !/fetch failed|ECONNREFUSED|socket hang up/.test((error as Error).message)) throw error;
+      if (attempt >= 4 || !/fetch failed|ECONNREFUSED|socket hang up|timed out/i.test((error as Error).message)) throw error;
       await sleep(3_000);
     }
   }
@@ -138,18 +147,59 @@ async function oneGrant(agent: Agent): Promise<void> {
   }
 }
 
-/** `concurrency` agents, each asking for one grant after another until `until`. */
-export async function drive(options: { credentials: ClientCredentials; localSlack: string; random: Random; concurrency: number; until: number; grantSeconds: number }): Promise<DriverStats> {
+/** Tries a Slack step again while the Slack app restarts or the workflow has not posted its message yet. */
+async function inSlack<T>(step: () => Promise<T>, tries = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await sleep(2_000 * attempt);
+    }
+  }
+}
+
+/**
+ * A person asks in Slack (`/access <target> <duration> <reason>`), an approver approves or denies
+ * in the thread, and the person sometimes revokes early with `/access revoke`. The grant itself
+ * is not used (agents cover the gateway); what this adds is the Slack app on the request's path.
+ */
+async function onePersonRequest(agent: Agent): Promise<void> {
+  const { stats, random, slack } = agent;
+  const id = await inSlack(() => slack.ask(PERSON, `${TARGET} ${agent.grantSeconds}s chaos run: a person asks in Slack`), 3);
+  stats.requests.push(id);
+  stats.people.requests.push(id);
+  await sleep(random.between(500, 3_000));
+  const decision = random.pick(['approve', 'approve', 'deny'] as const);
+  await inSlack(() => slack.click(APPROVER, decision, id));
+  stats.people[decision === 'approve' ? 'approved' : 'denied']++;
+  if (decision === 'approve' && random.next() < 0.5) {
+    await sleep(random.between(2, Math.max(3, Math.floor(agent.grantSeconds / 2))) * 1_000);
+    await inSlack(() => slack.command(PERSON, `revoke ${id} chaos run: done early`), 3);
+    stats.people.revokedInSlack++;
+  }
+}
+
+/**
+ * `concurrency` agents, each asking for one grant after another until `until`, and `people`
+ * people asking in Slack (default one).
+ */
+export async function drive(options: { credentials: ClientCredentials; localSlack: string; random: Random; concurrency: number; until: number; grantSeconds: number; people?: number }): Promise<DriverStats> {
   const stats = emptyStats();
   const slack = new LocalSlackPeople(options.localSlack);
-  await Promise.all(Array.from({ length: options.concurrency }, async (_, n) => {
-    await sleep(n * 700);
+  const agent = (): Agent => ({ credentials: options.credentials, slack, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds });
+  const loop = async (first: number, one: (a: Agent) => Promise<void>, what: string) => {
+    await sleep(first);
     while (Date.now() < options.until) {
-      await oneGrant({ credentials: options.credentials, slack, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds }).catch(async (error: unknown) => {
-        count(stats, 'request', error);
+      await one(agent()).catch(async (error: unknown) => {
+        count(stats, what, error);
         await sleep(2_000);
       });
     }
-  }));
+  };
+  await Promise.all([
+    ...Array.from({ length: options.concurrency }, (_, n) => loop(n * 700, oneGrant, 'request')),
+    ...Array.from({ length: options.people ?? 1 }, (_, n) => loop(350 + n * 700, onePersonRequest, 'person')),
+  ]);
   return stats;
 }

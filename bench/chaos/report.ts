@@ -8,7 +8,7 @@ export function chaosTable(result: ChaosResult): string {
   const byKind = new Map<string, number>();
   for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   const lines = [
-    `chaos run: seed ${options.seed}, ${options.durationMs / 1000} s, ${options.concurrency} agents, ${options.grantSeconds} s grants, reconciliation every ${options.reconcileSeconds} s`,
+    `chaos run: seed ${options.seed}, ${options.durationMs / 1000} s, ${options.concurrency} agents, ${options.people ?? 1} person(s) in Slack, ${options.grantSeconds} s grants, reconciliation every ${options.reconcileSeconds} s`,
     '',
     '| load | count |',
     '| --- | --- |',
@@ -19,6 +19,7 @@ export function chaosTable(result: ChaosResult): string {
     `| held writes approved / denied / left to time out | ${stats.held.approved} / ${stats.held.denied} / ${stats.held.leftToTimeOut} |`,
     `| exports refused | ${stats.exportsRefused} |`,
     `| revoked early / extension asked / left to expire | ${stats.endings.revokedEarly} / ${stats.endings.extensionAsked} / ${stats.endings.leftToExpire} |`,
+    `| asked by a person in Slack: approved / denied / revoked with /access revoke | ${stats.people.requests.length}: ${stats.people.approved} / ${stats.people.denied} / ${stats.people.revokedInSlack} |`,
     '',
     '| fault | count |',
     '| --- | --- |',

@@ -4,11 +4,15 @@
 export class LocalSlackPeople {
   constructor(private readonly url: string) {}
 
-  private async post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-    const answer = (await response.json()) as { ok?: boolean; error?: string; ack?: unknown; status?: number };
+  private async deliver(path: string, body: Record<string, unknown>): Promise<{ ack: unknown; replies: string[] }> {
+    const response = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(45_000) });
+    const answer = (await response.json()) as { ok?: boolean; error?: string; ack?: unknown; status?: number; replies?: string[] };
     if (!answer.ok) throw new Error(`the local Slack refused ${path} ${JSON.stringify(body)}: ${answer.error ?? `the app answered ${answer.status}`}`);
-    return answer.ack;
+    return { ack: answer.ack, replies: answer.replies ?? [] };
+  }
+
+  private async post(path: string, body: Record<string, unknown>): Promise<unknown> {
+    return (await this.deliver(path, body)).ack;
   }
 
   /** `who` types `/access <text>` in `channel`. */
@@ -16,9 +20,28 @@ export class LocalSlackPeople {
     return this.post('/_local/command', { user: who, channel, text });
   }
 
+  /**
+   * `who` asks for access with `/access <text>` and gets the request id the app answers with
+   * (its "started" reply). Anything else the app says (a refusal, a typo) is thrown, in its words.
+   */
+  async ask(who: string, text: string, channel = 'general'): Promise<string> {
+    const { ack, replies } = await this.deliver('/_local/command', { user: who, channel, text, replyWithinMs: 20_000 });
+    const said = [...replies, typeof ack === 'string' ? ack : JSON.stringify(ack ?? '')].join(' | ');
+    const id = /\breq_[a-z0-9]{20}\b/.exec(replies.join('\n'))?.[0];
+    if (!id) throw new Error(`/access ${text} by ${who} started no request: ${said.slice(0, 300)}`);
+    return id;
+  }
+
   /** `who` clicks the newest `action` button (approve, command_approve, ...) for `requestId`. */
   click(who: string, action: string, requestId: string): Promise<unknown> {
     return this.post('/_local/click', { user: who, action, requestId });
+  }
+
+  /** The state `who` reads with `/access status <id>` (e.g. ARCHIVED), or undefined when the app did not say. */
+  async state(who: string, requestId: string): Promise<string | undefined> {
+    const { replies } = await this.deliver('/_local/command', { user: who, channel: 'general', text: `status ${requestId}`, replyWithinMs: 20_000 });
+    const said = /State: \*([a-z ]+)\*/.exec(replies.join('\n'))?.[1];
+    return said ? said.toUpperCase().replace(/ /g, '_') : undefined;
   }
 
   async channel(name: string): Promise<string> {

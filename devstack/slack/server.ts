@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { createLogger } from '../../lib';
-import { SlackDriver, type Delivery } from './driver';
+import { SlackDriver, waitForResponses, type Delivery } from './driver';
 import { SocketModeHub } from './socket-mode';
 import { checkBlocks, checkText, METHODS, type Args } from './methods';
 import { renderChannel } from './render';
@@ -264,8 +264,14 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     const appEndpoint = currentApp();
     if (!appEndpoint) return void res.status(409).json({ ok: false, error: 'this local Slack delivers to no app: start it with an app URL (--app-url) and SLACK_SIGNING_SECRET' });
     try {
-      const delivery = await handler(new SlackDriver({ workspace: ws, ...appEndpoint }), (req.body ?? {}) as Record<string, unknown>);
-      res.json({ ok: delivery.status === 200, status: delivery.status, ack: delivery.json ?? (delivery.text || null), elapsedMs: delivery.elapsedMs });
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const delivery = await handler(new SlackDriver({ workspace: ws, ...appEndpoint }), body);
+      // `replyWithinMs`: also wait that long for the app's first response_url post (an /access request's
+      // "started req_…" comes there, after the ack), and return what the app posted.
+      const wait = Math.min(Math.max(Number(body.replyWithinMs) || 0, 0), 30_000);
+      if (wait && delivery.status === 200) await waitForResponses(delivery, 1, wait).catch(() => undefined);
+      const replies = delivery.responses().map((r) => (typeof r.body.text === 'string' ? r.body.text : JSON.stringify(r.body)));
+      res.json({ ok: delivery.status === 200, status: delivery.status, ack: delivery.json ?? (delivery.text || null), replies, elapsedMs: delivery.elapsedMs });
     } catch (error) {
       res.status(400).json({ ok: false, error: (error as Error).message });
     }

@@ -18,6 +18,9 @@ describe('chaos (deterministic CI variant): faults across the whole stack lose n
     expect(result.faults.filter((f) => f.note?.startsWith('no ') && f.kind !== 'stall-upstream')).toEqual([]);
     expect(result.stats.active).toBeGreaterThan(0);
     expect(result.stats.calls.answered).toBeGreaterThan(0);
+    // A person asked in Slack and an approver decided in the thread, through the same faults.
+    expect(result.stats.people.requests.length).toBeGreaterThan(0);
+    expect(result.stats.people.approved + result.stats.people.denied).toBeGreaterThan(0);
     expect(result.findings.invariants.every((i) => i.checked > 0)).toBe(true);
     expect({ violations: violationCount(result), table }).toEqual({ violations: 0, table });
   }, 900_000);
