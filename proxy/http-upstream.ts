@@ -16,6 +16,8 @@ export const RESUMES_PER_STREAM = 20;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 30_000;
 const RETRY_DEFAULT_MS = 1_000;
+/** How long messages after `notifications/initialized` wait for the upstream's GET stream to open. */
+export const LISTEN_READY_MS = 5_000;
 
 /** An HTTP answer that is not a success and carries no JSON-RPC answer to the request: its status is era evidence. */
 export class UpstreamHttpError extends Error {
@@ -54,6 +56,15 @@ export class NodeHttpClientTransport implements Transport {
   private retryMs?: number;
   /** Modern requests in flight: closing one's response is how the 2026-07-28 revision cancels it. */
   private readonly inflight = new Map<RequestId, { abort(): void }>();
+  /**
+   * Set while `notifications/initialized` is on its way and the GET stream it opens is not open
+   * yet: every later message waits for it (at most LISTEN_READY_MS). An upstream that asks the
+   * client something without tying it to a request (server-everything's elicitation does) sends it
+   * on that stream, and drops it when the stream is not there yet: the call then never ends.
+   */
+  private ready?: Promise<void>;
+  /** The GET stream's opening, once `notifications/initialized` was accepted. */
+  private listenOpened?: Promise<void>;
 
   constructor(private readonly url: URL, private readonly headers: Record<string, string> = {}) {
     const secure = url.protocol === 'https:';
@@ -65,6 +76,19 @@ export class NodeHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error('the upstream connection is closed');
+    if (!modernVersionOf(message) && isJSONRPCNotification(message) && message.method === 'notifications/initialized') {
+      const sent = this.post(message);
+      const ready: Promise<void> = sent.then(() => this.listenOpened, () => undefined).finally(() => {
+        if (this.ready === ready) this.ready = undefined;
+      });
+      this.ready = ready;
+      return sent;
+    }
+    if (this.ready) await this.ready;
+    return this.post(message);
+  }
+
+  private async post(message: JSONRPCMessage): Promise<void> {
     const modern = modernVersionOf(message);
     if (modern && isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
@@ -81,7 +105,7 @@ export class NodeHttpClientTransport implements Transport {
     }
     if (res.statusCode === 202) {
       res.resume();
-      if (!modern && isJSONRPCNotification(message) && message.method === 'notifications/initialized') this.listen();
+      if (!modern && isJSONRPCNotification(message) && message.method === 'notifications/initialized') this.listenOpened = this.listen();
       return;
     }
     if (!res.statusCode || res.statusCode >= 300) {
@@ -137,9 +161,12 @@ export class NodeHttpClientTransport implements Transport {
     if (id !== undefined) this.inflight.delete(id);
   }
 
-  /** The GET stream for messages the upstream starts (notifications, sampling, elicitation). */
-  private listen(): void {
-    this.call('GET', { accept: 'text/event-stream' }).then((res) => {
+  /**
+   * The GET stream for messages the upstream starts (notifications, sampling, elicitation). Resolves
+   * once the upstream answered it (open, or 405: it offers none), failed, or LISTEN_READY_MS passed.
+   */
+  private listen(): Promise<void> {
+    const answered = this.call('GET', { accept: 'text/event-stream' }).then((res) => {
       if (res.statusCode !== 200) {
         res.resume(); // 405: the upstream offers no such stream
         return;
@@ -147,6 +174,12 @@ export class NodeHttpClientTransport implements Transport {
       this.listening = res;
       void this.follow(res, undefined);
     }, (error: unknown) => this.onerror?.(error as Error));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, LISTEN_READY_MS);
+      timer.unref();
+    });
+    return Promise.race([answered, waited]).finally(() => clearTimeout(timer));
   }
 
   /**

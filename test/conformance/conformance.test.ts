@@ -121,7 +121,7 @@ targets:
     expect(ends.filter((e) => /abandoned/.test(e.detail ?? '')).length).toBeGreaterThan(0);
     expect(live).toBeLessThanOrEqual(8);
     expect(ends.length + live).toBe(starts);
-  }, 240_000);
+  }, 420_000);
 });
 
 /** The recording's entries taken between two times, one line each, without payloads. */
