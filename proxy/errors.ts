@@ -31,7 +31,7 @@ export const GATEWAY_ERRORS = {
   // ---- Gatehouse: the door -------------------------------------------------------------------
   GrantRequired: { code: -31010, http: '401', meaning: 'no or a malformed Authorization header (with WWW-Authenticate: Bearer resource_metadata=...)' },
   GrantInactive: { code: -31011, http: '401', meaning: 'the grant token is unknown, expired or revoked' },
-  WrongTarget: { code: -31012, http: '403', meaning: 'the grant is for another target' },
+  WrongTarget: { code: -31012, http: '401', meaning: 'the grant is for another target' },
   SessionMismatch: { code: -31013, http: '403', meaning: 'the session was started with another grant (2025 sessions)' },
   SessionNotFound: { code: -31014, http: '404', meaning: 'no session with that Mcp-Session-Id: never existed, ended (with the reason), or the gateway restarted (2025 sessions)' },
   SessionEnded: { code: -31015, http: '—', meaning: 'the grant was revoked or ended while a call was in flight' },

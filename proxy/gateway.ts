@@ -690,8 +690,11 @@ export class Gateway {
     }
     this.grantOfRequest.set(req, { grantId: grant.grantId, requestId: grant.requestId });
     if (grant.target !== target.name) {
-      throw new GatewayError(GatewayErrorCode.WrongTarget, `this grant is for target ${grant.target}, not ${target.name}; use /mcp/${grant.target} or request access to ${target.name}`, 403,
-        challenge('insufficient_scope', `grant is for ${grant.target}`));
+      // A token for another resource fails validation here (401 invalid_token, this target's metadata):
+      // the client then asks for a grant for this target; a 403 would send it round a step-up loop
+      // for a scope that does not exist (docs/grant-on-another-target.md).
+      throw new GatewayError(GatewayErrorCode.WrongTarget, `this grant is for target ${grant.target}, not ${target.name}; use /mcp/${grant.target} or request access to ${target.name}`, 401,
+        challenge('invalid_token', `grant is for ${grant.target}`));
     }
     this.remember(this.knownGrants, tokenHash, grant.grantId);
     return { grant, tokenHash };

@@ -193,7 +193,8 @@ describe('the authorization server refuses bad input precisely and issues nothin
     const v2 = verifier();
     const good = await token({ code: await codeFor({ code_challenge: challengeOf(v2) }), code_verifier: v2 });
     const onOther = await fetch(`${base}/mcp/other`, { method: 'POST', headers: { authorization: `Bearer ${good.body.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
-    expect(onOther.status).toBe(403);
+    expect(onOther.status).toBe(401);
+    expect(onOther.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 
   test('a code for another client, a different redirect_uri, a missing resource, a refresh grant: precise errors', async () => {
@@ -410,9 +411,12 @@ describe('the authorization server refuses bad input precisely and issues nothin
     const good = await token({ code: await codeFor({ code_challenge: challengeOf(v) }), code_verifier: v });
     const inQuery = await mcp({}, `${resource}?access_token=${encodeURIComponent(good.body.access_token)}`);
     expect(inQuery.status).toBe(401);
-    // A grant for another target: refused with a challenge that names that target's metadata.
+    // A grant for another target: a token not valid here (401 invalid_token, never 403
+    // insufficient_scope: there is no scope to step up to), naming that target's metadata.
     const elsewhere = await mcp({ authorization: `Bearer ${good.body.access_token}` }, `${base}/mcp/other`);
-    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(elsewhere.headers.get('www-authenticate')).not.toMatch(/insufficient_scope/);
     expect(elsewhere.headers.get('www-authenticate')).toContain(`resource_metadata="${base}/.well-known/oauth-protected-resource/mcp/other"`);
   });
 

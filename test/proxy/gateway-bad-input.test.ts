@@ -58,7 +58,8 @@ describe('gateway: every bad input gets a precise error and loses nothing', () =
   test('a token for another target is refused with the target it is for', async () => {
     const { token } = await gw.grant('sql-echo');
     const res = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     expect(res.json).toMatchObject({ error: { code: -31012, message: 'this grant is for target sql-echo, not everything; use /mcp/sql-echo or request access to everything' } });
   });
 

@@ -140,7 +140,9 @@ describe('the gateway speaks 2026-07-28 statelessly next to the 2025 sessions', 
     const unauthenticated = await modernPost(gw.url, 'everything', undefined, { method: 'tools/list' });
     expect(unauthenticated.status).toBe(401);
     const wrongTarget = await modernPost(gw.url, 'sql-echo', token, { method: 'tools/list' });
-    expect(wrongTarget.status).toBe(403);
+    expect(wrongTarget.status).toBe(401);
+    expect(wrongTarget.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(wrongTarget.headers.get('www-authenticate')).toMatch(/resource_metadata="[^"]*\/mcp\/sql-echo"/);
 
     // 2025 traffic is untouched by all this: an initialize without an envelope starts a session.
     const legacy = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });

@@ -16,7 +16,7 @@ describe('RefusalTally: counting without writing per request', () => {
     const tally = new RefusalTally(recorder, quiet, 60_000);
     for (let i = 0; i < 100_000; i++) {
       const kind = i % 4 === 0 ? 'too_many_sessions' : i % 4 === 1 ? 'rate_limited' : i % 4 === 2 ? 'wrong_target' : 'id_in_use';
-      tally.note(grant, { status: kind === 'wrong_target' ? 403 : kind === 'id_in_use' ? 409 : 429, code: -31051, kind, message: `refused ${kind} #${i}` });
+      tally.note(grant, { status: kind === 'wrong_target' ? 401 : kind === 'id_in_use' ? 409 : 429, code: -31051, kind, message: `refused ${kind} #${i}` });
     }
     // Nothing written while counting: the flood costs no Redis write at all.
     expect(recorder.entries).toHaveLength(0);
@@ -86,7 +86,7 @@ describe('the gateway records refusals on a grant in its session recording (real
     redis.disconnect();
   });
 
-  test('a flood of 429s, a 403 on another target and unknown sessions: counted, one aggregated entry, replayed from the archive', async () => {
+  test('a flood of 429s, a 401 on another target and unknown sessions: counted, one aggregated entry, replayed from the archive', async () => {
     const { token, grant: record } = await gw.grant('everything');
     const auth = { authorization: `Bearer ${token}` };
     const first = await connectClient(gw.url, 'everything', token);
@@ -98,8 +98,8 @@ describe('the gateway records refusals on a grant in its session recording (real
     const floods = await Promise.all(Array.from({ length: 300 }, () => rawPost(gw.url, 'everything', initializeBody(), auth)));
     expect(new Set(floods.map((r) => r.status))).toEqual(new Set([429]));
     expect(floods.every((r) => /^\d+$/.test(r.headers.get('retry-after') ?? ''))).toBe(true);
-    // The same token on another target: 403. A session id the agent guessed: 404.
-    expect((await rawPost(gw.url, 'sql-echo', initializeBody(), auth)).status).toBe(403);
+    // The same token on another target: 401 (a token not valid there). A session id the agent guessed: 404.
+    expect((await rawPost(gw.url, 'sql-echo', initializeBody(), auth)).status).toBe(401);
     expect((await rawPost(gw.url, 'everything', { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { ...auth, 'mcp-session-id': 'guessed-session' })).status).toBe(404);
     // An unknown token is no grant's refusal: not counted anywhere.
     expect((await rawPost(gw.url, 'everything', initializeBody(), { authorization: 'Bearer ghg_not-a-real-token' })).status).toBe(401);
@@ -122,7 +122,7 @@ describe('the gateway records refusals on a grant in its session recording (real
       counts: expect.arrayContaining([
         expect.objectContaining({ kind: 'too_many_sessions', status: 429, code: -31051, count: counted.too_many_sessions, example: expect.stringContaining('already has 1 live sessions (at most 1)') }),
         expect.objectContaining({ kind: 'rate_limited', status: 429, code: -31050, count: counted.rate_limited, example: expect.stringContaining('too many messages for grant') }),
-        expect.objectContaining({ kind: 'wrong_target', status: 403, count: 1 }),
+        expect.objectContaining({ kind: 'wrong_target', status: 401, count: 1 }),
         expect.objectContaining({ kind: 'session_not_found', status: 404, count: 1 }),
       ]),
     });
@@ -134,7 +134,7 @@ describe('the gateway records refusals on a grant in its session recording (real
     expect(verifyArchive(serializeArchive(archive)).ok).toBe(true);
     const replay = replayText(archive);
     expect(replay).toMatch(new RegExp(`refusals\\s+${total} refused \\S+ \\.\\. \\S+: `));
-    for (const part of [`${counted.too_many_sessions} too_many_sessions (429/-31051)`, `${counted.rate_limited} rate_limited (429/-31050)`, '1 wrong_target (403/-31012)', '1 session_not_found (404/-31014)']) {
+    for (const part of [`${counted.too_many_sessions} too_many_sessions (429/-31051)`, `${counted.rate_limited} rate_limited (429/-31050)`, '1 wrong_target (401/-31012)', '1 session_not_found (404/-31014)']) {
       expect(replay).toContain(part);
     }
     await first.client.close();

@@ -32,7 +32,7 @@ describe('gateway logs carry no secret', () => {
     await expect(c.client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } })).rejects.toMatchObject({ code: -31060 });
 
     const wrongTarget = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${other.token}` });
-    expect(wrongTarget).toMatchObject({ status: 403, json: { error: { code: -31012 } } });
+    expect(wrongTarget).toMatchObject({ status: 401, json: { error: { code: -31012 } } });
     const forged = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}x` });
     expect(forged).toMatchObject({ status: 401, json: { error: { code: -31011 } } });
 
