@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
-import { connectRedis, GrantStore, newGrantId, newRequestId, waitForRedis, type Redis } from '../../lib';
+import { GrantStore, newGrantId, newRequestId, type Redis } from '../../lib';
+import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { envelope, MODERN, modernPost } from './modern-support';
-import { eventually, testRedisUrl } from './support';
+import { eventually } from './support';
 
 // A 2026-07-28 client needs no sticky routing, so its `notifications/cancelled` may reach another
 // gateway replica than the one running its request. Two `gatehouse gateway` processes share
@@ -19,41 +17,30 @@ const streamingUpstream = join(__dirname, 'fixtures/streaming-upstream.ts');
 type Entry = { type: string; method?: string; messageId?: unknown; verdict?: string; reason?: string; outcome?: string; error?: { code: number; message: string } };
 
 describe('notifications/cancelled sent to another gateway replica than the one running the request', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-modern-cancel-'));
-  const logFile = join(dir, 'upstream.log');
-  writeFileSync(join(dir, 'gatehouse.yaml'), `
+  let replicas: GatewayReplicas;
+  let logFile: string;
+  let gateways: GatewayReplicas['gateways'];
+  let redis: Redis;
+  let keys: GatewayReplicas['keys'];
+
+  beforeAll(async () => {
+    replicas = await startGatewayReplicas((dir) => {
+      logFile = join(dir, 'upstream.log');
+      return `
 version: 1
 groups: { approvers: [alice@example.org] }
 targets:
   - name: streaming
-    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify([tsx, streamingUpstream])}, env: { STREAMING_UPSTREAM_LOG: ${JSON.stringify(logFile)} } }
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify([tsx, streamingUpstream])}, env: { STREAMING_UPSTREAM_LOG: ${JSON.stringify(join(dir, 'upstream.log'))} } }
     credentials: none
     requesters: [carol@example.org, mallory@example.org]
     approvers: { channel: C0APPROVERS, members: [group:approvers] }
-`);
-  const keys = { vault: randomBytes(32), token: randomBytes(32) };
-  const env = () => ({
-    ...process.env, GATEHOUSE_ENCRYPTION_KEY: keys.vault.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: keys.token.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
-    REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
-  });
-  const gateways: { process: ManagedProcess; url: string }[] = [];
-  let redis: Redis;
-
-  beforeAll(async () => {
-    redis = connectRedis(testRedisUrl());
-    await waitForRedis(redis);
-    for (const name of ['gateway A', 'gateway B']) {
-      const port = await freePort();
-      const child = startProcess(name, process.execPath, [join(__dirname, '../../bin/gatehouse.js'), 'gateway', '--port', String(port)], { env: env(), detached: true });
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor(`${name} to listen`, async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, child);
-      gateways.push({ process: child, url });
-    }
+`;
+    });
+    ({ gateways, redis, keys } = replicas);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.process.stop()));
-    redis?.disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    await replicas?.stop();
   });
 
   const grants = () => new GrantStore(redis, keys.token);

@@ -1,41 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
-import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
+import { GrantStore, newGrantId, newRequestId, RedisSecretVault, type Redis } from '../../lib';
+import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { MODERN } from './modern-support';
-import { GATEWAY_TEST_CONFIG, testRedisUrl } from './support';
+import { GATEWAY_TEST_CONFIG } from './support';
 
 // No sticky routing for 2026-07-28 clients: two `gatehouse gateway` processes share Redis (and
 // nothing else); a plain round-robin in front of them sends one modern client's requests to
 // both. Every request is served, and the recording is one: one session start, every entry in it.
 describe('a modern client spread over two gateway processes sharing Redis', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-modern-replicas-'));
-  writeFileSync(join(dir, 'gatehouse.yaml'), GATEWAY_TEST_CONFIG);
-  const keys = { vault: randomBytes(32), token: randomBytes(32) };
-  const env = () => ({
-    ...process.env, GATEHOUSE_ENCRYPTION_KEY: keys.vault.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: keys.token.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
-    REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
-  });
-  const gateways: { process: ManagedProcess; url: string }[] = [];
+  let replicas: GatewayReplicas;
+  let gateways: GatewayReplicas['gateways'];
   let redis: Redis;
+  let keys: GatewayReplicas['keys'];
 
   beforeAll(async () => {
-    redis = connectRedis(testRedisUrl());
-    await waitForRedis(redis);
-    for (const name of ['gateway A', 'gateway B']) {
-      const port = await freePort();
-      const child = startProcess(name, process.execPath, [join(__dirname, '../../bin/gatehouse.js'), 'gateway', '--port', String(port)], { env: env(), detached: true });
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor(`${name} to listen`, async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, child);
-      gateways.push({ process: child, url });
-    }
+    replicas = await startGatewayReplicas(GATEWAY_TEST_CONFIG);
+    ({ gateways, redis, keys } = replicas);
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.process.stop()));
-    redis?.disconnect();
+    await replicas?.stop();
   });
 
   test('discover, list and masked calls alternate between the processes; one recording session, nothing unmasked in it', async () => {

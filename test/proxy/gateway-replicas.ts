@@ -1,0 +1,50 @@
+// Gateway replicas for tests of what needs no sticky routing: `gatehouse gateway` processes that
+// share one Redis (and nothing else), each with the same config and keys.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
+import { connectRedis, waitForRedis, type Redis } from '../../lib';
+import { testRedisUrl } from './support';
+
+export interface GatewayReplicas {
+  gateways: { process: ManagedProcess; url: string }[];
+  redis: Redis;
+  keys: { vault: Buffer; token: Buffer };
+  /** The replicas' own folder (config in gatehouse.yaml), for files the test's upstreams write. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `names.length` gateway processes on `configYaml` (a function gets the folder, for paths in it). */
+export async function startGatewayReplicas(configYaml: string | ((dir: string) => string), names = ['gateway A', 'gateway B']): Promise<GatewayReplicas> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-replicas-'));
+  writeFileSync(join(dir, 'gatehouse.yaml'), typeof configYaml === 'function' ? configYaml(dir) : configYaml);
+  const keys = { vault: randomBytes(32), token: randomBytes(32) };
+  const env = {
+    ...process.env, GATEHOUSE_ENCRYPTION_KEY: keys.vault.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: keys.token.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
+    REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
+  };
+  const redis = connectRedis(testRedisUrl());
+  await waitForRedis(redis);
+  const gateways: GatewayReplicas['gateways'] = [];
+  const stop = async () => {
+    await Promise.all(gateways.map((g) => g.process.stop()));
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const name of names) {
+      const port = await freePort();
+      const child = startProcess(name, process.execPath, [join(__dirname, '../../bin/gatehouse.js'), 'gateway', '--port', String(port)], { env, detached: true });
+      const url = `http://127.0.0.1:${port}`;
+      gateways.push({ process: child, url });
+      await waitFor(`${name} to listen`, async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, child);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gateways, redis, keys, dir, stop };
+}
