@@ -105,7 +105,13 @@ export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filte
         stream.notify({ jsonrpc: '2.0', method: notification.method, params: stamp(masked.masked ?? {}) } as JSONRPCNotification);
       }).catch((error: unknown) => deps.log.error({ err: (error as Error).message }, 'could not relay a change notification; dropped'));
     },
-    onGone: (why) => finish({ kind: 'gone', reason: why }),
+    onGone: (why) => {
+      // The grant's end closes its upstream link on its own timer (grant-upstreams.ts), which can
+      // fire before the stream's: at or past the grant's end it is the grant that ended it.
+      if (ended.aborted) return onEnded();
+      if (Date.now() >= Date.parse(deps.grant.expiresAt)) return finish({ kind: 'ended', reason: `grant ${deps.grant.grantId} expired at ${deps.grant.expiresAt}` });
+      finish({ kind: 'gone', reason: why });
+    },
   };
   const upstream = await honour(deps, filter, watcher);
   honoured = upstream.honoured;
