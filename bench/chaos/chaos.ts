@@ -44,11 +44,12 @@ export interface ChaosResult {
 
 const AGENT = 'agent:claims-etl';
 
-/** The demo's policy with short grants, auto-approval for the agent and quick command timeouts. */
+/** The demo's policy with short grants, auto-approval for the agent and quick approval and command timeouts. */
 export function chaosPolicy(stateDir: string, grantSeconds: number): string {
   type Yaml = Record<string, unknown>;
   const config = parse(readFileSync(join(projectRoot, 'devstack/demo/gatehouse.demo.yaml'), 'utf8')) as Yaml & { defaults: Yaml; targets: Yaml[] };
-  config.defaults = { ...config.defaults, commandApprovalTimeout: '20s', expiringSoonWarning: '5s' };
+  // A person's request nobody could decide (the Slack app down for every try) expires within the settle period.
+  config.defaults = { ...config.defaults, approvalTimeout: `${grantSeconds * 2}s`, commandApprovalTimeout: '20s', expiringSoonWarning: '5s' };
   const target = config.targets.find((t) => t.name === TARGET)!;
   target.maxDuration = `${grantSeconds * 2}s`;
   target.autoApprove = [{ requesters: [AGENT], maxDuration: `${grantSeconds * 2}s` }];
