@@ -57,7 +57,7 @@ function markedRead(stats: DriverStats, requestId: string): string {
  * process has no such session): the handshake gets 15 s, then a new session is started.
  */
 async function connectWithRetries(url: string, token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  for (let attempt = 1; ; attempt++) {
+  return retry(async () => {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
     // The v2 client in 2025 mode (a session per grant, as the chaos runs were measured with).
     const client = new Client({ name: 'chaos-agent', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
@@ -66,8 +66,19 @@ async function connectWithRetries(url: string, token: string): Promise<{ client:
       return { client, transport };
     } catch (error) {
       await client.close().catch(() => undefined);
-      if (attempt >= 4 || !/fetch failed|ECONNREFUSED|socket hang up|timed out/i.test((error as Error).message)) throw error;
-      await sleep(3_000);
+      throw error;
+    }
+  }, { tries: 4, pauseMs: () => 3_000, when: (error) => /fetch failed|ECONNREFUSED|socket hang up|timed out/i.test((error as Error).message) });
+}
+
+/** Runs `step` again after a failure `when` says is passing, at most `tries` times in all, pausing `pauseMs(attempt)` between. */
+async function retry<T>(step: () => Promise<T>, options: { tries: number; pauseMs: (attempt: number) => number; when?: (error: unknown) => boolean }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= options.tries || (options.when && !options.when(error))) throw error;
+      await sleep(options.pauseMs(attempt));
     }
   }
 }
@@ -147,17 +158,8 @@ async function oneGrant(agent: Agent): Promise<void> {
   }
 }
 
-/** Tries a Slack step again while the Slack app restarts or the workflow has not posted its message yet. */
-async function inSlack<T>(step: () => Promise<T>, tries = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt >= tries) throw error;
-      await sleep(2_000 * attempt);
-    }
-  }
-}
+/** A Slack step tried again while the Slack app restarts or the workflow has not posted its message yet (idempotent steps only). */
+const inSlack = <T>(step: () => Promise<T>, tries = 6) => retry(step, { tries, pauseMs: (attempt) => 2_000 * attempt });
 
 /**
  * A person asks in Slack (`/access <target> <duration> <reason>`), an approver approves or denies
@@ -166,7 +168,9 @@ async function inSlack<T>(step: () => Promise<T>, tries = 6): Promise<T> {
  */
 async function onePersonRequest(agent: Agent): Promise<void> {
   const { stats, random, slack } = agent;
-  const id = await inSlack(() => slack.ask(PERSON, `${TARGET} ${agent.grantSeconds}s chaos run: a person asks in Slack`), 3);
+  // Asked once: a request the app started but whose reply was lost would be asked twice by a retry,
+  // the first never tracked. A failed ask is counted, and the person's loop asks again.
+  const id = await slack.ask(PERSON, `${TARGET} ${agent.grantSeconds}s chaos run: a person asks in Slack`);
   stats.requests.push(id);
   stats.people.requests.push(id);
   await sleep(random.between(500, 3_000));
