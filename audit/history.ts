@@ -64,6 +64,16 @@ function visibleOf(requestId: string, d: WorkflowExecutionDescription): VisibleR
   };
 }
 
+/** An error and its causes in one line ("Failed to query Workflow" alone does not say why), bounded. */
+function reasonOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const message = typeof e.message === 'string' ? e.message.trim() : '';
+    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
+  }
+  return (parts.join(': ') || 'unknown error').slice(0, 500);
+}
+
 const quote = (d: Date) => `'${d.toISOString()}'`;
 
 /**
@@ -92,7 +102,7 @@ export class TemporalHistory implements HistorySource {
     try {
       status = workflowStatus === 'COMPLETED' ? ((await handle.result()) as AccessStatus) : await this.client.withDeadline(Date.now() + (this.options.queryTimeoutMs ?? 10_000), () => handle.query(statusQuery));
     } catch (error) {
-      throw new HistoryError('UNREADABLE', `cannot read the status of ${requestId} (${workflowStatus}): ${(error as Error).message}`, visibleOf(requestId, description));
+      throw new HistoryError('UNREADABLE', `cannot read the status of ${requestId} (${workflowStatus}): ${reasonOf(error)}`, visibleOf(requestId, description));
     }
     return { requestId, status, workflowStatus, startTime: description.startTime, ...(description.closeTime ? { closeTime: description.closeTime } : {}) };
   }

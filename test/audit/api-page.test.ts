@@ -11,6 +11,7 @@ import { AuditReader, canonicalJson, FolderArchiveStore, generateArchiveKeys, Re
 import { newRequestId, type Redis } from '../../lib';
 import { requesterKey, stateKey, targetKey } from '../../workflows';
 import { oidcSettings } from '../api/fixture';
+import { eventually } from '../support/eventually';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc';
 
@@ -41,7 +42,7 @@ describe('the audit API (audit:read)', () => {
       { clientId: 'carol@example.org', clientSecret: 'carol-secret-0123456789abcdef', scope: 'access:request' },
     ] });
     const log = pino({ level: 'warn' }, new Writable({ write: (_c, _e, done) => done() }));
-    const reader = new AuditReader({ history: new TemporalHistory(h.client), store, verifyKey: () => createPublicKey(keys.publicKeyPem) });
+    const reader = new AuditReader({ history: new TemporalHistory(h.client, { queryTimeoutMs: 5000 }), store, verifyKey: () => createPublicKey(keys.publicKeyPem) });
     const app = createApiApp({
       verifier: createOidcVerifier(oidcSettings(oidc)), log, issuer: oidc.issuer,
       routes: [auditRoutes({ reader, publicKey: () => createPublicKey(keys.publicKeyPem), signingKey: () => createPrivateKey(keys.privateKeyPem) })],
@@ -89,6 +90,18 @@ describe('the audit API (audit:read)', () => {
       taskQueue: 'gatehouse-test-nobody-polls', workflowId: unreadableId, args: [],
       typedSearchAttributes: [{ key: requesterKey, value: 'mallory@example.org' }, { key: targetKey, value: 'clinical' }, { key: stateKey, value: 'ACTIVE' }],
     });
+    // And one whose worker polls but cannot answer: its workflow task fails (no input), so the status query fails.
+    const brokenId = newRequestId();
+    const broken = await h.client.workflow.start('accessRequest', {
+      taskQueue: h.taskQueue, workflowId: brokenId, args: [],
+      typedSearchAttributes: [{ key: requesterKey, value: 'agent:broken-run' }, { key: targetKey, value: 'clinical' }, { key: stateKey, value: 'REQUESTED' }],
+    });
+    // Visibility lists a new workflow shortly after it starts (the export reads the period from it).
+    await eventually(async () => {
+      let n = 0;
+      for await (const wf of h.client.workflow.list({ query: `WorkflowId = '${unreadableId}' OR WorkflowId = '${brokenId}'` })) n += wf.workflowId ? 1 : 0;
+      return n === 2;
+    }, 'both unreadable requests in visibility');
     try {
       const pack = await call(`/v1/audit/export?from=${encodeURIComponent(startedAt.toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 1000).toISOString())}`, auditor);
       // Never refused whole, never silently missing it: the pack lists it from visibility, marked, and counts it.
@@ -119,8 +132,16 @@ describe('the audit API (audit:read)', () => {
       const alone = await call(`/v1/audit/requests/${unreadableId}`, auditor);
       expect(alone.status).toBe(503);
       expect(alone.body.detail).toContain(unreadableId);
+      // The one whose query failed is listed too, with the query's failure as the reason, next to the readable ones.
+      const failed = files['unreadable.csv']!.split('\r\n').find((l) => l.startsWith(`${brokenId},`));
+      expect(failed).toMatch(new RegExp(`,RUNNING,${h.taskQueue},agent:broken-run,clinical,REQUESTED,,.*cannot read the status of ${brokenId} \\(RUNNING\\): \\S`));
+      expect(failed).not.toContain('no worker polls');
+      // With why the query failed (its cause), not only that it did.
+      expect(failed).toMatch(/Failed to query Workflow: \S/);
+      expect(files['requests.csv']!.split('\r\n').find((l) => l.startsWith(`${brokenId},`))).toContain('UNREADABLE: cannot read the status');
     } finally {
       await orphan.terminate('test over');
+      await broken.terminate('test over');
     }
     expect((await call('/v1/audit/export?from=2026-02-01&to=2026-01-01', auditor)).status).toBe(400);
   });

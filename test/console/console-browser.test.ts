@@ -431,6 +431,24 @@ describe('the audit console in headless Chromium', () => {
     await signInAtProvider(page, 'priya@example.org');
     await page.waitForURL(`${api.url}/console`);
     expect(await page.textContent('#signed-in-as')).toContain('priya@example.org');
+
+    // A hostile page cannot steer sign-out: a GET (an image, a link) signs nobody out, and fields
+    // added to the form cannot choose where the browser goes afterwards.
+    expect((await context.request.get(`${api.url}/console/sign-out`, { maxRedirects: 0 })).status()).toBe(404);
+    expect(await signInAgain()).toBe(false);
+    const planted = await context.request.post(`${api.url}/console/sign-out`, {
+      form: { csrf: await page.inputValue('input[name="csrf"]'), post_logout_redirect_uri: 'https://evil.example/', return: '//evil.example/' }, maxRedirects: 0,
+    });
+    expect(planted.status()).toBe(303);
+    const sentTo = new URL(planted.headers().location!);
+    expect(`${sentTo.origin}${sentTo.pathname}`).toBe(`${oidc.issuer}/session/end`);
+    expect(sentTo.searchParams.getAll('post_logout_redirect_uri')).toEqual([`${api.url}/console/signed-out`]);
+    // And the provider returns nobody to an address the console did not register, whatever a crafted link asks.
+    const crafted = new URL(sentTo);
+    crafted.searchParams.set('post_logout_redirect_uri', 'https://evil.example/');
+    const refused = await fetch(crafted, { redirect: 'manual' });
+    expect({ status: refused.status, location: refused.headers.get('location') }).toEqual({ status: 400, location: null });
+
     // Nothing of the ID token in the log.
     expect(logs.join('')).not.toContain(endSession.searchParams.get('id_token_hint')!);
     await context.close();
