@@ -101,6 +101,8 @@ function rowOf(raw: RawExecution): RequestRow {
 interface Cursor { t: number; id: string }
 
 const CURSOR_ID = /^[A-Za-z0-9_-]{1,200}$/;
+/** The latest time a Date can hold (ECMAScript's limit); a cursor past it could not become a query bound. */
+const LATEST_DATE_MS = 8.64e15 - 1;
 
 function encodeCursor(row: RequestRow): string {
   return Buffer.from(JSON.stringify({ v: 1, t: row.startTime.getTime(), id: row.requestId }), 'utf8').toString('base64url');
@@ -115,7 +117,7 @@ function decodeCursor(page: string): Cursor {
     value = undefined;
   }
   const c = value as { v?: unknown; t?: unknown; id?: unknown } | undefined;
-  if (!c || typeof c !== 'object' || c.v !== 1 || !Number.isSafeInteger(c.t) || (c.t as number) < 0 || typeof c.id !== 'string' || !CURSOR_ID.test(c.id)) {
+  if (!c || typeof c !== 'object' || c.v !== 1 || !Number.isSafeInteger(c.t) || (c.t as number) < 0 || (c.t as number) > LATEST_DATE_MS || typeof c.id !== 'string' || !CURSOR_ID.test(c.id)) {
     throw new PageTokenError('the page link is out of date or was edited; start again from the first page');
   }
   return { t: c.t as number, id: c.id };
