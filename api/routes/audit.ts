@@ -94,6 +94,7 @@ export function auditRoutes(options: AuditRoutesOptions): RouteGroup {
         method: 'get', path: '/v1/audit/export', operationId: 'exportAuditEvidence', tags: ['audit'],
         summary: 'Evidence pack for [from, to): CSV and JSON of every request, decision, command and archive digest, plus a verification report',
         scopes: [SCOPES.auditRead], query: exportQuery,
+        description: 'A request of the period whose status cannot be read (a running one whose worker is gone or does not answer) is listed from what Temporal visibility holds, with the reason, in unreadable.csv and marked UNREADABLE in the other files, and counted in summary.unreadable and the signed manifest: the pack is never refused for it.',
         responses: { 200: { description: 'The pack: a summary and its files by name', schema: exportSchema } },
         handler: async ({ query }) => {
           if (query.to <= query.from) throw new Problem(400, 'bad-period', 'Bad period', `"to" (${query.to.toISOString()}) must be after "from" (${query.from.toISOString()})`);
