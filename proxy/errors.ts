@@ -50,7 +50,7 @@ export const GATEWAY_ERRORS = {
   BodyTooLarge: { code: -31052, http: '413', meaning: 'the request body is larger than the gateway takes' },
   // ---- Gatehouse: the upstream ---------------------------------------------------------------
   UpstreamTimeout: { code: -31060, http: '—', meaning: 'the upstream MCP server did not answer in time' },
-  UpstreamFailed: { code: -31061, http: '502 / —', meaning: 'the upstream MCP server could not be started or reached, went away, or answered what the gateway cannot pass on' },
+  UpstreamFailed: { code: -31061, http: '502 / —', meaning: 'the upstream MCP server could not be started or reached, went away, or answered what the gateway cannot pass on; in 2026-07-28 also an input round whose gateway replica is gone (it cannot be resumed)' },
 } as const satisfies Record<string, { code: number; http: string; meaning: string }>;
 
 type GatewayErrors = typeof GATEWAY_ERRORS;

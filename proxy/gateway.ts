@@ -186,6 +186,8 @@ export class Gateway {
       ...(options.commands ? { board: options.commands } : {}),
       limits: this.limits, log: this.log,
       onRefused: (grant, code, message) => this.refusals.note({ grantId: grant.grantId, requestId: grant.requestId }, { status: 200, code, kind: REFUSAL_KINDS[code] ?? `jsonrpc_${-code}`, message }),
+      lookupGrant: (tokenHash) => options.grants.lookupByHash(tokenHash),
+      targetNamed: (name) => this.targets.get(name),
     });
     if (options.events) this.directory = new SessionDirectory(options.events, randomUUID());
     this.grantCache = new GrantCache(options.grants);

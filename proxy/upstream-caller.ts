@@ -59,7 +59,7 @@ export const GATEWAY_CLIENT_INFO = { name: 'gatehouse-gateway', version: '1' };
 /** What a legacy upstream is told the gateway can answer: each is carried to the stateless client as an input round. */
 const GATEWAY_CAPABILITIES = { elicitation: {}, sampling: {}, roots: {} };
 /** A parked input round waits this long for the client's retry, then the upstream's request is refused. */
-const ROUND_TTL_MS = 10 * 60_000;
+export const ROUND_TTL_MS = 10 * 60_000;
 
 interface Waiting {
   method: string;
@@ -94,7 +94,8 @@ interface Round {
  *   (`elicitation/create`, `sampling/createMessage`, `roots/list`) the call answers `inputRequired`
  *   with that request under a random handle (the `requestState`); the client's retry with the
  *   handle answers the upstream's request and waits on the same call, so the upstream ran it once.
- *   A handle is good once, for the same method and name, within 10 minutes, in this process.
+ *   A handle is good once, for the same method and name, within 10 minutes, in this process (a
+ *   retry reaching another gateway replica is relayed here: modern/remote-rounds.ts).
  *
  * What comes back is the upstream's, unmasked: the gateway masks and records it (an input request
  * is shown to a person: mask it like any message a server sends).
@@ -268,6 +269,11 @@ export class UpstreamCaller {
       const request = withEnvelope({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { notifications: filter } } as JSONRPCRequest, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: {} });
       this.channel.transport.send(request).catch((error: Error) => this.subscriptions.get(id)?.watcher.onGone?.(`the upstream could not be reached: ${error.message}`));
     });
+  }
+
+  /** Whether a legacy upstream's input round of that handle waits here for the client's answer. */
+  hasRound(handle: string): boolean {
+    return this.rounds.has(handle);
   }
 
   pid(): number | null {

@@ -3,6 +3,23 @@ import type { JSONRPCNotification } from '@modelcontextprotocol/server';
 import type { GatewayError } from '../errors';
 
 /**
+ * What one request is answered through: the client's HTTP answer (AnswerStream), or, for a retry
+ * relayed to the replica that owns its input round, the way back to the replica the client called
+ * (remote-rounds.ts). Whatever is given to it has been masked and recorded.
+ */
+export interface RequestStream {
+  /** Aborts when the client gave up on the request. */
+  readonly cancelled: AbortSignal;
+  /** Whether a notification given now reaches the client. */
+  readonly open: boolean;
+  notify(notification: JSONRPCNotification): boolean;
+  cancel(why: string): void;
+  finish(answer: object): void;
+  /** A refusal that is the answer; false when the caller must answer it with its HTTP status. */
+  fail(error: GatewayError, id: string | number): boolean;
+}
+
+/**
  * How one 2026-07-28 request is answered over HTTP: one JSON body, or, when the client accepts
  * `text/event-stream` and something is said before the result (progress, a log line), an SSE
  * stream carrying the request's notifications and then its answer. The stream starts with the
@@ -12,7 +29,7 @@ import type { GatewayError } from '../errors';
  * signal over Streamable HTTP: `cancelled` aborts then. Nothing here masks or records; what is
  * given to it has been (exchange.ts).
  */
-export class AnswerStream {
+export class AnswerStream implements RequestStream {
   private streaming = false;
   private done = false;
   /** The connection is gone: nothing more can be written. */

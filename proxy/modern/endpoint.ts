@@ -1,16 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONRPCRequest } from '@modelcontextprotocol/server';
 import type { GrantRecord, Logger, Redis } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
 import type { ResponseMasker } from '../masking';
 import type { GatewayRecorder } from '../recording';
-import { AnswerStream } from './answer-stream';
+import { ROUND_TTL_MS } from '../upstream-caller';
+import { AnswerStream, type RequestStream } from './answer-stream';
 import type { Era } from './era';
 import { ModernExchange } from './exchange';
 import { GrantState } from './grant-state';
 import { GrantUpstreams } from './grant-upstreams';
 import { RemoteCancels, type RemoteCancel } from './remote-cancels';
+import { RelayedAnswer, RemoteRounds, type RelayedRetry, type RelayReply } from './remote-rounds';
+import { retryOf } from './wire';
 
 export interface ModernEndpointOptions {
   /** Shared state (Redis) every replica reads: without it 2026-era requests are refused (fail closed). */
@@ -23,6 +27,10 @@ export interface ModernEndpointOptions {
   limits: { upstreamTimeoutMs: number; messagesPerSecond: number; messageBurst: number };
   log: Logger;
   onRefused?(grant: GrantRecord, code: number, message: string): void;
+  /** The grant of a token hash (a retry relayed from another replica is checked again here). Without it, relayed retries are refused. */
+  lookupGrant?(tokenHash: string): Promise<GrantRecord | null>;
+  /** The gateway's target of that name. */
+  targetNamed?(name: string): TargetConfig | undefined;
 }
 
 /**
@@ -39,14 +47,17 @@ export class ModernEndpoint {
   /** The token hash each listening grant was presented with (the sweep looks the grant up by it). */
   private readonly listenTokens = new Map<string, string>();
   /** Requests running in this process, by grant and the client's id: what a `notifications/cancelled` can reach. */
-  private readonly running = new Map<string, Set<AnswerStream>>();
+  private readonly running = new Map<string, Set<RequestStream>>();
   /** Cancels between replicas: a client's cancel may land on one that does not run its request (remote-cancels.ts). */
   private readonly remote?: RemoteCancels;
+  /** Input rounds between replicas: a retry may land on one that does not hold its round (remote-rounds.ts). */
+  private readonly rounds?: RemoteRounds;
 
   constructor(private readonly options: ModernEndpointOptions) {
     if (options.state) {
       this.state = new GrantState(options.state);
       this.remote = new RemoteCancels(options.state, options.log, (cancel) => this.cancelHere(cancel));
+      this.rounds = new RemoteRounds(options.state, options.log, this.remote.replica, (retry, reply, cancelled) => this.serveRelayed(retry, reply, cancelled));
     }
     this.upstreams = new GrantUpstreams(options.log, options.limits.upstreamTimeoutMs);
   }
@@ -70,9 +81,18 @@ export class ModernEndpoint {
       return;
     }
     const stream = new AnswerStream(res, AnswerStream.accepts(req));
+    // A retry of an input round another replica holds is answered there (remote-rounds.ts).
+    const owner = await this.roundOwner(grant, era.message);
+    if (owner && tokenHash) return this.relay(owner, target, grant, tokenHash, era.message, stream);
     const listening = era.message.method === 'subscriptions/listen' ? this.openListen(grant, tokenHash) : undefined;
-    const key = runningKey(grant.grantId, era.message.id);
-    const running = this.running.get(key) ?? new Set<AnswerStream>();
+    await this.run(target, grant, era.message, stream, listening);
+  }
+
+  /** One request through the checkpoint, answered through `stream` (the client's HTTP answer, or a relayed retry's way back). */
+  private async run(target: TargetConfig, grant: GrantRecord, message: JSONRPCRequest, stream: RequestStream, listening?: { signal: AbortSignal; close(): void }, via?: string): Promise<void> {
+    const state = this.state!;
+    const key = runningKey(grant.grantId, message.id);
+    const running = this.running.get(key) ?? new Set<RequestStream>();
     running.add(stream);
     this.running.set(key, running);
     // Reachable by a cancel sent to another replica: this one follows those cancels, and notes the
@@ -80,8 +100,10 @@ export class ModernEndpoint {
     let noted: (() => Promise<void>) | undefined;
     if (this.remote && !listening) {
       await this.remote.listen();
-      noted = await this.remote.running(grant.grantId, era.message.id, this.options.limits.upstreamTimeoutMs + NOTE_MARGIN_MS);
+      noted = await this.remote.running(grant.grantId, message.id, this.options.limits.upstreamTimeoutMs + NOTE_MARGIN_MS);
     }
+    // Input rounds started here can be answered through any replica: this one follows retries relayed to it.
+    await this.rounds?.listen();
     const exchange = new ModernExchange({
       target, grant, state,
       masker: this.options.masker(target),
@@ -91,15 +113,17 @@ export class ModernEndpoint {
       ...(this.options.board ? { board: this.options.board } : {}),
       upstreamTimeoutMs: this.options.limits.upstreamTimeoutMs,
       log: this.options.log,
-      onRefused: (code, message) => this.options.onRefused?.(grant, code, message),
+      onRefused: (code, text) => this.options.onRefused?.(grant, code, text),
       stream,
       ...(listening ? { ended: listening.signal } : {}),
+      ...(this.rounds ? { rounds: { replica: this.rounds.replica, note: (requestState: string) => this.rounds!.note(grant.grantId, requestState, Math.min(ROUND_TTL_MS, Date.parse(grant.expiresAt) - Date.now())) } } : {}),
+      ...(via ? { via } : {}),
     });
     try {
-      stream.finish(await exchange.answer(era.message));
+      stream.finish(await exchange.answer(message));
     } catch (error) {
       // Refused after the stream began: the refusal is its last event (the HTTP status is sent already).
-      if (error instanceof GatewayError && stream.fail(error, era.message.id)) return;
+      if (error instanceof GatewayError && stream.fail(error, message.id)) return;
       throw error;
     } finally {
       listening?.close();
@@ -107,6 +131,83 @@ export class ModernEndpoint {
       if (!running.size && this.running.get(key) === running) this.running.delete(key);
       await noted?.();
     }
+  }
+
+  /**
+   * The replica that holds the input round a retry answers, when it is another one. Only the
+   * grant the retry's own token was checked for is looked in, so another grant's state finds
+   * nothing here (and is refused where it landed). A lookup that fails leaves the retry here:
+   * this replica answers it if the round is its own, and refuses it otherwise.
+   */
+  private async roundOwner(grant: GrantRecord, message: JSONRPCRequest): Promise<string | undefined> {
+    const requestState = retryOf(message).requestState;
+    if (!this.rounds || requestState === undefined || GrantState.isHoldState(requestState)) return undefined;
+    try {
+      const owner = await this.rounds.owner(grant.grantId, requestState);
+      return owner === this.rounds.replica ? undefined : owner;
+    } catch (error) {
+      this.options.log.warn({ grantId: grant.grantId, err: (error as Error).message }, 'could not look up which gateway replica holds an input round; answering here');
+      return undefined;
+    }
+  }
+
+  /**
+   * A retry whose input round another replica holds: that replica runs it (decides, forwards,
+   * masks, records) and its answer, notifications first, is written here. An owner that is gone
+   * answers with why the round cannot be resumed, recorded in the grant's recording.
+   */
+  private async relay(owner: string, target: TargetConfig, grant: GrantRecord, tokenHash: string, message: JSONRPCRequest, stream: AnswerStream): Promise<void> {
+    const outcome = await this.rounds!.relay(owner, { grantId: grant.grantId, tokenHash, target: target.name, request: message, acceptsStream: stream.open }, {
+      onNotification: (notification) => stream.notify(notification),
+      signal: stream.cancelled,
+      timeoutMs: this.options.limits.upstreamTimeoutMs + NOTE_MARGIN_MS,
+    }).catch((error: unknown) => {
+      throw new GatewayError(GatewayErrorCode.Unavailable, `the gateway's shared state (Redis) did not take the retry for the replica that holds its input round; nothing was forwarded (${(error as Error).message})`, 503, { 'retry-after': '5' }, message.id);
+    });
+    if ('answer' in outcome) return stream.finish(outcome.answer);
+    if ('failed' in outcome) {
+      const { code, message: text, httpStatus, headers, data } = outcome.failed;
+      const error = new GatewayError(code as GatewayErrorCode, text, httpStatus, headers, message.id, data);
+      if (stream.fail(error, message.id)) return;
+      throw error;
+    }
+    const here = this.rounds!.replica;
+    const text = 'gone' in outcome
+      ? `the input round this requestState answers is held by another gateway replica, where the upstream call waits for the answer, and ${outcome.gone}; the round cannot be resumed${outcome.taken ? ' (that replica had taken the retry, so the upstream may have heard the answer)' : ' and nothing was forwarded'}. Send the request again without requestState`
+      : `gateway replica ${owner}, which holds the input round this requestState answers, did not answer the retry within ${this.options.limits.upstreamTimeoutMs + NOTE_MARGIN_MS} ms; send the request again without requestState`;
+    if ('gone' in outcome) await this.rounds!.forget(grant.grantId, retryOf(message).requestState!, owner).catch(() => undefined);
+    // Nothing answered it elsewhere, so this replica records the request and its refusal (once: the owner recorded nothing, or what it took).
+    const sessionId = GrantState.recordingSession(grant.grantId);
+    const reason = `received by gateway replica ${here} for the input round held by replica ${owner}: ${text}`;
+    if (!('gone' in outcome && outcome.taken)) {
+      await this.options.recorder.request(grant.requestId, { sessionId, messageId: message.id, method: message.method, verdict: 'deny', reason, masked: [] })
+        .catch((error: unknown) => this.options.log.error({ err: (error as Error).message }, 'could not record a retry whose round is gone'));
+    }
+    await this.options.recorder.response(grant.requestId, { sessionId, messageId: message.id, outcome: 'error', error: { code: GatewayErrorCode.UpstreamFailed, message: text }, masked: [], durationMs: 0 })
+      .catch((error: unknown) => this.options.log.error({ err: (error as Error).message }, 'could not record a retry whose round is gone'));
+    stream.finish({ jsonrpc: '2.0', id: message.id, error: { code: GatewayErrorCode.UpstreamFailed, message: text } });
+  }
+
+  /**
+   * A retry another replica relayed here, the owner of its input round: the token is checked
+   * again (by its hash: still active, same grant, same target), then it runs as if the client had
+   * called this replica, its answer going back to the one it called.
+   */
+  private async serveRelayed(retry: RelayedRetry, reply: (message: RelayReply) => void, cancelled: AbortSignal): Promise<void> {
+    const stream = new RelayedAnswer(reply, retry.acceptsStream, cancelled);
+    let grant: GrantRecord | null;
+    try {
+      grant = await this.options.lookupGrant?.(retry.tokenHash) ?? null;
+    } catch {
+      stream.fail(new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' }));
+      return;
+    }
+    const target = grant ? this.options.targetNamed?.(grant.target) : undefined;
+    if (!grant || !target || grant.grantId !== retry.grantId || grant.target !== retry.target) {
+      stream.fail(new GatewayError(GatewayErrorCode.GrantInactive, 'the grant token is not active: it is unknown, expired or revoked; request access again', 401));
+      return;
+    }
+    await this.run(target, grant, retry.request, stream, undefined, retry.via);
   }
 
   /**
@@ -203,6 +304,7 @@ export class ModernEndpoint {
 
   async close(): Promise<void> {
     await this.remote?.close();
+    await this.rounds?.close();
     for (const listen of [...this.listens.values()].flatMap((set) => [...set])) listen.abort(new Error('the gateway is shutting down'));
     await this.upstreams.closeAll();
   }

@@ -38,6 +38,10 @@ export interface ExchangeDeps {
   stream?: Pick<AnswerStream, 'notify' | 'open' | 'cancelled'>;
   /** Aborts when the grant ends or the gateway stops: what ends a `subscriptions/listen` stream. */
   ended?: AbortSignal;
+  /** Input rounds of a 2025-era upstream are noted here, so a retry reaching another replica is relayed to this one (remote-rounds.ts). */
+  rounds?: { replica: string; note(requestState: string): Promise<void> };
+  /** The replica the client called, when it relayed this retry here (this one holds its input round). */
+  via?: string;
 }
 
 export type JsonRpcAnswer = { jsonrpc: '2.0'; id: RequestId; result: Record<string, unknown> } | { jsonrpc: '2.0'; id: RequestId; error: { code: number; message: string; data?: unknown } };
@@ -104,7 +108,14 @@ export class ModernExchange {
       if (hold.kind === 'refuse') outcome.entry.verdict = 'deny';
       if (hold.kind !== 'refuse' || hold.commandId) outcome.entry.reason = `${outcome.entry.reason ?? ''}; ${holdNote(hold)}`;
     }
+    if (this.deps.via) outcome.entry.reason = `${outcome.entry.reason ? `${outcome.entry.reason}; ` : ''}received by gateway replica ${this.deps.via}, which passed it to this one (${this.deps.rounds?.replica ?? 'this gateway'}) that holds its input round`;
+    const unknownRound = outcome.kind === 'forward' ? await this.unknownRound(raw) : undefined;
+    if (unknownRound) {
+      outcome.entry.verdict = 'deny';
+      outcome.entry.reason = unknownRound;
+    }
     await this.record(raw.id, () => this.deps.recorder.request(grant.requestId, outcome.entry));
+    if (unknownRound) return this.refuse(raw, startedAt, GatewayErrorCode.InvalidParams, unknownRound, 'denied');
     if (outcome.kind === 'refuse') return this.refuse(raw, startedAt, outcome.refusal.code, outcome.refusal.message, outcome.outcome);
     if (hold?.kind === 'refuse') return this.refuse(raw, startedAt, hold.code, hold.message, 'denied');
     if (hold?.kind === 'answer') {
@@ -114,6 +125,25 @@ export class ModernExchange {
     // An approved command (its run, or the client's answer to its upstream's input round) runs as that command.
     const held = hold?.kind === 'run' ? { commandId: hold.commandId } : hold?.kind === 'continue' ? { commandId: hold.commandId, continues: true, ...(hold.upstreamState !== undefined ? { upstreamState: hold.upstreamState } : {}) } : undefined;
     return this.forward(raw, request, outcome.call, held);
+  }
+
+  /**
+   * A retry naming an input round of a 2025-era upstream (not one of the gateway's holds) that no
+   * call of this grant waits on here: refused before anything is forwarded, as denied. A retry
+   * whose round another replica holds was relayed there (endpoint.ts), so this is a state used
+   * already, expired, of another grant (each grant has its own upstream link), or made up.
+   */
+  private async unknownRound(raw: JSONRPCRequest): Promise<string | undefined> {
+    const { requestState } = retryOf(raw);
+    if (requestState === undefined || GrantState.isHoldState(requestState) || GrantState.isRoundState(requestState)) return undefined;
+    let link: UpstreamLink;
+    try {
+      link = await this.deps.upstream();
+    } catch {
+      return undefined; // forward() says why the upstream is not there
+    }
+    if (link.era !== 'legacy' || link.hasRound(requestState)) return undefined;
+    return `requestState names no input round of grant ${this.deps.grant.grantId} on any gateway replica (it was answered already, expired, belongs to another grant, or was never handed out); nothing was forwarded. Send the request again without it`;
   }
 
   /**
@@ -173,8 +203,10 @@ export class ModernExchange {
   private async forward(raw: JSONRPCRequest, request: JSONRPCRequest, call: ForwardedCall, held?: { commandId: string; continues?: boolean; upstreamState?: string }): Promise<JsonRpcAnswer> {
     const stream = this.deps.stream;
     let answer: UpstreamAnswer;
+    let era: UpstreamLink['era'];
     try {
       const link = await this.deps.upstream();
+      era = link.era;
       // The client left while the gateway decided: nothing is forwarded.
       if (stream?.cancelled.aborted) return this.cancelled(raw, call, false);
       // A retry of the upstream's own input round (not a gateway hold: those are answered before) goes back to it.
@@ -219,6 +251,10 @@ export class ModernExchange {
           ...(answer.inputRequired.requestState !== undefined ? { upstreamState: answer.inputRequired.requestState } : {}),
         }, this.deps.grant)
         : answer.inputRequired.requestState ?? '';
+      // A 2025-era upstream's round waits in this process: noted, so a retry reaching another replica is relayed here.
+      if (era === 'legacy' && this.deps.rounds) {
+        await this.deps.rounds.note(state).catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not note an input round for other replicas; only this one can take its answer'));
+      }
       return this.respond(raw, call, { result: inputRequiredResult(asked, state) }, mergeSummaries(...reports));
     }
     if ('error' in answer) {

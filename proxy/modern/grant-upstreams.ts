@@ -10,7 +10,7 @@ export type { ChangeWatcher, UpstreamAnswer, UpstreamCallOptions };
  * keeps its session inside the caller, initialized by the gateway, with the gateway's own message
  * ids (clients' ids never reach it), so many stateless requests of one grant share it.
  */
-export type UpstreamLink = Pick<UpstreamCaller, 'initialized' | 'era' | 'call' | 'watch' | 'subscribe' | 'pid' | 'close'>;
+export type UpstreamLink = Pick<UpstreamCaller, 'initialized' | 'era' | 'call' | 'hasRound' | 'watch' | 'subscribe' | 'pid' | 'close'>;
 
 /** The upstream links of this gateway process, one per grant; closed when the grant ends, idles or the gateway stops. */
 export class GrantUpstreams {

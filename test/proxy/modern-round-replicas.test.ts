@@ -1,0 +1,154 @@
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { GrantStore, newGrantId, newRequestId, RedisSecretVault, type Redis } from '../../lib';
+import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
+import { MODERN, modernPost } from './modern-support';
+import { GATEWAY_TEST_CONFIG } from './support';
+
+// An input round across gateway replicas, behind a plain load balancer: a 2025-era upstream
+// (server-everything) asks for input in the middle of a call on replica A; the 2026-07-28
+// client's retry, with its answer and requestState, lands on replica B. B relays it to A, which
+// holds the waiting upstream call: A runs it, masks and records it once, and the answer comes
+// back through B. Another grant's agent holding the state reaches nothing (recorded as denied in
+// its own recording); a replayed state answers once; a retry whose owner is gone gets a clear
+// error at once, recorded, instead of a hang.
+const TOOL = 'trigger-elicitation-request';
+const capabilities = { elicitation: { form: {} } };
+
+type Entry = { type: string; method?: string; messageId?: unknown; verdict?: string; reason?: string; outcome?: string; error?: { code: number; message: string }; sessionId?: string };
+
+describe('an input round answered through another gateway replica than the one holding it', () => {
+  let replicas: GatewayReplicas;
+  let gateways: GatewayReplicas['gateways'];
+  let redis: Redis;
+  let keys: GatewayReplicas['keys'];
+
+  beforeAll(async () => {
+    replicas = await startGatewayReplicas(GATEWAY_TEST_CONFIG);
+    ({ gateways, redis, keys } = replicas);
+  }, 120_000);
+  afterAll(async () => {
+    await replicas?.stop();
+  });
+
+  async function grant(subject = 'carol@example.org') {
+    const grants = new GrantStore(redis, keys.token);
+    const requestId = newRequestId();
+    const grantId = newGrantId();
+    await new RedisSecretVault(redis, keys.vault).put(`cred_${requestId}`, 'not-a-real-key', 120_000);
+    await grants.activate({ grantId, requestId, target: 'everything', subject, principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+    return { grantId, requestId, token: grants.tokenFor(grantId) };
+  }
+  const recording = async (requestId: string): Promise<Entry[]> =>
+    (await redis.xrange(`gatehouse:recording:${requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as Entry);
+  /** Starts the tool's input round with a raw modern POST; resolves with its requestState. */
+  const startRound = async (url: string, token: string, id: number) => {
+    const asked = await modernPost(url, 'everything', token, { id, method: 'tools/call', params: { name: TOOL, arguments: {} } }, { capabilities });
+    expect(asked.json?.result).toMatchObject({ resultType: 'input_required', inputRequests: { elicitation: { method: 'elicitation/create' } } });
+    return asked.json!.result!.requestState as string;
+  };
+  const answerRound = (url: string, token: string, id: number, requestState: string, name: string) => modernPost(url, 'everything', token, {
+    id, method: 'tools/call', params: { name: TOOL, arguments: {}, requestState, inputResponses: { elicitation: { action: 'accept', content: { name, check: true, email: 'jane@example.org' } } } },
+  }, { capabilities });
+
+  test('a real 2026-07-28 client: the call on A, its answer through B; A finishes it once, masked, and the recording says which replica took it', async () => {
+    const { grantId, requestId, token } = await grant();
+    const [A, B] = [gateways[0]!, gateways[1]!];
+    // The load balancer: no affinity; a retry (it carries requestState) happens to go to B, everything else to A.
+    const served: { A: string[]; B: string[] } = { A: [], B: [] };
+    const balancer = async (input: string | URL | Request, init?: RequestInit) => {
+      const body = typeof init?.body === 'string' ? init.body : '';
+      const which = body.includes('"requestState"') ? 'B' : 'A';
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      url.host = new URL((which === 'A' ? A : B).url).host;
+      const res = await fetch(url, init);
+      served[which].push(`${(JSON.parse(body || '{}') as { method?: string }).method}:${res.status}`);
+      return res;
+    };
+    const transport = new StreamableHTTPClientTransport(new URL(`${A.url}/mcp/everything`), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      fetch: balancer as typeof fetch,
+    });
+    const client = new Client({ name: 'spread-client', version: '1.0.0' }, { capabilities, versionNegotiation: { mode: { pin: MODERN } } });
+    const asked: Record<string, unknown>[] = [];
+    client.setRequestHandler('elicitation/create', (async (request: { params: unknown }) => {
+      asked.push(request.params as Record<string, unknown>);
+      return { action: 'accept', content: { name: 'Jane Roe SSN 123-45-6789', check: true, email: 'jane@example.org' } };
+    }) as never);
+    await client.connect(transport);
+    expect(client.getProtocolEra()).toBe('modern');
+
+    const result = await client.callTool({ name: TOOL, arguments: {} }) as CallToolResult;
+    await client.close();
+    expect(result.isError).toBeFalsy();
+    const text = result.content.map((c) => (c as { text?: string }).text ?? '').join('\n');
+    // The upstream heard the client's answer; it came back through B, masked on A.
+    expect(text).toContain('User provided the requested information');
+    expect(text).toContain('SSN [SSN]');
+    expect(text).not.toMatch(/Jane Roe|123-45-6789/);
+    expect(asked).toHaveLength(1);
+    expect(served.B).toEqual(['tools/call:200']);
+    expect(served.A).toContain('tools/call:200');
+
+    const entries = await recording(requestId);
+    expect(entries.filter((e) => e.type === 'session_start')).toHaveLength(1);
+    expect(new Set(entries.map((e) => e.sessionId))).toEqual(new Set([`${grantId}.stateless`]));
+    const calls = entries.filter((e) => e.type === 'request' && e.method === 'tools/call');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({ verdict: 'allow', reason: expect.stringMatching(/received by gateway replica (\S+), which passed it to this one \((\S+)\) that holds its input round/) });
+    const [, via, owner] = /received by gateway replica (\S+), which passed it to this one \((\S+)\)/.exec(calls[1]!.reason!)!;
+    expect(via).not.toBe(owner);
+    // Recorded once: one answer per request, the retry's ok.
+    for (const call of calls) expect(entries.filter((e) => e.type === 'response' && e.messageId === call.messageId)).toHaveLength(1);
+    expect(entries.find((e) => e.type === 'response' && e.messageId === calls[1]!.messageId)).toMatchObject({ outcome: 'ok' });
+    expect(JSON.stringify(entries)).not.toContain('123-45-6789');
+  }, 120_000);
+
+  test('hostile: another grant\'s agent holding the state reaches nothing (denied in its own recording); a replayed state answers once', async () => {
+    const [A, B] = [gateways[0]!.url, gateways[1]!.url];
+    const own = await grant();
+    const hostile = await grant('mallory@example.org');
+    const state = await startRound(A, own.token, 11);
+
+    // The hostile agent sends the victim's state with its own valid grant, to B and to A.
+    for (const [url, id] of [[B, 21], [A, 22]] as const) {
+      const stolen = await answerRound(url, hostile.token, id, state, 'Mallory');
+      expect(stolen.status).toBe(200);
+      expect(stolen.json?.error).toMatchObject({ code: -32602, message: expect.stringContaining(`no input round of grant ${hostile.grantId}`) });
+    }
+    const denied = (await recording(hostile.requestId)).filter((e) => e.type === 'request' && e.method === 'tools/call');
+    expect(denied.map((e) => [e.messageId, e.verdict])).toEqual([[21, 'deny'], [22, 'deny']]);
+    expect((await recording(hostile.requestId)).filter((e) => e.type === 'response').map((e) => e.outcome)).toEqual(['denied', 'denied']);
+    expect(JSON.stringify(await recording(own.requestId))).not.toContain('Mallory');
+
+    // The round is untouched: its own grant answers it through B, once.
+    const done = await answerRound(B, own.token, 12, state, 'Jane Roe');
+    expect(done.json?.result).toMatchObject({ resultType: 'complete' });
+    expect(JSON.stringify(done.json?.result)).toContain('User provided the requested information');
+    for (const [url, id] of [[B, 13], [A, 14]] as const) {
+      const replay = await answerRound(url, own.token, id, state, 'Jane Roe');
+      expect(replay.json?.error).toMatchObject({ code: -32602, message: expect.stringContaining('answered already') });
+    }
+    const entries = await recording(own.requestId);
+    expect(entries.filter((e) => e.type === 'response' && e.outcome === 'ok' && e.messageId === 12)).toHaveLength(1);
+    expect(entries.filter((e) => e.type === 'request' && (e.messageId === 13 || e.messageId === 14)).map((e) => e.verdict)).toEqual(['deny', 'deny']);
+  }, 120_000);
+
+  test('the replica holding the round is gone: the retry through B gets at once a clear error (the round cannot be resumed), recorded', async () => {
+    const [A, B] = [gateways[0]!, gateways[1]!.url];
+    const own = await grant();
+    const state = await startRound(A.url, own.token, 31);
+    await A.process.stop('SIGKILL');
+
+    const retry = await answerRound(B, own.token, 32, state, 'Jane Roe');
+    expect(retry.status).toBe(200);
+    expect(retry.json?.error).toMatchObject({ code: -31061, message: expect.stringContaining('the round cannot be resumed') });
+    expect(retry.json?.error?.message).toContain('Send the request again without requestState');
+    const entries = await recording(own.requestId);
+    expect(entries.find((e) => e.type === 'request' && e.messageId === 32)).toMatchObject({ verdict: 'deny', reason: expect.stringContaining('cannot be resumed') });
+    expect(entries.filter((e) => e.type === 'response' && e.messageId === 32)).toEqual([expect.objectContaining({ outcome: 'error', error: expect.objectContaining({ code: -31061 }) })]);
+    // The note of the lost round is gone with it: the same state again is simply unknown.
+    const again = await answerRound(B, own.token, 33, state, 'Jane Roe');
+    expect(again.json?.error).toMatchObject({ code: -32602 });
+  }, 120_000);
+});
