@@ -1,20 +1,20 @@
-import { callFingerprint, type GrantRecord } from '../../lib';
+import { callFingerprint, type GrantRecord, type HeldCall } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import type { ToolCallRuling } from '../command-policy';
 import type { ForwardedCall } from '../decisions';
 import { GatewayErrorCode } from '../errors';
+import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from '../held-calls';
 import { deniedResult, heldResult, threadLink, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type HeldCommand } from '../held-commands';
-import type { PhiAwareRuling } from '../phi-predicates';
 import { GrantState, type HoldHandle } from './grant-state';
 import { canElicit, inputRequiredResult, isObject, type ClientEnvelope } from './wire';
 
-const SUMMARY_LIMIT = 2_000;
 /** The key of the approval input request in `inputRequests` (and of its answer in `inputResponses`). */
 export const APPROVAL_INPUT = 'gatehouse_approval';
 
 /**
- * What becomes of a held tools/call in the 2026 era. The same hold as in a 2025 session (the
- * workflow's holdCommand, the decision board, an approval usable once); a different encoding:
+ * What becomes of a held tools/call in the 2026 era. The same hold as in a 2025 session, by the
+ * same code (held-calls.ts: the workflow's holdCommand, the decision board, an approval usable
+ * once); a different encoding:
  * the answer is an `input_required` result that tells the client's human who decides, where
  * and until when, and the client's retry (its `requestState`) picks the decision up.
  */
@@ -49,39 +49,25 @@ export async function planModernHold(deps: ModernHoldDeps, request: HoldRequest)
   if (!board || !reviewer) {
     return { kind: 'refuse', code: GatewayErrorCode.DeniedByPolicy, message: `held for approval (${request.ruling.reason}), but this gateway has no connection to the access workflow; ask an operator to configure TEMPORAL_ADDRESS` };
   }
-  const heldCall = { grantId: deps.grant.grantId, tool: request.call.tool ?? '', arguments: request.call.arguments ?? {} };
+  const heldCall = heldCallOf(deps.grant.grantId, request.call);
   if (GrantState.isRoundState(request.retry.requestState)) return continued(deps, request.retry.requestState, heldCall);
   if (GrantState.isHoldState(request.retry.requestState)) return retried(deps, board, reviewer, request, heldCall);
 
   // No requestState: the identical call may already be held (a client without elicitation calls again, as in 2025).
-  const prior = await board.heldCall(heldCall);
-  if (prior) {
-    const decision = await board.decision(prior);
-    if (!decision) return askToComeBack(deps, request, prior, undefined, true);
-    await board.forgetCall(heldCall, prior);
-    if (decision.approved && Date.parse(decision.validUntil) > Date.now() && await board.useApproval(prior, decision.validUntil)) return { kind: 'run', commandId: prior };
-    if (!decision.approved && decision.outcome === 'denied') return { kind: 'answer', commandId: prior, result: deniedResult(decision) as Record<string, unknown>, note: `denied by ${decision.decidedBy}` };
-  }
-  const phiColumns = (request.ruling as PhiAwareRuling).phiColumns;
-  const summary = await deps.maskSummary(`${phiColumns?.length ? `PHI in predicates: ${phiColumns.join(', ')}\n` : ''}${request.ruling.sql.join(';\n')}`.slice(0, SUMMARY_LIMIT));
-  if (summary === undefined) return { kind: 'refuse', code: GatewayErrorCode.Withheld, message: 'the held command could not be masked for the approvers, so it was not sent for approval' };
-  let held: HeldCommand;
-  try {
-    held = await reviewer.holdCommand(deps.grant.requestId, { commandId: request.commandId, tool: request.ruling.tool, summary, classes: request.ruling.classes, risk: request.ruling.risk });
-  } catch (error) {
-    const message = (error as Error).message;
-    const full = /already wait for an approver/.test(message);
-    return { kind: 'refuse', code: full ? GatewayErrorCode.TooManyHolds : GatewayErrorCode.Unavailable, message: full ? message : `the command was held for approval but could not be put to an approver: ${message}` };
-  }
-  await board.rememberCall(heldCall, request.commandId, held.decideBy).catch(() => undefined);
-  return askToComeBack(deps, request, request.commandId, held, false);
+  const recalled = await recallHeld(board, heldCall);
+  if (recalled.kind === 'waiting') return askToComeBack(deps, request, recalled.commandId, undefined, true);
+  if (recalled.kind === 'run') return { kind: 'run', commandId: recalled.commandId };
+  if (recalled.kind === 'denied') return { kind: 'answer', commandId: recalled.commandId, result: deniedResult(recalled.decision) as Record<string, unknown>, note: `denied by ${recalled.decision.decidedBy}` };
+  const submitted = await submitHold({ reviewer, board, grant: deps.grant, call: heldCall, ruling: request.ruling, commandId: request.commandId, maskSummary: deps.maskSummary });
+  if ('refusal' in submitted) return { kind: 'refuse', ...submitted.refusal };
+  return askToComeBack(deps, request, request.commandId, submitted.held, false);
 }
 
 /**
  * The client answered the input round of an approved command's run (gh2.): only its own grant's
  * round of this exact call, once. The approval was used when the run began; this carries it on.
  */
-async function continued(deps: ModernHoldDeps, requestState: string, heldCall: { grantId: string; tool: string; arguments: unknown }): Promise<ModernHoldOutcome> {
+async function continued(deps: ModernHoldDeps, requestState: string, heldCall: HeldCall): Promise<ModernHoldOutcome> {
   const round = await deps.state.round(requestState);
   if (!round) {
     return { kind: 'refuse', code: GatewayErrorCode.InvalidParams, message: 'requestState names no input round of an approved command here (it was used already, expired with the grant, or was never handed out); nothing was run. Call the tool again to have it held anew' };
@@ -99,7 +85,7 @@ async function continued(deps: ModernHoldDeps, requestState: string, heldCall: {
 }
 
 /** The client came back with a `requestState`: only its own grant's hold of this exact call counts. */
-async function retried(deps: ModernHoldDeps, board: DecisionBoard, reviewer: CommandReviewer, request: HoldRequest, heldCall: { grantId: string; tool: string; arguments: unknown }): Promise<ModernHoldOutcome> {
+async function retried(deps: ModernHoldDeps, board: DecisionBoard, reviewer: CommandReviewer, request: HoldRequest, heldCall: HeldCall): Promise<ModernHoldOutcome> {
   const handle = await deps.state.hold(request.retry.requestState!);
   if (!handle) {
     return { kind: 'refuse', code: GatewayErrorCode.InvalidParams, message: 'requestState is not one this gateway handed out (or it expired with the grant); nothing was run. Call the tool again without it to have the command held for approval' };
@@ -115,21 +101,17 @@ async function retried(deps: ModernHoldDeps, board: DecisionBoard, reviewer: Com
   if (!decision) {
     const answer = isObject(request.retry.inputResponses?.[APPROVAL_INPUT]) ? request.retry.inputResponses[APPROVAL_INPUT] : undefined;
     if (answer && (answer.action === 'decline' || answer.action === 'cancel')) {
-      await board.forgetCall(heldCall, commandId).catch(() => undefined);
-      await reviewer.withdrawCommand(deps.grant.requestId, commandId, `withdrawn by the client (it answered ${String(answer.action)} to the approval request)`).catch(() => undefined);
+      await withdrawHold(reviewer, board, deps.grant, heldCall, commandId, `withdrawn by the client (it answered ${String(answer.action)} to the approval request)`).catch(() => undefined);
       return { kind: 'answer', commandId, result: { content: [{ type: 'text', text: `Withdrawn: command ${commandId} was not run (the approval request was answered with ${String(answer.action)}).` }], isError: true }, note: 'withdrawn by the client' };
     }
     return askToComeBack(deps, request, commandId, undefined, true, request.retry.requestState);
   }
-  await board.forgetCall(heldCall, commandId).catch(() => undefined);
-  if (decision.approved) {
-    if (Date.parse(decision.validUntil) <= Date.now()) {
-      return { kind: 'answer', commandId, result: textResult(`Expired: the approval of command ${commandId} by ${decision.decidedBy} was valid until ${decision.validUntil}; it was not run. Call the tool again to have it held anew.`), note: 'approval expired' };
-    }
-    if (await board.useApproval(commandId, decision.validUntil)) return { kind: 'run', commandId };
-    return { kind: 'refuse', commandId, code: GatewayErrorCode.DeniedByApprover, message: `command ${commandId} was approved, but that approval was already used: it runs once. Call the tool again to have it held anew` };
+  switch (await useDecision(board, heldCall, commandId, decision)) {
+    case 'run': return { kind: 'run', commandId };
+    case 'expired': return { kind: 'answer', commandId, result: textResult(`Expired: the approval of command ${commandId} by ${decision.decidedBy} was valid until ${decision.validUntil}; it was not run. Call the tool again to have it held anew.`), note: 'approval expired' };
+    case 'used': return { kind: 'refuse', commandId, code: GatewayErrorCode.DeniedByApprover, message: `command ${commandId} was approved, but that approval was already used: it runs once. Call the tool again to have it held anew` };
+    case 'against': return { kind: 'answer', commandId, result: decidedAgainst(decision), note: `${decision.outcome} (${decision.decidedBy})` };
   }
-  return { kind: 'answer', commandId, result: decidedAgainst(decision), note: `${decision.outcome} (${decision.decidedBy})` };
 }
 
 /**
@@ -151,7 +133,7 @@ async function askToComeBack(deps: ModernHoldDeps, request: HoldRequest, command
   const url = threadLink(held);
   const byUrl = canElicit(request.envelope, 'url') && /^https:\/\//.test(url);
   if (!byUrl && !canElicit(request.envelope, 'form')) return { kind: 'answer', commandId, result: tool as Record<string, unknown>, note: again ? 'still held' : 'held' };
-  const fingerprint = callFingerprint({ grantId: deps.grant.grantId, tool: request.call.tool ?? '', arguments: request.call.arguments ?? {} });
+  const fingerprint = callFingerprint(heldCallOf(deps.grant.grantId, request.call));
   const handle: HoldHandle = { grantId: deps.grant.grantId, commandId, tool: request.call.tool ?? '', fingerprint };
   const state = requestState ?? await deps.state.putHold(handle, deps.grant);
   const text = (tool.content[0] as { text: string }).text;
