@@ -1,9 +1,10 @@
 import './quiet';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { readSnowflakeCredential, SnowflakeCredentialProvider, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities/credentials/snowflake';
-import { bootstrapLocalBroker, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
+import { bootstrapLocalBroker, HISTORY_FILE, parseHistory, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { connectRedis, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import { testRedisUrl } from '../support/harness';
 import { connectAdmin, connectWithKey, errorCode, tempDir, type Driver } from './support';
@@ -24,7 +25,7 @@ describe('the Snowflake credential broker against the local endpoint', () => {
   const expiresAt = () => new Date(Date.now() + 60_000).toISOString();
 
   beforeAll(async () => {
-    sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 3, patients: 10 } });
+    sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 3, patients: 10 }, historyFile: join(dir, HISTORY_FILE) });
     admin = await connectAdmin(sf);
     brokerKey = (await bootstrapLocalBroker({ url: sf.url, account: 'gatehouse-dev', adminUser: sf.adminUser, adminPassword: sf.adminPassword })).privateKey;
     env.GATEHOUSE_SNOWFLAKE_BROKER_KEY = brokerKey;
@@ -90,12 +91,27 @@ describe('the Snowflake credential broker against the local endpoint', () => {
     }
   });
 
+  /** The statements the broker ran on the local endpoint that name this principal, in order, by their first words. */
+  const brokerStatements = (principal: string) => parseHistory(readFileSync(join(dir, HISTORY_FILE), 'utf8'))
+    .flatMap((e) => (e.kind === 'query' && e.user === 'GATEHOUSE_BROKER' && e.sqlText.includes(principal) ? [e.sqlText.split(' ').slice(0, 2).join(' ')] : []));
+
+  test('a first issuance is two broker statements: CREATE USER with the key, then GRANT ROLE', async () => {
+    const requestId = newRequestId();
+    const issued = await provider.issue({ requestId, target: 'clinical', expiresAt: expiresAt() });
+    expect(brokerStatements(issued.principal)).toEqual(['CREATE USER', 'GRANT ROLE']);
+    const me = await loginAs(await credentialOf(issued.credentialRef));
+    await me.close();
+    await provider.revoke({ requestId, target: 'clinical' });
+  });
+
   test('issuing twice for one request yields one user, and the vault holds the key that works', async () => {
     const requestId = newRequestId();
     const first = await provider.issue({ requestId, target: 'clinical', expiresAt: expiresAt() });
     const firstKey = (await credentialOf(first.credentialRef)).privateKey;
     const second = await provider.issue({ requestId, target: 'clinical', expiresAt: expiresAt() });
     expect(second).toEqual(first);
+    // The retry finds its own user and sets the new key on it.
+    expect(brokerStatements(first.principal)).toEqual(['CREATE USER', 'GRANT ROLE', 'CREATE USER', 'SHOW USERS', 'ALTER USER', 'GRANT ROLE']);
     expect(await admin.query(`SHOW USERS LIKE '${first.principal}'`)).toHaveLength(1);
     expect(await admin.query(`SHOW GRANTS TO USER ${first.principal}`)).toEqual([expect.objectContaining({ role: 'CLINICAL_ANALYST' })]);
     const me = await loginAs(await credentialOf(second.credentialRef));

@@ -12,6 +12,21 @@ import {
 import type { SnowflakeSettings } from './settings';
 import type { CatalogQuery } from '../../../phi';
 
+/**
+ * Runs a plain CREATE: true when it made the object, false when the name was taken (Snowflake's
+ * 002002 "already exists", SQLSTATE 42710); any other error is thrown.
+ */
+async function createdNew(client: SnowflakeClient, sql: string): Promise<boolean> {
+  try {
+    await client.execute(sql);
+    return true;
+  } catch (error) {
+    const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
+    if (String(code) === '002002' || sqlState === '42710') return false;
+    throw error;
+  }
+}
+
 /** When the target's policy names no statement timeout. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
 
@@ -124,20 +139,20 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
       ...(s.warehouse ? [`DEFAULT_WAREHOUSE = ${s.warehouse}`] : []),
       ...(s.database ? [`DEFAULT_NAMESPACE = ${literal(`${s.database}${s.schema ? `.${s.schema}` : ''}`)}`] : []),
     ].join(' ');
+    const create = `CREATE USER ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`;
     await this.broker(async (client) => {
-      const existing = await this.findUser(client, principal);
-      if (existing && requestIdFromComment(String(existing.comment ?? '')) !== request.requestId) {
-        throw ApplicationFailure.nonRetryable(`Snowflake user ${principal} exists but was not created by Gatehouse for ${request.requestId}; refusing to take it over`, 'ForeignUser');
+      // The first attempt creates the user with this key: two statements. A plain CREATE (no IF NOT
+      // EXISTS) never takes over a user it did not make: an existing name falls to the checks below.
+      if (!(await createdNew(client, create))) {
+        const existing = await this.findUser(client, principal);
+        if (existing && requestIdFromComment(String(existing.comment ?? '')) !== request.requestId) {
+          throw ApplicationFailure.nonRetryable(`Snowflake user ${principal} exists but was not created by Gatehouse for ${request.requestId}; refusing to take it over`, 'ForeignUser');
+        }
+        // A retried attempt (or one racing it): IF NOT EXISTS, then (re)set the key, so the user
+        // keeps one key, the one the vault gets below.
+        if (!existing) await client.execute(create.replace('CREATE USER ', 'CREATE USER IF NOT EXISTS '));
+        await client.execute(`ALTER USER ${principal} SET RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} COMMENT = ${literal(comment)}`);
       }
-      if (!existing) {
-        // IF NOT EXISTS: a retried activity whose first attempt created the user does not fail here.
-        await client.execute(
-          `CREATE USER IF NOT EXISTS ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} ` +
-            `DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`,
-        );
-      }
-      // Always (re)set the key: on a retry the user keeps one key, the one the vault gets below.
-      await client.execute(`ALTER USER ${principal} SET RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} COMMENT = ${literal(comment)}`);
       await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
     });
     const credential: SnowflakeCredential = {
