@@ -23,6 +23,11 @@ export interface UpstreamSessionOptions {
   eras?: UpstreamEraCache;
 }
 
+/** What a call's error adds when its answer showed the upstream changed under the session. */
+const ERA_CHANGED = 'the upstream changed under this session (redeployed in another MCP era, or it no longer knows the session), so the gateway ends the session: start a new one (initialize), which asks the upstream again';
+/** How long the answer that showed the change has to reach the client before the session ends. */
+const END_AFTER_CHANGE_MS = 1_000;
+
 /** Input rounds one call may take before the gateway gives up on it (the SDK's legacy shim allows 8). */
 export const MAX_INPUT_ROUNDS = 8;
 const INPUT_METHODS = new Set(['elicitation/create', 'sampling/createMessage', 'roots/list']);
@@ -66,6 +71,8 @@ export class UpstreamSessionTransport implements Transport {
   private remembered = false;
   /** The 2025 verdict that initialize is to prove (then remembered for the target). */
   private legacyVerdict?: EraDecision;
+  /** The upstream changed under the session: it closes shortly (eraChanged). */
+  private ending?: NodeJS.Timeout;
 
   constructor(private readonly inner: Transport, private readonly options: UpstreamSessionOptions) {}
 
@@ -84,6 +91,7 @@ export class UpstreamSessionTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    if (this.ending) clearTimeout(this.ending);
     await this.inner.close();
   }
 
@@ -97,7 +105,7 @@ export class UpstreamSessionTransport implements Transport {
     if (isJSONRPCRequest(message) && message.method === 'initialize' && this.era !== 'legacy' && this.legacyInitialize === undefined && !this.discover) {
       return this.initialize(message);
     }
-    if (this.era !== 'modern') return this.inner.send(message);
+    if (this.era !== 'modern') return this.sendLegacy(message);
     if (isJSONRPCNotification(message)) return this.notifyModern(message);
     if (isJSONRPCRequest(message)) return this.requestModern(message);
   }
@@ -176,7 +184,10 @@ export class UpstreamSessionTransport implements Transport {
       await this.inner.send(withEnvelope(request, this.envelope));
     } catch (error) {
       this.forget(call);
-      if (error instanceof UpstreamHttpError && suggestsEraChange({ httpStatus: error.status })) this.forgetEra();
+      if (error instanceof UpstreamHttpError && suggestsEraChange({ httpStatus: error.status })) {
+        this.eraChanged();
+        throw new Error(`${error.message}; ${ERA_CHANGED}`, { cause: error });
+      }
       throw error;
     }
   }
@@ -221,7 +232,11 @@ export class UpstreamSessionTransport implements Transport {
     if (!call) return;
     if (isJSONRPCErrorResponse(message)) {
       this.forget(call);
-      if (suggestsEraChange({ code: message.error.code })) this.forgetEra();
+      if (suggestsEraChange({ code: message.error.code })) {
+        this.eraChanged();
+        this.onmessage?.({ ...message, id: call.clientId, error: { ...message.error, message: `${message.error.message}; ${ERA_CHANGED}` } });
+        return;
+      }
       this.onmessage?.({ ...message, id: call.clientId });
       return;
     }
@@ -232,8 +247,9 @@ export class UpstreamSessionTransport implements Transport {
     }
     this.forget(call);
     if (result.resultType !== 'complete') {
-      if (suggestsEraChange(result)) this.forgetEra();
-      this.deliverError(call.clientId, `the upstream MCP server of target ${this.options.target} answered ${call.request.method} with ${result.resultType === undefined ? 'no resultType' : `resultType ${JSON.stringify(result.resultType).slice(0, 40)}`}, which the 2026-07-28 revision does not define; the answer was withheld`);
+      const changed = suggestsEraChange(result);
+      if (changed) this.eraChanged();
+      this.deliverError(call.clientId, `the upstream MCP server of target ${this.options.target} answered ${call.request.method} with ${result.resultType === undefined ? 'no resultType' : `resultType ${JSON.stringify(result.resultType).slice(0, 40)}`}, which the 2026-07-28 revision does not define; the answer was withheld${changed ? `; ${ERA_CHANGED}` : ''}`);
       return;
     }
     this.onmessage?.({ jsonrpc: '2.0', id: call.clientId, result: legacyResult(result) } as JSONRPCMessage);
@@ -315,6 +331,37 @@ export class UpstreamSessionTransport implements Transport {
     await this.sendModern(call, { ...call.request, id: call.upstreamId, params }).catch((error: unknown) => {
       this.deliverError(call.clientId, `the upstream MCP server of target ${this.options.target} could not be reached: ${(error as Error).message}`);
     });
+  }
+
+  /**
+   * A 2025 session's request to an HTTP upstream answered 404 (it no longer knows the session) or
+   * 400 (it no longer takes the session's requests): redeployed, maybe in the other era, or
+   * restarted. Either way the upstream session is over, so this session ends too (eraChanged).
+   */
+  private async sendLegacy(message: JSONRPCMessage): Promise<void> {
+    try {
+      await this.inner.send(message);
+    } catch (error) {
+      if (this.era === 'legacy' && isJSONRPCRequest(message) && message.method !== 'initialize' && error instanceof UpstreamHttpError && (error.status === 404 || error.status === 400)) {
+        this.eraChanged();
+        throw new Error(`${error.message}; ${ERA_CHANGED}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The upstream answered like a server of another era than the session opened it in (or no longer
+   * knows the session): what is remembered of its era is dropped and, once the answer that said so
+   * has reached the client, the upstream connection closes, which ends the session (a 2025 client
+   * then starts a new one, and its initialize asks the upstream again). A session kept on an
+   * upstream that changed would fail every call until its grant ends.
+   */
+  private eraChanged(): void {
+    this.forgetEra();
+    if (this.ending) return;
+    this.ending = setTimeout(() => void this.inner.close().catch(() => undefined), END_AFTER_CHANGE_MS);
+    this.ending.unref();
   }
 
   /** The next session of the target probes its upstream again. */
