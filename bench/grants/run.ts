@@ -6,19 +6,21 @@
  * per second, p50/p95 to ACTIVE, revoke p50/p95/max (the POST …/revoke), CPU seconds per grant of
  * the worker and of the Temporal server (/proc/<pid>/stat), and the Snowflake users left (SHOW
  * USERS as ADMIN). The load average is printed with it: compare runs made the same way.
- * BENCH_PROFILE_DIR=dir writes a CPU profile of the worker there (bench/grants/cpu-profile.mjs), after the last N.
+ * BENCH_PROFILE_DIR=dir writes CPU profiles of the worker's JavaScript threads there (bench/grants/cpu-profile.js), after the
+ * last N; `npx tsx bench/grants/profile-summary.ts dir` lists where they went.
  * BENCH_WORKERS=2 runs the stack with two worker processes (GATEHOUSE_DEV_WORKERS).
  * --before <rev> first runs every N with that revision's workflow code (its bundle, today's activities) on a
  * fresh stack, then with this tree's, and prints the ratios after ÷ before: the same run, the same way.
  * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import snowflake from 'snowflake-sdk';
 import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/demo/agent';
 import { startStack } from '../../devstack/demo/stack';
+import { HISTORY_FILE, parseHistory } from '../../devstack/snowflake';
 import { clientEnvFile } from '../../devstack/oidc/dev-clients';
 import { projectRoot } from '../../lib';
 import { workflowBundleAt } from './workflow-bundle-at';
@@ -34,8 +36,8 @@ function levels(): number[] {
 }
 
 /** The stack's processes by role: those started with its private state folder in their environment. */
-function stackProcesses(stateDir: string): { worker: number[]; temporal: number[] } {
-  const out = { worker: [] as number[], temporal: [] as number[] };
+function stackProcesses(stateDir: string): { worker: number[]; temporal: number[]; rest: number[] } {
+  const out = { worker: [] as number[], temporal: [] as number[], rest: [] as number[] };
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
@@ -43,12 +45,63 @@ function stackProcesses(stateDir: string): { worker: number[]; temporal: number[
       if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`GATEHOUSE_STATE_DIR=${stateDir}`)) continue;
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (argv.some((a) => a.endsWith('gatehouse.js')) && argv.includes('worker')) out.worker.push(pid);
-      if (argv[0]?.endsWith('temporal') && argv.includes('server')) out.temporal.push(pid);
+      else if (argv[0]?.endsWith('temporal') && argv.includes('server')) out.temporal.push(pid);
+      // The API, gateway, Slack app, local Slack, local Snowflake, OIDC provider, Redis and the supervisor.
+      else if (pid !== process.pid) out.rest.push(pid);
     } catch {
       /* gone, or not ours */
     }
   }
   return out;
+}
+
+/**
+ * CPU seconds per thread kind of the processes so far, by the thread's name with digits dropped: the
+ * main thread ("node"), libuv's pool ("libuv-worker": key generation, zlib, fs), V8's helpers, the
+ * Temporal core's Rust threads ("tokio-runtime-w" and the like) and the workflow threads.
+ */
+function threadCpuSeconds(pids: number[], stateDir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const known = new Map<string, string>();
+  try {
+    const names = join(stateDir, 'bench-js-threads');
+    for (const tid of readdirSync(names)) known.set(tid, readFileSync(join(names, tid), 'utf8'));
+  } catch {
+    /* not written (yet) */
+  }
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+/g, '#').trim();
+        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+        const label = known.get(tid) ?? (name === 'node' ? 'other node threads (libuv pool: key pairs; V8 helpers)' : name);
+        out.set(label, (out.get(label) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds one RSA-2048 key pair costs here and now (the bench process, the same load): every
+ * grant's identity gets a fresh pair made in the worker, so this is a floor of the worker's CPU per grant.
+ */
+function keyPairCpuSeconds(pairs = 8): number {
+  const before = process.cpuUsage();
+  for (let i = 0; i < pairs; i++) {
+    generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6 / pairs;
 }
 
 /** CPU seconds (user + system) the processes have used so far. */
@@ -70,6 +123,23 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 };
+
+/** Statements and logins of the broker the local Snowflake recorded since `sinceMs` (its query-history.jsonl). */
+function brokerActivity(stateDir: string, sinceMs: number): { statements: number; logins: number } {
+  const counts = { statements: 0, logins: 0 };
+  let text: string;
+  try {
+    text = readFileSync(join(stateDir, 'snowflake', HISTORY_FILE), 'utf8');
+  } catch {
+    return { statements: NaN, logins: NaN };
+  }
+  for (const event of parseHistory(text)) {
+    if (event.user !== 'GATEHOUSE_BROKER' || Date.parse(event.at) < sinceMs) continue;
+    if (event.kind === 'query') counts.statements += 1;
+    else counts.logins += 1;
+  }
+  return counts;
+}
 
 async function snowflakeUsersLeft(url: string, stateDir: string): Promise<string[]> {
   snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
@@ -177,12 +247,16 @@ async function runStack(label: string, workflowBundle?: string): Promise<LevelRe
   if (workflowBundle) process.env.GATEHOUSE_WORKER_BUNDLE = workflowBundle;
   else delete process.env.GATEHOUSE_WORKER_BUNDLE;
   const profile = process.env.BENCH_PROFILE_DIR;
-  if (profile) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(__dirname, 'cpu-profile.mjs')).href}`.trim();
+  // --require, not --import: Node 20 runs --require preloads in worker threads too (the workflow threads).
+  // Always: the preload also names the worker's JavaScript threads for the CPU split by thread.
+  const nodeOptions = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --require ${join(__dirname, 'cpu-profile.js')}`.trim();
   process.env.GATEHOUSE_DEV_PORTS = 'any';
   if (process.env.BENCH_WORKERS) process.env.GATEHOUSE_DEV_WORKERS = process.env.BENCH_WORKERS;
   process.env.GATEHOUSE_LOG_FORMAT ??= 'json';
   const stack = await startStack(dir, join(projectRoot, 'gatehouse.example.yaml'));
-  delete process.env.NODE_OPTIONS;
+  if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+  else process.env.NODE_OPTIONS = nodeOptions;
   try {
     const credentials = readClientEnv(clientEnvFile(join(dir, 'oidc'), AGENT));
     const agent = new ApiAgent(stack.api, await clientCredentialsToken(credentials, 'access:request'));
@@ -194,11 +268,18 @@ async function runStack(label: string, workflowBundle?: string): Promise<LevelRe
     console.log('| N | grants ACTIVE/s | p50 to ACTIVE | p95 | revoke p50 / p95 / max | to archive p95 | worker CPU s/grant | Temporal CPU s/grant | failed | 503s retried | Snowflake users left | load avg (1 min) |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const results: LevelResult[] = [];
-    for (const n of levels()) {
-      const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal) };
+    const all = levels();
+    for (const [index, n] of all.entries()) {
+      // The profile covers the last level only: the first SIGWINCH starts it afresh, the second writes it.
+      const profiled = profile && index === all.length - 1;
+      if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
+      const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal), rest: cpuSeconds(pids.rest) };
+      const threads0 = threadCpuSeconds(pids.worker, dir);
       const started = Date.now();
       const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneGrant(agent, i + 1, started)));
-      const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal };
+      const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal, rest: cpuSeconds(pids.rest) - cpu0.rest };
+      if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
+      const threads = [...threadCpuSeconds(pids.worker, dir)].map(([name, sec]) => [name, sec - (threads0.get(name) ?? 0)] as const).filter(([, sec]) => sec > 0);
       const ok = settled.flatMap((s) => (s.status === 'fulfilled' && s.value.state === 'ARCHIVED' ? [s.value] : []));
       const failures = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
       const toActive = ok.map((o) => o.toActiveS);
@@ -209,15 +290,19 @@ async function runStack(label: string, workflowBundle?: string): Promise<LevelRe
       console.log(`| ${n} | ${f(perSecond)} | ${f(quantile(toActive, 0.5), 1)} s | ${f(quantile(toActive, 0.95), 1)} s | ${f(quantile(revoke, 0.5))} / ${f(quantile(revoke, 0.95))} / ${f(Math.max(...revoke))} s | ` +
         `${f(quantile(ok.map((o) => o.toArchivedS), 0.95), 1)} s | ${f(cpu.worker / n, 3)} | ${f(cpu.temporal / n, 3)} | ${n - ok.length} | ${ok.reduce((sum, o) => sum + o.unavailable, 0)} | ${left.length} | ${loadavg()[0]!.toFixed(2)} |`);
       for (const failure of [...new Set(failures)].slice(0, 5)) console.log(`  failure: ${failure}`);
+      const broker = brokerActivity(dir, started);
+      console.log(`  rest of the stack (API, gateway, Slack, local Snowflake, OIDC, Redis) ${(cpu.rest / n).toFixed(3)} CPU-s/grant; ` +
+        `broker statements ${(broker.statements / n).toFixed(2)}/grant, broker logins ${broker.logins}`);
+      console.log(`  one RSA-2048 key pair, made in the bench process just after: ${keyPairCpuSeconds().toFixed(3)} CPU-s`);
+      console.log(`  worker CPU s/grant by thread: ${threads.sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${(sec / n).toFixed(3)}`).join(', ')}`);
       results.push({
         n, perSecond, p50: quantile(toActive, 0.5), p95: quantile(toActive, 0.95), workerCpu: cpu.worker / n, temporalCpu: cpu.temporal / n,
         revokeP95: quantile(revoke, 0.95), failed: n - ok.length, load: loadavg()[0]!,
       });
     }
     if (profile) {
-      for (const pid of pids.worker) process.kill(pid, 'SIGUSR2');
       await new Promise((resolve) => setTimeout(resolve, 5_000));
-      console.log(`worker CPU profile(s) in ${profile}`);
+      console.log(`worker CPU profiles of N = ${all[all.length - 1]} in ${profile} (npx tsx bench/grants/profile-summary.ts ${profile})`);
     }
     const at100 = results.find((r) => r.n === 100);
     if (at100) {
