@@ -18,13 +18,19 @@ export interface GatewayReplicas {
 }
 
 /** Starts `names.length` gateway processes on `configYaml` (a function gets the folder, for paths in it). */
-export async function startGatewayReplicas(configYaml: string | ((dir: string) => string), names = ['gateway A', 'gateway B']): Promise<GatewayReplicas> {
+export async function startGatewayReplicas(configYaml: string | ((dir: string) => string), names = ['gateway A', 'gateway B'], options: {
+  /** The keys (default: fresh ones), e.g. those of a test harness whose worker issues the grants. */
+  keys?: GatewayReplicas['keys'];
+  /** More environment, e.g. TEMPORAL_TASK_QUEUE of that harness's worker. */
+  env?: Record<string, string>;
+} = {}): Promise<GatewayReplicas> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-replicas-'));
   writeFileSync(join(dir, 'gatehouse.yaml'), typeof configYaml === 'function' ? configYaml(dir) : configYaml);
-  const keys = { vault: randomBytes(32), token: randomBytes(32) };
+  const keys = options.keys ?? { vault: randomBytes(32), token: randomBytes(32) };
   const env = {
     ...process.env, GATEHOUSE_ENCRYPTION_KEY: keys.vault.toString('base64'), GATEHOUSE_GRANT_TOKEN_KEY: keys.token.toString('base64'), GATEHOUSE_CONFIG: join(dir, 'gatehouse.yaml'),
     REDIS_URL: testRedisUrl(), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!, GATEHOUSE_PAYLOAD_KEYS: process.env.GATEHOUSE_PAYLOAD_KEYS!, LOG_LEVEL: 'silent',
+    ...options.env,
   };
   const redis = connectRedis(testRedisUrl());
   await waitForRedis(redis);

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { GrantStore, newGrantId, newRequestId, RedisSecretVault, type Redis } from '../../lib';
+import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { MODERN, modernPost } from './modern-support';
-import { GATEWAY_TEST_CONFIG } from './support';
+import { eventually, everythingServer, GATEWAY_TEST_CONFIG } from './support';
 
 // An input round across gateway replicas, behind a plain load balancer: a 2025-era upstream
 // (server-everything) asks for input in the middle of a call on replica A; the 2026-07-28
@@ -151,4 +153,82 @@ describe('an input round answered through another gateway replica than the one h
     const again = await answerRound(B, own.token, 33, state, 'Jane Roe');
     expect(again.json?.error).toMatchObject({ code: -32602 });
   }, 120_000);
+});
+
+// The same for an approved held command whose 2025-era upstream asks for input once it runs: the
+// round (the gateway's gh2. state) waits where the approved run was forwarded, and its answer may
+// land on the other replica. Real workflow (the harness's worker, its keys shared with both
+// gateway processes), Redis, two `gatehouse gateway` processes.
+const HELD_CONFIG = `
+version: 1
+defaults: { maxDuration: 1h, approvalTimeout: 30s, commandApprovalTimeout: 60s, expiringSoonWarning: 1s }
+groups:
+  approvers: [alice@example.org, bob@example.org]
+targets:
+  - name: clinical
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }
+    credentials: { provider: fake }
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+    commands:
+      tools: [${TOOL}]
+      sqlArguments: [message]
+      approvalTimeout: 60s
+      maxHeld: 5
+`;
+
+describe('an approved held command\'s input round answered through another replica', () => {
+  let h: Harness;
+  let replicas: GatewayReplicas;
+
+  beforeAll(async () => {
+    const keys = { vault: randomBytes(32), token: randomBytes(32) };
+    h = await startHarness({ config: testConfig(HELD_CONFIG), keys });
+    replicas = await startGatewayReplicas(HELD_CONFIG, undefined, { keys, env: { TEMPORAL_TASK_QUEUE: h.taskQueue } });
+  }, 180_000);
+  afterAll(async () => {
+    await replicas?.stop();
+    await h?.close();
+  });
+
+  test('held on A, run on B (where its upstream asks), answered through A: B finishes it once; a replay answers nothing', async () => {
+    const [A, B] = [replicas.gateways[0]!.url, replicas.gateways[1]!.url];
+    const { requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 5 * 60_000, reason: 'release after review' });
+    await h.access.approve(requestId, 'alice@example.org');
+    const token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
+    const args = { message: 'UPDATE clinical.phi.patients SET consent = true' };
+    const call = (url: string, id: number, params: Record<string, unknown> = {}) => modernPost(url, 'clinical', token, { id, method: 'tools/call', params: { name: TOOL, arguments: args, ...params } }, { capabilities });
+
+    const held = await call(A, 1);
+    expect(held.json?.result).toMatchObject({ resultType: 'input_required', requestState: expect.stringMatching(/^gh1\./) });
+    const status = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending'));
+    const { commandId } = status.commands.find((c) => c.outcome === 'pending')!;
+    await h.access.decideCommand(requestId, commandId, 'bob@example.org', true);
+    await eventually(() => h.grants.commandBoard().decision(commandId), 'the decision announced to the gateways');
+
+    // The approved run goes to B; its upstream asks; the round is B's.
+    const run = await call(B, 2, { requestState: held.json!.result!.requestState, inputResponses: { gatehouse_approval: { action: 'accept', content: {} } } });
+    expect(run.json?.result).toMatchObject({ resultType: 'input_required', requestState: expect.stringMatching(/^gh2\./), inputRequests: { elicitation: { method: 'elicitation/create' } } });
+    const roundState = run.json!.result!.requestState as string;
+    const answer = { elicitation: { action: 'accept', content: { name: 'Jane Roe', check: true, email: 'jane@example.org' } } };
+
+    const finished = await call(A, 3, { requestState: roundState, inputResponses: answer });
+    expect(finished.json?.result).toMatchObject({ resultType: 'complete' });
+    expect(JSON.stringify(finished.json?.result)).toContain('User provided the requested information');
+    for (const [url, id] of [[A, 4], [B, 5]] as const) {
+      const replay = await call(url, id, { requestState: roundState, inputResponses: answer });
+      expect(replay.json?.error).toMatchObject({ code: -32602 });
+    }
+
+    const entries = (await replicas.redis.xrange(`gatehouse:recording:${requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as Entry & { commandId?: string });
+    const requests = entries.filter((e) => e.type === 'request' && e.commandId === commandId).map((e) => e.reason);
+    expect(requests).toEqual([
+      expect.stringContaining(`held as ${commandId}`),
+      expect.stringContaining(`approved, runs once as ${commandId}`),
+      expect.stringMatching(new RegExp(`approved command ${commandId} goes on with the client's answer.*received by gateway replica \\S+, which passed it to this one`)),
+    ]);
+    expect(entries.filter((e) => e.type === 'response' && e.messageId === 3)).toEqual([expect.objectContaining({ outcome: 'ok' })]);
+    expect((await h.access.status(requestId)).commands.map((c) => c.commandId)).toEqual([commandId]);
+    await h.access.revoke(requestId, 'carol@example.org', 'test over').catch(() => undefined);
+  }, 180_000);
 });

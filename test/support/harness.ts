@@ -73,13 +73,15 @@ export interface HarnessOptions {
   archiver?: (redis: Redis) => Archiver;
   /** False: the worker keeps no status snapshots, so notices and the archive read the status by query. */
   statusSnapshots?: boolean;
+  /** The grant token and vault keys (default: fresh ones), e.g. shared with gateway processes the test starts. */
+  keys?: { token: Buffer; vault: Buffer };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = options.config ?? testConfig();
   const redis = connectRedis(testRedisUrl());
-  const grants = new GrantStore(redis, randomBytes(32));
-  const vault = new RedisSecretVault(redis, randomBytes(32));
+  const grants = new GrantStore(redis, options.keys?.token ?? randomBytes(32));
+  const vault = new RedisSecretVault(redis, options.keys?.vault ?? randomBytes(32));
   const provider = new FakeCredentialProvider(vault);
   const chosen = options.provider?.(vault) ?? provider;
   const notifier = new RecordingNotifier();
