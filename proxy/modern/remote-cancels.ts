@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { waitForRedis, type Logger, type Redis } from '../../lib';
+import type { Logger, Redis } from '../../lib';
+import { ReplicaChannel } from './replica-channel';
 
 /**
  * `notifications/cancelled` across gateway replicas. A 2026-07-28 client needs no sticky routing,
@@ -37,10 +38,14 @@ return 0`;
 export class RemoteCancels {
   /** This process among the replicas: host, pid and a random part (readable in a recording, unique). */
   readonly replica = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private subscriber?: Redis;
-  private subscribed?: Promise<void>;
+  private readonly channel: ReplicaChannel;
 
-  constructor(private readonly redis: Redis, private readonly log: Logger, private readonly onCancel: (cancel: RemoteCancel) => void) {}
+  constructor(private readonly redis: Redis, private readonly log: Logger, private readonly onCancel: (cancel: RemoteCancel) => void) {
+    this.channel = new ReplicaChannel(redis, log, MODERN_CANCEL_CHANNEL, (payload) => {
+      const cancel = parse(payload);
+      if (cancel?.replica === this.replica) this.onCancel(cancel);
+    }, 'could not follow cancels from other gateway replicas; a cancel sent to another replica will not reach requests here');
+  }
 
   /**
    * Subscribes (once, on a connection of its own) before the first request runs here, so no
@@ -49,26 +54,7 @@ export class RemoteCancels {
    * request tries again.
    */
   async listen(): Promise<void> {
-    this.subscribed ??= this.subscribe().catch((error: unknown) => {
-      this.subscribed = undefined;
-      this.subscriber?.disconnect();
-      this.subscriber = undefined;
-      this.log.warn({ err: (error as Error).message }, 'could not follow cancels from other gateway replicas; a cancel sent to another replica will not reach requests here');
-    });
-    await this.subscribed;
-  }
-
-  private async subscribe(): Promise<void> {
-    const subscriber = this.redis.duplicate();
-    this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (channel: string, payload: string) => {
-      if (channel !== MODERN_CANCEL_CHANNEL) return;
-      const cancel = parse(payload);
-      if (cancel?.replica === this.replica) this.onCancel(cancel);
-    });
-    await waitForRedis(subscriber);
-    await subscriber.subscribe(MODERN_CANCEL_CHANNEL);
+    await this.channel.listen();
   }
 
   /**
@@ -105,9 +91,7 @@ export class RemoteCancels {
   }
 
   async close(): Promise<void> {
-    await this.subscribed;
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    await this.channel.close();
   }
 }
 

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
-import { waitForRedis, type Logger, type Redis } from '../../lib';
+import type { Logger, Redis } from '../../lib';
 import { GatewayErrorCode, type GatewayError } from '../errors';
 import type { RequestStream } from './answer-stream';
+import { ReplicaChannel } from './replica-channel';
 
 /**
  * Input rounds across gateway replicas. When a 2025-era upstream asks for input in the middle of
@@ -85,8 +86,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 export class RemoteRounds {
-  private subscriber?: Redis;
-  private subscribed?: Promise<void>;
+  private readonly channel: ReplicaChannel;
   /** Retries this replica relayed, waiting for their owner's answer. */
   private readonly pending = new Map<string, Pending>();
   /** Relayed retries this replica runs as their round's owner: a cancel from the client's replica aborts one. */
@@ -98,28 +98,14 @@ export class RemoteRounds {
     readonly replica: string,
     /** Runs a relayed retry here (its owner): `reply` sends its notifications and its end back; `cancelled` aborts when the client gives up. */
     private readonly serve: (retry: RelayedRetry, reply: (message: RelayReply) => void, cancelled: AbortSignal) => Promise<void>,
-  ) {}
-
-  /** Subscribes (once, on a connection of its own) to this replica's channel; a failure is logged and retried on the next request. */
-  async listen(): Promise<void> {
-    this.subscribed ??= this.subscribe().catch((error: unknown) => {
-      this.subscribed = undefined;
-      this.subscriber?.disconnect();
-      this.subscriber = undefined;
-      this.log.warn({ err: (error as Error).message }, 'could not follow retries relayed from other gateway replicas; an input round started here can only be answered here');
-    });
-    await this.subscribed;
+  ) {
+    this.channel = new ReplicaChannel(redis, log, channelOf(replica), (payload) => this.received(payload),
+      'could not follow retries relayed from other gateway replicas; an input round started here can only be answered here');
   }
 
-  private async subscribe(): Promise<void> {
-    const subscriber = this.redis.duplicate();
-    this.subscriber = subscriber;
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (channel: string, payload: string) => {
-      if (channel === channelOf(this.replica)) this.received(payload);
-    });
-    await waitForRedis(subscriber);
-    await subscriber.subscribe(channelOf(this.replica));
+  /** Subscribes (once) to this replica's channel: retries relayed to it, and the answers to those it relayed. */
+  async listen(): Promise<void> {
+    await this.channel.listen();
   }
 
   /** Notes that this replica owns the grant's input round of that state, for at most `ttlMs`. */
@@ -145,7 +131,7 @@ export class RemoteRounds {
    */
   async relay(owner: string, retry: Omit<RelayedRetry, 'relayId' | 'via'>, options: { onNotification(notification: JSONRPCNotification): void; signal: AbortSignal; timeoutMs: number }): Promise<RelayOutcome> {
     await this.listen();
-    if (!this.subscriber) return { gone: 'this replica cannot hear answers from other replicas (its Redis subscription failed)', taken: false };
+    if (!this.channel.listening) return { gone: 'this replica cannot hear answers from other replicas (its Redis subscription failed)', taken: false };
     const relayId = randomUUID();
     const message: Message = { kind: 'retry', ...retry, relayId, via: this.replica };
     let probe: NodeJS.Timeout | undefined;
@@ -212,9 +198,7 @@ export class RemoteRounds {
   }
 
   async close(): Promise<void> {
-    await this.subscribed;
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    await this.channel.close();
     for (const controller of this.serving.values()) controller.abort(new Error('the gateway is shutting down'));
   }
 }
