@@ -150,11 +150,18 @@ const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
 
 // The entry, then (only once it is in) a companion entry on another capped stream, whose expiry is
 // renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
-// A sealed recording or a failed XADD stops the script before the companion is written.
+// A sealed recording or a failed XADD stops the script before the companion is written. ARGV[5],
+// when not empty, names a companion field that gets the entry's id (the companion refers to the
+// entry instead of carrying a second copy of it).
 const APPEND_WITH_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
-local also = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 5))
+local fields = {unpack(ARGV, 6)}
+if ARGV[5] ~= '' then
+  fields[#fields + 1] = ARGV[5]
+  fields[#fields + 1] = id
+end
+local also = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return {id, also}`;
 const APPEND_WITH_SHA = createHash('sha1').update(APPEND_WITH_SCRIPT).digest('hex');
@@ -168,6 +175,8 @@ export interface CompanionAppend {
   fields: string[];
   maxLength: number;
   ttlMs: number;
+  /** A field of the companion that gets the entry's stream id (in the recording's stream), added after `fields`. */
+  entryIdField?: string;
 }
 
 type Omit2<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -199,6 +208,15 @@ export class SessionRecorder {
     return this.append(requestId, { ...entry, type: 'session_end' } as SessionRecordingInput);
   }
 
+  /**
+   * Where a request's entries are, if they are in `redis` (the connection this recorder writes
+   * with): a companion written in that Redis may refer to an entry by id (`entryIdField`) and be
+   * read back with it; undefined for any other connection.
+   */
+  entriesKeyIn(redis: Redis, requestId: string): string | undefined {
+    return redis === this.redis ? recordingKey(requestId) : undefined;
+  }
+
   /** Refusals counted over a window (the gateway aggregates them; see refusalsSchema). */
   refusals(requestId: string, entry: Without<z.input<typeof refusalsSchema>>): Promise<string> {
     return this.append(requestId, { ...entry, type: 'refusals' } as SessionRecordingInput);
@@ -210,12 +228,13 @@ export class SessionRecorder {
    * Resolves with the companion's stream id; rejects like `response` (then neither was written).
    */
   async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend): Promise<string> {
-    if (!Number.isInteger(companion.maxLength) || companion.maxLength < 1 || !Number.isInteger(companion.ttlMs) || companion.ttlMs < 1 || companion.fields.length === 0 || companion.fields.length % 2) {
-      throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry)`);
+    if (!Number.isInteger(companion.maxLength) || companion.maxLength < 1 || !Number.isInteger(companion.ttlMs) || companion.ttlMs < 1 || companion.fields.length === 0 || companion.fields.length % 2
+      || companion.entryIdField === '') {
+      throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
     const json = this.serialize(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
     const [, also] = await this.store(requestId, () => this.evalOnce(APPEND_WITH_SHA, APPEND_WITH_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
-      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), ...companion.fields])) as [string, string];
+      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', ...companion.fields])) as [string, string];
     return also;
   }
 

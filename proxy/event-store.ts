@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { isJSONRPCErrorResponse, isJSONRPCResultResponse, type EventId, type EventStore, type JSONRPCMessage, type StreamId } from '@modelcontextprotocol/server';
+import { type EventId, type EventStore, type JSONRPCMessage, type RequestId, type StreamId } from '@modelcontextprotocol/server';
+import { RECORDING_FIELD } from '../audit';
 import type { Redis } from '../lib';
 import type { CompanionAppend } from './recording';
+import { isAnswer, messageText } from './message-text';
 
 /** A response's recording write, handed to the event store: with the response's event when one is kept, alone when none is. */
 export type CarriedRecording = (event?: CompanionAppend) => Promise<unknown>;
@@ -24,7 +26,12 @@ export class RedisEventStore implements EventStore {
   readonly tag: string;
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, private readonly ttlMs: number, tag?: string) {
+  /**
+   * `recording`: the key of the session's recording in the same Redis: a response's event then
+   * refers to the response's recording entry (written in the same step) instead of carrying a
+   * second copy of the result; replay reads the entry.
+   */
+  constructor(private readonly redis: Redis, private readonly ttlMs: number, tag?: string, private readonly recording?: string) {
     if (tag !== undefined && !TAG.test(tag)) throw new Error('an event store tag is 16 base64url characters');
     this.tag = tag ?? randomBytes(12).toString('base64url');
     this.key = `gatehouse:sse:${this.tag}`;
@@ -65,25 +72,28 @@ export class RedisEventStore implements EventStore {
     }
     const record = this.carried.get(message);
     this.carried.delete(message);
-    if (!this.cursors.has(streamId) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) {
+    if (!this.cursors.has(streamId) && isAnswer(message)) {
       if (record) await record();
       return NOT_KEPT;
     }
     this.holdsCursor(streamId);
     if (record) {
       // One round trip: the recording entry, then the event and the key's new expiry (only if the entry was taken).
-      const id = await record({ key: this.key, fields: ['s', streamId, 'm', JSON.stringify(message)], maxLength: MAX_EVENTS, ttlMs: this.ttlMs });
+      const companion = this.recording !== undefined && 'result' in message && isAnswer(message)
+        ? { key: this.key, fields: ['s', streamId], entryIdField: 'r', maxLength: MAX_EVENTS, ttlMs: this.ttlMs }
+        : { key: this.key, fields: ['s', streamId, 'm', messageText(message)], maxLength: MAX_EVENTS, ttlMs: this.ttlMs };
+      const id = await record(companion);
       if (typeof id !== 'string') throw new Error('the recording gave no event id');
       return `${this.tag}_${id}`;
     }
     // One round trip: the event and the key's new expiry together. An error answer carries no data:
     // when Redis cannot keep it (it is down), it still goes out, without an id, rather than leave its client waiting.
-    if (isJSONRPCErrorResponse(message)) return this.keep(streamId, message).catch(() => NOT_KEPT);
+    if (isAnswer(message) && 'error' in message) return this.keep(streamId, message).catch(() => NOT_KEPT);
     return this.keep(streamId, message);
   }
 
   private async keep(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
-    const replies = await this.redis.multi().xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', JSON.stringify(message)).pexpire(this.key, this.ttlMs).exec();
+    const replies = await this.redis.multi().xadd(this.key, 'MAXLEN', '~', String(MAX_EVENTS), '*', 's', streamId, 'm', messageText(message)).pexpire(this.key, this.ttlMs).exec();
     const [error, id] = replies?.[0] ?? [new Error('the event store (Redis) did not answer')];
     if (error || typeof id !== 'string') throw error ?? new Error('the event store (Redis) gave no event id');
     return `${this.tag}_${id}`;
@@ -108,10 +118,22 @@ export class RedisEventStore implements EventStore {
     this.holdsCursor(streamId);
     for (const [next, fields] of await this.redis.xrange(this.key, primed ? '-' : `(${id}`, '+')) {
       if (field(fields, 's') !== streamId) continue;
-      const message = JSON.parse(field(fields, 'm') ?? '{}') as JSONRPCMessage;
+      const message = await this.messageOf(fields);
       if (Object.keys(message).length) await send(`${this.tag}_${next}`, message);
     }
     return streamId;
+  }
+
+  /** A stored event's message: its own text, or the answer its recording entry holds. */
+  private async messageOf(fields: string[]): Promise<JSONRPCMessage> {
+    const entryId = field(fields, 'r');
+    if (entryId === undefined) return JSON.parse(field(fields, 'm') ?? '{}') as JSONRPCMessage;
+    const [entry] = this.recording ? await this.redis.xrange(this.recording, entryId, entryId) : [];
+    const text = entry && field(entry[1], RECORDING_FIELD);
+    // Gone only once the request ended and its recording was archived: the session is over then too.
+    if (!text) throw new Error('the recording entry of a missed answer is gone (the access request has ended)');
+    const { messageId, result } = JSON.parse(text) as { messageId: RequestId; result: unknown };
+    return { jsonrpc: '2.0', id: messageId, result } as JSONRPCMessage;
   }
 
   /** Deletes the session's events (its end). */

@@ -566,7 +566,8 @@ export class Gateway {
     if (credential === null || credential === '') {
       throw new GatewayError(GatewayErrorCode.GrantInactive, `the credential of grant ${grant.grantId} is no longer available (revoked or expired); request access again`, 401);
     }
-    const events = this.options.events ? new RedisEventStore(this.options.events, this.sessionLimits(target).idleMs, resumed?.events) : undefined;
+    const { events: eventsRedis, recorder } = this.options;
+    const events = eventsRedis ? new RedisEventStore(eventsRedis, this.sessionLimits(target).idleMs, resumed?.events, recorder.entriesKeyIn?.(eventsRedis, grant.requestId)) : undefined;
     const session: GatewaySession = new GatewaySession({
       target, grant, tokenHash,
       masker: this.maskers.get(target.name)!,

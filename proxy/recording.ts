@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Redis } from '../lib';
 import type { maskedSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
 
 /**
@@ -19,6 +20,8 @@ export interface GatewayRecorder {
    * with the companion's stream id.
    */
   responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend): Promise<string>;
+  /** Where a request's entries are when they are in `redis` (an SSE event there then refers to its response's entry instead of copying it). */
+  entriesKeyIn?(redis: Redis, requestId: string): string | undefined;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
   /** Refusals of the grant counted over a window (proxy/refusals.ts aggregates them). */
   refusals?(requestId: string, entry: RefusalsEntry): Promise<unknown>;
@@ -42,4 +45,6 @@ export interface CompanionAppend {
   fields: string[];
   maxLength: number;
   ttlMs: number;
+  /** A companion field that gets the entry's stream id (the companion refers to the entry instead of copying it). */
+  entryIdField?: string;
 }

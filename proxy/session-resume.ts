@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
 import type { SessionStartEntry } from './recording';
 import type { SessionRecord } from './session-directory';
@@ -9,25 +8,6 @@ export interface ResumedSession {
   sessionId: string;
   /** The client's initialize params, as it sent them when the session began. */
   initialize: Record<string, unknown>;
-}
-
-/**
- * Makes a fresh client-facing transport answer for a session that was initialized elsewhere
- * (another gateway process), so its GET, POST and DELETE pass the transport's session check.
- * The SDK has no public way to do this, in 1.x nor in the v2 packages (@modelcontextprotocol/node
- * 2.1, /server 2.4; modelcontextprotocol/typescript-sdk#1882 asks for one): the Node transport
- * keeps the state in two plain fields of the web-standard transport it wraps. If an SDK update
- * moves them, this throws and the resume is refused (the client starts a new session): it never
- * half-adopts.
- */
-export function adoptSessionId(transport: NodeStreamableHTTPServerTransport, sessionId: string): void {
-  const core = (transport as unknown as { _webStandardTransport?: Record<string, unknown> })._webStandardTransport;
-  if (!core || core._initialized !== false || core.sessionId !== undefined) {
-    throw new Error('this MCP SDK version does not let a gateway adopt a session begun elsewhere (see proxy/session-resume.ts)');
-  }
-  core.sessionId = sessionId;
-  core._initialized = true;
-  if (transport.sessionId !== sessionId) throw new Error('the MCP SDK transport did not take the adopted session id');
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import {
   isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
   type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
@@ -15,8 +14,8 @@ import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type Comm
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
-import { askClientsToRetryAfter } from './client-retry';
-import { adoptSessionId, reinitializeUpstream, type ResumedSession } from './session-resume';
+import { reinitializeUpstream, type ResumedSession } from './session-resume';
+import { ClientTransport } from './client-transport';
 
 export interface SessionLimits {
   /** How long the gateway waits for the upstream's answer before it answers with an error. */
@@ -71,7 +70,7 @@ type EndReason = SessionEndEntry['reason'];
  * Message ids pass through unchanged: client and upstream ids live in separate directions.
  */
 export class GatewaySession {
-  readonly transport: NodeStreamableHTTPServerTransport;
+  readonly transport: ClientTransport;
   readonly grant: GrantRecord;
   readonly tokenHash: string;
   readonly createdAt = Date.now();
@@ -93,7 +92,7 @@ export class GatewaySession {
   constructor(private readonly deps: SessionDeps) {
     this.grant = { ...deps.grant };
     this.tokenHash = deps.tokenHash;
-    this.transport = new NodeStreamableHTTPServerTransport({
+    this.transport = new ClientTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => deps.onInitialized(this),
       onsessionclosed: () => this.end('closed', 'the client ended the session (DELETE)'),
@@ -101,7 +100,7 @@ export class GatewaySession {
     });
     this.transport.onmessage = (message) => this.fromClient(message);
     this.transport.onerror = (error) => deps.log.debug({ err: error.message }, 'client transport error');
-    if (deps.resumed) adoptSessionId(this.transport, deps.resumed.sessionId);
+    if (deps.resumed) this.transport.adopt(deps.resumed.sessionId);
     this.scheduleExpiry(deps.grant.expiresAt);
   }
 
@@ -132,7 +131,7 @@ export class GatewaySession {
       if (!this.ended) void this.end('error', 'the upstream MCP server closed the connection');
     };
     // The reconnection delay an HTTP upstream asks for (SSE retry:) is what this session's client is asked for too.
-    handle.onRetry((ms) => askClientsToRetryAfter(this.transport, ms));
+    handle.onRetry((ms) => (this.transport.retryInterval = ms));
     if (this.deps.resumed) {
       // A re-opened upstream learns the session as the client began it, before any message of the client's reaches it.
       await handle.transport.start();

@@ -283,8 +283,8 @@ async function main(): Promise<void> {
     for (const masking of modes) {
       const env = { GATEHOUSE_CATALOG_NAMESPACE: 'bench', REDIS_URL: redis.url, BENCH_UPSTREAM_URL: upstream.url, BENCH_TOKEN_KEY: tokenKey.toString('base64'), BENCH_ENCRYPTION_KEY: encryptionKey.toString('base64'), BENCH_MASKING: masking, BENCH_RECORDING: process.env.BENCH_RECORDING ?? 'on' };
       const gateways: { name: string; gw: Started }[] = [];
-      // The older tree as it was deployed: without auto-pipelining (proxy/run.ts turned it on in 9d08d7d) unless BENCH_AUTOPIPELINE says otherwise.
-      if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', { BENCH_AUTOPIPELINE: process.env.BENCH_AUTOPIPELINE ?? 'off', ...env }, beforeDir) });
+      // The older tree as it was deployed: auto-pipelining since 9d08d7d (proxy/run.ts); BENCH_BEFORE_AUTOPIPELINE=off for a tree older than that.
+      if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', { BENCH_AUTOPIPELINE: process.env.BENCH_BEFORE_AUTOPIPELINE ?? process.env.BENCH_AUTOPIPELINE ?? 'on', ...env }, beforeDir) });
       gateways.push({ name: 'this tree', gw: await startChild('gateway.ts', env) });
       children.push(...gateways.map((g) => g.gw.child));
       if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token);

@@ -65,11 +65,26 @@ describe('SessionRecorder.responseWith: the entry, then its companion, atomicall
     gone.disconnect();
   });
 
+  test('a companion may refer to the entry by id instead of copying it; only its own connection is told where entries are', async () => {
+    const requestId = newRequestId();
+    const key = `gatehouse:test:companion:${randomBytes(6).toString('hex')}`;
+    const id = await recorder.responseWith(requestId, entry, { key, fields: ['s', 'stream-1'], entryIdField: 'r', maxLength: 1_000, ttlMs: 60_000 });
+    const [read] = await log.read(requestId);
+    expect(await redis.xrange(key, '-', '+')).toEqual([[id, ['s', 'stream-1', 'r', read!.streamId]]]);
+    const entriesKey = recorder.entriesKeyIn(redis, requestId)!;
+    const [[, fields]] = await redis.xrange(entriesKey, read!.streamId, read!.streamId) as [[string, string[]]];
+    expect(JSON.parse(fields![1]!)).toMatchObject({ type: 'response', result: entry.result });
+    const other = connectRedis(testRedisUrl());
+    expect(recorder.entriesKeyIn(other, requestId)).toBeUndefined();
+    other.disconnect();
+  });
+
   test('a malformed companion (odd fields, no expiry) is refused, nothing written', async () => {
     const requestId = newRequestId();
     const key = `gatehouse:test:companion:${randomBytes(6).toString('hex')}`;
     await expect(recorder.responseWith(requestId, entry, { ...companion(key), fields: ['s'] })).rejects.toMatchObject({ code: 'RECORDING_INVALID' });
     await expect(recorder.responseWith(requestId, entry, { ...companion(key), ttlMs: 0 })).rejects.toMatchObject({ code: 'RECORDING_INVALID' });
+    await expect(recorder.responseWith(requestId, entry, { ...companion(key), entryIdField: '' })).rejects.toMatchObject({ code: 'RECORDING_INVALID' });
     expect(await redis.exists(key)).toBe(0);
     expect(await log.length(requestId)).toBe(0);
   });

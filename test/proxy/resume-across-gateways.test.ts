@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { SessionRecorder } from '../../audit';
+import { recordingKey, SessionRecorder } from '../../audit';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type GrantRecord, type Redis } from '../../lib';
 import { parseConfig } from '../../policy';
 import { freePort, startProcess, waitFor } from '../../devstack';
@@ -170,8 +170,16 @@ describe('gateway: a 2025-era session is carried on by another gateway sharing R
       // A stored the rest of the call's events, the answer last, for a client that comes back.
       const record = await redis.hget(`gatehouse:mcp-session:${sessionId}`, 'record');
       const tag = (JSON.parse(record!) as { events: string }).events;
-      await eventually(async () =>
-        JSON.stringify(await redis.xrange(`gatehouse:sse:${tag}`, '-', '+')).includes('Long running operation completed') ? true : undefined, 'A to store the answer the client missed');
+      // An answer's event refers to its recording entry ('r': the entry's id), written in the same step.
+      const stored = async () => {
+        const texts: string[] = [];
+        for (const [, fields] of await redis.xrange(`gatehouse:sse:${tag}`, '-', '+')) {
+          const ref = fields[fields.indexOf('r') + 1];
+          texts.push(fields.includes('r') && ref ? JSON.stringify(await redis.xrange(recordingKey(g.requestId), ref, ref)) : JSON.stringify(fields));
+        }
+        return texts.join('\n');
+      };
+      await eventually(async () => ((await stored()).includes('Long running operation completed') ? true : undefined), 'A to store the answer the client missed');
       expect(progress).toEqual([1]);
 
       // A stops; B (its own process state, the same Redis) takes the traffic.

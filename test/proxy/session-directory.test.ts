@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { ClientTransport } from '../../proxy/client-transport';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
 import { SessionDirectory, type SessionMoved, type SessionRecord } from '../../proxy/session-directory';
-import { adoptSessionId, initializeParams, reinitializeUpstream, resumedStart } from '../../proxy/session-resume';
+import { initializeParams, reinitializeUpstream, resumedStart } from '../../proxy/session-resume';
 import { eventually } from '../support/eventually';
 import { testRedisUrl } from './support';
 
@@ -91,12 +91,12 @@ describe('SessionDirectory (real Redis)', () => {
 });
 
 describe('session-resume', () => {
-  test('adoptSessionId makes a fresh transport answer for the session; a transport that has a session already is refused', () => {
-    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
+  test('a fresh client transport adopts a session; a transport that has a session already refuses to', () => {
+    const transport = new ClientTransport({ sessionIdGenerator: () => randomUUID() });
     const id = randomUUID();
-    adoptSessionId(transport, id);
+    transport.adopt(id);
     expect(transport.sessionId).toBe(id);
-    expect(() => adoptSessionId(transport, randomUUID())).toThrow(/does not let a gateway adopt/);
+    expect(() => transport.adopt(randomUUID())).toThrow(/has a session already/);
   });
 
   /** An upstream double: answers initialize with `answer` (or never), records what it was sent. */

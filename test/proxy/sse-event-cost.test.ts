@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { request, type IncomingMessage } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
-import { RecordingLog } from '../../audit';
+import { RecordingLog, recordingKey } from '../../audit';
 import { startRedisServer, type RedisServer } from '../../devstack';
 import { parseConfig } from '../../policy';
 import { startGatewayProcess, type RunningGateway } from '../../proxy';
@@ -241,6 +241,33 @@ describe('gateway (events on, as deployed): SSE ids only where they can be used'
     const replayed = await readEvents(resumed, (e) => e.data.includes('"id":3'));
     expect(replayed[replayed.length - 1]!.data).toContain('Long running operation completed');
     resumed.destroy();
+  });
+
+  test('a kept answer is written to Redis once: its event refers to its recording entry (no second copy of the result), and replay rebuilds it', async () => {
+    const grant = await activeGrant(redis, keys);
+    const headers = await session('2025-11-25', grant.token);
+    const url = `${gateway.url}/mcp/everything`;
+    const big = `10 KB ${'x'.repeat(10_000)}`;
+    const call = await open(url, 'POST', headers, { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'echo', arguments: { message: big } } });
+    const sent = await readEvents(call, (e) => e.data.includes('"id":6'));
+    const priming = sent[0]!.id!;
+    expect(sent[sent.length - 1]!.data).toContain(big);
+    // The priming id names the call's stream (tag, `_p`, the stream id in base64url).
+    const stream = Buffer.from(priming.slice(18), 'base64url').toString('utf8');
+    const all = await redis.xrange(`gatehouse:sse:${priming.slice(0, 16)}`, '-', '+');
+    expect(JSON.stringify(all)).not.toContain(big);
+    const events = all.filter(([, f]) => f[1] === stream);
+    expect(events).toHaveLength(1);
+    const [, fields] = events[0]!;
+    expect(fields).toEqual(['s', stream, 'r', expect.stringMatching(/^\d+-\d+$/)]);
+    const [entry] = await redis.xrange(recordingKey(grant.requestId), fields[3]!, fields[3]!);
+    expect(JSON.parse(entry![1][1]!)).toMatchObject({ type: 'response', messageId: 6, outcome: 'ok' });
+    expect(entry![1][1]).toContain(big);
+    // A client that lost the answer gets the same message back from the recording entry.
+    const resumed = await open(url, 'GET', { ...headers, accept: 'text/event-stream', 'last-event-id': priming });
+    const replayed = await readEvents(resumed, (e) => e.data.includes('"id":6'));
+    resumed.destroy();
+    expect(JSON.parse(replayed[replayed.length - 1]!.data)).toEqual(JSON.parse(sent[sent.length - 1]!.data));
   });
 
   test('the recording closes while a call runs: the answer is withheld, and resuming from the priming id replays the refusal, never the result', async () => {
