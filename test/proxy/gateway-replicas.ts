@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../devstack';
-import { connectRedis, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import { testRedisUrl } from './support';
 
 export interface GatewayReplicas {
@@ -14,6 +14,8 @@ export interface GatewayReplicas {
   keys: { vault: Buffer; token: Buffer };
   /** The replicas' own folder (config in gatehouse.yaml), for files the test's upstreams write. */
   dir: string;
+  /** An active grant on `target` (two minutes) for `subject`, with a credential in the vault, written as the worker does. */
+  grant(target: string, subject?: string): Promise<{ grantId: string; requestId: string; token: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,5 +54,13 @@ export async function startGatewayReplicas(configYaml: string | ((dir: string) =
     await stop();
     throw error;
   }
-  return { gateways, redis, keys, dir, stop };
+  const grant = async (target: string, subject = 'carol@example.org') => {
+    const grants = new GrantStore(redis, keys.token);
+    const requestId = newRequestId();
+    const grantId = newGrantId();
+    await new RedisSecretVault(redis, keys.vault).put(`cred_${requestId}`, 'not-a-real-key', 120_000);
+    await grants.activate({ grantId, requestId, target, subject, principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+    return { grantId, requestId, token: grants.tokenFor(grantId) };
+  };
+  return { gateways, redis, keys, dir, grant, stop };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GrantStore, newGrantId, newRequestId, type Redis } from '../../lib';
+import type { Redis } from '../../lib';
 import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { envelope, MODERN, modernPost } from './modern-support';
 import { eventually } from './support';
@@ -21,7 +21,6 @@ describe('notifications/cancelled sent to another gateway replica than the one r
   let logFile: string;
   let gateways: GatewayReplicas['gateways'];
   let redis: Redis;
-  let keys: GatewayReplicas['keys'];
 
   beforeAll(async () => {
     replicas = await startGatewayReplicas((dir) => {
@@ -37,19 +36,13 @@ targets:
     approvers: { channel: C0APPROVERS, members: [group:approvers] }
 `;
     });
-    ({ gateways, redis, keys } = replicas);
+    ({ gateways, redis } = replicas);
   }, 120_000);
   afterAll(async () => {
     await replicas?.stop();
   });
 
-  const grants = () => new GrantStore(redis, keys.token);
-  async function grant(subject: string) {
-    const requestId = newRequestId();
-    const grantId = newGrantId();
-    await grants().activate({ grantId, requestId, target: 'streaming', subject, principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
-    return { grantId, requestId, token: grants().tokenFor(grantId) };
-  }
+  const grant = (subject: string) => replicas.grant('streaming', subject);
   const upstreamSaw = (tag: string, event: string) => {
     try {
       return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { tag: string; event: string }).some((e) => e.tag === tag && e.event === event);

@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { GrantStore, newGrantId, newRequestId, RedisSecretVault, type Redis } from '../../lib';
+import type { Redis } from '../../lib';
 import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { MODERN } from './modern-support';
 import { GATEWAY_TEST_CONFIG } from './support';
@@ -11,23 +11,17 @@ describe('a modern client spread over two gateway processes sharing Redis', () =
   let replicas: GatewayReplicas;
   let gateways: GatewayReplicas['gateways'];
   let redis: Redis;
-  let keys: GatewayReplicas['keys'];
 
   beforeAll(async () => {
     replicas = await startGatewayReplicas(GATEWAY_TEST_CONFIG);
-    ({ gateways, redis, keys } = replicas);
+    ({ gateways, redis } = replicas);
   }, 120_000);
   afterAll(async () => {
     await replicas?.stop();
   });
 
   test('discover, list and masked calls alternate between the processes; one recording session, nothing unmasked in it', async () => {
-    const grants = new GrantStore(redis, keys.token);
-    const vault = new RedisSecretVault(redis, keys.vault);
-    const requestId = newRequestId();
-    const grantId = newGrantId();
-    await vault.put(`cred_${requestId}`, 'not-a-real-key', 120_000);
-    await grants.activate({ grantId, requestId, target: 'everything', subject: 'carol@example.org', principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
+    const { grantId, requestId, token } = await replicas.grant('everything');
 
     // The load balancer: each HTTP request to the next gateway, no affinity of any kind.
     const served: { A: number[]; B: number[] } = { A: [], B: [] };
@@ -42,7 +36,7 @@ describe('a modern client spread over two gateway processes sharing Redis', () =
       return res;
     };
     const transport = new StreamableHTTPClientTransport(new URL(`${gateways[0]!.url}/mcp/everything`), {
-      requestInit: { headers: { Authorization: `Bearer ${grants.tokenFor(grantId)}` } },
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
       fetch: roundRobin as typeof fetch,
     });
     const client = new Client({ name: 'spread-client', version: '1.0.0' }, { versionNegotiation: { mode: { pin: MODERN } } });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { GrantStore, newGrantId, newRequestId, RedisSecretVault, type Redis } from '../../lib';
+import type { Redis } from '../../lib';
 import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { startGatewayReplicas, type GatewayReplicas } from './gateway-replicas';
 import { MODERN, modernPost } from './modern-support';
@@ -23,24 +23,16 @@ describe('an input round answered through another gateway replica than the one h
   let replicas: GatewayReplicas;
   let gateways: GatewayReplicas['gateways'];
   let redis: Redis;
-  let keys: GatewayReplicas['keys'];
 
   beforeAll(async () => {
     replicas = await startGatewayReplicas(GATEWAY_TEST_CONFIG);
-    ({ gateways, redis, keys } = replicas);
+    ({ gateways, redis } = replicas);
   }, 120_000);
   afterAll(async () => {
     await replicas?.stop();
   });
 
-  async function grant(subject = 'carol@example.org') {
-    const grants = new GrantStore(redis, keys.token);
-    const requestId = newRequestId();
-    const grantId = newGrantId();
-    await new RedisSecretVault(redis, keys.vault).put(`cred_${requestId}`, 'not-a-real-key', 120_000);
-    await grants.activate({ grantId, requestId, target: 'everything', subject, principal: 'GH_X', credentialRef: `cred_${requestId}`, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 120_000).toISOString() });
-    return { grantId, requestId, token: grants.tokenFor(grantId) };
-  }
+  const grant = (subject?: string) => replicas.grant('everything', subject);
   const recording = async (requestId: string): Promise<Entry[]> =>
     (await redis.xrange(`gatehouse:recording:${requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as Entry);
   /** Starts the tool's input round with a raw modern POST; resolves with its requestState. */
