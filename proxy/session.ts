@@ -3,13 +3,13 @@ import {
   isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
   type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
 } from '@modelcontextprotocol/server';
-import { newCommandId, type GrantRecord, type Logger } from '../lib';
+import { newCommandId, type GrantRecord, type HeldCall, type Logger } from '../lib';
 import type { TargetConfig } from '../policy';
 import type { ToolCallRuling } from './command-policy';
-import type { PhiAwareRuling } from './phi-predicates';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { maskOrWithhold, maskedEntries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from './held-calls';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, ResponseEntry, SessionEndEntry } from './recording';
@@ -46,8 +46,6 @@ export interface SessionDeps {
   /** A session another gateway process began, carried on here (session-resume.ts): no initialize comes from the client. */
   resumed?: ResumedSession;
 }
-
-const SUMMARY_LIMIT = 2_000;
 
 /** A request id the session has taken: being decided, held for an approver, or forwarded. */
 interface Pending {
@@ -352,21 +350,14 @@ export class GatewaySession {
   private async planHold(call: ForwardedCall, commandId: string): Promise<HoldPlan> {
     const board = this.deps.decisions?.board;
     if (!board) return { kind: 'new', commandId };
-    const heldCall = this.heldCall(call);
-    const prior = await board.heldCall(heldCall);
-    if (!prior) return { kind: 'new', commandId };
-    const decision = await board.decision(prior);
-    if (!decision) return { kind: 'attach', commandId: prior };
-    await board.forgetCall(heldCall, prior);
-    if (decision.approved && Date.parse(decision.validUntil) > Date.now() && await board.useApproval(prior, decision.validUntil)) {
-      return { kind: 'run', commandId: prior, decision };
-    }
-    if (!decision.approved && decision.outcome === 'denied') return { kind: 'denied', commandId: prior, decision };
-    return { kind: 'new', commandId };
+    const recalled = await recallHeld(board, this.heldCall(call));
+    if (recalled.kind === 'new') return { kind: 'new', commandId };
+    if (recalled.kind === 'waiting') return { kind: 'attach', commandId: recalled.commandId };
+    return recalled;
   }
 
-  private heldCall(call: ForwardedCall) {
-    return { grantId: this.grant.grantId, tool: call.tool ?? '', arguments: call.arguments ?? {} };
+  private heldCall(call: ForwardedCall): HeldCall {
+    return heldCallOf(this.grant.grantId, call);
   }
 
   /**
@@ -400,25 +391,19 @@ export class GatewaySession {
     }
     let waiting: Pending | undefined;
     try {
-      const phiColumns = (ruling as PhiAwareRuling).phiColumns;
-      const summaryText = `${phiColumns?.length ? `PHI in predicates: ${phiColumns.join(', ')}\n` : ''}${ruling.sql.join(';\n')}`.slice(0, SUMMARY_LIMIT);
-      const summary = await this.mask(summaryText, maskContextFor(this.target, call, 'summary'));
-      if (!summary) {
-        await this.refuse(request.id, startedAt, GatewayErrorCode.Withheld, 'the held command could not be masked for the approvers, so it was not sent for approval');
-        return false;
-      }
-      let held;
-      try {
-        held = await reviewer.holdCommand(this.grant.requestId, { commandId, tool: ruling.tool, summary: String(summary.masked), classes: ruling.classes, risk: ruling.risk });
-      } catch (error) {
-        const message = (error as Error).message;
-        const full = /already wait for an approver/.test(message);
-        await this.refuse(request.id, startedAt, full ? GatewayErrorCode.TooManyHolds : GatewayErrorCode.Unavailable,
-          full ? message : `the command was held for approval but could not be put to an approver: ${message}`);
-        return false;
-      }
       const heldCall = this.heldCall(call);
-      await decisions.board.rememberCall(heldCall, commandId, held.decideBy).catch(() => undefined);
+      const submitted = await submitHold({
+        reviewer, board: decisions.board, grant: this.grant, call: heldCall, ruling, commandId,
+        maskSummary: async (text) => {
+          const summary = await this.mask(text, maskContextFor(this.target, call, 'summary'));
+          return summary ? String(summary.masked) : undefined;
+        },
+      });
+      if ('refusal' in submitted) {
+        await this.refuse(request.id, startedAt, submitted.refusal.code, submitted.refusal.message);
+        return false;
+      }
+      const { held } = submitted;
       if (call.progressToken === undefined) {
         await this.answerWith(request.id, startedAt, heldResult({ held, tool: ruling.tool, classes: ruling.classes, target: this.target, again: plan.kind === 'attach' }));
         return false;
@@ -428,10 +413,14 @@ export class GatewaySession {
       this.pending.set(request.id, waiting);
       const decision = await this.waitForDecision(request, call, ruling, waiting);
       if (!decision || this.ended || this.pending.get(request.id) !== waiting) return false;
-      await decisions.board.forgetCall(heldCall, commandId).catch(() => undefined);
-      if (decision.approved) {
-        if (await decisions.board.useApproval(commandId, decision.validUntil)) return true;
+      const used = await useDecision(decisions.board, heldCall, commandId, decision);
+      if (used === 'run') return true;
+      if (used === 'used') {
         await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByApprover, `command ${commandId} was approved, but that approval was already used by an identical call; it runs once`);
+        return false;
+      }
+      if (used === 'expired') {
+        await this.refuse(request.id, startedAt, GatewayErrorCode.DeniedByApprover, `command ${commandId} was approved by ${decision.decidedBy}, but the approval was valid until ${decision.validUntil}; it was not run. Send the command again to have it held anew`);
         return false;
       }
       const [code, text] = refusalOf(decision);
@@ -470,8 +459,7 @@ export class GatewaySession {
   private async withdraw(p: Pending, reason: string): Promise<void> {
     if (!p.withdraw || !p.commandId || p.withdraw.signal.aborted) return;
     p.withdraw.abort(new Error(reason));
-    if (p.call) await this.deps.decisions?.board.forgetCall(this.heldCall(p.call), p.commandId).catch(() => undefined);
-    await this.deps.reviewer?.withdrawCommand(this.grant.requestId, p.commandId, reason).catch((error: unknown) => {
+    await withdrawHold(this.deps.reviewer, this.deps.decisions?.board, this.grant, p.call ? this.heldCall(p.call) : undefined, p.commandId, reason).catch((error: unknown) => {
       this.deps.log.warn({ commandId: p.commandId, err: (error as Error).message }, 'could not withdraw a held command');
     });
   }
