@@ -97,15 +97,34 @@ function rowOf(raw: RawExecution): RequestRow {
   };
 }
 
-/** Where a page starts: just after the request (startTime, requestId) that ended the page before. */
-interface Cursor { t: number; id: string }
+/** Every status a closed workflow can have, as visibility queries name them. */
+const CLOSED_STATUSES = ['Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut', 'ContinuedAsNew'] as const;
+type ClosedStatus = (typeof CLOSED_STATUSES)[number];
+
+/**
+ * Where a page starts: just after the request (startTime, requestId) that ended the page before.
+ * `w`: for each closed status whose rows the page before had to read by start-time windows, that
+ * window's width (ms), where the next page starts looking (a hint: any value gives the same rows).
+ */
+interface Cursor { t: number; id: string; w?: Partial<Record<ClosedStatus, number>> }
 
 const CURSOR_ID = /^[A-Za-z0-9_-]{1,200}$/;
 /** The latest time a Date can hold (ECMAScript's limit); a cursor past it could not become a query bound. */
 const LATEST_DATE_MS = 8.64e15 - 1;
 
-function encodeCursor(row: RequestRow): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: row.startTime.getTime(), id: row.requestId }), 'utf8').toString('base64url');
+function encodeCursor(row: RequestRow, widths: Cursor['w']): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: row.startTime.getTime(), id: row.requestId, ...(widths && Object.keys(widths).length ? { w: widths } : {}) }), 'utf8').toString('base64url');
+}
+
+const isWidth = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= LATEST_DATE_MS;
+
+/** The width hints of a cursor (undefined: none; null: not hints this console writes): closed statuses only, whole milliseconds a Date can span. */
+function widthsOf(value: unknown): Cursor['w'] | null {
+  if (value === undefined) return undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.every(([status, width]) => (CLOSED_STATUSES as readonly string[]).includes(status) && isWidth(width))) return null;
+  return Object.fromEntries(entries) as Cursor['w'];
 }
 
 function decodeCursor(page: string): Cursor {
@@ -116,15 +135,13 @@ function decodeCursor(page: string): Cursor {
   } catch {
     value = undefined;
   }
-  const c = value as { v?: unknown; t?: unknown; id?: unknown } | undefined;
-  if (!c || typeof c !== 'object' || c.v !== 1 || !Number.isSafeInteger(c.t) || (c.t as number) < 0 || (c.t as number) > LATEST_DATE_MS || typeof c.id !== 'string' || !CURSOR_ID.test(c.id)) {
+  const c = value as { v?: unknown; t?: unknown; id?: unknown; w?: unknown } | undefined;
+  const widths = c && typeof c === 'object' ? widthsOf(c.w) : null;
+  if (!c || typeof c !== 'object' || c.v !== 1 || !Number.isSafeInteger(c.t) || (c.t as number) < 0 || (c.t as number) > LATEST_DATE_MS || typeof c.id !== 'string' || !CURSOR_ID.test(c.id) || widths === null) {
     throw new PageTokenError('the page link is out of date or was edited; start again from the first page');
   }
-  return { t: c.t as number, id: c.id };
+  return { t: c.t as number, id: c.id, ...(widths ? { w: widths } : {}) };
 }
-
-/** Every status a closed workflow can have, as visibility queries name them. */
-const CLOSED_STATUSES = ['Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut', 'ContinuedAsNew'] as const;
 
 /** Newest first: later start, then (same millisecond) the larger id. */
 const newestFirst = (a: RequestRow, b: RequestRow) => b.startTime.getTime() - a.startTime.getTime() || (a.requestId < b.requestId ? 1 : a.requestId > b.requestId ? -1 : 0);
@@ -172,12 +189,13 @@ export class RequestIndex {
     const floor = open.length >= want ? open[want - 1]!.startTime : undefined;
     const ceiling = Math.min(upper?.getTime() ?? Infinity, filters.to?.getTime() ?? Infinity);
     const closedQuery = floor && (!filters.from || floor > filters.from) ? `${query} AND StartTime >= ${visibilityLiteral(floor.toISOString())}` : query;
-    const closed = await Promise.all(CLOSED_STATUSES.map((status) => this.closedScan(`${closedQuery} AND ExecutionStatus = '${status}'`, want, isAfterCursor, ceiling)));
+    const closed = await Promise.all(CLOSED_STATUSES.map((status) => this.closedScan(`${closedQuery} AND ExecutionStatus = '${status}'`, want, isAfterCursor, ceiling, after?.w?.[status])));
     const seen = new Set<string>();
     // A request that closed between the scans may be in two.
-    const merged = [open, ...closed].flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
+    const merged = [open, ...closed.map((c) => c.rows)].flat().filter((r) => !seen.has(r.requestId) && seen.add(r.requestId)).sort(newestFirst);
     const rows = merged.slice(0, pageSize);
-    return { rows, ...(merged.length > pageSize && rows.length ? { next: encodeCursor(rows[rows.length - 1]!) } : {}) };
+    const widths = Object.fromEntries(CLOSED_STATUSES.flatMap((status, i) => (closed[i]!.width ? [[status, closed[i]!.width]] : [])));
+    return { rows, ...(merged.length > pageSize && rows.length ? { next: encodeCursor(rows[rows.length - 1]!, widths) } : {}) };
   }
 
   /**
@@ -186,40 +204,58 @@ export class RequestIndex {
    * pages' worth without being able to stop (old requests closed last: a bulk termination), the
    * start time above which enough rows lie is found by counting (visibility counts without
    * sending rows), and only that window is read: rows read stay about proportional to the page.
+   * `width`, when the page before needed a window too, is where that search starts (and the
+   * ordered scan is skipped); the window used is returned for the next page.
    */
-  private async closedScan(query: string, want: number, keep: (r: RequestRow) => boolean, ceiling: number): Promise<RequestRow[]> {
+  private async closedScan(query: string, want: number, keep: (r: RequestRow) => boolean, ceiling: number, width?: number): Promise<{ rows: RequestRow[]; width?: number }> {
     const byClose = (r: RequestRow) => r.closeTime ?? r.startTime;
-    const first = await this.scan(query, want, keep, byClose, want * this.readAhead);
-    if (first.complete) return first.rows;
+    if (width === undefined) {
+      const first = await this.scan(query, want, keep, byClose, want * this.readAhead);
+      if (first.complete) return { rows: first.rows };
+    }
     // The query bounds the top already (cursor, range); start times are never in the future.
     const end = Math.min(ceiling, Date.now() + 60_000);
     // Counted rows at the cursor's millisecond may be on an earlier page: ask for more until the window holds `want` kept ones.
     for (let need = want; ; need *= 2) {
-      const lower = await this.startHolding(query, end, need);
+      const lower = await this.startHolding(query, end, need, width);
       const { rows } = await this.scan(lower === undefined ? query : `${query} AND StartTime >= ${visibilityLiteral(new Date(lower).toISOString())}`, want, keep, byClose);
-      if (rows.length >= want || lower === undefined) return rows;
+      if (rows.length >= want || lower === undefined) return { rows, ...(lower === undefined ? {} : { width: Math.max(1, end - lower) }) };
+      width = Math.max(1, end - lower);
     }
   }
 
   /**
-   * A start time t such that at least `need` rows of `query` started at or after t, and not many
-   * more (widened from `firstWindowMs` below `end` by doubling, then narrowed by halving), found
-   * with counts only; undefined when the query holds fewer than `need` rows in all.
+   * A start time t such that at least `need` rows of `query` started at or after t, and at most
+   * twice that where start times allow, found with counts only: from `startWidth` (default
+   * `firstWindowMs`) below `end`, widened by doubling, then narrowed by halving until the window
+   * holds at most 2 × need; undefined when the query holds fewer than `need` rows in all.
    */
-  private async startHolding(query: string, end: number, need: number): Promise<number | undefined> {
+  private async startHolding(query: string, end: number, need: number, startWidth?: number): Promise<number | undefined> {
     const since = (t: number) => this.countQuery(`${query} AND StartTime >= ${visibilityLiteral(new Date(t).toISOString())}`);
-    if ((await this.countQuery(query)) < need) return undefined;
-    let width = this.firstWindowMs;
-    while ((await since(end - width)) < need) {
-      width *= 2;
-      if (end - width <= 0) return undefined;
+    let width = Math.max(1, Math.min(startWidth ?? this.firstWindowMs, end));
+    let held = await since(end - width);
+    // [lo, hi): at least `need` rows start at or after lo, fewer than `need` at or after hi.
+    let hi = end;
+    if (held < need) {
+      const total = await this.countQuery(query);
+      if (total < need) return undefined;
+      while (held < need) {
+        hi = end - width;
+        width = Math.min(width * 2, end);
+        held = width === end ? total : await since(end - width);
+      }
     }
     let lo = end - width;
-    let hi = end - width / 2;
-    for (let i = 0; i < 12 && hi - lo > 1; i++) {
+    // Each step halves [lo, hi): 64 reach a millisecond from any width a Date can span.
+    for (let i = 0; i < 64 && held > 2 * need && hi - lo > 1; i++) {
       const mid = Math.floor((lo + hi) / 2);
-      if ((await since(mid)) >= need) lo = mid;
-      else hi = mid;
+      const count = await since(mid);
+      if (count >= need) {
+        lo = mid;
+        held = count;
+      } else {
+        hi = mid;
+      }
     }
     return lo;
   }

@@ -36,16 +36,20 @@ describe('the request list, newest first', () => {
     await client?.connection.close();
   });
 
-  const walk = async (index: RequestIndex, pageSize: number) => {
+  /** Every page in turn; `edit` may rewrite each page link before it is followed (a person editing the URL). */
+  const walk = async (index: RequestIndex, pageSize: number, edit: (page: string) => string = (p) => p) => {
     const pages: RequestRow[][] = [];
     let page: string | undefined;
     do {
       const answer = await index.find({ requester }, { pageSize, ...(page ? { page } : {}) });
       pages.push(answer.rows);
-      page = answer.next;
+      page = answer.next && edit(answer.next);
     } while (page && pages.length < 20);
     return pages;
   };
+  const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** A page link with its window hints replaced. */
+  const withWidths = (w: unknown) => (page: string) => forged({ ...JSON.parse(Buffer.from(page, 'base64url').toString('utf8')), w });
 
   test('every page size gives the requests strictly by start time, newest first, each once, the last page without a next link', async () => {
     const index = new RequestIndex(client);
@@ -71,6 +75,13 @@ describe('the request list, newest first', () => {
       expect(pages.flat().map((r) => r.requestId)).toEqual(expected);
       expect(pages).toHaveLength(Math.ceil(ids.length / size));
     }
+    // The page links carry the window each closed status needed, where the next page starts looking.
+    const second = await index.find({ requester }, { pageSize: 2 });
+    expect(JSON.parse(Buffer.from(second.next!, 'base64url').toString('utf8')).w).toEqual({ Terminated: expect.any(Number) });
+    // Hints are only hints: links edited to any width a Date can span, or to none, give the same rows in the same order.
+    for (const w of [{ Terminated: 1 }, { Terminated: 8.64e15 - 1 }, { Completed: 1, Failed: 2, Canceled: 3, Terminated: 4, TimedOut: 5, ContinuedAsNew: 6 }, undefined]) {
+      expect({ w, ids: (await walk(index, 3, withWidths(w))).flat().map((r) => r.requestId) }).toEqual({ w, ids: expected });
+    }
     const all = (await index.find({ requester })).rows;
     const ranged = await index.find({ requester, from: all[4]!.startTime, to: new Date(all[1]!.startTime.getTime() + 1) }, { pageSize: 2 });
     const next = await index.find({ requester, from: all[4]!.startTime, to: new Date(all[1]!.startTime.getTime() + 1) }, { pageSize: 2, page: ranged.next! });
@@ -90,7 +101,8 @@ describe('the request list, newest first', () => {
 
   test('a page link that was edited or forged is refused clearly, never run as a query', async () => {
     const index = new RequestIndex(client);
-    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const hints = [[], null, 'wide', { Running: 5 }, { Terminated: 0 }, { Terminated: -1 }, { Terminated: '5' }, { Terminated: 1.5 }, { Terminated: 9e15 }, { "Terminated' OR 'a'='a": 5 }];
+    for (const w of hints) await expect(index.find({ requester }, { page: forged({ v: 1, t: Date.now(), id: 'req_x', w }) })).rejects.toThrow(PageTokenError);
     for (const page of ['A'.repeat(40), forged({ v: 1, t: 'now', id: 'x' }), forged({ v: 1, t: 1, id: "x' OR 'a'='a" }), forged({ v: 2, t: 1, id: 'x' }), forged({ v: 1, t: -5, id: 'x' }), forged({ v: 1, t: 9e15, id: 'x' }), forged({ v: 1, t: Number.MAX_SAFE_INTEGER, id: 'x' }), 'not base64!', 'A'.repeat(9000)]) {
       await expect(index.find({ requester }, { page })).rejects.toThrow(PageTokenError);
     }
