@@ -229,6 +229,20 @@ export class AccessClient {
     }
   }
 
+  /**
+   * The request's state as Temporal itself keeps it (the GatehouseState search attribute, set with
+   * each state change), read without a query: no worker runs anything for it. Undefined when the
+   * workflow carries no state attribute. For a cheap "has anything changed?"; what the state
+   * means (timeline, grant, who may see it) still comes from `status`.
+   */
+  async stateOf(requestId: string): Promise<RequestState | undefined> {
+    try {
+      return (await this.handle(requestId).describe()).typedSearchAttributes.get(stateKey) as RequestState | undefined;
+    } catch (error) {
+      throw translate(error, requestId);
+    }
+  }
+
   /** Waits for the workflow to finish and returns its final status. */
   async result(requestId: string): Promise<AccessStatus> {
     try {

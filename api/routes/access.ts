@@ -25,6 +25,8 @@ export interface AccessRoutesOptions {
   changes?: { watch(requestId: string): ChangeWaiter };
   /** Without `changes` only: how often a long-poll re-reads the workflow's state. */
   pollIntervalMs?: number;
+  /** With `changes`: how long a long-poll waits without news before it checks the state anyway (default 5 s). */
+  safetyReadMs?: number;
 }
 
 const BASE = '/v1/access-requests';
@@ -91,8 +93,16 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   const { access, grants } = options;
   const gatewayUrl = options.gatewayUrl.replace(/\/+$/, '');
   const pollIntervalMs = options.pollIntervalMs ?? 300;
+  const safetyReadMs = options.safetyReadMs ?? SAFETY_READ_MS;
   // Without a change feed (callers that run no Redis subscriber), a waiter wakes on a timer instead.
   const watch = (requestId: string): ChangeWaiter => options.changes?.watch(requestId) ?? pollingWaiter(requestId, pollIntervalMs);
+
+  const mayHaveChanged = async (id: string, status: AccessStatus, toldAlready: boolean) => {
+    // Approvers not asked changes no state: while their thread is not known, only the status can say.
+    if (status.state === 'PENDING_APPROVAL' && !toldAlready && !status.thread) return true;
+    const state = await access.stateOf(id);
+    return state === undefined || state !== status.state;
+  };
 
   const render = (status: AccessStatus, principal: Principal) => {
     const isRequester = status.requester === normalizeSubject(principal.subject);
@@ -271,12 +281,15 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
               while (status.state === from && !FINAL.has(from) && !gone && (toldAlready || !notAsked(status))) {
                 const left = deadline - Date.now();
                 if (left <= 0) break;
-                const change = await waiter.next(Math.min(left, SAFETY_READ_MS));
+                const change = await waiter.next(Math.min(left, safetyReadMs));
                 if (gone) break;
                 // Pub/sub delivers at most once (a Redis or subscriber restart, a worker that announces
-                // nothing): without news for SAFETY_READ_MS the state is read again all the same.
+                // nothing): without news for a while the state is checked all the same. The check is
+                // Temporal's copy of the state (describe, which no worker runs: at 100 waiting clients the
+                // re-read queries were most of the workflow thread's work); the status is queried only when
+                // that differs, is missing, or may hide an unannounced "approvers not asked".
                 if (!change) {
-                  if (Date.now() < deadline) status = await access.status(params.id);
+                  if (Date.now() < deadline && await mayHaveChanged(params.id, status, toldAlready)) status = await access.status(params.id);
                   continue;
                 }
                 // A repeat of the state already read (a duplicate, or anyone's stray PUBLISH) needs no new read.

@@ -14,7 +14,7 @@
  * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import snowflake from 'snowflake-sdk';
@@ -23,6 +23,7 @@ import { startStack } from '../../devstack/demo/stack';
 import { HISTORY_FILE, parseHistory } from '../../devstack/snowflake';
 import { clientEnvFile } from '../../devstack/oidc/dev-clients';
 import { projectRoot } from '../../lib';
+import { cpuSeconds, stackProcesses, threadCpuSeconds } from './processes';
 import { workflowBundleAt } from './workflow-bundle-at';
 
 const AGENT = 'agent:claims-etl';
@@ -33,62 +34,6 @@ function levels(): number[] {
   const at = process.argv.indexOf('--n');
   const raw = at >= 0 ? process.argv[at + 1] ?? '' : '10,100';
   return raw.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-}
-
-/** The stack's processes by role: those started with its private state folder in their environment. */
-function stackProcesses(stateDir: string): { worker: number[]; temporal: number[]; rest: number[] } {
-  const out = { worker: [] as number[], temporal: [] as number[], rest: [] as number[] };
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`GATEHOUSE_STATE_DIR=${stateDir}`)) continue;
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.endsWith('gatehouse.js')) && argv.includes('worker')) out.worker.push(pid);
-      else if (argv[0]?.endsWith('temporal') && argv.includes('server')) out.temporal.push(pid);
-      // The API, gateway, Slack app, local Slack, local Snowflake, OIDC provider, Redis and the supervisor.
-      else if (pid !== process.pid) out.rest.push(pid);
-    } catch {
-      /* gone, or not ours */
-    }
-  }
-  return out;
-}
-
-/**
- * CPU seconds per thread kind of the processes so far, by the thread's name with digits dropped: the
- * main thread ("node"), libuv's pool ("libuv-worker": key generation, zlib, fs), V8's helpers, the
- * Temporal core's Rust threads ("tokio-runtime-w" and the like) and the workflow threads.
- */
-function threadCpuSeconds(pids: number[], stateDir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const known = new Map<string, string>();
-  try {
-    const names = join(stateDir, 'bench-js-threads');
-    for (const tid of readdirSync(names)) known.set(tid, readFileSync(join(names, tid), 'utf8'));
-  } catch {
-    /* not written (yet) */
-  }
-  for (const pid of pids) {
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+/g, '#').trim();
-        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-        const label = known.get(tid) ?? (name === 'node' ? 'other node threads (libuv pool: key pairs; V8 helpers)' : name);
-        out.set(label, (out.get(label) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-      } catch {
-        /* gone */
-      }
-    }
-  }
-  return out;
 }
 
 /**
@@ -102,20 +47,6 @@ function keyPairCpuSeconds(pairs = 8): number {
   }
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1e6 / pairs;
-}
-
-/** CPU seconds (user + system) the processes have used so far. */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      /* gone */
-    }
-  }
-  return ticks / 100;
 }
 
 const quantile = (values: number[], q: number) => {

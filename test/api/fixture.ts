@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { AccessClient } from '../../access';
-import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type OidcSettings, type RunningApi } from '../../api';
+import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type AccessRoutesOptions, type OidcSettings, type RunningApi } from '../../api';
 import { connectRedis, RequestChangeFeed, temporalDataConverter, temporalSettings, type Redis } from '../../lib';
 import { startHarness, testConfig, testRedisUrl, TEST_CONFIG_YAML, type Harness } from '../support/harness';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
@@ -31,6 +31,8 @@ export interface ApiFixture {
   tokens: Map<string, string>;
   /** Workflow queries the API has sent so far (status reads), counted by a client interceptor. */
   queries(): number;
+  /** Describes the API has sent so far (a long-poll's cheap state checks, which no worker runs). */
+  describes(): number;
   /** The feed the API's long-polls wait on (the worker's change events in Redis). */
   changes: RequestChangeFeed;
   token(clientId: string): Promise<string>;
@@ -53,13 +55,18 @@ export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSett
   };
 }
 
-export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiFixture> {
+export async function startApiFixture(yaml = API_TEST_CONFIG_YAML, routeOptions: Pick<AccessRoutesOptions, 'safetyReadMs'> = {}): Promise<ApiFixture> {
   const harness = await startHarness({ config: testConfig(yaml) });
   // The API's own Temporal client, as in runApi, with every query it sends counted.
   let queries = 0;
+  let describes = 0;
   const counter: WorkflowClientInterceptor = {
     query(input, next) {
       queries += 1;
+      return next(input);
+    },
+    describe(input, next) {
+      describes += 1;
       return next(input);
     },
   };
@@ -81,7 +88,7 @@ export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiF
     verifier: createOidcVerifier(oidcSettings(oidc)),
     log,
     issuer: oidc.issuer,
-    routes: [accessRoutes({ access, grants: harness.grants, gatewayUrl: GATEWAY_URL, changes })],
+    routes: [accessRoutes({ access, grants: harness.grants, gatewayUrl: GATEWAY_URL, changes, ...routeOptions })],
   });
   const api = await listen(app, '127.0.0.1', 0);
   const tokens = new Map<string, string>();
@@ -92,6 +99,7 @@ export async function startApiFixture(yaml = API_TEST_CONFIG_YAML): Promise<ApiF
   return {
     harness, oidc, api, logs, tokens, token, changes,
     queries: () => queries,
+    describes: () => describes,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== null && options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
