@@ -33,6 +33,7 @@ pre { margin: 0; white-space: pre-wrap; word-break: break-word; font-size: .85re
 .checks .pass strong { color: var(--ok); } .checks .fail strong { color: var(--bad); }
 .verification.failed { border: 2px solid var(--bad); padding: 0 1rem; border-radius: 6px; }
 .problem { border: 2px solid var(--bad); border-radius: 6px; padding: .2rem 1rem; margin-bottom: 1rem; }
+.notice { border: 2px solid #9a6700; border-radius: 6px; padding: .5rem 1rem; margin-bottom: 1rem; }
 .story { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
 .story dt { font-weight: 600; } .story dd { margin: 0; }
 .verdict-deny { color: var(--bad); font-weight: 600; } .verdict-hold { color: #9a6700; font-weight: 600; }

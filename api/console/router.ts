@@ -51,6 +51,9 @@ export function safeReturnPath(value: unknown): string {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The browser says this request came from a page of another site (Fetch Metadata); typed URLs, bookmarks and the console's own pages do not. */
+const startedElsewhere = (req: Request) => ['cross-site', 'same-site'].includes(String(req.headers['sec-fetch-site'] ?? ''));
+
 export function createConsoleRouter(options: ConsoleOptions): Router {
   const { settings, config, reader, index, log } = options;
   const pageSize = options.pageSize ?? 50;
@@ -256,6 +259,13 @@ export function createConsoleRouter(options: ConsoleOptions): Router {
     if (problems.length || !from || !to) {
       const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 40) : '');
       send(res, 400, 'Export evidence', exportPage({ from: text(req.query.from), to: text(req.query.to), problems, maxDays: Math.round(maxExportMs / 86_400_000) }), session, 'export');
+      return;
+    }
+    // A link on another site (or one an agent posted) would make an auditor's browser run a period's
+    // export, the costliest read there is: it gets the form filled in instead, and the auditor decides.
+    if (startedElsewhere(req)) {
+      log.warn({ subject: session.subject, site: req.headers['sec-fetch-site'] }, 'console: an export link followed from another site was not run');
+      send(res, 200, 'Export evidence', exportPage({ from: day(from), to: day(toDay!), notice: 'This export was asked for by a link from another site, so it was not started. Check the period and download it here if you want it.', maxDays: Math.round(maxExportMs / 86_400_000) }), session, 'export');
       return;
     }
     const pack = await reader.export(from, to, signingKeyOf());

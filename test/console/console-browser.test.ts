@@ -470,6 +470,17 @@ describe('the audit console in headless Chromium', () => {
     expect((await page.goto(`${api.url}/console/requests/req_aaaaaaaaaaaaaaaaaaaa`))?.status()).toBe(404);
     expect((await page.goto(`${api.url}/console/export/pack?from=2026-02-01&to=2025-01-01`))?.status()).toBe(400);
     expect(await page.textContent('#export-problems')).toMatch(/"to" must be on or after "from"/);
+    // A period's export behind a link on another site (a page, a message an agent wrote) is not run
+    // when an auditor follows it: the form comes filled in, and she decides.
+    const downloads: string[] = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    const linked = `${api.url}/console/export/pack?from=2025-01-01&to=2025-12-31`;
+    await page.goto(`${oidc.issuer}/.well-known/openid-configuration`);
+    await page.evaluate(`location.href = ${JSON.stringify(linked)}`);
+    await page.waitForURL(linked);
+    expect(await page.textContent('#export-notice')).toMatch(/asked for by a link from another site, so it was not started/);
+    expect([await page.inputValue('#e-from'), await page.inputValue('#e-to'), downloads]).toEqual(['2025-01-01', '2025-12-31', []]);
+    expect(logs.some((l) => l.includes('export link followed from another site was not run'))).toBe(true);
     expect((await page.goto(`${api.url}/console/nothing-here`))?.status()).toBe(404);
     // A callback this browser did not start is refused.
     expect((await page.goto(`${api.url}/console/callback?code=abc&state=forged-state-0123456789`))?.status()).toBe(400);
