@@ -137,7 +137,8 @@ export class RemoteRounds {
     let probe: NodeJS.Timeout | undefined;
     let accept: NodeJS.Timeout | undefined;
     let overall: NodeJS.Timeout | undefined;
-    const cancel = () => void this.redis.publish(channelOf(owner), JSON.stringify({ kind: 'cancel', relayId, why: reasonOf(options.signal) } satisfies Message)).catch(() => undefined);
+    const why = () => `${reasonOf(options.signal)} (at gateway replica ${this.replica}, which passed the retry on)`;
+    const cancel = () => void this.redis.publish(channelOf(owner), JSON.stringify({ kind: 'cancel', relayId, why: why() } satisfies Message)).catch(() => undefined);
     const outcome = new Promise<RelayOutcome>((resolve) => {
       this.pending.set(relayId, { owner, accepted: false, onNotification: options.onNotification, settle: resolve });
     });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Redis } from '../../lib';
@@ -15,6 +17,7 @@ import { eventually, everythingServer, GATEWAY_TEST_CONFIG } from './support';
 // its own recording); a replayed state answers once; a retry whose owner is gone gets a clear
 // error at once, recorded, instead of a hang.
 const TOOL = 'trigger-elicitation-request';
+const tsx = join(__dirname, '../../node_modules/tsx/dist/cli.mjs');
 const capabilities = { elicitation: { form: {} } };
 
 type Entry = { type: string; method?: string; messageId?: unknown; verdict?: string; reason?: string; outcome?: string; error?: { code: number; message: string }; sessionId?: string };
@@ -24,8 +27,19 @@ describe('an input round answered through another gateway replica than the one h
   let gateways: GatewayReplicas['gateways'];
   let redis: Redis;
 
+  let upstreamLog: string;
+
   beforeAll(async () => {
-    replicas = await startGatewayReplicas(GATEWAY_TEST_CONFIG);
+    // server-everything's targets, and a 2025-era server whose tool asks, then talks and runs until cancelled.
+    replicas = await startGatewayReplicas((dir) => {
+      upstreamLog = join(dir, 'legacy.log');
+      return `${GATEWAY_TEST_CONFIG}  - name: charts
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: ${JSON.stringify([tsx, join(__dirname, 'fixtures/legacy-elicit-upstream.ts')])}, env: { LEGACY_UPSTREAM_LOG: ${JSON.stringify(upstreamLog)} } }
+    credentials: none
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+`;
+    });
     ({ gateways, redis } = replicas);
   }, 120_000);
   afterAll(async () => {
@@ -126,6 +140,44 @@ describe('an input round answered through another gateway replica than the one h
     const entries = await recording(own.requestId);
     expect(entries.filter((e) => e.type === 'response' && e.outcome === 'ok' && e.messageId === 12)).toHaveLength(1);
     expect(entries.filter((e) => e.type === 'request' && (e.messageId === 13 || e.messageId === 14)).map((e) => e.verdict)).toEqual(['deny', 'deny']);
+  }, 120_000);
+
+  test('through B: the owner\'s progress comes back masked on B\'s stream; the client closing B\'s stream cancels the call where it runs', async () => {
+    const [A, B] = [gateways[0]!.url, gateways[1]!.url];
+    const own = await replicas.grant('charts');
+    const upstreamSaw = (tag: string, event: string) => {
+      try {
+        return readFileSync(upstreamLog, 'utf8').split('\n').filter(Boolean).some((l) => (JSON.parse(l) as { tag?: string; event?: string }).tag === tag && JSON.parse(l).event === event);
+      } catch {
+        return false;
+      }
+    };
+    const params = (tag: string, wait: boolean) => ({ name: 'release_slowly', arguments: { mrn: 'M-9', tag, wait }, _meta: { progressToken: `p-${tag}` } });
+    const answer = { elicitation: { action: 'accept', content: { release: true } } };
+    const ask = async (id: number, tag: string, wait: boolean) => {
+      const asked = await modernPost(A, 'charts', own.token, { id, method: 'tools/call', params: params(tag, wait) }, { capabilities });
+      expect(asked.json?.result).toMatchObject({ resultType: 'input_required', inputRequests: { elicitation: { method: 'elicitation/create' } } });
+      return asked.json!.result!.requestState as string;
+    };
+
+    // Progress said on A while the retry runs there reaches the client on B, masked, before the answer.
+    const streamed = await modernPost(B, 'charts', own.token, { id: 52, method: 'tools/call', params: { ...params('talk', false), requestState: await ask(51, 'talk', false), inputResponses: answer } }, { capabilities });
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    const events = streamed.text.split('\n\n').filter((e) => e.includes('data: ')).map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'p-talk', message: expect.stringContaining('SSN [SSN]') } });
+    expect(events.at(-1)).toMatchObject({ id: 52, result: { resultType: 'complete', content: [{ type: 'text', text: 'chart M-9 released' }] } });
+    expect(streamed.text).not.toContain('123-45-6789');
+
+    // The client gives up on B while the call runs on A: A cancels it upstream, and records why.
+    const state = await ask(53, 'stop', true);
+    const leaving = new AbortController();
+    const retry = modernPost(B, 'charts', own.token, { id: 54, method: 'tools/call', params: { ...params('stop', true), requestState: state, inputResponses: answer } }, { capabilities, signal: leaving.signal }).catch((error: Error) => error);
+    await eventually(() => upstreamSaw('stop', 'answered accept'), 'the upstream on A heard the answer');
+    leaving.abort();
+    expect(await retry).toMatchObject({ name: 'AbortError' });
+    await eventually(() => upstreamSaw('stop', 'cancelled'), 'the upstream on A saw the cancellation');
+    const ended = await eventually(async () => (await recording(own.requestId)).find((e) => e.type === 'response' && e.messageId === 54), 'the cancelled retry recorded');
+    expect(ended).toMatchObject({ outcome: 'error', error: { code: -32800, message: expect.stringMatching(/closed the response stream .*at gateway replica \S+, which passed the retry on.*the upstream MCP server was told to stop/) } });
   }, 120_000);
 
   test('the replica holding the round is gone: the retry through B gets at once a clear error (the round cannot be resumed), recorded', async () => {

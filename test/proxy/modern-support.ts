@@ -39,7 +39,7 @@ export function envelope(capabilities: Record<string, unknown> = {}, version = M
 }
 
 /** A raw modern request: the envelope added to params, the routing headers set from the body unless `headers` overrides them. */
-export async function modernPost(url: string, target: string, token: string | undefined, request: { id?: number | string; method: string; params?: Record<string, unknown> }, options: { headers?: Record<string, string | undefined>; capabilities?: Record<string, unknown>; version?: string; noEnvelope?: boolean } = {}) {
+export async function modernPost(url: string, target: string, token: string | undefined, request: { id?: number | string; method: string; params?: Record<string, unknown> }, options: { headers?: Record<string, string | undefined>; capabilities?: Record<string, unknown>; version?: string; noEnvelope?: boolean; signal?: AbortSignal } = {}) {
   const params: Record<string, unknown> = { ...request.params, ...(options.noEnvelope ? {} : { _meta: { ...(request.params?._meta as object | undefined), ...envelope(options.capabilities, options.version) } }) };
   const body = { jsonrpc: '2.0', id: request.id ?? 1, method: request.method, params };
   const name = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
@@ -53,7 +53,7 @@ export async function modernPost(url: string, target: string, token: string | un
     if (v === undefined) delete headers[k];
     else headers[k] = v;
   }
-  const res = await fetch(`${url}/mcp/${target}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/mcp/${target}`, { method: 'POST', headers, body: JSON.stringify(body), ...(options.signal ? { signal: options.signal } : {}) });
   const text = await res.text();
   let json: { result?: Record<string, unknown>; error?: { code: number; message: string; data?: unknown } } | undefined;
   try { json = JSON.parse(text); } catch { json = undefined; }
