@@ -126,7 +126,7 @@ export class GatewaySession {
     this.upstream = handle;
     handle.transport.onerror = (error) => this.deps.log.debug({ err: error.message }, 'upstream transport error');
     handle.transport.onclose = () => {
-      if (!this.ended) void this.end('error', 'the upstream MCP server closed the connection');
+      if (!this.ended) void this.end('error', handle.endedBecause?.() ?? 'the upstream MCP server closed the connection');
     };
     // The reconnection delay an HTTP upstream asks for (SSE retry:) is what this session's client is asked for too.
     handle.onRetry((ms) => (this.transport.retryInterval = ms));

@@ -73,6 +73,8 @@ export class UpstreamSessionTransport implements Transport {
   private legacyVerdict?: EraDecision;
   /** The upstream changed under the session: it closes shortly (eraChanged). */
   private ending?: NodeJS.Timeout;
+  /** Why the gateway closes this upstream (it changed under the session), for the session's end. */
+  endedBecause?: string;
 
   constructor(private readonly inner: Transport, private readonly options: UpstreamSessionOptions) {}
 
@@ -360,6 +362,7 @@ export class UpstreamSessionTransport implements Transport {
   private eraChanged(): void {
     this.forgetEra();
     if (this.ending) return;
+    this.endedBecause = `the upstream MCP server of target ${this.options.target} changed under the session (redeployed in another MCP era, or it no longer knows the session); a new session asks it again`;
     this.ending = setTimeout(() => void this.inner.close().catch(() => undefined), END_AFTER_CHANGE_MS);
     this.ending.unref();
   }

@@ -86,6 +86,8 @@ export interface UpstreamHandle {
   era(): UpstreamEra | undefined;
   /** Calls back with the SSE reconnection delay an HTTP upstream asked for (`retry:`), each time it changes. */
   onRetry(listener: (ms: number) => void): void;
+  /** Why the gateway closed the upstream itself (it changed under the session), if it did. */
+  endedBecause?(): string | undefined;
 }
 
 /**
@@ -104,7 +106,7 @@ export function upstreamHeaders(target: TargetConfig, credential: string | undef
 export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): UpstreamHandle {
   const channel = openChannel(target, grant, credential, onStderr);
   const transport = new UpstreamSessionTransport(channel.transport, { target: target.name, transport: target.upstream.type, config: target });
-  return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry };
+  return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry, endedBecause: () => transport.endedBecause };
 }
 
 /**

@@ -78,7 +78,7 @@ targets:
     expect(failed).toMatch(/the upstream changed under this session .* start a new one \(initialize\)/);
     // The session ends (its upstream link is of the old era): recorded, and the client's next request is refused as such.
     await eventually(() => ended(grant.requestId).length === 1, 'the session ended');
-    expect(ended(grant.requestId)[0]).toMatchObject({ reason: 'error' });
+    expect(ended(grant.requestId)[0]).toMatchObject({ reason: 'error', detail: expect.stringContaining('changed under the session') });
     await expect(first.client.callTool({ name: 'lookup', arguments: { mrn: 'M-3' } })).rejects.toThrow();
     await first.client.close().catch(() => undefined);
 
