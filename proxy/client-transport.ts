@@ -132,6 +132,7 @@ export class ClientTransport implements Transport {
       for (const request of requests) this.streamOfRequest.set((request as { id: RequestId }).id, id);
       const priming = await this.primingEvent(id, version);
       // Headers and the priming event in one write; without one the headers go at once (a held call may wait long for its first event).
+      this.writeHead(res);
       if (priming) res.write(priming);
       else res.flushHeaders();
       for (const message of messages) this.onmessage?.(message);
@@ -152,6 +153,7 @@ export class ClientTransport implements Transport {
     if (this.streams.has(STANDALONE)) return this.refuse(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
     const stream = this.openStream(res, () => this.streams.get(STANDALONE) === stream && this.streams.delete(STANDALONE));
     this.streams.set(STANDALONE, stream);
+    this.writeHead(res);
     res.flushHeaders();
     stream.keepAlive = this.keepAlive(res);
   }
@@ -182,6 +184,7 @@ export class ClientTransport implements Transport {
       this.streams.get(streamId)?.cleanup();
       const stream = this.openStream(res, () => this.streams.get(streamId) === stream && this.streams.delete(streamId));
       stream.replayed = replayed;
+      this.writeHead(res);
       const open = streamId === STANDALONE || [...this.streamOfRequest.values()].includes(streamId);
       if (!open) {
         // Every request of that stream is answered: what was missed, then the end.
@@ -260,8 +263,12 @@ export class ClientTransport implements Transport {
     }
   }
 
-  private openStream(res: ServerResponse, forget: () => void): Stream {
+  private writeHead(res: ServerResponse): void {
     res.writeHead(200, this.sessionId !== undefined ? { ...SSE_HEADERS, 'mcp-session-id': this.sessionId } : SSE_HEADERS);
+  }
+
+  /** A stream for `res` (its headers are written by the caller once it knows it answers 200). */
+  private openStream(res: ServerResponse, forget: () => void): Stream {
     const stream: Stream = {
       res,
       cleanup: (last?: string) => {

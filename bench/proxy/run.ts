@@ -149,6 +149,8 @@ interface Sample { latencies: number[]; calls: number; seconds: number; cpuMs: R
 async function redisCommands(redis: Redis): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm)) out[m[1]!] = Number(m[2]);
+  // Bytes Redis has read from its clients (load-independent, like the commands): '~' keeps it out of the command count.
+  out['~bytes_in'] = Number(/^total_net_input_bytes:(\d+)/m.exec(await redis.info('stats'))?.[1] ?? NaN);
   return out;
 }
 
@@ -190,7 +192,7 @@ async function workload(url: string, concurrency: number, token: string | undefi
   const redisAfter = await redisCommands(redis);
   const calls = latencies.length;
   // Per call, without the two INFO calls of the measurement itself.
-  const redisPerCall = Object.fromEntries(Object.entries(redisAfter).map(([k, n]) => [k, (n - (redisBefore[k] ?? 0) - (k === 'info' ? 1 : 0)) / Math.max(1, calls)]).filter(([, n]) => (n as number) > 0.005));
+  const redisPerCall = Object.fromEntries(Object.entries(redisAfter).map(([k, n]) => [k, (n - (redisBefore[k] ?? 0) - (k === 'info' ? 2 : 0)) / Math.max(1, calls)]).filter(([, n]) => (n as number) > 0.005));
   const seconds = (performance.now() - start) / 1000;
   stop = true;
   await Promise.all(loops);
@@ -218,12 +220,13 @@ async function checkLineage(url: string, token: string): Promise<void> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-interface Measured { calls: number; seconds: number; p50: number; p99: number; cpuPerCall: number; redisPerCall: number; redis: string }
+interface Measured { calls: number; seconds: number; p50: number; p99: number; cpuPerCall: number; redisPerCall: number; redis: string; redisKbPerCall: number }
 
 function summarize(sample: Sample, cpuOf: string): Measured {
-  const redisPerCall = Object.values(sample.redis).reduce((a, b) => a + b, 0);
-  const redis = Object.entries(sample.redis).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ');
-  return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls, redisPerCall, redis };
+  const commands = Object.entries(sample.redis).filter(([k]) => !k.startsWith('~'));
+  const redisPerCall = commands.reduce((a, [, b]) => a + b, 0);
+  const redis = commands.sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ');
+  return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls, redisPerCall, redis, redisKbPerCall: (sample.redis['~bytes_in'] ?? NaN) / 1024 };
 }
 
 /** One session, `calls` calls twice over: the gateway's heap after GC at the start and after each round. */
@@ -319,10 +322,10 @@ async function main(): Promise<void> {
             `gateway p50 ${through.p50.toFixed(2)} p99 ${through.p99.toFixed(2)} ms ${(through.calls / through.seconds).toFixed(0)}/s`,
             `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms p99 ${(through.p99 - direct.p99).toFixed(2)} ms`, `throughput ${(ratio * 100).toFixed(0)} %`,
             `CPU per call: gateway ${through.cpuPerCall.toFixed(2)} ms, upstream ${direct.cpuPerCall.toFixed(2)} ms`,
-            `Redis commands per call ${through.redisPerCall.toFixed(2)} (${through.redis})`,
+            `Redis commands per call ${through.redisPerCall.toFixed(2)} (${through.redis}), ${through.redisKbPerCall.toFixed(1)} KB in`,
           ].join(' | '));
           process.stdout.write(`${rows[rows.length - 1]}\n`);
-          line.push(` ${(ratio * 100).toFixed(0)} % | ${through.cpuPerCall.toFixed(2)} ms | ${through.redisPerCall.toFixed(2)} | ${(through.p99 - direct.p99).toFixed(1)} ms |`);
+          line.push(` ${(ratio * 100).toFixed(0)} % | ${through.cpuPerCall.toFixed(2)} ms | ${through.redisPerCall.toFixed(2)} | ${through.redisKbPerCall.toFixed(1)} | ${(through.p99 - direct.p99).toFixed(1)} ms |`);
           if (name === 'this tree') {
             const goal = GOALS[masking];
             if (c === 16) verdicts.push(`masking ${masking}, c=16: ${through.cpuPerCall <= goal.cpuMs && ratio >= goal.ratio ? 'meets' : 'misses'} the goal (CPU per call ${through.cpuPerCall.toFixed(2)} ms <= ${goal.cpuMs} ms, throughput ${(ratio * 100).toFixed(0)} % >= ${goal.ratio * 100} % of direct)`);
@@ -338,8 +341,8 @@ async function main(): Promise<void> {
       process.stdout.write(`\nbench:proxy — tools/call of ~10 KB, ${WINDOW_MS / 1000} s per measurement, upstream and gateway in their own processes, recording and SSE event store on (load average at each level ${loads.join(', ')}; at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs)\n`);
       for (const r of rows) process.stdout.write(`  ${r}\n`);
       const heads = beforeDir ? [`before ${beforeRev}`, 'this tree'] : ['this tree'];
-      process.stdout.write(`\n| masking | c | ${heads.map((h) => `${h}: % of direct | ${h}: gateway CPU/call | ${h}: Redis commands/call | ${h}: p99 added`).join(' | ')} |${beforeDir ? ' CPU/call after ÷ before |' : ''}\n`);
-      process.stdout.write(`|${' --- |'.repeat(2 + heads.length * 4 + (beforeDir ? 1 : 0))}\n${table.join('\n')}\n`);
+      process.stdout.write(`\n| masking | c | ${heads.map((h) => `${h}: % of direct | ${h}: gateway CPU/call | ${h}: Redis commands/call | ${h}: Redis KB in/call | ${h}: p99 added`).join(' | ')} |${beforeDir ? ' CPU/call after ÷ before |' : ''}\n`);
+      process.stdout.write(`|${' --- |'.repeat(2 + heads.length * 5 + (beforeDir ? 1 : 0))}\n${table.join('\n')}\n`);
     }
     process.stdout.write(`\nverdicts:\n${verdicts.map((v) => `  ${v}`).join('\n')}\n`);
     conn.disconnect();
