@@ -354,6 +354,11 @@ export class Gateway {
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       this.countRefusal(req, error);
+      // A 401 decided elsewhere (a replica that checked a relayed retry's grant again) carries no
+      // challenge: every 401 tells the client where to sign in (RFC 6750, RFC 9728).
+      if (error.httpStatus === 401 && !error.headers['www-authenticate']) {
+        Object.assign(error.headers, this.challenge(req, target, 'invalid_token', error.message));
+      }
       this.sendError(res, error);
     }
   }
@@ -662,10 +667,7 @@ export class Gateway {
 
   /** The grant check every HTTP request goes through, against Redis, before anything else. */
   private async authenticate(req: IncomingMessage, target: TargetConfig): Promise<{ grant: GrantRecord; tokenHash: string }> {
-    const challenge = (error?: string, description?: string) => ({
-      'www-authenticate': `Bearer realm="gatehouse", resource_metadata="${this.metadataUrl(req, target.name)}"` +
-        (error ? `, error="${error}", error_description="${description?.replace(/"/g, "'")}"` : ''),
-    });
+    const challenge = (error?: string, description?: string) => this.challenge(req, target, error, description);
     const header = req.headers.authorization;
     if (!header) {
       throw new GatewayError(GatewayErrorCode.GrantRequired, `Authorization: Bearer <grant token> is required for ${target.name}; request access (${this.options.accessRequestUrl ?? 'gatehouse request, or /access in Slack'}) to get one`, 401, challenge());
@@ -735,6 +737,14 @@ export class Gateway {
   private baseUrl(req: IncomingMessage): string {
     // Without a public URL only loopback Hosts get this far (request-origin.ts): nothing foreign is reflected.
     return (this.origins.publicUrl ?? `${this.scheme}://${req.headers.host ?? 'localhost'}`).replace(/\/$/, '');
+  }
+
+  /** The WWW-Authenticate header of a 401: where this target's protected resource metadata is, and why. */
+  private challenge(req: IncomingMessage, target: TargetConfig, error?: string, description?: string): Record<string, string> {
+    return {
+      'www-authenticate': `Bearer realm="gatehouse", resource_metadata="${this.metadataUrl(req, target.name)}"` +
+        (error ? `, error="${error}", error_description="${description?.replace(/"/g, "'")}"` : ''),
+    };
   }
 
   private metadataUrl(req: IncomingMessage, target: string): string {

@@ -158,6 +158,15 @@ describe('the gateway speaks 2026-07-28 statelessly next to the 2025 sessions', 
     const after = await modernPost(gw.url, 'everything', token, { method: 'tools/list' });
     expect(after.status).toBe(401);
   });
+
+  test('a 401 decided past the token check (the grant active, its credential gone) still says where to sign in', async () => {
+    const { token, grant } = await gw.grant('everything');
+    await gw.vault.delete(grant.credentialRef);
+    const refused = await rawPost(gw.url, 'everything', initializeBody(), { authorization: `Bearer ${token}` });
+    expect(refused.status).toBe(401);
+    expect(refused.text).toContain('no longer available');
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", resource_metadata="http:\/\/[^"]+\/\.well-known\/oauth-protected-resource\/mcp\/everything", error="invalid_token"/);
+  });
 });
 
 describe('the rate of a grant is counted in Redis for every gateway', () => {
