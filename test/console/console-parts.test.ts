@@ -1,6 +1,9 @@
 // The console's parts that need no stack: escaping, filters, return paths, settings, who is an
 // auditor, and the visibility queries filters become.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { consoleSettings, ConsoleSettingsError, escapeHtml, FilterError, html, parseFindQuery, safeReturnPath } from '../../api/console';
+import { ConsoleSignIn } from '../../api/console/sign-in';
 import { findingsOf, visibilityLiteral, visibilityQuery } from '../../audit';
 import { mayReadAudit, parseConfig } from '../../policy';
 
@@ -140,5 +143,44 @@ describe('findings of an archived session', () => {
     expect(findingsOf([], { commands: [{ outcome: 'approved' }] as never })).toEqual(['held']);
     expect(findingsOf([], { commands: [{ outcome: 'timed_out' }] as never })).toEqual(['held', 'denied']);
     expect(findingsOf(records.slice(0, 1), { commands: [] })).toEqual([]);
+  });
+});
+
+describe('sign-out at the provider (RP-initiated logout)', () => {
+  /** A provider on loopback whose discovery document does or does not advertise end_session_endpoint. */
+  const provider = async (endSession: boolean): Promise<{ issuer: string; server: Server }> => {
+    const server = createServer((req, res) => {
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.url !== '/.well-known/openid-configuration') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+        issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
+        ...(endSession ? { end_session_endpoint: `${issuer}/session/end` } : {}),
+      }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  };
+  const signInAt = (issuer: string) => new ConsoleSignIn(consoleSettings({ GATEHOUSE_CONSOLE_CLIENT_ID: 'gatehouse-console', GATEHOUSE_CONSOLE_CLIENT_SECRET: 's3cret-s3cret' }, { issuer, publicUrl: 'http://127.0.0.1:8080' })!);
+
+  test('a provider that advertises end_session_endpoint gets the ID token as hint and only the console\'s own signed-out page as the way back', async () => {
+    const { issuer, server } = await provider(true);
+    try {
+      const url = new URL((await signInAt(issuer).endSessionUrl('eyJhint.x.y'))!);
+      expect(`${url.origin}${url.pathname}`).toBe(`${issuer}/session/end`);
+      expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'gatehouse-console', id_token_hint: 'eyJhint.x.y', post_logout_redirect_uri: 'http://127.0.0.1:8080/console/signed-out' });
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a provider without one, or one that cannot be reached, leaves sign-out to the console alone (its own signed-out page)', async () => {
+    const { issuer, server } = await provider(false);
+    try {
+      expect(await signInAt(issuer).endSessionUrl('eyJhint.x.y')).toBeUndefined();
+    } finally {
+      server.close();
+    }
+    expect(await signInAt(issuer).endSessionUrl('eyJhint.x.y')).toBeUndefined(); // now closed: unreachable
   });
 });
