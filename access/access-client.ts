@@ -230,14 +230,16 @@ export class AccessClient {
   }
 
   /**
-   * The request's state as Temporal itself keeps it (the GatehouseState search attribute, set with
-   * each state change), read without a query: no worker runs anything for it. Undefined when the
-   * workflow carries no state attribute. For a cheap "has anything changed?"; what the state
-   * means (timeline, grant, who may see it) still comes from `status`.
+   * The request's state and requester as Temporal itself keeps them (the GatehouseState and
+   * GatehouseRequester search attributes: the state set with each change, the requester at the
+   * start), read without a query: no worker runs anything for it. Either is undefined when the
+   * workflow does not carry it. For a cheap "has anything changed, and is it the caller's own?";
+   * what the request says (timeline, grant, approvers) still comes from `status`.
    */
-  async stateOf(requestId: string): Promise<RequestState | undefined> {
+  async stateOf(requestId: string): Promise<{ state?: RequestState; requester?: string }> {
     try {
-      return (await this.handle(requestId).describe()).typedSearchAttributes.get(stateKey) as RequestState | undefined;
+      const attributes = (await this.handle(requestId).describe()).typedSearchAttributes;
+      return { state: attributes.get(stateKey) as RequestState | undefined, requester: attributes.get(requesterKey) };
     } catch (error) {
       throw translate(error, requestId);
     }

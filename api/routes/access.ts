@@ -97,11 +97,21 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   // Without a change feed (callers that run no Redis subscriber), a waiter wakes on a timer instead.
   const watch = (requestId: string): ChangeWaiter => options.changes?.watch(requestId) ?? pollingWaiter(requestId, pollIntervalMs);
 
-  const mayHaveChanged = async (id: string, status: AccessStatus, toldAlready: boolean) => {
+  const mayHaveChanged = async (id: string, state: string, status: AccessStatus | undefined, toldAlready: boolean) => {
     // Approvers not asked changes no state: while their thread is not known, only the status can say.
-    if (status.state === 'PENDING_APPROVAL' && !toldAlready && !status.thread) return true;
-    const state = await access.stateOf(id);
-    return state === undefined || state !== status.state;
+    if (state === 'PENDING_APPROVAL' && !toldAlready && !status?.thread) return true;
+    const known = (await access.stateOf(id)).state;
+    return known === undefined || known !== state;
+  };
+  /**
+   * A requester long-polling from the state Temporal still shows (not a pending one, whose "approvers
+   * not asked" only the status tells): nothing to read until there is news. Anyone else, or any
+   * doubt, takes the full read, which decides who may see the request.
+   */
+  const ownUnchanged = async (id: string, principal: Principal, since: string | undefined) => {
+    if (!since || since === 'PENDING_APPROVAL' || FINAL.has(since)) return false;
+    const { state, requester } = await access.stateOf(id);
+    return requester !== undefined && requester === normalizeSubject(principal.subject) && state === since;
   };
 
   const render = (status: AccessStatus, principal: Principal) => {
@@ -267,18 +277,24 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
             // …and once the feed delivers events (an API just started, or just reconnected to Redis):
             // a read before that could miss a change whose event is then lost. Bounded: the safety re-read remains.
             if (waiter?.ready) await waiter.ready(Math.min(query.wait! * 1000, SUBSCRIBED_WAIT_MS));
-            let status = await visibleStatus(params.id, principal);
+            // The requester's own request, unchanged since the state it saw: the status is read once, to answer.
+            let status = waiter && await ownUnchanged(params.id, principal, query.since) ? undefined : await visibleStatus(params.id, principal);
+            let state = status?.state ?? query.since!;
             if (waiter) {
-              const from = query.since ?? status.state;
-              const toldAlready = !!notAsked(status);
+              const from = query.since ?? state;
+              const toldAlready = !!status && !!notAsked(status);
               const deadline = Date.now() + query.wait! * 1000;
               let gone = false;
               res.once('close', () => {
                 gone = true;
                 waiter.close();
               });
+              const read = async () => {
+                status = await visibleStatus(params.id, principal);
+                state = status.state;
+              };
               // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
-              while (status.state === from && !FINAL.has(from) && !gone && (toldAlready || !notAsked(status))) {
+              while (state === from && !FINAL.has(from) && !gone && (toldAlready || !status || !notAsked(status))) {
                 const left = deadline - Date.now();
                 if (left <= 0) break;
                 const change = await waiter.next(Math.min(left, safetyReadMs));
@@ -289,14 +305,15 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
                 // re-read queries were most of the workflow thread's work); the status is queried only when
                 // that differs, is missing, or may hide an unannounced "approvers not asked".
                 if (!change) {
-                  if (Date.now() < deadline && await mayHaveChanged(params.id, status, toldAlready)) status = await access.status(params.id);
+                  if (Date.now() < deadline && await mayHaveChanged(params.id, state, status, toldAlready)) await read();
                   continue;
                 }
                 // A repeat of the state already read (a duplicate, or anyone's stray PUBLISH) needs no new read.
-                if (change.kind === 'state' && change.state === status.state) continue;
-                status = await access.status(params.id);
+                if (change.kind === 'state' && change.state === state) continue;
+                await read();
               }
             }
+            status ??= await visibleStatus(params.id, principal);
             return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
           } finally {
             waiter?.close();

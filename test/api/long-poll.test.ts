@@ -91,6 +91,30 @@ describe('a long-poll waits on change events, not on queries', () => {
     await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
   });
 
+  it('a requester waiting from the state it saw sends no query until there is news; anyone else still gets the full read', async () => {
+    const { id, carol } = await pending();
+    const approved = await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
+    expect(approved.status).toBe(200);
+    await eventually(async () => (await f.harness.access.status(id)).state === 'ACTIVE', 'the grant to be active');
+    const before = f.queries();
+    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=ACTIVE`, { token: carol });
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(f.queries()).toBe(before);
+    // Another agent naming the same request and state is refused at once by the read that decides who may see it.
+    const mallory = await f.call('GET', `/v1/access-requests/${id}?wait=30&since=ACTIVE`, { token: await f.token('mallory@example.org') });
+    expect(mallory.status).toBe(404);
+    expect(f.queries()).toBe(before + 1);
+    const other = await f.call('GET', `/v1/access-requests/req_00000000000000000000?wait=30&since=ACTIVE`, { token: carol });
+    expect(other.status).toBe(404);
+
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.body.state).not.toBe('ACTIVE');
+    expect(answer.body.requester).toBe('carol@example.org');
+  });
+
   it('stops waiting when the client goes away', async () => {
     const { id, carol } = await pending();
     const controller = new AbortController();
