@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Redis } from '../lib';
 import { canonicalJson } from './canonical';
+import { conformingExchangeEntry } from './entry-shape';
 import { assertNoSecrets, mayHoldSecrets } from './secret-guard';
 
 /** The Redis Stream that holds the recording of one access request. */
@@ -246,7 +247,9 @@ export class SessionRecorder {
 
   /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
   private serialize(requestId: string, input: SessionRecordingInput): string {
-    const parsed = recordingEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
+    const entry = { ...input, at: input.at ?? this.now().toISOString() };
+    const conforming = conformingExchangeEntry(entry);
+    const parsed = conforming ? { success: true as const, data: conforming } : recordingEntrySchema.safeParse(entry);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
       throw new RecordingError('RECORDING_INVALID', `the ${String((input as { type?: unknown }).type)} entry for ${requestId} is not a valid recording entry: ${issues}`);
