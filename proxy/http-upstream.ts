@@ -1,9 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
-  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type RequestId, type Transport,
+  isJSONRPCErrorResponse, type JSONRPCMessage, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
-import { modernHeaders, modernVersionOf } from './upstream-era';
+import { isOwnNotification, isOwnRequest } from './message-text';
+import { isPlainObject, modernHeaders, modernVersionOf } from './upstream-era';
 
 /** Where an SSE stream stopped: its last event id and the reconnection delay the server asked for (`retry:`). */
 interface StreamPosition { lastEventId?: string; retryMs?: number }
@@ -76,7 +77,7 @@ export class NodeHttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error('the upstream connection is closed');
-    if (!modernVersionOf(message) && isJSONRPCNotification(message) && message.method === 'notifications/initialized') {
+    if (!modernVersionOf(message) && isOwnNotification(message) && message.method === 'notifications/initialized') {
       const sent = this.post(message);
       const ready: Promise<void> = sent.then(() => this.listenOpened, () => undefined).finally(() => {
         if (this.ready === ready) this.ready = undefined;
@@ -88,16 +89,17 @@ export class NodeHttpClientTransport implements Transport {
     return this.post(message);
   }
 
+  // The messages sent are the gateway's own (built by it, or a client's it has validated): told apart by shape.
   private async post(message: JSONRPCMessage): Promise<void> {
     const modern = modernVersionOf(message);
-    if (modern && isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
+    if (modern && isOwnNotification(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       if (id !== undefined) this.inflight.get(id)?.abort();
       return;
     }
     const body = JSON.stringify(message);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': String(Buffer.byteLength(body)) };
-    const requestId = isJSONRPCRequest(message) ? message.id : undefined;
+    const requestId = isOwnRequest(message) ? message.id : undefined;
     const res = await this.call('POST', modern ? { ...headers, ...modernHeaders(message, modern) } : headers, body, modern ? requestId : undefined);
     if (!modern) {
       const sessionId = res.headers['mcp-session-id'];
@@ -105,7 +107,7 @@ export class NodeHttpClientTransport implements Transport {
     }
     if (res.statusCode === 202) {
       res.resume();
-      if (!modern && isJSONRPCNotification(message) && message.method === 'notifications/initialized') this.listenOpened = this.listen();
+      if (!modern && isOwnNotification(message) && message.method === 'notifications/initialized') this.listenOpened = this.listen();
       return;
     }
     if (!res.statusCode || res.statusCode >= 300) {
@@ -149,9 +151,12 @@ export class NodeHttpClientTransport implements Transport {
     this.onclose?.();
   }
 
+  // The upstream's bytes are validated by the receiver (UpstreamSession.fromUpstream); here only
+  // an answer's protocolVersion is read, which needs no zod pass over a 10 KB result.
   private deliver(message: JSONRPCMessage): void {
-    if (isJSONRPCResultResponse(message)) {
-      const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+    const answer: unknown = message;
+    if (isPlainObject(answer) && answer.jsonrpc === '2.0' && (typeof answer.id === 'string' || typeof answer.id === 'number') && isPlainObject(answer.result)) {
+      const version = answer.result.protocolVersion;
       if (typeof version === 'string') this.protocolVersion = version;
     }
     this.onmessage?.(message);
@@ -234,7 +239,8 @@ export class NodeHttpClientTransport implements Transport {
               data = [];
               try {
                 const message = JSON.parse(payload) as JSONRPCMessage;
-                if (awaiting && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined) awaiting.delete(message.id);
+                // Which request the stream answered, by shape: the receiver validates the message itself.
+                if (awaiting && isPlainObject(message) && ('result' in message || 'error' in message) && message.id !== undefined) awaiting.delete(message.id as RequestId);
                 this.deliver(message);
               } catch (error) {
                 this.onerror?.(new Error(`the upstream sent an event that is not JSON: ${(error as Error).message}`));

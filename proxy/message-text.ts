@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
 
 const texts = new WeakMap<object, string>();
 
@@ -22,4 +22,17 @@ export function messageText(message: JSONRPCMessage): string {
  */
 export function isAnswer(message: JSONRPCMessage): boolean {
   return 'id' in message && !('method' in message) && ('result' in message || 'error' in message);
+}
+
+/*
+ * Requests and notifications told apart by their keys alone: for messages the gateway built or
+ * already validated (what it sends upstream), where the SDK's guards would run zod over the whole
+ * message again. Never for bytes from a client or an upstream: those go through the guards.
+ */
+export function isOwnRequest(message: JSONRPCMessage): message is JSONRPCRequest {
+  return 'method' in message && 'id' in message && message.id !== undefined;
+}
+
+export function isOwnNotification(message: JSONRPCMessage): message is JSONRPCNotification {
+  return 'method' in message && !isOwnRequest(message);
 }

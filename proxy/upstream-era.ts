@@ -1,5 +1,5 @@
 import {
-  CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
+  CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
   LOG_LEVEL_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY, type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
 import type { TargetConfig } from '../policy';
@@ -31,9 +31,9 @@ export interface RequestEnvelope {
   logLevel?: string;
 }
 
-/** The envelope protocol version of a message, when it is a modern one. */
+/** The envelope protocol version of a message the gateway sends, when it is a modern one. */
 export function modernVersionOf(message: JSONRPCMessage): string | undefined {
-  if (!isJSONRPCRequest(message) && !isJSONRPCNotification(message)) return undefined;
+  if (!('method' in message)) return undefined;
   const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
   const version = meta?.[PROTOCOL_VERSION_META_KEY];
   return typeof version === 'string' && version >= MODERN_PROTOCOL_VERSION ? version : undefined;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, SERVER_INFO_META_KEY,
+  isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, SERVER_INFO_META_KEY,
   type JSONRPCMessage, type JSONRPCRequest, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
 import { GatewayErrorCode } from './errors';
 import { UpstreamHttpError } from './http-upstream';
+import { isOwnNotification, isOwnRequest } from './message-text';
 import {
   decideEra, discoverRequest, isPlainObject, rememberLegacy, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, readProbeAnswer, suggestsEraChange, upstreamEras, withEnvelope,
   type DiscoverAdvertisement, type EraDecision, type EraTarget, type ProbeVerdict, type RequestEnvelope, type UpstreamEra, type UpstreamEraCache,
@@ -97,19 +98,20 @@ export class UpstreamSessionTransport implements Transport {
     await this.inner.close();
   }
 
+  // What the gateway sends is its own (built by it, or a client's message it has validated): told apart by shape.
   async send(message: JSONRPCMessage): Promise<void> {
-    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+    if (!('method' in message)) {
       const input = message.id !== undefined && message.id !== null ? this.inputs.get(message.id) : undefined;
       if (input) return this.answerInput(message, input.call, input.key);
       if (this.era === 'modern') return; // the modern revision has no server requests to answer
       return this.inner.send(message);
     }
-    if (isJSONRPCRequest(message) && message.method === 'initialize' && this.era !== 'legacy' && this.legacyInitialize === undefined && !this.discover) {
+    if (isOwnRequest(message) && message.method === 'initialize' && this.era !== 'legacy' && this.legacyInitialize === undefined && !this.discover) {
       return this.initialize(message);
     }
     if (this.era !== 'modern') return this.sendLegacy(message);
-    if (isJSONRPCNotification(message)) return this.notifyModern(message);
-    if (isJSONRPCRequest(message)) return this.requestModern(message);
+    if (isOwnNotification(message)) return this.notifyModern(message);
+    if (isOwnRequest(message)) return this.requestModern(message);
   }
 
   // ---- the era decision ---------------------------------------------------------------------

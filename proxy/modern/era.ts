@@ -31,6 +31,10 @@ export function classifyEra(httpMethod: string, headers: IncomingHttpHeaders, bo
   const protocolVersionHeader = header('mcp-protocol-version');
   const mcpMethodHeader = header('mcp-method');
   const mcpNameHeader = header('mcp-name');
+  // Nothing in the body or the version header claims 2026: 2025-era, decided before the SDK's
+  // classifier, whose zod passes over the body could only say legacy or reject. A malformed body
+  // that claims nothing of 2026 stays with the 2025 path too, which answers it as it always has.
+  if (!claimsModern(body, protocolVersionHeader)) return { kind: 'legacy' };
   const outcome = classifyInboundRequest({
     httpMethod, body,
     ...(protocolVersionHeader !== undefined ? { protocolVersionHeader } : {}),
@@ -39,8 +43,6 @@ export function classifyEra(httpMethod: string, headers: IncomingHttpHeaders, bo
   });
   const idOf = () => (body && typeof body === 'object' && !Array.isArray(body) && 'id' in body ? (body as { id: string | number }).id : null);
   if (outcome.kind === 'legacy') return { kind: 'legacy' };
-  // A malformed body that claims nothing of 2026 stays with the 2025 path, which answers it as it always has.
-  if (outcome.kind === 'reject' && !claimsModern(body, protocolVersionHeader)) return { kind: 'legacy' };
   if (outcome.kind === 'reject') {
     const advice = outcome.code === GatewayErrorCode.HeaderMismatch ? '; the gateway decides from the body, and a request whose headers disagree with it is not served' : '';
     throw new GatewayError(outcome.code as GatewayErrorCode, `${outcome.message}${advice}`, outcome.httpStatus, {}, idOf(), outcome.data);
