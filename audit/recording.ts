@@ -43,6 +43,16 @@ export const sessionStartSchema = z.strictObject({
 });
 
 /**
+ * The call's arguments as they were forwarded, kept as they are: z.record copies into a new
+ * object, where an own `__proto__` key (which JSON.parse keeps, and the upstream receives) would
+ * set the copy's prototype instead and vanish from the recording.
+ */
+const argumentsAsSent = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v)),
+  { message: 'arguments must be a JSON object' },
+);
+
+/**
  * A request from the client, written BEFORE the gateway forwards it (or refuses it). Arguments
  * are recorded as the gateway forwards them, after masking any PHI the client sent.
  */
@@ -55,7 +65,7 @@ export const requestEntrySchema = z.strictObject({
   messageId: jsonRpcId,
   method: z.string().min(1),
   tool: z.string().optional(),
-  arguments: z.record(z.string(), z.unknown()).optional(),
+  arguments: argumentsAsSent.optional(),
   /** SQL classes of the statement, when the call carries SQL (policy/sql). */
   classes: z.array(z.string()).optional(),
   /** The gateway's decision: forwarded, held for an approver, or refused. */
