@@ -30,7 +30,8 @@ export interface AccessRoutesOptions {
 }
 
 const BASE = '/v1/access-requests';
-const FINAL = new Set(['DENIED', 'EXPIRED_UNAPPROVED', 'REVOKED', 'ARCHIVED', 'FAILED']);
+/** States after which a request never changes (REVOKED is not one: ARCHIVED follows once its archive is written). */
+const FINAL = new Set(['DENIED', 'EXPIRED_UNAPPROVED', 'ARCHIVED', 'FAILED']);
 
 function linksFor(id: string): Record<string, string> {
   const self = `${BASE}/${id}`;

@@ -5,7 +5,7 @@ import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type AccessRoutesOptions, type OidcSettings, type RunningApi } from '../../api';
 import { connectRedis, RequestChangeFeed, temporalDataConverter, temporalSettings, type Redis } from '../../lib';
-import { startHarness, testConfig, testRedisUrl, TEST_CONFIG_YAML, type Harness } from '../support/harness';
+import { startHarness, testConfig, testRedisUrl, TEST_CONFIG_YAML, type Harness, type HarnessOptions } from '../support/harness';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
 
 export const CLIENTS: OidcClient[] = [
@@ -55,8 +55,12 @@ export function oidcSettings(oidc: TestOidcProvider, overrides: Partial<OidcSett
   };
 }
 
-export async function startApiFixture(yaml = API_TEST_CONFIG_YAML, routeOptions: Pick<AccessRoutesOptions, 'safetyReadMs'> = {}): Promise<ApiFixture> {
-  const harness = await startHarness({ config: testConfig(yaml) });
+export async function startApiFixture(
+  yaml = API_TEST_CONFIG_YAML,
+  options: Pick<AccessRoutesOptions, 'safetyReadMs'> & Pick<HarnessOptions, 'archiver'> = {},
+): Promise<ApiFixture> {
+  const { archiver, ...routeOptions } = options;
+  const harness = await startHarness({ config: testConfig(yaml), ...(archiver ? { archiver } : {}) });
   // The API's own Temporal client, as in runApi, with every query it sends counted.
   let queries = 0;
   let describes = 0;

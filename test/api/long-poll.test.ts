@@ -5,13 +5,25 @@ import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
 import { freePort } from '../../devstack';
 import { createLogger, REQUEST_CHANGE_CHANNEL, temporalDataConverter, temporalSettings } from '../../lib';
+import { MemoryArchiver } from '../support/doubles';
 import { eventually } from '../support/eventually';
 import { GATEWAY_URL, oidcSettings, startApiFixture, type ApiFixture } from './fixture';
 
 let f: ApiFixture;
+/** Requests whose archive waits until the test lets it go. */
+const heldArchives = new Map<string, Promise<void>>();
 beforeAll(async () => {
+  const archives = new MemoryArchiver();
   // Safety checks every 300 ms instead of 5 s: a long-poll here makes several while it waits.
-  f = await startApiFixture(undefined, { safetyReadMs: 300 });
+  f = await startApiFixture(undefined, {
+    safetyReadMs: 300,
+    archiver: () => ({
+      async archive(status) {
+        await heldArchives.get(status.requestId);
+        return archives.archive(status);
+      },
+    }),
+  });
 });
 afterAll(async () => {
   await f?.close();
@@ -113,6 +125,26 @@ describe('a long-poll waits on change events, not on queries', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.state).not.toBe('ACTIVE');
     expect(answer.body.requester).toBe('carol@example.org');
+  });
+
+  it('waits from REVOKED until the archive is written (ARCHIVED follows), instead of answering at once', async () => {
+    const { id, carol } = await pending();
+    let release!: () => void;
+    heldArchives.set(id, new Promise<void>((resolve) => {
+      release = resolve;
+    }));
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
+    await eventually(async () => (await f.harness.access.status(id)).state === 'REVOKED', 'the request to be revoked');
+    let answered = false;
+    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=REVOKED`, { token: carol }).finally(() => {
+      answered = true;
+    });
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(answered).toBe(false);
+    release();
+    const answer = await waiting;
+    expect(answer.body.state).toBe('ARCHIVED');
   });
 
   it('stops waiting when the client goes away', async () => {
