@@ -73,9 +73,12 @@ export const FLOORS = {
    * before any detector of that round changed; its misses are never listed. First run (detectors
    * of commit dc97ad1): strict 0.486, precision 0.907 typed / 0.950 any type, names strict 0.512.
    * After the sixth round (developed on set 5 by category only): strict 0.490, names 0.512,
-   * precision 0.922 typed / 0.942 any type. The floor only catches a regression.
+   * precision 0.922 typed / 0.942 any type. The seventh round developed on it by shape (readers
+   * for DICOM tags, X12 segments, HTML label cells and non-English labels; its misses still never
+   * printed by --misses), so it is no longer blind: strict 0.708, names 0.673, precision 0.945
+   * typed / 0.956 any type.
    */
-  sixthStrictRecall: 0.48,
+  sixthStrictRecall: 0.7,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -195,13 +198,13 @@ function main(): number {
   // maskText path (findInText), since it holds CSV, TSV and Markdown tables. Reported; never tuned on.
   const fourth = scoreWorldSet(`Held-out set 4 (frozen: chats, e-mails, SOAP, CSV/TSV, JSON, HL7, letters, Markdown; hostile spellings): %d documents, seed ${FOURTH_SEED}`, generateFourthHeldOut(), (text) => findInText(text, policy));
 
-  console.log('\nHeld-out set 5 first run, written blind before the fifth round: see phi/README.md "Measuring". Its misses are never listed.');
-  // Fifth held-out set, the blind one (see held-out-5.ts): reported, never tuned on, never looked into.
-  const fifth = scoreWorldSet(`Held-out set 5 (blind: CDA XML, YAML, logs, vCard/iCal, SQL, fixed-width, PDF text, dictation, SMS, fax, tickets, labels; other hostile spellings): %d documents, seed ${FIFTH_SEED}`, generateFifthHeldOut(), (text) => findInText(text, policy), true);
+  console.log('\nHeld-out set 5 first run, written blind before the fifth round: see phi/README.md "Measuring". A development set since the sixth round. Its misses are never listed.');
+  // Fifth held-out set (see held-out-5.ts): blind in the fifth round, developed on by category since the sixth.
+  const fifth = scoreWorldSet(`Held-out set 5 (development set since round 6: CDA XML, YAML, logs, vCard/iCal, SQL, fixed-width, PDF text, dictation, SMS, fax, tickets, labels; other hostile spellings): %d documents, seed ${FIFTH_SEED}`, generateFifthHeldOut(), (text) => findInText(text, policy), true);
 
-  console.log('\nHeld-out set 6 first run, written blind before the sixth round (detectors of dc97ad1): strict 0.486, precision 0.907 typed / 0.950 any type, names strict 0.512. Its misses are never listed.');
-  // Sixth held-out set, the blind one from the sixth round on (see held-out-6.ts): never tuned on, never looked into.
-  const sixth = scoreWorldSet(`Held-out set 6 (blind: DICOM, X12, FHIR, HTML, e-mail headers, Spanish/German/French notes, handover, voicemail, consent, wristbands, clinic lists; other hostile spellings): %d documents, seed ${SIXTH_SEED}`, generateSixthHeldOut(), (text) => findInText(text, policy), true);
+  console.log('\nHeld-out set 6 first run, written blind before the sixth round (detectors of dc97ad1): strict 0.486, precision 0.907 typed / 0.950 any type, names strict 0.512. A development set since the seventh round (read by shape). Its misses are never listed.');
+  // Sixth held-out set (see held-out-6.ts): blind in the sixth round, developed on by shape since the seventh.
+  const sixth = scoreWorldSet(`Held-out set 6 (development set since round 7: DICOM, X12, FHIR, HTML, e-mail headers, Spanish/German/French notes, handover, voicemail, consent, wristbands, clinic lists; other hostile spellings): %d documents, seed ${SIXTH_SEED}`, generateSixthHeldOut(), (text) => findInText(text, policy), true);
 
   // PHI-free clinical text: every character changed is over-masking.
   const sentences = clinicalSentences();

@@ -12,6 +12,9 @@ import { nameLinesDetector } from './detectors/name-lines';
 import { hl7FieldsDetector } from './detectors/hl7-fields';
 import { nameKeysDetector } from './detectors/name-keys';
 import { recordFieldsDetector } from './detectors/record-fields';
+import { dicomFieldsDetector } from './detectors/dicom-fields';
+import { x12SegmentsDetector } from './detectors/x12-segments';
+import { htmlCellsDetector } from './detectors/html-cells';
 import { phoneDetector } from './detectors/phone';
 import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
@@ -41,6 +44,9 @@ export const detectors: readonly Detector[] = [
   hl7FieldsDetector,
   nameKeysDetector,
   recordFieldsDetector,
+  dicomFieldsDetector,
+  x12SegmentsDetector,
+  htmlCellsDetector,
 ];
 
 export interface ScanOptions {

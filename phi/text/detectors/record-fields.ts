@@ -1,5 +1,6 @@
 import { eachMatch, finding, type Detector } from '../detector';
 import type { EntityType, Finding } from '../../types';
+import { fieldType, foldLabel, isNameCased, isSentenceLabel } from './field-labels';
 
 /**
  * Records pasted into text whose field names say what the value is, in the syntaxes clinical
@@ -12,22 +13,9 @@ import type { EntityType, Finding } from '../../types';
  * every syntax; only names that mean one thing in a record count ("name" and "code" also name
  * drugs and diagnoses, and stay with the other detectors).
  */
-const FIELDS: Record<string, EntityType> = {};
-const add = (type: EntityType, keys: string) => {
-  for (const k of keys.split(' ')) FIELDS[k] = type;
-};
-// Keys are compared lower case with "_", "-" and "." removed.
-add('NAME', 'given family givenname givennames familyname firstname lastname surname middlename fullname patientname ptname legalname maidenname');
-add('DATE', 'birthdate birthtime dob dateofbirth born bday');
-add('STREET_ADDRESS', 'streetaddressline streetaddress street addressline addressline1 addressline2 line1 line2 addr1 addr2 homeaddress');
-add('CITY', 'city town locality');
-add('ZIP', 'postalcode postcode zip zipcode');
-add('PHONE', 'phone telephone tel mobile cellphone homephone');
-add('MRN', 'mrn medicalrecordnumber');
 /** logfmt only (`patient=...`): in a log line the key names the person, in prose "patient:" opens a sentence. */
 const LOG_ONLY: Record<string, EntityType> = { patient: 'NAME', pt: 'NAME' };
 
-const normKey = (key: string) => key.toLowerCase().replace(/[-_.]/g, '');
 
 /** `<key attrs>value</key>` (value without markup, at most 120 characters). */
 const XML_ELEMENT = /<([A-Za-z][\w.-]{0,40})(?:\s[^<>]{0,200})?>([^<>\n]{1,120})<\/\1>/g;
@@ -49,7 +37,7 @@ function logfmtFields(text: string, out: Finding[]): void {
     let k = eq;
     while (k > 0 && eq - k <= 41 && isKeyChar(text.charCodeAt(k - 1))) k--;
     if (k === eq || eq - k > 41 || (k > 0 && isKeyChar(text.charCodeAt(k - 1)))) continue;
-    const type = FIELDS[normKey(text.slice(k, eq))] ?? LOG_ONLY[normKey(text.slice(k, eq))];
+    const type = fieldType(text.slice(k, eq)) ?? LOG_ONLY[foldLabel(text.slice(k, eq))];
     if (!type) continue;
     LOGFMT_VALUE.lastIndex = eq + 1;
     const v = LOGFMT_VALUE.exec(text);
@@ -58,20 +46,23 @@ function logfmtFields(text: string, out: Finding[]): void {
     push(out, type, text, start, start + (v[1] ?? v[2]!).length);
   }
 }
-/** YAML or labelled line `key: value` (indentation and a list dash allowed), value to the line end. */
-const KEY_LINE = /^[ \t]{0,12}(?:-[ \t]{1,3})?([A-Za-z][\w.-]{0,40})[ \t]{0,3}:[ \t]{1,3}(?!\|)([^\n\r]{1,120})/gm;
+/**
+ * YAML or labelled line `key: value` (indentation and a list dash allowed), value to the line end.
+ * Labels in any language and of a few words: "Fecha de nacimiento:", "Prénom :", "Date of birth:".
+ */
+const KEY_LINE = /^[ \t]{0,12}(?:-[ \t]{1,3})?(\p{L}[\p{L}\p{M}\p{N}_.'’ ()-]{0,40}?)[ \t\u00a0]{0,3}:[ \t]{1,3}(?!\|)([^\n\r]{1,120})/gmu;
 const VALUE_END = /[ \t]{2}|\t| \(|[.;] (?=\p{Lu}\p{Ll}|\p{Ll})/u;
 const VALUE_END_SHORT = /[ \t]{2}|\t| \(|, |[.;] /u;
 /** JSON `"key": "value"`. */
 const JSON_PAIR = /"([A-Za-z][\w.-]{0,40})"[ \t]{0,3}:[ \t]{0,3}(\[[ \t]{0,3})?"((?:[^"\\\n]|\\.){1,120})"/g;
 
 /** A value that can be a person's name: letters (any script), marks, spaces, dots, apostrophes, hyphens; 1-6 words. */
-const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’. _-]{0,79}$/u;
+const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M}'’. _^\u00a0-]{0,79}$/u;
 const MAX_NAME_WORDS = 6;
 
 function acceptable(type: EntityType, value: string): boolean {
   if (!/[\p{L}\p{N}]/u.test(value)) return false;
-  if (type === 'NAME') return NAME_SHAPE.test(value) && value.split(/[ _]+/).length <= MAX_NAME_WORDS;
+  if (type === 'NAME') return NAME_SHAPE.test(value) && value.split(/[ _^\u00a0]+/).length <= MAX_NAME_WORDS;
   if (type === 'DATE' || type === 'PHONE' || type === 'MRN' || type === 'ZIP') return /\d/.test(value);
   return true;
 }
@@ -133,7 +124,7 @@ export const recordFieldsDetector: Detector = {
     const out: Finding[] = [];
     if (text.includes('</')) {
       eachMatch(XML_ELEMENT, text, (m) => {
-        const type = FIELDS[normKey(m[1]!)];
+        const type = fieldType(m[1]!);
         if (!type) return;
         const start = m.index + m[0].indexOf('>') + 1;
         push(out, type, text, start, start + m[2]!.length);
@@ -147,7 +138,7 @@ export const recordFieldsDetector: Detector = {
     }
     if (text.includes('value="')) {
       eachMatch(XML_VALUE_ATTR, text, (m) => {
-        const key = normKey(m[1]!);
+        const key = foldLabel(m[1]!);
         const value = m[2]!;
         const start = m.index + m[0].length - 1 - value.length;
         if (key === 'telecom') {
@@ -155,7 +146,7 @@ export const recordFieldsDetector: Detector = {
           if (scheme) push(out, scheme[1] === 'fax' ? 'FAX' : 'PHONE', text, start + scheme[0].length, start + value.length);
           return;
         }
-        const type = FIELDS[key];
+        const type = fieldType(key);
         if (type) push(out, type, text, start, start + value.length);
       });
     }
@@ -169,18 +160,22 @@ export const recordFieldsDetector: Detector = {
     logfmtFields(text, out);
     if (text.includes(':')) {
       eachMatch(KEY_LINE, text, (m) => {
-        const type = FIELDS[normKey(m[1]!)];
+        const sentenceLabel = isSentenceLabel(m[1]!);
+        const type = sentenceLabel ? 'NAME' : fieldType(m[1]!);
         if (!type) return;
         const start = m.index + m[0].length - m[2]!.length;
         // A value ends where a second column or a remark starts ("  Fax:", " (mobile)").
         // A sentence after the value ("DOB: 23.06.1925. Will continue...") is not the field's.
         const cut = m[2]!.search(type === 'STREET_ADDRESS' || type === 'NAME' ? VALUE_END : VALUE_END_SHORT);
-        push(out, type, text, start, start + (cut > 0 ? cut : m[2]!.length));
+        const end = start + (cut > 0 ? cut : m[2]!.length);
+        // "Patient: alert and oriented" is a sentence; "Paciente: Ana de la Cruz" a name.
+        if (sentenceLabel && !isNameCased(text.slice(start, end).replace(/[.,;]$/, ''))) return;
+        push(out, type, text, start, end);
       });
     }
     if (text.includes('"')) {
       eachMatch(JSON_PAIR, text, (m) => {
-        const type = FIELDS[normKey(m[1]!)];
+        const type = fieldType(m[1]!);
         // Names in JSON are name-keys.ts's.
         if (!type || type === 'NAME') return;
         const start = m.index + m[0].length - 1 - m[3]!.length;
