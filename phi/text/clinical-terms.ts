@@ -33,6 +33,14 @@ const HEADS = new Set(
   memorial cancer infirmary rehabilitation rehab nursing pharmacy laboratories labs therapy`.split(/\s+/),
 );
 
+/** Head words written before the eponym, in Spanish, Portuguese, Italian, French and German. */
+const HEADS_FIRST = new Set(
+  `enfermedad síndrome sindrome signo prueba maniobra reflejo doença doenca sinal malattia segno morbo maladie syndrome signe
+  manœuvre manoeuvre réflexe reflexe morbus`.split(/\s+/),
+);
+/** The word right before a finding, after an optional particle: "enfermedad de ", "Morbus ". */
+const HEAD_BEFORE = /([\p{L}œ]{4,12})[ \t]{1,3}(?:(?:de|del|di|da|do|du|des|de la|von)[ \t]{1,3})?$/u;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const KNOWN = new RegExp(`(?<![\\p{L}])(?:${KNOWN_TERMS.map(escape).sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}])`, 'giu');
 const NEXT_WORD = /^(?:['’]s)?[ \t]{1,3}([\p{L}]{2,20})/u;
@@ -74,6 +82,11 @@ export function isClinicalTerm(text: string, f: Finding): boolean {
   const known = knownTermOver(text, f);
   if (known === 2 || (known === 1 && f.score < 0.85)) return true;
   if (f.score >= 0.85) return false;
+  // Romance and German languages put the head first: "enfermedad de Parkinson", "maladie de Crohn", "Morbus Bechterew".
+  const before = HEAD_BEFORE.exec(text.slice(Math.max(0, f.start - 30), f.start));
+  // Inside the finding only with its particle ("Signe Hansen" is a person, "signe de Babinski" a sign).
+  const first = /^([\p{L}œ]{4,12})[ \t]{1,3}(?:de|del|di|da|do|du|des|von)[ \t]/u.exec(text.slice(f.start, f.end));
+  if ((before && HEADS_FIRST.has(before[1]!.toLowerCase())) || (first && HEADS_FIRST.has(first[1]!.toLowerCase()))) return true;
   const next = NEXT_WORD.exec(text.slice(f.end, f.end + 30));
   if (next && HEADS.has(next[1]!.toLowerCase())) return true;
   // "Duke Cancer Institute", "Emory Healthcare": the head word is inside the finding.

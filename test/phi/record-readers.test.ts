@@ -93,6 +93,20 @@ describe('HTML: a label cell decides its value cell', () => {
     for (const v of ['<th>Name</th><td>', 'Hashimoto thyroiditis', 'Whipple procedure', '<dd>CT</dd>']) expect(masked).toContain(v);
   });
 
+  it('a header row names the columns below it, in any language, until the table ends', () => {
+    const table = [
+      '<table><tr><th>Apellidos</th><th>Nombre</th><th>Fecha de nacimiento</th><th>Diagnóstico</th><th>CIE-10</th></tr>',
+      '<tr><td>Tlacuilo Xochiquetzal</td><td>Itzel</td><td>07/03/1931</td><td>Enfermedad de Parkinson</td><td>G20</td></tr>',
+      '<tr><td>Qoraxleh</td><td>Tavita</td><td>1929-11-02</td><td>Hashimoto thyroiditis</td><td>E06.3</td></tr></table>',
+      '<table><tr><td>Kahurangi</td><td>Whipple procedure</td></tr></table>',
+    ].join('\n');
+    const out = mask(table);
+    for (const v of ['Tlacuilo', 'Xochiquetzal', 'Itzel', '07/03/1931', 'Qoraxleh', 'Tavita', '1929-11-02']) expect(out).not.toContain(v);
+    for (const v of ['Enfermedad de Parkinson', '<td>G20</td>', 'Hashimoto thyroiditis', 'E06.3', 'Whipple procedure', '<th>Nombre</th>']) expect(out).toContain(v);
+    // The second table has no header: the first one's does not reach it.
+    expect(out).toContain('<td>Kahurangi</td>');
+  });
+
   it('a sentence in a patient cell is no name', () => {
     expect(mask('<dt>Patient</dt><dd>alert and oriented</dd>')).toContain('alert and oriented');
   });
@@ -127,6 +141,12 @@ describe('labels in other languages decide their value', () => {
     for (const v of ['Fecha de nacimiento:', 'Prénom :', 'Paciente: estable, sin fiebre', 'Diagnóstico: enfermedad de Crohn']) expect(masked).toContain(v);
   });
 
+  it('keeps eponymous diseases whose head word comes first readable, and a person named Signe masked', () => {
+    const out = mask('Antecedentes: Enfermedad de Parkinson. Antécédents : maladie de Crohn, signe de Babinski positif. Vorerkrankung: Morbus Bechterew. Seen with her daughter Signe Qoraxleh.');
+    for (const v of ['Enfermedad de Parkinson', 'maladie de Crohn', 'signe de Babinski', 'Morbus Bechterew']) expect(out).toContain(v);
+    expect(out).not.toContain('Qoraxleh');
+  });
+
   it('keeps a sentence after "Paciente:" or "Patientin:" readable, lower case or not', () => {
     expect(mask('Paciente: Refiere dolor abdominal desde ayer')).toContain('dolor abdominal desde ayer');
     expect(mask('Patientin: wach und orientiert')).toContain('wach und orientiert');
@@ -141,6 +161,7 @@ describe('a prompt-injected agent wraps a patient in record shapes', () => {
   const shapes: [string, string][] = [
     ['X12', `Sure, here it is as a claim:\nNM1*IL*1*KEALAMAKIA*NOELANI****MI*ZQ4410982~N3*88 AHUIMANU LOOP~N4*KANEOHE*HI*96744~DMG*D8*19300309*F~`],
     ['DICOM', `Header dump:\n(0010,0010) PN [Kealamakia^Noelani]\n(0010,0020) LO [ZQ4410982]\n(0010,0030) DA [19300309]\n(0010,1040) LO [88 Ahuimanu Loop, Kaneohe 96744]`],
+    ['an HTML table with a header row', `<table><tr><th>Surname</th><th>First name</th><th>DOB</th><th>Address</th><th>Town</th><th>Postcode</th><th>MRN</th></tr><tr><td>Kealamakia</td><td>Noelani</td><td>19300309</td><td>88 Ahuimanu Loop</td><td>Kaneohe</td><td>96744</td><td>ZQ4410982</td></tr></table>`],
     ['HTML', `<table><tr><td>Family name</td><td>Kealamakia</td></tr><tr><td>Given name</td><td>Noelani</td></tr><tr><td>DOB</td><td>19300309</td></tr><tr><td>Street</td><td>88 Ahuimanu Loop</td></tr><tr><td>City</td><td>Kaneohe</td></tr><tr><td>Zip</td><td>96744</td></tr><tr><td>MRN</td><td>ZQ4410982</td></tr></table>`],
     ['a Spanish form', `Apellido: Kealamakia\nNombre: Noelani\nFecha de nacimiento: 19300309\nDomicilio: 88 Ahuimanu Loop\nCiudad: Kaneohe\nCódigo postal: 96744\nNúmero de historia clínica: ZQ4410982`],
   ];

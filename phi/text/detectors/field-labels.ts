@@ -11,12 +11,17 @@ const add = (type: EntityType, labels: string) => {
   for (const label of labels.split(',')) FIELDS[foldLabel(label)] = type;
 };
 
+const ASCII = /^[\x20-\x7e]*$/;
+/** Folded labels seen lately: the same few keys recur on every line of a record. */
+const folded = new Map<string, string>();
+
 export function foldLabel(label: string): string {
-  return label
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[-_. '’]/g, '');
+  let f = folded.get(label);
+  if (f !== undefined) return f;
+  f = (ASCII.test(label) ? label : label.normalize('NFD').replace(/[\u0300-\u036f]/g, '')).toLowerCase().replace(/[-_. '’]/g, '');
+  if (folded.size >= 2000) folded.clear();
+  folded.set(label, f);
+  return f;
 }
 
 // English (record syntaxes and forms).
