@@ -37,6 +37,22 @@ describe('DICOM tag dumps: the VR and the tag decide', () => {
   });
 });
 
+describe('DICOM JSON model: the same VRs and tags', () => {
+  it('masks PN components, dates and the patient id, and keeps modality and description', () => {
+    const json = JSON.stringify({
+      '00080060': { vr: 'CS', Value: ['CT'] },
+      '00081030': { vr: 'LO', Value: ['CT abdomen, Crohn follow-up'] },
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Ngarimu^Whetu^Kahurangi' }] },
+      '00100020': { vr: 'LO', Value: ['RX88412-Q'] },
+      '00100030': { vr: 'DA', Value: ['19310522'] },
+      '00101010': { vr: 'AS', Value: ['093Y'] },
+    });
+    const out = mask(json);
+    for (const v of ['Ngarimu', 'Whetu', 'Kahurangi', 'RX88412-Q', '19310522', '093Y']) expect(out).not.toContain(v);
+    for (const v of ['"Value":["CT"]', 'CT abdomen, Crohn follow-up', '"Alphabetic":']) expect(out).toContain(v);
+  });
+});
+
 describe('X12 837: the segment and its qualifiers decide', () => {
   const claim = [
     'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000905*0*P*:~',
