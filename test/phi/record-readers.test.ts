@@ -163,6 +163,12 @@ describe('labels in other languages decide their value', () => {
     expect(out).not.toContain('Qoraxleh');
   });
 
+  it('names a relative after the word for them in Spanish and French prose, and keeps family history readable', () => {
+    const out = mask('Mujer de 80 años, acompañada por su hijo Tavita Qoraxleh. Vient avec sa fille Whetu Ngarimu. Antecedentes: madre diabética, padre con Enfermedad de Parkinson.');
+    for (const v of ['Tavita', 'Qoraxleh', 'Whetu', 'Ngarimu']) expect(out).not.toContain(v);
+    for (const v of ['madre diabética', 'padre con Enfermedad de Parkinson']) expect(out).toContain(v);
+  });
+
   it('keeps a sentence after "Paciente:" or "Patientin:" readable, lower case or not', () => {
     expect(mask('Paciente: Refiere dolor abdominal desde ayer')).toContain('dolor abdominal desde ayer');
     expect(mask('Patientin: wach und orientiert')).toContain('wach und orientiert');

@@ -419,7 +419,13 @@ const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]{0,2}(?:\n|$))/;
  * capitalised words that are not everyday words, right after the noun, closing the clause.
  */
 const KIN_NOUNS = new Set(
-  'daughter son husband wife spouse partner mother father mum mom dad sister brother niece nephew granddaughter grandson grandmother grandfather aunt uncle cousin guardian carer caregiver neighbour neighbor fiance fiancee fiancée widow widower stepson stepdaughter daughter-in-law son-in-law'.split(' '),
+  [
+    'daughter son husband wife spouse partner mother father mum mom dad sister brother niece nephew granddaughter grandson grandmother grandfather aunt uncle cousin guardian carer caregiver neighbour neighbor fiance fiancee fiancée widow widower stepson stepdaughter daughter-in-law son-in-law',
+    // Spanish, Portuguese and French: a disease after the noun stays lower case ("madre diabética"), unlike German nouns.
+    'hijo hija esposo esposa marido madre padre hermano hermana nieto nieta sobrino sobrina tío tía filho filha mãe pai irmão irmã fils fille mari épouse mère père frère sœur neveu nièce',
+  ]
+    .join(' ')
+    .split(' '),
 );
 function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i < tokens.length; i++) {
