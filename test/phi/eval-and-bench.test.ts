@@ -33,15 +33,20 @@ describe('eval:phi and bench:phi', () => {
     // The sixth round's blind set, developed on since the seventh, with its first run printed beside today's figures.
     expect(result.stdout).toMatch(/Held-out set 6 first run, written blind before the sixth round \(detectors of dc97ad1\): strict 0\.486/);
     expect(result.stdout).toMatch(/Held-out set 6 \(development set since round 7.*: 300 documents/);
+    // The eighth round's blind set, written and frozen before any detector of that round changed.
+    expect(result.stdout).toMatch(/Held-out set 7 first run, written blind before the eighth round \(detectors of 1a4b568\): strict 0\.483/);
+    expect(result.stdout).toMatch(/Held-out set 7 \(blind: .*: 300 documents, seed 70907/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
   });
 
-  it('eval:phi --misses never lists what sets 5 and 6 miss (written blind; they are read by category or shape only)', () => {
+  it('eval:phi --misses never lists what sets 5, 6 and 7 miss (written blind; 5 and 6 are read by category or shape only, 7 not at all)', () => {
     const result = run('phi/eval/run.ts', '--misses');
     expect(result.stdout).toMatch(/MISS Held-out set 4 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 5/);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 6/);
+    expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 7/);
+    expect(result.stdout).toMatch(/Held-out set 7 \(blind/);
   });
 
   it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
