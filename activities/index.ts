@@ -1,6 +1,6 @@
 export { createAccessActivities, type AccessActivityDeps } from './access-activities';
 export {
-  CredentialProviders, MissingProviderError, NoCredentialProvider, NO_CREDENTIALS, ensureReconcileSchedule, readSnowflakeCredential, connectIssued, snowflakeProviderFactory, brokerSetupStatements,
+  CredentialProviders, MissingProviderError, NoCredentialProvider, NO_CREDENTIALS, ensureReconcileSchedule, reconcileNow, readSnowflakeCredential, connectIssued, snowflakeProviderFactory, brokerSetupStatements,
   SnowflakeClient, credentialRefFor, RECONCILE_SCHEDULE_ID, type ProviderFactory, type SnowflakeCredential, type KeyPairLogin,
 } from './credentials';
 export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './credentials';

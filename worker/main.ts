@@ -1,5 +1,5 @@
 import {
-  CATALOG_REFRESH_SCHEDULE_ID, StatusSnapshots, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID,
+  CATALOG_REFRESH_SCHEDULE_ID, StatusSnapshots, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow,
 } from '../activities';
 import {
   catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
@@ -69,6 +69,9 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
         scheduleId: `${RECONCILE_SCHEDULE_ID}:${settings.taskQueue}`,
       });
       log.info({ scheduleId }, 'credential reconciliation scheduled');
+      // and one pass at once: a restart (of this worker or of Temporal) is when revocations get lost.
+      // A failed trigger leaves the schedule's passes: worth a warning, not a worker that will not start.
+      await reconcileNow(client, scheduleId).catch((error: Error) => log.warn({ err: error.message }, 'could not start a reconciliation pass at start-up'));
       const catalogSchedule = await ensureCatalogRefreshSchedule(client, {
         taskQueue: settings.taskQueue,
         ...(env.GATEHOUSE_CATALOG_REFRESH_EVERY ? { every: env.GATEHOUSE_CATALOG_REFRESH_EVERY } : {}),

@@ -94,11 +94,13 @@ export function createCredentialActivities(providers: CredentialProviders, vault
     },
     /** Run by the reconciliation schedule: revokes identities whose request is no longer active. */
     async reconcileCredentials(): Promise<ReconcileReport[]> {
-      const reports: ReconcileReport[] = [];
-      for (const provider of providers.all()) {
-        if (provider.reconcile) reports.push(await provider.reconcile(isActive));
-      }
-      return reports;
+      return heartbeating(async () => {
+        const reports: ReconcileReport[] = [];
+        for (const provider of providers.all()) {
+          if (provider.reconcile) reports.push(await provider.reconcile(isActive));
+        }
+        return reports;
+      });
     },
   };
 }

@@ -2,7 +2,7 @@ export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCreden
 export { CredentialProviders, MissingProviderError, type ProviderFactory } from './registry';
 export { NoCredentialProvider, NO_CREDENTIALS, GRANT_ONLY_PRINCIPAL } from './none';
 export { createCredentialActivities, workflowIsRunning, type RequestActivity } from './credential-activities';
-export { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
+export { ensureReconcileSchedule, reconcileNow, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, type ReconcileScheduleOptions } from './reconcile-schedule';
 export {
   snowflakeProviderFactory, SnowflakeCredentialProvider, SnowflakeClient, withClient, readSnowflakeCredential, connectIssued, credentialRefFor,
   brokerSetupStatements, parseSnowflakeSettings, principalFor, type SnowflakeCredential, type SnowflakeSettings, type KeyPairLogin, type BrokerSetup,

@@ -83,8 +83,13 @@ export class RedisBackedProvider implements CredentialProvider {
     await this.redis.rpush(`${this.prefix}:revoked`, `${request.requestId}@${Date.now()}`);
   }
 
-  /** Revokes (never held) every issued identity whose request `isActive` says is over; records which in `<prefix>:reconciled`. */
+  /**
+   * Revokes (never held) every issued identity whose request `isActive` says is over; records which in `<prefix>:reconciled`.
+   * Each pass is counted in `<prefix>:reconcile-started`; while `<prefix>:hold-reconcile` exists a pass hangs (a worker killed mid-pass).
+   */
   async reconcile(isActive: (requestId: string) => Promise<boolean>) {
+    await this.redis.incr(`${this.prefix}:reconcile-started`);
+    while (await this.redis.exists(`${this.prefix}:hold-reconcile`)) await new Promise((resolve) => setTimeout(resolve, 200));
     const issued = [...new Set(await this.redis.lrange(`${this.prefix}:issued`, 0, -1))];
     const revoked: string[] = [];
     for (const requestId of issued) {
