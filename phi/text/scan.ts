@@ -24,6 +24,7 @@ import { zipAndCityDetector } from './detectors/zip-and-city';
 import { dropClinicalTerms } from './clinical-terms';
 import { decodedFindings } from './decoders';
 import { normalizeForDetection } from './normalize';
+import { recordNumbersNearPeople } from './record-numbers';
 
 export const detectors: readonly Detector[] = [
   emailDetector,
@@ -89,6 +90,7 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
     }
   }
   if (layers) citiesAfterAddresses(view, all);
+  if (layers && features.digit) recordNumbersNearPeople(view, all);
   const kept = options.publicHosts?.length ? all.filter((f) => !(f.type === 'URL' && isPublicLink(view.slice(f.start, f.end), options.publicHosts!))) : all;
   const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, kept) : kept);
   if (view === text) return resolved;

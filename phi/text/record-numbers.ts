@@ -1,0 +1,112 @@
+import type { Finding } from '../types';
+
+/**
+ * Record numbers printed without a label: census lines, wristbands, addressographs, clinic lists,
+ * "Name #1234567", "Name (0012345678)". A number alone says nothing, so this runs after the
+ * detectors and takes a number as an MRN only where the record around it is a person's: a name,
+ * phone, e-mail, address or id found on the same line, or a date-of-birth cue there; or, for a
+ * short line of its own (a barcode, a label's last line), such a line next to it in the same
+ * block. Lab values, doses, codes (NDC, ICD, CPT, LOINC), lot numbers, rooms and extensions stay.
+ */
+
+/**
+ * A record-number shape: 7–12 digits, whole or in groups joined by "-", "/" or one space
+ * ("12-34567-8", "1234 5678"), or 1–4 capitals then 6–10 digits ("H1234567", "SMH-4471203"),
+ * or 6–10 digits after "#".
+ */
+const CANDIDATE = /(?<![\p{L}\p{N}.,/-])(?<!\d )(?:(#[ ]?)(\d{6,10})|([A-Z]{1,4}-?\d{6,10})|(\d{3,5} \d{3,5}(?! \d)|\d{1,12}(?:[-/]\d{1,8}){0,3}))(?![\p{L}\p{N}]|[.,]\d|[-/]\d)/gu;
+
+/** The line before a number names what it is when it ends with one of these (codes, rooms, amounts, phones). */
+const NOT_A_RECORD_BEFORE = /(?:\b(?:rx|ndc|icd(?:-?1[01])?|cpt|hcpcs|loinc|snomed|rxnorm|lot|batch|exp|expiry|room|rm|ext|extension|x|bed|ward|qty|quantity|tel|phone|fax|mob|mobile|cell|npi|dea|tin|ein|zip|postcode|dose|order|ref range|range)\b|[$€£¥]|\(\d{1,5}\)|\+\d{1,3})[\s:#.=-]{0,3}$/iu;
+/** A unit after the number makes it a measurement. */
+const UNIT_AFTER = /^[ \t]?(?:mg|mcg|µg|ug|g|kg|ml|l|mmol|µmol|umol|nmol|iu|units?|u|cells|copies|cfu|%|x ?10|cm|mm|ms|bpm|mmhg|kcal|ng|pg|meq|hrs?|min|days?|weeks?|years?|steps)\b|^[ \t]?(?:\/|%)/iu;
+/** Said of a person's own record on the same line: a birth date. */
+const BIRTH_CUE = /\b(?:dob|d\.o\.b\.?|born|date of birth|birth ?date|n[ée]\(?e?\)? le|nat[oa] il|data de nascimento|fecha de nacimiento|geb\.)/iu;
+
+/** Dates the date detector leaves alone on purpose (log timestamps, far-future dates) are still dates. */
+const DATE_SHAPED = /^(?:(?:19|20)\d{2}[-/](?:0?[1-9]|1[0-2])[-/](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-/](?:0?[1-9]|[12]\d|3[01])[-/](?:\d{2}|(?:19|20)\d{2}))$/;
+/**
+ * Shapes other detectors own and leave alone on purpose: SSNs (an invalid one is not an SSN),
+ * postcodes with a dash (ZIP+4, Japan 123-4567, Brazil 12345-678, Portugal 1234-567).
+ */
+const OTHER_SHAPES = /^(?:\d{3}-\d{2}-\d{4}|\d{5}-\d{4}|\d{3}-\d{4}|\d{5}-\d{3}|\d{4}-\d{3})$/;
+
+const PERSON_TYPES = new Set(['NAME', 'PHONE', 'EMAIL', 'STREET_ADDRESS', 'SSN', 'HEALTH_PLAN_ID']);
+/** A line this short holding a number is a label or barcode line, read with its block. */
+const SHORT_LINE = 48;
+
+interface Line {
+  start: number;
+  end: number;
+  person: boolean;
+}
+
+function linesOf(text: string, findings: readonly Finding[]): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lines.push({ start, end, person: BIRTH_CUE.test(text.slice(start, end)) });
+    start = end + 1;
+  }
+  const people = findings.filter((f) => PERSON_TYPES.has(f.type)).sort((a, b) => a.start - b.start);
+  let i = 0;
+  for (const f of people) {
+    while (i < lines.length && lines[i]!.end < f.start) i++;
+    for (let j = i; j < lines.length && lines[j]!.start < f.end; j++) lines[j]!.person = true;
+  }
+  return lines;
+}
+
+const isBlank = (text: string, line: Line) => text.slice(line.start, line.end).trim() === '';
+
+/** A word of prose: three lower-case letters in a row ("Wrong patient merged" is a title, not a label line). */
+const PROSE_WORD = /\p{Ll}{3}/u;
+
+/**
+ * True when the line is a person's record, or when it is a short line of codes and numbers (a
+ * barcode, a label's last line) with a person's line within two lines of the same block.
+ */
+function inPersonRecord(text: string, lines: readonly Line[], i: number, start: number, end: number): boolean {
+  if (lines[i]!.person) return true;
+  const line = lines[i]!;
+  const rest = text.slice(line.start, start) + text.slice(end, line.end);
+  if (rest.trim().length + (end - start) > SHORT_LINE || PROSE_WORD.test(rest)) return false;
+  for (const step of [-1, 1]) {
+    for (let k = 1, j = i + step; k <= 2 && j >= 0 && j < lines.length; k++, j += step) {
+      if (isBlank(text, lines[j]!)) break;
+      if (lines[j]!.person) return true;
+    }
+  }
+  return false;
+}
+
+export function recordNumbersNearPeople(text: string, findings: Finding[]): void {
+  if (!findings.some((f) => PERSON_TYPES.has(f.type)) && !BIRTH_CUE.test(text)) return;
+  const lines = linesOf(text, findings);
+  const byStart = [...findings].sort((a, b) => a.start - b.start);
+  let next = 0;
+  let takenUpTo = -1;
+  const added: Finding[] = [];
+  let lineIndex = 0;
+  CANDIDATE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CANDIDATE.exec(text)) !== null) {
+    const value = m[2] ?? m[3] ?? m[4]!;
+    const start = m.index + (m[1]?.length ?? 0);
+    const end = start + value.length;
+    const digits = value.replace(/\D/g, '').length;
+    if (m[4] !== undefined && (digits < 7 || digits > 12 || DATE_SHAPED.test(value) || OTHER_SHAPES.test(value))) continue;
+    // Candidates come in order, so the findings starting before this one's end only grow.
+    while (next < byStart.length && byStart[next]!.start < end) takenUpTo = Math.max(takenUpTo, byStart[next++]!.end);
+    if (takenUpTo > start) continue;
+    while (lines[lineIndex]!.end < start) lineIndex++;
+    const line = lines[lineIndex]!;
+    if (NOT_A_RECORD_BEFORE.test(text.slice(Math.max(line.start, m.index - 24), m.index))) continue;
+    if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
+    if (!inPersonRecord(text, lines, lineIndex, start, end)) continue;
+    added.push({ type: 'MRN', start, end, score: 0.6 });
+  }
+  findings.push(...added);
+}
