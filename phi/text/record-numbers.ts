@@ -64,13 +64,33 @@ const isBlank = (text: string, line: Line) => text.slice(line.start, line.end).t
 /** A word of prose: three lower-case letters in a row ("Wrong patient merged" is a title, not a label line). */
 const PROSE_WORD = /\p{Ll}{3}/u;
 
+/** Columns of a row: cells set apart by a tab or two spaces or more. */
+const COLUMN_GAP = /\t| {2,}/;
+const WORD = "\\p{Lu}[\\p{L}\\p{M}'’.\\-]{1,30}";
+const PARTICLE = '(?:de|da|das|do|dos|del|della|di|du|la|le|van|von|der|den|ter|bin|binti|ibn|al|el|ap)';
 /**
- * True when the line is a person's record, or when it is a short line of codes and numbers (a
- * barcode, a label's last line) with a person's line within two lines of the same block.
+ * A cell written as a person's name: two to five words, the first and last capitalised, particles
+ * between ("Maria da Silva"), or "FAMILY, Given", or two to four words of a script without case.
+ */
+const NAME_CELL = new RegExp(`^(?:${WORD}(?: (?:${WORD}|${PARTICLE})){0,3} ${WORD}|${WORD}, ${WORD}(?: ${WORD})?|[\\p{Lo}\\p{M}]{1,30}(?: [\\p{Lo}\\p{M}]{1,30}){1,3})$`, 'u');
+
+/** A row of columns in which the number is a cell of its own and another cell is written as a name (a clinic list, a census). */
+function inNamedRow(text: string, line: Line, start: number, end: number): boolean {
+  const before = text.slice(line.start, start);
+  const after = text.slice(end, line.end);
+  if (!/(?:^|\t| {2}|#)\s*$/.test(before) || !/^\s*(?:$|\t| {2})/.test(after)) return false;
+  return [...before.split(COLUMN_GAP), ...after.split(COLUMN_GAP)].some((cell) => NAME_CELL.test(cell.trim()));
+}
+
+/**
+ * True when the line is a person's record, or a row whose other cell is written as a name, or a
+ * short line of codes and numbers (a barcode, a label's last line) with a person's line within
+ * two lines of the same block.
  */
 function inPersonRecord(text: string, lines: readonly Line[], i: number, start: number, end: number): boolean {
   if (lines[i]!.person) return true;
   const line = lines[i]!;
+  if (inNamedRow(text, line, start, end)) return true;
   const rest = text.slice(line.start, start) + text.slice(end, line.end);
   if (rest.trim().length + (end - start) > SHORT_LINE || PROSE_WORD.test(rest)) return false;
   for (const step of [-1, 1]) {
@@ -83,7 +103,7 @@ function inPersonRecord(text: string, lines: readonly Line[], i: number, start: 
 }
 
 export function recordNumbersNearPeople(text: string, findings: Finding[]): void {
-  if (!findings.some((f) => PERSON_TYPES.has(f.type)) && !BIRTH_CUE.test(text)) return;
+  if (!findings.some((f) => PERSON_TYPES.has(f.type)) && !BIRTH_CUE.test(text) && !/\S(?:\t| {2})/.test(text)) return;
   const lines = linesOf(text, findings);
   const byStart = [...findings].sort((a, b) => a.start - b.start);
   let next = 0;

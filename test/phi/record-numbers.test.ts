@@ -36,6 +36,13 @@ describe('unlabelled record numbers next to a person', () => {
     expect(masked).not.toContain('RVH7712034');
   });
 
+  it('a row of columns whose other cell is written as a name, even a name no detector knows', () => {
+    const list = '08:20  Whetu Ngarimu-Tawhai  new  H1234567\n08:40  Qoraxleh da Tavita  f/u  1234 5678\nBed 3  KOWALCZYK, Zofia\t7761234\tCAP';
+    const masked = mask(list);
+    for (const v of ['H1234567', '1234 5678', '7761234']) expect(masked).not.toContain(v);
+    expect(masked).toContain('CAP');
+  });
+
   it('a number on a line with a birth-date cue', () => {
     expect(mask('DOB 03/04/1957, 4471203, seen today.')).not.toContain('4471203');
   });
@@ -78,6 +85,11 @@ describe('numbers that are not record numbers stay, even next to a person', () =
   it('a number with no person anywhere near stays', () => {
     const text = 'Order 1234567 shipped to the ward; analyser serial checks 7654321 passed.';
     expect(mask(text)).toBe(text);
+  });
+
+  it('a row of columns without a cell written as a name keeps its numbers', () => {
+    const rows = 'Na  138  mmol/L  1234567\n08:00  INR check  2231987\nLot  4R7720  qty  2000000';
+    expect(mask(rows)).toBe(rows);
   });
 
   it('lab values, codes and doses on a named line stay', () => {
