@@ -258,7 +258,7 @@ export class SessionRecorder {
   /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
   private serialize(requestId: string, input: SessionRecordingInput): string {
     const entry = { ...input, at: input.at ?? this.now().toISOString() };
-    const conforming = conformingExchangeEntry(entry);
+    const conforming = conformingExchangeEntry(entry) as SessionRecordingEntry | undefined;
     const parsed = conforming ? { success: true as const, data: conforming } : recordingEntrySchema.safeParse(entry);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
