@@ -18,6 +18,14 @@ const CANDIDATE = /(?<![\p{L}\p{N}.,/-])(?<!\d )(?:(#[ ]?)(\d{6,10})|([A-Z]{1,4}
 
 /** The line before a number names what it is when it ends with one of these (codes, rooms, amounts, phones). */
 const NOT_A_RECORD_BEFORE = /(?:\b(?:rx|ndc|icd(?:-?1[01])?|cpt|hcpcs|loinc|snomed|rxnorm|lot|batch|exp|expiry|room|rm|ext|extension|x|bed|ward|qty|quantity|tel|phone|fax|mob|mobile|cell|npi|dea|tin|ein|zip|postcode|dose|order|ref range|range)\b|[$€£¥]|\(\d{1,5}\)|\+\d{1,3})[\s:#.=-]{0,3}$/iu;
+/** Amounts and counts written before the number, in lower case only ("Price" and "Count" are also surnames). */
+const AMOUNT_BEFORE = /\b(?:total|amount|balance|charges?|paid|cost|price|count|steps|visits)[\s:#.=-]{0,3}$/u;
+/**
+ * A key right before the number ("visits":1250000, steps=1250000) decides: only a key that names
+ * an identifier lets it through ("patient_id", "mrn", "ref", "chart_no").
+ */
+const KEY_BEFORE = /(?:"([^"\n]{1,40})"|'([^'\n]{1,40})')[ ]?:[ ]?["']?$|([\p{L}_][\p{L}\p{N}_.-]{0,40})=["']?$/u;
+const ID_KEY = /(?:^|[_ -])(?:id|ids|mrn|no|nr|num|number|record|chart|patient|pt|hosp(?:ital)?|case|ur|uhid|nhc|processo|cartella|ref|reference|accession|acc|account|acct|member|policy|claim|encounter|visit|fin|csn|har|uid|key)(?:$|[_ -])|(?:id|mrn|no|number)$/iu;
 /** A unit after the number makes it a measurement. */
 const UNIT_AFTER = /^[ \t]?(?:mg|mcg|µg|ug|g|kg|ml|l|mmol|µmol|umol|nmol|iu|units?|u|cells|copies|cfu|%|x ?10|cm|mm|ms|bpm|mmhg|kcal|ng|pg|meq|hrs?|min|days?|weeks?|years?|steps)\b|^[ \t]?(?:\/|%)/iu;
 /** Said of a person's own record on the same line: a birth date. */
@@ -123,8 +131,13 @@ export function recordNumbersNearPeople(text: string, findings: Finding[]): void
     if (takenUpTo > start) continue;
     while (lines[lineIndex]!.end < start) lineIndex++;
     const line = lines[lineIndex]!;
-    if (NOT_A_RECORD_BEFORE.test(text.slice(Math.max(line.start, m.index - 24), m.index))) continue;
+    const before = text.slice(Math.max(line.start, m.index - 24), m.index);
+    if (NOT_A_RECORD_BEFORE.test(before) || AMOUNT_BEFORE.test(before)) continue;
     if (UNIT_AFTER.test(text.slice(end, end + 8))) continue;
+    const key = KEY_BEFORE.exec(text.slice(Math.max(line.start, m.index - 44), m.index));
+    const keyName = key ? (key[1] ?? key[2] ?? key[3]!).trim() : '';
+    // A key of one or two letters ("a", "v") says nothing either way.
+    if (keyName.length > 2 && !ID_KEY.test(keyName)) continue;
     if (!inPersonRecord(text, lines, lineIndex, start, end)) continue;
     added.push({ type: 'MRN', start, end, score: 0.6 });
   }

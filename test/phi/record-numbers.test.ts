@@ -40,7 +40,14 @@ describe('unlabelled record numbers next to a person', () => {
     const list = '08:20  Whetu Ngarimu-Tawhai  new  H1234567\n08:40  Qoraxleh da Tavita  f/u  1234 5678\nBed 3  KOWALCZYK, Zofia\t7761234\tCAP';
     const masked = mask(list);
     for (const v of ['H1234567', '1234 5678', '7761234']) expect(masked).not.toContain(v);
+    // "Price" and "Count" before a number are surnames here, not amounts.
+    expect(mask('Transfer in: Mr Tom Price 7145841 from ED')).not.toContain('7145841');
     expect(masked).toContain('CAP');
+  });
+
+  it('a JSON key or logfmt key that names an identifier lets the number through', () => {
+    const masked = mask('{"name":"Mrs Maria Lopez","visits":3,"patient_id":4471203,"ref":"0071234567"} chart_no=7712034');
+    for (const v of ['4471203', '0071234567', '7712034']) expect(masked).not.toContain(v);
   });
 
   it('a number on a line with a birth-date cue', () => {
@@ -67,6 +74,9 @@ describe('numbers that are not record numbers stay, even next to a person', () =
     ['a ZIP+4 and a dashed postcode', 'Mr John Carter moved to 02115-4021, then 1000-001'],
     ['an invalid SSN', 'Mrs Maria Lopez: invalid number on old form: 666-68-0706'],
     ['an amount', 'Mr John Carter owes $1250000 in total'],
+    ['a count under a JSON key that names no identifier', '{"name":"Mrs Maria Lopez","visits":1250000}'],
+    ['a logfmt count', 'pt=Mrs_Maria_Lopez steps=1250000 ok'],
+    ['an amount in words', 'Mrs Maria Lopez, total charges 1250000'],
     ['a ticket title next to a named line', 'INC1234567 — Wrong patient merged\nMrs Maria Lopez'],
   ];
   it.each(cases)('%s', (_what, text) => {
