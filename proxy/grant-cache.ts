@@ -15,10 +15,13 @@ interface Entry { grant: GrantRecord; readAt: number; endsAt: number }
  * The gateway's grant check without a Redis round trip on every request, fail closed:
  * - a revocation event (the channel every cut publishes on) drops the grant's entries in the
  *   same tick it arrives, before anything else is done with it;
- * - a hit first lets the I/O already received run (setImmediate): an event that reached this
- *   process before the request did is applied before the request is let through, so the first
- *   request after a revocation returns is refused (on one host; across hosts, by the event's
- *   delivery, within the 1 s bound);
+ * - a hit is let through only after a PING on the subscriber connection has come back: Redis
+ *   answers it after every event it published before, on the same socket, so a revocation
+ *   whose PUBLISH was done before the request was checked is applied first, on any host. The
+ *   first request after a revocation returns is refused. (Letting received I/O run was not
+ *   enough: Redis answers the PUBLISH before it writes the event to subscribers, and under load
+ *   2-3 % of next checks still saw the grant.) Checks in the same tick share one PING, which
+ *   costs far less than reading and parsing the grant;
  * - entries are used only while the revocation subscription is live: a dropped connection
  *   (events may be lost) empties the cache and turns it off until the channel is subscribed again;
  * - an entry is at most GRANT_CACHE_MAX_AGE_MS old, so a record removed without an event (by
@@ -31,6 +34,9 @@ export class GrantCache {
   /** Bumped on every invalidation, so a read that was in flight meanwhile is not cached. */
   private epoch = 0;
   private live = false;
+  private subscriber: Redis | undefined;
+  /** The PING not yet sent, which checks started before it is sent may share. */
+  private nextPing: Promise<void> | undefined;
 
   constructor(private readonly source: GrantSource, private readonly maxAgeMs = GRANT_CACHE_MAX_AGE_MS) {}
 
@@ -39,6 +45,7 @@ export class GrantCache {
    * its SUBSCRIBE to the revocation channel was confirmed: the cache is live from then on.
    */
   follow(subscriber: Redis): void {
+    this.subscriber = subscriber;
     subscriber.on('message', (channel: string, payload: string) => {
       if (channel !== REVOCATION_CHANNEL) return;
       let grantId: unknown;
@@ -77,14 +84,31 @@ export class GrantCache {
     const now = Date.now();
     const hit = this.live ? this.entries.get(tokenHash) : undefined;
     if (hit && now - hit.readAt < this.maxAgeMs && hit.endsAt - now > this.maxAgeMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.live && this.entries.get(tokenHash) === hit) return hit.grant;
+      const caughtUp = await this.eventsCaughtUp().then(() => true, () => false);
+      if (caughtUp && this.live && this.entries.get(tokenHash) === hit) return hit.grant;
     }
     const epoch = this.epoch;
     const grant = await this.source.lookupByHash(tokenHash);
     if (grant && this.live && epoch === this.epoch) this.remember(tokenHash, grant, now);
     else if (!grant) this.entries.delete(tokenHash);
     return grant;
+  }
+
+  /**
+   * Resolves once every revocation event published before this call has been applied: a PING on
+   * the subscriber connection, sent after the call, is answered after those events. Checks made
+   * before the PING leaves (same tick) share it; later ones wait for the next.
+   */
+  private eventsCaughtUp(): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber) return Promise.reject(new Error('no revocation channel followed'));
+    this.nextPing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.nextPing = undefined;
+        subscriber.ping().then(() => resolve(), reject);
+      });
+    });
+    return this.nextPing;
   }
 
   /** Entries held (ops, tests). */
