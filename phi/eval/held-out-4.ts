@@ -1,5 +1,5 @@
 import { Faker, az, cs_CZ, el, en, en_GH, en_NG, fr_SN, hy, id_ID, ka_GE, ku_kmr_latin, lv, mk, ne, pt_PT, ro, sk, sl_SI, sr_RS_latin, ur, uz_UZ_latin, zh_TW, zu_ZA, af_ZA, type LocaleDefinition } from '@faker-js/faker';
-import { DocumentBuilder, type LabelledDocument } from './document';
+import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 
 /**
  * The fourth held-out set, frozen before issue 17's fourth round tuned anything. It is built
@@ -392,12 +392,10 @@ const FILLERS = [
   'Follow up in 6 weeks with Sports Medicine.\n',
 ];
 
-type Template = (b: DocumentBuilder, r: Rand, v: Values) => void;
-
 const name = (b: DocumentBuilder, n: Name) => b.entity('NAME', n.text, n.locale);
 
 /** Each document is one format; each format writes several items. */
-const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Template; table?: boolean }> = {
+const FORMATS: Record<string, DocumentFormat<Rand, Values>> = {
   chat: {
     open: (b, r) => void b.text(`#ward-${r.int(2, 9)}${r.pick(['a', 'b', 'east', 'west'])} — export\n`),
     items: [
@@ -513,7 +511,7 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
     },
   },
   csv: {
-    table: true,
+    noFillers: true,
     open: (b, r) => void b.text(`${r.pick(['Export attached:', 'rows below', 'from the sheet:'])}\n${r.pick(['c1,c2,c3,c4,c5', 'a,b,c,d,e', 'field_1,field_2,field_3,field_4,field_5', 'col1,col2,col3,col4,col5'])}\n`),
     items: [
       (b, r, v) => {
@@ -523,7 +521,7 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
     ],
   },
   tsv: {
-    table: true,
+    noFillers: true,
     open: (b, r) => void b.text(`${r.pick(['x\ty\tz\tw', 'v1\tv2\tv3\tv4', 'A\tB\tC\tD'])}\n`),
     items: [
       (b, r, v) => {
@@ -607,7 +605,7 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
     },
   },
   markdown: {
-    table: true,
+    noFillers: true,
     open: (b, r) => void b.text(`# ${r.pick(['Handover', 'Clinic List', 'Discharge Summary'])}\n\n| ${r.pick(['k | v | w', 'p | q | r', 'one | two | three'])} |\n|---|---|---|\n`),
     items: [
       (b, r, v) => {
@@ -624,18 +622,5 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
 
 export function generateFourthHeldOut(count = 300, seed = FOURTH_SEED): LabelledDocument[] {
   const r = new Rand(seed);
-  const v = new Values(r, new Names(r));
-  const formats = Object.keys(FORMATS);
-  return Array.from({ length: count }, () => {
-    const f = FORMATS[r.pick(formats)]!;
-    const b = new DocumentBuilder();
-    f.open?.(b, r, v);
-    const k = r.int(2, 5);
-    for (let i = 0; i < k; i++) {
-      if (!f.table && r.chance(0.3)) b.text(r.pick(FILLERS));
-      else r.pick(f.items)(b, r, v);
-    }
-    f.close?.(b, r, v);
-    return b.build();
-  });
+  return assembleDocuments(count, r, new Values(r, new Names(r)), FORMATS, FILLERS, [2, 5]);
 }

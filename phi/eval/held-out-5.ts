@@ -1,5 +1,5 @@
 import { Faker, de_AT, dv, en, en_HK, en_NP, en_ZA, he, hu, ku_ckb, nl_BE, ro_MD, th, yo_NG, type LocaleDefinition } from '@faker-js/faker';
-import { DocumentBuilder, type LabelledDocument } from './document';
+import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 
 /**
  * The fifth held-out set, written blind in issue 17's fifth round before any detector changed,
@@ -290,8 +290,6 @@ const FILLERS = [
   'Allen test normal before the radial line.\n',
 ];
 
-type Template = (b: DocumentBuilder, r: Rand, v: Values) => void;
-
 function nameEntity(b: DocumentBuilder, n: Name, text: string = `${n.given}${n.family ? ` ${n.family}` : ''}`): DocumentBuilder {
   return b.entity('NAME', text, n.locale);
 }
@@ -300,7 +298,7 @@ function maybeAge(b: DocumentBuilder, age: number, text: string): DocumentBuilde
   return age > 89 ? b.entity('AGE', text) : b.text(text);
 }
 
-const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Template; noFillers?: boolean }> = {
+const FORMATS: Record<string, DocumentFormat<Rand, Values>> = {
   cda: {
     noFillers: true,
     open: (b) => void b.text('<ClinicalDocument xmlns="urn:hl7-org:v3">\n'),
@@ -549,18 +547,5 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
 
 export function generateFifthHeldOut(count = 300, seed = FIFTH_SEED): LabelledDocument[] {
   const r = new Rand(seed);
-  const v = new Values(r, new Names(r));
-  const formats = Object.keys(FORMATS);
-  return Array.from({ length: count }, () => {
-    const f = FORMATS[r.pick(formats)]!;
-    const b = new DocumentBuilder();
-    f.open?.(b, r, v);
-    const k = r.int(2, 4);
-    for (let i = 0; i < k; i++) {
-      if (!f.noFillers && r.chance(0.3)) b.text(r.pick(FILLERS));
-      else r.pick(f.items)(b, r, v);
-    }
-    f.close?.(b, r, v);
-    return b.build();
-  });
+  return assembleDocuments(count, r, new Values(r, new Names(r)), FORMATS, FILLERS);
 }

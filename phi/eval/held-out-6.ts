@@ -1,5 +1,5 @@
 import { Faker, bn_BD, cy, en, en_AU, en_IE, fr_CA, mn_MN_cyrl, nl, ta_IN, type LocaleDefinition } from '@faker-js/faker';
-import { DocumentBuilder, type LabelledDocument } from './document';
+import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 
 /**
  * The sixth held-out set, written blind at the start of issue 17's sixth round, before any
@@ -201,12 +201,10 @@ const FILLERS = [
   'Apgar 9 and 10; Guthrie card sent.\n',
 ];
 
-type Template = (b: DocumentBuilder, r: Rand, v: Values) => void;
-
 const nameEntity = (b: DocumentBuilder, n: Name, text: string = `${n.given} ${n.family}`) => b.entity('NAME', text, n.locale);
 const maybeAge = (b: DocumentBuilder, age: number, text: string) => (age > 89 ? b.entity('AGE', text) : b.text(text));
 
-const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Template; noFillers?: boolean }> = {
+const FORMATS: Record<string, DocumentFormat<Rand, Values>> = {
   dicom: {
     noFillers: true,
     items: [
@@ -426,18 +424,5 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
 
 export function generateSixthHeldOut(count = 300, seed = SIXTH_SEED): LabelledDocument[] {
   const r = new Rand(seed);
-  const v = new Values(r, new Names(r));
-  const formats = Object.keys(FORMATS);
-  return Array.from({ length: count }, () => {
-    const f = FORMATS[r.pick(formats)]!;
-    const b = new DocumentBuilder();
-    f.open?.(b, r, v);
-    const k = r.int(2, 4);
-    for (let i = 0; i < k; i++) {
-      if (!f.noFillers && r.chance(0.3)) b.text(r.pick(FILLERS));
-      else r.pick(f.items)(b, r, v);
-    }
-    f.close?.(b, r, v);
-    return b.build();
-  });
+  return assembleDocuments(count, r, new Values(r, new Names(r)), FORMATS, FILLERS);
 }

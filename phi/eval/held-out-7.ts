@@ -1,5 +1,5 @@
 import { Faker, en, en_AU_ocker, eo, fr_BE, fr_CH, type LocaleDefinition } from '@faker-js/faker';
-import { DocumentBuilder, type LabelledDocument } from './document';
+import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 
 /**
  * The seventh held-out set, written blind at the start of issue 17's eighth round, before any
@@ -213,12 +213,10 @@ const FILLERS = [
   'Room 4112, extension 2231 for the charge nurse.\n',
 ];
 
-type Template = (b: DocumentBuilder, r: Rand, v: Values) => void;
-
 const nameEntity = (b: DocumentBuilder, n: Name, text: string = `${n.given} ${n.family}`) => b.entity('NAME', text, n.locale);
 const ageEntity = (b: DocumentBuilder, age: number) => (age > 89 ? b.entity('AGE', String(age)) : b.text(String(age)));
 
-const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Template; noFillers?: boolean }> = {
+const FORMATS: Record<string, DocumentFormat<Rand, Values>> = {
   ptDischarge: {
     open: (b) => void b.text('NOTA DE ALTA — Serviço de Medicina Interna\n'),
     items: [
@@ -396,18 +394,5 @@ const FORMATS: Record<string, { items: Template[]; open?: Template; close?: Temp
 
 export function generateSeventhHeldOut(count = 300, seed = SEVENTH_SEED): LabelledDocument[] {
   const r = new Rand(seed);
-  const v = new Values(r, new Names(r));
-  const formats = Object.keys(FORMATS);
-  return Array.from({ length: count }, () => {
-    const f = FORMATS[r.pick(formats)]!;
-    const b = new DocumentBuilder();
-    f.open?.(b, r, v);
-    const k = r.int(2, 4);
-    for (let i = 0; i < k; i++) {
-      if (!f.noFillers && r.chance(0.3)) b.text(r.pick(FILLERS));
-      else r.pick(f.items)(b, r, v);
-    }
-    f.close?.(b, r, v);
-    return b.build();
-  });
+  return assembleDocuments(count, r, new Values(r, new Names(r)), FORMATS, FILLERS);
 }
