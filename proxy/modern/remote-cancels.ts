@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger, Redis } from '../../lib';
 import { ReplicaChannel } from './replica-channel';
+import { dropNoteIfHeld, hashedKeyPart } from './replica-notes';
 
 /**
  * `notifications/cancelled` across gateway replicas. A 2026-07-28 client needs no sticky routing,
@@ -29,11 +30,6 @@ export interface RemoteCancel {
   /** The grant's subject, as the sending replica authenticated it. */
   subject: string;
 }
-
-// Deletes the running note only while it is this run's (a reused id on another replica took it over otherwise).
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 export class RemoteCancels {
   /** This process among the replicas: host, pid and a random part (readable in a recording, unique). */
@@ -71,7 +67,8 @@ export class RemoteCancels {
       return async () => undefined;
     }
     return async () => {
-      await this.redis.eval(RELEASE, 1, key, value).catch(() => undefined);
+      // Only while it is this run's: a reused id on another replica took it over otherwise.
+      await dropNoteIfHeld(this.redis, key, value).catch(() => undefined);
     };
   }
 
@@ -97,8 +94,7 @@ export class RemoteCancels {
 
 /** The grant's request of that id (a client's id can be any length: it is hashed, typed, so 1 and "1" stay two). */
 function runningKey(grantId: string, requestId: string | number): string {
-  const id = createHash('sha256').update(`${typeof requestId}:${String(requestId)}`).digest('base64url').slice(0, 32);
-  return `${RUNNING_PREFIX}${grantId}:${id}`;
+  return `${RUNNING_PREFIX}${grantId}:${hashedKeyPart(`${typeof requestId}:${String(requestId)}`)}`;
 }
 
 function parse(payload: string): RemoteCancel | undefined {

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
 import type { Logger, Redis } from '../../lib';
 import { GatewayErrorCode, type GatewayError } from '../errors';
 import type { RequestStream } from './answer-stream';
 import { ReplicaChannel } from './replica-channel';
+import { dropNoteIfHeld, hashedKeyPart } from './replica-notes';
 
 /**
  * Input rounds across gateway replicas. When a 2025-era upstream asks for input in the middle of
@@ -80,11 +81,6 @@ interface Pending {
   settle(outcome: RelayOutcome): void;
 }
 
-// Deletes a round's note only while it names that owner (a newer round of the same state took it over otherwise).
-const FORGET = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 export class RemoteRounds {
   private readonly channel: ReplicaChannel;
   /** Retries this replica relayed, waiting for their owner's answer. */
@@ -120,7 +116,8 @@ export class RemoteRounds {
 
   /** Drops the note of a round whose owner is gone. */
   async forget(grantId: string, requestState: string, owner: string): Promise<void> {
-    await this.redis.eval(FORGET, 1, noteKey(grantId, requestState), owner);
+    // Only while the note names that owner: a newer round of the same state took it over otherwise.
+    await dropNoteIfHeld(this.redis, noteKey(grantId, requestState), owner);
   }
 
   /**
@@ -210,7 +207,7 @@ function channelOf(replica: string): string {
 
 /** The grant's round of that state (a state is the client's to write, any length: hashed). */
 function noteKey(grantId: string, requestState: string): string {
-  return `${NOTE_PREFIX}${grantId}:${createHash('sha256').update(requestState).digest('base64url').slice(0, 32)}`;
+  return `${NOTE_PREFIX}${grantId}:${hashedKeyPart(requestState)}`;
 }
 
 function reasonOf(signal: AbortSignal): string {
