@@ -91,6 +91,14 @@ export const FLOORS = {
    * only): strict 0.561, MRNs 0.518, precision 0.911 any type. The floor only catches a regression.
    */
   seventhStrictRecall: 0.55,
+  /**
+   * Eighth held-out set (held-out-8.ts), written blind at the start of the ninth round and
+   * committed alone (6069f5e) before any detector of that round changed; the only blind set from
+   * the ninth round on, its misses never listed. First run (detectors of 811e4a3): strict 0.575,
+   * precision 0.879 typed / 0.891 any type, names 0.834, addresses 0.696, cities 0.043, ZIPs
+   * 0.118, ages over 89 0.168. The floor only catches a regression.
+   */
+  eighthStrictRecall: 0.57,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -218,12 +226,13 @@ function main(): number {
   // Sixth held-out set (see held-out-6.ts): blind in the sixth round, developed on by shape since the seventh.
   const sixth = scoreWorldSet(`Held-out set 6 (development set since round 7: DICOM, X12, FHIR, HTML, e-mail headers, Spanish/German/French notes, handover, voicemail, consent, wristbands, clinic lists; other hostile spellings): %d documents, seed ${SIXTH_SEED}`, generateSixthHeldOut(), (text) => findInText(text, policy), true);
 
-  console.log('\nHeld-out set 7 first run, written blind before the eighth round (detectors of 1a4b568): strict 0.483, precision 0.730 typed / 0.897 any type, names strict 0.465, MRNs 0.000. The only blind set. Its misses are never listed.');
-  // Seventh held-out set (see held-out-7.ts): blind, never tuned on, its misses never printed.
-  const seventh = scoreWorldSet(`Held-out set 7 (blind: Portuguese/Italian discharge summaries, pathology reports, pharmacy labels, claims CSV, portal chats, OCR-damaged letters, Markdown lab tables, addressographs, ward census; unlabelled record numbers; names with apostrophes, hyphens and particles): %d documents, seed ${SEVENTH_SEED}`, generateSeventhHeldOut(), (text) => findInText(text, policy), true);
+  console.log('\nHeld-out set 7 first run, written blind before the eighth round (detectors of 1a4b568): strict 0.483, precision 0.730 typed / 0.897 any type, names strict 0.465, MRNs 0.000. A development set since the ninth round (set 8 took over as the blind set). Its misses are never listed.');
+  // Seventh held-out set (see held-out-7.ts): blind in the eighth round, developed on since the ninth; its misses never printed.
+  const seventh = scoreWorldSet(`Held-out set 7 (development set since round 9: Portuguese/Italian discharge summaries, pathology reports, pharmacy labels, claims CSV, portal chats, OCR-damaged letters, Markdown lab tables, addressographs, ward census; unlabelled record numbers; names with apostrophes, hyphens and particles): %d documents, seed ${SEVENTH_SEED}`, generateSeventhHeldOut(), (text) => findInText(text, policy), true);
 
+  console.log('\nHeld-out set 8 first run, written blind and committed alone before the ninth round (detectors of 811e4a3): strict 0.575, precision 0.879 typed / 0.891 any type, names strict 0.834, addresses 0.696, cities 0.043, ages over 89 0.168. The only blind set. Its misses are never listed.');
   // Eighth held-out set (see held-out-8.ts): blind, never tuned on, its misses never printed.
-  scoreWorldSet(`Held-out set 8 (blind: German doctors' letters and French consultation reports as prose, ambulance narratives, home visits, social work, pedigrees, condolence letters, triage logs, incident reports, a multilingual transfer note; addresses, cities and ages over 89 in running text and in words): %d documents, seed ${EIGHTH_SEED}`, generateEighthHeldOut(), (text) => findInText(text, policy), true);
+  const eighth = scoreWorldSet(`Held-out set 8 (blind: German doctors' letters and French consultation reports as prose, ambulance narratives, home visits, social work, pedigrees, condolence letters, triage logs, incident reports, a multilingual transfer note; addresses, cities and ages over 89 in running text and in words): %d documents, seed ${EIGHTH_SEED}`, generateEighthHeldOut(), (text) => findInText(text, policy), true);
 
   // PHI-free clinical text: every character changed is over-masking.
   const sentences = clinicalSentences();
@@ -316,6 +325,7 @@ function main(): number {
   if (strictRecall(fifth.any) < FLOORS.fifthStrictRecall) failures.push(`held-out 5 strict recall ${fmt(strictRecall(fifth.any))} < ${FLOORS.fifthStrictRecall}`);
   if (strictRecall(sixth.any) < FLOORS.sixthStrictRecall) failures.push(`held-out 6 strict recall ${fmt(strictRecall(sixth.any))} < ${FLOORS.sixthStrictRecall}`);
   if (strictRecall(seventh.any) < FLOORS.seventhStrictRecall) failures.push(`held-out 7 strict recall ${fmt(strictRecall(seventh.any))} < ${FLOORS.seventhStrictRecall}`);
+  if (strictRecall(eighth.any) < FLOORS.eighthStrictRecall) failures.push(`held-out 8 strict recall ${fmt(strictRecall(eighth.any))} < ${FLOORS.eighthStrictRecall}`);
   if (clinicalChanged > FLOORS.clinicalCharsChanged) failures.push(`clinical corpus ${(clinicalChanged * 100).toFixed(2)} % changed > ${FLOORS.clinicalCharsChanged * 100} %`);
 
   console.log(`\n${failures.length ? 'FAIL' : 'PASS'} against floors ${JSON.stringify(FLOORS)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -35,18 +35,22 @@ describe('eval:phi and bench:phi', () => {
     expect(result.stdout).toMatch(/Held-out set 6 \(development set since round 7.*: 300 documents/);
     // The eighth round's blind set, written and frozen before any detector of that round changed.
     expect(result.stdout).toMatch(/Held-out set 7 first run, written blind before the eighth round \(detectors of 1a4b568\): strict 0\.483/);
-    expect(result.stdout).toMatch(/Held-out set 7 \(blind: .*: 300 documents, seed 70907/);
+    expect(result.stdout).toMatch(/Held-out set 7 \(development set since round 9: .*: 300 documents, seed 70907/);
+    // The ninth round's blind set, committed alone before any detector of that round changed.
+    expect(result.stdout).toMatch(/Held-out set 8 first run, written blind and committed alone before the ninth round \(detectors of 811e4a3\): strict 0\.575/);
+    expect(result.stdout).toMatch(/Held-out set 8 \(blind: .*: 300 documents, seed 80803/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
   });
 
-  it('eval:phi --misses never lists what sets 5, 6 and 7 miss (written blind; 5 and 6 are read by category or shape only, 7 not at all)', () => {
+  it('eval:phi --misses never lists what sets 5 to 8 miss (written blind; 5 to 7 are developed on without printing their misses, 8 not at all)', () => {
     const result = run('phi/eval/run.ts', '--misses');
     expect(result.stdout).toMatch(/MISS Held-out set 4 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 5/);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 6/);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 7/);
-    expect(result.stdout).toMatch(/Held-out set 7 \(blind/);
+    expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 8/);
+    expect(result.stdout).toMatch(/Held-out set 8 \(blind/);
   });
 
   it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
