@@ -36,7 +36,9 @@ export function upstreamEnvironment(target: TargetConfig, grant: GrantRecord, cr
     put('SNOWFLAKE_DATABASE', login.database, s.database);
     put('SNOWFLAKE_SCHEMA', login.schema, s.schema);
     env.SNOWFLAKE_USER = login.username ?? grant.principal;
-    env.SNOWFLAKE_PRIVATE_KEY = login.privateKey;
+    // The issued user's secret, whichever kind the target's broker made (settings.credential).
+    if (login.token !== undefined) env.SNOWFLAKE_TOKEN = login.token;
+    else env.SNOWFLAKE_PRIVATE_KEY = login.privateKey!;
     env.SNOWFLAKE_ROW_LIMIT = String(target.commands.rowLimit);
   } else {
     env.GATEHOUSE_CREDENTIAL = credential;
@@ -45,7 +47,10 @@ export function upstreamEnvironment(target: TargetConfig, grant: GrantRecord, cr
 }
 
 interface SnowflakeLogin {
-  privateKey: string;
+  /** Credential `keyPair`: the PEM private key. */
+  privateKey?: string;
+  /** Credential `pat`: the programmatic access token's secret. */
+  token?: string;
   username?: string;
   account?: string;
   accessUrl?: string;
@@ -57,8 +62,8 @@ interface SnowflakeLogin {
 
 /**
  * What the Snowflake broker (activities/credentials/snowflake) stores in the vault: a JSON
- * login (kind "snowflake", username, privateKey, account, role, ...). A bare PEM key is accepted
- * too (then the grant's principal is the user).
+ * login (kind "snowflake", username, privateKey or token, account, role, ...). A bare PEM key is
+ * accepted too (then the grant's principal is the user).
  */
 export function snowflakeLogin(credential: string): SnowflakeLogin {
   const text = credential.trim();
@@ -69,10 +74,10 @@ export function snowflakeLogin(credential: string): SnowflakeLogin {
   } catch {
     throw new Error('the stored Snowflake credential is not valid JSON');
   }
-  if (parsed.kind !== 'snowflake' || typeof parsed.privateKey !== 'string') throw new Error('the stored credential is not a Snowflake login');
+  if (parsed.kind !== 'snowflake' || (typeof parsed.privateKey !== 'string' && typeof parsed.token !== 'string')) throw new Error('the stored credential is not a Snowflake login');
   const pick = (k: string) => (typeof parsed[k] === 'string' ? { [k]: parsed[k] as string } : {});
   return {
-    privateKey: parsed.privateKey, ...pick('username'), ...pick('account'), ...pick('accessUrl'), ...pick('role'),
+    ...(typeof parsed.token === 'string' ? { token: parsed.token } : { privateKey: parsed.privateKey as string }), ...pick('username'), ...pick('account'), ...pick('accessUrl'), ...pick('role'),
     ...pick('warehouse'), ...pick('database'), ...pick('schema'),
   };
 }

@@ -11,10 +11,12 @@
  * BENCH_WORKERS=2 runs the stack with two worker processes (GATEHOUSE_DEV_WORKERS).
  * --before <rev> first runs every N with that revision's workflow code (its bundle, today's activities) on a
  * fresh stack, then with this tree's, and prints the ratios after ÷ before: the same run, the same way.
+ * --credentials keyPair,pat runs every N once per credential kind of the Snowflake target (settings.credential),
+ * each on a fresh stack, back to back in this order, and prints the ratios last ÷ first.
  * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import snowflake from 'snowflake-sdk';
@@ -149,6 +151,15 @@ interface LevelResult { n: number; perSecond: number; p50: number; p95: number; 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--before');
   const before = at >= 0 ? process.argv[at + 1] : undefined;
+  const kindsAt = process.argv.indexOf('--credentials');
+  const kinds = kindsAt >= 0 ? (process.argv[kindsAt + 1] ?? '').split(',').filter(Boolean) : [];
+  if (kinds.some((k) => k !== 'pat' && k !== 'keyPair')) throw new Error('--credentials takes pat and keyPair, e.g. --credentials keyPair,pat');
+  if (kinds.length) {
+    const runs = [];
+    for (const kind of kinds) runs.push(await runStack(`this tree, credential ${kind}`, undefined, kind));
+    printRatios(runs[0]!, runs[runs.length - 1]!, `${kinds[kinds.length - 1]} ÷ ${kinds[0]}`);
+    return;
+  }
   if (!before) {
     await runStack('this tree');
     return;
@@ -163,7 +174,11 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dirname(bundle), { recursive: true, force: true });
   }
-  console.log(`\n| N | grants ACTIVE/s after ÷ before | p50 to ACTIVE | p95 | worker CPU/grant | Temporal CPU/grant | revoke p95 | failed before → after | load before / after |`);
+  printRatios(earlier, now, 'after ÷ before');
+}
+
+function printRatios(earlier: LevelResult[], now: LevelResult[], label: string): void {
+  console.log(`\n| N | grants ACTIVE/s ${label} | p50 to ACTIVE | p95 | worker CPU/grant | Temporal CPU/grant | revoke p95 | failed before → after | load before / after |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const a of now) {
     const b = earlier.find((r) => r.n === a.n);
@@ -173,7 +188,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function runStack(label: string, workflowBundle?: string): Promise<LevelResult[]> {
+async function runStack(label: string, workflowBundle?: string, credential?: string): Promise<LevelResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-grants-'));
   if (workflowBundle) process.env.GATEHOUSE_WORKER_BUNDLE = workflowBundle;
   else delete process.env.GATEHOUSE_WORKER_BUNDLE;
@@ -185,7 +200,14 @@ async function runStack(label: string, workflowBundle?: string): Promise<LevelRe
   process.env.GATEHOUSE_DEV_PORTS = 'any';
   if (process.env.BENCH_WORKERS) process.env.GATEHOUSE_DEV_WORKERS = process.env.BENCH_WORKERS;
   process.env.GATEHOUSE_LOG_FORMAT ??= 'json';
-  const stack = await startStack(dir, join(projectRoot, 'gatehouse.example.yaml'));
+  let config = join(projectRoot, 'gatehouse.example.yaml');
+  if (credential) {
+    const text = readFileSync(config, 'utf8');
+    if (!/credential: pat /.test(text)) throw new Error('gatehouse.example.yaml has no "credential: pat" line to set');
+    config = join(dir, 'gatehouse.bench.yaml');
+    writeFileSync(config, text.replace(/credential: pat /g, `credential: ${credential} `));
+  }
+  const stack = await startStack(dir, config);
   if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
   else process.env.NODE_OPTIONS = nodeOptions;
   try {

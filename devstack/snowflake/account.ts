@@ -5,6 +5,9 @@ import { INHERITED_PARAMETERS, STATEMENT_TIMEOUT, timeoutValue } from './control
 import { SnowflakeError } from './errors';
 import type { Token } from './lexer';
 import { TokenCursor } from './parser';
+import {
+  addPat, checkNetworkPolicyProperty, createNetworkPolicy, disableTokens, dropNetworkPolicy, grantNetworkPolicyOwnership, removePat, showNetworkPolicies, showPats,
+} from './pats';
 
 /**
  * Snowflake's account statements (users, roles, grants, USE, SHOW, databases, schemas,
@@ -57,13 +60,13 @@ function table(columns: string[], rows: Cell[][]): StatementResult {
 
 const USER_PROPERTIES = new Set([
   'TYPE', 'PASSWORD', 'RSA_PUBLIC_KEY', 'RSA_PUBLIC_KEY_2', 'DEFAULT_ROLE', 'DEFAULT_WAREHOUSE', 'DEFAULT_NAMESPACE',
-  'DISABLED', 'DAYS_TO_EXPIRY', 'COMMENT', 'LOGIN_NAME', 'DISPLAY_NAME', 'EMAIL', 'FIRST_NAME', 'LAST_NAME', 'MUST_CHANGE_PASSWORD',
+  'DISABLED', 'DAYS_TO_EXPIRY', 'COMMENT', 'NETWORK_POLICY', 'LOGIN_NAME', 'DISPLAY_NAME', 'EMAIL', 'FIRST_NAME', 'LAST_NAME', 'MUST_CHANGE_PASSWORD',
 ]);
 
 /** Words that begin an account statement, with the word that must follow (if any). */
 export function isAccountStatement(tokens: Token[]): boolean {
   const [a, b, c, d] = tokens.map((t) => (t.kind === 'word' ? t.value : ''));
-  const objectWord = (w: string | undefined) => ['USER', 'ROLE', 'DATABASE', 'SCHEMA', 'WAREHOUSE'].includes(w ?? '');
+  const objectWord = (w: string | undefined) => ['USER', 'ROLE', 'DATABASE', 'SCHEMA', 'WAREHOUSE', 'NETWORK'].includes(w ?? '');
   if (a === 'CREATE') return objectWord(b) || (b === 'OR' && c === 'REPLACE' && objectWord(d));
   if (a === 'ALTER') return b === 'USER' || b === 'SESSION' || b === 'WAREHOUSE' || b === 'ACCOUNT';
   if (a === 'DROP') return objectWord(b);
@@ -80,11 +83,16 @@ export async function executeAccountStatement(ctx: AccountContext, tokens: Token
     if (c.acceptWords('DATABASE')) return createDatabase(ctx, c);
     if (c.acceptWords('SCHEMA')) return createSchema(ctx, c);
     if (c.acceptWords('WAREHOUSE')) return createWarehouse(ctx, c);
+    if (c.acceptWords('NETWORK', 'POLICY')) return createNetworkPolicy(ctx, c, orReplace);
   }
   if (c.acceptWords('ALTER', 'USER')) return alterUser(ctx, c);
   if (c.acceptWords('ALTER', 'SESSION')) return alterSession(ctx, c);
   if (c.acceptWords('ALTER', 'ACCOUNT')) return alterAccount(ctx, c);
   if (c.acceptWords('ALTER', 'WAREHOUSE')) return status('Statement executed successfully.');
+  if (c.acceptWords('DROP', 'NETWORK', 'POLICY')) return dropNetworkPolicy(ctx, c);
+  if (c.acceptWords('GRANT', 'OWNERSHIP', 'ON', 'NETWORK', 'POLICY')) return grantNetworkPolicyOwnership(ctx, c);
+  if (c.acceptWords('SHOW', 'NETWORK', 'POLICIES')) return showNetworkPolicies(ctx, c);
+  if (c.acceptWords('SHOW', 'USER')) return showPats(ctx, c, (user) => ownsUser(ctx, user));
   if (c.acceptWords('DROP')) return drop(ctx, c);
   if (c.acceptWords('GRANT')) return grant(ctx, c, true);
   if (c.acceptWords('REVOKE')) return grant(ctx, c, false);
@@ -172,6 +180,9 @@ function parseUserProperties(c: TokenCursor): UserProps['set'] {
       case 'COMMENT':
         set.comment = String(value);
         break;
+      case 'NETWORK_POLICY':
+        set.networkPolicy = String(value).toUpperCase();
+        break;
       default:
         break; // accepted and ignored: LOGIN_NAME, DISPLAY_NAME, EMAIL, ...
     }
@@ -191,6 +202,7 @@ async function createUser(ctx: AccountContext, c: TokenCursor, orReplace: boolea
     if (!ownsUser(ctx, existing)) throw SnowflakeError.insufficientPrivileges(`user '${name}'`);
     ctx.catalog.dropUser(name);
   }
+  if (props.networkPolicy) checkNetworkPolicyProperty(ctx, props.networkPolicy);
   if (props.type === 'SERVICE' && props.password) throw new SnowflakeError('002211', `SQL compilation error:\nProperty 'PASSWORD' is not supported for users of TYPE SERVICE.`);
   ctx.catalog.createUser({ ...props, name, type: props.type ?? 'PERSON', owner: ctx.session.role });
   return status(`User ${name} successfully created.`);
@@ -205,10 +217,14 @@ async function alterUser(ctx: AccountContext, c: TokenCursor): Promise<Statement
     throw SnowflakeError.notFound('User', name);
   }
   if (!ownsUser(ctx, user)) throw SnowflakeError.insufficientPrivileges(`user '${name}'`);
+  if (c.acceptWords('ADD')) return addPat(ctx, c, user);
+  if (c.acceptWords('REMOVE')) return removePat(ctx, c, user);
   if (c.acceptWords('SET')) {
     const set = parseUserProperties(c);
     if (set.parameters) set.parameters = { ...user.parameters, ...set.parameters };
+    if (set.networkPolicy) checkNetworkPolicyProperty(ctx, set.networkPolicy);
     ctx.catalog.updateUser(name, set);
+    if (set.disabled) disableTokens(ctx.catalog, ctx.catalog.user(name)!);
   } else if (c.acceptWords('UNSET')) {
     const fields: string[] = [];
     do {
@@ -217,7 +233,7 @@ async function alterUser(ctx: AccountContext, c: TokenCursor): Promise<Statement
         ctx.catalog.setUserParameter(name, key, undefined);
         continue;
       }
-      const field = { RSA_PUBLIC_KEY: 'rsaPublicKey', RSA_PUBLIC_KEY_2: 'rsaPublicKey2', DEFAULT_ROLE: 'defaultRole', DEFAULT_WAREHOUSE: 'defaultWarehouse', DAYS_TO_EXPIRY: 'daysToExpiry', COMMENT: 'comment', PASSWORD: 'passwordHash' }[key];
+      const field = { RSA_PUBLIC_KEY: 'rsaPublicKey', RSA_PUBLIC_KEY_2: 'rsaPublicKey2', DEFAULT_ROLE: 'defaultRole', DEFAULT_WAREHOUSE: 'defaultWarehouse', DAYS_TO_EXPIRY: 'daysToExpiry', COMMENT: 'comment', PASSWORD: 'passwordHash', NETWORK_POLICY: 'networkPolicy' }[key];
       if (!field) c.fail(`cannot UNSET ${key}`);
       fields.push(field);
     } while (c.acceptPunct(','));

@@ -13,12 +13,15 @@ export interface LocalBrokerOptions {
   targetRoles?: string[];
   /** The broker's key to keep (PEM); without it a fresh pair is made. */
   privateKey?: string;
+  /** The network policy issued users with a programmatic access token are subject to (default: GATEHOUSE_GATEWAY_EGRESS allowing 127.0.0.1). */
+  networkPolicy?: { name: string; allowedIps: string[] };
 }
 
 /**
  * Bootstraps the credential broker on a local Snowflake, exactly as an operator would on real
  * Snowflake (brokerSetupStatements, run as SECURITYADMIN over the driver): a fresh key pair,
- * the broker role and user. Returns the broker's private key (PEM) for the worker's
+ * the broker role and user, and the network policy that lets issued users log in with a programmatic
+ * access token from this machine only. Returns the broker's private key (PEM) for the worker's
  * GATEHOUSE_SNOWFLAKE_BROKER_KEY; re-running rotates the key unless `privateKey` is given.
  */
 export async function bootstrapLocalBroker(options: LocalBrokerOptions): Promise<{ brokerUser: string; brokerRole: string; privateKey: string }> {
@@ -32,7 +35,8 @@ export async function bootstrapLocalBroker(options: LocalBrokerOptions): Promise
       publicKeyEncoding: { type: 'spki', format: 'der' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
-  const statements = brokerSetupStatements({ brokerUser, brokerRole, targetRoles: options.targetRoles ?? ['CLINICAL_ANALYST'], publicKey: publicKey.toString('base64') });
+  const statements = brokerSetupStatements({ brokerUser, brokerRole, targetRoles: options.targetRoles ?? ['CLINICAL_ANALYST'], publicKey: publicKey.toString('base64'),
+    networkPolicy: options.networkPolicy ?? { name: 'GATEHOUSE_GATEWAY_EGRESS', allowedIps: ['127.0.0.1'] } });
   const connection = snowflake.createConnection({ account: options.account, accessUrl: options.url, username: options.adminUser, password: options.adminPassword } as snowflake.ConnectionOptions);
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
   try {

@@ -29,6 +29,32 @@ export interface UserRecord {
   createdOn: string;
   /** Session parameters set on the user (ALTER USER ... SET STATEMENT_TIMEOUT_IN_SECONDS = n). */
   parameters?: Record<string, string | number | boolean>;
+  /** The network policy the user is subject to (NETWORK_POLICY = name; see pats.ts). */
+  networkPolicy?: string;
+  /** The user's programmatic access tokens (ALTER USER ... ADD PAT); only a hash of each secret is kept. */
+  pats?: PatRecord[];
+}
+
+/** A programmatic access token: its secret is shown once, when it is added; the catalog keeps its SHA-256. */
+export interface PatRecord {
+  name: string;
+  secretSha256: string;
+  roleRestriction?: string;
+  expiresAtMs: number;
+  disabled: boolean;
+  comment?: string;
+  createdOn: string;
+  createdBy: string;
+}
+
+/** A network policy (CREATE NETWORK POLICY ... ALLOWED_IP_LIST); an account-level object with an owner. */
+export interface NetworkPolicyRecord {
+  name: string;
+  allowedIps: string[];
+  blockedIps: string[];
+  owner: string;
+  comment?: string;
+  createdOn: string;
 }
 
 export interface RoleRecord {
@@ -91,6 +117,7 @@ interface CatalogState {
   parameters?: Record<string, string | number | boolean>;
   tags?: TagRecord[];
   tagReferences?: TagReference[];
+  networkPolicies?: NetworkPolicyRecord[];
 }
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'USERADMIN', 'SYSADMIN', 'PUBLIC'] as const;
@@ -262,6 +289,26 @@ export class Catalog {
     if (user.disabled) return 'disabled';
     if (user.expiresAtMs !== undefined && user.expiresAtMs <= now) return 'expired';
     return undefined;
+  }
+
+  // ---- network policies ----
+
+  networkPolicy(name: string): NetworkPolicyRecord | undefined {
+    return this.state.networkPolicies?.find((p) => p.name === name);
+  }
+
+  networkPolicies(): readonly NetworkPolicyRecord[] {
+    return this.state.networkPolicies ?? [];
+  }
+
+  putNetworkPolicy(policy: NetworkPolicyRecord): void {
+    this.state.networkPolicies = [...this.networkPolicies().filter((p) => p.name !== policy.name), policy];
+    this.save();
+  }
+
+  dropNetworkPolicy(name: string): void {
+    this.state.networkPolicies = this.networkPolicies().filter((p) => p.name !== name);
+    this.save();
   }
 
   // ---- roles ----

@@ -10,6 +10,7 @@ import { column } from './encode';
 import { SnowflakeError, TOKEN_ERRORS } from './errors';
 import type { HistoryLog } from './history-log';
 import { splitStatements } from './lexer';
+import { checkPatLogin } from './pats';
 
 /**
  * The Snowflake REST protocol the unmodified snowflake-sdk speaks, on loopback HTTP:
@@ -162,28 +163,40 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
     live.masterExpiresAt = Date.now() + masterValidity * 1000;
   };
 
-  async function login(body: Record<string, unknown>, query: URLSearchParams) {
+  async function login(body: Record<string, unknown>, query: URLSearchParams, clientAddress: string) {
     const data = (body.data ?? {}) as Record<string, unknown>;
     const accountName = String(data.ACCOUNT_NAME ?? '').toUpperCase();
     if (accountName !== catalog.account) {
       return fail({ code: '390201', message: `The requested account ${accountName || '(none)'} does not exist on this endpoint (it serves ${catalog.account}).`, sqlState: '08004' });
     }
     const loginName = String(data.LOGIN_NAME ?? '');
-    const user = catalog.user(loginName) ?? catalog.user(loginName.toUpperCase());
+    let user = catalog.user(loginName) ?? catalog.user(loginName.toUpperCase());
     const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
-    if (authenticator === 'SNOWFLAKE_JWT') {
+    let restrictedRole: string | undefined;
+    if (authenticator === 'PROGRAMMATIC_ACCESS_TOKEN') {
+      const checked = checkPatLogin(catalog, loginName, data.TOKEN, clientAddress);
+      if (checked instanceof SnowflakeError) return fail(checked);
+      user = checked.user;
+      restrictedRole = checked.role;
+    } else if (authenticator === 'SNOWFLAKE_JWT') {
       if (!user || typeof data.TOKEN !== 'string' || !verifyLoginJwt(data.TOKEN, catalog.account, user)) return fail(SnowflakeError.invalidJwt());
     } else if (authenticator === 'SNOWFLAKE') {
       if (!user || user.type === 'SERVICE' || typeof data.PASSWORD !== 'string' || !catalog.checkPassword(user, data.PASSWORD)) return fail(SnowflakeError.badCredentials());
     } else {
-      return fail({ code: '390100', message: `Authenticator ${authenticator} is not supported by the local endpoint; use SNOWFLAKE or SNOWFLAKE_JWT.`, sqlState: '08004' });
+      return fail({ code: '390100', message: `Authenticator ${authenticator} is not supported by the local endpoint; use SNOWFLAKE, SNOWFLAKE_JWT or PROGRAMMATIC_ACCESS_TOKEN.`, sqlState: '08004' });
     }
     const blocked = catalog.loginBlock(user);
     if (blocked) return fail({ code: '390102', message: `User access ${blocked}. Contact your local system administrator.`, sqlState: '08004' });
 
     const askedRole = unquote(query.get('roleName'));
     let role = 'PUBLIC';
-    if (askedRole) {
+    if (restrictedRole) {
+      // A token with ROLE_RESTRICTION evaluates privileges with that role only.
+      if (askedRole && askedRole !== restrictedRole) {
+        return fail({ code: '390189', message: `Role '${askedRole}' specified in the connect string does not match the role restriction of the programmatic access token.`, sqlState: '08004' });
+      }
+      role = restrictedRole;
+    } else if (askedRole) {
       if (!catalog.role(askedRole) || !catalog.userHasRole(user.name, askedRole)) {
         return fail({ code: '390189', message: `Role '${askedRole}' specified in the connect string is not granted to this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`, sqlState: '08004' });
       }
@@ -341,7 +354,7 @@ export async function startSnowflakeEndpoint(options: SnowflakeEndpointOptions):
 
   async function route(req: IncomingMessage, url: URL, body: Record<string, unknown>, onQueued: (statement: RunningStatement) => void): Promise<unknown> {
     const path = url.pathname;
-    if (req.method === 'POST' && path === '/session/v1/login-request') return login(body, url.searchParams);
+    if (req.method === 'POST' && path === '/session/v1/login-request') return login(body, url.searchParams, req.socket.remoteAddress ?? '');
     if (req.method === 'POST' && path === '/session/token-request') {
       const live = authenticate(req, true);
       if (!('engine' in live)) return live;

@@ -14,8 +14,9 @@ async function main(): Promise<void> {
     process.stderr.write(`gatehouse-snowflake: ${(error as Error).message}\n`);
     process.exit(error instanceof SettingsError ? 2 : 1);
   }
-  // The key lives in this process's memory only; children and diagnostics do not inherit it.
+  // The key or token lives in this process's memory only; children and diagnostics do not inherit it.
   delete process.env.SNOWFLAKE_PRIVATE_KEY;
+  delete process.env.SNOWFLAKE_TOKEN;
   const runner = new SnowflakeRunner(settings);
   const stop = async () => {
     await runner.close().catch(() => undefined);

@@ -38,7 +38,7 @@ export function jsonCell(value: unknown): unknown {
 }
 
 /**
- * The real thing: one snowflake-sdk connection per server process (key-pair auth), opened on
+ * The real thing: one snowflake-sdk connection per server process (token or key-pair auth), opened on
  * the first call. Rows are streamed and the stream stops at the row limit.
  */
 export class SnowflakeRunner implements SqlRunner {
@@ -53,8 +53,7 @@ export class SnowflakeRunner implements SqlRunner {
         account: s.account,
         ...(s.accessUrl ? { accessUrl: s.accessUrl } : {}),
         username: s.user,
-        authenticator: 'SNOWFLAKE_JWT',
-        privateKey: s.privateKey,
+        ...(s.token ? { authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: s.token } : { authenticator: 'SNOWFLAKE_JWT', privateKey: s.privateKey }),
         ...(s.role ? { role: s.role } : {}),
         ...(s.warehouse ? { warehouse: s.warehouse } : {}),
         ...(s.database ? { database: s.database } : {}),

@@ -7,7 +7,10 @@ export interface SnowflakeSettings {
   /** The local Snowflake (devstack/snowflake) or a private link; omitted for real Snowflake. */
   accessUrl?: string;
   user: string;
-  privateKey: string;
+  /** Key-pair login (SNOWFLAKE_PRIVATE_KEY), or ... */
+  privateKey?: string;
+  /** ... programmatic access token login (SNOWFLAKE_TOKEN): whichever the grant's broker issued. */
+  token?: string;
   role?: string;
   warehouse?: string;
   database?: string;
@@ -26,9 +29,10 @@ export class SettingsError extends Error {
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): SnowflakeSettings {
-  const missing = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PRIVATE_KEY'].filter((name) => !env[name]);
+  const missing = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER'].filter((name) => !env[name]);
+  if (!env.SNOWFLAKE_PRIVATE_KEY && !env.SNOWFLAKE_TOKEN) missing.push('SNOWFLAKE_TOKEN or SNOWFLAKE_PRIVATE_KEY');
   if (missing.length) {
-    throw new SettingsError(`missing ${missing.join(', ')}: this server is started by the Gatehouse gateway with a grant's ephemeral identity (key-pair auth)`);
+    throw new SettingsError(`missing ${missing.join(', ')}: this server is started by the Gatehouse gateway with a grant's ephemeral identity (programmatic access token or key pair)`);
   }
   const rowLimit = Number(env.SNOWFLAKE_ROW_LIMIT ?? env.GATEHOUSE_ROW_LIMIT ?? 1000);
   if (!Number.isInteger(rowLimit) || rowLimit <= 0) throw new SettingsError(`SNOWFLAKE_ROW_LIMIT must be a positive integer, got "${env.SNOWFLAKE_ROW_LIMIT}"`);
@@ -37,7 +41,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Snowflake
   return {
     account: env.SNOWFLAKE_ACCOUNT!,
     user: env.SNOWFLAKE_USER!,
-    privateKey: env.SNOWFLAKE_PRIVATE_KEY!,
+    ...(env.SNOWFLAKE_TOKEN ? { token: env.SNOWFLAKE_TOKEN } : { privateKey: env.SNOWFLAKE_PRIVATE_KEY! }),
     ...optional('SNOWFLAKE_ACCESS_URL'),
     ...optional('SNOWFLAKE_ROLE'),
     ...optional('SNOWFLAKE_WAREHOUSE'),

@@ -82,6 +82,6 @@ describe('the reference server without its identity', () => {
     transport.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
     const client = new Client({ name: 'sf-test', version: '1' });
     await expect(client.connect(transport)).rejects.toThrow();
-    expect(stderr).toContain('missing SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY');
+    expect(stderr).toContain('missing SNOWFLAKE_USER, SNOWFLAKE_TOKEN or SNOWFLAKE_PRIVATE_KEY');
   });
 });

@@ -73,6 +73,14 @@ describe('credentials: none and credentials.delivery', () => {
     expect(sf.SNOWFLAKE_PRIVATE_KEY).toContain('BEGIN PRIVATE KEY');
     expect(sf.GATEHOUSE_CREDENTIAL).toBeUndefined();
   });
+
+  test('stdio, snowflake with a programmatic access token: SNOWFLAKE_TOKEN, and no private key variable', () => {
+    const login = JSON.stringify({ kind: 'snowflake', username: 'GH_REQ_1', token: 'pat-secret-0123456789abcdef', account: 'ACME', role: 'ANALYST' });
+    const sf = upstreamEnvironment(parsed(target(STDIO, `{ ${SNOWFLAKE} }`)), grant, login);
+    expect(sf).toMatchObject({ SNOWFLAKE_USER: 'GH_REQ_1', SNOWFLAKE_ACCOUNT: 'ACME', SNOWFLAKE_ROLE: 'ANALYST', SNOWFLAKE_TOKEN: 'pat-secret-0123456789abcdef' });
+    expect(sf.SNOWFLAKE_PRIVATE_KEY).toBeUndefined();
+    expect(sf.GATEHOUSE_CREDENTIAL).toBeUndefined();
+  });
 });
 
 describe('credentials: bad input is refused with its path and what to do', () => {

@@ -1,7 +1,7 @@
 import './quiet';
 import { rmSync } from 'node:fs';
 import { credentialRefFor, readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
-import { SnowflakeClient, type SnowflakeCredentialProvider } from '../../activities/credentials/snowflake';
+import { SnowflakeClient, type SnowflakeCredentialProvider, type KeyPairLogin } from '../../activities/credentials/snowflake';
 import { BrokerSession } from '../../activities/credentials/snowflake/broker-session';
 import { KeyPairPool, makeKeyPair, type KeyPair } from '../../activities/credentials/snowflake/key-pool';
 import { bootstrapLocalBroker, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
@@ -104,7 +104,7 @@ describe('many grants through one broker session on the local endpoint', () => {
     logins = jest.spyOn(SnowflakeClient, 'connect');
     const settings = {
       account: 'gatehouse-dev', accessUrl: sf.url, brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE',
-      targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
+      credential: 'keyPair', targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
     };
     // Grants long enough that a loaded machine's slow issuance does not eat them (the test revokes them).
     const config = testConfig(TEST_CONFIG_YAML.replace('maxDuration: 20s', 'maxDuration: 1h').replace('maxDuration: 10s', 'maxDuration: 1h'));
@@ -131,7 +131,7 @@ describe('many grants through one broker session on the local endpoint', () => {
     const ids = await Promise.all(Array.from({ length: 6 }, (_, i) =>
       h.access.request({ requester: 'agent:ci-nightly', origin: 'api', target: 'clinical', durationMs: 600_000, reason: `nightly ${i}` }).then((r) => r.requestId)));
     const active = await Promise.all(ids.map((id) => waitForState(h.access, id, 'ACTIVE')));
-    const credentials = await Promise.all(ids.map(async (id) => (await readSnowflakeCredential(h.vault, credentialRefFor(id))) as SnowflakeCredential));
+    const credentials = await Promise.all(ids.map(async (id) => (await readSnowflakeCredential(h.vault, credentialRefFor(id))) as SnowflakeCredential & KeyPairLogin));
     expect(new Set(credentials.map((c) => c.privateKey)).size).toBe(6);
     // Each issued key logs in as its own user: the pool's pair and the user's registered key belong together.
     for (const [i, credential] of credentials.entries()) {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { readSnowflakeCredential, SnowflakeCredentialProvider, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities/credentials/snowflake';
+import { readSnowflakeCredential, SnowflakeCredentialProvider, snowflakeProviderFactory, type SnowflakeCredential, type KeyPairLogin } from '../../activities/credentials/snowflake';
 import { bootstrapLocalBroker, HISTORY_FILE, parseHistory, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { connectRedis, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import { testRedisUrl } from '../support/harness';
@@ -20,7 +20,7 @@ describe('the Snowflake credential broker against the local endpoint', () => {
   const env: NodeJS.ProcessEnv = {};
   const settings = () => ({
     account: 'gatehouse-dev', accessUrl: sf.url, brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE',
-    targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI', daysToExpiry: 1,
+    credential: 'keyPair', targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI', daysToExpiry: 1,
   });
   const expiresAt = () => new Date(Date.now() + 60_000).toISOString();
 
@@ -41,8 +41,8 @@ describe('the Snowflake credential broker against the local endpoint', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const credentialOf = async (ref: string) => (await readSnowflakeCredential(vault, ref)) as SnowflakeCredential;
-  const loginAs = (credential: SnowflakeCredential) => connectWithKey(sf, credential.username, credential.privateKey, { role: credential.role, database: credential.database, schema: credential.schema });
+  const credentialOf = async (ref: string) => (await readSnowflakeCredential(vault, ref)) as SnowflakeCredential & KeyPairLogin;
+  const loginAs = (credential: SnowflakeCredential & KeyPairLogin) => connectWithKey(sf, credential.username, credential.privateKey, { role: credential.role, database: credential.database, schema: credential.schema });
 
   test('the broker holds no data privileges: it cannot read the tables it grants', async () => {
     const broker = await connectWithKey(sf, 'GATEHOUSE_BROKER', brokerKey, { role: 'GATEHOUSE_BROKER_ROLE' });

@@ -16,7 +16,15 @@ describe('Snowflake provider settings and names', () => {
 
   test('identifiers are upper-cased; defaults apply', () => {
     const parsed = parseSnowflakeSettings('t', { account: 'acme-prod', brokerUser: 'broker', brokerRole: 'broker_role', targetRole: 'analyst' });
-    expect(parsed).toEqual({ account: 'acme-prod', brokerUser: 'BROKER', brokerRole: 'BROKER_ROLE', targetRole: 'ANALYST', brokerPrivateKeyEnv: 'GATEHOUSE_SNOWFLAKE_BROKER_KEY', daysToExpiry: 1 });
+    expect(parsed).toEqual({ account: 'acme-prod', brokerUser: 'BROKER', brokerRole: 'BROKER_ROLE', targetRole: 'ANALYST', brokerPrivateKeyEnv: 'GATEHOUSE_SNOWFLAKE_BROKER_KEY', daysToExpiry: 1,
+      credential: 'pat', networkPolicy: 'GATEHOUSE_GATEWAY_EGRESS' });
+  });
+
+  test('credential is pat (default) or keyPair, nothing else', () => {
+    const base = { account: 'a', brokerUser: 'b', brokerRole: 'r', targetRole: 't' };
+    expect(parseSnowflakeSettings('t', { ...base, credential: 'keyPair' }).credential).toBe('keyPair');
+    expect(() => parseSnowflakeSettings('t', { ...base, credential: 'password' })).toThrow(/credential/);
+    expect(() => parseSnowflakeSettings('t', { ...base, networkPolicy: 'x; DROP' })).toThrow(/networkPolicy/);
   });
 
   test('a missing field is named with the target', () => {
@@ -44,6 +52,14 @@ describe('Snowflake provider settings and names', () => {
       "ALTER USER GATEHOUSE_BROKER SET RSA_PUBLIC_KEY = 'QUJD'",
       'GRANT ROLE GATEHOUSE_BROKER_ROLE TO USER GATEHOUSE_BROKER',
     ]);
+    // Targets with programmatic access tokens: the network policy, owned by the broker role.
+    expect(brokerSetupStatements({
+      brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE', targetRoles: [], publicKey: 'QUJD', networkPolicy: { name: 'GATEHOUSE_GATEWAY_EGRESS', allowedIps: ['10.1.2.3', '192.168.0.0/24'] },
+    }).slice(-2)).toEqual([
+      "CREATE NETWORK POLICY IF NOT EXISTS GATEHOUSE_GATEWAY_EGRESS ALLOWED_IP_LIST = ('10.1.2.3', '192.168.0.0/24') COMMENT = 'Gatehouse: issued users log in only from the gateway'",
+      'GRANT OWNERSHIP ON NETWORK POLICY GATEHOUSE_GATEWAY_EGRESS TO ROLE GATEHOUSE_BROKER_ROLE COPY CURRENT GRANTS',
+    ]);
+    expect(() => brokerSetupStatements({ brokerUser: 'B', brokerRole: 'R', targetRoles: [], publicKey: 'QUJD', networkPolicy: { name: 'N', allowedIps: ["1.2.3.4') --"] } })).toThrow(/IPv4/);
     expect(() => brokerSetupStatements({ brokerUser: 'X; DROP', brokerRole: 'R', targetRoles: [], publicKey: 'QUJD' })).toThrow('not an unquoted Snowflake identifier');
   });
 });

@@ -2,7 +2,7 @@ import './quiet';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { connectIssued, credentialRefFor, ensureReconcileSchedule, readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
-import type { SnowflakeCredentialProvider } from '../../activities/credentials/snowflake';
+import type { KeyPairLogin, SnowflakeCredentialProvider } from '../../activities/credentials/snowflake';
 import { bootstrapLocalBroker, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
 import { newRequestId } from '../../lib';
 import { eventually } from '../support/eventually';
@@ -28,7 +28,7 @@ describe('the access workflow with a Snowflake target on the local endpoint', ()
     brokerKey = (await bootstrapLocalBroker({ url: sf.url, account: 'gatehouse-dev', adminUser: sf.adminUser, adminPassword: sf.adminPassword })).privateKey;
     const settings = {
       account: 'gatehouse-dev', accessUrl: sf.url, brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE',
-      targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
+      credential: 'keyPair', targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
     };
     h = await startHarness({
       provider: (vault) => {
@@ -52,7 +52,7 @@ describe('the access workflow with a Snowflake target on the local endpoint', ()
     const active = await waitForState(h.access, requestId, 'ACTIVE');
     expect(active.principal).toBe(`GH_${requestId.toUpperCase()}`);
 
-    const credential = (await readSnowflakeCredential(h.vault, credentialRefFor(requestId))) as SnowflakeCredential;
+    const credential = (await readSnowflakeCredential(h.vault, credentialRefFor(requestId))) as SnowflakeCredential & KeyPairLogin;
     expect(credential.username).toBe(active.principal);
     const session = await connectWithKey(sf, credential.username, credential.privateKey, { role: credential.role, database: credential.database, schema: credential.schema });
     expect((await session.query('SELECT COUNT(*) AS N FROM PATIENTS'))[0]).toEqual({ N: 12 });

@@ -10,32 +10,48 @@ function configureDriver(): void {
   configured = true;
 }
 
-export interface KeyPairLogin {
+interface LoginTarget {
   account: string;
   accessUrl?: string;
   username: string;
-  /** PEM (PKCS#8). Held only in memory for the connection. */
-  privateKey: string;
   role?: string;
   warehouse?: string;
   database?: string;
   schema?: string;
 }
 
+/** A key-pair login (authenticator SNOWFLAKE_JWT). */
+export interface KeyPairLogin extends LoginTarget {
+  /** PEM (PKCS#8). Held only in memory for the connection. */
+  privateKey: string;
+}
+
+/** A programmatic access token login (authenticator PROGRAMMATIC_ACCESS_TOKEN). */
+export interface TokenLogin extends LoginTarget {
+  /** The token's secret, as ALTER USER ... ADD PAT returned it. Held only in memory for the connection. */
+  token: string;
+}
+
+export type SnowflakeLogin = KeyPairLogin | TokenLogin;
+
+/** The driver's authentication options for a login: a key pair or a programmatic access token. */
+export function authenticationOf(login: SnowflakeLogin): { authenticator: string; privateKey?: string; token?: string } {
+  return 'token' in login ? { authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: login.token } : { authenticator: 'SNOWFLAKE_JWT', privateKey: login.privateKey };
+}
+
 export type Row = Record<string, unknown>;
 
-/** A key-pair (SNOWFLAKE_JWT) connection to Snowflake or the local endpoint, promise-shaped. */
+/** A key-pair (SNOWFLAKE_JWT) or token (PROGRAMMATIC_ACCESS_TOKEN) connection to Snowflake or the local endpoint, promise-shaped. */
 export class SnowflakeClient {
   private constructor(private readonly connection: snowflake.Connection) {}
 
-  static async connect(login: KeyPairLogin): Promise<SnowflakeClient> {
+  static async connect(login: SnowflakeLogin): Promise<SnowflakeClient> {
     configureDriver();
     const connection = snowflake.createConnection({
       account: login.account,
       ...(login.accessUrl ? { accessUrl: login.accessUrl } : {}),
       username: login.username,
-      authenticator: 'SNOWFLAKE_JWT',
-      privateKey: login.privateKey,
+      ...authenticationOf(login),
       ...(login.role ? { role: login.role } : {}),
       ...(login.warehouse ? { warehouse: login.warehouse } : {}),
       ...(login.database ? { database: login.database } : {}),
@@ -81,7 +97,7 @@ export class SnowflakeClient {
 }
 
 /** Opens a client, runs `work`, always closes it. */
-export async function withClient<T>(login: KeyPairLogin, work: (client: SnowflakeClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(login: SnowflakeLogin, work: (client: SnowflakeClient) => Promise<T>): Promise<T> {
   const client = await SnowflakeClient.connect(login);
   try {
     return await work(client);

@@ -7,8 +7,8 @@ import { SnowflakeCredentialProvider } from './provider';
 import { parseSnowflakeSettings } from './settings';
 
 export { SnowflakeCredentialProvider } from './provider';
-export { SnowflakeClient, withClient, type KeyPairLogin, type Row } from './client';
-export { connectIssued, credentialRefFor, readSnowflakeCredential, type SnowflakeCredential } from './credential';
+export { SnowflakeClient, withClient, type KeyPairLogin, type Row, type SnowflakeLogin, type TokenLogin } from './client';
+export { connectIssued, credentialRefFor, loginOf, readSnowflakeCredential, type SnowflakeCredential } from './credential';
 export { brokerSetupStatements, type BrokerSetup } from './bootstrap';
 export { principalFor, requestIdOf, commentFor, requestIdFromComment, COMMENT_MARKER } from './names';
 export { parseSnowflakeSettings, snowflakeSettingsSchema, UNQUOTED_IDENTIFIER, type SnowflakeSettings } from './settings';

@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
 import type { IssuedCredentialLimits } from '../registry';
 import { BrokerSession } from './broker-session';
-import { withClient, type KeyPairLogin, type Row, type SnowflakeClient } from './client';
-import { credentialRefFor, type SnowflakeCredential } from './credential';
+import { withClient, type Row, type SnowflakeClient, type SnowflakeLogin } from './client';
+import { credentialRefFor, loginOf, type SnowflakeCredential } from './credential';
 import { KeyPairPool } from './key-pool';
 import {
   CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
@@ -35,6 +35,15 @@ const CATALOG_READER_LIFETIME_MS = 30 * 60_000;
 
 /** How long the gateway's copy of the key outlives the grant (revocation removes it earlier). */
 const VAULT_MARGIN_MS = 5 * 60_000;
+
+/** The name of the one programmatic access token an issued user has (credential `pat`). */
+export const GRANT_TOKEN_NAME = 'GATEHOUSE_GRANT';
+
+/** Snowflake's "does not exist or not authorized" (002003, SQLSTATE 42S02). */
+function isNotFound(error: unknown): boolean {
+  const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
+  return String(code) === '002003' || sqlState === '42S02';
+}
 
 /**
  * Mints and removes ephemeral Snowflake users for one target, against real Snowflake or the
@@ -125,53 +134,106 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     });
   }
 
+  /**
+   * Mints the request's user: with a programmatic access token that Snowflake generates
+   * (`credential: pat`, the default: three broker statements, no key made here), or with a key
+   * pair from the pool (`keyPair`: two statements, one RSA-2048 generation per grant). The
+   * secret goes to the vault only; the workflow gets the reference and the user's name.
+   */
   async issue(request: CredentialRequest): Promise<IssuedCredential> {
-    const principal = principalFor(request.requestId);
-    const comment = commentFor(request.requestId, request.target, request.expiresAt);
+    const secret = this.settings.credential === 'pat' ? await this.issueWithToken(request) : await this.issueWithKeyPair(request);
     const s = this.settings;
-    const { publicKeyDer, privateKeyPem: privateKey } = await this.keys.take();
-    const publicKeyBody = publicKeyDer.toString('base64');
-    // A runaway statement (an agent's accidental cross join) ends at the target's statementTimeout (default 5 min).
-    const timeoutSeconds = Math.max(1, Math.ceil((this.limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) / 1000));
-    const defaults = [
-      `DEFAULT_ROLE = ${s.targetRole}`,
-      `STATEMENT_TIMEOUT_IN_SECONDS = ${timeoutSeconds}`,
-      ...(s.warehouse ? [`DEFAULT_WAREHOUSE = ${s.warehouse}`] : []),
-      ...(s.database ? [`DEFAULT_NAMESPACE = ${literal(`${s.database}${s.schema ? `.${s.schema}` : ''}`)}`] : []),
-    ].join(' ');
-    const create = `CREATE USER ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`;
-    await this.broker(async (client) => {
-      // The first attempt creates the user with this key: two statements. A plain CREATE (no IF NOT
-      // EXISTS) never takes over a user it did not make: an existing name falls to the checks below.
-      if (!(await createdNew(client, create))) {
-        const existing = await this.findUser(client, principal);
-        if (existing && requestIdFromComment(String(existing.comment ?? '')) !== request.requestId) {
-          throw ApplicationFailure.nonRetryable(`Snowflake user ${principal} exists but was not created by Gatehouse for ${request.requestId}; refusing to take it over`, 'ForeignUser');
-        }
-        // A retried attempt (or one racing it): IF NOT EXISTS, then (re)set the key, so the user
-        // keeps one key, the one the vault gets below.
-        if (!existing) await client.execute(create.replace('CREATE USER ', 'CREATE USER IF NOT EXISTS '));
-        await client.execute(`ALTER USER ${principal} SET RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} COMMENT = ${literal(comment)}`);
-      }
-      await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
-    });
-    const credential: SnowflakeCredential = {
+    const principal = principalFor(request.requestId);
+    const credential = {
       kind: 'snowflake',
       requestId: request.requestId,
       expiresAt: request.expiresAt,
       account: s.account,
       ...(s.accessUrl ? { accessUrl: s.accessUrl } : {}),
       username: principal,
-      privateKey,
+      ...secret,
       role: s.targetRole,
       ...(s.warehouse ? { warehouse: s.warehouse } : {}),
       ...(s.database ? { database: s.database } : {}),
       ...(s.schema ? { schema: s.schema } : {}),
-    };
+    } as SnowflakeCredential;
     const credentialRef = credentialRefFor(request.requestId);
     const ttl = Math.max(60_000, Date.parse(request.expiresAt) - Date.now() + VAULT_MARGIN_MS);
     await this.vault.put(credentialRef, JSON.stringify(credential), ttl);
     return { credentialRef, principal };
+  }
+
+  /** The user's defaults: role, statement timeout, warehouse, namespace. */
+  private userDefaults(): string {
+    const s = this.settings;
+    // A runaway statement (an agent's accidental cross join) ends at the target's statementTimeout (default 5 min).
+    const timeoutSeconds = Math.max(1, Math.ceil((this.limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS) / 1000));
+    return [
+      `DEFAULT_ROLE = ${s.targetRole}`,
+      `STATEMENT_TIMEOUT_IN_SECONDS = ${timeoutSeconds}`,
+      ...(s.warehouse ? [`DEFAULT_WAREHOUSE = ${s.warehouse}`] : []),
+      ...(s.database ? [`DEFAULT_NAMESPACE = ${literal(`${s.database}${s.schema ? `.${s.schema}` : ''}`)}`] : []),
+    ].join(' ');
+  }
+
+  /**
+   * A plain CREATE (no IF NOT EXISTS) never takes over a user it did not make: a taken name is
+   * checked (a foreign user is refused), created IF NOT EXISTS and `reset` (a retried attempt, or
+   * one racing it), so the user ends with the one secret the vault gets. True when it made the user now.
+   */
+  private async createOrResume(client: SnowflakeClient, requestId: string, create: string, reset: string): Promise<boolean> {
+    if (await createdNew(client, create)) return true;
+    const principal = principalFor(requestId);
+    const existing = await this.findUser(client, principal);
+    if (existing && requestIdFromComment(String(existing.comment ?? '')) !== requestId) {
+      throw ApplicationFailure.nonRetryable(`Snowflake user ${principal} exists but was not created by Gatehouse for ${requestId}; refusing to take it over`, 'ForeignUser');
+    }
+    if (!existing) await client.execute(create.replace('CREATE USER ', 'CREATE USER IF NOT EXISTS '));
+    await client.execute(reset);
+    return false;
+  }
+
+  /**
+   * Credential `pat`: CREATE USER under the network policy, GRANT ROLE, then ADD PAT restricted
+   * to the target role (Snowflake requires ROLE_RESTRICTION for a SERVICE user, and that role
+   * granted first). A retry removes the token an earlier attempt may have added: its secret is lost.
+   */
+  private async issueWithToken(request: CredentialRequest): Promise<{ token: string }> {
+    const s = this.settings;
+    const principal = principalFor(request.requestId);
+    const comment = commentFor(request.requestId, request.target, request.expiresAt);
+    const defaults = `${this.userDefaults()} NETWORK_POLICY = ${s.networkPolicy}`;
+    const create = `CREATE USER ${principal} TYPE = SERVICE ${defaults} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`;
+    return this.broker(async (client) => {
+      const fresh = await this.createOrResume(client, request.requestId, create, `ALTER USER ${principal} SET ${defaults} COMMENT = ${literal(comment)}`);
+      await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
+      if (!fresh) await client.execute(`ALTER USER ${principal} REMOVE PROGRAMMATIC ACCESS TOKEN ${GRANT_TOKEN_NAME}`).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+      const rows = await client.execute(
+        `ALTER USER ${principal} ADD PROGRAMMATIC ACCESS TOKEN ${GRANT_TOKEN_NAME} ROLE_RESTRICTION = ${literal(s.targetRole)} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`,
+      );
+      const token = rows[0]?.token_secret;
+      if (typeof token !== 'string' || !token) throw new Error(`Snowflake returned no token_secret for ${principal}'s programmatic access token`);
+      return { token };
+    });
+  }
+
+  /** Credential `keyPair`: CREATE USER with a pooled key pair's public key, then GRANT ROLE. */
+  private async issueWithKeyPair(request: CredentialRequest): Promise<{ privateKey: string }> {
+    const s = this.settings;
+    const principal = principalFor(request.requestId);
+    const comment = commentFor(request.requestId, request.target, request.expiresAt);
+    const { publicKeyDer, privateKeyPem: privateKey } = await this.keys.take();
+    const publicKeyBody = publicKeyDer.toString('base64');
+    const defaults = this.userDefaults();
+    const create = `CREATE USER ${principal} TYPE = SERVICE RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`;
+    await this.broker(async (client) => {
+      // The first attempt creates the user with this key: two statements; a retry (re)sets the key.
+      await this.createOrResume(client, request.requestId, create, `ALTER USER ${principal} SET RSA_PUBLIC_KEY = ${literal(publicKeyBody)} ${defaults} COMMENT = ${literal(comment)}`);
+      await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
+    });
+    return { privateKey };
   }
 
   /** Disable (ends live sessions at once), then drop. A user already gone is success. */
@@ -215,8 +277,7 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
   }
 
   /** For the gateway and tests: the login an issued credential gives. */
-  static loginOf(credential: SnowflakeCredential): KeyPairLogin {
-    const { account, accessUrl, username, privateKey, role, warehouse, database, schema } = credential;
-    return { account, accessUrl, username, privateKey, role, warehouse, database, schema };
+  static loginOf(credential: SnowflakeCredential): SnowflakeLogin {
+    return loginOf(credential);
   }
 }

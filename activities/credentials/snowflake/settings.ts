@@ -31,6 +31,19 @@ export const snowflakeSettingsSchema = z
     warehouse: identifier('warehouse').optional(),
     database: identifier('database').optional(),
     schema: identifier('schema').optional(),
+    /**
+     * What each issued user logs in with. `pat` (default): a programmatic access token that
+     * Snowflake generates (ALTER USER ... ADD PAT), bound to the target role and usable only from
+     * the addresses of `networkPolicy`; the worker makes no key. `keyPair`: an RSA-2048 key pair the
+     * worker generates per grant (0.10-0.16 CPU-s each on 2 cores: half the worker's CPU per grant,
+     * bench/README.md "grants"), for accounts that cannot put issued users under a network policy.
+     */
+    credential: z.enum(['pat', 'keyPair']).default('pat'),
+    /**
+     * `pat` only: the network policy every issued user is subject to (Snowflake requires one for a
+     * SERVICE user's token), owned by the broker role; bootstrap.ts makes it with the gateway's egress.
+     */
+    networkPolicy: identifier('networkPolicy').default('GATEHOUSE_GATEWAY_EGRESS'),
     /** Backstop: Snowflake disables the user after this many days even if every revocation is lost. */
     daysToExpiry: z.number().int().min(1).max(30).default(1),
   })
