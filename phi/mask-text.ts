@@ -1,3 +1,4 @@
+import { knownClean, rememberClean, SHORT_NUMBER } from './clean-texts';
 import { looksBinary, toText } from './input';
 import { applyOperator, type OperatorContext } from './operators';
 import type { MaskingPolicy } from './policy';
@@ -10,8 +11,6 @@ export interface MaskOptions extends Pick<OperatorContext, 'tokenKey'> {
   /** Most locations listed in the report (counts stay exact). Default 1000. */
   maxReportLocations?: number;
 }
-
-const SHORT_NUMBER = /^[+-]?\d{1,4}(?:[.,]\d{1,4})?$/;
 
 export const BINARY_PLACEHOLDER = '[BINARY DATA WITHHELD]';
 
@@ -52,7 +51,15 @@ export function maskString(value: string, policy: MaskingPolicy, context: Operat
     report.binaryValues++;
     return BINARY_PLACEHOLDER;
   }
-  const findings = text.length <= 64 && !text.includes('\n') ? report.remembered(text, () => findInText(text, policy)) : findInText(text, policy, report, path);
+  // One line: its findings depend on the text and the scan settings alone (embedded tables need
+  // two lines), so a line found clean before is clean now (clean-texts.ts).
+  const oneLine = !text.includes('\n');
+  if (oneLine && knownClean(text, policy)) return text;
+  const findings = text.length <= 64 && oneLine ? report.remembered(text, () => findInText(text, policy)) : findInText(text, policy, report, path);
+  if (findings.length === 0) {
+    if (oneLine) rememberClean(text, policy);
+    return text;
+  }
   return applyFindings(text, findings, policy, context, report, path);
 }
 

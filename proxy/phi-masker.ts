@@ -174,9 +174,7 @@ export class PhiMasker implements ResponseMasker {
   private byStructure<T>(value: T, policy: MaskingPolicy, walk: (f: FieldMaskers) => T): MaskOutcome<T> {
     const reports: MaskSummary[] = [];
     const options = this.maskOptions;
-    const uriPolicy: MaskingPolicy = { ...policy, ignore: [...new Set([...policy.ignore, 'URL' as const])] };
-    // Structure strings (ids, cursors, versions): only identifiers a checksum or hard rule proves.
-    const opaquePolicy: MaskingPolicy = { ...policy, binary: 'scan', ignore: entityTypes.filter((t) => !validatorBackedTypes.includes(t) || policy.ignore.includes(t)) };
+    const { uriPolicy, opaquePolicy } = fieldPolicies(policy);
     const data = (v: unknown) => {
       const { value: masked, report } = maskJson(v, policy, options);
       reports.push(summary(report));
@@ -305,8 +303,43 @@ export class PhiMasker implements ResponseMasker {
   }
 }
 
-/** SQL text masked as SQL (phi's maskSqlText), with a count per placeholder type for the recording. */
+/**
+ * The policies of URI and structure fields, made once per policy object: the same objects call
+ * after call, so what phi keys on a policy (its memo of clean texts) stays warm.
+ */
+const derivedPolicies = new WeakMap<MaskingPolicy, { uriPolicy: MaskingPolicy; opaquePolicy: MaskingPolicy }>();
+function fieldPolicies(policy: MaskingPolicy): { uriPolicy: MaskingPolicy; opaquePolicy: MaskingPolicy } {
+  let derived = derivedPolicies.get(policy);
+  if (!derived) {
+    derived = {
+      uriPolicy: { ...policy, ignore: [...new Set([...policy.ignore, 'URL' as const])] },
+      // Structure strings (ids, cursors, versions): only identifiers a checksum or hard rule proves.
+      opaquePolicy: { ...policy, binary: 'scan', ignore: entityTypes.filter((t) => !validatorBackedTypes.includes(t) || policy.ignore.includes(t)) },
+    };
+    derivedPolicies.set(policy, derived);
+  }
+  return derived;
+}
+
+/**
+ * SQL as evidence is a pure function of the SQL text (and of the year, which decides whether a
+ * log line's date in a literal is a timestamp): kept per text like the plans, at most
+ * PLAN_CACHE_SIZE, so an agent repeating a statement is lexed once.
+ */
+const evidence = new Map<string, MaskOutcome<string>>();
 function sqlAsEvidence(sql: string): MaskOutcome<string> {
+  const key = `${new Date().getUTCFullYear()}\u0000${sql}`;
+  let known = evidence.get(key);
+  if (!known) {
+    known = sqlAsEvidenceOnce(sql);
+    if (evidence.size >= PLAN_CACHE_SIZE) evidence.delete(evidence.keys().next().value!);
+    evidence.set(key, known);
+  }
+  return { masked: known.masked, report: { counts: { ...known.report.counts }, total: known.report.total } };
+}
+
+/** SQL text masked as SQL (phi's maskSqlText), with a count per placeholder type for the recording. */
+function sqlAsEvidenceOnce(sql: string): MaskOutcome<string> {
   const { text } = maskSqlText(sql);
   const counts: Record<string, number> = {};
   for (const m of text.matchAll(/'\[([A-Z_]+)\]'|\/\*\[(NUMBER)\]\*\//g)) {

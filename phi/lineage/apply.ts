@@ -28,6 +28,17 @@ function maskCell(value: unknown, type: EntityType, operator: OperatorName, keep
   return applyOperator(operator, type, text, context);
 }
 
+/** The policy without its `none` tags, made once per policy object (the same object each call, so what keys on it stays warm). */
+const scanPolicies = new WeakMap<MaskingPolicy, MaskingPolicy>();
+function scanPolicyOf(policy: MaskingPolicy): MaskingPolicy {
+  let derived = scanPolicies.get(policy);
+  if (!derived) {
+    derived = { ...policy, columns: Object.fromEntries(Object.entries(policy.columns).filter(([, v]) => v !== 'none')) };
+    scanPolicies.set(policy, derived);
+  }
+  return derived;
+}
+
 /**
  * Masks a SQL result by its plan. Positional: column i of the result is output column i of the
  * statement the gateway forwarded (the names are the client's to choose). A result whose column
@@ -65,9 +76,8 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
   if (scanIndexes.length) {
     // The second layer: appearance-based detection on free text. Output names are the client's,
     // so a `none` tag on a name must not let free text through unscanned.
-    const columnsPolicy = Object.fromEntries(Object.entries(policy.columns).filter(([, v]) => v !== 'none'));
     const builder = new ReportBuilder();
-    const scannedRows = maskRowsInto(scanIndexes.map((i) => columns[i]!), rows.map((r) => scanIndexes.map((i) => r[i])), { ...policy, columns: columnsPolicy }, context, builder);
+    const scannedRows = maskRowsInto(scanIndexes.map((i) => columns[i]!), rows.map((r) => scanIndexes.map((i) => r[i])), scanPolicyOf(policy), context, builder);
     scanned = { rows: scannedRows, report: builder.build() };
   }
   const masked = rows.map((row, r) => row.map((cell, c) => {

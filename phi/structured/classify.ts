@@ -1,3 +1,4 @@
+import { knownClean, passesUnscanned, rememberClean } from '../clean-texts';
 import type { MaskingPolicy } from '../policy';
 import { scanText } from '../text/scan';
 import type { ReportBuilder } from '../report';
@@ -70,8 +71,15 @@ export function classifyBySample(column: string, samples: readonly string[], pol
     const probe = `${label} ${value}`;
     const offset = label.length + 1;
     const size = value.replace(/\s/g, '').length || 1;
+    // A probe is a one-line text like any other (clean-texts.ts); it is remembered as clean only
+    // once its value itself was scanned clean as a cell or passes unscanned, i.e. left in clear.
+    if (knownClean(probe, policy)) continue;
     const scan = (): Finding[] => scanText(probe, scanOptions);
     const findings = report ? report.remembered(probe, scan) : scan();
+    if (findings.length === 0) {
+      if (passesUnscanned(value) || knownClean(value, policy)) rememberClean(probe, policy);
+      continue;
+    }
     for (const f of findings) {
       // Sum what findings of this type cover of the value; vote once per type.
       if (findings.find((g) => g.type === f.type) !== f) continue;
