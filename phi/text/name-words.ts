@@ -91,3 +91,16 @@ export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((la
 /** "Drug name:", "file name:" label things, not people. */
 export const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
 
+
+/**
+ * Words that open a sentence about the patient's state after "Patient:" ("Patient: Alert and
+ * oriented", "Pt: Comfortable, no distress"): followed by a lower-case word, a comma or the end
+ * of the sentence, they are no name ("Patient: Alert Smith" still is one).
+ */
+export const CLINICAL_STATE_WORDS: ReadonlySet<string> = new Set(
+  `alert awake oriented pleasant comfortable calm cooperative stable afebrile ambulatory ambulating confused lethargic drowsy
+  sleeping asleep resting responsive unresponsive tolerating doing feeling seen examined lying sitting well unwell agitated
+  anxious tearful nauseous verbal nonverbal intubated sedated independent weak frail tired cachectic diaphoretic distressed
+  appears appeared reports denies states feels presents improving improved better worse nad orientated conscious unconscious
+  obtunded somnolent arousable pale jaundiced euvolemic hemodynamically clinically medically`.split(/\s+/),
+);

@@ -20,6 +20,7 @@ import { ssnDetector } from './detectors/ssn';
 import { streetAddressDetector } from './detectors/street-address';
 import { isPublicLink, urlDetector } from './detectors/url';
 import { spelledOutDetector } from './detectors/spelled-out';
+import { ageWordsDetector } from './detectors/age-words';
 import { zipAndCityDetector } from './detectors/zip-and-city';
 import { dropClinicalTerms } from './clinical-terms';
 import { decodedFindings } from './decoders';
@@ -42,6 +43,7 @@ export const detectors: readonly Detector[] = [
   personNameDetector,
   nameLinesDetector,
   spelledOutDetector,
+  ageWordsDetector,
   hl7FieldsDetector,
   nameKeysDetector,
   recordFieldsDetector,
@@ -100,29 +102,59 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
   });
 }
 
-/** ", Cerdañola del Vallés" closing the line after a street address: the city of that address, in any country (or a postcode and a city). */
-const CITY_AFTER = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
-/** ", 00-514 Warszawa", ", 1015 CJ Amsterdam", ", W2 4BH London": a postcode of any country, then its city. */
-const POSTCODE_CITY_AFTER = /^,?[ \t]{1,2}(\d{3,7}|\d{2}-\d{3}|\d{3}[ -]\d{2,4}|\d{4}[ ]?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d)(?:[ \t]{1,2}(\p{L}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3}))?[ \t]*(?=\n|$|[,;.(])/u;
+/**
+ * What follows a street address is its city and postcode, in whatever order and on whatever line
+ * its country writes them: ", Cerdañola del Vallés", ", 00-514 Warszawa", ", W2 4BH London",
+ * " - 00184 Roma", ", BUDAPEST H-1062", " in 79098 Freiburg im Breisgau", " à Brest", and on the
+ * next line of an address block "Lisboa 1250-146" or "CH-1205 Genève" (a postcode is needed
+ * there: a line under an address that is only a word is as often a heading).
+ */
+const POSTCODE = String.raw`(?:[A-Z]{1,3}-\d{4,5}|\d{4,5}-\d{3,4}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\p{L}])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d|[A-Z]{3}[ ]\d{4}|\d{3}[ -]\d{2,4}|\d{3,7})`;
+const CITY_NAME = String.raw`\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t]{1,2}(?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|lès|les|en|di|del|upon|on|bei|ob)[ \t]{1,2})?\p{Lu}[\p{L}\p{M}'’.-]{0,29}){0,3}`;
+const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–][ \t]))`;
+const SEPARATOR = String.raw`^(?:(,?[ \t]{0,4}\n[ \t]{0,4})|(,[ \t]{1,2}|[ \t]{1,2}[-–][ \t]{1,2})|([ \t]{1,2}(?:in|à|a|em|en)[ \t]{1,2}))`;
+const AFTER_ADDRESS = new RegExp(`${SEPARATOR}(?:(${POSTCODE})[ \t]{1,2}(${CITY_NAME})${PLACE_END}|(${CITY_NAME})[ \t]{1,2}(${POSTCODE})${PLACE_END}|(${POSTCODE})${PLACE_END}|(${CITY_NAME})${PLACE_END})`, 'u');
+/** ", Tea nell'emilia" closing the line after an address: the city, whatever the case of its later words. */
+const CITY_CLOSING_LINE = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
+/** Words that open a line or a phrase after an address without being a place ("Room 4112", "Tel 5551234"). */
+const NOT_A_CITY = /^(?:room|rm|bed|bay|ward|tel|tél|tlf|phone|fax|ext|apt|suite|unit|floor|level|box|rx|mrn|dob|qty|lot|ref|item|page|dr|mr|mrs|ms|the|re|dear)\.?$/i;
 
 function citiesAfterAddresses(text: string, findings: Finding[]): void {
-  const addresses = findings.filter((f) => f.type === 'STREET_ADDRESS');
+  const all = findings.filter((f) => f.type === 'STREET_ADDRESS');
+  // Only where an address ends: a street inside a longer address ("Address: No. 7 Awolowo Road, Ikoyi, Lagos") is followed by that address's rest, no city of its own.
+  const addresses = all.length > 64 ? all : all.filter((a) => !all.some((b) => b !== a && b.start <= a.start && b.end > a.end));
   for (const a of addresses) {
     const after = text.slice(a.end, a.end + 120);
-    const m = CITY_AFTER.exec(after);
-    if (m) {
-      const start = a.end + m[0].indexOf(m[1]!);
-      findings.push({ type: 'CITY', start, end: start + m[1]!.length, score: 0.8 });
+    const closing = CITY_CLOSING_LINE.exec(after);
+    if (closing) {
+      const start = a.end + closing[0].indexOf(closing[1]!);
+      findings.push({ type: 'CITY', start, end: start + closing[1]!.length, score: 0.8 });
       continue;
     }
-    const p = POSTCODE_CITY_AFTER.exec(after);
-    if (p) {
-      const zip = a.end + p[0].indexOf(p[1]!);
-      findings.push({ type: 'ZIP', start: zip, end: zip + p[1]!.length, score: 0.8 });
-      if (p[2]) {
-        const city = zip + p[1]!.length + p[0].slice(p[0].indexOf(p[1]!) + p[1]!.length).indexOf(p[2]);
-        findings.push({ type: 'CITY', start: city, end: city + p[2].length, score: 0.8 });
-      }
+    const m = AFTER_ADDRESS.exec(after);
+    if (!m) continue;
+    const [, newLine, inline, word, zipFirst, citySecond, cityFirst, zipSecond, zipAlone, cityAlone] = m;
+    const sep = (newLine ?? inline ?? word)!.length;
+    const push = (type: 'CITY' | 'ZIP', found: string, from: number) => {
+      // "à Brest.": the sentence's full stop is no part of the city.
+      const value = type === 'CITY' ? found.replace(/\.+$/, '') : found;
+      const start = a.end + after.indexOf(value, from);
+      findings.push({ type, start, end: start + value.length, score: 0.8 });
+    };
+    if (zipFirst && citySecond) {
+      if (NOT_A_CITY.test(citySecond.split(/[ \t]/)[0]!)) continue;
+      push('ZIP', zipFirst, sep);
+      push('CITY', citySecond, sep + zipFirst.length);
+    } else if (cityFirst && zipSecond) {
+      if (NOT_A_CITY.test(cityFirst.split(/[ \t]/)[0]!)) continue;
+      push('CITY', cityFirst, sep);
+      push('ZIP', zipSecond, sep + cityFirst.length);
+    } else if (zipAlone && !word) {
+      push('ZIP', zipAlone, sep);
+    } else if (cityAlone && !newLine && !NOT_A_CITY.test(cityAlone.split(/[ \t]/)[0]!)) {
+      // A city alone closes its line after a comma (", Kettering"), or follows "in"/"à".
+      const rest = after.slice(sep + cityAlone.length);
+      if (word || /^[ \t]*(?:\n|$|[,;.(])/.test(rest)) push('CITY', cityAlone, sep);
     }
   }
 }

@@ -9,7 +9,25 @@ const AGE_AFTER = new RegExp(
   `(?<![\\d.])(\\d{2,3})(?:\\s{0,2}|${DASH})(?:years?${DASH}old|yrs?${DASH}old|years?|yrs?|y\\.?\\s?o\\.?|y/o|yo)(?:[ ]old|[ ]of[ ]age)?(?![a-z])`,
   'gi',
 );
-const AGE_BEFORE = /\b(?:age|aged|ages)[\s:]{0,3}(\d{2,3})(?!\d|\.\d)/gi;
+/**
+ * A word before the number that makes it an age: "aged 93", "age of 95", "died at 94", "di anni
+ * 102" (Italian), "Alter 96", "im Alter von 97", "âge 91", "edad 92", "idade 93", "woman of 96".
+ */
+const AGE_BEFORE = /\b(?:age|aged|ages|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of|di anni|anni|età|Alter|Alter von|âge|âgée? de|edad|edad de|idade|idade de)[\s:]{0,3}(\d{2,3})(?!\d|[.,]\d|[ ]?%)/gi;
+/**
+ * "Bed 22  PRIVAT, Bartolomeo  95M", "Maegan Gottlieb, 94F": an age glued to the sex, as ward
+ * lists and handovers write it ("95 M" when columns are aligned). A temperature in Fahrenheit
+ * ("T 100F", "temp 101 F", "100.4F") is none: the words before it say so.
+ */
+const AGE_SEX = /(\d{2,3})(?:[ ]{0,4}|\/)[MF](?=[ \t]{2}|[ \t]{0,2}[,;\t\n]|[ \t]{0,2}$|[ \t]{1,2}(?:post|pod|day|bed|with|admitted|known|\d))/g;
+const TEMPERATURE_BEFORE = /(?:\bt|temp|temperature|fever|febrile|pyrexia|tmax|tcurrent|°)[\s:=]{0,3}$/i;
+/**
+ * A relative or the patient as the subject ("her mother is 100", "father (96)", "She is 94
+ * and"): the number is an age unless a unit, a percent or a ratio follows.
+ */
+const AGE_OF_PERSON = /\b(?:mother|father|mum|mom|dad|grandmother|grandfather|grandma|grandpa|husband|wife|aunt|uncle|sister|brother|she|he|patient|pt|resident)(?: is| was| turned| turns| is now|'s age is|[ ]?\()[ ]{0,2}(\d{2,3})(?![\d.,/%]|[ ]?(?:mmHg|bpm|kg|lbs?|cm|mg|units|degrees|°|percent|%))/gi;
+/** German and ordinal forms: "94-jährige", "94jährig", "im 96. Lebensjahr", "94th birthday", "in her 95th year". */
+const AGE_GERMAN_ORDINAL = /(?<![\d.])(\d{2,3})(?:[-\u2010\u2011 ]?jährige?[nrsm]?|\.[ ]Lebensjahr(?:es)?|(?:st|nd|rd|th)[ ](?:year|birthday))(?![\p{L}])/gu;
 /**
  * An age with its unit glued or hyphenated ("104yo", "93y", "103-yr-old") or in another
  * language ("96 años", "93 Jahre", "91 ans", "92岁"): the unit goes with the number, since
@@ -23,7 +41,7 @@ const isOver89 = (n: number) => n > 89 && n < 130;
 
 export const ageDetector: Detector = {
   name: 'age',
-  patterns: [AGE_AFTER, AGE_BEFORE, AGE_UNIT],
+  patterns: [AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -40,6 +58,17 @@ export const ageDetector: Detector = {
       const after = text[m.index + m[0].length];
       if (!isOver89(Number(m[1])) || (before >= 48 && before <= 57) || before === 46 || (after !== undefined && LETTER_OR_DIGIT.test(after))) return;
       out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
+    });
+    eachMatch(AGE_SEX, text, (m) => {
+      const before = text.charCodeAt(m.index - 1);
+      if (!isOver89(Number(m[1])) || (m.index > 0 && before !== 32 && before !== 9 && before !== 44 && before !== 40 && before !== 10)) return;
+      if (TEMPERATURE_BEFORE.test(text.slice(Math.max(0, m.index - 14), m.index))) return;
+      out.push(finding('AGE', m.index, m.index + m[1]!.length, 0.85));
+    });
+    for (const pattern of [AGE_OF_PERSON, AGE_GERMAN_ORDINAL]) eachMatch(pattern, text, (m) => {
+      if (!isOver89(Number(m[1]))) return;
+      const start = m.index + m[0].lastIndexOf(m[1]!, pattern === AGE_OF_PERSON ? undefined : 0);
+      out.push(finding('AGE', start, start + m[1]!.length, 0.85));
     });
     return out;
   },

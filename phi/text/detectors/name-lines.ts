@@ -1,5 +1,5 @@
 import { eachMatch, finding, type Detector } from '../detector';
-import { COMMON_WORDS, LABEL_WORDS, SUFFIXES, TITLES } from '../name-words';
+import { CLINICAL_STATE_WORDS, COMMON_WORDS, LABEL_WORDS, SUFFIXES, TITLES } from '../name-words';
 import type { Finding } from '../../types';
 
 /**
@@ -81,6 +81,8 @@ const isUpper = (w: string) => w[0] !== w[0]!.toLowerCase() || w[0]!.toLowerCase
 function nameStart(value: string, capitalisedOnly: boolean): number {
   const words = value.split(/[ \t,]+/).filter(Boolean);
   if (words.length === 0 || NOT_NAMES.has(value.toLowerCase())) return -1;
+  // "Patient: Pleasant and cooperative", "Pt: Comfortable.": a state word alone is a sentence ("Patient: Calm Okafor" is not alone).
+  if (words.length === 1 && CLINICAL_STATE_WORDS.has(words[0]!.toLowerCase().replace(/[.'’]+$/, ''))) return -1;
   let common = 0;
   for (const w of words) {
     const lower = w.toLowerCase().replace(/[.'’]+$/, '');

@@ -1,6 +1,6 @@
 import { CJK_FAMILY_NAMES, FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { finding, type Detector } from '../detector';
-import { AMBIGUOUS_FIRST, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SENTENCE_LABEL, SENTENCE_LABEL_LAST_WORDS, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
+import { AMBIGUOUS_FIRST, CLINICAL_STATE_WORDS, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SENTENCE_LABEL, SENTENCE_LABEL_LAST_WORDS, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
 import type { Finding } from '../../types';
 
 /**
@@ -315,7 +315,8 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
       const sentence = SENTENCE_LABEL_LAST_WORDS.has(word) && t.capitalised;
       if ((named || sentence) && !sentenceBreakBefore(text, t.start)) {
         const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
-        if (((named && NAME_LABEL.test(before)) || (sentence && SENTENCE_LABEL.test(before))) && !THING_NAME_LABEL.test(before)) marks.markRun(i, 0.85, true, true);
+        const stateSentence = CLINICAL_STATE_WORDS.has(t.lower) && STATE_SENTENCE_GOES_ON.test(text.slice(t.end, t.end + 4));
+        if (((named && NAME_LABEL.test(before)) || (sentence && SENTENCE_LABEL.test(before))) && !THING_NAME_LABEL.test(before) && !stateSentence) marks.markRun(i, 0.85, true, true);
       }
     }
     if (!next) continue;
@@ -411,6 +412,8 @@ function agentsAfterBy(text: string, tokens: Token[], marks: NameMarks): void {
 }
 
 /** Where a name after a cue must end: punctuation, a bracketed remark (" (Geriatrics)"), the line's end. */
+/** After a state word ("Alert"), the sentence goes on in lower case, a list or its end ("Alert and", "Alert, oriented", "Alert x3", "Alert."). */
+const STATE_SENTENCE_GOES_ON = /^(?:[ \t]{1,2}[\p{Ll}&]|[,;.][ \t]{0,2}(?:\p{Ll}|\n|$)|[ \t]{0,3}(?:\n|$)|[ \t]x\d)/u;
 const CLAUSE_END = /^(?:[.,;:)]|[ \t]\(|[ \t]{0,2}(?:\n|$))/;
 
 /**
@@ -493,7 +496,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];

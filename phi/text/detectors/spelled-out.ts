@@ -27,7 +27,9 @@ const AGE_WORDS = new RegExp(
   'gi',
 );
 const AGE_CONTEXT = /^(?:[ -]{1,2}(?:years?|yrs?|yo|y\/o|-year)|-years?-old)/i;
-const AGE_BEFORE = /(?:\b(?:age|aged|is|was|turned|turns|turning)[ :]{1,3})$/i;
+const AGE_BEFORE = /(?:\b(?:age|aged|is|was|turned|turns|turning|now|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of)[ :]{1,3})$/i;
+/** "in her ninety-second year", "his ninetieth birthday", "a hundredth birthday": an ordinal age. */
+const AGE_ORDINAL = new RegExp(`(?<![a-z-])(?:ninetieth|ninety[ -](?:${alt(ORDINALS.slice(0, 9))})|(?:one )?hundredth|one hundred and (?:${alt(ORDINALS.slice(0, 9))}))(?= (?:year|birthday))`, 'gi');
 const ORDINAL = `(?:(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|${alt(ORDINALS)})`;
 const YEAR_WORDS = `(?:(?:eighteen|nineteen|twenty)[ -](?:hundred|oh[ -](?:${alt(ONES.slice(1))})|${TWO_DIGIT})|two thousand(?:(?: and)? ${UNDER_100})?)`;
 const MONTH = `(?:${alt(MONTHS.map((m) => m[0]!.toUpperCase() + m.slice(1)))}|${alt(MONTHS)})`;
@@ -69,7 +71,7 @@ export function wordsToDigits(run: string): string {
 
 export const spelledOutDetector: Detector = {
   name: 'spelled-out',
-  patterns: [DIGIT_RUN, AGE_WORDS, DATE_WORDS, EMAIL_WORDS],
+  patterns: [DIGIT_RUN, AGE_WORDS, AGE_ORDINAL, DATE_WORDS, EMAIL_WORDS],
   detect(text) {
     const out: Finding[] = [];
     const has = (word: RegExp) => word.test(text);
@@ -86,6 +88,7 @@ export const spelledOutDetector: Detector = {
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       if (m[2] || AGE_CONTEXT.test(after) || AGE_BEFORE.test(before)) out.push(finding('AGE', m.index, m.index + m[0].length, 0.85));
     });
+    if (has(/ninet|hundredth/i)) eachMatch(AGE_ORDINAL, text, (m) => out.push(finding('AGE', m.index, m.index + m[0].length, 0.85)));
     if (has(/(?:st|nd|rd|th) (?:day )?of |(?:ary|rch|pril|may|une|uly|gust|ber) (?:the )?(?:[ft]|s[ie]|ei|ni)/i)) eachMatch(DATE_WORDS, text, (m) => out.push(finding('DATE', m.index, m.index + m[0].length, 0.85)));
     if (has(/ [[(]?at[\])]? /i) && has(/ [[(]?dot[\])]? /i)) eachMatch(EMAIL_WORDS, text, (m) => out.push(finding('EMAIL', m.index, m.index + m[0].length, 0.9)));
     return out;

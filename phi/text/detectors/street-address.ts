@@ -24,6 +24,8 @@ const USPS_SUFFIXES = [
   'Street', 'St', 'Streets', 'Summit', 'Terrace', 'Ter', 'Throughway', 'Trace', 'Track', 'Trafficway', 'Trail', 'Trl', 'Trailer',
   'Tunnel', 'Turnpike', 'Tpke', 'Underpass', 'Union', 'Valley', 'Viaduct', 'View', 'Views', 'Village', 'Ville', 'Vista', 'Walk',
   'Wall', 'Way', 'Well', 'Wells', 'Via',
+  // British and Irish street types USPS does not list.
+  'Close', 'Rise', 'Parade', 'Wynd', 'Croft', 'Approach', 'Broadway', 'Embankment', 'Quay', 'Circus', 'Vennel', 'Brae',
 ];
 const SUFFIX = anyCaseAlternation([...USPS_SUFFIXES, ...CHANCE_STREET_SUFFIXES]);
 
@@ -51,13 +53,20 @@ const TYPE_FIRST = anyCaseAlternation([
   'praca', 'plaza', 'paseo', 'camino', 'carrera', 'carretera', 'calzada', 'ul', 'ulica', 'aleja', 'al', 'boulevard', 'bd', 'chemin',
   'allée', 'allee', 'impasse', 'place', 'quai', 'cours', 'rambla', 'ronda', 'passeig', 'carrer', 'strada', 'ulitsa', 'prospekt',
   'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố',
+  'avenue', 'chaussée', 'chaussee', 'faubourg', 'sentier', 'esplanade', 'promenade', 'passage', 'square', 'stradun', 'stradina',
 ]);
 const GLUED_TYPE = `(?:${anyCaseAlternation(['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'])})`;
 const NAME_WORD = "[\\p{Lu}\\p{Lt}\\p{Lo}][\\p{L}\\p{M}'’.-]{0,29}";
 const PARTICLE = "(?:de|del|de la|de las|de los|da|do|dos|das|di|della|delle|dei|des|du|la|le|les|von|van|der|den|am|an|im|zum|zur|y|e|d'|l')";
 const NAME_WORDS = `(?:${NAME_WORD}|\\d{1,3}(?:er|e|º|ª|°)?)(?:[ \\t]{1,2}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORD}){0,4}`;
-const HOUSE = '\\d{1,5}[A-Za-z]?(?:[/-]\\d{1,4})?';
-const WORLD_UNIT = `(?:,?[ \\t]{1,2}(?:${anyCaseAlternation(['piso', 'planta', 'puerta', 'dpto', 'depto', 'etage', 'étage', 'stock', 'top', 'apt', 'apartment', 'suite', 'unit', 'ste', 'bloco', 'andar', 'kv', 'lgh'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}|,?[ \\t]{1,2}\\d{1,3}(?:º|ª|°|o|a|er|e|eme|ème)[ \\t]{0,2}(?:[A-Z](?![\\p{L}])|${anyCaseAlternation(['étage', 'etage', 'piso', 'andar'])})|,?[ \\t]{1,2}#[A-Za-z0-9-]{1,6})?`;
+const HOUSE = '\\d{1,5}(?:[A-Za-z]|[ ]?(?:bis|ter|quater))?(?:[/-]\\d{1,4})?';
+/**
+ * Floors, doors and sides as Europe writes them after the house: "5.º", "2.º Esq." (Portuguese),
+ * "scala B", "int. 6" (Italian), "bte 3", "boîte 5" (Belgian), "lejl. 102" (Danish), "3r 2a"
+ * (Catalan), "HS" (Dutch), "Hinterhaus" (German), "Whg. 4".
+ */
+const EUROPEAN_UNIT = `|,?[ \\t]{1,2}\\d{1,2}\\.[ ]?[º°ªoa](?:[ \\t]{1,2}(?:${anyCaseAlternation(['esq', 'dto', 'dt', 'dir', 'fte', 'frente'])})\\.?)?|,?[ \\t]{1,2}(?:${anyCaseAlternation(['scala', 'int', 'interno', 'apto', 'bte', 'boîte', 'boite', 'bus', 'lejl', 'whg', 'wohnung', 'esc', 'escalera', 'bloc', 'bât', 'bat', 'porta', 'appt', 'app'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}\\d{1,2}(?:r|n|t|º|o)[ \\t]\\d{1,2}(?:a|º|ª)(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}(?:HS|hs|BG|bg|Hinterhaus|Vorderhaus|Seitenflügel|rez-de-chaussée|RDC)(?![\\p{L}\\p{N}])`;
+const WORLD_UNIT = `(?:,?[ \\t]{1,2}(?:${anyCaseAlternation(['piso', 'planta', 'puerta', 'dpto', 'depto', 'etage', 'étage', 'stock', 'top', 'apt', 'apartment', 'suite', 'unit', 'ste', 'bloco', 'andar', 'kv', 'lgh', 'apto'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}|,?[ \\t]{1,2}\\d{1,3}(?:º|ª|°|o|a|er|e|eme|ème)[ \\t]{0,2}(?:[A-Z](?![\\p{L}])|${anyCaseAlternation(['étage', 'etage', 'piso', 'andar'])})|,?[ \\t]{1,2}#[A-Za-z0-9-]{1,6}${EUROPEAN_UNIT})?`;
 /** "12 Rue Saint-Denis", "12, rue de la Paix" */
 const NUMBER_THEN_TYPE = new RegExp(`(?<![\\p{L}\\p{N}-])${HOUSE},?[ \\t]{1,3}(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS}${WORLD_UNIT}`, 'gu');
 /** "Calle Luna 45", "Avenida Paulista, 1578", "ul. Długa 5" */
@@ -71,6 +80,9 @@ const GLUED_THEN_NUMBER = new RegExp(`${GLUED_TYPE}[ \\t]{1,3}${HOUSE}(?![\\p{L}
 const LETTER = /[\p{L}\p{M}'’-]/u;
 const UPPER = /[\p{Lu}\p{Lt}]/u;
 const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'da', 'do', 'dos', 'das', 'di', 'della', 'des', 'du', 'le', 'les', 'von', 'van', 'der', 'den', 'am', 'an', 'im', 'zum', 'zur']);
+
+/** "in der Goethestraße", "aus der Lindenstraße": the article belongs to the sentence ("Mail to del Sol Straße" keeps its particle). */
+const GERMAN_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:in|an|auf|aus|von|zu|bei|nach|über|wohnt|lebt)[ \t]{1,2}$/u;
 
 /** Where a glued street name starts, reading back from its type at `at` (-1: no name). */
 function gluedNameStart(text: string, at: number): number {
@@ -95,7 +107,16 @@ function gluedNameStart(text: string, at: number): number {
     start = word;
     words++;
   }
-  // A particle cannot start the name unless it is all there is before the type.
+  // A particle cannot start the name unless it is all there is before the type ("in der
+  // Goethestraße 12": the article is the sentence's; "Am Kupfergraben 6a" is capitalised).
+  for (;;) {
+    let end = start;
+    while (end < at && LETTER.test(text[end]!)) end++;
+    if (end >= at || !PARTICLES.has(text.slice(start, end)) || !/^[ \t]{1,2}\p{L}/u.test(text.slice(end, end + 3))) break;
+    if (!GERMAN_PREPOSITION_BEFORE.test(text.slice(Math.max(0, start - 6), start))) break;
+    start = end;
+    while (start < at && (text[start] === ' ' || text[start] === '\t')) start++;
+  }
   return start;
 }
 
@@ -116,10 +137,10 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
  * must hold a digit (house, flat, plot or postcode), so "lives at home" is no address. "Discharged
  * to" is such a label too ("Discharged to Laugavegur 28b,"); "moved to" is not (it takes a city and state).
  */
-const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from|discharged to)(?![A-Za-z0-9_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iy;
+const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from|discharged to|wohnhaft(?: in)?|wohnt in|anschrift|adresse|demeurant(?: au| à)?|domicili[ée]e?(?: au| à)?|domicilio|domiciliat[oa](?: in| a)?|r[ée]sidant(?: au| à)?|residente(?: in| a| em| en)?|morada|reside(?: en| em))(?![\p{L}\p{N}_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iyu;
 /** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
-const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from|ischarged to/g;
-const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|(?<!(?:^|[\s.,])\p{L}{1,3})\.[ \t]{1,2}\p{Lu}|,[ \t]{1,2}[^,\n]{2,40},[ \t]{1,2}[A-Z]{2}\.?[ \t]{1,2}\d{5}|[.,]?[ \t]{0,8}$/u;
+const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from|ischarged to|ohnhaft|ohnt in|nschrift|dresse|emeurant|omicili|[ée]sidant|esidente|orada|eside e[nm]/g;
+const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|,[ \t]{1,2}(?:tel|tél|phone|telefon|telefone|tlf|fax|mobile|cell|téléphone)(?![\p{L}])|(?<!(?:^|[\s.,])\p{L}{1,3})\.[ \t]{1,2}\p{Lu}|,[ \t]{1,2}[^,\n]{2,40},[ \t]{1,2}[A-Z]{2}\.?[ \t]{1,2}\d{5}|[.,]?[ \t]{0,8}$/u;
 /** "MAC address", "IP address", "e-mail address" label no street. (A US ", City, ST 12345" after the street is zip-and-city's: the state stays.) */
 const NOT_STREET_LABEL = /(?:mac|ip|ipv4|ipv6|e-?mail|web|hardware|memory|wallet|server|host)[ \t_-]{1,2}$/i;
 /** The label starts a word. */

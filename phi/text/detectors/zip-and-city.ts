@@ -20,12 +20,31 @@ const CITY_LABELLED = new RegExp(
   'g',
 );
 
+/**
+ * A place after a verb of living, coming or moving, in English, German, French, Spanish,
+ * Portuguese and Italian prose ("moved from Kettering", "wohnt in Bautzen", "vit seule à
+ * Colmar", "habite à Saint-Dié-des-Vosges", "vive en Cádiz", "nata a Napoli"). The place is one to
+ * three capitalised words (particles between: "Freiburg im Breisgau"); a hospital, ward or day
+ * after the same words is no city ("transferred from Mercy Hospital", "moved to ICU").
+ */
+const PROSE_CUE = anyCaseAlternation([
+  'moved from', 'relocated from', 'transferred from', 'lives near', 'living near', 'born in', 'visiting from', 'rang from', 'called from',
+  'calling from', 'travelled from', 'traveled from', 'returned from', 'came from', 'comes from', 'home in',
+  'wohnt in', 'lebt in', 'wohnhaft in', 'geboren in', 'stammt aus', 'kommt aus', 'zog nach', 'verzogen nach', 'umgezogen nach',
+  'vit à', 'vit seule à', 'vit seul à', 'habite à', 'habite au', 'demeure à', 'domicilié à', 'domiciliée à', 'résidant à', 'réside à', 'né à', 'née à',
+  'originaire de', 'installé à', 'installée à',
+  'vive en', 'vive em', 'vive a', 'reside en', 'reside em', 'mora em', 'nacido en', 'nacida en', 'nato a', 'nata a', 'natural de', 'residente a',
+]);
+const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
+const CITY_IN_PROSE = new RegExp(`(?<![\\p{L}])(?:${PROSE_CUE})[ \\t]{1,2}(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`, 'gu');
+const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|house|nursing|care|rehab|hospice|infirmary|general|university|medical|memorial|st|saint|hôpital|clinique|krankenhaus|klinik|klinikum|ospedale|hospitales?|casa|the|her|his|their|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|work|school|church|dr|mr|mrs|ms|radiology|surgery|cardiology|oncology|neurology|theatres?|recovery|pacu|endoscopy|dialysis|pharmacy|lab|laboratory|outpatients?|triage|resus|majors|minors|x-ray|ct|mri|ccu|nicu|picu|hdu|a&e|emergency|rehabilitation|physio|physiotherapy|maternity|labour|labor|delivery|psychiatry|geriatrics|orthopaedics|orthopedics)$/i;
+
 const notCityWords = new Set(['The', 'Patient', 'Apt', 'Suite', 'Unit', 'Room', 'Floor', 'Box', 'And', 'Street', 'St', 'Ave', 'Road']);
 const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, CITY_IN_PROSE, NOT_A_PLACE],
   applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -56,8 +75,16 @@ export const zipAndCityDetector: Detector = {
       const credential = /(?:MD|PA)$/.test(m[0]) && !/^[\s,]{0,3}\d{5}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
       out.push(finding('CITY', start, start + city.length, credential ? 0.6 : cityContext.before(text, start) ? 0.9 : 0.8));
     });
+    eachMatch(CITY_IN_PROSE, text, (m) => {
+      const place = m[1]!;
+      if (place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
+      const start = m.index + m[0].length - place.length;
+      out.push(finding('CITY', start, start + place.length, 0.75));
+    });
     eachMatch(CITY_LABELLED, text, (m) => {
       const city = m[1]!;
+      // "moved to ICU", "moved to Radiology": a unit of the hospital, no town.
+      if (city.split(' ').some((w) => NOT_A_PLACE.test(w))) return;
       const start = m.index + m[0].length - city.length;
       out.push(finding('CITY', start, start + city.length, 0.75));
     });

@@ -1,0 +1,38 @@
+import { eachMatch, finding, type Detector } from '../detector';
+import type { Finding } from '../../types';
+
+/**
+ * Ages over 89 written in German, French, Spanish, Portuguese and Italian words
+ * ("dreiundneunzig Jahre", "die vierundneunzigjährige Patientin", "âgée de quatre-vingt-douze
+ * ans", "nonante-trois ans", "noventa y dos años", "noventa e um anos", "novantatré anni"). The
+ * number word alone is no age ("quatre-vingt-dix pour cent"): a unit after it or an age word
+ * before it says so. English words are spelled-out.ts's.
+ */
+const DE_ONES = '(?:ein|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun)';
+const DE = `(?:${DE_ONES}undneunzig|neunzig|hundert(?:(?:und)?(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun))?|einhundert(?:(?:und)?(?:ein|eins|zwei|drei|vier|fünf))?)`;
+const FR_TEENS = '(?:dix|onze|douze|treize|quatorze|quinze|seize|dix[- ]sept|dix[- ]huit|dix[- ]neuf)';
+const FR_ONES = '(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf)';
+const FR = `(?:quatre[- ]vingts?[- ](?:et[- ])?${FR_TEENS}|nonante(?:[- ](?:et[- ])?${FR_ONES})?|cent(?:[- ](?:et[- ])?(?:${FR_ONES}|un))?)`;
+const ES_PT_ONES = '(?:uno|una|um|uma|dos|duas|dois|tres|três|cuatro|quatro|cinco|seis|siete|sete|ocho|oito|nueve|nove)';
+const ES_PT = `(?:noventa(?:[ ](?:y|e)[ ]${ES_PT_ONES})?|cien(?:[ ]${ES_PT_ONES})?|ciento[ ]${ES_PT_ONES}|cem|cento[ ]e[ ]${ES_PT_ONES})`;
+const IT = '(?:novanta|novantuno|novantadue|novantatré|novantatre|novantaquattro|novantacinque|novantasei|novantasette|novantotto|novantanove|cento)';
+const NUMBER = `(?:${DE}|${FR}|${ES_PT}|${IT})`;
+/** The number word, then a unit after it ("Jahre", "-jährig", "ans", "años", "anos", "anni"). */
+const WORD_THEN_UNIT = new RegExp(`(?<![\\p{L}-])(${NUMBER})(?=[ \\u00a0](?:Jahre|Jahren|ans|años|anos|anni)(?![\\p{L}])|[-\\u2010\\u2011]?jährige?[nrsm]?(?![\\p{L}]))`, 'giu');
+/** An age word before it ("im Alter von neunzig", "âgée de nonante", "à l'âge de cent", "di anni novanta"). */
+const AGE_WORD_THEN_NUMBER = new RegExp(`(?:im Alter von|Alter|âgée? de|à l'âge de|a la edad de|edad|idade|di anni|all'età di|età)[ \\u00a0:]{1,2}(${NUMBER})(?![\\p{L}])`, 'giu');
+const HINT = /neunzig|hundert|vingt|nonante|cent|noventa|cien|cem|novant/i;
+
+export const ageWordsDetector: Detector = {
+  name: 'age-words',
+  patterns: [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER, HINT],
+  detect(text) {
+    const out: Finding[] = [];
+    if (!HINT.test(text)) return out;
+    for (const pattern of [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER]) eachMatch(pattern, text, (m) => {
+      const start = m.index + m[0].length - m[1]!.length;
+      out.push(finding('AGE', start, start + m[1]!.length, 0.85));
+    });
+    return out;
+  },
+};
