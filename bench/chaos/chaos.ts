@@ -16,6 +16,7 @@ import { inject, planFaults, type FaultEvent, type FaultKind } from './faults';
 import { checkInvariants, type Findings, type RequestEvidence } from './invariants';
 import { IdentityObserver } from './observer';
 import { Random } from './random';
+import { WorkerUptime, type Gap } from './worker-uptime';
 
 export interface ChaosOptions {
   seed: number;
@@ -39,6 +40,8 @@ export interface ChaosResult {
   faults: FaultEvent[];
   findings: Findings;
   identitySamples: number;
+  /** When no worker was running (from the stack's output). */
+  workerGaps: Gap[];
   stateDir: string;
 }
 
@@ -131,6 +134,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   log(`seed ${options.seed}; state in ${stateDir}; starting the stack`);
   const stack = await startStack(stateDir, chaosPolicy(stateDir, options.grantSeconds), 300_000);
   const observer = new IdentityObserver(stack.snowflake, stateDir);
+  const uptime = new WorkerUptime(stack.lines);
+  uptime.start();
   const faults: FaultEvent[] = [];
   try {
     log(`stack ready (pid ${stack.pid}); driving ${options.concurrency} agents and ${options.people ?? 1} person(s) in Slack for ${options.durationMs / 1000} s with ${options.faults} faults`);
@@ -148,7 +153,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     })();
     const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
-    const stats = await drive({ credentials, localSlack: stack.localSlack, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds, people: options.people ?? 1 });
+    const mcpUrl = `${stack.mcp.replace(/\/mcp\/.*$/, '')}/mcp/${TARGET}`;
+    const stats = await drive({ credentials, localSlack: stack.localSlack, mcpUrl, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds, people: options.people ?? 1 });
     await injecting;
     // Settle: every grant ends, revocation and reconciliation run, archives are written.
     const settleMs = (options.settleSeconds ?? options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
@@ -157,16 +163,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const settled = await settle(credentials, stats.requests, observer, Date.now() + settleMs, { ids: stats.people.requests, state: (id) => slack.state(PERSON, id) });
     log(settled ? 'settled: every request is terminal and no grant identity is left' : 'not settled in time: checking what is there');
     await observer.stop();
+    uptime.stop();
     const admin = await connectAdmin(stack.snowflake, stateDir);
     const usersLeft = (await userNames(admin)).filter((n) => n.startsWith('GH_REQ_'));
     await admin.close();
     const evidence = await collectEvidence(stack, stateDir, stats.requests);
+    const workerGaps = uptime.gaps();
     const findings = checkInvariants({
       evidence, stats, snowflakeDataDir: join(stateDir, 'snowflake'), usersLeft, lastSeen: observer.lastSeen,
-      outliveBoundMs: (options.reconcileSeconds + 15) * 1000, cutToleranceMs: 2_000,
+      outliveBoundMs: (options.reconcileSeconds + 15) * 1000, cutToleranceMs: 2_000, workerGaps,
     });
-    return { options, stats, faults, findings, identitySamples: observer.samples, stateDir };
+    return { options, stats, faults, findings, identitySamples: observer.samples, workerGaps, stateDir };
   } finally {
+    uptime.stop();
     await observer.stop();
     await stack.stop();
   }

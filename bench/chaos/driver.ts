@@ -5,12 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiAgent, clientCredentialsToken, type ClientCredentials, type RequestView } from '../../devstack/demo/agent';
 import { LocalSlackPeople } from '../../devstack/demo/slack';
+import { signInReusing } from './person';
 import type { Random } from './random';
 
 export const TARGET = 'clinical-readonly';
 export const APPROVER = 'omar.privacy';
 /** The person who asks in Slack (an analyst of the demo policy; approvers decide in the thread). */
 export const PERSON = 'carol.analyst';
+/** Who the person signs in as at the OpenID provider (the requester the Slack app names for PERSON). */
+export const PERSON_EMAIL = `${PERSON}@example.org`;
 
 export interface DriverStats {
   requests: string[];
@@ -22,7 +25,7 @@ export interface DriverStats {
   exportsRefused: number;
   endings: { revokedEarly: number; extensionAsked: number; leftToExpire: number };
   /** Requests a person asked with /access in the local Slack, and what the approver did in the thread. */
-  people: { requests: string[]; approved: number; denied: number; revokedInSlack: number };
+  people: { requests: string[]; approved: number; denied: number; revokedInSlack: number; signedIn: number };
   /** Every statement an agent sent, by the marker in its column alias (bench/chaos/invariants.ts). */
   markers: Map<string, string>;
   errors: Map<string, number>;
@@ -31,7 +34,7 @@ export interface DriverStats {
 export function emptyStats(): DriverStats {
   return {
     requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
-    exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, people: { requests: [], approved: 0, denied: 0, revokedInSlack: 0 },
+    exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, people: { requests: [], approved: 0, denied: 0, revokedInSlack: 0, signedIn: 0 },
     markers: new Map(), errors: new Map(),
   };
 }
@@ -83,7 +86,7 @@ async function retry<T>(step: () => Promise<T>, options: { tries: number; pauseM
   }
 }
 
-interface Agent { credentials: ClientCredentials; slack: LocalSlackPeople; random: Random; stats: DriverStats; until: number; grantSeconds: number }
+interface Agent { credentials: ClientCredentials; slack: LocalSlackPeople; mcpUrl: string; random: Random; stats: DriverStats; until: number; grantSeconds: number }
 
 async function oneGrant(agent: Agent): Promise<void> {
   const { stats, random } = agent;
@@ -162,9 +165,47 @@ async function oneGrant(agent: Agent): Promise<void> {
 const inSlack = <T>(step: () => Promise<T>, tries = 6) => retry(step, { tries, pauseMs: (attempt) => 2_000 * attempt });
 
 /**
+ * The person uses the grant approved in Slack from an MCP client given only the target's URL:
+ * signs in through the gateway's authorization server and picks "Use my active access" for this
+ * request (tried again while the grant is being issued or a part restarts), then sends marked reads
+ * and an export the policy refuses.
+ */
+async function usePersonGrant(agent: Agent, id: string): Promise<void> {
+  const { stats, random } = agent;
+  const session = await retry(() => signInReusing(agent.mcpUrl, PERSON_EMAIL, id), { tries: 8, pauseMs: () => 3_000 });
+  stats.people.signedIn++;
+  stats.sessions++;
+  try {
+    const steps = random.between(1, 3);
+    for (let i = 0; i < steps; i++) {
+      stats.calls.sent++;
+      try {
+        if (i < steps - 1 || random.next() < 0.7) {
+          await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, { timeout: 30_000 });
+        } else {
+          const refused = await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, { timeout: 30_000 })
+            .then((r) => Boolean(r.isError), (error: unknown) => {
+              if (/denied by policy/.test((error as Error).message)) return true;
+              throw error;
+            });
+          if (refused) stats.exportsRefused++;
+        }
+        stats.calls.answered++;
+      } catch (error) {
+        stats.calls.failed++;
+        count(stats, 'person call', error);
+      }
+    }
+  } finally {
+    await session.transport.terminateSession().catch(() => undefined);
+    await session.client.close().catch(() => undefined);
+  }
+}
+
+/**
  * A person asks in Slack (`/access <target> <duration> <reason>`), an approver approves or denies
- * in the thread, and the person sometimes revokes early with `/access revoke`. The grant itself
- * is not used (agents cover the gateway); what this adds is the Slack app on the request's path.
+ * in the thread, the person uses an approved grant through the gateway (usePersonGrant), and
+ * sometimes revokes early with `/access revoke`.
  */
 async function onePersonRequest(agent: Agent): Promise<void> {
   const { stats, random, slack } = agent;
@@ -177,8 +218,11 @@ async function onePersonRequest(agent: Agent): Promise<void> {
   const decision = random.pick(['approve', 'approve', 'deny'] as const);
   await inSlack(() => slack.click(APPROVER, decision, id));
   stats.people[decision === 'approve' ? 'approved' : 'denied']++;
-  if (decision === 'approve' && random.next() < 0.5) {
-    await sleep(random.between(2, Math.max(3, Math.floor(agent.grantSeconds / 2))) * 1_000);
+  if (decision !== 'approve') return;
+  const revokeEarly = random.next() < 0.5;
+  await usePersonGrant(agent, id).catch((error: unknown) => count(stats, 'person session', error));
+  if (revokeEarly) {
+    await sleep(random.between(1, Math.max(2, Math.floor(agent.grantSeconds / 4))) * 1_000);
     await inSlack(() => slack.command(PERSON, `revoke ${id} chaos run: done early`), 3);
     stats.people.revokedInSlack++;
   }
@@ -186,12 +230,12 @@ async function onePersonRequest(agent: Agent): Promise<void> {
 
 /**
  * `concurrency` agents, each asking for one grant after another until `until`, and `people`
- * people asking in Slack (default one).
+ * people asking in Slack (default one); `mcpUrl` is the target's URL on the gateway.
  */
-export async function drive(options: { credentials: ClientCredentials; localSlack: string; random: Random; concurrency: number; until: number; grantSeconds: number; people?: number }): Promise<DriverStats> {
+export async function drive(options: { credentials: ClientCredentials; localSlack: string; mcpUrl: string; random: Random; concurrency: number; until: number; grantSeconds: number; people?: number }): Promise<DriverStats> {
   const stats = emptyStats();
   const slack = new LocalSlackPeople(options.localSlack);
-  const agent = (): Agent => ({ credentials: options.credentials, slack, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds });
+  const agent = (): Agent => ({ credentials: options.credentials, slack, mcpUrl: options.mcpUrl, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds });
   const loop = async (first: number, one: (a: Agent) => Promise<void>, what: string) => {
     await sleep(first);
     while (Date.now() < options.until) {

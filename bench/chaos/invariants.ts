@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { HISTORY_FILE, parseHistory } from '../../devstack/snowflake';
 import type { AccessStatus } from '../../workflows';
 import type { DriverStats } from './driver';
+import { downWithin, type Gap } from './worker-uptime';
 
 export interface RequestEvidence {
   requestId: string;
@@ -21,6 +22,8 @@ export interface Findings {
   invariants: Invariant[];
   /** The longest time any Snowflake identity was seen after its grant ended (ms; negative: none outlived). */
   longestOutlivedMs: number;
+  /** The same less the time no worker was running (nothing could revoke or reconcile then); when worker gaps were given. */
+  longestOutlivedWhileWorkerRanMs?: number;
   /** The latest statement that started in Snowflake after its grant ended, relative to the end (ms). */
   latestAfterEndMs: number;
   /** Statements missing from an archive that says why (a `recording_gap`: Redis lost its data while the grant was active). */
@@ -53,6 +56,8 @@ export function checkInvariants(options: {
   outliveBoundMs: number;
   /** How late after the grant's end a statement may still start (the gateway's revocation cut). */
   cutToleranceMs: number;
+  /** When no worker was running (bench/chaos/worker-uptime.ts): each outlive says how much of it fell there. */
+  workerGaps?: readonly Gap[];
 }): Findings {
   const { evidence } = options;
   const byPrincipal = new Map(evidence.map((e) => [principalOf(e.requestId), e]));
@@ -63,6 +68,7 @@ export function checkInvariants(options: {
   const archived: Invariant = { name: 'every statement that reached Snowflake is in its archive (or its archive declares the gap)', checked: 0, violations: [] };
   const declaredLost: string[] = [];
   let longestOutlivedMs = Number.NEGATIVE_INFINITY;
+  let longestWhileWorkerRanMs = Number.NEGATIVE_INFINITY;
   let latestAfterEndMs = Number.NEGATIVE_INFINITY;
 
   for (const e of evidence) {
@@ -87,7 +93,11 @@ export function checkInvariants(options: {
     const end = grantEnd(status);
     if (end === undefined) continue;
     longestOutlivedMs = Math.max(longestOutlivedMs, seen - end);
-    if (seen - end > options.outliveBoundMs) identities.violations.push(`${user} was seen ${Math.round((seen - end) / 1000)} s after its grant ended`);
+    const down = options.workerGaps && seen > end ? downWithin(options.workerGaps, end, seen) : 0;
+    longestWhileWorkerRanMs = Math.max(longestWhileWorkerRanMs, seen - end - down);
+    if (seen - end > options.outliveBoundMs) {
+      identities.violations.push(`${user} was seen ${Math.round((seen - end) / 1000)} s after its grant ended${down > 0 ? ` (no worker running for ${Math.round(down / 1000)} s of it)` : ''}`);
+    }
   }
 
   const history = parseHistory(readFileSync(join(options.snowflakeDataDir, HISTORY_FILE), 'utf8'));
@@ -114,5 +124,8 @@ export function checkInvariants(options: {
     }
   }
 
-  return { invariants: [terminal, verified, identities, noCallWithoutGrant, archived], longestOutlivedMs, latestAfterEndMs, declaredLost };
+  return {
+    invariants: [terminal, verified, identities, noCallWithoutGrant, archived], longestOutlivedMs, latestAfterEndMs, declaredLost,
+    ...(options.workerGaps ? { longestOutlivedWhileWorkerRanMs: longestWhileWorkerRanMs } : {}),
+  };
 }

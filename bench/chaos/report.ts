@@ -20,6 +20,7 @@ export function chaosTable(result: ChaosResult): string {
     `| exports refused | ${stats.exportsRefused} |`,
     `| revoked early / extension asked / left to expire | ${stats.endings.revokedEarly} / ${stats.endings.extensionAsked} / ${stats.endings.leftToExpire} |`,
     `| asked by a person in Slack: approved / denied / revoked with /access revoke | ${stats.people.requests.length}: ${stats.people.approved} / ${stats.people.denied} / ${stats.people.revokedInSlack} |`,
+    `| approved grants a person used through the gateway (signed in, "Use my active access") | ${stats.people.signedIn} |`,
     '',
     '| fault | count |',
     '| --- | --- |',
@@ -31,6 +32,10 @@ export function chaosTable(result: ChaosResult): string {
     ...findings.invariants.map((i) => `| ${i.name} | ${i.checked} | ${i.violations.length} |`),
     '',
     `longest time an identity was seen after its grant ended: ${seconds(findings.longestOutlivedMs)} (sampled every 2 s, ${result.identitySamples} samples)`,
+    ...(findings.longestOutlivedWhileWorkerRanMs !== undefined ? [
+      `the same less the time no worker was running (only a running worker revokes or reconciles): ${seconds(findings.longestOutlivedWhileWorkerRanMs)}; ` +
+        `no worker running for ${seconds(result.workerGaps.reduce((n, g) => n + ((g.to ?? Date.now()) - g.from), 0))} in ${result.workerGaps.length} gaps, the longest ${seconds(Math.max(0, ...result.workerGaps.map((g) => (g.to ?? Date.now()) - g.from)))}`,
+    ] : []),
     `latest statement start after its grant ended: ${seconds(findings.latestAfterEndMs)}`,
     `statements lost with Redis's data and declared in their archive (recording_gap): ${findings.declaredLost.length}`,
   ];

@@ -6,6 +6,7 @@ import { emptyStats } from '../../bench/chaos/driver';
 import { planFaults } from '../../bench/chaos/faults';
 import { checkInvariants, type RequestEvidence } from '../../bench/chaos/invariants';
 import { Random } from '../../bench/chaos/random';
+import { downWithin, workerGaps } from '../../bench/chaos/worker-uptime';
 import { HISTORY_FILE } from '../../devstack/snowflake';
 import type { AccessStatus } from '../../workflows';
 
@@ -83,6 +84,30 @@ describe('chaos invariants', () => {
 
   test('a request without a status (its workflow unknown) is a violation, not skipped', () => {
     expect(run([{ requestId: A, problem: 'workflow not found' }], [])['every request reached a']).toEqual([`${A}: no status (workflow not found)`]);
+  });
+
+  test('an outlive says how much of it no worker was running (read from the stack\'s output), and the rest is reported apart', () => {
+    const lines = [
+      { at: T0 + 40_000, line: '[worker   ] [supervisor] worker ended (SIGKILL); starting it again in 1000 ms' },
+      { at: T0 + 60_000, line: '[worker   ] [supervisor] worker ended (SIGKILL); starting it again in 1000 ms' }, // killed again while starting
+      { at: T0 + 75_000, line: '[worker   ] [10:01:15] INFO (worker): worker running {"taskQueue":"gatehouse-access"}' },
+      { at: T0 + 80_000, line: '[gateway  ] [supervisor] gateway ended (SIGKILL); starting it again in 1000 ms' },
+      { at: T0 + 100_000, line: '[worker   ] [supervisor] worker ended (SIGKILL); starting it again in 1000 ms' }, // still down at the end
+    ];
+    const gaps = workerGaps(lines);
+    expect(gaps).toEqual([{ from: T0 + 40_000, to: T0 + 75_000 }, { from: T0 + 100_000 }]);
+    expect(downWithin(gaps, T0 + 31_000, T0 + 90_000)).toBe(35_000);
+    expect(downWithin(gaps, T0 + 90_000, T0 + 110_000)).toBe(10_000);
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-chaos-inv-'));
+    writeFileSync(join(dir, HISTORY_FILE), '');
+    // The grant ends at +31 s; the identity is last seen at +90 s: 59 s, of which 35 s without a worker.
+    const findings = checkInvariants({
+      evidence: [{ requestId: A, status: status(A), archiveText: '', verified: true }], stats: emptyStats(), snowflakeDataDir: dir, usersLeft: [],
+      lastSeen: new Map([[userA, T0 + 90_000]]), outliveBoundMs: 25_000, cutToleranceMs: 2_000, workerGaps: gaps,
+    });
+    expect(findings.invariants.find((i) => i.name.startsWith('no Snowflake identity'))!.violations).toEqual([`${userA} was seen 59 s after its grant ended (no worker running for 35 s of it)`]);
+    expect(findings.longestOutlivedMs).toBe(59_000);
+    expect(findings.longestOutlivedWhileWorkerRanMs).toBe(24_000);
   });
 
   test('faults are planned from the seed alone, in time order', () => {
