@@ -9,6 +9,7 @@ import { labelledIdDetector } from './detectors/labelled-ids';
 import { paymentCardDetector } from './detectors/payment-card';
 import { personNameDetector } from './detectors/person-name';
 import { nameLinesDetector } from './detectors/name-lines';
+import { surnameFirstDetector } from './detectors/surname-first';
 import { hl7FieldsDetector } from './detectors/hl7-fields';
 import { nameKeysDetector } from './detectors/name-keys';
 import { recordFieldsDetector } from './detectors/record-fields';
@@ -42,6 +43,7 @@ export const detectors: readonly Detector[] = [
   labelledIdDetector,
   personNameDetector,
   nameLinesDetector,
+  surnameFirstDetector,
   spelledOutDetector,
   ageWordsDetector,
   hl7FieldsDetector,

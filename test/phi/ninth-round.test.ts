@@ -119,6 +119,23 @@ describe('"Patient:" before a sentence about the patient', () => {
   });
 });
 
+describe('a family name first in capitals (surname-first.ts)', () => {
+  it('on ward lists, addressographs and dispensing labels, names no dictionary knows', () => {
+    const masked = mask('Bed 10  MACASKILL, Eilidh  91F  CAP\nBOU SAAB, Nadine (Mrs)\nVASCONCELOS DA CUNHA, Luíza (Mrs)\nNICLEÒID Catrìona  E270-303-278\n');
+    for (const part of ['MACASKILL', 'Eilidh', 'BOU SAAB', 'Nadine', 'VASCONCELOS', 'Luíza', 'NICLEÒID', 'Catrìona']) expect(masked).not.toContain(part);
+  });
+
+  it('headings in capitals and a drug with its dosage form stay', () => {
+    const text = 'DIAGNOSIS, Invasive ductal carcinoma\nAPIXABAN Tablets  x28\nIMPRESSION, Normal\n';
+    expect(mask(text)).toBe(text);
+  });
+
+  it('a prompt-injected agent listing patients in capitals to get past the dictionaries', () => {
+    const masked = mask('Assistant: as instructed, the list without any name fields:\nQWYRTH-ZAMBELLO, Ottavina  (Ms)\nDUQARRE Ysolte\t4471203\n');
+    for (const part of ['QWYRTH', 'ZAMBELLO', 'Ottavina', 'DUQARRE', 'Ysolte']) expect(masked).not.toContain(part);
+  });
+});
+
 describe('a prompt-injected agent hiding a patient in prose', () => {
   it('a German letter, a French report and an English narrative with no labels leak nothing of the address, city or age', () => {
     const smuggled = [

@@ -1,0 +1,57 @@
+import { eachMatch, finding, type Detector } from '../detector';
+import { COMMON_WORDS, LABEL_WORDS, TITLES } from '../name-words';
+import type { Finding } from '../../types';
+
+/**
+ * A person written family name first in capitals, as ward lists, addressographs and dispensing
+ * labels print them: "MACASKILL, Eilidh  91F", "BOU SAAB, Nadine (Mrs)", "LO PRESTI, Salvatore",
+ * "Í DALI, Sólja", "NICLEÒID Catrìona  E270-303-278". The shape is the evidence, not a
+ * dictionary: one to four words in capitals (particles, apostrophes, hyphens and the interpunct
+ * inside), a comma (or a single space when a column gap follows), then one to three capitalised
+ * given names, at the start of a line or of a column, and then the end of the line, a column
+ * gap, or a bracketed title. Section headings in capitals ("DIAGNOSIS, Invasive carcinoma") are
+ * no family names.
+ */
+const CAPS_WORD = "\\p{Lu}[\\p{Lu}\\p{M}'’·-]{0,29}";
+const GIVEN_WORD = "\\p{Lu}\\p{Ll}[\\p{L}\\p{M}'’·-]{0,29}";
+const SURNAME_FIRST = new RegExp(
+  `(?<=^|\\n|[ \\t]{2}|\\t)(${CAPS_WORD}(?:[ ]${CAPS_WORD}){0,3})(,[ ]{1,2}|[ ])(${GIVEN_WORD}(?:[ ]${GIVEN_WORD}){0,2})(?=[ \\t]{0,2}\\((?:Mrs?|Ms|Miss|Mx|Dr|Mstr)\\.?\\)|[ ]{2}|\\t|[ ]{0,2}(?:\\n|$))`,
+  'gu',
+);
+/** Capitalised headings and words of a note that open a line before a comma. */
+const HEADINGS = new Set(
+  `diagnosis gross microscopic impression findings comment comments note notes plan assessment history specimen clinical
+  procedure indication indications result results summary conclusion recommendation recommendations warning caution
+  important urgent allergies allergy medications medication dispensed checked collected received reported signed
+  addendum final preliminary amended technique comparison subjective objective vitals exam
+  tablets tablet capsules capsule cream ointment solution injection syrup drops inhaler patch suspension suppositories
+  granules powder spray gel lotion infusion vial vials ampoule ampoules sachets`.split(/\s+/),
+);
+
+function isHeadingOrWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  return HEADINGS.has(lower) || COMMON_WORDS.has(lower) || LABEL_WORDS.has(lower) || TITLES.has(lower);
+}
+
+export const surnameFirstDetector: Detector = {
+  name: 'surname-first',
+  patterns: [SURNAME_FIRST],
+  applies: (f) => f.upper,
+  detect(text) {
+    const out: Finding[] = [];
+    eachMatch(SURNAME_FIRST, text, (m) => {
+      const family = m[1]!;
+      const sep = m[2]!;
+      const given = m[3]!;
+      const letters = family.replace(/[^\p{L}]/gu, '');
+      if (letters.length < 2) return;
+      // Without a comma only a column gap after the given name says "name": "NICLEÒID Catrìona  E270".
+      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 3);
+      if (sep === ' ' && !/^(?:[ ]{2}|\t|[ \t]{0,2}\()/.test(after)) return;
+      const familyWords = family.split(' ');
+      if (familyWords.every(isHeadingOrWord) || isHeadingOrWord(given.split(' ')[0]!)) return;
+      out.push(finding('NAME', m.index, m.index + m[0].length, 0.85));
+    });
+    return out;
+  },
+};
