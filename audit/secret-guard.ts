@@ -9,11 +9,18 @@ const SECRET_PATTERNS: { name: string; pattern: RegExp }[] = [
  * What each secret above contains character for character in JSON text (JSON escapes none of
  * these characters, in values or in keys): a JSON text without any of them carries no secret.
  */
-const SECRET_HINTS: RegExp[] = [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, new RegExp(`${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`)];
+const SECRET_HINTS: { literal: string; pattern: RegExp }[] = [
+  { literal: '-----BEGIN ', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { literal: GRANT_TOKEN_PREFIX, pattern: new RegExp(`${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`) },
+];
 
-/** False when `json` (JSON.stringify or canonical JSON of a value) cannot hold a secret; true means: walk it with assertNoSecrets. */
+/**
+ * False when `json` (JSON.stringify or canonical JSON of a value) cannot hold a secret; true means: walk it with assertNoSecrets.
+ * Each hint's pattern begins with its literal, so a text without the literal cannot match it: the
+ * plain substring search (far cheaper over a 10 KB result than the regex) decides most texts.
+ */
 export function mayHoldSecrets(json: string): boolean {
-  return SECRET_HINTS.some((hint) => hint.test(json));
+  return SECRET_HINTS.some((hint) => json.includes(hint.literal) && hint.pattern.test(json));
 }
 
 /** Refuses a record that carries a value looking like a secret; fails closed. */

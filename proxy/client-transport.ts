@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS,
-  isInitializeRequest, isJSONRPCRequest, isJsonContentType, parseJSONRPCMessage,
+  isInitializeRequest, isJsonContentType, parseJSONRPCMessage,
   type EventId, type EventStore, type InitializeRequest, type JSONRPCMessage, type RequestId, type StreamId, type Transport, type TransportSendOptions,
 } from '@modelcontextprotocol/server';
-import { isAnswer, messageText } from './message-text';
+import { isAnswer, isJSONRPCRequest, messageText } from './message-text';
 
 /** The SDK's limits and defaults (@modelcontextprotocol/server 2.4: MAX_BATCH_SIZE, DEFAULT_SSE_KEEP_ALIVE_MS; not exported). */
 const MAX_BATCH_SIZE = 100;
@@ -107,7 +107,8 @@ export class ClientTransport implements Transport {
         return this.jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
       }
       if (this.closed) return this.jsonError(res, 404, -32001, 'Session not found');
-      const initialize = messages.find((m): m is JSONRPCMessage & InitializeRequest => isInitializeRequest(m));
+      // The guard's zod pass only for a message that says it is an initialize (the guard requires that method).
+      const initialize = messages.find((m): m is JSONRPCMessage & InitializeRequest => 'method' in m && m.method === 'initialize' && isInitializeRequest(m));
       if (initialize) {
         if (this.initialized && this.sessionId !== undefined) return this.refuse(res, 400, -32600, 'Invalid Request: Server already initialized');
         if (messages.length > 1) return this.refuse(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');

@@ -49,8 +49,8 @@ export interface RequestFacts {
   idInUse: boolean;
   /** The call's arguments masked for the recording; 'failed' when the masker threw. */
   maskedArguments?: { value: Record<string, unknown>; report: MaskSummary } | 'failed';
-  /** The id a hold would get (made by the caller, so this stays pure). */
-  commandId: string;
+  /** The id a hold would get (made by the caller, so this stays pure), or how to make it: called only for a hold (most calls are not held, and an id costs random bytes). */
+  commandId: string | (() => string);
   startedAt: number;
   /** The target's PHI catalog: predicates on PHI raise the ruling (masking.phiPredicates). */
   phiCatalog?: PhiCatalog;
@@ -91,12 +91,13 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
     const message = 'the arguments could not be checked for PHI, so the call was not forwarded';
     return { kind: 'refuse', outcome: 'withheld', refusal: { code: GatewayErrorCode.Withheld, message }, entry: { ...base, tool: ruling.tool, verdict: 'deny', reason: message, masked: [] } };
   }
+  const commandId = ruling.verdict === 'hold' ? (typeof facts.commandId === 'function' ? facts.commandId() : facts.commandId) : undefined;
   const entry: RequestEntry = {
     ...base, tool: ruling.tool,
     ...(facts.maskedArguments ? { arguments: facts.maskedArguments.value } : {}),
     ...(ruling.classes.length ? { classes: ruling.classes } : {}),
     verdict: ruling.verdict,
-    ...(ruling.verdict === 'hold' ? { commandId: facts.commandId } : {}),
+    ...(commandId !== undefined ? { commandId } : {}),
     ...(ruling.verdict !== 'allow' ? { reason: ruling.reason } : {}),
     masked: facts.maskedArguments ? maskedEntries(facts.maskedArguments.report) : [],
   };
@@ -104,7 +105,7 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
     return { kind: 'refuse', outcome: 'denied', refusal: { code: GatewayErrorCode.DeniedByPolicy, message: `denied by policy: ${ruling.reason}` }, entry };
   }
   const forwarded = call({ tool: ruling.tool, ...(args ? { arguments: args } : {}) });
-  if (ruling.verdict === 'hold') return { kind: 'hold', call: forwarded, ruling, commandId: facts.commandId, entry };
+  if (commandId !== undefined) return { kind: 'hold', call: forwarded, ruling, commandId, entry };
   return { kind: 'forward', call: forwarded, entry };
 }
 

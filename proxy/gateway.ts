@@ -323,7 +323,9 @@ export class Gateway {
   // ---- HTTP ---------------------------------------------------------------------------------
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const raw = req.url ?? '/';
+    // An MCP endpoint's path as clients send it is its own pathname (no query, dot segment or escape to resolve): parsed as a URL only otherwise.
+    const url = { pathname: MCP_PATH.test(raw) ? raw : new URL(raw, 'http://gateway').pathname };
     // Before anything else (tokens, metadata, sign-in): a Host or Origin that is not the gateway's.
     const foreign = url.pathname === '/healthz' ? undefined : foreignOrigin(req.headers, this.origins);
     if (foreign) {
@@ -402,11 +404,12 @@ export class Gateway {
       this.directory?.touch(sessionId, this.sessionLimits(target).idleMs);
       session.lastActivity = Date.now();
       if (body !== undefined) this.takeRate(grant.grantId, Array.isArray(body) ? body.length : 1);
-      const ids = requestsIn(body).map((r) => r.id);
+      const requests = requestsIn(body);
+      const ids = requests.map((r) => r.id);
       const taken = session.claimIds(ids);
       if (taken !== undefined) {
         // Refused before the transport sees it, so the pending request keeps its id (and its answer).
-        const refusal = await session.refuseReusedId(requestsIn(body).find((r) => r.id === taken)!);
+        const refusal = await session.refuseReusedId(requests.find((r) => r.id === taken)!);
         throw new GatewayError(refusal.code as GatewayErrorCode, refusal.message, 409, {}, taken);
       }
       try {

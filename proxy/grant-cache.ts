@@ -37,6 +37,8 @@ export class GrantCache {
   private subscriber: Redis | undefined;
   /** The PING not yet sent, which checks started before it is sent may share. */
   private nextPing: Promise<void> | undefined;
+  /** The PING sent and not yet answered (at most one). */
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly source: GrantSource, private readonly maxAgeMs = GRANT_CACHE_MAX_AGE_MS) {}
 
@@ -97,18 +99,34 @@ export class GrantCache {
   /**
    * Resolves once every revocation event published before this call has been applied: a PING on
    * the subscriber connection, sent after the call, is answered after those events. Checks made
-   * before the PING leaves (same tick) share it; later ones wait for the next.
+   * before the PING leaves (same turn of the event loop) share it. A check made while a PING is
+   * on its way cannot use that one (it left before the check began): it waits for the next,
+   * which leaves when the one on its way comes back and serves every check that arrived
+   * meanwhile (group commit: at most one PING in flight, so at concurrency a PING serves many
+   * checks instead of one each, and a check waits at most two round trips).
    */
   private eventsCaughtUp(): Promise<void> {
     const subscriber = this.subscriber;
     if (!subscriber) return Promise.reject(new Error('no revocation channel followed'));
-    this.nextPing ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.nextPing = undefined;
-        subscriber.ping().then(() => resolve(), reject);
-      });
+    if (this.nextPing) return this.nextPing;
+    const inFlight = this.inFlight;
+    const next = new Promise<void>((resolve, reject) => {
+      const send = () => {
+        // Taken by no later check from here on: those need a PING that leaves after them.
+        if (this.nextPing === next) this.nextPing = undefined;
+        const sent = subscriber.ping().then(() => undefined);
+        const tracked = sent.finally(() => {
+          if (this.inFlight === tracked) this.inFlight = undefined;
+        });
+        this.inFlight = tracked;
+        sent.then(resolve, reject);
+        tracked.catch(() => undefined);
+      };
+      if (inFlight) void inFlight.then(send, send);
+      else setImmediate(send);
     });
-    return this.nextPing;
+    this.nextPing = next;
+    return next;
   }
 
   /** Entries held (ops, tests). */

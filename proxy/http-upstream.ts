@@ -226,10 +226,12 @@ export class NodeHttpClientTransport implements Transport {
       res.setEncoding('utf8');
       for await (const chunk of res as AsyncIterable<string>) {
         buffer += chunk;
+        // Lines read in place (one slice each, a trailing CR dropped), the rest kept for the next chunk.
+        let start = 0;
         let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline).replace(/\r$/, '');
-          buffer = buffer.slice(newline + 1);
+        while ((newline = buffer.indexOf('\n', start)) >= 0) {
+          const line = buffer.slice(start, newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+          start = newline + 1;
           if (line === '') {
             // An event (even one without data: a priming event) moves the position on.
             if (eventId !== undefined) position.lastEventId = eventId || undefined;
@@ -259,6 +261,7 @@ export class NodeHttpClientTransport implements Transport {
             }
           }
         }
+        if (start > 0) buffer = buffer.slice(start);
       }
     } catch (error) {
       if (!this.closed) this.onerror?.(error as Error);

@@ -1,4 +1,7 @@
-import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/server';
+import {
+  isJSONRPCErrorResponse as sdkIsErrorResponse, isJSONRPCNotification as sdkIsNotification, isJSONRPCRequest as sdkIsRequest, isJSONRPCResultResponse as sdkIsResultResponse,
+  type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest,
+} from '@modelcontextprotocol/server';
 
 const texts = new WeakMap<object, string>();
 
@@ -36,3 +39,27 @@ export function isOwnRequest(message: JSONRPCMessage): message is JSONRPCRequest
 export function isOwnNotification(message: JSONRPCMessage): message is JSONRPCNotification {
   return 'method' in message && !isOwnRequest(message);
 }
+
+/**
+ * The SDK's guards (zod over the whole message), each run at most once per message object: a
+ * client's request or an upstream's answer is asked what it is by the upstream session, the
+ * session and its answer path in turn (four zod passes over a 10 KB result per call). Same
+ * verdicts: the gateway never changes a message it received (it builds new objects).
+ */
+function once<T>(guard: (value: unknown) => value is T): (value: unknown) => value is T {
+  const verdicts = new WeakMap<object, boolean>();
+  return (value: unknown): value is T => {
+    if (typeof value !== 'object' || value === null) return guard(value);
+    let verdict = verdicts.get(value);
+    if (verdict === undefined) {
+      verdict = guard(value);
+      verdicts.set(value, verdict);
+    }
+    return verdict;
+  };
+}
+
+export const isJSONRPCRequest = once(sdkIsRequest);
+export const isJSONRPCNotification = once(sdkIsNotification);
+export const isJSONRPCResultResponse = once(sdkIsResultResponse);
+export const isJSONRPCErrorResponse = once(sdkIsErrorResponse);

@@ -17,7 +17,9 @@ export function limitRows(result: Record<string, unknown>, limit: number): { res
     const content = (result.content as unknown[]).map((item) => {
       const text = (item as { type?: unknown; text?: unknown }).text;
       if ((item as { type?: unknown }).type !== 'text' || typeof text !== 'string' || !text.startsWith('{') || !text.includes('"rows"')) return item;
-      // Cheap bound before parsing: N rows need N-1 row separators, so fewer separators than the limit cannot exceed it.
+      // Cheap bounds before parsing: N rows need N-1 row separators, so fewer separators than the limit cannot exceed it;
+      // and each separator ends in its own '[' or '{', so fewer of those than the limit (counted without a regex) cannot either.
+      if (countUpTo(text, '[', limit) + countUpTo(text, '{', limit) < limit) return item;
       if ((text.match(ROW_SEPARATOR)?.length ?? 0) < limit) return item;
       try {
         const parsed: unknown = JSON.parse(text);
@@ -36,6 +38,13 @@ export function limitRows(result: Record<string, unknown>, limit: number): { res
 }
 
 const ROW_SEPARATOR = /\]\s*,\s*\[|\}\s*,\s*\{/g;
+
+/** How often `char` occurs in `text`, counted up to `max`. */
+function countUpTo(text: string, char: string, max: number): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0 && n < max; i = text.indexOf(char, i + 1)) n += 1;
+  return n;
+}
 
 interface Table { rows: unknown[]; [key: string]: unknown }
 

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse,
-  type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId,
-} from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/server';
 import { newCommandId, type GrantRecord, type HeldCall, type Logger } from '../lib';
 import type { TargetConfig } from '../policy';
 import type { ToolCallRuling } from './command-policy';
@@ -16,6 +13,7 @@ import type { GatewayRecorder, ResponseEntry, SessionEndEntry } from './recordin
 import { openUpstream, type UpstreamHandle } from './upstream';
 import { reinitializeUpstream, type ResumedSession } from './session-resume';
 import { ClientTransport } from './client-transport';
+import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse } from './message-text';
 
 export interface SessionLimits {
   /** How long the gateway waits for the upstream's answer before it answers with an error. */
@@ -314,7 +312,7 @@ export class GatewaySession {
     // The catalog lineage masking uses also judges PHI in predicates (a Redis read: it fails closed like masking).
     const phiCatalog = request.method === 'tools/call' && !idInUse ? await this.deps.masker.phiCatalog?.() : undefined;
     const outcome = decideRequest({
-      target: this.deps.target, sessionId, request, idInUse, commandId: newCommandId(), startedAt,
+      target: this.deps.target, sessionId, request, idInUse, commandId: newCommandId, startedAt,
       ...(maskedArguments !== undefined ? { maskedArguments } : {}),
       ...(phiCatalog ? { phiCatalog } : {}),
     });

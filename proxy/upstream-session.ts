@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, SERVER_INFO_META_KEY,
+  SERVER_INFO_META_KEY,
   type JSONRPCMessage, type JSONRPCRequest, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
 import { GatewayErrorCode } from './errors';
 import { UpstreamHttpError } from './http-upstream';
-import { isOwnNotification, isOwnRequest } from './message-text';
+import { isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, isOwnNotification, isOwnRequest } from './message-text';
 import {
   decideEra, discoverRequest, isPlainObject, rememberLegacy, JSONRPC_ERRORS, LEGACY_PROTOCOL_VERSIONS, readProbeAnswer, suggestsEraChange, upstreamEras, withEnvelope,
   type DiscoverAdvertisement, type EraDecision, type EraTarget, type ProbeVerdict, type RequestEnvelope, type UpstreamEra, type UpstreamEraCache,

@@ -72,6 +72,49 @@ describe('GrantCache', () => {
     }
   });
 
+  test('checks made while a PING is on its way wait for the next one, which they share: one PING in flight, each check let through by a PING sent after it began', async () => {
+    const sub = connectRedis(testRedisUrl());
+    sub.on('error', () => {});
+    await ready(sub);
+    await sub.subscribe(REVOCATION_CHANNEL);
+    try {
+      const cache = new GrantCache(store);
+      cache.follow(sub);
+      const { grant, token } = await activeGrant();
+      await cache.lookup(token);
+      // Each PING takes 20 ms more to come back, so checks keep arriving while one is on its way.
+      const ping = sub.ping.bind(sub) as () => Promise<string>;
+      const pings: { sent: number; back?: number }[] = [];
+      let inFlight = 0;
+      let most = 0;
+      (sub as unknown as { ping: () => Promise<string> }).ping = async () => {
+        const record: { sent: number; back?: number } = { sent: performance.now() };
+        pings.push(record);
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        try {
+          return await ping();
+        } finally {
+          inFlight -= 1;
+          record.back = performance.now();
+        }
+      };
+      const checks: Promise<{ began: number; done: number; grantId?: string }>[] = [];
+      for (let i = 0; i < 20; i++) {
+        const began = performance.now();
+        checks.push(cache.lookup(token).then((g) => ({ began, done: performance.now(), ...(g ? { grantId: g.grantId } : {}) })));
+        await new Promise((resolve) => setImmediate(resolve)); // each check in its own turn of the event loop
+      }
+      const results = await Promise.all(checks);
+      expect(results.map((r) => r.grantId)).toEqual(results.map(() => grant.grantId));
+      expect(most).toBe(1);
+      expect(pings.length).toBeLessThan(results.length / 2);
+      for (const r of results) expect(pings.some((p) => p.sent >= r.began && p.back !== undefined && p.back <= r.done)).toBe(true);
+    } finally {
+      sub.disconnect();
+    }
+  });
+
   test('without a followed revocation channel nothing is cached (every check asks Redis)', async () => {
     const source = new CountingSource(store);
     const cache = new GrantCache(source);
