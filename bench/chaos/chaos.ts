@@ -16,6 +16,7 @@ import { inject, planFaults, type FaultEvent, type FaultKind } from './faults';
 import { checkInvariants, type Findings, type RequestEvidence } from './invariants';
 import { IdentityObserver } from './observer';
 import { Random } from './random';
+import { startRetryingTakenPorts } from './stack-start';
 import { WorkerUptime, type Gap } from './worker-uptime';
 
 export interface ChaosOptions {
@@ -132,7 +133,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   process.env.GATEHOUSE_DEV_RESTART = '1';
   process.env.GATEHOUSE_RECONCILE_EVERY = `${options.reconcileSeconds}s`;
   log(`seed ${options.seed}; state in ${stateDir}; starting the stack`);
-  const stack = await startStack(stateDir, chaosPolicy(stateDir, options.grantSeconds), 300_000);
+  const policy = chaosPolicy(stateDir, options.grantSeconds);
+  const stack = await startRetryingTakenPorts(() => startStack(stateDir, policy, 300_000), join(stateDir, 'stack.log'), { log });
   const observer = new IdentityObserver(stack.snowflake, stateDir);
   const uptime = new WorkerUptime(stack.lines);
   uptime.start();

@@ -14,6 +14,7 @@ import { startStack } from '../../devstack/demo/stack';
 import { chaosPolicy, collectEvidence, settle } from '../chaos/chaos';
 import { checkInvariants, type Findings, type Invariant } from '../chaos/invariants';
 import { IdentityObserver } from '../chaos/observer';
+import { startRetryingTakenPorts } from '../chaos/stack-start';
 import { askMany, askOne, RefreshingApi, revoke, type RequestOutcome } from './requests';
 import { driveSessions, emptySessionStats, type SessionGrant, type SessionStats } from './sessions';
 
@@ -82,7 +83,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   log(`state in ${stateDir}; starting the stack (load average ${loadavg()[0]!.toFixed(2)})`);
   let stack;
   try {
-    stack = await startStack(stateDir, loadPolicy(stateDir, grantSeconds), 300_000);
+    const policy = loadPolicy(stateDir, grantSeconds);
+    stack = await startRetryingTakenPorts(() => startStack(stateDir, policy, 300_000), join(stateDir, 'stack.log'), { log });
   } finally {
     if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = savedNodeOptions;
