@@ -136,6 +136,18 @@ describe('a family name first in capitals (surname-first.ts)', () => {
   });
 });
 
+describe('a person named before the relation in brackets (surname-first.ts)', () => {
+  it('contact lists and witness lines, in English, German and French', () => {
+    const masked = mask('contacts:\n  - Tavita Ngarimu (son)\nWitness: Mereana Tūhoe (interpreter, Welsh)\nJana Nováková (Tochter)\nOdile Kieffer (fille)');
+    for (const part of ['Tavita', 'Ngarimu', 'Mereana', 'Tūhoe', 'Nováková', 'Kieffer']) expect(masked).not.toContain(part);
+  });
+
+  it('words of a note before the same brackets stay', () => {
+    const text = 'Family Meeting (son present)\nSocial Work (son of patient)\nDischarge Planning (daughter, phone)';
+    expect(mask(text)).toBe(text);
+  });
+});
+
 describe('a prompt-injected agent hiding a patient in prose', () => {
   it('a German letter, a French report and an English narrative with no labels leak nothing of the address, city or age', () => {
     const smuggled = [

@@ -1,4 +1,5 @@
 import { eachMatch, finding, type Detector } from '../detector';
+import { anyCaseAlternation } from '../patterns';
 import { COMMON_WORDS, LABEL_WORDS, TITLES } from '../name-words';
 import type { Finding } from '../../types';
 
@@ -25,8 +26,20 @@ const HEADINGS = new Set(
   important urgent allergies allergy medications medication dispensed checked collected received reported signed
   addendum final preliminary amended technique comparison subjective objective vitals exam
   tablets tablet capsules capsule cream ointment solution injection syrup drops inhaler patch suspension suppositories
-  granules powder spray gel lotion infusion vial vials ampoule ampoules sachets`.split(/\s+/),
+  granules powder spray gel lotion infusion vial vials ampoule ampoules sachets
+  discharge planning meeting team review rounds conference case management therapy nursing education consent visit
+  update call phone telephone work social support services`.split(/\s+/),
 );
+
+/**
+ * A person named before the relation in brackets, as contact lists and witness lines write it:
+ * "- Marcus Au (son)", "Mereana Tūhoe (interpreter, Welsh)", "Jana Nováková (Tochter)". Two to
+ * four capitalised words, then the bracket and a word for a relative or a helper.
+ */
+const RELATION = `(?:${anyCaseAlternation([
+  'son', 'daughter', 'wife', 'husband', 'mother', 'father', 'mum', 'mom', 'dad', 'sister', 'brother', 'carer', 'caregiver', 'interpreter', 'nok', 'partner', 'spouse', 'niece', 'nephew', 'grandson', 'granddaughter', 'grandmother', 'grandfather', 'guardian', 'friend', 'neighbour', 'neighbor', 'aunt', 'uncle', 'cousin', 'poa', 'witness', 'fils', 'fille', 'épouse', 'mari', 'sœur', 'frère', 'mère', 'père', 'sohn', 'tochter', 'ehefrau', 'ehemann', 'mutter', 'vater', 'schwester', 'bruder', 'hijo', 'hija', 'esposa', 'esposo', 'madre', 'padre', 'filho', 'filha', 'figlio', 'figlia', 'moglie', 'marito', 'next of kin',
+])})`;
+const NAMED_BEFORE_RELATION = new RegExp(`(?<![\\p{L}\\p{N}])(${GIVEN_WORD.replace('\\p{Ll}', '[\\p{Ll}\\p{Lu}]')}(?:[ ]${GIVEN_WORD.replace('\\p{Ll}', '[\\p{Ll}\\p{Lu}]')}){1,3})[ ]\\(${RELATION}(?=[,)]|[ ]of\\b)`, 'gu');
 
 function isHeadingOrWord(word: string): boolean {
   const lower = word.toLowerCase();
@@ -35,7 +48,7 @@ function isHeadingOrWord(word: string): boolean {
 
 export const surnameFirstDetector: Detector = {
   name: 'surname-first',
-  patterns: [SURNAME_FIRST],
+  patterns: [SURNAME_FIRST, NAMED_BEFORE_RELATION],
   applies: (f) => f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -51,6 +64,16 @@ export const surnameFirstDetector: Detector = {
       const familyWords = family.split(' ');
       if (familyWords.every(isHeadingOrWord) || isHeadingOrWord(given.split(' ')[0]!)) return;
       out.push(finding('NAME', m.index, m.index + m[0].length, 0.85));
+    });
+    if (text.includes(' (')) eachMatch(NAMED_BEFORE_RELATION, text, (m) => {
+      const words = m[1]!.split(' ');
+      // A title opening the name stays out of it ("Mrs Jane Roe (daughter)"); words of a note are no name.
+      let skip = 0;
+      while (skip < words.length && TITLES.has(words[skip]!.toLowerCase().replace(/\.$/, ''))) skip++;
+      const rest = words.slice(skip);
+      if (rest.length === 0 || rest.some(isHeadingOrWord)) return;
+      const start = m.index + m[1]!.length - rest.join(' ').length;
+      out.push(finding('NAME', start, m.index + m[1]!.length, 0.85));
     });
     return out;
   },
