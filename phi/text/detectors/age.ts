@@ -27,7 +27,7 @@ const TEMPERATURE_BEFORE = /(?:\bt|temp|temperature|fever|febrile|pyrexia|tmax|t
  */
 const AGE_OF_PERSON = /\b(?:mother|father|mum|mom|dad|grandmother|grandfather|grandma|grandpa|husband|wife|aunt|uncle|sister|brother|she|he|patient|pt|resident)(?: is| was| turned| turns| is now|'s age is|[ ]?\()[ ]{0,2}(\d{2,3})(?![\d.,/%]|[ ]?(?:mmHg|bpm|kg|lbs?|cm|mg|units|degrees|°|percent|%))/gi;
 /** German and ordinal forms: "94-jährige", "94jährig", "im 96. Lebensjahr", "94th birthday", "in her 95th year". */
-const AGE_GERMAN_ORDINAL = /(?<![\d.])(\d{2,3})(?:[-\u2010\u2011 ]?jährige?[nrsm]?|\.[ ]Lebensjahr(?:es)?|(?:st|nd|rd|th)[ ](?:year|birthday))(?![\p{L}])/gu;
+const AGE_GERMAN_ORDINAL = /(\d{2,3})(?:[-\u2010\u2011 ]?jährige?[nrsm]?|\.[ ]Lebensjahr(?:es)?|(?:st|nd|rd|th)[ ](?:year|birthday))(?![\p{L}])/gu;
 /**
  * An age with its unit glued or hyphenated ("104yo", "93y", "103-yr-old") or in another
  * language ("96 años", "93 Jahre", "91 ans", "92岁"): the unit goes with the number, since
@@ -38,13 +38,16 @@ const AGE_UNIT = /(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[ \u00a0](
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
+const OVER_89_DIGITS = /9\d|1[0-2]\d/;
 
 export const ageDetector: Detector = {
   name: 'age',
-  patterns: [AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
+  patterns: [OVER_89_DIGITS, AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
+    // Every rule here needs a number from 90 to 129: text without one is done in one cheap pass.
+    if (!OVER_89_DIGITS.test(text)) return out;
     eachMatch(AGE_AFTER, text, (m) => {
       if (isOver89(Number(m[1]))) out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
     });
@@ -67,6 +70,9 @@ export const ageDetector: Detector = {
     });
     for (const pattern of [AGE_OF_PERSON, AGE_GERMAN_ORDINAL]) eachMatch(pattern, text, (m) => {
       if (!isOver89(Number(m[1]))) return;
+      // (Not inside a longer number: "1094th", "3.95th"; checked here, a lookbehind would run at every position.)
+      const before = text.charCodeAt(m.index - 1);
+      if (pattern === AGE_GERMAN_ORDINAL && ((before >= 48 && before <= 57) || before === 46)) return;
       const start = m.index + m[0].lastIndexOf(m[1]!, pattern === AGE_OF_PERSON ? undefined : 0);
       out.push(finding('AGE', start, start + m[1]!.length, 0.85));
     });

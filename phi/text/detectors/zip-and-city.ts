@@ -27,16 +27,19 @@ const CITY_LABELLED = new RegExp(
  * three capitalised words (particles between: "Freiburg im Breisgau"); a hospital, ward or day
  * after the same words is no city ("transferred from Mercy Hospital", "moved to ICU").
  */
-const PROSE_CUE = anyCaseAlternation([
+const PROSE_CUES = [
   'moved from', 'relocated from', 'transferred from', 'lives near', 'living near', 'born in', 'visiting from', 'rang from', 'called from',
   'calling from', 'travelled from', 'traveled from', 'returned from', 'came from', 'comes from', 'home in',
   'wohnt in', 'lebt in', 'wohnhaft in', 'geboren in', 'stammt aus', 'kommt aus', 'zog nach', 'verzogen nach', 'umgezogen nach',
   'vit à', 'vit seule à', 'vit seul à', 'habite à', 'habite au', 'demeure à', 'domicilié à', 'domiciliée à', 'résidant à', 'réside à', 'né à', 'née à',
   'originaire de', 'installé à', 'installée à',
   'vive en', 'vive em', 'vive a', 'reside en', 'reside em', 'mora em', 'nacido en', 'nacida en', 'nato a', 'nata a', 'natural de', 'residente a',
-]);
+];
 const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
-const CITY_IN_PROSE = new RegExp(`(?<![\\p{L}])(?:${PROSE_CUE})[ \\t]{1,2}(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`, 'gu');
+/** The cues alone, lower-case literals in one case-insensitive pass (the place is read after each, sticky, case-sensitive). */
+const PROSE_CUE = new RegExp(`(?:${PROSE_CUES.join('|')})[ \\t]{1,2}`, 'gi');
+const CITY_IN_PROSE = new RegExp(`(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`, 'uy');
+const LETTER_BEFORE = /\p{L}/u;
 const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|house|nursing|care|rehab|hospice|infirmary|general|university|medical|memorial|st|saint|hôpital|clinique|krankenhaus|klinik|klinikum|ospedale|hospitales?|casa|the|her|his|their|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|work|school|church|dr|mr|mrs|ms|radiology|surgery|cardiology|oncology|neurology|theatres?|recovery|pacu|endoscopy|dialysis|pharmacy|lab|laboratory|outpatients?|triage|resus|majors|minors|x-ray|ct|mri|ccu|nicu|picu|hdu|a&e|emergency|rehabilitation|physio|physiotherapy|maternity|labour|labor|delivery|psychiatry|geriatrics|orthopaedics|orthopedics)$/i;
 
 const notCityWords = new Set(['The', 'Patient', 'Apt', 'Suite', 'Unit', 'Room', 'Floor', 'Box', 'And', 'Street', 'St', 'Ave', 'Road']);
@@ -44,7 +47,7 @@ const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, CITY_IN_PROSE, NOT_A_PLACE],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE],
   applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -75,11 +78,14 @@ export const zipAndCityDetector: Detector = {
       const credential = /(?:MD|PA)$/.test(m[0]) && !/^[\s,]{0,3}\d{5}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
       out.push(finding('CITY', start, start + city.length, credential ? 0.6 : cityContext.before(text, start) ? 0.9 : 0.8));
     });
-    eachMatch(CITY_IN_PROSE, text, (m) => {
+    eachMatch(PROSE_CUE, text, (cue) => {
+      if (cue.index > 0 && LETTER_BEFORE.test(text[cue.index - 1]!)) return;
+      CITY_IN_PROSE.lastIndex = cue.index + cue[0].length;
+      const m = CITY_IN_PROSE.exec(text);
+      if (!m) return;
       const place = m[1]!;
       if (place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
-      const start = m.index + m[0].length - place.length;
-      out.push(finding('CITY', start, start + place.length, 0.75));
+      out.push(finding('CITY', m.index, m.index + place.length, 0.75));
     });
     eachMatch(CITY_LABELLED, text, (m) => {
       const city = m[1]!;
