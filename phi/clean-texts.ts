@@ -39,7 +39,8 @@ interface Keyed {
 }
 
 const keys = new WeakMap<ScanSettings, Keyed>();
-interface Remembered { texts: Set<string>; chars: number }
+/** The texts of one scan setting, and the order they came in (a queue: `order` from `head` on). */
+interface Remembered { texts: Set<string>; order: string[]; head: number; chars: number }
 const sets = new Map<string, Remembered>();
 let forgetAt = nextUtcYear();
 
@@ -68,7 +69,7 @@ function setOf(settings: ScanSettings, create: boolean): Remembered | undefined 
   let set = sets.get(key);
   if (!set && create) {
     if (sets.size >= MAX_SETTINGS) sets.clear();
-    set = { texts: new Set(), chars: 0 };
+    set = { texts: new Set(), order: [], head: 0, chars: 0 };
     sets.set(key, set);
   }
   return set;
@@ -99,13 +100,20 @@ export function rememberClean(text: string, settings: ScanSettings): void {
   if (!rememberable(text)) return;
   const set = setOf(settings, true)!;
   if (set.texts.has(text)) return;
-  // Oldest out first, until both bounds hold with this text in.
-  while (set.texts.size > 0 && (set.texts.size >= MAX_ENTRIES || set.chars + text.length > MAX_CHARS)) {
-    const oldest = set.texts.values().next().value!;
+  // Oldest out first, until both bounds hold with this text in. A queue, not the Set's own order:
+  // a Set keeps deleted slots until it is rebuilt, and finding its first live entry after many
+  // deletions walks them all.
+  while (set.head < set.order.length && (set.texts.size >= MAX_ENTRIES || set.chars + text.length > MAX_CHARS)) {
+    const oldest = set.order[set.head++]!;
     set.texts.delete(oldest);
     set.chars -= oldest.length;
   }
+  if (set.head > 4096 && set.head * 2 > set.order.length) {
+    set.order = set.order.slice(set.head);
+    set.head = 0;
+  }
   set.texts.add(text);
+  set.order.push(text);
   set.chars += text.length;
 }
 
