@@ -1,5 +1,5 @@
 import {
-  applyConfigTags, entityTypes, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, parseMaskingPolicy, planSql,
+  applyConfigTags, entityTypes, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
   type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
@@ -224,9 +224,10 @@ export class PhiMasker implements ResponseMasker {
     let lineage: LineageReport | undefined;
     const maskTable = (table: Table & Record<string, unknown>) => {
       const out = maskTableByPlan(table.columns, table.rows, plan, this.policy, this.maskOptions);
-      lineage = out.report;
+      const columns = visibleColumnNames(table.columns, out.report.plan, sql);
+      lineage = out.report.plan === 'whole' ? { ...out.report, columns: out.report.columns.map((c, i) => ({ ...c, name: columns[i] ?? c.name })) } : out.report;
       reports.push({ counts: out.report.counts as Record<string, number>, total: out.report.total });
-      return { ...table, rows: out.rows };
+      return { ...table, columns, rows: out.rows };
     };
     let structured: unknown = result.structuredContent;
     if (isTable(structured)) structured = maskTable(structured);

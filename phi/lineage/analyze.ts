@@ -228,6 +228,9 @@ function flattenRelation(alias: string, input: Node, scope: Scope, context: Cont
 }
 
 function fromItem(item: Node, scope: Scope, context: Context): Relation {
+  // PIVOT ... IN (ANY) names its output columns after the data, and UNPIVOT moves columns into
+  // rows: neither is modelled, so the whole statement fails closed rather than being read as plain FROM.
+  if (item.operator) throw new Unanalysable(`${String(item.operator.type ?? 'a FROM operator').toUpperCase()} is not analysed (its output columns and values move with the data)`);
   if (typeof item.table === 'string' && !item.expr) return tableRelation(item, scope, context);
   const alias = norm(item.as ?? `#${scope.relations.length}`);
   const expr = item.expr;

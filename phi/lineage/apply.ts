@@ -96,3 +96,19 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
     ...(scanned ? { scan: scanned.report } : {}),
   };
 }
+
+/**
+ * The column names a client may see. A resolved plan's names come from the statement and the
+ * catalog. An unresolved one may name columns after the data (Snowflake's PIVOT ... IN (ANY)
+ * makes one column per distinct value), so there a name the statement's text does not contain is
+ * replaced by its position.
+ */
+export function visibleColumnNames(columns: readonly string[], plan: LineageReport['plan'], sql: readonly string[]): string[] {
+  if (plan !== 'whole') return [...columns];
+  const squeeze = (s: string) => s.replace(/[\s"]+/g, '').toUpperCase();
+  const texts = sql.map(squeeze);
+  return columns.map((name, i) => {
+    const key = typeof name === 'string' ? squeeze(name) : '';
+    return key !== '' && texts.some((t) => t.includes(key)) ? name : `COLUMN_${i + 1}`;
+  });
+}

@@ -5,6 +5,6 @@ export {
 } from './catalog';
 export { isKnownFunction, NON_REVEALING_AGGREGATES } from './functions';
 export { planSql, planFromLineage, planColumn, decidePredicates, DEFAULT_PHI_PREDICATES, type MaskingPlan, type ColumnPlan, type LineageRule, type PredicateDecision, type PredicateVerdict } from './plan';
-export { maskTableByPlan, type LineageReport, type MaskedTable } from './apply';
+export { maskTableByPlan, visibleColumnNames, type LineageReport, type MaskedTable } from './apply';
 export { discoverCatalog, classFromTag, type CatalogQuery, type DiscoveryOptions, type DiscoveryResult } from './discover';
 export { mergeDiscovery, parseStoredCatalog, protection, weakens, type CatalogChange } from './refresh';

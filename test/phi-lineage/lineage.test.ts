@@ -100,6 +100,11 @@ describe('lineage fails closed', () => {
     ['star over an unknown table', 'SELECT * FROM CLINICAL.PHI.SECRET_VIEW'],
     ['star over a table function', 'SELECT * FROM TABLE(GENERATOR(ROWCOUNT => 10))'],
     ['recursive CTE', 'WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r'],
+    // PIVOT ... IN (ANY) names a column after each distinct value; UNPIVOT turns columns into
+    // rows. Read as a plain FROM, both got column plans for the wrong columns (the names passed).
+    ['PIVOT over a subquery, IN (ANY)', 'SELECT * FROM (SELECT LAST_NAME, PATIENT_ID FROM PATIENTS) PIVOT (COUNT(PATIENT_ID) FOR LAST_NAME IN (ANY))'],
+    ['PIVOT over a table, listed values', "SELECT * FROM PATIENTS PIVOT (COUNT(PATIENT_ID) FOR LAST_NAME IN ('A', 'B')) AS q"],
+    ['UNPIVOT', 'SELECT * FROM PATIENTS UNPIVOT (V FOR K IN (FIRST_NAME, LAST_NAME))'],
     ['empty', '   '],
   ])('%s: every column masked as the strictest type in scope', (_name, sql) => {
     const plan = whole(sql);

@@ -73,6 +73,17 @@ describe('PhiMasker: SQL results by provenance', () => {
     expect(table.masked.structuredContent.rows).toEqual([['[SSN]', '[SSN]']]);
   });
 
+  test('a result masked whole keeps only column names its statement wrote: PIVOT ... IN (ANY) names columns after the data', async () => {
+    const sql = 'SELECT * FROM (SELECT LAST_NAME, PATIENT_ID FROM CLINICAL.PHI.PATIENTS) PIVOT (COUNT(PATIENT_ID) FOR LAST_NAME IN (ANY))';
+    const out = await masker.mask(resultOf(["'Zyxwick'", "'Qorvath'"], [[1, 2]]), context(sql));
+    expect(JSON.stringify(out.masked)).not.toMatch(/Zyxwick|Qorvath/);
+    expect(out.masked.structuredContent.columns).toEqual(['COLUMN_1', 'COLUMN_2']);
+    expect(JSON.parse(out.masked.content[0]!.text)).toEqual(out.masked.structuredContent);
+    // Names the statement itself wrote stay readable when the whole result is masked.
+    const named = await masker.mask(resultOf(['STATE', 'N'], [['NY', 1]]), context('SELECT STATE, COUNT(*) AS N FROM CLINICAL.PHI.SHADOW GROUP BY STATE'));
+    expect(named.masked.structuredContent.columns).toEqual(['STATE', 'N']);
+  });
+
   test('errors: a value inside a known Snowflake template is replaced when the SQL touched PHI, whatever it looks like', async () => {
     const error = { isError: true, content: [{ type: 'text', text: "Snowflake error 100038 (SQL state 22018): Numeric value 'Zyx Qwerty' is not recognized" }] };
     const out = await masker.mask(error, context('SELECT LAST_NAME::NUMBER FROM CLINICAL.PHI.PATIENTS'));
