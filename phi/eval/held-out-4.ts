@@ -1,5 +1,6 @@
 import { Faker, az, cs_CZ, el, en, en_GH, en_NG, fr_SN, hy, id_ID, ka_GE, ku_kmr_latin, lv, mk, ne, pt_PT, ro, sk, sl_SI, sr_RS_latin, ur, uz_UZ_latin, zh_TW, zu_ZA, af_ZA, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
+import { Draws } from './draws';
 
 /**
  * The fourth held-out set, frozen before issue 17's fourth round tuned anything. It is built
@@ -29,12 +30,13 @@ import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledD
 export const FOURTH_SEED = 40417;
 
 /** sfc32: a different generator from the other sets' mulberry32 and faker's Mersenne Twister. */
-class Rand {
+class Rand extends Draws {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
   constructor(seed: number) {
+    super();
     this.a = 0x9e3779b9;
     this.b = 0x243f6a88;
     this.c = 0xb7e15162;
@@ -49,20 +51,6 @@ class Rand {
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
     return (t >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
   }
   letters(n: number): string {
     let s = '';

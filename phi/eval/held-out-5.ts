@@ -1,5 +1,6 @@
 import { Faker, de_AT, dv, en, en_HK, en_NP, en_ZA, he, hu, ku_ckb, nl_BE, ro_MD, th, yo_NG, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
+import { Draws } from './draws';
 
 /**
  * The fifth held-out set, written blind in issue 17's fifth round before any detector changed,
@@ -30,9 +31,10 @@ import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledD
 export const FIFTH_SEED = 51729;
 
 /** splitmix32: a different generator from the other sets'. */
-class Rand {
+class Rand extends Draws {
   private s: number;
   constructor(seed: number) {
+    super();
     this.s = seed >>> 0;
   }
   next(): number {
@@ -42,20 +44,6 @@ class Rand {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     z ^= z >>> 16;
     return (z >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
   }
 }
 

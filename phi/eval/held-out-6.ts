@@ -1,5 +1,6 @@
 import { Faker, bn_BD, cy, en, en_AU, en_IE, fr_CA, mn_MN_cyrl, nl, ta_IN, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
+import { Draws } from './draws';
 
 /**
  * The sixth held-out set, written blind at the start of issue 17's sixth round, before any
@@ -29,9 +30,10 @@ import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledD
 export const SIXTH_SEED = 60611;
 
 /** xorshift32 with a different seed mixing from the other sets'. */
-class Rand {
+class Rand extends Draws {
   private s: number;
   constructor(seed: number) {
+    super();
     this.s = (seed ^ 0x2545f491) >>> 0 || 1;
   }
   next(): number {
@@ -41,20 +43,6 @@ class Rand {
     x ^= x << 5;
     this.s = x >>> 0;
     return this.s / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Faker, en, en_AU_ocker, eo, fr_BE, fr_CH, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
+import { Draws } from './draws';
 
 /**
  * The seventh held-out set, written blind at the start of issue 17's eighth round, before any
@@ -31,9 +32,10 @@ import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledD
 export const SEVENTH_SEED = 70907;
 
 /** xoshiro128**, its state filled by an LCG. */
-class Rand {
+class Rand extends Draws {
   private readonly s = new Uint32Array(4);
   constructor(seed: number) {
+    super();
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
@@ -52,20 +54,6 @@ class Rand {
     s[2]! ^= t;
     s[3] = rotl(s[3]!, 11);
     return result / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Faker, en, en_CA, en_GB, fr_LU, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, type DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
+import { Draws } from './draws';
 
 /**
  * The eighth held-out set, written blind at the start of issue 17's ninth round, before any
@@ -34,11 +35,12 @@ import { assembleDocuments, type DocumentBuilder, type DocumentFormat, type Labe
 export const EIGHTH_SEED = 80803;
 
 /** Wichmann–Hill (1982): three multiplicative LCGs, their fractions summed modulo 1. */
-class Rand {
+class Rand extends Draws {
   private a: number;
   private b: number;
   private c: number;
   constructor(seed: number) {
+    super();
     this.a = (seed % 30268) + 1;
     this.b = (Math.floor(seed / 30268) % 30306) + 1;
     this.c = ((seed * 7) % 30322) + 1;
@@ -48,20 +50,6 @@ class Rand {
     this.b = (172 * this.b) % 30307;
     this.c = (170 * this.c) % 30323;
     return (this.a / 30269 + this.b / 30307 + this.c / 30323) % 1;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  digits(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
-    return s;
   }
 }
 
