@@ -127,13 +127,7 @@ async function oneGrant(agent: Agent): Promise<void> {
               stats.held[decision === 'approve' ? 'approved' : 'denied']++;
             }
           } else {
-            // Refused by policy: as a tool error or a JSON-RPC error, never run.
-            const refused = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, { timeout: 30_000 })
-              .then((r) => Boolean(r.isError), (error: unknown) => {
-                if (/denied by policy/.test((error as Error).message)) return true;
-                throw error;
-              });
-            if (refused) stats.exportsRefused++;
+            if (await exportRefused(client)) stats.exportsRefused++;
           }
           stats.calls.answered++;
         } catch (error) {
@@ -161,6 +155,15 @@ async function oneGrant(agent: Agent): Promise<void> {
   }
 }
 
+/** An export the policy refuses: as a tool error or a JSON-RPC error, never run. */
+function exportRefused(client: Client): Promise<boolean> {
+  return client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, { timeout: 30_000 })
+    .then((r) => Boolean(r.isError), (error: unknown) => {
+      if (/denied by policy/.test((error as Error).message)) return true;
+      throw error;
+    });
+}
+
 /** A Slack step tried again while the Slack app restarts or the workflow has not posted its message yet (idempotent steps only). */
 const inSlack = <T>(step: () => Promise<T>, tries = 6) => retry(step, { tries, pauseMs: (attempt) => 2_000 * attempt });
 
@@ -183,12 +186,7 @@ async function usePersonGrant(agent: Agent, id: string): Promise<void> {
         if (i < steps - 1 || random.next() < 0.7) {
           await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, { timeout: 30_000 });
         } else {
-          const refused = await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'COPY INTO @~/chaos FROM CLINICAL.PHI.PATIENTS' } }, { timeout: 30_000 })
-            .then((r) => Boolean(r.isError), (error: unknown) => {
-              if (/denied by policy/.test((error as Error).message)) return true;
-              throw error;
-            });
-          if (refused) stats.exportsRefused++;
+          if (await exportRefused(session.client)) stats.exportsRefused++;
         }
         stats.calls.answered++;
       } catch (error) {
