@@ -47,3 +47,39 @@ export function eachMatch(pattern: RegExp, text: string, onMatch: (match: RegExp
 export function finding(type: EntityType, start: number, end: number, score: number): Finding {
   return { type, start, end, score };
 }
+
+/**
+ * eachMatch(pattern, text) without scanning the whole text, for a pattern each of whose matches
+ * contains a match of the cheap `cue` (a literal-led scan) and lies within `before` characters
+ * before that cue's start and `after` characters after it, less `tailRoom` for its lookaheads. Only
+ * windows around the cues are scanned, merged where they touch, so the matches are the same as one
+ * global scan's. A window opens after a blank (or at the text's start), where a lookbehind for a
+ * letter, a digit or a hyphen sees the same as in the whole text.
+ */
+export function eachMatchNear(
+  pattern: RegExp,
+  text: string,
+  cue: RegExp,
+  reach: { before: number; after: number; tailRoom: number },
+  onMatch: (match: RegExpExecArray, index: number) => void,
+): void {
+  const windows: [number, number][] = [];
+  eachMatch(cue, text, (m) => {
+    let from = Math.max(0, m.index - reach.before);
+    while (from > 0 && !isBlank(text.charCodeAt(from - 1))) from--;
+    const to = Math.min(text.length, m.index + reach.after);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) {
+      last[0] = Math.min(last[0], from);
+      last[1] = to;
+    } else windows.push([from, to]);
+  });
+  for (const [from, to] of windows) {
+    const slice = text.slice(from, to);
+    eachMatch(pattern, slice, (m) => {
+      if (to < text.length && m.index + m[0].length > slice.length - reach.tailRoom) return;
+      onMatch(m, from + m.index);
+    });
+  }
+}
+const isBlank = (c: number) => c === 32 || c === 10 || c === 9 || c === 13;

@@ -1,4 +1,4 @@
-import { eachMatch, finding, type Detector } from '../detector';
+import { eachMatchNear, finding, type Detector } from '../detector';
 import type { Finding } from '../../types';
 
 /**
@@ -22,15 +22,22 @@ const WORD_THEN_UNIT = new RegExp(`(?<![\\p{L}-])(${NUMBER})(?=[ \\u00a0](?:Jahr
 /** An age word before it ("im Alter von neunzig", "âgée de nonante", "à l'âge de cent", "di anni novanta"). */
 const AGE_WORD_THEN_NUMBER = new RegExp(`(?:im Alter von|Alter|âgée? de|à l'âge de|a la edad de|edad|idade|di anni|all'età di|età)[ \\u00a0:]{1,2}(${NUMBER})(?![\\p{L}])`, 'giu');
 const HINT = /neunzig|hundert|vingt|nonante|cent|noventa|cien|cem|novant/i;
+/**
+ * Every number word above holds one of HINT's stems within its first ten letters and ends within 30
+ * of it; an age word before it is at most 14 long. So both patterns run only on windows around the
+ * stems (HINT_AT is a literal-led scan; the patterns, lookbehind- or word-led, would try every position).
+ */
+const HINT_AT = new RegExp(HINT.source, 'gi');
+const NEAR_HINT = { before: 40, after: 80, tailRoom: 25 };
 
 export const ageWordsDetector: Detector = {
   name: 'age-words',
-  patterns: [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER, HINT],
+  patterns: [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER, HINT, HINT_AT],
   detect(text) {
     const out: Finding[] = [];
     if (!HINT.test(text)) return out;
-    for (const pattern of [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER]) eachMatch(pattern, text, (m) => {
-      const start = m.index + m[0].length - m[1]!.length;
+    for (const pattern of [WORD_THEN_UNIT, AGE_WORD_THEN_NUMBER]) eachMatchNear(pattern, text, HINT_AT, NEAR_HINT, (m, index) => {
+      const start = index + m[0].length - m[1]!.length;
       out.push(finding('AGE', start, start + m[1]!.length, 0.85));
     });
     return out;

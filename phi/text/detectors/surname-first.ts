@@ -1,4 +1,4 @@
-import { eachMatch, finding, type Detector } from '../detector';
+import { eachMatchNear, finding, type Detector } from '../detector';
 import { anyCaseAlternation } from '../patterns';
 import { COMMON_WORDS, LABEL_WORDS, TITLES } from '../name-words';
 import type { Finding } from '../../types';
@@ -19,6 +19,31 @@ const SURNAME_FIRST = new RegExp(
   `(?<=^|\\n|[ \\t]{2}|\\t)(${CAPS_WORD}(?:[ ]${CAPS_WORD}){0,3})(,[ ]{1,2}|[ ])(${GIVEN_WORD}(?:[ ]${GIVEN_WORD}){0,2})(?=[ \\t]{0,2}\\((?:Mrs?|Ms|Miss|Mx|Dr|Mstr)\\.?\\)|[ ]{2}|\\t|[ ]{0,2}(?:\\n|$))`,
   'gu',
 );
+/**
+ * Where SURNAME_FIRST can start: a capital at the text's start, after a line break, a tab or two
+ * blanks. Found by this blank-led scan and SURNAME_FIRST tried there alone (sticky), since its own
+ * lookbehind would run at every position of the text.
+ */
+const LINE_OR_COLUMN_START = /(?:^|\n|[ \t]{2}|\t)(?=\p{Lu})/gu;
+const SURNAME_FIRST_AT = new RegExp(SURNAME_FIRST.source, 'uy');
+
+/** SURNAME_FIRST's matches, the same as one global scan of the whole text. */
+function eachSurnameFirst(text: string, onMatch: (match: RegExpExecArray) => void): void {
+  let end = 0;
+  LINE_OR_COLUMN_START.lastIndex = 0;
+  let start: RegExpExecArray | null;
+  while ((start = LINE_OR_COLUMN_START.exec(text)) !== null) {
+    const at = start.index + start[0].length;
+    if (start[0].length === 0) LINE_OR_COLUMN_START.lastIndex++;
+    if (at < end) continue;
+    SURNAME_FIRST_AT.lastIndex = at;
+    const m = SURNAME_FIRST_AT.exec(text);
+    if (m === null || m[0].length === 0) continue;
+    end = at + m[0].length;
+    onMatch(m);
+  }
+}
+
 /** Capitalised headings and words of a note that open a line before a comma. */
 const HEADINGS = new Set(
   `diagnosis gross microscopic impression findings comment comments note notes plan assessment history specimen clinical
@@ -40,6 +65,13 @@ const RELATION = `(?:${anyCaseAlternation([
   'son', 'daughter', 'wife', 'husband', 'mother', 'father', 'mum', 'mom', 'dad', 'sister', 'brother', 'carer', 'caregiver', 'interpreter', 'nok', 'partner', 'spouse', 'niece', 'nephew', 'grandson', 'granddaughter', 'grandmother', 'grandfather', 'guardian', 'friend', 'neighbour', 'neighbor', 'aunt', 'uncle', 'cousin', 'poa', 'witness', 'fils', 'fille', 'épouse', 'mari', 'sœur', 'frère', 'mère', 'père', 'sohn', 'tochter', 'ehefrau', 'ehemann', 'mutter', 'vater', 'schwester', 'bruder', 'hijo', 'hija', 'esposa', 'esposo', 'madre', 'padre', 'filho', 'filha', 'figlio', 'figlia', 'moglie', 'marito', 'next of kin',
 ])})`;
 const NAMED_BEFORE_RELATION = new RegExp(`(?<![\\p{L}\\p{N}])(${GIVEN_WORD.replace('\\p{Ll}', '[\\p{Ll}\\p{Lu}]')}(?:[ ]${GIVEN_WORD.replace('\\p{Ll}', '[\\p{Ll}\\p{Lu}]')}){1,3})[ ]\\(${RELATION}(?=[,)]|[ ]of\\b)`, 'gu');
+/**
+ * The bracket and relation alone, found first: a literal-led scan, so the name pattern (led by a
+ * lookbehind, slow when run over a whole text) runs only on a window before each one. A name is at
+ * most four words of at most 31 letters (astral letters take two code units), well under 300.
+ */
+const RELATION_AFTER_NAME = new RegExp(`[ ]\\(${RELATION}(?=[,)]|[ ]of\\b)`, 'gu');
+const NEAR_RELATION = { before: 300, after: 60, tailRoom: 25 };
 
 function isHeadingOrWord(word: string): boolean {
   const lower = word.toLowerCase();
@@ -48,11 +80,11 @@ function isHeadingOrWord(word: string): boolean {
 
 export const surnameFirstDetector: Detector = {
   name: 'surname-first',
-  patterns: [SURNAME_FIRST, NAMED_BEFORE_RELATION],
+  patterns: [SURNAME_FIRST, LINE_OR_COLUMN_START, SURNAME_FIRST_AT, NAMED_BEFORE_RELATION, RELATION_AFTER_NAME],
   applies: (f) => f.upper,
   detect(text) {
     const out: Finding[] = [];
-    eachMatch(SURNAME_FIRST, text, (m) => {
+    eachSurnameFirst(text, (m) => {
       const family = m[1]!;
       const sep = m[2]!;
       const given = m[3]!;
@@ -65,15 +97,16 @@ export const surnameFirstDetector: Detector = {
       if (familyWords.every(isHeadingOrWord) || isHeadingOrWord(given.split(' ')[0]!)) return;
       out.push(finding('NAME', m.index, m.index + m[0].length, 0.85));
     });
-    if (text.includes(' (')) eachMatch(NAMED_BEFORE_RELATION, text, (m) => {
-      const words = m[1]!.split(' ');
+    if (text.includes(' (')) eachMatchNear(NAMED_BEFORE_RELATION, text, RELATION_AFTER_NAME, NEAR_RELATION, (m, index) => {
+      const name = m[1]!;
+      const words = name.split(' ');
       // A title opening the name stays out of it ("Mrs Jane Roe (daughter)"); words of a note are no name.
       let skip = 0;
       while (skip < words.length && TITLES.has(words[skip]!.toLowerCase().replace(/\.$/, ''))) skip++;
       const rest = words.slice(skip);
       if (rest.length === 0 || rest.some(isHeadingOrWord)) return;
-      const start = m.index + m[1]!.length - rest.join(' ').length;
-      out.push(finding('NAME', start, m.index + m[1]!.length, 0.85));
+      const start = index + name.length - rest.join(' ').length;
+      out.push(finding('NAME', start, index + name.length, 0.85));
     });
     return out;
   },
