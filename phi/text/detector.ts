@@ -65,10 +65,12 @@ export function eachMatchNear(
 ): void {
   const windows: [number, number][] = [];
   eachMatch(cue, text, (m) => {
-    let from = Math.max(0, m.index - reach.before);
-    while (from > 0 && !isBlank(text.charCodeAt(from - 1))) from--;
-    const to = Math.min(text.length, m.index + reach.after);
     const last = windows[windows.length - 1];
+    // Back to a blank, but never past the last window's end (it merges there anyway): linear overall.
+    const floor = last ? last[1] : 0;
+    let from = Math.max(0, m.index - reach.before);
+    while (from > floor && !isBlank(text.charCodeAt(from - 1))) from--;
+    const to = Math.min(text.length, m.index + reach.after);
     if (last && from <= last[1]) {
       last[0] = Math.min(last[0], from);
       last[1] = to;

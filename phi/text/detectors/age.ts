@@ -1,4 +1,4 @@
-import { eachMatch, finding, type Detector } from '../detector';
+import { eachMatch, eachMatchNear, finding, type Detector } from '../detector';
 import { DASH } from '../patterns';
 import type { Finding } from '../../types';
 
@@ -39,10 +39,19 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
 const OVER_89_DIGITS = /9\d|1[0-2]\d/;
+/**
+ * AGE_BEFORE and AGE_OF_PERSON are word-led (a word boundary and an alternation tried at every
+ * position); a finding of theirs holds a number from 90 to 129 at most 25 characters after its
+ * start, so they run only on windows around such numbers (a digit-led scan). Their other matches
+ * (younger ages, dropped) matter only where they would overlap one kept; none can (its number
+ * would be the same).
+ */
+const OVER_89_AT = /9\d|1[0-2]\d/g;
+const NEAR_NUMBER = { before: 40, after: 40, tailRoom: 20 };
 
 export const ageDetector: Detector = {
   name: 'age',
-  patterns: [OVER_89_DIGITS, AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
+  patterns: [OVER_89_DIGITS, OVER_89_AT, AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -51,9 +60,9 @@ export const ageDetector: Detector = {
     eachMatch(AGE_AFTER, text, (m) => {
       if (isOver89(Number(m[1]))) out.push(finding('AGE', m.index, m.index + m[0].length, 0.9));
     });
-    eachMatch(AGE_BEFORE, text, (m) => {
+    eachMatchNear(AGE_BEFORE, text, OVER_89_AT, NEAR_NUMBER, (m, index) => {
       if (!isOver89(Number(m[1]))) return;
-      const start = m.index + m[0].indexOf(m[1]!);
+      const start = index + m[0].indexOf(m[1]!);
       out.push(finding('AGE', start, start + m[1]!.length, 0.9));
     });
     eachMatch(AGE_UNIT, text, (m) => {
@@ -68,12 +77,17 @@ export const ageDetector: Detector = {
       if (TEMPERATURE_BEFORE.test(text.slice(Math.max(0, m.index - 14), m.index))) return;
       out.push(finding('AGE', m.index, m.index + m[1]!.length, 0.85));
     });
-    for (const pattern of [AGE_OF_PERSON, AGE_GERMAN_ORDINAL]) eachMatch(pattern, text, (m) => {
+    eachMatchNear(AGE_OF_PERSON, text, OVER_89_AT, NEAR_NUMBER, (m, index) => {
+      if (!isOver89(Number(m[1]))) return;
+      const start = index + m[0].lastIndexOf(m[1]!);
+      out.push(finding('AGE', start, start + m[1]!.length, 0.85));
+    });
+    eachMatch(AGE_GERMAN_ORDINAL, text, (m) => {
       if (!isOver89(Number(m[1]))) return;
       // (Not inside a longer number: "1094th", "3.95th"; checked here, a lookbehind would run at every position.)
       const before = text.charCodeAt(m.index - 1);
-      if (pattern === AGE_GERMAN_ORDINAL && ((before >= 48 && before <= 57) || before === 46)) return;
-      const start = m.index + m[0].lastIndexOf(m[1]!, pattern === AGE_OF_PERSON ? undefined : 0);
+      if ((before >= 48 && before <= 57) || before === 46) return;
+      const start = m.index + m[0].lastIndexOf(m[1]!, 0);
       out.push(finding('AGE', start, start + m[1]!.length, 0.85));
     });
     return out;
