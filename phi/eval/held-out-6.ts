@@ -1,6 +1,7 @@
-import { Faker, bn_BD, cy, en, en_AU, en_IE, fr_CA, mn_MN_cyrl, nl, ta_IN, type LocaleDefinition } from '@faker-js/faker';
+import { bn_BD, cy, en_AU, en_IE, fr_CA, mn_MN_cyrl, nl, ta_IN, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 import { Draws } from './draws';
+import { NameSource, type HandNames, type Name } from './name-source';
 
 /**
  * The sixth held-out set, written blind at the start of issue 17's sixth round, before any
@@ -49,7 +50,7 @@ class Rand extends Draws {
 const FAKER_LOCALES: Record<string, LocaleDefinition> = { bn_BD, cy, en_IE, fr_CA, mn_MN_cyrl, ta_IN, nl, en_AU };
 
 /** Full names written by hand, [given, family]. */
-const HAND: Record<string, readonly (readonly [string, string])[]> = {
+const HAND: HandNames = {
   mi: [['Aroha', 'Te Whatu'], ['Wiremu', 'Ngata'], ['Hēmi', 'Pōtae'], ['Mereana', 'Tūhoe'], ['Rāwiri', 'Parata']],
   sm: [['Tavita', 'Faleolo'], ['Malia', 'Leiataua'], ['Sefo', 'Tuiasosopo'], ['Lagi', 'Fa’amausili']],
   so: [['Hodan', 'Warsame'], ['Abdirahman', 'Farah'], ['Ubah', 'Cabdullaahi'], ['Mahad', 'Jama Ali']],
@@ -67,30 +68,10 @@ const HAND: Record<string, readonly (readonly [string, string])[]> = {
   rom: [['Drabarni', 'Lakatos'], ['Django', 'Balog'], ['Esmeralda', 'Rostás'], ['Tekla', 'Horváth-Kolompár']],
 };
 
-interface Name {
-  given: string;
-  family: string;
-  locale: string;
-}
 
-class Names {
-  private readonly fakers = new Map<string, Faker>();
-  constructor(private readonly r: Rand) {
-    for (const [key, def] of Object.entries(FAKER_LOCALES)) {
-      const f = new Faker({ locale: [def, en] });
-      f.seed(SIXTH_SEED * 7 + key.length * 101 + key.charCodeAt(1));
-      this.fakers.set(key, f);
-    }
-  }
-  one(): Name {
-    if (this.r.chance(0.5)) {
-      const key = this.r.pick(Object.keys(FAKER_LOCALES));
-      const f = this.fakers.get(key)!;
-      return { given: f.person.firstName(), family: f.person.lastName(), locale: key };
-    }
-    const locale = this.r.pick(Object.keys(HAND));
-    const [given, family] = this.r.pick(HAND[locale]!);
-    return { given, family, locale };
+class Names extends NameSource {
+  constructor(r: Rand) {
+    super(r, FAKER_LOCALES, HAND, 0.5, (key) => SIXTH_SEED * 7 + key.length * 101 + key.charCodeAt(1));
   }
   full(n: Name): string {
     return `${n.given} ${n.family}`;

@@ -1,6 +1,7 @@
-import { Faker, en, en_AU_ocker, eo, fr_BE, fr_CH, type LocaleDefinition } from '@faker-js/faker';
+import { en_AU_ocker, eo, fr_BE, fr_CH, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 import { Draws } from './draws';
+import { NameSource, type HandNames, type Name } from './name-source';
 
 /**
  * The seventh held-out set, written blind at the start of issue 17's eighth round, before any
@@ -60,7 +61,7 @@ class Rand extends Draws {
 const FAKER_LOCALES: Record<string, LocaleDefinition> = { fr_CH, fr_BE, eo, en_AU_ocker };
 
 /** Full names written by hand, [given, family]. */
-const HAND: Record<string, readonly (readonly [string, string])[]> = {
+const HAND: HandNames = {
   'it-part': [['Gianluca', "D'Alessandro"], ['Maria Grazia', "Dell'Orto"], ['Salvatore', 'Lo Presti'], ['Annunziata', 'Di Pietrantonio'], ['Carmela', 'La Spina']],
   'pt-part': [['Maria da Conceição', 'dos Anjos Ribeiro'], ['João Baptista', 'de Sousa e Melo'], ['Luíza', 'Vasconcelos da Cunha'], ['Thiago', 'Nogueira Bastos'], ['Ana Beatriz', 'do Nascimento']],
   goan: [['Savio', "D'Souza"], ['Lavina', 'Fernandes'], ['Agnelo', 'Menezes'], ['Rosy', "D'Cruz"]],
@@ -77,30 +78,10 @@ const HAND: Record<string, readonly (readonly [string, string])[]> = {
   'en-dbl': [['Imogen', 'Fortescue-Brickdale'], ['Hugo', 'ffrench-Mullen'], ['Araminta', 'ap Rhys-Pryce'], ['Rupert', 'Twisleton-Wykeham-Fiennes']],
 };
 
-interface Name {
-  given: string;
-  family: string;
-  locale: string;
-}
 
-class Names {
-  private readonly fakers = new Map<string, Faker>();
-  constructor(private readonly r: Rand) {
-    for (const [key, def] of Object.entries(FAKER_LOCALES)) {
-      const f = new Faker({ locale: [def, en] });
-      f.seed(SEVENTH_SEED + key.charCodeAt(0) * 31 + key.length * 977);
-      this.fakers.set(key, f);
-    }
-  }
-  one(): Name {
-    if (this.r.chance(0.4)) {
-      const key = this.r.pick(Object.keys(FAKER_LOCALES));
-      const f = this.fakers.get(key)!;
-      return { given: f.person.firstName(), family: f.person.lastName(), locale: key };
-    }
-    const locale = this.r.pick(Object.keys(HAND));
-    const [given, family] = this.r.pick(HAND[locale]!);
-    return { given, family, locale };
+class Names extends NameSource {
+  constructor(r: Rand) {
+    super(r, FAKER_LOCALES, HAND, 0.4, (key) => SEVENTH_SEED + key.charCodeAt(0) * 31 + key.length * 977);
   }
 }
 

@@ -1,6 +1,7 @@
-import { Faker, en, en_CA, en_GB, fr_LU, type LocaleDefinition } from '@faker-js/faker';
+import { en_CA, en_GB, fr_LU, type LocaleDefinition } from '@faker-js/faker';
 import { assembleDocuments, type DocumentBuilder, type DocumentFormat, type LabelledDocument } from './document';
 import { Draws } from './draws';
+import { NameSource, type HandNames, type Name } from './name-source';
 
 /**
  * The eighth held-out set, written blind at the start of issue 17's ninth round, before any
@@ -56,7 +57,7 @@ class Rand extends Draws {
 const FAKER_LOCALES: Record<string, LocaleDefinition> = { fr_LU, en_GB, en_CA };
 
 /** Full names written by hand, [given, family]. Okinawan names are written family first in `family` order by the shapes that say so. */
-const HAND: Record<string, readonly (readonly [string, string])[]> = {
+const HAND: HandNames = {
   hsb: [['Hańža', 'Šěnowa'], ['Bjarnat', 'Krawc'], ['Jadwiga', 'Wjelanowa'], ['Měrćin', 'Wałda']],
   fy: [['Wytske', 'Hoekstra'], ['Sjoerd', 'Dykstra'], ['Tsjerk', 'Algra'], ['Janke', 'Wijbenga']],
   rm: [['Gion', 'Caminada'], ['Ursina', 'Cadonau'], ['Flurin', 'Bezzola'], ['Mengia', 'Tuor']],
@@ -82,30 +83,10 @@ const HAND: Record<string, readonly (readonly [string, string])[]> = {
   'pl-de': [['Ewa', 'Szczepańska-Vogt'], ['Grzegorz', 'Kowalczyk-Brandt'], ['Małgorzata', 'Großkopf'], ['Zbigniew', 'ẞchmidtke']],
 };
 
-interface Name {
-  given: string;
-  family: string;
-  locale: string;
-}
 
-class Names {
-  private readonly fakers = new Map<string, Faker>();
-  constructor(private readonly r: Rand) {
-    for (const [key, def] of Object.entries(FAKER_LOCALES)) {
-      const f = new Faker({ locale: [def, en] });
-      f.seed(EIGHTH_SEED + key.length * 131 + key.charCodeAt(3) * 17);
-      this.fakers.set(key, f);
-    }
-  }
-  one(): Name {
-    if (this.r.chance(0.35)) {
-      const key = this.r.pick(Object.keys(FAKER_LOCALES));
-      const f = this.fakers.get(key)!;
-      return { given: f.person.firstName(), family: f.person.lastName(), locale: key };
-    }
-    const locale = this.r.pick(Object.keys(HAND));
-    const [given, family] = this.r.pick(HAND[locale]!);
-    return { given, family, locale };
+class Names extends NameSource {
+  constructor(r: Rand) {
+    super(r, FAKER_LOCALES, HAND, 0.35, (key) => EIGHTH_SEED + key.length * 131 + key.charCodeAt(3) * 17);
   }
 }
 
