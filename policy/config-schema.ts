@@ -64,16 +64,37 @@ export const RESERVED_UPSTREAM_HEADERS = ['host', 'content-length', 'content-typ
  */
 const deliverySchema = z.union([
   z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
-  z.strictObject({
+  z.preprocess(sendPrivateKeyAsSendCredential, z.strictObject({
     header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
       .refine((h) => !RESERVED_UPSTREAM_HEADERS.includes(h.toLowerCase()), 'is a header the gateway sets itself; choose another (e.g. Authorization or X-Api-Key)'),
     format: z.string().default('{credential}')
       .refine((f) => f.split('{credential}').length === 2, 'must contain {credential} exactly once')
       .refine((f) => !/[\r\n\0]/.test(f), 'must be one line'),
-    /** The Snowflake provider's credential is a live private key: sending it over HTTP needs this, set to true. */
-    sendPrivateKey: z.boolean().default(false),
-  }),
+    /**
+     * The Snowflake provider's credential is a live login (a programmatic access token or a private
+     * key): sending it over HTTP needs this, set to true.
+     */
+    sendCredential: z.boolean().default(false),
+    /** Only when it contradicts sendCredential (see sendPrivateKeyAsSendCredential), to say so. */
+    sendPrivateKey: z.boolean().optional(),
+  }).superRefine((d, ctx) => {
+    if (d.sendPrivateKey !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sendPrivateKey'], message: 'contradicts sendCredential; sendPrivateKey is its old name: keep only sendCredential' });
+    }
+  })),
 ]);
+
+/**
+ * `sendPrivateKey` is sendCredential's name from before programmatic access tokens (a Snowflake
+ * credential was always a private key then): an older config means the same by it. Both given
+ * and different: left for the schema to refuse.
+ */
+function sendPrivateKeyAsSendCredential(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('sendPrivateKey' in value)) return value;
+  const { sendPrivateKey, ...rest } = value as Record<string, unknown>;
+  if (!('sendCredential' in rest)) return { ...rest, sendCredential: sendPrivateKey };
+  return rest.sendCredential === sendPrivateKey ? rest : value;
+}
 
 const credentialsObjectSchema = z.strictObject({
   /** Which provider mints the identity ("snowflake"; "none": the upstream needs no credential). Its settings are validated by the provider. */
@@ -255,8 +276,9 @@ function credentialProblems(target: z.output<typeof targetSchema>): [(string | n
   }
   if ('env' in delivery) return [[['credentials', 'delivery'], 'an http upstream has no environment: use delivery: { header: NAME, format: "..." }']];
   const problems: [(string | number)[], string][] = [];
-  if (provider === 'snowflake' && !delivery.sendPrivateKey) {
-    problems.push([['credentials', 'delivery', 'sendPrivateKey'], "the snowflake provider's credential is a live private key; it goes to an http upstream only when this target says so: sendPrivateKey: true"]);
+  if (provider === 'snowflake' && !delivery.sendCredential) {
+    problems.push([['credentials', 'delivery', 'sendCredential'],
+      "the snowflake provider's credential is a live Snowflake login (a programmatic access token or a private key); it goes to an http upstream only when this target says so: sendCredential: true"]);
   }
   const url = new URL(upstream.url);
   if (url.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {

@@ -98,12 +98,12 @@ export interface UpstreamHandle {
 /**
  * The headers an HTTP upstream gets: the credential in the one header `credentials.delivery`
  * names, in its format; nothing when the target says no delivery (or has credentials: none).
- * The configuration refuses a Snowflake key over HTTP unless the target says sendPrivateKey.
+ * The configuration refuses a Snowflake login over HTTP unless the target says sendCredential.
  */
 export function upstreamHeaders(target: TargetConfig, credential: string | undefined): Record<string, string> {
   const delivery = target.credentials.delivery;
   if (credential === undefined || target.credentials.provider === 'none' || !delivery || !('header' in delivery)) return {};
-  if (target.credentials.provider === 'snowflake' && !delivery.sendPrivateKey) return {};
+  if (target.credentials.provider === 'snowflake' && !delivery.sendCredential) return {};
   return { [delivery.header]: delivery.format.replace('{credential}', () => credential) };
 }
 

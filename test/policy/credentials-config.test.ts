@@ -5,7 +5,7 @@ import type { GrantRecord } from '../../lib';
 /**
  * Each target says how its upstream receives its credential (`credentials.delivery`), and nothing
  * else is sent: `credentials: none` mints and delivers nothing; an HTTP upstream gets a credential
- * only in the header the target names; a Snowflake key goes over HTTP only with sendPrivateKey.
+ * only in the header the target names; a Snowflake login goes over HTTP only with sendCredential.
  */
 
 const target = (upstream: string, credentials: string) => `version: 1
@@ -55,12 +55,22 @@ describe('credentials: none and credentials.delivery', () => {
     expect(upstreamHeaders(plain, 'k1')).toEqual({ 'X-Api-Key': 'k1' });
   });
 
-  test('the Snowflake login goes to an http upstream only when the target says sendPrivateKey: true', () => {
-    const t = parsed(target(HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login, sendPrivateKey: true } }`));
+  test('the Snowflake login goes to an http upstream only when the target says sendCredential: true', () => {
+    const t = parsed(target(HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login, sendCredential: true } }`));
     expect(upstreamHeaders(t, LOGIN)).toEqual({ 'X-Snowflake-Login': LOGIN });
     // A target object that bypassed the schema check still sends nothing.
-    const unchecked = { ...t, credentials: { ...t.credentials, delivery: { header: 'X-Snowflake-Login', format: '{credential}', sendPrivateKey: false } } };
+    const unchecked = { ...t, credentials: { ...t.credentials, delivery: { header: 'X-Snowflake-Login', format: '{credential}', sendCredential: false } } };
     expect(upstreamHeaders(unchecked, LOGIN)).toEqual({});
+  });
+
+  test('an older config saying sendPrivateKey (the name before tokens) still works as sendCredential; a contradiction is refused', () => {
+    const old = parsed(target(HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login, sendPrivateKey: true } }`));
+    expect(old.credentials.delivery).toEqual({ header: 'X-Snowflake-Login', format: '{credential}', sendCredential: true });
+    expect(upstreamHeaders(old, LOGIN)).toEqual({ 'X-Snowflake-Login': LOGIN });
+    expect(problems(target(HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login, sendPrivateKey: false } }`)))
+      .toEqual([expect.stringMatching(/^targets\[0\]\.credentials\.delivery\.sendCredential: .* sendCredential: true$/)]);
+    expect(problems(target(HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login, sendCredential: true, sendPrivateKey: false } }`)))
+      .toEqual(['targets[0].credentials.delivery.sendPrivateKey: contradicts sendCredential; sendPrivateKey is its old name: keep only sendCredential']);
   });
 
   test('stdio: the named variable only; defaults are the Snowflake connection variables or GATEHOUSE_CREDENTIAL', () => {
@@ -85,7 +95,7 @@ describe('credentials: none and credentials.delivery', () => {
 
 describe('credentials: bad input is refused with its path and what to do', () => {
   test.each([
-    [HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login } }`, "targets[0].credentials.delivery.sendPrivateKey: the snowflake provider's credential is a live private key; it goes to an http upstream only when this target says so: sendPrivateKey: true"],
+    [HTTPS, `{ ${SNOWFLAKE}, delivery: { header: X-Snowflake-Login } }`, "targets[0].credentials.delivery.sendCredential: the snowflake provider's credential is a live Snowflake login (a programmatic access token or a private key); it goes to an http upstream only when this target says so: sendCredential: true"],
     [HTTPS, `{ ${SNOWFLAKE} }`, /^targets\[0\]\.credentials\.delivery: the http upstream would receive no credential, so provider "snowflake" would mint one for nothing: .* or use credentials: none$/],
     [HTTPS, '{ provider: vendor, delivery: { env: TOKEN } }', 'targets[0].credentials.delivery: an http upstream has no environment: use delivery: { header: NAME, format: "..." }'],
     [STDIO, '{ provider: vendor, delivery: { header: Authorization } }', 'targets[0].credentials.delivery: a stdio upstream receives its credential in its environment: use delivery: { env: NAME }'],
