@@ -1,7 +1,7 @@
 export { createAccessActivities, type AccessActivityDeps } from './access-activities';
 export {
   CredentialProviders, MissingProviderError, NoCredentialProvider, NO_CREDENTIALS, ensureReconcileSchedule, reconcileNow, readSnowflakeCredential, connectIssued, snowflakeProviderFactory, brokerSetupStatements,
-  SnowflakeClient, credentialRefFor, RECONCILE_SCHEDULE_ID, type ProviderFactory, type SnowflakeCredential, type KeyPairLogin,
+  SnowflakeClient, credentialRefFor, RECONCILE_SCHEDULE_ID, reconcileWithoutTemporal, type ProviderFactory, type SnowflakeCredential, type KeyPairLogin,
 } from './credentials';
 export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './credentials';
 export type { Notifier } from './notify/notifier';

@@ -2,7 +2,7 @@ import {
   CATALOG_REFRESH_SCHEDULE_ID, StatusSnapshots, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow,
 } from '../activities';
 import {
-  catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
+  catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, parseDuration, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
 } from '../lib';
 import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
@@ -13,6 +13,7 @@ import { sdkLogger } from './sdk-logger';
 import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
+import { startLocalReconciliation } from './local-reconciliation';
 
 export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
@@ -42,6 +43,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const vault = new RedisSecretVault(redis, secrets.encryptionKey);
     const grants = new GrantStore(redis, secrets.grantTokenKey);
     const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
+    const reconcileEvery = env.GATEHOUSE_RECONCILE_EVERY ?? '5m';
     // PHI catalogs: re-discovered by a reader the broker mints per target, stored where the gateway reads them.
     const catalogs = new RedisCatalogRecords(redis, parseStoredCatalog, catalogNamespace(env));
     // The statuses the workflows hand over for their notices and archive (not copied through history).
@@ -62,10 +64,16 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     });
     // A lost revocation must not leave a live identity: reconcile on a schedule, one per task queue.
     const client = await connectTemporalClient(settings);
+    let stopLocalReconciliation = () => {};
     try {
+      // and, while Temporal does not answer (the schedule and the expiry timers wait for it), by grant records.
+      stopLocalReconciliation = startLocalReconciliation({
+        providers: components.providers, grants: grants.revocations(), everyMs: parseDuration(reconcileEvery, 'GATEHOUSE_RECONCILE_EVERY'), log,
+        temporalAnswers: () => client.connection.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({})).then(() => true, () => false),
+      });
       const scheduleId = await ensureReconcileSchedule(client, {
         taskQueue: settings.taskQueue,
-        every: env.GATEHOUSE_RECONCILE_EVERY ?? '5m',
+        every: reconcileEvery,
         scheduleId: `${RECONCILE_SCHEDULE_ID}:${settings.taskQueue}`,
       });
       log.info({ scheduleId }, 'credential reconciliation scheduled');
@@ -78,12 +86,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
         scheduleId: `${CATALOG_REFRESH_SCHEDULE_ID}:${settings.taskQueue}`,
       });
       log.info({ scheduleId: catalogSchedule }, 'PHI catalog refresh scheduled');
-    } finally {
-      await client.connection.close();
-    }
-    try {
       await runUntilSignalled(worker, log, options.healthPort);
     } finally {
+      stopLocalReconciliation();
+      await client.connection.close();
       await connection.close();
     }
   } finally {

@@ -31,14 +31,21 @@ export interface CredentialProvider {
   revoke(request: RevokeRequest): Promise<void>;
   /**
    * Optional: revoke every identity this provider made whose request is no longer active
-   * (`isActive` says), so a lost revocation cannot leave a live credential.
+   * (`isActive` says), so a lost revocation cannot leave a live credential. `isActive` is told
+   * what the identity itself records of its grant (its end as issued) where the platform keeps it.
    */
-  reconcile?(isActive: (requestId: string) => Promise<boolean>): Promise<ReconcileReport>;
+  reconcile?(isActive: (requestId: string, identity?: IdentityRecord) => Promise<boolean>): Promise<ReconcileReport>;
   /**
    * Optional: runs `work` with a reader holding the target's role (for PHI catalog discovery),
    * minted for the occasion and removed after; providers without it cannot discover a catalog.
    */
   readCatalog?<T>(work: (query: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }>) => Promise<T>): Promise<T>;
+}
+
+/** What an issued identity records on the platform about its grant (nothing secret). */
+export interface IdentityRecord {
+  /** The grant's end as it was when the identity was issued (an extension moves the grant, not this). */
+  grantEndedAt?: number;
 }
 
 /** What one provider's reconciliation found; principals only, never secrets. */

@@ -38,6 +38,13 @@ export function requestIdFromComment(comment: string | null | undefined): string
   return match?.[1];
 }
 
+/** When the grant a broker COMMENT was written for ended (as issued; an extension does not change it), or undefined. */
+export function grantEndFromComment(comment: string | null | undefined): number | undefined {
+  const match = /^gatehouse-broker request=req_[a-z0-9]{20} target=[A-Za-z0-9-]+ expires=(\S+)$/.exec(comment ?? '');
+  const at = match ? Date.parse(match[1]!) : NaN;
+  return Number.isFinite(at) ? at : undefined;
+}
+
 /** A string literal from a value already validated to contain none of ' \ or control characters. */
 export function literal(value: string): string {
   if ([...value].some((ch) => ch === "'" || ch === '\\' || ch.charCodeAt(0) < 0x20)) throw new Error('refusing to build a literal from a value with quotes, backslashes or control characters');

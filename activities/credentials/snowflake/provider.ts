@@ -1,13 +1,13 @@
 import { createPrivateKey, generateKeyPairSync, randomInt } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
+import type { CredentialProvider, CredentialRequest, IdentityRecord, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
 import type { IssuedCredentialLimits } from '../registry';
 import { BrokerSession } from './broker-session';
 import { withClient, type Row, type SnowflakeClient, type SnowflakeLogin } from './client';
 import { credentialRefFor, loginOf, type SnowflakeCredential } from './credential';
 import { KeyPairPool } from './key-pool';
 import {
-  CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
+  CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, grantEndFromComment, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
 } from './names';
 import type { SnowflakeSettings } from './settings';
 import type { CatalogQuery } from '../../../phi';
@@ -251,7 +251,7 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
    * cannot leave a live credential. Users without the marker, or whose name and marker
    * disagree, are left alone (and reported by name only).
    */
-  async reconcile(isActive: (requestId: string) => Promise<boolean>): Promise<ReconcileReport> {
+  async reconcile(isActive: (requestId: string, identity?: IdentityRecord) => Promise<boolean>): Promise<ReconcileReport> {
     const users = await this.broker((client) => client.execute(`SHOW USERS LIKE 'GH_REQ_%'`));
     const ours = users.filter((u) => {
       const requestId = requestIdOf(String(u.name));
@@ -269,7 +269,8 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     }
     for (const user of ours) {
       const requestId = requestIdOf(String(user.name))!;
-      if (await isActive(requestId)) continue;
+      const grantEndedAt = grantEndFromComment(String(user.comment ?? ''));
+      if (await isActive(requestId, grantEndedAt === undefined ? {} : { grantEndedAt })) continue;
       await this.revoke({ requestId, target: this.target });
       revoked.push(String(user.name));
     }
