@@ -17,7 +17,7 @@ import { checkInvariants, type Findings, type RequestEvidence } from './invarian
 import { IdentityObserver } from './observer';
 import { Random } from './random';
 import { startRetryingTakenPorts } from './stack-start';
-import { WorkerUptime, type Gap } from './worker-uptime';
+import { WorkerUptime, workerNames, type Gap } from './worker-uptime';
 
 export interface ChaosOptions {
   seed: number;
@@ -26,9 +26,21 @@ export interface ChaosOptions {
   concurrency: number;
   /** People asking in the local Slack beside the agents (default 1). */
   people?: number;
+  /**
+   * Worker processes on the task queue (default 2, as a deployment runs them): kill-worker kills one
+   * at a time, once every worker runs, so revocation and reconciliation always have a worker.
+   */
+  workers?: number;
   grantSeconds: number;
   reconcileSeconds: number;
   kinds?: readonly FaultKind[];
+  /**
+   * What a run must have done to prove anything (the CI variant: a read answered, a person's
+   * request decided): agents go on after `durationMs` until it holds, at most `maxExtraSeconds` more.
+   * The faults stay where the seed put them.
+   */
+  enough?: (stats: DriverStats) => boolean;
+  maxExtraSeconds?: number;
   /** The longest settle period (default: two grants, two reconciliation passes and a minute). */
   settleSeconds?: number;
   stateDir?: string;
@@ -38,6 +50,8 @@ export interface ChaosOptions {
 export interface ChaosResult {
   options: ChaosOptions;
   stats: DriverStats;
+  /** How long the agents drove (longer than durationMs when `enough` asked for more). */
+  drivenMs: number;
   faults: FaultEvent[];
   findings: Findings;
   identitySamples: number;
@@ -63,6 +77,35 @@ export function chaosPolicy(stateDir: string, grantSeconds: number): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `start` with GATEHOUSE_DEV_WORKERS set to `count` (the dev stack reads it once, as it starts). */
+async function withWorkers<T>(count: number, start: () => Promise<T>): Promise<T> {
+  const saved = process.env.GATEHOUSE_DEV_WORKERS;
+  process.env.GATEHOUSE_DEV_WORKERS = String(count);
+  try {
+    return await start();
+  } finally {
+    if (saved === undefined) delete process.env.GATEHOUSE_DEV_WORKERS;
+    else process.env.GATEHOUSE_DEV_WORKERS = saved;
+  }
+}
+
+/** How long a worker kill waits for the worker killed before it to be running again. */
+const OTHER_WORKER_WAIT_MS = 180_000;
+
+/**
+ * Waits until every worker process runs (a kill before would take the last one: a double fault
+ * no deployment of two survives, and one the chaos run does not claim to). Undefined once they
+ * run, else a note for the fault table that starts with "no ", as for a part not running.
+ */
+async function untilEveryWorkerRuns(uptime: WorkerUptime, count: number): Promise<string | undefined> {
+  const deadline = Date.now() + OTHER_WORKER_WAIT_MS;
+  while (uptime.running().size < count) {
+    if (Date.now() > deadline) return `no ${count - uptime.running().size} of ${count} workers running after ${OTHER_WORKER_WAIT_MS / 1000} s: none killed`;
+    await sleep(250);
+  }
+  return undefined;
+}
 
 export async function collectEvidence(stack: DemoStack, stateDir: string, requestIds: string[]): Promise<RequestEvidence[]> {
   const env = {
@@ -132,15 +175,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // The stack's supervisor restarts what a fault kills; the worker reconciles identities often.
   process.env.GATEHOUSE_DEV_RESTART = '1';
   process.env.GATEHOUSE_RECONCILE_EVERY = `${options.reconcileSeconds}s`;
+  const workers = options.workers ?? 2;
   log(`seed ${options.seed}; state in ${stateDir}; starting the stack`);
   const policy = chaosPolicy(stateDir, options.grantSeconds);
-  const stack = await startRetryingTakenPorts(() => startStack(stateDir, policy, 300_000), join(stateDir, 'stack.log'), { log });
+  const stack = await withWorkers(workers, () => startRetryingTakenPorts(() => startStack(stateDir, policy, 300_000), join(stateDir, 'stack.log'), { log }));
   const observer = new IdentityObserver(stack.snowflake, stateDir);
-  const uptime = new WorkerUptime(stack.lines);
+  const uptime = new WorkerUptime(stack.lines, workerNames(workers));
   uptime.start();
   const faults: FaultEvent[] = [];
   try {
-    log(`stack ready (pid ${stack.pid}); driving ${options.concurrency} agents and ${options.people ?? 1} person(s) in Slack for ${options.durationMs / 1000} s with ${options.faults} faults`);
+    log(`stack ready (pid ${stack.pid}, ${workers} worker process(es)); driving ${options.concurrency} agents and ${options.people ?? 1} person(s) in Slack for ${options.durationMs / 1000} s with ${options.faults} faults`);
     observer.start();
     const started = Date.now();
     const until = started + options.durationMs;
@@ -148,7 +192,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const injecting = (async () => {
       for (const fault of plan) {
         await sleep(Math.max(0, started + fault.offsetMs - Date.now()));
-        const done = await inject(fault.kind, stack.pid, stateDir, random);
+        const waited = Date.now();
+        const notAll = fault.kind === 'kill-worker' && workers > 1 ? await untilEveryWorkerRuns(uptime, workers) : undefined;
+        const late = Date.now() - waited > 1_000 ? `waited ${Math.round((Date.now() - waited) / 1000)} s for every worker to run` : undefined;
+        const done = notAll ? { pids: [], note: notAll } : await inject(fault.kind, stack.pid, stateDir, random);
+        if (late && !notAll) done.note = [late, done.note].filter(Boolean).join('; ');
         const event: FaultEvent = { at: new Date().toISOString(), offsetMs: Date.now() - started, kind: fault.kind, ...done };
         faults.push(event);
         log(`fault ${faults.length}/${plan.length} at +${Math.round(event.offsetMs / 1000)} s: ${fault.kind}${done.note ? ` (${done.note})` : ''}`);
@@ -156,7 +204,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     })();
     const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
     const mcpUrl = `${stack.mcp.replace(/\/mcp\/.*$/, '')}/mcp/${TARGET}`;
-    const stats = await drive({ credentials, localSlack: stack.localSlack, mcpUrl, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds, people: options.people ?? 1 });
+    const stats = await drive({
+      credentials, localSlack: stack.localSlack, mcpUrl, random, concurrency: options.concurrency, until, grantSeconds: options.grantSeconds, people: options.people ?? 1,
+      ...(options.enough ? { enough: options.enough, latest: until + (options.maxExtraSeconds ?? 0) * 1000 } : {}),
+    });
+    const drivenMs = Date.now() - started;
     await injecting;
     // Settle: every grant ends, revocation and reconciliation run, archives are written.
     const settleMs = (options.settleSeconds ?? options.grantSeconds * 2 + 15 + options.reconcileSeconds * 2 + 30) * 1000;
@@ -175,7 +227,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       evidence, stats, snowflakeDataDir: join(stateDir, 'snowflake'), usersLeft, lastSeen: observer.lastSeen,
       outliveBoundMs: (options.reconcileSeconds + 15) * 1000, cutToleranceMs: 2_000, workerGaps,
     });
-    return { options, stats, faults, findings, identitySamples: observer.samples, workerGaps, stateDir };
+    return { options, stats, drivenMs, faults, findings, identitySamples: observer.samples, workerGaps, stateDir };
   } finally {
     uptime.stop();
     await observer.stop();

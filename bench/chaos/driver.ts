@@ -21,6 +21,8 @@ export interface DriverStats {
   active: number;
   sessions: number;
   calls: { sent: number; answered: number; failed: number };
+  /** Marked reads answered (each reached Snowflake, so the statement invariants had something to check). */
+  readsAnswered: number;
   held: { approved: number; denied: number; leftToTimeOut: number };
   exportsRefused: number;
   endings: { revokedEarly: number; extensionAsked: number; leftToExpire: number };
@@ -33,7 +35,7 @@ export interface DriverStats {
 
 export function emptyStats(): DriverStats {
   return {
-    requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
+    requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, readsAnswered: 0, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
     exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, people: { requests: [], approved: 0, denied: 0, revokedInSlack: 0, signedIn: 0 },
     markers: new Map(), errors: new Map(),
   };
@@ -55,11 +57,12 @@ function markedRead(stats: DriverStats, requestId: string): string {
 }
 
 /**
- * As MCP clients do: a gateway that is restarting is tried again a few times. A gateway killed
+ * As MCP clients do: a gateway that is restarting is tried again, every 3 s until the token (the
+ * grant) ends; on a loaded machine a gateway's restart takes tens of seconds. A gateway killed
  * while it answered `initialize` leaves the client waiting on a stream that never resumes (the new
  * process has no such session): the handshake gets 15 s, then a new session is started.
  */
-async function connectWithRetries(url: string, token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+async function connectWithRetries(url: string, token: string, until: number): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   return retry(async () => {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
     // The v2 client in 2025 mode (a session per grant, as the chaos runs were measured with).
@@ -71,7 +74,7 @@ async function connectWithRetries(url: string, token: string): Promise<{ client:
       await client.close().catch(() => undefined);
       throw error;
     }
-  }, { tries: 4, pauseMs: () => 3_000, when: (error) => /fetch failed|ECONNREFUSED|socket hang up|timed out/i.test((error as Error).message) });
+  }, { tries: Number.POSITIVE_INFINITY, pauseMs: () => 3_000, when: (error) => Date.now() + 3_000 < until && /fetch failed|ECONNREFUSED|socket hang up|timed out/i.test((error as Error).message) });
 }
 
 /** Runs `step` again after a failure `when` says is passing, at most `tries` times in all, pausing `pauseMs(attempt)` between. */
@@ -106,7 +109,7 @@ async function oneGrant(agent: Agent): Promise<void> {
   for (let s = 0; s < sessions && Date.now() < Date.parse(grant.expiresAt); s++) {
     let session: Awaited<ReturnType<typeof connectWithRetries>> | undefined;
     try {
-      session = await connectWithRetries(grant.mcpUrl, grant.token);
+      session = await connectWithRetries(grant.mcpUrl, grant.token, Date.parse(grant.expiresAt));
       const { client } = session;
       stats.sessions++;
       const steps = random.between(2, 5);
@@ -116,6 +119,7 @@ async function oneGrant(agent: Agent): Promise<void> {
         try {
           if (what < 0.6) {
             await client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, { timeout: 30_000 });
+            stats.readsAnswered++;
           } else if (what < 0.85) {
             // A held write: answered at once with "pending"; a person decides (or nobody does).
             const decision = random.pick(['approve', 'deny', 'none'] as const);
@@ -185,6 +189,7 @@ async function usePersonGrant(agent: Agent, id: string): Promise<void> {
       try {
         if (i < steps - 1 || random.next() < 0.7) {
           await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: markedRead(stats, id) } }, { timeout: 30_000 });
+          stats.readsAnswered++;
         } else {
           if (await exportRefused(session.client)) stats.exportsRefused++;
         }
@@ -228,15 +233,21 @@ async function onePersonRequest(agent: Agent): Promise<void> {
 
 /**
  * `concurrency` agents, each asking for one grant after another until `until`, and `people`
- * people asking in Slack (default one); `mcpUrl` is the target's URL on the gateway.
+ * people asking in Slack (default one); `mcpUrl` is the target's URL on the gateway. With
+ * `enough`, they go on after `until` while it says too little was done, at most until `latest`
+ * (on a loaded machine every restart takes tens of seconds, and a short run may get nothing done).
  */
-export async function drive(options: { credentials: ClientCredentials; localSlack: string; mcpUrl: string; random: Random; concurrency: number; until: number; grantSeconds: number; people?: number }): Promise<DriverStats> {
+export async function drive(options: {
+  credentials: ClientCredentials; localSlack: string; mcpUrl: string; random: Random; concurrency: number; until: number; grantSeconds: number; people?: number;
+  enough?: (stats: DriverStats) => boolean; latest?: number;
+}): Promise<DriverStats> {
   const stats = emptyStats();
   const slack = new LocalSlackPeople(options.localSlack);
   const agent = (): Agent => ({ credentials: options.credentials, slack, mcpUrl: options.mcpUrl, random: options.random, stats, until: options.until, grantSeconds: options.grantSeconds });
+  const going = () => Date.now() < options.until || (options.enough !== undefined && !options.enough(stats) && Date.now() < (options.latest ?? options.until));
   const loop = async (first: number, one: (a: Agent) => Promise<void>, what: string) => {
     await sleep(first);
-    while (Date.now() < options.until) {
+    while (going()) {
       await one(agent()).catch(async (error: unknown) => {
         count(stats, what, error);
         await sleep(2_000);

@@ -29,7 +29,8 @@ export function planFaults(random: Random, count: number, durationMs: number, ki
 
 /**
  * Carries out one fault against the stack below `root`. Kills are SIGKILLs of the part's whole
- * process group; the stack's supervisor (GATEHOUSE_DEV_RESTART=1) starts it again. Redis "without
+ * process group; the stack's supervisor (GATEHOUSE_DEV_RESTART=1) starts it again. `kill-worker`
+ * takes one worker process when the stack runs several (a pod of a deployment, not all of them). Redis "without
  * persistence" also loses its append-only file before it comes back. A stall stops every upstream
  * MCP server process (SIGSTOP) for 2–8 s.
  */
@@ -47,6 +48,7 @@ export async function inject(kind: FaultKind, root: number, stateDir: string, ra
     setTimeout(() => pids.forEach((pid) => signal(pid, 'SIGCONT')), ms).unref();
     return { pids, note: `stopped for ${ms} ms` };
   }
+  if (kind === 'kill-worker') pids = [random.pick(pids)];
   pids.forEach((pid) => signal(pid, 'SIGKILL', true));
   if (kind === 'kill-redis-no-persistence') {
     // The supervisor waits 1 s before the restart: time enough to lose the data.

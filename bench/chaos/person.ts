@@ -13,7 +13,8 @@ async function connect(mcpUrl: string, provider: DemoOAuthProvider): Promise<Con
   // The v2 client in 2025 mode, as the agents connect.
   const client = new Client({ name: 'chaos-person', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
   try {
-    await client.connect(transport, { timeout: 15_000 });
+    // A person's first session starts its own upstream process: tens of seconds on a loaded machine.
+    await client.connect(transport, { timeout: 30_000 });
     return { client, transport };
   } catch (error) {
     await client.close().catch(() => undefined);

@@ -8,14 +8,15 @@ export function chaosTable(result: ChaosResult): string {
   const byKind = new Map<string, number>();
   for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   const lines = [
-    `chaos run: seed ${options.seed}, ${options.durationMs / 1000} s, ${options.concurrency} agents, ${options.people ?? 1} person(s) in Slack, ${options.grantSeconds} s grants, reconciliation every ${options.reconcileSeconds} s`,
+    `chaos run: seed ${options.seed}, ${options.durationMs / 1000} s, ${options.concurrency} agents, ${options.people ?? 1} person(s) in Slack, ${options.workers ?? 2} worker process(es), ${options.grantSeconds} s grants, reconciliation every ${options.reconcileSeconds} s`,
     '',
     '| load | count |',
     '| --- | --- |',
+    `| driven for | ${seconds(result.drivenMs)}${result.drivenMs > options.durationMs + 5_000 ? ' (past the planned time, until enough was done)' : ''} |`,
     `| requests | ${stats.requests.length} |`,
     `| became ACTIVE | ${stats.active} |`,
     `| MCP sessions | ${stats.sessions} |`,
-    `| calls sent / answered / failed | ${stats.calls.sent} / ${stats.calls.answered} / ${stats.calls.failed} |`,
+    `| calls sent / answered / failed (marked reads answered) | ${stats.calls.sent} / ${stats.calls.answered} / ${stats.calls.failed} (${stats.readsAnswered}) |`,
     `| held writes approved / denied / left to time out | ${stats.held.approved} / ${stats.held.denied} / ${stats.held.leftToTimeOut} |`,
     `| exports refused | ${stats.exportsRefused} |`,
     `| revoked early / extension asked / left to expire | ${stats.endings.revokedEarly} / ${stats.endings.extensionAsked} / ${stats.endings.leftToExpire} |`,

@@ -1,20 +1,42 @@
 // When no worker was running during a chaos run, read from the dev stack's own output: the
-// supervisor's "worker ended" line starts a gap, the worker's "worker running" line ends it. Only
-// a running worker revokes (the expiry timer's activity) or reconciles, so an identity's outlive
-// is told apart into the time no worker ran and the rest (bench/chaos/invariants.ts).
+// supervisor's "<name> ended" line takes a worker process down, its "worker running" line brings it
+// back up. With several worker processes (GATEHOUSE_DEV_WORKERS) a gap is a time when every one of
+// them was down. Only a running worker revokes (the expiry timer's activity) or reconciles, so an
+// identity's outlive is told apart into the time no worker ran and the rest (bench/chaos/invariants.ts).
 
 export interface Gap { from: number; to?: number }
 
-const ENDED = /^\[worker\s*\] \[supervisor\] worker ended/;
-const RUNNING = /^\[worker\s*\] .*\bworker running\b/;
+/** The dev stack's worker processes by their log prefix: `worker`, then `worker-2` ... (devstack/bootstrap/dev-mode.ts). */
+export const workerNames = (count: number): string[] => Array.from({ length: count }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
 
-/** The gaps in `lines` (each line with the time it was seen), the worker running at `since`. */
-export function workerGaps(lines: readonly { at: number; line: string }[]): Gap[] {
+const ENDED = /^\[(worker(?:-\d)?)\s*\] \[supervisor\] worker(?:-\d)? ended/;
+const RUNNING = /^\[(worker(?:-\d)?)\s*\] .*\bworker running\b/;
+
+/** Which of `names` is up after each line: `up` is changed in place; true when the line was about a worker. */
+function apply(up: Set<string>, names: readonly string[], line: string): boolean {
+  const ended = ENDED.exec(line)?.[1];
+  if (ended && names.includes(ended)) {
+    up.delete(ended);
+    return true;
+  }
+  const running = RUNNING.exec(line)?.[1];
+  if (running && names.includes(running)) {
+    up.add(running);
+    return true;
+  }
+  return false;
+}
+
+/** The gaps in `lines` (each line with the time it was seen), `upAtFirst` running at the first line (default: every one of `names`). */
+export function workerGaps(lines: readonly { at: number; line: string }[], names: readonly string[] = ['worker'], upAtFirst: Iterable<string> = names): Gap[] {
   const gaps: Gap[] = [];
+  const up = new Set(upAtFirst);
   for (const { at, line } of lines) {
+    if (!apply(up, names, line)) continue;
     const open = gaps[gaps.length - 1];
-    if (ENDED.test(line) && (!open || open.to !== undefined)) gaps.push({ from: at });
-    else if (RUNNING.test(line) && open && open.to === undefined) open.to = at;
+    const inGap = open !== undefined && open.to === undefined;
+    if (up.size === 0 && !inGap) gaps.push({ from: at });
+    else if (up.size > 0 && inGap) open.to = at;
   }
   return gaps;
 }
@@ -35,11 +57,16 @@ export class WorkerUptime {
   private readonly seen: { at: number; line: string }[] = [];
   private read = 0;
   private timer?: NodeJS.Timeout;
+  /** Who is up now; the lines before `start` say who had come up by then. */
+  private readonly up = new Set<string>();
+  private upAtStart: string[] = [];
 
-  constructor(private readonly lines: readonly string[]) {}
+  constructor(private readonly lines: readonly string[], private readonly names: readonly string[] = ['worker']) {}
 
   start(): void {
-    this.read = this.lines.length;
+    // The stack is ready when its first worker runs: a later one may still be starting.
+    for (; this.read < this.lines.length; this.read++) apply(this.up, this.names, this.lines[this.read]!);
+    this.upAtStart = [...this.up];
     this.timer = setInterval(() => this.poll(), 250);
   }
 
@@ -49,11 +76,21 @@ export class WorkerUptime {
   }
 
   gaps(): Gap[] {
-    return workerGaps(this.seen);
+    return workerGaps(this.seen, this.names, this.upAtStart);
+  }
+
+  /** The worker processes running now (by name). */
+  running(): Set<string> {
+    this.poll();
+    return new Set(this.up);
   }
 
   private poll(): void {
     const now = Date.now();
-    for (; this.read < this.lines.length; this.read++) this.seen.push({ at: now, line: this.lines[this.read]! });
+    for (; this.read < this.lines.length; this.read++) {
+      const line = this.lines[this.read]!;
+      apply(this.up, this.names, line);
+      this.seen.push({ at: now, line });
+    }
   }
 }

@@ -1,12 +1,14 @@
 // The chaos run's checks must be able to fail: each invariant is shown a violation it must catch.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyStats } from '../../bench/chaos/driver';
-import { planFaults } from '../../bench/chaos/faults';
+import { inject, planFaults } from '../../bench/chaos/faults';
 import { checkInvariants, type RequestEvidence } from '../../bench/chaos/invariants';
 import { Random } from '../../bench/chaos/random';
-import { downWithin, workerGaps } from '../../bench/chaos/worker-uptime';
+import { pidsOf } from '../../bench/chaos/parts';
+import { downWithin, workerGaps, workerNames } from '../../bench/chaos/worker-uptime';
 import { HISTORY_FILE } from '../../devstack/snowflake';
 import type { AccessStatus } from '../../workflows';
 
@@ -108,6 +110,38 @@ describe('chaos invariants', () => {
     expect(findings.invariants.find((i) => i.name.startsWith('no Snowflake identity'))!.violations).toEqual([`${userA} was seen 59 s after its grant ended (no worker running for 35 s of it)`]);
     expect(findings.longestOutlivedMs).toBe(59_000);
     expect(findings.longestOutlivedWhileWorkerRanMs).toBe(24_000);
+  });
+
+  test('with two worker processes, only the time when both were down counts as no worker running', () => {
+    const lines = [
+      { at: T0 + 10_000, line: '[worker-2 ] [10:00:10] INFO (worker): worker running {"taskQueue":"gatehouse-access"}' },
+      { at: T0 + 40_000, line: '[worker   ] [supervisor] worker ended (SIGKILL); starting it again in 1000 ms' },
+      { at: T0 + 50_000, line: '[worker-2 ] [supervisor] worker-2 ended (SIGKILL); starting it again in 1000 ms' }, // both down from here
+      { at: T0 + 70_000, line: '[worker   ] [10:01:10] INFO (worker): worker running {"taskQueue":"gatehouse-access"}' },
+      { at: T0 + 80_000, line: '[worker-2 ] [10:01:20] INFO (worker): worker running {"taskQueue":"gatehouse-access"}' },
+      { at: T0 + 90_000, line: '[worker-2 ] [supervisor] worker-2 ended (SIGKILL); starting it again in 1000 ms' }, // worker still runs
+    ];
+    expect(workerGaps(lines, workerNames(2))).toEqual([{ from: T0 + 50_000, to: T0 + 70_000 }]);
+    // worker-2 still starting when the run began: the first kill of worker leaves none running.
+    expect(workerGaps(lines.slice(1), workerNames(2), ['worker'])).toEqual([{ from: T0 + 40_000, to: T0 + 70_000 }]);
+    // One worker process: every kill is a gap (as before).
+    expect(workerGaps(lines)).toEqual([{ from: T0 + 40_000, to: T0 + 70_000 }]);
+  });
+
+  test('kill-worker takes one worker process of several', async () => {
+    const sleeper = () => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'bin/gatehouse.js', 'worker'], { detached: true, stdio: 'ignore' });
+    // Two "worker" processes below this one: ps shows their command lines, parts.ts finds them by it.
+    const children = [sleeper(), sleeper()];
+    try {
+      const found = () => pidsOf(process.pid, 'worker').filter((pid) => children.some((c) => c.pid === pid));
+      expect(found()).toHaveLength(2);
+      const done = await inject('kill-worker', process.pid, mkdtempSync(join(tmpdir(), 'gatehouse-chaos-kill-')), new Random(1));
+      expect(done.pids).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(found()).toHaveLength(1);
+    } finally {
+      children.forEach((c) => c.kill('SIGKILL'));
+    }
   });
 
   test('faults are planned from the seed alone, in time order', () => {
