@@ -27,6 +27,8 @@ import { dropClinicalTerms } from './clinical-terms';
 import { decodedFindings } from './decoders';
 import { normalizeForDetection } from './normalize';
 import { recordNumbersNearPeople } from './record-numbers';
+import { addressBlocks } from './address-blocks';
+import { CITY_NAME, NOT_A_CITY, POSTCODE } from './places';
 
 export const detectors: readonly Detector[] = [
   emailDetector,
@@ -93,6 +95,7 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
       if (f.score >= minScore && !ignore.has(f.type)) all.push(f);
     }
   }
+  if (layers && features.digit) addressBlocks(view, all);
   if (layers) citiesAfterAddresses(view, all);
   if (layers && features.digit) recordNumbersNearPeople(view, all);
   const kept = options.publicHosts?.length ? all.filter((f) => !(f.type === 'URL' && isPublicLink(view.slice(f.start, f.end), options.publicHosts!))) : all;
@@ -111,15 +114,11 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
  * next line of an address block "Lisboa 1250-146" or "CH-1205 Genève" (a postcode is needed
  * there: a line under an address that is only a word is as often a heading).
  */
-const POSTCODE = String.raw`(?:[A-Z]{1,3}-\d{4,5}|\d{4,5}-\d{3,4}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}(?![\p{L}])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d|[A-Z]{3}[ ]\d{4}|\d{3}[ -]\d{2,4}|\d{3,7})`;
-const CITY_NAME = String.raw`\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t]{1,2}(?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|lès|les|en|di|del|upon|on|bei|ob)[ \t]{1,2})?\p{Lu}[\p{L}\p{M}'’.-]{0,29}){0,3}`;
 const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–][ \t]))`;
 const SEPARATOR = String.raw`^(?:(,?[ \t]{0,4}\n[ \t]{0,4})|(,[ \t]{1,2}|[ \t]{1,2}[-–][ \t]{1,2})|([ \t]{1,2}(?:in|à|a|em|en)[ \t]{1,2}))`;
 const AFTER_ADDRESS = new RegExp(`${SEPARATOR}(?:(${POSTCODE})[ \t]{1,2}(${CITY_NAME})${PLACE_END}|(${CITY_NAME})[ \t]{1,2}(${POSTCODE})${PLACE_END}|(${POSTCODE})${PLACE_END}|(${CITY_NAME})${PLACE_END})`, 'u');
 /** ", Tea nell'emilia" closing the line after an address: the city, whatever the case of its later words. */
 const CITY_CLOSING_LINE = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
-/** Words that open a line or a phrase after an address without being a place ("Room 4112", "Tel 5551234"). */
-const NOT_A_CITY = /^(?:room|rm|bed|bay|ward|tel|tél|tlf|phone|fax|ext|apt|suite|unit|floor|level|box|rx|mrn|dob|qty|lot|ref|item|page|dr|mr|mrs|ms|the|re|dear)\.?$/i;
 
 function citiesAfterAddresses(text: string, findings: Finding[]): void {
   const all = findings.filter((f) => f.type === 'STREET_ADDRESS');

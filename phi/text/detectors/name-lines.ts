@@ -261,15 +261,58 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
   [SIGN_OFF, true],
 ];
 
+/**
+ * A caller, a texter or a writer naming themselves: "Hi, this is Dela Cruz, Maricel H., my son's
+ * appointment", "SMS from pt: its Liis Kõiv cant make it", "hello it is tomas ruiz calling back".
+ * The cue counts only where it opens the line, follows a greeting or a colon; a capitalised name
+ * ends before the next lower-case word, a lower-case one needs "calling", "here" or "speaking".
+ */
+const SELF_CUE = /(?<![\p{L}])(?:[Tt]his is|THIS IS|[Ii]t is|[Ii]t['’]s|[Ii]ts|[Mm]y name is)[ \t]{1,3}/gu;
+const BEFORE_SELF_CUE = /(?:^|\n|:)[ \t]{0,4}(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|good (?:morning|afternoon|evening))[ \t]{0,2}[,!.]?[ \t]{0,3})?$/iu;
+const CAPS_WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
+const SELF_CAPS = new RegExp(
+  `(${CAPS_WORD}(?:(?:[ \\t]{1,2}|,[ \\t]{1,2})(?:(?:de|del|la|da|dos|do|du|van|von|der|den|ter|le|bin|binti|bint|ibn|al|el|ben|ap|ní|nic|mac|ó)[ \\t]{1,2}){0,2}${CAPS_WORD}){0,4})(?=[ \\t]{0,2}(?:[,.!;)\\n]|$)|[ \\t]{1,2}(?:\\p{Ll}|\\d))`,
+  'uy',
+);
+const ONE_WORD_NAME_END = /^(?:[ \t]{0,2}[,!]|[ \t]{1,2}(?:calling|here|speaking|again)(?![\p{L}]))/u;
+const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{1,30}){1,2})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
+
+function selfIntroductions(text: string, out: Finding[]): void {
+  eachMatch(SELF_CUE, text, (cue) => {
+    const lineStart = text.lastIndexOf('\n', cue.index - 1) + 1;
+    // Far into a line only a colon can introduce it; the window's own start is no line start.
+    const before = cue.index - lineStart > 40 ? `\u0000${text.slice(cue.index - 40, cue.index)}` : text.slice(lineStart, cue.index);
+    if (!BEFORE_SELF_CUE.test(before)) return;
+    const at = cue.index + cue[0].length;
+    SELF_CAPS.lastIndex = at;
+    const caps = SELF_CAPS.exec(text);
+    if (caps) {
+      // "Dela Cruz, Maricel H.": an initial keeps its full stop.
+      const value = caps[1]!.replace(/[ \t,]+$/, '');
+      const keep = /(?:^|[ \t])\p{Lu}\.$/u.test(value) ? value : value.replace(/\.+$/, '');
+      // One word is a name only when a comma or a calling word follows ("This is Important:" is a heading).
+      if (!/[ \t,]/.test(keep.trim()) && !ONE_WORD_NAME_END.test(text.slice(at + keep.length, at + keep.length + 12))) return;
+      const from = nameStart(keep, true);
+      // Below the label score, so an eponym or institution ("This is Crohn disease", "this is Grace Hospice") is dropped as one.
+      if (from >= 0 && keep.length > from) out.push(finding('NAME', at + from, at + keep.length, 0.8));
+      return;
+    }
+    SELF_LOWER.lastIndex = at;
+    const lower = SELF_LOWER.exec(text);
+    if (lower) addValue(out, lower, false, 0.85);
+  });
+}
+
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, GREETING_AFTER_COLON, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB],
+  patterns: [LABELLED_LINE, GREETING, GREETING_AFTER_COLON, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB, SELF_CUE, SELF_CAPS, SELF_LOWER],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);
     if (text.includes('<')) eachMatch(DISPLAY_NAME, text, (m) => addValue(out, m, false, 0.85));
     if (text.includes(':')) eachMatch(GREETING_AFTER_COLON, text, (m) => addValue(out, m, true, 0.85));
     namesBeforeDob(text, out);
+    selfIntroductions(text, out);
     islandsOfOtherScripts(text, out);
     spelledLetters(text, out);
     return out;
