@@ -210,7 +210,10 @@ async function createUser(ctx: AccountContext, c: TokenCursor, orReplace: boolea
 
 async function alterUser(ctx: AccountContext, c: TokenCursor): Promise<StatementResult> {
   const exists = ifExists(c);
-  const name = c.identifier('user name');
+  // ALTER USER ADD|REMOVE PAT ... without a name: the session's own user (Snowflake's grammar);
+  // a SERVICE user still needs ownership of itself for that, which an issued user never has.
+  const ownTokens = ['ADD', 'REMOVE'].some((verb) => c.isWord(verb, 'PAT') || c.isWord(verb, 'PROGRAMMATIC', 'ACCESS', 'TOKEN'));
+  const name = ownTokens ? ctx.session.user : c.identifier('user name');
   const user = ctx.catalog.user(name);
   if (!user) {
     if (exists) return status('Statement executed successfully.');
