@@ -7,7 +7,7 @@ import {
 import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
 import { assembleComponents } from './assemble';
-import type { ComponentRegistry } from './components';
+import type { ComponentRegistry, WorkerComponents } from './components';
 import { Runtime } from '@temporalio/worker';
 import { sdkLogger } from './sdk-logger';
 import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
@@ -43,6 +43,9 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
     const vault = new RedisSecretVault(redis, secrets.encryptionKey);
     const grants = new GrantStore(redis, secrets.grantTokenKey);
     const components = assembleComponents(options.registry ?? builtInComponents, { config, env, redis, vault, log });
+    // Said at once but not waited for: a target's setup gap (e.g. a `pat` target without its network
+    // policy) fails its issuances, and must not keep this worker from revoking everyone's grants.
+    void reportCredentialSetup(components.providers, log);
     const reconcileEvery = env.GATEHOUSE_RECONCILE_EVERY ?? '5m';
     // PHI catalogs: re-discovered by a reader the broker mints per target, stored where the gateway reads them.
     const catalogs = new RedisCatalogRecords(redis, parseStoredCatalog, catalogNamespace(env));
@@ -95,6 +98,12 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+async function reportCredentialSetup(providers: WorkerComponents['providers'], log: ReturnType<typeof createLogger>): Promise<void> {
+  const { problems, unchecked } = await providers.setupReport();
+  for (const problem of problems) log.error(problem);
+  for (const { target, error } of unchecked) log.warn({ target, err: error }, 'could not check the credential setup of this target at start-up');
 }
 
 /**

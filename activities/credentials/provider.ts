@@ -40,6 +40,11 @@ export interface CredentialProvider {
    * minted for the occasion and removed after; providers without it cannot discover a catalog.
    */
   readCatalog?<T>(work: (query: (sql: string) => Promise<{ columns: string[]; rows: unknown[][] }>) => Promise<T>): Promise<T>;
+  /**
+   * Optional: what in the platform's setup keeps this provider from issuing (each problem names
+   * the target and the fix), checked as the worker starts.
+   */
+  setupProblems?(): Promise<string[]>;
 }
 
 /** What an issued identity records on the platform about its grant (nothing secret). */

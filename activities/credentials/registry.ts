@@ -49,6 +49,22 @@ export class CredentialProviders {
     return [...this.byTarget.values()];
   }
 
+  /**
+   * What each target's provider says would keep it from issuing (setupProblems), and the targets
+   * whose setup could not be read (the platform unreachable), for the worker to say as it starts.
+   */
+  async setupReport(): Promise<{ problems: string[]; unchecked: { target: string; error: string }[] }> {
+    const report = { problems: [] as string[], unchecked: [] as { target: string; error: string }[] };
+    await Promise.all([...this.byTarget].map(async ([target, provider]) => {
+      try {
+        report.problems.push(...(await provider.setupProblems?.() ?? []));
+      } catch (error) {
+        report.unchecked.push({ target, error: (error as Error).message });
+      }
+    }));
+    return report;
+  }
+
   for(target: string): CredentialProvider {
     const provider = this.byTarget.get(target);
     if (!provider) throw new Error(`no credential provider for target "${target}" (is it in gatehouse.yaml?)`);

@@ -1,4 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, randomInt } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CredentialProvider, CredentialRequest, IdentityRecord, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from '../provider';
 import type { IssuedCredentialLimits } from '../registry';
@@ -6,6 +7,7 @@ import { BrokerSession } from './broker-session';
 import { withClient, type Row, type SnowflakeClient, type SnowflakeLogin } from './client';
 import { credentialRefFor, loginOf, type SnowflakeCredential } from './credential';
 import { KeyPairPool } from './key-pool';
+import { asNetworkPolicyFailure, networkPolicyProblem } from './network-policy';
 import {
   CATALOG_READER_PREFIX, catalogReaderComment, catalogReaderExpiry, COMMENT_MARKER, commentFor, grantEndFromComment, isCatalogReader, literal, principalFor, requestIdFromComment, requestIdOf,
 } from './names';
@@ -26,6 +28,8 @@ async function createdNew(client: SnowflakeClient, sql: string): Promise<boolean
     throw error;
   }
 }
+
+const generateRsaKeyPair = promisify(generateKeyPair);
 
 /** When the target's policy names no statement timeout. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60_000;
@@ -80,6 +84,12 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     return this.session.close();
   }
 
+  /** What keeps this target's issuances from working (a `pat` target's network policy), for the worker's start. */
+  async setupProblems(): Promise<string[]> {
+    const problem = await this.broker((client) => networkPolicyProblem(client, this.target, this.settings));
+    return problem ? [problem] : [];
+  }
+
   private async findUser(client: SnowflakeClient, principal: string): Promise<Row | undefined> {
     // The name is validated (GH_REQ_ + 20 of A-Z0-9); LIKE's `_` also matches itself, and the
     // exact comparison below drops any other match.
@@ -98,7 +108,9 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     const s = this.settings;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
     const principal = CATALOG_READER_PREFIX + Array.from({ length: 20 }, () => alphabet[randomInt(alphabet.length)]).join('');
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    // A key pair, not a token: a token would work only from the network policy's addresses (the
+    // gateway's egress), and this reader logs in from the worker. Made off the event loop.
+    const { publicKey, privateKey } = await generateRsaKeyPair('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'der' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -204,7 +216,7 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
     const comment = commentFor(request.requestId, request.target, request.expiresAt);
     const defaults = `${this.userDefaults()} NETWORK_POLICY = ${s.networkPolicy}`;
     const create = `CREATE USER ${principal} TYPE = SERVICE ${defaults} DAYS_TO_EXPIRY = ${s.daysToExpiry} COMMENT = ${literal(comment)}`;
-    return this.broker(async (client) => {
+    const issued = this.broker(async (client) => {
       const fresh = await this.createOrResume(client, request.requestId, create, `ALTER USER ${principal} SET ${defaults} COMMENT = ${literal(comment)}`);
       await client.execute(`GRANT ROLE ${s.targetRole} TO USER ${principal}`);
       if (!fresh) await client.execute(`ALTER USER ${principal} REMOVE PROGRAMMATIC ACCESS TOKEN ${GRANT_TOKEN_NAME}`).catch((error: unknown) => {
@@ -216,6 +228,9 @@ export class SnowflakeCredentialProvider implements CredentialProvider {
       const token = rows[0]?.token_secret;
       if (typeof token !== 'string' || !token) throw new Error(`Snowflake returned no token_secret for ${principal}'s programmatic access token`);
       return { token };
+    });
+    return issued.catch((error: unknown) => {
+      throw asNetworkPolicyFailure(error, this.target, s);
     });
   }
 
