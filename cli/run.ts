@@ -1,12 +1,10 @@
-import { MissingComponentError } from '../worker';
-import { ConfigError } from '../policy';
 import { ListenerTlsError, MissingSecretError, TemporalConfigError } from '../lib';
 import { CommandFailure, EXIT } from './exit-codes';
 import { buildProgram, CommanderError } from './program';
 
 /** Runs the command line and turns every failure into a message and an exit code. */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
@@ -19,7 +17,19 @@ export async function runCli(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     process.stderr.write(`gatehouse: ${(error as Error)?.message ?? String(error)}\n`);
-    if (error instanceof ConfigError || error instanceof MissingComponentError || error instanceof MissingSecretError || error instanceof TemporalConfigError || error instanceof ListenerTlsError) return EXIT.config;
-    return EXIT.failed;
+    return isConfigurationError(error) ? EXIT.config : EXIT.failed;
   }
+}
+
+/**
+ * A missing or invalid configuration, secret or component. The policy and the worker are loaded
+ * here, on this path only: a command that does not use them (gatehouse status) should not pay
+ * for them (cli/program.ts), and one that threw their error has loaded them already.
+ */
+function isConfigurationError(error: unknown): boolean {
+  if (error instanceof MissingSecretError || error instanceof TemporalConfigError || error instanceof ListenerTlsError) return true;
+  /* eslint-disable @typescript-eslint/no-require-imports -- see above */
+  if (error instanceof (require('../policy') as typeof import('../policy')).ConfigError) return true;
+  return error instanceof (require('../worker') as typeof import('../worker')).MissingComponentError;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ApiSettingsError, runApi } from '../../api';
 import { EXIT, CommandFailure } from '../exit-codes';
-import { parsePort } from './worker';
+import { parsePort } from './ports';
 
 export function registerApiCommand(program: Command): void {
   program

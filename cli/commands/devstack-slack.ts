@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { serveLocalSlack } from '../../devstack/slack';
-import { parsePort } from './slack-app';
+import { parsePortOrZero } from './ports';
 
 /**
  * `gatehouse devstack slack`: the local Slack for development, and `gatehouse devstack
@@ -10,13 +9,16 @@ export function registerDevstackSlackCommands(devstack: Command): void {
   devstack
     .command('slack')
     .description('run the local Slack Web API until SIGINT/SIGTERM; prints one JSON line with its URLs, channels and people')
-    .option('--port <port>', 'port (default LOCAL_SLACK_PORT or a free one)', parsePort)
+    .option('--port <port>', 'port (default LOCAL_SLACK_PORT or a free one)', parsePortOrZero)
     .option('--host <host>', 'address', '127.0.0.1')
     .option('--config <file>', 'build the workspace from this gatehouse.yaml (its people and approvers channels)')
     .option('--seed <file>', 'or from this workspace JSON (default: the demo workspace)')
     .option('--token-file <file>', 'write the bot token here (mode 0600); it is never printed')
     .option('--app-url <url>', 'the Slack app\'s request URL, for slack-user (signs with SLACK_SIGNING_SECRET)')
     .action(async (options: { port?: number; host: string; config?: string; seed?: string; tokenFile?: string; appUrl?: string }) => {
+      // Loaded here: `gatehouse devstack snowflake` (the same command group) does not need it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- require, not import(): see devstack.ts
+      const { serveLocalSlack } = require('../../devstack/slack') as typeof import('../../devstack/slack');
       const slack = await serveLocalSlack({
         port: options.port ?? Number(process.env.LOCAL_SLACK_PORT ?? 0), host: options.host,
         ...(options.config ? { configFile: options.config } : {}), ...(options.seed ? { seedFile: options.seed } : {}),

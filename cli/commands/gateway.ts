@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_GATEWAY_PORT, runGateway } from '../../proxy';
-import { parsePort } from './worker';
+import { parsePort } from './ports';
 
 export function registerGatewayCommand(program: Command): void {
   program

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runWorker } from '../../worker';
+import { parsePort } from './ports';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -9,10 +10,4 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (options: { healthPort?: number }) => {
       await runWorker({ healthPort: options.healthPort });
     });
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`"${value}" is not a TCP port (1-65535)`);
-  return port;
 }
