@@ -78,6 +78,11 @@ export function chaosPolicy(stateDir: string, grantSeconds: number): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits (at most 15 s) until the stack's output says a worker process ended. */
+async function untilAWorkerIsDown(uptime: WorkerUptime, count: number): Promise<void> {
+  for (const deadline = Date.now() + 15_000; uptime.running().size >= count && Date.now() < deadline;) await sleep(100);
+}
+
 /** Runs `start` with GATEHOUSE_DEV_WORKERS set to `count` (the dev stack reads it once, as it starts). */
 async function withWorkers<T>(count: number, start: () => Promise<T>): Promise<T> {
   const saved = process.env.GATEHOUSE_DEV_WORKERS;
@@ -189,18 +194,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const started = Date.now();
     const until = started + options.durationMs;
     const plan = planFaults(new Random(options.seed ^ 0x5eed), options.faults, options.durationMs, options.kinds);
+    // Worker kills wait for every worker to run, one after another; the other faults keep their moments.
+    let workerKills: Promise<void> = Promise.resolve();
+    const record = (kind: FaultKind, done: { pids: number[]; note?: string }) => {
+      const event: FaultEvent = { at: new Date().toISOString(), offsetMs: Date.now() - started, kind, ...done };
+      faults.push(event);
+      log(`fault ${faults.length}/${plan.length} at +${Math.round(event.offsetMs / 1000)} s: ${kind}${done.note ? ` (${done.note})` : ''}`);
+    };
+    const killOneWorker = async () => {
+      const waited = Date.now();
+      const notAll = await untilEveryWorkerRuns(uptime, workers);
+      if (notAll) return record('kill-worker', { pids: [], note: notAll });
+      const late = Date.now() - waited > 1_000 ? `waited ${Math.round((Date.now() - waited) / 1000)} s for every worker to run` : undefined;
+      const done = await inject('kill-worker', stack.pid, stateDir, random);
+      // The next kill must see this one: the supervisor's "ended" line comes a moment after the kill.
+      if (done.pids.length) await untilAWorkerIsDown(uptime, workers);
+      record('kill-worker', { ...done, ...(late ? { note: [late, done.note].filter(Boolean).join('; ') } : {}) });
+    };
     const injecting = (async () => {
       for (const fault of plan) {
         await sleep(Math.max(0, started + fault.offsetMs - Date.now()));
-        const waited = Date.now();
-        const notAll = fault.kind === 'kill-worker' && workers > 1 ? await untilEveryWorkerRuns(uptime, workers) : undefined;
-        const late = Date.now() - waited > 1_000 ? `waited ${Math.round((Date.now() - waited) / 1000)} s for every worker to run` : undefined;
-        const done = notAll ? { pids: [], note: notAll } : await inject(fault.kind, stack.pid, stateDir, random);
-        if (late && !notAll) done.note = [late, done.note].filter(Boolean).join('; ');
-        const event: FaultEvent = { at: new Date().toISOString(), offsetMs: Date.now() - started, kind: fault.kind, ...done };
-        faults.push(event);
-        log(`fault ${faults.length}/${plan.length} at +${Math.round(event.offsetMs / 1000)} s: ${fault.kind}${done.note ? ` (${done.note})` : ''}`);
+        if (fault.kind === 'kill-worker' && workers > 1) workerKills = workerKills.then(killOneWorker);
+        else record(fault.kind, await inject(fault.kind, stack.pid, stateDir, random));
       }
+      await workerKills;
     })();
     const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
     const mcpUrl = `${stack.mcp.replace(/\/mcp\/.*$/, '')}/mcp/${TARGET}`;

@@ -12,7 +12,7 @@ export function chaosTable(result: ChaosResult): string {
     '',
     '| load | count |',
     '| --- | --- |',
-    `| driven for | ${seconds(result.drivenMs)}${result.drivenMs > options.durationMs + 5_000 ? ' (past the planned time, until enough was done)' : ''} |`,
+    `| driven for | ${seconds(result.drivenMs)} (planned ${seconds(options.durationMs)}; agents finish the grant in hand${options.enough ? ', and go on until enough was done' : ''}) |`,
     `| requests | ${stats.requests.length} |`,
     `| became ACTIVE | ${stats.active} |`,
     `| MCP sessions | ${stats.sessions} |`,
