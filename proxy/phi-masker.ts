@@ -1,6 +1,6 @@
 import {
   applyConfigTags, entityTypes, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
-  type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
+  strictest, strictestInScope, type EntityType, type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
@@ -35,6 +35,23 @@ export const MASKING_META_KEY = 'gatehouse/masking';
 /** Plans kept per catalog object (see PhiMasker.planOf). */
 const PLAN_CACHE_SIZE = 256;
 const ROW_LIMIT_NOTE = /^showing \d+ of \d+ rows \(row limit \d+\); add a LIMIT or a narrower WHERE$/;
+
+/**
+ * Keys of a table result (the reference server's outputSchema) that cannot carry a value, checked
+ * by type: counts and a flag. Any other key, or one of these of another type, may hold whatever
+ * the upstream echoes (the statement, an error, a preview of the rows, data-named columns) and is
+ * masked whole (see PhiMasker.unreadable).
+ */
+const TABLE_COUNTS: Record<string, (v: unknown) => boolean> = {
+  rowCount: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  rowLimit: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+  truncated: (v) => typeof v === 'boolean',
+};
+/** `_meta` keys the protocol defines (a task's id, a progress token): masked by appearance like any protocol structure. */
+const isProtocolMeta = (key: string) => key === 'progressToken' || key.startsWith('io.modelcontextprotocol/');
+
+/** What an unreadable part of a SQL result becomes: the label of a PHI type. */
+interface Label { type: EntityType; text: string }
 
 interface Table { columns: string[]; rows: unknown[][] }
 const isTable = (v: unknown): v is Table & Record<string, unknown> => {
@@ -222,15 +239,25 @@ export class PhiMasker implements ResponseMasker {
     const result = value as Record<string, unknown>;
     const reports: MaskSummary[] = [];
     let lineage: LineageReport | undefined;
-    const maskTable = (table: Table & Record<string, unknown>) => {
+    const unreadable: string[] = [];
+    // Worked out once, and only for a result that has such keys.
+    const labelled: { label?: Label; known?: true } = {};
+    const other = (key: string, v: unknown) => {
+      unreadable.push(key);
+      if (!labelled.known) Object.assign(labelled, { known: true, label: this.labelOf(plan, catalog) });
+      return this.unreadable(v, reports, labelled.label);
+    };
+    const maskTable = (table: Table & Record<string, unknown>, where: string) => {
       const out = maskTableByPlan(table.columns, table.rows, plan, this.policy, this.maskOptions);
       const columns = visibleColumnNames(table.columns, out.report.plan, sql);
       lineage = out.report.plan === 'whole' ? { ...out.report, columns: out.report.columns.map((c, i) => ({ ...c, name: columns[i] ?? c.name })) } : out.report;
       reports.push({ counts: out.report.counts as Record<string, number>, total: out.report.total });
-      return { ...table, columns, rows: out.rows };
+      const rest = Object.entries(table).filter(([k]) => k !== 'columns' && k !== 'rows')
+        .map(([k, v]) => [k, TABLE_COUNTS[k]?.(v) ? v : other(`${where}.${k}`, v)] as const);
+      return { columns, rows: out.rows, ...Object.fromEntries(rest) };
     };
     let structured: unknown = result.structuredContent;
-    if (isTable(structured)) structured = maskTable(structured);
+    if (isTable(structured)) structured = maskTable(structured, 'structuredContent');
     else if (structured !== undefined) {
       // A structured result that is not a table: every string in it masked as the plan's strictest type.
       structured = this.withheld(structured, reports, plan);
@@ -247,16 +274,21 @@ export class PhiMasker implements ResponseMasker {
       } catch {
         parsed = undefined;
       }
-      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed)) };
+      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed, 'content')) };
       // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
       return this.withheld(item, reports, plan);
     }) : result.content;
-    const rest = Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'content' && k !== 'structuredContent' && k !== '_meta'));
-    const { value: others, report: othersReport } = maskJson(rest, this.policy, this.maskOptions);
-    reports.push(summary(othersReport));
+    // The result's other keys and its _meta are the upstream's to fill: only `isError` and the
+    // protocol's own _meta keys are known; the rest is masked whole like a table's unknown keys.
+    const others = Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'content' && k !== 'structuredContent' && k !== '_meta')
+      .map(([k, v]) => [k, k === 'isError' && typeof v === 'boolean' ? v : other(k, v)]));
+    const upstreamMeta = result._meta && typeof result._meta === 'object' && !Array.isArray(result._meta) ? Object.entries(result._meta)
+      .filter(([k]) => k !== MASKING_META_KEY)
+      .map(([k, v]) => [k, isProtocolMeta(k) ? this.byAppearance(v, this.policy).masked : other(`_meta.${k}`, v)] as const) : [];
+    const report = lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' };
     const meta = {
-      ...(result._meta && typeof result._meta === 'object' ? (maskJson(result._meta, this.policy, this.maskOptions).value as object) : {}),
-      [MASKING_META_KEY]: lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' },
+      ...Object.fromEntries(upstreamMeta),
+      [MASKING_META_KEY]: unreadable.length ? { ...report, unreadable: { keys: [...new Set(unreadable)], reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : report,
     };
     const masked = {
       ...(others as object),
@@ -265,6 +297,32 @@ export class PhiMasker implements ResponseMasker {
       _meta: meta,
     };
     return { masked: masked as T, report: mergeSummaries(...reports) };
+  }
+
+  /**
+   * What an unreadable part of a SQL result is masked as: undefined when the statement read no
+   * PHI, free text or anything unresolved (then it is scanned); else the strictest type the plan
+   * masks, or the strictest in scope.
+   */
+  private labelOf(plan: Exclude<MaskingPlan, { kind: 'metadata' }>, catalog: PhiCatalog): Label | undefined {
+    if (!plan.touchesPhi) return undefined;
+    const type = plan.kind === 'whole' ? plan.type : strictest(plan.columns.filter((c) => c.action === 'mask').map((c) => c.type!)) ?? strictestInScope(catalog);
+    return { type, text: `[${type}]` };
+  }
+
+  /**
+   * A key of a SQL result no schema declares harmless (a statement echo, a preview of the rows,
+   * Snowflake's row type with data-named columns, an error text): it cannot be read by position,
+   * so it is masked whole, whatever its type (a number or a flag can be an oracle's answer).
+   */
+  private unreadable(value: unknown, reports: MaskSummary[], label: Label | undefined): unknown {
+    if (!label) {
+      const { value: masked, report } = maskJson(value, this.policy, this.maskOptions);
+      reports.push(summary(report));
+      return masked;
+    }
+    reports.push({ counts: { [label.type]: 1 }, total: 1 });
+    return label.text;
   }
 
   /** A part of a SQL result that is not the table: every string replaced with the strictest label of the plan. */
@@ -280,6 +338,8 @@ export class PhiMasker implements ResponseMasker {
     const label = `[${type}]`;
     const strip = (v: unknown): unknown => {
       if (typeof v === 'string') return v === 'text' ? v : label;
+      // A number or a flag computed from PHI is as telling as a string (a digit, an oracle's bit).
+      if (typeof v === 'number' || typeof v === 'boolean') return label;
       if (Array.isArray(v)) return v.map(strip);
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'type' ? x : strip(x)]));
       return v;

@@ -94,6 +94,48 @@ describe('PhiMasker: SQL results by provenance', () => {
     expect(harmless.masked.content[0]!.text).toContain('Zyx Qwerty');
   });
 
+  test('keys of a table result other than rows and columns: counts pass by type, everything else an upstream adds is masked whole', async () => {
+    const sql = 'SELECT PATIENT_ID, REVERSE(SSN) AS R FROM CLINICAL.PHI.PATIENTS';
+    const table = {
+      columns: ['PATIENT_ID', 'R'], rows: [[1, '9876-54-321']], rowCount: 1, truncated: false, rowLimit: 20,
+      preview: '1 | 9876-54-321', query: sql, resultSetMetaData: { numRows: 1, rowType: [{ name: 'Zyxwick' }] }, firstDigit: 9, matched: true,
+    };
+    const out = await masker.mask({
+      content: [{ type: 'text', text: JSON.stringify(table) }], structuredContent: table, summary: 'first row: 9876-54-321', isError: false,
+      _meta: { 'acme/preview': '9876-54-321', 'io.modelcontextprotocol/related-task': { taskId: 't-1' } },
+    }, context(sql));
+    const masked = out.masked as unknown as { structuredContent: Record<string, unknown>; content: { text: string }[]; summary: unknown; isError: unknown; _meta: Record<string, unknown> };
+    expect(JSON.stringify(masked)).not.toMatch(/9876|Zyxwick/);
+    expect(masked.structuredContent).toEqual({
+      columns: ['PATIENT_ID', 'R'], rows: [[1, '[SSN]']], rowCount: 1, truncated: false, rowLimit: 20,
+      preview: '[SSN]', query: '[SSN]', resultSetMetaData: '[SSN]', firstDigit: '[SSN]', matched: '[SSN]',
+    });
+    expect(JSON.parse(masked.content[0]!.text)).toEqual(masked.structuredContent);
+    expect(masked.summary).toBe('[SSN]');
+    expect(masked.isError).toBe(false);
+    expect(masked._meta['acme/preview']).toBe('[SSN]');
+    expect(masked._meta['io.modelcontextprotocol/related-task']).toEqual({ taskId: 't-1' });
+    const report = masked._meta['gatehouse/masking'] as { unreadable: { keys: string[]; reason: string } };
+    expect(report.unreadable.keys).toEqual(expect.arrayContaining(['structuredContent.preview', 'structuredContent.resultSetMetaData', 'summary', '_meta.acme/preview']));
+    expect(report.unreadable.reason).toBe('keys no schema declares harmless, masked whole as SSN');
+    // A count of another type than the schema's is not a count.
+    const odd = await masker.mask(resultOf(['PATIENT_ID'], [[1]]), context('SELECT PATIENT_ID FROM CLINICAL.PHI.PATIENTS WHERE SSN IS NULL'));
+    expect(odd.masked.structuredContent.rowCount).toBe(1);
+    const stringly = { columns: ['PATIENT_ID'], rows: [[1]], rowCount: '123-45-6789', truncated: 'Smith' };
+    const strange = await masker.mask({ content: [], structuredContent: stringly }, context('SELECT PATIENT_ID FROM CLINICAL.PHI.PATIENTS WHERE SSN IS NULL'));
+    expect(strange.masked.structuredContent).toEqual({ columns: ['PATIENT_ID'], rows: [[1]], rowCount: '[SSN]', truncated: '[SSN]' });
+    // A statement that read no PHI: what the upstream adds is scanned, not withheld.
+    const plain = { columns: ['STATE'], rows: [['NY']], query: 'SELECT STATE FROM CLINICAL.PHI.PATIENTS', note: 'call 555-867-5309' };
+    const harmless = await masker.mask({ content: [], structuredContent: plain }, context('SELECT STATE FROM CLINICAL.PHI.PATIENTS'));
+    expect(harmless.masked.structuredContent).toMatchObject({ rows: [['NY']], query: 'SELECT STATE FROM CLINICAL.PHI.PATIENTS' });
+    expect(JSON.stringify(harmless.masked)).not.toContain('867-5309');
+  });
+
+  test('a structured result that is not a table: numbers and flags are masked like strings', async () => {
+    const out = await masker.mask({ content: [], structuredContent: { v: [987654321, true, 'x'] } }, context('SELECT REVERSE(SSN)::NUMBER FROM CLINICAL.PHI.PATIENTS'));
+    expect(out.masked.structuredContent).toEqual({ v: ['[SSN]', '[SSN]', '[SSN]'] });
+  });
+
   test('SHOW through the query tool is masked by appearance', async () => {
     const out = await masker.mask(resultOf(['name', 'comment'], [['PATIENTS', 'SSN 123-45-6789']]), context('SHOW TABLES'));
     expect(JSON.stringify(out.masked)).not.toContain('123-45-6789');
