@@ -31,7 +31,8 @@ export interface ColumnLineage {
   uses: Use[];
 }
 
-export const predicateClauses = ['WHERE', 'JOIN ON', 'JOIN USING', 'GROUP BY', 'HAVING', 'ORDER BY', 'QUALIFY'] as const;
+/** `FROM`: the arguments of FLATTEN or another table function, which decide how many rows it yields per input row. */
+export const predicateClauses = ['WHERE', 'JOIN ON', 'JOIN USING', 'GROUP BY', 'HAVING', 'ORDER BY', 'QUALIFY', 'FROM'] as const;
 export type PredicateClause = (typeof predicateClauses)[number];
 export interface PredicateUse extends Use {
   clause: PredicateClause;
@@ -48,6 +49,8 @@ const parser = new Parser();
 const METADATA = new Set(['SHOW', 'DESCRIBE', 'DESC', 'USE', 'LIST', 'LS', 'EXPLAIN']);
 const WRITES = new Set(['insert', 'update', 'delete', 'replace']);
 const FLATTEN_COLUMNS = ['SEQ', 'KEY', 'PATH', 'INDEX', 'VALUE', 'THIS'];
+/** Table functions whose rows come from their arguments alone; any other (a UDTF, RESULT_SCAN) may filter rows by anything. */
+const ROWS_FROM_ARGUMENTS = new Set(['FLATTEN', 'GENERATOR', 'SPLIT_TO_TABLE']);
 const MAX_SQL = 200_000;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- node-sql-parser's AST is loosely typed; every shape is checked where read */
@@ -91,6 +94,8 @@ function firstKeyword(sql: string): string {
 export function analyzeSql(sql: string, catalog: PhiCatalog): QueryLineage {
   if (typeof sql !== 'string' || sql.trim() === '') return { kind: 'unanalysable', reason: 'no SQL text' };
   if (sql.length > MAX_SQL) return { kind: 'unanalysable', reason: `the SQL is longer than ${MAX_SQL} characters` };
+  // Snowflake's pipe operator chains statements and returns the last one's result (`SHOW TABLES ->> SELECT ...`).
+  if (sql.includes('->>')) return { kind: 'unanalysable', reason: 'the pipe operator ->> chains more than one statement' };
   const keyword = firstKeyword(sql);
   if (METADATA.has(keyword)) {
     if (/;\s*\S/.test(sql)) return { kind: 'unanalysable', reason: 'more than one statement' };
@@ -221,10 +226,23 @@ function tableRelation(item: Node, scope: Scope, context: Context): Relation {
   return catalogRelation(alias, tables);
 }
 
-function flattenRelation(alias: string, input: Node, scope: Scope, context: Context): Relation {
-  const uses = walk(input, scope, ['FLATTEN'], false, context);
+function flattenRelation(alias: string, args: Node, scope: Scope, context: Context): Relation {
+  const uses = walk(args?.input?.value, scope, ['FLATTEN'], false, context);
+  const { input: _input, ...options } = args ?? {};
+  rowsFrom('FLATTEN', options, scope, context, uses);
   const columns = FLATTEN_COLUMNS.map((name) => ({ name, exact: false, uses }));
   return derivedRelation(alias, columns);
+}
+
+/**
+ * A table function yields rows per input row from its arguments (FLATTEN of an array built from
+ * an SSN digit yields that many rows), so whatever they read is judged like a WHERE; a table
+ * function not known to compute its rows from its arguments alone is unresolved.
+ */
+function rowsFrom(name: string, args: Node, scope: Scope, context: Context, known: Use[] = []): void {
+  const uses = [...known, ...walk(args, scope, [name], false, context)];
+  if (!ROWS_FROM_ARGUMENTS.has(name)) uses.push({ unresolved: `the table function ${name || 'in FROM'} may choose its rows by anything`, path: [name], aggregated: false });
+  context.predicates.push(...uses.map((u) => ({ ...u, clause: 'FROM' as const })));
 }
 
 function fromItem(item: Node, scope: Scope, context: Context): Relation {
@@ -235,12 +253,13 @@ function fromItem(item: Node, scope: Scope, context: Context): Relation {
   const alias = norm(item.as ?? `#${scope.relations.length}`);
   const expr = item.expr;
   if (expr?.ast) return derivedRelation(alias, analyzeSetExpression(expr.ast, scope, context));
-  if (expr?.type === 'flatten') return flattenRelation(alias, expr.args?.input?.value, scope, context);
-  if (expr?.type === 'function' && /^table$/i.test(functionName(expr)) && expr.args?.value?.length === 1 && expr.args.value[0]?.type === 'flatten') {
-    return flattenRelation(alias, expr.args.value[0].args?.input?.value, scope, context);
-  }
-  const what = expr?.type === 'function' ? `table function ${functionName(expr)}` : `a ${String(expr?.type ?? item.type ?? 'FROM')} source`;
-  // Its arguments may read PHI too; they are unresolved anyway.
+  if (expr?.type === 'flatten') return flattenRelation(alias, expr.args, scope, context);
+  const wrapped = expr?.type === 'function' && /^table$/i.test(functionName(expr)) && expr.args?.value?.length === 1 ? expr.args.value[0] : undefined;
+  if (wrapped?.type === 'flatten') return flattenRelation(alias, wrapped.args, scope, context);
+  if (expr?.type === 'generator') rowsFrom('GENERATOR', expr.generators, scope, context);
+  else if (wrapped?.type === 'function') rowsFrom(functionName(wrapped).toUpperCase(), wrapped.args, scope, context);
+  else if (expr?.type === 'function') rowsFrom(functionName(expr).toUpperCase(), expr.args, scope, context);
+  const what = expr?.type === 'function' ? `table function ${functionName(wrapped ?? expr)}` : `a ${String(expr?.type ?? item.type ?? 'FROM')} source`;
   return unknownRelation(alias, `${what} is not one the analysis understands`);
 }
 
@@ -468,21 +487,32 @@ function isPlainArgument(expr: Node): boolean {
   return isPlainColumn(expr) && !(Array.isArray(expr.notations) && expr.notations.includes(':'));
 }
 
-function markEqualities(node: Node, context: Context): void {
+/**
+ * Marks `a = b` between two stored columns as an equality join. Both sides must resolve to stored
+ * columns as they are: a derived table's `'123-45-6789' AS s` or a FLATTEN of constants is a
+ * literal in disguise, and `p.SSN = x.s` with it is `p.SSN = '123-45-6789'`.
+ */
+function markEqualities(node: Node, scope: Scope, aliases: ColumnLineage[] | undefined, context: Context): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((n) => markEqualities(n, context));
+    node.forEach((n) => markEqualities(n, scope, aliases, context));
     return;
   }
   if (node.ast) return;
   if (node.type === 'binary_expr' && node.operator === '=' && isPlainColumn(node.left) && isPlainColumn(node.right)) {
-    context.equalities.add(node.left);
-    context.equalities.add(node.right);
+    const stored = (side: Node) => {
+      const resolved = resolveColumn(side, scope, aliases);
+      return typeof resolved !== 'string' && resolved.uses.length > 0 && resolved.uses.every((u) => u.source && u.path.length === 0);
+    };
+    if (stored(node.left) && stored(node.right)) {
+      context.equalities.add(node.left);
+      context.equalities.add(node.right);
+    }
     return;
   }
   if (node.type === 'binary_expr' && (node.operator === 'AND' || node.operator === 'OR')) {
-    markEqualities(node.left, context);
-    markEqualities(node.right, context);
+    markEqualities(node.left, scope, aliases, context);
+    markEqualities(node.right, scope, aliases, context);
   }
 }
 
@@ -493,6 +523,6 @@ function predicate(expr: Node, clause: PredicateClause, scope: Scope, aliases: C
     context.predicates.push(...uses.map((u) => ({ ...u, clause })));
     return;
   }
-  markEqualities(expr, context);
+  markEqualities(expr, scope, aliases, context);
   context.predicates.push(...walk(expr, scope, [], false, context, aliases).map((u) => ({ ...u, clause })));
 }

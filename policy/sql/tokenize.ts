@@ -95,6 +95,8 @@ export function tokenize(sql: string): Tokenized {
       continue;
     }
     if (c === ';') { tokens.push({ kind: 'semicolon', text: ';', depth }); i += 1; continue; }
+    // Snowflake's pipe operator chains whole statements (`SHOW TABLES ->> DELETE FROM t`): a separator like `;`.
+    if (c === '-' && next === '>' && sql.charAt(i + 2) === '>') { tokens.push({ kind: 'semicolon', text: '->>', depth }); i += 3; continue; }
     if (c === '(') { tokens.push({ kind: 'punct', text: c, depth }); depth += 1; maxDepth = Math.max(maxDepth, depth); i += 1; continue; }
     if (c === ')') { depth = Math.max(0, depth - 1); tokens.push({ kind: 'punct', text: c, depth }); i += 1; continue; }
     tokens.push({ kind: 'punct', text: c, depth });
@@ -103,7 +105,7 @@ export function tokenize(sql: string): Tokenized {
   return { tokens, maxDepth };
 }
 
-/** Splits tokens into statements on top-level semicolons; empty statements are dropped. */
+/** Splits tokens into statements on semicolons and pipe operators (->>); empty statements are dropped. */
 export function splitStatements(tokens: Token[]): Token[][] {
   const out: Token[][] = [];
   let current: Token[] = [];

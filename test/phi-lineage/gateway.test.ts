@@ -135,6 +135,26 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
     expect(source('PATIENTS', 'PATIENT_ID')).toBe('discovered-name');
   });
 
+  test('row-count and literal-join oracles on PHI are held for the approvers, never answered (FLATTEN over an SSN, a join with a constant)', async () => {
+    const ssn = String((await admin.query('SELECT SSN FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 1'))[0]!.SSN);
+    const oracles = [
+      // One row per patient whose SSN starts with 1: the ids answer the question the WHERE would have been held for.
+      { sql: "SELECT p.PATIENT_ID FROM CLINICAL.PHI.PATIENTS p, LATERAL FLATTEN(input => IFF(p.SSN LIKE '1%', ARRAY_CONSTRUCT(1), ARRAY_CONSTRUCT())) f ORDER BY 1", clause: 'FROM' },
+      // Rows per patient = how many pieces its SSN splits into at '1'.
+      { sql: "SELECT p.PATIENT_ID, COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS p, LATERAL FLATTEN(input => SPLIT(p.SSN, '1')) f GROUP BY 1 ORDER BY 1", clause: 'FROM' },
+      // p.SSN = x.S is p.SSN = '<an SSN>': 1 confirms it.
+      { sql: `SELECT COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS p JOIN (SELECT '${ssn}' AS S) x ON p.SSN = x.S`, clause: 'JOIN ON' },
+    ];
+    for (const [i, o] of oracles.entries()) {
+      const result = await run(o.sql);
+      expect({ i, isError: result.isError, text: (result.content as { text: string }[])[0]?.text.slice(0, 40) }).toMatchObject({ i, isError: true, text: expect.stringContaining('Held for approval') });
+      const pending = (s: Awaited<ReturnType<typeof h.access.status>>) => s.commands.find((c) => c.outcome === 'pending' && c.summary.includes(`CLINICAL.PHI.PATIENTS.SSN (SSN) in ${o.clause}`));
+      const command = pending(await waitForStatus(h.access, requestId, (s) => pending(s) !== undefined))!;
+      expect(command.summary).not.toContain(ssn);
+      await h.access.decideCommand(requestId, command.commandId, 'alice@example.org', false, 'no oracles on SSNs');
+    }
+  });
+
   test('a hostile agent with a read grant cannot rewrite the tags discovery reads: denied at the gateway (privilege), the tags unchanged', async () => {
     const tag = 'CLINICAL.GOVERNANCE.GATEHOUSE_PHI';
     const attempts = [

@@ -138,6 +138,14 @@ describe('lineage fails closed', () => {
     expect(planSql('SHOW TABLES; SELECT SSN FROM PATIENTS', catalog, policy).kind).toBe('whole');
   });
 
+  test('Snowflake\'s pipe operator ->> chains statements: the last one\'s result comes back, so a chain is never metadata', () => {
+    for (const sql of ['SHOW TABLES ->> SELECT REVERSE(SSN) FROM PATIENTS', 'DESCRIBE TABLE PATIENTS ->> SELECT * FROM $1 ->> SELECT SSN FROM PATIENTS', 'SELECT STATE FROM PATIENTS ->> SELECT LAST_NAME FROM PATIENTS']) {
+      expect(planSql(sql, catalog, policy)).toMatchObject({ kind: 'whole', type: 'SSN' });
+      expect(decidePredicates(sql, catalog, policy).verdict).toBe('hold');
+    }
+    expect(planSql("SHOW TABLES LIKE '%->>%'", catalog, policy).kind).toBe('whole'); // inside a literal too: over-masked, never under
+  });
+
   test('an unqualified name in several schemas takes every candidate (USE SCHEMA cannot steer it)', () => {
     const two = { ...catalog, tables: [...catalog.tables, { database: 'CLINICAL', schema: 'OTHER', name: 'ENCOUNTERS', columns: [{ name: 'FACILITY', class: 'SSN' as const, source: 'config' as const }] }] };
     const plan = planSql('SELECT FACILITY FROM ENCOUNTERS', two, policy);
@@ -182,6 +190,21 @@ describe('PHI in predicates', () => {
     ['HAVING on a count', 'SELECT STATE FROM PATIENTS GROUP BY STATE HAVING COUNT(DISTINCT SSN) > 2', 'allow'],
     ['unanalysable', 'SELECT FROM WHERE (', 'hold'],
     ['an unknown function in WHERE', "SELECT COUNT(*) FROM PATIENTS WHERE MY_UDF(STATE) = 'x'", 'hold'],
+    // An equality is a join only between stored columns: a constant behind a derived table, a CTE or FLATTEN is a literal.
+    ['equality with a constant in a derived table', "SELECT COUNT(*) FROM PATIENTS p JOIN (SELECT '123-45-6789' AS s) x ON p.SSN = x.s", 'hold'],
+    ['equality with a constant in WHERE', "SELECT COUNT(*) FROM PATIENTS p, (SELECT '123-45-6789' AS s) x WHERE p.SSN = x.s", 'hold'],
+    ['equality with a constant in a CTE', "WITH c AS (SELECT 'Smith' AS n) SELECT p.PATIENT_ID FROM PATIENTS p JOIN c ON p.LAST_NAME = c.n", 'hold'],
+    ['equality with a FLATTEN of constants', "SELECT COUNT(*) FROM PATIENTS p, TABLE(FLATTEN(input => ARRAY_CONSTRUCT('123-45-6789'))) f WHERE p.SSN = f.value", 'hold'],
+    ['equality with a computed column', 'SELECT COUNT(*) FROM PATIENTS p JOIN (SELECT UPPER(LAST_NAME) AS n FROM PATIENTS) x ON p.LAST_NAME = x.n', 'hold'],
+    ['equality join on a stored column through a derived table', 'SELECT COUNT(*) FROM PATIENTS p JOIN (SELECT MRN AS m FROM PATIENTS) x ON p.MRN = x.m', 'allow'],
+    // FLATTEN and other table functions yield rows from their arguments: PHI there decides which rows exist.
+    ['FLATTEN rows counted from an SSN digit', 'SELECT p.PATIENT_ID FROM PATIENTS p, LATERAL FLATTEN(input => ARRAY_GENERATE_RANGE(0, TO_NUMBER(SUBSTR(p.SSN, 1, 1)))) f', 'hold'],
+    ['FLATTEN as an existence oracle', "SELECT p.PATIENT_ID FROM PATIENTS p, LATERAL FLATTEN(input => IFF(p.SSN LIKE '1%', ARRAY_CONSTRUCT(1), ARRAY_CONSTRUCT())) f", 'hold'],
+    ['TABLE(FLATTEN) counting name pieces', "SELECT p.PATIENT_ID, COUNT(*) FROM PATIENTS p, TABLE(FLATTEN(input => SPLIT(p.LAST_NAME, 'a'))) f GROUP BY 1", 'hold'],
+    ['SPLIT_TO_TABLE on an SSN', "SELECT p.PATIENT_ID FROM PATIENTS p, TABLE(SPLIT_TO_TABLE(p.SSN, '1')) s", 'hold'],
+    ['a table function that may read anything', "SELECT COUNT(*) FROM TABLE(FIND_PATIENT('123-45-6789'))", 'hold'],
+    ['FLATTEN of a harmless column', "SELECT d.ICD10_CODE, f.value FROM DIAGNOSES d, LATERAL FLATTEN(input => SPLIT(d.ICD10_CODE, '.')) f", 'allow'],
+    ['GENERATOR of a constant count', 'SELECT p.PATIENT_ID FROM PATIENTS p, TABLE(GENERATOR(ROWCOUNT => 3)) g', 'allow'],
   ])('%s: %s', (_name, sql, expected) => {
     expect(verdict(sql).verdict).toBe(expected);
   });

@@ -104,6 +104,13 @@ describe('classifySql: separators, comments and literals', () => {
     expect(classesOf('SELECT 1;--\nDROP TABLE x')).toContain('multi_statement');
   });
 
+  it('reads Snowflake\'s pipe operator ->> as a statement separator: a write chained after SHOW is a write', () => {
+    expect(classesOf('SHOW TABLES ->> DELETE FROM PATIENTS')).toEqual(['read', 'write', 'multi_statement']);
+    expect(classesOf('DESCRIBE TABLE t ->> GRANT ROLE ACCOUNTADMIN TO USER x')).toEqual(['read', 'privilege', 'multi_statement']);
+    expect(classifySql('SELECT 1 ->> SELECT * FROM $1').statements).toBe(2);
+    expect(classifySql("SELECT '->>' AS arrow").statements).toBe(1);
+  });
+
   it('is case- and whitespace-insensitive', () => {
     expect(classesOf('dElEtE\n\tFROM t')).toEqual(['write']);
     expect(classesOf('  \n select 1')).toEqual(['read']);
