@@ -45,3 +45,15 @@ describe('a caller, texter or writer naming themselves', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('a label after a column gap', () => {
+  it('the fields of a fax cover or memo header set in columns', () => {
+    const masked = mask('Sender: ward 9   Phone: 0161 496 0000\nPages: 3   Re: OYELARAN Adebisi\nDate: 04/05/2024   To: Mereana Tawhiri   Fax: 0161 496 0001');
+    for (const value of ['OYELARAN', 'Adebisi', 'Mereana', 'Tawhiri']) expect(masked).not.toContain(value);
+  });
+
+  it('a lower-case subject or a plan after the gap stays', () => {
+    const text = 'Pages: 3   Re: follow-up of bloods\nHb 118   Plan: Review in clinic\n';
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -230,6 +230,7 @@ function spelledFrom(text: string, from: number, out: Finding[]): number {
  * follows the number of lines, not of characters.
  */
 function linesOpeningWithWords(text: string, out: Finding[]): void {
+  let nextGap = text.indexOf('   ');
   for (let at = 0; at < text.length; ) {
     let k = at;
     while (k < text.length && k - at < 8 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
@@ -249,9 +250,34 @@ function linesOpeningWithWords(text: string, out: Finding[]): void {
       }
     }
     const nl = text.indexOf('\n', at);
+    // The next gap is searched once for all the lines before it (a search per line would rescan the text).
+    if (nextGap >= 0 && nextGap < at) nextGap = text.indexOf('   ', at);
+    if (nextGap >= 0 && (nl < 0 || nextGap < nl)) nextGap = labelsAfterColumnGaps(text, nextGap, nl < 0 ? text.length : nl, out);
     if (nl < 0) break;
     at = nl + 1;
   }
+}
+
+/**
+ * A fax cover or memo header sets its fields in columns: "Pages: 4   Re: KAZLAUSKAS Gintautas",
+ * "From: ward 7   To: Ana Lima". A label after a gap of three spaces or a tab is read as one at a
+ * line start (its name capitalised).
+ */
+/** Reads the labels after the gaps of the line [first gap, to); returns the first gap after it (or -1). */
+function labelsAfterColumnGaps(text: string, first: number, to: number, out: Finding[]): number {
+  let gap = first;
+  for (; gap >= 0 && gap < to; gap = text.indexOf('   ', gap + 3)) {
+    let k = gap + 3;
+    while (k < to && k - gap < 8 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    const c = text.charCodeAt(k) | 0x20;
+    if (k < to && c >= 97 && c <= 122 && LINE_OPENERS.has(c)) {
+      LABELLED_LINE.lastIndex = k;
+      const m = LABELLED_LINE.exec(text);
+      if (m) addValue(out, m, true, 0.85);
+    }
+    gap = k - 3;
+  }
+  return gap;
 }
 const LINE_OPENERS = new Set([...'pfnlcegivdhtrmbkswya'].map((ch) => ch.charCodeAt(0)));
 /** Each pattern, and whether its name must be capitalised (undefined: the label decides). */
