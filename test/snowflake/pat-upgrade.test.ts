@@ -80,5 +80,6 @@ describe('upgrading to programmatic access tokens without the network policy', (
     expect(await admin.query(`SHOW USER PATS FOR USER ${active.principal}`)).toEqual([expect.objectContaining({ role_restriction: 'CLINICAL_ANALYST' })]);
     await access.revoke(granted.requestId, 'agent:ci-nightly', 'done');
     await waitForState(access, granted.requestId, 'REVOKED');
-  });
+    // A worker process starting on a loaded machine, two grants and the check's wait: more than jest's default.
+  }, 300_000);
 });
