@@ -142,7 +142,8 @@ export interface MalformedRecordingEntry {
   problem: string;
 }
 
-export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE';
+/** RECORDING_CONDITION_UNMET: an entry written only while a key exists (`requestWhile`) found it gone, and nothing was written. */
+export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE' | 'RECORDING_CONDITION_UNMET';
 
 /** The recording did not take the entry. The gateway must then withhold the exchange (fail closed). */
 export class RecordingError extends Error {
@@ -158,6 +159,14 @@ if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') en
 return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
 /** The script is sent once per Redis (EVALSHA), not with every entry of every call. */
 const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+// The same, and only while KEYS[3] exists (the gateway's grant record: revoked or expired, it is
+// gone), in the same atomic step: a request entry is then the grant check itself.
+const APPEND_WHILE_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
+if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('CONDITION_UNMET') end
+return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
+const APPEND_WHILE_SHA = createHash('sha1').update(APPEND_WHILE_SCRIPT).digest('hex');
 
 // The entry, then (only once it is in) a companion entry on another capped stream, whose expiry is
 // renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
@@ -208,6 +217,16 @@ export class SessionRecorder {
   /** Call before forwarding (or refusing) a client request. */
   request(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>): Promise<string> {
     return this.append(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
+  }
+
+  /**
+   * `request`, written only while `key` exists in this recorder's Redis, checked in the same atomic
+   * step: otherwise nothing is written and it rejects with RECORDING_CONDITION_UNMET. The gateway
+   * passes its grant record's key, so a grant revoked or expired before the entry refuses the request.
+   */
+  async requestWhile(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>, key: string): Promise<string> {
+    const json = this.serialize(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
+    return await this.store(requestId, () => this.evalOnce(APPEND_WHILE_SHA, APPEND_WHILE_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
   }
 
   /** Call with the masked response before returning it to the client. */
@@ -284,6 +303,9 @@ export class SessionRecorder {
     try {
       return await write();
     } catch (error) {
+      if (/CONDITION_UNMET/.test((error as Error)?.message ?? '')) {
+        throw new RecordingError('RECORDING_CONDITION_UNMET', `the entry for ${requestId} was not written: the key it depends on is gone (the grant ended); refuse the exchange`);
+      }
       if (/SEALED/.test((error as Error)?.message ?? '')) {
         throw new RecordingError('RECORDING_SEALED', `the recording of ${requestId} is closed: the request has ended and is being archived; refuse the exchange`);
       }

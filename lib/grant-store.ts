@@ -62,6 +62,11 @@ export class GrantStore {
     return sha256Hex(token);
   }
 
+  /** The Redis key of a token's grant record: it exists exactly while the grant is active (a revocation deletes it, its expiry ends it). */
+  activeKey(tokenHash: string): string {
+    return GRANT_BY_TOKEN + tokenHash;
+  }
+
   /**
    * Stores the grant so that it disappears exactly at its end. Idempotent. Returns false (and
    * stores nothing) when the request was revoked already: a cut always wins over an activation.

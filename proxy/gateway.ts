@@ -62,6 +62,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
 export interface GrantLookup {
   lookup(token: string): Promise<GrantRecord | null>;
   lookupByHash(tokenHash: string): Promise<GrantRecord | null>;
+  /** The Redis key that exists exactly while the token's grant is active (GrantStore.activeKey), in the recorder's Redis. */
+  activeKey?(tokenHash: string): string;
 }
 export interface CredentialSource {
   get(credentialRef: string): Promise<string | null>;
@@ -102,6 +104,9 @@ export interface GatewayOptions {
 }
 
 interface Bucket { tokens: number; at: number }
+
+/** A request's grant; `provisional`: from this process's cache, the revocation channel not yet caught up (authenticate). */
+interface Authenticated { grant: GrantRecord; tokenHash: string; provisional: boolean }
 
 interface EndedGrant { grantId: string; at: string; reason: string; kind: 'revoked' | 'expired'; requestId?: string }
 
@@ -168,6 +173,8 @@ export class Gateway {
   private readonly resuming = new Map<string, Promise<GatewaySession | undefined>>();
   /** Grant checks, cached while the revocation channel is followed (grant-cache.ts: fail closed, 1 s bound). */
   private readonly grantCache: GrantCache;
+  /** Sessions' request entries are written only while their grant's record exists (recorder.requestWhile). */
+  private readonly guardedEntries: boolean;
 
   constructor(private readonly options: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -191,6 +198,7 @@ export class Gateway {
     });
     if (options.events) this.directory = new SessionDirectory(options.events, randomUUID());
     this.grantCache = new GrantCache(options.grants);
+    this.guardedEntries = typeof options.grants.activeKey === 'function' && typeof options.recorder.requestWhile === 'function';
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (options.tls) res.setHeader('strict-transport-security', HSTS);
       this.route(req, res).catch((error: unknown) => {
@@ -370,22 +378,28 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.InvalidRequest, `method ${req.method} is not allowed: use POST to send, GET to listen, DELETE to end a session`, 405, { allow: 'GET, POST, DELETE' });
     }
     if (req.method === 'DELETE' && !req.headers.authorization && await this.endWithoutToken(req, res, target)) return;
+    const sessionHeader = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     // The grant is checked before the body is even read: an unauthenticated caller gets nothing parsed.
-    let auth: { grant: GrantRecord; tokenHash: string };
+    // A POST to a session of this process may go on with a cached grant without waiting for the
+    // revocation channel (provisional): confirmed below unless the body is one request, whose
+    // entry is written only while the grant is active (grantKey) and comes before anything it does.
+    let auth: Authenticated;
     try {
-      auth = await this.authenticate(req, target);
+      auth = await this.authenticate(req, target, this.guardedEntries && req.method === 'POST' && sessionId !== undefined && this.sessions.has(sessionId));
     } catch (error) {
       req.resume();
       throw error;
     }
-    const { grant, tokenHash } = auth;
     const body = req.method === 'POST' ? await this.readBody(req) : undefined;
     // A 2026-07-28 request (its `_meta` envelope says so) is served on its own, without a session.
     const era = classifyEra(req.method ?? '', req.headers, body);
+    if (auth.provisional && !(era.kind === 'legacy' && isJSONRPCRequest(body) && body.method !== 'initialize' && this.sessions.has(sessionId!))) {
+      auth = await this.authenticate(req, target, false);
+    }
+    const { grant, tokenHash } = auth;
     if (era.kind !== 'legacy') return this.modern.handle(req, res, target, grant, era, tokenHash);
 
-    const sessionHeader = req.headers['mcp-session-id'];
-    const sessionId = Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader;
     if (sessionId) {
       const session = this.sessions.get(sessionId) ?? await this.resume(req, sessionId, target, grant, tokenHash);
       if (!session) {
@@ -408,6 +422,8 @@ export class Gateway {
       const ids = requests.map((r) => r.id);
       const taken = session.claimIds(ids);
       if (taken !== undefined) {
+        // Its refusal writes an entry of its own: a revoked grant gets its 401 first.
+        if (auth.provisional) await this.authenticate(req, target, false);
         // Refused before the transport sees it, so the pending request keeps its id (and its answer).
         const refusal = await session.refuseReusedId(requests.find((r) => r.id === taken)!);
         throw new GatewayError(refusal.code as GatewayErrorCode, refusal.message, 409, {}, taken);
@@ -580,6 +596,7 @@ export class Gateway {
       target, grant, tokenHash,
       masker: this.maskers.get(target.name)!,
       recorder: this.options.recorder,
+      ...(this.guardedEntries ? { grantKey: this.options.grants.activeKey!(tokenHash) } : {}),
       ...(this.options.reviewer ? { reviewer: this.options.reviewer } : {}),
       ...(this.options.commands && this.waiter ? { decisions: { board: this.options.commands, waiter: this.waiter } } : {}),
       holdSlots: {
@@ -668,8 +685,13 @@ export class Gateway {
     this.refusals.note(grant, { status: error.httpStatus, code: error.code, kind: error.httpStatus === 409 ? 'id_in_use' : kind, message: error.message });
   }
 
-  /** The grant check every HTTP request goes through, against Redis, before anything else. */
-  private async authenticate(req: IncomingMessage, target: TargetConfig): Promise<{ grant: GrantRecord; tokenHash: string }> {
+  /**
+   * The grant check every HTTP request goes through, against Redis, before anything else.
+   * `provisional`: a grant cached by this process may be returned before the revocation channel
+   * has caught up (GrantCache.peekByHash); the caller confirms it unless the request's own entry
+   * checks the grant (handleMcp).
+   */
+  private async authenticate(req: IncomingMessage, target: TargetConfig, provisional: boolean): Promise<Authenticated> {
     const challenge = (error?: string, description?: string) => this.challenge(req, target, error, description);
     const header = req.headers.authorization;
     if (!header) {
@@ -681,9 +703,10 @@ export class Gateway {
     }
     const token = m[1]!;
     const tokenHash = GrantStore.hashToken(token);
-    let grant: GrantRecord | null;
+    let grant: GrantRecord | null | undefined = provisional ? this.grantCache.peekByHash(tokenHash) : undefined;
+    const unconfirmed = grant !== undefined;
     try {
-      grant = await this.grantCache.lookup(token);
+      grant ??= await this.grantCache.lookup(token);
     } catch {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' });
     }
@@ -705,7 +728,7 @@ export class Gateway {
         challenge('invalid_token', `grant is for ${grant.target}`));
     }
     this.remember(this.knownGrants, tokenHash, grant.grantId);
-    return { grant, tokenHash };
+    return { grant, tokenHash, provisional: unconfirmed };
   }
 
   private takeRate(grantId: string, messages: number): void {

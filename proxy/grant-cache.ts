@@ -97,6 +97,18 @@ export class GrantCache {
   }
 
   /**
+   * The cached grant of a token, without waiting for the revocation channel to catch up: it may
+   * have been revoked a moment ago. Only for a request whose every effect waits on a check of its
+   * own in Redis (the gateway's request entry, written only while the grant record exists);
+   * anything else uses `lookupByHash`.
+   */
+  peekByHash(tokenHash: string): GrantRecord | undefined {
+    const now = Date.now();
+    const hit = this.live ? this.entries.get(tokenHash) : undefined;
+    return hit && now - hit.readAt < this.maxAgeMs && hit.endsAt - now > this.maxAgeMs ? hit.grant : undefined;
+  }
+
+  /**
    * Resolves once every revocation event published before this call has been applied: a PING on
    * the subscriber connection, sent after the call, is answered after those events. Checks made
    * before the PING leaves (same turn of the event loop) share it. A check made while a PING is

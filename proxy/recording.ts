@@ -12,6 +12,12 @@ export interface GatewayRecorder {
   sessionStart(requestId: string, entry: SessionStartEntry): Promise<unknown>;
   /** Before the request is forwarded, held or refused. */
   request(requestId: string, entry: RequestEntry): Promise<unknown>;
+  /**
+   * `request`, written only while `key` (the grant's record, GrantStore.activeKey) exists in the
+   * recording's Redis, checked in the same atomic step; otherwise nothing is written and it rejects
+   * with code RECORDING_CONDITION_UNMET. With it the entry is itself the grant check before forwarding.
+   */
+  requestWhile?(requestId: string, entry: RequestEntry, key: string): Promise<unknown>;
   /** The masked response, before it is returned. */
   response(requestId: string, entry: ResponseEntry): Promise<unknown>;
   /**

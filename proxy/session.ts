@@ -9,7 +9,7 @@ import { maskOrWithhold, maskedEntries, type MaskContext, type MaskSummary, type
 import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from './held-calls';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
-import type { GatewayRecorder, ResponseEntry, SessionEndEntry } from './recording';
+import type { GatewayRecorder, RequestEntry, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
 import { reinitializeUpstream, type ResumedSession } from './session-resume';
 import { ClientTransport } from './client-transport';
@@ -28,6 +28,12 @@ export interface SessionDeps {
   tokenHash: string;
   masker: ResponseMasker;
   recorder: GatewayRecorder;
+  /**
+   * The grant record's Redis key (GrantStore.activeKey): when set, every client request's entry is
+   * written only while it exists (`recorder.requestWhile`), so the entry before forwarding is itself
+   * a grant check that no revocation can slip past.
+   */
+  grantKey?: string;
   reviewer?: CommandReviewer;
   /** Where decisions on held commands arrive (Redis); without it, held commands are refused. */
   decisions?: { board: DecisionBoard; waiter: DecisionWaiter };
@@ -322,7 +328,7 @@ export class GatewaySession {
       outcome.entry.commandId = plan.commandId;
       if (plan.kind !== 'new') outcome.entry.reason = `${outcome.entry.reason ?? ''}; the same call is held as ${plan.commandId} (${plan.kind === 'run' ? `approved by ${plan.decision.decidedBy}` : plan.kind === 'denied' ? `denied by ${plan.decision.decidedBy}` : 'still waiting'})`;
     }
-    const recorded = await this.record(request.id, () => this.deps.recorder.request(this.grant.requestId, outcome.entry), undefined, undefined, !idInUse);
+    const recorded = await this.record(request.id, () => this.recordRequest(outcome.entry), undefined, undefined, !idInUse);
     if (!recorded) return;
     if (outcome.kind === 'refuse') {
       if (idInUse) {
@@ -658,6 +664,10 @@ export class GatewaySession {
       await write();
       return true;
     } catch (error) {
+      if ((error as { code?: unknown }).code === 'RECORDING_CONDITION_UNMET') {
+        await this.refuseEndedGrant(id, owned);
+        return false;
+      }
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; refusing');
       const message = `${refusal} (${(error as Error).message})`;
       if (startedAt !== undefined) {
@@ -668,6 +678,25 @@ export class GatewaySession {
       }
       return false;
     }
+  }
+
+  /** A client request's entry: with `grantKey`, written only while the grant is active (in the same atomic step). */
+  private recordRequest(entry: RequestEntry): Promise<unknown> {
+    const { recorder, grantKey } = this.deps;
+    return grantKey && recorder.requestWhile ? recorder.requestWhile(this.grant.requestId, entry, grantKey) : recorder.request(this.grant.requestId, entry);
+  }
+
+  /**
+   * The grant ended between the HTTP request's grant check and the request's entry: nothing was
+   * written and nothing is forwarded. The client is told as a 401 would have told it (the answer
+   * stream is already open); the refusal is counted against the grant like that 401, in its
+   * refusals entry (there is no request entry for it to answer).
+   */
+  private async refuseEndedGrant(id: RequestId, owned: boolean): Promise<void> {
+    if (owned) this.forget(id);
+    const message = `grant ${this.grant.grantId} is no longer active (revoked or expired) and this request was not forwarded; request access again`;
+    this.deps.onRefused?.(GatewayErrorCode.GrantInactive, message);
+    await this.sendToClient(jsonRpcError(id, GatewayErrorCode.GrantInactive, message));
   }
 
   /** Answers a request with an error and records that answer (best effort: it carries no data). */

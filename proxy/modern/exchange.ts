@@ -89,7 +89,7 @@ export class ModernExchange {
     }
     const phiCatalog = request.method === 'tools/call' ? await this.deps.masker.phiCatalog?.() : undefined;
     const outcome = decideRequest({
-      target, sessionId: this.sessionId, request, idInUse: false, commandId: newCommandId(), startedAt,
+      target, sessionId: this.sessionId, request, idInUse: false, commandId: newCommandId, startedAt,
       ...(maskedArguments !== undefined ? { maskedArguments } : {}),
       ...(phiCatalog ? { phiCatalog } : {}),
     });

@@ -112,3 +112,42 @@ describe('the secret check reads the JSON text once and walks only on a hint', (
     expect(() => assertNoSecrets(lookalike, 0)).not.toThrow();
   });
 });
+
+describe('SessionRecorder.requestWhile: a request entry only while a key (the grant record) exists, atomically', () => {
+  let redis: Redis;
+  let recorder: SessionRecorder;
+  let log: RecordingLog;
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    await waitForRedis(redis);
+    recorder = new SessionRecorder(redis);
+    log = new RecordingLog(redis);
+  });
+  afterAll(() => redis.disconnect());
+
+  const request = { sessionId: 's1', messageId: 7, method: 'tools/call', verdict: 'allow' as const, masked: [] };
+
+  test('written while the key exists; once it is gone nothing is written and the code says why; a seal still wins', async () => {
+    const requestId = newRequestId();
+    const key = `gatehouse:test:grant:${randomBytes(6).toString('hex')}`;
+    await redis.set(key, '{}', 'PX', 60_000);
+    expect(await recorder.requestWhile(requestId, request, key)).toMatch(/^\d+-\d+$/);
+    expect((await log.read(requestId)).map((e) => e.entry)).toMatchObject([{ type: 'request', messageId: 7 }]);
+    await redis.del(key);
+    await expect(recorder.requestWhile(requestId, { ...request, messageId: 8 }, key)).rejects.toMatchObject({ code: 'RECORDING_CONDITION_UNMET' });
+    expect(await log.length(requestId)).toBe(1);
+    await redis.set(key, '{}', 'PX', 60_000);
+    await log.seal(requestId);
+    await expect(recorder.requestWhile(requestId, { ...request, messageId: 9 }, key)).rejects.toMatchObject({ code: 'RECORDING_SEALED' });
+    expect(await log.length(requestId)).toBe(1);
+  });
+
+  test('an expired key is gone as well', async () => {
+    const requestId = newRequestId();
+    const key = `gatehouse:test:grant:${randomBytes(6).toString('hex')}`;
+    await redis.set(key, '{}', 'PX', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(recorder.requestWhile(requestId, request, key)).rejects.toMatchObject({ code: 'RECORDING_CONDITION_UNMET' });
+    expect(await log.length(requestId)).toBe(0);
+  });
+});

@@ -2,6 +2,8 @@
 // an event drops the grant before the next request, a lost connection turns the cache off,
 // a record removed without an event is caught within the 1 s bound. Real Redis, real gateway.
 import { randomBytes } from 'node:crypto';
+import RedisClient from 'ioredis';
+import { RecordingLog, SessionRecorder } from '../../audit';
 import { connectRedis, GrantStore, newGrantId, newRequestId, REVOCATION_CHANNEL, type GrantRecord, type Redis } from '../../lib';
 import { GrantCache, GRANT_CACHE_MAX_AGE_MS } from '../../proxy/grant-cache';
 import { clockPasses } from '../support/eventually';
@@ -230,6 +232,77 @@ describe('gateway: cached grant checks stay fail closed', () => {
       if (i % 2) await gw.grants.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
       else await gw.grants.revocations().cut(grant.requestId, 'revoked in a test');
       expect(await failureOf(client.ping())).toMatch(/-31011|session .* has ended|-31015/);
+      await client.close().catch(() => undefined);
+    }
+  });
+});
+
+// With a recorder that writes a request's entry only while the grant record exists (the deployed
+// SessionRecorder on the grants' Redis), a call on a session of this gateway goes on with the cached
+// grant at once: no PING on the revocation channel. The entry before forwarding is the grant check.
+describe('gateway: a request entry written only while the grant exists is the grant check', () => {
+  let gw: TestGateway;
+  let recordingRedis: Redis;
+  let log: RecordingLog;
+  let pings = 0;
+  let countPings: jest.SpyInstance | undefined;
+  beforeAll(async () => {
+    recordingRedis = connectRedis(testRedisUrl());
+    recordingRedis.on('error', () => {});
+    await ready(recordingRedis);
+    log = new RecordingLog(recordingRedis);
+    gw = await startTestGateway({ recorder: new SessionRecorder(recordingRedis) });
+  });
+  afterAll(async () => {
+    countPings?.mockRestore();
+    await gw.close();
+    recordingRedis.disconnect();
+  });
+
+  // The client's own pings only: the upstream's requests to the client (roots/list) are recorded too, whenever they come.
+  const requestEntries = async (requestId: string) => (await log.read(requestId)).filter((s) => s.entry.type === 'request' && (s.entry as { method?: string }).method === 'ping').length;
+
+  test('calls on a session send no PING on the revocation channel (the grant is checked in the entry\'s own script)', async () => {
+    const { token } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    const ping = RedisClient.prototype.ping;
+    countPings = jest.spyOn(RedisClient.prototype, 'ping').mockImplementation(function (this: Redis, ...args: unknown[]) {
+      pings += 1;
+      return (ping as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    for (let i = 0; i < 30; i++) await client.ping();
+    countPings.mockRestore();
+    countPings = undefined;
+    // Not 0: the client's GET (its listening stream, opened or reopened meanwhile) confirms with one.
+    expect(pings).toBeLessThan(5);
+    await client.close();
+  });
+
+  test('a grant record removed without an event: the next call on a warm session is refused at once, nothing recorded as asked', async () => {
+    const { token, grant } = await gw.grant('everything');
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    await client.ping();
+    const before = await requestEntries(grant.requestId);
+    await gw.redis.del(gw.grants.activeKey(GrantStore.hashToken(token)));
+    expect(await failureOf(client.ping())).toMatch(/-31011/);
+    expect(await requestEntries(grant.requestId)).toBe(before);
+    expect(gw.gateway.refusals.counted(grant.grantId)).toMatchObject({ grant_inactive: 1 });
+    await client.close().catch(() => undefined);
+  });
+
+  test('a revoked token racing its next call (both cuts, 16 rounds): refused, told so, never recorded as asked', async () => {
+    for (let i = 0; i < 16; i++) {
+      const { token, grant } = await gw.grant('everything');
+      const { client } = await connectClient(gw.url, 'everything', token);
+      await client.ping();
+      await client.ping();
+      const before = await requestEntries(grant.requestId);
+      if (i % 2) await gw.grants.deactivate({ grantId: grant.grantId, requestId: grant.requestId, target: 'everything', reason: 'revoked in a test', at: new Date().toISOString() });
+      else await gw.grants.revocations().cut(grant.requestId, 'revoked in a test');
+      expect(await failureOf(client.ping())).toMatch(/-31011|session .* has ended|-31015/);
+      expect(await requestEntries(grant.requestId)).toBe(before);
       await client.close().catch(() => undefined);
     }
   });
