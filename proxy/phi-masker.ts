@@ -53,6 +53,8 @@ const isProtocolMeta = (key: string) => key === 'progressToken' || key.startsWit
 /** What an unreadable part of a SQL result becomes: the label of a PHI type. */
 interface Label { type: EntityType; text: string }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 interface Table { columns: string[]; rows: unknown[][] }
 const isTable = (v: unknown): v is Table & Record<string, unknown> => {
   const t = v as Table | undefined;
@@ -77,6 +79,8 @@ export class PhiMasker implements ResponseMasker {
   private readonly catalogTools: Set<string>;
   private readonly sqlTarget: SqlDeclaringTarget;
   private readonly target: string;
+  /** Some tool of this target carries SQL (declared, or a Snowflake target's defaults). */
+  private readonly carriesSql: boolean;
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
   constructor(
@@ -96,6 +100,8 @@ export class PhiMasker implements ResponseMasker {
     this.catalogPolicy = { ...this.policy, columns: { ...catalogColumns, ...this.policy.columns } };
     this.catalogTools = new Set(catalogTools);
     this.sqlTarget = { ...(target.commands ? { commands: target.commands } : {}), ...(target.credentials !== undefined ? { credentials: target.credentials } : {}) };
+    this.carriesSql = (options.sqlArguments?.length ?? 0) > 0 || sqlArgumentsFor(this.sqlTarget, undefined).length > 0
+      || Object.values(target.commands?.sqlTools ?? {}).some((args) => args.length > 0);
   }
 
   /** The arguments of a tool that carry SQL on this target. */
@@ -161,7 +167,11 @@ export class PhiMasker implements ResponseMasker {
         return { masked: masked as T, report: mergeSummaries(rest.report, ...sqlParts.map(([, o]) => o.report)) };
       }
     }
-    const sql = context?.part === 'result' ? this.sqlOf(context) : undefined;
+    // A task-augmented call answers with a task handle (no data: masked by structure below); the
+    // task's result comes later under tasks/result, where the SQL it ran is not in the context,
+    // so on a target that carries SQL it is masked whole as an unknown statement's result.
+    const taskHandle = context?.part === 'result' && isRecord(value) && isRecord(value.task);
+    const sql = context?.part === 'result' && !taskHandle ? (context.method === 'tasks/result' && this.carriesSql ? [''] : this.sqlOf(context)) : undefined;
     if (sql) return this.maskSqlResult(value, sql);
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
     // their free-text columns (comment, ...) are still scanned. Never for a call that carried SQL.

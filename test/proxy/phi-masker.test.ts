@@ -136,6 +136,15 @@ describe('PhiMasker: SQL results by provenance', () => {
     expect(out.masked.structuredContent).toEqual({ v: ['[SSN]', '[SSN]', '[SSN]'] });
   });
 
+  test('tasks: a task-augmented SQL call\'s task handle passes by structure; its tasks/result, whose SQL the masker cannot see, is masked whole', async () => {
+    const created = await masker.mask({ task: { taskId: 't-1', status: 'working', ttl: 60_000, createdAt: '2026-11-30T12:00:00Z' } }, context('SELECT REVERSE(SSN) FROM CLINICAL.PHI.PATIENTS'));
+    expect(created.masked).toEqual({ task: { taskId: 't-1', status: 'working', ttl: 60_000, createdAt: '2026-11-30T12:00:00Z' } });
+    const snowflake = new PhiMasker({ name: 'clinical', masking, credentials: { provider: 'snowflake', settings: {} } } as never);
+    const later = await snowflake.mask(resultOf(['PATIENT_ID', 'R'], [[1, '9876-54-321'], [2, 'htimS']]), { target: 'clinical', part: 'result', method: 'tasks/result' });
+    expect(JSON.stringify(later.masked)).not.toMatch(/9876|htimS/);
+    expect(later.masked.structuredContent.rows).toEqual([['[SSN]', '[SSN]'], ['[SSN]', '[SSN]']]);
+  });
+
   test('SHOW through the query tool is masked by appearance', async () => {
     const out = await masker.mask(resultOf(['name', 'comment'], [['PATIENTS', 'SSN 123-45-6789']]), context('SHOW TABLES'));
     expect(JSON.stringify(out.masked)).not.toContain('123-45-6789');
