@@ -1,13 +1,19 @@
 import './quiet-driver';
-import snowflake from 'snowflake-sdk';
+import type snowflake from 'snowflake-sdk';
 
-let configured = false;
+let loaded: typeof snowflake | undefined;
 
-/** The driver logs to the console by default; Gatehouse wants errors only, and never secrets. */
-function configureDriver(): void {
-  if (configured) return;
-  snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
-  configured = true;
+/**
+ * The driver, loaded at the first connection: it is a heavy load (it bundles the AWS and Azure
+ * SDKs), and a process whose targets use no Snowflake credentials never needs it. It logs to the
+ * console by default; Gatehouse wants errors only, and never secrets.
+ */
+function driver(): typeof snowflake {
+  if (loaded) return loaded;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require, not import(): the worker runs under tsx's CommonJS hook
+  const sdk = require('snowflake-sdk') as typeof snowflake;
+  sdk.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
+  return (loaded = sdk);
 }
 
 interface LoginTarget {
@@ -46,8 +52,7 @@ export class SnowflakeClient {
   private constructor(private readonly connection: snowflake.Connection) {}
 
   static async connect(login: SnowflakeLogin): Promise<SnowflakeClient> {
-    configureDriver();
-    const connection = snowflake.createConnection({
+    const connection = driver().createConnection({
       account: login.account,
       ...(login.accessUrl ? { accessUrl: login.accessUrl } : {}),
       username: login.username,
