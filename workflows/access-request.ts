@@ -101,6 +101,11 @@ const GRANT_TIME_FROM_ACTIVATION = 'grant-time-from-activation';
 const ORDERS_BY_ID = 'orders-by-id';
 /** Workflows started before an auto-approved request's first two notices, and 'issued' with 'active', went out as one each. */
 const FEWER_NOTICES = 'fewer-notices';
+/**
+ * Histories from before revocation dropped the identity beside the Redis cut, not after it: a Redis
+ * outage at the grant's end held the drop for the outage plus the cut's backoff (issue 19).
+ */
+const DROP_BESIDE_CUT = 'drop-beside-cut';
 
 /**
  * One access request, from the ask to the archive. Durations come from the input (the policy
@@ -451,12 +456,19 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   // --- the lifecycle -----------------------------------------------------------------------
   const revokeEverything = async (by: string, reason: string) => {
     setState('REVOKING');
-    if (grantId) {
+    const cutGrant = async () => {
+      if (!grantId) return;
       const cut = patched(LOCAL_GRANT_STORE) ? localRevocation.deactivateGrant : deactivateGrant;
       await cut({ grantId, requestId: s.requestId, target: s.target, reason, at: now() });
-    }
-    if (credentialAttempted) {
-      await revokeCredential({ requestId: s.requestId, target: s.target, ...(credentialRef ? { credentialRef } : {}) });
+    };
+    const dropIdentity = async () => {
+      if (credentialAttempted) await revokeCredential({ requestId: s.requestId, target: s.target, ...(credentialRef ? { credentialRef } : {}) });
+    };
+    // Each is retried until it succeeds; neither waits for the other (Redis down must not keep the identity).
+    if (patched(DROP_BESIDE_CUT)) await Promise.all([cutGrant(), dropIdentity()]);
+    else {
+      await cutGrant();
+      await dropIdentity();
     }
     s.revocation = { by, reason, at: now() };
     s.revokedAt = now();
