@@ -47,7 +47,9 @@ if (dir && mine) {
     }
     running = false;
     session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(join(dir, name), JSON.stringify(result.profile));
+      if (error) return;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, name), JSON.stringify(result.profile));
     });
   };
   start();
