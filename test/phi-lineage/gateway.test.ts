@@ -247,14 +247,16 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
     const held = await run("SELECT COUNT(*) FROM CLINICAL.PHI.PATIENTS WHERE SSN LIKE '12%' ORDER BY 1");
     expect(held.isError).toBe(true);
     expect((held.content as { text: string }[])[0]!.text).toContain('Held for approval');
-    const status = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending'));
-    const command = status.commands.find((c) => c.outcome === 'pending')!;
+    // By its SQL: the hostile queries above leave holds of their own pending (FLATTEN over an SSN is a predicate in FROM).
+    const pendingFor = (sql: string) => (s: Awaited<ReturnType<typeof waitForStatus>>) => s.commands.find((c) => c.outcome === 'pending' && c.summary.includes(sql));
+    const status = await waitForStatus(h.access, requestId, (s) => pendingFor("SSN LIKE '12%'")(s) !== undefined);
+    const command = pendingFor("SSN LIKE '12%'")(status)!;
     expect(command.summary).toContain('PHI in predicates: CLINICAL.PHI.PATIENTS.SSN (SSN) in WHERE');
     await h.access.decideCommand(requestId, command.commandId, 'alice@example.org', false, 'no fishing for SSNs');
     const sorted = await run('SELECT PATIENT_ID FROM CLINICAL.PHI.PATIENTS ORDER BY LAST_NAME LIMIT 5');
     expect(sorted.isError).toBe(true);
-    const again = await waitForStatus(h.access, requestId, (s) => s.commands.some((c) => c.outcome === 'pending'));
-    const second = again.commands.find((c) => c.outcome === 'pending')!;
+    const again = await waitForStatus(h.access, requestId, (s) => pendingFor('ORDER BY LAST_NAME')(s) !== undefined);
+    const second = pendingFor('ORDER BY LAST_NAME')(again)!;
     expect(second.summary).toContain('CLINICAL.PHI.PATIENTS.LAST_NAME (NAME) in ORDER BY');
     await h.access.decideCommand(requestId, second.commandId, 'alice@example.org', false, 'no');
     const dates = await run("SELECT COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS p JOIN CLINICAL.PHI.ENCOUNTERS e ON p.PATIENT_ID = e.PATIENT_ID WHERE p.DATE_OF_BIRTH < '1970-01-01'");
