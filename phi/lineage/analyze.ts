@@ -1,6 +1,7 @@
 import { Parser } from 'node-sql-parser';
 import { findTables, norm, qualified, unknownColumnClass, type CatalogTable, type ColumnClass, type PhiCatalog } from './catalog';
 import { isKnownFunction, NON_REVEALING_AGGREGATES } from './functions';
+import { exactlyNamed, identifierLiteralParts } from './identifier-literal';
 
 /** One source column an output or a predicate depends on. */
 export interface SourceRef {
@@ -252,6 +253,8 @@ function fromItem(item: Node, scope: Scope, context: Context): Relation {
   if (typeof item.table === 'string' && !item.expr) return tableRelation(item, scope, context);
   const alias = norm(item.as ?? `#${scope.relations.length}`);
   const expr = item.expr;
+  const named = expr?.type === 'function' && /^identifier$/i.test(functionName(expr)) ? identifierRelation(item, expr, scope, context) : undefined;
+  if (named) return named;
   if (expr?.ast) return derivedRelation(alias, analyzeSetExpression(expr.ast, scope, context));
   if (expr?.type === 'flatten') return flattenRelation(alias, expr.args, scope, context);
   const wrapped = expr?.type === 'function' && /^table$/i.test(functionName(expr)) && expr.args?.value?.length === 1 ? expr.args.value[0] : undefined;
@@ -261,6 +264,27 @@ function fromItem(item: Node, scope: Scope, context: Context): Relation {
   else if (expr?.type === 'function') rowsFrom(functionName(expr).toUpperCase(), expr.args, scope, context);
   const what = expr?.type === 'function' ? `table function ${functionName(wrapped ?? expr)}` : `a ${String(expr?.type ?? item.type ?? 'FROM')} source`;
   return unknownRelation(alias, `${what} is not one the analysis understands`);
+}
+
+/**
+ * `IDENTIFIER('CLINICAL.PHI.PATIENTS')` in FROM: a constant string that names a catalogued table
+ * exactly is that table. Anything else stays unresolved (undefined; the caller fails closed): a
+ * session or bind variable, an expression, a literal Snowflake would unescape, a name the catalog
+ * does not hold (quoted parts compared case included), and an unqualified name a CTE of the query
+ * also has (which one Snowflake reads is not the gateway's guess to make).
+ */
+function identifierRelation(item: Node, expr: Node, scope: Scope, context: Context): Relation | undefined {
+  const args = expr.args?.value;
+  if (!Array.isArray(args) || args.length !== 1 || args[0]?.type !== 'single_quote_string' || typeof args[0].value !== 'string') return undefined;
+  const parts = identifierLiteralParts(args[0].value);
+  if (!parts) return undefined;
+  const [name, schema, database] = [...parts].reverse() as [typeof parts[0], ...(typeof parts[0] | undefined)[]];
+  if (!schema) {
+    for (let s: Scope | undefined = scope; s; s = s.parent) if (s.ctes.has(norm(name.text))) return undefined;
+  }
+  const candidates = findTables(context.catalog, { name: name.text, ...(schema ? { schema: schema.text } : {}), ...(database ? { database: database.text } : {}) });
+  const tables = exactlyNamed(candidates, parts);
+  return tables.length ? catalogRelation(norm(item.as ?? name.text), tables) : undefined;
 }
 
 function analyzeSelect(ast: Node, parent: Scope | undefined, context: Context): ColumnLineage[] | string {
