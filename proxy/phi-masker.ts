@@ -337,7 +337,7 @@ export class PhiMasker implements ResponseMasker {
 
   /** A part of a SQL result that is not the table: every string replaced with the strictest label of the plan. */
   private withheld(value: unknown, reports: MaskSummary[], plan: Exclude<MaskingPlan, { kind: 'metadata' }>): unknown {
-    const type = plan.kind === 'whole' ? plan.type : plan.columns.find((c) => c.action === 'mask')?.type;
+    const type = plan.kind === 'whole' ? plan.type : strictest(plan.columns.filter((c) => c.action === 'mask').map((c) => c.type!));
     if (!type) {
       const { value: masked, report } = maskJson(value, this.policy, this.maskOptions);
       reports.push(summary(report));
