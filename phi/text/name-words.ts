@@ -59,7 +59,20 @@ export const NAME_LABELS = [
   'thanks', 'interpreter', 'carer', 'visitor',
   // Other languages (lower case; NFKC has already turned a full-width colon into ":").
   'paciente', 'patientin', 'nom du patient', 'nom', 'nombre', 'nome', 'pasient', 'potilas', 'pacjent', 'hasta',
-  'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל'
+  'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל',
+  // Forms of address written in lower case mid-sentence in Dutch, German, French, Spanish, Polish
+  // prose ("verwijs ik mevrouw ...", "über Herrn ...", "nous avons vu madame ..."), where a title
+  // is no token of its own.
+  'mevrouw', 'meneer', 'mijnheer', 'mw', 'mevr', 'dhr', 'herrn', 'madame', 'monsieur', 'mademoiselle', 'señora', 'señor', 'signore', 'pani', 'pana', 'panią',
+  // Patients and relatives in Dutch, Swedish, Norwegian, Polish and German notes (definite forms too).
+  'patiënt', 'patiënte', 'patienten', 'pasienten', 'pacjentka', 'pacjenta', 'pacjentki', 'pacjentkę', 'betreft',
+  'dochter', 'zoon', 'echtgenoot', 'echtgenote', 'kleindochter', 'kleinzoon', 'schoondochter', 'zus',
+  'dotter', 'dottern', 'sonen', 'maken', 'makan', 'hustru', 'hustrun', 'sondotter', 'dotterdotter', 'anhörig', 'anhöriga',
+  'datter', 'datteren', 'sønn', 'sønnen', 'ektefelle', 'ektefellen', 'kona', 'pårørende',
+  'córka', 'córką', 'syn', 'synem', 'żona', 'żoną', 'mąż', 'mężem', 'wnuczka', 'wnuk', 'synowa',
+  'tochter', 'sohn', 'ehefrau', 'ehemann', 'enkelin', 'schwiegertochter',
+  // Plural kin and those a note visits ("survived by his daughters ...", "Chaplain visited ...").
+  'daughters', 'sons', 'children', 'grandchildren', 'survived by', 'predeceased by', 'preceded in death by', 'visited', 'prayed with', 'bezocht', 'besökte', 'besøkte', 'odwiedził', 'odwiedziła',
 ];
 
 export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\\s:,.()#=-]{0,4}$`);

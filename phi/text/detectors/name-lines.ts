@@ -301,7 +301,9 @@ const SELF_CAPS = new RegExp(
   'uy',
 );
 const ONE_WORD_NAME_END = /^(?:[ \t]{0,2}[,!]|[ \t]{1,2}(?:calling|here|speaking|again)(?![\p{L}]))/u;
-const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{1,30}){1,2})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
+const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{1,30}){0,2})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
+/** One lower-case word before "calling" is a given name ("hi this is mairead calling") unless it is one of these. */
+const NOT_A_SELF_NAME = /^(?:me|him|her|us|them|just|only|also|really|still|now|the|your|our|his|their|someone|somebody|nobody|about|not|again|back|from|dr|doctor|nurse|mum|mom|dad|reception|security|pharmacy)$/;
 
 function selfIntroductions(text: string, out: Finding[]): void {
   eachMatch(SELF_CUE, text, (cue) => {
@@ -325,13 +327,13 @@ function selfIntroductions(text: string, out: Finding[]): void {
     }
     SELF_LOWER.lastIndex = at;
     const lower = SELF_LOWER.exec(text);
-    if (lower) addValue(out, lower, false, 0.85);
+    if (lower && (/[ \t]/.test(lower[1]!) || (lower[1]!.length >= 3 && !NOT_A_SELF_NAME.test(lower[1]!)))) addValue(out, lower, false, 0.85);
   });
 }
 
 export const nameLinesDetector: Detector = {
   name: 'name-lines',
-  patterns: [LABELLED_LINE, GREETING, GREETING_AFTER_COLON, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB, SELF_CUE, SELF_CAPS, SELF_LOWER],
+  patterns: [LABELLED_LINE, GREETING, GREETING_AFTER_COLON, SIGN_OFF, DISPLAY_NAME, SPELLED_HINT, CHAT_SPEAKER, DOB_LABEL, NAME_BEFORE_DOB, SELF_CUE, SELF_CAPS, SELF_LOWER, NOT_A_SELF_NAME],
   detect(text) {
     const out: Finding[] = [];
     linesOpeningWithWords(text, out);

@@ -443,6 +443,56 @@ function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
   }
 }
 
+/**
+ * A person described right after their name, as notes, obituaries and letters of every language
+ * do: an age ("Tadgh Ó Briain, 96, of Galway", "Kari Nordby (95)", "Halina Wróblewska, lat 91",
+ * "Femke Dijkstra (93 jaar)"), a birth ("Wessel Okkema, geboren 03-04-1931", "née le", "ur.",
+ * "född") or, after two words, a house number and a street ("Aigerim Nurlanovna, 7 Ploshchad
+ * Lane"). The words before it need no dictionary: the description is the evidence.
+ */
+const APPOSITION =
+  /^(?:,[ \t]{1,2}\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?[ \t]?[,;)]|[ \t]{1,2}\(\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?\)(?![ \t]{0,2}[\d(+-])|,[ \t]{1,2}(?:lat|aged?|âgée?|geb\.|geboren|geb|born|née?|nata|nato|nacid[ao]|ur\.|urodzon[ay]|född|født|DOB|d\.o\.b\.)(?![\p{L}]))/u;
+const STREET_AFTER = /^,[ \t]{1,2}\d{1,5}[A-Za-z]?[ \t]{1,2}\p{Lu}/u;
+/** A capital letter of its own inside a name ("Ó Briain"), not an initial. */
+const isNameLetter = (t: Token) => t.text.length === 1 && t.capitalised && t.text.charCodeAt(0) >= 128;
+
+function appositions(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let j = 0; j < tokens.length; j++) {
+    const last = tokens[j]!;
+    if (!last.nameLike) continue;
+    const c = text.charCodeAt(last.end);
+    if (c !== 44 && c !== 32 && c !== 9) continue;
+    const after = text.slice(last.end, last.end + 24);
+    const described = APPOSITION.test(after);
+    if (!described && !STREET_AFTER.test(after)) continue;
+    let i = j;
+    while (i > 0 && j - i < 3) {
+      const previous = tokens[i - 1]!;
+      if (!(previous.nameLike || previous.initial || isNameLetter(previous)) || !adjacent(text, previous, tokens[i]!, false, false)) break;
+      i--;
+    }
+    // (A street line's own words before its city are no person: "N6W23001 Bluemound Rd, 53072 Pewaukee".)
+    if (!described && (i === j || /\d[ \t]$/.test(text.slice(tokens[i]!.start - 2, tokens[i]!.start)))) continue;
+    // "Yesterday Anna Kowalska, 92": a sentence's first word before two others is as often no name.
+    if (j - i >= 2 && sentenceStart(text, tokens[i]!.start) && !(tokens[i]!.knownFirst || tokens[i]!.worldName)) i++;
+    for (let k = i; k <= j; k++) marks.mark(k, 0.8);
+  }
+}
+
+/** "his daughters Nuala and Sorcha", "Anna och Olle": a name joined to a name found closes its clause too. */
+const AND_GAP = /^[ \t](?:and|und|en|och|og|et|y|e|oraz|i)[ \t]$/;
+function namesJoinedByAnd(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!marks.isName[i] || marks.isName[i + 1] || marks.score[i]! < 0.75) continue;
+    const next = tokens[i + 1]!;
+    if (!next.nameLike || next.start - tokens[i]!.end > 7 || !AND_GAP.test(text.slice(tokens[i]!.end, next.start))) continue;
+    let j = i + 1;
+    if (j + 1 < tokens.length && tokens[j + 1]!.nameLike && adjacent(text, next, tokens[j + 1]!, false, false)) j++;
+    if (!CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
+    for (let k = i + 1; k <= j; k++) marks.mark(k, 0.75);
+  }
+}
+
 /** A word found as a name once is that name wherever it recurs ("Mr. Okafor ... Okafor reports"). */
 function propagate(tokens: Token[], marks: NameMarks): void {
   const seen = new Set<string>();
@@ -496,7 +546,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
@@ -505,6 +555,8 @@ export const personNameDetector: Detector = {
     subjectsOfPersonVerbs(text, tokens, marks);
     agentsAfterBy(text, tokens, marks);
     namesAfterKin(text, tokens, marks);
+    appositions(text, tokens, marks);
+    namesJoinedByAnd(text, tokens, marks);
     propagate(tokens, marks);
     return findingsOf(text, tokens, marks);
   },
