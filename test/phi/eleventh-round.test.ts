@@ -46,3 +46,26 @@ describe('names in the prose of other languages', () => {
     expect(masked).toContain('this is me calling');
   });
 });
+
+describe('places in running prose', () => {
+  it('after verbs of living, birth and death in Dutch, Swedish, Norwegian, Polish, German and English', () => {
+    const masked = mask(
+      'Mevrouw woont te Leeuwarden. Hon bor kvar i Umeå. Han bor alene i Tromsø.\n' +
+        'Pani mieszka w Krakowie. Died at home in Kendal last week.',
+    );
+    expectGone(masked, ['Leeuwarden', 'Umeå', 'Tromsø', 'Krakowie', 'Kendal']);
+  });
+
+  it('a postcode between the cue and the place, a place after an age, German word order', () => {
+    const masked = mask(
+      'Ektefelle bor i 4021 Stavanger.\nFrau Wiebke Tamsen, 91 Jahre, aus Husum, wurde aufgenommen.\n' +
+        'Mr Hemi Takerei, aged 97, from Rotorua, was reviewed.\nDer Patient, der in Bautzen lebt, kam allein.',
+    );
+    expectGone(masked, ['4021', 'Stavanger', 'Husum', 'Rotorua', 'Bautzen']);
+  });
+
+  it('a ward, a hospital or a month after the same words stays', () => {
+    const text = 'She died in Hospital on the ward. Lives alone in January? No: moved, at home in Recovery.';
+    expect(mask(text)).toBe(text);
+  });
+});

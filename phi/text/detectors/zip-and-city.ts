@@ -34,11 +34,31 @@ const PROSE_CUES = [
   'vit à', 'vit seule à', 'vit seul à', 'habite à', 'habite au', 'demeure à', 'domicilié à', 'domiciliée à', 'résidant à', 'réside à', 'né à', 'née à',
   'originaire de', 'installé à', 'installée à',
   'vive en', 'vive em', 'vive a', 'reside en', 'reside em', 'mora em', 'nacido en', 'nacida en', 'nato a', 'nata a', 'natural de', 'residente a',
+  // Where a person lives, was born or died, in English, Dutch, Swedish, Norwegian, Polish, German, French and Spanish prose.
+  'lives alone in', 'lived in', 'at home in', 'died in', 'passed away in', 'resident of', 'native of', 'formerly of', 'late of', 'grew up in', 'settled in', 'residing in',
+  'woont in', 'woont te', 'wonende te', 'wonend te', 'woonachtig te', 'woonachtig in', 'thuis in', 'afkomstig uit', 'verhuisd naar', 'geboren te', 'overleden te', 'woonde in', 'woont alleen in', 'woont zelfstandig in',
+  'bor i', 'bor ensam i', 'bor kvar i', 'bor själv i', 'bodde i', 'bosatt i', 'född i', 'flyttade till', 'hemma i', 'avled i',
+  'bor alene i', 'bor fortsatt i', 'bor hjemme i', 'født i', 'flyttet til', 'hjemme i', 'døde i',
+  'mieszka w', 'mieszkała w', 'mieszkał w', 'zamieszkała w', 'zamieszkały w', 'zamieszkały', 'zamieszkała', 'urodzona w', 'urodzony w', 'urodził się w', 'urodziła się w', 'zmarła w', 'zmarł w', 'pochodzi z', 'przeprowadziła się do', 'przeprowadził się do',
+  'lebt allein in', 'wohnt allein in', 'verstorben in', 'gestorben in', 'zu hause in', 'daheim in', 'décédée à', 'décédé à', 'demeurant à', 'vive sola en', 'vive solo en', 'falleció en', 'residente en',
 ];
 const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
 /** The cues alone, lower-case literals in one case-insensitive pass (the place is read after each, sticky, case-sensitive). */
 const PROSE_CUE = new RegExp(`(?:${PROSE_CUES.join('|')})[ \\t]{1,2}`, 'gi');
-const CITY_IN_PROSE = new RegExp(`(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`, 'uy');
+/** A postcode may stand between the cue and the place ("bor i 4021 Stavanger", "woont te 8911 AB Leeuwarden"). */
+const PROSE_POSTCODE = String.raw`(?:\d{4}[ ]?[A-Z]{2}|\d{3}[ ]\d{2}|\d{2}-\d{3}|[A-Z]{1,2}-\d{4,5}|\d{4,5})`;
+const PLACE_IN_PROSE = `(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`;
+const CITY_IN_PROSE = new RegExp(`(?:(${PROSE_POSTCODE})[ \\t]{1,2})?${PLACE_IN_PROSE}`, 'uy');
+/**
+ * Where a person described by an age comes from: "Tadgh Ó Briain, 96, of Galway,", "Frau Wiebke
+ * Tamsen, 91 Jahre, aus Husum", "(93 jaar) uit Drachten". The place closes its clause.
+ */
+const PLACE_AFTER_AGE = new RegExp(
+  `(?<![\\d.])\\d{1,3}(?:[ \\t]{1,2}\\p{L}{1,6})?\\)?,?[ \\t]{1,2}(?:of|from|aus|uit|från|fra|z)[ \\t]{1,2}${PLACE_IN_PROSE}(?=[ \\t]?[,;.)]|[ \\t]{0,2}(?:\\n|$)|[ \\t]\\p{Ll})`,
+  'gu',
+);
+/** German word order puts the place before the verb: "der in Bautzen lebt", "die in Husum wohnte". */
+const PLACE_BEFORE_GERMAN_VERB = new RegExp(`(?<![\\p{L}])in[ \\t]${PLACE_IN_PROSE}[ \\t](?:lebt|wohnt|lebte|wohnte|wohnhaft|verstarb|geboren)(?![\\p{L}])`, 'gu');
 const LETTER_BEFORE = /\p{L}/u;
 const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|house|nursing|care|rehab|hospice|infirmary|general|university|medical|memorial|st|saint|hôpital|clinique|krankenhaus|klinik|klinikum|ospedale|hospitales?|casa|the|her|his|their|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|work|school|church|dr|mr|mrs|ms|radiology|surgery|cardiology|oncology|neurology|theatres?|recovery|pacu|endoscopy|dialysis|pharmacy|lab|laboratory|outpatients?|triage|resus|majors|minors|x-ray|ct|mri|ccu|nicu|picu|hdu|a&e|emergency|rehabilitation|physio|physiotherapy|maternity|labour|labor|delivery|psychiatry|geriatrics|orthopaedics|orthopedics)$/i;
 
@@ -47,7 +67,7 @@ const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE, PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB],
   applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -83,9 +103,17 @@ export const zipAndCityDetector: Detector = {
       CITY_IN_PROSE.lastIndex = cue.index + cue[0].length;
       const m = CITY_IN_PROSE.exec(text);
       if (!m) return;
+      const place = m[2]!;
+      if (place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
+      const at = m.index + m[0].length - place.length;
+      out.push(finding('CITY', at, at + place.length, 0.75));
+      if (m[1]) out.push(finding('ZIP', m.index, m.index + m[1].length, 0.8));
+    });
+    for (const pattern of [PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB]) eachMatch(pattern, text, (m) => {
       const place = m[1]!;
       if (place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
-      out.push(finding('CITY', m.index, m.index + place.length, 0.75));
+      const at = m.index + m[0].lastIndexOf(place);
+      out.push(finding('CITY', at, at + place.length, 0.75));
     });
     eachMatch(CITY_LABELLED, text, (m) => {
       const city = m[1]!;
