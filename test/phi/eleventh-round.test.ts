@@ -69,3 +69,22 @@ describe('places in running prose', () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe('ages over 89 in Dutch, Nordic, Polish and English prose', () => {
+  it('glued units, words before the number, and an age right after a name', () => {
+    const masked = mask(
+      'De 94-jarige patiënt. En 96-årig kvinna, 97-åring. 92-letnia kobieta.\n' +
+        'Pacjentka w wieku 93 lat. Hon fyllde 98 i fjol. He turned 99 in May.\n' +
+        'Kari Nordby (95) bor alene. Tadgh Ó Briain, 91, of Galway.\n' +
+        "she's ninety three and lives alone",
+    );
+    expectGone(masked, ['94', '96', '97', '92', '93', '98', '99', '95', '91', 'ninety three']);
+  });
+
+  it('a saturation in brackets, an area code and a younger age stay', () => {
+    const text = 'Ward 12 bed (95) saturation 95, pulse 96. Call Smith (912) 555-0101. Anna Berg, 67, of Lund.';
+    const masked = mask(text);
+    expect(masked).toContain('bed (95) saturation 95, pulse 96');
+    expect(masked).not.toContain('[AGE]');
+  });
+});

@@ -13,7 +13,14 @@ const AGE_AFTER = new RegExp(
  * A word before the number that makes it an age: "aged 93", "age of 95", "died at 94", "di anni
  * 102" (Italian), "Alter 96", "im Alter von 97", "âge 91", "edad 92", "idade 93", "woman of 96".
  */
-const AGE_BEFORE = /\b(?:age|aged|ages|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of|di anni|anni|età|Alter|Alter von|âge|âgée? de|edad|edad de|idade|idade de)[\s:]{0,3}(\d{2,3})(?!\d|[.,]\d|[ ]?%)/gi;
+const AGE_BEFORE = /\b(?:age|aged|ages|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of|di anni|anni|età|Alter|Alter von|âge|âgée? de|edad|edad de|idade|idade de|lat|w wieku|ålder|alder|leeftijd van|turned|turns|fyllde|fyller|fylte|fylder|blir|blev|werd|wordt|skończyła|skończył|ukończyła|ukończył)[\s:]{0,3}(\d{2,3})(?!\d|[.,]\d|[ ]?%)/gi;
+/**
+ * An age right after a person's name, as obituaries and notes write it: "Tadgh Ó Briain, 96, of
+ * Galway", "Kari Nordby (95) bor alene" (not an area code: no digit or bracket follows).
+ */
+const AGE_AFTER_NAME = /(?:,[ \t](9\d|1[0-2]\d)(?=,[ \t])|[ \t]\((9\d|1[0-2]\d)\)(?![ \t]{0,2}[\d(+%-]))/gu;
+/** The capitalised word a name ends with, right before such an age (checked in the callback, not by a lookbehind tried at every position). */
+const NAME_WORD_BEFORE = /\p{Lu}[\p{L}\p{M}'’-]{1,30}$/u;
 /**
  * "Bed 22  PRIVAT, Bartolomeo  95M", "Maegan Gottlieb, 94F": an age glued to the sex, as ward
  * lists and handovers write it ("95 M" when columns are aligned). A temperature in Fahrenheit
@@ -34,7 +41,7 @@ const AGE_GERMAN_ORDINAL = /(\d{2,3})(?:[-\u2010\u2011 ]?jährige?[nrsm]?|\.[ ]L
  * "[AGE]yo" still reads as an age over 89 to nobody, but "104yo" with its number kept would.
  */
 // (Lookarounds are checked in the callback: a lookbehind here would run at every position.)
-const AGE_UNIT = /(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[ \u00a0](?:Jahre|Jahren|años|anos|ans|anni|jaar|år|lat|vuotta|yaşında|éves|ετών|лет|года)|[ ]?(?:岁|歳|세))(?![A-Za-z0-9\u00c0-\u024f])/g;
+const AGE_UNIT = /(\d{2,3})(?:-?(?:yo|y|yrs?|y\/o)(?:-old)?|-yrs?-old|[-\u2010\u2011](?:jarige?|årig[ae]?|åringen|åring|letni[aeo]?|latk[aiu]|latek)|[ \u00a0](?:Jahre|Jahren|años|anos|ans|anni|jaar|år|lat|vuotta|yaşında|éves|ετών|лет|года)|[ ]?(?:岁|歳|세))(?![A-Za-z0-9\u00c0-\u024f])/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 const isOver89 = (n: number) => n > 89 && n < 130;
@@ -51,7 +58,7 @@ const NEAR_NUMBER = { before: 40, after: 40, tailRoom: 20 };
 
 export const ageDetector: Detector = {
   name: 'age',
-  patterns: [OVER_89_DIGITS, OVER_89_AT, AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL],
+  patterns: [OVER_89_DIGITS, OVER_89_AT, AGE_AFTER, AGE_BEFORE, AGE_UNIT, AGE_SEX, TEMPERATURE_BEFORE, AGE_OF_PERSON, AGE_GERMAN_ORDINAL, AGE_AFTER_NAME, NAME_WORD_BEFORE],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -81,6 +88,12 @@ export const ageDetector: Detector = {
       if (!isOver89(Number(m[1]))) return;
       const start = index + m[0].lastIndexOf(m[1]!);
       out.push(finding('AGE', start, start + m[1]!.length, 0.85));
+    });
+    eachMatch(AGE_AFTER_NAME, text, (m) => {
+      if (!NAME_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 32), m.index))) return;
+      const number = m[1] ?? m[2]!;
+      const start = m.index + m[0].indexOf(number);
+      out.push(finding('AGE', start, start + number.length, 0.85));
     });
     eachMatch(AGE_GERMAN_ORDINAL, text, (m) => {
       if (!isOver89(Number(m[1]))) return;

@@ -473,8 +473,6 @@ function appositions(text: string, tokens: Token[], marks: NameMarks): void {
     }
     // (A street line's own words before its city are no person: "N6W23001 Bluemound Rd, 53072 Pewaukee".)
     if (!described && (i === j || /\d[ \t]$/.test(text.slice(tokens[i]!.start - 2, tokens[i]!.start)))) continue;
-    // "Yesterday Anna Kowalska, 92": a sentence's first word before two others is as often no name.
-    if (j - i >= 2 && sentenceStart(text, tokens[i]!.start) && !(tokens[i]!.knownFirst || tokens[i]!.worldName)) i++;
     for (let k = i; k <= j; k++) marks.mark(k, 0.8);
   }
 }

@@ -27,7 +27,7 @@ const AGE_WORDS = new RegExp(
   'gi',
 );
 const AGE_CONTEXT = /^(?:[ -]{1,2}(?:years?|yrs?|yo|y\/o|-year)|-years?-old)/i;
-const AGE_BEFORE = /(?:\b(?:age|aged|is|was|turned|turns|turning|now|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of)[ :]{1,3})$/i;
+const AGE_BEFORE = /(?:\b(?:age|aged|is|was|turned|turns|turning|now|age of|died at|dies at|death at|woman of|man of|lady of|gentleman of|she['’]s|he['’]s|i['’]m|shes|hes|im|be|been|reached|nearly|almost|over)[ :]{1,3})$/i;
 /** "in her ninety-second year", "his ninetieth birthday", "a hundredth birthday": an ordinal age. */
 const AGE_ORDINAL = new RegExp(`(?<![a-z-])(?:ninetieth|ninety[ -](?:${alt(ORDINALS.slice(0, 9))})|(?:one )?hundredth|one hundred and (?:${alt(ORDINALS.slice(0, 9))}))(?= (?:year|birthday))`, 'gi');
 const ORDINAL = `(?:(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|${alt(ORDINALS)})`;
