@@ -110,12 +110,12 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
 /**
  * What follows a street address is its city and postcode, in whatever order and on whatever line
  * its country writes them: ", Cerdañola del Vallés", ", 00-514 Warszawa", ", W2 4BH London",
- * " - 00184 Roma", ", BUDAPEST H-1062", " in 79098 Freiburg im Breisgau", " à Brest", and on the
+ *  " - 00184 Roma", ", BUDAPEST H-1062", " in 79098 Freiburg im Breisgau", " à Brest", " i Umeå", " w Krakowie", and on the
  * next line of an address block "Lisboa 1250-146" or "CH-1205 Genève" (a postcode is needed
  * there: a line under an address that is only a word is as often a heading).
  */
-const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–][ \t]))`;
-const SEPARATOR = String.raw`^(?:(,?[ \t]{0,4}\n[ \t]{0,4})|(,[ \t]{1,2}|[ \t]{1,2}[-–][ \t]{1,2})|([ \t]{1,2}(?:in|à|a|em|en)[ \t]{1,2}))`;
+const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–][ \t])|[ \t]\p{Ll})`;
+const SEPARATOR = String.raw`^(?:(,?[ \t]{0,4}\n[ \t]{0,4})|(,[ \t]{1,2}|[ \t]{1,2}[-–][ \t]{1,2})|([ \t]{1,2}(?:in|à|a|em|en|i|w|på|te|near|bei|nær|nära)[ \t]{1,2}))`;
 const AFTER_ADDRESS = new RegExp(`${SEPARATOR}(?:(${POSTCODE})[ \t]{1,2}(${CITY_NAME})${PLACE_END}|(${CITY_NAME})[ \t]{1,2}(${POSTCODE})${PLACE_END}|(${POSTCODE})${PLACE_END}|(${CITY_NAME})${PLACE_END})`, 'u');
 /** ", Tea nell'emilia" closing the line after an address: the city, whatever the case of its later words. */
 const CITY_CLOSING_LINE = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;

@@ -88,3 +88,19 @@ describe('ages over 89 in Dutch, Nordic, Polish and English prose', () => {
     expect(masked).not.toContain('[AGE]');
   });
 });
+
+describe('the rest of an address in Nordic, Polish and Irish forms', () => {
+  it('a unit after the house, a city after i/w/på with the sentence going on, an Eircode, osiedle', () => {
+    const masked = mask(
+      'Hemadress Ringvägen 12 B, 831 42 Östersund.\nHon bor på Storgatan 5 i Umeå sedan 1990.\n' +
+        'Mieszka przy ul. Długiej 5 m. 3 w Krakowie.\nzam. os. Słoneczne 12/4, 60-101 Poznań\n' +
+        'Stop 7 - 14 Harbour View, Kilrush V15 XY22 - parcel at door',
+    );
+    expectGone(masked, ['Ringvägen', '831 42', 'Östersund', 'Umeå', 'm. 3', 'Krakowie', 'Słoneczne', '60-101', 'Poznań', 'Kilrush', 'V15 XY22']);
+  });
+
+  it('a sentence after an address without a place stays', () => {
+    const masked = mask('Hon bor på Storgatan 5 i dag och mår bra.');
+    expect(masked).toContain(' i dag och mår bra.');
+  });
+});

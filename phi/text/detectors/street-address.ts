@@ -52,7 +52,7 @@ const TYPE_FIRST = anyCaseAlternation([
   'rue', 'calle', 'avenida', 'av', 'avda', 'via', 'viale', 'vicolo', 'piazza', 'piazzale', 'corso', 'largo', 'rua', 'travessa', 'praça',
   'praca', 'plaza', 'paseo', 'camino', 'carrera', 'carretera', 'calzada', 'ul', 'ulica', 'aleja', 'al', 'boulevard', 'bd', 'chemin',
   'allée', 'allee', 'impasse', 'place', 'quai', 'cours', 'rambla', 'ronda', 'passeig', 'carrer', 'strada', 'ulitsa', 'prospekt',
-  'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố',
+  'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố', 'os', 'osiedle', 'plac',
   'avenue', 'chaussée', 'chaussee', 'faubourg', 'sentier', 'esplanade', 'promenade', 'passage', 'square', 'stradun', 'stradina',
 ]);
 const GLUED_TYPE = `(?:${anyCaseAlternation(['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'])})`;
@@ -65,7 +65,7 @@ const HOUSE = '\\d{1,5}(?:[A-Za-z]|[ ]?(?:bis|ter|quater))?(?:[/-]\\d{1,4})?';
  * "scala B", "int. 6" (Italian), "bte 3", "boîte 5" (Belgian), "lejl. 102" (Danish), "3r 2a"
  * (Catalan), "HS" (Dutch), "Hinterhaus" (German), "Whg. 4".
  */
-const EUROPEAN_UNIT = `|,?[ \\t]{1,2}\\d{1,2}\\.[ ]?[º°ªoa](?:[ \\t]{1,2}(?:${anyCaseAlternation(['esq', 'dto', 'dt', 'dir', 'fte', 'frente'])})\\.?)?|,?[ \\t]{1,2}(?:${anyCaseAlternation(['scala', 'int', 'interno', 'apto', 'bte', 'boîte', 'boite', 'bus', 'lejl', 'whg', 'wohnung', 'esc', 'escalera', 'bloc', 'bât', 'bat', 'porta', 'appt', 'app'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}\\d{1,2}(?:r|n|t|º|o)[ \\t]\\d{1,2}(?:a|º|ª)(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}(?:HS|hs|BG|bg|Hinterhaus|Vorderhaus|Seitenflügel|rez-de-chaussée|RDC)(?![\\p{L}\\p{N}])`;
+const EUROPEAN_UNIT = `|,?[ \\t]{1,2}\\d{1,2}\\.[ ]?[º°ªoa](?:[ \\t]{1,2}(?:${anyCaseAlternation(['esq', 'dto', 'dt', 'dir', 'fte', 'frente'])})\\.?)?|,?[ \\t]{1,2}(?:${anyCaseAlternation(['scala', 'int', 'interno', 'apto', 'bte', 'boîte', 'boite', 'bus', 'lejl', 'whg', 'wohnung', 'esc', 'escalera', 'bloc', 'bât', 'bat', 'porta', 'appt', 'app'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}\\d{1,2}(?:r|n|t|º|o)[ \\t]\\d{1,2}(?:a|º|ª)(?![\\p{L}\\p{N}])|,?[ \\t]{1,2}(?:HS|hs|BG|bg|Hinterhaus|Vorderhaus|Seitenflügel|rez-de-chaussée|RDC)(?![\\p{L}\\p{N}])|[ \\t](?:m|lok|leil|lgh)\\.[ \\t]?\\d{1,4}(?![\\p{L}\\p{N}])|[ \\t][A-Z](?=[ \\t]?(?:,|\\n|$))`;
 const WORLD_UNIT = `(?:,?[ \\t]{1,2}(?:${anyCaseAlternation(['piso', 'planta', 'puerta', 'dpto', 'depto', 'etage', 'étage', 'stock', 'top', 'apt', 'apartment', 'suite', 'unit', 'ste', 'bloco', 'andar', 'kv', 'lgh', 'apto'])})\\.?[ \\t]{0,2}[A-Za-z0-9]{1,5}|,?[ \\t]{1,2}\\d{1,3}(?:º|ª|°|o|a|er|e|eme|ème)[ \\t]{0,2}(?:[A-Z](?![\\p{L}])|${anyCaseAlternation(['étage', 'etage', 'piso', 'andar'])})|,?[ \\t]{1,2}#[A-Za-z0-9-]{1,6}${EUROPEAN_UNIT})?`;
 /** "12 Rue Saint-Denis", "12, rue de la Paix" */
 const NUMBER_THEN_TYPE = new RegExp(`(?<![\\p{L}\\p{N}-])${HOUSE},?[ \\t]{1,3}(?:${TYPE_FIRST})\\.?[ \\t]{1,3}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORDS}${WORLD_UNIT}`, 'gu');
