@@ -24,10 +24,21 @@ export interface ClientTransportOptions {
   keepAliveMs?: number;
 }
 
+/**
+ * How long a POST's priming event (and the headers) may wait to go out in one write with the
+ * first event of its stream: a call answered sooner costs one socket write instead of two. A
+ * client whose connection drops in this window has no event id to resume from (as when it drops
+ * before the priming event arrives); it gets an error, not a wrong answer.
+ */
+export const PRIMING_WAIT_MS = 100;
+
 /** An open SSE response: a POST's stream, the GET stream, or a stream resumed with Last-Event-ID. */
 interface Stream {
   res: ServerResponse;
+  /** The priming wait (PRIMING_WAIT_MS), then the keep-alive interval. */
   keepAlive?: NodeJS.Timeout;
+  /** Not written yet: the priming event ('' for none), whose headers also wait (res.writeHead only stores them). */
+  pending?: string;
   /** Event ids this stream was sent by replay (not sent again). */
   replayed?: Set<EventId>;
   /** Ends the response (with `last` as its final write) and forgets the stream. */
@@ -131,13 +142,12 @@ export class ClientTransport implements Transport {
       const stream = this.openStream(res, () => this.streams.get(id) === stream && this.streams.delete(id));
       this.streams.set(id, stream);
       for (const request of requests) this.streamOfRequest.set((request as { id: RequestId }).id, id);
-      const priming = await this.primingEvent(id, version);
-      // Headers and the priming event in one write; without one the headers go at once (a held call may wait long for its first event).
+      // Headers and the priming event wait for the stream's first event (a fast answer: one write
+      // for all of it), at most PRIMING_WAIT_MS (a held call may wait long for its first event).
+      stream.pending = await this.primingEvent(id, version) ?? '';
       this.writeHead(res);
-      if (priming) res.write(priming);
-      else res.flushHeaders();
       for (const message of messages) this.onmessage?.(message);
-      if (this.streams.get(id) === stream && !res.writableEnded) stream.keepAlive = this.keepAlive(res);
+      if (this.streams.get(id) === stream && !res.writableEnded) stream.keepAlive = stream.pending !== undefined ? this.primingWait(stream) : this.keepAlive(res);
     } catch (error) {
       this.onerror?.(error as Error);
       if (streamId !== undefined) this.streams.get(streamId)?.cleanup();
@@ -276,7 +286,8 @@ export class ClientTransport implements Transport {
         if (stream.keepAlive) clearInterval(stream.keepAlive);
         forget();
         if (res.writableEnded) return;
-        if (last !== undefined) res.end(last);
+        const text = unsent(stream, last);
+        if (text) res.end(text);
         else res.end();
       },
     };
@@ -296,6 +307,20 @@ export class ClientTransport implements Transport {
     return this.retryInterval !== undefined ? `id: ${id}\nretry: ${this.retryInterval}\ndata: \n\n` : `id: ${id}\ndata: \n\n`;
   }
 
+  /** Writes what waits (headers, priming event) once PRIMING_WAIT_MS passed without an event, then keeps the stream alive. */
+  private primingWait(stream: Stream): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const { res } = stream;
+      if (res.writableEnded || res.destroyed) return;
+      const text = unsent(stream);
+      if (text) res.write(text);
+      else res.flushHeaders();
+      stream.keepAlive = this.keepAlive(res);
+    }, PRIMING_WAIT_MS);
+    timer.unref();
+    return timer;
+  }
+
   private keepAlive(res: ServerResponse): NodeJS.Timeout | undefined {
     if (!Number.isFinite(this.keepAliveMs) || this.keepAliveMs < 1) return undefined;
     const timer = setInterval(() => {
@@ -311,7 +336,7 @@ export class ClientTransport implements Transport {
       this.onerror?.(new Error('the SSE stream is closed'));
       return;
     }
-    stream.res.write(event);
+    stream.res.write(unsent(stream, event));
   }
 
   private sessionValid(req: IncomingMessage, res: ServerResponse): boolean {
@@ -348,6 +373,14 @@ export class ClientTransport implements Transport {
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
       .end(JSON.stringify({ jsonrpc: '2.0', error: { code, message, ...(data !== undefined ? { data } : {}) }, id: null }));
   }
+}
+
+/** What the stream has not written yet (its priming event), then `next`; the stream has nothing waiting after this. */
+function unsent(stream: Stream, next = ''): string {
+  const pending = stream.pending;
+  if (pending === undefined) return next;
+  stream.pending = undefined;
+  return pending + next;
 }
 
 function sseEvent(message: JSONRPCMessage, eventId: EventId | undefined): string {
