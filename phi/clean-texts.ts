@@ -1,3 +1,4 @@
+import { looksBinary } from './input';
 /**
  * Short one-line texts in which the detectors found nothing, remembered across masking calls.
  *
@@ -21,11 +22,16 @@ const MAX_ENTRIES = 20_000;
 const MAX_CHARS = 1_000_000;
 const MAX_SETTINGS = 16;
 
-/** What a scan of a one-line text depends on besides the text (a MaskingPolicy carries all three). */
+/**
+ * What a scan of a one-line text depends on besides the text (a MaskingPolicy carries them all),
+ * and `binary`: under `redact` only texts that do not look binary are remembered, so maskString
+ * may answer from memory before it checks.
+ */
 export interface ScanSettings {
   readonly minScore: number;
   readonly ignore: readonly string[];
   readonly publicHosts?: readonly string[];
+  readonly binary?: string;
 }
 
 interface Keyed {
@@ -36,6 +42,7 @@ interface Keyed {
   ignoreLength: number;
   publicHosts: readonly string[] | undefined;
   publicHostsLength: number;
+  binary: string | undefined;
 }
 
 const keys = new WeakMap<ScanSettings, Keyed>();
@@ -51,11 +58,11 @@ function nextUtcYear(): number {
 function keyOf(settings: ScanSettings): string {
   const known = keys.get(settings);
   if (known && known.minScore === settings.minScore && known.ignore === settings.ignore && known.ignoreLength === settings.ignore.length
-    && known.publicHosts === settings.publicHosts && known.publicHostsLength === (settings.publicHosts?.length ?? 0)) return known.key;
-  const key = JSON.stringify([settings.minScore, [...settings.ignore].sort(), [...(settings.publicHosts ?? [])].sort()]);
+    && known.publicHosts === settings.publicHosts && known.publicHostsLength === (settings.publicHosts?.length ?? 0) && known.binary === settings.binary) return known.key;
+  const key = JSON.stringify([settings.minScore, [...settings.ignore].sort(), [...(settings.publicHosts ?? [])].sort(), settings.binary === 'redact']);
   keys.set(settings, {
     key, minScore: settings.minScore, ignore: settings.ignore, ignoreLength: settings.ignore.length,
-    publicHosts: settings.publicHosts, publicHostsLength: settings.publicHosts?.length ?? 0,
+    publicHosts: settings.publicHosts, publicHostsLength: settings.publicHosts?.length ?? 0, binary: settings.binary,
   });
   return key;
 }
@@ -95,9 +102,15 @@ export function knownClean(text: string, settings: ScanSettings): boolean {
   return rememberable(text) && setOf(settings, false)?.texts.has(text) === true;
 }
 
-/** Records that a scan of `text` with these settings found nothing (call it only then). */
-export function rememberClean(text: string, settings: ScanSettings): void {
+/**
+ * Records that a scan of `text` with these settings found nothing (call it only then). Only a
+ * well-formed text, and under `binary: redact` only one that does not look binary: what
+ * maskString would send on unchanged, so a hit may skip both checks (maskString, which has just
+ * made both, says so with `checked`).
+ */
+export function rememberClean(text: string, settings: ScanSettings, checked?: 'well-formed, not binary'): void {
   if (!rememberable(text)) return;
+  if (!checked && (!(text as string & { isWellFormed(): boolean }).isWellFormed() || (settings.binary === 'redact' && looksBinary(text)))) return;
   const set = setOf(settings, true)!;
   if (set.texts.has(text)) return;
   // Oldest out first, until both bounds hold with this text in. A queue, not the Set's own order:

@@ -46,18 +46,20 @@ export function maskString(value: string, policy: MaskingPolicy, context: Operat
   // Three characters, or a short plain number ("12", "98.6"), cannot hold any identifier the
   // detectors know without a label, and a label would make the string longer.
   if (value.length < 4 || SHORT_NUMBER.test(value)) return toText(value);
+  // One line: its findings depend on the text and the scan settings alone (embedded tables need
+  // two lines), so a line found clean before is clean now (clean-texts.ts). Asked first: a
+  // remembered text is well-formed and, under binary: redact, not binary-looking, so the two
+  // checks below would pass it unchanged.
+  if (knownClean(value, policy)) return value;
   const text = toText(value);
   if (policy.binary === 'redact' && looksBinary(text)) {
     report.binaryValues++;
     return BINARY_PLACEHOLDER;
   }
-  // One line: its findings depend on the text and the scan settings alone (embedded tables need
-  // two lines), so a line found clean before is clean now (clean-texts.ts).
   const oneLine = !text.includes('\n');
-  if (oneLine && knownClean(text, policy)) return text;
   const findings = text.length <= 64 && oneLine ? report.remembered(text, () => findInText(text, policy)) : findInText(text, policy, report, path);
   if (findings.length === 0) {
-    if (oneLine) rememberClean(text, policy);
+    if (oneLine) rememberClean(text, policy, 'well-formed, not binary');
     return text;
   }
   return applyFindings(text, findings, policy, context, report, path);
