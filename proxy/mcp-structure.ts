@@ -21,6 +21,8 @@
  * unknown means protected.
  */
 
+import { sameJson } from '../phi';
+
 export interface FieldMaskers {
   /** A string of protocol structure (id, cursor, version): kept unless it holds a checksum-backed identifier. */
   opaque(value: string): string;
@@ -157,7 +159,7 @@ const callToolResult: Walker = (value, f) => {
   const twin = rawStructured !== undefined ? JSON.stringify(rawStructured) : undefined;
   const structured = rawStructured === undefined ? undefined : (f.structured ?? f.data)(rawStructured);
   const content = Array.isArray(rawContent)
-    ? rawContent.map((block) => (isRecord(block) && block.type === 'text' && block.text === twin ? { ...block, text: JSON.stringify(structured) } : contentBlock(block, f)))
+    ? rawContent.map((block) => (isRecord(block) && block.type === 'text' && block.text === twin ? { ...block, text: sameJson(rawStructured, structured) ? twin : JSON.stringify(structured) } : contentBlock(block, f)))
     : apply('data', rawContent, f);
   const rest = shape({ isError: 'keep' })(others, f) as Record<string, unknown>;
   return { ...rest, ...(content !== undefined ? { content } : {}), ...(structured !== undefined ? { structuredContent: structured } : {}) };

@@ -1,5 +1,5 @@
 import {
-  applyConfigTags, entityTypes, looksLikeSql, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
+  applyConfigTags, entityTypes, looksLikeSql, sameJson, sameJsonText, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
   strictest, strictestInScope, type EntityType, type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
@@ -276,7 +276,8 @@ export class PhiMasker implements ResponseMasker {
     const content = Array.isArray(result.content) ? result.content.map((item) => {
       const it = item as { type?: unknown; text?: unknown };
       if (!it || it.type !== 'text' || typeof it.text !== 'string') return this.withheld(item, reports, plan);
-      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: JSON.stringify(structured) };
+      // The twin of structuredContent: masking changed nothing, so its JSON is still the text.
+      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured) };
       if (ROW_LIMIT_NOTE.test(it.text)) return item;
       let parsed: unknown;
       try {
@@ -284,7 +285,10 @@ export class PhiMasker implements ResponseMasker {
       } catch {
         parsed = undefined;
       }
-      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed, 'content')) };
+      if (isTable(parsed)) {
+        const table = maskTable(parsed, 'content');
+        return { ...(item as object), text: sameJsonText(it.text, parsed, table) ? it.text : JSON.stringify(table) };
+      }
       // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
       return this.withheld(item, reports, plan);
     }) : result.content;
