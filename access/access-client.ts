@@ -232,14 +232,15 @@ export class AccessClient {
   /**
    * The request's state and requester as Temporal itself keeps them (the GatehouseState and
    * GatehouseRequester search attributes: the state set with each change, the requester at the
-   * start), read without a query: no worker runs anything for it. Either is undefined when the
+   * start), read without a query: no worker runs anything for it; and the history's length then. Either is undefined when the
    * workflow does not carry it. For a cheap "has anything changed, and is it the caller's own?";
    * what the request says (timeline, grant, approvers) still comes from `status`.
    */
-  async stateOf(requestId: string): Promise<{ state?: RequestState; requester?: string }> {
+  async stateOf(requestId: string): Promise<{ state?: RequestState; requester?: string; historyLength?: number }> {
     try {
-      const attributes = (await this.handle(requestId).describe()).typedSearchAttributes;
-      return { state: attributes.get(stateKey) as RequestState | undefined, requester: attributes.get(requesterKey) };
+      const described = await this.handle(requestId).describe();
+      const attributes = described.typedSearchAttributes;
+      return { state: attributes.get(stateKey) as RequestState | undefined, requester: attributes.get(requesterKey), historyLength: described.historyLength };
     } catch (error) {
       throw translate(error, requestId);
     }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AccessClient } from '../access';
 import {
-  connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, RequestChangeFeed, temporalSettings, type ListenerTls,
+  connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, RequestChangeFeed, requestStatusKey, temporalSettings, type ListenerTls,
 } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
@@ -62,10 +62,11 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
   const redis = connectRedis(env.REDIS_URL);
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis connection error (revocations fall back to the workflow)'));
   const grants = new GrantStore(redis, secrets.grantTokenKey);
-  // Long-polls wake on the worker's change events (a connection in subscriber mode of its own).
+  // Long-polls answer from the worker's change events, which carry the status sealed (a connection
+  // in subscriber mode of its own; the latest status of each request is read on the other).
   const subscriber = connectRedis(env.REDIS_URL);
   subscriber.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis subscriber connection error (long-polls answer at their deadline until it is back)'));
-  const changes = new RequestChangeFeed(subscriber);
+  const changes = new RequestChangeFeed(subscriber, { statusKey: requestStatusKey(secrets.encryptionKey), reader: redis });
   changes.start().catch((error: Error) => log.warn({ err: error.message }, 'could not subscribe to request changes; long-polls answer at their deadline'));
   let verifier;
   try {

@@ -1,12 +1,14 @@
 import type { Logger } from './logger';
 import type { Redis } from './redis';
+import { keepAndPublish, latestRequestStatus, MAX_SEALED_STATUS_CHARS, openRequestStatus, sealRequestStatus, type PushedStatus } from './request-status';
 
 /** Where the worker announces that an access request changed (Redis pub/sub). */
 export const REQUEST_CHANGE_CHANNEL = 'gatehouse:request-changes';
 
 /**
- * A wake-up, not a status: nothing in it is trusted or shown. Whoever waits reads the workflow's
- * status once when it arrives, so a forged or lost event can delay an answer, never change it.
+ * A wake-up; its plain fields are not trusted or shown. The event may carry the workflow's status,
+ * sealed (request-status.ts): a waiter answers from that, and reads the workflow only for an event
+ * without one, so a forged or lost event can delay an answer, never change it.
  */
 export interface RequestChange {
   requestId: string;
@@ -14,6 +16,8 @@ export interface RequestChange {
   state: string;
   /** What changed: the state, or the approvers turned out not to have been asked. */
   kind: 'state' | 'approvers_not_asked';
+  /** The status the workflow pushed with it, opened and checked (only from a feed that has the key). */
+  pushed?: PushedStatus;
 }
 
 /**
@@ -22,11 +26,20 @@ export interface RequestChange {
  * the client's next long-poll reads the state afresh.
  */
 export class RequestChangePublisher {
-  constructor(private readonly redis: Redis, private readonly log?: Pick<Logger, 'warn'>) {}
+  /** `statusKey` (requestStatusKey): the workflow's status is sealed into each event and kept as the request's latest. */
+  constructor(private readonly redis: Redis, private readonly log?: Pick<Logger, 'warn'>, private readonly statusKey?: Buffer) {}
 
-  publish(change: RequestChange): void {
-    this.redis.publish(REQUEST_CHANGE_CHANNEL, JSON.stringify(change)).catch((error: Error) => {
-      this.log?.warn({ err: error.message, requestId: change.requestId }, 'a request change could not be announced in Redis; waiting long-polls answer at their deadline');
+  /** `version` orders one request's statuses (the workflow's history length when it pushed it). */
+  publish(change: RequestChange, status?: unknown, version?: number): void {
+    const { requestId, state, kind } = change;
+    let sealed: { version: number; text: string } | undefined;
+    if (this.statusKey && status !== undefined && typeof version === 'number') {
+      const text = sealRequestStatus(this.statusKey, requestId, version, status);
+      if (text.length <= MAX_SEALED_STATUS_CHARS) sealed = { version, text };
+    }
+    const event = JSON.stringify({ requestId, state, kind, ...(sealed ? { sealed: sealed.text } : {}) });
+    (sealed ? keepAndPublish(this.redis, REQUEST_CHANGE_CHANNEL, requestId, event, sealed) : this.redis.publish(REQUEST_CHANGE_CHANNEL, event)).catch((error: Error) => {
+      this.log?.warn({ err: error.message, requestId }, 'a request change could not be announced in Redis; waiting long-polls read the workflow at their next check');
     });
   }
 }
@@ -56,7 +69,23 @@ export class RequestChangeFeed {
   private live = false;
   private readonly untilLive = new Set<() => void>();
 
-  constructor(private readonly subscriber: Redis) {}
+  /**
+   * With `statusKey`, events' sealed statuses are opened for the waiters, and `latest` reads a
+   * request's kept status with `reader` (a connection not in subscriber mode).
+   */
+  constructor(private readonly subscriber: Redis, private readonly options: { statusKey?: Buffer; reader?: Redis } = {}) {}
+
+  /** Whether waiters get the workflow's status with its events (then they answer without a read). */
+  get pushesStatus(): boolean {
+    return this.options.statusKey !== undefined;
+  }
+
+  /** The request's latest pushed status; undefined when there is none, it does not open, or Redis did not answer. */
+  async latest(requestId: string): Promise<PushedStatus | undefined> {
+    const { statusKey, reader } = this.options;
+    if (!statusKey || !reader) return undefined;
+    return latestRequestStatus(reader, statusKey, requestId).catch(() => undefined);
+  }
 
   /** Subscribes once; later calls wait on the same subscription. */
   start(): Promise<void> {
@@ -155,15 +184,18 @@ export class RequestChangeFeed {
   }
 
   private deliver(payload: string): void {
-    let change: RequestChange;
+    let change: RequestChange & { sealed?: unknown };
     try {
-      change = JSON.parse(payload) as RequestChange;
+      change = JSON.parse(payload) as RequestChange & { sealed?: unknown };
     } catch {
       return;
     }
     if (typeof change?.requestId !== 'string') return;
     const set = this.waiters.get(change.requestId);
     if (!set) return;
-    for (const wake of set) wake({ requestId: change.requestId, state: String(change.state), kind: change.kind === 'approvers_not_asked' ? change.kind : 'state' });
+    // Opened only when someone waits for this request; one that does not open is a bare wake-up.
+    const pushed = this.options.statusKey && change.sealed !== undefined ? openRequestStatus(this.options.statusKey, change.requestId, change.sealed) : undefined;
+    const delivered: RequestChange = { requestId: change.requestId, state: String(change.state), kind: change.kind === 'approvers_not_asked' ? change.kind : 'state' };
+    for (const wake of set) wake(pushed ? { ...delivered, pushed } : delivered);
   }
 }

@@ -19,7 +19,7 @@ export interface AccessWorkerOptions {
    * Where request changes are announced (RequestChangePublisher: Redis pub/sub), for the API's
    * long-polls. Without it they are dropped, and long-polls answer at their deadline.
    */
-  requestChanges?: { publish(change: RequestChange): void };
+  requestChanges?: { publish(change: RequestChange, status?: AccessStatus, version?: number): void };
   /** Where the workflows' status snapshots go (the same StatusSnapshots the notify and archive activities read). */
   statusSnapshots?: { put(status: AccessStatus, seq: number): void };
   extra?: Partial<WorkerOptions>;
@@ -37,6 +37,11 @@ export function checkWorkflowBundle(path: string, temporal: Pick<TemporalSetting
   }
 }
 
+/** Orders one request's pushed statuses: by history length, then by the workflow's own count (several in one workflow task). */
+export function statusVersion(historyLength: number, seq: number | undefined): number | undefined {
+  return seq === undefined ? undefined : historyLength * 1000 + (seq % 1000);
+}
+
 export async function createAccessWorker(options: AccessWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   if (options.workflowBundlePath) checkWorkflowBundle(options.workflowBundlePath, options.temporal);
   let connection: NativeConnection;
@@ -48,8 +53,9 @@ export async function createAccessWorker(options: AccessWorkerOptions): Promise<
   const publish = options.requestChanges;
   const snapshots = options.statusSnapshots;
   const sinks: InjectedSinks<RequestChangeSinks & StatusSnapshotSinks> = {
-    // Not during replay: a change is announced once, when it happens.
-    requestChanges: { changed: { fn: (_info, change) => publish?.publish(change), callDuringReplay: false } },
+    // Not during replay: a change is announced once, when it happens. Its status's version: the history
+    // length (comparable with what Temporal describes), then the workflow's count (several in one task).
+    requestChanges: { changed: { fn: (info, change, status, seq) => publish?.publish(change, status, statusVersion(info.historyLength, seq)), callDuringReplay: false } },
     // Not during replay either: an activity finding no snapshot of its order asks the workflow instead.
     statusSnapshots: { latest: { fn: (_info, status, seq) => snapshots?.put(status, seq), callDuringReplay: false } },
   };

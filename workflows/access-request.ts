@@ -152,11 +152,14 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   // A busy worker can start the workflow well after the request was accepted: the auditor sees both.
   const startDelayMs = Date.parse(startedAt) - Date.parse(requestedAt);
   if (startDelayMs >= START_DELAY_SHOWN_MS) record('started', undefined, `${(startDelayMs / 1000).toFixed(1)}s after the request was accepted`);
+  // Announcements so far: with the history length they order this request's pushed statuses.
+  let announced = 0;
+  const announce = (kind: 'state' | 'approvers_not_asked') => announceChange({ requestId: s.requestId, state: s.state, kind }, s, ++announced);
   const setState = (state: RequestState) => {
     s.state = state;
     record('state', undefined, state);
     upsertSearchAttributes([{ key: stateKey, value: state }]);
-    announceChange({ requestId: s.requestId, state, kind: 'state' });
+    announce('state');
   };
   // Status snapshots handed to the worker so far (see safeNotify and archive).
   let snapshots = 0;
@@ -172,7 +175,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       if (isCancellation(error)) throw error;
       // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
       record('notification_failed', undefined, `${[...earlier, kind].join('+')}: ${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}`);
-      if (kind === 'requested' || earlier.includes('requested')) announceChange({ requestId: s.requestId, state: s.state, kind: 'approvers_not_asked' });
+      if (kind === 'requested' || earlier.includes('requested')) announce('approvers_not_asked');
       return {};
     }
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { AccessError, type AccessClient } from '../../access';
-import type { ChangeWaiter, GrantStore } from '../../lib';
+import type { ChangeWaiter, GrantStore, PushedStatus } from '../../lib';
 import { normalizeSubject } from '../../policy';
 import type { AccessStatus, MessageResult } from '../../workflows';
 import { SCOPES, type Principal } from '../auth';
@@ -22,7 +22,13 @@ export interface AccessRoutesOptions {
    * Where long-polls learn that a request changed (the worker's events in Redis): a waiting
    * long-poll then reads the status once per change instead of querying the workflow over and over.
    */
-  changes?: { watch(requestId: string): ChangeWaiter };
+  changes?: {
+    watch(requestId: string): ChangeWaiter;
+    /** Whether events carry the workflow's status (sealed), so a waiter answers from them. */
+    readonly pushesStatus?: boolean;
+    /** The request's latest pushed status (kept in Redis), if any. */
+    latest?(requestId: string): Promise<PushedStatus | undefined>;
+  };
   /** Without `changes` only: how often a long-poll re-reads the workflow's state. */
   pollIntervalMs?: number;
   /** With `changes`: how long a long-poll waits without news before it checks the state anyway (default 5 s). */
@@ -98,22 +104,18 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   // Without a change feed (callers that run no Redis subscriber), a waiter wakes on a timer instead.
   const watch = (requestId: string): ChangeWaiter => options.changes?.watch(requestId) ?? pollingWaiter(requestId, pollIntervalMs);
 
-  const mayHaveChanged = async (id: string, state: string, status: AccessStatus | undefined, toldAlready: boolean) => {
-    // Approvers not asked changes no state: while their thread is not known, only the status can say.
-    if (state === 'PENDING_APPROVAL' && !toldAlready && !status?.thread) return true;
-    const known = (await access.stateOf(id)).state;
-    return known === undefined || known !== state;
-  };
   /**
-   * A requester long-polling from the state Temporal still shows (not a pending one, whose "approvers
-   * not asked" only the status tells): nothing to read until there is news. Anyone else, or any
-   * doubt, takes the full read, which decides who may see the request.
+   * A requester long-polling from the state Temporal still shows: nothing to read until there is
+   * news. Not from a pending state whose "approvers not asked" only the status tells, unless the
+   * feed pushes statuses (that news then comes with its status). Anyone else, or any doubt, takes
+   * the full read, which decides who may see the request.
    */
-  const ownUnchanged = async (id: string, principal: Principal, since: string | undefined) => {
-    if (!since || since === 'PENDING_APPROVAL' || FINAL.has(since)) return false;
-    const { state, requester } = await access.stateOf(id);
-    return requester !== undefined && requester === normalizeSubject(principal.subject) && state === since;
+  const ownUnchanged = (known: { state?: string; requester?: string }, principal: Principal, since: string | undefined) => {
+    if (!since || FINAL.has(since) || (since === 'PENDING_APPROVAL' && !options.changes?.pushesStatus)) return false;
+    return known.requester !== undefined && known.requester === normalizeSubject(principal.subject) && known.state === since;
   };
+  /** The latest status the workflow pushed (kept in Redis), or undefined when the push channel cannot say. */
+  const kept = (id: string): Promise<PushedStatus | undefined> => options.changes?.latest?.(id) ?? Promise.resolve(undefined);
 
   const render = (status: AccessStatus, principal: Principal) => {
     const isRequester = status.requester === normalizeSubject(principal.subject);
@@ -272,52 +274,97 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
         query: statusQuery,
         responses: { 200: { description: 'The request', schema: statusResponse }, 404: { description: 'No such request (or not yours to see)' } },
         async handler({ params, query, principal, res }) {
+          if (!query.wait) {
+            // A one-off read: the workflow's own answer.
+            const status = await visibleStatus(params.id, principal);
+            return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
+          }
           // Watching starts before the first read, so a change between the read and the wait still wakes it.
-          const waiter = query.wait ? watch(params.id) : undefined;
+          const waiter = watch(params.id);
           try {
             // …and once the feed delivers events (an API just started, or just reconnected to Redis):
             // a read before that could miss a change whose event is then lost. Bounded: the safety re-read remains.
-            if (waiter?.ready) await waiter.ready(Math.min(query.wait! * 1000, SUBSCRIBED_WAIT_MS));
-            // The requester's own request, unchanged since the state it saw: the status is read once, to answer.
-            let status = waiter && await ownUnchanged(params.id, principal, query.since) ? undefined : await visibleStatus(params.id, principal);
-            let state = status?.state ?? query.since!;
-            if (waiter) {
-              const from = query.since ?? state;
-              const toldAlready = !!status && !!notAsked(status);
-              const deadline = Date.now() + query.wait! * 1000;
-              let gone = false;
-              res.once('close', () => {
-                gone = true;
-                waiter.close();
-              });
-              const read = async () => {
-                status = await visibleStatus(params.id, principal);
-                state = status.state;
-              };
-              // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
-              while (state === from && !FINAL.has(from) && !gone && (toldAlready || !status || !notAsked(status))) {
-                const left = deadline - Date.now();
-                if (left <= 0) break;
-                const change = await waiter.next(Math.min(left, safetyReadMs));
-                if (gone) break;
-                // Pub/sub delivers at most once (a Redis or subscriber restart, a worker that announces
-                // nothing): without news for a while the state is checked all the same. The check is
-                // Temporal's copy of the state (describe, which no worker runs: at 100 waiting clients the
-                // re-read queries were most of the workflow thread's work); the status is queried only when
-                // that differs, is missing, or may hide an unannounced "approvers not asked".
-                if (!change) {
-                  if (Date.now() < deadline && await mayHaveChanged(params.id, state, status, toldAlready)) await read();
+            if (waiter.ready) await waiter.ready(Math.min(query.wait * 1000, SUBSCRIBED_WAIT_MS));
+            let status: AccessStatus | undefined;
+            /** Whether a pushed status is newer than what this long-poll holds (the feed may deliver an older one late). */
+            let isNewer: (pushed: PushedStatus) => boolean;
+            const adopt = (pushed: PushedStatus) => {
+              status = pushed.status as AccessStatus;
+              isNewer = (later) => later.version > pushed.version;
+            };
+            // The one query a long-poll may need, when the push channel cannot say.
+            const read = async () => {
+              const read = await visibleStatus(params.id, principal);
+              status = read;
+              // A state change always adds to the timeline: a pushed status with no more entries is not newer.
+              isNewer = (later) => (later.status as AccessStatus).timeline.length > read.timeline.length;
+            };
+            // What the workflow pushed last, when Temporal's copy of the state (describe: no worker runs it) agrees.
+            const pushedNow = async () => {
+              const [latest, known] = await Promise.all([kept(params.id), access.stateOf(params.id)]);
+              const agrees = latest !== undefined && (latest.status as AccessStatus).state === known.state;
+              return { latest: agrees ? latest : undefined, known };
+            };
+            const first = await pushedNow();
+            if (first.latest) {
+              if (!canView(principal, first.latest.status as AccessStatus)) throw new AccessError('not_found', `no access request ${params.id}`);
+              adopt(first.latest);
+            } else if (ownUnchanged(first.known, principal, query.since)) {
+              // Nothing read: a status pushed after Temporal's copy is newer.
+              const floor = (first.known.historyLength ?? 0) * 1000;
+              isNewer = (later) => later.version >= floor;
+            } else {
+              await read();
+            }
+            const from = query.since ?? status?.state ?? first.known.state!;
+            const stateNow = () => status?.state ?? from;
+            const toldAlready = !!status && !!notAsked(status);
+            const deadline = Date.now() + query.wait * 1000;
+            let gone = false;
+            res.once('close', () => {
+              gone = true;
+              waiter.close();
+            });
+            // Also answered when it turns out the approvers were never asked (nothing else would change for a while).
+            while (stateNow() === from && !FINAL.has(from) && !gone && (toldAlready || !status || !notAsked(status))) {
+              const left = deadline - Date.now();
+              if (left <= 0) break;
+              const change = await waiter.next(Math.min(left, safetyReadMs));
+              if (gone) break;
+              if (change && change.pushed) {
+                // The workflow's own status, sealed: the answer, without a query.
+                if (isNewer!(change.pushed) && canView(principal, change.pushed.status as AccessStatus)) adopt(change.pushed);
+                continue;
+              }
+              // Pub/sub delivers at most once (a Redis or subscriber restart, a worker that announces
+              // nothing): without news for a while the state is checked all the same, by Temporal's copy
+              // of it and the kept status; the workflow is queried only when those disagree, or (without
+              // pushed statuses) when only its status can tell an unannounced "approvers not asked".
+              if (!change) {
+                if (Date.now() >= deadline) continue;
+                const again = await pushedNow();
+                if (again.latest && isNewer!(again.latest) && canView(principal, again.latest.status as AccessStatus)) {
+                  adopt(again.latest);
                   continue;
                 }
-                // A repeat of the state already read (a duplicate, or anyone's stray PUBLISH) needs no new read.
-                if (change.kind === 'state' && change.state === state) continue;
-                await read();
+                const unsure = !options.changes?.pushesStatus && stateNow() === 'PENDING_APPROVAL' && !toldAlready && !status?.thread;
+                if (unsure || again.known.state === undefined || again.known.state !== stateNow()) await read();
+                continue;
               }
+              // A bare event (an older worker's, the feed's reconnection, anyone's PUBLISH): a repeat of the
+              // state held needs nothing; otherwise only the workflow can say.
+              if (change.kind === 'state' && change.state === stateNow()) continue;
+              await read();
             }
-            status ??= await visibleStatus(params.id, principal);
-            return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status, principal) };
+            if (!status) {
+              // Nothing changed and nothing was read: the answer from the push channel if it can say, else one read.
+              const last = await pushedNow();
+              if (last.latest && canView(principal, last.latest.status as AccessStatus)) status = last.latest.status as AccessStatus;
+              else await read();
+            }
+            return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status!, principal) };
           } finally {
-            waiter?.close();
+            waiter.close();
           }
         },
       }),

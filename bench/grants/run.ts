@@ -90,6 +90,14 @@ async function snowflakeUsersLeft(url: string, stateDir: string): Promise<string
   }
 }
 
+/** The 503s of the current level by what was asked and the problem type the API gave (which component did not answer). */
+const unavailableKinds = {
+  counts: new Map<string, number>(),
+  add(kind: string) {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  },
+};
+
 interface Outcome { toActiveS: number; revokeS: number; toArchivedS: number; state: string; unavailable: number }
 interface View { state: string; failure?: string }
 
@@ -102,6 +110,7 @@ async function follow(agent: ApiAgent, id: string, done: (state: string) => bool
     const answer = await agent.call<View>('GET', `/v1/access-requests/${id}${query}`);
     if (answer.status === 503) {
       counts.unavailable += 1;
+      unavailableKinds.add(`${query ? 'long-poll' : 'one-off read'}: ${String((answer.body as { type?: string }).type ?? '').replace(/^.*\//, '')}`);
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       continue;
     }
@@ -229,6 +238,7 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal), rest: cpuSeconds(pids.rest) };
       const threads0 = threadCpuSeconds(pids.worker, dir);
       const started = Date.now();
+      unavailableKinds.counts.clear();
       const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneGrant(agent, i + 1, started)));
       const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal, rest: cpuSeconds(pids.rest) - cpu0.rest };
       if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
@@ -243,6 +253,7 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       console.log(`| ${n} | ${f(perSecond)} | ${f(quantile(toActive, 0.5), 1)} s | ${f(quantile(toActive, 0.95), 1)} s | ${f(quantile(revoke, 0.5))} / ${f(quantile(revoke, 0.95))} / ${f(Math.max(...revoke))} s | ` +
         `${f(quantile(ok.map((o) => o.toArchivedS), 0.95), 1)} s | ${f(cpu.worker / n, 3)} | ${f(cpu.temporal / n, 3)} | ${n - ok.length} | ${ok.reduce((sum, o) => sum + o.unavailable, 0)} | ${left.length} | ${loadavg()[0]!.toFixed(2)} |`);
       for (const failure of [...new Set(failures)].slice(0, 5)) console.log(`  failure: ${failure}`);
+      if (unavailableKinds.counts.size) console.log(`  503s by read and problem type: ${[...unavailableKinds.counts].map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
       const broker = brokerActivity(dir, started);
       console.log(`  rest of the stack (API, gateway, Slack, local Snowflake, OIDC, Redis) ${(cpu.rest / n).toFixed(3)} CPU-s/grant; ` +
         `broker statements ${(broker.statements / n).toFixed(2)}/grant, broker logins ${broker.logins}`);

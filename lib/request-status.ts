@@ -1,0 +1,69 @@
+import { hkdfSync } from 'node:crypto';
+import { decrypt, encrypt } from './crypto';
+import type { Redis } from './redis';
+
+/**
+ * A request's status as its workflow pushed it (with each change event, and as the latest per
+ * request in Redis), sealed so that only Gatehouse's own processes can make or read one:
+ * AES-256-GCM under a key derived from GATEHOUSE_ENCRYPTION_KEY, the request id bound in. Anyone
+ * who can PUBLISH or SET in Redis can replay an older sealed status of the same request, never
+ * make one or move one to another request; `version` (the workflow's history length when it was
+ * sealed) orders them, so a waiter takes only a newer one than it holds.
+ */
+export interface PushedStatus {
+  version: number;
+  status: unknown;
+}
+
+/** Where the latest pushed status of each request is kept (a hash: v, s). */
+export const REQUEST_STATUS_PREFIX = 'gatehouse:request-status:';
+/** How long the latest pushed status stays after its last change (a long-poll without it reads the workflow). */
+export const REQUEST_STATUS_TTL_MS = 6 * 60 * 60_000;
+/** Sealed statuses larger than this are not pushed (a waiter then reads the workflow). */
+export const MAX_SEALED_STATUS_CHARS = 256 * 1024;
+
+/** The sealing key, derived from the gateway's encryption key (never that key itself). */
+export function requestStatusKey(encryptionKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'gatehouse request status v1', 32));
+}
+
+const context = (requestId: string) => `gatehouse-request-status\0${requestId}`;
+
+export function sealRequestStatus(key: Buffer, requestId: string, version: number, status: unknown): string {
+  return encrypt(JSON.stringify({ v: version, s: status }), key, context(requestId));
+}
+
+/** The status sealed for this request, or undefined for anything else (forged, another request's, malformed). */
+export function openRequestStatus(key: Buffer, requestId: string, sealed: unknown): PushedStatus | undefined {
+  if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_STATUS_CHARS) return undefined;
+  try {
+    const { v, s } = JSON.parse(decrypt(sealed, key, context(requestId))) as { v?: unknown; s?: unknown };
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || typeof s !== 'object' || s === null) return undefined;
+    if ((s as { requestId?: unknown }).requestId !== requestId) return undefined;
+    return { version: v, status: s };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the sealed status as the request's latest unless a newer one is there already, and
+ * announces the change, in one step (one round trip; events and the kept status in the same order).
+ */
+const KEEP_AND_PUBLISH = `
+local current = redis.call('HGET', KEYS[1], 'v')
+if ARGV[1] ~= '' and (not current or tonumber(current) < tonumber(ARGV[1])) then
+  redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+return redis.call('PUBLISH', ARGV[4], ARGV[5])`;
+
+export function keepAndPublish(redis: Redis, channel: string, requestId: string, event: string, sealed?: { version: number; text: string }): Promise<unknown> {
+  return redis.eval(KEEP_AND_PUBLISH, 1, REQUEST_STATUS_PREFIX + requestId, sealed ? String(sealed.version) : '', sealed?.text ?? '', String(REQUEST_STATUS_TTL_MS), channel, event);
+}
+
+/** The latest status the request's workflow pushed, if Redis has one that opens. */
+export async function latestRequestStatus(redis: Redis, key: Buffer, requestId: string): Promise<PushedStatus | undefined> {
+  const sealed = await redis.hget(REQUEST_STATUS_PREFIX + requestId, 's');
+  return sealed ? openRequestStatus(key, requestId, sealed) : undefined;
+}
