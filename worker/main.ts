@@ -2,7 +2,7 @@ import {
   CATALOG_REFRESH_SCHEDULE_ID, StatusSnapshots, createAccessActivities, createCatalogActivities, ensureCatalogRefreshSchedule, ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow,
 } from '../activities';
 import {
-  catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, parseDuration, RedisSecretVault, RequestChangePublisher, temporalSettings, waitForRedis,
+  catalogNamespace, connectRedis, connectTemporalClient, RedisCatalogRecords, createLogger, GrantStore, loadGatewaySecrets, parseDuration, RedisSecretVault, RequestChangePublisher, requestStatusKey, temporalSettings, waitForRedis,
 } from '../lib';
 import { parseStoredCatalog } from '../phi';
 import { configPath, loadConfig } from '../policy';
@@ -13,7 +13,7 @@ import { sdkLogger } from './sdk-logger';
 import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
-import { startLocalReconciliation } from './local-reconciliation';
+import { redisPassLock, startLocalReconciliation } from './local-reconciliation';
 
 export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
@@ -61,7 +61,8 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       activities,
       // GATEHOUSE_WORKER_BUNDLE: a prebuilt workflow bundle (bench:grants runs an earlier revision's workflows with it).
       workflowBundlePath: options.workflowBundlePath ?? (env.GATEHOUSE_WORKER_BUNDLE || undefined),
-      requestChanges: new RequestChangePublisher(redis, log),
+      // with each change its status, sealed, so the API's long-polls answer without querying the workflow.
+      requestChanges: new RequestChangePublisher(redis, log, requestStatusKey(secrets.encryptionKey)),
       statusSnapshots,
       extra: options.extra,
     });
@@ -73,6 +74,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       stopLocalReconciliation = startLocalReconciliation({
         providers: components.providers, grants: grants.revocations(), everyMs: parseDuration(reconcileEvery, 'GATEHOUSE_RECONCILE_EVERY'), log,
         temporalAnswers: () => client.connection.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({})).then(() => true, () => false),
+        takePass: redisPassLock(redis, `gatehouse:reconcile:local-pass:${settings.taskQueue}`),
       });
       const scheduleId = await ensureReconcileSchedule(client, {
         taskQueue: settings.taskQueue,
