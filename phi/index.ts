@@ -20,7 +20,7 @@ export { maskingPolicySchema, defaultMaskingPolicy, parseMaskingPolicy, type Mas
 export { entityTypes, operatorNames, validatorBackedTypes, type EntityType, type Finding, type MaskReport, type MaskedLocation, type ColumnDecision, type OperatorName } from './types';
 export { MaskingError, RESTRICTED_ZIP3 } from './operators';
 export { serializeJson } from './structured/serialize';
-export { sameJson, sameJsonText } from './structured/same-json';
+export { sameJson } from './structured/same-json';
 export type { MaskOptions } from './mask-text';
 export * from './lineage';
 export { maskSqlText, looksLikeSql, type MaskedSql } from './sql-text';

@@ -1,5 +1,5 @@
 import {
-  applyConfigTags, entityTypes, looksLikeSql, sameJson, sameJsonText, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
+  applyConfigTags, entityTypes, looksLikeSql, sameJson, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
   strictest, strictestInScope, type EntityType, type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
@@ -285,10 +285,7 @@ export class PhiMasker implements ResponseMasker {
       } catch {
         parsed = undefined;
       }
-      if (isTable(parsed)) {
-        const table = maskTable(parsed, 'content');
-        return { ...(item as object), text: sameJsonText(it.text, parsed, table) ? it.text : JSON.stringify(table) };
-      }
+      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed, 'content')) };
       // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
       return this.withheld(item, reports, plan);
     }) : result.content;

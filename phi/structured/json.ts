@@ -3,7 +3,6 @@ import { maskString, operatorFor } from '../mask-text';
 import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
 import { classifyByName, classifyColumn, identifiersInPhiTable, type ColumnClass } from './classify';
-import { sameJsonText } from './same-json';
 import { serializeJson } from './serialize';
 
 /** Strings that hold JSON documents (MCP tool results do) are masked structurally to this depth. */
@@ -103,9 +102,7 @@ function maskScalar(value: unknown, column: ColumnClass, policy: MaskingPolicy, 
         parsed = undefined;
       }
       if (parsed !== undefined && typeof parsed === 'object' && parsed !== null) {
-        const masked = maskJsonValue(parsed, policy, context, report, `${path}#json`, embedded + 1);
-        // Nothing masked and the text is what serialising would write anyway (same-json.ts): the text as it came.
-        return sameJsonText(value, parsed, masked) ? value : serializeJson(masked);
+        return serializeJson(maskJsonValue(parsed, policy, context, report, `${path}#json`, embedded + 1));
       }
     }
     return maskString(value, policy, context, report, path);

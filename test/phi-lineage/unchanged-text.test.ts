@@ -1,9 +1,10 @@
-// When masking changes nothing, the masker sends a result's JSON text on as it came instead of
-// serialising the masked table again (phi/structured/same-json.ts). A hostile upstream must not be
-// able to use that to pass text the masker never read: a text twin that is not the structured
-// content, duplicated keys, digits beyond a double, escapes and whitespace only the re-serialised
-// form would normalise. Each case goes through PhiMasker with masking by appearance ("on") and by
-// the catalog ("catalog", the column proven none, the strongest case for passing text unread).
+// When masking changes nothing in structuredContent, its JSON twin in a text block is sent on
+// without serialising the masked value again (phi/structured/same-json.ts). A hostile upstream must
+// not be able to pass text the masker never read that way, nor through any text that looks like a
+// table: a text twin that is not the structured content (a duplicated key JSON.parse drops), digits
+// beyond a double, escapes and whitespace only the re-serialised form normalises. Each case goes
+// through PhiMasker with masking by appearance ("on") and by the catalog ("catalog", the columns
+// proven none, the strongest case for passing text unread).
 import type { PhiCatalog } from '../../phi';
 import { PhiMasker } from '../../proxy';
 
@@ -46,19 +47,6 @@ describe.each(['on', 'catalog'] as const)('masking %s', (mode) => {
     const out = await texts({ content: [{ type: 'text', text }, { type: 'text', text: twin }], structuredContent: clean });
     expect(out.join('\n')).not.toContain('123-45-6789');
     expect(out[1]).toBe(twin);
-  });
-
-  test('a clean canonical table is sent on without serialising it again', async () => {
-    const text = JSON.stringify(clean);
-    const spy = jest.spyOn(JSON, 'stringify');
-    try {
-      const [out] = await texts({ content: [{ type: 'text', text }] });
-      expect(out).toBe(text);
-      // JSON.stringify was not given the masked table (the old path serialised it once per call).
-      expect(spy.mock.calls.filter(([v]) => typeof v === 'object' && v !== null && 'rows' in v)).toEqual([]);
-    } finally {
-      spy.mockRestore();
-    }
   });
 
   test('a clean twin of structuredContent is not serialised a second time', async () => {
