@@ -30,11 +30,13 @@ export interface LoadOptions {
   requests: number;
   inFlight: number;
   reconcileSeconds: number;
+  /** Every this many seconds the measured processes force a full GC and record the heap left (0: never). */
+  gcEverySeconds?: number;
   stateDir?: string;
   log?: (line: string) => void;
 }
 
-export interface ProcessSample { t: number; role: string; pid: number; rssMb: number; heapMb: number; cpuS: number; loopP50Ms: number; loopP99Ms: number; loopMaxMs: number }
+export interface ProcessSample { t: number; role: string; pid: number; rssMb: number; heapMb: number; cpuS: number; loopP50Ms: number; loopP99Ms: number; loopMaxMs: number; heapAfterGcMb?: number; gcMs?: number }
 export interface SystemSample { t: number; load1: number; redisMb?: number }
 
 export interface LoadResult {
@@ -78,6 +80,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   process.env.GATEHOUSE_RECONCILE_EVERY = `${options.reconcileSeconds}s`;
   process.env.GATEHOUSE_DEV_PORTS = 'any';
   process.env.GATEHOUSE_LOAD_SAMPLES = samplesDir;
+  process.env.GATEHOUSE_LOAD_GC_EVERY = String(options.gcEverySeconds ?? 0);
   const savedNodeOptions = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = `${savedNodeOptions ?? ''} --import ${pathToFileURL(join(__dirname, 'process-monitor.mjs')).href}`.trim();
   log(`state in ${stateDir}; starting the stack (load average ${loadavg()[0]!.toFixed(2)})`);

@@ -19,15 +19,30 @@ function roleRow(name: string, samples: ProcessSample[], from: number, to: numbe
     `${f(quantile(inside.map((s) => s.loopP99Ms), 0.5))} / ${f(quantile(inside.map((s) => s.loopP99Ms), 0.99))} ms | ${f(Math.max(...inside.map((s) => s.loopMaxMs)), 0)} ms | ${f(cpu, 1)} s (${f(cpu / ((to - from) / 1000), 2)} cores) |`;
 }
 
-/** The gateway's RSS and loop delay per minute of the session phase: flat or not. */
+/** The heap after the forced full GCs of these samples (`--gc-every`): lowest–highest, or – when none was forced. */
+function afterGc(s: ProcessSample[]): string {
+  const after = s.flatMap((x) => (x.heapAfterGcMb !== undefined ? [x.heapAfterGcMb] : []));
+  return after.length ? `${f(Math.min(...after), 0)}–${f(Math.max(...after), 0)} MB` : '–';
+}
+
+/** The gateway's RSS, heap and loop delay per minute of the session phase, and the minute after it: flat or not. */
 function overTime(samples: ProcessSample[], role: string, from: number, to: number): string[] {
   const rows: string[] = [];
+  const row = (label: string, s: ProcessSample[]) =>
+    `| ${label} | ${f(Math.max(...s.map((x) => x.rssMb)), 0)} MB | ${f(Math.max(...s.map((x) => x.heapMb)), 0)} MB | ${afterGc(s)} | ${f(quantile(s.map((x) => x.loopP99Ms), 0.5))} ms | ${f(Math.max(...s.map((x) => x.loopMaxMs)), 0)} ms |`;
   for (let t = from, minute = 1; t < to; t += 60_000, minute++) {
     const s = samples.filter((x) => x.role === role && x.t >= t && x.t < Math.min(to, t + 60_000));
-    if (!s.length) continue;
-    rows.push(`| ${minute} | ${f(Math.max(...s.map((x) => x.rssMb)), 0)} MB | ${f(Math.max(...s.map((x) => x.heapMb)), 0)} MB | ${f(quantile(s.map((x) => x.loopP99Ms), 0.5))} ms | ${f(Math.max(...s.map((x) => x.loopMaxMs)), 0)} ms |`);
+    if (s.length) rows.push(row(String(minute), s));
   }
+  const after = samples.filter((x) => x.role === role && x.t >= to && x.t < to + 60_000);
+  if (after.length) rows.push(row('the minute after the calls', after));
   return rows;
+}
+
+/** The forced GCs' own pauses, which the loop delay of their seconds includes. */
+function gcPauses(s: ProcessSample[]): string[] {
+  const pauses = s.flatMap((x) => (x.gcMs !== undefined ? [x.gcMs] : []));
+  return pauses.length ? [`forced full GCs in the gateway: ${pauses.length}, pause median ${f(quantile(pauses, 0.5), 0)} ms, max ${f(Math.max(...pauses), 0)} ms (the loop is blocked while one runs)`, ''] : [];
 }
 
 export function loadReport(result: LoadResult): string {
@@ -65,10 +80,11 @@ export function loadReport(result: LoadResult): string {
     '',
     'gateway per minute of the session phase:',
     '',
-    '| minute | RSS max | heap max | loop p99 (median of seconds) | loop max |',
-    '| --- | --- | --- | --- | --- |',
+    '| minute | RSS max | heap max | heap after a forced full GC (lowest–highest) | loop p99 (median of seconds) | loop max |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...overTime(samples, 'gateway', p.sessionsFrom, p.sessionsTo),
     '',
+    ...gcPauses(samples.filter((x) => x.role === 'gateway' && x.t >= p.sessionsFrom && x.t <= p.sessionsTo)),
     `### Access requests through the REST API (${requestSeconds.toFixed(0)} s, load average ${loads(p.requestsFrom, p.requestsTo)})`,
     '',
     '| access requests | REST calls | accepted (202) | ACTIVE | workflows started/s | request → ACTIVE p50 / p99 | 503s waited out |',

@@ -1,4 +1,4 @@
-// npm run load -- [--grants 50] [--clients 200] [--legacy 20] [--duration 300] [--think 1000] [--open-at-once 8] [--requests 1000] [--in-flight 50] [--reconcile 20]
+// npm run load -- [--grants 50] [--clients 200] [--legacy 20] [--duration 300] [--think 1000] [--open-at-once 8] [--requests 1000] [--in-flight 50] [--reconcile 20] [--gc-every 30]
 // The load half of issue 19: MCP clients over grants through the gateway, then access requests
 // through the REST API, with the gateway's, worker's and API's RSS and event-loop delay measured
 // inside them; then everything revoked and checked for loss. Exit 1 on any violation.
@@ -25,11 +25,12 @@ const program = new Command('load')
   .option('--requests <n>', 'access requests through the REST API (auto-approved, each revoked once ACTIVE)', whole(0), 1000)
   .option('--in-flight <n>', 'access requests being asked at once', whole(1), 50)
   .option('--reconcile <seconds>', 'credential reconciliation interval', whole(5), 20)
+  .option('--gc-every <seconds>', 'force a full GC in the gateway, worker and API this often and report the heap left after it (0: never)', whole(0), 30)
   .parse();
-const o = program.opts<{ grants: number; clients: number; legacy: number; duration: number; think: number; openAtOnce: number; requests: number; inFlight: number; reconcile: number }>();
+const o = program.opts<{ grants: number; clients: number; legacy: number; duration: number; think: number; openAtOnce: number; requests: number; inFlight: number; reconcile: number; gcEvery: number }>();
 if (o.legacy > o.clients) program.error('--legacy cannot be more than --clients');
 
-runLoad({ grants: o.grants, clients: o.clients, legacy: o.legacy, sessionSeconds: o.duration, thinkMs: o.think, openAtOnce: o.openAtOnce, requests: o.requests, inFlight: o.inFlight, reconcileSeconds: o.reconcile })
+runLoad({ grants: o.grants, clients: o.clients, legacy: o.legacy, sessionSeconds: o.duration, thinkMs: o.think, openAtOnce: o.openAtOnce, requests: o.requests, inFlight: o.inFlight, reconcileSeconds: o.reconcile, gcEverySeconds: o.gcEvery })
   .then((result) => {
     const report = loadReport(result);
     process.stdout.write(`\n${report}`);
