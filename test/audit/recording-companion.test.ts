@@ -2,21 +2,17 @@
 // Redis round trip (SessionRecorder.responseWith), and the secret check that reads the entry's
 // JSON text once and walks it only on a hint. Real Redis.
 import { randomBytes } from 'node:crypto';
-import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, newRequestId, type Redis } from '../../lib';
 import { assertNoSecrets, RecordingLog, SessionRecorder } from '../../audit';
 import { mayHoldSecrets } from '../../audit/secret-guard';
 import { testRedisUrl } from '../support/harness';
+import { openRecorder } from '../support/recorder';
 
 describe('SessionRecorder.responseWith: the entry, then its companion, atomically', () => {
   let redis: Redis;
   let recorder: SessionRecorder;
   let log: RecordingLog;
-  beforeAll(async () => {
-    redis = connectRedis(testRedisUrl());
-    await waitForRedis(redis);
-    recorder = new SessionRecorder(redis);
-    log = new RecordingLog(redis);
-  });
+  beforeAll(async () => ({ redis, recorder, log } = await openRecorder()));
   afterAll(() => redis.disconnect());
 
   const companion = (key: string, message = '{"jsonrpc":"2.0","id":1,"result":{}}') => ({ key, fields: ['s', 'stream-1', 'm', message], maxLength: 1_000, ttlMs: 60_000 });
@@ -117,12 +113,7 @@ describe('SessionRecorder.requestWhile: a request entry only while a key (the gr
   let redis: Redis;
   let recorder: SessionRecorder;
   let log: RecordingLog;
-  beforeAll(async () => {
-    redis = connectRedis(testRedisUrl());
-    await waitForRedis(redis);
-    recorder = new SessionRecorder(redis);
-    log = new RecordingLog(redis);
-  });
+  beforeAll(async () => ({ redis, recorder, log } = await openRecorder()));
   afterAll(() => redis.disconnect());
 
   const request = { sessionId: 's1', messageId: 7, method: 'tools/call', verdict: 'allow' as const, masked: [] };

@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { connectRedis, newRequestId, waitForRedis, type Redis } from '../../lib';
+import { connectRedis, newRequestId, type Redis } from '../../lib';
 import { RecordingError, RecordingLog, recordingKey, RECORDING_FIELD, SessionRecorder } from '../../audit';
 import type { GatewayRecorder } from '../../proxy';
-import { testRedisUrl } from '../support/harness';
+import { openRecorder } from '../support/recorder';
 
 describe('the session recording (Redis Stream contract)', () => {
   let redis: Redis;
   let recorder: SessionRecorder;
   let log: RecordingLog;
-  beforeAll(async () => {
-    redis = connectRedis(testRedisUrl());
-    await waitForRedis(redis);
-    recorder = new SessionRecorder(redis);
-    log = new RecordingLog(redis, 2); // small pages, so paging is exercised
-  });
+  beforeAll(async () => ({ redis, recorder, log } = await openRecorder(2))); // small pages, so paging is exercised
   afterAll(() => redis.disconnect());
 
   test('a session is recorded in order, one stream per request, and read back typed', async () => {

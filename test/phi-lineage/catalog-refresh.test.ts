@@ -19,7 +19,7 @@ import type { AccessActivities } from '../../workflows';
 import { startSnowflakeFixture, snowflakeServerArgs, type SnowflakeFixture } from '../mcp-servers/support';
 import { connectAdmin, type Driver } from '../snowflake/support';
 import { eventually } from '../support/eventually';
-import { testRedisUrl } from '../support/harness';
+import { quietTemporalRuntime, testRedisUrl } from '../support/harness';
 
 const NAMESPACE = `test-catalog-refresh-${process.pid}-${Date.now()}`;
 let fx: SnowflakeFixture;
@@ -61,6 +61,8 @@ async function createIntake(columns = 'FIELD_A NUMBER, FIELD_B STRING, FIELD_C N
   await admin.query('GRANT SELECT ON TABLE CLINICAL.PHI.INTAKE2 TO ROLE CLINICAL_ANALYST');
 }
 
+// As the harness does for its workers: the SDK's INFO lines stay out of the test output.
+beforeAll(quietTemporalRuntime);
 beforeAll(async () => {
   fx = await startSnowflakeFixture();
   admin = await connectAdmin(fx.sf);

@@ -1,12 +1,13 @@
 import './quiet';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
+import { readSnowflakeCredential, type SnowflakeCredential } from '../../activities';
 import type { SnowflakeCredentialProvider, TokenLogin } from '../../activities/credentials/snowflake';
-import { bootstrapLocalBroker, HISTORY_FILE, parseHistory, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
+import { HISTORY_FILE, parseHistory, type LocalSnowflake } from '../../devstack/snowflake';
 import { newRequestId } from '../../lib';
-import { startHarness, waitForState, type Harness } from '../support/harness';
-import { connect, connectAdmin, errorCode, tempDir, type Driver } from './support';
+import { waitForState, type Harness } from '../support/harness';
+import { startPatBroker, stopPatBroker } from './pat-broker';
+import { connect, errorCode, tempDir, type Driver } from './support';
 
 /**
  * A hostile agent against the broker (credential `pat`): it holds a grant, so its SQL runs as the
@@ -21,27 +22,8 @@ describe('a hostile agent cannot make the broker issue something broader', () =>
   let admin: Driver;
   let h: Harness;
   let provider: SnowflakeCredentialProvider;
-  beforeAll(async () => {
-    sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 7, patients: 5 }, historyFile: join(dir, HISTORY_FILE) });
-    admin = await connectAdmin(sf);
-    const brokerKey = (await bootstrapLocalBroker({ url: sf.url, account: 'gatehouse-dev', adminUser: sf.adminUser, adminPassword: sf.adminPassword })).privateKey;
-    h = await startHarness({
-      provider: (vault) => {
-        provider = snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: brokerKey }, vault })('clinical', {
-          account: 'gatehouse-dev', accessUrl: sf.url, brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE',
-          targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
-        }) as SnowflakeCredentialProvider;
-        return provider;
-      },
-    });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await provider?.close();
-    await admin?.close();
-    await sf?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ sf, admin, h, provider } = await startPatBroker(dir, { seed: 7, patients: 5 })));
+  afterAll(() => stopPatBroker({ h, provider, admin, sf }, dir));
 
   const tokenOf = async (credentialRef: string) => (await readSnowflakeCredential(h.vault, credentialRef)) as SnowflakeCredential & TokenLogin;
   const asIssued = (username: string, token: string) => connect(sf, { username, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token, database: 'CLINICAL', schema: 'PHI' });

@@ -1,14 +1,15 @@
 import './quiet';
 import crypto from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectIssued, credentialRefFor, readSnowflakeCredential, snowflakeProviderFactory, type SnowflakeCredential } from '../../activities';
+import { connectIssued, credentialRefFor, readSnowflakeCredential, type SnowflakeCredential } from '../../activities';
 import type { SnowflakeCredentialProvider, TokenLogin } from '../../activities/credentials/snowflake';
-import { bootstrapLocalBroker, HISTORY_FILE, parseHistory, startLocalSnowflake, type LocalSnowflake } from '../../devstack/snowflake';
+import { HISTORY_FILE, parseHistory, type LocalSnowflake } from '../../devstack/snowflake';
 import { newRequestId } from '../../lib';
 import { historyText } from '../support/history';
-import { startHarness, waitForState, type Harness } from '../support/harness';
-import { connect, connectAdmin, errorCode, tempDir, type Driver } from './support';
+import { waitForState, type Harness } from '../support/harness';
+import { startPatBroker, stopPatBroker } from './pat-broker';
+import { connect, errorCode, tempDir, type Driver } from './support';
 
 /**
  * Credential `pat` (the default): each issued user gets a programmatic access token that the
@@ -22,32 +23,12 @@ describe('programmatic access tokens for issued users', () => {
   let h: Harness;
   let provider: SnowflakeCredentialProvider;
   let brokerKey: string;
-  const settings = () => ({
-    account: 'gatehouse-dev', accessUrl: sf.url, brokerUser: 'GATEHOUSE_BROKER', brokerRole: 'GATEHOUSE_BROKER_ROLE',
-    targetRole: 'CLINICAL_ANALYST', warehouse: 'ANALYTICS_WH', database: 'CLINICAL', schema: 'PHI',
-  });
   const expiresAt = () => new Date(Date.now() + 60_000).toISOString();
   const withToken = (username: string, token: string, extra: Record<string, unknown> = {}) =>
     connect(sf, { username, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token, ...extra });
 
-  beforeAll(async () => {
-    sf = await startLocalSnowflake({ dataDir: dir, seed: { seed: 5, patients: 7 }, historyFile: join(dir, HISTORY_FILE) });
-    admin = await connectAdmin(sf);
-    brokerKey = (await bootstrapLocalBroker({ url: sf.url, account: 'gatehouse-dev', adminUser: sf.adminUser, adminPassword: sf.adminPassword })).privateKey;
-    h = await startHarness({
-      provider: (vault) => {
-        provider = snowflakeProviderFactory({ env: { GATEHOUSE_SNOWFLAKE_BROKER_KEY: brokerKey }, vault })('clinical', settings()) as SnowflakeCredentialProvider;
-        return provider;
-      },
-    });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await provider?.close();
-    await admin?.close();
-    await sf?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ sf, admin, brokerKey, h, provider } = await startPatBroker(dir, { seed: 5, patients: 7 })));
+  afterAll(() => stopPatBroker({ h, provider, admin, sf }, dir));
 
   const addToken = async (user: string, extra = "ROLE_RESTRICTION = 'CLINICAL_ANALYST'") => {
     const rows = await admin.query(`ALTER USER ${user} ADD PROGRAMMATIC ACCESS TOKEN T1 ${extra} DAYS_TO_EXPIRY = 1`);

@@ -1,20 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { createAccessActivities, CredentialProviders, StatusSnapshots, type Archiver, type CredentialProvider } from '../../activities';
-import { AccessClient } from '../../access';
-import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, RequestChangePublisher, temporalSettings, type Redis } from '../../lib';
-import { parseConfig, type GatehouseConfig } from '../../policy';
-import { createAccessWorker } from '../../worker';
+import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Archiver, CredentialProvider } from '../../activities';
+import type { AccessClient } from '../../access';
+import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, RequestChangePublisher, requestStatusKey, temporalSettings, type Redis } from '../../lib';
+import type { GatehouseConfig } from '../../policy';
 import type { AccessStatus, RequestState } from '../../workflows';
 import { FakeCredentialProvider, MemoryArchiver, RecordingNotifier } from './doubles';
 import { eventually, PATIENCE_MS } from './eventually';
-import type { Client } from '@temporalio/client';
 
-// The SDK logs every worker state change at INFO; tests want warnings and errors only.
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // already installed in this test process
+// The worker, the activities, the access client and the policy parser are loaded when first used:
+// about half the suites that import this file want only testRedisUrl, waitForState or testConfig,
+// and jest loads every module again for each suite (@temporalio/worker, webpack's loader with it).
+
+/** The SDK logs every worker state change at INFO; tests want warnings and errors only. Once per test process. */
+export async function quietTemporalRuntime(): Promise<void> {
+  const { DefaultLogger, Runtime } = await import('@temporalio/worker');
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this test process
+  }
 }
 
 export const TEST_CONFIG_YAML = `
@@ -42,6 +48,8 @@ targets:
 `;
 
 export function testConfig(yaml = TEST_CONFIG_YAML): GatehouseConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- on first use, and synchronous (see above)
+  const { parseConfig } = require('../../policy') as typeof import('../../policy');
   return parseConfig(yaml, 'test-config.yaml');
 }
 
@@ -63,6 +71,8 @@ export interface Harness {
   archiver: MemoryArchiver;
   taskQueue: string;
   worker: Worker;
+  /** The key the worker seals the statuses it pushes with (an API's change feed opens them with it). */
+  statusKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -78,10 +88,18 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  await quietTemporalRuntime();
+  /* eslint-disable @typescript-eslint/no-require-imports -- on first use (see above) */
+  const { createAccessActivities, CredentialProviders, StatusSnapshots } = require('../../activities') as typeof import('../../activities');
+  const { AccessClient } = require('../../access') as typeof import('../../access');
+  const { createAccessWorker } = require('../../worker') as typeof import('../../worker');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const config = options.config ?? testConfig();
   const redis = connectRedis(testRedisUrl());
   const grants = new GrantStore(redis, options.keys?.token ?? randomBytes(32));
-  const vault = new RedisSecretVault(redis, options.keys?.vault ?? randomBytes(32));
+  const vaultKey = options.keys?.vault ?? randomBytes(32);
+  const vault = new RedisSecretVault(redis, vaultKey);
+  const statusKey = requestStatusKey(vaultKey);
   const provider = new FakeCredentialProvider(vault);
   const chosen = options.provider?.(vault) ?? provider;
   const notifier = new RecordingNotifier();
@@ -98,15 +116,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     statusSnapshots: snapshots,
     activities: createAccessActivities({ notifier, providers, grants, vault, archiver: options.archiver?.(redis) ?? archiver, snapshots }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
-    // As the worker process does: request changes announced in Redis for the API's long-polls.
-    requestChanges: new RequestChangePublisher(redis),
+    // As the worker process does: request changes announced in Redis for the API's long-polls, statuses sealed.
+    requestChanges: new RequestChangePublisher(redis, undefined, statusKey),
   });
   const running = worker.run();
   const client = await connectTemporalClient(temporal);
   // With revocation's fast path, as the API and the Slack app run it.
   const access = new AccessClient(client, config, taskQueue, { revocations: grants.revocations() });
   return {
-    access, client, config, grants, vault, redis, provider, notifier, archiver, taskQueue, worker,
+    access, client, config, grants, vault, redis, provider, notifier, archiver, taskQueue, worker, statusKey,
     async close() {
       worker.shutdown();
       await running;

@@ -4,7 +4,7 @@ import { AccessClient } from '../../access';
 import { connectRedis, connectTemporalClient, GrantStore, RedisSecretVault, TemporalConfigError, temporalSettings, type Redis } from '../../lib';
 import { createAccessWorker } from '../../worker';
 import { FakeCredentialProvider, MemoryArchiver, RecordingNotifier } from '../support/doubles';
-import { testConfig, testRedisUrl, waitForState } from '../support/harness';
+import { quietTemporalRuntime, testConfig, testRedisUrl, waitForState } from '../support/harness';
 import { certificateAuthority, writePems, type Authority, type Issued } from './certificates';
 import { startTlsTerminator, type TlsTerminator } from './tls-terminator';
 
@@ -20,6 +20,9 @@ async function failure(work: () => unknown): Promise<TemporalConfigError> {
   }
   throw new Error('expected a failure');
 }
+
+// As the harness does for its workers: the SDK's INFO lines stay out of the test output.
+beforeAll(quietTemporalRuntime);
 
 describe('Temporal over TLS: mTLS client certificates and API keys (a TLS terminator on loopback in front of the dev server)', () => {
   let ca: Authority;
