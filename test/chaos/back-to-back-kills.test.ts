@@ -5,17 +5,9 @@
 // On an idle machine the old code (before the worker's start-up pass) passes too: the expiry timer
 // fired as soon as Temporal was back (29 s after the end on both, 30 Nov 05:36). The minutes-late
 // timer of the loaded chaos runs is not reproduced here; this holds the bound whatever fires first.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chaosPolicy } from '../../bench/chaos/chaos';
-import { TARGET } from '../../bench/chaos/driver';
 import { pidsOf, signal } from '../../bench/chaos/parts';
-import { IdentityObserver } from '../../bench/chaos/observer';
-import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/demo/agent';
-import { startStack } from '../../devstack/demo/stack';
+import { goneBy, grantDrill, sleep } from './grant-drill';
 
-const GRANT_SECONDS = 20;
 const RECONCILE_SECONDS = 10;
 // Generous on purpose (a bound, not a timing goal): the parts' restarts alone take tens of seconds
 // on a loaded machine. What must not happen is the identity waiting for a late expiry timer or a
@@ -23,28 +15,10 @@ const RECONCILE_SECONDS = 10;
 const GONE_WITHIN_MS = 180_000;
 const HELD_DOWN_PAST_END_MS = 25_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('Temporal and the worker killed back to back as a grant ends', () => {
   test('the identity is dropped once both are back, without waiting for the expiry timer', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'gatehouse-b2b-'));
-    process.env.GATEHOUSE_DEV_RESTART = '1';
-    process.env.GATEHOUSE_RECONCILE_EVERY = `${RECONCILE_SECONDS}s`;
-    const stack = await startStack(stateDir, chaosPolicy(stateDir, GRANT_SECONDS), 300_000);
-    const observer = new IdentityObserver(stack.snowflake, stateDir);
-    const log = (line: string) => process.stdout.write(`[b2b ${new Date().toISOString()}] ${line}\n`);
-    try {
-      const credentials = readClientEnv(join(stateDir, 'oidc', 'clients', 'agent_claims-etl.env'));
-      const api = new ApiAgent(credentials.apiUrl, await clientCredentialsToken(credentials, 'access:request'));
-      const asked = await api.call<{ id?: string }>('POST', '/v1/access-requests', { target: TARGET, duration: `${GRANT_SECONDS}s`, reason: 'back-to-back kills drill' });
-      expect(asked.status).toBe(202);
-      const view = await api.waitFor(asked.body.id!, (v) => v.state !== 'PENDING_APPROVAL' && v.state !== 'APPROVED' && v.state !== 'ISSUING', 120_000);
-      expect(view.state).toBe('ACTIVE');
-      const end = Date.parse(view.grant!.expiresAt);
-      log(`grant ${asked.body.id} ACTIVE, ends ${view.grant!.expiresAt}`);
-      const users = await observer.sample();
-      expect(users).toHaveLength(1);
-      const user = users![0]!;
+    const env = { GATEHOUSE_DEV_RESTART: '1', GATEHOUSE_RECONCILE_EVERY: `${RECONCILE_SECONDS}s` };
+    await grantDrill('b2b', env, 'back-to-back kills drill', async ({ stack, observer, log, end, user }) => {
       observer.start(1_000);
 
       // Temporal dies 2 s before the end and, as on a loaded machine, takes a while to come back:
@@ -70,18 +44,10 @@ describe('Temporal and the worker killed back to back as a grant ends', () => {
       // (holding the restart is the amplifier; a restart not caught in time still leaves the two kills)
       expect([temporal.length, worker.length]).toEqual([1, 1]);
 
-      let gone = false;
-      while (!gone && Date.now() < end + GONE_WITHIN_MS) {
-        await sleep(1_000);
-        const now = await observer.sample();
-        gone = now !== undefined && !now.includes(user);
-      }
+      const gone = await goneBy(observer, user, end + GONE_WITHIN_MS);
       const outlived = (observer.lastSeen.get(user) ?? end) - end;
       log(`${user} last seen ${Math.round(outlived / 100) / 10} s after its grant ended; gone: ${gone}`);
       expect(gone).toBe(true);
-    } finally {
-      await observer.stop();
-      await stack.stop();
-    }
+    });
   }, 900_000);
 });
