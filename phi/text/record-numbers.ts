@@ -14,7 +14,25 @@ import type { Finding } from '../types';
  * ("12-34567-8", "1234 5678"), or 1–4 capitals then 6–10 digits ("H1234567", "SMH-4471203"),
  * or 6–10 digits after "#".
  */
-const CANDIDATE = /(?<![\p{L}\p{N}.,/-])(?<!\d )(?:(#[ ]?)(\d{6,10})|([A-Z]{1,4}-?\d{6,10})|(\d{3,5} \d{3,5}(?! \d)|\d{1,12}(?:[-/]\d{1,8}){0,3}))(?![\p{L}\p{N}]|[.,]\d|[-/]\d)/gu;
+const CANDIDATE = /(?:(#[ ]?)(\d{6,10})|([A-Z]{1,4}-?\d{6,10})|(\d{3,5} \d{3,5}(?! \d)|\d{1,12}(?:[-/]\d{1,8}){0,3}))(?![\p{L}\p{N}]|[.,]\d|[-/]\d)/gu;
+
+/**
+ * What CANDIDATE must not follow: a letter, a digit, ".,/-", or a digit and a space. Checked in the
+ * loop rather than by lookbehinds that V8 would try at every position of the text; a match that
+ * follows one is retried one character on, so the matches are those of the lookbehind pattern.
+ */
+const GLUED_BEFORE = /[\p{L}\p{N}.,/-]/u;
+function gluedBefore(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const c = text.charCodeAt(at - 1);
+  if (c === 32) {
+    const d = text.charCodeAt(at - 2);
+    return d >= 48 && d <= 57;
+  }
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 44 || c === 47 || c === 45;
+  const low = c >= 0xdc00 && c <= 0xdfff && at >= 2;
+  return GLUED_BEFORE.test(low ? String.fromCodePoint(text.codePointAt(at - 2)!) : String.fromCharCode(c));
+}
 
 /** The line before a number names what it is when it ends with one of these (codes, rooms, amounts, phones). */
 const NOT_A_RECORD_BEFORE = /(?:\b(?:rx|ndc|icd(?:-?1[01])?|cpt|hcpcs|loinc|snomed|rxnorm|lot|batch|exp|expiry|room|rm|ext|extension|x|bed|ward|qty|quantity|tel|phone|fax|mob|mobile|cell|npi|dea|tin|ein|zip|postcode|dose|order|ref range|range)\b|[$€£¥]|\(\d{1,5}\)|\+\d{1,3})[\s:#.=-]{0,3}$/iu;
@@ -121,6 +139,10 @@ export function recordNumbersNearPeople(text: string, findings: Finding[]): void
   CANDIDATE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = CANDIDATE.exec(text)) !== null) {
+    if (gluedBefore(text, m.index)) {
+      CANDIDATE.lastIndex = m.index + 1;
+      continue;
+    }
     const value = m[2] ?? m[3] ?? m[4]!;
     const start = m.index + (m[1]?.length ?? 0);
     const end = start + value.length;

@@ -125,6 +125,33 @@ function mayStartName(text: string, at: number): boolean {
   return NAME_PREFIXES[a * 676 + b * 26 + c] === 1;
 }
 
+/**
+ * Every dictionary name spelled in a-z only, as one bit of a hash: a lower-case a-z word whose bit
+ * is clear is no name, so the tokenizer skips it without a slice or a lookup (most words of a note).
+ * A set bit only means "look it up": the answer is wordInfo's, as before.
+ */
+const NAME_HASH_BITS = 20;
+const NAME_HASHES = (() => {
+  const bits = new Uint8Array(1 << (NAME_HASH_BITS - 3));
+  const add = (name: string) => {
+    let h = 0;
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      if (c < 97 || c > 122) return;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const slot = h & ((1 << NAME_HASH_BITS) - 1);
+    bits[slot >> 3]! |= 1 << (slot & 7);
+  };
+  for (const name of FIRST_NAMES) add(name);
+  for (const name of LAST_NAMES) add(name);
+  return bits;
+})();
+const mayBeName = (h: number) => {
+  const slot = h & ((1 << NAME_HASH_BITS) - 1);
+  return (NAME_HASHES[slot >> 3]! & (1 << (slot & 7))) !== 0;
+};
+
 /** Lower-case particles are the gap inside a name ("Femke van Dijk"), never a word of it. */
 const PARTICLE_WORDS = new Set(['de', 'del', 'la', 'las', 'los', 'della', 'di', 'da', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'ter', 'ten', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ben', 'bint']);
 
@@ -188,6 +215,24 @@ function tokenize(text: string): Token[] {
       }
       i = j;
       continue;
+    }
+    if (c >= 97 && c <= 122) {
+      // A lower-case a-z word (the common case): hashed as it is read, skipped when no name has its hash.
+      let h = c;
+      let d = j < n ? text.charCodeAt(j) : 0;
+      while (j < n && j - i < 31 && d >= 97 && d <= 122) {
+        h = (Math.imul(h, 31) + d) | 0;
+        d = ++j < n ? text.charCodeAt(j) : 0;
+      }
+      if (j >= n || j - i >= 31 || !(isLetter(d) || isJoiner(d))) {
+        if (j - i >= 3 && mayBeName(h)) {
+          const word = text.slice(i, j);
+          const info = wordInfo(word);
+          if (info) tokens.push(makeToken(text, word, info, i, j));
+        }
+        i = j;
+        continue;
+      }
     }
     while (j < n && j - i < 31 && (isLetter(text.charCodeAt(j)) || isJoiner(text.charCodeAt(j)))) j++;
     let end = j;
