@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import {
   isJSONRPCErrorResponse, type JSONRPCMessage, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
@@ -52,6 +53,8 @@ export class NodeHttpClientTransport implements Transport {
   private protocolVersion?: string;
   private readonly agent: HttpAgent;
   private readonly request: typeof httpRequest;
+  /** The URL as request options, converted once (node converts a URL argument on every request). */
+  private readonly target: RequestOptions;
   private listening?: IncomingMessage;
   private closed = false;
   private retryMs?: number;
@@ -71,6 +74,7 @@ export class NodeHttpClientTransport implements Transport {
     const secure = url.protocol === 'https:';
     this.agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.request = secure ? httpsRequest : httpRequest;
+    this.target = urlToHttpOptions(url);
   }
 
   async start(): Promise<void> {}
@@ -222,47 +226,48 @@ export class NodeHttpClientTransport implements Transport {
     let buffer = '';
     let data: string[] = [];
     let eventId: string | undefined;
-    try {
-      res.setEncoding('utf8');
-      for await (const chunk of res as AsyncIterable<string>) {
-        buffer += chunk;
-        // Lines read in place (one slice each, a trailing CR dropped), the rest kept for the next chunk.
-        let start = 0;
-        let newline: number;
-        while ((newline = buffer.indexOf('\n', start)) >= 0) {
-          const line = buffer.slice(start, newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
-          start = newline + 1;
-          if (line === '') {
-            // An event (even one without data: a priming event) moves the position on.
-            if (eventId !== undefined) position.lastEventId = eventId || undefined;
-            eventId = undefined;
-            if (data.length) {
-              const payload = data.join('\n');
-              data = [];
-              try {
-                const message = JSON.parse(payload) as JSONRPCMessage;
-                // Which request the stream answered, by shape: the receiver validates the message itself.
-                if (awaiting && isPlainObject(message) && ('result' in message || 'error' in message) && message.id !== undefined) awaiting.delete(message.id as RequestId);
-                this.deliver(message);
-              } catch (error) {
-                this.onerror?.(new Error(`the upstream sent an event that is not JSON: ${(error as Error).message}`));
-              }
-            }
-          } else if (line.startsWith('data:')) {
-            data.push(field(line, 5));
-          } else if (line.startsWith('id:')) {
-            const id = field(line, 3);
-            if (!id.includes('\0')) eventId = id;
-          } else if (line.startsWith('retry:')) {
-            const retry = field(line, 6);
-            if (/^\d{1,9}$/.test(retry)) {
-              position.retryMs = Number(retry);
-              this.reportRetry(position.retryMs);
+    const onChunk = (chunk: string) => {
+      buffer += chunk;
+      // Lines read in place (one slice each, a trailing CR dropped), the rest kept for the next chunk.
+      let start = 0;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n', start)) >= 0) {
+        const line = buffer.slice(start, newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+        start = newline + 1;
+        if (line === '') {
+          // An event (even one without data: a priming event) moves the position on.
+          if (eventId !== undefined) position.lastEventId = eventId || undefined;
+          eventId = undefined;
+          if (data.length) {
+            const payload = data.join('\n');
+            data = [];
+            try {
+              const message = JSON.parse(payload) as JSONRPCMessage;
+              // Which request the stream answered, by shape: the receiver validates the message itself.
+              if (awaiting && isPlainObject(message) && ('result' in message || 'error' in message) && message.id !== undefined) awaiting.delete(message.id as RequestId);
+              this.deliver(message);
+            } catch (error) {
+              this.onerror?.(new Error(`the upstream sent an event that is not JSON: ${(error as Error).message}`));
             }
           }
+        } else if (line.startsWith('data:')) {
+          data.push(field(line, 5));
+        } else if (line.startsWith('id:')) {
+          const id = field(line, 3);
+          if (!id.includes('\0')) eventId = id;
+        } else if (line.startsWith('retry:')) {
+          const retry = field(line, 6);
+          if (/^\d{1,9}$/.test(retry)) {
+            position.retryMs = Number(retry);
+            this.reportRetry(position.retryMs);
+          }
         }
-        if (start > 0) buffer = buffer.slice(start);
       }
+      if (start > 0) buffer = buffer.slice(start);
+    };
+    try {
+      res.setEncoding('utf8');
+      await consume(res, onChunk);
     } catch (error) {
       if (!this.closed) this.onerror?.(error as Error);
     }
@@ -280,6 +285,7 @@ export class NodeHttpClientTransport implements Transport {
   private call(method: string, headers: Record<string, string>, body?: string, inflightId?: RequestId): Promise<IncomingMessage> {
     const modern = headers['mcp-protocol-version'] !== undefined;
     const options: RequestOptions = {
+      ...this.target,
       method,
       agent: this.agent,
       headers: {
@@ -290,7 +296,7 @@ export class NodeHttpClientTransport implements Transport {
       },
     };
     return new Promise((resolve, reject) => {
-      const req = this.request(this.url, options, (res) => {
+      const req = this.request(options, (res) => {
         if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => { res.destroy(); req.destroy(); } });
         resolve(res);
       });
@@ -318,6 +324,32 @@ function field(line: string, nameLength: number): string {
 
 async function readAll(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
+  await consume(res, (chunk: Buffer) => chunks.push(chunk));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Hands each chunk of a response to `onChunk` as it comes, until its end; rejects on an error or a
+ * close before the end (as `for await` does, without an async iterator's promise per chunk).
+ */
+function consume<T extends string | Buffer>(res: IncomingMessage, onChunk: (chunk: T) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let ended = false;
+    res.on('data', (chunk: T) => {
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        res.destroy();
+        reject(error as Error);
+      }
+    });
+    res.once('end', () => {
+      ended = true;
+      resolve();
+    });
+    res.once('error', reject);
+    res.once('close', () => {
+      if (!ended) reject(new Error('the upstream closed the stream before its end (premature close)'));
+    });
+  });
 }
