@@ -78,7 +78,7 @@ export async function startApiFixture(
   const apiClient = new Client({ connection: harness.client.connection, namespace: settings.namespace, dataConverter: temporalDataConverter(settings), interceptors: { workflow: [counter] } });
   const access = new AccessClient(apiClient, harness.config, harness.taskQueue, { revocations: harness.grants.revocations() });
   const subscriber: Redis = connectRedis(testRedisUrl());
-  const changes = new RequestChangeFeed(subscriber);
+  const changes = new RequestChangeFeed(subscriber, { statusKey: harness.statusKey, reader: harness.redis });
   await changes.start();
   const oidc = await startOidcProvider({ clients: CLIENTS });
   const logs: string[] = [];

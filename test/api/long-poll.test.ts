@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
 import { freePort } from '../../devstack';
-import { createLogger, REQUEST_CHANGE_CHANNEL, temporalDataConverter, temporalSettings } from '../../lib';
+import { createLogger, openRequestStatus, REQUEST_CHANGE_CHANNEL, REQUEST_STATUS_PREFIX, temporalDataConverter, temporalSettings } from '../../lib';
 import { MemoryArchiver } from '../support/doubles';
 import { eventually } from '../support/eventually';
 import { GATEWAY_URL, oidcSettings, startApiFixture, type ApiFixture } from './fixture';
@@ -41,19 +41,15 @@ async function pending(): Promise<{ id: string; carol: string }> {
 }
 
 describe('a long-poll waits on change events, not on queries', () => {
-  it('sends no status query while it waits and one when the state changes', async () => {
+  it('sends no status query from the start to the answer: the change event carries the status', async () => {
     const { id, carol } = await pending();
     const before = f.queries();
     const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=PENDING_APPROVAL`, { token: carol });
     await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
-    // The first read (who may see it, what state it is in) is the only query so far.
-    const whileWaiting = f.queries();
-    expect(whileWaiting - before).toBe(1);
-    // A polling long-poll (every 300 ms, as before) would have queried several times by now; the
-    // safety checks (every 300 ms here) read Temporal's copy of the state, which no worker answers.
+    // The safety checks (every 300 ms here) read Temporal's copy of the state, which no worker answers.
     const describes = f.describes();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(f.queries()).toBe(whileWaiting);
+    expect(f.queries()).toBe(before);
     expect(f.describes()).toBeGreaterThan(describes);
 
     const approved = await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
@@ -61,11 +57,47 @@ describe('a long-poll waits on change events, not on queries', () => {
     const changed = await waiting;
     expect(changed.status).toBe(200);
     expect(changed.body.state).not.toBe('PENDING_APPROVAL');
-    // The change woke it: one read to answer with (a second at most, had two changes raced).
-    expect(f.queries() - whileWaiting).toBeGreaterThanOrEqual(1);
-    expect(f.queries() - whileWaiting).toBeLessThanOrEqual(2);
+    expect(changed.body.decision).toMatchObject({ approved: true, by: 'alice@example.org' });
+    expect(changed.body.timeline.map((e: { type: string }) => e.type)).toContain('approved');
+    // Answered from the pushed status: no query at all (the old long-poll read the status to answer).
+    expect(f.queries()).toBe(before);
     expect(f.changes.waiting).toBe(0);
+
+    // Followed to ACTIVE the way an agent does, from the state each answer showed: still no query, and the grant comes with it.
+    let view = changed.body;
+    while (view.state !== 'ACTIVE') view = (await f.call('GET', `/v1/access-requests/${id}?wait=30&since=${view.state}`, { token: carol })).body;
+    expect(view.grant.token).toEqual(expect.any(String));
+    expect(f.queries()).toBe(before);
     await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+
+  it('a replayed older status (anyone who can PUBLISH in Redis) is not taken for the answer', async () => {
+    const { id, carol } = await pending();
+    await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
+    await eventually(async () => (await f.harness.access.status(id)).state === 'ACTIVE', 'the grant to be active');
+    const kept = `${REQUEST_STATUS_PREFIX}${id}`;
+    const keptState = async () => (openRequestStatus(f.harness.statusKey, id, await f.harness.redis.hget(kept, 's'))?.status as { state?: string } | undefined)?.state;
+    await eventually(async () => (await keptState()) === 'ACTIVE', 'the ACTIVE status to be kept');
+    const whenActive = (await f.harness.redis.hget(kept, 's'))!;
+    let release!: () => void;
+    heldArchives.set(id, new Promise<void>((resolve) => {
+      release = resolve;
+    }));
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
+    await eventually(async () => (await f.harness.access.status(id)).state === 'REVOKED', 'the request to be revoked');
+    let answered = false;
+    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=REVOKED`, { token: carol }).finally(() => {
+      answered = true;
+    });
+    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    // The real, sealed ACTIVE status (with the grant) sent again: older than what the long-poll holds.
+    await f.harness.redis.publish(REQUEST_CHANGE_CHANNEL, JSON.stringify({ requestId: id, state: 'ACTIVE', kind: 'state', sealed: whenActive }));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(answered).toBe(false);
+    release();
+    const answer = await waiting;
+    expect(answer.body.state).toBe('ARCHIVED');
+    expect(answer.body.grant).toBeUndefined();
   });
 
   it('is not fooled by a forged change event: it reads the real state and keeps waiting', async () => {
@@ -103,7 +135,7 @@ describe('a long-poll waits on change events, not on queries', () => {
     await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
   });
 
-  it('a requester waiting from the state it saw sends no query until there is news; anyone else still gets the full read', async () => {
+  it('a requester waiting from the state it saw sends no query until there is news; anyone else is refused by the status', async () => {
     const { id, carol } = await pending();
     const approved = await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
     expect(approved.status).toBe(200);
@@ -116,7 +148,8 @@ describe('a long-poll waits on change events, not on queries', () => {
     // Another agent naming the same request and state is refused at once by the read that decides who may see it.
     const mallory = await f.call('GET', `/v1/access-requests/${id}?wait=30&since=ACTIVE`, { token: await f.token('mallory@example.org') });
     expect(mallory.status).toBe(404);
-    expect(f.queries()).toBe(before + 1);
+    // Decided by the pushed status: mallory cannot make the worker answer a query either.
+    expect(f.queries()).toBe(before);
     const other = await f.call('GET', `/v1/access-requests/req_00000000000000000000?wait=30&since=ACTIVE`, { token: carol });
     expect(other.status).toBe(404);
 
