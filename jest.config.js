@@ -16,4 +16,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120_000,
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/support/sequencer.js',
 };
