@@ -110,7 +110,7 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
 /**
  * What follows a street address is its city and postcode, in whatever order and on whatever line
  * its country writes them: ", Cerdañola del Vallés", ", 00-514 Warszawa", ", W2 4BH London",
- *  " - 00184 Roma", ", BUDAPEST H-1062", " in 79098 Freiburg im Breisgau", " à Brest", " i Umeå", " w Krakowie", and on the
+ * " - 00184 Roma", ", BUDAPEST H-1062", " in 79098 Freiburg im Breisgau", " à Brest", " i Umeå", " w Krakowie", and on the
  * next line of an address block "Lisboa 1250-146" or "CH-1205 Genève" (a postcode is needed
  * there: a line under an address that is only a word is as often a heading).
  */
