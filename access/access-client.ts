@@ -5,7 +5,7 @@ import {
   sessionStarted, signInSteps, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
   type RequestState, type SignInStep,
 } from '../workflows';
-import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations } from '../lib';
+import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations, type Logger } from '../lib';
 
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
@@ -54,10 +54,21 @@ export interface AccessClientOptions {
   revocations?: Pick<GrantRevocations, 'grantOf' | 'cut'>;
   /** Once the grant is cut, how long a revoke waits for the workflow's answer before answering itself (default 1 s). */
   revokeAnswerWithinMs?: number;
+  /** Waits between re-sends of a revocation the workflow did not take (default REVOKE_RESEND_AFTER_MS). */
+  revokeResendAfterMs?: readonly number[];
+  /** Where a revocation that could not be handed to the workflow is reported. */
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /** DESIGN.md: nothing may delay a revoke by more than a second. */
 const REVOKE_ANSWER_WITHIN_MS = 1_000;
+
+/**
+ * A revoke answered before the workflow took it is re-sent when sending it failed for a passing
+ * reason (Temporal or the worker busy or down): about ten minutes of tries. Without it the cut in
+ * Redis held but the workflow stayed ACTIVE, and its Snowflake identity lived to the grant's end.
+ */
+const REVOKE_RESEND_AFTER_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, ...Array<number>(18).fill(30_000)];
 
 const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
@@ -133,15 +144,24 @@ export class AccessClient {
         cutFailure = error as Error;
       }
     }
-    const told = this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
+    const tell = () => this.update(requestId, (h) => h.executeUpdate(revoke, { args: [{ by, reason }] }), (finished) => {
       if (['REVOKED', 'ARCHIVED'].includes(finished.state)) return { state: finished.state, detail: 'already revoked' };
       return undefined;
     });
-    // Revocation always wins, also over a busy worker: once the grant is cut, the caller does not wait
-    // long for the workflow to take the message; it completes the revocation when it does.
-    const answer = cutFirst ? await Promise.race([told, delay(this.options.revokeAnswerWithinMs ?? REVOKE_ANSWER_WITHIN_MS)]) : await told;
+    const told = tell();
+    // Revocation always wins, also over a busy worker or a Temporal that does not take the message:
+    // once the grant is cut, the caller does not wait long for the workflow; the revocation is
+    // handed to it in the background (re-sent while sending fails) and it completes it when it runs.
+    let answer: MessageResult | undefined;
+    if (cutFirst) {
+      const first = await Promise.race([told.then((result) => ({ result }), (error: unknown) => ({ error })), delay(this.options.revokeAnswerWithinMs ?? REVOKE_ANSWER_WITHIN_MS)]);
+      if (first && 'error' in first && !passing(first.error)) throw first.error;
+      answer = first && 'result' in first ? first.result : undefined;
+    } else {
+      answer = await told;
+    }
     if (answer === undefined) {
-      told.then(() => revocations?.cut(requestId, why)).catch(() => undefined);
+      void this.deliverRevocation(requestId, told, tell, why);
       return { state: 'REVOKING', detail: 'the grant is cut: its token is refused from now on; the workflow, busy, completes the revocation (Snowflake user, Slack thread, archive)' };
     }
     if (revocations) {
@@ -156,6 +176,33 @@ export class AccessClient {
       throw new AccessError('unavailable', `the revocation of ${requestId} was accepted and the workflow completes it, but the grant could not be cut at once (the grant store did not answer: ${cutFailure.message}); the token may keep working until the workflow cuts it`, 'grant-store');
     }
     return answer;
+  }
+
+  /**
+   * Follows a revocation the caller was already answered for until the workflow has it, re-sending
+   * it while sending fails for a passing reason; a refusal (the workflow's rule, a closed request)
+   * ends it. Once delivered the grant is cut again (a grant the workflow activated meanwhile).
+   */
+  private async deliverRevocation(requestId: string, first: Promise<MessageResult>, resend: () => Promise<MessageResult>, why: string): Promise<void> {
+    const waits = this.options.revokeResendAfterMs ?? REVOKE_RESEND_AFTER_MS;
+    let attempt = first;
+    for (let tries = 0; ; tries++) {
+      try {
+        await attempt;
+        break;
+      } catch (error) {
+        if (!passing(error)) return;
+        const wait = waits[tries];
+        if (wait === undefined) {
+          this.options.log?.error({ requestId, tries: tries + 1, err: (error as Error)?.message ?? String(error) }, 'a revocation could not be handed to its workflow: the grant is cut in Redis, but the workflow stays ACTIVE until its end');
+          return;
+        }
+        this.options.log?.warn({ requestId, tries: tries + 1, err: (error as Error)?.message ?? String(error) }, 'a revocation was not taken by its workflow; sending it again');
+        await delay(wait);
+        attempt = resend();
+      }
+    }
+    await this.options.revocations?.cut(requestId, why).catch(() => undefined);
   }
 
   /** The workflow's own rule (requester, approver, system), by the policy in force. */
@@ -304,6 +351,11 @@ export class AccessClient {
       throw translated;
     }
   }
+}
+
+/** A failure to hand a message to a workflow that sending it again may cure (not a refusal, not a closed request). */
+function passing(error: unknown): boolean {
+  return !(error instanceof AccessError) || error.code === 'unavailable';
 }
 
 /**

@@ -93,7 +93,7 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
     throw new ApiSettingsError((error as Error).message);
   }
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations() });
+  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations(), log });
   const audit: Pick<AuditRoutesOptions, 'reader' | 'publicKey' | 'signingKey'> = auditReaderFromEnv(env, client, config);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,

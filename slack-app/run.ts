@@ -56,7 +56,7 @@ export async function runSlackApp(options: { env?: NodeJS.ProcessEnv; port?: num
   // Revocation's fast path: "Revoke now" and /access revoke cut the grant in Redis before the workflow hears of it.
   const redis = connectRedis(env.REDIS_URL);
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'Redis connection error (revocations fall back to the workflow)'));
-  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: new GrantRevocations(redis) });
+  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: new GrantRevocations(redis), log });
   let running: RunningSlackApp;
   try {
     running = await startSlackApp({ ...settings, access, config, logger: log });
