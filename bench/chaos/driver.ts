@@ -30,6 +30,8 @@ export interface DriverStats {
   people: { requests: string[]; approved: number; denied: number; revokedInSlack: number; signedIn: number };
   /** Every statement an agent sent, by the marker in its column alias (bench/chaos/invariants.ts). */
   markers: Map<string, string>;
+  /** When a revoke was answered (request id -> ms): the grant ended then, whatever its workflow recorded. */
+  revokesAnswered: Map<string, number>;
   errors: Map<string, number>;
 }
 
@@ -37,7 +39,7 @@ export function emptyStats(): DriverStats {
   return {
     requests: [], active: 0, sessions: 0, calls: { sent: 0, answered: 0, failed: 0 }, readsAnswered: 0, held: { approved: 0, denied: 0, leftToTimeOut: 0 },
     exportsRefused: 0, endings: { revokedEarly: 0, extensionAsked: 0, leftToExpire: 0 }, people: { requests: [], approved: 0, denied: 0, revokedInSlack: 0, signedIn: 0 },
-    markers: new Map(), errors: new Map(),
+    markers: new Map(), revokesAnswered: new Map(), errors: new Map(),
   };
 }
 
@@ -148,7 +150,10 @@ async function oneGrant(agent: Agent): Promise<void> {
   }
   if (ending === 'revoke') {
     const answer = await api.call('POST', `/v1/access-requests/${id}/revoke`, { reason: 'chaos run: done early' });
-    if (answer.status < 300) stats.endings.revokedEarly++;
+    if (answer.status < 300) {
+      stats.endings.revokedEarly++;
+      stats.revokesAnswered.set(id, Date.now());
+    }
     else count(stats, 'revoke', new Error(`answered ${answer.status}`));
   } else if (ending === 'extend') {
     const answer = await api.call('POST', `/v1/access-requests/${id}/extend`, { duration: '15s', reason: 'chaos run: a little longer' });
@@ -228,6 +233,7 @@ async function onePersonRequest(agent: Agent): Promise<void> {
     await sleep(random.between(1, Math.max(2, Math.floor(agent.grantSeconds / 4))) * 1_000);
     await inSlack(() => slack.command(PERSON, `revoke ${id} chaos run: done early`), 3);
     stats.people.revokedInSlack++;
+    stats.revokesAnswered.set(id, Date.now());
   }
 }
 

@@ -37,18 +37,21 @@ const TERMINAL = new Set(['ARCHIVED', 'DENIED', 'EXPIRED_UNAPPROVED', 'FAILED'])
 const principalOf = (requestId: string) => `GH_${requestId.toUpperCase()}`;
 
 /** When the grant stopped: its revocation, else its expiry (extensions move expiresAt). */
-function grantEnd(status: AccessStatus): number | undefined {
+/**
+ * A grant ends at the first of: its expiry, the revocation its workflow recorded, and the moment a
+ * revoke was answered to the driver (a revocation the workflow never recorded still ended the grant).
+ */
+function grantEnd(status: AccessStatus, revokeAnsweredAt?: number): number | undefined {
   const revoked = status.revocation?.at ?? status.revokedAt;
-  const expires = status.expiresAt ? Date.parse(status.expiresAt) : undefined;
-  const cut = revoked ? Date.parse(revoked) : undefined;
-  if (cut !== undefined && expires !== undefined) return Math.min(cut, expires);
-  return cut ?? expires;
+  const ends = [status.expiresAt ? Date.parse(status.expiresAt) : undefined, revoked ? Date.parse(revoked) : undefined, revokeAnsweredAt];
+  const known = ends.filter((end): end is number => end !== undefined && !Number.isNaN(end));
+  return known.length ? Math.min(...known) : undefined;
 }
 
 export function checkInvariants(options: {
   evidence: RequestEvidence[];
   /** Every marked statement the clients sent (chaos agents: CHAOS_…, the load bench: LOAD_…). */
-  stats: Pick<DriverStats, 'markers'>;
+  stats: Pick<DriverStats, 'markers'> & Partial<Pick<DriverStats, 'revokesAnswered'>>;
   snowflakeDataDir: string;
   usersLeft: string[];
   lastSeen: Map<string, number>;
@@ -90,7 +93,7 @@ export function checkInvariants(options: {
     const status = byPrincipal.get(user)?.status;
     if (!status) continue;
     identities.checked++;
-    const end = grantEnd(status);
+    const end = grantEnd(status, options.stats.revokesAnswered?.get(byPrincipal.get(user)!.requestId));
     if (end === undefined) continue;
     longestOutlivedMs = Math.max(longestOutlivedMs, seen - end);
     const down = options.workerGaps && seen > end ? downWithin(options.workerGaps, end, seen) : 0;
@@ -108,7 +111,7 @@ export function checkInvariants(options: {
     noCallWithoutGrant.checked++;
     const at = Date.parse(event.at);
     const start = e.status.decision?.at ? Date.parse(e.status.decision.at) : undefined;
-    const end = grantEnd(e.status);
+    const end = grantEnd(e.status, options.stats.revokesAnswered?.get(e.requestId));
     if (start === undefined || at < start - options.cutToleranceMs) noCallWithoutGrant.violations.push(`${event.user} ran a statement before its grant was approved (${event.at})`);
     if (end !== undefined) {
       latestAfterEndMs = Math.max(latestAfterEndMs, at - end);

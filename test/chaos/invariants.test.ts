@@ -23,11 +23,12 @@ function status(requestId: string, over: Partial<AccessStatus> = {}): AccessStat
   } as AccessStatus;
 }
 
-function run(evidence: RequestEvidence[], history: object[], extra: { usersLeft?: string[]; lastSeen?: Map<string, number>; markers?: [string, string][] } = {}) {
+function run(evidence: RequestEvidence[], history: object[], extra: { usersLeft?: string[]; lastSeen?: Map<string, number>; markers?: [string, string][]; revokesAnswered?: [string, number][] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-chaos-inv-'));
   writeFileSync(join(dir, HISTORY_FILE), history.map((h) => JSON.stringify(h)).join('\n'));
   const stats = emptyStats();
   for (const [m, r] of extra.markers ?? []) stats.markers.set(m, r);
+  for (const [r, at] of extra.revokesAnswered ?? []) stats.revokesAnswered.set(r, at);
   const findings = checkInvariants({ evidence, stats, snowflakeDataDir: dir, usersLeft: extra.usersLeft ?? [], lastSeen: extra.lastSeen ?? new Map(), outliveBoundMs: 25_000, cutToleranceMs: 2_000 });
   return Object.fromEntries(findings.invariants.map((i) => [i.name.split(' ').slice(0, 4).join(' '), i.violations]));
 }
@@ -42,6 +43,16 @@ describe('chaos invariants', () => {
     const found = run([{ requestId: A, status: status(A), archiveText: '... AS CHAOS_0123456789AB ...', verified: true }],
       [query(userA, 5, 'SELECT COUNT(*) AS CHAOS_0123456789AB FROM T')], { markers: [['CHAOS_0123456789AB', A]], lastSeen: new Map([[userA, T0 + 32_000]]) });
     expect(Object.values(found).flat()).toEqual([]);
+  });
+
+  test('a revoke answered to the driver ends the grant even when its workflow never recorded it', () => {
+    // The workflow stayed ACTIVE to its expiry (31 s) although the API answered the revoke at 5 s:
+    // the identity alive at 35 s and a statement at 20 s are past the grant's end.
+    const found = run([{ requestId: A, status: status(A), archiveText: '... AS CHAOS_0123456789AB ...', verified: true }],
+      [query(userA, 20, 'SELECT COUNT(*) AS CHAOS_0123456789AB FROM T')],
+      { markers: [['CHAOS_0123456789AB', A]], lastSeen: new Map([[userA, T0 + 35_000]]), revokesAnswered: [[A, T0 + 5_000]] });
+    expect(found['no Snowflake identity outlives']).toEqual([`${userA} was seen 30 s after its grant ended`]);
+    expect(found['no statement reaches Snowflake']).toEqual([`${userA} ran a statement 15000 ms after its grant ended: SELECT COUNT(*) AS CHAOS_0123456789AB FROM T`]);
   });
 
   test('each kind of violation is caught', () => {
