@@ -31,6 +31,25 @@ afterAll(async () => {
 
 const ask = (overrides: Record<string, unknown> = {}) => ({ target: 'clinical', duration: '15s', reason: 'claims reconciliation', ...overrides });
 
+/**
+ * Revokes with the request's archive held back, then starts a long-poll from REVOKED and returns
+ * once it waits on the change feed: `release` lets the archive (and so ARCHIVED) happen.
+ */
+async function revokedWithArchiveHeld(id: string, carol: string) {
+  let release!: () => void;
+  heldArchives.set(id, new Promise<void>((resolve) => {
+    release = resolve;
+  }));
+  await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
+  await eventually(async () => (await f.harness.access.status(id)).state === 'REVOKED', 'the request to be revoked');
+  let answered = false;
+  const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=REVOKED`, { token: carol }).finally(() => {
+    answered = true;
+  });
+  await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+  return { waiting, answered: () => answered, release };
+}
+
 async function pending(): Promise<{ id: string; carol: string }> {
   const carol = await f.token('carol@example.org');
   const created = await f.call('POST', '/v1/access-requests', { token: carol, body: ask() });
@@ -79,21 +98,11 @@ describe('a long-poll waits on change events, not on queries', () => {
     const keptState = async () => (openRequestStatus(f.harness.statusKey, id, await f.harness.redis.hget(kept, 's'))?.status as { state?: string } | undefined)?.state;
     await eventually(async () => (await keptState()) === 'ACTIVE', 'the ACTIVE status to be kept');
     const whenActive = (await f.harness.redis.hget(kept, 's'))!;
-    let release!: () => void;
-    heldArchives.set(id, new Promise<void>((resolve) => {
-      release = resolve;
-    }));
-    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
-    await eventually(async () => (await f.harness.access.status(id)).state === 'REVOKED', 'the request to be revoked');
-    let answered = false;
-    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=REVOKED`, { token: carol }).finally(() => {
-      answered = true;
-    });
-    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    const { waiting, answered, release } = await revokedWithArchiveHeld(id, carol);
     // The real, sealed ACTIVE status (with the grant) sent again: older than what the long-poll holds.
     await f.harness.redis.publish(REQUEST_CHANGE_CHANNEL, JSON.stringify({ requestId: id, state: 'ACTIVE', kind: 'state', sealed: whenActive }));
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(answered).toBe(false);
+    expect(answered()).toBe(false);
     release();
     const answer = await waiting;
     expect(answer.body.state).toBe('ARCHIVED');
@@ -162,19 +171,9 @@ describe('a long-poll waits on change events, not on queries', () => {
 
   it('waits from REVOKED until the archive is written (ARCHIVED follows), instead of answering at once', async () => {
     const { id, carol } = await pending();
-    let release!: () => void;
-    heldArchives.set(id, new Promise<void>((resolve) => {
-      release = resolve;
-    }));
-    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'withdrawn' } });
-    await eventually(async () => (await f.harness.access.status(id)).state === 'REVOKED', 'the request to be revoked');
-    let answered = false;
-    const waiting = f.call('GET', `/v1/access-requests/${id}?wait=30&since=REVOKED`, { token: carol }).finally(() => {
-      answered = true;
-    });
-    await eventually(() => f.changes.waiting > 0, 'the long-poll to wait on the change feed');
+    const { waiting, answered, release } = await revokedWithArchiveHeld(id, carol);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(answered).toBe(false);
+    expect(answered()).toBe(false);
     release();
     const answer = await waiting;
     expect(answer.body.state).toBe('ARCHIVED');
