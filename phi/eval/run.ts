@@ -17,6 +17,7 @@ import { generateSixthHeldOut, SIXTH_SEED } from './held-out-6';
 import { generateSeventhHeldOut, SEVENTH_SEED } from './held-out-7';
 import { generateEighthHeldOut, EIGHTH_SEED } from './held-out-8';
 import { generateNinthHeldOut, NINTH_SEED } from './held-out-9';
+import { generateTenthHeldOut, TENTH_SEED } from './held-out-10';
 import { add, emptyTally, f2, precision, recall, scoreDocument, strictRecall, type Tally } from './score';
 
 export const FLOORS = {
@@ -126,6 +127,14 @@ export const FLOORS = {
    * 0.609, cities 0.345, ZIPs 0.421, addresses 0.584, ages 0.650, precision 0.975 any type.
    */
   ninthStrictRecall: 0.55,
+  /**
+   * Tenth held-out set (held-out-10.ts), written blind at the start of the twelfth round and
+   * committed alone with its first run before any detector of that round changed; the only blind
+   * set, its misses never listed and never tuned on. First run (detectors of 1de24d7): strict
+   * 0.523, precision 0.835 typed / 0.934 any type, names 0.442, addresses 0.328, cities 0.267,
+   * ZIPs 0.196, phones 0.789, ages over 89 0.698. The floor only catches a regression.
+   */
+  tenthStrictRecall: 0.52,
   /** Share of characters of the PHI-free clinical corpus masked (reached 0.000). */
   clinicalCharsChanged: 0.005,
 };
@@ -265,6 +274,10 @@ function main(): number {
   // Ninth held-out set (see held-out-9.ts): blind, never tuned on, its misses never printed.
   const ninth = scoreWorldSet(`Held-out set 9 (blind: Dutch GP letters, Swedish and Norwegian nursing notes, Polish discharge prose, hospice, chaplaincy, speech-to-text calls, obituaries, delivery run sheets, welfare checks; hand-written names of 31 communities; addresses, postcodes, cities and ages over 89 in running text): %d documents, seed ${NINTH_SEED}`, generateNinthHeldOut(), (text) => findInText(text, policy), true);
 
+  console.log('\nHeld-out set 10 first run, written blind and committed alone before the twelfth round (detectors of 1de24d7): strict 0.523, precision 0.835 typed / 0.934 any type, names strict 0.442, addresses 0.328, cities 0.267, ZIPs 0.196. The only blind set since sets 8 and 9 were tuned towards. Its misses are never listed.');
+  // Tenth held-out set (see held-out-10.ts): blind, never tuned on, its misses never printed.
+  const tenth = scoreWorldSet(`Held-out set 10 (blind: guardianship orders, appeal letters, interpreter logs, headerless screening logs, dental notes, birth notifications, correctional transfers, crisis-line speech-to-text, complaint e-mails, team chat, JSON lines c1..c7, headerless TSV, refugee screening, Romanian/Latvian/Slovak/Greek/Serbian/Turkish/Slovene/Georgian/Vietnamese/Japanese/Uzbek/Indonesian discharge lines, dictation with spelled-out numbers, EHR paste with normalisation tricks; hand-written names of 32 communities): %d documents, seed ${TENTH_SEED}`, generateTenthHeldOut(), (text) => findInText(text, policy), true);
+
   // PHI-free clinical text: every character changed is over-masking.
   const sentences = clinicalSentences();
   let clinicalChars = 0;
@@ -358,6 +371,7 @@ function main(): number {
   if (strictRecall(seventh.any) < FLOORS.seventhStrictRecall) failures.push(`held-out 7 strict recall ${fmt(strictRecall(seventh.any))} < ${FLOORS.seventhStrictRecall}`);
   if (strictRecall(eighth.any) < FLOORS.eighthStrictRecall) failures.push(`held-out 8 strict recall ${fmt(strictRecall(eighth.any))} < ${FLOORS.eighthStrictRecall}`);
   if (strictRecall(ninth.any) < FLOORS.ninthStrictRecall) failures.push(`held-out 9 strict recall ${fmt(strictRecall(ninth.any))} < ${FLOORS.ninthStrictRecall}`);
+  if (strictRecall(tenth.any) < FLOORS.tenthStrictRecall) failures.push(`held-out 10 strict recall ${fmt(strictRecall(tenth.any))} < ${FLOORS.tenthStrictRecall}`);
   if (clinicalChanged > FLOORS.clinicalCharsChanged) failures.push(`clinical corpus ${(clinicalChanged * 100).toFixed(2)} % changed > ${FLOORS.clinicalCharsChanged * 100} %`);
 
   console.log(`\n${failures.length ? 'FAIL' : 'PASS'} against floors ${JSON.stringify(FLOORS)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
