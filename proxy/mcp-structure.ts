@@ -79,13 +79,18 @@ function apply(role: Role, value: unknown, f: FieldMaskers): unknown {
   }
 }
 
+/**
+ * A table's own entry for a key a message chose. `fields.constructor` is Object, and a member named
+ * so was once passed as Object(value), i.e. raw; `__proto__`, `toString` and the like threw or worse.
+ */
+const own = <V>(table: Record<string, V>, key: string): V | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
 /** An object whose fields have the given roles; `_meta` is walked as meta, unknown fields as data. */
 function shape(fields: Record<string, Role>): Walker {
   return (value, f) => {
     if (!isRecord(value)) return f.data(value);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = k === '_meta' ? meta(v, f) : apply(fields[k] ?? 'data', v, f);
-    return out;
+    // fromEntries defines each member (an assigned `__proto__` would set the copy's prototype instead).
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '_meta' ? meta(v, f) : apply(own(fields, k) ?? 'data', v, f)]));
   };
 }
 
@@ -226,13 +231,13 @@ const SERVER_MESSAGES: Record<string, Walker> = {
 
 /** The masked result of a client's request (`method` is the request's method). */
 export function maskResultFields<T>(method: string, result: T, f: FieldMaskers): T {
-  const walker = RESULTS[method];
+  const walker = own(RESULTS, method);
   return (walker ? walker(result, f) : f.data(result)) as T;
 }
 
 /** The masked params of a request or notification a server sends. */
 export function maskServerMessageFields<T>(method: string, params: T, f: FieldMaskers): T {
-  const walker = SERVER_MESSAGES[method];
+  const walker = own(SERVER_MESSAGES, method);
   return (walker ? walker(params, f) : f.data(params)) as T;
 }
 

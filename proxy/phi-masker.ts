@@ -263,7 +263,7 @@ export class PhiMasker implements ResponseMasker {
       lineage = out.report.plan === 'whole' ? { ...out.report, columns: out.report.columns.map((c, i) => ({ ...c, name: columns[i] ?? c.name })) } : out.report;
       reports.push({ counts: out.report.counts as Record<string, number>, total: out.report.total });
       const rest = Object.entries(table).filter(([k]) => k !== 'columns' && k !== 'rows')
-        .map(([k, v]) => [k, TABLE_COUNTS[k]?.(v) ? v : other(`${where}.${k}`, v)] as const);
+        .map(([k, v]) => [k, Object.hasOwn(TABLE_COUNTS, k) && TABLE_COUNTS[k]!(v) ? v : other(`${where}.${k}`, v)] as const);
       return { columns, rows: out.rows, ...Object.fromEntries(rest) };
     };
     let structured: unknown = result.structuredContent;

@@ -64,10 +64,32 @@ export function snakeCase(column: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** Own members only: `EXACT.constructor` is Object, and a column named "constructor" announced it as a type. */
+const lookup = (table: Record<string, EntityType>, key: string): EntityType | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
+/**
+ * Names already classified: the same result columns come back call after call, and a record key is
+ * classified for every record. A pure function of the name; bounded (the names are the client's and
+ * the server's to choose: at most KNOWN_MAX names of up to KNOWN_NAME_MAX characters), emptied when full.
+ */
+const known = new Map<string, EntityType | null>();
+const KNOWN_MAX = 4_096;
+const KNOWN_NAME_MAX = 256;
+
 /** The PHI type a column's name announces, if any. */
 export function typeFromColumnName(column: string): EntityType | undefined {
+  const cached = known.get(column);
+  if (cached !== undefined) return cached ?? undefined;
+  const type = typeOfName(column);
+  if (column.length > KNOWN_NAME_MAX) return type;
+  if (known.size >= KNOWN_MAX) known.clear();
+  known.set(column, type ?? null);
+  return type;
+}
+
+function typeOfName(column: string): EntityType | undefined {
   const name = snakeCase(column.slice(column.lastIndexOf('.') + 1));
-  const exact = EXACT[name];
+  const exact = lookup(EXACT, name);
   if (exact) return exact;
   const words = name.split('_').filter(Boolean);
   if (words.includes('name') || words.includes('nm')) {
@@ -78,7 +100,7 @@ export function typeFromColumnName(column: string): EntityType | undefined {
   if (last && DESCRIPTIVE_TAILS.has(last)) return undefined;
   if (last && DATE_WORDS.has(last) && !words.some((w) => NOT_PHI_DATE.has(w))) return 'DATE';
   for (const w of words) {
-    const type = WORDS[w];
+    const type = lookup(WORDS, w);
     if (type) return type;
   }
   if (words.includes('id') && words.some((w) => w === 'patient' || w === 'person')) return 'MRN';

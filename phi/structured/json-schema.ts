@@ -3,7 +3,7 @@ import { MaskingError, type OperatorContext } from '../operators';
 import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
 import { classifyByName, type ColumnClass } from './classify';
-import { maskCell, maskJsonValue } from './json';
+import { maskCell, maskJsonValue, setMember } from './json';
 
 /**
  * A JSON Schema (a tool's inputSchema / outputSchema, an elicitation's requestedSchema) is
@@ -86,7 +86,7 @@ function walkSchema(schema: unknown, w: Walk, path: string, column: ColumnClass 
     } else if (VALUE_ARRAY.has(key) && Array.isArray(value)) {
       const masked = value.map((v, i) => maskData(v, w, column, `${at}/${i}`));
       out[key] = key === 'enum' ? masked : masked.filter((m, i) => jsonType(m) === jsonType(value[i]));
-    } else out[key] = maskJsonValue(value, w.policy, w.context, w.report, at);
+    } else setMember(out, key, maskJsonValue(value, w.policy, w.context, w.report, at));
   }
   if (renamed.size && Array.isArray(out.required)) out.required = (out.required as string[]).map((name) => renamed.get(name) ?? name);
   return out;
@@ -102,11 +102,11 @@ function walkProperties(map: Record<string, unknown>, w: Walk, path: string, dep
   for (const [name, sub] of Object.entries(map)) {
     const masked = name.length >= 4 ? maskString(name, w.policy, w.context, w.report, `${path}/${name}#name`) : name;
     let key = masked;
-    while (key !== name && key in out) key += '#';
+    while (key !== name && Object.hasOwn(out, key)) key += '#';
     if (key !== name) renamed?.set(name, key);
     // The property's name decides the class of the values its schema holds (default, enum, ...).
     const column = classifyByName(name, w.policy);
-    out[key] = walkSchema(sub, w, `${path}/${key}`, column, depth + 1);
+    setMember(out, key, walkSchema(sub, w, `${path}/${key}`, column, depth + 1));
   }
   return out;
 }

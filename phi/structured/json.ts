@@ -39,6 +39,15 @@ function startsLikeJson(value: string): boolean {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Sets an own member of a copy. `copy.__proto__ = v` would set the copy's prototype instead (the
+ * member lost, and an object value's keys then read as inherited ones), so that key is defined.
+ */
+export function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
 const pointer = (path: string, key: string) => `${path}/${key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key}`;
 
 /** Masks one cell of a PHI column, whatever its JSON type (null stays null). */
@@ -152,7 +161,7 @@ export function maskJsonValue(value: unknown, policy: MaskingPolicy, context: Op
     let outKey = key;
     if (!isArray && !frame.forced && column.kind === 'text' && key.length >= 6 && /[A-Za-z0-9]{2}/.test(key)) {
       outKey = maskString(key, policy, context, report, `${childPath}#key`);
-      while (outKey !== key && outKey in (frame.dst as Record<string, unknown>)) outKey += '#';
+      while (outKey !== key && Object.hasOwn(frame.dst, outKey)) outKey += '#';
     }
 
     let out: unknown;
@@ -173,7 +182,7 @@ export function maskJsonValue(value: unknown, policy: MaskingPolicy, context: Op
       out = maskScalar(child, column, policy, context, report, childPath, embedded);
     }
     if (isArray) (frame.dst as unknown[]).push(out);
-    else (frame.dst as Record<string, unknown>)[outKey] = out;
+    else setMember(frame.dst as Record<string, unknown>, outKey, out);
   }
   return rootDst;
 }
