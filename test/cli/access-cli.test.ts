@@ -126,47 +126,64 @@ describe('gatehouse request/approve/status/list/revoke/extend', () => {
 
   it('exits with codes scripts can rely on', async () => {
     const carol = credentialsOf('carol@example.org');
+    // The commands below do not depend on one another (each chain of them waits for its own steps):
+    // they run side by side, every exit code checked as before.
+    const refusals = Promise.all([
+      gatehouse(['request', '--target', 'clinical', '--reason', 'x'], carol),
+      gatehouse(['request', '--target', 'clinical', '--duration', 'forever', '--reason', 'x'], carol),
+      gatehouse(['status', 'nope'], carol),
+      gatehouse(['status', 'req_00000000000000000000']),
+      gatehouse(['status', 'req_00000000000000000000', '--token', 'not-a-real-token']),
+      gatehouse(['list'], { ...carol, GATEHOUSE_OIDC_CLIENT_SECRET: 'wrong-secret-wrong-secret' }),
+      gatehouse(['approve', 'req_00000000000000000000'], carol),
+      gatehouse(['status', 'req_00000000000000000000', '--json'], carol),
+      gatehouse(['list', '--api-url', 'http://127.0.0.1:9'], carol),
+      gatehouse(['request', '--target', 'clinical', '--duration', '2h', '--reason', 'x'], carol),
+    ]);
+    const denial = (async () => {
+      const pending = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'quick look', '--json'], credentialsOf('alice@example.org'));
+      const { id } = pending.code === 0 ? JSON.parse(pending.stdout) : { id: 'req_00000000000000000000' };
+      const own = await gatehouse(['approve', id], credentialsOf('alice@example.org'));
+      const denied = await gatehouse(['deny', id, '--reason', 'not today'], credentialsOf('bob@example.org'));
+      const again = await gatehouse(['approve', id], credentialsOf('bob@example.org'));
+      const badWait = await gatehouse(['status', id, '--wait', 'x'], carol);
+      return { pending, id: id as string, own, denied, again, badWait };
+    })();
+    const waiting = gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'will time out', '--wait', '--timeout', '1s'], carol);
+    const [[missingDuration, badDuration, badId, noCredentials, badToken, badSecret, noScope, unknown, noApi, tooLong], chain, waited] = await Promise.all([refusals, denial, waiting]);
+
     // 2: the command line (or the body it produced) is wrong.
-    expect((await gatehouse(['request', '--target', 'clinical', '--reason', 'x'], carol)).code).toBe(2);
-    const badDuration = await gatehouse(['request', '--target', 'clinical', '--duration', 'forever', '--reason', 'x'], carol);
+    expect(missingDuration.code).toBe(2);
     expect(badDuration).toMatchObject({ code: 2, stderr: expect.stringContaining('"forever" is not a duration') });
-    expect((await gatehouse(['status', 'nope'], carol)).code).toBe(2);
+    expect(badId.code).toBe(2);
     // 3: no credentials configured.
-    expect((await gatehouse(['status', 'req_00000000000000000000'])).code).toBe(3);
+    expect(noCredentials.code).toBe(3);
     // 4: credentials the API or the provider refuses.
-    const badToken = await gatehouse(['status', 'req_00000000000000000000', '--token', 'not-a-real-token']);
     expect(badToken).toMatchObject({ code: 4, stderr: expect.stringContaining('not active') });
-    const badSecret = await gatehouse(['list'], { ...carol, GATEHOUSE_OIDC_CLIENT_SECRET: 'wrong-secret-wrong-secret' });
     expect(badSecret).toMatchObject({ code: 4, stderr: expect.stringContaining('invalid_client') });
     expect(badSecret.stderr).not.toContain('wrong-secret-wrong-secret');
-    const noScope = await gatehouse(['approve', 'req_00000000000000000000'], carol);
     expect(noScope.code).toBe(4);
     // 5: no such request.
-    expect(await gatehouse(['status', 'req_00000000000000000000', '--json'], carol)).toMatchObject({ code: 5 });
+    expect(unknown).toMatchObject({ code: 5 });
     // 7: the API is not there.
-    expect((await gatehouse(['list', '--api-url', 'http://127.0.0.1:9'], carol)).code).toBe(7);
+    expect(noApi.code).toBe(7);
 
     // 1: refused by policy or by the workflow.
-    expect(await gatehouse(['request', '--target', 'clinical', '--duration', '2h', '--reason', 'x'], carol)).toMatchObject({
+    expect(tooLong).toMatchObject({
       code: 1, stderr: expect.stringContaining('longer than clinical allows'),
     });
-    const pending = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'quick look', '--json'], credentialsOf('alice@example.org'));
+    const { pending, id, own, denied, again, badWait } = chain;
     expect(pending.code).toBe(0);
-    const { id } = JSON.parse(pending.stdout);
-    const own = await gatehouse(['approve', id], credentialsOf('alice@example.org'));
     expect(own).toMatchObject({ code: 1, stderr: expect.stringContaining('you cannot approve your own request') });
-    const denied = await gatehouse(['deny', id, '--reason', 'not today'], credentialsOf('bob@example.org'));
     expect(denied).toMatchObject({ code: 0, stdout: expect.stringContaining(`${id}: denied by bob@example.org`) });
-    const again = await gatehouse(['approve', id], credentialsOf('bob@example.org'));
     expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/already denied by bob@example.org|is closed \(denied\)/) });
-    expect((await gatehouse(['status', id, '--wait', 'x'], carol)).code).toBe(2);
+    expect(badWait.code).toBe(2);
     // 6: --wait gave up before anyone decided.
-    const waited = await gatehouse(['request', '--target', 'clinical', '--duration', '10s', '--reason', 'will time out', '--wait', '--timeout', '1s'], carol);
     expect(waited).toMatchObject({ code: 6, stderr: expect.stringContaining('gave up waiting after 1s') });
     const leftover = /(req_[a-z0-9]{20}) is pending approval/.exec(waited.stderr)![1]!;
     await f.call('POST', `/v1/access-requests/${leftover}/revoke`, { token: await f.token('carol@example.org'), body: { reason: 'test over' } });
-    // Seventeen `gatehouse` processes, each loading the whole CLI (about 5 s of CPU): on a loaded
-    // 2-core machine that alone passes jest's default 120 s, so this test states its own allowance.
+    // Seventeen `gatehouse` processes, each loading its command group: on a loaded 2-core machine
+    // that alone may pass jest's default 120 s, so this test states its own allowance.
   }, 420_000);
 });
 
