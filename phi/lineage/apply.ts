@@ -60,6 +60,13 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
     mismatch = `the statement has ${columnPlans.length} output columns but the result has ${columns.length}`;
     columnPlans = undefined;
   }
+  // A row with more cells than the columns: which output column its extra cells are is unknown.
+  const width = columnPlans?.length ?? 0;
+  const wide = columnPlans ? rows.find((r) => r.length > width) : undefined;
+  if (wide) {
+    mismatch = `a row has ${wide.length} cells for ${width} columns`;
+    columnPlans = undefined;
+  }
   if (!columnPlans) {
     const type = plan.kind === 'whole' ? plan.type : (plan.columns.find((c) => c.type)?.type ?? 'SSN');
     const operator = plan.kind === 'whole' ? plan.operator : 'redact';
@@ -80,10 +87,15 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
     const scannedRows = maskRowsInto(scanIndexes.map((i) => columns[i]!), rows.map((r) => scanIndexes.map((i) => r[i])), scanPolicyOf(policy), context, builder);
     scanned = { rows: scannedRows, report: builder.build() };
   }
-  const masked = rows.map((row, r) => row.map((cell, c) => {
-    const p = columnPlans![c]!;
+  // Rows are copied only when a cell changes: `pass` columns cost nothing, a `mask` column is
+  // masked by its type without detection, and a scan that found nothing leaves the rows as they came.
+  const plans = columnPlans;
+  const scanAt = plans.map((p) => (p.action === 'scan' ? scanIndexes.indexOf(p.index) : -1));
+  const changes = plans.some((p) => p.action === 'mask') || (scanned !== undefined && scanned.rows.some((out, r) => out.some((cell, k) => cell !== rows[r]![scanIndexes[k]!])));
+  const masked = !changes ? rows as unknown[][] : rows.map((row, r) => row.map((cell, c) => {
+    const p = plans[c]!;
     if (p.action === 'pass') return cell;
-    if (p.action === 'scan') return scanned!.rows[r]![scanIndexes.indexOf(c)];
+    if (p.action === 'scan') return scanned!.rows[r]![scanAt[c]!];
     return maskCell(cell, p.type!, p.operator!, p.rule === 'phi-source', context);
   }));
   for (const p of columnPlans) {
