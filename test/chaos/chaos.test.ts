@@ -2,9 +2,12 @@
 // restarts a part, against the whole dev stack; every invariant must hold with zero violations.
 import { runChaos } from '../../bench/chaos/chaos';
 import { chaosTable, violationCount } from '../../bench/chaos/report';
+import { prebuiltWorkflowBundle } from '../support/worker-bundle';
 
 describe('chaos (deterministic CI variant): faults across the whole stack lose nothing', () => {
   test('seed 7: worker, gateway, API, Redis killed and the upstream stalled while agents work; every invariant holds', async () => {
+    // The stack's two workers, and each one a fault kills, run the workflow bundle the test run built.
+    Object.assign(process.env, prebuiltWorkflowBundle());
     const result = await runChaos({
       seed: 7, durationMs: 45_000, faults: 5, concurrency: 2, grantSeconds: 20, reconcileSeconds: 10,
       kinds: ['kill-worker', 'kill-gateway', 'kill-api', 'kill-redis', 'stall-upstream'],

@@ -9,6 +9,7 @@ import { TARGET } from '../../bench/chaos/driver';
 import { IdentityObserver } from '../../bench/chaos/observer';
 import { ApiAgent, clientCredentialsToken, readClientEnv } from '../../devstack/demo/agent';
 import { startStack, type DemoStack } from '../../devstack/demo/stack';
+import { prebuiltWorkflowBundle } from '../support/worker-bundle';
 
 export const GRANT_SECONDS = 20;
 
@@ -31,10 +32,8 @@ export interface GrantDrill {
  */
 export async function grantDrill(name: string, env: Record<string, string>, reason: string, drill: (d: GrantDrill) => Promise<void>): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), `gatehouse-${name}-`));
-  // The stack's workers run the workflow bundle the test run already built (global-setup.ts) instead
-  // of bundling workflows/ again at every start and restart (webpack, seconds of CPU each).
-  const bundle = process.env.GATEHOUSE_WORKFLOW_BUNDLE ? { GATEHOUSE_WORKER_BUNDLE: process.env.GATEHOUSE_WORKFLOW_BUNDLE } : {};
-  Object.assign(process.env, bundle, env);
+  // The stack's workers run the workflow bundle the test run already built (also at every restart).
+  Object.assign(process.env, prebuiltWorkflowBundle(), env);
   const stack = await startStack(stateDir, chaosPolicy(stateDir, GRANT_SECONDS), 300_000);
   const observer = new IdentityObserver(stack.snowflake, stateDir);
   const log = (line: string) => process.stdout.write(`[${name} ${new Date().toISOString()}] ${line}\n`);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { prebuiltWorkflowBundle } from '../support/worker-bundle';
 
 const root = join(__dirname, '../..');
 
@@ -23,7 +24,8 @@ const STEPS = [
 describe('npm run demo', () => {
   test('tells the whole story against the embedded stack, every step checked, and exits 0', async () => {
     // The demo makes its own state folder, config, Redis, Slack and OpenID provider.
-    const env = { ...process.env };
+    // Its worker runs the workflow bundle the test run built (test/support/worker-bundle.ts).
+    const env = { ...process.env, ...prebuiltWorkflowBundle() };
     for (const name of ['GATEHOUSE_STATE_DIR', 'GATEHOUSE_CONFIG', 'REDIS_URL', 'SLACK_BOT_TOKEN', 'GATEHOUSE_OIDC_ISSUER']) delete env[name];
     const child = spawn(process.execPath, [join(root, 'devstack/bootstrap/run.js'), 'demo'], {
       cwd: root,

@@ -7,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { parse, stringify } from 'yaml';
 import { startRedisServer, waitFor } from '../../devstack';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis } from '../../lib';
+import { prebuiltWorkflowBundle } from '../support/worker-bundle';
 
 const root = join(__dirname, '../..');
 const everythingServer = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -49,7 +50,8 @@ describe('npm run dev: Ctrl-C stops the stack in dependency order', () => {
     const stack = spawn(process.execPath, [join(root, 'devstack/bootstrap/run.js'), 'dev'], {
       cwd: root,
       detached: true, // its own process group, like a terminal's foreground job
-      env: { ...process.env, ...keys, GATEHOUSE_STATE_DIR: state, GATEHOUSE_CONFIG: configFile, REDIS_URL: '', SLACK_BOT_TOKEN: '', GATEHOUSE_OIDC_ISSUER: '' },
+      // The worker runs the workflow bundle the test run built (test/support/worker-bundle.ts).
+      env: { ...process.env, ...prebuiltWorkflowBundle(), ...keys, GATEHOUSE_STATE_DIR: state, GATEHOUSE_CONFIG: configFile, REDIS_URL: '', SLACK_BOT_TOKEN: '', GATEHOUSE_OIDC_ISSUER: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     stack.stdout!.on('data', (c: Buffer) => lines.push(...c.toString('utf8').split('\n')));
