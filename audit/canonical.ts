@@ -1,10 +1,46 @@
-import canonicalize from 'canonicalize';
+import { quoteHeld } from '../lib';
 
-/** RFC 8785 canonical JSON (the `canonicalize` package); throws on values JSON cannot carry. */
+/**
+ * RFC 8785 canonical JSON, the same text as the `canonicalize` package (2.1.0) gives for every
+ * value, its quirks included (test/lib/json-text.test.ts compares them); throws on values JSON
+ * cannot carry. Long strings are escaped once per holder object (`quoteHeld`): the client's SSE
+ * event of an answer (`jsonText`) then reuses the escaping its recording entry did.
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  const text = serialize(value, undefined, '');
   if (text === undefined) throw new TypeError('value cannot be serialized as canonical JSON');
   return text;
+}
+
+function serialize(value: unknown, holder: object | undefined, key: string | number): string | undefined {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) throw new Error('NaN is not allowed');
+    if (!Number.isFinite(value)) throw new Error('Infinity is not allowed');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') return holder === undefined ? JSON.stringify(value) : quoteHeld(holder, key, value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const object = value as { toJSON?: unknown };
+  if (object.toJSON instanceof Function) return serialize((object.toJSON as () => unknown).call(object), undefined, '');
+  // As the package: an array's holes are skipped (its reduce does), every element after index 0
+  // gets a comma, and what JSON.stringify leaves undefined (a function) is written as `undefined`.
+  if (Array.isArray(value)) {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      const item: unknown = value[i];
+      out += `${i === 0 ? '' : ','}${item === undefined || typeof item === 'symbol' ? 'null' : serialize(item, value, i)}`;
+    }
+    return `[${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const name of Object.keys(record).sort()) {
+    const item = record[name];
+    if (item === undefined || typeof item === 'symbol') continue;
+    out += `${out.length === 0 ? '' : ','}${JSON.stringify(name)}:${serialize(item, record, name)}`;
+  }
+  return `{${out}}`;
 }
 
 /** The genesis `prev` of the first record. */

@@ -23,3 +23,4 @@ export { projectRoot, stateDir } from './state';
 export { RedisCatalogRecords, catalogNamespace, DEFAULT_CATALOG_NAMESPACE } from './catalog-store';
 export { inParallel } from './in-parallel';
 export { redisDataSince, REDIS_DATA_SINCE_KEY } from './redis-data-since';
+export { jsonText, quoteHeld } from './json-text';

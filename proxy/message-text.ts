@@ -2,18 +2,21 @@ import {
   isJSONRPCErrorResponse as sdkIsErrorResponse, isJSONRPCNotification as sdkIsNotification, isJSONRPCRequest as sdkIsRequest, isJSONRPCResultResponse as sdkIsResultResponse,
   type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest,
 } from '@modelcontextprotocol/server';
+import { jsonText } from '../lib';
 
 const texts = new WeakMap<object, string>();
 
 /**
  * A message's JSON text, made once per message object: the event store keeps it and the client
  * transport writes it (a 10 KB result was serialized twice per call). The gateway never changes a
- * message after it hands it to the transport (it builds a new object for each answer).
+ * message after it hands it to the transport (it builds a new object for each answer). JSON.stringify's
+ * text, with a long string's escaping taken from the recording entry's canonical JSON when that
+ * was made first (`jsonText`: the 10 KB result text is escaped once per call, not twice).
  */
 export function messageText(message: JSONRPCMessage): string {
   let text = texts.get(message);
   if (text === undefined) {
-    text = JSON.stringify(message);
+    text = jsonText(message);
     texts.set(message, text);
   }
   return text;
