@@ -97,6 +97,13 @@ export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((labe
  */
 export const PERSON_PREDICATE =
   /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen)|checked in|left a (?:voicemail|message)|- no[ -]show)(?![\p{L}])/u;
+/**
+ * Verbs teams and things are subjects of too ("Rapid Response Team called", "Pharmacy phoned"):
+ * the subject is a person when a dictionary knows one of its words, or when it is two or three
+ * name-like words none of which names a group ("Tiberiu Vasilache arrived"); "fell" and "was
+ * brought" always need the dictionary (person-name.ts, subjectsOfPersonVerbs).
+ */
+export const WEAK_PERSON_PREDICATE = /^[ \t]{1,2}(?:came in|came to|arrived|called|phoned|rang|fell|had a fall|is feeling|feels|was brought)(?![\p{L}])/u;
 
 /** Last words of the labels: a cheap test before running NAME_LABEL. */
 export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((label) => label.split(' ').pop()!));

@@ -1,6 +1,6 @@
 import { CJK_FAMILY_NAMES, FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { finding, type Detector } from '../detector';
-import { AMBIGUOUS_FIRST, CLINICAL_STATE_WORDS, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SENTENCE_LABEL, SENTENCE_LABEL_LAST_WORDS, SUFFIXES, THING_NAME_LABEL, TITLES } from '../name-words';
+import { AMBIGUOUS_FIRST, CLINICAL_STATE_WORDS, COMMON_WORDS, LABEL_LAST_WORDS, LABEL_WORDS, NAME_LABEL, PERSON_PREDICATE, SENTENCE_LABEL, SENTENCE_LABEL_LAST_WORDS, SUFFIXES, THING_NAME_LABEL, TITLES, WEAK_PERSON_PREDICATE } from '../name-words';
 import type { Finding } from '../../types';
 
 /**
@@ -384,12 +384,33 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
       marks.mark(i, 0.7);
       marks.mark(i + 1, 0.7);
     }
-    // "OKAFOR, MARIA" / "Okafor, Maria".
-    if (t.nameLike && next.knownFirst && next.capitalised && (t.knownLast || t.text === t.text.toUpperCase()) && adjacent(text, t, next, true) && text.slice(t.end, next.start).includes(',')) {
-      marks.mark(i, 0.8);
-      marks.mark(i + 1, 0.8);
+    // "OKAFOR, MARIA" / "Okafor, Maria"; inside a sentence a surname no dictionary holds too
+    // ("Reviewed with Okonjo-Aduba, Margaret before", not "In Boston, Margaret felt").
+    if (t.nameLike && next.knownFirst && next.capitalised && adjacent(text, t, next, true) && text.slice(t.end, next.start).includes(',')) {
+      if (t.knownLast || t.text === t.text.toUpperCase() || familyGivenInSentence(text, t, next)) {
+        marks.mark(i, 0.8);
+        marks.mark(i + 1, 0.8);
+      }
     }
   }
+}
+
+/** Words after which a capitalised word and a comma open a clause of place or time, not a name. */
+const CLAUSE_OPENERS = new Set(['in', 'at', 'on', 'after', 'before', 'since', 'from', 'to', 'near', 'by', 'during', 'until', 'till', 'for', 'of', 'and', 'or', 'but', 'as', 'like', 'than', 'dear', 'hi', 'hello', 'thanks']);
+/** What follows the given name of "Family, Given" in a sentence: the sentence going on in lower case, or its end. */
+const AFTER_GIVEN = /^(?:[ \t]{1,2}\p{Ll}|[.;:)]|,[ \t]{1,2}\p{Ll}|[ \t]{0,2}(?:\n|$))/u;
+/**
+ * "Family, Given" inside a sentence: the surname follows a lower-case word that is not a
+ * preposition or conjunction ("reviewed with", "called"), and the sentence goes on after the
+ * given name, which the dictionaries know and is no everyday word.
+ */
+function familyGivenInSentence(text: string, family: Token, given: Token): boolean {
+  if (AMBIGUOUS_FIRST.has(given.lower) || given.text === given.text.toUpperCase()) return false;
+  if (sentenceStart(text, family.start)) return false;
+  const before = text.slice(Math.max(0, family.start - 2), family.start);
+  if (!/\p{Ll}[ \t]$/u.test(before)) return false;
+  if (CLAUSE_OPENERS.has(wordBefore(text, family.start))) return false;
+  return AFTER_GIVEN.test(text.slice(given.end, given.end + 4));
 }
 
 /**
@@ -398,6 +419,26 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
  * before the verb; one word alone needs a dictionary to back it ("Okafor reports", not
  * "Radiology reports").
  */
+/** A word of tokens[i..j] that the dictionaries or an earlier finding know as a person's. */
+function dictionaryBacked(tokens: Token[], i: number, j: number, known: ReadonlySet<string>): boolean {
+  for (let k = i; k <= j; k++) {
+    const t = tokens[k]!;
+    if ((t.knownFirst && !AMBIGUOUS_FIRST.has(t.lower)) || t.knownLast || known.has(t.lower)) return true;
+  }
+  return false;
+}
+
+/** Words that make a run of capitalised words a team, a service or a place ("Rapid Response Team called"). */
+const GROUP_NOUNS = new Set(['team', 'service', 'services', 'unit', 'department', 'dept', 'clinic', 'office', 'desk', 'lab', 'laboratory', 'ward', 'centre', 'center', 'hospital', 'station', 'agency', 'council', 'board', 'committee', 'response', 'rescue', 'ambulance', 'police', 'fire', 'security', 'pharmacy', 'radiology', 'support', 'line', 'care', 'home', 'house', 'group', 'practice', 'surgery', 'registry', 'bureau', 'court', 'school', 'church', 'company', 'inc', 'ltd', 'llc', 'health', 'medical', 'hospice', 'nursing', 'social', 'services']);
+/** Weak verbs things are subjects of as often as people. */
+const THING_VERBS = /^[ \t]{1,2}(?:fell|had a fall|was brought)/;
+/** Sentence openers of time before a subject ("Yesterday Harold phoned"), not a department's first word ("Blood Bank"). */
+const TIME_OPENERS = new Set(['yesterday', 'today', 'tonight', 'overnight', 'later', 'earlier', 'then', 'now', 'also', 'finally', 'afterwards', 'meanwhile', 'subsequently', 'recently', 'again']);
+function namesAGroup(tokens: Token[], i: number, j: number): boolean {
+  for (let k = i; k <= j; k++) if (GROUP_NOUNS.has(tokens[k]!.lower)) return true;
+  return false;
+}
+
 /** What follows a possessive ("Laaksonen's glucose"): a lower-case noun. */
 const POSSESSIVE = /^[ \t]{1,2}\p{Ll}/u;
 
@@ -414,7 +455,8 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
     const after = text.slice(last.end, last.end + 24);
     // "Aino Laaksonen's glucose log": a possessive of two or three such words is a person's too.
     const possessive = (last.text.endsWith("'s") || last.text.endsWith('’s')) && POSSESSIVE.test(after);
-    if (!possessive && !PERSON_PREDICATE.test(after)) continue;
+    const weak = !possessive && !PERSON_PREDICATE.test(after);
+    if (weak && !WEAK_PERSON_PREDICATE.test(after)) continue;
     let i = j;
     while (i > 0 && j - i < 3 && (tokens[i - 1]!.nameLike || tokens[i - 1]!.initial) && adjacent(text, tokens[i - 1]!, tokens[i]!, false, false)) {
       const previous = tokens[i - 1]!;
@@ -422,10 +464,14 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
       i--;
     }
     if (i === j && (possessive || !(last.knownLast || last.knownFirst || last.worldName || known.has(last.lower)))) continue;
+    // (Things fall and are brought too: "Specimen Container was brought", so those need a dictionary.)
+    if (weak && !dictionaryBacked(tokens, i, j, known) && (i === j || namesAGroup(tokens, i, j) || THING_VERBS.test(after))) continue;
     // A phrase that opens with an everyday capitalised word is a department or a thing ("Social
     // Work reports", "Blood Bank reports"); a title or label before a name is handled above.
     const before = tokens[i - 1];
-    if (before && before.capitalised && !before.nameLike && !TITLES.has(before.lower) && !LABEL_WORDS.has(before.lower) && adjacent(text, before, tokens[i]!, false, false)) continue;
+    // (A known given name alone after a sentence's first word is the subject: "Yesterday Harold phoned".)
+    const givenAlone = i === j && last.knownFirst && !AMBIGUOUS_FIRST.has(last.lower) && before !== undefined && TIME_OPENERS.has(before.lower) && sentenceStart(text, before.start);
+    if (before && before.capitalised && !before.nameLike && !givenAlone && !TITLES.has(before.lower) && !LABEL_WORDS.has(before.lower) && adjacent(text, before, tokens[i]!, false, false)) continue;
     for (let k = i; k <= j; k++) marks.mark(k, 0.75);
   }
 }
@@ -536,6 +582,35 @@ function namesJoinedByAnd(text: string, tokens: Token[], marks: NameMarks): void
   }
 }
 
+/** A nickname's brackets or quotes: opening gap, closing gap. */
+const NICK_OPEN = /^[ \t](?:\(|"|“|«)$/;
+const NICK_CLOSE: Record<string, string> = { '(': ')', '"': '"', '“': '”', '«': '»' };
+/**
+ * A nickname between the given and the family name: "Robert (Bobby) Tallis", 'Hamish "Mimi"
+ * Strathcarron', "Eleanor “Nell” Brackenbury". Capitalised words on both sides and a capitalised
+ * word between; in brackets, the given name must be found already or known (so "Left Ventricular
+ * (LV) Function" and "Blood (Serum) Glucose" stay); in quotes, all three must look like names.
+ */
+function nicknames(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const given = tokens[i]!;
+    const nick = tokens[i + 1]!;
+    const family = tokens[i + 2]!;
+    if (nick.start - given.end !== 2 || family.start - nick.end !== 2) continue;
+    const open = text.slice(given.end, nick.start);
+    if (!NICK_OPEN.test(open)) continue;
+    const opener = open[1]!;
+    if (text.slice(nick.end, family.start) !== `${NICK_CLOSE[opener]} ` && !(opener === '"' && text.slice(nick.end, family.start) === '" ')) continue;
+    if (!nick.capitalised || nick.acronym || nick.text.length < 2 || TITLES.has(nick.lower) || !family.nameLike || !hasCase(nick.text)) continue;
+    const givenFound = marks.isName[i] === 1 || (given.capitalised && given.knownFirst && !AMBIGUOUS_FIRST.has(given.lower));
+    const quoted = opener !== '(';
+    if (!givenFound && !(quoted && given.nameLike && nick.nameLike)) continue;
+    marks.mark(i, 0.8);
+    marks.mark(i + 1, 0.8);
+    marks.markRun(i + 2, 0.8, false);
+  }
+}
+
 /** A word found as a name once is that name wherever it recurs ("Mr. Okafor ... Okafor reports"). */
 function propagate(tokens: Token[], marks: NameMarks): void {
   const seen = new Set<string>();
@@ -589,7 +664,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, WEAK_PERSON_PREDICATE, THING_VERBS, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP, AFTER_GIVEN, NICK_OPEN],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
@@ -600,6 +675,7 @@ export const personNameDetector: Detector = {
     namesAfterKin(text, tokens, marks);
     appositions(text, tokens, marks);
     namesJoinedByAnd(text, tokens, marks);
+    nicknames(text, tokens, marks);
     propagate(tokens, marks);
     return findingsOf(text, tokens, marks);
   },

@@ -40,9 +40,17 @@ const PROSE_CUES = [
   'bor i', 'bor ensam i', 'bor kvar i', 'bor själv i', 'bodde i', 'bosatt i', 'född i', 'flyttade till', 'hemma i', 'avled i',
   'bor alene i', 'bor fortsatt i', 'bor hjemme i', 'født i', 'flyttet til', 'hjemme i', 'døde i',
   'mieszka w', 'mieszkała w', 'mieszkał w', 'zamieszkała w', 'zamieszkały w', 'zamieszkały', 'zamieszkała', 'urodzona w', 'urodzony w', 'urodził się w', 'urodziła się w', 'zmarła w', 'zmarł w', 'pochodzi z', 'przeprowadziła się do', 'przeprowadził się do',
+  'moved here from', 'moved back from', 'moved up from', 'moved down from', 'drives in from', 'drove in from', 'drove up from', 'drove down from', 'commutes from', 'commuting from',
   'lebt allein in', 'wohnt allein in', 'verstorben in', 'gestorben in', 'zu hause in', 'daheim in', 'décédée à', 'décédé à', 'demeurant à', 'vive sola en', 'vive solo en', 'falleció en', 'residente en',
 ];
 const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
+/**
+ * Words that say "close to" rather than "lives in" ("lives near Ennis", "just outside Kutaisi"):
+ * also said of a body part or an eponym ("near McBurney's point", "near Broca area"), so the place
+ * must close its clause or go on with a function word, and no possessive.
+ */
+const NEAR_CUE = /(?<![\p{L}])(?:near|just outside|outside of|on the outskirts of|not far from)[ \t]{1,2}/giu;
+const NEAR_PLACE_ENDS = /^(?:[ \t]?[,;.)]|[ \t]{0,2}(?:\n|$)|[ \t](?:and|with|in|for|on|at|to|since|where|but|or|every|each|last|this|next|until|after|before|who|which|og|och|und|et|y|i)(?![\p{L}]))/u;
 /** The cues alone, lower-case literals in one case-insensitive pass (the place is read after each, sticky, case-sensitive). */
 const PROSE_CUE = new RegExp(`(?:${PROSE_CUES.join('|')})[ \\t]{1,2}`, 'gi');
 /** A postcode may stand between the cue and the place ("bor i 4021 Stavanger", "woont te 8911 AB Leeuwarden"). */
@@ -67,7 +75,7 @@ const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE, PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE, PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB, NEAR_CUE, NEAR_PLACE_ENDS],
   applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -108,6 +116,16 @@ export const zipAndCityDetector: Detector = {
       const at = m.index + m[0].length - place.length;
       out.push(finding('CITY', at, at + place.length, 0.75));
       if (m[1]) out.push(finding('ZIP', m.index, m.index + m[1].length, 0.8));
+    });
+    eachMatch(NEAR_CUE, text, (cue) => {
+      CITY_IN_PROSE.lastIndex = cue.index + cue[0].length;
+      const m = CITY_IN_PROSE.exec(text);
+      if (!m || m[1]) return;
+      const place = m[2]!;
+      if (/['’]s$/.test(place) || place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
+      const end = m.index + m[0].length;
+      if (!NEAR_PLACE_ENDS.test(text.slice(end, end + 8))) return;
+      out.push(finding('CITY', end - place.length, end, 0.7));
     });
     for (const pattern of [PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB]) eachMatch(pattern, text, (m) => {
       const place = m[1]!;
