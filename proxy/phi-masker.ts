@@ -4,6 +4,7 @@ import {
 } from '../phi';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
+import { UnchangedTexts } from './masking-memo';
 import { maskResultFields, maskServerMessageFields, type FieldMaskers } from './mcp-structure';
 import { mergeSummaries, type MaskContext, type MaskOutcome, type MaskSummary, type ResponseMasker } from './masking';
 
@@ -76,6 +77,8 @@ export class PhiMasker implements ResponseMasker {
   private readonly noCatalog: PhiCatalog;
   private readonly applied = new WeakMap<PhiCatalog, PhiCatalog>();
   private readonly plans = new WeakMap<PhiCatalog, Map<string, MaskingPlan>>();
+  /** Table texts a plan sent on exactly as they came, with their lineage report (masking-memo.ts). */
+  private readonly unchanged = new UnchangedTexts<MaskingPlan, LineageReport>();
   private readonly catalogTools: Set<string>;
   private readonly sqlTarget: SqlDeclaringTarget;
   private readonly target: string;
@@ -242,7 +245,8 @@ export class PhiMasker implements ResponseMasker {
     const catalog = await this.catalog();
     // Several SQL arguments in one call: each could be what ran; the strictest plan of any decides.
     const plans = sql.map((s) => this.planOf(s, catalog));
-    const plan: MaskingPlan = plans.length === 1 ? plans[0]! : plans.find((p) => p.kind === 'whole') ?? planSql('', catalog, this.policy);
+    const single = plans.length === 1;
+    const plan: MaskingPlan = single ? plans[0]! : plans.find((p) => p.kind === 'whole') ?? planSql('', catalog, this.policy);
     const touchesPhi = plans.some((p) => p.touchesPhi);
     if (plan.kind === 'metadata') return this.byAppearance(value, this.policy);
     if (isErrorShaped(value)) return this.maskError(value, touchesPhi);
@@ -279,13 +283,25 @@ export class PhiMasker implements ResponseMasker {
       // The twin of structuredContent: masking changed nothing, so its JSON is still the text.
       if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured) };
       if (ROW_LIMIT_NOTE.test(it.text)) return item;
+      // A table text this plan sent on unchanged before is sent on unchanged again (masking-memo.ts).
+      const known = single ? this.unchanged.get(plan, it.text) : undefined;
+      if (known) {
+        lineage = { ...known };
+        reports.push({ counts: { ...known.counts } as Record<string, number>, total: known.total });
+        return { ...(item as object), text: it.text };
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(it.text);
       } catch {
         parsed = undefined;
       }
-      if (isTable(parsed)) return { ...(item as object), text: JSON.stringify(maskTable(parsed, 'content')) };
+      if (isTable(parsed)) {
+        const unreadableBefore = unreadable.length;
+        const text = JSON.stringify(maskTable(parsed, 'content'));
+        if (single && text === it.text && unreadable.length === unreadableBefore && lineage) this.unchanged.remember(plan, it.text, lineage);
+        return { ...(item as object), text };
+      }
       // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
       return this.withheld(item, reports, plan);
     }) : result.content;
