@@ -58,6 +58,11 @@ export const REQUEST_CANCELLED = -32800;
 export const GATEWAY_CLIENT_INFO = { name: 'gatehouse-gateway', version: '1' };
 /** What a legacy upstream is told the gateway can answer: each is carried to the stateless client as an input round. */
 const GATEWAY_CAPABILITIES = { elicitation: {}, sampling: {}, roots: {} };
+/**
+ * The requests whose 2026-07-28 result can ask the client for input (`input_required`); an
+ * upstream's question during any other (tools/list, completion/complete, ...) cannot reach the client.
+ */
+const INPUT_ROUND_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
 /** A parked input round waits this long for the client's retry, then the upstream's request is refused. */
 export const ROUND_TTL_MS = 10 * 60_000;
 
@@ -464,6 +469,10 @@ export class UpstreamCaller {
     const running = [...this.waiting].filter(([, w]) => w.resolve && w.method !== 'initialize');
     if (running.length !== 1) return refuse(running.length === 0 ? 'no call of this client is running' : 'the gateway cannot tell which of several running calls this request belongs to, so it asks nobody');
     const [callId, waiting] = running[0]!;
+    // A question that lands in a call whose result cannot ask for input (server-everything's unprompted
+    // roots/list during a tools/list): the upstream is told no and the call runs on, as for a client that
+    // did not declare it; the client's tools/list would otherwise come back as an input round it cannot take.
+    if (!INPUT_ROUND_METHODS.has(waiting.method)) return refuse(`the client cannot be asked ${request.method} during ${waiting.method}: in the 2026-07-28 revision only ${[...INPUT_ROUND_METHODS].join(', ')} can ask it for input`);
     const key = request.method === 'elicitation/create' ? 'elicitation' : request.method === 'sampling/createMessage' ? 'sampling' : 'roots';
     // A legacy server may ask unprompted (server-everything asks roots/list once it starts): a
     // client that declared it cannot answer is not turned into an input round it would fail; the

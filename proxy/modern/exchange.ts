@@ -239,7 +239,9 @@ export class ModernExchange {
         // Each as the server request it stands for (mcp-structure.ts knows their fields).
         const masked = input.params ? await this.mask(input.params, { target: this.deps.target.name, part: 'notification', method: input.method }) : { masked: undefined, report: undefined };
         if (!masked) return this.refuse(request, call.startedAt, GatewayErrorCode.Withheld, 'the upstream asked for input that could not be checked for PHI; it was not shown', 'withheld');
-        asked[key] = { method: input.method, ...(masked.masked ? { params: masked.masked } : {}) };
+        // Always with params: a server may send roots/list without any (2025 allows it), and a client
+        // may not decode an input request without them (the Go SDK v1.8 fails the call: 'unexpected end of JSON input').
+        asked[key] = { method: input.method, params: masked.masked ?? {} };
         if (masked.report) reports.push(masked.report);
       }
       // An approved command's round is the gateway's to carry on (gh2.: this grant, this exact call, once), so

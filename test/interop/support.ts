@@ -7,8 +7,9 @@ import { everythingServer, startTestGateway, type TestGateway } from '../proxy/s
 
 // The gateway as third-party MCP clients meet it: the real access workflow, Redis and
 // server-everything (its echo "message" is declared SQL, so a write is held and an MRN is masked).
-const upstream = `{ type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }`;
-export const INTEROP_CONFIG = `
+const everything = `{ type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(everythingServer)}, stdio] }`;
+/** The interop policy with another upstream in place of server-everything (one that has an echo tool taking `message`). */
+export const interopConfig = (upstream = everything): string => `
 version: 1
 defaults: { maxDuration: 1h, approvalTimeout: 30s, commandApprovalTimeout: 60s, expiringSoonWarning: 1s }
 groups:
@@ -26,6 +27,7 @@ targets:
       approvalTimeout: 60s
       maxHeld: 3
 `;
+export const INTEROP_CONFIG = interopConfig();
 
 /** What every client is asked to send; the MRN must come back masked. */
 export const INTEROP_CALLS = {
@@ -49,9 +51,9 @@ export interface InteropStack {
   close(): Promise<void>;
 }
 
-export async function startInteropStack(): Promise<InteropStack> {
-  const h = await startHarness({ config: testConfig(INTEROP_CONFIG) });
-  const gw = await startTestGateway({ config: INTEROP_CONFIG, reviewer: h.access, grants: h.grants, vault: h.vault });
+export async function startInteropStack(config = INTEROP_CONFIG): Promise<InteropStack> {
+  const h = await startHarness({ config: testConfig(config) });
+  const gw = await startTestGateway({ config, reviewer: h.access, grants: h.grants, vault: h.vault });
   const { requestId } = await h.access.request({ requester: 'carol@example.org', origin: 'api', target: 'clinical', durationMs: 5 * 60_000, reason: 'interop' });
   await h.access.approve(requestId, 'alice@example.org');
   const token = h.grants.tokenFor((await waitForState(h.access, requestId, 'ACTIVE')).grantId!);
@@ -110,13 +112,17 @@ export interface GoClientRun {
   stderr(): string;
 }
 
-/** Starts a client built by `buildGoClient` with the stack's URL, token and INTEROP_CALLS (and nothing else of this environment). */
-export function runGoClient(binary: string, stack: InteropStack): GoClientRun {
+/**
+ * Starts a client built by `buildGoClient` with the stack's URL, token and INTEROP_CALLS (and
+ * nothing else of this environment); `env` replaces some of them (an empty INTEROP_WRITE: no held writes).
+ */
+export function runGoClient(binary: string, stack: Pick<InteropStack, 'url' | 'token'>, env: Record<string, string> = {}): GoClientRun {
   const child = spawn(binary, [], {
     env: {
       PATH: process.env.PATH ?? '', GATEHOUSE_MCP_URL: stack.url, GATEHOUSE_GRANT_TOKEN: stack.token,
       INTEROP_READ: INTEROP_CALLS.read, INTEROP_WRITE: INTEROP_CALLS.write,
       INTEROP_WAITED_WRITE: INTEROP_CALLS.waitedWrite, INTEROP_CANCELLED_WRITE: INTEROP_CALLS.cancelledWrite,
+      ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -20,7 +20,7 @@ function targets(): Map<string, TargetConfig> {
   const config = parseConfig(`
 version: 1
 groups: { approvers: [alice@example.org] }
-targets:${target('legacy', stdio([tsx, join(__dirname, 'fixtures/legacy-elicit-upstream.ts')], { LEGACY_UPSTREAM_LOG: legacyLog }))}${target('modern', stdio([tsx, join(__dirname, 'fixtures/modern-upstream.ts'), 'stdio']))}${target('neither', stdio([join(__dirname, 'fixtures/hostile-upstream.js'), 'neither']))}
+targets:${target('legacy', stdio([tsx, join(__dirname, 'fixtures/legacy-elicit-upstream.ts')], { LEGACY_UPSTREAM_LOG: legacyLog }))}${target('modern', stdio([tsx, join(__dirname, 'fixtures/modern-upstream.ts'), 'stdio']))}${target('neither', stdio([join(__dirname, 'fixtures/hostile-upstream.js'), 'neither']))}${target('roots', stdio([join(__dirname, 'fixtures/roots-upstream.js')]))}
 `, 'caller-test.yaml');
   return new Map(config.targets.map((t) => [t.name, t]));
 }
@@ -90,6 +90,16 @@ describe('UpstreamCaller: the upstream for stateless clients, of either era', ()
     const { requestState } = (withRoots as { inputRequired: { requestState: string } }).inputRequired;
     const done = await caller.call('tools/call', { name: 'list_roots', arguments: {} }, { timeoutMs: 20_000, envelope: { clientCapabilities: { roots: {} } }, retry: { requestState, inputResponses: { roots: { roots: [{ uri: 'file:///work' }] } } } });
     expect(text(done)).toBe('roots: 1');
+  });
+
+  test('a 2025 upstream that asks for roots during tools/list is told no and the list comes back: only tools/call, prompts/get and resources/read can ask a 2026-07-28 client for input', async () => {
+    const caller = await open('roots');
+    const roots = { envelope: { clientInfo: { name: 'go-sdk-client', version: '1.8.0' }, clientCapabilities: { roots: { listChanged: true } } } };
+    const list = await caller.call('tools/list', {}, { timeoutMs: 20_000, ...roots });
+    expect(list).toEqual({ result: { tools: [expect.objectContaining({ name: 'echo', description: expect.stringMatching(/^no roots: the client cannot be asked roots\/list during tools\/list/) })] } });
+    // The same question in a tools/call is the client's to answer.
+    const call = await caller.call('tools/call', { name: 'echo', arguments: { message: 'hi' } }, { timeoutMs: 20_000, ...roots });
+    expect(call).toEqual({ inputRequired: { inputRequests: { roots: { method: 'roots/list' } }, requestState: expect.any(String) } });
   });
 
   test('a 2026-07-28 upstream is called statelessly with the client\'s envelope; its input_required comes back as it came, and the retry goes to it', async () => {
