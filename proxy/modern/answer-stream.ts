@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCNotification } from '@modelcontextprotocol/server';
-import type { GatewayError } from '../errors';
+import { GatewayErrorCode, type GatewayError } from '../errors';
 
 /**
  * What one request is answered through: the client's HTTP answer (AnswerStream), or, for a retry
@@ -67,28 +67,33 @@ export class AnswerStream implements RequestStream {
   /** One of the request's notifications, on the stream (started now if need be); dropped when the client takes JSON only. */
   notify(notification: JSONRPCNotification): boolean {
     if (!this.open) return false;
+    // Written whole or not at all: one that cannot be serialised starts no stream.
+    const written = event(notification);
     if (!this.streaming) {
       this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
       this.streaming = true;
     }
-    this.res.write(event(notification));
+    this.res.write(written);
     return true;
   }
 
   /**
    * The answer: the stream's last event, or the JSON body. Nothing is written to a client that
    * left; one that cancelled by notification but is still connected gets the answer it is given
-   * (the cancellation's error), so no connection is left hanging.
+   * (the cancellation's error), so no connection is left hanging. The answer is serialised before
+   * anything is written: one that cannot be (a value JSON has no form for) is answered as withheld,
+   * never with an empty 200 or a stream that ends without its answer.
    */
   finish(answer: object): void {
     if (this.done) return;
     this.done = true;
     if (this.gone) return;
+    const body = serialise(answer);
     if (this.streaming) {
-      this.res.end(event(answer));
+      this.res.end(`event: message\ndata: ${body}\n\n`);
       return;
     }
-    this.res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer));
+    this.res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
   }
 
   /**
@@ -105,4 +110,17 @@ export class AnswerStream implements RequestStream {
 
 function event(message: object): string {
   return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+}
+
+/** The answer as JSON; one that has no JSON form becomes the withheld error under its id. */
+function serialise(answer: object): string {
+  try {
+    return JSON.stringify(answer);
+  } catch (error) {
+    const id = (answer as { id?: unknown }).id;
+    return JSON.stringify({
+      jsonrpc: '2.0', id: typeof id === 'string' || typeof id === 'number' ? id : null,
+      error: { code: GatewayErrorCode.Withheld, message: `the response was withheld: it could not be written (${(error as Error).message})` },
+    });
+  }
 }
