@@ -1,10 +1,12 @@
 import type { GrantStore, RedisSecretVault } from '../lib';
-import type { AccessActivities, NoticeResult } from '../workflows/types';
+import type { AccessActivities, AccessStatus, NoticeOrder, NoticeResult } from '../workflows/types';
 import type { Archiver } from './archive/archiver';
 import { createCredentialActivities, requestHoldsGrant } from './credentials/credential-activities';
 import type { CredentialProviders } from './credentials/registry';
 import { createGrantActivities } from './grants/grant-activities';
 import type { Notifier } from './notify/notifier';
+import { Context } from '@temporalio/activity';
+import { noQuickStatus, QuickNotices } from './notify/quick-notices';
 import { statusReader, type StatusSnapshots } from './status';
 
 export interface AccessActivityDeps {
@@ -15,27 +17,51 @@ export interface AccessActivityDeps {
   archiver: Archiver;
   /** The statuses this worker's workflows hand over (worker/create-worker.ts); without it every notice asks by query. */
   snapshots?: StatusSnapshots;
+  /** This worker's quick notice tries (a local activity each); one is made when not given. */
+  quickNotices?: QuickNotices;
 }
 
 /** Every side effect the access workflow orders, bound to their implementations. */
 export function createAccessActivities(deps: AccessActivityDeps): AccessActivities {
   const read = statusReader(deps.snapshots);
+  const quickNotices = deps.quickNotices ?? new QuickNotices();
+  const deliver = async (notifier: Notifier, order: NoticeOrder, status: AccessStatus): Promise<NoticeResult> => {
+    const { kind, commandId, earlier = [] } = order;
+    const mayAlreadyExist = order.afterQuickTry ? { mayAlreadyExist: true } : {};
+    let result: NoticeResult = {};
+    // Each step has its own idempotency key in the notifier: a retry of the whole posts nothing twice.
+    for (const step of earlier) {
+      const told = await notifier.notify({ kind: step, status, ...mayAlreadyExist });
+      if (told.thread) status = { ...status, thread: told.thread };
+      result = { ...result, ...told };
+    }
+    return { ...result, ...(await notifier.notify({ kind, status, ...(commandId ? { commandId } : {}), ...mayAlreadyExist })) };
+  };
   return {
     async notify(notice) {
       if ('status' in notice) return deps.notifier.notify(notice);
-      const { kind, commandId, earlier = [] } = notice;
-      let status = await read(notice);
-      let result: NoticeResult = {};
-      // Each step has its own idempotency key in the notifier: a retry of the whole posts nothing twice.
-      for (const step of earlier) {
-        const told = await deps.notifier.notify({ kind: step, status });
-        if (told.thread) status = { ...status, thread: told.thread };
-        result = { ...result, ...told };
+      if (!isLocalActivity()) return deliver(deps.notifier, notice, await read(notice));
+      // The workflow's quick try: it gives up rather than waits (see quick-notices.ts).
+      quickNotices.assertOpen();
+      const status = deps.snapshots?.get(notice.requestId, notice.seq);
+      if (!status) throw noQuickStatus();
+      try {
+        return await deliver(deps.notifier.quick ?? deps.notifier, notice, status);
+      } catch (error) {
+        quickNotices.failed();
+        throw error;
       }
-      return { ...result, ...(await deps.notifier.notify({ kind, status, ...(commandId ? { commandId } : {}) })) };
     },
     ...createCredentialActivities(deps.providers, deps.vault, requestHoldsGrant(deps.grants.revocations())),
     ...createGrantActivities(deps.grants, deps.vault),
     archiveRequest: async (order) => deps.archiver.archive('state' in order ? order : await read(order)),
   };
+}
+
+function isLocalActivity(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false; // called directly, not by Temporal
+  }
 }

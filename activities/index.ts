@@ -5,7 +5,7 @@ export {
 } from './credentials';
 export type { CatalogReader, CredentialProvider, CredentialRequest, IssuedCredential, ReconcileReport, RevokeRequest, SecretVault } from './credentials';
 export type { Notifier } from './notify/notifier';
-export { SlackNotifier, slackNotifierSettings, SlackTransport } from './notify';
+export { SlackNotifier, slackNotifierSettings, SlackTransport, QuickNotices, QUICK_TRANSPORT } from './notify';
 export { AuditArchiver, ArchiveVerificationError, type Archiver, type AuditArchiverOptions } from './archive';
 export { createGrantActivities } from './grants/grant-activities';
 export { StatusSnapshots, statusReader, type StatusReader } from './status';

@@ -1,4 +1,4 @@
-import { SlackNotifier, slackNotifierSettings, SlackTransport, type Notifier } from '../activities';
+import { QUICK_TRANSPORT, SlackNotifier, slackNotifierSettings, SlackTransport, type Notifier } from '../activities';
 import { MissingComponentError, type ComponentContext } from './components';
 
 /**
@@ -11,5 +11,7 @@ export function slackNotifierComponent(context: ComponentContext): Notifier {
   if (!found.ok) throw new MissingComponentError('Slack notifier', found.missing);
   const logger = context.log.child({ component: 'notify.slack' });
   const transport = new SlackTransport({ ...found.settings, logger });
-  return new SlackNotifier({ transport, config: context.config, logger });
+  // The workflow's quick tries (local activities) hold a workflow task while they run: they never wait.
+  const quickTransport = new SlackTransport({ ...found.settings, logger, ...QUICK_TRANSPORT });
+  return new SlackNotifier({ transport, quickTransport, config: context.config, logger });
 }

@@ -1,5 +1,7 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -51,6 +53,30 @@ const { notify } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 6 },
 });
+/**
+ * A notice first gets one quick try as a local activity, run in the workflow task that orders it:
+ * no activity task and no workflow task of its own (a server round trip each, and six history
+ * events fewer per notice). A local activity holds its workflow task (and a worker's task slot)
+ * while it runs, so the try never waits: one attempt, no Retry-After sleep, a short timeout, and
+ * none while this worker's quick tries keep failing (activities/notify/quick-notices.ts). A try
+ * that gives up hands the notice to `notify` above, with its retries, told the try may have posted.
+ */
+const quickNotice = proxyLocalActivities<AccessActivities>({
+  startToCloseTimeout: '5s',
+  retry: { maximumAttempts: 1 },
+});
+/**
+ * Workflows started with this marker try their notices locally (above) and have every change
+ * whose patch id is a PatchBeforeLocalNotices, with this one marker in their history instead
+ * of one per change: each patch marker is two history events (Temporal's SDK adds a search
+ * attribute upsert to every marker) and a visibility write. Workflows started earlier (no marker)
+ * ask each change's own patched() as before, and keep sending notices as activities. A change
+ * made after this one needs its own patched() id: never add it to that type.
+ */
+const LOCAL_NOTICES = 'local-notices';
+type PatchBeforeLocalNotices =
+  | 'coalesced-session-notices' | 'held-finding' | 'local-grant-store' | 'grant-time-from-activation' | 'orders-by-id' | 'fewer-notices'
+  | 'drop-beside-cut' | 'archive-findings' | 'expiring-soon-lead';
 // Issuing gives up after a few attempts and the request fails (then everything is cleaned up).
 const { activateGrant, extendGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
@@ -112,6 +138,9 @@ const DROP_BESIDE_CUT = 'drop-beside-cut';
  * snapshot), so tests run in seconds and production in hours.
  */
 export async function accessRequest(input: AccessRequestInput): Promise<AccessStatus> {
+  // Asked first, in the first workflow task, so a replay finds it where it was recorded.
+  const current = patched(LOCAL_NOTICES);
+  const has = (change: PatchBeforeLocalNotices) => current || patched(change);
   const now = () => new Date().toISOString();
   const startedAt = now();
   const requestedAt = acceptanceTime(input.acceptedAt, workflowInfo().startTime, startedAt);
@@ -168,9 +197,17 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
     const earlier = owed.splice(0);
     try {
-      if (!patched(ORDERS_BY_ID)) return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
+      if (!has(ORDERS_BY_ID)) return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
       shareStatus(s, ++snapshots);
-      return await notify({ kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}), ...(earlier.length ? { earlier } : {}) });
+      const order = { kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}), ...(earlier.length ? { earlier } : {}) };
+      if (!current) return await notify(order);
+      try {
+        return await quickNotice.notify(order);
+      } catch (error) {
+        // Slack's refusal (invalid_blocks, channel_not_found...) is final: retrying would only repeat it.
+        if (isCancellation(error) || refusedForGood(error)) throw error;
+      }
+      return await notify({ ...order, afterQuickTry: true });
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Slack's answer (e.g. invalid_blocks) is kept, so the status and the API say why nobody was told.
@@ -345,7 +382,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       const command: CommandRecord = { ...review, heldAt: now(), outcome: 'pending' };
       s.commands.push(command);
       // Findable while the grant is live; the archive sets the full findings at the end.
-      if (s.commands.length === 1 && patched('held-finding')) upsertSearchAttributes([{ key: findingsKey, value: ['held'] }]);
+      if (s.commands.length === 1 && has('held-finding')) upsertSearchAttributes([{ key: findingsKey, value: ['held'] }]);
       record('command_held', input.requester, `${review.tool} (${review.classes.join(', ')})`);
       void watchCommand(command);
       return heldCommand(command);
@@ -437,7 +474,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     if (s.state !== 'ACTIVE' || !session?.sessionId) return;
     const detail = `${session.sessionId}${session.client ? ` (${session.client})` : ''}`;
     record('session_started', input.requester, detail);
-    if (!patched(COALESCED_SESSION_NOTICES)) {
+    if (!has(COALESCED_SESSION_NOTICES)) {
       await safeNotify('session_started');
       return;
     }
@@ -461,14 +498,14 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     setState('REVOKING');
     const cutGrant = async () => {
       if (!grantId) return;
-      const cut = patched(LOCAL_GRANT_STORE) ? localRevocation.deactivateGrant : deactivateGrant;
+      const cut = has(LOCAL_GRANT_STORE) ? localRevocation.deactivateGrant : deactivateGrant;
       await cut({ grantId, requestId: s.requestId, target: s.target, reason, at: now() });
     };
     const dropIdentity = async () => {
       if (credentialAttempted) await revokeCredential({ requestId: s.requestId, target: s.target, ...(credentialRef ? { credentialRef } : {}) });
     };
     // Each is retried until it succeeds; neither waits for the other (Redis down must not keep the identity).
-    if (patched(DROP_BESIDE_CUT)) await Promise.all([cutGrant(), dropIdentity()]);
+    if (has(DROP_BESIDE_CUT)) await Promise.all([cutGrant(), dropIdentity()]);
     else {
       await cutGrant();
       await dropIdentity();
@@ -480,13 +517,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   };
   const archive = async () => {
     let order: AccessStatus | ArchiveOrder = s;
-    if (patched(ORDERS_BY_ID)) {
+    if (has(ORDERS_BY_ID)) {
       shareStatus(s, ++snapshots);
       order = { requestId: s.requestId, seq: snapshots };
     }
     const archived = await archiveRequest(order);
     s.archive = { digest: archived.digest, location: archived.location };
-    if (archived.findings?.length && patched('archive-findings')) upsertSearchAttributes([{ key: findingsKey, value: archived.findings }]);
+    if (archived.findings?.length && has('archive-findings')) upsertSearchAttributes([{ key: findingsKey, value: archived.findings }]);
     record('archived', undefined, s.archive.digest);
     if (s.state === 'REVOKED') setState('ARCHIVED');
     await safeNotify('archived');
@@ -495,7 +532,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   const lifecycle = async () => {
     // Notices that can wait a moment for the next one go with it: an auto-approved request is posted
     // already approved, and 'issued' goes with 'active' (or whatever comes next).
-    const fewerNotices = patched(FEWER_NOTICES);
+    const fewerNotices = has(FEWER_NOTICES);
     if (fewerNotices && input.policy.autoApproved) {
       owed.push('requested');
     } else {
@@ -532,7 +569,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     if (revocationAsked) return revokeEverything(revocationAsked.by, revocationAsked.reason);
 
     setState('ISSUING');
-    const timeFromActivation = patched(GRANT_TIME_FROM_ACTIVATION);
+    const timeFromActivation = has(GRANT_TIME_FROM_ACTIVATION);
     // The provider's backstop (the identity's comment, the vault's first TTL); the grant's own end
     // is set when it is stored, so the approved duration is what the requester gets.
     const expiresAt = new Date(Date.now() + input.durationMs).toISOString();
@@ -558,7 +595,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       } else {
         s.activeSince = now();
         s.expiresAt = expiresAt;
-        const activate = patched(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
+        const activate = has(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
         stored = (await activate({ ...grant, issuedAt: s.activeSince, expiresAt })) ?? undefined;
       }
     } catch (error) {
@@ -585,13 +622,13 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       if (extensionToApply) {
         extensionToApply = false;
         warned = false;
-        await (patched(LOCAL_GRANT_STORE) ? localActivation.extendGrant : extendGrant)({ grantId, credentialRef: credentialRef!, expiresAt: s.expiresAt! });
+        await (has(LOCAL_GRANT_STORE) ? localActivation.extendGrant : extendGrant)({ grantId, credentialRef: credentialRef!, expiresAt: s.expiresAt! });
         await safeNotify('extension_decided');
         continue;
       }
       const end = Date.parse(s.expiresAt!);
       // Histories from before the rule warned at the policy's lead whatever the grant's length.
-      const lead = patched('expiring-soon-lead') ? expiringSoonLeadMs(end - Date.parse(s.activeSince!), input.policy.expiringSoonWarningMs) : input.policy.expiringSoonWarningMs;
+      const lead = has('expiring-soon-lead') ? expiringSoonLeadMs(end - Date.parse(s.activeSince!), input.policy.expiringSoonWarningMs) : input.policy.expiringSoonWarningMs;
       const warnAt = end - lead;
       const current = Date.now();
       if (current >= end) break;
@@ -639,6 +676,16 @@ function isSignInStep(step: SignInStep): boolean {
   return typeof step === 'object' && step !== null && (signInStepTypes as readonly string[]).includes(step.type)
     && typeof step.at === 'string' && !Number.isNaN(Date.parse(step.at)) && typeof step.clientId === 'string' && step.clientId.length > 0
     && (step.actor === undefined || typeof step.actor === 'string') && (step.detail === undefined || typeof step.detail === 'string');
+}
+
+/**
+ * An activity that failed with a non-retryable application failure (the notifier's permanent
+ * refusal). A local activity's failure reaches the workflow as that failure itself, an activity's
+ * as its cause.
+ */
+function refusedForGood(error: unknown): boolean {
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.nonRetryable === true;
 }
 
 function commandDecision(command: CommandRecord): CommandDecision {

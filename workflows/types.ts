@@ -209,6 +209,8 @@ export interface Notice {
   kind: NoticeKind;
   status: AccessStatus;
   commandId?: string;
+  /** An earlier try may have delivered it (a quick try that gave up): look for it before posting again. */
+  mayAlreadyExist?: boolean;
 }
 
 /**
@@ -228,6 +230,11 @@ export interface NoticeOrder {
    * and one workflow task per grant fewer each. The result merges theirs ('requested' gives the thread).
    */
   earlier?: NoticeKind[];
+  /**
+   * The notice's quick try (a local activity, the 'local-notices' patch) gave up: it may have posted
+   * before it did, so this delivery looks for what it would post first.
+   */
+  afterQuickTry?: boolean;
 }
 
 /** The archive as the workflow orders it: the activity reads the status as a notice does. */

@@ -10,3 +10,4 @@ export {
   commandDecidedReply, expiringSoonMessage, extensionMessage, extensionDecidedReply, revokedReply, archivedReply, expiredReply, failedReply,
   fullTextMessages, codeBlock, BLOCK_TEXT_MAX, FIELD_TEXT_MAX, type TargetFacts, type SlackMessageContent, type FullText,
 } from './slack-blocks';
+export { QuickNotices, QUICK_TRANSPORT, QUICK_PAUSE_MS } from './quick-notices';

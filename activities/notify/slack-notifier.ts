@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createLogger, type Logger } from '../../lib';
@@ -19,6 +20,11 @@ export interface SlackNotifierOptions {
   logger?: Logger;
   /** The activity attempt (1 = first); default from the Temporal activity context. */
   attempt?: () => number;
+  /**
+   * The transport of the workflow's quick tries (`quick`): one attempt, no sleeping (worker/notifier.ts).
+   * Without it, `quick` is undefined and quick tries use this notifier.
+   */
+  quickTransport?: SlackTransport;
 }
 
 /**
@@ -34,14 +40,18 @@ export interface SlackNotifierOptions {
 export class SlackNotifier implements Notifier {
   private readonly log: Logger;
   private readonly people = new Map<string, { id?: string; at: number }>();
+  /** Set for the notice being delivered when an earlier try may have posted it (Notice.mayAlreadyExist). */
+  private readonly earlierTry = new AsyncLocalStorage<boolean>();
+  readonly quick?: SlackNotifier;
 
   constructor(private readonly options: SlackNotifierOptions) {
     this.log = options.logger ?? createLogger('notify.slack');
+    if (options.quickTransport) this.quick = new SlackNotifier({ ...options, transport: options.quickTransport, quickTransport: undefined });
   }
 
   async notify(notice: Notice): Promise<NoticeResult> {
     try {
-      return await this.deliver(notice);
+      return await this.earlierTry.run(notice.mayAlreadyExist === true, () => this.deliver(notice));
     } catch (error) {
       if (error instanceof NoticeRefused) {
         // The workflow keeps this message in the request's timeline: the status, the API, the CLI
@@ -331,6 +341,7 @@ export class SlackNotifier implements Notifier {
   }
 
   private retrying(): boolean {
+    if (this.earlierTry.getStore()) return true;
     if (this.options.attempt) return this.options.attempt() > 1;
     try {
       return Context.current().info.attempt > 1;

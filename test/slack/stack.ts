@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createAccessActivities, CredentialProviders } from '../../activities';
-import { SlackNotifier, SlackTransport } from '../../activities/notify';
+import { createAccessActivities, CredentialProviders, StatusSnapshots } from '../../activities';
+import { QUICK_TRANSPORT, SlackNotifier, SlackTransport } from '../../activities/notify';
 import { DEMO_SEED, startLocalSlack, type LocalSlack, type SlackDriver, type WorkspaceSeed } from '../../devstack/slack';
 import { AccessClient } from '../../access';
 import { connectRedis, connectTemporalClient, createLogger, GrantStore, RedisSecretVault, temporalSettings, type ListenerTls, type Redis } from '../../lib';
@@ -115,19 +115,25 @@ export async function startSlackStack(options: { seed?: WorkspaceSeed; configYam
   const notices = new RecordingNotifier();
   const quiet = createLogger('slack-test', 'silent');
   const transport = new SlackTransport({ token: botToken, apiUrl: slack.apiUrl, baseDelayMs: 50, settleMs: 200, logger: quiet });
-  const slackNotifier = new SlackNotifier({ transport, config, logger: quiet });
-  const notifier = {
+  // As worker/notifier.ts builds it: the workflow's quick tries on a transport that never waits.
+  const quickTransport = new SlackTransport({ token: botToken, apiUrl: slack.apiUrl, settleMs: 200, logger: quiet, ...QUICK_TRANSPORT });
+  const slackNotifier = new SlackNotifier({ transport, quickTransport, config, logger: quiet });
+  const recorded = (n: SlackNotifier) => ({
     async notify(notice: Parameters<SlackNotifier['notify']>[0]) {
       notices.notices.push(notice);
-      return slackNotifier.notify(notice);
+      return n.notify(notice);
     },
-  };
+  });
+  const notifier = { ...recorded(slackNotifier), quick: recorded(slackNotifier.quick!) };
   const taskQueue = `slack-${randomBytes(6).toString('hex')}`;
   const temporal = { ...temporalSettings(), taskQueue };
+  // As the worker process does: the workflows' status snapshots, which the notices (quick tries above all) read.
+  const snapshots = new StatusSnapshots();
   const { worker, connection } = await createAccessWorker({
     temporal,
     taskQueue,
-    activities: createAccessActivities({ notifier, providers: new CredentialProviders(config.targets, { fake: () => provider }), grants, vault, archiver }),
+    statusSnapshots: snapshots,
+    activities: createAccessActivities({ notifier, providers: new CredentialProviders(config.targets, { fake: () => provider }), grants, vault, archiver, snapshots }),
     workflowBundlePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE,
     ...(options.workerOptions ? { extra: options.workerOptions } : {}),
   });
