@@ -271,17 +271,28 @@ export class PhiMasker implements ResponseMasker {
       return { columns, rows: out.rows, ...Object.fromEntries(rest) };
     };
     let structured: unknown = result.structuredContent;
-    if (isTable(structured)) structured = maskTable(structured, 'structuredContent');
-    else if (structured !== undefined) {
+    const structuredJson = isTable(structured) ? JSON.stringify(structured) : undefined;
+    // A table whose JSON this plan sent on unchanged before (as structuredContent or as a text) is sent on as it is.
+    const knownStructured = structuredJson !== undefined && single ? this.unchanged.get(plan, structuredJson) : undefined;
+    if (knownStructured) {
+      lineage = { ...knownStructured };
+      reports.push({ counts: { ...knownStructured.counts } as Record<string, number>, total: knownStructured.total });
+    } else if (isTable(structured)) {
+      const unreadableBefore = unreadable.length;
+      structured = maskTable(structured, 'structuredContent');
+      if (single && unreadable.length === unreadableBefore && lineage && sameJson(result.structuredContent, structured)) {
+        this.unchanged.remember(plan, structuredJson!, lineage);
+        structured = result.structuredContent;
+      }
+    } else if (structured !== undefined) {
       // A structured result that is not a table: every string in it masked as the plan's strictest type.
       structured = this.withheld(structured, reports, plan);
     }
-    const structuredJson = isTable(result.structuredContent) ? JSON.stringify(result.structuredContent) : undefined;
     const content = Array.isArray(result.content) ? result.content.map((item) => {
       const it = item as { type?: unknown; text?: unknown };
       if (!it || it.type !== 'text' || typeof it.text !== 'string') return this.withheld(item, reports, plan);
       // The twin of structuredContent: masking changed nothing, so its JSON is still the text.
-      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured) };
+      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: structured === result.structuredContent || sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured) };
       if (ROW_LIMIT_NOTE.test(it.text)) return item;
       // A table text this plan sent on unchanged before is sent on unchanged again (masking-memo.ts).
       const known = single ? this.unchanged.get(plan, it.text) : undefined;

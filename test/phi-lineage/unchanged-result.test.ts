@@ -63,6 +63,51 @@ test('a table with a key no schema declares harmless keeps that key\'s report on
   expect(metaOf(second.masked)).toEqual(metaOf(first.masked));
 });
 
+describe('structuredContent with its text twin (the reference server\'s shape)', () => {
+  const twin = (columns: string[], rows: unknown[][], extra: Record<string, unknown> = {}) => {
+    const structured = { columns, rows, rowCount: rows.length, ...extra };
+    return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+  };
+  const rowsOf = (masked: unknown) => (masked as { structuredContent: { rows: unknown[][] } }).structuredContent.rows;
+
+  test('the second call answers exactly as the first, twin and report included', async () => {
+    const m = masker({ get: () => clinicalCatalog });
+    const sql = 'SELECT PATIENT_ID, STATE FROM CLINICAL.PHI.PATIENTS';
+    const first = await m.mask(twin(['PATIENT_ID', 'STATE'], [[1, 'TX'], [2, 'CA']]), context(sql));
+    const second = await m.mask(twin(['PATIENT_ID', 'STATE'], [[1, 'TX'], [2, 'CA']]), context(sql));
+    expect(second).toEqual(first);
+    expect(JSON.parse(textOf(second.masked))).toEqual((second.masked as { structuredContent: unknown }).structuredContent);
+  });
+
+  test('a masked table is masked on every call, and its twin written from the masked table', async () => {
+    const m = masker({ get: () => clinicalCatalog });
+    const sql = 'SELECT PATIENT_ID, SSN FROM CLINICAL.PHI.PATIENTS';
+    for (let i = 0; i < 3; i++) {
+      const { masked } = await m.mask(twin(['PATIENT_ID', 'SSN'], [[1, '123-45-6789']]), context(sql));
+      expect(JSON.stringify(masked)).not.toContain('6789');
+      expect(rowsOf(masked)).toEqual([[1, '[SSN]']]);
+    }
+  });
+
+  test('a text remembered under one statement does not pass the same table as structuredContent under another', async () => {
+    const m = masker({ get: () => clinicalCatalog });
+    const rows = [['123-45-6789']];
+    await m.mask(textResult(['X'], rows), context('SELECT STATE AS X FROM CLINICAL.PHI.PATIENTS'));
+    await m.mask(twin(['X'], rows), context('SELECT STATE AS X FROM CLINICAL.PHI.PATIENTS'));
+    const { masked } = await m.mask(twin(['X'], rows), context('SELECT SSN AS X FROM CLINICAL.PHI.PATIENTS'));
+    expect(JSON.stringify(masked)).not.toContain('6789');
+  });
+
+  test('an unreadable key of the structured table keeps its report on every call', async () => {
+    const m = masker({ get: () => clinicalCatalog });
+    const sql = 'SELECT PATIENT_ID, STATE FROM CLINICAL.PHI.PATIENTS';
+    const first = await m.mask(twin(['PATIENT_ID', 'STATE'], [[1, 'TX']], { note: 'fine' }), context(sql));
+    const second = await m.mask(twin(['PATIENT_ID', 'STATE'], [[1, 'TX']], { note: 'fine' }), context(sql));
+    expect(metaOf(first.masked)).toHaveProperty('unreadable');
+    expect(metaOf(second.masked)).toEqual(metaOf(first.masked));
+  });
+});
+
 describe('UnchangedTexts', () => {
   afterEach(() => jest.useRealTimers());
 
