@@ -124,6 +124,12 @@ export class ModernEndpoint {
     } catch (error) {
       // Refused after the stream began: the refusal is its last event (the HTTP status is sent already).
       if (error instanceof GatewayError && stream.fail(error, message.id)) return;
+      // The gateway failed on it after the stream began (with the upstream's notifications): the stream
+      // still ends with an answer, never cut short (a client reads that as 'terminated without response').
+      if (!(error instanceof GatewayError) && stream.fail(new GatewayError(GatewayErrorCode.Withheld, `the response was withheld: the gateway failed on this request (${(error as Error).message})`, 500), message.id)) {
+        this.options.log.error({ err: (error as Error).message, method: message.method }, 'the gateway failed on a 2026-07-28 request; its answer is the error');
+        return;
+      }
       throw error;
     } finally {
       listening?.close();

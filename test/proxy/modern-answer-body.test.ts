@@ -1,12 +1,14 @@
+import { join } from 'node:path';
 import type { MaskContext, MaskOutcome } from '../../proxy';
 import { MODERN, modernPost } from './modern-support';
-import { startTestGateway, TestMasker, type TestGateway } from './support';
+import { GATEWAY_TEST_CONFIG, startTestGateway, TestMasker, type TestGateway } from './support';
 
 // A 2026-07-28 request always gets a JSON-RPC answer: a JSON body, or an SSE stream whose last
 // event is the answer, never an empty 200 or a stream that ends without it (a client reads either
 // as a broken answer: the Go SDK says 'unexpected end of JSON input' or 'request terminated without
 // response'). Here the answer cannot be written at all (the masker handed back a value JSON has no
-// form for): the client is told so, as a withheld answer, with its id.
+// form for), or the gateway failed on it after its stream began: the client is told so, as a
+// withheld answer, with its id.
 class UnwritableMasker extends TestMasker {
   unwritable = false;
   override mask<T>(value: T, context: MaskContext): MaskOutcome<T> {
@@ -16,6 +18,15 @@ class UnwritableMasker extends TestMasker {
   }
 }
 
+// A 2026-07-28 upstream (fixtures/hostile-upstream.js null-tool) whose tools/list reports progress, then lists a null tool.
+const CONFIG = `${GATEWAY_TEST_CONFIG}
+  - name: null-tool
+    upstream: { type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(join(__dirname, 'fixtures/hostile-upstream.js'))}, null-tool] }
+    credentials: none
+    requesters: [carol@example.org]
+    approvers: { channel: C0APPROVERS, members: [group:approvers] }
+`;
+
 /** The JSON-RPC messages of an SSE body, in order. */
 const events = (text: string) => text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
 
@@ -23,7 +34,7 @@ describe('a 2026-07-28 answer that cannot be written is still an answer', () => 
   let gw: TestGateway;
   const masker = new UnwritableMasker();
   beforeAll(async () => {
-    gw = await startTestGateway({ masker: () => masker });
+    gw = await startTestGateway({ config: CONFIG, masker: () => masker });
   });
   afterAll(async () => {
     await gw?.close();
@@ -48,5 +59,14 @@ describe('a 2026-07-28 answer that cannot be written is still an answer', () => 
     const messages = events(answer.text);
     expect(messages[0]).toMatchObject({ method: 'notifications/progress' });
     expect(messages.at(-1)).toMatchObject({ jsonrpc: '2.0', id: 3, error: { code: -31040, message: expect.stringMatching(/withheld.*could not be written/) } });
+  });
+
+  test('the gateway failing on an answer after its stream began (a null tool in a list): the stream\'s last event is the JSON-RPC error', async () => {
+    const { token } = await gw.grant('null-tool');
+    const answer = await modernPost(gw.url, 'null-tool', token, { id: 4, method: 'tools/list', params: { _meta: { progressToken: 'p-4' } } });
+    expect(answer.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const messages = events(answer.text);
+    expect(messages[0]).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'p-4' } });
+    expect(messages.at(-1)).toMatchObject({ jsonrpc: '2.0', id: 4, error: { code: -31040, message: expect.stringMatching(/withheld.*gateway failed/) } });
   });
 });
