@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
@@ -100,8 +100,12 @@ export function buildGoClient(go: string, folder: 'go-client' | 'go-modern-clien
   const binary = join(out, `gatehouse-interop-${folder}`);
   // Go needs a home for its module and build caches; CI's environment may not set HOME.
   const env = { ...process.env, HOME: process.env.HOME || homedir() };
-  execFileSync(go, ['build', '-o', binary, '.'], { cwd: join(__dirname, folder), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-  if (!existsSync(binary)) throw new Error(`go build wrote no ${binary}`);
+  // Two suites (on the two jest workers) may build the same client at once: each writes its own
+  // file and renames it into place, so neither runs a binary the other is still writing.
+  const building = `${binary}.${process.pid}.${Date.now()}`;
+  execFileSync(go, ['build', '-o', building, '.'], { cwd: join(__dirname, folder), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  if (!existsSync(building)) throw new Error(`go build wrote no ${building}`);
+  renameSync(building, binary);
   return binary;
 }
 
