@@ -288,18 +288,24 @@ export class PhiMasker implements ResponseMasker {
       // A structured result that is not a table: every string in it masked as the plan's strictest type.
       structured = this.withheld(structured, reports, plan);
     }
-    const content = Array.isArray(result.content) ? result.content.map((item) => {
+    const content = Array.isArray(result.content) ? result.content.map((item, i) => {
       const it = item as { type?: unknown; text?: unknown };
       if (!it || it.type !== 'text' || typeof it.text !== 'string') return this.withheld(item, reports, plan);
+      // A text block's members beside its type and text (annotations, _meta, anything a server
+      // adds) are unreadable parts of the result like its unknown keys.
+      const block = (text: string) => {
+        const rest = Object.entries(item as object).filter(([k]) => k !== 'type' && k !== 'text');
+        return rest.length ? { ...Object.fromEntries(rest.map(([k, v]) => [k, other(`content.${i}.${k}`, v)])), type: 'text', text } : { type: 'text', text };
+      };
       // The twin of structuredContent: masking changed nothing, so its JSON is still the text.
-      if (structuredJson !== undefined && it.text === structuredJson) return { ...(item as object), text: structured === result.structuredContent || sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured) };
-      if (ROW_LIMIT_NOTE.test(it.text)) return item;
+      if (structuredJson !== undefined && it.text === structuredJson) return block(structured === result.structuredContent || sameJson(result.structuredContent, structured) ? structuredJson : JSON.stringify(structured));
+      if (ROW_LIMIT_NOTE.test(it.text)) return block(it.text);
       // A table text this plan sent on unchanged before is sent on unchanged again (masking-memo.ts).
       const known = single ? this.unchanged.get(plan, it.text) : undefined;
       if (known) {
         lineage = { ...known };
         reports.push({ counts: { ...known.counts } as Record<string, number>, total: known.total });
-        return { ...(item as object), text: it.text };
+        return block(it.text);
       }
       let parsed: unknown;
       try {
@@ -311,7 +317,7 @@ export class PhiMasker implements ResponseMasker {
         const unreadableBefore = unreadable.length;
         const text = JSON.stringify(maskTable(parsed, 'content'));
         if (single && text === it.text && unreadable.length === unreadableBefore && lineage) this.unchanged.remember(plan, it.text, lineage);
-        return { ...(item as object), text };
+        return block(text);
       }
       // Text that is not the table: it may be the rows in another format; not readable by position, so withheld.
       return this.withheld(item, reports, plan);
