@@ -419,13 +419,15 @@ export function probeEra(transport: Transport, envelope: RequestEnvelope, option
 
 /** A modern server's capabilities as a 2025-era session may rely on them: nothing the gateway does not carry. */
 export function legacyCapabilities(capabilities: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: [string, Record<string, unknown>][] = [];
   for (const [name, value] of Object.entries(capabilities)) {
     if (name === 'extensions' || !isPlainObject(value)) continue;
     const { listChanged: _listChanged, subscribe: _subscribe, ...rest } = value;
-    out[name] = rest;
+    out.push([name, rest]);
   }
-  return out;
+  // fromEntries defines each member: a capability the upstream named `__proto__`, assigned, became the
+  // copy's prototype (its members, flags and extensions included, then read as inherited capabilities).
+  return Object.fromEntries(out);
 }
 
 /** A complete modern result without what only the 2026-07-28 wire carries (resultType, cache hints, the server's stamp). */

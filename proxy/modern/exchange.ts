@@ -233,7 +233,8 @@ export class ModernExchange {
     if (stream?.cancelled.aborted && 'error' in answer && answer.error.code === REQUEST_CANCELLED) return this.cancelled(raw, call, true);
     if ('inputRequired' in answer) {
       // The upstream asks the client something (elicitation, sampling, roots): a person reads it, so it is masked and recorded like a result.
-      const asked: Record<string, { method: string; params?: Record<string, unknown> }> = {};
+      // Entries, then fromEntries: an input request the upstream keyed `__proto__` stays a member (assigned, it set the copy's prototype and was lost).
+      const asked: [string, { method: string; params?: Record<string, unknown> }][] = [];
       const reports: MaskSummary[] = [];
       for (const [key, input] of Object.entries(answer.inputRequired.inputRequests ?? {})) {
         // Each as the server request it stands for (mcp-structure.ts knows their fields).
@@ -241,7 +242,7 @@ export class ModernExchange {
         if (!masked) return this.refuse(request, call.startedAt, GatewayErrorCode.Withheld, 'the upstream asked for input that could not be checked for PHI; it was not shown', 'withheld');
         // Always with params: a server may send roots/list without any (2025 allows it), and a client
         // may not decode an input request without them (the Go SDK v1.8 fails the call: 'unexpected end of JSON input').
-        asked[key] = { method: input.method, params: masked.masked ?? {} };
+        asked.push([key, { method: input.method, params: masked.masked ?? {} }]);
         if (masked.report) reports.push(masked.report);
       }
       // An approved command's round is the gateway's to carry on (gh2.: this grant, this exact call, once), so
@@ -257,7 +258,7 @@ export class ModernExchange {
       if (era === 'legacy' && this.deps.rounds) {
         await this.deps.rounds.note(state).catch((error: unknown) => this.deps.log.warn({ err: (error as Error).message }, 'could not note an input round for other replicas; only this one can take its answer'));
       }
-      return this.respond(raw, call, { result: inputRequiredResult(asked, state) }, mergeSummaries(...reports));
+      return this.respond(raw, call, { result: inputRequiredResult(Object.fromEntries(asked), state) }, mergeSummaries(...reports));
     }
     if ('error' in answer) {
       const masked = await this.mask(answer.error, maskContextFor(this.deps.target.name, call, 'result'));
