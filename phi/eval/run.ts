@@ -128,9 +128,10 @@ export const FLOORS = {
    * French and English prose, chosen from its per-type figures and the document kinds its title
    * names, written on sentences of its own; its misses still never printed): strict 0.558, names
    * 0.609, cities 0.345, ZIPs 0.421, addresses 0.584, ages 0.650, precision 0.975 any type.
-   * The twelfth round: 0.575, cities 0.365, ZIPs 0.466, addresses 0.661, precision 0.976 any type.
+   * The twelfth round: 0.575, cities 0.365, ZIPs 0.466, addresses 0.661, precision 0.976 any type;
+   * with names in the genitive before a kin word ("Guðrúns dotter"): 0.588.
    */
-  ninthStrictRecall: 0.57,
+  ninthStrictRecall: 0.58,
   /**
    * Tenth held-out set (held-out-10.ts), written blind at the start of the twelfth round and
    * committed alone with its first run before any detector of that round changed; the only blind

@@ -94,3 +94,19 @@ describe('a town after other words of place', () => {
     expectKept(masked, ["McBurney's point", 'Radiology', 'Broca area', 'Theatre 2']);
   });
 });
+
+describe('a Dutch, Nordic or German possessive before a kin word', () => {
+  it('"Guðrúns dotter", "Annekes dochter", "Sigrid Bakkes sønn", "Jörgs Tochter"', () => {
+    const masked = mask(
+      'Guðrúns dotter vill att hon flyttas närmare.\nAnnekes dochter regelt de medicatie.\nSigrid Bakkes sønn ringte i går.\nJörgs Tochter kommt morgen.',
+    );
+    expectGone(masked, ['Guðrún', 'Anneke', 'Sigrid', 'Bakke', 'Jörg']);
+  });
+
+  it('an eponym or a place in the genitive before another noun stays', () => {
+    const masked = mask(
+      'Parkinsons sjukdom sedan 2015.\nHashimotos tyreoidit, Crohns sjukdom.\nStockholms läns landsting.\nAlzheimers ziekte.\nSymptoms far worse at night.\nStairs make her breathless.\nChills man, no fever.',
+    );
+    expectKept(masked, ['Parkinsons', 'Hashimotos', 'Crohns', 'Stockholms', 'Alzheimers', 'Symptoms far', 'Stairs make', 'Chills man']);
+  });
+});

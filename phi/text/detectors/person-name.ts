@@ -45,6 +45,7 @@ const hasCase = (value: string) => value.toLowerCase() !== value.toUpperCase();
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** Apostrophes and hyphens inside a name: O'Hara, Smith-Jones. */
 const isJoiner = (c: number) => c === 39 || c === 45 || c === 0x2019;
+const isSpaceOrTab = (c: number) => c === 32 || c === 9;
 
 /** What a word is, whatever its position: computed once per distinct word (see wordInfo). */
 interface WordInfo {
@@ -582,6 +583,34 @@ function namesJoinedByAnd(text: string, tokens: Token[], marks: NameMarks): void
   }
 }
 
+/**
+ * A name in the genitive before the word for a relative, as Dutch, the Nordic languages and German
+ * write it: "Guðrúns dotter", "Annekes dochter", "Sigrid Bakkes sønn", "Jörgs Tochter". The word
+ * glued to its "s" is a name whatever the dictionaries say; a name-like word before it on the
+ * line is its given name. (An eponym's genitive is followed by a disease, not a relative:
+ * "Parkinsons sjukdom". Kin words that are also English words — son, man, far, make — are left
+ * out: "Symptoms far worse", "Stairs make her breathless".)
+ */
+const GENITIVE_KIN = new Set(
+  'dotter dottern sonen maken maka hustru fru mannen mor bror syster barnbarn dotterdotter sonson svärson svärdotter datter sønn sønnen kone mann søster søsteren bror broren barnebarn dochter zoon vrouw moeder vader broer zus kleindochter kleinzoon schoonzoon schoondochter echtgenoot echtgenote Tochter Sohn Frau Mann Mutter Vater Bruder Schwester Enkelin Enkel Schwiegersohn Schwiegertochter Ehefrau Ehemann'.split(' '),
+);
+function genitivesBeforeKin(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.capitalised || !hasCase(t.text) || t.text.length < 3 || t.text.charCodeAt(t.text.length - 1) !== 115 || t.acronym) continue;
+    if (!isSpaceOrTab(text.charCodeAt(t.end))) continue;
+    let k = t.end + 1;
+    while (k < text.length && isLetter(text.charCodeAt(k))) k++;
+    if (!GENITIVE_KIN.has(text.slice(t.end + 1, k)) || isLetter(text.charCodeAt(k)) || text.charCodeAt(k) === 45) continue;
+    // The stem must not be an everyday word of the dictionaries ("Stockholms", "Parkinsons" are
+    // followed by no relative anyway); a common word in the genitive is no name.
+    if (COMMON_WORDS.has(t.lower.slice(0, -1))) continue;
+    marks.mark(i, 0.75);
+    const previous = tokens[i - 1];
+    if (previous && previous.nameLike && adjacent(text, previous, t, false, false)) marks.mark(i - 1, 0.75);
+  }
+}
+
 /** A nickname's brackets or quotes: opening gap, closing gap. */
 const NICK_OPEN = /^[ \t](?:\(|"|“|«)$/;
 const NICK_CLOSE: Record<string, string> = { '(': ')', '"': '"', '“': '”', '«': '»' };
@@ -676,6 +705,7 @@ export const personNameDetector: Detector = {
     appositions(text, tokens, marks);
     namesJoinedByAnd(text, tokens, marks);
     nicknames(text, tokens, marks);
+    genitivesBeforeKin(text, tokens, marks);
     propagate(tokens, marks);
     return findingsOf(text, tokens, marks);
   },
