@@ -97,8 +97,8 @@ describe('the Slack app and the Slack notifier, end to end', () => {
     await waitForMessage(ws(), 'phi-approvers', 'Access is active until', { threadTs: parent.ts });
     const active = await waitForState(requestId, ['ACTIVE']);
     expect(active.decision).toMatchObject({ approved: true, by: 'bob@example.org' });
-    const liveParent = ws().message(parent.channel, parent.ts)!;
-    expect(lines(liveParent)).toContain('Active until');
+    // The reply comes first, then the parent is refreshed (replyAndRefresh): wait for the refresh too.
+    const liveParent = await waitForMessage(ws(), 'phi-approvers', (m) => m.ts === parent.ts && lines(m).includes('Active until'));
     expect(lines(liveParent)).toContain('[Revoke now → gatehouse_revoke (danger)]');
     expect(lines(liveParent)).not.toContain('gatehouse_approve');
 
