@@ -262,8 +262,21 @@ function fromItem(item: Node, scope: Scope, context: Context): Relation {
   if (expr?.type === 'generator') rowsFrom('GENERATOR', expr.generators, scope, context);
   else if (wrapped?.type === 'function') rowsFrom(functionName(wrapped).toUpperCase(), wrapped.args, scope, context);
   else if (expr?.type === 'function') rowsFrom(functionName(expr).toUpperCase(), expr.args, scope, context);
+  // TABLE('PATIENTS'), TABLE($t), TABLE(:1): the table is named by a value, which the analysis does not look up.
+  if (wrapped && wrapped.type !== 'function') return unknownRelation(alias, `TABLE() naming its table by a value (${valueKind(wrapped)}) is not resolved`);
   const what = expr?.type === 'function' ? `table function ${functionName(wrapped ?? expr)}` : `a ${String(expr?.type ?? item.type ?? 'FROM')} source`;
   return unknownRelation(alias, `${what} is not one the analysis understands`);
+}
+
+function valueKind(node: Node): string {
+  switch (node.type) {
+    case 'single_quote_string': return 'a string literal';
+    case 'double_quote_string': return 'a quoted name';
+    case 'var': return 'a session variable';
+    case 'param': return 'a bind variable';
+    case 'column_ref': return 'a bare name';
+    default: return `a ${String(node.type ?? 'value')}`;
+  }
 }
 
 /**

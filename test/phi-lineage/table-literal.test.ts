@@ -39,6 +39,12 @@ describe("TABLE('...') in FROM is unresolved and fails closed", () => {
     expect(decidePredicates(`SELECT COUNT(*) FROM ${source} WHERE STATE = 'TX'`, catalog, policy).verdict).toBe('hold');
   });
 
+  test.each(sources)('%s: the reason says the table is named by a value and not resolved', (_name, source) => {
+    const plan = planSql(`SELECT STATE FROM ${source}`, catalog, policy);
+    const reason = plan.kind === 'columns' ? plan.columns[0]!.reason : plan.kind === 'whole' ? plan.reason : '';
+    expect(reason).toMatch(/TABLE\(\) naming its table by a value \(\w[\w ]*\) is not resolved/);
+  });
+
   test.each(sources)('%s: * is not expanded', (_name, source) => {
     failsClosed(planSql(`SELECT * FROM ${source}`, catalog, policy));
   });
