@@ -17,6 +17,8 @@ const KNOWN_TERMS = [
   'Barnes-Jewish', 'Physical Therapy', 'Occupational Therapy', 'Speech Therapy', 'Grace Hospice', 'Good Samaritan',
   'Mass General', 'Mayo Clinic', 'Cleveland Clinic', "Brigham and Women's", 'Lahey', 'Ochsner', 'Geisinger', 'Scripps',
   'Intermountain', 'Vanderbilt', 'Shriners', 'Providence St. Joseph', 'Sutter Health', 'Mercy Hospital', 'Emory Healthcare',
+  // Institutions of other countries, named without a head word ("Behandeld in het Antoni van Leeuwenhoek").
+  'Antoni van Leeuwenhoek',
   // Payers, named in coverage and authorisation notes.
   'Blue Cross', 'Blue Shield', 'Blue Care', 'United Healthcare', 'UnitedHealthcare', 'Harvard Pilgrim', 'Molina Healthcare', 'Tufts Health',
 ];

@@ -57,6 +57,8 @@ export const NAME_LABELS = [
   'subscriber', 'employer', 'driver', 'sincerely', 'regards', 'verified by', 'witnessed by',
   // Whom a note thanked or who was there (multi-word sentence labels are SENTENCE_LABEL's).
   'thanks', 'interpreter', 'carer', 'visitor',
+  // A German or Dutch note's "Pat." and a crew's "pt states name is" (a drug's or file's "name is" is THING_NAME_LABEL's).
+  'pat', 'name is',
   // Other languages (lower case; NFKC has already turned a full-width colon into ":").
   'paciente', 'patientin', 'nom du patient', 'nom', 'nombre', 'nome', 'pasient', 'potilas', 'pacjent', 'hasta',
   'пациент', 'пациентка', 'больной', 'пацієнт', 'المريض', 'المريضة', 'بیمار', '患者', '病人', '患者名', '환자', 'bệnh nhân', 'מטופל',
@@ -82,7 +84,7 @@ export const NAME_LABEL = new RegExp(`(?:^|[^a-z])(?:${NAME_LABELS.join('|')})[\
  * with, obtained consent from, interpreted for. A small regex of their own, so the long NAME_LABEL
  * does not run after every "with" of a note.
  */
-export const SENTENCE_LABEL = /(?:spoke (?:with|to)|discussed (?:the plan )?with|plan with|obtained from|present for|visited by)[\s:,.()#=-]{0,4}$/;
+export const SENTENCE_LABEL = /(?:spoke (?:with|to)|discussed (?:the plan )?with|plan with|obtained from|present for|visited by|(?:spiritual care|pastoral|chaplaincy) visit with)[\s:,.()#=-]{0,4}$/;
 export const SENTENCE_LABEL_LAST_WORDS: ReadonlySet<string> = new Set(['with', 'to', 'from', 'for', 'by']);
 
 /** One-word labels ("driver", "paciente"): words that introduce a name and are not part of it. */
@@ -101,15 +103,17 @@ export const PERSON_PREDICATE =
  * Verbs teams and things are subjects of too ("Rapid Response Team called", "Pharmacy phoned"):
  * the subject is a person when a dictionary knows one of its words, or when it is two or three
  * name-like words none of which names a group ("Tiberiu Vasilache arrived"); "fell" and "was
- * brought" always need the dictionary (person-name.ts, subjectsOfPersonVerbs).
+ * brought" always need the dictionary (person-name.ts, subjectsOfPersonVerbs). "remains" only
+ * with a person's state after it ("remains at home", "remains comfortable"; "Wound Bed remains
+ * clean" stays); "has lived", "lives alone" and German "wohnt" are said of people.
  */
-export const WEAK_PERSON_PREDICATE = /^[ \t]{1,2}(?:came in|came to|arrived|called|phoned|rang|fell|had a fall|is feeling|feels|was brought)(?![\p{L}])/u;
+export const WEAK_PERSON_PREDICATE = /^[ \t]{1,2}(?:came in|came to|arrived|called|phoned|rang|fell|had a fall|is feeling|feels|was brought|has lived|lives alone|remains (?:at home|in bed|comfortable|settled|bedbound|asleep)|wohnt)(?![\p{L}])/u;
 
 /** Last words of the labels: a cheap test before running NAME_LABEL. */
 export const LABEL_LAST_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.map((label) => label.split(' ').pop()!));
 
 /** "Drug name:", "file name:" label things, not people. */
-export const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name[\s:,.()#-]{0,4}$/;
+export const THING_NAME_LABEL = /(?:drug|medication|med|file|product|brand|generic|plan|payer|facility|hospital|test|procedure|user|company|org|organization|practice|clinic|pharmacy|device|model|table|column|host|server|study|trial|program|group)[\s_-]{0,2}name(?:[ \t]is)?[\s:,.()#-]{0,4}$/;
 
 
 /**

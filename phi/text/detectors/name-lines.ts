@@ -294,7 +294,8 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
  * ends before the next lower-case word, a lower-case one needs "calling", "here" or "speaking".
  */
 const SELF_CUE = /(?<![\p{L}])(?:[Tt]his is|THIS IS|[Ii]t is|[Ii]t['’]s|[Ii]ts|[Mm]y name is)[ \t]{1,3}/gu;
-const BEFORE_SELF_CUE = /(?:^|\n|:)[ \t]{0,4}(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|good (?:morning|afternoon|evening))[ \t]{0,2}[,!.]?[ \t]{0,3})?$/iu;
+// (Up to two greeting words: a speech-to-text line runs them together, "hi yes this is ...".)
+const BEFORE_SELF_CUE = /(?:^|\n|:)[ \t]{0,4}(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|good (?:morning|afternoon|evening))[ \t]{0,2}[,!.]?[ \t]{0,3}){0,2}$/iu;
 const CAPS_WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
 const SELF_CAPS = new RegExp(
   `(${CAPS_WORD}(?:(?:[ \\t]{1,2}|,[ \\t]{1,2})(?:(?:de|del|la|da|dos|do|du|van|von|der|den|ter|le|bin|binti|bint|ibn|al|el|ben|ap|ní|nic|mac|ó)[ \\t]{1,2}){0,2}${CAPS_WORD}){0,4})(?=[ \\t]{0,2}(?:[,.!;)\\n]|$)|[ \\t]{1,2}(?:\\p{Ll}|\\d))`,
@@ -304,6 +305,12 @@ const ONE_WORD_NAME_END = /^(?:[ \t]{0,2}[,!]|[ \t]{1,2}(?:calling|here|speaking
 const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{1,30}){0,2})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
 /** One lower-case word before "calling" is a given name ("hi this is mairead calling") unless it is one of these. */
 const NOT_A_SELF_NAME = /^(?:me|him|her|us|them|just|only|also|really|still|now|the|your|our|his|their|someone|somebody|nobody|about|not|again|back|from|dr|doctor|nurse|mum|mom|dad|reception|security|pharmacy)$/;
+
+/** Lower-case words before "calling" are a name unless one is an everyday word ("this is really urgent calling"). */
+function lowerWordsNameLike(words: string): boolean {
+  for (const word of words.split(/[ \t]/)) if (NOT_A_SELF_NAME.test(word) || COMMON_WORDS.has(word)) return false;
+  return true;
+}
 
 function selfIntroductions(text: string, out: Finding[]): void {
   eachMatch(SELF_CUE, text, (cue) => {
@@ -327,7 +334,7 @@ function selfIntroductions(text: string, out: Finding[]): void {
     }
     SELF_LOWER.lastIndex = at;
     const lower = SELF_LOWER.exec(text);
-    if (lower && (/[ \t]/.test(lower[1]!) || (lower[1]!.length >= 3 && !NOT_A_SELF_NAME.test(lower[1]!)))) addValue(out, lower, false, 0.85);
+    if (lower && (/[ \t]/.test(lower[1]!) ? lowerWordsNameLike(lower[1]!) : lower[1]!.length >= 3 && !NOT_A_SELF_NAME.test(lower[1]!))) addValue(out, lower, false, 0.85);
   });
 }
 

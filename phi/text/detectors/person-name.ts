@@ -340,6 +340,9 @@ class NameMarks {
   }
 }
 
+/** A letter's salutation to a colleague after a title ("Sehr geehrte Frau Kollegin"): no name. */
+const ADDRESSED_COLLEAGUE = new Set(['kollegin', 'kollege', 'kollegen', 'colleague', 'colleagues', 'collega', 'collègue', 'consœur', 'confrère']);
+
 function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -347,7 +350,7 @@ function applyRules(text: string, tokens: Token[], marks: NameMarks): void {
     const next = tokens[i + 1];
     // A title right before: "Mrs. Okafor", "Dr Lin"; any capitalised word counts ("Dr. West").
     if (prev && prev.capitalised && TITLES.has(prev.lower) && /^\.?[ \t]{1,2}$/.test(text.slice(prev.end, t.start))) {
-      if (t.nameLike || t.initial || (t.capitalised && !TITLES.has(t.lower) && !t.acronym)) {
+      if ((t.nameLike || t.initial || (t.capitalised && !TITLES.has(t.lower) && !t.acronym)) && !ADDRESSED_COLLEAGUE.has(t.lower)) {
         marks.mark(i, 0.9);
         if (next && adjacent(text, t, next, false, false)) marks.markRun(i + 1, 0.9, false, true);
       }
@@ -525,15 +528,20 @@ const KIN_NOUNS = new Set(
 function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (!t.nameLike || marks.isName[i]) continue;
+    // (An initial may open it when a name-like word follows: "neighbour S. Okonkwo at no. 5".)
+    const opensWithInitial = t.initial && i + 1 < tokens.length && tokens[i + 1]!.nameLike && adjacent(text, t, tokens[i + 1]!, false, false);
+    if (!(t.nameLike || opensWithInitial) || marks.isName[i]) continue;
     const gap = text.charCodeAt(t.start - 1);
     if ((gap !== 32 && gap !== 9) || !isLetter(text.charCodeAt(t.start - 2)) || !KIN_NOUNS.has(wordBefore(text, t.start))) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial) && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
-    if (!CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2))) continue;
+    // Two or three name words may also go on into the sentence ("leave with neighbour Tsehay Bekele at no. 14").
+    if (!CLAUSE_END.test(text.slice(tokens[j]!.end, tokens[j]!.end + 2)) && !(j > i && KIN_NAME_GOES_ON.test(text.slice(tokens[j]!.end, tokens[j]!.end + 7)))) continue;
     for (let k = i; k <= j; k++) marks.mark(k, 0.75);
   }
 }
+/** After two name words and a kin noun: the sentence going on with a place, a relative clause or a time. */
+const KIN_NAME_GOES_ON = /^[ \t](?:at|who|on|in|from|has|is|was|will)[ \t]/;
 
 /**
  * A person described right after their name, as notes, obituaries and letters of every language
@@ -545,6 +553,9 @@ function namesAfterKin(text: string, tokens: Token[], marks: NameMarks): void {
 const APPOSITION =
   /^(?:,[ \t]{1,2}\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?[ \t]?[,;)]|[ \t]{1,2}\(\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?\)(?![ \t]{0,2}[\d(+-])|,[ \t]{1,2}(?:lat|aged?|âgée?|geb\.|geboren|geb|born|née?|nata|nato|nacid[ao]|ur\.|urodzon[ay]|född|født|DOB|d\.o\.b\.)(?![\p{L}]))/u;
 const STREET_AFTER = /^,[ \t]{1,2}\d{1,5}[A-Za-z]?[ \t]{1,2}\p{Lu}/u;
+/** A run sheet's item: "3. Lerato Mahlangu — 8 Quay Street", "— Apartment 2, The Mews". */
+const DASH_STREET_AFTER = /^[ \t]{1,2}[—–][ \t]{1,2}(?:\d{1,5}[A-Za-z]?[ \t]{1,2}\p{Lu}\p{Ll}|(?:Apartment|Apt\.?|Flat|Unit)[ \t]{1,2}\d)/u;
+const ITEM_NUMBER_BEFORE = /(?:^|\n)[ \t]{0,4}\d{1,3}[.)][ \t]{1,4}$/;
 /** A capital letter of its own inside a name ("Ó Briain"), not an initial. */
 const isNameLetter = (t: Token) => t.text.length === 1 && t.capitalised && t.text.charCodeAt(0) >= 128;
 
@@ -556,7 +567,8 @@ function appositions(text: string, tokens: Token[], marks: NameMarks): void {
     if (c !== 44 && c !== 32 && c !== 9) continue;
     const after = text.slice(last.end, last.end + 24);
     const described = APPOSITION.test(after);
-    if (!described && !STREET_AFTER.test(after)) continue;
+    const dashed = !described && DASH_STREET_AFTER.test(after);
+    if (!described && !dashed && !STREET_AFTER.test(after)) continue;
     let i = j;
     while (i > 0 && j - i < 3) {
       const previous = tokens[i - 1]!;
@@ -565,6 +577,28 @@ function appositions(text: string, tokens: Token[], marks: NameMarks): void {
     }
     // (A street line's own words before its city are no person: "N6W23001 Bluemound Rd, 53072 Pewaukee".)
     if (!described && (i === j || /\d[ \t]$/.test(text.slice(tokens[i]!.start - 2, tokens[i]!.start)))) continue;
+    // A dash before the address counts only in a numbered item, which then needs no title-case doubt.
+    if (dashed && !ITEM_NUMBER_BEFORE.test(text.slice(Math.max(0, tokens[i]!.start - 12), tokens[i]!.start))) continue;
+    for (let k = i; k <= j; k++) marks.mark(k, dashed ? 0.85 : 0.8);
+  }
+}
+
+/**
+ * A person named between commas after the noun for their role and before a verb: "The occupant,
+ * Tuilagi, Sefo, was found", "The proband, Aroha Ngata, was referred", "Spouse of 52 years,
+ * Mthunzi Dlamini, died". Both sides are the evidence; the words between must all look like a
+ * name ("The proband, Lynch Syndrome Carrier, was" has an everyday word).
+ */
+const ROLE_BEFORE = /(?:^|\n|[.!?;][ \t]{1,2})(?:(?:the|our|my|her|his|their)[ \t])?(?:occupant|proband|deceased|decedent|tenant|index patient|(?:spouse|husband|wife|partner) of \d{1,2} years),[ \t]$/i;
+const VERB_AFTER_ROLE = /^,[ \t]{1,2}(?:was|is|who|has|had|died|passed|lives|lived|remains|attended|presented)(?![\p{L}])/u;
+function namesInRoleApposition(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!(t.nameLike || isNameLetter(t)) || marks.isName[i] || text.charCodeAt(t.start - 2) !== 44 || !isSpaceOrTab(text.charCodeAt(t.start - 1))) continue;
+    if (!ROLE_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) continue;
+    let j = i;
+    while (j + 1 < tokens.length && j - i < 3 && (tokens[j + 1]!.nameLike || tokens[j + 1]!.initial || isNameLetter(tokens[j + 1]!)) && adjacent(text, tokens[j]!, tokens[j + 1]!, true, false)) j++;
+    if (!tokens[j]!.nameLike || !VERB_AFTER_ROLE.test(text.slice(tokens[j]!.end, tokens[j]!.end + 12))) continue;
     for (let k = i; k <= j; k++) marks.mark(k, 0.8);
   }
 }
@@ -612,8 +646,10 @@ function genitivesBeforeKin(text: string, tokens: Token[], marks: NameMarks): vo
 }
 
 /** A nickname's brackets or quotes: opening gap, closing gap. */
-const NICK_OPEN = /^[ \t](?:\(|"|“|«)$/;
-const NICK_CLOSE: Record<string, string> = { '(': ')', '"': '"', '“': '”', '«': '»' };
+const NICK_OPEN = /^[ \t](?:\(|"|“|«|„)$/;
+/** After a quoted nickname, any closing quote ('«Hil"' is written too). */
+const NICK_QUOTE_CLOSE = /^["”»“][ \t]$/;
+const NICK_CLOSE: Record<string, string> = { '(': ')', '"': '"', '“': '”', '«': '»', '„': '“' };
 /**
  * A nickname between the given and the family name: "Robert (Bobby) Tallis", 'Hamish "Mimi"
  * Strathcarron', "Eleanor “Nell” Brackenbury". Capitalised words on both sides and a capitalised
@@ -629,7 +665,8 @@ function nicknames(text: string, tokens: Token[], marks: NameMarks): void {
     const open = text.slice(given.end, nick.start);
     if (!NICK_OPEN.test(open)) continue;
     const opener = open[1]!;
-    if (text.slice(nick.end, family.start) !== `${NICK_CLOSE[opener]} ` && !(opener === '"' && text.slice(nick.end, family.start) === '" ')) continue;
+    const close = text.slice(nick.end, family.start);
+    if (close !== `${NICK_CLOSE[opener]} ` && !(opener !== '(' && NICK_QUOTE_CLOSE.test(close))) continue;
     if (!nick.capitalised || nick.acronym || nick.text.length < 2 || TITLES.has(nick.lower) || !family.nameLike || !hasCase(nick.text)) continue;
     const givenFound = marks.isName[i] === 1 || (given.capitalised && given.knownFirst && !AMBIGUOUS_FIRST.has(given.lower));
     const quoted = opener !== '(';
@@ -673,6 +710,12 @@ function allDictionaryNames(tokens: Token[], i: number, j: number): boolean {
   return true;
 }
 
+/** A nickname's brackets or quotes between two name tokens: " (", ") ", ' «', '» '. */
+const NICK_GAP = /^(?:[ \t][("“«„]|[)"”»“][ \t])$/;
+/** The lower-case rest of a name a line-end hyphen broke, then a space, punctuation or the end. */
+const WRAPPED_TAIL = /^-\n\p{Ll}{1,20}(?=[ \t,.;:)]|$)/u;
+const HYPHEN_SECOND_HALVES = new Set(['related', 'based', 'like', 'associated', 'induced', 'type', 'free', 'positive', 'negative', 'dependent', 'resistant', 'sensitive', 'led', 'style', 'shaped', 'specific', 'mediated', 'syndrome', 'disease', 'sign', 'test', 'scale', 'score', 'criteria', 'procedure', 'repair', 'fracture', 'catheter']);
+
 /** Neighbouring name tokens become one finding. */
 function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] {
   const out: Finding[] = [];
@@ -680,12 +723,17 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
     if (!marks.isName[i]) continue;
     let j = i;
     let best = marks.score[i]!;
-    while (j + 1 < tokens.length && marks.isName[j + 1] && adjacent(text, tokens[j]!, tokens[j + 1]!, true)) {
+    while (j + 1 < tokens.length && marks.isName[j + 1] && (adjacent(text, tokens[j]!, tokens[j + 1]!, true) || NICK_GAP.test(text.slice(tokens[j]!.end, tokens[j + 1]!.start)))) {
       j++;
       best = Math.max(best, marks.score[j]!);
     }
     const last = tokens[j]!;
-    if (best >= 0.85 || !inTitleCaseLine(text, tokens[i]!.start) || allDictionaryNames(tokens, i, j)) out.push(finding('NAME', tokens[i]!.start, last.initial ? last.end + 1 : last.end, best));
+    // A name broken at the line's end by a hyphen goes on in lower case on the next line ("Dyks-\ntra").
+    // (Not an everyday word or a compound's second half: "Quispe-\nreviewed", "Smith-\nrelated".)
+    const tail = last.initial ? null : WRAPPED_TAIL.exec(text.slice(last.end, last.end + 40));
+    const wrapped = tail && !COMMON_WORDS.has(tail[0].slice(2)) && !HYPHEN_SECOND_HALVES.has(tail[0].slice(2)) ? tail : null;
+    const end = last.initial ? last.end + 1 : wrapped ? last.end + wrapped[0].length : last.end;
+    if (best >= 0.85 || !inTitleCaseLine(text, tokens[i]!.start) || allDictionaryNames(tokens, i, j)) out.push(finding('NAME', tokens[i]!.start, end, best));
     i = j;
   }
   return out;
@@ -693,7 +741,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, WEAK_PERSON_PREDICATE, THING_VERBS, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP, AFTER_GIVEN, NICK_OPEN],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, WEAK_PERSON_PREDICATE, THING_VERBS, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP, AFTER_GIVEN, NICK_OPEN, KIN_NAME_GOES_ON, DASH_STREET_AFTER, ITEM_NUMBER_BEFORE, ROLE_BEFORE, VERB_AFTER_ROLE, NICK_QUOTE_CLOSE, NICK_GAP, WRAPPED_TAIL],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
@@ -703,6 +751,7 @@ export const personNameDetector: Detector = {
     agentsAfterBy(text, tokens, marks);
     namesAfterKin(text, tokens, marks);
     appositions(text, tokens, marks);
+    namesInRoleApposition(text, tokens, marks);
     namesJoinedByAnd(text, tokens, marks);
     nicknames(text, tokens, marks);
     genitivesBeforeKin(text, tokens, marks);
