@@ -133,6 +133,7 @@ async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Ou
       const revoked = await agent.call('POST', `/v1/access-requests/${id}/revoke`, { reason: 'bench over' });
       if (revoked.status === 503) {
         counts.unavailable += 1;
+        unavailableKinds.add(`revoke: ${String((revoked.body as { type?: string } | undefined)?.type ?? '').replace(/^.*\//, '')}`);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         continue;
       }

@@ -87,10 +87,10 @@ export function loadReport(result: LoadResult): string {
     ...gcPauses(samples.filter((x) => x.role === 'gateway' && x.t >= p.sessionsFrom && x.t <= p.sessionsTo)),
     `### Access requests through the REST API (${requestSeconds.toFixed(0)} s, load average ${loads(p.requestsFrom, p.requestsTo)})`,
     '',
-    '| access requests | REST calls | accepted (202) | ACTIVE | workflows started/s | request → ACTIVE p50 / p99 | 503s waited out |',
+    '| access requests | REST calls | accepted (202) | ACTIVE | workflows started/s | request → ACTIVE p50 / p99 | waited out and asked again: 503 / 429 / no answer |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     `| ${requests.length} | ${requests.reduce((n, r) => n + r.httpCalls, 0)} | ${accepted.length} | ${active.length} | ${f(accepted.length / (Math.max(0, ...accepted.map((r) => r.acceptedMs!)) / 1000 || NaN), 2)} | ` +
-      `${f(quantile(perRequest, 0.5))} / ${f(quantile(perRequest, 0.99))} s | ${requests.reduce((n, r) => n + r.unavailable, 0)} |`,
+      `${f(quantile(perRequest, 0.5))} / ${f(quantile(perRequest, 0.99))} s | ${(['unavailable503', 'limited429', 'noAnswer'] as const).map((kind) => requests.reduce((n, r) => n + r.waited[kind], 0)).join(' / ')} |`,
     '',
     header, rule,
     ...['gateway', 'worker', 'api'].map((role) => roleRow(role, samples.filter((x) => x.role === role), p.requestsFrom, p.requestsTo)),

@@ -33,18 +33,22 @@ export class RefreshingApi implements Api {
   }
 }
 
-export interface RequestOutcome { id?: string; acceptedMs?: number; activeMs?: number; state?: string; unavailable: number; error?: string; /** REST calls this request took (POST, long-polls, revoke). */ httpCalls: number }
+/** What a request's client waited out and asked again, by what it got: a 503, a 429, or no answer at all (timeout, reset). */
+export interface WaitedOut { unavailable503: number; limited429: number; noAnswer: number }
+
+export interface RequestOutcome { id?: string; acceptedMs?: number; activeMs?: number; state?: string; waited: WaitedOut; error?: string; /** REST calls this request took (POST, long-polls, revoke). */ httpCalls: number }
 
 /** Asks for one grant; `acceptedMs` and `activeMs` are measured from `t0`. */
 export async function askOne(api: Api, duration: string, reason: string, t0: number): Promise<RequestOutcome & { view?: RequestView }> {
-  const out: RequestOutcome & { view?: RequestView } = { unavailable: 0, httpCalls: 0 };
+  const out: RequestOutcome & { view?: RequestView } = { waited: { unavailable503: 0, limited429: 0, noAnswer: 0 }, httpCalls: 0 };
   const key = `load-${randomBytes(8).toString('hex')}`;
   try {
     for (;;) {
       out.httpCalls++;
       const asked = await api.call<{ id?: string }>('POST', '/v1/access-requests', { target: TARGET, duration, reason }, { 'Idempotency-Key': key });
       if (asked.status === 503 || asked.status === 429) {
-        out.unavailable++;
+        if (asked.status === 503) out.waited.unavailable503++;
+        else out.waited.limited429++;
         await sleep(5_000);
         continue;
       }
@@ -61,11 +65,11 @@ export async function askOne(api: Api, duration: string, reason: string, t0: num
       // An API starved of CPU may not answer a long-poll in time: ask again, as a client would.
       const answer = await api.call<RequestView>('GET', `/v1/access-requests/${out.id}${query}`).catch(() => ({ status: 0, body: undefined as unknown as RequestView }));
       if (answer.status === 0) {
-        out.unavailable++;
+        out.waited.noAnswer++;
         continue;
       }
       if (answer.status === 503) {
-        out.unavailable++;
+        out.waited.unavailable503++;
         await sleep(5_000);
         continue;
       }
