@@ -142,3 +142,15 @@ describe('over-masking seen in sets 8 and 9', () => {
     expect(masked).not.toContain('Dr. Antoni');
   });
 });
+
+describe('a second relative after "of <town> and"', () => {
+  it('"survived by her children X of Town and Y Z of Town": the second name too', () => {
+    const masked = mask('She is survived by her children Mele Taufa of Auckland and Sione Havili of Nukualofa.');
+    expectGone(masked, ['Mele', 'Taufa', 'Sione', 'Havili']);
+  });
+
+  it('a place or an everyday phrase after "and" stays', () => {
+    const masked = mask('Seen by Dr. Mele Taufa of Cardiology and Internal Medicine of Dunedin.\nSurvived by her son Tevita Fifita of Auckland and Blood Bank of Otago.');
+    expectKept(masked, ['Internal Medicine', 'Blood Bank']);
+  });
+});

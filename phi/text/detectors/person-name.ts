@@ -618,6 +618,32 @@ function namesJoinedByAnd(text: string, tokens: Token[], marks: NameMarks): void
 }
 
 /**
+ * "her children Mele Taufa of Auckland and Sione Havili of Nukualofa": after a name found and
+ * its town, a second name of two or three words joined by "and", itself followed by "of" and a
+ * town. The parallel shape is the evidence ("of Cardiology and Internal Medicine of" has an
+ * everyday word).
+ */
+const OF_TOWN_AND = /^[ \t]of[ \t]\p{Lu}[\p{L}\p{M}'’.-]{1,30}(?:[ \t]\p{Lu}[\p{L}\p{M}'’.-]{1,30})?[ \t]and[ \t]$/u;
+const OF_TOWN_AFTER = /^[ \t]of[ \t]\p{Lu}/u;
+function namesOfTownAndName(text: string, tokens: Token[], marks: NameMarks): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (!marks.isName[i] || marks.score[i]! < 0.75 || marks.isName[i + 1]) continue;
+    const from = tokens[i]!.end;
+    if (text.charCodeAt(from + 1) !== 111 || text.charCodeAt(from + 2) !== 102) continue;
+    // The next one or two tokens are the town, then the name.
+    for (const skip of [2, 3]) {
+      const first = tokens[i + skip];
+      if (!first || !first.nameLike || first.start - from > 50 || !OF_TOWN_AND.test(text.slice(from, first.start))) continue;
+      let j = i + skip;
+      while (j + 1 < tokens.length && j - (i + skip) < 2 && tokens[j + 1]!.nameLike && adjacent(text, tokens[j]!, tokens[j + 1]!, false, false)) j++;
+      if (j === i + skip || !OF_TOWN_AFTER.test(text.slice(tokens[j]!.end, tokens[j]!.end + 5))) break;
+      for (let k = i + skip; k <= j; k++) marks.mark(k, 0.75);
+      break;
+    }
+  }
+}
+
+/**
  * A name in the genitive before the word for a relative, as Dutch, the Nordic languages and German
  * write it: "Guðrúns dotter", "Annekes dochter", "Sigrid Bakkes sønn", "Jörgs Tochter". The word
  * glued to its "s" is a name whatever the dictionaries say; a name-like word before it on the
@@ -741,7 +767,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
 
 export const personNameDetector: Detector = {
   name: 'person-name',
-  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, WEAK_PERSON_PREDICATE, THING_VERBS, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP, AFTER_GIVEN, NICK_OPEN, KIN_NAME_GOES_ON, DASH_STREET_AFTER, ITEM_NUMBER_BEFORE, ROLE_BEFORE, VERB_AFTER_ROLE, NICK_QUOTE_CLOSE, NICK_GAP, WRAPPED_TAIL],
+  patterns: [NAME_LABEL, SENTENCE_LABEL, THING_NAME_LABEL, PERSON_PREDICATE, WEAK_PERSON_PREDICATE, THING_VERBS, BY_AGENT, STATE_SENTENCE_GOES_ON, CLAUSE_END, ENDS_WRAPPED_NAME, POSSESSIVE, APPOSITION, STREET_AFTER, AND_GAP, AFTER_GIVEN, NICK_OPEN, KIN_NAME_GOES_ON, DASH_STREET_AFTER, ITEM_NUMBER_BEFORE, ROLE_BEFORE, VERB_AFTER_ROLE, NICK_QUOTE_CLOSE, NICK_GAP, WRAPPED_TAIL, OF_TOWN_AND, OF_TOWN_AFTER],
   detect(text) {
     const tokens = tokenize(text);
     if (tokens.length === 0) return [];
@@ -753,6 +779,7 @@ export const personNameDetector: Detector = {
     appositions(text, tokens, marks);
     namesInRoleApposition(text, tokens, marks);
     namesJoinedByAnd(text, tokens, marks);
+    namesOfTownAndName(text, tokens, marks);
     nicknames(text, tokens, marks);
     genitivesBeforeKin(text, tokens, marks);
     propagate(tokens, marks);
