@@ -367,7 +367,9 @@ export async function startLocalSlack(options: LocalSlackOptions = {}): Promise<
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
-  server.keepAliveTimeout = 1_000;
+  // Node's default. The worker's fetch client (undici) stops reusing a socket 2 s before the timeout the
+  // server announces: at 1 s every Web API call opened a new connection (test/slack/keep-alive.test.ts).
+  server.keepAliveTimeout = 5_000;
   const socketMode = new SocketModeHub(workspace);
   workspace.socketMode = socketMode;
   server.on('upgrade', socketMode.handleUpgrade);
