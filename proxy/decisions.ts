@@ -70,7 +70,7 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
     id: request.id, method: request.method, startedAt: facts.startedAt,
     ...(extra.completing !== undefined ? { completing: extra.completing } : {}),
     ...(extra.tool !== undefined ? { tool: extra.tool } : {}),
-    ...(extra.arguments !== undefined ? { arguments: deepFreeze(structuredClone(extra.arguments)) } : {}),
+    ...(extra.arguments !== undefined ? { arguments: frozenCopy(extra.arguments) } : {}),
     ...(progressToken !== undefined ? { progressToken } : {}),
   });
   if (request.method === 'completion/complete') {
@@ -168,6 +168,47 @@ export function progressTokenOf(request: JSONRPCRequest): string | number | unde
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * A deep, frozen copy of a call's arguments, the copy structuredClone gives: plain data (what
+ * JSON.parse makes) copied member by member (a '__proto__' key stays a member, as structuredClone
+ * keeps it); anything else (a hole, a class instance, a function) goes to structuredClone itself.
+ */
+function frozenCopy<T>(value: T): T {
+  const copy = plainCopy(value, 0);
+  return deepFreeze((copy === NOT_PLAIN ? structuredClone(value) : copy) as T);
+}
+
+const NOT_PLAIN = Symbol('not plain data');
+/** Deeper than this, structuredClone copies. */
+const MAX_COPY_DEPTH = 32;
+
+function plainCopy(value: unknown, depth: number): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) return value;
+  if (typeof value !== 'object' || depth >= MAX_COPY_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    // (an array with members besides its elements: structuredClone copies those too)
+    if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return NOT_PLAIN;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return NOT_PLAIN;
+      const item = plainCopy(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out.push(item);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) {
+    const item = plainCopy((value as Record<string, unknown>)[name], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (name === '__proto__') Object.defineProperty(out, name, { value: item, writable: true, enumerable: true, configurable: true });
+    else out[name] = item;
+  }
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {
