@@ -347,6 +347,9 @@ describe('the authorization server refuses bad input precisely and issues nothin
       expect(real.status).toBe(303);
     } finally {
       await stack.access.revoke(requestId, 'carol@example.org', 'lookalike test over').catch(() => undefined);
+      // The page still waits on this request and, once it ended, sends the client access_denied:
+      // let that redirect land now, not in the next test's count of what the receiver got.
+      await eventually(() => receiver.received.some((answer) => answer.get('error_description')?.includes(requestId)), 'the lookalike request\'s end at the client').catch(() => undefined);
     }
   });
 
