@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { localActivities } from './notice-orders';
+import { localActivities, scheduledActivities as scheduled, workflowTasks } from './notice-orders';
 import { startHarness, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { eventually } from '../support/eventually';
 
@@ -15,11 +15,6 @@ type History = temporal.api.history.v1.IHistory;
  */
 const BEFORE = join(__dirname, 'fixtures', 'auto-approved-grant-before-fewer-notices.history.bin');
 
-const scheduled = (history: History) => (history.events ?? []).flatMap((e) => {
-  const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-  return name ? [name] : [];
-});
-const workflowTasks = (history: History) => (history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).length;
 
 describe('an auto-approved grant is told in fewer notices', () => {
   let h: Harness;
