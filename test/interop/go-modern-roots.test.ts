@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { buildGoClient, goToolchain, interopConfig, INTEROP_CALLS, runGoClient, startInteropStack, type InteropStack } from './support';
+import { buildGoClient, followGoSteps, goToolchain, interopConfig, INTEROP_CALLS, runGoClient, startInteropStack, type InteropStack } from './support';
 
 // The official Go SDK v1.8 (test/interop/go-modern-client) at 2026-07-28, as in go-modern, against
 // a 2025-era upstream that asks its client for its roots (roots/list, without params) in the middle
@@ -18,8 +16,6 @@ const describeWithGo = go ? describe : describe.skip;
 
 const fixture = join(__dirname, '../proxy/fixtures/roots-upstream.js');
 
-interface Step { step: string; [k: string]: unknown }
-
 describeWithGo('the official Go MCP SDK v1.8 at 2026-07-28 when a 2025 upstream asks for roots in the middle of its calls', () => {
   let stack: InteropStack;
   let binary: string;
@@ -30,29 +26,10 @@ describeWithGo('the official Go MCP SDK v1.8 at 2026-07-28 when a 2025 upstream 
   afterAll(async () => { await stack?.close(); });
 
   test('tools/list comes back; the read and the approved write each answer a roots round and finish; the denied write is not run', async () => {
-    const { child, exited, stderr } = runGoClient(binary, stack);
-    const steps: Step[] = [];
-    const decided: string[] = [];
-    const reactions: Promise<unknown>[] = [];
+    const run = runGoClient(binary, stack);
+    const { exited, stderr } = run;
     // The first held command is approved, the second denied, each once its approval request reached the client.
-    const react = async (step: Step) => {
-      const commandId = /command (cmd_\w+)/i.exec(String(step.message))?.[1];
-      if (!commandId) throw new Error(`the held answer names no command: ${String(step.message)}`);
-      if (decided.includes(commandId)) {
-        await sleep(500); // the decision is on its way to the gateway's board: let the SDK retry once more
-      } else {
-        decided.push(commandId);
-        const approve = decided.length === 1;
-        await stack.h.access.decideCommand(stack.requestId, commandId, 'bob@example.org', approve, approve ? undefined : 'no writes today');
-      }
-      child.stdin.write('continue\n');
-    };
-    for await (const line of createInterface({ input: child.stdout })) {
-      const step = JSON.parse(line) as Step;
-      steps.push(step);
-      if (step.step === 'held') reactions.push(react(step));
-    }
-    await Promise.all(reactions);
+    const { steps, decided } = await followGoSteps(run, stack, 'no writes today');
     process.stderr.write(`[interop go-sdk modern roots] ${JSON.stringify(steps)}\n`);
     expect({ code: await exited, stderr: stderr(), failed: steps.find((s) => s.step === 'failed') }).toEqual({ code: 0, stderr: '', failed: undefined });
     const by = (name: string) => steps.find((s) => s.step === name);
@@ -63,7 +40,7 @@ describeWithGo('the official Go MCP SDK v1.8 at 2026-07-28 when a 2025 upstream 
     expect(by('approved')).toMatchObject({ isError: false, text: "Echo: UPDATE clinical.phi.patients SET city = 'Boston' WHERE mrn = '[MRN]' (roots: 0)" });
     expect(by('denied')).toMatchObject({ isError: true, text: expect.stringMatching(/^Denied: command cmd_\w+ was denied by bob@example\.org/) });
     // Two commands held, one decision each: the roots round of the approved run asked for no second approval.
-    expect(decided).toHaveLength(2);
+    expect(decided.size).toBe(2);
     const commands = (await stack.h.access.status(stack.requestId)).commands;
     expect(commands.map((c) => c.outcome).sort()).toEqual(['approved', 'denied']);
     // The approved write reached the upstream once; the denied one never did.

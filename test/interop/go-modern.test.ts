@@ -1,6 +1,4 @@
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { buildGoClient, goToolchain, INTEROP_CALLS, runGoClient, startInteropStack, type InteropStack } from './support';
+import { buildGoClient, followGoSteps, goToolchain, INTEROP_CALLS, runGoClient, startInteropStack, type InteropStack } from './support';
 
 // The official Go SDK v1.8 (test/interop/go-modern-client) through the gateway without pinning a
 // version: it opens with server/discover at 2026-07-28 and, offered that revision, speaks it
@@ -14,8 +12,6 @@ const go = goToolchain();
 if (!go) process.stderr.write('[interop] SKIPPED: no Go toolchain (GO, /usr/local/go/bin/go or go on PATH); the Go SDK client cannot be built\n');
 const describeWithGo = go ? describe : describe.skip;
 
-interface Step { step: string; [k: string]: unknown }
-
 describeWithGo('the official Go MCP SDK v1.8 negotiating 2026-07-28 through the gateway', () => {
   let stack: InteropStack;
   let binary: string;
@@ -26,29 +22,10 @@ describeWithGo('the official Go MCP SDK v1.8 negotiating 2026-07-28 through the 
   afterAll(async () => { await stack?.close(); });
 
   test('discover at 2026-07-28, stateless list and masked read, a held write approved and one denied through input_required, nothing of a session', async () => {
-    const { child, exited, stderr } = runGoClient(binary, stack);
-    const steps: Step[] = [];
+    const run = runGoClient(binary, stack);
+    const { exited, stderr } = run;
     // The first held command is approved, the second denied; each only once its elicitation reached the client.
-    const decided = new Map<string, boolean>();
-    const reactions: Promise<unknown>[] = [];
-    const react = async (step: Step) => {
-      const commandId = /command (cmd_\w+)/i.exec(String(step.message))?.[1];
-      if (!commandId) throw new Error(`the held answer names no command: ${String(step.message)}`);
-      if (decided.has(commandId)) {
-        await sleep(500); // the decision is on its way to this gateway's board: let the SDK retry once more
-      } else {
-        const approve = decided.size === 0;
-        decided.set(commandId, approve);
-        await stack.h.access.decideCommand(stack.requestId, commandId, 'bob@example.org', approve, approve ? undefined : 'no writes to patients today');
-      }
-      child.stdin.write('continue\n');
-    };
-    for await (const line of createInterface({ input: child.stdout })) {
-      const step = JSON.parse(line) as Step;
-      steps.push(step);
-      if (step.step === 'held') reactions.push(react(step));
-    }
-    await Promise.all(reactions);
+    const { steps, decided } = await followGoSteps(run, stack, 'no writes to patients today');
     process.stderr.write(`[interop go-sdk modern] ${JSON.stringify(steps)}\n`);
     expect({ code: await exited, stderr: stderr(), failed: steps.find((s) => s.step === 'failed') }).toEqual({ code: 0, stderr: '', failed: undefined });
     const by = (name: string) => steps.find((s) => s.step === name);

@@ -2,6 +2,8 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startHarness, testConfig, waitForState, waitForStatus, type Harness } from '../support/harness';
 import { everythingServer, startTestGateway, type TestGateway } from '../proxy/support';
 
@@ -134,4 +136,38 @@ export function runGoClient(binary: string, stack: Pick<InteropStack, 'url' | 't
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, stderr: () => stderr };
+}
+
+/** One line a Go interop client printed: the step and what it saw. */
+export interface GoStep { step: string; [k: string]: unknown }
+
+/**
+ * Reads a client's steps to its end, deciding its held commands in the access workflow as they
+ * come: each new command once its approval request reached the client, the first approved, the
+ * others denied with `denyReason`; then the client is told to continue. A command held again (its
+ * decision still on the way to the gateway's board) gets one more retry after 500 ms.
+ */
+export async function followGoSteps(run: GoClientRun, stack: InteropStack, denyReason: string): Promise<{ steps: GoStep[]; decided: Map<string, boolean> }> {
+  const steps: GoStep[] = [];
+  const decided = new Map<string, boolean>();
+  const reactions: Promise<unknown>[] = [];
+  const react = async (step: GoStep) => {
+    const commandId = /command (cmd_\w+)/i.exec(String(step.message))?.[1];
+    if (!commandId) throw new Error(`the held answer names no command: ${String(step.message)}`);
+    if (decided.has(commandId)) {
+      await sleep(500);
+    } else {
+      const approve = decided.size === 0;
+      decided.set(commandId, approve);
+      await stack.h.access.decideCommand(stack.requestId, commandId, 'bob@example.org', approve, approve ? undefined : denyReason);
+    }
+    run.child.stdin.write('continue\n');
+  };
+  for await (const line of createInterface({ input: run.child.stdout })) {
+    const step = JSON.parse(line) as GoStep;
+    steps.push(step);
+    if (step.step === 'held') reactions.push(react(step));
+  }
+  await Promise.all(reactions);
+  return { steps, decided };
 }
