@@ -345,7 +345,9 @@ export class AccessClient {
         if (finished) {
           const answer = onClosed?.(finished);
           if (answer !== undefined) return answer;
-          throw new AccessError('rejected', `access request ${requestId} is closed (${finished.state.toLowerCase().replace(/_/g, ' ')})`);
+          // Who decided, when someone did: a workflow that finished fast answers like one still open.
+          const decided = finished.decision ? `; it was already ${finished.decision.approved ? 'approved' : 'denied'} by ${finished.decision.by}` : '';
+          throw new AccessError('rejected', `access request ${requestId} is closed (${finished.state.toLowerCase().replace(/_/g, ' ')})${decided}`);
         }
       }
       throw translated;
