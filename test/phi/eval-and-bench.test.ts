@@ -45,11 +45,14 @@ describe('eval:phi and bench:phi', () => {
     // The twelfth round's blind set (sets 8 and 9 were tuned towards), committed alone with its first run.
     expect(result.stdout).toMatch(/Held-out set 10 first run, written blind and committed alone before the twelfth round \(detectors of 1de24d7\): strict 0\.523/);
     expect(result.stdout).toMatch(/Held-out set 10 \(blind: .*: 300 documents, seed 101017/);
+    // The fourteenth round's blind set, beside set 10, committed alone with its first run.
+    expect(result.stdout).toMatch(/Held-out set 11 first run, written blind and committed alone before the fourteenth round \(detectors of 42f56a9\): strict 0\.512/);
+    expect(result.stdout).toMatch(/Held-out set 11 \(blind: .*: 260 documents, seed 111029/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
   });
 
-  it('eval:phi --misses never lists what sets 5 to 7 and 10 miss (written blind; 5 to 7 are developed on without printing their misses, 10 not at all); 8 and 9 are listed since the thirteenth round', () => {
+  it('eval:phi --misses never lists what sets 5 to 7, 10 and 11 miss (written blind; 5 to 7 are developed on without printing their misses, 10 and 11 not at all); 8 and 9 are listed since the thirteenth round', () => {
     const result = run('phi/eval/run.ts', '--misses');
     expect(result.stdout).toMatch(/MISS Held-out set 4 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 5/);
@@ -58,9 +61,11 @@ describe('eval:phi and bench:phi', () => {
     expect(result.stdout).toMatch(/MISS Held-out set 8 /);
     expect(result.stdout).toMatch(/MISS Held-out set 9 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 10/);
+    expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 11/);
     expect(result.stdout).toMatch(/Held-out set 8 \(development set since round 13/);
     expect(result.stdout).toMatch(/Held-out set 9 \(development set since round 13/);
     expect(result.stdout).toMatch(/Held-out set 10 \(blind/);
+    expect(result.stdout).toMatch(/Held-out set 11 \(blind/);
   });
 
   it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
