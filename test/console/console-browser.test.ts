@@ -292,7 +292,12 @@ describe('the audit console in headless Chromium', () => {
     await page.waitForSelector(`body[data-replay="${total}"]`);
     expect(await page.textContent('#replay')).toContain('tools/call echo');
 
-    expect(await outline(page)).toEqual([
+    // The only refusal this session may show: under load the SDK client can reopen its GET stream
+    // with the old session id between its DELETE and its close; the gateway answers 404, and
+    // records it in the grant's refusal window. Any other refusal fails here, by name.
+    const refused = await page.locator('#refusals li').allInnerTexts();
+    expect(refused.filter((r) => !/^\d+ refused \S+ \.\. \S+: \d+ session_not_found \(404\/-?\d+\)$/.test(r))).toEqual([]);
+    expect((await outline(page)).filter((line) => !(refused.length && line === 'h3 Refusals'))).toEqual([
       'header', 'nav "Console"', 'form "Sign out"', 'button "Sign out"', 'main', 'h1 Request req_…', 'h2 Archive verified',
       'badge "Archive verified"', 'h2 Commands (n)',
       'table#commands [When | Tool | SQL (literals masked) | Verdict | Outcome | Rows | Masked]',
