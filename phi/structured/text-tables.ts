@@ -142,12 +142,13 @@ function delimiterOf(text: string, start: number, end: number): string {
   return comma ? ',' : semicolon ? ';' : '';
 }
 
-function tableFindings(text: string, table: Table, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): void {
+function tableFindings(text: string, table: Table, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[], names?: readonly string[]): void {
   const { width, rows } = table;
+  const headers = names ?? Array.from({ length: width }, (_, col) => text.slice(table.header.starts[col], table.header.ends[col]));
   const sampled: string[][] = [];
   const classes: ColumnClass[] = [];
   for (let col = 0; col < width; col++) {
-    const name = text.slice(table.header.starts[col], table.header.ends[col]);
+    const name = headers[col]!;
     // Only the cells sampling will look at are cut out of the text.
     const step = Math.max(1, Math.floor(rows / policy.sampling.rows));
     const values: string[] = [];
@@ -156,10 +157,9 @@ function tableFindings(text: string, table: Table, policy: MaskingPolicy, report
     classes.push(classifyColumn(name, values, policy, report));
   }
   // Headers that say nothing (c1, c2...): the table-level rule finds unlabelled ids and names.
-  const headers = Array.from({ length: width }, (_, col) => text.slice(table.header.starts[col], table.header.ends[col]));
   identifiersInPhiTable(classes, (col) => sampled[col]!, policy, headers);
   for (let col = 0; col < width; col++) {
-    const name = text.slice(table.header.starts[col], table.header.ends[col]);
+    const name = headers[col]!;
     const decision = classes[col]!;
     if (decision.kind !== 'phi') continue;
     report?.column({ path, column: name, type: decision.type, reason: decision.reason });
@@ -169,6 +169,136 @@ function tableFindings(text: string, table: Table, policy: MaskingPolicy, report
       if (end > start) out.push({ type: decision.type, start, end, score: 1 });
     }
   }
+}
+
+/** A segment of HL7 v2 ("PID|"), X12 or the like: its own readers know its fields by position. */
+const SEGMENT = /^[A-Z][A-Z0-9]{2}[|*^~]$/;
+
+/** Column names for rows that came without any: "1", "2"... (they say nothing, like `c1`). */
+const numbered = (width: number): string[] => Array.from({ length: width }, (_, col) => String(col + 1));
+
+/** A cell of a headerless row: short, at most four words (a sentence is no cell). */
+function cellLike(text: string, start: number, end: number): boolean {
+  if (end - start > 48) return false;
+  let spaces = 0;
+  for (let k = start; k < end; k++) if (text.charCodeAt(k) === 32 && ++spaces > 3) return false;
+  return true;
+}
+
+/**
+ * Rows of values with no header line, from line `i`: at least two lines (three when commas
+ * separate them) split by the same tab, semicolon, pipe or comma into the same number of cells,
+ * three or more, every cell short. Their columns are classified with names that say nothing
+ * ("1", "2"...), so a column is PHI by its values alone (a column of dates, of names, of codes
+ * in a table that holds PHI). Returns the line after the rows, or `i` when there were none.
+ */
+function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
+  const s0 = starts[i]!;
+  const e0 = ends[i]!;
+  if (e0 - s0 > MAX_LINE || e0 === s0) return i;
+  const first = firstNonBlank(text, s0, e0);
+  if (first === '{' || first === '[') return jsonRows(text, starts, ends, count, i, policy, report, path, out);
+  const delimiter = rowDelimiterOf(text, s0, e0);
+  if (!delimiter || SEGMENT.test(text.slice(s0, s0 + 4))) return i;
+  const table: Table = { header: { starts: [], ends: [] }, width: 0, rows: 0, starts: [], ends: [] };
+  let j = i;
+  for (; j < count && ends[j]! - starts[j]! <= MAX_LINE; j++) {
+    const before = table.starts.length;
+    const cells = splitInto(text, starts[j]!, ends[j]!, delimiter, table.starts, table.ends);
+    let ok = cells >= 3 && (j === i || cells === table.width);
+    for (let c = before; ok && c < table.starts.length; c++) ok = cellLike(text, table.starts[c]!, table.ends[c]!);
+    if (!ok) {
+      table.starts.length = before;
+      table.ends.length = before;
+      break;
+    }
+    table.width = cells;
+    table.rows++;
+  }
+  if (table.rows < (delimiter === ',' ? 3 : 2)) return i;
+  tableFindings(text, table, policy, report, path, out, numbered(table.width));
+  return j;
+}
+
+/** Tab, semicolon, pipe or comma, in that order of preference (a pipe row is not Markdown here). */
+function rowDelimiterOf(text: string, start: number, end: number): string {
+  let semicolon = false;
+  let pipe = false;
+  let comma = false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 9) return '\t';
+    if (c === 59) semicolon = true;
+    else if (c === 124) pipe = true;
+    else if (c === 44) comma = true;
+  }
+  return semicolon ? ';' : pipe ? '|' : comma ? ',' : '';
+}
+
+/**
+ * The values of one JSON line (an object or an array on one line, a trailing comma allowed):
+ * strings (without their quotes) and bare numbers, each with the key before it (or its position
+ * in an array). Undefined when the line is not such a row.
+ */
+function jsonRow(text: string, start: number, end: number): { keys: string[]; starts: number[]; ends: number[] } | undefined {
+  let s = start;
+  let e = end;
+  while (s < e && isBlank(text.charCodeAt(s))) s++;
+  while (e > s && (isBlank(text.charCodeAt(e - 1)) || text[e - 1] === ',')) e--;
+  const open = text[s];
+  if (!((open === '{' && text[e - 1] === '}') || (open === '[' && text[e - 1] === ']'))) return undefined;
+  const row = { keys: [] as string[], starts: [] as number[], ends: [] as number[] };
+  let key = '';
+  let k = s + 1;
+  while (k < e - 1) {
+    const c = text[k]!;
+    if (c === '"') {
+      let q = k + 1;
+      while (q < e && text[q] !== '"') q += text[q] === '\\' ? 2 : 1;
+      if (q >= e) return undefined;
+      let after = q + 1;
+      while (after < e && isBlank(text.charCodeAt(after))) after++;
+      if (text[after] === ':') key = text.slice(k + 1, q);
+      else {
+        row.keys.push(open === '{' ? key : String(row.keys.length + 1));
+        row.starts.push(k + 1);
+        row.ends.push(q);
+      }
+      k = q + 1;
+    } else if ((c >= '0' && c <= '9') || c === '-') {
+      let q = k + 1;
+      while (q < e && /[0-9.eE+-]/.test(text[q]!)) q++;
+      row.keys.push(open === '{' ? key : String(row.keys.length + 1));
+      row.starts.push(k);
+      row.ends.push(q);
+      k = q;
+    } else k++;
+  }
+  return row.keys.length >= 2 ? row : undefined;
+}
+
+/**
+ * JSON lines (`{"c1":"...","c2":"..."}` a line) and JSON arrays of arrays written a row a line,
+ * inside text: at least two consecutive rows with the same keys in the same order become a table
+ * whose columns are named by their keys (an array's by position, which says nothing).
+ */
+function jsonRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
+  const table: Table = { header: { starts: [], ends: [] }, width: 0, rows: 0, starts: [], ends: [] };
+  let keys: string[] | undefined;
+  let j = i;
+  for (; j < count && ends[j]! - starts[j]! <= MAX_LINE; j++) {
+    const row = jsonRow(text, starts[j]!, ends[j]!);
+    if (!row) break;
+    if (keys && (row.keys.length !== keys.length || row.keys.some((k, c) => k !== keys![c]))) break;
+    keys = row.keys;
+    table.starts.push(...row.starts);
+    table.ends.push(...row.ends);
+    table.rows++;
+  }
+  if (!keys || table.rows < 2) return i;
+  table.width = keys.length;
+  tableFindings(text, table, policy, report, path, out, keys);
+  return j;
 }
 
 export function findTextTables(text: string, policy: MaskingPolicy, report?: ReportBuilder, path = 'text'): Finding[] {
@@ -185,14 +315,15 @@ export function findTextTables(text: string, policy: MaskingPolicy, report?: Rep
     const markdown = firstNonBlank(text, starts[i]!, ends[i]!) === '|' && short(i + 1) && isMarkdownRule(text, starts[i + 1]!, ends[i + 1]!);
     const delimiter = markdown ? '|' : delimiterOf(text, starts[i]!, ends[i]!);
     if (!delimiter) {
-      i++;
+      i = Math.max(i + 1, headerlessRows(text, starts, ends, count, i, policy, report, path, out));
       continue;
     }
     const header = { starts: [] as number[], ends: [] as number[] };
     const [hs, he] = markdown ? markdownBounds(text, starts[i]!, ends[i]!) : [starts[i]!, ends[i]!];
     const width = splitInto(text, hs, he, delimiter, header.starts, header.ends);
     if (!isHeader(text, header.starts, header.ends)) {
-      i++;
+      const next = markdown ? i + 1 : headerlessRows(text, starts, ends, count, i, policy, report, path, out);
+      i = Math.max(i + 1, next);
       continue;
     }
     const table: Table = { header, width, rows: 0, starts: [], ends: [] };

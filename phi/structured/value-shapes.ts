@@ -54,10 +54,18 @@ export function typeFromValueShape(samples: readonly string[], threshold: number
 export function nameShaped(samples: readonly string[]): boolean {
   // Two rows are enough here: the table already holds PHI and the header says nothing.
   const trimmed = samples.map((s) => s.trim()).filter(Boolean);
-  if (trimmed.length < 2 || share(trimmed, (v) => NAME_CELL_ANY_CASE.test(v)) < 0.9) return false;
+  // A letter alone ("F", "M") is a code, not a name.
+  if (trimmed.length < 2 || share(trimmed, (v) => v.length > 1 && NAME_CELL_ANY_CASE.test(v)) < 0.9) return false;
   if (new Set(trimmed).size / trimmed.length < 0.9) return false;
-  return !trimmed.some((v) => words(v).some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w)));
+  return !trimmed.some((v) => words(v).some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w) || DRUG_STEM.test(w)));
 }
+
+/**
+ * Endings of drug names by their INN stems (-pril, -sartan, -olol, -statin, -dipine, -prazole,
+ * ...; WHO "The use of stems in the selection of INN"): a column holding one is a medication list
+ * without a header, not people ("2024-03-01, Amlodipine, 5 mg").
+ */
+const DRUG_STEM = /^[a-z]{3,}(?:pril|sartan|olol|statin|dipine|prazole|tidine|xaban|gatran|parin|gliptin|gliflozin|formin|glitazone|lukast|oxacin|cillin|mycin|cycline|conazole|vir|mab|tinib|semide|thiazide|triptan|oxetine|pramine|azepam|zolam|setron|sone|olone|profen|coxib|caine|dronate|tropium|terol)$/;
 
 /** High-cardinality codes with a digit (MRNs, member ids): PHI when the table holds PHI. */
 export function identifierShaped(samples: readonly string[]): boolean {

@@ -546,12 +546,20 @@ const KIN_NAME_GOES_ON = /^[ \t](?:at|who|on|in|from|has|is|was|will)[ \t]/;
 /**
  * A person described right after their name, as notes, obituaries and letters of every language
  * do: an age ("Tadgh Ó Briain, 96, of Galway", "Kari Nordby (95)", "Halina Wróblewska, lat 91",
- * "Femke Dijkstra (93 jaar)"), a birth ("Wessel Okkema, geboren 03-04-1931", "née le", "ur.",
- * "född") or, after two words, a house number and a street ("Aigerim Nurlanovna, 7 Ploshchad
+ * "Femke Dijkstra (93 jaar)"; other languages' words for years in AGED_ABROAD), a birth ("Wessel Okkema, geboren 03-04-1931", "née le", "ur.", "född", and
+ * "nar.", "rođena", "gim.", "szül.", "syntynyt", "gebore", "născută", "doğ.", "lahir",
+ * "ipinanganak", "nascuda"..., also in brackets: "(szül. 1931. május 4.)") or, after two words, a house number and a street ("Aigerim Nurlanovna, 7 Ploshchad
  * Lane"). The words before it need no dictionary: the description is the evidence.
  */
 const APPOSITION =
-  /^(?:,[ \t]{1,2}\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?[ \t]?[,;)]|[ \t]{1,2}\(\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?\)(?![ \t]{0,2}[\d(+-])|,[ \t]{1,2}(?:lat|aged?|âgée?|geb\.|geboren|geb|born|née?|nata|nato|nacid[ao]|ur\.|urodzon[ay]|född|født|DOB|d\.o\.b\.)(?![\p{L}]))/u;
+  /^(?:,[ \t]{1,2}\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?[ \t]?[,;)]|[ \t]{1,2}\(\d{1,3}(?:[ \t]{1,2}(?:jaar|år|lat|Jahre|ans|años|anos|anni|years?|yrs?|y\.?o\.?))?\)(?![ \t]{0,2}[\d(+-])|,[ \t]{1,2}(?:lat|aged?|âgée?|geb\.|geboren|geb|born|née?|nata|nato|nacid[ao]|ur\.|urodzon[ay]|född|født|DOB|d\.o\.b\.|nar\.|narozen[aá]?|narodená|narodený|rođen[ae]?|rođ\.|rojen[ae]?|roj\.|gim\.|gimęs|gimusi|dzim\.|dzimis|dzimusi|szül\.|született|syntynyt|gebore|născut[ăa]?|doğ\.|doğumlu|lahir|ipinanganak|nascut|nascuda|nascid[ao]|рођен[а]?|роден[а]?|род\.|γενν\.|γεννημένη|γεννημένος)(?![\p{L}]))/u;
+/**
+ * An age with the word for years of Czech, Slovak, Croatian, Slovene, Lithuanian, Hungarian,
+ * Finnish, Catalan, Tagalog, Malay, Turkish, Romanian, Latvian, Greek or a Cyrillic language
+ * (", 93 let,", ", 91 éves,"), or a birth word in brackets ("(szül. 1931. május 4.)"): taken
+ * after two or more name words only ("Hypertenze, 12 let," is a diagnosis and its duration).
+ */
+const AGED_ABROAD = /^,[ \t]{1,2}\d{1,3}[ \t]{1,2}(?:let|rokov|godina|godine|metų|éves|vuotta|vuotias|anys|taon|tahun|yaşında|yaş|ani|gadi|gadus|χρονών|ετών|лет|года|години|година)[ \t]?[,;)]|^[ \t]{1,2}\((?:âgée?|geb\.|geboren|geb|born|née?|nata|nato|nacid[ao]|ur\.|urodzon[ay]|född|født|DOB|d\.o\.b\.|nar\.|narozen[aá]?|narodená|narodený|rođen[ae]?|rođ\.|rojen[ae]?|roj\.|gim\.|gimęs|gimusi|dzim\.|dzimis|dzimusi|szül\.|született|syntynyt|gebore|născut[ăa]?|doğ\.|doğumlu|lahir|ipinanganak|nascut|nascuda|nascid[ao]|рођен[а]?|роден[а]?|род\.|γενν\.|γεννημένη|γεννημένος)(?![\p{L}])/u;
 const STREET_AFTER = /^,[ \t]{1,2}\d{1,5}[A-Za-z]?[ \t]{1,2}\p{Lu}/u;
 /** A run sheet's item: "3. Lerato Mahlangu — 8 Quay Street", "— Apartment 2, The Mews". */
 const DASH_STREET_AFTER = /^[ \t]{1,2}[—–][ \t]{1,2}(?:\d{1,5}[A-Za-z]?[ \t]{1,2}\p{Lu}\p{Ll}|(?:Apartment|Apt\.?|Flat|Unit)[ \t]{1,2}\d)/u;
@@ -566,7 +574,8 @@ function appositions(text: string, tokens: Token[], marks: NameMarks): void {
     const c = text.charCodeAt(last.end);
     if (c !== 44 && c !== 32 && c !== 9) continue;
     const after = text.slice(last.end, last.end + 24);
-    const described = APPOSITION.test(after);
+    const aged = APPOSITION.test(after) ? 1 : AGED_ABROAD.test(after) ? 2 : 0;
+    const described = aged > 0;
     const dashed = !described && DASH_STREET_AFTER.test(after);
     if (!described && !dashed && !STREET_AFTER.test(after)) continue;
     let i = j;
@@ -577,6 +586,7 @@ function appositions(text: string, tokens: Token[], marks: NameMarks): void {
     }
     // (A street line's own words before its city are no person: "N6W23001 Bluemound Rd, 53072 Pewaukee".)
     if (!described && (i === j || /\d[ \t]$/.test(text.slice(tokens[i]!.start - 2, tokens[i]!.start)))) continue;
+    if (aged === 2 && i === j) continue;
     // A dash before the address counts only in a numbered item, which then needs no title-case doubt.
     if (dashed && !ITEM_NUMBER_BEFORE.test(text.slice(Math.max(0, tokens[i]!.start - 12), tokens[i]!.start))) continue;
     for (let k = i; k <= j; k++) marks.mark(k, dashed ? 0.85 : 0.8);
