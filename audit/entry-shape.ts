@@ -42,6 +42,7 @@ const requestEntry = strict({
 const responseEntry = strict({
   type: oneOf('response'), at: iso, sessionId: string, messageId: jsonRpcId, outcome: oneOf('ok', 'error', 'denied', 'withheld'),
   result: () => true, error: strict({ code: integer, message: string }, ['code', 'message']), masked, rows: nonNegativeInteger, durationMs: nonNegative,
+  maskingPlan: (v) => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v),
 }, ['type', 'at', 'sessionId', 'messageId', 'outcome']);
 
 /**

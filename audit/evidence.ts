@@ -4,6 +4,7 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
 import type { AccessStatus } from '../workflows/types';
 import type { Archive, ArchiveRecord } from './archive';
 import { canonicalJson } from './canonical';
+import { maskingPlanDigest } from './recording';
 import { keyId, publicKeyPem } from './keys';
 import type { RequestHistory, VisibleRequest } from './history';
 import { replaySteps } from './replay';
@@ -28,6 +29,29 @@ export interface CommandSummary {
   rows?: number;
   masked: { type: string; count: number }[];
   answeredAt?: string;
+  /**
+   * Why the answer was masked as it was (the gateway's lineage: per column its action, rule,
+   * source columns and reason; never a value): the `masking_plan` entry the response names, or,
+   * in a recording made before those entries, the report the response carried in its `_meta`.
+   */
+  maskingWhy?: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A response's masking report: resolved from its plan's entry (by session and digest, checked against the digest), or as an older recording carried it. */
+function maskingWhyOf(response: Record<string, unknown>, plans: ReadonlyMap<string, Record<string, unknown>>): unknown {
+  const digest = response.maskingPlan;
+  if (typeof digest === 'string') {
+    const entry = plans.get(`${String(response.sessionId)}\u0000${digest}`);
+    if (!entry) return { plan: digest, problem: 'the recording holds no masking plan with this digest for this session, before this answer' };
+    if (typeof entry.salt !== 'string' || !isRecord(entry.report) || maskingPlanDigest(entry.salt, entry.report) !== digest) {
+      return { plan: digest, problem: 'the masking plan recorded under this digest does not match it' };
+    }
+    return entry.report;
+  }
+  const result = response.result;
+  return isRecord(result) && isRecord(result._meta) ? result._meta['gatehouse/masking'] : undefined;
 }
 
 /**
@@ -39,10 +63,12 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
   const out: CommandSummary[] = [];
   const open = new Map<string, CommandSummary>();
   const key = (b: Record<string, unknown>) => `${String(b.sessionId)}\u0000${JSON.stringify(b.messageId ?? null)}`;
+  const plans = new Map<string, Record<string, unknown>>();
   for (const r of records) {
     if (r.kind !== 'recording') continue;
     const b = r.body;
-    if (b.type === 'request') {
+    if (b.type === 'masking_plan') plans.set(`${String(b.sessionId)}\u0000${String(b.digest)}`, b);
+    else if (b.type === 'request') {
       const args = (b.arguments ?? {}) as Record<string, unknown>;
       const names = sqlArguments?.(typeof b.tool === 'string' ? b.tool : undefined) ?? ['statement', 'query', 'sql'];
       const statement = names.map((k) => args[k]).find((v) => typeof v === 'string') as string | undefined;
@@ -67,6 +93,8 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
       open.delete(key(b));
       summary.outcome = String(b.outcome);
       summary.answeredAt = r.at;
+      const why = maskingWhyOf(b, plans);
+      if (why !== undefined) summary.maskingWhy = why;
       if (typeof b.rows === 'number') summary.rows = b.rows;
       for (const m of (Array.isArray(b.masked) ? b.masked : []) as { type: string; count: number }[]) {
         const same = summary.masked.find((x) => x.type === m.type);
@@ -80,6 +108,14 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
 
 const maskedText = (masked: { type: string; count: number }[]) => (masked.length ? masked.map((m) => `${m.count} ${m.type}`).join(', ') : 'nothing');
 const one = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The masked columns of a masking report, one line each: "ICD10 masked as SSN: derived from ... via REVERSE > REPLACE; ...". */
+function maskedColumnsWhy(why: unknown): string[] {
+  if (!isRecord(why)) return [];
+  if (typeof why.problem === 'string') return [`masking plan ${String(why.plan)}: ${why.problem}`];
+  const columns = Array.isArray(why.columns) ? why.columns.filter(isRecord) : [];
+  return columns.filter((c) => c.action === 'mask').map((c) => `${one(String(c.name))} masked as ${String(c.type)}: ${one(String(c.reason))}`);
+}
 
 /** `gatehouse audit show`: who asked, why, who decided, the credential's life, every command, the end. */
 export function describeRequest(history: RequestHistory, archive?: Archive, report?: VerificationReport): string {
@@ -118,6 +154,7 @@ export function describeRequest(history: RequestHistory, archive?: Archive, repo
       const held = c.decision ? `; held, ${c.decision.outcome}${c.decision.by ? ` by ${c.decision.by}` : ''}` : '';
       lines.push(`    ${c.at}  ${c.tool ?? c.method}  ${c.verdict}${held} -> ${c.outcome}${c.rows !== undefined ? `, ${c.rows} rows` : ''}; masked ${maskedText(c.masked)}`);
       if (what !== (c.tool ?? c.method)) lines.push(`        ${what}`);
+      for (const why of maskedColumnsWhy(c.maskingWhy)) lines.push(`        why: ${why}`);
     }
   } else {
     for (const c of s.commands) lines.push(`    held ${c.heldAt}  ${c.tool}: ${c.outcome}${c.decidedBy ? ` by ${c.decidedBy}` : ''}  ${one(c.summary)}`);
@@ -158,6 +195,8 @@ export function describeStep(e: Record<string, unknown>): { kind: string; what: 
   } else if (e.type === 'response') {
     const body = e.error ? ` ${canonicalJson(e.error)}` : e.result !== undefined ? ` ${canonicalJson(e.result)}` : '';
     what = `${String(e.outcome)}${body}; masked ${maskedText((e.masked ?? []) as { type: string; count: number }[])}`;
+  } else if (e.type === 'masking_plan') {
+    what = `${String(e.digest)} for session ${String(e.sessionId)}: ${isRecord(e.report) ? canonicalJson(e.report) : '(no report)'}`;
   } else if (e.type === 'session_end') what = `session ${String(e.sessionId)} ${String(e.reason)}${e.detail ? `: ${String(e.detail)}` : ''}`;
   else if (e.type === 'refusals') {
     const counts = (e.counts as { status: number; code: number; kind: string; count: number }[]).map((c) => `${c.count} ${c.kind} (${c.status}/${c.code})`).join(', ');

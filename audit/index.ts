@@ -14,7 +14,7 @@ export { replaySteps, type ReplayStep } from './replay';
 export { lifecycleEvents, maskFreeTextFields } from './lifecycle';
 export {
   SessionRecorder, RecordingLog, RecordingError, recordingKey, recordingSealKey, RECORDING_FIELD,
-  recordingEntrySchema, sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema, refusalCountSchema, maskedSchema,
+  recordingEntrySchema, sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema, refusalCountSchema, maskedSchema, maskingPlanSchema, maskingPlanDigest,
   type SessionRecordingEntry, type SessionRecordingInput, type MalformedRecordingEntry, type StoredRecordingEntry,
   type RecordingErrorCode,
 } from './recording';

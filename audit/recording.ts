@@ -24,6 +24,14 @@ export const RECORDING_FIELD = 'entry';
 const iso = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 timestamp');
 const jsonRpcId = z.union([z.string(), z.number(), z.null()]);
 
+/** The form of a masking plan's digest: `sha256:` and 64 hex digits. */
+const MASKING_PLAN_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** The digest of a masking plan's report (`maskingPlanSchema`): SHA-256 of the salt, a NUL, and the report's canonical JSON. */
+export function maskingPlanDigest(salt: string, report: Record<string, unknown>): string {
+  return `sha256:${createHash('sha256').update(salt).update('\u0000').update(canonicalJson(report)).digest('hex')}`;
+}
+
 /** What the masking engine changed in a payload: a PHI type and how many values it replaced. */
 export const maskedSchema = z.strictObject({ type: z.string().min(1), count: z.number().int().positive() });
 
@@ -91,6 +99,28 @@ export const responseEntrySchema = z.strictObject({
   rows: z.number().int().nonnegative().optional(),
   /** Time from the request entry to this one, as the gateway measured it. */
   durationMs: z.number().nonnegative().optional(),
+  /**
+   * The digest of the masking plan this answer was masked by (a `masking_plan` entry of the same
+   * session, written before it): set by the gateway, never taken from the result.
+   */
+  maskingPlan: z.string().regex(MASKING_PLAN_DIGEST).optional(),
+});
+
+/**
+ * The full masking report of one plan (per result column: action, type, rule, source columns with
+ * their expression paths, the reason; keys masked whole), written once per distinct plan per
+ * session before the first answer masked by it. Answers under the same plan carry only its digest
+ * (`maskingPlan`), so the recording keeps the auditor's evidence without repeating it every call.
+ * `digest` is maskingPlanDigest(salt, report): it covers every word of the report. The salt (per
+ * gateway process) keeps the digest the agent sees from confirming guesses about the catalog.
+ */
+export const maskingPlanSchema = z.strictObject({
+  type: z.literal('masking_plan'),
+  at: iso,
+  sessionId: z.string(),
+  digest: z.string().regex(MASKING_PLAN_DIGEST),
+  salt: z.string().min(1).max(64),
+  report: z.record(z.string(), z.unknown()),
 });
 
 export const sessionEndSchema = z.strictObject({
@@ -128,7 +158,7 @@ export const refusalsSchema = z.strictObject({
   counts: z.array(refusalCountSchema).min(1).max(64),
 });
 
-export const recordingEntrySchema = z.discriminatedUnion('type', [sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema]);
+export const recordingEntrySchema = z.discriminatedUnion('type', [sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema, maskingPlanSchema]);
 /** One step of a session recording, as stored and as archived. */
 export type SessionRecordingEntry = z.output<typeof recordingEntrySchema>;
 export type SessionRecordingInput = z.input<typeof recordingEntrySchema>;
@@ -236,6 +266,11 @@ export class SessionRecorder {
 
   sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
     return this.append(requestId, { ...entry, type: 'session_end' } as SessionRecordingInput);
+  }
+
+  /** A masking plan's full report, before the first answer that refers to it by digest. */
+  maskingPlan(requestId: string, entry: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
+    return this.append(requestId, { ...entry, type: 'masking_plan' } as SessionRecordingInput);
   }
 
   /**

@@ -15,6 +15,19 @@ export interface MaskSummary {
 export interface MaskOutcome<T> {
   masked: T;
   report: MaskSummary;
+  /**
+   * The full report of the masking plan this value was masked by (lineage: sources and rule per
+   * column), for the recording: written once per session per digest (a `masking_plan` entry)
+   * before the answer, which carries only the digest.
+   */
+  plan?: MaskingPlanReport;
+}
+
+/** What a `masking_plan` recording entry holds (audit/ maskingPlanSchema); `digest` = maskingPlanDigest(salt, report). */
+export interface MaskingPlanReport {
+  digest: string;
+  salt: string;
+  report: Record<string, unknown>;
 }
 
 export interface MaskContext {
@@ -57,10 +70,10 @@ export function mergeSummaries(...summaries: MaskSummary[]): MaskSummary {
  * Masks `value` and merges its report, or, when the masker throws, logs why and answers
  * undefined: the caller withholds the message (fail closed, never the unmasked value).
  */
-export async function maskOrWithhold<T>(masker: ResponseMasker, log: Logger, value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+export async function maskOrWithhold<T>(masker: ResponseMasker, log: Logger, value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary; plan?: MaskingPlanReport } | undefined> {
   try {
     const out = await masker.mask(value, context);
-    return { masked: out.masked, report: mergeSummaries(out.report) };
+    return { masked: out.masked, report: mergeSummaries(out.report), ...(out.plan ? { plan: out.plan } : {}) };
   } catch (error) {
     log.error({ err: (error as Error).message, method: context.method, part: context.part }, 'masking failed; withholding');
     return undefined;

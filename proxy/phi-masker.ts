@@ -2,6 +2,8 @@ import {
   applyConfigTags, entityTypes, looksLikeSql, sameJson, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
   strictest, strictestInScope, type EntityType, type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
+import { randomBytes } from 'node:crypto';
+import { maskingPlanDigest } from '../audit';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
 import { UnchangedTexts } from './masking-memo';
@@ -31,7 +33,11 @@ export interface PhiMaskerOptions {
   sqlArguments?: readonly string[];
 }
 
-/** The key of a tool result's _meta where the masking report (sources and rule per column, no values) goes. */
+/**
+ * The key of a tool result's _meta where the gateway says what it masked: the plan's digest and
+ * the masked columns with their types (the full report, sources and rule per column, is in the
+ * recording as a `masking_plan` entry). The gateway's own: an upstream's member of that name is dropped.
+ */
 export const MASKING_META_KEY = 'gatehouse/masking';
 /** Plans kept per catalog object (see PhiMasker.planOf). */
 const PLAN_CACHE_SIZE = 256;
@@ -84,6 +90,8 @@ export class PhiMasker implements ResponseMasker {
   private readonly target: string;
   /** Some tool of this target carries SQL (declared, or a Snowflake target's defaults). */
   private readonly carriesSql: boolean;
+  /** Salts this masker's plan digests (audit/ maskingPlanDigest): the digest an agent sees confirms no guess about the catalog. */
+  private readonly salt = randomBytes(12).toString('base64url');
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
   constructor(
@@ -176,6 +184,12 @@ export class PhiMasker implements ResponseMasker {
     const taskHandle = context?.part === 'result' && isRecord(value) && isRecord(value.task);
     const sql = context?.part === 'result' && !taskHandle ? (context.method === 'tasks/result' && this.carriesSql ? [''] : this.sqlOf(context)) : undefined;
     if (sql) return this.maskSqlResult(value, sql);
+    if (context?.part === 'result') return withoutGatewayMeta(this.maskOther(value, context));
+    return this.maskOther(value, context);
+  }
+
+  /** Everything but a SQL result: catalog listings, other tools' results, notifications, values for the recording. */
+  private maskOther<T>(value: T, context: MaskContext | undefined): MaskOutcome<T> {
     // Catalog listings name tables and columns ("name" would otherwise read as a person's name);
     // their free-text columns (comment, ...) are still scanned. Never for a call that carried SQL.
     const policy = context?.part === 'result' && context.tool && this.catalogTools.has(context.tool) ? this.catalogPolicy : this.policy;
@@ -248,8 +262,8 @@ export class PhiMasker implements ResponseMasker {
     const single = plans.length === 1;
     const plan: MaskingPlan = single ? plans[0]! : plans.find((p) => p.kind === 'whole') ?? planSql('', catalog, this.policy);
     const touchesPhi = plans.some((p) => p.touchesPhi);
-    if (plan.kind === 'metadata') return this.byAppearance(value, this.policy);
-    if (isErrorShaped(value)) return this.maskError(value, touchesPhi);
+    if (plan.kind === 'metadata') return withoutGatewayMeta(this.byAppearance(value, this.policy));
+    if (isErrorShaped(value)) return withoutGatewayMeta(this.maskError(value, touchesPhi));
     const result = value as Record<string, unknown>;
     const reports: MaskSummary[] = [];
     let lineage: LineageReport | undefined;
@@ -329,10 +343,18 @@ export class PhiMasker implements ResponseMasker {
     const upstreamMeta = result._meta && typeof result._meta === 'object' && !Array.isArray(result._meta) ? Object.entries(result._meta)
       .filter(([k]) => k !== MASKING_META_KEY)
       .map(([k, v]) => [k, isProtocolMeta(k) ? this.byAppearance(v, this.policy).masked : other(`_meta.${k}`, v)] as const) : [];
-    const report = lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' };
+    // The full report (per column: action, type, rule, sources with their expression paths, the
+    // reason) is the auditor's: it goes into the recording once per session under its digest. The
+    // agent gets what it needs to read its answer: which columns (and keys) were masked, as what,
+    // and the digest; no catalog source names, rules or paths.
+    const keys = [...new Set(unreadable)];
+    const { counts: _counts, total: _total, ...planned } = (lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' }) as Partial<LineageReport> & Record<string, unknown>;
+    const full: Record<string, unknown> = keys.length ? { ...planned, unreadable: { keys, reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : planned;
+    const digest = maskingPlanDigest(this.salt, full);
+    const maskedColumns = (lineage?.columns ?? []).flatMap((c, index) => (c.action === 'mask' ? [{ index, name: c.name, type: c.type! }] : []));
     const meta = {
       ...Object.fromEntries(upstreamMeta),
-      [MASKING_META_KEY]: unreadable.length ? { ...report, unreadable: { keys: [...new Set(unreadable)], reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : report,
+      [MASKING_META_KEY]: { plan: digest, masked: maskedColumns, ...(keys.length && labelled.label ? { maskedKeys: keys.map((key) => ({ key, type: labelled.label!.type })) } : {}) },
     };
     const masked = {
       ...(others as object),
@@ -340,7 +362,7 @@ export class PhiMasker implements ResponseMasker {
       ...(structured !== undefined ? { structuredContent: structured } : {}),
       _meta: meta,
     };
-    return { masked: masked as T, report: mergeSummaries(...reports) };
+    return { masked: masked as T, report: mergeSummaries(...reports), plan: { digest, salt: this.salt, report: full } };
   }
 
   /**
@@ -452,6 +474,18 @@ function sqlAsEvidenceOnce(sql: string): MaskOutcome<string> {
     counts[type] = (counts[type] ?? 0) + 1;
   }
   return { masked: text, report: { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) } };
+}
+
+/**
+ * An upstream's own `_meta["gatehouse/masking"]` is dropped from every result: that member is the
+ * gateway's word on what it masked, and one an upstream wrote could point an auditor at another
+ * call's masking plan.
+ */
+function withoutGatewayMeta<T>(outcome: MaskOutcome<T>): MaskOutcome<T> {
+  const value = outcome.masked as { _meta?: unknown } | undefined;
+  if (!isRecord(value) || !isRecord(value._meta) || !Object.hasOwn(value._meta, MASKING_META_KEY)) return outcome;
+  const { [MASKING_META_KEY]: _dropped, ...meta } = value._meta;
+  return { ...outcome, masked: { ...value, _meta: meta } as T };
 }
 
 /** A tools/call result with isError, or a JSON-RPC error object ({ code, message }). */

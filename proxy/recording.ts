@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Redis } from '../lib';
-import type { maskedSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
+import type { maskedSchema, maskingPlanSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
 
 /**
  * What the gateway writes to the session recording (one Redis Stream per access request; the
@@ -29,6 +29,8 @@ export interface GatewayRecorder {
   /** Where a request's entries are when they are in `redis` (an SSE event there then refers to its response's entry instead of copying it). */
   entriesKeyIn?(redis: Redis, requestId: string): string | undefined;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
+  /** A masking plan's full report, written once per session before the first answer that names it by digest (masking-plans.ts). */
+  maskingPlan(requestId: string, entry: MaskingPlanEntry): Promise<unknown>;
   /** Refusals of the grant counted over a window (proxy/refusals.ts aggregates them). */
   refusals?(requestId: string, entry: RefusalsEntry): Promise<unknown>;
 }
@@ -43,6 +45,7 @@ export type RequestEntry = Entry<typeof requestEntrySchema>;
 export type ResponseEntry = Entry<typeof responseEntrySchema>;
 export type SessionEndEntry = Entry<typeof sessionEndSchema>;
 export type RefusalsEntry = Entry<typeof refusalsSchema>;
+export type MaskingPlanEntry = Entry<typeof maskingPlanSchema>;
 
 /** A write that follows a recording entry in the same atomic step (audit/ SessionRecorder.responseWith). */
 export interface CompanionAppend {

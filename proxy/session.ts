@@ -5,7 +5,8 @@ import type { TargetConfig } from '../policy';
 import type { ToolCallRuling } from './command-policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
-import { maskOrWithhold, maskedEntries, type MaskContext, type MaskSummary, type ResponseMasker } from './masking';
+import { maskOrWithhold, maskedEntries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from './masking';
+import { RecordedPlans } from './masking-plans';
 import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from './held-calls';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
@@ -88,6 +89,8 @@ export class GatewaySession {
   private readonly holds = new Set<NodeJS.Timeout>();
   /** Requests the upstream asked of the client (elicitation, sampling, roots) still unanswered: their answers are recorded. */
   private readonly asked = new Set<RequestId>();
+  /** Masking plans this session's recording already holds (masking-plans.ts). */
+  private readonly plans = new RecordedPlans(256);
   private expiryTimer?: NodeJS.Timeout;
   private started = false;
 
@@ -556,7 +559,18 @@ export class GatewaySession {
       await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
       return;
     }
-    await this.recordAndSend(id, outcome.entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
+    // The plan's full report is in the recording (once per session) before an answer names it.
+    const plan = masked?.plan;
+    if (plan) {
+      try {
+        await this.plans.ensure(this.deps.recorder, this.grant.requestId, sessionId, plan);
+      } catch (error) {
+        this.deps.log.error({ err: (error as Error).message }, 'recording the masking plan failed; refusing');
+        await this.refuse(id, call.startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${(error as Error).message})`, 'withheld');
+        return;
+      }
+    }
+    await this.recordAndSend(id, plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
   }
 
   /**
@@ -649,7 +663,7 @@ export class GatewaySession {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary; plan?: MaskingPlanReport } | undefined> {
     return maskOrWithhold(this.deps.masker, this.deps.log, value, context);
   }
 

@@ -203,12 +203,21 @@ async function workload(url: string, concurrency: number, token: string | undefi
   return { latencies: latencies.sort((a, b) => a - b), calls: latencies.length, seconds, cpuMs, redis: redisPerCall, allCalls };
 }
 
-/** The catalog run must measure lineage masking, not a fallback: `none` columns pass, DESCRIPTION is scanned. */
-async function checkLineage(url: string, token: string): Promise<void> {
+/**
+ * The catalog run must measure lineage masking, not a fallback: `none` columns pass, DESCRIPTION is
+ * scanned. The report is in the answer's `_meta` (a tree before masking plan entries) or, named
+ * there by digest, in the recording's `masking_plan` entry.
+ */
+async function checkLineage(url: string, token: string, conn: Redis, requestId: string): Promise<void> {
   const client = await connect(url, token);
   try {
     const result = await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
-    const report = (result._meta as Record<string, { plan?: string; columns?: { name: string; action: string }[] }> | undefined)?.[MASKING_META_KEY];
+    type Report = { plan?: string; columns?: { name: string; action: string }[] };
+    let report = (result._meta as Record<string, Report> | undefined)?.[MASKING_META_KEY];
+    if (report?.plan?.startsWith('sha256:')) {
+      const entries = (await conn.xrange(`gatehouse:recording:${requestId}`, '-', '+')).map(([, fields]) => JSON.parse(fields[1] ?? '{}') as { type?: string; digest?: string; report?: Report });
+      report = entries.find((e) => e.type === 'masking_plan' && e.digest === report!.plan)?.report;
+    }
     const actions = Object.fromEntries((report?.columns ?? []).map((c) => [c.name, c.action]));
     if (report?.plan !== 'columns' || actions.WARD !== 'pass' || actions.ADMISSIONS !== 'pass' || actions.DESCRIPTION !== 'scan') {
       throw new Error(`masking=catalog did not plan by the catalog: ${JSON.stringify(report).slice(0, 300)}`);
@@ -290,7 +299,7 @@ async function main(): Promise<void> {
       if (beforeDir) gateways.push({ name: `before ${beforeRev}`, gw: await startChild('gateway.ts', { BENCH_AUTOPIPELINE: process.env.BENCH_BEFORE_AUTOPIPELINE ?? process.env.BENCH_AUTOPIPELINE ?? 'on', ...env }, beforeDir) });
       gateways.push({ name: 'this tree', gw: await startChild('gateway.ts', env) });
       children.push(...gateways.map((g) => g.gw.child));
-      if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token);
+      if (masking === 'catalog') for (const { gw } of gateways) await checkLineage(`${gw.url}/mcp/bench`, token, conn, requestId);
       if (heapCalls > 0) {
         const check = async ({ name, gw }: { name: string; gw: Started }) => {
           const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;

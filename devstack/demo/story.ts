@@ -129,10 +129,13 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     const disguised = "SELECT REVERSE(REPLACE(SSN, '-', '')) AS ICD10_CODE FROM CLINICAL.PHI.PATIENTS ORDER BY PATIENT_ID LIMIT 3";
     detail(`The agent tries to disguise the SSNs: ${disguised}`);
     const sneaky = (await client.callTool({ name: 'run_snowflake_query', arguments: { statement: disguised } })) as ToolText & { _meta?: Record<string, unknown> };
-    const why = ((sneaky._meta?.['gatehouse/masking'] as { columns?: { reason?: string }[] } | undefined)?.columns ?? [])[0]?.reason;
+    // The agent is told which columns were masked and as what; the reason (the source column and
+    // the transform) is the auditor's, in the recording under the plan's digest (step 12 shows it).
+    const note = sneaky._meta?.['gatehouse/masking'] as { plan?: string; masked?: { name?: string; type?: string }[] } | undefined;
+    const told = note?.masked?.[0] ? `${note.masked[0].name} masked as ${note.masked[0].type}` : undefined;
     const reversed = raw.map((r) => [...String(r.SSN).replace(/-/g, '')].reverse().join(''));
-    expectThat(!sneaky.isError && !reversed.some((v) => textOf(sneaky).includes(v)) && /\[SSN\]/.test(textOf(sneaky)) && !!why, `the disguised SSNs came back unmasked or without a reason: ${textOf(sneaky).slice(0, 300)}`);
-    ok(`masked whole by lineage, whatever the column is called: ${why}`);
+    expectThat(!sneaky.isError && !reversed.some((v) => textOf(sneaky).includes(v)) && /\[SSN\]/.test(textOf(sneaky)) && !!told && !!note?.plan, `the disguised SSNs came back unmasked or without a masking note: ${textOf(sneaky).slice(0, 300)}`);
+    ok(`masked whole by lineage, whatever the column is called: the agent is told "${told}" (masking plan ${note!.plan!.slice(0, 19)}…; the why is in the recording).`);
 
     // 6 ─ a write is held, approved in the thread, and run
     const write = "UPDATE CLINICAL.PHI.ENCOUNTERS SET FACILITY = 'North Campus Clinic' WHERE ENCOUNTER_ID = 1";
@@ -207,6 +210,9 @@ export async function tellStory(stack: DemoStack, stateDir: string): Promise<voi
     detail(scrubbed(show.stdout.trimEnd()));
     expectThat(/COPY INTO|export/i.test(show.stdout) && /UPDATE/i.test(show.stdout), 'the audit summary does not list the held write and the denied export');
     ok('the summary names the approver, the held write and its approval, the denied export, the expiry and the revocation.');
+    const why = show.stdout.match(/why: ICD10_CODE masked as SSN: (.*)/)?.[1];
+    expectThat(why?.includes('CLINICAL.PHI.PATIENTS.SSN via REVERSE > REPLACE'), 'the audit summary does not say why the disguised SSNs were masked (their lineage)');
+    ok(`the disguised SSNs' masking, with its lineage, from the recording's masking plan: ${why}`);
 
     // 13 ─ a person signs in from an MCP client that knows nothing but the URL
     await signInWithNothingButTheUrl(stack, slack, stateDir, cliEnv);

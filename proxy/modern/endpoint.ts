@@ -9,6 +9,7 @@ import type { GatewayRecorder } from '../recording';
 import { ROUND_TTL_MS } from '../upstream-caller';
 import { AnswerStream, type RequestStream } from './answer-stream';
 import type { Era } from './era';
+import { RecordedPlans } from '../masking-plans';
 import { ModernExchange } from './exchange';
 import { GrantState } from './grant-state';
 import { GrantUpstreams } from './grant-upstreams';
@@ -42,6 +43,8 @@ export interface ModernEndpointOptions {
 export class ModernEndpoint {
   private readonly state?: GrantState;
   private readonly upstreams: GrantUpstreams;
+  /** Masking plans each grant's recording session already holds (masking-plans.ts): one session per grant, across requests. */
+  private readonly plans = new RecordedPlans(4096);
   /** Open subscriptions/listen streams of this process, by grant: revocation, expiry and shutdown end them. */
   private readonly listens = new Map<string, Set<AbortController>>();
   /** The token hash each listening grant was presented with (the sweep looks the grant up by it). */
@@ -108,6 +111,7 @@ export class ModernEndpoint {
       target, grant, state,
       masker: this.options.masker(target),
       recorder: this.options.recorder,
+      plans: this.plans,
       upstream: () => this.upstreams.get(target, grant, () => this.credential(target, grant)),
       ...(this.options.reviewer ? { reviewer: this.options.reviewer } : {}),
       ...(this.options.board ? { board: this.options.board } : {}),

@@ -4,7 +4,8 @@ import type { TargetConfig } from '../../policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from '../decisions';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
-import { maskedEntries, maskOrWithhold, mergeSummaries, type MaskContext, type MaskSummary, type ResponseMasker } from '../masking';
+import { maskedEntries, maskOrWithhold, mergeSummaries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from '../masking';
+import { RecordedPlans } from '../masking-plans';
 import type { GatewayRecorder } from '../recording';
 import { REQUEST_CANCELLED } from '../upstream-caller';
 import type { AnswerStream } from './answer-stream';
@@ -26,6 +27,8 @@ export interface ExchangeDeps {
   grant: GrantRecord;
   masker: ResponseMasker;
   recorder: GatewayRecorder;
+  /** Masking plans the grant's recording session already holds, kept by the endpoint across requests (masking-plans.ts). */
+  plans?: RecordedPlans;
   state: GrantState;
   upstream(): Promise<UpstreamLink>;
   reviewer?: CommandReviewer;
@@ -268,7 +271,7 @@ export class ModernExchange {
     const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result'));
     const report: MaskSummary | 'failed' = masked ? mergeSummaries(masked.report, ...this.relayedReports) : 'failed';
     const result = masked ? masked.masked : shaped.result;
-    return this.respond(raw, call, { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, report);
+    return this.respond(raw, call, { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, report, undefined, masked?.plan);
   }
 
   /**
@@ -281,11 +284,14 @@ export class ModernExchange {
    * answer has no resumable event to write with it (the revision dropped SSE resumption).
    * `as` records a gateway answer that is not the upstream's (a hold's) under its own outcome.
    */
-  private async respond(raw: JSONRPCRequest, call: ForwardedCall, answer: { result: Record<string, unknown>; rows?: number } | { error: { code: number; message: string; data?: unknown } }, masked: MaskSummary | 'failed' | undefined, as?: 'denied'): Promise<JsonRpcAnswer> {
+  private async respond(raw: JSONRPCRequest, call: ForwardedCall, answer: { result: Record<string, unknown>; rows?: number } | { error: { code: number; message: string; data?: unknown } }, masked: MaskSummary | 'failed' | undefined, as?: 'denied', plan?: MaskingPlanReport): Promise<JsonRpcAnswer> {
     const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs: this.since(call.startedAt), answer, masked });
     if (outcome.kind === 'withhold') return this.refuse(raw, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
     try {
-      await this.deps.recorder.response(this.deps.grant.requestId, as ? { ...outcome.entry, outcome: as } : outcome.entry);
+      // The plan's full report is in the recording (once per grant's session) before an answer names it.
+      if (plan) await (this.deps.plans ??= new RecordedPlans(1)).ensure(this.deps.recorder, this.deps.grant.requestId, this.sessionId, plan);
+      const entry = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
+      await this.deps.recorder.response(this.deps.grant.requestId, as ? { ...entry, outcome: as } : entry);
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; the response is withheld');
       const message = `${WITHHELD_UNRECORDED} (${(error as Error).message})`;
@@ -332,7 +338,7 @@ export class ModernExchange {
     return this.refuse(raw, call.startedAt, REQUEST_CANCELLED, message, 'error');
   }
 
-  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary } | undefined> {
+  private mask<T>(value: T, context: MaskContext): Promise<{ masked: T; report: MaskSummary; plan?: MaskingPlanReport } | undefined> {
     return maskOrWithhold(this.deps.masker, this.deps.log, value, context);
   }
 

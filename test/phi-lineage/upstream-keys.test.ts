@@ -58,8 +58,9 @@ describe('upstream keys of a SQL result: known counts pass, everything else is m
       expect(leaks(result)).toEqual([]);
       expect(structured.rowCount).toBe(3);
       expect(structured.truncated).toBe(false);
-      const report = (result._meta as Record<string, { unreadable?: { keys: string[] } }>)[MASKING_META_KEY]!;
-      expect(report.unreadable?.keys).toEqual(expect.arrayContaining(['structuredContent.preview', 'summary', '_meta.snowflake/preview']));
+      // The agent is told which keys were masked whole, and as what (the reason is in the recording's plan entry).
+      const report = (result._meta as Record<string, { maskedKeys?: { key: string; type: string }[] }>)[MASKING_META_KEY]!;
+      expect(report.maskedKeys?.map((k) => k.key)).toEqual(expect.arrayContaining(['structuredContent.preview', 'summary', '_meta.snowflake/preview']));
     }
   });
 

@@ -56,7 +56,9 @@ describe('PhiMasker: SQL results by provenance', () => {
     const out = await masker.mask(resultOf(['STATE', 'ICD10'], [['NY', '987654321'], ['CA', '123456789']]), context("SELECT STATE, REVERSE(REPLACE(SSN, '-', '')) AS ICD10 FROM CLINICAL.PHI.PATIENTS"));
     expect(out.masked.structuredContent.rows).toEqual([['NY', '[SSN]'], ['CA', '[SSN]']]);
     expect(JSON.parse(out.masked.content[0]!.text)).toEqual(out.masked.structuredContent);
-    const meta = (out.masked as unknown as { _meta: Record<string, { columns: { reason: string }[] }> })._meta['gatehouse/masking']!;
+    // The report (for the recording's masking plan entry) says why; the agent gets the masked columns and the plan's digest.
+    const meta = out.plan!.report as { columns: { reason: string }[] };
+    expect((out.masked as unknown as { _meta: Record<string, unknown> })._meta['gatehouse/masking']).toEqual({ plan: out.plan!.digest, masked: [{ index: 1, name: 'ICD10', type: 'SSN' }] });
     expect(meta.columns[1]!.reason).toBe('derived from CLINICAL.PHI.PATIENTS.SSN via REVERSE > REPLACE; masked whole as SSN');
     expect(out.report.counts).toEqual({ SSN: 2 });
   });
@@ -115,7 +117,7 @@ describe('PhiMasker: SQL results by provenance', () => {
     expect(masked.isError).toBe(false);
     expect(masked._meta['acme/preview']).toBe('[SSN]');
     expect(masked._meta['io.modelcontextprotocol/related-task']).toEqual({ taskId: 't-1' });
-    const report = masked._meta['gatehouse/masking'] as { unreadable: { keys: string[]; reason: string } };
+    const report = out.plan!.report as { unreadable: { keys: string[]; reason: string } };
     expect(report.unreadable.keys).toEqual(expect.arrayContaining(['structuredContent.preview', 'structuredContent.resultSetMetaData', 'summary', '_meta.acme/preview']));
     expect(report.unreadable.reason).toBe('keys no schema declares harmless, masked whole as SSN');
     // A count of another type than the schema's is not a count.

@@ -61,7 +61,7 @@ export class TestMasker implements ResponseMasker {
   }
 }
 
-export interface RecordedEntry { requestId: string; type: 'session_start' | 'request' | 'response' | 'session_end' | 'refusals'; [k: string]: unknown }
+export interface RecordedEntry { requestId: string; type: 'session_start' | 'request' | 'response' | 'session_end' | 'refusals' | 'masking_plan'; [k: string]: unknown }
 
 /** Keeps entries in memory; `failing` makes every write reject (the recording is down). */
 export class MemoryRecorder implements GatewayRecorder {
@@ -77,6 +77,7 @@ export class MemoryRecorder implements GatewayRecorder {
   response(requestId: string, entry: object) { return this.add(requestId, 'response', entry); }
   sessionEnd(requestId: string, entry: object) { return this.add(requestId, 'session_end', entry); }
   refusals(requestId: string, entry: object) { return this.add(requestId, 'refusals', entry); }
+  maskingPlan(requestId: string, entry: object) { return this.add(requestId, 'masking_plan', entry); }
   of(requestId: string): RecordedEntry[] { return this.entries.filter((e) => e.requestId === requestId); }
 }
 

@@ -1,4 +1,4 @@
-import { describeStep, replaySteps, sessionCommands, type ArchiveRecord, type CommandSummary, type EvidenceItem, type VerificationReport } from '../../../audit';
+import { describeStep, replaySteps, sessionCommands, type CommandSummary, type EvidenceItem, type VerificationReport } from '../../../audit';
 import { consoleHref, html, type Html } from '../html';
 
 const time = (iso: string | undefined) => (iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC</time>` : html`<span class="none">—</span>`);
@@ -32,19 +32,8 @@ function verificationPanel(report: VerificationReport | undefined, historyHead: 
 </section>`;
 }
 
-/** What a response's masking report says about why (the gateway's lineage: sources and rule per column, never values). */
-function maskingWhy(records: readonly ArchiveRecord[]): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const r of records) {
-    const b = r.body;
-    if (r.kind !== 'recording' || b.type !== 'response') continue;
-    const meta = (b.result as { _meta?: Record<string, unknown> } | undefined)?._meta?.['gatehouse/masking'];
-    if (meta !== undefined) out.set(`${String(b.sessionId)}\u0000${JSON.stringify(b.messageId ?? null)}`, meta);
-  }
-  return out;
-}
-
-function commandRow(c: CommandSummary, why: unknown, index: number): Html {
+function commandRow(c: CommandSummary, index: number): Html {
+  const why = c.maskingWhy;
   const masked = c.masked.length ? c.masked.map((m) => `${m.count} ${m.type}`).join(', ') : 'nothing';
   const decision = c.decision
     ? html`<br><span class="decision">held: ${c.decision.outcome}${c.decision.by ? html` by <strong>${c.decision.by}</strong>` : ''}${c.decision.at ? html` at ${time(c.decision.at)}` : ''}${c.decision.reason ? ` (${c.decision.reason})` : ''}</span>`
@@ -65,7 +54,6 @@ export function requestPage(item: EvidenceItem, sqlArguments?: (tool: string | u
   const s = item.history.status;
   const archive = item.archive;
   const commands = archive ? sessionCommands(archive.records, s, sqlArguments) : [];
-  const why = archive ? maskingWhy(archive.records) : new Map<string, unknown>();
   const refusals = archive ? archive.records.filter((r) => r.kind === 'recording' && r.body.type === 'refusals') : [];
   const steps = archive ? replaySteps(archive, { includeEvents: true }) : [];
   const id = encodeURIComponent(s.requestId);
@@ -85,7 +73,7 @@ export function requestPage(item: EvidenceItem, sqlArguments?: (tool: string | u
 <tbody>${s.timeline.map((e) => html`<tr><td>${time(e.at)}</td><td>${human(e.type)}</td><td>${e.actor ?? ''}</td><td>${e.detail ?? ''}</td></tr>`)}</tbody></table></section>`;
   const commandTable = html`<section aria-labelledby="commands-heading"><h2 id="commands-heading">Commands (${commands.length})</h2>
 ${archive ? (commands.length ? html`<table id="commands"><thead><tr><th scope="col">When</th><th scope="col">Tool</th><th scope="col">SQL (literals masked)</th><th scope="col">Verdict</th><th scope="col">Outcome</th><th scope="col">Rows</th><th scope="col">Masked</th></tr></thead>
-<tbody>${commands.map((c, i) => commandRow(c, why.get(`${c.sessionId}\u0000${JSON.stringify(c.messageId ?? null)}`), i))}</tbody></table>` : html`<p>No command was sent during the grant.</p>`)
+<tbody>${commands.map((c, i) => commandRow(c, i))}</tbody></table>` : html`<p>No command was sent during the grant.</p>`)
     : html`<p>No archive yet: ${s.commands.length} held command(s) so far; the session recording is archived when the request ends.</p>`}
 ${refusals.length ? html`<h3>Refusals</h3><ul id="refusals">${refusals.map((r) => html`<li>${describeStep(r.body).what}</li>`)}</ul>` : ''}
 </section>`;
