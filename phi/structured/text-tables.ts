@@ -187,19 +187,27 @@ function cellLike(text: string, start: number, end: number): boolean {
 
 /**
  * Rows of values with no header line, from line `i`: at least two lines (three when commas
- * separate them) split by the same tab, semicolon, pipe or comma into the same number of cells,
+ * separate them) split by the same tab, comma, semicolon (the delimiter the caller found, by its
+ * preference) or pipe into the same number of cells,
  * three or more, every cell short. Their columns are classified with names that say nothing
  * ("1", "2"...), so a column is PHI by its values alone (a column of dates, of names, of codes
  * in a table that holds PHI). Returns the line after the rows, or `i` when there were none.
  */
-function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
+function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, found: string, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
   const s0 = starts[i]!;
   const e0 = ends[i]!;
-  if (e0 - s0 > MAX_LINE || e0 === s0) return i;
+  if (e0 - s0 > MAX_LINE || e0 === s0 || i + 1 >= count) return i;
   const first = firstNonBlank(text, s0, e0);
   if (first === '{' || first === '[') return jsonRows(text, starts, ends, count, i, policy, report, path, out);
-  const delimiter = rowDelimiterOf(text, s0, e0);
+  // The caller found no tab, comma or semicolon: a pipe is the one delimiter left.
+  const delimiter = found || (occurrences(text, s0, e0, 124) >= 2 ? '|' : '');
   if (!delimiter || SEGMENT.test(text.slice(s0, s0 + 4))) return i;
+  // Cheap first: this line and the next hold the same number of delimiters, two or more (unless a
+  // quote may hide one; then the cells decide).
+  if (occurrences(text, s0, e0, 34) === 0) {
+    const here = occurrences(text, s0, e0, delimiter.charCodeAt(0));
+    if (here < 2 || occurrences(text, starts[i + 1]!, ends[i + 1]!, delimiter.charCodeAt(0)) !== here) return i;
+  }
   const table: Table = { header: { starts: [], ends: [] }, width: 0, rows: 0, starts: [], ends: [] };
   let j = i;
   for (; j < count && ends[j]! - starts[j]! <= MAX_LINE; j++) {
@@ -220,19 +228,11 @@ function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, coun
   return j;
 }
 
-/** Tab, semicolon, pipe or comma, in that order of preference (a pipe row is not Markdown here). */
-function rowDelimiterOf(text: string, start: number, end: number): string {
-  let semicolon = false;
-  let pipe = false;
-  let comma = false;
-  for (let k = start; k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 9) return '\t';
-    if (c === 59) semicolon = true;
-    else if (c === 124) pipe = true;
-    else if (c === 44) comma = true;
-  }
-  return semicolon ? ';' : pipe ? '|' : comma ? ',' : '';
+/** How many times the character `code` occurs in text[start, end). */
+function occurrences(text: string, start: number, end: number, code: number): number {
+  let n = 0;
+  for (let k = start; k < end; k++) if (text.charCodeAt(k) === code) n++;
+  return n;
 }
 
 /**
@@ -315,14 +315,14 @@ export function findTextTables(text: string, policy: MaskingPolicy, report?: Rep
     const markdown = firstNonBlank(text, starts[i]!, ends[i]!) === '|' && short(i + 1) && isMarkdownRule(text, starts[i + 1]!, ends[i + 1]!);
     const delimiter = markdown ? '|' : delimiterOf(text, starts[i]!, ends[i]!);
     if (!delimiter) {
-      i = Math.max(i + 1, headerlessRows(text, starts, ends, count, i, policy, report, path, out));
+      i = Math.max(i + 1, headerlessRows(text, starts, ends, count, i, '', policy, report, path, out));
       continue;
     }
     const header = { starts: [] as number[], ends: [] as number[] };
     const [hs, he] = markdown ? markdownBounds(text, starts[i]!, ends[i]!) : [starts[i]!, ends[i]!];
     const width = splitInto(text, hs, he, delimiter, header.starts, header.ends);
     if (!isHeader(text, header.starts, header.ends)) {
-      const next = markdown ? i + 1 : headerlessRows(text, starts, ends, count, i, policy, report, path, out);
+      const next = markdown ? i + 1 : headerlessRows(text, starts, ends, count, i, delimiter, policy, report, path, out);
       i = Math.max(i + 1, next);
       continue;
     }
