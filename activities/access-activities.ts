@@ -29,13 +29,16 @@ export function createAccessActivities(deps: AccessActivityDeps): AccessActiviti
     const { kind, commandId, earlier = [] } = order;
     const mayAlreadyExist = order.afterQuickTry ? { mayAlreadyExist: true } : {};
     let result: NoticeResult = {};
+    // Set once this delivery's 'requested' step posted the parent from this very status.
+    let parentCurrent: { parentCurrent?: true } = {};
     // Each step has its own idempotency key in the notifier: a retry of the whole posts nothing twice.
     for (const step of earlier) {
-      const told = await notifier.notify({ kind: step, status, ...mayAlreadyExist });
+      const told = await notifier.notify({ kind: step, status, ...mayAlreadyExist, ...parentCurrent });
       if (told.thread) status = { ...status, thread: told.thread };
+      if (step === 'requested' && told.thread) parentCurrent = { parentCurrent: true };
       result = { ...result, ...told };
     }
-    return { ...result, ...(await notifier.notify({ kind, status, ...(commandId ? { commandId } : {}), ...mayAlreadyExist })) };
+    return { ...result, ...(await notifier.notify({ kind, status, ...(commandId ? { commandId } : {}), ...mayAlreadyExist, ...parentCurrent })) };
   };
   return {
     async notify(notice) {

@@ -211,6 +211,13 @@ export interface Notice {
   commandId?: string;
   /** An earlier try may have delivered it (a quick try that gave up): look for it before posting again. */
   mayAlreadyExist?: boolean;
+  /**
+   * The request message (the thread's parent) was posted a moment ago by this same delivery, from
+   * this same status (an auto-approved request's 'requested' with its 'decided'): it shows this
+   * status already, so re-rendering it would send the same message again. A retried delivery
+   * (`mayAlreadyExist`, a later activity attempt) may have found an older post and refreshes it.
+   */
+  parentCurrent?: boolean;
 }
 
 /**

@@ -76,17 +76,18 @@ export class SlackNotifier implements Notifier {
     if (notice.kind === 'requested') return { thread: await this.postRequest(s, who) };
 
     const thread = s.thread ?? (await this.findThread(s));
-    const facts = this.facts(s);
+    // The parent was just posted from this status by this delivery (not found from an earlier try): it is current.
+    const parent: TargetFacts | 'current' = notice.parentCurrent && !this.retrying() ? 'current' : this.facts(s);
     switch (notice.kind) {
       case 'decided':
-        return this.replyAndRefresh(s, thread, 'decided', decidedReply(s, who), who, facts);
+        return this.replyAndRefresh(s, thread, 'decided', decidedReply(s, who), who, parent);
       case 'expired_unapproved':
-        return this.replyAndRefresh(s, thread, 'expired', expiredReply(s), who, facts);
+        return this.replyAndRefresh(s, thread, 'expired', expiredReply(s), who, parent);
       case 'issued':
         await this.reply(s, thread, 'issued', issuedReply(s));
         return {};
       case 'active':
-        return this.replyAndRefresh(s, thread, 'active', activeReply(s, who), who, facts);
+        return this.replyAndRefresh(s, thread, 'active', activeReply(s, who), who, parent);
       case 'session_started': {
         if (!s.sessions) {
           // A workflow from before sessions were coalesced: one reply per session, as it began.
@@ -137,11 +138,11 @@ export class SlackNotifier implements Notifier {
         return {};
       }
       case 'revoked':
-        return this.replyAndRefresh(s, thread, 'revoked', revokedReply(s, who), who, facts);
+        return this.replyAndRefresh(s, thread, 'revoked', revokedReply(s, who), who, parent);
       case 'archived':
-        return this.replyAndRefresh(s, thread, 'archived', archivedReply(s), who, facts);
+        return this.replyAndRefresh(s, thread, 'archived', archivedReply(s), who, parent);
       case 'failed':
-        return this.replyAndRefresh(s, thread, 'failed', failedReply(s), who, facts);
+        return this.replyAndRefresh(s, thread, 'failed', failedReply(s), who, parent);
     }
   }
 
@@ -303,16 +304,19 @@ export class SlackNotifier implements Notifier {
   /**
    * A step's reply in the thread, then the parent re-rendered. The parent is refreshed even when
    * the reply fails: a decided or closed request must never keep live Approve/Deny or Revoke
-   * buttons because its reply was refused. The reply's failure is thrown afterwards.
+   * buttons because its reply was refused. The reply's failure is thrown afterwards. Not
+   * refreshed when this delivery posted the parent from this same status a moment ago (`'current'`):
+   * it shows the state already.
    */
-  private async replyAndRefresh(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent, who: Who, facts: TargetFacts): Promise<NoticeResult> {
+  private async replyAndRefresh(s: AccessStatus, thread: ThreadRef | undefined, step: string, content: SlackMessageContent, who: Who, parent: TargetFacts | 'current'): Promise<NoticeResult> {
     let failed: { error: unknown } | undefined;
     try {
       await this.reply(s, thread, step, content);
     } catch (error) {
       failed = { error };
     }
-    const result = await this.refreshParent(s, thread, who, facts);
+    // A parent posted from this very status a moment ago shows it already: one chat.update fewer.
+    const result = parent === 'current' ? {} : await this.refreshParent(s, thread, who, parent);
     if (failed) throw failed.error;
     return result;
   }

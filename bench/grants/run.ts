@@ -74,6 +74,18 @@ function brokerActivity(stateDir: string, sinceMs: number): { statements: number
   return counts;
 }
 
+/** The local Slack's Web API calls since `sinceMs`, by method (its GET /_local/calls); undefined when it cannot say. */
+async function slackCalls(localSlack: string, sinceMs: number): Promise<Record<string, number> | undefined> {
+  try {
+    const answer = await fetch(`${localSlack.replace(/\/$/, '')}/_local/calls?since=${sinceMs}`);
+    const body = (await answer.json()) as { byMethod?: Record<string, number>; kept?: number; maxKept?: number };
+    // A full log has dropped its oldest calls: the count would be short.
+    return body.byMethod && body.kept !== body.maxKept ? body.byMethod : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function snowflakeUsersLeft(url: string, stateDir: string): Promise<string[]> {
   snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as Parameters<typeof snowflake.configure>[0]);
   const password = readFileSync(join(stateDir, 'snowflake', 'admin-password'), 'utf8').trim();
@@ -258,6 +270,8 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       const broker = brokerActivity(dir, started);
       console.log(`  rest of the stack (API, gateway, Slack, local Snowflake, OIDC, Redis) ${(cpu.rest / n).toFixed(3)} CPU-s/grant; ` +
         `broker statements ${(broker.statements / n).toFixed(2)}/grant, broker logins ${broker.logins}`);
+      const slack = await slackCalls(stack.localSlack, started);
+      console.log(`  Slack Web API calls per grant: ${slack ? `${(Object.values(slack).reduce((a, b) => a + b, 0) / n).toFixed(2)} (${Object.entries(slack).sort((a, b) => b[1] - a[1]).map(([method, count]) => `${method} ${(count / n).toFixed(2)}`).join(', ')})` : 'not known'}`);
       console.log(`  one RSA-2048 key pair, made in the bench process just after: ${keyPairCpuSeconds().toFixed(3)} CPU-s`);
       console.log(`  worker CPU s/grant by thread: ${threads.sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${(sec / n).toFixed(3)}`).join(', ')}`);
       results.push({

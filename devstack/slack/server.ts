@@ -258,6 +258,14 @@ export function createSlackApi(ws: SlackWorkspace, failures: Map<string, QueuedF
     failures.clear();
     res.json({ ok: true });
   });
+  // How many Web API calls were made, by method, since `since` (ms since the epoch; default all
+  // kept): benches count Slack calls per grant with it. Counts only, no arguments.
+  app.get('/_local/calls', (req, res) => {
+    const since = Number(req.query.since ?? 0);
+    const byMethod: Record<string, number> = {};
+    for (const call of ws.calls) if (Date.parse(call.at) >= since) byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
+    res.json({ ok: true, byMethod, kept: ws.calls.length, maxKept: ws.maxCallRecords });
+  });
 
   // Playing a person by hand (the dev stack): signed deliveries to the app, as the driver sends them.
   const deliver = (handler: (driver: SlackDriver, body: Record<string, unknown>) => Promise<Delivery>) => async (req: Request, res: Response) => {
