@@ -37,7 +37,8 @@ export class RequestChangePublisher {
       const text = sealRequestStatus(this.statusKey, requestId, version, status);
       if (text.length <= MAX_SEALED_STATUS_CHARS) sealed = { version, text };
     }
-    const event = JSON.stringify({ requestId, state, kind, ...(sealed ? { sealed: sealed.text } : {}) });
+    // With a sealed status, the script adds it to the event (it is sent to Redis once, not twice).
+    const event = JSON.stringify({ requestId, state, kind });
     (sealed ? keepAndPublish(this.redis, REQUEST_CHANGE_CHANNEL, requestId, event, sealed) : this.redis.publish(REQUEST_CHANGE_CHANNEL, event)).catch((error: Error) => {
       this.log?.warn({ err: error.message, requestId }, 'a request change could not be announced in Redis; waiting long-polls read the workflow at their next check');
     });

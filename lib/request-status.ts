@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHash, hkdfSync } from 'node:crypto';
 import { decrypt, encrypt } from './crypto';
 import type { Redis } from './redis';
 
@@ -49,17 +49,31 @@ export function openRequestStatus(key: Buffer, requestId: string, sealed: unknow
 /**
  * Keeps the sealed status as the request's latest unless a newer one is there already, and
  * announces the change, in one step (one round trip; events and the kept status in the same order).
+ * The sealed text goes to Redis once: the script appends it to the event (`"sealed"`, the last
+ * member), where it was sent a second time inside the event before.
  */
 const KEEP_AND_PUBLISH = `
 local current = redis.call('HGET', KEYS[1], 'v')
-if ARGV[1] ~= '' and (not current or tonumber(current) < tonumber(ARGV[1])) then
+if not current or tonumber(current) < tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
-return redis.call('PUBLISH', ARGV[4], ARGV[5])`;
+return redis.call('PUBLISH', ARGV[4], string.sub(ARGV[5], 1, -2) .. ',"sealed":' .. cjson.encode(ARGV[2]) .. '}')`;
+const KEEP_AND_PUBLISH_SHA = createHash('sha1').update(KEEP_AND_PUBLISH).digest('hex');
 
-export function keepAndPublish(redis: Redis, channel: string, requestId: string, event: string, sealed?: { version: number; text: string }): Promise<unknown> {
-  return redis.eval(KEEP_AND_PUBLISH, 1, REQUEST_STATUS_PREFIX + requestId, sealed ? String(sealed.version) : '', sealed?.text ?? '', String(REQUEST_STATUS_TTL_MS), channel, event);
+/**
+ * `event` is the change's JSON object without the sealed status (the script adds it). By the
+ * script's hash; the script itself only when this Redis does not know it yet (NOSCRIPT).
+ */
+export async function keepAndPublish(redis: Redis, channel: string, requestId: string, event: string, sealed: { version: number; text: string }): Promise<unknown> {
+  if (!event.endsWith('}')) throw new Error('keepAndPublish: the event is not a JSON object');
+  const args = [String(sealed.version), sealed.text, String(REQUEST_STATUS_TTL_MS), channel, event];
+  try {
+    return await redis.evalsha(KEEP_AND_PUBLISH_SHA, 1, REQUEST_STATUS_PREFIX + requestId, ...args);
+  } catch (error) {
+    if (!/NOSCRIPT/.test((error as Error)?.message ?? '')) throw error;
+    return await redis.eval(KEEP_AND_PUBLISH, 1, REQUEST_STATUS_PREFIX + requestId, ...args);
+  }
 }
 
 /** The latest status the request's workflow pushed, if Redis has one that opens. */

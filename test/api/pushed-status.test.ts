@@ -66,6 +66,37 @@ describe('sealed request statuses', () => {
     waiter.close();
   });
 
+  it('the sealed status is sent to Redis once per change (kept and published from the same argument)', async () => {
+    const feed = new RequestChangeFeed(subscriber, { statusKey: key, reader: redis });
+    await feed.start();
+    const requestId = newRequestId();
+    const waiter = feed.watch(requestId);
+    expect(await waiter.ready!(5_000)).toBe(true);
+    const sent: string[][] = [];
+    const send = redis.sendCommand.bind(redis);
+    const spy = jest.spyOn(redis, 'sendCommand').mockImplementation((command) => {
+      sent.push(command.args.map((a) => String(a)));
+      return send(command);
+    });
+    try {
+      new RequestChangePublisher(redis, undefined, key).publish({ requestId, state: 'ACTIVE', kind: 'state' }, status(requestId, 'ACTIVE', { grantId: 'grt_once' }), 3_001);
+      expect(await waiter.next(5_000)).toMatchObject({ requestId, state: 'ACTIVE', pushed: { version: 3_001, status: { grantId: 'grt_once' } } });
+      // Run again with the script unknown to Redis (after a restart or SCRIPT FLUSH): the same.
+      await redis.script('FLUSH');
+      new RequestChangePublisher(redis, undefined, key).publish({ requestId, state: 'REVOKED', kind: 'state' }, status(requestId, 'REVOKED'), 3_002);
+      expect(await waiter.next(5_000)).toMatchObject({ requestId, state: 'REVOKED', pushed: { version: 3_002, status: { state: 'REVOKED' } } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await feed.latest(requestId)).toMatchObject({ version: 3_002, status: { state: 'REVOKED' } });
+    const sealedTexts = sent.flat().filter((a) => openRequestStatus(key, requestId, a) !== undefined);
+    // No argument carries a sealed text besides the one that is it (the event used to embed it too).
+    for (const text of new Set(sealedTexts)) expect(sent.flat().filter((a) => a.includes(text))).toHaveLength(sealedTexts.filter((t) => t === text).length);
+    // 3_001 once (EVALSHA); 3_002 twice: the refused EVALSHA and the EVAL after it.
+    expect(sealedTexts).toHaveLength(3);
+    waiter.close();
+  });
+
   it('a forged, moved or unkeyed status is a bare wake-up, never an answer', async () => {
     const feed = new RequestChangeFeed(subscriber, { statusKey: key, reader: redis });
     await feed.start();
