@@ -8,13 +8,13 @@ import { DemoOAuthProvider, pageText, ScriptedBrowser, startRedirectReceiver } f
 
 export type Connection = { client: Client; transport: StreamableHTTPClientTransport };
 
-async function connect(mcpUrl: string, provider: DemoOAuthProvider): Promise<Connection | 'sign-in needed'> {
+async function connect(mcpUrl: string, provider: DemoOAuthProvider, timeoutMs: number): Promise<Connection | 'sign-in needed'> {
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
   // The v2 client in 2025 mode, as the agents connect.
   const client = new Client({ name: 'chaos-person', version: '1.0.0' }, { versionNegotiation: { mode: 'legacy' } });
   try {
     // A person's first session starts its own upstream process: tens of seconds on a loaded machine.
-    await client.connect(transport, { timeout: 30_000 });
+    await client.connect(transport, { timeout: timeoutMs });
     return { client, transport };
   } catch (error) {
     await client.close().catch(() => undefined);
@@ -26,13 +26,14 @@ async function connect(mcpUrl: string, provider: DemoOAuthProvider): Promise<Con
 /**
  * Signs `email` in from a new MCP client and picks the active access `requestId` on the gateway's
  * page. Throws when the page does not offer it (the grant ended, or a part is down) or the sign-in
- * does not come back with a code.
+ * does not come back with a code. `connectMs`: how long the signed-in client waits for its session
+ * (its upstream process starts then: minutes on a machine at load 40, and every try starts another).
  */
-export async function signInReusing(mcpUrl: string, email: string, requestId: string): Promise<Connection> {
+export async function signInReusing(mcpUrl: string, email: string, requestId: string, connectMs = 30_000): Promise<Connection> {
   const receiver = await startRedirectReceiver();
   try {
     const provider = new DemoOAuthProvider(receiver.url, 'Chaos person (MCP client)');
-    const first = await connect(mcpUrl, provider);
+    const first = await connect(mcpUrl, provider, connectMs);
     if (first !== 'sign-in needed') return first;
     if (!provider.authorizationUrl) throw new Error('the client was not sent to sign in');
     const browser = new ScriptedBrowser();
@@ -47,7 +48,7 @@ export async function signInReusing(mcpUrl: string, email: string, requestId: st
     });
     if (!back.get('code')) throw new Error(`the sign-in came back without a code: ${back.get('error') ?? ''} ${back.get('error_description') ?? ''}`);
     await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(back);
-    const connected = await connect(mcpUrl, provider);
+    const connected = await connect(mcpUrl, provider, connectMs);
     if (connected === 'sign-in needed') throw new Error('still asked to sign in with the token it received');
     return connected;
   } finally {

@@ -1,4 +1,4 @@
-import type { LoadResult, ProcessSample } from './load';
+import type { LoadResult, ProcessSample, SystemSample } from './load';
 
 const quantile = (values: number[], q: number) => {
   if (values.length === 0) return NaN;
@@ -39,6 +39,37 @@ function overTime(samples: ProcessSample[], role: string, from: number, to: numb
   return rows;
 }
 
+/**
+ * The gateway's upstream processes (2025 sessions hold one each) and descriptors, per minute of the
+ * session phase (max), the minute after the calls, and the last sample (after every grant was
+ * revoked and the run settled): what each session costs, and whether closed sessions gave it back.
+ */
+function upstreamsOverTime(system: SystemSample[], from: number, to: number): string[] {
+  const has = system.filter((x) => x.upstreams !== undefined);
+  if (!has.length) return [];
+  const max = (s: SystemSample[], k: 'upstreams' | 'upstreamRssMb' | 'upstreamFds' | 'gatewayFds') => f(Math.max(...s.map((x) => x[k] ?? NaN)), 0);
+  const row = (label: string, s: SystemSample[]) => `| ${label} | ${max(s, 'upstreams')} | ${max(s, 'upstreamRssMb')} MB | ${max(s, 'upstreamFds')} | ${max(s, 'gatewayFds')} |`;
+  const rows: string[] = [];
+  const before = has.filter((x) => x.t < from);
+  if (before.length) rows.push(row('at the end of opening', [before[before.length - 1]!]));
+  for (let t = from, minute = 1; t < to; t += 60_000, minute++) {
+    const s = has.filter((x) => x.t >= t && x.t < Math.min(to, t + 60_000));
+    if (s.length) rows.push(row(String(minute), s));
+  }
+  const after = has.filter((x) => x.t >= to && x.t < to + 60_000);
+  if (after.length) rows.push(row('the minute after the calls (clients closed)', after));
+  const last = has[has.length - 1]!;
+  if (last.t >= to + 60_000) rows.push(row('last sample (every grant revoked, settled)', [last]));
+  return [
+    'upstream processes and descriptors (max per row; sampled every 5 s from /proc):',
+    '',
+    '| when | upstream processes | their RSS (sum) | their open fds (sum) | gateway open fds |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
 /** The forced GCs' own pauses, which the loop delay of their seconds includes. */
 function gcPauses(s: ProcessSample[]): string[] {
   const pauses = s.flatMap((x) => (x.gcMs !== undefined ? [x.gcMs] : []));
@@ -65,15 +96,21 @@ export function loadReport(result: LoadResult): string {
   const header = '| process | RSS (start → end, max) | heap | loop delay p50 | loop p99 (median / p99 of seconds) | loop max | CPU |';
   const rule = '| --- | --- | --- | --- | --- | --- | --- |';
   const lines = [
-    `load run: ${result.grantsActive}/${o.grants} grants, ${o.clients} MCP clients (${o.legacy} 2025 sessions, ${o.clients - o.legacy} 2026-07-28), ${o.sessionSeconds} s, ${o.thinkMs} ms between a client's calls; ${o.requests} API requests (${o.inFlight} in flight)`,
+    `load run: ${result.grantsActive}/${o.grants} grants, ${o.clients} MCP clients (${o.legacy} 2025 sessions, ${o.clients - o.legacy} 2026-07-28) and ${o.people ?? 0} people, ${o.sessionSeconds} s, ${o.thinkMs} ms between a client's calls; ${o.requests} API requests (${o.inFlight} in flight)`,
     '',
     `### MCP clients (${sessionSeconds.toFixed(0)} s of calls after ${(p.openMs / 1000).toFixed(1)} s to open them all; load average ${loads(p.sessionsFrom, p.sessionsTo)})`,
     '',
-    '| clients open (2025 + 2026-07-28) / failed to open | calls sent / answered / failed | answered calls/s | latency p50 / p99 / max |',
+    '| clients open (2025 + 2026-07-28 + people) / failed to open | calls sent / answered / failed | answered calls/s | latency p50 / p99 / max |',
     '| --- | --- | --- | --- |',
-    `| ${s.opened['2025']} + ${s.opened['2026-07-28']} / ${s.openFailed} | ${s.calls.sent} / ${s.calls.answered} / ${s.calls.failed} | ${f(s.calls.answered / sessionSeconds, 1)} | ` +
+    `| ${s.opened['2025']} + ${s.opened['2026-07-28']} + ${s.opened.person} / ${s.openFailed + result.people.errors.length} | ${s.calls.sent} / ${s.calls.answered} / ${s.calls.failed} | ${f(s.calls.answered / sessionSeconds, 1)} | ` +
       `${f(quantile(s.latencies, 0.5), 0)} / ${f(quantile(s.latencies, 0.99), 0)} / ${f(s.latencies.length ? Math.max(...s.latencies) : NaN, 0)} ms |`,
     '',
+    ...(o.people ? [
+      `people: ${result.people.asked.length} asked in the local Slack and approved there, ${s.opened.person} signed in at the gateway with that grant; ` +
+        `their calls sent / answered / failed: ${s.personCalls.sent} / ${s.personCalls.answered} / ${s.personCalls.failed}`,
+      ...result.people.errors.map((e) => `  ${e}`),
+      '',
+    ] : []),
     header, rule,
     ...['gateway', 'worker', 'api'].map((role) => roleRow(role, samples.filter((x) => x.role === role), p.sessionsFrom, p.sessionsTo)),
     `| redis (used_memory) | ${redis(p.sessionsFrom, p.sessionsTo)} | | | | | |`,
@@ -85,6 +122,7 @@ export function loadReport(result: LoadResult): string {
     ...overTime(samples, 'gateway', p.sessionsFrom, p.sessionsTo),
     '',
     ...gcPauses(samples.filter((x) => x.role === 'gateway' && x.t >= p.sessionsFrom && x.t <= p.sessionsTo)),
+    ...upstreamsOverTime(system, p.sessionsFrom, p.sessionsTo),
     `### Access requests through the REST API (${requestSeconds.toFixed(0)} s, load average ${loads(p.requestsFrom, p.requestsTo)})`,
     '',
     '| access requests | REST calls | accepted (202) | ACTIVE | workflows started/s | request → ACTIVE p50 / p99 | waited out and asked again: 503 / 429 / no answer |',

@@ -1,4 +1,4 @@
-// npm run load -- [--grants 50] [--clients 200] [--legacy 20] [--duration 300] [--think 1000] [--open-at-once 8] [--requests 1000] [--in-flight 50] [--reconcile 20] [--gc-every 30]
+// npm run load -- [--grants 50] [--clients 200] [--legacy 20] [--people 2] [--duration 300] [--think 1000] [--open-at-once 8] [--requests 1000] [--in-flight 50] [--reconcile 20] [--gc-every 30]
 // The load half of issue 19: MCP clients over grants through the gateway, then access requests
 // through the REST API, with the gateway's, worker's and API's RSS and event-loop delay measured
 // inside them; then everything revoked and checked for loss. Exit 1 on any violation.
@@ -19,6 +19,7 @@ const program = new Command('load')
   .option('--grants <n>', 'auto-approved grants the MCP clients share', whole(1), 50)
   .option('--clients <n>', 'MCP clients open at once', whole(1), 200)
   .option('--legacy <n>', 'how many of them speak 2025 (each holds a gateway session with its own stdio upstream, ~150 MB)', whole(0), 20)
+  .option('--people <n>', 'people beside the agents: each asks in the local Slack, is approved there, signs in at the gateway with that grant and calls as the clients do (a 2025 session each)', whole(0), 2)
   .option('--duration <seconds>', 'how long the MCP clients call', whole(10), 300)
   .option('--think <ms>', 'pause between one client\'s calls', whole(0), 1000)
   .option('--open-at-once <n>', 'clients being opened at once (each may start an upstream process)', whole(1), 8)
@@ -27,10 +28,10 @@ const program = new Command('load')
   .option('--reconcile <seconds>', 'credential reconciliation interval', whole(5), 20)
   .option('--gc-every <seconds>', 'force a full GC in the gateway, worker and API this often and report the heap left after it (0: never)', whole(0), 30)
   .parse();
-const o = program.opts<{ grants: number; clients: number; legacy: number; duration: number; think: number; openAtOnce: number; requests: number; inFlight: number; reconcile: number; gcEvery: number }>();
+const o = program.opts<{ grants: number; clients: number; legacy: number; people: number; duration: number; think: number; openAtOnce: number; requests: number; inFlight: number; reconcile: number; gcEvery: number }>();
 if (o.legacy > o.clients) program.error('--legacy cannot be more than --clients');
 
-runLoad({ grants: o.grants, clients: o.clients, legacy: o.legacy, sessionSeconds: o.duration, thinkMs: o.think, openAtOnce: o.openAtOnce, requests: o.requests, inFlight: o.inFlight, reconcileSeconds: o.reconcile, gcEverySeconds: o.gcEvery })
+runLoad({ grants: o.grants, clients: o.clients, legacy: o.legacy, people: o.people, sessionSeconds: o.duration, thinkMs: o.think, openAtOnce: o.openAtOnce, requests: o.requests, inFlight: o.inFlight, reconcileSeconds: o.reconcile, gcEverySeconds: o.gcEvery })
   .then((result) => {
     const report = loadReport(result);
     process.stdout.write(`\n${report}`);

@@ -9,9 +9,12 @@ export type Era = '2025' | '2026-07-28';
 export interface SessionGrant { requestId: string; mcpUrl: string; token: string }
 
 export interface SessionStats {
-  opened: { '2025': number; '2026-07-28': number };
+  /** Clients open by era, and people's clients (signed in at the gateway, a 2025 session each). */
+  opened: { '2025': number; '2026-07-28': number; person: number };
   openFailed: number;
   calls: { sent: number; answered: number; failed: number };
+  /** The people's share of `calls`. */
+  personCalls: { sent: number; answered: number; failed: number };
   /** Call latencies (ms) of answered calls. */
   latencies: number[];
   /** Marker -> request id of every read sent; `answered` holds those whose result came back. */
@@ -21,7 +24,7 @@ export interface SessionStats {
 }
 
 export function emptySessionStats(): SessionStats {
-  return { opened: { '2025': 0, '2026-07-28': 0 }, openFailed: 0, calls: { sent: 0, answered: 0, failed: 0 }, latencies: [], markers: new Map(), answered: new Set(), errors: new Map() };
+  return { opened: { '2025': 0, '2026-07-28': 0, person: 0 }, openFailed: 0, calls: { sent: 0, answered: 0, failed: 0 }, personCalls: { sent: 0, answered: 0, failed: 0 }, latencies: [], markers: new Map(), answered: new Set(), errors: new Map() };
 }
 
 function countError(stats: SessionStats, what: string, error: unknown): void {
@@ -29,7 +32,7 @@ function countError(stats: SessionStats, what: string, error: unknown): void {
   stats.errors.set(message, (stats.errors.get(message) ?? 0) + 1);
 }
 
-interface Caller { call(statement: string): Promise<{ isError?: boolean }>; close(): Promise<void> }
+export interface Caller { call(statement: string): Promise<{ isError?: boolean }>; close(): Promise<void> }
 
 async function open(grant: SessionGrant, era: Era, name: string): Promise<Caller> {
   const headers = { Authorization: `Bearer ${grant.token}` };
@@ -63,7 +66,7 @@ async function open(grant: SessionGrant, era: Era, name: string): Promise<Caller
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Opening may start an upstream process (a 2025 session's own, or a grant's first): slow on a busy machine. */
-const OPEN_TIMEOUT_MS = 300_000;
+export const OPEN_TIMEOUT_MS = 300_000;
 
 /** `work(0…n-1)`, at most `atOnce` at a time, results in order. */
 async function inBatches<T>(n: number, atOnce: number, work: (i: number) => Promise<T>): Promise<T[]> {
@@ -84,22 +87,32 @@ async function inBatches<T>(n: number, atOnce: number, work: (i: number) => Prom
  * for `durationMs`, each sends a marked read and waits `thinkMs`, again and again. Returns when
  * the calling began and ended (what the figures are measured over) and how long opening took.
  */
-export async function driveSessions(options: { grants: SessionGrant[]; clients: number; legacy: number; thinkMs: number; durationMs: number; openAtOnce: number; stats: SessionStats }): Promise<{ openMs: number; from: number; to: number }> {
+export async function driveSessions(options: {
+  grants: SessionGrant[]; clients: number; legacy: number; thinkMs: number; durationMs: number; openAtOnce: number; stats: SessionStats;
+  /**
+   * People's clients (bench/load/people.ts), signing in while the agents' clients open: awaited once
+   * those are open, then they call beside the agents' and are closed with them.
+   */
+  people?: Promise<{ requestId: string; caller: Caller }[]>;
+}): Promise<{ openMs: number; from: number; to: number }> {
   const { stats } = options;
   const opening = Date.now();
-  const callers = await inBatches(options.clients, options.openAtOnce, async (i) => {
+  const agents = await inBatches(options.clients, options.openAtOnce, async (i) => {
     const grant = options.grants[i % options.grants.length]!;
     const era: Era = i < options.legacy ? '2025' : '2026-07-28';
     try {
       const caller = await open(grant, era, `load-${i}`);
       stats.opened[era]++;
-      return { caller, grant, era };
+      return { caller, requestId: grant.requestId, era: era as Era | 'person' };
     } catch (error) {
       stats.openFailed++;
       countError(stats, `open ${era}`, error);
       return undefined;
     }
   });
+  const people = ((await options.people) ?? []).map((p) => ({ ...p, era: 'person' as const }));
+  stats.opened.person += people.length;
+  const callers = [...agents, ...people];
   const from = Date.now();
   const until = from + options.durationMs;
   await Promise.all(callers.map(async (c, i) => {
@@ -108,17 +121,18 @@ export async function driveSessions(options: { grants: SessionGrant[]; clients: 
     try {
       while (Date.now() < until) {
         const marker = `LOAD_${randomBytes(6).toString('hex').toUpperCase()}`;
-        stats.markers.set(marker, c.grant.requestId);
-        stats.calls.sent++;
+        stats.markers.set(marker, c.requestId);
+        const counts = c.era === 'person' ? [stats.calls, stats.personCalls] : [stats.calls];
+        counts.forEach((n) => n.sent++);
         const started = Date.now();
         try {
           const result = await c.caller.call(`SELECT COUNT(*) AS ${marker} FROM CLINICAL.PHI.ENCOUNTERS`);
           if (result.isError) throw new Error('the tool answered with an error');
-          stats.calls.answered++;
+          counts.forEach((n) => n.answered++);
           stats.answered.add(marker);
           stats.latencies.push(Date.now() - started);
         } catch (error) {
-          stats.calls.failed++;
+          counts.forEach((n) => n.failed++);
           countError(stats, `call ${c.era}`, error);
         }
         await sleep(options.thinkMs);
