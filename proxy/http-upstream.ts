@@ -1,6 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { urlToHttpOptions } from 'node:url';
+import type { IncomingHttpHeaders } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
+import { Pool, type Dispatcher } from 'undici';
 import {
   isJSONRPCErrorResponse, type JSONRPCMessage, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
@@ -21,6 +21,17 @@ const RETRY_DEFAULT_MS = 1_000;
 /** How long messages after `notifications/initialized` wait for the upstream's GET stream to open. */
 export const LISTEN_READY_MS = 5_000;
 
+/** An upstream's HTTP answer: status, headers (lower-case names) and its body, read once. */
+interface Answer { statusCode: number; headers: IncomingHttpHeaders; body: Exchange }
+type Body = Exchange;
+
+/**
+ * The connection pool's settings. No header or body timeout (node:http's client had none either):
+ * the gateway's own per-call timeout (upstream-caller.ts) answers a silent upstream and cancels
+ * its request, and the GET stream may rightly stay quiet for as long as the session lives.
+ */
+const POOL_OPTIONS: Pool.Options = { headersTimeout: 0, bodyTimeout: 0, pipelining: 1 };
+
 /** An HTTP answer that is not a success and carries no JSON-RPC answer to the request: its status is era evidence. */
 export class UpstreamHttpError extends Error {
   constructor(readonly status: number, body: string) {
@@ -29,9 +40,11 @@ export class UpstreamHttpError extends Error {
 }
 
 /**
- * The client side of Streamable HTTP towards an upstream MCP server, on node:http with a
- * keep-alive agent (the SDK's transport goes through fetch and web streams, which cost the gateway
- * more CPU per call than the rest of its work together). It moves messages and nothing else:
+ * The client side of Streamable HTTP towards an upstream MCP server, on undici's dispatcher with a
+ * keep-alive connection pool to the upstream's origin, one per session (the SDK's transport goes
+ * through fetch and web streams, which cost the gateway more CPU per call than the rest of its work
+ * together; node:http's client and a stream per answer cost a few per cent more than undici's
+ * dispatch, bench/README.md). HTTP is parsed by undici (llhttp, as node:http). It moves messages and nothing else:
  * POST each message, read a JSON or SSE answer, keep the session id and protocol version, listen
  * on GET for server-initiated messages, DELETE the session on close. A stream the upstream closes
  * before it has answered (SEP-1699 polling: an event id, a `retry:`, then the close) is resumed
@@ -51,11 +64,13 @@ export class NodeHttpClientTransport implements Transport {
   onretry?: (ms: number) => void;
   sessionId?: string;
   private protocolVersion?: string;
-  private readonly agent: HttpAgent;
-  private readonly request: typeof httpRequest;
-  /** The URL as request options, converted once (node converts a URL argument on every request). */
-  private readonly target: RequestOptions;
-  private listening?: IncomingMessage;
+  private readonly pool?: Pool;
+  private readonly origin: string;
+  /** The URL's path and query, as every request asks for it. */
+  private readonly path: string;
+  /** Basic credentials in the URL (`http://user:pass@host/`), as node:http sent them: unless the target's headers carry an Authorization. */
+  private readonly basicAuth?: string;
+  private listening?: Body;
   private closed = false;
   private retryMs?: number;
   /** Modern requests in flight: closing one's response is how the 2026-07-28 revision cancels it. */
@@ -71,10 +86,13 @@ export class NodeHttpClientTransport implements Transport {
   private listenOpened?: Promise<void>;
 
   constructor(private readonly url: URL, private readonly headers: Record<string, string> = {}) {
-    const secure = url.protocol === 'https:';
-    this.agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-    this.request = secure ? httpsRequest : httpRequest;
-    this.target = urlToHttpOptions(url);
+    // Another scheme fails each request (as node:http did), not the session's opening.
+    this.pool = url.protocol === 'http:' || url.protocol === 'https:' ? new Pool(url.origin, POOL_OPTIONS) : undefined;
+    this.origin = url.origin;
+    this.path = `${url.pathname}${url.search}`;
+    if ((url.username || url.password) && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+      this.basicAuth = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    }
   }
 
   async start(): Promise<void> {}
@@ -102,7 +120,7 @@ export class NodeHttpClientTransport implements Transport {
       return;
     }
     const body = JSON.stringify(message);
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const requestId = isOwnRequest(message) ? message.id : undefined;
     const res = await this.call('POST', modern ? { ...headers, ...modernHeaders(message, modern) } : headers, body, modern ? requestId : undefined);
     if (!modern) {
@@ -110,12 +128,12 @@ export class NodeHttpClientTransport implements Transport {
       if (typeof sessionId === 'string') this.sessionId = sessionId;
     }
     if (res.statusCode === 202) {
-      res.resume();
+      res.body.resume();
       if (!modern && isOwnNotification(message) && message.method === 'notifications/initialized') this.listenOpened = this.listen();
       return;
     }
-    if (!res.statusCode || res.statusCode >= 300) {
-      const text = await readAll(res);
+    if (res.statusCode >= 300) {
+      const text = await readAll(res.body);
       // The 2026-07-28 revision answers a request it refuses with 4xx and a JSON-RPC error for it.
       const answer = modern && requestId !== undefined ? errorAnswer(text, requestId) : undefined;
       if (answer) {
@@ -124,15 +142,15 @@ export class NodeHttpClientTransport implements Transport {
         return;
       }
       this.forgetInflight(requestId);
-      throw new UpstreamHttpError(res.statusCode ?? 0, text);
+      throw new UpstreamHttpError(res.statusCode, text);
     }
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('text/event-stream')) {
       const awaiting = new Set<RequestId>(requestId !== undefined ? [requestId] : []);
-      void this.follow(res, awaiting).finally(() => this.forgetInflight(requestId));
+      void this.follow(res.body, awaiting).finally(() => this.forgetInflight(requestId));
       return;
     }
-    const text = await readAll(res).finally(() => this.forgetInflight(requestId));
+    const text = await readAll(res.body).finally(() => this.forgetInflight(requestId));
     if (!text) return;
     try {
       const parsed = JSON.parse(text) as JSONRPCMessage | JSONRPCMessage[];
@@ -149,9 +167,9 @@ export class NodeHttpClientTransport implements Transport {
     this.inflight.forEach((request) => request.abort());
     this.inflight.clear();
     if (this.sessionId) {
-      await this.call('DELETE', {}).then((res) => res.resume(), () => undefined);
+      await this.call('DELETE', {}).then((res) => res.body.resume(), () => undefined);
     }
-    this.agent.destroy();
+    await this.pool?.destroy().catch(() => undefined);
     this.onclose?.();
   }
 
@@ -177,11 +195,11 @@ export class NodeHttpClientTransport implements Transport {
   private listen(): Promise<void> {
     const answered = this.call('GET', { accept: 'text/event-stream' }).then((res) => {
       if (res.statusCode !== 200) {
-        res.resume(); // 405: the upstream offers no such stream
+        res.body.resume(); // 405: the upstream offers no such stream
         return;
       }
-      this.listening = res;
-      void this.follow(res, undefined);
+      this.listening = res.body;
+      void this.follow(res.body, undefined);
     }, (error: unknown) => this.onerror?.(error as Error));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => {
@@ -196,9 +214,9 @@ export class NodeHttpClientTransport implements Transport {
    * request it carried is answered, the GET stream for as long as the session lives. Resuming needs
    * an event id from the upstream (no id, nothing to resume from: the upstream timeout answers).
    */
-  private async follow(first: IncomingMessage, awaiting: Set<RequestId> | undefined): Promise<void> {
+  private async follow(first: Body, awaiting: Set<RequestId> | undefined): Promise<void> {
     const position: StreamPosition = {};
-    let res: IncomingMessage | undefined = first;
+    let res: Body | undefined = first;
     let idle = 0;
     let resumes = 0;
     while (res) {
@@ -211,8 +229,8 @@ export class NodeHttpClientTransport implements Transport {
       await new Promise((resolve) => setTimeout(resolve, delay).unref());
       if (this.closed) return;
       res = await this.call('GET', { accept: 'text/event-stream', 'last-event-id': position.lastEventId }).then((next) => {
-        if (next.statusCode === 200 && String(next.headers['content-type'] ?? '').includes('text/event-stream')) return next;
-        next.resume();
+        if (next.statusCode === 200 && String(next.headers['content-type'] ?? '').includes('text/event-stream')) return next.body;
+        next.body.resume();
         return undefined;
       }, (error: unknown) => {
         this.onerror?.(error as Error);
@@ -222,7 +240,7 @@ export class NodeHttpClientTransport implements Transport {
     }
   }
 
-  private async readEvents(res: IncomingMessage, position: StreamPosition, awaiting?: Set<RequestId>): Promise<void> {
+  private async readEvents(res: Body, position: StreamPosition, awaiting?: Set<RequestId>): Promise<void> {
     let buffer = '';
     let data: string[] = [];
     let eventId: string | undefined;
@@ -266,8 +284,8 @@ export class NodeHttpClientTransport implements Transport {
       if (start > 0) buffer = buffer.slice(start);
     };
     try {
-      res.setEncoding('utf8');
-      await consume(res, onChunk);
+      const decoder = new StringDecoder('utf8');
+      await res.read((chunk) => onChunk(decoder.write(chunk)));
     } catch (error) {
       if (!this.closed) this.onerror?.(error as Error);
     }
@@ -282,28 +300,20 @@ export class NodeHttpClientTransport implements Transport {
   }
 
   /** `inflightId`: a modern request, cancelled by closing its exchange (`notifications/cancelled`). */
-  private call(method: string, headers: Record<string, string>, body?: string, inflightId?: RequestId): Promise<IncomingMessage> {
+  private call(method: Dispatcher.HttpMethod, headers: Record<string, string>, body?: string, inflightId?: RequestId): Promise<Answer> {
+    const pool = this.pool;
+    if (!pool) return Promise.reject(new Error(`Protocol "${this.url.protocol}" not supported. Expected "http:" or "https:"`));
     const modern = headers['mcp-protocol-version'] !== undefined;
-    const options: RequestOptions = {
-      ...this.target,
-      method,
-      agent: this.agent,
-      headers: {
-        ...this.headers,
-        ...(!modern && this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
-        ...(!modern && this.protocolVersion ? { 'mcp-protocol-version': this.protocolVersion } : {}),
-        ...headers,
-      },
-    };
-    return new Promise((resolve, reject) => {
-      const req = this.request(options, (res) => {
-        if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => { res.destroy(); req.destroy(); } });
-        resolve(res);
-      });
-      if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => req.destroy(new Error('cancelled by the client')) });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const all: Record<string, string> = { ...this.headers };
+    if (this.basicAuth) all.authorization = this.basicAuth;
+    if (!modern && this.sessionId) all['mcp-session-id'] = this.sessionId;
+    if (!modern && this.protocolVersion) all['mcp-protocol-version'] = this.protocolVersion;
+    Object.assign(all, headers);
+    const exchange = new Exchange();
+    // Aborting before the answer cancels the request; after it, ends the answer's body.
+    if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => exchange.abort(new Error('cancelled by the client')) });
+    pool.dispatch({ origin: this.origin, path: this.path, method, headers: all, body }, exchange);
+    return exchange.started;
   }
 }
 
@@ -322,34 +332,110 @@ function field(line: string, nameLength: number): string {
   return line.slice(line[nameLength] === ' ' ? nameLength + 1 : nameLength);
 }
 
-async function readAll(res: IncomingMessage): Promise<string> {
+async function readAll(res: Body): Promise<string> {
   const chunks: Buffer[] = [];
-  await consume(res, (chunk: Buffer) => chunks.push(chunk));
+  await res.read((chunk) => chunks.push(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
- * Hands each chunk of a response to `onChunk` as it comes, until its end; rejects on an error or a
- * close before the end (as `for await` does, without an async iterator's promise per chunk).
+ * One request to the upstream as undici's dispatcher reports it (HTTP parsed by undici's llhttp),
+ * without a stream object per answer: `started` settles with the status and headers (or the
+ * request's error), then the body is read once (`read`) or let go (`resume`). Bytes that arrive
+ * before the reader are kept for it. `abort` cancels the request before its answer, or the answer's
+ * body after it; nothing more is delivered after an abort or an error.
  */
-function consume<T extends string | Buffer>(res: IncomingMessage, onChunk: (chunk: T) => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let ended = false;
-    res.on('data', (chunk: T) => {
-      try {
-        onChunk(chunk);
-      } catch (error) {
-        res.destroy();
-        reject(error as Error);
-      }
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly started: Promise<Answer>;
+  private startedWith!: { resolve(answer: Answer): void; reject(error: Error): void };
+  private controller?: Dispatcher.DispatchController;
+  private abortedWith?: Error;
+  private early: Buffer[] = [];
+  private reader?: (chunk: Buffer) => void;
+  private readingWith?: { resolve(): void; reject(error: Error): void };
+  private outcome?: { error?: Error };
+
+  constructor() {
+    this.started = new Promise<Answer>((resolve, reject) => {
+      this.startedWith = { resolve, reject };
     });
-    res.once('end', () => {
-      ended = true;
-      resolve();
+  }
+
+  /** This exchange as the answer's body (the transport reads `res.body`). */
+  get body(): Exchange {
+    return this;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortedWith) controller.abort(this.abortedWith);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // an informational answer (103 Early Hints): the real one follows
+    this.startedWith.resolve({ statusCode, headers, body: this });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.outcome) return;
+    if (!this.reader) {
+      this.early.push(chunk);
+      return;
+    }
+    try {
+      this.reader(chunk);
+    } catch (error) {
+      controller.abort(error as Error);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish({});
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.startedWith.reject(error);
+    this.finish({ error });
+  }
+
+  /** Hands each chunk of the body to `onChunk` until its end; rejects on an error or an abort (a throw from `onChunk` aborts). */
+  read(onChunk: (chunk: Buffer) => void): Promise<void> {
+    if (this.reader) return Promise.reject(new Error('the answer is read once'));
+    this.reader = onChunk;
+    const early = this.early;
+    this.early = [];
+    try {
+      for (const chunk of early) onChunk(chunk);
+    } catch (error) {
+      this.abort(error as Error);
+    }
+    if (this.outcome) return this.outcome.error ? Promise.reject(this.outcome.error) : Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.readingWith = { resolve, reject };
     });
-    res.once('error', reject);
-    res.once('close', () => {
-      if (!ended) reject(new Error('the upstream closed the stream before its end (premature close)'));
-    });
-  });
+  }
+
+  /** Lets the body go (read to its end and dropped, so the connection is reused). */
+  resume(): void {
+    if (!this.reader) void this.read(() => undefined).catch(() => undefined);
+  }
+
+  abort(reason: Error = new Error('the upstream request was aborted')): void {
+    if (this.outcome) return;
+    this.abortedWith ??= reason;
+    if (this.controller) this.controller.abort(reason);
+  }
+
+  /** Same as abort (the name the listening stream is closed by). */
+  destroy(): void {
+    this.abort();
+  }
+
+  private finish(outcome: { error?: Error }): void {
+    if (this.outcome) return;
+    this.outcome = outcome;
+    if (outcome.error) this.early = [];
+    if (outcome.error) this.readingWith?.reject(outcome.error);
+    else this.readingWith?.resolve();
+  }
 }

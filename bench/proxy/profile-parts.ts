@@ -19,7 +19,7 @@ const PARTS: [string, RegExp][] = [
   ['ioredis (without the kernel write)', /nm\/ioredis|nm\/redis-parser/],
   ['SDK server transport, Hono, web streams, undici Response', /nm\/@hono|nm\/@modelcontextprotocol\/(node|server)\/dist\/index|webstreams|deps\/undici/],
   ['event store', /proxy\/event-store/],
-  ['upstream HTTP client (http-upstream.ts, node http client)', /proxy\/http-upstream|_http_client|_http_agent/],
+  ['upstream HTTP client (http-upstream.ts, node http client or undici)', /proxy\/http-upstream|_http_client|_http_agent|nm\/undici\//],
   ['masking, decisions, policy', /proxy\/(masking|decisions|phi-masker|mcp-structure|command-policy|row-limit|phi-predicates)|^\S+ (phi|policy)\//],
   ['era classification', /proxy\/modern\/era/],
   ['SDK zod guards and schemas', /nm\/zod|nm\/@modelcontextprotocol\/(core|server|client)\/dist\/src-|^\(anon\) :3$/],
