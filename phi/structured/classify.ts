@@ -4,7 +4,7 @@ import { scanText } from '../text/scan';
 import type { ReportBuilder } from '../report';
 import type { ColumnDecision, EntityType, Finding } from '../types';
 import { typeFromColumnName } from './column-names';
-import { identifierShaped, nameShaped, typeFromValueShape } from './value-shapes';
+import { identifierShaped, nameShaped, placeShaped, stateShaped, townLike, typeFromValueShape, zipShaped } from './value-shapes';
 
 export type ColumnClass =
   | { kind: 'phi'; type: EntityType; reason: ColumnDecision['reason'] }
@@ -119,16 +119,36 @@ const SAYS_NOTHING = /^(?:(?:c|col|column|field|fld|f|v|var|value|attr|prop|item
 export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: number) => readonly unknown[], policy: MaskingPolicy, columnNames?: readonly string[]): number[] {
   if (!classes.some((c) => c.kind === 'phi') || policy.ignore.includes('OTHER_ID')) return [];
   const changed: number[] = [];
+  const saysNothing = (i: number) => columnNames !== undefined && SAYS_NOTHING.test(columnNames[i]!.trim());
   classes.forEach((c, i) => {
     if (c.kind !== 'text') return;
     const samples = sampleValues(valuesOf(i), policy.sampling.rows);
-    if (identifierShaped(samples)) {
+    if (saysNothing(i) && zipShaped(samples) && !policy.ignore.includes('ZIP')) {
+      classes[i] = { kind: 'phi', type: 'ZIP', reason: 'identifier-in-phi-table' };
+      changed.push(i);
+    } else if (saysNothing(i) && !policy.ignore.includes('CITY') && placeShaped(samples)) {
+      classes[i] = { kind: 'phi', type: 'CITY', reason: 'identifier-in-phi-table' };
+      changed.push(i);
+    } else if (identifierShaped(samples)) {
       classes[i] = { kind: 'phi', type: 'OTHER_ID', reason: 'identifier-in-phi-table' };
       changed.push(i);
-    } else if (columnNames && SAYS_NOTHING.test(columnNames[i]!.trim()) && !policy.ignore.includes('NAME') && nameShaped(samples)) {
+    } else if (saysNothing(i) && !policy.ignore.includes('NAME') && nameShaped(samples)) {
       classes[i] = { kind: 'phi', type: 'NAME', reason: 'identifier-in-phi-table' };
       changed.push(i);
     }
   });
+  // Proper nouns typed NAME by their values, standing before a ZIP or a state, are towns
+  // (rows of "..., Salem, 01970"); a column of "Given Family" names stays NAME (townLike).
+  if (!policy.ignore.includes('CITY')) {
+    classes.forEach((c, i) => {
+      if (c.kind !== 'phi' || c.type !== 'NAME' || c.reason === 'policy-tag' || c.reason === 'column-name' || !saysNothing(i) || i + 1 >= classes.length) return;
+      const next = classes[i + 1]!;
+      const nextSamples = sampleValues(valuesOf(i + 1), policy.sampling.rows);
+      if (!((next.kind === 'phi' && next.type === 'ZIP') || zipShaped(nextSamples) || stateShaped(nextSamples))) return;
+      if (!townLike(sampleValues(valuesOf(i), policy.sampling.rows))) return;
+      classes[i] = { kind: 'phi', type: 'CITY', reason: c.reason };
+      if (!changed.includes(i)) changed.push(i);
+    });
+  }
   return changed;
 }

@@ -2,6 +2,8 @@ import type { MaskingPolicy } from '../policy';
 import type { ReportBuilder } from '../report';
 import type { Finding } from '../types';
 import { classifyColumn, identifiersInPhiTable, type ColumnClass } from './classify';
+import { typeFromColumnName } from './column-names';
+import { rowOfValues } from './value-shapes';
 
 /**
  * Tables inside text: Markdown pipe tables and CSV/TSV blocks with a header row. Columns are
@@ -171,6 +173,19 @@ function tableFindings(text: string, table: Table, policy: MaskingPolicy, report
   }
 }
 
+/** The header line of `table` reads as a row of its values (value-shapes.ts rowOfValues). */
+function firstLineIsRow(text: string, table: Table): boolean {
+  if (table.rows < 2) return false;
+  const { header, width } = table;
+  const cells = header.starts.map((s, c) => text.slice(s, header.ends[c]));
+  const columnOf = (c: number): string[] => {
+    const values: string[] = [];
+    for (let r = 0; r < table.rows && r < 8; r++) values.push(text.slice(table.starts[r * width + c], table.ends[r * width + c]));
+    return values;
+  };
+  return rowOfValues(cells, columnOf, (cell) => typeFromColumnName(cell) !== undefined);
+}
+
 /** A segment of HL7 v2 ("PID|"), X12 or the like: its own readers know its fields by position. */
 const SEGMENT = /^[A-Z][A-Z0-9]{2}[|*^~]$/;
 
@@ -279,25 +294,50 @@ function jsonRow(text: string, start: number, end: number): { keys: string[]; st
 
 /**
  * JSON lines (`{"c1":"...","c2":"..."}` a line) and JSON arrays of arrays written a row a line,
- * inside text: at least two consecutive rows with the same keys in the same order become a table
- * whose columns are named by their keys (an array's by position, which says nothing).
+ * inside text: at least two consecutive rows become a table whose columns are the union of their
+ * keys (an array's by position, which says nothing), in the order first seen; a row missing a key
+ * has an empty cell there. Each row shares two keys with the rows before it (all of its keys when
+ * it has fewer); a key a row holds twice is a column per occurrence (its first "k", its second "k").
  */
 function jsonRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
-  const table: Table = { header: { starts: [], ends: [] }, width: 0, rows: 0, starts: [], ends: [] };
-  let keys: string[] | undefined;
+  // A column per key and occurrence ("k" and "k\u0000" for a row's second "k"), named by its key.
+  const columns = new Map<string, number>();
+  const names: string[] = [];
+  const rows: { starts: number[]; ends: number[] }[] = [];
   let j = i;
   for (; j < count && ends[j]! - starts[j]! <= MAX_LINE; j++) {
     const row = jsonRow(text, starts[j]!, ends[j]!);
     if (!row) break;
-    if (keys && (row.keys.length !== keys.length || row.keys.some((k, c) => k !== keys![c]))) break;
-    keys = row.keys;
-    table.starts.push(...row.starts);
-    table.ends.push(...row.ends);
-    table.rows++;
+    const seen = new Map<string, string>();
+    const ids = row.keys.map((k) => {
+      const id = seen.has(k) ? `${seen.get(k)!}\u0000` : k;
+      seen.set(k, id);
+      return id;
+    });
+    if (rows.length > 0 && ids.filter((id) => columns.has(id)).length < Math.min(2, ids.length)) break;
+    const cells = { starts: [] as number[], ends: [] as number[] };
+    ids.forEach((id, c) => {
+      let col = columns.get(id);
+      if (col === undefined) {
+        columns.set(id, (col = columns.size));
+        names.push(row.keys[c]!);
+      }
+      cells.starts[col] = row.starts[c]!;
+      cells.ends[col] = row.ends[c]!;
+    });
+    rows.push(cells);
   }
-  if (!keys || table.rows < 2) return i;
-  table.width = keys.length;
-  tableFindings(text, table, policy, report, path, out, keys);
+  if (rows.length < 2) return i;
+  const width = columns.size;
+  const table: Table = { header: { starts: [], ends: [] }, width, rows: rows.length, starts: [], ends: [] };
+  for (const row of rows) {
+    for (let c = 0; c < width; c++) {
+      // A key this row lacks: an empty cell (start = end), which is neither sampled nor masked.
+      table.starts.push(row.starts[c] ?? 0);
+      table.ends.push(row.ends[c] ?? 0);
+    }
+  }
+  tableFindings(text, table, policy, report, path, out, names);
   return j;
 }
 
@@ -343,6 +383,14 @@ export function findTextTables(text: string, policy: MaskingPolicy, report?: Rep
     if (table.rows === 0) {
       i++;
       continue;
+    }
+    // A first line of values without digits ("Okonkwo;Amara;Salem") is a row like the others.
+    if (!markdown && firstLineIsRow(text, table)) {
+      const next = headerlessRows(text, starts, ends, count, i, delimiter, policy, report, path, out);
+      if (next > i) {
+        i = next;
+        continue;
+      }
     }
     tableFindings(text, table, policy, report, path, out);
     i = j;

@@ -1,5 +1,6 @@
 import { FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../text/dictionaries';
 import { COMMON_WORDS } from '../text/name-words';
+import { STATE_CODES, STATE_NAMES } from '../text/patterns';
 import type { EntityType } from '../types';
 
 /**
@@ -29,6 +30,8 @@ function share(samples: readonly string[], test: (v: string) => boolean): number
 
 const words = (cell: string) => cell.split(/[ ,-]+/).filter(Boolean).map((w) => foldName(w.toLowerCase()));
 const isKnownName = (w: string) => FIRST_NAMES.has(w) || LAST_NAMES.has(w) || WORLD_NAMES.has(w);
+/** A place word ("Port", "Lake"), or a place ending ("-ton", "-ing") on a word of five letters or more no name dictionary knows ("Wei-ming" is no town). */
+const placeWord = (w: string) => PLACE_WORDS.has(w) || (w.length >= 5 && PLACE_ENDINGS.test(w) && !isKnownName(w));
 
 /** A type the sampled values share by their shape alone, or undefined. */
 export function typeFromValueShape(samples: readonly string[], threshold: number): EntityType | undefined {
@@ -73,4 +76,70 @@ export function identifierShaped(samples: readonly string[]): boolean {
   const trimmed = samples.map((s) => s.trim());
   if (share(trimmed, (v) => CODE_CELL.test(v)) < 0.9) return false;
   return new Set(trimmed).size / trimmed.length >= 0.9;
+}
+
+const STATES = new Set([...STATE_CODES, ...STATE_NAMES.map((n) => n.toUpperCase())]);
+const distinctShare = (values: readonly string[]) => new Set(values).size / values.length;
+const present = (samples: readonly string[]) => samples.map((s) => s.trim()).filter(Boolean);
+
+/** ZIPs ("02115", "02115-4021"), two or more: the shape rule of `typeFromValueShape` for short tables. */
+export function zipShaped(samples: readonly string[]): boolean {
+  const trimmed = present(samples);
+  return trimmed.length >= 2 && share(trimmed, (v) => ZIP_CELL.test(v)) >= 0.9;
+}
+
+/** US states by postal code ("MA") or name ("New Hampshire"), as a town column's neighbour holds them. */
+export function stateShaped(samples: readonly string[]): boolean {
+  const trimmed = present(samples);
+  return trimmed.length >= 2 && share(trimmed, (v) => STATES.has(v.toUpperCase()) && (v.length > 2 || v === v.toUpperCase())) >= 0.9;
+}
+
+/** Proper nouns of one to four words, none an everyday word other than a place word ("Port", "Lake"), no drug. */
+function properNouns(trimmed: readonly string[]): boolean {
+  if (trimmed.length < 2 || share(trimmed, (v) => v.length > 1 && NAME_CELL_ANY_CASE.test(v)) < 0.9) return false;
+  return !trimmed.some((v) => words(v).some((w) => (COMMON_WORDS.has(w) && !PLACE_WORDS.has(w)) || DRUG_STEM.test(w)));
+}
+
+/**
+ * Towns by their own shape: proper nouns, half of them or more with a place word or a place
+ * ending on a word that is no known name ("Port Alder", "Millbury"). Towns repeat (neighbours), so half distinct is enough.
+ */
+export function placeShaped(samples: readonly string[]): boolean {
+  const trimmed = present(samples);
+  if (!properNouns(trimmed) || distinctShare(trimmed) < 0.5) return false;
+  return share(trimmed, (v) => words(v).some(placeWord)) >= 0.5;
+}
+
+/**
+ * Proper nouns that may be towns, said of a column that stands before a ZIP or state column:
+ * not people written "Given Family" (most values of two words or more opening with a given name).
+ */
+export function townLike(samples: readonly string[]): boolean {
+  const trimmed = present(samples);
+  if (!properNouns(trimmed) || distinctShare(trimmed) < 0.5) return false;
+  return share(trimmed, (v) => {
+    const w = words(v);
+    return w.length >= 2 && FIRST_NAMES.has(w[0]!) && !PLACE_WORDS.has(w[0]!);
+  }) < 0.5;
+}
+
+/** Words column names are made of, beyond those that announce PHI (column-names.ts) and COMMON_WORDS. */
+const HEADER_WORDS = new Set(['status', 'type', 'town', 'ward', 'bed', 'room', 'unit', 'consultant', 'doctor', 'nurse', 'provider', 'given', 'family', 'forename', 'surname', 'born', 'sex', 'gender', 'notes', 'note', 'comment', 'comments', 'result', 'results', 'code', 'dose', 'drug', 'medication', 'route', 'site', 'relation', 'relationship', 'contact', 'insurer', 'plan', 'visit', 'reason', 'service', 'location', 'place', 'country', 'region', 'language', 'team', 'clinic', 'department', 'level', 'category', 'outcome', 'priority', 'source', 'kind', 'group', 'label', 'value', 'field', 'total', 'count', 'first', 'last', 'middle', 'full', 'residence']);
+
+/**
+ * A first line without digits that is a row of values, not a header: no cell is a column word
+ * (HEADER_WORDS, COMMON_WORDS, or snake_case and other marks of a name), and a cell written like
+ * a person's name with a word of the name dictionaries stands over a column of proper nouns
+ * ("Okonkwo;Amara;Salem" over "Fifita;Tevita;Quincy"). `columnOf(c)` gives column c's values below.
+ */
+export function rowOfValues(cells: readonly string[], columnOf: (column: number) => readonly string[], isColumnWord: (cell: string) => boolean): boolean {
+  let named = false;
+  for (let c = 0; c < cells.length; c++) {
+    const cell = cells[c]!.trim();
+    if (cell === '' || /[\d_#()/:]/.test(cell) || cell === cell.toLowerCase() || isColumnWord(cell)) return false;
+    const ws = words(cell);
+    if (ws.some((w) => COMMON_WORDS.has(w) || HEADER_WORDS.has(w))) return false;
+    if (!named && NAME_CELL.test(cell) && ws.some(isKnownName) && properNouns(present(columnOf(c)))) named = true;
+  }
+  return named;
 }
