@@ -3,7 +3,7 @@
 // request has ended. One Redis Stream per access request; one stream entry per exchange step.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Redis } from '../lib';
+import { evalScript, redisScript, type Redis } from '../lib';
 import { canonicalJson } from './canonical';
 import { conformingExchangeEntry } from './entry-shape';
 import { assertNoSecrets, mayHoldSecrets } from './secret-guard';
@@ -184,26 +184,24 @@ export class RecordingError extends Error {
 }
 
 // XADD only while the seal is absent, atomically: a late write after archival would be lost.
-const APPEND_SCRIPT = `
+// The script is sent once per Redis (EVALSHA), not with every entry of every call.
+const APPEND = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
-return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
-/** The script is sent once per Redis (EVALSHA), not with every entry of every call. */
-const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 
 // The same, and only while KEYS[3] exists (the gateway's grant record: revoked or expired, it is
 // gone), in the same atomic step: a request entry is then the grant check itself.
-const APPEND_WHILE_SCRIPT = `
+const APPEND_WHILE = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('CONDITION_UNMET') end
-return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`;
-const APPEND_WHILE_SHA = createHash('sha1').update(APPEND_WHILE_SCRIPT).digest('hex');
+return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 
 // The entry, then (only once it is in) a companion entry on another capped stream, whose expiry is
 // renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
 // A sealed recording or a failed XADD stops the script before the companion is written. ARGV[5],
 // when not empty, names a companion field that gets the entry's id (the companion refers to the
 // entry instead of carrying a second copy of it).
-const APPEND_WITH_SCRIPT = `
+const APPEND_WITH = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
 local fields = {unpack(ARGV, 6)}
@@ -213,8 +211,7 @@ if ARGV[5] ~= '' then
 end
 local also = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
-return {id, also}`;
-const APPEND_WITH_SHA = createHash('sha1').update(APPEND_WITH_SCRIPT).digest('hex');
+return {id, also}`);
 
 /**
  * What is written with an entry, in the same atomic step and only if the entry was: an entry of
@@ -256,7 +253,7 @@ export class SessionRecorder {
    */
   async requestWhile(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>, key: string): Promise<string> {
     const json = this.serialize(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
-    return await this.store(requestId, () => this.evalOnce(APPEND_WHILE_SHA, APPEND_WHILE_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
+    return await this.store(requestId, () => evalScript(this.redis, APPEND_WHILE, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
   }
 
   /** Call with the masked response before returning it to the client. */
@@ -298,7 +295,7 @@ export class SessionRecorder {
       throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
     const json = this.serialize(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
-    const [, also] = await this.store(requestId, () => this.evalOnce(APPEND_WITH_SHA, APPEND_WITH_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
+    const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
       [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', ...companion.fields])) as [string, string];
     return also;
   }
@@ -306,7 +303,7 @@ export class SessionRecorder {
   /** Validates, refuses secrets, and appends; resolves with the stream entry id. */
   async append(requestId: string, input: SessionRecordingInput): Promise<string> {
     const json = this.serialize(requestId, input);
-    return await this.store(requestId, () => this.evalOnce(APPEND_SHA, APPEND_SCRIPT, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
   }
 
   /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
@@ -348,15 +345,6 @@ export class SessionRecorder {
     }
   }
 
-  /** One atomic script: by its hash; the script itself only when this Redis does not know it yet (NOSCRIPT after a restart or SCRIPT FLUSH). */
-  private async evalOnce(sha: string, script: string, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!/NOSCRIPT/.test((error as Error)?.message ?? '')) throw error;
-      return await this.redis.eval(script, keys.length, ...keys, ...args);
-    }
-  }
 }
 
 /** An entry as read back, with its stream id. */

@@ -2,6 +2,7 @@ export { createLogger, type Logger } from './logger';
 export { parseDuration, formatDuration } from './duration';
 export { newRequestId, isRequestId, newGrantId, newCommandId } from './ids';
 export { connectRedis, waitForRedis, DEFAULT_REDIS_URL, type Redis } from './redis';
+export { evalScript, redisScript, type RedisScript } from './redis-script';
 export { encrypt, decrypt, decodeKey, generateKey, sha256Hex, hmacBase64Url, safeEqual } from './crypto';
 export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './secrets';
 export { RedisSecretVault } from './vault';

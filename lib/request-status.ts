@@ -1,6 +1,7 @@
-import { createHash, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { decrypt, encrypt } from './crypto';
 import type { Redis } from './redis';
+import { evalScript, redisScript } from './redis-script';
 
 /**
  * A request's status as its workflow pushed it (with each change event, and as the latest per
@@ -52,14 +53,13 @@ export function openRequestStatus(key: Buffer, requestId: string, sealed: unknow
  * The sealed text goes to Redis once: the script appends it to the event (`"sealed"`, the last
  * member), where it was sent a second time inside the event before.
  */
-const KEEP_AND_PUBLISH = `
+const KEEP_AND_PUBLISH = redisScript(`
 local current = redis.call('HGET', KEYS[1], 'v')
 if not current or tonumber(current) < tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
-return redis.call('PUBLISH', ARGV[4], string.sub(ARGV[5], 1, -2) .. ',"sealed":' .. cjson.encode(ARGV[2]) .. '}')`;
-const KEEP_AND_PUBLISH_SHA = createHash('sha1').update(KEEP_AND_PUBLISH).digest('hex');
+return redis.call('PUBLISH', ARGV[4], string.sub(ARGV[5], 1, -2) .. ',"sealed":' .. cjson.encode(ARGV[2]) .. '}')`);
 
 /**
  * `event` is the change's JSON object without the sealed status (the script adds it). By the
@@ -67,13 +67,7 @@ const KEEP_AND_PUBLISH_SHA = createHash('sha1').update(KEEP_AND_PUBLISH).digest(
  */
 export async function keepAndPublish(redis: Redis, channel: string, requestId: string, event: string, sealed: { version: number; text: string }): Promise<unknown> {
   if (!event.endsWith('}')) throw new Error('keepAndPublish: the event is not a JSON object');
-  const args = [String(sealed.version), sealed.text, String(REQUEST_STATUS_TTL_MS), channel, event];
-  try {
-    return await redis.evalsha(KEEP_AND_PUBLISH_SHA, 1, REQUEST_STATUS_PREFIX + requestId, ...args);
-  } catch (error) {
-    if (!/NOSCRIPT/.test((error as Error)?.message ?? '')) throw error;
-    return await redis.eval(KEEP_AND_PUBLISH, 1, REQUEST_STATUS_PREFIX + requestId, ...args);
-  }
+  return evalScript(redis, KEEP_AND_PUBLISH, [REQUEST_STATUS_PREFIX + requestId], [String(sealed.version), sealed.text, String(REQUEST_STATUS_TTL_MS), channel, event]);
 }
 
 /** The latest status the request's workflow pushed, if Redis has one that opens. */
