@@ -32,6 +32,16 @@ export class RecordedPlans {
     return write;
   }
 
+  /**
+   * `entry` naming `plan` by its digest, once the plan's entry is in the recording (rejects as
+   * `ensure` does); without a plan, `entry` as it is.
+   */
+  async naming<E extends object>(recorder: Pick<GatewayRecorder, 'maskingPlan'>, requestId: string, sessionId: string, plan: MaskingPlanReport | undefined, entry: E): Promise<E & { maskingPlan?: string }> {
+    if (!plan) return entry;
+    await this.ensure(recorder, requestId, sessionId, plan);
+    return { ...entry, maskingPlan: plan.digest };
+  }
+
   get size(): number {
     return this.written.size;
   }

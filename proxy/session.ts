@@ -560,17 +560,15 @@ export class GatewaySession {
       return;
     }
     // The plan's full report is in the recording (once per session) before an answer names it.
-    const plan = masked?.plan;
-    if (plan) {
-      try {
-        await this.plans.ensure(this.deps.recorder, this.grant.requestId, sessionId, plan);
-      } catch (error) {
-        this.deps.log.error({ err: (error as Error).message }, 'recording the masking plan failed; refusing');
-        await this.refuse(id, call.startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${(error as Error).message})`, 'withheld');
-        return;
-      }
+    let entry: typeof outcome.entry;
+    try {
+      entry = await this.plans.naming(this.deps.recorder, this.grant.requestId, sessionId, masked?.plan, outcome.entry);
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message }, 'recording the masking plan failed; refusing');
+      await this.refuse(id, call.startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${(error as Error).message})`, 'withheld');
+      return;
     }
-    await this.recordAndSend(id, plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
+    await this.recordAndSend(id, entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
   }
 
   /**

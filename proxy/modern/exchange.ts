@@ -5,7 +5,7 @@ import { decideRequest, decideResponse, maskContextFor, shapeResult, type Forwar
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
 import { maskedEntries, maskOrWithhold, mergeSummaries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from '../masking';
-import { RecordedPlans } from '../masking-plans';
+import type { RecordedPlans } from '../masking-plans';
 import type { GatewayRecorder } from '../recording';
 import { REQUEST_CANCELLED } from '../upstream-caller';
 import type { AnswerStream } from './answer-stream';
@@ -28,7 +28,7 @@ export interface ExchangeDeps {
   masker: ResponseMasker;
   recorder: GatewayRecorder;
   /** Masking plans the grant's recording session already holds, kept by the endpoint across requests (masking-plans.ts). */
-  plans?: RecordedPlans;
+  plans: RecordedPlans;
   state: GrantState;
   upstream(): Promise<UpstreamLink>;
   reviewer?: CommandReviewer;
@@ -289,8 +289,7 @@ export class ModernExchange {
     if (outcome.kind === 'withhold') return this.refuse(raw, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
     try {
       // The plan's full report is in the recording (once per grant's session) before an answer names it.
-      if (plan) await (this.deps.plans ??= new RecordedPlans(1)).ensure(this.deps.recorder, this.deps.grant.requestId, this.sessionId, plan);
-      const entry = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
+      const entry = await this.deps.plans.naming(this.deps.recorder, this.deps.grant.requestId, this.sessionId, plan, outcome.entry);
       await this.deps.recorder.response(this.deps.grant.requestId, as ? { ...entry, outcome: as } : entry);
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; the response is withheld');
