@@ -35,6 +35,8 @@ export interface CommandSummary {
    * in a recording made before those entries, the report the response carried in its `_meta`.
    */
   maskingWhy?: unknown;
+  /** The digest of the masking plan the response names (`response.maskingPlan`), when it names one. */
+  maskingPlan?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -95,6 +97,7 @@ export function sessionCommands(records: readonly ArchiveRecord[], status?: Acce
       summary.answeredAt = r.at;
       const why = maskingWhyOf(b, plans);
       if (why !== undefined) summary.maskingWhy = why;
+      if (typeof b.maskingPlan === 'string') summary.maskingPlan = b.maskingPlan;
       if (typeof b.rows === 'number') summary.rows = b.rows;
       for (const m of (Array.isArray(b.masked) ? b.masked : []) as { type: string; count: number }[]) {
         const same = summary.masked.find((x) => x.type === m.type);
@@ -115,6 +118,36 @@ function maskedColumnsWhy(why: unknown): string[] {
   if (typeof why.problem === 'string') return [`masking plan ${String(why.plan)}: ${why.problem}`];
   const columns = Array.isArray(why.columns) ? why.columns.filter(isRecord) : [];
   return columns.filter((c) => c.action === 'mask').map((c) => `${one(String(c.name))} masked as ${String(c.type)}: ${one(String(c.reason))}`);
+}
+
+/**
+ * The why of a command's masking for a spreadsheet cell, one line per column it masked or scanned:
+ * `ICD10: masked as SSN by rule derived-from-phi, from CLINICAL.PHI.PATIENTS.SSN via REVERSE > REPLACE`.
+ * Only the report's own words (column names, types, rules, source columns, reasons), never a value.
+ * A plan masked whole is one line; keys masked whole are one line; a plan that cannot be read says so.
+ */
+export function maskingWhyText(why: unknown): string {
+  if (!isRecord(why)) return '';
+  if (typeof why.problem === 'string') return `PROBLEM: masking plan ${String(why.plan)}: ${why.problem}`;
+  const columns = Array.isArray(why.columns) ? why.columns.filter(isRecord) : [];
+  const sources = (c: Record<string, unknown>) => (Array.isArray(c.sources) && c.sources.length ? `, from ${c.sources.map((x) => one(String(x))).join(', ')}` : '');
+  const lines: string[] = [];
+  if (why.plan === 'whole' && columns.length) {
+    const c = columns[0]!;
+    lines.push(`every column (${columns.length}: ${columns.map((x) => one(String(x.name))).join(', ')}) masked as ${String(c.type)} by rule ${String(c.rule)}: ${one(String(c.reason))}`);
+  } else {
+    for (const c of columns) {
+      if (c.action === 'mask') lines.push(`${one(String(c.name))}: masked as ${String(c.type)} by rule ${String(c.rule)}${sources(c)}`);
+      else if (c.action === 'scan') lines.push(`${one(String(c.name))}: scanned for identifiers by rule ${String(c.rule)}${sources(c)}`);
+    }
+  }
+  const unreadable = isRecord(why.unreadable) ? why.unreadable : undefined;
+  if (unreadable && Array.isArray(unreadable.keys) && unreadable.keys.length) {
+    lines.push(`result keys ${unreadable.keys.map((k) => one(String(k))).join(', ')}: ${one(String(unreadable.reason))}`);
+  }
+  if (!lines.length && columns.length) lines.push(`nothing masked: ${columns.length} column${columns.length === 1 ? '' : 's'} passed`);
+  else if (!lines.length && typeof why.reason === 'string') lines.push(`plan ${String(why.plan)}: ${one(why.reason)}`);
+  return lines.join('\n');
 }
 
 /** `gatehouse audit show`: who asked, why, who decided, the credential's life, every command, the end. */
@@ -270,7 +303,8 @@ export function buildEvidencePack(input: { from: Date; to: Date; items: Evidence
     if (s.revocation) decisions.push([s.requestId, 'revocation', s.revocation.at, s.revocation.by, 'revoked', s.revocation.reason, '']);
     if (archive) {
       for (const c of sessionCommands(archive.records, s)) {
-        commands.push([s.requestId, c.at, c.sessionId, c.method, c.tool, c.statement, c.classes.join(' '), c.verdict, c.commandId, c.decision?.outcome, c.decision?.by, c.outcome, c.rows, maskedText(c.masked)]);
+        commands.push([s.requestId, c.at, c.sessionId, c.method, c.tool, c.statement, c.classes.join(' '), c.verdict, c.commandId, c.decision?.outcome, c.decision?.by, c.outcome, c.rows, maskedText(c.masked),
+          c.maskingPlan, maskingWhyText(c.maskingWhy)]);
       }
     }
     const m = archive?.manifest.manifest;
@@ -294,7 +328,7 @@ export function buildEvidencePack(input: { from: Date; to: Date; items: Evidence
   const files: Record<string, string> = {
     'requests.csv': toCsv(['request_id', 'started_at', 'requested_at', 'requester', 'origin', 'target', 'duration_ms', 'reason', 'ticket', 'state', 'decision', 'decided_by', 'decided_at', 'principal', 'active_since', 'expires_at', 'revoked_at', 'revoked_by', 'revocation_reason', 'failure', 'archive_head', 'readable'], requests),
     'decisions.csv': toCsv(['request_id', 'kind', 'at', 'by', 'outcome', 'reason', 'detail'], decisions),
-    'commands.csv': toCsv(['request_id', 'at', 'session_id', 'method', 'tool', 'statement', 'classes', 'verdict', 'command_id', 'held_outcome', 'held_decided_by', 'outcome', 'rows', 'masked'], commands),
+    'commands.csv': toCsv(['request_id', 'at', 'session_id', 'method', 'tool', 'statement', 'classes', 'verdict', 'command_id', 'held_outcome', 'held_decided_by', 'outcome', 'rows', 'masked', 'masking_plan', 'masking_why'], commands),
     'archives.csv': toCsv(['request_id', 'history_head', 'archive_head', 'location', 'records', 'archived_at', 'retain_until', 'verification', 'problems'], archives),
     'requests.json': `${JSON.stringify({ period, requests: [
       ...items.map((i) => ({ readable: true, startedAt: i.history.startTime.toISOString(), workflowStatus: i.history.workflowStatus, status: i.history.status, commands: i.archive ? sessionCommands(i.archive.records, i.history.status) : null })),
