@@ -49,11 +49,14 @@ describe('eval:phi and bench:phi', () => {
     // The fourteenth round's blind set, beside set 10, committed alone with its first run.
     expect(result.stdout).toMatch(/Held-out set 11 first run, written blind and committed alone before the fourteenth round \(detectors of 42f56a9\): strict 0\.512/);
     expect(result.stdout).toMatch(/Held-out set 11 \(blind: .*: 260 documents, seed 111029/);
+    // The sixteenth round's blind set, beside sets 10 and 11, committed alone with its first run.
+    expect(result.stdout).toMatch(/Held-out set 12 first run, written blind and committed alone before the sixteenth round \(detectors of 75c0bde\): strict 0\.517/);
+    expect(result.stdout).toMatch(/Held-out set 12 \(blind: .*: 300 documents, seed 120113/);
     expect(result.stdout).toContain('PASS against floors');
     expect(result.status).toBe(0);
   });
 
-  it('eval:phi --misses never lists what sets 5 to 7, 10 and 11 miss (written blind; 5 to 7 are developed on without printing their misses, 10 and 11 not at all); 8 and 9 are listed since the thirteenth round', () => {
+  it('eval:phi --misses never lists what sets 5 to 7 and 10 to 12 miss (written blind; 5 to 7 are developed on without printing their misses, 10 to 12 not at all); 8 and 9 are listed since the thirteenth round', () => {
     const result = run('phi/eval/run.ts', '--misses');
     expect(result.stdout).toMatch(/MISS Held-out set 4 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 5/);
@@ -63,10 +66,12 @@ describe('eval:phi and bench:phi', () => {
     expect(result.stdout).toMatch(/MISS Held-out set 9 /);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 10/);
     expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 11/);
+    expect(result.stdout).not.toMatch(/(?:MISS|FP) {1,3}Held-out set 12/);
     expect(result.stdout).toMatch(/Held-out set 8 \(development set since round 13/);
     expect(result.stdout).toMatch(/Held-out set 9 \(development set since round 13/);
     expect(result.stdout).toMatch(/Held-out set 10 \(blind/);
     expect(result.stdout).toMatch(/Held-out set 11 \(blind/);
+    expect(result.stdout).toMatch(/Held-out set 12 \(blind/);
   });
 
   it('bench:phi --quick prints MB/s and a ratio against a baseline from the same run', () => {
