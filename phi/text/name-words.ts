@@ -98,7 +98,7 @@ export const LABEL_WORDS: ReadonlySet<string> = new Set(NAME_LABELS.filter((labe
  * at a sentence start is masked, an over-mask accepted because a leaked name costs more).
  */
 export const PERSON_PREDICATE =
-  /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen)|checked in|left a (?:voicemail|message)|- no[ -]show)(?![\p{L}])/u;
+  /^[ \t]{1,2}(?:denies|denied|reports|reported|states|stated|endorses|complains|presents|presented|agrees|declined|refused|tolerated|underwent|ambulates|verbalizes|verbalized|expresses|was (?:admitted|discharged|seen|examined|told|advised|counseled|educated)|is (?:a|an) \d{1,3}|has been (?:admitted|seen)|checked in|left a (?:voicemail|message)|- no[ -]show|consented|prefers|to be (?:called|contacted|phoned) by|wishes to|would like to)(?![\p{L}])/u;
 /**
  * Verbs teams and things are subjects of too ("Rapid Response Team called", "Pharmacy phoned"):
  * the subject is a person when a dictionary knows one of its words, or when it is two or three

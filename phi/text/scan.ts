@@ -9,6 +9,7 @@ import { labelledIdDetector } from './detectors/labelled-ids';
 import { paymentCardDetector } from './detectors/payment-card';
 import { personNameDetector } from './detectors/person-name';
 import { nameLinesDetector } from './detectors/name-lines';
+import { namesInTurnsDetector } from './detectors/names-in-turns';
 import { surnameFirstDetector } from './detectors/surname-first';
 import { hl7FieldsDetector } from './detectors/hl7-fields';
 import { nameKeysDetector } from './detectors/name-keys';
@@ -45,6 +46,7 @@ export const detectors: readonly Detector[] = [
   labelledIdDetector,
   personNameDetector,
   nameLinesDetector,
+  namesInTurnsDetector,
   surnameFirstDetector,
   spelledOutDetector,
   ageWordsDetector,

@@ -456,9 +456,11 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
   for (let j = 0; j < tokens.length; j++) {
     const last = tokens[j]!;
     if (!last.nameLike) continue;
-    const after = text.slice(last.end, last.end + 24);
+    // "58M (Tevita Fifita) reports": a subject in brackets, checked below to open with the bracket.
+    const bracketed = text.charCodeAt(last.end) === 41;
+    const after = text.slice(last.end + (bracketed ? 1 : 0), last.end + 24);
     // "Aino Laaksonen's glucose log": a possessive of two or three such words is a person's too.
-    const possessive = (last.text.endsWith("'s") || last.text.endsWith('’s')) && POSSESSIVE.test(after);
+    const possessive = !bracketed && (last.text.endsWith("'s") || last.text.endsWith('’s')) && POSSESSIVE.test(after);
     const weak = !possessive && !PERSON_PREDICATE.test(after);
     if (weak && !WEAK_PERSON_PREDICATE.test(after)) continue;
     let i = j;
@@ -468,6 +470,7 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
       i--;
     }
     if (i === j && (possessive || !(last.knownLast || last.knownFirst || last.worldName || known.has(last.lower)))) continue;
+    if (bracketed && (weak || i === j || text.charCodeAt(tokens[i]!.start - 1) !== 40)) continue;
     // (Things fall and are brought too: "Specimen Container was brought", so those need a dictionary.)
     if (weak && !dictionaryBacked(tokens, i, j, known) && (i === j || namesAGroup(tokens, i, j) || THING_VERBS.test(after))) continue;
     // A phrase that opens with an everyday capitalised word is a department or a thing ("Social
