@@ -89,3 +89,28 @@ describe('subjects of more person verbs', () => {
     expect(masked).toBe('Social Work prefers a morning slot.\nBlood Bank consented to release.\n(Pharmacy) reports no stock.\n');
   });
 });
+
+describe('a one-line JSON object with a person\'s details (a table of one row)', () => {
+  it('"display", "name" or "pt" beside a phone, a birth date or an e-mail is the person', () => {
+    const masked = mask('{"display":"Wanjiku Achieng","tel":"+254 722 123 456"}\n{"pt":"Tevita Fifita","d":"03/04/1931","ref":"Q-12"}\n{"name":"Amara Okonkwo","email":"amara.o@example.org"}\n');
+    expectGone(masked, ['Wanjiku', 'Achieng', 'Tevita', 'Fifita', 'Amara', 'Okonkwo']);
+  });
+
+  it('"display" and "name" of a drug or a measurement stay', () => {
+    const masked = mask('{"display":"Aspirin 81 mg","code":"1191"}\n{"name":"Blood Pressure","value":"120/80"}\n');
+    expect(masked).toBe('{"display":"Aspirin 81 mg","code":"1191"}\n{"name":"Blood Pressure","value":"120/80"}\n');
+  });
+});
+
+describe('"Patient is <Name>." and "lives at ... with <Name>."', () => {
+  it('capitalised words a name list knows, or with letters outside ASCII, closing the sentence', () => {
+    // "Dаinа" with Cyrillic а: read as Latin by the normaliser, so nothing outside ASCII but the surname's ģ.
+    const masked = mask('assistant: Patient is Dаinа Smuģe.\nHe lives at 2 Mill Row with Tevita Faʻanunu.\nwho lives at 9 Kerr Road with Zaw Min Htut.\n');
+    expectGone(masked, ['Dаinа', 'Smuģe', 'Tevita', 'Faʻanunu', 'Zaw', 'Htut']);
+  });
+
+  it('services and states stay ("lives with Family Support.", "lives alone with Meals On Wheels.")', () => {
+    const masked = mask('She lives with Family Support.\nLives alone with Meals On Wheels.\n');
+    expect(masked).toBe('She lives with Family Support.\nLives alone with Meals On Wheels.\n');
+  });
+});

@@ -15,9 +15,24 @@ const KEYED = new RegExp(`"(?:${KEYS})"[ \\t]{0,3}:[ \\t]{0,3}(\\[[ \\t]{0,3})?"
 const STRING_VALUE = /((?:[^"\\\n]|\\.){1,120})"/y;
 const ARRAY_NEXT = /[ \t]{0,3},[ \t]{0,3}"/y;
 
+/**
+ * A one-line JSON object that holds a person's contact or birth details ("tel", "phone", "dob",
+ * "email", "mrn"...): there a key that may name anything ("display", "name", "pt", "who") names
+ * the person, when its value is one to five words of letters ({"display":"Abdulhay Bahriddinov",
+ * "tel":"+63 917 180 7624"}, {"pt":"Pema Tsering","d":"18/VII/1934"}). A lone object is a table of
+ * one row, which the table readers need two of.
+ */
+const ONE_LINE_OBJECT = /\{[^{}\n]{1,400}\}/g;
+const MEMBER = /"([A-Za-z_]{1,24})"[ \t]{0,3}:[ \t]{0,3}"((?:[^"\\\n]|\\.){0,120})"/g;
+const PERSON_DETAIL_KEY = /^(?:tel|phone|mobile|cell|dob|birth_?date|date_?of_?birth|email|e_?mail|mrn|address|addr|ssn)$/i;
+const MAY_NAME_KEY = /^(?:display|display_?name|name|pt|patient|who|person|contact|caller|client|resident)$/i;
+/** "pt" and "patient" name the patient even without a detail beside them. */
+const PATIENT_KEY = /^(?:pt|patient)$/i;
+const NAME_WORDS = /^[\p{L}\p{M}][\p{L}\p{M}'’.-]{0,30}(?:[ \t]{1,2}[\p{L}\p{M}][\p{L}\p{M}'’.-]{0,30}){0,4}$/u;
+
 export const nameKeysDetector: Detector = {
   name: 'name-keys',
-  patterns: [KEYED, STRING_VALUE, ARRAY_NEXT],
+  patterns: [KEYED, STRING_VALUE, ARRAY_NEXT, ONE_LINE_OBJECT, MEMBER, PERSON_DETAIL_KEY, MAY_NAME_KEY, PATIENT_KEY, NAME_WORDS],
   detect(text) {
     const out: Finding[] = [];
     if (!text.includes('"')) return out;
@@ -36,6 +51,19 @@ export const nameKeysDetector: Detector = {
         at = next.index + next[0].length;
       }
     });
+    if (text.includes('{')) namesBesideDetails(text, out);
     return out;
   },
 };
+
+function namesBesideDetails(text: string, out: Finding[]): void {
+  eachMatch(ONE_LINE_OBJECT, text, (o) => {
+    const members: [string, string, number][] = [];
+    eachMatch(MEMBER, o[0], (m) => members.push([m[1]!, m[2]!, o.index + m.index + m[0].length - m[2]!.length - 1]));
+    const details = members.some(([key]) => PERSON_DETAIL_KEY.test(key));
+    for (const [key, value, at] of members) {
+      if (!MAY_NAME_KEY.test(key) || !(details || PATIENT_KEY.test(key)) || !NAME_WORDS.test(value) || !/\p{Lu}/u.test(value)) continue;
+      out.push(finding('NAME', at, at + value.length, 0.85));
+    }
+  });
+}

@@ -49,6 +49,12 @@ const KIN_LOWER = new RegExp(
 
 /** Credentials a signature ends with. */
 const CREDENTIALS = new Set(['rn', 'np', 'pa', 'pa-c', 'md', 'do', 'mbchb', 'mbbs', 'lpn', 'lvn', 'cna', 'dnp', 'fnp', 'aprn', 'crna', 'rd', 'ot', 'slp', 'msw', 'lcsw', 'pharmd', 'dds', 'dmd', 'phd', 'emt', 'paramedic', 'rm', 'rgn']);
+const CAP_WORD = "\\p{Lu}[\\p{L}\\p{M}'’\\-]{0,30}";
+/** "Patient is Tenzin Dolma.": two to four capitalised words closing the sentence after "patient is". */
+const PATIENT_IS = new RegExp(`(?<![\\p{L}])(?:[Pp]atient|[Cc]lient|[Rr]esident|[Cc]aller) is[ \\t]{1,2}(${CAP_WORD}(?:[ \\t]{1,2}${CAP_WORD}){1,3})(?=[ \\t]{0,2}(?:[.,;\\n]|$))`, 'gu');
+/** "... who lives at 4 Kahu Lane with Sipho Mbende.": two or three capitalised words after "with", closing the sentence of someone's home. */
+const WITH_NAME = new RegExp(`(?<![\\p{L}])with[ \\t]{1,2}(${CAP_WORD}(?:[ \\t]{1,2}${CAP_WORD}){1,2})(?=[ \\t]{0,2}(?:[.;\\n]|$))`, 'gu');
+const LIVES = /(?<![\p{L}])(?:lives|living|lived|stays|staying)(?![\p{L}])/u;
 const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'della', 'di', 'da', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'ter', 'ten', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ben', 'bint', 'y', 'e']);
 const knownName = (word: string) => {
   const lower = word.toLowerCase();
@@ -57,6 +63,12 @@ const knownName = (word: string) => {
 };
 /** Words speech puts after "my son" that are no name ("my son drove me over"). */
 const SPOKEN_FUNCTION_WORDS = new Set(['me', 'him', 'her', 'us', 'them', 'you', 'up', 'down', 'over', 'out', 'back', 'home', 'away', 'off', 'around', 'here', 'there', 'today', 'tonight', 'yesterday', 'again', 'too', 'very', 'so', 'just', 'now', 'still', 'already', 'really', 'always', 'never', 'got', 'gets', 'get', 'went', 'came', 'says', 'said', 'thinks', 'thought']);
+/** The first- and last-name lists only: the world list also holds English words ("Full", "Code"). */
+const firstOrLastName = (word: string) => {
+  const lower = word.toLowerCase();
+  const folded = foldName(lower);
+  return FIRST_NAMES.has(lower) || LAST_NAMES.has(lower) || FIRST_NAMES.has(folded) || LAST_NAMES.has(folded);
+};
 /** Words of a candidate: none an everyday word (a particle may stand inside), at least one not a particle. */
 function noEverydayWord(value: string): boolean {
   let words = 0;
@@ -69,6 +81,9 @@ function noEverydayWord(value: string): boolean {
   }
   return words > 0;
 }
+
+/** Capitalised words read as a name only when a dictionary knows one, or one has a letter outside ASCII ("Patient is Full Code." stays). */
+const nameEvidence = (value: string) => value.split(/[ \t]+/).some((w) => firstOrLastName(w) || /[^\t -~’‘]/.test(w));
 
 function copyLists(text: string, out: Finding[]): void {
   eachMatch(COPY_LIST, text, (m) => {
@@ -119,7 +134,7 @@ function answersToNameQuestions(text: string, out: Finding[]): void {
 
 export const namesInTurnsDetector: Detector = {
   name: 'names-in-turns',
-  patterns: [COPY_LIST, LIST_END, LIST_SPLIT, TITLE_AT_START, PART, TITLE_LOWER, SIGNED_LOWER, NAME_QUESTION, ANSWER_TURN, KIN_LOWER],
+  patterns: [PATIENT_IS, WITH_NAME, LIVES, COPY_LIST, LIST_END, LIST_SPLIT, TITLE_AT_START, PART, TITLE_LOWER, SIGNED_LOWER, NAME_QUESTION, ANSWER_TURN, KIN_LOWER],
   detect(text) {
     const out: Finding[] = [];
     if (/(?:^|\n)[ \t]{0,4}cc/i.test(text)) copyLists(text, out);
@@ -137,6 +152,17 @@ export const namesInTurnsDetector: Detector = {
     eachMatch(KIN_LOWER, text, (m) => {
       const words = m[1]!.split(/[ \t]/);
       if (!noEverydayWord(m[1]!) || !words.some(knownName) || words.some((w) => SPOKEN_FUNCTION_WORDS.has(w))) return;
+      const at = m.index + m[0].length - m[1]!.length;
+      out.push(finding('NAME', at, at + m[1]!.length, 0.8));
+    });
+    eachMatch(PATIENT_IS, text, (m) => {
+      if (!noEverydayWord(m[1]!) || !nameEvidence(m[1]!)) return;
+      const at = m.index + m[0].length - m[1]!.length;
+      out.push(finding('NAME', at, at + m[1]!.length, 0.8));
+    });
+    eachMatch(WITH_NAME, text, (m) => {
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      if (m.index - lineStart > 160 || !LIVES.test(text.slice(lineStart, m.index)) || !noEverydayWord(m[1]!) || !nameEvidence(m[1]!)) return;
       const at = m.index + m[0].length - m[1]!.length;
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
     });
