@@ -16,7 +16,7 @@ import type { EntityType } from '../types';
  */
 const NAME_CELL = /^[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{Lu}\p{Lt}\p{Lo}][\p{L}\p{M}'’.-]{0,29}){0,3}$/u;
 /** The same in any case: dictation and exports write names in lower case or capitals ("pilar andrade", "MKHIZE, Nqobile"). */
-const NAME_CELL_ANY_CASE = /^[\p{L}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{L}][\p{L}\p{M}'’.-]{0,29}){0,3}$/u;
+const NAME_CELL_ANY_CASE = /^[\p{L}][\p{L}\p{M}'’.-]{0,29}(?:[ ,]{1,2}[\p{L}][\p{L}\p{M}'’.-]{0,29}){0,5}$/u;
 const ZIP_CELL = /^\d{5}(?:-\d{4})?$/;
 const CODE_CELL = /^(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,24}$/;
 const PLACE_WORDS = new Set(['port', 'lake', 'east', 'west', 'north', 'south', 'new', 'fort', 'mount', 'saint', 'st', 'san', 'santa', 'los', 'las', 'el', 'la', 'le', 'bad', 'sankt', 'city', 'town', 'village', 'springs', 'falls', 'beach', 'heights', 'valley', 'park', 'hills']);
@@ -60,8 +60,10 @@ export function nameShaped(samples: readonly string[]): boolean {
   // A letter alone ("F", "M") is a code, not a name.
   if (trimmed.length < 2 || share(trimmed, (v) => v.length > 1 && NAME_CELL_ANY_CASE.test(v)) < 0.9) return false;
   if (new Set(trimmed).size / trimmed.length < 0.9) return false;
-  return !trimmed.some((v) => words(v).some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w) || DRUG_STEM.test(w)));
+  return !trimmed.some((v) => words(v).some((w, k) => COMMON_WORDS.has(w) || (PLACE_WORDS.has(w) && !(k > 0 && NAME_PARTICLES.has(w))) || DRUG_STEM.test(w)));
 }
+/** Place words that are also particles inside a name after its first word ("Ana Lucía de los Santos", "SANTOS, Ana Lucía de los"). */
+const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'el', 'le']);
 
 /**
  * Endings of drug names by their INN stems (-pril, -sartan, -olol, -statin, -dipine, -prazole,

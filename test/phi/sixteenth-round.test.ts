@@ -114,3 +114,15 @@ describe('"Patient is <Name>." and "lives at ... with <Name>."', () => {
     expect(masked).toBe('She lives with Family Support.\nLives alone with Meals On Wheels.\n');
   });
 });
+
+describe('name columns under headers that say nothing, with particles', () => {
+  it('"QHISPI, Wayta Illari de los" (five words, a place word as a particle) leaves the column a NAME column', () => {
+    const masked = mask('| a | b | c |\n|---|---|---|\n| MTHEMBU NOKWANDA | 1931-02-03 | W482019377 |\n| Tserenkhand Bolor | 1944-05-06 | W482019412 |\n| QHISPI, Wayta Illari de los | 1950-07-08 | W482019555 |\n');
+    expect(masked).toBe('| a | b | c |\n|---|---|---|\n| [NAME] | [DATE] | [OTHER_ID] |\n| [NAME] | [DATE] | [OTHER_ID] |\n| [NAME] | [DATE] | [OTHER_ID] |\n');
+  });
+
+  it('a town opening with a place word is no name ("Los Alamos", "Las Cruces")', () => {
+    const masked = mask('| a | b | c |\n|---|---|---|\n| Los Alamos | 1931-02-03 | W482019377 |\n| Las Cruces | 1944-05-06 | W482019412 |\n');
+    expect(masked).not.toContain('[NAME]');
+  });
+});
