@@ -64,24 +64,49 @@ export interface TemporalServerOptions {
   dbFile?: string;
   fresh?: boolean;
   ui?: boolean;
-  port?: number;
-  uiPort?: number;
+  /** A port, or how to pick one (picked again when a retry needs new ports). Default: any free port. */
+  port?: number | PortPick;
+  uiPort?: number | PortPick;
   /** The UI's remote codec endpoint (`…/codec`; the UI posts to `/decode` under it), so it shows history decoded. */
   uiCodecEndpoint?: string;
   log?: (message: string) => void;
 }
 
-/** Starts `temporal server start-dev` with a SQLite file and Gatehouse's search attributes. */
+/**
+ * Starts `temporal server start-dev` with a SQLite file and Gatehouse's search attributes.
+ * Ports not given are picked free; another process can take one between the pick and the
+ * server's bind (stacks starting side by side), so a bind failure on picked ports is tried again
+ * with new ones.
+ */
 export async function startTemporalServer(options: TemporalServerOptions = {}): Promise<TemporalServer> {
+  const pinned = typeof options.port === 'number' || typeof options.uiPort === 'number';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalServerOnce(options);
+    } catch (error) {
+      const portTaken = /address already in use/i.test((error as Error).message);
+      if (!portTaken || pinned || attempt >= BIND_ATTEMPTS) throw error;
+      options.log?.(`temporal: a picked port was taken before the dev server bound it; trying new ports (${attempt}/${BIND_ATTEMPTS})`);
+    }
+  }
+}
+
+const BIND_ATTEMPTS = 3;
+
+export type PortPick = () => Promise<number>;
+const pick = (port: number | PortPick | undefined): Promise<number> =>
+  typeof port === 'number' ? Promise.resolve(port) : (port ?? freePort)();
+
+async function startTemporalServerOnce(options: TemporalServerOptions): Promise<TemporalServer> {
   const cli = options.cli ?? ensureTemporalCli(options.log);
   const dbFile = options.dbFile ?? join(stateDir('temporal'), 'temporal.db');
   if (options.fresh) rmSync(dbFile, { force: true });
-  const port = options.port ?? (await freePort());
+  const port = await pick(options.port);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, '--log-level', 'error'];
   for (const key of searchAttributeKeys) args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`);
   let uiUrl: string | undefined;
   if (options.ui) {
-    const uiPort = options.uiPort ?? (await freePort());
+    const uiPort = await pick(options.uiPort);
     args.push('--ui-port', String(uiPort));
     if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
     uiUrl = `http://127.0.0.1:${uiPort}`;
@@ -92,14 +117,19 @@ export async function startTemporalServer(options: TemporalServerOptions = {}): 
   args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
   const proc = startProcess('temporal', cli, args);
   const address = `127.0.0.1:${port}`;
-  await waitFor(`waiting for the Temporal dev server on ${address}`, async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    try {
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      return searchAttributeKeys.every((k) => customAttributes && k.name in customAttributes) ? true : undefined;
-    } finally {
-      await connection.close();
-    }
-  }, 90_000, proc);
+  try {
+    await waitFor(`waiting for the Temporal dev server on ${address}`, async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+        return searchAttributeKeys.every((k) => customAttributes && k.name in customAttributes) ? true : undefined;
+      } finally {
+        await connection.close();
+      }
+    }, 90_000, proc);
+  } catch (error) {
+    await proc.stop('SIGTERM', 5_000).catch(() => undefined);
+    throw error;
+  }
   return { address, uiUrl, namespace: 'default', process: proc, stop: () => proc.stop('SIGTERM', 10_000) };
 }

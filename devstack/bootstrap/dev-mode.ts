@@ -96,11 +96,10 @@ export async function runDevStack(_args: string[]): Promise<number> {
     // The UI decodes history through the codec relay (devstack/codec-relay.ts) and the API's codec
     // route, as the local provider's `dev-temporal-ui` client with audit:read. With another OpenID
     // provider the relay has no token to use: the UI then shows ciphertext (docs/deployment.md).
-    const uiPort = await preferredPort(8233);
     const relayPort = process.env.GATEHOUSE_OIDC_ISSUER ? undefined : await preferredPort(8234);
     const uiCodecEndpoint = relayPort === undefined ? undefined : `http://127.0.0.1:${relayPort}/codec`;
     const temporal = await step(startTemporalServer({
-      cli: ensureTemporalCli(say), ui: true, port: await preferredPort(7233), uiPort, ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}), log: say,
+      cli: ensureTemporalCli(say), ui: true, port: () => preferredPort(7233), uiPort: () => preferredPort(8233), ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}), log: say,
     }));
     cleanups.push(() => temporal.stop());
     const redis = await step(ensureRedis({ dataDir: stateDir('redis') }));
@@ -137,7 +136,7 @@ export async function runDevStack(_args: string[]): Promise<number> {
       consoleEnv = { GATEHOUSE_CONSOLE_CLIENT_ID: consoleRp.clientId, GATEHOUSE_CONSOLE_CLIENT_SECRET: consoleRp.clientSecret, GATEHOUSE_CONSOLE_PUBLIC_URL: apiUrl };
       say(`OIDC      ${oidc.issuer} (local; a client per subject in the config, credentials in ${relative(projectRoot, oidcDir)}/clients/)`);
       if (relayPort !== undefined) {
-        const uiOrigins = [temporal.uiUrl!, `http://localhost:${uiPort}`];
+        const uiOrigins = [temporal.uiUrl!, temporal.uiUrl!.replace('127.0.0.1', 'localhost')];
         const relay = await step(startCodecRelay({ codecUrl: `${apiUrl}/codec`, origins: uiOrigins, token: () => oidc.token(DEV_UI_CLIENT), port: relayPort }));
         cleanups.push(() => relay.close());
         codecLine = `  codec         ${relay.url}  (the Temporal UI decodes history through it: ${apiUrl}/codec as ${DEV_UI_CLIENT}, audit:read)`;

@@ -3,7 +3,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { eventually } from '../proxy/support';
 import { waitForMessage } from '../../devstack/slack';
 import { waitForState } from '../support/harness';
-import { signInAtProvider, startMetadataDocumentServer, startRedirectReceiver } from './client';
+import { activeAccessButton, signInAtProvider, startMetadataDocumentServer, startRedirectReceiver } from './client';
 import { startOAuthStack, type OAuthStack } from './stack';
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -80,7 +80,7 @@ describe('the authorization server refuses bad input precisely and issues nothin
     await page.goto(authorizeUrl(params), { waitUntil: 'domcontentloaded' });
     await signInAtProvider(page, 'carol@example.org');
     // Temporal visibility is shared with other suites: pick this suite's own request.
-    await page.locator('button', { hasText: `Use my active access ${carolRequest}` }).click();
+    await (await activeAccessButton(page, carolRequest)).click();
     const answer = await eventually(() => receiver.received[seen]!, 'the redirect with a code');
     expect(answer.get('error')).toBeNull();
     return answer.get('code')!;

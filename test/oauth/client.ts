@@ -10,7 +10,7 @@ import * as x509 from '@peculiar/x509';
 import {
   Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientInformationMixed, type OAuthClientMetadata, type OAuthClientProvider, type OAuthTokens,
 } from '@modelcontextprotocol/client';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -141,6 +141,26 @@ export async function signInAtProvider(page: Page, login: string): Promise<void>
     await consent.focus();
     await page.keyboard.press('Enter');
     await page.waitForLoadState('domcontentloaded');
+  }
+}
+
+/**
+ * The request page's button that reuses `requestId`'s active grant. The page offers only grants
+ * it confirmed within a few seconds (visibility list, then the workflow and the grant store); on
+ * a loaded CI machine a just-activated grant can miss that window, so the page is loaded again
+ * until the offer appears (the product's choice: an unconfirmed grant is not offered).
+ */
+export async function activeAccessButton(page: Page, requestId: string, timeoutMs = 60_000): Promise<Locator> {
+  const button = page.locator('button', { hasText: `Use my active access ${requestId}` });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await button.waitFor({ timeout: 5_000 });
+      return button;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`the request page never offered "Use my active access ${requestId}" within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
+      await page.reload({ waitUntil: 'domcontentloaded' });
+    }
   }
 }
 

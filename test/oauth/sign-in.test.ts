@@ -4,7 +4,7 @@ import { waitForMessage, type SlackMessage } from '../../devstack/slack';
 import { GRANT_TOKEN_PREFIX } from '../../lib';
 import { eventually } from '../proxy/support';
 import { historyText } from '../support/history';
-import { askWithKeyboard, connectWithOAuth, finishSignIn, signInAtProvider, startMetadataDocumentServer, startRedirectReceiver, TestOAuthProvider, type McpConnection } from './client';
+import { activeAccessButton, askWithKeyboard, connectWithOAuth, finishSignIn, signInAtProvider, startMetadataDocumentServer, startRedirectReceiver, TestOAuthProvider, type McpConnection } from './client';
 import { RP, startOAuthStack, type OAuthStack } from './stack';
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -200,8 +200,7 @@ describe('sign in from an MCP client with nothing but the URL', () => {
     await page.goto(provider.authorizationUrl!.href, { waitUntil: 'domcontentloaded' });
     await signInAtProvider(page, 'carol@example.org');
     // Temporal visibility is shared with other suites: pick this suite's own request.
-    const reuse = page.locator('button', { hasText: `Use my active access ${activeRequest}` });
-    await reuse.waitFor();
+    const reuse = await activeAccessButton(page, activeRequest);
     expect(await page.locator('main').innerText()).toContain('Older MCP client');
     await reuse.focus();
     await page.keyboard.press('Enter');

@@ -61,7 +61,8 @@ describe('running the Slack parts as the dev stack does', () => {
 
       const appProc = startProcess('slack-app', process.execPath, [gatehouse, ...plan.appArgs], { cwd: root, env, onLine: (line) => output.push(line) });
       procs.push(appProc);
-      await waitFor('the Slack app', async () => ((await fetch(plan.appUrl.replace('/slack/events', '/healthz')).catch(() => undefined))?.ok ? true : undefined), 20_000, appProc);
+      // Startup (the CLI loading, a Temporal connection) can take most of 20 s on a loaded 2-core CI machine.
+      await waitFor('the Slack app', async () => ((await fetch(plan.appUrl.replace('/slack/events', '/healthz')).catch(() => undefined))?.ok ? true : undefined), 60_000, appProc);
       expect(output.join('\n')).toContain(`"url":"${plan.appUrl}"`);
 
       // The worker, with the Slack notifier as `gatehouse worker` builds it, on the same task queue.
