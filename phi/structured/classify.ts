@@ -113,8 +113,8 @@ export function classifyColumn(column: string, values: readonly unknown[], polic
  * (under "medication" it is drugs). Changes `classes` in
  * place and returns the columns it turned into PHI.
  */
-/** A header that says nothing: `c1`, `col_3`, `field_b`, `v2`, `x`, `A`, empty. */
-const SAYS_NOTHING = /^(?:(?:c|col|column|field|fld|f|v|var|value|attr|prop|item|key)[ _-]?(?:\d{1,3}|[a-z])?|[a-z]{1,2}\d{0,3}|\d{1,3})$/i;
+/** A header that says nothing: `c1`, `col_3`, `field_b`, `v2`, `x`, `A`, `one`, `two`, pandas' `Unnamed: 0`, empty. */
+const SAYS_NOTHING = /^(?:(?:c|col|column|field|fld|f|v|var|value|attr|prop|item|key)[ _-]?(?:\d{1,3}|[a-z])?|[a-z]{1,2}\d{0,3}|\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|unnamed(?::? ?\d{1,3})?)$/i;
 
 export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: number) => readonly unknown[], policy: MaskingPolicy, columnNames?: readonly string[]): number[] {
   if (!classes.some((c) => c.kind === 'phi') || policy.ignore.includes('OTHER_ID')) return [];

@@ -126,3 +126,20 @@ describe('name columns under headers that say nothing, with particles', () => {
     expect(masked).not.toContain('[NAME]');
   });
 });
+
+describe('copy lists with initials and lower-case names; tables headed by number words', () => {
+  it('"cc K. Mwangi and tevita kaufusi on the care team": an initial is no full stop, lower case beside a name is one', () => {
+    const masked = mask('cc K. Mwangi and tevita kaufusi on the care team.\n');
+    expectGone(masked, ['Mwangi', 'tevita', 'kaufusi']);
+    expectKept(masked, ['on the care team']);
+  });
+
+  it('a list of lower-case words alone stays ("cc: diabetes educator")', () => {
+    expect(mask('cc: diabetes educator\n')).toBe('cc: diabetes educator\n');
+  });
+
+  it('a table headed "one | two | three" says nothing: its column of names is NAME', () => {
+    const masked = mask('| one | two | three |\n|---|---|---|\n| MTHEMBU, Nokwanda | 1931-02-03 | W482019377 |\n| tserenkhand bolor | 1944-05-06 | W482019412 |\n');
+    expect(masked).toBe('| one | two | three |\n|---|---|---|\n| [NAME] | [DATE] | [OTHER_ID] |\n| [NAME] | [DATE] | [OTHER_ID] |\n');
+  });
+});

@@ -23,7 +23,8 @@ const LOWER_WORD = "\\p{Ll}[\\p{L}\\p{M}'’\\-]{0,30}";
 /** "cc", "cc:", "CC:" at a line's start and the rest of the line. */
 const COPY_LIST = /(?:^|\n)[ \t]{0,4}(?:cc|CC|Cc)(?::[ \t]{0,3}|[ \t]{1,3})([^\n]{1,240})/g;
 /** Where a copy list's names end: a preposition opening what the copy is about, a full stop. */
-const LIST_END = /[ \t](?:on|for|re|regarding|about|to|at|in|from|with|via|who|as)[ \t]|\.(?:[ \t\n]|$)|[ \t]{3}/u;
+/** (A full stop after a lone letter is an initial: "cc K. Martinac".) */
+const LIST_END = /[ \t](?:on|for|re|regarding|about|to|at|in|from|with|via|who|as)[ \t]|(?<!(?:^|[ \t])\p{L})\.(?:[ \t\n]|$)|[ \t]{3}/u;
 const LIST_SPLIT = /[ \t]{1,2}(?:and|&)[ \t]{1,2}|;[ \t]{0,2}|,[ \t]{0,2}(?=(?:Dr|Mr|Mrs|Ms|Mx)\.?[ \t])/u;
 const TITLE_AT_START = /^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\.?[ \t]{1,2}/u;
 const PART = new RegExp(`^${WORD}(?:(?:[ \\t]{1,2}|,[ \\t]{1,2})${WORD}){0,4}$`, 'u');
@@ -98,6 +99,9 @@ function copyLists(text: string, out: Finding[]): void {
       from += s.index + s[0].length;
     }
     parts.push([list.slice(from), from]);
+    // Lower-case words are a name beside another part read as one ("cc piotr tchaikovsky and edvīns kļaviņa").
+    let named = false;
+    const lowerParts: [number, number][] = [];
     for (const [raw, at] of parts) {
       const title = TITLE_AT_START.exec(raw);
       const value = (title ? raw.slice(title[0].length) : raw).replace(/[ \t,]+$/, '');
@@ -106,9 +110,14 @@ function copyLists(text: string, out: Finding[]): void {
       if (!PART.test(value) || !noEverydayWord(value)) continue;
       // One word needs a title or a capital ("cc file", "cc GP" stay); lower-case words need a dictionary name among them.
       if (!/[ \t,]/.test(value) && !title && (value.length <= 3 || !/^\p{Lu}/u.test(value))) continue;
-      if (!title && value === value.toLowerCase() && !value.split(/[ \t,]+/).some(knownName)) continue;
+      if (!title && value === value.toLowerCase() && !value.split(/[ \t,]+/).some(knownName)) {
+        if (/[ \t]/.test(value)) lowerParts.push([start, start + value.length]);
+        continue;
+      }
+      named = true;
       out.push(finding('NAME', start, start + value.length, 0.8));
     }
+    if (named) for (const [start, end] of lowerParts) out.push(finding('NAME', start, end, 0.8));
   });
 }
 
