@@ -4,7 +4,7 @@ import { scanText } from '../text/scan';
 import type { ReportBuilder } from '../report';
 import type { ColumnDecision, EntityType, Finding } from '../types';
 import { typeFromColumnName } from './column-names';
-import { identifierShaped, nameShaped, placeShaped, stateShaped, townLike, typeFromValueShape, zipShaped } from './value-shapes';
+import { identifierShaped, nameShaped, oneIdentifierShaped, oneNameShaped, placeShaped, stateShaped, townLike, typeFromValueShape, zipShaped } from './value-shapes';
 
 export type ColumnClass =
   | { kind: 'phi'; type: EntityType; reason: ColumnDecision['reason'] }
@@ -123,16 +123,18 @@ export function identifiersInPhiTable(classes: ColumnClass[], valuesOf: (index: 
   classes.forEach((c, i) => {
     if (c.kind !== 'text') return;
     const samples = sampleValues(valuesOf(i), policy.sampling.rows);
+    // A table of one row under headers that say nothing (a PDMP line, a lone export row): its one cell, judged alone.
+    const single = samples.length === 1 && saysNothing(i) ? String(samples[0]) : undefined;
     if (saysNothing(i) && zipShaped(samples) && !policy.ignore.includes('ZIP')) {
       classes[i] = { kind: 'phi', type: 'ZIP', reason: 'identifier-in-phi-table' };
       changed.push(i);
     } else if (saysNothing(i) && !policy.ignore.includes('CITY') && placeShaped(samples)) {
       classes[i] = { kind: 'phi', type: 'CITY', reason: 'identifier-in-phi-table' };
       changed.push(i);
-    } else if (identifierShaped(samples)) {
+    } else if (identifierShaped(samples) || (single !== undefined && oneIdentifierShaped(single))) {
       classes[i] = { kind: 'phi', type: 'OTHER_ID', reason: 'identifier-in-phi-table' };
       changed.push(i);
-    } else if (saysNothing(i) && !policy.ignore.includes('NAME') && nameShaped(samples)) {
+    } else if (saysNothing(i) && !policy.ignore.includes('NAME') && (nameShaped(samples) || (single !== undefined && oneNameShaped(single)))) {
       classes[i] = { kind: 'phi', type: 'NAME', reason: 'identifier-in-phi-table' };
       changed.push(i);
     }

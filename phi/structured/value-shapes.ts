@@ -66,6 +66,28 @@ export function nameShaped(samples: readonly string[]): boolean {
 const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'el', 'le']);
 
 /**
+ * The one cell of a one-row table under a header that says nothing, read as a person's name: two to
+ * four words, each capitalised or in capitals ("Sondisa NKABINDE", "MTHEMBU, Nokwanda"), none an
+ * everyday, place or drug word, and one a first- or last-name list knows or written with a letter
+ * outside ASCII (one row gives no column to judge by; the world list also holds English words).
+ */
+export function oneNameShaped(cell: string): boolean {
+  const value = cell.trim();
+  if (!NAME_CELL.test(value.replace(/(\p{L})[\p{L}\p{M}'’.-]*/gu, (w) => w[0]!.toUpperCase() + w.slice(1)))) return false;
+  const raw = value.split(/[ ,]+/).filter(Boolean);
+  if (raw.length < 2 || raw.length > 4 || !raw.every((w) => /^\p{Lu}/u.test(w))) return false;
+  const folded = words(value);
+  if (folded.some((w) => COMMON_WORDS.has(w) || PLACE_WORDS.has(w) || DRUG_STEM.test(w))) return false;
+  return folded.some((w) => FIRST_NAMES.has(w) || LAST_NAMES.has(w)) || /[^\t -~]/.test(value);
+}
+
+/** The one cell of a one-row table under a header that says nothing, read as an identifier: a code with four digits or more. */
+export function oneIdentifierShaped(cell: string): boolean {
+  const value = cell.trim();
+  return CODE_CELL.test(value) && value.replace(/\D/g, '').length >= 4 && value.length >= 6;
+}
+
+/**
  * Endings of drug names by their INN stems (-pril, -sartan, -olol, -statin, -dipine, -prazole,
  * ...; WHO "The use of stems in the selection of INN"): a column holding one is a medication list
  * without a header, not people ("2024-03-01, Amlodipine, 5 mg").

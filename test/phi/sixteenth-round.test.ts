@@ -143,3 +143,16 @@ describe('copy lists with initials and lower-case names; tables headed by number
     expect(masked).toBe('| one | two | three |\n|---|---|---|\n| [NAME] | [DATE] | [OTHER_ID] |\n| [NAME] | [DATE] | [OTHER_ID] |\n');
   });
 });
+
+describe('a table of one row under headers that say nothing', () => {
+  it('its name cell is NAME when a name list knows a word or a letter is outside ASCII; its code is OTHER_ID', () => {
+    expect(mask('c1,c2,c3\nMaria Lopez,1931-02-03,W482019377\n')).toBe('c1,c2,c3\n[NAME],[DATE],[OTHER_ID]\n');
+    expect(mask('| a | b | c |\n|---|---|---|\n| Tserenkhand BOLD-ERDENÉ | 1944-05-06 | Q1234567 |\n')).toBe('| a | b | c |\n|---|---|---|\n| [NAME] | [DATE] | [OTHER_ID] |\n');
+  });
+
+  it('a drug, a place or one word stays; with two rows the column rules decide as before', () => {
+    expect(mask('c1,c2,c3\nAmlodipine Besylate,2024-02-03,5 mg\n')).toBe('c1,c2,c3\nAmlodipine Besylate,[DATE],5 mg\n');
+    expect(mask('c1,c2,c3\nPort Alder,2024-02-03,5 mg\n')).toBe('c1,c2,c3\nPort Alder,[DATE],5 mg\n');
+    expect(mask('c1,c2,c3\nMaria,2024-02-03,5 mg\n')).toBe('c1,c2,c3\nMaria,[DATE],5 mg\n');
+  });
+});
