@@ -70,7 +70,7 @@ export const FLOORS = {
    * answers to "and the surname?", relatives named in speech-to-text, more person verbs): 0.909;
    * with one-line JSON objects holding a person's details and "Patient is X Y.": 0.918; with
    * name particles in columns under headers that say nothing: 0.924; with initials in copy lists
-   * and headers "one", "two", "three": 0.932.
+   * and headers "one", "two", "three": 0.932; with households after "lives at <address> with": 0.939.
    */
   fourthStrictRecall: 0.93,
   /**

@@ -113,6 +113,12 @@ describe('"Patient is <Name>." and "lives at ... with <Name>."', () => {
     const masked = mask('She lives with Family Support.\nLives alone with Meals On Wheels.\n');
     expect(masked).toBe('She lives with Family Support.\nLives alone with Meals On Wheels.\n');
   });
+
+  it('after "lives at <address>" the words after "with" need no dictionary; services still stay', () => {
+    const masked = mask('He lives at 4 Kahu Lane with Sondisa Nkabinde.\nShe lives at 12 Elm St with Home Help.\nLives at 2 Oak Rd with Age Concern.\n');
+    expectGone(masked, ['Sondisa', 'Nkabinde']);
+    expectKept(masked, ['with Home Help.', 'with Age Concern.']);
+  });
 });
 
 describe('name columns under headers that say nothing, with particles', () => {

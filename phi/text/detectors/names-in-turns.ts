@@ -56,6 +56,10 @@ const PATIENT_IS = new RegExp(`(?<![\\p{L}])(?:[Pp]atient|[Cc]lient|[Rr]esident|
 /** "... who lives at 4 Kahu Lane with Sipho Mbende.": two or three capitalised words after "with", closing the sentence of someone's home. */
 const WITH_NAME = new RegExp(`(?<![\\p{L}])with[ \\t]{1,2}(${CAP_WORD}(?:[ \\t]{1,2}${CAP_WORD}){1,2})(?=[ \\t]{0,2}(?:[.;\\n]|$))`, 'gu');
 const LIVES = /(?<![\p{L}])(?:lives|living|lived|stays|staying)(?![\p{L}])/u;
+/** Words of services and agencies a person lives with ("Home Help", "Blue Cross", "Age Concern"). */
+const SERVICE_WORDS = new Set(['home', 'help', 'care', 'carers', 'support', 'service', 'services', 'team', 'hospice', 'nursing', 'meals', 'wheels', 'agency', 'aide', 'aides', 'health', 'cross', 'shield', 'trust', 'council', 'housing', 'association', 'society', 'foundation', 'group', 'staff', 'concern', 'living', 'assisted', 'residential', 'supported', 'family', 'friends']);
+/** "lives at <an address> with": a home named before, so the words after "with" are its household, no evidence asked. */
+const LIVES_AT = /(?<![\p{L}])(?:lives|living|lived|stays|staying)[ \t](?:at|on)[ \t]/u;
 const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'della', 'di', 'da', 'dos', 'das', 'do', 'du', 'van', 'von', 'der', 'den', 'ter', 'ten', 'le', 'bin', 'binti', 'ibn', 'al', 'el', 'ben', 'bint', 'y', 'e']);
 const knownName = (word: string) => {
   const lower = word.toLowerCase();
@@ -143,7 +147,7 @@ function answersToNameQuestions(text: string, out: Finding[]): void {
 
 export const namesInTurnsDetector: Detector = {
   name: 'names-in-turns',
-  patterns: [PATIENT_IS, WITH_NAME, LIVES, COPY_LIST, LIST_END, LIST_SPLIT, TITLE_AT_START, PART, TITLE_LOWER, SIGNED_LOWER, NAME_QUESTION, ANSWER_TURN, KIN_LOWER],
+  patterns: [PATIENT_IS, WITH_NAME, LIVES, LIVES_AT, COPY_LIST, LIST_END, LIST_SPLIT, TITLE_AT_START, PART, TITLE_LOWER, SIGNED_LOWER, NAME_QUESTION, ANSWER_TURN, KIN_LOWER],
   detect(text) {
     const out: Finding[] = [];
     if (/(?:^|\n)[ \t]{0,4}cc/i.test(text)) copyLists(text, out);
@@ -171,7 +175,9 @@ export const namesInTurnsDetector: Detector = {
     });
     eachMatch(WITH_NAME, text, (m) => {
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
-      if (m.index - lineStart > 160 || !LIVES.test(text.slice(lineStart, m.index)) || !noEverydayWord(m[1]!) || !nameEvidence(m[1]!)) return;
+      const before = text.slice(lineStart, m.index);
+      if (m.index - lineStart > 160 || !LIVES.test(before) || !noEverydayWord(m[1]!) || m[1]!.split(/[ \t]+/).some((w) => SERVICE_WORDS.has(w.toLowerCase()))) return;
+      if (!(nameEvidence(m[1]!) || LIVES_AT.test(before))) return;
       const at = m.index + m[0].length - m[1]!.length;
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
     });
