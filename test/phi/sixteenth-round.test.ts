@@ -162,3 +162,17 @@ describe('a table of one row under headers that say nothing', () => {
     expect(mask('c1,c2,c3\nMaria,2024-02-03,5 mg\n')).toBe('c1,c2,c3\nMaria,[DATE],5 mg\n');
   });
 });
+
+describe('particles inside a name, and a longer self-introduction in lower case', () => {
+  it('"Ó", "Ní" and "wa" join the words of one name', () => {
+    const masked = mask('Prayed with Cathal Ó Murchú. Spoke with daughter Gráinne Ní Mhurchú.\nGranddaughter Wairimu wa Kamau visited.\n');
+    expectGone(masked, ['Cathal', 'Murchú', 'Gráinne', 'Mhurchú', 'Wairimu', 'Kamau']);
+    expectKept(masked, ['Prayed with', 'visited']);
+  });
+
+  it('four lower-case words before "calling"', () => {
+    const masked = mask('caller: hi yes this is aoife nic giolla bhríde calling about my dad\n');
+    expectGone(masked, ['aoife', 'giolla', 'bhríde']);
+    expectKept(masked, ['calling about my dad']);
+  });
+});

@@ -302,7 +302,7 @@ const SELF_CAPS = new RegExp(
   'uy',
 );
 const ONE_WORD_NAME_END = /^(?:[ \t]{0,2}[,!]|[ \t]{1,2}(?:calling|here|speaking|again)(?![\p{L}]))/u;
-const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{1,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{1,30}){0,2})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
+const SELF_LOWER = /(\p{Ll}[\p{L}\p{M}'’-]{0,30}(?:[ \t]\p{Ll}[\p{L}\p{M}'’-]{0,30}){0,3})[ \t]{1,2}(?:calling|here|speaking)(?![\p{L}])/uy;
 /** One lower-case word before "calling" is a given name ("hi this is mairead calling") unless it is one of these. */
 const NOT_A_SELF_NAME = /^(?:me|him|her|us|them|just|only|also|really|still|now|the|your|our|his|their|someone|somebody|nobody|about|not|again|back|from|dr|doctor|nurse|mum|mom|dad|reception|security|pharmacy)$/;
 

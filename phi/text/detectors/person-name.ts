@@ -242,6 +242,10 @@ function tokenize(text: string): Token[] {
     // is, nor one whose first three letters start no name (no slice, no lookup).
     if (c >= 128 || c <= 90 || (end - i >= 3 && mayStartName(text, i))) {
       const word = text.slice(i, end);
+      if (end - i <= 2 && CAPITAL_PARTICLES.has(word)) {
+        i = j;
+        continue;
+      }
       const info = wordInfo(word);
       if (info) tokens.push(makeToken(text, word, info, i, end));
     }
@@ -252,7 +256,9 @@ function tokenize(text: string): Token[] {
 
 /** Only spaces (and at most one line break, or a comma when allowed) between two tokens. */
 /** Lower-case particles inside a name: "María de Jesús", "Ludwig van Beethoven", "Omar bin Laden". */
-const PARTICLE_GAP = /^[ \t](?:de|del|de la|de las|de los|della|di|da|dos|das|do|du|van|von|van der|van den|der|den|ter|ten|le|la|y|e|bin|binti|ibn|al|el|ben|bint)[ \t]$/;
+const PARTICLE_GAP = /^[ \t](?:de|del|de la|de las|de los|della|di|da|dos|das|do|du|van|von|van der|van den|der|den|ter|ten|le|la|y|e|bin|binti|ibn|al|el|ben|bint|wa|Ó|Ní|Uí|Ua)[ \t]$/;
+/** Irish particles written with a capital ("Tadhg Ó Dálaigh", "Siobhán Ní Bhriain"): the gap inside a name, never a token of it. */
+const CAPITAL_PARTICLES = new Set(['Ó', 'Ní', 'Uí', 'Ua']);
 
 function adjacent(text: string, a: Token, b: Token, allowComma = false, allowLineBreak = true): boolean {
   if (b.start === a.end) return false;
