@@ -81,6 +81,23 @@ function joinedBreakEnd(text: string, i: number): number {
   return j < text.length && isDigit(text.charCodeAt(j)) ? j : -1;
 }
 
+/**
+ * A word a line wrap split with a hyphen: a letter, "-", the line break, a lower-case letter
+ * ("Bezz-\nola has lived"). The hyphen and the break are dropped, so the word is read whole.
+ */
+const LOWER_LETTER = /\p{Ll}/u;
+const LETTER = /[\p{L}\p{M}]/u;
+function wrappedWordEnd(text: string, i: number): number {
+  if (i < 2 || text.charCodeAt(i - 1) !== 45) return -1;
+  const before = text.charCodeAt(i - 2);
+  if (!((before >= 97 && before <= 122) || (before >= 65 && before <= 90) || (before >= 0xc0 && LETTER.test(text[i - 2]!)))) return -1;
+  let j = i;
+  if (text.charCodeAt(j) === 13) j++;
+  if (text.charCodeAt(j) === 10) j++;
+  const next = text.charCodeAt(j);
+  return (next >= 97 && next <= 122) || (next >= 0xc0 && LOWER_LETTER.test(text[j] ?? '')) ? j : -1;
+}
+
 export function normalizeForDetection(text: string): NormalizedText {
   const n = text.length;
   const segments: Segment[] = [];
@@ -125,6 +142,12 @@ export function normalizeForDetection(text: string): NormalizedText {
         if (end > 0) {
           replace(i, end, '');
           i = end;
+          continue;
+        }
+        const wrapped = wrappedWordEnd(text, i);
+        if (wrapped > 0 && i - 1 >= copyFrom) {
+          replace(i - 1, wrapped, '');
+          i = wrapped;
           continue;
         }
       }

@@ -176,3 +176,14 @@ describe('particles inside a name, and a longer self-introduction in lower case'
     expectKept(masked, ['calling about my dad']);
   });
 });
+
+describe('a word a line wrap split with a hyphen', () => {
+  it('"Wanjiru Kama-\\nu has lived alone" is read as one word, and the mask covers the hyphen and the break', () => {
+    const masked = mask('Wanjiru Kama-\nu has lived alone since 2019.\n');
+    expect(masked).toBe('[NAME] has lived alone since 2019.\n');
+  });
+
+  it('everyday words joined that way stay readable ("Long-\\nTerm care", "follow-\\nup")', () => {
+    expect(mask('Long-\nTerm care plan reviewed, follow-\nup booked.\n')).toBe('Long-\nTerm care plan reviewed, follow-\nup booked.\n');
+  });
+});
