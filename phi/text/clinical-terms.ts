@@ -91,9 +91,10 @@ export function isClinicalTerm(text: string, f: Finding): boolean {
   if ((before && HEADS_FIRST.has(before[1]!.toLowerCase())) || (first && HEADS_FIRST.has(first[1]!.toLowerCase()))) return true;
   const next = NEXT_WORD.exec(text.slice(f.end, f.end + 30));
   if (next && HEADS.has(next[1]!.toLowerCase())) return true;
-  // "Duke Cancer Institute", "Emory Healthcare": the head word is inside the finding.
-  const words = text.slice(f.start, f.end).match(WORDS) ?? [];
-  return words.length > 1 && words.slice(1).some((w) => HEADS.has(w.toLowerCase()));
+  // "Duke Cancer Institute", "Emory Healthcare": the head word is inside the finding, a word of
+  // its own (the second half of "Marie-Line" is no head word).
+  const words = text.slice(f.start, f.end).split(/[\s,]+/).filter(Boolean);
+  return words.length > 1 && words.slice(1).some((w) => HEADS.has(w.toLowerCase().replace(/[^\p{L}]+$/u, '')));
 }
 
 export function dropClinicalTerms(text: string, findings: Finding[]): Finding[] {

@@ -187,3 +187,11 @@ describe('a word a line wrap split with a hyphen', () => {
     expect(mask('Long-\nTerm care plan reviewed, follow-\nup booked.\n')).toBe('Long-\nTerm care plan reviewed, follow-\nup booked.\n');
   });
 });
+
+describe('a head word inside a hyphenated given name is no institution', () => {
+  it('"Marie-Line Okonkwo has lived alone" is a person (the "Line" of "Marie-Line" is no head word); "Duke Cancer Institute" stays', () => {
+    const masked = mask('Marie-Line Okonkwo has lived alone since 2019.\nReferred to Duke Cancer Institute.\n');
+    expectGone(masked, ['Marie-Line', 'Okonkwo']);
+    expectKept(masked, ['Duke Cancer Institute']);
+  });
+});
