@@ -1,3 +1,5 @@
+import { COMMON_WORDS } from './name-words';
+
 /**
  * What detection reads instead of the raw text: NFKC (full-width digits and letters, ligatures,
  * non-breaking hyphens), digits of other scripts as ASCII digits, HTML and JSON character escapes
@@ -82,11 +84,13 @@ function joinedBreakEnd(text: string, i: number): number {
 }
 
 /**
- * A word a line wrap split with a hyphen: a letter, "-", the line break, a lower-case letter
- * ("Bezz-\nola has lived"). The hyphen and the break are dropped, so the word is read whole.
+ * A word a line wrap split with a hyphen: a letter, "-", the line break, and a short lower-case
+ * rest of at most six letters that is no word of its own ("Bezz-\nola has lived", "Dyks-\ntra").
+ * The hyphen and the break are dropped, so the word is read whole. A longer or everyday rest is a
+ * word after a hyphenated break ("Quispe-\nreviewed", "Faleolo-\nrelated", "follow-\nup"), left as it is.
  */
-const LOWER_LETTER = /\p{Ll}/u;
 const LETTER = /[\p{L}\p{M}]/u;
+const LOWER_REST = /^\p{Ll}[\p{Ll}\p{M}]{0,5}(?![\p{L}\p{M}])/u;
 function wrappedWordEnd(text: string, i: number): number {
   if (i < 2 || text.charCodeAt(i - 1) !== 45) return -1;
   const before = text.charCodeAt(i - 2);
@@ -94,8 +98,8 @@ function wrappedWordEnd(text: string, i: number): number {
   let j = i;
   if (text.charCodeAt(j) === 13) j++;
   if (text.charCodeAt(j) === 10) j++;
-  const next = text.charCodeAt(j);
-  return (next >= 97 && next <= 122) || (next >= 0xc0 && LOWER_LETTER.test(text[j] ?? '')) ? j : -1;
+  const rest = LOWER_REST.exec(text.slice(j, j + 8));
+  return rest && !COMMON_WORDS.has(rest[0]) ? j : -1;
 }
 
 export function normalizeForDetection(text: string): NormalizedText {
