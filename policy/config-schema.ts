@@ -38,6 +38,28 @@ const upstreamEraSchema = z.preprocess(
   z.enum(upstreamEraSettings, { error: (issue) => `must be one of auto, 2025 or 2026-07-28 (the MCP era the upstream server speaks; auto asks it), not ${JSON.stringify(issue.input) ?? 'nothing'}` }),
 ).default('auto');
 
+/** `upstream.maxAnswerSize` when a target does not set it: 8 MB, a few times a 1,000-row result with its text twin. */
+export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+const MIN_ANSWER_BYTES = 64 * 1024;
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, kib: 1024, mb: 1024 * 1024, mib: 1024 * 1024 };
+
+/**
+ * `upstream.maxAnswerSize`: the most one answer of the upstream may be (a JSON body, one SSE event,
+ * one stdio line), in bytes or as "512KB" / "8MB" (KB and MB count 1024). Left out: the gateway's
+ * default (DEFAULT_MAX_ANSWER_BYTES, applied by proxy/, so hand-built targets need not name it).
+ */
+const answerSizeSchema = z.unknown().transform((value, ctx) => {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value) : undefined;
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = typeof value === 'number' ? value : match && unit ? Math.round(Number(match[1]) * unit) : Number.NaN;
+  if (!Number.isInteger(bytes) || bytes < MIN_ANSWER_BYTES || bytes > MAX_ANSWER_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be a size between 64KB and 256MB, in bytes or like 512KB or 8MB (the most one answer of the upstream may be), not ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return bytes;
+}).optional();
+
 const upstreamSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('stdio'),
@@ -45,11 +67,13 @@ const upstreamSchema = z.discriminatedUnion('type', [
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
     era: upstreamEraSchema,
+    maxAnswerSize: answerSizeSchema,
   }),
   z.strictObject({
     type: z.literal('http'),
     url: z.url(),
     era: upstreamEraSchema,
+    maxAnswerSize: answerSizeSchema,
     /** Gone: an HTTP upstream gets a credential only as `credentials.delivery` says. */
     credentialHeader: z.never({ error: 'moved: say how the upstream receives its credential with credentials.delivery: { header: <name>, format: "{credential}" }' }).optional(),
   }),

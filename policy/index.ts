@@ -1,4 +1,4 @@
-export { configSchema, targetSchema, durationSchema, sqlClasses, commandVerdicts, upstreamEraSettings } from './config-schema';
+export { configSchema, targetSchema, durationSchema, sqlClasses, commandVerdicts, upstreamEraSettings, DEFAULT_MAX_ANSWER_BYTES } from './config-schema';
 export type { GatehouseConfig, TargetConfig, SqlClassName, CommandVerdict, UpstreamEraSetting } from './config-schema';
 export { loadConfig, parseConfig, configPath, ConfigError, DEFAULT_CONFIG_PATH } from './load-config';
 export { evaluateRequest, expandPrincipals, isPrincipal, findTarget, requestableTargets, normalizeSubject } from './evaluate';

@@ -4,6 +4,8 @@ import { Pool, type Dispatcher } from 'undici';
 import {
   isJSONRPCErrorResponse, type JSONRPCMessage, type RequestId, type Transport,
 } from '@modelcontextprotocol/client';
+import { DEFAULT_MAX_ANSWER_BYTES } from '../policy';
+import { GatewayErrorCode } from './errors';
 import { isOwnNotification, isOwnRequest } from './message-text';
 import { isPlainObject, modernHeaders, modernVersionOf } from './upstream-era';
 
@@ -31,6 +33,24 @@ type Body = Exchange;
  * its request, and the GET stream may rightly stay quiet for as long as the session lives.
  */
 const POOL_OPTIONS: Pool.Options = { headersTimeout: 0, bodyTimeout: 0, pipelining: 1 };
+
+/** A size as the configuration writes it (8 MB, 512 KB), for messages that name the bound. */
+export function formatSize(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * An answer of the upstream (a JSON body, one SSE event, one stdio line) larger than the target's
+ * `upstream.maxAnswerSize`: nothing of it is passed on, and the connection it came on is dropped,
+ * so the rest is never read into the gateway's memory.
+ */
+export class UpstreamAnswerTooLarge extends Error {
+  constructor(readonly limit: number, what: string) {
+    super(`${what} is larger than upstream.maxAnswerSize (${formatSize(limit)}); the gateway stopped reading it and dropped the connection, nothing of it was passed on`);
+  }
+}
 
 /** An HTTP answer that is not a success and carries no JSON-RPC answer to the request: its status is era evidence. */
 export class UpstreamHttpError extends Error {
@@ -84,8 +104,11 @@ export class NodeHttpClientTransport implements Transport {
   private ready?: Promise<void>;
   /** The GET stream's opening, once `notifications/initialized` was accepted. */
   private listenOpened?: Promise<void>;
+  /** The most one answer may be: a JSON body, or one SSE event (a stream as a whole is not bounded). */
+  private readonly maxAnswerBytes: number;
 
-  constructor(private readonly url: URL, private readonly headers: Record<string, string> = {}) {
+  constructor(private readonly url: URL, private readonly headers: Record<string, string> = {}, options: { maxAnswerBytes?: number } = {}) {
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     // Another scheme fails each request (as node:http did), not the session's opening.
     this.pool = url.protocol === 'http:' || url.protocol === 'https:' ? new Pool(url.origin, POOL_OPTIONS) : undefined;
     this.origin = url.origin;
@@ -122,7 +145,9 @@ export class NodeHttpClientTransport implements Transport {
     const body = JSON.stringify(message);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     const requestId = isOwnRequest(message) ? message.id : undefined;
-    const res = await this.call('POST', modern ? { ...headers, ...modernHeaders(message, modern) } : headers, body, modern ? requestId : undefined);
+    const res = await this.call('POST', modern ? { ...headers, ...modernHeaders(message, modern) } : headers, body, modern ? requestId : undefined)
+      .catch((error: unknown) => this.answerPastBound(error, requestId));
+    if (!res) return;
     if (!modern) {
       const sessionId = res.headers['mcp-session-id'];
       if (typeof sessionId === 'string') this.sessionId = sessionId;
@@ -150,7 +175,7 @@ export class NodeHttpClientTransport implements Transport {
       void this.follow(res.body, awaiting).finally(() => this.forgetInflight(requestId));
       return;
     }
-    const text = await readAll(res.body).finally(() => this.forgetInflight(requestId));
+    const text = await readAll(res.body).finally(() => this.forgetInflight(requestId)).catch((error: unknown) => this.answerPastBound(error, requestId));
     if (!text) return;
     try {
       const parsed = JSON.parse(text) as JSONRPCMessage | JSONRPCMessage[];
@@ -158,6 +183,18 @@ export class NodeHttpClientTransport implements Transport {
     } catch (error) {
       this.onerror?.(new Error(`the upstream sent a body that is not JSON: ${(error as Error).message}`));
     }
+  }
+
+  /**
+   * An answer past the bound answers its request with the bound (as an SSE answer's event does: the
+   * caller records it like any answer); what is no request's answer, and any other error, is thrown.
+   */
+  private answerPastBound(error: unknown, requestId: RequestId | undefined): undefined {
+    if (!(error instanceof UpstreamAnswerTooLarge) || requestId === undefined) throw error;
+    this.forgetInflight(requestId);
+    this.onerror?.(error);
+    this.deliver({ jsonrpc: '2.0', id: requestId, error: { code: GatewayErrorCode.UpstreamFailed, message: error.message } });
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -221,7 +258,13 @@ export class NodeHttpClientTransport implements Transport {
     let resumes = 0;
     while (res) {
       const before = position.lastEventId;
-      await this.readEvents(res, position, awaiting);
+      const tooLarge = await this.readEvents(res, position, awaiting);
+      if (tooLarge) {
+        // Never resumed (it would send the same event again): what the stream owed is answered with the bound.
+        for (const id of awaiting ?? []) this.deliver({ jsonrpc: '2.0', id, error: { code: GatewayErrorCode.UpstreamFailed, message: tooLarge.message } });
+        awaiting?.clear();
+        return;
+      }
       idle = position.lastEventId !== before ? 0 : idle + 1;
       const owes = awaiting ? awaiting.size > 0 : true;
       if (this.closed || !owes || position.lastEventId === undefined || idle > RESUMES_WITHOUT_PROGRESS || resumes++ >= RESUMES_PER_STREAM) return;
@@ -240,25 +283,47 @@ export class NodeHttpClientTransport implements Transport {
     }
   }
 
-  private async readEvents(res: Body, position: StreamPosition, awaiting?: Set<RequestId>): Promise<void> {
-    let buffer = '';
+  /**
+   * Reads one SSE answer's events. Each event is bounded by maxAnswerBytes (counted on the wire
+   * since the last blank line, so a line that never ends counts too): past it the exchange is
+   * aborted, which drops its connection, and the error is returned.
+   */
+  private async readEvents(res: Body, position: StreamPosition, awaiting?: Set<RequestId>): Promise<UpstreamAnswerTooLarge | undefined> {
+    const limit = this.maxAnswerBytes;
+    const decoder = new StringDecoder('utf8');
+    /** The pieces of a line not ended yet, joined once it ends: a long line is neither copied nor searched once per chunk. */
+    let partial: string[] = [];
+    /** Bytes of the event being read (an upper bound: counted per chunk, made exact when an event ends). */
+    let held = 0;
     let data: string[] = [];
     let eventId: string | undefined;
-    const onChunk = (chunk: string) => {
-      buffer += chunk;
+    const onChunk = (raw: Buffer) => {
+      held += raw.length;
+      const text = decoder.write(raw);
       // Lines read in place (one slice each, a trailing CR dropped), the rest kept for the next chunk.
       let start = 0;
+      let ended = false;
       let newline: number;
-      while ((newline = buffer.indexOf('\n', start)) >= 0) {
-        const line = buffer.slice(start, newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+      while ((newline = text.indexOf('\n', start)) >= 0) {
+        let line: string;
+        if (partial.length === 0) {
+          line = text.slice(start, newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+        } else {
+          partial.push(text.slice(start, newline));
+          line = partial.join('');
+          partial = [];
+          if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        }
         start = newline + 1;
         if (line === '') {
+          ended = true;
           // An event (even one without data: a priming event) moves the position on.
           if (eventId !== undefined) position.lastEventId = eventId || undefined;
           eventId = undefined;
           if (data.length) {
             const payload = data.join('\n');
             data = [];
+            if (held > limit && Buffer.byteLength(payload) > limit) throw new UpstreamAnswerTooLarge(limit, 'an event the upstream sent');
             try {
               const message = JSON.parse(payload) as JSONRPCMessage;
               // Which request the stream answered, by shape: the receiver validates the message itself.
@@ -281,14 +346,21 @@ export class NodeHttpClientTransport implements Transport {
           }
         }
       }
-      if (start > 0) buffer = buffer.slice(start);
+      if (start < text.length) partial.push(start > 0 ? text.slice(start) : text);
+      // An event ended in this chunk: what is held now is only the next one's beginning.
+      if (ended) held = bytesOf(partial) + bytesOf(data);
+      if (held > limit) throw new UpstreamAnswerTooLarge(limit, 'an event the upstream sent');
     };
     try {
-      const decoder = new StringDecoder('utf8');
-      await res.read((chunk) => onChunk(decoder.write(chunk)));
+      await res.read(onChunk);
     } catch (error) {
+      if (error instanceof UpstreamAnswerTooLarge) {
+        this.onerror?.(error);
+        return error;
+      }
       if (!this.closed) this.onerror?.(error as Error);
     }
+    return undefined;
   }
 
   /** Bounded as the gateway's own resumes are, and only when it changes. */
@@ -309,7 +381,7 @@ export class NodeHttpClientTransport implements Transport {
     if (!modern && this.sessionId) all['mcp-session-id'] = this.sessionId;
     if (!modern && this.protocolVersion) all['mcp-protocol-version'] = this.protocolVersion;
     Object.assign(all, headers);
-    const exchange = new Exchange();
+    const exchange = new Exchange(this.maxAnswerBytes);
     // Aborting before the answer cancels the request; after it, ends the answer's body.
     if (inflightId !== undefined) this.inflight.set(inflightId, { abort: () => exchange.abort(new Error('cancelled by the client')) });
     pool.dispatch({ origin: this.origin, path: this.path, method, headers: all, body }, exchange);
@@ -325,6 +397,12 @@ function errorAnswer(text: string, id: RequestId): JSONRPCMessage | undefined {
   } catch {
     return undefined;
   }
+}
+
+function bytesOf(strings: string[]): number {
+  let bytes = 0;
+  for (const s of strings) bytes += Buffer.byteLength(s);
+  return bytes;
 }
 
 /** An SSE field's value: after the name and its colon, one leading space dropped. */
@@ -354,8 +432,11 @@ class Exchange implements Dispatcher.DispatchHandler {
   private reader?: (chunk: Buffer) => void;
   private readingWith?: { resolve(): void; reject(error: Error): void };
   private outcome?: { error?: Error };
+  /** An SSE answer: its reader bounds each event; any other answer is bounded here as a whole. */
+  private events = false;
+  private received = 0;
 
-  constructor() {
+  constructor(private readonly limit: number) {
     this.started = new Promise<Answer>((resolve, reject) => {
       this.startedWith = { resolve, reject };
     });
@@ -371,13 +452,23 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.abortedWith) controller.abort(this.abortedWith);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // an informational answer (103 Early Hints): the real one follows
+    this.events = String(headers['content-type'] ?? '').includes('text/event-stream');
+    const declared = Number(headers['content-length']);
+    if (!this.events && declared > this.limit) {
+      controller.abort(new UpstreamAnswerTooLarge(this.limit, `the upstream's answer (${declared} bytes by its Content-Length)`));
+      return;
+    }
     this.startedWith.resolve({ statusCode, headers, body: this });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.outcome) return;
+    if (!this.events && (this.received += chunk.length) > this.limit) {
+      controller.abort(new UpstreamAnswerTooLarge(this.limit, "the upstream's answer"));
+      return;
+    }
     if (!this.reader) {
       this.early.push(chunk);
       return;

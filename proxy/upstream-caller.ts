@@ -156,7 +156,7 @@ export class UpstreamCaller {
   private async start(transport: 'stdio' | 'http', timeoutMs: number): Promise<void> {
     const t = this.channel.transport;
     t.onmessage = (message) => this.fromUpstream(message);
-    t.onclose = () => this.gone('the upstream MCP server closed the connection');
+    t.onclose = () => this.gone(this.channel.endedBecause?.() ?? 'the upstream MCP server closed the connection');
     t.onerror = () => undefined;
     await t.start();
     const verdict = await decideEra(this.config, () => probeEra(t, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: GATEWAY_CAPABILITIES }, { transport, probeTimeoutMs: Math.min(timeoutMs, 10_000) }, (probe) => {

@@ -1,8 +1,8 @@
 import type { Transport } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { GrantRecord } from '../lib';
 import type { TargetConfig } from '../policy';
 import { NodeHttpClientTransport } from './http-upstream';
+import { StdioUpstreamTransport } from './stdio-upstream';
 import type { UpstreamEra } from './upstream-era';
 import { UpstreamSessionTransport } from './upstream-session';
 
@@ -91,7 +91,7 @@ export interface UpstreamHandle {
   era(): UpstreamEra | undefined;
   /** Calls back with the SSE reconnection delay an HTTP upstream asked for (`retry:`), each time it changes. */
   onRetry(listener: (ms: number) => void): void;
-  /** Why the gateway closed the upstream itself (it changed under the session), if it did. */
+  /** Why the gateway closed the upstream itself (it changed under the session, or sent an answer past upstream.maxAnswerSize), if it did. */
   endedBecause?(): string | undefined;
 }
 
@@ -111,7 +111,7 @@ export function upstreamHeaders(target: TargetConfig, credential: string | undef
 export function openUpstream(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): UpstreamHandle {
   const channel = openChannel(target, grant, credential, onStderr);
   const transport = new UpstreamSessionTransport(channel.transport, { target: target.name, transport: target.upstream.type, config: target });
-  return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry, endedBecause: () => transport.endedBecause };
+  return { transport, pid: channel.pid, era: () => transport.era, onRetry: channel.onRetry, endedBecause: () => transport.endedBecause ?? channel.endedBecause?.() };
 }
 
 /**
@@ -122,17 +122,17 @@ export function openUpstream(target: TargetConfig, grant: GrantRecord, credentia
 export function openChannel(target: TargetConfig, grant: GrantRecord, credential: string | undefined, onStderr?: (chunk: string) => void): Omit<UpstreamHandle, 'era'> {
   const upstream = target.upstream;
   if (upstream.type === 'stdio') {
-    const transport = new StdioClientTransport({
+    const transport = new StdioUpstreamTransport({
       command: upstream.command,
       args: upstream.args,
       env: upstreamEnvironment(target, grant, credential),
       stderr: 'pipe',
-    });
+    }, upstream.maxAnswerSize);
     // Drain stderr so a chatty server never blocks; what it says may only reach debug logs.
     transport.stderr?.on('data', (chunk: Buffer) => onStderr?.(chunk.toString('utf8')));
-    return { transport, pid: () => transport.pid, onRetry: () => undefined };
+    return { transport, pid: () => transport.pid, onRetry: () => undefined, endedBecause: () => transport.endedBecause };
   }
-  const transport = new NodeHttpClientTransport(new URL(upstream.url), upstreamHeaders(target, credential));
+  const transport = new NodeHttpClientTransport(new URL(upstream.url), upstreamHeaders(target, credential), { ...(upstream.maxAnswerSize !== undefined ? { maxAnswerBytes: upstream.maxAnswerSize } : {}) });
   return {
     transport, pid: () => null,
     onRetry: (listener) => {
