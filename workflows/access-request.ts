@@ -77,6 +77,14 @@ const LOCAL_NOTICES = 'local-notices';
 type PatchBeforeLocalNotices =
   | 'coalesced-session-notices' | 'held-finding' | 'local-grant-store' | 'grant-time-from-activation' | 'orders-by-id' | 'fewer-notices'
   | 'drop-beside-cut' | 'archive-findings' | 'expiring-soon-lead';
+/**
+ * Workflows started with this marker show APPROVED in the GatehouseState search attribute only
+ * when the workflow task that approved ends in it: approval is followed by ISSUING (or REVOKING)
+ * in the same task, so its upsert was overwritten before anyone could read it (one history event
+ * and one visibility write per grant). It is asked before LOCAL_NOTICES and stands for it and
+ * every change before it, so a new workflow still records one patch marker.
+ */
+const STATE_SHOWN_ONCE_PER_TASK = 'state-shown-once-per-task';
 // Issuing gives up after a few attempts and the request fails (then everything is cleaned up).
 const { activateGrant, extendGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
@@ -139,7 +147,8 @@ const DROP_BESIDE_CUT = 'drop-beside-cut';
  */
 export async function accessRequest(input: AccessRequestInput): Promise<AccessStatus> {
   // Asked first, in the first workflow task, so a replay finds it where it was recorded.
-  const current = patched(LOCAL_NOTICES);
+  const latest = patched(STATE_SHOWN_ONCE_PER_TASK);
+  const current = latest || patched(LOCAL_NOTICES);
   const has = (change: PatchBeforeLocalNotices) => current || patched(change);
   const now = () => new Date().toISOString();
   const startedAt = now();
@@ -184,10 +193,19 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   // Announcements so far: with the history length they order this request's pushed statuses.
   let announced = 0;
   const announce = (kind: 'state' | 'approvers_not_asked') => announceChange({ requestId: s.requestId, state: s.state, kind }, s, ++announced);
-  const setState = (state: RequestState) => {
+  // A state set with `shownLater` reaches the search attribute only if the workflow task could end
+  // in it (showState, before a step that leaves the task); the next state set in the same task replaces it.
+  let stateUnshown = false;
+  const showState = () => {
+    if (!stateUnshown) return;
+    stateUnshown = false;
+    upsertSearchAttributes([{ key: stateKey, value: s.state }]);
+  };
+  const setState = (state: RequestState, shownLater = false) => {
     s.state = state;
     record('state', undefined, state);
-    upsertSearchAttributes([{ key: stateKey, value: state }]);
+    stateUnshown = true;
+    if (!shownLater) showState();
     announce('state');
   };
   // Status snapshots handed to the worker so far (see safeNotify and archive).
@@ -207,6 +225,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
         // Slack's refusal (invalid_blocks, channel_not_found...) is final: retrying would only repeat it.
         if (isCancellation(error) || refusedForGood(error)) throw error;
       }
+      // The activity ends this workflow task: the state it ends in is the one Temporal shows.
+      showState();
       return await notify({ ...order, afterQuickTry: true });
     } catch (error) {
       if (isCancellation(error)) throw error;
@@ -563,7 +583,8 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
       await safeNotify('decided');
       return;
     }
-    setState('APPROVED');
+    // Followed in this workflow task by ISSUING or REVOKING, unless the notice has to leave it.
+    setState('APPROVED', latest);
     const told = await safeNotify('decided');
     if (told.thread) s.thread = told.thread;
     if (revocationAsked) return revokeEverything(revocationAsked.by, revocationAsked.reason);

@@ -42,7 +42,8 @@ describe('a grant\'s notices are tried as local activities, and its history has 
     // Only the steps that talk to Snowflake or write the archive are still activity tasks.
     expect(scheduledActivities(after)).toEqual(['issueCredential', 'revokeCredential', 'archiveRequest']);
     expect(localActivities(after).filter((n) => n === 'notify')).toHaveLength(4);
-    expect(patchMarkers(after)).toEqual(['local-notices']);
+    // One marker: since 'state-shown-once-per-task' that one, which stands for 'local-notices' and every change before it.
+    expect(patchMarkers(after)).toEqual(['state-shown-once-per-task']);
     // Each notice that became local took an activity's three events and a workflow task's three with it (timers and messages batch differently run to run).
     expect(after.events!.length).toBeLessThan(before.events!.length);
 

@@ -58,9 +58,10 @@ describe('a grant whose credential is issued slowly (real Temporal server and Re
     expect(slow.revoked).toContain(requestId);
 
     // The history replays with today's code (the patched() marker keeps it on the new path: since
-    // 'local-notices', one marker stands for grant-time-from-activation and the other earlier changes).
+    // 'local-notices', one marker stands for grant-time-from-activation and the other earlier changes;
+    // since 'state-shown-once-per-task', that one stands for 'local-notices' too).
     const history = await h.client.workflow.getHandle(requestId).fetchHistory();
-    expect(historyText({ events: history.events?.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch') })).toContain('"id":"local-notices"');
+    expect(historyText({ events: history.events?.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch') })).toContain('"id":"state-shown-once-per-task"');
     await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(temporalSettings()) }, history, requestId);
   });
 
