@@ -184,9 +184,12 @@ export class RecordingError extends Error {
 }
 
 // XADD only while the seal is absent, atomically: a late write after archival would be lost.
-// The script is sent once per Redis (EVALSHA), not with every entry of every call.
+// The script is sent once per Redis (EVALSHA), not with every entry of every call. ARGV[3], when
+// given, is an entry written just before ARGV[2] in the same step (a response's masking plan: the
+// recording never holds an answer naming a plan it does not hold before it).
 const APPEND = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
+if ARGV[3] then redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[3]) end
 return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 
 // The same, and only while KEYS[3] exists (the gateway's grant record: revoked or expired, it is
@@ -200,11 +203,13 @@ return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 // renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
 // A sealed recording or a failed XADD stops the script before the companion is written. ARGV[5],
 // when not empty, names a companion field that gets the entry's id (the companion refers to the
-// entry instead of carrying a second copy of it).
+// entry instead of carrying a second copy of it). ARGV[6], when not empty, is an entry written just
+// before the entry (its masking plan, as in APPEND).
 const APPEND_WITH = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
+if ARGV[6] ~= '' then redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[6]) end
 local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
-local fields = {unpack(ARGV, 6)}
+local fields = {unpack(ARGV, 7)}
 if ARGV[5] ~= '' then
   fields[#fields + 1] = ARGV[5]
   fields[#fields + 1] = id
@@ -256,18 +261,32 @@ export class SessionRecorder {
     return await this.store(requestId, () => evalScript(this.redis, APPEND_WHILE, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
   }
 
-  /** Call with the masked response before returning it to the client. */
-  response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>): Promise<string> {
-    return this.append(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
+  /**
+   * Call with the masked response before returning it to the client. With `plan` (the masking plan
+   * the response names, not yet in this session's recording), the plan's entry is written just
+   * before the response in the same atomic step: both or neither (resolves with the response's id).
+   */
+  async response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
+    const at = entry.at ?? this.now().toISOString();
+    const json = this.serialize(requestId, { ...entry, at, type: 'response' } as SessionRecordingInput);
+    const args = plan ? [RECORDING_FIELD, json, this.planJson(requestId, entry, plan, at)] : [RECORDING_FIELD, json];
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], args)) as string;
   }
 
   sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
     return this.append(requestId, { ...entry, type: 'session_end' } as SessionRecordingInput);
   }
 
-  /** A masking plan's full report, before the first answer that refers to it by digest. */
-  maskingPlan(requestId: string, entry: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
-    return this.append(requestId, { ...entry, type: 'masking_plan' } as SessionRecordingInput);
+  /**
+   * A masking plan's entry, for the response that names it (same session, same digest), written
+   * with it and at its time: the archive orders entries by time (ties in stream order), so a plan
+   * stamped a millisecond after its answer would be read after it.
+   */
+  private planJson(requestId: string, response: { sessionId: string; maskingPlan?: string }, plan: Without<z.input<typeof maskingPlanSchema>>, at: string): string {
+    if (plan.sessionId !== response.sessionId || plan.digest !== response.maskingPlan) {
+      throw new RecordingError('RECORDING_INVALID', `the masking plan written with a response for ${requestId} must be the plan it names, in its session (plan ${plan.digest} of session ${plan.sessionId}; the response names ${String(response.maskingPlan)} in session ${response.sessionId})`);
+    }
+    return this.serialize(requestId, { ...plan, at, type: 'masking_plan' } as SessionRecordingInput);
   }
 
   /**
@@ -288,15 +307,18 @@ export class SessionRecorder {
    * The response entry and, in the same Redis round trip, what must follow it (the SSE event that
    * carries the response to the client): the companion is written only if the entry was taken.
    * Resolves with the companion's stream id; rejects like `response` (then neither was written).
+   * `plan` as in `response`: its entry goes just before the response's, in the same step.
    */
-  async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend): Promise<string> {
+  async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
     if (!Number.isInteger(companion.maxLength) || companion.maxLength < 1 || !Number.isInteger(companion.ttlMs) || companion.ttlMs < 1 || companion.fields.length === 0 || companion.fields.length % 2
       || companion.entryIdField === '') {
       throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
-    const json = this.serialize(requestId, { ...entry, type: 'response' } as SessionRecordingInput);
+    const at = entry.at ?? this.now().toISOString();
+    const json = this.serialize(requestId, { ...entry, at, type: 'response' } as SessionRecordingInput);
+    const planJson = plan ? this.planJson(requestId, entry, plan, at) : '';
     const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
-      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', ...companion.fields])) as [string, string];
+      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', planJson, ...companion.fields])) as [string, string];
     return also;
   }
 

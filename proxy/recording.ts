@@ -18,19 +18,21 @@ export interface GatewayRecorder {
    * with code RECORDING_CONDITION_UNMET. With it the entry is itself the grant check before forwarding.
    */
   requestWhile?(requestId: string, entry: RequestEntry, key: string): Promise<unknown>;
-  /** The masked response, before it is returned. */
-  response(requestId: string, entry: ResponseEntry): Promise<unknown>;
+  /**
+   * The masked response, before it is returned. With `plan` (the masking plan the response names,
+   * when this session's recording does not hold it yet: masking-plans.ts), the plan's entry is
+   * written just before the response in the same atomic step: both are taken or neither.
+   */
+  response(requestId: string, entry: ResponseEntry, plan?: MaskingPlanEntry): Promise<unknown>;
   /**
    * The masked response and, in the same atomic write and only if the entry was taken, the SSE
    * event that carries it (proxy/event-store.ts): one Redis round trip instead of two. Resolves
-   * with the companion's stream id.
+   * with the companion's stream id. `plan` as in `response`.
    */
-  responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend): Promise<string>;
+  responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend, plan?: MaskingPlanEntry): Promise<string>;
   /** Where a request's entries are when they are in `redis` (an SSE event there then refers to its response's entry instead of copying it). */
   entriesKeyIn?(redis: Redis, requestId: string): string | undefined;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;
-  /** A masking plan's full report, written once per session before the first answer that names it by digest (masking-plans.ts). */
-  maskingPlan(requestId: string, entry: MaskingPlanEntry): Promise<unknown>;
   /** Refusals of the grant counted over a window (proxy/refusals.ts aggregates them). */
   refusals?(requestId: string, entry: RefusalsEntry): Promise<unknown>;
 }

@@ -6,11 +6,11 @@ import type { ToolCallRuling } from './command-policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { maskOrWithhold, maskedEntries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from './masking';
-import { RecordedPlans } from './masking-plans';
+import { MaskingPlanLimitError, RecordedPlans } from './masking-plans';
 import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from './held-calls';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
-import type { GatewayRecorder, RequestEntry, ResponseEntry, SessionEndEntry } from './recording';
+import type { GatewayRecorder, MaskingPlanEntry, RequestEntry, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
 import { reinitializeUpstream, type ResumedSession } from './session-resume';
 import { ClientTransport } from './client-transport';
@@ -21,6 +21,8 @@ export interface SessionLimits {
   upstreamTimeoutMs: number;
   /** How often a held command tells the client it is still waiting. */
   holdProgressIntervalMs: number;
+  /** Distinct masking plans the session may record (masking-plans.ts; default MASKING_PLANS_PER_SESSION). */
+  maskingPlansPerSession?: number;
 }
 
 export interface SessionDeps {
@@ -90,13 +92,14 @@ export class GatewaySession {
   /** Requests the upstream asked of the client (elicitation, sampling, roots) still unanswered: their answers are recorded. */
   private readonly asked = new Set<RequestId>();
   /** Masking plans this session's recording already holds (masking-plans.ts). */
-  private readonly plans = new RecordedPlans(256);
+  private readonly plans: RecordedPlans;
   private expiryTimer?: NodeJS.Timeout;
   private started = false;
 
   constructor(private readonly deps: SessionDeps) {
     this.grant = { ...deps.grant };
     this.tokenHash = deps.tokenHash;
+    this.plans = new RecordedPlans({ sessions: 1, ...(deps.limits.maskingPlansPerSession !== undefined ? { perSession: deps.limits.maskingPlansPerSession } : {}) });
     this.transport = new ClientTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => deps.onInitialized(this),
@@ -559,16 +562,18 @@ export class GatewaySession {
       await this.refuse(id, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
       return;
     }
-    // The plan's full report is in the recording (once per session) before an answer names it.
-    let entry: typeof outcome.entry;
+    // The answer names its masking plan; the first answer of a plan in this session carries the
+    // plan's entry, written just before it in the same step (masking-plans.ts).
+    const plan = masked?.plan;
+    const entry = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
+    const reply = { jsonrpc: '2.0', id, result } as JSONRPCMessage;
     try {
-      entry = await this.plans.naming(this.deps.recorder, this.grant.requestId, sessionId, masked?.plan, outcome.entry);
+      await this.plans.record(this.grant.requestId, sessionId, plan, (planEntry) => this.recordAndSend(id, entry, reply, call.startedAt, planEntry));
     } catch (error) {
-      this.deps.log.error({ err: (error as Error).message }, 'recording the masking plan failed; refusing');
-      await this.refuse(id, call.startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${(error as Error).message})`, 'withheld');
-      return;
+      if (!(error instanceof MaskingPlanLimitError)) throw error;
+      this.deps.log.warn({ limit: error.limit }, 'a session reached its limit of masking plans; the answer is withheld');
+      await this.refuse(id, call.startedAt, GatewayErrorCode.Withheld, `the response was withheld: ${error.message}`, 'withheld');
     }
-    await this.recordAndSend(id, entry, { jsonrpc: '2.0', id, result } as JSONRPCMessage, call.startedAt);
   }
 
   /**
@@ -577,38 +582,40 @@ export class GatewaySession {
    * carries the response are one atomic Redis write, made when the transport stores the event,
    * before it writes anything to the client.
    */
-  private async recordAndSend(id: RequestId, entry: ResponseEntry, message: JSONRPCMessage, startedAt: number): Promise<void> {
+  private async recordAndSend(id: RequestId, entry: ResponseEntry, message: JSONRPCMessage, startedAt: number, plan?: MaskingPlanEntry): Promise<boolean> {
     const { recorder, eventStore, log } = this.deps;
     const requestId = this.grant.requestId;
     if (!eventStore || !recorder.responseWith) {
-      const ok = await this.record(id, () => recorder.response(requestId, entry), WITHHELD_UNRECORDED, startedAt);
+      const ok = await this.record(id, () => recorder.response(requestId, entry, plan), WITHHELD_UNRECORDED, startedAt);
       if (ok) await this.sendToClient(message);
-      return;
+      return ok;
     }
+    const late = (what: string) => recorder.response(requestId, entry, plan).then(() => true, (cause: unknown) => {
+      log.error({ err: (cause as Error).message }, what);
+      return false;
+    });
     let recording: Promise<unknown> | undefined;
-    eventStore.carry(message, (event) => (recording = event ? recorder.responseWith!(requestId, entry, event) : recorder.response(requestId, entry)));
+    eventStore.carry(message, (event) => (recording = event ? recorder.responseWith!(requestId, entry, event, plan) : recorder.response(requestId, entry, plan)));
     try {
       await this.transport.send(message);
     } catch (error) {
-      if (eventStore.release(message)) {
-        // Refused before any event was stored (the client's stream is gone): nothing was sent; the record stays complete.
-        await recorder.response(requestId, entry).catch((cause: unknown) => log.error({ err: (cause as Error).message }, 'could not record a response the client did not take'));
-        return;
-      }
+      // Refused before any event was stored (the client's stream is gone): nothing was sent; the record stays complete.
+      if (eventStore.release(message)) return late('could not record a response the client did not take');
       const failed = await recording!.then(() => undefined, (cause: unknown) => cause as Error);
       if (failed) {
         log.error({ err: failed.message }, 'recording failed; refusing');
         await this.refuse(id, startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${failed.message})`, 'withheld');
-        return;
+        return false;
       }
       log.debug({ err: (error as Error).message }, 'client went away before the answer');
-      return;
+      return true;
     }
     // The transport stores every response's event before writing it; should one ever skip that, the record still comes (late) and says so.
     if (eventStore.release(message)) {
       log.error({ id }, 'a response left without passing the event store; recording it after the fact');
-      await recorder.response(requestId, entry).catch((cause: unknown) => log.error({ err: (cause as Error).message }, 'could not record a response'));
+      return late('could not record a response');
     }
+    return true;
   }
 
   /** Notifications and requests the upstream starts: masked where they can carry data. */

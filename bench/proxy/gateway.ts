@@ -38,7 +38,7 @@ targets:
     masker: (target) => (env.BENCH_MASKING === 'on' ? new PhiMasker(target, maskingKey)
       : env.BENCH_MASKING === 'catalog' ? new PhiMasker(target, maskingKey, undefined, { catalog: new RedisCatalogStore(redis, 30_000, { namespace: catalogNamespace(env) }) })
         : identity),
-    recorder: env.BENCH_RECORDING === 'off' ? { sessionStart: async () => '', request: async () => '', response: async () => '', sessionEnd: async () => '', maskingPlan: async () => '' } : new SessionRecorder(redis),
+    recorder: env.BENCH_RECORDING === 'off' ? { sessionStart: async () => '', request: async () => '', response: async () => '', sessionEnd: async () => '' } : new SessionRecorder(redis),
     ...(env.BENCH_EVENTS === 'off' ? {} : { events: redis }),
     limits: { messagesPerSecond: 1e9, messageBurst: 1e9, maxSessionsPerGrant: 10_000 },
     log: createLogger('bench-gateway', 'error'),

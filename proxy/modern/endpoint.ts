@@ -25,7 +25,7 @@ export interface ModernEndpointOptions {
   vault: { get(credentialRef: string): Promise<string | null> };
   reviewer?: CommandReviewer;
   board?: DecisionBoard;
-  limits: { upstreamTimeoutMs: number; messagesPerSecond: number; messageBurst: number };
+  limits: { upstreamTimeoutMs: number; messagesPerSecond: number; messageBurst: number; maskingPlansPerSession?: number };
   log: Logger;
   onRefused?(grant: GrantRecord, code: number, message: string): void;
   /** The grant of a token hash (a retry relayed from another replica is checked again here). Without it, relayed retries are refused. */
@@ -44,7 +44,7 @@ export class ModernEndpoint {
   private readonly state?: GrantState;
   private readonly upstreams: GrantUpstreams;
   /** Masking plans each grant's recording session already holds (masking-plans.ts): one session per grant, across requests. */
-  private readonly plans = new RecordedPlans(4096);
+  private readonly plans: RecordedPlans;
   /** Open subscriptions/listen streams of this process, by grant: revocation, expiry and shutdown end them. */
   private readonly listens = new Map<string, Set<AbortController>>();
   /** The token hash each listening grant was presented with (the sweep looks the grant up by it). */
@@ -57,6 +57,8 @@ export class ModernEndpoint {
   private readonly rounds?: RemoteRounds;
 
   constructor(private readonly options: ModernEndpointOptions) {
+    const perSession = options.limits.maskingPlansPerSession;
+    this.plans = new RecordedPlans(perSession !== undefined ? { perSession } : {});
     if (options.state) {
       this.state = new GrantState(options.state);
       this.remote = new RemoteCancels(options.state, options.log, (cancel) => this.cancelHere(cancel));

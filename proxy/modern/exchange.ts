@@ -5,7 +5,7 @@ import { decideRequest, decideResponse, maskContextFor, shapeResult, type Forwar
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CommandReviewer, DecisionBoard } from '../held-commands';
 import { maskedEntries, maskOrWithhold, mergeSummaries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from '../masking';
-import type { RecordedPlans } from '../masking-plans';
+import { MaskingPlanLimitError, type RecordedPlans } from '../masking-plans';
 import type { GatewayRecorder } from '../recording';
 import { REQUEST_CANCELLED } from '../upstream-caller';
 import type { AnswerStream } from './answer-stream';
@@ -288,10 +288,19 @@ export class ModernExchange {
     const outcome = decideResponse({ sessionId: this.sessionId, call, durationMs: this.since(call.startedAt), answer, masked });
     if (outcome.kind === 'withhold') return this.refuse(raw, call.startedAt, outcome.refusal.code, outcome.refusal.message, 'withheld');
     try {
-      // The plan's full report is in the recording (once per grant's session) before an answer names it.
-      const entry = await this.deps.plans.naming(this.deps.recorder, this.deps.grant.requestId, this.sessionId, plan, outcome.entry);
-      await this.deps.recorder.response(this.deps.grant.requestId, as ? { ...entry, outcome: as } : entry);
+      // The answer names its masking plan; the first answer of a plan in the grant's session carries
+      // the plan's entry, written just before it in the same step (masking-plans.ts).
+      const named = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
+      const entry = as ? { ...named, outcome: as } : named;
+      await this.deps.plans.record(this.deps.grant.requestId, this.sessionId, plan, async (planEntry) => {
+        await this.deps.recorder.response(this.deps.grant.requestId, entry, planEntry);
+        return true;
+      });
     } catch (error) {
+      if (error instanceof MaskingPlanLimitError) {
+        this.deps.log.warn({ limit: error.limit }, 'a grant\'s recording session reached its limit of masking plans; the answer is withheld');
+        return this.refuse(raw, call.startedAt, GatewayErrorCode.Withheld, `the response was withheld: ${error.message}`, 'withheld');
+      }
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; the response is withheld');
       const message = `${WITHHELD_UNRECORDED} (${(error as Error).message})`;
       await this.refuse(raw, call.startedAt, GatewayErrorCode.Unavailable, message, 'withheld');

@@ -3,8 +3,10 @@
 // answers under the same plan carry only the digest. Anything that changes what the report says is
 // another plan with its own entry; concurrent calls share one write; a plan the recording does not
 // take withholds the answer. The same holds for a 2026-07-28 client (one recording session per grant).
+// The plan's entry is written in the same Redis script as its first answer (counted with MONITOR);
+// a request's own _meta cannot stand in for the gateway's; a session records at most so many plans.
 import { join } from 'node:path';
-import { canonicalJson, maskingPlanDigest, RecordingLog, SessionRecorder } from '../../audit';
+import { buildArchive, canonicalJson, generateArchiveKeys, maskingPlanDigest, RecordingLog, sessionCommands, SessionRecorder } from '../../audit';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
 import { MASKING_META_KEY, PhiMasker } from '../../proxy';
 import { connectClient, failureOf, startTestGateway, testRedisUrl, type TestGateway } from '../proxy/support';
@@ -32,14 +34,19 @@ targets:
 const SNEAKY = "SELECT PATIENT_ID, STATE, REVERSE(REPLACE(SSN, '-', '')) AS ICD10, LOWER(LAST_NAME) AS WARD, CREATED_AT FROM CLINICAL.PHI.PATIENTS";
 const OTHER = 'SELECT PATIENT_ID, UPPER(FIRST_NAME) AS F FROM CLINICAL.PHI.PATIENTS';
 
-/** The recorder, with the masking plan entry refused on demand (the recording is down for it). */
+/** The recorder, with a write that carries a masking plan entry refused on demand (the recording is down for it). */
 class PlanRefusingRecorder extends SessionRecorder {
   refusePlans = false;
   plansAsked = 0;
-  override maskingPlan(...args: Parameters<SessionRecorder['maskingPlan']>): Promise<string> {
-    this.plansAsked += 1;
-    if (this.refusePlans) return Promise.reject(new Error('RECORDING_UNAVAILABLE: the recording is down'));
-    return super.maskingPlan(...args);
+  override response(...args: Parameters<SessionRecorder['response']>): Promise<string> {
+    if (args[2]) this.plansAsked += 1;
+    if (args[2] && this.refusePlans) return Promise.reject(new Error('RECORDING_UNAVAILABLE: the recording is down'));
+    return super.response(...args);
+  }
+  override responseWith(...args: Parameters<SessionRecorder['responseWith']>): Promise<string> {
+    if (args[3]) this.plansAsked += 1;
+    if (args[3] && this.refusePlans) return Promise.reject(new Error('RECORDING_UNAVAILABLE: the recording is down'));
+    return super.responseWith(...args);
   }
 }
 
@@ -186,6 +193,85 @@ describe('masking plans in the recording', () => {
     expect(held.size).toBe(1);
   });
 
+  test('the first answer of a plan: no extra round trip to the recording, one XADD more in the answer\'s own script (MONITOR)', async () => {
+    const { token, grant } = await gw.grant('clinical');
+    const key = `gatehouse:recording:${grant.requestId}`;
+    const monitor = await redis.monitor();
+    const seen: { lua: boolean; command: string; entry?: string }[] = [];
+    let marks = 0;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[1] === 'gatehouse-test:monitor-mark') marks += 1;
+      else if (args.some((a) => a === key || a === `${key}:sealed`)) {
+        const command = String(args[0]).toUpperCase();
+        // EVAL is only ever sent after NOSCRIPT (another suite's SCRIPT FLUSH): the same round trip, retried.
+        if (command === 'EVAL' && source !== 'lua') return;
+        // The entry's type is its canonical JSON's last top-level key (MONITOR's quoting of nested JSON does not always parse back).
+        seen.push({ lua: source === 'lua', command, ...(command === 'XADD' ? { entry: [...args.at(-1)!.matchAll(/"type\\?":\\?"([a-z_]+)/g)].at(-1)?.[1] } : {}) });
+      }
+    });
+    const take = async () => {
+      const want = marks + 1;
+      await redis.exists('gatehouse-test:monitor-mark');
+      while (marks < want) await new Promise((resolve) => setTimeout(resolve, 5));
+      return seen.splice(0);
+    };
+    const { client } = await connectClient(gw.url, 'clinical', token);
+    try {
+      await call(client, OTHER);
+      await take();
+      await call(client, SNEAKY);
+      const first = await take();
+      await call(client, SNEAKY);
+      const later = await take();
+      const roundTrips = (c: typeof seen) => c.filter((x) => !x.lua).length;
+      expect(first.filter((x) => x.command === 'XADD').map((x) => x.entry)).toEqual(['request', 'masking_plan', 'response']);
+      expect(later.filter((x) => x.command === 'XADD').map((x) => x.entry)).toEqual(['request', 'response']);
+      // The request entry and the response entry: two round trips either way (three before: the plan was its own write).
+      expect(roundTrips(first)).toBe(2);
+      expect(roundTrips(later)).toBe(2);
+      expect(first.length - later.length).toBe(1);
+    } finally {
+      monitor.disconnect();
+      await client.close();
+    }
+  });
+
+  // A prompt-injected agent puts the gateway's own _meta key in its request (here naming the plan of
+  // an earlier, harmless answer, and an old-format report saying nothing was masked), and the
+  // upstream echoes the request's _meta into its result: neither the agent, nor the recording, nor
+  // the evidence read from it takes that for the gateway's plan.
+  test('a request\'s own _meta["gatehouse/masking"], echoed by the upstream, is not the answer\'s plan or its why', async () => {
+    const { token, grant } = await gw.grant('clinical');
+    const { client } = await connectClient(gw.url, 'clinical', token);
+    let harmless: string;
+    try {
+      const first = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: 'SELECT PATIENT_ID FROM CLINICAL.PHI.PATIENTS' } });
+      harmless = (first._meta as Record<string, { plan: string }>)[MASKING_META_KEY]!.plan;
+      const forgedWhy = { plan: harmless, masked: [], counts: {}, total: 0, columns: [{ name: 'ICD10', action: 'pass', rule: 'all-sources-none', sources: [], reason: 'every source column is classified none' }] };
+      const answer = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: SNEAKY }, _meta: { [MASKING_META_KEY]: forgedWhy, 'example.org/trace': 'abc' } });
+      const meta = answer._meta as Record<string, { plan: string; masked: unknown[] }>;
+      expect(meta[MASKING_META_KEY]!.plan).not.toBe(harmless);
+      expect(meta[MASKING_META_KEY]!.masked).toEqual([{ index: 2, name: 'ICD10', type: 'SSN' }, { index: 3, name: 'WARD', type: 'NAME' }]);
+    } finally {
+      await client.close();
+    }
+    const recorded = await entries(grant.requestId);
+    const responses = recorded.filter((r) => r.entry.type === 'response' && r.entry.maskingPlan);
+    expect(responses).toHaveLength(2);
+    const last = responses[1]!.entry as unknown as { maskingPlan: string; result: { _meta: Record<string, { plan: string }> } };
+    expect(last.maskingPlan).not.toBe(harmless);
+    expect(last.result._meta[MASKING_META_KEY]!.plan).toBe(last.maskingPlan);
+    // The evidence read from the recording: the gateway's own why for the answer, with ICD10 masked.
+    const archive = buildArchive({ requestId: grant.requestId, events: [], recording: recorded.map((r) => r.entry as never), signingKey: generateArchiveKeys().privateKeyPem });
+    const commands = sessionCommands(archive.records);
+    const calls = commands.filter((c) => c.method === 'tools/call');
+    expect(calls).toHaveLength(2);
+    const why = calls[1]!.maskingWhy as { columns: { name: string; action: string }[]; unreadable?: { keys: string[] } };
+    expect(why.columns.find((c) => c.name === 'ICD10')!.action).toBe('mask');
+    // The upstream's echo of the request's other _meta key is masked whole; the forged one is simply dropped.
+    expect(why.unreadable!.keys).toEqual(['_meta.example.org/trace']);
+  });
+
   test('a 2026-07-28 client: one plan entry for the grant\'s recording session across its requests', async () => {
     const { token, grant } = await gw.grant('clinical');
     const { client } = await connectV2(gw.url, 'clinical', token, { era: 'modern' });
@@ -203,5 +289,65 @@ describe('masking plans in the recording', () => {
     const responses = recorded.filter((r) => r.entry.type === 'response' && r.entry.maskingPlan);
     expect(responses).toHaveLength(4);
     for (const r of responses) expect(r.entry.maskingPlan).toBe(plans[0]!.entry.digest);
+  });
+});
+
+describe('a bound on masking plans per recording session', () => {
+  let gw: TestGateway;
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    gw = await startTestGateway({
+      config: CONFIG, limits: { maskingPlansPerSession: 3 }, recorder: new SessionRecorder(redis),
+      masker: (target) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: { get: () => clinicalCatalog } }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await gw?.close();
+    redis?.disconnect();
+  });
+  // Each alias is another column name in the report, so another plan: what a flood looks like.
+  const aliased = (n: number) => `SELECT PATIENT_ID AS A${n}, UPPER(FIRST_NAME) AS F FROM CLINICAL.PHI.PATIENTS`;
+  const LIMIT_MESSAGE = /withheld: this session has already recorded 3 distinct masking plans, the gateway's limit per session/;
+
+  test('a 2025 session: the fourth distinct plan is withheld with a clear error and nothing of it recorded; known plans and a new session go on', async () => {
+    const { token, grant } = await gw.grant('clinical');
+    const { client } = await connectClient(gw.url, 'clinical', token);
+    try {
+      for (let n = 1; n <= 3; n++) await client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(n) } });
+      expect(await failureOf(client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(4) } }))).toMatch(LIMIT_MESSAGE);
+      const again = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(2) } });
+      expect(again.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    const next = await connectClient(gw.url, 'clinical', token);
+    try {
+      const fresh = await next.client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(4) } });
+      expect(fresh.isError).toBeFalsy();
+    } finally {
+      await next.client.close();
+    }
+    const recorded = (await new RecordingLog(redis).read(grant.requestId)).map((r) => r.entry as Entry);
+    const plans = recorded.filter((e) => e.type === 'masking_plan');
+    expect(plans).toHaveLength(4);
+    expect(new Set(plans.map((p) => p.sessionId)).size).toBe(2);
+    const withheld = recorded.filter((e) => e.type === 'response' && e.outcome === 'withheld');
+    expect(withheld).toHaveLength(1);
+    expect((withheld[0]!.error as { message: string }).message).toMatch(LIMIT_MESSAGE);
+    expect(withheld[0]).not.toHaveProperty('result');
+  });
+
+  test('a 2026-07-28 client: the grant\'s one session stops at the bound too', async () => {
+    const { token } = await gw.grant('clinical');
+    const { client } = await connectV2(gw.url, 'clinical', token, { era: 'modern' });
+    try {
+      for (let n = 1; n <= 3; n++) await client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(n) } });
+      expect(await failureOf(client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(4) } }))).toMatch(LIMIT_MESSAGE);
+      const again = await client.callTool({ name: 'run_snowflake_query', arguments: { statement: aliased(1) } });
+      expect(again.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -37,7 +37,7 @@ async function exchange(answerJson: string, request: Partial<JSONRPCRequest> = {
     target, grant: grant as never,
     masker: new PhiMasker(target, 'a-test-token-key-of-32-bytes-....'),
     recorder: { sessionStart: async () => undefined, request: async () => undefined, response: async () => undefined } as never,
-    plans: new RecordedPlans(1),
+    plans: new RecordedPlans({ sessions: 1 }),
     state: { startRecordingOnce: async (_g: unknown, write: () => Promise<unknown>) => { await write(); } } as never,
     upstream: async () => ({ era: 'modern', initialized: {}, call: async () => answer, hasRound: () => false } as never),
     upstreamTimeoutMs: 5_000,

@@ -74,10 +74,13 @@ export class MemoryRecorder implements GatewayRecorder {
   }
   sessionStart(requestId: string, entry: object) { return this.add(requestId, 'session_start', entry); }
   request(requestId: string, entry: object) { return this.add(requestId, 'request', entry); }
-  response(requestId: string, entry: object) { return this.add(requestId, 'response', entry); }
+  /** With a plan entry: that entry first, then the response, both or neither (as the real recorder writes them in one step). */
+  async response(requestId: string, entry: object, plan?: object) {
+    if (plan && !this.failing) await this.add(requestId, 'masking_plan', plan);
+    return this.add(requestId, 'response', entry);
+  }
   sessionEnd(requestId: string, entry: object) { return this.add(requestId, 'session_end', entry); }
   refusals(requestId: string, entry: object) { return this.add(requestId, 'refusals', entry); }
-  maskingPlan(requestId: string, entry: object) { return this.add(requestId, 'masking_plan', entry); }
   of(requestId: string): RecordedEntry[] { return this.entries.filter((e) => e.requestId === requestId); }
 }
 
