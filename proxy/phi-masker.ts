@@ -62,6 +62,15 @@ interface Label { type: EntityType; text: string }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Freezes plain data (objects and arrays) all the way down; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 interface Table { columns: string[]; rows: unknown[][] }
 const isTable = (v: unknown): v is Table & Record<string, unknown> => {
   const t = v as Table | undefined;
@@ -92,6 +101,8 @@ export class PhiMasker implements ResponseMasker {
   private readonly carriesSql: boolean;
   /** Salts this masker's plan digests (audit/ maskingPlanDigest): the digest an agent sees confirms no guess about the catalog. */
   private readonly salt = randomBytes(12).toString('base64url');
+  /** The report of a resolved plan and its digest, once per plan object (reportOfPlan). */
+  private readonly planReports = new WeakMap<MaskingPlan, { report: Record<string, unknown>; digest: string }>();
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
   constructor(
@@ -145,7 +156,8 @@ export class PhiMasker implements ResponseMasker {
     }
     let plan = plans.get(sql);
     if (!plan) {
-      plan = planSql(sql, catalog, this.policy);
+      // Frozen: a plan is shared by every answer to its SQL, and its report's digest is kept with it (maskSqlResult).
+      plan = deepFreeze(planSql(sql, catalog, this.policy));
       if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value!);
       plans.set(sql, plan);
     }
@@ -350,7 +362,10 @@ export class PhiMasker implements ResponseMasker {
     const keys = [...new Set(unreadable)];
     const { counts: _counts, total: _total, ...planned } = (lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' }) as Partial<LineageReport> & Record<string, unknown>;
     const full: Record<string, unknown> = keys.length ? { ...planned, unreadable: { keys, reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : planned;
-    const digest = maskingPlanDigest(this.salt, full);
+    // A resolved plan whose table matched it, with no key masked whole: the report is the plan's
+    // columns and nothing of this result, so it and its digest are worked out once per plan.
+    const ofPlanAlone = plan.kind === 'columns' && lineage?.plan === 'columns' && lineage.mismatch === undefined && keys.length === 0;
+    const { report, digest } = ofPlanAlone ? this.reportOfPlan(plan, full) : { report: full, digest: maskingPlanDigest(this.salt, full) };
     const maskedColumns = (lineage?.columns ?? []).flatMap((c, index) => (c.action === 'mask' ? [{ index, name: c.name, type: c.type! }] : []));
     const meta = {
       ...Object.fromEntries(upstreamMeta),
@@ -362,7 +377,17 @@ export class PhiMasker implements ResponseMasker {
       ...(structured !== undefined ? { structuredContent: structured } : {}),
       _meta: meta,
     };
-    return { masked: masked as T, report: mergeSummaries(...reports), plan: { digest, salt: this.salt, report: full } };
+    return { masked: masked as T, report: mergeSummaries(...reports), plan: { digest, salt: this.salt, report } };
+  }
+
+  /** The first report made for `plan` (when it is the plan's alone) and its digest, kept with the plan object. */
+  private reportOfPlan(plan: MaskingPlan, report: Record<string, unknown>): { report: Record<string, unknown>; digest: string } {
+    let known = this.planReports.get(plan);
+    if (!known) {
+      known = { report: deepFreeze(report), digest: maskingPlanDigest(this.salt, report) };
+      this.planReports.set(plan, known);
+    }
+    return known;
   }
 
   /**

@@ -85,6 +85,34 @@ describe('what the agent gets in _meta', () => {
     expect(elsewhere.plan!.digest).not.toBe(base.plan!.digest);
   });
 
+  // The digest costs about a fifth of masking a 20-row result (canonical JSON of ~1.2 KB and SHA-256),
+  // so a resolved plan's report and digest are worked out once and kept with the plan. A hostile agent
+  // must not get the kept digest attached to a report that says something else.
+  test('a resolved plan\'s report and digest are made once and kept; a result that changes the report never gets the kept digest', async () => {
+    const m = newMasker();
+    const a = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(3)), context(SNEAKY));
+    const b = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(5)), context(SNEAKY));
+    expect(b.plan!.report).toBe(a.plan!.report);
+    expect(Object.isFrozen(a.plan!.report)).toBe(true);
+    expect(Object.isFrozen((a.plan!.report.columns as object[])[2])).toBe(true);
+    // Variations after the plan's report is kept: each its own report and digest, each digest its report's.
+    const variants = [
+      await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(2), { preview: 'x' }), context(SNEAKY)),
+      await m.mask(tableResult(SNEAKY_COLUMNS.slice(0, 5), sneakyRows(2).map((r) => r.slice(0, 5))), context(SNEAKY)),
+      await m.mask(tableResult(SNEAKY_COLUMNS, [...sneakyRows(1), [...sneakyRows(1)[0]!, 'one cell too many']]), context(SNEAKY)),
+      await m.mask({ content: [{ type: 'text', text: 'not a table' }] }, context(SNEAKY)),
+    ];
+    const again = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(4)), context(SNEAKY));
+    const all = [a, ...variants, again];
+    for (const o of all) expect(maskingPlanDigest(o.plan!.salt, o.plan!.report)).toBe(o.plan!.digest);
+    expect(new Set(all.map((o) => o.plan!.digest)).size).toBe(5);
+    expect(again.plan!.digest).toBe(a.plan!.digest);
+    // The same text as another statement (another plan object) is its own report, never this one's kept one.
+    const other = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(3)), context(`${SNEAKY} WHERE 1 = 1`));
+    expect(other.plan!.report).not.toBe(a.plan!.report);
+    expect(maskingPlanDigest(other.plan!.salt, other.plan!.report)).toBe(other.plan!.digest);
+  });
+
   test('an upstream\'s own _meta["gatehouse/masking"] never reaches the agent or the recording', async () => {
     const forged = { _meta: { [MASKING_META_KEY]: { plan: `sha256:${'0'.repeat(64)}` }, other: 'x' }, content: [{ type: 'text', text: 'hello' }] };
     const plain = await newMasker().mask(forged, { target: 'clinical', part: 'result', method: 'tools/call', tool: 'echo', arguments: { message: 'hi' } } as MaskContext);
