@@ -25,7 +25,9 @@ import { startStack } from '../../devstack/demo/stack';
 import { HISTORY_FILE, parseHistory } from '../../devstack/snowflake';
 import { clientEnvFile } from '../../devstack/oidc/dev-clients';
 import { projectRoot } from '../../lib';
+import { Client, Connection } from '@temporalio/client';
 import { cpuSeconds, stackProcesses, threadCpuSeconds } from './processes';
+import { eventTypesLine, historiesWork, serverCounters, serverWorkLines, temporalMetricsUrl, workTable } from './temporal-work';
 import { workflowBundleAt } from './workflow-bundle-at';
 
 const AGENT = 'agent:claims-etl';
@@ -110,13 +112,16 @@ const unavailableKinds = {
   },
 };
 
-interface Outcome { toActiveS: number; revokeS: number; toArchivedS: number; state: string; unavailable: number }
+interface Outcome { id: string; toActiveS: number; revokeS: number; toArchivedS: number; state: string; unavailable: number }
 interface View { state: string; failure?: string }
 
-/** A client as the API asks it to behave: long-polls from the state it saw, and after a 503 waits Retry-After and asks again. */
-async function follow(agent: ApiAgent, id: string, done: (state: string) => boolean, timeoutMs: number, counts: { unavailable: number }): Promise<View> {
+/**
+ * A client as the API asks it to behave: long-polls from the state it last saw (the 202's, the revoke
+ * answer's: no one-off read first), and after a 503 waits Retry-After and asks again.
+ */
+async function follow(agent: ApiAgent, id: string, from: View | undefined, done: (state: string) => boolean, timeoutMs: number, counts: { unavailable: number }): Promise<View> {
   const deadline = Date.now() + timeoutMs;
-  let view: View | undefined;
+  let view = from;
   while (Date.now() < deadline) {
     const query = view ? `?wait=20&since=${view.state}` : '';
     const answer = await agent.call<View>('GET', `/v1/access-requests/${id}${query}`);
@@ -134,15 +139,16 @@ async function follow(agent: ApiAgent, id: string, done: (state: string) => bool
 }
 
 async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Outcome> {
-  const created = await agent.call<{ id: string }>('POST', '/v1/access-requests', { target: TARGET, duration: '30m', reason: `bench grant ${i}` });
+  const created = await agent.call<{ id: string; state: string }>('POST', '/v1/access-requests', { target: TARGET, duration: '30m', reason: `bench grant ${i}` });
   if (created.status !== 202) throw new Error(`POST answered ${created.status}: ${JSON.stringify(created.body)}`);
   const id = created.body.id;
   const counts = { unavailable: 0 };
   let revokeS = NaN;
+  let revokedIn: View | undefined;
   const revoke = async () => {
     const revokeAt = Date.now();
     for (;;) {
-      const revoked = await agent.call('POST', `/v1/access-requests/${id}/revoke`, { reason: 'bench over' });
+      const revoked = await agent.call<View>('POST', `/v1/access-requests/${id}/revoke`, { reason: 'bench over' });
       if (revoked.status === 503) {
         counts.unavailable += 1;
         unavailableKinds.add(`revoke: ${String((revoked.body as { type?: string } | undefined)?.type ?? '').replace(/^.*\//, '')}`);
@@ -151,12 +157,13 @@ async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Ou
       }
       revokeS = (Date.now() - revokeAt) / 1000;
       if (revoked.status !== 200) throw new Error(`revoke of ${id} answered ${revoked.status}: ${JSON.stringify(revoked.body)}`);
+      revokedIn = revoked.body.state ? { state: revoked.body.state } : undefined;
       return;
     }
   };
   let active: View;
   try {
-    active = await follow(agent, id, (state) => !['PENDING_APPROVAL', 'APPROVED', 'ISSUING'].includes(state), 300_000, counts);
+    active = await follow(agent, id, created.body.state ? { state: created.body.state } : undefined, (state) => !['PENDING_APPROVAL', 'APPROVED', 'ISSUING'].includes(state), 300_000, counts);
   } catch (error) {
     await revoke().catch(() => undefined);
     throw error;
@@ -164,8 +171,8 @@ async function oneGrant(agent: ApiAgent, i: number, started: number): Promise<Ou
   const toActiveS = (Date.now() - started) / 1000;
   if (active.state !== 'ACTIVE') throw new Error(`${id} ended ${active.state}: ${active.failure ?? ''}`);
   await revoke();
-  const done = await follow(agent, id, (state) => state === 'ARCHIVED' || state === 'FAILED', 300_000, counts);
-  return { toActiveS, revokeS, toArchivedS: (Date.now() - started) / 1000, state: done.state, unavailable: counts.unavailable };
+  const done = await follow(agent, id, revokedIn, (state) => state === 'ARCHIVED' || state === 'FAILED', 300_000, counts);
+  return { id, toActiveS, revokeS, toArchivedS: (Date.now() - started) / 1000, state: done.state, unavailable: counts.unavailable };
 }
 
 interface LevelResult { n: number; perSecond: number; p50: number; p95: number; workerCpu: number; temporalCpu: number; revokeP95: number; failed: number; load: number }
@@ -237,6 +244,9 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
     const agent = new ApiAgent(stack.api, await clientCredentialsToken(credentials, 'access:request'));
     const pids = stackProcesses(dir);
     if (pids.worker.length === 0 || pids.temporal.length === 0) throw new Error(`could not find the worker (${pids.worker}) or Temporal (${pids.temporal}) under the stack`);
+    const metrics = temporalMetricsUrl(pids.temporal[0]!);
+    const connection = await Connection.connect({ address: stack.temporal });
+    const temporalClient = new Client({ connection, namespace: 'default' });
     console.log(`# grants bench (${label}) — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
     // One grant first: the worker's first workflow task and the broker's first login are not what we measure.
     await oneGrant(agent, 0, Date.now());
@@ -250,11 +260,13 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
       const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal), rest: cpuSeconds(pids.rest) };
       const threads0 = threadCpuSeconds(pids.worker, dir);
+      const counters0 = await serverCounters(metrics);
       const started = Date.now();
       unavailableKinds.counts.clear();
       const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneGrant(agent, i + 1, started)));
       const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal, rest: cpuSeconds(pids.rest) - cpu0.rest };
       if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
+      const counters = await serverCounters(metrics);
       const threads = [...threadCpuSeconds(pids.worker, dir)].map(([name, sec]) => [name, sec - (threads0.get(name) ?? 0)] as const).filter(([, sec]) => sec > 0);
       const ok = settled.flatMap((s) => (s.status === 'fulfilled' && s.value.state === 'ARCHIVED' ? [s.value] : []));
       const failures = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
@@ -273,6 +285,10 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       const slack = await slackCalls(stack.localSlack, started);
       console.log(`  Slack Web API calls per grant: ${slack ? `${(Object.values(slack).reduce((a, b) => a + b, 0) / n).toFixed(2)} (${Object.entries(slack).sort((a, b) => b[1] - a[1]).map(([method, count]) => `${method} ${(count / n).toFixed(2)}`).join(', ')})` : 'not known'}`);
       console.log(`  one RSA-2048 key pair, made in the bench process just after: ${keyPairCpuSeconds().toFixed(3)} CPU-s`);
+      for (const line of serverWorkLines(counters0, counters, n)) console.log(line);
+      const work = await historiesWork(temporalClient, ok.map((o) => o.id));
+      console.log(`  Temporal work per grant from the histories of the ${ok.length} archived requests${work.unread ? ` (${work.unread} not read)` : ''}:`);
+      for (const line of [...workTable(work.phases), ...eventTypesLine(work.phases)]) console.log(line);
       console.log(`  worker CPU s/grant by thread: ${threads.sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${(sec / n).toFixed(3)}`).join(', ')}`);
       results.push({
         n, perSecond, p50: quantile(toActive, 0.5), p95: quantile(toActive, 0.95), workerCpu: cpu.worker / n, temporalCpu: cpu.temporal / n,
@@ -288,6 +304,7 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       console.log(`goal at N=100: ${f2(at100.perSecond)} grants/s (goal >= ${GOAL.grantsPerSecond}), p95 ${f2(at100.p95)} s (<= ${GOAL.p95ToActiveS}), ` +
         `worker ${at100.workerCpu.toFixed(3)} s/grant (<= ${GOAL.workerCpuPerGrantS}), revoke p95 ${f2(at100.revokeP95)} s (<= ${GOAL.revokeP95S})`);
     }
+    await connection.close();
     return results;
   } finally {
     await stack.stop();
