@@ -58,6 +58,9 @@ export function requestHoldsGrant(grants: { grantOf(requestId: string): Promise<
  * Runs `work` while heartbeating every 2 s: with a heartbeatTimeout on the activity, Temporal
  * notices within seconds that the worker running it died and retries it on another, instead of
  * after the whole startToCloseTimeout (minutes during which a revoked identity still logs in).
+ * No heartbeat at the start: Temporal counts the heartbeat timeout from the attempt's start until
+ * the first one, so it would only move that clock by milliseconds, and each heartbeat is a call to
+ * the server and a write of the workflow's state (two per grant, when Snowflake answers in 2 s).
  */
 async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
   let context: Context | undefined;
@@ -66,7 +69,6 @@ async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
   } catch {
     return work(); // called outside an activity (tests)
   }
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await work();
