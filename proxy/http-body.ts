@@ -2,23 +2,48 @@ import type { IncomingMessage } from 'node:http';
 
 /**
  * A request body as text, of at most `max` bytes: a declared or actual size above it is refused with
- * the caller's own error (the rest of the body is drained, so the connection stays usable).
+ * the caller's own error (the rest of the body is drained, so the connection stays usable). Read
+ * with 'data' events, not `for await`: the async iterator costs a promise and a stream wrapper per
+ * call on the gateway's hot path (issue 18). A request that ends without its body (the client went
+ * away) fails as the iterator's premature close did.
  */
-export async function readLimitedBody(req: IncomingMessage, max: number, tooLarge: () => Error): Promise<string> {
+export function readLimitedBody(req: IncomingMessage, max: number, tooLarge: () => Error): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
-    throw tooLarge();
+    return Promise.reject(tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  // Already read to its end, or gone: as the iterator answered (no text; a premature close).
+  if (req.readableEnded) return Promise.resolve('');
+  if (req.destroyed) return Promise.reject(Object.assign(new Error('the request ended before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error?: Error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        settle(tooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      settle();
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(Object.assign(new Error('the request ended before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
