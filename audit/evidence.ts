@@ -53,7 +53,13 @@ function maskingWhyOf(response: Record<string, unknown>, plans: ReadonlyMap<stri
     return entry.report;
   }
   const result = response.result;
-  return isRecord(result) && isRecord(result._meta) ? result._meta['gatehouse/masking'] : undefined;
+  const note = isRecord(result) && isRecord(result._meta) ? result._meta['gatehouse/masking'] : undefined;
+  // The gateway names the plan in the entry whenever it gives the agent a note naming one: a note
+  // naming a plan in an entry that names none did not come from the gateway (an upstream's, passed on).
+  if (isRecord(note) && typeof note.plan === 'string' && /^sha256:/.test(note.plan)) {
+    return { plan: note.plan, problem: 'the answer carries a masking note naming this plan, but its recording entry names no plan: the note is not the gateway\'s' };
+  }
+  return note;
 }
 
 /**

@@ -164,6 +164,22 @@ describe('commands.csv says why each answer was masked', () => {
     expect(row!.masked).toBe('2 SSN');
   });
 
+  // A masker that passed an upstream's own _meta["gatehouse/masking"] on (the bench's identity
+  // masker does) would leave a note naming some plan in an answer whose entry names none.
+  test('a note naming a plan in an answer whose entry names none is a PROBLEM, never the named plan\'s why', async () => {
+    const { recording, outcomes } = await newFormatSession();
+    const forged: RecordingEntry[] = [
+      ...recording,
+      request(20, 9, 'SELECT SSN FROM CLINICAL.PHI.PATIENTS'),
+      { at: at(21), type: 'response', sessionId: 'S1', messageId: 9, outcome: 'ok', masked: [], result: { content: [{ type: 'text', text: '123-45-6789' }], _meta: { [MASKING_META_KEY]: { plan: outcomes[0]!.plan!.digest, masked: [] } } } },
+    ];
+    const rows = readCsv(pack([item(forged)]).files['commands.csv']!);
+    const last = rows.at(-1)!;
+    expect(last.masking_plan).toBe('');
+    expect(last.masking_why).toMatch(/^PROBLEM: masking plan sha256:[0-9a-f]{64}: the answer carries a masking note naming this plan, but its recording entry names no plan/);
+    expect(last.masking_why).not.toContain('derived-from-phi');
+  });
+
   test('a column name a hostile agent chose stays text in a spreadsheet', async () => {
     const m = newMasker();
     const statement = 'SELECT SSN AS "=1+2", LAST_NAME AS "+1" FROM CLINICAL.PHI.PATIENTS';
