@@ -9,6 +9,8 @@
  * BENCH_PROFILE_DIR=dir writes CPU profiles of the worker's JavaScript threads there (bench/grants/cpu-profile.js), after the
  * last N; `npx tsx bench/grants/profile-summary.ts dir` lists where they went.
  * BENCH_WORKERS=2 runs the stack with two worker processes (GATEHOUSE_DEV_WORKERS).
+ * Per N it also counts Temporal's work per grant (temporal-work.ts): from the requests' histories by phase, and
+ * the dev server's calls and persistence requests; BENCH_HISTORIES_DIR=dir keeps the histories with a workflow task done twice.
  * --before <rev> first runs every N with that revision's workflow code (its bundle, today's activities) on a
  * fresh stack, then with this tree's, and prints the ratios after ÷ before: the same run, the same way.
  * --credentials keyPair,pat runs every N once per credential kind of the Snowflake target (settings.credential),
@@ -286,7 +288,7 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       console.log(`  Slack Web API calls per grant: ${slack ? `${(Object.values(slack).reduce((a, b) => a + b, 0) / n).toFixed(2)} (${Object.entries(slack).sort((a, b) => b[1] - a[1]).map(([method, count]) => `${method} ${(count / n).toFixed(2)}`).join(', ')})` : 'not known'}`);
       console.log(`  one RSA-2048 key pair, made in the bench process just after: ${keyPairCpuSeconds().toFixed(3)} CPU-s`);
       for (const line of serverWorkLines(counters0, counters, n)) console.log(line);
-      const work = await historiesWork(temporalClient, ok.map((o) => o.id));
+      const work = await historiesWork(temporalClient, ok.map((o) => o.id), process.env.BENCH_HISTORIES_DIR);
       console.log(`  Temporal work per grant from the histories of the ${ok.length} archived requests${work.unread ? ` (${work.unread} not read)` : ''}:`);
       for (const line of [...workTable(work.phases), ...eventTypesLine(work.phases)]) console.log(line);
       console.log(`  worker CPU s/grant by thread: ${threads.sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${(sec / n).toFixed(3)}`).join(', ')}`);

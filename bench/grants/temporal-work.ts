@@ -5,7 +5,8 @@
  * and from the dev server's own Prometheus counters (every gRPC call it answered, every
  * persistence request it made) over the level.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
@@ -111,16 +112,24 @@ function merge(into: PhaseWork, from: PhaseWork): void {
 }
 
 /** The histories of these requests (workflow id = request id), counted and summed per phase. */
-export async function historiesWork(client: Client, requestIds: string[]): Promise<{ phases: [PhaseWork, PhaseWork]; unread: number }> {
+export async function historiesWork(client: Client, requestIds: string[], keepDir?: string): Promise<{ phases: [PhaseWork, PhaseWork]; unread: number }> {
   const phases: [PhaseWork, PhaseWork] = [emptyPhase(), emptyPhase()];
   let unread = 0;
   for (const id of requestIds) {
+    let history: History;
     try {
-      const [a, b] = grantWork(await client.workflow.getHandle(id).fetchHistory());
-      merge(phases[0], a);
-      merge(phases[1], b);
+      history = await client.workflow.getHandle(id).fetchHistory();
     } catch {
       unread += 1;
+      continue;
+    }
+    const [a, b] = grantWork(history);
+    merge(phases[0], a);
+    merge(phases[1], b);
+    // Histories with a workflow task done twice, kept to see why (npx tsx bench/grants/history-work.ts <file>).
+    if (keepDir && a.workflowTasksRedone + b.workflowTasksRedone > 0) {
+      mkdirSync(keepDir, { recursive: true });
+      writeFileSync(join(keepDir, `${id}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
     }
   }
   return { phases, unread };
