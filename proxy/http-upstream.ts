@@ -158,7 +158,8 @@ export class NodeHttpClientTransport implements Transport {
       return;
     }
     if (res.statusCode >= 300) {
-      const text = await readAll(res.body);
+      const text = await readAll(res.body).catch((error: unknown) => this.answerPastBound(error, requestId));
+      if (text === undefined) return;
       // The 2026-07-28 revision answers a request it refuses with 4xx and a JSON-RPC error for it.
       const answer = modern && requestId !== undefined ? errorAnswer(text, requestId) : undefined;
       if (answer) {
@@ -352,7 +353,7 @@ export class NodeHttpClientTransport implements Transport {
       if (held > limit) throw new UpstreamAnswerTooLarge(limit, 'an event the upstream sent');
     };
     try {
-      await res.read(onChunk);
+      await res.read(onChunk, true);
     } catch (error) {
       if (error instanceof UpstreamAnswerTooLarge) {
         this.onerror?.(error);
@@ -432,8 +433,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private reader?: (chunk: Buffer) => void;
   private readingWith?: { resolve(): void; reject(error: Error): void };
   private outcome?: { error?: Error };
-  /** An SSE answer: its reader bounds each event; any other answer is bounded here as a whole. */
-  private events = false;
+  /** Read by the SSE reader, which bounds each event; any other read (and what comes before a reader) is bounded here as a whole. */
+  private perEvent = false;
   private received = 0;
 
   constructor(private readonly limit: number) {
@@ -454,9 +455,8 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // an informational answer (103 Early Hints): the real one follows
-    this.events = String(headers['content-type'] ?? '').includes('text/event-stream');
     const declared = Number(headers['content-length']);
-    if (!this.events && declared > this.limit) {
+    if (declared > this.limit && !String(headers['content-type'] ?? '').includes('text/event-stream')) {
       controller.abort(new UpstreamAnswerTooLarge(this.limit, `the upstream's answer (${declared} bytes by its Content-Length)`));
       return;
     }
@@ -465,7 +465,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.outcome) return;
-    if (!this.events && (this.received += chunk.length) > this.limit) {
+    if (!this.perEvent && (this.received += chunk.length) > this.limit) {
       controller.abort(new UpstreamAnswerTooLarge(this.limit, "the upstream's answer"));
       return;
     }
@@ -489,10 +489,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.finish({ error });
   }
 
-  /** Hands each chunk of the body to `onChunk` until its end; rejects on an error or an abort (a throw from `onChunk` aborts). */
-  read(onChunk: (chunk: Buffer) => void): Promise<void> {
+  /**
+   * Hands each chunk of the body to `onChunk` until its end; rejects on an error or an abort (a throw
+   * from `onChunk` aborts). `perEvent`: the reader bounds what it holds itself (SSE); otherwise the
+   * whole body is bounded (an SSE-typed error status or 202 body too).
+   */
+  read(onChunk: (chunk: Buffer) => void, perEvent = false): Promise<void> {
     if (this.reader) return Promise.reject(new Error('the answer is read once'));
     this.reader = onChunk;
+    this.perEvent = perEvent;
     const early = this.early;
     this.early = [];
     try {

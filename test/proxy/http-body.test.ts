@@ -25,7 +25,7 @@ describe('readLimitedBody', () => {
     server.close();
   });
 
-  const post = (body: string | Buffer[], headers: Record<string, string> = {}) => new Promise<string>((resolve, reject) => {
+  const post = (body: string | (string | Buffer)[], headers: Record<string, string> = {}) => new Promise<string>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');

@@ -228,6 +228,18 @@ describe('an HTTP upstream answering past the bound', () => {
     await t.close();
   });
 
+  test('an error status whose body says it is a stream and never ends: bounded as a whole, not per event', async () => {
+    const u = await start(async (_socket, send) => {
+      if (await send('HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/event-stream\r\n\r\n')) await stream(send, 200 * MB, 't');
+    });
+    const { t, delivered } = open(u.url);
+    await t.send(request(9));
+    expect(delivered).toEqual([{ jsonrpc: '2.0', id: 9, error: { code: -31061, message: expect.stringContaining("the upstream's answer is larger than upstream.maxAnswerSize (1 MB)") } }]);
+    await until(() => u.closed() === 1);
+    expect(u.written()).toBeLessThan(64 * MB);
+    await t.close();
+  });
+
   test('events each within the bound pass, however long the stream: the bound is per event', async () => {
     const event = (i: number) => `id: ${i}\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: i, message: 'p'.repeat(300 * 1024) } })}\n\n`;
     const u = await start(async (socket, send) => {
