@@ -192,7 +192,12 @@ export class GatewaySession {
     if (sessionId) {
       closing.push(this.deps.recorder.sessionEnd(this.grant.requestId, { sessionId, reason, detail }).then(
         () => undefined,
-        (error: unknown) => this.deps.log.error({ sessionId, err: (error as Error).message }, 'could not record the end of a session'),
+        (error: unknown) => {
+          // A session that outlives its request (revoked or expired, recording sealed for the
+          // archive) has no end to record: the archive's request end covers it. Not a failure.
+          if ((error as { code?: unknown }).code === 'RECORDING_SEALED') this.deps.log.warn({ sessionId, reason }, 'the end of a session came after its request\'s recording was closed; not recorded');
+          else this.deps.log.error({ sessionId, err: (error as Error).message }, 'could not record the end of a session');
+        },
       ));
     }
     this.deps.onEnded(this);
