@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readLimitedBody } from './http-body';
 import { isInitializeRequest, isJSONRPCRequest, type JSONRPCRequest } from '@modelcontextprotocol/server';
-import { createLogger, GrantStore, HSTS, REVOCATION_CHANNEL, type GrantRecord, type ListenerTls, type Logger, type Redis, type RevocationEvent } from '../lib';
+import { createLogger, GrantStore, GRANT_TOKEN_PREFIX, HSTS, REVOCATION_CHANNEL, type GrantRecord, type ListenerTls, type Logger, type Redis, type RevocationEvent } from '../lib';
 import type { GatehouseConfig, TargetConfig } from '../policy';
 import { GatewayError, GatewayErrorCode, jsonRpcError } from './errors';
 import type { ResponseMasker } from './masking';
@@ -282,6 +282,13 @@ export class Gateway {
   }
 
   private readonly knownGrants = new Map<string, string>();
+  /**
+   * The SHA-256 of the tokens of grants seen lately (GrantStore.hashToken), so a session's requests
+   * do not hash the same token on every call, twice when the grant cache was asked (issue 18). Only
+   * tokens that named a grant of the target are kept, at most MEMORY, least recently used first out;
+   * the hash decides nothing by itself (the grant is looked up by it as before).
+   */
+  private readonly tokenHashes = new Map<string, string>();
 
   private async subscribe(redis: Redis): Promise<void> {
     redis.on('message', (channel: string, payload: string) => {
@@ -706,11 +713,11 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.GrantRequired, 'the Authorization header must be "Bearer <grant token>"', 401, challenge('invalid_request', 'malformed Authorization header'));
     }
     const token = m[1]!;
-    const tokenHash = GrantStore.hashToken(token);
+    const tokenHash = this.tokenHashes.get(token) ?? GrantStore.hashToken(token);
     let grant: GrantRecord | null | undefined = provisional ? this.grantCache.peekByHash(tokenHash) : undefined;
     const unconfirmed = grant !== undefined;
     try {
-      grant ??= await this.grantCache.lookup(token);
+      grant ??= token.startsWith(GRANT_TOKEN_PREFIX) ? await this.grantCache.lookupByHash(tokenHash) : null;
     } catch {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' });
     }
@@ -732,6 +739,7 @@ export class Gateway {
         challenge('invalid_token', `grant is for ${grant.target}`));
     }
     this.remember(this.knownGrants, tokenHash, grant.grantId);
+    this.remember(this.tokenHashes, token, tokenHash);
     return { grant, tokenHash, provisional: unconfirmed };
   }
 
