@@ -273,9 +273,15 @@ export class Gateway {
     for (const s of cut) this.remember(this.endedGrants, s.tokenHash, ended);
     // What was refused so far goes into the recording now, before the archiver seals it.
     void this.refusals.flush(event.grantId);
+    const revokedHashes = new Set<string>();
     for (const [hash, seen] of this.knownGrants) {
-      if (seen === event.grantId) this.remember(this.endedGrants, hash, ended);
+      if (seen === event.grantId) {
+        this.remember(this.endedGrants, hash, ended);
+        revokedHashes.add(hash);
+      }
     }
+    // A revoked grant's raw tokens are not kept in memory any longer than needed.
+    for (const [token, hash] of this.tokenHashes) if (revokedHashes.has(hash)) this.tokenHashes.delete(token);
     await Promise.all([...cut.map((s) => s.end('revoked', `grant ${event.grantId} was revoked: ${event.reason}`)), this.modern.revoke(event.grantId)]);
     if (cut.length) this.log.info({ grantId: event.grantId, sessions: cut.length }, 'revoked grant: sessions cut');
     return cut.length;
