@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connectClient, eventually, failureOf, startTestGateway, type TestGateway } from './support';
 import { modernPost } from './modern-support';
+import type { Logger } from '../../lib';
 
 /**
  * upstream.maxAnswerSize through the whole gateway (real Redis, the official client): an answer
@@ -13,6 +14,20 @@ import { modernPost } from './modern-support';
  */
 
 const MB = 1024 * 1024;
+
+type Line = { level: string; args: unknown[] };
+const lines: Line[] = [];
+const capturingLogger = (): Logger => {
+  const logger: Logger = new Proxy({} as Logger, {
+    get: (_target, level) => (...args: unknown[]) => {
+      if (level === 'child') return logger;
+      lines.push({ level: String(level), args });
+      return undefined;
+    },
+  });
+  return logger;
+};
+const boundWarnings = () => lines.filter((l) => l.level === 'warn' && String(l.args[1]).includes('an upstream answer was larger than upstream.maxAnswerSize'));
 
 /** A 2025-era HTTP MCP server: `small` answers, `big-json` answers 5 MB of JSON, `big-sse` a 50 MB event in 16 KB writes. */
 async function oversizedHttpUpstream(): Promise<{ url: string; server: Server; dropped: () => number; sent: () => number }> {
@@ -88,6 +103,7 @@ describe('gateway: an upstream answer past upstream.maxAnswerSize', () => {
     requesters: [carol@example.org]
     approvers: { channel: C0APPROVERS, members: [alice@example.org] }`;
     gw = await startTestGateway({
+      log: capturingLogger(),
       config: `version: 1
 targets:${target('big-http', `{ type: http, url: ${JSON.stringify(upstream.url)}, era: 2025, maxAnswerSize: 1MB }`)}${target('big-stdio', `{ type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(join(__dirname, 'fixtures/oversized-upstream.js'))}], era: 2025, maxAnswerSize: 1MB }`)}
 `,
@@ -117,6 +133,11 @@ targets:${target('big-http', `{ type: http, url: ${JSON.stringify(upstream.url)}
     expect(failed.map((r) => r.error!.code)).toEqual([-31061, -31061]);
     expect(failed.every((r) => r.error!.message.includes('maxAnswerSize (1 MB)'))).toBe(true);
     expect(JSON.stringify(gw.recorder.of(grant.requestId))).not.toContain('jjjj');
+    // Operators see it: one warning per over-bound answer, naming the target and the bound, none of the answer.
+    expect(boundWarnings().map((l) => l.args[0])).toEqual([
+      expect.objectContaining({ target: 'big-http', limit: MB }), expect.objectContaining({ target: 'big-http', limit: MB }),
+    ]);
+    expect(JSON.stringify(boundWarnings())).not.toMatch(/www|jjjj/);
     await client.close();
   });
 
