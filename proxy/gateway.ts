@@ -728,6 +728,7 @@ export class Gateway {
       throw new GatewayError(GatewayErrorCode.Unavailable, 'the grant store (Redis) did not answer, so the grant cannot be checked; access is refused until it does', 503, { 'retry-after': '5' });
     }
     if (!grant) {
+      this.tokenHashes.delete(token); // expired (or removed) since it was remembered: not kept any longer
       const ended = this.endedGrants.get(tokenHash);
       // A grant this gateway saw end: its holder's attempts still count against it (best effort: the recording may be sealed).
       if (ended?.requestId) this.grantOfRequest.set(req, { grantId: ended.grantId, requestId: ended.requestId });

@@ -32,6 +32,18 @@ describe('gateway: raw grant tokens held in memory', () => {
     await otherClient.close().catch(() => undefined);
   });
 
+  test('an expired grant\'s token is forgotten when it is next presented', async () => {
+    const { token } = await gw.grant('everything', { ttlMs: 2_500 });
+    const { client } = await connectClient(gw.url, 'everything', token);
+    await client.ping();
+    expect(held().has(token)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const again = await connectClient(gw.url, 'everything', token).then(() => 'connected', (error: Error) => error.message);
+    expect(again).not.toBe('connected');
+    expect(held().has(token)).toBe(false);
+    await client.close().catch(() => undefined);
+  });
+
   test('a token that names no grant is never kept', async () => {
     const forged = 'ghg_' + 'x'.repeat(43);
     const result = await connectClient(gw.url, 'everything', forged).then(() => 'connected', (error: Error) => error.message);
