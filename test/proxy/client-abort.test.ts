@@ -3,24 +3,10 @@
 // left an "unhandled gateway error" at ERROR level. Nothing was forwarded then, and the gateway
 // must say so calmly and keep serving.
 import { connect } from 'node:net';
-import type { Logger } from '../../lib';
-import { initializeBody, rawPost, startTestGateway, type TestGateway } from './support';
-
-type Line = { level: string; args: unknown[] };
-
-function capturingLogger(lines: Line[]): Logger {
-  const logger: Logger = new Proxy({} as Logger, {
-    get: (_target, level) => (...args: unknown[]) => {
-      if (level === 'child') return logger;
-      lines.push({ level: String(level), args });
-      return undefined;
-    },
-  });
-  return logger;
-}
+import { capturingLogger, initializeBody, rawPost, startTestGateway, type LoggedLine, type TestGateway } from './support';
 
 describe('gateway: a client that goes away mid-request', () => {
-  const lines: Line[] = [];
+  const lines: LoggedLine[] = [];
   let gw: TestGateway;
   beforeAll(async () => { gw = await startTestGateway({ log: capturingLogger(lines) }); });
   afterAll(async () => { await gw.close(); });

@@ -3,25 +3,12 @@
 // that at ERROR ("could not record the end of a session: recording is closed") for every such
 // session, which drowned real recording failures. It is expected and told at WARN; any other
 // failure to record a session's end stays an error.
-import { connectRedis, type Logger, type Redis } from '../../lib';
+import { connectRedis, type Redis } from '../../lib';
 import { RecordingLog, SessionRecorder } from '../../audit';
-import { connectClient, eventually, startTestGateway, testRedisUrl, type TestGateway } from './support';
-
-type Line = { level: string; args: unknown[] };
-
-function capturingLogger(lines: Line[]): Logger {
-  const logger: Logger = new Proxy({} as Logger, {
-    get: (_target, level) => (...args: unknown[]) => {
-      if (level === 'child') return logger;
-      lines.push({ level: String(level), args });
-      return undefined;
-    },
-  });
-  return logger;
-}
+import { capturingLogger, connectClient, eventually, startTestGateway, testRedisUrl, type LoggedLine, type TestGateway } from './support';
 
 describe('gateway: the end of a session after its request\'s recording was sealed', () => {
-  const lines: Line[] = [];
+  const lines: LoggedLine[] = [];
   let gw: TestGateway;
   let recordingRedis: Redis;
   beforeAll(async () => {

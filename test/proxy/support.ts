@@ -219,3 +219,18 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** One line a capturing logger was given: its level and its arguments (pino style: fields, message). */
+export type LoggedLine = { level: string; args: unknown[] };
+
+/** A Logger that keeps every call in `lines` (children log into the same list). */
+export function capturingLogger(lines: LoggedLine[]): Logger {
+  const logger: Logger = new Proxy({} as Logger, {
+    get: (_target, level) => (...args: unknown[]) => {
+      if (level === 'child') return logger;
+      lines.push({ level: String(level), args });
+      return undefined;
+    },
+  });
+  return logger;
+}

@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { connectClient, eventually, failureOf, startTestGateway, type TestGateway } from './support';
+import { capturingLogger, connectClient, eventually, failureOf, startTestGateway, type LoggedLine, type TestGateway } from './support';
 import { modernPost } from './modern-support';
-import type { Logger } from '../../lib';
 
 /**
  * upstream.maxAnswerSize through the whole gateway (real Redis, the official client): an answer
@@ -15,18 +14,7 @@ import type { Logger } from '../../lib';
 
 const MB = 1024 * 1024;
 
-type Line = { level: string; args: unknown[] };
-const lines: Line[] = [];
-const capturingLogger = (): Logger => {
-  const logger: Logger = new Proxy({} as Logger, {
-    get: (_target, level) => (...args: unknown[]) => {
-      if (level === 'child') return logger;
-      lines.push({ level: String(level), args });
-      return undefined;
-    },
-  });
-  return logger;
-};
+const lines: LoggedLine[] = [];
 const boundWarnings = () => lines.filter((l) => l.level === 'warn' && String(l.args[1]).includes('an upstream answer was larger than upstream.maxAnswerSize'));
 
 /** A 2025-era HTTP MCP server: `small` answers, `big-json` answers 5 MB of JSON, `big-sse` a 50 MB event in 16 KB writes. */
@@ -103,7 +91,7 @@ describe('gateway: an upstream answer past upstream.maxAnswerSize', () => {
     requesters: [carol@example.org]
     approvers: { channel: C0APPROVERS, members: [alice@example.org] }`;
     gw = await startTestGateway({
-      log: capturingLogger(),
+      log: capturingLogger(lines),
       config: `version: 1
 targets:${target('big-http', `{ type: http, url: ${JSON.stringify(upstream.url)}, era: 2025, maxAnswerSize: 1MB }`)}${target('big-stdio', `{ type: stdio, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(join(__dirname, 'fixtures/oversized-upstream.js'))}], era: 2025, maxAnswerSize: 1MB }`)}
 `,
