@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { evalScript, redisScript, type Redis } from '../lib';
 import { canonicalJson } from './canonical';
 import { conformingExchangeEntry } from './entry-shape';
-import { assertNoSecrets, mayHoldSecrets } from './secret-guard';
+import { assertNoSecrets, mayHoldSecrets, withoutSecrets } from './secret-guard';
 
 /** The Redis Stream that holds the recording of one access request. */
 export function recordingKey(requestId: string): string {
@@ -175,10 +175,14 @@ export interface MalformedRecordingEntry {
 /** RECORDING_CONDITION_UNMET: an entry written only while a key exists (`requestWhile`) found it gone, and nothing was written. */
 export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE' | 'RECORDING_CONDITION_UNMET';
 
-/** The recording did not take the entry. The gateway must then withhold the exchange (fail closed). */
+/**
+ * The recording did not take the entry. The gateway must then withhold the exchange (fail closed).
+ * The message goes to logs and to the client: anything in it that looks like a secret (a refused
+ * entry's key or value quoted by the check) is replaced by its kind.
+ */
 export class RecordingError extends Error {
   constructor(readonly code: RecordingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(withoutSecrets(message), options);
     this.name = 'RecordingError';
   }
 }

@@ -23,6 +23,19 @@ export function mayHoldSecrets(json: string): boolean {
   return SECRET_HINTS.some((hint) => json.includes(hint.literal) && hint.pattern.test(json));
 }
 
+/**
+ * `text` with whatever looks like a secret replaced by its kind: for messages that may quote what
+ * they refuse (a schema naming an unrecognized key, a mismatch naming a value) and then reach logs
+ * and the client.
+ */
+export function withoutSecrets(text: string): string {
+  if (!mayHoldSecrets(text)) return text;
+  return text
+    .replace(new RegExp(`${GRANT_TOKEN_PREFIX}[A-Za-z0-9_-]{8,}`, 'g'), '[a grant token, left out]')
+    // The key's body follows its header: everything to its end marker, or to the end of the text.
+    .replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[a PEM private key, left out]');
+}
+
 /** Refuses a record that carries a value looking like a secret; fails closed. */
 export class ArchiveSecretError extends Error {
   readonly code = 'ARCHIVE_SECRET_DETECTED';
