@@ -12,6 +12,15 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/**
+ * `"name":<value>` as canonicalJson writes the member `name` of `holder` (undefined when it leaves
+ * the member out: an undefined or symbol value), for a writer that knows its members' order.
+ */
+export function canonicalMember(holder: object, name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'symbol') return undefined;
+  return `${JSON.stringify(name)}:${serialize(value, holder, name)}`;
+}
+
 function serialize(value: unknown, holder: object | undefined, key: string | number): string | undefined {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) throw new Error('NaN is not allowed');

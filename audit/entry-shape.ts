@@ -4,6 +4,8 @@
 // schemas in recording.ts accept, and yield the same stored JSON; anything else (and every other
 // entry type) goes through the schema, which then explains what is wrong. (No import of
 // recording.ts's types here: it imports this file, and the lint refuses import cycles.)
+import { canonicalMember } from './canonical';
+
 type Entry = Record<string, unknown>;
 type Check = (value: unknown) => boolean;
 
@@ -34,23 +36,48 @@ const strict = (shape: Record<string, Check>, required: readonly string[]): Chec
 };
 const masked: Check = (v) => Array.isArray(v) && v.every(strict({ type: nonEmpty, count: (c) => Number.isSafeInteger(c) && (c as number) > 0 }, ['type', 'count']));
 
-const requestEntry = strict({
+type Member = readonly [name: string, check: Check, required: boolean];
+/** The members of an entry type in canonical JSON's order (keys sorted by code unit, as canonicalJson sorts them). */
+const members = (shape: Record<string, Check>, required: readonly string[]): Member[] =>
+  Object.keys(shape).sort().map((name) => [name, shape[name]!, required.includes(name)] as const);
+
+const REQUEST: Member[] = members({
   type: oneOf('request'), at: iso, sessionId: string, messageId: jsonRpcId, method: nonEmpty, tool: string,
   arguments: argumentRecord, classes: strings, verdict: oneOf('allow', 'hold', 'deny'), commandId: string, reason: string, masked,
 }, ['type', 'at', 'sessionId', 'messageId', 'method', 'verdict']);
 
-const responseEntry = strict({
+const RESPONSE: Member[] = members({
   type: oneOf('response'), at: iso, sessionId: string, messageId: jsonRpcId, outcome: oneOf('ok', 'error', 'denied', 'withheld'),
   result: () => true, error: strict({ code: integer, message: string }, ['code', 'message']), masked, rows: nonNegativeInteger, durationMs: nonNegative,
   maskingPlan: (v) => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v),
 }, ['type', 'at', 'sessionId', 'messageId', 'outcome']);
 
+const enumerable = (entry: Entry, name: string): boolean => Object.prototype.propertyIsEnumerable.call(entry, name);
+
 /**
- * A request or response entry that conforms, as the schema would output it (`masked` defaults to
- * []); undefined when it does not, or is of another type: then the caller parses with the schema.
+ * The stored JSON of the request or response entry `{ ...fields, type, at }` (`masked` defaulting
+ * to []), checked and written in one pass over its members without building that object: the same
+ * text as canonicalJson of what the schema outputs for it. Undefined when it does not conform, or
+ * is of another type: then the caller builds the entry and parses it with the schema. Throws as
+ * canonicalJson does on a value JSON cannot carry (NaN inside a result).
  */
-export function conformingExchangeEntry(entry: Entry): Entry | undefined {
-  const check = entry.type === 'request' ? requestEntry : entry.type === 'response' ? responseEntry : undefined;
-  if (!check?.(entry)) return undefined;
-  return entry.masked === undefined ? { ...entry, masked: [] } : entry;
+export function exchangeEntryJson(type: string, at: string, fields: Entry): string | undefined {
+  const shape = type === 'request' ? REQUEST : type === 'response' ? RESPONSE : undefined;
+  if (shape === undefined || !plainObject(fields)) return undefined;
+  // Every own key of `fields` must be a member (type and at are the recorder's, whatever `fields` says).
+  let own = 0;
+  let out = '';
+  for (const [name, check, required] of shape) {
+    const value = name === 'type' ? type : name === 'at' ? at : enumerable(fields, name) ? fields[name] : undefined;
+    if (enumerable(fields, name)) own++;
+    if (value === undefined) {
+      if (required) return undefined;
+      if (name === 'masked') out += `${out === '' ? '' : ','}"masked":[]`;
+      continue;
+    }
+    if (!check(value)) return undefined;
+    const member = canonicalMember(fields, name, value);
+    if (member !== undefined) out += `${out === '' ? '' : ','}${member}`;
+  }
+  return own === Object.keys(fields).length ? `{${out}}` : undefined;
 }

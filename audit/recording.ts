@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { evalScript, redisScript, type Redis } from '../lib';
 import { canonicalJson } from './canonical';
-import { conformingExchangeEntry } from './entry-shape';
+import { exchangeEntryJson } from './entry-shape';
 import { assertNoSecrets, mayHoldSecrets, withoutSecrets } from './secret-guard';
 
 /** The Redis Stream that holds the recording of one access request. */
@@ -251,8 +251,9 @@ export class SessionRecorder {
   }
 
   /** Call before forwarding (or refusing) a client request. */
-  request(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>): Promise<string> {
-    return this.append(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
+  async request(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>): Promise<string> {
+    const json = this.exchangeJson(requestId, 'request', entry, entry.at ?? this.now().toISOString());
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
   }
 
   /**
@@ -261,7 +262,7 @@ export class SessionRecorder {
    * passes its grant record's key, so a grant revoked or expired before the entry refuses the request.
    */
   async requestWhile(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>, key: string): Promise<string> {
-    const json = this.serialize(requestId, { ...entry, type: 'request' } as SessionRecordingInput);
+    const json = this.exchangeJson(requestId, 'request', entry, entry.at ?? this.now().toISOString());
     return await this.store(requestId, () => evalScript(this.redis, APPEND_WHILE, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
   }
 
@@ -272,7 +273,7 @@ export class SessionRecorder {
    */
   async response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
     const at = entry.at ?? this.now().toISOString();
-    const json = this.serialize(requestId, { ...entry, at, type: 'response' } as SessionRecordingInput);
+    const json = this.exchangeJson(requestId, 'response', entry, at);
     const args = plan ? [RECORDING_FIELD, json, this.planJson(requestId, entry, plan, at)] : [RECORDING_FIELD, json];
     return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], args)) as string;
   }
@@ -319,7 +320,7 @@ export class SessionRecorder {
       throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
     const at = entry.at ?? this.now().toISOString();
-    const json = this.serialize(requestId, { ...entry, at, type: 'response' } as SessionRecordingInput);
+    const json = this.exchangeJson(requestId, 'response', entry, at);
     const planJson = plan ? this.planJson(requestId, entry, plan, at) : '';
     const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
       [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', planJson, ...companion.fields])) as [string, string];
@@ -332,11 +333,33 @@ export class SessionRecorder {
     return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
   }
 
+  /**
+   * A request or response entry as stored, as `serialize` stores it: the gateway's own entries are
+   * checked and written in one pass (entry-shape.ts), without copying them; anything that pass does
+   * not take, or cannot write, goes the schema's way. The stored text is searched for secrets.
+   */
+  private exchangeJson(requestId: string, type: 'request' | 'response', fields: Record<string, unknown>, at: string): string {
+    let json: string | undefined;
+    try {
+      json = exchangeEntryJson(type, at, fields);
+    } catch {
+      json = undefined;
+    }
+    if (json === undefined) return this.schemaJson(requestId, { ...fields, at, type } as SessionRecordingInput);
+    this.refuseSecrets(requestId, json, type, () => ({ ...fields, type, at }));
+    return json;
+  }
+
   /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
   private serialize(requestId: string, input: SessionRecordingInput): string {
+    const at = input.at ?? this.now().toISOString();
+    return input.type === 'request' || input.type === 'response' ? this.exchangeJson(requestId, input.type, input, at) : this.schemaJson(requestId, { ...input, at });
+  }
+
+  /** `serialize` by the schema: what it refuses is explained, issue by issue. */
+  private schemaJson(requestId: string, input: SessionRecordingInput): string {
     const entry = { ...input, at: input.at ?? this.now().toISOString() };
-    const conforming = conformingExchangeEntry(entry) as SessionRecordingEntry | undefined;
-    const parsed = conforming ? { success: true as const, data: conforming } : recordingEntrySchema.safeParse(entry);
+    const parsed = recordingEntrySchema.safeParse(entry);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
       throw new RecordingError('RECORDING_INVALID', `the ${String((input as { type?: unknown }).type)} entry for ${requestId} is not a valid recording entry: ${issues}`);
@@ -347,13 +370,17 @@ export class SessionRecorder {
     } catch (error) {
       throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} cannot be serialized as JSON: ${(error as Error).message}`);
     }
-    // One pass over the text; the walk that names the path only when the text hints at a secret.
-    try {
-      if (mayHoldSecrets(json)) assertNoSecrets(parsed.data, 0);
-    } catch (error) {
-      throw new RecordingError('RECORDING_INVALID', `the ${parsed.data.type} entry for ${requestId} was refused: ${(error as Error).message}`);
-    }
+    this.refuseSecrets(requestId, json, parsed.data.type, () => parsed.data);
     return json;
+  }
+
+  /** One pass over the stored text; the walk of the entry that names the path only when the text hints at a secret. */
+  private refuseSecrets(requestId: string, json: string, type: string, entry: () => unknown): void {
+    try {
+      if (mayHoldSecrets(json)) assertNoSecrets(entry(), 0);
+    } catch (error) {
+      throw new RecordingError('RECORDING_INVALID', `the ${type} entry for ${requestId} was refused: ${(error as Error).message}`);
+    }
   }
 
   /** Runs a write of the recording; a sealed recording or a Redis failure becomes the RecordingError the gateway refuses on. */

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../audit/canonical';
-import { conformingExchangeEntry } from '../../audit/entry-shape';
+import { exchangeEntryJson } from '../../audit/entry-shape';
 import { recordingEntrySchema } from '../../audit/recording';
 
 const AT = '2026-11-30T05:00:00.000Z';
@@ -26,12 +26,21 @@ function stored(entry: unknown): string {
   }
 }
 
+/** The one-pass text of an entry (its type and time given apart, as the recorder gives them), or what stops it. */
+function fastJson(entry: Record<string, unknown>): string | undefined {
+  try {
+    return exchangeEntryJson(entry.type as string, entry.at as string, entry);
+  } catch (error) {
+    return `refused: ${(error as Error).message}`;
+  }
+}
+
 function agrees(entry: Record<string, unknown>): boolean {
-  const fast = conformingExchangeEntry(entry);
+  const fast = fastJson(entry);
   if (fast === undefined) return false;
   const parsed = recordingEntrySchema.safeParse(entry);
   if (!parsed.success) throw new Error(`taken without the schema but the schema refuses it: ${JSON.stringify(entry)}: ${parsed.error.message}`);
-  expect(stored(fast)).toBe(stored(parsed.data));
+  expect(fast).toBe(stored(parsed.data));
   return true;
 }
 
@@ -41,7 +50,7 @@ describe('a recording entry taken without the schema', () => {
     expect(agrees(response)).toBe(true);
     const { masked: _masked, ...noMasked } = response;
     expect(agrees(noMasked)).toBe(true);
-    expect(canonicalJson(conformingExchangeEntry(noMasked))).toContain('"masked":[]');
+    expect(fastJson(noMasked)).toContain('"masked":[]');
     expect(agrees({ ...request, messageId: null })).toBe(true);
   });
 
@@ -65,7 +74,7 @@ describe('a recording entry taken without the schema', () => {
   });
 
   it('leaves other entry types to the schema', () => {
-    expect(conformingExchangeEntry({ type: 'session_end', at: AT, sessionId: 's1', reason: 'closed' })).toBeUndefined();
-    expect(conformingExchangeEntry({ type: 'refusals', at: AT, from: AT, to: AT, total: 1, counts: [] })).toBeUndefined();
+    expect(fastJson({ type: 'session_end', at: AT, sessionId: 's1', reason: 'closed' })).toBeUndefined();
+    expect(fastJson({ type: 'refusals', at: AT, from: AT, to: AT, total: 1, counts: [] })).toBeUndefined();
   });
 });
