@@ -52,8 +52,6 @@ const RESPONSE: Member[] = members({
   maskingPlan: (v) => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v),
 }, ['type', 'at', 'sessionId', 'messageId', 'outcome']);
 
-const enumerable = (entry: Entry, name: string): boolean => Object.prototype.propertyIsEnumerable.call(entry, name);
-
 /**
  * The stored JSON of the request or response entry `{ ...fields, type, at }` (`masked` defaulting
  * to []), checked and written in one pass over its members without building that object: the same
@@ -64,12 +62,14 @@ const enumerable = (entry: Entry, name: string): boolean => Object.prototype.pro
 export function exchangeEntryJson(type: string, at: string, fields: Entry): string | undefined {
   const shape = type === 'request' ? REQUEST : type === 'response' ? RESPONSE : undefined;
   if (shape === undefined || !plainObject(fields)) return undefined;
-  // Every own key of `fields` must be a member (type and at are the recorder's, whatever `fields` says).
+  // Every own key of `fields` must be a member (type and at are the recorder's, whatever `fields` says);
+  // an own member Object.keys does not list (not enumerable) makes the counts differ: the schema decides.
   let own = 0;
   let out = '';
   for (const [name, check, required] of shape) {
-    const value = name === 'type' ? type : name === 'at' ? at : enumerable(fields, name) ? fields[name] : undefined;
-    if (enumerable(fields, name)) own++;
+    const has = Object.hasOwn(fields, name);
+    if (has) own++;
+    const value = name === 'type' ? type : name === 'at' ? at : has ? fields[name] : undefined;
     if (value === undefined) {
       if (required) return undefined;
       if (name === 'masked') out += `${out === '' ? '' : ','}"masked":[]`;
