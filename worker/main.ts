@@ -14,6 +14,7 @@ import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
 import { redisPassLock, startLocalReconciliation } from './local-reconciliation';
+import { workerTuning } from './tuning';
 
 export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,6 +37,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const secrets = loadGatewaySecrets(env);
   // TLS files and payload keys are checked before anything connects.
   const settings = temporalSettings(env);
+  const tuning = workerTuning(env);
   const redis = connectRedis(env.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis connection problem'));
   try {
@@ -64,7 +66,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
       // with each change its status, sealed, so the API's long-polls answer without querying the workflow.
       requestChanges: new RequestChangePublisher(redis, log, requestStatusKey(secrets.encryptionKey)),
       statusSnapshots,
-      extra: options.extra,
+      extra: { ...tuning, ...options.extra },
     });
     // A lost revocation must not leave a live identity: reconcile on a schedule, one per task queue.
     const client = await connectTemporalClient(settings);
