@@ -15,7 +15,7 @@ export function readLimitedBody(req: IncomingMessage, max: number, tooLarge: () 
   }
   // Already read to its end, or gone: as the iterator answered (no text; a premature close).
   if (req.readableEnded) return Promise.resolve('');
-  if (req.destroyed) return Promise.reject(Object.assign(new Error('the request ended before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+  if (req.destroyed) return Promise.reject(prematureClose());
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,10 +40,15 @@ export function readLimitedBody(req: IncomingMessage, max: number, tooLarge: () 
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
     const onError = (error: Error) => settle(error);
-    const onClose = () => settle(Object.assign(new Error('the request ended before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    const onClose = () => settle(prematureClose());
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/** The error a request that ends before its body gives (the code the async iterator's premature close had). */
+function prematureClose(): Error {
+  return Object.assign(new Error('the request ended before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
