@@ -252,8 +252,7 @@ export class SessionRecorder {
 
   /** Call before forwarding (or refusing) a client request. */
   async request(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>): Promise<string> {
-    const json = this.exchangeJson(requestId, 'request', entry, entry.at ?? this.now().toISOString());
-    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
+    return await this.appendJson(requestId, this.exchangeJson(requestId, 'request', entry, entry.at ?? this.now().toISOString()));
   }
 
   /**
@@ -274,8 +273,7 @@ export class SessionRecorder {
   async response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
     const at = entry.at ?? this.now().toISOString();
     const json = this.exchangeJson(requestId, 'response', entry, at);
-    const args = plan ? [RECORDING_FIELD, json, this.planJson(requestId, entry, plan, at)] : [RECORDING_FIELD, json];
-    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], args)) as string;
+    return await this.appendJson(requestId, json, plan ? this.planJson(requestId, entry, plan, at) : undefined);
   }
 
   sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
@@ -329,8 +327,13 @@ export class SessionRecorder {
 
   /** Validates, refuses secrets, and appends; resolves with the stream entry id. */
   async append(requestId: string, input: SessionRecordingInput): Promise<string> {
-    const json = this.serialize(requestId, input);
-    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
+    return await this.appendJson(requestId, this.serialize(requestId, input));
+  }
+
+  /** Stores an entry already checked and serialized (APPEND), with `before` just ahead of it in the same step when given. */
+  private async appendJson(requestId: string, json: string, before?: string): Promise<string> {
+    const args = before === undefined ? [RECORDING_FIELD, json] : [RECORDING_FIELD, json, before];
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], args)) as string;
   }
 
   /**
