@@ -12,6 +12,14 @@ export type { ChangeWatcher, UpstreamAnswer, UpstreamCallOptions };
  */
 export type UpstreamLink = Pick<UpstreamCaller, 'initialized' | 'era' | 'call' | 'hasRound' | 'watch' | 'subscribe' | 'pid' | 'close'>;
 
+/**
+ * Why a grant's link closed at its expiry. Said by the expiry timer itself: a timer can fire a
+ * millisecond before the clock reads the expiry, so a watcher cannot tell by the time alone.
+ */
+export function grantExpired(grant: Pick<GrantRecord, 'grantId' | 'expiresAt'>): string {
+  return `grant ${grant.grantId} expired at ${grant.expiresAt}`;
+}
+
 /** The upstream links of this gateway process, one per grant; closed when the grant ends, idles or the gateway stops. */
 export class GrantUpstreams {
   private readonly links = new Map<string, { link: Promise<UpstreamLink>; lastUsed: number; expiry: NodeJS.Timeout }>();
@@ -33,7 +41,7 @@ export class GrantUpstreams {
         if (this.links.get(grant.grantId)?.link === link) this.forget(grant.grantId);
       },
     }))();
-    const expiry = setTimeout(() => void this.close(grant.grantId), Math.min(Math.max(0, Date.parse(grant.expiresAt) - Date.now()), 2_147_483_647));
+    const expiry = setTimeout(() => void this.close(grant.grantId, grantExpired(grant)), Math.min(Math.max(0, Date.parse(grant.expiresAt) - Date.now()), 2_147_483_647));
     expiry.unref();
     this.links.set(grant.grantId, { link, lastUsed: Date.now(), expiry });
     link.catch(() => this.forget(grant.grantId));
@@ -45,11 +53,12 @@ export class GrantUpstreams {
     return Promise.all([...this.links].map(async ([grantId, l]) => ({ grantId, pid: await l.link.then((x) => x.pid(), () => null) })));
   }
 
-  async close(grantId: string): Promise<void> {
+  /** Closes the grant's link; `why` is what its watchers are told (the link's own default when not given). */
+  async close(grantId: string, why?: string): Promise<void> {
     const known = this.links.get(grantId);
     if (!known) return;
     this.forget(grantId);
-    await known.link.then((l) => l.close(), () => undefined);
+    await known.link.then((l) => l.close(why), () => undefined);
   }
 
   /** Closes links unused for `idleMs`, except those `inUse` says something still holds (a listen stream). */

@@ -5,7 +5,7 @@ import { GatewayErrorCode } from '../errors';
 import { maskedEntries, mergeSummaries, type MaskContext, type MaskSummary } from '../masking';
 import type { GatewayRecorder } from '../recording';
 import type { AnswerStream } from './answer-stream';
-import type { ChangeWatcher, UpstreamLink } from './grant-upstreams';
+import { grantExpired, type ChangeWatcher, type UpstreamLink } from './grant-upstreams';
 import { GATEWAY_INFO, isObject } from './wire';
 
 /** The notification filter of `subscriptions/listen`, as the client asked and as the gateway honours it. */
@@ -107,9 +107,11 @@ export async function runListen(deps: ListenDeps, request: JSONRPCRequest, filte
     },
     onGone: (why) => {
       // The grant's end closes its upstream link on its own timer (grant-upstreams.ts), which can
-      // fire before the stream's: at or past the grant's end it is the grant that ended it.
+      // fire before the stream's (and a millisecond before the clock reads the expiry): at or past
+      // the grant's end, or when that timer says so, it is the grant that ended it.
       if (ended.aborted) return onEnded();
-      if (Date.now() >= Date.parse(deps.grant.expiresAt)) return finish({ kind: 'ended', reason: `grant ${deps.grant.grantId} expired at ${deps.grant.expiresAt}` });
+      const expired = grantExpired(deps.grant);
+      if (why === expired || Date.now() >= Date.parse(deps.grant.expiresAt)) return finish({ kind: 'ended', reason: expired });
       finish({ kind: 'gone', reason: why });
     },
   };
