@@ -7,7 +7,10 @@ import {
 import { DEFAULT_MAX_ANSWER_BYTES } from '../policy';
 import { GatewayErrorCode } from './errors';
 import { isOwnNotification, isOwnRequest } from './message-text';
+import { UpstreamAnswerTooLarge } from './upstream-answer-bound';
 import { isPlainObject, modernHeaders, modernVersionOf } from './upstream-era';
+
+export { UpstreamAnswerTooLarge };
 
 /** Where an SSE stream stopped: its last event id and the reconnection delay the server asked for (`retry:`). */
 interface StreamPosition { lastEventId?: string; retryMs?: number }
@@ -33,24 +36,6 @@ type Body = Exchange;
  * its request, and the GET stream may rightly stay quiet for as long as the session lives.
  */
 const POOL_OPTIONS: Pool.Options = { headersTimeout: 0, bodyTimeout: 0, pipelining: 1 };
-
-/** A size as the configuration writes it (8 MB, 512 KB), for messages that name the bound. */
-export function formatSize(bytes: number): string {
-  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
-  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} bytes`;
-}
-
-/**
- * An answer of the upstream (a JSON body, one SSE event, one stdio line) larger than the target's
- * `upstream.maxAnswerSize`: nothing of it is passed on, and the connection it came on is dropped,
- * so the rest is never read into the gateway's memory.
- */
-export class UpstreamAnswerTooLarge extends Error {
-  constructor(readonly limit: number, what: string) {
-    super(`${what} is larger than upstream.maxAnswerSize (${formatSize(limit)}); the gateway stopped reading it and dropped the connection, nothing of it was passed on`);
-  }
-}
 
 /** An HTTP answer that is not a success and carries no JSON-RPC answer to the request: its status is era evidence. */
 export class UpstreamHttpError extends Error {

@@ -12,7 +12,7 @@ import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type Comm
 import type { RedisEventStore } from './event-store';
 import type { GatewayRecorder, MaskingPlanEntry, RequestEntry, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
-import { UpstreamAnswerTooLarge } from './http-upstream';
+import { upstreamTransportErrors } from './upstream-answer-bound';
 import { reinitializeUpstream, type ResumedSession } from './session-resume';
 import { ClientTransport } from './client-transport';
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse } from './message-text';
@@ -135,11 +135,7 @@ export class GatewaySession {
   async startUpstream(credential: string | undefined): Promise<void> {
     const handle = openUpstream(this.deps.target, this.grant, credential, (chunk) => this.deps.log.debug({ target: this.target, bytes: chunk.length }, 'upstream stderr'));
     this.upstream = handle;
-    handle.transport.onerror = (error) => {
-      // An over-bound answer is an upstream misbehaving (or hostile): operators should see it.
-      if (error instanceof UpstreamAnswerTooLarge) this.deps.log.warn({ target: this.target, limit: error.limit, err: error.message }, 'an upstream answer was larger than upstream.maxAnswerSize');
-      else this.deps.log.debug({ err: error.message }, 'upstream transport error');
-    };
+    handle.transport.onerror = upstreamTransportErrors(this.deps.log, this.target);
     handle.transport.onclose = () => {
       if (!this.ended) void this.end('error', handle.endedBecause?.() ?? 'the upstream MCP server closed the connection');
     };

@@ -2,7 +2,7 @@ import type { Stream } from 'node:stream';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/client/stdio';
 import { DEFAULT_MAX_ANSWER_BYTES } from '../policy';
-import { UpstreamAnswerTooLarge } from './http-upstream';
+import { UpstreamAnswerTooLarge } from './upstream-answer-bound';
 
 /**
  * The SDK's overflow error of its stdio read buffer ("ReadBuffer exceeded maximum size of N bytes"):

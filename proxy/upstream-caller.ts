@@ -135,11 +135,12 @@ export class UpstreamCaller {
    * remembered era turns out wrong (the upstream changed), it is forgotten and the upstream opened
    * once more with a fresh probe.
    */
-  static async open(target: TargetConfig, grant: GrantRecord, credential: string | undefined, options: { timeoutMs: number; onStderr?(chunk: string): void; onGone?(why: string): void; eras?: UpstreamEraCache }): Promise<UpstreamCaller> {
+  static async open(target: TargetConfig, grant: GrantRecord, credential: string | undefined, options: { timeoutMs: number; onStderr?(chunk: string): void; onGone?(why: string): void; onTransportError?(error: Error): void; eras?: UpstreamEraCache }): Promise<UpstreamCaller> {
     const eras = options.eras ?? upstreamEras;
     for (let attempt = 1; ; attempt += 1) {
       const caller = new UpstreamCaller(openChannel(target, grant, credential, options.onStderr), target, eras);
       caller.onGone = options.onGone;
+      caller.onTransportError = options.onTransportError;
       try {
         await caller.start(target.upstream.type, options.timeoutMs);
         return caller;
@@ -152,12 +153,13 @@ export class UpstreamCaller {
   }
 
   private onGone?: (why: string) => void;
+  private onTransportError?: (error: Error) => void;
 
   private async start(transport: 'stdio' | 'http', timeoutMs: number): Promise<void> {
     const t = this.channel.transport;
     t.onmessage = (message) => this.fromUpstream(message);
     t.onclose = () => this.gone(this.channel.endedBecause?.() ?? 'the upstream MCP server closed the connection');
-    t.onerror = () => undefined;
+    t.onerror = (error) => this.onTransportError?.(error);
     await t.start();
     const verdict = await decideEra(this.config, () => probeEra(t, { clientInfo: GATEWAY_CLIENT_INFO, clientCapabilities: GATEWAY_CAPABILITIES }, { transport, probeTimeoutMs: Math.min(timeoutMs, 10_000) }, (probe) => {
       this.probe = probe;

@@ -1,5 +1,6 @@
 import type { GrantRecord, Logger } from '../../lib';
 import type { TargetConfig } from '../../policy';
+import { upstreamTransportErrors } from '../upstream-answer-bound';
 import { UpstreamCaller, type ChangeWatcher, type UpstreamAnswer, type UpstreamCallOptions } from '../upstream-caller';
 
 export type { ChangeWatcher, UpstreamAnswer, UpstreamCallOptions };
@@ -36,6 +37,7 @@ export class GrantUpstreams {
     const link: Promise<UpstreamLink> = (async () => UpstreamCaller.open(target, grant, await credential(), {
       timeoutMs: this.startTimeoutMs,
       onStderr: (chunk) => this.log.debug({ target: target.name, bytes: chunk.length }, 'upstream stderr'),
+      onTransportError: upstreamTransportErrors(this.log, target.name),
       // The upstream went away (crash, closed connection): the next request opens a new link.
       onGone: () => {
         if (this.links.get(grant.grantId)?.link === link) this.forget(grant.grantId);

@@ -131,6 +131,7 @@ targets:${target('big-http', `{ type: http, url: ${JSON.stringify(upstream.url)}
 
   test('HTTP, 2026-07-28 client: the call fails with the bound and is recorded', async () => {
     const { token, grant } = await gw.grant('big-http');
+    const warnedBefore = boundWarnings().length;
     const res = await modernPost(gw.url, 'big-http', token, { id: 5, method: 'tools/call', params: { name: 'big-sse', arguments: {} } });
     expect(res.text).toContain('-31061');
     expect(res.text).toContain('larger than upstream.maxAnswerSize (1 MB)');
@@ -139,6 +140,9 @@ targets:${target('big-http', `{ type: http, url: ${JSON.stringify(upstream.url)}
     expect(ok.text).toContain('fine');
     const failed = responses(grant.requestId).filter((r) => r.outcome === 'error');
     expect(failed).toEqual([expect.objectContaining({ error: { code: -31061, message: expect.stringContaining('maxAnswerSize (1 MB)') } })]);
+    // Operators see it on this path too (a grant's stateless link), as on a 2025 session's.
+    expect(boundWarnings().slice(warnedBefore).map((l) => l.args[0])).toEqual([expect.objectContaining({ target: 'big-http', limit: MB })]);
+    expect(JSON.stringify(boundWarnings())).not.toMatch(/www|jjjj/);
   });
 
   test('stdio, 2025 session: a line without end stops the upstream; the call fails with the bound and the session ends with it, recorded', async () => {
