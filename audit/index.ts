@@ -13,10 +13,10 @@ export { verifyArchive, type VerificationReport, type VerificationProblem, type 
 export { replaySteps, type ReplayStep } from './replay';
 export { lifecycleEvents, maskFreeTextFields } from './lifecycle';
 export {
-  SessionRecorder, RecordingLog, RecordingError, recordingKey, recordingSealKey, RECORDING_FIELD,
+  SessionRecorder, RecordingLog, RecordingError, recordingKey, recordingSealKey, recordingPlansKey, RECORDING_FIELD, MASKING_PLAN_BOUND,
   recordingEntrySchema, sessionStartSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, refusalsSchema, refusalCountSchema, maskedSchema, maskingPlanSchema, maskingPlanDigest,
   type SessionRecordingEntry, type SessionRecordingInput, type MalformedRecordingEntry, type StoredRecordingEntry,
-  type RecordingErrorCode,
+  type RecordingErrorCode, type MaskingPlanBound, type MaskingPlanLimit,
 } from './recording';
 export {
   archiveSettingsFromEnv, archiveSigningKey, archiveVerifyKey, ArchiveConfigError, DEFAULT_RETENTION_MS, DEV_SIGNING_KEY_FILE,

@@ -18,6 +18,34 @@ export function recordingSealKey(requestId: string): string {
   return `gatehouse:recording:${requestId}:sealed`;
 }
 
+/**
+ * What a request's recording holds of its masking plans, per recording session: which digests
+ * (so a plan is written once, whichever gateway replica answers first), how many and how many
+ * bytes (the bound, maskingPlanBound). Written only by the script that writes a plan's entry, in the
+ * same step; deleted with the recording.
+ */
+export function recordingPlansKey(requestId: string): string {
+  return `gatehouse:recording:${requestId}:plans`;
+}
+
+/**
+ * How many distinct masking plans one recording session may hold, and how many bytes of them.
+ * Each plan entry is kept six years, and a hostile agent makes a new one with every new alias
+ * (`SELECT 1 AS x1`, `x2`...) and a big one with every wide statement (a report is ~0.2 KB per
+ * output column: a thousand long aliases make a plan of a few hundred KB). An analyst's session
+ * runs tens to a few hundred distinct statements of a few to a few dozen columns (~1-10 KB each).
+ * The count bounds a flood of small plans; the bytes bound a flood of wide ones: 4 MiB lets the
+ * 1,000 plans average 4 KB (~20 columns) and keeps the worst case at 4 MiB instead of 1,000 times
+ * the widest plan. Counted in Redis (recordingPlansKey) by the script that writes the plan, so
+ * the bound holds across gateway replicas and restarts.
+ */
+export interface MaskingPlanBound {
+  plans: number;
+  bytes: number;
+}
+
+export const MASKING_PLAN_BOUND: Readonly<MaskingPlanBound> = Object.freeze({ plans: 1000, bytes: 4 * 1024 * 1024 });
+
 /** The one stream field that carries an entry, as JSON. */
 export const RECORDING_FIELD = 'entry';
 
@@ -172,8 +200,18 @@ export interface MalformedRecordingEntry {
   problem: string;
 }
 
-/** RECORDING_CONDITION_UNMET: an entry written only while a key exists (`requestWhile`) found it gone, and nothing was written. */
-export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE' | 'RECORDING_CONDITION_UNMET';
+/**
+ * RECORDING_CONDITION_UNMET: an entry written only while a key exists (`requestWhile`) found it gone, and nothing was written.
+ * RECORDING_PLAN_LIMIT: the answer would record a masking plan past its session's bound (`planLimit` says which): nothing was written.
+ */
+export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'RECORDING_UNAVAILABLE' | 'RECORDING_CONDITION_UNMET' | 'RECORDING_PLAN_LIMIT';
+
+/** Which bound of masking plans a session reached: `used` is what it held (plans, or bytes of plans), `limit` the bound. */
+export interface MaskingPlanLimit {
+  kind: 'plans' | 'bytes';
+  limit: number;
+  used: number;
+}
 
 /**
  * The recording did not take the entry. The gateway must then withhold the exchange (fail closed).
@@ -181,19 +219,40 @@ export type RecordingErrorCode = 'RECORDING_INVALID' | 'RECORDING_SEALED' | 'REC
  * entry's key or value quoted by the check) is replaced by its kind.
  */
 export class RecordingError extends Error {
-  constructor(readonly code: RecordingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(withoutSecrets(message), options);
+  constructor(readonly code: RecordingErrorCode, message: string, options?: { cause?: unknown; planLimit?: MaskingPlanLimit }) {
+    super(withoutSecrets(message), options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'RecordingError';
+    if (options?.planLimit) this.planLimit = options.planLimit;
   }
+
+  /** With RECORDING_PLAN_LIMIT: which bound, and how much of it the session held. */
+  readonly planLimit?: MaskingPlanLimit;
 }
 
 // XADD only while the seal is absent, atomically: a late write after archival would be lost.
 // The script is sent once per Redis (EVALSHA), not with every entry of every call. ARGV[3], when
 // given, is an entry written just before ARGV[2] in the same step (a response's masking plan: the
-// recording never holds an answer naming a plan it does not hold before it).
+// recording never holds an answer naming a plan it does not hold before it), with PLAN_STEP's
+// arguments after it.
+//
+// PLAN_STEP (ARGV[p] the plan's entry, ARGV[p+1..p+3] the plans key's fields for this plan's digest,
+// its session's count and its session's bytes, ARGV[p+4..p+5] the bound on both, KEYS[k] the plans
+// key): a plan the session already holds (another replica, an earlier process wrote it) is not
+// written again; a new one past the bound stops the script before anything is written.
+const PLAN_STEP = (p: number, k: number) => `
+  local held = redis.call('HMGET', KEYS[${k}], ARGV[${p + 1}], ARGV[${p + 2}], ARGV[${p + 3}])
+  if not held[1] then
+    local n = tonumber(held[2] or '0')
+    local b = tonumber(held[3] or '0')
+    if n >= tonumber(ARGV[${p + 4}]) then return redis.error_reply('PLAN_LIMIT plans ' .. ARGV[${p + 4}] .. ' ' .. n) end
+    if b + #ARGV[${p}] > tonumber(ARGV[${p + 5}]) then return redis.error_reply('PLAN_LIMIT bytes ' .. ARGV[${p + 5}] .. ' ' .. b) end
+    redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[${p}])
+    redis.call('HSET', KEYS[${k}], ARGV[${p + 1}], '1', ARGV[${p + 2}], n + 1, ARGV[${p + 3}], b + #ARGV[${p}])
+  end`;
 const APPEND = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
-if ARGV[3] then redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[3]) end
+if ARGV[3] then${PLAN_STEP(3, 3)}
+end
 return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 
 // The same, and only while KEYS[3] exists (the gateway's grant record: revoked or expired, it is
@@ -208,12 +267,16 @@ return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 // A sealed recording or a failed XADD stops the script before the companion is written. ARGV[5],
 // when not empty, names a companion field that gets the entry's id (the companion refers to the
 // entry instead of carrying a second copy of it). ARGV[6], when not empty, is an entry written just
-// before the entry (its masking plan, as in APPEND).
+// before the entry (its masking plan, as in APPEND), with PLAN_STEP's arguments after it and the
+// plans key as KEYS[4]; the companion's fields follow (from ARGV[7] without a plan, ARGV[12] with one).
 const APPEND_WITH = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
-if ARGV[6] ~= '' then redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[6]) end
+local first = 7
+if ARGV[6] ~= '' then${PLAN_STEP(6, 4)}
+  first = 12
+end
 local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
-local fields = {unpack(ARGV, 7)}
+local fields = {unpack(ARGV, first)}
 if ARGV[5] ~= '' then
   fields[#fields + 1] = ARGV[5]
   fields[#fields + 1] = id
@@ -267,13 +330,19 @@ export class SessionRecorder {
 
   /**
    * Call with the masked response before returning it to the client. With `plan` (the masking plan
-   * the response names, not yet in this session's recording), the plan's entry is written just
-   * before the response in the same atomic step: both or neither (resolves with the response's id).
+   * the response names, not yet in this session's recording as far as the caller knows), the plan's
+   * entry is written just before the response in the same atomic step: both or neither (resolves
+   * with the response's id). A plan the session's recording already holds (written by another
+   * gateway replica or process) is not written again. A new plan past `bound` (its session's count
+   * of plans or their bytes; default MASKING_PLAN_BOUND) writes nothing and rejects with
+   * RECORDING_PLAN_LIMIT.
    */
-  async response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
+  async response(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, plan?: Without<z.input<typeof maskingPlanSchema>>, bound?: MaskingPlanBound): Promise<string> {
     const at = entry.at ?? this.now().toISOString();
     const json = this.exchangeJson(requestId, 'response', entry, at);
-    return await this.appendJson(requestId, json, plan ? this.planJson(requestId, entry, plan, at) : undefined);
+    if (!plan) return await this.appendJson(requestId, json);
+    const args = [RECORDING_FIELD, json, ...this.planArgs(requestId, entry, plan, at, bound)];
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId), recordingPlansKey(requestId)], args)) as string;
   }
 
   sessionEnd(requestId: string, entry: Without<z.input<typeof sessionEndSchema>>): Promise<string> {
@@ -283,13 +352,19 @@ export class SessionRecorder {
   /**
    * A masking plan's entry, for the response that names it (same session, same digest), written
    * with it and at its time: the archive orders entries by time (ties in stream order), so a plan
-   * stamped a millisecond after its answer would be read after it.
+   * stamped a millisecond after its answer would be read after it. Then PLAN_STEP's arguments: the
+   * plans key's fields of this digest, this session's count and bytes, and the bound.
    */
-  private planJson(requestId: string, response: { sessionId: string; maskingPlan?: string }, plan: Without<z.input<typeof maskingPlanSchema>>, at: string): string {
+  private planArgs(requestId: string, response: { sessionId: string; maskingPlan?: string }, plan: Without<z.input<typeof maskingPlanSchema>>, at: string, bound: MaskingPlanBound = MASKING_PLAN_BOUND): string[] {
     if (plan.sessionId !== response.sessionId || plan.digest !== response.maskingPlan) {
       throw new RecordingError('RECORDING_INVALID', `the masking plan written with a response for ${requestId} must be the plan it names, in its session (plan ${plan.digest} of session ${plan.sessionId}; the response names ${String(response.maskingPlan)} in session ${response.sessionId})`);
     }
-    return this.serialize(requestId, { ...plan, at, type: 'masking_plan' } as SessionRecordingInput);
+    if (!Number.isSafeInteger(bound.plans) || bound.plans < 1 || !Number.isSafeInteger(bound.bytes) || bound.bytes < 1) {
+      throw new RecordingError('RECORDING_INVALID', `the bound on masking plans of a response for ${requestId} must be whole numbers of plans and bytes, at least 1 (got ${bound.plans} and ${bound.bytes})`);
+    }
+    const json = this.serialize(requestId, { ...plan, at, type: 'masking_plan' } as SessionRecordingInput);
+    const session = `${plan.sessionId}\u0000`;
+    return [json, `plan\u0000${session}${plan.digest}`, `plans\u0000${session}`, `bytes\u0000${session}`, String(bound.plans), String(bound.bytes)];
   }
 
   /**
@@ -310,18 +385,19 @@ export class SessionRecorder {
    * The response entry and, in the same Redis round trip, what must follow it (the SSE event that
    * carries the response to the client): the companion is written only if the entry was taken.
    * Resolves with the companion's stream id; rejects like `response` (then neither was written).
-   * `plan` as in `response`: its entry goes just before the response's, in the same step.
+   * `plan` and `bound` as in `response`: the plan's entry goes just before the response's, in the same step.
    */
-  async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend, plan?: Without<z.input<typeof maskingPlanSchema>>): Promise<string> {
+  async responseWith(requestId: string, entry: Without<z.input<typeof responseEntrySchema>>, companion: CompanionAppend, plan?: Without<z.input<typeof maskingPlanSchema>>, bound?: MaskingPlanBound): Promise<string> {
     if (!Number.isInteger(companion.maxLength) || companion.maxLength < 1 || !Number.isInteger(companion.ttlMs) || companion.ttlMs < 1 || companion.fields.length === 0 || companion.fields.length % 2
       || companion.entryIdField === '') {
       throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
     const at = entry.at ?? this.now().toISOString();
     const json = this.exchangeJson(requestId, 'response', entry, at);
-    const planJson = plan ? this.planJson(requestId, entry, plan, at) : '';
-    const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, [recordingKey(requestId), recordingSealKey(requestId), companion.key],
-      [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? '', planJson, ...companion.fields])) as [string, string];
+    const keys = [recordingKey(requestId), recordingSealKey(requestId), companion.key];
+    const head = [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? ''];
+    const args = plan ? [...head, ...this.planArgs(requestId, entry, plan, at, bound), ...companion.fields] : [...head, '', ...companion.fields];
+    const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, plan ? [...keys, recordingPlansKey(requestId)] : keys, args)) as [string, string];
     return also;
   }
 
@@ -330,10 +406,9 @@ export class SessionRecorder {
     return await this.appendJson(requestId, this.serialize(requestId, input));
   }
 
-  /** Stores an entry already checked and serialized (APPEND), with `before` just ahead of it in the same step when given. */
-  private async appendJson(requestId: string, json: string, before?: string): Promise<string> {
-    const args = before === undefined ? [RECORDING_FIELD, json] : [RECORDING_FIELD, json, before];
-    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], args)) as string;
+  /** Stores an entry already checked and serialized (APPEND). */
+  private async appendJson(requestId: string, json: string): Promise<string> {
+    return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
   }
 
   /**
@@ -391,6 +466,13 @@ export class SessionRecorder {
     try {
       return await write();
     } catch (error) {
+      const limit = /PLAN_LIMIT (plans|bytes) (\d+) (\d+)/.exec((error as Error)?.message ?? '');
+      if (limit) {
+        const planLimit: MaskingPlanLimit = { kind: limit[1] as 'plans' | 'bytes', limit: Number(limit[2]), used: Number(limit[3]) };
+        throw new RecordingError('RECORDING_PLAN_LIMIT', planLimit.kind === 'plans'
+          ? `the answer was not recorded: its session's recording already holds ${planLimit.used} distinct masking plans, its limit`
+          : `the answer was not recorded: its session's masking plans already take ${planLimit.used} bytes of the recording and this one would pass the limit of ${planLimit.limit}`, { planLimit });
+      }
       if (/CONDITION_UNMET/.test((error as Error)?.message ?? '')) {
         throw new RecordingError('RECORDING_CONDITION_UNMET', `the entry for ${requestId} was not written: the key it depends on is gone (the grant ended); refuse the exchange`);
       }
@@ -448,7 +530,7 @@ export class RecordingLog {
   }
 
   async delete(requestId: string): Promise<void> {
-    await this.redis.del(recordingKey(requestId));
+    await this.redis.del(recordingKey(requestId), recordingPlansKey(requestId));
   }
 }
 

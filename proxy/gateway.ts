@@ -12,7 +12,7 @@ import type { GatewayRecorder } from './recording';
 import { DecisionWaiter, type CommandReviewer, type DecisionBoard } from './held-commands';
 import { RefusalTally, type RefusedGrant } from './refusals';
 import { GatewaySession } from './session';
-import { MASKING_PLANS_PER_SESSION } from './masking-plans';
+import { MASKING_PLAN_BYTES_PER_SESSION, MASKING_PLANS_PER_SESSION } from './masking-plans';
 import { seconds, sessionToEvict } from './session-room';
 import { RedisEventStore } from './event-store';
 import { corsFor, foreignOrigin, originRules, type OriginRules } from './request-origin';
@@ -41,8 +41,10 @@ export interface GatewayLimits {
   sessionIdleMs: number;
   /** Refusals of a grant are counted over this window and recorded as one entry (proxy/refusals.ts). */
   refusalWindowMs: number;
-  /** Distinct masking plans one recording session may record; a new one beyond is withheld (proxy/masking-plans.ts). */
+  /** Distinct masking plans one recording session may record; a new one beyond is withheld (proxy/masking-plans.ts). Counted in Redis, across replicas. */
   maskingPlansPerSession: number;
+  /** Bytes of masking plan entries one recording session may record; a plan that would pass it is withheld (as maskingPlansPerSession). */
+  maskingPlanBytesPerSession: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -60,6 +62,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   sessionIdleMs: 10 * 60_000,
   refusalWindowMs: 5_000,
   maskingPlansPerSession: MASKING_PLANS_PER_SESSION,
+  maskingPlanBytesPerSession: MASKING_PLAN_BYTES_PER_SESSION,
 };
 
 /** Where the gateway finds grants and credentials: GrantStore and RedisSecretVault implement these. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Redis } from '../lib';
-import type { maskedSchema, maskingPlanSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
+import type { MaskingPlanBound, maskedSchema, maskingPlanSchema, refusalsSchema, requestEntrySchema, responseEntrySchema, sessionEndSchema, sessionStartSchema } from '../audit';
 
 /**
  * What the gateway writes to the session recording (one Redis Stream per access request; the
@@ -21,15 +21,18 @@ export interface GatewayRecorder {
   /**
    * The masked response, before it is returned. With `plan` (the masking plan the response names,
    * when this session's recording does not hold it yet: masking-plans.ts), the plan's entry is
-   * written just before the response in the same atomic step: both are taken or neither.
+   * written just before the response in the same atomic step: both are taken or neither. A plan
+   * the session's recording already holds is not written twice; a new one past `bound` (the
+   * session's plans or their bytes, counted by the recording across gateway processes) writes
+   * nothing and rejects with code RECORDING_PLAN_LIMIT (audit/ RecordingError.planLimit).
    */
-  response(requestId: string, entry: ResponseEntry, plan?: MaskingPlanEntry): Promise<unknown>;
+  response(requestId: string, entry: ResponseEntry, plan?: MaskingPlanEntry, bound?: MaskingPlanBound): Promise<unknown>;
   /**
    * The masked response and, in the same atomic write and only if the entry was taken, the SSE
    * event that carries it (proxy/event-store.ts): one Redis round trip instead of two. Resolves
-   * with the companion's stream id. `plan` as in `response`.
+   * with the companion's stream id. `plan` and `bound` as in `response`.
    */
-  responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend, plan?: MaskingPlanEntry): Promise<string>;
+  responseWith?(requestId: string, entry: ResponseEntry, companion: CompanionAppend, plan?: MaskingPlanEntry, bound?: MaskingPlanBound): Promise<string>;
   /** Where a request's entries are when they are in `redis` (an SSE event there then refers to its response's entry instead of copying it). */
   entriesKeyIn?(redis: Redis, requestId: string): string | undefined;
   sessionEnd(requestId: string, entry: SessionEndEntry): Promise<unknown>;

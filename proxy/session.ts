@@ -6,10 +6,11 @@ import type { ToolCallRuling } from './command-policy';
 import { decideRequest, decideResponse, maskContextFor, shapeResult, type ForwardedCall, type RequestFacts } from './decisions';
 import { GatewayErrorCode, jsonRpcError } from './errors';
 import { maskOrWithhold, maskedEntries, type MaskContext, type MaskingPlanReport, type MaskSummary, type ResponseMasker } from './masking';
-import { MaskingPlanLimitError, RecordedPlans } from './masking-plans';
+import { MaskingPlanLimitError, planBounds, RecordedPlans } from './masking-plans';
 import { heldCallOf, recallHeld, submitHold, useDecision, withdrawHold } from './held-calls';
 import { deniedResult, deniedText, heldResult, type AnnouncedDecision, type CommandReviewer, type DecisionBoard, type DecisionWaiter } from './held-commands';
 import type { RedisEventStore } from './event-store';
+import type { MaskingPlanBound } from '../audit';
 import type { GatewayRecorder, MaskingPlanEntry, RequestEntry, ResponseEntry, SessionEndEntry } from './recording';
 import { openUpstream, type UpstreamHandle } from './upstream';
 import { upstreamTransportErrors } from './upstream-answer-bound';
@@ -24,6 +25,8 @@ export interface SessionLimits {
   holdProgressIntervalMs: number;
   /** Distinct masking plans the session may record (masking-plans.ts; default MASKING_PLANS_PER_SESSION). */
   maskingPlansPerSession?: number;
+  /** Bytes of masking plans the session may record (default MASKING_PLAN_BYTES_PER_SESSION). */
+  maskingPlanBytesPerSession?: number;
 }
 
 export interface SessionDeps {
@@ -100,7 +103,7 @@ export class GatewaySession {
   constructor(private readonly deps: SessionDeps) {
     this.grant = { ...deps.grant };
     this.tokenHash = deps.tokenHash;
-    this.plans = new RecordedPlans({ sessions: 1, ...(deps.limits.maskingPlansPerSession !== undefined ? { perSession: deps.limits.maskingPlansPerSession } : {}) });
+    this.plans = new RecordedPlans({ sessions: 1, ...planBounds(deps.limits) });
     this.transport = new ClientTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: () => deps.onInitialized(this),
@@ -574,10 +577,10 @@ export class GatewaySession {
     const entry = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
     const reply = { jsonrpc: '2.0', id, result } as JSONRPCMessage;
     try {
-      await this.plans.record(this.grant.requestId, sessionId, plan, (planEntry) => this.recordAndSend(id, entry, reply, call.startedAt, planEntry));
+      await this.plans.record(this.grant.requestId, sessionId, plan, (planEntry, bound) => this.recordAndSend(id, entry, reply, call.startedAt, planEntry, bound));
     } catch (error) {
       if (!(error instanceof MaskingPlanLimitError)) throw error;
-      this.deps.log.warn({ limit: error.limit }, 'a session reached its limit of masking plans; the answer is withheld');
+      this.deps.log.warn({ bound: error.reached.kind, limit: error.limit, used: error.reached.used }, 'a session reached its limit of masking plans; the answer is withheld');
       await this.refuse(id, call.startedAt, GatewayErrorCode.Withheld, `the response was withheld: ${error.message}`, 'withheld');
     }
   }
@@ -588,26 +591,28 @@ export class GatewaySession {
    * carries the response are one atomic Redis write, made when the transport stores the event,
    * before it writes anything to the client.
    */
-  private async recordAndSend(id: RequestId, entry: ResponseEntry, message: JSONRPCMessage, startedAt: number, plan?: MaskingPlanEntry): Promise<boolean> {
+  private async recordAndSend(id: RequestId, entry: ResponseEntry, message: JSONRPCMessage, startedAt: number, plan?: MaskingPlanEntry, bound?: MaskingPlanBound): Promise<boolean> {
     const { recorder, eventStore, log } = this.deps;
     const requestId = this.grant.requestId;
     if (!eventStore || !recorder.responseWith) {
-      const ok = await this.record(id, () => recorder.response(requestId, entry, plan), WITHHELD_UNRECORDED, startedAt);
+      const ok = await this.record(id, () => recorder.response(requestId, entry, plan, bound), WITHHELD_UNRECORDED, startedAt);
       if (ok) await this.sendToClient(message);
       return ok;
     }
-    const late = (what: string) => recorder.response(requestId, entry, plan).then(() => true, (cause: unknown) => {
+    const late = (what: string) => recorder.response(requestId, entry, plan, bound).then(() => true, (cause: unknown) => {
       log.error({ err: (cause as Error).message }, what);
       return false;
     });
     let recording: Promise<unknown> | undefined;
-    eventStore.carry(message, (event) => (recording = event ? recorder.responseWith!(requestId, entry, event, plan) : recorder.response(requestId, entry, plan)));
+    eventStore.carry(message, (event) => (recording = event ? recorder.responseWith!(requestId, entry, event, plan, bound) : recorder.response(requestId, entry, plan, bound)));
     try {
       await this.transport.send(message);
     } catch (error) {
       // Refused before any event was stored (the client's stream is gone): nothing was sent; the record stays complete.
       if (eventStore.release(message)) return late('could not record a response the client did not take');
       const failed = await recording!.then(() => undefined, (cause: unknown) => cause as Error);
+      // A plan past the session's bound: nothing was written or sent; masking-plans.ts makes it the refusal that says so.
+      if (isPlanLimit(failed)) throw failed;
       if (failed) {
         log.error({ err: failed.message }, 'recording failed; refusing');
         await this.refuse(id, startedAt, GatewayErrorCode.Unavailable, `${WITHHELD_UNRECORDED} (${failed.message})`, 'withheld');
@@ -689,6 +694,8 @@ export class GatewaySession {
       await write();
       return true;
     } catch (error) {
+      // A masking plan past its session's bound: masking-plans.ts makes it the refusal that says so.
+      if (isPlanLimit(error)) throw error;
       if ((error as { code?: unknown }).code === 'RECORDING_CONDITION_UNMET') {
         await this.refuseEndedGrant(id, owned);
         return false;
@@ -763,6 +770,11 @@ export class GatewaySession {
 }
 
 const WITHHELD_UNRECORDED = 'the response was withheld: it could not be recorded';
+
+/** The recording refused a masking plan past its session's bound (nothing written). */
+function isPlanLimit(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'RECORDING_PLAN_LIMIT';
+}
 
 /** In the recording, the id of a request the upstream sent (it may equal one of the client's). */
 function upstreamMessageId(id: RequestId): string {

@@ -9,7 +9,7 @@ import type { GatewayRecorder } from '../recording';
 import { ROUND_TTL_MS } from '../upstream-caller';
 import { AnswerStream, type RequestStream } from './answer-stream';
 import type { Era } from './era';
-import { RecordedPlans } from '../masking-plans';
+import { planBounds, RecordedPlans } from '../masking-plans';
 import { ModernExchange } from './exchange';
 import { GrantState } from './grant-state';
 import { GrantUpstreams } from './grant-upstreams';
@@ -25,7 +25,7 @@ export interface ModernEndpointOptions {
   vault: { get(credentialRef: string): Promise<string | null> };
   reviewer?: CommandReviewer;
   board?: DecisionBoard;
-  limits: { upstreamTimeoutMs: number; messagesPerSecond: number; messageBurst: number; maskingPlansPerSession?: number };
+  limits: { upstreamTimeoutMs: number; messagesPerSecond: number; messageBurst: number; maskingPlansPerSession?: number; maskingPlanBytesPerSession?: number };
   log: Logger;
   onRefused?(grant: GrantRecord, code: number, message: string): void;
   /** The grant of a token hash (a retry relayed from another replica is checked again here). Without it, relayed retries are refused. */
@@ -57,8 +57,7 @@ export class ModernEndpoint {
   private readonly rounds?: RemoteRounds;
 
   constructor(private readonly options: ModernEndpointOptions) {
-    const perSession = options.limits.maskingPlansPerSession;
-    this.plans = new RecordedPlans(perSession !== undefined ? { perSession } : {});
+    this.plans = new RecordedPlans(planBounds(options.limits));
     if (options.state) {
       this.state = new GrantState(options.state);
       this.remote = new RemoteCancels(options.state, options.log, (cancel) => this.cancelHere(cancel));

@@ -292,13 +292,13 @@ export class ModernExchange {
       // the plan's entry, written just before it in the same step (masking-plans.ts).
       const named = plan ? { ...outcome.entry, maskingPlan: plan.digest } : outcome.entry;
       const entry = as ? { ...named, outcome: as } : named;
-      await this.deps.plans.record(this.deps.grant.requestId, this.sessionId, plan, async (planEntry) => {
-        await this.deps.recorder.response(this.deps.grant.requestId, entry, planEntry);
+      await this.deps.plans.record(this.deps.grant.requestId, this.sessionId, plan, async (planEntry, bound) => {
+        await this.deps.recorder.response(this.deps.grant.requestId, entry, planEntry, bound);
         return true;
       });
     } catch (error) {
       if (error instanceof MaskingPlanLimitError) {
-        this.deps.log.warn({ limit: error.limit }, 'a grant\'s recording session reached its limit of masking plans; the answer is withheld');
+        this.deps.log.warn({ bound: error.reached.kind, limit: error.limit, used: error.reached.used }, 'a grant\'s recording session reached its limit of masking plans; the answer is withheld');
         return this.refuse(raw, call.startedAt, GatewayErrorCode.Withheld, `the response was withheld: ${error.message}`, 'withheld');
       }
       this.deps.log.error({ err: (error as Error).message }, 'recording failed; the response is withheld');

@@ -4,12 +4,14 @@
 // another plan with its own entry; concurrent calls share one write; a plan the recording does not
 // take withholds the answer. The same holds for a 2026-07-28 client (one recording session per grant).
 // The plan's entry is written in the same Redis script as its first answer (counted with MONITOR);
-// a request's own _meta cannot stand in for the gateway's; a session records at most so many plans.
+// a request's own _meta cannot stand in for the gateway's; a session records at most so many plans
+// (and so many bytes of them), counted in Redis: gateway replicas serving one grant count together.
 import { join } from 'node:path';
-import { buildArchive, canonicalJson, generateArchiveKeys, maskingPlanDigest, RecordingLog, sessionCommands, SessionRecorder } from '../../audit';
+import { buildArchive, canonicalJson, generateArchiveKeys, maskingPlanDigest, recordingKey, RecordingLog, sessionCommands, SessionRecorder } from '../../audit';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
+import type { TargetConfig } from '../../policy';
 import { MASKING_META_KEY, PhiMasker } from '../../proxy';
-import { connectClient, failureOf, startTestGateway, testRedisUrl, type TestGateway } from '../proxy/support';
+import { connectClient, failureOf, failureText, startTestGateway, testRedisUrl, type TestGateway } from '../proxy/support';
 import { connectV2 } from '../proxy/modern-support';
 import { clinicalCatalog } from './catalog-fixture';
 
@@ -193,7 +195,7 @@ describe('masking plans in the recording', () => {
     expect(held.size).toBe(1);
   });
 
-  test('the first answer of a plan: no extra round trip to the recording, one XADD more in the answer\'s own script (MONITOR)', async () => {
+  test('the first answer of a plan: no extra round trip to the recording; in the answer\'s own script one XADD more, and the session\'s count of plans read and written (MONITOR)', async () => {
     const { token, grant } = await gw.grant('clinical');
     const key = `gatehouse:recording:${grant.requestId}`;
     const monitor = await redis.monitor();
@@ -201,7 +203,7 @@ describe('masking plans in the recording', () => {
     let marks = 0;
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (args[1] === 'gatehouse-test:monitor-mark') marks += 1;
-      else if (args.some((a) => a === key || a === `${key}:sealed`)) {
+      else if (args.some((a) => a === key || a === `${key}:sealed` || a === `${key}:plans`)) {
         const command = String(args[0]).toUpperCase();
         // EVAL is only ever sent after NOSCRIPT (another suite's SCRIPT FLUSH): the same round trip, retried.
         if (command === 'EVAL' && source !== 'lua') return;
@@ -229,7 +231,8 @@ describe('masking plans in the recording', () => {
       // The request entry and the response entry: two round trips either way (three before: the plan was its own write).
       expect(roundTrips(first)).toBe(2);
       expect(roundTrips(later)).toBe(2);
-      expect(first.length - later.length).toBe(1);
+      expect(first.filter((x) => x.lua && x.command !== 'XADD').map((x) => x.command).sort()).toEqual(['EXISTS', 'EXISTS', 'HMGET', 'HSET']);
+      expect(first.length - later.length).toBe(3);
     } finally {
       monitor.disconnect();
       await client.close();
@@ -349,5 +352,87 @@ describe('a bound on masking plans per recording session', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('the bound on masking plans across gateway replicas (one Redis)', () => {
+  let a: TestGateway;
+  let b: TestGateway;
+  let redis: Redis;
+  const masker = (target: TargetConfig) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: { get: () => clinicalCatalog } });
+  beforeAll(async () => {
+    redis = connectRedis(testRedisUrl());
+    // Two gateway instances: their own processes' memory, one Redis (grants, credentials, recording).
+    a = await startTestGateway({ config: CONFIG, limits: { maskingPlansPerSession: 3, maskingPlanBytesPerSession: 12_000 }, recorder: new SessionRecorder(redis), masker });
+    b = await startTestGateway({ config: CONFIG, limits: { maskingPlansPerSession: 3, maskingPlanBytesPerSession: 12_000 }, recorder: new SessionRecorder(redis), masker, grants: a.grants, vault: a.vault });
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    redis?.disconnect();
+  });
+  const aliased = (n: number) => `SELECT PATIENT_ID AS A${n}, UPPER(FIRST_NAME) AS F FROM CLINICAL.PHI.PATIENTS`;
+  const call = (client: Awaited<ReturnType<typeof connectV2>>['client'], statement: string) => client.callTool({ name: 'run_snowflake_query', arguments: { statement } });
+  const PLANS_MESSAGE = /-31040 .*withheld: this session has already recorded 3 distinct masking plans, the gateway's limit per session/;
+
+  test('a 2026-07-28 grant served by two replicas: plans either wrote count together; past the bound both withhold, and nothing of the withheld answer is recorded', async () => {
+    const { token, grant } = await a.grant('clinical');
+    const onA = await connectV2(a.url, 'clinical', token, { era: 'modern' });
+    const onB = await connectV2(b.url, 'clinical', token, { era: 'modern' });
+    try {
+      // An agent spreading its flood over replicas (a load balancer does it for it): 2 plans on A, 1 on B.
+      for (const [client, n] of [[onA.client, 1], [onB.client, 2], [onA.client, 3]] as const) expect((await call(client, aliased(n))).isError).toBeFalsy();
+      // Each replica has seen fewer than 3 plans itself; the grant's recording holds 3.
+      expect(await failureOf(call(onA.client, aliased(4)))).toMatch(PLANS_MESSAGE);
+      expect(await failureOf(call(onB.client, aliased(5)))).toMatch(PLANS_MESSAGE);
+      // Plans the session holds still answer, on the replica that wrote them. (Each gateway process
+      // salts its digests, so A's plan answered by B would be another plan: refused here.)
+      expect((await call(onB.client, aliased(2))).isError).toBeFalsy();
+      expect((await call(onA.client, aliased(1))).isError).toBeFalsy();
+      expect(await failureOf(call(onB.client, aliased(1)))).toMatch(PLANS_MESSAGE);
+    } finally {
+      await onA.client.close();
+      await onB.client.close();
+    }
+    const recorded = (await new RecordingLog(redis).read(grant.requestId)).map((r) => r.entry as Entry);
+    const plans = recorded.filter((e) => e.type === 'masking_plan');
+    expect(plans).toHaveLength(3);
+    expect(new Set(plans.map((p) => p.sessionId)).size).toBe(1);
+    const named = new Set(plans.map((p) => p.digest));
+    const responses = recorded.filter((e) => e.type === 'response' && e.messageId !== undefined && (e.result !== undefined || e.outcome === 'withheld'));
+    for (const r of responses.filter((e) => e.maskingPlan !== undefined)) expect(named.has(r.maskingPlan)).toBe(true);
+    const withheld = recorded.filter((e) => e.type === 'response' && e.outcome === 'withheld');
+    expect(withheld).toHaveLength(3);
+    for (const w of withheld) {
+      expect((w.error as { code: number; message: string }).code).toBe(-31040);
+      expect((w.error as { message: string }).message).toMatch(/already recorded 3 distinct masking plans/);
+      expect(w).not.toHaveProperty('result');
+      expect(w).not.toHaveProperty('maskingPlan');
+    }
+    // Nothing of the withheld answers: no plan names their aliases, no response carries their rows.
+    const answers = JSON.stringify(recorded.filter((e) => e.type !== 'request'));
+    expect(answers).not.toMatch(/A4|A5|a4-|a5-/);
+    expect(recorded.filter((e) => e.type === 'response' && e.maskingPlan)).toHaveLength(5);
+  });
+
+  test('the bytes: wide plans stop at the session\'s bytes of plans, with a refusal that says so; what was recorded stays within it', async () => {
+    const { token, grant } = await a.grant('clinical');
+    const onA = await connectV2(a.url, 'clinical', token, { era: 'modern' });
+    const onB = await connectV2(b.url, 'clinical', token, { era: 'modern' });
+    // A wide statement: forty output columns, a plan of several KB.
+    const wide = (n: number) => `SELECT ${Array.from({ length: 40 }, (_, i) => `PATIENT_ID AS W${n}_${i}`).join(', ')} FROM CLINICAL.PHI.PATIENTS`;
+    let refusal = '';
+    try {
+      for (let n = 1; n <= 3 && !refusal; n++) {
+        refusal = await call(n % 2 ? onA.client : onB.client, wide(n)).then((r) => (r.isError ? 'an error result' : ''), failureText);
+      }
+    } finally {
+      await onA.client.close();
+      await onB.client.close();
+    }
+    expect(refusal).toMatch(/-31040 .*withheld: this session's masking plans already take \d+ bytes of the audit record, and this answer's plan would pass the gateway's limit of 12000 bytes per session/);
+    const stored = (await redis.xrange(recordingKey(grant.requestId), '-', '+')).map(([, fields]) => fields[1]!).filter((json) => JSON.parse(json).type === 'masking_plan');
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    expect(stored.reduce((n, json) => n + Buffer.byteLength(json), 0)).toBeLessThanOrEqual(12_000);
   });
 });

@@ -1,8 +1,10 @@
 // RecordedPlans on its own (no stack): the first answer of a plan in a session carries the plan's
 // entry in its own write; answers of the same plan at once wait for it and name it only once it
-// is in; a carrying write that is not taken hands the plan to the next answer; a session records
-// at most so many distinct plans, and refuses a new one before writing anything.
+// is in; a carrying write that is not taken hands the plan to the next answer; the bound on plans
+// per session is the recording's (counted in Redis, test/audit/recording-plan): RecordedPlans hands
+// it to every write that carries a plan and turns the recording's refusal into MaskingPlanLimitError.
 import type { MaskingPlanReport } from '../../proxy/masking';
+import { RecordingError } from '../../audit';
 import { MaskingPlanLimitError, RecordedPlans } from '../../proxy/masking-plans';
 
 const planOf = (n: number): MaskingPlanReport => ({ digest: `sha256:${String(n).padStart(64, '0')}`, salt: 'salt', report: { plan: 'columns', columns: [], n } });
@@ -77,10 +79,23 @@ describe('RecordedPlans', () => {
     expect(carried).toEqual(['a:s1', 'b:-', 'c:s2', 'd:s1']);
   });
 
-  test('a session at its limit of distinct plans: a new plan is refused before anything is written; known plans and other sessions go on', async () => {
-    const plans = new RecordedPlans({ perSession: 2 });
+  test('the bound is the recording\'s: every write that carries a plan is handed it, and a refusal past it becomes MaskingPlanLimitError; known plans and other sessions go on', async () => {
+    const plans = new RecordedPlans({ perSession: 2, bytesPerSession: 5000 });
+    expect(plans.bound).toEqual({ plans: 2, bytes: 5000 });
+    // A recording that counts as the Redis script does: distinct plans per session, refused past the bound.
+    const held = new Map<string, Set<string>>();
     let written = 0;
-    const write = async () => {
+    const bounds: unknown[] = [];
+    const write = async (planEntry?: { sessionId: string; digest: string }, bound?: { plans: number; bytes: number }) => {
+      if (planEntry) {
+        bounds.push(bound);
+        const session = held.get(planEntry.sessionId) ?? new Set();
+        held.set(planEntry.sessionId, session);
+        if (!session.has(planEntry.digest) && session.size >= bound!.plans) {
+          throw new RecordingError('RECORDING_PLAN_LIMIT', 'not recorded', { planLimit: { kind: 'plans', limit: bound!.plans, used: session.size } });
+        }
+        session.add(planEntry.digest);
+      }
       written += 1;
       return true;
     };
@@ -89,18 +104,28 @@ describe('RecordedPlans', () => {
     const refused = plans.record('r', 's', planOf(3), write);
     await expect(refused).rejects.toBeInstanceOf(MaskingPlanLimitError);
     await expect(refused).rejects.toThrow(/already recorded 2 distinct masking plans, the gateway's limit per session .* a new one needs a new session \(2025 clients\) or a new grant/);
+    expect(bounds).toEqual([{ plans: 2, bytes: 5000 }, { plans: 2, bytes: 5000 }, { plans: 2, bytes: 5000 }]);
     expect(written).toBe(2);
     await expect(plans.record('r', 's', planOf(1), write)).resolves.toBe(true);
     await expect(plans.record('r', 's', undefined, write)).resolves.toBe(true);
     await expect(plans.record('r', 'other', planOf(3), write)).resolves.toBe(true);
     expect(written).toBe(5);
+    // The refused plan is not known: the next answer of it asks the recording again.
+    await expect(plans.record('r', 's', planOf(3), write)).rejects.toBeInstanceOf(MaskingPlanLimitError);
   });
 
-  test('a plan whose write was not taken does not count against the limit', async () => {
-    const plans = new RecordedPlans({ perSession: 1 });
-    await expect(plans.record('r', 's', planOf(1), async () => false)).resolves.toBe(false);
-    await expect(plans.record('r', 's', planOf(2), async () => true)).resolves.toBe(true);
-    await expect(plans.record('r', 's', planOf(1), async () => true)).rejects.toBeInstanceOf(MaskingPlanLimitError);
+  test('the bytes bound says so in its own words; any other recording failure stays what it was', async () => {
+    const plans = new RecordedPlans();
+    expect(plans.bound).toEqual({ plans: 1000, bytes: 4 * 1024 * 1024 });
+    const bytes = plans.record('r', 's', planOf(1), async () => {
+      throw new RecordingError('RECORDING_PLAN_LIMIT', 'not recorded', { planLimit: { kind: 'bytes', limit: 4096, used: 3900 } });
+    });
+    await expect(bytes).rejects.toBeInstanceOf(MaskingPlanLimitError);
+    await expect(bytes).rejects.toThrow(/masking plans already take 3900 bytes of the audit record, and this answer's plan would pass the gateway's limit of 4096 bytes per session/);
+    const down = plans.record('r', 's', planOf(1), async () => {
+      throw new RecordingError('RECORDING_UNAVAILABLE', 'the recording is down');
+    });
+    await expect(down).rejects.toMatchObject({ code: 'RECORDING_UNAVAILABLE' });
   });
 
   test('memory is bounded by sessions kept: a session pushed out writes its plans again', async () => {
@@ -114,6 +139,7 @@ describe('RecordedPlans', () => {
     expect(carried).toEqual([true, true, true, true]);
     expect(plans.size).toBe(2);
     expect(() => new RecordedPlans({ perSession: 0 })).toThrow(/at least 1/);
+    expect(() => new RecordedPlans({ bytesPerSession: 0 })).toThrow(/at least 1/);
     expect(() => new RecordedPlans({ sessions: 1.5 })).toThrow(/whole numbers/);
   });
 });
