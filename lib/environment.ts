@@ -128,6 +128,7 @@ const worker: ServiceEnvironment = {
     v('GATEHOUSE_CATALOG_REFRESH_EVERY', 'Interval of the PHI catalog refresh schedule (re-discovers every target; never lowers a column\'s protection without a pin).', { default: '6h' }),
     v('GATEHOUSE_WORKER_ACTIVITY_SLOTS', 'Activity tasks the worker runs at once (Temporal\'s maxConcurrentActivityTaskExecutions), 1-10000; unset keeps the SDK\'s default. 10 was tried on a loaded 2-core dev stack (bench/README.md, grants, thirteenth session): fewer timed-out workflow tasks in two runs of three, not shown.', { default: '100' }),
     v('GATEHOUSE_WORKER_WORKFLOW_TASK_SLOTS', 'Workflow tasks the worker runs at once (Temporal\'s maxConcurrentWorkflowTaskExecutions), 2-10000; unset keeps the SDK\'s default.', { default: '40' }),
+    v('GATEHOUSE_WORKER_METRICS_ADDRESS', 'host:port where the worker serves the Temporal SDK\'s Prometheus metrics (GET /metrics: workflow tasks, activities by type, sticky cache hits and misses, slots); unset serves none. bench:grants reads it to count the worker\'s work per grant.'),
     v('GATEHOUSE_WORKER_BUNDLE', 'Path of a prebuilt workflow bundle to run instead of bundling this build\'s workflows: for benchmarks only (bench:grants --before runs an earlier revision\'s workflows with it). Unset in production.'),
     CATALOG_NAMESPACE,
     ...ARCHIVE_STORE, SIGNING_KEY, SIGNING_KEY_FILE,

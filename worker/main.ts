@@ -14,7 +14,7 @@ import { createAccessWorker, type AccessWorkerOptions } from './create-worker';
 import { builtInComponents } from './registry';
 import { runUntilSignalled } from './run-worker';
 import { redisPassLock, startLocalReconciliation } from './local-reconciliation';
-import { workerTuning } from './tuning';
+import { workerMetricsAddress, workerTuning } from './tuning';
 
 export interface RunWorkerOptions {
   env?: NodeJS.ProcessEnv;
@@ -32,7 +32,7 @@ export interface RunWorkerOptions {
 export async function runWorker(options: RunWorkerOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const log = createLogger('worker');
-  quietSdkLogs(log);
+  quietSdkLogs(log, workerMetricsAddress(env));
   const config = loadConfig(configPath(env));
   const secrets = loadGatewaySecrets(env);
   // TLS files and payload keys are checked before anything connects.
@@ -113,10 +113,14 @@ async function reportCredentialSetup(providers: WorkerComponents['providers'], l
 /**
  * The SDK logs every state change and the workflow bundle's contents at INFO; keep warnings, and
  * keep a failed activity's own words (which may quote SQL or a patient's name) out of them.
+ * With GATEHOUSE_WORKER_METRICS_ADDRESS, the SDK's core also serves its Prometheus metrics there.
  */
-function quietSdkLogs(log: ReturnType<typeof createLogger>): void {
+function quietSdkLogs(log: ReturnType<typeof createLogger>, metricsAddress: string | undefined): void {
   try {
-    Runtime.install({ logger: sdkLogger(log) });
+    Runtime.install({
+      logger: sdkLogger(log),
+      ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
+    });
   } catch {
     // a runtime is already installed in this process (tests); keep it
   }

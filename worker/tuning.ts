@@ -21,3 +21,17 @@ function slots(name: string, value: string | undefined, min: number): number | u
   }
   return Number(raw);
 }
+
+/**
+ * Where the worker serves the Temporal SDK's Prometheus metrics (GET /metrics: workflow task and
+ * activity counts and latencies, sticky cache hits and misses, slots), as host:port; unset serves none.
+ */
+export function workerMetricsAddress(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.GATEHOUSE_WORKER_METRICS_ADDRESS?.trim();
+  if (!raw) return undefined;
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
+    throw new Error(`GATEHOUSE_WORKER_METRICS_ADDRESS must be host:port (where the worker serves its Temporal SDK metrics, e.g. 127.0.0.1:9464), got ${JSON.stringify(env.GATEHOUSE_WORKER_METRICS_ADDRESS)}`);
+  }
+  return raw;
+}

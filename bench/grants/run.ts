@@ -31,6 +31,9 @@ import { Client, Connection } from '@temporalio/client';
 import { cpuSeconds, stackProcesses, threadCpuSeconds } from './processes';
 import { eventTypesLine, historiesWork, serverCounters, serverWorkLines, temporalMetricsUrl, workTable } from './temporal-work';
 import { workflowBundleAt } from './workflow-bundle-at';
+import { allWorkerCounters, readWorkerMetrics, workerWorkLines } from './worker-metrics';
+import { redisCommandCounts, redisUrlOf, redisWorkLine } from './redis-work';
+import { freePort } from '../../devstack';
 
 const AGENT = 'agent:claims-etl';
 const TARGET = 'clinical-readonly';
@@ -231,6 +234,10 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
   process.env.GATEHOUSE_DEV_PORTS = 'any';
   if (process.env.BENCH_WORKERS) process.env.GATEHOUSE_DEV_WORKERS = process.env.BENCH_WORKERS;
   process.env.GATEHOUSE_LOG_FORMAT ??= 'json';
+  // The worker's SDK counters (activations, sticky cache, activities by type), from one worker only (one port).
+  const workerMetrics = Number(process.env.BENCH_WORKERS ?? '1') > 1 ? undefined : `127.0.0.1:${await freePort()}`;
+  if (workerMetrics) process.env.GATEHOUSE_WORKER_METRICS_ADDRESS = workerMetrics;
+  else delete process.env.GATEHOUSE_WORKER_METRICS_ADDRESS;
   let config = join(projectRoot, 'gatehouse.example.yaml');
   if (credential) {
     const text = readFileSync(config, 'utf8');
@@ -247,6 +254,7 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
     const pids = stackProcesses(dir);
     if (pids.worker.length === 0 || pids.temporal.length === 0) throw new Error(`could not find the worker (${pids.worker}) or Temporal (${pids.temporal}) under the stack`);
     const metrics = temporalMetricsUrl(pids.temporal[0]!);
+    const redisUrl = redisUrlOf(pids.worker);
     const connection = await Connection.connect({ address: stack.temporal });
     const temporalClient = new Client({ connection, namespace: 'default' });
     console.log(`# grants bench (${label}) — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
@@ -263,12 +271,16 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       const cpu0 = { worker: cpuSeconds(pids.worker), temporal: cpuSeconds(pids.temporal), rest: cpuSeconds(pids.rest) };
       const threads0 = threadCpuSeconds(pids.worker, dir);
       const counters0 = await serverCounters(metrics);
+      const sdk0 = await readWorkerMetrics(workerMetrics);
+      const redis0 = await redisCommandCounts(redisUrl);
       const started = Date.now();
       unavailableKinds.counts.clear();
       const settled = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneGrant(agent, i + 1, started)));
       const cpu = { worker: cpuSeconds(pids.worker) - cpu0.worker, temporal: cpuSeconds(pids.temporal) - cpu0.temporal, rest: cpuSeconds(pids.rest) - cpu0.rest };
       if (profiled) for (const pid of pids.worker) process.kill(pid, 'SIGWINCH');
       const counters = await serverCounters(metrics);
+      const sdk = await readWorkerMetrics(workerMetrics);
+      const redisCommands = await redisCommandCounts(redisUrl);
       const threads = [...threadCpuSeconds(pids.worker, dir)].map(([name, sec]) => [name, sec - (threads0.get(name) ?? 0)] as const).filter(([, sec]) => sec > 0);
       const ok = settled.flatMap((s) => (s.status === 'fulfilled' && s.value.state === 'ARCHIVED' ? [s.value] : []));
       const failures = settled.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
@@ -288,6 +300,9 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
       console.log(`  Slack Web API calls per grant: ${slack ? `${(Object.values(slack).reduce((a, b) => a + b, 0) / n).toFixed(2)} (${Object.entries(slack).sort((a, b) => b[1] - a[1]).map(([method, count]) => `${method} ${(count / n).toFixed(2)}`).join(', ')})` : 'not known'}`);
       console.log(`  one RSA-2048 key pair, made in the bench process just after: ${keyPairCpuSeconds().toFixed(3)} CPU-s`);
       for (const line of serverWorkLines(counters0, counters, n)) console.log(line);
+      for (const line of workerWorkLines(sdk0, sdk, n)) console.log(line);
+      console.log(redisWorkLine(redis0, redisCommands, n));
+      if (process.env.BENCH_WORKER_COUNTERS) console.log(`  every worker SDK counter per grant: ${allWorkerCounters(sdk0, sdk, n)}`);
       const work = await historiesWork(temporalClient, ok.map((o) => o.id), process.env.BENCH_HISTORIES_DIR);
       console.log(`  Temporal work per grant from the histories of the ${ok.length} archived requests${work.unread ? ` (${work.unread} not read)` : ''}:`);
       for (const line of [...workTable(work.phases), ...eventTypesLine(work.phases)]) console.log(line);
