@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-const STARTUP = /Module\._compile|Module\._load|compileForInternalLoader|nm\/tsx|nm\/esbuild|esm\/hooks|wrapSafe|loadESM/;
-const PARTS: [string, RegExp][] = [
+export const STARTUP = /Module\._compile|Module\._load|compileForInternalLoader|nm\/tsx|nm\/esbuild|esm\/hooks|wrapSafe|loadESM/;
+/** The parts of a gateway's work, by frame name (`function path:line`, node_modules as nm/): a sample counts in the first part its innermost frames match. */
+export const PARTS: [string, RegExp][] = [
   ['socket writes to Redis (kernel)', /^writeUtf8String |^writeBuffer /],
   ['socket writes, HTTP (kernel)', /^writev /],
   ['garbage collector', /^\(garbage collector\)/],
@@ -78,4 +79,4 @@ function main(): void {
   for (const [frame, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)}  ${frame}\n`);
 }
 
-main();
+if (require.main === module) main();

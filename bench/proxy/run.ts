@@ -12,12 +12,19 @@
  * --heap <calls>: one session makes that many calls twice; the gateway's heap after GC each time.
  * --syscalls: the gateway's socket syscalls per call at each level (or over the --heap run), by strace -c.
  * --heap <calls> --before <rev> --together [--clients 16]: both gateways' sessions at the same time (the same load), CPU per call of each.
+ * BENCH_PERF_DIR=dir with --heap: `perf record -g` of each gateway over its measured calls (on-CPU samples of all its
+ * threads, kernel included), summarized by perf-parts.ts; BENCH_GATEWAY_NODE_FLAGS: more node flags for the gateways
+ * (e.g. --trace-deopt: what a flag prints goes to a file named on stderr, not into the bench's own lines).
+ * Redis's CPU per call is printed beside the gateway's (one Redis for every gateway of the run).
+ * --warm <calls>: that many calls through each gateway (16 at a time, not measured) before its levels: a gateway
+ * process keeps compiling hot code (V8's optimizing compiler) for tens of thousands of calls, which a long-running
+ * gateway has behind it. --levels 16 (or 1,16): only those concurrency levels.
  * Goals (issue 18, c=16): masking off <= 0.8 ms CPU per call and >= 80 % of direct; on <= 1.5 ms
  * and >= 70 %; catalog >= 80 % (issue 14); p99 added <= 5 ms at c=1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +34,7 @@ import { fetchWithOwnSignal, startRedisServer } from '../../devstack';
 import { connectRedis, GrantStore, newGrantId, newRequestId, RedisSecretVault, waitForRedis, type Redis } from '../../lib';
 import type { PhiCatalog } from '../../phi';
 import { MASKING_META_KEY, RedisCatalogStore } from '../../proxy';
+import { perfParts } from './perf-parts';
 
 const quick = process.argv.includes('--quick');
 const argument = (name: string) => {
@@ -41,8 +49,12 @@ const syscalls = process.argv.includes('--syscalls');
 const together = process.argv.includes('--together');
 /** With --heap: that many sessions share the calls, each calling in a loop (default 1). */
 const heapClients = Math.max(1, Number(argument('--clients') ?? 1));
+/** With --heap: perf record of each gateway's measured calls into this directory (perf-parts.ts reads them). */
+const perfDir = process.env.BENCH_PERF_DIR;
 const ROOT = join(__dirname, '../..');
-const LEVELS = [1, 16, 64];
+const LEVELS = (argument('--levels') ?? '1,16,64').split(',').map(Number);
+/** Calls through each gateway before its levels are measured (--warm). */
+const warmCalls = Number(argument('--warm') ?? 0);
 const WINDOW_MS = quick ? 1_000 : 3_000;
 const WARMUP_MS = quick ? 300 : 1_000;
 const GOALS = {
@@ -71,10 +83,24 @@ function startChild(script: string, env: Record<string, string>, tree = ROOT): P
   // BENCH_PROFILE_DIR=dir writes a CPU profile of the gateway process there (for finding hot spots).
   const gateway = script === 'gateway.ts';
   const profile = process.env.BENCH_PROFILE_DIR && gateway ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...(gateway ? ['--expose-gc'] : []), '--import', tsx, join(tree, 'bench/proxy', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // perf names JavaScript frames from /tmp/perf-<pid>.map; V8's log that comes with it goes to the perf directory, not the cwd.
+  const perfMap = perfDir && gateway ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(perfDir, `v8-${randomBytes(4).toString('hex')}.log`)}`] : [];
+  const flags = gateway ? (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean) : [];
+  const child = spawn(process.execPath, [...profile, ...perfMap, ...flags, ...(gateway ? ['--expose-gc'] : []), '--import', tsx, join(tree, 'bench/proxy', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const queue: string[] = [];
   const waiting: ((line: string) => void)[] = [];
+  // The bench's own lines are JSON; anything else a child prints (a node flag's traces) goes to a file.
+  let other: ReturnType<typeof createWriteStream> | undefined;
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) {
+      if (!other) {
+        const file = join(tmpdir(), `bench-proxy-${script.replace('.ts', '')}-${child.pid}.out`);
+        process.stderr.write(`${script} (pid ${child.pid}) prints more than the bench's lines: in ${file}\n`);
+        other = createWriteStream(file);
+      }
+      other.write(`${line}\n`);
+      return;
+    }
     const waiter = waiting.shift();
     if (waiter) waiter(line);
     else queue.push(line);
@@ -116,6 +142,20 @@ async function traceSyscalls(pid: number): Promise<{ stop(calls: number): Promis
       const counts: Record<string, number> = {};
       for (const m of readFileSync(file, 'utf8').matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$/gm)) counts[m[2]!] = Number(m[1]);
       return `syscalls per call (strace, ${calls} calls): ${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / calls).toFixed(2)}`).join(', ')}`;
+    },
+  };
+}
+
+/** perf record -g of a running process (all its threads) into `file`, until stop(). */
+async function recordPerf(pid: number, file: string): Promise<{ stop(): Promise<void> }> {
+  const perf = spawn('perf', ['record', '-F', '999', '-g', '-p', String(pid), '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => perf.once('exit', () => resolve()));
+  await new Promise((r) => setTimeout(r, 200));
+  if (perf.exitCode !== null) throw new Error(`perf record exited with ${perf.exitCode} (is perf installed, and may it attach?)`);
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      await exited;
     },
   };
 }
@@ -238,8 +278,24 @@ function summarize(sample: Sample, cpuOf: string): Measured {
   return { calls: sample.calls, seconds: sample.seconds, p50: pct(sample.latencies, 50), p99: pct(sample.latencies, 99), cpuPerCall: sample.cpuMs[cpuOf]! / sample.calls, redisPerCall, redis, redisKbPerCall: (sample.redis['~bytes_in'] ?? NaN) / 1024 };
 }
 
+/** `calls` calls through a gateway, 16 sessions at a time, not measured (--warm). */
+async function warm(url: string, token: string, calls: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: 16 }, () => connect(url, token)));
+  let left = calls;
+  await Promise.all(clients.map(async (client) => {
+    while (left > 0) {
+      left -= 1;
+      await client.callTool({ name: 'payload', arguments: { statement: STATEMENT } });
+    }
+  }));
+  await Promise.all(clients.map(async (c) => {
+    await (c.transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
+    await c.close();
+  }));
+}
+
 /** One session, `calls` calls twice over: the gateway's heap after GC at the start and after each round. */
-async function heapCheck(gw: Started, url: string, token: string, calls: number): Promise<string> {
+async function heapCheck(gw: Started, url: string, token: string, calls: number, perfFile?: string): Promise<string> {
   const clients = await Promise.all(Array.from({ length: heapClients }, () => connect(url, token)));
   const call = async (n: number) => {
     let left = n;
@@ -253,17 +309,21 @@ async function heapCheck(gw: Started, url: string, token: string, calls: number)
   await call(500);
   const start = await heapOf(gw);
   const cpuStart = cpuMsOf(gw.child.pid);
+  const perf = perfFile ? await recordPerf(gw.child.pid!, perfFile) : undefined;
   await call(calls);
   const middle = await heapOf(gw);
+  const cpuMiddle = cpuMsOf(gw.child.pid);
   await call(calls);
-  const cpuPerCall = (cpuMsOf(gw.child.pid) - cpuStart) / (2 * calls);
+  const cpuEnd = cpuMsOf(gw.child.pid);
+  const cpuPerCall = (cpuEnd - cpuStart) / (2 * calls);
+  await perf?.stop();
   const end = await heapOf(gw);
   await Promise.all(clients.map((c) => c.close()));
   const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
   const perThousand = (a: number, b: number) => (((b - a) / calls) * 1000 / 1024).toFixed(1);
   return `heap after GC, ${heapClients} session(s): ${mb(start.heapUsed)} MB after 500 warm-up calls, ${mb(middle.heapUsed)} MB after ${calls} more, ${mb(end.heapUsed)} MB after ${calls} more ` +
     `(${perThousand(start.heapUsed, middle.heapUsed)} then ${perThousand(middle.heapUsed, end.heapUsed)} KB per 1,000 calls; live sessions ${end.sessions}); ` +
-    `gateway CPU per call ${cpuPerCall.toFixed(2)} ms over the ${2 * calls} calls`;
+    `gateway CPU per call ${cpuPerCall.toFixed(2)} ms over the ${2 * calls} calls (the first ${calls} ${((cpuMiddle - cpuStart) / calls).toFixed(2)} ms, the next ${((cpuEnd - cpuMiddle) / calls).toFixed(2)} ms: a gateway still compiling hot code shows in the first)`;
 }
 
 async function main(): Promise<void> {
@@ -303,14 +363,28 @@ async function main(): Promise<void> {
       if (heapCalls > 0) {
         const check = async ({ name, gw }: { name: string; gw: Started }) => {
           const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;
-          const lines = [`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls)}`];
+          const perfFile = perfDir ? join(perfDir, `gateway-${masking}-${name.replace(/\W+/g, '-')}-${gw.child.pid}.perf.data`) : undefined;
+          const redisStart = cpuMsOf(redis.process?.child.pid);
+          const lines = [`masking ${masking}, ${name}: ${await heapCheck(gw, `${gw.url}/mcp/bench`, token, heapCalls, perfFile)}`];
+          // With --together Redis serves both gateways at once: its CPU is then given per call of both.
+          if (!together) lines.push(`masking ${masking}, ${name}: Redis CPU per call ${((cpuMsOf(redis.process?.child.pid) - redisStart) / (500 + 2 * heapCalls)).toFixed(3)} ms (warm-up and heap checks included)`);
           if (trace) lines.push(`masking ${masking}, ${name}: ${await trace.stop(500 + 2 * heapCalls)}`);
+          if (perfFile) lines.push(`masking ${masking}, ${name}: perf record of its measured calls, ${perfFile}:\n${perfParts(perfFile).replace(/^/gm, '    ')}`);
           return lines;
         };
-        if (together) for (const lines of await Promise.all(gateways.map(check))) verdicts.push(...lines);
-        else for (const g of gateways) verdicts.push(...await check(g));
+        const redisStart = cpuMsOf(redis.process?.child.pid);
+        if (together) {
+          for (const lines of await Promise.all(gateways.map(check))) verdicts.push(...lines);
+          verdicts.push(`masking ${masking}: Redis CPU per call of both gateways ${((cpuMsOf(redis.process?.child.pid) - redisStart) / (gateways.length * (500 + 2 * heapCalls))).toFixed(3)} ms (warm-up and heap checks included)`);
+        } else for (const g of gateways) verdicts.push(...await check(g));
         for (const { gw } of gateways) await stopChild(gw.child);
         continue;
+      }
+      for (const { name, gw } of warmCalls > 0 ? gateways : []) {
+        const cpuStart = cpuMsOf(gw.child.pid);
+        await warm(`${gw.url}/mcp/bench`, token, warmCalls);
+        await conn.del(`gatehouse:recording:${requestId}`);
+        verdicts.push(`masking ${masking}, ${name}: warmed with ${warmCalls} calls (16 at a time) before its levels, ${((cpuMsOf(gw.child.pid) - cpuStart) / warmCalls).toFixed(2)} ms CPU per call meanwhile`);
       }
       for (const c of LEVELS) {
         loads.push(loadavg()[0]!.toFixed(1));
@@ -319,7 +393,7 @@ async function main(): Promise<void> {
         const cpu: number[] = [];
         for (const { name, gw } of gateways) {
           const trace = syscalls ? await traceSyscalls(gw.child.pid!) : undefined;
-          const sample = await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child }, conn);
+          const sample = await workload(`${gw.url}/mcp/bench`, c, token, { upstream: upstream.child, gateway: gw.child, ...(redis.process ? { redis: redis.process.child } : {}) }, conn);
           if (trace) verdicts.push(`masking ${masking}, c=${c}, ${name}: ${await trace.stop(sample.allCalls)}`);
           const through = summarize(sample, 'gateway');
           await conn.del(`gatehouse:recording:${requestId}`); // keep Redis small between rounds
@@ -330,7 +404,7 @@ async function main(): Promise<void> {
             `direct p50 ${direct.p50.toFixed(2)} p99 ${direct.p99.toFixed(2)} ms ${(direct.calls / direct.seconds).toFixed(0)}/s`,
             `gateway p50 ${through.p50.toFixed(2)} p99 ${through.p99.toFixed(2)} ms ${(through.calls / through.seconds).toFixed(0)}/s`,
             `added p50 ${(through.p50 - direct.p50).toFixed(2)} ms p99 ${(through.p99 - direct.p99).toFixed(2)} ms`, `throughput ${(ratio * 100).toFixed(0)} %`,
-            `CPU per call: gateway ${through.cpuPerCall.toFixed(2)} ms, upstream ${direct.cpuPerCall.toFixed(2)} ms`,
+            `CPU per call: gateway ${through.cpuPerCall.toFixed(2)} ms, upstream ${direct.cpuPerCall.toFixed(2)} ms, Redis ${((sample.cpuMs.redis ?? NaN) / sample.calls).toFixed(3)} ms`,
             `Redis commands per call ${through.redisPerCall.toFixed(2)} (${through.redis}), ${through.redisKbPerCall.toFixed(1)} KB in`,
           ].join(' | '));
           process.stdout.write(`${rows[rows.length - 1]}\n`);
