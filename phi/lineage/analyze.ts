@@ -89,6 +89,18 @@ function firstKeyword(sql: string): string {
 }
 
 /**
+ * Why a statement did not parse, in words of the gateway's own: where, never what. The parser's
+ * message quotes the statement (`but "J" found`, `Cannot convert value "..."`), and the reason goes
+ * into the masking plan kept six years: an agent that puts a patient's SSN or name into a statement
+ * that does not parse must not get it into the record that way.
+ */
+function parseFailure(error: unknown): string {
+  const start = (error as { location?: { start?: { line?: unknown; column?: unknown } } } | undefined)?.location?.start;
+  const at = Number.isSafeInteger(start?.line) && Number.isSafeInteger(start?.column) ? ` at line ${String(start!.line)}, column ${String(start!.column)}` : '';
+  return `the SQL parser (Snowflake dialect) could not parse it${at}`;
+}
+
+/**
  * The lineage of every result column of one SQL statement, and every source column its
  * predicates touch. Pure: the catalog is the only knowledge of the warehouse it uses.
  */
@@ -106,7 +118,7 @@ export function analyzeSql(sql: string, catalog: PhiCatalog): QueryLineage {
   try {
     ast = parser.astify(sql, { database: 'snowflake' });
   } catch (error) {
-    return { kind: 'unanalysable', reason: `the SQL parser (Snowflake dialect) could not parse it: ${String((error as Error).message).slice(0, 160)}` };
+    return { kind: 'unanalysable', reason: parseFailure(error) };
   }
   if (Array.isArray(ast)) {
     if (ast.length !== 1) return { kind: 'unanalysable', reason: 'more than one statement' };

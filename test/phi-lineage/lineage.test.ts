@@ -111,6 +111,30 @@ describe('lineage fails closed', () => {
     expect(plan).toMatchObject({ kind: 'whole', type: 'SSN', touchesPhi: true });
   });
 
+  // An injected agent puts a patient's SSN or name where the statement stops parsing: the parser's
+  // message quotes what it found there ('but "J" found'), and the reason goes into the masking plan
+  // kept six years and into the predicate ruling (a request's reason, a Slack hold message).
+  test.each<[string, string, string]>([
+    ['a name where a number belongs', 'SELECT PATIENT_ID FROM PATIENTS LIMIT Jane_Doe', 'Jane'],
+    ['an SSN where a quoted escape belongs', "SELECT PATIENT_ID FROM PATIENTS WHERE SSN LIKE '1%' ESCAPE 078051120", '078051120'],
+    ['an OFFSET that is a name', 'SELECT PATIENT_ID FROM PATIENTS LIMIT 1 OFFSET Jane_Doe', 'Jane'],
+    ['an unterminated literal', "SELECT PATIENT_ID FROM PATIENTS WHERE SSN = '078-05-1120", '078-05-1120'],
+    ['an unterminated dollar-quoted literal', 'SELECT $$Jane Doe 078-05-1120', 'Jane'],
+  ])('a parse failure (%s) says where, never what', (_name, sql, literal) => {
+    const lineage = analyzeSql(sql, catalog);
+    const where = /^the SQL parser \(Snowflake dialect\) could not parse it at line \d+, column \d+$/;
+    expect(lineage).toEqual({ kind: 'unanalysable', reason: expect.stringMatching(where) });
+    const plan = planSql(sql, catalog, policy);
+    const ruling = decidePredicates(sql, catalog, { ...policy, phiPredicates: { SSN: 'hold' } });
+    for (const text of [JSON.stringify(plan), JSON.stringify(ruling)]) {
+      expect(text).not.toMatch(/found|Expected/);
+      expect(text).not.toContain(literal);
+      // The character the parser quoted ('"J"'), as it reads inside JSON.
+      expect(text).not.toContain(`\\"${literal[0]!}\\"`);
+    }
+    if (lineage.kind === 'unanalysable' && sql.includes('LIMIT Jane')) expect(lineage.reason).toBe(`the SQL parser (Snowflake dialect) could not parse it at line 1, column ${sql.indexOf('Jane') + 1}`);
+  });
+
   test.each<[string, string]>([
     ['unknown function (UDF)', 'SELECT MY_DB.PUBLIC.DECODE_IT(STATE) FROM PATIENTS'],
     ['unknown built-in', 'SELECT SOME_NEW_FUNCTION(STATE) FROM PATIENTS'],

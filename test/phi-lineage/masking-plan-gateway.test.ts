@@ -275,6 +275,47 @@ describe('masking plans in the recording', () => {
     expect(why.unreadable!.keys).toEqual(['_meta.example.org/trace']);
   });
 
+  // An injected agent puts a patient's SSN or name where the statement stops parsing: the parser's
+  // message quotes what it found there, and the plan's reason (kept six years) quoted the message.
+  test('a statement that does not parse: the plan says where, nothing of what the parser found there, in the recording or _meta', async () => {
+    // A target whose policy lets unparseable SQL through (`allow`, or `hold` and an approver said yes): the masker's own parse fails.
+    const lenient = await startTestGateway({
+      config: `${CONFIG.replace('unparseable: deny', 'unparseable: allow')}    masking: { phiPredicates: { SSN: allow } }\n`, recorder: new SessionRecorder(redis),
+      masker: (target) => new PhiMasker(target, 'a-test-token-key-of-32-bytes-....', undefined, { catalog: { get: () => clinicalCatalog } }),
+    });
+    const { token, grant } = await lenient.grant('clinical');
+    const { client } = await connectClient(lenient.url, 'clinical', token);
+    const statements = [
+      "SELECT PATIENT_ID, LAST_NAME FROM CLINICAL.PHI.PATIENTS WHERE SSN LIKE '1%' ESCAPE 078051120",
+      'SELECT PATIENT_ID, LAST_NAME FROM CLINICAL.PHI.PATIENTS LIMIT Jane_Doe',
+    ];
+    const metas: string[] = [];
+    try {
+      for (const statement of statements) {
+        const answer = await call(client, statement);
+        expect(answer.isError).toBeFalsy();
+        metas.push(JSON.stringify((answer._meta as Record<string, unknown>)[MASKING_META_KEY]));
+      }
+    } finally {
+      await client.close();
+      await lenient.close();
+    }
+    const recorded = await entries(grant.requestId);
+    const plans = recorded.filter((r) => r.entry.type === 'masking_plan').map((r) => r.entry as unknown as { report: { plan: string; reason: string; columns: { reason: string }[] } });
+    expect(plans).toHaveLength(2);
+    expect(plans.map((p) => p.report.plan)).toEqual(['whole', 'whole']);
+    // Where: the column of the literal the parser stopped at (1-based).
+    const at = [statements[0]!.indexOf('078051120') + 1, statements[1]!.indexOf('Jane') + 1];
+    expect(plans.map((p) => p.report.columns[0]!.reason)).toEqual(at.map((column) =>
+      `every column masked as SSN, the strictest PHI type in scope: the SQL parser (Snowflake dialect) could not parse it at line 1, column ${column}`));
+    // What the agent wrote stays in its request entry's arguments (the evidence of what it ran); nowhere
+    // else: not in a plan, an answer, or a request's reason.
+    const rest = JSON.stringify(recorded.map((r) => (r.entry.type === 'request' ? { ...r.entry, arguments: undefined } : r.entry)));
+    for (const text of [rest, ...metas]) {
+      expect(text).not.toMatch(/found|Expected|078051120|Jane|\\"[0J]\\"/);
+    }
+  });
+
   test('a 2026-07-28 client: one plan entry for the grant\'s recording session across its requests', async () => {
     const { token, grant } = await gw.grant('clinical');
     const { client } = await connectV2(gw.url, 'clinical', token, { era: 'modern' });
