@@ -1,4 +1,5 @@
 import { contextWords } from '../context';
+import { cueSet, eachMatchAt } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { DASH, MONTHS, MONTH_ABBREVIATIONS, monthNumber, wordAlternation } from '../patterns';
 import { calendarValid } from '../validators';
@@ -25,6 +26,8 @@ const COMPACT = new RegExp(`(?<!\\d)(${YEAR})(\\d{2})(\\d{2})(?!\\d)`, 'g');
 const COMPACT_YEAR_LAST = new RegExp(`(?<!\\d)(\\d{2})(\\d{2})(${YEAR})(?!\\d)`, 'g');
 /** March 14, 2021 / Mar 14th / March 2021. */
 const MONTH_FIRST = new RegExp(`\\b(${MONTH})(?:${GAP_OR_NONE}(${DAY}))?(?:${GAP_OR_NONE}(${YEAR}))?(?![\\w])`, 'gi');
+/** Where the shared keyword pass saw a month's name (MONTH_FIRST runs sticky there only). */
+const MONTH_CUES = cueSet([...MONTHS, ...MONTH_ABBREVIATIONS], { after: 'letter or digit' });
 /** 14 March 2021 / 14th of March / 14-Mar-2021. */
 const DAY_FIRST = new RegExp(`(?<![\\w.])(${DAY})(?:[\\s,]{1,3}of)?(?:[\\s,]{0,3}|${DASH})(${MONTH})(?:(?:[\\s,]{0,3}|${DASH})(${YEAR}|\\d{2}(?![\\d:])))?(?![\\w])`, 'gi');
 /** 3/14 without a year, only where a date label says so. */
@@ -107,7 +110,7 @@ export const dateDetector: Detector = {
       const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
       if ((calendarValid(year, a, b) || calendarValid(year, b, a)) && dateContext.before(text, m.index, 24)) add(m.index, m.index + 8, 0.85);
     });
-    eachMatch(MONTH_FIRST, text, (m) => {
+    eachMatchAt(MONTH_FIRST, text, MONTH_CUES, (m) => {
       const [whole, month, day, year] = m as unknown as [string, string, string | undefined, string | undefined];
       if (!day && !year) return; // a bare month name ("in March", "may") is not a date element worth masking
       if (day && !calendarValid(year ? Number(year) : 2000, monthNumber(month), parseInt(day, 10))) {

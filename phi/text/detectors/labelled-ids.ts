@@ -1,3 +1,4 @@
+import { cueHits, cueSet, guarded, stickyOf } from '../cues';
 import { finding, type Detector } from '../detector';
 import { anyCaseAlternation } from '../patterns';
 import type { EntityType, Finding } from '../../types';
@@ -31,6 +32,9 @@ const PATTERNS = LABELS.map(([type, words]) => ({
  * sticky at those places only, instead of seven passes over the whole text).
  */
 const ANY_LABEL = new RegExp(`(?<![A-Za-z0-9])(?:${anyCaseAlternation(LABELS.flatMap(([, words]) => words))})(?![A-Za-z])`, 'g');
+/** Where the shared keyword pass saw a label's first word: ANY_LABEL runs sticky there only. */
+const LABEL_CUES = cueSet(LABELS.flatMap(([, words]) => words), { after: 'letter or digit' });
+const ANY_LABEL_AT = stickyOf(guarded(ANY_LABEL, LABEL_CUES));
 const STICKY = PATTERNS.map(({ type, pattern }) => ({ type, pattern: new RegExp(pattern.source, 'y') }));
 
 function looksLikeId(value: string): boolean {
@@ -40,18 +44,16 @@ function looksLikeId(value: string): boolean {
 
 export const labelledIdDetector: Detector = {
   name: 'labelled-ids',
-  patterns: [...PATTERNS.map((p) => p.pattern), ANY_LABEL, ...STICKY.map((p) => p.pattern)],
+  patterns: [...PATTERNS.map((p) => p.pattern), ANY_LABEL, ANY_LABEL_AT, ...STICKY.map((p) => p.pattern)],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
     // Every position where some label starts; a label inside a longer one ("id" in "patient id")
     // starts elsewhere and is found when the scan resumes one character on.
     const starts: number[] = [];
-    ANY_LABEL.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = ANY_LABEL.exec(text)) !== null) {
-      starts.push(m.index);
-      ANY_LABEL.lastIndex = m.index + 1;
+    for (const at of cueHits(text).at(LABEL_CUES)) {
+      ANY_LABEL_AT.lastIndex = at;
+      if (ANY_LABEL_AT.test(text)) starts.push(at);
     }
     STICKY.forEach(({ type, pattern }, priority) => {
       // Where the whole-text pattern would resume after a match or a rejected value.

@@ -1,3 +1,4 @@
+import { cueSet, eachMatchAt } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { CLINICAL_STATE_WORDS, COMMON_WORDS, LABEL_WORDS, SUFFIXES, TITLES } from '../name-words';
 import type { Finding } from '../../types';
@@ -50,10 +51,11 @@ const CHAT_SPEAKER = new RegExp(`[ \\t]{0,8}\\[?\\d{1,2}:\\d{2}(?::\\d{2})?\\]?[
  * each label backwards (the label is rare; a pattern tried at every position is not).
  */
 const DOB_LABEL = /DOB|D\.O\.B|[Dd]ate of birth|born/g;
+const DOB_CUES = cueSet(['dob', 'd.o.b', 'date of birth', 'born'], { whole: true });
 const NAME_BEFORE_DOB = new RegExp(`[ \\t]{0,3}(${WORDS})[ \\t]{0,2}[,(][ \\t]{0,2}(?:DOB|D\\.O\\.B\\.?|[Dd]ate of birth|born)(?![\\p{L}])`, 'uy');
 
 function namesBeforeDob(text: string, out: Finding[]): void {
-  eachMatch(DOB_LABEL, text, (label) => {
+  eachMatchAt(DOB_LABEL, text, DOB_CUES, (label) => {
     // Back over the separator (", " or " (") to where the name would end...
     let p = label.index;
     while (p > 0 && label.index - p < 2 && (text.charCodeAt(p - 1) === 32 || text.charCodeAt(p - 1) === 9)) p--;
@@ -294,6 +296,7 @@ const LINE_PATTERNS: [RegExp, boolean | undefined][] = [
  * ends before the next lower-case word, a lower-case one needs "calling", "here" or "speaking".
  */
 const SELF_CUE = /(?<![\p{L}])(?:[Tt]his is|THIS IS|[Ii]t is|[Ii]t['’]s|[Ii]ts|[Mm]y name is)[ \t]{1,3}/gu;
+const SELF_CUE_PLACES = cueSet(['this', 'it', 'my'], { after: 'letter' });
 // (Up to two greeting words: a speech-to-text line runs them together, "hi yes this is ...".)
 const BEFORE_SELF_CUE = /(?:^|\n|:)[ \t]{0,4}(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|good (?:morning|afternoon|evening))[ \t]{0,2}[,!.]?[ \t]{0,3}){0,2}$/iu;
 const CAPS_WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]{0,30}";
@@ -313,7 +316,7 @@ function lowerWordsNameLike(words: string): boolean {
 }
 
 function selfIntroductions(text: string, out: Finding[]): void {
-  eachMatch(SELF_CUE, text, (cue) => {
+  eachMatchAt(SELF_CUE, text, SELF_CUE_PLACES, (cue) => {
     const lineStart = text.lastIndexOf('\n', cue.index - 1) + 1;
     // Far into a line only a colon can introduce it; the window's own start is no line start.
     const before = cue.index - lineStart > 40 ? `\u0000${text.slice(cue.index - 40, cue.index)}` : text.slice(lineStart, cue.index);

@@ -1,3 +1,4 @@
+import { cueSet, eachMatchAt } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { FIRST_NAMES, foldName, LAST_NAMES, WORLD_NAMES } from '../dictionaries';
 import { COMMON_WORDS, SUFFIXES } from '../name-words';
@@ -48,13 +49,19 @@ const KIN_LOWER = new RegExp(
   'gu',
 );
 
+/** Where the shared keyword pass saw each word-led pattern's first word (each runs sticky there only). */
+const TITLE_CUES = cueSet(['Mr', 'Mrs', 'Ms', 'Mx', 'Miss'], { after: 'letter' });
+const KIN_CUES = cueSet(['my', 'our', 'his', 'her', 'their'], { after: 'letter' });
+
 /** Credentials a signature ends with. */
 const CREDENTIALS = new Set(['rn', 'np', 'pa', 'pa-c', 'md', 'do', 'mbchb', 'mbbs', 'lpn', 'lvn', 'cna', 'dnp', 'fnp', 'aprn', 'crna', 'rd', 'ot', 'slp', 'msw', 'lcsw', 'pharmd', 'dds', 'dmd', 'phd', 'emt', 'paramedic', 'rm', 'rgn']);
 const CAP_WORD = "\\p{Lu}[\\p{L}\\p{M}'’\\-]{0,30}";
 /** "Patient is Tenzin Dolma.": two to four capitalised words closing the sentence after "patient is". */
 const PATIENT_IS = new RegExp(`(?<![\\p{L}])(?:[Pp]atient|[Cc]lient|[Rr]esident|[Cc]aller) is[ \\t]{1,2}(${CAP_WORD}(?:[ \\t]{1,2}${CAP_WORD}){1,3})(?=[ \\t]{0,2}(?:[.,;\\n]|$))`, 'gu');
 /** "... who lives at 4 Kahu Lane with Sipho Mbende.": two or three capitalised words after "with", closing the sentence of someone's home. */
+const PATIENT_IS_CUES = cueSet(['patient', 'client', 'resident', 'caller'], { after: 'letter' });
 const WITH_NAME = new RegExp(`(?<![\\p{L}])with[ \\t]{1,2}(${CAP_WORD}(?:[ \\t]{1,2}${CAP_WORD}){1,2})(?=[ \\t]{0,2}(?:[.;\\n]|$))`, 'gu');
+const WITH_CUES = cueSet(['with'], { after: 'letter' });
 const LIVES = /(?<![\p{L}])(?:lives|living|lived|stays|staying)(?![\p{L}])/u;
 /** Words of services and agencies a person lives with ("Home Help", "Blue Cross", "Age Concern"). */
 const SERVICE_WORDS = new Set(['home', 'help', 'care', 'carers', 'support', 'service', 'services', 'team', 'hospice', 'nursing', 'meals', 'wheels', 'agency', 'aide', 'aides', 'health', 'cross', 'shield', 'trust', 'council', 'housing', 'association', 'society', 'foundation', 'group', 'staff', 'concern', 'living', 'assisted', 'residential', 'supported', 'family', 'friends']);
@@ -151,7 +158,7 @@ export const namesInTurnsDetector: Detector = {
   detect(text) {
     const out: Finding[] = [];
     if (/(?:^|\n)[ \t]{0,4}cc/i.test(text)) copyLists(text, out);
-    eachMatch(TITLE_LOWER, text, (m) => {
+    eachMatchAt(TITLE_LOWER, text, TITLE_CUES, (m) => {
       if (!noEverydayWord(m[1]!)) return;
       const at = m.index + m[0].length - m[1]!.length;
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
@@ -162,18 +169,18 @@ export const namesInTurnsDetector: Detector = {
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
     });
     if (NAME_QUESTION.test(text)) answersToNameQuestions(text, out);
-    eachMatch(KIN_LOWER, text, (m) => {
+    eachMatchAt(KIN_LOWER, text, KIN_CUES, (m) => {
       const words = m[1]!.split(/[ \t]/);
       if (!noEverydayWord(m[1]!) || !words.some(knownName) || words.some((w) => SPOKEN_FUNCTION_WORDS.has(w))) return;
       const at = m.index + m[0].length - m[1]!.length;
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
     });
-    eachMatch(PATIENT_IS, text, (m) => {
+    eachMatchAt(PATIENT_IS, text, PATIENT_IS_CUES, (m) => {
       if (!noEverydayWord(m[1]!) || !nameEvidence(m[1]!)) return;
       const at = m.index + m[0].length - m[1]!.length;
       out.push(finding('NAME', at, at + m[1]!.length, 0.8));
     });
-    eachMatch(WITH_NAME, text, (m) => {
+    eachMatchAt(WITH_NAME, text, WITH_CUES, (m) => {
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
       const before = text.slice(lineStart, m.index);
       if (m.index - lineStart > 160 || !LIVES.test(before) || !noEverydayWord(m[1]!) || m[1]!.split(/[ \t]+/).some((w) => SERVICE_WORDS.has(w.toLowerCase()))) return;

@@ -1,4 +1,5 @@
 import { CHANCE_STREET_SUFFIXES } from '../dictionaries';
+import { cueSet, eachMatchAt, type CueSet } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { anyCaseAlternation, DASH } from '../patterns';
 import type { Finding } from '../../types';
@@ -48,14 +49,16 @@ const PO_BOX = /\b[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb][Oo][Xx]\s{1,3}\d{1,8}\b/g;
  * its roads ("4410 State Route 9", "RR 2 Box 15"). Names are words in any script; small
  * lower-case particles ("de la", "del", "von") may sit between them.
  */
-const TYPE_FIRST = anyCaseAlternation([
+const TYPE_FIRST_WORDS = [
   'rue', 'calle', 'avenida', 'av', 'avda', 'via', 'viale', 'vicolo', 'piazza', 'piazzale', 'corso', 'largo', 'rua', 'travessa', 'praça',
   'praca', 'plaza', 'paseo', 'camino', 'carrera', 'carretera', 'calzada', 'ul', 'ulica', 'aleja', 'al', 'boulevard', 'bd', 'chemin',
   'allée', 'allee', 'impasse', 'place', 'quai', 'cours', 'rambla', 'ronda', 'passeig', 'carrer', 'strada', 'ulitsa', 'prospekt',
   'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố', 'os', 'osiedle', 'plac',
   'avenue', 'chaussée', 'chaussee', 'faubourg', 'sentier', 'esplanade', 'promenade', 'passage', 'square', 'stradun', 'stradina',
-]);
-const GLUED_TYPE = `(?:${anyCaseAlternation(['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'])})`;
+];
+const TYPE_FIRST = anyCaseAlternation(TYPE_FIRST_WORDS);
+const GLUED_TYPES = ['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'];
+const GLUED_TYPE = `(?:${anyCaseAlternation(GLUED_TYPES)})`;
 const NAME_WORD = "[\\p{Lu}\\p{Lt}\\p{Lo}][\\p{L}\\p{M}'’.-]{0,29}";
 const PARTICLE = "(?:de|del|de la|de las|de los|da|do|dos|das|di|della|delle|dei|des|du|la|le|les|von|van|der|den|am|an|im|zum|zur|y|e|d'|l')";
 const NAME_WORDS = `(?:${NAME_WORD}|\\d{1,3}(?:er|e|º|ª|°)?)(?:[ \\t]{1,2}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORD}){0,4}`;
@@ -130,6 +133,17 @@ const PO_BOX_WORLD = /(?<![\w])(?:[Pp]\.?[ \t]?[Oo]\.?[ \t]{0,2}[Bb]ox|[Pp]ost [
 const PO_BOX_UNIT = new RegExp(`${PO_BOX_WORLD.source}${WORLD_UNIT}`, 'gu');
 
 const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, GLUED_THEN_NUMBER, NUMBERED_ROAD, PO_BOX_UNIT];
+/**
+ * Where the shared keyword pass finds each word-led pattern's first word (the others scan the whole
+ * text): a street type first ("Calle"), a glued type ("-straße", anywhere in a word), a post box's
+ * first word ("P.O. Box", "Postfach"; any word starting with p).
+ */
+const PLACES = new Map<RegExp, CueSet>([
+  [TYPE_THEN_NUMBER, cueSet(TYPE_FIRST_WORDS, { after: 'letter or digit' })],
+  [GLUED_THEN_NUMBER, cueSet(GLUED_TYPES)],
+  [PO_BOX, cueSet(['p'], { after: 'letter or digit' })],
+  [PO_BOX_UNIT, cueSet(['p', 'apartado', 'caixa', 'casilla', 'postfach', 'boite', 'boîte'], { after: 'letter or digit' })],
+]);
 
 /**
  * What follows an address label is the address, in whatever form its country writes it ("Address:
@@ -141,6 +155,7 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
 const LABELLED_ADDRESS = /(?:address|mailing|lives at|living at|resides at|residing at|up from|discharged to|wohnhaft(?: in)?|wohnt in|anschrift|adresse|demeurant(?: au| à)?|domicili[ée]e?(?: au| à)?|domicilio|domiciliat[oa](?: in| a)?|r[ée]sidant(?: au| à)?|residente(?: in| a| em| en)?|morada|reside(?: en| em))(?![\p{L}\p{N}_])[ \t]{0,3}:?[ \t]{0,3}([^\n|,\t]{1,2}[^\n]{2,118})/iyu;
 /** Where a label may be: found with indexOf, so the pattern runs only there ("Home address", "pick her up from"). */
 const LABEL_STEMS = /ddress|DDRESS|ailing|AILING|i(?:ves|ving) at|esid(?:es|ing) at|up from|ischarged to|ohnhaft|ohnt in|nschrift|dresse|emeurant|omicili|[ée]sidant|esidente|orada|eside e[nm]/g;
+const STEM_CUES = cueSet(['ddress', 'ailing', 'ives at', 'iving at', 'esides at', 'esiding at', 'up from', 'ischarged to', 'ohnhaft', 'ohnt in', 'nschrift', 'dresse', 'emeurant', 'omicili', 'ésidant', 'esidant', 'esidente', 'orada', 'eside en', 'eside em'], { whole: true });
 const ADDRESS_ENDS = /[ \t](?:at[ \t]\d|with[ \t]|on[ \t]|for[ \t]|since[ \t]|until[ \t])|[;(]|,[ \t]{1,2}(?:tel|tél|phone|telefon|telefone|tlf|fax|mobile|cell|téléphone)(?![\p{L}])|(?<!(?:^|[\s.,])\p{L}{1,3})\.[ \t]{1,2}\p{Lu}|,[ \t]{1,2}[^,\n]{2,40},[ \t]{1,2}[A-Z]{2}\.?[ \t]{1,2}\d{5}|[.,]?[ \t]{0,8}$/u;
 /** "MAC address", "IP address", "e-mail address" label no street. (A US ", City, ST 12345" after the street is zip-and-city's: the state stays.) */
 const NOT_STREET_LABEL = /(?:mac|ip|ipv4|ipv6|e-?mail|web|hardware|memory|wallet|server|host)[ \t_-]{1,2}$/i;
@@ -151,7 +166,7 @@ const NOT_A_PLACE = /^(?:the[ \t])?(?:room|rm|bed|bay|ward|icu|unit|floor|level|
 
 function labelledAddress(text: string, out: Finding[]): void {
   const starts = new Set<number>();
-  eachMatch(LABEL_STEMS, text, (m) => {
+  eachMatchAt(LABEL_STEMS, text, STEM_CUES, (m) => {
     // Back to the start of the label's first word ("a|ddress", "l|ives at", "up from").
     const start = m[0] === 'up from' ? m.index : m.index - 1;
     if (start < 0 || (start > 0 && WORD_BEFORE.test(text[start - 1]!))) return;
@@ -185,7 +200,9 @@ export const streetAddressDetector: Detector = {
     for (const pattern of ALL) {
       // A street-type-first form outranks the name detector reading "Calle Luna" as a person.
       const score = pattern === STREET || pattern === STREET_LOWER || pattern === PO_BOX ? 0.85 : 0.9;
-      eachMatch(pattern, text, (m) => {
+      const places = PLACES.get(pattern);
+      const each = places ? (p: RegExp, t: string, on: (m: RegExpExecArray) => void) => eachMatchAt(p, t, places, on) : eachMatch;
+      each(pattern, text, (m) => {
         let start = m.index;
         if (pattern === TYPE_THEN_NUMBER && start > 0 && WORD_CHAR.test(text[start - 1]!)) return;
         if (pattern === GLUED_THEN_NUMBER) {

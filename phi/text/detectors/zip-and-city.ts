@@ -1,4 +1,5 @@
 import { contextWords } from '../context';
+import { cueSet, eachMatchAt } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { anyCaseAlternation, DASH, STATE_CODES, STATE_NAMES, wordAlternation } from '../patterns';
 import type { Finding } from '../../types';
@@ -9,16 +10,16 @@ const ZIP = `(\\d{5}(?:${DASH}\\d{4})?)`;
 const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\dA-Za-z])`, 'gi');
 /** "zip: 02139", "postal code 02139". */
 const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)(?:[\\s:#.=]|${DASH}){0,4}${ZIP}(?!\\d)`, 'gi');
+const ZIP_LABEL_CUES = cueSet(['zip', 'postal', 'postcode'], { after: 'letter' });
 const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";
 /** "Springfield, IL": capitalized words right before a comma and a state. */
 const CITY_BEFORE_STATE = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2}),[ ]{0,2}(?:${wordAlternation(STATE_CODES)}|${wordAlternation(STATE_NAMES)})(?![A-Za-z])`, 'g');
 /** "Boston MA 02118": no comma, so a ZIP must follow the state. */
 const CITY_STATE_ZIP = new RegExp(`(?<![A-Za-z])(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})[ ]{1,2}(?:${wordAlternation(STATE_CODES)})[ ]{1,2}\\d{5}(?![\\d])`, 'g');
 /** "City: Springfield", "lives in Springfield". */
-const CITY_LABELLED = new RegExp(
-  `(?<![A-Za-z])(?:${anyCaseAlternation(['city', 'town', 'resides in', 'lives in', 'living in', 'moved to', 'relocated to', 'hometown'])})[\\s:]{1,4}(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})`,
-  'g',
-);
+const CITY_LABELS = ['city', 'town', 'resides in', 'lives in', 'living in', 'moved to', 'relocated to', 'hometown'];
+const CITY_LABELLED = new RegExp(`(?<![A-Za-z])(?:${anyCaseAlternation(CITY_LABELS)})[\\s:]{1,4}(${CITY_WORD}(?:[ ]${CITY_WORD}){0,2})`, 'g');
+const CITY_LABEL_CUES = cueSet(CITY_LABELS, { after: 'letter' });
 
 /**
  * A place after a verb of living, coming or moving, in English, German, French, Spanish,
@@ -50,9 +51,11 @@ const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
  * must close its clause or go on with a function word, and no possessive.
  */
 const NEAR_CUE = /(?<![\p{L}])(?:near|just outside|outside of|on the outskirts of|not far from)[ \t]{1,2}/giu;
+const NEAR_CUE_PLACES = cueSet(['near', 'just outside', 'outside of', 'on the outskirts of', 'not far from'], { whole: true, after: 'letter' });
 const NEAR_PLACE_ENDS = /^(?:[ \t]?[,;.)]|[ \t]{0,2}(?:\n|$)|[ \t](?:and|with|in|for|on|at|to|since|where|but|or|every|each|last|this|next|until|after|before|who|which|og|och|und|et|y|i)(?![\p{L}]))/u;
 /** The cues alone, lower-case literals in one case-insensitive pass (the place is read after each, sticky, case-sensitive). */
 const PROSE_CUE = new RegExp(`(?:${PROSE_CUES.join('|')})[ \\t]{1,2}`, 'gi');
+const PROSE_CUE_PLACES = cueSet(PROSE_CUES, { whole: true });
 /** A postcode may stand between the cue and the place ("bor i 4021 Stavanger", "woont te 8911 AB Leeuwarden"). */
 const PROSE_POSTCODE = String.raw`(?:\d{4}[ ]?[A-Z]{2}|\d{3}[ ]\d{2}|\d{2}-\d{3}|[A-Z]{1,2}-\d{4,5}|\d{4,5})`;
 const PLACE_IN_PROSE = `(${PLACE_WORD}(?:[ \\t](?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|en|di|del|upon|on)[ \\t])?${PLACE_WORD}){0,2})`;
@@ -67,6 +70,7 @@ const PLACE_AFTER_AGE = new RegExp(
 );
 /** German word order puts the place before the verb: "der in Bautzen lebt", "die in Husum wohnte". */
 const PLACE_BEFORE_GERMAN_VERB = new RegExp(`(?<![\\p{L}])in[ \\t]${PLACE_IN_PROSE}[ \\t](?:lebt|wohnt|lebte|wohnte|wohnhaft|verstarb|geboren)(?![\\p{L}])`, 'gu');
+const GERMAN_IN_PLACES = cueSet(['in'], { after: 'letter' });
 const LETTER_BEFORE = /\p{L}/u;
 const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|house|nursing|care|rehab|hospice|infirmary|general|university|medical|memorial|st|saint|hôpital|clinique|krankenhaus|klinik|klinikum|ospedale|hospitales?|casa|the|her|his|their|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|work|school|church|dr|mr|mrs|ms|radiology|surgery|cardiology|oncology|neurology|theatres?|recovery|pacu|endoscopy|dialysis|pharmacy|lab|laboratory|outpatients?|triage|resus|majors|minors|x-ray|ct|mri|ccu|nicu|picu|hdu|a&e|emergency|rehabilitation|physio|physiotherapy|maternity|labour|labor|delivery|psychiatry|geriatrics|orthopaedics|orthopedics)$/i;
 
@@ -88,7 +92,7 @@ export const zipAndCityDetector: Detector = {
       const start = m.index + m[0].length - zip.length;
       out.push(finding('ZIP', start, start + zip.length, 0.95));
     });
-    eachMatch(ZIP_LABELLED, text, (m) => {
+    eachMatchAt(ZIP_LABELLED, text, ZIP_LABEL_CUES, (m) => {
       const zip = m[1]!;
       const start = m.index + m[0].length - zip.length;
       out.push(finding('ZIP', start, start + zip.length, 0.9));
@@ -106,7 +110,7 @@ export const zipAndCityDetector: Detector = {
       const credential = /(?:MD|PA)$/.test(m[0]) && !/^[\s,]{0,3}\d{5}/.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8));
       out.push(finding('CITY', start, start + city.length, credential ? 0.6 : cityContext.before(text, start) ? 0.9 : 0.8));
     });
-    eachMatch(PROSE_CUE, text, (cue) => {
+    eachMatchAt(PROSE_CUE, text, PROSE_CUE_PLACES, (cue) => {
       if (cue.index > 0 && LETTER_BEFORE.test(text[cue.index - 1]!)) return;
       CITY_IN_PROSE.lastIndex = cue.index + cue[0].length;
       const m = CITY_IN_PROSE.exec(text);
@@ -117,7 +121,7 @@ export const zipAndCityDetector: Detector = {
       out.push(finding('CITY', at, at + place.length, 0.75));
       if (m[1]) out.push(finding('ZIP', m.index, m.index + m[1].length, 0.8));
     });
-    eachMatch(NEAR_CUE, text, (cue) => {
+    eachMatchAt(NEAR_CUE, text, NEAR_CUE_PLACES, (cue) => {
       CITY_IN_PROSE.lastIndex = cue.index + cue[0].length;
       const m = CITY_IN_PROSE.exec(text);
       if (!m || m[1]) return;
@@ -127,13 +131,15 @@ export const zipAndCityDetector: Detector = {
       if (!NEAR_PLACE_ENDS.test(text.slice(end, end + 8))) return;
       out.push(finding('CITY', end - place.length, end, 0.7));
     });
-    for (const pattern of [PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB]) eachMatch(pattern, text, (m) => {
+    const placeAfter = (m: RegExpExecArray) => {
       const place = m[1]!;
       if (place.split(/[ \t]/).some((w) => NOT_A_PLACE.test(w))) return;
       const at = m.index + m[0].lastIndexOf(place);
       out.push(finding('CITY', at, at + place.length, 0.75));
-    });
-    eachMatch(CITY_LABELLED, text, (m) => {
+    };
+    eachMatch(PLACE_AFTER_AGE, text, placeAfter);
+    eachMatchAt(PLACE_BEFORE_GERMAN_VERB, text, GERMAN_IN_PLACES, placeAfter);
+    eachMatchAt(CITY_LABELLED, text, CITY_LABEL_CUES, (m) => {
       const city = m[1]!;
       // "moved to ICU", "moved to Radiology": a unit of the hospital, no town.
       if (city.split(' ').some((w) => NOT_A_PLACE.test(w))) return;
