@@ -122,6 +122,8 @@ const one = (text: string) => text.replace(/\s+/g, ' ').trim();
 function maskedColumnsWhy(why: unknown): string[] {
   if (!isRecord(why)) return [];
   if (typeof why.problem === 'string') return [`masking plan ${String(why.plan)}: ${why.problem}`];
+  // A result whose tables were masked differently: each table's columns, named with its part.
+  if (Array.isArray(why.parts)) return why.parts.filter(isRecord).flatMap((p) => maskedColumnsWhy({ ...p, parts: undefined }).map((line) => `${one(String(p.part))}: ${line}`));
   const columns = Array.isArray(why.columns) ? why.columns.filter(isRecord) : [];
   return columns.filter((c) => c.action === 'mask').map((c) => `${one(String(c.name))} masked as ${String(c.type)}: ${one(String(c.reason))}`);
 }
@@ -135,6 +137,12 @@ function maskedColumnsWhy(why: unknown): string[] {
 export function maskingWhyText(why: unknown): string {
   if (!isRecord(why)) return '';
   if (typeof why.problem === 'string') return `PROBLEM: masking plan ${String(why.plan)}: ${why.problem}`;
+  // A result whose tables were masked differently: each table's lines, named with its part; then its keys.
+  if (Array.isArray(why.parts)) {
+    const lines = why.parts.filter(isRecord).flatMap((p) => maskingWhyText({ ...p, parts: undefined }).split('\n').filter(Boolean).map((line) => `${one(String(p.part))}: ${line}`));
+    const keys = maskingWhyText({ unreadable: why.unreadable });
+    return [...lines, ...(keys ? [keys] : [])].join('\n');
+  }
   const columns = Array.isArray(why.columns) ? why.columns.filter(isRecord) : [];
   const sources = (c: Record<string, unknown>) => (Array.isArray(c.sources) && c.sources.length ? `, from ${c.sources.map((x) => one(String(x))).join(', ')}` : '');
   const lines: string[] = [];

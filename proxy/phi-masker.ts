@@ -279,6 +279,13 @@ export class PhiMasker implements ResponseMasker {
     const result = value as Record<string, unknown>;
     const reports: MaskSummary[] = [];
     let lineage: LineageReport | undefined;
+    // Every table of the result with what masked it (structuredContent, content.<i>): a result may
+    // carry more than one, and they need not match the plan alike (one masked whole for its width).
+    const tables: { part: string; lineage: LineageReport }[] = [];
+    const described = (part: string, report: LineageReport) => {
+      lineage = report;
+      tables.push({ part, lineage: report });
+    };
     const unreadable: string[] = [];
     // Worked out once, and only for a result that has such keys.
     const labelled: { label?: Label; known?: true } = {};
@@ -287,10 +294,10 @@ export class PhiMasker implements ResponseMasker {
       if (!labelled.known) Object.assign(labelled, { known: true, label: this.labelOf(plan, catalog) });
       return this.unreadable(v, reports, labelled.label);
     };
-    const maskTable = (table: Table & Record<string, unknown>, where: string) => {
+    const maskTable = (table: Table & Record<string, unknown>, where: string, part: string) => {
       const out = maskTableByPlan(table.columns, table.rows, plan, this.policy, this.maskOptions);
       const columns = visibleColumnNames(table.columns, out.report.plan, sql);
-      lineage = out.report.plan === 'whole' ? { ...out.report, columns: out.report.columns.map((c, i) => ({ ...c, name: columns[i] ?? c.name })) } : out.report;
+      described(part, out.report.plan === 'whole' ? { ...out.report, columns: out.report.columns.map((c, i) => ({ ...c, name: columns[i] ?? c.name })) } : out.report);
       reports.push({ counts: out.report.counts as Record<string, number>, total: out.report.total });
       const rest = Object.entries(table).filter(([k]) => k !== 'columns' && k !== 'rows')
         .map(([k, v]) => [k, Object.hasOwn(TABLE_COUNTS, k) && TABLE_COUNTS[k]!(v) ? v : other(`${where}.${k}`, v)] as const);
@@ -301,11 +308,11 @@ export class PhiMasker implements ResponseMasker {
     // A table whose JSON this plan sent on unchanged before (as structuredContent or as a text) is sent on as it is.
     const knownStructured = structuredJson !== undefined && single ? this.unchanged.get(plan, structuredJson) : undefined;
     if (knownStructured) {
-      lineage = { ...knownStructured };
+      described('structuredContent', { ...knownStructured });
       reports.push({ counts: { ...knownStructured.counts } as Record<string, number>, total: knownStructured.total });
     } else if (isTable(structured)) {
       const unreadableBefore = unreadable.length;
-      structured = maskTable(structured, 'structuredContent');
+      structured = maskTable(structured, 'structuredContent', 'structuredContent');
       if (single && unreadable.length === unreadableBefore && lineage && sameJson(result.structuredContent, structured)) {
         this.unchanged.remember(plan, structuredJson!, lineage);
         structured = result.structuredContent;
@@ -329,7 +336,7 @@ export class PhiMasker implements ResponseMasker {
       // A table text this plan sent on unchanged before is sent on unchanged again (masking-memo.ts).
       const known = single ? this.unchanged.get(plan, it.text) : undefined;
       if (known) {
-        lineage = { ...known };
+        described(`content.${i}`, { ...known });
         reports.push({ counts: { ...known.counts } as Record<string, number>, total: known.total });
         return block(it.text);
       }
@@ -341,7 +348,7 @@ export class PhiMasker implements ResponseMasker {
       }
       if (isTable(parsed)) {
         const unreadableBefore = unreadable.length;
-        const text = JSON.stringify(maskTable(parsed, 'content'));
+        const text = JSON.stringify(maskTable(parsed, 'content', `content.${i}`));
         if (single && text === it.text && unreadable.length === unreadableBefore && lineage) this.unchanged.remember(plan, it.text, lineage);
         return block(text);
       }
@@ -360,13 +367,17 @@ export class PhiMasker implements ResponseMasker {
     // agent gets what it needs to read its answer: which columns (and keys) were masked, as what,
     // and the digest; no catalog source names, rules or paths.
     const keys = [...new Set(unreadable)];
-    const { counts: _counts, total: _total, ...planned } = (lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' }) as Partial<LineageReport> & Record<string, unknown>;
+    // Tables the plan masked differently (one matched it, another masked whole for its width): the
+    // report says which part each description is about, instead of describing the last one only.
+    const parts = describedApart(tables);
+    const { counts: _counts, total: _total, ...planned } = (parts ? { plan: 'parts', parts } : lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' }) as Partial<LineageReport> & Record<string, unknown>;
     const full: Record<string, unknown> = keys.length ? { ...planned, unreadable: { keys, reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : planned;
     // A resolved plan whose table matched it, with no key masked whole: the report is the plan's
     // columns and nothing of this result, so it and its digest are worked out once per plan.
-    const ofPlanAlone = plan.kind === 'columns' && lineage?.plan === 'columns' && lineage.mismatch === undefined && keys.length === 0;
+    const ofPlanAlone = !parts && plan.kind === 'columns' && lineage?.plan === 'columns' && lineage.mismatch === undefined && keys.length === 0;
     const { report, digest } = ofPlanAlone ? this.reportOfPlan(plan, full) : { report: full, digest: maskingPlanDigest(this.salt, full) };
-    const maskedColumns = (lineage?.columns ?? []).flatMap((c, index) => (c.action === 'mask' ? [{ index, name: c.name, type: c.type! }] : []));
+    const maskedIn = (columns: LineageReport['columns'], part?: string) => columns.flatMap((c, index) => (c.action === 'mask' ? [{ ...(part ? { part } : {}), index, name: c.name, type: c.type! }] : []));
+    const maskedColumns = parts ? tables.flatMap((t) => maskedIn(t.lineage.columns, t.part)) : maskedIn(lineage?.columns ?? []);
     const meta = {
       ...Object.fromEntries(upstreamMeta),
       [MASKING_META_KEY]: { plan: digest, masked: maskedColumns, ...(keys.length && labelled.label ? { maskedKeys: keys.map((key) => ({ key, type: labelled.label!.type })) } : {}) },
@@ -524,4 +535,19 @@ function summary(report: MaskReport): MaskSummary {
   const counts: Record<string, number> = {};
   for (const [type, count] of Object.entries(report.counts)) if (count) counts[type] = count;
   return { counts, total: report.total };
+}
+
+/**
+ * The parts of a result's report when its tables were not all described alike (counts aside):
+ * each table's description with the part it is about. Undefined when there is at most one
+ * description (one table, or a text twin of structuredContent): then the report is that one, as ever.
+ */
+function describedApart(tables: readonly { part: string; lineage: LineageReport }[]): Record<string, unknown>[] | undefined {
+  if (tables.length < 2) return undefined;
+  const described = tables.map(({ part, lineage }) => {
+    const { counts: _counts, total: _total, ...rest } = lineage;
+    return { part, ...rest };
+  });
+  const [first, ...others] = described.map(({ part: _part, ...rest }) => JSON.stringify(rest));
+  return others.every((d) => d === first) ? undefined : described;
 }

@@ -8,6 +8,7 @@ import {
   buildArchive, canonicalJson, describeRequest, describeStep, generateArchiveKeys, maskingPlanDigest, replaySteps, serializeArchive, sessionCommands, verifyArchive,
   type EvidenceItem, type RecordingEntry,
 } from '../../audit';
+import { maskingWhyText } from '../../audit/evidence';
 import { requestPage } from '../../api/console/pages/request';
 import { MASKING_META_KEY, PhiMasker, type MaskContext } from '../../proxy';
 import { clinicalCatalog } from './catalog-fixture';
@@ -229,5 +230,61 @@ describe('the why, read back from the recording', () => {
     // Another session's plan under the same digest does not explain this session's answer.
     const otherSession = recording.map((e) => (e.type === 'masking_plan' ? { ...e, sessionId: 'S2' } : e));
     expect((sessionCommands(item(otherSession).archive!.records)[0]!.maskingWhy as { problem?: string }).problem).toContain('no masking plan');
+  });
+});
+
+// An upstream (hostile, or one that returns several result sets) puts two tables in one result: one
+// the plan matches, one it does not (another width), so that one is masked whole. The report used to
+// describe whichever table was masked last, and when that was the matching one, the kept report of the
+// plan: the recording then said every column was masked by the plan's rules, and nothing of the other.
+describe('a result with two tables the plan masks differently', () => {
+  const OTHER_COLUMNS = ['A', 'B', 'C'];
+  const otherRows = [['jane', 'doe', '123-45-6789'], ['john', 'roe', '987-65-4321']];
+  const twoTables = (structured: { columns: string[]; rows: unknown[][] }, text: { columns: string[]; rows: unknown[][] }) => ({
+    structuredContent: { ...structured, rowCount: structured.rows.length, truncated: false, rowLimit: 20 },
+    content: [{ type: 'text', text: JSON.stringify({ ...text, rowCount: text.rows.length, truncated: false, rowLimit: 20 }) }],
+  });
+  type Part = { part: string; plan: string; columns: { name: string; action: string; type?: string }[]; mismatch?: string };
+
+  test.each([
+    ['the matching table in structuredContent, the other in the text', true],
+    ['the other table in structuredContent, the matching one in the text (masked last)', false],
+  ])('%s: the report describes each table with its part; _meta names each masked column\'s part', async (_name, matchingFirst) => {
+    const m = newMasker();
+    // The plan's own report kept first (a one-table answer), so a kept report could stand in for the two-table one.
+    const single = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(2)), context(SNEAKY));
+    const matching = { columns: SNEAKY_COLUMNS, rows: sneakyRows(2) };
+    const other = { columns: OTHER_COLUMNS, rows: otherRows };
+    const out = await m.mask(matchingFirst ? twoTables(matching, other) : twoTables(other, matching), context(SNEAKY));
+    const report = out.plan!.report as { plan: string; parts: Part[] };
+    expect(report.plan).toBe('parts');
+    const [matchingPart, otherPart] = matchingFirst ? ['structuredContent', 'content.0'] : ['content.0', 'structuredContent'];
+    const byPart = Object.fromEntries(report.parts.map((p) => [p.part, p]));
+    expect(Object.keys(byPart).sort()).toEqual(['content.0', 'structuredContent']);
+    expect(byPart[matchingPart]).toMatchObject({ plan: 'columns', columns: (single.plan!.report as { columns: unknown[] }).columns });
+    expect(byPart[otherPart]).toMatchObject({ plan: 'whole', mismatch: 'the statement has 6 output columns but the result has 3' });
+    expect(byPart[otherPart]!.columns.map((c) => [c.name, c.action, c.type])).toEqual([['A', 'mask', 'SSN'], ['B', 'mask', 'SSN'], ['C', 'mask', 'SSN']]);
+    // Not the plan's kept report or digest: this report says something else, so it is another plan.
+    expect(out.plan!.digest).not.toBe(single.plan!.digest);
+    expect(out.plan!.digest).toBe(maskingPlanDigest(out.plan!.salt, out.plan!.report));
+    const meta = metaOf(out.masked)[MASKING_META_KEY] as { masked: { part?: string; index: number; name: string; type: string }[] };
+    expect(meta.masked.filter((c) => c.part === otherPart).map((c) => c.name)).toEqual(OTHER_COLUMNS);
+    expect(meta.masked.filter((c) => c.part === matchingPart).map((c) => c.name)).toEqual(['ICD10', 'WARD', 'Y']);
+    expect(JSON.stringify(out.masked)).not.toMatch(/jane|123-45-6789|98765432/);
+    // The evidence says it per part.
+    const why = maskingWhyText(out.plan!.report);
+    expect(why).toContain(`${otherPart}: every column (3: A, B, C) masked as SSN by rule unresolved`);
+    expect(why).toContain(`${matchingPart}: ICD10: masked as SSN by rule derived-from-phi, from CLINICAL.PHI.PATIENTS.SSN via REVERSE > REPLACE`);
+  });
+
+  test('a table and its text twin, or two tables the plan masks alike: one description, as ever', async () => {
+    const m = newMasker();
+    const twin = await m.mask(tableResult(SNEAKY_COLUMNS, sneakyRows(2)), context(SNEAKY));
+    // The text is the same table written differently (not a byte-for-byte twin): described alike, so one report.
+    const same = await m.mask(twoTables({ columns: SNEAKY_COLUMNS, rows: sneakyRows(2) }, { columns: SNEAKY_COLUMNS, rows: sneakyRows(3) }), context(SNEAKY));
+    expect(twin.plan!.report.plan).toBe('columns');
+    expect(same.plan!.report).toEqual(twin.plan!.report);
+    expect(same.plan!.digest).toBe(twin.plan!.digest);
+    expect((metaOf(same.masked)[MASKING_META_KEY] as { masked: object[] }).masked).toEqual([{ index: 2, name: 'ICD10', type: 'SSN' }, { index: 3, name: 'WARD', type: 'NAME' }, { index: 5, name: 'Y', type: 'DATE' }]);
   });
 });
