@@ -15,6 +15,8 @@
  * fresh stack, then with this tree's, and prints the ratios after ÷ before: the same run, the same way.
  * --credentials keyPair,pat runs every N once per credential kind of the Snowflake target (settings.credential),
  * each on a fresh stack, back to back in this order, and prints the ratios last ÷ first.
+ * BENCH_TEMPORAL_CONFIG=key=value[,key=value] starts the dev server with these dynamic config values (through a wrapper of
+ * the Temporal CLI in the state folder, given to the stack as TEMPORAL_CLI), e.g. system.enableActivityEagerExecution=true.
  * Goal (issue 25): >= 10 grants/s at N = 100, p95 <= 12 s, worker CPU <= 0.08 s per grant, revoke p95 <= 2 s.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -33,7 +35,7 @@ import { eventTypesLine, historiesWork, serverCounters, serverWorkLines, tempora
 import { workflowBundleAt } from './workflow-bundle-at';
 import { allWorkerCounters, readWorkerMetrics, workerWorkLines } from './worker-metrics';
 import { redisCommandCounts, redisUrlOf, redisWorkLine } from './redis-work';
-import { freePort } from '../../devstack';
+import { ensureTemporalCli, freePort } from '../../devstack';
 
 const AGENT = 'agent:claims-etl';
 const TARGET = 'clinical-readonly';
@@ -222,8 +224,27 @@ function printRatios(earlier: LevelResult[], now: LevelResult[], label: string):
   }
 }
 
+/**
+ * BENCH_TEMPORAL_CONFIG: a wrapper of the Temporal CLI that adds `--dynamic-config-value` for each pair to
+ * `server start-dev` (devstack/temporal.ts runs whatever TEMPORAL_CLI names); undefined when unset.
+ */
+function temporalCliWithConfig(dir: string): { cli: string; values: string[] } | undefined {
+  const values = (process.env.BENCH_TEMPORAL_CONFIG ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  if (values.length === 0) return undefined;
+  const bad = values.find((v) => !/^[A-Za-z0-9_.]+=[A-Za-z0-9_.-]+$/.test(v));
+  if (bad) throw new Error(`BENCH_TEMPORAL_CONFIG takes key=value pairs separated by commas (dynamic config of the dev server), got ${JSON.stringify(bad)}`);
+  const real = ensureTemporalCli();
+  const cli = join(dir, 'temporal-with-config');
+  const flags = values.map((v) => ` --dynamic-config-value ${v}`).join('');
+  writeFileSync(cli, `#!/bin/sh\nif [ "$1" = server ] && [ "$2" = start-dev ]; then exec "${real}" "$@"${flags}; fi\nexec "${real}" "$@"\n`, { mode: 0o755 });
+  return { cli, values };
+}
+
 async function runStack(label: string, workflowBundle?: string, credential?: string): Promise<LevelResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-grants-'));
+  const temporalCli = temporalCliWithConfig(dir);
+  const priorCli = process.env.TEMPORAL_CLI;
+  if (temporalCli) process.env.TEMPORAL_CLI = temporalCli.cli;
   if (workflowBundle) process.env.GATEHOUSE_WORKER_BUNDLE = workflowBundle;
   else delete process.env.GATEHOUSE_WORKER_BUNDLE;
   const profile = process.env.BENCH_PROFILE_DIR;
@@ -248,6 +269,8 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
   const stack = await startStack(dir, config);
   if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
   else process.env.NODE_OPTIONS = nodeOptions;
+  if (priorCli === undefined) delete process.env.TEMPORAL_CLI;
+  else process.env.TEMPORAL_CLI = priorCli;
   try {
     const credentials = readClientEnv(clientEnvFile(join(dir, 'oidc'), AGENT));
     const agent = new ApiAgent(stack.api, await clientCredentialsToken(credentials, 'access:request'));
@@ -257,7 +280,8 @@ async function runStack(label: string, workflowBundle?: string, credential?: str
     const redisUrl = redisUrlOf(pids.worker);
     const connection = await Connection.connect({ address: stack.temporal });
     const temporalClient = new Client({ connection, namespace: 'default' });
-    console.log(`# grants bench (${label}) — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)`);
+    console.log(`# grants bench (${label}) — ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${pids.worker.length} worker process(es)` +
+      `${temporalCli ? `, Temporal dynamic config ${temporalCli.values.join(' ')}` : ''}`);
     // One grant first: the worker's first workflow task and the broker's first login are not what we measure.
     await oneGrant(agent, 0, Date.now());
     console.log('| N | grants ACTIVE/s | p50 to ACTIVE | p95 | revoke p50 / p95 / max | to archive p95 | worker CPU s/grant | Temporal CPU s/grant | failed | 503s retried | Snowflake users left | load avg (1 min) |');
