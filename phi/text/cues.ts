@@ -46,7 +46,7 @@ export function cueSet(words: readonly string[], options: CueSetOptions = {}): C
   const folded = [...new Set(cut.map((w) => w.toLowerCase()).filter((w) => w.length > 0))];
   sets.push({ words: folded, before: options.after === 'letter' ? 1 : options.after === 'letter or digit' ? 2 : 0 });
   automaton = undefined;
-  lastHits = undefined;
+  recent = [];
   return { id: sets.length - 1 };
 }
 
@@ -63,16 +63,20 @@ export class CueHits {
   }
 }
 
-let lastText: string | undefined;
-let lastHits: CueHits | undefined;
+/**
+ * The last few texts scanned, newest first: a scan's layers after the detectors (record numbers)
+ * read the same places after the decoders have scanned the strings they decoded.
+ */
+let recent: { text: string; hits: CueHits }[] = [];
+const RECENT = 4;
 
-/** The shared pass over `text`, computed once for the last text asked about. */
+/** The shared pass over `text`, computed once for each of the last few texts asked about. */
 export function cueHits(text: string): CueHits {
-  if (lastHits && lastText === text) return lastHits;
+  for (const r of recent) if (r.text === text) return r.hits;
   automaton ??= new CueAutomaton(sets);
-  lastHits = automaton.scan(text);
-  lastText = text;
-  return lastHits;
+  const hits = automaton.scan(text);
+  recent = [{ text, hits }, ...recent.slice(0, RECENT - 1)];
+  return hits;
 }
 
 const sticky = new Map<RegExp, RegExp>();
@@ -128,7 +132,7 @@ export function eachMatchAt(pattern: RegExp, text: string, set: CueSet, onMatch:
 class CueAutomaton {
   private readonly classOf: Uint8Array;
   private readonly width: number;
-  /** Next state (times width) for state (times width) plus a character class. */
+  /** Next state (times width; complemented when it has outputs) for state (times width) plus a character class. */
   private readonly next: Int32Array;
   /** Per state: where its outputs start in `outputs`, or -1. */
   private readonly firstOutput: Int32Array;
@@ -194,8 +198,14 @@ class CueAutomaton {
       }
     }
     const states = goto.length;
+    // A state with outputs is written complemented (negative) in `next`, so the loop tests the state it reads.
     this.next = new Int32Array(states * width);
-    for (let s = 0; s < states; s++) for (let a = 0; a < width; a++) this.next[s * width + a] = goto[s]![a]! * width;
+    for (let s = 0; s < states; s++) {
+      for (let a = 0; a < width; a++) {
+        const t = goto[s]![a]!;
+        this.next[s * width + a] = out[t]!.length > 0 ? ~(t * width) : t * width;
+      }
+    }
     this.firstOutput = new Int32Array(states * width).fill(-1);
     const list: number[] = [];
     for (let s = 0; s < states; s++) {
@@ -208,17 +218,16 @@ class CueAutomaton {
 
   scan(text: string): CueHits {
     const { classOf, next, firstOutput, outputs } = this;
-    const found: number[][] = Array.from({ length: this.setCount }, () => []);
-    // Places arrive in the order their words end: a set's list needs sorting only when a longer word started earlier.
-    const last = new Int32Array(this.setCount).fill(-1);
-    let unsorted = false;
+    // (set, start) pairs in the order their words end, then split by set.
+    let hits = new Int32Array(1024);
+    let count = 0;
     let state = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       state = next[state + classOf[text.charCodeAt(i)]!]!;
-      let o = firstOutput[state]!;
-      if (o < 0) continue;
-      for (; outputs[o]! >= 0; o += 3) {
+      if (state >= 0) continue;
+      state = ~state;
+      for (let o = firstOutput[state]!; outputs[o]! >= 0; o += 3) {
         const start = i + 1 - outputs[o + 1]!;
         const check = outputs[o + 2]!;
         if (check !== 0 && start > 0) {
@@ -226,18 +235,36 @@ class CueAutomaton {
           const letter = (before | 32) >= 97 && (before | 32) <= 122;
           if (letter || (check === 2 && before >= 48 && before <= 57)) continue;
         }
-        const set = outputs[o]!;
-        if (start <= last[set]!) unsorted = true;
-        last[set] = start;
-        found[set]!.push(start);
+        if (count + 2 > hits.length) {
+          const grown = new Int32Array(hits.length * 2);
+          grown.set(hits);
+          hits = grown;
+        }
+        hits[count++] = outputs[o]!;
+        hits[count++] = start;
       }
     }
-    return new CueHits(found.map((places) => (unsorted ? sortedUnique(places) : Int32Array.from(places))));
+    const sizes = new Int32Array(this.setCount);
+    for (let k = 0; k < count; k += 2) sizes[hits[k]!]!++;
+    const places = Array.from(sizes, (size) => new Int32Array(size));
+    const filled = new Int32Array(this.setCount);
+    // Places arrive in the order their words end: a set's list needs sorting only when a longer word started earlier.
+    const unsorted = new Uint8Array(this.setCount);
+    for (let k = 0; k < count; k += 2) {
+      const set = hits[k]!;
+      const start = hits[k + 1]!;
+      const f = filled[set]!;
+      const list = places[set]!;
+      if (f > 0 && start <= list[f - 1]!) unsorted[set] = 1;
+      list[f] = start;
+      filled[set] = f + 1;
+    }
+    return new CueHits(places.map((list, set) => (unsorted[set] ? sortedUnique(list) : list)));
   }
 }
 
-function sortedUnique(places: readonly number[]): Int32Array {
-  const sorted = Int32Array.from(places).sort();
+function sortedUnique(places: Int32Array): Int32Array {
+  const sorted = places.sort();
   let n = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
   return sorted.subarray(0, n);

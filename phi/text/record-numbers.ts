@@ -1,4 +1,5 @@
 import type { Finding } from '../types';
+import { cueHits, cueSet, guarded, stickyOf } from './cues';
 
 /**
  * Record numbers printed without a label: census lines, wristbands, addressographs, clinic lists,
@@ -48,6 +49,19 @@ const ID_KEY = /(?:^|[_ -])(?:id|ids|mrn|no|nr|num|number|record|chart|patient|p
 const UNIT_AFTER = /^[ \t]?(?:mg|mcg|µg|ug|g|kg|ml|l|mmol|µmol|umol|nmol|iu|units?|u|cells|copies|cfu|%|x ?10|cm|mm|ms|bpm|mmhg|kcal|ng|pg|meq|hrs?|min|days?|weeks?|years?|steps)\b|^[ \t]?(?:\/|%)/iu;
 /** Said of a person's own record on the same line: a birth date. */
 const BIRTH_CUE = /\b(?:dob|d\.o\.b\.?|born|date of birth|birth ?date|n[ée]\(?e?\)? le|nat[oa] il|data de nascimento|fecha de nacimiento|geb\.)/iu;
+/** Its first words, found by the shared keyword pass: the cue is read there only, once per text, not once per line. */
+const BIRTH_CUE_WORDS = cueSet(['dob', 'd.o.b', 'born', 'date', 'birth', 'ne', 'né', 'nat', 'data', 'fecha', 'geb.'], { after: 'letter' });
+const BIRTH_CUE_AT = stickyOf(guarded(new RegExp(BIRTH_CUE.source, 'giu'), BIRTH_CUE_WORDS));
+
+/** Where BIRTH_CUE matches in the text (a line holds one when one of these is inside it: no match crosses a line). */
+function birthCues(text: string): number[] {
+  const found: number[] = [];
+  for (const at of cueHits(text).at(BIRTH_CUE_WORDS)) {
+    BIRTH_CUE_AT.lastIndex = at;
+    if (BIRTH_CUE_AT.test(text)) found.push(at);
+  }
+  return found;
+}
 
 /** Dates the date detector leaves alone on purpose (log timestamps, far-future dates) are still dates. */
 const DATE_SHAPED = /^(?:(?:19|20)\d{2}[-/](?:0?[1-9]|1[0-2])[-/](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-/](?:0?[1-9]|[12]\d|3[01])[-/](?:\d{2}|(?:19|20)\d{2}))$/;
@@ -67,13 +81,15 @@ interface Line {
   person: boolean;
 }
 
-function linesOf(text: string, findings: readonly Finding[]): Line[] {
+function linesOf(text: string, findings: readonly Finding[], cues: readonly number[]): Line[] {
   const lines: Line[] = [];
   let start = 0;
+  let cue = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    lines.push({ start, end, person: BIRTH_CUE.test(text.slice(start, end)) });
+    while (cue < cues.length && cues[cue]! < start) cue++;
+    lines.push({ start, end, person: cue < cues.length && cues[cue]! < end });
     start = end + 1;
   }
   const people = findings.filter((f) => PERSON_TYPES.has(f.type)).sort((a, b) => a.start - b.start);
@@ -129,8 +145,9 @@ function inPersonRecord(text: string, lines: readonly Line[], i: number, start: 
 }
 
 export function recordNumbersNearPeople(text: string, findings: Finding[]): void {
-  if (!findings.some((f) => PERSON_TYPES.has(f.type)) && !BIRTH_CUE.test(text) && !/\S(?:\t| {2})/.test(text)) return;
-  const lines = linesOf(text, findings);
+  const cues = birthCues(text);
+  if (!findings.some((f) => PERSON_TYPES.has(f.type)) && cues.length === 0 && !/\S(?:\t| {2})/.test(text)) return;
+  const lines = linesOf(text, findings, cues);
   const byStart = [...findings].sort((a, b) => a.start - b.start);
   let next = 0;
   let takenUpTo = -1;

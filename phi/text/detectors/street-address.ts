@@ -138,11 +138,12 @@ const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, G
  * text): a street type first ("Calle"), a glued type ("-straße", anywhere in a word), a post box's
  * first word ("P.O. Box", "Postfach"; any word starting with p).
  */
+const POST_BOX_WORDS = cueSet(['p', 'apartado', 'caixa', 'casilla', 'postfach', 'boite', 'boîte'], { after: 'letter or digit' });
 const PLACES = new Map<RegExp, CueSet>([
   [TYPE_THEN_NUMBER, cueSet(TYPE_FIRST_WORDS, { after: 'letter or digit' })],
   [GLUED_THEN_NUMBER, cueSet(GLUED_TYPES)],
-  [PO_BOX, cueSet(['p'], { after: 'letter or digit' })],
-  [PO_BOX_UNIT, cueSet(['p', 'apartado', 'caixa', 'casilla', 'postfach', 'boite', 'boîte'], { after: 'letter or digit' })],
+  [PO_BOX, POST_BOX_WORDS],
+  [PO_BOX_UNIT, POST_BOX_WORDS],
 ]);
 
 /**
