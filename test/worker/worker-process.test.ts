@@ -36,6 +36,26 @@ describe('the worker process', () => {
     }
   });
 
+  test('serves the Temporal SDK\'s metrics at GATEHOUSE_WORKER_METRICS_ADDRESS, without key material', async () => {
+    const family = workerFamily('metrics');
+    const address = `127.0.0.1:${await freePort()}`;
+    const worker = await startWorkerProcess(family, 'metrics-worker', { GATEHOUSE_WORKER_METRICS_ADDRESS: address });
+    try {
+      // The core registers its slot gauges once the worker polls; give it a moment under load.
+      let text = '';
+      for (let i = 0; i < 50 && !text.includes('worker_task_slots_available'); i++) {
+        text = await fetch(`http://${address}/metrics`).then((r) => r.text(), () => '');
+        if (!text.includes('worker_task_slots_available')) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(text).toMatch(new RegExp(`temporal_worker_task_slots_available\\{[^}]*task_queue="${family.taskQueue}"[^}]*worker_type="WorkflowWorker"`));
+      for (const key of [family.env.GATEHOUSE_GRANT_TOKEN_KEY!, family.env.GATEHOUSE_ENCRYPTION_KEY!]) expect(text).not.toContain(key);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
+      worker.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   test('`gatehouse worker` names the broken configuration file and exits 3', () => {
     const result = spawnSync(process.execPath, [join(root, 'bin/gatehouse.js'), 'worker'], {
       cwd: root,
