@@ -43,7 +43,7 @@ export const GATEWAY_ERRORS = {
   DeniedByApprover: { code: -31031, http: '—', meaning: 'an approver denied the held command (who, when, why); in 2026-07-28 also a retry of a hold already used' },
   ApprovalTimedOut: { code: -31032, http: '—', meaning: 'no approver decided on the held command in time' },
   TooManyHolds: { code: -31033, http: '—', meaning: 'the grant already has commands.maxHeld held commands waiting' },
-  Withheld: { code: -31040, http: '—', meaning: 'masking failed, or the answer would record a masking plan beyond the session\'s limit (maskingPlansPerSession): the response is withheld' },
+  Withheld: { code: -31040, http: '—', meaning: 'masking failed, or the answer would record a masking plan beyond the session\'s limits (maskingPlansPerSession, maskingPlanBytesPerSession): the response is withheld' },
   // ---- Gatehouse: limits ---------------------------------------------------------------------
   RateLimited: { code: -31050, http: '429', meaning: 'too many messages for the grant (message rate)' },
   TooManySessions: { code: -31051, http: '429', meaning: 'the grant has as many live sessions as it may' },
