@@ -46,7 +46,8 @@ export function cueSet(words: readonly string[], options: CueSetOptions = {}): C
   const folded = [...new Set(cut.map((w) => w.toLowerCase()).filter((w) => w.length > 0))];
   sets.push({ words: folded, before: options.after === 'letter' ? 1 : options.after === 'letter or digit' ? 2 : 0 });
   automaton = undefined;
-  recent = [];
+  recentTexts.fill(undefined);
+  recentHits.fill(undefined);
   return { id: sets.length - 1 };
 }
 
@@ -67,15 +68,19 @@ export class CueHits {
  * The last few texts scanned, newest first: a scan's layers after the detectors (record numbers)
  * read the same places after the decoders have scanned the strings they decoded.
  */
-let recent: { text: string; hits: CueHits }[] = [];
 const RECENT = 4;
+const recentTexts: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+const recentHits: (CueHits | undefined)[] = new Array<CueHits | undefined>(RECENT).fill(undefined);
+let newest = 0;
 
 /** The shared pass over `text`, computed once for each of the last few texts asked about. */
 export function cueHits(text: string): CueHits {
-  for (const r of recent) if (r.text === text) return r.hits;
+  for (let k = 0; k < RECENT; k++) if (recentTexts[k] === text) return recentHits[k]!;
   automaton ??= new CueAutomaton(sets);
   const hits = automaton.scan(text);
-  recent = [{ text, hits }, ...recent.slice(0, RECENT - 1)];
+  newest = (newest + 1) % RECENT;
+  recentTexts[newest] = text;
+  recentHits[newest] = hits;
   return hits;
 }
 
@@ -139,9 +144,13 @@ class CueAutomaton {
   /** Outputs of a state: (set, word length, check of the character before) triples, ended by -1. */
   private readonly outputs: Int32Array;
   private readonly setCount: number;
+  private buffer = new Int32Array(1024);
+  /** The hits of a text where no list's word occurs. */
+  private readonly none: CueHits;
 
   constructor(registered: readonly Registered[]) {
     this.setCount = registered.length;
+    this.none = new CueHits(registered.map(() => NO_PLACES));
     const alphabet = new Map<string, number>();
     for (const set of registered) for (const word of set.words) for (const ch of word) if (!alphabet.has(ch)) alphabet.set(ch, alphabet.size + 1);
     if (alphabet.size > 254) throw new Error('cue alphabet too large');
@@ -218,8 +227,8 @@ class CueAutomaton {
 
   scan(text: string): CueHits {
     const { classOf, next, firstOutput, outputs } = this;
-    // (set, start) pairs in the order their words end, then split by set.
-    let hits = new Int32Array(1024);
+    // (set, start) pairs in the order their words end, then split by set (the buffer is reused: most texts are short).
+    let hits = this.buffer;
     let count = 0;
     let state = 0;
     const n = text.length;
@@ -238,15 +247,16 @@ class CueAutomaton {
         if (count + 2 > hits.length) {
           const grown = new Int32Array(hits.length * 2);
           grown.set(hits);
-          hits = grown;
+          hits = this.buffer = grown;
         }
         hits[count++] = outputs[o]!;
         hits[count++] = start;
       }
     }
+    if (count === 0) return this.none;
     const sizes = new Int32Array(this.setCount);
     for (let k = 0; k < count; k += 2) sizes[hits[k]!]!++;
-    const places = Array.from(sizes, (size) => new Int32Array(size));
+    const places = Array.from(sizes, (size) => (size === 0 ? NO_PLACES : new Int32Array(size)));
     const filled = new Int32Array(this.setCount);
     // Places arrive in the order their words end: a set's list needs sorting only when a longer word started earlier.
     const unsorted = new Uint8Array(this.setCount);
@@ -262,6 +272,8 @@ class CueAutomaton {
     return new CueHits(places.map((list, set) => (unsorted[set] ? sortedUnique(list) : list)));
   }
 }
+
+const NO_PLACES = new Int32Array(0);
 
 function sortedUnique(places: Int32Array): Int32Array {
   const sorted = places.sort();
