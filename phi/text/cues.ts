@@ -159,6 +159,10 @@ class CueAutomaton {
     // words (so "ſ" counts as "s" and the Kelvin sign as "k", as a /iu regex folds them).
     const classOf = (this.classOf = new Uint8Array(65536));
     for (let c = 0; c < 65536; c++) {
+      // Ranges without case (CJK ideographs, Hangul syllables, surrogates, private use): nothing there folds to a letter.
+      if (c === 0x3400) c = 0x4dc0;
+      else if (c === 0x4e00) c = 0xa000;
+      else if (c === 0xac00) c = 0xf900;
       const s = String.fromCharCode(c);
       const lower = s.toLowerCase();
       let id = lower.length === 1 ? alphabet.get(lower) : undefined;
