@@ -91,16 +91,19 @@ function startChild(script: string, env: Record<string, string>, tree = ROOT): P
   const waiting: ((line: string) => void)[] = [];
   // The bench's own lines are JSON; anything else a child prints (a node flag's traces) goes to a file.
   let other: ReturnType<typeof createWriteStream> | undefined;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{')) {
+  // V8's traces are written through C stdio, buffered: a piece of one may come out just ahead of a JSON line, on it.
+  createInterface({ input: child.stdout! }).on('line', (whole) => {
+    const at = whole.startsWith('{') ? 0 : whole.indexOf('{"');
+    if (at !== 0) {
       if (!other) {
         const file = join(tmpdir(), `bench-proxy-${script.replace('.ts', '')}-${child.pid}.out`);
         process.stderr.write(`${script} (pid ${child.pid}) prints more than the bench's lines: in ${file}\n`);
         other = createWriteStream(file);
       }
-      other.write(`${line}\n`);
-      return;
+      other.write(`${at < 0 ? whole : whole.slice(0, at)}\n`);
+      if (at < 0) return;
     }
+    const line = whole.slice(at);
     const waiter = waiting.shift();
     if (waiter) waiter(line);
     else queue.push(line);
