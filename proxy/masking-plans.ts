@@ -23,13 +23,16 @@ const SESSIONS_KEPT = 256;
 
 /** The session's recording holds as many masking plans (or bytes of them) as it may: the answer is withheld. */
 export class MaskingPlanLimitError extends Error {
-  readonly limit: number;
   constructor(readonly reached: MaskingPlanLimit) {
     super(reached.kind === 'plans'
       ? `this session has already recorded ${reached.limit} distinct masking plans, the gateway's limit per session (${WHY_AND_WHAT_NOW}`
       : `this session's masking plans already take ${reached.used} bytes of the audit record, and this answer's plan would pass the gateway's limit of ${reached.limit} bytes per session (${WHY_AND_WHAT_NOW}`);
     this.name = 'MaskingPlanLimitError';
-    this.limit = reached.limit;
+  }
+
+  /** The bound reached (plans, or bytes of plans). */
+  get limit(): number {
+    return this.reached.limit;
   }
 }
 

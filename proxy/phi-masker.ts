@@ -278,14 +278,14 @@ export class PhiMasker implements ResponseMasker {
     if (isErrorShaped(value)) return withoutGatewayMeta(this.maskError(value, touchesPhi));
     const result = value as Record<string, unknown>;
     const reports: MaskSummary[] = [];
-    let lineage: LineageReport | undefined;
     // Every table of the result with what masked it (structuredContent, content.<i>): a result may
     // carry more than one, and they need not match the plan alike (one masked whole for its width).
     const tables: { part: string; lineage: LineageReport }[] = [];
     const described = (part: string, report: LineageReport) => {
-      lineage = report;
       tables.push({ part, lineage: report });
     };
+    /** The last table's report (the result's, when it has one table). */
+    const lastLineage = (): LineageReport | undefined => tables.at(-1)?.lineage;
     const unreadable: string[] = [];
     // Worked out once, and only for a result that has such keys.
     const labelled: { label?: Label; known?: true } = {};
@@ -313,6 +313,7 @@ export class PhiMasker implements ResponseMasker {
     } else if (isTable(structured)) {
       const unreadableBefore = unreadable.length;
       structured = maskTable(structured, 'structuredContent', 'structuredContent');
+      const lineage = lastLineage();
       if (single && unreadable.length === unreadableBefore && lineage && sameJson(result.structuredContent, structured)) {
         this.unchanged.remember(plan, structuredJson!, lineage);
         structured = result.structuredContent;
@@ -349,6 +350,7 @@ export class PhiMasker implements ResponseMasker {
       if (isTable(parsed)) {
         const unreadableBefore = unreadable.length;
         const text = JSON.stringify(maskTable(parsed, 'content', `content.${i}`));
+        const lineage = lastLineage();
         if (single && text === it.text && unreadable.length === unreadableBefore && lineage) this.unchanged.remember(plan, it.text, lineage);
         return block(text);
       }
@@ -370,6 +372,7 @@ export class PhiMasker implements ResponseMasker {
     // Tables the plan masked differently (one matched it, another masked whole for its width): the
     // report says which part each description is about, instead of describing the last one only.
     const parts = describedApart(tables);
+    const lineage = lastLineage();
     const { counts: _counts, total: _total, ...planned } = (parts ? { plan: 'parts', parts } : lineage ?? { plan: plan.kind, reason: plan.kind === 'whole' ? plan.reason : 'no table in the result' }) as Partial<LineageReport> & Record<string, unknown>;
     const full: Record<string, unknown> = keys.length ? { ...planned, unreadable: { keys, reason: labelled.label ? `keys no schema declares harmless, masked whole as ${labelled.label.type}` : 'keys no schema declares harmless, scanned: the statement read no PHI' } } : planned;
     // A resolved plan whose table matched it, with no key masked whole: the report is the plan's
