@@ -104,11 +104,6 @@ async function startTemporalServerOnce(options: TemporalServerOptions): Promise<
   const port = await pick(options.port);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, '--log-level', 'error'];
   for (const key of searchAttributeKeys) args.push('--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`);
-  // Eager activity execution: an activity the workflow schedules goes back to the worker that
-  // completed the workflow task, in the same answer, instead of through a poll (off by default in
-  // the open-source server). Per grant at N=100 it cut activity polls from ~3.5 to ~0.2 and
-  // Temporal's CPU by a fifth (bench/README, grants, fourteenth session).
-  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   let uiUrl: string | undefined;
   if (options.ui) {
     const uiPort = await pick(options.uiPort);
