@@ -1,5 +1,5 @@
 import type { GrantStore, RedisSecretVault } from '../lib';
-import type { AccessActivities, AccessStatus, NoticeOrder, NoticeResult } from '../workflows/types';
+import type { AccessActivities, AccessStatus, ArchiveResult, NoticeOrder, NoticeResult } from '../workflows/types';
 import type { Archiver } from './archive/archiver';
 import { createCredentialActivities, requestHoldsGrant } from './credentials/credential-activities';
 import type { CredentialProviders } from './credentials/registry';
@@ -25,6 +25,8 @@ export interface AccessActivityDeps {
 export function createAccessActivities(deps: AccessActivityDeps): AccessActivities {
   const read = statusReader(deps.snapshots);
   const quickNotices = deps.quickNotices ?? new QuickNotices();
+  const credentials = createCredentialActivities(deps.providers, deps.vault, requestHoldsGrant(deps.grants.revocations()));
+  const grants = createGrantActivities(deps.grants, deps.vault);
   const deliver = async (notifier: Notifier, order: NoticeOrder, status: AccessStatus): Promise<NoticeResult> => {
     const { kind, commandId, earlier = [] } = order;
     const mayAlreadyExist = order.afterQuickTry ? { mayAlreadyExist: true } : {};
@@ -55,10 +57,51 @@ export function createAccessActivities(deps: AccessActivityDeps): AccessActiviti
         throw error;
       }
     },
-    ...createCredentialActivities(deps.providers, deps.vault, requestHoldsGrant(deps.grants.revocations())),
-    ...createGrantActivities(deps.grants, deps.vault),
-    archiveRequest: async (order) => deps.archiver.archive('state' in order ? order : await read(order)),
+    ...credentials,
+    ...grants,
+    // Both steps in the one activity task issuing needs anyway: storing the grant is no local activity of its own.
+    async issueGrant({ grant, ...request }) {
+      const { credentialRef, principal } = await credentials.issueCredential(request);
+      const started = await grants.startGrant({ ...grant, requestId: request.requestId, target: request.target, principal, credentialRef });
+      return { credentialRef, principal, started };
+    },
+    async archiveRequest(order) {
+      if ('state' in order) return deps.archiver.archive(order);
+      const status = await read(order);
+      const archived = await deps.archiver.archive(status);
+      if (order.notice !== 'archived') return archived;
+      return { ...archived, told: await tellArchived(status, archived) };
+    },
   };
+
+  /**
+   * The 'archived' notice, tried once as a quick notice is (one attempt, no waiting) from the status
+   * the workflow will have once it records this archive: whether it went. A try that fails pauses
+   * this worker's quick tries, and the workflow orders the notice as an activity (which retries, and
+   * first looks for what this try may have posted).
+   */
+  async function tellArchived(status: AccessStatus, archived: ArchiveResult): Promise<boolean> {
+    try {
+      quickNotices.assertOpen();
+    } catch {
+      return false;
+    }
+    const at = new Date().toISOString();
+    const closed = status.state === 'REVOKED';
+    const shown: AccessStatus = {
+      ...status,
+      archive: { digest: archived.digest, location: archived.location },
+      ...(closed ? { state: 'ARCHIVED' as const } : {}),
+      timeline: [...status.timeline, { at, type: 'archived', detail: archived.digest }, ...(closed ? [{ at, type: 'state', detail: 'ARCHIVED' }] : [])],
+    };
+    try {
+      await deliver(deps.notifier.quick ?? deps.notifier, { kind: 'archived', requestId: status.requestId, seq: 0 }, shown);
+      return true;
+    } catch {
+      quickNotices.failed();
+      return false;
+    }
+  }
 }
 
 function isLocalActivity(): boolean {

@@ -85,6 +85,22 @@ type PatchBeforeLocalNotices =
  * every change before it, so a new workflow still records one patch marker.
  */
 const STATE_SHOWN_ONCE_PER_TASK = 'state-shown-once-per-task';
+/**
+ * Workflows started with this marker issue the credential and store its grant in one activity
+ * (issueGrant): storing it is no local activity of its own, so one activation and one local
+ * activity fewer per grant. The grant's time box still starts when it is stored, now at the end of
+ * issuing. The grant id is chosen before issuing (a retry stores the same grant), so a cancellation
+ * while issuing cuts it in the grant store, whose revoked mark refuses the activity's late store.
+ * Asked before STATE_SHOWN_ONCE_PER_TASK and stands for it and every change before it (one marker per grant).
+ */
+const GRANT_STORED_WITH_ISSUANCE = 'grant-stored-with-issuance';
+/**
+ * Workflows started with this marker have the archive's activity try the 'archived' notice right
+ * after writing the archive (ArchiveOrder.notice): no local activity of its own, one activation and
+ * one local activity fewer per request. A try that did not tell Slack leaves the notice to safeNotify,
+ * as before. Asked first: it stands for GRANT_STORED_WITH_ISSUANCE and every change before it.
+ */
+const ARCHIVED_NOTICE_WITH_ARCHIVE = 'archived-notice-with-archive';
 // Issuing gives up after a few attempts and the request fails (then everything is cleaned up).
 const { activateGrant, extendGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
@@ -94,7 +110,7 @@ const { activateGrant, extendGrant } = proxyActivities<AccessActivities>({
 // running one is noticed within HEARTBEAT_TIMEOUT and the work retried on another worker, not
 // after the 2 minutes of startToCloseTimeout (the chaos run saw a revoked identity live that long).
 const HEARTBEAT_TIMEOUT = '10s';
-const { issueCredential } = proxyActivities<AccessActivities>({
+const { issueCredential, issueGrant } = proxyActivities<AccessActivities>({
   startToCloseTimeout: '2m',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
@@ -147,7 +163,9 @@ const DROP_BESIDE_CUT = 'drop-beside-cut';
  */
 export async function accessRequest(input: AccessRequestInput): Promise<AccessStatus> {
   // Asked first, in the first workflow task, so a replay finds it where it was recorded.
-  const latest = patched(STATE_SHOWN_ONCE_PER_TASK);
+  const noticeWithArchive = patched(ARCHIVED_NOTICE_WITH_ARCHIVE);
+  const storedWithIssuance = noticeWithArchive || patched(GRANT_STORED_WITH_ISSUANCE);
+  const latest = storedWithIssuance || patched(STATE_SHOWN_ONCE_PER_TASK);
   const current = latest || patched(LOCAL_NOTICES);
   const has = (change: PatchBeforeLocalNotices) => current || patched(change);
   const now = () => new Date().toISOString();
@@ -212,18 +230,21 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
   let snapshots = 0;
   // Notices held back to go out with the next one, in one activity (FEWER_NOTICES).
   const owed: NoticeKind[] = [];
-  const safeNotify = async (kind: NoticeKind, commandId?: string): Promise<NoticeResult> => {
+  // `tried`: an activity already tried this notice (and may have posted it): straight to `notify`, told to look first.
+  const safeNotify = async (kind: NoticeKind, commandId?: string, tried = false): Promise<NoticeResult> => {
     const earlier = owed.splice(0);
     try {
       if (!has(ORDERS_BY_ID)) return await notify({ kind, status: s, ...(commandId ? { commandId } : {}) });
       shareStatus(s, ++snapshots);
       const order = { kind, requestId: s.requestId, seq: snapshots, ...(commandId ? { commandId } : {}), ...(earlier.length ? { earlier } : {}) };
       if (!current) return await notify(order);
-      try {
-        return await quickNotice.notify(order);
-      } catch (error) {
-        // Slack's refusal (invalid_blocks, channel_not_found...) is final: retrying would only repeat it.
-        if (isCancellation(error) || refusedForGood(error)) throw error;
+      if (!tried) {
+        try {
+          return await quickNotice.notify(order);
+        } catch (error) {
+          // Slack's refusal (invalid_blocks, channel_not_found...) is final: retrying would only repeat it.
+          if (isCancellation(error) || refusedForGood(error)) throw error;
+        }
       }
       // The activity ends this workflow task: the state it ends in is the one Temporal shows.
       showState();
@@ -539,14 +560,15 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     let order: AccessStatus | ArchiveOrder = s;
     if (has(ORDERS_BY_ID)) {
       shareStatus(s, ++snapshots);
-      order = { requestId: s.requestId, seq: snapshots };
+      // Notices still owed go with the next safeNotify, in order: then the archive tells nobody.
+      order = { requestId: s.requestId, seq: snapshots, ...(noticeWithArchive && owed.length === 0 ? { notice: 'archived' as const } : {}) };
     }
     const archived = await archiveRequest(order);
     s.archive = { digest: archived.digest, location: archived.location };
     if (archived.findings?.length && has('archive-findings')) upsertSearchAttributes([{ key: findingsKey, value: archived.findings }]);
     record('archived', undefined, s.archive.digest);
     if (s.state === 'REVOKED') setState('ARCHIVED');
-    await safeNotify('archived');
+    if (!archived.told) await safeNotify('archived', undefined, archived.told === false);
   };
 
   const lifecycle = async () => {
@@ -598,26 +620,41 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessSt
     let stored: boolean | undefined;
     try {
       credentialAttempted = true;
-      const issued = await issueCredential({ requestId: s.requestId, target: s.target, expiresAt });
-      credentialRef = issued.credentialRef;
-      s.principal = issued.principal;
-      if (fewerNotices) owed.push('issued');
-      else await safeNotify('issued');
-      grantId = `grt_${uuid4().replace(/-/g, '')}`;
-      s.grantId = grantId;
-      const grant = { grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal, credentialRef: issued.credentialRef };
-      if (timeFromActivation) {
-        const started = await localActivation.startGrant({ ...grant, durationMs: input.durationMs });
-        stored = started.stored;
-        if (started.stored) {
-          s.activeSince = started.issuedAt;
-          s.expiresAt = started.expiresAt;
+      if (storedWithIssuance) {
+        // Chosen before issuing: the activity's retries store the same grant, and a cancellation cuts it.
+        grantId = `grt_${uuid4().replace(/-/g, '')}`;
+        const issued = await issueGrant({ requestId: s.requestId, target: s.target, expiresAt, grant: { grantId, subject: s.requester, durationMs: input.durationMs } });
+        credentialRef = issued.credentialRef;
+        s.principal = issued.principal;
+        owed.push('issued');
+        s.grantId = grantId;
+        stored = issued.started.stored;
+        if (issued.started.stored) {
+          s.activeSince = issued.started.issuedAt;
+          s.expiresAt = issued.started.expiresAt;
         }
       } else {
-        s.activeSince = now();
-        s.expiresAt = expiresAt;
-        const activate = has(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
-        stored = (await activate({ ...grant, issuedAt: s.activeSince, expiresAt })) ?? undefined;
+        const issued = await issueCredential({ requestId: s.requestId, target: s.target, expiresAt });
+        credentialRef = issued.credentialRef;
+        s.principal = issued.principal;
+        if (fewerNotices) owed.push('issued');
+        else await safeNotify('issued');
+        grantId = `grt_${uuid4().replace(/-/g, '')}`;
+        s.grantId = grantId;
+        const grant = { grantId, requestId: s.requestId, target: s.target, subject: s.requester, principal: issued.principal, credentialRef: issued.credentialRef };
+        if (timeFromActivation) {
+          const started = await localActivation.startGrant({ ...grant, durationMs: input.durationMs });
+          stored = started.stored;
+          if (started.stored) {
+            s.activeSince = started.issuedAt;
+            s.expiresAt = started.expiresAt;
+          }
+        } else {
+          s.activeSince = now();
+          s.expiresAt = expiresAt;
+          const activate = has(LOCAL_GRANT_STORE) ? localActivation.activateGrant : activateGrant;
+          stored = (await activate({ ...grant, issuedAt: s.activeSince, expiresAt })) ?? undefined;
+        }
       }
     } catch (error) {
       if (isCancellation(error)) throw error;

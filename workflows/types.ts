@@ -248,6 +248,12 @@ export interface NoticeOrder {
 export interface ArchiveOrder {
   requestId: string;
   seq: number;
+  /**
+   * The 'archived' notice, tried once by the archive's activity right after the archive is written
+   * (as a quick notice is): no local activity of its own. `told` in the result says whether it went;
+   * if not, the workflow sends it as before.
+   */
+  notice?: 'archived';
 }
 
 export interface NoticeResult {
@@ -260,12 +266,30 @@ export interface NoticeResult {
 /** The grant record and the revocation event are the grant store's (lib/grant-store.ts): the gateway reads what the workflow writes. */
 export type { GrantRecord, GrantStart, RevocationEvent, StartedGrant };
 
+/** A credential to issue and the grant to store once it is issued, in one activity task. */
+export interface GrantIssue {
+  requestId: string;
+  target: string;
+  /** The provider's backstop (CredentialRequest.expiresAt); the grant's own end is set when it is stored. */
+  expiresAt: string;
+  grant: { grantId: string; subject: string; durationMs: number };
+}
+
+/** The issued credential (its reference and user, nothing secret) and what storing its grant did. */
+export interface IssuedGrant {
+  credentialRef: string;
+  principal: string;
+  started: StartedGrant;
+}
+
 export interface ArchiveResult {
   /** SHA-256 chain head of the archive, kept in history so later edits are detectable. */
   digest: string;
   location: string;
   /** What the archived session held, for finding it (the GatehouseFindings search attribute); not kept in the status. */
   findings?: ArchiveFinding[];
+  /** The order's notice went out (ArchiveOrder.notice). */
+  told?: boolean;
 }
 
 export const archiveFindings = ['held', 'denied', 'masked'] as const;
@@ -276,6 +300,12 @@ export interface AccessActivities {
   /** A Notice carrying the whole status comes from histories recorded before notices were ordered by id. */
   notify(notice: NoticeOrder | Notice): Promise<NoticeResult>;
   issueCredential(request: { requestId: string; target: string; expiresAt: string }): Promise<{ credentialRef: string; principal: string }>;
+  /**
+   * issueCredential, then startGrant with the issued user, in one activity task: no local activity
+   * (and workflow activation) of its own for storing the grant. Stores nothing when the request was
+   * revoked in the grant store first (`started.stored` false), as startGrant.
+   */
+  issueGrant(order: GrantIssue): Promise<IssuedGrant>;
   revokeCredential(request: { requestId: string; target: string; credentialRef?: string }): Promise<void>;
   /** False: the request was revoked in the grant store first (revocation's fast path), nothing was stored. */
   activateGrant(grant: GrantRecord): Promise<boolean>;

@@ -110,12 +110,14 @@ describe('a quick try through the local Slack', () => {
     expect(ws().calls.filter((c) => c.method === 'chat.postMessage' && c.injected === 'server_error')).toHaveLength(1);
     const history = await stack.client.workflow.getHandle(requestId).fetchHistory();
     // requested and decided went out locally; 'active' as an activity after its quick try, and so did
-    // the notices of the next 30 s (this worker's quick tries paused after the failed one).
+    // the notices of the next 30 s (this worker's quick tries paused after the failed one). 'archived'
+    // has no quick try of its own: the archive's activity is its try (paused too), then the activity.
     const orders = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify'
       ? [historyText({ events: [{ activityTaskScheduledEventAttributes: { input: e.activityTaskScheduledEventAttributes.input } }] })] : []));
     expect(orders[0]).toMatch(/"kind":"active".*"afterQuickTry":true/s);
     for (const order of orders) expect(order).toContain('"afterQuickTry":true');
     expect(scheduledActivities(history).filter((n) => n === 'notify')).toHaveLength(orders.length);
-    expect(localActivities(history).filter((n) => n === 'notify').length).toBe(2 + orders.length);
+    expect(orders.at(-1)).toContain('"kind":"archived"');
+    expect(localActivities(history).filter((n) => n === 'notify').length).toBe(2 + orders.length - 1);
   });
 });

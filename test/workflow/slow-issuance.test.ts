@@ -59,9 +59,9 @@ describe('a grant whose credential is issued slowly (real Temporal server and Re
 
     // The history replays with today's code (the patched() marker keeps it on the new path: since
     // 'local-notices', one marker stands for grant-time-from-activation and the other earlier changes;
-    // since 'state-shown-once-per-task', that one stands for 'local-notices' too).
+    // since 'archived-notice-with-archive', that one stands for 'local-notices' too).
     const history = await h.client.workflow.getHandle(requestId).fetchHistory();
-    expect(historyText({ events: history.events?.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch') })).toContain('"id":"state-shown-once-per-task"');
+    expect(historyText({ events: history.events?.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch') })).toContain('"id":"archived-notice-with-archive"');
     await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.GATEHOUSE_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(temporalSettings()) }, history, requestId);
   });
 
