@@ -6,3 +6,5 @@ export const POSTCODE_STRICT = String.raw`(?:[A-Z]{1,3}-\d{4,5}|\d{4,5}-\d{3,4}|
 export const CITY_NAME = String.raw`\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t]{1,2}(?:(?:im|am|an der|an|sur|sous|de|des|du|la|le|lès|les|en|di|del|upon|on|bei|ob)[ \t]{1,2})?\p{Lu}[\p{L}\p{M}'’.-]{0,29}){0,3}`;
 /** Words that open a line or a phrase after an address without being a place ("Room 4112", "Tel 5551234"). */
 export const NOT_A_CITY = /^(?:room|rm|bed|bay|ward|tel|tél|tlf|phone|fax|ext|apt|suite|unit|floor|level|box|rx|mrn|dob|qty|lot|ref|item|page|dr|mr|mrs|ms|the|re|dear)\.?$/i;
+/** Postcodes with a letter in them (Eircode "P24 X302", UK "DL3 7LX", Canadian, Dutch "8271 BT", "L-9540"): the letters make them no count or year. */
+export const POSTCODE_LETTERED = String.raw`(?:[A-Z]{1,3}-\d{4,5}|\d{4}[ ]?[A-Z]{2}(?![\p{L}])|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|[A-Z]\d[A-Z][ ]\d[A-Z]\d|[A-Z]\d{2}[ ][A-Z\d]{4}(?![\p{L}\d]))`;

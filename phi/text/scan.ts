@@ -29,7 +29,7 @@ import { decodedFindings } from './decoders';
 import { normalizeForDetection } from './normalize';
 import { recordNumbersNearPeople } from './record-numbers';
 import { addressBlocks } from './address-blocks';
-import { CITY_NAME, NOT_A_CITY, POSTCODE } from './places';
+import { CITY_NAME, NOT_A_CITY, POSTCODE, POSTCODE_LETTERED, POSTCODE_STRICT } from './places';
 
 export const detectors: readonly Detector[] = [
   emailDetector,
@@ -99,6 +99,7 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
   }
   if (layers && features.digit) addressBlocks(view, all);
   if (layers) citiesAfterAddresses(view, all);
+  if (layers && features.upper) placesAfterPeople(view, all);
   if (layers && features.digit) recordNumbersNearPeople(view, all);
   const kept = options.publicHosts?.length ? all.filter((f) => !(f.type === 'URL' && isPublicLink(view.slice(f.start, f.end), options.publicHosts!))) : all;
   const resolved = resolveOverlaps(view, layers ? dropClinicalTerms(view, kept) : kept);
@@ -116,9 +117,17 @@ function scanAt(text: string, options: ScanOptions, depth: number): Finding[] {
  * next line of an address block "Lisboa 1250-146" or "CH-1205 Genève" (a postcode is needed
  * there: a line under an address that is only a word is as often a heading).
  */
-const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–][ \t])|[ \t]\p{Ll})`;
+const PLACE_END = String.raw`(?=[ \t]{0,4}(?:\n|$|[,;.()]|[ \t][-–—][ \t])|[ \t]\p{Ll})`;
 const SEPARATOR = String.raw`^(?:(,?[ \t]{0,4}\n[ \t]{0,4})|(,[ \t]{1,2}|[ \t]{1,2}[-–][ \t]{1,2})|([ \t]{1,2}(?:in|à|a|em|en|i|w|på|te|near|bei|nær|nära)[ \t]{1,2}))`;
 const AFTER_ADDRESS = new RegExp(`${SEPARATOR}(?:(${POSTCODE})[ \t]{1,2}(${CITY_NAME})${PLACE_END}|(${CITY_NAME})[ \t]{1,2}(${POSTCODE})${PLACE_END}|(${POSTCODE})${PLACE_END}|(${CITY_NAME})${PLACE_END})`, 'u');
+/**
+ * Postcode and town after the house number with only a space between, as Nordic, Dutch and Polish
+ * addresses run on in a sentence ("Kirkegata 22 9008 Tromsø,", "Dorpsweg 3a 8271 BT IJsselmuiden.",
+ * "Kungsgatan 48 B 753 21 Uppsala och"); a letter of the house may stand between (group 1).
+ */
+const SPACED_POSTCODE_CITY = new RegExp(`^[ \t]{1,2}(?:([A-Z])[ \t]{1,2})?(${POSTCODE_STRICT})[ \t]{1,2}(${CITY_NAME})${PLACE_END}`, 'u');
+/** A postcode with a letter in it after the town that follows an address (", Cobh, P24 X302"). */
+const POSTCODE_AFTER_CITY = new RegExp(`^,?[ \t]{1,2}(${POSTCODE_LETTERED})${PLACE_END}`, 'u');
 /** ", Tea nell'emilia" closing the line after an address: the city, whatever the case of its later words. */
 const CITY_CLOSING_LINE = /^,[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’.-]{0,29}(?:[ \t-]{1,2}\p{L}[\p{L}\p{M}'’.-]{0,29}){0,3})[ \t]*(?:\n|$)/u;
 
@@ -135,7 +144,18 @@ function citiesAfterAddresses(text: string, findings: Finding[]): void {
       continue;
     }
     const m = AFTER_ADDRESS.exec(after);
-    if (!m) continue;
+    if (!m) {
+      const spaced = SPACED_POSTCODE_CITY.exec(after);
+      if (!spaced || NOT_A_CITY.test(spaced[3]!.split(/[ \t]/)[0]!)) continue;
+      const [whole, letter, zip] = spaced;
+      const city = spaced[3]!.replace(/\.+$/, '');
+      const zipAt = a.end + whole.indexOf(zip!, letter ? whole.indexOf(letter) + 1 : 0);
+      if (letter) findings.push({ ...a, end: a.end + whole.indexOf(letter) + 1 });
+      findings.push({ type: 'ZIP', start: zipAt, end: zipAt + zip!.length, score: 0.8 });
+      const cityAt = zipAt + zip!.length + whole.slice(zipAt - a.end + zip!.length).indexOf(city);
+      findings.push({ type: 'CITY', start: cityAt, end: cityAt + city.length, score: 0.8 });
+      continue;
+    }
     const [, newLine, inline, word, zipFirst, citySecond, cityFirst, zipSecond, zipAlone, cityAlone] = m;
     const sep = (newLine ?? inline ?? word)!.length;
     const push = (type: 'CITY' | 'ZIP', found: string, from: number) => {
@@ -158,7 +178,28 @@ function citiesAfterAddresses(text: string, findings: Finding[]): void {
       // A city alone closes its line after a comma (", Kettering"), or follows "in"/"à".
       const rest = after.slice(sep + cityAlone.length);
       if (word || /^[ \t]*(?:\n|$|[,;.(])/.test(rest)) push('CITY', cityAlone, sep);
+      const zip = POSTCODE_AFTER_CITY.exec(rest);
+      if (zip) push('ZIP', zip[1]!, sep + cityAlone.length);
     }
+  }
+}
+
+/**
+ * "Rev. Ana Ruiz of Dingle, was called", "her children Jina Lanwi of Anchorage and ...": the place a
+ * person found by name is "of" is where they live. The place closes its clause; a hospital, ward
+ * or service is no place (NOT_A_PLACE_WORD).
+ */
+const OF_PLACE = /^,?[ \t]{1,2}of[ \t]{1,2}(\p{Lu}[\p{L}\p{M}'’-]{1,29}(?:[ \t](?:(?:upon|on|sur|am|im|an der|de|del)[ \t])?\p{Lu}[\p{L}\p{M}'’-]{1,29}){0,2})(?=[ \t]?[,;.)]|[ \t]{0,2}(?:\n|$)|[ \t](?:and|who|was|is|has|had|were|are|will|came|called|rang|phoned|visited|attended)(?![\p{L}]))/u;
+const NOT_A_PLACE_WORD = /^(?:the|hospital|clinic|centre|center|ward|unit|care|services?|team|department|dept|surgery|practice|health|medicine|nursing|hospice|trust|council|church|parish|university|college|school|general|memorial|medical|infirmary|pharmacy|cardiology|oncology|neurology|radiology|psychiatry|paediatrics|pediatrics|geriatrics|orthopaedics|orthopedics|staff|record|records|age|ages|years?|months?|weeks?|days?|note|notes)$/i;
+
+function placesAfterPeople(text: string, findings: Finding[]): void {
+  const names = findings.filter((f) => f.type === 'NAME');
+  for (const n of names) {
+    if (text.charCodeAt(n.end) !== 32 && text.charCodeAt(n.end) !== 44 && text.charCodeAt(n.end) !== 9) continue;
+    const m = OF_PLACE.exec(text.slice(n.end, n.end + 80));
+    if (!m || m[1]!.split(/[ \t]/).some((w) => NOT_A_PLACE_WORD.test(w))) continue;
+    const start = n.end + m[0].length - m[1]!.length;
+    findings.push({ type: 'CITY', start, end: start + m[1]!.length, score: 0.75 });
   }
 }
 

@@ -13,9 +13,11 @@ describe('a relative or neighbour named before "at", "who", "on"', () => {
     expectGone(masked, ['Tsehay', 'Bekele', 'Oyelaran', 'Adebisi']);
   });
 
-  it('one capitalised word after the kin noun, or a place, stays', () => {
+  it('one capitalised word after the kin noun stays; a place after "in" is a town, not a name', () => {
+    // (Seventeenth round: the town a relative lives in is a place of the household, masked as CITY; before, it stayed.)
     const masked = mask('Lives with her daughter in Leeds.\nNeighbour Watch at the door.\nHer son Hospital at home team.');
-    expectKept(masked, ['daughter in Leeds', 'Neighbour Watch at the door', 'Hospital at home team']);
+    expectKept(masked, ['daughter in [CITY]', 'Neighbour Watch at the door', 'Hospital at home team']);
+    expect(masked).not.toContain('[NAME]');
   });
 });
 

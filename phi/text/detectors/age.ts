@@ -32,7 +32,7 @@ const TEMPERATURE_BEFORE = /(?:\bt|temp|temperature|fever|febrile|pyrexia|tmax|t
  * A relative or the patient as the subject ("her mother is 100", "father (96)", "She is 94
  * and"): the number is an age unless a unit, a percent or a ratio follows.
  */
-const AGE_OF_PERSON = /\b(?:mother|father|mum|mom|dad|grandmother|grandfather|grandma|grandpa|husband|wife|aunt|uncle|sister|brother|she|he|patient|pt|resident)(?: is| was| turned| turns| is now|'s age is|[ ]?\()[ ]{0,2}(\d{2,3})(?![\d.,/%]|[ ]?(?:mmHg|bpm|kg|lbs?|cm|mg|units|degrees|°|percent|%))/gi;
+const AGE_OF_PERSON = /\b(?:mother|father|mum|mom|dad|grandmother|grandfather|grandma|grandpa|husband|wife|aunt|uncle|sister|brother|she|he|patient|pt|resident)(?: is| was| turned| turns| is now|'s age is|['’]s|[ ]?\()[ ]{0,2}(\d{2,3})(?![\d.,/%]|[ ]?(?:mmHg|bpm|kg|lbs?|cm|mg|units|degrees|°|percent|%))/gi;
 /** German and ordinal forms: "94-jährige", "94jährig", "im 96. Lebensjahr", "94th birthday", "in her 95th year". */
 const AGE_GERMAN_ORDINAL = /(\d{2,3})(?:[-\u2010\u2011 ]?jährige?[nrsm]?|\.[ ]Lebensjahr(?:es)?|(?:st|nd|rd|th)[ ](?:year|birthday))(?![\p{L}])/gu;
 /**

@@ -11,6 +11,7 @@ const DAY = '(?:[0-3]?\\d)(?:st|nd|rd|th)?';
 const YEAR = '(?:1[89]\\d{2}|2[01]\\d{2})';
 /** Between month, day and year; exports that strip spaces glue month words to numbers ("24Dec1963", "May2010"). */
 const GAP_OR_NONE = '[\\s,]{0,4}';
+const SHORT_YEAR_AFTER = /^,?[ ]{1,2}['’‘]\d{2}(?![\d])/;
 
 /** 03/14/2021, 14.03.2021, 3-14-21 (month-first or day-first; either must be a real date). */
 const NUMERIC = new RegExp(`(?<![\\d/.]|${DASH})(\\d{1,2})(${SEP})(\\d{1,2})(${SEP})(\\d{4}|\\d{2})(?![\\d]|[/.]\\d|${DASH}\\d)`, 'g');
@@ -39,10 +40,15 @@ const WORLD_MONTHS = [
   'gennaio', 'febbraio', 'aprile', 'maggio', 'giugno', 'luglio', 'settembre', 'ottobre', 'dicembre',
   'janeiro', 'fevereiro', 'março', 'maio', 'junho', 'julho', 'setembro', 'outubro', 'dezembro',
   'januari', 'februari', 'maart', 'mei', 'augustus',
+  // Swedish, Norwegian and Danish; Polish months in the genitive a date uses ("26 czerwca 1973 r.").
+  'maj', 'augusti', 'desember',
+  'stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września', 'października', 'listopada', 'grudnia',
+  // English months after a day with a full stop, as Nordic and German dates write them ("7. december 1977", "18. April 1980").
+  ...MONTHS,
 ];
 // (No lookbehind and no u flag: both cost at every position; the callback checks the character before.)
 const WORLD_MONTH_WORDS: ReadonlySet<string> = new Set(WORLD_MONTHS);
-const WORLD_DAY_MONTH_YEAR = new RegExp(`[0-3]?\\d\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?([A-Za-zéûçäëåø]{3,10})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)`, 'g');
+const WORLD_DAY_MONTH_YEAR = new RegExp(`[0-3]?\\d\\.?[ \\t]{1,2}(?:de[ \\t]{1,2})?([A-Za-zéûçäëåøęśźżłńó]{3,12})\\.?[ \\t,]{1,2}(?:de[ \\t]{1,2})?${YEAR}(?!\\d)(?:[ ]?r\\.(?![A-Za-z]))?`, 'g');
 const LETTER_OR_DIGIT_BEFORE = /[\p{L}\p{N}]/u;
 /** "1943年11月6日", "1943년 11월 6일": CJK dates. */
 /** "13/XII/1942", "4.III.1957", "2-iv-2001" (never spaces: "2 x 2000 mg" is a dose): a month in Roman numerals, as Polish, Romanian, Italian and Czech records write it. */
@@ -84,7 +90,7 @@ const fullYear = (y: string): number => (y.length === 4 ? Number(y) : Number(y) 
 
 export const dateDetector: Detector = {
   name: 'date',
-  patterns: [LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, WORLD_DAY_MONTH_YEAR, CJK_DATE, MONTH_DAY, ROMAN_MONTH_DATE],
+  patterns: [SHORT_YEAR_AFTER, LOG_BEFORE, LOG_AFTER, LINE_START, NUMERIC, YEAR_FIRST, MONTH_YEAR_NUMERIC, COMPACT, COMPACT_YEAR_LAST, MONTH_FIRST, DAY_FIRST, WORLD_DAY_MONTH_YEAR, CJK_DATE, MONTH_DAY, ROMAN_MONTH_DATE],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -119,7 +125,9 @@ export const dateDetector: Detector = {
         return;
       }
       if (/^may$/i.test(month) && month !== 'May' && month !== 'MAY' && !year) return; // "may 5 more days"
-      add(m.index, m.index + whole.length, year ? 0.95 : 0.8);
+      // "Mar. 15, '21": a two-digit year after an apostrophe goes with the date.
+      const shortYear = day && !year ? SHORT_YEAR_AFTER.exec(text.slice(m.index + whole.length, m.index + whole.length + 6)) : null;
+      add(m.index, m.index + whole.length + (shortYear ? shortYear[0].length : 0), year || shortYear ? 0.95 : 0.8);
     });
     eachMatch(DAY_FIRST, text, (m) => {
       const [whole, day, month, year] = m as unknown as [string, string, string, string | undefined];

@@ -8,13 +8,16 @@ import type { EntityType, Finding } from '../../types';
  * serials...) are recognised by the label in front of them: "MRN: 00123456", "Member ID W123456789".
  */
 const LABELS: [EntityType, string[]][] = [
-  ['MRN', ['mrn', 'mr#', 'mr #', 'mr no', 'medical record', 'medical record number', 'medical record no', 'med rec', 'record number', 'record no', 'chart', 'chart number', 'chart no', 'patient id', 'patient number', 'pt id', 'hospital number', 'hospital no', 'hospital #', 'hosp no', 'uhid', 'unit number', 'emr', 'ehr id']],
+  ['MRN', ['mrn', 'mr#', 'mr #', 'mr no', 'medical record', 'medical record number', 'medical record no', 'med rec', 'record number', 'record no', 'chart', 'chart number', 'chart no', 'patient id', 'patient number', 'pt id', 'hospital number', 'hospital no', 'hospital #', 'hosp no', 'uhid', 'unit number', 'emr', 'ehr id',
+    // National patient numbers named by their label: the UK's NHS number, New Zealand's NHI.
+    // (Not "NHI" alone: "plate # NHI-9200" is a plate.)
+    'nhs number', 'nhs no', 'nhs number is', 'nhi#', 'nhi number', 'nhi no']],
   ['HEALTH_PLAN_ID', ['member id', 'member number', 'member no', 'member #', 'member', 'subscriber id', 'subscriber', 'policy number', 'policy no', 'policy #', 'policy', 'health plan', 'health plan id', 'plan id', 'insurance id', 'insurance number', 'insurance', 'beneficiary', 'beneficiary id', 'medicaid', 'medicaid id', 'medicare', 'medicare id', 'mbi', 'hicn', 'group number', 'group no', 'group #', 'insured id']],
   ['ACCOUNT_NUMBER', ['account', 'account number', 'account no', 'account #', 'acct', 'acct no', 'acct #', 'billing account', 'bank account', 'iban', 'invoice', 'routing number', 'guarantor account']],
   ['LICENSE_NUMBER', ['license', 'license number', 'license no', 'licence', 'licence number', "driver's license", 'drivers license', 'driver license', 'dl', 'dl#', 'dl no', 'lic', 'lic no', 'lic #', 'certificate', 'certificate number', 'cert no', 'passport', 'passport number', 'state license', 'medical license']],
   ['LICENSE_PLATE', ['license plate', 'licence plate', 'plate', 'plate number', 'plate no', 'tag', 'tag number', 'registration plate']],
   ['DEVICE_ID', ['serial', 'serial number', 'serial no', 's/n', 'sn', 'device', 'device id', 'device serial', 'udi', 'imei', 'meid', 'implant', 'pacemaker', 'pump serial', 'model/serial', 'asset tag', 'mac address', 'mac']],
-  ['OTHER_ID', ['id', 'identifier', 'case', 'case number', 'case no', 'claim', 'claim number', 'claim no', 'claim id', 'ref', 'reference', 'reference number', 'ref no', 'confirmation', 'confirmation number', 'ticket', 'employee id', 'badge', 'student id', 'visit id', 'encounter', 'encounter id', 'accession', 'accession number', 'specimen id', 'order number', 'fin', 'csn', 'har']],
+  ['OTHER_ID', ['id', 'identifier', 'case', 'case number', 'case no', 'claim', 'claim number', 'claim no', 'claim id', 'ref', 'reference', 'reference number', 'ref no', 'confirmation', 'confirmation number', 'ticket', 'employee id', 'badge', 'student id', 'visit id', 'encounter', 'encounter id', 'accession', 'accession number', 'specimen id', 'order number', 'fin', 'csn', 'har', 'aadhaar', 'aadhaar number', 'aadhar']],
 ];
 
 /** Between label and value: "number", "no.", "#", colons, spaces, a line break. */

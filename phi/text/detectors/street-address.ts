@@ -55,12 +55,14 @@ const TYPE_FIRST_WORDS = [
   'allée', 'allee', 'impasse', 'place', 'quai', 'cours', 'rambla', 'ronda', 'passeig', 'carrer', 'strada', 'ulitsa', 'prospekt',
   'rruga', 'sokak', 'caddesi', 'cad', 'jalan', 'jl', 'đường', 'duong', 'phố', 'os', 'osiedle', 'plac',
   'avenue', 'chaussée', 'chaussee', 'faubourg', 'sentier', 'esplanade', 'promenade', 'passage', 'square', 'stradun', 'stradina',
+  // Irish: "2 Bóthar na Trá", "14 Sráid an Mhargaidh".
+  'bóthar', 'bothar', 'sráid', 'sraid', 'ascaill', 'bóithrín', 'boithrin', 'lána', 'cearnóg', 'plás', 'céide', 'ceide',
 ];
 const TYPE_FIRST = anyCaseAlternation(TYPE_FIRST_WORDS);
 const GLUED_TYPES = ['straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'ring', 'damm', 'ufer', 'gatan', 'vägen', 'vagen', 'gata', 'gade', 'vej', 'veien', 'vegen', 'gaten', 'tie', 'katu', 'kuja', 'laan', 'straat', 'plein', 'gracht', 'steig', 'pfad'];
 const GLUED_TYPE = `(?:${anyCaseAlternation(GLUED_TYPES)})`;
 const NAME_WORD = "[\\p{Lu}\\p{Lt}\\p{Lo}][\\p{L}\\p{M}'’.-]{0,29}";
-const PARTICLE = "(?:de|del|de la|de las|de los|da|do|dos|das|di|della|delle|dei|des|du|la|le|les|von|van|der|den|am|an|im|zum|zur|y|e|d'|l')";
+const PARTICLE = "(?:de|del|de la|de las|de los|da|do|dos|das|di|della|delle|dei|des|du|la|le|les|von|van|der|den|am|an|im|zum|zur|y|e|d'|l'|na)";
 const NAME_WORDS = `(?:${NAME_WORD}|\\d{1,3}(?:er|e|º|ª|°)?)(?:[ \\t]{1,2}(?:${PARTICLE}[ \\t]{1,2})?${NAME_WORD}){0,4}`;
 const HOUSE = '\\d{1,5}(?:[A-Za-z]|[ ]?(?:bis|ter|quater))?(?:[/-]\\d{1,4})?';
 /**
@@ -87,6 +89,29 @@ const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'da', 'do', 'dos', '
 
 /** "in der Goethestraße", "aus der Lindenstraße": the article belongs to the sentence ("Mail to del Sol Straße" keeps its particle). */
 const GERMAN_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:in|an|auf|aus|von|zu|bei|nach|über|wohnt|lebt)[ \t]{1,2}$/u;
+
+/**
+ * "Bjørnstjerne Bjørnsons gate 11", "Karl Johans gate 5", "H.C. Andersens vej 3": a Nordic street
+ * named in the genitive, its type a lower-case word of its own (found first, then the one or two
+ * capitalised words before it, the last ending in s).
+ */
+const NORDIC_GENITIVE_TYPE = /[ ](?:gate|gata|gatan|gaten|vei|veien|veg|vegen|vej|gade|vägen|allé|plass|plads|torg|torv)[ ]\d{1,4}[A-Za-z]?(?![\p{L}\p{N}])/gu;
+const NORDIC_PLACE_BEFORE = /(?:^|[^\p{L}])(?:i|på|paa|adresse|adress|bopæl|bosatt i|bor i|bor på)[ ]$/iu;
+const POSTCODE_AFTER = /^,?[ \t\n]{1,2}\d{3}[ ]?\d{1,2}[ \t]/;
+const GENITIVE_NAME_BEFORE = /(?:\p{Lu}[\p{L}\p{M}'’.-]{0,28}[ ]){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,28}s$/u;
+
+function nordicGenitiveStreets(text: string, out: Finding[]): void {
+  eachMatch(NORDIC_GENITIVE_TYPE, text, (m) => {
+    const before = GENITIVE_NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 60), m.index));
+    if (!before) return;
+    // An English plural before "gate 3" is no street ("Visits gate 3"): a Nordic word of place
+    // before the name ("bor i", "på", "adresse") or a postcode after the house must say so.
+    const start = m.index - before[0].length;
+    const end = m.index + m[0].length;
+    if (!NORDIC_PLACE_BEFORE.test(text.slice(Math.max(0, start - 12), start)) && !POSTCODE_AFTER.test(text.slice(end, end + 8))) return;
+    out.push(finding('STREET_ADDRESS', start, end, 0.9));
+  });
+}
 
 /** Where a glued street name starts, reading back from its type at `at` (-1: no name). */
 function gluedNameStart(text: string, at: number): number {
@@ -132,7 +157,18 @@ const NUMBERED_ROAD = new RegExp(
 const PO_BOX_WORLD = /(?<![\w])(?:[Pp]\.?[ \t]?[Oo]\.?[ \t]{0,2}[Bb]ox|[Pp]ost [Oo]ffice [Bb]ox|[Aa]partado(?: [Pp]ostal)?|[Cc]aixa [Pp]ostal|[Cc]asilla|[Pp]ostfach|[Bb]o[iî]te [Pp]ostale)[ \t]{1,3}#?\d{1,8}(?!\d)/g;
 const PO_BOX_UNIT = new RegExp(`${PO_BOX_WORLD.source}${WORLD_UNIT}`, 'gu');
 
-const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, GLUED_THEN_NUMBER, NUMBERED_ROAD, PO_BOX_UNIT];
+/**
+ * The flat first, as Irish and British addresses write it: "Apartment 6, The Maltings, Mill Street",
+ * "Flat 3, 27 Kensington Gardens Square". A building's name may stand between; the last part ends
+ * with a street type, so "Unit 4, Ward B" is no address.
+ */
+const UNIT_FIRST_WORDS = ['apartment', 'apt', 'flat', 'unit', 'suite'];
+const CAPITALISED = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
+const UNIT_FIRST = new RegExp(
+  `(?:${anyCaseAlternation(UNIT_FIRST_WORDS)})\\.?[ \\t]\\d{1,4}[A-Za-z]?,[ \\t](?:(?:The[ \\t])?${CAPITALISED}(?:[ \\t]${CAPITALISED}){0,2},[ \\t])?(?:\\d{1,5}[A-Za-z]?[ \\t])?(?:${CAPITALISED}[ \\t]){1,3}(?:${SUFFIX})(?![\\p{L}])`,
+  'gu',
+);
+const ALL = [STREET, STREET_LOWER, PO_BOX, NUMBER_THEN_TYPE, TYPE_THEN_NUMBER, GLUED_THEN_NUMBER, NUMBERED_ROAD, PO_BOX_UNIT, UNIT_FIRST];
 /**
  * Where the shared keyword pass finds each word-led pattern's first word (the others scan the whole
  * text): a street type first ("Calle"), a glued type ("-straße", anywhere in a word), a post box's
@@ -144,6 +180,7 @@ const PLACES = new Map<RegExp, CueSet>([
   [GLUED_THEN_NUMBER, cueSet(GLUED_TYPES)],
   [PO_BOX, POST_BOX_WORDS],
   [PO_BOX_UNIT, POST_BOX_WORDS],
+  [UNIT_FIRST, cueSet(UNIT_FIRST_WORDS, { after: 'letter or digit' })],
 ]);
 
 /**
@@ -194,7 +231,7 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export const streetAddressDetector: Detector = {
   name: 'street-address',
-  patterns: [...ALL, LABELLED_ADDRESS, LABEL_STEMS, ADDRESS_ENDS, NOT_STREET_LABEL],
+  patterns: [...ALL, LABELLED_ADDRESS, LABEL_STEMS, ADDRESS_ENDS, NOT_STREET_LABEL, NORDIC_GENITIVE_TYPE, GENITIVE_NAME_BEFORE, NORDIC_PLACE_BEFORE, POSTCODE_AFTER],
   applies: (f) => f.digit,
   detect(text) {
     const out: Finding[] = [];
@@ -205,7 +242,7 @@ export const streetAddressDetector: Detector = {
       const each = places ? (p: RegExp, t: string, on: (m: RegExpExecArray) => void) => eachMatchAt(p, t, places, on) : eachMatch;
       each(pattern, text, (m) => {
         let start = m.index;
-        if (pattern === TYPE_THEN_NUMBER && start > 0 && WORD_CHAR.test(text[start - 1]!)) return;
+        if ((pattern === TYPE_THEN_NUMBER || pattern === UNIT_FIRST) && start > 0 && WORD_CHAR.test(text[start - 1]!)) return;
         if (pattern === GLUED_THEN_NUMBER) {
           start = gluedNameStart(text, m.index);
           if (start < 0) return;
@@ -214,6 +251,7 @@ export const streetAddressDetector: Detector = {
       });
     }
     labelledAddress(text, out);
+    nordicGenitiveStreets(text, out);
     return out;
   },
 };

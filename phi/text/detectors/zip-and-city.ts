@@ -2,6 +2,7 @@ import { contextWords } from '../context';
 import { cueSet, eachMatchAt } from '../cues';
 import { eachMatch, finding, type Detector } from '../detector';
 import { anyCaseAlternation, DASH, STATE_CODES, STATE_NAMES, wordAlternation } from '../patterns';
+import { POSTCODE_LETTERED } from '../places';
 import type { Finding } from '../../types';
 
 const STATE = `(?:${wordAlternation([...STATE_CODES, ...STATE_NAMES])})`;
@@ -10,6 +11,9 @@ const ZIP = `(\\d{5}(?:${DASH}\\d{4})?)`;
 const ZIP_AFTER_STATE = new RegExp(`(?<![A-Za-z])(${STATE})\\.?,?\\s{1,3}${ZIP}(?![\\dA-Za-z])`, 'gi');
 /** "zip: 02139", "postal code 02139". */
 const ZIP_LABELLED = new RegExp(`\\b(?:zip|zip\\s?code|zipcode|postal\\s?code|postcode)(?:[\\s:#.=]|${DASH}){0,4}${ZIP}(?!\\d)`, 'gi');
+/** "postcode DL3 7LX", "Postleitzahl L-9540": a postcode of another country after its label (case kept: the letters are upper case). */
+const POSTCODE_LABELLED = new RegExp(`(?<![\\p{L}])(?:zip|ZIP|[Pp]ost(?:al)?[ ]?code|[Pp]ostleitzahl|PLZ|[Cc]ode postal|[Pp]ostnummer|[Pp]ostcode)(?:[\\s:#.=]|${DASH}){0,4}(${POSTCODE_LETTERED})`, 'gu');
+const POSTCODE_LABEL_CUES = cueSet(['zip', 'postcode', 'postal', 'post code', 'postleitzahl', 'plz', 'code postal', 'postnummer'], { after: 'letter', whole: true });
 const ZIP_LABEL_CUES = cueSet(['zip', 'postal', 'postcode'], { after: 'letter' });
 const CITY_WORD = "[A-Z][A-Za-z'’.-]{1,24}";
 /** "Springfield, IL": capitalized words right before a comma and a state. */
@@ -43,6 +47,10 @@ const PROSE_CUES = [
   'mieszka w', 'mieszkała w', 'mieszkał w', 'zamieszkała w', 'zamieszkały w', 'zamieszkały', 'zamieszkała', 'urodzona w', 'urodzony w', 'urodził się w', 'urodziła się w', 'zmarła w', 'zmarł w', 'pochodzi z', 'przeprowadziła się do', 'przeprowadził się do',
   'moved here from', 'moved back from', 'moved up from', 'moved down from', 'drives in from', 'drove in from', 'drove up from', 'drove down from', 'commutes from', 'commuting from',
   'lebt allein in', 'wohnt allein in', 'verstorben in', 'gestorben in', 'zu hause in', 'daheim in', 'décédée à', 'décédé à', 'demeurant à', 'vive sola en', 'vive solo en', 'falleció en', 'residente en',
+  // Coming, calling and moving a person, in English, Swedish, Norwegian, Danish and German.
+  'flew in from', 'flown in from', 'flying in from', 'move her from', 'move him from', 'moving her from', 'moving him from', 'moved her from', 'moved him from',
+  'ringde från', 'ringer från', 'ringde fra', 'ringte fra', 'ringer fra', 'ringede fra', 'flyttas närmare', 'flytta närmare', 'flyttes nærmere', 'flytte nærmere',
+  'verlegung nach', 'verlegt nach', 'rückverlegung nach',
 ];
 const PLACE_WORD = "\\p{Lu}[\\p{L}\\p{M}'’-]{1,29}";
 /**
@@ -71,15 +79,62 @@ const PLACE_AFTER_AGE = new RegExp(
 /** German word order puts the place before the verb: "der in Bautzen lebt", "die in Husum wohnte". */
 const PLACE_BEFORE_GERMAN_VERB = new RegExp(`(?<![\\p{L}])in[ \\t]${PLACE_IN_PROSE}[ \\t](?:lebt|wohnt|lebte|wohnte|wohnhaft|verstarb|geboren)(?![\\p{L}])`, 'gu');
 const GERMAN_IN_PLACES = cueSet(['in'], { after: 'letter' });
+/** "vom Rettungsdienst aus Bautzen eingeliefert": where the person was brought from, the verb after. */
+const PLACE_BEFORE_GERMAN_ARRIVAL = new RegExp(`(?<![\\p{L}])aus[ \\t]${PLACE_IN_PROSE}[ \\t](?:eingeliefert|gebracht|verlegt|zugewiesen|überwiesen|zuverlegt|angereist)(?![\\p{L}])`, 'gu');
+const GERMAN_AUS_PLACES = cueSet(['aus'], { after: 'letter' });
+/**
+ * A relative and where they live: "bij haar dochter in Zwolle.", "her son in Leeds,", "datter i
+ * Bergen", "córka w Gdyni". The place closes its clause. Not in German, whose nouns have capitals
+ * too ("Tochter in Behandlung").
+ */
+const KIN_WORDS = [
+  'daughter', 'son', 'sister', 'brother', 'niece', 'nephew', 'grandson', 'granddaughter', 'cousin', 'mother', 'father', 'husband', 'wife', 'partner',
+  'dochter', 'zoon', 'zus', 'broer', 'kleindochter', 'kleinzoon', 'neef', 'moeder', 'vader',
+  'fille', 'fils', 'sœur', 'soeur', 'frère', 'frere', 'nièce', 'niece', 'neveu', 'mère', 'père',
+  'dotter', 'syster', 'bror', 'datter', 'sønn', 'søster', 'barnbarn', 'barnebarn', 'mor', 'far',
+  'córka', 'syn', 'siostra', 'brat', 'wnuczka', 'wnuk', 'hija', 'hijo', 'hermana', 'hermano', 'figlia', 'figlio', 'sorella', 'fratello',
+];
+const KIN = KIN_WORDS.flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1)]).join('|');
+const PLACE_OF_KIN = new RegExp(`(?<![\\p{L}])(?:${KIN})[ \\t]{1,2}(?:in|i|w|à|en|te|em|a)[ \\t]{1,2}${PLACE_IN_PROSE}(?=[ \\t]?[,;.)]|[ \\t]{0,2}(?:\\n|$)|[ \\t]\\p{Ll})`, 'gu');
+const KIN_PLACES = cueSet(KIN_WORDS, { after: 'letter' });
+/** "died at ninety-five in Berlin;", "died at 96 in Brest". */
+const PLACE_OF_DEATH = new RegExp(`(?<![\\p{L}])(?:died|passed away)[ \\t]at[ \\t](?:\\d{1,3}|[a-z]{3,9}(?:-[a-z]{3,5})?)[ \\t]in[ \\t]${PLACE_IN_PROSE}(?=[ \\t]?[,;.)]|[ \\t]{0,2}(?:\\n|$)|[ \\t]\\p{Ll})`, 'gu');
+const DEATH_PLACES = cueSet(['died', 'passed away'], { after: 'letter', whole: true });
+/** "suivie par le Dr X à Brest depuis 2010": a town with "depuis" after it. */
+const PLACE_SINCE_FRENCH = new RegExp(`(?<![\\p{L}])à[ \\t]${PLACE_IN_PROSE}[ \\t]depuis(?![\\p{L}])`, 'gu');
+const FRENCH_A_PLACES = cueSet(['à'], { after: 'letter' });
 const LETTER_BEFORE = /\p{L}/u;
 const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|house|nursing|care|rehab|hospice|infirmary|general|university|medical|memorial|st|saint|hôpital|clinique|krankenhaus|klinik|klinikum|ospedale|hospitales?|casa|the|her|his|their|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|work|school|church|dr|mr|mrs|ms|radiology|surgery|cardiology|oncology|neurology|theatres?|recovery|pacu|endoscopy|dialysis|pharmacy|lab|laboratory|outpatients?|triage|resus|majors|minors|x-ray|ct|mri|ccu|nicu|picu|hdu|a&e|emergency|rehabilitation|physio|physiotherapy|maternity|labour|labor|delivery|psychiatry|geriatrics|orthopaedics|orthopedics)$/i;
+
+/**
+ * A hospital named after its town, where a person was taken: "brought to Cobh University Hospital",
+ * "conveyed to ED at Winnipeg General." The town is the one capitalised word after "to", "at",
+ * "in" or "from" and before the hospital words; a state, a saint or an everyday word is no town
+ * ("Mass General", "St James's University Hospital").
+ */
+const TOWN_HOSPITAL_TAIL = /^[ \t](?:University|General|Regional|District|County)(?:[ \t]Hospital(?![\p{L}])|(?=[ \t]?[,;.)]|[ \t]{0,2}(?:\n|$)))/u;
+const TOWN_BEFORE_HOSPITAL = /(?:^|[^\p{L}])(?:to|at|in|from)[ \t](\p{Lu}[\p{L}\p{M}'’-]{2,29})$/u;
+const HOSPITAL_WORDS = /[ \t](?:University|General|Regional|District|County)(?![\p{L}])/gu;
+const NOT_A_TOWN = new Set(['Mass', 'Saint', 'Sainte', 'Santa', 'San', 'Memorial', 'Community', 'Royal', 'City', 'County', 'State', 'National', 'Children', "Children's", 'Childrens', 'Women', "Women's", 'Veterans', 'Mercy', 'Methodist', 'Baptist', 'Presbyterian', 'Lutheran', 'Catholic', 'Christian', 'Jewish', 'Adventist', 'Providence', 'Good', 'Northern', 'Southern', 'Eastern', 'Western', 'Central', 'North', 'South', 'East', 'West', 'The', 'Our']);
+
+function townsOfHospitals(text: string, out: Finding[]): void {
+  eachMatch(HOSPITAL_WORDS, text, (m) => {
+    if (!TOWN_HOSPITAL_TAIL.test(text.slice(m.index, m.index + 24))) return;
+    const before = TOWN_BEFORE_HOSPITAL.exec(text.slice(Math.max(0, m.index - 40), m.index));
+    if (!before) return;
+    const town = before[1]!;
+    if (NOT_A_TOWN.has(town) || STATE_WORDS.has(town.toLowerCase()) || NOT_A_PLACE.test(town)) return;
+    out.push(finding('CITY', m.index - town.length, m.index, 0.75));
+  });
+}
+const STATE_WORDS: ReadonlySet<string> = new Set([...STATE_NAMES, ...STATE_CODES].map((w) => w.toLowerCase()));
 
 const notCityWords = new Set(['The', 'Patient', 'Apt', 'Suite', 'Unit', 'Room', 'Floor', 'Box', 'And', 'Street', 'St', 'Ave', 'Road']);
 const cityContext = contextWords(['city', 'town']);
 
 export const zipAndCityDetector: Detector = {
   name: 'zip-and-city',
-  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE, PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB, NEAR_CUE, NEAR_PLACE_ENDS],
+  patterns: [ZIP_AFTER_STATE, ZIP_LABELLED, CITY_BEFORE_STATE, CITY_STATE_ZIP, CITY_LABELLED, PROSE_CUE, CITY_IN_PROSE, NOT_A_PLACE, PLACE_AFTER_AGE, PLACE_BEFORE_GERMAN_VERB, NEAR_CUE, NEAR_PLACE_ENDS, PLACE_BEFORE_GERMAN_ARRIVAL, PLACE_OF_KIN, PLACE_OF_DEATH, PLACE_SINCE_FRENCH, POSTCODE_LABELLED, TOWN_HOSPITAL_TAIL, TOWN_BEFORE_HOSPITAL, HOSPITAL_WORDS],
   applies: (f) => f.digit || f.upper,
   detect(text) {
     const out: Finding[] = [];
@@ -93,6 +148,11 @@ export const zipAndCityDetector: Detector = {
       out.push(finding('ZIP', start, start + zip.length, 0.95));
     });
     eachMatchAt(ZIP_LABELLED, text, ZIP_LABEL_CUES, (m) => {
+      const zip = m[1]!;
+      const start = m.index + m[0].length - zip.length;
+      out.push(finding('ZIP', start, start + zip.length, 0.9));
+    });
+    eachMatchAt(POSTCODE_LABELLED, text, POSTCODE_LABEL_CUES, (m) => {
       const zip = m[1]!;
       const start = m.index + m[0].length - zip.length;
       out.push(finding('ZIP', start, start + zip.length, 0.9));
@@ -139,6 +199,11 @@ export const zipAndCityDetector: Detector = {
     };
     eachMatch(PLACE_AFTER_AGE, text, placeAfter);
     eachMatchAt(PLACE_BEFORE_GERMAN_VERB, text, GERMAN_IN_PLACES, placeAfter);
+    eachMatchAt(PLACE_BEFORE_GERMAN_ARRIVAL, text, GERMAN_AUS_PLACES, placeAfter);
+    eachMatchAt(PLACE_OF_KIN, text, KIN_PLACES, placeAfter);
+    eachMatchAt(PLACE_OF_DEATH, text, DEATH_PLACES, placeAfter);
+    eachMatchAt(PLACE_SINCE_FRENCH, text, FRENCH_A_PLACES, placeAfter);
+    townsOfHospitals(text, out);
     eachMatchAt(CITY_LABELLED, text, CITY_LABEL_CUES, (m) => {
       const city = m[1]!;
       // "moved to ICU", "moved to Radiology": a unit of the hospital, no town.
