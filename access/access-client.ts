@@ -5,7 +5,7 @@ import {
   sessionStarted, signInSteps, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
   type RequestState, type SignInStep,
 } from '../workflows';
-import { newRequestId, isRequestId, type GrantRecord, type GrantRevocations, type Logger } from '../lib';
+import { newRequestId, isRequestId, PerKeyLimit, type GrantRecord, type GrantRevocations, type Logger } from '../lib';
 
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
@@ -70,9 +70,21 @@ const REVOKE_ANSWER_WITHIN_MS = 1_000;
  */
 const REVOKE_RESEND_AFTER_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, ...Array<number>(18).fill(30_000)];
 
+/**
+ * The gateway's Updates about held commands (hold, withdraw) go to one request's workflow at most
+ * this many at a time; the rest wait here. Temporal admits 10 in-flight Updates per workflow and
+ * refuses the rest (RESOURCE_EXHAUSTED, retried with back-off for about half a minute, then
+ * failed): a flood of held commands, from a hostile agent or many sessions, would otherwise take
+ * every slot that a revoke, an approval or an extension needs, and under load its own excess
+ * failed as "could not be put to an approver".
+ */
+export const HOLD_UPDATES_IN_FLIGHT_PER_REQUEST = 4;
+
 const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
 export class AccessClient {
+  private readonly holdLane = new PerKeyLimit(HOLD_UPDATES_IN_FLIGHT_PER_REQUEST);
+
   constructor(
     private readonly client: Client,
     private readonly config: GatehouseConfig,
@@ -223,12 +235,12 @@ export class AccessClient {
 
   /** The gateway's call for a held command: registered at once; the decision comes through Redis (CommandBoard). */
   holdCommand(requestId: string, review: CommandReview): Promise<HeldCommand> {
-    return this.update(requestId, (h) => h.executeUpdate(holdCommand, { args: [review], updateId: review.commandId }));
+    return this.holdLane.run(requestId, () => this.update(requestId, (h) => h.executeUpdate(holdCommand, { args: [review], updateId: review.commandId })));
   }
 
   /** The client cancelled the held call or ended its session. */
   withdrawCommand(requestId: string, commandId: string, reason: string): Promise<MessageResult> {
-    return this.update(requestId, (h) => h.executeUpdate(withdrawCommand, { args: [{ commandId, reason }] }));
+    return this.holdLane.run(requestId, () => this.update(requestId, (h) => h.executeUpdate(withdrawCommand, { args: [{ commandId, reason }] })));
   }
 
   /** Holds a command and waits for its decision by reading the workflow's status (for callers without Redis). */

@@ -1,1 +1,1 @@
-export { AccessClient, AccessError, type AccessErrorCode, type NewAccessRequest, type RequestFilter } from './access-client';
+export { AccessClient, AccessError, HOLD_UPDATES_IN_FLIGHT_PER_REQUEST, type AccessErrorCode, type NewAccessRequest, type RequestFilter } from './access-client';
