@@ -24,6 +24,7 @@ export { sameJson } from './structured/same-json';
 export type { MaskOptions } from './mask-text';
 export * from './lineage';
 export { maskSqlText, looksLikeSql, type MaskedSql } from './sql-text';
+export { identifierReadsAsPhi, phiInIdentifier, withNeutralNames } from './identifiers';
 
 /** Per-call options: a fresh token memo, so no value outlives the call. */
 const perCall = (options: MaskOptions): MaskOptions & OperatorContext => ({ ...options, tokenMemo: new Map() });

@@ -1,3 +1,4 @@
+import { phiInIdentifier } from './identifiers';
 import { scanText } from './text/scan';
 import type { EntityType } from './types';
 
@@ -10,13 +11,16 @@ import type { EntityType } from './types';
  *   - numbers of three digits or more → 0 followed by a comment naming what was there
  *     (LIMIT 10 and 1 = 1 stay; 123456789 becomes 0 /*[NUMBER]*\/);
  *   - comments: their text is masked as free text;
- *   - quoted identifiers ("CREATED_AT") stay; so do keywords, identifiers, casts and functions.
+ *   - quoted identifiers ("CREATED_AT") stay, unless they read as PHI ("[NAME]", "[NUMBER]");
+ *     keywords, identifiers, casts and functions stay.
  * A lexer, not a parser: it never fails, so an unparseable statement is still masked.
  */
 export interface MaskedSql {
   text: string;
   /** How many literals were replaced. */
   literals: number;
+  /** The quoted identifiers that were replaced, as the statement means them ("" read as one quote). */
+  identifiers: string[];
 }
 
 const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
@@ -56,6 +60,7 @@ export function maskSqlText(sql: string): MaskedSql {
   if (typeof sql !== 'string') throw new TypeError('maskSqlText expects the SQL text as a string');
   const out: string[] = [];
   let literals = 0;
+  const identifiers: string[] = [];
   const n = sql.length;
   let i = 0;
   let copyFrom = 0;
@@ -106,15 +111,34 @@ export function maskSqlText(sql: string): MaskedSql {
       i = j;
       continue;
     }
-    // "quoted identifier" and `backticks`: kept, unless what is quoted reads as PHI ("Jane Doe",
-    // "123-45-6789"): an identifier is the agent's choice, so it is no safe place for a value.
+    // "quoted identifier" and `backticks` ("" inside is one quote): kept, unless what is quoted
+    // reads as PHI ("Jane Doe", "123-45-6789", "078""05""1120"; phi/identifiers.ts): an identifier
+    // is the agent's choice, so it is no safe place for a value.
     if (c === 34 || c === 96) {
-      const close = sql.indexOf(String.fromCharCode(c), i + 1);
-      const j = close < 0 ? n : close + 1;
-      const name = sql.slice(i + 1, close < 0 ? n : close);
-      if (!PLACEHOLDER.test(name) && name.length >= 4 && scanText(name).length > 0) {
+      const quote = sql[i]!;
+      let j = i + 1;
+      let name = '';
+      for (;;) {
+        const close = sql.indexOf(quote, j);
+        if (close < 0) {
+          name += sql.slice(j);
+          j = n;
+          break;
+        }
+        name += sql.slice(j, close);
+        if (sql[close + 1] === quote) {
+          name += quote;
+          j = close + 2;
+          continue;
+        }
+        j = close + 1;
+        break;
+      }
+      const kind = phiInIdentifier(name);
+      if (kind) {
         literals++;
-        emit(i, j, `${sql[i]}[${stringPlaceholder(name)}]${sql[i]}`);
+        identifiers.push(name);
+        emit(i, j, `${quote}[${kind}]${quote}`);
       }
       i = j;
       continue;
@@ -148,7 +172,7 @@ export function maskSqlText(sql: string): MaskedSql {
     i++;
   }
   out.push(sql.slice(copyFrom));
-  return { text: out.join(''), literals };
+  return { text: out.join(''), literals, identifiers };
 }
 
 /** Statements the recording and the audit trail treat as SQL (after leading comments). */

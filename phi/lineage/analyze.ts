@@ -2,6 +2,7 @@ import { Parser } from 'node-sql-parser';
 import { findTables, norm, qualified, unknownColumnClass, type CatalogTable, type ColumnClass, type PhiCatalog } from './catalog';
 import { isKnownFunction, NON_REVEALING_AGGREGATES } from './functions';
 import { exactlyNamed, identifierLiteralParts } from './identifier-literal';
+import { withoutPhiNames } from './phi-names';
 
 /** One source column an output or a predicate depends on. */
 export interface SourceRef {
@@ -102,9 +103,15 @@ function parseFailure(error: unknown): string {
 
 /**
  * The lineage of every result column of one SQL statement, and every source column its
- * predicates touch. Pure: the catalog is the only knowledge of the warehouse it uses.
+ * predicates touch. Pure: the catalog is the only knowledge of the warehouse it uses. No name in
+ * it reads as PHI (phi-names.ts): an agent's alias is its own choice, and it goes into the record.
  */
 export function analyzeSql(sql: string, catalog: PhiCatalog): QueryLineage {
+  const lineage = lineageAsWritten(sql, catalog);
+  return typeof sql === 'string' ? withoutPhiNames(lineage, sql) : lineage;
+}
+
+function lineageAsWritten(sql: string, catalog: PhiCatalog): QueryLineage {
   if (typeof sql !== 'string' || sql.trim() === '') return { kind: 'unanalysable', reason: 'no SQL text' };
   if (sql.length > MAX_SQL) return { kind: 'unanalysable', reason: `the SQL is longer than ${MAX_SQL} characters` };
   // Snowflake's pipe operator chains statements and returns the last one's result (`SHOW TABLES ->> SELECT ...`).

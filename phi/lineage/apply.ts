@@ -1,3 +1,4 @@
+import { identifierReadsAsPhi, withNeutralNames } from '../identifiers';
 import { ReportBuilder } from '../report';
 import { maskRowsInto } from '../structured/rows';
 import { applyOperator, redact, type OperatorContext } from '../operators';
@@ -110,17 +111,20 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
 }
 
 /**
- * The column names a client may see. A resolved plan's names come from the statement and the
- * catalog. An unresolved one may name columns after the data (Snowflake's PIVOT ... IN (ANY)
- * makes one column per distinct value), so there a name the statement's text does not contain is
- * replaced by its position.
+ * The column names a client may see, and the record keeps. A resolved plan's names come from the
+ * statement and the catalog. An unresolved one may name columns after the data (Snowflake's
+ * PIVOT ... IN (ANY) makes one column per distinct value), so there a name the statement's text
+ * does not contain is replaced by its position. And any name that reads as PHI (an agent's
+ * `AS "078-05-1120"`, an unaliased expression's header holding its literal; phi/identifiers.ts)
+ * is replaced by a neutral one, `COLUMN_<position>`, unique among the result's names.
  */
 export function visibleColumnNames(columns: readonly string[], plan: LineageReport['plan'], sql: readonly string[]): string[] {
-  if (plan !== 'whole') return [...columns];
+  if (plan !== 'whole') return withNeutralNames(columns);
   const squeeze = (s: string) => s.replace(/[\s"]+/g, '').toUpperCase();
   const texts = sql.map(squeeze);
-  return columns.map((name, i) => {
+  const inStatement = (name: string) => {
     const key = typeof name === 'string' ? squeeze(name) : '';
-    return key !== '' && texts.some((t) => t.includes(key)) ? name : `COLUMN_${i + 1}`;
-  });
+    return key !== '' && texts.some((t) => t.includes(key));
+  };
+  return withNeutralNames(columns, (name) => !inStatement(name) || identifierReadsAsPhi(name));
 }

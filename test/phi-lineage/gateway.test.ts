@@ -265,6 +265,28 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
     expect((dates.structuredContent as unknown as Table).rows).toEqual([[Number(want[0]!.N)]]);
   });
 
+  // Column names the agent chose: an alias, one surfacing from a CTE or a subquery, an unaliased
+  // expression whose header is its text (literal included). The headers come back as Snowflake names
+  // them; the agent and the record get COLUMN_<n> for every one that reads as PHI.
+  test('a result header that reads as PHI is COLUMN_<n> for the agent and in the recording', async () => {
+    const LEAK = /zelda|quintanilla|0\W*7\W*8\W*0\W*5\W*1\W*1\W*2\W*0/i;
+    const cases: [string, string[] | undefined][] = [
+      ['SELECT COUNT(*) AS "078-05-1120" FROM CLINICAL.PHI.PATIENTS', ['COLUMN_1']],
+      ['SELECT STATE AS "Zelda Quintanilla", COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS GROUP BY 1 ORDER BY 1 LIMIT 3', ['COLUMN_1', 'N']],
+      ['WITH t AS (SELECT PATIENT_ID AS "zelda quintanilla" FROM CLINICAL.PHI.PATIENTS) SELECT * FROM t ORDER BY 1 LIMIT 2', ['COLUMN_1']],
+      ['SELECT q."078-05-1120" FROM (SELECT LAST_NAME AS "078-05-1120" FROM CLINICAL.PHI.PATIENTS) q LIMIT 2', ['COLUMN_1']],
+      ["SELECT SUM(CASE WHEN STATE = '078-05-1120' THEN 1 ELSE 0 END) FROM CLINICAL.PHI.PATIENTS", undefined],
+    ];
+    for (const [sql, columns] of cases) {
+      const result = await run(sql);
+      expect(result.isError).toBeFalsy();
+      if (columns) expect((result.structuredContent as unknown as Table).columns).toEqual(columns);
+      expect(JSON.stringify(result)).not.toMatch(LEAK);
+    }
+    const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry);
+    expect(JSON.stringify(entries)).not.toMatch(LEAK);
+  });
+
   test('the recording and the archive hold why each column was masked (sources and rule), never a value', async () => {
     await run("SELECT REPLACE(SSN, '-', '') AS ICD10 FROM CLINICAL.PHI.PATIENTS LIMIT 2");
     const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry as unknown as Record<string, unknown>);

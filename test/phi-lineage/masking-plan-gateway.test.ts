@@ -7,7 +7,10 @@
 // a request's own _meta cannot stand in for the gateway's; a session records at most so many plans
 // (and so many bytes of them), counted in Redis: gateway replicas serving one grant count together.
 import { join } from 'node:path';
-import { buildArchive, canonicalJson, generateArchiveKeys, maskingPlanDigest, recordingKey, RecordingLog, sessionCommands, SessionRecorder } from '../../audit';
+import {
+  buildArchive, buildEvidencePack, canonicalJson, describeRequest, generateArchiveKeys, maskingPlanDigest, recordingKey, RecordingLog, serializeArchive, sessionCommands, SessionRecorder,
+  type EvidenceItem,
+} from '../../audit';
 import { connectRedis, waitForRedis, type Redis } from '../../lib';
 import type { TargetConfig } from '../../policy';
 import { MASKING_META_KEY, PhiMasker } from '../../proxy';
@@ -314,6 +317,59 @@ describe('masking plans in the recording', () => {
     for (const text of [rest, ...metas]) {
       expect(text).not.toMatch(/found|Expected|078051120|Jane|\\"[0J]\\"/);
     }
+  });
+
+  // An injected agent names a result column after a value: `AS "078-05-1120"`. The upstream answers with
+  // that header (this stand-in keeps its letters and digits: 078051120). The header, `_meta`, the plan
+  // report, the response entry and what the audit reads from them carry COLUMN_<n> instead; the
+  // request entry's SQL masks the identifier too. So the literal is nowhere in the record.
+  test.each(['2025', '2026-07-28'] as const)('a %s client: a header that reads as PHI is COLUMN_<n> for the agent and in the whole record', async (era) => {
+    const { token, grant } = await gw.grant('clinical');
+    const session = era === '2025' ? await connectClient(gw.url, 'clinical', token) : await connectV2(gw.url, 'clinical', token, { era: 'modern' });
+    const statements = [
+      'SELECT COUNT(*) AS "078-05-1120", STATE AS "O78-O5-112O" FROM CLINICAL.PHI.PATIENTS',
+      'SELECT PATIENT_ID AS COLUMN_2, SSN AS "O78.O5.112O" FROM CLINICAL.PHI.PATIENTS',
+    ];
+    // Split by doubled quotes: the policy's parser cannot read it, so this target denies it; its request entry is recorded all the same.
+    const split = 'SELECT COUNT(*) AS "078""05""1120" FROM CLINICAL.PHI.PATIENTS';
+    // This stand-in's cells are `<header in lower case>-<row>-<column>`: values, not names (a cell is the plan's to mask, not this test's).
+    const LEAK = /[0O]\W*7\W*8\W*[0O]\W*5\W*1\W*1\W*2\W*[0O](?!-\d-\d)/i;
+    const answers: Record<string, unknown>[] = [];
+    try {
+      for (const statement of statements) answers.push(await session.client.callTool({ name: 'run_snowflake_query', arguments: { statement } }) as Record<string, unknown>);
+      const denied = await failureOf(session.client.callTool({ name: 'run_snowflake_query', arguments: { statement: split } }));
+      expect(denied).toMatch(/unparseable is denied/);
+      expect(denied).not.toMatch(LEAK);
+    } finally {
+      await session.client.close();
+    }
+    const tables = answers.map((a) => a.structuredContent as { columns: string[] });
+    expect(tables.map((t) => t.columns)).toEqual([['COLUMN_1', 'COLUMN_2'], ['COLUMN_2', 'COLUMN_2_2']]);
+    for (const a of answers) expect(JSON.parse((a.content as { text: string }[])[0]!.text).columns).toEqual((a.structuredContent as { columns: string[] }).columns);
+    expect(answers.map((a) => (a._meta as Record<string, { masked: unknown[] }>)[MASKING_META_KEY]!.masked)).toEqual([[], [{ index: 1, name: 'COLUMN_2_2', type: 'SSN' }]]);
+    expect(JSON.stringify(answers)).not.toMatch(LEAK);
+
+    const recorded = (await entries(grant.requestId)).map((r) => r.entry);
+    expect(recorded.filter((e) => e.type === 'masking_plan')).toHaveLength(2);
+    const requests = recorded.filter((e) => e.type === 'request' && (e as { method?: string }).method === 'tools/call');
+    expect(requests.map((e) => (e.arguments as { statement: string }).statement)).toEqual([
+      'SELECT COUNT(*) AS "[NUMBER]", STATE AS "[NUMBER]" FROM CLINICAL.PHI.PATIENTS',
+      'SELECT PATIENT_ID AS COLUMN_2, SSN AS "[NUMBER]" FROM CLINICAL.PHI.PATIENTS',
+      'SELECT COUNT(*) AS "[NUMBER]" FROM CLINICAL.PHI.PATIENTS',
+    ]);
+    expect(JSON.stringify(recorded)).not.toMatch(LEAK);
+    // What the audit reads from it: `gatehouse audit show` and the evidence pack's commands.csv.
+    const archive = buildArchive({ requestId: grant.requestId, events: [], recording: recorded as never, signingKey: generateArchiveKeys().privateKeyPem });
+    const status = {
+      requestId: grant.requestId, requestedAt: new Date().toISOString(), requester: 'carol@example.org', origin: 'slack', target: 'clinical', durationMs: 3_600_000, reason: 'INC-1',
+      state: 'ACTIVE', policy: { autoApproved: true }, timeline: [], commands: [], extensions: [],
+    };
+    const item: EvidenceItem = { history: { status, workflowStatus: 'RUNNING', startTime: new Date() } as never, archive };
+    const shown = describeRequest(item.history, archive);
+    expect(shown).toContain('COLUMN_2_2 masked as SSN');
+    const pack = buildEvidencePack({ from: new Date(0), to: new Date(Date.now() + 60_000), items: [item] });
+    expect(pack.files['commands.csv']).toContain('COLUMN_2_2');
+    for (const text of [shown, ...Object.values(pack.files), ...Object.values(serializeArchive(archive))]) expect(text).not.toMatch(LEAK);
   });
 
   test('a 2026-07-28 client: one plan entry for the grant\'s recording session across its requests', async () => {
