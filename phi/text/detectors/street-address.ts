@@ -95,18 +95,21 @@ const GERMAN_PREPOSITION_BEFORE = /(?:^|[^\p{L}])(?:in|an|auf|aus|von|zu|bei|nac
  * named in the genitive, its type a lower-case word of its own (found first, then the one or two
  * capitalised words before it, the last ending in s).
  */
-const NORDIC_GENITIVE_TYPE = /[ ](?:gate|gata|gatan|gaten|vei|veien|veg|vegen|vej|gade|vägen|allé|plass|plads|torg|torv)[ ]\d{1,4}[A-Za-z]?(?![\p{L}\p{N}])/gu;
+const NORDIC_GENITIVE_WORDS = ['gate', 'gata', 'gatan', 'gaten', 'vei', 'veien', 'veg', 'vegen', 'vej', 'gade', 'vägen', 'allé', 'plass', 'plads', 'torg', 'torv'];
+const NORDIC_GENITIVE_TYPE = new RegExp(`(?<=[ ])(?:${NORDIC_GENITIVE_WORDS.join('|')})[ ]\\d{1,4}[A-Za-z]?(?![\\p{L}\\p{N}])`, 'gu');
+const NORDIC_GENITIVE_PLACES = cueSet(NORDIC_GENITIVE_WORDS, { after: 'letter' });
 const NORDIC_PLACE_BEFORE = /(?:^|[^\p{L}])(?:i|på|paa|adresse|adress|bopæl|bosatt i|bor i|bor på)[ ]$/iu;
 const POSTCODE_AFTER = /^,?[ \t\n]{1,2}\d{3}[ ]?\d{1,2}[ \t]/;
 const GENITIVE_NAME_BEFORE = /(?:\p{Lu}[\p{L}\p{M}'’.-]{0,28}[ ]){0,2}\p{Lu}[\p{L}\p{M}'’-]{1,28}s$/u;
 
 function nordicGenitiveStreets(text: string, out: Finding[]): void {
-  eachMatch(NORDIC_GENITIVE_TYPE, text, (m) => {
-    const before = GENITIVE_NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 60), m.index));
+  eachMatchAt(NORDIC_GENITIVE_TYPE, text, NORDIC_GENITIVE_PLACES, (m) => {
+    if (m.index === 0 || text[m.index - 1] !== ' ') return;
+    const before = GENITIVE_NAME_BEFORE.exec(text.slice(Math.max(0, m.index - 61), m.index - 1));
     if (!before) return;
     // An English plural before "gate 3" is no street ("Visits gate 3"): a Nordic word of place
     // before the name ("bor i", "på", "adresse") or a postcode after the house must say so.
-    const start = m.index - before[0].length;
+    const start = m.index - 1 - before[0].length;
     const end = m.index + m[0].length;
     if (!NORDIC_PLACE_BEFORE.test(text.slice(Math.max(0, start - 12), start)) && !POSTCODE_AFTER.test(text.slice(end, end + 8))) return;
     out.push(finding('STREET_ADDRESS', start, end, 0.9));

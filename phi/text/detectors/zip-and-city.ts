@@ -114,17 +114,19 @@ const NOT_A_PLACE = /^(?:hospital|clinic|centre|center|ward|unit|icu|ed|er|home|
  */
 const TOWN_HOSPITAL_TAIL = /^[ \t](?:University|General|Regional|District|County)(?:[ \t]Hospital(?![\p{L}])|(?=[ \t]?[,;.)]|[ \t]{0,2}(?:\n|$)))/u;
 const TOWN_BEFORE_HOSPITAL = /(?:^|[^\p{L}])(?:to|at|in|from)[ \t](\p{Lu}[\p{L}\p{M}'’-]{2,29})$/u;
-const HOSPITAL_WORDS = /[ \t](?:University|General|Regional|District|County)(?![\p{L}])/gu;
+const HOSPITAL_WORDS = /(?<=[ \t])(?:University|General|Regional|District|County)(?![\p{L}])/gu;
+const HOSPITAL_WORD_PLACES = cueSet(['university', 'general', 'regional', 'district', 'county'], { after: 'letter' });
 const NOT_A_TOWN = new Set(['Mass', 'Saint', 'Sainte', 'Santa', 'San', 'Memorial', 'Community', 'Royal', 'City', 'County', 'State', 'National', 'Children', "Children's", 'Childrens', 'Women', "Women's", 'Veterans', 'Mercy', 'Methodist', 'Baptist', 'Presbyterian', 'Lutheran', 'Catholic', 'Christian', 'Jewish', 'Adventist', 'Providence', 'Good', 'Northern', 'Southern', 'Eastern', 'Western', 'Central', 'North', 'South', 'East', 'West', 'The', 'Our']);
 
 function townsOfHospitals(text: string, out: Finding[]): void {
-  eachMatch(HOSPITAL_WORDS, text, (m) => {
-    if (!TOWN_HOSPITAL_TAIL.test(text.slice(m.index, m.index + 24))) return;
-    const before = TOWN_BEFORE_HOSPITAL.exec(text.slice(Math.max(0, m.index - 40), m.index));
+  eachMatchAt(HOSPITAL_WORDS, text, HOSPITAL_WORD_PLACES, (m) => {
+    const at = m.index - 1;
+    if (at < 0 || (text[at] !== ' ' && text[at] !== '\t') || !TOWN_HOSPITAL_TAIL.test(text.slice(at, at + 24))) return;
+    const before = TOWN_BEFORE_HOSPITAL.exec(text.slice(Math.max(0, at - 40), at));
     if (!before) return;
     const town = before[1]!;
     if (NOT_A_TOWN.has(town) || STATE_WORDS.has(town.toLowerCase()) || NOT_A_PLACE.test(town)) return;
-    out.push(finding('CITY', m.index - town.length, m.index, 0.75));
+    out.push(finding('CITY', at - town.length, at, 0.75));
   });
 }
 const STATE_WORDS: ReadonlySet<string> = new Set([...STATE_NAMES, ...STATE_CODES].map((w) => w.toLowerCase()));
