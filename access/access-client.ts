@@ -10,7 +10,7 @@ import { newRequestId, isRequestId, PerKeyLimit, type GrantRecord, type GrantRev
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
 /** Which part of Gatehouse failed to answer (code `unavailable`), so the message blames the right one. */
-export type UnavailableComponent = 'worker' | 'grant-store';
+export type UnavailableComponent = 'worker' | 'grant-store' | 'temporal';
 
 /** Why an access operation did not happen, in words a requester or approver can act on. */
 export class AccessError extends Error {

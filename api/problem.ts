@@ -50,6 +50,9 @@ export function fromAccessError(error: AccessError): Problem {
   if (error.code === 'unavailable' && error.component === 'worker') {
     return new Problem(503, 'worker-unavailable', 'Gatehouse worker did not answer', error.message, { headers: { 'Retry-After': '5' } });
   }
+  if (error.code === 'unavailable' && error.component === 'temporal') {
+    return new Problem(503, 'workflow-service-unavailable', 'Workflow service unavailable', error.message, { headers: { 'Retry-After': '5' } });
+  }
   const [status, title] = ACCESS_STATUS[error.code];
   return new Problem(status, error.code === 'rejected' ? 'rejected' : error.code.replace('_', '-'), title, error.message);
 }

@@ -94,6 +94,24 @@ function pollingWaiter(requestId: string, intervalMs: number): ChangeWaiter {
 const SAFETY_READ_MS = 5_000;
 /** How long a long-poll waits for the change feed's subscription before reading the state anyway. */
 const SUBSCRIBED_WAIT_MS = 2_000;
+/**
+ * How long past its wait a long-poll may take for its last read. Temporal's describe and the
+ * workflow's query can take tens of seconds on a loaded cluster (500 requests at once on the dev
+ * stack: describes of 15-27 s): a long-poll then answers 503 naming Temporal by this time rather
+ * than keeping its client past any timeout it set for the wait it asked.
+ */
+const LONG_POLL_GRACE_MS = 5_000;
+
+const TIMED_OUT = Symbol('timed out');
+/** The work's result, or TIMED_OUT when it takes longer than `ms` (the work itself runs on). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms)); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
@@ -281,10 +299,12 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           }
           // Watching starts before the first read, so a change between the read and the wait still wakes it.
           const waiter = watch(params.id);
-          try {
+          const wait = query.wait;
+          const deadline = Date.now() + wait * 1000;
+          const answer = async () => {
             // …and once the feed delivers events (an API just started, or just reconnected to Redis):
             // a read before that could miss a change whose event is then lost. Bounded: the safety re-read remains.
-            if (waiter.ready) await waiter.ready(Math.min(query.wait * 1000, SUBSCRIBED_WAIT_MS));
+            if (waiter.ready) await waiter.ready(Math.min(wait * 1000, SUBSCRIBED_WAIT_MS));
             let status: AccessStatus | undefined;
             /** Whether a pushed status is newer than what this long-poll holds (the feed may deliver an older one late). */
             let isNewer: (pushed: PushedStatus) => boolean;
@@ -305,7 +325,12 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
               const agrees = latest !== undefined && (latest.status as AccessStatus).state === known.state;
               return { latest: agrees ? latest : undefined, known };
             };
-            const first = await pushedNow();
+            // The kept status shows the state the caller waits from: wait from it, without asking
+            // Temporal first (the safety checks compare it with Temporal's copy while waiting).
+            const keptNow = query.since ? await kept(params.id) : undefined;
+            const first = keptNow && (keptNow.status as AccessStatus).state === query.since
+              ? { latest: keptNow, known: { state: query.since } as Awaited<ReturnType<typeof access.stateOf>> }
+              : await pushedNow();
             if (first.latest) {
               if (!canView(principal, first.latest.status as AccessStatus)) throw new AccessError('not_found', `no access request ${params.id}`);
               adopt(first.latest);
@@ -319,7 +344,6 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
             const from = query.since ?? status?.state ?? first.known.state!;
             const stateNow = () => status?.state ?? from;
             const toldAlready = !!status && !!notAsked(status);
-            const deadline = Date.now() + query.wait * 1000;
             let gone = false;
             res.once('close', () => {
               gone = true;
@@ -342,7 +366,9 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
               // pushed statuses) when only its status can tell an unannounced "approvers not asked".
               if (!change) {
                 if (Date.now() >= deadline) continue;
-                const again = await pushedNow();
+                // Bounded by the wait: a Temporal slow to answer must not hold the answer past it.
+                const again = await within(pushedNow(), deadline - Date.now());
+                if (again === TIMED_OUT) continue;
                 if (again.latest && isNewer!(again.latest) && canView(principal, again.latest.status as AccessStatus)) {
                   adopt(again.latest);
                   continue;
@@ -357,12 +383,23 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
               await read();
             }
             if (!status) {
-              // Nothing changed and nothing was read: the answer from the push channel if it can say, else one read.
+              // Nothing changed and nothing was read: the kept status if it still shows the state waited
+              // from (nothing to confirm: the caller knew that state), else the push channel if it can
+              // say, else one read.
+              const unchanged = await kept(params.id);
+              const shown = unchanged?.status as AccessStatus | undefined;
+              if (shown && shown.state === from && canView(principal, shown)) return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(shown, principal) };
               const last = await pushedNow();
               if (last.latest && canView(principal, last.latest.status as AccessStatus)) status = last.latest.status as AccessStatus;
               else await read();
             }
             return { status: 200, headers: { 'Cache-Control': 'no-store' }, body: render(status!, principal) };
+          };
+          try {
+            const answered = await within(answer(), deadline - Date.now() + LONG_POLL_GRACE_MS);
+            if (answered !== TIMED_OUT) return answered;
+            throw new AccessError('unavailable',
+              `the workflow service (Temporal) did not answer the reads of ${params.id} within ${wait + LONG_POLL_GRACE_MS / 1000} s (its describe or the workflow's status query); nothing was changed, long-poll again shortly`, 'temporal');
           } finally {
             waiter.close();
           }

@@ -1,5 +1,6 @@
 // Long-polls wait on the worker's change events (Redis), not on repeated workflow queries; the
 // acceptance time is the API's; an error names the component that did not answer.
+import { createServer, type Server, type Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
@@ -226,6 +227,11 @@ describe('an error names the component that did not answer', () => {
   let deadApi: RunningApi;
   let deadConnection: Connection;
   let stuckId: string;
+  // A Temporal that takes connections and never answers (as a cluster too loaded to answer in time).
+  let silentApi: RunningApi;
+  let silentConnection: Connection;
+  let blackHole: Server;
+  const swallowed = new Set<Socket>();
 
   beforeAll(async () => {
     const settings = temporalSettings();
@@ -242,11 +248,24 @@ describe('an error names the component that did not answer', () => {
     });
     idleApi = await listen(app(idle), '127.0.0.1', 0);
     deadApi = await listen(app(dead), '127.0.0.1', 0);
+    blackHole = createServer((socket) => {
+      swallowed.add(socket);
+      socket.on('close', () => swallowed.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackHole.address() as { port: number };
+    silentConnection = Connection.lazy({ address: `127.0.0.1:${port}` });
+    const silent = new AccessClient(new Client({ connection: silentConnection, namespace: settings.namespace, dataConverter }), f.harness.config, f.harness.taskQueue);
+    silentApi = await listen(app(silent), '127.0.0.1', 0);
   });
   afterAll(async () => {
     await idleApi?.close();
     await deadApi?.close();
+    await silentApi?.close();
     await deadConnection?.close().catch(() => undefined);
+    for (const socket of swallowed) socket.destroy();
+    await new Promise((resolve) => blackHole?.close(resolve));
+    await silentConnection?.close().catch(() => undefined);
     await f.harness.client.workflow.getHandle(stuckId).terminate('test over').catch(() => undefined);
   });
 
@@ -263,5 +282,31 @@ describe('an error names the component that did not answer', () => {
     expect(down.status).toBe(503);
     expect(down.body.type).toMatch(/\/workflow-service-unavailable$/);
     expect(down.body.detail).toMatch(/the workflow service \(Temporal\) did not answer/);
+  });
+
+  it('a long-poll answers by its wait even when Temporal does not answer: from the kept status when it shows the state waited from, else a 503 naming Temporal', async () => {
+    const carol = await f.token('carol@example.org');
+    const alice = await f.token('alice@example.org');
+    const created = await f.call('POST', '/v1/access-requests', { token: carol, body: ask() });
+    const id = created.body.id as string;
+    await f.call('POST', `/v1/access-requests/${id}/approve`, { token: alice, body: {} });
+    // The worker keeps the status it pushed with each state change (Redis): ACTIVE, once it is there.
+    await eventually(async () => ((await f.changes.latest?.(id))?.status as { state?: string } | undefined)?.state === 'ACTIVE', 'the kept status to show ACTIVE');
+    // Each answer must come by its wait plus the grace (7 s); 60 s without one is a hang.
+    const get = async (query: string) => {
+      const r = await fetch(`${silentApi.url}/v1/access-requests/${id}${query}`, { headers: { authorization: `Bearer ${carol}` }, signal: AbortSignal.timeout(60_000) });
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() as { state?: string; type?: string; detail?: string } };
+    };
+    // Nothing changed since ACTIVE, which the kept status shows: answered at the wait, Temporal never needed.
+    const unchanged = await get('?wait=2&since=ACTIVE');
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body.state).toBe('ACTIVE');
+    // From a state the kept status does not show, only Temporal can say: a 503 by wait + grace, naming it.
+    const unsure = await get('?wait=2&since=APPROVED');
+    expect(unsure.status).toBe(503);
+    expect(unsure.retryAfter).toBe('5');
+    expect(unsure.body.type).toMatch(/\/workflow-service-unavailable$/);
+    expect(unsure.body.detail).toMatch(new RegExp(`the workflow service \\(Temporal\\) did not answer the reads of ${id} within 7 s`));
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
   });
 });
