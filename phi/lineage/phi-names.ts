@@ -1,6 +1,6 @@
 import { identifierReadsAsPhi, phiInIdentifier, withNeutralNames } from '../identifiers';
 import { maskSqlText } from '../sql-text';
-import type { ColumnLineage, QueryLineage, Use } from './analyze';
+import type { ColumnLineage, QueryLineage, Use } from './lineage-types';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
