@@ -280,9 +280,10 @@ export class AccessClient {
     }
   }
 
-  async status(requestId: string): Promise<AccessStatus> {
+  /** `signal` cancels the call (a long-poll that answered without it): nothing goes on asking Temporal. */
+  async status(requestId: string, signal?: AbortSignal): Promise<AccessStatus> {
     try {
-      return await this.handle(requestId).query(status);
+      return await this.cancellable(signal, () => this.handle(requestId).query(status));
     } catch (error) {
       throw translateQueryError(error, requestId);
     }
@@ -295,9 +296,9 @@ export class AccessClient {
    * workflow does not carry it. For a cheap "has anything changed, and is it the caller's own?";
    * what the request says (timeline, grant, approvers) still comes from `status`.
    */
-  async stateOf(requestId: string): Promise<{ state?: RequestState; requester?: string; historyLength?: number }> {
+  async stateOf(requestId: string, signal?: AbortSignal): Promise<{ state?: RequestState; requester?: string; historyLength?: number }> {
     try {
-      const described = await this.handle(requestId).describe();
+      const described = await this.cancellable(signal, () => this.handle(requestId).describe());
       const attributes = described.typedSearchAttributes;
       return { state: attributes.get(stateKey) as RequestState | undefined, requester: attributes.get(requesterKey), historyLength: described.historyLength };
     } catch (error) {
@@ -339,6 +340,10 @@ export class AccessClient {
   private handle(requestId: string): WorkflowHandle<typeof accessRequest> {
     if (!isRequestId(requestId)) throw new AccessError('invalid', `"${requestId}" is not a request id (they look like req_ followed by 20 letters and digits)`);
     return this.client.workflow.getHandle<typeof accessRequest>(requestId);
+  }
+
+  private cancellable<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    return signal ? this.client.connection.withAbortSignal(signal, call) : call();
   }
 
   private async update<T>(

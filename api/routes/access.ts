@@ -177,8 +177,8 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
   };
 
   /** Reads a request the caller may see; others get the same 404 as an unknown id. */
-  const visibleStatus = async (id: string, principal: Principal): Promise<AccessStatus> => {
-    const status = await access.status(id);
+  const visibleStatus = async (id: string, principal: Principal, signal?: AbortSignal): Promise<AccessStatus> => {
+    const status = await access.status(id, signal);
     if (!canView(principal, status)) throw new AccessError('not_found', `no access request ${id}`);
     return status;
   };
@@ -301,6 +301,8 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           const waiter = watch(params.id);
           const wait = query.wait;
           const deadline = Date.now() + wait * 1000;
+          // Cancels what is still asking Temporal once the long-poll has answered (a read it stopped waiting for).
+          const asking = new AbortController();
           const answer = async () => {
             // …and once the feed delivers events (an API just started, or just reconnected to Redis):
             // a read before that could miss a change whose event is then lost. Bounded: the safety re-read remains.
@@ -314,14 +316,14 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
             };
             // The one query a long-poll may need, when the push channel cannot say.
             const read = async () => {
-              const read = await visibleStatus(params.id, principal);
+              const read = await visibleStatus(params.id, principal, asking.signal);
               status = read;
               // A state change always adds to the timeline: a pushed status with no more entries is not newer.
               isNewer = (later) => (later.status as AccessStatus).timeline.length > read.timeline.length;
             };
             // What the workflow pushed last, when Temporal's copy of the state (describe: no worker runs it) agrees.
             const pushedNow = async () => {
-              const [latest, known] = await Promise.all([kept(params.id), access.stateOf(params.id)]);
+              const [latest, known] = await Promise.all([kept(params.id), access.stateOf(params.id, asking.signal)]);
               const agrees = latest !== undefined && (latest.status as AccessStatus).state === known.state;
               return { latest: agrees ? latest : undefined, known };
             };
@@ -401,6 +403,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
             throw new AccessError('unavailable',
               `the workflow service (Temporal) did not answer the reads of ${params.id} within ${wait + LONG_POLL_GRACE_MS / 1000} s (its describe or the workflow's status query); nothing was changed, long-poll again shortly`, 'temporal');
           } finally {
+            asking.abort();
             waiter.close();
           }
         },
