@@ -24,5 +24,6 @@ export { projectRoot, stateDir } from './state';
 export { RedisCatalogRecords, catalogNamespace, DEFAULT_CATALOG_NAMESPACE } from './catalog-store';
 export { inParallel } from './in-parallel';
 export { PerKeyLimit } from './per-key-limit';
+export { within } from './within';
 export { redisDataSince, REDIS_DATA_SINCE_KEY } from './redis-data-since';
 export { jsonText, quoteHeld } from './json-text';

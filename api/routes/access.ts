@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { AccessError, type AccessClient } from '../../access';
-import type { ChangeWaiter, GrantStore, PushedStatus } from '../../lib';
+import { within, type ChangeWaiter, type GrantStore, type PushedStatus } from '../../lib';
 import { normalizeSubject } from '../../policy';
 import type { AccessStatus, MessageResult } from '../../workflows';
 import { SCOPES, type Principal } from '../auth';
@@ -101,17 +101,6 @@ const SUBSCRIBED_WAIT_MS = 2_000;
  * than keeping its client past any timeout it set for the wait it asked.
  */
 const LONG_POLL_GRACE_MS = 5_000;
-
-const TIMED_OUT = Symbol('timed out');
-/** The work's result, or TIMED_OUT when it takes longer than `ms` (the work itself runs on). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms)); })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The access-request routes: ask, watch, decide, revoke, extend, list. */
 export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
@@ -370,7 +359,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
                 if (Date.now() >= deadline) continue;
                 // Bounded by the wait: a Temporal slow to answer must not hold the answer past it.
                 const again = await within(pushedNow(), deadline - Date.now());
-                if (again === TIMED_OUT) continue;
+                if (again === null) continue;
                 if (again.latest && isNewer!(again.latest) && canView(principal, again.latest.status as AccessStatus)) {
                   adopt(again.latest);
                   continue;
@@ -399,7 +388,7 @@ export function accessRoutes(options: AccessRoutesOptions): RouteGroup {
           };
           try {
             const answered = await within(answer(), deadline - Date.now() + LONG_POLL_GRACE_MS);
-            if (answered !== TIMED_OUT) return answered;
+            if (answered !== null) return answered;
             throw new AccessError('unavailable',
               `the workflow service (Temporal) did not answer the reads of ${params.id} within ${wait + LONG_POLL_GRACE_MS / 1000} s (its describe or the workflow's status query); nothing was changed, long-poll again shortly`, 'temporal');
           } finally {

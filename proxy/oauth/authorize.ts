@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccessError, type AccessClient } from '../../access';
-import { formatDuration, parseDuration, safeEqual, type GrantRecord, type Logger } from '../../lib';
+import { formatDuration, parseDuration, safeEqual, within, type GrantRecord, type Logger } from '../../lib';
 import { findTarget, type GatehouseConfig } from '../../policy';
 import type { AccessStatus } from '../../workflows';
 import type { ClientRegistry, OAuthClient } from './clients';
@@ -316,13 +316,6 @@ export class AuthorizationFlow {
 function identityLine(c: PendingAuthorization['identity']): string {
   const name = c.nameVerified ? `"${c.name}" (verified name)` : `"${c.name}" (name claimed by the client, not verified)`;
   return `${name}, ${c.kind.replace('_', ' ')} client ${c.clientId}; verified: ${c.verified}${c.impersonates ? `; WARNING: the name looks like ${c.impersonates}, which this client is not` : ''}`;
-}
-
-/** The answer, or null when it does not come within `ms` (the page must not hang on a workflow nobody serves). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The target a canonical resource indicator names on this gateway (issuer compared in canonical form too). */
