@@ -5,7 +5,8 @@ import {
   sessionStarted, signInSteps, stateKey, status, targetKey, type AccessRequestInput, type AccessStatus, type CommandDecision, type CommandReview, type HeldCommand, type MessageResult,
   type RequestState, type SignInStep,
 } from '../workflows';
-import { newRequestId, isRequestId, PerKeyLimit, type GrantRecord, type GrantRevocations, type Logger } from '../lib';
+import { newRequestId, isRequestId, PerKeyLimit, type AcceptedStatusKeeper, type GrantRecord, type GrantRevocations, type Logger } from '../lib';
+import { statusAtAcceptance } from './accepted-status';
 
 export type AccessErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'rejected' | 'unavailable';
 
@@ -58,6 +59,12 @@ export interface AccessClientOptions {
   revokeResendAfterMs?: readonly number[];
   /** Where a revocation that could not be handed to the workflow is reported. */
   log?: Pick<Logger, 'warn' | 'error'>;
+  /**
+   * Keeps each request's status as accepted where long-polls read the kept status (Redis:
+   * AcceptedStatusKeeper), so a long-poll on a fresh request waits from it without asking Temporal
+   * while the workflow has not run yet. Without it (or when Redis fails) the long-poll asks Temporal.
+   */
+  keptStatus?: Pick<AcceptedStatusKeeper, 'keep'>;
 }
 
 /** DESIGN.md: nothing may delay a revoke by more than a second. */
@@ -101,21 +108,28 @@ export class AccessClient {
     if (!isRequestId(requestId)) throw new AccessError('invalid', `"${requestId}" is not a request id`);
     const acceptedAt = ask.acceptedAt ?? new Date();
     if (!(acceptedAt instanceof Date) || Number.isNaN(acceptedAt.getTime())) throw new AccessError('invalid', 'the acceptance time is not a date');
+    const input = {
+      requestId, requester, origin: ask.origin, target: ask.target, durationMs: ask.durationMs,
+      reason: ask.reason.trim(), ...(ask.ticket ? { ticket: ask.ticket } : {}), policy: verdict.policy,
+      ...(ask.origin === 'oauth' && ask.signIn ? { signIn: ask.signIn } : {}),
+      acceptedAt: acceptedAt.toISOString(),
+    };
     await this.client.workflow.start(accessRequest, {
       workflowId: requestId,
       taskQueue: this.taskQueue,
-      args: [{
-        requestId, requester, origin: ask.origin, target: ask.target, durationMs: ask.durationMs,
-        reason: ask.reason.trim(), ...(ask.ticket ? { ticket: ask.ticket } : {}), policy: verdict.policy,
-        ...(ask.origin === 'oauth' && ask.signIn ? { signIn: ask.signIn } : {}),
-        acceptedAt: acceptedAt.toISOString(),
-      }],
+      args: [input],
       typedSearchAttributes: [
         { key: requesterKey, value: requester },
         { key: targetKey, value: ask.target },
         { key: stateKey, value: 'PENDING_APPROVAL' },
       ],
     });
+    // Only once this start made the workflow (not for one that exists already), so kept under anything it pushes.
+    if (this.options.keptStatus) {
+      await this.options.keptStatus.keep(requestId, statusAtAcceptance(input)).catch((error: Error) => {
+        this.options.log?.warn({ requestId, err: error.message }, 'the accepted status could not be kept in Redis; a long-poll on this request asks Temporal until the workflow pushes its status');
+      });
+    }
     return { requestId, state: 'PENDING_APPROVAL' };
   }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AccessClient } from '../access';
 import {
-  connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, RequestChangeFeed, requestStatusKey, temporalSettings, type ListenerTls,
+  AcceptedStatusKeeper, connectRedis, connectTemporalClient, createLogger, GrantStore, HSTS, listenerTls, loadGatewaySecrets, RequestChangeFeed, requestStatusKey, temporalSettings, type ListenerTls,
 } from '../lib';
 import { configPath, loadConfig } from '../policy';
 import { createApiApp } from './app';
@@ -93,7 +93,9 @@ export async function runApi(options: { env?: NodeJS.ProcessEnv; port?: number }
     throw new ApiSettingsError((error as Error).message);
   }
   const client = await connectTemporalClient(temporal);
-  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations(), log });
+  // Each request's status as accepted is kept at once: a long-poll on it waits without asking Temporal.
+  const keptStatus = new AcceptedStatusKeeper(redis, requestStatusKey(secrets.encryptionKey));
+  const access = new AccessClient(client, config, temporal.taskQueue, { revocations: grants.revocations(), log, keptStatus });
   const audit: Pick<AuditRoutesOptions, 'reader' | 'publicKey' | 'signingKey'> = auditReaderFromEnv(env, client, config);
   const app = createApiApp({
     verifier, log, issuer: settings.oidc.issuer, publicUrl: settings.publicUrl,

@@ -8,7 +8,7 @@ export { loadGatewaySecrets, MissingSecretError, type GatewaySecrets } from './s
 export { RedisSecretVault } from './vault';
 export { GrantStore, GrantRevocations, REVOCATION_CHANNEL, GRANT_TOKEN_PREFIX, type GrantRecord, type GrantStart, type RevocationEvent, type StartedGrant } from './grant-store';
 export { RequestChangeFeed, RequestChangePublisher, REQUEST_CHANGE_CHANNEL, type ChangeWaiter, type RequestChange } from './request-changes';
-export { requestStatusKey, sealRequestStatus, openRequestStatus, REQUEST_STATUS_PREFIX, type PushedStatus } from './request-status';
+export { AcceptedStatusKeeper, ACCEPTED_STATUS_VERSION, requestStatusKey, sealRequestStatus, openRequestStatus, REQUEST_STATUS_PREFIX, type PushedStatus } from './request-status';
 export { CommandBoard, COMMAND_DECISION_CHANNEL, callFingerprint, type BoardDecision, type HeldCall } from './command-board';
 export {
   connectTemporalClient, temporalSettings, temporalConnectionOptions, temporalDataConverter, explainTemporalConnectError, diagnoseTemporalConnectError, TemporalConfigError,

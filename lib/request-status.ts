@@ -70,6 +70,40 @@ export async function keepAndPublish(redis: Redis, channel: string, requestId: s
   return evalScript(redis, KEEP_AND_PUBLISH, [REQUEST_STATUS_PREFIX + requestId], [String(sealed.version), sealed.text, String(REQUEST_STATUS_TTL_MS), channel, event]);
 }
 
+/**
+ * The version of the status kept when the request is accepted (AccessClient.request, before its
+ * workflow first runs): history length 1, only the start event, under the worker's versions
+ * (history length * 1000 + its count: 3001 and up, a workflow task having begun). Kept only where
+ * nothing is yet, it never replaces a status the workflow pushed, however late it is written.
+ */
+export const ACCEPTED_STATUS_VERSION = 1000;
+
+/** Keeps the sealed status as the request's latest unless one as new is there already; announces nothing. */
+const KEEP = redisScript(`
+local current = redis.call('HGET', KEYS[1], 'v')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`);
+
+/**
+ * Where an entry point keeps a request's status as it accepted it (PENDING_APPROVAL), so a long-poll
+ * on the fresh request waits from it instead of asking Temporal (describe, query) while the workflow
+ * has not run yet. Sealed like the worker's, at ACCEPTED_STATUS_VERSION: the workflow's first change
+ * replaces it; a late write never replaces the workflow's.
+ */
+export class AcceptedStatusKeeper {
+  constructor(private readonly redis: Redis, private readonly statusKey: Buffer) {}
+
+  /** True when kept; false when a status as new was there already (the workflow's), or it is too large to keep. */
+  async keep(requestId: string, status: { requestId: string }): Promise<boolean> {
+    if (status.requestId !== requestId) throw new Error('AcceptedStatusKeeper: the status is another request\'s');
+    const text = sealRequestStatus(this.statusKey, requestId, ACCEPTED_STATUS_VERSION, status);
+    if (text.length > MAX_SEALED_STATUS_CHARS) return false;
+    return (await evalScript(this.redis, KEEP, [REQUEST_STATUS_PREFIX + requestId], [String(ACCEPTED_STATUS_VERSION), text, String(REQUEST_STATUS_TTL_MS)])) === 1;
+  }
+}
+
 /** The latest status the request's workflow pushed, if Redis has one that opens. */
 export async function latestRequestStatus(redis: Redis, key: Buffer, requestId: string): Promise<PushedStatus | undefined> {
   const sealed = await redis.hget(REQUEST_STATUS_PREFIX + requestId, 's');

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, DEFAULT_ALGORITHMS, listen, type AccessRoutesOptions, type OidcSettings, type RunningApi } from '../../api';
-import { connectRedis, RequestChangeFeed, temporalDataConverter, temporalSettings, type Redis } from '../../lib';
+import { AcceptedStatusKeeper, connectRedis, RequestChangeFeed, temporalDataConverter, temporalSettings, type Redis } from '../../lib';
 import { startHarness, testConfig, testRedisUrl, TEST_CONFIG_YAML, type Harness, type HarnessOptions } from '../support/harness';
 import { startOidcProvider, type OidcClient, type TestOidcProvider } from '../support/oidc';
 
@@ -76,7 +76,8 @@ export async function startApiFixture(
   };
   const settings = temporalSettings();
   const apiClient = new Client({ connection: harness.client.connection, namespace: settings.namespace, dataConverter: temporalDataConverter(settings), interceptors: { workflow: [counter] } });
-  const access = new AccessClient(apiClient, harness.config, harness.taskQueue, { revocations: harness.grants.revocations() });
+  // As runApi: each request's status as accepted kept in Redis for long-polls.
+  const access = new AccessClient(apiClient, harness.config, harness.taskQueue, { revocations: harness.grants.revocations(), keptStatus: new AcceptedStatusKeeper(harness.redis, harness.statusKey) });
   const subscriber: Redis = connectRedis(testRedisUrl());
   const changes = new RequestChangeFeed(subscriber, { statusKey: harness.statusKey, reader: harness.redis });
   await changes.start();

@@ -1,11 +1,11 @@
 // Long-polls wait on the worker's change events (Redis), not on repeated workflow queries; the
 // acceptance time is the API's; an error names the component that did not answer.
 import { createServer, type Server, type Socket } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { AccessClient } from '../../access';
 import { accessRoutes, createApiApp, createOidcVerifier, listen, type RunningApi } from '../../api';
 import { freePort } from '../../devstack';
-import { createLogger, openRequestStatus, REQUEST_CHANGE_CHANNEL, REQUEST_STATUS_PREFIX, temporalDataConverter, temporalSettings } from '../../lib';
+import { AcceptedStatusKeeper, ACCEPTED_STATUS_VERSION, createLogger, openRequestStatus, REQUEST_CHANGE_CHANNEL, REQUEST_STATUS_PREFIX, temporalDataConverter, temporalSettings } from '../../lib';
 import { MemoryArchiver } from '../support/doubles';
 import { eventually } from '../support/eventually';
 import { GATEWAY_URL, oidcSettings, startApiFixture, type ApiFixture } from './fixture';
@@ -138,7 +138,8 @@ describe('a long-poll waits on change events, not on queries', () => {
     const describes = f.describes();
     const answer = await f.call('GET', `/v1/access-requests/${id}?wait=2`, { token: carol });
     expect(answer.body.state).toBe('PENDING_APPROVAL');
-    expect(f.queries() - before).toBe(1);
+    // The status kept at acceptance, which Temporal's copy of the state confirms, is the answer: no query at all.
+    expect(f.queries() - before).toBe(0);
     // Its safety checks ran (a lost event is still noticed), as describes, not queries.
     expect(f.describes() - describes).toBeGreaterThan(1);
     expect(f.changes.waiting).toBe(0);
@@ -188,6 +189,89 @@ describe('a long-poll waits on change events, not on queries', () => {
     controller.abort();
     await call;
     await eventually(() => f.changes.waiting === 0, 'the waiter to be dropped');
+    await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
+  });
+});
+
+describe('a fresh request\'s status is kept from its acceptance', () => {
+  let nobodyApi: RunningApi;
+  let nobody: AccessClient;
+  let asked = { queries: 0, describes: 0 };
+  const started: string[] = [];
+  beforeAll(async () => {
+    const settings = temporalSettings();
+    // Its requests go to a task queue no worker polls: their workflows never run (a worker far behind), so nothing but the API keeps a status.
+    const counter: WorkflowClientInterceptor = {
+      query(input, next) {
+        asked.queries += 1;
+        return next(input);
+      },
+      describe(input, next) {
+        asked.describes += 1;
+        return next(input);
+      },
+    };
+    const client = new Client({ connection: f.harness.client.connection, namespace: settings.namespace, dataConverter: temporalDataConverter(settings), interceptors: { workflow: [counter] } });
+    nobody = new AccessClient(client, f.harness.config, `${f.harness.taskQueue}-nobody-yet`, { keptStatus: new AcceptedStatusKeeper(f.harness.redis, f.harness.statusKey) });
+    nobodyApi = await listen(createApiApp({
+      verifier: createOidcVerifier(oidcSettings(f.oidc)), log: createLogger('long-poll-test', 'silent'), issuer: f.oidc.issuer,
+      // The default safety checks (every 5 s): a wait shorter than that makes none.
+      routes: [accessRoutes({ access: nobody, grants: f.harness.grants, gatewayUrl: GATEWAY_URL, changes: f.changes })],
+    }), '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    await nobodyApi?.close();
+    for (const id of started) await f.harness.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  });
+
+  it('a long-poll on a request whose workflow has not run yet asks Temporal nothing: it waits from the status kept at acceptance', async () => {
+    const carol = await f.token('carol@example.org');
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const r = await fetch(`${nobodyApi.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(30_000) });
+      return { status: r.status, body: await r.json() as Record<string, unknown> & { timeline?: { type: string; at: string; actor?: string }[] } };
+    };
+    const sent = Date.now();
+    const created = await call('POST', '/v1/access-requests', carol, ask());
+    const answered = Date.now();
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    started.push(id);
+    asked = { queries: 0, describes: 0 };
+    const waited = await call('GET', `/v1/access-requests/${id}?wait=2&since=PENDING_APPROVAL`, carol);
+    expect(waited.status).toBe(200);
+    expect(waited.body).toMatchObject({ id, state: 'PENDING_APPROVAL', requester: 'carol@example.org', target: 'clinical', reason: 'claims reconciliation' });
+    expect(Date.parse(waited.body.requestedAt as string)).toBeGreaterThanOrEqual(sent - 5);
+    expect(Date.parse(waited.body.requestedAt as string)).toBeLessThanOrEqual(answered);
+    expect(waited.body.timeline).toEqual([{ type: 'requested', at: waited.body.requestedAt, actor: 'carol@example.org', detail: 'claims reconciliation' }]);
+    // Neither the workflow's status query (which no worker would answer) nor Temporal's describe.
+    expect(asked).toEqual({ queries: 0, describes: 0 });
+    // Someone else naming it is refused by the kept status, still without asking Temporal.
+    const mallory = await call('GET', `/v1/access-requests/${id}?wait=2&since=PENDING_APPROVAL`, await f.token('mallory@example.org'));
+    expect(mallory.status).toBe(404);
+    expect(asked).toEqual({ queries: 0, describes: 0 });
+  });
+
+  it('is what the workflow shows before its first change, and never replaces a status the workflow pushed', async () => {
+    const carol = await f.token('carol@example.org');
+    const created = await f.call('POST', '/v1/access-requests', { token: carol, body: ask() });
+    const id = created.body.id as string;
+    const kept = await f.changes.latest!(id);
+    expect(kept?.version).toBe(ACCEPTED_STATUS_VERSION);
+    await eventually(async () => (await f.harness.access.status(id)).thread !== undefined, 'the approvers to be asked');
+    const shown = await f.harness.access.status(id);
+    const { startedAt, thread, ...rest } = shown;
+    expect(startedAt).toEqual(expect.any(String));
+    expect(thread).toBeDefined();
+    expect(kept!.status).toEqual({ ...rest, timeline: rest.timeline.filter((e) => e.type !== 'started') });
+
+    await f.call('POST', `/v1/access-requests/${id}/approve`, { token: await f.token('alice@example.org'), body: {} });
+    await eventually(async () => ((await f.changes.latest!(id))?.status as { state?: string } | undefined)?.state === 'ACTIVE', 'the kept status to show ACTIVE');
+    // A late write of the accepted status (a slow API, a retried POST) is refused: ACTIVE stays.
+    const keeper = new AcceptedStatusKeeper(f.harness.redis, f.harness.statusKey);
+    expect(await keeper.keep(id, kept!.status as { requestId: string })).toBe(false);
+    const after = await f.changes.latest!(id);
+    expect((after?.status as { state?: string }).state).toBe('ACTIVE');
+    expect(after!.version).toBeGreaterThan(ACCEPTED_STATUS_VERSION);
     await f.call('POST', `/v1/access-requests/${id}/revoke`, { token: carol, body: { reason: 'test over' } });
   });
 });
