@@ -4,7 +4,7 @@
 // schemas in recording.ts accept, and yield the same stored JSON; anything else (and every other
 // entry type) goes through the schema, which then explains what is wrong. (No import of
 // recording.ts's types here: it imports this file, and the lint refuses import cycles.)
-import { canonicalMember } from './canonical';
+import { APART_MARK, canonicalMember } from './canonical';
 
 type Entry = Record<string, unknown>;
 type Check = (value: unknown) => boolean;
@@ -60,12 +60,23 @@ const RESPONSE: Member[] = members({
  * canonicalJson does on a value JSON cannot carry (NaN inside a result).
  */
 export function exchangeEntryJson(type: string, at: string, fields: Entry): string | undefined {
+  return exchangeEntryPieces(type, at, fields)?.join('');
+}
+
+/**
+ * exchangeEntryJson's text in pieces: each long string (a result's 10 KB text, as its escaped
+ * form, the one the client's SSE event reuses) is a piece of its own, between the text before and
+ * after it, so the pieces are handed on without being copied into one string. Joined, they are
+ * exchangeEntryJson's text. A piece boundary always falls next to a long string's quote mark.
+ */
+export function exchangeEntryPieces(type: string, at: string, fields: Entry): string[] | undefined {
   const shape = type === 'request' ? REQUEST : type === 'response' ? RESPONSE : undefined;
   if (shape === undefined || !plainObject(fields)) return undefined;
   // Every own key of `fields` must be a member (type and at are the recorder's, whatever `fields` says);
   // an own member Object.keys does not list (not enumerable) makes the counts differ: the schema decides.
   let own = 0;
   let out = '';
+  const apart: string[] = [];
   for (const [name, check, required] of shape) {
     const has = Object.hasOwn(fields, name);
     if (has) own++;
@@ -76,8 +87,15 @@ export function exchangeEntryJson(type: string, at: string, fields: Entry): stri
       continue;
     }
     if (!check(value)) return undefined;
-    const member = canonicalMember(fields, name, value);
+    const member = canonicalMember(fields, name, value, apart);
     if (member !== undefined) out += `${out === '' ? '' : ','}${member}`;
   }
-  return own === Object.keys(fields).length ? `{${out}}` : undefined;
+  if (own !== Object.keys(fields).length) return undefined;
+  const text = `{${out}}`;
+  if (apart.length === 0) return [text];
+  // The text around the long strings is short: split at their marks, the long strings go between.
+  const around = text.split(APART_MARK);
+  const pieces: string[] = [around[0]!];
+  for (let i = 0; i < apart.length; i++) pieces.push(apart[i]!, around[i + 1]!);
+  return pieces;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { evalScript, redisScript, type Redis } from '../lib';
 import { canonicalJson } from './canonical';
-import { exchangeEntryJson } from './entry-shape';
+import { exchangeEntryPieces } from './entry-shape';
 import { assertNoSecrets, mayHoldSecrets, withoutSecrets } from './secret-guard';
 
 /** The Redis Stream that holds the recording of one access request. */
@@ -256,27 +256,34 @@ end
 return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
 
 // The same, and only while KEYS[3] exists (the gateway's grant record: revoked or expired, it is
-// gone), in the same atomic step: a request entry is then the grant check itself.
+// gone), in the same atomic step: a request entry is then the grant check itself. The entry comes
+// in pieces (ARGV[2] and after, `exchangeEntryPieces`), joined here: the gateway hands its pieces
+// on without copying them into one string first.
 const APPEND_WHILE = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('CONDITION_UNMET') end
-return redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])`);
+local entry = ARGV[2]
+if #ARGV > 2 then entry = table.concat(ARGV, '', 2) end
+return redis.call('XADD', KEYS[1], '*', ARGV[1], entry)`);
 
 // The entry, then (only once it is in) a companion entry on another capped stream, whose expiry is
 // renewed: one round trip for what must follow the record (the gateway's SSE event of a response).
-// A sealed recording or a failed XADD stops the script before the companion is written. ARGV[5],
-// when not empty, names a companion field that gets the entry's id (the companion refers to the
-// entry instead of carrying a second copy of it). ARGV[6], when not empty, is an entry written just
-// before the entry (its masking plan, as in APPEND), with PLAN_STEP's arguments after it and the
-// plans key as KEYS[4]; the companion's fields follow (from ARGV[7] without a plan, ARGV[12] with one).
+// A sealed recording or a failed XADD stops the script before the companion is written. The entry
+// comes in pieces (`exchangeEntryPieces`, joined here): ARGV[2] says how many, and they are the
+// last arguments. ARGV[5], when not empty, names a companion field that gets the entry's id (the
+// companion refers to the entry instead of carrying a second copy of it). ARGV[6], when not empty,
+// is an entry written just before the entry (its masking plan, as in APPEND), with PLAN_STEP's
+// arguments after it and the plans key as KEYS[4]; the companion's fields follow (from ARGV[7]
+// without a plan, ARGV[12] with one) up to the entry's pieces.
 const APPEND_WITH = redisScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('SEALED') end
 local first = 7
 if ARGV[6] ~= '' then${PLAN_STEP(6, 4)}
   first = 12
 end
-local id = redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[2])
-local fields = {unpack(ARGV, first)}
+local last = #ARGV - tonumber(ARGV[2])
+local id = redis.call('XADD', KEYS[1], '*', ARGV[1], table.concat(ARGV, '', last + 1))
+local fields = {unpack(ARGV, first, last)}
 if ARGV[5] ~= '' then
   fields[#fields + 1] = ARGV[5]
   fields[#fields + 1] = id
@@ -324,8 +331,8 @@ export class SessionRecorder {
    * passes its grant record's key, so a grant revoked or expired before the entry refuses the request.
    */
   async requestWhile(requestId: string, entry: Without<z.input<typeof requestEntrySchema>>, key: string): Promise<string> {
-    const json = this.exchangeJson(requestId, 'request', entry, entry.at ?? this.now().toISOString());
-    return await this.store(requestId, () => evalScript(this.redis, APPEND_WHILE, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, json])) as string;
+    const pieces = this.exchangePieces(requestId, 'request', entry, entry.at ?? this.now().toISOString());
+    return await this.store(requestId, () => evalScript(this.redis, APPEND_WHILE, [recordingKey(requestId), recordingSealKey(requestId), key], [RECORDING_FIELD, ...pieces])) as string;
   }
 
   /**
@@ -393,10 +400,10 @@ export class SessionRecorder {
       throw new RecordingError('RECORDING_INVALID', `the companion write of a response for ${requestId} is malformed (fields in name/value pairs, a positive length and expiry, a named entry id field)`);
     }
     const at = entry.at ?? this.now().toISOString();
-    const json = this.exchangeJson(requestId, 'response', entry, at);
+    const pieces = this.exchangePieces(requestId, 'response', entry, at);
     const keys = [recordingKey(requestId), recordingSealKey(requestId), companion.key];
-    const head = [RECORDING_FIELD, json, String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? ''];
-    const args = plan ? [...head, ...this.planArgs(requestId, entry, plan, at, bound), ...companion.fields] : [...head, '', ...companion.fields];
+    const head = [RECORDING_FIELD, String(pieces.length), String(companion.maxLength), String(companion.ttlMs), companion.entryIdField ?? ''];
+    const args = plan ? [...head, ...this.planArgs(requestId, entry, plan, at, bound), ...companion.fields, ...pieces] : [...head, '', ...companion.fields, ...pieces];
     const [, also] = await this.store(requestId, () => evalScript(this.redis, APPEND_WITH, plan ? [...keys, recordingPlansKey(requestId)] : keys, args)) as [string, string];
     return also;
   }
@@ -411,21 +418,28 @@ export class SessionRecorder {
     return await this.store(requestId, () => evalScript(this.redis, APPEND, [recordingKey(requestId), recordingSealKey(requestId)], [RECORDING_FIELD, json])) as string;
   }
 
-  /**
-   * A request or response entry as stored, as `serialize` stores it: the gateway's own entries are
-   * checked and written in one pass (entry-shape.ts), without copying them; anything that pass does
-   * not take, or cannot write, goes the schema's way. The stored text is searched for secrets.
-   */
+  /** A request or response entry as stored (exchangePieces, joined). */
   private exchangeJson(requestId: string, type: 'request' | 'response', fields: Record<string, unknown>, at: string): string {
-    let json: string | undefined;
+    const pieces = this.exchangePieces(requestId, type, fields, at);
+    return pieces.length === 1 ? pieces[0]! : pieces.join('');
+  }
+
+  /**
+   * A request or response entry as stored, as `serialize` stores it, in pieces: the gateway's own
+   * entries are checked and written in one pass (entry-shape.ts), without copying them, their long
+   * strings as pieces of their own; anything that pass does not take, or cannot write, goes the
+   * schema's way (one piece). Every piece of the stored text is searched for secrets.
+   */
+  private exchangePieces(requestId: string, type: 'request' | 'response', fields: Record<string, unknown>, at: string): string[] {
+    let pieces: string[] | undefined;
     try {
-      json = exchangeEntryJson(type, at, fields);
+      pieces = exchangeEntryPieces(type, at, fields);
     } catch {
-      json = undefined;
+      pieces = undefined;
     }
-    if (json === undefined) return this.schemaJson(requestId, { ...fields, at, type } as SessionRecordingInput);
-    this.refuseSecrets(requestId, json, type, () => ({ ...fields, type, at }));
-    return json;
+    if (pieces === undefined) return [this.schemaJson(requestId, { ...fields, at, type } as SessionRecordingInput)];
+    this.refuseSecrets(requestId, pieces, type, () => ({ ...fields, type, at }));
+    return pieces;
   }
 
   /** The entry as stored: validated, free of secrets, canonical JSON; throws RECORDING_INVALID otherwise. */
@@ -452,10 +466,16 @@ export class SessionRecorder {
     return json;
   }
 
-  /** One pass over the stored text; the walk of the entry that names the path only when the text hints at a secret. */
-  private refuseSecrets(requestId: string, json: string, type: string, entry: () => unknown): void {
+  /**
+   * One pass over the stored text; the walk of the entry that names the path only when the text hints at a secret.
+   * The text may come in pieces (exchangePieces): each is searched where it lies, not copied into one
+   * string for the search. A piece boundary falls next to a long string's quote mark, and no secret's
+   * text holds a quote mark (JSON escapes none of their characters), so what the text holds of a
+   * secret lies within one piece.
+   */
+  private refuseSecrets(requestId: string, text: string | string[], type: string, entry: () => unknown): void {
     try {
-      if (mayHoldSecrets(json)) assertNoSecrets(entry(), 0);
+      if (typeof text === 'string' ? mayHoldSecrets(text) : text.some(mayHoldSecrets)) assertNoSecrets(entry(), 0);
     } catch (error) {
       throw new RecordingError('RECORDING_INVALID', `the ${type} entry for ${requestId} was refused: ${(error as Error).message}`);
     }

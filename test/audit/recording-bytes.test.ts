@@ -42,7 +42,7 @@ const CASES: [string, (r: SessionRecorder) => Promise<unknown>][] = [
 
 const PINNED: Record<string, string[][]> = {
   "a request the gateway forwards (requestWhile, the hot path)": [
-    ["2a1b83a472195687a00320a183327a1d7fe20032",
+    ["a65e1f7d58b5ab2e39cc169f9307fdbb1f98df8c",
       "3",
       "gatehouse:recording:req-1",
       "gatehouse:recording:req-1:sealed",
@@ -82,14 +82,14 @@ const PINNED: Record<string, string[][]> = {
       "4194304"],
   ],
   "an answer and its SSE event in one step, with a plan (responseWith, the hot path)": [
-    ["ae8f91c41f4d8dbffeb4f20f76f7968be0fab0d5",
+    ["b847d9960948d2ade2079800ab6060bc53468d1e",
       "4",
       "gatehouse:recording:req-1",
       "gatehouse:recording:req-1:sealed",
       "gatehouse:events:s1",
       "gatehouse:recording:req-1:plans",
       "entry",
-      "{\"at\":\"2026-12-01T01:40:00.000Z\",\"durationMs\":0.5,\"masked\":[],\"maskingPlan\":\"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"messageId\":8,\"outcome\":\"ok\",\"result\":{\"content\":[{\"text\":\"{\\\"columns\\\":[\\\"NOTE\\\"],\\\"rows\\\":[[\\\"line \\\\\\\"one\\\\\\\"\\\\n\u2028 tab\\t \u00e9 <AB> \\ud800 end\\\"]]}\",\"type\":\"text\"}]},\"sessionId\":\"sess-1\",\"type\":\"response\"}",
+      "3",
       "100",
       "60000",
       "entry",
@@ -102,7 +102,10 @@ const PINNED: Record<string, string[][]> = {
       "message",
       "m",
       "at",
-      "2026-12-01T01:40:00.000Z"],
+      "2026-12-01T01:40:00.000Z",
+      "{\"at\":\"2026-12-01T01:40:00.000Z\",\"durationMs\":0.5,\"masked\":[],\"maskingPlan\":\"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"messageId\":8,\"outcome\":\"ok\",\"result\":{\"content\":[{\"text\":",
+      "\"{\\\"columns\\\":[\\\"NOTE\\\"],\\\"rows\\\":[[\\\"line \\\\\\\"one\\\\\\\"\\\\n\u2028 tab\\t \u00e9 <AB> \\ud800 end\\\"]]}\"",
+      ",\"type\":\"text\"}]},\"sessionId\":\"sess-1\",\"type\":\"response\"}"],
   ],
   "an answer without a plan and without masked": [
     ["d04c344f49c0fbae49c9acf2f45d4b379bf7b5b3",
@@ -121,19 +124,20 @@ const PINNED: Record<string, string[][]> = {
       "{\"at\":\"2026-12-01T01:41:02.5Z\",\"durationMs\":0,\"error\":{\"code\":-32603,\"message\":\"upstream said \\u0007 no\"},\"masked\":[],\"messageId\":10,\"outcome\":\"error\",\"sessionId\":\"sess-1\",\"type\":\"response\"}"],
   ],
   "a withheld answer": [
-    ["ae8f91c41f4d8dbffeb4f20f76f7968be0fab0d5",
+    ["b847d9960948d2ade2079800ab6060bc53468d1e",
       "3",
       "gatehouse:recording:req-1",
       "gatehouse:recording:req-1:sealed",
       "k",
       "entry",
-      "{\"at\":\"2026-12-01T01:40:00.000Z\",\"error\":{\"code\":-31040,\"message\":\"withheld\"},\"masked\":[],\"messageId\":\"x\",\"outcome\":\"withheld\",\"sessionId\":\"\",\"type\":\"response\"}",
+      "1",
       "1",
       "1",
       "",
       "",
       "a",
-      "b"],
+      "b",
+      "{\"at\":\"2026-12-01T01:40:00.000Z\",\"error\":{\"code\":-31040,\"message\":\"withheld\"},\"masked\":[],\"messageId\":\"x\",\"outcome\":\"withheld\",\"sessionId\":\"\",\"type\":\"response\"}"],
   ],
   "a session start": [
     ["d04c344f49c0fbae49c9acf2f45d4b379bf7b5b3",
@@ -166,6 +170,30 @@ describe('the bytes of a recording entry', () => {
     const { recorder, calls } = capturingRecorder();
     await write(recorder);
     expect(calls).toEqual(PINNED[name]!.map((call) => call.map((arg) => arg.split('<AB>').join(AB))));
+  });
+
+  test('the hot paths hand the entry in pieces, a long text apart, and joined they are the text every other path stores', async () => {
+    const entry = { sessionId: 'sess-1', messageId: 8, outcome: 'ok' as const, durationMs: 0.5, masked: [], result: { content: [{ type: 'text', text: LONG }, { type: 'text', text: `${LONG} again` }], structuredContent: { note: LONG } } };
+    const hot = capturingRecorder();
+    await hot.recorder.responseWith('req-1', entry, { key: 'k', fields: ['a', 'b'], maxLength: 1, ttlMs: 1 });
+    const plain = capturingRecorder();
+    await plain.recorder.response('req-1', entry);
+    const args = hot.calls[0]!;
+    // Without a plan: sha, key count, 3 keys, field, piece count, 3 companion settings, no plan, 2 fields, then the pieces.
+    const count = Number(args[6]);
+    const pieces = args.slice(args.length - count);
+    expect(count).toBe(7);
+    expect(pieces.filter((piece) => piece.length > 1024)).toHaveLength(3);
+    expect(pieces.join('')).toBe(plain.calls[0]![5]);
+    expect(args.slice(7, args.length - count)).toEqual(['1', '1', '', '', 'a', 'b']);
+    // A request's long argument too.
+    const request = { sessionId: 'sess-1', messageId: 7, method: 'tools/call', arguments: { statement: LONG }, verdict: 'allow' as const };
+    const hotRequest = capturingRecorder();
+    await hotRequest.recorder.requestWhile('req-1', request, 'grant');
+    const plainRequest = capturingRecorder();
+    await plainRequest.recorder.request('req-1', request);
+    expect(hotRequest.calls[0]!.slice(6)).toHaveLength(3);
+    expect(hotRequest.calls[0]!.slice(6).join('')).toBe(plainRequest.calls[0]![5]);
   });
 
   test('every case is pinned', () => {
