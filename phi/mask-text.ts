@@ -1,6 +1,6 @@
 import { knownClean, rememberClean, SHORT_NUMBER } from './clean-texts';
 import { looksBinary, toText } from './input';
-import { applyOperator, type OperatorContext } from './operators';
+import { applyOperator, redact, type OperatorContext } from './operators';
 import type { MaskingPolicy } from './policy';
 import { ReportBuilder } from './report';
 import { findTextTables } from './structured/text-tables';
@@ -33,8 +33,10 @@ export function applyFindings(text: string, findings: readonly Finding[], policy
   let at = 0;
   for (const f of findings) {
     const operator = operatorFor(f.type, policy);
-    parts.push(text.slice(at, f.start), applyOperator(operator, f.type, text.slice(f.start, f.end), context));
-    report.add({ type: f.type, path, start: f.start, end: f.end, operator });
+    // (Redaction needs no value; past the report's location cap a finding is only counted.)
+    parts.push(text.slice(at, f.start), operator === 'redact' ? redact(f.type) : applyOperator(operator, f.type, text.slice(f.start, f.end), context));
+    if (report.wantsLocations) report.add({ type: f.type, path, start: f.start, end: f.end, operator });
+    else report.addUnlisted(f.type);
     at = f.end;
   }
   parts.push(text.slice(at));

@@ -33,6 +33,13 @@ export class ReportBuilder {
     else this.truncated = true;
   }
 
+  /** add() of a location the list has no room for (wantsLocations is false): counted, not built. */
+  addUnlisted(type: EntityType): void {
+    this.counts[type] = (this.counts[type] ?? 0) + 1;
+    this.total++;
+    this.truncated = true;
+  }
+
   /** False once the location list is full: callers can skip building location paths. */
   get wantsLocations(): boolean {
     return this.locations.length < this.maxLocations;

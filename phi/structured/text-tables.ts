@@ -128,6 +128,9 @@ function firstNonBlank(text: string, start: number, end: number): string {
   return '';
 }
 
+/** The pipes of the line delimiterOf last read to its end (no tab): headerlessRows' count for that line, without a second pass. */
+let pipesOfLine = 0;
+
 /**
  * The delimiter a line uses: tab, comma or semicolon, in that order of preference. (A loop
  * bounded by the line, not indexOf, which would search the rest of the text for every line.)
@@ -135,12 +138,15 @@ function firstNonBlank(text: string, start: number, end: number): string {
 function delimiterOf(text: string, start: number, end: number): string {
   let comma = false;
   let semicolon = false;
+  let pipes = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 9) return '\t';
     if (c === 44) comma = true;
     else if (c === 59) semicolon = true;
+    else if (c === 124) pipes++;
   }
+  pipesOfLine = pipes;
   return comma ? ',' : semicolon ? ';' : '';
 }
 
@@ -208,14 +214,14 @@ function cellLike(text: string, start: number, end: number): boolean {
  * ("1", "2"...), so a column is PHI by its values alone (a column of dates, of names, of codes
  * in a table that holds PHI). Returns the line after the rows, or `i` when there were none.
  */
-function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, found: string, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[]): number {
+function headerlessRows(text: string, starts: Int32Array, ends: Int32Array, count: number, i: number, found: string, policy: MaskingPolicy, report: ReportBuilder | undefined, path: string, out: Finding[], pipes = -1): number {
   const s0 = starts[i]!;
   const e0 = ends[i]!;
   if (e0 - s0 > MAX_LINE || e0 === s0 || i + 1 >= count) return i;
   const first = firstNonBlank(text, s0, e0);
   if (first === '{' || first === '[') return jsonRows(text, starts, ends, count, i, policy, report, path, out);
   // The caller found no tab, comma or semicolon: a pipe is the one delimiter left.
-  const delimiter = found || (occurrences(text, s0, e0, 124) >= 2 ? '|' : '');
+  const delimiter = found || ((pipes >= 0 ? pipes : occurrences(text, s0, e0, 124)) >= 2 ? '|' : '');
   if (!delimiter || SEGMENT.test(text.slice(s0, s0 + 4))) return i;
   // Cheap first: this line and the next hold the same number of delimiters, two or more (unless a
   // quote may hide one; then the cells decide).
@@ -355,7 +361,8 @@ export function findTextTables(text: string, policy: MaskingPolicy, report?: Rep
     const markdown = firstNonBlank(text, starts[i]!, ends[i]!) === '|' && short(i + 1) && isMarkdownRule(text, starts[i + 1]!, ends[i + 1]!);
     const delimiter = markdown ? '|' : delimiterOf(text, starts[i]!, ends[i]!);
     if (!delimiter) {
-      i = Math.max(i + 1, headerlessRows(text, starts, ends, count, i, '', policy, report, path, out));
+      // (delimiterOf has just read line i to its end and counted its pipes.)
+      i = Math.max(i + 1, headerlessRows(text, starts, ends, count, i, '', policy, report, path, out, pipesOfLine));
       continue;
     }
     const header = { starts: [] as number[], ends: [] as number[] };

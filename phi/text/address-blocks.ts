@@ -25,6 +25,15 @@ const DOSE = /\d[ \t]?(?:mg|mcg|µg|g|ml|iu|units?|tabs?|caps?)\b/i;
 const PERSON_TYPES = new Set<EntityType>(['NAME', 'DATE', 'PHONE', 'EMAIL', 'SSN', 'MRN', 'HEALTH_PLAN_ID', 'AGE', 'OTHER_ID', 'FAX']);
 const MAX_LINE = 90;
 
+/** A digit 0-9 in text[start, end) (/\d/ of the line, without cutting it out). */
+function hasDigit(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
 interface Line {
   start: number;
   end: number;
@@ -40,13 +49,13 @@ export function addressBlocks(text: string, findings: Finding[]): void {
   }
   const candidates: { start: number; end: number; first: number; last: number }[] = [];
   const lineText = (i: number) => text.slice(lines[i]!.start, lines[i]!.end);
-  const hasDigit = (s: string) => /\d/.test(s);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.end - line.start > MAX_LINE || line.end === line.start) continue;
+    if (!hasDigit(text, line.start, line.end)) continue;
     const here = lineText(i);
-    if (!hasDigit(here)) continue;
-    const same = STREET_CITY_LINE.exec(here);
+    // (STREET_CITY_LINE needs a comma after the street: a line without one is not tried.)
+    const same = here.includes(',') ? STREET_CITY_LINE.exec(here) : null;
     if (same && isStreet(same[1]!) && !NOT_A_CITY.test(same[2]!.split(/[ \t]/)[0]!)) {
       const at = line.start + here.indexOf(same[1]!);
       candidates.push({ start: at, end: at + same[1]!.trimEnd().length, first: i, last: i });

@@ -51,13 +51,19 @@ const WORDS = /[\p{L}]+/gu;
 /** Every word of the known terms, lower case: a term can overlap a finding only through one of them. */
 const TERM_WORDS: ReadonlySet<string> = new Set(KNOWN_TERMS.flatMap((t) => t.toLowerCase().match(/\p{L}+/gu) ?? []));
 const LETTER = /\p{L}/u;
+/** LETTER.test(text[at]), without a string or a regex for ASCII (where \p{L} is A-Z and a-z). */
+function letterAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return LETTER.test(text[at]!);
+}
 
 /** True when a word of the finding (widened to whole words) is a word of a known term. */
 function sharesTermWord(text: string, f: Finding): boolean {
   let start = f.start;
   let end = f.end;
-  while (start > 0 && f.start - start < 30 && LETTER.test(text[start - 1]!)) start--;
-  while (end < text.length && end - f.end < 30 && LETTER.test(text[end]!)) end++;
+  while (start > 0 && f.start - start < 30 && letterAt(text, start - 1)) start--;
+  while (end < text.length && end - f.end < 30 && letterAt(text, end)) end++;
   for (const word of text.slice(start, end).toLowerCase().match(WORDS) ?? []) if (TERM_WORDS.has(word)) return true;
   return false;
 }
@@ -85,11 +91,14 @@ export function isClinicalTerm(text: string, f: Finding): boolean {
   if (known === 2 || (known === 1 && f.score < 0.85)) return true;
   if (f.score >= 0.85) return false;
   // Romance and German languages put the head first: "enfermedad de Parkinson", "maladie de Crohn", "Morbus Bechterew".
-  const before = HEAD_BEFORE.exec(text.slice(Math.max(0, f.start - 30), f.start));
+  // (HEAD_BEFORE ends with a blank and NEXT_WORD opens with one or an apostrophe: without it, no slice, no regex.)
+  const blankBefore = text.charCodeAt(f.start - 1);
+  const before = blankBefore === 32 || blankBefore === 9 ? HEAD_BEFORE.exec(text.slice(Math.max(0, f.start - 30), f.start)) : null;
   // Inside the finding only with its particle ("Signe Hansen" is a person, "signe de Babinski" a sign).
   const first = /^([\p{L}œ]{4,12})[ \t]{1,3}(?:de|del|di|da|do|du|des|von)[ \t]/u.exec(text.slice(f.start, f.end));
   if ((before && HEADS_FIRST.has(before[1]!.toLowerCase())) || (first && HEADS_FIRST.has(first[1]!.toLowerCase()))) return true;
-  const next = NEXT_WORD.exec(text.slice(f.end, f.end + 30));
+  const after = text.charCodeAt(f.end);
+  const next = after === 32 || after === 9 || after === 39 || after === 0x2019 ? NEXT_WORD.exec(text.slice(f.end, f.end + 30)) : null;
   if (next && HEADS.has(next[1]!.toLowerCase())) return true;
   // "Duke Cancer Institute", "Emory Healthcare": the head word is inside the finding, a word of
   // its own (the second half of "Marie-Line" is no head word).

@@ -63,6 +63,16 @@ function birthCues(text: string): number[] {
   return found;
 }
 
+/** How many of value's characters are 0-9 (value.replace(/\D/g, '').length without the string). */
+function digitCount(value: string): number {
+  let n = 0;
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
 /** Dates the date detector leaves alone on purpose (log timestamps, far-future dates) are still dates. */
 const DATE_SHAPED = /^(?:(?:19|20)\d{2}[-/](?:0?[1-9]|1[0-2])[-/](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[-/](?:0?[1-9]|[12]\d|3[01])[-/](?:\d{2}|(?:19|20)\d{2}))$/;
 /**
@@ -163,7 +173,7 @@ export function recordNumbersNearPeople(text: string, findings: Finding[]): void
     const value = m[2] ?? m[3] ?? m[4]!;
     const start = m.index + (m[1]?.length ?? 0);
     const end = start + value.length;
-    const digits = value.replace(/\D/g, '').length;
+    const digits = digitCount(value);
     if (m[4] !== undefined && (digits < 7 || digits > 12 || DATE_SHAPED.test(value) || OTHER_SHAPES.test(value))) continue;
     // Candidates come in order, so the findings starting before this one's end only grow.
     while (next < byStart.length && byStart[next]!.start < end) takenUpTo = Math.max(takenUpTo, byStart[next++]!.end);

@@ -36,6 +36,11 @@ export const ipAddressDetector: Detector = {
       if (ipv4Valid(m[0])) out.push(finding('IP_ADDRESS', m.index, m.index + m[0].length, 0.95));
     });
     ipv6Candidates(text, (start, end) => {
+      // Fewer than two colons can hold neither "::" nor seven colons (the trim below only removes
+      // some): most candidates are a label's colon ("Patient:"), skipped without a string.
+      let seen = 0;
+      for (let k = start; k < end && seen < 2; k++) if (text.charCodeAt(k) === 58) seen++;
+      if (seen < 2) return;
       const value = text.slice(start, end).replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : ''));
       // Clock times and ratios ("10:30:15") are not addresses: require "::" or seven colons.
       const colons = value.split(':').length - 1;

@@ -464,6 +464,9 @@ function subjectsOfPersonVerbs(text: string, tokens: Token[], marks: NameMarks):
     if (!last.nameLike) continue;
     // "58M (Tevita Fifita) reports": a subject in brackets, checked below to open with the bracket.
     const bracketed = text.charCodeAt(last.end) === 41;
+    // Each of the three patterns below opens with a space or a tab: without one, none matches (no slice, no regex).
+    const gap = text.charCodeAt(last.end + (bracketed ? 1 : 0));
+    if (gap !== 32 && gap !== 9) continue;
     const after = text.slice(last.end + (bracketed ? 1 : 0), last.end + 24);
     // "Aino Laaksonen's glucose log": a possessive of two or three such words is a person's too.
     const possessive = !bracketed && (last.text.endsWith("'s") || last.text.endsWith('’s')) && POSSESSIVE.test(after);
@@ -676,7 +679,8 @@ const GENITIVE_KIN = new Set(
 function genitivesBeforeKin(text: string, tokens: Token[], marks: NameMarks): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (!t.capitalised || !hasCase(t.text) || t.text.length < 3 || t.text.charCodeAt(t.text.length - 1) !== 115 || t.acronym) continue;
+    // (The cheap tests first: hasCase builds two strings, and most tokens do not end in 's'.)
+    if (!t.capitalised || t.text.length < 3 || t.text.charCodeAt(t.text.length - 1) !== 115 || t.acronym || !hasCase(t.text)) continue;
     if (!isSpaceOrTab(text.charCodeAt(t.end))) continue;
     let k = t.end + 1;
     while (k < text.length && isLetter(text.charCodeAt(k))) k++;
@@ -775,7 +779,7 @@ function findingsOf(text: string, tokens: Token[], marks: NameMarks): Finding[] 
     const last = tokens[j]!;
     // A name broken at the line's end by a hyphen goes on in lower case on the next line ("Dyks-\ntra").
     // (Not an everyday word or a compound's second half: "Quispe-\nreviewed", "Smith-\nrelated".)
-    const tail = last.initial ? null : WRAPPED_TAIL.exec(text.slice(last.end, last.end + 40));
+    const tail = last.initial || text.charCodeAt(last.end) !== 45 ? null : WRAPPED_TAIL.exec(text.slice(last.end, last.end + 40));
     const wrapped = tail && !COMMON_WORDS.has(tail[0].slice(2)) && !HYPHEN_SECOND_HALVES.has(tail[0].slice(2)) ? tail : null;
     const end = last.initial ? last.end + 1 : wrapped ? last.end + wrapped[0].length : last.end;
     if (best >= 0.85 || !inTitleCaseLine(text, tokens[i]!.start) || allDictionaryNames(tokens, i, j)) out.push(finding('NAME', tokens[i]!.start, end, best));
