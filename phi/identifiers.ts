@@ -29,16 +29,39 @@ export function phiInIdentifier(name: string): IdentifierPhi | undefined {
   return verdict;
 }
 
-type IdentifierPhi = EntityType | 'NUMBER' | 'TEXT';
+export type IdentifierPhi = EntityType | 'NUMBER' | 'TEXT';
 const MEMO_SIZE = 4096;
 const verdicts = new Map<string, IdentifierPhi | false>();
+const valueVerdicts = new Map<string, IdentifierPhi | false>();
 
 function readIdentifier(name: string): IdentifierPhi | undefined {
-  const types = name.length >= 4 ? new Set([...scanText(name), ...scanText(name.toUpperCase())].map((f) => f.type)) : new Set<EntityType>();
+  return readValue(name) ?? (name.includes("'") ? 'TEXT' : undefined);
+}
+
+function readValue(text: string): IdentifierPhi | undefined {
+  const types = text.length >= 4 ? new Set([...scanText(text), ...scanText(text.toUpperCase())].map((f) => f.type)) : new Set<EntityType>();
   if (types.size) return TYPE_ORDER.find((t) => types.has(t)) ?? [...types][0]!;
-  if (longestDigitRun(name) >= 5) return 'NUMBER';
-  if (name.includes("'")) return 'TEXT';
+  if (longestDigitRun(text) >= 5) return 'NUMBER';
   return undefined;
+}
+
+/**
+ * Whether a value the agent chose reads as PHI, and as what: a literal of its statement, or a
+ * result cell computed from its literals only (`SELECT '078-05-1120' AS A`). The identifier rule
+ * without its quote clause (a quote in a value is no sign of anything): what the detectors find
+ * as written or upper-cased (`Jane Doe`), five digits or more in a row once separators are set
+ * aside (`078-05-1120`, `078051120`, `2024-03-05`). `1`, `2024`, `active`, `n/a` read as nothing.
+ */
+export function phiInValue(text: string): IdentifierPhi | undefined {
+  if (typeof text !== 'string' || PLACEHOLDER.test(text)) return undefined;
+  const known = valueVerdicts.get(text);
+  if (known !== undefined) return known === false ? undefined : known;
+  const verdict = readValue(text);
+  if (text.length <= 256) {
+    if (valueVerdicts.size >= MEMO_SIZE) valueVerdicts.clear();
+    valueVerdicts.set(text, verdict ?? false);
+  }
+  return verdict;
 }
 
 export const identifierReadsAsPhi = (name: string): boolean => phiInIdentifier(name) !== undefined;

@@ -41,6 +41,23 @@ interface Context {
   /** column_ref nodes that are one side of a column = column comparison. */
   equalities: WeakSet<object>;
   depth: number;
+  /** Every literal met, as written (in output columns and predicates alike). */
+  constants: Set<string>;
+}
+
+/** Node types of node-sql-parser's literals that carry a value an agent chose (NULL and TRUE/FALSE carry a bit at most). */
+const LITERALS = new Set(['single_quote_string', 'string', 'natural_string', 'hex_string', 'full_hex_string', 'bit_string', 'number', 'date', 'time', 'timestamp', 'datetime']);
+
+/** A finished output column: the literals that reach it apart from its uses (lineage-types.ts). */
+function withConstantsApart(column: ColumnLineage): ColumnLineage {
+  if (!column.uses.some((u) => u.constant !== undefined || u.varies)) return column;
+  const constants = [...new Set(column.uses.flatMap((u) => (u.constant !== undefined ? [u.constant] : [])))];
+  const uses = column.uses.filter((u) => u.constant === undefined && !u.varies);
+  const only = constants.length > 0 && column.uses.every((u) => u.constant !== undefined);
+  const strings = column.uses.flatMap((u) => (u.constant !== undefined && !u.numeric ? [u.constant] : []));
+  return {
+    ...column, uses, ...(constants.length ? { constants } : {}), ...(strings.length > 1 ? { constantsJoined: [strings.join(''), strings.join(' ')] } : {}), ...(only ? { constantsOnly: true as const } : {}),
+  };
 }
 
 /** The first keyword after comments and whitespace. */
@@ -94,11 +111,14 @@ function lineageAsWritten(sql: string, catalog: PhiCatalog): QueryLineage {
   if (!ast || typeof ast !== 'object') return { kind: 'unanalysable', reason: 'the parser returned no statement' };
   if (WRITES.has(ast.type)) return { kind: 'metadata', statement: String(ast.type).toUpperCase() };
   if (ast.type !== 'select') return { kind: 'unanalysable', reason: `a ${String(ast.type).toUpperCase()} statement is not a query the analysis understands` };
-  const context: Context = { catalog, predicates: [], equalities: new WeakSet(), depth: 0 };
+  const context: Context = { catalog, predicates: [], equalities: new WeakSet(), depth: 0, constants: new Set() };
   try {
-    const columns = analyzeSetExpression(ast, undefined, context);
-    if (typeof columns === 'string') return { kind: 'query', columnsUnknown: columns, predicates: context.predicates };
-    return { kind: 'query', columns, predicates: context.predicates };
+    const result = analyzeSetExpression(ast, undefined, context);
+    // A literal decides nothing about which source columns a predicate touches.
+    const predicates = context.predicates.filter((u) => u.constant === undefined && !u.varies);
+    const constants = context.constants.size ? { constants: [...context.constants] } : {};
+    if (typeof result === 'string') return { kind: 'query', columnsUnknown: result, predicates, ...constants };
+    return { kind: 'query', columns: result.map(withConstantsApart), predicates, ...constants };
   } catch (error) {
     if (error instanceof Unanalysable) return { kind: 'unanalysable', reason: error.message };
     return { kind: 'unanalysable', reason: `the analysis failed: ${(error as Error).message}` };
@@ -442,6 +462,11 @@ function walk(node: Node, scope: Scope, path: string[], aggregated: boolean, con
     if (typeof columns === 'string') return [{ unresolved: columns, path: [...path, 'SUBQUERY'], aggregated: false }];
     return columns.flatMap((c) => prefixed(c.uses, [...path, 'SUBQUERY'], false, false));
   }
+  if (LITERALS.has(node.type) && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'bigint')) {
+    const text = String(node.value);
+    context.constants.add(text);
+    return [{ constant: text, ...(node.type.endsWith('string') ? {} : { numeric: true as const }), path, aggregated: false }];
+  }
   switch (node.type) {
     case 'column_ref':
     case 'double_quote_string': {
@@ -458,9 +483,12 @@ function walk(node: Node, scope: Scope, path: string[], aggregated: boolean, con
     case 'function':
     case 'flatten': {
       const name = (node.type === 'flatten' ? 'FLATTEN' : functionName(node)).toUpperCase();
-      const out: Use[] = [];
-      if (!isKnownFunction(name)) out.push({ unresolved: `${name || 'an unnamed function'} is not a function the analysis knows (UDF, external or new built-in)`, path: [...path, name], aggregated: false });
       const args = node.args;
+      const out: Use[] = [];
+      // An aggregate, a window or a function of no arguments yields a value the statement does not spell out.
+      const noArguments = args === undefined || args === null || (args.type === 'expr_list' && Array.isArray(args.value) && args.value.length === 0);
+      if (node.type !== 'function' || node.over || noArguments) out.push({ varies: true, path: [...path, name], aggregated: false });
+      if (!isKnownFunction(name)) out.push({ unresolved: `${name || 'an unnamed function'} is not a function the analysis knows (UDF, external or new built-in)`, path: [...path, name], aggregated: false });
       const starArgument = JSON.stringify(args ?? null).includes('"column":"*"');
       if (starArgument) out.push({ unresolved: `${name}(*) depends on every column in scope`, path: [...path, name], aggregated: false });
       const countsOnly = NON_REVEALING_AGGREGATES.has(name) && isPlainArgument(node.type === 'aggr_func' ? args?.expr : args) && !node.over;

@@ -1,10 +1,10 @@
-import { identifierReadsAsPhi, withNeutralNames } from '../identifiers';
+import { identifierReadsAsPhi, phiInValue, withNeutralNames } from '../identifiers';
 import { ReportBuilder } from '../report';
 import { maskRowsInto } from '../structured/rows';
 import { applyOperator, redact, type OperatorContext } from '../operators';
 import type { MaskingPolicy } from '../policy';
-import type { EntityType, MaskReport, OperatorName } from '../types';
-import type { ColumnPlan, MaskingPlan } from './plan';
+import { entityTypes, type EntityType, type MaskReport, type OperatorName } from '../types';
+import { literalForm, wholeValueOperator, type ColumnPlan, type ConstantGuard, type ConstantMask, type MaskingPlan } from './plan';
 
 /** What lineage masking did to one result, safe to record: per column its action, sources and rule; never a value. */
 export interface LineageReport {
@@ -27,6 +27,27 @@ function maskCell(value: unknown, type: EntityType, operator: OperatorName, keep
   if (value === null || value === undefined) return keepNull ? value : redact(type);
   const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return applyOperator(operator, type, text, context);
+}
+
+/**
+ * Whether a cell of a column the agent's literals reach is to be masked whole, and as what: it
+ * holds the form of a literal that reads as PHI, or (computed from literals only) it reads as PHI
+ * itself (phiInValue). Undefined: the cell stays as the scan left it.
+ */
+function constantHit(cell: unknown, guard: ConstantGuard, policy: MaskingPolicy): ConstantMask | undefined {
+  if (cell === null || cell === undefined) return undefined;
+  const text = typeof cell === 'string' ? cell : typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+  if (guard.literals.length) {
+    const form = literalForm(text);
+    const held = guard.literals.find((l) => form.includes(l.form));
+    if (held) return held;
+  }
+  if (!guard.onlyConstants) return undefined;
+  // An array or object is read as its values (`["Jane","Doe"]` as Jane Doe).
+  const verdict = phiInValue(typeof cell === 'object' ? text.replace(/["[\]{},:]+/g, ' ').trim() : text);
+  if (!verdict) return undefined;
+  if (!(entityTypes as readonly string[]).includes(verdict)) return guard.fallback;
+  return { type: verdict as EntityType, operator: wholeValueOperator(verdict as EntityType, policy) };
 }
 
 /** The policy without its `none` tags, made once per policy object (the same object each call, so what keys on it stays warm). */
@@ -92,13 +113,23 @@ export function maskTableByPlan(columns: readonly string[], rows: readonly (read
   // masked by its type without detection, and a scan that found nothing leaves the rows as they came.
   const plans = columnPlans;
   const scanAt = plans.map((p) => (p.action === 'scan' ? scanIndexes.indexOf(p.index) : -1));
-  const changes = plans.some((p) => p.action === 'mask') || (scanned !== undefined && scanned.rows.some((out, r) => out.some((cell, k) => cell !== rows[r]![scanIndexes[k]!])));
+  // Columns the agent's literals reach (plan.ts guardConstants): a cell found holding one is masked whole.
+  const guards = plan.kind === 'columns' && plan.constants?.length ? new Map(plan.constants.filter((g) => plans[g.index]?.action === 'scan').map((g) => [g.index, g])) : undefined;
+  const hits = guards?.size ? rows.map((row) => row.map((cell, c) => {
+    const guard = guards.get(c);
+    return guard ? constantHit(cell, guard, policy) : undefined;
+  })) : undefined;
+  const changes = plans.some((p) => p.action === 'mask') || (scanned !== undefined && scanned.rows.some((out, r) => out.some((cell, k) => cell !== rows[r]![scanIndexes[k]!])))
+    || (hits?.some((row) => row.some((h) => h !== undefined)) ?? false);
   const masked = !changes ? rows as unknown[][] : rows.map((row, r) => row.map((cell, c) => {
     const p = plans[c]!;
     if (p.action === 'pass') return cell;
+    const hit = hits?.[r]?.[c];
+    if (hit) return maskCell(cell, hit.type, hit.operator, false, context);
     if (p.action === 'scan') return scanned!.rows[r]![scanAt[c]!];
     return maskCell(cell, p.type!, p.operator!, p.rule === 'phi-source', context);
   }));
+  for (const row of hits ?? []) for (const hit of row) if (hit) count(hit.type, 1);
   for (const p of columnPlans) {
     if (p.action === 'mask') count(p.type!, rows.filter((r) => p.rule !== 'phi-source' || (r[p.index] !== null && r[p.index] !== undefined)).length);
   }

@@ -1,5 +1,6 @@
+import { phiInValue, type IdentifierPhi } from '../identifiers';
 import type { MaskingPolicy } from '../policy';
-import type { EntityType, OperatorName } from '../types';
+import { entityTypes, type EntityType, type OperatorName } from '../types';
 import { analyzeSql, type ColumnLineage, type PredicateClause, type QueryLineage, type Use } from './analyze';
 import { isPhi, strictest, strictestInScope, type PhiCatalog } from './catalog';
 import { APPEARANCE_PRESERVING } from './functions';
@@ -13,6 +14,8 @@ export type LineageRule =
   | 'phi-source'              // exactly a PHI column
   | 'derived-from-phi'        // computed from PHI: masked whole
   | 'derived-from-free-text'  // free text transformed so the scan could miss it: masked whole
+  | 'constants-only'          // computed from the statement's literals only: each cell read as a value the agent chose
+  | 'phi-literal'             // a literal that reads as PHI may reach it: a cell holding it is masked whole
   | 'unresolved';             // something the analysis could not resolve: strictest type in scope
 
 export interface ColumnPlan {
@@ -29,8 +32,32 @@ export interface ColumnPlan {
   reason: string;
 }
 
+/** How a cell is masked when a constant guard finds a value in it. */
+export interface ConstantMask { type: EntityType; operator: OperatorName }
+
+/**
+ * What guards one result column that the agent's literals may reach (`SELECT '078-05-1120' AS A`,
+ * `PATIENT_ID || '078-05-1120'`, a UNION or CTE of constants). Held by the plan only, never by its
+ * report: it holds the literals themselves (their forms), which the recording must not keep.
+ */
+export interface ConstantGuard {
+  index: number;
+  /** Computed from literals only: each cell is read like a value the agent chose (identifiers.ts phiInValue). */
+  onlyConstants: boolean;
+  /** Forms (literalForm) of the literals reaching the column that read as PHI: a cell whose form holds one is masked whole. */
+  literals: (ConstantMask & { form: string })[];
+  /** What a cell that reads as a number or as text is masked as: the strictest PHI type in scope. */
+  fallback: ConstantMask;
+}
+
+/** A value as a literal guard compares it: NFKC, upper case, letters and digits only ('078-05-1120' and 078051120 alike). */
+export const literalForm = (text: string): string => text.normalize('NFKC').toUpperCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+
+/** A literal form shorter than this is not looked for inside cells (it would be found everywhere). */
+const MIN_LITERAL_FORM = 4;
+
 export type MaskingPlan =
-  | { kind: 'columns'; columns: ColumnPlan[]; touchesPhi: boolean }
+  | { kind: 'columns'; columns: ColumnPlan[]; touchesPhi: boolean; constants?: ConstantGuard[] }
   /** Every column of the result masked as one type: the output columns could not be told apart. */
   | { kind: 'whole'; type: EntityType; operator: OperatorName; reason: string; touchesPhi: true }
   /** Not a query over table data (SHOW, DESCRIBE, a write's count): the appearance layer decides. */
@@ -43,6 +70,9 @@ function describe(use: Use): string {
   if (use.source) return `${use.source.column}${via ? ` via ${via}` : ''}`;
   return `unresolved: ${use.unresolved ?? 'unknown'}`;
 }
+
+/** The operator for a value masked whole (not a stored column as it is): never `generalize` or `partial`. */
+export const wholeValueOperator = (type: EntityType, policy: MaskingPolicy): OperatorName => operatorFor(type, policy, false);
 
 /** The operator for a masked column: `generalize` and `partial` only on the stored value itself. */
 function operatorFor(type: EntityType, policy: MaskingPolicy, exact: boolean): OperatorName {
@@ -104,10 +134,54 @@ export function planFromLineage(lineage: QueryLineage, catalog: PhiCatalog, poli
   if (lineage.kind === 'metadata') return { kind: 'metadata', statement: lineage.statement, touchesPhi: false };
   if (lineage.kind === 'unanalysable') return whole(`every column masked as ${scopeType}, the strictest PHI type in scope: ${lineage.reason}`);
   if (!lineage.columns) return whole(`every column masked as ${scopeType}, the strictest PHI type in scope: ${lineage.columnsUnknown ?? 'the result columns are unknown'}`);
-  const columns = lineage.columns.map((c, i) => planColumn(c, i, policy, scopeType));
+  const guards: ConstantGuard[] = [];
+  const columns = lineage.columns.map((c, i) => {
+    const planned = planColumn(c, i, policy, scopeType);
+    const guarded = guardConstants(c, planned, policy, scopeType);
+    if (guarded.guard) guards.push(guarded.guard);
+    return guarded.plan;
+  });
   const touches = (u: Use) => !u.source || isPhi(u.source.class) || u.source.class === 'text';
-  const touchesPhi = lineage.columns.some((c) => c.uses.some(touches)) || lineage.predicates.some(touches);
-  return { kind: 'columns', columns, touchesPhi };
+  // A literal that reads as PHI counts as PHI touched: an error echoing it (`Numeric value
+  // '078-05-1120' is not recognized`) and keys an upstream adds are then masked whole.
+  const touchesPhi = lineage.columns.some((c) => c.uses.some(touches)) || lineage.predicates.some(touches) || (lineage.constants ?? []).some((t) => phiInValue(t) !== undefined);
+  return { kind: 'columns', columns, touchesPhi, ...(guards.length ? { constants: guards } : {}) };
+}
+
+const isEntityType = (v: IdentifierPhi): v is EntityType => (entityTypes as readonly string[]).includes(v);
+
+/**
+ * A column the agent's literals reach is not passed unread: its cells are values the agent chose,
+ * and they go into the recording kept six years. A column computed from literals only is scanned
+ * and each cell read by phiInValue (masked whole when it reads as PHI); any other column that a
+ * literal reading as PHI reaches (or its string literals joined: CONCAT('078', '-05-1120')) is
+ * scanned and a cell holding that literal's form is masked whole. Columns masked anyway, and
+ * columns whose literals read as nothing (ROUND(COST, 2), COALESCE(STATE, 'n/a')), are as planned.
+ */
+function guardConstants(column: ColumnLineage, planned: ColumnPlan, policy: MaskingPolicy, scopeType: EntityType): { plan: ColumnPlan; guard?: ConstantGuard } {
+  const constants = column.constants ?? [];
+  if (planned.action === 'mask' || constants.length === 0) return { plan: planned };
+  const onlyConstants = column.constantsOnly === true;
+  const masks = (verdict: IdentifierPhi): ConstantMask => {
+    const type = isEntityType(verdict) ? verdict : scopeType;
+    return { type, operator: wholeValueOperator(type, policy) };
+  };
+  const literals = new Map<string, ConstantMask & { form: string }>();
+  for (const text of [...constants, ...(column.constantsJoined ?? [])]) {
+    const verdict = phiInValue(text);
+    const form = literalForm(text);
+    if (verdict && form.length >= MIN_LITERAL_FORM && !literals.has(form)) literals.set(form, { form, ...masks(verdict) });
+  }
+  if (!onlyConstants && literals.size === 0) return { plan: planned };
+  const guard: ConstantGuard = { index: planned.index, onlyConstants, literals: [...literals.values()], fallback: masks('NUMBER') };
+  const held = 'a cell that reads as PHI or holds a literal of the statement that does is masked whole';
+  if (planned.action === 'scan') return { plan: { ...planned, reason: `${planned.reason}; ${held}` }, guard };
+  return {
+    plan: onlyConstants
+      ? { ...planned, action: 'scan', rule: 'constants-only', reason: `computed from the statement's literals only: scanned, and ${held}` }
+      : { ...planned, action: 'scan', rule: 'phi-literal', reason: `${planned.reason}, but a literal that reads as PHI may reach it: scanned, and ${held}` },
+    guard,
+  };
 }
 
 /** The masking plan of one SQL statement. */

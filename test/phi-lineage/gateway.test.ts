@@ -27,6 +27,8 @@ const MASKING = `      operators: { DATE: generalize }
         CLINICAL.PHI.DIAGNOSES.ICD10_CODE: none`;
 
 interface Table { columns: string[]; rows: unknown[][] }
+/** Plan digests and tokens are hex: a run of it may hold any digits (set aside before a leak pattern is matched). */
+const withoutHexRuns = (text: string) => text.replace(/[0-9a-f]{12,}/gi, '<hex>');
 const LABEL = /^(\[[A-Z_]+\]|<[A-Z_]+:[0-9a-f]{16}>)$/;
 
 /** Every form a value could be recovered from: as is, reversed, without separators, hex, base64, hashes. */
@@ -285,6 +287,46 @@ describe('PHI by provenance: hostile queries through the real gateway', () => {
     }
     const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry);
     expect(JSON.stringify(entries)).not.toMatch(LEAK);
+  });
+
+  // A cell computed from the statement's literals is a value the agent chose (constant-cells.test.ts):
+  // an injected agent must not launder a value it got elsewhere into the signed record through one.
+  test('a cell computed from the agent\'s literals is masked when it reads as PHI, for the agent and in the recording; the constants analysts use pass', async () => {
+    const LEAK = /0\W*7\W*8\W*0\W*5\W*1\W*1\W*2\W*0|zelda|quintanilla/i;
+    const hostile = [
+      "SELECT '078-05-1120' AS A",
+      "SELECT 'Zelda Quintanilla' AS X",
+      "SELECT '078-05-1120' || '' AS A",
+      "SELECT CONCAT('078', '-05-1120') AS A",
+      "SELECT REPLACE('078-05-1120', '-', '') AS A",
+      "SELECT CAST(PATIENT_ID AS VARCHAR) AS A FROM CLINICAL.PHI.PATIENTS WHERE PATIENT_ID < 3 UNION ALL SELECT '078-05-1120'",
+      "WITH c AS (SELECT 'Zelda Quintanilla' AS N) SELECT N FROM c",
+      "SELECT PATIENT_ID, 'Zelda Quintanilla' AS N FROM CLINICAL.PHI.PATIENTS ORDER BY 1 LIMIT 2",
+      "SELECT CAST('078-05-1120' AS INT) AS A",
+    ];
+    for (const sql of hostile) {
+      const result = await run(sql);
+      expect({ sql, answer: withoutHexRuns(JSON.stringify(result)) }).toEqual({ sql, answer: expect.not.stringMatching(LEAK) });
+    }
+    const masked = await run("SELECT PATIENT_ID, 'Zelda Quintanilla' AS N FROM CLINICAL.PHI.PATIENTS ORDER BY 1 LIMIT 2");
+    expect((masked.structuredContent as unknown as Table).rows).toEqual([[1, '[NAME]'], [2, '[NAME]']]);
+    const entries = (await new RecordingLog(h.redis).read(requestId)).map((s) => s.entry);
+    expect(withoutHexRuns(JSON.stringify(entries))).not.toMatch(LEAK);
+    // The constants analysts use, with what ADMIN gets.
+    const legitimate = [
+      'SELECT 1 AS ONE',
+      "SELECT 'active' AS STATUS, COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS",
+      'SELECT 2024 AS Y, COUNT(*) AS N FROM CLINICAL.PHI.ENCOUNTERS WHERE YEAR(ENCOUNTER_DATE) = 2024',
+      "SELECT STATE, 'n/a' AS NOTE, COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS GROUP BY STATE ORDER BY STATE",
+      "SELECT CASE WHEN STATE = 'MA' THEN 'home' ELSE 'away' END AS R, COUNT(*) AS N FROM CLINICAL.PHI.PATIENTS GROUP BY 1 ORDER BY 1",
+      'SELECT COUNT(*) * 1000 AS PER_MILLE FROM CLINICAL.PHI.PATIENTS',
+    ];
+    for (const sql of legitimate) {
+      const result = await run(sql);
+      expect({ sql, isError: result.isError ?? false }).toEqual({ sql, isError: false });
+      const want = (await admin.query(sql)).map((r) => Object.values(r).map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+      expect({ sql, rows: (result.structuredContent as unknown as Table).rows }).toEqual({ sql, rows: want });
+    }
   });
 
   test('the recording and the archive hold why each column was masked (sources and rule), never a value', async () => {
