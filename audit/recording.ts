@@ -140,7 +140,8 @@ export const responseEntrySchema = z.strictObject({
  * session before the first answer masked by it. Answers under the same plan carry only its digest
  * (`maskingPlan`), so the recording keeps the auditor's evidence without repeating it every call.
  * `digest` is maskingPlanDigest(salt, report): it covers every word of the report. The salt (per
- * gateway process) keeps the digest the agent sees from confirming guesses about the catalog.
+ * recording session, the same on every gateway replica: proxy/ PhiMasker.saltFor) keeps the digest
+ * the agent sees from confirming guesses about the catalog; recorded here, so the entry verifies alone.
  */
 export const maskingPlanSchema = z.strictObject({
   type: z.literal('masking_plan'),

@@ -109,10 +109,11 @@ export function decideRequest(facts: RequestFacts): RequestOutcome {
   return { kind: 'forward', call: forwarded, entry };
 }
 
-/** What masking a part of a call is told: the tool and arguments come from the forwarded record only. */
-export function maskContextFor(target: string, call: ForwardedCall, part: MaskContext['part']): MaskContext {
+/** What masking a part of a call is told: the tool and arguments come from the forwarded record only; the session from the gateway's own state. */
+export function maskContextFor(target: string, call: ForwardedCall, part: MaskContext['part'], sessionId?: string): MaskContext {
   return {
     target, part, method: call.method,
+    ...(sessionId ? { sessionId } : {}),
     ...(call.tool !== undefined ? { tool: call.tool } : {}),
     ...(call.arguments !== undefined ? { arguments: call.arguments as Record<string, unknown> } : {}),
     ...(call.completing !== undefined ? { completing: call.completing } : {}),

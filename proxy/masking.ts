@@ -41,6 +41,12 @@ export interface MaskContext {
   arguments?: Record<string, unknown>;
   /** completion/complete only: the argument whose suggested values these are, from the forwarded record. */
   completing?: string;
+  /**
+   * The recording session the answer goes into (a 2025 session's id; a 2026-07-28 grant's one
+   * session). A result's masking plan digest is salted per session with it (PhiMasker): replicas
+   * serving one session agree on every digest.
+   */
+  sessionId?: string;
 }
 
 export interface ResponseMasker {

@@ -2,7 +2,7 @@ import {
   applyConfigTags, entityTypes, looksLikeSql, sameJson, maskJson, maskJsonSchema, maskSqlText, validatorBackedTypes, maskTableByPlan, maskText, visibleColumnNames, parseMaskingPolicy, planSql,
   strictest, strictestInScope, type EntityType, type LineageReport, type MaskingPlan, type MaskingPolicy, type MaskReport, type PhiCatalog,
 } from '../phi';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { maskingPlanDigest } from '../audit';
 import { sqlArgumentsFor, type SqlDeclaringTarget, type TargetConfig } from '../policy';
 import { maskErrorText } from './error-masking';
@@ -41,6 +41,10 @@ export interface PhiMaskerOptions {
 export const MASKING_META_KEY = 'gatehouse/masking';
 /** Plans kept per catalog object (see PhiMasker.planOf). */
 const PLAN_CACHE_SIZE = 256;
+/** Sessions whose plan salt a masker keeps (PhiMasker.saltFor; a salt is one HMAC to make again). */
+const SALTS_KEPT = 1024;
+/** Digests kept per plan, one per session salt (PhiMasker.reportOfPlan). */
+const SALTS_PER_PLAN = 64;
 const ROW_LIMIT_NOTE = /^showing \d+ of \d+ rows \(row limit \d+\); add a LIMIT or a narrower WHERE$/;
 
 /**
@@ -99,10 +103,20 @@ export class PhiMasker implements ResponseMasker {
   private readonly target: string;
   /** Some tool of this target carries SQL (declared, or a Snowflake target's defaults). */
   private readonly carriesSql: boolean;
-  /** Salts this masker's plan digests (audit/ maskingPlanDigest): the digest an agent sees confirms no guess about the catalog. */
+  /**
+   * Salts plan digests (audit/ maskingPlanDigest) so the digest an agent sees confirms no guess
+   * about the catalog: per recording session, HMAC(saltKey, target NUL sessionId) (saltFor), so
+   * every replica serving one session computes the same digests, and each plan entry records its
+   * salt, so an archive verifies alone. An archive's salts are its sessions' own: they confirm
+   * nothing about another session's digests. Without a session, a salt of this process's own.
+   */
   private readonly salt = randomBytes(12).toString('base64url');
-  /** The report of a resolved plan and its digest, once per plan object (reportOfPlan). */
-  private readonly planReports = new WeakMap<MaskingPlan, { report: Record<string, unknown>; digest: string }>();
+  /** Derived from the masking key under a label of its own (never the key itself, nor the tokens' key); random without one. */
+  private readonly saltKey: Buffer;
+  /** Sessions' salts, most recently used last (at most SALTS_KEPT). */
+  private readonly salts = new Map<string, string>();
+  /** The report of a resolved plan and its digest per salt, once per plan object (reportOfPlan). */
+  private readonly planReports = new WeakMap<MaskingPlan, { report: Record<string, unknown>; digests: Map<string, string> }>();
 
   /** `masking` is re-validated here, so a policy that bypassed gatehouse.yaml's schema is caught too. */
   constructor(
@@ -117,6 +131,7 @@ export class PhiMasker implements ResponseMasker {
       throw new Error(`target ${target.name}: the masking policy is invalid: ${(error as Error).message}`, { cause: error });
     }
     this.target = target.name;
+    this.saltKey = createHmac('sha256', tokenKey ?? randomBytes(32)).update('gatehouse masking plan salts').digest();
     this.noCatalog = { target: target.name, tables: [] };
     const catalogColumns = Object.fromEntries(CATALOG_COLUMNS.map((c) => [c, 'none' as const]));
     this.catalogPolicy = { ...this.policy, columns: { ...catalogColumns, ...this.policy.columns } };
@@ -124,6 +139,20 @@ export class PhiMasker implements ResponseMasker {
     this.sqlTarget = { ...(target.commands ? { commands: target.commands } : {}), ...(target.credentials !== undefined ? { credentials: target.credentials } : {}) };
     this.carriesSql = (options.sqlArguments?.length ?? 0) > 0 || sqlArgumentsFor(this.sqlTarget, undefined).length > 0
       || Object.values(target.commands?.sqlTools ?? {}).some((args) => args.length > 0);
+  }
+
+  /** The salt of a recording session's plan digests (see `salt`); this process's own without a session. */
+  saltFor(sessionId: string | undefined): string {
+    if (typeof sessionId !== 'string' || sessionId === '') return this.salt;
+    let salt = this.salts.get(sessionId);
+    if (salt === undefined) {
+      salt = createHmac('sha256', this.saltKey).update(`${this.target}\u0000${sessionId}`).digest().subarray(0, 18).toString('base64url');
+      if (this.salts.size >= SALTS_KEPT) this.salts.delete(this.salts.keys().next().value!);
+    } else {
+      this.salts.delete(sessionId);
+    }
+    this.salts.set(sessionId, salt);
+    return salt;
   }
 
   /** The arguments of a tool that carry SQL on this target. */
@@ -195,7 +224,7 @@ export class PhiMasker implements ResponseMasker {
     // so on a target that carries SQL it is masked whole as an unknown statement's result.
     const taskHandle = context?.part === 'result' && isRecord(value) && isRecord(value.task);
     const sql = context?.part === 'result' && !taskHandle ? (context.method === 'tasks/result' && this.carriesSql ? [''] : this.sqlOf(context)) : undefined;
-    if (sql) return this.maskSqlResult(value, sql);
+    if (sql) return this.maskSqlResult(value, sql, this.saltFor(context?.sessionId));
     if (context?.part === 'result') return withoutGatewayMeta(this.maskOther(value, context));
     return this.maskOther(value, context);
   }
@@ -267,7 +296,7 @@ export class PhiMasker implements ResponseMasker {
     return { masked: masked as T, report: summary(report) };
   }
 
-  private async maskSqlResult<T>(value: T, sql: string[]): Promise<MaskOutcome<T>> {
+  private async maskSqlResult<T>(value: T, sql: string[], salt: string): Promise<MaskOutcome<T>> {
     const catalog = await this.catalog();
     // Several SQL arguments in one call: each could be what ran; the strictest plan of any decides.
     const plans = sql.map((s) => this.planOf(s, catalog));
@@ -378,7 +407,7 @@ export class PhiMasker implements ResponseMasker {
     // A resolved plan whose table matched it, with no key masked whole: the report is the plan's
     // columns and nothing of this result, so it and its digest are worked out once per plan.
     const ofPlanAlone = !parts && plan.kind === 'columns' && lineage?.plan === 'columns' && lineage.mismatch === undefined && keys.length === 0;
-    const { report, digest } = ofPlanAlone ? this.reportOfPlan(plan, full) : { report: full, digest: maskingPlanDigest(this.salt, full) };
+    const { report, digest } = ofPlanAlone ? this.reportOfPlan(plan, full, salt) : { report: full, digest: maskingPlanDigest(salt, full) };
     const maskedIn = (columns: LineageReport['columns'], part?: string) => columns.flatMap((c, index) => (c.action === 'mask' ? [{ ...(part ? { part } : {}), index, name: c.name, type: c.type! }] : []));
     const maskedColumns = parts ? tables.flatMap((t) => maskedIn(t.lineage.columns, t.part)) : maskedIn(lineage?.columns ?? []);
     const meta = {
@@ -391,17 +420,23 @@ export class PhiMasker implements ResponseMasker {
       ...(structured !== undefined ? { structuredContent: structured } : {}),
       _meta: meta,
     };
-    return { masked: masked as T, report: mergeSummaries(...reports), plan: { digest, salt: this.salt, report } };
+    return { masked: masked as T, report: mergeSummaries(...reports), plan: { digest, salt, report } };
   }
 
-  /** The first report made for `plan` (when it is the plan's alone) and its digest, kept with the plan object. */
-  private reportOfPlan(plan: MaskingPlan, report: Record<string, unknown>): { report: Record<string, unknown>; digest: string } {
+  /** The first report made for `plan` (when it is the plan's alone) and its digest under `salt`, kept with the plan object. */
+  private reportOfPlan(plan: MaskingPlan, report: Record<string, unknown>, salt: string): { report: Record<string, unknown>; digest: string } {
     let known = this.planReports.get(plan);
     if (!known) {
-      known = { report: deepFreeze(report), digest: maskingPlanDigest(this.salt, report) };
+      known = { report: deepFreeze(report), digests: new Map() };
       this.planReports.set(plan, known);
     }
-    return known;
+    let digest = known.digests.get(salt);
+    if (digest === undefined) {
+      digest = maskingPlanDigest(salt, known.report);
+      if (known.digests.size >= SALTS_PER_PLAN) known.digests.delete(known.digests.keys().next().value!);
+      known.digests.set(salt, digest);
+    }
+    return { report: known.report, digest };
   }
 
   /**

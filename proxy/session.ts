@@ -547,7 +547,7 @@ export class GatewaySession {
     this.lastActivity = Date.now();
     const durationMs = Math.max(0, performance.now() - call.startedAt);
     if (isJSONRPCErrorResponse(message)) {
-      const masked = await this.mask(message.error, maskContextFor(this.target, call, 'result'));
+      const masked = await this.mask(message.error, maskContextFor(this.target, call, 'result', sessionId));
       const error = masked?.masked ?? message.error;
       const outcome = decideResponse({ sessionId, call, durationMs, answer: { error }, masked: masked ? masked.report : 'failed' });
       if (outcome.kind === 'withhold') {
@@ -563,7 +563,7 @@ export class GatewaySession {
     const shaped = shapeResult(this.deps.target, call, message.result as Record<string, unknown>);
     let result = shaped.result;
     // Every result is masked (listings and initialize too: mcp-structure.ts keeps their structure).
-    const masked = await this.mask(result, maskContextFor(this.target, call, 'result'));
+    const masked = await this.mask(result, maskContextFor(this.target, call, 'result', sessionId));
     if (masked) result = masked.masked;
     const report: MaskSummary | 'failed' = masked ? masked.report : 'failed';
     const outcome = decideResponse({ sessionId, call, durationMs, answer: { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, masked: report });

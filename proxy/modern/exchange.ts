@@ -186,7 +186,7 @@ export class ModernExchange {
     const link = await this.deps.upstream();
     const call: ForwardedCall = Object.freeze({ id: request.id, method: 'initialize', startedAt });
     // Masked as an initialize result: the server wrote its instructions and names (mcp-structure.ts knows the rest).
-    const masked = await this.mask(link.initialized, maskContextFor(this.deps.target.name, call, 'result'));
+    const masked = await this.mask(link.initialized, maskContextFor(this.deps.target.name, call, 'result', this.sessionId));
     if (!masked) return this.refuse(request, startedAt, GatewayErrorCode.Withheld, 'the response was withheld: PHI masking failed on it (nothing was returned unmasked)', 'withheld');
     const upstream = masked.masked;
     const capabilities = isObject(upstream.capabilities) ? upstream.capabilities : {};
@@ -264,11 +264,11 @@ export class ModernExchange {
       return this.respond(raw, call, { result: inputRequiredResult(Object.fromEntries(asked), state) }, mergeSummaries(...reports));
     }
     if ('error' in answer) {
-      const masked = await this.mask(answer.error, maskContextFor(this.deps.target.name, call, 'result'));
+      const masked = await this.mask(answer.error, maskContextFor(this.deps.target.name, call, 'result', this.sessionId));
       return this.respond(raw, call, { error: masked?.masked ?? answer.error }, masked ? masked.report : 'failed');
     }
     const shaped = shapeResult(this.deps.target, call, answer.result);
-    const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result'));
+    const masked = await this.mask(shaped.result, maskContextFor(this.deps.target.name, call, 'result', this.sessionId));
     const report: MaskSummary | 'failed' = masked ? mergeSummaries(masked.report, ...this.relayedReports) : 'failed';
     const result = masked ? masked.masked : shaped.result;
     return this.respond(raw, call, { result, ...(shaped.rows !== undefined ? { rows: shaped.rows } : {}) }, report, undefined, masked?.plan);
